@@ -1,0 +1,122 @@
+// Plain records as the repositories store them. The RPC layer converts them
+// to and from the proto messages; nothing here knows about protobuf.
+
+export type ProviderTypeName = 'openai' | 'azure-openai' | 'anthropic' | 'gemini' | 'openai-compatible';
+
+export interface ModelPricesRecord {
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cachedInputPerMillion: number;
+  cacheWritePerMillion: number;
+}
+
+export interface ProviderModelRecord {
+  upstreamModel: string;
+  alias: string;
+  enabled: boolean;
+  deployment: string;
+  prices: ModelPricesRecord | null;
+}
+
+export interface ProviderRecord {
+  id: string;
+  name: string;
+  type: ProviderTypeName;
+  baseUrl: string;
+  /** AES-256-GCM ciphertext produced by core/secrets (never the plain key). */
+  apiKeyCiphertext: string;
+  apiKeyLast4: string;
+  extraHeaders: Record<string, string>;
+  enabled: boolean;
+  models: ProviderModelRecord[];
+  azureApiVersion: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RateLimitsRecord {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  concurrentRequests: number;
+}
+
+export interface BudgetRecord {
+  amount: number;
+  unit: 'tokens' | 'usd';
+  period: 'day' | 'week' | 'month' | 'total';
+}
+
+export interface VirtualKeyRecord {
+  id: string;
+  name: string;
+  /** SHA-256 hex of the secret. */
+  secretHash: string;
+  /** Shown to humans as `${secretPrefix}…${secretLast4}`. */
+  secretPrefix: string;
+  secretLast4: string;
+  /** The secret replaced by the last rotation, valid until previousSecretExpiresAt. */
+  previousSecretHash: string | null;
+  previousSecretExpiresAt: number | null;
+  enabled: boolean;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  allowedModels: string[];
+  rateLimits: RateLimitsRecord;
+  budget: BudgetRecord | null;
+  cacheEnabled: boolean;
+  logRequestBodies: boolean;
+  metadata: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ProvidersRepository {
+  /** Throws StorageConflictError when the id exists. */
+  insert(provider: ProviderRecord): Promise<void>;
+  get(id: string): Promise<ProviderRecord | null>;
+  /** Ordered by id; `cursor` is the nextCursor of the previous page. */
+  list(options: { limit: number; cursor?: string | null; type?: ProviderTypeName | null }): Promise<Page<ProviderRecord>>;
+  listAll(): Promise<ProviderRecord[]>;
+  /** Replaces every column of the row with this id; false when no such row. */
+  replace(provider: ProviderRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface KeysRepository {
+  /** Throws StorageConflictError when the id or secret hash exists. */
+  insert(key: VirtualKeyRecord): Promise<void>;
+  get(id: string): Promise<VirtualKeyRecord | null>;
+  /** Matches the current secret hash or the previous one (the caller checks the grace expiry). */
+  findBySecretHash(secretHash: string): Promise<VirtualKeyRecord | null>;
+  /** Ordered by createdAt then id (newest last); filters combine with AND. */
+  list(options: {
+    limit: number;
+    cursor?: string | null;
+    nameContains?: string | null;
+    enabled?: boolean | null;
+  }): Promise<Page<VirtualKeyRecord>>;
+  replace(key: VirtualKeyRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** Small named values the gateway keeps for itself (e.g. the generated admin token's hash). */
+export interface SettingsRepository {
+  get(name: string): Promise<string | null>;
+  /** Inserts only when absent; returns false when a value already existed. */
+  insertIfAbsent(name: string, value: string): Promise<boolean>;
+  set(name: string, value: string): Promise<void>;
+}
+
+export class StorageConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageConflictError';
+  }
+}
