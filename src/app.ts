@@ -1,0 +1,118 @@
+// build(config): the whole gateway wired together, ready to listen. It never
+// listens itself (tests and main decide where).
+import type { Writable } from 'node:stream';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import { cors as connectCors } from '@connectrpc/connect';
+import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
+import type { GatewayConfig } from './config/config.js';
+import { resolveAdminToken } from './core/auth/admin-token.js';
+import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
+import { createKeyAdmin } from './core/keys/key-admin.js';
+import { createProviderAdmin } from './core/providers/provider-admin.js';
+import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
+import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
+import { registerRpcRoutes } from './rpc/routes.js';
+import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
+import { registerHealthRoutes } from './server/health-routes.js';
+import { openStorage, type GatewayStorage as Storage } from './storage/index.js';
+
+export interface BuildOptions {
+  /** Where log lines go (default: stdout). */
+  logStream?: Writable;
+  /** Receives a generated admin token once; default prints it to stdout. */
+  onAdminTokenGenerated?: (token: string) => void;
+}
+
+export interface Gateway {
+  fastify: FastifyInstance;
+  storage: Storage;
+  /** Listens on the configured host and port; returns the bound address, e.g. http://127.0.0.1:8080. */
+  listen(): Promise<string>;
+  /** Graceful: stops accepting, lets in-flight requests finish within the grace period, flushes, closes storage. */
+  close(): Promise<void>;
+}
+
+const printAdminToken = (token: string) => {
+  process.stdout.write(
+    `\nGenerated an admin token (shown once, only its hash is kept):\n\n  ${token}\n\n` +
+      'Use it as `Authorization: Bearer <token>` for KeysService and ProvidersService.\n' +
+      'Set GATEWAY_ADMIN_TOKEN to use a token of your own instead.\n\n',
+  );
+};
+
+export async function build(config: GatewayConfig, options: BuildOptions = {}): Promise<Gateway> {
+  const embedded = config.databaseUrl === undefined || config.databaseUrl.startsWith('sqlite:');
+  // Resolve the master key before touching the database: a bad key must stop the start.
+  const masterKey = resolveMasterKey({ ...config, embedded });
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let polyglot: PolyglotServer | undefined;
+  try {
+    const fastify = Fastify({
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
+        ...(options.logStream ? { stream: options.logStream } : {}),
+      },
+      bodyLimit: config.bodyLimitBytes,
+      requestIdHeader: 'x-request-id',
+      forceCloseConnections: false,
+      serverFactory: (handler) => {
+        polyglot = createPolyglotServer(config, handler as never);
+        return polyglot.server as never;
+      },
+    });
+    if (masterKey.generatedFile) {
+      fastify.log.warn({ file: masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
+    }
+    const resealed = await resealProviderKeys(storage.providers, masterKey.ring);
+    if (resealed > 0) fastify.log.info({ resealed }, 're-encrypted provider keys under the current master key');
+
+    const adminToken = await resolveAdminToken({ configuredToken: config.adminToken, embedded, settings: storage.settings });
+    if (adminToken.generatedToken) (options.onAdminTokenGenerated ?? printAdminToken)(adminToken.generatedToken);
+
+    const authenticator = createKeyAuthenticator({ keys: storage.keys });
+    const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: () => authenticator.invalidateAll() });
+    const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing: masterKey.ring, onChange: () => {} });
+
+    await fastify.register(cors, {
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      methods: [...connectCors.allowedMethods],
+      allowedHeaders: [...connectCors.allowedHeaders, 'Authorization', 'X-Api-Key', 'Api-Key', 'X-Request-Id'],
+      exposedHeaders: [...connectCors.exposedHeaders, 'X-Request-Id'],
+      maxAge: 7200,
+    });
+    fastify.addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+      if (polyglot?.isDraining() && request.raw.httpVersionMajor === 1) reply.header('connection', 'close');
+    });
+    registerHealthRoutes(fastify, storage.database);
+    await fastify.register(fastifyConnectPlugin, {
+      routes: (router) =>
+        registerRpcRoutes(router, { adminToken: adminToken.verifier, authenticator, keyAdmin, providerAdmin, reporter: fastify.log }),
+      shutdownTimeoutMs: config.shutdownGraceMs,
+    });
+
+    let graceTimer: NodeJS.Timeout | undefined;
+    fastify.addHook('preClose', async () => {
+      polyglot?.beginDrain();
+      graceTimer = setTimeout(() => polyglot?.destroyAll(), config.shutdownGraceMs);
+      graceTimer.unref();
+    });
+    fastify.addHook('onClose', async () => {
+      clearTimeout(graceTimer);
+      await storage.close();
+    });
+    await fastify.ready();
+
+    return {
+      fastify,
+      storage,
+      listen: () => fastify.listen({ host: config.host, port: config.port }),
+      close: () => fastify.close(),
+    };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}

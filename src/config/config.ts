@@ -1,0 +1,135 @@
+// Configuration from environment variables, validated once at start. Every
+// bad value is reported at once, each with the variable's name.
+import { z } from 'zod';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Unset: embedded SQLite under dataDir. */
+  databaseUrl: string | undefined;
+  /** The current master key (base64 or hex of 32 bytes); unset on the embedded default = generated. */
+  masterKey: string | undefined;
+  /** Older master keys that still decrypt (never encrypt). */
+  retiredMasterKeys: string[];
+  /** Unset on the embedded default = generated on first start. */
+  adminToken: string | undefined;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** Time a client has to send the request headers (also the first bytes of a connection). */
+  headersTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  idleTimeoutMs: number;
+  /** On shutdown, in-flight requests get this long before connections are cut. */
+  shutdownGraceMs: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const integerFromText = (minimum: number, maximum: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(minimum, `must be at least ${minimum}`).max(maximum, `must be at most ${maximum}`));
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const originPattern = /^https?:\/\/[^/\s]+$/;
+
+const environmentSchema = z
+  .object({
+    GATEWAY_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+    GATEWAY_PORT: integerFromText(0, 65535).default(8080),
+    GATEWAY_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+    DATABASE_URL: optionalText.refine(
+      (value) => value === undefined || /^(mysql|mariadb|sqlite):/.test(value),
+      'must start with mysql://, mariadb:// or sqlite:',
+    ),
+    GATEWAY_MASTER_KEY: optionalText,
+    GATEWAY_RETIRED_MASTER_KEYS: commaList,
+    GATEWAY_ADMIN_TOKEN: optionalText.refine(
+      (value) => value === undefined || value.length >= 24,
+      'must be at least 24 characters',
+    ),
+    GATEWAY_CORS_ORIGINS: commaList.refine(
+      (origins) => origins.every((origin) => origin === '*' || originPattern.test(origin)),
+      'must be a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path) or *',
+    ),
+    GATEWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GATEWAY_TLS_CERT_FILE: optionalText,
+    GATEWAY_TLS_KEY_FILE: optionalText,
+    GATEWAY_HEADERS_TIMEOUT_MS: integerFromText(100, 600_000).default(10_000),
+    GATEWAY_IDLE_TIMEOUT_MS: integerFromText(100, 3_600_000).default(65_000),
+    GATEWAY_SHUTDOWN_GRACE_MS: integerFromText(0, 600_000).default(10_000),
+    GATEWAY_BODY_LIMIT_BYTES: integerFromText(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  })
+  .superRefine((environment, context) => {
+    const hasCert = environment.GATEWAY_TLS_CERT_FILE !== undefined;
+    const hasKey = environment.GATEWAY_TLS_KEY_FILE !== undefined;
+    if (hasCert !== hasKey) {
+      context.addIssue({
+        code: 'custom',
+        path: [hasCert ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'],
+        message: 'GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together',
+      });
+    }
+  });
+
+/** Reads the gateway's variables from `environment` (process.env by default). */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        // Never echo the received value: it may be a secret.
+        return `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const values = parsed.data;
+  return {
+    host: values.GATEWAY_HOST,
+    port: values.GATEWAY_PORT,
+    dataDir: values.GATEWAY_DATA_DIR,
+    databaseUrl: values.DATABASE_URL,
+    masterKey: values.GATEWAY_MASTER_KEY,
+    retiredMasterKeys: values.GATEWAY_RETIRED_MASTER_KEYS,
+    adminToken: values.GATEWAY_ADMIN_TOKEN,
+    corsOrigins: values.GATEWAY_CORS_ORIGINS,
+    logLevel: values.GATEWAY_LOG_LEVEL,
+    tls:
+      values.GATEWAY_TLS_CERT_FILE !== undefined && values.GATEWAY_TLS_KEY_FILE !== undefined
+        ? { certFile: values.GATEWAY_TLS_CERT_FILE, keyFile: values.GATEWAY_TLS_KEY_FILE }
+        : undefined,
+    headersTimeoutMs: values.GATEWAY_HEADERS_TIMEOUT_MS,
+    idleTimeoutMs: values.GATEWAY_IDLE_TIMEOUT_MS,
+    shutdownGraceMs: values.GATEWAY_SHUTDOWN_GRACE_MS,
+    bodyLimitBytes: values.GATEWAY_BODY_LIMIT_BYTES,
+  };
+}

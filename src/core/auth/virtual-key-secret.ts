@@ -1,0 +1,40 @@
+// Virtual key secrets: a recognisable prefix plus 192 random bits. Only the
+// SHA-256 of a secret is stored; the secret is high-entropy, so a fast hash
+// is enough (no password-style stretching needed).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const VIRTUAL_KEY_PREFIX = 'sk-gw-';
+const RANDOM_BYTES = 24;
+const DISPLAY_PREFIX_LENGTH = VIRTUAL_KEY_PREFIX.length + 4;
+
+export interface IssuedSecret {
+  secret: string;
+  hash: string;
+  displayPrefix: string;
+  last4: string;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function issueVirtualKeySecret(): IssuedSecret {
+  const secret = VIRTUAL_KEY_PREFIX + randomBytes(RANDOM_BYTES).toString('base64url');
+  return {
+    secret,
+    hash: hashSecret(secret),
+    displayPrefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
+    last4: secret.slice(-4),
+  };
+}
+
+export function displaySecret(displayPrefix: string, last4: string): string {
+  return `${displayPrefix}…${last4}`;
+}
+
+/** Constant-time comparison of two hex digests of equal length. */
+export function hashesEqual(left: string, right: string): boolean {
+  const leftBytes = Buffer.from(left, 'hex');
+  const rightBytes = Buffer.from(right, 'hex');
+  return leftBytes.length === rightBytes.length && timingSafeEqual(leftBytes, rightBytes);
+}

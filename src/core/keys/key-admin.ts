@@ -1,0 +1,167 @@
+// Virtual key administration: validation and the lifecycle rules (create,
+// update, rotate with a grace period, revoke, delete). Transport-agnostic.
+import { randomUUID } from 'node:crypto';
+import { durationMs } from '@bufbuild/protobuf/wkt';
+import type {
+  CreateKeyRequest,
+  ListKeysRequest,
+  RotateKeyRequest,
+  UpdateKeyRequest,
+  VirtualKey,
+} from '../../../gen/llmgateway/v1/keys_service_pb.js';
+import type { KeysRepository, VirtualKeyRecord } from '../../storage/records.js';
+import { issueVirtualKeySecret } from '../auth/virtual-key-secret.js';
+import { GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import { fieldsToUpdate } from '../validation/update-fields.js';
+import { requireText, validateModelPatterns, validatePageSize, validateStringMap } from '../validation/validate.js';
+import { budgetFromProto, expiryFromProto, keyRecordToProto, rateLimitsFromProto } from './key-conversion.js';
+
+const MAX_GRACE_MS = 30 * 24 * 3600 * 1000;
+const METADATA_LIMITS = { maxEntries: 64, maxKey: 64, maxValue: 512 };
+
+export interface KeyAdminOptions {
+  keys: KeysRepository;
+  /** Called after every write so cached authentications see it at once. */
+  onChange: () => void;
+  now?: () => number;
+}
+
+export interface KeyAdmin {
+  create(request: CreateKeyRequest): Promise<{ key: VirtualKey; secret: string }>;
+  get(id: string): Promise<VirtualKey>;
+  list(request: ListKeysRequest): Promise<{ keys: VirtualKey[]; nextPageToken: string }>;
+  update(request: UpdateKeyRequest): Promise<VirtualKey>;
+  rotate(request: RotateKeyRequest): Promise<{ key: VirtualKey; secret: string }>;
+  revoke(id: string): Promise<VirtualKey>;
+  delete(id: string): Promise<void>;
+}
+
+export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
+  const now = options.now ?? Date.now;
+  const { keys } = options;
+
+  const load = async (id: string): Promise<VirtualKeyRecord> => {
+    if (!id) throw invalidArgument('id', 'is required');
+    const record = await keys.get(id);
+    if (!record) throw notFound('key', id);
+    return record;
+  };
+
+  const save = async (record: VirtualKeyRecord): Promise<VirtualKey> => {
+    if (!(await keys.replace(record))) throw notFound('key', record.id);
+    options.onChange();
+    return keyRecordToProto(record);
+  };
+
+  return {
+    async create(request) {
+      const instant = now();
+      const issued = issueVirtualKeySecret();
+      const record: VirtualKeyRecord = {
+        id: `key_${randomUUID().replace(/-/g, '')}`,
+        name: requireText('name', request.name, { max: 200 }),
+        secretHash: issued.hash,
+        secretPrefix: issued.displayPrefix,
+        secretLast4: issued.last4,
+        previousSecretHash: null,
+        previousSecretExpiresAt: null,
+        enabled: request.enabled ?? true,
+        expiresAt: expiryFromProto('expires_at', request.expiresAt, instant),
+        revokedAt: null,
+        allowedModels: validateModelPatterns('allowed_models', request.allowedModels),
+        rateLimits: rateLimitsFromProto('rate_limits', request.rateLimits),
+        budget: budgetFromProto('budget', request.budget),
+        cacheEnabled: request.cacheEnabled,
+        logRequestBodies: request.logRequestBodies,
+        metadata: validateStringMap('metadata', request.metadata, METADATA_LIMITS),
+        createdAt: instant,
+        updatedAt: instant,
+      };
+      await keys.insert(record);
+      options.onChange();
+      return { key: keyRecordToProto(record), secret: issued.secret };
+    },
+
+    async get(id) {
+      return keyRecordToProto(await load(id));
+    },
+
+    async list(request) {
+      const limit = validatePageSize('page_size', request.pageSize);
+      const page = await keys.list({
+        limit,
+        cursor: request.pageToken || null,
+        nameContains: request.nameContains.trim() || null,
+        enabled: request.enabled ?? null,
+      });
+      return { keys: page.items.map(keyRecordToProto), nextPageToken: page.nextCursor ?? '' };
+    },
+
+    async update(request) {
+      const record = await load(request.id);
+      const fields = fieldsToUpdate(request.updateMask, {
+        name: request.name !== undefined,
+        enabled: request.enabled !== undefined,
+        expires_at: request.expiresAt !== undefined,
+        allowed_models: request.allowedModels.length > 0,
+        rate_limits: request.rateLimits !== undefined,
+        budget: request.budget !== undefined,
+        cache_enabled: request.cacheEnabled !== undefined,
+        log_request_bodies: request.logRequestBodies !== undefined,
+        metadata: Object.keys(request.metadata).length > 0,
+      });
+      const instant = now();
+      const next: VirtualKeyRecord = { ...record, updatedAt: instant };
+      if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
+      if (fields.has('enabled')) {
+        if (request.enabled && record.revokedAt !== null) {
+          throw new GatewayError('failed_precondition', 'a revoked key cannot be enabled again; create a new key');
+        }
+        next.enabled = request.enabled ?? false;
+      }
+      if (fields.has('expires_at')) next.expiresAt = expiryFromProto('expires_at', request.expiresAt, instant);
+      if (fields.has('allowed_models')) next.allowedModels = validateModelPatterns('allowed_models', request.allowedModels);
+      if (fields.has('rate_limits')) next.rateLimits = rateLimitsFromProto('rate_limits', request.rateLimits);
+      if (fields.has('budget')) next.budget = budgetFromProto('budget', request.budget);
+      if (fields.has('cache_enabled')) next.cacheEnabled = request.cacheEnabled ?? false;
+      if (fields.has('log_request_bodies')) next.logRequestBodies = request.logRequestBodies ?? false;
+      if (fields.has('metadata')) next.metadata = validateStringMap('metadata', request.metadata, METADATA_LIMITS);
+      return save(next);
+    },
+
+    async rotate(request) {
+      const record = await load(request.id);
+      if (record.revokedAt !== null) throw new GatewayError('failed_precondition', 'a revoked key cannot be rotated');
+      const graceMs = request.gracePeriod ? durationMs(request.gracePeriod) : 0;
+      if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS) {
+        throw invalidArgument('grace_period', 'must be between 0 and 30 days');
+      }
+      const instant = now();
+      const issued = issueVirtualKeySecret();
+      const next: VirtualKeyRecord = {
+        ...record,
+        secretHash: issued.hash,
+        secretPrefix: issued.displayPrefix,
+        secretLast4: issued.last4,
+        previousSecretHash: graceMs > 0 ? record.secretHash : null,
+        previousSecretExpiresAt: graceMs > 0 ? instant + graceMs : null,
+        updatedAt: instant,
+      };
+      return { key: await save(next), secret: issued.secret };
+    },
+
+    async revoke(id) {
+      const record = await load(id);
+      if (record.revokedAt !== null) return keyRecordToProto(record);
+      const instant = now();
+      return save({ ...record, enabled: false, revokedAt: instant, previousSecretHash: null, previousSecretExpiresAt: null, updatedAt: instant });
+    },
+
+    async delete(id) {
+      if (!id) throw invalidArgument('id', 'is required');
+      if (!(await keys.delete(id))) throw notFound('key', id);
+      options.onChange();
+    },
+  };
+}
+

@@ -1,0 +1,133 @@
+// Provider administration: validation, credential encryption and storage.
+import type {
+  CreateProviderRequest,
+  ListProvidersRequest,
+  Provider,
+  UpdateProviderRequest,
+} from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import { ProviderType } from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import type { ProviderRecord, ProvidersRepository } from '../../storage/records.js';
+import { invalidArgument, notFound } from '../errors/gateway-error.js';
+import type { MasterKeyRing } from '../secrets/master-key-ring.js';
+import { fieldsToUpdate } from '../validation/update-fields.js';
+import { requireText, validateBaseUrl, validatePageSize } from '../validation/validate.js';
+import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
+import {
+  apiKeyLast4,
+  providerIdFromName,
+  validateApiKey,
+  validateAzureApiVersion,
+  validateExtraHeaders,
+  validateModels,
+  validateProviderId,
+} from './provider-validation.js';
+
+export interface ProviderAdminOptions {
+  providers: ProvidersRepository;
+  keyRing: MasterKeyRing;
+  /** Called after every write so in-memory provider caches refresh. */
+  onChange: () => void;
+  now?: () => number;
+}
+
+export interface ProviderAdmin {
+  create(request: CreateProviderRequest): Promise<Provider>;
+  get(id: string): Promise<Provider>;
+  list(request: ListProvidersRequest): Promise<{ providers: Provider[]; nextPageToken: string }>;
+  update(request: UpdateProviderRequest): Promise<Provider>;
+  delete(id: string): Promise<void>;
+}
+
+/** The context a provider's key is sealed under: a ciphertext cannot be moved to another provider. */
+export const providerKeyContext = (providerId: string) => `provider:${providerId}`;
+
+const baseUrlRequired = (type: ProviderRecord['type']) => type === 'azure-openai' || type === 'openai-compatible';
+
+export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmin {
+  const now = options.now ?? Date.now;
+  const { providers, keyRing } = options;
+
+  const load = async (id: string): Promise<ProviderRecord> => {
+    if (!id) throw invalidArgument('id', 'is required');
+    const record = await providers.get(id);
+    if (!record) throw notFound('provider', id);
+    return record;
+  };
+
+  const sealApiKey = (id: string, apiKey: string) => ({
+    apiKeyCiphertext: apiKey === '' ? '' : keyRing.encrypt(apiKey, providerKeyContext(id)),
+    apiKeyLast4: apiKeyLast4(apiKey),
+  });
+
+  return {
+    async create(request) {
+      const type = providerTypeName(request.type);
+      if (!type) throw invalidArgument('type', 'is required (e.g. PROVIDER_TYPE_OPENAI)');
+      const name = requireText('name', request.name, { max: 200 });
+      const id = validateProviderId(request.id.trim() || providerIdFromName(name));
+      const apiKey = validateApiKey(type, request.apiKey);
+      const instant = now();
+      const record: ProviderRecord = {
+        id,
+        name,
+        type,
+        baseUrl: validateBaseUrl('base_url', request.baseUrl, baseUrlRequired(type)),
+        ...sealApiKey(id, apiKey),
+        extraHeaders: validateExtraHeaders(request.extraHeaders),
+        enabled: request.enabled ?? true,
+        models: validateModels(type, request.models),
+        azureApiVersion: validateAzureApiVersion(type, request.azure?.apiVersion ?? ''),
+        createdAt: instant,
+        updatedAt: instant,
+      };
+      await providers.insert(record);
+      options.onChange();
+      return providerRecordToProto(record);
+    },
+
+    async get(id) {
+      return providerRecordToProto(await load(id));
+    },
+
+    async list(request) {
+      const type = request.type === ProviderType.UNSPECIFIED ? null : providerTypeName(request.type);
+      if (type === undefined) throw invalidArgument('type', 'is not a known provider type');
+      const page = await providers.list({
+        limit: validatePageSize('page_size', request.pageSize),
+        cursor: request.pageToken || null,
+        type,
+      });
+      return { providers: page.items.map(providerRecordToProto), nextPageToken: page.nextCursor ?? '' };
+    },
+
+    async update(request) {
+      const record = await load(request.id);
+      const fields = fieldsToUpdate(request.updateMask, {
+        name: request.name !== undefined,
+        base_url: request.baseUrl !== undefined,
+        api_key: request.apiKey !== undefined,
+        extra_headers: Object.keys(request.extraHeaders).length > 0,
+        enabled: request.enabled !== undefined,
+        models: request.models.length > 0,
+        azure: request.azure !== undefined,
+      });
+      const next: ProviderRecord = { ...record, updatedAt: now() };
+      if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
+      if (fields.has('base_url')) next.baseUrl = validateBaseUrl('base_url', request.baseUrl ?? '', baseUrlRequired(record.type));
+      if (fields.has('api_key')) Object.assign(next, sealApiKey(record.id, validateApiKey(record.type, request.apiKey ?? '')));
+      if (fields.has('extra_headers')) next.extraHeaders = validateExtraHeaders(request.extraHeaders);
+      if (fields.has('enabled')) next.enabled = request.enabled ?? false;
+      if (fields.has('models')) next.models = validateModels(record.type, request.models);
+      if (fields.has('azure')) next.azureApiVersion = validateAzureApiVersion(record.type, request.azure?.apiVersion ?? '');
+      if (!(await providers.replace(next))) throw notFound('provider', record.id);
+      options.onChange();
+      return providerRecordToProto(next);
+    },
+
+    async delete(id) {
+      if (!id) throw invalidArgument('id', 'is required');
+      if (!(await providers.delete(id))) throw notFound('provider', id);
+      options.onChange();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Provider records ⇄ the proto's messages. The API key never leaves as
+// anything but its last 4 characters.
+import { create } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import {
+  AzureSettingsSchema,
+  ModelPricesSchema,
+  ProviderModelSchema,
+  ProviderSchema,
+  ProviderType,
+  type Provider,
+} from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import type { ProviderRecord, ProviderTypeName } from '../../storage/records.js';
+
+const TYPE_NAMES: Record<ProviderType, ProviderTypeName | undefined> = {
+  [ProviderType.UNSPECIFIED]: undefined,
+  [ProviderType.OPENAI]: 'openai',
+  [ProviderType.AZURE_OPENAI]: 'azure-openai',
+  [ProviderType.ANTHROPIC]: 'anthropic',
+  [ProviderType.GEMINI]: 'gemini',
+  [ProviderType.OPENAI_COMPATIBLE]: 'openai-compatible',
+};
+
+export function providerTypeName(type: ProviderType): ProviderTypeName | undefined {
+  return TYPE_NAMES[type];
+}
+
+export function providerTypeValue(name: ProviderTypeName): ProviderType {
+  const entry = Object.entries(TYPE_NAMES).find(([, typeName]) => typeName === name);
+  return entry ? (Number(entry[0]) as ProviderType) : ProviderType.UNSPECIFIED;
+}
+
+export function providerRecordToProto(record: ProviderRecord): Provider {
+  return create(ProviderSchema, {
+    id: record.id,
+    name: record.name,
+    type: providerTypeValue(record.type),
+    baseUrl: record.baseUrl,
+    apiKeyLast4: record.apiKeyLast4,
+    extraHeaders: record.extraHeaders,
+    enabled: record.enabled,
+    models: record.models.map((model) =>
+      create(ProviderModelSchema, {
+        upstreamModel: model.upstreamModel,
+        alias: model.alias,
+        enabled: model.enabled,
+        deployment: model.deployment,
+        prices: model.prices ? create(ModelPricesSchema, model.prices) : undefined,
+      }),
+    ),
+    azure: record.type === 'azure-openai' ? create(AzureSettingsSchema, { apiVersion: record.azureApiVersion }) : undefined,
+    createdAt: timestampFromMs(record.createdAt),
+    updatedAt: timestampFromMs(record.updatedAt),
+  });
+}

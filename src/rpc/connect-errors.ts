@@ -1,0 +1,41 @@
+// Maps the core's errors to Connect codes. Unknown errors become Internal
+// with a generic message: their text may hold details we must not leak.
+import { Code, ConnectError } from '@connectrpc/connect';
+import { GatewayError, type GatewayErrorKind } from '../core/errors/gateway-error.js';
+import { InvalidCursorError } from '../storage/cursor.js';
+import { StorageConflictError } from '../storage/records.js';
+
+const CODE_BY_KIND: Record<GatewayErrorKind, Code> = {
+  invalid_argument: Code.InvalidArgument,
+  unauthenticated: Code.Unauthenticated,
+  permission_denied: Code.PermissionDenied,
+  not_found: Code.NotFound,
+  already_exists: Code.AlreadyExists,
+  failed_precondition: Code.FailedPrecondition,
+  resource_exhausted: Code.ResourceExhausted,
+  payload_too_large: Code.ResourceExhausted,
+  canceled: Code.Canceled,
+  deadline_exceeded: Code.DeadlineExceeded,
+  unavailable: Code.Unavailable,
+  unimplemented: Code.Unimplemented,
+  internal: Code.Internal,
+};
+
+export interface ErrorReporter {
+  error(details: object, message: string): void;
+}
+
+export function toConnectError(error: unknown, reporter: ErrorReporter): ConnectError {
+  if (error instanceof ConnectError) return error;
+  if (error instanceof GatewayError) {
+    const metadata = new Headers();
+    if (error.retryAfterSeconds !== undefined) metadata.set('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+    return new ConnectError(error.message, CODE_BY_KIND[error.kind], metadata);
+  }
+  if (error instanceof StorageConflictError) return new ConnectError(error.message, Code.AlreadyExists);
+  if (error instanceof InvalidCursorError) {
+    return new ConnectError('page_token: invalid; start again without one', Code.InvalidArgument);
+  }
+  reporter.error({ err: error }, 'unexpected error in an RPC handler');
+  return new ConnectError('internal error', Code.Internal);
+}

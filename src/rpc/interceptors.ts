@@ -1,0 +1,33 @@
+import type { Interceptor, StreamResponse } from '@connectrpc/connect';
+import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
+import { toConnectError, type ErrorReporter } from './connect-errors.js';
+
+/** Converts whatever a handler throws (also mid-stream) into a ConnectError. */
+export function errorInterceptor(reporter: ErrorReporter): Interceptor {
+  return (next) => async (request) => {
+    try {
+      const response = await next(request);
+      if (!response.stream) return response;
+      return { ...response, message: convertStreamErrors(response.message, reporter) } as StreamResponse;
+    } catch (error) {
+      throw toConnectError(error, reporter);
+    }
+  };
+}
+
+async function* convertStreamErrors<T>(messages: AsyncIterable<T>, reporter: ErrorReporter): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (error) {
+    throw toConnectError(error, reporter);
+  }
+}
+
+/** Admin services: the admin token as `Authorization: Bearer …`. */
+export function adminAuthInterceptor(verifier: AdminTokenVerifier): Interceptor {
+  return (next) => async (request) => {
+    const match = /^Bearer\s+(.+)$/i.exec(request.header.get('authorization')?.trim() ?? '');
+    verifier.verify(match?.[1]);
+    return next(request);
+  };
+}

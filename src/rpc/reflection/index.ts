@@ -1,0 +1,1 @@
+export { registerReflection } from './register.js';

@@ -1,0 +1,42 @@
+// Every Connect service the gateway serves, with its interceptors.
+import type { ConnectRouter } from '@connectrpc/connect';
+import { CompletionService, file_llmgateway_v1_completion_service } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
+import { file_llmgateway_v1_providers_service, ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
+import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
+import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
+import type { KeyAdmin } from '../core/keys/key-admin.js';
+import type { ProviderAdmin } from '../core/providers/provider-admin.js';
+import type { ErrorReporter } from './connect-errors.js';
+import { completionService } from './completion-service.js';
+import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
+import { keysService } from './keys-service.js';
+import { providersService } from './providers-service.js';
+import { registerReflection } from './reflection/index.js';
+import { virtualKeyAuthInterceptor } from './virtual-key-auth.js';
+
+export interface RpcDependencies {
+  adminToken: AdminTokenVerifier;
+  authenticator: KeyAuthenticator;
+  keyAdmin: KeyAdmin;
+  providerAdmin: ProviderAdmin;
+  reporter: ErrorReporter;
+}
+
+export const SERVED_FILES = [
+  file_llmgateway_v1_completion_service,
+  file_llmgateway_v1_keys_service,
+  file_llmgateway_v1_providers_service,
+];
+
+export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDependencies): void {
+  const errors = errorInterceptor(dependencies.reporter);
+  // Interceptors run outermost first: errors wrap authentication too.
+  const admin = { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] };
+  router.service(KeysService, keysService(dependencies.keyAdmin), admin);
+  router.service(ProvidersService, providersService(dependencies.providerAdmin), admin);
+  router.service(CompletionService, completionService(), {
+    interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
+  });
+  registerReflection(router, SERVED_FILES);
+}

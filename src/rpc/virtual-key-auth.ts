@@ -1,0 +1,17 @@
+// Completion RPCs: the caller's virtual key, through the shared authenticate step.
+import { createContextKey, type Interceptor } from '@connectrpc/connect';
+import { credentialFromHeaders, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
+import type { VirtualKeyRecord } from '../storage/records.js';
+
+/** The authenticated key, for handlers (`context.values.get(authenticatedKey)`). */
+export const authenticatedKey = createContextKey<VirtualKeyRecord | undefined>(undefined, {
+  description: 'the caller’s virtual key',
+});
+
+export function virtualKeyAuthInterceptor(authenticator: KeyAuthenticator): Interceptor {
+  return (next) => async (request) => {
+    const record = await authenticator.authenticate(credentialFromHeaders((name) => request.header.get(name)));
+    request.contextValues.set(authenticatedKey, record);
+    return next(request);
+  };
+}

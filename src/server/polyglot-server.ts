@@ -1,0 +1,102 @@
+// One port for HTTP/1.1 and HTTP/2 (prior knowledge, i.e. h2c, for gRPC) in
+// cleartext, or TLS with ALPN (h2, http/1.1) when a certificate is set.
+// @httptoolkit/httpolyglot sniffs each connection and hands it to an inner
+// http.Server or http2 server; we keep the timeouts and a clean close ourselves.
+import http from 'node:http';
+import type http2 from 'node:http2';
+import type net from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import * as httpolyglot from '@httptoolkit/httpolyglot';
+
+export interface PolyglotServerOptions {
+  headersTimeoutMs: number;
+  idleTimeoutMs: number;
+  tls: { certFile: string; keyFile: string } | undefined;
+}
+
+export interface PolyglotServer {
+  server: net.Server;
+  /** Stop taking new work: idle HTTP/1 connections close, HTTP/2 sessions get GOAWAY. */
+  beginDrain(): void;
+  /** Cut every connection still open. */
+  destroyAll(): void;
+  /** True once draining began: responses then carry `connection: close` on HTTP/1. */
+  isDraining(): boolean;
+}
+
+// Fastify sees HTTP/1 request types; HTTP/2 compat objects are close enough for it and for Connect.
+type RequestHandler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
+
+interface PolyglotInternals {
+  _httpServer: http.Server;
+  _http2Server: http2.Http2Server;
+}
+
+export function createPolyglotServer(options: PolyglotServerOptions, handler: RequestHandler): PolyglotServer {
+  const tls = options.tls
+    ? {
+        cert: readFileSync(options.tls.certFile),
+        key: readFileSync(options.tls.keyFile),
+        ALPNProtocols: ['h2', 'http/1.1'],
+      }
+    : undefined;
+  const server = httpolyglot.createServer(
+    {
+      ...(tls ? { tls } : {}),
+      http: {
+        headersTimeout: options.headersTimeoutMs,
+        keepAliveTimeout: options.idleTimeoutMs,
+        // Bodies are small JSON; the request timeout covers receiving them only.
+        requestTimeout: Math.max(options.headersTimeoutMs, 60_000),
+      },
+      http2: {},
+    },
+    handler as unknown as http.RequestListener,
+  );
+  const { _httpServer: http1Server, _http2Server: http2Server } = server as unknown as PolyglotInternals;
+  // Idle HTTP/2 sessions are closed after the idle timeout (Node: GOAWAY then destroy).
+  http2Server.setTimeout(options.idleTimeoutMs);
+
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let draining = false;
+
+  // httpolyglot forwards listeners to its inner servers, so this runs on
+  // accept (emitter: the outer server) and again on hand-off (an inner server).
+  server.on('connection', function onConnection(this: unknown, socket: net.Socket) {
+    if (this === server) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      // Before hand-off no inner timeout applies: a silent connection must not linger.
+      const sniffTimer = setTimeout(() => {
+        if (socket.bytesRead === 0) socket.destroy();
+      }, options.headersTimeoutMs);
+      sniffTimer.unref();
+      socket.once('close', () => clearTimeout(sniffTimer));
+      if (draining) socket.destroy();
+      return;
+    }
+    // With TLS configured, cleartext is refused.
+    if (tls && !(socket instanceof TLSSocket)) socket.destroy();
+  });
+  http2Server.on('session', (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    if (draining) session.close();
+  });
+
+  return {
+    server,
+    beginDrain() {
+      draining = true;
+      http1Server.closeIdleConnections();
+      for (const session of sessions) session.close();
+    },
+    destroyAll() {
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+    },
+    isDraining: () => draining,
+  };
+}

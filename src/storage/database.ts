@@ -1,0 +1,99 @@
+// Opens the gateway database: embedded SQLite (better-sqlite3) by default,
+// MySQL/MariaDB (mysql2 pool) when DATABASE_URL says mysql://.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { CompiledQuery, Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import {
+  describeDatabaseTarget,
+  resolveDatabaseTarget,
+  type MysqlTarget,
+  type SqliteTarget,
+} from './database-url.js';
+import type { DatabaseSchema, SqlDialectName } from './schema.js';
+
+export interface GatewayDatabase {
+  db: Kysely<DatabaseSchema>;
+  dialect: SqlDialectName;
+  /** Round-trips a trivial query; rejects when the database is unreachable. */
+  ping(): Promise<void>;
+  /** Idempotent. */
+  close(): Promise<void>;
+  /** For logs: the URL without the password, or the SQLite file path. */
+  description: string;
+}
+
+export interface OpenDatabaseOptions {
+  /** DATABASE_URL; unset or blank selects `<dataDir>/gateway.db`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+const STRICT_SQL_MODE_STATEMENT =
+  "set session sql_mode = concat_ws(',', nullif(@@session.sql_mode, ''), 'STRICT_ALL_TABLES')";
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<GatewayDatabase> {
+  const target = resolveDatabaseTarget(options.databaseUrl, options.dataDir);
+  const description = describeDatabaseTarget(target);
+  const db = target.dialect === 'sqlite' ? openSqlite(target) : openMysql(target);
+  return wrapDatabase(db, target.dialect, description);
+}
+
+function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, description: string): GatewayDatabase {
+  let closing: Promise<void> | null = null;
+  return {
+    db,
+    dialect,
+    description,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close() {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}
+
+function openSqlite(target: SqliteTarget): Kysely<DatabaseSchema> {
+  if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true });
+  const database = new SqliteDatabase(target.filename);
+  try {
+    // WAL lets readers proceed during a write; busy_timeout covers a second process on the same file.
+    database.pragma('journal_mode = WAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openMysql(target: MysqlTarget): Kysely<DatabaseSchema> {
+  const pool = createPool({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    connectionLimit: target.connectionLimit,
+    // Store and read instants as UTC; we keep epoch millis in BIGINT anyway.
+    timezone: 'Z',
+    // BIGINT stays exact: numbers while safe, strings beyond 2^53 (converted on read).
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: 'UTF8MB4_UNICODE_CI',
+  });
+  return new Kysely<DatabaseSchema>({
+    dialect: new MysqlDialect({
+      pool,
+      // Strict mode on every connection: an over-long value fails instead of being silently truncated.
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw(STRICT_SQL_MODE_STATEMENT));
+      },
+    }),
+  });
+}

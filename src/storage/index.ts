@@ -1,0 +1,45 @@
+// The storage entry point: open the database, migrate it, hand out repositories.
+import { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './database.js';
+import { createKeysRepository } from './keys-repository.js';
+import { migrateToLatest } from './migrate.js';
+import { createProvidersRepository } from './providers-repository.js';
+import type { KeysRepository, ProvidersRepository, SettingsRepository } from './records.js';
+import { createSettingsRepository } from './settings-repository.js';
+
+export interface GatewayStorage {
+  database: GatewayDatabase;
+  providers: ProvidersRepository;
+  keys: KeysRepository;
+  settings: SettingsRepository;
+  close(): Promise<void>;
+}
+
+/** Short alias used by callers. */
+export type Storage = GatewayStorage;
+
+export async function openStorage(options: OpenDatabaseOptions): Promise<GatewayStorage> {
+  const database = await openDatabase(options);
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    database,
+    providers: createProvidersRepository(database.db),
+    keys: createKeysRepository(database.db),
+    settings: createSettingsRepository(database.db),
+    close: () => database.close(),
+  };
+}
+
+export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './database.js';
+export { DatabaseUrlError } from './database-url.js';
+export { migrateToLatest, MigrationError, type MigrationSummary } from './migrate.js';
+export { InvalidCursorError, MAX_PAGE_SIZE } from './cursor.js';
+export { StoredValueError } from './row-values.js';
+export { createProvidersRepository } from './providers-repository.js';
+export { createKeysRepository } from './keys-repository.js';
+export { createSettingsRepository } from './settings-repository.js';
+export * from './records.js';

@@ -1,0 +1,89 @@
+// VirtualKeyRecord ⇄ virtual_keys row.
+import type { Insertable, Selectable } from 'kysely';
+import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from './records.js';
+import {
+  asStringArray,
+  asStringRecord,
+  booleanToColumn,
+  columnToBoolean,
+  columnToJson,
+  columnToNullableTimestamp,
+  columnToTimestamp,
+  isPlainObject,
+  jsonToColumn,
+  nullableTimestampToColumn,
+  readNumber,
+  StoredValueError,
+  timestampToColumn,
+} from './row-values.js';
+import type { VirtualKeysTable } from './schema.js';
+
+export type KeyRow = Selectable<VirtualKeysTable>;
+export type NewKeyRow = Insertable<VirtualKeysTable>;
+
+export function keyToRow(key: VirtualKeyRecord): NewKeyRow {
+  return {
+    id: key.id,
+    name: key.name,
+    secret_hash: key.secretHash,
+    secret_prefix: key.secretPrefix,
+    secret_last4: key.secretLast4,
+    previous_secret_hash: key.previousSecretHash,
+    previous_secret_expires_at: nullableTimestampToColumn(key.previousSecretExpiresAt, 'previousSecretExpiresAt'),
+    enabled: booleanToColumn(key.enabled),
+    expires_at: nullableTimestampToColumn(key.expiresAt, 'expiresAt'),
+    revoked_at: nullableTimestampToColumn(key.revokedAt, 'revokedAt'),
+    allowed_models: jsonToColumn(key.allowedModels),
+    rate_limits: jsonToColumn(key.rateLimits),
+    budget: key.budget === null ? null : jsonToColumn(key.budget),
+    cache_enabled: booleanToColumn(key.cacheEnabled),
+    log_request_bodies: booleanToColumn(key.logRequestBodies),
+    metadata: jsonToColumn(key.metadata),
+    created_at: timestampToColumn(key.createdAt, 'createdAt'),
+    updated_at: timestampToColumn(key.updatedAt, 'updatedAt'),
+  };
+}
+
+export function rowToKey(row: KeyRow): VirtualKeyRecord {
+  const field = (column: string) => `virtual_keys.${column} (id ${row.id})`;
+  return {
+    id: row.id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    secretPrefix: row.secret_prefix,
+    secretLast4: row.secret_last4,
+    previousSecretHash: row.previous_secret_hash ?? null,
+    previousSecretExpiresAt: columnToNullableTimestamp(row.previous_secret_expires_at, field('previous_secret_expires_at')),
+    enabled: columnToBoolean(row.enabled),
+    expiresAt: columnToNullableTimestamp(row.expires_at, field('expires_at')),
+    revokedAt: columnToNullableTimestamp(row.revoked_at, field('revoked_at')),
+    allowedModels: asStringArray(columnToJson(row.allowed_models, field('allowed_models')), field('allowed_models')),
+    rateLimits: toRateLimits(columnToJson(row.rate_limits, field('rate_limits')), field('rate_limits')),
+    budget: toBudget(columnToJson(row.budget, field('budget')), field('budget')),
+    cacheEnabled: columnToBoolean(row.cache_enabled),
+    logRequestBodies: columnToBoolean(row.log_request_bodies),
+    metadata: asStringRecord(columnToJson(row.metadata, field('metadata')), field('metadata')),
+    createdAt: columnToTimestamp(row.created_at, field('created_at')),
+    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+  };
+}
+
+function toRateLimits(value: unknown, field: string): RateLimitsRecord {
+  if (!isPlainObject(value)) throw new StoredValueError(`${field} is not a JSON object`);
+  return {
+    requestsPerMinute: readNumber(value, 'requestsPerMinute'),
+    tokensPerMinute: readNumber(value, 'tokensPerMinute'),
+    concurrentRequests: readNumber(value, 'concurrentRequests'),
+  };
+}
+
+function toBudget(value: unknown, field: string): BudgetRecord | null {
+  if (value === null) return null;
+  if (!isPlainObject(value)) throw new StoredValueError(`${field} is not a JSON object`);
+  const { unit, period } = value;
+  if (unit !== 'tokens' && unit !== 'usd') throw new StoredValueError(`${field} has an unknown unit`);
+  if (period !== 'day' && period !== 'week' && period !== 'month' && period !== 'total') {
+    throw new StoredValueError(`${field} has an unknown period`);
+  }
+  return { amount: readNumber(value, 'amount'), unit, period };
+}

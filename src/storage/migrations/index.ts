@@ -1,0 +1,10 @@
+// Every migration, in order. Names sort lexically, which is the order Kysely applies them.
+import type { Migration } from 'kysely/migration';
+import type { SqlDialectName } from '../schema.js';
+import { createInitialMigration } from './0001-initial.js';
+
+export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
+  return {
+    '0001-initial': createInitialMigration(dialect),
+  };
+}

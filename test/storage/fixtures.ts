@@ -1,0 +1,84 @@
+// Record builders for the storage tests.
+import { createHash } from 'node:crypto';
+import type { ProviderRecord, VirtualKeyRecord } from '../../src/storage/records.js';
+
+/** 2^31 seconds expressed in milliseconds, plus a bit: past the 32-bit epoch-seconds limit. */
+export const BEYOND_2038_MS = 2 ** 31 * 1000 + 123;
+export const YEAR_9999_MS = 253_402_300_799_999;
+
+export function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function makeProvider(overrides: Partial<ProviderRecord> = {}): ProviderRecord {
+  return {
+    id: 'prov-1',
+    name: 'Primary OpenAI',
+    type: 'openai',
+    baseUrl: 'https://api.example.test/v1',
+    apiKeyCiphertext: 'v1.key-1.ciphertext==',
+    apiKeyLast4: 'abcd',
+    extraHeaders: { 'x-team': 'platform' },
+    enabled: true,
+    models: [
+      {
+        upstreamModel: 'gpt-4o',
+        alias: 'smart',
+        enabled: true,
+        deployment: '',
+        prices: { inputPerMillion: 2.5, outputPerMillion: 10, cachedInputPerMillion: 1.25, cacheWritePerMillion: 0 },
+      },
+      { upstreamModel: 'gpt-4o-mini', alias: '', enabled: false, deployment: 'mini-dep', prices: null },
+    ],
+    azureApiVersion: '',
+    createdAt: BEYOND_2038_MS,
+    updatedAt: BEYOND_2038_MS + 1,
+    ...overrides,
+  };
+}
+
+export function makeKey(overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyRecord {
+  const id = overrides.id ?? 'key-1';
+  return {
+    id,
+    name: `Key ${id}`,
+    secretHash: hashOf(`secret-${id}`),
+    secretPrefix: 'gw-',
+    secretLast4: 'wxyz',
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    enabled: true,
+    expiresAt: null,
+    revokedAt: null,
+    allowedModels: ['gpt-4o', 'claude-*'],
+    rateLimits: { requestsPerMinute: 60, tokensPerMinute: 100_000, concurrentRequests: 4 },
+    budget: null,
+    cacheEnabled: false,
+    logRequestBodies: false,
+    metadata: { team: 'search' },
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+/** Follows nextCursor until the last page; fails on a cursor loop. */
+export async function collectPages<T>(
+  fetchPage: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<{ items: T[]; pageCount: number }> {
+  const items: T[] = [];
+  const seenCursors = new Set<string>();
+  let cursor: string | null = null;
+  let pageCount = 0;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    pageCount += 1;
+    cursor = page.nextCursor;
+    if (cursor !== null) {
+      if (seenCursors.has(cursor)) throw new Error('pagination returned the same cursor twice');
+      seenCursors.add(cursor);
+    }
+  } while (cursor !== null);
+  return { items, pageCount };
+}
