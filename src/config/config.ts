@@ -87,31 +87,21 @@ const environmentSchema = z
     GATEWAY_IDLE_TIMEOUT_MS: integerFromText(100, 3_600_000).default(65_000),
     GATEWAY_SHUTDOWN_GRACE_MS: integerFromText(0, 600_000).default(10_000),
     GATEWAY_BODY_LIMIT_BYTES: integerFromText(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
-  })
-  .superRefine((environment, context) => {
-    const hasCert = environment.GATEWAY_TLS_CERT_FILE !== undefined;
-    const hasKey = environment.GATEWAY_TLS_KEY_FILE !== undefined;
-    if (hasCert !== hasKey) {
-      context.addIssue({
-        code: 'custom',
-        path: [hasCert ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'],
-        message: 'GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together',
-      });
-    }
   });
 
 /** Reads the gateway's variables from `environment` (process.env by default). */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        // Never echo the received value: it may be a secret.
-        return `${name}: ${issue.message}`;
-      }),
-    );
+  // Never echo a received value in a problem: it may be a secret.
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+  const hasCert = Boolean(environment.GATEWAY_TLS_CERT_FILE?.trim());
+  const hasKey = Boolean(environment.GATEWAY_TLS_KEY_FILE?.trim());
+  if (hasCert !== hasKey) {
+    problems.push(`${hasCert ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'}: GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together`);
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const values = parsed.data;
   return {
     host: values.GATEWAY_HOST,

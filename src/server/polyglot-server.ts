@@ -58,6 +58,14 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
   // Idle HTTP/2 sessions are closed after the idle timeout (Node: GOAWAY then destroy).
   http2Server.setTimeout(options.idleTimeoutMs);
 
+  // The inner HTTP/1 server never listens itself, so Node never starts its
+  // connection tracking (which enforces headersTimeout/requestTimeout and makes
+  // closeIdleConnections work). Start it directly: emitting 'listening' would
+  // also re-fire listeners that httpolyglot copied from the outer server.
+  const startTracking = http1Server.listeners('listening').find((listener) => listener.name === 'setupConnectionsTracking');
+  if (!startTracking) throw new Error('this Node version does not track HTTP/1 connections as expected');
+  startTracking.call(http1Server);
+
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
   let draining = false;
@@ -90,7 +98,8 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
     server,
     beginDrain() {
       draining = true;
-      http1Server.closeIdleConnections();
+      // Not listening, so this only stops its timers and closes idle connections.
+      http1Server.close(() => {});
       for (const session of sessions) session.close();
     },
     destroyAll() {

@@ -62,7 +62,7 @@ export function createKeysRepository(db: Kysely<DatabaseSchema>): KeysRepository
       if (nameContains) {
         // lower() on both sides: the tables use a binary collation, and SQLite's LIKE ignores collations.
         const pattern = `%${escapeLikePattern(nameContains)}%`;
-        query = query.where(sql<boolean>`lower(${sql.ref('name')}) like lower(${pattern}) escape ${LIKE_ESCAPE}`);
+        query = query.where(sql<boolean>`lower(${sql.ref('name')}) like lower(${pattern}) escape ${sql.lit(LIKE_ESCAPE)}`);
       }
       if (enabled !== null && enabled !== undefined) query = query.where('enabled', '=', enabled ? 1 : 0);
       const rows = await query.execute();

@@ -2,7 +2,7 @@
 // URLs to test files through provide()/inject(). Add further servers as more
 // `provideX(project)` functions that return their own teardown.
 import type { TestProject } from 'vitest/node';
-import { acquireMysqlServer, MYSQL_URL_VARIABLE } from './mariadb.js';
+import { acquireMysqlServer, MYSQL_URL_VARIABLE, type MysqlAvailability } from './mariadb.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,11 +26,18 @@ export default async function setup(project: TestProject): Promise<Teardown> {
   return () => runTeardowns(teardowns);
 }
 
-export async function provideMysqlServer(project: TestProject, environment = process.env): Promise<Teardown> {
+/** The part of TestProject this file uses, so tests can pass a stand-in. */
+export type ProvidingProject = Pick<TestProject, 'provide'>;
+
+export async function provideMysqlServer(
+  project: ProvidingProject,
+  environment: NodeJS.ProcessEnv = process.env,
+  acquire: (environment: NodeJS.ProcessEnv) => Promise<MysqlAvailability> = acquireMysqlServer,
+): Promise<Teardown> {
   const startedAt = Date.now();
-  let availability: Awaited<ReturnType<typeof acquireMysqlServer>>;
+  let availability: MysqlAvailability;
   try {
-    availability = await acquireMysqlServer(environment);
+    availability = await acquire(environment);
   } catch (error) {
     // A configured or installed server that does not work: on CI that is a failure, locally a loud skip.
     const reason = `the MySQL server could not be used: ${error instanceof Error ? error.message : String(error)}`;

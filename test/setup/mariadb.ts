@@ -34,13 +34,16 @@ export interface MariadbBinaries {
 }
 
 /** Decides where the MySQL tier's server comes from. Throws when a configured/started server fails. */
-export async function acquireMysqlServer(environment: NodeJS.ProcessEnv = process.env): Promise<MysqlAvailability> {
+export async function acquireMysqlServer(
+  environment: NodeJS.ProcessEnv = process.env,
+  searchDirectories: string[] = binarySearchDirectories(environment),
+): Promise<MysqlAvailability> {
   const configuredUrl = environment[MYSQL_URL_VARIABLE]?.trim();
   if (configuredUrl) {
     await waitForServer(configuredUrl, { deadline: Date.now() + 5_000 });
     return { available: true, server: { url: configuredUrl, origin: 'environment', stop: async () => {} } };
   }
-  const binaries = findMariadbBinaries(environment);
+  const binaries = findMariadbBinaries(searchDirectories);
   if (binaries === null) {
     return {
       available: false,
@@ -50,8 +53,12 @@ export async function acquireMysqlServer(environment: NodeJS.ProcessEnv = proces
   return { available: true, server: await startEphemeralMariadb(binaries) };
 }
 
-export function findMariadbBinaries(environment: NodeJS.ProcessEnv = process.env): MariadbBinaries | null {
-  const directories = ['/usr/sbin', ...(environment['PATH'] ?? '').split(path.delimiter).filter(Boolean)];
+/** /usr/sbin first: Debian installs mariadbd there, and it is often missing from a user's PATH. */
+export function binarySearchDirectories(environment: NodeJS.ProcessEnv = process.env): string[] {
+  return ['/usr/sbin', ...(environment['PATH'] ?? '').split(path.delimiter).filter(Boolean)];
+}
+
+export function findMariadbBinaries(directories: string[]): MariadbBinaries | null {
   const server = findExecutable(['mariadbd', 'mysqld'], directories);
   const installer = findExecutable(['mariadb-install-db', 'mysql_install_db'], directories);
   return server !== null && installer !== null ? { server, installer } : null;

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+function problemsOf(environment: Record<string, string>): string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration from the environment', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './data',
+      databaseUrl: undefined,
+      masterKey: undefined,
+      adminToken: undefined,
+      corsOrigins: [],
+      logLevel: 'info',
+      tls: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      GATEWAY_HOST: '0.0.0.0',
+      GATEWAY_PORT: '9090',
+      GATEWAY_DATA_DIR: '/var/lib/gateway',
+      DATABASE_URL: 'mysql://gw:pw@db:3306/gateway',
+      GATEWAY_MASTER_KEY: 'a'.repeat(64),
+      GATEWAY_RETIRED_MASTER_KEYS: `${'b'.repeat(64)}, ${'c'.repeat(64)}`,
+      GATEWAY_ADMIN_TOKEN: 'admin-token-that-is-long-enough',
+      GATEWAY_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      GATEWAY_LOG_LEVEL: 'debug',
+      GATEWAY_TLS_CERT_FILE: '/etc/tls/cert.pem',
+      GATEWAY_TLS_KEY_FILE: '/etc/tls/key.pem',
+    });
+    expect(config.port).toBe(9090);
+    expect(config.retiredMasterKeys).toHaveLength(2);
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(config.tls).toEqual({ certFile: '/etc/tls/cert.pem', keyFile: '/etc/tls/key.pem' });
+  });
+
+  it('reports every bad value at once, by name, without echoing secrets', () => {
+    const problems = problemsOf({
+      GATEWAY_PORT: '70000',
+      GATEWAY_LOG_LEVEL: 'loud',
+      DATABASE_URL: 'postgres://user:hunter2hunter2@db/x',
+      GATEWAY_ADMIN_TOKEN: 'short-secret',
+      GATEWAY_CORS_ORIGINS: 'https://ok.example, not a url',
+      GATEWAY_TLS_CERT_FILE: '/cert.pem',
+      GATEWAY_HEADERS_TIMEOUT_MS: 'soon',
+    });
+    const text = problems.join('\n');
+    for (const name of [
+      'GATEWAY_PORT',
+      'GATEWAY_LOG_LEVEL',
+      'DATABASE_URL',
+      'GATEWAY_ADMIN_TOKEN',
+      'GATEWAY_CORS_ORIGINS',
+      'GATEWAY_TLS_KEY_FILE',
+      'GATEWAY_HEADERS_TIMEOUT_MS',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('short-secret');
+  });
+});

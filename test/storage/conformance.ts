@@ -1,0 +1,122 @@
+// One storage conformance suite, run against every dialect (sqlite.test.ts, mysql.test.ts).
+// Each test gets freshly emptied tables on the dialect's suite-wide database.
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { migrateToLatest, openStorage, type GatewayStorage, type OpenDatabaseOptions } from '../../src/storage/index.js';
+import { describeKeysConformance } from './conformance-keys.js';
+import { describeProvidersConformance } from './conformance-providers.js';
+import { makeKey, makeProvider } from './fixtures.js';
+
+export interface ConformanceContext {
+  /** The storage opened for the current test. */
+  storage(): GatewayStorage;
+  /** A second, independent storage (own connection/pool) on the same database; closed after the test. */
+  openAnother(): Promise<GatewayStorage>;
+}
+
+export function runStorageConformance(openOptions: () => OpenDatabaseOptions): void {
+  let current: GatewayStorage | null = null;
+  const others: GatewayStorage[] = [];
+
+  beforeEach(async () => {
+    current = await openStorage(openOptions());
+    await emptyTables(current);
+  });
+
+  afterEach(async () => {
+    await Promise.all(others.splice(0).map((storage) => storage.close()));
+    await current?.close();
+    current = null;
+  });
+
+  const context: ConformanceContext = {
+    storage() {
+      if (current === null) throw new Error('no storage is open outside a test');
+      return current;
+    },
+    async openAnother() {
+      const storage = await openStorage(openOptions());
+      others.push(storage);
+      return storage;
+    },
+  };
+
+  describe('providers', () => describeProvidersConformance(context));
+  describe('virtual keys', () => describeKeysConformance(context));
+  describe('settings', () => describeSettingsConformance(context));
+  describe('database', () => describeDatabaseConformance(context));
+}
+
+async function emptyTables(storage: GatewayStorage): Promise<void> {
+  const { db } = storage.database;
+  await db.deleteFrom('virtual_keys').execute();
+  await db.deleteFrom('providers').execute();
+  await db.deleteFrom('gateway_settings').execute();
+}
+
+function describeSettingsConformance(context: ConformanceContext): void {
+  test('get, insertIfAbsent and set', async () => {
+    const { settings } = context.storage();
+    expect(await settings.get('admin_token_hash')).toBeNull();
+    expect(await settings.insertIfAbsent('admin_token_hash', 'first')).toBe(true);
+    expect(await settings.insertIfAbsent('admin_token_hash', 'second')).toBe(false);
+    expect(await settings.get('admin_token_hash')).toBe('first');
+    await settings.set('admin_token_hash', 'third ✓ 🚀');
+    expect(await settings.get('admin_token_hash')).toBe('third ✓ 🚀');
+    await settings.set('admin_token_hash', 'third ✓ 🚀'); // unchanged value still succeeds
+    await settings.set('fresh', 'created by set');
+    expect(await settings.get('fresh')).toBe('created by set');
+  });
+
+  test('concurrent insertIfAbsent: exactly one wins', async () => {
+    const first = context.storage();
+    const second = await context.openAnother();
+    for (let round = 0; round < 10; round += 1) {
+      const name = `race-${round}`;
+      const outcomes = await Promise.all([
+        first.settings.insertIfAbsent(name, 'a'),
+        second.settings.insertIfAbsent(name, 'b'),
+        first.settings.insertIfAbsent(name, 'c'),
+      ]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = ['a', 'b', 'c'][outcomes.indexOf(true)];
+      expect(await first.settings.get(name)).toBe(winner);
+    }
+  });
+
+  test('concurrent set on a new name: both succeed, one value remains', async () => {
+    const first = context.storage();
+    const second = await context.openAnother();
+    await Promise.all([first.settings.set('shared', 'x'), second.settings.set('shared', 'y')]);
+    expect(['x', 'y']).toContain(await first.settings.get('shared'));
+  });
+}
+
+function describeDatabaseConformance(context: ConformanceContext): void {
+  test('ping succeeds while open and fails after close', async () => {
+    const another = await context.openAnother();
+    await expect(another.database.ping()).resolves.toBeUndefined();
+    await another.close();
+    await another.close(); // idempotent
+    await expect(another.database.ping()).rejects.toThrow();
+  });
+
+  test('migrations are idempotent and keep data', async () => {
+    const storage = context.storage();
+    await storage.providers.insert(makeProvider());
+    await storage.keys.insert(makeKey());
+    await storage.settings.set('kept', 'yes');
+
+    expect(await migrateToLatest(storage.database)).toEqual({ applied: [] });
+    const reopened = await context.openAnother();
+    expect(await migrateToLatest(reopened.database)).toEqual({ applied: [] });
+    expect(await reopened.providers.get('prov-1')).toEqual(makeProvider());
+    expect(await reopened.keys.get('key-1')).toEqual(makeKey());
+    expect(await reopened.settings.get('kept')).toBe('yes');
+  });
+
+  test('description never holds a password', () => {
+    const { description } = context.storage().database;
+    expect(description).toMatch(/^(sqlite|mysql):/);
+    expect(description).not.toMatch(/:[^/@:]*@/);
+  });
+}

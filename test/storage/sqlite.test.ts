@@ -1,0 +1,86 @@
+// The conformance suite on SQLite, plus SQLite-specific opening behaviour.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { migrateToLatest, openDatabase, openStorage } from '../../src/storage/index.js';
+import type { DatabaseSchema } from '../../src/storage/schema.js';
+import { runStorageConformance } from './conformance.js';
+import { makeKey } from './fixtures.js';
+
+let temporaryDirectory = '';
+
+beforeAll(async () => {
+  temporaryDirectory = await mkdtemp(path.join(os.tmpdir(), 'gw-sqlite-test-'));
+});
+
+afterAll(async () => {
+  await rm(temporaryDirectory, { recursive: true, force: true });
+});
+
+describe('SQLite storage conformance', () => {
+  // DATABASE_URL unset: the default <dataDir>/gateway.db file.
+  runStorageConformance(() => ({ dataDir: path.join(temporaryDirectory, 'conformance') }));
+});
+
+describe('opening SQLite', () => {
+  test('creates <dataDir>/gateway.db (and the directory) in WAL mode with foreign keys and a busy timeout', async () => {
+    const dataDir = path.join(temporaryDirectory, 'nested', 'data');
+    const database = await openDatabase({ dataDir });
+    try {
+      expect(database.dialect).toBe('sqlite');
+      expect(database.description).toBe(`sqlite:${path.join(dataDir, 'gateway.db')}`);
+      await database.ping();
+      expect(existsSync(path.join(dataDir, 'gateway.db'))).toBe(true);
+      expect(await pragma(database.db, 'journal_mode')).toBe('wal');
+      expect(await pragma(database.db, 'foreign_keys')).toBe(1);
+      expect(await pragma(database.db, 'busy_timeout')).toBe(5000);
+      expect(await migrateToLatest(database)).toEqual({ applied: ['0001-initial'] });
+      expect(await migrateToLatest(database)).toEqual({ applied: [] });
+    } finally {
+      await database.close();
+    }
+  });
+
+  test('accepts sqlite:///absolute, sqlite:relative and sqlite::memory: URLs', async () => {
+    const absolute = path.join(temporaryDirectory, 'absolute.db');
+    const fromAbsolute = await openDatabase({ databaseUrl: `sqlite://${absolute}`, dataDir: '/unused' });
+    expect(fromAbsolute.description).toBe(`sqlite:${absolute}`);
+    await fromAbsolute.close();
+    expect(existsSync(absolute)).toBe(true);
+
+    const relative = path.relative(process.cwd(), path.join(temporaryDirectory, 'relative.db'));
+    const fromRelative = await openDatabase({ databaseUrl: `sqlite:${relative}`, dataDir: '/unused' });
+    expect(fromRelative.description).toBe(`sqlite:${path.join(temporaryDirectory, 'relative.db')}`);
+    await fromRelative.close();
+
+    const memory = await openStorage({ databaseUrl: 'sqlite::memory:', dataDir: '/unused' });
+    try {
+      expect(memory.database.description).toBe('sqlite::memory:');
+      await memory.keys.insert(makeKey());
+      expect(await memory.keys.get('key-1')).toEqual(makeKey());
+    } finally {
+      await memory.close();
+    }
+  });
+
+  test('a second process-style open of the same file sees committed data', async () => {
+    const dataDir = path.join(temporaryDirectory, 'shared');
+    const writer = await openStorage({ dataDir });
+    const reader = await openStorage({ dataDir });
+    try {
+      await writer.keys.insert(makeKey());
+      expect(await reader.keys.get('key-1')).toEqual(makeKey());
+    } finally {
+      await writer.close();
+      await reader.close();
+    }
+  });
+});
+
+async function pragma(db: Kysely<DatabaseSchema>, name: string): Promise<unknown> {
+  const result = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db);
+  return Object.values(result.rows[0] ?? {})[0];
+}
