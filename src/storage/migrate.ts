@@ -1,6 +1,6 @@
 // Applies pending migrations (forward only) through Kysely's Migrator, which
-// records applied ones in gateway_migration and serialises concurrent runs
-// with a lock (a table row on SQLite, GET_LOCK on MySQL).
+// records applied ones in gateway_migration. Concurrent runs are serialised by
+// GET_LOCK on MySQL and by the single migration transaction on SQLite.
 import { Migrator, type MigrationResult } from 'kysely/migration';
 import type { GatewayDatabase } from './database.js';
 import { migrationsFor } from './migrations/index.js';
