@@ -208,5 +208,7 @@ export async function observeNetwork(page: Page): Promise<NetworkObserver> {
     });
   });
   await session.send('Network.enable');
+  // Bypass the caches (the CORS preflight cache too), so every cross-origin call is preflighted afresh.
+  await session.send('Network.setCacheDisabled', { cacheDisabled: true });
   return observer;
 }
