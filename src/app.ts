@@ -82,9 +82,9 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       exposedHeaders: [...connectCors.exposedHeaders, 'X-Request-Id'],
       maxAge: 7200,
     });
-    fastify.addHook('onSend', async (request, reply) => {
+    // onRequest, not onSend: Connect writes its responses itself but copies reply headers.
+    fastify.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
-      if (polyglot?.isDraining() && request.raw.httpVersionMajor === 1) reply.header('connection', 'close');
     });
     registerHealthRoutes(fastify, storage.database);
     await fastify.register(fastifyConnectPlugin, {
@@ -108,7 +108,11 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     return {
       fastify,
       storage,
-      listen: () => fastify.listen({ host: config.host, port: config.port }),
+      listen: async () => {
+        const address = await fastify.listen({ host: config.host, port: config.port });
+        // Fastify cannot tell that the polyglot server speaks TLS.
+        return config.tls ? address.replace(/^http:/, 'https:') : address;
+      },
       close: () => fastify.close(),
     };
   } catch (error) {

@@ -145,6 +145,9 @@ describe('security rules on the real server', () => {
     const stored = await second.gateway.storage.providers.get('oa');
     expect(stored?.apiKeyCiphertext.split(':')[1]).toBe(masterKeyId(Buffer.from(newKey, 'base64')));
     expect(second.logLines.some((line) => line.includes('re-encrypted provider keys'))).toBe(true);
+    await second.close();
+    started.length = 0;
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('requires an admin token on MySQL instead of generating one', async () => {

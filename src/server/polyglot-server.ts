@@ -21,8 +21,6 @@ export interface PolyglotServer {
   beginDrain(): void;
   /** Cut every connection still open. */
   destroyAll(): void;
-  /** True once draining began: responses then carry `connection: close` on HTTP/1. */
-  isDraining(): boolean;
 }
 
 // Fastify sees HTTP/1 request types; HTTP/2 compat objects are close enough for it and for Connect.
@@ -49,6 +47,9 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
         keepAliveTimeout: options.idleTimeoutMs,
         // Bodies are small JSON; the request timeout covers receiving them only.
         requestTimeout: Math.max(options.headersTimeoutMs, 60_000),
+        // Node checks those timeouts on this interval (default 30 s): check
+        // often enough that a slow client is cut close to the limit.
+        connectionsCheckingInterval: Math.min(1_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
       },
       http2: {},
     },
@@ -85,8 +86,17 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
       if (draining) socket.destroy();
       return;
     }
-    // With TLS configured, cleartext is refused.
-    if (tls && !(socket instanceof TLSSocket)) socket.destroy();
+    // With TLS configured, cleartext is refused. (httpolyglot's TLS server
+    // also gets this listener and receives raw TCP sockets by design.)
+    if (tls && (this === http1Server || this === http2Server) && !(socket instanceof TLSSocket)) socket.destroy();
+  });
+  // Responses written directly by Connect skip Fastify's hooks, so the
+  // HTTP/1 `connection: close` on drain is set here, for every response.
+  const openResponses = new Set<http.ServerResponse>();
+  http1Server.on('request', (_request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (draining) response.setHeader('connection', 'close');
+    openResponses.add(response);
+    response.once('close', () => openResponses.delete(response));
   });
   http2Server.on('session', (session: http2.ServerHttp2Session) => {
     sessions.add(session);
@@ -98,6 +108,10 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
     server,
     beginDrain() {
       draining = true;
+      for (const response of openResponses) {
+        if (!response.headersSent) response.setHeader('connection', 'close');
+        else response.once('finish', () => response.socket?.end());
+      }
       // Not listening, so this only stops its timers and closes idle connections.
       http1Server.close(() => {});
       for (const session of sessions) session.close();
@@ -106,6 +120,5 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
       for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
     },
-    isDraining: () => draining,
   };
 }

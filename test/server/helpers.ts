@@ -121,6 +121,15 @@ export function settlesWithin<T>(promise: Promise<T>, withinMs: number, what: st
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** Polls `condition` until it holds; rejects after `withinMs`. For sequencing, not for timing. */
+export async function waitFor(condition: () => boolean, withinMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export async function codeOf(promise: Promise<unknown>): Promise<Code> {
   try {
     await promise;

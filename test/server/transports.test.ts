@@ -15,7 +15,7 @@ import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb
 import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { ProvidersService, ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
-import { createGrpcJsClients, type GrpcJsClients } from './grpc-js-client.js';
+import { createGrpcJsClients, protoDir, type GrpcJsClients } from './grpc-js-client.js';
 import { adminHeaders, codeOf, createBufRunner, curl } from './helpers.js';
 
 const WRONG_TOKEN = 'not-the-admin-token-0123456789';
@@ -172,6 +172,18 @@ describe('plain HTTP with Connect JSON', () => {
     expect(await response.json()).toMatchObject({ code: 'unauthenticated' });
   });
 
+  it('answers carry x-request-id (echoing the caller\'s), on Connect calls as on REST routes', async () => {
+    const health = await fetch(`${gateway.url}/healthz`, { headers: { 'x-request-id': 'trace-health-1' } });
+    expect(health.headers.get('x-request-id')).toBe('trace-health-1');
+    const rpc = await fetch(`${gateway.url}/llmgateway.v1.KeysService/ListKeys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}`, 'x-request-id': 'trace-rpc-1' },
+      body: '{}',
+    });
+    expect(rpc.status).toBe(200);
+    expect(rpc.headers.get('x-request-id')).toBe('trace-rpc-1');
+  });
+
   it.each([
     ['HTTP/1.1', '--http1.1', '1.1'],
     ['h2c prior knowledge', '--http2-prior-knowledge', '2'],
@@ -191,12 +203,18 @@ describe('plain HTTP with Connect JSON', () => {
   });
 });
 
-describe('buf curl over server reflection (no schema)', () => {
+describe('buf curl', () => {
   const { buf } = bufRunner;
-  const createKey = (name: string, token: string, ...transport: string[]) =>
-    buf(['curl', ...transport, '-H', `authorization: Bearer ${token}`, '-d', JSON.stringify({ name }), `${gateway.url}/llmgateway.v1.KeysService/CreateKey`]);
+  const createKey = (name: string, token: string, transport: string[]) =>
+    buf(['curl', '-v', ...transport, '-H', `authorization: Bearer ${token}`, '-d', JSON.stringify({ name }), `${gateway.url}/llmgateway.v1.KeysService/CreateKey`]);
+  // buf curl always uses HTTP/2 for reflection; Connect over HTTP/1.1 needs a schema instead.
+  const variants: Array<[string, string[], string]> = [
+    ['gRPC over h2c, reflection', ['--protocol', 'grpc', '--http2-prior-knowledge'], 'HTTP/2.0'],
+    ['Connect over h2c, reflection', ['--protocol', 'connect'], 'HTTP/2.0'],
+    ['Connect over HTTP/1.1, schema from proto/', ['--protocol', 'connect', '--schema', protoDir], 'HTTP/1.1'],
+  ];
 
-  it('--list-methods lists the gateway methods', async () => {
+  it('--list-methods over reflection lists the gateway methods', async () => {
     const result = await buf(['curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--list-methods', gateway.url]);
     expect(result.exitCode, result.stderr).toBe(0);
     const methods = result.stdout.split('\n').map((line) => line.trim());
@@ -210,23 +228,20 @@ describe('buf curl over server reflection (no schema)', () => {
     }
   });
 
-  it.each([
-    ['gRPC over h2c', ['--protocol', 'grpc', '--http2-prior-knowledge'], 'from-buf'],
-    ['Connect over HTTP/1.1', ['--protocol', 'connect'], 'from-buf-connect'],
-  ])('CreateKey with %s', async (_label, transport, name) => {
-    const result = await createKey(name, gateway.adminToken, ...transport);
+  it.each(variants)('CreateKey with %s', async (label, transport, httpVersion) => {
+    const name = `from-buf ${label}`;
+    const result = await createKey(name, gateway.adminToken, transport);
     expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`< (#${transport.includes('--schema') ? 1 : 2}) ${httpVersion} 200`);
     const answer = JSON.parse(result.stdout) as { key: { id: string; name: string }; secret: string };
     expect(answer.key.name).toBe(name);
     expect(answer.secret).toMatch(/^sk-gw-/);
   });
 
-  it.each([
-    ['gRPC over h2c', ['--protocol', 'grpc', '--http2-prior-knowledge']],
-    ['Connect over HTTP/1.1', ['--protocol', 'connect']],
-  ])('a wrong admin token is unauthenticated with %s', async (_label, transport) => {
-    const result = await createKey('never-created', WRONG_TOKEN, ...transport);
-    expect(result.exitCode).not.toBe(0);
-    expect(result.stderr + result.stdout).toMatch(/unauthenticated/i);
+  it.each(variants)('a wrong admin token is unauthenticated with %s', async (_label, transport) => {
+    const result = await createKey('never-created', WRONG_TOKEN, transport);
+    // buf curl exits with the gRPC code shifted left by three: 16 << 3.
+    expect(result.exitCode, result.stderr).toBe(16 << 3);
+    expect(result.stderr).toMatch(/"code": "unauthenticated"/);
   });
 });

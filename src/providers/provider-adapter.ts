@@ -1,0 +1,71 @@
+// The contract between the core and each provider family. Adapters speak
+// canonical proto messages in and out; they know nothing of transports,
+// Connect or the gateway's HTTP statuses. Failures are thrown as GatewayError
+// (see map-error in each family), never with a credential in the message.
+import type { JsonObject } from '@bufbuild/protobuf';
+import type { ChatRequest, Choice, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { ProviderTypeName } from '../storage/records.js';
+
+/** A provider as adapters see it: decrypted credentials, ready to call. */
+export interface ProviderConnection {
+  id: string;
+  type: ProviderTypeName;
+  /** Empty: the vendor's default endpoint. */
+  baseUrl: string;
+  /** Plain API key; may be empty for openai-compatible hosts. Never log it. */
+  apiKey: string;
+  extraHeaders: Record<string, string>;
+  /** Azure only; empty = the v1 API (`{endpoint}/openai/v1`). */
+  azureApiVersion: string;
+}
+
+/** What to call at the provider. */
+export interface UpstreamTarget {
+  /** The resolved upstream model id, never the client's string. */
+  upstreamModel: string;
+  /** Azure deployment name (empty elsewhere). */
+  deployment: string;
+}
+
+export interface CallContext {
+  /** Aborts the upstream call (client cancelled, deadline, shutdown). */
+  signal: AbortSignal;
+}
+
+export interface AdapterCompletion {
+  choices: Choice[];
+  /** Canonical usage (each token counted once); undefined when the upstream sent none. */
+  usage: Usage | undefined;
+  warnings: Warning[];
+}
+
+export interface EmbeddingInput {
+  inputs: string[];
+  dimensions: number | undefined;
+  user: string;
+  providerOptions: JsonObject | undefined;
+}
+
+export interface AdapterEmbeddings {
+  vectors: number[][];
+  usage: Usage | undefined;
+  warnings: Warning[];
+}
+
+export interface ProviderAdapter {
+  complete(request: ChatRequest, target: UpstreamTarget, context: CallContext): Promise<AdapterCompletion>;
+  /**
+   * Canonical chunks as the upstream produces them, one upstream event in, at
+   * once out. Yields every chunk kind except `start` and `route` (the core
+   * adds those): warnings first, then deltas, a `finish` per choice, and
+   * `usage` once at the end when the upstream reported it.
+   */
+  stream(request: ChatRequest, target: UpstreamTarget, context: CallContext): AsyncIterable<StreamChunk>;
+  embed(input: EmbeddingInput, target: UpstreamTarget, context: CallContext): Promise<AdapterEmbeddings>;
+  /** Provider-native token counting; undefined when the family has none (the core then uses a tokenizer). */
+  countTokens?(request: ChatRequest, target: UpstreamTarget, context: CallContext): Promise<number>;
+  /** The upstream's model ids, where it offers a listing. */
+  listModels(context: CallContext): Promise<string[]>;
+}
+
+export type ProviderAdapterFactory = (connection: ProviderConnection) => ProviderAdapter;
