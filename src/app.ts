@@ -8,14 +8,18 @@ import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
 import { resolveAdminToken } from './core/auth/admin-token.js';
 import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
+import { createCompletionCore } from './core/completion/completion-core.js';
+import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createKeyAdmin } from './core/keys/key-admin.js';
 import { createProviderAdmin } from './core/providers/provider-admin.js';
 import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
 import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
+import { createProviderAdapter } from './providers/registry.js';
 import { registerRpcRoutes } from './rpc/routes.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { openStorage, type GatewayStorage as Storage } from './storage/index.js';
+import { createProviderProbe } from './core/providers/provider-probe.js';
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout). */
@@ -73,7 +77,18 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
 
     const authenticator = createKeyAuthenticator({ keys: storage.keys });
     const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: () => authenticator.invalidateAll() });
-    const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing: masterKey.ring, onChange: () => {} });
+    const catalog = createProviderCatalog({
+      providers: storage.providers,
+      keyRing: masterKey.ring,
+      createAdapter: createProviderAdapter,
+      onError: (error) => fastify.log.error({ err: error }, 'reloading providers failed; serving the last known set'),
+    });
+    const providerAdmin = createProviderAdmin({
+      providers: storage.providers,
+      keyRing: masterKey.ring,
+      onChange: () => catalog.invalidate(),
+    });
+    const completion = createCompletionCore({ catalog });
 
     await fastify.register(cors, {
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
@@ -89,7 +104,15 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     registerHealthRoutes(fastify, storage.database);
     await fastify.register(fastifyConnectPlugin, {
       routes: (router) =>
-        registerRpcRoutes(router, { adminToken: adminToken.verifier, authenticator, keyAdmin, providerAdmin, reporter: fastify.log }),
+        registerRpcRoutes(router, {
+          adminToken: adminToken.verifier,
+          authenticator,
+          keyAdmin,
+          providerAdmin,
+          providerProbe: createProviderProbe(catalog),
+          completion,
+          reporter: fastify.log,
+        }),
       shutdownTimeoutMs: config.shutdownGraceMs,
     });
 

@@ -1,29 +1,45 @@
-// CompletionService. Authentication is live (the interceptor); the
-// completion pipeline itself is not built yet, so each method says so.
-import type { ServiceImpl } from '@connectrpc/connect';
-import type { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
-import { GatewayError } from '../core/errors/gateway-error.js';
+// CompletionService: thin over the completion core. The virtual key was
+// authenticated by the interceptor; cancellation follows the call's signal.
+import { create } from '@bufbuild/protobuf';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import {
+  CompleteResponseSchema,
+  ListModelsResponseSchema,
+  StreamCompleteResponseSchema,
+  type CompletionService,
+} from '../../gen/llmgateway/v1/completion_service_pb.js';
+import type { CompletionCore } from '../core/completion/completion-core.js';
+import { GatewayError, invalidArgument } from '../core/errors/gateway-error.js';
+import { authenticatedKey } from './virtual-key-auth.js';
 
-const notYet = (method: string) =>
-  new GatewayError('unimplemented', `${method} is not available in this version of the gateway`);
+function callerKey(context: HandlerContext) {
+  const key = context.values.get(authenticatedKey);
+  // The interceptor always sets it; this guards a wiring mistake.
+  if (!key) throw new GatewayError('internal', 'request reached a completion handler unauthenticated');
+  return key;
+}
 
-export function completionService(): ServiceImpl<typeof CompletionService> {
+export function completionService(core: CompletionCore): ServiceImpl<typeof CompletionService> {
   return {
-    complete: async () => {
-      throw notYet('Complete');
+    async complete(request, context) {
+      if (!request.chat) throw invalidArgument('chat', 'is required');
+      return create(CompleteResponseSchema, { response: await core.complete(request.chat, callerKey(context), context.signal) });
     },
-    // eslint-disable-next-line require-yield
-    async *streamComplete() {
-      throw notYet('StreamComplete');
+    async *streamComplete(request, context) {
+      if (!request.chat) throw invalidArgument('chat', 'is required');
+      for await (const chunk of core.stream(request.chat, callerKey(context), context.signal)) {
+        yield create(StreamCompleteResponseSchema, { chunk });
+      }
     },
-    embed: async () => {
-      throw notYet('Embed');
+    async embed(request, context) {
+      return core.embed(request, callerKey(context), context.signal);
     },
-    countTokens: async () => {
-      throw notYet('CountTokens');
+    async countTokens(request, context) {
+      if (!request.chat) throw invalidArgument('chat', 'is required');
+      return core.countTokens(request.chat, callerKey(context), context.signal);
     },
-    listModels: async () => {
-      throw notYet('ListModels');
+    async listModels(_request, context) {
+      return create(ListModelsResponseSchema, { models: await core.listModels(callerKey(context)) });
     },
   };
 }

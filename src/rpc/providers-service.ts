@@ -3,14 +3,16 @@ import { create } from '@bufbuild/protobuf';
 import {
   CreateProviderResponseSchema,
   DeleteProviderResponseSchema,
+  DiscoverModelsResponseSchema,
   GetProviderResponseSchema,
   ListProvidersResponseSchema,
   ProvidersService,
   UpdateProviderResponseSchema,
 } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import type { ProviderAdmin } from '../core/providers/provider-admin.js';
+import type { ProviderProbe } from '../core/providers/provider-probe.js';
 
-export function providersService(admin: ProviderAdmin): ServiceImpl<typeof ProvidersService> {
+export function providersService(admin: ProviderAdmin, probe: ProviderProbe): ServiceImpl<typeof ProvidersService> {
   return {
     createProvider: async (request) => create(CreateProviderResponseSchema, { provider: await admin.create(request) }),
     getProvider: async (request) => create(GetProviderResponseSchema, { provider: await admin.get(request.id) }),
@@ -20,5 +22,7 @@ export function providersService(admin: ProviderAdmin): ServiceImpl<typeof Provi
       await admin.delete(request.id);
       return create(DeleteProviderResponseSchema);
     },
+    testProvider: (request) => probe.test(request.id, request.upstreamModel.trim()),
+    discoverModels: async (request) => create(DiscoverModelsResponseSchema, { models: await probe.discover(request.id) }),
   };
 }

@@ -5,8 +5,10 @@ import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgatew
 import { file_llmgateway_v1_providers_service, ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
 import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
+import type { CompletionCore } from '../core/completion/completion-core.js';
 import type { KeyAdmin } from '../core/keys/key-admin.js';
 import type { ProviderAdmin } from '../core/providers/provider-admin.js';
+import type { ProviderProbe } from '../core/providers/provider-probe.js';
 import type { ErrorReporter } from './connect-errors.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
@@ -20,6 +22,8 @@ export interface RpcDependencies {
   authenticator: KeyAuthenticator;
   keyAdmin: KeyAdmin;
   providerAdmin: ProviderAdmin;
+  providerProbe: ProviderProbe;
+  completion: CompletionCore;
   reporter: ErrorReporter;
 }
 
@@ -34,8 +38,8 @@ export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDepend
   // Interceptors run outermost first: errors wrap authentication too.
   const admin = { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] };
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
-  router.service(ProvidersService, providersService(dependencies.providerAdmin), admin);
-  router.service(CompletionService, completionService(), {
+  router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe), admin);
+  router.service(CompletionService, completionService(dependencies.completion), {
     interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
   });
   registerReflection(router, SERVED_FILES);

@@ -60,7 +60,7 @@ const transports: Array<[string, () => Transport]> = [
 ];
 
 describe('connect-node transports', () => {
-  it.each(transports)('%s: provider, key, list, get, then ListModels with the key is Unimplemented', async (label, makeTransport) => {
+  it.each(transports)('%s: provider, key, list, get, then ListModels with the key', async (label, makeTransport) => {
     const transport = makeTransport();
     const providers = createClient(ProvidersService, transport);
     const keys = createClient(KeysService, transport);
@@ -68,7 +68,12 @@ describe('connect-node transports', () => {
     const admin = { headers: adminHeaders(gateway.adminToken) };
 
     const { provider } = await providers.createProvider(
-      { name: `Upstream ${label}`, type: ProviderType.OPENAI, apiKey: `sk-upstream-${label}-0123456789wxyz` },
+      {
+        name: `Upstream ${label}`,
+        type: ProviderType.OPENAI,
+        apiKey: `sk-upstream-${label}-0123456789wxyz`,
+        models: [{ upstreamModel: 'gpt-4o' }],
+      },
       admin,
     );
     expect(provider?.id).toBe(`upstream-${label}`);
@@ -87,8 +92,9 @@ describe('connect-node transports', () => {
     expect(fetched.key?.allowedModels).toEqual([`upstream-${label}/*`]);
     expect(fetched.key?.display).toBe(`${created.secret.slice(0, 10)}…${created.secret.slice(-4)}`);
 
-    // Authentication passed; the method itself is not built yet.
-    expect(await codeOf(completion.listModels({}, { headers: adminHeaders(created.secret) }))).toBe(Code.Unimplemented);
+    // The key sees only the models its patterns allow.
+    const models = await completion.listModels({}, { headers: adminHeaders(created.secret) });
+    expect(models.models.map((model) => model.id)).toEqual([`upstream-${label}/gpt-4o`]);
   });
 
   it.each(transports)('%s: a wrong admin token or virtual key is Unauthenticated', async (_label, makeTransport) => {
@@ -162,8 +168,8 @@ describe('plain HTTP with Connect JSON', () => {
     expect(await fetched.json()).toMatchObject({ key: { id: created.key.id, name: 'key fetch' } });
 
     const models = await post('llmgateway.v1.CompletionService/ListModels', {}, created.secret);
-    expect(models.status).toBe(501);
-    expect(await models.json()).toMatchObject({ code: 'unimplemented' });
+    expect(models.status).toBe(200);
+    expect(await models.json()).not.toHaveProperty('code');
   });
 
   it('fetch: a wrong admin token is 401 with code unauthenticated', async () => {

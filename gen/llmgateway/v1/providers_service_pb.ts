@@ -4,15 +4,15 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file llmgateway/v1/providers_service.proto.
  */
 export const file_llmgateway_v1_providers_service: GenFile = /*@__PURE__*/
-  fileDesc("CiVsbG1nYXRld2F5L3YxL3Byb3ZpZGVyc19zZXJ2aWNlLnByb3RvEg1sbG1nYXRld2F5LnYxIocBCgtNb2RlbFByaWNlcxIZChFpbnB1dF9wZXJfbWlsbGlvbhgBIAEoARIaChJvdXRwdXRfcGVyX21pbGxpb24YAiABKAESIAoYY2FjaGVkX2lucHV0X3Blcl9taWxsaW9uGAMgASgBEh8KF2NhY2hlX3dyaXRlX3Blcl9taWxsaW9uGAQgASgBIpgBCg1Qcm92aWRlck1vZGVsEhYKDnVwc3RyZWFtX21vZGVsGAEgASgJEg0KBWFsaWFzGAIgASgJEioKBnByaWNlcxgDIAEoCzIaLmxsbWdhdGV3YXkudjEuTW9kZWxQcmljZXMSFAoHZW5hYmxlZBgEIAEoCEgAiAEBEhIKCmRlcGxveW1lbnQYBSABKAlCCgoIX2VuYWJsZWQiJAoNQXp1cmVTZXR0aW5ncxITCgthcGlfdmVyc2lvbhgBIAEoCSK7AwoIUHJvdmlkZXISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSFQoNYXBpX2tleV9sYXN0NBgFIAEoCRJACg1leHRyYV9oZWFkZXJzGAYgAygLMikubGxtZ2F0ZXdheS52MS5Qcm92aWRlci5FeHRyYUhlYWRlcnNFbnRyeRIPCgdlbmFibGVkGAcgASgIEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxIuCgpjcmVhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoADChVDcmVhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSDwoHYXBpX2tleRgFIAEoCRJNCg1leHRyYV9oZWFkZXJzGAYgAygLMjYubGxtZ2F0ZXdheS52MS5DcmVhdGVQcm92aWRlclJlcXVlc3QuRXh0cmFIZWFkZXJzRW50cnkSFAoHZW5hYmxlZBgHIAEoCEgAiAEBEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgoKCF9lbmFibGVkIkMKFkNyZWF0ZVByb3ZpZGVyUmVzcG9uc2USKQoIcHJvdmlkZXIYASABKAsyFy5sbG1nYXRld2F5LnYxLlByb3ZpZGVyIiAKEkdldFByb3ZpZGVyUmVxdWVzdBIKCgJpZBgBIAEoCSJAChNHZXRQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciJoChRMaXN0UHJvdmlkZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUiXAoVTGlzdFByb3ZpZGVyc1Jlc3BvbnNlEioKCXByb3ZpZGVycxgBIAMoCzIXLmxsbWdhdGV3YXkudjEuUHJvdmlkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIrcDChVVcGRhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEhUKCGJhc2VfdXJsGAMgASgJSAGIAQESFAoHYXBpX2tleRgEIAEoCUgCiAEBEk0KDWV4dHJhX2hlYWRlcnMYBSADKAsyNi5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVxdWVzdC5FeHRyYUhlYWRlcnNFbnRyeRIUCgdlbmFibGVkGAYgASgISAOIAQESLAoGbW9kZWxzGAcgAygLMhwubGxtZ2F0ZXdheS52MS5Qcm92aWRlck1vZGVsEisKBWF6dXJlGAggASgLMhwubGxtZ2F0ZXdheS52MS5BenVyZVNldHRpbmdzEi8KC3VwZGF0ZV9tYXNrGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQgsKCV9iYXNlX3VybEIKCghfYXBpX2tleUIKCghfZW5hYmxlZCJDChZVcGRhdGVQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciIjChVEZWxldGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkiGAoWRGVsZXRlUHJvdmlkZXJSZXNwb25zZSrDAQoMUHJvdmlkZXJUeXBlEh0KGVBST1ZJREVSX1RZUEVfVU5TUEVDSUZJRUQQABIYChRQUk9WSURFUl9UWVBFX09QRU5BSRABEh4KGlBST1ZJREVSX1RZUEVfQVpVUkVfT1BFTkFJEAISGwoXUFJPVklERVJfVFlQRV9BTlRIUk9QSUMQAxIYChRQUk9WSURFUl9UWVBFX0dFTUlOSRAEEiMKH1BST1ZJREVSX1RZUEVfT1BFTkFJX0NPTVBBVElCTEUQBTLrAwoQUHJvdmlkZXJzU2VydmljZRJdCg5DcmVhdGVQcm92aWRlchIkLmxsbWdhdGV3YXkudjEuQ3JlYXRlUHJvdmlkZXJSZXF1ZXN0GiUubGxtZ2F0ZXdheS52MS5DcmVhdGVQcm92aWRlclJlc3BvbnNlElkKC0dldFByb3ZpZGVyEiEubGxtZ2F0ZXdheS52MS5HZXRQcm92aWRlclJlcXVlc3QaIi5sbG1nYXRld2F5LnYxLkdldFByb3ZpZGVyUmVzcG9uc2UiA5ACARJfCg1MaXN0UHJvdmlkZXJzEiMubGxtZ2F0ZXdheS52MS5MaXN0UHJvdmlkZXJzUmVxdWVzdBokLmxsbWdhdGV3YXkudjEuTGlzdFByb3ZpZGVyc1Jlc3BvbnNlIgOQAgESXQoOVXBkYXRlUHJvdmlkZXISJC5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuVXBkYXRlUHJvdmlkZXJSZXNwb25zZRJdCg5EZWxldGVQcm92aWRlchIkLmxsbWdhdGV3YXkudjEuRGVsZXRlUHJvdmlkZXJSZXF1ZXN0GiUubGxtZ2F0ZXdheS52MS5EZWxldGVQcm92aWRlclJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("CiVsbG1nYXRld2F5L3YxL3Byb3ZpZGVyc19zZXJ2aWNlLnByb3RvEg1sbG1nYXRld2F5LnYxIocBCgtNb2RlbFByaWNlcxIZChFpbnB1dF9wZXJfbWlsbGlvbhgBIAEoARIaChJvdXRwdXRfcGVyX21pbGxpb24YAiABKAESIAoYY2FjaGVkX2lucHV0X3Blcl9taWxsaW9uGAMgASgBEh8KF2NhY2hlX3dyaXRlX3Blcl9taWxsaW9uGAQgASgBIpgBCg1Qcm92aWRlck1vZGVsEhYKDnVwc3RyZWFtX21vZGVsGAEgASgJEg0KBWFsaWFzGAIgASgJEioKBnByaWNlcxgDIAEoCzIaLmxsbWdhdGV3YXkudjEuTW9kZWxQcmljZXMSFAoHZW5hYmxlZBgEIAEoCEgAiAEBEhIKCmRlcGxveW1lbnQYBSABKAlCCgoIX2VuYWJsZWQiJAoNQXp1cmVTZXR0aW5ncxITCgthcGlfdmVyc2lvbhgBIAEoCSK7AwoIUHJvdmlkZXISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSFQoNYXBpX2tleV9sYXN0NBgFIAEoCRJACg1leHRyYV9oZWFkZXJzGAYgAygLMikubGxtZ2F0ZXdheS52MS5Qcm92aWRlci5FeHRyYUhlYWRlcnNFbnRyeRIPCgdlbmFibGVkGAcgASgIEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxIuCgpjcmVhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoADChVDcmVhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSDwoHYXBpX2tleRgFIAEoCRJNCg1leHRyYV9oZWFkZXJzGAYgAygLMjYubGxtZ2F0ZXdheS52MS5DcmVhdGVQcm92aWRlclJlcXVlc3QuRXh0cmFIZWFkZXJzRW50cnkSFAoHZW5hYmxlZBgHIAEoCEgAiAEBEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgoKCF9lbmFibGVkIkMKFkNyZWF0ZVByb3ZpZGVyUmVzcG9uc2USKQoIcHJvdmlkZXIYASABKAsyFy5sbG1nYXRld2F5LnYxLlByb3ZpZGVyIiAKEkdldFByb3ZpZGVyUmVxdWVzdBIKCgJpZBgBIAEoCSJAChNHZXRQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciJoChRMaXN0UHJvdmlkZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUiXAoVTGlzdFByb3ZpZGVyc1Jlc3BvbnNlEioKCXByb3ZpZGVycxgBIAMoCzIXLmxsbWdhdGV3YXkudjEuUHJvdmlkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIrcDChVVcGRhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEhUKCGJhc2VfdXJsGAMgASgJSAGIAQESFAoHYXBpX2tleRgEIAEoCUgCiAEBEk0KDWV4dHJhX2hlYWRlcnMYBSADKAsyNi5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVxdWVzdC5FeHRyYUhlYWRlcnNFbnRyeRIUCgdlbmFibGVkGAYgASgISAOIAQESLAoGbW9kZWxzGAcgAygLMhwubGxtZ2F0ZXdheS52MS5Qcm92aWRlck1vZGVsEisKBWF6dXJlGAggASgLMhwubGxtZ2F0ZXdheS52MS5BenVyZVNldHRpbmdzEi8KC3VwZGF0ZV9tYXNrGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQgsKCV9iYXNlX3VybEIKCghfYXBpX2tleUIKCghfZW5hYmxlZCJDChZVcGRhdGVQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciIjChVEZWxldGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkiGAoWRGVsZXRlUHJvdmlkZXJSZXNwb25zZSI5ChNUZXN0UHJvdmlkZXJSZXF1ZXN0EgoKAmlkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJIqoBChRUZXN0UHJvdmlkZXJSZXNwb25zZRIKCgJvaxgBIAEoCBIWCg51cHN0cmVhbV9tb2RlbBgCIAEoCRIqCgdsYXRlbmN5GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhIKCmVycm9yX2tpbmQYBCABKAkSFQoNZXJyb3JfbWVzc2FnZRgFIAEoCRIXCg91cHN0cmVhbV9zdGF0dXMYBiABKAUiIwoVRGlzY292ZXJNb2RlbHNSZXF1ZXN0EgoKAmlkGAEgASgJIj0KD0Rpc2NvdmVyZWRNb2RlbBIWCg51cHN0cmVhbV9tb2RlbBgBIAEoCRISCgpjb25maWd1cmVkGAIgASgIIkgKFkRpc2NvdmVyTW9kZWxzUmVzcG9uc2USLgoGbW9kZWxzGAEgAygLMh4ubGxtZ2F0ZXdheS52MS5EaXNjb3ZlcmVkTW9kZWwqwwEKDFByb3ZpZGVyVHlwZRIdChlQUk9WSURFUl9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUUFJPVklERVJfVFlQRV9PUEVOQUkQARIeChpQUk9WSURFUl9UWVBFX0FaVVJFX09QRU5BSRACEhsKF1BST1ZJREVSX1RZUEVfQU5USFJPUElDEAMSGAoUUFJPVklERVJfVFlQRV9HRU1JTkkQBBIjCh9QUk9WSURFUl9UWVBFX09QRU5BSV9DT01QQVRJQkxFEAUyowUKEFByb3ZpZGVyc1NlcnZpY2USXQoOQ3JlYXRlUHJvdmlkZXISJC5sbG1nYXRld2F5LnYxLkNyZWF0ZVByb3ZpZGVyUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuQ3JlYXRlUHJvdmlkZXJSZXNwb25zZRJZCgtHZXRQcm92aWRlchIhLmxsbWdhdGV3YXkudjEuR2V0UHJvdmlkZXJSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5HZXRQcm92aWRlclJlc3BvbnNlIgOQAgESXwoNTGlzdFByb3ZpZGVycxIjLmxsbWdhdGV3YXkudjEuTGlzdFByb3ZpZGVyc1JlcXVlc3QaJC5sbG1nYXRld2F5LnYxLkxpc3RQcm92aWRlcnNSZXNwb25zZSIDkAIBEl0KDlVwZGF0ZVByb3ZpZGVyEiQubGxtZ2F0ZXdheS52MS5VcGRhdGVQcm92aWRlclJlcXVlc3QaJS5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVzcG9uc2USXQoORGVsZXRlUHJvdmlkZXISJC5sbG1nYXRld2F5LnYxLkRlbGV0ZVByb3ZpZGVyUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuRGVsZXRlUHJvdmlkZXJSZXNwb25zZRJXCgxUZXN0UHJvdmlkZXISIi5sbG1nYXRld2F5LnYxLlRlc3RQcm92aWRlclJlcXVlc3QaIy5sbG1nYXRld2F5LnYxLlRlc3RQcm92aWRlclJlc3BvbnNlEl0KDkRpc2NvdmVyTW9kZWxzEiQubGxtZ2F0ZXdheS52MS5EaXNjb3Zlck1vZGVsc1JlcXVlc3QaJS5sbG1nYXRld2F5LnYxLkRpc2NvdmVyTW9kZWxzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * US dollars per million tokens.
@@ -462,6 +462,134 @@ export const DeleteProviderResponseSchema: GenMessage<DeleteProviderResponse> = 
   messageDesc(file_llmgateway_v1_providers_service, 13);
 
 /**
+ * @generated from message llmgateway.v1.TestProviderRequest
+ */
+export type TestProviderRequest = Message<"llmgateway.v1.TestProviderRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * The upstream model to try; default: the provider's first enabled model.
+   *
+   * @generated from field: string upstream_model = 2;
+   */
+  upstreamModel: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.TestProviderRequest.
+ * Use `create(TestProviderRequestSchema)` to create a new message.
+ */
+export const TestProviderRequestSchema: GenMessage<TestProviderRequest> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 14);
+
+/**
+ * @generated from message llmgateway.v1.TestProviderResponse
+ */
+export type TestProviderResponse = Message<"llmgateway.v1.TestProviderResponse"> & {
+  /**
+   * @generated from field: bool ok = 1;
+   */
+  ok: boolean;
+
+  /**
+   * @generated from field: string upstream_model = 2;
+   */
+  upstreamModel: string;
+
+  /**
+   * @generated from field: google.protobuf.Duration latency = 3;
+   */
+  latency?: Duration | undefined;
+
+  /**
+   * Empty when ok. The error's kind (e.g. "failed_precondition" for rejected credentials) and message.
+   *
+   * @generated from field: string error_kind = 4;
+   */
+  errorKind: string;
+
+  /**
+   * @generated from field: string error_message = 5;
+   */
+  errorMessage: string;
+
+  /**
+   * HTTP status the upstream answered with, 0 when none.
+   *
+   * @generated from field: int32 upstream_status = 6;
+   */
+  upstreamStatus: number;
+};
+
+/**
+ * Describes the message llmgateway.v1.TestProviderResponse.
+ * Use `create(TestProviderResponseSchema)` to create a new message.
+ */
+export const TestProviderResponseSchema: GenMessage<TestProviderResponse> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 15);
+
+/**
+ * @generated from message llmgateway.v1.DiscoverModelsRequest
+ */
+export type DiscoverModelsRequest = Message<"llmgateway.v1.DiscoverModelsRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.DiscoverModelsRequest.
+ * Use `create(DiscoverModelsRequestSchema)` to create a new message.
+ */
+export const DiscoverModelsRequestSchema: GenMessage<DiscoverModelsRequest> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 16);
+
+/**
+ * @generated from message llmgateway.v1.DiscoveredModel
+ */
+export type DiscoveredModel = Message<"llmgateway.v1.DiscoveredModel"> & {
+  /**
+   * @generated from field: string upstream_model = 1;
+   */
+  upstreamModel: string;
+
+  /**
+   * True when the provider already lists this model.
+   *
+   * @generated from field: bool configured = 2;
+   */
+  configured: boolean;
+};
+
+/**
+ * Describes the message llmgateway.v1.DiscoveredModel.
+ * Use `create(DiscoveredModelSchema)` to create a new message.
+ */
+export const DiscoveredModelSchema: GenMessage<DiscoveredModel> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 17);
+
+/**
+ * @generated from message llmgateway.v1.DiscoverModelsResponse
+ */
+export type DiscoverModelsResponse = Message<"llmgateway.v1.DiscoverModelsResponse"> & {
+  /**
+   * @generated from field: repeated llmgateway.v1.DiscoveredModel models = 1;
+   */
+  models: DiscoveredModel[];
+};
+
+/**
+ * Describes the message llmgateway.v1.DiscoverModelsResponse.
+ * Use `create(DiscoverModelsResponseSchema)` to create a new message.
+ */
+export const DiscoverModelsResponseSchema: GenMessage<DiscoverModelsResponse> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 18);
+
+/**
  * @generated from enum llmgateway.v1.ProviderType
  */
 export enum ProviderType {
@@ -550,6 +678,26 @@ export const ProvidersService: GenService<{
     methodKind: "unary";
     input: typeof DeleteProviderRequestSchema;
     output: typeof DeleteProviderResponseSchema;
+  },
+  /**
+   * A tiny real completion through the provider's adapter: reachable, credentials accepted?
+   *
+   * @generated from rpc llmgateway.v1.ProvidersService.TestProvider
+   */
+  testProvider: {
+    methodKind: "unary";
+    input: typeof TestProviderRequestSchema;
+    output: typeof TestProviderResponseSchema;
+  },
+  /**
+   * The upstream's own model list, where the provider offers one.
+   *
+   * @generated from rpc llmgateway.v1.ProvidersService.DiscoverModels
+   */
+  discoverModels: {
+    methodKind: "unary";
+    input: typeof DiscoverModelsRequestSchema;
+    output: typeof DiscoverModelsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_llmgateway_v1_providers_service, 0);

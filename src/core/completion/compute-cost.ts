@@ -1,0 +1,18 @@
+// Cost of one request at the provider model's prices (USD per million tokens).
+// Cached and cache-written input tokens are billed once each, at their own
+// rate (the input rate when the model has none configured).
+import type { Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ModelPricesRecord } from '../../storage/records.js';
+
+export function computeCostUsd(usage: Usage, prices: ModelPricesRecord | null): number {
+  if (!prices) return 0;
+  const cachedRate = prices.cachedInputPerMillion || prices.inputPerMillion;
+  const cacheWriteRate = prices.cacheWritePerMillion || prices.inputPerMillion;
+  const uncachedInput = Math.max(0, usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens);
+  const cost =
+    uncachedInput * prices.inputPerMillion +
+    usage.cachedInputTokens * cachedRate +
+    usage.cacheWriteTokens * cacheWriteRate +
+    usage.outputTokens * prices.outputPerMillion;
+  return cost / 1_000_000;
+}

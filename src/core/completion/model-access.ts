@@ -1,0 +1,27 @@
+// A key's allowed-model patterns, checked against the resolved model (so a
+// client cannot reach a model by another name than the one allowed).
+import picomatch from 'picomatch';
+import { GatewayError } from '../errors/gateway-error.js';
+
+const compiled = new Map<string, (name: string) => boolean>();
+
+function matcherFor(pattern: string): (name: string) => boolean {
+  let matcher = compiled.get(pattern);
+  if (!matcher) {
+    matcher = picomatch(pattern, { dot: true, nocase: false });
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(pattern, matcher);
+  }
+  return matcher;
+}
+
+export function isModelAllowed(patterns: readonly string[], names: readonly string[]): boolean {
+  if (patterns.length === 0) return true;
+  return patterns.some((pattern) => names.some((name) => matcherFor(pattern)(name)));
+}
+
+export function assertModelAllowed(patterns: readonly string[], names: readonly string[], requested: string): void {
+  if (!isModelAllowed(patterns, names)) {
+    throw new GatewayError('permission_denied', `this key may not use model "${requested}"`);
+  }
+}

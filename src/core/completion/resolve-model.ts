@@ -1,0 +1,53 @@
+// Which provider and upstream model a requested model name means.
+// `provider-id/model` addresses one provider; a bare name must match exactly
+// one enabled model (by alias or upstream id) across enabled providers.
+import type { ProviderModelRecord } from '../../storage/records.js';
+import { GatewayError, invalidArgument } from '../errors/gateway-error.js';
+import type { CatalogProvider, CatalogSnapshot } from './provider-catalog.js';
+
+export interface ResolvedModel {
+  provider: CatalogProvider;
+  model: ProviderModelRecord;
+}
+
+const matches = (model: ProviderModelRecord, name: string) => model.alias === name || model.upstreamModel === name;
+
+export function resolveModel(requested: string, snapshot: CatalogSnapshot): ResolvedModel {
+  const name = requested.trim();
+  if (name === '') throw invalidArgument('model', 'is required');
+  const slash = name.indexOf('/');
+  if (slash > 0) {
+    const provider = snapshot.providers.get(name.slice(0, slash));
+    if (provider) return resolveWithin(provider, name.slice(slash + 1), name);
+  }
+  const candidates: ResolvedModel[] = [];
+  for (const provider of snapshot.providers.values()) {
+    if (!provider.record.enabled) continue;
+    for (const model of provider.record.models) {
+      if (model.enabled && matches(model, name)) candidates.push({ provider, model });
+    }
+  }
+  if (candidates.length === 1) return candidates[0]!;
+  if (candidates.length === 0) throw new GatewayError('not_found', `model "${name}" is not served by any enabled provider`);
+  const listed = candidates.map((candidate) => `${candidate.provider.record.id}/${candidate.model.upstreamModel}`).join(', ');
+  throw invalidArgument('model', `"${name}" is ambiguous; name one of: ${listed}`);
+}
+
+function resolveWithin(provider: CatalogProvider, modelName: string, requested: string): ResolvedModel {
+  if (!provider.record.enabled) {
+    throw new GatewayError('not_found', `model "${requested}" is not available: provider "${provider.record.id}" is disabled`);
+  }
+  const model = provider.record.models.find((candidate) => matches(candidate, modelName));
+  if (!model || !model.enabled) {
+    throw new GatewayError('not_found', `model "${requested}" is not served by provider "${provider.record.id}"`);
+  }
+  return { provider, model };
+}
+
+/** The names a model answers to, for access checks and listings. */
+export function namesOf(resolved: ResolvedModel): string[] {
+  const id = resolved.provider.record.id;
+  const names = [`${id}/${resolved.model.upstreamModel}`, resolved.model.upstreamModel];
+  if (resolved.model.alias) names.push(resolved.model.alias, `${id}/${resolved.model.alias}`);
+  return names;
+}

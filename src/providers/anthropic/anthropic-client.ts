@@ -1,0 +1,87 @@
+// The only file that imports @anthropic-ai/sdk. Everything else in this
+// folder is pure and uses the wire types re-exported here, so swapping or
+// upgrading the SDK touches one file.
+import Anthropic from '@anthropic-ai/sdk';
+import type { ProviderConnection } from '../provider-adapter.js';
+
+export type AnthropicMessage = Anthropic.Message;
+export type AnthropicContentBlock = Anthropic.ContentBlock;
+export type AnthropicUsage = Anthropic.Usage;
+export type AnthropicMessageDeltaUsage = Anthropic.MessageDeltaUsage;
+export type AnthropicStreamEvent = Anthropic.RawMessageStreamEvent;
+export type AnthropicMessageParam = Anthropic.MessageParam;
+export type AnthropicContentBlockParam = Anthropic.ContentBlockParam;
+export type AnthropicTextBlockParam = Anthropic.TextBlockParam;
+export type AnthropicImageBlockParam = Anthropic.ImageBlockParam;
+export type AnthropicToolResultBlockParam = Anthropic.ToolResultBlockParam;
+export type AnthropicTool = Anthropic.Tool;
+export type AnthropicToolChoice = Anthropic.ToolChoice;
+export type AnthropicThinkingConfig = Anthropic.ThinkingConfigParam;
+export type AnthropicOutputConfig = Anthropic.OutputConfig;
+export type AnthropicCountTokensParams = Anthropic.MessageCountTokensParams;
+
+/**
+ * The body of POST /v1/messages without `stream`. The SDK 1.x types no longer
+ * name `temperature`/`top_p`/`top_k` (API version 2026-10-21 rejects them),
+ * but the gateway still sends them when a client sets them and lets the
+ * upstream decide; provider_options add any other vendor field.
+ */
+export type AnthropicMessageParams = Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> & {
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  [field: string]: unknown;
+};
+
+export interface AnthropicClient {
+  createMessage(params: AnthropicMessageParams, signal: AbortSignal): Promise<AnthropicMessage>;
+  streamMessage(params: AnthropicMessageParams, signal: AbortSignal): Promise<AsyncIterable<AnthropicStreamEvent>>;
+  countTokens(params: AnthropicCountTokensParams, signal: AbortSignal): Promise<number>;
+  listModels(signal: AbortSignal): Promise<string[]>;
+}
+
+/** The vendor's endpoint; passed explicitly so ANTHROPIC_BASE_URL in the gateway's environment cannot redirect traffic. */
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/**
+ * The SDK's own limit for one non-streamed call. Given explicitly because
+ * without a client timeout the SDK refuses (client-side) non-streamed calls
+ * whose max_tokens suggests more than 10 minutes; the gateway's deadline
+ * travels in the abort signal instead.
+ */
+const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** One SDK client per provider connection, created once and reused for every request. */
+export function createAnthropicClient(connection: ProviderConnection): AnthropicClient {
+  const sdk = new Anthropic({
+    // A string (even empty) is an explicit credential: the SDK then reads no
+    // ANTHROPIC_* credential from the environment or from profile files.
+    apiKey: connection.apiKey,
+    baseURL: connection.baseUrl || ANTHROPIC_DEFAULT_BASE_URL,
+    // Retrying is the router's job.
+    maxRetries: 0,
+    timeout: REQUEST_TIMEOUT_MS,
+    defaultHeaders: connection.extraHeaders,
+  });
+
+  return {
+    async createMessage(params, signal) {
+      const body = { ...params, stream: false } as Anthropic.MessageCreateParamsNonStreaming;
+      return sdk.messages.create(body, { signal });
+    },
+    async streamMessage(params, signal) {
+      const body = { ...params, stream: true } as Anthropic.MessageCreateParamsStreaming;
+      return sdk.messages.create(body, { signal });
+    },
+    async countTokens(params, signal) {
+      const counted = await sdk.messages.countTokens(params, { signal });
+      return counted.input_tokens;
+    },
+    async listModels(signal) {
+      const ids: string[] = [];
+      // The page iterator follows `has_more`/`last_id` on its own.
+      for await (const model of sdk.models.list({}, { signal })) ids.push(model.id);
+      return ids;
+    },
+  };
+}

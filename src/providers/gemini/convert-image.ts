@@ -1,0 +1,62 @@
+// ImagePart → Gemini part: bytes and data: URLs become inlineData (bare
+// base64), other URLs fileData{fileUri}. Gemini needs a mime type on both, so
+// it comes from media_type, else the data URL, else the file extension.
+import type { ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { defaultApplied } from '../shared/warnings.js';
+import type { WarningCollector } from './family.js';
+import type { GeminiFileData, GeminiInlineData } from './gemini-types.js';
+
+const MIME_BY_EXTENSION: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  heif: 'image/heif',
+  bmp: 'image/bmp',
+};
+const FALLBACK_MIME = 'image/jpeg';
+
+export type GeminiImage = { inlineData: GeminiInlineData } | { fileData: GeminiFileData };
+
+export function guessMimeFromUrl(url: string): string | undefined {
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    // Not an absolute URL: use the text as is.
+  }
+  const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return extension === undefined ? undefined : MIME_BY_EXTENSION[extension];
+}
+
+/** Recognises the common image formats by their first bytes. */
+function sniffMime(bytes: Uint8Array): string | undefined {
+  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45) return 'image/webp';
+  return undefined;
+}
+
+export function convertImage(image: ImagePart, param: string, warnings: WarningCollector): GeminiImage | undefined {
+  const fallback = (mime: string | undefined): string => {
+    if (mime) return mime;
+    warnings.add(defaultApplied(`${param}.media_type`, `image media type unknown; sent as ${FALLBACK_MIME}`));
+    return FALLBACK_MIME;
+  };
+  const source = image.source;
+  if (source.case === 'data') {
+    const mimeType = fallback(image.mediaType || sniffMime(source.value));
+    return { inlineData: { mimeType, data: Buffer.from(source.value).toString('base64') } };
+  }
+  if (source.case !== 'url' || source.value === '') return undefined;
+  const url = source.value;
+  const dataUrl = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/s.exec(url);
+  if (dataUrl) {
+    return { inlineData: { mimeType: fallback(image.mediaType || dataUrl[1]), data: dataUrl[2] ?? '' } };
+  }
+  return { fileData: { mimeType: fallback(image.mediaType || guessMimeFromUrl(url)), fileUri: url } };
+}

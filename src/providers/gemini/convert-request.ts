@@ -1,0 +1,82 @@
+// ChatRequest → one Gemini generateContent call (SDK config shape) plus the
+// warnings for what Gemini cannot honour. Pure: no SDK, no I/O.
+import { ResponseFormatType, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { passThroughOptions } from '../shared/provider-options.js';
+import { unsupportedParameter } from '../shared/warnings.js';
+import { convertMessages } from './convert-messages.js';
+import { convertThinking, isGemini3 } from './convert-thinking.js';
+import { convertTools } from './convert-tools.js';
+import { GEMINI_LABEL, WarningCollector } from './family.js';
+import type { GeminiGenerateConfig, GeminiGenerateRequest } from './gemini-types.js';
+import { fillMissingCallSignatures } from './placeholder-signatures.js';
+
+export interface ConvertedRequest {
+  request: GeminiGenerateRequest;
+  warnings: Warning[];
+}
+
+export function convertRequest(request: ChatRequest, upstreamModel: string): ConvertedRequest {
+  const warnings = new WarningCollector();
+  const { systemInstruction, contents } = convertMessages(request.messages, warnings);
+  if (isGemini3(upstreamModel)) fillMissingCallSignatures(contents, warnings);
+  const { tools, toolConfig } = convertTools(request, warnings);
+  const config: GeminiGenerateConfig = {
+    ...(systemInstruction ? { systemInstruction } : {}),
+    ...(tools ? { tools } : {}),
+    ...(toolConfig ? { toolConfig } : {}),
+    ...samplingOf(request),
+    ...responseFormatOf(request, warnings),
+  };
+  const thinkingConfig = convertThinking(request.reasoning, upstreamModel, warnings);
+  if (thinkingConfig) config.thinkingConfig = thinkingConfig;
+
+  if (request.user !== '') {
+    warnings.add(unsupportedParameter('user', GEMINI_LABEL, 'the Gemini API has no end-user field'));
+  }
+  if (Object.keys(request.metadata).length > 0) {
+    warnings.add(unsupportedParameter('metadata', GEMINI_LABEL, 'the Gemini API has no request metadata'));
+  }
+  const passThrough = passThroughOptions(request.providerOptions);
+  for (const warning of passThrough.warnings) warnings.add(warning);
+  return {
+    request: { model: upstreamModel, contents, config, extraBody: passThrough.fields },
+    warnings: warnings.warnings,
+  };
+}
+
+function samplingOf(request: ChatRequest): GeminiGenerateConfig {
+  const config: GeminiGenerateConfig = {};
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.topK !== undefined) config.topK = request.topK;
+  if (request.maxOutputTokens !== undefined) config.maxOutputTokens = request.maxOutputTokens;
+  if (request.stop.length > 0) config.stopSequences = [...request.stop];
+  if (request.seed !== undefined) config.seed = Number(request.seed);
+  if (request.candidateCount !== undefined) config.candidateCount = request.candidateCount;
+  if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  return config;
+}
+
+// json_schema uses responseJsonSchema (full JSON Schema, passed unchanged) for
+// the same reason tools use parametersJsonSchema: responseSchema's OpenAPI
+// subset rejects $ref/$defs/additionalProperties.
+function responseFormatOf(request: ChatRequest, warnings: WarningCollector): GeminiGenerateConfig {
+  const format = request.responseFormat;
+  switch (format?.type) {
+    case ResponseFormatType.TEXT:
+      return { responseMimeType: 'text/plain' };
+    case ResponseFormatType.JSON_OBJECT:
+      return { responseMimeType: 'application/json' };
+    case ResponseFormatType.JSON_SCHEMA:
+      if (format.description !== '') {
+        warnings.add(unsupportedParameter('response_format.description', GEMINI_LABEL, 'a response schema has no description'));
+      }
+      return {
+        responseMimeType: 'application/json',
+        ...(format.schema !== undefined ? { responseJsonSchema: format.schema } : {}),
+      };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,41 @@
+// ToolResultPart → functionResponse. Gemini wants `response` to be an object
+// and `name` set: text is wrapped as {content: "…"} (an empty result as
+// {content: ""}), an error result as {error: "…"} (the key the API documents
+// for failures), images travel as functionResponse.parts.
+import type { ToolResultPart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { invalidArgument } from '../../core/errors/gateway-error.js';
+import { convertImage } from './convert-image.js';
+import type { WarningCollector } from './family.js';
+import type { GeminiFunctionResponse } from './gemini-types.js';
+
+export function convertToolResult(
+  result: ToolResultPart,
+  at: string,
+  warnings: WarningCollector,
+  callNames: ReadonlyMap<string, string>,
+): GeminiFunctionResponse {
+  const name = result.name || callNames.get(result.toolCallId);
+  if (!name) {
+    throw invalidArgument(
+      `${at}.tool_result.name`,
+      `Gemini needs the tool's name and no earlier assistant turn has a call with id "${result.toolCallId}"`,
+    );
+  }
+  const texts: string[] = [];
+  const parts: NonNullable<GeminiFunctionResponse['parts']> = [];
+  result.content.forEach((part, index) => {
+    if (part.kind.case === 'text') texts.push(part.kind.value.text);
+    else if (part.kind.case === 'image') {
+      const image = convertImage(part.kind.value, `${at}.tool_result.content[${index}]`, warnings);
+      if (image) parts.push(image);
+    }
+  });
+  const text = texts.join('\n');
+  const response: Record<string, unknown> = result.isError ? { error: text } : { content: text };
+  return {
+    ...(result.toolCallId !== '' ? { id: result.toolCallId } : {}),
+    name,
+    response,
+    ...(parts.length > 0 ? { parts } : {}),
+  };
+}

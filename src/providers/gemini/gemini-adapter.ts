@@ -1,0 +1,115 @@
+// The Gemini ProviderAdapter: canonical request → convert → SDK → map back.
+// Errors of every step leave as GatewayError (map-error).
+import { create } from '@bufbuild/protobuf';
+import { StreamChunkSchema, type ChatRequest, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../../core/errors/gateway-error.js';
+import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../provider-adapter.js';
+import { passThroughOptions } from '../shared/provider-options.js';
+import { unsupportedParameter } from '../shared/warnings.js';
+import { convertRequest } from './convert-request.js';
+import { GEMINI_LABEL } from './family.js';
+import { createGeminiClient, type GeminiClient } from './gemini-client.js';
+import { mapGeminiError, type ErrorContext } from './map-error.js';
+import { mapResponse } from './map-response.js';
+import { GeminiStreamMapper } from './map-stream.js';
+
+export function createGeminiAdapterWith(connection: ProviderConnection, client: GeminiClient): ProviderAdapter {
+  const errorContext = (signal: AbortSignal): ErrorContext => ({ providerId: connection.id, apiKey: connection.apiKey, signal });
+
+  return {
+    async complete(request, target, context): Promise<AdapterCompletion> {
+      try {
+        const converted = convertRequest(request, target.upstreamModel);
+        const response = await client.generate(converted.request, context.signal);
+        const mapped = mapResponse(response);
+        return { choices: mapped.choices, usage: mapped.usage, warnings: [...converted.warnings, ...mapped.warnings] };
+      } catch (error) {
+        throw mapGeminiError(error, errorContext(context.signal));
+      }
+    },
+
+    async *stream(request, target, context): AsyncIterable<StreamChunk> {
+      // Our own controller, so that a consumer who stops reading early also
+      // closes the upstream connection (the SDK's reader would keep it open).
+      const upstream = new AbortController();
+      const forwardAbort = () => upstream.abort(context.signal.reason);
+      if (context.signal.aborted) forwardAbort();
+      context.signal.addEventListener('abort', forwardAbort, { once: true });
+      let opened = false;
+      try {
+        const converted = convertRequest(request, target.upstreamModel);
+        // Open first: an HTTP error then surfaces before anything was yielded,
+        // so the router can still fail over.
+        const events = await client.generateStream(converted.request, upstream.signal);
+        opened = true;
+        for (const warning of converted.warnings) yield create(StreamChunkSchema, { event: { case: 'warning', value: warning } });
+        const mapper = new GeminiStreamMapper(connection.id);
+        for await (const event of events) yield* mapper.map(event);
+        yield* mapper.end();
+      } catch (error) {
+        throw mapGeminiError(error, { ...errorContext(context.signal), ...(opened ? { statusWhenNone: 200 } : {}) });
+      } finally {
+        context.signal.removeEventListener('abort', forwardAbort);
+        upstream.abort();
+      }
+    },
+
+    async embed(input: EmbeddingInput, target: UpstreamTarget, context: CallContext): Promise<AdapterEmbeddings> {
+      try {
+        const { fields, warnings } = passThroughOptions(input.providerOptions);
+        // Per-input options live inside each `requests[]` entry, which a body
+        // merge cannot reach: the SDK's own config fields carry them.
+        const { taskType, title, ...extraBody } = fields;
+        if (input.user !== '') warnings.push(unsupportedParameter('user', GEMINI_LABEL, 'the Gemini API has no end-user field'));
+        const vectors = await client.embed(
+          {
+            model: target.upstreamModel,
+            inputs: input.inputs,
+            dimensions: input.dimensions,
+            taskType: typeof taskType === 'string' ? taskType : undefined,
+            title: typeof title === 'string' ? title : undefined,
+            extraBody,
+          },
+          context.signal,
+        );
+        if (vectors.length !== input.inputs.length) {
+          throw new GatewayError('unavailable', `Gemini returned ${vectors.length} embeddings for ${input.inputs.length} inputs`, {
+            provider: connection.id,
+            retryable: true,
+            upstreamStatus: 200,
+          });
+        }
+        // Gemini's embedding endpoints report no token usage.
+        return { vectors, usage: undefined, warnings };
+      } catch (error) {
+        throw mapGeminiError(error, errorContext(context.signal));
+      }
+    },
+
+    async countTokens(request: ChatRequest, target: UpstreamTarget, context: CallContext): Promise<number> {
+      try {
+        const { request: converted } = convertRequest(request, target.upstreamModel);
+        return await client.countTokens(
+          {
+            model: target.upstreamModel,
+            contents: converted.contents,
+            systemInstruction: converted.config.systemInstruction,
+            tools: converted.config.tools,
+            toolConfig: converted.config.toolConfig,
+          },
+          context.signal,
+        );
+      } catch (error) {
+        throw mapGeminiError(error, errorContext(context.signal));
+      }
+    },
+
+    async listModels(context: CallContext): Promise<string[]> {
+      try {
+        return await client.listModels(context.signal);
+      } catch (error) {
+        throw mapGeminiError(error, errorContext(context.signal));
+      }
+    },
+  };
+}

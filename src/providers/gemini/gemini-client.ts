@@ -1,0 +1,119 @@
+// The only file that imports @google/genai. One GoogleGenAI per connection,
+// built once by the factory. Retries are the router's job: the SDK retries
+// only when httpOptions.retryOptions is set, and it is not; its automatic
+// stream continuation (which reconnects dropped streams) is switched off per
+// call with `automaticContinuation: false`. Every call carries the caller's
+// AbortSignal (`config.abortSignal`) so cancelling aborts the HTTP request.
+import {
+  GoogleGenAI,
+  type CountTokensParameters,
+  type GenerateContentConfig,
+  type GenerateContentParameters,
+} from '@google/genai';
+import type { ProviderConnection } from '../provider-adapter.js';
+import { resolveEndpoint } from './gemini-endpoint.js';
+import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './gemini-types.js';
+
+export interface GeminiEmbedCall {
+  model: string;
+  inputs: string[];
+  dimensions: number | undefined;
+  taskType: string | undefined;
+  title: string | undefined;
+  extraBody: Record<string, unknown>;
+}
+
+/** The wire-level GenerateContentRequest countTokens counts (system and tools included). */
+export interface GeminiCountCall {
+  model: string;
+  contents: GeminiContent[];
+  systemInstruction: GeminiContent | undefined;
+  tools: GeminiTool[] | undefined;
+  toolConfig: GeminiToolConfig | undefined;
+}
+
+export interface GeminiClient {
+  generate(request: GeminiGenerateRequest, signal: AbortSignal): Promise<GeminiResponse>;
+  /** Resolves once the upstream answered 200 (HTTP errors reject here, before any event). */
+  generateStream(request: GeminiGenerateRequest, signal: AbortSignal): Promise<AsyncIterable<GeminiResponse>>;
+  embed(call: GeminiEmbedCall, signal: AbortSignal): Promise<number[][]>;
+  countTokens(call: GeminiCountCall, signal: AbortSignal): Promise<number>;
+  listModels(signal: AbortSignal): Promise<string[]>;
+}
+
+export function createGeminiClient(connection: ProviderConnection): GeminiClient {
+  const endpoint = resolveEndpoint(connection.baseUrl);
+  const sdk = new GoogleGenAI({
+    apiKey: connection.apiKey,
+    apiVersion: endpoint.apiVersion,
+    httpOptions: {
+      ...(endpoint.baseUrl !== undefined ? { baseUrl: endpoint.baseUrl } : {}),
+      apiVersion: endpoint.apiVersion,
+      headers: { ...connection.extraHeaders },
+      // No retryOptions: the SDK then makes exactly one attempt.
+    },
+  });
+
+  const paramsOf = (request: GeminiGenerateRequest, signal: AbortSignal): GenerateContentParameters => ({
+    model: request.model,
+    // Our wire types mirror the SDK's; its enums are string enums with the same values.
+    contents: request.contents as GenerateContentParameters['contents'],
+    config: {
+      ...(request.config as GenerateContentConfig),
+      abortSignal: signal,
+      automaticContinuation: false,
+      ...(Object.keys(request.extraBody).length > 0 ? { httpOptions: { extraBody: request.extraBody } } : {}),
+    },
+  });
+
+  return {
+    async generate(request, signal) {
+      return (await sdk.models.generateContent(paramsOf(request, signal))) as GeminiResponse;
+    },
+    async generateStream(request, signal) {
+      return (await sdk.models.generateContentStream(paramsOf(request, signal))) as AsyncIterable<GeminiResponse>;
+    },
+    async embed(call, signal) {
+      const response = await sdk.models.embedContent({
+        model: call.model,
+        contents: call.inputs,
+        config: {
+          abortSignal: signal,
+          ...(call.dimensions !== undefined ? { outputDimensionality: call.dimensions } : {}),
+          ...(call.taskType !== undefined ? { taskType: call.taskType } : {}),
+          ...(call.title !== undefined ? { title: call.title } : {}),
+          ...(Object.keys(call.extraBody).length > 0 ? { httpOptions: { extraBody: call.extraBody } } : {}),
+        },
+      });
+      return (response.embeddings ?? []).map((embedding) => embedding.values ?? []);
+    },
+    async countTokens(call, signal) {
+      // The SDK's Developer-API countTokens accepts only `contents` and throws on
+      // systemInstruction/tools, which would then go uncounted. The API also
+      // takes a whole `generateContentRequest` instead of `contents` (the two are
+      // mutually exclusive), so `contents` is left out — the SDK's converter
+      // skips an absent field — and the request travels as an extra body field.
+      const generateContentRequest = {
+        model: call.model.startsWith('models/') ? call.model : `models/${call.model}`,
+        contents: call.contents,
+        ...(call.systemInstruction ? { systemInstruction: call.systemInstruction } : {}),
+        ...(call.tools ? { tools: call.tools } : {}),
+        ...(call.toolConfig ? { toolConfig: call.toolConfig } : {}),
+      };
+      const params = {
+        model: call.model,
+        config: { abortSignal: signal, httpOptions: { extraBody: { generateContentRequest } } },
+      } as unknown as CountTokensParameters;
+      const response = await sdk.models.countTokens(params);
+      return response.totalTokens ?? 0;
+    },
+    async listModels(signal) {
+      const names: string[] = [];
+      const pager = await sdk.models.list({ config: { abortSignal: signal } });
+      for await (const model of pager) {
+        if (model.name) names.push(model.name.replace(/^models\//, ''));
+      }
+      return names;
+    },
+  };
+}

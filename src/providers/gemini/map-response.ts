@@ -1,0 +1,105 @@
+// A unary GenerateContentResponse → canonical choices, usage and warnings.
+// Consecutive thought parts form one ReasoningPart and consecutive text parts
+// one TextPart, except that a signature closes its part (like a signed
+// ReasoningDelta in streams), so every signature stays on its own part.
+import { create } from '@bufbuild/protobuf';
+import {
+  ChoiceSchema,
+  ContentPartSchema,
+  FinishReason,
+  MessageSchema,
+  Role,
+  type Choice,
+  type ContentPart,
+  type Usage,
+  type Warning,
+} from '../../../gen/llmgateway/v1/chat_pb.js';
+import { classifyPart, unsupportedOutput } from './classify-part.js';
+import { GEMINI_PROVIDER_TYPE, WarningCollector } from './family.js';
+import type { GeminiCandidate, GeminiResponse } from './gemini-types.js';
+import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
+import { mapUsage } from './map-usage.js';
+import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
+
+export interface MappedResponse {
+  choices: Choice[];
+  usage: Usage | undefined;
+  warnings: Warning[];
+}
+
+export function mapResponse(response: GeminiResponse, ids: ToolCallIds = createToolCallIds()): MappedResponse {
+  const warnings = new WarningCollector();
+  const candidates = response.candidates ?? [];
+  const choices = candidates.map((candidate, position) => mapCandidate(candidate, position, ids, warnings));
+  const blockReason = response.promptFeedback?.blockReason;
+  if (choices.length === 0 && blockReason) {
+    // Blocked prompt: HTTP 200, no candidates, the reason in promptFeedback.
+    choices.push(
+      create(ChoiceSchema, {
+        index: 0,
+        message: create(MessageSchema, { role: Role.ASSISTANT, content: [] }),
+        finishReason: mapBlockReason(blockReason),
+        rawFinishReason: blockReason,
+      }),
+    );
+  }
+  return { choices, usage: mapUsage(response.usageMetadata), warnings: warnings.warnings };
+}
+
+function mapCandidate(candidate: GeminiCandidate, position: number, ids: ToolCallIds, warnings: WarningCollector): Choice {
+  const content: ContentPart[] = [];
+  let sawToolCall = false;
+  // The part still open for appending (unsigned text or reasoning).
+  let open: { kind: 'text' | 'reasoning'; part: { text: string; signature: string } } | undefined;
+  for (const part of candidate.content?.parts ?? []) {
+    const classified = classifyPart(part);
+    switch (classified.kind) {
+      case 'text':
+      case 'reasoning': {
+        if (open?.kind === classified.kind) {
+          open.part.text += classified.text;
+          open.part.signature = classified.signature;
+        } else {
+          const value =
+            classified.kind === 'text'
+              ? { text: classified.text, signature: classified.signature }
+              : { text: classified.text, signature: classified.signature, providerType: GEMINI_PROVIDER_TYPE };
+          const created = create(ContentPartSchema, { kind: { case: classified.kind, value } });
+          content.push(created);
+          open = { kind: classified.kind, part: created.kind.value as { text: string; signature: string } };
+        }
+        if (classified.signature !== '') open = undefined;
+        break;
+      }
+      case 'toolCall':
+        sawToolCall = true;
+        open = undefined;
+        content.push(
+          create(ContentPartSchema, {
+            kind: {
+              case: 'toolCall',
+              value: {
+                id: ids(classified.upstreamId),
+                name: classified.name,
+                argumentsJson: classified.argumentsJson,
+                signature: classified.signature,
+              },
+            },
+          }),
+        );
+        break;
+      case 'unsupported':
+        warnings.add(unsupportedOutput(classified.field));
+        break;
+      case 'empty':
+        break;
+    }
+  }
+  const raw = candidate.finishReason ?? '';
+  return create(ChoiceSchema, {
+    index: candidate.index ?? position,
+    message: create(MessageSchema, { role: Role.ASSISTANT, content }),
+    finishReason: raw === '' ? FinishReason.UNSPECIFIED : mapFinishReason(raw, sawToolCall),
+    rawFinishReason: raw,
+  });
+}

@@ -1,0 +1,111 @@
+// Gemini `alt=sse` events → canonical StreamChunks, one event in, its chunks
+// out at once. Each event is a full GenerateContentResponse carrying only new
+// parts; function calls arrive whole and unindexed, so each gets the next
+// index of its choice, a ToolCallStart and ONE ToolCallDelta with the whole
+// arguments JSON. STOP may come in a later event than the calls: "saw a call"
+// is remembered per choice (§7 rule 4). usageMetadata repeats in every event:
+// the last one wins (§7 rule 6) and goes out once, from end().
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../../core/errors/gateway-error.js';
+import { classifyPart, unsupportedOutput } from './classify-part.js';
+import { GEMINI_PROVIDER_TYPE } from './family.js';
+import type { GeminiResponse } from './gemini-types.js';
+import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
+import { mapUsage } from './map-usage.js';
+import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
+
+interface ChoiceState {
+  sawToolCall: boolean;
+  nextToolIndex: number;
+  finished: boolean;
+}
+
+const chunk = (choiceIndex: number, event: MessageInitShape<typeof StreamChunkSchema>['event']): StreamChunk =>
+  create(StreamChunkSchema, { choiceIndex, event });
+
+export class GeminiStreamMapper {
+  private readonly choices = new Map<number, ChoiceState>();
+  private readonly warned = new Set<string>();
+  private usage: Usage | undefined;
+  private blocked = false;
+
+  constructor(
+    private readonly providerId: string,
+    private readonly ids: ToolCallIds = createToolCallIds(),
+  ) {}
+
+  map(response: GeminiResponse): StreamChunk[] {
+    const out: StreamChunk[] = [];
+    if (response.usageMetadata) this.usage = mapUsage(response.usageMetadata);
+    const candidates = response.candidates ?? [];
+    candidates.forEach((candidate, position) => {
+      const index = candidate.index ?? position;
+      const state = this.stateOf(index);
+      for (const part of candidate.content?.parts ?? []) out.push(...this.mapPart(part, index, state));
+      if (candidate.finishReason && !state.finished) {
+        state.finished = true;
+        const reason = mapFinishReason(candidate.finishReason, state.sawToolCall);
+        out.push(chunk(index, { case: 'finish', value: { reason, rawReason: candidate.finishReason } }));
+      }
+    });
+    const blockReason = response.promptFeedback?.blockReason;
+    if (candidates.length === 0 && blockReason && !this.blocked && this.choices.size === 0) {
+      this.blocked = true;
+      out.push(chunk(0, { case: 'finish', value: { reason: mapBlockReason(blockReason), rawReason: blockReason } }));
+    }
+    return out;
+  }
+
+  /** After the last event: the usage chunk, or a retryable error when the stream never finished. */
+  end(): StreamChunk[] {
+    const finished = this.blocked || (this.choices.size > 0 && [...this.choices.values()].every((state) => state.finished));
+    if (!finished) {
+      throw new GatewayError('unavailable', 'the Gemini stream ended without a finish reason (connection cut?)', {
+        retryable: true,
+        provider: this.providerId,
+        upstreamStatus: 200,
+      });
+    }
+    return this.usage ? [chunk(0, { case: 'usage', value: this.usage })] : [];
+  }
+
+  private mapPart(part: Parameters<typeof classifyPart>[0], index: number, state: ChoiceState): StreamChunk[] {
+    const classified = classifyPart(part);
+    switch (classified.kind) {
+      case 'reasoning':
+        return [
+          chunk(index, {
+            case: 'reasoningDelta',
+            value: { text: classified.text, signature: classified.signature, providerType: GEMINI_PROVIDER_TYPE },
+          }),
+        ];
+      case 'text':
+        return [chunk(index, { case: 'textDelta', value: { text: classified.text, signature: classified.signature } })];
+      case 'toolCall': {
+        state.sawToolCall = true;
+        const toolIndex = state.nextToolIndex++;
+        const id = this.ids(classified.upstreamId);
+        return [
+          chunk(index, { case: 'toolCallStart', value: { index: toolIndex, id, name: classified.name, signature: classified.signature } }),
+          chunk(index, { case: 'toolCallDelta', value: { index: toolIndex, argumentsDelta: classified.argumentsJson } }),
+        ];
+      }
+      case 'unsupported':
+        if (this.warned.has(classified.field)) return [];
+        this.warned.add(classified.field);
+        return [chunk(index, { case: 'warning', value: unsupportedOutput(classified.field) })];
+      case 'empty':
+        return [];
+    }
+  }
+
+  private stateOf(index: number): ChoiceState {
+    let state = this.choices.get(index);
+    if (!state) {
+      state = { sawToolCall: false, nextToolIndex: 0, finished: false };
+      this.choices.set(index, state);
+    }
+    return state;
+  }
+}

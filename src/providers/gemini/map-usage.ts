@@ -1,0 +1,27 @@
+// Gemini usageMetadata → canonical Usage, each token counted once
+// (PROTOCOL-NOTES §6 Usage, §7 rule 7):
+// - promptTokenCount already INCLUDES cachedContentTokenCount; tool-use prompt
+//   tokens (code execution, search results) are input too;
+// - candidatesTokenCount EXCLUDES thoughtsTokenCount, so output = both and
+//   reasoning = thoughts;
+// - Gemini reports no cache writes: 0.
+import { create } from '@bufbuild/protobuf';
+import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { GeminiUsageMetadata } from './gemini-types.js';
+
+const count = (value: number | null | undefined): number => (typeof value === 'number' && value > 0 ? value : 0);
+
+export function mapUsage(usage: GeminiUsageMetadata | null | undefined): Usage | undefined {
+  if (!usage) return undefined;
+  const inputTokens = count(usage.promptTokenCount) + count(usage.toolUsePromptTokenCount);
+  const reasoningTokens = count(usage.thoughtsTokenCount);
+  const outputTokens = count(usage.candidatesTokenCount) + reasoningTokens;
+  return create(UsageSchema, {
+    inputTokens,
+    outputTokens,
+    cachedInputTokens: count(usage.cachedContentTokenCount),
+    cacheWriteTokens: 0,
+    reasoningTokens,
+    totalTokens: inputTokens + outputTokens,
+  });
+}

@@ -1,0 +1,140 @@
+// ChatRequest → the Chat Completions request body (`{ params, warnings }`).
+// Each canonical field either reaches the body or produces a warning.
+import type { JsonObject } from '@bufbuild/protobuf';
+import type { ChatRequest, ResponseFormat, Tool, ToolChoice, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ResponseFormatType, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { passThroughOptions } from '../shared/provider-options.js';
+import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
+import { convertMessages } from './convert-messages.js';
+import { convertReasoning } from './convert-reasoning.js';
+import type { FamilyTraits } from './family.js';
+import { WarningCollector } from './warning-collector.js';
+import type { WireChatParams, WireResponseFormat, WireTool, WireToolChoice } from './wire-types.js';
+
+export interface ConvertedRequest {
+  params: WireChatParams;
+  warnings: Warning[];
+}
+
+export interface ConvertOptions {
+  /** The upstream model id (Azure: the deployment name). */
+  model: string;
+  stream: boolean;
+}
+
+export function convertRequest(request: ChatRequest, traits: FamilyTraits, options: ConvertOptions): ConvertedRequest {
+  const collector = new WarningCollector();
+  const converted = convertMessages(request.messages, traits);
+  collector.addAll(converted.warnings);
+  const params: WireChatParams = { model: options.model, messages: converted.messages };
+
+  if (request.tools.length > 0) params.tools = request.tools.map(convertTool);
+  const toolChoice = convertToolChoice(request.toolChoice);
+  if (toolChoice !== undefined) params.tool_choice = toolChoice;
+  if (request.parallelToolCalls !== undefined) {
+    // OpenAI answers 400 to parallel_tool_calls without tools.
+    if (request.tools.length > 0) params.parallel_tool_calls = request.parallelToolCalls;
+    else collector.add(unsupportedParameter('parallel_tool_calls', traits.label, 'it only applies when tools are given'));
+  }
+  const responseFormat = convertResponseFormat(request.responseFormat, collector);
+  if (responseFormat) params.response_format = responseFormat;
+
+  if (request.temperature !== undefined) params.temperature = request.temperature;
+  if (request.topP !== undefined) params.top_p = request.topP;
+  if (request.topK !== undefined) collector.add(unsupportedParameter('top_k', traits.label));
+  if (request.maxOutputTokens !== undefined) params[traits.maxTokensField] = request.maxOutputTokens;
+  if (request.stop.length > 0) params.stop = [...request.stop];
+  if (request.seed !== undefined) params.seed = Number(request.seed);
+  if (request.presencePenalty !== undefined) params.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) params.frequency_penalty = request.frequencyPenalty;
+  if (request.user) params.user = request.user;
+  if (request.candidateCount !== undefined && request.candidateCount !== 1) params.n = request.candidateCount;
+
+  const reasoning = convertReasoning(request.reasoning, traits);
+  collector.addAll(reasoning.warnings);
+  if (reasoning.effort !== undefined) params.reasoning_effort = reasoning.effort;
+
+  convertMetadata(request, traits, params, collector);
+  if (options.stream) {
+    params.stream = true;
+    // Without it the stream carries no usage at all.
+    params.stream_options = { include_usage: true };
+  }
+  applyProviderOptions(request.providerOptions, traits, params, collector);
+  return { params, warnings: collector.warnings };
+}
+
+function convertTool(tool: Tool): WireTool {
+  const fn: WireTool['function'] = { name: tool.name };
+  if (tool.description) fn.description = tool.description;
+  if (tool.parameters) fn.parameters = tool.parameters;
+  if (tool.strict) fn.strict = true;
+  return { type: 'function', function: fn };
+}
+
+function convertToolChoice(choice: ToolChoice | undefined): WireToolChoice | undefined {
+  switch (choice?.mode) {
+    case ToolChoiceMode.AUTO:
+      return 'auto';
+    case ToolChoiceMode.NONE:
+      return 'none';
+    case ToolChoiceMode.REQUIRED:
+      return 'required';
+    case ToolChoiceMode.TOOL:
+      return { type: 'function', function: { name: choice.toolName } };
+    default:
+      return undefined;
+  }
+}
+
+function convertResponseFormat(format: ResponseFormat | undefined, collector: WarningCollector): WireResponseFormat | undefined {
+  switch (format?.type) {
+    case ResponseFormatType.TEXT:
+      return { type: 'text' };
+    case ResponseFormatType.JSON_OBJECT:
+      return { type: 'json_object' };
+    case ResponseFormatType.JSON_SCHEMA: {
+      let name = format.schemaName;
+      if (!name) {
+        name = 'response';
+        collector.add(defaultApplied('response_format.schema_name', 'json_schema needs a name; "response" was sent'));
+      }
+      // The schema travels unchanged ($defs/$ref included): OpenAI's strict mode validates it as written.
+      const jsonSchema: Extract<WireResponseFormat, { type: 'json_schema' }>['json_schema'] = { name };
+      if (format.description) jsonSchema.description = format.description;
+      if (format.schema) jsonSchema.schema = format.schema;
+      if (format.strict) jsonSchema.strict = true;
+      return { type: 'json_schema', json_schema: jsonSchema };
+    }
+    default:
+      return undefined;
+  }
+}
+
+// OpenAI accepts `metadata` only on stored completions (400 otherwise), so it
+// is sent only when the client stores (provider_options.store = true).
+function convertMetadata(request: ChatRequest, traits: FamilyTraits, params: WireChatParams, collector: WarningCollector): void {
+  if (Object.keys(request.metadata).length === 0) return;
+  const stores = request.providerOptions?.['store'] === true;
+  if (stores && traits.family !== 'openai-compatible') params.metadata = { ...request.metadata };
+  else collector.add(unsupportedParameter('metadata', traits.label, 'it is only accepted with provider_options.store = true on OpenAI and Azure'));
+}
+
+// provider_options are spread over the body last (deny-list in the shared
+// helper). A token-limit field given there replaces the gateway's own so the
+// body never carries both max_tokens and max_completion_tokens.
+function applyProviderOptions(
+  options: JsonObject | undefined,
+  traits: FamilyTraits,
+  params: WireChatParams,
+  collector: WarningCollector,
+): void {
+  const { fields, warnings } = passThroughOptions(options);
+  collector.addAll(warnings);
+  const overridesLimit = 'max_tokens' in fields || 'max_completion_tokens' in fields;
+  if (overridesLimit && params[traits.maxTokensField] !== undefined) {
+    delete params[traits.maxTokensField];
+    collector.add(parameterAdjusted('max_output_tokens', 'a token limit in provider_options replaced max_output_tokens'));
+  }
+  Object.assign(params, fields);
+}

@@ -1,0 +1,57 @@
+// What differs between the three members of the family. Everything else —
+// the wire format, the mappers — is shared.
+import type { OpenAIFamily } from './wire-types.js';
+
+export interface FamilyTraits {
+  family: OpenAIFamily;
+  /** Used in warnings and error messages. */
+  label: string;
+  /**
+   * o-series and gpt-5 reject `max_tokens` (it must be `max_completion_tokens`);
+   * most compatible hosts only know `max_tokens`. Never both (§7 rule 12).
+   */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** OpenAI and Azure know the developer role; compatible hosts often reject it. */
+  developerRole: boolean;
+  /** Compatible hosts (DeepSeek) take earlier reasoning back as `reasoning_content`. */
+  sendsReasoningContent: boolean;
+  /** The official API never returns reasoning text in Chat Completions. */
+  returnsReasoningText: boolean;
+  /** DeepSeek knows reasoning_effort "max"; OpenAI's top value is "xhigh". */
+  acceptsMaxEffort: boolean;
+}
+
+export function familyTraits(family: OpenAIFamily): FamilyTraits {
+  switch (family) {
+    case 'openai':
+      return {
+        family,
+        label: 'OpenAI',
+        maxTokensField: 'max_completion_tokens',
+        developerRole: true,
+        sendsReasoningContent: false,
+        returnsReasoningText: false,
+        acceptsMaxEffort: false,
+      };
+    case 'azure-openai':
+      return {
+        family,
+        label: 'Azure OpenAI',
+        maxTokensField: 'max_completion_tokens',
+        developerRole: true,
+        sendsReasoningContent: false,
+        returnsReasoningText: false,
+        acceptsMaxEffort: false,
+      };
+    case 'openai-compatible':
+      return {
+        family,
+        label: 'The OpenAI-compatible host',
+        maxTokensField: 'max_tokens',
+        developerRole: false,
+        sendsReasoningContent: true,
+        returnsReasoningText: true,
+        acceptsMaxEffort: true,
+      };
+  }
+}

@@ -1,0 +1,116 @@
+// An upstream failure → the one GatewayError. The SDK's error classes are
+// translated into UpstreamFailure by openai-client.ts (the only file that
+// knows the SDK); this mapping is pure. Messages never carry a credential.
+import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
+import { sanitizeUpstreamMessage } from './sanitize-message.js';
+
+export type UpstreamFailure =
+  | { cause: 'aborted' }
+  | { cause: 'timeout' | 'connection' | 'unknown'; message: string }
+  /** The stream was cut, or ended without a finish_reason. */
+  | { cause: 'stream_incomplete'; message: string }
+  /** An HTTP error answer; `body` is the parsed `error` object when there was one. */
+  | { cause: 'http'; status: number; headers: Record<string, string>; body: UpstreamErrorBody | undefined; message: string }
+  /** `data: {"error": …}` after the 200 (PROTOCOL-NOTES §1). */
+  | { cause: 'stream_error'; body: UpstreamErrorBody | undefined; message: string };
+
+export interface UpstreamErrorBody {
+  message?: unknown;
+  type?: unknown;
+  code?: unknown;
+  param?: unknown;
+}
+
+export interface ErrorContext {
+  providerId: string;
+  /** Values that must never appear in a message (the API key). */
+  secrets: string[];
+}
+
+export function mapError(failure: UpstreamFailure, context: ErrorContext): GatewayError {
+  const provider = context.providerId;
+  const clean = (message: string) => sanitizeUpstreamMessage(message, context.secrets);
+  switch (failure.cause) {
+    case 'aborted':
+      return new GatewayError('canceled', `the call to provider ${provider} was canceled`, { provider, upstreamStatus: 0 });
+    case 'timeout':
+    case 'connection':
+    case 'unknown':
+      return new GatewayError('unavailable', `provider ${provider} could not be reached: ${clean(failure.message)}`, {
+        provider,
+        upstreamStatus: 0,
+        retryable: true,
+      });
+    case 'stream_incomplete':
+      return new GatewayError('unavailable', `provider ${provider} ended the stream early: ${clean(failure.message)}`, {
+        provider,
+        upstreamStatus: 200,
+        retryable: true,
+      });
+    case 'stream_error': {
+      const rateLimited = errorCode(failure.body) === 'rate_limit_exceeded';
+      return new GatewayError(
+        rateLimited ? 'resource_exhausted' : 'unavailable',
+        `provider ${provider} failed mid-stream: ${clean(upstreamText(failure.body, failure.message))}`,
+        { provider, upstreamStatus: 200, retryable: true },
+      );
+    }
+    case 'http':
+      return mapHttpError(failure, provider, clean);
+  }
+}
+
+function mapHttpError(
+  failure: Extract<UpstreamFailure, { cause: 'http' }>,
+  provider: string,
+  clean: (message: string) => string,
+): GatewayError {
+  const { status } = failure;
+  const upstream = clean(upstreamText(failure.body, failure.message));
+  const base = { provider, upstreamStatus: status };
+  if (status === 401 || status === 403) {
+    return new GatewayError(
+      'failed_precondition',
+      `provider ${provider} rejected the gateway's credentials (HTTP ${status})${upstream ? `: ${upstream}` : ''}`,
+      base,
+    );
+  }
+  const message = `provider ${provider} answered HTTP ${status}${upstream ? `: ${upstream}` : ''}`;
+  if (status === 429) {
+    // insufficient_quota is a billing state, not a passing limit: retrying cannot help.
+    const retryable = errorCode(failure.body) !== 'insufficient_quota';
+    const retryAfterSeconds = retryAfter(failure.headers);
+    return new GatewayError('resource_exhausted', message, { ...base, retryable, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+  }
+  if (status >= 500 || status === 408 || status === 409) {
+    return new GatewayError('unavailable', message, { ...base, retryable: true });
+  }
+  return new GatewayError(kindForClientError(status), message, base);
+}
+
+function kindForClientError(status: number): GatewayErrorKind {
+  if (status === 402) return 'failed_precondition';
+  if (status === 404) return 'not_found';
+  if (status === 413) return 'payload_too_large';
+  return 'invalid_argument';
+}
+
+function errorCode(body: UpstreamErrorBody | undefined): string {
+  return typeof body?.code === 'string' ? body.code : typeof body?.type === 'string' ? body.type : '';
+}
+
+function upstreamText(body: UpstreamErrorBody | undefined, fallback: string): string {
+  return typeof body?.message === 'string' && body.message ? body.message : fallback;
+}
+
+/** `retry-after-ms` (OpenAI) wins over `retry-after` (seconds or an HTTP date). */
+export function retryAfter(headers: Record<string, string>, now = Date.now()): number | undefined {
+  const milliseconds = Number.parseFloat(headers['retry-after-ms'] ?? '');
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.ceil(milliseconds / 1000);
+  const value = headers['retry-after'];
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -1,0 +1,42 @@
+// OpenAI finish_reason → the unified FinishReason (PROTOCOL-NOTES §6). The raw
+// value always travels beside it so clients can see what the upstream said.
+import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
+
+export interface MappedFinish {
+  reason: FinishReason;
+  raw: string;
+}
+
+export interface FinishContext {
+  /** The choice produced tool calls: a forced named tool can end with "stop" (GoModel#124). */
+  sawToolCalls: boolean;
+  /** The choice carried only a refusal (structured outputs): the model declined. */
+  refusedOnly: boolean;
+}
+
+export function mapFinishReason(raw: string | null | undefined, context: FinishContext): MappedFinish {
+  const value = raw ?? '';
+  return { reason: unify(value, context), raw: value };
+}
+
+function unify(raw: string, { sawToolCalls, refusedOnly }: FinishContext): FinishReason {
+  switch (raw) {
+    case 'stop':
+      if (sawToolCalls) return FinishReason.TOOL_CALLS;
+      return refusedOnly ? FinishReason.CONTENT_FILTER : FinishReason.STOP;
+    case 'length':
+      return FinishReason.LENGTH;
+    case 'tool_calls':
+      return FinishReason.TOOL_CALLS;
+    case 'content_filter':
+      return FinishReason.CONTENT_FILTER;
+    // vLLM aborts and DeepSeek's "insufficient_system_resource" end a choice early.
+    case 'error':
+    case 'abort':
+    case 'insufficient_system_resource':
+      return FinishReason.ERROR;
+    default:
+      // function_call (legacy) and anything unknown.
+      return FinishReason.OTHER;
+  }
+}

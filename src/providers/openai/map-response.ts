@@ -1,0 +1,57 @@
+// A unary chat completion → canonical choices and usage. Parts keep the
+// order a reader expects: reasoning, then text, then tool calls.
+import { create } from '@bufbuild/protobuf';
+import type { Choice, ContentPart, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ChoiceSchema, ContentPartSchema, MessageSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { mapUsage } from './map-usage.js';
+import type { OpenAIFamily, WireChatCompletion, WireResponseMessage } from './wire-types.js';
+
+export interface MappedResponse {
+  choices: Choice[];
+  usage: Usage | undefined;
+}
+
+export function mapResponse(completion: WireChatCompletion, family: OpenAIFamily): MappedResponse {
+  const choices = (completion.choices ?? []).map((choice, position) => {
+    const message = choice.message ?? {};
+    const parts = mapMessageParts(message, family);
+    const sawToolCalls = parts.some((part) => part.kind.case === 'toolCall');
+    const refusedOnly = !message.content && Boolean(message.refusal);
+    const finish = mapFinishReason(choice.finish_reason, { sawToolCalls, refusedOnly });
+    return create(ChoiceSchema, {
+      index: choice.index ?? position,
+      message: create(MessageSchema, { role: Role.ASSISTANT, content: parts }),
+      finishReason: finish.reason,
+      rawFinishReason: finish.raw,
+    });
+  });
+  return { choices, usage: mapUsage(completion.usage) };
+}
+
+/** DeepSeek names it `reasoning_content`, vLLM (since late 2025) `reasoning`. */
+export function reasoningText(message: { reasoning_content?: string | null; reasoning?: string | null }): string {
+  return message.reasoning_content || message.reasoning || '';
+}
+
+function mapMessageParts(message: WireResponseMessage, family: OpenAIFamily): ContentPart[] {
+  const parts: ContentPart[] = [];
+  const reasoning = reasoningText(message);
+  if (reasoning) {
+    parts.push(create(ContentPartSchema, { kind: { case: 'reasoning', value: { text: reasoning, providerType: family } } }));
+  }
+  // A structured-outputs refusal is the model's answer: keep it as text.
+  const text = message.content || message.refusal || '';
+  if (text) parts.push(create(ContentPartSchema, { kind: { case: 'text', value: { text } } }));
+  for (const call of message.tool_calls ?? []) {
+    parts.push(
+      create(ContentPartSchema, {
+        kind: {
+          case: 'toolCall',
+          value: { id: call.id ?? '', name: call.function?.name ?? '', argumentsJson: call.function?.arguments ?? '' },
+        },
+      }),
+    );
+  }
+  return parts;
+}

@@ -1,0 +1,113 @@
+// Chat Completions stream chunks → canonical StreamChunks, one upstream chunk
+// in, its events out at once (never batched). Stateful only where the wire
+// format forces it: tool calls are keyed by index (and, for Ollama, which
+// sends every call whole at index 0, by id), finish needs to know whether a
+// call was seen, and usage is kept until the end (last value wins, §7 rule 6).
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { reasoningText } from './map-response.js';
+import { mapUsage } from './map-usage.js';
+import type { OpenAIFamily, WireChatChunk, WireChunkDelta, WireToolCallDelta } from './wire-types.js';
+
+interface ChoiceState {
+  /** Upstream tool-call index → the call currently open at that index. */
+  openCalls: Map<number, { index: number; id: string }>;
+  nextToolIndex: number;
+  sawContent: boolean;
+  sawRefusal: boolean;
+  finished: boolean;
+}
+
+export interface StreamEnd {
+  /** Every choice that appeared got its finish_reason: the stream ended properly. */
+  complete: boolean;
+  /** The usage chunk, when the upstream reported usage. */
+  chunks: StreamChunk[];
+}
+
+type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
+
+export class StreamMapper {
+  private readonly choices = new Map<number, ChoiceState>();
+  private usage: Usage | undefined;
+
+  constructor(private readonly family: OpenAIFamily) {}
+
+  map(chunk: WireChatChunk): StreamChunk[] {
+    const out: StreamChunk[] = [];
+    // Azure opens with `choices: []` (prompt_filter_results) and repeats such
+    // chunks mid-stream; the usage chunk has `choices: []` too (§7 rule 9).
+    for (const [position, choice] of (chunk.choices ?? []).entries()) {
+      const choiceIndex = choice.index ?? position;
+      const state = this.stateFor(choiceIndex);
+      const emit = (event: ChunkEvent) => out.push(create(StreamChunkSchema, { choiceIndex, event }));
+      // Azure annotation chunks carry content_filter_results and no delta.
+      if (choice.delta) this.mapDelta(choice.delta, state, choiceIndex, emit);
+      if (choice.finish_reason && !state.finished) {
+        state.finished = true;
+        const finish = mapFinishReason(choice.finish_reason, {
+          sawToolCalls: state.nextToolIndex > 0,
+          refusedOnly: state.sawRefusal && !state.sawContent,
+        });
+        emit({ case: 'finish', value: { reason: finish.reason, rawReason: finish.raw } });
+      }
+    }
+    if (chunk.usage) this.usage = mapUsage(chunk.usage);
+    return out;
+  }
+
+  end(): StreamEnd {
+    const states = [...this.choices.values()];
+    const complete = states.length > 0 && states.every((state) => state.finished);
+    const chunks = this.usage ? [create(StreamChunkSchema, { event: { case: 'usage', value: this.usage } })] : [];
+    return { complete, chunks };
+  }
+
+  private stateFor(choiceIndex: number): ChoiceState {
+    let state = this.choices.get(choiceIndex);
+    if (!state) {
+      state = { openCalls: new Map(), nextToolIndex: 0, sawContent: false, sawRefusal: false, finished: false };
+      this.choices.set(choiceIndex, state);
+    }
+    return state;
+  }
+
+  private mapDelta(delta: WireChunkDelta, state: ChoiceState, choiceIndex: number, emit: (event: ChunkEvent) => void): void {
+    const reasoning = reasoningText(delta);
+    if (reasoning) emit({ case: 'reasoningDelta', value: { text: reasoning, providerType: this.family } });
+    if (delta.content) {
+      state.sawContent = true;
+      emit({ case: 'textDelta', value: { text: delta.content } });
+    }
+    if (delta.refusal) {
+      state.sawRefusal = true;
+      emit({ case: 'textDelta', value: { text: delta.refusal } });
+    }
+    for (const [position, call] of (delta.tool_calls ?? []).entries()) {
+      this.mapToolCallDelta(call, position, state, choiceIndex, emit);
+    }
+  }
+
+  private mapToolCallDelta(
+    call: WireToolCallDelta,
+    position: number,
+    state: ChoiceState,
+    choiceIndex: number,
+    emit: (event: ChunkEvent) => void,
+  ): void {
+    const upstreamIndex = call.index ?? position;
+    const open = state.openCalls.get(upstreamIndex);
+    let target = open;
+    // A new id at a known index is a new call (Ollama); the same id repeated is a continuation.
+    if (!open || (call.id && call.id !== open.id)) {
+      const index = state.nextToolIndex++;
+      target = { index, id: call.id || `call_${choiceIndex}_${index}` };
+      state.openCalls.set(upstreamIndex, target);
+      emit({ case: 'toolCallStart', value: { index, id: target.id, name: call.function?.name ?? '' } });
+    }
+    const fragment = call.function?.arguments;
+    if (target && fragment) emit({ case: 'toolCallDelta', value: { index: target.index, argumentsDelta: fragment } });
+  }
+}

@@ -1,0 +1,26 @@
+// OpenAI usage → canonical Usage, each token counted once (PROTOCOL-NOTES §6
+// Usage, §7 rule 5): prompt_tokens already INCLUDES cached tokens and
+// completion_tokens already INCLUDES reasoning tokens, so nothing is added.
+import { create } from '@bufbuild/protobuf';
+import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { WireUsage } from './wire-types.js';
+
+const count = (value: number | null | undefined): number => (typeof value === 'number' && value > 0 ? value : 0);
+
+export function mapUsage(usage: WireUsage | null | undefined): Usage | undefined {
+  if (!usage) return undefined;
+  const cacheHits = count(usage.prompt_cache_hit_tokens);
+  const cacheMisses = count(usage.prompt_cache_miss_tokens);
+  // DeepSeek guarantees hit + miss = prompt_tokens; use it when prompt_tokens is absent.
+  const inputTokens = usage.prompt_tokens == null ? cacheHits + cacheMisses : count(usage.prompt_tokens);
+  const outputTokens = count(usage.completion_tokens);
+  return create(UsageSchema, {
+    inputTokens,
+    outputTokens,
+    cachedInputTokens: count(usage.prompt_tokens_details?.cached_tokens) || cacheHits,
+    // Official OpenAI reports no cache writes; some hosts (OpenRouter) add this detail.
+    cacheWriteTokens: count(usage.prompt_tokens_details?.cache_write_tokens),
+    reasoningTokens: count(usage.completion_tokens_details?.reasoning_tokens),
+    totalTokens: inputTokens + outputTokens,
+  });
+}

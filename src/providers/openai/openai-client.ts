@@ -1,0 +1,152 @@
+// The only file that imports the `openai` SDK. One client per provider
+// connection, built once: OpenAI, Azure (classic deployments API with an
+// api-version, or the v1 API without one) and OpenAI-compatible hosts.
+// SDK retries are off (the router retries) and nothing is read from the
+// environment (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_LOG …): a gateway's
+// providers are configured, not inherited from the process.
+import OpenAI, { AzureOpenAI } from 'openai';
+import type { ClientOptions } from 'openai';
+import { GatewayError } from '../../core/errors/gateway-error.js';
+import type { ProviderConnection } from '../provider-adapter.js';
+import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
+import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';
+
+export interface EmbeddingParams {
+  model: string;
+  input: string[];
+  dimensions?: number;
+  user?: string;
+  [providerOption: string]: unknown;
+}
+
+export interface OpenAIClient {
+  createChatCompletion(params: WireChatParams, signal: AbortSignal): Promise<WireChatCompletion>;
+  streamChatCompletion(params: WireChatParams, signal: AbortSignal): Promise<AsyncIterable<WireChatChunk>>;
+  createEmbeddings(params: EmbeddingParams, signal: AbortSignal): Promise<WireEmbeddingResponse>;
+  listModelIds(signal: AbortSignal): Promise<string[]>;
+}
+
+/** The SDK refuses to start without a key; this stands in when none is configured (its header is removed). */
+const NO_KEY = 'no-key-configured';
+
+/** Header values; null removes a header the SDK would send (its auth header when there is no key). */
+type HeaderMap = Record<string, string | null>;
+
+export function createOpenAIClient(connection: ProviderConnection): OpenAIClient {
+  // A misconfigured provider fails its calls (with a clear error), not the factory.
+  if (connection.type === 'azure-openai' && !connection.baseUrl) return failingClient(missingEndpoint(connection));
+  const sdk = createSdkClient(connection);
+  return {
+    async createChatCompletion(params, signal) {
+      const body = { ...params, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
+      return (await sdk.chat.completions.create(body, { signal })) as unknown as WireChatCompletion;
+    },
+    async streamChatCompletion(params, signal) {
+      const body = { ...params, stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
+      return (await sdk.chat.completions.create(body, { signal })) as unknown as AsyncIterable<WireChatChunk>;
+    },
+    async createEmbeddings(params, signal) {
+      // Ask for floats: the SDK's base64 default would otherwise be decoded behind our back.
+      const body = { encoding_format: 'float', ...params } as unknown as OpenAI.EmbeddingCreateParams;
+      return (await sdk.embeddings.create(body, { signal })) as unknown as WireEmbeddingResponse;
+    },
+    async listModelIds(signal) {
+      const ids: string[] = [];
+      for await (const model of sdk.models.list({ signal })) ids.push(model.id);
+      return ids;
+    },
+  };
+}
+
+function createSdkClient(connection: ProviderConnection): OpenAI {
+  const key = connection.apiKey;
+  const base = {
+    maxRetries: 0,
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    logLevel: 'off',
+  } satisfies ClientOptions;
+  const endpoint = connection.baseUrl.replace(/\/+$/, '');
+  switch (connection.type) {
+    case 'azure-openai': {
+      // The endpoint is the resource URL; tolerate one configured with the API path already on it.
+      const resource = endpoint.replace(/\/openai(\/v1)?$/, '');
+      if (connection.azureApiVersion) {
+        // Classic API: the SDK puts /deployments/{model}/ in the path, adds ?api-version= and the api-key header.
+        return new AzureOpenAI({
+          ...base,
+          apiKey: key || NO_KEY,
+          baseURL: `${resource}/openai`,
+          apiVersion: connection.azureApiVersion,
+          defaultHeaders: headers(connection, key ? {} : { 'api-key': null }),
+        });
+      }
+      // v1 API: a plain OpenAI client on {endpoint}/openai/v1, authenticated by api-key.
+      return new OpenAI({
+        ...base,
+        apiKey: key || NO_KEY,
+        baseURL: `${resource}/openai/v1`,
+        defaultHeaders: headers(connection, { Authorization: null, ...(key ? { 'api-key': key } : {}) }),
+      });
+    }
+    case 'openai':
+    case 'openai-compatible':
+    default:
+      return new OpenAI({
+        ...base,
+        apiKey: key || NO_KEY,
+        baseURL: endpoint || 'https://api.openai.com/v1',
+        // No key (local vLLM/Ollama): send no Authorization header at all rather than a fake one.
+        defaultHeaders: headers(connection, key ? {} : { Authorization: null }),
+      });
+  }
+}
+
+/** The connection's extra headers win over the gateway's auth defaults (e.g. an Entra token). */
+function headers(connection: ProviderConnection, auth: HeaderMap): HeaderMap {
+  const extraNames = new Set(Object.keys(connection.extraHeaders).map((name) => name.toLowerCase()));
+  const kept = Object.fromEntries(Object.entries(auth).filter(([name]) => !extraNames.has(name.toLowerCase())));
+  return { ...kept, ...connection.extraHeaders };
+}
+
+function failingClient(error: GatewayError): OpenAIClient {
+  const fail = () => Promise.reject(error);
+  return { createChatCompletion: fail, streamChatCompletion: fail, createEmbeddings: fail, listModelIds: fail };
+}
+
+function missingEndpoint(connection: ProviderConnection): GatewayError {
+  return new GatewayError('failed_precondition', `provider ${connection.id} (azure-openai) has no endpoint: set its base_url`, {
+    provider: connection.id,
+    upstreamStatus: 0,
+  });
+}
+
+/** Translates what the SDK (or fetch under it) threw into the SDK-free shape map-error takes. */
+export function toUpstreamFailure(error: unknown, signal: AbortSignal, phase: 'request' | 'stream'): UpstreamFailure {
+  if (signal.aborted || error instanceof OpenAI.APIUserAbortError) return { cause: 'aborted' };
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return { cause: 'timeout', message: error.message };
+  if (error instanceof OpenAI.APIConnectionError) return { cause: 'connection', message: describe(error) };
+  if (error instanceof OpenAI.APIError) {
+    const body = (typeof error.error === 'object' && error.error !== null ? error.error : undefined) as UpstreamErrorBody | undefined;
+    if (error.status === undefined) return { cause: 'stream_error', body, message: error.message };
+    return { cause: 'http', status: error.status, headers: headerRecord(error.headers), body, message: error.message };
+  }
+  // fetch's "terminated" (socket cut mid-body), a truncated JSON chunk …
+  if (phase === 'stream') return { cause: 'stream_incomplete', message: describe(error) };
+  return { cause: 'unknown', message: describe(error) };
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
+function headerRecord(source: Headers | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  source?.forEach((value, name) => {
+    record[name.toLowerCase()] = value;
+  });
+  return record;
+}

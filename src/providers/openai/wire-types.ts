@@ -1,0 +1,139 @@
+// The Chat Completions wire shapes this family reads and writes, as JSON.
+// Declared here (not imported from the SDK) so the pure mappers stay free of
+// the SDK and can name the extensions compatible hosts add (DeepSeek's
+// `reasoning_content` and cache counters, vLLM's `reasoning`, Azure's
+// content-filter annotations) that the SDK's types do not know.
+import type { JsonValue } from '@bufbuild/protobuf';
+
+export type OpenAIFamily = 'openai' | 'azure-openai' | 'openai-compatible';
+
+export interface WireTextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface WireImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: string };
+}
+
+export type WireContentPart = WireTextPart | WireImagePart;
+
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type WireMessage =
+  | { role: 'system' | 'developer'; content: string; name?: string }
+  | { role: 'user'; content: string | WireContentPart[]; name?: string }
+  | {
+      role: 'assistant';
+      content: string | null;
+      name?: string;
+      tool_calls?: WireToolCall[];
+      /** DeepSeek thinking mode: the turn's reasoning sent back (compatible hosts only). */
+      reasoning_content?: string;
+    }
+  | { role: 'tool'; tool_call_id: string; content: string | WireTextPart[] };
+
+export interface WireTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, JsonValue>; strict?: boolean };
+}
+
+export type WireToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
+export type WireResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      json_schema: { name: string; description?: string; schema?: Record<string, JsonValue>; strict?: boolean };
+    };
+
+/** The request body (`stream` and `stream_options` are set by the adapter). */
+export interface WireChatParams {
+  model: string;
+  messages: WireMessage[];
+  tools?: WireTool[];
+  tool_choice?: WireToolChoice;
+  parallel_tool_calls?: boolean;
+  response_format?: WireResponseFormat;
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stop?: string[];
+  seed?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  reasoning_effort?: string;
+  user?: string;
+  metadata?: Record<string, string>;
+  n?: number;
+  stream?: boolean;
+  stream_options?: { include_usage: boolean };
+  [providerOption: string]: JsonValue | undefined | object;
+}
+
+export interface WireUsage {
+  prompt_tokens?: number | null;
+  completion_tokens?: number | null;
+  total_tokens?: number | null;
+  prompt_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null } | null;
+  completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+  /** DeepSeek: cache hits and misses (hit + miss = prompt_tokens). */
+  prompt_cache_hit_tokens?: number | null;
+  prompt_cache_miss_tokens?: number | null;
+}
+
+export interface WireResponseToolCall {
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+export interface WireResponseMessage {
+  role?: string;
+  content?: string | null;
+  refusal?: string | null;
+  tool_calls?: WireResponseToolCall[] | null;
+  reasoning_content?: string | null;
+  reasoning?: string | null;
+}
+
+export interface WireChatCompletion {
+  id?: string;
+  choices?: Array<{ index?: number; message?: WireResponseMessage; finish_reason?: string | null }>;
+  usage?: WireUsage | null;
+}
+
+export interface WireToolCallDelta {
+  index?: number;
+  id?: string | null;
+  type?: string;
+  function?: { name?: string | null; arguments?: string | null };
+}
+
+export interface WireChunkDelta {
+  role?: string;
+  content?: string | null;
+  refusal?: string | null;
+  reasoning_content?: string | null;
+  reasoning?: string | null;
+  tool_calls?: WireToolCallDelta[] | null;
+}
+
+export interface WireChatChunk {
+  id?: string;
+  /** Azure: empty on the opening prompt-filter chunk and on annotation chunks. */
+  choices?: Array<{ index?: number; delta?: WireChunkDelta | null; finish_reason?: string | null }>;
+  usage?: WireUsage | null;
+}
+
+export interface WireEmbeddingResponse {
+  data?: Array<{ index?: number; embedding?: number[] | string }>;
+  usage?: { prompt_tokens?: number | null; total_tokens?: number | null } | null;
+}

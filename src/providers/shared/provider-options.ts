@@ -1,0 +1,34 @@
+// provider_options pass through to the provider family as extra body fields,
+// except the ones the gateway itself controls (a deny-list, not an allow-list:
+// unknown-but-valid vendor parameters must reach the vendor).
+import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
+import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { create } from '@bufbuild/protobuf';
+import { WarningSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+
+/** Never taken from provider_options: the gateway decides these. */
+const GATEWAY_CONTROLLED = new Set(['model', 'stream', 'stream_options', 'messages', 'contents', 'api_key', 'apiKey']);
+
+export interface PassThrough {
+  fields: Record<string, JsonValue>;
+  warnings: Warning[];
+}
+
+export function passThroughOptions(options: JsonObject | undefined): PassThrough {
+  const fields: Record<string, JsonValue> = {};
+  const warnings: Warning[] = [];
+  for (const [name, value] of Object.entries(options ?? {})) {
+    if (GATEWAY_CONTROLLED.has(name)) {
+      warnings.push(
+        create(WarningSchema, {
+          code: 'ignored_provider_option',
+          param: `provider_options.${name}`,
+          message: `provider_options.${name} is controlled by the gateway and was ignored`,
+        }),
+      );
+      continue;
+    }
+    fields[name] = value;
+  }
+  return { fields, warnings };
+}

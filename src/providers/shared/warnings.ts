@@ -1,0 +1,19 @@
+// Warnings: a parameter the provider cannot honour is reported, never dropped silently.
+import { create } from '@bufbuild/protobuf';
+import { WarningSchema, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+
+export function unsupportedParameter(param: string, providerLabel: string, detail = ''): Warning {
+  return create(WarningSchema, {
+    code: 'unsupported_parameter',
+    param,
+    message: `${providerLabel} does not support ${param}${detail ? `: ${detail}` : ''}; it was not sent`,
+  });
+}
+
+export function defaultApplied(param: string, message: string): Warning {
+  return create(WarningSchema, { code: 'default_applied', param, message });
+}
+
+export function parameterAdjusted(param: string, message: string): Warning {
+  return create(WarningSchema, { code: 'parameter_adjusted', param, message });
+}

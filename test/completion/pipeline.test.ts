@@ -1,0 +1,174 @@
+// The completion pipeline around the adapters: model resolution, a key's
+// allowed models, listing, token counting, embeddings and the provider probes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
+import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
+import { ProvidersService, ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
+import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
+import { adminHeaders, createInMemoryServices, type InMemoryServices } from '../helpers/in-memory-services.js';
+import { registerFixtureProvider, startFixture } from './matrix-setup.js';
+
+let services: InMemoryServices;
+let completion: Client<typeof CompletionService>;
+let providers: Client<typeof ProvidersService>;
+let keys: Client<typeof KeysService>;
+let openai: FixtureUpstream;
+let anthropic: FixtureUpstream;
+let gemini: FixtureUpstream;
+const admin = { headers: adminHeaders };
+
+const hello = (model: string) => ({
+  chat: { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text' as const, value: { text: 'Say hello' } } }] }] },
+});
+const withKey = (secret: string) => ({ headers: { authorization: `Bearer ${secret}` } });
+
+async function failure(promise: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await promise;
+  } catch (error) {
+    return ConnectError.from(error);
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  services = await createInMemoryServices();
+  completion = createClient(CompletionService, services.transport);
+  providers = createClient(ProvidersService, services.transport);
+  keys = createClient(KeysService, services.transport);
+  [openai, anthropic, gemini] = await Promise.all([startFixture('openai'), startFixture('anthropic'), startFixture('gemini')]);
+  for (const fixture of [openai, anthropic, gemini]) await registerFixtureProvider(services, fixture);
+  // A second OpenAI provider serving `plain-text` too (ambiguity) and an alias.
+  await providers.createProvider(
+    {
+      id: 'openai-backup',
+      name: 'Backup',
+      type: ProviderType.OPENAI,
+      baseUrl: openai.baseUrl,
+      apiKey: openai.apiKey,
+      models: [{ upstreamModel: 'plain-text' }, { upstreamModel: 'multi-turn', alias: 'friendly' }, { upstreamModel: 'max-tokens', enabled: false }],
+    },
+    admin,
+  );
+});
+
+afterAll(async () => {
+  for (const fixture of [openai, anthropic, gemini]) await fixture?.close();
+  await services?.close();
+});
+
+describe('model resolution', () => {
+  it('sends the resolved upstream model, never the client string', async () => {
+    const { secret } = await keys.createKey({ name: 'any' }, admin);
+    const before = openai.received.length;
+    const answer = await completion.complete(hello('friendly'), withKey(secret));
+    expect(answer.response?.route).toMatchObject({ providerId: 'openai-backup', upstreamModel: 'multi-turn' });
+    expect(answer.response?.model).toBe('friendly');
+    const sent = openai.received.slice(before).find((request) => request.normalized);
+    expect(sent?.normalized?.model).toBe('multi-turn');
+  });
+
+  it('refuses an ambiguous bare name, listing the candidates', async () => {
+    const { secret } = await keys.createKey({ name: 'any' }, admin);
+    const error = await failure(completion.complete(hello('plain-text'), withKey(secret)));
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toContain('openai/plain-text');
+    expect(error.rawMessage).toContain('openai-backup/plain-text');
+    const explicit = await completion.complete(hello('openai-backup/plain-text'), withKey(secret));
+    expect(explicit.response?.route?.providerId).toBe('openai-backup');
+  });
+
+  it('does not offer disabled models or providers, and says so', async () => {
+    const { secret } = await keys.createKey({ name: 'any' }, admin);
+    expect((await failure(completion.complete(hello('openai-backup/max-tokens'), withKey(secret)))).code).toBe(Code.NotFound);
+    expect((await failure(completion.complete(hello('no-such-model'), withKey(secret)))).code).toBe(Code.NotFound);
+    await providers.updateProvider({ id: 'openai-backup', enabled: false }, admin);
+    try {
+      const disabled = await failure(completion.complete(hello('openai-backup/plain-text'), withKey(secret)));
+      expect(disabled.code).toBe(Code.NotFound);
+      expect(disabled.rawMessage).toContain('disabled');
+      // Its alias is gone with it, and the bare name is no longer ambiguous with it.
+      expect((await failure(completion.complete(hello('friendly'), withKey(secret)))).code).toBe(Code.NotFound);
+      const ambiguous = await failure(completion.complete(hello('plain-text'), withKey(secret)));
+      expect(ambiguous.rawMessage).not.toContain('openai-backup');
+    } finally {
+      await providers.updateProvider({ id: 'openai-backup', enabled: true }, admin);
+    }
+  });
+
+  it("enforces the key's allowed-model patterns on the resolved model", async () => {
+    const { secret } = await keys.createKey({ name: 'anthropic only', allowedModels: ['anthropic/*'] }, admin);
+    expect((await completion.complete(hello('anthropic/plain-text'), withKey(secret))).response?.route?.providerId).toBe('anthropic');
+    const refused = await failure(completion.complete(hello('openai/plain-text'), withKey(secret)));
+    expect(refused.code).toBe(Code.PermissionDenied);
+    // An alias cannot smuggle a model past the patterns.
+    expect((await failure(completion.complete(hello('friendly'), withKey(secret)))).code).toBe(Code.PermissionDenied);
+    const listed = await completion.listModels({}, withKey(secret));
+    expect(listed.models.length).toBeGreaterThan(0);
+    expect(listed.models.every((model) => model.providerId === 'anthropic')).toBe(true);
+  });
+
+  it('validates the request before calling anyone', async () => {
+    const { secret } = await keys.createKey({ name: 'any' }, admin);
+    const before = openai.received.length;
+    const noMessages = await failure(completion.complete({ chat: { model: 'openai/plain-text' } }, withKey(secret)));
+    expect(noMessages.code).toBe(Code.InvalidArgument);
+    expect(noMessages.rawMessage).toContain('chat.messages');
+    const badTemperature = await failure(completion.complete({ chat: { ...hello('openai/plain-text').chat, temperature: 7 } }, withKey(secret)));
+    expect(badTemperature.rawMessage).toContain('chat.temperature');
+    expect(openai.received.length).toBe(before);
+  });
+});
+
+describe('tokens, embeddings, models', () => {
+  it('counts tokens with the provider where it can, else with the tokenizer', async () => {
+    const { secret } = await keys.createKey({ name: 'any' }, admin);
+    const local = await completion.countTokens(hello('openai/plain-text'), withKey(secret));
+    expect(local).toMatchObject({ estimated: true, method: 'tokenizer:o200k_base' });
+    expect(local.inputTokens).toBeGreaterThan(3);
+    const native = await completion.countTokens(hello('anthropic/plain-text'), withKey(secret));
+    expect(native).toMatchObject({ estimated: false, method: 'provider:anthropic' });
+    expect(native.inputTokens).toBeGreaterThan(0);
+  });
+
+  it('embeds through OpenAI and Gemini; Anthropic has none', async () => {
+    const { secret } = await keys.createKey({ name: 'any' }, admin);
+    for (const model of ['openai/embedding-model', 'gemini/embedding-model']) {
+      const answer = await completion.embed({ model, inputs: ['first text', 'second text'] }, withKey(secret));
+      expect(answer.embeddings.map((embedding) => embedding.index)).toEqual([0, 1]);
+      expect(answer.embeddings[0]!.values.length).toBeGreaterThan(0);
+      expect(answer.embeddings[0]!.values).not.toEqual(answer.embeddings[1]!.values);
+    }
+    expect((await failure(completion.embed({ model: 'anthropic/embedding-model', inputs: ['x'] }, withKey(secret)))).code).toBe(
+      Code.InvalidArgument,
+    );
+  });
+});
+
+describe('provider probes', () => {
+  it('tests a provider with a real tiny call, and reports rejected credentials without the key', async () => {
+    const ok = await providers.testProvider({ id: 'openai', upstreamModel: 'plain-text' }, admin);
+    expect(ok).toMatchObject({ ok: true, upstreamModel: 'plain-text' });
+    await providers.createProvider(
+      { id: 'bad-key', name: 'Bad', type: ProviderType.OPENAI, baseUrl: openai.baseUrl, apiKey: 'sk-wrong-0123456789abcdef', models: [{ upstreamModel: 'plain-text' }] },
+      admin,
+    );
+    const refused = await providers.testProvider({ id: 'bad-key' }, admin);
+    expect(refused).toMatchObject({ ok: false, errorKind: 'failed_precondition', upstreamStatus: 401 });
+    expect(refused.errorMessage).not.toContain('sk-wrong-0123456789abcdef');
+    expect(refused.errorMessage).not.toContain('0123456789abcdef');
+  });
+
+  it('discovers the upstream model list, marking the configured ones', async () => {
+    await providers.createProvider(
+      { id: 'discover', name: 'Discover', type: ProviderType.OPENAI, baseUrl: openai.baseUrl, apiKey: openai.apiKey, models: [{ upstreamModel: 'plain-text' }] },
+      admin,
+    );
+    const found = await providers.discoverModels({ id: 'discover' }, admin);
+    const byName = new Map(found.models.map((model) => [model.upstreamModel, model.configured]));
+    expect(byName.get('plain-text')).toBe(true);
+    expect(byName.get('multi-turn')).toBe(false);
+  });
+});

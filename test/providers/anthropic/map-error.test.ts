@@ -1,0 +1,89 @@
+// map-error: SDK-shaped errors (status, headers, Anthropic error body) →
+// GatewayError kinds, retry hints and credential-free messages.
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { mapAnthropicError, retryAfter } from '../../../src/providers/anthropic/map-error.js';
+import { AnthropicStreamError } from '../../../src/providers/anthropic/map-stream.js';
+
+const KEY = 'sk-fixture-anthropic-0123456789abcdef';
+const options = { providerId: 'claude-main', secrets: [KEY], now: () => Date.parse('2026-11-26T10:00:00Z') };
+
+/** The shape of the SDK's APIError for an HTTP error response. */
+function apiError(status: number, type: string, message: string, headers: Record<string, string> = {}) {
+  return Object.assign(new Error(`${status} ${message}`), {
+    name: 'APIError',
+    status,
+    headers: new Headers({ 'request-id': 'req_011', ...headers }),
+    error: { type: 'error', error: { type, message }, request_id: 'req_011' },
+  });
+}
+
+describe('mapAnthropicError', () => {
+  it.each([
+    [400, 'invalid_request_error', 'invalid_argument', false],
+    [422, 'invalid_request_error', 'invalid_argument', false],
+    [401, 'authentication_error', 'failed_precondition', false],
+    [403, 'permission_error', 'failed_precondition', false],
+    [404, 'not_found_error', 'not_found', false],
+    [413, 'request_too_large', 'payload_too_large', false],
+    [429, 'rate_limit_error', 'resource_exhausted', true],
+    [500, 'api_error', 'unavailable', true],
+    [529, 'overloaded_error', 'unavailable', true],
+  ])('HTTP %i (%s) → %s', (status, type, kind, retryable) => {
+    const mapped = mapAnthropicError(apiError(status, type, 'upstream says no'), options);
+    expect(mapped).toBeInstanceOf(GatewayError);
+    expect(mapped).toMatchObject({ kind, retryable, upstreamStatus: status, provider: 'claude-main' });
+    expect(mapped.message).toContain('upstream says no');
+  });
+
+  it('names the credential problem for 401 and keeps no key, whole or in part', () => {
+    const whole = mapAnthropicError(apiError(401, 'authentication_error', `invalid x-api-key ${KEY}`), options);
+    expect(whole.message).toBe("provider claude-main rejected the gateway's credentials (HTTP 401)");
+    const partial = mapAnthropicError(apiError(401, 'authentication_error', `key ending ${KEY.slice(-10)} is invalid`), options);
+    expect(partial.message).not.toContain(KEY.slice(-10));
+    const plain = mapAnthropicError(apiError(401, 'authentication_error', 'invalid x-api-key'), options);
+    expect(plain.message).toBe("provider claude-main rejected the gateway's credentials (HTTP 401): invalid x-api-key");
+  });
+
+  it('redacts key-looking strings from other messages', () => {
+    const mapped = mapAnthropicError(apiError(400, 'invalid_request_error', `bad header Bearer ${KEY} and sk-ant-api03-XYZ`), options);
+    expect(mapped.message).not.toContain(KEY);
+    expect(mapped.message).not.toContain('sk-ant-api03-XYZ');
+    expect(mapped.message).toContain('[redacted]');
+  });
+
+  it('reads retry-after in seconds, as an HTTP date, and retry-after-ms first', () => {
+    expect(mapAnthropicError(apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': '7' }), options).retryAfterSeconds).toBe(7);
+    const dated = apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': 'Thu, 26 Nov 2026 10:00:30 GMT' });
+    expect(mapAnthropicError(dated, options).retryAfterSeconds).toBe(30);
+    expect(retryAfter(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), options.now)).toBe(2);
+    expect(retryAfter(new Headers(), options.now)).toBeUndefined();
+  });
+
+  it('maps a mid-stream error event by its type', () => {
+    const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
+    expect(mapAnthropicError(new AnthropicStreamError(overloaded), options)).toMatchObject({ kind: 'unavailable', retryable: true });
+    // As the SDK throws it: an APIError without status whose `error` is the event body.
+    const sdkShaped = Object.assign(new Error('Overloaded'), { name: 'APIError', status: undefined, error: { type: 'error', error: { type: 'rate_limit_error', message: 'x' } } });
+    expect(mapAnthropicError(sdkShaped, options)).toMatchObject({ kind: 'resource_exhausted', retryable: true });
+  });
+
+  it('maps aborts to canceled, timeouts and broken connections to unavailable', () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(mapAnthropicError(new Error('whatever'), { ...options, signal: controller.signal }).kind).toBe('canceled');
+    expect(mapAnthropicError(Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }), options).kind).toBe('canceled');
+    expect(mapAnthropicError(Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }), options)).toMatchObject({
+      kind: 'unavailable',
+      retryable: true,
+    });
+    const terminated = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(mapAnthropicError(terminated, options)).toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(mapAnthropicError(new RangeError('bug'), options).kind).toBe('internal');
+  });
+
+  it('passes GatewayErrors through unchanged', () => {
+    const original = new GatewayError('invalid_argument', 'x');
+    expect(mapAnthropicError(original, options)).toBe(original);
+  });
+});

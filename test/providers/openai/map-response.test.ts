@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { mapResponse } from '../../../src/providers/openai/map-response.js';
+import { DEEPSEEK_REASONING_COMPLETION, OPENAI_TOOL_CALL_COMPLETION, REFUSAL_COMPLETION } from './recorded-shapes.js';
+
+const kinds = (result: ReturnType<typeof mapResponse>) => result.choices[0]?.message?.content.map((part) => part.kind) ?? [];
+
+describe('mapResponse', () => {
+  it('maps tool calls with their JSON text, and usage counted once', () => {
+    const result = mapResponse(OPENAI_TOOL_CALL_COMPLETION, 'openai');
+    expect(kinds(result)).toEqual([
+      { case: 'toolCall', value: expect.objectContaining({ id: 'call_abc', name: 'get_weather', argumentsJson: '{"city":"Paris","unit":"c"}', signature: '' }) },
+    ]);
+    expect(result.choices[0]).toMatchObject({ index: 0, finishReason: FinishReason.TOOL_CALLS, rawFinishReason: 'tool_calls' });
+    // prompt_tokens already includes cached_tokens; completion_tokens already includes reasoning.
+    expect(result.usage).toMatchObject({ inputTokens: 2000, cachedInputTokens: 1500, outputTokens: 300, reasoningTokens: 250, cacheWriteTokens: 0, totalTokens: 2300 });
+  });
+
+  it('maps DeepSeek reasoning_content to a reasoning part before the text', () => {
+    const result = mapResponse(DEEPSEEK_REASONING_COMPLETION, 'openai-compatible');
+    expect(kinds(result)).toEqual([
+      { case: 'reasoning', value: expect.objectContaining({ text: 'Three plus three is six.', signature: '', providerType: 'openai-compatible' }) },
+      { case: 'text', value: expect.objectContaining({ text: '6' }) },
+    ]);
+    expect(result.usage).toMatchObject({ inputTokens: 60, cachedInputTokens: 40 });
+  });
+
+  it("maps vLLM's `reasoning` field", () => {
+    const result = mapResponse({ choices: [{ message: { content: 'ok', reasoning: 'hm' }, finish_reason: 'stop' }] }, 'openai-compatible');
+    expect(kinds(result)[0]).toEqual({ case: 'reasoning', value: expect.objectContaining({ text: 'hm' }) });
+  });
+
+  it('keeps a refusal as text and reports it as content_filter', () => {
+    const result = mapResponse(REFUSAL_COMPLETION, 'openai');
+    expect(kinds(result)).toEqual([{ case: 'text', value: expect.objectContaining({ text: "I'm sorry, I can't help with that." }) }]);
+    expect(result.choices[0]).toMatchObject({ finishReason: FinishReason.CONTENT_FILTER, rawFinishReason: 'stop' });
+  });
+
+  it('returns one choice per candidate, and no usage when none was sent', () => {
+    const message = { role: 'assistant', content: 'x' };
+    const result = mapResponse({ choices: [{ index: 0, message, finish_reason: 'stop' }, { index: 1, message, finish_reason: 'length' }] }, 'openai');
+    expect(result.choices.map((choice) => [choice.index, choice.finishReason])).toEqual([
+      [0, FinishReason.STOP],
+      [1, FinishReason.LENGTH],
+    ]);
+    expect(result.usage).toBeUndefined();
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamMapper } from '../../../src/providers/openai/map-stream.js';
+import type { OpenAIFamily, WireChatChunk } from '../../../src/providers/openai/wire-types.js';
+import { foldStream } from './adapter-harness.js';
+import {
+  AZURE_TEXT_STREAM,
+  DEEPSEEK_REASONING_STREAM,
+  OLLAMA_TOOL_STREAM,
+  OPENAI_PARALLEL_TOOL_STREAM,
+  OPENAI_TWO_CHOICE_STREAM,
+  VLLM_REASONING_STREAM,
+} from './recorded-shapes.js';
+
+/** Runs a recorded stream through the mapper, the way the adapter does. */
+function replay(chunks: WireChatChunk[], family: OpenAIFamily = 'openai'): { perChunk: StreamChunk[][]; all: StreamChunk[]; complete: boolean } {
+  const mapper = new StreamMapper(family);
+  const perChunk = chunks.map((chunk) => mapper.map(chunk));
+  const end = mapper.end();
+  return { perChunk, all: [...perChunk.flat(), ...end.chunks], complete: end.complete };
+}
+
+async function* iterate(chunks: StreamChunk[]): AsyncIterable<StreamChunk> {
+  yield* chunks;
+}
+
+describe('StreamMapper', () => {
+  it('accumulates interleaved parallel tool calls per index and maps usage once', async () => {
+    const { all, complete } = replay(OPENAI_PARALLEL_TOOL_STREAM);
+    expect(complete).toBe(true);
+    const folded = await foldStream(iterate(all));
+    const choice = folded.choices.get(0);
+    expect(choice?.toolCalls).toEqual([
+      { index: 0, id: 'call_P1', name: 'get_weather', argumentsJson: '{"city":"Paris"}' },
+      { index: 1, id: 'call_R1', name: 'get_weather', argumentsJson: '{"city":"Rome"}' },
+    ]);
+    expect(choice?.finish).toEqual({ reason: FinishReason.TOOL_CALLS, raw: 'tool_calls' });
+    expect(folded.usageChunks).toBe(1);
+    expect(folded.usage).toMatchObject({ inputTokens: 82, outputTokens: 40, totalTokens: 122 });
+    expect(all.at(-1)?.event.case).toBe('usage');
+  });
+
+  it('emits each upstream chunk at once (no batching)', () => {
+    const { perChunk } = replay(OPENAI_PARALLEL_TOOL_STREAM);
+    expect(perChunk.map((events) => events.map((event) => event.event.case))).toEqual([
+      [],
+      ['toolCallStart'],
+      ['toolCallDelta'],
+      ['toolCallStart'],
+      ['toolCallDelta'],
+      ['toolCallDelta'],
+      ['finish'],
+      [],
+    ]);
+  });
+
+  it('tolerates Azure prompt-filter, annotation and empty-choices chunks', async () => {
+    const { all, complete } = replay(AZURE_TEXT_STREAM, 'azure-openai');
+    expect(complete).toBe(true);
+    const folded = await foldStream(iterate(all));
+    expect(folded.choices.get(0)).toMatchObject({ text: 'Hello there', finish: { reason: FinishReason.CONTENT_FILTER, raw: 'content_filter' } });
+    expect(folded.usage).toMatchObject({ inputTokens: 12, outputTokens: 2 });
+  });
+
+  it('maps DeepSeek reasoning_content deltas and cache counters', async () => {
+    const folded = await foldStream(iterate(replay(DEEPSEEK_REASONING_STREAM, 'openai-compatible').all));
+    expect(folded.choices.get(0)).toMatchObject({
+      text: '6',
+      reasoning: [{ text: 'Three plus three is six.', signature: '', providerType: 'openai-compatible' }],
+      finish: { reason: FinishReason.STOP, raw: 'stop' },
+    });
+    expect(folded.usage).toMatchObject({ inputTokens: 60, outputTokens: 40, reasoningTokens: 30, cachedInputTokens: 0 });
+  });
+
+  it("maps vLLM's `reasoning` deltas", async () => {
+    const folded = await foldStream(iterate(replay(VLLM_REASONING_STREAM, 'openai-compatible').all));
+    expect(folded.choices.get(0)).toMatchObject({ text: 'Done', reasoning: [{ text: 'Thinking.' }] });
+    expect(folded.usage).toBeUndefined();
+  });
+
+  it('splits Ollama calls that share index 0 by id, and reads "stop" after calls as tool_calls', async () => {
+    const folded = await foldStream(iterate(replay(OLLAMA_TOOL_STREAM, 'openai-compatible').all));
+    expect(folded.choices.get(0)?.toolCalls).toEqual([
+      { index: 0, id: 'call_o1', name: 'get_weather', argumentsJson: '{"city":"Paris"}' },
+      { index: 1, id: 'call_o2', name: 'get_weather', argumentsJson: '{"city":"Rome"}' },
+    ]);
+    expect(folded.choices.get(0)?.finish).toEqual({ reason: FinishReason.TOOL_CALLS, raw: 'stop' });
+  });
+
+  it('keeps choices apart by choice_index', async () => {
+    const folded = await foldStream(iterate(replay(OPENAI_TWO_CHOICE_STREAM).all));
+    expect(folded.choices.get(0)).toMatchObject({ text: 'A', finish: { reason: FinishReason.STOP } });
+    expect(folded.choices.get(1)).toMatchObject({ text: 'B', finish: { reason: FinishReason.LENGTH } });
+  });
+
+  it('reports a stream without finish_reason as incomplete', () => {
+    expect(replay(OPENAI_PARALLEL_TOOL_STREAM.slice(0, 5)).complete).toBe(false);
+    expect(replay([]).complete).toBe(false);
+    expect(replay(OPENAI_TWO_CHOICE_STREAM.slice(0, 4)).complete).toBe(false);
+  });
+
+  it('keeps the last usage, never a sum', () => {
+    const mapper = new StreamMapper('openai-compatible');
+    mapper.map({ choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1 } });
+    mapper.map({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3 } });
+    const end = mapper.end();
+    expect(end.chunks).toHaveLength(1);
+    expect(end.chunks[0]?.event.value).toMatchObject({ inputTokens: 5, outputTokens: 3, totalTokens: 8 });
+  });
+
+  it('gives a call without id a stable generated one', () => {
+    const mapper = new StreamMapper('openai-compatible');
+    const events = mapper.map({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'f', arguments: '{}' } }] } }] });
+    expect(events[0]?.event).toEqual({ case: 'toolCallStart', value: expect.objectContaining({ index: 0, id: 'call_0_0', name: 'f' }) });
+  });
+});
