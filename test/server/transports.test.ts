@@ -119,17 +119,23 @@ describe('@grpc/grpc-js client from the .proto files (h2c, insecure)', () => {
   it('runs the scenario', async () => {
     const clients = grpcJs!;
     const token = gateway.adminToken;
-    const created = await clients.call('providers', 'createProvider', { name: 'Upstream grpc-js', type: 'PROVIDER_TYPE_OPENAI', apiKey: 'sk-upstream-grpc-js-0123456789wxyz' }, token);
+    const created = await clients.call(
+      'providers',
+      'createProvider',
+      { name: 'Upstream grpc-js', type: 'PROVIDER_TYPE_OPENAI', apiKey: 'sk-upstream-grpc-js-0123456789wxyz', models: [{ upstreamModel: 'gpt-4o' }] },
+      token,
+    );
     expect(created.provider).toMatchObject({ id: 'upstream-grpc-js', type: 'PROVIDER_TYPE_OPENAI', apiKeyLast4: 'wxyz' });
 
-    const key = await clients.call('keys', 'createKey', { name: 'key grpc-js' }, token);
+    const key = await clients.call('keys', 'createKey', { name: 'key grpc-js', allowedModels: ['upstream-grpc-js/*'] }, token);
     expect(key.secret).toMatch(/^sk-gw-/);
     const listed = await clients.call('keys', 'listKeys', { nameContains: 'key grpc-js' }, token);
     expect(listed.keys.map((k: { id: string }) => k.id)).toEqual([key.key.id]);
     const fetched = await clients.call('keys', 'getKey', { id: key.key.id }, token);
     expect(fetched.key).toMatchObject({ id: key.key.id, name: 'key grpc-js', enabled: true });
 
-    expect(await clients.statusOf('completion', 'listModels', {}, key.secret)).toBe(12); // UNIMPLEMENTED
+    const models = await clients.call('completion', 'listModels', {}, key.secret);
+    expect(models.models.map((model: { id: string }) => model.id)).toEqual(['upstream-grpc-js/gpt-4o']);
   });
 
   it('answers status 16 (UNAUTHENTICATED) to a wrong admin token', async () => {
