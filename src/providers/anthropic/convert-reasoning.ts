@@ -9,18 +9,10 @@
 import { ReasoningEffort, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { defaultApplied, parameterAdjusted } from '../shared/warnings.js';
 import type { AnthropicThinkingConfig } from './anthropic-client.js';
+import { EFFORT_BUDGET_TOKENS } from '../shared/reasoning-effort.js';
 
 export const MIN_THINKING_BUDGET = 1024;
 export const DEFAULT_MAX_TOKENS = 4096;
-
-const EFFORT_BUDGET: Partial<Record<ReasoningEffort, number>> = {
-  [ReasoningEffort.MINIMAL]: 128,
-  [ReasoningEffort.LOW]: 1024,
-  [ReasoningEffort.MEDIUM]: 2048,
-  [ReasoningEffort.HIGH]: 4096,
-  [ReasoningEffort.XHIGH]: 8192,
-  [ReasoningEffort.MAX]: 16384,
-};
 
 export interface ConvertedReasoning {
   maxTokens: number;
@@ -37,7 +29,7 @@ export function convertReasoning(request: ChatRequest): ConvertedReasoning {
   if (effort === ReasoningEffort.NONE && explicitBudget === undefined) {
     return { maxTokens: maxTokensOrDefault(requestedMax, DEFAULT_MAX_TOKENS, warnings), thinking: { type: 'disabled' }, warnings };
   }
-  let budget = explicitBudget ?? EFFORT_BUDGET[effort];
+  let budget = explicitBudget ?? EFFORT_BUDGET_TOKENS[effort];
   if (budget === undefined) {
     return { maxTokens: maxTokensOrDefault(requestedMax, DEFAULT_MAX_TOKENS, warnings), thinking: undefined, warnings };
   }

@@ -8,29 +8,10 @@
 //   2.5 Pro cannot go below 128).
 // include_reasoning → includeThoughts.
 import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { EFFORT_BUDGET_TOKENS, EFFORT_NAMES } from '../shared/reasoning-effort.js';
 import { parameterAdjusted } from '../shared/warnings.js';
 import type { WarningCollector } from './family.js';
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from './gemini-types.js';
-
-const EFFORT_BUDGET: Partial<Record<ReasoningEffort, number>> = {
-  [ReasoningEffort.NONE]: 0,
-  [ReasoningEffort.MINIMAL]: 128,
-  [ReasoningEffort.LOW]: 1024,
-  [ReasoningEffort.MEDIUM]: 2048,
-  [ReasoningEffort.HIGH]: 4096,
-  [ReasoningEffort.XHIGH]: 8192,
-  [ReasoningEffort.MAX]: 16384,
-};
-
-const EFFORT_NAME: Partial<Record<ReasoningEffort, string>> = {
-  [ReasoningEffort.NONE]: 'none',
-  [ReasoningEffort.MINIMAL]: 'minimal',
-  [ReasoningEffort.LOW]: 'low',
-  [ReasoningEffort.MEDIUM]: 'medium',
-  [ReasoningEffort.HIGH]: 'high',
-  [ReasoningEffort.XHIGH]: 'xhigh',
-  [ReasoningEffort.MAX]: 'max',
-};
 
 /** Lower-cased model id without a `models/` prefix. */
 const modelId = (model: string) => model.replace(/^models\//, '').toLowerCase();
@@ -56,7 +37,7 @@ export function convertThinking(
 }
 
 function budgetFor(effort: ReasoningEffort, model: string, warnings: WarningCollector): number {
-  const budget = EFFORT_BUDGET[effort] ?? 0;
+  const budget = EFFORT_BUDGET_TOKENS[effort] ?? 0;
   if (budget < 128 && isGemini25Pro(model)) {
     warnings.add(parameterAdjusted('reasoning.effort', 'Gemini 2.5 Pro cannot turn thinking off; thinkingBudget 128 (its minimum) was sent'));
     return 128;
@@ -67,7 +48,7 @@ function budgetFor(effort: ReasoningEffort, model: string, warnings: WarningColl
 function levelFor(effort: ReasoningEffort, model: string, warnings: WarningCollector): GeminiThinkingLevel {
   const flash = isFlash(model);
   const adjusted = (level: GeminiThinkingLevel, why: string): GeminiThinkingLevel => {
-    warnings.add(parameterAdjusted('reasoning.effort', `effort "${EFFORT_NAME[effort]}" ${why}; thinkingLevel ${level} was sent`));
+    warnings.add(parameterAdjusted('reasoning.effort', `effort "${EFFORT_NAMES[effort]}" ${why}; thinkingLevel ${level} was sent`));
     return level;
   };
   switch (effort) {

@@ -6,21 +6,12 @@ import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v
 import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import type { FamilyTraits } from './family.js';
 import { notice } from './warning-collector.js';
+import { EFFORT_NAMES } from '../shared/reasoning-effort.js';
 
 export interface ConvertedReasoning {
   effort: string | undefined;
   warnings: Warning[];
 }
-
-const EFFORT_NAMES: Partial<Record<ReasoningEffort, string>> = {
-  [ReasoningEffort.NONE]: 'none',
-  [ReasoningEffort.MINIMAL]: 'minimal',
-  [ReasoningEffort.LOW]: 'low',
-  [ReasoningEffort.MEDIUM]: 'medium',
-  [ReasoningEffort.HIGH]: 'high',
-  [ReasoningEffort.XHIGH]: 'xhigh',
-  [ReasoningEffort.MAX]: 'max',
-};
 
 // The Effort table's budgets: minimal 128, low 1024, medium 2048, high 4096,
 // xhigh 8192, max 16384. A budget maps to the level whose budget is nearest on
