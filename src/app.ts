@@ -15,6 +15,7 @@ import { createProviderAdmin } from './core/providers/provider-admin.js';
 import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
 import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
 import { createProviderAdapter } from './providers/registry.js';
+import { openaiRoutes } from './http/openai/openai-routes.js';
 import { registerRpcRoutes } from './rpc/routes.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { registerHealthRoutes } from './server/health-routes.js';
@@ -94,7 +95,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
       methods: [...connectCors.allowedMethods],
       allowedHeaders: [...connectCors.allowedHeaders, 'Authorization', 'X-Api-Key', 'Api-Key', 'X-Request-Id'],
-      exposedHeaders: [...connectCors.exposedHeaders, 'X-Request-Id'],
+      exposedHeaders: [...connectCors.exposedHeaders, 'X-Request-Id', 'X-Gateway-Provider', 'X-Gateway-Upstream-Model', 'X-Gateway-Warnings'],
       maxAge: 7200,
     });
     // onRequest, not onSend: Connect writes its responses itself but copies reply headers.
@@ -102,6 +103,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       reply.header('x-request-id', request.id);
     });
     registerHealthRoutes(fastify, storage.database);
+    // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
+    await fastify.register(openaiRoutes, { authenticator, completion });
     await fastify.register(fastifyConnectPlugin, {
       routes: (router) =>
         registerRpcRoutes(router, {

@@ -114,6 +114,8 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
       }
       // Not listening, so this only stops its timers and closes idle connections.
       http1Server.close(() => {});
+      // Connections still being sniffed (a client that connected but sent nothing) have no server to close them.
+      for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
       for (const session of sessions) session.close();
     },
     destroyAll() {

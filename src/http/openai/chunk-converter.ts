@@ -1,0 +1,112 @@
+// Canonical StreamChunks → OpenAI `chat.completion.chunk` objects, one
+// canonical chunk in, zero or more OpenAI chunks out at once (nothing is held
+// back). Each choice opens with `delta: {role: "assistant", content: ""}`;
+// a tool call's id, type and name come only in its first delta, keyed by
+// index; usage is kept for the final `choices: []` chunk, sent only when the
+// client asked for it (stream_options.include_usage).
+import type { RouteInfo, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { OpenAIChatCompletionChunk, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
+import { renderFinishReason, renderUsage, unixSeconds } from './render-completion.js';
+import { encodeToolCallId } from './tool-call-id.js';
+
+export interface ChunkConverterOptions {
+  includeUsage: boolean;
+}
+
+export class ChunkConverter {
+  private id = '';
+  private created = Math.floor(Date.now() / 1000);
+  private model = '';
+  private readonly openedChoices = new Set<number>();
+  /** Per choice: tool-call index → whether any arguments were sent. */
+  private readonly calls = new Map<number, Map<number, boolean>>();
+  private usage: Usage | undefined;
+  /** What the stream said about its serving route and warnings, for the caller. */
+  route: RouteInfo | undefined;
+  readonly warnings: Warning[] = [];
+
+  constructor(private readonly options: ChunkConverterOptions) {}
+
+  push(chunk: StreamChunk): OpenAIChatCompletionChunk[] {
+    const event = chunk.event;
+    const index = chunk.choiceIndex;
+    switch (event.case) {
+      case 'start':
+        this.id = event.value.id;
+        this.created = unixSeconds(event.value.created);
+        this.model = event.value.model;
+        return this.open(index);
+      case 'textDelta':
+        return event.value.text ? [...this.open(index), this.delta(index, { content: event.value.text })] : [];
+      case 'reasoningDelta':
+        return event.value.text ? [...this.open(index), this.delta(index, { reasoning_content: event.value.text })] : [];
+      case 'toolCallStart': {
+        this.callsOf(index).set(event.value.index, false);
+        const call = {
+          index: event.value.index,
+          id: encodeToolCallId(event.value.id, event.value.signature),
+          type: 'function' as const,
+          function: { name: event.value.name, arguments: '' },
+        };
+        return [...this.open(index), this.delta(index, { tool_calls: [call] })];
+      }
+      case 'toolCallDelta': {
+        if (!event.value.argumentsDelta) return [];
+        this.callsOf(index).set(event.value.index, true);
+        const call = { index: event.value.index, function: { arguments: event.value.argumentsDelta } };
+        return [...this.open(index), this.delta(index, { tool_calls: [call] })];
+      }
+      case 'finish': {
+        const out = this.open(index);
+        // A call that never got arguments still needs valid JSON for the client to parse.
+        for (const [callIndex, hasArguments] of this.callsOf(index)) {
+          if (!hasArguments) out.push(this.delta(index, { tool_calls: [{ index: callIndex, function: { arguments: '{}' } }] }));
+        }
+        out.push(this.chunk([{ index, delta: {}, logprobs: null, finish_reason: renderFinishReason(event.value.reason, event.value.rawReason) }]));
+        return out;
+      }
+      case 'usage':
+        this.usage = event.value;
+        return [];
+      case 'route':
+        this.route = event.value;
+        return [];
+      case 'warning':
+        this.warnings.push(event.value);
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  /** After the last canonical chunk: the usage chunk, when asked for and known. */
+  end(): OpenAIChatCompletionChunk[] {
+    if (!this.options.includeUsage || !this.usage) return [];
+    return [{ ...this.chunk([]), usage: renderUsage(this.usage) }];
+  }
+
+  private open(index: number): OpenAIChatCompletionChunk[] {
+    if (this.openedChoices.has(index)) return [];
+    this.openedChoices.add(index);
+    return [this.delta(index, { role: 'assistant', content: '' })];
+  }
+
+  private callsOf(index: number): Map<number, boolean> {
+    let calls = this.calls.get(index);
+    if (!calls) {
+      calls = new Map();
+      this.calls.set(index, calls);
+    }
+    return calls;
+  }
+
+  private delta(index: number, delta: OpenAIChunkDelta): OpenAIChatCompletionChunk {
+    return this.chunk([{ index, delta, logprobs: null, finish_reason: null }]);
+  }
+
+  private chunk(choices: OpenAIChunkChoice[]): OpenAIChatCompletionChunk {
+    const chunk: OpenAIChatCompletionChunk = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
+    if (this.options.includeUsage) chunk.usage = null;
+    return chunk;
+  }
+}

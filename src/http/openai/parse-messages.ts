@@ -1,0 +1,168 @@
+// OpenAI `messages` → canonical Messages, one canonical message per OpenAI
+// message (so `messages[i]` names the same turn on both sides).
+import { create } from '@bufbuild/protobuf';
+import {
+  ContentPartSchema,
+  MessageSchema,
+  Role,
+  type ContentPart,
+  type Message,
+} from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseImageUrl } from './parse-image.js';
+import {
+  invalidType,
+  invalidValue,
+  missingParameter,
+  optionalString,
+  readArray,
+  readRecord,
+  requiredString,
+  type JsonRecord,
+} from './request-error.js';
+import { decodeToolCallId } from './tool-call-id.js';
+
+/** The provider type a client-sent `reasoning_content` is attributed to (DeepSeek-style hosts). */
+export const CLIENT_REASONING_PROVIDER_TYPE = 'openai-compatible';
+
+const text = (value: string): ContentPart => create(ContentPartSchema, { kind: { case: 'text', value: { text: value } } });
+
+export function parseMessages(value: unknown): Message[] {
+  if (value === undefined || value === null) throw missingParameter('messages');
+  const messages = readArray(value, 'messages');
+  if (messages.length === 0) {
+    throw invalidValue('messages', 'expected an array with minimum length 1, but got an empty array instead.', 'empty_array');
+  }
+  return messages.map((message, index) => parseMessage(message, `messages[${index}]`));
+}
+
+function parseMessage(value: unknown, param: string): Message {
+  const message = readRecord(value, param);
+  const role = requiredString(message['role'], `${param}.role`);
+  const name = optionalString(message['name'], `${param}.name`) ?? '';
+  switch (role) {
+    case 'system':
+    case 'developer':
+      return create(MessageSchema, {
+        role: role === 'system' ? Role.SYSTEM : Role.DEVELOPER,
+        name,
+        content: textContent(message['content'], `${param}.content`, true),
+      });
+    case 'user':
+      return create(MessageSchema, { role: Role.USER, name, content: userContent(message['content'], `${param}.content`) });
+    case 'assistant':
+      return create(MessageSchema, { role: Role.ASSISTANT, name, content: assistantContent(message, param) });
+    case 'tool':
+      return create(MessageSchema, { role: Role.TOOL, content: [toolResult(message, param)] });
+    case 'function':
+      throw invalidValue(`${param}.role`, "the legacy 'function' role is not supported; send tool results with role 'tool'.");
+    default:
+      throw invalidValue(`${param}.role`, `'${role}' is not one of 'system', 'developer', 'user', 'assistant', 'tool'.`);
+  }
+}
+
+/** String or an array of `text` parts (system, developer and tool messages). */
+function textContent(value: unknown, param: string, required: boolean): ContentPart[] {
+  if (value === undefined || value === null) {
+    if (required) throw missingParameter(param);
+    return [];
+  }
+  if (typeof value === 'string') return [text(value)];
+  if (!Array.isArray(value)) throw invalidType(param, 'a string or an array of content parts', value);
+  return value.map((part, index) => {
+    const partParam = `${param}[${index}]`;
+    const record = readRecord(part, partParam);
+    const type = requiredString(record['type'], `${partParam}.type`);
+    if (type !== 'text') throw invalidValue(`${partParam}.type`, `'${type}' is not allowed here; only 'text' parts are.`);
+    return text(requiredString(record['text'], `${partParam}.text`));
+  });
+}
+
+function userContent(value: unknown, param: string): ContentPart[] {
+  if (value === undefined || value === null) throw missingParameter(param);
+  if (typeof value === 'string') return [text(value)];
+  if (!Array.isArray(value)) throw invalidType(param, 'a string or an array of content parts', value);
+  if (value.length === 0) throw invalidValue(param, 'expected at least one content part.', 'empty_array');
+  return value.map((part, index) => {
+    const partParam = `${param}[${index}]`;
+    const record = readRecord(part, partParam);
+    const type = requiredString(record['type'], `${partParam}.type`);
+    switch (type) {
+      case 'text':
+        return text(requiredString(record['text'], `${partParam}.text`));
+      case 'image_url': {
+        const image = parseImageUrl(record['image_url'] ?? missing(`${partParam}.image_url`), `${partParam}.image_url`);
+        return create(ContentPartSchema, { kind: { case: 'image', value: image } });
+      }
+      case 'input_audio':
+      case 'file':
+        throw invalidValue(`${partParam}.type`, `'${type}' content parts are not supported by this gateway.`, 'unsupported_value');
+      default:
+        throw invalidValue(`${partParam}.type`, `'${type}' is not one of 'text', 'image_url'.`);
+    }
+  });
+}
+
+function missing(param: string): never {
+  throw missingParameter(param);
+}
+
+/** reasoning_content (first), then text / refusal, then tool calls: the order the model produced them. */
+function assistantContent(message: JsonRecord, param: string): ContentPart[] {
+  const parts: ContentPart[] = [];
+  const reasoning = optionalString(message['reasoning_content'], `${param}.reasoning_content`);
+  if (reasoning) {
+    parts.push(
+      create(ContentPartSchema, {
+        kind: { case: 'reasoning', value: { text: reasoning, providerType: CLIENT_REASONING_PROVIDER_TYPE } },
+      }),
+    );
+  }
+  parts.push(...assistantText(message['content'], `${param}.content`));
+  const refusal = optionalString(message['refusal'], `${param}.refusal`);
+  if (refusal && !parts.some((part) => part.kind.case === 'text')) parts.push(text(refusal));
+
+  const toolCalls = message['tool_calls'];
+  if (toolCalls !== undefined && toolCalls !== null) {
+    readArray(toolCalls, `${param}.tool_calls`).forEach((call, index) => parts.push(toolCall(call, `${param}.tool_calls[${index}]`)));
+  }
+  return parts;
+}
+
+function assistantText(value: unknown, param: string): ContentPart[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return value === '' ? [] : [text(value)];
+  if (!Array.isArray(value)) throw invalidType(param, 'a string or an array of content parts', value);
+  return value.map((part, index) => {
+    const partParam = `${param}[${index}]`;
+    const record = readRecord(part, partParam);
+    const type = requiredString(record['type'], `${partParam}.type`);
+    if (type === 'text') return text(requiredString(record['text'], `${partParam}.text`));
+    if (type === 'refusal') return text(requiredString(record['refusal'], `${partParam}.refusal`));
+    throw invalidValue(`${partParam}.type`, `'${type}' is not one of 'text', 'refusal'.`);
+  });
+}
+
+function toolCall(value: unknown, param: string): ContentPart {
+  const call = readRecord(value, param);
+  const wireId = requiredString(call['id'], `${param}.id`);
+  const type = optionalString(call['type'], `${param}.type`) ?? 'function';
+  if (type !== 'function') throw invalidValue(`${param}.type`, `'${type}' tool calls are not supported; only 'function'.`);
+  const fn = readRecord(call['function'] ?? missing(`${param}.function`), `${param}.function`);
+  const name = requiredString(fn['name'], `${param}.function.name`);
+  const argumentsJson = optionalString(fn['arguments'], `${param}.function.arguments`) ?? '';
+  const { id, signature } = decodeToolCallId(wireId);
+  if (id === '') throw invalidValue(`${param}.id`, 'must not be empty.');
+  return create(ContentPartSchema, { kind: { case: 'toolCall', value: { id, name, argumentsJson, signature } } });
+}
+
+function toolResult(message: JsonRecord, param: string): ContentPart {
+  const wireId = requiredString(message['tool_call_id'], `${param}.tool_call_id`);
+  const { id } = decodeToolCallId(wireId);
+  if (id === '') throw invalidValue(`${param}.tool_call_id`, 'must not be empty.');
+  // An empty result is still a result: it must reach the upstream (as no content).
+  const content = textContent(message['content'], `${param}.content`, true).filter(
+    (part) => !(part.kind.case === 'text' && part.kind.value.text === ''),
+  );
+  const name = optionalString(message['name'], `${param}.name`) ?? '';
+  return create(ContentPartSchema, { kind: { case: 'toolResult', value: { toolCallId: id, name, content } } });
+}

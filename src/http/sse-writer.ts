@@ -1,0 +1,71 @@
+// Server-Sent Events on a hijacked Fastify reply: `data: <json>\n\n` events,
+// each written at once (no buffering), with backpressure. After
+// `reply.hijack()` Fastify no longer sends headers for us, so the headers it
+// collected (CORS, x-request-id) are copied into writeHead.
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
+
+export class SseWriter {
+  private constructor(private readonly raw: ServerResponse) {}
+
+  /** Hijacks the reply and sends the 200 with the SSE headers at once. */
+  static open(reply: FastifyReply, extraHeaders: Record<string, string> = {}): SseWriter {
+    reply.hijack();
+    const raw = reply.raw;
+    const headers: Record<string, string | number | string[]> = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) headers[name] = value;
+    }
+    Object.assign(headers, extraHeaders, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // Tells nginx-style proxies not to buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    delete headers['content-length'];
+    try {
+      raw.writeHead(200, headers);
+      raw.flushHeaders();
+    } catch (error) {
+      // Hijacked: Fastify will not answer for us, so do not leave the client hanging.
+      raw.destroy();
+      throw error;
+    }
+    return new SseWriter(raw);
+  }
+
+  /** The client is gone (or the stream was ended): further writes are dropped. */
+  get closed(): boolean {
+    return this.raw.writableEnded || this.raw.destroyed;
+  }
+
+  /** Writes one `data:` event; resolves once the socket can take more. */
+  async data(payload: unknown): Promise<void> {
+    await this.write(`data: ${JSON.stringify(payload)}\n\n`);
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    if (this.raw.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.raw.off('drain', done);
+        this.raw.off('close', done);
+        resolve();
+      };
+      this.raw.on('drain', done);
+      this.raw.on('close', done);
+    });
+  }
+
+  end(text?: string): void {
+    if (this.closed) return;
+    if (text === undefined) this.raw.end();
+    else this.raw.end(text);
+  }
+
+  /** Drops the connection (the client left, or the response cannot be finished properly). */
+  destroy(): void {
+    if (!this.raw.destroyed) this.raw.destroy();
+  }
+}
