@@ -3,7 +3,6 @@
 import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
-import { cors as connectCors } from '@connectrpc/connect';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
 import { resolveAdminToken } from './core/auth/admin-token.js';
@@ -14,10 +13,14 @@ import { createKeyAdmin } from './core/keys/key-admin.js';
 import { createProviderAdmin } from './core/providers/provider-admin.js';
 import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
 import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
+import { createRouteAdmin } from './core/routes/route-admin.js';
+import type { TargetHealthSource } from './core/routing/target-health.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { openaiRoutes } from './http/openai/openai-routes.js';
+import { anthropicRoutes } from './http/anthropic/anthropic-routes.js';
 import { registerRpcRoutes } from './rpc/routes.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
+import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { openStorage, type GatewayStorage as Storage } from './storage/index.js';
 import { createProviderProbe } from './core/providers/provider-probe.js';
@@ -41,7 +44,7 @@ export interface Gateway {
 const printAdminToken = (token: string) => {
   process.stdout.write(
     `\nGenerated an admin token (shown once, only its hash is kept):\n\n  ${token}\n\n` +
-      'Use it as `Authorization: Bearer <token>` for KeysService and ProvidersService.\n' +
+      'Use it as `Authorization: Bearer <token>` for KeysService, ProvidersService and RoutesService.\n' +
       'Set GATEWAY_ADMIN_TOKEN to use a token of your own instead.\n\n',
   );
 };
@@ -90,14 +93,15 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       onChange: () => catalog.invalidate(),
     });
     const completion = createCompletionCore({ catalog });
+    // Placeholder until the router's route table is wired: route writes should invalidate it here.
+    const invalidateRouteTable = () => {};
+    const routeAdmin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: invalidateRouteTable });
+    // Placeholder until the breakers exist: every target reads as healthy and untried.
+    const targetHealth: TargetHealthSource = {
+      healthOf: () => ({ breaker: 'closed', latencyMs: null, errorRate: 0, consecutiveFailures: 0, openUntil: null, attempts: 0 }),
+    };
 
-    await fastify.register(cors, {
-      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-      methods: [...connectCors.allowedMethods],
-      allowedHeaders: [...connectCors.allowedHeaders, 'Authorization', 'X-Api-Key', 'Api-Key', 'X-Request-Id'],
-      exposedHeaders: [...connectCors.exposedHeaders, 'X-Request-Id', 'X-Gateway-Provider', 'X-Gateway-Upstream-Model', 'X-Gateway-Warnings'],
-      maxAge: 7200,
-    });
+    await fastify.register(cors, corsOptions(config.corsOrigins));
     // onRequest, not onSend: Connect writes its responses itself but copies reply headers.
     fastify.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
@@ -105,6 +109,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     registerHealthRoutes(fastify, storage.database);
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiRoutes, { authenticator, completion });
+    await fastify.register(anthropicRoutes, { authenticator, completion });
     await fastify.register(fastifyConnectPlugin, {
       routes: (router) =>
         registerRpcRoutes(router, {
@@ -113,6 +118,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           keyAdmin,
           providerAdmin,
           providerProbe: createProviderProbe(catalog),
+          routeAdmin,
+          targetHealth,
           completion,
           reporter: fastify.log,
         }),

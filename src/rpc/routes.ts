@@ -3,17 +3,21 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import { CompletionService, file_llmgateway_v1_completion_service } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { file_llmgateway_v1_providers_service, ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
+import { file_llmgateway_v1_routes_service, RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
 import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
 import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../core/completion/completion-core.js';
 import type { KeyAdmin } from '../core/keys/key-admin.js';
 import type { ProviderAdmin } from '../core/providers/provider-admin.js';
 import type { ProviderProbe } from '../core/providers/provider-probe.js';
+import type { RouteAdmin } from '../core/routes/route-admin.js';
+import type { TargetHealthSource } from '../core/routing/target-health.js';
 import type { ErrorReporter } from './connect-errors.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
 import { keysService } from './keys-service.js';
 import { providersService } from './providers-service.js';
+import { routesService } from './routes-service.js';
 import { registerReflection } from './reflection/index.js';
 import { virtualKeyAuthInterceptor } from './virtual-key-auth.js';
 
@@ -23,6 +27,9 @@ export interface RpcDependencies {
   keyAdmin: KeyAdmin;
   providerAdmin: ProviderAdmin;
   providerProbe: ProviderProbe;
+  routeAdmin: RouteAdmin;
+  /** Live breaker/latency state per target, for RoutesService.GetRouteHealth. */
+  targetHealth: TargetHealthSource;
   completion: CompletionCore;
   reporter: ErrorReporter;
 }
@@ -31,6 +38,7 @@ export const SERVED_FILES = [
   file_llmgateway_v1_completion_service,
   file_llmgateway_v1_keys_service,
   file_llmgateway_v1_providers_service,
+  file_llmgateway_v1_routes_service,
 ];
 
 export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDependencies): void {
@@ -39,6 +47,7 @@ export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDepend
   const admin = { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] };
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
   router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe), admin);
+  router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth), admin);
   router.service(CompletionService, completionService(dependencies.completion), {
     interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
   });

@@ -3,13 +3,15 @@ import { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './
 import { createKeysRepository } from './keys-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createProvidersRepository } from './providers-repository.js';
-import type { KeysRepository, ProvidersRepository, SettingsRepository } from './records.js';
+import type { KeysRepository, ProvidersRepository, RoutesRepository, SettingsRepository } from './records.js';
+import { createRoutesRepository } from './routes-repository.js';
 import { createSettingsRepository } from './settings-repository.js';
 
 export interface GatewayStorage {
   database: GatewayDatabase;
   providers: ProvidersRepository;
   keys: KeysRepository;
+  routes: RoutesRepository;
   settings: SettingsRepository;
   close(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
     database,
     providers: createProvidersRepository(database.db),
     keys: createKeysRepository(database.db),
+    routes: createRoutesRepository(database.db),
     settings: createSettingsRepository(database.db),
     close: () => database.close(),
   };
@@ -41,5 +44,6 @@ export { InvalidCursorError, MAX_PAGE_SIZE } from './cursor.js';
 export { StoredValueError } from './row-values.js';
 export { createProvidersRepository } from './providers-repository.js';
 export { createKeysRepository } from './keys-repository.js';
+export { createRoutesRepository } from './routes-repository.js';
 export { createSettingsRepository } from './settings-repository.js';
 export * from './records.js';

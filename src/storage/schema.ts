@@ -55,10 +55,22 @@ export interface GatewaySettingsTable {
   value: string;
 }
 
+export interface RoutesTable {
+  name: string;
+  description: string;
+  strategy: string;
+  targets: JsonColumn;
+  settings: JsonColumn;
+  enabled: BooleanColumn;
+  created_at: TimestampColumn;
+  updated_at: TimestampColumn;
+}
+
 export interface DatabaseSchema {
   providers: ProvidersTable;
   virtual_keys: VirtualKeysTable;
   gateway_settings: GatewaySettingsTable;
+  routes: RoutesTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

@@ -9,6 +9,8 @@ import { createProviderCatalog } from '../../src/core/completion/provider-catalo
 import { createKeyAdmin } from '../../src/core/keys/key-admin.js';
 import { createProviderAdapter } from '../../src/providers/registry.js';
 import { createProviderAdmin } from '../../src/core/providers/provider-admin.js';
+import { createRouteAdmin } from '../../src/core/routes/route-admin.js';
+import type { TargetHealthSource, TargetHealthView } from '../../src/core/routing/target-health.js';
 import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
 import { registerRpcRoutes } from '../../src/rpc/routes.js';
 import { openStorage, type GatewayStorage as Storage } from '../../src/storage/index.js';
@@ -26,8 +28,21 @@ export interface InMemoryServices {
   /** Moves the services' clock (expiry, grace periods). */
   setNow(ms: number): void;
   reportedErrors: unknown[];
+  /** What RoutesService.GetRouteHealth reports per `${providerId}/${upstreamModel}`; unset keys read as healthy. */
+  targetHealth: Map<string, TargetHealthView>;
+  /** How often the route admin reported a write. */
+  routeChanges(): number;
   close(): Promise<void>;
 }
+
+export const HEALTHY_TARGET: TargetHealthView = {
+  breaker: 'closed',
+  latencyMs: null,
+  errorRate: 0,
+  consecutiveFailures: 0,
+  openUntil: null,
+  attempts: 0,
+};
 
 export async function createInMemoryServices(): Promise<InMemoryServices> {
   const storage = await openStorage({ databaseUrl: 'sqlite::memory:', dataDir: os.tmpdir() });
@@ -37,6 +52,12 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
   const authenticator = createKeyAuthenticator({ keys: storage.keys, now: clock });
   const reportedErrors: unknown[] = [];
   const catalog = createProviderCatalog({ providers: storage.providers, keyRing, createAdapter: createProviderAdapter, now: clock });
+  const targetHealthByKey = new Map<string, TargetHealthView>();
+  const targetHealth: TargetHealthSource = { healthOf: (key) => targetHealthByKey.get(key) ?? HEALTHY_TARGET };
+  let routeChanges = 0;
+  const onRouteChange = () => {
+    routeChanges += 1;
+  };
   const transport = createRouterTransport((router) =>
     registerRpcRoutes(router, {
       adminToken: createAdminTokenVerifier(hashSecret(TEST_ADMIN_TOKEN)),
@@ -44,6 +65,8 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
       keyAdmin: createKeyAdmin({ keys: storage.keys, onChange: () => authenticator.invalidateAll(), now: clock }),
       providerAdmin: createProviderAdmin({ providers: storage.providers, keyRing, onChange: () => catalog.invalidate(), now: clock }),
       providerProbe: createProviderProbe(catalog, clock),
+      routeAdmin: createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: onRouteChange, now: clock }),
+      targetHealth,
       completion: createCompletionCore({ catalog, now: clock }),
       reporter: { error: (details) => reportedErrors.push(details) },
     }),
@@ -55,6 +78,8 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
     authenticator,
     setNow: (ms) => (now = ms),
     reportedErrors,
+    targetHealth: targetHealthByKey,
+    routeChanges: () => routeChanges,
     close: () => storage.close(),
   };
 }

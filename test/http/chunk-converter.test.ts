@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FinishReason, StreamChunkSchema, type StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import { ChunkConverter } from '../../src/http/openai/chunk-converter.js';
 import type { OpenAIChatCompletionChunk } from '../../src/http/openai/openai-wire.js';
-import { decodeToolCallId } from '../../src/http/openai/tool-call-id.js';
+import { decodeToolCallId } from '../../src/http/tool-call-id.js';
 
 type Event = MessageInitShape<typeof StreamChunkSchema>['event'];
 const chunk = (event: Event, choiceIndex = 0): StreamChunk => create(StreamChunkSchema, { choiceIndex, event });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type OpenAI from 'openai';
 import type { NormalizedUpstreamRequest, ProviderFamily } from '../fixtures/scenarios.js';
 import { checkUpstreamRequest } from '../completion/upstream-checks.js';
-import { decodeToolCallId, encodeToolCallId } from '../../src/http/openai/tool-call-id.js';
+import { decodeToolCallId, encodeToolCallId } from '../../src/http/tool-call-id.js';
 import { startShimHarness, weatherTool, type ShimHarness } from './shim-harness.js';
 
 type FunctionCall = OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../gen/llmgateway/v1/chat_pb.js';
 import { parseChatRequest } from '../../src/http/openai/parse-chat-request.js';
 import { InvalidRequestError } from '../../src/http/openai/request-error.js';
-import { encodeToolCallId } from '../../src/http/openai/tool-call-id.js';
+import { encodeToolCallId } from '../../src/http/tool-call-id.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const base = { model: 'openai/gpt', messages: [{ role: 'user', content: 'Hi' }] };

@@ -12,7 +12,7 @@ import { mapError } from '../../src/http/openai/map-error.js';
 import { renderModelList } from '../../src/http/openai/models.js';
 import { renderCompletion } from '../../src/http/openai/render-completion.js';
 import { InvalidRequestError } from '../../src/http/openai/request-error.js';
-import { decodeToolCallId, encodeToolCallId } from '../../src/http/openai/tool-call-id.js';
+import { decodeToolCallId, encodeToolCallId } from '../../src/http/tool-call-id.js';
 
 describe('renderCompletion', () => {
   it('renders text, reasoning_content, tool calls, finish_reason and detailed usage', () => {

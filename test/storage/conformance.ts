@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateToLatest, openStorage, type GatewayStorage, type OpenDatabaseOptions } from '../../src/storage/index.js';
 import { describeKeysConformance } from './conformance-keys.js';
 import { describeProvidersConformance } from './conformance-providers.js';
-import { makeKey, makeProvider } from './fixtures.js';
+import { describeRoutesConformance } from './conformance-routes.js';
+import { makeKey, makeProvider, makeRoute } from './fixtures.js';
 
 export interface ConformanceContext {
   /** The storage opened for the current test. */
@@ -42,6 +43,7 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
 
   describe('providers', () => describeProvidersConformance(context));
   describe('virtual keys', () => describeKeysConformance(context));
+  describe('routes', () => describeRoutesConformance(context));
   describe('settings', () => describeSettingsConformance(context));
   describe('database', () => describeDatabaseConformance(context));
 }
@@ -49,6 +51,7 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
 async function emptyTables(storage: GatewayStorage): Promise<void> {
   const { db } = storage.database;
   await db.deleteFrom('virtual_keys').execute();
+  await db.deleteFrom('routes').execute();
   await db.deleteFrom('providers').execute();
   await db.deleteFrom('gateway_settings').execute();
 }
@@ -104,6 +107,7 @@ function describeDatabaseConformance(context: ConformanceContext): void {
     const storage = context.storage();
     await storage.providers.insert(makeProvider());
     await storage.keys.insert(makeKey());
+    await storage.routes.insert(makeRoute());
     await storage.settings.set('kept', 'yes');
 
     expect(await migrateToLatest(storage.database)).toEqual({ applied: [] });
@@ -111,6 +115,7 @@ function describeDatabaseConformance(context: ConformanceContext): void {
     expect(await migrateToLatest(reopened.database)).toEqual({ applied: [] });
     expect(await reopened.providers.get('prov-1')).toEqual(makeProvider());
     expect(await reopened.keys.get('key-1')).toEqual(makeKey());
+    expect(await reopened.routes.get('smart')).toEqual(makeRoute());
     expect(await reopened.settings.get('kept')).toBe('yes');
   });
 

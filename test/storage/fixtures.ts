@@ -1,6 +1,6 @@
 // Record builders for the storage tests.
 import { createHash } from 'node:crypto';
-import type { ProviderRecord, VirtualKeyRecord } from '../../src/storage/records.js';
+import type { ProviderRecord, RouteRecord, VirtualKeyRecord } from '../../src/storage/records.js';
 
 /** 2^31 seconds expressed in milliseconds, plus a bit: past the 32-bit epoch-seconds limit. */
 export const BEYOND_2038_MS = 2 ** 31 * 1000 + 123;
@@ -58,6 +58,33 @@ export function makeKey(overrides: Partial<VirtualKeyRecord> = {}): VirtualKeyRe
     metadata: { team: 'search' },
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function makeRoute(overrides: Partial<RouteRecord> = {}): RouteRecord {
+  return {
+    name: 'smart',
+    description: 'The smart tier',
+    strategy: 'priority',
+    targets: [
+      { providerId: 'prov-1', upstreamModel: 'gpt-4o', route: '', weight: 1 },
+      { providerId: '', upstreamModel: '', route: 'fallback', weight: 3 },
+    ],
+    settings: {
+      maxRetries: 1,
+      backoffBaseMs: 200,
+      backoffCapMs: 5_000,
+      attemptTimeoutMs: 60_000,
+      totalDeadlineMs: 180_000,
+      failoverStatuses: [408, 429, 500, 502, 503, 504, 529],
+      affinityScope: 'key',
+      affinityTtlMs: 600_000,
+      maxRetryAfterMs: 10_000,
+    },
+    enabled: true,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_001,
     ...overrides,
   };
 }

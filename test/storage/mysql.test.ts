@@ -42,6 +42,11 @@ if (serverUrl === null) {
         expect(byName.get('virtual_keys.metadata')?.type).toBe('text');
         expect(byName.get('virtual_keys.created_at')?.type).toBe('bigint');
         expect(byName.get('virtual_keys.id')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('routes.name')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('routes.name')?.type).toBe('varchar');
+        expect(byName.get('routes.targets')?.type).toBe('text');
+        expect(byName.get('routes.settings')?.type).toBe('text');
+        expect(byName.get('routes.updated_at')?.type).toBe('bigint');
         expect(rows.some((row) => row.type === 'json')).toBe(false);
       } finally {
         await storage.close();

@@ -4,11 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateToLatest, openDatabase, openStorage } from '../../src/storage/index.js';
 import type { DatabaseSchema } from '../../src/storage/schema.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../../src/storage/migrate.js';
+import { migrationsFor } from '../../src/storage/migrations/index.js';
 import { runStorageConformance } from './conformance.js';
-import { makeKey } from './fixtures.js';
+import { makeKey, makeProvider, makeRoute } from './fixtures.js';
 
 let temporaryDirectory = '';
 
@@ -37,7 +40,7 @@ describe('opening SQLite', () => {
       expect(await pragma(database.db, 'journal_mode')).toBe('wal');
       expect(await pragma(database.db, 'foreign_keys')).toBe(1);
       expect(await pragma(database.db, 'busy_timeout')).toBe(5000);
-      expect(await migrateToLatest(database)).toEqual({ applied: ['0001-initial'] });
+      expect(await migrateToLatest(database)).toEqual({ applied: ['0001-initial', '0002-routes'] });
       expect(await migrateToLatest(database)).toEqual({ applied: [] });
     } finally {
       await database.close();
@@ -63,6 +66,48 @@ describe('opening SQLite', () => {
       expect(await memory.keys.get('key-1')).toEqual(makeKey());
     } finally {
       await memory.close();
+    }
+  });
+
+  test('a database at 0001 is upgraded forward to 0002 and keeps its data', async () => {
+    const dataDir = path.join(temporaryDirectory, 'upgrade');
+    const database = await openDatabase({ dataDir });
+    try {
+      const { '0001-initial': initial } = migrationsFor('sqlite');
+      const onlyInitial = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => ({ '0001-initial': initial! }) },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+      });
+      expect((await onlyInitial.migrateToLatest()).error).toBeUndefined();
+    } finally {
+      await database.close();
+    }
+    const before = await openDatabase({ dataDir });
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(before.db);
+    expect(tables.rows.map((row) => row.name)).not.toContain('routes');
+    await before.close();
+
+    // openStorage would migrate; seed the 0001 database through the bare connection instead.
+    const seed = await openDatabase({ dataDir });
+    await seed.db.insertInto('gateway_settings').values({ name: 'kept', value: 'yes' }).execute();
+    await seed.close();
+
+    const upgraded = await openDatabase({ dataDir });
+    try {
+      expect(await migrateToLatest(upgraded)).toEqual({ applied: ['0002-routes'] });
+    } finally {
+      await upgraded.close();
+    }
+    const storage = await openStorage({ dataDir });
+    try {
+      expect(await storage.settings.get('kept')).toBe('yes');
+      await storage.providers.insert(makeProvider());
+      await storage.routes.insert(makeRoute());
+      expect(await storage.routes.get('smart')).toEqual(makeRoute());
+    } finally {
+      await storage.close();
     }
   });
 

@@ -76,14 +76,14 @@ export type RouteSettings = Message<"llmgateway.v1.RouteSettings"> & {
   backoffCap?: Duration | undefined;
 
   /**
-   * Per attempt: connect and first byte (first chunk for streams); default 30 s.
+   * Per attempt: for streams, connect + first chunk; for unary calls, the whole attempt. Default 60 s.
    *
    * @generated from field: google.protobuf.Duration attempt_timeout = 4;
    */
   attemptTimeout?: Duration | undefined;
 
   /**
-   * The whole request, all attempts; default 120 s.
+   * The whole request, all attempts; default 180 s.
    *
    * @generated from field: google.protobuf.Duration total_deadline = 5;
    */

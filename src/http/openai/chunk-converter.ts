@@ -7,7 +7,7 @@
 import type { RouteInfo, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletionChunk, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-completion.js';
-import { encodeToolCallId } from './tool-call-id.js';
+import { encodeToolCallId } from '../tool-call-id.js';
 
 export interface ChunkConverterOptions {
   includeUsage: boolean;

@@ -19,7 +19,7 @@ import {
   requiredString,
   type JsonRecord,
 } from './request-error.js';
-import { decodeToolCallId } from './tool-call-id.js';
+import { decodeToolCallId } from '../tool-call-id.js';
 
 /** The provider type a client-sent `reasoning_content` is attributed to (DeepSeek-style hosts). */
 export const CLIENT_REASONING_PROVIDER_TYPE = 'openai-compatible';

@@ -3,7 +3,7 @@
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { FinishReason, type ChatResponse, type Choice, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletion, OpenAIAssistantMessage, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage } from './openai-wire.js';
-import { encodeToolCallId } from './tool-call-id.js';
+import { encodeToolCallId } from '../tool-call-id.js';
 
 export function renderCompletion(response: ChatResponse): OpenAIChatCompletion {
   const completion: OpenAIChatCompletion = {

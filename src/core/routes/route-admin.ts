@@ -1,0 +1,172 @@
+// Route administration: validation, the graph rules (references exist, no
+// cycles, bounded nesting) and storage. Transport-agnostic.
+import type {
+  CreateRouteRequest,
+  ListRoutesRequest,
+  Route,
+  UpdateRouteRequest,
+} from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import { RouteStrategy } from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { ProvidersRepository, RouteRecord, RoutesRepository, RouteTargetRecord } from '../../storage/records.js';
+import { alreadyExists, GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import { fieldsToUpdate } from '../validation/update-fields.js';
+import { optionalText, validatePageSize } from '../validation/validate.js';
+import { routeRecordToProto } from './route-conversion.js';
+import {
+  checkRouteGraph,
+  checkTargetsExist,
+  flattenProviderTargets,
+  routesTargeting,
+  type ProviderTargetRef,
+} from './route-graph.js';
+import { validateRouteName, validateSettings, validateStrategy, validateTargets } from './route-validation.js';
+
+export interface RouteAdminOptions {
+  routes: RoutesRepository;
+  /** Provider targets are checked against the stored providers and their models. */
+  providers: ProvidersRepository;
+  /** Called after every write so the in-memory route table reloads. */
+  onChange: () => void;
+  now?: () => number;
+}
+
+export interface RouteAdmin {
+  create(request: CreateRouteRequest): Promise<Route>;
+  get(name: string): Promise<Route>;
+  list(request: ListRoutesRequest): Promise<{ routes: Route[]; nextPageToken: string }>;
+  update(request: UpdateRouteRequest): Promise<Route>;
+  delete(name: string): Promise<void>;
+  /** Every provider target the route reaches (nested routes flattened, each once), in order. */
+  providerTargets(name: string): Promise<ProviderTargetRef[]>;
+}
+
+const MAX_DESCRIPTION = 1000;
+
+export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
+  const now = options.now ?? Date.now;
+  const { routes, providers } = options;
+  // Graph checks read every route and then write one: writes from this process go one at a time,
+  // so two concurrent saves cannot each pass the cycle check and together close a cycle.
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  const requireName = (name: string) => {
+    if (name.trim() === '') throw invalidArgument('name', 'is required');
+    return name.trim();
+  };
+
+  const load = async (name: string): Promise<RouteRecord> => {
+    const record = await routes.get(requireName(name));
+    if (!record) throw notFound('route', name.trim());
+    return record;
+  };
+
+  const loadAll = async () => new Map((await routes.listAll()).map((route) => [route.name, route]));
+
+  const checkTargets = async (name: string, targets: RouteTargetRecord[], stored: ReadonlyMap<string, RouteRecord>) => {
+    await checkTargetsExist(targets, stored, providers);
+    checkRouteGraph(name, targets, stored);
+  };
+
+  return {
+    async create(request) {
+      const name = validateRouteName('name', request.name);
+      const description = optionalText('description', request.description, MAX_DESCRIPTION);
+      const strategy = validateStrategy(request.strategy);
+      const targets = validateTargets(name, request.targets);
+      const settings = validateSettings(request.settings);
+      const record = await exclusive(async () => {
+        const stored = await loadAll();
+        if (stored.has(name)) throw alreadyExists('route', name);
+        await checkTargets(name, targets, stored);
+        const instant = now();
+        const created: RouteRecord = {
+          name,
+          description,
+          strategy,
+          targets,
+          settings,
+          enabled: request.enabled ?? true,
+          createdAt: instant,
+          updatedAt: instant,
+        };
+        await routes.insert(created);
+        return created;
+      });
+      options.onChange();
+      return routeRecordToProto(record);
+    },
+
+    async get(name) {
+      return routeRecordToProto(await load(name));
+    },
+
+    async list(request) {
+      const page = await routes.list({
+        limit: validatePageSize('page_size', request.pageSize),
+        cursor: request.pageToken || null,
+      });
+      return { routes: page.items.map(routeRecordToProto), nextPageToken: page.nextCursor ?? '' };
+    },
+
+    async update(request) {
+      const name = requireName(request.name);
+      const fields = fieldsToUpdate(request.updateMask, {
+        description: request.description !== undefined,
+        strategy: request.strategy !== RouteStrategy.UNSPECIFIED,
+        targets: request.targets.length > 0,
+        settings: request.settings !== undefined,
+        enabled: request.enabled !== undefined,
+      });
+      const changes: Partial<RouteRecord> = {};
+      if (fields.has('description')) {
+        changes.description = optionalText('description', request.description ?? '', MAX_DESCRIPTION);
+      }
+      if (fields.has('strategy')) changes.strategy = validateStrategy(request.strategy);
+      if (fields.has('targets')) changes.targets = validateTargets(name, request.targets);
+      // A message replaces the stored one as a whole; its unset fields take the defaults.
+      if (fields.has('settings')) changes.settings = validateSettings(request.settings);
+      if (fields.has('enabled')) changes.enabled = request.enabled ?? false;
+      const record = await exclusive(async () => {
+        const stored = await loadAll();
+        const current = stored.get(name);
+        if (!current) throw notFound('route', name);
+        if (changes.targets) await checkTargets(name, changes.targets, stored);
+        const next: RouteRecord = { ...current, ...changes, updatedAt: now() };
+        if (!(await routes.replace(next))) throw notFound('route', name);
+        return next;
+      });
+      options.onChange();
+      return routeRecordToProto(record);
+    },
+
+    async delete(name) {
+      const trimmed = requireName(name);
+      await exclusive(async () => {
+        const stored = await loadAll();
+        if (!stored.has(trimmed)) throw notFound('route', trimmed);
+        const users = routesTargeting(trimmed, stored);
+        if (users.length > 0) {
+          const named = users.map((user) => `"${user}"`).join(', ');
+          throw new GatewayError(
+            'failed_precondition',
+            `route "${trimmed}" is a target of route${users.length > 1 ? 's' : ''} ${named}; remove it there first`,
+          );
+        }
+        if (!(await routes.delete(trimmed))) throw notFound('route', trimmed);
+      });
+      options.onChange();
+    },
+
+    async providerTargets(name) {
+      const record = await load(name);
+      // Only routes with nested routes need the others.
+      if (record.targets.every((target) => target.route === '')) return flattenProviderTargets(record, new Map());
+      return flattenProviderTargets(record, await loadAll());
+    },
+  };
+}

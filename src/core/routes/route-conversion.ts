@@ -1,0 +1,116 @@
+// Route records ⇄ the proto's messages: enums ⇄ names, milliseconds ⇄ Durations.
+import { create } from '@bufbuild/protobuf';
+import { durationFromMs, timestampFromMs } from '@bufbuild/protobuf/wkt';
+import {
+  AffinityScope,
+  BreakerState,
+  RouteSchema,
+  RouteSettingsSchema,
+  RouteStrategy,
+  RouteTargetSchema,
+  TargetHealthSchema,
+  type Route,
+  type RouteSettings,
+  type TargetHealth,
+} from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../storage/records.js';
+import type { TargetHealthView } from '../routing/target-health.js';
+
+type AffinityScopeName = RouteSettingsRecord['affinityScope'];
+
+const STRATEGY_NAMES: Record<RouteStrategy, RouteStrategyName | undefined> = {
+  [RouteStrategy.UNSPECIFIED]: undefined,
+  [RouteStrategy.PRIORITY]: 'priority',
+  [RouteStrategy.WEIGHTED]: 'weighted',
+  [RouteStrategy.ROUND_ROBIN]: 'round-robin',
+  [RouteStrategy.LEAST_LATENCY]: 'least-latency',
+  [RouteStrategy.AFFINITY]: 'affinity',
+};
+
+const SCOPE_NAMES: Record<AffinityScope, AffinityScopeName | undefined> = {
+  [AffinityScope.UNSPECIFIED]: undefined,
+  [AffinityScope.SESSION]: 'session',
+  [AffinityScope.USER]: 'user',
+  [AffinityScope.KEY]: 'key',
+};
+
+const BREAKER_STATES: Record<TargetHealthView['breaker'], BreakerState> = {
+  closed: BreakerState.CLOSED,
+  open: BreakerState.OPEN,
+  'half-open': BreakerState.HALF_OPEN,
+};
+
+/** undefined for UNSPECIFIED and for numbers the enum does not know. */
+export function routeStrategyName(strategy: RouteStrategy): RouteStrategyName | undefined {
+  return STRATEGY_NAMES[strategy];
+}
+
+export function routeStrategyValue(name: RouteStrategyName): RouteStrategy {
+  return valueOf(STRATEGY_NAMES, name, RouteStrategy.UNSPECIFIED);
+}
+
+export function affinityScopeName(scope: AffinityScope): AffinityScopeName | undefined {
+  return SCOPE_NAMES[scope];
+}
+
+export function affinityScopeValue(name: AffinityScopeName): AffinityScope {
+  return valueOf(SCOPE_NAMES, name, AffinityScope.UNSPECIFIED);
+}
+
+function valueOf<E extends number, N extends string>(names: Record<E, N | undefined>, name: N, fallback: E): E {
+  const entry = Object.entries(names).find(([, entryName]) => entryName === name);
+  return entry ? (Number(entry[0]) as E) : fallback;
+}
+
+export function routeSettingsToProto(settings: RouteSettingsRecord): RouteSettings {
+  return create(RouteSettingsSchema, {
+    maxRetries: settings.maxRetries,
+    backoffBase: durationFromMs(settings.backoffBaseMs),
+    backoffCap: durationFromMs(settings.backoffCapMs),
+    attemptTimeout: durationFromMs(settings.attemptTimeoutMs),
+    totalDeadline: durationFromMs(settings.totalDeadlineMs),
+    failoverStatuses: [...settings.failoverStatuses],
+    affinityScope: affinityScopeValue(settings.affinityScope),
+    affinityTtl: durationFromMs(settings.affinityTtlMs),
+    maxRetryAfter: durationFromMs(settings.maxRetryAfterMs),
+  });
+}
+
+export function routeRecordToProto(record: RouteRecord): Route {
+  return create(RouteSchema, {
+    name: record.name,
+    description: record.description,
+    strategy: routeStrategyValue(record.strategy),
+    targets: record.targets.map((target) =>
+      create(RouteTargetSchema, {
+        providerId: target.providerId,
+        upstreamModel: target.upstreamModel,
+        route: target.route,
+        weight: target.weight,
+      }),
+    ),
+    settings: routeSettingsToProto(record.settings),
+    enabled: record.enabled,
+    createdAt: timestampFromMs(record.createdAt),
+    updatedAt: timestampFromMs(record.updatedAt),
+  });
+}
+
+const whole = (value: number) => (Number.isFinite(value) ? Math.max(0, Math.round(value)) : 0);
+
+export function targetHealthToProto(
+  target: { providerId: string; upstreamModel: string },
+  view: TargetHealthView,
+): TargetHealth {
+  return create(TargetHealthSchema, {
+    providerId: target.providerId,
+    upstreamModel: target.upstreamModel,
+    breaker: BREAKER_STATES[view.breaker] ?? BreakerState.UNSPECIFIED,
+    // Whole milliseconds: a fractional EWMA would make fractional (unencodable) nanos.
+    latency: view.latencyMs === null ? undefined : durationFromMs(whole(view.latencyMs)),
+    errorRate: Number.isFinite(view.errorRate) ? Math.min(1, Math.max(0, view.errorRate)) : 0,
+    consecutiveFailures: Math.min(whole(view.consecutiveFailures), 0xffff_ffff),
+    opensUntil: view.openUntil === null ? undefined : timestampFromMs(whole(view.openUntil)),
+    attempts: Math.min(whole(view.attempts), 0xffff_ffff),
+  });
+}

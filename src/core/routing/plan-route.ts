@@ -1,0 +1,95 @@
+// Step 2 of the pipeline: the requested model → the targets to try and how.
+// A route name wins over provider models of the same name; the key's
+// allowed-model patterns apply to the name the client asked for when it is a
+// route, and to the resolved model otherwise.
+import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { RouteRecord, VirtualKeyRecord } from '../../storage/records.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { assertModelAllowed } from '../completion/model-access.js';
+import type { CatalogSnapshot } from '../completion/provider-catalog.js';
+import { namesOf, resolveModel } from '../completion/resolve-model.js';
+import { DIRECT_MODEL_SETTINGS, type PlannedTarget, type RoutePlan } from './route-plan.js';
+
+/** Nested routes deeper than this are ignored (the admin refuses to save them). */
+const MAX_ROUTE_DEPTH = 4;
+
+export interface CallerContext {
+  key: VirtualKeyRecord;
+  /** GatewayOptions.session_id or the x-session-id header. */
+  sessionId: string;
+  user: string;
+}
+
+export function planRoute(
+  model: string,
+  caller: CallerContext,
+  routes: ReadonlyMap<string, RouteRecord>,
+  snapshot: CatalogSnapshot,
+): RoutePlan {
+  const route = routes.get(model.trim());
+  if (route?.enabled) {
+    assertModelAllowed(caller.key.allowedModels, [route.name], model);
+    const targets = flattenTargets(route, routes, snapshot);
+    if (targets.length === 0) {
+      throw new GatewayError('unavailable', `route "${route.name}" has no available targets (providers or models disabled or deleted)`);
+    }
+    return { routeName: route.name, strategy: route.strategy, targets, settings: route.settings, affinityKey: affinityKeyOf(route, caller) };
+  }
+  const resolved = resolveModel(model, snapshot);
+  assertModelAllowed(caller.key.allowedModels, namesOf(resolved), model);
+  return {
+    routeName: '',
+    strategy: 'priority',
+    targets: [toPlannedTarget(resolved.provider, resolved.model, 1)],
+    settings: DIRECT_MODEL_SETTINGS,
+    affinityKey: '',
+  };
+}
+
+function toPlannedTarget(provider: PlannedTarget['provider'], model: PlannedTarget['model'], weight: number): PlannedTarget {
+  return {
+    key: `${provider.record.id}/${model.upstreamModel}`,
+    provider,
+    model,
+    target: { upstreamModel: model.upstreamModel, deployment: model.deployment },
+    weight: Math.max(1, weight),
+  };
+}
+
+/** The route's provider targets in order, nested routes expanded in place, each target once. */
+function flattenTargets(route: RouteRecord, routes: ReadonlyMap<string, RouteRecord>, snapshot: CatalogSnapshot): PlannedTarget[] {
+  const planned: PlannedTarget[] = [];
+  const seen = new Set<string>();
+  const visit = (current: RouteRecord, depth: number, trail: Set<string>) => {
+    for (const target of current.targets) {
+      if (target.route) {
+        const nested = routes.get(target.route);
+        if (nested?.enabled && depth < MAX_ROUTE_DEPTH && !trail.has(nested.name)) {
+          visit(nested, depth + 1, new Set([...trail, nested.name]));
+        }
+        continue;
+      }
+      const provider = snapshot.providers.get(target.providerId);
+      const model = provider?.record.models.find((candidate) => candidate.upstreamModel === target.upstreamModel);
+      if (!provider?.record.enabled || !model?.enabled) continue;
+      const plannedTarget = toPlannedTarget(provider, model, target.weight);
+      if (seen.has(plannedTarget.key)) continue;
+      seen.add(plannedTarget.key);
+      planned.push(plannedTarget);
+    }
+  };
+  visit(route, 1, new Set([route.name]));
+  return planned;
+}
+
+function affinityKeyOf(route: RouteRecord, caller: CallerContext): string {
+  if (route.strategy !== 'affinity') return '';
+  const scope = route.settings.affinityScope;
+  const value = scope === 'session' ? caller.sessionId : scope === 'user' ? caller.user : caller.key.id;
+  // Without the scoped value the key is the caller's identity.
+  return `${scope}:${value || caller.key.id}`;
+}
+
+export function callerOf(request: ChatRequest, key: VirtualKeyRecord): CallerContext {
+  return { key, sessionId: request.gateway?.sessionId ?? '', user: request.user };
+}

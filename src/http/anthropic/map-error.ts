@@ -1,0 +1,124 @@
+// Any failure → the HTTP status, headers and `{"type":"error","error":{type,
+// message},"request_id"}` body Anthropic would send. The one error table of
+// the Anthropic shim; unknown errors become a generic 500 (their text may hold
+// details we must not leak).
+import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
+import type { AnthropicErrorBody } from './anthropic-wire.js';
+import { rewriteFieldMessage } from './param-names.js';
+
+export interface MappedError {
+  status: number;
+  headers: Record<string, string>;
+  body: AnthropicErrorBody;
+  /** True for failures the gateway should log as its own errors. */
+  unexpected: boolean;
+}
+
+interface Row {
+  status: number;
+  type: string;
+}
+
+const INVALID: Row = { status: 400, type: 'invalid_request_error' };
+
+/** GatewayError kind → status and Anthropic error type. Upstream-caused failures are refined in `rowFor`. */
+const BY_KIND: Record<GatewayErrorKind, Row> = {
+  invalid_argument: INVALID,
+  unauthenticated: { status: 401, type: 'authentication_error' },
+  permission_denied: { status: 403, type: 'permission_error' },
+  not_found: { status: 404, type: 'not_found_error' },
+  already_exists: { status: 409, type: 'invalid_request_error' },
+  failed_precondition: INVALID,
+  resource_exhausted: { status: 429, type: 'rate_limit_error' },
+  payload_too_large: { status: 413, type: 'request_too_large' },
+  // The client left; nobody reads this, but it must not look like a server fault.
+  canceled: { status: 499, type: 'invalid_request_error' },
+  deadline_exceeded: { status: 504, type: 'timeout_error' },
+  unavailable: { status: 503, type: 'api_error' },
+  unimplemented: INVALID,
+  internal: { status: 500, type: 'api_error' },
+};
+
+function rowFor(error: GatewayError): Row {
+  const fromUpstream = error.provider !== undefined || error.upstreamStatus !== undefined;
+  const upstreamStatus = error.upstreamStatus ?? 0;
+  switch (error.kind) {
+    // The provider refused the gateway's own credentials (or billing): the
+    // gateway's problem, never the client's key → 502, not 401/403.
+    case 'failed_precondition':
+      return fromUpstream ? { status: 502, type: 'api_error' } : INVALID;
+    case 'unavailable':
+      // Overloaded upstreams (Anthropic 529, anyone's 503) → Anthropic's own overloaded signal.
+      if (upstreamStatus === 529 || upstreamStatus === 503) return { status: 529, type: 'overloaded_error' };
+      if (upstreamStatus === 504 || upstreamStatus === 408) return { status: 504, type: 'timeout_error' };
+      // An upstream that answered badly (5xx, cut stream) → 502; one that could not be reached → 503.
+      return upstreamStatus > 0 ? { status: 502, type: 'api_error' } : BY_KIND.unavailable;
+    default:
+      return BY_KIND[error.kind];
+  }
+}
+
+export interface MapErrorOptions {
+  requestId: string;
+  /** Shifts canonical message indices back to the client's (see param-names.ts). */
+  systemOffset?: number;
+  /** The body limit in bytes, named in a 413's message. */
+  bodyLimit?: number;
+}
+
+export function mapError(error: unknown, options: MapErrorOptions): MappedError {
+  if (error instanceof GatewayError) {
+    const row = rowFor(error);
+    const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field, options.systemOffset ?? 0);
+    const mapped = build(row, message, options.requestId);
+    if (error.retryAfterSeconds !== undefined) mapped.headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
+    // A billing state upstream is not a passing limit: retrying cannot help.
+    if (error.kind === 'resource_exhausted' && !error.retryable && error.provider !== undefined) mapped.headers['x-should-retry'] = 'false';
+    mapped.unexpected = row.status === 500;
+    return mapped;
+  }
+  const framework = frameworkError(error, options);
+  if (framework) return framework;
+  return { ...build(BY_KIND.internal, 'Internal server error', options.requestId), unexpected: true };
+}
+
+function build(row: Row, message: string, requestId: string): MappedError {
+  return {
+    status: row.status,
+    headers: {},
+    body: { type: 'error', error: { type: row.type, message }, request_id: requestId },
+    unexpected: false,
+  };
+}
+
+/** Fastify's own failures before the handler runs: body parsing, size, media type. */
+function frameworkError(error: unknown, options: MapErrorOptions): MappedError | undefined {
+  const { requestId, bodyLimit } = options;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  const invalid = (status: number, type: string, message: string) => build({ status, type }, message, requestId);
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return invalid(400, 'invalid_request_error', 'The request body is not valid JSON. Send a JSON object with content-type: application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalid(400, 'invalid_request_error', 'The request body is empty; send a JSON object.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return invalid(
+        413,
+        'request_too_large',
+        `Request exceeds the maximum allowed number of bytes${bodyLimit ? ` (${bodyLimit})` : ''}; see GATEWAY_BODY_LIMIT_BYTES.`,
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return invalid(415, 'invalid_request_error', 'Unsupported content-type; send the body as JSON with content-type: application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return invalid(400, 'invalid_request_error', 'The request body size did not match its content-length.');
+    default:
+      break;
+  }
+  // Any other client error Fastify raised (its messages carry no secrets).
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const message = error instanceof Error ? error.message : 'Invalid request.';
+    return invalid(statusCode, statusCode === 404 ? 'not_found_error' : 'invalid_request_error', message);
+  }
+  return undefined;
+}

@@ -1,0 +1,38 @@
+// Anthropic `system` + `messages` → canonical Messages. The top-level system
+// prompt (a string or text blocks) becomes ONE leading SYSTEM message; every
+// Anthropic message becomes exactly one canonical message, in order, so a
+// canonical `messages[k]` is Anthropic's `messages.(k − systemOffset)` (used to
+// name fields in errors and warnings, see param-names.ts). Tool results stay
+// inside their user message, in the client's order.
+import { create } from '@bufbuild/protobuf';
+import { MessageSchema, Role, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseContent, type ParseContext } from './parse-content.js';
+import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, readRecord, requiredString } from './request-error.js';
+
+export interface ParsedMessages {
+  messages: Message[];
+  /** 1 when a top-level system prompt was turned into canonical messages[0], else 0. */
+  systemOffset: number;
+}
+
+const ROLES = { user: Role.USER, assistant: Role.ASSISTANT, system: Role.SYSTEM } as const;
+
+export function parseMessages(system: unknown, messages: unknown, context: ParseContext): ParsedMessages {
+  const out: Message[] = [];
+  const systemParts = isUnset(system) ? [] : parseContent(system, 'system', 'system', context);
+  const hasSystem = systemParts.some((part) => part.kind.case === 'text' && part.kind.value.text !== '');
+  if (hasSystem) out.push(create(MessageSchema, { role: Role.SYSTEM, content: systemParts }));
+
+  if (isUnset(messages)) throw fieldRequired('messages');
+  if (!Array.isArray(messages)) throw invalidType('messages', 'a valid list', messages);
+  if (messages.length === 0) throw invalidValue('messages', 'List should have at least 1 item after validation, not 0');
+  messages.forEach((entry, index) => {
+    const field = at('messages', index);
+    const message = readRecord(entry, field);
+    const roleField = at(field, 'role');
+    const role = oneOf(requiredString(message['role'], roleField), roleField, ['user', 'assistant', 'system'] as const);
+    const content = parseContent(message['content'], at(field, 'content'), role, context);
+    out.push(create(MessageSchema, { role: ROLES[role], content }));
+  });
+  return { messages: out, systemOffset: hasSystem ? 1 : 0 };
+}

@@ -1,0 +1,58 @@
+// The gateway's own response headers, shared by the REST shims: which
+// provider and upstream model served the request, and the warnings
+// (parameters a provider could not honour) as a compact JSON array, with
+// params named as the client's own API names them.
+import type { RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+
+/** Keeps a header well under common proxy limits (8 KiB per header line). */
+const MAX_WARNINGS_HEADER = 4096;
+
+export interface WarningEntry {
+  code: string;
+  param: string;
+  message: string;
+}
+
+export function routeHeaders(route: RouteInfo | undefined): Record<string, string> {
+  if (!route) return {};
+  const headers: Record<string, string> = {};
+  if (route.providerId) headers['x-gateway-provider'] = headerSafe(route.providerId);
+  if (route.upstreamModel) headers['x-gateway-upstream-model'] = headerSafe(route.upstreamModel);
+  return headers;
+}
+
+/** Canonical warnings with their params renamed for the client's API. */
+export function warningEntries(warnings: readonly Warning[], renameParam: (param: string) => string): WarningEntry[] {
+  return warnings.map((warning) => ({
+    code: warning.code,
+    param: warning.param ? renameParam(warning.param) : '',
+    message: warning.message,
+  }));
+}
+
+/**
+ * `x-gateway-warnings: [{"code":…,"param":…,"message":…}, …]`, ASCII-only
+ * (non-ASCII escaped as \uXXXX, still valid JSON). Entries that do not fit
+ * are counted in a last `{"code":"truncated","count":n}` entry.
+ */
+export function warningsHeaderFrom(entries: readonly WarningEntry[]): Record<string, string> {
+  if (entries.length === 0) return {};
+  const kept: WarningEntry[] = [];
+  for (const entry of entries) {
+    if (asciiJson([...kept, entry]).length > MAX_WARNINGS_HEADER) break;
+    kept.push(entry);
+  }
+  const dropped = entries.length - kept.length;
+  const list: Array<WarningEntry | { code: 'truncated'; count: number }> = [...kept];
+  if (dropped > 0) list.push({ code: 'truncated', count: dropped });
+  return { 'x-gateway-warnings': asciiJson(list) };
+}
+
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Header values must be visible ASCII; anything else is percent-encoded. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}

@@ -1,0 +1,36 @@
+// RoutesService: thin — decode, call the route admin, encode.
+import type { ServiceImpl } from '@connectrpc/connect';
+import { create } from '@bufbuild/protobuf';
+import {
+  CreateRouteResponseSchema,
+  DeleteRouteResponseSchema,
+  GetRouteHealthResponseSchema,
+  GetRouteResponseSchema,
+  ListRoutesResponseSchema,
+  RoutesService,
+  UpdateRouteResponseSchema,
+} from '../../gen/llmgateway/v1/routes_service_pb.js';
+import type { RouteAdmin } from '../core/routes/route-admin.js';
+import { targetHealthToProto } from '../core/routes/route-conversion.js';
+import type { TargetHealthSource } from '../core/routing/target-health.js';
+
+export function routesService(admin: RouteAdmin, targetHealth: TargetHealthSource): ServiceImpl<typeof RoutesService> {
+  return {
+    createRoute: async (request) => create(CreateRouteResponseSchema, { route: await admin.create(request) }),
+    getRoute: async (request) => create(GetRouteResponseSchema, { route: await admin.get(request.name) }),
+    listRoutes: async (request) => create(ListRoutesResponseSchema, await admin.list(request)),
+    updateRoute: async (request) => create(UpdateRouteResponseSchema, { route: await admin.update(request) }),
+    deleteRoute: async (request) => {
+      await admin.delete(request.name);
+      return create(DeleteRouteResponseSchema);
+    },
+    getRouteHealth: async (request) => {
+      const targets = await admin.providerTargets(request.name);
+      return create(GetRouteHealthResponseSchema, {
+        targets: targets.map((target) =>
+          targetHealthToProto(target, targetHealth.healthOf(`${target.providerId}/${target.upstreamModel}`)),
+        ),
+      });
+    },
+  };
+}
