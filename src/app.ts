@@ -14,7 +14,8 @@ import { createProviderAdmin } from './core/providers/provider-admin.js';
 import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
 import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
 import { createRouteAdmin } from './core/routes/route-admin.js';
-import type { TargetHealthSource } from './core/routing/target-health.js';
+import { createDispatcher } from './core/routing/dispatcher.js';
+import { createRouteTable } from './core/routing/route-table.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { openaiRoutes } from './http/openai/openai-routes.js';
 import { anthropicRoutes } from './http/anthropic/anthropic-routes.js';
@@ -92,14 +93,16 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       keyRing: masterKey.ring,
       onChange: () => catalog.invalidate(),
     });
-    const completion = createCompletionCore({ catalog });
-    // Placeholder until the router's route table is wired: route writes should invalidate it here.
-    const invalidateRouteTable = () => {};
-    const routeAdmin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: invalidateRouteTable });
-    // Placeholder until the breakers exist: every target reads as healthy and untried.
-    const targetHealth: TargetHealthSource = {
-      healthOf: () => ({ breaker: 'closed', latencyMs: null, errorRate: 0, consecutiveFailures: 0, openUntil: null, attempts: 0 }),
-    };
+    const routeTable = createRouteTable({
+      routes: storage.routes,
+      onError: (error) => fastify.log.error({ err: error }, 'reloading routes failed; serving the last known set'),
+    });
+    const routeAdmin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: () => routeTable.invalidate() });
+    // Breakers, latency and affinity live in this process (per replica, not shared).
+    const dispatcher = createDispatcher({
+      onBreakerTransition: (target, from, to, reason) => fastify.log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
+    });
+    const completion = createCompletionCore({ catalog, routes: routeTable, dispatcher });
 
     await fastify.register(cors, corsOptions(config.corsOrigins));
     // onRequest, not onSend: Connect writes its responses itself but copies reply headers.
@@ -119,7 +122,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           providerAdmin,
           providerProbe: createProviderProbe(catalog),
           routeAdmin,
-          targetHealth,
+          targetHealth: dispatcher,
           completion,
           reporter: fastify.log,
         }),

@@ -2,6 +2,7 @@
 // provider and upstream model served the request, and the warnings
 // (parameters a provider could not honour) as a compact JSON array, with
 // params named as the client's own API names them.
+import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
 
 /** Keeps a header well under common proxy limits (8 KiB per header line). */
@@ -13,11 +14,28 @@ export interface WarningEntry {
   message: string;
 }
 
+/**
+ * x-gateway-provider / x-gateway-upstream-model (who served), x-gateway-route
+ * (the route the client named) and x-gateway-attempts, e.g.
+ * `p1/model-a=unavailable 503 12ms, p2/model-b=ok 200 340ms`.
+ */
 export function routeHeaders(route: RouteInfo | undefined): Record<string, string> {
   if (!route) return {};
   const headers: Record<string, string> = {};
   if (route.providerId) headers['x-gateway-provider'] = headerSafe(route.providerId);
   if (route.upstreamModel) headers['x-gateway-upstream-model'] = headerSafe(route.upstreamModel);
+  if (route.route) headers['x-gateway-route'] = headerSafe(route.route);
+  if (route.attempts.length > 0) {
+    headers['x-gateway-attempts'] = headerSafe(
+      route.attempts
+        .map((attempt) => {
+          const milliseconds = attempt.duration ? Math.round(durationMs(attempt.duration)) : 0;
+          const status = attempt.upstreamStatus || (attempt.outcome === 'ok' || attempt.outcome === 'streaming' ? 200 : 0);
+          return `${attempt.providerId}/${attempt.upstreamModel}=${attempt.outcome} ${status} ${milliseconds}ms`;
+        })
+        .join(', '),
+    );
+  }
   return headers;
 }
 

@@ -36,6 +36,8 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
       'Retry-After',
       'X-Gateway-Provider',
       'X-Gateway-Upstream-Model',
+      'X-Gateway-Route',
+      'X-Gateway-Attempts',
       'X-Gateway-Warnings',
       'X-Gateway-Token-Count-Method',
     ],

@@ -154,17 +154,19 @@ describe.skipIf(!availability.available && !requiredHere)('StreamComplete from C
 
         expect(result.error).toBeNull();
         expect(result.abortedByPage).toBe(false);
-        expect(result.events).toEqual(['start', 'textDelta', 'textDelta', 'textDelta', 'finish', 'usage', 'route']);
+        // The route comes once output flows (the serving target) and again at the end (all attempts).
+        expect(result.events).toEqual(['start', 'route', 'textDelta', 'textDelta', 'textDelta', 'finish', 'usage', 'route']);
         const chunks = result.messages.map(chunkOf);
-        expect(chunks).toHaveLength(7);
+        expect(chunks).toHaveLength(8);
 
         expect(chunks[0]!['start']).toMatchObject({ model: `${PROVIDER_ID}/plain-text` });
         expect(String(objectIn(chunks[0]!, 'start')['id'])).not.toBe('');
         // The three pieces the upstream streamed, in order, one message each.
-        expect(chunks.slice(1, 4).map((chunk) => objectIn(chunk, 'textDelta')['text'])).toEqual(['Hel', 'lo, ', 'world!']);
-        expect(chunks[4]!['finish']).toMatchObject({ reason: 'FINISH_REASON_STOP', rawReason: 'stop' });
-        expect(chunks[5]!['usage']).toMatchObject({ inputTokens: 9, outputTokens: 4, totalTokens: 13 });
-        expect(chunks[6]!['route']).toMatchObject({ providerId: PROVIDER_ID, upstreamModel: 'plain-text' });
+        expect(chunks[1]!['route']).toMatchObject({ providerId: PROVIDER_ID, upstreamModel: 'plain-text' });
+        expect(chunks.slice(2, 5).map((chunk) => objectIn(chunk, 'textDelta')['text'])).toEqual(['Hel', 'lo, ', 'world!']);
+        expect(chunks[5]!['finish']).toMatchObject({ reason: 'FINISH_REASON_STOP', rawReason: 'stop' });
+        expect(chunks[6]!['usage']).toMatchObject({ inputTokens: 9, outputTokens: 4, totalTokens: 13 });
+        expect(chunks[7]!['route']).toMatchObject({ providerId: PROVIDER_ID, upstreamModel: 'plain-text' });
         // Everything belongs to the only choice (choiceIndex 0 is omitted in proto3 JSON).
         for (const chunk of chunks) expect(chunk['choiceIndex'] ?? 0).toBe(0);
 
@@ -208,8 +210,8 @@ describe.skipIf(!availability.available && !requiredHere)('StreamComplete from C
         // gateway streamed them without waiting for the end), aborted, and its
         // client reported the abort as Canceled.
         expect(result.abortedByPage).toBe(true);
-        expect(result.events.slice(0, 2)).toEqual(['start', 'textDelta']);
-        expect(objectIn(chunkOf(result.messages[1]), 'textDelta')['text']).toBe('Hello');
+        expect(result.events.slice(0, 3)).toEqual(['start', 'route', 'textDelta']);
+        expect(objectIn(chunkOf(result.messages[2]), 'textDelta')['text']).toBe('Hello');
         expect(result.events).not.toContain('finish');
         expect(result.error).toMatchObject({ code: 'Canceled' });
 

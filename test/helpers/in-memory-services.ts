@@ -5,6 +5,8 @@ import { createAdminTokenVerifier } from '../../src/core/auth/admin-token.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from '../../src/core/auth/authenticate-key.js';
 import { hashSecret } from '../../src/core/auth/virtual-key-secret.js';
 import { createCompletionCore } from '../../src/core/completion/completion-core.js';
+import { createDispatcher } from '../../src/core/routing/dispatcher.js';
+import { createRouteTable } from '../../src/core/routing/route-table.js';
 import { createProviderCatalog } from '../../src/core/completion/provider-catalog.js';
 import { createKeyAdmin } from '../../src/core/keys/key-admin.js';
 import { createProviderAdapter } from '../../src/providers/registry.js';
@@ -54,9 +56,11 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
   const catalog = createProviderCatalog({ providers: storage.providers, keyRing, createAdapter: createProviderAdapter, now: clock });
   const targetHealthByKey = new Map<string, TargetHealthView>();
   const targetHealth: TargetHealthSource = { healthOf: (key) => targetHealthByKey.get(key) ?? HEALTHY_TARGET };
+  const routeTable = createRouteTable({ routes: storage.routes, now: clock });
   let routeChanges = 0;
   const onRouteChange = () => {
     routeChanges += 1;
+    routeTable.invalidate();
   };
   const transport = createRouterTransport((router) =>
     registerRpcRoutes(router, {
@@ -67,7 +71,7 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
       providerProbe: createProviderProbe(catalog, clock),
       routeAdmin: createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: onRouteChange, now: clock }),
       targetHealth,
-      completion: createCompletionCore({ catalog, now: clock }),
+      completion: createCompletionCore({ catalog, routes: routeTable, dispatcher: createDispatcher(), now: clock }),
       reporter: { error: (details) => reportedErrors.push(details) },
     }),
   );

@@ -3,7 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
-import { ChatResponseSchema, FinishReason, Role, WarningSchema } from '../../gen/llmgateway/v1/chat_pb.js';
+import { ChatResponseSchema, FinishReason, Role, RouteInfoSchema, WarningSchema } from '../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedResponseSchema, ModelInfoSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { GatewayError, invalidArgument } from '../../src/core/errors/gateway-error.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from '../../src/http/openai/embeddings.js';
@@ -150,10 +150,23 @@ describe('mapError: the status table', () => {
 describe('gateway headers', () => {
   it('route headers and an ASCII-only JSON warnings header with OpenAI names', () => {
     expect(routeHeaders(undefined)).toEqual({});
-    expect(routeHeaders({ providerId: 'anthropic', upstreamModel: 'claude-x' } as never)).toEqual({
+    expect(routeHeaders(create(RouteInfoSchema, { providerId: 'anthropic', upstreamModel: 'claude-x' }))).toEqual({
       'x-gateway-provider': 'anthropic',
       'x-gateway-upstream-model': 'claude-x',
     });
+    expect(
+      routeHeaders(
+        create(RouteInfoSchema, {
+          providerId: 'b',
+          upstreamModel: 'm2',
+          route: 'smart',
+          attempts: [
+            { providerId: 'a', upstreamModel: 'm1', outcome: 'unavailable', upstreamStatus: 503, duration: { seconds: 0n, nanos: 12_000_000 } },
+            { providerId: 'b', upstreamModel: 'm2', outcome: 'ok', duration: { seconds: 1n, nanos: 0 } },
+          ],
+        }),
+      ),
+    ).toMatchObject({ 'x-gateway-route': 'smart', 'x-gateway-attempts': 'a/m1=unavailable 503 12ms, b/m2=ok 200 1000ms' });
     const header = warningsHeader([
       create(WarningSchema, { code: 'unsupported_parameter', param: 'seed', message: 'Anthropic does not support seed — dropped' }),
       create(WarningSchema, { code: 'unsupported_parameter', param: 'provider_options.logprobs', message: 'dropped' }),

@@ -695,7 +695,9 @@ export type Attempt = Message$1<"llmgateway.v1.Attempt"> & {
   upstreamModel: string;
 
   /**
-   * "ok", or the error kind ("unavailable", "rate_limited", "timeout", …).
+   * "ok"; "streaming" for the serving attempt while its stream is still
+   * flowing (in the route event sent as output begins); or the error kind
+   * ("unavailable", "resource_exhausted", "deadline_exceeded", …).
    *
    * @generated from field: string outcome = 3;
    */
@@ -1037,8 +1039,9 @@ export const FinishSchema: GenMessage<Finish> = /*@__PURE__*/
   messageDesc(file_llmgateway_v1_chat, 24);
 
 /**
- * One streamed event. A stream is: start, then deltas, then per choice a
- * finish, then usage and route once; warnings may come at any point.
+ * One streamed event. A stream is: start; route (the serving target and the
+ * attempts that led to it) as output begins; deltas; per choice a finish;
+ * usage; route again with the final attempts. Warnings may come at any point.
  *
  * @generated from message llmgateway.v1.StreamChunk
  */

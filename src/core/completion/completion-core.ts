@@ -4,6 +4,7 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
+  AttemptSchema,
   ChatResponseSchema,
   StreamChunkSchema,
   StreamStartSchema,
@@ -28,10 +29,13 @@ import { newCompletionId } from './completion-ids.js';
 import { computeCostUsd } from './compute-cost.js';
 import { countChatTokens } from './count-tokens.js';
 import { isModelAllowed } from './model-access.js';
-import { planRequest } from './plan-request.js';
 import type { ProviderCatalog } from './provider-catalog.js';
 import { namesOf } from './resolve-model.js';
 import { routeInfoFor } from './route-info.js';
+import type { Dispatcher } from '../routing/dispatcher.js';
+import { callerOf, planRoute, type CallerContext } from '../routing/plan-route.js';
+import type { RoutePlan } from '../routing/route-plan.js';
+import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
 
 export interface CompletionCore {
@@ -44,6 +48,8 @@ export interface CompletionCore {
 
 export interface CompletionCoreOptions {
   catalog: ProviderCatalog;
+  routes: RouteTable;
+  dispatcher: Dispatcher;
   now?: () => number;
 }
 
@@ -51,25 +57,32 @@ const chunk = (event: StreamChunk['event'], choiceIndex = 0) => create(StreamChu
 
 export function createCompletionCore(options: CompletionCoreOptions): CompletionCore {
   const now = options.now ?? Date.now;
-  const { catalog } = options;
+  const { catalog, dispatcher } = options;
+
+  const plan = async (model: string, caller: CallerContext): Promise<RoutePlan> =>
+    planRoute(model, caller, await options.routes.snapshot(), await catalog.snapshot());
 
   return {
     async complete(request, key, signal) {
       validateChatRequest(request);
-      const plan = await planRequest(request.model, key, catalog);
+      const routePlan = await plan(request.model, callerOf(request, key));
       const startedAt = now();
       try {
-        const result = await plan.resolved.provider.adapter().complete(request, plan.target, { signal });
-        const usage = result.usage;
-        if (usage) usage.costUsd = computeCostUsd(usage, plan.resolved.model.prices);
+        const { value, served, attempts } = await dispatcher.unary(
+          routePlan,
+          (planned, attemptSignal) => planned.provider.adapter().complete(request, planned.target, { signal: attemptSignal }),
+          signal,
+        );
+        const usage = value.usage;
+        if (usage) usage.costUsd = computeCostUsd(usage, served.model.prices);
         return create(ChatResponseSchema, {
           id: newCompletionId(),
           created: timestampFromMs(startedAt),
           model: request.model,
-          choices: result.choices,
+          choices: value.choices,
           usage,
-          route: routeInfoFor(plan, startedAt, now()),
-          warnings: result.warnings,
+          route: routeInfoFor(routePlan, served, attempts),
+          warnings: value.warnings,
         });
       } catch (error) {
         throw asCanceled(error, signal);
@@ -78,45 +91,62 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async *stream(request, key, signal) {
       validateChatRequest(request);
-      const plan = await planRequest(request.model, key, catalog);
-      const startedAt = now();
+      const routePlan = await plan(request.model, callerOf(request, key));
       yield chunk({
         case: 'start',
-        value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(startedAt), model: request.model }),
+        value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
       });
+      const dispatch = dispatcher.stream(
+        routePlan,
+        (planned, attemptSignal) => planned.provider.adapter().stream(request, planned.target, { signal: attemptSignal }),
+        signal,
+      );
+      let announced = false;
       try {
-        for await (const upstreamChunk of plan.resolved.provider.adapter().stream(request, plan.target, { signal })) {
+        for await (const upstreamChunk of dispatch.chunks) {
+          const { served, attempts } = dispatch.result();
+          if (!announced && upstreamChunk.event.case !== 'warning') {
+            // The serving target is settled once output flows: say so before the first delta.
+            announced = true;
+            const current = create(AttemptSchema, {
+              providerId: served?.provider.record.id ?? '',
+              upstreamModel: served?.target.upstreamModel ?? '',
+              outcome: 'streaming',
+            });
+            yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, [...attempts, current]) });
+          }
           if (upstreamChunk.event.case === 'usage') {
-            upstreamChunk.event.value.costUsd = computeCostUsd(upstreamChunk.event.value, plan.resolved.model.prices);
+            upstreamChunk.event.value.costUsd = computeCostUsd(upstreamChunk.event.value, served?.model.prices ?? null);
           }
           yield upstreamChunk;
         }
       } catch (error) {
         throw asCanceled(error, signal);
       }
-      yield chunk({ case: 'route', value: routeInfoFor(plan, startedAt, now()) });
+      const { served, attempts } = dispatch.result();
+      yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, attempts) });
     },
 
     async embed(request, key, signal) {
       if (request.inputs.length === 0) throw invalidArgument('inputs', 'must contain at least one text');
       if (request.inputs.length > 2048) throw invalidArgument('inputs', 'must have at most 2048 texts');
       if (request.dimensions !== undefined && request.dimensions < 1) throw invalidArgument('dimensions', 'must be ≥ 1');
-      const plan = await planRequest(request.model, key, catalog);
-      const startedAt = now();
+      const routePlan = await plan(request.model, { key, sessionId: '', user: request.user });
+      const input = { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions };
       try {
-        const result = await plan.resolved.provider.adapter().embed(
-          { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions },
-          plan.target,
-          { signal },
+        const { value, served, attempts } = await dispatcher.unary(
+          routePlan,
+          (planned, attemptSignal) => planned.provider.adapter().embed(input, planned.target, { signal: attemptSignal }),
+          signal,
         );
-        const usage = result.usage ?? create(UsageSchema);
-        usage.costUsd = computeCostUsd(usage, plan.resolved.model.prices);
+        const usage = value.usage ?? create(UsageSchema);
+        usage.costUsd = computeCostUsd(usage, served.model.prices);
         return create(EmbedResponseSchema, {
           model: request.model,
-          embeddings: result.vectors.map((values, index) => create(EmbeddingSchema, { index, values })),
+          embeddings: value.vectors.map((values, index) => create(EmbeddingSchema, { index, values })),
           usage,
-          route: routeInfoFor(plan, startedAt, now()),
-          warnings: result.warnings,
+          route: routeInfoFor(routePlan, served, attempts),
+          warnings: value.warnings,
         });
       } catch (error) {
         throw asCanceled(error, signal);
@@ -125,23 +155,30 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async countTokens(request, key, signal) {
       validateChatRequest(request);
-      const plan = await planRequest(request.model, key, catalog);
-      const adapter = plan.resolved.provider.adapter();
+      const routePlan = await plan(request.model, callerOf(request, key));
+      // Counting needs no failover: the route's first target answers for the route.
+      const first = routePlan.targets[0]!;
+      const adapter = first.provider.adapter();
       if (adapter.countTokens) {
         try {
-          const tokens = await adapter.countTokens(request, plan.target, { signal });
-          return create(CountTokensResponseSchema, { inputTokens: tokens, estimated: false, method: `provider:${plan.resolved.provider.record.type}` });
+          const tokens = await adapter.countTokens(request, first.target, { signal });
+          return create(CountTokensResponseSchema, { inputTokens: tokens, estimated: false, method: `provider:${first.provider.record.type}` });
         } catch (error) {
           throw asCanceled(error, signal);
         }
       }
-      const local = countChatTokens(request, plan.target.upstreamModel);
+      const local = countChatTokens(request, first.target.upstreamModel);
       return create(CountTokensResponseSchema, { inputTokens: local.tokens, estimated: true, method: `tokenizer:${local.encoding}` });
     },
 
     async listModels(key) {
       const snapshot = await catalog.snapshot();
       const models: ModelInfo[] = [];
+      for (const route of (await options.routes.snapshot()).values()) {
+        if (route.enabled && isModelAllowed(key.allowedModels, [route.name])) {
+          models.push(create(ModelInfoSchema, { id: route.name, kind: 'route' }));
+        }
+      }
       for (const provider of snapshot.providers.values()) {
         if (!provider.record.enabled) continue;
         for (const model of provider.record.models) {

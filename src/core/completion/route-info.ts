@@ -1,24 +1,14 @@
 import { create } from '@bufbuild/protobuf';
-import { durationFromMs } from '@bufbuild/protobuf/wkt';
-import { AttemptSchema, RouteInfoSchema, type RouteInfo } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../errors/gateway-error.js';
-import type { RequestPlan } from './plan-request.js';
+import { RouteInfoSchema, type Attempt, type RouteInfo } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { PlannedTarget, RoutePlan } from '../routing/route-plan.js';
 
-/** Which target served the request, and the attempt's outcome and duration. */
-export function routeInfoFor(plan: RequestPlan, startedAt: number, finishedAt: number, error?: unknown): RouteInfo {
-  const provider = plan.resolved.provider.record;
+/** Which target served the request (none when every attempt failed), through which route, and every attempt. */
+export function routeInfoFor(plan: RoutePlan, served: PlannedTarget | undefined, attempts: readonly Attempt[]): RouteInfo {
   return create(RouteInfoSchema, {
-    providerId: provider.id,
-    providerType: provider.type,
-    upstreamModel: plan.target.upstreamModel,
-    attempts: [
-      create(AttemptSchema, {
-        providerId: provider.id,
-        upstreamModel: plan.target.upstreamModel,
-        outcome: error === undefined ? 'ok' : error instanceof GatewayError ? error.kind : 'internal',
-        duration: durationFromMs(finishedAt - startedAt),
-        upstreamStatus: error instanceof GatewayError ? (error.upstreamStatus ?? 0) : 0,
-      }),
-    ],
+    providerId: served?.provider.record.id ?? '',
+    providerType: served?.provider.record.type ?? '',
+    upstreamModel: served?.target.upstreamModel ?? '',
+    route: plan.routeName,
+    attempts: [...attempts],
   });
 }

@@ -7,9 +7,8 @@
 // and holding the headers means a failure before any output (unknown model,
 // the upstream's 429 / 401 / 5xx) is answered with its real HTTP status and
 // Anthropic error body, which the official SDK turns into its error classes.
-// Warnings known by then go into `x-gateway-warnings`; the serving provider is
-// known only at the end (no x-gateway-provider on streams, as on the OpenAI
-// shim).
+// Warnings known by then go into `x-gateway-warnings`; the core's route event
+// (sent as output begins) gives x-gateway-provider / -upstream-model / -route / -attempts.
 //
 // After the first write every event is written as soon as the core yields it;
 // a failure becomes a final `event: error` and the response ends.
@@ -17,7 +16,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { SseWriter } from '../sse-writer.js';
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic-wire.js';
-import { warningsHeader } from './gateway-headers.js';
+import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { StreamConverter } from './stream-converter.js';
 
@@ -45,7 +44,10 @@ export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncItera
   let finished = false;
 
   const open = async (): Promise<SseWriter> => {
-    const opened = SseWriter.open(reply, warningsHeader(converter.warnings, options.shimWarnings, options.systemOffset));
+    const opened = SseWriter.open(reply, {
+      ...routeHeaders(converter.route),
+      ...warningsHeader(converter.warnings, options.shimWarnings, options.systemOffset),
+    });
     writer = opened;
     await writeAll(opened, held.splice(0));
     return opened;

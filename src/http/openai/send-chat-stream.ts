@@ -8,9 +8,8 @@
 // (unknown model, the upstream's 429 / 401 / 5xx, `n` refused) is answered
 // with its real HTTP status and error body, as OpenAI does, instead of a 200
 // followed by an error event. Warnings known by then go into
-// `x-gateway-warnings`. The serving provider and upstream model are known only
-// at the very end of a stream (the route event), after the headers: streamed
-// responses therefore carry no x-gateway-provider / x-gateway-upstream-model.
+// `x-gateway-warnings`; the core's route event, which comes as output begins,
+// gives x-gateway-provider / -upstream-model / -route / -attempts.
 //
 // After the first write, every chunk is written as soon as the core yields it;
 // a failure becomes a final `data: {"error": {…}}` event (no [DONE]).
@@ -19,7 +18,7 @@ import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { SseWriter } from '../sse-writer.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { ChunkConverter } from './chunk-converter.js';
-import { warningsHeader } from './gateway-headers.js';
+import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import type { OpenAIChatCompletionChunk } from './openai-wire.js';
 
@@ -44,7 +43,7 @@ export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<
 
   const open = async (): Promise<SseWriter> => {
     assertCandidatesHonoured(options.n, converter.warnings);
-    const opened = SseWriter.open(reply, warningsHeader(converter.warnings));
+    const opened = SseWriter.open(reply, { ...routeHeaders(converter.route), ...warningsHeader(converter.warnings) });
     writer = opened;
     for (const chunk of held.splice(0)) await opened.data(chunk);
     return opened;

@@ -1,0 +1,147 @@
+// The bookkeeping of one request (caller signal + total deadline) and of each
+// attempt within it (its own AbortController and timeout, then one `Attempt`
+// record and one breaker/latency outcome).
+import { create } from '@bufbuild/protobuf';
+import { durationFromMs } from '@bufbuild/protobuf/wkt';
+import { AttemptSchema, type Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { linkedController, startTimer, type Sleep } from './abort-utils.js';
+import type { BreakerRegistry } from './breaker-registry.js';
+import type { BreakerPermit } from './circuit-breaker.js';
+import type { FailureClass } from './classify-failure.js';
+import type { LatencyTracker } from './latency-tracker.js';
+import type { PlannedTarget } from './route-plan.js';
+
+export interface RunDeps {
+  now: () => number;
+  sleep: Sleep;
+  breakers: BreakerRegistry;
+  latency: LatencyTracker;
+}
+
+export interface RequestScope {
+  /** Aborts on the caller's abort (reason: a 'canceled' GatewayError) or at the deadline ('deadline_exceeded'). */
+  readonly signal: AbortSignal;
+  readonly callerSignal: AbortSignal;
+  readonly deadlineAt: number;
+  /** Streams, once output flows: the total deadline no longer applies (the caller's abort still does). */
+  stopDeadline(): void;
+  dispose(): void;
+}
+
+export function openRequestScope(callerSignal: AbortSignal, totalDeadlineMs: number, deps: RunDeps): RequestScope {
+  const controller = new AbortController();
+  const deadlineAt = deps.now() + totalDeadlineMs;
+  const onCallerAbort = () => controller.abort(canceledError(callerSignal.reason));
+  if (callerSignal.aborted) onCallerAbort();
+  else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+  const stopTimer = startTimer(deps.sleep, totalDeadlineMs, () =>
+    controller.abort(
+      new GatewayError('deadline_exceeded', `the total deadline of ${totalDeadlineMs} ms passed`, { retryable: true, upstreamStatus: 0 }),
+    ),
+  );
+  let timerStopped = false;
+  const stopDeadline = () => {
+    if (timerStopped) return;
+    timerStopped = true;
+    stopTimer();
+  };
+  return {
+    signal: controller.signal,
+    callerSignal,
+    deadlineAt,
+    stopDeadline,
+    dispose() {
+      stopDeadline();
+      callerSignal.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+export function canceledError(cause?: unknown): GatewayError {
+  if (cause instanceof GatewayError && cause.kind === 'canceled') return cause;
+  return new GatewayError('canceled', 'the request was canceled by the caller', cause === undefined ? {} : { cause });
+}
+
+export interface AttemptRun {
+  readonly target: PlannedTarget;
+  /** Aborts on the caller's abort, the total deadline, the attempt timeout, or abort(). */
+  readonly signal: AbortSignal;
+  /** Streams: the first chunk arrived — stops the first-chunk timeout and samples latency. */
+  markFirstChunk(): void;
+  /** The error to report for a failure: the timeout/deadline/cancel that aborted the attempt, else `error`. */
+  explain(error: unknown): unknown;
+  abort(reason: GatewayError): void;
+  /** Records the attempt once (later calls are ignored); no error = 'ok'. */
+  finish(error?: unknown, failure?: FailureClass): void;
+}
+
+export interface AttemptRunOptions {
+  target: PlannedTarget;
+  permit: BreakerPermit;
+  scope: RequestScope;
+  /** ≤ 0: none. Unary: the whole attempt; streams: until markFirstChunk(). */
+  timeoutMs: number;
+  timeoutMessage: string;
+  record: (attempt: Attempt, target: PlannedTarget) => void;
+}
+
+export function startAttempt(options: AttemptRunOptions, deps: RunDeps): AttemptRun {
+  const { target, permit } = options;
+  const startedAt = deps.now();
+  const link = linkedController(options.scope.signal);
+  const provider = target.provider.record.id;
+  const timeoutError = new GatewayError('unavailable', options.timeoutMessage, { provider, retryable: true, upstreamStatus: 0 });
+  const stopTimer =
+    options.timeoutMs > 0 ? startTimer(deps.sleep, options.timeoutMs, () => link.controller.abort(timeoutError)) : () => {};
+  let latencySampled = false;
+  let finished = false;
+
+  const sampleLatency = () => {
+    if (latencySampled) return;
+    latencySampled = true;
+    deps.latency.observe(target.key, deps.now() - startedAt);
+  };
+
+  return {
+    target,
+    signal: link.controller.signal,
+    markFirstChunk() {
+      stopTimer();
+      sampleLatency();
+    },
+    explain(error) {
+      const { signal } = link.controller;
+      return signal.aborted && signal.reason instanceof GatewayError ? signal.reason : error;
+    },
+    abort(reason) {
+      link.controller.abort(reason);
+    },
+    finish(error, failure) {
+      if (finished) return;
+      finished = true;
+      stopTimer();
+      link.dispose();
+      const breaker = deps.breakers.get(target.key);
+      deps.latency.countAttempt(target.key);
+      if (error === undefined) {
+        sampleLatency();
+        breaker.succeed(permit);
+      } else {
+        // A timed-out target was at least this slow: least-latency should see it.
+        if (error === timeoutError) sampleLatency();
+        if (failure === 'retryable') breaker.fail(permit);
+        else breaker.release(permit);
+      }
+      const gatewayError = error instanceof GatewayError ? error : undefined;
+      const attempt = create(AttemptSchema, {
+        providerId: provider,
+        upstreamModel: target.target.upstreamModel,
+        outcome: error === undefined ? 'ok' : (gatewayError?.kind ?? 'internal'),
+        duration: durationFromMs(Math.max(0, deps.now() - startedAt)),
+        upstreamStatus: gatewayError?.upstreamStatus ?? 0,
+      });
+      options.record(attempt, target);
+    },
+  };
+}

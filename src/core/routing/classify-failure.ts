@@ -1,0 +1,44 @@
+// What a failed attempt means for the dispatcher: give up at once ('stop'),
+// stop everything without blaming the target ('canceled'), or try again /
+// elsewhere ('retryable'). Only 'retryable' failures count for breakers —
+// the client's own 4xx and cancellations never do.
+import type { RouteSettingsRecord } from '../../storage/records.js';
+import { GatewayError, type GatewayErrorKind } from '../errors/gateway-error.js';
+
+export type FailureClass = 'stop' | 'canceled' | 'retryable';
+
+/** The client's own mistakes (the upstream's 400/401/403/404/413/422): never retried, never counted. */
+const STOP_KINDS: ReadonlySet<GatewayErrorKind> = new Set([
+  'invalid_argument',
+  'not_found',
+  'payload_too_large',
+  'permission_denied',
+  'unauthenticated',
+  'failed_precondition',
+]);
+
+/** Without an HTTP error status: broken connections, timeouts, streams cut after the 200. */
+const TRANSPORT_KINDS: ReadonlySet<GatewayErrorKind> = new Set(['unavailable', 'deadline_exceeded']);
+
+/**
+ * Order of the rules: a caller's abort or a `canceled` kind → 'canceled'; anything that is not a
+ * GatewayError → 'stop'; a client-error kind → 'stop' (even if its status were listed as a failover
+ * status); an HTTP error status (not 0, not 200) → 'retryable' when listed in `failoverStatuses`,
+ * else 'stop'; no HTTP answer (status 0/absent) or a stream broken after its 200 → 'retryable' for
+ * 'unavailable' / 'deadline_exceeded' (and a mid-stream rate limit the adapter marked retryable).
+ */
+export function classifyFailure(
+  error: unknown,
+  settings: Pick<RouteSettingsRecord, 'failoverStatuses'>,
+  callerSignal?: AbortSignal,
+): FailureClass {
+  if (callerSignal?.aborted === true) return 'canceled';
+  if (!(error instanceof GatewayError)) return 'stop';
+  if (error.kind === 'canceled') return 'canceled';
+  if (STOP_KINDS.has(error.kind)) return 'stop';
+  const status = error.upstreamStatus ?? 0;
+  if (status !== 0 && status !== 200) return settings.failoverStatuses.includes(status) ? 'retryable' : 'stop';
+  if (TRANSPORT_KINDS.has(error.kind)) return 'retryable';
+  if (error.kind === 'resource_exhausted' && error.retryable) return 'retryable';
+  return 'stop';
+}

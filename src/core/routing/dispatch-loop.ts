@@ -1,0 +1,107 @@
+// The retry/failover loop shared by unary calls and streams: try the healthy
+// targets in the strategy's order; retry the same target on a retryable
+// failure (backoff or retry-after) up to maxRetries, then move to the next
+// (a failed target is not tried again in this request); 'stop' and 'canceled'
+// end the request at once. The deadline and the attempt count bound the work.
+import type { Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { raceAbort } from './abort-utils.js';
+import { canceledError, startAttempt, type AttemptRun, type RequestScope, type RunDeps } from './attempt-run.js';
+import { retryDecision } from './backoff.js';
+import { classifyFailure } from './classify-failure.js';
+import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import type { TargetSelector } from './target-selector.js';
+
+export interface LoopDeps extends RunDeps {
+  random: () => number;
+  selector: TargetSelector;
+}
+
+export interface LoopRequest<T> {
+  plan: RoutePlan;
+  scope: RequestScope;
+  record: (attempt: Attempt, target: PlannedTarget) => void;
+  timeoutMessage: (target: PlannedTarget, timeoutMs: number) => string;
+  /** One attempt. Its promise is raced against `attempt.signal`. */
+  run: (attempt: AttemptRun) => Promise<T>;
+  /** Unary: record the attempt as 'ok' when `run` resolves. Streams record it when the stream ends. */
+  finishOnSuccess: boolean;
+}
+
+export interface LoopSuccess<T> {
+  value: T;
+  served: PlannedTarget;
+  attempt: AttemptRun;
+}
+
+/** Healthy targets in the strategy's order; throws 'unavailable' when every breaker is open. */
+export function orderTargets(plan: RoutePlan, deps: LoopDeps): PlannedTarget[] {
+  const healthy = plan.targets.filter((target) => deps.breakers.get(target.key).isAvailable());
+  if (healthy.length === 0) throw allUnavailable(plan);
+  return deps.selector.order(plan, healthy);
+}
+
+export function allUnavailable(plan: RoutePlan): GatewayError {
+  const what = plan.routeName === '' ? `model ${plan.targets[0]?.key ?? '(none)'}` : `route ${plan.routeName}`;
+  const message =
+    plan.targets.length === 0 ? `${what} has no targets` : `all targets of ${what} are unavailable (circuit open)`;
+  return new GatewayError('unavailable', message, { retryable: true, upstreamStatus: 0 });
+}
+
+export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps): Promise<LoopSuccess<T>> {
+  const { plan, scope } = request;
+  const { settings } = plan;
+  const order = orderTargets(plan, deps);
+  let lastError: unknown;
+
+  for (const target of order) {
+    const breaker = deps.breakers.get(target.key);
+    for (let retry = 0; ; retry += 1) {
+      if (scope.signal.aborted) throw endOfRequest(scope, lastError);
+      const permit = breaker.tryAcquire();
+      if (!permit) break; // Opened (or its probe slots filled) since the order was made.
+      const attempt = startAttempt(
+        {
+          target,
+          permit,
+          scope,
+          timeoutMs: settings.attemptTimeoutMs,
+          timeoutMessage: request.timeoutMessage(target, settings.attemptTimeoutMs),
+          record: request.record,
+        },
+        deps,
+      );
+      try {
+        const value = await raceAbort(request.run(attempt), attempt.signal);
+        if (request.finishOnSuccess) attempt.finish();
+        deps.selector.served(plan, target);
+        return { value, served: target, attempt };
+      } catch (caught) {
+        const error = attempt.explain(caught);
+        const failure = classifyFailure(error, settings, scope.callerSignal);
+        attempt.finish(error, failure);
+        if (failure === 'canceled') throw scope.callerSignal.aborted ? canceledError(scope.callerSignal.reason) : error;
+        if (failure === 'stop') throw error;
+        lastError = error;
+        if (scope.signal.aborted) throw endOfRequest(scope, lastError);
+        // Retrying the same target cannot help an error its adapter marked final (e.g. a spent quota).
+        if (retry >= settings.maxRetries || (error instanceof GatewayError && !error.retryable)) break;
+        const decision = retryDecision(error, retry, settings, deps.random);
+        if (decision.action === 'exhausted') break; // retry-after beyond the cap: fail over now
+        if (deps.now() + decision.ms > scope.deadlineAt) throw lastError;
+        try {
+          await deps.sleep(decision.ms, scope.signal);
+        } catch {
+          throw endOfRequest(scope, lastError);
+        }
+      }
+    }
+  }
+  throw lastError ?? allUnavailable(plan);
+}
+
+/** The request's own signal fired: the caller left ('canceled') or the deadline passed (the last error, if any). */
+function endOfRequest(scope: RequestScope, lastError: unknown): unknown {
+  if (scope.callerSignal.aborted) return canceledError(scope.callerSignal.reason);
+  return lastError ?? scope.signal.reason;
+}

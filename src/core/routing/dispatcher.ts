@@ -1,0 +1,249 @@
+// Dispatch: runs one request over a RoutePlan's targets with retries,
+// failover, per-attempt timeouts, a total deadline and circuit breakers.
+// Unary calls and streams share the loop in dispatch-loop.ts; a stream fails
+// over only until its first non-warning chunk has reached the consumer.
+//
+// Attempts: each finished attempt is reported to `observer.onAttempt` as it
+// ends (on success and on failure — the only way to see them when the
+// dispatch throws), and returned in the result (unary) / result() (streams).
+import type { Attempt, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { raceAbort, realSleep, type Sleep } from './abort-utils.js';
+import { canceledError, openRequestScope, type AttemptRun } from './attempt-run.js';
+import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionListener } from './breaker-registry.js';
+import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { classifyFailure } from './classify-failure.js';
+import { runWithFailover, type LoopDeps } from './dispatch-loop.js';
+import { createLatencyTracker, type LatencyTracker } from './latency-tracker.js';
+import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import { createTargetSelector, type TargetSelector } from './target-selector.js';
+import type { TargetHealthSource, TargetHealthView } from './target-health.js';
+
+export interface DispatcherOptions {
+  now?: () => number;
+  /** Backoff waits and timers; must reject with `signal.reason` when the signal aborts. */
+  sleep?: Sleep;
+  random?: () => number;
+  breaker?: Partial<CircuitBreakerOptions>;
+  /** Breaker transitions, for the log. */
+  onBreakerTransition?: BreakerTransitionListener;
+  /** Least-latency exploration share (default 0.1). */
+  explorationRate?: number;
+  /** Share state with another dispatcher or inspect it in tests; built from the options above when absent. */
+  breakers?: BreakerRegistry;
+  latency?: LatencyTracker;
+  selector?: TargetSelector;
+}
+
+export interface DispatchObserver {
+  /** Each attempt as it ends, in order. */
+  onAttempt?(attempt: Attempt, target: PlannedTarget): void;
+}
+
+export interface UnaryDispatchResult<T> {
+  value: T;
+  served: PlannedTarget;
+  attempts: Attempt[];
+}
+
+export interface StreamDispatch {
+  /** Iterate once. Breaking out early aborts the upstream call. */
+  chunks: AsyncIterable<StreamChunk>;
+  /** The serving target (once a chunk reached the consumer) and the attempts so far; complete once `chunks` ended. */
+  result(): { served: PlannedTarget | undefined; attempts: Attempt[] };
+}
+
+export interface Dispatcher extends TargetHealthSource {
+  unary<T>(
+    plan: RoutePlan,
+    call: (target: PlannedTarget, signal: AbortSignal) => Promise<T>,
+    callerSignal: AbortSignal,
+    observer?: DispatchObserver,
+  ): Promise<UnaryDispatchResult<T>>;
+  stream(
+    plan: RoutePlan,
+    open: (target: PlannedTarget, signal: AbortSignal) => AsyncIterable<StreamChunk>,
+    callerSignal: AbortSignal,
+    observer?: DispatchObserver,
+  ): StreamDispatch;
+  healthOf(targetKey: string): TargetHealthView;
+  readonly breakers: BreakerRegistry;
+  readonly latency: LatencyTracker;
+}
+
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const breakers =
+    options.breakers ??
+    createBreakerRegistry({
+      now,
+      ...(options.breaker ? { breaker: options.breaker } : {}),
+      ...(options.onBreakerTransition ? { onTransition: options.onBreakerTransition } : {}),
+    });
+  const latency = options.latency ?? createLatencyTracker();
+  const selector =
+    options.selector ??
+    createTargetSelector({
+      latencyOf: latency.latencyOf,
+      random,
+      now,
+      ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
+    });
+  const deps: LoopDeps = { now, sleep: options.sleep ?? realSleep, random, breakers, latency, selector };
+
+  const recorder = (observer: DispatchObserver | undefined) => {
+    const attempts: Attempt[] = [];
+    const record = (attempt: Attempt, target: PlannedTarget) => {
+      attempts.push(attempt);
+      observer?.onAttempt?.(attempt, target);
+    };
+    return { attempts, record };
+  };
+
+  return {
+    breakers,
+    latency,
+
+    async unary(plan, call, callerSignal, observer) {
+      const { attempts, record } = recorder(observer);
+      const scope = openRequestScope(callerSignal, plan.settings.totalDeadlineMs, deps);
+      try {
+        const success = await runWithFailover(
+          {
+            plan,
+            scope,
+            record,
+            finishOnSuccess: true,
+            timeoutMessage: (target, ms) => `provider ${target.provider.record.id} did not answer within ${ms} ms`,
+            run: (attempt) => call(attempt.target, attempt.signal),
+          },
+          deps,
+        );
+        return { value: success.value, served: success.served, attempts: [...attempts] };
+      } finally {
+        scope.dispose();
+      }
+    },
+
+    stream(plan, open, callerSignal, observer) {
+      const { attempts, record } = recorder(observer);
+      let served: PlannedTarget | undefined;
+
+      async function* chunks(): AsyncGenerator<StreamChunk, void, undefined> {
+        const scope = openRequestScope(callerSignal, plan.settings.totalDeadlineMs, deps);
+        let current: { attempt: AttemptRun; iterator: AsyncIterator<StreamChunk> } | undefined;
+        let ended = false;
+        try {
+          const success = await runWithFailover(
+            {
+              plan,
+              scope,
+              record,
+              finishOnSuccess: false,
+              timeoutMessage: (target, ms) => `provider ${target.provider.record.id} sent nothing within ${ms} ms`,
+              run: (attempt) => openUntilFirstChunk(attempt, open),
+            },
+            deps,
+          );
+          served = success.served;
+          // The total deadline bounds the search for a target; once output flows, a
+          // long generation (reasoning models) may take as long as it needs.
+          scope.stopDeadline();
+          const { attempt } = success;
+          current = { attempt, iterator: success.value.iterator };
+          yield* success.value.head;
+          try {
+            for (;;) {
+              const next = await raceAbort(current.iterator.next(), attempt.signal);
+              if (next.done) break;
+              yield next.value;
+            }
+          } catch (caught) {
+            // After the first chunk there is no failover: the error ends the stream.
+            const error = attempt.explain(caught);
+            const failure = classifyFailure(error, plan.settings, callerSignal);
+            // The route's total deadline cutting a stream that was flowing is not the target's fault.
+            const cutByDeadline = error === scope.signal.reason && !callerSignal.aborted;
+            attempt.finish(error, cutByDeadline ? 'stop' : failure);
+            ended = true;
+            throw failure === 'canceled' && callerSignal.aborted ? canceledError(callerSignal.reason) : error;
+          }
+          attempt.finish();
+          ended = true;
+        } finally {
+          if (current && !ended) {
+            // The consumer stopped reading: abort the upstream, count nothing.
+            const reason = new GatewayError('canceled', 'the consumer stopped reading the stream');
+            current.attempt.abort(reason);
+            current.attempt.finish(reason, 'canceled');
+            closeQuietly(current.iterator);
+          }
+          scope.dispose();
+        }
+      }
+
+      return {
+        chunks: chunks(),
+        result: () => ({ served, attempts: [...attempts] }),
+      };
+    },
+
+    healthOf(targetKey) {
+      const snapshot = breakers.peek(targetKey)?.snapshot();
+      return {
+        breaker: snapshot?.state ?? 'closed',
+        latencyMs: latency.latencyOf(targetKey),
+        errorRate: snapshot?.errorRate ?? 0,
+        consecutiveFailures: snapshot?.consecutiveFailures ?? 0,
+        openUntil: snapshot?.openUntil ?? null,
+        attempts: latency.attemptsOf(targetKey),
+      };
+    },
+  };
+}
+
+interface OpenedStream {
+  iterator: AsyncIterator<StreamChunk>;
+  /** Leading warnings and the first other chunk, released together. */
+  head: StreamChunk[];
+}
+
+/** Opens the stream and reads until the first chunk that is not a warning; closes it on failure. */
+async function openUntilFirstChunk(
+  attempt: AttemptRun,
+  open: (target: PlannedTarget, signal: AbortSignal) => AsyncIterable<StreamChunk>,
+): Promise<OpenedStream> {
+  let iterator: AsyncIterator<StreamChunk> | undefined;
+  try {
+    iterator = open(attempt.target, attempt.signal)[Symbol.asyncIterator]();
+    const head: StreamChunk[] = [];
+    for (;;) {
+      const next = await raceAbort(iterator.next(), attempt.signal);
+      if (next.done) {
+        throw new GatewayError('unavailable', `provider ${attempt.target.provider.record.id} ended the stream without sending anything`, {
+          provider: attempt.target.provider.record.id,
+          retryable: true,
+          upstreamStatus: 200,
+        });
+      }
+      head.push(next.value);
+      if (next.value.event.case !== 'warning') {
+        attempt.markFirstChunk();
+        return { iterator, head };
+      }
+    }
+  } catch (error) {
+    if (iterator) closeQuietly(iterator);
+    throw error;
+  }
+}
+
+/** Ends an upstream iterator without waiting on it (a hung upstream must not hold us). */
+function closeQuietly(iterator: AsyncIterator<StreamChunk>): void {
+  try {
+    void Promise.resolve(iterator.return?.()).catch(() => {});
+  } catch {
+    // A throwing return() changes nothing: the attempt's signal is already aborted.
+  }
+}

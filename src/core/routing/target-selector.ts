@@ -1,0 +1,73 @@
+// Applies the plan's strategy, keeping the state strategies need across
+// requests: a round-robin counter per route, and affinity bindings (an LRU
+// whose entries expire after the route's affinityTtlMs).
+import { LRUCache } from 'lru-cache';
+import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import { orderByAffinity, orderByLatency, orderByPriority, orderRoundRobin, orderWeighted } from './strategies.js';
+
+export const DEFAULT_EXPLORATION_RATE = 0.1;
+export const DEFAULT_AFFINITY_MAX_ENTRIES = 100_000;
+
+export interface TargetSelectorOptions {
+  latencyOf: (targetKey: string) => number | null;
+  random?: () => number;
+  now?: () => number;
+  /** Least-latency: share of requests that try a random healthy target first (default 0.1). */
+  explorationRate?: number;
+  /** Affinity bindings kept at most (least recently used dropped first; default 100 000). */
+  affinityMaxEntries?: number;
+}
+
+export interface TargetSelector {
+  /** The healthy targets (route order) in the order to try them. */
+  order(plan: RoutePlan, healthy: readonly PlannedTarget[]): PlannedTarget[];
+  /** The request was served by `target`: affinity binds the caller to it (kept if already bound there). */
+  served(plan: RoutePlan, target: PlannedTarget): void;
+  /** The target the caller is bound to, if any (affinity only). */
+  boundTarget(plan: RoutePlan): string | undefined;
+}
+
+export function createTargetSelector(options: TargetSelectorOptions): TargetSelector {
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const explorationRate = options.explorationRate ?? DEFAULT_EXPLORATION_RATE;
+  const counters = new Map<string, number>();
+  const bindings = new LRUCache<string, string>({
+    max: options.affinityMaxEntries ?? DEFAULT_AFFINITY_MAX_ENTRIES,
+    ttlResolution: 0,
+    perf: { now },
+  });
+  const bindingKey = (plan: RoutePlan) => (plan.affinityKey === '' ? undefined : `${plan.routeName}\u0000${plan.affinityKey}`);
+
+  const boundTarget = (plan: RoutePlan) => {
+    const key = bindingKey(plan);
+    return key === undefined ? undefined : bindings.get(key);
+  };
+
+  return {
+    order(plan, healthy) {
+      switch (plan.strategy) {
+        case 'priority':
+          return orderByPriority(healthy);
+        case 'weighted':
+          return orderWeighted(healthy, random);
+        case 'round-robin': {
+          const counter = counters.get(plan.routeName) ?? 0;
+          counters.set(plan.routeName, (counter + 1) % Number.MAX_SAFE_INTEGER);
+          return orderRoundRobin(healthy, counter);
+        }
+        case 'least-latency':
+          return orderByLatency(healthy, options.latencyOf, random, explorationRate);
+        case 'affinity':
+          return orderByAffinity(healthy, boundTarget(plan));
+      }
+    },
+    served(plan, target) {
+      if (plan.strategy !== 'affinity') return;
+      const key = bindingKey(plan);
+      if (key === undefined || bindings.get(key) === target.key) return;
+      bindings.set(key, target.key, { ttl: Math.max(1, plan.settings.affinityTtlMs) });
+    },
+    boundTarget,
+  };
+}

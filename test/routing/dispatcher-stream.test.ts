@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import type { Attempt, StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { createDispatcher } from '../../src/core/routing/dispatcher.js';
+import type { PlannedTarget } from '../../src/core/routing/route-plan.js';
+import { collect, drive, FakeClock, FakeUpstreams, plan, target, text, textOf, warning } from './helpers.js';
+
+const a = target('a');
+const b = target('b');
+const c = target('c');
+
+function setup(scripts: Record<string, string[]>) {
+  const clock = new FakeClock();
+  const upstreams = new FakeUpstreams(scripts);
+  const dispatcher = createDispatcher({ now: clock.now, sleep: clock.sleep, random: () => 0.5 });
+  return { clock, upstreams, dispatcher };
+}
+
+const outcomes = (attempts: Attempt[]) => attempts.map((attempt) => `${attempt.providerId}:${attempt.outcome}:${attempt.upstreamStatus}`);
+const cases = (chunks: StreamChunk[]) => chunks.map((chunk) => chunk.event.case);
+
+describe('dispatcher: streams', () => {
+  it('streams from the first target; leading warnings are released with the first chunk', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['warn-ok'] });
+    const dispatch = dispatcher.stream(plan([a, b]), upstreams.open, new AbortController().signal);
+    const chunks = await drive(clock, collect(dispatch.chunks));
+    expect(cases(chunks)).toEqual(['warning', 'textDelta', 'textDelta', 'finish']);
+    expect(dispatch.result().served).toBe(a);
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:ok:0']);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('fails over before the first chunk (failed attempts’ warnings are dropped)', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['503'], 'b/m': ['pre-stream'] });
+    const dispatch = dispatcher.stream(plan([a, b, c], { settings: { maxRetries: 0 } }), upstreams.open, new AbortController().signal);
+    const chunks = await drive(clock, collect(dispatch.chunks));
+    expect(textOf(chunks)).toBe('hello from c/m and more');
+    expect(cases(chunks)).not.toContain('warning');
+    expect(dispatch.result().served).toBe(c);
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:503', 'b:unavailable:200', 'c:ok:0']);
+  });
+
+  it('first down, second rate limited: the third serves every stream', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['reset'], 'b/m': ['429'] });
+    for (let request = 0; request < 3; request += 1) {
+      const dispatch = dispatcher.stream(plan([a, b, c], { settings: { maxRetries: 0 } }), upstreams.open, new AbortController().signal);
+      expect(textOf(await drive(clock, collect(dispatch.chunks)))).toBe('hello from c/m and more');
+      expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:0', 'b:resource_exhausted:429', 'c:ok:0']);
+    }
+  });
+
+  it('does not fail over after the first chunk: the error ends the stream', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['mid-stream'] });
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 2 } }), upstreams.open, new AbortController().signal);
+    const received: StreamChunk[] = [];
+    const consume = async () => {
+      for await (const chunk of dispatch.chunks) received.push(chunk);
+    };
+    const error = await drive(clock, consume()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).upstreamStatus).toBe(200);
+    expect(textOf(received)).toBe('hello from a/m');
+    expect(upstreams.callsTo('b/m')).toBe(0);
+    expect(upstreams.callsTo('a/m')).toBe(1);
+    expect(dispatch.result().served).toBe(a);
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:200']);
+    expect(dispatcher.healthOf('a/m').consecutiveFailures).toBe(1); // a broken stream counts
+  });
+
+  it('an upstream that opens and sends nothing within the attempt timeout counts as failed', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['empty'] });
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 0, attemptTimeoutMs: 2_000 } }), upstreams.open, new AbortController().signal);
+    expect(textOf(await drive(clock, collect(dispatch.chunks)))).toBe('hello from b/m and more');
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:0', 'b:ok:0']);
+    expect(upstreams.aborted.get('a/m')).toBe(1);
+    expect(dispatcher.healthOf('a/m')).toMatchObject({ consecutiveFailures: 1, latencyMs: 2_000 });
+  });
+
+  it('a stream that ends without any chunk fails over', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['ends-empty'] });
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 0 } }), upstreams.open, new AbortController().signal);
+    expect(textOf(await drive(clock, collect(dispatch.chunks)))).toBe('hello from b/m and more');
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:200', 'b:ok:0']);
+  });
+
+  it('the first-chunk timeout stops once the stream has started (a slow body is not cut)', async () => {
+    const clock = new FakeClock();
+    const dispatcher = createDispatcher({ now: clock.now, sleep: clock.sleep });
+    async function* slowBody(_: PlannedTarget, signal: AbortSignal): AsyncGenerator<StreamChunk> {
+      yield text('first');
+      await clock.sleep(5_000, signal); // longer than the attempt timeout
+      yield text(' second');
+    }
+    const dispatch = dispatcher.stream(plan([a], { settings: { attemptTimeoutMs: 1_000 } }), slowBody, new AbortController().signal);
+    expect(textOf(await drive(clock, collect(dispatch.chunks)))).toBe('first second');
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:ok:0']);
+  });
+
+  it('the total deadline bounds the search for a target, not a stream that is already flowing', async () => {
+    const clock = new FakeClock();
+    const dispatcher = createDispatcher({ now: clock.now, sleep: clock.sleep });
+    // Twenty chunks a second apart: twice the total deadline.
+    async function* long(_: PlannedTarget, signal: AbortSignal): AsyncGenerator<StreamChunk> {
+      for (let index = 0; index < 20; index += 1) {
+        yield text('.');
+        await clock.sleep(1_000, signal);
+      }
+    }
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { totalDeadlineMs: 10_000 } }), long, new AbortController().signal);
+    const received = await drive(clock, collect(dispatch.chunks));
+    expect(received).toHaveLength(20);
+    expect(dispatch.result().served?.key).toBe('a/m');
+    expect(dispatch.result().attempts.map((attempt) => attempt.outcome)).toEqual(['ok']);
+  });
+
+  it('retries a 400 never: it surfaces at once', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['400'] });
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 2 } }), upstreams.open, new AbortController().signal);
+    const error = await drive(clock, collect(dispatch.chunks)).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'invalid_argument' });
+    expect(upstreams.totalCalls).toBe(1);
+    expect(dispatch.result().served).toBeUndefined();
+  });
+
+  it('a consumer that stops early aborts the upstream; nothing counts against the target', async () => {
+    const { upstreams, dispatcher } = setup({});
+    let upstreamSignal: AbortSignal | undefined;
+    let closed = false;
+    async function* endless(_: PlannedTarget, signal: AbortSignal): AsyncGenerator<StreamChunk> {
+      upstreamSignal = signal;
+      try {
+        for (let index = 0; ; index += 1) yield text(`${index} `);
+      } finally {
+        closed = true;
+      }
+    }
+    const dispatch = dispatcher.stream(plan([a]), endless, new AbortController().signal);
+    let seen = 0;
+    for await (const _ of dispatch.chunks) if (++seen === 3) break;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(upstreamSignal?.aborted).toBe(true);
+    expect(closed).toBe(true);
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:canceled:0']);
+    expect(dispatcher.healthOf('a/m')).toMatchObject({ breaker: 'closed', consecutiveFailures: 0 });
+    expect(upstreams.totalCalls).toBe(0);
+  });
+
+  it('the caller’s cancel mid-stream ends it as canceled and aborts the upstream', async () => {
+    const { upstreams, dispatcher } = setup({});
+    const caller = new AbortController();
+    let upstreamSignal: AbortSignal | undefined;
+    async function* stalls(_: PlannedTarget, signal: AbortSignal): AsyncGenerator<StreamChunk> {
+      upstreamSignal = signal;
+      yield warning('w');
+      yield text('one');
+      await new Promise(() => {}); // deaf to its signal
+    }
+    const dispatch = dispatcher.stream(plan([a, b]), stalls, caller.signal);
+    const iterator = dispatch.chunks[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.event.case).toBe('warning');
+    expect((await iterator.next()).value?.event.case).toBe('textDelta');
+    const pending = iterator.next();
+    caller.abort();
+    await expect(pending).rejects.toMatchObject({ kind: 'canceled' });
+    expect(upstreamSignal?.aborted).toBe(true);
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:canceled:0']);
+    expect(upstreams.callsTo('b/m')).toBe(0);
+  });
+
+  it('cancel before the first chunk stops the failover at once', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['500'] });
+    const caller = new AbortController();
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 3, backoffBaseMs: 10_000, backoffCapMs: 10_000 } }), upstreams.open, caller.signal);
+    const pending = collect(dispatch.chunks);
+    pending.catch(() => {});
+    await new Promise((resolve) => setImmediate(resolve));
+    caller.abort();
+    await expect(pending).rejects.toMatchObject({ kind: 'canceled' });
+    expect(upstreams.totalCalls).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+});

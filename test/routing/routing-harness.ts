@@ -1,0 +1,86 @@
+// A real gateway with the fault upstream registered as provider `fault`
+// (every behaviour the routing tests use as a model), a virtual key, and
+// small helpers to create routes and call through the RPC and the OpenAI shim.
+import { createClient, type Client } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import OpenAI from 'openai';
+import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { Role, type ChatRequestSchema } from '../../gen/llmgateway/v1/chat_pb.js';
+import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
+import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+
+export const FAULT_MODELS = [
+  'down-a', 'limited-b', 'ok-c', 'flaky-d', 'bad-e', 'hang-f', 'empty-g', 'reset-h',
+  'ok-x', 'ok-y', 'ok-q', 'slow150-s', 'down-r', 'ok-z',
+];
+
+export interface RoutingHarness {
+  gateway: StartedGateway;
+  upstream: FaultUpstream;
+  secret: string;
+  rpc: Client<typeof CompletionService>;
+  openai: OpenAI;
+  admin(method: string, body: object): Promise<Record<string, unknown>>;
+  /** A route over `fault/<model>` targets. */
+  createRoute(name: string, strategy: string, targets: Array<string | { model: string; weight: number }>, settings?: object): Promise<void>;
+  chat(model: string, text?: string): { chat: MessageInitShape<typeof ChatRequestSchema> };
+  close(): Promise<void>;
+}
+
+export async function startRoutingHarness(): Promise<RoutingHarness> {
+  const gateway = await startGateway();
+  const upstream = await startFaultUpstream();
+  const admin = async (method: string, body: object) => {
+    const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  await admin('ProvidersService/CreateProvider', {
+    id: 'fault',
+    name: 'Fault fixture',
+    type: 'PROVIDER_TYPE_OPENAI',
+    baseUrl: upstream.baseUrl,
+    apiKey: upstream.apiKey,
+    models: FAULT_MODELS.map((upstreamModel) => ({ upstreamModel })),
+  });
+  const secret = String((await admin('KeysService/CreateKey', { name: 'router' }))['secret']);
+  const transport = createConnectTransport({ baseUrl: gateway.url, httpVersion: '1.1', interceptors: [
+    (next) => (request) => {
+      request.header.set('authorization', `Bearer ${secret}`);
+      return next(request);
+    },
+  ] });
+  return {
+    gateway,
+    upstream,
+    secret,
+    rpc: createClient(CompletionService, transport),
+    openai: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: secret, maxRetries: 0 }),
+    admin,
+    async createRoute(name, strategy, targets, settings = {}) {
+      await admin('RoutesService/CreateRoute', {
+        name,
+        strategy: `ROUTE_STRATEGY_${strategy.toUpperCase().replace('-', '_')}`,
+        targets: targets.map((target) =>
+          typeof target === 'string'
+            ? { providerId: 'fault', upstreamModel: target }
+            : { providerId: 'fault', upstreamModel: target.model, weight: target.weight },
+        ),
+        settings: { backoffBase: '0.01s', backoffCap: '0.05s', ...settings },
+      });
+    },
+    chat: (model, text = 'Hello') => ({
+      chat: { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text' as const, value: { text } } }] }] },
+    }),
+    async close() {
+      await upstream.close();
+      await gateway.close();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// Routing and resilience through the real server, on the RPC and the OpenAI
+// shim, against an upstream with faults (see test/fixtures/fault-upstream.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { StreamAssembler } from '../../src/core/completion/assemble-stream.js';
+import { startRoutingHarness, type RoutingHarness } from './routing-harness.js';
+
+let harness: RoutingHarness;
+beforeAll(async () => {
+  harness = await startRoutingHarness();
+});
+afterAll(() => harness?.close());
+
+const textOf = (response: { choices: Array<{ message?: { content: Array<{ kind: { case?: string; value?: unknown } }> } }> }) =>
+  response.choices[0]!.message!.content.map((part) => (part.kind.case === 'text' ? (part.kind.value as { text: string }).text : '')).join('');
+
+async function streamRpc(model: string) {
+  const assembler = new StreamAssembler();
+  const kinds: string[] = [];
+  for await (const message of harness.rpc.streamComplete(harness.chat(model))) {
+    kinds.push(message.chunk!.event.case ?? '');
+    assembler.add(message.chunk!);
+  }
+  return { response: assembler.response, kinds };
+}
+
+describe('a route whose first target is down and second rate-limited', () => {
+  beforeAll(() => harness.createRoute('resilient', 'priority', ['down-a', 'limited-b', 'ok-c'], { maxRetries: 1 }));
+
+  it('serves every request from the third, with the attempts visible: RPC unary and stream', async () => {
+    for (let index = 0; index < 4; index += 1) {
+      const { response } = await harness.rpc.complete(harness.chat('resilient'));
+      expect(textOf(response!)).toBe('served by c');
+      expect(response!.route).toMatchObject({ route: 'resilient', providerId: 'fault', upstreamModel: 'ok-c' });
+      const outcomes = response!.route!.attempts.map((attempt) => `${attempt.upstreamModel}:${attempt.outcome}:${attempt.upstreamStatus}`);
+      expect(outcomes.at(-1)).toBe('ok-c:ok:0');
+      expect(outcomes.filter((outcome) => outcome.startsWith('limited-b'))).toEqual(['limited-b:resource_exhausted:429']);
+    }
+    const { response, kinds } = await streamRpc('resilient');
+    expect(textOf(response)).toBe('served by c');
+    expect(kinds.filter((kind) => kind === 'route')).toHaveLength(2);
+    expect(response.route?.upstreamModel).toBe('ok-c');
+    expect(response.route?.attempts.at(-1)?.outcome).toBe('ok');
+  });
+
+  it('does the same through the OpenAI shim, attempts in the headers, unary and stream', async () => {
+    const { data, response } = await harness.openai.chat.completions
+      .create({ model: 'resilient', messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe('served by c');
+    expect(response.headers.get('x-gateway-upstream-model')).toBe('ok-c');
+    expect(response.headers.get('x-gateway-route')).toBe('resilient');
+    // By now the failing targets' breakers are open (see below), so only the serving attempt may remain.
+    expect(response.headers.get('x-gateway-attempts')).toMatch(/(^|, )fault\/ok-c=ok 200 \d+ms$/);
+
+    const stream = await harness.openai.chat.completions
+      .create({ model: 'resilient', messages: [{ role: 'user', content: 'Hi' }], stream: true })
+      .withResponse();
+    let text = '';
+    for await (const part of stream.data) text += part.choices[0]?.delta.content ?? '';
+    expect(text).toBe('served by c');
+    expect(stream.response.headers.get('x-gateway-upstream-model')).toBe('ok-c');
+    // Headers leave with the first output: the serving attempt is still under way.
+    expect(stream.response.headers.get('x-gateway-attempts')).toMatch(/(^|, )fault\/ok-c=streaming 200 0ms$/);
+  });
+
+  it("opens the down target's breaker: later requests skip it, and the health RPC shows it", async () => {
+    const before = harness.upstream.calls('down-a');
+    await harness.rpc.complete(harness.chat('resilient'));
+    expect(harness.upstream.calls('down-a')).toBe(before);
+    const health = (await harness.admin('RoutesService/GetRouteHealth', { name: 'resilient' })) as {
+      targets: Array<{ upstreamModel: string; breaker: string }>;
+    };
+    const byModel = Object.fromEntries(health.targets.map((target) => [target.upstreamModel, target.breaker]));
+    expect(byModel['down-a']).toBe('BREAKER_STATE_OPEN');
+    expect(byModel['ok-c']).toBe('BREAKER_STATE_CLOSED');
+  });
+});
+
+describe('dispatch rules', () => {
+  it('fails a silent stream over before its first byte', async () => {
+    await harness.createRoute('silent-first', 'priority', ['empty-g', 'ok-z'], { attemptTimeout: '0.3s', maxRetries: 0 });
+    const { response } = await streamRpc('silent-first');
+    expect(textOf(response)).toBe('served by z');
+    expect(response.route?.attempts.map((attempt) => attempt.upstreamModel)).toEqual(['empty-g', 'ok-z']);
+  });
+
+  it('does not fail over once the first chunk reached the client', async () => {
+    await harness.createRoute('cut-mid-stream', 'priority', ['reset-h', 'ok-q']);
+    const before = harness.upstream.calls('ok-q');
+    const error = await streamRpc('cut-mid-stream').then(
+      () => undefined,
+      (caught: unknown) => ConnectError.from(caught),
+    );
+    expect(error?.code).toBe(Code.Unavailable);
+    expect(harness.upstream.calls('ok-q')).toBe(before);
+  });
+
+  it("returns the client's own 400 at once: no retry, no failover", async () => {
+    await harness.createRoute('client-error', 'priority', ['bad-e', 'ok-x'], { maxRetries: 3 });
+    const before = { bad: harness.upstream.calls('bad-e'), ok: harness.upstream.calls('ok-x') };
+    const error = await harness.rpc.complete(harness.chat('client-error')).then(
+      () => undefined,
+      (caught: unknown) => ConnectError.from(caught),
+    );
+    expect(error?.code).toBe(Code.InvalidArgument);
+    expect(harness.upstream.calls('bad-e')).toBe(before.bad + 1);
+    expect(harness.upstream.calls('ok-x')).toBe(before.ok);
+  });
+
+  it('retries a first-request-only failure on the same target', async () => {
+    await harness.createRoute('flaky', 'priority', ['flaky-d', 'ok-x'], { maxRetries: 1 });
+    const { response } = await harness.rpc.complete(harness.chat('flaky'));
+    expect(response!.route?.upstreamModel).toBe('flaky-d');
+    expect(response!.route?.attempts.map((attempt) => attempt.outcome)).toEqual(['unavailable', 'ok']);
+  });
+
+  it("stops everything when the caller cancels, and the upstream sees it", async () => {
+    await harness.createRoute('hanging', 'priority', ['hang-f', 'ok-x'], { maxRetries: 2, attemptTimeout: '60s' });
+    const before = harness.upstream.abandoned();
+    const controller = new AbortController();
+    const call = harness.rpc.complete(harness.chat('hanging'), { signal: controller.signal });
+    await expect.poll(() => harness.upstream.calls('hang-f'), { timeout: 10_000 }).toBeGreaterThan(0);
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    await expect.poll(() => harness.upstream.abandoned(), { timeout: 10_000 }).toBeGreaterThan(before);
+    expect(harness.upstream.calls('hang-f')).toBe(1);
+  });
+});
+
+describe('strategies through the real server', () => {
+  it('round-robin alternates exactly', async () => {
+    await harness.createRoute('rr', 'round-robin', ['ok-x', 'ok-y']);
+    const served: string[] = [];
+    for (let index = 0; index < 6; index += 1) served.push((await harness.rpc.complete(harness.chat('rr'))).response!.route!.upstreamModel);
+    expect(new Set([served[0], served[1]])).toEqual(new Set(['ok-x', 'ok-y']));
+    for (let index = 2; index < served.length; index += 1) expect(served[index]).toBe(served[index - 2]);
+  });
+
+  it('weighted follows the weights within tolerance', async () => {
+    await harness.createRoute('weighted', 'weighted', [{ model: 'ok-x', weight: 3 }, { model: 'ok-y', weight: 1 }]);
+    let heavy = 0;
+    const total = 120;
+    for (let index = 0; index < total; index += 1) {
+      if ((await harness.rpc.complete(harness.chat('weighted'))).response!.route!.upstreamModel === 'ok-x') heavy += 1;
+    }
+    // Expected 90 of 120; a binomial 99.99 % band is roughly ±25.
+    expect(heavy).toBeGreaterThan(65);
+    expect(heavy).toBeLessThan(115);
+  });
+
+  it('affinity keeps a session on one target; another session may land elsewhere', async () => {
+    await harness.createRoute('sticky', 'affinity', ['ok-x', 'ok-y'], { affinityScope: 'AFFINITY_SCOPE_SESSION' });
+    const servedFor = async (session: string) => {
+      const answer = await harness.openai.chat.completions
+        .create({ model: 'sticky', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-session-id': session } })
+        .withResponse();
+      return answer.response.headers.get('x-gateway-upstream-model');
+    };
+    const first = await servedFor('session-1');
+    for (let index = 0; index < 5; index += 1) expect(await servedFor('session-1')).toBe(first);
+  });
+
+  it('least-latency prefers the faster target', async () => {
+    await harness.createRoute('fastest', 'least-latency', ['slow150-s', 'ok-q']);
+    const served: string[] = [];
+    for (let index = 0; index < 20; index += 1) served.push((await harness.rpc.complete(harness.chat('fastest'))).response!.route!.upstreamModel);
+    expect(served.filter((model) => model === 'ok-q').length).toBeGreaterThan(12);
+  });
+});
