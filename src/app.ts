@@ -19,6 +19,7 @@ import { createRouteTable } from './core/routing/route-table.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { openaiRoutes } from './http/openai/openai-routes.js';
 import { anthropicRoutes } from './http/anthropic/anthropic-routes.js';
+import { rpcContextValues } from './rpc/request-meta-key.js';
 import { registerRpcRoutes } from './rpc/routes.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
@@ -64,6 +65,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,
+      // X-Forwarded-For is believed only from these proxies (none by default).
+      trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
       requestIdHeader: 'x-request-id',
       forceCloseConnections: false,
       serverFactory: (handler) => {
@@ -127,6 +130,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           reporter: fastify.log,
         }),
       shutdownTimeoutMs: config.shutdownGraceMs,
+      contextValues: rpcContextValues,
     });
 
     let graceTimer: NodeJS.Timeout | undefined;

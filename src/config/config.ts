@@ -1,5 +1,6 @@
 // Configuration from environment variables, validated once at start. Every
 // bad value is reported at once, each with the variable's name.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   /** On shutdown, in-flight requests get this long before connections are cut. */
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address; none by default. */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {
@@ -61,6 +64,15 @@ const commaList = z
 
 const originPattern = /^https?:\/\/[^/\s]+$/;
 
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const prefix = Number(bits);
+  return /^\d+$/.test(bits) && prefix >= 0 && prefix <= (family === 4 ? 32 : 128);
+}
+
 const environmentSchema = z
   .object({
     GATEWAY_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -87,6 +99,10 @@ const environmentSchema = z
     GATEWAY_IDLE_TIMEOUT_MS: integerFromText(100, 3_600_000).default(65_000),
     GATEWAY_SHUTDOWN_GRACE_MS: integerFromText(0, 600_000).default(10_000),
     GATEWAY_BODY_LIMIT_BYTES: integerFromText(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+    GATEWAY_TRUSTED_PROXIES: commaList.refine(
+      (entries) => entries.every((entry) => isAddressOrRange(entry)),
+      'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 10.0.0.0/8, 127.0.0.1',
+    ),
   });
 
 /** Reads the gateway's variables from `environment` (process.env by default). */
@@ -121,5 +137,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     idleTimeoutMs: values.GATEWAY_IDLE_TIMEOUT_MS,
     shutdownGraceMs: values.GATEWAY_SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.GATEWAY_BODY_LIMIT_BYTES,
+    trustedProxies: values.GATEWAY_TRUSTED_PROXIES,
   };
 }

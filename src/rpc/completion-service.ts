@@ -10,6 +10,7 @@ import {
 } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import type { CompletionCore } from '../core/completion/completion-core.js';
 import { GatewayError, invalidArgument } from '../core/errors/gateway-error.js';
+import { metaOf } from './request-meta-key.js';
 import { authenticatedKey } from './virtual-key-auth.js';
 
 function callerKey(context: HandlerContext) {
@@ -23,16 +24,16 @@ export function completionService(core: CompletionCore): ServiceImpl<typeof Comp
   return {
     async complete(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');
-      return create(CompleteResponseSchema, { response: await core.complete(request.chat, callerKey(context), context.signal) });
+      return create(CompleteResponseSchema, { response: await core.complete(request.chat, callerKey(context), context.signal, metaOf(context.values)) });
     },
     async *streamComplete(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');
-      for await (const chunk of core.stream(request.chat, callerKey(context), context.signal)) {
+      for await (const chunk of core.stream(request.chat, callerKey(context), context.signal, metaOf(context.values))) {
         yield create(StreamCompleteResponseSchema, { chunk });
       }
     },
     async embed(request, context) {
-      return core.embed(request, callerKey(context), context.signal);
+      return core.embed(request, callerKey(context), context.signal, metaOf(context.values));
     },
     async countTokens(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');

@@ -40,7 +40,9 @@ describe('configuration from the environment', () => {
       GATEWAY_LOG_LEVEL: 'debug',
       GATEWAY_TLS_CERT_FILE: '/etc/tls/cert.pem',
       GATEWAY_TLS_KEY_FILE: '/etc/tls/key.pem',
+      GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, ::1',
     });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
     expect(config.port).toBe(9090);
     expect(config.retiredMasterKeys).toHaveLength(2);
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
@@ -56,6 +58,7 @@ describe('configuration from the environment', () => {
       GATEWAY_CORS_ORIGINS: 'https://ok.example, not a url',
       GATEWAY_TLS_CERT_FILE: '/cert.pem',
       GATEWAY_HEADERS_TIMEOUT_MS: 'soon',
+      GATEWAY_TRUSTED_PROXIES: '10.0.0.0/33',
     });
     const text = problems.join('\n');
     for (const name of [
@@ -66,6 +69,7 @@ describe('configuration from the environment', () => {
       'GATEWAY_CORS_ORIGINS',
       'GATEWAY_TLS_KEY_FILE',
       'GATEWAY_HEADERS_TIMEOUT_MS',
+      'GATEWAY_TRUSTED_PROXIES',
     ]) {
       expect(text).toContain(name);
     }

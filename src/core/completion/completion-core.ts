@@ -26,6 +26,7 @@ import {
 import type { VirtualKeyRecord } from '../../storage/records.js';
 import { GatewayError, invalidArgument } from '../errors/gateway-error.js';
 import { newCompletionId } from './completion-ids.js';
+import { requestMeta, type RequestMeta } from './request-meta.js';
 import { computeCostUsd } from './compute-cost.js';
 import { countChatTokens } from './count-tokens.js';
 import { isModelAllowed } from './model-access.js';
@@ -38,10 +39,11 @@ import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
 
+/** `meta` defaults to an RPC request with no client details (tests, internal callers). */
 export interface CompletionCore {
-  complete(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<ChatResponse>;
-  stream(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): AsyncIterable<StreamChunk>;
-  embed(request: EmbedRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<EmbedResponse>;
+  complete(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): Promise<ChatResponse>;
+  stream(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): AsyncIterable<StreamChunk>;
+  embed(request: EmbedRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): Promise<EmbedResponse>;
   countTokens(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<CountTokensResponse>;
   listModels(key: VirtualKeyRecord): Promise<ModelInfo[]>;
 }
@@ -63,9 +65,9 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
     planRoute(model, caller, await options.routes.snapshot(), await catalog.snapshot());
 
   return {
-    async complete(request, key, signal) {
+    async complete(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key));
+      const routePlan = await plan(request.model, callerOf(request, key, meta.sessionId));
       const startedAt = now();
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -89,9 +91,9 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       }
     },
 
-    async *stream(request, key, signal) {
+    async *stream(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key));
+      const routePlan = await plan(request.model, callerOf(request, key, meta.sessionId));
       yield chunk({
         case: 'start',
         value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
@@ -127,11 +129,11 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, attempts) });
     },
 
-    async embed(request, key, signal) {
+    async embed(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       if (request.inputs.length === 0) throw invalidArgument('inputs', 'must contain at least one text');
       if (request.inputs.length > 2048) throw invalidArgument('inputs', 'must have at most 2048 texts');
       if (request.dimensions !== undefined && request.dimensions < 1) throw invalidArgument('dimensions', 'must be ≥ 1');
-      const routePlan = await plan(request.model, { key, sessionId: '', user: request.user });
+      const routePlan = await plan(request.model, { key, sessionId: meta.sessionId, user: request.user });
       const input = { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions };
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -155,7 +157,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async countTokens(request, key, signal) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key));
+      const routePlan = await plan(request.model, callerOf(request, key, ''));
       // Counting needs no failover: the route's first target answers for the route.
       const first = routePlan.targets[0]!;
       const adapter = first.provider.adapter();

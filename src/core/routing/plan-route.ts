@@ -90,6 +90,7 @@ function affinityKeyOf(route: RouteRecord, caller: CallerContext): string {
   return `${scope}:${value || caller.key.id}`;
 }
 
-export function callerOf(request: ChatRequest, key: VirtualKeyRecord): CallerContext {
-  return { key, sessionId: request.gateway?.sessionId ?? '', user: request.user };
+/** The request's own session id (GatewayOptions) wins over the edge's (`x-session-id`). */
+export function callerOf(request: ChatRequest, key: VirtualKeyRecord, edgeSessionId: string): CallerContext {
+  return { key, sessionId: request.gateway?.sessionId || edgeSessionId, user: request.user };
 }

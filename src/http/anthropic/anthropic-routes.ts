@@ -15,6 +15,7 @@ import { mapError } from './map-error.js';
 import { parseMessagesRequest } from './parse-request.js';
 import { renderMessage } from './render-message.js';
 import { sendMessagesStream } from './send-stream.js';
+import { metaFromRequest } from '../request-meta-from.js';
 
 export interface AnthropicRoutesOptions {
   authenticator: KeyAuthenticator;
@@ -58,9 +59,10 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
     const key = keyOf(request);
     const parsed = parseMessagesRequest(request.body, 'messages');
     systemOffsets.set(request, parsed.systemOffset);
+    const meta = metaFromRequest(request, 'anthropic');
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
-      await sendMessagesStream(reply, completion.stream(parsed.chat, key, controller.signal), {
+      await sendMessagesStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
         stopSequences: parsed.stopSequences,
         systemOffset: parsed.systemOffset,
         shimWarnings: parsed.warnings,
@@ -70,7 +72,7 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
       });
       return reply;
     }
-    const response = await completion.complete(parsed.chat, key, controller.signal);
+    const response = await completion.complete(parsed.chat, key, controller.signal, meta);
     const rendered = renderMessage(response, { stopSequences: parsed.stopSequences });
     reply.headers({
       ...routeHeaders(response.route),
@@ -83,6 +85,7 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
     const key = keyOf(request);
     const parsed = parseMessagesRequest(request.body, 'count_tokens');
     systemOffsets.set(request, parsed.systemOffset);
+    const meta = metaFromRequest(request, 'anthropic');
     const controller = abortOnClientLeave(reply);
     const counted = await completion.countTokens(parsed.chat, key, controller.signal);
     // Exact (`provider:<type>`) or the gateway's own estimate (`tokenizer:<encoding>`).

@@ -16,6 +16,7 @@ import { renderModel, renderModelList } from './models.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import { renderCompletion } from './render-completion.js';
 import { sendChatStream } from './send-chat-stream.js';
+import { metaFromRequest } from '../request-meta-from.js';
 
 export interface OpenAIRoutesOptions {
   authenticator: KeyAuthenticator;
@@ -54,9 +55,10 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
   fastify.post('/v1/chat/completions', async (request, reply) => {
     const key = keyOf(request);
     const parsed = parseChatRequest(request.body);
+    const meta = metaFromRequest(request, 'openai');
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
-      await sendChatStream(reply, completion.stream(parsed.chat, key, controller.signal), {
+      await sendChatStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
         includeUsage: parsed.includeUsage,
         n: parsed.n,
         signal: controller.signal,
@@ -64,7 +66,7 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
       });
       return reply;
     }
-    const response = await completion.complete(parsed.chat, key, controller.signal);
+    const response = await completion.complete(parsed.chat, key, controller.signal, meta);
     assertCandidatesHonoured(parsed.n, response.warnings);
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings) });
     return renderCompletion(response);
@@ -74,7 +76,7 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     const key = keyOf(request);
     const parsed = parseEmbeddingsRequest(request.body);
     const controller = abortOnClientLeave(reply);
-    const response = await completion.embed(parsed.embed, key, controller.signal);
+    const response = await completion.embed(parsed.embed, key, controller.signal, metaFromRequest(request, 'openai'));
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });

@@ -1,0 +1,51 @@
+// What an edge knows about a request beyond its body: who sent it, from where,
+// over which surface, and gateway-side options. The core fills `report` for
+// the edge's response headers (rate limits, cache).
+import { randomUUID } from 'node:crypto';
+import type { RequestSurface } from '../../storage/records.js';
+
+export interface LimitWindowState {
+  /** 0 = unlimited. */
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the window frees up. */
+  resetMs: number;
+}
+
+export interface RequestReport {
+  limits: { requests: LimitWindowState; tokens: LimitWindowState } | undefined;
+  cacheHit: boolean;
+}
+
+export interface RequestMeta {
+  requestId: string;
+  surface: RequestSurface;
+  /** The client's address (X-Forwarded-For only from trusted proxies). */
+  clientIp: string;
+  userAgent: string;
+  /** `x-session-id` on the shims; GatewayOptions.session_id wins on the RPC. */
+  sessionId: string;
+  /** `cache-control: no-cache | no-store` on the shims; GatewayOptions.cache_bypass on the RPC. */
+  cacheBypass: boolean;
+  /** Epoch ms when the request arrived. */
+  receivedAt: number;
+  report: RequestReport;
+}
+
+export function requestMeta(fields: Partial<Omit<RequestMeta, 'report'>> & { surface: RequestSurface }): RequestMeta {
+  return {
+    requestId: fields.requestId || randomUUID(),
+    surface: fields.surface,
+    clientIp: fields.clientIp ?? '',
+    userAgent: (fields.userAgent ?? '').slice(0, 300),
+    sessionId: (fields.sessionId ?? '').slice(0, 200),
+    cacheBypass: fields.cacheBypass ?? false,
+    receivedAt: fields.receivedAt ?? Date.now(),
+    report: { limits: undefined, cacheHit: false },
+  };
+}
+
+/** `cache-control: no-cache` or `no-store` from the client skips the response cache. */
+export function bypassesCache(cacheControl: string | undefined): boolean {
+  return /(^|,)\s*no-(cache|store)\s*(,|$)/i.test(cacheControl ?? '');
+}

@@ -1,0 +1,39 @@
+// Usage when the upstream reported none: counted with the tokenizer (input:
+// the request; output: text, reasoning and tool-call arguments) and marked
+// estimated, so that no completion ends without usage.
+import { create } from '@bufbuild/protobuf';
+import { UsageSchema, type ChatRequest, type Choice, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { countChatTokens, countTextTokens, encodingFor } from '../completion/count-tokens.js';
+
+export interface GeneratedTexts {
+  /** Answer text, tool names and tool-call arguments. */
+  output: string[];
+  reasoning: string[];
+}
+
+export function generatedTextsOf(choices: readonly Choice[]): GeneratedTexts {
+  const texts: GeneratedTexts = { output: [], reasoning: [] };
+  for (const choice of choices) {
+    for (const part of choice.message?.content ?? []) {
+      if (part.kind.case === 'text') texts.output.push(part.kind.value.text);
+      else if (part.kind.case === 'reasoning') texts.reasoning.push(part.kind.value.text);
+      else if (part.kind.case === 'toolCall') texts.output.push(part.kind.value.name, part.kind.value.argumentsJson);
+    }
+  }
+  return texts;
+}
+
+export function estimateUsage(request: ChatRequest, upstreamModel: string, generated: GeneratedTexts): Usage {
+  const encoding = encodingFor(upstreamModel);
+  const count = (texts: readonly string[]) => texts.reduce((sum, text) => sum + countTextTokens(text, encoding), 0);
+  const inputTokens = countChatTokens(request, upstreamModel).tokens;
+  const outputTokens = count(generated.output);
+  const reasoningTokens = count(generated.reasoning);
+  return create(UsageSchema, {
+    inputTokens,
+    outputTokens: outputTokens + reasoningTokens,
+    reasoningTokens,
+    totalTokens: inputTokens + outputTokens + reasoningTokens,
+    estimated: true,
+  });
+}

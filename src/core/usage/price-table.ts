@@ -1,0 +1,59 @@
+// Built-in list prices (USD per million tokens) for common models, used when
+// a provider model has no prices of its own (provider prices always win).
+// Vendors change prices: these are defaults, not a source of truth — set
+// `prices` on the provider's models to bill exactly. Matched by the longest
+// prefix of the upstream model id, so dated variants (gpt-4o-2024-08-06)
+// inherit their family's price.
+import type { ModelPricesRecord } from '../../storage/records.js';
+
+type PriceRow = [prefix: string, input: number, cachedInput: number, cacheWrite: number, output: number];
+
+// OpenAI (platform pricing page): cached input as published; no cache-write charge.
+// Anthropic: cache read 0.1× input, cache write (5-minute TTL) 1.25× input.
+// Gemini (Developer API, prompts ≤ 200k tokens): cached as context-cache price.
+// DeepSeek (api-docs.deepseek.com pricing-details-usd): cache hit / miss / output.
+const ROWS: PriceRow[] = [
+  ['gpt-5-nano', 0.05, 0.005, 0, 0.4],
+  ['gpt-5-mini', 0.25, 0.025, 0, 2],
+  ['gpt-5', 1.25, 0.125, 0, 10],
+  ['gpt-4.1-nano', 0.1, 0.025, 0, 0.4],
+  ['gpt-4.1-mini', 0.4, 0.1, 0, 1.6],
+  ['gpt-4.1', 2, 0.5, 0, 8],
+  ['gpt-4o-mini', 0.15, 0.075, 0, 0.6],
+  ['gpt-4o', 2.5, 1.25, 0, 10],
+  ['o4-mini', 1.1, 0.275, 0, 4.4],
+  ['o3-mini', 1.1, 0.55, 0, 4.4],
+  ['o3', 2, 0.5, 0, 8],
+  ['o1-mini', 1.1, 0.55, 0, 4.4],
+  ['o1', 15, 7.5, 0, 60],
+  ['text-embedding-3-small', 0.02, 0, 0, 0],
+  ['text-embedding-3-large', 0.13, 0, 0, 0],
+  ['claude-opus-4', 15, 1.5, 18.75, 75],
+  ['claude-sonnet-4', 3, 0.3, 3.75, 15],
+  ['claude-3-7-sonnet', 3, 0.3, 3.75, 15],
+  ['claude-3-5-sonnet', 3, 0.3, 3.75, 15],
+  ['claude-haiku-4', 1, 0.1, 1.25, 5],
+  ['claude-3-5-haiku', 0.8, 0.08, 1, 4],
+  ['gemini-2.5-pro', 1.25, 0.31, 0, 10],
+  ['gemini-2.5-flash-lite', 0.1, 0.025, 0, 0.4],
+  ['gemini-2.5-flash', 0.3, 0.075, 0, 2.5],
+  ['gemini-2.0-flash', 0.1, 0.025, 0, 0.4],
+  ['deepseek-chat', 0.27, 0.07, 0, 1.1],
+  ['deepseek-reasoner', 0.55, 0.14, 0, 2.19],
+];
+
+// Longest prefix first, so `gpt-4o-mini` is not read as `gpt-4o`.
+const BY_PREFIX = [...ROWS].sort((left, right) => right[0].length - left[0].length);
+
+export function builtInPrices(upstreamModel: string): ModelPricesRecord | null {
+  const model = upstreamModel.toLowerCase().replace(/^models\//, '');
+  const row = BY_PREFIX.find(([prefix]) => model === prefix || model.startsWith(`${prefix}-`) || model.startsWith(`${prefix}.`) || model.startsWith(`${prefix}@`));
+  if (!row) return null;
+  const [, inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion] = row;
+  return { inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion };
+}
+
+/** The prices a request is billed at: the provider model's own, else the built-in table, else none. */
+export function pricesFor(model: { upstreamModel: string; prices: ModelPricesRecord | null }): ModelPricesRecord | null {
+  return model.prices ?? builtInPrices(model.upstreamModel);
+}

@@ -1,0 +1,22 @@
+// The RequestMeta of a REST shim request: request id, surface, the client's
+// address (Fastify's trustProxy decides whether X-Forwarded-For is believed),
+// user agent, session id and cache bypass from the headers.
+import type { FastifyRequest } from 'fastify';
+import { bypassesCache, requestMeta, type RequestMeta } from '../core/completion/request-meta.js';
+import type { RequestSurface } from '../storage/records.js';
+
+const header = (request: FastifyRequest, name: string): string => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+};
+
+export function metaFromRequest(request: FastifyRequest, surface: RequestSurface): RequestMeta {
+  return requestMeta({
+    requestId: request.id,
+    surface,
+    clientIp: request.ip,
+    userAgent: header(request, 'user-agent'),
+    sessionId: header(request, 'x-session-id'),
+    cacheBypass: bypassesCache(header(request, 'cache-control')),
+  });
+}
