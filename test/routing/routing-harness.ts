@@ -12,7 +12,7 @@ import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 export const FAULT_MODELS = [
   'down-a', 'limited-b', 'ok-c', 'flaky-d', 'bad-e', 'hang-f', 'empty-g', 'reset-h',
-  'ok-x', 'ok-y', 'ok-q', 'slow150-s', 'down-r', 'ok-z',
+  'ok-x', 'ok-y', 'ok-q', 'slow150-s', 'down-r', 'ok-z', 'nousage-e', 'ok-e',
 ];
 
 export interface RoutingHarness {

@@ -8,7 +8,6 @@ import {
   ChatResponseSchema,
   StreamChunkSchema,
   StreamStartSchema,
-  UsageSchema,
   type ChatRequest,
   type ChatResponse,
   type StreamChunk,
@@ -28,6 +27,8 @@ import { GatewayError, invalidArgument } from '../errors/gateway-error.js';
 import { newCompletionId } from './completion-ids.js';
 import { requestMeta, type RequestMeta } from './request-meta.js';
 import { computeCostUsd } from './compute-cost.js';
+import { estimateEmbeddingUsage, estimateUsage, generatedTextsOf, type GeneratedTexts } from '../usage/estimate-usage.js';
+import { pricesFor } from '../usage/price-table.js';
 import { countChatTokens } from './count-tokens.js';
 import { isModelAllowed } from './model-access.js';
 import type { ProviderCatalog } from './provider-catalog.js';
@@ -75,8 +76,9 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal) => planned.provider.adapter().complete(request, planned.target, { signal: attemptSignal }),
           signal,
         );
-        const usage = value.usage;
-        if (usage) usage.costUsd = computeCostUsd(usage, served.model.prices);
+        // Every completion ends with usage: the upstream's, else the tokenizer's (marked estimated).
+        const usage = value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices));
+        usage.costUsd = computeCostUsd(usage, pricesFor(served.model));
         return create(ChatResponseSchema, {
           id: newCompletionId(),
           created: timestampFromMs(startedAt),
@@ -104,6 +106,8 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         signal,
       );
       let announced = false;
+      let sawUsage = false;
+      const generated: GeneratedTexts = { output: [], reasoning: [] };
       try {
         for await (const upstreamChunk of dispatch.chunks) {
           const { served, attempts } = dispatch.result();
@@ -117,15 +121,25 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
             });
             yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, [...attempts, current]) });
           }
-          if (upstreamChunk.event.case === 'usage') {
-            upstreamChunk.event.value.costUsd = computeCostUsd(upstreamChunk.event.value, served?.model.prices ?? null);
-          }
+          const event = upstreamChunk.event;
+          if (event.case === 'usage') {
+            sawUsage = true;
+            event.value.costUsd = computeCostUsd(event.value, served ? pricesFor(served.model) : null);
+          } else if (event.case === 'textDelta') generated.output.push(event.value.text);
+          else if (event.case === 'reasoningDelta') generated.reasoning.push(event.value.text);
+          else if (event.case === 'toolCallStart') generated.output.push(event.value.name);
+          else if (event.case === 'toolCallDelta') generated.output.push(event.value.argumentsDelta);
           yield upstreamChunk;
         }
       } catch (error) {
         throw asCanceled(error, signal);
       }
       const { served, attempts } = dispatch.result();
+      if (!sawUsage && served) {
+        const usage = estimateUsage(request, served.target.upstreamModel, generated);
+        usage.costUsd = computeCostUsd(usage, pricesFor(served.model));
+        yield chunk({ case: 'usage', value: usage });
+      }
       yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, attempts) });
     },
 
@@ -141,8 +155,8 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal) => planned.provider.adapter().embed(input, planned.target, { signal: attemptSignal }),
           signal,
         );
-        const usage = value.usage ?? create(UsageSchema);
-        usage.costUsd = computeCostUsd(usage, served.model.prices);
+        const usage = value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel);
+        usage.costUsd = computeCostUsd(usage, pricesFor(served.model));
         return create(EmbedResponseSchema, {
           model: request.model,
           embeddings: value.vectors.map((values, index) => create(EmbeddingSchema, { index, values })),

@@ -37,3 +37,10 @@ export function estimateUsage(request: ChatRequest, upstreamModel: string, gener
     estimated: true,
   });
 }
+
+/** Embeddings bill input tokens only. */
+export function estimateEmbeddingUsage(inputs: readonly string[], upstreamModel: string): Usage {
+  const encoding = encodingFor(upstreamModel);
+  const inputTokens = inputs.reduce((sum, text) => sum + countTextTokens(text, encoding), 0);
+  return create(UsageSchema, { inputTokens, totalTokens: inputTokens, estimated: true });
+}

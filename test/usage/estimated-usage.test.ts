@@ -1,0 +1,39 @@
+// An upstream that reports no usage still yields usage, counted with the
+// tokenizer and marked estimated, unary and streamed, on the RPC and the shim.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamAssembler } from '../../src/core/completion/assemble-stream.js';
+import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
+
+let harness: RoutingHarness;
+beforeAll(async () => {
+  harness = await startRoutingHarness();
+});
+afterAll(() => harness?.close());
+
+describe('usage when the upstream reports none', () => {
+  it('is estimated on unary and streamed answers', async () => {
+    const unary = (await harness.rpc.complete(harness.chat('fault/nousage-e', 'Count the tokens in this sentence please'))).response!;
+    expect(unary.usage).toMatchObject({ estimated: true });
+    expect(unary.usage!.inputTokens).toBeGreaterThan(5);
+    expect(unary.usage!.outputTokens).toBeGreaterThan(0);
+    expect(unary.usage!.totalTokens).toBe(unary.usage!.inputTokens + unary.usage!.outputTokens);
+
+    const assembler = new StreamAssembler();
+    for await (const message of harness.rpc.streamComplete(harness.chat('fault/nousage-e', 'Count the tokens in this sentence please'))) {
+      assembler.add(message.chunk!);
+    }
+    expect(assembler.response.usage).toMatchObject({ estimated: true, inputTokens: unary.usage!.inputTokens });
+
+    const reported = (await harness.rpc.complete(harness.chat('fault/ok-e'))).response!;
+    expect(reported.usage).toMatchObject({ estimated: false, inputTokens: 5, outputTokens: 3 });
+  });
+
+  it('reaches OpenAI clients too', async () => {
+    const answer = await harness.openai.chat.completions.create({
+      model: 'fault/nousage-e',
+      messages: [{ role: 'user', content: 'Count the tokens in this sentence please' }],
+    });
+    expect(answer.usage?.prompt_tokens).toBeGreaterThan(5);
+    expect(answer.usage?.completion_tokens).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { UsageSchema } from '../../gen/llmgateway/v1/chat_pb.js';
+import { computeCostUsd } from '../../src/core/completion/compute-cost.js';
+import { builtInPrices, pricesFor } from '../../src/core/usage/price-table.js';
+
+describe('built-in prices', () => {
+  it('matches the longest prefix, so a mini model is not billed as its big sibling', () => {
+    expect(builtInPrices('gpt-4o-mini-2024-07-18')?.inputPerMillion).toBe(0.15);
+    expect(builtInPrices('gpt-4o-2024-08-06')?.inputPerMillion).toBe(2.5);
+    expect(builtInPrices('claude-sonnet-4-5-20250929')?.cacheWritePerMillion).toBe(3.75);
+    expect(builtInPrices('models/gemini-2.5-flash-lite')?.outputPerMillion).toBe(0.4);
+    expect(builtInPrices('my-local-llama')).toBeNull();
+    expect(builtInPrices('gpt-4oops')).toBeNull();
+  });
+
+  it("lets the provider model's own prices win", () => {
+    const own = { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5, cacheWritePerMillion: 0 };
+    expect(pricesFor({ upstreamModel: 'gpt-4o', prices: own })).toBe(own);
+    expect(pricesFor({ upstreamModel: 'gpt-4o', prices: null })?.inputPerMillion).toBe(2.5);
+  });
+
+  it('bills cached and cache-written input once each, at their own rate', () => {
+    const usage = create(UsageSchema, { inputTokens: 1_000_000, cachedInputTokens: 600_000, cacheWriteTokens: 100_000, outputTokens: 100_000 });
+    // Anthropic Sonnet: 300k uncached × $3 + 600k × $0.30 + 100k × $3.75 + 100k × $15.
+    expect(computeCostUsd(usage, builtInPrices('claude-sonnet-4-5'))).toBeCloseTo(0.9 + 0.18 + 0.375 + 1.5, 10);
+    expect(computeCostUsd(usage, null)).toBe(0);
+  });
+});
