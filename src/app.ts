@@ -7,7 +7,11 @@ import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
 import { resolveAdminToken } from './core/auth/admin-token.js';
 import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
+import { createResponseCache } from './core/cache/response-cache.js';
 import { createCompletionCore } from './core/completion/completion-core.js';
+import { createGovernedCompletion } from './core/governance/governed-completion.js';
+import { createBudgetGuard } from './core/limits/budget-guard.js';
+import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createKeyAdmin } from './core/keys/key-admin.js';
 import { createProviderAdmin } from './core/providers/provider-admin.js';
@@ -16,6 +20,9 @@ import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
 import { createRouteAdmin } from './core/routes/route-admin.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
 import { createRouteTable } from './core/routing/route-table.js';
+import { createRequestLogWriter, type RequestLogWriter } from './core/usage-log/request-log-writer.js';
+import { createRetentionJob } from './core/usage-log/retention.js';
+import { createUsageAdmin } from './core/usage-log/usage-admin.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { openaiRoutes } from './http/openai/openai-routes.js';
 import { anthropicRoutes } from './http/anthropic/anthropic-routes.js';
@@ -37,6 +44,8 @@ export interface BuildOptions {
 export interface Gateway {
   fastify: FastifyInstance;
   storage: Storage;
+  /** The batching request-log writer: `write(record)` never throws nor waits; flushed on close. */
+  requestLog: RequestLogWriter;
   /** Listens on the configured host and port; returns the bound address, e.g. http://127.0.0.1:8080. */
   listen(): Promise<string>;
   /** Graceful: stops accepting, lets in-flight requests finish within the grace period, flushes, closes storage. */
@@ -57,6 +66,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   const masterKey = resolveMasterKey({ ...config, embedded });
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let polyglot: PolyglotServer | undefined;
+  let requestLog: RequestLogWriter | undefined;
   try {
     const fastify = Fastify({
       logger: {
@@ -65,6 +75,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,
+      // The request log records every request behind it; per-request log lines only when debugging.
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
       // X-Forwarded-For is believed only from these proxies (none by default).
       trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
       requestIdHeader: 'x-request-id',
@@ -105,7 +117,36 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     const dispatcher = createDispatcher({
       onBreakerTransition: (target, from, to, reason) => fastify.log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
     });
-    const completion = createCompletionCore({ catalog, routes: routeTable, dispatcher });
+    // Request-log rows are written behind the request, in batches (see core/usage-log).
+    requestLog = createRequestLogWriter({
+      repository: storage.requestLogs,
+      onError: (event) =>
+        (event.kind === 'flush-failed' ? fastify.log.error : fastify.log.warn).call(
+          fastify.log,
+          { err: event.error, count: event.count, kind: event.kind },
+          event.message,
+        ),
+    });
+    const writer = requestLog;
+    const retention = createRetentionJob({
+      repository: storage.requestLogs,
+      retentionDays: config.logRetentionDays,
+      onDeleted: (count, cutoff) => fastify.log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired request-log rows'),
+      onError: (error) => fastify.log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
+    });
+    const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys });
+    // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+    const budgets = createBudgetGuard({
+      spend: storage.keySpend,
+      onError: (error) => fastify.log.error({ err: error }, 'recording budget spend failed; it stays counted and is retried'),
+    });
+    const completion = createGovernedCompletion({
+      core: createCompletionCore({ catalog, routes: routeTable, dispatcher }),
+      limiter: createInMemoryRateLimiter(),
+      budgets,
+      cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs }) : undefined,
+      log: writer,
+    });
 
     await fastify.register(cors, corsOptions(config.corsOrigins));
     // onRequest, not onSend: Connect writes its responses itself but copies reply headers.
@@ -126,6 +167,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           providerProbe: createProviderProbe(catalog),
           routeAdmin,
           targetHealth: dispatcher,
+          usageAdmin,
           completion,
           reporter: fastify.log,
         }),
@@ -141,13 +183,19 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     });
     fastify.addHook('onClose', async () => {
       clearTimeout(graceTimer);
+      // In-flight requests are done: stop deleting, write every buffered log row, then close the database.
+      await retention.stop();
+      await budgets.flush();
+      await writer.close();
       await storage.close();
     });
     await fastify.ready();
+    retention.start();
 
     return {
       fastify,
       storage,
+      requestLog: writer,
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
         // Fastify cannot tell that the polyglot server speaks TLS.
@@ -156,6 +204,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       close: () => fastify.close(),
     };
   } catch (error) {
+    await requestLog?.close();
     await storage.close();
     throw error;
   }

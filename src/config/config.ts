@@ -29,6 +29,11 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address; none by default. */
   trustedProxies: string[];
+  /** Request-log rows older than this many days are deleted in the background; 0 keeps them forever. */
+  logRetentionDays: number;
+  /** Response cache size bound in bytes; 0 turns the cache off. Per process. */
+  cacheMaxBytes: number;
+  cacheTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +104,9 @@ const environmentSchema = z
     GATEWAY_IDLE_TIMEOUT_MS: integerFromText(100, 3_600_000).default(65_000),
     GATEWAY_SHUTDOWN_GRACE_MS: integerFromText(0, 600_000).default(10_000),
     GATEWAY_BODY_LIMIT_BYTES: integerFromText(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
+    GATEWAY_LOG_RETENTION_DAYS: integerFromText(0, 36_500).default(30),
+    GATEWAY_CACHE_MAX_BYTES: integerFromText(0, 64 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    GATEWAY_CACHE_TTL_SECONDS: integerFromText(1, 30 * 24 * 3600).default(300),
     GATEWAY_TRUSTED_PROXIES: commaList.refine(
       (entries) => entries.every((entry) => isAddressOrRange(entry)),
       'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 10.0.0.0/8, 127.0.0.1',
@@ -138,5 +146,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Gatewa
     shutdownGraceMs: values.GATEWAY_SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.GATEWAY_BODY_LIMIT_BYTES,
     trustedProxies: values.GATEWAY_TRUSTED_PROXIES,
+    logRetentionDays: values.GATEWAY_LOG_RETENTION_DAYS,
+    cacheMaxBytes: values.GATEWAY_CACHE_MAX_BYTES,
+    cacheTtlMs: values.GATEWAY_CACHE_TTL_SECONDS * 1000,
   };
 }

@@ -4,6 +4,8 @@
 // params named as the client's own API names them.
 import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { RequestMeta } from '../core/completion/request-meta.js';
+import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
 
 /** Keeps a header well under common proxy limits (8 KiB per header line). */
 const MAX_WARNINGS_HEADER = 4096;
@@ -36,6 +38,13 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
         .join(', '),
     );
   }
+  return headers;
+}
+
+/** x-ratelimit-* (keys with limits) and x-gateway-cache (keys with the cache on), from what the core reported. */
+export function governanceHeaders(meta: RequestMeta): Record<string, string> {
+  const headers = meta.report.limits ? rateLimitHeaders(meta.report.limits) : {};
+  if (meta.report.cache) headers['x-gateway-cache'] = meta.report.cache;
   return headers;
 }
 

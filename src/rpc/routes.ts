@@ -4,6 +4,7 @@ import { CompletionService, file_llmgateway_v1_completion_service } from '../../
 import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { file_llmgateway_v1_providers_service, ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { file_llmgateway_v1_routes_service, RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { file_llmgateway_v1_usage_service, UsageService } from '../../gen/llmgateway/v1/usage_service_pb.js';
 import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
 import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../core/completion/completion-core.js';
@@ -12,12 +13,14 @@ import type { ProviderAdmin } from '../core/providers/provider-admin.js';
 import type { ProviderProbe } from '../core/providers/provider-probe.js';
 import type { RouteAdmin } from '../core/routes/route-admin.js';
 import type { TargetHealthSource } from '../core/routing/target-health.js';
+import type { UsageAdmin } from '../core/usage-log/usage-admin.js';
 import type { ErrorReporter } from './connect-errors.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
 import { keysService } from './keys-service.js';
 import { providersService } from './providers-service.js';
 import { routesService } from './routes-service.js';
+import { usageService } from './usage-service.js';
 import { registerReflection } from './reflection/index.js';
 import { virtualKeyAuthInterceptor } from './virtual-key-auth.js';
 
@@ -30,6 +33,8 @@ export interface RpcDependencies {
   routeAdmin: RouteAdmin;
   /** Live breaker/latency state per target, for RoutesService.GetRouteHealth. */
   targetHealth: TargetHealthSource;
+  /** UsageService: request log, aggregates, key spend. */
+  usageAdmin: UsageAdmin;
   completion: CompletionCore;
   reporter: ErrorReporter;
 }
@@ -39,6 +44,7 @@ export const SERVED_FILES = [
   file_llmgateway_v1_keys_service,
   file_llmgateway_v1_providers_service,
   file_llmgateway_v1_routes_service,
+  file_llmgateway_v1_usage_service,
 ];
 
 export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDependencies): void {
@@ -48,6 +54,7 @@ export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDepend
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
   router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe), admin);
   router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth), admin);
+  router.service(UsageService, usageService(dependencies.usageAdmin), admin);
   router.service(CompletionService, completionService(dependencies.completion), {
     interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
   });

@@ -1,9 +1,18 @@
 // The storage entry point: open the database, migrate it, hand out repositories.
 import { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './database.js';
+import { createKeySpendRepository } from './key-spend-repository.js';
 import { createKeysRepository } from './keys-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createProvidersRepository } from './providers-repository.js';
-import type { KeysRepository, ProvidersRepository, RoutesRepository, SettingsRepository } from './records.js';
+import type {
+  KeySpendRepository,
+  KeysRepository,
+  ProvidersRepository,
+  RequestLogsRepository,
+  RoutesRepository,
+  SettingsRepository,
+} from './records.js';
+import { createRequestLogsRepository } from './request-logs-repository.js';
 import { createRoutesRepository } from './routes-repository.js';
 import { createSettingsRepository } from './settings-repository.js';
 
@@ -13,6 +22,8 @@ export interface GatewayStorage {
   keys: KeysRepository;
   routes: RoutesRepository;
   settings: SettingsRepository;
+  requestLogs: RequestLogsRepository;
+  keySpend: KeySpendRepository;
   close(): Promise<void>;
 }
 
@@ -33,6 +44,8 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
     keys: createKeysRepository(database.db),
     routes: createRoutesRepository(database.db),
     settings: createSettingsRepository(database.db),
+    requestLogs: createRequestLogsRepository(database.db, database.dialect),
+    keySpend: createKeySpendRepository(database.db, database.dialect),
     close: () => database.close(),
   };
 }
@@ -46,4 +59,6 @@ export { createProvidersRepository } from './providers-repository.js';
 export { createKeysRepository } from './keys-repository.js';
 export { createRoutesRepository } from './routes-repository.js';
 export { createSettingsRepository } from './settings-repository.js';
+export { createRequestLogsRepository } from './request-logs-repository.js';
+export { createKeySpendRepository } from './key-spend-repository.js';
 export * from './records.js';

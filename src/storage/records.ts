@@ -194,6 +194,8 @@ export interface RequestLogRecord {
   ttftMs: number | null;
   clientIp: string;
   userAgent: string;
+  /** The x-request-id the client saw (its own when it sent one); `id` is always the gateway's. */
+  requestId: string;
   /** Only when the key logs bodies: redacted of credentials and capped in size. */
   requestBody: string | null;
   responseBody: string | null;

@@ -66,11 +66,58 @@ export interface RoutesTable {
   updated_at: TimestampColumn;
 }
 
+/** Integers that mysql2 may return as strings (BIGINT past 2^53, DECIMAL sums). */
+export type IntegerColumn = ColumnType<number | string | bigint, number, number>;
+export type NullableIntegerColumn = ColumnType<number | string | bigint | null, number | null, number | null>;
+export type DoubleColumn = ColumnType<number | string, number, number>;
+
+export interface RequestLogsTable {
+  id: string;
+  time: TimestampColumn;
+  key_id: string;
+  requested_model: string;
+  route: string;
+  expert: string;
+  provider_id: string;
+  upstream_model: string;
+  surface: string;
+  operation: string;
+  stream: BooleanColumn;
+  status: string;
+  error_kind: string;
+  error_message: string;
+  attempts: IntegerColumn;
+  cache_hit: BooleanColumn;
+  input_tokens: IntegerColumn;
+  output_tokens: IntegerColumn;
+  cached_input_tokens: IntegerColumn;
+  reasoning_tokens: IntegerColumn;
+  estimated: BooleanColumn;
+  cost_usd: DoubleColumn;
+  latency_ms: IntegerColumn;
+  ttft_ms: NullableIntegerColumn;
+  client_ip: string;
+  user_agent: string;
+  request_id: string;
+  request_body: string | null;
+  response_body: string | null;
+}
+
+export interface KeySpendTable {
+  key_id: string;
+  period: string;
+  tokens: IntegerColumn;
+  cost_usd: DoubleColumn;
+  updated_at: TimestampColumn;
+}
+
 export interface DatabaseSchema {
   providers: ProvidersTable;
   virtual_keys: VirtualKeysTable;
   gateway_settings: GatewaySettingsTable;
   routes: RoutesTable;
+  request_logs: RequestLogsTable;
+  key_spend: KeySpendTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

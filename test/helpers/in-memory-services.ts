@@ -12,6 +12,7 @@ import { createKeyAdmin } from '../../src/core/keys/key-admin.js';
 import { createProviderAdapter } from '../../src/providers/registry.js';
 import { createProviderAdmin } from '../../src/core/providers/provider-admin.js';
 import { createRouteAdmin } from '../../src/core/routes/route-admin.js';
+import { createUsageAdmin } from '../../src/core/usage-log/usage-admin.js';
 import type { TargetHealthSource, TargetHealthView } from '../../src/core/routing/target-health.js';
 import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
 import { registerRpcRoutes } from '../../src/rpc/routes.js';
@@ -71,6 +72,7 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
       providerProbe: createProviderProbe(catalog, clock),
       routeAdmin: createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: onRouteChange, now: clock }),
       targetHealth,
+      usageAdmin: createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now: clock }),
       completion: createCompletionCore({ catalog, routes: routeTable, dispatcher: createDispatcher(), now: clock }),
       reporter: { error: (details) => reportedErrors.push(details) },
     }),

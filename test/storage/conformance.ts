@@ -2,8 +2,10 @@
 // Each test gets freshly emptied tables on the dialect's suite-wide database.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateToLatest, openStorage, type GatewayStorage, type OpenDatabaseOptions } from '../../src/storage/index.js';
+import { describeKeySpendConformance } from './conformance-key-spend.js';
 import { describeKeysConformance } from './conformance-keys.js';
 import { describeProvidersConformance } from './conformance-providers.js';
+import { describeRequestLogsConformance } from './conformance-request-logs.js';
 import { describeRoutesConformance } from './conformance-routes.js';
 import { makeKey, makeProvider, makeRoute } from './fixtures.js';
 
@@ -44,6 +46,8 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
   describe('providers', () => describeProvidersConformance(context));
   describe('virtual keys', () => describeKeysConformance(context));
   describe('routes', () => describeRoutesConformance(context));
+  describe('request logs', () => describeRequestLogsConformance(context));
+  describe('key spend', () => describeKeySpendConformance(context));
   describe('settings', () => describeSettingsConformance(context));
   describe('database', () => describeDatabaseConformance(context));
 }
@@ -54,6 +58,8 @@ async function emptyTables(storage: GatewayStorage): Promise<void> {
   await db.deleteFrom('routes').execute();
   await db.deleteFrom('providers').execute();
   await db.deleteFrom('gateway_settings').execute();
+  await db.deleteFrom('request_logs').execute();
+  await db.deleteFrom('key_spend').execute();
 }
 
 function describeSettingsConformance(context: ConformanceContext): void {

@@ -1,6 +1,6 @@
 // Record builders for the storage tests.
 import { createHash } from 'node:crypto';
-import type { ProviderRecord, RouteRecord, VirtualKeyRecord } from '../../src/storage/records.js';
+import type { ProviderRecord, RequestLogRecord, RouteRecord, VirtualKeyRecord } from '../../src/storage/records.js';
 
 /** 2^31 seconds expressed in milliseconds, plus a bit: past the 32-bit epoch-seconds limit. */
 export const BEYOND_2038_MS = 2 ** 31 * 1000 + 123;
@@ -108,4 +108,39 @@ export async function collectPages<T>(
     }
   } while (cursor !== null);
   return { items, pageCount };
+}
+
+export function makeRequestLog(overrides: Partial<RequestLogRecord> = {}): RequestLogRecord {
+  return {
+    id: 'req-1',
+    time: 1_764_115_200_000, // 2025-11-26T00:00:00Z
+    keyId: 'key-1',
+    requestedModel: 'smart',
+    route: 'smart',
+    expert: '',
+    providerId: 'prov-1',
+    upstreamModel: 'gpt-4o',
+    surface: 'openai',
+    operation: 'chat',
+    stream: false,
+    status: 'ok',
+    errorKind: '',
+    errorMessage: '',
+    attempts: 1,
+    cacheHit: false,
+    inputTokens: 100,
+    outputTokens: 20,
+    cachedInputTokens: 0,
+    reasoningTokens: 0,
+    estimated: false,
+    costUsd: 0.00045,
+    latencyMs: 850,
+    ttftMs: null,
+    clientIp: '127.0.0.1',
+    userAgent: 'OpenAI/JS 6.49.0',
+    requestId: 'client-request-1',
+    requestBody: null,
+    responseBody: null,
+    ...overrides,
+  };
 }

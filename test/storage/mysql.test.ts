@@ -47,6 +47,13 @@ if (serverUrl === null) {
         expect(byName.get('routes.targets')?.type).toBe('text');
         expect(byName.get('routes.settings')?.type).toBe('text');
         expect(byName.get('routes.updated_at')?.type).toBe('bigint');
+        expect(byName.get('request_logs.request_body')?.type).toBe('mediumtext');
+        expect(byName.get('request_logs.response_body')?.type).toBe('mediumtext');
+        expect(byName.get('request_logs.time')?.type).toBe('bigint');
+        expect(byName.get('request_logs.cost_usd')?.type).toBe('double');
+        expect(byName.get('request_logs.id')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('key_spend.tokens')?.type).toBe('bigint');
+        expect(byName.get('key_spend.cost_usd')?.type).toBe('double');
         expect(rows.some((row) => row.type === 'json')).toBe(false);
       } finally {
         await storage.close();

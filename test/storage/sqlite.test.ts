@@ -40,7 +40,7 @@ describe('opening SQLite', () => {
       expect(await pragma(database.db, 'journal_mode')).toBe('wal');
       expect(await pragma(database.db, 'foreign_keys')).toBe(1);
       expect(await pragma(database.db, 'busy_timeout')).toBe(5000);
-      expect(await migrateToLatest(database)).toEqual({ applied: ['0001-initial', '0002-routes'] });
+      expect(await migrateToLatest(database)).toEqual({ applied: ['0001-initial', '0002-routes', '0003-request-logs'] });
       expect(await migrateToLatest(database)).toEqual({ applied: [] });
     } finally {
       await database.close();
@@ -69,7 +69,7 @@ describe('opening SQLite', () => {
     }
   });
 
-  test('a database at 0001 is upgraded forward to 0002 and keeps its data', async () => {
+  test('a database at 0001 is upgraded forward to the latest and keeps its data', async () => {
     const dataDir = path.join(temporaryDirectory, 'upgrade');
     const database = await openDatabase({ dataDir });
     try {
@@ -96,7 +96,7 @@ describe('opening SQLite', () => {
 
     const upgraded = await openDatabase({ dataDir });
     try {
-      expect(await migrateToLatest(upgraded)).toEqual({ applied: ['0002-routes'] });
+      expect(await migrateToLatest(upgraded)).toEqual({ applied: ['0002-routes', '0003-request-logs'] });
     } finally {
       await upgraded.close();
     }

@@ -47,6 +47,8 @@ export interface CompletionCore {
   embed(request: EmbedRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): Promise<EmbedResponse>;
   countTokens(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<CountTokensResponse>;
   listModels(key: VirtualKeyRecord): Promise<ModelInfo[]>;
+  /** The targets a chat request would be dispatched to (validates the request and the key's access). */
+  plan(request: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta): Promise<RoutePlan>;
 }
 
 export interface CompletionCoreOptions {
@@ -185,6 +187,11 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       }
       const local = countChatTokens(request, first.target.upstreamModel);
       return create(CountTokensResponseSchema, { inputTokens: local.tokens, estimated: true, method: `tokenizer:${local.encoding}` });
+    },
+
+    async plan(request, key, meta) {
+      validateChatRequest(request);
+      return plan(request.model, callerOf(request, key, meta.sessionId));
     },
 
     async listModels(key) {

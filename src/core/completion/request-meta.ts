@@ -3,18 +3,13 @@
 // the edge's response headers (rate limits, cache).
 import { randomUUID } from 'node:crypto';
 import type { RequestSurface } from '../../storage/records.js';
-
-export interface LimitWindowState {
-  /** 0 = unlimited. */
-  limit: number;
-  remaining: number;
-  /** Milliseconds until the window frees up. */
-  resetMs: number;
-}
+import type { RateLimitState } from '../limits/rate-limiter.js';
 
 export interface RequestReport {
-  limits: { requests: LimitWindowState; tokens: LimitWindowState } | undefined;
-  cacheHit: boolean;
+  /** The key's rate-limit numbers after this request (for x-ratelimit-* headers). */
+  limits: RateLimitState | undefined;
+  /** Whether the response cache was consulted, and whether it answered. */
+  cache: 'hit' | 'miss' | undefined;
 }
 
 export interface RequestMeta {
@@ -41,7 +36,7 @@ export function requestMeta(fields: Partial<Omit<RequestMeta, 'report'>> & { sur
     sessionId: (fields.sessionId ?? '').slice(0, 200),
     cacheBypass: fields.cacheBypass ?? false,
     receivedAt: fields.receivedAt ?? Date.now(),
-    report: { limits: undefined, cacheHit: false },
+    report: { limits: undefined, cache: undefined },
   };
 }
 

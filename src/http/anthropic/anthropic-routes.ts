@@ -16,6 +16,7 @@ import { parseMessagesRequest } from './parse-request.js';
 import { renderMessage } from './render-message.js';
 import { sendMessagesStream } from './send-stream.js';
 import { metaFromRequest } from '../request-meta-from.js';
+import { governanceHeaders } from '../gateway-headers.js';
 
 export interface AnthropicRoutesOptions {
   authenticator: KeyAuthenticator;
@@ -65,6 +66,7 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
       await sendMessagesStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
         stopSequences: parsed.stopSequences,
         systemOffset: parsed.systemOffset,
+        extraHeaders: () => governanceHeaders(meta),
         shimWarnings: parsed.warnings,
         signal: controller.signal,
         requestId: request.id,
@@ -77,6 +79,7 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
     reply.headers({
       ...routeHeaders(response.route),
       ...warningsHeader(response.warnings, [...parsed.warnings, ...rendered.warnings], parsed.systemOffset),
+      ...governanceHeaders(meta),
     });
     return rendered.message;
   });

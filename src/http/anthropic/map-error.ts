@@ -5,6 +5,8 @@
 import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
 import type { AnthropicErrorBody } from './anthropic-wire.js';
 import { rewriteFieldMessage } from './param-names.js';
+import { isBudgetRefusal, isRateLimitRefusal } from '../../core/limits/limit-errors.js';
+import { rateLimitHeaders } from '../../core/limits/rate-limit-headers.js';
 
 export interface MappedError {
   status: number;
@@ -73,7 +75,10 @@ export function mapError(error: unknown, options: MapErrorOptions): MappedError 
     const mapped = build(row, message, options.requestId);
     if (error.retryAfterSeconds !== undefined) mapped.headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
     // A billing state upstream is not a passing limit: retrying cannot help.
-    if (error.kind === 'resource_exhausted' && !error.retryable && error.provider !== undefined) mapped.headers['x-should-retry'] = 'false';
+    if (error.kind === 'resource_exhausted' && !error.retryable && (error.provider !== undefined || isBudgetRefusal(error))) {
+      mapped.headers['x-should-retry'] = 'false';
+    }
+    if (isRateLimitRefusal(error)) Object.assign(mapped.headers, rateLimitHeaders(error.state));
     mapped.unexpected = row.status === 500;
     return mapped;
   }

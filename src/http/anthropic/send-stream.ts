@@ -22,6 +22,8 @@ import { StreamConverter } from './stream-converter.js';
 
 export interface MessagesStreamOptions {
   stopSequences: readonly string[];
+  /** More headers, read when the response opens (rate limits, cache). */
+  extraHeaders?: () => Record<string, string>;
   systemOffset: number;
   /** Warnings the shim found while parsing the request (Anthropic names). */
   shimWarnings: readonly Warning[];
@@ -47,6 +49,7 @@ export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncItera
     const opened = SseWriter.open(reply, {
       ...routeHeaders(converter.route),
       ...warningsHeader(converter.warnings, options.shimWarnings, options.systemOffset),
+      ...options.extraHeaders?.(),
     });
     writer = opened;
     await writeAll(opened, held.splice(0));

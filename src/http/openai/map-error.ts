@@ -5,6 +5,8 @@ import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-e
 import type { OpenAIErrorBody } from './openai-wire.js';
 import { rewriteFieldMessage, toOpenAIParam } from './param-names.js';
 import { InvalidRequestError } from './request-error.js';
+import { isBudgetRefusal, isRateLimitRefusal } from '../../core/limits/limit-errors.js';
+import { rateLimitHeaders } from '../../core/limits/rate-limit-headers.js';
 
 export interface MappedError {
   status: number;
@@ -50,7 +52,9 @@ function rowFor(error: GatewayError): Row {
     case 'not_found':
       return fromUpstream ? { status: 404, type: 'invalid_request_error', code: 'upstream_not_found' } : BY_KIND.not_found;
     case 'resource_exhausted':
-      // A billing state is not a passing limit: OpenAI says insufficient_quota, and retrying cannot help.
+      // A billing state (the key's budget, or the provider's) is not a passing limit:
+      // OpenAI says insufficient_quota, and retrying cannot help.
+      if (isBudgetRefusal(error)) return { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
       return error.retryable || !fromUpstream ? BY_KIND.resource_exhausted : { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
     default:
       return BY_KIND[error.kind];
@@ -73,6 +77,7 @@ export function mapError(error: unknown, context: MapErrorContext = {}): MappedE
     const mapped = build(row, message, param);
     if (error.retryAfterSeconds !== undefined) mapped.headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
     if (row.code === 'insufficient_quota') mapped.headers['x-should-retry'] = 'false';
+    if (isRateLimitRefusal(error)) Object.assign(mapped.headers, rateLimitHeaders(error.state));
     mapped.unexpected = row.status === 500;
     return mapped;
   }

@@ -17,6 +17,7 @@ import { parseChatRequest } from './parse-chat-request.js';
 import { renderCompletion } from './render-completion.js';
 import { sendChatStream } from './send-chat-stream.js';
 import { metaFromRequest } from '../request-meta-from.js';
+import { governanceHeaders } from '../gateway-headers.js';
 
 export interface OpenAIRoutesOptions {
   authenticator: KeyAuthenticator;
@@ -60,6 +61,7 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     if (parsed.stream) {
       await sendChatStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
         includeUsage: parsed.includeUsage,
+        extraHeaders: () => governanceHeaders(meta),
         n: parsed.n,
         signal: controller.signal,
         log: request.log,
@@ -68,7 +70,7 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     }
     const response = await completion.complete(parsed.chat, key, controller.signal, meta);
     assertCandidatesHonoured(parsed.n, response.warnings);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings) });
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(meta) });
     return renderCompletion(response);
   });
 
@@ -76,8 +78,9 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     const key = keyOf(request);
     const parsed = parseEmbeddingsRequest(request.body);
     const controller = abortOnClientLeave(reply);
-    const response = await completion.embed(parsed.embed, key, controller.signal, metaFromRequest(request, 'openai'));
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings) });
+    const meta = metaFromRequest(request, 'openai');
+    const response = await completion.embed(parsed.embed, key, controller.signal, meta);
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(meta) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });
 

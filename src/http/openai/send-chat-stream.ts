@@ -24,6 +24,8 @@ import type { OpenAIChatCompletionChunk } from './openai-wire.js';
 
 export interface ChatStreamOptions {
   includeUsage: boolean;
+  /** More headers, read when the response opens (rate limits, cache). */
+  extraHeaders?: () => Record<string, string>;
   /** Requested number of choices. */
   n: number;
   /** Aborted when the client leaves (see client-abort.ts). */
@@ -43,7 +45,7 @@ export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<
 
   const open = async (): Promise<SseWriter> => {
     assertCandidatesHonoured(options.n, converter.warnings);
-    const opened = SseWriter.open(reply, { ...routeHeaders(converter.route), ...warningsHeader(converter.warnings) });
+    const opened = SseWriter.open(reply, { ...routeHeaders(converter.route), ...warningsHeader(converter.warnings), ...options.extraHeaders?.() });
     writer = opened;
     for (const chunk of held.splice(0)) await opened.data(chunk);
     return opened;

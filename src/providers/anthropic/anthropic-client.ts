@@ -3,6 +3,7 @@
 // upgrading the SDK touches one file.
 import Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConnection } from '../provider-adapter.js';
+import { createUpstreamFetch } from '../shared/upstream-fetch.js';
 
 export type AnthropicMessage = Anthropic.Message;
 export type AnthropicContentBlock = Anthropic.ContentBlock;
@@ -51,6 +52,9 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
  */
 const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
 
+/** undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts). */
+const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+
 /** One SDK client per provider connection, created once and reused for every request. */
 export function createAnthropicClient(connection: ProviderConnection): AnthropicClient {
   const sdk = new Anthropic({
@@ -62,6 +66,7 @@ export function createAnthropicClient(connection: ProviderConnection): Anthropic
     maxRetries: 0,
     timeout: REQUEST_TIMEOUT_MS,
     defaultHeaders: connection.extraHeaders,
+    fetch: upstreamFetch,
   });
 
   return {

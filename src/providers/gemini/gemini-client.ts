@@ -11,6 +11,7 @@ import {
   type GenerateContentParameters,
 } from '@google/genai';
 import type { ProviderConnection } from '../provider-adapter.js';
+import { createUpstreamFetch } from '../shared/upstream-fetch.js';
 import { resolveEndpoint } from './gemini-endpoint.js';
 import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './gemini-types.js';
 
@@ -41,6 +42,14 @@ export interface GeminiClient {
   listModels(signal: AbortSignal): Promise<string[]>;
 }
 
+/**
+ * undici's request() instead of the global fetch (see upstream-fetch.ts). The
+ * SDK reads stream bodies with getReader(), so the body is a web stream; and
+ * with a fetch of its own it no longer removes the global dispatcher's
+ * timeouts itself, so this fetch has none either (deadlines come from the gateway).
+ */
+const upstreamFetch = createUpstreamFetch({ body: 'web', timeouts: 'none' });
+
 export function createGeminiClient(connection: ProviderConnection): GeminiClient {
   const endpoint = resolveEndpoint(connection.baseUrl);
   const sdk = new GoogleGenAI({
@@ -50,6 +59,7 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
       ...(endpoint.baseUrl !== undefined ? { baseUrl: endpoint.baseUrl } : {}),
       apiVersion: endpoint.apiVersion,
       headers: { ...connection.extraHeaders },
+      fetch: upstreamFetch,
       // No retryOptions: the SDK then makes exactly one attempt.
     },
   });

@@ -8,6 +8,7 @@ import OpenAI, { AzureOpenAI } from 'openai';
 import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../core/errors/gateway-error.js';
 import type { ProviderConnection } from '../provider-adapter.js';
+import { createUpstreamFetch } from '../shared/upstream-fetch.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
 import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';
 
@@ -25,6 +26,9 @@ export interface OpenAIClient {
   createEmbeddings(params: EmbeddingParams, signal: AbortSignal): Promise<WireEmbeddingResponse>;
   listModelIds(signal: AbortSignal): Promise<string[]>;
 }
+
+/** undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts). */
+const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
 
 /** The SDK refuses to start without a key; this stands in when none is configured (its header is removed). */
 const NO_KEY = 'no-key-configured';
@@ -66,6 +70,7 @@ function createSdkClient(connection: ProviderConnection): OpenAI {
     project: null,
     webhookSecret: null,
     logLevel: 'off',
+    fetch: upstreamFetch,
   } satisfies ClientOptions;
   const endpoint = connection.baseUrl.replace(/\/+$/, '');
   switch (connection.type) {

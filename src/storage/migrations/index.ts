@@ -3,10 +3,12 @@ import type { Migration } from 'kysely/migration';
 import type { SqlDialectName } from '../schema.js';
 import { createInitialMigration } from './0001-initial.js';
 import { createRoutesMigration } from './0002-routes.js';
+import { createRequestLogsMigration } from './0003-request-logs.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001-initial': createInitialMigration(dialect),
     '0002-routes': createRoutesMigration(dialect),
+    '0003-request-logs': createRequestLogsMigration(dialect),
   };
 }

@@ -1,0 +1,122 @@
+// The gateway under test: `node dist/src/main.js` in production mode on its
+// embedded default (SQLite in a temporary GATEWAY_DATA_DIR), configured
+// through its admin API with a provider (the upstream, OpenAI-compatible), a
+// route and a virtual key.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { freePort, spawnNode, type Child } from './proc.js';
+
+export interface GatewayProcess {
+  child: Child;
+  url: string;
+  adminToken: string;
+}
+
+export interface GatewayStartOptions {
+  /** The checkout whose dist/src/main.js runs. */
+  root: string;
+  /** bench/child-guard.js as compiled by the harness. */
+  guardPath: string;
+  dataDir: string;
+  logFile: string;
+  logLevel: string;
+  /** Directory for `--cpu-prof` output; no profiling when unset. */
+  cpuProfileDir?: string;
+  maxLifetimeSeconds: number;
+  name?: string;
+  /** NODE_OPTIONS for the gateway process (e.g. heap flags), when set. */
+  nodeOptions?: string;
+}
+
+export async function startGateway(options: GatewayStartOptions): Promise<GatewayProcess> {
+  const port = await freePort();
+  const adminToken = `bench-admin-${randomBytes(18).toString('base64url')}`;
+  const args = ['--import', options.guardPath];
+  if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
+  args.push(path.join(options.root, 'dist/src/main.js'));
+  const child = spawnNode({
+    name: options.name ?? 'gateway',
+    args,
+    cwd: options.root,
+    logFile: options.logFile,
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      NODE_ENV: 'production',
+      GATEWAY_HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      GATEWAY_DATA_DIR: options.dataDir,
+      GATEWAY_LOG_LEVEL: options.logLevel,
+      GATEWAY_ADMIN_TOKEN: adminToken,
+      GATEWAY_SHUTDOWN_GRACE_MS: '2000',
+      BENCH_MAX_LIFETIME_S: String(options.maxLifetimeSeconds),
+      ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child);
+  return { child, url, adminToken };
+}
+
+async function waitHealthy(url: string, child: Child): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(exited ? 'the gateway exited during start; see its log' : 'the gateway did not become ready within 30 s');
+}
+
+export interface GatewaySetup {
+  /** The virtual key's secret. */
+  secret: string;
+  /** The route clients name. */
+  model: string;
+  /** A second route, to the paced upstream stream. */
+  pacedModel: string;
+}
+
+/** Provider `up` (the upstream), routes `bench` and `bench-paced`, and a key. */
+export async function configureGateway(gateway: GatewayProcess, upstreamUrl: string): Promise<GatewaySetup> {
+  const admin = async (method: string, body: object): Promise<Record<string, unknown>> => {
+    const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);
+    return JSON.parse(text) as Record<string, unknown>;
+  };
+  await admin('ProvidersService/CreateProvider', {
+    id: 'up',
+    name: 'Benchmark upstream',
+    type: 'PROVIDER_TYPE_OPENAI_COMPATIBLE',
+    baseUrl: `${upstreamUrl}/v1`,
+    apiKey: 'sk-bench-upstream-not-a-real-key',
+    models: [{ upstreamModel: 'bench-model' }, { upstreamModel: 'bench-paced' }],
+  });
+  await admin('RoutesService/CreateRoute', {
+    name: 'bench',
+    strategy: 'ROUTE_STRATEGY_PRIORITY',
+    targets: [{ providerId: 'up', upstreamModel: 'bench-model' }],
+  });
+  await admin('RoutesService/CreateRoute', {
+    name: 'bench-paced',
+    strategy: 'ROUTE_STRATEGY_PRIORITY',
+    targets: [{ providerId: 'up', upstreamModel: 'bench-paced' }],
+  });
+  const created = await admin('KeysService/CreateKey', { name: 'bench' });
+  const secret = created['secret'];
+  if (typeof secret !== 'string') throw new Error('CreateKey returned no secret');
+  return { secret, model: 'bench', pacedModel: 'bench-paced' };
+}

@@ -1,0 +1,152 @@
+// Child processes of the benchmark (started with a piped stdin, so that
+// child-guard ends them if the harness dies) and what /proc says about them:
+// CPU time (user + system, all threads) and resident memory.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { createInterface } from 'node:readline';
+
+export interface Child {
+  name: string;
+  pid: number;
+  process: ChildProcess;
+  /** Resolves with the exit code (null after a signal). */
+  exited: Promise<number | null>;
+  /** Called with each line the child writes to stdout. */
+  lineListeners: Set<(line: string) => void>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<Child>();
+
+export interface SpawnOptions {
+  name: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** stdout and stderr of the child go to this file. */
+  logFile: string;
+}
+
+export function spawnNode(options: SpawnOptions): Child {
+  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
+  const log = createWriteStream(options.logFile);
+  child.stderr?.pipe(log, { end: false });
+  const lineListeners = new Set<(line: string) => void>();
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    for (const listener of lineListeners) listener(line);
+    log.write(`${line}\n`);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      running.delete(handle);
+      resolve(code);
+    });
+  });
+  exited.finally(() => log.end()).catch(() => undefined);
+  const handle: Child = {
+    name: options.name,
+    pid: child.pid,
+    process: child,
+    exited,
+    lineListeners,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  running.add(handle);
+  return handle;
+}
+
+/** Waits for the child's `{"ready":true,"port":N}` line on stdout. */
+export function readyPort(child: Child, timeoutMs = 15_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.lineListeners.delete(onLine);
+      reject(new Error(`${child.name} did not report ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onLine = (line: string) => {
+      let parsed: { ready?: boolean; port?: number };
+      try {
+        parsed = JSON.parse(line) as typeof parsed;
+      } catch {
+        return;
+      }
+      if (parsed.ready && typeof parsed.port === 'number') {
+        clearTimeout(timer);
+        child.lineListeners.delete(onLine);
+        resolve(parsed.port);
+      }
+    };
+    child.lineListeners.add(onLine);
+    child.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${child.name} exited (${code}) before it was ready; see its log`));
+    }, reject);
+  });
+}
+
+/** Stops every child still running (used on any exit path of the harness). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((child) => child.stop(5_000)));
+}
+
+/** A free TCP port on 127.0.0.1 (bound and released at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let clockTicks: number | undefined;
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime. */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** CPU seconds (user + system, every thread) the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return (utime + stime) / ticksPerSecond();
+}
+
+export interface MemoryStatus {
+  /** Resident set size now, MB. */
+  rssMb: number;
+  /** Peak resident set size since start (VmHWM), MB. */
+  peakRssMb: number;
+}
+
+export function memoryStatus(pid: number): MemoryStatus {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN');
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+export function loadAverage(): [number, number, number] {
+  const [one = 0, five = 0, fifteen = 0] = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+  return [one, five, fifteen];
+}

@@ -1,0 +1,307 @@
+// The one table (console and markdown) and the verdict on each bar of the
+// performance issue, from the per-run measurements (medians across runs; a
+// ratio or a difference is taken within each run, then its median).
+import { median } from './stats.js';
+
+export type TargetName = 'direct' | 'bare' | 'baseline' | 'gateway';
+
+export interface ChatPhase {
+  target: TargetName;
+  connections: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  failures: number;
+  /** CPU of the process the client talks to (upstream, bare proxy or gateway), µs per request. */
+  cpuUsPerRequest: number;
+}
+
+export interface StreamPhase {
+  target: TargetName;
+  streamsPerSecond: number;
+  ttfcP50Ms: number;
+  ttfcP99Ms: number;
+  totalP50Ms: number;
+  streams: number;
+  failures: number;
+  cpuUsPerRequest: number;
+  paced: { streams: number; contentEvents: number; readsWithContent: number; maxContentEventsPerRead: number; failures: number };
+}
+
+export interface RpcPhase {
+  target: 'gateway' | 'baseline';
+  kind: 'grpc-stream' | 'connect-unary';
+  concurrency: number;
+  rps: number;
+  firstP50Ms: number;
+  firstP99Ms: number;
+  totalP50Ms: number;
+  calls: number;
+  failures: number;
+  cpuUsPerRequest: number;
+}
+
+export interface RunResult {
+  index: number;
+  loadAverageBefore: [number, number, number];
+  chat: ChatPhase[];
+  stream: StreamPhase[];
+  rpc: RpcPhase[];
+  gatewayRssMb: number;
+  gatewayPeakRssMb: number;
+  baselinePeakRssMb?: number;
+}
+
+export interface SoakResult {
+  seconds: number;
+  connections: number;
+  requests: number;
+  rps: number;
+  failures: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  rssIdleAfterMb: number;
+  peakRssMb: number;
+  /** Least-squares slope of RSS over the second half of the soak, MB per minute. */
+  trendMbPerMinute: number;
+  samples: Array<{ seconds: number; rssMb: number }>;
+}
+
+export interface Bar {
+  name: string;
+  target: string;
+  measured: string;
+  holds: boolean | null;
+}
+
+export interface Report {
+  meta: Record<string, unknown>;
+  runs: RunResult[];
+  soak: SoakResult;
+  rows: string[][];
+  bars: Bar[];
+}
+
+const HEADER = ['scenario', 'target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'gw/bare', 'added p50', 'notes'];
+
+const f = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const signed = (value: number, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)} ms` : '–');
+const TARGET_LABEL: Record<TargetName, string> = { direct: 'direct upstream', bare: 'bare proxy', baseline: 'baseline gateway', gateway: 'gateway' };
+
+export function buildReport(meta: Record<string, unknown>, runs: RunResult[], soak: SoakResult, pacedChunks: number): Report {
+  const rows: string[][] = [];
+  const connections = [...new Set(runs.flatMap((run) => run.chat.map((phase) => phase.connections)))];
+  const chatOf = (run: RunResult, target: TargetName, conns: number) => run.chat.find((phase) => phase.target === target && phase.connections === conns);
+  const medianOf = (pick: (run: RunResult) => number | undefined) => median(runs.map((run) => pick(run) ?? Number.NaN));
+
+  const ratioOf = (target: TargetName, conns: number) => medianOf((run) => ratio(chatOf(run, target, conns)?.rps, chatOf(run, 'bare', conns)?.rps));
+  const ratioAt = (conns: number) => ratioOf('gateway', conns);
+  const addedAt = (target: TargetName, conns: number) =>
+    medianOf((run) => difference(chatOf(run, target, conns)?.p50Ms, chatOf(run, 'direct', conns)?.p50Ms));
+
+  const targets = (['direct', 'bare', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
+  const hasBaseline = targets.includes('baseline');
+  /** Gateway against the baseline gateway, per run: throughput ratio and CPU ratio. */
+  const versusBaseline = (of: (run: RunResult, target: TargetName) => { rps: number; cpuUsPerRequest: number } | undefined) => {
+    if (!hasBaseline) return '';
+    const speed = medianOf((run) => ratio(of(run, 'gateway')?.rps, of(run, 'baseline')?.rps));
+    const cpu = medianOf((run) => ratio(of(run, 'gateway')?.cpuUsPerRequest, of(run, 'baseline')?.cpuUsPerRequest));
+    return `vs baseline: ×${f(speed, 2)} req/s, ×${f(cpu, 2)} CPU/req`;
+  };
+  for (const conns of connections) {
+    for (const target of targets) {
+      const pick = (field: keyof ChatPhase) => medianOf((run) => chatOf(run, target, conns)?.[field] as number | undefined);
+      const failures = runs.reduce((sum, run) => sum + (chatOf(run, target, conns)?.failures ?? 0), 0);
+      rows.push([
+        'chat JSON (shim)',
+        TARGET_LABEL[target],
+        String(conns),
+        f(pick('rps'), 0),
+        f(pick('p50Ms'), 3),
+        f(pick('p99Ms'), 3),
+        f(pick('cpuUsPerRequest'), 0),
+        target === 'gateway' || target === 'baseline' ? `${f(ratioOf(target, conns) * 100, 1)} %` : '',
+        target === 'direct' ? '' : signed(addedAt(target, conns), 3),
+        [target === 'gateway' ? versusBaseline((run, name) => chatOf(run, name, conns)) : '', failures > 0 ? `${failures} failed` : ''].filter(Boolean).join('; '),
+      ]);
+    }
+  }
+
+  const streamOf = (run: RunResult, target: TargetName) => run.stream.find((phase) => phase.target === target);
+  for (const target of targets) {
+    const pick = (field: keyof StreamPhase) => medianOf((run) => streamOf(run, target)?.[field] as number | undefined);
+    const added = medianOf((run) => difference(streamOf(run, target)?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
+    const paced = sumPaced(runs.map((run) => streamOf(run, target)?.paced));
+    const failures = runs.reduce((sum, run) => sum + (streamOf(run, target)?.failures ?? 0), 0) + paced.failures;
+    rows.push([
+      'chat SSE, first chunk',
+      TARGET_LABEL[target],
+      '1',
+      f(pick('streamsPerSecond'), 0),
+      f(pick('ttfcP50Ms'), 3),
+      f(pick('ttfcP99Ms'), 3),
+      f(pick('cpuUsPerRequest'), 0),
+      '',
+      target === 'direct' ? '' : signed(added, 3),
+      [
+        `paced: ${paced.contentEvents}/${paced.streams * pacedChunks} chunks in ${paced.readsWithContent} reads, max ${paced.maxContentEventsPerRead}/read`,
+        target === 'gateway' ? versusBaseline((run, name) => { const phase = streamOf(run, name); return phase ? { rps: phase.streamsPerSecond, cpuUsPerRequest: phase.cpuUsPerRequest } : undefined; }) : '',
+        failures > 0 ? `${failures} failed` : '',
+      ].filter(Boolean).join('; '),
+    ]);
+  }
+
+  const rpcKinds = [...new Set(runs.flatMap((run) => run.rpc.map((phase) => `${phase.kind}:${phase.concurrency}:${phase.target}`)))];
+  for (const key of rpcKinds) {
+    const [kind, conns, target] = key.split(':') as [RpcPhase['kind'], string, RpcPhase['target']];
+    const find = (run: RunResult, name: TargetName) => run.rpc.find((phase) => phase.kind === kind && phase.concurrency === Number(conns) && phase.target === name);
+    const of = (run: RunResult) => find(run, target);
+    const pick = (field: keyof RpcPhase) => medianOf((run) => of(run)?.[field] as number | undefined);
+    const failures = runs.reduce((sum, run) => sum + (of(run)?.failures ?? 0), 0);
+    rows.push([
+      kind === 'grpc-stream' ? 'gRPC StreamComplete, first chunk (h2c)' : 'Connect Complete unary (binary, HTTP/1.1)',
+      TARGET_LABEL[target],
+      conns,
+      f(pick('rps'), 0),
+      f(pick('firstP50Ms'), 3),
+      f(pick('firstP99Ms'), 3),
+      f(pick('cpuUsPerRequest'), 0),
+      '',
+      '',
+      [
+        kind === 'grpc-stream' ? `whole stream p50 ${f(pick('totalP50Ms'), 3)} ms` : '',
+        target === 'gateway' ? versusBaseline((run, name) => find(run, name)) : '',
+        failures > 0 ? `${failures} failed` : '',
+      ].filter(Boolean).join('; '),
+    ]);
+  }
+
+  const peakRss = Math.max(...runs.map((run) => run.gatewayPeakRssMb), soak.peakRssMb);
+  const peakBeforeSoak = Math.max(...runs.map((run) => run.gatewayPeakRssMb));
+  rows.push([
+    'memory',
+    'gateway',
+    String(soak.connections),
+    f(soak.rps, 0),
+    '',
+    '',
+    '',
+    '',
+    '',
+    `peak RSS ${f(peakRss, 1)} MB (VmHWM; ${f(peakBeforeSoak, 1)} MB before the soak${hasBaseline ? `; baseline gateway ${f(Math.max(...runs.map((run) => run.baselinePeakRssMb ?? Number.NaN)), 1)} MB` : ''}); ${f(soak.seconds, 0)} s soak: RSS ${f(soak.rssStartMb, 1)} → ${f(soak.rssEndMb, 1)} MB, trend ${f(soak.trendMbPerMinute, 2)} MB/min, idle after ${f(soak.rssIdleAfterMb, 1)} MB${soak.failures > 0 ? `; ${soak.failures} failed` : ''}`,
+  ]);
+
+  const maxConns = Math.max(...connections);
+  const minConns = Math.min(...connections);
+  const gatewayPaced = sumPaced(runs.map((run) => streamOf(run, 'gateway')?.paced));
+  const streamAdded = medianOf((run) => difference(streamOf(run, 'gateway')?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
+  const bars: Bar[] = [
+    {
+      name: `non-streaming throughput at ${maxConns} connections vs bare proxy`,
+      target: '≥ 50 %',
+      measured: `${f(ratioAt(maxConns) * 100, 1)} %`,
+      holds: maxConns === 64 ? ratioAt(maxConns) >= 0.5 : null,
+    },
+    {
+      name: `added p50 latency at ${minConns} connection over direct upstream`,
+      target: '≤ 0.4 ms',
+      measured: signed(addedAt('gateway', minConns), 3),
+      holds: minConns === 1 ? addedAt('gateway', minConns) <= 0.4 : null,
+    },
+    { name: 'streaming: added time to first chunk', target: '≤ 1 ms', measured: signed(streamAdded, 3), holds: streamAdded <= 1 },
+    {
+      name: 'streaming: every upstream chunk forwarded as its own write',
+      target: `${gatewayPaced.streams * pacedChunks} chunks in as many reads`,
+      measured: `${gatewayPaced.contentEvents} chunks in ${gatewayPaced.readsWithContent} reads, max ${gatewayPaced.maxContentEventsPerRead} per read`,
+      holds:
+        gatewayPaced.streams > 0 &&
+        gatewayPaced.contentEvents === gatewayPaced.streams * pacedChunks &&
+        gatewayPaced.readsWithContent === gatewayPaced.contentEvents &&
+        gatewayPaced.maxContentEventsPerRead === 1,
+    },
+    { name: `peak RSS (run at up to ${maxConns} connections)`, target: '≤ 120 MB', measured: `${f(peakRss, 1)} MB`, holds: peakRss <= 120 },
+    {
+      name: 'no RSS growth trend over the soak',
+      target: '10-minute soak, no upward trend',
+      measured: `${f(soak.seconds, 0)} s: trend ${f(soak.trendMbPerMinute, 2)} MB/min, ${f(soak.rssStartMb, 1)} → ${f(soak.rssEndMb, 1)} MB`,
+      // A trend under 0.5 MB/min over ≥ 10 minutes; a shorter soak cannot decide it.
+      holds: soak.seconds >= 600 ? soak.trendMbPerMinute < 0.5 : null,
+    },
+    {
+      name: 'hot path: no database reads, no synchronous log writes',
+      target: 'shown by a test',
+      measured: 'test/bench/hot-path-queries.test.ts',
+      holds: null,
+    },
+  ];
+  return { meta, runs, soak, rows, bars };
+}
+
+function ratio(numerator: number | undefined, denominator: number | undefined): number {
+  return numerator !== undefined && denominator !== undefined && denominator > 0 ? numerator / denominator : Number.NaN;
+}
+
+function difference(left: number | undefined, right: number | undefined): number {
+  return left !== undefined && right !== undefined ? left - right : Number.NaN;
+}
+
+function sumPaced(items: Array<StreamPhase['paced'] | undefined>): StreamPhase['paced'] {
+  const total = { streams: 0, contentEvents: 0, readsWithContent: 0, maxContentEventsPerRead: 0, failures: 0 };
+  for (const item of items) {
+    if (!item) continue;
+    total.streams += item.streams;
+    total.contentEvents += item.contentEvents;
+    total.readsWithContent += item.readsWithContent;
+    total.maxContentEventsPerRead = Math.max(total.maxContentEventsPerRead, item.maxContentEventsPerRead);
+    total.failures += item.failures;
+  }
+  return total;
+}
+
+const verdict = (bar: Bar) => (bar.holds === null ? 'n/a' : bar.holds ? 'holds' : 'FAILS');
+
+export function renderText(report: Report): string {
+  const widths = HEADER.map((title, column) => Math.max(title.length, ...report.rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column >= 3 && column <= 8 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+  const out = [line(HEADER), widths.map((width) => '-'.repeat(width)).join('  '), ...report.rows.map(line), ''];
+  out.push('Bars:');
+  for (const bar of report.bars) out.push(`  [${verdict(bar).padEnd(5)}] ${bar.name}: ${bar.measured} (bar ${bar.target})`);
+  out.push('', metaLine(report.meta));
+  return out.join('\n');
+}
+
+export function renderMarkdown(report: Report): string {
+  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const out = [
+    '# Benchmark results',
+    '',
+    metaLine(report.meta),
+    '',
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map((_, column) => (column >= 3 && column <= 8 ? '---:' : '---')).join('|')}|`,
+    ...report.rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+    '',
+    '## Bars',
+    '',
+    '| bar | target | measured | verdict |',
+    '|---|---|---|---|',
+    ...report.bars.map((bar) => `| ${escape(bar.name)} | ${escape(bar.target)} | ${escape(bar.measured)} | ${verdict(bar)} |`),
+    '',
+    'Column meanings: see bench/README.md.',
+    '',
+  ];
+  return out.join('\n');
+}
+
+function metaLine(meta: Record<string, unknown>): string {
+  const load = (value: unknown) => (Array.isArray(value) ? value.map((entry) => Number(entry).toFixed(2)).join(' ') : '?');
+  return [
+    `${String(meta['date'])}, node ${String(meta['node'])}, ${String(meta['cpus'])} × ${String(meta['cpuModel'])}`,
+    `commit ${String(meta['commit'])}`,
+    `${String(meta['runs'])} runs (medians), ${String(meta['phaseSeconds'])} s per chat phase, ${String(meta['streamSeconds'])} s per stream/RPC phase`,
+    `gateway log level ${String(meta['logLevel'])}${meta['gatewayNodeOptions'] ? `, NODE_OPTIONS ${String(meta['gatewayNodeOptions'])}` : ''}`,
+    `load average before ${load(meta['loadAverageBefore'])}, after ${load(meta['loadAverageAfter'])}`,
+  ].join('; ');
+}

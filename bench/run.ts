@@ -1,0 +1,431 @@
+// `npm run bench`: the gateway's own cost, measured against a bare node:http
+// proxy and the direct upstream in the same run, on 127.0.0.1 only.
+// See bench/README.md for the options and what each column means.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { configureGateway, startGateway, type GatewayProcess } from './lib/gateway.js';
+import { postJson, runLoad, type LoadResult } from './lib/http-load.js';
+import { cpuSeconds, loadAverage, memoryStatus, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
+import { renderProfile, summarizeProfile } from './lib/profile.js';
+import { buildReport, renderMarkdown, renderText, type ChatPhase, type RpcPhase, type RunResult, type SoakResult, type StreamPhase, type TargetName } from './lib/report.js';
+import { connectUnaryOnce, createRpcClients, grpcStreamOnce, rpcLoad, type RpcClients } from './lib/rpc-load.js';
+import { percentile, slope } from './lib/stats.js';
+import { measurePaced, measureTtfc, type StreamTarget } from './lib/stream-client.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '3' },
+    'stream-seconds': { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '2' },
+    soak: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '1,16,64' },
+    'rpc-concurrency': { type: 'string', default: '16' },
+    'paced-streams': { type: 'string', default: '5' },
+    'stream-chunks': { type: 'string', default: '8' },
+    'stream-gap-ms': { type: 'string', default: '5' },
+    'log-level': { type: 'string', default: 'warn' },
+    baseline: { type: 'string' },
+    'gateway-node-options': { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'profile-seconds': { type: 'string', default: '15' },
+    out: { type: 'string', default: path.join(root, 'bench/results') },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (options.help) {
+  process.stdout.write(`npm run bench -- [options]
+  --runs N              runs whose medians are reported (default 3)
+  --duration S          seconds per non-streaming phase (default 3)
+  --stream-seconds S    seconds per streaming and RPC phase (default 2)
+  --warmup S            seconds of warm-up per target before the first run (default 2)
+  --soak S              seconds of 64-connection load at the end, RSS sampled (default 20; 600 = 10 minutes)
+  --connections LIST    non-streaming connection counts (default 1,16,64)
+  --rpc-concurrency N   concurrent calls for the RPC throughput phases (default 16)
+  --log-level LEVEL     the gateway's GATEWAY_LOG_LEVEL (default warn)
+  --gateway-node-options=FLAGS  NODE_OPTIONS for the gateway(s), e.g. --gateway-node-options=--max-old-space-size=64
+  --baseline DIR        also run the gateway built in DIR (a checkout with dist/ built, e.g. main)
+                        as "baseline gateway" in the same run: before/after ratios
+  --profile             instead of the table: profile the gateway (node --cpu-prof) under 64 connections
+  --profile-seconds S   load duration while profiling (default 15)
+  --out DIR             results folder (default bench/results)
+`);
+  process.exit(0);
+}
+
+const number = (name: keyof typeof options, minimum = 0): number => {
+  const value = Number(options[name]);
+  if (!Number.isFinite(value) || value < minimum) throw new Error(`--${name} must be a number ≥ ${minimum}`);
+  return value;
+};
+const config = {
+  runs: number('runs', 1),
+  phaseSeconds: number('duration', 0.5),
+  streamSeconds: number('stream-seconds', 0.5),
+  warmupSeconds: number('warmup'),
+  soakSeconds: number('soak', 1),
+  connections: String(options.connections)
+    .split(',')
+    .map((entry) => Number(entry.trim()))
+    .filter((entry) => Number.isInteger(entry) && entry > 0),
+  rpcConcurrency: number('rpc-concurrency', 1),
+  pacedStreams: number('paced-streams', 1),
+  streamChunks: number('stream-chunks', 2),
+  streamGapMs: number('stream-gap-ms', 1),
+  logLevel: String(options['log-level']),
+  gatewayNodeOptions: options['gateway-node-options'],
+  baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
+  profile: options.profile === true,
+  profileSeconds: number('profile-seconds', 1),
+  out: path.resolve(String(options.out)),
+};
+
+const progress = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+const CHAT_MESSAGES = [
+  { role: 'system', content: 'You are a concise assistant.' },
+  { role: 'user', content: 'Say hello in one short sentence.' },
+];
+const chatBody = (model: string, stream: boolean) => JSON.stringify({ model, messages: CHAT_MESSAGES, max_tokens: 64, temperature: 0.2, ...(stream ? { stream: true } : {}) });
+
+interface Target {
+  name: TargetName;
+  /** The process whose CPU time is charged to each request. */
+  pid: number;
+  base: string;
+  headers: Record<string, string>;
+  model: string;
+  pacedModel: string;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(config.out, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const logDir = path.join(config.out, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-bench-'));
+  // Every child ends itself after this long, whatever happens to the harness.
+  const budgetSeconds = config.profile
+    ? config.profileSeconds + 120
+    : config.runs * (config.connections.length * 4 * config.phaseSeconds + 20 * config.streamSeconds + 15) + config.soakSeconds + 180;
+  const childEnv = {
+    PATH: process.env['PATH'],
+    BENCH_MAX_LIFETIME_S: String(Math.ceil(budgetSeconds)),
+    BENCH_STREAM_GAP_MS: String(config.streamGapMs),
+    BENCH_STREAM_CHUNKS: String(config.streamChunks),
+  };
+  const rpcClients: RpcClients[] = [];
+  const closeRpc = () => {
+    for (const clients of rpcClients.splice(0)) clients.close();
+  };
+  const onSignal = () => {
+    progress('interrupted: stopping everything');
+    closeRpc();
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const upstream = spawnNode({ name: 'upstream', args: [path.join(root, 'dist/bench/upstream.js')], env: childEnv, cwd: root, logFile: path.join(logDir, 'upstream.log') });
+    const upstreamUrl = `http://127.0.0.1:${await readyPort(upstream)}`;
+    const bare = spawnNode({
+      name: 'bare-proxy',
+      args: [path.join(root, 'dist/bench/bare-proxy.js')],
+      env: { ...childEnv, BENCH_UPSTREAM: upstreamUrl },
+      cwd: root,
+      logFile: path.join(logDir, 'bare-proxy.log'),
+    });
+    const bareUrl = `http://127.0.0.1:${await readyPort(bare)}`;
+    const profileDir = config.profile ? path.join(config.out, `profile-${stamp}`) : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    progress(`upstream ${upstreamUrl}, bare proxy ${bareUrl}; starting the gateway (node dist/src/main.js, log level ${config.logLevel})`);
+    const guardPath = path.join(root, 'dist/bench/child-guard.js');
+    const gateway = await startGateway({
+      root,
+      guardPath,
+      dataDir,
+      logFile: path.join(logDir, 'gateway.log'),
+      logLevel: config.logLevel,
+      maxLifetimeSeconds: Math.ceil(budgetSeconds),
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+      ...(config.gatewayNodeOptions ? { nodeOptions: config.gatewayNodeOptions } : {}),
+    });
+    const setup = await configureGateway(gateway, upstreamUrl);
+    const upstreamHeaders = { authorization: 'Bearer sk-bench-upstream-not-a-real-key' };
+    const gatewayTarget: Target = { name: 'gateway', pid: gateway.child.pid, base: gateway.url, headers: { authorization: `Bearer ${setup.secret}` }, model: setup.model, pacedModel: setup.pacedModel };
+    const targets: Target[] = [
+      { name: 'direct', pid: upstream.pid, base: upstreamUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
+      { name: 'bare', pid: bare.pid, base: bareUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
+    ];
+    const gateways: RpcGateway[] = [];
+    if (config.baseline && !config.profile) {
+      const baselineDir = mkdtempSync(path.join(os.tmpdir(), 'gw-bench-baseline-'));
+      cleanups.push(() => rmSync(baselineDir, { recursive: true, force: true }));
+      progress(`starting the baseline gateway from ${config.baseline}`);
+      const baseline = await startGateway({
+        root: config.baseline,
+        guardPath,
+        dataDir: baselineDir,
+        logFile: path.join(logDir, 'baseline-gateway.log'),
+        logLevel: config.logLevel,
+        maxLifetimeSeconds: Math.ceil(budgetSeconds),
+        name: 'baseline-gateway',
+        ...(config.gatewayNodeOptions ? { nodeOptions: config.gatewayNodeOptions } : {}),
+      });
+      const baselineSetup = await configureGateway(baseline, upstreamUrl);
+      targets.push({ name: 'baseline', pid: baseline.child.pid, base: baseline.url, headers: { authorization: `Bearer ${baselineSetup.secret}` }, model: baselineSetup.model, pacedModel: baselineSetup.pacedModel });
+      const clients = createRpcClients(baseline.url, baselineSetup.secret, config.rpcConcurrency);
+      rpcClients.push(clients);
+      gateways.push({ name: 'baseline', pid: baseline.child.pid, clients, model: baselineSetup.model });
+    }
+    targets.push(gatewayTarget);
+    await checkTargets(targets);
+
+    if (config.profile) {
+      await profileGateway(gatewayTarget, gateway, profileDir!);
+      return;
+    }
+    const clients = createRpcClients(gateway.url, setup.secret, config.rpcConcurrency);
+    rpcClients.push(clients);
+    gateways.push({ name: 'gateway', pid: gateway.child.pid, clients, model: setup.model });
+    const loadAverageBefore = loadAverage();
+    await warmUp(targets, gateways);
+    const runs: RunResult[] = [];
+    for (let index = 1; index <= config.runs; index += 1) {
+      runs.push(await oneRun(index, targets, gateways));
+    }
+    const soak = await soakGateway(gatewayTarget, gateway.child);
+    const loadAverageAfter = loadAverage();
+    closeRpc();
+    const meta = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? '?',
+      commit: gitDescribe(),
+      runs: config.runs,
+      phaseSeconds: config.phaseSeconds,
+      streamSeconds: config.streamSeconds,
+      logLevel: config.logLevel,
+      gatewayNodeOptions: config.gatewayNodeOptions ?? '',
+      loadAverageBefore,
+      loadAverageAfter,
+      config,
+    };
+    const report = buildReport(meta, runs, soak, config.streamChunks);
+    const text = renderText(report);
+    process.stdout.write(`\n${text}\n`);
+    writeFileSync(path.join(config.out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(config.out, 'latest.md'), renderMarkdown(report));
+    progress(`written: ${path.join(config.out, 'latest.json')} and latest.md`);
+  } finally {
+    closeRpc();
+    await stopAll();
+    rmSync(dataDir, { recursive: true, force: true });
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  }
+}
+
+/** A gateway (the one under test, or the baseline) as the RPC phases see it. */
+interface RpcGateway {
+  name: 'gateway' | 'baseline';
+  pid: number;
+  clients: RpcClients;
+  model: string;
+}
+
+const cleanups: Array<() => void> = [];
+
+/** Every target answers a completion before any load. */
+async function checkTargets(targets: Target[]): Promise<void> {
+  for (const target of targets) {
+    const answer = await postJson(`${target.base}/v1/chat/completions`, target.headers, chatBody(target.model, false));
+    if (answer.status !== 200 || !answer.body.includes('benchmark upstream')) {
+      throw new Error(`${target.name} did not answer a completion: ${answer.status} ${answer.body.slice(0, 300)}`);
+    }
+  }
+}
+
+async function chatPhase(target: Target, connections: number, seconds: number, record = true): Promise<ChatPhase & { raw: LoadResult }> {
+  const cpuBefore = cpuSeconds(target.pid);
+  const result = await runLoad({
+    url: `${target.base}/v1/chat/completions`,
+    body: chatBody(target.model, false),
+    headers: target.headers,
+    connections,
+    seconds,
+    record,
+  });
+  const cpu = cpuSeconds(target.pid) - cpuBefore;
+  return {
+    target: target.name,
+    connections,
+    rps: result.rps,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    requests: result.requests,
+    failures: result.errors + result.non2xx + result.timeouts,
+    cpuUsPerRequest: result.requests > 0 ? (cpu / result.requests) * 1e6 : Number.NaN,
+    raw: result,
+  };
+}
+
+function streamTarget(target: Target, paced: boolean): StreamTarget {
+  return { url: `${target.base}/v1/chat/completions`, headers: target.headers, body: chatBody(paced ? target.pacedModel : target.model, true) };
+}
+
+async function warmUp(targets: Target[], gateways: RpcGateway[]): Promise<void> {
+  if (config.warmupSeconds <= 0) return;
+  progress(`warm-up: ${config.warmupSeconds} s per target`);
+  for (const target of targets) await chatPhase(target, 16, config.warmupSeconds, false);
+  for (const target of targets) if (target.name === 'gateway' || target.name === 'baseline') await measureTtfc(streamTarget(target, false), config.warmupSeconds / 2);
+  for (const gateway of gateways) {
+    await rpcLoad(() => grpcStreamOnce(gateway.clients.grpc, gateway.model), config.rpcConcurrency, config.warmupSeconds / 2);
+    await rpcLoad(() => connectUnaryOnce(gateway.clients.connect, gateway.model), config.rpcConcurrency, config.warmupSeconds / 2);
+  }
+}
+
+async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]): Promise<RunResult> {
+  const run: RunResult = { index, loadAverageBefore: loadAverage(), chat: [], stream: [], rpc: [], gatewayRssMb: 0, gatewayPeakRssMb: 0 };
+  for (const connections of config.connections) {
+    for (const target of targets) {
+      progress(`run ${index}/${config.runs}: chat JSON, ${target.name}, ${connections} connection(s), ${config.phaseSeconds} s`);
+      const { raw: _raw, ...phase } = await chatPhase(target, connections, config.phaseSeconds);
+      run.chat.push(phase);
+    }
+  }
+  for (const target of targets) {
+    progress(`run ${index}/${config.runs}: chat SSE, ${target.name}`);
+    const cpuBefore = cpuSeconds(target.pid);
+    const ttfc = await measureTtfc(streamTarget(target, false), config.streamSeconds);
+    const cpu = cpuSeconds(target.pid) - cpuBefore;
+    const paced = await measurePaced(streamTarget(target, true), config.pacedStreams);
+    const phase: StreamPhase = {
+      target: target.name,
+      streamsPerSecond: ttfc.ttfcMs.length / ttfc.seconds,
+      ttfcP50Ms: percentile(ttfc.ttfcMs, 50),
+      ttfcP99Ms: percentile(ttfc.ttfcMs, 99),
+      totalP50Ms: percentile(ttfc.totalMs, 50),
+      streams: ttfc.ttfcMs.length,
+      failures: ttfc.errors,
+      cpuUsPerRequest: ttfc.ttfcMs.length > 0 ? (cpu / ttfc.ttfcMs.length) * 1e6 : Number.NaN,
+      paced: { streams: paced.streams, contentEvents: paced.contentEvents, readsWithContent: paced.readsWithContent, maxContentEventsPerRead: paced.maxContentEventsPerRead, failures: paced.errors },
+    };
+    run.stream.push(phase);
+  }
+  const rpcPhases: Array<[RpcPhase['kind'], number]> = [
+    ['grpc-stream', 1],
+    ['grpc-stream', config.rpcConcurrency],
+    ['connect-unary', 1],
+    ['connect-unary', config.rpcConcurrency],
+  ];
+  for (const [kind, concurrency] of rpcPhases) {
+    for (const gateway of gateways) {
+      progress(`run ${index}/${config.runs}: ${kind}, ${gateway.name}, ${concurrency} concurrent`);
+      const { clients, model } = gateway;
+      const call = kind === 'grpc-stream' ? () => grpcStreamOnce(clients.grpc, model) : () => connectUnaryOnce(clients.connect, model);
+      const cpuBefore = cpuSeconds(gateway.pid);
+      const result = await rpcLoad(call, concurrency, config.streamSeconds);
+      const cpu = cpuSeconds(gateway.pid) - cpuBefore;
+      run.rpc.push({
+        target: gateway.name,
+        kind,
+        concurrency,
+        rps: result.rps,
+        firstP50Ms: percentile(result.firstMs, 50),
+        firstP99Ms: percentile(result.firstMs, 99),
+        totalP50Ms: percentile(result.totalMs, 50),
+        calls: result.calls,
+        failures: result.errors,
+        cpuUsPerRequest: result.calls > 0 ? (cpu / result.calls) * 1e6 : Number.NaN,
+      });
+    }
+  }
+  for (const gateway of gateways) {
+    const memory = memoryStatus(gateway.pid);
+    if (gateway.name === 'baseline') run.baselinePeakRssMb = memory.peakRssMb;
+    else {
+      run.gatewayRssMb = memory.rssMb;
+      run.gatewayPeakRssMb = memory.peakRssMb;
+    }
+  }
+  return run;
+}
+
+async function soakGateway(target: Target, gateway: Child): Promise<SoakResult> {
+  const connections = Math.max(...config.connections);
+  progress(`soak: gateway at ${connections} connections for ${config.soakSeconds} s`);
+  const samples: Array<{ seconds: number; rssMb: number }> = [];
+  const startedAt = Date.now();
+  const sample = () => samples.push({ seconds: (Date.now() - startedAt) / 1000, rssMb: memoryStatus(gateway.pid).rssMb });
+  sample();
+  const timer = setInterval(sample, 1000);
+  let result: ChatPhase;
+  try {
+    result = await chatPhase(target, connections, config.soakSeconds, false);
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+  const rssEndMb = samples[samples.length - 1]!.rssMb;
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const secondHalf = samples.filter((point) => point.seconds >= config.soakSeconds / 2);
+  return {
+    seconds: config.soakSeconds,
+    connections,
+    requests: result.requests,
+    rps: result.rps,
+    failures: result.failures,
+    rssStartMb: samples[0]!.rssMb,
+    rssEndMb,
+    rssIdleAfterMb: memoryStatus(gateway.pid).rssMb,
+    peakRssMb: memoryStatus(gateway.pid).peakRssMb,
+    trendMbPerMinute: slope(secondHalf.map((point) => ({ x: point.seconds / 60, y: point.rssMb }))),
+    samples,
+  };
+}
+
+async function profileGateway(target: Target, gateway: GatewayProcess, profileDir: string): Promise<void> {
+  const connections = Math.max(...config.connections);
+  progress(`profile: warm-up, then ${config.profileSeconds} s at ${connections} connections under node --cpu-prof`);
+  await chatPhase(target, 16, Math.max(config.warmupSeconds, 1), false);
+  const phase = await chatPhase(target, connections, config.profileSeconds);
+  progress(`profile load: ${phase.rps.toFixed(0)} req/s, p50 ${phase.p50Ms.toFixed(3)} ms, ${phase.cpuUsPerRequest.toFixed(0)} µs CPU/request; stopping the gateway to write the profile`);
+  await gateway.child.stop(20_000);
+  const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile in ${profileDir}: did the gateway exit cleanly? see logs/gateway.log`);
+  const summary = summarizeProfile(path.join(profileDir, file));
+  const heading = `Gateway under ${connections} connections, non-streaming chat: ${phase.rps.toFixed(0)} req/s, ${phase.cpuUsPerRequest.toFixed(0)} µs CPU/request (profiler on)`;
+  const text = `${heading}\n${renderProfile(summary)}`;
+  process.stdout.write(`\n${text}\n`);
+  writeFileSync(path.join(config.out, 'profile.json'), `${JSON.stringify({ load: phase, summary }, null, 2)}\n`);
+  writeFileSync(path.join(config.out, 'profile.md'), `# Gateway CPU profile\n\n\`\`\`\n${text}\n\`\`\`\n`);
+  progress(`written: ${path.join(config.out, 'profile.md')}; raw profile in ${profileDir} (open it in Chrome DevTools)`);
+}
+
+function gitDescribe(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src', 'gen') !== '';
+    return dirty ? `${commit} + uncommitted changes in src/gen` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);

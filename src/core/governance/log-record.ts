@@ -1,0 +1,59 @@
+// Builds the request-log row of one request from what the pipeline saw.
+import { randomUUID } from 'node:crypto';
+import type { RouteInfo, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { RequestLogRecord, RequestOperation, VirtualKeyRecord } from '../../storage/records.js';
+import type { RequestMeta } from '../completion/request-meta.js';
+import { GatewayError } from '../errors/gateway-error.js';
+
+export interface LogFacts {
+  meta: RequestMeta;
+  key: VirtualKeyRecord;
+  requestedModel: string;
+  operation: RequestOperation;
+  stream: boolean;
+  route: RouteInfo | undefined;
+  usage: Usage | undefined;
+  cacheHit: boolean;
+  error: unknown;
+  finishedAt: number;
+  firstOutputAt: number | null;
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export function buildLogRecord(facts: LogFacts): RequestLogRecord {
+  const { meta, usage, route, error } = facts;
+  const failure = error === undefined ? undefined : error instanceof GatewayError ? error : new GatewayError('internal', 'internal error');
+  return {
+    // The gateway's own id: a client's x-request-id may repeat.
+    id: randomUUID(),
+    time: meta.receivedAt,
+    keyId: facts.key.id,
+    requestedModel: facts.requestedModel,
+    route: route?.route ?? '',
+    expert: route?.expert ?? '',
+    providerId: route?.providerId ?? '',
+    upstreamModel: route?.upstreamModel ?? '',
+    surface: meta.surface,
+    operation: facts.operation,
+    stream: facts.stream,
+    status: failure === undefined ? 'ok' : failure.kind === 'canceled' ? 'canceled' : 'error',
+    errorKind: failure?.kind ?? '',
+    errorMessage: failure?.message ?? '',
+    attempts: route?.attempts.length ?? 0,
+    cacheHit: facts.cacheHit,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    cachedInputTokens: usage?.cachedInputTokens ?? 0,
+    reasoningTokens: usage?.reasoningTokens ?? 0,
+    estimated: usage?.estimated ?? false,
+    costUsd: facts.cacheHit ? 0 : (usage?.costUsd ?? 0),
+    latencyMs: Math.max(0, facts.finishedAt - meta.receivedAt),
+    ttftMs: facts.stream && facts.firstOutputAt !== null ? Math.max(0, facts.firstOutputAt - meta.receivedAt) : null,
+    clientIp: meta.clientIp,
+    userAgent: meta.userAgent,
+    requestId: meta.requestId,
+    requestBody: facts.requestBody,
+    responseBody: facts.responseBody,
+  };
+}

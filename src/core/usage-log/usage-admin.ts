@@ -1,0 +1,74 @@
+// UsageService's logic, transport-agnostic: request-log listing, aggregates,
+// and a key's spend in its current budget period.
+import { create } from '@bufbuild/protobuf';
+import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import {
+  GetKeySpendResponseSchema,
+  type AggregateUsageRequest,
+  type GetKeySpendResponse,
+  type ListRequestsRequest,
+  type RequestLogEntry,
+  type UsageAggregate,
+} from '../../../gen/llmgateway/v1/usage_service_pb.js';
+import type { KeySpendRepository, KeysRepository, RequestLogsRepository } from '../../storage/records.js';
+import { invalidArgument, notFound } from '../errors/gateway-error.js';
+import { keyRecordToProto } from '../keys/key-conversion.js';
+import { validatePageSize } from '../validation/validate.js';
+import { budgetPeriodAt } from './budget-period.js';
+import { aggregateToProto, filterFromProto, groupingFromProto, requestLogToProto } from './usage-conversion.js';
+
+export interface UsageAdminOptions {
+  requestLogs: Pick<RequestLogsRepository, 'list' | 'aggregate'>;
+  keySpend: Pick<KeySpendRepository, 'get'>;
+  keys: Pick<KeysRepository, 'get'>;
+  now?: () => number;
+}
+
+export interface UsageAdmin {
+  listRequests(request: ListRequestsRequest): Promise<{ requests: RequestLogEntry[]; nextPageToken: string }>;
+  aggregateUsage(request: AggregateUsageRequest): Promise<UsageAggregate[]>;
+  getKeySpend(keyId: string): Promise<GetKeySpendResponse>;
+}
+
+export function createUsageAdmin(options: UsageAdminOptions): UsageAdmin {
+  const now = options.now ?? Date.now;
+  return {
+    async listRequests(request) {
+      const page = await options.requestLogs.list(filterFromProto('filter', request.filter), {
+        limit: validatePageSize('page_size', request.pageSize),
+        cursor: request.pageToken || null,
+      });
+      return { requests: page.items.map(requestLogToProto), nextPageToken: page.nextCursor ?? '' };
+    },
+
+    async aggregateUsage(request) {
+      const grouping = groupingFromProto('group_by', request.groupBy);
+      const rows = await options.requestLogs.aggregate(grouping, filterFromProto('filter', request.filter));
+      return rows.map(aggregateToProto);
+    },
+
+    async getKeySpend(keyId) {
+      const id = keyId.trim();
+      if (id === '') throw invalidArgument('key_id', 'is required');
+      const key = await options.keys.get(id);
+      if (!key) throw notFound('virtual key', id);
+      // Without a budget the spend of the current month is reported.
+      const period = budgetPeriodAt(key.budget?.period ?? 'month', now());
+      const spend = await options.keySpend.get(id, period.id);
+      const spentUsd = spend?.costUsd ?? 0;
+      const spentTokens = spend?.tokens ?? 0;
+      const budget = key.budget;
+      const remaining =
+        budget === null ? undefined : Math.max(0, budget.amount - (budget.unit === 'usd' ? spentUsd : spentTokens));
+      return create(GetKeySpendResponseSchema, {
+        keyId: id,
+        budget: keyRecordToProto(key).budget,
+        periodStart: timestampFromMs(period.start),
+        periodEnd: period.end === null ? undefined : timestampFromMs(period.end),
+        spentUsd,
+        spentTokens: BigInt(Math.trunc(spentTokens)),
+        remaining,
+      });
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Request-log records and aggregates ⇄ the UsageService messages.
+import { create } from '@bufbuild/protobuf';
+import { durationFromMs, timestampFromMs, timestampMs } from '@bufbuild/protobuf/wkt';
+import {
+  RequestLogEntrySchema,
+  RequestStatus,
+  UsageAggregateSchema,
+  UsageGrouping,
+  type RequestFilter,
+  type RequestLogEntry,
+  type UsageAggregate,
+} from '../../../gen/llmgateway/v1/usage_service_pb.js';
+import type {
+  RequestLogFilter,
+  RequestLogRecord,
+  RequestStatus as StatusName,
+  UsageAggregateRow,
+  UsageGrouping as GroupingName,
+} from '../../storage/records.js';
+import { invalidArgument } from '../errors/gateway-error.js';
+
+const STATUS_VALUES: Record<StatusName, RequestStatus> = {
+  ok: RequestStatus.OK,
+  error: RequestStatus.ERROR,
+  canceled: RequestStatus.CANCELED,
+};
+
+const STATUS_NAMES: Partial<Record<RequestStatus, StatusName>> = {
+  [RequestStatus.OK]: 'ok',
+  [RequestStatus.ERROR]: 'error',
+  [RequestStatus.CANCELED]: 'canceled',
+};
+
+const GROUPING_NAMES: Partial<Record<UsageGrouping, GroupingName>> = {
+  [UsageGrouping.KEY]: 'key',
+  [UsageGrouping.MODEL]: 'model',
+  [UsageGrouping.PROVIDER]: 'provider',
+  [UsageGrouping.DAY]: 'day',
+};
+
+/** Unset/empty fields do not filter; an unknown status or an empty time range is InvalidArgument. */
+export function filterFromProto(field: string, filter: RequestFilter | undefined): RequestLogFilter {
+  if (!filter) return {};
+  const result: RequestLogFilter = {};
+  const keyId = filter.keyId.trim();
+  const model = filter.model.trim();
+  const providerId = filter.providerId.trim();
+  if (keyId) result.keyId = keyId;
+  if (model) result.model = model;
+  if (providerId) result.providerId = providerId;
+  if (filter.status !== RequestStatus.UNSPECIFIED) {
+    const status = STATUS_NAMES[filter.status];
+    if (!status) throw invalidArgument(`${field}.status`, 'is not a known status');
+    result.status = status;
+  }
+  const from = filter.from ? instant(`${field}.from`, timestampMs(filter.from)) : undefined;
+  const to = filter.to ? instant(`${field}.to`, timestampMs(filter.to)) : undefined;
+  if (from !== undefined) result.from = from;
+  if (to !== undefined) result.to = to;
+  if (from !== undefined && to !== undefined && to <= from) throw invalidArgument(`${field}.to`, 'must be after from');
+  return result;
+}
+
+export function groupingFromProto(field: string, grouping: UsageGrouping): GroupingName {
+  const name = GROUPING_NAMES[grouping];
+  if (!name) throw invalidArgument(field, 'must be KEY, MODEL, PROVIDER or DAY');
+  return name;
+}
+
+export function requestLogToProto(record: RequestLogRecord): RequestLogEntry {
+  return create(RequestLogEntrySchema, {
+    id: record.id,
+    time: timestampFromMs(record.time),
+    keyId: record.keyId,
+    requestedModel: record.requestedModel,
+    route: record.route,
+    expert: record.expert,
+    providerId: record.providerId,
+    upstreamModel: record.upstreamModel,
+    surface: record.surface,
+    operation: record.operation,
+    stream: record.stream,
+    status: STATUS_VALUES[record.status],
+    errorKind: record.errorKind,
+    errorMessage: record.errorMessage,
+    attempts: int32(record.attempts),
+    cacheHit: record.cacheHit,
+    inputTokens: int32(record.inputTokens),
+    outputTokens: int32(record.outputTokens),
+    cachedInputTokens: int32(record.cachedInputTokens),
+    reasoningTokens: int32(record.reasoningTokens),
+    estimated: record.estimated,
+    costUsd: record.costUsd,
+    latency: durationFromMs(record.latencyMs),
+    timeToFirstToken: record.ttftMs === null ? undefined : durationFromMs(record.ttftMs),
+    clientIp: record.clientIp,
+    userAgent: record.userAgent,
+    requestId: record.requestId,
+    requestBody: record.requestBody ?? '',
+    responseBody: record.responseBody ?? '',
+  });
+}
+
+export function aggregateToProto(row: UsageAggregateRow): UsageAggregate {
+  return create(UsageAggregateSchema, {
+    group: row.group,
+    requests: int32(row.requests),
+    errors: int32(row.errors),
+    inputTokens: BigInt(Math.trunc(row.inputTokens)),
+    outputTokens: BigInt(Math.trunc(row.outputTokens)),
+    costUsd: row.costUsd,
+    p50Latency: durationFromMs(row.p50LatencyMs),
+    p95Latency: durationFromMs(row.p95LatencyMs),
+  });
+}
+
+function instant(field: string, ms: number): number {
+  if (!Number.isSafeInteger(ms)) throw invalidArgument(field, 'is out of range');
+  return ms;
+}
+
+/** The proto's int32 fields: saturate instead of wrapping. */
+function int32(value: number): number {
+  return Math.max(-2_147_483_648, Math.min(2_147_483_647, Math.trunc(value)));
+}
