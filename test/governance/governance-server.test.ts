@@ -1,0 +1,162 @@
+// Issue 7's promise through the real server: a key with a 10 requests/min
+// limit and a $0.01 budget is refused at exactly the right request on both
+// surfaces, every request is in the log with its tokens and cost, and a
+// repeated request is served from the cache, unary and streamed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import OpenAI from 'openai';
+import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
+
+let harness: RoutingHarness;
+
+// The fault upstream reports 5 input and 3 output tokens; at these prices each answer costs $0.003.
+const PRICES = { inputPerMillion: 300, outputPerMillion: 500 };
+
+async function createKey(body: object): Promise<{ id: string; secret: string }> {
+  const created = (await harness.admin('KeysService/CreateKey', body)) as { key: { id: string }; secret: string };
+  return { id: created.key.id, secret: created.secret };
+}
+
+function clientsFor(secret: string) {
+  const transport = createConnectTransport({
+    baseUrl: harness.gateway.url,
+    httpVersion: '1.1',
+    interceptors: [(next) => (request) => (request.header.set('authorization', `Bearer ${secret}`), next(request))],
+  });
+  return {
+    rpc: createClient(CompletionService, transport),
+    openai: new OpenAI({ baseURL: `${harness.gateway.url}/v1`, apiKey: secret, maxRetries: 0 }),
+  };
+}
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: unknown) => Code[ConnectError.from(error).code],
+  );
+
+beforeAll(async () => {
+  harness = await startRoutingHarness();
+  await harness.admin('ProvidersService/CreateProvider', {
+    id: 'priced',
+    name: 'Priced',
+    type: 'PROVIDER_TYPE_OPENAI',
+    baseUrl: harness.upstream.baseUrl,
+    apiKey: harness.upstream.apiKey,
+    models: ['ok-p', 'ok-s', 'ok-cache', 'ok-log'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
+  });
+});
+afterAll(() => harness?.close());
+
+describe('rate limits', () => {
+  it('allows 10 requests a minute and refuses the 11th, on the RPC and the shim', async () => {
+    for (const surface of ['rpc', 'openai'] as const) {
+      const key = await createKey({ name: `rpm-${surface}`, rateLimits: { requestsPerMinute: 10 } });
+      const { rpc, openai } = clientsFor(key.secret);
+      const outcomes: string[] = [];
+      for (let index = 0; index < 11; index += 1) {
+        if (surface === 'rpc') outcomes.push(await codeOf(rpc.complete(harness.chat('priced/ok-p'))));
+        else {
+          const answer = await openai.chat.completions
+            .create({ model: 'priced/ok-p', messages: [{ role: 'user', content: 'Hi' }] })
+            .withResponse()
+            .then(
+              ({ response }) => `ok ${response.headers.get('x-ratelimit-remaining-requests')}`,
+              (error: unknown) => (error instanceof OpenAI.RateLimitError ? `429 ${(error.error as { code?: string }).code} ${error.headers?.get('retry-after')}` : String(error)),
+            );
+          outcomes.push(answer);
+        }
+      }
+      if (surface === 'rpc') expect(outcomes).toEqual([...Array(10).fill('ok'), 'ResourceExhausted']);
+      else {
+        expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, index) => `ok ${9 - index}`));
+        expect(outcomes[10]).toMatch(/^429 rate_limit_exceeded \d+$/);
+      }
+    }
+  });
+});
+
+describe('budgets', () => {
+  it('refuses the request that would start over a $0.01 budget, on the RPC and the shim', async () => {
+    for (const surface of ['rpc', 'openai'] as const) {
+      const key = await createKey({ name: `budget-${surface}`, budget: { amount: 0.01, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
+      const { rpc, openai } = clientsFor(key.secret);
+      const outcomes: string[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        if (surface === 'rpc') outcomes.push(await codeOf(rpc.complete(harness.chat('priced/ok-s'))));
+        else {
+          outcomes.push(
+            await openai.chat.completions.create({ model: 'priced/ok-s', messages: [{ role: 'user', content: 'Hi' }] }).then(
+              () => 'ok',
+              (error: unknown) => (error instanceof OpenAI.RateLimitError ? String((error.error as { code?: string }).code) : String(error)),
+            ),
+          );
+        }
+      }
+      // $0.003 each: after three the spend is $0.009 (< $0.01, so the 4th starts); after four, $0.012.
+      expect(outcomes).toEqual(surface === 'rpc' ? ['ok', 'ok', 'ok', 'ok', 'ResourceExhausted'] : ['ok', 'ok', 'ok', 'ok', 'insufficient_quota']);
+      const spend = (await harness.admin('UsageService/GetKeySpend', { keyId: key.id })) as { spentUsd: number; remaining: number };
+      expect(spend.spentUsd).toBeCloseTo(0.012, 10);
+      expect(spend.remaining ?? 0).toBe(0);
+    }
+  });
+});
+
+describe('request log', () => {
+  it('has one row per request with its tokens, cost and outcome', async () => {
+    const key = await createKey({ name: 'logged' });
+    const { rpc, openai } = clientsFor(key.secret);
+    await rpc.complete(harness.chat('priced/ok-log'));
+    for await (const message of rpc.streamComplete(harness.chat('priced/ok-log'))) void message;
+    await openai.chat.completions.create({ model: 'priced/ok-log', messages: [{ role: 'user', content: 'Hi' }] });
+    await codeOf(rpc.complete(harness.chat('priced/no-such-model')));
+    type Row = { surface: string; stream?: boolean; status: string; inputTokens?: number; outputTokens?: number; costUsd?: number; upstreamModel?: string; errorKind?: string };
+    let rows: Row[] = [];
+    await expect
+      .poll(async () => {
+        rows = ((await harness.admin('UsageService/ListRequests', { filter: { keyId: key.id } })) as { requests?: Row[] }).requests ?? [];
+        return rows.length;
+      }, { timeout: 10_000 })
+      .toBe(4);
+    const ok = rows.filter((row) => row.status === 'REQUEST_STATUS_OK');
+    expect(ok.map((row) => `${row.surface}${row.stream ? '+stream' : ''}`).sort()).toEqual(['openai', 'rpc', 'rpc+stream']);
+    for (const row of ok) expect(row).toMatchObject({ inputTokens: 5, outputTokens: 3, upstreamModel: 'ok-log', costUsd: 0.003 });
+    expect(rows.find((row) => row.status === 'REQUEST_STATUS_ERROR')).toMatchObject({ errorKind: 'not_found' });
+  });
+});
+
+describe('response cache', () => {
+  it('serves a repeated request from the cache, unary and streamed, marked and free', async () => {
+    const key = await createKey({ name: 'cached', cacheEnabled: true });
+    const { rpc, openai } = clientsFor(key.secret);
+    const before = harness.upstream.calls('ok-cache');
+    const first = await openai.chat.completions.create({ model: 'priced/ok-cache', messages: [{ role: 'user', content: 'same' }] }).withResponse();
+    const second = await openai.chat.completions.create({ model: 'priced/ok-cache', messages: [{ role: 'user', content: 'same' }] }).withResponse();
+    expect(first.response.headers.get('x-gateway-cache')).toBe('miss');
+    expect(second.response.headers.get('x-gateway-cache')).toBe('hit');
+    expect(second.data.choices[0]?.message.content).toBe(first.data.choices[0]?.message.content);
+    expect(harness.upstream.calls('ok-cache')).toBe(before + 1);
+
+    const streamed = async () => {
+      const texts: string[] = [];
+      let cacheHit = false;
+      for await (const message of rpc.streamComplete(harness.chat('priced/ok-cache', 'same stream'))) {
+        const event = message.chunk!.event;
+        if (event.case === 'textDelta') texts.push(event.value.text);
+        if (event.case === 'route') cacheHit = event.value.cacheHit;
+      }
+      return { texts, cacheHit };
+    };
+    const original = await streamed();
+    const replay = await streamed();
+    expect(replay.texts).toEqual(original.texts);
+    expect([original.cacheHit, replay.cacheHit]).toEqual([false, true]);
+    expect(harness.upstream.calls('ok-cache')).toBe(before + 2);
+
+    // A different request, or an explicit bypass, goes upstream.
+    await openai.chat.completions.create({ model: 'priced/ok-cache', messages: [{ role: 'user', content: 'same' }] }, { headers: { 'cache-control': 'no-cache' } });
+    expect(harness.upstream.calls('ok-cache')).toBe(before + 3);
+  });
+});
