@@ -75,6 +75,8 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
   // accept (emitter: the outer server) and again on hand-off (an inner server).
   server.on('connection', function onConnection(this: unknown, socket: net.Socket) {
     if (this === server) {
+      // httpolyglot is a plain net.Server: without this, Nagle holds back small writes (stream chunks) ~40 ms.
+      socket.setNoDelay(true);
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       // Before hand-off no inner timeout applies: a silent connection must not linger.

@@ -1,9 +1,22 @@
 // Local token estimates with gpt-tokenizer (a maintained pure-JS BPE):
 // o200k_base for current OpenAI models, cl100k_base for older ones, and
 // o200k_base as the estimate for other vendors' models.
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+// The encodings cost ~50 MB of memory each, so they load on first use only.
+import { createRequire } from 'node:module';
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+
+type CountTokens = (text: string) => number;
+const load = createRequire(import.meta.url);
+const counters = new Map<string, CountTokens>();
+
+function counterFor(encoding: LocalCount['encoding']): CountTokens {
+  let counter = counters.get(encoding);
+  if (!counter) {
+    counter = (load(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: CountTokens }).countTokens;
+    counters.set(encoding, counter);
+  }
+  return counter;
+}
 
 // Chat framing as OpenAI documents it: a few tokens per message and for the reply.
 const TOKENS_PER_MESSAGE = 3;
@@ -22,7 +35,7 @@ export function encodingFor(upstreamModel: string): LocalCount['encoding'] {
 
 export function countTextTokens(text: string, encoding: LocalCount['encoding']): number {
   if (text === '') return 0;
-  return encoding === 'cl100k_base' ? countCl100k(text) : countO200k(text);
+  return counterFor(encoding)(text);
 }
 
 export function countChatTokens(request: ChatRequest, upstreamModel: string): LocalCount {

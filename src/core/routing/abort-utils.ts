@@ -69,5 +69,8 @@ export function startTimer(sleep: Sleep, ms: number, onFire: () => void): () => 
     },
     () => {},
   );
-  return () => cancel.abort();
+  // A plain reason: the default one is a DOMException, costly to build on every request.
+  return () => cancel.abort(TIMER_STOPPED);
 }
+
+const TIMER_STOPPED = Symbol('timer stopped');

@@ -91,9 +91,15 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
   const startedAt = deps.now();
   const link = linkedController(options.scope.signal);
   const provider = target.provider.record.id;
-  const timeoutError = new GatewayError('unavailable', options.timeoutMessage, { provider, retryable: true, upstreamStatus: 0 });
+  // Built only when the timer fires: most attempts never time out.
+  let timeoutError: GatewayError | undefined;
   const stopTimer =
-    options.timeoutMs > 0 ? startTimer(deps.sleep, options.timeoutMs, () => link.controller.abort(timeoutError)) : () => {};
+    options.timeoutMs > 0
+      ? startTimer(deps.sleep, options.timeoutMs, () => {
+          timeoutError = new GatewayError('unavailable', options.timeoutMessage, { provider, retryable: true, upstreamStatus: 0 });
+          link.controller.abort(timeoutError);
+        })
+      : () => {};
   let latencySampled = false;
   let finished = false;
 
@@ -129,7 +135,7 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
         breaker.succeed(permit);
       } else {
         // A timed-out target was at least this slow: least-latency should see it.
-        if (error === timeoutError) sampleLatency();
+        if (timeoutError !== undefined && error === timeoutError) sampleLatency();
         if (failure === 'retryable') breaker.fail(permit);
         else breaker.release(permit);
       }
