@@ -9,6 +9,7 @@ import { resolveAdminToken } from './core/auth/admin-token.js';
 import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
 import { createResponseCache } from './core/cache/response-cache.js';
 import { createCompletionCore } from './core/completion/completion-core.js';
+import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion } from './core/governance/governed-completion.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
@@ -17,6 +18,8 @@ import { createKeyAdmin } from './core/keys/key-admin.js';
 import { createProviderAdmin } from './core/providers/provider-admin.js';
 import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
 import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
+import { createPromptRuleAdmin } from './core/prompt-rules/prompt-rule-admin.js';
+import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { createRouteAdmin } from './core/routes/route-admin.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
 import { createRouteTable } from './core/routing/route-table.js';
@@ -46,6 +49,8 @@ export interface Gateway {
   storage: Storage;
   /** The batching request-log writer: `write(record)` never throws nor waits; flushed on close. */
   requestLog: RequestLogWriter;
+  /** Enabled prompt rules per key and route (not yet applied by the pipeline: see core/prompt-rules). */
+  promptRuleTable: PromptRuleTable;
   /** Listens on the configured host and port; returns the bound address, e.g. http://127.0.0.1:8080. */
   listen(): Promise<string>;
   /** Graceful: stops accepting, lets in-flight requests finish within the grace period, flushes, closes storage. */
@@ -55,7 +60,7 @@ export interface Gateway {
 const printAdminToken = (token: string) => {
   process.stdout.write(
     `\nGenerated an admin token (shown once, only its hash is kept):\n\n  ${token}\n\n` +
-      'Use it as `Authorization: Bearer <token>` for KeysService, ProvidersService and RoutesService.\n' +
+      'Use it as `Authorization: Bearer <token>` for the admin services (keys, providers, routes, prompt rules, usage).\n' +
       'Set GATEWAY_ADMIN_TOKEN to use a token of your own instead.\n\n',
   );
 };
@@ -112,7 +117,17 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       routes: storage.routes,
       onError: (error) => fastify.log.error({ err: error }, 'reloading routes failed; serving the last known set'),
     });
-    const routeAdmin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: () => routeTable.invalidate() });
+    const routeAdmin = createRouteAdmin({
+      routes: storage.routes,
+      providers: storage.providers,
+      expertDecisions: storage.expertDecisions,
+      onChange: () => routeTable.invalidate(),
+    });
+    const promptRuleTable = createPromptRuleTable({
+      repository: storage.promptRules,
+      onError: (error) => fastify.log.error({ err: error }, 'reloading prompt rules failed; serving the last known set'),
+    });
+    const promptRuleAdmin = createPromptRuleAdmin({ rules: storage.promptRules, onChange: () => promptRuleTable.invalidate() });
     // Breakers, latency and affinity live in this process (per replica, not shared).
     const dispatcher = createDispatcher({
       onBreakerTransition: (target, from, to, reason) => fastify.log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
@@ -140,8 +155,17 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       spend: storage.keySpend,
       onError: (error) => fastify.log.error({ err: error }, 'recording budget spend failed; it stays counted and is retried'),
     });
+    const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher });
     const completion = createGovernedCompletion({
-      core: createCompletionCore({ catalog, routes: routeTable, dispatcher }),
+      core: pipeline,
+      rules: promptRuleTable,
+      experts: {
+        routes: routeTable,
+        router: createExpertRouter(),
+        pipeline,
+        decisions: storage.expertDecisions,
+        onDecisionError: (error) => fastify.log.error({ err: error }, 'recording an expert decision failed'),
+      },
       limiter: createInMemoryRateLimiter(),
       budgets,
       cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs }) : undefined,
@@ -166,6 +190,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           providerAdmin,
           providerProbe: createProviderProbe(catalog),
           routeAdmin,
+          promptRuleAdmin,
           targetHealth: dispatcher,
           usageAdmin,
           completion,
@@ -196,6 +221,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       fastify,
       storage,
       requestLog: writer,
+      promptRuleTable,
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
         // Fastify cannot tell that the polyglot server speaks TLS.

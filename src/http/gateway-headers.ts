@@ -27,6 +27,7 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
   if (route.providerId) headers['x-gateway-provider'] = headerSafe(route.providerId);
   if (route.upstreamModel) headers['x-gateway-upstream-model'] = headerSafe(route.upstreamModel);
   if (route.route) headers['x-gateway-route'] = headerSafe(route.route);
+  if (route.rulesApplied.length > 0) headers['x-gateway-rules'] = headerSafe(route.rulesApplied.join(', '));
   if (route.attempts.length > 0) {
     headers['x-gateway-attempts'] = headerSafe(
       route.attempts

@@ -6,6 +6,7 @@ import {
   DeleteRouteResponseSchema,
   GetRouteHealthResponseSchema,
   GetRouteResponseSchema,
+  ListExpertDecisionsResponseSchema,
   ListRoutesResponseSchema,
   RoutesService,
   UpdateRouteResponseSchema,
@@ -24,6 +25,7 @@ export function routesService(admin: RouteAdmin, targetHealth: TargetHealthSourc
       await admin.delete(request.name);
       return create(DeleteRouteResponseSchema);
     },
+    listExpertDecisions: async (request) => create(ListExpertDecisionsResponseSchema, await admin.listExpertDecisions(request)),
     getRouteHealth: async (request) => {
       const targets = await admin.providerTargets(request.name);
       return create(GetRouteHealthResponseSchema, {

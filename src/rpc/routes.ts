@@ -2,6 +2,10 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import { CompletionService, file_llmgateway_v1_completion_service } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
+import {
+  file_llmgateway_v1_prompt_rules_service,
+  PromptRulesService,
+} from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { file_llmgateway_v1_providers_service, ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { file_llmgateway_v1_routes_service, RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
 import { file_llmgateway_v1_usage_service, UsageService } from '../../gen/llmgateway/v1/usage_service_pb.js';
@@ -9,6 +13,7 @@ import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
 import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../core/completion/completion-core.js';
 import type { KeyAdmin } from '../core/keys/key-admin.js';
+import type { PromptRuleAdmin } from '../core/prompt-rules/prompt-rule-admin.js';
 import type { ProviderAdmin } from '../core/providers/provider-admin.js';
 import type { ProviderProbe } from '../core/providers/provider-probe.js';
 import type { RouteAdmin } from '../core/routes/route-admin.js';
@@ -18,6 +23,7 @@ import type { ErrorReporter } from './connect-errors.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
 import { keysService } from './keys-service.js';
+import { promptRulesService } from './prompt-rules-service.js';
 import { providersService } from './providers-service.js';
 import { routesService } from './routes-service.js';
 import { usageService } from './usage-service.js';
@@ -31,6 +37,8 @@ export interface RpcDependencies {
   providerAdmin: ProviderAdmin;
   providerProbe: ProviderProbe;
   routeAdmin: RouteAdmin;
+  /** PromptRulesService. */
+  promptRuleAdmin: PromptRuleAdmin;
   /** Live breaker/latency state per target, for RoutesService.GetRouteHealth. */
   targetHealth: TargetHealthSource;
   /** UsageService: request log, aggregates, key spend. */
@@ -42,6 +50,7 @@ export interface RpcDependencies {
 export const SERVED_FILES = [
   file_llmgateway_v1_completion_service,
   file_llmgateway_v1_keys_service,
+  file_llmgateway_v1_prompt_rules_service,
   file_llmgateway_v1_providers_service,
   file_llmgateway_v1_routes_service,
   file_llmgateway_v1_usage_service,
@@ -55,6 +64,7 @@ export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDepend
   router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe), admin);
   router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth), admin);
   router.service(UsageService, usageService(dependencies.usageAdmin), admin);
+  router.service(PromptRulesService, promptRulesService(dependencies.promptRuleAdmin), admin);
   router.service(CompletionService, completionService(dependencies.completion), {
     interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
   });

@@ -1,12 +1,16 @@
 // The storage entry point: open the database, migrate it, hand out repositories.
 import { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './database.js';
+import { createExpertDecisionsRepository } from './expert-decisions-repository.js';
 import { createKeySpendRepository } from './key-spend-repository.js';
 import { createKeysRepository } from './keys-repository.js';
 import { migrateToLatest } from './migrate.js';
+import { createPromptRulesRepository } from './prompt-rules-repository.js';
 import { createProvidersRepository } from './providers-repository.js';
 import type {
+  ExpertDecisionsRepository,
   KeySpendRepository,
   KeysRepository,
+  PromptRulesRepository,
   ProvidersRepository,
   RequestLogsRepository,
   RoutesRepository,
@@ -24,6 +28,8 @@ export interface GatewayStorage {
   settings: SettingsRepository;
   requestLogs: RequestLogsRepository;
   keySpend: KeySpendRepository;
+  promptRules: PromptRulesRepository;
+  expertDecisions: ExpertDecisionsRepository;
   close(): Promise<void>;
 }
 
@@ -46,6 +52,8 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
     settings: createSettingsRepository(database.db),
     requestLogs: createRequestLogsRepository(database.db, database.dialect),
     keySpend: createKeySpendRepository(database.db, database.dialect),
+    promptRules: createPromptRulesRepository(database.db),
+    expertDecisions: createExpertDecisionsRepository(database.db),
     close: () => database.close(),
   };
 }
@@ -61,4 +69,6 @@ export { createRoutesRepository } from './routes-repository.js';
 export { createSettingsRepository } from './settings-repository.js';
 export { createRequestLogsRepository } from './request-logs-repository.js';
 export { createKeySpendRepository } from './key-spend-repository.js';
+export { createPromptRulesRepository } from './prompt-rules-repository.js';
+export { createExpertDecisionsRepository } from './expert-decisions-repository.js';
 export * from './records.js';

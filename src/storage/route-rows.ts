@@ -13,6 +13,7 @@ import {
   StoredValueError,
   timestampToColumn,
 } from './row-values.js';
+import { columnToExpert, expertToColumn } from './expert-rows.js';
 import type { RoutesTable } from './schema.js';
 
 export type RouteRow = Selectable<RoutesTable>;
@@ -24,6 +25,7 @@ const STRATEGIES: ReadonlySet<string> = new Set<RouteStrategyName>([
   'round-robin',
   'least-latency',
   'affinity',
+  'expert',
 ]);
 const AFFINITY_SCOPES: ReadonlySet<string> = new Set<RouteSettingsRecord['affinityScope']>(['session', 'user', 'key']);
 
@@ -45,12 +47,14 @@ export function routeToRow(route: RouteRecord): NewRouteRow {
     enabled: booleanToColumn(route.enabled),
     created_at: timestampToColumn(route.createdAt, 'createdAt'),
     updated_at: timestampToColumn(route.updatedAt, 'updatedAt'),
+    expert: expertToColumn(route.expert),
   };
 }
 
 export function rowToRoute(row: RouteRow): RouteRecord {
   const field = (column: string) => `routes.${column} (name ${row.name})`;
   if (!STRATEGIES.has(row.strategy)) throw new StoredValueError(`${field('strategy')} is not a known strategy`);
+  const expert = columnToExpert(row.expert, field('expert'));
   return {
     name: row.name,
     description: row.description,
@@ -60,6 +64,8 @@ export function rowToRoute(row: RouteRow): RouteRecord {
     enabled: columnToBoolean(row.enabled),
     createdAt: columnToTimestamp(row.created_at, field('created_at')),
     updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+    // Absent rather than undefined-valued: records compare equal to ones built without it.
+    ...(expert === undefined ? {} : { expert }),
   };
 }
 

@@ -64,6 +64,38 @@ export interface RoutesTable {
   enabled: BooleanColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
+  /** The expert routing config (JSON) of 'expert' routes; null otherwise (0005). */
+  expert: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface ExpertDecisionsTable {
+  id: string;
+  request_id: string;
+  time: TimestampColumn;
+  route: string;
+  classifier: string;
+  expert: string;
+  source: string;
+  latency_ms: IntegerColumn;
+  tokens: IntegerColumn;
+}
+
+export interface PromptRulesTable {
+  id: string;
+  name: string;
+  enabled: BooleanColumn;
+  scope: string;
+  scope_id: string;
+  rule_order: ColumnType<number | string | bigint, number, number>;
+  operation: string;
+  text: string;
+  pattern: string;
+  flags: string;
+  replacement: string;
+  roles: JsonColumn;
+  first_user_turn_only: BooleanColumn;
+  created_at: TimestampColumn;
+  updated_at: TimestampColumn;
 }
 
 /** Integers that mysql2 may return as strings (BIGINT past 2^53, DECIMAL sums). */
@@ -118,6 +150,8 @@ export interface DatabaseSchema {
   routes: RoutesTable;
   request_logs: RequestLogsTable;
   key_spend: KeySpendTable;
+  prompt_rules: PromptRulesTable;
+  expert_decisions: ExpertDecisionsTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

@@ -12,6 +12,8 @@ import { createKeyAdmin } from '../../src/core/keys/key-admin.js';
 import { createProviderAdapter } from '../../src/providers/registry.js';
 import { createProviderAdmin } from '../../src/core/providers/provider-admin.js';
 import { createRouteAdmin } from '../../src/core/routes/route-admin.js';
+import { createPromptRuleAdmin } from '../../src/core/prompt-rules/prompt-rule-admin.js';
+import { createPromptRuleTable, type PromptRuleTable } from '../../src/core/prompt-rules/prompt-rule-table.js';
 import { createUsageAdmin } from '../../src/core/usage-log/usage-admin.js';
 import type { TargetHealthSource, TargetHealthView } from '../../src/core/routing/target-health.js';
 import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
@@ -35,6 +37,10 @@ export interface InMemoryServices {
   targetHealth: Map<string, TargetHealthView>;
   /** How often the route admin reported a write. */
   routeChanges(): number;
+  /** The prompt rules as the pipeline would read them (invalidated by PromptRulesService writes). */
+  promptRuleTable: PromptRuleTable;
+  /** How often the prompt-rule admin reported a write. */
+  promptRuleChanges(): number;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,12 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
     routeChanges += 1;
     routeTable.invalidate();
   };
+  const promptRuleTable = createPromptRuleTable({ repository: storage.promptRules, now: clock });
+  let promptRuleChanges = 0;
+  const onPromptRuleChange = () => {
+    promptRuleChanges += 1;
+    promptRuleTable.invalidate();
+  };
   const transport = createRouterTransport((router) =>
     registerRpcRoutes(router, {
       adminToken: createAdminTokenVerifier(hashSecret(TEST_ADMIN_TOKEN)),
@@ -70,7 +82,14 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
       keyAdmin: createKeyAdmin({ keys: storage.keys, onChange: () => authenticator.invalidateAll(), now: clock }),
       providerAdmin: createProviderAdmin({ providers: storage.providers, keyRing, onChange: () => catalog.invalidate(), now: clock }),
       providerProbe: createProviderProbe(catalog, clock),
-      routeAdmin: createRouteAdmin({ routes: storage.routes, providers: storage.providers, onChange: onRouteChange, now: clock }),
+      routeAdmin: createRouteAdmin({
+        routes: storage.routes,
+        providers: storage.providers,
+        expertDecisions: storage.expertDecisions,
+        onChange: onRouteChange,
+        now: clock,
+      }),
+      promptRuleAdmin: createPromptRuleAdmin({ rules: storage.promptRules, onChange: onPromptRuleChange, now: clock }),
       targetHealth,
       usageAdmin: createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now: clock }),
       completion: createCompletionCore({ catalog, routes: routeTable, dispatcher: createDispatcher(), now: clock }),
@@ -86,6 +105,8 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
     reportedErrors,
     targetHealth: targetHealthByKey,
     routeChanges: () => routeChanges,
+    promptRuleTable,
+    promptRuleChanges: () => promptRuleChanges,
     close: () => storage.close(),
   };
 }

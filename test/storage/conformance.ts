@@ -2,8 +2,10 @@
 // Each test gets freshly emptied tables on the dialect's suite-wide database.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateToLatest, openStorage, type GatewayStorage, type OpenDatabaseOptions } from '../../src/storage/index.js';
+import { describeExpertRoutingConformance } from './conformance-expert-routing.js';
 import { describeKeySpendConformance } from './conformance-key-spend.js';
 import { describeKeysConformance } from './conformance-keys.js';
+import { describePromptRulesConformance } from './conformance-prompt-rules.js';
 import { describeProvidersConformance } from './conformance-providers.js';
 import { describeRequestLogsConformance } from './conformance-request-logs.js';
 import { describeRoutesConformance } from './conformance-routes.js';
@@ -48,6 +50,8 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
   describe('routes', () => describeRoutesConformance(context));
   describe('request logs', () => describeRequestLogsConformance(context));
   describe('key spend', () => describeKeySpendConformance(context));
+  describe('prompt rules', () => describePromptRulesConformance(context));
+  describe('expert routing', () => describeExpertRoutingConformance(context));
   describe('settings', () => describeSettingsConformance(context));
   describe('database', () => describeDatabaseConformance(context));
 }
@@ -60,6 +64,8 @@ async function emptyTables(storage: GatewayStorage): Promise<void> {
   await db.deleteFrom('gateway_settings').execute();
   await db.deleteFrom('request_logs').execute();
   await db.deleteFrom('key_spend').execute();
+  await db.deleteFrom('expert_decisions').execute();
+  await db.deleteFrom('prompt_rules').execute();
 }
 
 function describeSettingsConformance(context: ConformanceContext): void {

@@ -54,6 +54,14 @@ if (serverUrl === null) {
         expect(byName.get('request_logs.id')?.collation).toBe('utf8mb4_bin');
         expect(byName.get('key_spend.tokens')?.type).toBe('bigint');
         expect(byName.get('key_spend.cost_usd')?.type).toBe('double');
+        expect(byName.get('prompt_rules.id')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('prompt_rules.name')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('prompt_rules.text')?.type).toBe('text');
+        expect(byName.get('prompt_rules.roles')?.type).toBe('text');
+        expect(byName.get('prompt_rules.updated_at')?.type).toBe('bigint');
+        expect(byName.get('routes.expert')?.type).toBe('mediumtext');
+        expect(byName.get('expert_decisions.id')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('expert_decisions.time')?.type).toBe('bigint');
         expect(rows.some((row) => row.type === 'json')).toBe(false);
       } finally {
         await storage.close();

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/routes_service.proto.
  */
 export const file_llmgateway_v1_routes_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJsbG1nYXRld2F5L3YxL3JvdXRlc19zZXJ2aWNlLnByb3RvEg1sbG1nYXRld2F5LnYxIlkKC1JvdXRlVGFyZ2V0EhMKC3Byb3ZpZGVyX2lkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJEg0KBXJvdXRlGAMgASgJEg4KBndlaWdodBgEIAEoDSK3AwoNUm91dGVTZXR0aW5ncxIYCgttYXhfcmV0cmllcxgBIAEoDUgAiAEBEi8KDGJhY2tvZmZfYmFzZRgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIuCgtiYWNrb2ZmX2NhcBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIyCg9hdHRlbXB0X3RpbWVvdXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMQoOdG90YWxfZGVhZGxpbmUYBSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SGQoRZmFpbG92ZXJfc3RhdHVzZXMYBiADKA0SNAoOYWZmaW5pdHlfc2NvcGUYByABKA4yHC5sbG1nYXRld2F5LnYxLkFmZmluaXR5U2NvcGUSLwoMYWZmaW5pdHlfdHRsGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjIKD21heF9yZXRyeV9hZnRlchgJIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbkIOCgxfbWF4X3JldHJpZXMiqAIKBVJvdXRlEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSLgoIc3RyYXRlZ3kYAyABKA4yHC5sbG1nYXRld2F5LnYxLlJvdXRlU3RyYXRlZ3kSKwoHdGFyZ2V0cxgEIAMoCzIaLmxsbWdhdGV3YXkudjEuUm91dGVUYXJnZXQSLgoIc2V0dGluZ3MYBSABKAsyHC5sbG1nYXRld2F5LnYxLlJvdXRlU2V0dGluZ3MSDwoHZW5hYmxlZBgGIAEoCBIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLmAQoSQ3JlYXRlUm91dGVSZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSLgoIc3RyYXRlZ3kYAyABKA4yHC5sbG1nYXRld2F5LnYxLlJvdXRlU3RyYXRlZ3kSKwoHdGFyZ2V0cxgEIAMoCzIaLmxsbWdhdGV3YXkudjEuUm91dGVUYXJnZXQSLgoIc2V0dGluZ3MYBSABKAsyHC5sbG1nYXRld2F5LnYxLlJvdXRlU2V0dGluZ3MSFAoHZW5hYmxlZBgGIAEoCEgAiAEBQgoKCF9lbmFibGVkIjoKE0NyZWF0ZVJvdXRlUmVzcG9uc2USIwoFcm91dGUYASABKAsyFC5sbG1nYXRld2F5LnYxLlJvdXRlIh8KD0dldFJvdXRlUmVxdWVzdBIMCgRuYW1lGAEgASgJIjcKEEdldFJvdXRlUmVzcG9uc2USIwoFcm91dGUYASABKAsyFC5sbG1nYXRld2F5LnYxLlJvdXRlIjoKEUxpc3RSb3V0ZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIlMKEkxpc3RSb3V0ZXNSZXNwb25zZRIkCgZyb3V0ZXMYASADKAsyFC5sbG1nYXRld2F5LnYxLlJvdXRlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKsAgoSVXBkYXRlUm91dGVSZXF1ZXN0EgwKBG5hbWUYASABKAkSGAoLZGVzY3JpcHRpb24YAiABKAlIAIgBARIuCghzdHJhdGVneRgDIAEoDjIcLmxsbWdhdGV3YXkudjEuUm91dGVTdHJhdGVneRIrCgd0YXJnZXRzGAQgAygLMhoubGxtZ2F0ZXdheS52MS5Sb3V0ZVRhcmdldBIuCghzZXR0aW5ncxgFIAEoCzIcLmxsbWdhdGV3YXkudjEuUm91dGVTZXR0aW5ncxIUCgdlbmFibGVkGAYgASgISAGIAQESLwoLdXBkYXRlX21hc2sYByABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrQg4KDF9kZXNjcmlwdGlvbkIKCghfZW5hYmxlZCI6ChNVcGRhdGVSb3V0ZVJlc3BvbnNlEiMKBXJvdXRlGAEgASgLMhQubGxtZ2F0ZXdheS52MS5Sb3V0ZSIiChJEZWxldGVSb3V0ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSIVChNEZWxldGVSb3V0ZVJlc3BvbnNlIiUKFUdldFJvdXRlSGVhbHRoUmVxdWVzdBIMCgRuYW1lGAEgASgJIooCCgxUYXJnZXRIZWFsdGgSEwoLcHJvdmlkZXJfaWQYASABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAiABKAkSLAoHYnJlYWtlchgDIAEoDjIbLmxsbWdhdGV3YXkudjEuQnJlYWtlclN0YXRlEioKB2xhdGVuY3kYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEgoKZXJyb3JfcmF0ZRgFIAEoARIcChRjb25zZWN1dGl2ZV9mYWlsdXJlcxgGIAEoDRIvCgtvcGVuc191bnRpbBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIYXR0ZW1wdHMYCCABKA0iRgoWR2V0Um91dGVIZWFsdGhSZXNwb25zZRIsCgd0YXJnZXRzGAEgAygLMhsubGxtZ2F0ZXdheS52MS5UYXJnZXRIZWFsdGgqyAEKDVJvdXRlU3RyYXRlZ3kSHgoaUk9VVEVfU1RSQVRFR1lfVU5TUEVDSUZJRUQQABIbChdST1VURV9TVFJBVEVHWV9QUklPUklUWRABEhsKF1JPVVRFX1NUUkFURUdZX1dFSUdIVEVEEAISHgoaUk9VVEVfU1RSQVRFR1lfUk9VTkRfUk9CSU4QAxIgChxST1VURV9TVFJBVEVHWV9MRUFTVF9MQVRFTkNZEAQSGwoXUk9VVEVfU1RSQVRFR1lfQUZGSU5JVFkQBSp8Cg1BZmZpbml0eVNjb3BlEh4KGkFGRklOSVRZX1NDT1BFX1VOU1BFQ0lGSUVEEAASGgoWQUZGSU5JVFlfU0NPUEVfU0VTU0lPThABEhcKE0FGRklOSVRZX1NDT1BFX1VTRVIQAhIWChJBRkZJTklUWV9TQ09QRV9LRVkQAyp8CgxCcmVha2VyU3RhdGUSHQoZQlJFQUtFUl9TVEFURV9VTlNQRUNJRklFRBAAEhgKFEJSRUFLRVJfU1RBVEVfQ0xPU0VEEAESFgoSQlJFQUtFUl9TVEFURV9PUEVOEAISGwoXQlJFQUtFUl9TVEFURV9IQUxGX09QRU4QAzKfBAoNUm91dGVzU2VydmljZRJUCgtDcmVhdGVSb3V0ZRIhLmxsbWdhdGV3YXkudjEuQ3JlYXRlUm91dGVSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5DcmVhdGVSb3V0ZVJlc3BvbnNlElAKCEdldFJvdXRlEh4ubGxtZ2F0ZXdheS52MS5HZXRSb3V0ZVJlcXVlc3QaHy5sbG1nYXRld2F5LnYxLkdldFJvdXRlUmVzcG9uc2UiA5ACARJWCgpMaXN0Um91dGVzEiAubGxtZ2F0ZXdheS52MS5MaXN0Um91dGVzUmVxdWVzdBohLmxsbWdhdGV3YXkudjEuTGlzdFJvdXRlc1Jlc3BvbnNlIgOQAgESVAoLVXBkYXRlUm91dGUSIS5sbG1nYXRld2F5LnYxLlVwZGF0ZVJvdXRlUmVxdWVzdBoiLmxsbWdhdGV3YXkudjEuVXBkYXRlUm91dGVSZXNwb25zZRJUCgtEZWxldGVSb3V0ZRIhLmxsbWdhdGV3YXkudjEuRGVsZXRlUm91dGVSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5EZWxldGVSb3V0ZVJlc3BvbnNlEmIKDkdldFJvdXRlSGVhbHRoEiQubGxtZ2F0ZXdheS52MS5HZXRSb3V0ZUhlYWx0aFJlcXVlc3QaJS5sbG1nYXRld2F5LnYxLkdldFJvdXRlSGVhbHRoUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("CiJsbG1nYXRld2F5L3YxL3JvdXRlc19zZXJ2aWNlLnByb3RvEg1sbG1nYXRld2F5LnYxIlkKC1JvdXRlVGFyZ2V0EhMKC3Byb3ZpZGVyX2lkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJEg0KBXJvdXRlGAMgASgJEg4KBndlaWdodBgEIAEoDSK3AwoNUm91dGVTZXR0aW5ncxIYCgttYXhfcmV0cmllcxgBIAEoDUgAiAEBEi8KDGJhY2tvZmZfYmFzZRgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIuCgtiYWNrb2ZmX2NhcBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIyCg9hdHRlbXB0X3RpbWVvdXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMQoOdG90YWxfZGVhZGxpbmUYBSABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SGQoRZmFpbG92ZXJfc3RhdHVzZXMYBiADKA0SNAoOYWZmaW5pdHlfc2NvcGUYByABKA4yHC5sbG1nYXRld2F5LnYxLkFmZmluaXR5U2NvcGUSLwoMYWZmaW5pdHlfdHRsGAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjIKD21heF9yZXRyeV9hZnRlchgJIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbkIOCgxfbWF4X3JldHJpZXMi1gIKBVJvdXRlEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSLgoIc3RyYXRlZ3kYAyABKA4yHC5sbG1nYXRld2F5LnYxLlJvdXRlU3RyYXRlZ3kSKwoHdGFyZ2V0cxgEIAMoCzIaLmxsbWdhdGV3YXkudjEuUm91dGVUYXJnZXQSLgoIc2V0dGluZ3MYBSABKAsyHC5sbG1nYXRld2F5LnYxLlJvdXRlU2V0dGluZ3MSDwoHZW5hYmxlZBgGIAEoCBIuCgpjcmVhdGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgZleHBlcnQYCSABKAsyHC5sbG1nYXRld2F5LnYxLkV4cGVydFJvdXRpbmcilAIKEkNyZWF0ZVJvdXRlUmVxdWVzdBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEi4KCHN0cmF0ZWd5GAMgASgOMhwubGxtZ2F0ZXdheS52MS5Sb3V0ZVN0cmF0ZWd5EisKB3RhcmdldHMYBCADKAsyGi5sbG1nYXRld2F5LnYxLlJvdXRlVGFyZ2V0Ei4KCHNldHRpbmdzGAUgASgLMhwubGxtZ2F0ZXdheS52MS5Sb3V0ZVNldHRpbmdzEhQKB2VuYWJsZWQYBiABKAhIAIgBARIsCgZleHBlcnQYByABKAsyHC5sbG1nYXRld2F5LnYxLkV4cGVydFJvdXRpbmdCCgoIX2VuYWJsZWQiOgoTQ3JlYXRlUm91dGVSZXNwb25zZRIjCgVyb3V0ZRgBIAEoCzIULmxsbWdhdGV3YXkudjEuUm91dGUiHwoPR2V0Um91dGVSZXF1ZXN0EgwKBG5hbWUYASABKAkiNwoQR2V0Um91dGVSZXNwb25zZRIjCgVyb3V0ZRgBIAEoCzIULmxsbWdhdGV3YXkudjEuUm91dGUiOgoRTGlzdFJvdXRlc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUwoSTGlzdFJvdXRlc1Jlc3BvbnNlEiQKBnJvdXRlcxgBIAMoCzIULmxsbWdhdGV3YXkudjEuUm91dGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJItoCChJVcGRhdGVSb3V0ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIYCgtkZXNjcmlwdGlvbhgCIAEoCUgAiAEBEi4KCHN0cmF0ZWd5GAMgASgOMhwubGxtZ2F0ZXdheS52MS5Sb3V0ZVN0cmF0ZWd5EisKB3RhcmdldHMYBCADKAsyGi5sbG1nYXRld2F5LnYxLlJvdXRlVGFyZ2V0Ei4KCHNldHRpbmdzGAUgASgLMhwubGxtZ2F0ZXdheS52MS5Sb3V0ZVNldHRpbmdzEhQKB2VuYWJsZWQYBiABKAhIAYgBARIvCgt1cGRhdGVfbWFzaxgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSLAoGZXhwZXJ0GAggASgLMhwubGxtZ2F0ZXdheS52MS5FeHBlcnRSb3V0aW5nQg4KDF9kZXNjcmlwdGlvbkIKCghfZW5hYmxlZCI6ChNVcGRhdGVSb3V0ZVJlc3BvbnNlEiMKBXJvdXRlGAEgASgLMhQubGxtZ2F0ZXdheS52MS5Sb3V0ZSIiChJEZWxldGVSb3V0ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSIVChNEZWxldGVSb3V0ZVJlc3BvbnNlIiUKFUdldFJvdXRlSGVhbHRoUmVxdWVzdBIMCgRuYW1lGAEgASgJIooCCgxUYXJnZXRIZWFsdGgSEwoLcHJvdmlkZXJfaWQYASABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAiABKAkSLAoHYnJlYWtlchgDIAEoDjIbLmxsbWdhdGV3YXkudjEuQnJlYWtlclN0YXRlEioKB2xhdGVuY3kYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEgoKZXJyb3JfcmF0ZRgFIAEoARIcChRjb25zZWN1dGl2ZV9mYWlsdXJlcxgGIAEoDRIvCgtvcGVuc191bnRpbBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIYXR0ZW1wdHMYCCABKA0iRgoWR2V0Um91dGVIZWFsdGhSZXNwb25zZRIsCgd0YXJnZXRzGAEgAygLMhsubGxtZ2F0ZXdheS52MS5UYXJnZXRIZWFsdGgi9wEKDUV4cGVydFJvdXRpbmcSJgoHZXhwZXJ0cxgBIAMoCzIVLmxsbWdhdGV3YXkudjEuRXhwZXJ0EhcKD2ZhbGxiYWNrX2V4cGVydBgCIAEoCRIzCgpjbGFzc2lmaWVyGAMgASgLMh8ubGxtZ2F0ZXdheS52MS5FeHBlcnRDbGFzc2lmaWVyEjkKDXByZXByb2Nlc3NpbmcYBCABKAsyIi5sbG1nYXRld2F5LnYxLkV4cGVydFByZXByb2Nlc3NpbmcSNQoSZGVjaXNpb25fY2FjaGVfdHRsGAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIqcBCgZFeHBlcnQSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRINCgVyb3V0ZRgDIAEoCRITCgtwcm92aWRlcl9pZBgEIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgFIAEoCRIaCg1zeXN0ZW1fcHJvbXB0GAYgASgJSACIAQESEAoIZXhhbXBsZXMYByADKAlCEAoOX3N5c3RlbV9wcm9tcHQihQIKEEV4cGVydENsYXNzaWZpZXISMQoEdHlwZRgBIAEoDjIjLmxsbWdhdGV3YXkudjEuRXhwZXJ0Q2xhc3NpZmllclR5cGUSEwoLanVkZ2VfbW9kZWwYAiABKAkSKgoHdGltZW91dBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIoCgVydWxlcxgEIAMoCzIZLmxsbWdhdGV3YXkudjEuRXhwZXJ0UnVsZRIXCg9lbWJlZGRpbmdfbW9kZWwYBSABKAkSIQoUc2ltaWxhcml0eV90aHJlc2hvbGQYBiABKAFIAIgBAUIXChVfc2ltaWxhcml0eV90aHJlc2hvbGQiPwoKRXhwZXJ0UnVsZRIPCgdwYXR0ZXJuGAEgASgJEhAKCGtleXdvcmRzGAIgAygJEg4KBmV4cGVydBgDIAEoCSLxAQoTRXhwZXJ0UHJlcHJvY2Vzc2luZxIcCg9rZWVwX2xhc3RfdHVybnMYASABKA1IAIgBARIaChJzdHJpcF90b29sX3Jlc3VsdHMYAiABKAgSJAocc3RyaXBfY29kZV9ibG9ja3Nfb3Zlcl9saW5lcxgDIAEoDRIbChNzdHJpcF9zeXN0ZW1fcHJvbXB0GAQgASgIEhkKEXN0cmlwX2F0dGFjaG1lbnRzGAUgASgIEhsKDm1heF9jaGFyYWN0ZXJzGAYgASgNSAGIAQFCEgoQX2tlZXBfbGFzdF90dXJuc0IRCg9fbWF4X2NoYXJhY3RlcnMiUgoaTGlzdEV4cGVydERlY2lzaW9uc1JlcXVlc3QSDQoFcm91dGUYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkirQIKDkV4cGVydERlY2lzaW9uEhIKCnJlcXVlc3RfaWQYASABKAkSKAoEdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFcm91dGUYAyABKAkSNwoKY2xhc3NpZmllchgEIAEoDjIjLmxsbWdhdGV3YXkudjEuRXhwZXJ0Q2xhc3NpZmllclR5cGUSDgoGZXhwZXJ0GAUgASgJEjMKBnNvdXJjZRgGIAEoDjIjLmxsbWdhdGV3YXkudjEuRXhwZXJ0RGVjaXNpb25Tb3VyY2USNQoSY2xhc3NpZmllcl9sYXRlbmN5GAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhkKEWNsYXNzaWZpZXJfdG9rZW5zGAggASgNImgKG0xpc3RFeHBlcnREZWNpc2lvbnNSZXNwb25zZRIwCglkZWNpc2lvbnMYASADKAsyHS5sbG1nYXRld2F5LnYxLkV4cGVydERlY2lzaW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSrjAQoNUm91dGVTdHJhdGVneRIeChpST1VURV9TVFJBVEVHWV9VTlNQRUNJRklFRBAAEhsKF1JPVVRFX1NUUkFURUdZX1BSSU9SSVRZEAESGwoXUk9VVEVfU1RSQVRFR1lfV0VJR0hURUQQAhIeChpST1VURV9TVFJBVEVHWV9ST1VORF9ST0JJThADEiAKHFJPVVRFX1NUUkFURUdZX0xFQVNUX0xBVEVOQ1kQBBIbChdST1VURV9TVFJBVEVHWV9BRkZJTklUWRAFEhkKFVJPVVRFX1NUUkFURUdZX0VYUEVSVBAGKnwKDUFmZmluaXR5U2NvcGUSHgoaQUZGSU5JVFlfU0NPUEVfVU5TUEVDSUZJRUQQABIaChZBRkZJTklUWV9TQ09QRV9TRVNTSU9OEAESFwoTQUZGSU5JVFlfU0NPUEVfVVNFUhACEhYKEkFGRklOSVRZX1NDT1BFX0tFWRADKnwKDEJyZWFrZXJTdGF0ZRIdChlCUkVBS0VSX1NUQVRFX1VOU1BFQ0lGSUVEEAASGAoUQlJFQUtFUl9TVEFURV9DTE9TRUQQARIWChJCUkVBS0VSX1NUQVRFX09QRU4QAhIbChdCUkVBS0VSX1NUQVRFX0hBTEZfT1BFThADKqYBChRFeHBlcnRDbGFzc2lmaWVyVHlwZRImCiJFWFBFUlRfQ0xBU1NJRklFUl9UWVBFX1VOU1BFQ0lGSUVEEAASHgoaRVhQRVJUX0NMQVNTSUZJRVJfVFlQRV9MTE0QARIgChxFWFBFUlRfQ0xBU1NJRklFUl9UWVBFX1JVTEVTEAISJAogRVhQRVJUX0NMQVNTSUZJRVJfVFlQRV9FTUJFRERJTkcQAyrtAQoURXhwZXJ0RGVjaXNpb25Tb3VyY2USJgoiRVhQRVJUX0RFQ0lTSU9OX1NPVVJDRV9VTlNQRUNJRklFRBAAEh4KGkVYUEVSVF9ERUNJU0lPTl9TT1VSQ0VfTExNEAESIAocRVhQRVJUX0RFQ0lTSU9OX1NPVVJDRV9SVUxFUxACEiQKIEVYUEVSVF9ERUNJU0lPTl9TT1VSQ0VfRU1CRURESU5HEAMSIwofRVhQRVJUX0RFQ0lTSU9OX1NPVVJDRV9GQUxMQkFDSxAEEiAKHEVYUEVSVF9ERUNJU0lPTl9TT1VSQ0VfQ0FDSEUQBTKSBQoNUm91dGVzU2VydmljZRJUCgtDcmVhdGVSb3V0ZRIhLmxsbWdhdGV3YXkudjEuQ3JlYXRlUm91dGVSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5DcmVhdGVSb3V0ZVJlc3BvbnNlElAKCEdldFJvdXRlEh4ubGxtZ2F0ZXdheS52MS5HZXRSb3V0ZVJlcXVlc3QaHy5sbG1nYXRld2F5LnYxLkdldFJvdXRlUmVzcG9uc2UiA5ACARJWCgpMaXN0Um91dGVzEiAubGxtZ2F0ZXdheS52MS5MaXN0Um91dGVzUmVxdWVzdBohLmxsbWdhdGV3YXkudjEuTGlzdFJvdXRlc1Jlc3BvbnNlIgOQAgESVAoLVXBkYXRlUm91dGUSIS5sbG1nYXRld2F5LnYxLlVwZGF0ZVJvdXRlUmVxdWVzdBoiLmxsbWdhdGV3YXkudjEuVXBkYXRlUm91dGVSZXNwb25zZRJUCgtEZWxldGVSb3V0ZRIhLmxsbWdhdGV3YXkudjEuRGVsZXRlUm91dGVSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5EZWxldGVSb3V0ZVJlc3BvbnNlEmIKDkdldFJvdXRlSGVhbHRoEiQubGxtZ2F0ZXdheS52MS5HZXRSb3V0ZUhlYWx0aFJlcXVlc3QaJS5sbG1nYXRld2F5LnYxLkdldFJvdXRlSGVhbHRoUmVzcG9uc2UiA5ACARJxChNMaXN0RXhwZXJ0RGVjaXNpb25zEikubGxtZ2F0ZXdheS52MS5MaXN0RXhwZXJ0RGVjaXNpb25zUmVxdWVzdBoqLmxsbWdhdGV3YXkudjEuTGlzdEV4cGVydERlY2lzaW9uc1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message llmgateway.v1.RouteTarget
@@ -168,6 +168,13 @@ export type Route = Message<"llmgateway.v1.Route"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 8;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * Set exactly when strategy is ROUTE_STRATEGY_EXPERT.
+   *
+   * @generated from field: llmgateway.v1.ExpertRouting expert = 9;
+   */
+  expert?: ExpertRouting | undefined;
 };
 
 /**
@@ -212,6 +219,13 @@ export type CreateRouteRequest = Message<"llmgateway.v1.CreateRouteRequest"> & {
    * @generated from field: optional bool enabled = 6;
    */
   enabled?: boolean | undefined;
+
+  /**
+   * Required with ROUTE_STRATEGY_EXPERT (then `targets` may be empty), refused otherwise.
+   *
+   * @generated from field: llmgateway.v1.ExpertRouting expert = 7;
+   */
+  expert?: ExpertRouting | undefined;
 };
 
 /**
@@ -356,6 +370,13 @@ export type UpdateRouteRequest = Message<"llmgateway.v1.UpdateRouteRequest"> & {
    * @generated from field: google.protobuf.FieldMask update_mask = 7;
    */
   updateMask?: FieldMask | undefined;
+
+  /**
+   * Replaced as a whole (field mask path "expert").
+   *
+   * @generated from field: llmgateway.v1.ExpertRouting expert = 8;
+   */
+  expert?: ExpertRouting | undefined;
 };
 
 /**
@@ -507,6 +528,346 @@ export const GetRouteHealthResponseSchema: GenMessage<GetRouteHealthResponse> = 
   messageDesc(file_llmgateway_v1_routes_service, 15);
 
 /**
+ * Expert routing: a classifier picks the expert best suited to each request.
+ *
+ * @generated from message llmgateway.v1.ExpertRouting
+ */
+export type ExpertRouting = Message<"llmgateway.v1.ExpertRouting"> & {
+  /**
+   * At least one; names unique.
+   *
+   * @generated from field: repeated llmgateway.v1.Expert experts = 1;
+   */
+  experts: Expert[];
+
+  /**
+   * The expert used when the classifier fails, times out or gives no answer; must name one of `experts`.
+   *
+   * @generated from field: string fallback_expert = 2;
+   */
+  fallbackExpert: string;
+
+  /**
+   * @generated from field: llmgateway.v1.ExpertClassifier classifier = 3;
+   */
+  classifier?: ExpertClassifier | undefined;
+
+  /**
+   * @generated from field: llmgateway.v1.ExpertPreprocessing preprocessing = 4;
+   */
+  preprocessing?: ExpertPreprocessing | undefined;
+
+  /**
+   * How long an identical classifier input reuses a decision; 0 disables the cache. Default 5 minutes.
+   *
+   * @generated from field: google.protobuf.Duration decision_cache_ttl = 5;
+   */
+  decisionCacheTtl?: Duration | undefined;
+};
+
+/**
+ * Describes the message llmgateway.v1.ExpertRouting.
+ * Use `create(ExpertRoutingSchema)` to create a new message.
+ */
+export const ExpertRoutingSchema: GenMessage<ExpertRouting> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 16);
+
+/**
+ * @generated from message llmgateway.v1.Expert
+ */
+export type Expert = Message<"llmgateway.v1.Expert"> & {
+  /**
+   * 1–64 characters of letters, digits, "_" and "-".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What belongs to this expert; shown to the LLM judge.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * Either a route (by name) …
+   *
+   * @generated from field: string route = 3;
+   */
+  route: string;
+
+  /**
+   * … or a provider model.
+   *
+   * @generated from field: string provider_id = 4;
+   */
+  providerId: string;
+
+  /**
+   * @generated from field: string upstream_model = 5;
+   */
+  upstreamModel: string;
+
+  /**
+   * Added as a system message when this expert is chosen.
+   *
+   * @generated from field: optional string system_prompt = 6;
+   */
+  systemPrompt?: string | undefined;
+
+  /**
+   * Example utterances for the embedding classifier.
+   *
+   * @generated from field: repeated string examples = 7;
+   */
+  examples: string[];
+};
+
+/**
+ * Describes the message llmgateway.v1.Expert.
+ * Use `create(ExpertSchema)` to create a new message.
+ */
+export const ExpertSchema: GenMessage<Expert> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 17);
+
+/**
+ * @generated from message llmgateway.v1.ExpertClassifier
+ */
+export type ExpertClassifier = Message<"llmgateway.v1.ExpertClassifier"> & {
+  /**
+   * @generated from field: llmgateway.v1.ExpertClassifierType type = 1;
+   */
+  type: ExpertClassifierType;
+
+  /**
+   * LLM: the judge, any model or route name the gateway serves (not this route), called through the
+   * gateway's pipeline with the caller's key.
+   *
+   * @generated from field: string judge_model = 2;
+   */
+  judgeModel: string;
+
+  /**
+   * LLM: default 5 s.
+   *
+   * @generated from field: google.protobuf.Duration timeout = 3;
+   */
+  timeout?: Duration | undefined;
+
+  /**
+   * RULES: tried in order; the first match wins.
+   *
+   * @generated from field: repeated llmgateway.v1.ExpertRule rules = 4;
+   */
+  rules: ExpertRule[];
+
+  /**
+   * EMBEDDING: an embedding model the gateway serves.
+   *
+   * @generated from field: string embedding_model = 5;
+   */
+  embeddingModel: string;
+
+  /**
+   * EMBEDDING: the minimum cosine similarity, 0–1; default 0.5.
+   *
+   * @generated from field: optional double similarity_threshold = 6;
+   */
+  similarityThreshold?: number | undefined;
+};
+
+/**
+ * Describes the message llmgateway.v1.ExpertClassifier.
+ * Use `create(ExpertClassifierSchema)` to create a new message.
+ */
+export const ExpertClassifierSchema: GenMessage<ExpertClassifier> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 18);
+
+/**
+ * @generated from message llmgateway.v1.ExpertRule
+ */
+export type ExpertRule = Message<"llmgateway.v1.ExpertRule"> & {
+  /**
+   * A regular expression (JavaScript syntax, flags "iu": case-insensitive, Unicode) …
+   *
+   * @generated from field: string pattern = 1;
+   */
+  pattern: string;
+
+  /**
+   * … or keywords: any of them, case-insensitive, as whole words.
+   *
+   * @generated from field: repeated string keywords = 2;
+   */
+  keywords: string[];
+
+  /**
+   * @generated from field: string expert = 3;
+   */
+  expert: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.ExpertRule.
+ * Use `create(ExpertRuleSchema)` to create a new message.
+ */
+export const ExpertRuleSchema: GenMessage<ExpertRule> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 19);
+
+/**
+ * @generated from message llmgateway.v1.ExpertPreprocessing
+ */
+export type ExpertPreprocessing = Message<"llmgateway.v1.ExpertPreprocessing"> & {
+  /**
+   * Messages (user, assistant, tool) before the last user message to include; default 0. System
+   * messages are included unless strip_system_prompt.
+   *
+   * @generated from field: optional uint32 keep_last_turns = 1;
+   */
+  keepLastTurns?: number | undefined;
+
+  /**
+   * @generated from field: bool strip_tool_results = 2;
+   */
+  stripToolResults: boolean;
+
+  /**
+   * Code blocks longer than this many lines are removed; 0 keeps them all.
+   *
+   * @generated from field: uint32 strip_code_blocks_over_lines = 3;
+   */
+  stripCodeBlocksOverLines: number;
+
+  /**
+   * @generated from field: bool strip_system_prompt = 4;
+   */
+  stripSystemPrompt: boolean;
+
+  /**
+   * @generated from field: bool strip_attachments = 5;
+   */
+  stripAttachments: boolean;
+
+  /**
+   * Cap on the classifier input; default 4000.
+   *
+   * @generated from field: optional uint32 max_characters = 6;
+   */
+  maxCharacters?: number | undefined;
+};
+
+/**
+ * Describes the message llmgateway.v1.ExpertPreprocessing.
+ * Use `create(ExpertPreprocessingSchema)` to create a new message.
+ */
+export const ExpertPreprocessingSchema: GenMessage<ExpertPreprocessing> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 20);
+
+/**
+ * @generated from message llmgateway.v1.ListExpertDecisionsRequest
+ */
+export type ListExpertDecisionsRequest = Message<"llmgateway.v1.ListExpertDecisionsRequest"> & {
+  /**
+   * @generated from field: string route = 1;
+   */
+  route: string;
+
+  /**
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.ListExpertDecisionsRequest.
+ * Use `create(ListExpertDecisionsRequestSchema)` to create a new message.
+ */
+export const ListExpertDecisionsRequestSchema: GenMessage<ListExpertDecisionsRequest> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 21);
+
+/**
+ * @generated from message llmgateway.v1.ExpertDecision
+ */
+export type ExpertDecision = Message<"llmgateway.v1.ExpertDecision"> & {
+  /**
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp time = 2;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string route = 3;
+   */
+  route: string;
+
+  /**
+   * @generated from field: llmgateway.v1.ExpertClassifierType classifier = 4;
+   */
+  classifier: ExpertClassifierType;
+
+  /**
+   * @generated from field: string expert = 5;
+   */
+  expert: string;
+
+  /**
+   * @generated from field: llmgateway.v1.ExpertDecisionSource source = 6;
+   */
+  source: ExpertDecisionSource;
+
+  /**
+   * @generated from field: google.protobuf.Duration classifier_latency = 7;
+   */
+  classifierLatency?: Duration | undefined;
+
+  /**
+   * Tokens the classifier spent (LLM judge input + output, embedding input); 0 for rules and cache.
+   *
+   * @generated from field: uint32 classifier_tokens = 8;
+   */
+  classifierTokens: number;
+};
+
+/**
+ * Describes the message llmgateway.v1.ExpertDecision.
+ * Use `create(ExpertDecisionSchema)` to create a new message.
+ */
+export const ExpertDecisionSchema: GenMessage<ExpertDecision> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 22);
+
+/**
+ * @generated from message llmgateway.v1.ListExpertDecisionsResponse
+ */
+export type ListExpertDecisionsResponse = Message<"llmgateway.v1.ListExpertDecisionsResponse"> & {
+  /**
+   * @generated from field: repeated llmgateway.v1.ExpertDecision decisions = 1;
+   */
+  decisions: ExpertDecision[];
+
+  /**
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.ListExpertDecisionsResponse.
+ * Use `create(ListExpertDecisionsResponseSchema)` to create a new message.
+ */
+export const ListExpertDecisionsResponseSchema: GenMessage<ListExpertDecisionsResponse> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_routes_service, 23);
+
+/**
  * @generated from enum llmgateway.v1.RouteStrategy
  */
 export enum RouteStrategy {
@@ -547,6 +908,13 @@ export enum RouteStrategy {
    * @generated from enum value: ROUTE_STRATEGY_AFFINITY = 5;
    */
   AFFINITY = 5,
+
+  /**
+   * A classifier picks one of `expert.experts`; the request goes to that expert's target.
+   *
+   * @generated from enum value: ROUTE_STRATEGY_EXPERT = 6;
+   */
+  EXPERT = 6,
 }
 
 /**
@@ -624,6 +992,78 @@ export const BreakerStateSchema: GenEnum<BreakerState> = /*@__PURE__*/
   enumDesc(file_llmgateway_v1_routes_service, 2);
 
 /**
+ * @generated from enum llmgateway.v1.ExpertClassifierType
+ */
+export enum ExpertClassifierType {
+  /**
+   * @generated from enum value: EXPERT_CLASSIFIER_TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: EXPERT_CLASSIFIER_TYPE_LLM = 1;
+   */
+  LLM = 1,
+
+  /**
+   * @generated from enum value: EXPERT_CLASSIFIER_TYPE_RULES = 2;
+   */
+  RULES = 2,
+
+  /**
+   * @generated from enum value: EXPERT_CLASSIFIER_TYPE_EMBEDDING = 3;
+   */
+  EMBEDDING = 3,
+}
+
+/**
+ * Describes the enum llmgateway.v1.ExpertClassifierType.
+ */
+export const ExpertClassifierTypeSchema: GenEnum<ExpertClassifierType> = /*@__PURE__*/
+  enumDesc(file_llmgateway_v1_routes_service, 3);
+
+/**
+ * @generated from enum llmgateway.v1.ExpertDecisionSource
+ */
+export enum ExpertDecisionSource {
+  /**
+   * @generated from enum value: EXPERT_DECISION_SOURCE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: EXPERT_DECISION_SOURCE_LLM = 1;
+   */
+  LLM = 1,
+
+  /**
+   * @generated from enum value: EXPERT_DECISION_SOURCE_RULES = 2;
+   */
+  RULES = 2,
+
+  /**
+   * @generated from enum value: EXPERT_DECISION_SOURCE_EMBEDDING = 3;
+   */
+  EMBEDDING = 3,
+
+  /**
+   * @generated from enum value: EXPERT_DECISION_SOURCE_FALLBACK = 4;
+   */
+  FALLBACK = 4,
+
+  /**
+   * @generated from enum value: EXPERT_DECISION_SOURCE_CACHE = 5;
+   */
+  CACHE = 5,
+}
+
+/**
+ * Describes the enum llmgateway.v1.ExpertDecisionSource.
+ */
+export const ExpertDecisionSourceSchema: GenEnum<ExpertDecisionSource> = /*@__PURE__*/
+  enumDesc(file_llmgateway_v1_routes_service, 4);
+
+/**
  * Routes (virtual models): a public model name served by an ordered list of
  * targets with a strategy, retries, timeouts and failover. Requires the admin token.
  *
@@ -679,6 +1119,16 @@ export const RoutesService: GenService<{
     methodKind: "unary";
     input: typeof GetRouteHealthRequestSchema;
     output: typeof GetRouteHealthResponseSchema;
+  },
+  /**
+   * The recorded decisions of an expert route, newest first.
+   *
+   * @generated from rpc llmgateway.v1.RoutesService.ListExpertDecisions
+   */
+  listExpertDecisions: {
+    methodKind: "unary";
+    input: typeof ListExpertDecisionsRequestSchema;
+    output: typeof ListExpertDecisionsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_llmgateway_v1_routes_service, 0);

@@ -70,7 +70,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
   return {
     async complete(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key, meta.sessionId));
+      const routePlan = await plan(request.model, callerOf(request, key, meta));
       const startedAt = now();
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -97,7 +97,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async *stream(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key, meta.sessionId));
+      const routePlan = await plan(request.model, callerOf(request, key, meta));
       yield chunk({
         case: 'start',
         value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
@@ -149,7 +149,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       if (request.inputs.length === 0) throw invalidArgument('inputs', 'must contain at least one text');
       if (request.inputs.length > 2048) throw invalidArgument('inputs', 'must have at most 2048 texts');
       if (request.dimensions !== undefined && request.dimensions < 1) throw invalidArgument('dimensions', 'must be ≥ 1');
-      const routePlan = await plan(request.model, { key, sessionId: meta.sessionId, user: request.user });
+      const routePlan = await plan(request.model, { key, accessGranted: meta.accessGrantedFor !== '' && meta.accessGrantedFor === request.model, sessionId: meta.sessionId, user: request.user });
       const input = { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions };
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -173,7 +173,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async countTokens(request, key, signal) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key, ''));
+      const routePlan = await plan(request.model, callerOf(request, key, { sessionId: '', accessGrantedFor: '' }));
       // Counting needs no failover: the route's first target answers for the route.
       const first = routePlan.targets[0]!;
       const adapter = first.provider.adapter();
@@ -191,7 +191,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async plan(request, key, meta) {
       validateChatRequest(request);
-      return plan(request.model, callerOf(request, key, meta.sessionId));
+      return plan(request.model, callerOf(request, key, meta));
     },
 
     async listModels(key) {

@@ -24,6 +24,11 @@ export interface RequestMeta {
   cacheBypass: boolean;
   /** Epoch ms when the request arrived. */
   receivedAt: number;
+  /**
+   * A model name the key's allowed-model patterns were already checked for:
+   * set when an expert route (which the key may use) chose this target for it.
+   */
+  accessGrantedFor: string;
   report: RequestReport;
 }
 
@@ -36,6 +41,7 @@ export function requestMeta(fields: Partial<Omit<RequestMeta, 'report'>> & { sur
     sessionId: (fields.sessionId ?? '').slice(0, 200),
     cacheBypass: fields.cacheBypass ?? false,
     receivedAt: fields.receivedAt ?? Date.now(),
+    accessGrantedFor: fields.accessGrantedFor ?? '',
     report: { limits: undefined, cache: undefined },
   };
 }

@@ -11,12 +11,19 @@ import { StreamAssembler } from '../completion/assemble-stream.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import { requestMeta, type RequestMeta } from '../completion/request-meta.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { chooseExpert, type ExpertSelection } from './choose-expert.js';
+import { applyPromptRules } from '../prompt-rules/apply-prompt-rules.js';
+import type { PromptRuleTable } from '../prompt-rules/prompt-rule-table.js';
 import { redactBody } from '../usage-log/redact-body.js';
 import { abandon, admit, estimateChatTokens, settle, type Admission, type AdmissionControl } from './admission.js';
 import { buildLogRecord, type LogFacts } from './log-record.js';
 
 export interface GovernanceOptions extends AdmissionControl {
   core: CompletionCore;
+  /** Prompt rules of the key and of the route the client named. */
+  rules: PromptRuleTable;
+  /** Expert routes: the route table, the classifier, and where decisions are recorded. */
+  experts: ExpertSelection;
   /** Absent: no response cache. */
   cache: ResponseCache | undefined;
   log: { write(record: RequestLogRecord): void };
@@ -34,6 +41,23 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
     cache !== undefined && key.cacheEnabled && !meta.cacheBypass && !request.gateway?.cacheBypass;
   const bodyOf = (key: VirtualKeyRecord, body: () => unknown) => (key.logRequestBodies ? redactBody(body()) : null);
 
+  /**
+   * Before the cache lookup and the dispatch: an expert route picks its expert
+   * (the request then targets the expert's model), the request is planned, and
+   * the prompt rules of the key and of the route the client named are applied.
+   */
+  const prepare = async (original: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta, signal: AbortSignal) => {
+    const chosen = await chooseExpert(options.experts, original, key, meta, signal);
+    const routed = chosen?.request ?? original;
+    const plan = await core.plan(routed, key, meta);
+    const routeName = chosen ? chosen.routeName : plan.routeName;
+    const rules = await options.rules.rulesFor(key.id, routeName);
+    const expert = chosen?.expert ?? '';
+    if (rules.length === 0) return { plan, request: routed, applied: [] as string[], expert };
+    const rewritten = applyPromptRules(routed, rules, { keyName: key.name, keyMetadata: key.metadata, now: now() });
+    return { plan, request: rewritten.request, applied: rewritten.applied, expert };
+  };
+
   const record = (facts: Omit<LogFacts, 'finishedAt'>) => {
     try {
       options.log.write(buildLogRecord({ ...facts, finishedAt: now() }));
@@ -45,15 +69,18 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
   return {
     ...core,
 
-    async complete(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
+    async complete(original, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       let admission: Admission | undefined;
       let response: ChatResponse | undefined;
       let cacheHit = false;
       let failure: unknown;
+      let request = original;
       try {
+        const prepared = await prepare(original, key, meta, signal);
+        request = prepared.request;
+        const { plan } = prepared;
         admission = await admit(options, key, estimateChatTokens(request, key), meta);
         if (useCache(request, key, meta)) {
-          const plan = await core.plan(request, key, meta);
           const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'unary' });
           const cached = await cache!.getOrCompute(cacheKey, (shared) => core.complete(request, key, shared, meta), { signal });
           response = cached.response;
@@ -61,6 +88,10 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
           meta.report.cache = cached.hit ? 'hit' : 'miss';
         } else {
           response = await core.complete(request, key, signal, meta);
+        }
+        if (response.route) {
+          response.route.rulesApplied = prepared.applied;
+          response.route.expert = prepared.expert;
         }
         settle(options, admission, spentOf(response.usage, cacheHit), meta);
         return response;
@@ -79,7 +110,7 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
       }
     },
 
-    async *stream(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
+    async *stream(original, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       let admission: Admission | undefined;
       let route: RouteInfo | undefined;
       let usage: Usage | undefined;
@@ -88,11 +119,14 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
       let failure: unknown;
       let completed = false;
       const assembler = key.logRequestBodies ? new StreamAssembler() : undefined;
+      let request = original;
       try {
+        const prepared = await prepare(original, key, meta, signal);
+        request = prepared.request;
+        const { plan } = prepared;
         admission = await admit(options, key, estimateChatTokens(request, key), meta);
         let chunks: AsyncIterable<StreamChunk>;
         if (useCache(request, key, meta)) {
-          const plan = await core.plan(request, key, meta);
           const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'stream' });
           const cached = cache!.stream(cacheKey, (shared) => core.stream(request, key, shared, meta), { signal });
           chunks = cached.chunks;
@@ -106,6 +140,8 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
           if (event.case === 'usage') usage = event.value;
           // The last route event is authoritative (attempts, and whether the cache answered).
           if (event.case === 'route') {
+            event.value.rulesApplied = prepared.applied;
+            event.value.expert = prepared.expert;
             route = event.value;
             cacheHit = event.value.cacheHit;
           }

@@ -2,15 +2,27 @@
 // cycles, bounded nesting) and storage. Transport-agnostic.
 import type {
   CreateRouteRequest,
+  ExpertDecision,
+  ListExpertDecisionsRequest,
   ListRoutesRequest,
   Route,
   UpdateRouteRequest,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import { RouteStrategy } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { ProvidersRepository, RouteRecord, RoutesRepository, RouteTargetRecord } from '../../storage/records.js';
+import type {
+  ExpertDecisionsRepository,
+  ExpertRoutingRecord,
+  ProvidersRepository,
+  RouteRecord,
+  RoutesRepository,
+  RouteStrategyName,
+  RouteTargetRecord,
+} from '../../storage/records.js';
 import { alreadyExists, GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
 import { optionalText, validatePageSize } from '../validation/validate.js';
+import { expertDecisionToProto } from './expert-conversion.js';
+import { checkExpertTargetsExist, expertTargets, validateExpertRouting } from './expert-validation.js';
 import { routeRecordToProto } from './route-conversion.js';
 import {
   checkRouteGraph,
@@ -28,6 +40,8 @@ export interface RouteAdminOptions {
   /** Called after every write so the in-memory route table reloads. */
   onChange: () => void;
   now?: () => number;
+  /** Recorded expert decisions; ListExpertDecisions is unavailable without it. */
+  expertDecisions?: ExpertDecisionsRepository;
 }
 
 export interface RouteAdmin {
@@ -38,6 +52,22 @@ export interface RouteAdmin {
   delete(name: string): Promise<void>;
   /** Every provider target the route reaches (nested routes flattened, each once), in order. */
   providerTargets(name: string): Promise<ProviderTargetRef[]>;
+  listExpertDecisions(request: ListExpertDecisionsRequest): Promise<{ decisions: ExpertDecision[]; nextPageToken: string }>;
+}
+
+/** An expert route's targets are derived from its experts; other routes may not carry an expert config. */
+function strategyTargets(
+  name: string,
+  strategy: RouteStrategyName,
+  request: { targets: CreateRouteRequest['targets']; expert?: CreateRouteRequest['expert'] },
+): { targets: RouteTargetRecord[]; expert: ExpertRoutingRecord | undefined } {
+  if (strategy !== 'expert') {
+    if (request.expert !== undefined) throw invalidArgument('expert', 'is only allowed with ROUTE_STRATEGY_EXPERT');
+    return { targets: validateTargets(name, request.targets), expert: undefined };
+  }
+  if (request.targets.length > 0) throw invalidArgument('targets', 'must be empty on an expert route: each expert names its target');
+  const expert = validateExpertRouting(name, request.expert);
+  return { targets: expertTargets(expert), expert };
 }
 
 const MAX_DESCRIPTION = 1000;
@@ -77,11 +107,12 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       const name = validateRouteName('name', request.name);
       const description = optionalText('description', request.description, MAX_DESCRIPTION);
       const strategy = validateStrategy(request.strategy);
-      const targets = validateTargets(name, request.targets);
+      const { targets, expert } = strategyTargets(name, strategy, request);
       const settings = validateSettings(request.settings);
       const record = await exclusive(async () => {
         const stored = await loadAll();
         if (stored.has(name)) throw alreadyExists('route', name);
+        if (expert) await checkExpertTargetsExist(expert, stored, providers);
         await checkTargets(name, targets, stored);
         const instant = now();
         const created: RouteRecord = {
@@ -93,6 +124,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
           enabled: request.enabled ?? true,
           createdAt: instant,
           updatedAt: instant,
+          ...(expert ? { expert } : {}),
         };
         await routes.insert(created);
         return created;
@@ -121,13 +153,13 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
         targets: request.targets.length > 0,
         settings: request.settings !== undefined,
         enabled: request.enabled !== undefined,
+        expert: request.expert !== undefined,
       });
       const changes: Partial<RouteRecord> = {};
       if (fields.has('description')) {
         changes.description = optionalText('description', request.description ?? '', MAX_DESCRIPTION);
       }
       if (fields.has('strategy')) changes.strategy = validateStrategy(request.strategy);
-      if (fields.has('targets')) changes.targets = validateTargets(name, request.targets);
       // A message replaces the stored one as a whole; its unset fields take the defaults.
       if (fields.has('settings')) changes.settings = validateSettings(request.settings);
       if (fields.has('enabled')) changes.enabled = request.enabled ?? false;
@@ -135,8 +167,27 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
         const stored = await loadAll();
         const current = stored.get(name);
         if (!current) throw notFound('route', name);
+        const strategy = changes.strategy ?? current.strategy;
+        if (strategy === 'expert') {
+          if (fields.has('targets') && request.targets.length > 0) {
+            throw invalidArgument('targets', 'must be empty on an expert route: each expert names its target');
+          }
+          // The expert config and the targets derived from it change together.
+          const expert = fields.has('expert') ? validateExpertRouting(name, request.expert) : current.expert;
+          if (expert === undefined) throw invalidArgument('expert', 'is required with ROUTE_STRATEGY_EXPERT');
+          if (fields.has('expert')) await checkExpertTargetsExist(expert, stored, providers);
+          changes.targets = expertTargets(expert);
+          changes.expert = expert;
+        } else {
+          if (fields.has('expert') && request.expert !== undefined) {
+            throw invalidArgument('expert', 'is only allowed with ROUTE_STRATEGY_EXPERT');
+          }
+          if (fields.has('targets')) changes.targets = validateTargets(name, request.targets);
+          else if (current.strategy === 'expert') throw invalidArgument('targets', 'are required when a route stops being an expert route');
+        }
         if (changes.targets) await checkTargets(name, changes.targets, stored);
-        const next: RouteRecord = { ...current, ...changes, updatedAt: now() };
+        const { expert: _dropped, ...base } = { ...current, ...changes, updatedAt: now() };
+        const next: RouteRecord = changes.expert === undefined ? base : { ...base, expert: changes.expert };
         if (!(await routes.replace(next))) throw notFound('route', name);
         return next;
       });
@@ -167,6 +218,20 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       // Only routes with nested routes need the others.
       if (record.targets.every((target) => target.route === '')) return flattenProviderTargets(record, new Map());
       return flattenProviderTargets(record, await loadAll());
+    },
+
+    async listExpertDecisions(request) {
+      const name = requireName(request.route);
+      const repository = options.expertDecisions;
+      if (!repository) throw new GatewayError('unimplemented', 'expert decisions are not recorded by this gateway');
+      const record = await load(name);
+      if (record.strategy !== 'expert') throw new GatewayError('failed_precondition', `route "${name}" is not an expert route`);
+      const page = await repository.list({
+        route: name,
+        limit: validatePageSize('page_size', request.pageSize),
+        cursor: request.pageToken || null,
+      });
+      return { decisions: page.items.map(expertDecisionToProto), nextPageToken: page.nextCursor ?? '' };
     },
   };
 }

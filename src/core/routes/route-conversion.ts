@@ -15,6 +15,7 @@ import {
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../storage/records.js';
 import type { TargetHealthView } from '../routing/target-health.js';
+import { expertRoutingToProto } from './expert-conversion.js';
 
 type AffinityScopeName = RouteSettingsRecord['affinityScope'];
 
@@ -25,6 +26,7 @@ const STRATEGY_NAMES: Record<RouteStrategy, RouteStrategyName | undefined> = {
   [RouteStrategy.ROUND_ROBIN]: 'round-robin',
   [RouteStrategy.LEAST_LATENCY]: 'least-latency',
   [RouteStrategy.AFFINITY]: 'affinity',
+  [RouteStrategy.EXPERT]: 'expert',
 };
 
 const SCOPE_NAMES: Record<AffinityScope, AffinityScopeName | undefined> = {
@@ -93,6 +95,7 @@ export function routeRecordToProto(record: RouteRecord): Route {
     enabled: record.enabled,
     createdAt: timestampFromMs(record.createdAt),
     updatedAt: timestampFromMs(record.updatedAt),
+    expert: record.expert === undefined ? undefined : expertRoutingToProto(record.expert),
   });
 }
 

@@ -8,6 +8,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { assertModelAllowed } from '../completion/model-access.js';
 import type { CatalogSnapshot } from '../completion/provider-catalog.js';
 import { namesOf, resolveModel } from '../completion/resolve-model.js';
+import type { RequestMeta } from '../completion/request-meta.js';
 import { DIRECT_MODEL_SETTINGS, type PlannedTarget, type RoutePlan } from './route-plan.js';
 
 /** Nested routes deeper than this are ignored (the admin refuses to save them). */
@@ -15,6 +16,8 @@ const MAX_ROUTE_DEPTH = 4;
 
 export interface CallerContext {
   key: VirtualKeyRecord;
+  /** The key's patterns were already checked for this request (an expert route chose the model). */
+  accessGranted: boolean;
   /** GatewayOptions.session_id or the x-session-id header. */
   sessionId: string;
   user: string;
@@ -28,7 +31,7 @@ export function planRoute(
 ): RoutePlan {
   const route = routes.get(model.trim());
   if (route?.enabled) {
-    assertModelAllowed(caller.key.allowedModels, [route.name], model);
+    if (!caller.accessGranted) assertModelAllowed(caller.key.allowedModels, [route.name], model);
     const targets = flattenTargets(route, routes, snapshot);
     if (targets.length === 0) {
       throw new GatewayError('unavailable', `route "${route.name}" has no available targets (providers or models disabled or deleted)`);
@@ -36,7 +39,7 @@ export function planRoute(
     return { routeName: route.name, strategy: route.strategy, targets, settings: route.settings, affinityKey: affinityKeyOf(route, caller) };
   }
   const resolved = resolveModel(model, snapshot);
-  assertModelAllowed(caller.key.allowedModels, namesOf(resolved), model);
+  if (!caller.accessGranted) assertModelAllowed(caller.key.allowedModels, namesOf(resolved), model);
   return {
     routeName: '',
     strategy: 'priority',
@@ -91,6 +94,11 @@ function affinityKeyOf(route: RouteRecord, caller: CallerContext): string {
 }
 
 /** The request's own session id (GatewayOptions) wins over the edge's (`x-session-id`). */
-export function callerOf(request: ChatRequest, key: VirtualKeyRecord, edgeSessionId: string): CallerContext {
-  return { key, sessionId: request.gateway?.sessionId || edgeSessionId, user: request.user };
+export function callerOf(request: ChatRequest, key: VirtualKeyRecord, meta: Pick<RequestMeta, 'sessionId' | 'accessGrantedFor'>): CallerContext {
+  return {
+    key,
+    accessGranted: meta.accessGrantedFor !== '' && meta.accessGrantedFor === request.model,
+    sessionId: request.gateway?.sessionId || meta.sessionId,
+    user: request.user,
+  };
 }

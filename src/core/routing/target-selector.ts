@@ -48,6 +48,8 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
     order(plan, healthy) {
       switch (plan.strategy) {
         case 'priority':
+        // An expert route's targets are its experts' (see expert-validation.ts): without a choice, in order.
+        case 'expert':
           return orderByPriority(healthy);
         case 'weighted':
           return orderWeighted(healthy, random);

@@ -4,11 +4,15 @@ import type { SqlDialectName } from '../schema.js';
 import { createInitialMigration } from './0001-initial.js';
 import { createRoutesMigration } from './0002-routes.js';
 import { createRequestLogsMigration } from './0003-request-logs.js';
+import { createPromptRulesMigration } from './0004-prompt-rules.js';
+import { createExpertRoutingMigration } from './0005-expert-routing.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001-initial': createInitialMigration(dialect),
     '0002-routes': createRoutesMigration(dialect),
     '0003-request-logs': createRequestLogsMigration(dialect),
+    '0004-prompt-rules': createPromptRulesMigration(dialect),
+    '0005-expert-routing': createExpertRoutingMigration(dialect),
   };
 }

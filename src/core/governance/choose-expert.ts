@@ -1,0 +1,63 @@
+// Expert routes: the classifier picks an expert, and the request is re-aimed
+// at the expert's target (with the expert's system prompt). The classifier's
+// own calls (an LLM judge, embeddings) go through the plain pipeline — with
+// its routing and retries — not through limits, cache or the request log.
+import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ExpertDecisionsRepository, VirtualKeyRecord } from '../../storage/records.js';
+import type { CompletionCore } from '../completion/completion-core.js';
+import { requestMeta, type RequestMeta } from '../completion/request-meta.js';
+import { assertModelAllowed } from '../completion/model-access.js';
+import { classifierDepsVia, expertTarget, withExpertSystemPrompt, type ExpertRouter } from '../experts/index.js';
+import type { RouteTable } from '../routing/route-table.js';
+
+export interface ExpertSelection {
+  routes: RouteTable;
+  router: ExpertRouter;
+  /** The pipeline without governance, for the classifier's calls. */
+  pipeline: CompletionCore;
+  decisions: ExpertDecisionsRepository;
+  onDecisionError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+export interface ChosenExpert {
+  request: ChatRequest;
+  routeName: string;
+  expert: string;
+}
+
+export async function chooseExpert(
+  selection: ExpertSelection,
+  request: ChatRequest,
+  key: VirtualKeyRecord,
+  meta: RequestMeta,
+  signal: AbortSignal,
+): Promise<ChosenExpert | undefined> {
+  const route = (await selection.routes.snapshot()).get(request.model.trim());
+  if (!route?.enabled || route.strategy !== 'expert' || !route.expert) return undefined;
+  // The key is checked against the expert route it named; the expert's target is the gateway's choice.
+  assertModelAllowed(key.allowedModels, [route.name], request.model);
+  const judgeMeta = requestMeta({ surface: meta.surface, requestId: `${meta.requestId}/classifier`, clientIp: meta.clientIp, userAgent: meta.userAgent });
+  const choice = await selection.router.choose(
+    { name: route.name, expert: route.expert },
+    request,
+    classifierDepsVia(selection.pipeline, key, judgeMeta),
+    signal,
+  );
+  selection.decisions
+    .insert({
+      requestId: meta.requestId,
+      time: (selection.now ?? Date.now)(),
+      route: route.name,
+      classifier: choice.classifier,
+      expert: choice.expert.name,
+      source: choice.source,
+      latencyMs: Math.round(choice.latencyMs),
+      tokens: choice.tokens,
+    })
+    .catch((error: unknown) => selection.onDecisionError?.(error));
+  const target = expertTarget(choice.expert);
+  const model = 'route' in target ? target.route : `${target.providerId}/${target.upstreamModel}`;
+  meta.accessGrantedFor = model;
+  return { request: { ...withExpertSystemPrompt(request, choice.expert), model }, routeName: route.name, expert: choice.expert.name };
+}

@@ -1,0 +1,178 @@
+// Applies prompt rules to a chat request: pure, the input is never mutated.
+//
+// Operations work on text parts only: PREPEND_/APPEND_SYSTEM join with a blank
+// line ("\n\n") to the first / last system-or-developer message (a new system
+// message goes first when there is none); PREPEND_/APPEND_USER join the same way
+// to the last user message's first / last text part (a text part is added when it
+// has none; no user message: the rule does not apply). SET_SYSTEM removes every
+// system and developer message and puts one system message first.
+//
+// ReDoS: a REGEX_REPLACE rule runs over at most MAX_REGEX_INPUT characters of each
+// text part (the head); the rest of a longer part is kept unchanged. Patterns are
+// admin-supplied and validated at save time, but JavaScript regexes backtrack, so
+// this cap bounds the work one rule can cause per part.
+import { clone, create } from '@bufbuild/protobuf';
+import {
+  ChatRequestSchema,
+  ContentPartSchema,
+  MessageSchema,
+  Role,
+  TextPartSchema,
+  type ChatRequest,
+  type ContentPart,
+  type Message,
+} from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { PromptRuleRecord, PromptRuleRoleName } from '../../storage/records.js';
+import { expandTemplate, type TemplateValues } from './prompt-template.js';
+
+export const MAX_REGEX_INPUT = 100_000;
+const SEPARATOR = '\n\n';
+
+export interface PromptRuleContext {
+  keyName: string;
+  keyMetadata: Readonly<Record<string, string>>;
+  /** Epoch milliseconds or a Date: `{{date}}` and `{{datetime}}` (UTC). */
+  now: number | Date;
+}
+
+export interface AppliedPromptRules {
+  /** A new request; the input is untouched. */
+  request: ChatRequest;
+  /** The names of the rules that changed the request, in application order. */
+  applied: string[];
+}
+
+/** Key rules first, then route rules; then by order, then name (then id, for a total order). */
+export function comparePromptRules(a: PromptRuleRecord, b: PromptRuleRecord): number {
+  if (a.scope !== b.scope) return a.scope === 'key' ? -1 : 1;
+  if (a.order !== b.order) return a.order - b.order;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function applyPromptRules(
+  request: ChatRequest,
+  rules: readonly PromptRuleRecord[],
+  context: PromptRuleContext,
+): AppliedPromptRules {
+  const result = clone(ChatRequestSchema, request);
+  const applied: string[] = [];
+  const ordered = rules.filter((rule) => rule.enabled).sort(comparePromptRules);
+  if (ordered.length === 0) return { request: result, applied };
+  const userTurns = request.messages.filter((message) => message.role === Role.USER).length;
+  const values: TemplateValues = {
+    now: context.now instanceof Date ? context.now : new Date(context.now),
+    keyName: context.keyName,
+    keyMetadata: context.keyMetadata,
+    requestMetadata: request.metadata,
+    // The prompt as the client sent it, whatever earlier rules did to it.
+    userPrompt: lastUserText(request.messages),
+  };
+  for (const rule of ordered) {
+    if (rule.firstUserTurnOnly && userTurns !== 1) continue;
+    if (applyRule(result, rule, values)) applied.push(rule.name);
+  }
+  return { request: result, applied };
+}
+
+function applyRule(request: ChatRequest, rule: PromptRuleRecord, values: TemplateValues): boolean {
+  if (rule.operation === 'regex-replace') return regexReplace(request.messages, rule);
+  const text = expandTemplate(rule.text, values);
+  const messages = request.messages;
+  switch (rule.operation) {
+    case 'set-system':
+      request.messages = [systemMessage(text), ...messages.filter((message) => !isSystem(message))];
+      return true;
+    case 'prepend-system': {
+      const target = messages.find(isSystem);
+      if (target === undefined) messages.unshift(systemMessage(text));
+      else joinText(target, text, 'start');
+      return true;
+    }
+    case 'append-system': {
+      const target = messages.findLast(isSystem);
+      if (target === undefined) messages.unshift(systemMessage(text));
+      else joinText(target, text, 'end');
+      return true;
+    }
+    case 'prepend-user':
+    case 'append-user': {
+      const target = messages.findLast((message) => message.role === Role.USER);
+      if (target === undefined) return false;
+      joinText(target, text, rule.operation === 'prepend-user' ? 'start' : 'end');
+      return true;
+    }
+  }
+}
+
+function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
+  const pattern = new RegExp(rule.pattern, rule.flags);
+  const roles = new Set<Role>(rule.roles.flatMap(rolesFor));
+  let changed = false;
+  for (const message of messages) {
+    if (!roles.has(message.role)) continue;
+    for (const part of message.content) {
+      if (part.kind.case !== 'text') continue;
+      const original = part.kind.value.text;
+      const head = original.slice(0, MAX_REGEX_INPUT);
+      const rewritten = head.replace(pattern, rule.replacement) + original.slice(MAX_REGEX_INPUT);
+      if (rewritten !== original) {
+        part.kind.value.text = rewritten;
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+function rolesFor(name: PromptRuleRoleName): Role[] {
+  switch (name) {
+    case 'system':
+      return [Role.SYSTEM, Role.DEVELOPER];
+    case 'developer':
+      return [Role.DEVELOPER];
+    case 'user':
+      return [Role.USER];
+    case 'assistant':
+      return [Role.ASSISTANT];
+    case 'tool':
+      return [Role.TOOL];
+  }
+}
+
+function isSystem(message: Message): boolean {
+  return message.role === Role.SYSTEM || message.role === Role.DEVELOPER;
+}
+
+function textPart(text: string): ContentPart {
+  return create(ContentPartSchema, { kind: { case: 'text', value: create(TextPartSchema, { text }) } });
+}
+
+function systemMessage(text: string): Message {
+  return create(MessageSchema, { role: Role.SYSTEM, content: [textPart(text)] });
+}
+
+/** Joins `text` to the message's first (start) or last (end) text part, or adds a text part there. */
+function joinText(message: Message, text: string, where: 'start' | 'end'): void {
+  const parts = message.content;
+  const part = where === 'start' ? parts.find(isTextPart) : parts.findLast(isTextPart);
+  if (part === undefined || part.kind.case !== 'text') {
+    if (where === 'start') parts.unshift(textPart(text));
+    else parts.push(textPart(text));
+    return;
+  }
+  const current = part.kind.value.text;
+  if (current === '') part.kind.value.text = text;
+  else part.kind.value.text = where === 'start' ? `${text}${SEPARATOR}${current}` : `${current}${SEPARATOR}${text}`;
+}
+
+function isTextPart(part: ContentPart): boolean {
+  return part.kind.case === 'text';
+}
+
+/** The text parts of the last user message, joined by line breaks ('' when none). */
+function lastUserText(messages: readonly Message[]): string {
+  const last = messages.findLast((message) => message.role === Role.USER);
+  if (last === undefined) return '';
+  return last.content.flatMap((part) => (part.kind.case === 'text' ? [part.kind.value.text] : [])).join('\n');
+}

@@ -1,0 +1,161 @@
+// Prompt-rule administration: validation and storage. Transport-agnostic.
+import { randomUUID } from 'node:crypto';
+import type {
+  CreatePromptRuleRequest,
+  ListPromptRulesRequest,
+  PromptRule,
+  UpdatePromptRuleRequest,
+} from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import { PromptRuleOperation, PromptRuleScope } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import { StorageConflictError, type PromptRuleRecord, type PromptRulesRepository } from '../../storage/records.js';
+import { GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import { fieldsToUpdate } from '../validation/update-fields.js';
+import { validatePageSize } from '../validation/validate.js';
+import { promptRuleRecordToProto, promptRuleScopeName } from './prompt-rule-conversion.js';
+import { validatePromptRule, type PromptRuleFields, type PromptRuleInput } from './prompt-rule-validation.js';
+
+export interface PromptRuleAdminOptions {
+  rules: PromptRulesRepository;
+  /** Called after every write so the in-memory rule table reloads. */
+  onChange: () => void;
+  now?: () => number;
+}
+
+export interface PromptRuleAdmin {
+  create(request: CreatePromptRuleRequest): Promise<PromptRule>;
+  get(id: string): Promise<PromptRule>;
+  list(request: ListPromptRulesRequest): Promise<{ rules: PromptRule[]; nextPageToken: string }>;
+  update(request: UpdatePromptRuleRequest): Promise<PromptRule>;
+  delete(id: string): Promise<void>;
+}
+
+const REGEX_FIELDS = ['pattern', 'flags', 'replacement', 'roles'] as const;
+
+export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRuleAdmin {
+  const now = options.now ?? Date.now;
+  const { rules } = options;
+
+  const requireId = (id: string) => {
+    if (id.trim() === '') throw invalidArgument('id', 'is required');
+    return id.trim();
+  };
+
+  const load = async (id: string): Promise<PromptRuleRecord> => {
+    const record = await rules.get(requireId(id));
+    if (!record) throw notFound('prompt rule', id.trim());
+    return record;
+  };
+
+  const conflict = (fields: PromptRuleFields) =>
+    new GatewayError('already_exists', `a prompt rule named "${fields.name}" already exists for ${fields.scope} "${fields.scopeId}"`, {
+      field: 'name',
+    });
+
+  return {
+    async create(request) {
+      const fields = validatePromptRule({ ...inputOf(request), enabled: request.enabled ?? true });
+      const instant = now();
+      const record: PromptRuleRecord = { id: `pr_${randomUUID().replace(/-/g, '')}`, ...fields, createdAt: instant, updatedAt: instant };
+      try {
+        await rules.insert(record);
+      } catch (error) {
+        throw error instanceof StorageConflictError ? conflict(fields) : error;
+      }
+      options.onChange();
+      return promptRuleRecordToProto(record);
+    },
+
+    async get(id) {
+      return promptRuleRecordToProto(await load(id));
+    },
+
+    async list(request) {
+      const scope = request.scope === PromptRuleScope.UNSPECIFIED ? null : promptRuleScopeName(request.scope);
+      if (scope === undefined) throw invalidArgument('scope', 'is not a known scope');
+      const scopeId = request.scopeId.trim();
+      if (scopeId !== '' && scope === null) throw invalidArgument('scope_id', 'needs scope');
+      const page = await rules.list({
+        limit: validatePageSize('page_size', request.pageSize),
+        cursor: request.pageToken || null,
+        scope,
+        scopeId: scopeId || null,
+      });
+      return { rules: page.items.map(promptRuleRecordToProto), nextPageToken: page.nextCursor ?? '' };
+    },
+
+    async update(request) {
+      const id = requireId(request.id);
+      const fields = fieldsToUpdate(request.updateMask, {
+        name: request.name !== undefined,
+        enabled: request.enabled !== undefined,
+        scope: request.scope !== PromptRuleScope.UNSPECIFIED,
+        scope_id: request.scopeId !== undefined,
+        order: request.order !== undefined,
+        operation: request.operation !== PromptRuleOperation.UNSPECIFIED,
+        text: request.text !== undefined,
+        pattern: request.pattern !== undefined,
+        flags: request.flags !== undefined,
+        replacement: request.replacement !== undefined,
+        roles: request.roles.length > 0,
+        first_user_turn_only: request.firstUserTurnOnly !== undefined,
+      });
+      const current = await load(id);
+      const merged: PromptRuleInput = { ...inputOf(promptRuleRecordToProto(current)), enabled: current.enabled };
+      if (fields.has('name')) merged.name = request.name ?? '';
+      if (fields.has('enabled')) merged.enabled = request.enabled ?? false;
+      if (fields.has('scope')) merged.scope = request.scope;
+      if (fields.has('scope_id')) merged.scopeId = request.scopeId ?? '';
+      if (fields.has('order')) merged.order = request.order ?? 0;
+      if (fields.has('operation')) {
+        merged.operation = request.operation;
+        // Switching operation drops the fields the old one used, unless the request sets them.
+        if (request.operation === PromptRuleOperation.REGEX_REPLACE) {
+          if (!fields.has('text')) merged.text = '';
+        } else {
+          for (const field of REGEX_FIELDS) {
+            if (fields.has(field)) continue;
+            if (field === 'roles') merged.roles = [];
+            else merged[field] = '';
+          }
+        }
+      }
+      if (fields.has('text')) merged.text = request.text ?? '';
+      if (fields.has('pattern')) merged.pattern = request.pattern ?? '';
+      if (fields.has('flags')) merged.flags = request.flags ?? '';
+      if (fields.has('replacement')) merged.replacement = request.replacement ?? '';
+      if (fields.has('roles')) merged.roles = [...request.roles];
+      if (fields.has('first_user_turn_only')) merged.firstUserTurnOnly = request.firstUserTurnOnly ?? false;
+      const validated = validatePromptRule(merged);
+      const next: PromptRuleRecord = { ...current, ...validated, updatedAt: now() };
+      try {
+        if (!(await rules.replace(next))) throw notFound('prompt rule', id);
+      } catch (error) {
+        throw error instanceof StorageConflictError ? conflict(validated) : error;
+      }
+      options.onChange();
+      return promptRuleRecordToProto(next);
+    },
+
+    async delete(id) {
+      const trimmed = requireId(id);
+      if (!(await rules.delete(trimmed))) throw notFound('prompt rule', trimmed);
+      options.onChange();
+    },
+  };
+}
+
+function inputOf(source: CreatePromptRuleRequest | PromptRule): Omit<PromptRuleInput, 'enabled'> {
+  return {
+    name: source.name,
+    scope: source.scope,
+    scopeId: source.scopeId,
+    order: source.order,
+    operation: source.operation,
+    text: source.text,
+    pattern: source.pattern,
+    flags: source.flags,
+    replacement: source.replacement,
+    roles: [...source.roles],
+    firstUserTurnOnly: source.firstUserTurnOnly,
+  };
+}

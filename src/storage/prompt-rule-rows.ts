@@ -1,0 +1,77 @@
+// PromptRuleRecord ⇄ prompt_rules row. Roles are a JSON array in a TEXT column.
+import type { Insertable, Selectable } from 'kysely';
+import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from './records.js';
+import {
+  booleanToColumn,
+  columnToBoolean,
+  columnToJson,
+  columnToTimestamp,
+  jsonToColumn,
+  StoredValueError,
+  timestampToColumn,
+} from './row-values.js';
+import type { PromptRulesTable } from './schema.js';
+
+export type PromptRuleRow = Selectable<PromptRulesTable>;
+export type NewPromptRuleRow = Insertable<PromptRulesTable>;
+
+const SCOPES: ReadonlySet<string> = new Set<PromptRuleScopeName>(['route', 'key']);
+const OPERATIONS: ReadonlySet<string> = new Set<PromptRuleOperationName>([
+  'set-system',
+  'prepend-system',
+  'append-system',
+  'prepend-user',
+  'append-user',
+  'regex-replace',
+]);
+const ROLES: ReadonlySet<string> = new Set<PromptRuleRoleName>(['system', 'developer', 'user', 'assistant', 'tool']);
+
+export function promptRuleToRow(rule: PromptRuleRecord): NewPromptRuleRow {
+  if (!Number.isSafeInteger(rule.order)) throw new TypeError('order must be an integer');
+  return {
+    id: rule.id,
+    name: rule.name,
+    enabled: booleanToColumn(rule.enabled),
+    scope: rule.scope,
+    scope_id: rule.scopeId,
+    rule_order: rule.order,
+    operation: rule.operation,
+    text: rule.text,
+    pattern: rule.pattern,
+    flags: rule.flags,
+    replacement: rule.replacement,
+    roles: jsonToColumn([...rule.roles]),
+    first_user_turn_only: booleanToColumn(rule.firstUserTurnOnly),
+    created_at: timestampToColumn(rule.createdAt, 'createdAt'),
+    updated_at: timestampToColumn(rule.updatedAt, 'updatedAt'),
+  };
+}
+
+export function rowToPromptRule(row: PromptRuleRow): PromptRuleRecord {
+  const field = (column: string) => `prompt_rules.${column} (id ${row.id})`;
+  if (!SCOPES.has(row.scope)) throw new StoredValueError(`${field('scope')} is not a known scope`);
+  if (!OPERATIONS.has(row.operation)) throw new StoredValueError(`${field('operation')} is not a known operation`);
+  const roles = columnToJson(row.roles, field('roles'));
+  if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !ROLES.has(role))) {
+    throw new StoredValueError(`${field('roles')} is not an array of role names`);
+  }
+  const order = Number(row.rule_order);
+  if (!Number.isSafeInteger(order)) throw new StoredValueError(`${field('rule_order')} is not an integer`);
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: columnToBoolean(row.enabled),
+    scope: row.scope as PromptRuleScopeName,
+    scopeId: row.scope_id,
+    order,
+    operation: row.operation as PromptRuleOperationName,
+    text: row.text,
+    pattern: row.pattern,
+    flags: row.flags,
+    replacement: row.replacement,
+    roles: roles as PromptRuleRoleName[],
+    firstUserTurnOnly: columnToBoolean(row.first_user_turn_only),
+    createdAt: columnToTimestamp(row.created_at, field('created_at')),
+    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+  };
+}
