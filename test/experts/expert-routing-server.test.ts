@@ -7,9 +7,12 @@ import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
+import { startFixture } from '../completion/matrix-setup.js';
+import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
 
 let harness: RoutingHarness;
 let session: Http2SessionManager;
+let embedder: FixtureUpstream;
 
 const EXPERTS = [
   { name: 'code', description: 'Programming: code, functions, bugs', providerId: 'experts', upstreamModel: 'ok-code', systemPrompt: 'You are a senior engineer.' },
@@ -48,10 +51,25 @@ beforeAll(async () => {
     name: 'tag-experts', scope: 'PROMPT_RULE_SCOPE_ROUTE', scopeId: 'experts-llm',
     operation: 'PROMPT_RULE_OPERATION_APPEND_SYSTEM', text: 'Routed by the expert gateway.',
   });
+  // The embedding classifier embeds through the gateway too (an OpenAI-wire fixture serving embeddings).
+  embedder = await startFixture('openai');
+  await harness.admin('ProvidersService/CreateProvider', {
+    id: 'embedder', name: 'Embedder', type: 'PROVIDER_TYPE_OPENAI', baseUrl: embedder.baseUrl, apiKey: embedder.apiKey,
+    models: [{ upstreamModel: 'embedding-model' }],
+  });
+  await harness.admin('RoutesService/CreateRoute', {
+    name: 'experts-embedding', strategy: 'ROUTE_STRATEGY_EXPERT',
+    expert: {
+      experts: EXPERTS.map((expert) => ({ ...expert, examples: [QUESTIONS[expert.name as keyof typeof QUESTIONS]] })),
+      fallbackExpert: 'chat',
+      classifier: { type: 'EXPERT_CLASSIFIER_TYPE_EMBEDDING', embeddingModel: 'embedder/embedding-model', similarityThreshold: 0.999 },
+    },
+  });
   session = new Http2SessionManager(harness.gateway.url);
 });
 afterAll(async () => {
   session?.abort();
+  await embedder?.close();
   await harness?.close();
 });
 
@@ -77,6 +95,20 @@ describe('expert routing', () => {
       const answer = await rpc.complete(harness.chat('experts-rules', question), { headers: { authorization: `Bearer ${harness.secret}` } });
       expect(answer.response?.route).toMatchObject({ expert, upstreamModel: EXPERTS.find((candidate) => candidate.name === expert)!.upstreamModel });
     }
+  });
+
+  it('picks by similarity to the experts\' examples (embedding classifier), below the threshold falls back', async () => {
+    for (const [expert, question] of Object.entries(QUESTIONS)) {
+      const answer = await harness.openai.chat.completions
+        .create({ model: 'experts-embedding', messages: [{ role: 'user', content: question }] })
+        .withResponse();
+      expect(answer.response.headers.get('x-gateway-upstream-model'), question).toBe(EXPERTS.find((candidate) => candidate.name === expert)!.upstreamModel);
+    }
+    const unlike = await harness.openai.chat.completions
+      .create({ model: 'experts-embedding', messages: [{ role: 'user', content: 'zzz qqq unrelated text 42' }] })
+      .withResponse();
+    expect(unlike.response.headers.get('x-gateway-upstream-model')).toBe('ok-chat');
+    expect(embedder.received.filter((request) => request.path.includes('embeddings')).length).toBeGreaterThan(0);
   });
 
   it('falls back when the judge answers garbage, and the request still succeeds', async () => {
