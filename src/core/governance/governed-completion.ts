@@ -76,10 +76,11 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
       let failure: unknown;
       let request = original;
       try {
+        // Limits first: a refused key must not even cost a classifier call.
+        admission = await admit(options, key, estimateChatTokens(original, key), meta);
         const prepared = await prepare(original, key, meta, signal);
         request = prepared.request;
         const { plan } = prepared;
-        admission = await admit(options, key, estimateChatTokens(request, key), meta);
         if (useCache(request, key, meta)) {
           const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'unary' });
           const cached = await cache!.getOrCompute(cacheKey, (shared) => core.complete(request, key, shared, meta), { signal });
@@ -121,10 +122,11 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
       const assembler = key.logRequestBodies ? new StreamAssembler() : undefined;
       let request = original;
       try {
+        // Limits first: a refused key must not even cost a classifier call.
+        admission = await admit(options, key, estimateChatTokens(original, key), meta);
         const prepared = await prepare(original, key, meta, signal);
         request = prepared.request;
         const { plan } = prepared;
-        admission = await admit(options, key, estimateChatTokens(request, key), meta);
         let chunks: AsyncIterable<StreamChunk>;
         if (useCache(request, key, meta)) {
           const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'stream' });
