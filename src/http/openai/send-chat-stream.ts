@@ -1,21 +1,15 @@
 // `stream: true`: canonical chunks → `data: {chat.completion.chunk}\n\n`
-// events, then `data: [DONE]\n\n`.
-//
-// The 200 and its headers go out with the first chunk that carries model
-// output (text, reasoning, a tool call, a finish or usage); the opening
-// `{role: "assistant"}` chunk goes with it. Until then nothing the client
-// could use exists, and holding the headers means a failure before any output
-// (unknown model, the upstream's 429 / 401 / 5xx, `n` refused) is answered
-// with its real HTTP status and error body, as OpenAI does, instead of a 200
-// followed by an error event. Warnings known by then go into
-// `x-gateway-warnings`; the core's route event, which comes as output begins,
-// gives x-gateway-provider / -upstream-model / -route / -attempts.
-//
-// After the first write, every chunk is written as soon as the core yields it;
-// a failure becomes a final `data: {"error": {…}}` event (no [DONE]).
+// events, then `data: [DONE]\n\n`, through the shared pump (../sse-pump.ts:
+// headers with the first output, so a failure before it — unknown model, the
+// upstream's 429 / 401 / 5xx, `n` refused — keeps its real HTTP status and
+// error body, as OpenAI does; after it, a failure is a final
+// `data: {"error": …}` event without [DONE]). The opening
+// `{role: "assistant"}` chunk goes out with the first output; the core's route
+// event (sent as output begins) gives x-gateway-provider / -upstream-model /
+// -route / -attempts, and warnings known by then go into `x-gateway-warnings`.
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { SseWriter } from '../sse-writer.js';
+import { pumpSse } from '../sse-pump.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { ChunkConverter } from './chunk-converter.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
@@ -33,70 +27,25 @@ export interface ChatStreamOptions {
   log: FastifyBaseLogger;
 }
 
-/** Chunk kinds that carry model output: the first of them opens the HTTP response. */
-const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta', 'finish', 'usage']);
+const dataEvent = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
 
 export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
   const converter = new ChunkConverter({ includeUsage: options.includeUsage });
-  const iterator = chunks[Symbol.asyncIterator]();
-  const held: OpenAIChatCompletionChunk[] = [];
-  let writer: SseWriter | undefined;
-  let finished = false;
-
-  const open = async (): Promise<SseWriter> => {
-    assertCandidatesHonoured(options.n, converter.warnings);
-    const opened = SseWriter.open(reply, { ...routeHeaders(converter.route), ...warningsHeader(converter.warnings), ...options.extraHeaders?.() });
-    writer = opened;
-    for (const chunk of held.splice(0)) await opened.data(chunk);
-    return opened;
-  };
-
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      const out = converter.push(next.value);
-      if (writer) {
-        for (const chunk of out) await writer.data(chunk);
-      } else {
-        held.push(...out);
-        if (OUTPUT_EVENTS.has(next.value.event.case)) await open();
-      }
-    }
-    finished = true;
-    const opened = writer ?? (await open());
-    for (const chunk of converter.end()) await opened.data(chunk);
-    opened.end('data: [DONE]\n\n');
-  } catch (error) {
-    if (!finished) await closeQuietly(iterator);
-    if (!writer) {
-      // The client left before anything was sent (nobody to answer), or opening the
-      // response itself failed after the hijack (Fastify can no longer answer).
-      if (options.signal.aborted || reply.sent) {
-        if (!options.signal.aborted) options.log.error({ err: error }, 'could not open the event stream');
-        if (!reply.sent) reply.hijack();
-        reply.raw.destroy();
-        return;
-      }
-      throw error; // → the shim's error handler: a real status and error body
-    }
-    if (options.signal.aborted || writer.closed) {
-      writer.destroy();
-      return;
-    }
-    const mapped = mapError(error);
-    if (mapped.unexpected) options.log.error({ err: error }, 'stream failed after it began');
-    else options.log.info({ status: mapped.status, code: mapped.body.error.code }, 'stream ended with an error event');
-    await writer.data(mapped.body);
-    writer.end();
-  }
-}
-
-/** Lets the core's generator run its cleanup (it closes the upstream stream). */
-async function closeQuietly(iterator: AsyncIterator<StreamChunk>): Promise<void> {
-  try {
-    await iterator.return?.();
-  } catch {
-    // Already failed: the error being handled is the one that matters.
-  }
+  await pumpSse<OpenAIChatCompletionChunk>(
+    reply,
+    chunks,
+    {
+      push: (chunk) => converter.push(chunk),
+      end: () => converter.end(),
+      encode: (events) => events.map(dataEvent).join(''),
+      beforeOpen: () => assertCandidatesHonoured(options.n, converter.warnings),
+      headers: () => ({ ...routeHeaders(converter.route), ...warningsHeader(converter.warnings), ...options.extraHeaders?.() }),
+      terminator: 'data: [DONE]\n\n',
+      errorEvent(error) {
+        const mapped = mapError(error);
+        return { text: dataEvent(mapped.body), unexpected: mapped.unexpected, logFields: { status: mapped.status, code: mapped.body.error.code } };
+      },
+    },
+    options,
+  );
 }
