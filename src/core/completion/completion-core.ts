@@ -67,10 +67,19 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
   const plan = async (model: string, caller: CallerContext): Promise<RoutePlan> =>
     planRoute(model, caller, await options.routes.snapshot(), await catalog.snapshot());
 
+  // A request is planned once: the governance layer plans it (cache key, prompt
+  // rules) before the dispatch, which then reuses that plan.
+  const planOnce = async (request: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta): Promise<RoutePlan> => {
+    if (meta.planned?.model === request.model && meta.planned.keyId === key.id) return meta.planned.plan;
+    const routePlan = await plan(request.model, callerOf(request, key, meta));
+    meta.planned = { model: request.model, keyId: key.id, plan: routePlan };
+    return routePlan;
+  };
+
   return {
     async complete(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key, meta));
+      const routePlan = await planOnce(request, key, meta);
       const startedAt = now();
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -97,7 +106,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async *stream(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key, meta));
+      const routePlan = await planOnce(request, key, meta);
       yield chunk({
         case: 'start',
         value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
@@ -191,7 +200,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async plan(request, key, meta) {
       validateChatRequest(request);
-      return plan(request.model, callerOf(request, key, meta));
+      return planOnce(request, key, meta);
     },
 
     async listModels(key) {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestSurface } from '../../storage/records.js';
 import type { RateLimitState } from '../limits/rate-limiter.js';
+import type { RoutePlan } from '../routing/route-plan.js';
 
 export interface RequestReport {
   /** The key's rate-limit numbers after this request (for x-ratelimit-* headers). */
@@ -29,6 +30,8 @@ export interface RequestMeta {
    * set when an expert route (which the key may use) chose this target for it.
    */
   accessGrantedFor: string;
+  /** The plan made for this request (so the pipeline plans it once). */
+  planned?: { model: string; keyId: string; plan: RoutePlan };
   report: RequestReport;
 }
 
