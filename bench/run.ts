@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   // Every child ends itself after this long, whatever happens to the harness.
   const budgetSeconds = config.profile
     ? config.profileSeconds + 120
-    : config.runs * (config.connections.length * 4 * config.phaseSeconds + 20 * config.streamSeconds + 15) + config.soakSeconds + 180;
+    : config.runs * (config.connections.length * 5 * config.phaseSeconds + 20 * config.streamSeconds + 15) + config.soakSeconds + 180;
   const childEnv = {
     PATH: process.env['PATH'],
     BENCH_MAX_LIFETIME_S: String(Math.ceil(budgetSeconds)),
@@ -143,6 +143,14 @@ async function main(): Promise<void> {
       logFile: path.join(logDir, 'bare-proxy.log'),
     });
     const bareUrl = `http://127.0.0.1:${await readyPort(bare)}`;
+    const floor = spawnNode({
+      name: 'sdk-floor',
+      args: [path.join(root, 'dist/bench/sdk-floor.js')],
+      env: { ...childEnv, BENCH_UPSTREAM: upstreamUrl },
+      cwd: root,
+      logFile: path.join(logDir, 'sdk-floor.log'),
+    });
+    const floorUrl = `http://127.0.0.1:${await readyPort(floor)}`;
     const profileDir = config.profile ? path.join(config.out, `profile-${stamp}`) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     progress(`upstream ${upstreamUrl}, bare proxy ${bareUrl}; starting the gateway (node dist/src/main.js, log level ${config.logLevel})`);
@@ -163,6 +171,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       { name: 'direct', pid: upstream.pid, base: upstreamUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
       { name: 'bare', pid: bare.pid, base: bareUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
+      { name: 'floor', pid: floor.pid, base: floorUrl, headers: {}, model: 'bench-model', pacedModel: 'bench-paced' },
     ];
     const gateways: RpcGateway[] = [];
     if (config.baseline && !config.profile) {
@@ -301,7 +310,8 @@ async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]):
       run.chat.push(phase);
     }
   }
-  for (const target of targets) {
+  // The SDK floor answers JSON only: streams compare the gateway with the bare proxy.
+  for (const target of targets.filter((candidate) => candidate.name !== 'floor')) {
     progress(`run ${index}/${config.runs}: chat SSE, ${target.name}`);
     const cpuBefore = cpuSeconds(target.pid);
     const ttfc = await measureTtfc(streamTarget(target, false), config.streamSeconds);

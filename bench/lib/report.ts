@@ -3,7 +3,7 @@
 // ratio or a difference is taken within each run, then its median).
 import { median } from './stats.js';
 
-export type TargetName = 'direct' | 'bare' | 'baseline' | 'gateway';
+export type TargetName = 'direct' | 'bare' | 'floor' | 'baseline' | 'gateway';
 
 export interface ChatPhase {
   target: TargetName;
@@ -87,7 +87,13 @@ const HEADER = ['scenario', 'target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU
 
 const f = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const signed = (value: number, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)} ms` : '–');
-const TARGET_LABEL: Record<TargetName, string> = { direct: 'direct upstream', bare: 'bare proxy', baseline: 'baseline gateway', gateway: 'gateway' };
+const TARGET_LABEL: Record<TargetName, string> = {
+  direct: 'direct upstream',
+  bare: 'bare proxy',
+  floor: 'floor: Fastify + openai SDK',
+  baseline: 'baseline gateway',
+  gateway: 'gateway',
+};
 
 export function buildReport(meta: Record<string, unknown>, runs: RunResult[], soak: SoakResult, pacedChunks: number): Report {
   const rows: string[][] = [];
@@ -100,7 +106,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
   const addedAt = (target: TargetName, conns: number) =>
     medianOf((run) => difference(chatOf(run, target, conns)?.p50Ms, chatOf(run, 'direct', conns)?.p50Ms));
 
-  const targets = (['direct', 'bare', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
+  const targets = (['direct', 'bare', 'floor', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
   const hasBaseline = targets.includes('baseline');
   /** Gateway against the baseline gateway, per run: throughput ratio and CPU ratio. */
   const versusBaseline = (of: (run: RunResult, target: TargetName) => { rps: number; cpuUsPerRequest: number } | undefined) => {
@@ -121,7 +127,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
         f(pick('p50Ms'), 3),
         f(pick('p99Ms'), 3),
         f(pick('cpuUsPerRequest'), 0),
-        target === 'gateway' || target === 'baseline' ? `${f(ratioOf(target, conns) * 100, 1)} %` : '',
+        target === 'gateway' || target === 'baseline' || target === 'floor' ? `${f(ratioOf(target, conns) * 100, 1)} %` : '',
         target === 'direct' ? '' : signed(addedAt(target, conns), 3),
         [target === 'gateway' ? versusBaseline((run, name) => chatOf(run, name, conns)) : '', failures > 0 ? `${failures} failed` : ''].filter(Boolean).join('; '),
       ]);
@@ -129,7 +135,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
   }
 
   const streamOf = (run: RunResult, target: TargetName) => run.stream.find((phase) => phase.target === target);
-  for (const target of targets) {
+  for (const target of targets.filter((name) => runs.some((run) => streamOf(run, name)))) {
     const pick = (field: keyof StreamPhase) => medianOf((run) => streamOf(run, target)?.[field] as number | undefined);
     const added = medianOf((run) => difference(streamOf(run, target)?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
     const paced = sumPaced(runs.map((run) => streamOf(run, target)?.paced));
