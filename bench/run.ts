@@ -35,6 +35,7 @@ const { values: options } = parseArgs({
     'gateway-node-options': { type: 'string' },
     profile: { type: 'boolean', default: false },
     'profile-seconds': { type: 'string', default: '15' },
+    'profile-scenario': { type: 'string', default: 'chat' },
     out: { type: 'string', default: path.join(root, 'bench/results') },
     help: { type: 'boolean', default: false },
   },
@@ -55,6 +56,8 @@ if (options.help) {
                         as "baseline gateway" in the same run: before/after ratios
   --profile             instead of the table: profile the gateway (node --cpu-prof) under 64 connections
   --profile-seconds S   load duration while profiling (default 15)
+  --profile-scenario S  what runs under the profiler: chat (JSON, 64 connections; default), sse (one stream at a
+                        time through the shim) or grpc (StreamComplete, --rpc-concurrency calls)
   --out DIR             results folder (default bench/results)
 `);
   process.exit(0);
@@ -84,8 +87,14 @@ const config = {
   baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
   profile: options.profile === true,
   profileSeconds: number('profile-seconds', 1),
+  profileScenario: profileScenarioOf(String(options['profile-scenario'])),
   out: path.resolve(String(options.out)),
 };
+
+function profileScenarioOf(value: string): 'chat' | 'sse' | 'grpc' {
+  if (value === 'chat' || value === 'sse' || value === 'grpc') return value;
+  throw new Error('--profile-scenario must be chat, sse or grpc');
+}
 
 const progress = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
@@ -197,12 +206,12 @@ async function main(): Promise<void> {
     targets.push(gatewayTarget);
     await checkTargets(targets);
 
-    if (config.profile) {
-      await profileGateway(gatewayTarget, gateway, profileDir!);
-      return;
-    }
     const clients = createRpcClients(gateway.url, setup.secret, config.rpcConcurrency);
     rpcClients.push(clients);
+    if (config.profile) {
+      await profileGateway(gatewayTarget, gateway, profileDir!, clients, setup.model);
+      return;
+    }
     gateways.push({ name: 'gateway', pid: gateway.child.pid, clients, model: setup.model });
     const loadAverageBefore = loadAverage();
     await warmUp(targets, gateways);
@@ -402,20 +411,44 @@ async function soakGateway(target: Target, gateway: Child): Promise<SoakResult> 
   };
 }
 
-async function profileGateway(target: Target, gateway: GatewayProcess, profileDir: string): Promise<void> {
+async function profileGateway(target: Target, gateway: GatewayProcess, profileDir: string, clients: RpcClients, model: string): Promise<void> {
   const connections = Math.max(...config.connections);
-  progress(`profile: warm-up, then ${config.profileSeconds} s at ${connections} connections under node --cpu-prof`);
+  const scenario = config.profileScenario;
+  const what =
+    scenario === 'chat'
+      ? `non-streaming chat at ${connections} connections`
+      : scenario === 'sse'
+        ? 'streaming chat through the shim, one stream at a time'
+        : `gRPC StreamComplete at ${config.rpcConcurrency} concurrent calls`;
+  progress(`profile: warm-up, then ${config.profileSeconds} s of ${what} under node --cpu-prof`);
   await chatPhase(target, 16, Math.max(config.warmupSeconds, 1), false);
-  const phase = await chatPhase(target, connections, config.profileSeconds);
-  progress(`profile load: ${phase.rps.toFixed(0)} req/s, p50 ${phase.p50Ms.toFixed(3)} ms, ${phase.cpuUsPerRequest.toFixed(0)} µs CPU/request; stopping the gateway to write the profile`);
+  const cpuBefore = cpuSeconds(target.pid);
+  let requests: number;
+  let load: Record<string, unknown>;
+  if (scenario === 'chat') {
+    const phase = await chatPhase(target, connections, config.profileSeconds);
+    requests = phase.requests;
+    load = { ...phase };
+  } else if (scenario === 'sse') {
+    const ttfc = await measureTtfc(streamTarget(target, false), config.profileSeconds);
+    requests = ttfc.ttfcMs.length;
+    load = { streams: requests, ttfcP50Ms: percentile(ttfc.ttfcMs, 50) };
+  } else {
+    const result = await rpcLoad(() => grpcStreamOnce(clients.grpc, model), config.rpcConcurrency, config.profileSeconds);
+    requests = result.calls;
+    load = { calls: requests, firstP50Ms: percentile(result.firstMs, 50) };
+  }
+  const cpuUsPerRequest = requests > 0 ? ((cpuSeconds(target.pid) - cpuBefore) / requests) * 1e6 : Number.NaN;
+  const rate = requests / config.profileSeconds;
+  progress(`profile load: ${rate.toFixed(0)} per second, ${cpuUsPerRequest.toFixed(0)} µs CPU/request; stopping the gateway to write the profile`);
   await gateway.child.stop(20_000);
   const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${profileDir}: did the gateway exit cleanly? see logs/gateway.log`);
   const summary = summarizeProfile(path.join(profileDir, file));
-  const heading = `Gateway under ${connections} connections, non-streaming chat: ${phase.rps.toFixed(0)} req/s, ${phase.cpuUsPerRequest.toFixed(0)} µs CPU/request (profiler on)`;
+  const heading = `Gateway under ${what}: ${rate.toFixed(0)} per second, ${cpuUsPerRequest.toFixed(0)} µs CPU/request (profiler on)`;
   const text = `${heading}\n${renderProfile(summary)}`;
   process.stdout.write(`\n${text}\n`);
-  writeFileSync(path.join(config.out, 'profile.json'), `${JSON.stringify({ load: phase, summary }, null, 2)}\n`);
+  writeFileSync(path.join(config.out, 'profile.json'), `${JSON.stringify({ scenario, load, cpuUsPerRequest, summary }, null, 2)}\n`);
   writeFileSync(path.join(config.out, 'profile.md'), `# Gateway CPU profile\n\n\`\`\`\n${text}\n\`\`\`\n`);
   progress(`written: ${path.join(config.out, 'profile.md')}; raw profile in ${profileDir} (open it in Chrome DevTools)`);
 }

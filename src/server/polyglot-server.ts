@@ -100,6 +100,15 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
     openResponses.add(response);
     response.once('close', () => openResponses.delete(response));
   });
+  // httpolyglot marks a sniffed cleartext socket's handle as not a StreamBase (a workaround for
+  // HTTP/2 tunnelled inside HTTP/2), which makes Node wrap every h2c connection in a JS stream
+  // socket: each frame then crosses JavaScript twice. A real TCP handle needs no wrapper — Node
+  // 20's session reads the peeked, unshifted preface from the socket buffer itself — so it is
+  // restored before the session is made (prepended: Node's own listener makes the session).
+  http2Server.prependListener('connection', (socket: net.Socket) => {
+    const handle = (socket as unknown as { _handle?: { isStreamBase?: boolean; constructor?: { name?: string } } })._handle;
+    if (handle && handle.isStreamBase === false && handle.constructor?.name === 'TCP') handle.isStreamBase = true;
+  });
   http2Server.on('session', (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkedController, raceAbort, realSleep } from '../../src/core/routing/abort-utils.js';
+import { linkedController, raceAbort, realSleep, startTimer } from '../../src/core/routing/abort-utils.js';
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
 
 describe('abort helpers', () => {
@@ -9,6 +9,33 @@ describe('abort helpers', () => {
     const pending = realSleep(60_000, controller.signal);
     controller.abort(new Error('stop'));
     await expect(pending).rejects.toThrow('stop');
+  });
+
+  it('startTimer on the real clock fires once after its time, and never once stopped', async () => {
+    const fired: string[] = [];
+    startTimer(realSleep, 5, () => fired.push('kept'));
+    const stop = startTimer(realSleep, 5, () => fired.push('stopped'));
+    stop();
+    stop();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(fired).toEqual(['kept']);
+  });
+
+  it('startTimer on an injected clock waits on that clock', async () => {
+    const waits: number[] = [];
+    let wake: () => void = () => {};
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return new Promise<void>((resolve) => (wake = resolve));
+    };
+    let fired = 0;
+    startTimer(sleep, 1234, () => (fired += 1));
+    expect(waits).toEqual([1234]);
+    expect(fired).toBe(0);
+    wake();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(fired).toBe(1);
   });
 
   it('raceAbort settles with the promise or rejects at the abort', async () => {
