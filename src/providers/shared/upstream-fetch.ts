@@ -20,6 +20,7 @@ import { STATUS_CODES } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, request } from 'undici';
+import { UpstreamResponseHeaders } from './upstream-response-headers.js';
 
 export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -98,12 +99,7 @@ function responseOf(
   rawBody: Readable,
   bodyKind: UpstreamFetchOptions['body'],
 ): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(rawHeaders)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const entry of value) headers.append(name, entry);
-    else headers.append(name, value);
-  }
+  const headers = new UpstreamResponseHeaders(rawHeaders);
   const stream = decoded(rawBody, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
   let used = false;
   let webBody: ReadableStream<Uint8Array> | undefined;
