@@ -1,10 +1,9 @@
 // Opens the gateway database: embedded SQLite (better-sqlite3) by default,
-// MySQL/MariaDB (mysql2 pool) when DATABASE_URL says mysql://.
+// MySQL/MariaDB (mysql2 pool) when DATABASE_URL says mysql://. Only the
+// driver in use is imported (the other would only cost memory).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
-import { createPool } from 'mysql2';
 import {
   describeDatabaseTarget,
   resolveDatabaseTarget,
@@ -37,7 +36,7 @@ const STRICT_SQL_MODE_STATEMENT =
 export async function openDatabase(options: OpenDatabaseOptions): Promise<GatewayDatabase> {
   const target = resolveDatabaseTarget(options.databaseUrl, options.dataDir);
   const description = describeDatabaseTarget(target);
-  const db = target.dialect === 'sqlite' ? openSqlite(target) : openMysql(target);
+  const db = target.dialect === 'sqlite' ? await openSqlite(target) : await openMysql(target);
   return wrapDatabase(db, target.dialect, description);
 }
 
@@ -57,7 +56,8 @@ function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, descr
   };
 }
 
-function openSqlite(target: SqliteTarget): Kysely<DatabaseSchema> {
+async function openSqlite(target: SqliteTarget): Promise<Kysely<DatabaseSchema>> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
   if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true });
   const database = new SqliteDatabase(target.filename);
   try {
@@ -72,7 +72,8 @@ function openSqlite(target: SqliteTarget): Kysely<DatabaseSchema> {
   return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
 }
 
-function openMysql(target: MysqlTarget): Kysely<DatabaseSchema> {
+async function openMysql(target: MysqlTarget): Promise<Kysely<DatabaseSchema>> {
+  const { createPool } = await import('mysql2');
   const pool = createPool({
     host: target.host,
     port: target.port,

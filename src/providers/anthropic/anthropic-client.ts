@@ -1,9 +1,10 @@
 // The only file that imports @anthropic-ai/sdk. Everything else in this
 // folder is pure and uses the wire types re-exported here, so swapping or
-// upgrading the SDK touches one file.
-import Anthropic from '@anthropic-ai/sdk';
+// upgrading the SDK touches one file. The SDK itself loads with the first
+// call of an Anthropic provider (see shared/lazy-sdk.ts).
+import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConnection } from '../provider-adapter.js';
-import { createUpstreamFetch } from '../shared/upstream-fetch.js';
+import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
 
 export type AnthropicMessage = Anthropic.Message;
 export type AnthropicContentBlock = Anthropic.ContentBlock;
@@ -52,40 +53,46 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
  */
 const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts). */
-const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+const sdkModule = lazySdk('@anthropic-ai/sdk', async () => {
+  const [{ default: Sdk }, { createUpstreamFetch }] = await Promise.all([import('@anthropic-ai/sdk'), import('../shared/upstream-fetch.js')]);
+  // undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
+  return { Sdk, upstreamFetch: createUpstreamFetch({ body: 'node', timeouts: 'default' }) };
+});
 
-/** One SDK client per provider connection, created once and reused for every request. */
+/** One SDK client per provider connection, created on its first call and reused for every request. */
 export function createAnthropicClient(connection: ProviderConnection): AnthropicClient {
-  const sdk = new Anthropic({
-    // A string (even empty) is an explicit credential: the SDK then reads no
-    // ANTHROPIC_* credential from the environment or from profile files.
-    apiKey: connection.apiKey,
-    baseURL: connection.baseUrl || ANTHROPIC_DEFAULT_BASE_URL,
-    // Retrying is the router's job.
-    maxRetries: 0,
-    timeout: REQUEST_TIMEOUT_MS,
-    defaultHeaders: connection.extraHeaders,
-    fetch: upstreamFetch,
+  const client = deferredClient(async () => {
+    const { Sdk, upstreamFetch } = await sdkModule.load();
+    return new Sdk({
+      // A string (even empty) is an explicit credential: the SDK then reads no
+      // ANTHROPIC_* credential from the environment or from profile files.
+      apiKey: connection.apiKey,
+      baseURL: connection.baseUrl || ANTHROPIC_DEFAULT_BASE_URL,
+      // Retrying is the router's job.
+      maxRetries: 0,
+      timeout: REQUEST_TIMEOUT_MS,
+      defaultHeaders: connection.extraHeaders,
+      fetch: upstreamFetch,
+    });
   });
 
   return {
     async createMessage(params, signal) {
       const body = { ...params, stream: false } as Anthropic.MessageCreateParamsNonStreaming;
-      return sdk.messages.create(body, { signal });
+      return (await client()).messages.create(body, { signal });
     },
     async streamMessage(params, signal) {
       const body = { ...params, stream: true } as Anthropic.MessageCreateParamsStreaming;
-      return sdk.messages.create(body, { signal });
+      return (await client()).messages.create(body, { signal });
     },
     async countTokens(params, signal) {
-      const counted = await sdk.messages.countTokens(params, { signal });
+      const counted = await (await client()).messages.countTokens(params, { signal });
       return counted.input_tokens;
     },
     async listModels(signal) {
       const ids: string[] = [];
       // The page iterator follows `has_more`/`last_id` on its own.
-      for await (const model of sdk.models.list({}, { signal })) ids.push(model.id);
+      for await (const model of (await client()).models.list({}, { signal })) ids.push(model.id);
       return ids;
     },
   };

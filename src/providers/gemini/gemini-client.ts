@@ -1,17 +1,13 @@
 // The only file that imports @google/genai. One GoogleGenAI per connection,
-// built once by the factory. Retries are the router's job: the SDK retries
-// only when httpOptions.retryOptions is set, and it is not; its automatic
-// stream continuation (which reconnects dropped streams) is switched off per
-// call with `automaticContinuation: false`. Every call carries the caller's
+// built on its first call (the SDK itself loads then: see shared/lazy-sdk.ts).
+// Retries are the router's job: the SDK retries only when
+// httpOptions.retryOptions is set, and it is not; its automatic stream
+// continuation (which reconnects dropped streams) is switched off per call
+// with `automaticContinuation: false`. Every call carries the caller's
 // AbortSignal (`config.abortSignal`) so cancelling aborts the HTTP request.
-import {
-  GoogleGenAI,
-  type CountTokensParameters,
-  type GenerateContentConfig,
-  type GenerateContentParameters,
-} from '@google/genai';
+import type { CountTokensParameters, GenerateContentConfig, GenerateContentParameters } from '@google/genai';
 import type { ProviderConnection } from '../provider-adapter.js';
-import { createUpstreamFetch } from '../shared/upstream-fetch.js';
+import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
 import { resolveEndpoint } from './gemini-endpoint.js';
 import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './gemini-types.js';
 
@@ -42,26 +38,30 @@ export interface GeminiClient {
   listModels(signal: AbortSignal): Promise<string[]>;
 }
 
-/**
- * undici's request() instead of the global fetch (see upstream-fetch.ts). The
- * SDK reads stream bodies with getReader(), so the body is a web stream; and
- * with a fetch of its own it no longer removes the global dispatcher's
- * timeouts itself, so this fetch has none either (deadlines come from the gateway).
- */
-const upstreamFetch = createUpstreamFetch({ body: 'web', timeouts: 'none' });
+const sdkModule = lazySdk('@google/genai', async () => {
+  const [{ GoogleGenAI }, { createUpstreamFetch }] = await Promise.all([import('@google/genai'), import('../shared/upstream-fetch.js')]);
+  // undici's request() instead of the global fetch (see upstream-fetch.ts). The
+  // SDK reads stream bodies with getReader(), so the body is a web stream; and
+  // with a fetch of its own it no longer removes the global dispatcher's
+  // timeouts itself, so this fetch has none either (deadlines come from the gateway).
+  return { GoogleGenAI, upstreamFetch: createUpstreamFetch({ body: 'web', timeouts: 'none' }) };
+});
 
 export function createGeminiClient(connection: ProviderConnection): GeminiClient {
   const endpoint = resolveEndpoint(connection.baseUrl);
-  const sdk = new GoogleGenAI({
-    apiKey: connection.apiKey,
-    apiVersion: endpoint.apiVersion,
-    httpOptions: {
-      ...(endpoint.baseUrl !== undefined ? { baseUrl: endpoint.baseUrl } : {}),
+  const sdk = deferredClient(async () => {
+    const { GoogleGenAI, upstreamFetch } = await sdkModule.load();
+    return new GoogleGenAI({
+      apiKey: connection.apiKey,
       apiVersion: endpoint.apiVersion,
-      headers: { ...connection.extraHeaders },
-      fetch: upstreamFetch,
-      // No retryOptions: the SDK then makes exactly one attempt.
-    },
+      httpOptions: {
+        ...(endpoint.baseUrl !== undefined ? { baseUrl: endpoint.baseUrl } : {}),
+        apiVersion: endpoint.apiVersion,
+        headers: { ...connection.extraHeaders },
+        fetch: upstreamFetch,
+        // No retryOptions: the SDK then makes exactly one attempt.
+      },
+    });
   });
 
   const paramsOf = (request: GeminiGenerateRequest, signal: AbortSignal): GenerateContentParameters => ({
@@ -78,13 +78,13 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
 
   return {
     async generate(request, signal) {
-      return (await sdk.models.generateContent(paramsOf(request, signal))) as GeminiResponse;
+      return (await (await sdk()).models.generateContent(paramsOf(request, signal))) as GeminiResponse;
     },
     async generateStream(request, signal) {
-      return (await sdk.models.generateContentStream(paramsOf(request, signal))) as AsyncIterable<GeminiResponse>;
+      return (await (await sdk()).models.generateContentStream(paramsOf(request, signal))) as AsyncIterable<GeminiResponse>;
     },
     async embed(call, signal) {
-      const response = await sdk.models.embedContent({
+      const response = await (await sdk()).models.embedContent({
         model: call.model,
         contents: call.inputs,
         config: {
@@ -114,12 +114,12 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
         model: call.model,
         config: { abortSignal: signal, httpOptions: { extraBody: { generateContentRequest } } },
       } as unknown as CountTokensParameters;
-      const response = await sdk.models.countTokens(params);
+      const response = await (await sdk()).models.countTokens(params);
       return response.totalTokens ?? 0;
     },
     async listModels(signal) {
       const names: string[] = [];
-      const pager = await sdk.models.list({ config: { abortSignal: signal } });
+      const pager = await (await sdk()).models.list({ config: { abortSignal: signal } });
       for await (const model of pager) {
         if (model.name) names.push(model.name.replace(/^models\//, ''));
       }

@@ -1,14 +1,15 @@
 // The only file that imports the `openai` SDK. One client per provider
-// connection, built once: OpenAI, Azure (classic deployments API with an
+// connection, built on its first call (the SDK itself loads then: see
+// shared/lazy-sdk.ts): OpenAI, Azure (classic deployments API with an
 // api-version, or the v1 API without one) and OpenAI-compatible hosts.
 // SDK retries are off (the router retries) and nothing is read from the
 // environment (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_LOG …): a gateway's
 // providers are configured, not inherited from the process.
-import OpenAI, { AzureOpenAI } from 'openai';
+import type OpenAI from 'openai';
 import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../core/errors/gateway-error.js';
 import type { ProviderConnection } from '../provider-adapter.js';
-import { createUpstreamFetch } from '../shared/upstream-fetch.js';
+import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
 import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';
 
@@ -27,8 +28,12 @@ export interface OpenAIClient {
   listModelIds(signal: AbortSignal): Promise<string[]>;
 }
 
-/** undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts). */
-const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+const sdkModule = lazySdk('openai', async () => {
+  const [sdk, { createUpstreamFetch }] = await Promise.all([import('openai'), import('../shared/upstream-fetch.js')]);
+  // undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
+  return { sdk, upstreamFetch: createUpstreamFetch({ body: 'node', timeouts: 'default' }) };
+});
+type SdkModule = Awaited<ReturnType<typeof sdkModule.load>>;
 
 /** The SDK refuses to start without a key; this stands in when none is configured (its header is removed). */
 const NO_KEY = 'no-key-configured';
@@ -39,30 +44,31 @@ type HeaderMap = Record<string, string | null>;
 export function createOpenAIClient(connection: ProviderConnection): OpenAIClient {
   // A misconfigured provider fails its calls (with a clear error), not the factory.
   if (connection.type === 'azure-openai' && !connection.baseUrl) return failingClient(missingEndpoint(connection));
-  const sdk = createSdkClient(connection);
+  const client = deferredClient(async () => createSdkClient(connection, await sdkModule.load()));
   return {
     async createChatCompletion(params, signal) {
       const body = { ...params, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
-      return (await sdk.chat.completions.create(body, { signal })) as unknown as WireChatCompletion;
+      return (await (await client()).chat.completions.create(body, { signal })) as unknown as WireChatCompletion;
     },
     async streamChatCompletion(params, signal) {
       const body = { ...params, stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
-      return (await sdk.chat.completions.create(body, { signal })) as unknown as AsyncIterable<WireChatChunk>;
+      return (await (await client()).chat.completions.create(body, { signal })) as unknown as AsyncIterable<WireChatChunk>;
     },
     async createEmbeddings(params, signal) {
       // Ask for floats: the SDK's base64 default would otherwise be decoded behind our back.
       const body = { encoding_format: 'float', ...params } as unknown as OpenAI.EmbeddingCreateParams;
-      return (await sdk.embeddings.create(body, { signal })) as unknown as WireEmbeddingResponse;
+      return (await (await client()).embeddings.create(body, { signal })) as unknown as WireEmbeddingResponse;
     },
     async listModelIds(signal) {
       const ids: string[] = [];
-      for await (const model of sdk.models.list({ signal })) ids.push(model.id);
+      for await (const model of (await client()).models.list({ signal })) ids.push(model.id);
       return ids;
     },
   };
 }
 
-function createSdkClient(connection: ProviderConnection): OpenAI {
+function createSdkClient(connection: ProviderConnection, { sdk, upstreamFetch }: SdkModule): OpenAI {
+  const { default: Sdk, AzureOpenAI } = sdk;
   const key = connection.apiKey;
   const base = {
     maxRetries: 0,
@@ -88,7 +94,7 @@ function createSdkClient(connection: ProviderConnection): OpenAI {
         });
       }
       // v1 API: a plain OpenAI client on {endpoint}/openai/v1, authenticated by api-key.
-      return new OpenAI({
+      return new Sdk({
         ...base,
         apiKey: key || NO_KEY,
         baseURL: `${resource}/openai/v1`,
@@ -98,7 +104,7 @@ function createSdkClient(connection: ProviderConnection): OpenAI {
     case 'openai':
     case 'openai-compatible':
     default:
-      return new OpenAI({
+      return new Sdk({
         ...base,
         apiKey: key || NO_KEY,
         baseURL: endpoint || 'https://api.openai.com/v1',
@@ -129,10 +135,12 @@ function missingEndpoint(connection: ProviderConnection): GatewayError {
 
 /** Translates what the SDK (or fetch under it) threw into the SDK-free shape map-error takes. */
 export function toUpstreamFailure(error: unknown, signal: AbortSignal, phase: 'request' | 'stream'): UpstreamFailure {
-  if (signal.aborted || error instanceof OpenAI.APIUserAbortError) return { cause: 'aborted' };
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return { cause: 'timeout', message: error.message };
-  if (error instanceof OpenAI.APIConnectionError) return { cause: 'connection', message: describe(error) };
-  if (error instanceof OpenAI.APIError) {
+  // Before the SDK loaded, no error can be one of its classes.
+  const Sdk = sdkModule.current()?.sdk.default;
+  if (signal.aborted || (Sdk && error instanceof Sdk.APIUserAbortError)) return { cause: 'aborted' };
+  if (Sdk && error instanceof Sdk.APIConnectionTimeoutError) return { cause: 'timeout', message: error.message };
+  if (Sdk && error instanceof Sdk.APIConnectionError) return { cause: 'connection', message: describe(error) };
+  if (Sdk && error instanceof Sdk.APIError) {
     const body = (typeof error.error === 'object' && error.error !== null ? error.error : undefined) as UpstreamErrorBody | undefined;
     if (error.status === undefined) return { cause: 'stream_error', body, message: error.message };
     return { cause: 'http', status: error.status, headers: headerRecord(error.headers), body, message: error.message };
