@@ -1,7 +1,7 @@
 // build(config): the whole gateway wired together, ready to listen. It never
 // listens itself (tests and main decide where).
 import type { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
@@ -81,7 +81,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       },
       bodyLimit: config.bodyLimitBytes,
       // The request log records every request behind it; per-request log lines only when debugging.
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+      logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
       // X-Forwarded-For is believed only from these proxies (none by default).
       trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
       requestIdHeader: 'x-request-id',

@@ -63,15 +63,15 @@ export class UpstreamResponseHeaders extends Headers {
     return this.entries();
   }
 
-  override append(): void {
+  override append(_name: string, _value: string): never {
     throw new TypeError('immutable: the headers of an upstream response cannot be changed');
   }
 
-  override set(): void {
+  override set(_name: string, _value: string): never {
     throw new TypeError('immutable: the headers of an upstream response cannot be changed');
   }
 
-  override delete(): void {
+  override delete(_name: string): never {
     throw new TypeError('immutable: the headers of an upstream response cannot be changed');
   }
 
