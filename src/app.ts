@@ -174,8 +174,10 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
 
     await fastify.register(cors, corsOptions(config.corsOrigins));
     // onRequest, not onSend: Connect writes its responses itself but copies reply headers.
-    fastify.addHook('onRequest', async (request, reply) => {
+    // Callback style: an async hook costs a promise and its handling on every request.
+    fastify.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
+      done();
     });
     registerHealthRoutes(fastify, storage.database);
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.

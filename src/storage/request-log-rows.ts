@@ -128,5 +128,6 @@ export function fit(text: unknown, max: number): string {
 /** A string (whatever arrived); lone surrogates replaced, as they cannot be encoded as UTF-8 for MySQL. */
 function wellFormed(value: unknown): string {
   const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  // Native (V8 ≥ 11.x): a scan instead of a regex replace on every field of every row.
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
