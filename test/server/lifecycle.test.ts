@@ -76,6 +76,22 @@ describe('health and readiness', () => {
   });
 });
 
+describe('h2c', () => {
+  it('runs each HTTP/2 session on the TCP socket itself, not a JavaScript stream wrapper', async () => {
+    const gateway = await start();
+    const inner = (gateway.gateway.fastify.server as unknown as { _http2Server: http2.Http2Server })._http2Server;
+    const served: http2.ServerHttp2Session[] = [];
+    inner.on('session', (session: http2.ServerHttp2Session) => served.push(session));
+    const session = await h2Session(gateway.url);
+    const answer = await h2Request(session, { ':method': 'GET', ':path': '/healthz' });
+    expect(answer.status).toBe(200);
+    expect(served).toHaveLength(1);
+    // Node wraps a socket whose handle is not a native stream in a JSStreamSocket (every frame through JS).
+    const handle = (served[0]!.socket as unknown as { _handle: object })._handle;
+    expect(handle.constructor.name).toBe('TCP');
+  });
+});
+
 describe('close()', () => {
   it('does not wait for idle HTTP/1.1 keep-alive connections or idle HTTP/2 sessions', async () => {
     // Long idle timeout and grace: only the drain itself can free these connections early.
