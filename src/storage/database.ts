@@ -11,6 +11,7 @@ import {
   type SqliteTarget,
 } from './database-url.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
+import type BetterSqlite3 from 'better-sqlite3';
 
 export interface GatewayDatabase {
   db: Kysely<DatabaseSchema>;
@@ -21,6 +22,8 @@ export interface GatewayDatabase {
   close(): Promise<void>;
   /** For logs: the URL without the password, or the SQLite file path. */
   description: string;
+  /** SQLite only: the connection under Kysely, for prepared statements on hot paths (the request log). */
+  sqlite?: BetterSqlite3.Database;
 }
 
 export interface OpenDatabaseOptions {
@@ -36,16 +39,20 @@ const STRICT_SQL_MODE_STATEMENT =
 export async function openDatabase(options: OpenDatabaseOptions): Promise<GatewayDatabase> {
   const target = resolveDatabaseTarget(options.databaseUrl, options.dataDir);
   const description = describeDatabaseTarget(target);
-  const db = target.dialect === 'sqlite' ? await openSqlite(target) : await openMysql(target);
-  return wrapDatabase(db, target.dialect, description);
+  if (target.dialect === 'sqlite') {
+    const { db, sqlite } = await openSqlite(target);
+    return wrapDatabase(db, target.dialect, description, sqlite);
+  }
+  return wrapDatabase(await openMysql(target), target.dialect, description);
 }
 
-function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, description: string): GatewayDatabase {
+function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, description: string, sqlite?: BetterSqlite3.Database): GatewayDatabase {
   let closing: Promise<void> | null = null;
   return {
     db,
     dialect,
     description,
+    ...(sqlite ? { sqlite } : {}),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -56,7 +63,7 @@ function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, descr
   };
 }
 
-async function openSqlite(target: SqliteTarget): Promise<Kysely<DatabaseSchema>> {
+async function openSqlite(target: SqliteTarget): Promise<{ db: Kysely<DatabaseSchema>; sqlite: BetterSqlite3.Database }> {
   const { default: SqliteDatabase } = await import('better-sqlite3');
   if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true });
   const database = new SqliteDatabase(target.filename);
@@ -69,7 +76,7 @@ async function openSqlite(target: SqliteTarget): Promise<Kysely<DatabaseSchema>>
     database.close();
     throw error;
   }
-  return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
+  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }), sqlite: database };
 }
 
 async function openMysql(target: MysqlTarget): Promise<Kysely<DatabaseSchema>> {

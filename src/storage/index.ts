@@ -50,7 +50,7 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
     keys: createKeysRepository(database.db),
     routes: createRoutesRepository(database.db),
     settings: createSettingsRepository(database.db),
-    requestLogs: createRequestLogsRepository(database.db, database.dialect),
+    requestLogs: createRequestLogsRepository(database.db, database.dialect, database.sqlite),
     keySpend: createKeySpendRepository(database.db, database.dialect),
     promptRules: createPromptRulesRepository(database.db),
     expertDecisions: createExpertDecisionsRepository(database.db),

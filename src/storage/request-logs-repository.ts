@@ -17,6 +17,8 @@ import type {
 } from './records.js';
 import { requestLogToRow, rowToRequestLog, toNumber, type NewRequestLogRow } from './request-log-rows.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import { createSqliteRowInsert } from './sqlite-request-log-insert.js';
 
 const DAY_MS = 86_400_000;
 /** 29 parameters a row: 500 rows stay far below SQLite's 32 766 and MySQL's 65 535 placeholders. */
@@ -27,11 +29,15 @@ const ROW_OVERHEAD_BYTES = 2048;
 
 type LogsExpressions = ExpressionBuilder<DatabaseSchema, 'request_logs'>;
 
-export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect: SqlDialectName): RequestLogsRepository {
+/** `sqlite`: the connection under `db` when it is SQLite; inserts then use a prepared statement. */
+export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, sqlite?: BetterSqlite3.Database): RequestLogsRepository {
+  const sqliteInsert = sqlite ? createSqliteRowInsert(sqlite) : undefined;
   return {
     async insertBatch(records) {
       if (records.length === 0) return;
-      const chunks = chunkRows(records.map(requestLogToRow));
+      const rows = records.map(requestLogToRow);
+      if (sqliteInsert?.(rows)) return;
+      const chunks = chunkRows(rows);
       await db.transaction().execute(async (trx) => {
         for (const chunk of chunks) {
           const insert = trx.insertInto('request_logs').values(chunk);
