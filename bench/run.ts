@@ -319,8 +319,7 @@ async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]):
       run.chat.push(phase);
     }
   }
-  // The SDK floor answers JSON only: streams compare the gateway with the bare proxy.
-  for (const target of targets.filter((candidate) => candidate.name !== 'floor')) {
+  for (const target of targets) {
     progress(`run ${index}/${config.runs}: chat SSE, ${target.name}`);
     const cpuBefore = cpuSeconds(target.pid);
     const ttfc = await measureTtfc(streamTarget(target, false), config.streamSeconds);

@@ -1,8 +1,9 @@
 // A second floor: the parts the gateway is required to use and nothing else —
 // a Fastify route that parses the JSON body, calls the upstream through the
 // official `openai` SDK on the gateway's own upstream fetch (undici, keep-alive),
-// and answers the SDK's result as JSON. No auth, routing, canonical model,
-// limits, cache or request log. The gap between this and the bare proxy is
+// and answers the SDK's result as JSON (a stream: each chunk re-serialised as
+// its own SSE event). No auth, routing, canonical model, limits, cache or
+// request log. The gap between this and the bare proxy is
 // what the mandated stack costs; the gap between this and the gateway is the
 // gateway's own logic.
 //
@@ -30,11 +31,14 @@ const sdk = new OpenAI({
 const app = Fastify({ logger: false });
 app.post('/v1/chat/completions', async (request, reply) => {
   const body = request.body as OpenAI.ChatCompletionCreateParams;
-  if (body.stream) {
-    // Streams are measured against the gateway only through the bare proxy; keep this floor to JSON.
-    return reply.code(400).send({ error: { message: 'the SDK floor answers non-streaming requests only' } });
-  }
-  return sdk.chat.completions.create({ ...body, stream: false });
+  if (!body.stream) return sdk.chat.completions.create({ ...body, stream: false });
+  // Streams: each SDK chunk re-serialised and written as its own SSE event, as a gateway must.
+  const stream = await sdk.chat.completions.create({ ...body, stream: true });
+  reply.hijack();
+  reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  for await (const chunk of stream) reply.raw.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  reply.raw.end('data: [DONE]\n\n');
+  return reply;
 });
 
 const address = await app.listen({ port, host: '127.0.0.1' });
