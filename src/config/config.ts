@@ -1,7 +1,6 @@
 // Configuration from environment variables, validated once at start. Every
 // bad value is reported at once, each with the variable's name.
 import { isIP } from 'node:net';
-import { z } from 'zod';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -43,29 +42,59 @@ export class ConfigError extends Error {
   }
 }
 
-const integerFromText = (minimum: number, maximum: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(minimum, `must be at least ${minimum}`).max(maximum, `must be at most ${maximum}`));
+// Plain checks instead of a schema library: zod cost ~3 MB of heap for the
+// life of the process, for a few lines run once at start.
+type Environment = NodeJS.ProcessEnv;
 
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
+/** Collects one problem per variable; every reader returns a usable fallback so all problems are found at once. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly environment: Environment) {}
 
-const commaList = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? '')
+  private fail<T>(name: string, message: string, fallback: T): T {
+    this.problems.push(`${name}: ${message}`);
+    return fallback;
+  }
+
+  /** Trimmed; unset or blank → undefined. */
+  optional(name: string): string | undefined {
+    const value = this.environment[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** Trimmed; unset → the default; set but blank → a problem. */
+  text(name: string, fallback: string): string {
+    const value = this.environment[name];
+    if (value === undefined) return fallback;
+    return value.trim() === '' ? this.fail(name, 'must not be empty', fallback) : value.trim();
+  }
+
+  integer(name: string, minimum: number, maximum: number, fallback: number): number {
+    const value = this.environment[name];
+    if (value === undefined) return fallback;
+    const trimmed = value.trim();
+    if (!/^\d+$/.test(trimmed)) return this.fail(name, 'must be a whole number', fallback);
+    const parsed = Number(trimmed);
+    if (parsed < minimum) return this.fail(name, `must be at least ${minimum}`, fallback);
+    if (parsed > maximum) return this.fail(name, `must be at most ${maximum}`, fallback);
+    return parsed;
+  }
+
+  /** Comma-separated, trimmed, blanks dropped; every entry must pass `valid`. */
+  list(name: string, valid: (entry: string) => boolean = () => true, message = ''): string[] {
+    const entries = (this.environment[name] ?? '')
       .split(',')
       .map((item) => item.trim())
-      .filter((item) => item.length > 0),
-  );
+      .filter((item) => item.length > 0);
+    return entries.every(valid) ? entries : this.fail(name, message, []);
+  }
+
+  check<T>(name: string, value: T, valid: (value: T) => boolean, message: string): T {
+    return valid(value) ? value : this.fail(name, message, value);
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const originPattern = /^https?:\/\/[^/\s]+$/;
 
@@ -78,76 +107,55 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d+$/.test(bits) && prefix >= 0 && prefix <= (family === 4 ? 32 : 128);
 }
 
-const environmentSchema = z
-  .object({
-    GATEWAY_HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
-    GATEWAY_PORT: integerFromText(0, 65535).default(8080),
-    GATEWAY_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
-    DATABASE_URL: optionalText.refine(
+/** Reads the gateway's variables from `environment` (process.env by default). */
+export function loadConfig(environment: Environment = process.env): GatewayConfig {
+  // Never echo a received value in a problem: it may be a secret.
+  const read = new Reader(environment);
+  const logLevel = read.text('GATEWAY_LOG_LEVEL', 'info');
+  const config: GatewayConfig = {
+    host: read.text('GATEWAY_HOST', '127.0.0.1'),
+    port: read.integer('GATEWAY_PORT', 0, 65535, 8080),
+    dataDir: read.text('GATEWAY_DATA_DIR', './data'),
+    databaseUrl: read.check(
+      'DATABASE_URL',
+      read.optional('DATABASE_URL'),
       (value) => value === undefined || /^(mysql|mariadb|sqlite):/.test(value),
       'must start with mysql://, mariadb:// or sqlite:',
     ),
-    GATEWAY_MASTER_KEY: optionalText,
-    GATEWAY_RETIRED_MASTER_KEYS: commaList,
-    GATEWAY_ADMIN_TOKEN: optionalText.refine(
+    masterKey: read.optional('GATEWAY_MASTER_KEY'),
+    retiredMasterKeys: read.list('GATEWAY_RETIRED_MASTER_KEYS'),
+    adminToken: read.check(
+      'GATEWAY_ADMIN_TOKEN',
+      read.optional('GATEWAY_ADMIN_TOKEN'),
       (value) => value === undefined || value.length >= 24,
       'must be at least 24 characters',
     ),
-    GATEWAY_CORS_ORIGINS: commaList.refine(
-      (origins) => origins.every((origin) => origin === '*' || originPattern.test(origin)),
+    corsOrigins: read.list(
+      'GATEWAY_CORS_ORIGINS',
+      (origin) => origin === '*' || originPattern.test(origin),
       'must be a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path) or *',
     ),
-    GATEWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    GATEWAY_TLS_CERT_FILE: optionalText,
-    GATEWAY_TLS_KEY_FILE: optionalText,
-    GATEWAY_HEADERS_TIMEOUT_MS: integerFromText(100, 600_000).default(10_000),
-    GATEWAY_IDLE_TIMEOUT_MS: integerFromText(100, 3_600_000).default(65_000),
-    GATEWAY_SHUTDOWN_GRACE_MS: integerFromText(0, 600_000).default(10_000),
-    GATEWAY_BODY_LIMIT_BYTES: integerFromText(1024, 1024 * 1024 * 1024).default(20 * 1024 * 1024),
-    GATEWAY_LOG_RETENTION_DAYS: integerFromText(0, 36_500).default(30),
-    GATEWAY_CACHE_MAX_BYTES: integerFromText(0, 64 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
-    GATEWAY_CACHE_TTL_SECONDS: integerFromText(1, 30 * 24 * 3600).default(300),
-    GATEWAY_TRUSTED_PROXIES: commaList.refine(
-      (entries) => entries.every((entry) => isAddressOrRange(entry)),
+    logLevel: read.check('GATEWAY_LOG_LEVEL', logLevel as LogLevel, (level) => LOG_LEVELS.includes(level), `must be one of ${LOG_LEVELS.join(', ')}`),
+    tls: undefined,
+    headersTimeoutMs: read.integer('GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000),
+    idleTimeoutMs: read.integer('GATEWAY_IDLE_TIMEOUT_MS', 100, 3_600_000, 65_000),
+    shutdownGraceMs: read.integer('GATEWAY_SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),
+    bodyLimitBytes: read.integer('GATEWAY_BODY_LIMIT_BYTES', 1024, 1024 * 1024 * 1024, 20 * 1024 * 1024),
+    trustedProxies: read.list(
+      'GATEWAY_TRUSTED_PROXIES',
+      isAddressOrRange,
       'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 10.0.0.0/8, 127.0.0.1',
     ),
-  });
-
-/** Reads the gateway's variables from `environment` (process.env by default). */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = environmentSchema.safeParse(environment);
-  // Never echo a received value in a problem: it may be a secret.
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
-  const hasCert = Boolean(environment.GATEWAY_TLS_CERT_FILE?.trim());
-  const hasKey = Boolean(environment.GATEWAY_TLS_KEY_FILE?.trim());
-  if (hasCert !== hasKey) {
-    problems.push(`${hasCert ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'}: GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together`);
-  }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  const values = parsed.data;
-  return {
-    host: values.GATEWAY_HOST,
-    port: values.GATEWAY_PORT,
-    dataDir: values.GATEWAY_DATA_DIR,
-    databaseUrl: values.DATABASE_URL,
-    masterKey: values.GATEWAY_MASTER_KEY,
-    retiredMasterKeys: values.GATEWAY_RETIRED_MASTER_KEYS,
-    adminToken: values.GATEWAY_ADMIN_TOKEN,
-    corsOrigins: values.GATEWAY_CORS_ORIGINS,
-    logLevel: values.GATEWAY_LOG_LEVEL,
-    tls:
-      values.GATEWAY_TLS_CERT_FILE !== undefined && values.GATEWAY_TLS_KEY_FILE !== undefined
-        ? { certFile: values.GATEWAY_TLS_CERT_FILE, keyFile: values.GATEWAY_TLS_KEY_FILE }
-        : undefined,
-    headersTimeoutMs: values.GATEWAY_HEADERS_TIMEOUT_MS,
-    idleTimeoutMs: values.GATEWAY_IDLE_TIMEOUT_MS,
-    shutdownGraceMs: values.GATEWAY_SHUTDOWN_GRACE_MS,
-    bodyLimitBytes: values.GATEWAY_BODY_LIMIT_BYTES,
-    trustedProxies: values.GATEWAY_TRUSTED_PROXIES,
-    logRetentionDays: values.GATEWAY_LOG_RETENTION_DAYS,
-    cacheMaxBytes: values.GATEWAY_CACHE_MAX_BYTES,
-    cacheTtlMs: values.GATEWAY_CACHE_TTL_SECONDS * 1000,
+    logRetentionDays: read.integer('GATEWAY_LOG_RETENTION_DAYS', 0, 36_500, 30),
+    cacheMaxBytes: read.integer('GATEWAY_CACHE_MAX_BYTES', 0, 64 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
+    cacheTtlMs: read.integer('GATEWAY_CACHE_TTL_SECONDS', 1, 30 * 24 * 3600, 300) * 1000,
   };
+  const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
+  const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    read.problems.push(`${certFile ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'}: GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together`);
+  }
+  if (certFile !== undefined && keyFile !== undefined) config.tls = { certFile, keyFile };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
 }

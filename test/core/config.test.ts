@@ -76,4 +76,14 @@ describe('configuration from the environment', () => {
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('short-secret');
   });
+
+  it('trims values, treats blank optional values as unset and refuses blank required ones', () => {
+    const config = loadConfig({ GATEWAY_PORT: ' 9090 ', DATABASE_URL: '  ', GATEWAY_CORS_ORIGINS: ' , https://a.example ,', GATEWAY_CACHE_TTL_SECONDS: '60' });
+    expect(config).toMatchObject({ port: 9090, databaseUrl: undefined, corsOrigins: ['https://a.example'], cacheTtlMs: 60_000 });
+    expect(problemsOf({ GATEWAY_HOST: ' ', GATEWAY_PORT: '', GATEWAY_IDLE_TIMEOUT_MS: '99' })).toEqual([
+      'GATEWAY_HOST: must not be empty',
+      'GATEWAY_PORT: must be a whole number',
+      'GATEWAY_IDLE_TIMEOUT_MS: must be at least 100',
+    ]);
+  });
 });
