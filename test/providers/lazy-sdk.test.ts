@@ -1,7 +1,8 @@
 // Memory: a provider family's SDK loads with the first call of a provider of
-// that family, and only the database driver in use is imported. A fresh
-// process shows what a start costs; the shim harness shows each family still
-// answering once its SDK loaded on demand.
+// that family, only the database driver in use is imported, and Fastify's
+// schema compilers (ajv) are not loaded. A fresh process shows what a start
+// costs; the shim harness shows each family still answering once its SDK
+// loaded on demand.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,19 +25,19 @@ const config = loadConfig({ GATEWAY_DATA_DIR: process.env.PROBE_DATA_DIR, GATEWA
 const gateway = await build(config, { onAdminTokenGenerated: () => {} });
 const modules = Object.keys(createRequire(process.cwd() + '/').cache);
 const loaded = (name) => modules.some((file) => file.includes('/node_modules/' + name + '/'));
-process.stdout.write(JSON.stringify({ sdks: loadedSdks(), mysql2: loaded('mysql2'), sqlite: loaded('better-sqlite3') }));
+process.stdout.write(JSON.stringify({ sdks: loadedSdks(), mysql2: loaded('mysql2'), sqlite: loaded('better-sqlite3'), ajv: loaded('ajv') }));
 await gateway.close();
 process.exit(0);
 `;
 
 describe('lazy loading', () => {
-  it('a fresh gateway on SQLite loads no provider SDK and no mysql2', async () => {
+  it('a fresh gateway on SQLite loads no provider SDK, no mysql2 and no ajv', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-lazy-'));
     try {
       const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], {
         env: { PATH: process.env.PATH ?? '', PROBE_DATA_DIR: dataDir },
       });
-      expect(JSON.parse(stdout)).toEqual({ sdks: [], mysql2: false, sqlite: true });
+      expect(JSON.parse(stdout)).toEqual({ sdks: [], mysql2: false, sqlite: true, ajv: false });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
