@@ -1,7 +1,7 @@
 // The built gateway as `npm start` runs it: a real process, its first-start
 // output, configuration errors, and a graceful exit on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -36,8 +36,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function run(environment: Record<string, string>): Running {
-  const child = spawn(process.execPath, [ENTRY], {
+function run(environment: Record<string, string>, nodeFlags: string[] = []): Running {
+  const child = spawn(process.execPath, [...nodeFlags, ENTRY], {
     env: { PATH: process.env.PATH ?? '', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,6 +95,21 @@ describe('the gateway process', () => {
     expect(again.status).toBe(200);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  });
+
+  it('starts with the node flags of `npm start` (a flag a Node upgrade no longer knows would stop it)', async () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+    const script = manifest.scripts.start;
+    expect(script).toMatch(/^node( --[\w-]+(=\S+)?)* dist\/src\/main\.js$/);
+    const flags = script.split(' ').slice(1, -1);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
+    directories.push(dataDir);
+    const port = await freePort();
+    const started = run({ GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port) }, flags);
+    await waitFor(() => started.output().includes('gateway listening'), 'a start with the npm start flags');
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
   });
 
   it('refuses to start on bad configuration, naming each variable', async () => {

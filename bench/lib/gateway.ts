@@ -1,8 +1,10 @@
-// The gateway under test: `node dist/src/main.js` in production mode on its
+// The gateway under test: `node dist/src/main.js` in production mode, with
+// the node flags of the checkout's `npm start` (package.json), on its
 // embedded default (SQLite in a temporary GATEWAY_DATA_DIR), configured
 // through its admin API with a provider (the upstream, OpenAI-compatible), a
 // route and a virtual key.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, spawnNode, type Child } from './proc.js';
 
@@ -24,14 +26,23 @@ export interface GatewayStartOptions {
   cpuProfileDir?: string;
   maxLifetimeSeconds: number;
   name?: string;
-  /** NODE_OPTIONS for the gateway process (e.g. heap flags), when set. */
+  /** NODE_OPTIONS for the gateway process, when set (flags of `npm start` given on the command line win). */
   nodeOptions?: string;
+}
+
+/** The node flags `npm start` passes in `root` (scripts.start = "node [flags] dist/src/main.js"). */
+export function startScriptFlags(root: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const script = manifest.scripts?.start?.trim() ?? '';
+  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js$/.exec(script);
+  if (!match) throw new Error(`${root}/package.json: scripts.start is not "node [--flags] dist/src/main.js": ${script}`);
+  return match[1]!.trim().split(/\s+/).filter((flag) => flag.length > 0);
 }
 
 export async function startGateway(options: GatewayStartOptions): Promise<GatewayProcess> {
   const port = await freePort();
   const adminToken = `bench-admin-${randomBytes(18).toString('base64url')}`;
-  const args = ['--import', options.guardPath];
+  const args = [...startScriptFlags(options.root), '--import', options.guardPath];
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   args.push(path.join(options.root, 'dist/src/main.js'));
   const child = spawnNode({
