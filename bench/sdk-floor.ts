@@ -1,6 +1,6 @@
 // A second floor: the parts the gateway is required to use and nothing else —
 // a Fastify route that parses the JSON body, calls the upstream through the
-// official `openai` SDK on the gateway's own upstream fetch (undici, keep-alive),
+// official `openai` SDK on the gateway's own upstream fetch (node:http, keep-alive),
 // and answers the SDK's result as JSON (a stream: each chunk re-serialised as
 // its own SSE event). No auth, routing, canonical model, limits, cache or
 // request log. The gap between this and the bare proxy is

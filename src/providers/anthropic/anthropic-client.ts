@@ -55,7 +55,7 @@ const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 const sdkModule = lazySdk('@anthropic-ai/sdk', async () => {
   const [{ default: Sdk }, { createUpstreamFetch }] = await Promise.all([import('@anthropic-ai/sdk'), import('../shared/upstream-fetch.js')]);
-  // undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
+  // node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
   return { Sdk, upstreamFetch: createUpstreamFetch({ body: 'node', timeouts: 'default' }) };
 });
 

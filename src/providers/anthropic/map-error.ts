@@ -152,7 +152,7 @@ export function sanitize(message: string, secrets: string[]): string {
 }
 
 function isNetworkFailure(shape: ErrorShape): boolean {
-  // undici: "terminated" (socket closed mid-body), "fetch failed"; Node socket codes on the cause.
+  // fetch: "terminated" (socket closed mid-body), "fetch failed"; Node socket codes on the error or its cause.
   const message = typeof shape.message === 'string' ? shape.message : '';
   if (/terminated|fetch failed|socket|ECONN|EPIPE|other side closed/i.test(message)) return true;
   if (shape.name === 'SyntaxError') return true; // a truncated JSON event

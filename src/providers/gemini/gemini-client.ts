@@ -40,7 +40,7 @@ export interface GeminiClient {
 
 const sdkModule = lazySdk('@google/genai', async () => {
   const [{ GoogleGenAI }, { createUpstreamFetch }] = await Promise.all([import('@google/genai'), import('../shared/upstream-fetch.js')]);
-  // undici's request() instead of the global fetch (see upstream-fetch.ts). The
+  // node:http instead of the global fetch (see upstream-fetch.ts). The
   // SDK reads stream bodies with getReader(), so the body is a web stream; and
   // with a fetch of its own it no longer removes the global dispatcher's
   // timeouts itself, so this fetch has none either (deadlines come from the gateway).

@@ -30,7 +30,7 @@ export interface OpenAIClient {
 
 const sdkModule = lazySdk('openai', async () => {
   const [sdk, { createUpstreamFetch }] = await Promise.all([import('openai'), import('../shared/upstream-fetch.js')]);
-  // undici's request() instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
+  // node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
   return { sdk, upstreamFetch: createUpstreamFetch({ body: 'node', timeouts: 'default' }) };
 });
 type SdkModule = Awaited<ReturnType<typeof sdkModule.load>>;

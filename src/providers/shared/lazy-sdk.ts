@@ -1,4 +1,4 @@
-// Provider SDKs (and the undici fetch under them) cost memory at import —
+// Provider SDKs (and the upstream fetch under them) cost memory at import —
 // about 2–5 MB of heap each plus their compiled code — and most deployments
 // use one or two families. So each family's SDK loads with the first call of
 // a provider of that family, once per process (see README, "Memory").

@@ -1,11 +1,15 @@
-// The `fetch` the provider SDKs are given: undici's `request()` on a shared
-// keep-alive Agent, answered with a small Response-shaped object whose body is
-// the Node stream itself. Measured on the benchmark (bench/README.md), the
+// The `fetch` the provider SDKs are given: `node:http` on a shared keep-alive
+// agent per scheme, answered with a small Response-shaped object whose body is
+// the response stream itself. Measured on the benchmark (bench/README.md): the
 // global fetch — WHATWG Request/Response, web streams, AbortSignal plumbing —
-// cost more CPU per upstream call than everything else the gateway does; the
-// SDKs only need status, headers, json()/text() and a body they can iterate.
+// cost more CPU per upstream call than everything else the gateway does, and
+// undici (whose request() this used before) costs ~6 MB more resident memory
+// than node:http — its HTTP parser is a WebAssembly module — for no less CPU.
+// The SDKs only need status, headers, json()/text() and a body they can iterate.
 //
 // Same behaviour as the global fetch where a provider call can tell:
+// - a failure before the response rejects with TypeError("fetch failed") and
+//   the socket error as its cause; an abort rejects with the signal's reason;
 // - redirects (3xx with a location) are followed, by handing the request to
 //   the global fetch (rare: the SDKs send string bodies, which can be re-sent);
 // - a compressed body (content-encoding gzip, deflate or br) is decoded (no
@@ -13,13 +17,14 @@
 // - the caller's AbortSignal aborts the request and a body being read;
 // - anything the fast path does not handle (a Request object, a stream or
 //   form body) goes to the global fetch unchanged.
-// Timeouts: `default` keeps undici's own (as the global fetch: 300 s for the
-// headers and between body chunks); `none` has none (what @google/genai asks
-// of the global dispatcher); the gateway's own deadlines abort through the signal.
-import { STATUS_CODES } from 'node:http';
+// Timeouts: `default` fails a call whose upstream sends nothing for 300 s (the
+// global fetch's headers and body timeouts); `none` has none (what
+// @google/genai asks of the global dispatcher); the gateway's own deadlines
+// abort through the signal.
+import http, { STATUS_CODES, type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, request } from 'undici';
 import { UpstreamResponseHeaders } from './upstream-response-headers.js';
 
 export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -32,18 +37,46 @@ export interface UpstreamFetchOptions {
    */
   body: 'node' | 'web';
   timeouts: 'default' | 'none';
+  /** With `default` timeouts: the idle time that fails a call (tests shorten it). */
+  idleTimeoutMs?: number;
 }
 
-const agents = new Map<UpstreamFetchOptions['timeouts'], Agent>();
+interface AgentPair {
+  http: http.Agent;
+  https: https.Agent;
+}
+let agents: AgentPair | undefined;
 
-/** One Agent per timeout policy for the whole process: its connection pools are per origin. */
-function agentFor(timeouts: UpstreamFetchOptions['timeouts']): Agent {
-  let agent = agents.get(timeouts);
-  if (!agent) {
-    agent = timeouts === 'none' ? new Agent({ headersTimeout: 0, bodyTimeout: 0 }) : new Agent();
-    agents.set(timeouts, agent);
-  }
-  return agent;
+/** One keep-alive agent per scheme for the whole process: its connection pools are per origin. */
+function agentFor(protocol: string): http.Agent {
+  agents ??= { http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }), https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }) };
+  return protocol === 'https:' ? agents.https : agents.http;
+}
+
+/** As the global fetch's default headers and body timeouts. */
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
+function send(url: URL, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const signal = init.signal ?? undefined;
+    const transport = url.protocol === 'https:' ? https : http;
+    let answer: IncomingMessage | undefined;
+    const outgoing = transport.request(url, { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent: agentFor(url.protocol), signal }, (incoming) => {
+      answer = incoming;
+      resolve(incoming);
+    });
+    outgoing.once('error', (error) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+    if (options.timeouts === 'default') {
+      const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+      // Socket inactivity, before and after the headers: fails the request, or the body being read.
+      outgoing.setTimeout(idleMs, () => {
+        const timedOut = Object.assign(new Error(`upstream timed out: nothing received for ${idleMs} ms`), { code: 'ETIMEDOUT' });
+        answer?.destroy(timedOut);
+        outgoing.destroy(timedOut);
+      });
+    }
+    outgoing.end(body ?? undefined);
+  });
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -54,19 +87,13 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
     const body = init.body;
     const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
     if ((typeof input !== 'string' && !(input instanceof URL)) || !simpleBody) return fetch(input, init);
-    const url = String(input);
-    const answer = await request(url, {
-      method: (init.method ?? 'GET') as 'GET',
-      headers: headerRecord(init.headers),
-      body: body ?? null,
-      signal: init.signal ?? null,
-      dispatcher: agentFor(options.timeouts),
-    });
-    if (REDIRECTS.has(answer.statusCode) && answer.headers['location'] !== undefined) {
-      await answer.body.dump();
+    const url = typeof input === 'string' ? new URL(input) : input;
+    const answer = await send(url, init, body ?? null, options);
+    if (REDIRECTS.has(answer.statusCode ?? 0) && answer.headers['location'] !== undefined) {
+      answer.resume();
       return fetch(input, init);
     }
-    return responseOf(url, answer.statusCode, answer.headers, answer.body, options.body);
+    return responseOf(url.href, answer.statusCode ?? 0, answer.headers, answer, options.body);
   };
 }
 
@@ -150,7 +177,7 @@ function copyOf(buffer: Buffer): Uint8Array<ArrayBuffer> {
 
 /** Closes the shared connection pools (tests; the process exit closes them anyway). */
 export async function closeUpstreamAgents(): Promise<void> {
-  const closing = [...agents.values()].map((agent) => agent.close());
-  agents.clear();
-  await Promise.all(closing);
+  agents?.http.destroy();
+  agents?.https.destroy();
+  agents = undefined;
 }

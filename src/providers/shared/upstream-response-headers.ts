@@ -1,5 +1,5 @@
-// A response's headers as the SDKs read them, over the record undici's
-// request() already parsed. Filling a WHATWG Headers instead validates and
+// A response's headers as the SDKs read them, over the record node:http's
+// response already parsed. Filling a WHATWG Headers instead validates and
 // copies every header of every upstream answer (a measured share of the CPU
 // per request) for SDKs that then read two or three of them. It is still a
 // `Headers` (instanceof holds) and behaves like a fetch Response's: names are

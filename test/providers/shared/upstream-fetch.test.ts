@@ -1,0 +1,183 @@
+// The provider SDKs' fetch (node:http on keep-alive agents): what a provider
+// call can observe must match the global fetch — statuses, bodies, redirects,
+// compression, aborts, failures and timeouts — against a real local server.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeUpstreamAgents, createUpstreamFetch } from '../../../src/providers/shared/upstream-fetch.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  remotePort: number;
+}
+
+describe('the upstream fetch (node:http)', () => {
+  let server: http.Server;
+  let base = '';
+  const seen: Seen[] = [];
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    server = http.createServer(async (request, response) => {
+      let body = '';
+      for await (const chunk of request) body += String(chunk);
+      seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body, remotePort: request.socket.remotePort ?? 0 });
+      switch (request.url) {
+        case '/json':
+          response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ echo: body }));
+          return;
+        case '/gzip':
+          response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"zipped":true}'));
+          return;
+        case '/moved':
+          response.writeHead(307, { location: '/json' }).end();
+          return;
+        case '/empty':
+          response.writeHead(204).end();
+          return;
+        case '/chunks':
+          // Three writes, then the connection is cut before the body ends.
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          response.write('data: 1\n\n');
+          setTimeout(() => response.write('data: 2\n\n'), 20);
+          setTimeout(() => request.socket.destroy(), 60);
+          return;
+        case '/slow-headers':
+          setTimeout(() => response.writeHead(200).end('late'), 1_000);
+          return;
+        case '/stalls':
+          response.writeHead(200, { 'content-type': 'text/plain' });
+          response.write('first part');
+          return; // never ends
+        default:
+          response.writeHead(404).end('{"error":"no such path"}');
+      }
+    });
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await closeUpstreamAgents();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+
+  it('sends method, headers and body, and answers status, headers and JSON', async () => {
+    const response = await upstreamFetch(`${base}/json`, { method: 'POST', body: '{"q":1}', headers: new Headers({ 'Content-Type': 'application/json', 'X-Custom': 'yes' }) });
+    expect(response.status).toBe(201);
+    expect(response.ok).toBe(true);
+    expect(response.statusText).toBe('Created');
+    expect(response.url).toBe(`${base}/json`);
+    expect(response.headers.get('Content-Type')).toBe('application/json');
+    expect(await response.json()).toEqual({ echo: '{"q":1}' });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(/already been read/);
+    const request = seen.at(-1)!;
+    expect(request.method).toBe('POST');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-custom']).toBe('yes');
+    expect(request.headers['content-length']).toBe('7');
+  });
+
+  it('keeps the connection alive between calls', async () => {
+    await (await upstreamFetch(`${base}/json`, { method: 'POST', body: 'a' })).text();
+    await (await upstreamFetch(`${base}/json`, { method: 'POST', body: 'b' })).text();
+    const [first, second] = seen.slice(-2);
+    expect(second!.remotePort).toBe(first!.remotePort);
+  });
+
+  it('answers an error status with its body, not a rejection', async () => {
+    const response = await upstreamFetch(`${base}/nowhere`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+    expect(response.ok).toBe(false);
+    expect(await response.json()).toEqual({ error: 'no such path' });
+  });
+
+  it('has no body for 204', async () => {
+    const response = await upstreamFetch(`${base}/empty`);
+    expect(response.status).toBe(204);
+    expect(response.body).toBeNull();
+  });
+
+  it('decodes a gzip body', async () => {
+    expect(await (await upstreamFetch(`${base}/gzip`)).json()).toEqual({ zipped: true });
+  });
+
+  it('follows a redirect as fetch does', async () => {
+    const response = await upstreamFetch(`${base}/moved`, { method: 'POST', body: 'again' });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ echo: 'again' });
+  });
+
+  it('streams the body chunk by chunk, and a cut connection fails the read', async () => {
+    const response = await upstreamFetch(`${base}/chunks`);
+    const chunks: string[] = [];
+    const reading = (async () => {
+      for await (const chunk of response.body as unknown as AsyncIterable<Buffer>) chunks.push(String(chunk));
+    })();
+    await expect(reading).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(chunks).toEqual(['data: 1\n\n', 'data: 2\n\n']);
+  });
+
+  it('gives @google/genai a web stream it can read', async () => {
+    const webFetch = createUpstreamFetch({ body: 'web', timeouts: 'none' });
+    const response = await webFetch(`${base}/json`, { method: 'POST', body: 'web' });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    for (let part = await reader.read(); !part.done; part = await reader.read()) text += Buffer.from(part.value).toString();
+    expect(JSON.parse(text)).toEqual({ echo: 'web' });
+  });
+
+  it('rejects with TypeError("fetch failed") when the upstream cannot be reached', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const failure = upstreamFetch(`http://127.0.0.1:${port}/json`, { method: 'POST', body: '{}' });
+    await expect(failure).rejects.toThrow(TypeError);
+    await expect(failure).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+  });
+
+  it('rejects with the signal’s reason when aborted before the answer', async () => {
+    const controller = new AbortController();
+    const pending = upstreamFetch(`${base}/slow-headers`, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('client left')), 50);
+    await expect(pending).rejects.toThrow('client left');
+  });
+
+  it('rejects at once for a signal already aborted', async () => {
+    await expect(upstreamFetch(`${base}/json`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('an abort while the body is read fails the read', async () => {
+    const controller = new AbortController();
+    const response = await upstreamFetch(`${base}/stalls`, { signal: controller.signal });
+    const reading = response.text();
+    setTimeout(() => controller.abort(), 50);
+    await expect(reading).rejects.toBeDefined();
+  });
+
+  it('fails a call whose upstream goes quiet (default timeouts)', async () => {
+    const impatient = createUpstreamFetch({ body: 'node', timeouts: 'default', idleTimeoutMs: 200 });
+    await expect(impatient(`${base}/slow-headers`)).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ETIMEDOUT' } });
+    const response = await impatient(`${base}/stalls`);
+    await expect(response.text()).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+
+  it('waits as long as it takes with timeouts "none"', async () => {
+    const patient = createUpstreamFetch({ body: 'node', timeouts: 'none', idleTimeoutMs: 200 });
+    const response = await patient(`${base}/slow-headers`);
+    expect(await response.text()).toBe('late');
+  });
+});
