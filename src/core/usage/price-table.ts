@@ -45,12 +45,29 @@ const ROWS: PriceRow[] = [
 // Longest prefix first, so `gpt-4o-mini` is not read as `gpt-4o`.
 const BY_PREFIX = [...ROWS].sort((left, right) => right[0].length - left[0].length);
 
+// Looked up on every completion: remembered per upstream model id (a few
+// distinct ids per deployment; bounded anyway, as ids come from configuration
+// and from pass-through routes).
+const remembered = new Map<string, ModelPricesRecord | null>();
+const REMEMBERED_MAX = 1_000;
+
 export function builtInPrices(upstreamModel: string): ModelPricesRecord | null {
+  let prices = remembered.get(upstreamModel);
+  if (prices === undefined) {
+    prices = lookUp(upstreamModel);
+    if (remembered.size >= REMEMBERED_MAX) remembered.clear();
+    remembered.set(upstreamModel, prices);
+  }
+  return prices;
+}
+
+function lookUp(upstreamModel: string): ModelPricesRecord | null {
   const model = upstreamModel.toLowerCase().replace(/^models\//, '');
   const row = BY_PREFIX.find(([prefix]) => model === prefix || model.startsWith(`${prefix}-`) || model.startsWith(`${prefix}.`) || model.startsWith(`${prefix}@`));
   if (!row) return null;
   const [, inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion] = row;
-  return { inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion };
+  // Shared by every caller: frozen.
+  return Object.freeze({ inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion });
 }
 
 /** The prices a request is billed at: the provider model's own, else the built-in table, else none. */

@@ -21,10 +21,11 @@
 // global fetch's headers and body timeouts); `none` has none (what
 // @google/genai asks of the global dispatcher); the gateway's own deadlines
 // abort through the signal.
-import http, { STATUS_CODES, type IncomingMessage } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { UpstreamResponse, type UpstreamBodyKind } from './upstream-response.js';
 import { UpstreamResponseHeaders } from './upstream-response-headers.js';
 
 export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -35,7 +36,7 @@ export interface UpstreamFetchOptions {
    * Anthropic SDKs read it so); `web`: `body` is a WHATWG ReadableStream made
    * on first access (@google/genai calls getReader()).
    */
-  body: 'node' | 'web';
+  body: UpstreamBodyKind;
   timeouts: 'default' | 'none';
   /** With `default` timeouts: the idle time that fails a call (tests shorten it). */
   idleTimeoutMs?: number;
@@ -80,7 +81,6 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | null, opt
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
 export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetch {
   return async (input, init = {}) => {
@@ -93,7 +93,9 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
       answer.resume();
       return fetch(input, init);
     }
-    return responseOf(url.href, answer.statusCode ?? 0, answer.headers, answer, options.body);
+    const headers = new UpstreamResponseHeaders(answer.headers);
+    const stream = decoded(answer, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
+    return new UpstreamResponse(url.href, answer.statusCode ?? 0, headers, stream, options.body) as unknown as Response;
   };
 }
 
@@ -117,62 +119,6 @@ function decoded(body: Readable, encoding: string | null): Readable {
     encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
   if (!decoder) return body;
   return pipeline(body, decoder, () => {});
-}
-
-function responseOf(
-  url: string,
-  status: number,
-  rawHeaders: Record<string, string | string[] | undefined>,
-  rawBody: Readable,
-  bodyKind: UpstreamFetchOptions['body'],
-): Response {
-  const headers = new UpstreamResponseHeaders(rawHeaders);
-  const stream = decoded(rawBody, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
-  let used = false;
-  let webBody: ReadableStream<Uint8Array> | undefined;
-  const bytes = async (): Promise<Buffer> => {
-    if (used) throw new TypeError('Body is unusable: Body has already been read');
-    used = true;
-    const parts: Buffer[] = [];
-    for await (const part of stream) parts.push(part as Buffer);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  };
-  const text = async () => (await bytes()).toString('utf8');
-  const response = {
-    ok: status >= 200 && status <= 299,
-    status,
-    statusText: STATUS_CODES[status] ?? '',
-    url,
-    redirected: false,
-    type: 'basic',
-    headers,
-    get bodyUsed() {
-      return used;
-    },
-    get body() {
-      if (NULL_BODY.has(status)) return null;
-      if (bodyKind === 'node') return stream;
-      webBody ??= Readable.toWeb(stream) as ReadableStream<Uint8Array>;
-      return webBody;
-    },
-    text,
-    json: async () => JSON.parse(await text()) as unknown,
-    arrayBuffer: async () => copyOf(await bytes()).buffer,
-    bytes: async () => copyOf(await bytes()),
-    blob: async () => new Blob([copyOf(await bytes())]),
-    formData: () => Promise.reject(new TypeError('formData() is not supported for upstream responses')),
-    clone: () => {
-      throw new TypeError('clone() is not supported for upstream responses');
-    },
-  };
-  return response as unknown as Response;
-}
-
-/** A Uint8Array over its own ArrayBuffer (a Buffer may be a view into a shared pool). */
-function copyOf(buffer: Buffer): Uint8Array<ArrayBuffer> {
-  const copy = new Uint8Array(buffer.byteLength);
-  copy.set(buffer);
-  return copy;
 }
 
 /** Closes the shared connection pools (tests; the process exit closes them anyway). */

@@ -1,0 +1,102 @@
+// The Response-shaped answer of the upstream fetch: what the SDKs read of a
+// fetch Response — status, headers, json()/text(), a body to iterate — over
+// the Node response stream. A class (methods on the prototype) rather than an
+// object of closures, and the body collected from 'data' events rather than
+// an async iterator: this object is built for every upstream call.
+import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
+import type { UpstreamResponseHeaders } from './upstream-response-headers.js';
+
+/** `node`: `body` is the Node Readable; `web`: a WHATWG ReadableStream made on first access. */
+export type UpstreamBodyKind = 'node' | 'web';
+
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+export class UpstreamResponse {
+  readonly ok: boolean;
+  readonly statusText: string;
+  readonly redirected = false;
+  readonly type = 'basic';
+  #used = false;
+  #webBody: ReadableStream<Uint8Array> | undefined;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly headers: UpstreamResponseHeaders,
+    private readonly stream: Readable,
+    private readonly bodyKind: UpstreamBodyKind,
+  ) {
+    this.ok = status >= 200 && status <= 299;
+    this.statusText = STATUS_CODES[status] ?? '';
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  get body(): Readable | ReadableStream<Uint8Array> | null {
+    if (NULL_BODY.has(this.status)) return null;
+    if (this.bodyKind === 'node') return this.stream;
+    this.#webBody ??= Readable.toWeb(this.stream) as ReadableStream<Uint8Array>;
+    return this.#webBody;
+  }
+
+  async text(): Promise<string> {
+    return (await this.#bytes()).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return copyOf(await this.#bytes()).buffer;
+  }
+
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return copyOf(await this.#bytes());
+  }
+
+  async blob(): Promise<Blob> {
+    return new Blob([copyOf(await this.#bytes())]);
+  }
+
+  formData(): Promise<never> {
+    return Promise.reject(new TypeError('formData() is not supported for upstream responses'));
+  }
+
+  clone(): never {
+    throw new TypeError('clone() is not supported for upstream responses');
+  }
+
+  #bytes(): Promise<Buffer> {
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#used = true;
+    return collect(this.stream);
+  }
+}
+
+/** The whole body; rejects with the stream's error, or if it closes before its end. */
+function collect(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let ended = false;
+    stream.on('data', (part: Buffer) => parts.push(part));
+    stream.once('end', () => {
+      ended = true;
+      resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    });
+    stream.once('error', reject);
+    stream.once('close', () => {
+      if (!ended) reject(Object.assign(new Error('the upstream response closed before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  });
+}
+
+/** A Uint8Array over its own ArrayBuffer (a Buffer may be a view into a shared pool). */
+function copyOf(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(buffer.byteLength);
+  copy.set(buffer);
+  return copy;
+}
