@@ -78,9 +78,20 @@ export class UpstreamResponseHeaders extends Headers {
   /** The fetch order: sorted by name, one entry per set-cookie value. */
   #entries(): Array<[string, string]> {
     if (!this.#sorted) {
-      const entries: Array<[string, string]> = [...this.#values];
-      for (const cookie of this.#setCookies) entries.push(['set-cookie', cookie]);
-      this.#sorted = entries.sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+      // The names are distinct (set-cookie is kept apart): the default string sort — code-unit
+      // order, as fetch sorts — needs no comparator call per pair.
+      const names = [...this.#values.keys()].sort();
+      const entries: Array<[string, string]> = [];
+      let cookiesAdded = this.#setCookies.length === 0;
+      for (const name of names) {
+        if (!cookiesAdded && name > 'set-cookie') {
+          for (const cookie of this.#setCookies) entries.push(['set-cookie', cookie]);
+          cookiesAdded = true;
+        }
+        entries.push([name, this.#values.get(name)!]);
+      }
+      if (!cookiesAdded) for (const cookie of this.#setCookies) entries.push(['set-cookie', cookie]);
+      this.#sorted = entries;
     }
     return this.#sorted;
   }
