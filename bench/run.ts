@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     const floorUrl = `http://127.0.0.1:${await readyPort(floor)}`;
     const profileDir = config.profile ? path.join(config.out, `profile-${stamp}`) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
-    progress(`upstream ${upstreamUrl}, bare proxy ${bareUrl}; starting the gateway (node dist/src/main.js, log level ${config.logLevel})`);
+    progress(`upstream ${upstreamUrl}, bare proxy ${bareUrl}; starting the gateway (as npm start runs it, log level ${config.logLevel})`);
     const guardPath = path.join(root, 'dist/bench/child-guard.js');
     const gateway = await startGateway({
       root,

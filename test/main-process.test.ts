@@ -1,17 +1,28 @@
-// The built gateway as `npm start` runs it: a real process, its first-start
-// output, configuration errors, and a graceful exit on SIGTERM.
+// The built gateway as `npm start` runs it (the bundle, with its node flags):
+// a real process, its first-start output, completions through each provider
+// SDK family (each a lazily loaded part of the bundle), configuration errors,
+// and a graceful exit on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import OpenAI from 'openai';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFixture } from './completion/matrix-setup.js';
+import type { FixtureUpstream } from './fixtures/fixture-upstream.js';
 
-const ENTRY = path.resolve('dist/src/main.js');
+/** scripts.start: "node [flags] <entry>" — the flags and the entry this test runs. */
+const START = /^node((?: --[\w-]+(?:=\S+)?)*) (dist\/gateway\/main\.js)$/.exec(
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start,
+);
+const ENTRY = path.resolve(START?.[2] ?? 'dist/gateway/main.js');
+const START_FLAGS = (START?.[1] ?? '').trim().split(' ').filter((flag) => flag !== '');
 const children: ChildProcess[] = [];
 const directories: string[] = [];
 
 beforeAll(() => {
+  if (!START) throw new Error('package.json scripts.start is not "node [--flags] dist/gateway/main.js"');
   if (!existsSync(ENTRY)) throw new Error('dist/ is missing: `npm test` builds first (pretest); run `npm run build`');
 });
 afterEach(() => {
@@ -97,19 +108,51 @@ describe('the gateway process', () => {
     expect(await second.exited).toBe(0);
   });
 
-  it('starts with the node flags of `npm start` (a flag a Node upgrade no longer knows would stop it)', async () => {
-    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
-    const script = manifest.scripts.start;
-    expect(script).toMatch(/^node( --[\w-]+(=\S+)?)* dist\/src\/main\.js$/);
-    const flags = script.split(' ').slice(1, -1);
+  it('runs as `npm start` does (its node flags; a flag a Node upgrade no longer knows would stop it) and completes through every SDK family', async () => {
+    const fixtures: FixtureUpstream[] = [];
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
     directories.push(dataDir);
     const port = await freePort();
-    const started = run({ GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port) }, flags);
-    await waitFor(() => started.output().includes('gateway listening'), 'a start with the npm start flags');
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    started.child.kill('SIGTERM');
-    expect(await started.exited).toBe(0);
+    const adminToken = 'gw-admin-main-process-test-0123456789abcdef';
+    const started = run({ GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: adminToken }, START_FLAGS);
+    try {
+      await waitFor(() => started.output().includes('gateway listening'), 'a start with the npm start flags');
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const admin = async (method: string, body: object): Promise<Record<string, unknown>> => {
+        const response = await fetch(`${base}/llmgateway.v1.${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBe(200);
+        return (await response.json()) as Record<string, unknown>;
+      };
+      const families = [
+        ['openai-compatible', 'PROVIDER_TYPE_OPENAI_COMPATIBLE'],
+        ['anthropic', 'PROVIDER_TYPE_ANTHROPIC'],
+        ['gemini', 'PROVIDER_TYPE_GEMINI'],
+      ] as const;
+      for (const [family, type] of families) {
+        const fixture = await startFixture(family);
+        fixtures.push(fixture);
+        await admin('ProvidersService/CreateProvider', { id: family, name: family, type, baseUrl: fixture.baseUrl, apiKey: fixture.apiKey, models: [{ upstreamModel: 'plain-text' }] });
+      }
+      const secret = String((await admin('KeysService/CreateKey', { name: 'main-process' }))['secret']);
+      const client = new OpenAI({ apiKey: secret, baseURL: `${base}/v1`, maxRetries: 0 });
+      for (const [family] of families) {
+        const completion = await client.chat.completions.create({ model: `${family}/plain-text`, messages: [{ role: 'user', content: 'Say hello' }] });
+        expect(completion.choices[0]?.message.content).toBe('Hello, world!');
+        let streamed = '';
+        const stream = await client.chat.completions.create({ model: `${family}/plain-text`, messages: [{ role: 'user', content: 'Say hello' }], stream: true });
+        for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+        expect(streamed).toBe('Hello, world!');
+      }
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+    } finally {
+      for (const fixture of fixtures) await fixture.close();
+    }
   });
 
   it('refuses to start on bad configuration, naming each variable', async () => {

@@ -1,5 +1,5 @@
-// The gateway under test: `node dist/src/main.js` in production mode, with
-// the node flags of the checkout's `npm start` (package.json), on its
+// The gateway under test, started as the checkout's `npm start` starts it
+// (package.json: its node flags and entry point), in production mode, on its
 // embedded default (SQLite in a temporary GATEWAY_DATA_DIR), configured
 // through its admin API with a provider (the upstream, OpenAI-compatible), a
 // route and a virtual key.
@@ -15,14 +15,17 @@ export interface GatewayProcess {
 }
 
 export interface GatewayStartOptions {
-  /** The checkout whose dist/src/main.js runs. */
+  /** The checkout whose `npm start` entry point (built) runs. */
   root: string;
   /** bench/child-guard.js as compiled by the harness. */
   guardPath: string;
   dataDir: string;
   logFile: string;
   logLevel: string;
-  /** Directory for `--cpu-prof` output; no profiling when unset. */
+  /**
+   * Directory for `--cpu-prof` output; no profiling when unset. A profiled gateway runs the
+   * unbundled dist/src/main.js (same code, same flags), so the profile names packages and files.
+   */
   cpuProfileDir?: string;
   maxLifetimeSeconds: number;
   name?: string;
@@ -30,21 +33,28 @@ export interface GatewayStartOptions {
   nodeOptions?: string;
 }
 
-/** The node flags `npm start` passes in `root` (scripts.start = "node [flags] dist/src/main.js"). */
-export function startScriptFlags(root: string): string[] {
+export interface StartScript {
+  flags: string[];
+  /** Relative to the checkout: dist/gateway/main.js (the bundle), or dist/src/main.js in older checkouts. */
+  entry: string;
+}
+
+/** What `npm start` runs in `root`: scripts.start = "node [flags] <entry>.js". */
+export function startScript(root: string): StartScript {
   const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
   const script = manifest.scripts?.start?.trim() ?? '';
-  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js$/.exec(script);
-  if (!match) throw new Error(`${root}/package.json: scripts.start is not "node [--flags] dist/src/main.js": ${script}`);
-  return match[1]!.trim().split(/\s+/).filter((flag) => flag.length > 0);
+  const match = /^node((?:\s+--[\w-]+(?:=\S+)?)*)\s+(dist\/[\w/.-]+\.js)$/.exec(script);
+  if (!match) throw new Error(`${root}/package.json: scripts.start is not "node [--flags] dist/….js": ${script}`);
+  return { flags: match[1]!.trim().split(/\s+/).filter((flag) => flag.length > 0), entry: match[2]! };
 }
 
 export async function startGateway(options: GatewayStartOptions): Promise<GatewayProcess> {
   const port = await freePort();
   const adminToken = `bench-admin-${randomBytes(18).toString('base64url')}`;
-  const args = [...startScriptFlags(options.root), '--import', options.guardPath];
+  const start = startScript(options.root);
+  const args = [...start.flags, '--import', options.guardPath];
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  args.push(path.join(options.root, 'dist/src/main.js'));
+  args.push(path.join(options.root, options.cpuProfileDir ? 'dist/src/main.js' : start.entry));
   const child = spawnNode({
     name: options.name ?? 'gateway',
     args,
