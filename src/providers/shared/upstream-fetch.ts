@@ -57,15 +57,57 @@ function agentFor(protocol: string): http.Agent {
 /** As the global fetch's default headers and body timeouts. */
 const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
-function send(url: URL, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions): Promise<IncomingMessage> {
+/** Where a request goes, parsed once per URL string (the SDKs call a handful of distinct URLs). */
+interface RequestTarget {
+  href: string;
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+  host: string;
+}
+
+const targets = new Map<string, RequestTarget>();
+const TARGETS_MAX = 256;
+
+function targetOf(input: string | URL): RequestTarget {
+  const key = typeof input === 'string' ? input : input.href;
+  let target = targets.get(key);
+  if (!target) {
+    const url = typeof input === 'string' ? new URL(input) : input;
+    // An IPv6 literal is bracketed in a URL, not in a socket address.
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    target = { href: url.href, protocol: url.protocol, hostname, port: url.port, path: `${url.pathname}${url.search}`, host: url.host };
+    if (targets.size >= TARGETS_MAX) targets.clear();
+    targets.set(key, target);
+  }
+  return target;
+}
+
+const BODILESS_METHODS = new Set(['GET', 'HEAD']);
+
+function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const signal = init.signal ?? undefined;
-    const transport = url.protocol === 'https:' ? https : http;
+    const method = (init.method ?? 'GET').toUpperCase();
+    const transport = target.protocol === 'https:' ? https : http;
     let answer: IncomingMessage | undefined;
-    const outgoing = transport.request(url, { method: init.method ?? 'GET', headers: headerRecord(init.headers), agent: agentFor(url.protocol), signal }, (incoming) => {
-      answer = incoming;
-      resolve(incoming);
-    });
+    const outgoing = transport.request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        ...(target.port ? { port: target.port } : {}),
+        path: target.path,
+        method,
+        headers: requestHeaders(init.headers, target, method, body),
+        agent: agentFor(target.protocol),
+        signal,
+      },
+      (incoming) => {
+        answer = incoming;
+        resolve(incoming);
+      },
+    );
     outgoing.once('error', (error) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
     if (options.timeouts === 'default') {
       const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -80,6 +122,28 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | null, opt
   });
 }
 
+/**
+ * The SDKs pass a WHATWG Headers, whose names and values it has already validated: handed to
+ * node:http as raw [name, value, …] pairs, written as they are instead of set and re-validated
+ * one by one — then Host and Content-Length are ours to add, as fetch adds them. Any other shape
+ * goes through node:http's own checks.
+ */
+function requestHeaders(source: HeadersInit | undefined, target: RequestTarget, method: string, body: string | Uint8Array | null): string[] | Record<string, string> {
+  if (!(source instanceof Headers)) return headerRecord(source);
+  const raw: string[] = ['host', target.host];
+  let hasLength = false;
+  source.forEach((value, name) => {
+    if (name === 'host') return;
+    if (name === 'content-length') hasLength = true;
+    raw.push(name, value);
+  });
+  if (!hasLength) {
+    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (body !== null || !BODILESS_METHODS.has(method)) raw.push('content-length', String(length));
+  }
+  return raw;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetch {
@@ -87,15 +151,15 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
     const body = init.body;
     const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
     if ((typeof input !== 'string' && !(input instanceof URL)) || !simpleBody) return fetch(input, init);
-    const url = typeof input === 'string' ? new URL(input) : input;
-    const answer = await send(url, init, body ?? null, options);
+    const target = targetOf(input);
+    const answer = await send(target, init, body ?? null, options);
     if (REDIRECTS.has(answer.statusCode ?? 0) && answer.headers['location'] !== undefined) {
       answer.resume();
       return fetch(input, init);
     }
     const headers = new UpstreamResponseHeaders(answer.headers);
     const stream = decoded(answer, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
-    return new UpstreamResponse(url.href, answer.statusCode ?? 0, headers, stream, options.body) as unknown as Response;
+    return new UpstreamResponse(target.href, answer.statusCode ?? 0, headers, stream, options.body) as unknown as Response;
   };
 }
 

@@ -90,6 +90,21 @@ describe('the upstream fetch (node:http)', () => {
     expect(request.headers['content-length']).toBe('7');
   });
 
+  it('sends Host and a byte-exact Content-Length as fetch does (the SDKs pass a Headers)', async () => {
+    await (await upstreamFetch(`${base}/json`, { method: 'POST', body: '{"q":"héllo ✓"}', headers: new Headers({ 'content-type': 'application/json' }) })).text();
+    const posted = seen.at(-1)!;
+    expect(posted.body).toBe('{"q":"héllo ✓"}');
+    expect(posted.headers['content-length']).toBe(String(Buffer.byteLength('{"q":"héllo ✓"}')));
+    expect(posted.headers['host']).toBe(new URL(base).host);
+    expect(posted.headers['transfer-encoding']).toBeUndefined();
+    await (await upstreamFetch(`${base}/json`, { method: 'POST', headers: new Headers() })).text();
+    expect(seen.at(-1)!.headers['content-length']).toBe('0');
+    await (await upstreamFetch(`${base}/json`, { headers: new Headers({ accept: 'application/json' }) })).text();
+    expect(seen.at(-1)!.method).toBe('GET');
+    expect(seen.at(-1)!.headers['content-length']).toBeUndefined();
+    expect(seen.at(-1)!.headers['accept']).toBe('application/json');
+  });
+
   it('keeps the connection alive between calls', async () => {
     await (await upstreamFetch(`${base}/json`, { method: 'POST', body: 'a' })).text();
     await (await upstreamFetch(`${base}/json`, { method: 'POST', body: 'b' })).text();
