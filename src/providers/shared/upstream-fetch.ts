@@ -163,14 +163,11 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
   };
 }
 
-function headerRecord(source: HeadersInit | undefined): Record<string, string> {
+/** Header pairs or a plain object (a Headers goes the raw way, see requestHeaders). */
+function headerRecord(source: Exclude<HeadersInit, Headers> | undefined): Record<string, string> {
   const record: Record<string, string> = {};
   if (!source) return record;
-  if (source instanceof Headers) {
-    source.forEach((value, name) => {
-      record[name] = value;
-    });
-  } else if (Array.isArray(source)) {
+  if (Array.isArray(source)) {
     for (const [name, value] of source) if (name !== undefined && value !== undefined) record[name.toLowerCase()] = value;
   } else {
     for (const [name, value] of Object.entries(source)) if (value !== undefined && value !== null) record[name.toLowerCase()] = String(value);
