@@ -5,7 +5,6 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
-import { resolveAdminToken } from './core/auth/admin-token.js';
 import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
 import { createResponseCache } from './core/cache/response-cache.js';
 import { createCompletionCore } from './core/completion/completion-core.js';
@@ -16,8 +15,6 @@ import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createKeyAdmin } from './core/keys/key-admin.js';
 import { createProviderAdmin } from './core/providers/provider-admin.js';
-import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
-import { resolveMasterKey } from './core/secrets/resolve-master-key.js';
 import { createPromptRuleAdmin } from './core/prompt-rules/prompt-rule-admin.js';
 import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { createRouteAdmin } from './core/routes/route-admin.js';
@@ -34,7 +31,11 @@ import { registerRpcRoutes } from './rpc/routes.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
-import { openStorage, type GatewayStorage as Storage } from './storage/index.js';
+import { createRequestIdGenerator } from './server/request-ids.js';
+import type { GatewayStorage as Storage } from './storage/index.js';
+import { prepareStorage, printAdminToken } from './prepare-storage.js';
+import type { AdminScope } from './cluster/messages.js';
+import type { ClusterPeers } from './cluster/worker-peers.js';
 import { createProviderProbe } from './core/providers/provider-probe.js';
 
 export interface BuildOptions {
@@ -42,6 +43,8 @@ export interface BuildOptions {
   logStream?: Writable;
   /** Receives a generated admin token once; default prints it to stdout. */
   onAdminTokenGenerated?: (token: string) => void;
+  /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
+  cluster?: ClusterPeers;
 }
 
 export interface Gateway {
@@ -72,19 +75,8 @@ const noSchemaCompilers = {
   },
 };
 
-const printAdminToken = (token: string) => {
-  process.stdout.write(
-    `\nGenerated an admin token (shown once, only its hash is kept):\n\n  ${token}\n\n` +
-      'Use it as `Authorization: Bearer <token>` for the admin services (keys, providers, routes, prompt rules, usage).\n' +
-      'Set GATEWAY_ADMIN_TOKEN to use a token of your own instead.\n\n',
-  );
-};
-
 export async function build(config: GatewayConfig, options: BuildOptions = {}): Promise<Gateway> {
-  const embedded = config.databaseUrl === undefined || config.databaseUrl.startsWith('sqlite:');
-  // Resolve the master key before touching the database: a bad key must stop the start.
-  const masterKey = resolveMasterKey({ ...config, embedded });
-  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { masterKey, storage, adminToken, resealed } = await prepareStorage(config);
   let polyglot: PolyglotServer | undefined;
   let requestLog: RequestLogWriter | undefined;
   try {
@@ -100,6 +92,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       // X-Forwarded-For is believed only from these proxies (none by default).
       trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
       requestIdHeader: 'x-request-id',
+      genReqId: createRequestIdGenerator(),
       forceCloseConnections: false,
       schemaController: { compilersFactory: noSchemaCompilers },
       serverFactory: (handler) => {
@@ -110,40 +103,47 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     if (masterKey.generatedFile) {
       fastify.log.warn({ file: masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
     }
-    const resealed = await resealProviderKeys(storage.providers, masterKey.ring);
     if (resealed > 0) fastify.log.info({ resealed }, 're-encrypted provider keys under the current master key');
-
-    const adminToken = await resolveAdminToken({ configuredToken: config.adminToken, embedded, settings: storage.settings });
     if (adminToken.generatedToken) (options.onAdminTokenGenerated ?? printAdminToken)(adminToken.generatedToken);
 
     const authenticator = createKeyAuthenticator({ keys: storage.keys });
-    const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: () => authenticator.invalidateAll() });
     const catalog = createProviderCatalog({
       providers: storage.providers,
       keyRing: masterKey.ring,
       createAdapter: createProviderAdapter,
       onError: (error) => fastify.log.error({ err: error }, 'reloading providers failed; serving the last known set'),
     });
-    const providerAdmin = createProviderAdmin({
-      providers: storage.providers,
-      keyRing: masterKey.ring,
-      onChange: () => catalog.invalidate(),
-    });
     const routeTable = createRouteTable({
       routes: storage.routes,
       onError: (error) => fastify.log.error({ err: error }, 'reloading routes failed; serving the last known set'),
-    });
-    const routeAdmin = createRouteAdmin({
-      routes: storage.routes,
-      providers: storage.providers,
-      expertDecisions: storage.expertDecisions,
-      onChange: () => routeTable.invalidate(),
     });
     const promptRuleTable = createPromptRuleTable({
       repository: storage.promptRules,
       onError: (error) => fastify.log.error({ err: error }, 'reloading prompt rules failed; serving the last known set'),
     });
-    const promptRuleAdmin = createPromptRuleAdmin({ rules: storage.promptRules, onChange: () => promptRuleTable.invalidate() });
+    // An admin write drops this process's cached table at once; with --workers, every other
+    // worker's too (other replicas sharing the database see it within the tables' TTL).
+    const invalidate: Record<AdminScope, () => void> = {
+      keys: () => authenticator.invalidateAll(),
+      providers: () => catalog.invalidate(),
+      routes: () => routeTable.invalidate(),
+      'prompt-rules': () => promptRuleTable.invalidate(),
+    };
+    const peers = options.cluster;
+    peers?.onAnnounced((scope) => invalidate[scope]());
+    const adminChanged = (scope: AdminScope) => () => {
+      invalidate[scope]();
+      peers?.announce(scope);
+    };
+    const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: adminChanged('keys') });
+    const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing: masterKey.ring, onChange: adminChanged('providers') });
+    const routeAdmin = createRouteAdmin({
+      routes: storage.routes,
+      providers: storage.providers,
+      expertDecisions: storage.expertDecisions,
+      onChange: adminChanged('routes'),
+    });
+    const promptRuleAdmin = createPromptRuleAdmin({ rules: storage.promptRules, onChange: adminChanged('prompt-rules') });
     // Breakers, latency and affinity live in this process (per replica, not shared).
     const dispatcher = createDispatcher({
       onBreakerTransition: (target, from, to, reason) => fastify.log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
@@ -182,7 +182,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
         decisions: storage.expertDecisions,
         onDecisionError: (error) => fastify.log.error({ err: error }, 'recording an expert decision failed'),
       },
-      limiter: createInMemoryRateLimiter(),
+      // With --workers the primary holds the limits, so a key's limit is one limit across workers.
+      limiter: peers?.limiter ?? createInMemoryRateLimiter(),
       budgets,
       cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs }) : undefined,
       log: writer,
@@ -235,7 +236,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       await storage.close();
     });
     await fastify.ready();
-    retention.start();
+    // With --workers one worker deletes expired rows; the others would only repeat its deletes.
+    if (peers?.runsRetention ?? true) retention.start();
 
     return {
       fastify,

@@ -1,11 +1,15 @@
 // Entry point: configuration → build → listen; graceful close on SIGTERM/SIGINT.
-import { build } from './app.js';
-import { ConfigError, loadConfig } from './config/config.js';
+// With --workers N (N > 1) this process becomes the primary of N workers (src/cluster).
+import cluster from 'node:cluster';
+import { parseArguments } from './config/arguments.js';
+import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
+import { createClusterPeers, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): GatewayConfig {
   try {
-    config = loadConfig();
+    const config = loadConfig();
+    const { workers } = parseArguments(process.argv.slice(2));
+    return workers === undefined ? config : { ...config, workers };
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -13,7 +17,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const gateway = await build(config);
+}
+
+async function serve(config: GatewayConfig): Promise<void> {
+  const peers = cluster.isWorker ? createClusterPeers(processChannel(), Number(process.env[WORKER_INDEX_VARIABLE] ?? 0)) : undefined;
+  // Imported here, not at the top: a primary never loads the server (it stays small).
+  const { build } = await import('./app.js');
+  const gateway = await build(config, peers ? { cluster: peers } : {});
   const address = await gateway.listen();
   gateway.fastify.log.info({ address, database: gateway.storage.database.description }, 'gateway listening');
 
@@ -32,6 +42,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // The primary is gone (killed): nothing will answer limit checks or restart us; finish and exit.
+  if (peers) {
+    process.on('disconnect', () => {
+      peers.primaryGone();
+      shutdown('primary gone');
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (cluster.isPrimary && config.workers > 1) {
+    const { runPrimary } = await import('./cluster/primary.js');
+    await runPrimary(config, config.workers);
+  } else {
+    await serve(config);
+  }
 }
 
 main().catch((error: unknown) => {

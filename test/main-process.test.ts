@@ -2,70 +2,30 @@
 // a real process, its first-start output, completions through each provider
 // SDK family (each a lazily loaded part of the bundle), configuration errors,
 // and a graceful exit on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFixture } from './completion/matrix-setup.js';
 import type { FixtureUpstream } from './fixtures/fixture-upstream.js';
+import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from './helpers/gateway-process.js';
 
-/** scripts.start: "node [flags] <entry>" — the flags and the entry this test runs. */
-const START = /^node((?: --[\w-]+(?:=\S+)?)*) (dist\/gateway\/main\.js)$/.exec(
-  (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start,
-);
-const ENTRY = path.resolve(START?.[2] ?? 'dist/gateway/main.js');
-const START_FLAGS = (START?.[1] ?? '').trim().split(' ').filter((flag) => flag !== '');
 const children: ChildProcess[] = [];
 const directories: string[] = [];
 
-beforeAll(() => {
-  if (!START) throw new Error('package.json scripts.start is not "node [--flags] dist/gateway/main.js"');
-  if (!existsSync(ENTRY)) throw new Error('dist/ is missing: `npm test` builds first (pretest); run `npm run build`');
-});
+beforeAll(checkStartScript);
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(environment: Record<string, string>, nodeFlags: string[] = []): Running {
-  const child = spawn(process.execPath, [...nodeFlags, ENTRY], {
-    env: { PATH: process.env.PATH ?? '', ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(condition: () => boolean, what: string, limitMs = 20_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function run(environment: Record<string, string>, nodeFlags: string[] = []): GatewayProcess {
+  const started = startGatewayProcess(environment, { nodeFlags });
+  children.push(started.child);
+  return started;
 }
 
 describe('the gateway process', () => {

@@ -33,6 +33,8 @@ export interface GatewayConfig {
   /** Response cache size bound in bytes; 0 turns the cache off. Per process. */
   cacheMaxBytes: number;
   cacheTtlMs: number;
+  /** Processes serving requests (node:cluster); 1 = the gateway is this process. `--workers N` overrides. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +96,8 @@ class Reader {
   }
 }
 
+export const MAX_WORKERS = 64;
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const originPattern = /^https?:\/\/[^/\s]+$/;
@@ -149,6 +153,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     logRetentionDays: read.integer('GATEWAY_LOG_RETENTION_DAYS', 0, 36_500, 30),
     cacheMaxBytes: read.integer('GATEWAY_CACHE_MAX_BYTES', 0, 64 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
     cacheTtlMs: read.integer('GATEWAY_CACHE_TTL_SECONDS', 1, 30 * 24 * 3600, 300) * 1000,
+    workers: read.integer('GATEWAY_WORKERS', 1, MAX_WORKERS, 1),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

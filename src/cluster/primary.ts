@@ -1,0 +1,103 @@
+// --workers N (node:cluster): the primary prepares storage once (migrations,
+// generated master key and admin token), forks N workers — each a whole
+// gateway on the shared port, connections handed out round-robin — holds the
+// shared rate limits, relays admin-write announcements, starts a new worker
+// when one dies, and on SIGTERM/SIGINT stops them all, exiting 0 once every
+// worker has closed cleanly. It serves no requests itself.
+import cluster, { type Worker } from 'node:cluster';
+import { pino } from 'pino';
+import type { GatewayConfig } from '../config/config.js';
+import { prepareStorage, printAdminToken } from '../prepare-storage.js';
+import { isWorkerMessage } from './messages.js';
+import { createRateLimitHost } from './rate-limit-host.js';
+import { WORKER_INDEX_VARIABLE } from './worker-peers.js';
+
+/** More exits than this per worker within CRASH_WINDOW_MS and the primary gives up (a crash loop helps no one). */
+const CRASHES_PER_WORKER = 5;
+const CRASH_WINDOW_MS = 60_000;
+/** After the shutdown grace, workers still running get this long before SIGKILL. */
+const KILL_AFTER_GRACE_MS = 5_000;
+
+export async function runPrimary(config: GatewayConfig, workerCount: number): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  const prepared = await prepareStorage(config);
+  if (prepared.masterKey.generatedFile) {
+    log.warn({ file: prepared.masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
+  }
+  if (prepared.resealed > 0) log.info({ resealed: prepared.resealed }, 're-encrypted provider keys under the current master key');
+  if (prepared.adminToken.generatedToken) printAdminToken(prepared.adminToken.generatedToken);
+  // Each worker opens its own connection (SQLite in WAL mode takes several processes).
+  await prepared.storage.close();
+
+  const limits = createRateLimitHost();
+  const workers = new Map<Worker, number>();
+  const crashes: number[] = [];
+  let listening = 0;
+  let stopping = false;
+  let exitCode = 0;
+
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason, workers: workers.size }, 'shutting down');
+    if (workers.size === 0) process.exit(exitCode);
+    for (const worker of workers.keys()) worker.process.kill('SIGTERM');
+    setTimeout(() => {
+      for (const worker of workers.keys()) worker.process.kill('SIGKILL');
+    }, config.shutdownGraceMs + KILL_AFTER_GRACE_MS).unref();
+  };
+
+  const fork = (index: number) => {
+    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
+    workers.set(worker, index);
+    let started = false;
+    worker.on('listening', (address) => {
+      started = true;
+      listening += 1;
+      if (listening === workerCount) log.info({ workers: workerCount, port: address.port }, 'all workers listening');
+    });
+    worker.on('message', (message: unknown) => {
+      if (!isWorkerMessage(message)) return;
+      if (message.type === 'gateway:admin-changed') {
+        for (const other of workers.keys()) if (other !== worker && other.isConnected()) other.send(message);
+        return;
+      }
+      limits.handle(worker.id, message, (answer) => {
+        if (worker.isConnected()) worker.send(answer);
+      });
+    });
+    // A send racing the worker's exit fails here; the exit handler does the cleanup.
+    worker.on('error', (error) => log.warn({ err: error, worker: index }, 'IPC with a worker failed'));
+    worker.on('exit', (code, signal) => {
+      workers.delete(worker);
+      limits.workerGone(worker.id);
+      if (started) listening -= 1;
+      if (stopping) {
+        if (code !== 0) exitCode = 1;
+        if (workers.size === 0) process.exit(exitCode);
+        return;
+      }
+      if (!started) {
+        exitCode = 1;
+        log.error({ worker: index, code, signal }, 'a worker exited before it listened; stopping');
+        stop('a worker failed to start');
+        return;
+      }
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && crashes[0]! < now - CRASH_WINDOW_MS) crashes.shift();
+      if (crashes.length > CRASHES_PER_WORKER * workerCount) {
+        exitCode = 1;
+        log.error({ exits: crashes.length, windowMs: CRASH_WINDOW_MS }, 'workers keep exiting; stopping');
+        stop('workers keep exiting');
+        return;
+      }
+      log.error({ worker: index, pid: worker.process.pid, code, signal }, 'a worker exited; starting another');
+      fork(index);
+    });
+  };
+
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  for (let index = 0; index < workerCount; index += 1) fork(index);
+}

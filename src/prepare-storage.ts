@@ -1,0 +1,42 @@
+// The steps every start runs before it serves: the master key (generated on
+// the embedded default's first start), the database (opened and migrated),
+// provider keys resealed under the current master key, and the admin token
+// (generated once). With --workers the primary runs them once, before any
+// worker starts, so workers never race to generate or migrate.
+import type { GatewayConfig } from './config/config.js';
+import { resolveAdminToken, type ResolvedAdminToken } from './core/auth/admin-token.js';
+import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
+import { resolveMasterKey, type ResolvedMasterKey } from './core/secrets/resolve-master-key.js';
+import { openStorage, type GatewayStorage } from './storage/index.js';
+
+export interface PreparedStorage {
+  masterKey: ResolvedMasterKey;
+  storage: GatewayStorage;
+  adminToken: ResolvedAdminToken;
+  /** Provider keys re-encrypted under the current master key during this start. */
+  resealed: number;
+}
+
+export async function prepareStorage(config: GatewayConfig): Promise<PreparedStorage> {
+  const embedded = config.databaseUrl === undefined || config.databaseUrl.startsWith('sqlite:');
+  // Resolve the master key before touching the database: a bad key must stop the start.
+  const masterKey = resolveMasterKey({ ...config, embedded });
+  const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const resealed = await resealProviderKeys(storage.providers, masterKey.ring);
+    const adminToken = await resolveAdminToken({ configuredToken: config.adminToken, embedded, settings: storage.settings });
+    return { masterKey, storage, adminToken, resealed };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+/** Printed once, on the start that generated the token. */
+export function printAdminToken(token: string): void {
+  process.stdout.write(
+    `\nGenerated an admin token (shown once, only its hash is kept):\n\n  ${token}\n\n` +
+      'Use it as `Authorization: Bearer <token>` for the admin services (keys, providers, routes, prompt rules, usage).\n' +
+      'Set GATEWAY_ADMIN_TOKEN to use a token of your own instead.\n\n',
+  );
+}

@@ -1,0 +1,141 @@
+// `--workers 2` as a user runs it: the bundle with npm start's node flags, one
+// port, two worker processes behind it. Requests go out on fresh connections
+// (the primary hands connections to workers in turn), and each response's
+// x-request-id names the process that served it (a per-process prefix).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFixture } from '../completion/matrix-setup.js';
+import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
+import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
+import { request } from '../server/helpers.js';
+
+const ADMIN_TOKEN = 'gw-admin-workers-process-test-0123456789';
+
+let gateway: GatewayProcess;
+let fixture: FixtureUpstream;
+let base = '';
+let dataDir = '';
+const children: ChildProcess[] = [];
+
+async function admin(method: string, body: object): Promise<Record<string, unknown>> {
+  const response = await request(`${base}/llmgateway.v1.${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, response.body).toBe(200);
+  return JSON.parse(response.body) as Record<string, unknown>;
+}
+
+async function createKey(name: string, extra: object = {}): Promise<{ id: string; secret: string }> {
+  const created = await admin('KeysService/CreateKey', { name, ...extra });
+  return { id: String((created['key'] as { id: string }).id), secret: String(created['secret']) };
+}
+
+/** One chat completion on a fresh connection: its status and the serving process (the request id's prefix). */
+async function complete(secret: string): Promise<{ status: number; process: string }> {
+  const response = await request(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ model: 'openai-compatible/plain-text', messages: [{ role: 'user', content: 'Say hello' }] }),
+  });
+  const requestId = String(response.headers['x-request-id']);
+  return { status: response.status, process: requestId.slice(0, requestId.lastIndexOf('_')) };
+}
+
+async function completeMany(secret: string, count: number): Promise<Array<{ status: number; process: string }>> {
+  const results = [];
+  for (let index = 0; index < count; index += 1) results.push(await complete(secret));
+  return results;
+}
+
+const listeningPids = (output: string) =>
+  [...output.matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g)].map((match) => Number(match[1]));
+
+beforeAll(async () => {
+  checkStartScript();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-workers-'));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  gateway = startGatewayProcess(
+    { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN },
+    { nodeFlags: START_FLAGS, args: ['--workers', '2'] },
+  );
+  children.push(gateway.child);
+  await waitFor(() => gateway.output().includes('all workers listening'), 'both workers to listen');
+  fixture = await startFixture('openai-compatible');
+  await admin('ProvidersService/CreateProvider', {
+    id: 'openai-compatible',
+    name: 'openai-compatible',
+    type: 'PROVIDER_TYPE_OPENAI_COMPATIBLE',
+    baseUrl: fixture.baseUrl,
+    apiKey: fixture.apiKey,
+    models: [{ upstreamModel: 'plain-text' }],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await fixture?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start -- --workers 2', () => {
+  it('starts two workers behind one port, each serving completions (the official client, JSON and SSE)', async () => {
+    expect(new Set(listeningPids(gateway.output())).size).toBe(2);
+    const { secret } = await createKey('spread');
+    const served = await completeMany(secret, 6);
+    expect(served.map((result) => result.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(new Set(served.map((result) => result.process)).size).toBe(2);
+
+    const client = new OpenAI({ apiKey: secret, baseURL: `${base}/v1`, maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: 'openai-compatible/plain-text', messages: [{ role: 'user', content: 'Say hello' }] });
+    expect(completion.choices[0]?.message.content).toBe('Hello, world!');
+    let streamed = '';
+    const stream = await client.chat.completions.create({ model: 'openai-compatible/plain-text', messages: [{ role: 'user', content: 'Say hello' }], stream: true });
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe('Hello, world!');
+  });
+
+  it('applies an admin write on every worker at once: a revoked key stops working on both (no 30 s cache window)', async () => {
+    const { id, secret } = await createKey('revoked-later');
+    // Both workers authenticate (and cache) the key first.
+    const before = await completeMany(secret, 4);
+    expect(before.map((result) => result.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(before.map((result) => result.process)).size).toBe(2);
+
+    await admin('KeysService/RevokeKey', { id });
+    const after = await completeMany(secret, 4);
+    expect(after.map((result) => result.status)).toEqual([403, 403, 403, 403]);
+    expect(new Set(after.map((result) => result.process)).size).toBe(2);
+  });
+
+  it("holds a key's rate limit across workers: 4 requests per minute means 4, not 4 per worker", async () => {
+    const { secret } = await createKey('limited', { rateLimits: { requestsPerMinute: 4 } });
+    const results = await completeMany(secret, 8);
+    expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
+    expect(new Set(results.slice(0, 4).map((result) => result.process)).size).toBe(2);
+  });
+
+  it('starts a new worker when one dies, and keeps serving on both', async () => {
+    const [victim] = listeningPids(gateway.output());
+    process.kill(victim!, 'SIGKILL');
+    await waitFor(() => gateway.output().includes('a worker exited; starting another'), 'the primary to notice');
+    await waitFor(() => listeningPids(gateway.output()).length === 3, 'a new worker to listen');
+    const { secret } = await createKey('after-restart');
+    const served = await completeMany(secret, 4);
+    expect(served.map((result) => result.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(served.map((result) => result.process)).size).toBe(2);
+  });
+
+  it('stops every worker on SIGTERM and exits 0', async () => {
+    const pids = listeningPids(gateway.output()).slice(-2);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
