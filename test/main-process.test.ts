@@ -125,6 +125,14 @@ describe('the gateway process', () => {
     expect(bad.output()).toContain('GATEWAY_LOG_LEVEL');
   });
 
+  it('refuses an unknown argument or a bad --workers count, naming it', async () => {
+    const bad = startGatewayProcess({}, { args: ['--workers', 'zero', '--verbose'] });
+    children.push(bad.child);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('--workers: must be a whole number');
+    expect(bad.output()).toContain('--verbose: unknown argument');
+  });
+
   it('refuses to start on MySQL without a master key', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
     directories.push(dataDir);

@@ -139,3 +139,34 @@ describe('npm start -- --workers 2', () => {
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });
+
+describe('a first start with --workers 2', () => {
+  it('generates the master key and the admin token once, in the primary: one token printed, and it works on both workers', async () => {
+    const freshDir = mkdtempSync(path.join(os.tmpdir(), 'gw-workers-first-'));
+    const port = await freePort();
+    const started = startGatewayProcess({ GATEWAY_DATA_DIR: freshDir, GATEWAY_PORT: String(port) }, { args: ['--workers=2'] });
+    children.push(started.child);
+    try {
+      await waitFor(() => started.output().includes('all workers listening'), 'both workers to listen');
+      const tokens = started.output().match(/gw-admin-[A-Za-z0-9_-]{43}/g) ?? [];
+      expect(tokens).toHaveLength(1);
+      expect(started.output().match(/generated one in the data folder/g)).toHaveLength(1);
+      const answers = [];
+      for (let index = 0; index < 4; index += 1) {
+        answers.push(
+          await request(`http://127.0.0.1:${port}/llmgateway.v1.KeysService/ListKeys`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` },
+            body: '{}',
+          }),
+        );
+      }
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+      expect(new Set(answers.map((answer) => String(answer.headers['x-request-id']).replace(/_[^_]+$/, ''))).size).toBe(2);
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+    } finally {
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  });
+});

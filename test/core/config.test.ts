@@ -24,6 +24,7 @@ describe('configuration from the environment', () => {
       corsOrigins: [],
       logLevel: 'info',
       tls: undefined,
+      workers: 1,
     });
   });
 
@@ -41,7 +42,9 @@ describe('configuration from the environment', () => {
       GATEWAY_TLS_CERT_FILE: '/etc/tls/cert.pem',
       GATEWAY_TLS_KEY_FILE: '/etc/tls/key.pem',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, ::1',
+      GATEWAY_WORKERS: '3',
     });
+    expect(config.workers).toBe(3);
     expect(config.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
     expect(config.port).toBe(9090);
     expect(config.retiredMasterKeys).toHaveLength(2);
@@ -59,6 +62,7 @@ describe('configuration from the environment', () => {
       GATEWAY_TLS_CERT_FILE: '/cert.pem',
       GATEWAY_HEADERS_TIMEOUT_MS: 'soon',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.0/33',
+      GATEWAY_WORKERS: '0',
     });
     const text = problems.join('\n');
     for (const name of [
@@ -70,6 +74,7 @@ describe('configuration from the environment', () => {
       'GATEWAY_TLS_KEY_FILE',
       'GATEWAY_HEADERS_TIMEOUT_MS',
       'GATEWAY_TRUSTED_PROXIES',
+      'GATEWAY_WORKERS',
     ]) {
       expect(text).toContain(name);
     }
