@@ -1,6 +1,7 @@
 // `node dist/bench/quick.js [connections] [seconds] [rounds]`: the gateway's CPU per
 // request for non-streaming chat only, fast (no floors, streams or RPCs), for
-// trying a change. Env is passed through to the gateway (GATEWAY_*, NODE_OPTIONS).
+// trying a change. NODE_OPTIONS and GATEWAY_WORKERS are passed through to the
+// gateway; with workers, CPU and RSS are the sums over the primary and its workers.
 // The table of record is `npm run bench`; this is a tool for the loop in between.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configureGateway, startGateway } from './lib/gateway.js';
 import { runLoad } from './lib/http-load.js';
-import { cpuSeconds, memoryStatus, readyPort, spawnNode, stopAll } from './lib/proc.js';
+import { cpuSeconds, memoryStatus, processTree, readyPort, spawnNode, stopAll } from './lib/proc.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [connections = 64, seconds = 4, rounds = 3] = process.argv.slice(2).map(Number);
@@ -24,16 +25,20 @@ try {
     logLevel: 'warn',
     maxLifetimeSeconds: 600,
     ...(process.env['NODE_OPTIONS'] ? { nodeOptions: process.env['NODE_OPTIONS'] } : {}),
+    ...(process.env['GATEWAY_WORKERS'] ? { workers: Number(process.env['GATEWAY_WORKERS']) } : {}),
   });
+  const sum = (measure: (pid: number) => number) => processTree(gateway.child.pid).reduce((total, pid) => total + measure(pid), 0);
   const setup = await configureGateway(gateway, upstreamUrl);
   const body = JSON.stringify({ model: setup.model, messages: [{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 64, temperature: 0.2 });
   const load = (secs: number, conns: number) => runLoad({ url: `${gateway.url}/v1/chat/completions`, body, headers: { authorization: `Bearer ${setup.secret}` }, connections: conns, seconds: secs, record: true });
   await load(2, 16);
   for (let round = 1; round <= rounds; round += 1) {
-    const before = cpuSeconds(gateway.child.pid);
+    const before = sum(cpuSeconds);
     const result = await load(seconds, connections);
-    const cpu = cpuSeconds(gateway.child.pid) - before;
-    process.stdout.write(`round ${round}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(3)} ms, ${((cpu / result.requests) * 1e6).toFixed(0)} µs CPU/req, ${result.errors + result.non2xx} failed, RSS ${memoryStatus(gateway.child.pid).rssMb.toFixed(0)} MB (peak ${memoryStatus(gateway.child.pid).peakRssMb.toFixed(0)})\n`);
+    const cpu = sum(cpuSeconds) - before;
+    const rss = sum((pid) => memoryStatus(pid).rssMb);
+    const peak = sum((pid) => memoryStatus(pid).peakRssMb);
+    process.stdout.write(`round ${round}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(3)} ms, ${((cpu / result.requests) * 1e6).toFixed(0)} µs CPU/req, ${result.errors + result.non2xx} failed, RSS ${rss.toFixed(0)} MB (peak ${peak.toFixed(0)})\n`);
   }
 } finally {
   await stopAll();

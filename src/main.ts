@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   if (cluster.isPrimary && config.workers > 1) {
     const { runPrimary } = await import('./cluster/primary.js');
-    await runPrimary(config, config.workers);
+    runPrimary(config, config.workers);
   } else {
     await serve(config);
   }

@@ -31,6 +31,8 @@ export interface GatewayStartOptions {
   name?: string;
   /** NODE_OPTIONS for the gateway process, when set (flags of `npm start` given on the command line win). */
   nodeOptions?: string;
+  /** GATEWAY_WORKERS, when set (a --workers primary with that many workers). */
+  workers?: number;
 }
 
 export interface StartScript {
@@ -72,6 +74,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Gatewa
       GATEWAY_SHUTDOWN_GRACE_MS: '2000',
       BENCH_MAX_LIFETIME_S: String(options.maxLifetimeSeconds),
       ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+      ...(options.workers ? { GATEWAY_WORKERS: String(options.workers) } : {}),
     },
   });
   const url = `http://127.0.0.1:${port}`;

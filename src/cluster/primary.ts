@@ -1,13 +1,14 @@
-// --workers N (node:cluster): the primary prepares storage once (migrations,
-// generated master key and admin token), forks N workers — each a whole
+// --workers N (node:cluster): the primary forks N workers — each a whole
 // gateway on the shared port, connections handed out round-robin — holds the
 // shared rate limits, relays admin-write announcements, starts a new worker
 // when one dies, and on SIGTERM/SIGINT stops them all, exiting 0 once every
-// worker has closed cleanly. It serves no requests itself.
+// worker has closed cleanly. It serves no requests and never opens the
+// database (it stays small): the first worker starts alone and does the
+// first-start work (migrations, the generated master key and admin token),
+// the others start once it listens, so nothing is generated twice.
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
 import type { GatewayConfig } from '../config/config.js';
-import { prepareStorage, printAdminToken } from '../prepare-storage.js';
 import { isWorkerMessage } from './messages.js';
 import { createRateLimitHost } from './rate-limit-host.js';
 import { WORKER_INDEX_VARIABLE } from './worker-peers.js';
@@ -18,21 +19,13 @@ const CRASH_WINDOW_MS = 60_000;
 /** After the shutdown grace, workers still running get this long before SIGKILL. */
 const KILL_AFTER_GRACE_MS = 5_000;
 
-export async function runPrimary(config: GatewayConfig, workerCount: number): Promise<void> {
+export function runPrimary(config: GatewayConfig, workerCount: number): void {
   const log = pino({ level: config.logLevel });
-  const prepared = await prepareStorage(config);
-  if (prepared.masterKey.generatedFile) {
-    log.warn({ file: prepared.masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
-  }
-  if (prepared.resealed > 0) log.info({ resealed: prepared.resealed }, 're-encrypted provider keys under the current master key');
-  if (prepared.adminToken.generatedToken) printAdminToken(prepared.adminToken.generatedToken);
-  // Each worker opens its own connection (SQLite in WAL mode takes several processes).
-  await prepared.storage.close();
-
   const limits = createRateLimitHost();
   const workers = new Map<Worker, number>();
   const crashes: number[] = [];
   let listening = 0;
+  let othersForked = false;
   let stopping = false;
   let exitCode = 0;
 
@@ -54,6 +47,10 @@ export async function runPrimary(config: GatewayConfig, workerCount: number): Pr
     worker.on('listening', (address) => {
       started = true;
       listening += 1;
+      if (index === 0 && !othersForked && !stopping) {
+        othersForked = true;
+        for (let next = 1; next < workerCount; next += 1) fork(next);
+      }
       if (listening === workerCount) log.info({ workers: workerCount, port: address.port }, 'all workers listening');
     });
     worker.on('message', (message: unknown) => {
@@ -99,5 +96,5 @@ export async function runPrimary(config: GatewayConfig, workerCount: number): Pr
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  for (let index = 0; index < workerCount; index += 1) fork(index);
+  fork(0);
 }
