@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { linkedController, raceAbort, realSleep, startTimer } from '../../src/core/routing/abort-utils.js';
+import { AbortLatch } from '../../src/core/routing/abort-latch.js';
+import { raceAbort, realSleep, startTimer } from '../../src/core/routing/abort-utils.js';
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
 
 describe('abort helpers', () => {
@@ -38,23 +39,32 @@ describe('abort helpers', () => {
     expect(fired).toBe(1);
   });
 
-  it('raceAbort settles with the promise or rejects at the abort', async () => {
-    const controller = new AbortController();
-    await expect(raceAbort(Promise.resolve(1), controller.signal)).resolves.toBe(1);
-    const never = raceAbort(new Promise(() => {}), controller.signal);
-    controller.abort(new Error('gone'));
+  it('raceAbort settles with the promise or rejects at the abort, and leaves no listener behind', async () => {
+    const latch = new AbortLatch();
+    await expect(raceAbort(Promise.resolve(1), latch)).resolves.toBe(1);
+    await expect(raceAbort(Promise.reject(new Error('first')), latch)).rejects.toThrow('first');
+    const heard: unknown[] = [];
+    latch.subscribe((reason) => heard.push(reason));
+    const never = raceAbort(new Promise(() => {}), latch);
+    latch.abort(new Error('gone'));
     await expect(never).rejects.toThrow('gone');
-    await expect(raceAbort(Promise.reject(new Error('late')), controller.signal)).rejects.toThrow('gone');
+    expect(heard).toHaveLength(1); // only the listener still subscribed: the settled races unsubscribed
+    await expect(raceAbort(Promise.reject(new Error('late')), latch)).rejects.toThrow('gone');
   });
 
-  it('linkedController follows its parent until disposed', () => {
-    const parent = new AbortController();
-    const first = linkedController(parent.signal);
-    const second = linkedController(parent.signal);
-    second.dispose();
-    parent.abort('why');
-    expect(first.controller.signal.reason).toBe('why');
-    expect(second.controller.signal.aborted).toBe(false);
+  it('an AbortLatch aborts once, with the first reason, and tells only the listeners still subscribed', () => {
+    const latch = new AbortLatch();
+    const heard: string[] = [];
+    latch.subscribe((reason) => heard.push(`first:${String(reason)}`));
+    const unsubscribe = latch.subscribe((reason) => heard.push(`second:${String(reason)}`));
+    unsubscribe();
+    unsubscribe();
+    latch.abort('why');
+    latch.abort('again');
+    expect(latch.reason).toBe('why');
+    expect(heard).toEqual(['first:why']);
+    latch.subscribe((reason) => heard.push(`late:${String(reason)}`));
+    expect(heard).toEqual(['first:why', 'late:why']);
   });
 
   it('healthOf an unknown target is a closed breaker without samples', () => {

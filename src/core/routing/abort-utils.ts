@@ -1,5 +1,6 @@
 // Small signal and timer helpers for the dispatcher. All waiting goes through
 // an injected `sleep(ms, signal)` so tests drive time with a fake clock.
+import type { AbortLatch } from './abort-latch.js';
 
 /** Resolves after `ms`, rejects with `signal.reason` as soon as the signal aborts. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -24,40 +25,27 @@ export const realSleep: Sleep = (ms, signal) =>
   });
 
 /**
- * Settles like `promise`, or rejects with `signal.reason` as soon as the signal aborts — so an
+ * Settles like `promise`, or rejects with the latch's reason as soon as it aborts — so an
  * upstream that ignores its signal cannot hold the dispatcher. The losing promise stays handled.
  */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+export function raceAbort<T>(promise: Promise<T>, latch: AbortLatch): Promise<T> {
+  if (latch.aborted) {
     promise.catch(() => {});
-    return Promise.reject(signal.reason);
+    return Promise.reject(latch.reason);
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe = latch.subscribe(reject);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         reject(error);
       },
     );
   });
-}
-
-/** A controller that aborts (with the parent's reason) when the parent does; `dispose()` unlinks it. */
-export function linkedController(parent: AbortSignal): { controller: AbortController; dispose(): void } {
-  const controller = new AbortController();
-  if (parent.aborted) {
-    controller.abort(parent.reason);
-    return { controller, dispose: () => {} };
-  }
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
 }
 
 /** Calls `onFire` after `ms` unless the returned cancel function ran first. */

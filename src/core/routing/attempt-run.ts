@@ -5,7 +5,8 @@ import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { AttemptSchema, type Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { linkedController, startTimer, type Sleep } from './abort-utils.js';
+import { AbortLatch } from './abort-latch.js';
+import { startTimer, type Sleep } from './abort-utils.js';
 import type { BreakerRegistry } from './breaker-registry.js';
 import type { BreakerPermit } from './circuit-breaker.js';
 import type { FailureClass } from './classify-failure.js';
@@ -21,6 +22,8 @@ export interface RunDeps {
 
 export interface RequestScope {
   /** Aborts on the caller's abort (reason: a 'canceled' GatewayError) or at the deadline ('deadline_exceeded'). */
+  readonly latch: AbortLatch;
+  /** The latch as an AbortSignal, made on first use (backoff sleeps between retries). */
   readonly signal: AbortSignal;
   readonly callerSignal: AbortSignal;
   readonly deadlineAt: number;
@@ -30,16 +33,18 @@ export interface RequestScope {
 }
 
 export function openRequestScope(callerSignal: AbortSignal, totalDeadlineMs: number, deps: RunDeps): RequestScope {
-  const controller = new AbortController();
+  const latch = new AbortLatch();
   const deadlineAt = deps.now() + totalDeadlineMs;
-  const onCallerAbort = () => controller.abort(canceledError(callerSignal.reason));
+  const onCallerAbort = () => latch.abort(canceledError(callerSignal.reason));
   if (callerSignal.aborted) onCallerAbort();
   else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
   const stopTimer = startTimer(deps.sleep, totalDeadlineMs, () =>
-    controller.abort(
+    latch.abort(
       new GatewayError('deadline_exceeded', `the total deadline of ${totalDeadlineMs} ms passed`, { retryable: true, upstreamStatus: 0 }),
     ),
   );
+  let signalController: AbortController | undefined;
+  let unlinkSignal = () => {};
   let timerStopped = false;
   const stopDeadline = () => {
     if (timerStopped) return;
@@ -47,12 +52,20 @@ export function openRequestScope(callerSignal: AbortSignal, totalDeadlineMs: num
     stopTimer();
   };
   return {
-    signal: controller.signal,
+    latch,
+    get signal() {
+      if (!signalController) {
+        const controller = (signalController = new AbortController());
+        unlinkSignal = latch.subscribe((reason) => controller.abort(reason));
+      }
+      return signalController.signal;
+    },
     callerSignal,
     deadlineAt,
     stopDeadline,
     dispose() {
       stopDeadline();
+      unlinkSignal();
       callerSignal.removeEventListener('abort', onCallerAbort);
     },
   };
@@ -65,8 +78,10 @@ export function canceledError(cause?: unknown): GatewayError {
 
 export interface AttemptRun {
   readonly target: PlannedTarget;
-  /** Aborts on the caller's abort, the total deadline, the attempt timeout, or abort(). */
+  /** Aborts on the caller's abort, the total deadline, the attempt timeout, or abort(); goes to the SDK call. */
   readonly signal: AbortSignal;
+  /** Aborted exactly when `signal` is, with the same reason (for the dispatcher's own races). */
+  readonly latch: AbortLatch;
   /** Streams: the first chunk arrived — stops the first-chunk timeout and samples latency. */
   markFirstChunk(): void;
   /** The error to report for a failure: the timeout/deadline/cancel that aborted the attempt, else `error`. */
@@ -89,7 +104,14 @@ export interface AttemptRunOptions {
 export function startAttempt(options: AttemptRunOptions, deps: RunDeps): AttemptRun {
   const { target, permit } = options;
   const startedAt = deps.now();
-  const link = linkedController(options.scope.signal);
+  const controller = new AbortController();
+  const latch = new AbortLatch();
+  const abortWith = (reason: unknown) => {
+    if (latch.aborted) return;
+    latch.abort(reason);
+    controller.abort(reason);
+  };
+  const unlinkScope = options.scope.latch.subscribe(abortWith);
   const provider = target.provider.record.id;
   // Built only when the timer fires: most attempts never time out.
   let timeoutError: GatewayError | undefined;
@@ -97,7 +119,7 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
     options.timeoutMs > 0
       ? startTimer(deps.sleep, options.timeoutMs, () => {
           timeoutError = new GatewayError('unavailable', options.timeoutMessage, { provider, retryable: true, upstreamStatus: 0 });
-          link.controller.abort(timeoutError);
+          abortWith(timeoutError);
         })
       : () => {};
   let latencySampled = false;
@@ -111,23 +133,23 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
 
   return {
     target,
-    signal: link.controller.signal,
+    signal: controller.signal,
+    latch,
     markFirstChunk() {
       stopTimer();
       sampleLatency();
     },
     explain(error) {
-      const { signal } = link.controller;
-      return signal.aborted && signal.reason instanceof GatewayError ? signal.reason : error;
+      return latch.aborted && latch.reason instanceof GatewayError ? latch.reason : error;
     },
     abort(reason) {
-      link.controller.abort(reason);
+      abortWith(reason);
     },
     finish(error, failure) {
       if (finished) return;
       finished = true;
       stopTimer();
-      link.dispose();
+      unlinkScope();
       const breaker = deps.breakers.get(target.key);
       deps.latency.countAttempt(target.key);
       if (error === undefined) {

@@ -57,7 +57,7 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
   for (const target of order) {
     const breaker = deps.breakers.get(target.key);
     for (let retry = 0; ; retry += 1) {
-      if (scope.signal.aborted) throw endOfRequest(scope, lastError);
+      if (scope.latch.aborted) throw endOfRequest(scope, lastError);
       const permit = breaker.tryAcquire();
       if (!permit) break; // Opened (or its probe slots filled) since the order was made.
       const attempt = startAttempt(
@@ -72,7 +72,7 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
         deps,
       );
       try {
-        const value = await raceAbort(request.run(attempt), attempt.signal);
+        const value = await raceAbort(request.run(attempt), attempt.latch);
         if (request.finishOnSuccess) attempt.finish();
         deps.selector.served(plan, target);
         return { value, served: target, attempt };
@@ -83,7 +83,7 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
         if (failure === 'canceled') throw scope.callerSignal.aborted ? canceledError(scope.callerSignal.reason) : error;
         if (failure === 'stop') throw error;
         lastError = error;
-        if (scope.signal.aborted) throw endOfRequest(scope, lastError);
+        if (scope.latch.aborted) throw endOfRequest(scope, lastError);
         // Retrying the same target cannot help an error its adapter marked final (e.g. a spent quota).
         if (retry >= settings.maxRetries || (error instanceof GatewayError && !error.retryable)) break;
         const decision = retryDecision(error, retry, settings, deps.random);
@@ -103,5 +103,5 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
 /** The request's own signal fired: the caller left ('canceled') or the deadline passed (the last error, if any). */
 function endOfRequest(scope: RequestScope, lastError: unknown): unknown {
   if (scope.callerSignal.aborted) return canceledError(scope.callerSignal.reason);
-  return lastError ?? scope.signal.reason;
+  return lastError ?? scope.latch.reason;
 }

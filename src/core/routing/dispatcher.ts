@@ -155,7 +155,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
           yield* success.value.head;
           try {
             for (;;) {
-              const next = await raceAbort(current.iterator.next(), attempt.signal);
+              const next = await raceAbort(current.iterator.next(), attempt.latch);
               if (next.done) break;
               yield next.value;
             }
@@ -164,7 +164,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
             const error = attempt.explain(caught);
             const failure = classifyFailure(error, plan.settings, callerSignal);
             // The route's total deadline cutting a stream that was flowing is not the target's fault.
-            const cutByDeadline = error === scope.signal.reason && !callerSignal.aborted;
+            const cutByDeadline = error === scope.latch.reason && !callerSignal.aborted;
             attempt.finish(error, cutByDeadline ? 'stop' : failure);
             ended = true;
             throw failure === 'canceled' && callerSignal.aborted ? canceledError(callerSignal.reason) : error;
@@ -219,7 +219,7 @@ async function openUntilFirstChunk(
     iterator = open(attempt.target, attempt.signal)[Symbol.asyncIterator]();
     const head: StreamChunk[] = [];
     for (;;) {
-      const next = await raceAbort(iterator.next(), attempt.signal);
+      const next = await raceAbort(iterator.next(), attempt.latch);
       if (next.done) {
         throw new GatewayError('unavailable', `provider ${attempt.target.provider.record.id} ended the stream without sending anything`, {
           provider: attempt.target.provider.record.id,
