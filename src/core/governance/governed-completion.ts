@@ -30,13 +30,6 @@ export interface GovernanceOptions extends AdmissionControl {
   now?: () => number;
 }
 
-/** What the pipeline hands the request log; bodies are serialised when the row is built. */
-type RecordFacts = Omit<LogFacts, 'finishedAt' | 'requestBody' | 'responseBody'> & {
-  requestBody: () => string | null;
-  responseBody: () => string | null;
-};
-const noBody = () => null;
-
 const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta']);
 const spentOf = (usage: Usage | undefined, cacheHit: boolean) =>
   cacheHit || !usage ? { tokens: 0, costUsd: 0 } : { tokens: usage.inputTokens + usage.outputTokens, costUsd: usage.costUsd };
@@ -46,8 +39,7 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
   const { core, cache } = options;
   const useCache = (request: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta) =>
     cache !== undefined && key.cacheEnabled && !meta.cacheBypass && !request.gateway?.cacheBypass;
-  /** A logged body, serialised only when the row is built (and only for keys that log bodies). */
-  const bodyOf = (key: VirtualKeyRecord, body: () => unknown) => () => (key.logRequestBodies ? redactBody(body()) : null);
+  const bodyOf = (key: VirtualKeyRecord, body: () => unknown) => (key.logRequestBodies ? redactBody(body()) : null);
 
   /**
    * Before the cache lookup and the dispatch: an expert route picks its expert
@@ -66,17 +58,12 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
     return { plan, request: rewritten.request, applied: rewritten.applied, expert };
   };
 
-  const writeRecord = (facts: RecordFacts & { finishedAt: number }) => {
+  const record = (facts: Omit<LogFacts, 'finishedAt'>) => {
     try {
-      options.log.write(buildLogRecord({ ...facts, requestBody: facts.requestBody(), responseBody: facts.responseBody() }));
+      options.log.write(buildLogRecord({ ...facts, finishedAt: now() }));
     } catch {
       // The writer never throws by contract; a log row is never worth failing a request.
     }
-  };
-  // The row is built after the answer is on its way (setImmediate runs after the response's
-  // write, which Node flushes on the next tick): its cost stays off the caller's latency.
-  const record = (facts: RecordFacts) => {
-    setImmediate(writeRecord, { ...facts, finishedAt: now() });
   };
 
   return {
@@ -119,7 +106,7 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
           route: response?.route, usage: response?.usage, cacheHit, error: failure,
           firstOutputAt: null,
           requestBody: bodyOf(key, () => toJson(ChatRequestSchema, request)),
-          responseBody: response ? bodyOf(key, () => toJson(ChatResponseSchema, response!)) : noBody,
+          responseBody: response ? bodyOf(key, () => toJson(ChatResponseSchema, response!)) : null,
         });
       }
     },
@@ -179,7 +166,7 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
           meta, key, requestedModel: request.model, operation: 'chat', stream: true,
           route, usage, cacheHit, error: failure, firstOutputAt,
           requestBody: bodyOf(key, () => toJson(ChatRequestSchema, request)),
-          responseBody: assembler && completed ? bodyOf(key, () => toJson(ChatResponseSchema, assembler.response)) : noBody,
+          responseBody: assembler && completed ? bodyOf(key, () => toJson(ChatResponseSchema, assembler.response)) : null,
         });
       }
     },
@@ -203,7 +190,7 @@ export function createGovernedCompletion(options: GovernanceOptions): Completion
           route: response?.route, usage: response?.usage, cacheHit: false, error: failure,
           firstOutputAt: null,
           requestBody: bodyOf(key, () => toJson(EmbedRequestSchema, request)),
-          responseBody: noBody,
+          responseBody: null,
         });
       }
     },
