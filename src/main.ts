@@ -5,18 +5,25 @@ import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
 import { createClusterPeers, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
 
+/** The environment and the arguments, every problem of both reported at once (exit code 2). */
 function readConfig(): GatewayConfig {
-  try {
-    const config = loadConfig();
-    const { workers } = parseArguments(process.argv.slice(2));
-    return workers === undefined ? config : { ...config, workers };
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
     }
-    throw error;
+  };
+  const config = attempt(() => loadConfig());
+  const workers = attempt(() => parseArguments(process.argv.slice(2)))?.workers;
+  if (!config || problems.length > 0) {
+    process.stderr.write(`${new ConfigError(problems).message}\n`);
+    process.exit(2);
   }
+  return workers === undefined ? config : { ...config, workers };
 }
 
 async function serve(config: GatewayConfig): Promise<void> {

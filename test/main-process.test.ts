@@ -125,10 +125,11 @@ describe('the gateway process', () => {
     expect(bad.output()).toContain('GATEWAY_LOG_LEVEL');
   });
 
-  it('refuses an unknown argument or a bad --workers count, naming it', async () => {
-    const bad = startGatewayProcess({}, { args: ['--workers', 'zero', '--verbose'] });
+  it('refuses an unknown argument or a bad --workers count, naming each beside the bad variables', async () => {
+    const bad = startGatewayProcess({ GATEWAY_PORT: 'eighty' }, { args: ['--workers', 'zero', '--verbose'] });
     children.push(bad.child);
     expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('GATEWAY_PORT');
     expect(bad.output()).toContain('--workers: must be a whole number');
     expect(bad.output()).toContain('--verbose: unknown argument');
   });

@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,7 +142,7 @@ describe('npm start -- --workers 2', () => {
 });
 
 describe('a first start with --workers 2', () => {
-  it('generates the master key and the admin token once, in the primary: one token printed, and it works on both workers', async () => {
+  it('generates the master key and the admin token once (the first worker starts alone): one token printed, and it works on both workers', async () => {
     const freshDir = mkdtempSync(path.join(os.tmpdir(), 'gw-workers-first-'));
     const port = await freePort();
     const started = startGatewayProcess({ GATEWAY_DATA_DIR: freshDir, GATEWAY_PORT: String(port) }, { args: ['--workers=2'] });
@@ -166,6 +167,26 @@ describe('a first start with --workers 2', () => {
       started.child.kill('SIGTERM');
       expect(await started.exited).toBe(0);
     } finally {
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a --workers start that cannot serve', () => {
+  it('exits 1, saying so, when the first worker cannot listen (the port is taken), without starting the others', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    const freshDir = mkdtempSync(path.join(os.tmpdir(), 'gw-workers-taken-'));
+    try {
+      const started = startGatewayProcess({ GATEWAY_DATA_DIR: freshDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN }, { args: ['--workers', '3'] });
+      children.push(started.child);
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toContain('EADDRINUSE');
+      expect(started.output()).toContain('a worker exited before it listened; stopping');
+      expect(started.output().match(/"worker":\d/g)).toEqual(['"worker":0']);
+    } finally {
+      taken.close();
       rmSync(freshDir, { recursive: true, force: true });
     }
   });
