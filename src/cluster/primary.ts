@@ -16,6 +16,13 @@ import { WORKER_INDEX_VARIABLE } from './worker-peers.js';
 /** More exits than this per worker within CRASH_WINDOW_MS and the primary gives up (a crash loop helps no one). */
 const CRASHES_PER_WORKER = 5;
 const CRASH_WINDOW_MS = 60_000;
+/**
+ * A dead worker is replaced after 100 ms, doubling with each recent exit (at most 5 s): a
+ * crash loop does not spin, and a Ctrl-C or a service manager that signals the whole process
+ * group reaches the primary before it would replace workers that are only shutting down.
+ */
+const RESTART_DELAY_MS = 100;
+const MAX_RESTART_DELAY_MS = 5_000;
 /** After the shutdown grace, workers still running get this long before SIGKILL. */
 const KILL_AFTER_GRACE_MS = 5_000;
 
@@ -89,8 +96,11 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
         stop('workers keep exiting');
         return;
       }
-      log.error({ worker: index, pid: worker.process.pid, code, signal }, 'a worker exited; starting another');
-      fork(index);
+      const delayMs = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.min(10, crashes.length - 1));
+      log.error({ worker: index, pid: worker.process.pid, code, signal, restartInMs: delayMs }, 'a worker exited; starting another');
+      setTimeout(() => {
+        if (!stopping) fork(index);
+      }, delayMs);
     });
   };
 

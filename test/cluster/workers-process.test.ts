@@ -3,6 +3,7 @@
 // (the primary hands connections to workers in turn), and each response's
 // x-request-id names the process that served it (a per-process prefix).
 import type { ChildProcess } from 'node:child_process';
+import http2 from 'node:http2';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixture } from '../completion/matrix-setup.js';
 import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
-import { request } from '../server/helpers.js';
+import { h2Request, request } from '../server/helpers.js';
 
 const ADMIN_TOKEN = 'gw-admin-workers-process-test-0123456789';
 
@@ -102,6 +103,26 @@ describe('npm start -- --workers 2', () => {
     expect(streamed).toBe('Hello, world!');
   });
 
+  it('answers gRPC-style HTTP/2 (h2c) on every worker: one session per connection, sessions spread over both', async () => {
+    const sessions = [http2.connect(base), http2.connect(base)];
+    try {
+      const answers = await Promise.all(
+        sessions.map((session) =>
+          h2Request(
+            session,
+            { ':method': 'POST', ':path': '/llmgateway.v1.KeysService/ListKeys', 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+            '{}',
+          ),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      expect(JSON.parse(answers[0]!.body)).toHaveProperty('keys');
+      expect(new Set(answers.map((answer) => String(answer.headers['x-request-id']).replace(/_[^_]+$/, ''))).size).toBe(2);
+    } finally {
+      for (const session of sessions) session.destroy();
+    }
+  });
+
   it('applies an admin write on every worker at once: a revoked key stops working on both (no 30 s cache window)', async () => {
     const { id, secret } = await createKey('revoked-later');
     // Both workers authenticate (and cache) the key first.
@@ -187,6 +208,28 @@ describe('a --workers start that cannot serve', () => {
       expect(started.output().match(/"worker":\d/g)).toEqual(['"worker":0']);
     } finally {
       taken.close();
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Ctrl-C on a --workers gateway (SIGINT to the whole process group)', () => {
+  it('stops the primary and every worker, replaces none, and exits 0', async () => {
+    const freshDir = mkdtempSync(path.join(os.tmpdir(), 'gw-workers-sigint-'));
+    const port = await freePort();
+    const started = startGatewayProcess(
+      { GATEWAY_DATA_DIR: freshDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN },
+      { args: ['--workers', '2'], detached: true },
+    );
+    children.push(started.child);
+    try {
+      await waitFor(() => started.output().includes('all workers listening'), 'both workers to listen');
+      const pids = listeningPids(started.output());
+      process.kill(-started.child.pid!, 'SIGINT');
+      expect(await started.exited).toBe(0);
+      expect(started.output()).not.toContain('starting another');
+      for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    } finally {
       rmSync(freshDir, { recursive: true, force: true });
     }
   });

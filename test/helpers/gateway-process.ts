@@ -39,11 +39,13 @@ export interface GatewayProcess {
 /** Starts the bundle with only PATH and `environment` set; the caller kills it (see `children`). */
 export function startGatewayProcess(
   environment: Record<string, string>,
-  options: { nodeFlags?: string[]; args?: string[] } = {},
+  /** detached: the child leads its own process group (signal the group as a terminal's Ctrl-C does). */
+  options: { nodeFlags?: string[]; args?: string[]; detached?: boolean } = {},
 ): GatewayProcess {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ENTRY, ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
