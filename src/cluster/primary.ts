@@ -29,7 +29,7 @@ const KILL_AFTER_GRACE_MS = 5_000;
 export function runPrimary(config: GatewayConfig, workerCount: number): void {
   const log = pino({ level: config.logLevel });
   const limits = createRateLimitHost();
-  const workers = new Map<Worker, number>();
+  const workers = new Set<Worker>();
   const crashes: number[] = [];
   let listening = 0;
   let othersForked = false;
@@ -41,15 +41,15 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
     stopping = true;
     log.info({ reason, workers: workers.size }, 'shutting down');
     if (workers.size === 0) process.exit(exitCode);
-    for (const worker of workers.keys()) worker.process.kill('SIGTERM');
+    for (const worker of workers) worker.process.kill('SIGTERM');
     setTimeout(() => {
-      for (const worker of workers.keys()) worker.process.kill('SIGKILL');
+      for (const worker of workers) worker.process.kill('SIGKILL');
     }, config.shutdownGraceMs + KILL_AFTER_GRACE_MS).unref();
   };
 
   const fork = (index: number) => {
     const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
-    workers.set(worker, index);
+    workers.add(worker);
     let started = false;
     worker.on('listening', (address) => {
       started = true;
@@ -63,7 +63,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       if (message.type === 'gateway:admin-changed') {
-        for (const other of workers.keys()) if (other !== worker && other.isConnected()) other.send(message);
+        for (const other of workers) if (other !== worker && other.isConnected()) other.send(message);
         return;
       }
       limits.handle(worker.id, message, (answer) => {
