@@ -1,8 +1,8 @@
 // The steps every start runs before it serves: the master key (generated on
 // the embedded default's first start), the database (opened and migrated),
 // provider keys resealed under the current master key, and the admin token
-// (generated once). With --workers the primary runs them once, before any
-// worker starts, so workers never race to generate or migrate.
+// (generated once). With --workers the first worker runs them alone, before
+// the others fork, so workers never race to generate or migrate.
 import type { GatewayConfig } from './config/config.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './core/auth/admin-token.js';
 import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
