@@ -2,6 +2,9 @@
 // request for non-streaming chat only, fast (no floors, streams or RPCs), for
 // trying a change. NODE_OPTIONS and GATEWAY_WORKERS are passed through to the
 // gateway; with workers, CPU and RSS are the sums over the primary and its workers.
+// BENCH_START_FLAGS replaces `npm start`'s node flags (empty: bare node), to
+// measure what each flag pays; BENCH_GATEWAY_NODE runs the gateway on another
+// node binary.
 // The table of record is `npm run bench`; this is a tool for the loop in between.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +29,8 @@ try {
     maxLifetimeSeconds: 600,
     ...(process.env['NODE_OPTIONS'] ? { nodeOptions: process.env['NODE_OPTIONS'] } : {}),
     ...(process.env['GATEWAY_WORKERS'] ? { workers: Number(process.env['GATEWAY_WORKERS']) } : {}),
+    ...(process.env['BENCH_START_FLAGS'] !== undefined ? { flags: process.env['BENCH_START_FLAGS'].split(/\s+/).filter((flag) => flag !== '') } : {}),
+    ...(process.env['BENCH_GATEWAY_NODE'] ? { nodePath: process.env['BENCH_GATEWAY_NODE'] } : {}),
   });
   const sum = (measure: (pid: number) => number) => processTree(gateway.child.pid).reduce((total, pid) => total + measure(pid), 0);
   const setup = await configureGateway(gateway, upstreamUrl);

@@ -32,6 +32,7 @@ const { values: options } = parseArgs({
     'stream-gap-ms': { type: 'string', default: '5' },
     'log-level': { type: 'string', default: 'warn' },
     baseline: { type: 'string' },
+    'baseline-node': { type: 'string' },
     'gateway-node-options': { type: 'string' },
     profile: { type: 'boolean', default: false },
     'profile-seconds': { type: 'string', default: '15' },
@@ -54,6 +55,8 @@ if (options.help) {
   --gateway-node-options=FLAGS  NODE_OPTIONS for the gateway(s), e.g. --gateway-node-options=--max-old-space-size=64
   --baseline DIR        also run the gateway built in DIR (a checkout with dist/ built, e.g. main)
                         as "baseline gateway" in the same run: before/after ratios
+  --baseline-node PATH  the node binary that runs the baseline gateway (default: this one), e.g. to
+                        compare Node majors: a checkout built and installed on that Node
   --profile             instead of the table: profile the gateway (node --cpu-prof) under 64 connections
   --profile-seconds S   load duration while profiling (default 15)
   --profile-scenario S  what runs under the profiler: chat (JSON, 64 connections; default), sse (one stream at a
@@ -85,6 +88,7 @@ const config = {
   logLevel: String(options['log-level']),
   gatewayNodeOptions: options['gateway-node-options'],
   baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
+  baselineNode: options['baseline-node'] === undefined ? undefined : path.resolve(options['baseline-node']),
   profile: options.profile === true,
   profileSeconds: number('profile-seconds', 1),
   profileScenario: profileScenarioOf(String(options['profile-scenario'])),
@@ -186,7 +190,7 @@ async function main(): Promise<void> {
     if (config.baseline && !config.profile) {
       const baselineDir = mkdtempSync(path.join(os.tmpdir(), 'gw-bench-baseline-'));
       cleanups.push(() => rmSync(baselineDir, { recursive: true, force: true }));
-      progress(`starting the baseline gateway from ${config.baseline}`);
+      progress(`starting the baseline gateway from ${config.baseline}${config.baselineNode ? ` on ${config.baselineNode}` : ''}`);
       const baseline = await startGateway({
         root: config.baseline,
         guardPath,
@@ -196,6 +200,7 @@ async function main(): Promise<void> {
         maxLifetimeSeconds: Math.ceil(budgetSeconds),
         name: 'baseline-gateway',
         ...(config.gatewayNodeOptions ? { nodeOptions: config.gatewayNodeOptions } : {}),
+        ...(config.baselineNode ? { nodePath: config.baselineNode } : {}),
       });
       const baselineSetup = await configureGateway(baseline, upstreamUrl);
       targets.push({ name: 'baseline', pid: baseline.child.pid, base: baseline.url, headers: { authorization: `Bearer ${baselineSetup.secret}` }, model: baselineSetup.model, pacedModel: baselineSetup.pacedModel });
@@ -225,6 +230,7 @@ async function main(): Promise<void> {
     const meta = {
       date: new Date().toISOString(),
       node: process.version,
+      ...(config.baseline ? { baseline: config.baseline, baselineNode: config.baselineNode ? execFileSync(config.baselineNode, ['--version'], { encoding: 'utf8' }).trim() : process.version } : {}),
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? '?',
       commit: gitDescribe(),

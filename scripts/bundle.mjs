@@ -20,7 +20,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   // better-sqlite3 and mysql2 load native or optional parts; gpt-tokenizer's encodings are required by path on first use.
   external: ['better-sqlite3', 'mysql2', 'gpt-tokenizer'],
   minifyWhitespace: true,

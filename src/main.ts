@@ -1,5 +1,6 @@
 // Entry point: configuration → build → listen; graceful close on SIGTERM/SIGINT.
 // With --workers N (N > 1) this process becomes the primary of N workers (src/cluster).
+import './require-supported-runtime.js';
 import cluster from 'node:cluster';
 import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';

@@ -134,6 +134,16 @@ describe('the gateway process', () => {
     expect(bad.output()).toContain('--verbose: unknown argument');
   });
 
+  it('stops at once on an unsupported Node.js, saying how to get a supported one', async () => {
+    // The process is told it runs Node 20 before the bundle is evaluated (as on a machine whose node is 20).
+    const node20 = `data:text/javascript,Object.defineProperty(process.versions, "node", { value: "20.20.2" })`;
+    const old = run({}, ['--import', node20]);
+    expect(await old.exited).toBe(1);
+    expect(old.output()).toContain('llm-gateway needs Node.js 24 LTS, or 22 LTS from 22.12; this is Node.js 20.20.2.');
+    expect(old.output()).toContain('scripts/with-node npm start');
+    expect(old.output()).not.toContain('admin token');
+  });
+
   it('refuses to start on MySQL without a master key', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
     directories.push(dataDir);

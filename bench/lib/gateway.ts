@@ -33,6 +33,10 @@ export interface GatewayStartOptions {
   nodeOptions?: string;
   /** GATEWAY_WORKERS, when set (a --workers primary with that many workers). */
   workers?: number;
+  /** The node binary that runs the gateway (default: the harness's own), e.g. another Node major. */
+  nodePath?: string;
+  /** Node flags instead of the start script's (measuring what each flag pays); unset = the start script's. */
+  flags?: string[];
 }
 
 export interface StartScript {
@@ -54,12 +58,13 @@ export async function startGateway(options: GatewayStartOptions): Promise<Gatewa
   const port = await freePort();
   const adminToken = `bench-admin-${randomBytes(18).toString('base64url')}`;
   const start = startScript(options.root);
-  const args = [...start.flags, '--import', options.guardPath];
+  const args = [...(options.flags ?? start.flags), '--import', options.guardPath];
   if (options.cpuProfileDir) args.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   args.push(path.join(options.root, options.cpuProfileDir ? 'dist/src/main.js' : start.entry));
   const child = spawnNode({
     name: options.name ?? 'gateway',
     args,
+    ...(options.nodePath ? { nodePath: options.nodePath } : {}),
     cwd: options.root,
     logFile: options.logFile,
     env: {

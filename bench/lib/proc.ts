@@ -27,10 +27,12 @@ export interface SpawnOptions {
   cwd: string;
   /** stdout and stderr of the child go to this file. */
   logFile: string;
+  /** The node binary (default: the one running the harness). */
+  nodePath?: string;
 }
 
 export function spawnNode(options: SpawnOptions): Child {
-  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(options.nodePath ?? process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
   const log = createWriteStream(options.logFile);
   child.stderr?.pipe(log, { end: false });

@@ -306,6 +306,7 @@ function metaLine(meta: Record<string, unknown>): string {
   return [
     `${String(meta['date'])}, node ${String(meta['node'])}, ${String(meta['cpus'])} × ${String(meta['cpuModel'])}`,
     `commit ${String(meta['commit'])}`,
+    ...(meta['baseline'] ? [`baseline gateway ${String(meta['baseline'])} on node ${String(meta['baselineNode'])}`] : []),
     `${String(meta['runs'])} runs (medians), ${String(meta['phaseSeconds'])} s per chat phase, ${String(meta['streamSeconds'])} s per stream/RPC phase`,
     `gateway log level ${String(meta['logLevel'])}${meta['gatewayNodeOptions'] ? `, NODE_OPTIONS ${String(meta['gatewayNodeOptions'])}` : ''}`,
     `load average before ${load(meta['loadAverageBefore'])}, after ${load(meta['loadAverageAfter'])}`,

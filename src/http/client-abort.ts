@@ -1,7 +1,7 @@
 // A request's AbortSignal that fires when the client leaves before the
 // response was finished, so the core aborts the upstream call. Detected on
-// the response's 'close' with `!writableEnded` (DESIGN.md: not request 'close',
-// not `writableFinished`, which lies on HTTP/2 in Node 20).
+// the response's 'close' with `!writableEnded` (not the request's 'close', and
+// not `writableFinished`, which Node 20 reported wrongly on HTTP/2 responses).
 import type { FastifyReply } from 'fastify';
 
 export function abortOnClientLeave(reply: FastifyReply): AbortController {

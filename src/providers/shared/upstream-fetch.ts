@@ -91,6 +91,10 @@ function send(target: RequestTarget, init: RequestInit, body: string | Uint8Arra
     const signal = init.signal ?? undefined;
     const method = (init.method ?? 'GET').toUpperCase();
     const transport = target.protocol === 'https:' ? https : http;
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     let answer: IncomingMessage | undefined;
     const outgoing = transport.request(
       {
@@ -101,7 +105,6 @@ function send(target: RequestTarget, init: RequestInit, body: string | Uint8Arra
         method,
         headers: requestHeaders(init.headers, target, method, body),
         agent: agentFor(target.protocol),
-        signal,
       },
       (incoming) => {
         answer = incoming;
@@ -109,6 +112,7 @@ function send(target: RequestTarget, init: RequestInit, body: string | Uint8Arra
       },
     );
     outgoing.once('error', (error) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+    if (signal) abortWith(signal, outgoing, () => answer);
     if (options.timeouts === 'default') {
       const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
       // Socket inactivity, before and after the headers: fails the request, or the body being read.
@@ -120,6 +124,28 @@ function send(target: RequestTarget, init: RequestInit, body: string | Uint8Arra
     }
     outgoing.end(body ?? undefined);
   });
+}
+
+/**
+ * The signal aborts the request and a body being read, until the exchange is over. Not node:http's
+ * own `signal` option: that one stays armed after the response has ended, and the openai SDK
+ * aborts its controller when it stops reading a stream early (an error event, no [DONE]); by then
+ * the socket may be back in the keep-alive pool, where node:http destroys it with an 'error' that
+ * nothing listens to — an uncaught exception in the gateway.
+ */
+function abortWith(signal: AbortSignal, outgoing: http.ClientRequest, answer: () => IncomingMessage | undefined): void {
+  const onAbort = () => {
+    const reason = new DOMException('This operation was aborted', 'AbortError');
+    const response = answer();
+    // (An IncomingMessage emits the error only to listeners: nobody reading is no crash.)
+    response?.destroy(reason);
+    // A response received whole leaves the socket to the pool: only a request still under way is cut.
+    if (!response?.complete) outgoing.destroy(reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  const disarm = () => signal.removeEventListener('abort', onAbort);
+  // 'close' on the request comes once the response has ended or either side failed.
+  outgoing.once('close', disarm);
 }
 
 /**

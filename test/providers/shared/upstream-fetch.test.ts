@@ -46,6 +46,12 @@ describe('the upstream fetch (node:http)', () => {
           setTimeout(() => response.write('data: 2\n\n'), 20);
           setTimeout(() => request.socket.destroy(), 60);
           return;
+        case '/two-events':
+          // The whole body in two writes close together: the second may be parsed before the reader looks at it.
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          response.write('data: 1\n\n');
+          response.end('data: {"error":"stop here"}\n\n');
+          return;
         case '/slow-headers':
           setTimeout(() => response.writeHead(200).end('late'), 1_000);
           return;
@@ -181,6 +187,34 @@ describe('the upstream fetch (node:http)', () => {
     const reading = response.text();
     setTimeout(() => controller.abort(), 50);
     await expect(reading).rejects.toBeDefined();
+  });
+
+  it('an abort after the reader stopped early throws nothing (the openai SDK aborts a stream it leaves)', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const controller = new AbortController();
+        const response = await upstreamFetch(`${base}/two-events`, { signal: controller.signal });
+        const events: string[] = [];
+        for await (const chunk of response.body as unknown as AsyncIterable<Buffer>) {
+          events.push(String(chunk));
+          // As the SDK does: abort first, then leave the body (before its end was read).
+          if (events.join('').includes('stop here')) {
+            controller.abort();
+            break;
+          }
+        }
+        expect(events.join('')).toContain('stop here');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const after = await upstreamFetch(`${base}/json`, { method: 'POST', body: 'still fine' });
+      expect(await after.json()).toEqual({ echo: 'still fine' });
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
   });
 
   it('fails a call whose upstream goes quiet (default timeouts)', async () => {
