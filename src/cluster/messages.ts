@@ -5,7 +5,7 @@
 // primary, so a key's limit is one limit however many workers serve it).
 import type { RateLimitName } from '../core/limits/limit-errors.js';
 import type { RateLimitState } from '../core/limits/rate-limiter.js';
-import type { VirtualKeyRecord } from '../storage/records.js';
+import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 
 /** What an admin write changed; each worker reloads only that table. */
 export type AdminScope = 'keys' | 'providers' | 'routes' | 'prompt-rules';

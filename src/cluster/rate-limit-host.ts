@@ -5,7 +5,7 @@
 import { RateLimitError } from '../core/limits/limit-errors.js';
 import { createInMemoryRateLimiter, type InMemoryRateLimiter } from '../core/limits/in-memory-rate-limiter.js';
 import type { LimitTicket } from '../core/limits/rate-limiter.js';
-import type { VirtualKeyRecord } from '../storage/records.js';
+import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
 
 export interface RateLimitHost {

@@ -3,10 +3,10 @@
 // never leave the worker. settle/release are sent without waiting, as the
 // RateLimiter contract allows for a shared store; a ticket's state() stays
 // the one the acquire returned.
-import { GatewayError } from '../core/errors/gateway-error.js';
+import { GatewayError } from '../domain/gateway-error.js';
 import { RateLimitError } from '../core/limits/limit-errors.js';
 import { UNLIMITED_STATE, UNLIMITED_TICKET, hasRateLimits, type LimitTicket, type RateLimitState, type RateLimiter } from '../core/limits/rate-limiter.js';
-import type { VirtualKeyRecord } from '../storage/records.js';
+import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { LimitRefusal, PrimaryMessage, WorkerMessage } from './messages.js';
 
 export interface PrimaryChannel {

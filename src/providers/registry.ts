@@ -1,5 +1,5 @@
 // The adapter for each provider type.
-import type { ProviderAdapter, ProviderConnection } from './provider-adapter.js';
+import type { ProviderAdapter, ProviderConnection } from '../domain/provider-adapter.js';
 import { createAnthropicAdapter } from './anthropic/index.js';
 import { createGeminiAdapter } from './gemini/index.js';
 import { createOpenAIAdapter } from './openai/index.js';

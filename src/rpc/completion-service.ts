@@ -9,7 +9,7 @@ import {
   type CompletionService,
 } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import type { CompletionCore } from '../core/completion/completion-core.js';
-import { GatewayError, invalidArgument } from '../core/errors/gateway-error.js';
+import { GatewayError, invalidArgument } from '../domain/gateway-error.js';
 import { metaOf } from './request-meta-key.js';
 import { authenticatedKey } from './virtual-key-auth.js';
 

@@ -1,9 +1,9 @@
 // Maps the core's errors to Connect codes. Unknown errors become Internal
 // with a generic message: their text may hold details we must not leak.
 import { Code, ConnectError } from '@connectrpc/connect';
-import { GatewayError, type GatewayErrorKind } from '../core/errors/gateway-error.js';
-import { InvalidCursorError } from '../storage/cursor.js';
-import { StorageConflictError } from '../storage/records.js';
+import { GatewayError, type GatewayErrorKind } from '../domain/gateway-error.js';
+import { InvalidCursorError } from '../domain/invalid-cursor-error.js';
+import { StorageConflictError } from '../domain/storage-conflict-error.js';
 
 const CODE_BY_KIND: Record<GatewayErrorKind, Code> = {
   invalid_argument: Code.InvalidArgument,

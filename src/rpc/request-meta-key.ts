@@ -3,7 +3,7 @@
 import { createContextKey, createContextValues, type ContextValues } from '@connectrpc/connect';
 import type { FastifyRequest } from 'fastify';
 import { requestMeta, type RequestMeta } from '../core/completion/request-meta.js';
-import { metaFromRequest } from '../http/request-meta-from.js';
+import { metaFromRequest } from '../server/request-meta-from.js';
 
 export const requestMetaKey = createContextKey<RequestMeta | undefined>(undefined, { description: 'the request’s meta' });
 

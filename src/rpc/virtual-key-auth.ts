@@ -1,7 +1,7 @@
 // Completion RPCs: the caller's virtual key, through the shared authenticate step.
 import { createContextKey, type Interceptor } from '@connectrpc/connect';
 import { credentialFromHeaders, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
-import type { VirtualKeyRecord } from '../storage/records.js';
+import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 
 /** The authenticated key, for handlers (`context.values.get(authenticatedKey)`). */
 export const authenticatedKey = createContextKey<VirtualKeyRecord | undefined>(undefined, {

@@ -1,12 +1,8 @@
 // Opaque keyset cursors: base64url of a small JSON array holding the last
 // row's sort key. Clients must treat them as opaque.
+import { InvalidCursorError } from '../domain/invalid-cursor-error.js';
 
-export class InvalidCursorError extends Error {
-  constructor() {
-    super('The page cursor is invalid; start again without a cursor');
-    this.name = 'InvalidCursorError';
-  }
-}
+export { InvalidCursorError };
 
 export const MAX_PAGE_SIZE = 1000;
 

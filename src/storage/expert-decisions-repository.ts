@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { decodeCreatedAtIdCursor, normalizePageSize, toPage } from './cursor.js';
-import type { ExpertDecisionsRepository } from './expert-records.js';
+import type { ExpertDecisionsRepository } from '../domain/expert-routing.js';
 import { decisionToRow, rowToDecision } from './expert-rows.js';
 import type { DatabaseSchema } from './schema.js';
 

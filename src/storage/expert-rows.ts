@@ -1,11 +1,6 @@
 // ExpertRoutingRecord ⇄ routes.expert JSON, ExpertDecisionRecord ⇄ expert_decisions row.
 import type { Insertable, Selectable } from 'kysely';
-import type {
-  ExpertClassifierName,
-  ExpertDecisionRecord,
-  ExpertDecisionSourceName,
-  ExpertRoutingRecord,
-} from './expert-records.js';
+import type { ExpertClassifierName, ExpertDecisionRecord, ExpertDecisionSourceName, ExpertRoutingRecord } from '../domain/expert-routing.js';
 import {
   asStringArray,
   columnToJson,

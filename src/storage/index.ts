@@ -6,16 +6,14 @@ import { createKeysRepository } from './keys-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createPromptRulesRepository } from './prompt-rules-repository.js';
 import { createProvidersRepository } from './providers-repository.js';
-import type {
-  ExpertDecisionsRepository,
-  KeySpendRepository,
-  KeysRepository,
-  PromptRulesRepository,
-  ProvidersRepository,
-  RequestLogsRepository,
-  RoutesRepository,
-  SettingsRepository,
-} from './records.js';
+import type { ExpertDecisionsRepository } from '../domain/expert-routing.js';
+import type { KeySpendRepository } from '../domain/key-spend.js';
+import type { PromptRulesRepository } from '../domain/prompt-rule.js';
+import type { ProvidersRepository } from '../domain/provider.js';
+import type { RequestLogsRepository } from '../domain/request-log.js';
+import type { RoutesRepository } from '../domain/route.js';
+import type { SettingsRepository } from '../domain/settings.js';
+import type { KeysRepository } from '../domain/virtual-key.js';
 import { createRequestLogsRepository } from './request-logs-repository.js';
 import { createRoutesRepository } from './routes-repository.js';
 import { createSettingsRepository } from './settings-repository.js';
@@ -71,4 +69,3 @@ export { createRequestLogsRepository } from './request-logs-repository.js';
 export { createKeySpendRepository } from './key-spend-repository.js';
 export { createPromptRulesRepository } from './prompt-rules-repository.js';
 export { createExpertDecisionsRepository } from './expert-decisions-repository.js';
-export * from './records.js';

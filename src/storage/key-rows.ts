@@ -1,6 +1,6 @@
 // VirtualKeyRecord ⇄ virtual_keys row.
 import type { Insertable, Selectable } from 'kysely';
-import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from './records.js';
+import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../domain/virtual-key.js';
 import {
   asStringArray,
   asStringRecord,

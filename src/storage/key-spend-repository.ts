@@ -2,7 +2,7 @@
 // with one atomic upsert each (no read-modify-write in the process), so concurrent
 // requests — in this process or in other replicas on the same database — add up exactly.
 import { sql, type Kysely } from 'kysely';
-import type { KeySpendRecord, KeySpendRepository } from './records.js';
+import type { KeySpendRecord, KeySpendRepository } from '../domain/key-spend.js';
 import { toNumber } from './request-log-rows.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
 

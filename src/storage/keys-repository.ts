@@ -2,7 +2,8 @@
 import { sql, type Kysely } from 'kysely';
 import { decodeCreatedAtIdCursor, normalizePageSize, toPage } from './cursor.js';
 import { keyToRow, rowToKey } from './key-rows.js';
-import { StorageConflictError, type KeysRepository, type VirtualKeyRecord } from './records.js';
+import { StorageConflictError } from '../domain/storage-conflict-error.js';
+import type { KeysRepository, VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { DatabaseSchema } from './schema.js';
 import { isUniqueViolation, violatedUniqueTarget } from './storage-errors.js';
 

@@ -1,6 +1,6 @@
 // PromptRuleRecord ⇄ prompt_rules row. Roles are a JSON array in a TEXT column.
 import type { Insertable, Selectable } from 'kysely';
-import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from './records.js';
+import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from '../domain/prompt-rule.js';
 import {
   booleanToColumn,
   columnToBoolean,

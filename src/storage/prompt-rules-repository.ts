@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely';
 import { decodeIdCursor, normalizePageSize, toPage } from './cursor.js';
 import { promptRuleToRow, rowToPromptRule } from './prompt-rule-rows.js';
-import { StorageConflictError, type PromptRuleRecord, type PromptRulesRepository } from './records.js';
+import type { PromptRuleRecord, PromptRulesRepository } from '../domain/prompt-rule.js';
+import { StorageConflictError } from '../domain/storage-conflict-error.js';
 import type { DatabaseSchema } from './schema.js';
 import { isUniqueViolation } from './storage-errors.js';
 

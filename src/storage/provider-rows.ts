@@ -1,6 +1,6 @@
 // ProviderRecord ⇄ providers row.
 import type { Insertable, Selectable } from 'kysely';
-import type { ModelPricesRecord, ProviderModelRecord, ProviderRecord, ProviderTypeName } from './records.js';
+import type { ModelPricesRecord, ProviderModelRecord, ProviderRecord, ProviderTypeName } from '../domain/provider.js';
 import {
   asStringRecord,
   booleanToColumn,

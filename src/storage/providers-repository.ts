@@ -2,7 +2,8 @@
 import type { Kysely } from 'kysely';
 import { decodeIdCursor, normalizePageSize, toPage } from './cursor.js';
 import { providerToRow, rowToProvider } from './provider-rows.js';
-import { StorageConflictError, type ProviderRecord, type ProvidersRepository } from './records.js';
+import type { ProviderRecord, ProvidersRepository } from '../domain/provider.js';
+import { StorageConflictError } from '../domain/storage-conflict-error.js';
 import type { DatabaseSchema } from './schema.js';
 import { isUniqueViolation } from './storage-errors.js';
 

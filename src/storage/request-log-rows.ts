@@ -7,7 +7,7 @@
 // even a record with missing fields becomes a row rather than an endless retry.
 import { createHash } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
-import type { RequestLogRecord, RequestOperation, RequestStatus, RequestSurface } from './records.js';
+import type { RequestLogRecord, RequestOperation, RequestStatus, RequestSurface } from '../domain/request-log.js';
 import { booleanToColumn, columnToBoolean, columnToTimestamp } from './row-values.js';
 import type { RequestLogsTable } from './schema.js';
 

@@ -9,12 +9,7 @@
 // every latency of a possibly million-row range travelling to the process.
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
 import { decodeCreatedAtIdCursor, normalizePageSize, toPage } from './cursor.js';
-import type {
-  RequestLogFilter,
-  RequestLogsRepository,
-  UsageAggregateRow,
-  UsageGrouping,
-} from './records.js';
+import type { RequestLogFilter, RequestLogsRepository, UsageAggregateRow, UsageGrouping } from '../domain/request-log.js';
 import { requestLogToRow, rowToRequestLog, toNumber, type NewRequestLogRow } from './request-log-rows.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';

@@ -1,6 +1,6 @@
 // RouteRecord ⇄ routes row. Targets and settings are JSON documents in TEXT columns.
 import type { Insertable, Selectable } from 'kysely';
-import type { RouteRecord, RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from './records.js';
+import type { RouteRecord, RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from '../domain/route.js';
 import {
   booleanToColumn,
   columnToBoolean,

@@ -1,7 +1,8 @@
 // RoutesRepository over Kysely (SQLite or MySQL). Keyset pagination by name.
 import type { Kysely } from 'kysely';
 import { decodeIdCursor, normalizePageSize, toPage } from './cursor.js';
-import { StorageConflictError, type RouteRecord, type RoutesRepository } from './records.js';
+import type { RouteRecord, RoutesRepository } from '../domain/route.js';
+import { StorageConflictError } from '../domain/storage-conflict-error.js';
 import { routeToRow, rowToRoute } from './route-rows.js';
 import type { DatabaseSchema } from './schema.js';
 import { isUniqueViolation } from './storage-errors.js';

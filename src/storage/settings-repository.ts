@@ -1,6 +1,6 @@
 // SettingsRepository: small named values in gateway_settings.
 import type { Kysely } from 'kysely';
-import type { SettingsRepository } from './records.js';
+import type { SettingsRepository } from '../domain/settings.js';
 import type { DatabaseSchema } from './schema.js';
 import { isUniqueViolation } from './storage-errors.js';
 

@@ -3,7 +3,7 @@ import { clone } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import { markChunkAsHit } from '../../src/core/cache/cache-marks.js';
 import { createResponseCache } from '../../src/core/cache/response-cache.js';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { collect, FakeUpstream, fakeClock, reader, sampleStream, settle } from './helpers.js';
 
 const options = { maxBytes: 1_000_000, ttlMs: 60_000 };

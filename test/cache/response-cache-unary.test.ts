@@ -4,7 +4,7 @@ import { ChatResponseSchema, type ChatResponse } from '../../gen/llmgateway/v1/c
 import { markResponseAsHit } from '../../src/core/cache/cache-marks.js';
 import { createResponseCache } from '../../src/core/cache/response-cache.js';
 import { ENTRY_OVERHEAD_BYTES } from '../../src/core/cache/stored-entry.js';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { deferred, fakeClock, sampleResponse, settle } from './helpers.js';
 
 const big = { maxBytes: 1_000_000, ttlMs: 60_000 };

@@ -2,7 +2,7 @@
 // primary's host through an in-process channel that delivers asynchronously
 // (JSON round trip, as node:cluster's IPC does).
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { RateLimitError } from '../../src/core/limits/limit-errors.js';
 import { UNLIMITED_TICKET } from '../../src/core/limits/rate-limiter.js';
 import type { PrimaryMessage, WorkerMessage } from '../../src/cluster/messages.js';

@@ -5,7 +5,7 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { ChatResponseSchema, FinishReason, Role, RouteInfoSchema, WarningSchema } from '../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedResponseSchema, ModelInfoSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
-import { GatewayError, invalidArgument } from '../../src/core/errors/gateway-error.js';
+import { GatewayError, invalidArgument } from '../../src/domain/gateway-error.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from '../../src/http/openai/embeddings.js';
 import { routeHeaders, warningsHeader } from '../../src/http/openai/gateway-headers.js';
 import { mapError } from '../../src/http/openai/map-error.js';

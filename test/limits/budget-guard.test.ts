@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createBudgetGuard, formatUsd, type BudgetReservation } from '../../src/core/limits/budget-guard.js';
 import { BudgetExceededError, isBudgetRefusal } from '../../src/core/limits/limit-errors.js';
-import type { BudgetRecord } from '../../src/storage/records.js';
+import type { BudgetRecord } from '../../src/domain/virtual-key.js';
 import { drain, fakeClock, fakeSpendRepository, keyWith, seededRandom } from './limits-fakes.js';
 
 const NOV_26 = Date.UTC(2026, 10, 26, 12, 0, 0);

@@ -1,7 +1,8 @@
 // Test doubles for the limits layer: a fake clock, key records and an
 // in-memory KeySpendRepository whose writes complete asynchronously (and, when
 // asked, out of order or failing).
-import type { BudgetRecord, KeySpendRecord, KeySpendRepository, RateLimitsRecord, VirtualKeyRecord } from '../../src/storage/records.js';
+import type { KeySpendRecord, KeySpendRepository } from '../../src/domain/key-spend.js';
+import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../../src/domain/virtual-key.js';
 
 export interface FakeClock {
   now: () => number;

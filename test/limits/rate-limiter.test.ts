@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createInMemoryRateLimiter } from '../../src/core/limits/in-memory-rate-limiter.js';
 import { RateLimitError } from '../../src/core/limits/limit-errors.js';
 import { rateLimitHeaders } from '../../src/core/limits/rate-limit-headers.js';

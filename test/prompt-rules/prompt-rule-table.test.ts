@@ -1,7 +1,7 @@
 // The prompt-rule table: one load for many lookups, TTL refresh in the background, invalidate.
 import { describe, expect, it } from 'vitest';
 import { createPromptRuleTable } from '../../src/core/prompt-rules/prompt-rule-table.js';
-import type { PromptRuleRecord, PromptRulesRepository } from '../../src/storage/records.js';
+import type { PromptRuleRecord, PromptRulesRepository } from '../../src/domain/prompt-rule.js';
 import { makeRule } from './rule-fixtures.js';
 
 function fakeRepository(initial: PromptRuleRecord[]) {

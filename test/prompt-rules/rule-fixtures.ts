@@ -1,7 +1,7 @@
 // Builders for prompt-rule tests: records and chat requests.
 import { create } from '@bufbuild/protobuf';
 import { ChatRequestSchema, Role, type ChatRequest } from '../../gen/llmgateway/v1/chat_pb.js';
-import type { PromptRuleRecord } from '../../src/storage/records.js';
+import type { PromptRuleRecord } from '../../src/domain/prompt-rule.js';
 
 export function makeRule(overrides: Partial<PromptRuleRecord> = {}): PromptRuleRecord {
   return {

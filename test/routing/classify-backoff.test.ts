@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { backoffDelayMs, retryDecision } from '../../src/core/routing/backoff.js';
 import { classifyFailure } from '../../src/core/routing/classify-failure.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/core/routing/route-plan.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attempt, StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
 import type { PlannedTarget } from '../../src/core/routing/route-plan.js';
 import { collect, drive, FakeClock, FakeUpstreams, plan, target, text, textOf, warning } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createDispatcher, type DispatcherOptions } from '../../src/core/routing/dispatcher.js';
 import { drive, FakeClock, FakeUpstreams, plan, target } from './helpers.js';
 

@@ -4,10 +4,10 @@
 import { create } from '@bufbuild/protobuf';
 import { FinishSchema, StreamChunkSchema, TextDeltaSchema, WarningSchema, type StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { CatalogProvider } from '../../src/core/completion/provider-catalog.js';
-import { GatewayError } from '../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../src/domain/gateway-error.js';
 import type { Sleep } from '../../src/core/routing/abort-utils.js';
 import { DEFAULT_ROUTE_SETTINGS, type PlannedTarget, type RoutePlan } from '../../src/core/routing/route-plan.js';
-import type { RouteSettingsRecord, RouteStrategyName } from '../../src/storage/records.js';
+import type { RouteSettingsRecord, RouteStrategyName } from '../../src/domain/route.js';
 
 interface Timer {
   at: number;

@@ -1,6 +1,7 @@
 // Expert routing part of the conformance suite: routes.expert round-trips, expert_decisions listing.
 import { expect, test } from 'vitest';
-import { InvalidCursorError, type ExpertDecisionRecord, type ExpertRoutingRecord } from '../../src/storage/index.js';
+import type { ExpertDecisionRecord, ExpertRoutingRecord } from '../../src/domain/expert-routing.js';
+import { InvalidCursorError } from '../../src/storage/index.js';
 import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, makeRoute, YEAR_9999_MS } from './fixtures.js';
 

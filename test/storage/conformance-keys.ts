@@ -1,6 +1,7 @@
 // Virtual keys part of the conformance suite.
 import { expect, test } from 'vitest';
-import { StorageConflictError, type VirtualKeyRecord } from '../../src/storage/index.js';
+import { StorageConflictError } from '../../src/domain/storage-conflict-error.js';
+import type { VirtualKeyRecord } from '../../src/domain/virtual-key.js';
 import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, hashOf, makeKey, YEAR_9999_MS } from './fixtures.js';
 

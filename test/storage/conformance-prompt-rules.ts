@@ -1,6 +1,8 @@
 // Prompt-rules part of the conformance suite.
 import { expect, test } from 'vitest';
-import { InvalidCursorError, StorageConflictError, type PromptRuleRecord } from '../../src/storage/index.js';
+import type { PromptRuleRecord } from '../../src/domain/prompt-rule.js';
+import { StorageConflictError } from '../../src/domain/storage-conflict-error.js';
+import { InvalidCursorError } from '../../src/storage/index.js';
 import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, YEAR_9999_MS } from './fixtures.js';
 

@@ -1,6 +1,8 @@
 // Providers part of the conformance suite.
 import { expect, test } from 'vitest';
-import { InvalidCursorError, StorageConflictError, type ProviderRecord } from '../../src/storage/index.js';
+import type { ProviderRecord } from '../../src/domain/provider.js';
+import { StorageConflictError } from '../../src/domain/storage-conflict-error.js';
+import { InvalidCursorError } from '../../src/storage/index.js';
 import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, makeProvider, YEAR_9999_MS } from './fixtures.js';
 

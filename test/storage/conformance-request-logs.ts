@@ -2,7 +2,8 @@
 // newest-first keyset pagination under every filter, aggregates with nearest-rank
 // percentiles, UTC day groups, bounded retention deletes.
 import { expect, test } from 'vitest';
-import { InvalidCursorError, type RequestLogFilter, type RequestLogRecord } from '../../src/storage/index.js';
+import type { RequestLogFilter, RequestLogRecord } from '../../src/domain/request-log.js';
+import { InvalidCursorError } from '../../src/storage/index.js';
 import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, makeRequestLog } from './fixtures.js';
 

@@ -1,11 +1,8 @@
 // Routes part of the conformance suite.
 import { expect, test } from 'vitest';
-import {
-  InvalidCursorError,
-  StorageConflictError,
-  type RouteRecord,
-  type RouteStrategyName,
-} from '../../src/storage/index.js';
+import type { RouteRecord, RouteStrategyName } from '../../src/domain/route.js';
+import { StorageConflictError } from '../../src/domain/storage-conflict-error.js';
+import { InvalidCursorError } from '../../src/storage/index.js';
 import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, makeRoute, YEAR_9999_MS } from './fixtures.js';
 

@@ -1,6 +1,9 @@
 // Record builders for the storage tests.
 import { createHash } from 'node:crypto';
-import type { ProviderRecord, RequestLogRecord, RouteRecord, VirtualKeyRecord } from '../../src/storage/records.js';
+import type { ProviderRecord } from '../../src/domain/provider.js';
+import type { RequestLogRecord } from '../../src/domain/request-log.js';
+import type { RouteRecord } from '../../src/domain/route.js';
+import type { VirtualKeyRecord } from '../../src/domain/virtual-key.js';
 
 /** 2^31 seconds expressed in milliseconds, plus a bit: past the 32-bit epoch-seconds limit. */
 export const BEYOND_2038_MS = 2 ** 31 * 1000 + 123;

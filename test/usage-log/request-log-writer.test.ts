@@ -6,7 +6,7 @@ import {
   type RequestLogWriterEvent,
   type RequestLogWriterOptions,
 } from '../../src/core/usage-log/request-log-writer.js';
-import type { RequestLogRecord } from '../../src/storage/records.js';
+import type { RequestLogRecord } from '../../src/domain/request-log.js';
 import { makeRequestLog } from '../storage/fixtures.js';
 
 /** Stores rows by id (like the real, idempotent repository) and fails while told to. */

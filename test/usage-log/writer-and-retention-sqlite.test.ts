@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRequestLogWriter, type RequestLogWriterEvent } from '../../src/core/usage-log/request-log-writer.js';
 import { createRetentionJob } from '../../src/core/usage-log/retention.js';
-import { openStorage, type GatewayStorage, type RequestLogsRepository } from '../../src/storage/index.js';
+import type { RequestLogsRepository } from '../../src/domain/request-log.js';
+import { openStorage, type GatewayStorage } from '../../src/storage/index.js';
 import { collectPages, makeRequestLog } from '../storage/fixtures.js';
 
 const DAY_MS = 86_400_000;

@@ -2,8 +2,8 @@
 // configured (GATEWAY_ADMIN_TOKEN) or, on the embedded default only,
 // generated on first start: printed once, only its hash kept.
 import { randomBytes } from 'node:crypto';
-import type { SettingsRepository } from '../../storage/records.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { SettingsRepository } from '../../domain/settings.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { hashesEqual, hashSecret } from './virtual-key-secret.js';
 
 export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';

@@ -3,8 +3,8 @@
 // admin writes invalidate the cache, and a short TTL bounds staleness when
 // several replicas share one database.
 import { LRUCache } from 'lru-cache';
-import type { KeysRepository, VirtualKeyRecord } from '../../storage/records.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { KeysRepository, VirtualKeyRecord } from '../../domain/virtual-key.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { hashesEqual, hashSecret, VIRTUAL_KEY_PREFIX } from './virtual-key-secret.js';
 
 export interface KeyAuthenticator {

@@ -15,7 +15,7 @@
 //   having its leader cancel.
 import { clone } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { markChunkAsHit } from './cache-marks.js';
 
 export type StreamOpener = (signal: AbortSignal) => AsyncIterable<StreamChunk>;

@@ -10,7 +10,7 @@
 //   follower cannot get a free answer by having its leader cancel.
 import { clone } from '@bufbuild/protobuf';
 import { ChatResponseSchema, type ChatResponse } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { markResponseAsHit } from './cache-marks.js';
 import { canceled } from './stream-flight.js';
 

@@ -22,8 +22,8 @@ import {
   type EmbedResponse,
   type ModelInfo,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import type { VirtualKeyRecord } from '../../storage/records.js';
-import { GatewayError, invalidArgument } from '../errors/gateway-error.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
+import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
 import { newCompletionId } from './completion-ids.js';
 import { requestMeta, type RequestMeta } from './request-meta.js';
 import { computeCostUsd } from './compute-cost.js';

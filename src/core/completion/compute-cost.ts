@@ -2,7 +2,7 @@
 // Cached and cache-written input tokens are billed once each, at their own
 // rate (the input rate when the model has none configured).
 import type { Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { ModelPricesRecord } from '../../storage/records.js';
+import type { ModelPricesRecord } from '../../domain/provider.js';
 
 export function computeCostUsd(usage: Usage, prices: ModelPricesRecord | null): number {
   if (!prices) return 0;

@@ -1,7 +1,7 @@
 // A key's allowed-model patterns, checked against the resolved model (so a
 // client cannot reach a model by another name than the one allowed).
 import picomatch from 'picomatch';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 
 const compiled = new Map<string, (name: string) => boolean>();
 

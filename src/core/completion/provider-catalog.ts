@@ -1,8 +1,8 @@
 // Providers in memory for the hot path: loaded once, decrypted once, adapters
 // built once per provider version. Admin writes invalidate; a short TTL
 // picks up writes made by other replicas sharing the database.
-import type { ProviderRecord, ProvidersRepository } from '../../storage/records.js';
-import type { ProviderAdapter, ProviderAdapterFactory, ProviderConnection } from '../../providers/provider-adapter.js';
+import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
+import type { ProviderAdapter, ProviderAdapterFactory, ProviderConnection } from '../../domain/provider-adapter.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { providerKeyContext } from '../providers/provider-admin.js';
 

@@ -2,7 +2,7 @@
 // over which surface, and gateway-side options. The core fills `report` for
 // the edge's response headers (rate limits, cache).
 import { randomUUID } from 'node:crypto';
-import type { RequestSurface } from '../../storage/records.js';
+import type { RequestSurface } from '../../domain/request-log.js';
 import type { RateLimitState } from '../limits/rate-limiter.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 

@@ -1,8 +1,8 @@
 // Which provider and upstream model a requested model name means.
 // `provider-id/model` addresses one provider; a bare name must match exactly
 // one enabled model (by alias or upstream id) across enabled providers.
-import type { ProviderModelRecord } from '../../storage/records.js';
-import { GatewayError, invalidArgument } from '../errors/gateway-error.js';
+import type { ProviderModelRecord } from '../../domain/provider.js';
+import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
 import type { CatalogProvider, CatalogSnapshot } from './provider-catalog.js';
 
 export interface ResolvedModel {

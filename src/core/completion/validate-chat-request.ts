@@ -2,7 +2,7 @@
 // rules every provider shares. Provider-specific limits are the adapters'.
 import type { ChatRequest, ContentPart, Message } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidArgument } from '../errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_MESSAGES = 10_000;

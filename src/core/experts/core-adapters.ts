@@ -3,7 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import type { VirtualKeyRecord } from '../../storage/records.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import type { RequestMeta } from '../completion/request-meta.js';
 import type { ClassifierDeps, ExpertConfig } from './expert-types.js';

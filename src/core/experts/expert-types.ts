@@ -1,14 +1,7 @@
 // Shared types of expert routing: the stored config shapes (storage records) under core names,
 // and the two functions classifiers call through the gateway's own pipeline.
 import type { ChatRequest, ChatResponse } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type {
-  ExpertClassifierName,
-  ExpertDecisionSourceName,
-  ExpertPreprocessingRecord,
-  ExpertRecord,
-  ExpertRoutingRecord,
-  ExpertRuleRecord,
-} from '../../storage/records.js';
+import type { ExpertClassifierName, ExpertDecisionSourceName, ExpertPreprocessingRecord, ExpertRecord, ExpertRoutingRecord, ExpertRuleRecord } from '../../domain/expert-routing.js';
 
 export type ExpertConfig = ExpertRecord;
 export type ExpertRoutingConfig = ExpertRoutingRecord;

@@ -2,7 +2,7 @@
 // Token estimates are computed only for keys that limit or budget tokens
 // (tokenizing a long prompt is not free on the hot path).
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { VirtualKeyRecord } from '../../storage/records.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { countChatTokens } from '../completion/count-tokens.js';
 import type { RequestMeta } from '../completion/request-meta.js';
 import type { BudgetGuard, BudgetReservation } from '../limits/budget-guard.js';

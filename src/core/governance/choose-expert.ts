@@ -3,7 +3,8 @@
 // own calls (an LLM judge, embeddings) go through the plain pipeline — with
 // its routing and retries — not through limits, cache or the request log.
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { ExpertDecisionsRepository, VirtualKeyRecord } from '../../storage/records.js';
+import type { ExpertDecisionsRepository } from '../../domain/expert-routing.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import { requestMeta, type RequestMeta } from '../completion/request-meta.js';
 import { assertModelAllowed } from '../completion/model-access.js';

@@ -4,13 +4,14 @@
 import { toJson } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ChatResponseSchema, type ChatRequest, type ChatResponse, type StreamChunk, type Usage, type RouteInfo } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import type { RequestLogRecord, VirtualKeyRecord } from '../../storage/records.js';
+import type { RequestLogRecord } from '../../domain/request-log.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { cacheKeyFor, resolvedModelOf } from '../cache/cache-key.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { StreamAssembler } from '../completion/assemble-stream.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import { requestMeta, type RequestMeta } from '../completion/request-meta.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { chooseExpert, type ExpertSelection } from './choose-expert.js';
 import { applyPromptRules } from '../prompt-rules/apply-prompt-rules.js';
 import type { PromptRuleTable } from '../prompt-rules/prompt-rule-table.js';

@@ -1,9 +1,10 @@
 // Builds the request-log row of one request from what the pipeline saw.
 import { randomUUID } from 'node:crypto';
 import type { RouteInfo, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { RequestLogRecord, RequestOperation, VirtualKeyRecord } from '../../storage/records.js';
+import type { RequestLogRecord, RequestOperation } from '../../domain/request-log.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { RequestMeta } from '../completion/request-meta.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 
 export interface LogFacts {
   meta: RequestMeta;

@@ -9,9 +9,9 @@ import type {
   UpdateKeyRequest,
   VirtualKey,
 } from '../../../gen/llmgateway/v1/keys_service_pb.js';
-import type { KeysRepository, VirtualKeyRecord } from '../../storage/records.js';
+import type { KeysRepository, VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { issueVirtualKeySecret } from '../auth/virtual-key-secret.js';
-import { GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
 import { requireText, validateModelPatterns, validatePageSize, validateStringMap } from '../validation/validate.js';
 import { budgetFromProto, expiryFromProto, keyRecordToProto, rateLimitsFromProto } from './key-conversion.js';

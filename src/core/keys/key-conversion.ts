@@ -11,8 +11,8 @@ import {
   type RateLimits,
   type VirtualKey,
 } from '../../../gen/llmgateway/v1/keys_service_pb.js';
-import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../../storage/records.js';
-import { invalidArgument } from '../errors/gateway-error.js';
+import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../../domain/virtual-key.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { requireNonNegativeInteger } from '../validation/validate.js';
 import { displaySecret } from '../auth/virtual-key-secret.js';
 

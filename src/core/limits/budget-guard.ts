@@ -27,8 +27,9 @@
 // when older than refreshTtlMs (only while no add is in flight, so the read
 // cannot double-count one). A failed add stays counted and queued, and goes out
 // with the next add of that key and period, or with flush().
-import type { BudgetRecord, KeySpendRecord } from '../../storage/records.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { KeySpendRecord } from '../../domain/key-spend.js';
+import type { BudgetRecord } from '../../domain/virtual-key.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { budgetPeriodAt, type BudgetPeriod } from '../usage-log/budget-period.js';
 import { BudgetExceededError } from './limit-errors.js';
 import { refusalMessage } from './budget-refusal.js';

@@ -1,5 +1,5 @@
 // The words of a budget refusal, e.g. "budget exhausted: $0.012 of $0.01 this month".
-import type { BudgetRecord } from '../../storage/records.js';
+import type { BudgetRecord } from '../../domain/virtual-key.js';
 
 const PERIOD_WORDS: Record<BudgetRecord['period'], string> = {
   day: 'today',

@@ -1,5 +1,6 @@
 // The budget guard's contract: what callers pass, get back and can ask.
-import type { BudgetRecord, KeySpendRepository, VirtualKeyRecord } from '../../storage/records.js';
+import type { KeySpendRepository } from '../../domain/key-spend.js';
+import type { BudgetRecord, VirtualKeyRecord } from '../../domain/virtual-key.js';
 
 export interface BudgetAmounts {
   /** Input + output tokens. */

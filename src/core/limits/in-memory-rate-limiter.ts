@@ -19,7 +19,7 @@
 //
 // acquireSync does the checks and the takes without any await in between, so
 // in one process every acquire is atomic per key (acquire() wraps it).
-import type { VirtualKeyRecord } from '../../storage/records.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { RateLimitError, type RateLimitName } from './limit-errors.js';
 import {
   UNLIMITED_STATE,

@@ -2,7 +2,7 @@
 // so every edge already maps them (RPC ResourceExhausted, shim 429); `reason`
 // tells a passing rate limit (OpenAI `rate_limit_exceeded`, retry later) from
 // an exhausted budget (OpenAI `insufficient_quota`, retrying cannot help).
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import type { RateLimitState } from './rate-limiter.js';
 
 export type RateLimitName = 'requests' | 'tokens' | 'concurrency';

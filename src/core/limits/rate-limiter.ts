@@ -8,7 +8,7 @@
 //   try { … dispatch …; ticket.settle(usage.inputTokens + usage.outputTokens); }
 //   catch (error) { ticket.release(); throw error; }   // counts the estimate (or release(n))
 //   headers: rateLimitHeaders(ticket.state()), or rateLimitHeaders(error.state) on a refusal.
-import type { VirtualKeyRecord } from '../../storage/records.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 
 /** One limit's numbers for the x-ratelimit-* headers. limit 0 = unlimited (no header). */
 export interface LimitWindowState {

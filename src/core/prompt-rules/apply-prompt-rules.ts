@@ -22,7 +22,7 @@ import {
   type ContentPart,
   type Message,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { PromptRuleRecord, PromptRuleRoleName } from '../../storage/records.js';
+import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
 import { expandTemplate, type TemplateValues } from './prompt-template.js';
 
 export const MAX_REGEX_INPUT = 100_000;

@@ -7,8 +7,9 @@ import type {
   UpdatePromptRuleRequest,
 } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { PromptRuleOperation, PromptRuleScope } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import { StorageConflictError, type PromptRuleRecord, type PromptRulesRepository } from '../../storage/records.js';
-import { GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
+import { StorageConflictError } from '../../domain/storage-conflict-error.js';
+import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
 import { validatePageSize } from '../validation/validate.js';
 import { promptRuleRecordToProto, promptRuleScopeName } from './prompt-rule-conversion.js';

@@ -8,12 +8,7 @@ import {
   PromptRuleScope,
   type PromptRule,
 } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import type {
-  PromptRuleOperationName,
-  PromptRuleRecord,
-  PromptRuleRoleName,
-  PromptRuleScopeName,
-} from '../../storage/records.js';
+import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from '../../domain/prompt-rule.js';
 
 const SCOPE_NAMES: Record<PromptRuleScope, PromptRuleScopeName | undefined> = {
   [PromptRuleScope.UNSPECIFIED]: undefined,

@@ -1,6 +1,6 @@
 // Enabled prompt rules in memory for the hot path, reloaded after admin writes
 // (and after a short TTL, for writes made by other replicas sharing the database).
-import type { PromptRuleRecord, PromptRulesRepository } from '../../storage/records.js';
+import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
 import { comparePromptRules } from './apply-prompt-rules.js';
 
 export interface PromptRuleTable {

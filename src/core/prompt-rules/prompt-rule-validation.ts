@@ -2,8 +2,8 @@
 // validates the merged result). Each failure names the field.
 import type { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { PromptRuleOperation, PromptRuleScope } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import type { PromptRuleRecord, PromptRuleRoleName } from '../../storage/records.js';
-import { invalidArgument } from '../errors/gateway-error.js';
+import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { validateRouteName } from '../routes/route-validation.js';
 import { requireText } from '../validation/validate.js';
 import { promptRuleOperationName, promptRuleRoleName, promptRuleScopeName } from './prompt-rule-conversion.js';

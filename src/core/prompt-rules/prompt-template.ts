@@ -1,7 +1,7 @@
 // Prompt-rule templates: `{{date}}`, `{{datetime}}`, `{{key.name}}`, `{{metadata.NAME}}`,
 // `{{user_prompt}}` (spaces inside the braces allowed). Checked at save time; expanded
 // in one pass, so a value that itself contains `{{…}}` is inserted literally.
-import { invalidArgument } from '../errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const FIXED_VARIABLES: ReadonlySet<string> = new Set(['date', 'datetime', 'key.name', 'user_prompt']);

@@ -6,8 +6,8 @@ import type {
   UpdateProviderRequest,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import { ProviderType } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderRecord, ProvidersRepository } from '../../storage/records.js';
-import { invalidArgument, notFound } from '../errors/gateway-error.js';
+import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
+import { invalidArgument, notFound } from '../../domain/gateway-error.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
 import { requireText, validateBaseUrl, validatePageSize } from '../validation/validate.js';

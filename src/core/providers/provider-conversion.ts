@@ -10,7 +10,7 @@ import {
   ProviderType,
   type Provider,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderRecord, ProviderTypeName } from '../../storage/records.js';
+import type { ProviderRecord, ProviderTypeName } from '../../domain/provider.js';
 
 const TYPE_NAMES: Record<ProviderType, ProviderTypeName | undefined> = {
   [ProviderType.UNSPECIFIED]: undefined,

@@ -9,7 +9,7 @@ import {
   type DiscoveredModel,
   type TestProviderResponse,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import { GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
 import type { CatalogProvider, ProviderCatalog } from '../completion/provider-catalog.js';
 
 const PROBE_TIMEOUT_MS = 30_000;

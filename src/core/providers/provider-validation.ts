@@ -1,7 +1,7 @@
 // Validation of provider fields, shared by create and update.
 import type { ProviderModel } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderModelRecord, ProviderTypeName } from '../../storage/records.js';
-import { invalidArgument } from '../errors/gateway-error.js';
+import type { ProviderModelRecord, ProviderTypeName } from '../../domain/provider.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { requireNonNegativeNumber, validateStringMap } from '../validation/validate.js';
 
 export const PROVIDER_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -1,6 +1,6 @@
 // After a master key rotation, re-encrypts every provider key still sealed
 // under a retired master key, so the retired key can later be dropped.
-import type { ProvidersRepository } from '../../storage/records.js';
+import type { ProvidersRepository } from '../../domain/provider.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { providerKeyContext } from './provider-admin.js';
 

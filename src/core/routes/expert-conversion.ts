@@ -13,12 +13,7 @@ import {
   type ExpertDecision,
   type ExpertRouting,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type {
-  ExpertClassifierName,
-  ExpertDecisionRecord,
-  ExpertDecisionSourceName,
-  ExpertRoutingRecord,
-} from '../../storage/records.js';
+import type { ExpertClassifierName, ExpertDecisionRecord, ExpertDecisionSourceName, ExpertRoutingRecord } from '../../domain/expert-routing.js';
 
 const CLASSIFIER_VALUES: Record<ExpertClassifierName, ExpertClassifierType> = {
   llm: ExpertClassifierType.LLM,

@@ -9,16 +9,10 @@ import {
   type ExpertPreprocessing,
   type ExpertRouting,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type {
-  ExpertClassifierRecord,
-  ExpertPreprocessingRecord,
-  ExpertRecord,
-  ExpertRoutingRecord,
-  ProvidersRepository,
-  RouteRecord,
-  RouteTargetRecord,
-} from '../../storage/records.js';
-import { invalidArgument } from '../errors/gateway-error.js';
+import type { ExpertClassifierRecord, ExpertPreprocessingRecord, ExpertRecord, ExpertRoutingRecord } from '../../domain/expert-routing.js';
+import type { ProvidersRepository } from '../../domain/provider.js';
+import type { RouteRecord, RouteTargetRecord } from '../../domain/route.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
 import { validateRouteName } from './route-validation.js';
 

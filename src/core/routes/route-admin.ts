@@ -9,16 +9,10 @@ import type {
   UpdateRouteRequest,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import { RouteStrategy } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type {
-  ExpertDecisionsRepository,
-  ExpertRoutingRecord,
-  ProvidersRepository,
-  RouteRecord,
-  RoutesRepository,
-  RouteStrategyName,
-  RouteTargetRecord,
-} from '../../storage/records.js';
-import { alreadyExists, GatewayError, invalidArgument, notFound } from '../errors/gateway-error.js';
+import type { ExpertDecisionsRepository, ExpertRoutingRecord } from '../../domain/expert-routing.js';
+import type { ProvidersRepository } from '../../domain/provider.js';
+import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecord } from '../../domain/route.js';
+import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
 import { optionalText, validatePageSize } from '../validation/validate.js';
 import { expertDecisionToProto } from './expert-conversion.js';

@@ -13,7 +13,7 @@ import {
   type RouteSettings,
   type TargetHealth,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../storage/records.js';
+import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../domain/route.js';
 import type { TargetHealthView } from '../routing/target-health.js';
 import { expertRoutingToProto } from './expert-conversion.js';
 

@@ -4,7 +4,7 @@
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { AttemptSchema, type Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { AbortLatch } from './abort-latch.js';
 import { startTimer, type Sleep } from './abort-utils.js';
 import type { BreakerRegistry } from './breaker-registry.js';

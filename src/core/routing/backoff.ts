@@ -1,7 +1,7 @@
 // How long to wait before retrying the same target: exponential backoff with
 // full jitter, or the upstream's retry-after when it is short enough.
-import type { RouteSettingsRecord } from '../../storage/records.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { RouteSettingsRecord } from '../../domain/route.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 
 export type BackoffSettings = Pick<RouteSettingsRecord, 'backoffBaseMs' | 'backoffCapMs' | 'maxRetryAfterMs'>;
 

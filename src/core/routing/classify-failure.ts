@@ -2,8 +2,8 @@
 // stop everything without blaming the target ('canceled'), or try again /
 // elsewhere ('retryable'). Only 'retryable' failures count for breakers —
 // the client's own 4xx and cancellations never do.
-import type { RouteSettingsRecord } from '../../storage/records.js';
-import { GatewayError, type GatewayErrorKind } from '../errors/gateway-error.js';
+import type { RouteSettingsRecord } from '../../domain/route.js';
+import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 
 export type FailureClass = 'stop' | 'canceled' | 'retryable';
 

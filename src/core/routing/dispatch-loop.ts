@@ -4,7 +4,7 @@
 // (a failed target is not tried again in this request); 'stop' and 'canceled'
 // end the request at once. The deadline and the attempt count bound the work.
 import type { Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { raceAbort } from './abort-utils.js';
 import { canceledError, startAttempt, type AttemptRun, type RequestScope, type RunDeps } from './attempt-run.js';
 import { retryDecision } from './backoff.js';

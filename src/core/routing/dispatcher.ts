@@ -7,7 +7,7 @@
 // ends (on success and on failure — the only way to see them when the
 // dispatch throws), and returned in the result (unary) / result() (streams).
 import type { Attempt, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { raceAbort, realSleep, type Sleep } from './abort-utils.js';
 import { canceledError, openRequestScope, type AttemptRun } from './attempt-run.js';
 import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionListener } from './breaker-registry.js';

@@ -3,8 +3,9 @@
 // allowed-model patterns apply to the name the client asked for when it is a
 // route, and to the resolved model otherwise.
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { RouteRecord, VirtualKeyRecord } from '../../storage/records.js';
-import { GatewayError } from '../errors/gateway-error.js';
+import type { RouteRecord } from '../../domain/route.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { assertModelAllowed } from '../completion/model-access.js';
 import type { CatalogSnapshot } from '../completion/provider-catalog.js';
 import { namesOf, resolveModel } from '../completion/resolve-model.js';

@@ -1,8 +1,9 @@
 // What the router hands the dispatcher: the candidate targets of one request
 // and the policy to try them with. Built per request from the in-memory
 // route table; pure data.
-import type { ProviderModelRecord, RouteSettingsRecord, RouteStrategyName } from '../../storage/records.js';
-import type { UpstreamTarget } from '../../providers/provider-adapter.js';
+import type { ProviderModelRecord } from '../../domain/provider.js';
+import type { RouteSettingsRecord, RouteStrategyName } from '../../domain/route.js';
+import type { UpstreamTarget } from '../../domain/provider-adapter.js';
 import type { CatalogProvider } from '../completion/provider-catalog.js';
 
 export interface PlannedTarget {

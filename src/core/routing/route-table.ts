@@ -1,6 +1,6 @@
 // Routes in memory for the hot path, reloaded after admin writes (and after a
 // short TTL, for writes made by other replicas sharing the database).
-import type { RouteRecord, RoutesRepository } from '../../storage/records.js';
+import type { RouteRecord, RoutesRepository } from '../../domain/route.js';
 
 export interface RouteTable {
   snapshot(): Promise<ReadonlyMap<string, RouteRecord>>;

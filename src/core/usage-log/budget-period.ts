@@ -5,7 +5,7 @@
 //   week   'week:2026-W48'    ISO 8601 week (Monday 00:00 UTC; week-numbering year)
 //   month  'month:2026-11'    from the 1st, 00:00 UTC
 //   total  'total'            forever
-import type { BudgetRecord } from '../../storage/records.js';
+import type { BudgetRecord } from '../../domain/virtual-key.js';
 
 export type BudgetPeriodName = BudgetRecord['period'];
 

@@ -7,7 +7,7 @@
 // writes everything, retrying until done or closeTimeoutMs, then reports what
 // could not be written. Batches are idempotent on id (RequestLogsRepository),
 // so a batch whose commit acknowledgement was lost is simply written again.
-import type { RequestLogRecord, RequestLogsRepository } from '../../storage/records.js';
+import type { RequestLogRecord, RequestLogsRepository } from '../../domain/request-log.js';
 import { RecordQueue } from './record-queue.js';
 import { createReportThrottle, type ThrottledReport } from './report-throttle.js';
 

@@ -3,7 +3,7 @@
 // a huge undo log, and concurrent log writes keep flowing. Runs shortly after
 // start, then on an interval; never two runs at once; stop() ends the current
 // run after its batch. retentionDays 0 keeps everything (the job never runs).
-import type { RequestLogsRepository } from '../../storage/records.js';
+import type { RequestLogsRepository } from '../../domain/request-log.js';
 
 export interface RetentionJobOptions {
   repository: Pick<RequestLogsRepository, 'deleteOlderThan'>;

@@ -10,8 +10,10 @@ import {
   type RequestLogEntry,
   type UsageAggregate,
 } from '../../../gen/llmgateway/v1/usage_service_pb.js';
-import type { KeySpendRepository, KeysRepository, RequestLogsRepository } from '../../storage/records.js';
-import { invalidArgument, notFound } from '../errors/gateway-error.js';
+import type { KeySpendRepository } from '../../domain/key-spend.js';
+import type { RequestLogsRepository } from '../../domain/request-log.js';
+import type { KeysRepository } from '../../domain/virtual-key.js';
+import { invalidArgument, notFound } from '../../domain/gateway-error.js';
 import { keyRecordToProto } from '../keys/key-conversion.js';
 import { validatePageSize } from '../validation/validate.js';
 import { budgetPeriodAt } from './budget-period.js';

@@ -10,14 +10,8 @@ import {
   type RequestLogEntry,
   type UsageAggregate,
 } from '../../../gen/llmgateway/v1/usage_service_pb.js';
-import type {
-  RequestLogFilter,
-  RequestLogRecord,
-  RequestStatus as StatusName,
-  UsageAggregateRow,
-  UsageGrouping as GroupingName,
-} from '../../storage/records.js';
-import { invalidArgument } from '../errors/gateway-error.js';
+import type { RequestLogFilter, RequestLogRecord, RequestStatus as StatusName, UsageAggregateRow, UsageGrouping as GroupingName } from '../../domain/request-log.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 
 const STATUS_VALUES: Record<StatusName, RequestStatus> = {
   ok: RequestStatus.OK,

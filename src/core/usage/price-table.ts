@@ -4,7 +4,7 @@
 // `prices` on the provider's models to bill exactly. Matched by the longest
 // prefix of the upstream model id, so dated variants (gpt-4o-2024-08-06)
 // inherit their family's price.
-import type { ModelPricesRecord } from '../../storage/records.js';
+import type { ModelPricesRecord } from '../../domain/provider.js';
 
 type PriceRow = [prefix: string, input: number, cachedInput: number, cacheWrite: number, output: number];
 

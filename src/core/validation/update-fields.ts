@@ -2,7 +2,7 @@
 // fields (so a field can be cleared). Without one, every field the request
 // carries: scalars when present, lists and maps when non-empty, messages when set.
 import type { FieldMask } from '@bufbuild/protobuf/wkt';
-import { invalidArgument } from '../errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 
 export function fieldsToUpdate(
   mask: FieldMask | undefined,

@@ -1,6 +1,6 @@
 // Small validators shared by the admin services. Each throws an
 // InvalidArgument GatewayError naming the field.
-import { invalidArgument } from '../errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 
 export function requireText(field: string, value: string, options: { max: number; min?: number }): string {
   const trimmed = value.trim();

@@ -8,14 +8,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../../core/completion/completion-core.js';
-import type { VirtualKeyRecord } from '../../storage/records.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { parseMessagesRequest } from './parse-request.js';
 import { renderMessage } from './render-message.js';
 import { sendMessagesStream } from './send-stream.js';
-import { metaFromRequest } from '../request-meta-from.js';
+import { metaFromRequest } from '../../server/request-meta-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 
 export interface AnthropicRoutesOptions {

@@ -2,7 +2,7 @@
 // message},"request_id"}` body Anthropic would send. The one error table of
 // the Anthropic shim; unknown errors become a generic 500 (their text may hold
 // details we must not leak).
-import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
+import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import type { AnthropicErrorBody } from './anthropic-wire.js';
 import { rewriteFieldMessage } from './param-names.js';
 import { isBudgetRefusal, isRateLimitRefusal } from '../../core/limits/limit-errors.js';

@@ -2,7 +2,7 @@
 // Anthropic's API words them: `<dotted.path>: <what is wrong>` with numeric
 // path segments (`messages.0.content.1.source.data: Field required`). Each
 // becomes a 400 invalid_request_error (see map-error.ts).
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 
 export class AnthropicRequestError extends GatewayError {
   constructor(field: string, detail: string) {

@@ -1,7 +1,7 @@
 // Any failure → the HTTP status, headers and `{"error": {message, type,
 // param, code}}` body OpenAI would send. The one table of the shim; unknown
 // errors become a generic 500 (their text may hold details we must not leak).
-import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
+import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import type { OpenAIErrorBody } from './openai-wire.js';
 import { rewriteFieldMessage, toOpenAIParam } from './param-names.js';
 import { InvalidRequestError } from './request-error.js';

@@ -5,8 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../../core/completion/completion-core.js';
-import { GatewayError } from '../../core/errors/gateway-error.js';
-import type { VirtualKeyRecord } from '../../storage/records.js';
+import { GatewayError } from '../../domain/gateway-error.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from './embeddings.js';
@@ -16,7 +16,7 @@ import { renderModel, renderModelList } from './models.js';
 import { parseChatRequest } from './parse-chat-request.js';
 import { renderCompletion } from './render-completion.js';
 import { sendChatStream } from './send-chat-stream.js';
-import { metaFromRequest } from '../request-meta-from.js';
+import { metaFromRequest } from '../../server/request-meta-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 
 export interface OpenAIRoutesOptions {

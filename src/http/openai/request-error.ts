@@ -1,7 +1,7 @@
 // Request-shape errors raised by the OpenAI shim itself, in OpenAI's terms:
 // the offending parameter (`messages[2].content[0].image_url`) and OpenAI's
 // machine code (`missing_required_parameter`, `invalid_type`, …).
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 
 export class InvalidRequestError extends GatewayError {
   readonly param: string | null;

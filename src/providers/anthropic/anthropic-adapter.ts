@@ -2,7 +2,7 @@
 // One client per provider connection (built by the factory, reused). Every
 // call carries the caller's abort signal; every failure leaves as GatewayError.
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import type {
   AdapterCompletion,
   AdapterEmbeddings,
@@ -10,7 +10,7 @@ import type {
   ProviderAdapter,
   ProviderAdapterFactory,
   ProviderConnection,
-} from '../provider-adapter.js';
+} from '../../domain/provider-adapter.js';
 import {
   createAnthropicClient,
   type AnthropicClient,

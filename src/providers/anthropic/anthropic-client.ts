@@ -3,7 +3,7 @@
 // upgrading the SDK touches one file. The SDK itself loads with the first
 // call of an Anthropic provider (see shared/lazy-sdk.ts).
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ProviderConnection } from '../provider-adapter.js';
+import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
 
 export type AnthropicMessage = Anthropic.Message;

@@ -18,7 +18,7 @@ import {
   type ToolResultPart,
   type Warning,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import type {
   AnthropicContentBlockParam,
   AnthropicImageBlockParam,

@@ -2,7 +2,7 @@
 // SDK's errors by shape (status, headers, error body, name) so that this file
 // needs no SDK import. Messages keep the upstream's wording so users can act
 // on it, minus anything that looks like a credential.
-import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
+import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 
 interface ErrorShape {
   name?: unknown;

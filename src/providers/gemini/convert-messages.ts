@@ -16,7 +16,7 @@ import {
   type ReasoningPart,
   type ToolCallPart,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidArgument } from '../../core/errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertImage } from './convert-image.js';
 import { convertToolResult } from './convert-tool-result.js';

@@ -3,7 +3,7 @@
 // {content: ""}), an error result as {error: "…"} (the key the API documents
 // for failures), images travel as functionResponse.parts.
 import type { ToolResultPart } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidArgument } from '../../core/errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { convertImage } from './convert-image.js';
 import type { WarningCollector } from './family.js';
 import type { GeminiFunctionResponse } from './gemini-types.js';

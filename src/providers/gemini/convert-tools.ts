@@ -4,7 +4,7 @@
 // OpenAPI subset that rejects those keys (PROTOCOL-NOTES §5, §7 rule 10), so
 // no lossy sanitising is needed.
 import { ToolChoiceMode, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidArgument } from '../../core/errors/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { GEMINI_LABEL, type WarningCollector } from './family.js';
 import type { GeminiTool, GeminiToolConfig } from './gemini-types.js';

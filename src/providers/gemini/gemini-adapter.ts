@@ -2,8 +2,8 @@
 // Errors of every step leave as GatewayError (map-error).
 import { create } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type ChatRequest, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../core/errors/gateway-error.js';
-import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../provider-adapter.js';
+import { GatewayError } from '../../domain/gateway-error.js';
+import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertRequest } from './convert-request.js';

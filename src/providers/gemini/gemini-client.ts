@@ -6,7 +6,7 @@
 // with `automaticContinuation: false`. Every call carries the caller's
 // AbortSignal (`config.abortSignal`) so cancelling aborts the HTTP request.
 import type { CountTokensParameters, GenerateContentConfig, GenerateContentParameters } from '@google/genai';
-import type { ProviderConnection } from '../provider-adapter.js';
+import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
 import { resolveEndpoint } from './gemini-endpoint.js';
 import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './gemini-types.js';

@@ -1,5 +1,5 @@
 // The Gemini family (Gemini API v1beta through @google/genai).
-import type { ProviderAdapterFactory } from '../provider-adapter.js';
+import type { ProviderAdapterFactory } from '../../domain/provider-adapter.js';
 import { createGeminiAdapterWith } from './gemini-adapter.js';
 import { createGeminiClient } from './gemini-client.js';
 

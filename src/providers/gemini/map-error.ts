@@ -5,7 +5,7 @@
 // which is where Google puts it. Gemini answers a bad API key with 400
 // INVALID_ARGUMENT + reason API_KEY_INVALID: that is the gateway's credential
 // problem (failed_precondition), not the client's request.
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { sanitizeMessage } from './sanitize-message.js';
 
 export interface ErrorContext {

@@ -7,7 +7,7 @@
 // the last one wins (§7 rule 6) and goes out once, from end().
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiResponse } from './gemini-types.js';

@@ -1,7 +1,7 @@
 // An upstream failure → the one GatewayError. The SDK's error classes are
 // translated into UpstreamFailure by openai-client.ts (the only file that
 // knows the SDK); this mapping is pure. Messages never carry a credential.
-import { GatewayError, type GatewayErrorKind } from '../../core/errors/gateway-error.js';
+import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import { sanitizeUpstreamMessage } from './sanitize-message.js';
 
 export type UpstreamFailure =

@@ -3,7 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import type { ChatRequest, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../core/errors/gateway-error.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import type {
   AdapterCompletion,
   AdapterEmbeddings,
@@ -13,7 +13,7 @@ import type {
   ProviderAdapterFactory,
   ProviderConnection,
   UpstreamTarget,
-} from '../provider-adapter.js';
+} from '../../domain/provider-adapter.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { convertRequest } from './convert-request.js';
 import { familyTraits, type FamilyTraits } from './family.js';

@@ -7,8 +7,8 @@
 // providers are configured, not inherited from the process.
 import type OpenAI from 'openai';
 import type { ClientOptions } from 'openai';
-import { GatewayError } from '../../core/errors/gateway-error.js';
-import type { ProviderConnection } from '../provider-adapter.js';
+import { GatewayError } from '../../domain/gateway-error.js';
+import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
 import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';

@@ -3,7 +3,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { ChatResponseSchema, FinishReason, Role, StreamChunkSchema, WarningSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError, invalidArgument } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError, invalidArgument } from '../../../src/domain/gateway-error.js';
 import { warningsHeader } from '../../../src/http/anthropic/gateway-headers.js';
 import { mapError } from '../../../src/http/anthropic/map-error.js';
 import { toAnthropicParam } from '../../../src/http/anthropic/param-names.js';

@@ -4,7 +4,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { ChatRequestSchema, type ChatRequest, type StreamChunk, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { createAnthropicAdapter } from '../../../src/providers/anthropic/index.js';
-import type { ProviderAdapter, UpstreamTarget } from '../../../src/providers/provider-adapter.js';
+import type { ProviderAdapter, UpstreamTarget } from '../../../src/domain/provider-adapter.js';
 import type { FixtureUpstream } from '../../fixtures/fixture-upstream.js';
 import type { Scenario, ScenarioUsage } from '../../fixtures/scenarios.js';
 

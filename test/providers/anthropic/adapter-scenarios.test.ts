@@ -2,8 +2,8 @@
 // @anthropic-ai/sdk against the Anthropic fixture upstream on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentPart } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
-import type { ProviderAdapter } from '../../../src/providers/provider-adapter.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
+import type { ProviderAdapter } from '../../../src/domain/provider-adapter.js';
 import { startAnthropicFixture } from '../../fixtures/anthropic-upstream.js';
 import type { FixtureUpstream } from '../../fixtures/fixture-upstream.js';
 import { SCENARIOS, type Scenario } from '../../fixtures/scenarios.js';

@@ -2,8 +2,8 @@
 // cancellation, credentials, count_tokens, model listing and embeddings,
 // through the real SDK against the fixture upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
-import type { ProviderAdapter } from '../../../src/providers/provider-adapter.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
+import type { ProviderAdapter } from '../../../src/domain/provider-adapter.js';
 import { startAnthropicFixture } from '../../fixtures/anthropic-upstream.js';
 import type { FixtureUpstream, RecordedRequest } from '../../fixtures/fixture-upstream.js';
 import { SCENARIOS, scenarioByName, TINY_PNG_BASE64, type NormalizedUpstreamRequest } from '../../fixtures/scenarios.js';

@@ -9,7 +9,7 @@ import {
   Role,
   ToolChoiceMode,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { convertRequest, JSON_OBJECT_INSTRUCTION } from '../../../src/providers/anthropic/convert-request.js';
 import { toAnthropicToolCallId } from '../../../src/providers/anthropic/tool-call-id.js';
 import { TINY_PNG_BASE64 } from '../../fixtures/scenarios.js';

@@ -1,7 +1,7 @@
 // map-error: SDK-shaped errors (status, headers, Anthropic error body) →
 // GatewayError kinds, retry hints and credential-free messages.
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { mapAnthropicError, retryAfter } from '../../../src/providers/anthropic/map-error.js';
 import { AnthropicStreamError } from '../../../src/providers/anthropic/map-stream.js';
 

@@ -2,8 +2,8 @@
 // @google/genai SDK against the Gemini fixture upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FinishReason, type ChatResponse } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
-import type { ProviderAdapter } from '../../../src/providers/provider-adapter.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
+import type { ProviderAdapter } from '../../../src/domain/provider-adapter.js';
 import type { FixtureUpstream } from '../../fixtures/fixture-upstream.js';
 import { startGeminiFixture } from '../../fixtures/gemini-upstream.js';
 import { SCENARIOS, type Scenario } from '../../fixtures/scenarios.js';

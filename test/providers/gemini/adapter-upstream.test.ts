@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PNG_BASE64, scenarioByName, type NormalizedUpstreamRequest } from '../../fixtures/scenarios.js';
 import type { FixtureUpstream, RecordedRequest } from '../../fixtures/fixture-upstream.js';
 import { startGeminiFixture } from '../../fixtures/gemini-upstream.js';
-import type { ProviderAdapter } from '../../../src/providers/provider-adapter.js';
+import type { ProviderAdapter } from '../../../src/domain/provider-adapter.js';
 import { adapterFor, collect, context, requestFor, target } from './helpers.js';
 
 type Body = Record<string, any>; // Raw request JSON.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { convertRequest } from '../../../src/providers/gemini/convert-request.js';
 import { TINY_PNG_BASE64 } from '../../fixtures/scenarios.js';
 

@@ -3,7 +3,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { ChatRequestSchema, type ChatRequest, type ChatResponse, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamAssembler } from '../../../src/core/completion/assemble-stream.js';
-import type { ProviderAdapter, ProviderConnection } from '../../../src/providers/provider-adapter.js';
+import type { ProviderAdapter, ProviderConnection } from '../../../src/domain/provider-adapter.js';
 import { createGeminiAdapter } from '../../../src/providers/gemini/index.js';
 import type { FixtureUpstream } from '../../fixtures/fixture-upstream.js';
 import type { Scenario } from '../../fixtures/scenarios.js';

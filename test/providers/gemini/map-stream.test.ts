@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { GeminiStreamMapper } from '../../../src/providers/gemini/map-stream.js';
 import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
 import { STREAM_WITH_CALLS } from './recorded.js';

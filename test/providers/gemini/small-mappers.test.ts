@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@google/genai';
 import { create } from '@bufbuild/protobuf';
 import { FinishReason, ImagePartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { convertImage, guessMimeFromUrl } from '../../../src/providers/gemini/convert-image.js';
 import { WarningCollector } from '../../../src/providers/gemini/family.js';
 import { resolveEndpoint } from '../../../src/providers/gemini/gemini-endpoint.js';

@@ -3,7 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatRequestSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { createOpenAIAdapter } from '../../../src/providers/openai/index.js';
 import { embedding } from '../../fixtures/openai-upstream.js';
 import { SCENARIOS, scenarioByName, type Scenario } from '../../fixtures/scenarios.js';

@@ -4,7 +4,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { ChatRequest, FinishReason, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ChatRequestSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../../src/providers/provider-adapter.js';
+import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../../src/domain/provider-adapter.js';
 import { createOpenAIAdapter } from '../../../src/providers/openai/index.js';
 import { startOpenAIFixture, type OpenAIFixture, type OpenAIFixtureFamily } from '../../fixtures/openai-upstream.js';
 import type { Scenario } from '../../fixtures/scenarios.js';

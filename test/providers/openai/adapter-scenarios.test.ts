@@ -2,7 +2,7 @@
 // against the fixture upstream of each deployment of the family.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FinishReason, type Choice, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/core/errors/gateway-error.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { SCENARIOS, type Scenario, type ScenarioOutput } from '../../fixtures/scenarios.js';
 import { context, DEPLOYMENTS, foldStream, scenarioRequest, startHarness, targetFor, type Deployment, type FoldedChoice, type Harness } from './adapter-harness.js';
 

@@ -1,5 +1,5 @@
 // Expert routing records: the JSON config stored in routes.expert and the recorded decisions.
-import type { Page } from './records.js';
+import type { Page } from './page.js';
 
 export type ExpertClassifierName = 'llm' | 'rules' | 'embedding';
 export type ExpertDecisionSourceName = 'llm' | 'rules' | 'embedding' | 'fallback' | 'cache';

@@ -4,7 +4,7 @@
 // (see map-error in each family), never with a credential in the message.
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { ChatRequest, Choice, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
-import type { ProviderTypeName } from '../storage/records.js';
+import type { ProviderTypeName } from './provider.js';
 
 /** A provider as adapters see it: decrypted credentials, ready to call. */
 export interface ProviderConnection {

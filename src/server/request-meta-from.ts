@@ -3,7 +3,7 @@
 // user agent, session id and cache bypass from the headers.
 import type { FastifyRequest } from 'fastify';
 import { bypassesCache, requestMeta, type RequestMeta } from '../core/completion/request-meta.js';
-import type { RequestSurface } from '../storage/records.js';
+import type { RequestSurface } from '../domain/request-log.js';
 
 const header = (request: FastifyRequest, name: string): string => {
   const value = request.headers[name];

@@ -1,0 +1,49 @@
+// A provider: its connection settings, its models and their prices, and its repository.
+// The API key is only ever held here as ciphertext (see core/secrets).
+import type { Page } from './page.js';
+
+export type ProviderTypeName = 'openai' | 'azure-openai' | 'anthropic' | 'gemini' | 'openai-compatible';
+
+export interface ModelPricesRecord {
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cachedInputPerMillion: number;
+  cacheWritePerMillion: number;
+}
+
+export interface ProviderModelRecord {
+  upstreamModel: string;
+  alias: string;
+  enabled: boolean;
+  deployment: string;
+  prices: ModelPricesRecord | null;
+}
+
+export interface ProviderRecord {
+  id: string;
+  name: string;
+  type: ProviderTypeName;
+  baseUrl: string;
+  /** AES-256-GCM ciphertext produced by core/secrets (never the plain key). */
+  apiKeyCiphertext: string;
+  apiKeyLast4: string;
+  extraHeaders: Record<string, string>;
+  enabled: boolean;
+  models: ProviderModelRecord[];
+  azureApiVersion: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ProvidersRepository {
+  /** Throws StorageConflictError when the id exists. */
+  insert(provider: ProviderRecord): Promise<void>;
+  get(id: string): Promise<ProviderRecord | null>;
+  /** Ordered by id; `cursor` is the nextCursor of the previous page. */
+  list(options: { limit: number; cursor?: string | null; type?: ProviderTypeName | null }): Promise<Page<ProviderRecord>>;
+  listAll(): Promise<ProviderRecord[]>;
+  /** Replaces every column of the row with this id; false when no such row. */
+  replace(provider: ProviderRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}

@@ -1,0 +1,88 @@
+// The request log: one row per request, its filters and usage aggregates, and its repository.
+import type { Page } from './page.js';
+
+export type RequestSurface = 'rpc' | 'openai' | 'anthropic';
+export type RequestOperation = 'chat' | 'embeddings';
+export type RequestStatus = 'ok' | 'error' | 'canceled';
+
+/** One row of the request log: one request, whatever happened to it. */
+export interface RequestLogRecord {
+  /** The request id (x-request-id), unique. */
+  id: string;
+  /** Epoch ms when the request arrived. */
+  time: number;
+  keyId: string;
+  /** The model the client asked for. */
+  requestedModel: string;
+  /** Route name ('' when a model was addressed directly). */
+  route: string;
+  /** Expert chosen by an expert route ('' otherwise). */
+  expert: string;
+  /** Who served it ('' when nothing did). */
+  providerId: string;
+  upstreamModel: string;
+  surface: RequestSurface;
+  operation: RequestOperation;
+  stream: boolean;
+  status: RequestStatus;
+  /** GatewayError kind ('' when ok). */
+  errorKind: string;
+  /** Sanitised error message ('' when ok). */
+  errorMessage: string;
+  /** Number of upstream attempts. */
+  attempts: number;
+  cacheHit: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+  /** Usage counted by the gateway's tokenizer, not reported upstream. */
+  estimated: boolean;
+  costUsd: number;
+  latencyMs: number;
+  /** Streams: time to the first output chunk; null for unary calls and failed requests. */
+  ttftMs: number | null;
+  clientIp: string;
+  userAgent: string;
+  /** The x-request-id the client saw (its own when it sent one); `id` is always the gateway's. */
+  requestId: string;
+  /** Only when the key logs bodies: redacted of credentials and capped in size. */
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export interface RequestLogFilter {
+  keyId?: string | null;
+  /** Matches the requested model or the upstream model. */
+  model?: string | null;
+  providerId?: string | null;
+  status?: RequestStatus | null;
+  /** Inclusive epoch ms. */
+  from?: number | null;
+  /** Exclusive epoch ms. */
+  to?: number | null;
+}
+
+export type UsageGrouping = 'key' | 'model' | 'provider' | 'day';
+
+export interface UsageAggregateRow {
+  /** The key id, upstream model, provider id or day (YYYY-MM-DD, UTC). */
+  group: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
+}
+
+export interface RequestLogsRepository {
+  /** Inserts all rows in one statement/transaction; ids already present are skipped (retries are idempotent). */
+  insertBatch(rows: RequestLogRecord[]): Promise<void>;
+  /** Newest first; `cursor` is the nextCursor of the previous page. */
+  list(filter: RequestLogFilter, options: { limit: number; cursor?: string | null }): Promise<Page<RequestLogRecord>>;
+  aggregate(grouping: UsageGrouping, filter: RequestLogFilter): Promise<UsageAggregateRow[]>;
+  /** Deletes up to `limit` rows older than `cutoff` (epoch ms); returns how many. */
+  deleteOlderThan(cutoff: number, limit: number): Promise<number>;
+}

@@ -1,0 +1,50 @@
+// A route (a virtual model): its strategy, targets and settings, and its repository.
+import type { ExpertRoutingRecord } from './expert-routing.js';
+import type { Page } from './page.js';
+
+export type RouteStrategyName = 'priority' | 'weighted' | 'round-robin' | 'least-latency' | 'affinity' | 'expert';
+
+export interface RouteTargetRecord {
+  /** A provider model (providerId + upstreamModel) or another route (route); never both. */
+  providerId: string;
+  upstreamModel: string;
+  route: string;
+  weight: number;
+}
+
+export interface RouteSettingsRecord {
+  maxRetries: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  attemptTimeoutMs: number;
+  totalDeadlineMs: number;
+  failoverStatuses: number[];
+  affinityScope: 'session' | 'user' | 'key';
+  affinityTtlMs: number;
+  maxRetryAfterMs: number;
+}
+
+export interface RouteRecord {
+  /** The public model name; the primary key. */
+  name: string;
+  description: string;
+  strategy: RouteStrategyName;
+  targets: RouteTargetRecord[];
+  settings: RouteSettingsRecord;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  /** Only on 'expert' routes (absent otherwise). */
+  expert?: ExpertRoutingRecord;
+}
+
+export interface RoutesRepository {
+  /** Throws StorageConflictError when the name exists. */
+  insert(route: RouteRecord): Promise<void>;
+  get(name: string): Promise<RouteRecord | null>;
+  /** Ordered by name. */
+  list(options: { limit: number; cursor?: string | null }): Promise<Page<RouteRecord>>;
+  listAll(): Promise<RouteRecord[]>;
+  replace(route: RouteRecord): Promise<boolean>;
+  delete(name: string): Promise<boolean>;
+}

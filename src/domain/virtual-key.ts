@@ -1,0 +1,55 @@
+// A virtual key: what an application holds, its limits and budget, and its repository.
+import type { Page } from './page.js';
+
+export interface RateLimitsRecord {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  concurrentRequests: number;
+}
+
+export interface BudgetRecord {
+  amount: number;
+  unit: 'tokens' | 'usd';
+  period: 'day' | 'week' | 'month' | 'total';
+}
+
+export interface VirtualKeyRecord {
+  id: string;
+  name: string;
+  /** SHA-256 hex of the secret. */
+  secretHash: string;
+  /** Shown to humans as `${secretPrefix}…${secretLast4}`. */
+  secretPrefix: string;
+  secretLast4: string;
+  /** The secret replaced by the last rotation, valid until previousSecretExpiresAt. */
+  previousSecretHash: string | null;
+  previousSecretExpiresAt: number | null;
+  enabled: boolean;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  allowedModels: string[];
+  rateLimits: RateLimitsRecord;
+  budget: BudgetRecord | null;
+  cacheEnabled: boolean;
+  logRequestBodies: boolean;
+  metadata: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface KeysRepository {
+  /** Throws StorageConflictError when the id or secret hash exists. */
+  insert(key: VirtualKeyRecord): Promise<void>;
+  get(id: string): Promise<VirtualKeyRecord | null>;
+  /** Matches the current secret hash or the previous one (the caller checks the grace expiry). */
+  findBySecretHash(secretHash: string): Promise<VirtualKeyRecord | null>;
+  /** Ordered by createdAt then id (newest last); filters combine with AND. */
+  list(options: {
+    limit: number;
+    cursor?: string | null;
+    nameContains?: string | null;
+    enabled?: boolean | null;
+  }): Promise<Page<VirtualKeyRecord>>;
+  replace(key: VirtualKeyRecord): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}

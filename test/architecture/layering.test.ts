@@ -1,0 +1,136 @@
+// The layering of src/ (docs/architecture.md): which folder may import which,
+// no import circle, and the provider SDKs and database drivers only where they
+// belong. Read from the source files themselves, so a new import that breaks a
+// rule fails here with the file and the import named.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve('src');
+
+/** Each layer and the layers it may import (besides itself, gen/ and packages). */
+const ALLOWED: Record<string, string[]> = {
+  domain: [],
+  config: ['domain'],
+  storage: ['domain'],
+  providers: ['domain'],
+  core: ['domain'],
+  server: ['core', 'domain', 'config'],
+  http: ['server', 'core', 'domain'],
+  rpc: ['server', 'core', 'domain'],
+  cluster: ['core', 'domain', 'config'],
+  /** The composition root: src/*.ts files compose everything. */
+  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'root'],
+};
+
+/** Packages that only one layer (and the composition root) may import. */
+const PACKAGE_HOMES: Array<{ pattern: RegExp; where: (file: string) => boolean; rule: string }> = [
+  {
+    pattern: /^(openai|@anthropic-ai\/sdk|@google\/genai)(\/|$)/,
+    where: (file) => /^providers\/[\w-]+\/[\w-]+-client\.ts$/.test(file),
+    rule: 'a provider SDK is imported only by its family’s <family>-client.ts',
+  },
+  {
+    pattern: /^(kysely|better-sqlite3|mysql2)(\/|$)/,
+    where: (file) => file.startsWith('storage/'),
+    rule: 'database drivers and the query builder stay in storage/',
+  },
+  {
+    pattern: /^(fastify|@connectrpc\/connect-fastify|@fastify\/)/,
+    where: (file) => /^(server|http|rpc)\//.test(file) || !file.includes('/'),
+    rule: 'the web framework stays at the edges (server/, http/, rpc/) and the composition root',
+  },
+];
+
+interface ImportEdge {
+  from: string;
+  specifier: string;
+  /** The imported file relative to src/, or undefined for a package or gen/. */
+  target: string | undefined;
+}
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const full = path.join(directory, name);
+    if (statSync(full).isDirectory()) return sourceFiles(full);
+    return name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): ImportEdge[] {
+  const text = readFileSync(file, 'utf8');
+  const from = path.relative(SRC, file);
+  const edges: ImportEdge[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    const specifier = (match[1] ?? match[2])!;
+    if (!specifier.startsWith('.')) {
+      edges.push({ from, specifier, target: undefined });
+      continue;
+    }
+    const resolved = path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts'));
+    const target = resolved.startsWith(SRC + path.sep) ? path.relative(SRC, resolved) : undefined;
+    edges.push({ from, specifier, target });
+  }
+  return edges;
+}
+
+const layerOf = (file: string): string => (file.includes(path.sep) ? file.split(path.sep)[0]! : 'root');
+
+const edges = sourceFiles(SRC).flatMap(importsOf);
+
+describe('the layering of src/', () => {
+  it('puts every folder of src/ in a layer', () => {
+    const folders = readdirSync(SRC).filter((name) => statSync(path.join(SRC, name)).isDirectory());
+    expect(folders.filter((folder) => !(folder in ALLOWED))).toEqual([]);
+  });
+
+  it('has no import from a layer to one it does not stand on', () => {
+    const upward = edges
+      .filter((edge) => edge.target !== undefined)
+      .filter((edge) => {
+        const from = layerOf(edge.from);
+        const to = layerOf(edge.target!);
+        return from !== to && !ALLOWED[from]!.includes(to);
+      })
+      .map((edge) => `${edge.from} imports ${edge.specifier}`);
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps each package in its home', () => {
+    const strays = edges.flatMap((edge) =>
+      PACKAGE_HOMES.filter((home) => edge.target === undefined && home.pattern.test(edge.specifier) && !home.where(edge.from)).map(
+        (home) => `${edge.from} imports ${edge.specifier}: ${home.rule}`,
+      ),
+    );
+    expect(strays).toEqual([]);
+  });
+
+  it('has no import circle', () => {
+    const graph = new Map<string, string[]>();
+    for (const edge of edges) {
+      if (!graph.has(edge.from)) graph.set(edge.from, []);
+      if (edge.target) graph.get(edge.from)!.push(edge.target);
+    }
+    const state = new Map<string, 'open' | 'done'>();
+    const circles: string[] = [];
+    const visit = (file: string, trail: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        circles.push([...trail.slice(trail.indexOf(file)), file].join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+
+  it('sees the imports it checks (the rules cannot pass by reading nothing)', () => {
+    expect(edges.filter((edge) => edge.from.startsWith('core/') && edge.target?.startsWith('domain/')).length).toBeGreaterThan(50);
+    expect(edges.some((edge) => edge.from === 'providers/openai/openai-client.ts' && edge.specifier.startsWith('openai'))).toBe(true);
+  });
+});
