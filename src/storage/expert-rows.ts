@@ -1,24 +1,15 @@
 // ExpertRoutingRecord ⇄ routes.expert JSON, ExpertDecisionRecord ⇄ expert_decisions row.
 import type { Insertable, Selectable } from 'kysely';
 import type { ExpertClassifierName, ExpertDecisionRecord, ExpertDecisionSourceName, ExpertRoutingRecord } from '../domain/expert-routing.js';
-import {
-  asStringArray,
-  columnToJson,
-  columnToTimestamp,
-  isPlainObject,
-  jsonToColumn,
-  readNumber,
-  readString,
-  StoredValueError,
-  timestampToColumn,
-} from './row-values.js';
+import { asObject, asStringArray, columnToJson, isPlainObject, jsonToColumn, mapObjects, readNumber, readString } from './json-columns.js';
+import { columnToTimestamp, knownName, StoredValueError, timestampToColumn } from './row-values.js';
 import type { ExpertDecisionsTable } from './schema.js';
 
 export type ExpertDecisionRow = Selectable<ExpertDecisionsTable>;
 export type NewExpertDecisionRow = Insertable<ExpertDecisionsTable>;
 
-const CLASSIFIERS: ReadonlySet<string> = new Set<ExpertClassifierName>(['llm', 'rules', 'embedding']);
-const SOURCES: ReadonlySet<string> = new Set<ExpertDecisionSourceName>(['llm', 'rules', 'embedding', 'fallback', 'cache']);
+const CLASSIFIERS: ReadonlySet<ExpertClassifierName> = new Set<ExpertClassifierName>(['llm', 'rules', 'embedding']);
+const SOURCES: ReadonlySet<ExpertDecisionSourceName> = new Set<ExpertDecisionSourceName>(['llm', 'rules', 'embedding', 'fallback', 'cache']);
 
 /** Explicit field lists: extra properties on a record never reach the column. */
 export function expertToColumn(expert: ExpertRoutingRecord | undefined): string | null {
@@ -58,42 +49,35 @@ export function expertToColumn(expert: ExpertRoutingRecord | undefined): string 
 export function columnToExpert(value: unknown, field: string): ExpertRoutingRecord | undefined {
   const json = columnToJson(value, field);
   if (json === null) return undefined;
-  if (!isPlainObject(json)) throw new StoredValueError(`${field} is not a JSON object`);
-  const { experts, classifier, preprocessing } = json;
+  const document = asObject(json, field);
+  const { experts, classifier, preprocessing } = document;
   if (!Array.isArray(experts) || !isPlainObject(classifier) || !isPlainObject(preprocessing)) {
     throw new StoredValueError(`${field} lacks experts, classifier or preprocessing`);
   }
   const type = readString(classifier, 'type');
-  if (!CLASSIFIERS.has(type)) throw new StoredValueError(`${field} has an unknown classifier type`);
+  if (!(CLASSIFIERS as ReadonlySet<string>).has(type)) throw new StoredValueError(`${field} has an unknown classifier type`);
   const rules = classifier.rules;
   if (!Array.isArray(rules)) throw new StoredValueError(`${field} has no rules array`);
   return {
-    experts: experts.map((entry: unknown) => {
-      if (!isPlainObject(entry)) throw new StoredValueError(`${field} holds an expert that is not an object`);
-      const systemPrompt = entry.systemPrompt;
-      return {
-        name: readString(entry, 'name'),
-        description: readString(entry, 'description'),
-        route: readString(entry, 'route'),
-        providerId: readString(entry, 'providerId'),
-        upstreamModel: readString(entry, 'upstreamModel'),
-        systemPrompt: typeof systemPrompt === 'string' ? systemPrompt : null,
-        examples: asStringArray(entry.examples ?? [], `${field} examples`),
-      };
-    }),
-    fallbackExpert: readString(json, 'fallbackExpert'),
+    experts: mapObjects(experts, field, 'an expert', (entry) => ({
+      name: readString(entry, 'name'),
+      description: readString(entry, 'description'),
+      route: readString(entry, 'route'),
+      providerId: readString(entry, 'providerId'),
+      upstreamModel: readString(entry, 'upstreamModel'),
+      systemPrompt: typeof entry.systemPrompt === 'string' ? entry.systemPrompt : null,
+      examples: asStringArray(entry.examples ?? [], `${field} examples`),
+    })),
+    fallbackExpert: readString(document, 'fallbackExpert'),
     classifier: {
       type: type as ExpertClassifierName,
       judgeModel: readString(classifier, 'judgeModel'),
       timeoutMs: readNumber(classifier, 'timeoutMs'),
-      rules: rules.map((rule: unknown) => {
-        if (!isPlainObject(rule)) throw new StoredValueError(`${field} holds a rule that is not an object`);
-        return {
-          pattern: readString(rule, 'pattern'),
-          keywords: asStringArray(rule.keywords ?? [], `${field} keywords`),
-          expert: readString(rule, 'expert'),
-        };
-      }),
+      rules: mapObjects(rules, field, 'a rule', (rule) => ({
+        pattern: readString(rule, 'pattern'),
+        keywords: asStringArray(rule.keywords ?? [], `${field} keywords`),
+        expert: readString(rule, 'expert'),
+      })),
       embeddingModel: readString(classifier, 'embeddingModel'),
       similarityThreshold: readNumber(classifier, 'similarityThreshold'),
     },
@@ -105,7 +89,7 @@ export function columnToExpert(value: unknown, field: string): ExpertRoutingReco
       stripAttachments: preprocessing.stripAttachments === true,
       maxCharacters: readNumber(preprocessing, 'maxCharacters'),
     },
-    decisionCacheTtlMs: readNumber(json, 'decisionCacheTtlMs'),
+    decisionCacheTtlMs: readNumber(document, 'decisionCacheTtlMs'),
   };
 }
 
@@ -125,16 +109,16 @@ export function decisionToRow(id: string, decision: ExpertDecisionRecord): NewEx
 
 export function rowToDecision(row: ExpertDecisionRow): ExpertDecisionRecord & { id: string } {
   const field = (column: string) => `expert_decisions.${column} (id ${row.id})`;
-  if (!CLASSIFIERS.has(row.classifier)) throw new StoredValueError(`${field('classifier')} is not a known classifier`);
-  if (!SOURCES.has(row.source)) throw new StoredValueError(`${field('source')} is not a known source`);
+  const classifier = knownName(CLASSIFIERS, row.classifier, field('classifier'), 'classifier');
+  const source = knownName(SOURCES, row.source, field('source'), 'source');
   return {
     id: row.id,
     requestId: row.request_id,
     time: columnToTimestamp(row.time, field('time')),
     route: row.route,
-    classifier: row.classifier as ExpertClassifierName,
+    classifier,
     expert: row.expert,
-    source: row.source as ExpertDecisionSourceName,
+    source,
     latencyMs: Number(row.latency_ms),
     tokens: Number(row.tokens),
   };

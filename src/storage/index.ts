@@ -59,7 +59,8 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
 export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './database.js';
 export { DatabaseUrlError } from './database-url.js';
 export { migrateToLatest, MigrationError, type MigrationSummary } from './migrate.js';
-export { InvalidCursorError, MAX_PAGE_SIZE } from './cursor.js';
+export { InvalidCursorError } from './cursor.js';
+export { MAX_PAGE_SIZE } from './paged-list.js';
 export { StoredValueError } from './row-values.js';
 export { createProvidersRepository } from './providers-repository.js';
 export { createKeysRepository } from './keys-repository.js';

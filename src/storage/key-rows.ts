@@ -1,20 +1,15 @@
 // VirtualKeyRecord ⇄ virtual_keys row.
 import type { Insertable, Selectable } from 'kysely';
 import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../domain/virtual-key.js';
+import { asObject, asStringArray, asStringRecord, jsonToColumn, readJsonColumn, readNumber } from './json-columns.js';
 import {
-  asStringArray,
-  asStringRecord,
   booleanToColumn,
+  columnsToRecordTimes,
   columnToBoolean,
-  columnToJson,
   columnToNullableTimestamp,
-  columnToTimestamp,
-  isPlainObject,
-  jsonToColumn,
   nullableTimestampToColumn,
-  readNumber,
+  recordTimesToColumns,
   StoredValueError,
-  timestampToColumn,
 } from './row-values.js';
 import type { VirtualKeysTable } from './schema.js';
 
@@ -39,8 +34,7 @@ export function keyToRow(key: VirtualKeyRecord): NewKeyRow {
     cache_enabled: booleanToColumn(key.cacheEnabled),
     log_request_bodies: booleanToColumn(key.logRequestBodies),
     metadata: jsonToColumn(key.metadata),
-    created_at: timestampToColumn(key.createdAt, 'createdAt'),
-    updated_at: timestampToColumn(key.updatedAt, 'updatedAt'),
+    ...recordTimesToColumns(key),
   };
 }
 
@@ -57,19 +51,18 @@ export function rowToKey(row: KeyRow): VirtualKeyRecord {
     enabled: columnToBoolean(row.enabled),
     expiresAt: columnToNullableTimestamp(row.expires_at, field('expires_at')),
     revokedAt: columnToNullableTimestamp(row.revoked_at, field('revoked_at')),
-    allowedModels: asStringArray(columnToJson(row.allowed_models, field('allowed_models')), field('allowed_models')),
-    rateLimits: toRateLimits(columnToJson(row.rate_limits, field('rate_limits')), field('rate_limits')),
-    budget: toBudget(columnToJson(row.budget, field('budget')), field('budget')),
+    allowedModels: readJsonColumn(row.allowed_models, field('allowed_models'), asStringArray),
+    rateLimits: readJsonColumn(row.rate_limits, field('rate_limits'), toRateLimits),
+    budget: readJsonColumn(row.budget, field('budget'), toBudget),
     cacheEnabled: columnToBoolean(row.cache_enabled),
     logRequestBodies: columnToBoolean(row.log_request_bodies),
-    metadata: asStringRecord(columnToJson(row.metadata, field('metadata')), field('metadata')),
-    createdAt: columnToTimestamp(row.created_at, field('created_at')),
-    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+    metadata: readJsonColumn(row.metadata, field('metadata'), asStringRecord),
+    ...columnsToRecordTimes(row, field),
   };
 }
 
-function toRateLimits(value: unknown, field: string): RateLimitsRecord {
-  if (!isPlainObject(value)) throw new StoredValueError(`${field} is not a JSON object`);
+function toRateLimits(json: unknown, field: string): RateLimitsRecord {
+  const value = asObject(json, field);
   return {
     requestsPerMinute: readNumber(value, 'requestsPerMinute'),
     tokensPerMinute: readNumber(value, 'tokensPerMinute'),
@@ -77,9 +70,9 @@ function toRateLimits(value: unknown, field: string): RateLimitsRecord {
   };
 }
 
-function toBudget(value: unknown, field: string): BudgetRecord | null {
-  if (value === null) return null;
-  if (!isPlainObject(value)) throw new StoredValueError(`${field} is not a JSON object`);
+function toBudget(json: unknown, field: string): BudgetRecord | null {
+  if (json === null) return null;
+  const value = asObject(json, field);
   const { unit, period } = value;
   if (unit !== 'tokens' && unit !== 'usd') throw new StoredValueError(`${field} has an unknown unit`);
   if (period !== 'day' && period !== 'week' && period !== 'month' && period !== 'total') {

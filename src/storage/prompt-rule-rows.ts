@@ -1,22 +1,15 @@
 // PromptRuleRecord ⇄ prompt_rules row. Roles are a JSON array in a TEXT column.
 import type { Insertable, Selectable } from 'kysely';
 import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from '../domain/prompt-rule.js';
-import {
-  booleanToColumn,
-  columnToBoolean,
-  columnToJson,
-  columnToTimestamp,
-  jsonToColumn,
-  StoredValueError,
-  timestampToColumn,
-} from './row-values.js';
+import { columnToJson, jsonToColumn } from './json-columns.js';
+import { booleanToColumn, columnsToRecordTimes, columnToBoolean, knownName, recordTimesToColumns, StoredValueError } from './row-values.js';
 import type { PromptRulesTable } from './schema.js';
 
 export type PromptRuleRow = Selectable<PromptRulesTable>;
 export type NewPromptRuleRow = Insertable<PromptRulesTable>;
 
-const SCOPES: ReadonlySet<string> = new Set<PromptRuleScopeName>(['route', 'key']);
-const OPERATIONS: ReadonlySet<string> = new Set<PromptRuleOperationName>([
+const SCOPES: ReadonlySet<PromptRuleScopeName> = new Set<PromptRuleScopeName>(['route', 'key']);
+const OPERATIONS: ReadonlySet<PromptRuleOperationName> = new Set<PromptRuleOperationName>([
   'set-system',
   'prepend-system',
   'append-system',
@@ -42,15 +35,14 @@ export function promptRuleToRow(rule: PromptRuleRecord): NewPromptRuleRow {
     replacement: rule.replacement,
     roles: jsonToColumn([...rule.roles]),
     first_user_turn_only: booleanToColumn(rule.firstUserTurnOnly),
-    created_at: timestampToColumn(rule.createdAt, 'createdAt'),
-    updated_at: timestampToColumn(rule.updatedAt, 'updatedAt'),
+    ...recordTimesToColumns(rule),
   };
 }
 
 export function rowToPromptRule(row: PromptRuleRow): PromptRuleRecord {
   const field = (column: string) => `prompt_rules.${column} (id ${row.id})`;
-  if (!SCOPES.has(row.scope)) throw new StoredValueError(`${field('scope')} is not a known scope`);
-  if (!OPERATIONS.has(row.operation)) throw new StoredValueError(`${field('operation')} is not a known operation`);
+  const scope = knownName(SCOPES, row.scope, field('scope'), 'scope');
+  const operation = knownName(OPERATIONS, row.operation, field('operation'), 'operation');
   const roles = columnToJson(row.roles, field('roles'));
   if (!Array.isArray(roles) || roles.some((role) => typeof role !== 'string' || !ROLES.has(role))) {
     throw new StoredValueError(`${field('roles')} is not an array of role names`);
@@ -61,17 +53,16 @@ export function rowToPromptRule(row: PromptRuleRow): PromptRuleRecord {
     id: row.id,
     name: row.name,
     enabled: columnToBoolean(row.enabled),
-    scope: row.scope as PromptRuleScopeName,
+    scope,
     scopeId: row.scope_id,
     order,
-    operation: row.operation as PromptRuleOperationName,
+    operation,
     text: row.text,
     pattern: row.pattern,
     flags: row.flags,
     replacement: row.replacement,
     roles: roles as PromptRuleRoleName[],
     firstUserTurnOnly: columnToBoolean(row.first_user_turn_only),
-    createdAt: columnToTimestamp(row.created_at, field('created_at')),
-    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+    ...columnsToRecordTimes(row, field),
   };
 }

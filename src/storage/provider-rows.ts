@@ -1,19 +1,8 @@
 // ProviderRecord ⇄ providers row.
 import type { Insertable, Selectable } from 'kysely';
 import type { ModelPricesRecord, ProviderModelRecord, ProviderRecord, ProviderTypeName } from '../domain/provider.js';
-import {
-  asStringRecord,
-  booleanToColumn,
-  columnToBoolean,
-  columnToJson,
-  columnToTimestamp,
-  isPlainObject,
-  jsonToColumn,
-  readNumber,
-  readString,
-  StoredValueError,
-  timestampToColumn,
-} from './row-values.js';
+import { asArray, asStringRecord, isPlainObject, jsonToColumn, mapObjects, readJsonColumn, readNumber, readString } from './json-columns.js';
+import { booleanToColumn, columnsToRecordTimes, columnToBoolean, recordTimesToColumns } from './row-values.js';
 import type { ProvidersTable } from './schema.js';
 
 export type ProviderRow = Selectable<ProvidersTable>;
@@ -31,8 +20,7 @@ export function providerToRow(provider: ProviderRecord): NewProviderRow {
     enabled: booleanToColumn(provider.enabled),
     models: jsonToColumn(provider.models),
     azure_api_version: provider.azureApiVersion,
-    created_at: timestampToColumn(provider.createdAt, 'createdAt'),
-    updated_at: timestampToColumn(provider.updatedAt, 'updatedAt'),
+    ...recordTimesToColumns(provider),
   };
 }
 
@@ -45,27 +33,22 @@ export function rowToProvider(row: ProviderRow): ProviderRecord {
     baseUrl: row.base_url,
     apiKeyCiphertext: row.api_key_ciphertext,
     apiKeyLast4: row.api_key_last4,
-    extraHeaders: asStringRecord(columnToJson(row.extra_headers, field('extra_headers')), field('extra_headers')),
+    extraHeaders: readJsonColumn(row.extra_headers, field('extra_headers'), asStringRecord),
     enabled: columnToBoolean(row.enabled),
-    models: toModels(columnToJson(row.models, field('models')), field('models')),
+    models: readJsonColumn(row.models, field('models'), toModels),
     azureApiVersion: row.azure_api_version,
-    createdAt: columnToTimestamp(row.created_at, field('created_at')),
-    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+    ...columnsToRecordTimes(row, field),
   };
 }
 
 function toModels(value: unknown, field: string): ProviderModelRecord[] {
-  if (!Array.isArray(value)) throw new StoredValueError(`${field} is not a JSON array`);
-  return value.map((entry: unknown) => {
-    if (!isPlainObject(entry)) throw new StoredValueError(`${field} holds a model that is not an object`);
-    return {
-      upstreamModel: readString(entry, 'upstreamModel'),
-      alias: readString(entry, 'alias'),
-      enabled: entry['enabled'] === true,
-      deployment: readString(entry, 'deployment'),
-      prices: toPrices(entry['prices']),
-    };
-  });
+  return mapObjects(asArray(value, field), field, 'a model', (entry) => ({
+    upstreamModel: readString(entry, 'upstreamModel'),
+    alias: readString(entry, 'alias'),
+    enabled: entry['enabled'] === true,
+    deployment: readString(entry, 'deployment'),
+    prices: toPrices(entry['prices']),
+  }));
 }
 
 function toPrices(value: unknown): ModelPricesRecord | null {

@@ -8,7 +8,8 @@
 // sort happens inside the database and only one row per group comes back, instead of
 // every latency of a possibly million-row range travelling to the process.
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
-import { decodeCreatedAtIdCursor, normalizePageSize, toPage } from './cursor.js';
+import { decodeCreatedAtIdCursor } from './cursor.js';
+import { listPage } from './paged-list.js';
 import type { RequestLogFilter, RequestLogsRepository, UsageAggregateRow, UsageGrouping } from '../domain/request-log.js';
 import { requestLogToRow, rowToRequestLog, toNumber, type NewRequestLogRow } from './request-log-rows.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
@@ -42,31 +43,33 @@ export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect:
       });
     },
 
-    async list(filter, { limit, cursor }) {
-      const pageSize = normalizePageSize(limit);
-      const after = cursor ? decodeCreatedAtIdCursor(cursor) : null;
-      const page = (modelColumn?: ModelColumn) => {
-        let query = db
-          .selectFrom('request_logs')
-          .selectAll()
-          .where((eb) => filterExpression(eb, filter, modelColumn))
-          .orderBy('time', 'desc')
-          .orderBy('id', 'desc')
-          .limit(pageSize + 1);
-        if (after) {
-          // `time <= t` is the index range both planners seek on; the OR only filters the boundary instant.
-          query = query
-            .where('time', '<=', after.createdAt)
-            .where((eb) => eb.or([eb('time', '<', after.createdAt), eb('id', '<', after.id)]));
-        }
-        return query.execute();
-      };
-      // "requested OR upstream model" as one query makes both planners collect every row of the model and
-      // sort them for each page; two index-ordered queries of one page each, merged here, read one page each.
-      const rows = filter.model
-        ? mergeNewestFirst(await page('requested_model'), await page('upstream_model'), pageSize + 1)
-        : await page();
-      return toPage(rows, pageSize, rowToRequestLog, (record) => [record.time, record.id]);
+    list(filter, { limit, cursor }) {
+      return listPage({ limit, cursor }, {
+        decodeCursor: decodeCreatedAtIdCursor,
+        fetch: async (rowCount, after) => {
+          const page = (modelColumn?: ModelColumn) => {
+            let query = db
+              .selectFrom('request_logs')
+              .selectAll()
+              .where((eb) => filterExpression(eb, filter, modelColumn))
+              .orderBy('time', 'desc')
+              .orderBy('id', 'desc')
+              .limit(rowCount);
+            if (after) {
+              // `time <= t` is the index range both planners seek on; the OR only filters the boundary instant.
+              query = query
+                .where('time', '<=', after.createdAt)
+                .where((eb) => eb.or([eb('time', '<', after.createdAt), eb('id', '<', after.id)]));
+            }
+            return query.execute();
+          };
+          // "requested OR upstream model" as one query makes both planners collect every row of the model and
+          // sort them for each page; two index-ordered queries of one page each, merged here, read one page each.
+          return filter.model ? mergeNewestFirst(await page('requested_model'), await page('upstream_model'), rowCount) : page();
+        },
+        toItem: rowToRequestLog,
+        sortKeyOf: (record) => [record.time, record.id],
+      });
     },
 
     async aggregate(grouping, filter) {

@@ -1,25 +1,15 @@
 // RouteRecord ⇄ routes row. Targets and settings are JSON documents in TEXT columns.
 import type { Insertable, Selectable } from 'kysely';
 import type { RouteRecord, RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from '../domain/route.js';
-import {
-  booleanToColumn,
-  columnToBoolean,
-  columnToJson,
-  columnToTimestamp,
-  isPlainObject,
-  jsonToColumn,
-  readNumber,
-  readString,
-  StoredValueError,
-  timestampToColumn,
-} from './row-values.js';
+import { asArray, asObject, jsonToColumn, mapObjects, readJsonColumn, readNumber, readString } from './json-columns.js';
+import { booleanToColumn, columnsToRecordTimes, columnToBoolean, knownName, recordTimesToColumns, StoredValueError } from './row-values.js';
 import { columnToExpert, expertToColumn } from './expert-rows.js';
 import type { RoutesTable } from './schema.js';
 
 export type RouteRow = Selectable<RoutesTable>;
 export type NewRouteRow = Insertable<RoutesTable>;
 
-const STRATEGIES: ReadonlySet<string> = new Set<RouteStrategyName>([
+const STRATEGIES: ReadonlySet<RouteStrategyName> = new Set<RouteStrategyName>([
   'priority',
   'weighted',
   'round-robin',
@@ -45,25 +35,23 @@ export function routeToRow(route: RouteRecord): NewRouteRow {
     ),
     settings: jsonToColumn(settingsToJson(route.settings)),
     enabled: booleanToColumn(route.enabled),
-    created_at: timestampToColumn(route.createdAt, 'createdAt'),
-    updated_at: timestampToColumn(route.updatedAt, 'updatedAt'),
+    ...recordTimesToColumns(route),
     expert: expertToColumn(route.expert),
   };
 }
 
 export function rowToRoute(row: RouteRow): RouteRecord {
   const field = (column: string) => `routes.${column} (name ${row.name})`;
-  if (!STRATEGIES.has(row.strategy)) throw new StoredValueError(`${field('strategy')} is not a known strategy`);
+  const strategy = knownName(STRATEGIES, row.strategy, field('strategy'), 'strategy');
   const expert = columnToExpert(row.expert, field('expert'));
   return {
     name: row.name,
     description: row.description,
-    strategy: row.strategy as RouteStrategyName,
-    targets: toTargets(columnToJson(row.targets, field('targets')), field('targets')),
-    settings: toSettings(columnToJson(row.settings, field('settings')), field('settings')),
+    strategy,
+    targets: readJsonColumn(row.targets, field('targets'), toTargets),
+    settings: readJsonColumn(row.settings, field('settings'), toSettings),
     enabled: columnToBoolean(row.enabled),
-    createdAt: columnToTimestamp(row.created_at, field('created_at')),
-    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+    ...columnsToRecordTimes(row, field),
     // Absent rather than undefined-valued: records compare equal to ones built without it.
     ...(expert === undefined ? {} : { expert }),
   };
@@ -84,20 +72,16 @@ function settingsToJson(settings: RouteSettingsRecord): RouteSettingsRecord {
 }
 
 function toTargets(value: unknown, field: string): RouteTargetRecord[] {
-  if (!Array.isArray(value)) throw new StoredValueError(`${field} is not a JSON array`);
-  return value.map((entry: unknown) => {
-    if (!isPlainObject(entry)) throw new StoredValueError(`${field} holds a target that is not an object`);
-    return {
-      providerId: readString(entry, 'providerId'),
-      upstreamModel: readString(entry, 'upstreamModel'),
-      route: readString(entry, 'route'),
-      weight: readNumber(entry, 'weight'),
-    };
-  });
+  return mapObjects(asArray(value, field), field, 'a target', (entry) => ({
+    providerId: readString(entry, 'providerId'),
+    upstreamModel: readString(entry, 'upstreamModel'),
+    route: readString(entry, 'route'),
+    weight: readNumber(entry, 'weight'),
+  }));
 }
 
-function toSettings(value: unknown, field: string): RouteSettingsRecord {
-  if (!isPlainObject(value)) throw new StoredValueError(`${field} is not a JSON object`);
+function toSettings(json: unknown, field: string): RouteSettingsRecord {
+  const value = asObject(json, field);
   const { failoverStatuses, affinityScope } = value;
   if (!Array.isArray(failoverStatuses)) throw new StoredValueError(`${field} has no failoverStatuses array`);
   if (typeof affinityScope !== 'string' || !AFFINITY_SCOPES.has(affinityScope)) {

@@ -1,6 +1,6 @@
-// Converts between JS values and what the two drivers store/return.
-// Reads are defensive: mysql2 returns BIGINT as a string past 2^53, a driver
-// may hand back a bigint, and a JSON column may arrive already parsed.
+// Converts between JS values and what the two drivers store/return for scalar
+// columns (JSON documents: json-columns.ts). Reads are defensive: mysql2 returns
+// BIGINT as a string past 2^53, and a driver may hand back a bigint.
 
 export function booleanToColumn(value: boolean): number {
   return value ? 1 : 0;
@@ -31,17 +31,34 @@ export function columnToNullableTimestamp(value: unknown, field: string): number
   return value === null || value === undefined ? null : columnToTimestamp(value, field);
 }
 
-export function jsonToColumn(value: unknown): string {
-  return JSON.stringify(value);
+/** createdAt/updatedAt → created_at/updated_at: every table the admin services write has both. */
+export function recordTimesToColumns(record: { createdAt: number; updatedAt: number }): {
+  created_at: number;
+  updated_at: number;
+} {
+  return {
+    created_at: timestampToColumn(record.createdAt, 'createdAt'),
+    updated_at: timestampToColumn(record.updatedAt, 'updatedAt'),
+  };
 }
 
-export function columnToJson(value: unknown, field: string): unknown {
-  if (typeof value !== 'string') return value ?? null;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new StoredValueError(`${field} holds invalid JSON`);
+/** created_at/updated_at → createdAt/updatedAt; `field` names a column of this row in errors. */
+export function columnsToRecordTimes(
+  row: { created_at: unknown; updated_at: unknown },
+  field: (column: string) => string,
+): { createdAt: number; updatedAt: number } {
+  return {
+    createdAt: columnToTimestamp(row.created_at, field('created_at')),
+    updatedAt: columnToTimestamp(row.updated_at, field('updated_at')),
+  };
+}
+
+/** A name column (or JSON string) that must be one of `names`: "<field> is not a known <what>" otherwise. */
+export function knownName<Name extends string>(names: ReadonlySet<Name>, value: unknown, field: string, what: string): Name {
+  if (typeof value !== 'string' || !(names as ReadonlySet<string>).has(value)) {
+    throw new StoredValueError(`${field} is not a known ${what}`);
   }
+  return value as Name;
 }
 
 /** A row that cannot be turned back into a record: a bug or a hand-edited database. */
@@ -50,30 +67,4 @@ export class StoredValueError extends Error {
     super(message);
     this.name = 'StoredValueError';
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function asStringRecord(value: unknown, field: string): Record<string, string> {
-  if (!isPlainObject(value)) throw new StoredValueError(`${field} is not a JSON object`);
-  const record: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(value)) record[name] = String(entry);
-  return record;
-}
-
-export function asStringArray(value: unknown, field: string): string[] {
-  if (!Array.isArray(value)) throw new StoredValueError(`${field} is not a JSON array`);
-  return value.map((entry) => String(entry));
-}
-
-export function readNumber(source: Record<string, unknown>, name: string): number {
-  const value = source[name];
-  return typeof value === 'number' ? value : Number(value ?? 0);
-}
-
-export function readString(source: Record<string, unknown>, name: string): string {
-  const value = source[name];
-  return typeof value === 'string' ? value : String(value ?? '');
 }

@@ -1,6 +1,7 @@
 // Kysely table interfaces: the rows exactly as the database stores them.
 // Column types are deliberately loose on read (see the mappers in
-// row-values.ts) because SQLite and MySQL hand back different JS types.
+// row-values.ts and json-columns.ts) because SQLite and MySQL hand back
+// different JS types.
 import type { ColumnType } from 'kysely';
 
 /** Epoch milliseconds in a BIGINT: mysql2 may return a string for huge values, a driver may return a bigint. */

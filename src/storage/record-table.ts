@@ -1,0 +1,111 @@
+// The statements the admin-managed tables share: one row per record, keyed by
+// one column (an id or a name), always written whole, listed in key order. The
+// repositories build on it and add what is special to each table.
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Page } from '../domain/page.js';
+import { StorageConflictError } from '../domain/storage-conflict-error.js';
+import { decodeIdCursor } from './cursor.js';
+import { listPage } from './paged-list.js';
+import type { DatabaseSchema } from './schema.js';
+import { isUniqueViolation } from './storage-errors.js';
+
+export type RecordTableName = 'providers' | 'routes' | 'virtual_keys' | 'prompt_rules';
+
+export interface RecordTableOptions<Name extends RecordTableName, Item> {
+  table: Name;
+  /** The primary-key column. */
+  key: keyof DatabaseSchema[Name] & ('id' | 'name');
+  /** The record's value of that column. */
+  keyOf(record: Item): string;
+  toRow(record: Item): Insertable<DatabaseSchema[Name]>;
+  fromRow(row: Selectable<DatabaseSchema[Name]>): Item;
+  /** The StorageConflictError's message when writing `record` hits a unique index (`error` tells which). */
+  conflictMessage(record: Item, error: unknown): string;
+}
+
+/** Equality filters by column; an empty, null or undefined value filters nothing. */
+export type ColumnFilters = Record<string, string | null | undefined>;
+
+export interface RecordTable<Item> {
+  /** Throws StorageConflictError on a unique violation. */
+  insert(record: Item): Promise<void>;
+  get(key: string): Promise<Item | null>;
+  /** Keyset pages in key order; the cursor holds the last key (decodeIdCursor's shape). */
+  list(request: { limit: number; cursor?: string | null | undefined }, filters?: ColumnFilters): Promise<Page<Item>>;
+  listAll(): Promise<Item[]>;
+  /** Replaces every other column of the row with the record's key; false when there is no such row. */
+  replace(record: Item): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+}
+
+/**
+ * The schema as Kysely sees it inside this file. Kysely cannot type a query on
+ * a table whose name is a type parameter, so the statements are built on this
+ * loose view; the options above keep the records and rows typed for callers.
+ */
+type LooseSchema = Record<string, Record<string, unknown>>;
+
+export function createRecordTable<Name extends RecordTableName, Item>(
+  database: Kysely<DatabaseSchema>,
+  options: RecordTableOptions<Name, Item>,
+): RecordTable<Item> {
+  const db = database as unknown as Kysely<LooseSchema>;
+  const table: string = options.table;
+  const key: string = options.key;
+  const fromRow = (row: Record<string, unknown>) => options.fromRow(row as Selectable<DatabaseSchema[Name]>);
+  const toRow = (record: Item) => options.toRow(record) as Record<string, unknown>;
+  const conflictOr = (error: unknown, record: Item): unknown =>
+    isUniqueViolation(error) ? new StorageConflictError(options.conflictMessage(record, error)) : error;
+
+  return {
+    async insert(record) {
+      try {
+        await db.insertInto(table).values(toRow(record)).execute();
+      } catch (error) {
+        throw conflictOr(error, record);
+      }
+    },
+
+    async get(value) {
+      const row = await db.selectFrom(table).selectAll().where(key, '=', value).executeTakeFirst();
+      return row === undefined ? null : fromRow(row);
+    },
+
+    list(request, filters = {}) {
+      return listPage(request, {
+        decodeCursor: (cursor) => decodeIdCursor(cursor).id,
+        fetch: (rowCount, after) => {
+          let query = db.selectFrom(table).selectAll().orderBy(key).limit(rowCount);
+          if (after !== null) query = query.where(key, '>', after);
+          for (const [column, value] of Object.entries(filters)) {
+            if (value) query = query.where(column, '=', value);
+          }
+          return query.execute();
+        },
+        toItem: fromRow,
+        sortKeyOf: (item) => [options.keyOf(item)],
+      });
+    },
+
+    async listAll() {
+      const rows = await db.selectFrom(table).selectAll().orderBy(key).execute();
+      return rows.map(fromRow);
+    },
+
+    async replace(record) {
+      const { [key]: value, ...columns } = toRow(record);
+      try {
+        const result = await db.updateTable(table).set(columns).where(key, '=', value).executeTakeFirst();
+        // mysql2 sets CLIENT_FOUND_ROWS, so an unchanged row still counts as updated.
+        return result.numUpdatedRows > 0n;
+      } catch (error) {
+        throw conflictOr(error, record);
+      }
+    },
+
+    async delete(value) {
+      const result = await db.deleteFrom(table).where(key, '=', value).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}
