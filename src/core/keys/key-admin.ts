@@ -11,9 +11,11 @@ import type {
 } from '../../../gen/llmgateway/v1/keys_service_pb.js';
 import type { KeysRepository, VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { issueVirtualKeySecret } from '../auth/virtual-key-secret.js';
-import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
+import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../admin/paging.js';
+import { storedRecords } from '../admin/stored-records.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
-import { requireText, validateModelPatterns, validatePageSize, validateStringMap } from '../validation/validate.js';
+import { requireText, validateModelPatterns, validateStringMap } from '../validation/validate.js';
 import { budgetFromProto, expiryFromProto, keyRecordToProto, rateLimitsFromProto } from './key-conversion.js';
 
 const MAX_GRACE_MS = 30 * 24 * 3600 * 1000;
@@ -40,15 +42,11 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
   const now = options.now ?? Date.now;
   const { keys } = options;
 
-  const load = async (id: string): Promise<VirtualKeyRecord> => {
-    if (!id) throw invalidArgument('id', 'is required');
-    const record = await keys.get(id);
-    if (!record) throw notFound('key', id);
-    return record;
-  };
+  const records = storedRecords({ repository: keys, kind: 'key', keyField: 'id', trimKey: false, keyOf: (key) => key.id });
+  const { load } = records;
 
   const save = async (record: VirtualKeyRecord): Promise<VirtualKey> => {
-    if (!(await keys.replace(record))) throw notFound('key', record.id);
+    await records.replace(record);
     options.onChange();
     return keyRecordToProto(record);
   };
@@ -87,14 +85,12 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
     },
 
     async list(request) {
-      const limit = validatePageSize('page_size', request.pageSize);
       const page = await keys.list({
-        limit,
-        cursor: request.pageToken || null,
+        ...pageRequest(request),
         nameContains: request.nameContains.trim() || null,
         enabled: request.enabled ?? null,
       });
-      return { keys: page.items.map(keyRecordToProto), nextPageToken: page.nextCursor ?? '' };
+      return pageResponse('keys', page, keyRecordToProto);
     },
 
     async update(request) {
@@ -158,8 +154,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
     },
 
     async delete(id) {
-      if (!id) throw invalidArgument('id', 'is required');
-      if (!(await keys.delete(id))) throw notFound('key', id);
+      await records.delete(id);
       options.onChange();
     },
   };

@@ -8,10 +8,10 @@ import type {
 } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { PromptRuleOperation, PromptRuleScope } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
-import { StorageConflictError } from '../../domain/storage-conflict-error.js';
-import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
+import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../admin/paging.js';
+import { reportingConflict, storedRecords } from '../admin/stored-records.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
-import { validatePageSize } from '../validation/validate.js';
 import { promptRuleRecordToProto, promptRuleScopeName } from './prompt-rule-conversion.js';
 import { validatePromptRule, type PromptRuleFields, type PromptRuleInput } from './prompt-rule-validation.js';
 
@@ -36,16 +36,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
   const now = options.now ?? Date.now;
   const { rules } = options;
 
-  const requireId = (id: string) => {
-    if (id.trim() === '') throw invalidArgument('id', 'is required');
-    return id.trim();
-  };
-
-  const load = async (id: string): Promise<PromptRuleRecord> => {
-    const record = await rules.get(requireId(id));
-    if (!record) throw notFound('prompt rule', id.trim());
-    return record;
-  };
+  const records = storedRecords({ repository: rules, kind: 'prompt rule', keyField: 'id', trimKey: true, keyOf: (rule) => rule.id });
 
   const conflict = (fields: PromptRuleFields) =>
     new GatewayError('already_exists', `a prompt rule named "${fields.name}" already exists for ${fields.scope} "${fields.scopeId}"`, {
@@ -57,17 +48,13 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       const fields = validatePromptRule({ ...inputOf(request), enabled: request.enabled ?? true });
       const instant = now();
       const record: PromptRuleRecord = { id: `pr_${randomUUID().replace(/-/g, '')}`, ...fields, createdAt: instant, updatedAt: instant };
-      try {
-        await rules.insert(record);
-      } catch (error) {
-        throw error instanceof StorageConflictError ? conflict(fields) : error;
-      }
+      await reportingConflict(() => rules.insert(record), () => conflict(fields));
       options.onChange();
       return promptRuleRecordToProto(record);
     },
 
     async get(id) {
-      return promptRuleRecordToProto(await load(id));
+      return promptRuleRecordToProto(await records.load(id));
     },
 
     async list(request) {
@@ -75,17 +62,12 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       if (scope === undefined) throw invalidArgument('scope', 'is not a known scope');
       const scopeId = request.scopeId.trim();
       if (scopeId !== '' && scope === null) throw invalidArgument('scope_id', 'needs scope');
-      const page = await rules.list({
-        limit: validatePageSize('page_size', request.pageSize),
-        cursor: request.pageToken || null,
-        scope,
-        scopeId: scopeId || null,
-      });
-      return { rules: page.items.map(promptRuleRecordToProto), nextPageToken: page.nextCursor ?? '' };
+      const page = await rules.list({ ...pageRequest(request), scope, scopeId: scopeId || null });
+      return pageResponse('rules', page, promptRuleRecordToProto);
     },
 
     async update(request) {
-      const id = requireId(request.id);
+      const id = records.requireKey(request.id);
       const fields = fieldsToUpdate(request.updateMask, {
         name: request.name !== undefined,
         enabled: request.enabled !== undefined,
@@ -100,7 +82,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
         roles: request.roles.length > 0,
         first_user_turn_only: request.firstUserTurnOnly !== undefined,
       });
-      const current = await load(id);
+      const current = await records.load(id);
       const merged: PromptRuleInput = { ...inputOf(promptRuleRecordToProto(current)), enabled: current.enabled };
       if (fields.has('name')) merged.name = request.name ?? '';
       if (fields.has('enabled')) merged.enabled = request.enabled ?? false;
@@ -128,18 +110,13 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       if (fields.has('first_user_turn_only')) merged.firstUserTurnOnly = request.firstUserTurnOnly ?? false;
       const validated = validatePromptRule(merged);
       const next: PromptRuleRecord = { ...current, ...validated, updatedAt: now() };
-      try {
-        if (!(await rules.replace(next))) throw notFound('prompt rule', id);
-      } catch (error) {
-        throw error instanceof StorageConflictError ? conflict(validated) : error;
-      }
+      await reportingConflict(() => records.replace(next), () => conflict(validated));
       options.onChange();
       return promptRuleRecordToProto(next);
     },
 
     async delete(id) {
-      const trimmed = requireId(id);
-      if (!(await rules.delete(trimmed))) throw notFound('prompt rule', trimmed);
+      await records.delete(id);
       options.onChange();
     },
   };

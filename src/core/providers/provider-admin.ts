@@ -7,10 +7,12 @@ import type {
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import { ProviderType } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
-import { invalidArgument, notFound } from '../../domain/gateway-error.js';
+import { invalidArgument } from '../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../admin/paging.js';
+import { storedRecords } from '../admin/stored-records.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
-import { requireText, validateBaseUrl, validatePageSize } from '../validation/validate.js';
+import { requireText, validateBaseUrl } from '../validation/validate.js';
 import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
 import {
   apiKeyLast4,
@@ -47,12 +49,14 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
   const now = options.now ?? Date.now;
   const { providers, keyRing } = options;
 
-  const load = async (id: string): Promise<ProviderRecord> => {
-    if (!id) throw invalidArgument('id', 'is required');
-    const record = await providers.get(id);
-    if (!record) throw notFound('provider', id);
-    return record;
-  };
+  const records = storedRecords({
+    repository: providers,
+    kind: 'provider',
+    keyField: 'id',
+    trimKey: false,
+    keyOf: (provider) => provider.id,
+  });
+  const { load } = records;
 
   const sealApiKey = (id: string, apiKey: string) => ({
     apiKeyCiphertext: apiKey === '' ? '' : keyRing.encrypt(apiKey, providerKeyContext(id)),
@@ -92,12 +96,8 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
     async list(request) {
       const type = request.type === ProviderType.UNSPECIFIED ? null : providerTypeName(request.type);
       if (type === undefined) throw invalidArgument('type', 'is not a known provider type');
-      const page = await providers.list({
-        limit: validatePageSize('page_size', request.pageSize),
-        cursor: request.pageToken || null,
-        type,
-      });
-      return { providers: page.items.map(providerRecordToProto), nextPageToken: page.nextCursor ?? '' };
+      const page = await providers.list({ ...pageRequest(request), type });
+      return pageResponse('providers', page, providerRecordToProto);
     },
 
     async update(request) {
@@ -119,14 +119,13 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
       if (fields.has('enabled')) next.enabled = request.enabled ?? false;
       if (fields.has('models')) next.models = validateModels(record.type, request.models);
       if (fields.has('azure')) next.azureApiVersion = validateAzureApiVersion(record.type, request.azure?.apiVersion ?? '');
-      if (!(await providers.replace(next))) throw notFound('provider', record.id);
+      await records.replace(next);
       options.onChange();
       return providerRecordToProto(next);
     },
 
     async delete(id) {
-      if (!id) throw invalidArgument('id', 'is required');
-      if (!(await providers.delete(id))) throw notFound('provider', id);
+      await records.delete(id);
       options.onChange();
     },
   };

@@ -11,24 +11,19 @@ import {
   type Provider,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import type { ProviderRecord, ProviderTypeName } from '../../domain/provider.js';
+import { enumNames } from '../admin/enum-names.js';
 
-const TYPE_NAMES: Record<ProviderType, ProviderTypeName | undefined> = {
-  [ProviderType.UNSPECIFIED]: undefined,
+const TYPES = enumNames<ProviderType, ProviderTypeName>(ProviderType.UNSPECIFIED, {
   [ProviderType.OPENAI]: 'openai',
   [ProviderType.AZURE_OPENAI]: 'azure-openai',
   [ProviderType.ANTHROPIC]: 'anthropic',
   [ProviderType.GEMINI]: 'gemini',
   [ProviderType.OPENAI_COMPATIBLE]: 'openai-compatible',
-};
+});
 
-export function providerTypeName(type: ProviderType): ProviderTypeName | undefined {
-  return TYPE_NAMES[type];
-}
-
-export function providerTypeValue(name: ProviderTypeName): ProviderType {
-  const entry = Object.entries(TYPE_NAMES).find(([, typeName]) => typeName === name);
-  return entry ? (Number(entry[0]) as ProviderType) : ProviderType.UNSPECIFIED;
-}
+/** undefined for UNSPECIFIED and for numbers the enum does not know. */
+export const providerTypeName = TYPES.nameOf;
+export const providerTypeValue = TYPES.valueOf;
 
 export function providerRecordToProto(record: ProviderRecord): Provider {
   return create(ProviderSchema, {

@@ -14,20 +14,24 @@ import {
   type ExpertRouting,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import type { ExpertClassifierName, ExpertDecisionRecord, ExpertDecisionSourceName, ExpertRoutingRecord } from '../../domain/expert-routing.js';
+import { enumNames } from '../admin/enum-names.js';
 
-const CLASSIFIER_VALUES: Record<ExpertClassifierName, ExpertClassifierType> = {
-  llm: ExpertClassifierType.LLM,
-  rules: ExpertClassifierType.RULES,
-  embedding: ExpertClassifierType.EMBEDDING,
-};
+const CLASSIFIERS = enumNames<ExpertClassifierType, ExpertClassifierName>(ExpertClassifierType.UNSPECIFIED, {
+  [ExpertClassifierType.LLM]: 'llm',
+  [ExpertClassifierType.RULES]: 'rules',
+  [ExpertClassifierType.EMBEDDING]: 'embedding',
+});
 
-const SOURCE_VALUES: Record<ExpertDecisionSourceName, ExpertDecisionSource> = {
-  llm: ExpertDecisionSource.LLM,
-  rules: ExpertDecisionSource.RULES,
-  embedding: ExpertDecisionSource.EMBEDDING,
-  fallback: ExpertDecisionSource.FALLBACK,
-  cache: ExpertDecisionSource.CACHE,
-};
+const SOURCES = enumNames<ExpertDecisionSource, ExpertDecisionSourceName>(ExpertDecisionSource.UNSPECIFIED, {
+  [ExpertDecisionSource.LLM]: 'llm',
+  [ExpertDecisionSource.RULES]: 'rules',
+  [ExpertDecisionSource.EMBEDDING]: 'embedding',
+  [ExpertDecisionSource.FALLBACK]: 'fallback',
+  [ExpertDecisionSource.CACHE]: 'cache',
+});
+
+/** undefined for UNSPECIFIED and for numbers the enum does not know. */
+export const expertClassifierName = CLASSIFIERS.nameOf;
 
 export function expertRoutingToProto(config: ExpertRoutingRecord): ExpertRouting {
   const { classifier, preprocessing } = config;
@@ -45,7 +49,7 @@ export function expertRoutingToProto(config: ExpertRoutingRecord): ExpertRouting
     ),
     fallbackExpert: config.fallbackExpert,
     classifier: create(ExpertClassifierSchema, {
-      type: CLASSIFIER_VALUES[classifier.type],
+      type: CLASSIFIERS.valueOf(classifier.type),
       judgeModel: classifier.judgeModel,
       timeout: durationFromMs(classifier.timeoutMs),
       rules: classifier.rules.map((rule) => create(ExpertRuleSchema, { pattern: rule.pattern, keywords: [...rule.keywords], expert: rule.expert })),
@@ -62,9 +66,9 @@ export function expertDecisionToProto(decision: ExpertDecisionRecord): ExpertDec
     requestId: decision.requestId,
     time: timestampFromMs(decision.time),
     route: decision.route,
-    classifier: CLASSIFIER_VALUES[decision.classifier],
+    classifier: CLASSIFIERS.valueOf(decision.classifier),
     expert: decision.expert,
-    source: SOURCE_VALUES[decision.source],
+    source: SOURCES.valueOf(decision.source),
     classifierLatency: durationFromMs(Math.max(0, Math.round(decision.latencyMs))),
     classifierTokens: Math.min(Math.max(0, Math.round(decision.tokens)), 0xffff_ffff),
   });

@@ -3,17 +3,13 @@
 // rule naming an expert, regexes that compile, classifier settings in range. Each failure names the field.
 import type { Duration } from '@bufbuild/protobuf/wkt';
 import { durationMs } from '@bufbuild/protobuf/wkt';
-import {
-  ExpertClassifierType,
-  type ExpertClassifier,
-  type ExpertPreprocessing,
-  type ExpertRouting,
-} from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { ExpertClassifier, ExpertPreprocessing, ExpertRouting } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import type { ExpertClassifierRecord, ExpertPreprocessingRecord, ExpertRecord, ExpertRoutingRecord } from '../../domain/expert-routing.js';
 import type { ProvidersRepository } from '../../domain/provider.js';
 import type { RouteRecord, RouteTargetRecord } from '../../domain/route.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
+import { expertClassifierName } from './expert-conversion.js';
 import { validateRouteName } from './route-validation.js';
 
 export const EXPERT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -24,12 +20,6 @@ export const DEFAULT_JUDGE_TIMEOUT_MS = 5000;
 export const DEFAULT_SIMILARITY_THRESHOLD = 0.5;
 export const DEFAULT_MAX_CHARACTERS = 4000;
 export const DEFAULT_DECISION_CACHE_TTL_MS = 5 * 60_000;
-
-const CLASSIFIER_NAMES = {
-  [ExpertClassifierType.LLM]: 'llm',
-  [ExpertClassifierType.RULES]: 'rules',
-  [ExpertClassifierType.EMBEDDING]: 'embedding',
-} as const;
 
 export function validateExpertRouting(routeName: string, config: ExpertRouting | undefined): ExpertRoutingRecord {
   if (config === undefined) throw invalidArgument('expert', 'is required with ROUTE_STRATEGY_EXPERT');
@@ -92,7 +82,7 @@ function validateClassifier(
   experts: ExpertRecord[],
 ): ExpertClassifierRecord {
   if (classifier === undefined) throw invalidArgument('expert.classifier', 'is required');
-  const type = CLASSIFIER_NAMES[classifier.type as keyof typeof CLASSIFIER_NAMES];
+  const type = expertClassifierName(classifier.type);
   if (type === undefined) throw invalidArgument('expert.classifier.type', 'is required (LLM, RULES or EMBEDDING)');
   const judgeModel = classifier.judgeModel.trim();
   if (type === 'llm') {

@@ -13,8 +13,10 @@ import type { ExpertDecisionsRepository, ExpertRoutingRecord } from '../../domai
 import type { ProvidersRepository } from '../../domain/provider.js';
 import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecord } from '../../domain/route.js';
 import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../admin/paging.js';
+import { storedRecords } from '../admin/stored-records.js';
 import { fieldsToUpdate } from '../validation/update-fields.js';
-import { optionalText, validatePageSize } from '../validation/validate.js';
+import { optionalText } from '../validation/validate.js';
 import { expertDecisionToProto } from './expert-conversion.js';
 import { checkExpertTargetsExist, expertTargets, validateExpertRouting } from './expert-validation.js';
 import { routeRecordToProto } from './route-conversion.js';
@@ -78,16 +80,8 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
     return run;
   };
 
-  const requireName = (name: string) => {
-    if (name.trim() === '') throw invalidArgument('name', 'is required');
-    return name.trim();
-  };
-
-  const load = async (name: string): Promise<RouteRecord> => {
-    const record = await routes.get(requireName(name));
-    if (!record) throw notFound('route', name.trim());
-    return record;
-  };
+  const records = storedRecords({ repository: routes, kind: 'route', keyField: 'name', trimKey: true, keyOf: (route) => route.name });
+  const { requireKey: requireName, load } = records;
 
   const loadAll = async () => new Map((await routes.listAll()).map((route) => [route.name, route]));
 
@@ -132,11 +126,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
     },
 
     async list(request) {
-      const page = await routes.list({
-        limit: validatePageSize('page_size', request.pageSize),
-        cursor: request.pageToken || null,
-      });
-      return { routes: page.items.map(routeRecordToProto), nextPageToken: page.nextCursor ?? '' };
+      return pageResponse('routes', await routes.list(pageRequest(request)), routeRecordToProto);
     },
 
     async update(request) {
@@ -182,7 +172,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
         if (changes.targets) await checkTargets(name, changes.targets, stored);
         const { expert: _dropped, ...base } = { ...current, ...changes, updatedAt: now() };
         const next: RouteRecord = changes.expert === undefined ? base : { ...base, expert: changes.expert };
-        if (!(await routes.replace(next))) throw notFound('route', name);
+        await records.replace(next);
         return next;
       });
       options.onChange();
@@ -202,7 +192,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
             `route "${trimmed}" is a target of route${users.length > 1 ? 's' : ''} ${named}; remove it there first`,
           );
         }
-        if (!(await routes.delete(trimmed))) throw notFound('route', trimmed);
+        await records.delete(trimmed);
       });
       options.onChange();
     },
@@ -220,12 +210,8 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       if (!repository) throw new GatewayError('unimplemented', 'expert decisions are not recorded by this gateway');
       const record = await load(name);
       if (record.strategy !== 'expert') throw new GatewayError('failed_precondition', `route "${name}" is not an expert route`);
-      const page = await repository.list({
-        route: name,
-        limit: validatePageSize('page_size', request.pageSize),
-        cursor: request.pageToken || null,
-      });
-      return { decisions: page.items.map(expertDecisionToProto), nextPageToken: page.nextCursor ?? '' };
+      const page = await repository.list({ route: name, ...pageRequest(request) });
+      return pageResponse('decisions', page, expertDecisionToProto);
     },
   };
 }

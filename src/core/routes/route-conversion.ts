@@ -14,27 +14,26 @@ import {
   type TargetHealth,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../domain/route.js';
+import { enumNames } from '../admin/enum-names.js';
 import type { TargetHealthView } from '../routing/target-health.js';
 import { expertRoutingToProto } from './expert-conversion.js';
 
 type AffinityScopeName = RouteSettingsRecord['affinityScope'];
 
-const STRATEGY_NAMES: Record<RouteStrategy, RouteStrategyName | undefined> = {
-  [RouteStrategy.UNSPECIFIED]: undefined,
+const STRATEGIES = enumNames<RouteStrategy, RouteStrategyName>(RouteStrategy.UNSPECIFIED, {
   [RouteStrategy.PRIORITY]: 'priority',
   [RouteStrategy.WEIGHTED]: 'weighted',
   [RouteStrategy.ROUND_ROBIN]: 'round-robin',
   [RouteStrategy.LEAST_LATENCY]: 'least-latency',
   [RouteStrategy.AFFINITY]: 'affinity',
   [RouteStrategy.EXPERT]: 'expert',
-};
+});
 
-const SCOPE_NAMES: Record<AffinityScope, AffinityScopeName | undefined> = {
-  [AffinityScope.UNSPECIFIED]: undefined,
+const SCOPES = enumNames<AffinityScope, AffinityScopeName>(AffinityScope.UNSPECIFIED, {
   [AffinityScope.SESSION]: 'session',
   [AffinityScope.USER]: 'user',
   [AffinityScope.KEY]: 'key',
-};
+});
 
 const BREAKER_STATES: Record<TargetHealthView['breaker'], BreakerState> = {
   closed: BreakerState.CLOSED,
@@ -43,26 +42,10 @@ const BREAKER_STATES: Record<TargetHealthView['breaker'], BreakerState> = {
 };
 
 /** undefined for UNSPECIFIED and for numbers the enum does not know. */
-export function routeStrategyName(strategy: RouteStrategy): RouteStrategyName | undefined {
-  return STRATEGY_NAMES[strategy];
-}
-
-export function routeStrategyValue(name: RouteStrategyName): RouteStrategy {
-  return valueOf(STRATEGY_NAMES, name, RouteStrategy.UNSPECIFIED);
-}
-
-export function affinityScopeName(scope: AffinityScope): AffinityScopeName | undefined {
-  return SCOPE_NAMES[scope];
-}
-
-export function affinityScopeValue(name: AffinityScopeName): AffinityScope {
-  return valueOf(SCOPE_NAMES, name, AffinityScope.UNSPECIFIED);
-}
-
-function valueOf<E extends number, N extends string>(names: Record<E, N | undefined>, name: N, fallback: E): E {
-  const entry = Object.entries(names).find(([, entryName]) => entryName === name);
-  return entry ? (Number(entry[0]) as E) : fallback;
-}
+export const routeStrategyName = STRATEGIES.nameOf;
+export const routeStrategyValue = STRATEGIES.valueOf;
+export const affinityScopeName = SCOPES.nameOf;
+export const affinityScopeValue = SCOPES.valueOf;
 
 export function routeSettingsToProto(settings: RouteSettingsRecord): RouteSettings {
   return create(RouteSettingsSchema, {

@@ -8,6 +8,7 @@
 // could not be written. Batches are idempotent on id (RequestLogsRepository),
 // so a batch whose commit acknowledgement was lost is simply written again.
 import type { RequestLogRecord, RequestLogsRepository } from '../../domain/request-log.js';
+import { createInterruptibleSleep } from './interruptible-sleep.js';
 import { RecordQueue } from './record-queue.js';
 import { createReportThrottle, type ThrottledReport } from './report-throttle.js';
 
@@ -73,7 +74,7 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
   /** Set by close(): no attempt starts after it, and rows still buffered then are given up. */
   let deadline = Number.POSITIVE_INFINITY;
   let gaveUp = false;
-  let cutSleepShort: (() => void) | null = null;
+  const backoff = createInterruptibleSleep();
   let kickScheduled = false;
 
   const timer = setInterval(() => void startPump(), flushIntervalMs);
@@ -123,28 +124,16 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
         // Jitter over the upper half, so replicas that lost the same database do not retry in step.
         const wait = ceiling / 2 + random() * (ceiling / 2);
         const left = deadline - Date.now();
-        await sleep(Math.max(MIN_RETRY_WAIT_MS, Math.min(wait, left / 2)));
+        await backoff.sleep(Math.max(MIN_RETRY_WAIT_MS, Math.min(wait, left / 2)));
       }
     }
     return false;
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(handle);
-        cutSleepShort = null;
-        resolve();
-      };
-      const handle = setTimeout(done, ms);
-      cutSleepShort = done;
-    });
-  }
-
   async function finish(): Promise<void> {
     clearInterval(timer);
     deadline = Date.now() + closeTimeoutMs;
-    cutSleepShort?.(); // retry now rather than after a long backoff
+    backoff.wake(); // retry now rather than after a long backoff
     const drained = (async () => {
       // A batch may be in flight with nothing queued behind it: wait for the pump too.
       while ((queue.length > 0 || pump !== null) && Date.now() < deadline) await startPump();

@@ -4,6 +4,7 @@
 // start, then on an interval; never two runs at once; stop() ends the current
 // run after its batch. retentionDays 0 keeps everything (the job never runs).
 import type { RequestLogsRepository } from '../../domain/request-log.js';
+import { createInterruptibleSleep } from './interruptible-sleep.js';
 
 export interface RetentionJobOptions {
   repository: Pick<RequestLogsRepository, 'deleteOlderThan'>;
@@ -36,7 +37,7 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
   let stopped = false;
-  let wakePause: (() => void) | null = null;
+  const pause = createInterruptibleSleep();
 
   async function pass(): Promise<number> {
     if (options.retentionDays <= 0) return 0; // keep forever
@@ -46,22 +47,10 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
       const deleted = await options.repository.deleteOlderThan(cutoff, batchSize);
       total += deleted;
       if (deleted < batchSize) break;
-      await pause(pauseMs);
+      await pause.sleep(pauseMs);
     }
     if (total > 0) options.onDeleted?.(total, cutoff);
     return total;
-  }
-
-  function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(handle);
-        wakePause = null;
-        resolve();
-      };
-      const handle = setTimeout(done, ms);
-      wakePause = done;
-    });
   }
 
   function runOnce(): Promise<number> {
@@ -89,7 +78,7 @@ export function createRetentionJob(options: RetentionJobOptions): RetentionJob {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      wakePause?.();
+      pause.wake();
       await running?.catch(() => undefined);
     },
     runOnce,

@@ -15,7 +15,7 @@ import type { RequestLogsRepository } from '../../domain/request-log.js';
 import type { KeysRepository } from '../../domain/virtual-key.js';
 import { invalidArgument, notFound } from '../../domain/gateway-error.js';
 import { keyRecordToProto } from '../keys/key-conversion.js';
-import { validatePageSize } from '../validation/validate.js';
+import { pageRequest, pageResponse } from '../admin/paging.js';
 import { budgetPeriodAt } from './budget-period.js';
 import { aggregateToProto, filterFromProto, groupingFromProto, requestLogToProto } from './usage-conversion.js';
 
@@ -36,11 +36,8 @@ export function createUsageAdmin(options: UsageAdminOptions): UsageAdmin {
   const now = options.now ?? Date.now;
   return {
     async listRequests(request) {
-      const page = await options.requestLogs.list(filterFromProto('filter', request.filter), {
-        limit: validatePageSize('page_size', request.pageSize),
-        cursor: request.pageToken || null,
-      });
-      return { requests: page.items.map(requestLogToProto), nextPageToken: page.nextCursor ?? '' };
+      const page = await options.requestLogs.list(filterFromProto('filter', request.filter), pageRequest(request));
+      return pageResponse('requests', page, requestLogToProto);
     },
 
     async aggregateUsage(request) {

@@ -12,25 +12,20 @@ import {
 } from '../../../gen/llmgateway/v1/usage_service_pb.js';
 import type { RequestLogFilter, RequestLogRecord, RequestStatus as StatusName, UsageAggregateRow, UsageGrouping as GroupingName } from '../../domain/request-log.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
+import { enumNames } from '../admin/enum-names.js';
 
-const STATUS_VALUES: Record<StatusName, RequestStatus> = {
-  ok: RequestStatus.OK,
-  error: RequestStatus.ERROR,
-  canceled: RequestStatus.CANCELED,
-};
-
-const STATUS_NAMES: Partial<Record<RequestStatus, StatusName>> = {
+const STATUSES = enumNames<RequestStatus, StatusName>(RequestStatus.UNSPECIFIED, {
   [RequestStatus.OK]: 'ok',
   [RequestStatus.ERROR]: 'error',
   [RequestStatus.CANCELED]: 'canceled',
-};
+});
 
-const GROUPING_NAMES: Partial<Record<UsageGrouping, GroupingName>> = {
+const GROUPINGS = enumNames<UsageGrouping, GroupingName>(UsageGrouping.UNSPECIFIED, {
   [UsageGrouping.KEY]: 'key',
   [UsageGrouping.MODEL]: 'model',
   [UsageGrouping.PROVIDER]: 'provider',
   [UsageGrouping.DAY]: 'day',
-};
+});
 
 /** Unset/empty fields do not filter; an unknown status or an empty time range is InvalidArgument. */
 export function filterFromProto(field: string, filter: RequestFilter | undefined): RequestLogFilter {
@@ -43,7 +38,7 @@ export function filterFromProto(field: string, filter: RequestFilter | undefined
   if (model) result.model = model;
   if (providerId) result.providerId = providerId;
   if (filter.status !== RequestStatus.UNSPECIFIED) {
-    const status = STATUS_NAMES[filter.status];
+    const status = STATUSES.nameOf(filter.status);
     if (!status) throw invalidArgument(`${field}.status`, 'is not a known status');
     result.status = status;
   }
@@ -56,7 +51,7 @@ export function filterFromProto(field: string, filter: RequestFilter | undefined
 }
 
 export function groupingFromProto(field: string, grouping: UsageGrouping): GroupingName {
-  const name = GROUPING_NAMES[grouping];
+  const name = GROUPINGS.nameOf(grouping);
   if (!name) throw invalidArgument(field, 'must be KEY, MODEL, PROVIDER or DAY');
   return name;
 }
@@ -74,7 +69,7 @@ export function requestLogToProto(record: RequestLogRecord): RequestLogEntry {
     surface: record.surface,
     operation: record.operation,
     stream: record.stream,
-    status: STATUS_VALUES[record.status],
+    status: STATUSES.valueOf(record.status),
     errorKind: record.errorKind,
     errorMessage: record.errorMessage,
     attempts: int32(record.attempts),

@@ -89,9 +89,3 @@ export function validateModelPatterns(field: string, patterns: string[]): string
     return trimmed;
   });
 }
-
-export function validatePageSize(field: string, pageSize: number): number {
-  if (pageSize === 0) return 50;
-  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 500) throw invalidArgument(field, 'must be between 1 and 500');
-  return pageSize;
-}

@@ -5,8 +5,8 @@ import { create, type DescFile } from '@bufbuild/protobuf';
 import type { ConnectRouter } from '@connectrpc/connect';
 import * as v1 from '../../../gen/grpc/reflection/v1/reflection_pb.js';
 import * as v1alpha from '../../../gen/grpc/reflection/v1alpha/reflection_pb.js';
-import { answerReflectionQuery } from './answer.js';
-import { buildDescriptorIndex } from './descriptor-index.js';
+import { answerReflectionQuery, type ReflectionAnswer, type ReflectionQuery } from './answer.js';
+import { buildDescriptorIndex, type DescriptorIndex } from './descriptor-index.js';
 
 /**
  * Registers `grpc.reflection.v1.ServerReflection` and
@@ -22,28 +22,29 @@ export function registerReflection(router: ConnectRouter, files: readonly DescFi
     v1alpha.file_grpc_reflection_v1alpha_reflection,
   ]);
 
-  // Each request on the stream gets exactly one response, in request order;
-  // errors are reported in-band (error_response) and keep the stream open.
   router.service(v1.ServerReflection, {
-    async *serverReflectionInfo(requests) {
-      for await (const request of requests) {
-        yield create(v1.ServerReflectionResponseSchema, {
-          validHost: request.host,
-          originalRequest: request,
-          messageResponse: answerReflectionQuery(index, request.messageRequest),
-        });
-      }
-    },
+    serverReflectionInfo: (requests) =>
+      answerEach(index, requests, (request, messageResponse) =>
+        create(v1.ServerReflectionResponseSchema, { validHost: request.host, originalRequest: request, messageResponse }),
+      ),
   });
   router.service(v1alpha.ServerReflection, {
-    async *serverReflectionInfo(requests) {
-      for await (const request of requests) {
-        yield create(v1alpha.ServerReflectionResponseSchema, {
-          validHost: request.host,
-          originalRequest: request,
-          messageResponse: answerReflectionQuery(index, request.messageRequest),
-        });
-      }
-    },
+    serverReflectionInfo: (requests) =>
+      answerEach(index, requests, (request, messageResponse) =>
+        create(v1alpha.ServerReflectionResponseSchema, { validHost: request.host, originalRequest: request, messageResponse }),
+      ),
   });
+}
+
+/**
+ * The stream both versions serve: each request gets exactly one response, in
+ * request order; errors are reported in-band (error_response) and keep the
+ * stream open. `respond` wraps the answer in the version's response message.
+ */
+async function* answerEach<Request extends { messageRequest: ReflectionQuery }, Response>(
+  index: DescriptorIndex,
+  requests: AsyncIterable<Request>,
+  respond: (request: Request, answer: ReflectionAnswer) => Response,
+): AsyncGenerator<Response> {
+  for await (const request of requests) yield respond(request, answerReflectionQuery(index, request.messageRequest));
 }
