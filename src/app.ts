@@ -13,16 +13,16 @@ import { createGovernedCompletion } from './core/governance/governed-completion.
 import { createBudgetGuard } from './core/limits/budget-guard.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
-import { createKeyAdmin } from './core/keys/key-admin.js';
-import { createProviderAdmin } from './core/providers/provider-admin.js';
-import { createPromptRuleAdmin } from './core/prompt-rules/prompt-rule-admin.js';
+import { createKeyAdmin } from './core/admin/keys/key-admin.js';
+import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
+import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
 import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
-import { createRouteAdmin } from './core/routes/route-admin.js';
+import { createRouteAdmin } from './core/admin/routes/route-admin.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
 import { createRouteTable } from './core/routing/route-table.js';
 import { createRequestLogWriter, type RequestLogWriter } from './core/usage-log/request-log-writer.js';
 import { createRetentionJob } from './core/usage-log/retention.js';
-import { createUsageAdmin } from './core/usage-log/usage-admin.js';
+import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { openaiRoutes } from './http/openai/openai-routes.js';
 import { anthropicRoutes } from './http/anthropic/anthropic-routes.js';
@@ -36,7 +36,7 @@ import type { GatewayStorage as Storage } from './storage/index.js';
 import { prepareStorage, printAdminToken } from './prepare-storage.js';
 import type { AdminScope } from './cluster/messages.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
-import { createProviderProbe } from './core/providers/provider-probe.js';
+import { createProviderProbe } from './core/admin/providers/provider-probe.js';
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout). */

@@ -5,7 +5,7 @@
 // the others fork, so workers never race to generate or migrate.
 import type { GatewayConfig } from './config/config.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './core/auth/admin-token.js';
-import { resealProviderKeys } from './core/providers/reseal-provider-keys.js';
+import { resealProviderKeys } from './core/secrets/reseal-provider-keys.js';
 import { resolveMasterKey, type ResolvedMasterKey } from './core/secrets/resolve-master-key.js';
 import { openStorage, type GatewayStorage } from './storage/index.js';
 

@@ -10,7 +10,7 @@ import {
   RotateKeyResponseSchema,
   UpdateKeyResponseSchema,
 } from '../../gen/llmgateway/v1/keys_service_pb.js';
-import type { KeyAdmin } from '../core/keys/key-admin.js';
+import type { KeyAdmin } from '../core/admin/keys/key-admin.js';
 
 export function keysService(admin: KeyAdmin): ServiceImpl<typeof KeysService> {
   return {

@@ -9,7 +9,7 @@ import {
   PromptRulesService,
   UpdatePromptRuleResponseSchema,
 } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import type { PromptRuleAdmin } from '../core/prompt-rules/prompt-rule-admin.js';
+import type { PromptRuleAdmin } from '../core/admin/prompt-rules/prompt-rule-admin.js';
 
 export function promptRulesService(admin: PromptRuleAdmin): ServiceImpl<typeof PromptRulesService> {
   return {

@@ -9,8 +9,8 @@ import {
   ProvidersService,
   UpdateProviderResponseSchema,
 } from '../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderAdmin } from '../core/providers/provider-admin.js';
-import type { ProviderProbe } from '../core/providers/provider-probe.js';
+import type { ProviderAdmin } from '../core/admin/providers/provider-admin.js';
+import type { ProviderProbe } from '../core/admin/providers/provider-probe.js';
 
 export function providersService(admin: ProviderAdmin, probe: ProviderProbe): ServiceImpl<typeof ProvidersService> {
   return {

@@ -11,8 +11,8 @@ import {
   RoutesService,
   UpdateRouteResponseSchema,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
-import type { RouteAdmin } from '../core/routes/route-admin.js';
-import { targetHealthToProto } from '../core/routes/route-conversion.js';
+import type { RouteAdmin } from '../core/admin/routes/route-admin.js';
+import { targetHealthToProto } from '../core/admin/routes/route-conversion.js';
 import type { TargetHealthSource } from '../core/routing/target-health.js';
 
 export function routesService(admin: RouteAdmin, targetHealth: TargetHealthSource): ServiceImpl<typeof RoutesService> {

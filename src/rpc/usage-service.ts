@@ -6,7 +6,7 @@ import {
   ListRequestsResponseSchema,
   UsageService,
 } from '../../gen/llmgateway/v1/usage_service_pb.js';
-import type { UsageAdmin } from '../core/usage-log/usage-admin.js';
+import type { UsageAdmin } from '../core/admin/usage/usage-admin.js';
 
 export function usageService(admin: UsageAdmin): ServiceImpl<typeof UsageService> {
   return {

@@ -11,7 +11,7 @@ import {
   UpdateRouteRequestSchema,
   type ExpertRouting,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
-import { createRouteAdmin, type RouteAdmin } from '../../src/core/routes/route-admin.js';
+import { createRouteAdmin, type RouteAdmin } from '../../src/core/admin/routes/route-admin.js';
 import { openStorage, type GatewayStorage } from '../../src/storage/index.js';
 import { makeProvider, makeRoute } from '../storage/fixtures.js';
 

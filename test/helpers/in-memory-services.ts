@@ -8,20 +8,20 @@ import { createCompletionCore } from '../../src/core/completion/completion-core.
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
 import { createRouteTable } from '../../src/core/routing/route-table.js';
 import { createProviderCatalog } from '../../src/core/completion/provider-catalog.js';
-import { createKeyAdmin } from '../../src/core/keys/key-admin.js';
+import { createKeyAdmin } from '../../src/core/admin/keys/key-admin.js';
 import { createProviderAdapter } from '../../src/providers/registry.js';
-import { createProviderAdmin } from '../../src/core/providers/provider-admin.js';
-import { createRouteAdmin } from '../../src/core/routes/route-admin.js';
-import { createPromptRuleAdmin } from '../../src/core/prompt-rules/prompt-rule-admin.js';
+import { createProviderAdmin } from '../../src/core/admin/providers/provider-admin.js';
+import { createRouteAdmin } from '../../src/core/admin/routes/route-admin.js';
+import { createPromptRuleAdmin } from '../../src/core/admin/prompt-rules/prompt-rule-admin.js';
 import { createPromptRuleTable, type PromptRuleTable } from '../../src/core/prompt-rules/prompt-rule-table.js';
-import { createUsageAdmin } from '../../src/core/usage-log/usage-admin.js';
+import { createUsageAdmin } from '../../src/core/admin/usage/usage-admin.js';
 import type { TargetHealthSource, TargetHealthView } from '../../src/core/routing/target-health.js';
 import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
 import { registerRpcRoutes } from '../../src/rpc/routes.js';
 import { openStorage, type GatewayStorage as Storage } from '../../src/storage/index.js';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { createProviderProbe } from '../../src/core/providers/provider-probe.js';
+import { createProviderProbe } from '../../src/core/admin/providers/provider-probe.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { PromptRuleOperation, PromptRuleScope } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
-import { validatePromptRule, type PromptRuleInput } from '../../src/core/prompt-rules/prompt-rule-validation.js';
+import { validatePromptRule, type PromptRuleInput } from '../../src/core/admin/prompt-rules/prompt-rule-validation.js';
 
 const base: PromptRuleInput = {
   name: 'policy',

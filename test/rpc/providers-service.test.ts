@@ -9,7 +9,7 @@ import {
   ProvidersService,
   ProviderType,
 } from '../../gen/llmgateway/v1/providers_service_pb.js';
-import { providerKeyContext } from '../../src/core/providers/provider-admin.js';
+import { providerKeyContext } from '../../src/core/secrets/provider-key-context.js';
 import { adminHeaders, createInMemoryServices, type InMemoryServices } from '../helpers/in-memory-services.js';
 
 const OPENAI_KEY = 'sk-test-openai-0123456789abcdefWXYZ';

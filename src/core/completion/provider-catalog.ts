@@ -4,7 +4,7 @@
 import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
 import type { ProviderAdapter, ProviderAdapterFactory, ProviderConnection } from '../../domain/provider-adapter.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
-import { providerKeyContext } from '../providers/provider-admin.js';
+import { providerKeyContext } from '../secrets/provider-key-context.js';
 
 export interface CatalogProvider {
   record: ProviderRecord;

@@ -3,11 +3,11 @@
 // rule naming an expert, regexes that compile, classifier settings in range. Each failure names the field.
 import type { Duration } from '@bufbuild/protobuf/wkt';
 import { durationMs } from '@bufbuild/protobuf/wkt';
-import type { ExpertClassifier, ExpertPreprocessing, ExpertRouting } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { ExpertClassifierRecord, ExpertPreprocessingRecord, ExpertRecord, ExpertRoutingRecord } from '../../domain/expert-routing.js';
-import type { ProvidersRepository } from '../../domain/provider.js';
-import type { RouteRecord, RouteTargetRecord } from '../../domain/route.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
+import type { ExpertClassifier, ExpertPreprocessing, ExpertRouting } from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { ExpertClassifierRecord, ExpertPreprocessingRecord, ExpertRecord, ExpertRoutingRecord } from '../../../domain/expert-routing.js';
+import type { ProvidersRepository } from '../../../domain/provider.js';
+import type { RouteRecord, RouteTargetRecord } from '../../../domain/route.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
 import { expertClassifierName } from './expert-conversion.js';
 import { validateRouteName } from './route-validation.js';

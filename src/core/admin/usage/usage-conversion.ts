@@ -9,10 +9,10 @@ import {
   type RequestFilter,
   type RequestLogEntry,
   type UsageAggregate,
-} from '../../../gen/llmgateway/v1/usage_service_pb.js';
-import type { RequestLogFilter, RequestLogRecord, RequestStatus as StatusName, UsageAggregateRow, UsageGrouping as GroupingName } from '../../domain/request-log.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
-import { enumNames } from '../admin/enum-names.js';
+} from '../../../../gen/llmgateway/v1/usage_service_pb.js';
+import type { RequestLogFilter, RequestLogRecord, RequestStatus as StatusName, UsageAggregateRow, UsageGrouping as GroupingName } from '../../../domain/request-log.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
+import { enumNames } from '../enum-names.js';
 
 const STATUSES = enumNames<RequestStatus, StatusName>(RequestStatus.UNSPECIFIED, {
   [RequestStatus.OK]: 'ok',

@@ -9,14 +9,14 @@ import {
   type ListRequestsRequest,
   type RequestLogEntry,
   type UsageAggregate,
-} from '../../../gen/llmgateway/v1/usage_service_pb.js';
-import type { KeySpendRepository } from '../../domain/key-spend.js';
-import type { RequestLogsRepository } from '../../domain/request-log.js';
-import type { KeysRepository } from '../../domain/virtual-key.js';
-import { invalidArgument, notFound } from '../../domain/gateway-error.js';
+} from '../../../../gen/llmgateway/v1/usage_service_pb.js';
+import type { KeySpendRepository } from '../../../domain/key-spend.js';
+import type { RequestLogsRepository } from '../../../domain/request-log.js';
+import type { KeysRepository } from '../../../domain/virtual-key.js';
+import { invalidArgument, notFound } from '../../../domain/gateway-error.js';
 import { keyRecordToProto } from '../keys/key-conversion.js';
-import { pageRequest, pageResponse } from '../admin/paging.js';
-import { budgetPeriodAt } from './budget-period.js';
+import { pageRequest, pageResponse } from '../paging.js';
+import { budgetPeriodAt } from '../../usage-log/budget-period.js';
 import { aggregateToProto, filterFromProto, groupingFromProto, requestLogToProto } from './usage-conversion.js';
 
 export interface UsageAdminOptions {

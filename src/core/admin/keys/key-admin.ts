@@ -8,14 +8,14 @@ import type {
   RotateKeyRequest,
   UpdateKeyRequest,
   VirtualKey,
-} from '../../../gen/llmgateway/v1/keys_service_pb.js';
-import type { KeysRepository, VirtualKeyRecord } from '../../domain/virtual-key.js';
-import { issueVirtualKeySecret } from '../auth/virtual-key-secret.js';
-import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
-import { pageRequest, pageResponse } from '../admin/paging.js';
-import { storedRecords } from '../admin/stored-records.js';
-import { fieldsToUpdate } from '../validation/update-fields.js';
-import { requireText, validateModelPatterns, validateStringMap } from '../validation/validate.js';
+} from '../../../../gen/llmgateway/v1/keys_service_pb.js';
+import type { KeysRepository, VirtualKeyRecord } from '../../../domain/virtual-key.js';
+import { issueVirtualKeySecret } from '../../auth/virtual-key-secret.js';
+import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../paging.js';
+import { storedRecords } from '../stored-records.js';
+import { fieldsToUpdate } from '../partial-update.js';
+import { requireText, validateModelPatterns, validateStringMap } from '../validate.js';
 import { budgetFromProto, expiryFromProto, keyRecordToProto, rateLimitsFromProto } from './key-conversion.js';
 
 const MAX_GRACE_MS = 30 * 24 * 3600 * 1000;

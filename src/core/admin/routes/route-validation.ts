@@ -3,12 +3,12 @@
 // Checks against other stored rows (providers, routes, cycles) are in route-graph.ts.
 import type { Duration } from '@bufbuild/protobuf/wkt';
 import { durationMs } from '@bufbuild/protobuf/wkt';
-import type { RouteSettings, RouteTarget } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import { AffinityScope, RouteStrategy } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from '../../domain/route.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
+import type { RouteSettings, RouteTarget } from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import { AffinityScope, RouteStrategy } from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from '../../../domain/route.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
-import { DEFAULT_ROUTE_SETTINGS } from '../routing/route-plan.js';
+import { DEFAULT_ROUTE_SETTINGS } from '../../routing/route-plan.js';
 import { affinityScopeName, routeStrategyName } from './route-conversion.js';
 
 /** Like a model id: letters and digits, then also `.`, `_`, `:`, `/` and `-`; 1–200 characters, no whitespace. */

@@ -12,10 +12,10 @@ import {
   type Route,
   type RouteSettings,
   type TargetHealth,
-} from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../domain/route.js';
-import { enumNames } from '../admin/enum-names.js';
-import type { TargetHealthView } from '../routing/target-health.js';
+} from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { RouteRecord, RouteSettingsRecord, RouteStrategyName } from '../../../domain/route.js';
+import { enumNames } from '../enum-names.js';
+import type { TargetHealthView } from '../../routing/target-health.js';
 import { expertRoutingToProto } from './expert-conversion.js';
 
 type AffinityScopeName = RouteSettingsRecord['affinityScope'];

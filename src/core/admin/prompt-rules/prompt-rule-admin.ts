@@ -5,13 +5,13 @@ import type {
   ListPromptRulesRequest,
   PromptRule,
   UpdatePromptRuleRequest,
-} from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import { PromptRuleOperation, PromptRuleScope } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
-import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
-import { pageRequest, pageResponse } from '../admin/paging.js';
-import { reportingConflict, storedRecords } from '../admin/stored-records.js';
-import { fieldsToUpdate } from '../validation/update-fields.js';
+} from '../../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import { PromptRuleOperation, PromptRuleScope } from '../../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import type { PromptRuleRecord, PromptRulesRepository } from '../../../domain/prompt-rule.js';
+import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../paging.js';
+import { reportingConflict, storedRecords } from '../stored-records.js';
+import { fieldsToUpdate } from '../partial-update.js';
 import { promptRuleRecordToProto, promptRuleScopeName } from './prompt-rule-conversion.js';
 import { validatePromptRule, type PromptRuleFields, type PromptRuleInput } from './prompt-rule-validation.js';
 

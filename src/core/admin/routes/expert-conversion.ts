@@ -12,9 +12,9 @@ import {
   ExpertSchema,
   type ExpertDecision,
   type ExpertRouting,
-} from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { ExpertClassifierName, ExpertDecisionRecord, ExpertDecisionSourceName, ExpertRoutingRecord } from '../../domain/expert-routing.js';
-import { enumNames } from '../admin/enum-names.js';
+} from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { ExpertClassifierName, ExpertDecisionRecord, ExpertDecisionSourceName, ExpertRoutingRecord } from '../../../domain/expert-routing.js';
+import { enumNames } from '../enum-names.js';
 
 const CLASSIFIERS = enumNames<ExpertClassifierType, ExpertClassifierName>(ExpertClassifierType.UNSPECIFIED, {
   [ExpertClassifierType.LLM]: 'llm',

@@ -10,11 +10,11 @@ import {
   type Budget,
   type RateLimits,
   type VirtualKey,
-} from '../../../gen/llmgateway/v1/keys_service_pb.js';
-import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../../domain/virtual-key.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
-import { requireNonNegativeInteger } from '../validation/validate.js';
-import { displaySecret } from '../auth/virtual-key-secret.js';
+} from '../../../../gen/llmgateway/v1/keys_service_pb.js';
+import type { BudgetRecord, RateLimitsRecord, VirtualKeyRecord } from '../../../domain/virtual-key.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
+import { requireNonNegativeInteger } from '../validate.js';
+import { displaySecret } from '../../auth/virtual-key-secret.js';
 
 const UNIT_NAMES = { [BudgetUnit.TOKENS]: 'tokens', [BudgetUnit.USD]: 'usd' } as const;
 const PERIOD_NAMES = {

@@ -1,9 +1,9 @@
 // Routes as a graph: a route's targets may name other routes. Saving a route
 // must keep every reference resolvable, the graph acyclic and no chain deeper
 // than MAX_ROUTE_DEPTH levels (the router ignores anything deeper).
-import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
-import type { RouteRecord, RouteTargetRecord } from '../../domain/route.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
+import type { ProviderRecord, ProvidersRepository } from '../../../domain/provider.js';
+import type { RouteRecord, RouteTargetRecord } from '../../../domain/route.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
 
 /** A route that targets a route that targets … : at most this many routes in a chain, the outermost included. */
 export const MAX_ROUTE_DEPTH = 4;

@@ -1,13 +1,13 @@
 // Validation of a whole prompt rule, shared by create and update (which
 // validates the merged result). Each failure names the field.
-import type { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { PromptRuleOperation, PromptRuleScope } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
+import type { Role } from '../../../../gen/llmgateway/v1/chat_pb.js';
+import type { PromptRuleOperation, PromptRuleScope } from '../../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import type { PromptRuleRecord, PromptRuleRoleName } from '../../../domain/prompt-rule.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
 import { validateRouteName } from '../routes/route-validation.js';
-import { requireText } from '../validation/validate.js';
+import { requireText } from '../validate.js';
 import { promptRuleOperationName, promptRuleRoleName, promptRuleScopeName } from './prompt-rule-conversion.js';
-import { validateTemplate } from './prompt-template.js';
+import { validateTemplate } from '../../prompt-rules/prompt-template.js';
 
 export const MAX_RULE_NAME = 100;
 export const MAX_RULE_TEXT = 10_000;

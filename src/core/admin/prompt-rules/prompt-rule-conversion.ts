@@ -1,15 +1,15 @@
 // Prompt-rule records ⇄ the proto's messages: enums ⇄ names.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { Role } from '../../../../gen/llmgateway/v1/chat_pb.js';
 import {
   PromptRuleOperation,
   PromptRuleSchema,
   PromptRuleScope,
   type PromptRule,
-} from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from '../../domain/prompt-rule.js';
-import { enumNames } from '../admin/enum-names.js';
+} from '../../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import type { PromptRuleOperationName, PromptRuleRecord, PromptRuleRoleName, PromptRuleScopeName } from '../../../domain/prompt-rule.js';
+import { enumNames } from '../enum-names.js';
 
 const SCOPES = enumNames<PromptRuleScope, PromptRuleScopeName>(PromptRuleScope.UNSPECIFIED, {
   [PromptRuleScope.ROUTE]: 'route',

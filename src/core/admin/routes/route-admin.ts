@@ -7,16 +7,16 @@ import type {
   ListRoutesRequest,
   Route,
   UpdateRouteRequest,
-} from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import { RouteStrategy } from '../../../gen/llmgateway/v1/routes_service_pb.js';
-import type { ExpertDecisionsRepository, ExpertRoutingRecord } from '../../domain/expert-routing.js';
-import type { ProvidersRepository } from '../../domain/provider.js';
-import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecord } from '../../domain/route.js';
-import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
-import { pageRequest, pageResponse } from '../admin/paging.js';
-import { storedRecords } from '../admin/stored-records.js';
-import { fieldsToUpdate } from '../validation/update-fields.js';
-import { optionalText } from '../validation/validate.js';
+} from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import { RouteStrategy } from '../../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { ExpertDecisionsRepository, ExpertRoutingRecord } from '../../../domain/expert-routing.js';
+import type { ProvidersRepository } from '../../../domain/provider.js';
+import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecord } from '../../../domain/route.js';
+import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../paging.js';
+import { storedRecords } from '../stored-records.js';
+import { fieldsToUpdate } from '../partial-update.js';
+import { optionalText } from '../validate.js';
 import { expertDecisionToProto } from './expert-conversion.js';
 import { checkExpertTargetsExist, expertTargets, validateExpertRouting } from './expert-validation.js';
 import { routeRecordToProto } from './route-conversion.js';

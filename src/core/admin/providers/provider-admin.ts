@@ -4,15 +4,16 @@ import type {
   ListProvidersRequest,
   Provider,
   UpdateProviderRequest,
-} from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import { ProviderType } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
-import { pageRequest, pageResponse } from '../admin/paging.js';
-import { storedRecords } from '../admin/stored-records.js';
-import type { MasterKeyRing } from '../secrets/master-key-ring.js';
-import { fieldsToUpdate } from '../validation/update-fields.js';
-import { requireText, validateBaseUrl } from '../validation/validate.js';
+} from '../../../../gen/llmgateway/v1/providers_service_pb.js';
+import { ProviderType } from '../../../../gen/llmgateway/v1/providers_service_pb.js';
+import type { ProviderRecord, ProvidersRepository } from '../../../domain/provider.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
+import { pageRequest, pageResponse } from '../paging.js';
+import { storedRecords } from '../stored-records.js';
+import type { MasterKeyRing } from '../../secrets/master-key-ring.js';
+import { providerKeyContext } from '../../secrets/provider-key-context.js';
+import { fieldsToUpdate } from '../partial-update.js';
+import { requireText, validateBaseUrl } from '../validate.js';
 import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
 import {
   apiKeyLast4,
@@ -39,9 +40,6 @@ export interface ProviderAdmin {
   update(request: UpdateProviderRequest): Promise<Provider>;
   delete(id: string): Promise<void>;
 }
-
-/** The context a provider's key is sealed under: a ciphertext cannot be moved to another provider. */
-export const providerKeyContext = (providerId: string) => `provider:${providerId}`;
 
 const baseUrlRequired = (type: ProviderRecord['type']) => type === 'azure-openai' || type === 'openai-compatible';
 

@@ -9,9 +9,9 @@ import {
   ProviderSchema,
   ProviderType,
   type Provider,
-} from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderRecord, ProviderTypeName } from '../../domain/provider.js';
-import { enumNames } from '../admin/enum-names.js';
+} from '../../../../gen/llmgateway/v1/providers_service_pb.js';
+import type { ProviderRecord, ProviderTypeName } from '../../../domain/provider.js';
+import { enumNames } from '../enum-names.js';
 
 const TYPES = enumNames<ProviderType, ProviderTypeName>(ProviderType.UNSPECIFIED, {
   [ProviderType.OPENAI]: 'openai',

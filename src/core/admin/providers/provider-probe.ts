@@ -2,15 +2,15 @@
 // (reachability, credentials, latency) and the upstream's model list.
 import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
-import { ChatRequestSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ChatRequestSchema, Role } from '../../../../gen/llmgateway/v1/chat_pb.js';
 import {
   DiscoveredModelSchema,
   TestProviderResponseSchema,
   type DiscoveredModel,
   type TestProviderResponse,
-} from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
-import type { CatalogProvider, ProviderCatalog } from '../completion/provider-catalog.js';
+} from '../../../../gen/llmgateway/v1/providers_service_pb.js';
+import { GatewayError, invalidArgument, notFound } from '../../../domain/gateway-error.js';
+import type { CatalogProvider, ProviderCatalog } from '../../completion/provider-catalog.js';
 
 const PROBE_TIMEOUT_MS = 30_000;
 

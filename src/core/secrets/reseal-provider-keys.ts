@@ -1,8 +1,8 @@
 // After a master key rotation, re-encrypts every provider key still sealed
 // under a retired master key, so the retired key can later be dropped.
 import type { ProvidersRepository } from '../../domain/provider.js';
-import type { MasterKeyRing } from '../secrets/master-key-ring.js';
-import { providerKeyContext } from './provider-admin.js';
+import type { MasterKeyRing } from './master-key-ring.js';
+import { providerKeyContext } from './provider-key-context.js';
 
 export async function resealProviderKeys(providers: ProvidersRepository, keyRing: MasterKeyRing): Promise<number> {
   let resealed = 0;

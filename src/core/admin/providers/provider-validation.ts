@@ -1,8 +1,8 @@
 // Validation of provider fields, shared by create and update.
-import type { ProviderModel } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderModelRecord, ProviderTypeName } from '../../domain/provider.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
-import { requireNonNegativeNumber, validateStringMap } from '../validation/validate.js';
+import type { ProviderModel } from '../../../../gen/llmgateway/v1/providers_service_pb.js';
+import type { ProviderModelRecord, ProviderTypeName } from '../../../domain/provider.js';
+import { invalidArgument } from '../../../domain/gateway-error.js';
+import { requireNonNegativeNumber, validateStringMap } from '../validate.js';
 
 export const PROVIDER_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const MODEL_ID_PATTERN = /^[^\s/][^\s]{0,199}$/;
