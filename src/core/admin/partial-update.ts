@@ -1,21 +1,23 @@
 // Which fields a partial update sets. With an update mask, exactly the named
 // fields (so a field can be cleared). Without one, every field the request
 // carries: scalars when present, lists and maps when non-empty, messages when set.
+// The set is typed by the fields listed, so asking it about a field that is not
+// updatable does not compile.
 import type { FieldMask } from '@bufbuild/protobuf/wkt';
 import { invalidArgument } from '../../domain/gateway-error.js';
 
-export function fieldsToUpdate(
+export function fieldsToUpdate<Field extends string>(
   mask: FieldMask | undefined,
-  presentByField: Record<string, boolean>,
-): Set<string> {
-  const known = Object.keys(presentByField);
+  presentByField: Record<Field, boolean>,
+): ReadonlySet<Field> {
+  const known = Object.keys(presentByField) as Field[];
   if (mask && mask.paths.length > 0) {
     for (const path of mask.paths) {
-      if (!known.includes(path)) {
+      if (!(known as string[]).includes(path)) {
         throw invalidArgument('update_mask', `unknown or immutable field "${path}"; updatable: ${known.join(', ')}`);
       }
     }
-    return new Set(mask.paths);
+    return new Set(mask.paths as Field[]);
   }
   const present = known.filter((field) => presentByField[field]);
   if (present.length === 0) throw invalidArgument('update_mask', 'the request changes nothing');
