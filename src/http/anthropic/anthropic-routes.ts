@@ -13,7 +13,7 @@ import { abortOnClientLeave } from '../client-abort.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { parseMessagesRequest } from './parse-request.js';
-import { renderMessage } from './render-message.js';
+import { renderMessage } from './render-response.js';
 import { sendMessagesStream } from './send-stream.js';
 import { metaFromRequest } from '../../server/request-meta-from.js';
 import { governanceHeaders } from '../gateway-headers.js';

@@ -1,5 +1,5 @@
 // `stream: true`: canonical chunks → `event: <type>\ndata: <json>\n\n`
-// Anthropic stream events (stream-converter.ts), through the shared pump
+// Anthropic stream events (render-stream.ts), through the shared pump
 // (../sse-pump.ts: headers with the first output, errors after it as a final
 // `event: error`). message_start and the first block go out with the first
 // output; the core's route event (sent as output begins) gives
@@ -11,7 +11,7 @@ import { pumpSse } from '../sse-pump.js';
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic-wire.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
-import { StreamConverter } from './stream-converter.js';
+import { StreamRenderer } from './render-stream.js';
 
 export interface MessagesStreamOptions {
   stopSequences: readonly string[];
@@ -29,17 +29,17 @@ export interface MessagesStreamOptions {
 export const sseEvent = (event: AnthropicStreamEvent | AnthropicErrorBody): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 
 export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: MessagesStreamOptions): Promise<void> {
-  const converter = new StreamConverter({ stopSequences: options.stopSequences });
+  const renderer = new StreamRenderer({ stopSequences: options.stopSequences });
   await pumpSse<AnthropicStreamEvent>(
     reply,
     chunks,
     {
-      push: (chunk) => converter.push(chunk),
-      end: () => converter.end(),
+      push: (chunk) => renderer.push(chunk),
+      end: () => renderer.end(),
       encode: (events) => events.map(sseEvent).join(''),
       headers: () => ({
-        ...routeHeaders(converter.route),
-        ...warningsHeader(converter.warnings, options.shimWarnings, options.systemOffset),
+        ...routeHeaders(renderer.route),
+        ...warningsHeader(renderer.warnings, options.shimWarnings, options.systemOffset),
         ...options.extraHeaders?.(),
       }),
       terminator: '',

@@ -13,9 +13,9 @@ import { parseEmbeddingsRequest, renderEmbeddings } from './embeddings.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { renderModel, renderModelList } from './models.js';
-import { parseChatRequest } from './parse-chat-request.js';
-import { renderCompletion } from './render-completion.js';
-import { sendChatStream } from './send-chat-stream.js';
+import { parseChatRequest } from './parse-request.js';
+import { renderCompletion } from './render-response.js';
+import { sendChatStream } from './send-stream.js';
 import { metaFromRequest } from '../../server/request-meta-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 

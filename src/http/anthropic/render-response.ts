@@ -1,5 +1,5 @@
 // Canonical ChatResponse → Anthropic's `message` object, plus the stop-reason,
-// usage and tool-input mappings the stream converter shares.
+// usage and tool-input mappings the stream renderer (render-stream.ts) shares.
 //
 // Usage: canonical input counts cached and cache-written tokens; Anthropic's
 // `input_tokens` EXCLUDES both (PROTOCOL-NOTES §6, §7 rule 5), so

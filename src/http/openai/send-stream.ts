@@ -11,7 +11,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { pumpSse } from '../sse-pump.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
-import { ChunkConverter } from './chunk-converter.js';
+import { StreamRenderer } from './render-stream.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import type { OpenAIChatCompletionChunk } from './openai-wire.js';
@@ -30,16 +30,16 @@ export interface ChatStreamOptions {
 const dataEvent = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
 
 export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
-  const converter = new ChunkConverter({ includeUsage: options.includeUsage });
+  const renderer = new StreamRenderer({ includeUsage: options.includeUsage });
   await pumpSse<OpenAIChatCompletionChunk>(
     reply,
     chunks,
     {
-      push: (chunk) => converter.push(chunk),
-      end: () => converter.end(),
+      push: (chunk) => renderer.push(chunk),
+      end: () => renderer.end(),
       encode: (events) => events.map(dataEvent).join(''),
-      beforeOpen: () => assertCandidatesHonoured(options.n, converter.warnings),
-      headers: () => ({ ...routeHeaders(converter.route), ...warningsHeader(converter.warnings), ...options.extraHeaders?.() }),
+      beforeOpen: () => assertCandidatesHonoured(options.n, renderer.warnings),
+      headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings), ...options.extraHeaders?.() }),
       terminator: 'data: [DONE]\n\n',
       errorEvent(error) {
         const mapped = mapError(error);

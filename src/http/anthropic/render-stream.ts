@@ -15,9 +15,9 @@ import { FinishReason, type RouteInfo, type StreamChunk, type Usage, type Warnin
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicStreamEvent } from './anthropic-wire.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
-import { messageId, renderDeltaUsage, renderStopReason, renderUsage, stopSequenceFor } from './render-message.js';
+import { messageId, renderDeltaUsage, renderStopReason, renderUsage, stopSequenceFor } from './render-response.js';
 
-export interface StreamConverterOptions {
+export interface StreamRendererOptions {
   stopSequences: readonly string[];
 }
 
@@ -25,7 +25,7 @@ type OpenBlock =
   | { kind: 'text' | 'tool' | 'redacted'; index: number }
   | { kind: 'thinking'; index: number; providerType: string };
 
-export class StreamConverter {
+export class StreamRenderer {
   private started = false;
   private id = '';
   private model = '';
@@ -39,7 +39,7 @@ export class StreamConverter {
   route: RouteInfo | undefined;
   readonly warnings: Warning[] = [];
 
-  constructor(private readonly options: StreamConverterOptions) {}
+  constructor(private readonly options: StreamRendererOptions) {}
 
   push(chunk: StreamChunk): AnthropicStreamEvent[] {
     // Anthropic has one answer per request; the shim never asks for more.

@@ -6,14 +6,14 @@
 // client asked for it (stream_options.include_usage).
 import type { RouteInfo, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletionChunk, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
-import { renderFinishReason, renderUsage, unixSeconds } from './render-completion.js';
+import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 
-export interface ChunkConverterOptions {
+export interface StreamRendererOptions {
   includeUsage: boolean;
 }
 
-export class ChunkConverter {
+export class StreamRenderer {
   private id = '';
   private created = Math.floor(Date.now() / 1000);
   private model = '';
@@ -25,7 +25,7 @@ export class ChunkConverter {
   route: RouteInfo | undefined;
   readonly warnings: Warning[] = [];
 
-  constructor(private readonly options: ChunkConverterOptions) {}
+  constructor(private readonly options: StreamRendererOptions) {}
 
   push(chunk: StreamChunk): OpenAIChatCompletionChunk[] {
     const event = chunk.event;

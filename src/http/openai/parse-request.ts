@@ -9,7 +9,7 @@ import {
   type ChatRequest,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parseMessages } from './parse-messages.js';
-import { parseResponseFormat, parseToolChoice, parseTools } from './parse-tools.js';
+import { parseResponseFormat, parseToolChoice, parseTools } from './parse-options.js';
 import {
   invalidType,
   invalidValue,
