@@ -1,13 +1,13 @@
 // `stream: true`: canonical chunks → `event: <type>\ndata: <json>\n\n`
 // Anthropic stream events (render-stream.ts), through the shared pump
-// (../sse-pump.ts: headers with the first output, errors after it as a final
+// (../sse-stream.ts: headers with the first output, errors after it as a final
 // `event: error`). message_start and the first block go out with the first
 // output; the core's route event (sent as output begins) gives
 // x-gateway-provider / -upstream-model / -route / -attempts, and warnings known
 // by then go into `x-gateway-warnings`.
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { pumpSse } from '../sse-pump.js';
+import { pumpSse, sseTypedEvent, type SseStream } from '../sse-stream.js';
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic-wire.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
@@ -26,28 +26,19 @@ export interface MessagesStreamOptions {
   log: FastifyBaseLogger;
 }
 
-export const sseEvent = (event: AnthropicStreamEvent | AnthropicErrorBody): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-
 export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: MessagesStreamOptions): Promise<void> {
   const renderer = new StreamRenderer({ stopSequences: options.stopSequences });
-  await pumpSse<AnthropicStreamEvent>(
-    reply,
-    chunks,
-    {
-      push: (chunk) => renderer.push(chunk),
-      end: () => renderer.end(),
-      encode: (events) => events.map(sseEvent).join(''),
-      headers: () => ({
-        ...routeHeaders(renderer.route),
-        ...warningsHeader(renderer.warnings, options.shimWarnings, options.systemOffset),
-        ...options.extraHeaders?.(),
-      }),
-      terminator: '',
-      errorEvent(error) {
-        const mapped = mapError(error, { requestId: options.requestId, systemOffset: options.systemOffset });
-        return { text: sseEvent(mapped.body), unexpected: mapped.unexpected, logFields: { status: mapped.status, type: mapped.body.error.type } };
-      },
-    },
-    options,
-  );
+  const stream: SseStream<AnthropicStreamEvent, AnthropicErrorBody> = {
+    renderer,
+    encode: sseTypedEvent,
+    headers: () => ({
+      ...routeHeaders(renderer.route),
+      ...warningsHeader(renderer.warnings, options.shimWarnings, options.systemOffset),
+      ...options.extraHeaders?.(),
+    }),
+    terminator: '',
+    mapError: (error) => mapError(error, { requestId: options.requestId, systemOffset: options.systemOffset }),
+    logFields: (mapped) => ({ status: mapped.status, type: mapped.body.error.type }),
+  };
+  await pumpSse(reply, chunks, stream, options);
 }

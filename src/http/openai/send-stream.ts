@@ -1,5 +1,5 @@
 // `stream: true`: canonical chunks → `data: {chat.completion.chunk}\n\n`
-// events, then `data: [DONE]\n\n`, through the shared pump (../sse-pump.ts:
+// events, then `data: [DONE]\n\n`, through the shared pump (../sse-stream.ts:
 // headers with the first output, so a failure before it — unknown model, the
 // upstream's 429 / 401 / 5xx, `n` refused — keeps its real HTTP status and
 // error body, as OpenAI does; after it, a failure is a final
@@ -9,12 +9,12 @@
 // -route / -attempts, and warnings known by then go into `x-gateway-warnings`.
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { pumpSse } from '../sse-pump.js';
+import { pumpSse, sseData, type SseStream } from '../sse-stream.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { StreamRenderer } from './render-stream.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
-import type { OpenAIChatCompletionChunk } from './openai-wire.js';
+import type { OpenAIChatCompletionChunk, OpenAIErrorBody } from './openai-wire.js';
 
 export interface ChatStreamOptions {
   includeUsage: boolean;
@@ -27,25 +27,16 @@ export interface ChatStreamOptions {
   log: FastifyBaseLogger;
 }
 
-const dataEvent = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-
 export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
   const renderer = new StreamRenderer({ includeUsage: options.includeUsage });
-  await pumpSse<OpenAIChatCompletionChunk>(
-    reply,
-    chunks,
-    {
-      push: (chunk) => renderer.push(chunk),
-      end: () => renderer.end(),
-      encode: (events) => events.map(dataEvent).join(''),
-      beforeOpen: () => assertCandidatesHonoured(options.n, renderer.warnings),
-      headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings), ...options.extraHeaders?.() }),
-      terminator: 'data: [DONE]\n\n',
-      errorEvent(error) {
-        const mapped = mapError(error);
-        return { text: dataEvent(mapped.body), unexpected: mapped.unexpected, logFields: { status: mapped.status, code: mapped.body.error.code } };
-      },
-    },
-    options,
-  );
+  const stream: SseStream<OpenAIChatCompletionChunk, OpenAIErrorBody> = {
+    renderer,
+    encode: sseData,
+    beforeOpen: () => assertCandidatesHonoured(options.n, renderer.warnings),
+    headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings), ...options.extraHeaders?.() }),
+    terminator: 'data: [DONE]\n\n',
+    mapError: (error) => mapError(error),
+    logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.code }),
+  };
+  await pumpSse(reply, chunks, stream, options);
 }
