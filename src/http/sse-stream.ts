@@ -37,11 +37,20 @@ export interface SseStream<Event, ErrorBody> {
   logFields(mapped: MappedError<ErrorBody>): object;
 }
 
+/** What a shim's route hands its send-stream.ts besides the chunks. */
+export interface SseRequestContext {
+  /** More headers, read when the response opens (rate limits, cache). */
+  extraHeaders?: () => Record<string, string>;
+  /** Aborted when the client leaves (see client-abort.ts). */
+  signal: AbortSignal;
+  log: FastifyBaseLogger;
+}
+
 export async function pumpSse<Event, ErrorBody>(
   reply: FastifyReply,
   chunks: AsyncIterable<StreamChunk>,
   pump: SseStream<Event, ErrorBody>,
-  context: { signal: AbortSignal; log: FastifyBaseLogger },
+  context: Pick<SseRequestContext, 'signal' | 'log'>,
 ): Promise<void> {
   const iterator = chunks[Symbol.asyncIterator]();
   const held: Event[] = [];

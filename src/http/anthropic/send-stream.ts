@@ -5,25 +5,20 @@
 // output; the core's route event (sent as output begins) gives
 // x-gateway-provider / -upstream-model / -route / -attempts, and warnings known
 // by then go into `x-gateway-warnings`.
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { pumpSse, sseTypedEvent, type SseStream } from '../sse-stream.js';
+import { pumpSse, sseTypedEvent, type SseRequestContext, type SseStream } from '../sse-stream.js';
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic-wire.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { StreamRenderer } from './render-stream.js';
 
-export interface MessagesStreamOptions {
+export interface MessagesStreamOptions extends SseRequestContext {
   stopSequences: readonly string[];
-  /** More headers, read when the response opens (rate limits, cache). */
-  extraHeaders?: () => Record<string, string>;
   systemOffset: number;
   /** Warnings the shim found while parsing the request (Anthropic names). */
   shimWarnings: readonly Warning[];
-  /** Aborted when the client leaves (see client-abort.ts). */
-  signal: AbortSignal;
   requestId: string;
-  log: FastifyBaseLogger;
 }
 
 export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: MessagesStreamOptions): Promise<void> {

@@ -7,24 +7,19 @@
 // `{role: "assistant"}` chunk goes out with the first output; the core's route
 // event (sent as output begins) gives x-gateway-provider / -upstream-model /
 // -route / -attempts, and warnings known by then go into `x-gateway-warnings`.
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { pumpSse, sseData, type SseStream } from '../sse-stream.js';
+import { pumpSse, sseData, type SseRequestContext, type SseStream } from '../sse-stream.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { StreamRenderer } from './render-stream.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import type { OpenAIChatCompletionChunk, OpenAIErrorBody } from './openai-wire.js';
 
-export interface ChatStreamOptions {
+export interface ChatStreamOptions extends SseRequestContext {
   includeUsage: boolean;
-  /** More headers, read when the response opens (rate limits, cache). */
-  extraHeaders?: () => Record<string, string>;
   /** Requested number of choices. */
   n: number;
-  /** Aborted when the client leaves (see client-abort.ts). */
-  signal: AbortSignal;
-  log: FastifyBaseLogger;
 }
 
 export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
