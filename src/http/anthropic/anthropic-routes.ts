@@ -1,9 +1,9 @@
 // The Anthropic-compatible REST surface (Messages API): a Fastify plugin
 // registered beside the OpenAI shim and the Connect plugin (so it keeps
 // Fastify's JSON body parsing and has its own error handler), thin over the
-// one completion core. Every route authenticates the virtual key first
-// (before the body is read): `x-api-key` or `Authorization: Bearer` (current
-// Anthropic SDKs send the latter). `anthropic-version` / `anthropic-beta` are
+// one governed completion pipeline. Every route authenticates the virtual key
+// first (shim-auth.ts, before the body is read): `x-api-key` or
+// `Authorization: Bearer` (current Anthropic SDKs send the latter; docs/edges.md). `anthropic-version` / `anthropic-beta` are
 // accepted and ignored: the gateway speaks one version of the format.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';

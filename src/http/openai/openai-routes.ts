@@ -1,7 +1,8 @@
 // The OpenAI-compatible REST surface: a Fastify plugin registered beside the
-// Connect plugin (so it keeps Fastify's JSON body parsing), thin over the one
-// completion core. Every route authenticates the virtual key first (before
-// the body is read), then decodes, calls the core, encodes.
+// Connect plugin (so it keeps Fastify's JSON body parsing and has its own
+// error handler), thin over the one governed completion pipeline. Every route
+// authenticates the virtual key first (shim-auth.ts, before the body is read),
+// then decodes, calls the pipeline, encodes (docs/edges.md).
 import type { FastifyInstance } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../../core/completion/completion-core.js';
