@@ -3,8 +3,9 @@
 // Fastify's JSON body parsing and has its own error handler), thin over the
 // one governed completion pipeline. Every route authenticates the virtual key
 // first (shim-auth.ts, before the body is read): `x-api-key` or
-// `Authorization: Bearer` (current Anthropic SDKs send the latter; docs/edges.md). `anthropic-version` / `anthropic-beta` are
-// accepted and ignored: the gateway speaks one version of the format.
+// `Authorization: Bearer` (current Anthropic SDKs send the latter).
+// `anthropic-version` / `anthropic-beta` are accepted and ignored: the gateway
+// speaks one version of the format (docs/edges.md).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../../core/completion/completion-core.js';
