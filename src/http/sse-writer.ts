@@ -1,5 +1,5 @@
-// Server-Sent Events on a hijacked Fastify reply: `data: <json>\n\n` events,
-// each written at once (no buffering), with backpressure. After
+// Server-Sent Events on a hijacked Fastify reply: SSE text (framed by
+// sse-stream.ts), each write sent at once (no buffering), with backpressure. After
 // `reply.hijack()` Fastify no longer sends headers for us, so the headers it
 // collected (CORS, x-request-id) are copied into writeHead.
 import type { ServerResponse } from 'node:http';
@@ -39,11 +39,7 @@ export class SseWriter {
     return this.raw.writableEnded || this.raw.destroyed;
   }
 
-  /** Writes one `data:` event; resolves once the socket can take more. */
-  async data(payload: unknown): Promise<void> {
-    await this.write(`data: ${JSON.stringify(payload)}\n\n`);
-  }
-
+  /** Writes SSE text at once; resolves once the socket can take more. */
   async write(text: string): Promise<void> {
     if (this.closed) return;
     if (this.raw.write(text)) return;

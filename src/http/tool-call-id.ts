@@ -1,8 +1,10 @@
 // A provider signature on a tool call (Gemini `thoughtSignature`) has no
-// place in OpenAI's wire format, yet must come back with the call on the next
-// request (PROTOCOL-NOTES §7 rule 2). OpenAI clients echo tool-call ids
-// verbatim, so the signature travels inside the id: `<id>__thought__<base64url>`.
-// base64url keeps the id within [A-Za-z0-9_-] (valid for every provider).
+// place in OpenAI's or Anthropic's wire format, yet must come back with the
+// call on the next request, or Gemini refuses the turn
+// (https://ai.google.dev/gemini-api/docs/thought-signatures). Clients echo
+// tool-call ids verbatim, so the signature travels inside the id:
+// `<id>__thought__<base64url>` (docs/edges.md, "Tool-call ids"). base64url
+// keeps the id within [A-Za-z0-9_-] (valid for every provider).
 
 const MARKER = '__thought__';
 

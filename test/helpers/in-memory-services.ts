@@ -1,27 +1,22 @@
-// The RPC services wired over an in-memory SQLite database, reachable through
-// Connect's in-memory router transport (no network).
-import { createRouterTransport, type Transport } from '@connectrpc/connect';
-import { createAdminTokenVerifier } from '../../src/core/auth/admin-token.js';
-import { createKeyAuthenticator, type KeyAuthenticator } from '../../src/core/auth/authenticate-key.js';
-import { hashSecret } from '../../src/core/auth/virtual-key-secret.js';
-import { createCompletionCore } from '../../src/core/completion/completion-core.js';
-import { createDispatcher } from '../../src/core/routing/dispatcher.js';
-import { createRouteTable } from '../../src/core/routing/route-table.js';
-import { createProviderCatalog } from '../../src/core/completion/provider-catalog.js';
-import { createKeyAdmin } from '../../src/core/admin/keys/key-admin.js';
-import { createProviderAdapter } from '../../src/providers/registry.js';
-import { createProviderAdmin } from '../../src/core/admin/providers/provider-admin.js';
-import { createRouteAdmin } from '../../src/core/admin/routes/route-admin.js';
-import { createPromptRuleAdmin } from '../../src/core/admin/prompt-rules/prompt-rule-admin.js';
-import { createPromptRuleTable, type PromptRuleTable } from '../../src/core/prompt-rules/prompt-rule-table.js';
-import { createUsageAdmin } from '../../src/core/admin/usage/usage-admin.js';
-import type { TargetHealthSource, TargetHealthView } from '../../src/core/routing/target-health.js';
-import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
-import { registerRpcRoutes } from '../../src/rpc/routes.js';
-import { openStorage, type GatewayStorage as Storage } from '../../src/storage/index.js';
+// The gateway's parts as the server composes them (src/compose.ts: the governed
+// pipeline with limits, budgets, cache, request log, prompt rules and expert
+// routes) over an in-memory SQLite database, its RPC services reachable through
+// Connect's in-memory router transport (no network). Overridden for tests: the
+// clock, and what RoutesService.GetRouteHealth reports.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { createProviderProbe } from '../../src/core/admin/providers/provider-probe.js';
+import { createRouterTransport, type Transport } from '@connectrpc/connect';
+import type { AdminScope } from '../../src/cluster/messages.js';
+import { composeGateway } from '../../src/compose.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createAdminTokenVerifier } from '../../src/core/auth/admin-token.js';
+import type { KeyAuthenticator } from '../../src/core/auth/authenticate-key.js';
+import { hashSecret } from '../../src/core/auth/virtual-key-secret.js';
+import type { PromptRuleTable } from '../../src/core/prompt-rules/prompt-rule-table.js';
+import type { TargetHealthView } from '../../src/core/routing/target-health.js';
+import type { RequestLogWriter } from '../../src/core/usage-log/request-log-writer.js';
+import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
+import { openStorage, type GatewayStorage as Storage } from '../../src/storage/index.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -32,15 +27,18 @@ export interface InMemoryServices {
   authenticator: KeyAuthenticator;
   /** Moves the services' clock (expiry, grace periods). */
   setNow(ms: number): void;
+  /** What the parts reported as errors (the server logs them). */
   reportedErrors: unknown[];
   /** What RoutesService.GetRouteHealth reports per `${providerId}/${upstreamModel}`; unset keys read as healthy. */
   targetHealth: Map<string, TargetHealthView>;
   /** How often the route admin reported a write. */
   routeChanges(): number;
-  /** The prompt rules as the pipeline would read them (invalidated by PromptRulesService writes). */
+  /** The prompt rules as the pipeline reads them (invalidated by PromptRulesService writes). */
   promptRuleTable: PromptRuleTable;
   /** How often the prompt-rule admin reported a write. */
   promptRuleChanges(): number;
+  /** The request log the pipeline writes behind each call (flush() to read its rows from storage). */
+  requestLog: RequestLogWriter;
   close(): Promise<void>;
 }
 
@@ -57,57 +55,37 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
   const storage = await openStorage({ databaseUrl: 'sqlite::memory:', dataDir: os.tmpdir() });
   const keyRing = createMasterKeyRing(randomBytes(32));
   let now = Date.now();
-  const clock = () => now;
-  const authenticator = createKeyAuthenticator({ keys: storage.keys, now: clock });
   const reportedErrors: unknown[] = [];
-  const catalog = createProviderCatalog({ providers: storage.providers, keyRing, createAdapter: createProviderAdapter, now: clock });
   const targetHealthByKey = new Map<string, TargetHealthView>();
-  const targetHealth: TargetHealthSource = { healthOf: (key) => targetHealthByKey.get(key) ?? HEALTHY_TARGET };
-  const routeTable = createRouteTable({ routes: storage.routes, now: clock });
-  let routeChanges = 0;
-  const onRouteChange = () => {
-    routeChanges += 1;
-    routeTable.invalidate();
-  };
-  const promptRuleTable = createPromptRuleTable({ repository: storage.promptRules, now: clock });
-  let promptRuleChanges = 0;
-  const onPromptRuleChange = () => {
-    promptRuleChanges += 1;
-    promptRuleTable.invalidate();
-  };
-  const transport = createRouterTransport((router) =>
-    registerRpcRoutes(router, {
-      adminToken: createAdminTokenVerifier(hashSecret(TEST_ADMIN_TOKEN)),
-      authenticator,
-      keyAdmin: createKeyAdmin({ keys: storage.keys, onChange: () => authenticator.invalidateAll(), now: clock }),
-      providerAdmin: createProviderAdmin({ providers: storage.providers, keyRing, onChange: () => catalog.invalidate(), now: clock }),
-      providerProbe: createProviderProbe(catalog, clock),
-      routeAdmin: createRouteAdmin({
-        routes: storage.routes,
-        providers: storage.providers,
-        expertDecisions: storage.expertDecisions,
-        onChange: onRouteChange,
-        now: clock,
-      }),
-      promptRuleAdmin: createPromptRuleAdmin({ rules: storage.promptRules, onChange: onPromptRuleChange, now: clock }),
-      targetHealth,
-      usageAdmin: createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now: clock }),
-      completion: createCompletionCore({ catalog, routes: routeTable, dispatcher: createDispatcher(), now: clock }),
-      reporter: { error: (details) => reportedErrors.push(details) },
-    }),
-  );
+  const changes: Record<AdminScope, number> = { keys: 0, providers: 0, routes: 0, 'prompt-rules': 0 };
+  const gateway = composeGateway({
+    storage,
+    keyRing,
+    adminToken: createAdminTokenVerifier(hashSecret(TEST_ADMIN_TOKEN)),
+    // The defaults of a gateway started without settings (cache size and TTL, log retention).
+    config: loadConfig({}),
+    log: { error: (details) => reportedErrors.push(details), warn: () => undefined, info: () => undefined },
+    now: () => now,
+    targetHealth: { healthOf: (key) => targetHealthByKey.get(key) ?? HEALTHY_TARGET },
+    onAdminChange: (scope) => (changes[scope] += 1),
+  });
+  const transport = createRouterTransport((router) => gateway.registerRpc(router));
   return {
     transport,
     storage,
     keyRing,
-    authenticator,
+    authenticator: gateway.authenticator,
     setNow: (ms) => (now = ms),
     reportedErrors,
     targetHealth: targetHealthByKey,
-    routeChanges: () => routeChanges,
-    promptRuleTable,
-    promptRuleChanges: () => promptRuleChanges,
-    close: () => storage.close(),
+    routeChanges: () => changes.routes,
+    promptRuleTable: gateway.promptRuleTable,
+    promptRuleChanges: () => changes['prompt-rules'],
+    requestLog: gateway.requestLog,
+    async close() {
+      await gateway.close();
+      await storage.close();
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { parseEmbeddingsRequest, renderEmbeddings } from '../../src/http/openai/
 import { routeHeaders, warningsHeader } from '../../src/http/openai/gateway-headers.js';
 import { mapError } from '../../src/http/openai/map-error.js';
 import { renderModelList } from '../../src/http/openai/models.js';
-import { renderCompletion } from '../../src/http/openai/render-completion.js';
+import { renderCompletion } from '../../src/http/openai/render-response.js';
 import { InvalidRequestError } from '../../src/http/openai/request-error.js';
 import { decodeToolCallId, encodeToolCallId } from '../../src/http/tool-call-id.js';
 

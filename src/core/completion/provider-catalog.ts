@@ -1,10 +1,12 @@
-// Providers in memory for the hot path: loaded once, decrypted once, adapters
-// built once per provider version. Admin writes invalidate; a short TTL
-// picks up writes made by other replicas sharing the database.
+// Providers in memory for the hot path (a reloading table, ../reloading-table.ts):
+// loaded once, decrypted once, adapters built once per provider version. Admin
+// writes invalidate; a short TTL picks up writes made by other replicas sharing
+// the database.
 import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
 import type { ProviderAdapter, ProviderAdapterFactory, ProviderConnection } from '../../domain/provider-adapter.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { providerKeyContext } from '../secrets/provider-key-context.js';
+import { createReloadingTable, type ReloadTiming } from '../reloading-table.js';
 
 export interface CatalogProvider {
   record: ProviderRecord;
@@ -23,23 +25,15 @@ export interface ProviderCatalog {
   invalidate(): void;
 }
 
-export interface ProviderCatalogOptions {
+export interface ProviderCatalogOptions extends ReloadTiming {
   providers: ProvidersRepository;
   keyRing: MasterKeyRing;
   createAdapter: ProviderAdapterFactory;
-  ttlMs?: number;
-  now?: () => number;
-  onError?: (error: unknown) => void;
 }
 
 export function createProviderCatalog(options: ProviderCatalogOptions): ProviderCatalog {
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? 30_000;
   // Adapters survive reloads while their provider is unchanged (same updatedAt).
   const adapters = new Map<string, { version: number; adapter: ProviderAdapter }>();
-  let current: { snapshot: CatalogSnapshot; loadedAt: number } | undefined;
-  let loading: Promise<CatalogSnapshot> | undefined;
-  let generation = 0;
 
   const toEntry = (record: ProviderRecord): CatalogProvider => {
     const connection: ProviderConnection = {
@@ -63,36 +57,15 @@ export function createProviderCatalog(options: ProviderCatalogOptions): Provider
     };
   };
 
-  const load = (): Promise<CatalogSnapshot> => {
-    if (loading) return loading;
-    const startedGeneration = generation;
-    loading = options.providers
-      .listAll()
-      .then((records) => {
-        const snapshot = { providers: new Map(records.map((record) => [record.id, toEntry(record)])) };
-        for (const id of adapters.keys()) if (!snapshot.providers.has(id)) adapters.delete(id);
-        // An invalidation during the load means this result may be stale already.
-        if (startedGeneration === generation) current = { snapshot, loadedAt: now() };
-        return snapshot;
-      })
-      .finally(() => {
-        loading = undefined;
-      });
-    return loading;
-  };
+  const table = createReloadingTable<CatalogSnapshot>({
+    ...options,
+    load: async () => {
+      const records = await options.providers.listAll();
+      const snapshot = { providers: new Map(records.map((record) => [record.id, toEntry(record)])) };
+      for (const id of adapters.keys()) if (!snapshot.providers.has(id)) adapters.delete(id);
+      return snapshot;
+    },
+  });
 
-  return {
-    async snapshot() {
-      if (!current) return load();
-      if (now() - current.loadedAt > ttlMs) {
-        // Serve the known snapshot while a fresh one loads behind it.
-        load().catch((error: unknown) => options.onError?.(error));
-      }
-      return current.snapshot;
-    },
-    invalidate() {
-      generation += 1;
-      current = undefined;
-    },
-  };
+  return { snapshot: () => table.get(), invalidate: () => table.invalidate() };
 }

@@ -1,6 +1,8 @@
 // Enabled prompt rules in memory for the hot path, reloaded after admin writes
-// (and after a short TTL, for writes made by other replicas sharing the database).
+// (and after a short TTL, for writes made by other replicas sharing the
+// database): a reloading table (../reloading-table.ts) indexed by key and route.
 import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
+import { createReloadingTable, type ReloadTiming } from '../reloading-table.js';
 import { comparePromptRules } from './apply-prompt-rules.js';
 
 export interface PromptRuleTable {
@@ -14,51 +16,20 @@ interface Snapshot {
   byRoute: ReadonlyMap<string, PromptRuleRecord[]>;
 }
 
-export function createPromptRuleTable(options: {
-  repository: PromptRulesRepository;
-  ttlMs?: number;
-  now?: () => number;
-  onError?: (error: unknown) => void;
-}): PromptRuleTable {
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? 30_000;
-  let current: { snapshot: Snapshot; loadedAt: number } | undefined;
-  let loading: Promise<Snapshot> | undefined;
-  let generation = 0;
-
-  const load = () => {
-    if (loading) return loading;
-    const startedGeneration = generation;
-    loading = options.repository
-      .listAll()
-      .then((records) => {
-        const snapshot = index(records);
-        if (startedGeneration === generation) current = { snapshot, loadedAt: now() };
-        return snapshot;
-      })
-      .finally(() => {
-        loading = undefined;
-      });
-    return loading;
-  };
-
-  const snapshot = async (): Promise<Snapshot> => {
-    if (!current) return load();
-    if (now() - current.loadedAt > ttlMs) load().catch((error: unknown) => options.onError?.(error));
-    return current.snapshot;
-  };
+export function createPromptRuleTable(options: { repository: PromptRulesRepository } & ReloadTiming): PromptRuleTable {
+  const table = createReloadingTable<Snapshot>({
+    ...options,
+    load: async () => index(await options.repository.listAll()),
+  });
 
   return {
     async rulesFor(keyId, routeName) {
-      const { byKey, byRoute } = await snapshot();
+      const { byKey, byRoute } = await table.get();
       const forKey = keyId === '' ? [] : (byKey.get(keyId) ?? []);
       const forRoute = routeName === '' ? [] : (byRoute.get(routeName) ?? []);
       return [...forKey, ...forRoute];
     },
-    invalidate() {
-      generation += 1;
-      current = undefined;
-    },
+    invalidate: () => table.invalidate(),
   };
 }
 

@@ -1,67 +1,60 @@
 // The Anthropic-compatible REST surface (Messages API): a Fastify plugin
 // registered beside the OpenAI shim and the Connect plugin (so it keeps
 // Fastify's JSON body parsing and has its own error handler), thin over the
-// one completion core. Every route authenticates the virtual key first
-// (before the body is read): `x-api-key` or `Authorization: Bearer` (current
-// Anthropic SDKs send the latter). `anthropic-version` / `anthropic-beta` are
-// accepted and ignored: the gateway speaks one version of the format.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
+// one governed completion pipeline. Every route authenticates the virtual key
+// first (shim-auth.ts, before the body is read): `x-api-key` or
+// `Authorization: Bearer` (current Anthropic SDKs send the latter).
+// `anthropic-version` / `anthropic-beta` are accepted and ignored: the gateway
+// speaks one version of the format (docs/edges.md).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../../core/completion/completion-core.js';
-import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
-import { parseMessagesRequest } from './parse-request.js';
-import { renderMessage } from './render-message.js';
+import { parseMessagesRequest, type RequestKind } from './parse-request.js';
+import { renderMessage } from './render-response.js';
 import { sendMessagesStream } from './send-stream.js';
 import { metaFromRequest } from '../../server/request-meta-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
+import { authenticateShimRequests } from '../shim-auth.js';
+import { setShimErrorHandler } from '../shim-errors.js';
 
 export interface AnthropicRoutesOptions {
   authenticator: KeyAuthenticator;
   completion: CompletionCore;
 }
 
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-
 export async function anthropicRoutes(fastify: FastifyInstance, options: AnthropicRoutesOptions): Promise<void> {
   const { authenticator, completion } = options;
-  const keys = new WeakMap<FastifyRequest, VirtualKeyRecord>();
   /** Per request: how canonical message indices map back to the client's (param-names.ts). */
   const systemOffsets = new WeakMap<FastifyRequest, number>();
-  const keyOf = (request: FastifyRequest): VirtualKeyRecord => {
-    const key = keys.get(request);
-    if (!key) throw new Error('Anthropic route reached without an authenticated key');
-    return key;
-  };
-
-  // Everything that fails on these routes — body parsing, size, auth, the
-  // core — is answered in Anthropic's error shape; never a bare 500.
-  fastify.setErrorHandler(async (error, request, reply) => {
-    const mapped = mapError(error, {
+  // Answered in Anthropic's error shape (map-error.ts).
+  setShimErrorHandler(fastify, 'Anthropic', (error, request) =>
+    mapError(error, {
       requestId: request.id,
       systemOffset: systemOffsets.get(request) ?? 0,
       bodyLimit: fastify.initialConfig.bodyLimit,
-    });
-    if (mapped.unexpected) request.log.error({ err: error }, 'unexpected error on the Anthropic surface');
-    if (reply.raw.destroyed) return;
-    return reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
+    }),
+  );
+  const keyOf = authenticateShimRequests(fastify, {
+    authenticator,
+    surface: 'Anthropic',
+    // Anthropic's SDKs read the request id from `request-id` (x-request-id is set app-wide).
+    beforeAuth: (request, reply) => reply.header('request-id', request.id),
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    // Anthropic's SDKs read the request id from `request-id` (x-request-id is set app-wide).
-    reply.header('request-id', request.id);
-    const secret = credentialFromHeaders((name) => headerValue(request.headers[name]));
-    keys.set(request, await authenticator.authenticate(secret));
-  });
+  /** Both routes begin alike: the key, the body parsed as `kind`, the signal that fires when the client leaves. */
+  const begin = (request: FastifyRequest, reply: FastifyReply, kind: RequestKind) => {
+    const key = keyOf(request);
+    const parsed = parseMessagesRequest(request.body, kind);
+    systemOffsets.set(request, parsed.systemOffset);
+    return { key, parsed, controller: abortOnClientLeave(reply) };
+  };
 
   fastify.post('/v1/messages', async (request, reply) => {
-    const key = keyOf(request);
-    const parsed = parseMessagesRequest(request.body, 'messages');
-    systemOffsets.set(request, parsed.systemOffset);
+    const { key, parsed, controller } = begin(request, reply, 'messages');
     const meta = metaFromRequest(request, 'anthropic');
-    const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
       await sendMessagesStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
         stopSequences: parsed.stopSequences,
@@ -85,11 +78,7 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
   });
 
   fastify.post('/v1/messages/count_tokens', async (request, reply) => {
-    const key = keyOf(request);
-    const parsed = parseMessagesRequest(request.body, 'count_tokens');
-    systemOffsets.set(request, parsed.systemOffset);
-    const meta = metaFromRequest(request, 'anthropic');
-    const controller = abortOnClientLeave(reply);
+    const { key, parsed, controller } = begin(request, reply, 'count_tokens');
     const counted = await completion.countTokens(parsed.chat, key, controller.signal);
     // Exact (`provider:<type>`) or the gateway's own estimate (`tokenizer:<encoding>`).
     reply.headers({ 'x-gateway-token-count-method': counted.method, ...warningsHeader([], parsed.warnings, parsed.systemOffset) });

@@ -5,16 +5,10 @@
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import type { AnthropicErrorBody } from './anthropic-wire.js';
 import { rewriteFieldMessage } from './param-names.js';
-import { isBudgetRefusal, isRateLimitRefusal } from '../../core/limits/limit-errors.js';
-import { rateLimitHeaders } from '../../core/limits/rate-limit-headers.js';
+import { isBudgetRefusal } from '../../core/limits/limit-errors.js';
+import { frameworkFailure, fromUpstream, gatewayErrorHeaders, type FrameworkReason, type MappedError as ShimMappedError } from '../shim-errors.js';
 
-export interface MappedError {
-  status: number;
-  headers: Record<string, string>;
-  body: AnthropicErrorBody;
-  /** True for failures the gateway should log as its own errors. */
-  unexpected: boolean;
-}
+export type MappedError = ShimMappedError<AnthropicErrorBody>;
 
 interface Row {
   status: number;
@@ -42,13 +36,12 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
 };
 
 function rowFor(error: GatewayError): Row {
-  const fromUpstream = error.provider !== undefined || error.upstreamStatus !== undefined;
   const upstreamStatus = error.upstreamStatus ?? 0;
   switch (error.kind) {
     // The provider refused the gateway's own credentials (or billing): the
     // gateway's problem, never the client's key → 502, not 401/403.
     case 'failed_precondition':
-      return fromUpstream ? { status: 502, type: 'api_error' } : INVALID;
+      return fromUpstream(error) ? { status: 502, type: 'api_error' } : INVALID;
     case 'unavailable':
       // Overloaded upstreams (Anthropic 529, anyone's 503) → Anthropic's own overloaded signal.
       if (upstreamStatus === 529 || upstreamStatus === 503) return { status: 529, type: 'overloaded_error' };
@@ -72,15 +65,9 @@ export function mapError(error: unknown, options: MapErrorOptions): MappedError 
   if (error instanceof GatewayError) {
     const row = rowFor(error);
     const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field, options.systemOffset ?? 0);
-    const mapped = build(row, message, options.requestId);
-    if (error.retryAfterSeconds !== undefined) mapped.headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
-    // A billing state upstream is not a passing limit: retrying cannot help.
-    if (error.kind === 'resource_exhausted' && !error.retryable && (error.provider !== undefined || isBudgetRefusal(error))) {
-      mapped.headers['x-should-retry'] = 'false';
-    }
-    if (isRateLimitRefusal(error)) Object.assign(mapped.headers, rateLimitHeaders(error.state));
-    mapped.unexpected = row.status === 500;
-    return mapped;
+    // A billing state (upstream, or the key's budget) is not a passing limit: retrying cannot help.
+    const retryCannotHelp = error.kind === 'resource_exhausted' && !error.retryable && (error.provider !== undefined || isBudgetRefusal(error));
+    return { ...build(row, message, options.requestId), headers: gatewayErrorHeaders(error, retryCannotHelp), unexpected: row.status === 500 };
   }
   const framework = frameworkError(error, options);
   if (framework) return framework;
@@ -96,34 +83,28 @@ function build(row: Row, message: string, requestId: string): MappedError {
   };
 }
 
-/** Fastify's own failures before the handler runs: body parsing, size, media type. */
+/** Fastify's own failures before the handler runs, in Anthropic's words: error type and message. */
+const FRAMEWORK_ANSWERS: Record<FrameworkReason, { type: string; message: (bodyLimit: number | undefined) => string }> = {
+  invalid_json: {
+    type: 'invalid_request_error',
+    message: () => 'The request body is not valid JSON. Send a JSON object with content-type: application/json.',
+  },
+  empty_body: { type: 'invalid_request_error', message: () => 'The request body is empty; send a JSON object.' },
+  body_too_large: {
+    type: 'request_too_large',
+    message: (bodyLimit) => `Request exceeds the maximum allowed number of bytes${bodyLimit ? ` (${bodyLimit})` : ''}; see GATEWAY_BODY_LIMIT_BYTES.`,
+  },
+  media_type: { type: 'invalid_request_error', message: () => 'Unsupported content-type; send the body as JSON with content-type: application/json.' },
+  content_length: { type: 'invalid_request_error', message: () => 'The request body size did not match its content-length.' },
+};
+
 function frameworkError(error: unknown, options: MapErrorOptions): MappedError | undefined {
-  const { requestId, bodyLimit } = options;
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
-  const invalid = (status: number, type: string, message: string) => build({ status, type }, message, requestId);
-  switch (code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return invalid(400, 'invalid_request_error', 'The request body is not valid JSON. Send a JSON object with content-type: application/json.');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return invalid(400, 'invalid_request_error', 'The request body is empty; send a JSON object.');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return invalid(
-        413,
-        'request_too_large',
-        `Request exceeds the maximum allowed number of bytes${bodyLimit ? ` (${bodyLimit})` : ''}; see GATEWAY_BODY_LIMIT_BYTES.`,
-      );
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return invalid(415, 'invalid_request_error', 'Unsupported content-type; send the body as JSON with content-type: application/json.');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return invalid(400, 'invalid_request_error', 'The request body size did not match its content-length.');
-    default:
-      break;
+  const failure = frameworkFailure(error);
+  if (!failure) return undefined;
+  if (failure.reason === 'client_error') {
+    const type = failure.status === 404 ? 'not_found_error' : 'invalid_request_error';
+    return build({ status: failure.status, type }, failure.message, options.requestId);
   }
-  // Any other client error Fastify raised (its messages carry no secrets).
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    const message = error instanceof Error ? error.message : 'Invalid request.';
-    return invalid(statusCode, statusCode === 404 ? 'not_found_error' : 'invalid_request_error', message);
-  }
-  return undefined;
+  const answer = FRAMEWORK_ANSWERS[failure.reason];
+  return build({ status: failure.status, type: answer.type }, answer.message(options.bodyLimit), options.requestId);
 }

@@ -12,19 +12,7 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, ImagePartSchema, type ContentPart, type ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { decodeToolCallId } from '../tool-call-id.js';
 import { ANTHROPIC_PROVIDER_TYPE, decodeReasoningSignature } from './reasoning-signature.js';
-import {
-  at,
-  fieldRequired,
-  invalidType,
-  invalidValue,
-  isUnset,
-  oneOf,
-  optionalBoolean,
-  optionalString,
-  readRecord,
-  requiredString,
-  type JsonRecord,
-} from './request-error.js';
+import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
 /** Shared across one request's messages. */
 export interface ParseContext {

@@ -24,21 +24,9 @@ import {
   type Tool,
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { REASONING_EFFORTS, type EffortName } from '../reasoning-efforts.js';
 import type { ParseContext } from './parse-content.js';
-import {
-  at,
-  fieldRequired,
-  invalidType,
-  invalidValue,
-  isUnset,
-  oneOf,
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  readRecord,
-  requiredString,
-  type JsonRecord,
-} from './request-error.js';
+import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalInteger, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
 const INT32_MAX = 2_147_483_647;
 const TOOL_FIELDS = new Set(['name', 'description', 'input_schema', 'strict', 'type', 'cache_control']);
@@ -85,14 +73,8 @@ export function parseToolChoice(value: unknown): ParsedToolChoice {
   };
 }
 
-const EFFORTS = {
-  low: ReasoningEffort.LOW,
-  medium: ReasoningEffort.MEDIUM,
-  high: ReasoningEffort.HIGH,
-  xhigh: ReasoningEffort.XHIGH,
-  max: ReasoningEffort.MAX,
-} as const;
-type EffortName = keyof typeof EFFORTS;
+/** Anthropic's `output_config.effort` levels. */
+const EFFORT_NAMES = ['low', 'medium', 'high', 'xhigh', 'max'] as const satisfies readonly EffortName[];
 
 export interface ParsedOutputConfig {
   responseFormat: ResponseFormat | undefined;
@@ -120,8 +102,8 @@ export function parseOutputConfig(value: unknown): ParsedOutputConfig {
   }
   let effortValue: ReasoningEffort | undefined;
   if (!isUnset(effort)) {
-    const name = oneOf(requiredString(effort, 'output_config.effort'), 'output_config.effort', Object.keys(EFFORTS) as EffortName[]);
-    effortValue = EFFORTS[name];
+    const name = oneOf(requiredString(effort, 'output_config.effort'), 'output_config.effort', EFFORT_NAMES);
+    effortValue = REASONING_EFFORTS[name];
   }
   return { responseFormat, effort: effortValue, rest: Object.keys(rest).length > 0 ? rest : undefined };
 }

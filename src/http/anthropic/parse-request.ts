@@ -9,19 +9,7 @@ import { ChatRequestSchema, WarningSchema, type ChatRequest, type Warning } from
 import type { ParseContext } from './parse-content.js';
 import { parseMessages } from './parse-messages.js';
 import { parseOutputConfig, parseThinking, parseToolChoice, parseTools } from './parse-options.js';
-import {
-  fieldRequired,
-  invalidType,
-  invalidValue,
-  isRecord,
-  isUnset,
-  optionalBoolean,
-  optionalInteger,
-  optionalNumber,
-  optionalString,
-  readRecord,
-  requiredString,
-} from './request-error.js';
+import { fieldRequired, invalidType, invalidValue, isRecord, isUnset, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
 
 export interface ParsedMessagesRequest {
   chat: ChatRequest;

@@ -1,7 +1,9 @@
 // Which provider produced a thinking block, carried through an Anthropic
 // client in the block's `signature` (the one field clients echo verbatim).
 //
-// Signatures are model-bound (PROTOCOL-NOTES §4, §7 rule 1): the canonical
+// Signatures are model-bound, and thinking blocks must go back unchanged
+// (https://platform.claude.com/docs/en/build-with-claude/extended-thinking;
+// docs/edges.md, "Thinking signatures"): the canonical
 // ReasoningPart says who made it (`provider_type`), and each adapter sends
 // only its own family's reasoning upstream. An Anthropic client knows nothing
 // of that, so reasoning from another family (Gemini's signed thoughts,

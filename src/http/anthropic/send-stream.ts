@@ -1,53 +1,39 @@
 // `stream: true`: canonical chunks → `event: <type>\ndata: <json>\n\n`
-// Anthropic stream events (stream-converter.ts), through the shared pump
-// (../sse-pump.ts: headers with the first output, errors after it as a final
+// Anthropic stream events (render-stream.ts), through the shared pump
+// (../sse-stream.ts: headers with the first output, errors after it as a final
 // `event: error`). message_start and the first block go out with the first
 // output; the core's route event (sent as output begins) gives
 // x-gateway-provider / -upstream-model / -route / -attempts, and warnings known
 // by then go into `x-gateway-warnings`.
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { pumpSse } from '../sse-pump.js';
+import { pumpSse, sseTypedEvent, type SseRequestContext, type SseStream } from '../sse-stream.js';
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic-wire.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
-import { StreamConverter } from './stream-converter.js';
+import { StreamRenderer } from './render-stream.js';
 
-export interface MessagesStreamOptions {
+export interface MessagesStreamOptions extends SseRequestContext {
   stopSequences: readonly string[];
-  /** More headers, read when the response opens (rate limits, cache). */
-  extraHeaders?: () => Record<string, string>;
   systemOffset: number;
   /** Warnings the shim found while parsing the request (Anthropic names). */
   shimWarnings: readonly Warning[];
-  /** Aborted when the client leaves (see client-abort.ts). */
-  signal: AbortSignal;
   requestId: string;
-  log: FastifyBaseLogger;
 }
 
-export const sseEvent = (event: AnthropicStreamEvent | AnthropicErrorBody): string => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-
 export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: MessagesStreamOptions): Promise<void> {
-  const converter = new StreamConverter({ stopSequences: options.stopSequences });
-  await pumpSse<AnthropicStreamEvent>(
-    reply,
-    chunks,
-    {
-      push: (chunk) => converter.push(chunk),
-      end: () => converter.end(),
-      encode: (events) => events.map(sseEvent).join(''),
-      headers: () => ({
-        ...routeHeaders(converter.route),
-        ...warningsHeader(converter.warnings, options.shimWarnings, options.systemOffset),
-        ...options.extraHeaders?.(),
-      }),
-      terminator: '',
-      errorEvent(error) {
-        const mapped = mapError(error, { requestId: options.requestId, systemOffset: options.systemOffset });
-        return { text: sseEvent(mapped.body), unexpected: mapped.unexpected, logFields: { status: mapped.status, type: mapped.body.error.type } };
-      },
-    },
-    options,
-  );
+  const renderer = new StreamRenderer({ stopSequences: options.stopSequences });
+  const stream: SseStream<AnthropicStreamEvent, AnthropicErrorBody> = {
+    renderer,
+    encode: sseTypedEvent,
+    headers: () => ({
+      ...routeHeaders(renderer.route),
+      ...warningsHeader(renderer.warnings, options.shimWarnings, options.systemOffset),
+      ...options.extraHeaders?.(),
+    }),
+    terminator: '',
+    mapError: (error) => mapError(error, { requestId: options.requestId, systemOffset: options.systemOffset }),
+    logFields: (mapped) => ({ status: mapped.status, type: mapped.body.error.type }),
+  };
+  await pumpSse(reply, chunks, stream, options);
 }

@@ -7,16 +7,7 @@ import {
   type EmbedRequest,
   type EmbedResponse,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import {
-  invalidType,
-  invalidValue,
-  isRecord,
-  missingParameter,
-  optionalEnum,
-  optionalInteger,
-  optionalString,
-  requiredString,
-} from './request-error.js';
+import { invalidType, invalidValue, isRecord, missingParameter, optionalEnum, optionalInteger, optionalString, requiredString } from './request-error.js';
 
 export type EncodingFormat = 'float' | 'base64';
 

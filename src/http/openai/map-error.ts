@@ -5,16 +5,10 @@ import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.
 import type { OpenAIErrorBody } from './openai-wire.js';
 import { rewriteFieldMessage, toOpenAIParam } from './param-names.js';
 import { InvalidRequestError } from './request-error.js';
-import { isBudgetRefusal, isRateLimitRefusal } from '../../core/limits/limit-errors.js';
-import { rateLimitHeaders } from '../../core/limits/rate-limit-headers.js';
+import { isBudgetRefusal } from '../../core/limits/limit-errors.js';
+import { frameworkFailure, fromUpstream, gatewayErrorHeaders, type FrameworkReason, type MappedError as ShimMappedError } from '../shim-errors.js';
 
-export interface MappedError {
-  status: number;
-  headers: Record<string, string>;
-  body: OpenAIErrorBody;
-  /** True for failures the gateway should log as its own errors. */
-  unexpected: boolean;
-}
+export type MappedError = ShimMappedError<OpenAIErrorBody>;
 
 interface Row {
   status: number;
@@ -40,22 +34,22 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
 };
 
 function rowFor(error: GatewayError): Row {
-  const fromUpstream = error.provider !== undefined || error.upstreamStatus !== undefined;
+  const upstream = fromUpstream(error);
   switch (error.kind) {
     // The provider refused the gateway's own credentials (or billing): the
     // gateway's problem, never the client's key → 502.
     case 'failed_precondition':
-      return fromUpstream ? { status: 502, type: 'server_error', code: 'upstream_credentials_rejected' } : BY_KIND.failed_precondition;
+      return upstream ? { status: 502, type: 'server_error', code: 'upstream_credentials_rejected' } : BY_KIND.failed_precondition;
     // An upstream that answered badly (5xx, cut stream) → 502; one that could not be reached → 503.
     case 'unavailable':
       return (error.upstreamStatus ?? 0) > 0 ? { status: 502, type: 'server_error', code: 'upstream_error' } : BY_KIND.unavailable;
     case 'not_found':
-      return fromUpstream ? { status: 404, type: 'invalid_request_error', code: 'upstream_not_found' } : BY_KIND.not_found;
+      return upstream ? { status: 404, type: 'invalid_request_error', code: 'upstream_not_found' } : BY_KIND.not_found;
     case 'resource_exhausted':
       // A billing state (the key's budget, or the provider's) is not a passing limit:
       // OpenAI says insufficient_quota, and retrying cannot help.
       if (isBudgetRefusal(error)) return { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
-      return error.retryable || !fromUpstream ? BY_KIND.resource_exhausted : { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
+      return error.retryable || !upstream ? BY_KIND.resource_exhausted : { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
     default:
       return BY_KIND[error.kind];
   }
@@ -74,12 +68,8 @@ export function mapError(error: unknown, context: MapErrorContext = {}): MappedE
     const row = rowFor(error);
     const param = error.field === undefined ? null : toOpenAIParam(error.field);
     const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field);
-    const mapped = build(row, message, param);
-    if (error.retryAfterSeconds !== undefined) mapped.headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
-    if (row.code === 'insufficient_quota') mapped.headers['x-should-retry'] = 'false';
-    if (isRateLimitRefusal(error)) Object.assign(mapped.headers, rateLimitHeaders(error.state));
-    mapped.unexpected = row.status === 500;
-    return mapped;
+    // A billing state is not a passing limit: retrying cannot help.
+    return { ...build(row, message, param), headers: gatewayErrorHeaders(error, row.code === 'insufficient_quota'), unexpected: row.status === 500 };
   }
   const framework = frameworkError(error, context);
   if (framework) return framework;
@@ -95,34 +85,26 @@ function build(row: Row, message: string, param: string | null): MappedError {
   };
 }
 
-/** Fastify's own failures before the handler runs: body parsing, size, media type. */
+/** Fastify's own failures before the handler runs, in OpenAI's words: message and code. */
+const FRAMEWORK_ANSWERS: Record<FrameworkReason, { message: (bodyLimit: number | undefined) => string; code: string }> = {
+  invalid_json: {
+    message: () => 'We could not parse the JSON body of your request: it is not valid JSON. Send a JSON object with Content-Type: application/json.',
+    code: 'invalid_json',
+  },
+  empty_body: { message: () => 'The request body is empty; send a JSON object.', code: 'invalid_json' },
+  body_too_large: {
+    message: (bodyLimit) => `The request body is larger than this gateway accepts${bodyLimit ? ` (${bodyLimit} bytes)` : ''}; see GATEWAY_BODY_LIMIT_BYTES.`,
+    code: 'request_too_large',
+  },
+  media_type: { message: () => "Unsupported Content-Type; send the body as JSON with 'Content-Type: application/json'.", code: 'unsupported_media_type' },
+  content_length: { message: () => 'The request body size did not match its Content-Length.', code: 'invalid_body' },
+};
+
 function frameworkError(error: unknown, context: MapErrorContext): MappedError | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
-  const invalid = (status: number, message: string, errorCode: string | null) =>
-    build({ status, type: 'invalid_request_error', code: errorCode }, message, null);
-  switch (code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return invalid(400, 'We could not parse the JSON body of your request: it is not valid JSON. Send a JSON object with Content-Type: application/json.', 'invalid_json');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return invalid(400, 'The request body is empty; send a JSON object.', 'invalid_json');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return invalid(
-        413,
-        `The request body is larger than this gateway accepts${context.bodyLimit ? ` (${context.bodyLimit} bytes)` : ''}; see GATEWAY_BODY_LIMIT_BYTES.`,
-        'request_too_large',
-      );
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return invalid(415, "Unsupported Content-Type; send the body as JSON with 'Content-Type: application/json'.", 'unsupported_media_type');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return invalid(400, 'The request body size did not match its Content-Length.', 'invalid_body');
-    default:
-      break;
-  }
-  // Any other client error Fastify raised (its messages carry no secrets).
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    const message = error instanceof Error ? error.message : 'Invalid request.';
-    return invalid(statusCode, message, null);
-  }
-  return undefined;
+  const failure = frameworkFailure(error);
+  if (!failure) return undefined;
+  const row = (code: string | null): Row => ({ status: failure.status, type: 'invalid_request_error', code });
+  if (failure.reason === 'client_error') return build(row(null), failure.message, null);
+  const answer = FRAMEWORK_ANSWERS[failure.reason];
+  return build(row(answer.code), answer.message(context.bodyLimit), null);
 }

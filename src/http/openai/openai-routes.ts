@@ -1,57 +1,36 @@
 // The OpenAI-compatible REST surface: a Fastify plugin registered beside the
-// Connect plugin (so it keeps Fastify's JSON body parsing), thin over the one
-// completion core. Every route authenticates the virtual key first (before
-// the body is read), then decodes, calls the core, encodes.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
+// Connect plugin (so it keeps Fastify's JSON body parsing and has its own
+// error handler), thin over the one governed completion pipeline. Every route
+// authenticates the virtual key first (shim-auth.ts, before the body is read),
+// then decodes, calls the pipeline, encodes (docs/edges.md).
+import type { FastifyInstance } from 'fastify';
+import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCore } from '../../core/completion/completion-core.js';
 import { GatewayError } from '../../domain/gateway-error.js';
-import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from './embeddings.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { renderModel, renderModelList } from './models.js';
-import { parseChatRequest } from './parse-chat-request.js';
-import { renderCompletion } from './render-completion.js';
-import { sendChatStream } from './send-chat-stream.js';
+import { parseChatRequest } from './parse-request.js';
+import { renderCompletion } from './render-response.js';
+import { sendChatStream } from './send-stream.js';
 import { metaFromRequest } from '../../server/request-meta-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
+import { authenticateShimRequests } from '../shim-auth.js';
+import { setShimErrorHandler } from '../shim-errors.js';
 
 export interface OpenAIRoutesOptions {
   authenticator: KeyAuthenticator;
   completion: CompletionCore;
 }
 
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-
 export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRoutesOptions): Promise<void> {
   const { authenticator, completion } = options;
-  const keys = new WeakMap<FastifyRequest, VirtualKeyRecord>();
-  const keyOf = (request: FastifyRequest): VirtualKeyRecord => {
-    const key = keys.get(request);
-    if (!key) throw new Error('OpenAI route reached without an authenticated key');
-    return key;
-  };
-
-  // Everything that fails on these routes — body parsing, size, auth, the
-  // core — is answered in OpenAI's error shape; never a bare 500.
-  fastify.setErrorHandler(async (error, request, reply) => {
-    const mapped = mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit });
-    if (mapped.unexpected) request.log.error({ err: error }, 'unexpected error on the OpenAI surface');
-    if (reply.raw.destroyed) {
-      // The client is gone (a cancellation, usually): nobody to answer.
-      reply.hijack();
-      return;
-    }
-    return reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
-  });
-
-  fastify.addHook('onRequest', async (request) => {
-    const secret = credentialFromHeaders((name) => headerValue(request.headers[name]));
-    keys.set(request, await authenticator.authenticate(secret));
-  });
+  // Answered in OpenAI's error shape (map-error.ts).
+  setShimErrorHandler(fastify, 'OpenAI', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
+  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'OpenAI' });
 
   fastify.post('/v1/chat/completions', async (request, reply) => {
     const key = keyOf(request);

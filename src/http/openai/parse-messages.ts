@@ -9,16 +9,7 @@ import {
   type Message,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parseImageUrl } from './parse-image.js';
-import {
-  invalidType,
-  invalidValue,
-  missingParameter,
-  optionalString,
-  readArray,
-  readRecord,
-  requiredString,
-  type JsonRecord,
-} from './request-error.js';
+import { invalidType, invalidValue, missingParameter, optionalString, readArray, readRecord, requiredString, type JsonRecord } from './request-error.js';
 import { decodeToolCallId } from '../tool-call-id.js';
 
 /** The provider type a client-sent `reasoning_content` is attributed to (DeepSeek-style hosts). */

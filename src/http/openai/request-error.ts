@@ -2,6 +2,7 @@
 // the offending parameter (`messages[2].content[0].image_url`) and OpenAI's
 // machine code (`missing_required_parameter`, `invalid_type`, …).
 import { GatewayError } from '../../domain/gateway-error.js';
+import { createJsonReaders, describeJson as describeJsonValue, isRecord, isUnset, type JsonRecord } from '../json-readers.js';
 
 export class InvalidRequestError extends GatewayError {
   readonly param: string | null;
@@ -15,21 +16,10 @@ export class InvalidRequestError extends GatewayError {
   }
 }
 
-export type JsonRecord = { [key: string]: unknown };
-
-export const isRecord = (value: unknown): value is JsonRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export { isRecord, type JsonRecord } from '../json-readers.js';
 
 /** "a string", "an array", "null" … for error messages. */
-export function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
-  if (typeof value === 'boolean') return 'a boolean';
-  if (typeof value === 'string') return 'a string';
-  return typeof value;
-}
+export const describeJson = (value: unknown): string => describeJsonValue(value, 'an array');
 
 export const missingParameter = (param: string) =>
   new InvalidRequestError(param, `Missing required parameter: '${param}'.`, 'missing_required_parameter');
@@ -39,9 +29,6 @@ export const invalidType = (param: string, expected: string, value: unknown) =>
 
 export const invalidValue = (param: string, message: string, code = 'invalid_value') =>
   new InvalidRequestError(param, `Invalid value for '${param}': ${message}`, code);
-
-/** `null` and absent mean "not set" for every optional OpenAI parameter. */
-const isUnset = (value: unknown): value is null | undefined => value === null || value === undefined;
 
 export function readRecord(value: unknown, param: string): JsonRecord {
   if (!isRecord(value)) throw invalidType(param, 'an object', value);
@@ -53,41 +40,13 @@ export function readArray(value: unknown, param: string): unknown[] {
   return value;
 }
 
-export function requiredString(value: unknown, param: string): string {
-  if (isUnset(value)) throw missingParameter(param);
-  if (typeof value !== 'string') throw invalidType(param, 'a string', value);
-  return value;
-}
-
-export function optionalString(value: unknown, param: string): string | undefined {
-  if (isUnset(value)) return undefined;
-  if (typeof value !== 'string') throw invalidType(param, 'a string', value);
-  return value;
-}
-
-export function optionalBoolean(value: unknown, param: string): boolean | undefined {
-  if (isUnset(value)) return undefined;
-  if (typeof value !== 'boolean') throw invalidType(param, 'a boolean', value);
-  return value;
-}
-
-export function optionalNumber(value: unknown, param: string, range?: { min: number; max: number }): number | undefined {
-  if (isUnset(value)) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidType(param, 'a number', value);
-  if (range && (value < range.min || value > range.max)) {
-    throw invalidValue(param, `expected a value between ${range.min} and ${range.max}, but got ${value} instead.`);
-  }
-  return value;
-}
-
-export function optionalInteger(value: unknown, param: string, range: { min: number; max: number }): number | undefined {
-  if (isUnset(value)) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidType(param, 'an integer', value);
-  if (value < range.min || value > range.max) {
-    throw invalidValue(param, `expected a value between ${range.min} and ${range.max}, but got ${value} instead.`);
-  }
-  return value;
-}
+/** `null` and absent mean "not set" for every optional OpenAI parameter. */
+export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger } = createJsonReaders({
+  expected: { string: 'a string', boolean: 'a boolean', number: 'a number', integer: 'an integer' },
+  missing: missingParameter,
+  invalidType,
+  outOfRange: (param, value, range) => invalidValue(param, `expected a value between ${range.min} and ${range.max}, but got ${value} instead.`),
+});
 
 export function optionalEnum<T extends string>(value: unknown, param: string, allowed: readonly T[]): T | undefined {
   if (isUnset(value)) return undefined;

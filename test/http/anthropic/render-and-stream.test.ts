@@ -8,8 +8,8 @@ import { warningsHeader } from '../../../src/http/anthropic/gateway-headers.js';
 import { mapError } from '../../../src/http/anthropic/map-error.js';
 import { toAnthropicParam } from '../../../src/http/anthropic/param-names.js';
 import { decodeReasoningSignature, encodeReasoningSignature } from '../../../src/http/anthropic/reasoning-signature.js';
-import { renderMessage, renderStopReason } from '../../../src/http/anthropic/render-message.js';
-import { StreamConverter } from '../../../src/http/anthropic/stream-converter.js';
+import { renderMessage, renderStopReason } from '../../../src/http/anthropic/render-response.js';
+import { StreamRenderer } from '../../../src/http/anthropic/render-stream.js';
 import { encodeToolCallId } from '../../../src/http/tool-call-id.js';
 
 describe('renderMessage', () => {
@@ -97,9 +97,9 @@ describe('renderMessage', () => {
 type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
 const chunk = (event: ChunkEvent) => create(StreamChunkSchema, { choiceIndex: 0, event });
 
-describe('StreamConverter', () => {
+describe('StreamRenderer', () => {
   it('emits Anthropic’s event sequence: blocks one at a time, signatures closing thinking, cumulative usage last', () => {
-    const converter = new StreamConverter({ stopSequences: ['END'] });
+    const converter = new StreamRenderer({ stopSequences: ['END'] });
     const chunks: ChunkEvent[] = [
       { case: 'start', value: { id: 'gen-1', model: 'gemini/x' } },
       { case: 'warning', value: { code: 'unsupported_parameter', param: 'top_k', message: 'no' } },
@@ -145,7 +145,7 @@ describe('StreamConverter', () => {
   });
 
   it('Anthropic reasoning: the upstream signature closes the block; redacted thinking is a whole block', () => {
-    const converter = new StreamConverter({ stopSequences: ['END'] });
+    const converter = new StreamRenderer({ stopSequences: ['END'] });
     const events = [
       { case: 'start', value: { id: 'gen-2', model: 'm' } },
       { case: 'reasoningDelta', value: { text: 'a', providerType: 'anthropic' } },
@@ -168,7 +168,7 @@ describe('StreamConverter', () => {
   });
 
   it('an empty stream still forms a whole message', () => {
-    const converter = new StreamConverter({ stopSequences: [] });
+    const converter = new StreamRenderer({ stopSequences: [] });
     const events = [...converter.push(chunk({ case: 'start', value: { id: 'gen-3', model: 'm' } })), ...converter.end()];
     expect(events.map((event) => event.type)).toEqual(['message_start', 'ping', 'message_delta', 'message_stop']);
   });

@@ -11,13 +11,14 @@
 // A thinking block ends with a signature_delta: the upstream's (Anthropic), or
 // a marked one naming the producing provider (reasoning-signature.ts) so the
 // block can go back to the right family on the next turn.
-import { FinishReason, type RouteInfo, type StreamChunk, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { FinishReason, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicStreamEvent } from './anthropic-wire.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
-import { messageId, renderDeltaUsage, renderStopReason, renderUsage, stopSequenceFor } from './render-message.js';
+import { messageId, renderDeltaUsage, renderStopReason, renderUsage, stopSequenceFor } from './render-response.js';
 
-export interface StreamConverterOptions {
+export interface StreamRendererOptions {
   stopSequences: readonly string[];
 }
 
@@ -25,7 +26,7 @@ type OpenBlock =
   | { kind: 'text' | 'tool' | 'redacted'; index: number }
   | { kind: 'thinking'; index: number; providerType: string };
 
-export class StreamConverter {
+export class StreamRenderer extends StreamFacts {
   private started = false;
   private id = '';
   private model = '';
@@ -35,15 +36,15 @@ export class StreamConverter {
   private readonly toolBlocks = new Map<number, number>();
   private finish: { reason: FinishReason; raw: string } | undefined;
   private usage: Usage | undefined;
-  /** What the stream said about its serving route and warnings, for the caller. */
-  route: RouteInfo | undefined;
-  readonly warnings: Warning[] = [];
 
-  constructor(private readonly options: StreamConverterOptions) {}
+  constructor(private readonly options: StreamRendererOptions) {
+    super();
+  }
 
   push(chunk: StreamChunk): AnthropicStreamEvent[] {
     // Anthropic has one answer per request; the shim never asks for more.
     if (chunk.choiceIndex !== 0) return [];
+    if (this.note(chunk)) return [];
     const event = chunk.event;
     switch (event.case) {
       case 'start':
@@ -79,12 +80,6 @@ export class StreamConverter {
       case 'usage':
         this.usage = event.value;
         return this.start();
-      case 'route':
-        this.route = event.value;
-        return [];
-      case 'warning':
-        this.warnings.push(event.value);
-        return [];
       default:
         return [];
     }

@@ -4,16 +4,17 @@
 // a tool call's id, type and name come only in its first delta, keyed by
 // index; usage is kept for the final `choices: []` chunk, sent only when the
 // client asked for it (stream_options.include_usage).
-import type { RouteInfo, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletionChunk, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
-import { renderFinishReason, renderUsage, unixSeconds } from './render-completion.js';
+import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
+import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 
-export interface ChunkConverterOptions {
+export interface StreamRendererOptions {
   includeUsage: boolean;
 }
 
-export class ChunkConverter {
+export class StreamRenderer extends StreamFacts {
   private id = '';
   private created = Math.floor(Date.now() / 1000);
   private model = '';
@@ -21,13 +22,13 @@ export class ChunkConverter {
   /** Per choice: tool-call index → whether any arguments were sent. */
   private readonly calls = new Map<number, Map<number, boolean>>();
   private usage: Usage | undefined;
-  /** What the stream said about its serving route and warnings, for the caller. */
-  route: RouteInfo | undefined;
-  readonly warnings: Warning[] = [];
 
-  constructor(private readonly options: ChunkConverterOptions) {}
+  constructor(private readonly options: StreamRendererOptions) {
+    super();
+  }
 
   push(chunk: StreamChunk): OpenAIChatCompletionChunk[] {
+    if (this.note(chunk)) return [];
     const event = chunk.event;
     const index = chunk.choiceIndex;
     switch (event.case) {
@@ -67,12 +68,6 @@ export class ChunkConverter {
       }
       case 'usage':
         this.usage = event.value;
-        return [];
-      case 'route':
-        this.route = event.value;
-        return [];
-      case 'warning':
-        this.warnings.push(event.value);
         return [];
       default:
         return [];

@@ -1,5 +1,5 @@
 // Canonical ChatResponse → OpenAI `chat.completion`, plus the usage and
-// finish-reason mappings the stream converter shares.
+// finish-reason mappings the stream renderer (render-stream.ts) shares.
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { FinishReason, type ChatResponse, type Choice, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletion, OpenAIAssistantMessage, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage } from './openai-wire.js';

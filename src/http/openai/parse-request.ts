@@ -2,26 +2,11 @@
 // every wrong type or value reported against the OpenAI parameter name.
 // Parameters the canonical model does not name travel in provider_options.
 import { create, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
-import {
-  ChatRequestSchema,
-  ReasoningConfigSchema,
-  ReasoningEffort,
-  type ChatRequest,
-} from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ChatRequestSchema, ReasoningConfigSchema, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ALL_EFFORT_NAMES, REASONING_EFFORTS } from '../reasoning-efforts.js';
 import { parseMessages } from './parse-messages.js';
-import { parseResponseFormat, parseToolChoice, parseTools } from './parse-tools.js';
-import {
-  invalidType,
-  invalidValue,
-  isRecord,
-  optionalBoolean,
-  optionalEnum,
-  optionalInteger,
-  optionalNumber,
-  optionalString,
-  readRecord,
-  requiredString,
-} from './request-error.js';
+import { parseResponseFormat, parseToolChoice, parseTools } from './parse-options.js';
+import { invalidType, invalidValue, isRecord, optionalBoolean, optionalEnum, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
 
 export interface ParsedChatRequest {
   chat: ChatRequest;
@@ -34,16 +19,6 @@ export interface ParsedChatRequest {
 
 const INT32_MAX = 2_147_483_647;
 
-const EFFORTS = {
-  none: ReasoningEffort.NONE,
-  minimal: ReasoningEffort.MINIMAL,
-  low: ReasoningEffort.LOW,
-  medium: ReasoningEffort.MEDIUM,
-  high: ReasoningEffort.HIGH,
-  xhigh: ReasoningEffort.XHIGH,
-  max: ReasoningEffort.MAX,
-} as const;
-type EffortName = keyof typeof EFFORTS;
 
 /** Handled here; every other top-level key is passed through as provider_options. */
 const CANONICAL_PARAMETERS = new Set([
@@ -75,7 +50,7 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   const maxTokens = optionalInteger(body['max_tokens'], 'max_tokens', { min: 1, max: INT32_MAX });
   const maxCompletionTokens = optionalInteger(body['max_completion_tokens'], 'max_completion_tokens', { min: 1, max: INT32_MAX });
   const n = optionalInteger(body['n'], 'n', { min: 1, max: 128 }) ?? 1;
-  const effort = optionalEnum(body['reasoning_effort'], 'reasoning_effort', Object.keys(EFFORTS) as EffortName[]);
+  const effort = optionalEnum(body['reasoning_effort'], 'reasoning_effort', ALL_EFFORT_NAMES);
   const seed = optionalInteger(body['seed'], 'seed', { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
   const responseFormat = parseResponseFormat(body['response_format']);
   const toolChoice = parseToolChoice(body['tool_choice']);
@@ -100,7 +75,7 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (responseFormat) chat.responseFormat = responseFormat;
   if (toolChoice) chat.toolChoice = toolChoice;
   if (effort !== undefined) {
-    chat.reasoning = create(ReasoningConfigSchema, { effort: EFFORTS[effort], includeReasoning: effort !== 'none' });
+    chat.reasoning = create(ReasoningConfigSchema, { effort: REASONING_EFFORTS[effort], includeReasoning: effort !== 'none' });
   }
   return { chat, stream, includeUsage: stream && includeUsage, n };
 }

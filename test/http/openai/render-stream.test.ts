@@ -2,10 +2,10 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
-import { FinishReason, StreamChunkSchema, type StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
-import { ChunkConverter } from '../../src/http/openai/chunk-converter.js';
-import type { OpenAIChatCompletionChunk } from '../../src/http/openai/openai-wire.js';
-import { decodeToolCallId } from '../../src/http/tool-call-id.js';
+import { FinishReason, StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamRenderer } from '../../../src/http/openai/render-stream.js';
+import type { OpenAIChatCompletionChunk } from '../../../src/http/openai/openai-wire.js';
+import { decodeToolCallId } from '../../../src/http/tool-call-id.js';
 
 type Event = MessageInitShape<typeof StreamChunkSchema>['event'];
 const chunk = (event: Event, choiceIndex = 0): StreamChunk => create(StreamChunkSchema, { choiceIndex, event });
@@ -13,11 +13,11 @@ const start = chunk({ case: 'start', value: { id: 'gen-1', created: timestampFro
 const usage = chunk({ case: 'usage', value: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 4, reasoningTokens: 2, totalTokens: 15 } });
 
 function run(chunks: StreamChunk[], includeUsage: boolean): OpenAIChatCompletionChunk[] {
-  const converter = new ChunkConverter({ includeUsage });
+  const converter = new StreamRenderer({ includeUsage });
   return [...chunks.flatMap((item) => converter.push(item)), ...converter.end()];
 }
 
-describe('ChunkConverter', () => {
+describe('StreamRenderer', () => {
   it('opens with role+empty content, then text deltas, finish; no usage field unless asked', () => {
     const out = run(
       [start, chunk({ case: 'textDelta', value: { text: 'Hel' } }), chunk({ case: 'textDelta', value: { text: 'lo' } }), chunk({ case: 'finish', value: { reason: FinishReason.STOP } }), usage],
@@ -85,7 +85,7 @@ describe('ChunkConverter', () => {
   });
 
   it('n > 1: each choice opens with its own role delta; route and warnings are kept for the caller', () => {
-    const converter = new ChunkConverter({ includeUsage: false });
+    const converter = new StreamRenderer({ includeUsage: false });
     converter.push(start);
     const second = converter.push(chunk({ case: 'textDelta', value: { text: 'B' } }, 1));
     expect(second.map((item) => [item.choices[0]?.index, item.choices[0]?.delta])).toEqual([

@@ -1,10 +1,10 @@
 // OpenAI request JSON → canonical ChatRequest: every parameter, every message
 // form, and field-level errors naming the OpenAI parameter.
 import { describe, expect, it } from 'vitest';
-import { ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../gen/llmgateway/v1/chat_pb.js';
-import { parseChatRequest } from '../../src/http/openai/parse-chat-request.js';
-import { InvalidRequestError } from '../../src/http/openai/request-error.js';
-import { encodeToolCallId } from '../../src/http/tool-call-id.js';
+import { ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseChatRequest } from '../../../src/http/openai/parse-request.js';
+import { InvalidRequestError } from '../../../src/http/openai/request-error.js';
+import { encodeToolCallId } from '../../../src/http/tool-call-id.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const base = { model: 'openai/gpt', messages: [{ role: 'user', content: 'Hi' }] };

@@ -1,8 +1,10 @@
 // Canonical ChatResponse → Anthropic's `message` object, plus the stop-reason,
-// usage and tool-input mappings the stream converter shares.
+// usage and tool-input mappings the stream renderer (render-stream.ts) shares.
 //
 // Usage: canonical input counts cached and cache-written tokens; Anthropic's
-// `input_tokens` EXCLUDES both (PROTOCOL-NOTES §6, §7 rule 5), so
+// `input_tokens` EXCLUDES both (cache_read_input_tokens and
+// cache_creation_input_tokens are reported beside it:
+// https://platform.claude.com/docs/en/build-with-claude/prompt-caching), so
 // input_tokens = input − cache read − cache write.
 import { create } from '@bufbuild/protobuf';
 import { FinishReason, WarningSchema, type ChatResponse, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';

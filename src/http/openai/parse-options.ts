@@ -10,16 +10,7 @@ import {
   type Tool,
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import {
-  invalidType,
-  invalidValue,
-  missingParameter,
-  optionalBoolean,
-  optionalString,
-  readArray,
-  readRecord,
-  requiredString,
-} from './request-error.js';
+import { invalidType, invalidValue, missingParameter, optionalBoolean, optionalString, readArray, readRecord, requiredString } from './request-error.js';
 
 export function parseTools(value: unknown): Tool[] {
   if (value === undefined || value === null) return [];

@@ -1,4 +1,5 @@
-// The control flow both REST shims share for a streamed answer: canonical
+// The control flow both REST shims share for a streamed answer (each shim's
+// send-stream.ts fills in its renderer, framing and error answer): canonical
 // chunks in, wire events out. The response (status + headers) opens with the
 // first chunk that carries model output, so a failure before it is answered
 // with its real status by the shim's error handler; after it, every chunk is
@@ -8,32 +9,48 @@
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import { SseWriter } from './sse-writer.js';
+import type { MappedError } from './shim-errors.js';
 
 /** Chunk kinds that carry model output: the first of them opens the HTTP response. */
 const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta', 'finish', 'usage']);
 
-export interface SsePump<Event> {
-  /** One canonical chunk → zero or more wire events. */
-  push(chunk: StreamChunk): Event[];
-  /** Events after the last chunk (and before the terminator). */
-  end(): Event[];
-  /** Encodes events as one SSE text (written in one write). */
-  encode(events: Event[]): string;
+/** An unnamed SSE event: `data: <json>\n\n` (OpenAI's stream). */
+export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+
+/** A named SSE event: `event: <type>\ndata: <json>\n\n` (Anthropic's stream names each event by its type). */
+export const sseTypedEvent = (payload: { type: string }): string => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+
+export interface SseStream<Event, ErrorBody> {
+  /** Canonical chunks → wire events: push() per chunk, end() after the last one. */
+  renderer: { push(chunk: StreamChunk): Event[]; end(): Event[] };
+  /** Frames one event, or the final error body, as SSE text. */
+  encode(event: Event | ErrorBody): string;
   /** Called just before the response opens; may throw to refuse (then the shim answers with a status). */
   beforeOpen?(): void;
   /** The response headers, read when it opens. */
   headers(): Record<string, string>;
   /** Written last on success (e.g. `data: [DONE]\n\n`), or nothing. */
   terminator: string;
-  /** The final error event for a failure after the response opened. */
-  errorEvent(error: unknown): { text: string; unexpected: boolean; logFields: object };
+  /** A failure after the response opened → the body of the final error event (the shim's map-error.ts). */
+  mapError(error: unknown): MappedError<ErrorBody>;
+  /** What the log line of a stream that ended with an error event says about it. */
+  logFields(mapped: MappedError<ErrorBody>): object;
 }
 
-export async function pumpSse<Event>(
+/** What a shim's route hands its send-stream.ts besides the chunks. */
+export interface SseRequestContext {
+  /** More headers, read when the response opens (rate limits, cache). */
+  extraHeaders?: () => Record<string, string>;
+  /** Aborted when the client leaves (see client-abort.ts). */
+  signal: AbortSignal;
+  log: FastifyBaseLogger;
+}
+
+export async function pumpSse<Event, ErrorBody>(
   reply: FastifyReply,
   chunks: AsyncIterable<StreamChunk>,
-  pump: SsePump<Event>,
-  context: { signal: AbortSignal; log: FastifyBaseLogger },
+  pump: SseStream<Event, ErrorBody>,
+  context: Pick<SseRequestContext, 'signal' | 'log'>,
 ): Promise<void> {
   const iterator = chunks[Symbol.asyncIterator]();
   const held: Event[] = [];
@@ -41,7 +58,7 @@ export async function pumpSse<Event>(
   let finished = false;
 
   const writeAll = async (target: SseWriter, events: Event[]) => {
-    if (events.length > 0) await target.write(pump.encode(events));
+    if (events.length > 0) await target.write(events.map((event) => pump.encode(event)).join(''));
   };
   const open = async (): Promise<SseWriter> => {
     pump.beforeOpen?.();
@@ -55,7 +72,7 @@ export async function pumpSse<Event>(
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
-      const out = pump.push(next.value);
+      const out = pump.renderer.push(next.value);
       if (writer) {
         await writeAll(writer, out);
       } else {
@@ -65,7 +82,7 @@ export async function pumpSse<Event>(
     }
     finished = true;
     const opened = writer ?? (await open());
-    await writeAll(opened, pump.end());
+    await writeAll(opened, pump.renderer.end());
     opened.end(pump.terminator === '' ? undefined : pump.terminator);
   } catch (error) {
     if (!finished) await closeQuietly(iterator);
@@ -84,10 +101,10 @@ export async function pumpSse<Event>(
       writer.destroy();
       return;
     }
-    const event = pump.errorEvent(error);
-    if (event.unexpected) context.log.error({ err: error }, 'stream failed after it began');
-    else context.log.info(event.logFields, 'stream ended with an error event');
-    await writer.write(event.text);
+    const mapped = pump.mapError(error);
+    if (mapped.unexpected) context.log.error({ err: error }, 'stream failed after it began');
+    else context.log.info(pump.logFields(mapped), 'stream ended with an error event');
+    await writer.write(pump.encode(mapped.body));
     writer.end();
   }
 }

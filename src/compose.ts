@@ -1,0 +1,206 @@
+// composeGateway(…): the gateway's parts wired together, without a server —
+// the in-memory tables, the admin services, the dispatcher, and the governed
+// completion pipeline (limits, budgets, prompt rules, expert routes, response
+// cache and request log around the core) that every surface serves: the REST
+// shims and the RPC CompletionService alike. build() (app.ts) puts it behind
+// Fastify; tests call it too, with overrides (a clock, a target-health view,
+// a provider adapter factory) and the RPC services on Connect's in-memory
+// router transport, so a test cannot run a different pipeline than the
+// server does.
+import type { ConnectRouter } from '@connectrpc/connect';
+import type { GatewayConfig } from './config/config.js';
+import type { AdminTokenVerifier } from './core/auth/admin-token.js';
+import { createKeyAuthenticator, type KeyAuthenticator } from './core/auth/authenticate-key.js';
+import { createResponseCache } from './core/cache/response-cache.js';
+import { createCompletionCore, type CompletionCore } from './core/completion/completion-core.js';
+import { createProviderCatalog } from './core/completion/provider-catalog.js';
+import { createExpertRouter } from './core/experts/index.js';
+import { createGovernedCompletion } from './core/governance/governed-completion.js';
+import { createKeyAdmin } from './core/admin/keys/key-admin.js';
+import { createBudgetGuard } from './core/limits/budget-guard.js';
+import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
+import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
+import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
+import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
+import { createProviderProbe } from './core/admin/providers/provider-probe.js';
+import { createRouteAdmin } from './core/admin/routes/route-admin.js';
+import { createDispatcher } from './core/routing/dispatcher.js';
+import { createRouteTable } from './core/routing/route-table.js';
+import type { TargetHealthSource } from './core/routing/target-health.js';
+import type { MasterKeyRing } from './core/secrets/master-key-ring.js';
+import { createRequestLogWriter, type RequestLogWriter } from './core/usage-log/request-log-writer.js';
+import { createRetentionJob } from './core/usage-log/retention.js';
+import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
+import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
+import { createProviderAdapter } from './providers/registry.js';
+import { registerRpcRoutes } from './rpc/routes.js';
+import type { GatewayStorage } from './storage/index.js';
+import type { AdminScope } from './cluster/messages.js';
+import type { ClusterPeers } from './cluster/worker-peers.js';
+
+/** Where the parts report (the server passes its pino logger). */
+export interface GatewayLog {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
+export interface ComposeOptions {
+  /** Open and migrated; its owner closes it (after close() below). */
+  storage: GatewayStorage;
+  /** Decrypts provider keys. */
+  keyRing: MasterKeyRing;
+  /** Guards the admin services. */
+  adminToken: AdminTokenVerifier;
+  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays'>;
+  log: GatewayLog;
+  /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
+  cluster?: ClusterPeers;
+  /**
+   * The clock of keys, admin records, the tables' TTL and governance (tests move it).
+   * The dispatcher keeps real time: its timeouts, breakers and latencies measure real calls.
+   */
+  now?: () => number;
+  /** Builds a provider's adapter (default: the provider families in src/providers). */
+  createAdapter?: ProviderAdapterFactory;
+  /** What RoutesService.GetRouteHealth reports (default: the dispatcher's live breakers and latencies). */
+  targetHealth?: TargetHealthSource;
+  /** Told after each admin write in this process, once its tables were invalidated. */
+  onAdminChange?: (scope: AdminScope) => void;
+}
+
+export interface ComposedGateway {
+  authenticator: KeyAuthenticator;
+  /** The governed pipeline: what the REST shims and CompletionService serve. */
+  completion: CompletionCore;
+  /** Enabled prompt rules per key and route, as the pipeline applies them. */
+  promptRuleTable: PromptRuleTable;
+  /** The batching request-log writer: `write(record)` never throws nor waits; flushed on close. */
+  requestLog: RequestLogWriter;
+  /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
+  registerRpc(router: ConnectRouter): void;
+  /** Starts the request-log retention job (with --workers, in one worker only). */
+  startBackgroundJobs(): void;
+  /** Stops the jobs and writes what is buffered (budget spend, log rows); storage stays open. */
+  close(): Promise<void>;
+}
+
+export function composeGateway(options: ComposeOptions): ComposedGateway {
+  const { storage, keyRing, config, log, now } = options;
+  const authenticator = createKeyAuthenticator({ keys: storage.keys, now });
+  const catalog = createProviderCatalog({
+    providers: storage.providers,
+    keyRing,
+    createAdapter: options.createAdapter ?? createProviderAdapter,
+    now,
+    onError: (error) => log.error({ err: error }, 'reloading providers failed; serving the last known set'),
+  });
+  const routeTable = createRouteTable({
+    routes: storage.routes,
+    now,
+    onError: (error) => log.error({ err: error }, 'reloading routes failed; serving the last known set'),
+  });
+  const promptRuleTable = createPromptRuleTable({
+    repository: storage.promptRules,
+    now,
+    onError: (error) => log.error({ err: error }, 'reloading prompt rules failed; serving the last known set'),
+  });
+  // An admin write drops this process's cached table at once; with --workers, every other
+  // worker's too (other replicas sharing the database see it within the tables' TTL).
+  const invalidate: Record<AdminScope, () => void> = {
+    keys: () => authenticator.invalidateAll(),
+    providers: () => catalog.invalidate(),
+    routes: () => routeTable.invalidate(),
+    'prompt-rules': () => promptRuleTable.invalidate(),
+  };
+  const peers = options.cluster;
+  peers?.onAnnounced((scope) => invalidate[scope]());
+  const adminChanged = (scope: AdminScope) => () => {
+    invalidate[scope]();
+    peers?.announce(scope);
+    options.onAdminChange?.(scope);
+  };
+  const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: adminChanged('keys'), now });
+  const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing, onChange: adminChanged('providers'), now });
+  const routeAdmin = createRouteAdmin({
+    routes: storage.routes,
+    providers: storage.providers,
+    expertDecisions: storage.expertDecisions,
+    onChange: adminChanged('routes'),
+    now,
+  });
+  const promptRuleAdmin = createPromptRuleAdmin({ rules: storage.promptRules, onChange: adminChanged('prompt-rules'), now });
+  // Breakers, latency and affinity live in this process (per replica, not shared).
+  const dispatcher = createDispatcher({
+    onBreakerTransition: (target, from, to, reason) => log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
+  });
+  // Request-log rows are written behind the request, in batches (see core/usage-log).
+  const requestLog = createRequestLogWriter({
+    repository: storage.requestLogs,
+    onError: (event) =>
+      log[event.kind === 'flush-failed' ? 'error' : 'warn']({ err: event.error, count: event.count, kind: event.kind }, event.message),
+  });
+  const retention = createRetentionJob({
+    repository: storage.requestLogs,
+    retentionDays: config.logRetentionDays,
+    now,
+    onDeleted: (count, cutoff) => log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired request-log rows'),
+    onError: (error) => log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
+  });
+  const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
+  // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+  const budgets = createBudgetGuard({
+    spend: storage.keySpend,
+    now,
+    onError: (error) => log.error({ err: error }, 'recording budget spend failed; it stays counted and is retried'),
+  });
+  const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
+  const completion = createGovernedCompletion({
+    core: pipeline,
+    rules: promptRuleTable,
+    experts: {
+      routes: routeTable,
+      router: createExpertRouter(),
+      pipeline,
+      decisions: storage.expertDecisions,
+      onDecisionError: (error) => log.error({ err: error }, 'recording an expert decision failed'),
+      now,
+    },
+    // With --workers the primary holds the limits, so a key's limit is one limit across workers.
+    limiter: peers?.limiter ?? createInMemoryRateLimiter({ now }),
+    budgets,
+    cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+    log: requestLog,
+    now,
+  });
+  const providerProbe = createProviderProbe(catalog, now);
+  const targetHealth = options.targetHealth ?? dispatcher;
+
+  return {
+    authenticator,
+    completion,
+    promptRuleTable,
+    requestLog,
+    registerRpc: (router) =>
+      registerRpcRoutes(router, {
+        adminToken: options.adminToken,
+        authenticator,
+        keyAdmin,
+        providerAdmin,
+        providerProbe,
+        routeAdmin,
+        promptRuleAdmin,
+        targetHealth,
+        usageAdmin,
+        completion,
+        reporter: log,
+      }),
+    startBackgroundJobs: () => retention.start(),
+    async close() {
+      // In-flight requests are done: stop deleting, then write every buffered spend and log row.
+      await retention.stop();
+      await budgets.flush();
+      await requestLog.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// The virtual-key check both REST shims run first on every request, before
+// the body is read: the key from `Authorization: Bearer`, `x-api-key` or
+// `api-key` (core/auth credentialFromHeaders), authenticated once and kept
+// for the request's handlers. A failure reaches the shim's error handler,
+// which answers in the shim's own error shape.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { credentialFromHeaders, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
+import type { VirtualKeyRecord } from '../domain/virtual-key.js';
+
+export interface ShimAuthOptions {
+  authenticator: KeyAuthenticator;
+  /** Names the shim in the error for a handler reached without a key (a wiring bug). */
+  surface: string;
+  /** Runs before the key is checked, so what it sets is on the error answer too. */
+  beforeAuth?: (request: FastifyRequest, reply: FastifyReply) => void;
+}
+
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+/** Adds the onRequest hook to this plugin; returns the request's authenticated key, for its handlers. */
+export function authenticateShimRequests(fastify: FastifyInstance, options: ShimAuthOptions): (request: FastifyRequest) => VirtualKeyRecord {
+  const keys = new WeakMap<FastifyRequest, VirtualKeyRecord>();
+  fastify.addHook('onRequest', async (request, reply) => {
+    options.beforeAuth?.(request, reply);
+    const secret = credentialFromHeaders((name) => headerValue(request.headers[name]));
+    keys.set(request, await options.authenticator.authenticate(secret));
+  });
+  return (request) => {
+    const key = keys.get(request);
+    if (!key) throw new Error(`${options.surface} route reached without an authenticated key`);
+    return key;
+  };
+}
