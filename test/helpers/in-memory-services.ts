@@ -5,6 +5,7 @@ import { createAdminTokenVerifier } from '../../src/core/auth/admin-token.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from '../../src/core/auth/authenticate-key.js';
 import { hashSecret } from '../../src/core/auth/virtual-key-secret.js';
 import { createCompletionCore } from '../../src/core/completion/completion-core.js';
+import { composeGovernance } from '../../src/core/governance/governed-completion.js';
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
 import { createRouteTable } from '../../src/core/routing/route-table.js';
 import { createProviderCatalog } from '../../src/core/completion/provider-catalog.js';
@@ -92,7 +93,8 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
       promptRuleAdmin: createPromptRuleAdmin({ rules: storage.promptRules, onChange: onPromptRuleChange, now: clock }),
       targetHealth,
       usageAdmin: createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now: clock }),
-      completion: createCompletionCore({ catalog, routes: routeTable, dispatcher: createDispatcher(), now: clock }),
+      // No governance steps: the plain pipeline behind the governed call shapes.
+      completion: composeGovernance(createCompletionCore({ catalog, routes: routeTable, dispatcher: createDispatcher(), now: clock }), [], clock),
       reporter: { error: (details) => reportedErrors.push(details) },
     }),
   );

@@ -7,7 +7,7 @@
 // accepted and ignored: the gateway speaks one version of the format.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
-import type { CompletionCore } from '../../core/completion/completion-core.js';
+import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
@@ -20,7 +20,7 @@ import { governanceHeaders } from '../gateway-headers.js';
 
 export interface AnthropicRoutesOptions {
   authenticator: KeyAuthenticator;
-  completion: CompletionCore;
+  completion: GovernedCompletion;
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -63,10 +63,11 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
     const meta = metaFromRequest(request, 'anthropic');
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
-      await sendMessagesStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context: meta });
+      await sendMessagesStream(reply, streamed.chunks, {
         stopSequences: parsed.stopSequences,
         systemOffset: parsed.systemOffset,
-        extraHeaders: () => governanceHeaders(meta),
+        extraHeaders: () => governanceHeaders(streamed.report),
         shimWarnings: parsed.warnings,
         signal: controller.signal,
         requestId: request.id,
@@ -74,12 +75,12 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
       });
       return reply;
     }
-    const response = await completion.complete(parsed.chat, key, controller.signal, meta);
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context: meta });
     const rendered = renderMessage(response, { stopSequences: parsed.stopSequences });
     reply.headers({
       ...routeHeaders(response.route),
       ...warningsHeader(response.warnings, [...parsed.warnings, ...rendered.warnings], parsed.systemOffset),
-      ...governanceHeaders(meta),
+      ...governanceHeaders(report),
     });
     return rendered.message;
   });

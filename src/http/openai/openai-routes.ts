@@ -4,7 +4,7 @@
 // the body is read), then decodes, calls the core, encodes.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
-import type { CompletionCore } from '../../core/completion/completion-core.js';
+import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { abortOnClientLeave } from '../client-abort.js';
@@ -21,7 +21,7 @@ import { governanceHeaders } from '../gateway-headers.js';
 
 export interface OpenAIRoutesOptions {
   authenticator: KeyAuthenticator;
-  completion: CompletionCore;
+  completion: GovernedCompletion;
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -59,18 +59,19 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     const meta = metaFromRequest(request, 'openai');
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
-      await sendChatStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context: meta });
+      await sendChatStream(reply, streamed.chunks, {
         includeUsage: parsed.includeUsage,
-        extraHeaders: () => governanceHeaders(meta),
+        extraHeaders: () => governanceHeaders(streamed.report),
         n: parsed.n,
         signal: controller.signal,
         log: request.log,
       });
       return reply;
     }
-    const response = await completion.complete(parsed.chat, key, controller.signal, meta);
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context: meta });
     assertCandidatesHonoured(parsed.n, response.warnings);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(meta) });
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderCompletion(response);
   });
 
@@ -79,8 +80,8 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     const parsed = parseEmbeddingsRequest(request.body);
     const controller = abortOnClientLeave(reply);
     const meta = metaFromRequest(request, 'openai');
-    const response = await completion.embed(parsed.embed, key, controller.signal, meta);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(meta) });
+    const { response, report } = await completion.embed({ request: parsed.embed, key, signal: controller.signal, context: meta });
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });
 
