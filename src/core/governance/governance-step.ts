@@ -51,6 +51,20 @@ export interface CallOutcome {
   firstOutputAt: number | null;
 }
 
+/** A call's outcome before it runs. */
+export function startOutcome(): CallOutcome {
+  return {
+    report: { limits: undefined, cache: undefined },
+    status: 'running',
+    error: undefined,
+    response: undefined,
+    route: undefined,
+    usage: undefined,
+    cacheHit: false,
+    firstOutputAt: null,
+  };
+}
+
 export type UnaryUpstream = (signal: AbortSignal) => Promise<ChatResponse>;
 export type StreamUpstream = (signal: AbortSignal) => AsyncIterable<StreamChunk>;
 

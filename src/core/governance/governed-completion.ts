@@ -17,7 +17,7 @@ import type { PromptRuleTable } from '../prompt-rules/prompt-rule-table.js';
 import type { AdmissionControl } from './admission.js';
 import { cacheStep } from './cache-step.js';
 import type { ExpertSelection } from './choose-expert.js';
-import type { CallOutcome, ChatCall, EmbedCall, GovernanceStep, GovernedCall, StepRun } from './governance-step.js';
+import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type StepRun } from './governance-step.js';
 import { limitsStep } from './limits-step.js';
 import { requestLogStep } from './request-log-step.js';
 import { routingStep } from './routing-step.js';
@@ -60,17 +60,6 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
 }
 
 const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta']);
-
-const newOutcome = (): CallOutcome => ({
-  report: { limits: undefined, cache: undefined },
-  status: 'running',
-  error: undefined,
-  response: undefined,
-  route: undefined,
-  usage: undefined,
-  cacheHit: false,
-  firstOutputAt: null,
-});
 
 /** Enters the steps in order; the runs entered so far are in `runs` (also when a step refuses). */
 async function enterSteps(steps: readonly GovernanceStep[], call: GovernedCall, outcome: CallOutcome, runs: StepRun[]): Promise<void> {
@@ -134,7 +123,7 @@ export function composeGovernance(core: CompletionCore, steps: readonly Governan
     call: GovernedCall,
     upstream: (runs: readonly StepRun[]) => Promise<Response>,
   ): Promise<Completed<Response>> {
-    const outcome = newOutcome();
+    const outcome = startOutcome();
     const runs: StepRun[] = [];
     try {
       await enterSteps(steps, call, outcome, runs);
@@ -192,7 +181,7 @@ export function composeGovernance(core: CompletionCore, steps: readonly Governan
     },
 
     stream(call) {
-      const outcome = newOutcome();
+      const outcome = startOutcome();
       return { chunks: streamed(chatCall(call, true), outcome), report: outcome.report };
     },
 
