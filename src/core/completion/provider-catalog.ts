@@ -5,6 +5,7 @@ import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.
 import type { ProviderAdapter, ProviderAdapterFactory, ProviderConnection } from '../../domain/provider-adapter.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { providerKeyContext } from '../providers/provider-admin.js';
+import { reloadingSnapshot, type ReloadingSnapshotOptions } from './reloading-snapshot.js';
 
 export interface CatalogProvider {
   record: ProviderRecord;
@@ -23,23 +24,15 @@ export interface ProviderCatalog {
   invalidate(): void;
 }
 
-export interface ProviderCatalogOptions {
+export interface ProviderCatalogOptions extends ReloadingSnapshotOptions {
   providers: ProvidersRepository;
   keyRing: MasterKeyRing;
   createAdapter: ProviderAdapterFactory;
-  ttlMs?: number;
-  now?: () => number;
-  onError?: (error: unknown) => void;
 }
 
 export function createProviderCatalog(options: ProviderCatalogOptions): ProviderCatalog {
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? 30_000;
   // Adapters survive reloads while their provider is unchanged (same updatedAt).
   const adapters = new Map<string, { version: number; adapter: ProviderAdapter }>();
-  let current: { snapshot: CatalogSnapshot; loadedAt: number } | undefined;
-  let loading: Promise<CatalogSnapshot> | undefined;
-  let generation = 0;
 
   const toEntry = (record: ProviderRecord): CatalogProvider => {
     const connection: ProviderConnection = {
@@ -63,36 +56,12 @@ export function createProviderCatalog(options: ProviderCatalogOptions): Provider
     };
   };
 
-  const load = (): Promise<CatalogSnapshot> => {
-    if (loading) return loading;
-    const startedGeneration = generation;
-    loading = options.providers
-      .listAll()
-      .then((records) => {
-        const snapshot = { providers: new Map(records.map((record) => [record.id, toEntry(record)])) };
-        for (const id of adapters.keys()) if (!snapshot.providers.has(id)) adapters.delete(id);
-        // An invalidation during the load means this result may be stale already.
-        if (startedGeneration === generation) current = { snapshot, loadedAt: now() };
-        return snapshot;
-      })
-      .finally(() => {
-        loading = undefined;
-      });
-    return loading;
-  };
+  const table = reloadingSnapshot(async (): Promise<CatalogSnapshot> => {
+    const records = await options.providers.listAll();
+    const snapshot = { providers: new Map(records.map((record) => [record.id, toEntry(record)])) };
+    for (const id of adapters.keys()) if (!snapshot.providers.has(id)) adapters.delete(id);
+    return snapshot;
+  }, options);
 
-  return {
-    async snapshot() {
-      if (!current) return load();
-      if (now() - current.loadedAt > ttlMs) {
-        // Serve the known snapshot while a fresh one loads behind it.
-        load().catch((error: unknown) => options.onError?.(error));
-      }
-      return current.snapshot;
-    },
-    invalidate() {
-      generation += 1;
-      current = undefined;
-    },
-  };
+  return { snapshot: table.get, invalidate: table.invalidate };
 }

@@ -1,6 +1,7 @@
 // Enabled prompt rules in memory for the hot path, reloaded after admin writes
 // (and after a short TTL, for writes made by other replicas sharing the database).
 import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
+import { reloadingSnapshot, type ReloadingSnapshotOptions } from '../completion/reloading-snapshot.js';
 import { comparePromptRules } from './apply-prompt-rules.js';
 
 export interface PromptRuleTable {
@@ -14,39 +15,9 @@ interface Snapshot {
   byRoute: ReadonlyMap<string, PromptRuleRecord[]>;
 }
 
-export function createPromptRuleTable(options: {
-  repository: PromptRulesRepository;
-  ttlMs?: number;
-  now?: () => number;
-  onError?: (error: unknown) => void;
-}): PromptRuleTable {
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? 30_000;
-  let current: { snapshot: Snapshot; loadedAt: number } | undefined;
-  let loading: Promise<Snapshot> | undefined;
-  let generation = 0;
-
-  const load = () => {
-    if (loading) return loading;
-    const startedGeneration = generation;
-    loading = options.repository
-      .listAll()
-      .then((records) => {
-        const snapshot = index(records);
-        if (startedGeneration === generation) current = { snapshot, loadedAt: now() };
-        return snapshot;
-      })
-      .finally(() => {
-        loading = undefined;
-      });
-    return loading;
-  };
-
-  const snapshot = async (): Promise<Snapshot> => {
-    if (!current) return load();
-    if (now() - current.loadedAt > ttlMs) load().catch((error: unknown) => options.onError?.(error));
-    return current.snapshot;
-  };
+export function createPromptRuleTable(options: ReloadingSnapshotOptions & { repository: PromptRulesRepository }): PromptRuleTable {
+  const table = reloadingSnapshot(async () => index(await options.repository.listAll()), options);
+  const snapshot = table.get;
 
   return {
     async rulesFor(keyId, routeName) {
@@ -55,10 +26,7 @@ export function createPromptRuleTable(options: {
       const forRoute = routeName === '' ? [] : (byRoute.get(routeName) ?? []);
       return [...forKey, ...forRoute];
     },
-    invalidate() {
-      generation += 1;
-      current = undefined;
-    },
+    invalidate: table.invalidate,
   };
 }
 
