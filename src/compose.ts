@@ -12,10 +12,10 @@ import type { GatewayConfig } from './config/config.js';
 import type { AdminTokenVerifier } from './core/auth/admin-token.js';
 import { createKeyAuthenticator, type KeyAuthenticator } from './core/auth/authenticate-key.js';
 import { createResponseCache } from './core/cache/response-cache.js';
-import { createCompletionCore, type CompletionCore } from './core/completion/completion-core.js';
+import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
-import { createGovernedCompletion } from './core/governance/governed-completion.js';
+import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
@@ -72,7 +72,7 @@ export interface ComposeOptions {
 export interface ComposedGateway {
   authenticator: KeyAuthenticator;
   /** The governed pipeline: what the REST shims and CompletionService serve. */
-  completion: CompletionCore;
+  completion: GovernedCompletion;
   /** Enabled prompt rules per key and route, as the pipeline applies them. */
   promptRuleTable: PromptRuleTable;
   /** The batching request-log writer: `write(record)` never throws nor waits; flushed on close. */

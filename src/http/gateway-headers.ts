@@ -4,7 +4,7 @@
 // params named as the client's own API names them.
 import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
-import type { RequestMeta } from '../core/completion/request-meta.js';
+import type { RequestReport } from '../core/completion/completion-call.js';
 import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
 
 /** Keeps a header well under common proxy limits (8 KiB per header line). */
@@ -43,9 +43,9 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
 }
 
 /** x-ratelimit-* (keys with limits) and x-gateway-cache (keys with the cache on), from what the core reported. */
-export function governanceHeaders(meta: RequestMeta): Record<string, string> {
-  const headers = meta.report.limits ? rateLimitHeaders(meta.report.limits) : {};
-  if (meta.report.cache) headers['x-gateway-cache'] = meta.report.cache;
+export function governanceHeaders(report: RequestReport): Record<string, string> {
+  const headers = report.limits ? rateLimitHeaders(report.limits) : {};
+  if (report.cache) headers['x-gateway-cache'] = report.cache;
   return headers;
 }
 

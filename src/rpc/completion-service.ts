@@ -8,7 +8,7 @@ import {
   StreamCompleteResponseSchema,
   type CompletionService,
 } from '../../gen/llmgateway/v1/completion_service_pb.js';
-import type { CompletionCore } from '../core/completion/completion-core.js';
+import type { GovernedCompletion } from '../core/governance/governed-completion.js';
 import { GatewayError, invalidArgument } from '../domain/gateway-error.js';
 import { metaOf } from './request-meta-key.js';
 import { authenticatedKey } from './virtual-key-auth.js';
@@ -20,20 +20,25 @@ function callerKey(context: HandlerContext) {
   return key;
 }
 
-export function completionService(core: CompletionCore): ServiceImpl<typeof CompletionService> {
+/** The RPC has no response headers: the report of a call is not sent. */
+function callOf<Request>(request: Request, context: HandlerContext) {
+  return { request, key: callerKey(context), signal: context.signal, context: metaOf(context.values) };
+}
+
+export function completionService(core: GovernedCompletion): ServiceImpl<typeof CompletionService> {
   return {
     async complete(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');
-      return create(CompleteResponseSchema, { response: await core.complete(request.chat, callerKey(context), context.signal, metaOf(context.values)) });
+      return create(CompleteResponseSchema, { response: (await core.complete(callOf(request.chat, context))).response });
     },
     async *streamComplete(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');
-      for await (const chunk of core.stream(request.chat, callerKey(context), context.signal, metaOf(context.values))) {
+      for await (const chunk of core.stream(callOf(request.chat, context)).chunks) {
         yield create(StreamCompleteResponseSchema, { chunk });
       }
     },
     async embed(request, context) {
-      return core.embed(request, callerKey(context), context.signal, metaOf(context.values));
+      return (await core.embed(callOf(request, context))).response;
     },
     async countTokens(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');

@@ -11,7 +11,7 @@ import { file_llmgateway_v1_routes_service, RoutesService } from '../../gen/llmg
 import { file_llmgateway_v1_usage_service, UsageService } from '../../gen/llmgateway/v1/usage_service_pb.js';
 import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
 import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
-import type { CompletionCore } from '../core/completion/completion-core.js';
+import type { GovernedCompletion } from '../core/governance/governed-completion.js';
 import type { KeyAdmin } from '../core/admin/keys/key-admin.js';
 import type { PromptRuleAdmin } from '../core/admin/prompt-rules/prompt-rule-admin.js';
 import type { ProviderAdmin } from '../core/admin/providers/provider-admin.js';
@@ -43,7 +43,7 @@ export interface RpcDependencies {
   targetHealth: TargetHealthSource;
   /** UsageService: request log, aggregates, key spend. */
   usageAdmin: UsageAdmin;
-  completion: CompletionCore;
+  completion: GovernedCompletion;
   reporter: ErrorReporter;
 }
 

@@ -1,8 +1,8 @@
-// The RequestMeta of a REST shim request: request id, surface, the client's
+// The request context of a REST shim request: request id, surface, the client's
 // address (Fastify's trustProxy decides whether X-Forwarded-For is believed),
 // user agent, session id and cache bypass from the headers.
 import type { FastifyRequest } from 'fastify';
-import { bypassesCache, requestMeta, type RequestMeta } from '../core/completion/request-meta.js';
+import { requestContext, type RequestContext } from '../domain/request-context.js';
 import type { RequestSurface } from '../domain/request-log.js';
 
 const header = (request: FastifyRequest, name: string): string => {
@@ -10,8 +10,8 @@ const header = (request: FastifyRequest, name: string): string => {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 };
 
-export function metaFromRequest(request: FastifyRequest, surface: RequestSurface): RequestMeta {
-  return requestMeta({
+export function metaFromRequest(request: FastifyRequest, surface: RequestSurface): RequestContext {
+  return requestContext({
     requestId: request.id,
     surface,
     clientIp: request.ip,
@@ -19,4 +19,9 @@ export function metaFromRequest(request: FastifyRequest, surface: RequestSurface
     sessionId: header(request, 'x-session-id'),
     cacheBypass: bypassesCache(header(request, 'cache-control')),
   });
+}
+
+/** `cache-control: no-cache` or `no-store` from the client skips the response cache. */
+export function bypassesCache(cacheControl: string | undefined): boolean {
+  return /(^|,)\s*no-(cache|store)\s*(,|$)/i.test(cacheControl ?? '');
 }

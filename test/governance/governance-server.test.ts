@@ -160,3 +160,26 @@ describe('response cache', () => {
     expect(harness.upstream.calls('ok-cache')).toBe(before + 3);
   });
 });
+
+describe('headers of streamed shim answers', () => {
+  it('carry x-ratelimit-* and x-gateway-cache (written before the first event), on both shims', async () => {
+    const key = await createKey({ name: 'streamed-headers', cacheEnabled: true, rateLimits: { requestsPerMinute: 10 } });
+    const post = async (path: string, body: object) => {
+      const response = await fetch(`${harness.gateway.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ ...body, stream: true }),
+      });
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const headers = [response.headers.get('x-ratelimit-remaining-requests'), response.headers.get('x-gateway-cache')];
+      await response.text();
+      return headers;
+    };
+    const openaiBody = { model: 'priced/ok-cache', messages: [{ role: 'user', content: 'streamed headers' }] };
+    const anthropicBody = { ...openaiBody, max_tokens: 50 };
+    expect(await post('/v1/chat/completions', openaiBody)).toEqual(['9', 'miss']);
+    expect(await post('/v1/chat/completions', openaiBody)).toEqual(['8', 'hit']);
+    expect(await post('/v1/messages', anthropicBody)).toEqual(['7', 'miss']);
+    expect(await post('/v1/messages', anthropicBody)).toEqual(['6', 'hit']);
+  });
+});

@@ -2,8 +2,8 @@
 // complete unary answers and complete streams, with single-flight for
 // identical concurrent misses.
 //
-// Wiring (in the completion core, after planning and prompt rules, when the
-// key enables caching and `request.gateway?.cacheBypass` is not set):
+// Wiring (governance/cache-step.ts, after planning and prompt rules, when the
+// key enables caching and no cache bypass was asked for):
 //   const key = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'unary' });
 //   const { response, hit } = await cache.getOrCompute(key, (shared) => callUpstream(shared), { signal });
 //   const { chunks, hit } = cache.stream(key, (shared) => upstreamChunks(shared), { signal });

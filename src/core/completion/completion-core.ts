@@ -1,6 +1,8 @@
-// The completion pipeline every surface (RPC, REST shims) calls:
-// authenticate (done by the edge) → plan → dispatch → usage and cost.
-// Later steps (routing, prompt rules, cache, limits, logs) slot in here.
+// The plain completion pipeline: plan → dispatch → usage and cost.
+// The edges call it through the governance steps (core/governance:
+// limits and budget, expert choice and prompt rules, cache, request log),
+// which plan the request and hand the plan down; the expert classifier's own
+// calls use it directly.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
@@ -25,7 +27,7 @@ import {
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
 import { newCompletionId } from './completion-ids.js';
-import { requestMeta, type RequestMeta } from './request-meta.js';
+import type { CoreCall } from './completion-call.js';
 import { computeCostUsd } from './compute-cost.js';
 import { estimateEmbeddingUsage, estimateUsage, generatedTextsOf, type GeneratedTexts } from '../usage/estimate-usage.js';
 import { pricesFor } from '../usage/price-table.js';
@@ -40,15 +42,15 @@ import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
 
-/** `meta` defaults to an RPC request with no client details (tests, internal callers). */
 export interface CompletionCore {
-  complete(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): Promise<ChatResponse>;
-  stream(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): AsyncIterable<StreamChunk>;
-  embed(request: EmbedRequest, key: VirtualKeyRecord, signal: AbortSignal, meta?: RequestMeta): Promise<EmbedResponse>;
+  /** Dispatched to `call.plan` when given, else planned here. */
+  complete(call: CoreCall<ChatRequest>): Promise<ChatResponse>;
+  stream(call: CoreCall<ChatRequest>): AsyncIterable<StreamChunk>;
+  embed(call: CoreCall<EmbedRequest>): Promise<EmbedResponse>;
   countTokens(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<CountTokensResponse>;
   listModels(key: VirtualKeyRecord): Promise<ModelInfo[]>;
   /** The targets a chat request would be dispatched to (validates the request and the key's access). */
-  plan(request: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta): Promise<RoutePlan>;
+  plan(call: CoreCall<ChatRequest>): Promise<RoutePlan>;
 }
 
 export interface CompletionCoreOptions {
@@ -67,19 +69,16 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
   const plan = async (model: string, caller: CallerContext): Promise<RoutePlan> =>
     planRoute(model, caller, await options.routes.snapshot(), await catalog.snapshot());
 
-  // A request is planned once: the governance layer plans it (cache key, prompt
-  // rules) before the dispatch, which then reuses that plan.
-  const planOnce = async (request: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta): Promise<RoutePlan> => {
-    if (meta.planned?.model === request.model && meta.planned.keyId === key.id) return meta.planned.plan;
-    const routePlan = await plan(request.model, callerOf(request, key, meta));
-    meta.planned = { model: request.model, keyId: key.id, plan: routePlan };
-    return routePlan;
-  };
+  // A request is planned once: the governance plans it (cache key, prompt
+  // rules) before the dispatch and hands the plan down with the call.
+  const planOf = (call: CoreCall<ChatRequest>): RoutePlan | Promise<RoutePlan> =>
+    call.plan ?? plan(call.request.model, callerOf(call.request, call.key, call.context?.sessionId ?? '', call.accessGrantedFor));
 
   return {
-    async complete(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
+    async complete(call) {
+      const { request, signal } = call;
       validateChatRequest(request);
-      const routePlan = await planOnce(request, key, meta);
+      const routePlan = await planOf(call);
       const startedAt = now();
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -104,9 +103,10 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       }
     },
 
-    async *stream(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
+    async *stream(call) {
+      const { request, signal } = call;
       validateChatRequest(request);
-      const routePlan = await planOnce(request, key, meta);
+      const routePlan = await planOf(call);
       yield chunk({
         case: 'start',
         value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
@@ -154,11 +154,17 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, attempts) });
     },
 
-    async embed(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
+    async embed(call) {
+      const { request, key, signal } = call;
       if (request.inputs.length === 0) throw invalidArgument('inputs', 'must contain at least one text');
       if (request.inputs.length > 2048) throw invalidArgument('inputs', 'must have at most 2048 texts');
       if (request.dimensions !== undefined && request.dimensions < 1) throw invalidArgument('dimensions', 'must be ≥ 1');
-      const routePlan = await plan(request.model, { key, accessGranted: meta.accessGrantedFor !== '' && meta.accessGrantedFor === request.model, sessionId: meta.sessionId, user: request.user });
+      const routePlan = await plan(request.model, {
+        key,
+        accessGranted: !!call.accessGrantedFor && call.accessGrantedFor === request.model,
+        sessionId: call.context?.sessionId ?? '',
+        user: request.user,
+      });
       const input = { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions };
       try {
         const { value, served, attempts } = await dispatcher.unary(
@@ -182,7 +188,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 
     async countTokens(request, key, signal) {
       validateChatRequest(request);
-      const routePlan = await plan(request.model, callerOf(request, key, { sessionId: '', accessGrantedFor: '' }));
+      const routePlan = await plan(request.model, callerOf(request, key, ''));
       // Counting needs no failover: the route's first target answers for the route.
       const first = routePlan.targets[0]!;
       const adapter = first.provider.adapter();
@@ -198,9 +204,9 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       return create(CountTokensResponseSchema, { inputTokens: local.tokens, estimated: true, method: `tokenizer:${local.encoding}` });
     },
 
-    async plan(request, key, meta) {
-      validateChatRequest(request);
-      return planOnce(request, key, meta);
+    async plan(call) {
+      validateChatRequest(call.request);
+      return planOf(call);
     },
 
     async listModels(key) {

@@ -1,18 +1,19 @@
 // The classifier functions over the gateway's own pipeline (CompletionCore), so the judge and the
-// embedding model get routing, retries, limits and usage like any request of the same key.
+// embedding model get routing, retries and usage like any request of the same key (not its limits,
+// cache or request log: the plain pipeline, see governance/choose-expert.ts).
 import { create } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { CompletionCore } from '../completion/completion-core.js';
-import type { RequestMeta } from '../completion/request-meta.js';
+import type { RequestContext } from '../../domain/request-context.js';
 import type { ClassifierDeps, ExpertConfig } from './expert-types.js';
 
-export function classifierDepsVia(core: Pick<CompletionCore, 'complete' | 'embed'>, key: VirtualKeyRecord, meta?: RequestMeta): ClassifierDeps {
+export function classifierDepsVia(core: Pick<CompletionCore, 'complete' | 'embed'>, key: VirtualKeyRecord, context?: RequestContext): ClassifierDeps {
   return {
-    complete: (request, signal) => core.complete(request, key, signal, meta),
+    complete: (request, signal) => core.complete({ request, key, signal, context }),
     async embed(model, texts, signal) {
-      const response = await core.embed(create(EmbedRequestSchema, { model, inputs: texts }), key, signal, meta);
+      const response = await core.embed({ request: create(EmbedRequestSchema, { model, inputs: texts }), key, signal, context });
       const vectors: number[][] = texts.map(() => []);
       for (const embedding of response.embeddings) {
         if (embedding.index >= 0 && embedding.index < vectors.length) vectors[embedding.index] = [...embedding.values];

@@ -4,7 +4,7 @@
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { countChatTokens } from '../completion/count-tokens.js';
-import type { RequestMeta } from '../completion/request-meta.js';
+import type { RequestReport } from '../completion/completion-call.js';
 import type { BudgetGuard, BudgetReservation } from '../limits/budget-guard.js';
 import { RateLimitError } from '../limits/limit-errors.js';
 import { UNLIMITED_TICKET, type LimitTicket, type RateLimiter } from '../limits/rate-limiter.js';
@@ -28,16 +28,16 @@ export function estimateChatTokens(request: ChatRequest, key: VirtualKeyRecord):
   return countChatTokens(request, request.model).tokens + (request.maxOutputTokens ?? 0);
 }
 
-export async function admit(control: AdmissionControl, key: VirtualKeyRecord, estimatedTokens: number, meta: RequestMeta): Promise<Admission> {
+export async function admit(control: AdmissionControl, key: VirtualKeyRecord, estimatedTokens: number, report: RequestReport): Promise<Admission> {
   let ticket = UNLIMITED_TICKET;
   if (hasLimits(key)) {
     try {
       ticket = await control.limiter.acquire(key, estimatedTokens);
     } catch (error) {
-      if (error instanceof RateLimitError) meta.report.limits = error.state;
+      if (error instanceof RateLimitError) report.limits = error.state;
       throw error;
     }
-    meta.report.limits = ticket.state();
+    report.limits = ticket.state();
   }
   if (!key.budget) return { ticket, reservation: undefined };
   try {
@@ -49,9 +49,9 @@ export async function admit(control: AdmissionControl, key: VirtualKeyRecord, es
 }
 
 /** After the answer: reconcile the token window, charge the budget (cache hits are free), update the headers' numbers. */
-export function settle(control: AdmissionControl, admission: Admission, spent: { tokens: number; costUsd: number }, meta: RequestMeta): void {
+export function settle(control: AdmissionControl, admission: Admission, spent: { tokens: number; costUsd: number }, report: RequestReport): void {
   admission.ticket.settle(spent.tokens);
-  if (meta.report.limits) meta.report.limits = admission.ticket.state();
+  if (report.limits) report.limits = admission.ticket.state();
   if (admission.reservation) void control.budgets.commit(admission.reservation, spent);
 }
 

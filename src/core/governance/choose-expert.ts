@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { ExpertDecisionsRepository } from '../../domain/expert-routing.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { CompletionCore } from '../completion/completion-core.js';
-import { requestMeta, type RequestMeta } from '../completion/request-meta.js';
+import { requestContext, type RequestContext } from '../../domain/request-context.js';
 import { assertModelAllowed } from '../completion/model-access.js';
 import { classifierDepsVia, expertTarget, withExpertSystemPrompt, type ExpertRouter } from '../experts/index.js';
 import type { RouteTable } from '../routing/route-table.js';
@@ -25,29 +25,36 @@ export interface ChosenExpert {
   request: ChatRequest;
   routeName: string;
   expert: string;
+  /** The expert's model, which the key may use because it may use the expert route: the plan skips its allowed-model check. */
+  accessGrantedFor: string;
 }
 
 export async function chooseExpert(
   selection: ExpertSelection,
   request: ChatRequest,
   key: VirtualKeyRecord,
-  meta: RequestMeta,
+  context: RequestContext,
   signal: AbortSignal,
 ): Promise<ChosenExpert | undefined> {
   const route = (await selection.routes.snapshot()).get(request.model.trim());
   if (!route?.enabled || route.strategy !== 'expert' || !route.expert) return undefined;
   // The key is checked against the expert route it named; the expert's target is the gateway's choice.
   assertModelAllowed(key.allowedModels, [route.name], request.model);
-  const judgeMeta = requestMeta({ surface: meta.surface, requestId: `${meta.requestId}/classifier`, clientIp: meta.clientIp, userAgent: meta.userAgent });
+  const judgeContext = requestContext({
+    surface: context.surface,
+    requestId: `${context.requestId}/classifier`,
+    clientIp: context.clientIp,
+    userAgent: context.userAgent,
+  });
   const choice = await selection.router.choose(
     { name: route.name, expert: route.expert },
     request,
-    classifierDepsVia(selection.pipeline, key, judgeMeta),
+    classifierDepsVia(selection.pipeline, key, judgeContext),
     signal,
   );
   selection.decisions
     .insert({
-      requestId: meta.requestId,
+      requestId: context.requestId,
       time: (selection.now ?? Date.now)(),
       route: route.name,
       classifier: choice.classifier,
@@ -59,6 +66,10 @@ export async function chooseExpert(
     .catch((error: unknown) => selection.onDecisionError?.(error));
   const target = expertTarget(choice.expert);
   const model = 'route' in target ? target.route : `${target.providerId}/${target.upstreamModel}`;
-  meta.accessGrantedFor = model;
-  return { request: { ...withExpertSystemPrompt(request, choice.expert), model }, routeName: route.name, expert: choice.expert.name };
+  return {
+    request: { ...withExpertSystemPrompt(request, choice.expert), model },
+    routeName: route.name,
+    expert: choice.expert.name,
+    accessGrantedFor: model,
+  };
 }

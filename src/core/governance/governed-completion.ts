@@ -1,23 +1,35 @@
-// The governance steps around the completion pipeline: rate limits and
-// budget up front, the response cache, then usage settled against limits and
-// budget and one request-log row written behind the request.
-import { toJson } from '@bufbuild/protobuf';
-import { ChatRequestSchema, ChatResponseSchema, type ChatRequest, type ChatResponse, type StreamChunk, type Usage, type RouteInfo } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+// The completion pipeline as the edges call it: the plain pipeline wrapped in
+// governance steps, composed once here and run the same way for unary chat,
+// streamed chat and embeddings. Each step is its own file:
+//   request-log-step  one request-log row behind every call (outermost: refused calls are logged too)
+//   limits-step       the key's rate limits and budget, admitted up front, settled after
+//   routing-step      expert choice, the plan, prompt rules
+//   cache-step        the response cache around the upstream call
+import type { ChatRequest, ChatResponse, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { EmbedRequest, EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { RequestLogRecord } from '../../domain/request-log.js';
-import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
-import { cacheKeyFor, resolvedModelOf } from '../cache/cache-key.js';
-import type { ResponseCache } from '../cache/response-cache.js';
-import { StreamAssembler } from '../completion/assemble-stream.js';
-import type { CompletionCore } from '../completion/completion-core.js';
-import { requestMeta, type RequestMeta } from '../completion/request-meta.js';
 import { GatewayError } from '../../domain/gateway-error.js';
-import { chooseExpert, type ExpertSelection } from './choose-expert.js';
-import { applyPromptRules } from '../prompt-rules/apply-prompt-rules.js';
+import { requestContext } from '../../domain/request-context.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { CompletedStream, Completed, CompletionCall, CoreCall } from '../completion/completion-call.js';
+import type { CompletionCore } from '../completion/completion-core.js';
 import type { PromptRuleTable } from '../prompt-rules/prompt-rule-table.js';
-import { redactBody } from '../usage-log/redact-body.js';
-import { abandon, admit, estimateChatTokens, settle, type Admission, type AdmissionControl } from './admission.js';
-import { buildLogRecord, type LogFacts } from './log-record.js';
+import type { AdmissionControl } from './admission.js';
+import { cacheStep } from './cache-step.js';
+import type { ExpertSelection } from './choose-expert.js';
+import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type StepRun } from './governance-step.js';
+import { limitsStep } from './limits-step.js';
+import { requestLogStep } from './request-log-step.js';
+import { routingStep } from './routing-step.js';
+
+export interface GovernedCompletion {
+  complete(call: CompletionCall<ChatRequest>): Promise<Completed<ChatResponse>>;
+  stream(call: CompletionCall<ChatRequest>): CompletedStream;
+  embed(call: CompletionCall<EmbedRequest>): Promise<Completed<EmbedResponse>>;
+  countTokens: CompletionCore['countTokens'];
+  listModels: CompletionCore['listModels'];
+  plan: CompletionCore['plan'];
+}
 
 export interface GovernanceOptions extends AdmissionControl {
   core: CompletionCore;
@@ -31,169 +43,166 @@ export interface GovernanceOptions extends AdmissionControl {
   now?: () => number;
 }
 
-const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta']);
-const spentOf = (usage: Usage | undefined, cacheHit: boolean) =>
-  cacheHit || !usage ? { tokens: 0, costUsd: 0 } : { tokens: usage.inputTokens + usage.outputTokens, costUsd: usage.costUsd };
-
-export function createGovernedCompletion(options: GovernanceOptions): CompletionCore {
+export function createGovernedCompletion(options: GovernanceOptions): GovernedCompletion {
   const now = options.now ?? Date.now;
-  const { core, cache } = options;
-  const useCache = (request: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta) =>
-    cache !== undefined && key.cacheEnabled && !meta.cacheBypass && !request.gateway?.cacheBypass;
-  const bodyOf = (key: VirtualKeyRecord, body: () => unknown) => (key.logRequestBodies ? redactBody(body()) : null);
+  const { core } = options;
+  return composeGovernance(
+    core,
+    [
+      requestLogStep({ log: options.log, now }),
+      // Limits before routing: a refused key must not even cost a classifier call.
+      limitsStep(options),
+      routingStep({ core, rules: options.rules, experts: options.experts, now }),
+      cacheStep(options.cache),
+    ],
+    now,
+  );
+}
 
-  /**
-   * Before the cache lookup and the dispatch: an expert route picks its expert
-   * (the request then targets the expert's model), the request is planned, and
-   * the prompt rules of the key and of the route the client named are applied.
-   */
-  const prepare = async (original: ChatRequest, key: VirtualKeyRecord, meta: RequestMeta, signal: AbortSignal) => {
-    const chosen = await chooseExpert(options.experts, original, key, meta, signal);
-    const routed = chosen?.request ?? original;
-    const plan = await core.plan(routed, key, meta);
-    const routeName = chosen ? chosen.routeName : plan.routeName;
-    const rules = await options.rules.rulesFor(key.id, routeName);
-    const expert = chosen?.expert ?? '';
-    if (rules.length === 0) return { plan, request: routed, applied: [] as string[], expert };
-    const rewritten = applyPromptRules(routed, rules, { keyName: key.name, keyMetadata: key.metadata, now: now() });
-    return { plan, request: rewritten.request, applied: rewritten.applied, expert };
-  };
+const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta']);
 
-  const record = (facts: Omit<LogFacts, 'finishedAt'>) => {
-    try {
-      options.log.write(buildLogRecord({ ...facts, finishedAt: now() }));
-    } catch {
-      // The writer never throws by contract; a log row is never worth failing a request.
+/** Enters the steps in order; the runs entered so far are in `runs` (also when a step refuses). */
+async function enterSteps(steps: readonly GovernanceStep[], call: GovernedCall, outcome: CallOutcome, runs: StepRun[]): Promise<void> {
+  for (const step of steps) {
+    const entered = step.enter(call, outcome);
+    const run = entered instanceof Promise ? await entered : entered;
+    if (run) runs.push(run);
+  }
+}
+
+function endSteps(runs: readonly StepRun[], outcome: CallOutcome): void {
+  for (let index = runs.length - 1; index >= 0; index -= 1) runs[index]!.end?.(outcome);
+}
+
+/** The upstream call wrapped by the steps that wrap it, the first step outermost. */
+function wrapUpstream<Result>(
+  runs: readonly StepRun[],
+  wrapOf: (run: StepRun) => ((next: (signal: AbortSignal) => Result) => Result) | undefined,
+  upstream: (signal: AbortSignal) => Result,
+): (signal: AbortSignal) => Result {
+  let invoke = upstream;
+  for (let index = runs.length - 1; index >= 0; index -= 1) {
+    const wrap = wrapOf(runs[index]!);
+    if (wrap) {
+      const inner = invoke;
+      // A wrapping step calls `next` with its own signal (the cache: one shared by the callers of a flight).
+      invoke = () => wrap(inner);
     }
-  };
+  }
+  return invoke;
+}
+
+function failed(outcome: CallOutcome, error: unknown): unknown {
+  outcome.status = 'failed';
+  outcome.error = error;
+  return error;
+}
+
+/** `steps` in order of entering (the first ends last). No steps: the plain pipeline with the governed call shapes. */
+export function composeGovernance(core: CompletionCore, steps: readonly GovernanceStep[], now: () => number = Date.now): GovernedCompletion {
+  const chatCall = (call: CompletionCall<ChatRequest>, stream: boolean): ChatCall => ({
+    operation: 'chat',
+    stream,
+    request: call.request,
+    key: call.key,
+    signal: call.signal,
+    context: call.context ?? requestContext({ surface: 'rpc' }),
+    plan: undefined,
+  });
+  /** What the plain pipeline is handed: the request as the steps left it, and the routing step's plan. */
+  const coreCall = <Request>(call: GovernedCall & { request: Request }, signal: AbortSignal): CoreCall<Request> => ({
+    request: call.request,
+    key: call.key,
+    signal,
+    context: call.context,
+    plan: call.plan,
+  });
+
+  /** Unary chat and embeddings: enter, call (wrapped by the steps that wrap it), end. */
+  async function unary<Response extends ChatResponse | EmbedResponse>(
+    call: GovernedCall,
+    upstream: (runs: readonly StepRun[]) => Promise<Response>,
+  ): Promise<Completed<Response>> {
+    const outcome = startOutcome();
+    const runs: StepRun[] = [];
+    try {
+      await enterSteps(steps, call, outcome, runs);
+      const response = await upstream(runs);
+      const route = response.route;
+      if (route) for (const run of runs) run.route?.(route);
+      outcome.response = response;
+      outcome.route = route;
+      outcome.usage = response.usage;
+      outcome.status = 'ok';
+      return { response, report: outcome.report };
+    } catch (error) {
+      throw failed(outcome, error);
+    } finally {
+      endSteps(runs, outcome);
+    }
+  }
+
+  /** Lazy like any generator: the steps enter when the first chunk is pulled. */
+  async function* streamed(call: ChatCall, outcome: CallOutcome): AsyncGenerator<StreamChunk> {
+    const runs: StepRun[] = [];
+    try {
+      await enterSteps(steps, call, outcome, runs);
+      const open = wrapUpstream(runs, (run) => run.stream?.bind(run), (signal) => core.stream(coreCall(call, signal)));
+      // Per-chunk work stays synchronous and allocation-free; observers exist only for steps that asked.
+      const observers = runs.some((run) => run.chunk) ? runs.filter((run) => run.chunk).map((run) => run.chunk!) : undefined;
+      for await (const chunk of open(call.signal)) {
+        const event = chunk.event;
+        if (outcome.firstOutputAt === null && OUTPUT_EVENTS.has(event.case)) outcome.firstOutputAt = now();
+        if (event.case === 'usage') outcome.usage = event.value;
+        else if (event.case === 'route') {
+          for (const run of runs) run.route?.(event.value);
+          outcome.route = event.value;
+          outcome.cacheHit = event.value.cacheHit;
+        }
+        if (observers) for (const observe of observers) observe(chunk);
+        yield chunk;
+      }
+      outcome.status = 'ok';
+    } catch (error) {
+      throw failed(outcome, error);
+    } finally {
+      // Still running: the consumer stopped early (the client left); nothing more will come.
+      if (outcome.status === 'running') failed(outcome, new GatewayError('canceled', 'the client stopped reading the stream'));
+      endSteps(runs, outcome);
+    }
+  }
 
   return {
-    ...core,
-
-    async complete(original, key, signal, meta = requestMeta({ surface: 'rpc' })) {
-      let admission: Admission | undefined;
-      let response: ChatResponse | undefined;
-      let cacheHit = false;
-      let failure: unknown;
-      let request = original;
-      try {
-        // Limits first: a refused key must not even cost a classifier call.
-        admission = await admit(options, key, estimateChatTokens(original, key), meta);
-        const prepared = await prepare(original, key, meta, signal);
-        request = prepared.request;
-        const { plan } = prepared;
-        if (useCache(request, key, meta)) {
-          const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'unary' });
-          const cached = await cache!.getOrCompute(cacheKey, (shared) => core.complete(request, key, shared, meta), { signal });
-          response = cached.response;
-          cacheHit = cached.hit;
-          meta.report.cache = cached.hit ? 'hit' : 'miss';
-        } else {
-          response = await core.complete(request, key, signal, meta);
-        }
-        if (response.route) {
-          response.route.rulesApplied = prepared.applied;
-          response.route.expert = prepared.expert;
-        }
-        settle(options, admission, spentOf(response.usage, cacheHit), meta);
-        return response;
-      } catch (error) {
-        failure = error;
-        abandon(options, admission);
-        throw error;
-      } finally {
-        record({
-          meta, key, requestedModel: request.model, operation: 'chat', stream: false,
-          route: response?.route, usage: response?.usage, cacheHit, error: failure,
-          firstOutputAt: null,
-          requestBody: bodyOf(key, () => toJson(ChatRequestSchema, request)),
-          responseBody: response ? bodyOf(key, () => toJson(ChatResponseSchema, response!)) : null,
-        });
-      }
+    complete(call) {
+      const governed = chatCall(call, false);
+      return unary(governed, (runs) =>
+        wrapUpstream(runs, (run) => run.complete?.bind(run), (signal) => core.complete(coreCall(governed, signal)))(governed.signal),
+      );
     },
 
-    async *stream(original, key, signal, meta = requestMeta({ surface: 'rpc' })) {
-      let admission: Admission | undefined;
-      let route: RouteInfo | undefined;
-      let usage: Usage | undefined;
-      let firstOutputAt: number | null = null;
-      let cacheHit = false;
-      let failure: unknown;
-      let completed = false;
-      const assembler = key.logRequestBodies ? new StreamAssembler() : undefined;
-      let request = original;
-      try {
-        // Limits first: a refused key must not even cost a classifier call.
-        admission = await admit(options, key, estimateChatTokens(original, key), meta);
-        const prepared = await prepare(original, key, meta, signal);
-        request = prepared.request;
-        const { plan } = prepared;
-        let chunks: AsyncIterable<StreamChunk>;
-        if (useCache(request, key, meta)) {
-          const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(plan), mode: 'stream' });
-          const cached = cache!.stream(cacheKey, (shared) => core.stream(request, key, shared, meta), { signal });
-          chunks = cached.chunks;
-          meta.report.cache = cached.hit ? 'hit' : 'miss';
-        } else {
-          chunks = core.stream(request, key, signal, meta);
-        }
-        for await (const chunk of chunks) {
-          const event = chunk.event;
-          if (firstOutputAt === null && OUTPUT_EVENTS.has(event.case)) firstOutputAt = now();
-          if (event.case === 'usage') usage = event.value;
-          // The last route event is authoritative (attempts, and whether the cache answered).
-          if (event.case === 'route') {
-            event.value.rulesApplied = prepared.applied;
-            event.value.expert = prepared.expert;
-            route = event.value;
-            cacheHit = event.value.cacheHit;
-          }
-          assembler?.add(chunk);
-          yield chunk;
-        }
-        completed = true;
-        settle(options, admission, spentOf(usage, cacheHit), meta);
-      } catch (error) {
-        failure = error;
-        abandon(options, admission);
-        throw error;
-      } finally {
-        if (!completed && failure === undefined) {
-          // The consumer stopped early (client left): nothing more will come.
-          abandon(options, admission);
-          failure = new GatewayError('canceled', 'the client stopped reading the stream');
-        }
-        record({
-          meta, key, requestedModel: request.model, operation: 'chat', stream: true,
-          route, usage, cacheHit, error: failure, firstOutputAt,
-          requestBody: bodyOf(key, () => toJson(ChatRequestSchema, request)),
-          responseBody: assembler && completed ? bodyOf(key, () => toJson(ChatResponseSchema, assembler.response)) : null,
-        });
-      }
+    stream(call) {
+      const outcome = startOutcome();
+      return { chunks: streamed(chatCall(call, true), outcome), report: outcome.report };
     },
 
-    async embed(request, key, signal, meta = requestMeta({ surface: 'rpc' })) {
-      let admission: Admission | undefined;
-      let response: Awaited<ReturnType<CompletionCore['embed']>> | undefined;
-      let failure: unknown;
-      try {
-        admission = await admit(options, key, 0, meta);
-        response = await core.embed(request, key, signal, meta);
-        settle(options, admission, spentOf(response.usage, false), meta);
-        return response;
-      } catch (error) {
-        failure = error;
-        abandon(options, admission);
-        throw error;
-      } finally {
-        record({
-          meta, key, requestedModel: request.model, operation: 'embeddings', stream: false,
-          route: response?.route, usage: response?.usage, cacheHit: false, error: failure,
-          firstOutputAt: null,
-          requestBody: bodyOf(key, () => toJson(EmbedRequestSchema, request)),
-          responseBody: null,
-        });
-      }
+    embed(call) {
+      const governed: EmbedCall = {
+        operation: 'embeddings',
+        stream: false,
+        request: call.request,
+        key: call.key,
+        signal: call.signal,
+        context: call.context ?? requestContext({ surface: 'rpc' }),
+        plan: undefined,
+      };
+      return unary(governed, () => core.embed(coreCall(governed, governed.signal)));
     },
+
+    // Deliberately not governed (as before the steps were composed here): counting tokens and
+    // listing models generate nothing, so no limits, budget, cache or request-log row apply;
+    // plan is what the routing step itself calls.
+    countTokens: core.countTokens,
+    listModels: core.listModels,
+    plan: core.plan,
   };
 }

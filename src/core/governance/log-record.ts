@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { RouteInfo, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { RequestLogRecord, RequestOperation } from '../../domain/request-log.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
-import type { RequestMeta } from '../completion/request-meta.js';
+import type { RequestContext } from '../../domain/request-context.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 
 export interface LogFacts {
-  meta: RequestMeta;
+  context: RequestContext;
   key: VirtualKeyRecord;
   requestedModel: string;
   operation: RequestOperation;
@@ -23,7 +23,7 @@ export interface LogFacts {
 }
 
 export function buildLogRecord(facts: LogFacts): RequestLogRecord {
-  const { meta, usage, route, error } = facts;
+  const { context: meta, usage, route, error } = facts;
   const failure = error === undefined ? undefined : error instanceof GatewayError ? error : new GatewayError('internal', 'internal error');
   return {
     // The gateway's own id: a client's x-request-id may repeat.

@@ -20,51 +20,20 @@
 //
 // Spend is cached per key and period: loaded once (concurrent first checks share
 // one read), then known exactly in this process: commits are counted the moment
-// they are made, and the adds reach the store ONE AT A TIME per key and period
-// (commits arriving meanwhile are batched into the next add), so every total an
-// add returns contains exactly this process's earlier adds plus whatever other
-// replicas added, and is taken as is. The cache is re-read in the background
-// when older than refreshTtlMs (only while no add is in flight, so the read
-// cannot double-count one). A failed add stays counted and queued, and goes out
-// with the next add of that key and period, or with flush().
-import type { KeySpendRecord } from '../../domain/key-spend.js';
-import type { BudgetRecord } from '../../domain/virtual-key.js';
+// they are made and reach the store one add at a time (spend-entry.ts). The
+// cache is re-read in the background when older than refreshTtlMs (only while
+// no add is in flight, so the read cannot double-count one). flush() sends
+// what failed adds left queued.
 import { GatewayError } from '../../domain/gateway-error.js';
-import { budgetPeriodAt, type BudgetPeriod } from '../usage-log/budget-period.js';
+import type { BudgetRecord } from '../../domain/virtual-key.js';
+import { budgetPeriodAt } from '../usage-log/budget-period.js';
 import { BudgetExceededError } from './limit-errors.js';
 import { refusalMessage } from './budget-refusal.js';
+import { absorb, newSpendEntry, noop, reservedIn, schedule, spentIn, spentTokens, spentUsd, type SpendEntry } from './spend-entry.js';
 import type { BudgetAmounts, BudgetGuard, BudgetGuardOptions, BudgetReservation, BudgetSpend } from './budget-types.js';
 
 export type { BudgetAmounts, BudgetGuard, BudgetGuardOptions, BudgetReservation, BudgetSpend } from './budget-types.js';
 export { formatUsd } from './budget-refusal.js';
-
-interface SpendEntry {
-  readonly keyId: string;
-  readonly period: BudgetPeriod;
-  /** The period's totals as the store last reported them. */
-  storedTokens: number;
-  storedUsd: number;
-  /** Committed here, waiting for the next add (including adds that failed). */
-  queuedTokens: number;
-  queuedUsd: number;
-  /** Committed here, in the add now in flight. */
-  sendingTokens: number;
-  sendingUsd: number;
-  reservedTokens: number;
-  reservedUsd: number;
-  /** The last add scheduled (adds run strictly one after the other). */
-  tail: Promise<void>;
-  /** An add scheduled but not started yet: it will carry everything queued by then. */
-  nextBatch: Promise<void> | null;
-  /** Adds scheduled and not yet settled. */
-  writesOutstanding: number;
-  /** Counts the adds started, so a background read can tell whether one overlapped it. */
-  writesStarted: number;
-  loadedAt: number;
-  lastUsed: number;
-  loading: Promise<void> | null;
-  refreshing: boolean;
-}
 
 interface Reservation extends BudgetReservation {
   readonly entry: SpendEntry | null;
@@ -85,12 +54,6 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
 
   const storageKey = (keyId: string, periodId: string) => `${keyId}\u0000${periodId}`;
 
-  const absorb = (entry: SpendEntry, row: KeySpendRecord | null) => {
-    if (!row) return;
-    entry.storedTokens = Math.max(entry.storedTokens, row.tokens);
-    entry.storedUsd = Math.max(entry.storedUsd, row.costUsd);
-  };
-
   const isIdle = (entry: SpendEntry, at: number) =>
     entry.loading === null &&
     entry.writesOutstanding === 0 &&
@@ -104,7 +67,10 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     for (const [id, entry] of entries) if (isIdle(entry, at)) entries.delete(id);
   };
 
-  const entryFor = (keyId: string, period: BudgetPeriod, at: number): SpendEntry => {
+  /** The entry of the key's current budget period (its `lastUsed` is now). */
+  const entryFor = (keyId: string, budget: BudgetRecord): SpendEntry => {
+    const at = now();
+    const period = budgetPeriodAt(budget.period, at);
     if (entries.size >= maxEntries) {
       // Over the bound: drop every entry without local state, however recent (it reloads when needed).
       sweep(Number.POSITIVE_INFINITY);
@@ -115,26 +81,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     const id = storageKey(keyId, period.id);
     let entry = entries.get(id);
     if (!entry) {
-      const created: SpendEntry = {
-        keyId,
-        period,
-        storedTokens: 0,
-        storedUsd: 0,
-        queuedTokens: 0,
-        queuedUsd: 0,
-        sendingTokens: 0,
-        sendingUsd: 0,
-        reservedTokens: 0,
-        reservedUsd: 0,
-        tail: Promise.resolve(),
-        nextBatch: null,
-        writesOutstanding: 0,
-        writesStarted: 0,
-        loadedAt: at,
-        lastUsed: at,
-        loading: null,
-        refreshing: false,
-      };
+      const created = newSpendEntry(keyId, period, at);
       created.loading = repository.get(keyId, period.id).then(
         (row) => {
           absorb(created, row);
@@ -159,7 +106,8 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
    * used right away (refreshing it in the background once older than the TTL). Not
    * async on purpose: a check of a loaded key decides in the same tick it is called.
    */
-  const pendingLoad = (entry: SpendEntry, at: number): Promise<void> | null => {
+  const pendingLoad = (entry: SpendEntry): Promise<void> | null => {
+    const at = entry.lastUsed; // now: entryFor has just set it
     if (entry.loading) return entry.loading;
     if (!entry.refreshing && entry.writesOutstanding === 0 && at - entry.loadedAt >= refreshTtl) {
       // Stale-while-revalidate: this check uses what is known; later ones see the refresh.
@@ -180,11 +128,6 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     return null;
   };
 
-  const spentTokens = (entry: SpendEntry) => entry.storedTokens + entry.sendingTokens + entry.queuedTokens;
-  const spentUsd = (entry: SpendEntry) => entry.storedUsd + entry.sendingUsd + entry.queuedUsd;
-  const spentIn = (entry: SpendEntry, unit: BudgetRecord['unit']) => (unit === 'usd' ? spentUsd(entry) : spentTokens(entry));
-  const reservedIn = (entry: SpendEntry, unit: BudgetRecord['unit']) => (unit === 'usd' ? entry.reservedUsd : entry.reservedTokens);
-
   const freeReservation = (reservation: Reservation): SpendEntry | null => {
     if (reservation.done) return null;
     reservation.done = true;
@@ -195,59 +138,13 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     return entry;
   };
 
-  /** Sends everything queued in one add. Only ever called when no other add of the entry is in flight. */
-  const sendQueued = async (entry: SpendEntry): Promise<void> => {
-    const tokens = entry.queuedTokens;
-    const usd = entry.queuedUsd;
-    if (tokens === 0 && usd === 0) return;
-    entry.queuedTokens = 0;
-    entry.queuedUsd = 0;
-    entry.sendingTokens = tokens;
-    entry.sendingUsd = usd;
-    entry.writesStarted += 1;
-    try {
-      const totals = await repository.add(entry.keyId, entry.period.id, tokens, usd);
-      // Sequential adds: these totals hold all of this process's earlier adds, this one, and other replicas'.
-      absorb(entry, totals);
-    } catch (error) {
-      entry.queuedTokens += tokens; // still counted; goes out with the next add
-      entry.queuedUsd += usd;
-      throw error;
-    } finally {
-      entry.sendingTokens = 0;
-      entry.sendingUsd = 0;
-    }
-  };
-
-  /**
-   * Resolves once what is queued now has been added to the store (rejects if that add
-   * fails). Adds of one entry form a chain: a commit joins the batch waiting to start,
-   * or schedules a new one after the add in flight.
-   */
-  const schedule = (entry: SpendEntry): Promise<void> => {
-    if (entry.nextBatch) return entry.nextBatch;
-    entry.writesOutstanding += 1;
-    const batch = entry.tail.then(noop, noop).then(() => {
-      entry.nextBatch = null;
-      return sendQueued(entry);
-    });
-    const settled = () => {
-      entry.writesOutstanding -= 1;
-    };
-    batch.then(settled, settled);
-    entry.nextBatch = batch;
-    entry.tail = batch;
-    return batch;
-  };
-
   return {
     async check(key, estimate) {
       const budget = key.budget;
       if (!budget) return inert(key.id);
-      const at = now();
-      const period = budgetPeriodAt(budget.period, at);
-      const entry = entryFor(key.id, period, at);
-      const loading = pendingLoad(entry, at);
+      const entry = entryFor(key.id, budget);
+      const { period } = entry;
+      const loading = pendingLoad(entry);
       if (loading) await loading;
       // From here to the reservation: synchronous, so concurrent checks are serialised.
       const spent = spentIn(entry, budget.unit);
@@ -279,7 +176,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       // Counted at once, before the write: the next check already sees it.
       entry.queuedTokens += tokens;
       entry.queuedUsd += usd;
-      await schedule(entry).catch(onError);
+      await schedule(repository, entry).catch(onError);
     },
 
     cancel(handle) {
@@ -289,10 +186,9 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     async spendOf(key) {
       const budget = key.budget;
       if (!budget) return null;
-      const at = now();
-      const period = budgetPeriodAt(budget.period, at);
-      const entry = entryFor(key.id, period, at);
-      const loading = pendingLoad(entry, at);
+      const entry = entryFor(key.id, budget);
+      const { period } = entry;
+      const loading = pendingLoad(entry);
       if (loading) await loading;
       const spent = spentIn(entry, budget.unit);
       return {
@@ -321,7 +217,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     async flush() {
       const pending: Promise<void>[] = [];
       for (const entry of entries.values()) {
-        if (entry.queuedTokens !== 0 || entry.queuedUsd !== 0) pending.push(schedule(entry));
+        if (entry.queuedTokens !== 0 || entry.queuedUsd !== 0) pending.push(schedule(repository, entry));
         else if (entry.writesOutstanding > 0) pending.push(entry.tail);
       }
       const results = await Promise.allSettled(pending);
@@ -330,8 +226,6 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     },
   };
 }
-
-function noop(): void {}
 
 function inert(keyId: string): Reservation {
   return { keyId, periodId: '', reserved: { tokens: 0, costUsd: 0 }, entry: null, done: false };

@@ -3,7 +3,7 @@
 // operation is ONE atomic "check and take" (or "give back") per key, so a Redis
 // implementation is one Lua script per call, with no read-then-write race.
 //
-// Wiring (the completion core):
+// Wiring (governance/admission.ts, used by the limits step):
 //   const ticket = await limiter.acquire(key, estimatedInput + requestedMaxOutput); // throws RateLimitError
 //   try { … dispatch …; ticket.settle(usage.inputTokens + usage.outputTokens); }
 //   catch (error) { ticket.release(); throw error; }   // counts the estimate (or release(n))

@@ -9,7 +9,6 @@ import { GatewayError } from '../../domain/gateway-error.js';
 import { assertModelAllowed } from '../completion/model-access.js';
 import type { CatalogSnapshot } from '../completion/provider-catalog.js';
 import { namesOf, resolveModel } from '../completion/resolve-model.js';
-import type { RequestMeta } from '../completion/request-meta.js';
 import { DIRECT_MODEL_SETTINGS, type PlannedTarget, type RoutePlan } from './route-plan.js';
 
 /** Nested routes deeper than this are ignored (the admin refuses to save them). */
@@ -94,12 +93,15 @@ function affinityKeyOf(route: RouteRecord, caller: CallerContext): string {
   return `${scope}:${value || caller.key.id}`;
 }
 
-/** The request's own session id (GatewayOptions) wins over the edge's (`x-session-id`). */
-export function callerOf(request: ChatRequest, key: VirtualKeyRecord, meta: Pick<RequestMeta, 'sessionId' | 'accessGrantedFor'>): CallerContext {
+/**
+ * The request's own session id (GatewayOptions) wins over the edge's (`x-session-id`).
+ * `accessGrantedFor`: a model an expert route the key may use chose for this request.
+ */
+export function callerOf(request: ChatRequest, key: VirtualKeyRecord, sessionId: string, accessGrantedFor = ''): CallerContext {
   return {
     key,
-    accessGranted: meta.accessGrantedFor !== '' && meta.accessGrantedFor === request.model,
-    sessionId: request.gateway?.sessionId || meta.sessionId,
+    accessGranted: accessGrantedFor !== '' && accessGrantedFor === request.model,
+    sessionId: request.gateway?.sessionId || sessionId,
     user: request.user,
   };
 }

@@ -8,7 +8,7 @@
 // speaks one version of the format (docs/edges.md).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
-import type { CompletionCore } from '../../core/completion/completion-core.js';
+import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
@@ -22,7 +22,7 @@ import { setShimErrorHandler } from '../shim-errors.js';
 
 export interface AnthropicRoutesOptions {
   authenticator: KeyAuthenticator;
-  completion: CompletionCore;
+  completion: GovernedCompletion;
 }
 
 export async function anthropicRoutes(fastify: FastifyInstance, options: AnthropicRoutesOptions): Promise<void> {
@@ -56,10 +56,11 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
     const { key, parsed, controller } = begin(request, reply, 'messages');
     const meta = metaFromRequest(request, 'anthropic');
     if (parsed.stream) {
-      await sendMessagesStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context: meta });
+      await sendMessagesStream(reply, streamed.chunks, {
         stopSequences: parsed.stopSequences,
         systemOffset: parsed.systemOffset,
-        extraHeaders: () => governanceHeaders(meta),
+        extraHeaders: () => governanceHeaders(streamed.report),
         shimWarnings: parsed.warnings,
         signal: controller.signal,
         requestId: request.id,
@@ -67,12 +68,12 @@ export async function anthropicRoutes(fastify: FastifyInstance, options: Anthrop
       });
       return reply;
     }
-    const response = await completion.complete(parsed.chat, key, controller.signal, meta);
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context: meta });
     const rendered = renderMessage(response, { stopSequences: parsed.stopSequences });
     reply.headers({
       ...routeHeaders(response.route),
       ...warningsHeader(response.warnings, [...parsed.warnings, ...rendered.warnings], parsed.systemOffset),
-      ...governanceHeaders(meta),
+      ...governanceHeaders(report),
     });
     return rendered.message;
   });

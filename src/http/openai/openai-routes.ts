@@ -5,7 +5,7 @@
 // then decodes, calls the pipeline, encodes (docs/edges.md).
 import type { FastifyInstance } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
-import type { CompletionCore } from '../../core/completion/completion-core.js';
+import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
@@ -23,7 +23,7 @@ import { setShimErrorHandler } from '../shim-errors.js';
 
 export interface OpenAIRoutesOptions {
   authenticator: KeyAuthenticator;
-  completion: CompletionCore;
+  completion: GovernedCompletion;
 }
 
 export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRoutesOptions): Promise<void> {
@@ -38,18 +38,19 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     const meta = metaFromRequest(request, 'openai');
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
-      await sendChatStream(reply, completion.stream(parsed.chat, key, controller.signal, meta), {
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context: meta });
+      await sendChatStream(reply, streamed.chunks, {
         includeUsage: parsed.includeUsage,
-        extraHeaders: () => governanceHeaders(meta),
+        extraHeaders: () => governanceHeaders(streamed.report),
         n: parsed.n,
         signal: controller.signal,
         log: request.log,
       });
       return reply;
     }
-    const response = await completion.complete(parsed.chat, key, controller.signal, meta);
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context: meta });
     assertCandidatesHonoured(parsed.n, response.warnings);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(meta) });
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderCompletion(response);
   });
 
@@ -58,8 +59,8 @@ export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRout
     const parsed = parseEmbeddingsRequest(request.body);
     const controller = abortOnClientLeave(reply);
     const meta = metaFromRequest(request, 'openai');
-    const response = await completion.embed(parsed.embed, key, controller.signal, meta);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(meta) });
+    const { response, report } = await completion.embed({ request: parsed.embed, key, signal: controller.signal, context: meta });
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });
 

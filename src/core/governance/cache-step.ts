@@ -1,0 +1,36 @@
+// The governance step of the response cache: a chat call of a key with the
+// cache on (and no bypass asked for) is answered from the cache, or shares
+// one upstream call with identical requests in flight. Runs after the routing
+// step: the cache key names the resolved model and the rewritten request.
+import { GatewayError } from '../../domain/gateway-error.js';
+import { cacheKeyFor, resolvedModelOf } from '../cache/cache-key.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { GovernanceStep } from './governance-step.js';
+
+/** `cache` absent: no response cache configured. */
+export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
+  return {
+    enter(call, outcome) {
+      if (cache === undefined || call.operation !== 'chat') return undefined;
+      const { request, key, signal } = call;
+      if (!key.cacheEnabled || call.context.cacheBypass || request.gateway?.cacheBypass) return undefined;
+      if (!call.plan) throw new GatewayError('internal', 'the cache step needs the plan of the routing step before it');
+      const mode = call.stream ? 'stream' : 'unary';
+      const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(call.plan), mode });
+      return {
+        async complete(next) {
+          const cached = await cache.getOrCompute(cacheKey, next, { signal });
+          outcome.cacheHit = cached.hit;
+          outcome.report.cache = cached.hit ? 'hit' : 'miss';
+          return cached.response;
+        },
+        stream(next) {
+          // A streamed hit is marked in its route events (route.cache_hit), which the outcome reads.
+          const cached = cache.stream(cacheKey, next, { signal });
+          outcome.report.cache = cached.hit ? 'hit' : 'miss';
+          return cached.chunks;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The shape of one governance step. Steps are composed once (see
+// governed-completion.ts) and run for every call, unary, streamed or
+// embeddings, like middleware: each step enters before the upstream call (it
+// may refuse, re-aim or rewrite the request), may wrap the upstream call, and
+// ends after it (settles or gives back what it took, writes what it records).
+import type { ChatRequest, ChatResponse, RouteInfo, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { EmbedRequest, EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import type { RequestContext } from '../../domain/request-context.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
+import type { RequestReport } from '../completion/completion-call.js';
+import type { RoutePlan } from '../routing/route-plan.js';
+
+interface CallBase {
+  readonly key: VirtualKeyRecord;
+  readonly signal: AbortSignal;
+  readonly context: RequestContext;
+  /** Set by the routing step; the dispatch uses it instead of planning again. */
+  plan: RoutePlan | undefined;
+}
+
+export interface ChatCall extends CallBase {
+  readonly operation: 'chat';
+  readonly stream: boolean;
+  /** As the client sent it until the routing step re-aims it (expert) and rewrites it (prompt rules). */
+  request: ChatRequest;
+}
+
+export interface EmbedCall extends CallBase {
+  readonly operation: 'embeddings';
+  readonly stream: false;
+  request: EmbedRequest;
+}
+
+/** One governed call: the steps read it, and the routing step updates `request` and `plan`. */
+export type GovernedCall = ChatCall | EmbedCall;
+
+/** What a call produced: filled while it runs, read by the steps when it ends. */
+export interface CallOutcome {
+  /** Returned to the edge (response headers). */
+  readonly report: RequestReport;
+  /** running → ok (answered in full) or failed (`error`; a client that stopped reading a stream: canceled). */
+  status: 'running' | 'ok' | 'failed';
+  error: unknown;
+  /** The unary answer. */
+  response: ChatResponse | EmbedResponse | undefined;
+  /** The last route seen (a stream's last route event is authoritative: attempts, and whether the cache answered). */
+  route: RouteInfo | undefined;
+  usage: Usage | undefined;
+  cacheHit: boolean;
+  /** When the first output (text, reasoning, tool call) streamed; null for unary calls. */
+  firstOutputAt: number | null;
+}
+
+/** A call's outcome before it runs. */
+export function startOutcome(): CallOutcome {
+  return {
+    report: { limits: undefined, cache: undefined },
+    status: 'running',
+    error: undefined,
+    response: undefined,
+    route: undefined,
+    usage: undefined,
+    cacheHit: false,
+    firstOutputAt: null,
+  };
+}
+
+export type UnaryUpstream = (signal: AbortSignal) => Promise<ChatResponse>;
+export type StreamUpstream = (signal: AbortSignal) => AsyncIterable<StreamChunk>;
+
+/** What a step does for one call after entering it. */
+export interface StepRun {
+  /** Wraps a unary chat call (the cache answers it or shares one upstream call). */
+  complete?(next: UnaryUpstream): Promise<ChatResponse>;
+  /** Wraps a streamed chat call, lazily and chunk by chunk. */
+  stream?(next: StreamUpstream): AsyncIterable<StreamChunk>;
+  /** The route the pipeline reports (the unary answer's, each stream route event): the step may annotate it. */
+  route?(route: RouteInfo): void;
+  /** Each streamed chunk as it passes, synchronously (streams are not buffered). */
+  chunk?(chunk: StreamChunk): void;
+  /** The call is over (outcome.status says how). Runs in reverse order of entering; must not throw. */
+  end?(outcome: CallOutcome): void;
+}
+
+export interface GovernanceStep {
+  /**
+   * Before the upstream call, in composition order. Throwing refuses the
+   * request: the steps entered before end as failed, later ones never enter.
+   * Undefined: the step has nothing to do for this call.
+   */
+  enter(call: GovernedCall, outcome: CallOutcome): StepRun | undefined | Promise<StepRun | undefined>;
+}

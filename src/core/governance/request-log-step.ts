@@ -1,0 +1,59 @@
+// The governance step that writes one request-log row behind every governed
+// call: answered, failed, refused by the limits, or left by the client.
+// Bodies are kept (redacted) only for keys that log them.
+import { isMessage, toJson } from '@bufbuild/protobuf';
+import { ChatRequestSchema, ChatResponseSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import type { RequestLogRecord } from '../../domain/request-log.js';
+import { StreamAssembler } from '../completion/assemble-stream.js';
+import { redactBody } from '../usage-log/redact-body.js';
+import type { GovernanceStep } from './governance-step.js';
+import { buildLogRecord } from './log-record.js';
+
+export interface RequestLogStepOptions {
+  log: { write(record: RequestLogRecord): void };
+  now: () => number;
+}
+
+export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
+  return {
+    enter(call) {
+      const keepBodies = call.key.logRequestBodies;
+      const assembler = keepBodies && call.stream ? new StreamAssembler() : undefined;
+      return {
+        chunk: assembler && ((chunk) => assembler.add(chunk)),
+        end(outcome) {
+          const ok = outcome.status === 'ok';
+          const { request } = call;
+          const requestBody = keepBodies
+            ? redactBody(call.operation === 'chat' ? toJson(ChatRequestSchema, call.request) : toJson(EmbedRequestSchema, call.request))
+            : null;
+          let responseBody: string | null = null;
+          if (keepBodies && assembler && ok) responseBody = redactBody(toJson(ChatResponseSchema, assembler.response));
+          else if (keepBodies && isMessage(outcome.response, ChatResponseSchema)) responseBody = redactBody(toJson(ChatResponseSchema, outcome.response));
+          try {
+            options.log.write(
+              buildLogRecord({
+                context: call.context,
+                key: call.key,
+                requestedModel: request.model,
+                operation: call.operation,
+                stream: call.stream,
+                route: outcome.route,
+                usage: outcome.usage,
+                cacheHit: outcome.cacheHit,
+                error: ok ? undefined : outcome.error,
+                finishedAt: options.now(),
+                firstOutputAt: outcome.firstOutputAt,
+                requestBody,
+                responseBody,
+              }),
+            );
+          } catch {
+            // The writer never throws by contract; a log row is never worth failing a request.
+          }
+        },
+      };
+    },
+  };
+}

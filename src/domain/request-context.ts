@@ -1,0 +1,32 @@
+// What an edge knows about a request beyond its body: who sent it, from where,
+// over which surface, and gateway-side options. Read-only: the core reads it
+// and never writes back; what a request produced (rate-limit state, cache
+// hit or miss) comes back in the result (core/completion/completion-call.ts).
+import { randomUUID } from 'node:crypto';
+import type { RequestSurface } from './request-log.js';
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly surface: RequestSurface;
+  /** The client's address (X-Forwarded-For only from trusted proxies). */
+  readonly clientIp: string;
+  readonly userAgent: string;
+  /** `x-session-id` on the shims; GatewayOptions.session_id wins on the RPC. */
+  readonly sessionId: string;
+  /** `cache-control: no-cache | no-store` on the shims; GatewayOptions.cache_bypass on the RPC. */
+  readonly cacheBypass: boolean;
+  /** Epoch ms when the request arrived. */
+  readonly receivedAt: number;
+}
+
+export function requestContext(fields: Partial<RequestContext> & { surface: RequestSurface }): RequestContext {
+  return {
+    requestId: fields.requestId || randomUUID(),
+    surface: fields.surface,
+    clientIp: fields.clientIp ?? '',
+    userAgent: (fields.userAgent ?? '').slice(0, 300),
+    sessionId: (fields.sessionId ?? '').slice(0, 200),
+    cacheBypass: fields.cacheBypass ?? false,
+    receivedAt: fields.receivedAt ?? Date.now(),
+  };
+}
