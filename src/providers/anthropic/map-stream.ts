@@ -24,7 +24,7 @@ interface ToolBlockState {
   sawArguments: boolean;
 }
 
-export class AnthropicStreamMapper {
+export class StreamMapper {
   private readonly toolBlocks = new Map<number, ToolBlockState>();
   private nextToolIndex = 0;
   private stopReason: string | null = null;

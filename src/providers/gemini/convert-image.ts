@@ -3,7 +3,7 @@
 // it comes from media_type, else the data URL, else the file extension.
 import type { ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { defaultApplied } from '../shared/warnings.js';
-import type { WarningCollector } from './family.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
 import type { GeminiFileData, GeminiInlineData } from './gemini-types.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {

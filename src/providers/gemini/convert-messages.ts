@@ -20,7 +20,8 @@ import { invalidArgument } from '../../domain/gateway-error.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertImage } from './convert-image.js';
 import { convertToolResult } from './convert-tool-result.js';
-import { GEMINI_LABEL, GEMINI_PROVIDER_TYPE, type WarningCollector } from './family.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_LABEL, GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiContent, GeminiPart } from './gemini-types.js';
 
 export interface ConvertedMessages {

@@ -6,7 +6,8 @@ import { unsupportedParameter } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
 import { convertThinking, isGemini3 } from './convert-thinking.js';
 import { convertTools } from './convert-tools.js';
-import { GEMINI_LABEL, WarningCollector } from './family.js';
+import { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_LABEL } from './family.js';
 import type { GeminiGenerateConfig, GeminiGenerateRequest } from './gemini-types.js';
 import { fillMissingCallSignatures } from './placeholder-signatures.js';
 

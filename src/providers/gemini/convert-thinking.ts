@@ -10,7 +10,7 @@
 import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EFFORT_BUDGET_TOKENS, EFFORT_NAMES } from '../shared/reasoning-effort.js';
 import { parameterAdjusted } from '../shared/warnings.js';
-import type { WarningCollector } from './family.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from './gemini-types.js';
 
 /** Lower-cased model id without a `models/` prefix. */

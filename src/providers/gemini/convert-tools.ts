@@ -6,7 +6,8 @@
 import { ToolChoiceMode, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
 import { unsupportedParameter } from '../shared/warnings.js';
-import { GEMINI_LABEL, type WarningCollector } from './family.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_LABEL } from './family.js';
 import type { GeminiTool, GeminiToolConfig } from './gemini-types.js';
 
 export interface ConvertedTools {

@@ -15,7 +15,8 @@ import {
   type Warning,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
-import { GEMINI_PROVIDER_TYPE, WarningCollector } from './family.js';
+import { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiCandidate, GeminiResponse } from './gemini-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';

@@ -24,7 +24,7 @@ interface ChoiceState {
 const chunk = (choiceIndex: number, event: MessageInitShape<typeof StreamChunkSchema>['event']): StreamChunk =>
   create(StreamChunkSchema, { choiceIndex, event });
 
-export class GeminiStreamMapper {
+export class StreamMapper {
   private readonly choices = new Map<number, ChoiceState>();
   private readonly warned = new Set<string>();
   private usage: Usage | undefined;

@@ -2,9 +2,9 @@
 // part that has no place in this wire format is reported once.
 import type { ContentPart, ImagePart, Message, ToolResultPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { defaultApplied, unsupportedParameter } from '../shared/warnings.js';
+import { defaultApplied, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import type { FamilyTraits } from './family.js';
-import { notice, WarningCollector } from './warning-collector.js';
+import { WarningCollector } from '../shared/warning-collector.js';
 import type { WireContentPart, WireImagePart, WireMessage, WireTextPart, WireToolCall } from './wire-types.js';
 
 export interface ConvertedMessages {
@@ -120,7 +120,7 @@ function convertToolResult(result: ToolResultPart, traits: FamilyTraits, collect
   }
   if (result.isError) {
     collector.add(
-      notice('messages.content.tool_result.is_error', `${traits.label} has no error flag on tool results; the result was sent as plain content`),
+      unsupportedParameterNotice('messages.content.tool_result.is_error', `${traits.label} has no error flag on tool results; the result was sent as plain content`),
     );
   }
   const only = texts.length === 1 ? texts[0] : undefined;

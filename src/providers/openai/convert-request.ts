@@ -8,7 +8,7 @@ import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shar
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
 import type { FamilyTraits } from './family.js';
-import { WarningCollector } from './warning-collector.js';
+import { WarningCollector } from '../shared/warning-collector.js';
 import type { WireChatParams, WireResponseFormat, WireTool, WireToolChoice } from './wire-types.js';
 
 export interface ConvertedRequest {

@@ -10,6 +10,11 @@ export function unsupportedParameter(param: string, providerLabel: string, detai
   });
 }
 
+/** An unsupported_parameter warning whose message says what happened instead of "not sent". */
+export function unsupportedParameterNotice(param: string, message: string): Warning {
+  return create(WarningSchema, { code: 'unsupported_parameter', param, message });
+}
+
 export function defaultApplied(param: string, message: string): Warning {
   return create(WarningSchema, { code: 'default_applied', param, message });
 }

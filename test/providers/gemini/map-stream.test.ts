@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
-import { GeminiStreamMapper } from '../../../src/providers/gemini/map-stream.js';
+import { StreamMapper } from '../../../src/providers/gemini/map-stream.js';
 import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
 import { STREAM_WITH_CALLS } from './recorded.js';
 
 const view = (chunks: StreamChunk[]) => chunks.map((chunk) => [chunk.choiceIndex, chunk.event.case, chunk.event.value]);
 
-describe('GeminiStreamMapper', () => {
+describe('StreamMapper', () => {
   it('maps each event at once: thoughts, whole calls with stable indexes, STOP in a later event → tool_calls', () => {
-    const mapper = new GeminiStreamMapper('p1', createToolCallIds('f00d'));
+    const mapper = new StreamMapper('p1', createToolCallIds('f00d'));
     const perEvent = STREAM_WITH_CALLS.map((event) => mapper.map(event));
     expect(view(perEvent[0]!)).toEqual([[0, 'reasoningDelta', expect.objectContaining({ text: 'Checking both cities.', signature: '', providerType: 'gemini' })]]);
     expect(view(perEvent[1]!)).toEqual([
@@ -29,7 +29,7 @@ describe('GeminiStreamMapper', () => {
   });
 
   it('carries a text signature on its delta', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper('p1');
     const chunks = mapper.map({ candidates: [{ content: { parts: [{ text: '6', thoughtSignature: 'sig-new' }] }, finishReason: 'STOP', index: 0 }] });
     expect(view(chunks)).toEqual([
       [0, 'textDelta', expect.objectContaining({ text: '6', signature: 'sig-new' })],
@@ -39,7 +39,7 @@ describe('GeminiStreamMapper', () => {
   });
 
   it('a stream that ends without a finish reason throws a retryable unavailable error', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper('p1');
     mapper.map({ candidates: [{ content: { parts: [{ text: 'partial' }] }, index: 0 }] });
     expect(() => mapper.end()).toThrow(GatewayError);
     try {
@@ -47,18 +47,18 @@ describe('GeminiStreamMapper', () => {
     } catch (error) {
       expect(error).toMatchObject({ kind: 'unavailable', retryable: true, provider: 'p1' });
     }
-    expect(() => new GeminiStreamMapper('p1').end()).toThrow(/without a finish reason/);
+    expect(() => new StreamMapper('p1').end()).toThrow(/without a finish reason/);
   });
 
   it('a blocked prompt finishes choice 0 with content_filter', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper('p1');
     const chunks = mapper.map({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 } });
     expect(view(chunks)).toEqual([[0, 'finish', expect.objectContaining({ reason: FinishReason.CONTENT_FILTER, rawReason: 'SAFETY' })]]);
     expect(view(mapper.end())).toEqual([[0, 'usage', expect.objectContaining({ inputTokens: 4 })]]);
   });
 
   it('keeps candidates apart by index and requires every one to finish', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper('p1');
     mapper.map({ candidates: [{ content: { parts: [{ text: 'a' }] }, index: 0 }, { content: { parts: [{ text: 'b' }] }, index: 1 }] });
     const chunks = mapper.map({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] }, finishReason: 'STOP', index: 1 }] });
     expect(view(chunks).map(([choice, kind]) => [choice, kind])).toEqual([
@@ -72,7 +72,7 @@ describe('GeminiStreamMapper', () => {
   });
 
   it('warns once per unsupported part kind', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper('p1');
     const part = { inlineData: { mimeType: 'image/png', data: 'AAAA' } };
     const first = mapper.map({ candidates: [{ content: { parts: [part] }, index: 0 }] });
     const second = mapper.map({ candidates: [{ content: { parts: [part] }, index: 0 }] });

@@ -4,12 +4,11 @@ import { create } from '@bufbuild/protobuf';
 import { FinishReason, ImagePartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { convertImage, guessMimeFromUrl } from '../../../src/providers/gemini/convert-image.js';
-import { WarningCollector } from '../../../src/providers/gemini/family.js';
+import { WarningCollector } from '../../../src/providers/shared/warning-collector.js';
 import { resolveEndpoint } from '../../../src/providers/gemini/gemini-endpoint.js';
-import { mapGeminiError } from '../../../src/providers/gemini/map-error.js';
+import { mapError } from '../../../src/providers/gemini/map-error.js';
 import { mapFinishReason } from '../../../src/providers/gemini/map-finish-reason.js';
 import { mapUsage } from '../../../src/providers/gemini/map-usage.js';
-import { sanitizeMessage } from '../../../src/providers/gemini/sanitize-message.js';
 import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
 
 describe('mapFinishReason', () => {
@@ -40,14 +39,17 @@ describe('mapUsage', () => {
   });
 });
 
-const context = { providerId: 'gem', apiKey: 'AIzaSyFixtureFixtureFixtureFixture12345' };
+const API_KEY = 'AIzaSyFixtureFixtureFixtureFixture12345';
+const context = { providerId: 'gem', secrets: [API_KEY] };
 const apiError = (status: number, error: Record<string, unknown>) => new ApiError({ message: JSON.stringify({ error }), status });
 
-describe('mapGeminiError', () => {
+describe('mapError', () => {
   it('maps HTTP statuses to kinds, keeping the upstream message', () => {
     const cases: Array<[number, string, GatewayError['kind'], boolean]> = [
       [400, 'INVALID_ARGUMENT', 'invalid_argument', false],
       [400, 'FAILED_PRECONDITION', 'failed_precondition', false],
+      // Payment or quota state of the account: the shared table's answer for every family.
+      [402, 'FAILED_PRECONDITION', 'failed_precondition', false],
       [403, 'PERMISSION_DENIED', 'failed_precondition', false],
       [404, 'NOT_FOUND', 'not_found', false],
       [413, 'INVALID_ARGUMENT', 'payload_too_large', false],
@@ -56,14 +58,14 @@ describe('mapGeminiError', () => {
       [504, 'DEADLINE_EXCEEDED', 'unavailable', true],
     ];
     for (const [status, googleStatus, kind, retryable] of cases) {
-      const error = mapGeminiError(apiError(status, { code: status, message: 'upstream says why', status: googleStatus }), context);
+      const error = mapError(apiError(status, { code: status, message: 'upstream says why', status: googleStatus }), context);
       expect(error).toMatchObject({ kind, retryable, upstreamStatus: status, provider: 'gem' });
       expect(error.message).toContain('upstream says why');
     }
   });
 
   it('a 400 API_KEY_INVALID is the credentials problem, message kept when it holds no key', () => {
-    const error = mapGeminiError(
+    const error = mapError(
       apiError(400, {
         code: 400,
         message: 'API key not valid. Please pass a valid API key.',
@@ -77,15 +79,15 @@ describe('mapGeminiError', () => {
   });
 
   it('drops a credential error message that echoes a key, and redacts keys elsewhere', () => {
-    const echoed = mapGeminiError(apiError(401, { code: 401, message: `bad key ${context.apiKey}`, status: 'UNAUTHENTICATED' }), context);
+    const echoed = mapError(apiError(401, { code: 401, message: `bad key ${API_KEY}`, status: 'UNAUTHENTICATED' }), context);
     expect(echoed.message).toBe("provider gem rejected the gateway's credentials (HTTP 401)");
-    const other = mapGeminiError(apiError(400, { code: 400, message: 'see https://x.test/?key=AIzaSyOtherOtherOtherOtherOther99', status: 'INVALID_ARGUMENT' }), context);
+    const other = mapError(apiError(400, { code: 400, message: 'see https://x.test/?key=AIzaSyOtherOtherOtherOtherOther99', status: 'INVALID_ARGUMENT' }), context);
     expect(other.message).not.toContain('AIza');
     expect(other.message).toContain('[redacted]');
   });
 
   it('429: resource_exhausted, retryable, retryAfterSeconds from RetryInfo', () => {
-    const error = mapGeminiError(
+    const error = mapError(
       apiError(429, {
         code: 429,
         message: 'Quota exceeded',
@@ -99,7 +101,7 @@ describe('mapGeminiError', () => {
 
   it('reads an error event inside a stream ("got status: …")', () => {
     const body = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
-    const error = mapGeminiError(new ApiError({ message: `got status: UNAVAILABLE. ${JSON.stringify(body)}`, status: 503 }), context);
+    const error = mapError(new ApiError({ message: `got status: UNAVAILABLE. ${JSON.stringify(body)}`, status: 503 }), context);
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 503 });
     expect(error.message).toContain('The model is overloaded.');
   });
@@ -107,24 +109,14 @@ describe('mapGeminiError', () => {
   it('abort → canceled; transport failures → unavailable; GatewayError passes through', () => {
     const controller = new AbortController();
     controller.abort();
-    expect(mapGeminiError(new Error('whatever'), { ...context, signal: controller.signal }).kind).toBe('canceled');
-    expect(mapGeminiError(Object.assign(new Error('aborted'), { name: 'AbortError' }), context).kind).toBe('canceled');
+    expect(mapError(new Error('whatever'), { ...context, signal: controller.signal }).kind).toBe('canceled');
+    expect(mapError(Object.assign(new Error('aborted'), { name: 'AbortError' }), context).kind).toBe('canceled');
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
-    expect(mapGeminiError(refused, context)).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 0 });
-    expect(mapGeminiError(new TypeError('terminated'), { ...context, statusWhenNone: 200 })).toMatchObject({ kind: 'unavailable', upstreamStatus: 200 });
+    expect(mapError(refused, context)).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 0 });
+    expect(mapError(new TypeError('terminated'), { ...context, statusWhenNone: 200 })).toMatchObject({ kind: 'unavailable', upstreamStatus: 200 });
     const own = new GatewayError('invalid_argument', 'x');
-    expect(mapGeminiError(own, context)).toBe(own);
-    expect(mapGeminiError(new Error('bug'), context).kind).toBe('internal');
-  });
-});
-
-describe('sanitizeMessage', () => {
-  it('redacts the key, Google-looking keys, masked keys and key= parameters', () => {
-    expect(sanitizeMessage('key abcdef1234 leaked', 'abcdef1234')).toEqual({ text: 'key [redacted] leaked', hadSecret: true });
-    expect(sanitizeMessage('AIzaSyABCDEFGHIJKLMNOPQRSTUVWXYZ0123456', '').text).toBe('[redacted]');
-    expect(sanitizeMessage('Incorrect API key provided: sk-ab***yz.', '').text).toBe('Incorrect API key provided: [redacted].');
-    expect(sanitizeMessage('url ?key=secret&x=1', '').text).toBe('url ?key=[redacted]&x=1');
-    expect(sanitizeMessage('nothing here', 'abcdef1234')).toEqual({ text: 'nothing here', hadSecret: false });
+    expect(mapError(own, context)).toBe(own);
+    expect(mapError(new Error('bug'), context).kind).toBe('internal');
   });
 });
 
