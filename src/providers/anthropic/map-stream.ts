@@ -10,7 +10,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { AnthropicStreamEvent } from './anthropic-client.js';
-import { ANTHROPIC_PROVIDER_TYPE } from './convert-messages.js';
+import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { unsupportedBlock } from './map-response.js';
 import { mapUsage, mergeCumulativeUsage, type AnthropicUsageFields } from './map-usage.js';
