@@ -5,7 +5,7 @@ import type { ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parseBase64DataUrl, sniffImageMediaType } from '../shared/image-data.js';
 import { defaultApplied } from '../shared/warnings.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
-import type { GeminiFileData, GeminiInlineData } from './gemini-types.js';
+import type { GeminiFileData, GeminiInlineData } from './wire-types.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   png: 'image/png',

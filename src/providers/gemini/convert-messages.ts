@@ -15,7 +15,7 @@ import { convertImage } from './convert-image.js';
 import { convertToolResult } from './convert-tool-result.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
 import { GEMINI_LABEL, GEMINI_PROVIDER_TYPE } from './family.js';
-import type { GeminiContent, GeminiPart } from './gemini-types.js';
+import type { GeminiContent, GeminiPart } from './wire-types.js';
 
 export interface ConvertedMessages {
   systemInstruction: GeminiContent | undefined;

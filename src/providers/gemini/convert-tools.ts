@@ -8,7 +8,7 @@ import { invalidArgument } from '../../domain/gateway-error.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
 import { GEMINI_LABEL } from './family.js';
-import type { GeminiTool, GeminiToolConfig } from './gemini-types.js';
+import type { GeminiTool, GeminiToolConfig } from './wire-types.js';
 
 export interface ConvertedTools {
   tools: GeminiTool[] | undefined;

@@ -9,7 +9,7 @@ import type { CountTokensParameters, GenerateContentConfig, GenerateContentParam
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
 import { resolveEndpoint } from './gemini-endpoint.js';
-import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './gemini-types.js';
+import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './wire-types.js';
 
 export interface GeminiEmbedCall {
   model: string;

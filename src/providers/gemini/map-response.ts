@@ -8,7 +8,7 @@ import { assistantChoice } from '../shared/assistant-choice.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { WarningCollector } from '../shared/warning-collector.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
-import type { GeminiCandidate, GeminiResponse } from './gemini-types.js';
+import type { GeminiCandidate, GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';

@@ -10,7 +10,7 @@ import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/ll
 import { GatewayError } from '../../domain/gateway-error.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
-import type { GeminiResponse } from './gemini-types.js';
+import type { GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';

@@ -7,7 +7,7 @@
 // - Gemini reports no cache writes: 0.
 import { create } from '@bufbuild/protobuf';
 import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { GeminiUsageMetadata } from './gemini-types.js';
+import type { GeminiUsageMetadata } from './wire-types.js';
 
 const count = (value: number | null | undefined): number => (typeof value === 'number' && value > 0 ? value : 0);
 

@@ -6,7 +6,7 @@
 // where one is missing, and reported, never replacing a real signature.
 import { defaultApplied } from '../shared/warnings.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
-import type { GeminiContent } from './gemini-types.js';
+import type { GeminiContent } from './wire-types.js';
 
 export const PLACEHOLDER_SIGNATURE = 'skip_thought_signature_validator';
 

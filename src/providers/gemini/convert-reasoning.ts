@@ -11,7 +11,7 @@ import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v
 import { EFFORT_BUDGET_TOKENS, EFFORT_NAMES } from '../shared/reasoning-effort.js';
 import { parameterAdjusted } from '../shared/warnings.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
-import type { GeminiThinkingConfig, GeminiThinkingLevel } from './gemini-types.js';
+import type { GeminiThinkingConfig, GeminiThinkingLevel } from './wire-types.js';
 
 /** Lower-cased model id without a `models/` prefix. */
 const modelId = (model: string) => model.replace(/^models\//, '').toLowerCase();
@@ -19,7 +19,7 @@ export const isGemini3 = (model: string) => modelId(model).startsWith('gemini-3'
 const isFlash = (model: string) => modelId(model).includes('flash');
 const isGemini25Pro = (model: string) => modelId(model).startsWith('gemini-2.5-pro');
 
-export function convertThinking(
+export function convertReasoning(
   reasoning: ReasoningConfig | undefined,
   model: string,
   warnings: WarningCollector,
