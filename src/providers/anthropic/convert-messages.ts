@@ -3,11 +3,13 @@
 //   `system` text blocks, in order.
 // - Tool results (ROLE_TOOL messages, or result parts in a user message) become
 //   `tool_result` blocks at the start of the next user message, so all results
-//   of one assistant turn travel in ONE user message (PROTOCOL-NOTES §4, §7.11).
+//   of one assistant turn travel in ONE user message (docs/provider-wire-formats.md,
+//   "Anthropic Messages, Tool calls").
 // - Consecutive same-role messages are merged (the API merges them anyway, but
 //   only after validating that results come first).
 // - Assistant reasoning produced by Anthropic goes back byte-identical, in its
-//   original position (§7.1); reasoning of another family is dropped with a warning.
+//   original position (same document, "Anthropic Messages, Thinking and
+//   signatures"); reasoning of another family is dropped with a warning.
 import { Role, type ContentPart, type ImagePart, type Message, type ReasoningPart, type ToolResultPart, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { convertParts } from '../shared/convert-parts.js';

@@ -2,8 +2,9 @@
 // - system and developer messages become systemInstruction parts, in order;
 // - assistant → role "model"; user and tool → role "user". Consecutive turns of
 //   one role are merged, so ALL results answering a model turn travel in ONE
-//   user turn (PROTOCOL-NOTES §5, §7 rule 11);
-// - signatures go back on the part they came on (§7 rule 2): a tool call's
+//   user turn (docs/provider-wire-formats.md, "Gemini API, Tool calls");
+// - signatures go back on the part they came on (same document, "Gemini API,
+//   Thought signatures" and Pitfall 2): a tool call's
 //   on its functionCall part, a text part's on that text part, a Gemini
 //   reasoning part's on its `thought` part. Reasoning from other families is
 //   dropped with a warning (signatures are model-bound).

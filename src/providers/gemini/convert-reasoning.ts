@@ -2,9 +2,10 @@
 // thinkingBudget / thinkingLevel is sent (both → 400):
 // - budget_tokens → thinkingBudget, always (an explicit budget wins);
 // - effort on Gemini 3 models → thinkingLevel (their native control), per
-//   PROTOCOL-NOTES §6: minimal→MINIMAL (Flash) else LOW; medium→MEDIUM (Flash,
+//   docs/provider-wire-formats.md, "Gemini API, Thinking": minimal→MINIMAL
+//   (Flash) else LOW; medium→MEDIUM (Flash,
 //   3.1 Pro) else HIGH; none→the lowest level (3.x cannot switch thinking off);
-// - effort elsewhere → thinkingBudget from the §6 Effort table (none → 0;
+// - effort elsewhere → thinkingBudget from the shared effort table (none → 0;
 //   2.5 Pro cannot go below 128).
 // include_reasoning → includeThoughts.
 import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v1/chat_pb.js';

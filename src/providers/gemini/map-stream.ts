@@ -3,8 +3,9 @@
 // parts; function calls arrive whole and unindexed, so each gets the next
 // index of its choice, a ToolCallStart and ONE ToolCallDelta with the whole
 // arguments JSON. STOP may come in a later event than the calls: "saw a call"
-// is remembered per choice (§7 rule 4). usageMetadata repeats in every event:
-// the last one wins (§7 rule 6) and goes out once, from end().
+// is remembered per choice (docs/provider-wire-formats.md, "Gemini API,
+// Streaming" and Pitfall 4). usageMetadata repeats in every event:
+// the last one wins (Pitfall 6) and goes out once, from end().
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';

@@ -1,5 +1,5 @@
 // Gemini usageMetadata → canonical Usage, each token counted once
-// (PROTOCOL-NOTES §6 Usage, §7 rule 7):
+// (docs/provider-wire-formats.md, "Counting tokens" and "Gemini API, Usage"):
 // - promptTokenCount already INCLUDES cachedContentTokenCount; tool-use prompt
 //   tokens (code execution, search results) are input too;
 // - candidatesTokenCount EXCLUDES thoughtsTokenCount, so output = both and

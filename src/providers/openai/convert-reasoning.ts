@@ -1,6 +1,7 @@
 // ReasoningConfig → `reasoning_effort`. Chat Completions takes an effort
-// level only: a token budget is mapped to the nearest level (PROTOCOL-NOTES §6
-// Effort table) and reported, never dropped silently.
+// level only: a token budget is mapped to the nearest level
+// (docs/provider-wire-formats.md, "Reasoning effort and thinking budgets") and
+// reported, never dropped silently.
 import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';

@@ -13,7 +13,7 @@ export type UpstreamFailure =
   | { cause: 'stream_incomplete'; message: string }
   /** An HTTP error answer; `body` is the parsed `error` object when there was one. */
   | { cause: 'http'; status: number; headers: Record<string, string>; body: UpstreamErrorBody | undefined; message: string }
-  /** `data: {"error": …}` after the 200 (PROTOCOL-NOTES §1). */
+  /** `data: {"error": …}` after the 200 (docs/provider-wire-formats.md, "OpenAI Chat Completions, Streaming"). */
   | { cause: 'stream_error'; body: UpstreamErrorBody | undefined; message: string };
 
 export interface UpstreamErrorBody {
