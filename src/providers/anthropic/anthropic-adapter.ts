@@ -6,11 +6,12 @@ import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { CallContext, ProviderAdapter, ProviderConnection } from '../../domain/provider-adapter.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
+import { warningChunk } from '../shared/stream-chunks.js';
 import { createAnthropicClient, type AnthropicClient, type AnthropicCountTokensParams } from './anthropic-client.js';
 import { convertRequest } from './convert-request.js';
 import { mapError } from './map-error.js';
 import { mapResponse } from './map-response.js';
-import { StreamMapper, warningChunk } from './map-stream.js';
+import { StreamMapper } from './map-stream.js';
 
 /** The body fields POST /v1/messages/count_tokens accepts (no max_tokens, no sampling). */
 const COUNT_TOKENS_FIELDS = ['model', 'messages', 'system', 'thinking', 'tool_choice', 'tools', 'output_config', 'cache_control', 'speed'];

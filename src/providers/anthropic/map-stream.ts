@@ -8,7 +8,8 @@
 // usage (last value wins). `finish` and `usage` go out at message_stop; a
 // stream without message_stop is the caller's to report as broken.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { StreamChunkSchema, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { warningChunk } from '../shared/stream-chunks.js';
 import type { AnthropicStreamEvent } from './anthropic-client.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -131,10 +132,6 @@ function chunk(event: ChunkEvent): StreamChunk {
 
 function reasoning(value: { text?: string; signature?: string; redactedData?: string }): StreamChunk {
   return chunk({ case: 'reasoningDelta', value: { ...value, providerType: ANTHROPIC_PROVIDER_TYPE } });
-}
-
-export function warningChunk(value: Warning): StreamChunk {
-  return chunk({ case: 'warning', value });
 }
 
 /**

@@ -2,11 +2,11 @@
 // Built like every family's adapter: a factory over one client per provider
 // connection, returning the ProviderAdapter object. Errors of every step leave
 // as GatewayError (map-error).
-import { create } from '@bufbuild/protobuf';
-import { StreamChunkSchema, type ChatRequest, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
+import { warningChunk } from '../shared/stream-chunks.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertRequest } from './convert-request.js';
@@ -46,7 +46,7 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
         // so the router can still fail over.
         const events = await client.generateStream(converted.request, upstream.signal);
         opened = true;
-        for (const warning of converted.warnings) yield create(StreamChunkSchema, { event: { case: 'warning', value: warning } });
+        for (const warning of converted.warnings) yield warningChunk(warning);
         const mapper = new StreamMapper(connection.id);
         for await (const event of events) yield* mapper.map(event);
         yield* mapper.end();

@@ -2,13 +2,12 @@
 // canonical request → convert-request → SDK call (openai-client) → map-*.
 // Built like every family's adapter: a factory over one client per provider
 // connection, returning the ProviderAdapter object.
-import { create } from '@bufbuild/protobuf';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
+import { warningChunk } from '../shared/stream-chunks.js';
 import { convertRequest } from './convert-request.js';
 import { familyTraits } from './family.js';
 import { mapEmbeddings } from './map-embeddings.js';
@@ -20,11 +19,10 @@ import type { OpenAIFamily, WireChatChunk } from './wire-types.js';
 
 const FAMILIES: ReadonlySet<string> = new Set<OpenAIFamily>(['openai', 'azure-openai', 'openai-compatible']);
 
-export function createOpenAIAdapter(connection: ProviderConnection, client?: OpenAIClient): ProviderAdapter {
+export function createOpenAIAdapter(connection: ProviderConnection, client: OpenAIClient = createOpenAIClient(connection)): ProviderAdapter {
   if (!FAMILIES.has(connection.type)) {
     throw new GatewayError('internal', `the OpenAI adapter cannot serve provider type ${connection.type}`);
   }
-  const upstream = client ?? createOpenAIClient(connection);
   const traits = familyTraits(connection.type as OpenAIFamily);
   const secrets = connectionSecrets(connection);
   const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, { providerId: connection.id, secrets });
@@ -38,7 +36,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client?: Ope
     async complete(request, target, context) {
       const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: false });
       try {
-        const completion = await upstream.createChatCompletion(params, context.signal);
+        const completion = await client.createChatCompletion(params, context.signal);
         const { choices, usage } = mapResponse(completion, traits.family);
         return { choices, usage, warnings };
       } catch (error) {
@@ -49,11 +47,11 @@ export function createOpenAIAdapter(connection: ProviderConnection, client?: Ope
     async *stream(request, target, context): AsyncIterable<StreamChunk> {
       const { signal } = context;
       const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: true });
-      for (const warning of warnings) yield create(StreamChunkSchema, { event: { case: 'warning', value: warning } });
+      for (const warning of warnings) yield warningChunk(warning);
 
       let events: AsyncIterable<WireChatChunk>;
       try {
-        events = await upstream.streamChatCompletion(params, signal);
+        events = await client.streamChatCompletion(params, signal);
       } catch (error) {
         throw toGatewayError(error, signal, 'request');
       }
@@ -79,7 +77,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client?: Ope
       if (input.dimensions !== undefined) params.dimensions = input.dimensions;
       if (input.user) params.user = input.user;
       try {
-        const response = await upstream.createEmbeddings({ ...params, ...fields }, context.signal);
+        const response = await client.createEmbeddings({ ...params, ...fields }, context.signal);
         return { ...mapEmbeddings(response), warnings };
       } catch (error) {
         throw toGatewayError(error, context.signal, 'request');
@@ -88,7 +86,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client?: Ope
 
     async listModels(context) {
       try {
-        return await upstream.listModelIds(context.signal);
+        return await client.listModelIds(context.signal);
       } catch (error) {
         throw toGatewayError(error, context.signal, 'request');
       }
