@@ -51,12 +51,14 @@ export function createAnthropicAdapter(
       }
       // The SDK ends iteration quietly when the request is aborted; say so.
       if (context.signal.aborted) throw toGatewayError(new Error('aborted'), context);
-      if (!mapper.finished) {
+      const end = mapper.end();
+      if (!end.complete) {
         throw new GatewayError('unavailable', `provider ${connection.id} ended the stream without message_stop`, {
           provider: connection.id,
           retryable: true,
         });
       }
+      yield* end.chunks;
     },
 
     async embed() {

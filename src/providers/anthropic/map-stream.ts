@@ -9,7 +9,7 @@
 // stream without message_stop is the caller's to report as broken.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { warningChunk } from '../shared/stream-chunks.js';
+import { warningChunk, type StreamEnd } from '../shared/stream-chunks.js';
 import type { AnthropicStreamEvent } from './anthropic-client.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -33,9 +33,9 @@ export class StreamMapper {
   private sawUsage = false;
   private ended = false;
 
-  /** True once message_stop arrived; a stream that ends before is broken. */
-  get finished(): boolean {
-    return this.ended;
+  /** After the last event: complete once message_stop arrived (finish and usage went out with it). */
+  end(): StreamEnd {
+    return { complete: this.ended, chunks: [] };
   }
 
   map(event: AnthropicStreamEvent | { type: string }): StreamChunk[] {

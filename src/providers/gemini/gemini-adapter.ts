@@ -47,9 +47,17 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
         const events = await client.generateStream(converted.request, upstream.signal);
         opened = true;
         for (const warning of converted.warnings) yield warningChunk(warning);
-        const mapper = new StreamMapper(connection.id);
+        const mapper = new StreamMapper();
         for await (const event of events) yield* mapper.map(event);
-        yield* mapper.end();
+        const end = mapper.end();
+        if (!end.complete) {
+          throw new GatewayError('unavailable', 'the Gemini stream ended without a finish reason (connection cut?)', {
+            retryable: true,
+            provider: connection.id,
+            upstreamStatus: 200,
+          });
+        }
+        yield* end.chunks;
       } catch (error) {
         throw mapError(error, { ...errorContext(context.signal), ...(opened ? { statusWhenNone: 200 } : {}) });
       } finally {

@@ -7,6 +7,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { StreamEnd } from '../shared/stream-chunks.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { reasoningText } from './map-response.js';
 import { mapUsage } from './map-usage.js';
@@ -19,13 +20,6 @@ interface ChoiceState {
   sawContent: boolean;
   sawRefusal: boolean;
   finished: boolean;
-}
-
-export interface StreamEnd {
-  /** Every choice that appeared got its finish_reason: the stream ended properly. */
-  complete: boolean;
-  /** The usage chunk, when the upstream reported usage. */
-  chunks: StreamChunk[];
 }
 
 type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];

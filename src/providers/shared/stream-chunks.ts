@@ -6,3 +6,11 @@ import { StreamChunkSchema, type StreamChunk, type Warning } from '../../../gen/
 export function warningChunk(warning: Warning, choiceIndex = 0): StreamChunk {
   return create(StreamChunkSchema, { choiceIndex, event: { case: 'warning', value: warning } });
 }
+
+/** What a family's StreamMapper says once the upstream stream is over. */
+export interface StreamEnd {
+  /** The stream ended properly (every choice finished; Anthropic: message_stop came); otherwise it was cut. */
+  complete: boolean;
+  /** Chunks held back until the end (the usage chunk, where the family reports usage last). */
+  chunks: StreamChunk[];
+}

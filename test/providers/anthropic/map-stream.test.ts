@@ -57,7 +57,7 @@ function run(list: AnthropicStreamEvent[]): { chunks: StreamChunk[]; mapper: Str
 describe('StreamMapper', () => {
   it('turns every upstream delta into one canonical chunk at once', () => {
     const { chunks, mapper, perEvent } = run(RECORDED_TOOL_STREAM);
-    expect(mapper.finished).toBe(true);
+    expect(mapper.end().complete).toBe(true);
     // message_start, ping, block starts of text/thinking and "" fragments yield nothing; message_stop yields finish + usage.
     expect(perEvent).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 2]);
     expect(chunks.map((chunk) => chunk.event.case)).toEqual([
@@ -128,7 +128,7 @@ describe('StreamMapper', () => {
 
   it('is not finished without message_stop and throws on an error event', () => {
     const { mapper } = run(RECORDED_TOOL_STREAM.slice(0, 10));
-    expect(mapper.finished).toBe(false);
+    expect(mapper.end().complete).toBe(false);
     const errorEvent = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
     expect(() => new StreamMapper().map(errorEvent)).toThrow(AnthropicStreamError);
   });
