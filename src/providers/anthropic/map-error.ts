@@ -57,7 +57,7 @@ export function mapError(error: unknown, options: ErrorContext): GatewayError {
   const message = redactCredentials(rawMessage, options.secrets).text;
 
   if (typeof shape.status === 'number') {
-    return fromStatus(shape.status, { raw: rawMessage, sanitized: message }, shape.headers, options);
+    return fromStatus(shape.status, { raw: rawMessage, redacted: message }, shape.headers, options);
   }
   if (body.type !== undefined) {
     // A post-200 `event: error` in a stream: no status, but the error type says it all.
@@ -75,13 +75,13 @@ export function mapError(error: unknown, options: ErrorContext): GatewayError {
 
 function fromStatus(
   status: number,
-  message: { raw: string; sanitized: string },
+  message: { raw: string; redacted: string },
   headers: unknown,
   options: ErrorContext,
 ): GatewayError {
   const provider = options.providerId;
   const common = { provider, upstreamStatus: status };
-  const detail = message.sanitized === '' ? '' : `: ${message.sanitized}`;
+  const detail = message.redacted === '' ? '' : `: ${message.redacted}`;
   const { kind, retryable } = classifyHttpStatus(status);
   if (isCredentialStatus(status)) {
     // The upstream's text is kept only when it carries nothing that looks like a credential.
