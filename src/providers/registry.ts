@@ -1,4 +1,5 @@
-// The adapter for each provider type.
+// The adapter for each provider type. Every family is built from the same
+// template (docs/provider-wire-formats.md, the table at the top).
 import type { ProviderAdapter, ProviderConnection } from '../domain/provider-adapter.js';
 import { createAnthropicAdapter } from './anthropic/index.js';
 import { createGeminiAdapter } from './gemini/index.js';

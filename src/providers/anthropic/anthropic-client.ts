@@ -4,7 +4,7 @@
 // call of an Anthropic provider (see shared/lazy-sdk.ts).
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
-import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
+import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
 
 export type AnthropicMessage = Anthropic.Message;
 export type AnthropicContentBlock = Anthropic.ContentBlock;
@@ -53,16 +53,16 @@ export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
  */
 const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
 
-const sdkModule = lazySdk('@anthropic-ai/sdk', async () => {
-  const [{ default: Sdk }, { createUpstreamFetch }] = await Promise.all([import('@anthropic-ai/sdk'), import('../shared/upstream-fetch.js')]);
-  // node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
-  return { Sdk, upstreamFetch: createUpstreamFetch({ body: 'node', timeouts: 'default' }) };
-});
+// node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
+const sdkModule = lazySdkWithFetch('@anthropic-ai/sdk', () => import('@anthropic-ai/sdk'), { body: 'node', timeouts: 'default' });
 
 /** One SDK client per provider connection, created on its first call and reused for every request. */
 export function createAnthropicClient(connection: ProviderConnection): AnthropicClient {
   const client = deferredClient(async () => {
-    const { Sdk, upstreamFetch } = await sdkModule.load();
+    const {
+      sdk: { default: Sdk },
+      upstreamFetch,
+    } = await sdkModule.load();
     return new Sdk({
       // A string (even empty) is an explicit credential: the SDK then reads no
       // ANTHROPIC_* credential from the environment or from profile files.

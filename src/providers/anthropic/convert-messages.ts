@@ -3,22 +3,18 @@
 //   `system` text blocks, in order.
 // - Tool results (ROLE_TOOL messages, or result parts in a user message) become
 //   `tool_result` blocks at the start of the next user message, so all results
-//   of one assistant turn travel in ONE user message (PROTOCOL-NOTES §4, §7.11).
+//   of one assistant turn travel in ONE user message (docs/provider-wire-formats.md,
+//   "Anthropic Messages, Tool calls").
 // - Consecutive same-role messages are merged (the API merges them anyway, but
 //   only after validating that results come first).
 // - Assistant reasoning produced by Anthropic goes back byte-identical, in its
-//   original position (§7.1); reasoning of another family is dropped with a warning.
-import { create } from '@bufbuild/protobuf';
-import {
-  Role,
-  WarningSchema,
-  type ContentPart,
-  type ImagePart,
-  type Message,
-  type ToolResultPart,
-  type Warning,
-} from '../../../gen/llmgateway/v1/chat_pb.js';
+//   original position (same document, "Anthropic Messages, Thinking and
+//   signatures"); reasoning of another family is dropped with a warning.
+import { Role, type ContentPart, type ImagePart, type Message, type ReasoningPart, type ToolResultPart, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
+import { convertParts } from '../shared/convert-parts.js';
+import { parseBase64DataUrl, sniffImageMediaType } from '../shared/image-data.js';
+import { reasoningDropped, unsupportedContent } from '../shared/warnings.js';
 import type {
   AnthropicContentBlockParam,
   AnthropicImageBlockParam,
@@ -26,9 +22,8 @@ import type {
   AnthropicTextBlockParam,
   AnthropicToolResultBlockParam,
 } from './anthropic-client.js';
+import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { toAnthropicToolCallId } from './tool-call-id.js';
-
-export const ANTHROPIC_PROVIDER_TYPE = 'anthropic';
 
 export interface ConvertedMessages {
   system: AnthropicTextBlockParam[];
@@ -46,18 +41,16 @@ export function convertMessages(messages: Message[]): ConvertedMessages {
   messages.forEach((message, messageIndex) => {
     const where = `messages[${messageIndex}]`;
     if (message.role === Role.SYSTEM || message.role === Role.DEVELOPER) {
-      for (const [partIndex, part] of message.content.entries()) {
-        if (part.kind.case === 'text') {
-          if (part.kind.value.text !== '') system.push({ type: 'text', text: part.kind.value.text });
-        } else {
-          const detail = `a system message carries text only; a ${part.kind.case} part was not sent`;
-          warnings.push(droppedContent(`${where}.content[${partIndex}]`, detail));
-        }
-      }
+      const texts = convertParts(message.content, where, (part, at) => {
+        if (part.kind.case === 'text') return textBlock(part.kind.value.text);
+        warnings.push(unsupportedContent(at, `a system message carries text only; a ${part.kind.case} part was not sent`));
+        return undefined;
+      });
+      system.push(...texts);
       return;
     }
     if (message.name !== '') {
-      warnings.push(droppedContent(`${where}.name`, 'anthropic has no participant names; the name was not sent'));
+      warnings.push(unsupportedContent(`${where}.name`, 'anthropic has no participant names; the name was not sent'));
     }
     const role = message.role === Role.ASSISTANT ? 'assistant' : 'user';
     const blocks =
@@ -78,75 +71,67 @@ export function convertMessages(messages: Message[]): ConvertedMessages {
 }
 
 function userBlocks(parts: ContentPart[], where: string, warnings: Warning[]): AnthropicContentBlockParam[] {
-  const blocks: AnthropicContentBlockParam[] = [];
-  parts.forEach((part, partIndex) => {
-    const at = `${where}.content[${partIndex}]`;
+  return convertParts<AnthropicContentBlockParam>(parts, where, (part, at) => {
     switch (part.kind.case) {
       case 'text':
-        if (part.kind.value.text !== '') blocks.push({ type: 'text', text: part.kind.value.text });
-        break;
+        return textBlock(part.kind.value.text);
       case 'image':
-        blocks.push(imageBlock(part.kind.value, at));
-        break;
+        return imageBlock(part.kind.value, at);
       case 'toolResult':
-        blocks.push(toolResultBlock(part.kind.value, at, warnings));
-        break;
+        return toolResultBlock(part.kind.value, at, warnings);
       case 'reasoning':
       case 'toolCall':
-        warnings.push(droppedContent(at, `a ${part.kind.case} part belongs to an assistant turn; it was not sent`));
-        break;
+        warnings.push(unsupportedContent(at, `a ${part.kind.case} part belongs to an assistant turn; it was not sent`));
+        return undefined;
       default:
-        break;
+        return undefined;
     }
   });
-  return blocks;
 }
 
 function assistantBlocks(parts: ContentPart[], where: string, warnings: Warning[]): AnthropicContentBlockParam[] {
-  const blocks: AnthropicContentBlockParam[] = [];
-  parts.forEach((part, partIndex) => {
-    const at = `${where}.content[${partIndex}]`;
+  return convertParts<AnthropicContentBlockParam>(parts, where, (part, at) => {
     switch (part.kind.case) {
       case 'text':
-        if (part.kind.value.text !== '') blocks.push({ type: 'text', text: part.kind.value.text });
-        break;
-      case 'reasoning': {
-        const reasoning = part.kind.value;
-        if (reasoning.providerType !== ANTHROPIC_PROVIDER_TYPE) {
-          // Signatures are model-bound, and Anthropic accepts only signed thinking.
-          warnings.push(
-            create(WarningSchema, {
-              code: 'reasoning_dropped',
-              param: at,
-              message:
-                `reasoning produced by "${reasoning.providerType || 'an unknown provider'}" cannot be sent to anthropic ` +
-                '(thinking signatures are model-bound); it was not sent',
-            }),
-          );
-          break;
-        }
-        // Byte-identical: never trimmed, rebuilt or dropped, signature-only blocks included.
-        if (reasoning.redactedData !== '') blocks.push({ type: 'redacted_thinking', data: reasoning.redactedData });
-        else blocks.push({ type: 'thinking', thinking: reasoning.text, signature: reasoning.signature });
-        break;
-      }
+        return textBlock(part.kind.value.text);
+      case 'reasoning':
+        return thinkingBlock(part.kind.value, at, warnings);
       case 'toolCall': {
         const call = part.kind.value;
-        const input = parseArguments(call.argumentsJson, at);
-        blocks.push({ type: 'tool_use', id: toAnthropicToolCallId(call.id), name: call.name, input });
-        break;
+        return { type: 'tool_use', id: toAnthropicToolCallId(call.id), name: call.name, input: parseArguments(call.argumentsJson, at) };
       }
       case 'image':
-        warnings.push(droppedContent(at, 'anthropic accepts no images in assistant turns; the image was not sent'));
-        break;
+        warnings.push(unsupportedContent(at, 'anthropic accepts no images in assistant turns; the image was not sent'));
+        return undefined;
       case 'toolResult':
-        warnings.push(droppedContent(at, 'a tool result cannot stand in an assistant turn; it was not sent'));
-        break;
+        warnings.push(unsupportedContent(at, 'a tool result cannot stand in an assistant turn; it was not sent'));
+        return undefined;
       default:
-        break;
+        return undefined;
     }
   });
-  return blocks;
+}
+
+/** Empty text blocks are rejected by the API. */
+function textBlock(text: string): AnthropicTextBlockParam | undefined {
+  return text === '' ? undefined : { type: 'text', text };
+}
+
+function thinkingBlock(reasoning: ReasoningPart, at: string, warnings: Warning[]): AnthropicContentBlockParam | undefined {
+  if (reasoning.providerType !== ANTHROPIC_PROVIDER_TYPE) {
+    // Signatures are model-bound, and Anthropic accepts only signed thinking.
+    warnings.push(
+      reasoningDropped(
+        at,
+        `reasoning produced by "${reasoning.providerType || 'an unknown provider'}" cannot be sent to anthropic ` +
+          '(thinking signatures are model-bound); it was not sent',
+      ),
+    );
+    return undefined;
+  }
+  // Byte-identical: never trimmed, rebuilt or dropped, signature-only blocks included.
+  if (reasoning.redactedData !== '') return { type: 'redacted_thinking', data: reasoning.redactedData };
+  return { type: 'thinking', thinking: reasoning.text, signature: reasoning.signature };
 }
 
 function toolResultBlock(result: ToolResultPart, at: string, warnings: Warning[]): AnthropicToolResultBlockParam {
@@ -158,7 +143,7 @@ function toolResultBlock(result: ToolResultPart, at: string, warnings: Warning[]
       content.push(imageBlock(part.kind.value, `${at}.content[${partIndex}]`));
     } else if (part.kind.case !== undefined) {
       const detail = `a tool result carries text and images only; a ${part.kind.case} part was not sent`;
-      warnings.push(droppedContent(`${at}.content[${partIndex}]`, detail));
+      warnings.push(unsupportedContent(`${at}.content[${partIndex}]`, detail));
     }
   });
   const block: AnthropicToolResultBlockParam = { type: 'tool_result', tool_use_id: toAnthropicToolCallId(result.toolCallId) };
@@ -170,32 +155,21 @@ function toolResultBlock(result: ToolResultPart, at: string, warnings: Warning[]
 
 function imageBlock(image: ImagePart, at: string): AnthropicImageBlockParam {
   if (image.source.case === 'data') {
-    const mediaType = image.mediaType || sniffImageType(image.source.value);
-    if (mediaType === '') throw new GatewayError('invalid_argument', `${at}: image bytes need a media_type`, { field: at });
+    const mediaType = image.mediaType || sniffImageMediaType(image.source.value);
+    if (mediaType === undefined) throw new GatewayError('invalid_argument', `${at}: image bytes need a media_type`, { field: at });
     const data = Buffer.from(image.source.value).toString('base64');
     return { type: 'image', source: { type: 'base64', media_type: mediaType as Base64MediaType, data } };
   }
   if (image.source.case === 'url') {
     const url = image.source.value;
-    const dataUrl = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s.exec(url);
-    if (dataUrl !== null) {
-      return { type: 'image', source: { type: 'base64', media_type: dataUrl[1] as Base64MediaType, data: dataUrl[2] ?? '' } };
+    const dataUrl = parseBase64DataUrl(url);
+    if (dataUrl?.mediaType !== undefined) {
+      return { type: 'image', source: { type: 'base64', media_type: dataUrl.mediaType as Base64MediaType, data: dataUrl.data } };
     }
     if (url.startsWith('data:')) throw new GatewayError('invalid_argument', `${at}: only base64 data URLs are supported`, { field: at });
     return { type: 'image', source: { type: 'url', url } };
   }
   throw new GatewayError('invalid_argument', `${at}: an image needs a url or data`, { field: at });
-}
-
-/** The media type from the first bytes, for images sent without one. */
-function sniffImageType(bytes: Uint8Array): string {
-  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  const webp = [0x57, 0x45, 0x42, 0x50].every((byte, index) => bytes[8 + index] === byte);
-  if (starts(0x52, 0x49, 0x46, 0x46) && webp) return 'image/webp';
-  return '';
 }
 
 /** Tool call arguments go upstream as an object; "" means no arguments. */
@@ -213,8 +187,4 @@ function parseArguments(argumentsJson: string, at: string): unknown {
 /** Stable partition: the API wants every tool_result before other user content. */
 function resultsFirst(blocks: AnthropicContentBlockParam[]): AnthropicContentBlockParam[] {
   return [...blocks.filter((block) => block.type === 'tool_result'), ...blocks.filter((block) => block.type !== 'tool_result')];
-}
-
-function droppedContent(param: string, message: string): Warning {
-  return create(WarningSchema, { code: 'unsupported_content', param, message });
 }

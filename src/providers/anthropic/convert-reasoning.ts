@@ -1,6 +1,7 @@
 // Reasoning config and max_tokens, decided together because Anthropic ties
 // them: budget_tokens must be ≥ 1024 and < max_tokens, and max_tokens is
-// required. Effort → budget per PROTOCOL-NOTES §6 (LiteLLM's table).
+// required. Effort → budget per docs/provider-wire-formats.md, "Reasoning
+// effort and thinking budgets".
 //
 // Manual thinking (`type: enabled`) is what every thinking-capable Claude
 // model accepts; for adaptive-only models a client can send

@@ -17,6 +17,7 @@ import { passThroughOptions } from '../shared/provider-options.js';
 import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import type { AnthropicMessageParams, AnthropicOutputConfig } from './anthropic-client.js';
 import { convertMessages } from './convert-messages.js';
+import { ANTHROPIC_LABEL } from './family.js';
 import { convertReasoning } from './convert-reasoning.js';
 import { convertTools } from './convert-tools.js';
 
@@ -60,14 +61,14 @@ export function convertRequest(request: ChatRequest, upstreamModel: string): Con
   if (request.topK !== undefined) params.top_k = request.topK;
   if (request.user !== '') params.metadata = { user_id: request.user };
 
-  if (request.seed !== undefined) warnings.push(unsupportedParameter('seed', 'anthropic'));
-  if (request.presencePenalty !== undefined) warnings.push(unsupportedParameter('presence_penalty', 'anthropic'));
-  if (request.frequencyPenalty !== undefined) warnings.push(unsupportedParameter('frequency_penalty', 'anthropic'));
+  if (request.seed !== undefined) warnings.push(unsupportedParameter('seed', ANTHROPIC_LABEL));
+  if (request.presencePenalty !== undefined) warnings.push(unsupportedParameter('presence_penalty', ANTHROPIC_LABEL));
+  if (request.frequencyPenalty !== undefined) warnings.push(unsupportedParameter('frequency_penalty', ANTHROPIC_LABEL));
   if (request.candidateCount !== undefined && request.candidateCount > 1) {
-    warnings.push(unsupportedParameter('candidate_count', 'anthropic', 'one answer per request; one choice was produced'));
+    warnings.push(unsupportedParameter('candidate_count', ANTHROPIC_LABEL, 'one answer per request; one choice was produced'));
   }
   if (Object.keys(request.metadata).length > 0) {
-    warnings.push(unsupportedParameter('metadata', 'anthropic', 'its metadata takes only a user id'));
+    warnings.push(unsupportedParameter('metadata', ANTHROPIC_LABEL, 'its metadata takes only a user id'));
   }
 
   const passThrough = passThroughOptions(request.providerOptions);

@@ -7,6 +7,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import { ToolChoiceMode, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-client.js';
+import { ANTHROPIC_LABEL } from './family.js';
 
 export interface ConvertedTools {
   tools: AnthropicTool[] | undefined;
@@ -19,7 +20,7 @@ export function convertTools(request: ChatRequest, thinkingEnabled: boolean): Co
   if (request.tools.length === 0) {
     const mode = request.toolChoice?.mode ?? ToolChoiceMode.UNSPECIFIED;
     if (mode === ToolChoiceMode.REQUIRED || mode === ToolChoiceMode.TOOL) {
-      warnings.push(unsupportedParameter('tool_choice', 'anthropic', 'a forced tool choice needs tools'));
+      warnings.push(unsupportedParameter('tool_choice', ANTHROPIC_LABEL, 'a forced tool choice needs tools'));
     }
     return { tools: undefined, toolChoice: undefined, warnings };
   }

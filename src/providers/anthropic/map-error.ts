@@ -3,6 +3,9 @@
 // needs no SDK import. Messages keep the upstream's wording so users can act
 // on it, minus anything that looks like a credential.
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
+import { classifyHttpStatus, isCredentialStatus } from '../shared/http-status.js';
+import { redactCredentials } from '../shared/redact-credentials.js';
+import { fromHeadersLike, retryAfterSeconds } from '../shared/retry-after.js';
 
 interface ErrorShape {
   name?: unknown;
@@ -28,16 +31,16 @@ const KIND_BY_ERROR_TYPE: Record<string, [GatewayErrorKind, boolean]> = {
   overloaded_error: ['unavailable', true],
 };
 
-export interface MapErrorOptions {
+export interface ErrorContext {
   providerId: string;
-  /** Secrets that must never appear in a message (the provider's API key). */
+  /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
   signal?: AbortSignal;
   /** For HTTP-date retry-after values; injectable for tests. */
   now?: () => number;
 }
 
-export function mapAnthropicError(error: unknown, options: MapErrorOptions): GatewayError {
+export function mapError(error: unknown, options: ErrorContext): GatewayError {
   if (error instanceof GatewayError) return error;
   const provider = options.providerId;
   const shape = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorShape;
@@ -51,10 +54,10 @@ export function mapAnthropicError(error: unknown, options: MapErrorOptions): Gat
   }
   const body = upstreamBody(shape);
   const rawMessage = body.message ?? (typeof shape.message === 'string' ? shape.message : '');
-  const message = sanitize(rawMessage, options.secrets);
+  const message = redactCredentials(rawMessage, options.secrets).text;
 
   if (typeof shape.status === 'number') {
-    return fromStatus(shape.status, { raw: rawMessage, sanitized: message }, shape.headers, options);
+    return fromStatus(shape.status, { raw: rawMessage, redacted: message }, shape.headers, options);
   }
   if (body.type !== undefined) {
     // A post-200 `event: error` in a stream: no status, but the error type says it all.
@@ -72,38 +75,36 @@ export function mapAnthropicError(error: unknown, options: MapErrorOptions): Gat
 
 function fromStatus(
   status: number,
-  message: { raw: string; sanitized: string },
+  message: { raw: string; redacted: string },
   headers: unknown,
-  options: MapErrorOptions,
+  options: ErrorContext,
 ): GatewayError {
   const provider = options.providerId;
   const common = { provider, upstreamStatus: status };
-  const detail = message.sanitized === '' ? '' : `: ${message.sanitized}`;
-  if (status === 401 || status === 403) {
+  const detail = message.redacted === '' ? '' : `: ${message.redacted}`;
+  const { kind, retryable } = classifyHttpStatus(status);
+  if (isCredentialStatus(status)) {
     // The upstream's text is kept only when it carries nothing that looks like a credential.
-    const safe = message.raw !== '' && !looksLikeCredential(message.raw, options.secrets) ? `: ${message.raw}` : '';
-    const text = `provider ${provider} rejected the gateway's credentials (HTTP ${status})${safe}`;
-    return new GatewayError('failed_precondition', text, common);
+    const safe = message.raw !== '' && !redactCredentials(message.raw, options.secrets).hadSecret ? `: ${message.raw}` : '';
+    return new GatewayError(kind, `provider ${provider} rejected the gateway's credentials (HTTP ${status})${safe}`, common);
   }
-  if (status === 429) {
-    const retryAfterSeconds = retryAfter(headers, options.now ?? Date.now);
-    return new GatewayError('resource_exhausted', `provider ${provider} is rate limiting (HTTP 429)${detail}`, {
-      ...common,
-      retryable: true,
-      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-    });
-  }
-  const fail = (kind: GatewayErrorKind, what: string) => new GatewayError(kind, `provider ${provider} ${what} (HTTP ${status})${detail}`, common);
-  if (status === 400 || status === 422) return fail('invalid_argument', 'rejected the request');
-  if (status === 402) return fail('failed_precondition', 'refused for billing reasons');
-  if (status === 404) return fail('not_found', 'does not know the model or path');
-  if (status === 413) return fail('payload_too_large', 'says the request is too large');
-  if (status === 408 || status === 409 || status >= 500) {
-    // 529 = overloaded; 408/409 are transient by Anthropic's own retry policy.
-    return new GatewayError('unavailable', `provider ${provider} is unavailable (HTTP ${status})${detail}`, { ...common, retryable: true });
-  }
-  return fail('invalid_argument', 'rejected the request');
+  const retryAfter = status === 429 ? retryAfterSeconds(fromHeadersLike(headers), (options.now ?? Date.now)()) : undefined;
+  return new GatewayError(kind, `provider ${provider} ${WHAT_HAPPENED[kind] ?? 'rejected the request'} (HTTP ${status})${detail}`, {
+    ...common,
+    retryable,
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+  });
 }
+
+/** How the message words each kind of HTTP failure. */
+const WHAT_HAPPENED: Partial<Record<GatewayErrorKind, string>> = {
+  invalid_argument: 'rejected the request',
+  failed_precondition: 'refused for billing reasons',
+  not_found: 'does not know the model or path',
+  payload_too_large: 'says the request is too large',
+  resource_exhausted: 'is rate limiting',
+  unavailable: 'is unavailable',
+};
 
 function upstreamBody(shape: ErrorShape): { type?: string; message?: string } {
   const envelope = shape.error as { error?: { type?: unknown; message?: unknown } } | undefined;
@@ -112,43 +113,6 @@ function upstreamBody(shape: ErrorShape): { type?: string; message?: string } {
     ...(typeof inner?.type === 'string' ? { type: inner.type } : {}),
     ...(typeof inner?.message === 'string' ? { message: inner.message } : {}),
   };
-}
-
-/** Seconds to wait, from retry-after-ms (preferred) or retry-after (seconds or an HTTP date). */
-export function retryAfter(headers: unknown, now: () => number): number | undefined {
-  const get = (name: string): string | null =>
-    typeof (headers as { get?: unknown } | undefined)?.get === 'function' ? (headers as Headers).get(name) : null;
-  const milliseconds = Number.parseFloat(get('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.ceil(milliseconds / 1000);
-  const value = get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now()) / 1000));
-}
-
-const KEY_PATTERNS = [/sk-[A-Za-z0-9_*.-]{4,}/g, /\bBearer\s+\S+/gi, /\b[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]{24,}\b/g];
-
-function looksLikeCredential(message: string, secrets: string[]): boolean {
-  const matchesPattern = KEY_PATTERNS.some((pattern) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(message));
-  return matchesPattern || containsSecret(message, secrets);
-}
-
-/** Any 8-character window of a secret counts: upstreams echo keys partly ("sk-ab…wxyz"). */
-function containsSecret(message: string, secrets: string[]): boolean {
-  return secrets.some((secret) => {
-    if (secret.length < 8) return secret !== '' && message.includes(secret);
-    for (let start = 0; start + 8 <= secret.length; start += 1) if (message.includes(secret.slice(start, start + 8))) return true;
-    return false;
-  });
-}
-
-export function sanitize(message: string, secrets: string[]): string {
-  let clean = message;
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  for (const pattern of KEY_PATTERNS) clean = clean.replace(pattern, '[redacted]');
-  return containsSecret(clean, secrets) ? '(upstream message withheld: it quoted part of a credential)' : clean;
 }
 
 function isNetworkFailure(shape: ErrorShape): boolean {

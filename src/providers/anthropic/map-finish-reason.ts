@@ -1,4 +1,5 @@
-// Anthropic stop_reason → unified FinishReason (PROTOCOL-NOTES §6), the raw
+// Anthropic stop_reason → unified FinishReason (docs/provider-wire-formats.md,
+// "Finish reasons"), the raw
 // value travelling beside it.
 import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
 

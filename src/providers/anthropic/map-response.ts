@@ -4,19 +4,10 @@
 // ToolCallPart(arguments_json). Reasoning carries providerType "anthropic" so
 // it can be sent back byte-identical on the next turn.
 import { create } from '@bufbuild/protobuf';
-import {
-  ChoiceSchema,
-  ContentPartSchema,
-  MessageSchema,
-  Role,
-  WarningSchema,
-  type Choice,
-  type ContentPart,
-  type Usage,
-  type Warning,
-} from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ContentPartSchema, WarningSchema, type Choice, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { assistantChoice } from '../shared/assistant-choice.js';
 import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-client.js';
-import { ANTHROPIC_PROVIDER_TYPE } from './convert-messages.js';
+import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 
@@ -35,12 +26,7 @@ export function mapResponse(message: AnthropicMessage): MappedResponse {
     else warnings.push(unsupportedBlock(block.type));
   }
   const finish = mapFinishReason(message.stop_reason);
-  const choice = create(ChoiceSchema, {
-    index: 0,
-    message: create(MessageSchema, { role: Role.ASSISTANT, content }),
-    finishReason: finish.reason,
-    rawFinishReason: finish.raw,
-  });
+  const choice = assistantChoice({ index: 0, content, finishReason: finish.reason, rawFinishReason: finish.raw });
   return { choice, usage: mapUsage(message.usage), warnings };
 }
 

@@ -8,9 +8,10 @@
 // usage (last value wins). `finish` and `usage` go out at message_stop; a
 // stream without message_stop is the caller's to report as broken.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { StreamChunkSchema, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { warningChunk, type StreamEnd } from '../shared/stream-chunks.js';
 import type { AnthropicStreamEvent } from './anthropic-client.js';
-import { ANTHROPIC_PROVIDER_TYPE } from './convert-messages.js';
+import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { unsupportedBlock } from './map-response.js';
 import { mapUsage, mergeCumulativeUsage, type AnthropicUsageFields } from './map-usage.js';
@@ -24,7 +25,7 @@ interface ToolBlockState {
   sawArguments: boolean;
 }
 
-export class AnthropicStreamMapper {
+export class StreamMapper {
   private readonly toolBlocks = new Map<number, ToolBlockState>();
   private nextToolIndex = 0;
   private stopReason: string | null = null;
@@ -32,9 +33,9 @@ export class AnthropicStreamMapper {
   private sawUsage = false;
   private ended = false;
 
-  /** True once message_stop arrived; a stream that ends before is broken. */
-  get finished(): boolean {
-    return this.ended;
+  /** After the last event: complete once message_stop arrived (finish and usage went out with it). */
+  end(): StreamEnd {
+    return { complete: this.ended, chunks: [] };
   }
 
   map(event: AnthropicStreamEvent | { type: string }): StreamChunk[] {
@@ -131,10 +132,6 @@ function chunk(event: ChunkEvent): StreamChunk {
 
 function reasoning(value: { text?: string; signature?: string; redactedData?: string }): StreamChunk {
   return chunk({ case: 'reasoningDelta', value: { ...value, providerType: ANTHROPIC_PROVIDER_TYPE } });
-}
-
-export function warningChunk(value: Warning): StreamChunk {
-  return chunk({ case: 'warning', value });
 }
 
 /**

@@ -1,5 +1,6 @@
-// Anthropic usage → canonical Usage, each token counted once (PROTOCOL-NOTES
-// §6 Usage, §7 rules 5–6). Anthropic's input_tokens EXCLUDES the cache: the
+// Anthropic usage → canonical Usage, each token counted once
+// (docs/provider-wire-formats.md, "Counting tokens" and "Anthropic Messages,
+// Usage"). Anthropic's input_tokens EXCLUDES the cache: the
 // canonical input is input + cache_creation + cache_read. output_tokens
 // already includes thinking; output_tokens_details.thinking_tokens (sent by
 // current API versions, null or absent on older ones) is the reasoning share.

@@ -6,7 +6,7 @@
 //   the last part of a turn without calls, possibly an empty text part).
 import { create } from '@bufbuild/protobuf';
 import { WarningSchema, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { GeminiPart } from './gemini-types.js';
+import type { GeminiPart } from './wire-types.js';
 
 export type ClassifiedPart =
   | { kind: 'reasoning'; text: string; signature: string }

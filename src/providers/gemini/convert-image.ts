@@ -2,9 +2,10 @@
 // base64), other URLs fileData{fileUri}. Gemini needs a mime type on both, so
 // it comes from media_type, else the data URL, else the file extension.
 import type { ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseBase64DataUrl, sniffImageMediaType } from '../shared/image-data.js';
 import { defaultApplied } from '../shared/warnings.js';
-import type { WarningCollector } from './family.js';
-import type { GeminiFileData, GeminiInlineData } from './gemini-types.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import type { GeminiFileData, GeminiInlineData } from './wire-types.js';
 
 const MIME_BY_EXTENSION: Record<string, string> = {
   png: 'image/png',
@@ -31,16 +32,6 @@ export function guessMimeFromUrl(url: string): string | undefined {
   return extension === undefined ? undefined : MIME_BY_EXTENSION[extension];
 }
 
-/** Recognises the common image formats by their first bytes. */
-function sniffMime(bytes: Uint8Array): string | undefined {
-  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
-  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
-  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45) return 'image/webp';
-  return undefined;
-}
-
 export function convertImage(image: ImagePart, param: string, warnings: WarningCollector): GeminiImage | undefined {
   const fallback = (mime: string | undefined): string => {
     if (mime) return mime;
@@ -49,14 +40,12 @@ export function convertImage(image: ImagePart, param: string, warnings: WarningC
   };
   const source = image.source;
   if (source.case === 'data') {
-    const mimeType = fallback(image.mediaType || sniffMime(source.value));
+    const mimeType = fallback(image.mediaType || sniffImageMediaType(source.value));
     return { inlineData: { mimeType, data: Buffer.from(source.value).toString('base64') } };
   }
   if (source.case !== 'url' || source.value === '') return undefined;
   const url = source.value;
-  const dataUrl = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/s.exec(url);
-  if (dataUrl) {
-    return { inlineData: { mimeType: fallback(image.mediaType || dataUrl[1]), data: dataUrl[2] ?? '' } };
-  }
+  const dataUrl = parseBase64DataUrl(url);
+  if (dataUrl) return { inlineData: { mimeType: fallback(image.mediaType || dataUrl.mediaType), data: dataUrl.data } };
   return { fileData: { mimeType: fallback(image.mediaType || guessMimeFromUrl(url)), fileUri: url } };
 }

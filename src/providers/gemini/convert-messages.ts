@@ -2,26 +2,21 @@
 // - system and developer messages become systemInstruction parts, in order;
 // - assistant → role "model"; user and tool → role "user". Consecutive turns of
 //   one role are merged, so ALL results answering a model turn travel in ONE
-//   user turn (PROTOCOL-NOTES §5, §7 rule 11);
-// - signatures go back on the part they came on (§7 rule 2): a tool call's
+//   user turn (docs/provider-wire-formats.md, "Gemini API, Tool calls");
+// - signatures go back on the part they came on (same document, "Gemini API,
+//   Thought signatures" and Pitfall 2): a tool call's
 //   on its functionCall part, a text part's on that text part, a Gemini
 //   reasoning part's on its `thought` part. Reasoning from other families is
 //   dropped with a warning (signatures are model-bound).
-import { create } from '@bufbuild/protobuf';
-import {
-  Role,
-  WarningSchema,
-  type ContentPart,
-  type Message,
-  type ReasoningPart,
-  type ToolCallPart,
-} from '../../../gen/llmgateway/v1/chat_pb.js';
+import { Role, type ContentPart, type Message, type ReasoningPart, type ToolCallPart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
-import { unsupportedParameter } from '../shared/warnings.js';
+import { convertParts } from '../shared/convert-parts.js';
+import { reasoningDropped, unsupportedContent, unsupportedParameter } from '../shared/warnings.js';
 import { convertImage } from './convert-image.js';
 import { convertToolResult } from './convert-tool-result.js';
-import { GEMINI_LABEL, GEMINI_PROVIDER_TYPE, type WarningCollector } from './family.js';
-import type { GeminiContent, GeminiPart } from './gemini-types.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_LABEL, GEMINI_PROVIDER_TYPE } from './family.js';
+import type { GeminiContent, GeminiPart } from './wire-types.js';
 
 export interface ConvertedMessages {
   systemInstruction: GeminiContent | undefined;
@@ -68,74 +63,49 @@ function append(contents: GeminiContent[], role: 'user' | 'model', parts: Gemini
 }
 
 function systemPartsOf(content: ContentPart[], where: string, warnings: WarningCollector): GeminiPart[] {
-  const parts: GeminiPart[] = [];
-  for (const part of content) {
-    if (part.kind.case === 'text') parts.push({ text: part.kind.value.text });
-    else warnings.add(droppedContent(`${where}.content`, `Gemini system instructions take text only; a ${part.kind.case} part was not sent`));
-  }
-  return parts;
+  return convertParts(content, where, (part) => {
+    if (part.kind.case === 'text') return { text: part.kind.value.text };
+    warnings.add(unsupportedContent(`${where}.content`, `Gemini system instructions take text only; a ${part.kind.case} part was not sent`));
+    return undefined;
+  });
 }
 
-function modelPartsOf(
-  content: ContentPart[],
-  where: string,
-  warnings: WarningCollector,
-  callNames: Map<string, string>,
-): GeminiPart[] {
-  const parts: GeminiPart[] = [];
-  content.forEach((part, partIndex) => {
-    const at = `${where}.content[${partIndex}]`;
+function modelPartsOf(content: ContentPart[], where: string, warnings: WarningCollector, callNames: Map<string, string>): GeminiPart[] {
+  return convertParts(content, where, (part, at): GeminiPart | undefined => {
     switch (part.kind.case) {
       case 'text': {
         const { text, signature } = part.kind.value;
         // A signed empty text part is how Gemini 3 signs a turn without calls: keep it.
-        if (text !== '' || signature !== '') parts.push(withSignature({ text }, signature));
-        return;
+        return text !== '' || signature !== '' ? withSignature({ text }, signature) : undefined;
       }
-      case 'reasoning': {
-        const thought = thoughtPart(part.kind.value, at, warnings);
-        if (thought) parts.push(thought);
-        return;
-      }
+      case 'reasoning':
+        return thoughtPart(part.kind.value, at, warnings);
       case 'toolCall': {
         const call = part.kind.value;
         if (call.id !== '') callNames.set(call.id, call.name);
-        parts.push(functionCallPart(call, at, warnings));
-        return;
+        return functionCallPart(call, at, warnings);
       }
       default:
-        warnings.add(droppedContent(`${where}.content`, `a ${part.kind.case ?? 'empty'} part is not valid on an assistant turn and was not sent`));
+        warnings.add(unsupportedContent(`${where}.content`, `a ${part.kind.case ?? 'empty'} part is not valid on an assistant turn and was not sent`));
+        return undefined;
     }
   });
-  return parts;
 }
 
-function userPartsOf(
-  content: ContentPart[],
-  where: string,
-  warnings: WarningCollector,
-  callNames: Map<string, string>,
-): GeminiPart[] {
-  const parts: GeminiPart[] = [];
-  content.forEach((part, partIndex) => {
-    const at = `${where}.content[${partIndex}]`;
+function userPartsOf(content: ContentPart[], where: string, warnings: WarningCollector, callNames: Map<string, string>): GeminiPart[] {
+  return convertParts(content, where, (part, at): GeminiPart | undefined => {
     switch (part.kind.case) {
       case 'text':
-        parts.push({ text: part.kind.value.text });
-        return;
-      case 'image': {
-        const image = convertImage(part.kind.value, at, warnings);
-        if (image) parts.push(image);
-        return;
-      }
+        return { text: part.kind.value.text };
+      case 'image':
+        return convertImage(part.kind.value, at, warnings);
       case 'toolResult':
-        parts.push({ functionResponse: convertToolResult(part.kind.value, at, warnings, callNames) });
-        return;
+        return { functionResponse: convertToolResult(part.kind.value, at, warnings, callNames) };
       default:
-        warnings.add(droppedContent(`${where}.content`, `a ${part.kind.case ?? 'empty'} part is not valid on a user or tool turn and was not sent`));
+        warnings.add(unsupportedContent(`${where}.content`, `a ${part.kind.case ?? 'empty'} part is not valid on a user or tool turn and was not sent`));
+        return undefined;
     }
   });
-  return parts;
 }
 
 function thoughtPart(reasoning: ReasoningPart, at: string, warnings: WarningCollector): GeminiPart | undefined {
@@ -143,16 +113,15 @@ function thoughtPart(reasoning: ReasoningPart, at: string, warnings: WarningColl
   const unsignedNeutral = reasoning.providerType === '' && reasoning.signature === '' && reasoning.redactedData === '';
   if (!ours && !unsignedNeutral) {
     warnings.add(
-      create(WarningSchema, {
-        code: 'reasoning_dropped',
-        param: 'messages.content.reasoning',
-        message: `reasoning produced by "${reasoning.providerType || 'unknown'}" was not sent to Gemini: signatures are model-bound`,
-      }),
+      reasoningDropped(
+        'messages.content.reasoning',
+        `reasoning produced by "${reasoning.providerType || 'unknown'}" was not sent to Gemini: signatures are model-bound`,
+      ),
     );
     return undefined;
   }
   if (reasoning.redactedData !== '') {
-    warnings.add(droppedContent(at, 'Gemini has no redacted reasoning; the redacted data was not sent'));
+    warnings.add(unsupportedContent(at, 'Gemini has no redacted reasoning; the redacted data was not sent'));
   }
   if (reasoning.text === '' && reasoning.signature === '') return undefined;
   return withSignature({ text: reasoning.text, thought: true }, reasoning.signature);
@@ -166,7 +135,7 @@ function functionCallPart(call: ToolCallPart, at: string, warnings: WarningColle
     else throw new Error('not an object');
   } catch {
     // Gemini needs an object; a truncated call from an earlier turn must not sink the conversation.
-    warnings.add(droppedContent(`${at}.tool_call.arguments_json`, 'not a JSON object; sent as {} to Gemini'));
+    warnings.add(unsupportedContent(`${at}.tool_call.arguments_json`, 'not a JSON object; sent as {} to Gemini'));
   }
   const functionCall = { ...(call.id !== '' ? { id: call.id } : {}), name: call.name, args };
   return withSignature({ functionCall }, call.signature);
@@ -174,8 +143,4 @@ function functionCallPart(call: ToolCallPart, at: string, warnings: WarningColle
 
 function withSignature(part: GeminiPart, signature: string): GeminiPart {
   return signature === '' ? part : { ...part, thoughtSignature: signature };
-}
-
-function droppedContent(param: string, message: string) {
-  return create(WarningSchema, { code: 'unsupported_content', param, message });
 }

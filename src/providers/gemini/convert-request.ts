@@ -4,10 +4,11 @@ import { ResponseFormatType, type ChatRequest, type Warning } from '../../../gen
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
-import { convertThinking, isGemini3 } from './convert-thinking.js';
+import { convertReasoning, isGemini3 } from './convert-reasoning.js';
 import { convertTools } from './convert-tools.js';
-import { GEMINI_LABEL, WarningCollector } from './family.js';
-import type { GeminiGenerateConfig, GeminiGenerateRequest } from './gemini-types.js';
+import { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_LABEL } from './family.js';
+import type { GeminiGenerateConfig, GeminiGenerateRequest } from './wire-types.js';
 import { fillMissingCallSignatures } from './placeholder-signatures.js';
 
 export interface ConvertedRequest {
@@ -27,7 +28,7 @@ export function convertRequest(request: ChatRequest, upstreamModel: string): Con
     ...samplingOf(request),
     ...responseFormatOf(request, warnings),
   };
-  const thinkingConfig = convertThinking(request.reasoning, upstreamModel, warnings);
+  const thinkingConfig = convertReasoning(request.reasoning, upstreamModel, warnings);
   if (thinkingConfig) config.thinkingConfig = thinkingConfig;
 
   if (request.user !== '') {

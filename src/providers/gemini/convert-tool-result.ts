@@ -5,8 +5,8 @@
 import type { ToolResultPart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
 import { convertImage } from './convert-image.js';
-import type { WarningCollector } from './family.js';
-import type { GeminiFunctionResponse } from './gemini-types.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import type { GeminiFunctionResponse } from './wire-types.js';
 
 export function convertToolResult(
   result: ToolResultPart,

@@ -1,13 +1,15 @@
 // Tools and tool choice → Gemini `tools[{functionDeclarations}]` + `toolConfig`.
 // Schemas go in `parametersJsonSchema` UNCHANGED: that field takes real JSON
 // Schema ($ref/$defs/anyOf/additionalProperties), whereas `parameters` is the
-// OpenAPI subset that rejects those keys (PROTOCOL-NOTES §5, §7 rule 10), so
+// OpenAPI subset that rejects those keys (docs/provider-wire-formats.md,
+// "Gemini API, Request" and Pitfall 10), so
 // no lossy sanitising is needed.
 import { ToolChoiceMode, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
 import { unsupportedParameter } from '../shared/warnings.js';
-import { GEMINI_LABEL, type WarningCollector } from './family.js';
-import type { GeminiTool, GeminiToolConfig } from './gemini-types.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_LABEL } from './family.js';
+import type { GeminiTool, GeminiToolConfig } from './wire-types.js';
 
 export interface ConvertedTools {
   tools: GeminiTool[] | undefined;

@@ -1,20 +1,24 @@
 // The Gemini ProviderAdapter: canonical request → convert → SDK → map back.
-// Errors of every step leave as GatewayError (map-error).
-import { create } from '@bufbuild/protobuf';
-import { StreamChunkSchema, type ChatRequest, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+// Built like every family's adapter: a factory over one client per provider
+// connection, returning the ProviderAdapter object. Errors of every step leave
+// as GatewayError (map-error).
+import type { ChatRequest, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
+import { connectionSecrets } from '../shared/redact-credentials.js';
+import { warningChunk } from '../shared/stream-chunks.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertRequest } from './convert-request.js';
 import { GEMINI_LABEL } from './family.js';
 import { createGeminiClient, type GeminiClient } from './gemini-client.js';
-import { mapGeminiError, type ErrorContext } from './map-error.js';
+import { mapError, type ErrorContext } from './map-error.js';
 import { mapResponse } from './map-response.js';
-import { GeminiStreamMapper } from './map-stream.js';
+import { StreamMapper } from './map-stream.js';
 
-export function createGeminiAdapterWith(connection: ProviderConnection, client: GeminiClient): ProviderAdapter {
-  const errorContext = (signal: AbortSignal): ErrorContext => ({ providerId: connection.id, apiKey: connection.apiKey, signal });
+export function createGeminiAdapter(connection: ProviderConnection, client: GeminiClient = createGeminiClient(connection)): ProviderAdapter {
+  const secrets = connectionSecrets(connection);
+  const errorContext = (signal: AbortSignal): ErrorContext => ({ providerId: connection.id, secrets, signal });
 
   return {
     async complete(request, target, context): Promise<AdapterCompletion> {
@@ -24,7 +28,7 @@ export function createGeminiAdapterWith(connection: ProviderConnection, client: 
         const mapped = mapResponse(response);
         return { choices: mapped.choices, usage: mapped.usage, warnings: [...converted.warnings, ...mapped.warnings] };
       } catch (error) {
-        throw mapGeminiError(error, errorContext(context.signal));
+        throw mapError(error, errorContext(context.signal));
       }
     },
 
@@ -42,12 +46,20 @@ export function createGeminiAdapterWith(connection: ProviderConnection, client: 
         // so the router can still fail over.
         const events = await client.generateStream(converted.request, upstream.signal);
         opened = true;
-        for (const warning of converted.warnings) yield create(StreamChunkSchema, { event: { case: 'warning', value: warning } });
-        const mapper = new GeminiStreamMapper(connection.id);
+        for (const warning of converted.warnings) yield warningChunk(warning);
+        const mapper = new StreamMapper();
         for await (const event of events) yield* mapper.map(event);
-        yield* mapper.end();
+        const end = mapper.end();
+        if (!end.complete) {
+          throw new GatewayError('unavailable', 'the Gemini stream ended without a finish reason (connection cut?)', {
+            retryable: true,
+            provider: connection.id,
+            upstreamStatus: 200,
+          });
+        }
+        yield* end.chunks;
       } catch (error) {
-        throw mapGeminiError(error, { ...errorContext(context.signal), ...(opened ? { statusWhenNone: 200 } : {}) });
+        throw mapError(error, { ...errorContext(context.signal), ...(opened ? { statusWhenNone: 200 } : {}) });
       } finally {
         context.signal.removeEventListener('abort', forwardAbort);
         upstream.abort();
@@ -82,7 +94,7 @@ export function createGeminiAdapterWith(connection: ProviderConnection, client: 
         // Gemini's embedding endpoints report no token usage.
         return { vectors, usage: undefined, warnings };
       } catch (error) {
-        throw mapGeminiError(error, errorContext(context.signal));
+        throw mapError(error, errorContext(context.signal));
       }
     },
 
@@ -100,7 +112,7 @@ export function createGeminiAdapterWith(connection: ProviderConnection, client: 
           context.signal,
         );
       } catch (error) {
-        throw mapGeminiError(error, errorContext(context.signal));
+        throw mapError(error, errorContext(context.signal));
       }
     },
 
@@ -108,7 +120,7 @@ export function createGeminiAdapterWith(connection: ProviderConnection, client: 
       try {
         return await client.listModels(context.signal);
       } catch (error) {
-        throw mapGeminiError(error, errorContext(context.signal));
+        throw mapError(error, errorContext(context.signal));
       }
     },
   };

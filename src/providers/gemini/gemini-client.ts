@@ -7,9 +7,9 @@
 // AbortSignal (`config.abortSignal`) so cancelling aborts the HTTP request.
 import type { CountTokensParameters, GenerateContentConfig, GenerateContentParameters } from '@google/genai';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
-import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
+import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
 import { resolveEndpoint } from './gemini-endpoint.js';
-import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './gemini-types.js';
+import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './wire-types.js';
 
 export interface GeminiEmbedCall {
   model: string;
@@ -38,19 +38,19 @@ export interface GeminiClient {
   listModels(signal: AbortSignal): Promise<string[]>;
 }
 
-const sdkModule = lazySdk('@google/genai', async () => {
-  const [{ GoogleGenAI }, { createUpstreamFetch }] = await Promise.all([import('@google/genai'), import('../shared/upstream-fetch.js')]);
-  // node:http instead of the global fetch (see upstream-fetch.ts). The
-  // SDK reads stream bodies with getReader(), so the body is a web stream; and
-  // with a fetch of its own it no longer removes the global dispatcher's
-  // timeouts itself, so this fetch has none either (deadlines come from the gateway).
-  return { GoogleGenAI, upstreamFetch: createUpstreamFetch({ body: 'web', timeouts: 'none' }) };
-});
+// node:http instead of the global fetch (see upstream-fetch.ts). The SDK
+// reads stream bodies with getReader(), so the body is a web stream; and with
+// a fetch of its own it no longer removes the global dispatcher's timeouts
+// itself, so this fetch has none either (deadlines come from the gateway).
+const sdkModule = lazySdkWithFetch('@google/genai', () => import('@google/genai'), { body: 'web', timeouts: 'none' });
 
 export function createGeminiClient(connection: ProviderConnection): GeminiClient {
   const endpoint = resolveEndpoint(connection.baseUrl);
   const sdk = deferredClient(async () => {
-    const { GoogleGenAI, upstreamFetch } = await sdkModule.load();
+    const {
+      sdk: { GoogleGenAI },
+      upstreamFetch,
+    } = await sdkModule.load();
     return new GoogleGenAI({
       apiKey: connection.apiKey,
       apiVersion: endpoint.apiVersion,

@@ -6,12 +6,13 @@
 // INVALID_ARGUMENT + reason API_KEY_INVALID: that is the gateway's credential
 // problem (failed_precondition), not the client's request.
 import { GatewayError } from '../../domain/gateway-error.js';
-import { sanitizeMessage } from './sanitize-message.js';
+import { classifyHttpStatus, isCredentialStatus } from '../shared/http-status.js';
+import { redactCredentials } from '../shared/redact-credentials.js';
 
 export interface ErrorContext {
   providerId: string;
-  /** Redacted from every message. */
-  apiKey: string;
+  /** Values that must never appear in a message (see connectionSecrets). */
+  secrets: string[];
   signal?: AbortSignal;
   /** The HTTP status already received when the failure carries none (200 once a stream is open). */
   statusWhenNone?: number;
@@ -28,7 +29,7 @@ const CREDENTIAL_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_K
 const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const TRANSPORT_MESSAGES = /fetch failed|terminated|other side closed|socket|Incomplete JSON segment|exception parsing stream chunk|Response body is empty/i;
 
-export function mapGeminiError(error: unknown, context: ErrorContext): GatewayError {
+export function mapError(error: unknown, context: ErrorContext): GatewayError {
   if (error instanceof GatewayError) return error;
   const provider = context.providerId;
   if (context.signal?.aborted || isAbort(error)) {
@@ -37,7 +38,7 @@ export function mapGeminiError(error: unknown, context: ErrorContext): GatewayEr
   const status = httpStatusOf(error);
   if (status !== undefined) return fromHttpStatus(status, parseGoogleError((error as Error).message), context, error);
   const raw = error instanceof Error ? error.message : String(error);
-  const { text } = sanitizeMessage(raw, context.apiKey);
+  const { text } = redactCredentials(raw, context.secrets);
   const upstreamStatus = context.statusWhenNone ?? 0;
   if (isTransport(error)) {
     const what = upstreamStatus === 0 ? 'could not reach Gemini' : 'the Gemini stream broke off';
@@ -48,25 +49,20 @@ export function mapGeminiError(error: unknown, context: ErrorContext): GatewayEr
 
 function fromHttpStatus(status: number, body: GoogleError | undefined, context: ErrorContext, cause: unknown): GatewayError {
   const provider = context.providerId;
-  const { text, hadSecret } = sanitizeMessage(body?.message ?? '', context.apiKey);
+  const { text, hadSecret } = redactCredentials(body?.message ?? '', context.secrets);
   const googleStatus = body?.status ?? '';
   const reason = errorInfoReason(body);
   const options = { provider, upstreamStatus: status, cause };
-  if (status === 401 || status === 403 || (reason !== undefined && CREDENTIAL_REASONS.has(reason))) {
+  if (isCredentialStatus(status) || (reason !== undefined && CREDENTIAL_REASONS.has(reason))) {
     const suffix = text && !hadSecret ? `: ${text}` : '';
     return new GatewayError('failed_precondition', `provider ${provider} rejected the gateway's credentials (HTTP ${status})${suffix}`, options);
   }
   const message = `Gemini answered HTTP ${status}${googleStatus ? ` ${googleStatus}` : ''}${text ? `: ${text}` : ''}`;
-  if (status === 429) {
-    const retryAfterSeconds = retryDelayOf(body);
-    return new GatewayError('resource_exhausted', message, { ...options, retryable: true, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
-  }
-  if (status === 404) return new GatewayError('not_found', message, options);
-  if (status === 413) return new GatewayError('payload_too_large', message, options);
-  if (status === 408 || status === 409 || status >= 500) return new GatewayError('unavailable', message, { ...options, retryable: true });
+  const { kind, retryable } = classifyHttpStatus(status);
   // 400 FAILED_PRECONDITION: e.g. "User location is not supported" — not the client's request.
-  if (googleStatus === 'FAILED_PRECONDITION') return new GatewayError('failed_precondition', message, options);
-  return new GatewayError('invalid_argument', message, options);
+  if (kind === 'invalid_argument' && googleStatus === 'FAILED_PRECONDITION') return new GatewayError('failed_precondition', message, options);
+  const retryAfterSeconds = status === 429 ? retryDelayOf(body) : undefined;
+  return new GatewayError(kind, message, { ...options, retryable, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
 }
 
 function httpStatusOf(error: unknown): number | undefined {

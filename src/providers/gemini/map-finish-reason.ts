@@ -1,7 +1,7 @@
 // Gemini finishReason / promptFeedback.blockReason → unified FinishReason
-// (PROTOCOL-NOTES §6 Finish table). Gemini ends a function-calling turn with
+// (docs/provider-wire-formats.md, "Finish reasons"). Gemini ends a function-calling turn with
 // STOP, so STOP becomes tool_calls when any functionCall was seen in the
-// response — across stream chunks too (§7 rule 4).
+// response — across stream chunks too (same document, Pitfall 4).
 import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
 
 const CONTENT_FILTER = new Set(['SAFETY', 'RECITATION', 'LANGUAGE', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII']);

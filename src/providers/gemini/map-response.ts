@@ -3,20 +3,12 @@
 // one TextPart, except that a signature closes its part (like a signed
 // ReasoningDelta in streams), so every signature stays on its own part.
 import { create } from '@bufbuild/protobuf';
-import {
-  ChoiceSchema,
-  ContentPartSchema,
-  FinishReason,
-  MessageSchema,
-  Role,
-  type Choice,
-  type ContentPart,
-  type Usage,
-  type Warning,
-} from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ContentPartSchema, FinishReason, type Choice, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { assistantChoice } from '../shared/assistant-choice.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
-import { GEMINI_PROVIDER_TYPE, WarningCollector } from './family.js';
-import type { GeminiCandidate, GeminiResponse } from './gemini-types.js';
+import { WarningCollector } from '../shared/warning-collector.js';
+import { GEMINI_PROVIDER_TYPE } from './family.js';
+import type { GeminiCandidate, GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
@@ -34,14 +26,7 @@ export function mapResponse(response: GeminiResponse, ids: ToolCallIds = createT
   const blockReason = response.promptFeedback?.blockReason;
   if (choices.length === 0 && blockReason) {
     // Blocked prompt: HTTP 200, no candidates, the reason in promptFeedback.
-    choices.push(
-      create(ChoiceSchema, {
-        index: 0,
-        message: create(MessageSchema, { role: Role.ASSISTANT, content: [] }),
-        finishReason: mapBlockReason(blockReason),
-        rawFinishReason: blockReason,
-      }),
-    );
+    choices.push(assistantChoice({ index: 0, content: [], finishReason: mapBlockReason(blockReason), rawFinishReason: blockReason }));
   }
   return { choices, usage: mapUsage(response.usageMetadata), warnings: warnings.warnings };
 }
@@ -96,9 +81,9 @@ function mapCandidate(candidate: GeminiCandidate, position: number, ids: ToolCal
     }
   }
   const raw = candidate.finishReason ?? '';
-  return create(ChoiceSchema, {
+  return assistantChoice({
     index: candidate.index ?? position,
-    message: create(MessageSchema, { role: Role.ASSISTANT, content }),
+    content,
     finishReason: raw === '' ? FinishReason.UNSPECIFIED : mapFinishReason(raw, sawToolCall),
     rawFinishReason: raw,
   });

@@ -3,14 +3,16 @@
 // parts; function calls arrive whole and unindexed, so each gets the next
 // index of its choice, a ToolCallStart and ONE ToolCallDelta with the whole
 // arguments JSON. STOP may come in a later event than the calls: "saw a call"
-// is remembered per choice (§7 rule 4). usageMetadata repeats in every event:
-// the last one wins (§7 rule 6) and goes out once, from end().
+// is remembered per choice (docs/provider-wire-formats.md, "Gemini API,
+// Streaming" and Pitfall 4). usageMetadata repeats in every event:
+// the last one wins (Pitfall 6) and goes out once, from end(); a stream
+// whose choices did not all finish was cut (the adapter reports it).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../domain/gateway-error.js';
+import type { StreamEnd } from '../shared/stream-chunks.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
-import type { GeminiResponse } from './gemini-types.js';
+import type { GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
@@ -24,16 +26,13 @@ interface ChoiceState {
 const chunk = (choiceIndex: number, event: MessageInitShape<typeof StreamChunkSchema>['event']): StreamChunk =>
   create(StreamChunkSchema, { choiceIndex, event });
 
-export class GeminiStreamMapper {
+export class StreamMapper {
   private readonly choices = new Map<number, ChoiceState>();
   private readonly warned = new Set<string>();
   private usage: Usage | undefined;
   private blocked = false;
 
-  constructor(
-    private readonly providerId: string,
-    private readonly ids: ToolCallIds = createToolCallIds(),
-  ) {}
+  constructor(private readonly ids: ToolCallIds = createToolCallIds()) {}
 
   map(response: GeminiResponse): StreamChunk[] {
     const out: StreamChunk[] = [];
@@ -57,17 +56,10 @@ export class GeminiStreamMapper {
     return out;
   }
 
-  /** After the last event: the usage chunk, or a retryable error when the stream never finished. */
-  end(): StreamChunk[] {
-    const finished = this.blocked || (this.choices.size > 0 && [...this.choices.values()].every((state) => state.finished));
-    if (!finished) {
-      throw new GatewayError('unavailable', 'the Gemini stream ended without a finish reason (connection cut?)', {
-        retryable: true,
-        provider: this.providerId,
-        upstreamStatus: 200,
-      });
-    }
-    return this.usage ? [chunk(0, { case: 'usage', value: this.usage })] : [];
+  /** After the last event: complete when every choice (or the blocked prompt) finished; the usage chunk, once. */
+  end(): StreamEnd {
+    const complete = this.blocked || (this.choices.size > 0 && [...this.choices.values()].every((state) => state.finished));
+    return { complete, chunks: this.usage ? [chunk(0, { case: 'usage', value: this.usage })] : [] };
   }
 
   private mapPart(part: Parameters<typeof classifyPart>[0], index: number, state: ChoiceState): StreamChunk[] {

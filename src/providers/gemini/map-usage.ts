@@ -1,5 +1,5 @@
 // Gemini usageMetadata → canonical Usage, each token counted once
-// (PROTOCOL-NOTES §6 Usage, §7 rule 7):
+// (docs/provider-wire-formats.md, "Counting tokens" and "Gemini API, Usage"):
 // - promptTokenCount already INCLUDES cachedContentTokenCount; tool-use prompt
 //   tokens (code execution, search results) are input too;
 // - candidatesTokenCount EXCLUDES thoughtsTokenCount, so output = both and
@@ -7,7 +7,7 @@
 // - Gemini reports no cache writes: 0.
 import { create } from '@bufbuild/protobuf';
 import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { GeminiUsageMetadata } from './gemini-types.js';
+import type { GeminiUsageMetadata } from './wire-types.js';
 
 const count = (value: number | null | undefined): number => (typeof value === 'number' && value > 0 ? value : 0);
 

@@ -5,8 +5,8 @@
 // documented escape is a placeholder signature on that part; it is set only
 // where one is missing, and reported, never replacing a real signature.
 import { defaultApplied } from '../shared/warnings.js';
-import type { WarningCollector } from './family.js';
-import type { GeminiContent } from './gemini-types.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import type { GeminiContent } from './wire-types.js';
 
 export const PLACEHOLDER_SIGNATURE = 'skip_thought_signature_validator';
 

@@ -2,9 +2,9 @@
 // part that has no place in this wire format is reported once.
 import type { ContentPart, ImagePart, Message, ToolResultPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { defaultApplied, unsupportedParameter } from '../shared/warnings.js';
+import { defaultApplied, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import type { FamilyTraits } from './family.js';
-import { notice, WarningCollector } from './warning-collector.js';
+import { WarningCollector } from '../shared/warning-collector.js';
 import type { WireContentPart, WireImagePart, WireMessage, WireTextPart, WireToolCall } from './wire-types.js';
 
 export interface ConvertedMessages {
@@ -37,7 +37,8 @@ export function convertMessages(messages: Message[], traits: FamilyTraits): Conv
 const named = (name: string): { name?: string } => (name ? { name } : {});
 
 function convertInstructions(message: Message, traits: FamilyTraits, collector: WarningCollector): WireMessage {
-  // Compatible hosts often reject "developer" (PROTOCOL-NOTES §1): send it as system there.
+  // Compatible hosts often reject "developer" (docs/provider-wire-formats.md,
+  // "OpenAI Chat Completions, Request"): send it as system there.
   const role = message.role === Role.DEVELOPER && traits.developerRole ? 'developer' : 'system';
   const texts: string[] = [];
   for (const part of message.content) {
@@ -79,7 +80,7 @@ function convertAssistant(message: Message, traits: FamilyTraits, collector: War
   };
   if (toolCalls.length > 0) wire.tool_calls = toolCalls;
   // DeepSeek 400s a tool-call turn replayed without reasoning_content, even an
-  // empty one (§3, §7 rule 3).
+  // empty one (docs/provider-wire-formats.md, "OpenAI-compatible hosts", Pitfall 3).
   if (reasoning.length > 0) wire.reasoning_content = reasoning.join('');
   else if (traits.sendsReasoningContent && toolCalls.length > 0) wire.reasoning_content = '';
   return wire;
@@ -120,7 +121,7 @@ function convertToolResult(result: ToolResultPart, traits: FamilyTraits, collect
   }
   if (result.isError) {
     collector.add(
-      notice('messages.content.tool_result.is_error', `${traits.label} has no error flag on tool results; the result was sent as plain content`),
+      unsupportedParameterNotice('messages.content.tool_result.is_error', `${traits.label} has no error flag on tool results; the result was sent as plain content`),
     );
   }
   const only = texts.length === 1 ? texts[0] : undefined;

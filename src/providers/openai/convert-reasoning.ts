@@ -1,11 +1,11 @@
 // ReasoningConfig → `reasoning_effort`. Chat Completions takes an effort
-// level only: a token budget is mapped to the nearest level (PROTOCOL-NOTES §6
-// Effort table) and reported, never dropped silently.
+// level only: a token budget is mapped to the nearest level
+// (docs/provider-wire-formats.md, "Reasoning effort and thinking budgets") and
+// reported, never dropped silently.
 import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
+import { parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import type { FamilyTraits } from './family.js';
-import { notice } from './warning-collector.js';
 import { EFFORT_NAMES } from '../shared/reasoning-effort.js';
 
 export interface ConvertedReasoning {
@@ -34,7 +34,7 @@ export function convertReasoning(reasoning: ReasoningConfig | undefined, traits:
 
   if (budget !== undefined && effort !== undefined) {
     warnings.push(
-      notice('reasoning.budget_tokens', `${traits.label} takes no token budget; the given reasoning effort "${effort}" was sent without it`),
+      unsupportedParameterNotice('reasoning.budget_tokens', `${traits.label} takes no token budget; the given reasoning effort "${effort}" was sent without it`),
     );
   } else if (budget !== undefined) {
     effort = BUDGET_LEVELS.find((level) => budget <= level.upTo)?.effort ?? 'max';

@@ -1,15 +1,16 @@
 // ChatRequest → the Chat Completions request body (`{ params, warnings }`).
 // Each canonical field either reaches the body or produces a warning.
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { ChatRequest, ResponseFormat, Tool, ToolChoice, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { ResponseFormatType, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, ResponseFormat, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ResponseFormatType } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
+import { convertTools } from './convert-tools.js';
 import type { FamilyTraits } from './family.js';
-import { WarningCollector } from './warning-collector.js';
-import type { WireChatParams, WireResponseFormat, WireTool, WireToolChoice } from './wire-types.js';
+import { WarningCollector } from '../shared/warning-collector.js';
+import type { WireChatParams, WireResponseFormat } from './wire-types.js';
 
 export interface ConvertedRequest {
   params: WireChatParams;
@@ -28,14 +29,7 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   collector.addAll(converted.warnings);
   const params: WireChatParams = { model: options.model, messages: converted.messages };
 
-  if (request.tools.length > 0) params.tools = request.tools.map(convertTool);
-  const toolChoice = convertToolChoice(request.toolChoice);
-  if (toolChoice !== undefined) params.tool_choice = toolChoice;
-  if (request.parallelToolCalls !== undefined) {
-    // OpenAI answers 400 to parallel_tool_calls without tools.
-    if (request.tools.length > 0) params.parallel_tool_calls = request.parallelToolCalls;
-    else collector.add(unsupportedParameter('parallel_tool_calls', traits.label, 'it only applies when tools are given'));
-  }
+  Object.assign(params, convertTools(request, traits, collector));
   const responseFormat = convertResponseFormat(request.responseFormat, collector);
   if (responseFormat) params.response_format = responseFormat;
 
@@ -62,29 +56,6 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   }
   applyProviderOptions(request.providerOptions, traits, params, collector);
   return { params, warnings: collector.warnings };
-}
-
-function convertTool(tool: Tool): WireTool {
-  const fn: WireTool['function'] = { name: tool.name };
-  if (tool.description) fn.description = tool.description;
-  if (tool.parameters) fn.parameters = tool.parameters;
-  if (tool.strict) fn.strict = true;
-  return { type: 'function', function: fn };
-}
-
-function convertToolChoice(choice: ToolChoice | undefined): WireToolChoice | undefined {
-  switch (choice?.mode) {
-    case ToolChoiceMode.AUTO:
-      return 'auto';
-    case ToolChoiceMode.NONE:
-      return 'none';
-    case ToolChoiceMode.REQUIRED:
-      return 'required';
-    case ToolChoiceMode.TOOL:
-      return { type: 'function', function: { name: choice.toolName } };
-    default:
-      return undefined;
-  }
 }
 
 function convertResponseFormat(format: ResponseFormat | undefined, collector: WarningCollector): WireResponseFormat | undefined {

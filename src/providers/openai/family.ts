@@ -8,7 +8,8 @@ export interface FamilyTraits {
   label: string;
   /**
    * o-series and gpt-5 reject `max_tokens` (it must be `max_completion_tokens`);
-   * most compatible hosts only know `max_tokens`. Never both (§7 rule 12).
+   * most compatible hosts only know `max_tokens`. Never both
+   * (docs/provider-wire-formats.md, Pitfall 12).
    */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** OpenAI and Azure know the developer role; compatible hosts often reject it. */

@@ -1,8 +1,10 @@
 // An upstream failure → the one GatewayError. The SDK's error classes are
 // translated into UpstreamFailure by openai-client.ts (the only file that
 // knows the SDK); this mapping is pure. Messages never carry a credential.
-import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
-import { sanitizeUpstreamMessage } from './sanitize-message.js';
+import { GatewayError } from '../../domain/gateway-error.js';
+import { classifyHttpStatus, isCredentialStatus } from '../shared/http-status.js';
+import { redactCredentials } from '../shared/redact-credentials.js';
+import { fromRecord, retryAfterSeconds } from '../shared/retry-after.js';
 
 export type UpstreamFailure =
   | { cause: 'aborted' }
@@ -11,7 +13,7 @@ export type UpstreamFailure =
   | { cause: 'stream_incomplete'; message: string }
   /** An HTTP error answer; `body` is the parsed `error` object when there was one. */
   | { cause: 'http'; status: number; headers: Record<string, string>; body: UpstreamErrorBody | undefined; message: string }
-  /** `data: {"error": …}` after the 200 (PROTOCOL-NOTES §1). */
+  /** `data: {"error": …}` after the 200 (docs/provider-wire-formats.md, "OpenAI Chat Completions, Streaming"). */
   | { cause: 'stream_error'; body: UpstreamErrorBody | undefined; message: string };
 
 export interface UpstreamErrorBody {
@@ -23,13 +25,13 @@ export interface UpstreamErrorBody {
 
 export interface ErrorContext {
   providerId: string;
-  /** Values that must never appear in a message (the API key). */
+  /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
 }
 
 export function mapError(failure: UpstreamFailure, context: ErrorContext): GatewayError {
   const provider = context.providerId;
-  const clean = (message: string) => sanitizeUpstreamMessage(message, context.secrets);
+  const clean = (message: string) => redactCredentials(message, context.secrets).text;
   switch (failure.cause) {
     case 'aborted':
       return new GatewayError('canceled', `the call to provider ${provider} was canceled`, { provider, upstreamStatus: 0 });
@@ -68,9 +70,10 @@ function mapHttpError(
   const { status } = failure;
   const upstream = clean(upstreamText(failure.body, failure.message));
   const base = { provider, upstreamStatus: status };
-  if (status === 401 || status === 403) {
+  const { kind, retryable } = classifyHttpStatus(status);
+  if (isCredentialStatus(status)) {
     return new GatewayError(
-      'failed_precondition',
+      kind,
       `provider ${provider} rejected the gateway's credentials (HTTP ${status})${upstream ? `: ${upstream}` : ''}`,
       base,
     );
@@ -78,21 +81,14 @@ function mapHttpError(
   const message = `provider ${provider} answered HTTP ${status}${upstream ? `: ${upstream}` : ''}`;
   if (status === 429) {
     // insufficient_quota is a billing state, not a passing limit: retrying cannot help.
-    const retryable = errorCode(failure.body) !== 'insufficient_quota';
-    const retryAfterSeconds = retryAfter(failure.headers);
-    return new GatewayError('resource_exhausted', message, { ...base, retryable, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+    const retryAfter = retryAfterSeconds(fromRecord(failure.headers));
+    return new GatewayError(kind, message, {
+      ...base,
+      retryable: retryable && errorCode(failure.body) !== 'insufficient_quota',
+      ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+    });
   }
-  if (status >= 500 || status === 408 || status === 409) {
-    return new GatewayError('unavailable', message, { ...base, retryable: true });
-  }
-  return new GatewayError(kindForClientError(status), message, base);
-}
-
-function kindForClientError(status: number): GatewayErrorKind {
-  if (status === 402) return 'failed_precondition';
-  if (status === 404) return 'not_found';
-  if (status === 413) return 'payload_too_large';
-  return 'invalid_argument';
+  return new GatewayError(kind, message, { ...base, retryable });
 }
 
 function errorCode(body: UpstreamErrorBody | undefined): string {
@@ -101,16 +97,4 @@ function errorCode(body: UpstreamErrorBody | undefined): string {
 
 function upstreamText(body: UpstreamErrorBody | undefined, fallback: string): string {
   return typeof body?.message === 'string' && body.message ? body.message : fallback;
-}
-
-/** `retry-after-ms` (OpenAI) wins over `retry-after` (seconds or an HTTP date). */
-export function retryAfter(headers: Record<string, string>, now = Date.now()): number | undefined {
-  const milliseconds = Number.parseFloat(headers['retry-after-ms'] ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.ceil(milliseconds / 1000);
-  const value = headers['retry-after'];
-  if (!value) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }

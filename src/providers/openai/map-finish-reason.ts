@@ -1,4 +1,5 @@
-// OpenAI finish_reason → the unified FinishReason (PROTOCOL-NOTES §6). The raw
+// OpenAI finish_reason → the unified FinishReason (docs/provider-wire-formats.md,
+// "Finish reasons"). The raw
 // value always travels beside it so clients can see what the upstream said.
 import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
 

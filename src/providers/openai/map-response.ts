@@ -2,7 +2,8 @@
 // order a reader expects: reasoning, then text, then tool calls.
 import { create } from '@bufbuild/protobuf';
 import type { Choice, ContentPart, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { ChoiceSchema, ContentPartSchema, MessageSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ContentPartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { assistantChoice } from '../shared/assistant-choice.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import type { OpenAIFamily, WireChatCompletion, WireResponseMessage } from './wire-types.js';
@@ -19,12 +20,7 @@ export function mapResponse(completion: WireChatCompletion, family: OpenAIFamily
     const sawToolCalls = parts.some((part) => part.kind.case === 'toolCall');
     const refusedOnly = !message.content && Boolean(message.refusal);
     const finish = mapFinishReason(choice.finish_reason, { sawToolCalls, refusedOnly });
-    return create(ChoiceSchema, {
-      index: choice.index ?? position,
-      message: create(MessageSchema, { role: Role.ASSISTANT, content: parts }),
-      finishReason: finish.reason,
-      rawFinishReason: finish.raw,
-    });
+    return assistantChoice({ index: choice.index ?? position, content: parts, finishReason: finish.reason, rawFinishReason: finish.raw });
   });
   return { choices, usage: mapUsage(completion.usage) };
 }

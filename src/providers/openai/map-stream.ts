@@ -2,10 +2,12 @@
 // in, its events out at once (never batched). Stateful only where the wire
 // format forces it: tool calls are keyed by index (and, for Ollama, which
 // sends every call whole at index 0, by id), finish needs to know whether a
-// call was seen, and usage is kept until the end (last value wins, §7 rule 6).
+// call was seen, and usage is kept until the end (last value wins:
+// docs/provider-wire-formats.md, Pitfall 6).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { StreamEnd } from '../shared/stream-chunks.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { reasoningText } from './map-response.js';
 import { mapUsage } from './map-usage.js';
@@ -20,13 +22,6 @@ interface ChoiceState {
   finished: boolean;
 }
 
-export interface StreamEnd {
-  /** Every choice that appeared got its finish_reason: the stream ended properly. */
-  complete: boolean;
-  /** The usage chunk, when the upstream reported usage. */
-  chunks: StreamChunk[];
-}
-
 type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
 
 export class StreamMapper {
@@ -38,7 +33,7 @@ export class StreamMapper {
   map(chunk: WireChatChunk): StreamChunk[] {
     const out: StreamChunk[] = [];
     // Azure opens with `choices: []` (prompt_filter_results) and repeats such
-    // chunks mid-stream; the usage chunk has `choices: []` too (§7 rule 9).
+    // chunks mid-stream; the usage chunk has `choices: []` too (Pitfall 9).
     for (const [position, choice] of (chunk.choices ?? []).entries()) {
       const choiceIndex = choice.index ?? position;
       const state = this.stateFor(choiceIndex);

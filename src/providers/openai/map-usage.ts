@@ -1,5 +1,6 @@
-// OpenAI usage → canonical Usage, each token counted once (PROTOCOL-NOTES §6
-// Usage, §7 rule 5): prompt_tokens already INCLUDES cached tokens and
+// OpenAI usage → canonical Usage, each token counted once
+// (docs/provider-wire-formats.md, "Counting tokens" and "OpenAI Chat
+// Completions, Usage"): prompt_tokens already INCLUDES cached tokens and
 // completion_tokens already INCLUDES reasoning tokens, so nothing is added.
 import { create } from '@bufbuild/protobuf';
 import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';

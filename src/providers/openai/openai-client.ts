@@ -9,7 +9,7 @@ import type OpenAI from 'openai';
 import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
-import { deferredClient, lazySdk } from '../shared/lazy-sdk.js';
+import { deferredClient, lazySdkWithFetch, type SdkWithFetch } from '../shared/lazy-sdk.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
 import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';
 
@@ -28,12 +28,9 @@ export interface OpenAIClient {
   listModelIds(signal: AbortSignal): Promise<string[]>;
 }
 
-const sdkModule = lazySdk('openai', async () => {
-  const [sdk, { createUpstreamFetch }] = await Promise.all([import('openai'), import('../shared/upstream-fetch.js')]);
-  // node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
-  return { sdk, upstreamFetch: createUpstreamFetch({ body: 'node', timeouts: 'default' }) };
-});
-type SdkModule = Awaited<ReturnType<typeof sdkModule.load>>;
+// node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
+const sdkModule = lazySdkWithFetch('openai', () => import('openai'), { body: 'node', timeouts: 'default' });
+type SdkModule = SdkWithFetch<typeof import('openai')>;
 
 /** The SDK refuses to start without a key; this stands in when none is configured (its header is removed). */
 const NO_KEY = 'no-key-configured';

@@ -3,6 +3,8 @@
 // use one or two families. So each family's SDK loads with the first call of
 // a provider of that family, once per process (see README, "Memory").
 
+import type { UpstreamFetch, UpstreamFetchOptions } from './upstream-fetch.js';
+
 const loaded = new Set<string>();
 
 export interface LazySdk<T> {
@@ -26,6 +28,24 @@ export function lazySdk<T>(name: string, importer: () => Promise<T>): LazySdk<T>
     },
     current: () => value,
   };
+}
+
+/** An SDK module with the node:http `fetch` its clients are given (see upstream-fetch.ts). */
+export interface SdkWithFetch<T> {
+  sdk: T;
+  upstreamFetch: UpstreamFetch;
+}
+
+/**
+ * An SDK loaded together with upstream-fetch (which is only needed once some
+ * SDK is): every family's client builds its SDK clients on this. `importSdk`
+ * stays in the family's <family>-client.ts, the only file that may name the SDK.
+ */
+export function lazySdkWithFetch<T>(name: string, importSdk: () => Promise<T>, fetchOptions: UpstreamFetchOptions): LazySdk<SdkWithFetch<T>> {
+  return lazySdk(name, async () => {
+    const [sdk, { createUpstreamFetch }] = await Promise.all([importSdk(), import('./upstream-fetch.js')]);
+    return { sdk, upstreamFetch: createUpstreamFetch(fetchOptions) };
+  });
 }
 
 /** A per-connection SDK client, built on its first use and then reused. */

@@ -1,5 +1,6 @@
 // The canonical reasoning efforts as names and as thinking budgets, shared
-// by every adapter (PROTOCOL-NOTES §6 Effort table, after LiteLLM's constants).
+// by every adapter (docs/provider-wire-formats.md, "Reasoning effort and
+// thinking budgets"; the values LiteLLM uses).
 import { ReasoningEffort } from '../../../gen/llmgateway/v1/chat_pb.js';
 
 export const EFFORT_NAMES: Partial<Record<ReasoningEffort, string>> = {

@@ -2,7 +2,7 @@
 // GatewayError kinds, retry hints and credential-free messages.
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
-import { mapAnthropicError, retryAfter } from '../../../src/providers/anthropic/map-error.js';
+import { mapError } from '../../../src/providers/anthropic/map-error.js';
 import { AnthropicStreamError } from '../../../src/providers/anthropic/map-stream.js';
 
 const KEY = 'sk-fixture-anthropic-0123456789abcdef';
@@ -18,7 +18,7 @@ function apiError(status: number, type: string, message: string, headers: Record
   });
 }
 
-describe('mapAnthropicError', () => {
+describe('mapError', () => {
   it.each([
     [400, 'invalid_request_error', 'invalid_argument', false],
     [422, 'invalid_request_error', 'invalid_argument', false],
@@ -30,60 +30,61 @@ describe('mapAnthropicError', () => {
     [500, 'api_error', 'unavailable', true],
     [529, 'overloaded_error', 'unavailable', true],
   ])('HTTP %i (%s) → %s', (status, type, kind, retryable) => {
-    const mapped = mapAnthropicError(apiError(status, type, 'upstream says no'), options);
+    const mapped = mapError(apiError(status, type, 'upstream says no'), options);
     expect(mapped).toBeInstanceOf(GatewayError);
     expect(mapped).toMatchObject({ kind, retryable, upstreamStatus: status, provider: 'claude-main' });
     expect(mapped.message).toContain('upstream says no');
   });
 
   it('names the credential problem for 401 and keeps no key, whole or in part', () => {
-    const whole = mapAnthropicError(apiError(401, 'authentication_error', `invalid x-api-key ${KEY}`), options);
+    const whole = mapError(apiError(401, 'authentication_error', `invalid x-api-key ${KEY}`), options);
     expect(whole.message).toBe("provider claude-main rejected the gateway's credentials (HTTP 401)");
-    const partial = mapAnthropicError(apiError(401, 'authentication_error', `key ending ${KEY.slice(-10)} is invalid`), options);
+    const partial = mapError(apiError(401, 'authentication_error', `key ending ${KEY.slice(-10)} is invalid`), options);
     expect(partial.message).not.toContain(KEY.slice(-10));
-    const plain = mapAnthropicError(apiError(401, 'authentication_error', 'invalid x-api-key'), options);
+    const plain = mapError(apiError(401, 'authentication_error', 'invalid x-api-key'), options);
     expect(plain.message).toBe("provider claude-main rejected the gateway's credentials (HTTP 401): invalid x-api-key");
   });
 
   it('redacts key-looking strings from other messages', () => {
-    const mapped = mapAnthropicError(apiError(400, 'invalid_request_error', `bad header Bearer ${KEY} and sk-ant-api03-XYZ`), options);
+    const mapped = mapError(apiError(400, 'invalid_request_error', `bad header Bearer ${KEY} and sk-ant-api03-XYZ`), options);
     expect(mapped.message).not.toContain(KEY);
     expect(mapped.message).not.toContain('sk-ant-api03-XYZ');
     expect(mapped.message).toContain('[redacted]');
   });
 
   it('reads retry-after in seconds, as an HTTP date, and retry-after-ms first', () => {
-    expect(mapAnthropicError(apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': '7' }), options).retryAfterSeconds).toBe(7);
+    expect(mapError(apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': '7' }), options).retryAfterSeconds).toBe(7);
     const dated = apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': 'Thu, 26 Nov 2026 10:00:30 GMT' });
-    expect(mapAnthropicError(dated, options).retryAfterSeconds).toBe(30);
-    expect(retryAfter(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), options.now)).toBe(2);
-    expect(retryAfter(new Headers(), options.now)).toBeUndefined();
+    expect(mapError(dated, options).retryAfterSeconds).toBe(30);
+    const both = apiError(429, 'rate_limit_error', 'slow down', { 'retry-after-ms': '1500', 'retry-after': '9' });
+    expect(mapError(both, options).retryAfterSeconds).toBe(2);
+    expect(mapError(apiError(429, 'rate_limit_error', 'slow down'), options).retryAfterSeconds).toBeUndefined();
   });
 
   it('maps a mid-stream error event by its type', () => {
     const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
-    expect(mapAnthropicError(new AnthropicStreamError(overloaded), options)).toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(mapError(new AnthropicStreamError(overloaded), options)).toMatchObject({ kind: 'unavailable', retryable: true });
     // As the SDK throws it: an APIError without status whose `error` is the event body.
     const sdkShaped = Object.assign(new Error('Overloaded'), { name: 'APIError', status: undefined, error: { type: 'error', error: { type: 'rate_limit_error', message: 'x' } } });
-    expect(mapAnthropicError(sdkShaped, options)).toMatchObject({ kind: 'resource_exhausted', retryable: true });
+    expect(mapError(sdkShaped, options)).toMatchObject({ kind: 'resource_exhausted', retryable: true });
   });
 
   it('maps aborts to canceled, timeouts and broken connections to unavailable', () => {
     const controller = new AbortController();
     controller.abort();
-    expect(mapAnthropicError(new Error('whatever'), { ...options, signal: controller.signal }).kind).toBe('canceled');
-    expect(mapAnthropicError(Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }), options).kind).toBe('canceled');
-    expect(mapAnthropicError(Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }), options)).toMatchObject({
+    expect(mapError(new Error('whatever'), { ...options, signal: controller.signal }).kind).toBe('canceled');
+    expect(mapError(Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }), options).kind).toBe('canceled');
+    expect(mapError(Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }), options)).toMatchObject({
       kind: 'unavailable',
       retryable: true,
     });
     const terminated = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
-    expect(mapAnthropicError(terminated, options)).toMatchObject({ kind: 'unavailable', retryable: true });
-    expect(mapAnthropicError(new RangeError('bug'), options).kind).toBe('internal');
+    expect(mapError(terminated, options)).toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(mapError(new RangeError('bug'), options).kind).toBe('internal');
   });
 
   it('passes GatewayErrors through unchanged', () => {
     const original = new GatewayError('invalid_argument', 'x');
-    expect(mapAnthropicError(original, options)).toBe(original);
+    expect(mapError(original, options)).toBe(original);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { AnthropicStreamEvent } from '../../../src/providers/anthropic/anthropic-client.js';
-import { AnthropicStreamError, AnthropicStreamMapper } from '../../../src/providers/anthropic/map-stream.js';
+import { AnthropicStreamError, StreamMapper } from '../../../src/providers/anthropic/map-stream.js';
 
 const events = (list: unknown[]) => list as AnthropicStreamEvent[];
 
@@ -47,17 +47,17 @@ const RECORDED_TOOL_STREAM = events([
   { type: 'message_stop' },
 ]);
 
-function run(list: AnthropicStreamEvent[]): { chunks: StreamChunk[]; mapper: AnthropicStreamMapper; perEvent: number[] } {
-  const mapper = new AnthropicStreamMapper();
+function run(list: AnthropicStreamEvent[]): { chunks: StreamChunk[]; mapper: StreamMapper; perEvent: number[] } {
+  const mapper = new StreamMapper();
   const perEvent = list.map((event) => mapper.map(event).length);
-  const again = new AnthropicStreamMapper();
+  const again = new StreamMapper();
   return { chunks: list.flatMap((event) => again.map(event)), mapper, perEvent };
 }
 
-describe('AnthropicStreamMapper', () => {
+describe('StreamMapper', () => {
   it('turns every upstream delta into one canonical chunk at once', () => {
     const { chunks, mapper, perEvent } = run(RECORDED_TOOL_STREAM);
-    expect(mapper.finished).toBe(true);
+    expect(mapper.end().complete).toBe(true);
     // message_start, ping, block starts of text/thinking and "" fragments yield nothing; message_stop yields finish + usage.
     expect(perEvent).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 2]);
     expect(chunks.map((chunk) => chunk.event.case)).toEqual([
@@ -128,8 +128,8 @@ describe('AnthropicStreamMapper', () => {
 
   it('is not finished without message_stop and throws on an error event', () => {
     const { mapper } = run(RECORDED_TOOL_STREAM.slice(0, 10));
-    expect(mapper.finished).toBe(false);
+    expect(mapper.end().complete).toBe(false);
     const errorEvent = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
-    expect(() => new AnthropicStreamMapper().map(errorEvent)).toThrow(AnthropicStreamError);
+    expect(() => new StreamMapper().map(errorEvent)).toThrow(AnthropicStreamError);
   });
 });

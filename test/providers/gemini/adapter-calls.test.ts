@@ -8,7 +8,9 @@ import type { ProviderAdapter } from '../../../src/domain/provider-adapter.js';
 import type { FixtureUpstream } from '../../fixtures/fixture-upstream.js';
 import { startGeminiFixture } from '../../fixtures/gemini-upstream.js';
 import { SCENARIOS, scenarioByName } from '../../fixtures/scenarios.js';
-import { adapterFor, collect, context, PROVIDER_ID, requestFor, target } from './helpers.js';
+import type { GeminiClient } from '../../../src/providers/gemini/gemini-client.js';
+import { createGeminiAdapter } from '../../../src/providers/gemini/index.js';
+import { adapterFor, collect, connectionFor, context, PROVIDER_ID, requestFor, target } from './helpers.js';
 
 type Body = Record<string, any>; // Raw request JSON.
 
@@ -168,5 +170,26 @@ describe('embeddings, token counting, model listing', () => {
   it('lists the models without the models/ prefix', async () => {
     expect(await adapter.listModels(context())).toEqual(SCENARIOS.map((scenario) => scenario.name));
     expect(fixture.received.at(-1)).toMatchObject({ method: 'GET', path: '/v1beta/models' });
+  });
+});
+
+describe('a stream that ends without a finish reason', () => {
+  it('fails the call with a retryable unavailable error, after the deltas it got', async () => {
+    // A client whose stream stops after one unfinished event, as when a proxy ends the response early.
+    const events = async function* () {
+      yield { candidates: [{ content: { role: 'model', parts: [{ text: 'partial' }] }, index: 0 }] };
+    };
+    const client = { generateStream: async () => events() } as unknown as GeminiClient;
+    const cut = createGeminiAdapter(connectionFor(fixture), client);
+    const texts: string[] = [];
+    const failure = await (async () => {
+      for await (const chunk of cut.stream(requestFor(scenarioByName('broken-stream')!), target('any'), context())) {
+        if (chunk.event.case === 'textDelta') texts.push(chunk.event.value.text);
+      }
+    })().then(() => undefined, (error: unknown) => error);
+    expect(texts).toEqual(['partial']);
+    expect(failure).toBeInstanceOf(GatewayError);
+    expect(failure).toMatchObject({ kind: 'unavailable', retryable: true, provider: PROVIDER_ID, upstreamStatus: 200 });
+    expect((failure as Error).message).toMatch(/without a finish reason/);
   });
 });

@@ -196,7 +196,7 @@ describe('tools, sampling, formats', () => {
 describe('thinking', () => {
   const thinking = (reasoning: Init['reasoning'], model = 'gemini-2.5-flash') => convert({ messages: [user('x')], reasoning }, model);
 
-  it('maps effort to thinkingBudget (§6 table), none → 0, include_reasoning → includeThoughts', () => {
+  it('maps effort to thinkingBudget (the shared effort table), none → 0, include_reasoning → includeThoughts', () => {
     const budgets = [
       [ReasoningEffort.NONE, 0],
       [ReasoningEffort.MINIMAL, 128],

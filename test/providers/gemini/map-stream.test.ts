@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/domain/gateway-error.js';
-import { GeminiStreamMapper } from '../../../src/providers/gemini/map-stream.js';
+import { StreamMapper } from '../../../src/providers/gemini/map-stream.js';
 import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
 import { STREAM_WITH_CALLS } from './recorded.js';
 
 const view = (chunks: StreamChunk[]) => chunks.map((chunk) => [chunk.choiceIndex, chunk.event.case, chunk.event.value]);
 
-describe('GeminiStreamMapper', () => {
+describe('StreamMapper', () => {
   it('maps each event at once: thoughts, whole calls with stable indexes, STOP in a later event → tool_calls', () => {
-    const mapper = new GeminiStreamMapper('p1', createToolCallIds('f00d'));
+    const mapper = new StreamMapper(createToolCallIds('f00d'));
     const perEvent = STREAM_WITH_CALLS.map((event) => mapper.map(event));
     expect(view(perEvent[0]!)).toEqual([[0, 'reasoningDelta', expect.objectContaining({ text: 'Checking both cities.', signature: '', providerType: 'gemini' })]]);
     expect(view(perEvent[1]!)).toEqual([
@@ -23,42 +22,37 @@ describe('GeminiStreamMapper', () => {
     // The empty text part of the last event yields nothing; the finish knows a call was seen.
     expect(view(perEvent[3]!)).toEqual([[0, 'finish', expect.objectContaining({ reason: FinishReason.TOOL_CALLS, rawReason: 'STOP' })]]);
     // usageMetadata is cumulative: the LAST one, once, never a sum.
-    expect(view(mapper.end())).toEqual([
+    expect(view(mapper.end().chunks)).toEqual([
       [0, 'usage', expect.objectContaining({ inputTokens: 55, outputTokens: 39, reasoningTokens: 15, totalTokens: 94 })],
     ]);
   });
 
   it('carries a text signature on its delta', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper();
     const chunks = mapper.map({ candidates: [{ content: { parts: [{ text: '6', thoughtSignature: 'sig-new' }] }, finishReason: 'STOP', index: 0 }] });
     expect(view(chunks)).toEqual([
       [0, 'textDelta', expect.objectContaining({ text: '6', signature: 'sig-new' })],
       [0, 'finish', expect.objectContaining({ reason: FinishReason.STOP })],
     ]);
-    expect(mapper.end()).toEqual([]); // no usage reported → none emitted
+    expect(mapper.end()).toEqual({ complete: true, chunks: [] }); // no usage reported → none emitted
   });
 
-  it('a stream that ends without a finish reason throws a retryable unavailable error', () => {
-    const mapper = new GeminiStreamMapper('p1');
+  it('a stream that ends without a finish reason is not complete (the adapter then fails the call: adapter-calls.test.ts)', () => {
+    const mapper = new StreamMapper();
     mapper.map({ candidates: [{ content: { parts: [{ text: 'partial' }] }, index: 0 }] });
-    expect(() => mapper.end()).toThrow(GatewayError);
-    try {
-      mapper.end();
-    } catch (error) {
-      expect(error).toMatchObject({ kind: 'unavailable', retryable: true, provider: 'p1' });
-    }
-    expect(() => new GeminiStreamMapper('p1').end()).toThrow(/without a finish reason/);
+    expect(mapper.end().complete).toBe(false);
+    expect(new StreamMapper().end().complete).toBe(false);
   });
 
   it('a blocked prompt finishes choice 0 with content_filter', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper();
     const chunks = mapper.map({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 } });
     expect(view(chunks)).toEqual([[0, 'finish', expect.objectContaining({ reason: FinishReason.CONTENT_FILTER, rawReason: 'SAFETY' })]]);
-    expect(view(mapper.end())).toEqual([[0, 'usage', expect.objectContaining({ inputTokens: 4 })]]);
+    expect(view(mapper.end().chunks)).toEqual([[0, 'usage', expect.objectContaining({ inputTokens: 4 })]]);
   });
 
   it('keeps candidates apart by index and requires every one to finish', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper();
     mapper.map({ candidates: [{ content: { parts: [{ text: 'a' }] }, index: 0 }, { content: { parts: [{ text: 'b' }] }, index: 1 }] });
     const chunks = mapper.map({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} } }] }, finishReason: 'STOP', index: 1 }] });
     expect(view(chunks).map(([choice, kind]) => [choice, kind])).toEqual([
@@ -66,13 +60,13 @@ describe('GeminiStreamMapper', () => {
       [1, 'toolCallDelta'],
       [1, 'finish'],
     ]);
-    expect(() => mapper.end()).toThrow(GatewayError); // choice 0 never finished
+    expect(mapper.end().complete).toBe(false); // choice 0 never finished
     mapper.map({ candidates: [{ finishReason: 'STOP', index: 0 }] });
-    expect(mapper.end()).toEqual([]);
+    expect(mapper.end()).toEqual({ complete: true, chunks: [] });
   });
 
   it('warns once per unsupported part kind', () => {
-    const mapper = new GeminiStreamMapper('p1');
+    const mapper = new StreamMapper();
     const part = { inlineData: { mimeType: 'image/png', data: 'AAAA' } };
     const first = mapper.map({ candidates: [{ content: { parts: [part] }, index: 0 }] });
     const second = mapper.map({ candidates: [{ content: { parts: [part] }, index: 0 }] });

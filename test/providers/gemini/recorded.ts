@@ -1,6 +1,6 @@
 // Recorded-shape Gemini API bodies (as the v1beta API sends them, trimmed of
 // safety ratings) for the pure mapper tests.
-import type { GeminiResponse } from '../../../src/providers/gemini/gemini-types.js';
+import type { GeminiResponse } from '../../../src/providers/gemini/wire-types.js';
 
 /** Gemini 3: thought summary (includeThoughts), answer signed on its last text part. */
 export const THOUGHTS_AND_SIGNED_TEXT: GeminiResponse = {

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '@google/genai';
 import { create } from '@bufbuild/protobuf';
 import { FinishReason, ImagePartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { convertImage, guessMimeFromUrl } from '../../../src/providers/gemini/convert-image.js';
-import { WarningCollector } from '../../../src/providers/gemini/family.js';
+import { WarningCollector } from '../../../src/providers/shared/warning-collector.js';
 import { resolveEndpoint } from '../../../src/providers/gemini/gemini-endpoint.js';
-import { mapGeminiError } from '../../../src/providers/gemini/map-error.js';
 import { mapFinishReason } from '../../../src/providers/gemini/map-finish-reason.js';
 import { mapUsage } from '../../../src/providers/gemini/map-usage.js';
-import { sanitizeMessage } from '../../../src/providers/gemini/sanitize-message.js';
 import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
 
 describe('mapFinishReason', () => {
@@ -37,94 +33,6 @@ describe('mapUsage', () => {
       mapUsage({ promptTokenCount: 2000, cachedContentTokenCount: 1500, candidatesTokenCount: 50, thoughtsTokenCount: 250, toolUsePromptTokenCount: 7, totalTokenCount: 2307 }),
     ).toMatchObject({ inputTokens: 2007, cachedInputTokens: 1500, cacheWriteTokens: 0, outputTokens: 300, reasoningTokens: 250, totalTokens: 2307 });
     expect(mapUsage(undefined)).toBeUndefined();
-  });
-});
-
-const context = { providerId: 'gem', apiKey: 'AIzaSyFixtureFixtureFixtureFixture12345' };
-const apiError = (status: number, error: Record<string, unknown>) => new ApiError({ message: JSON.stringify({ error }), status });
-
-describe('mapGeminiError', () => {
-  it('maps HTTP statuses to kinds, keeping the upstream message', () => {
-    const cases: Array<[number, string, GatewayError['kind'], boolean]> = [
-      [400, 'INVALID_ARGUMENT', 'invalid_argument', false],
-      [400, 'FAILED_PRECONDITION', 'failed_precondition', false],
-      [403, 'PERMISSION_DENIED', 'failed_precondition', false],
-      [404, 'NOT_FOUND', 'not_found', false],
-      [413, 'INVALID_ARGUMENT', 'payload_too_large', false],
-      [500, 'INTERNAL', 'unavailable', true],
-      [503, 'UNAVAILABLE', 'unavailable', true],
-      [504, 'DEADLINE_EXCEEDED', 'unavailable', true],
-    ];
-    for (const [status, googleStatus, kind, retryable] of cases) {
-      const error = mapGeminiError(apiError(status, { code: status, message: 'upstream says why', status: googleStatus }), context);
-      expect(error).toMatchObject({ kind, retryable, upstreamStatus: status, provider: 'gem' });
-      expect(error.message).toContain('upstream says why');
-    }
-  });
-
-  it('a 400 API_KEY_INVALID is the credentials problem, message kept when it holds no key', () => {
-    const error = mapGeminiError(
-      apiError(400, {
-        code: 400,
-        message: 'API key not valid. Please pass a valid API key.',
-        status: 'INVALID_ARGUMENT',
-        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }],
-      }),
-      context,
-    );
-    expect(error).toMatchObject({ kind: 'failed_precondition', upstreamStatus: 400 });
-    expect(error.message).toBe("provider gem rejected the gateway's credentials (HTTP 400): API key not valid. Please pass a valid API key.");
-  });
-
-  it('drops a credential error message that echoes a key, and redacts keys elsewhere', () => {
-    const echoed = mapGeminiError(apiError(401, { code: 401, message: `bad key ${context.apiKey}`, status: 'UNAUTHENTICATED' }), context);
-    expect(echoed.message).toBe("provider gem rejected the gateway's credentials (HTTP 401)");
-    const other = mapGeminiError(apiError(400, { code: 400, message: 'see https://x.test/?key=AIzaSyOtherOtherOtherOtherOther99', status: 'INVALID_ARGUMENT' }), context);
-    expect(other.message).not.toContain('AIza');
-    expect(other.message).toContain('[redacted]');
-  });
-
-  it('429: resource_exhausted, retryable, retryAfterSeconds from RetryInfo', () => {
-    const error = mapGeminiError(
-      apiError(429, {
-        code: 429,
-        message: 'Quota exceeded',
-        status: 'RESOURCE_EXHAUSTED',
-        details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12.4s' }],
-      }),
-      context,
-    );
-    expect(error).toMatchObject({ kind: 'resource_exhausted', retryable: true, retryAfterSeconds: 13, upstreamStatus: 429 });
-  });
-
-  it('reads an error event inside a stream ("got status: …")', () => {
-    const body = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
-    const error = mapGeminiError(new ApiError({ message: `got status: UNAVAILABLE. ${JSON.stringify(body)}`, status: 503 }), context);
-    expect(error).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 503 });
-    expect(error.message).toContain('The model is overloaded.');
-  });
-
-  it('abort → canceled; transport failures → unavailable; GatewayError passes through', () => {
-    const controller = new AbortController();
-    controller.abort();
-    expect(mapGeminiError(new Error('whatever'), { ...context, signal: controller.signal }).kind).toBe('canceled');
-    expect(mapGeminiError(Object.assign(new Error('aborted'), { name: 'AbortError' }), context).kind).toBe('canceled');
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
-    expect(mapGeminiError(refused, context)).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 0 });
-    expect(mapGeminiError(new TypeError('terminated'), { ...context, statusWhenNone: 200 })).toMatchObject({ kind: 'unavailable', upstreamStatus: 200 });
-    const own = new GatewayError('invalid_argument', 'x');
-    expect(mapGeminiError(own, context)).toBe(own);
-    expect(mapGeminiError(new Error('bug'), context).kind).toBe('internal');
-  });
-});
-
-describe('sanitizeMessage', () => {
-  it('redacts the key, Google-looking keys, masked keys and key= parameters', () => {
-    expect(sanitizeMessage('key abcdef1234 leaked', 'abcdef1234')).toEqual({ text: 'key [redacted] leaked', hadSecret: true });
-    expect(sanitizeMessage('AIzaSyABCDEFGHIJKLMNOPQRSTUVWXYZ0123456', '').text).toBe('[redacted]');
-    expect(sanitizeMessage('Incorrect API key provided: sk-ab***yz.', '').text).toBe('Incorrect API key provided: [redacted].');
-    expect(sanitizeMessage('url ?key=secret&x=1', '').text).toBe('url ?key=[redacted]&x=1');
-    expect(sanitizeMessage('nothing here', 'abcdef1234')).toEqual({ text: 'nothing here', hadSecret: false });
   });
 });
 

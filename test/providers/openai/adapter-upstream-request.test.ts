@@ -94,7 +94,7 @@ describe.each(DEPLOYMENTS)('OpenAI adapter upstream request: $name', (deployment
     expect(body['messages'][3]).toEqual({ role: 'tool', tool_call_id: 'call_b', content: '' });
     // The Gemini signature on call_a cannot travel: reported, not silently dropped.
     expect(warnings).toContain('messages.content.tool_call.signature');
-    // DeepSeek rejects a tool-call turn without reasoning_content (§7 rule 3).
+    // DeepSeek rejects a tool-call turn without reasoning_content (docs/provider-wire-formats.md, Pitfall 3).
     expect(body['messages'][1]['reasoning_content']).toBe(compatible ? '' : undefined);
   });
 

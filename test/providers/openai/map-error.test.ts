@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapError, retryAfter, type UpstreamFailure } from '../../../src/providers/openai/map-error.js';
-import { sanitizeUpstreamMessage } from '../../../src/providers/openai/sanitize-message.js';
+import { mapError, type UpstreamFailure } from '../../../src/providers/openai/map-error.js';
 
 const KEY = 'sk-fixture-secret-abcdefghijklmnop';
 const context = { providerId: 'p1', secrets: [KEY] };
@@ -58,25 +57,5 @@ describe('mapError', () => {
     const midStream = mapError({ cause: 'stream_error', body: { message: 'The server had an error', type: 'server_error' }, message: '' }, context);
     expect(midStream).toMatchObject({ kind: 'unavailable', retryable: true });
     expect(midStream.message).toContain('The server had an error');
-  });
-});
-
-describe('retryAfter', () => {
-  it('reads seconds, milliseconds and HTTP dates', () => {
-    expect(retryAfter({ 'retry-after': '3' })).toBe(3);
-    expect(retryAfter({ 'retry-after-ms': '250' })).toBe(1);
-    expect(retryAfter({ 'retry-after': 'Wed, 21 Oct 2015 07:28:10 GMT' }, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10);
-    expect(retryAfter({})).toBeUndefined();
-  });
-});
-
-describe('sanitizeUpstreamMessage', () => {
-  it('removes keys, masked keys, bearer tokens and long opaque tokens', () => {
-    const clean = sanitizeUpstreamMessage(
-      `bad key ${KEY}; masked sk-proj-****wxyz; header Bearer abc.def; azure 0123456789abcdef0123456789abcdef; rest ok`,
-      [KEY],
-    );
-    expect(clean).not.toMatch(/abcdefghijklmnop|wxyz|abc\.def|0123456789abcdef/);
-    expect(clean).toContain('rest ok');
   });
 });

@@ -2,16 +2,17 @@
 // thinkingBudget / thinkingLevel is sent (both → 400):
 // - budget_tokens → thinkingBudget, always (an explicit budget wins);
 // - effort on Gemini 3 models → thinkingLevel (their native control), per
-//   PROTOCOL-NOTES §6: minimal→MINIMAL (Flash) else LOW; medium→MEDIUM (Flash,
+//   docs/provider-wire-formats.md, "Gemini API, Thinking": minimal→MINIMAL
+//   (Flash) else LOW; medium→MEDIUM (Flash,
 //   3.1 Pro) else HIGH; none→the lowest level (3.x cannot switch thinking off);
-// - effort elsewhere → thinkingBudget from the §6 Effort table (none → 0;
+// - effort elsewhere → thinkingBudget from the shared effort table (none → 0;
 //   2.5 Pro cannot go below 128).
 // include_reasoning → includeThoughts.
 import { ReasoningEffort, type ReasoningConfig } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EFFORT_BUDGET_TOKENS, EFFORT_NAMES } from '../shared/reasoning-effort.js';
 import { parameterAdjusted } from '../shared/warnings.js';
-import type { WarningCollector } from './family.js';
-import type { GeminiThinkingConfig, GeminiThinkingLevel } from './gemini-types.js';
+import type { WarningCollector } from '../shared/warning-collector.js';
+import type { GeminiThinkingConfig, GeminiThinkingLevel } from './wire-types.js';
 
 /** Lower-cased model id without a `models/` prefix. */
 const modelId = (model: string) => model.replace(/^models\//, '').toLowerCase();
@@ -19,7 +20,7 @@ export const isGemini3 = (model: string) => modelId(model).startsWith('gemini-3'
 const isFlash = (model: string) => modelId(model).includes('flash');
 const isGemini25Pro = (model: string) => modelId(model).startsWith('gemini-2.5-pro');
 
-export function convertThinking(
+export function convertReasoning(
   reasoning: ReasoningConfig | undefined,
   model: string,
   warnings: WarningCollector,
