@@ -23,8 +23,9 @@ const CREDENTIAL_PATTERNS: RegExp[] = [
   /(x-goog-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
   // Google API keys.
   /AIza[0-9A-Za-z_-]{20,}/g,
-  // Prefixed keys, masked or not (sk-…, sk-proj-…, sk-ant-…, pk-…, rk-…), also inside a longer word.
-  new RegExp(String.raw`(?:sk|pk|rk)-(?=[A-Za-z0-9_\-*.…]{3})${KEY_CHARS}`, 'gi'),
+  // Prefixed keys, masked or not (sk-…, sk-proj-…, sk-ant-…, pk-…, rk-…), also glued to a digit or
+  // punctuation ("key:sk-…", "1sk-…"), but not the end of a word ("disk-full", "task-queue" stay).
+  new RegExp(String.raw`(?<![A-Za-z])(?:sk|pk|rk)-(?=[A-Za-z0-9_\-*.…]{3})${KEY_CHARS}`, 'gi'),
   // Masked fragments such as "****abcd".
   new RegExp(String.raw`[A-Za-z0-9_-]*\*{3,}(?:${KEY_CHARS})?`, 'g'),
   // Long opaque tokens: Azure keys are 32 hex characters; other keys mix digits and letters.

@@ -42,6 +42,9 @@ describe('redactCredentials', () => {
   it('leaves ordinary messages alone and cuts very long ones', () => {
     expect(redactCredentials('nothing here', ['abcdef1234'])).toEqual({ text: 'nothing here', hadSecret: false });
     expect(redactCredentials('API key not valid. Please pass a valid API key.', [GEMINI_KEY]).hadSecret).toBe(false);
+    // Words ending in sk-/pk-/rk- are words, not keys; a key glued to punctuation still is one.
+    expect(redactCredentials('disk-full on the task-queue host, risk-based retry', [])).toEqual({ text: 'disk-full on the task-queue host, risk-based retry', hadSecret: false });
+    expect(redactCredentials('key:sk-live-abcdef123456 rejected', []).text).toBe('key:[redacted] rejected');
     const long = redactCredentials('word '.repeat(400), []).text;
     expect(long.length).toBe(1001);
     expect(long.endsWith('…')).toBe(true);
