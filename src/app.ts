@@ -7,10 +7,10 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
-import type { RequestLogWriter } from './core/usage-log/request-log-writer.js';
+import type { RequestLogWriter } from './core/request-log/request-log-writer.js';
 import type { PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
-import { openaiRoutes } from './http/openai/openai-routes.js';
-import { anthropicRoutes } from './http/anthropic/anthropic-routes.js';
+import { openaiSurface } from './http/openai/openai-surface.js';
+import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
 import { rpcContextValues } from './rpc/request-meta-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
@@ -111,8 +111,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     });
     registerHealthRoutes(fastify, storage.database);
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
-    await fastify.register(openaiRoutes, { authenticator, completion });
-    await fastify.register(anthropicRoutes, { authenticator, completion });
+    await fastify.register(openaiSurface, { authenticator, completion });
+    await fastify.register(anthropicSurface, { authenticator, completion });
     await fastify.register(fastifyConnectPlugin, {
       routes: (router) => parts.registerRpc(router),
       shutdownTimeoutMs: config.shutdownGraceMs,

@@ -28,12 +28,12 @@ import { createDispatcher } from './core/routing/dispatcher.js';
 import { createRouteTable } from './core/routing/route-table.js';
 import type { TargetHealthSource } from './core/routing/target-health.js';
 import type { MasterKeyRing } from './core/secrets/master-key-ring.js';
-import { createRequestLogWriter, type RequestLogWriter } from './core/usage-log/request-log-writer.js';
-import { createRetentionJob } from './core/usage-log/retention.js';
+import { createRequestLogWriter, type RequestLogWriter } from './core/request-log/request-log-writer.js';
+import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
 import { createProviderAdapter } from './providers/registry.js';
-import { registerRpcRoutes } from './rpc/routes.js';
+import { registerRpcServices } from './rpc/register-services.js';
 import type { GatewayStorage } from './storage/index.js';
 import type { AdminScope } from './cluster/messages.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
@@ -134,7 +134,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const dispatcher = createDispatcher({
     onBreakerTransition: (target, from, to, reason) => log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
   });
-  // Request-log rows are written behind the request, in batches (see core/usage-log).
+  // Request-log rows are written behind the request, in batches (see core/request-log).
   const requestLog = createRequestLogWriter({
     repository: storage.requestLogs,
     onError: (event) =>
@@ -182,7 +182,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     promptRuleTable,
     requestLog,
     registerRpc: (router) =>
-      registerRpcRoutes(router, {
+      registerRpcServices(router, {
         adminToken: options.adminToken,
         authenticator,
         keyAdmin,

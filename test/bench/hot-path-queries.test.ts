@@ -1,5 +1,5 @@
 // The hot path reads nothing from the database and writes nothing before it
-// answers (DESIGN.md: keys, providers and routes are cached in memory; request
+// answers (docs/architecture.md, "Shared state": keys, providers and routes are cached in memory; request
 // logs are written behind the request, in batches). Shown on a real gateway:
 // every query its Kysely instance runs is counted, and — the strong form —
 // held back: while the database is "frozen", N chat requests (JSON and SSE,

@@ -14,7 +14,7 @@ import type { KeyAuthenticator } from '../../src/core/auth/authenticate-key.js';
 import { hashSecret } from '../../src/core/auth/virtual-key-secret.js';
 import type { PromptRuleTable } from '../../src/core/prompt-rules/prompt-rule-table.js';
 import type { TargetHealthView } from '../../src/core/routing/target-health.js';
-import type { RequestLogWriter } from '../../src/core/usage-log/request-log-writer.js';
+import type { RequestLogWriter } from '../../src/core/request-log/request-log-writer.js';
 import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
 import { openStorage, type GatewayStorage as Storage } from '../../src/storage/index.js';
 

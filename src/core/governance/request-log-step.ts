@@ -6,7 +6,7 @@ import { ChatRequestSchema, ChatResponseSchema } from '../../../gen/llmgateway/v
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { RequestLogRecord } from '../../domain/request-log.js';
 import { StreamAssembler } from '../completion/assemble-stream.js';
-import { redactBody } from '../usage-log/redact-body.js';
+import { redactBody } from '../request-log/redact-body.js';
 import type { GovernanceStep } from './governance-step.js';
 import { buildLogRecord } from './log-record.js';
 

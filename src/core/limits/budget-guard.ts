@@ -1,5 +1,5 @@
 // Per-key budgets (tokens or USD per day / week / month / total, UTC periods
-// from usage-log/budget-period.ts). A request is admitted while
+// from limits/budget-period.ts). A request is admitted while
 //     spent + reserved < budget
 // (spent: the period's committed spend; reserved: the estimates of this
 // process's requests in flight) and then reserves its own estimate; commit
@@ -26,7 +26,7 @@
 // what failed adds left queued.
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { BudgetRecord } from '../../domain/virtual-key.js';
-import { budgetPeriodAt } from '../usage-log/budget-period.js';
+import { budgetPeriodAt } from './budget-period.js';
 import { BudgetExceededError } from './limit-errors.js';
 import { refusalMessage } from './budget-refusal.js';
 import { absorb, newSpendEntry, noop, reservedIn, schedule, spentIn, spentTokens, spentUsd, type SpendEntry } from './spend-entry.js';

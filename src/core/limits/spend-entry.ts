@@ -6,7 +6,7 @@
 // counted and queued, and goes out with the next add of that key and period.
 import type { KeySpendRecord, KeySpendRepository } from '../../domain/key-spend.js';
 import type { BudgetRecord } from '../../domain/virtual-key.js';
-import type { BudgetPeriod } from '../usage-log/budget-period.js';
+import type { BudgetPeriod } from './budget-period.js';
 
 export interface SpendEntry {
   readonly keyId: string;

@@ -16,7 +16,7 @@ import type { KeysRepository } from '../../../domain/virtual-key.js';
 import { invalidArgument, notFound } from '../../../domain/gateway-error.js';
 import { keyRecordToProto } from '../keys/key-conversion.js';
 import { pageRequest, pageResponse } from '../paging.js';
-import { budgetPeriodAt } from '../../usage-log/budget-period.js';
+import { budgetPeriodAt } from '../../limits/budget-period.js';
 import { aggregateToProto, filterFromProto, groupingFromProto, requestLogToProto } from './usage-conversion.js';
 
 export interface UsageAdminOptions {

@@ -56,7 +56,7 @@ export const SERVED_FILES = [
   file_llmgateway_v1_usage_service,
 ];
 
-export function registerRpcRoutes(router: ConnectRouter, dependencies: RpcDependencies): void {
+export function registerRpcServices(router: ConnectRouter, dependencies: RpcDependencies): void {
   const errors = errorInterceptor(dependencies.reporter);
   // Interceptors run outermost first: errors wrap authentication too.
   const admin = { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] };

@@ -20,12 +20,12 @@ import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
 
-export interface AnthropicRoutesOptions {
+export interface AnthropicSurfaceOptions {
   authenticator: KeyAuthenticator;
   completion: GovernedCompletion;
 }
 
-export async function anthropicRoutes(fastify: FastifyInstance, options: AnthropicRoutesOptions): Promise<void> {
+export async function anthropicSurface(fastify: FastifyInstance, options: AnthropicSurfaceOptions): Promise<void> {
   const { authenticator, completion } = options;
   /** Per request: how canonical message indices map back to the client's (param-names.ts). */
   const systemOffsets = new WeakMap<FastifyRequest, number>();

@@ -1,7 +1,7 @@
 // Pure helpers of the usage log: body redaction and budget periods.
 import { describe, expect, it } from 'vitest';
-import { budgetPeriodAt, budgetPeriodIdsAt } from '../../src/core/usage-log/budget-period.js';
-import { capBytes, redactBody, REDACTED } from '../../src/core/usage-log/redact-body.js';
+import { budgetPeriodAt, budgetPeriodIdsAt } from '../../src/core/limits/budget-period.js';
+import { capBytes, redactBody, REDACTED } from '../../src/core/request-log/redact-body.js';
 
 describe('redactBody', () => {
   it('removes credential properties at any depth and keeps everything else', () => {

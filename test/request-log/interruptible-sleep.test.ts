@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createInterruptibleSleep } from '../../src/core/usage-log/interruptible-sleep.js';
+import { createInterruptibleSleep } from '../../src/core/request-log/interruptible-sleep.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -5,7 +5,7 @@ import {
   createRequestLogWriter,
   type RequestLogWriterEvent,
   type RequestLogWriterOptions,
-} from '../../src/core/usage-log/request-log-writer.js';
+} from '../../src/core/request-log/request-log-writer.js';
 import type { RequestLogRecord } from '../../src/domain/request-log.js';
 import { makeRequestLog } from '../storage/fixtures.js';
 

@@ -21,12 +21,12 @@ import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
 
-export interface OpenAIRoutesOptions {
+export interface OpenAISurfaceOptions {
   authenticator: KeyAuthenticator;
   completion: GovernedCompletion;
 }
 
-export async function openaiRoutes(fastify: FastifyInstance, options: OpenAIRoutesOptions): Promise<void> {
+export async function openaiSurface(fastify: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
   const { authenticator, completion } = options;
   // Answered in OpenAI's error shape (map-error.ts).
   setShimErrorHandler(fastify, 'OpenAI', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
