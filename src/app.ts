@@ -11,7 +11,7 @@ import type { RequestLogWriter } from './core/request-log/request-log-writer.js'
 import type { PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { openaiSurface } from './http/openai/openai-surface.js';
 import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
-import { rpcContextValues } from './rpc/request-meta-key.js';
+import { rpcContextValues } from './rpc/request-context-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';

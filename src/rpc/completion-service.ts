@@ -10,7 +10,7 @@ import {
 } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import type { GovernedCompletion } from '../core/governance/governed-completion.js';
 import { GatewayError, invalidArgument } from '../domain/gateway-error.js';
-import { metaOf } from './request-meta-key.js';
+import { contextOf } from './request-context-key.js';
 import { authenticatedKey } from './virtual-key-auth.js';
 
 function callerKey(context: HandlerContext) {
@@ -22,7 +22,7 @@ function callerKey(context: HandlerContext) {
 
 /** The RPC has no response headers: the report of a call is not sent. */
 function callOf<Request>(request: Request, context: HandlerContext) {
-  return { request, key: callerKey(context), signal: context.signal, context: metaOf(context.values) };
+  return { request, key: callerKey(context), signal: context.signal, context: contextOf(context.values) };
 }
 
 export function completionService(core: GovernedCompletion): ServiceImpl<typeof CompletionService> {

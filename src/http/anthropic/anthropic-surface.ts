@@ -15,7 +15,7 @@ import { mapError } from './map-error.js';
 import { parseMessagesRequest, type RequestKind } from './parse-request.js';
 import { renderMessage } from './render-response.js';
 import { sendMessagesStream } from './send-stream.js';
-import { metaFromRequest } from '../../server/request-meta-from.js';
+import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
@@ -54,9 +54,9 @@ export async function anthropicSurface(fastify: FastifyInstance, options: Anthro
 
   fastify.post('/v1/messages', async (request, reply) => {
     const { key, parsed, controller } = begin(request, reply, 'messages');
-    const meta = metaFromRequest(request, 'anthropic');
+    const context = contextFromRequest(request, 'anthropic');
     if (parsed.stream) {
-      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context: meta });
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
       await sendMessagesStream(reply, streamed.chunks, {
         stopSequences: parsed.stopSequences,
         systemOffset: parsed.systemOffset,
@@ -68,7 +68,7 @@ export async function anthropicSurface(fastify: FastifyInstance, options: Anthro
       });
       return reply;
     }
-    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context: meta });
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
     const rendered = renderMessage(response, { stopSequences: parsed.stopSequences });
     reply.headers({
       ...routeHeaders(response.route),

@@ -16,7 +16,7 @@ import { renderModel, renderModelList } from './models.js';
 import { parseChatRequest } from './parse-request.js';
 import { renderCompletion } from './render-response.js';
 import { sendChatStream } from './send-stream.js';
-import { metaFromRequest } from '../../server/request-meta-from.js';
+import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
@@ -35,10 +35,10 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
   fastify.post('/v1/chat/completions', async (request, reply) => {
     const key = keyOf(request);
     const parsed = parseChatRequest(request.body);
-    const meta = metaFromRequest(request, 'openai');
+    const context = contextFromRequest(request, 'openai');
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
-      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context: meta });
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
       await sendChatStream(reply, streamed.chunks, {
         includeUsage: parsed.includeUsage,
         extraHeaders: () => governanceHeaders(streamed.report),
@@ -48,7 +48,7 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
       });
       return reply;
     }
-    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context: meta });
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
     assertCandidatesHonoured(parsed.n, response.warnings);
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderCompletion(response);
@@ -58,8 +58,8 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
     const key = keyOf(request);
     const parsed = parseEmbeddingsRequest(request.body);
     const controller = abortOnClientLeave(reply);
-    const meta = metaFromRequest(request, 'openai');
-    const { response, report } = await completion.embed({ request: parsed.embed, key, signal: controller.signal, context: meta });
+    const context = contextFromRequest(request, 'openai');
+    const { response, report } = await completion.embed({ request: parsed.embed, key, signal: controller.signal, context });
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });

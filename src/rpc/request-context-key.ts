@@ -3,15 +3,15 @@
 import { createContextKey, createContextValues, type ContextValues } from '@connectrpc/connect';
 import type { FastifyRequest } from 'fastify';
 import { requestContext, type RequestContext } from '../domain/request-context.js';
-import { metaFromRequest } from '../server/request-meta-from.js';
+import { contextFromRequest } from '../server/request-context-from.js';
 
-export const requestMetaKey = createContextKey<RequestContext | undefined>(undefined, { description: 'the request’s meta' });
+export const requestContextKey = createContextKey<RequestContext | undefined>(undefined, { description: 'the request’s context' });
 
 export function rpcContextValues(request: FastifyRequest): ContextValues {
-  return createContextValues().set(requestMetaKey, metaFromRequest(request, 'rpc'));
+  return createContextValues().set(requestContextKey, contextFromRequest(request, 'rpc'));
 }
 
 /** The call's context; in-memory transports have none (an RPC with no client details). */
-export function metaOf(values: ContextValues): RequestContext {
-  return values.get(requestMetaKey) ?? requestContext({ surface: 'rpc' });
+export function contextOf(values: ContextValues): RequestContext {
+  return values.get(requestContextKey) ?? requestContext({ surface: 'rpc' });
 }

@@ -10,7 +10,7 @@ const header = (request: FastifyRequest, name: string): string => {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 };
 
-export function metaFromRequest(request: FastifyRequest, surface: RequestSurface): RequestContext {
+export function contextFromRequest(request: FastifyRequest, surface: RequestSurface): RequestContext {
   return requestContext({
     requestId: request.id,
     surface,
