@@ -102,9 +102,16 @@ describe('model resolution', () => {
     const { secret } = await keys.createKey({ name: 'anthropic only', allowedModels: ['anthropic/*'] }, admin);
     expect((await completion.complete(hello('anthropic/plain-text'), withKey(secret))).response?.route?.providerId).toBe('anthropic');
     const refused = await failure(completion.complete(hello('openai/plain-text'), withKey(secret)));
-    expect(refused.code).toBe(Code.PermissionDenied);
+    expect(refused.code).toBe(Code.NotFound);
+    expect(refused.rawMessage).toBe('The model "openai/plain-text" does not exist or you do not have access to it.');
     // An alias cannot smuggle a model past the patterns.
-    expect((await failure(completion.complete(hello('friendly'), withKey(secret)))).code).toBe(Code.PermissionDenied);
+    expect((await failure(completion.complete(hello('friendly'), withKey(secret)))).code).toBe(Code.NotFound);
+    // A model that exists and one that does not get the same answer: the key cannot enumerate what is served.
+    for (const [served, missing] of [['openai/plain-text', 'openai/no-such-model'], ['friendly', 'no-such-alias'], ['openai/plain-text', 'nobody/plain-text']]) {
+      const forbidden = await failure(completion.complete(hello(served!), withKey(secret)));
+      const absent = await failure(completion.complete(hello(missing!), withKey(secret)));
+      expect([absent.code, absent.rawMessage.replace(missing!, 'M')]).toEqual([forbidden.code, forbidden.rawMessage.replace(served!, 'M')]);
+    }
     const listed = await completion.listModels({}, withKey(secret));
     expect(listed.models.length).toBeGreaterThan(0);
     expect(listed.models.every((model) => model.providerId === 'anthropic')).toBe(true);

@@ -44,6 +44,21 @@ describe('the official client’s error classes', () => {
     expect(await rejection(harness.client.chat.completions.create({ ...hello('nothing'), stream: true }))).toBeInstanceOf(NotFoundError);
   });
 
+  it('the same NotFoundError for a model a restricted key may not use as for one that does not exist', async () => {
+    const restricted = String((await harness.admin('KeysService/CreateKey', { name: 'anthropic only', allowedModels: ['anthropic/*'] }))['secret']);
+    const client = harness.clientWith({ apiKey: restricted });
+    const answers = [];
+    for (const model of ['openai/plain-text', 'openai/no-such-model', 'nobody/plain-text']) {
+      const error = await rejection(client.chat.completions.create(hello(model)));
+      expect(error).toBeInstanceOf(NotFoundError);
+      const { status, code, type, message } = error as NotFoundError;
+      answers.push({ status, code, type, message: message.replace(model, 'M') });
+    }
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+    expect(answers[0]).toMatchObject({ status: 404, code: 'model_not_found', type: 'invalid_request_error' });
+    expect(answers[0]!.message).toContain('does not exist or you do not have access to it');
+  });
+
   it('RateLimitError with retry-after from the upstream’s 429, unary and streamed', async () => {
     for (const stream of [false, true]) {
       const error = await rejection(harness.client.chat.completions.create({ ...hello('openai/error-429'), stream }));

@@ -20,8 +20,15 @@ export function isModelAllowed(patterns: readonly string[], names: readonly stri
   return patterns.some((pattern) => names.some((name) => matcherFor(pattern)(name)));
 }
 
+/**
+ * The one answer a key gets for a model it may not use and for one that does not exist (as OpenAI
+ * answers both), so that a key restricted by allowed-model patterns cannot enumerate what the
+ * gateway serves by telling 403 from 404.
+ */
+export function modelNotAvailable(requested: string): GatewayError {
+  return new GatewayError('not_found', `The model "${requested}" does not exist or you do not have access to it.`);
+}
+
 export function assertModelAllowed(patterns: readonly string[], names: readonly string[], requested: string): void {
-  if (!isModelAllowed(patterns, names)) {
-    throw new GatewayError('permission_denied', `this key may not use model "${requested}"`);
-  }
+  if (!isModelAllowed(patterns, names)) throw modelNotAvailable(requested);
 }

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { RouteRecord } from '../../domain/route.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError } from '../../domain/gateway-error.js';
-import { assertModelAllowed } from '../completion/model-access.js';
+import { assertModelAllowed, modelNotAvailable } from '../completion/model-access.js';
 import type { CatalogSnapshot } from '../completion/provider-catalog.js';
 import { namesOf, resolveModel } from '../completion/resolve-model.js';
 import { DIRECT_MODEL_SETTINGS, type PlannedTarget, type RoutePlan } from './route-plan.js';
@@ -38,7 +38,7 @@ export function planRoute(
     }
     return { routeName: route.name, strategy: route.strategy, targets, settings: route.settings, affinityKey: affinityKeyOf(route, caller) };
   }
-  const resolved = resolveModel(model, snapshot);
+  const resolved = resolveFor(caller, model, snapshot);
   if (!caller.accessGranted) assertModelAllowed(caller.key.allowedModels, namesOf(resolved), model);
   return {
     routeName: '',
@@ -47,6 +47,20 @@ export function planRoute(
     settings: DIRECT_MODEL_SETTINGS,
     affinityKey: '',
   };
+}
+
+/**
+ * For a key restricted to some models, a model that does not resolve gets the same answer as one the
+ * key may not use (model-access.ts): which providers exist, or are disabled, is not the key's business.
+ */
+function resolveFor(caller: CallerContext, model: string, snapshot: CatalogSnapshot): ReturnType<typeof resolveModel> {
+  try {
+    return resolveModel(model, snapshot);
+  } catch (error) {
+    const restricted = caller.key.allowedModels.length > 0 && !caller.accessGranted;
+    if (restricted && error instanceof GatewayError && error.kind === 'not_found') throw modelNotAvailable(model);
+    throw error;
+  }
 }
 
 function toPlannedTarget(provider: PlannedTarget['provider'], model: PlannedTarget['model'], weight: number): PlannedTarget {
