@@ -109,7 +109,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       reply.header('x-request-id', request.id);
       done();
     });
-    registerHealthRoutes(fastify, storage.database);
+    registerHealthRoutes(fastify, parts.isReady);
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion });
     await fastify.register(anthropicSurface, { authenticator, completion });

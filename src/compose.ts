@@ -34,6 +34,7 @@ import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { registerRpcServices } from './rpc/register-services.js';
+import { readinessOf } from './server/readiness.js';
 import type { GatewayStorage } from './storage/index.js';
 import type { AdminScope } from './cluster/messages.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
@@ -67,6 +68,8 @@ export interface ComposeOptions {
   targetHealth?: TargetHealthSource;
   /** Told after each admin write in this process, once its tables were invalidated. */
   onAdminChange?: (scope: AdminScope) => void;
+  /** grpc.health.v1.Health.Watch's re-check interval (default 5 s; tests shorten it). */
+  healthWatchIntervalMs?: number;
 }
 
 export interface ComposedGateway {
@@ -77,6 +80,8 @@ export interface ComposedGateway {
   promptRuleTable: PromptRuleTable;
   /** The batching request-log writer: `write(record)` never throws nor waits; flushed on close. */
   requestLog: RequestLogWriter;
+  /** Ready to serve: the database answers (GET /readyz and grpc.health.v1.Health). */
+  isReady: () => Promise<boolean>;
   /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
   registerRpc(router: ConnectRouter): void;
   /** Starts the request-log retention job (with --workers, in one worker only). */
@@ -88,6 +93,7 @@ export interface ComposedGateway {
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
   const authenticator = createKeyAuthenticator({ keys: storage.keys, now });
+  const isReady = readinessOf(storage.database, (error) => log.warn({ err: error }, 'readiness check: database unreachable'));
   const catalog = createProviderCatalog({
     providers: storage.providers,
     keyRing,
@@ -181,6 +187,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     completion,
     promptRuleTable,
     requestLog,
+    isReady,
     registerRpc: (router) =>
       registerRpcServices(router, {
         adminToken: options.adminToken,
@@ -194,6 +201,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
         usageAdmin,
         completion,
         reporter: log,
+        isReady,
+        ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
       }),
     startBackgroundJobs: () => retention.start(),
     async close() {

@@ -19,7 +19,9 @@ import type { ProviderProbe } from '../core/admin/providers/provider-probe.js';
 import type { RouteAdmin } from '../core/admin/routes/route-admin.js';
 import type { TargetHealthSource } from '../core/routing/target-health.js';
 import type { UsageAdmin } from '../core/admin/usage/usage-admin.js';
+import { file_grpc_health_v1_health, Health } from '../../gen/grpc/health/v1/health_pb.js';
 import type { ErrorReporter } from './connect-errors.js';
+import { healthService } from './health-service.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
 import { keysService } from './keys-service.js';
@@ -45,6 +47,10 @@ export interface RpcDependencies {
   usageAdmin: UsageAdmin;
   completion: GovernedCompletion;
   reporter: ErrorReporter;
+  /** The readiness behind GET /readyz, for grpc.health.v1.Health. */
+  isReady: () => Promise<boolean>;
+  /** Health.Watch re-check interval (tests shorten it). */
+  healthWatchIntervalMs?: number;
 }
 
 export const SERVED_FILES = [
@@ -54,6 +60,7 @@ export const SERVED_FILES = [
   file_llmgateway_v1_providers_service,
   file_llmgateway_v1_routes_service,
   file_llmgateway_v1_usage_service,
+  file_grpc_health_v1_health,
 ];
 
 export function registerRpcServices(router: ConnectRouter, dependencies: RpcDependencies): void {
@@ -68,5 +75,14 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
   router.service(CompletionService, completionService(dependencies.completion), {
     interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
   });
+  router.service(
+    Health,
+    healthService({
+      isReady: dependencies.isReady,
+      services: SERVED_FILES.flatMap((file) => file.services.map((service) => service.typeName)),
+      ...(dependencies.healthWatchIntervalMs === undefined ? {} : { watchIntervalMs: dependencies.healthWatchIntervalMs }),
+    }),
+    { interceptors: [errors] },
+  );
   registerReflection(router, SERVED_FILES);
 }

@@ -1,19 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
-interface Pingable {
-  ping(): Promise<void>;
-}
-
-/** `/healthz`: the process answers. `/readyz`: and its database does too. */
-export function registerHealthRoutes(fastify: FastifyInstance, database: Pingable): void {
+/** `/healthz`: the process answers. `/readyz`: and its database does too (server/readiness.ts). */
+export function registerHealthRoutes(fastify: FastifyInstance, isReady: () => Promise<boolean>): void {
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_request, reply) => {
-    try {
-      await database.ping();
-      return { status: 'ready' };
-    } catch (error) {
-      fastify.log.warn({ err: error }, 'readiness check: database unreachable');
-      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
-    }
+    if (await isReady()) return { status: 'ready' };
+    return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
   });
 }
