@@ -22,6 +22,7 @@ import type { UsageAdmin } from '../core/admin/usage/usage-admin.js';
 import { file_grpc_health_v1_health, Health } from '../../gen/grpc/health/v1/health_pb.js';
 import type { ErrorReporter } from './connect-errors.js';
 import { healthService } from './health-service.js';
+import { invalidArgumentOnParseFailure } from './parse-failure-code.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
 import { keysService } from './keys-service.js';
@@ -85,4 +86,8 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
     { interceptors: [errors] },
   );
   registerReflection(router, SERVED_FILES);
+  // Undecodable binary requests are the client's fault on every protocol (parse-failure-code.ts).
+  router.handlers.forEach((handler, index) => {
+    router.handlers[index] = invalidArgumentOnParseFailure(handler);
+  });
 }
