@@ -10,25 +10,15 @@ import { ChatRequestSchema, Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompleteRequestSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { ListKeysRequestSchema } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { seededRandom } from '../limits/limits-fakes.js';
 
 const CASES_PER_TARGET = 60;
 const SERVER_FAULTS = new Set(['2', '13', '15']); // UNKNOWN, INTERNAL, DATA_LOSS
 
-/** mulberry32: the same bodies on every run, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Random bytes, or a valid message with some bytes changed, cut or repeated. */
 function bodies(seed: number, valid: Uint8Array): Uint8Array[] {
-  const next = random(seed);
+  // Seeded: the same bodies on every run, so a failure can be replayed.
+  const next = seededRandom(seed);
   const out: Uint8Array[] = [];
   for (let index = 0; index < CASES_PER_TARGET; index += 1) {
     if (index % 3 === 0) {
