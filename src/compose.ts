@@ -53,7 +53,7 @@ export interface ComposeOptions {
   keyRing: MasterKeyRing;
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
-  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays'>;
+  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -177,6 +177,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgets,
     cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
     log: requestLog,
+    budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
   const providerProbe = createProviderProbe(catalog, now);

@@ -1,6 +1,7 @@
 // Configuration from environment variables, validated once at start. Every
 // bad value is reported at once, each with the variable's name.
 import { isIP } from 'node:net';
+import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -33,6 +34,8 @@ export interface GatewayConfig {
   /** Response cache size bound in bytes; 0 turns the cache off. Per process. */
   cacheMaxBytes: number;
   cacheTtlMs: number;
+  /** Output tokens a key's budget reserves for a request that sets no maximum output of its own. */
+  budgetOutputReserveTokens: number;
   /** Processes serving requests (node:cluster); 1 = the gateway is this process. `--workers N` overrides. */
   workers: number;
 }
@@ -153,6 +156,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     logRetentionDays: read.integer('GATEWAY_LOG_RETENTION_DAYS', 0, 36_500, 30),
     cacheMaxBytes: read.integer('GATEWAY_CACHE_MAX_BYTES', 0, 64 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
     cacheTtlMs: read.integer('GATEWAY_CACHE_TTL_SECONDS', 1, 30 * 24 * 3600, 300) * 1000,
+    budgetOutputReserveTokens: read.integer('GATEWAY_BUDGET_OUTPUT_RESERVE_TOKENS', 0, 10_000_000, DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS),
     workers: read.integer('GATEWAY_WORKERS', 1, MAX_WORKERS, 1),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');

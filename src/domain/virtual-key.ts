@@ -13,6 +13,9 @@ export interface BudgetRecord {
   period: 'day' | 'week' | 'month' | 'total';
 }
 
+/** Output tokens a budget reserves for a request that sets no maximum output (GATEWAY_BUDGET_OUTPUT_RESERVE_TOKENS). */
+export const DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS = 4096;
+
 export interface VirtualKeyRecord {
   id: string;
   name: string;

@@ -45,7 +45,7 @@ beforeAll(async () => {
     type: 'PROVIDER_TYPE_OPENAI',
     baseUrl: harness.upstream.baseUrl,
     apiKey: harness.upstream.apiKey,
-    models: ['ok-p', 'ok-s', 'ok-cache', 'ok-log'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
+    models: ['ok-p', 'ok-s', 'ok-cache', 'ok-log', 'slow100-budget'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
   });
 });
 afterAll(() => harness?.close());
@@ -79,28 +79,51 @@ describe('rate limits', () => {
 });
 
 describe('budgets', () => {
-  it('refuses the request that would start over a $0.01 budget, on the RPC and the shim', async () => {
+  // Each answer costs $0.003; with max 3 output tokens a request reserves its counted input + 3 output tokens.
+  const openaiOutcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'ok',
+      (error: unknown) => (error instanceof OpenAI.RateLimitError ? `${String((error.error as { code?: string }).code)}: ${error.message}` : String(error)),
+    );
+
+  it('50 concurrent requests never spend past a $0.05 budget: each reserves its worst case, on the RPC and the shim', async () => {
     for (const surface of ['rpc', 'openai'] as const) {
-      const key = await createKey({ name: `budget-${surface}`, budget: { amount: 0.01, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
+      const key = await createKey({ name: `budget-${surface}`, budget: { amount: 0.05, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
       const { rpc, openai } = clientsFor(key.secret);
-      const outcomes: string[] = [];
-      for (let index = 0; index < 5; index += 1) {
-        if (surface === 'rpc') outcomes.push(await codeOf(rpc.complete(harness.chat('priced/ok-s'))));
-        else {
-          outcomes.push(
-            await openai.chat.completions.create({ model: 'priced/ok-s', messages: [{ role: 'user', content: 'Hi' }] }).then(
-              () => 'ok',
-              (error: unknown) => (error instanceof OpenAI.RateLimitError ? String((error.error as { code?: string }).code) : String(error)),
-            ),
-          );
-        }
+      const once = () =>
+        surface === 'rpc'
+          ? codeOf(rpc.complete({ chat: { ...harness.chat('priced/slow100-budget').chat, maxOutputTokens: 3 } }))
+          : openaiOutcome(openai.chat.completions.create({ model: 'priced/slow100-budget', max_tokens: 3, messages: [{ role: 'user', content: 'Hi' }] }));
+      const outcomes = await Promise.all(Array.from({ length: 50 }, once));
+      const answered = outcomes.filter((outcome) => outcome === 'ok').length;
+      for (const outcome of outcomes.filter((outcome) => outcome !== 'ok')) {
+        if (surface === 'rpc') expect(outcome).toBe('ResourceExhausted');
+        else expect(outcome).toMatch(/^insufficient_quota: 429 budget would be exceeded: this request may use up to \$0\.00\d+ /);
       }
-      // $0.003 each: after three the spend is $0.009 (< $0.01, so the 4th starts); after four, $0.012.
-      expect(outcomes).toEqual(surface === 'rpc' ? ['ok', 'ok', 'ok', 'ok', 'ResourceExhausted'] : ['ok', 'ok', 'ok', 'ok', 'insufficient_quota']);
-      const spend = (await harness.admin('UsageService/GetKeySpend', { keyId: key.id })) as { spentUsd: number; remaining: number };
-      expect(spend.spentUsd).toBeCloseTo(0.012, 10);
-      expect(spend.remaining ?? 0).toBe(0);
+      expect(answered).toBeGreaterThan(0);
+      // Before worst-case reservations all 50 were answered ($0.15 spent of $0.05).
+      expect(answered).toBeLessThanOrEqual(16);
+      const spend = (await harness.admin('UsageService/GetKeySpend', { keyId: key.id })) as { spentUsd: number };
+      expect(spend.spentUsd).toBeCloseTo(answered * 0.003, 10);
+      expect(spend.spentUsd).toBeLessThanOrEqual(0.05);
+
+      // One at a time, requests go on until the next one's worst case no longer fits: never past the budget.
+      let last = 'ok';
+      for (let index = 0; index < 20 && last === 'ok'; index += 1) last = await once();
+      expect(last).not.toBe('ok');
+      const final = (await harness.admin('UsageService/GetKeySpend', { keyId: key.id })) as { spentUsd: number };
+      expect(final.spentUsd).toBeLessThanOrEqual(0.05);
+      expect(final.spentUsd).toBeGreaterThan(0.05 - 0.01);
     }
+  });
+
+  it('a request that sets no maximum reserves the default 4096 output tokens, and says so when that does not fit', async () => {
+    const key = await createKey({ name: 'budget-default-output', budget: { amount: 0.01, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
+    const { openai } = clientsFor(key.secret);
+    const refused = await openaiOutcome(openai.chat.completions.create({ model: 'priced/ok-s', messages: [{ role: 'user', content: 'Hi' }] }));
+    // 4096 × $500/M = $2.048 of output alone.
+    expect(refused).toMatch(/^insufficient_quota: 429 budget would be exceeded: this request may use up to \$2\.05 \(its input and maximum output at the model's prices\), and \$0\.01 of \$0\.01 is left this month$/);
+    expect(await openaiOutcome(openai.chat.completions.create({ model: 'priced/ok-s', max_tokens: 3, messages: [{ role: 'user', content: 'Hi' }] }))).toBe('ok');
   });
 });
 

@@ -54,17 +54,17 @@ describe('limits step', () => {
     await expect(Promise.resolve(step.enter(embedCall({ key }), startOutcome()))).resolves.toBeDefined();
   });
 
-  it('charges the budget with the usage on success, nothing for a cache hit or a failure', async () => {
+  it('reconciles the token window with a stream cut short (its partial usage), and refuses an exhausted budget up front', async () => {
     const { step, control } = setup();
-    const key = keyWith({ budget: { amount: 10, unit: 'usd', period: 'month' } });
-    const usage = create(UsageSchema, { inputTokens: 10, outputTokens: 5, costUsd: 0.25 });
-    for (const [status, cacheHit] of [['ok', false], ['ok', true], ['failed', false]] as const) {
-      const outcome = startOutcome();
-      const run = (await step.enter(chatCall({ key }), outcome)) as StepRun;
-      run.end!(ended(outcome, status, { usage, cacheHit }));
-    }
-    await control.budgets.flush();
-    const spend = await control.budgets.spendOf(key);
-    expect(spend).toMatchObject({ spent: 0.25, reserved: 0, tokens: 15 });
+    const key = keyWith({ limits: { tokensPerMinute: 1000 }, budget: { amount: 1, unit: 'usd', period: 'month' } });
+    const outcome = startOutcome();
+    const run = (await step.enter(chatCall({ key }), outcome)) as StepRun;
+    run.end!(ended(outcome, 'failed', { error: new Error('client left'), usage: create(UsageSchema, { inputTokens: 300, outputTokens: 200, estimated: true }) }));
+    const next = startOutcome();
+    await step.enter(chatCall({ key }), next);
+    expect(next.report.limits?.tokens.remaining).toBeLessThanOrEqual(500);
+
+    await control.budgets.commit(await control.budgets.check(key, { tokens: 0, costUsd: 1 }), { tokens: 1, costUsd: 1 });
+    await expect(Promise.resolve(step.enter(chatCall({ key }), startOutcome()))).rejects.toThrow('budget exhausted: $1.00 of $1.00 this month');
   });
 });

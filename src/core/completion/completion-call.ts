@@ -2,7 +2,7 @@
 // (results out). The request context is read-only; what governance learned
 // about the request (the key's rate-limit state, whether the cache answered)
 // is returned next to the response, for the edge's response headers.
-import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { RequestContext } from '../../domain/request-context.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { RateLimitState } from '../limits/rate-limiter.js';
@@ -22,6 +22,13 @@ export interface CoreCall<Request> extends CompletionCall<Request> {
   readonly plan?: RoutePlan;
   /** A model name the key's allowed-model patterns were already checked for: an expert route the key may use chose it. */
   readonly accessGrantedFor?: string;
+  /**
+   * A stream that ends without its usage (the client left, the upstream broke
+   * mid-stream, shutdown cut it) after a target began serving: told what was
+   * consumed so far — the input and the output received, counted with the
+   * tokenizer and marked estimated, at the serving model's prices.
+   */
+  readonly onPartialUsage?: (usage: Usage) => void;
 }
 
 export interface RequestReport {

@@ -13,6 +13,7 @@ import {
   type ChatRequest,
   type ChatResponse,
   type StreamChunk,
+  type Usage,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import {
   CountTokensResponseSchema,
@@ -24,6 +25,7 @@ import {
   type EmbedResponse,
   type ModelInfo,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import type { ProviderModelRecord } from '../../domain/provider.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
 import { newCompletionId } from './completion-ids.js';
@@ -87,8 +89,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           signal,
         );
         // Every completion ends with usage: the upstream's, else the tokenizer's (marked estimated).
-        const usage = value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices));
-        usage.costUsd = computeCostUsd(usage, pricesFor(served.model));
+        const usage = usageAt(value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices)), served.model);
         return create(ChatResponseSchema, {
           id: newCompletionId(),
           created: timestampFromMs(startedAt),
@@ -118,6 +119,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       );
       let announced = false;
       let sawUsage = false;
+      let finished = false;
       const generated: GeneratedTexts = { output: [], reasoning: [] };
       try {
         for await (const upstreamChunk of dispatch.chunks) {
@@ -142,14 +144,19 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           else if (event.case === 'toolCallDelta') generated.output.push(event.value.argumentsDelta);
           yield upstreamChunk;
         }
+        finished = true;
       } catch (error) {
         throw asCanceled(error, signal);
+      } finally {
+        // Left early (the consumer stopped, or the upstream broke): still charge what was consumed.
+        if (!sawUsage && !finished && call.onPartialUsage) {
+          const { served } = dispatch.result();
+          if (served) call.onPartialUsage(usageAt(estimateUsage(request, served.target.upstreamModel, generated), served.model));
+        }
       }
       const { served, attempts } = dispatch.result();
       if (!sawUsage && served) {
-        const usage = estimateUsage(request, served.target.upstreamModel, generated);
-        usage.costUsd = computeCostUsd(usage, pricesFor(served.model));
-        yield chunk({ case: 'usage', value: usage });
+        yield chunk({ case: 'usage', value: usageAt(estimateUsage(request, served.target.upstreamModel, generated), served.model) });
       }
       yield chunk({ case: 'route', value: routeInfoFor(routePlan, served, attempts) });
     },
@@ -172,8 +179,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal) => planned.provider.adapter().embed(input, planned.target, { signal: attemptSignal }),
           signal,
         );
-        const usage = value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel);
-        usage.costUsd = computeCostUsd(usage, pricesFor(served.model));
+        const usage = usageAt(value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel), served.model);
         return create(EmbedResponseSchema, {
           model: request.model,
           embeddings: value.vectors.map((values, index) => create(EmbeddingSchema, { index, values })),
@@ -237,4 +243,10 @@ function asCanceled(error: unknown, signal: AbortSignal): unknown {
     return new GatewayError('canceled', 'the request was canceled by the caller', { cause: error });
   }
   return error;
+}
+
+/** The usage with its cost at the serving model's prices. */
+function usageAt(usage: Usage, model: ProviderModelRecord): Usage {
+  usage.costUsd = computeCostUsd(usage, pricesFor(model));
+  return usage;
 }

@@ -2,19 +2,22 @@
 // governance steps, composed once here and run the same way for unary chat,
 // streamed chat and embeddings. Each step is its own file:
 //   request-log-step  one request-log row behind every call (outermost: refused calls are logged too)
-//   limits-step       the key's rate limits and budget, admitted up front, settled after
+//   limits-step       the key's rate limits (and an exhausted budget), admitted up front, settled after
 //   routing-step      expert choice, the plan, prompt rules
+//   budget-step       the key's budget: the request's worst case reserved, its consumption charged after
 //   cache-step        the response cache around the upstream call
-import type { ChatRequest, ChatResponse, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, ChatResponse, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { EmbedRequest, EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { RequestLogRecord } from '../../domain/request-log.js';
 import { GatewayError } from '../../domain/gateway-error.js';
+import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../../domain/virtual-key.js';
 import { requestContext } from '../../domain/request-context.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { CompletedStream, Completed, CompletionCall, CoreCall } from '../completion/completion-call.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import type { PromptRuleTable } from '../prompt-rules/prompt-rule-table.js';
 import type { AdmissionControl } from './admission.js';
+import { budgetStep } from './budget-step.js';
 import { cacheStep } from './cache-step.js';
 import type { ExpertSelection } from './choose-expert.js';
 import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type StepRun } from './governance-step.js';
@@ -40,6 +43,8 @@ export interface GovernanceOptions extends AdmissionControl {
   /** Absent: no response cache. */
   cache: ResponseCache | undefined;
   log: { write(record: RequestLogRecord): void };
+  /** Output tokens a budget reserves for a request that sets no maximum (default 4096). */
+  budgetOutputReserveTokens?: number;
   now?: () => number;
 }
 
@@ -53,6 +58,7 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
       // Limits before routing: a refused key must not even cost a classifier call.
       limitsStep(options),
       routingStep({ core, rules: options.rules, experts: options.experts, now }),
+      budgetStep({ budgets: options.budgets, defaultOutputTokens: options.budgetOutputReserveTokens ?? DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS }),
       cacheStep(options.cache),
     ],
     now,
@@ -147,7 +153,11 @@ export function composeGovernance(core: CompletionCore, steps: readonly Governan
     const runs: StepRun[] = [];
     try {
       await enterSteps(steps, call, outcome, runs);
-      const open = wrapUpstream(runs, (run) => run.stream?.bind(run), (signal) => core.stream(coreCall(call, signal)));
+      // A stream cut short is charged for what it consumed: the core reports it before this generator ends.
+      const onPartialUsage = (usage: Usage) => {
+        if (outcome.status === 'running' && !outcome.usage) outcome.usage = usage;
+      };
+      const open = wrapUpstream(runs, (run) => run.stream?.bind(run), (signal) => core.stream({ ...coreCall(call, signal), onPartialUsage }));
       // Per-chunk work stays synchronous and allocation-free; observers exist only for steps that asked.
       const observers = runs.some((run) => run.chunk) ? runs.filter((run) => run.chunk).map((run) => run.chunk!) : undefined;
       for await (const chunk of open(call.signal)) {

@@ -1,19 +1,19 @@
 // Per-key budgets (tokens or USD per day / week / month / total, UTC periods
-// from limits/budget-period.ts). A request is admitted while
-//     spent + reserved < budget
+// from limits/budget-period.ts). A request is admitted when its estimate fits:
+//     spent + reserved + estimate ≤ budget
 // (spent: the period's committed spend; reserved: the estimates of this
-// process's requests in flight) and then reserves its own estimate; commit
-// swaps the reservation for the actual amount (one atomic
-// KeySpendRepository.add), cancel drops it.
+// process's requests in flight) and then reserves its estimate; commit swaps
+// the reservation for the actual amount (one atomic KeySpendRepository.add),
+// cancel drops it.
 //
-// Guarantee (one process; B the budget, in its unit): let k be the last
-// request admitted in the period, F the requests in flight when it was
-// admitted, e/a the estimate/actual of a request. Then
-//     final spend < B + a_k + Σ_{j∈F} max(0, a_j − e_j)
-// so when estimates are upper bounds (input + requested max output, its price)
-// the overshoot is less than ONE request, however many run concurrently; when
-// they are not, it is at most what the requests in flight at the crossing
-// under-reserved (with a concurrency limit C: at most C requests' worth).
+// Guarantee (one process; B the budget, in its unit; e/a the estimate/actual
+// of a request):
+//     final spend ≤ B + Σ max(0, a_j − e_j)   over the requests j admitted
+// so when estimates are upper bounds (input + requested max output, at the
+// model's prices: see governance/budget-estimate.ts) the budget is never
+// exceeded, however many requests run concurrently; when they are not, the
+// overshoot is what the requests under-reserved (with a concurrency limit C:
+// at most C requests' excess at a time).
 // Several replicas each reserve only their own requests and see each other's
 // commits after at most `refreshTtlMs`: add (replicas − 1) × in-flight per
 // replica plus the spend committed within one TTL.
@@ -149,17 +149,20 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       // From here to the reservation: synchronous, so concurrent checks are serialised.
       const spent = spentIn(entry, budget.unit);
       const reserved = reservedIn(entry, budget.unit);
+      const amounts = { tokens: nonNegative(estimate.tokens), costUsd: nonNegative(estimate.costUsd) };
+      const requested = budget.unit === 'usd' ? amounts.costUsd : amounts.tokens;
       const epsilon = budget.unit === 'usd' ? USD_EPSILON : 0;
-      if (spent + reserved >= budget.amount - epsilon) {
-        throw new BudgetExceededError(refusalMessage(budget, spent, reserved), {
+      // Exhausted, or this request's reservation does not fit in what is left.
+      if (spent + reserved >= budget.amount - epsilon || spent + reserved + requested > budget.amount + epsilon) {
+        throw new BudgetExceededError(refusalMessage(budget, { spent, reserved, requested }), {
           unit: budget.unit,
           spent,
           reserved,
+          requested,
           budget: budget.amount,
           resetsAt: period.end,
         });
       }
-      const amounts = { tokens: nonNegative(estimate.tokens), costUsd: nonNegative(estimate.costUsd) };
       entry.reservedTokens += amounts.tokens;
       entry.reservedUsd += amounts.costUsd;
       const reservation: Reservation = { keyId: key.id, periodId: period.id, reserved: amounts, entry, done: false };

@@ -8,10 +8,27 @@ const PERIOD_WORDS: Record<BudgetRecord['period'], string> = {
   total: 'in total',
 };
 
-export function refusalMessage(budget: BudgetRecord, spent: number, reserved: number): string {
+export interface RefusalAmounts {
+  /** Committed spend of the period. */
+  spent: number;
+  /** Reserved by requests in flight. */
+  reserved: number;
+  /** What the refused request would reserve. */
+  requested: number;
+}
+
+/** "budget exhausted: …" when nothing is left, else "budget would be exceeded: …" naming what the request needs. */
+export function refusalMessage(budget: BudgetRecord, amounts: RefusalAmounts): string {
+  const { spent, reserved, requested } = amounts;
   const amount = (value: number) => (budget.unit === 'usd' ? formatUsd(value) : `${Math.round(value)} tokens`);
   const inFlight = reserved > 0 ? ` (${amount(reserved)} more reserved by requests in flight)` : '';
-  return `budget exhausted: ${amount(spent)} of ${amount(budget.amount)} ${PERIOD_WORDS[budget.period]}${inFlight}`;
+  const period = PERIOD_WORDS[budget.period];
+  if (spent + reserved >= budget.amount || requested <= 0) return `budget exhausted: ${amount(spent)} of ${amount(budget.amount)} ${period}${inFlight}`;
+  const left = Math.max(0, budget.amount - spent - reserved);
+  return (
+    `budget would be exceeded: this request may use up to ${amount(requested)} (its input and maximum output` +
+    `${budget.unit === 'usd' ? " at the model's prices" : ''}), and ${amount(left)} of ${amount(budget.amount)} is left ${period}${inFlight}`
+  );
 }
 
 /** $12.35, $0.01, $0.0123 — cents, or four decimals below a dollar. */

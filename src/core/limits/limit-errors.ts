@@ -33,16 +33,23 @@ export class BudgetExceededError extends GatewayError {
   readonly spent: number;
   /** Reserved by requests still in flight, in `unit`. */
   readonly reserved: number;
+  /** What the refused request would have reserved, in `unit`. */
+  readonly requested: number;
   readonly budget: number;
   /** Epoch ms when the period ends and the budget renews; null for a 'total' budget. */
   readonly resetsAt: number | null;
 
-  constructor(message: string, details: { unit: 'tokens' | 'usd'; spent: number; reserved: number; budget: number; resetsAt: number | null }) {
-    super('resource_exhausted', message, { retryable: false });
+  constructor(
+    message: string,
+    details: { unit: 'tokens' | 'usd'; spent: number; reserved: number; requested: number; budget: number; resetsAt: number | null },
+  ) {
+    // Retrying can help only when the request fits once the requests in flight are done.
+    super('resource_exhausted', message, { retryable: details.reserved > 0 && details.spent + details.requested <= details.budget });
     this.name = 'BudgetExceededError';
     this.unit = details.unit;
     this.spent = details.spent;
     this.reserved = details.reserved;
+    this.requested = details.requested;
     this.budget = details.budget;
     this.resetsAt = details.resetsAt;
   }

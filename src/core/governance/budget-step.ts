@@ -1,0 +1,43 @@
+// The governance step of the key's budget: after routing (the plan names the
+// prices), the request reserves its worst case (governance/budget-estimate.ts)
+// and is refused when that does not fit in what is left; when it ends, the
+// reservation is swapped for what it consumed — the answer's usage, or the
+// partial usage of a stream cut short — or dropped when it consumed nothing.
+import type { BudgetAmounts, BudgetGuard } from '../limits/budget-guard.js';
+import { countTextTokens, encodingFor } from '../completion/count-tokens.js';
+import { worstCaseOfChat } from './budget-estimate.js';
+import type { GovernanceStep, GovernedCall } from './governance-step.js';
+import { consumedBy } from './consumption.js';
+
+export interface BudgetStepOptions {
+  budgets: BudgetGuard;
+  /** Output tokens reserved for a request that sets no maximum of its own. */
+  defaultOutputTokens: number;
+}
+
+function worstCaseOf(call: GovernedCall, defaultOutputTokens: number): BudgetAmounts {
+  if (call.operation === 'chat') {
+    if (call.plan) return worstCaseOfChat(call.request, call.plan, defaultOutputTokens);
+    return { tokens: defaultOutputTokens, costUsd: 0 };
+  }
+  // Embeddings are not planned before dispatch: their input tokens are reserved, their (small) cost is charged after.
+  const encoding = encodingFor(call.request.model);
+  return { tokens: call.request.inputs.reduce((sum, text) => sum + countTextTokens(text, encoding), 0), costUsd: 0 };
+}
+
+export function budgetStep(options: BudgetStepOptions): GovernanceStep {
+  const { budgets } = options;
+  return {
+    async enter(call) {
+      if (!call.key.budget) return undefined;
+      const reservation = await budgets.check(call.key, worstCaseOf(call, options.defaultOutputTokens));
+      return {
+        end(outcome) {
+          const consumed = consumedBy(outcome);
+          if (consumed) void budgets.commit(reservation, consumed);
+          else budgets.cancel(reservation);
+        },
+      };
+    },
+  };
+}
