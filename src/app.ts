@@ -49,6 +49,9 @@ export interface Gateway {
  * about 1.5 MB of heap for the process's life — are never loaded. A schema
  * added later fails loudly at start instead of silently going unchecked.
  */
+/** After the connections close, how long shutdown waits for cut requests to record themselves. */
+const CUT_SETTLE_MS = 5_000;
+
 const noSchemaCompilers = {
   buildValidator: () => () => {
     throw new Error('Fastify route schemas are not enabled (see noSchemaCompilers in src/app.ts)');
@@ -122,12 +125,23 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     let graceTimer: NodeJS.Timeout | undefined;
     fastify.addHook('preClose', async () => {
       polyglot?.beginDrain();
-      graceTimer = setTimeout(() => polyglot?.destroyAll(), config.shutdownGraceMs);
+      graceTimer = setTimeout(() => {
+        // Past the grace period: what still runs is cut, and ends as canceled by shutdown.
+        fastify.log.warn({ inFlight: parts.inFlight.size, graceMs: config.shutdownGraceMs }, 'shutdown grace period over: cutting the requests still running');
+        parts.inFlight.cut();
+        polyglot?.destroyAll();
+      }, config.shutdownGraceMs);
       graceTimer.unref();
     });
     fastify.addHook('onClose', async () => {
       clearTimeout(graceTimer);
-      // In-flight requests are done: stop deleting, write every buffered spend and log row, then close the database.
+      // The connections are closed, but a cut request's steps (its row, its spend) may still be
+      // running: wait for them, so the final flush below carries what they record.
+      const settled = await parts.inFlight.settled(CUT_SETTLE_MS);
+      const cut = parts.inFlight.cutCount;
+      if (!settled) fastify.log.error({ cut, stillRunning: parts.inFlight.size }, 'shutdown: requests still running after the connections closed; their rows may be missing');
+      fastify.log.info({ cut }, cut > 0 ? `shutdown: ${cut} requests cut (logged as canceled)` : 'shutdown: every request finished');
+      // Stop deleting, write every buffered spend and log row, then close the database.
       await parts.close();
       await storage.close();
     });

@@ -16,6 +16,7 @@ import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
+import { createInFlightCalls, type InFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
@@ -82,6 +83,8 @@ export interface ComposedGateway {
   requestLog: RequestLogWriter;
   /** Ready to serve: the database answers (GET /readyz and grpc.health.v1.Health). */
   isReady: () => Promise<boolean>;
+  /** The governed calls running: shutdown cuts them, then waits for them to record what they consumed. */
+  inFlight: InFlightCalls;
   /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
   registerRpc(router: ConnectRouter): void;
   /** Starts the request-log retention job (with --workers, in one worker only). */
@@ -161,6 +164,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onError: (error) => log.error({ err: error }, 'recording budget spend failed; it stays counted and is retried'),
   });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
+  const inFlight = createInFlightCalls();
   const completion = createGovernedCompletion({
     core: pipeline,
     rules: promptRuleTable,
@@ -177,6 +181,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgets,
     cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
     log: requestLog,
+    inFlight,
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
@@ -189,6 +194,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     promptRuleTable,
     requestLog,
     isReady,
+    inFlight,
     registerRpc: (router) =>
       registerRpcServices(router, {
         adminToken: options.adminToken,

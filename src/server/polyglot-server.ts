@@ -120,8 +120,14 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
     beginDrain() {
       draining = true;
       for (const response of openResponses) {
-        if (!response.headersSent) response.setHeader('connection', 'close');
-        else response.once('finish', () => response.socket?.end());
+        if (!response.headersSent) {
+          response.setHeader('connection', 'close');
+          continue;
+        }
+        // Too late for `connection: close`: end the connection once this response is out. Its
+        // socket is taken now, as Node detaches it from the response before 'finish' is emitted.
+        const socket = response.socket;
+        response.once('finish', () => socket?.end());
       }
       // Not listening, so this only stops its timers and closes idle connections.
       http1Server.close(() => {});

@@ -21,6 +21,7 @@ import { budgetStep } from './budget-step.js';
 import { cacheStep } from './cache-step.js';
 import type { ExpertSelection } from './choose-expert.js';
 import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type StepRun } from './governance-step.js';
+import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
 import { requestLogStep } from './request-log-step.js';
 import { routingStep } from './routing-step.js';
@@ -43,6 +44,8 @@ export interface GovernanceOptions extends AdmissionControl {
   /** Absent: no response cache. */
   cache: ResponseCache | undefined;
   log: { write(record: RequestLogRecord): void };
+  /** The calls in flight, for shutdown (default: a tracker of its own). */
+  inFlight?: InFlightCalls;
   /** Output tokens a budget reserves for a request that sets no maximum (default 4096). */
   budgetOutputReserveTokens?: number;
   now?: () => number;
@@ -62,6 +65,7 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
       cacheStep(options.cache),
     ],
     now,
+    options.inFlight,
   );
 }
 
@@ -98,14 +102,19 @@ function wrapUpstream<Result>(
   return invoke;
 }
 
-function failed(outcome: CallOutcome, error: unknown): unknown {
-  outcome.status = 'failed';
-  outcome.error = error;
-  return error;
-}
 
 /** `steps` in order of entering (the first ends last). No steps: the plain pipeline with the governed call shapes. */
-export function composeGovernance(core: CompletionCore, steps: readonly GovernanceStep[], now: () => number = Date.now): GovernedCompletion {
+export function composeGovernance(
+  core: CompletionCore,
+  steps: readonly GovernanceStep[],
+  now: () => number = Date.now,
+  inFlight: InFlightCalls = createInFlightCalls(),
+): GovernedCompletion {
+  const failed = (outcome: CallOutcome, error: unknown): unknown => {
+    outcome.status = 'failed';
+    outcome.error = inFlight.failureOf(error);
+    return error;
+  };
   const chatCall = (call: CompletionCall<ChatRequest>, stream: boolean): ChatCall => ({
     operation: 'chat',
     stream,
@@ -131,6 +140,7 @@ export function composeGovernance(core: CompletionCore, steps: readonly Governan
   ): Promise<Completed<Response>> {
     const outcome = startOutcome();
     const runs: StepRun[] = [];
+    const ended = inFlight.begin();
     try {
       await enterSteps(steps, call, outcome, runs);
       const response = await upstream(runs);
@@ -145,12 +155,14 @@ export function composeGovernance(core: CompletionCore, steps: readonly Governan
       throw failed(outcome, error);
     } finally {
       endSteps(runs, outcome);
+      ended();
     }
   }
 
   /** Lazy like any generator: the steps enter when the first chunk is pulled. */
   async function* streamed(call: ChatCall, outcome: CallOutcome): AsyncGenerator<StreamChunk> {
     const runs: StepRun[] = [];
+    const ended = inFlight.begin();
     try {
       await enterSteps(steps, call, outcome, runs);
       // A stream cut short is charged for what it consumed: the core reports it before this generator ends.
@@ -179,6 +191,7 @@ export function composeGovernance(core: CompletionCore, steps: readonly Governan
       // Still running: the consumer stopped early (the client left); nothing more will come.
       if (outcome.status === 'running') failed(outcome, new GatewayError('canceled', 'the client stopped reading the stream'));
       endSteps(runs, outcome);
+      ended();
     }
   }
 

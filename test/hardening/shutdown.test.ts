@@ -1,0 +1,173 @@
+// SIGTERM under load, on the built gateway as `npm start` runs it: requests
+// still running after the grace period are cut, and each cut one still gets
+// its request-log row (canceled, reason shutdown) and is charged for what it
+// consumed; connections busy at SIGTERM close as they go idle, and the process
+// exits as soon as its work is done — not at the end of the grace period.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { SHUTDOWN_MESSAGE } from '../../src/core/governance/in-flight-calls.js';
+import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
+import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
+
+const ADMIN = 'gw-admin-shutdown-test-0123456789abcdef';
+const PRICES = { inputPerMillion: 1_000, outputPerMillion: 2_000 };
+const children: ChildProcess[] = [];
+const directories: string[] = [];
+let upstream: FaultUpstream;
+
+beforeAll(async () => {
+  checkStartScript();
+  upstream = await startFaultUpstream();
+});
+afterAll(() => upstream?.close());
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+interface Started {
+  process: GatewayProcess;
+  base: string;
+  admin(method: string, body: object): Promise<Record<string, unknown>>;
+}
+
+async function startGateway(dataDir: string, port: number, graceMs: number, args: string[] = []): Promise<Started> {
+  const started = startGatewayProcess(
+    { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: ADMIN, GATEWAY_SHUTDOWN_GRACE_MS: String(graceMs) },
+    { nodeFlags: START_FLAGS, args },
+  );
+  children.push(started.child);
+  await waitFor(() => started.output().includes('gateway listening'), 'the gateway to listen');
+  const base = `http://127.0.0.1:${port}`;
+  const admin = async (method: string, body: object) => {
+    const response = await fetch(`${base}/llmgateway.v1.${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  return { process: started, base, admin };
+}
+
+async function setUp(graceMs: number, args: string[] = []) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-shutdown-'));
+  directories.push(dataDir);
+  const port = await freePort();
+  const gateway = await startGateway(dataDir, port, graceMs, args);
+  await gateway.admin('ProvidersService/CreateProvider', {
+    id: 'up',
+    name: 'Upstream',
+    type: 'PROVIDER_TYPE_OPENAI',
+    baseUrl: upstream.baseUrl,
+    apiKey: upstream.apiKey,
+    models: ['drip-long', 'drip60-short', 'slow600-unary'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
+  });
+  const key = await gateway.admin('KeysService/CreateKey', { name: 'load', budget: { amount: 100, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
+  const secret = String(key['secret']);
+  const keyId = String((key['key'] as { id: string }).id);
+  const openai = new OpenAI({ apiKey: secret, baseURL: `${gateway.base}/v1`, maxRetries: 0 });
+  const rpc = createClient(
+    CompletionService,
+    createConnectTransport({
+      baseUrl: gateway.base,
+      httpVersion: '2',
+      interceptors: [(next) => (request) => (request.header.set('authorization', `Bearer ${secret}`), next(request))],
+    }),
+  );
+  return { dataDir, port, gateway, keyId, openai, rpc };
+}
+
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+/** Streams on the OpenAI shim (HTTP/1.1 keep-alive) and the RPC (HTTP/2); `begun` counts those past their 3rd delta. */
+function loadOf(setup: Setup, model: string, counts: { shim: number; rpc: number }) {
+  let begun = 0;
+  const shim = Array.from({ length: counts.shim }, async () => {
+    let deltas = 0;
+    try {
+      const stream = await setup.openai.chat.completions.create({ model: `up/${model}`, stream: true, messages: [{ role: 'user', content: 'Go on' }] });
+      for await (const part of stream) if (part.choices[0]?.delta.content && ++deltas === 3) begun += 1;
+      return 'completed';
+    } catch {
+      return 'cut';
+    }
+  });
+  const rpc = Array.from({ length: counts.rpc }, async () => {
+    let deltas = 0;
+    try {
+      const request = { chat: { model: `up/${model}`, messages: [{ role: 1, content: [{ kind: { case: 'text' as const, value: { text: 'Go on' } } }] }] } };
+      for await (const message of setup.rpc.streamComplete(request)) if (message.chunk?.event.case === 'textDelta' && ++deltas === 3) begun += 1;
+      return 'completed';
+    } catch {
+      return 'cut';
+    }
+  });
+  return { all: Promise.all([...shim, ...rpc]), begun: () => begun };
+}
+
+interface Row {
+  status: string;
+  errorMessage?: string;
+  outputTokens?: number;
+  inputTokens?: number;
+  estimated?: boolean;
+  costUsd?: number;
+}
+
+/** The rows and spend as a restarted gateway reads them back from the database. */
+async function afterRestart(setup: Setup, keyId: string) {
+  const again = await startGateway(setup.dataDir, setup.port, 1_000);
+  const rows = ((await again.admin('UsageService/ListRequests', { filter: { keyId }, pageSize: 100 }))['requests'] ?? []) as Row[];
+  const spend = (await again.admin('UsageService/GetKeySpend', { keyId })) as { spentUsd?: number };
+  again.process.child.kill('SIGTERM');
+  expect(await again.process.exited).toBe(0);
+  return { rows, spentUsd: spend.spentUsd ?? 0 };
+}
+
+describe('shutdown under load', () => {
+  it('cuts what outlives the grace period, and logs and charges every cut request', async () => {
+    const setup = await setUp(1_500);
+    const load = loadOf(setup, 'drip-long', { shim: 6, rpc: 2 }); // 1 000 deltas, 10 s each
+    await waitFor(() => load.begun() === 8, 'every stream to be under way');
+    setup.gateway.process.child.kill('SIGTERM');
+    expect(await setup.gateway.process.exited).toBe(0);
+    expect(await load.all).toEqual(Array(8).fill('cut'));
+    expect(setup.gateway.process.output()).toContain('shutdown: 8 requests cut (logged as canceled)');
+
+    const { rows, spentUsd } = await afterRestart(setup, setup.keyId);
+    expect(rows).toHaveLength(8);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorMessage: SHUTDOWN_MESSAGE, estimated: true });
+      expect(row.outputTokens).toBeGreaterThanOrEqual(3);
+      expect(row.costUsd).toBeGreaterThan(0);
+    }
+    expect(spentUsd).toBeCloseTo(rows.reduce((sum, row) => sum + (row.costUsd ?? 0), 0), 9);
+  });
+
+  for (const workers of [1, 2]) {
+    it(`closes busy connections as they go idle and exits once the work is done, long before the grace period ends (${workers} worker${workers > 1 ? 's' : ''})`, async () => {
+      // A 10-minute grace period: the test's own timeout is far shorter, so an exit proves it was not waited out.
+      const setup = await setUp(600_000, workers > 1 ? ['--workers', String(workers)] : []);
+      const load = loadOf(setup, 'drip60-short', { shim: 4, rpc: 2 }); // 60 deltas, ~0.6 s each
+      const unary = setup.openai.chat.completions.create({ model: 'up/slow600-unary', messages: [{ role: 'user', content: 'Hi' }] });
+      await waitFor(() => load.begun() === 6, 'every stream to be under way');
+      setup.gateway.process.child.kill('SIGTERM');
+      expect(await setup.gateway.process.exited).toBe(0);
+      expect(await load.all).toEqual(Array(6).fill('completed'));
+      expect((await unary).choices[0]?.message.content).toBe('served by unary');
+      expect(setup.gateway.process.output()).toContain('shutdown: every request finished');
+
+      const { rows } = await afterRestart(setup, setup.keyId);
+      expect(rows.map((row) => row.status)).toEqual(Array(7).fill('REQUEST_STATUS_OK'));
+    }, 30_000);
+  }
+});
