@@ -16,6 +16,7 @@ import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
+import { logFailure } from './core/request-log/failure-log-line.js';
 import { createInFlightCalls, type InFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
@@ -118,7 +119,11 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   // worker's too (other replicas sharing the database see it within the tables' TTL).
   const invalidate: Record<AdminScope, () => void> = {
     keys: () => authenticator.invalidateAll(),
-    providers: () => catalog.invalidate(),
+    providers: () => {
+      catalog.invalidate();
+      // A fixed provider (its key, its base URL) must not wait out a breaker opened by its old configuration.
+      dispatcher.breakers.reset();
+    },
     routes: () => routeTable.invalidate(),
     'prompt-rules': () => promptRuleTable.invalidate(),
   };
@@ -180,7 +185,12 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     limiter: peers?.limiter ?? createInMemoryRateLimiter({ now }),
     budgets,
     cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
-    log: requestLog,
+    log: {
+      write(record) {
+        requestLog.write(record);
+        logFailure(log, record);
+      },
+    },
     inFlight,
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,

@@ -168,3 +168,31 @@ describe('strategies through the real server', () => {
     expect(served.filter((model) => model === 'ok-q').length).toBeGreaterThan(12);
   });
 });
+
+describe('a provider fixed by its administrator', () => {
+  it('is tried again at once: updating a provider resets the breakers its old configuration opened', async () => {
+    // Nothing listens on port 9 (discard) here: every attempt is refused.
+    await harness.admin('ProvidersService/CreateProvider', {
+      id: 'misconfigured',
+      name: 'Misconfigured',
+      type: 'PROVIDER_TYPE_OPENAI',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: harness.upstream.apiKey,
+      models: [{ upstreamModel: 'ok-fixed' }],
+    });
+    const failures: string[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      failures.push(await harness.rpc.complete(harness.chat('misconfigured/ok-fixed')).then(() => 'ok', (error: unknown) => ConnectError.from(error).rawMessage));
+    }
+    expect(failures.at(-1)).toContain('circuit open');
+    // Each failure is on the console too, with what an operator needs to act on it.
+    const logged = harness.gateway.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['msg'] === 'request failed' && line['provider'] === 'misconfigured');
+    expect(logged.length).toBeGreaterThanOrEqual(5);
+    expect(logged[0]).toMatchObject({ level: 40, model: 'misconfigured/ok-fixed', provider: 'misconfigured', errorKind: 'unavailable', surface: 'rpc' });
+    expect(String(logged[0]!['error'])).toContain('misconfigured');
+
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'misconfigured', baseUrl: harness.upstream.baseUrl });
+    const answer = await harness.rpc.complete(harness.chat('misconfigured/ok-fixed'));
+    expect(textOf(answer.response!)).toBe('served by fixed');
+  });
+});

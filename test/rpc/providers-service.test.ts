@@ -105,6 +105,11 @@ describe('ProvidersService', () => {
       [{ name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, baseUrl: 'https://user:pw@host' }, 'base_url'],
       [{ name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, extraHeaders: { Authorization: 'x' } }, 'extra_headers'],
       [{ name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, extraHeaders: { 'bad header': 'x' } }, 'extra_headers'],
+      // Cannot be sent in an HTTP header: refused when saved, not failing every completion later.
+      [{ name: 'x', type: ProviderType.OPENAI, apiKey: 'sk-…' }, 'api_key: must be visible ASCII characters only: position 4 is U+2026'],
+      [{ name: 'x', type: ProviderType.OPENAI, apiKey: 'sk-abc\u00a0def-0123456789' }, 'api_key: must be visible ASCII characters only: position 7 is U+00A0'],
+      [{ name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, extraHeaders: { 'x-team': 'café' } }, 'extra_headers["x-team"]: must be visible ASCII characters only: it contains U+00E9'],
+      [{ name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, extraHeaders: { 'x-team': 'a\nb' } }, 'extra_headers["x-team"]'],
       [{ name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, models: [{ upstreamModel: '' }] }, 'models[0].upstream_model'],
       [
         { name: 'x', type: ProviderType.OPENAI, apiKey: OPENAI_KEY, models: [{ upstreamModel: 'a' }, { upstreamModel: 'b', alias: 'a' }] },

@@ -33,7 +33,8 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     requestedModel: facts.requestedModel,
     route: route?.route ?? '',
     expert: route?.expert ?? '',
-    providerId: route?.providerId ?? '',
+    // A failure before any answer has no route; the error still names the provider that failed.
+    providerId: route?.providerId || (error instanceof GatewayError ? (error.provider ?? '') : ''),
     upstreamModel: route?.upstreamModel ?? '',
     surface: meta.surface,
     operation: facts.operation,

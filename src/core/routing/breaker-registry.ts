@@ -17,6 +17,8 @@ export interface BreakerRegistry {
   /** The breaker if the target was ever used (read-only views use this). */
   peek(targetKey: string): CircuitBreaker | undefined;
   keys(): string[];
+  /** Forgets every breaker (a provider's configuration changed: its targets are tried afresh). */
+  reset(): void;
 }
 
 export function createBreakerRegistry(options: BreakerRegistryOptions = {}): BreakerRegistry {
@@ -34,5 +36,6 @@ export function createBreakerRegistry(options: BreakerRegistryOptions = {}): Bre
     },
     peek: (targetKey) => breakers.get(targetKey),
     keys: () => [...breakers.keys()],
+    reset: () => breakers.clear(),
   };
 }

@@ -43,8 +43,16 @@ export function validateApiKey(type: ProviderTypeName, apiKey: string): string {
   const trimmed = apiKey.trim();
   if (trimmed === '' && type !== 'openai-compatible') throw invalidArgument('api_key', 'is required for this provider type');
   if (trimmed.length > 4096) throw invalidArgument('api_key', 'must be at most 4096 characters');
-  if (/[\s\u0000-\u001f]/.test(trimmed)) throw invalidArgument('api_key', 'must not contain whitespace or control characters');
+  // It travels in an HTTP header: anything but visible ASCII cannot be sent (a pasted "…" or a
+  // non-breaking space would fail every request later, locally, with an obscure error).
+  const unsendable = /[^\x21-\x7e]/.exec(trimmed);
+  if (unsendable) throw invalidArgument('api_key', `must be visible ASCII characters only: position ${unsendable.index + 1} is ${codePointOf(unsendable[0])}`);
   return trimmed;
+}
+
+/** "U+2026": names a character without echoing it (a control character, or part of a credential). */
+function codePointOf(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The last 4 characters, only when the key is long enough that they reveal little. */
@@ -59,9 +67,14 @@ export function validateExtraHeaders(headers: Record<string, string>): Record<st
     maxValue: 2048,
     keyPattern: HEADER_NAME_PATTERN,
   });
-  for (const name of Object.keys(valid)) {
+  for (const [name, value] of Object.entries(valid)) {
     if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
       throw invalidArgument(`extra_headers[${JSON.stringify(name)}]`, 'is not allowed here (credentials go in api_key)');
+    }
+    // Header values are visible ASCII with inner spaces or tabs; anything else cannot be sent.
+    const unsendable = /[^\x20-\x7e\t]/.exec(value);
+    if (unsendable) {
+      throw invalidArgument(`extra_headers[${JSON.stringify(name)}]`, `must be visible ASCII characters only: it contains ${codePointOf(unsendable[0])}`);
     }
   }
   return valid;
