@@ -143,7 +143,12 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onChange: adminChanged('routes'),
     now,
   });
-  const promptRuleAdmin = createPromptRuleAdmin({ rules: storage.promptRules, onChange: adminChanged('prompt-rules'), now });
+  const promptRuleAdmin = createPromptRuleAdmin({
+    rules: storage.promptRules,
+    onChange: adminChanged('prompt-rules'),
+    scopeExists: async (scope, scopeId) => (scope === 'route' ? storage.routes.get(scopeId) : storage.keys.get(scopeId)).then((found) => found !== null),
+    now,
+  });
   // Breakers, latency and affinity live in this process (per replica, not shared).
   const dispatcher = createDispatcher({
     onBreakerTransition: (target, from, to, reason) => log.warn({ target, from, to, reason }, 'circuit breaker changed state'),

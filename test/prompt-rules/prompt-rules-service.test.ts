@@ -12,6 +12,7 @@ import {
   type CreatePromptRuleRequestSchema,
 } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { adminHeaders, createInMemoryServices, type InMemoryServices } from '../helpers/in-memory-services.js';
+import { hashOf, makeKey, makeRoute } from '../storage/fixtures.js';
 
 const admin = { headers: adminHeaders };
 type CreateInit = MessageInitShape<typeof CreatePromptRuleRequestSchema>;
@@ -44,6 +45,20 @@ describe('PromptRulesService', () => {
   beforeEach(async () => {
     services = await createInMemoryServices();
     client = createClient(PromptRulesService, services.transport);
+    // The routes and keys the rules below are scoped to.
+    for (const name of ['smart', 'other']) await services.storage.routes.insert(makeRoute({ name }));
+    for (const id of ['key_1', 'key_2']) await services.storage.keys.insert(makeKey({ id, secretHash: hashOf(id) }));
+  });
+
+  it('refuses a rule scoped to a route or a key that does not exist, on create and on update', async () => {
+    const route = await failure(createRule({ scopeId: 'no-such-route' }));
+    expect(route.code).toBe(Code.InvalidArgument);
+    expect(route.rawMessage).toBe('scope_id: no route is named "no-such-route" (create the route first)');
+    const key = await failure(createRule({ scope: PromptRuleScope.KEY, scopeId: 'key_missing' }));
+    expect(key.rawMessage).toBe('scope_id: no virtual key has the id "key_missing"');
+    const { rule } = await createRule();
+    expect((await failure(client.updatePromptRule({ id: rule!.id, scopeId: 'gone' }, admin))).code).toBe(Code.InvalidArgument);
+    expect((await client.updatePromptRule({ id: rule!.id, scopeId: 'other' }, admin)).rule?.scopeId).toBe('other');
   });
   afterEach(() => services.close());
 

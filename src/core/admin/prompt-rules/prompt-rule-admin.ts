@@ -19,6 +19,8 @@ export interface PromptRuleAdminOptions {
   rules: PromptRulesRepository;
   /** Called after every write so the in-memory rule table reloads. */
   onChange: () => void;
+  /** Whether the route or key a rule is scoped to exists (a rule for nothing would never apply). */
+  scopeExists: (scope: PromptRuleFields['scope'], scopeId: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -38,6 +40,14 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
 
   const records = storedRecords({ repository: rules, kind: 'prompt rule', keyField: 'id', trimKey: true, keyOf: (rule) => rule.id });
 
+  const requireScope = async (fields: PromptRuleFields) => {
+    if (await options.scopeExists(fields.scope, fields.scopeId)) return;
+    throw invalidArgument(
+      'scope_id',
+      fields.scope === 'route' ? `no route is named "${fields.scopeId}" (create the route first)` : `no virtual key has the id "${fields.scopeId}"`,
+    );
+  };
+
   const conflict = (fields: PromptRuleFields) =>
     new GatewayError('already_exists', `a prompt rule named "${fields.name}" already exists for ${fields.scope} "${fields.scopeId}"`, {
       field: 'name',
@@ -46,6 +56,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
   return {
     async create(request) {
       const fields = validatePromptRule({ ...inputOf(request), enabled: request.enabled ?? true });
+      await requireScope(fields);
       const instant = now();
       const record: PromptRuleRecord = { id: `pr_${randomUUID().replace(/-/g, '')}`, ...fields, createdAt: instant, updatedAt: instant };
       await reportingConflict(() => rules.insert(record), () => conflict(fields));
@@ -109,6 +120,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       if (fields.has('roles')) merged.roles = [...request.roles];
       if (fields.has('first_user_turn_only')) merged.firstUserTurnOnly = request.firstUserTurnOnly ?? false;
       const validated = validatePromptRule(merged);
+      if (fields.has('scope') || fields.has('scope_id')) await requireScope(validated);
       const next: PromptRuleRecord = { ...current, ...validated, updatedAt: now() };
       await reportingConflict(() => records.replace(next), () => conflict(validated));
       options.onChange();
