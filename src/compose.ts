@@ -29,6 +29,7 @@ import { createRouteTable } from './core/routing/route-table.js';
 import type { TargetHealthSource } from './core/routing/target-health.js';
 import type { MasterKeyRing } from './core/secrets/master-key-ring.js';
 import { createRequestLogWriter, type RequestLogWriter } from './core/request-log/request-log-writer.js';
+import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
@@ -53,7 +54,7 @@ export interface ComposeOptions {
   keyRing: MasterKeyRing;
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
-  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays'>;
+  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays'> & Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -92,7 +93,19 @@ export interface ComposedGateway {
 
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
-  const authenticator = createKeyAuthenticator({ keys: storage.keys, now });
+  // While the database is away the same failure repeats on every request: one line per kind every 10 s, with the count.
+  const outageReports = createReportThrottle<'key-read-failed' | 'key-served-stale'>(10_000, (report) =>
+    log[report.kind === 'key-served-stale' ? 'warn' : 'error']({ err: report.error, count: report.count, kind: report.kind }, report.message),
+  );
+  const authenticator = createKeyAuthenticator({
+    keys: storage.keys,
+    now,
+    ...(config.keyCacheTtlMs === undefined ? {} : { ttlMs: config.keyCacheTtlMs }),
+    ...(config.keyStaleMaxMs === undefined ? {} : { staleMaxMs: config.keyStaleMaxMs }),
+    onReadError: (error) => outageReports.add('key-read-failed', 1, (total) => `reading virtual keys failed ${total} time(s)`, error),
+    onStaleServed: () =>
+      outageReports.add('key-served-stale', 1, (total) => `virtual keys unreadable: ${total} request(s) authenticated from the last known key state`),
+  });
   const isReady = readinessOf(storage.database, (error) => log.warn({ err: error }, 'readiness check: database unreachable'));
   const catalog = createProviderCatalog({
     providers: storage.providers,
@@ -210,6 +223,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       await retention.stop();
       await budgets.flush();
       await requestLog.close();
+      outageReports.flushPending();
     },
   };
 }

@@ -35,6 +35,10 @@ export interface GatewayConfig {
   cacheTtlMs: number;
   /** Processes serving requests (node:cluster); 1 = the gateway is this process. `--workers N` overrides. */
   workers: number;
+  /** A virtual key read from the database is answered from memory this long, then read again. */
+  keyCacheTtlMs: number;
+  /** While the database cannot be read, a key's last known state is answered while at most this old; 0: never. */
+  keyStaleMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +158,8 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     cacheMaxBytes: read.integer('GATEWAY_CACHE_MAX_BYTES', 0, 64 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
     cacheTtlMs: read.integer('GATEWAY_CACHE_TTL_SECONDS', 1, 30 * 24 * 3600, 300) * 1000,
     workers: read.integer('GATEWAY_WORKERS', 1, MAX_WORKERS, 1),
+    keyCacheTtlMs: read.integer('GATEWAY_KEY_CACHE_TTL_MS', 100, 3_600_000, 30_000),
+    keyStaleMaxMs: read.integer('GATEWAY_KEY_STALE_MAX_MS', 0, 7 * 86_400_000, 3_600_000),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

@@ -25,7 +25,16 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       tls: undefined,
       workers: 1,
+      keyCacheTtlMs: 30_000,
+      keyStaleMaxMs: 3_600_000,
     });
+  });
+
+  it('reads the outage settings: key cache TTL, how stale a key may be served', () => {
+    const config = loadConfig({ GATEWAY_KEY_CACHE_TTL_MS: '500', GATEWAY_KEY_STALE_MAX_MS: '0' });
+    expect(config).toMatchObject({ keyCacheTtlMs: 500, keyStaleMaxMs: 0 });
+    const problems = problemsOf({ GATEWAY_KEY_CACHE_TTL_MS: '0', GATEWAY_KEY_STALE_MAX_MS: 'forever' }).join('\n');
+    for (const name of ['GATEWAY_KEY_CACHE_TTL_MS', 'GATEWAY_KEY_STALE_MAX_MS']) expect(problems).toContain(name);
   });
 
   it('reads every variable', () => {
