@@ -18,6 +18,7 @@ import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
+import { startSpendFlusher } from './core/limits/spend-flusher.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
 import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
 import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
@@ -94,7 +95,7 @@ export interface ComposedGateway {
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
   // While the database is away the same failure repeats on every request: one line per kind every 10 s, with the count.
-  const outageReports = createReportThrottle<'key-read-failed' | 'key-served-stale'>(10_000, (report) =>
+  const outageReports = createReportThrottle<'key-read-failed' | 'key-served-stale' | 'spend-failed'>(10_000, (report) =>
     log[report.kind === 'key-served-stale' ? 'warn' : 'error']({ err: report.error, count: report.count, kind: report.kind }, report.message),
   );
   const authenticator = createKeyAuthenticator({
@@ -168,11 +169,15 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   });
   const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
   // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+  const spendFailed = (error: unknown) =>
+    outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);
   const budgets = createBudgetGuard({
     spend: storage.keySpend,
     now,
-    onError: (error) => log.error({ err: error }, 'recording budget spend failed; it stays counted and is retried'),
+    onError: spendFailed,
   });
+  // Spend a failed add left queued is retried on its own, not only with the key's next request.
+  const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
   const completion = createGovernedCompletion({
     core: pipeline,
@@ -221,6 +226,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     async close() {
       // In-flight requests are done: stop deleting, then write every buffered spend and log row.
       await retention.stop();
+      await spendFlusher.stop();
       await budgets.flush();
       await requestLog.close();
       outageReports.flushPending();
