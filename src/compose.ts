@@ -55,7 +55,8 @@ export interface ComposeOptions {
   keyRing: MasterKeyRing;
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
-  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays'> & Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs'>>;
+  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays'> &
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -157,6 +158,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   // Request-log rows are written behind the request, in batches (see core/request-log).
   const requestLog = createRequestLogWriter({
     repository: storage.requestLogs,
+    ...(config.requestLogBufferMax === undefined ? {} : { maxBuffered: config.requestLogBufferMax }),
     onError: (event) =>
       log[event.kind === 'flush-failed' ? 'error' : 'warn']({ err: event.error, count: event.count, kind: event.kind }, event.message),
   });

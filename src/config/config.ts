@@ -39,6 +39,8 @@ export interface GatewayConfig {
   keyCacheTtlMs: number;
   /** While the database cannot be read, a key's last known state is answered while at most this old; 0: never. */
   keyStaleMaxMs: number;
+  /** Request-log rows held in memory while the database is slow or away; beyond it the oldest are dropped and counted. */
+  requestLogBufferMax: number;
 }
 
 export class ConfigError extends Error {
@@ -160,6 +162,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     workers: read.integer('GATEWAY_WORKERS', 1, MAX_WORKERS, 1),
     keyCacheTtlMs: read.integer('GATEWAY_KEY_CACHE_TTL_MS', 100, 3_600_000, 30_000),
     keyStaleMaxMs: read.integer('GATEWAY_KEY_STALE_MAX_MS', 0, 7 * 86_400_000, 3_600_000),
+    requestLogBufferMax: read.integer('GATEWAY_REQUEST_LOG_BUFFER_MAX', 1_000, 10_000_000, 50_000),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
