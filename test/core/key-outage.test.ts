@@ -20,6 +20,8 @@ function fakeKeyStore() {
   const store = {
     down: false,
     reads: 0,
+    /** When set, reads wait for it (a database that hangs instead of refusing). */
+    gate: null as Promise<void> | null,
     put(secret: string, overrides: Partial<VirtualKeyRecord> = {}) {
       const record = makeKey({ id: `key-${byHash.size}`, secretHash: hashSecret(secret), ...overrides });
       byHash.set(record.secretHash, record);
@@ -27,6 +29,7 @@ function fakeKeyStore() {
     },
     async findBySecretHash(hash: string) {
       store.reads += 1;
+      if (store.gate) await store.gate;
       if (store.down) throw new DatabaseUnavailableError('ECONNREFUSED', new Error('connect ECONNREFUSED 127.0.0.1:3306'));
       return byHash.get(hash) ?? null;
     },
@@ -159,6 +162,23 @@ describe('virtual keys while the key store cannot be read', () => {
     // A key never seen fails at once during the pause, without a read either.
     expect((await refusal(authenticator.authenticate(OTHER))).kind).toBe('unavailable');
     expect(store.reads - readsBefore).toBe(1);
+  });
+
+  it('a store that hangs instead of refusing: a known key is answered from memory after readWaitMs; the late answer still counts', async () => {
+    const { store, authenticator, advance, staleServed } = setup({ readWaitMs: 20 });
+    const key = store.put(SECRET);
+    await authenticator.authenticate(SECRET);
+    let answer!: () => void;
+    store.gate = new Promise((resolve) => (answer = resolve));
+    advance(5_000);
+    expect((await authenticator.authenticate(SECRET)).id).toBe(key.id); // not held by the hanging read
+    expect(staleServed()).toBe(1);
+
+    // The read that hung finally answers: the key was revoked meanwhile, and the next request sees it.
+    store.put(SECRET, { id: key.id, revokedAt: 1_004_000 });
+    store.gate = null;
+    answer();
+    await expect.poll(async () => (await refusal(authenticator.authenticate(SECRET))).kind).toBe('permission_denied');
   });
 
   it('a flood of made-up keys does not push the known keys out of memory', async () => {

@@ -5,10 +5,11 @@
 // - A key read within `ttlMs` is answered from memory. An older one is read
 //   again (the request waits for it, so a key revoked by another replica is
 //   refused at most `ttlMs` after, while the store answers).
-// - When that read fails, the key's last known state — active, revoked,
+// - When that read fails, or gives no answer within `readWaitMs` (a store that
+//   hangs rather than refuses), the key's last known state — active, revoked,
 //   disabled or expired alike — is answered instead, for at most `staleMaxMs`
 //   after it was last read (0: never). So a key revoked before the outage stays
-//   revoked, and a working key keeps working.
+//   revoked, and a working key keeps working. A late read still updates it.
 // - A key this process has not read (or only knows as unknown), or one an
 //   admin write in this process may have changed since it was read
 //   (invalidate()), has no state to fall back to: the lookup fails as
@@ -36,6 +37,8 @@ export interface KeyLookupOptions {
   cacheSize?: number;
   /** After a failed read, the store is left alone this long (real time, default 1 s). */
   retryPauseMs?: number;
+  /** A due re-read of a key with a state to fall back to is waited for this long (real time, default 1 s). */
+  readWaitMs?: number;
   /** Reading a key failed (the request is then answered from its last known state, or as unavailable). Must not throw. */
   onReadError?: (error: unknown) => void;
   /** A request was answered from a key's last known state because the store could not be read. Must not throw. */
@@ -64,6 +67,7 @@ interface Unknown {
 
 const DEFAULT_TTL_MS = 30_000;
 const DEFAULT_STALE_MAX_MS = 3_600_000;
+const LATE = Symbol('late');
 
 export const KEY_STORE_UNAVAILABLE_MESSAGE = 'the virtual key cannot be checked right now (the key store is unreachable); retry shortly';
 
@@ -72,6 +76,7 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const staleMaxMs = options.staleMaxMs ?? DEFAULT_STALE_MAX_MS;
   const retryPauseMs = options.retryPauseMs ?? 1000;
+  const readWaitMs = options.readWaitMs ?? 1000;
   const size = options.cacheSize ?? 10_000;
   const known = new LRUCache<string, Known>({ max: size });
   const unknown = new LRUCache<string, Unknown>({ max: size });
@@ -88,32 +93,55 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
     const startedGeneration = generation;
     inFlight = options.keys
       .findBySecretHash(secretHash)
-      .then((record) => {
-        // Read during an invalidation: answered to its callers, remembered as not to be trusted.
-        const entry = { readAt: now(), generation: startedGeneration };
-        if (record) {
-          known.set(secretHash, { record, ...entry });
-          unknown.delete(secretHash);
-        } else {
-          unknown.set(secretHash, entry);
-          known.delete(secretHash);
-        }
-        return record;
-      })
+      .then(
+        (record) => {
+          // Read during an invalidation: answered to its callers, remembered as not to be trusted.
+          const entry = { readAt: now(), generation: startedGeneration };
+          if (record) {
+            known.set(secretHash, { record, ...entry });
+            unknown.delete(secretHash);
+          } else {
+            unknown.set(secretHash, entry);
+            known.delete(secretHash);
+          }
+          return record;
+        },
+        (error: unknown) => {
+          options.onReadError?.(error);
+          if (error instanceof GatewayError && error.kind === 'unavailable') {
+            lastFailure = error;
+            pausedUntil = performance.now() + retryPauseMs;
+          }
+          throw error;
+        },
+      )
       .finally(() => {
         if (pending.get(secretHash) === inFlight) pending.delete(secretHash);
       });
+    // Its callers may have stopped waiting (readWaitMs): a late failure is then nobody's to handle.
+    inFlight.catch(() => undefined);
     pending.set(secretHash, inFlight);
     return inFlight;
   };
 
+  /** The entry's state may be answered in place of the store's: read since the last invalidation, and not too old. */
+  const trusted = (entry: Known | undefined): entry is Known =>
+    entry !== undefined && entry.generation === generation && now() - entry.readAt <= staleMaxMs;
+
   /** The store could not be read: the last known state if there is one to trust, else `unavailable`. */
   const lastKnown = (entry: Known | undefined, error: unknown): VirtualKeyRecord => {
-    if (entry && entry.generation === generation && now() - entry.readAt <= staleMaxMs) {
+    if (trusted(entry)) {
       options.onStaleServed?.();
       return entry.record;
     }
     throw new GatewayError('unavailable', KEY_STORE_UNAVAILABLE_MESSAGE, { retryable: true, cause: error });
+  };
+
+  /** The read's answer, or LATE once readWaitMs passed without one (the read goes on and updates the cache). */
+  const within = (reading: Promise<VirtualKeyRecord | null>): Promise<VirtualKeyRecord | null | typeof LATE> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, readWaitMs, LATE)));
+    return Promise.race([reading, late]).finally(() => clearTimeout(timer));
   };
 
   return {
@@ -127,13 +155,14 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
       }
       if (performance.now() < pausedUntil) return lastKnown(entry, lastFailure);
       try {
-        return await read(secretHash);
+        const reading = read(secretHash);
+        if (!trusted(entry)) return await reading;
+        // A store that hangs (a partition, a stopped server) instead of refusing must not hold a known key.
+        const answer = await within(reading);
+        if (answer !== LATE) return answer;
+        options.onStaleServed?.();
+        return entry.record;
       } catch (error) {
-        options.onReadError?.(error);
-        if (error instanceof GatewayError && error.kind === 'unavailable') {
-          lastFailure = error;
-          pausedUntil = performance.now() + retryPauseMs;
-        }
         return lastKnown(entry, error);
       }
     },
