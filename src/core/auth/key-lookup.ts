@@ -4,7 +4,7 @@
 //
 // - A key read within `ttlMs` is answered from memory. An older one is read
 //   again (the request waits for it, so a key revoked by another replica is
-//   refused at most `ttlMs` after, while the store answers).
+//   refused at most `ttlMs` after, while the store answers within `readWaitMs`).
 // - When that read fails, or gives no answer within `readWaitMs` (a store that
 //   hangs rather than refuses), the key's last known state — active, revoked,
 //   disabled or expired alike — is answered instead, for at most `staleMaxMs`
@@ -12,7 +12,7 @@
 //   revoked, and a working key keeps working. A late read still updates it.
 // - A key this process has not read (or only knows as unknown), or one an
 //   admin write in this process may have changed since it was read
-//   (invalidate()), has no state to fall back to: the lookup fails as
+//   (invalidateAll()), has no state to fall back to: the lookup fails as
 //   GatewayError `unavailable` (503), never 401 and never an internal error.
 // - After a read failed because the store is unavailable, it is not asked
 //   again for `retryPauseMs` (real time): keys answer from memory meanwhile,
