@@ -20,6 +20,7 @@ import { logFailure } from './core/request-log/failure-log-line.js';
 import { createInFlightCalls, type InFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
+import { startSpendFlusher } from './core/limits/spend-flusher.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
 import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
 import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
@@ -31,6 +32,7 @@ import { createRouteTable } from './core/routing/route-table.js';
 import type { TargetHealthSource } from './core/routing/target-health.js';
 import type { MasterKeyRing } from './core/secrets/master-key-ring.js';
 import { createRequestLogWriter, type RequestLogWriter } from './core/request-log/request-log-writer.js';
+import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
@@ -55,7 +57,8 @@ export interface ComposeOptions {
   keyRing: MasterKeyRing;
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
-  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'>;
+  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -96,7 +99,19 @@ export interface ComposedGateway {
 
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
-  const authenticator = createKeyAuthenticator({ keys: storage.keys, now });
+  // While the database is away the same failure repeats on every request: one line per kind every 10 s, with the count.
+  const outageReports = createReportThrottle<'key-read-failed' | 'key-served-stale' | 'spend-failed'>(10_000, (report) =>
+    log[report.kind === 'key-served-stale' ? 'warn' : 'error']({ err: report.error, count: report.count, kind: report.kind }, report.message),
+  );
+  const authenticator = createKeyAuthenticator({
+    keys: storage.keys,
+    now,
+    ...(config.keyCacheTtlMs === undefined ? {} : { ttlMs: config.keyCacheTtlMs }),
+    ...(config.keyStaleMaxMs === undefined ? {} : { staleMaxMs: config.keyStaleMaxMs }),
+    onReadError: (error) => outageReports.add('key-read-failed', 1, (total) => `reading virtual keys failed ${total} time(s)`, error),
+    onStaleServed: () =>
+      outageReports.add('key-served-stale', 1, (total) => `virtual keys unreadable: ${total} request(s) authenticated from the last known key state`),
+  });
   const isReady = readinessOf(storage.database, (error) => log.warn({ err: error }, 'readiness check: database unreachable'));
   const catalog = createProviderCatalog({
     providers: storage.providers,
@@ -156,6 +171,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   // Request-log rows are written behind the request, in batches (see core/request-log).
   const requestLog = createRequestLogWriter({
     repository: storage.requestLogs,
+    ...(config.requestLogBufferMax === undefined ? {} : { maxBuffered: config.requestLogBufferMax }),
     onError: (event) =>
       log[event.kind === 'flush-failed' ? 'error' : 'warn']({ err: event.error, count: event.count, kind: event.kind }, event.message),
   });
@@ -168,11 +184,15 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   });
   const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
   // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+  const spendFailed = (error: unknown) =>
+    outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);
   const budgets = createBudgetGuard({
     spend: storage.keySpend,
     now,
-    onError: (error) => log.error({ err: error }, 'recording budget spend failed; it stays counted and is retried'),
+    onError: spendFailed,
   });
+  // Spend a failed add left queued is retried on its own, not only with the key's next request.
+  const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
   const inFlight = createInFlightCalls();
   const completion = createGovernedCompletion({
@@ -230,8 +250,10 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     async close() {
       // In-flight requests are done: stop deleting, then write every buffered spend and log row.
       await retention.stop();
+      await spendFlusher.stop();
       await budgets.flush();
       await requestLog.close();
+      outageReports.flushPending();
     },
   };
 }

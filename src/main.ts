@@ -70,6 +70,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // A DatabaseUnavailableError words the failure for clients; its cause says where (e.g. connect ECONNREFUSED host:port).
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

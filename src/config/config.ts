@@ -38,6 +38,12 @@ export interface GatewayConfig {
   budgetOutputReserveTokens: number;
   /** Processes serving requests (node:cluster); 1 = the gateway is this process. `--workers N` overrides. */
   workers: number;
+  /** A virtual key read from the database is answered from memory this long, then read again. */
+  keyCacheTtlMs: number;
+  /** While the database cannot be read, a key's last known state is answered while at most this old; 0: never. */
+  keyStaleMaxMs: number;
+  /** Request-log rows held in memory while the database is slow or away; beyond it the oldest are dropped and counted. */
+  requestLogBufferMax: number;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +164,9 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     cacheTtlMs: read.integer('GATEWAY_CACHE_TTL_SECONDS', 1, 30 * 24 * 3600, 300) * 1000,
     budgetOutputReserveTokens: read.integer('GATEWAY_BUDGET_OUTPUT_RESERVE_TOKENS', 0, 10_000_000, DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS),
     workers: read.integer('GATEWAY_WORKERS', 1, MAX_WORKERS, 1),
+    keyCacheTtlMs: read.integer('GATEWAY_KEY_CACHE_TTL_MS', 100, 3_600_000, 30_000),
+    keyStaleMaxMs: read.integer('GATEWAY_KEY_STALE_MAX_MS', 0, 7 * 86_400_000, 3_600_000),
+    requestLogBufferMax: read.integer('GATEWAY_REQUEST_LOG_BUFFER_MAX', 1_000, 10_000_000, 50_000),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

@@ -1,6 +1,8 @@
 // Opens the gateway database: embedded SQLite (better-sqlite3) by default,
 // MySQL/MariaDB (mysql2 pool) when DATABASE_URL says mysql://. Only the
-// driver in use is imported (the other would only cost memory).
+// driver in use is imported (the other would only cost memory). Either way an
+// unreachable or busy database fails as DatabaseUnavailableError
+// (unavailable-dialect.ts), never as a raw driver error.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CompiledQuery, Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
@@ -12,6 +14,7 @@ import {
 } from './database-url.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';
+import { classifyUnavailable } from './unavailable-dialect.js';
 
 export interface GatewayDatabase {
   db: Kysely<DatabaseSchema>;
@@ -81,7 +84,7 @@ async function openSqlite(target: SqliteTarget): Promise<{ db: Kysely<DatabaseSc
     database.close();
     throw error;
   }
-  return { db: new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) }), sqlite: database };
+  return { db: new Kysely<DatabaseSchema>({ dialect: classifyUnavailable(new SqliteDialect({ database })) }), sqlite: database };
 }
 
 async function openMysql(target: MysqlTarget): Promise<Kysely<DatabaseSchema>> {
@@ -101,12 +104,14 @@ async function openMysql(target: MysqlTarget): Promise<Kysely<DatabaseSchema>> {
     charset: 'UTF8MB4_UNICODE_CI',
   });
   return new Kysely<DatabaseSchema>({
-    dialect: new MysqlDialect({
-      pool,
-      // Strict mode on every connection: an over-long value fails instead of being silently truncated.
-      onCreateConnection: async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw(STRICT_SQL_MODE_STATEMENT));
-      },
-    }),
+    dialect: classifyUnavailable(
+      new MysqlDialect({
+        pool,
+        // Strict mode on every connection: an over-long value fails instead of being silently truncated.
+        onCreateConnection: async (connection) => {
+          await connection.executeQuery(CompiledQuery.raw(STRICT_SQL_MODE_STATEMENT));
+        },
+      }),
+    ),
   });
 }

@@ -25,7 +25,17 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       tls: undefined,
       workers: 1,
+      keyCacheTtlMs: 30_000,
+      keyStaleMaxMs: 3_600_000,
+      requestLogBufferMax: 50_000,
     });
+  });
+
+  it('reads the outage settings: key cache TTL, how stale a key may be served, the request-log buffer', () => {
+    const config = loadConfig({ GATEWAY_KEY_CACHE_TTL_MS: '500', GATEWAY_KEY_STALE_MAX_MS: '0', GATEWAY_REQUEST_LOG_BUFFER_MAX: '200000' });
+    expect(config).toMatchObject({ keyCacheTtlMs: 500, keyStaleMaxMs: 0, requestLogBufferMax: 200_000 });
+    const problems = problemsOf({ GATEWAY_KEY_CACHE_TTL_MS: '0', GATEWAY_KEY_STALE_MAX_MS: 'forever', GATEWAY_REQUEST_LOG_BUFFER_MAX: '10' }).join('\n');
+    for (const name of ['GATEWAY_KEY_CACHE_TTL_MS', 'GATEWAY_KEY_STALE_MAX_MS', 'GATEWAY_REQUEST_LOG_BUFFER_MAX']) expect(problems).toContain(name);
   });
 
   it('reads every variable', () => {

@@ -117,6 +117,28 @@ describe('request-log writer', () => {
     expect(drops[0]?.message).toMatch(/dropped \d+ row/);
   });
 
+  it('an outage: rows wait while inserts fail and are all written when the store returns; past the bound the oldest are dropped, counted and reported', async () => {
+    const repository = fakeRepository();
+    repository.down = true;
+    const { writer, events } = writerWith(repository, { maxBatchSize: 10, maxBuffered: 100, reportIntervalMs: 0 });
+    const all = records(300);
+    for (const record of all.slice(0, 80)) writer.write(record);
+    await expect.poll(() => writer.stats().failedFlushes, { interval: 5 }).toBeGreaterThan(2);
+    expect(writer.stats()).toMatchObject({ buffered: 80, written: 0, dropped: 0 }); // within the bound: all kept
+    for (const record of all.slice(80)) writer.write(record);
+    expect(writer.stats()).toMatchObject({ buffered: 100, dropped: 200 });
+
+    repository.down = false;
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ buffered: 0, written: 100, dropped: 200 });
+    // The newest rows survive (a batch being retried when the bound was hit stays whole, and is older).
+    expect(repository.rows.size).toBe(100);
+    const drops = events.filter((event) => event.kind === 'rows-dropped');
+    expect(drops.reduce((sum, event) => sum + event.count, 0)).toBe(200);
+    expect(drops.at(-1)?.message).toMatch(/dropped \d+ row\(s\) \(the oldest waiting\) because 100 were buffered/);
+    await writer.close();
+  });
+
   it('close() writes everything still buffered, even rows waiting out a backoff', async () => {
     const repository = fakeRepository();
     repository.failNext = 1;

@@ -105,6 +105,60 @@ export async function startEphemeralMariadb(binaries: MariadbBinaries): Promise<
   }
 }
 
+/** An ephemeral MariaDB that can be stopped and started again: same data directory, same port (outage tests). */
+export interface RestartableMysqlServer extends MysqlServer {
+  /** Stops mariadbd (SIGTERM, as an orderly database shutdown) and waits for its exit; data and port are kept. */
+  halt(): Promise<void>;
+  /** Starts mariadbd again on the same data directory and port; resolves once it accepts connections. */
+  resume(): Promise<void>;
+}
+
+/** Like startEphemeralMariadb, but the server can be halted and resumed; stop() ends it and removes its files. */
+export async function startRestartableMariadb(binaries: MariadbBinaries): Promise<RestartableMysqlServer> {
+  const workDirectory = await mkdtemp(path.join(os.tmpdir(), 'gw-mariadb-'));
+  let child: ChildProcess | null = null;
+  const emergencyCleanup = () => {
+    child?.kill('SIGKILL');
+    rmSync(workDirectory, { recursive: true, force: true });
+  };
+  process.once('exit', emergencyCleanup);
+  const halt = async () => {
+    if (child !== null) await stopProcess(child);
+    child = null;
+  };
+  const launch = async (port: number) => {
+    const started = spawnServer(binaries.server, workDirectory, port);
+    child = started;
+    try {
+      await waitForServer(`mysql://root@127.0.0.1:${port}/`, { deadline: Date.now() + START_TIMEOUT_MS, child: started });
+    } catch (error) {
+      await halt();
+      throw new Error(`Ephemeral MariaDB did not start: ${errorMessage(error)}\n--- error log tail ---\n${await errorLogTail(workDirectory)}`);
+    }
+  };
+  try {
+    await installDataDirectory(binaries.installer, workDirectory);
+    const port = await findFreePort();
+    await launch(port);
+    return {
+      url: `mysql://root@127.0.0.1:${port}/`,
+      origin: 'ephemeral',
+      halt,
+      resume: () => (child === null ? launch(port) : Promise.resolve()),
+      async stop() {
+        process.removeListener('exit', emergencyCleanup);
+        await halt();
+        await rm(workDirectory, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    process.removeListener('exit', emergencyCleanup);
+    await halt();
+    await rm(workDirectory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 function ephemeralServer(url: string, child: ChildProcess, workDirectory: string): MysqlServer {
   // If the runner dies without tearing down, still take the server and its files with it.
   const emergencyCleanup = () => {
@@ -153,6 +207,8 @@ function spawnServer(server: string, workDirectory: string, port: number): Child
     `--user=${os.userInfo().username}`,
     `--pid-file=${path.join(workDirectory, 'mariadbd.pid')}`,
     `--log-error=${errorLogPath(workDirectory)}`,
+    // Its own temporary files: in a shared /tmp, another server's cleanup can delete them mid-query (EE_DELETE).
+    `--tmpdir=${workDirectory}`,
     // A throwaway server: small and without durability work.
     '--innodb-buffer-pool-size=32M',
     '--innodb-flush-log-at-trx-commit=0',

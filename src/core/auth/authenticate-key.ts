@@ -1,10 +1,10 @@
 // The one authenticate step shared by every completion surface (RPC and the
-// REST shims). Keys are cached in memory so the hot path reads no database;
-// admin writes invalidate the cache, and a short TTL bounds staleness when
-// several replicas share one database.
-import { LRUCache } from 'lru-cache';
-import type { KeysRepository, VirtualKeyRecord } from '../../domain/virtual-key.js';
+// REST shims): the presented secret checked against the key's record, which
+// comes from memory (key-lookup.ts: read again after a short TTL, dropped by
+// admin writes, and served as last known while the key store is unreachable).
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError } from '../../domain/gateway-error.js';
+import { createKeyLookup, type KeyLookupOptions } from './key-lookup.js';
 import { hashesEqual, hashSecret, VIRTUAL_KEY_PREFIX } from './virtual-key-secret.js';
 
 export interface KeyAuthenticator {
@@ -14,42 +14,12 @@ export interface KeyAuthenticator {
   invalidateAll(): void;
 }
 
-export interface KeyAuthenticatorOptions {
-  keys: KeysRepository;
-  now?: () => number;
-  cacheTtlMs?: number;
-  cacheSize?: number;
-}
-
-/** Cached lookups; `null` remembers an unknown hash for a while so floods of bad keys stay off the database. */
-type CachedLookup = { record: VirtualKeyRecord | null };
+/** Where keys are read, and how long they are trusted from memory (key-lookup.ts). */
+export type KeyAuthenticatorOptions = KeyLookupOptions;
 
 export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAuthenticator {
   const now = options.now ?? Date.now;
-  const cache = new LRUCache<string, CachedLookup>({
-    max: options.cacheSize ?? 10_000,
-    ttl: options.cacheTtlMs ?? 30_000,
-  });
-  // Concurrent first requests with one key share one database read.
-  const pending = new Map<string, Promise<CachedLookup>>();
-
-  const lookup = async (secretHash: string): Promise<CachedLookup> => {
-    const cached = cache.get(secretHash);
-    if (cached) return cached;
-    let inFlight = pending.get(secretHash);
-    if (!inFlight) {
-      inFlight = options.keys
-        .findBySecretHash(secretHash)
-        .then((record) => {
-          const entry = { record };
-          cache.set(secretHash, entry);
-          return entry;
-        })
-        .finally(() => pending.delete(secretHash));
-      pending.set(secretHash, inFlight);
-    }
-    return inFlight;
-  };
+  const lookup = createKeyLookup(options);
 
   return {
     async authenticate(secret) {
@@ -60,7 +30,7 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
         throw new GatewayError('unauthenticated', 'invalid virtual key');
       }
       const presentedHash = hashSecret(secret);
-      const { record } = await lookup(presentedHash);
+      const record = await lookup.find(presentedHash);
       if (!record) throw new GatewayError('unauthenticated', 'invalid virtual key');
       const instant = now();
       const isCurrent = hashesEqual(presentedHash, record.secretHash);
@@ -77,7 +47,7 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
       return record;
     },
     invalidateAll() {
-      cache.clear();
+      lookup.invalidateAll();
     },
   };
 }

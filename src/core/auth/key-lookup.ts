@@ -1,0 +1,174 @@
+// Virtual keys by secret hash, kept in memory so the hot path reads no
+// database, and kept as their LAST KNOWN STATE so an outage of the key store
+// does not fail the keys that were working (issue 16 item 2):
+//
+// - A key read within `ttlMs` is answered from memory. An older one is read
+//   again (the request waits for it, so a key revoked by another replica is
+//   refused at most `ttlMs` after, while the store answers within `readWaitMs`).
+// - When that read fails, or gives no answer within `readWaitMs` (a store that
+//   hangs rather than refuses), the key's last known state — active, revoked,
+//   disabled or expired alike — is answered instead, for at most `staleMaxMs`
+//   after it was last read (0: never). So a key revoked before the outage stays
+//   revoked, and a working key keeps working. A late read still updates it.
+// - A key this process has not read (or only knows as unknown), or one an
+//   admin write in this process may have changed since it was read
+//   (invalidateAll()), has no state to fall back to: the lookup fails as
+//   GatewayError `unavailable` (503), never 401 and never an internal error.
+// - After a read failed because the store is unavailable, it is not asked
+//   again for `retryPauseMs` (real time): keys answer from memory meanwhile,
+//   instead of every request opening a connection to a database that has
+//   just refused one.
+//
+// Found keys and unknown hashes are cached apart, so a flood of made-up keys
+// cannot push the keys that work out of memory (and out of an outage's reach).
+import { LRUCache } from 'lru-cache';
+import { GatewayError } from '../../domain/gateway-error.js';
+import type { KeysRepository, VirtualKeyRecord } from '../../domain/virtual-key.js';
+
+export interface KeyLookupOptions {
+  keys: Pick<KeysRepository, 'findBySecretHash'>;
+  /** The keys' clock (tests move it); ttlMs and staleMaxMs are measured on it. */
+  now?: () => number;
+  /** How long a read key is answered from memory before it is read again (default 30 s). */
+  ttlMs?: number;
+  /** How old a key's last known state may be and still be answered while the store cannot be read (default 1 h; 0: never). */
+  staleMaxMs?: number;
+  /** Found keys kept (default 10 000); unknown hashes are kept as many again, apart. */
+  cacheSize?: number;
+  /** After a failed read, the store is left alone this long (real time, default 1 s). */
+  retryPauseMs?: number;
+  /** A due re-read of a key with a state to fall back to is waited for this long (real time, default 1 s). */
+  readWaitMs?: number;
+  /** Reading a key failed (the request is then answered from its last known state, or as unavailable). Must not throw. */
+  onReadError?: (error: unknown) => void;
+  /** A request was answered from a key's last known state because the store could not be read. Must not throw. */
+  onStaleServed?: () => void;
+}
+
+export interface KeyLookup {
+  /** The record for a secret hash, null for an unknown hash; rejects with GatewayError `unavailable` when neither can be told. */
+  find(secretHash: string): Promise<VirtualKeyRecord | null>;
+  /** After an admin write: every key is read again before use, and none is answered from memory in an outage. */
+  invalidateAll(): void;
+}
+
+interface Known {
+  record: VirtualKeyRecord;
+  /** When the store last returned this state (the keys' clock). */
+  readAt: number;
+  /** The invalidation generation it was read in; an older one is not to be trusted. */
+  generation: number;
+}
+
+interface Unknown {
+  readAt: number;
+  generation: number;
+}
+
+const DEFAULT_TTL_MS = 30_000;
+const DEFAULT_STALE_MAX_MS = 3_600_000;
+const LATE = Symbol('late');
+
+export const KEY_STORE_UNAVAILABLE_MESSAGE = 'the virtual key cannot be checked right now (the key store is unreachable); retry shortly';
+
+export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+  const staleMaxMs = options.staleMaxMs ?? DEFAULT_STALE_MAX_MS;
+  const retryPauseMs = options.retryPauseMs ?? 1000;
+  const readWaitMs = options.readWaitMs ?? 1000;
+  const size = options.cacheSize ?? 10_000;
+  const known = new LRUCache<string, Known>({ max: size });
+  const unknown = new LRUCache<string, Unknown>({ max: size });
+  // Concurrent reads of one hash share one database read.
+  const pending = new Map<string, Promise<VirtualKeyRecord | null>>();
+  let generation = 0;
+  /** Real time (performance.now) before which the store is not asked again; a failure sets it. */
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let lastFailure: unknown;
+
+  const read = (secretHash: string): Promise<VirtualKeyRecord | null> => {
+    let inFlight = pending.get(secretHash);
+    if (inFlight) return inFlight;
+    const startedGeneration = generation;
+    inFlight = options.keys
+      .findBySecretHash(secretHash)
+      .then(
+        (record) => {
+          // Read during an invalidation: answered to its callers, remembered as not to be trusted.
+          const entry = { readAt: now(), generation: startedGeneration };
+          if (record) {
+            known.set(secretHash, { record, ...entry });
+            unknown.delete(secretHash);
+          } else {
+            unknown.set(secretHash, entry);
+            known.delete(secretHash);
+          }
+          return record;
+        },
+        (error: unknown) => {
+          options.onReadError?.(error);
+          if (error instanceof GatewayError && error.kind === 'unavailable') {
+            lastFailure = error;
+            pausedUntil = performance.now() + retryPauseMs;
+          }
+          throw error;
+        },
+      )
+      .finally(() => {
+        if (pending.get(secretHash) === inFlight) pending.delete(secretHash);
+      });
+    // Its callers may have stopped waiting (readWaitMs): a late failure is then nobody's to handle.
+    inFlight.catch(() => undefined);
+    pending.set(secretHash, inFlight);
+    return inFlight;
+  };
+
+  /** The entry's state may be answered in place of the store's: read since the last invalidation, and not too old. */
+  const trusted = (entry: Known | undefined): entry is Known =>
+    entry !== undefined && entry.generation === generation && now() - entry.readAt <= staleMaxMs;
+
+  /** The store could not be read: the last known state if there is one to trust, else `unavailable`. */
+  const lastKnown = (entry: Known | undefined, error: unknown): VirtualKeyRecord => {
+    if (trusted(entry)) {
+      options.onStaleServed?.();
+      return entry.record;
+    }
+    throw new GatewayError('unavailable', KEY_STORE_UNAVAILABLE_MESSAGE, { retryable: true, cause: error });
+  };
+
+  /** The read's answer, or LATE once readWaitMs passed without one (the read goes on and updates the cache). */
+  const within = (reading: Promise<VirtualKeyRecord | null>): Promise<VirtualKeyRecord | null | typeof LATE> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, readWaitMs, LATE)));
+    return Promise.race([reading, late]).finally(() => clearTimeout(timer));
+  };
+
+  return {
+    async find(secretHash) {
+      const at = now();
+      const entry = known.get(secretHash);
+      if (entry && entry.generation === generation && at - entry.readAt < ttlMs) return entry.record;
+      if (!entry) {
+        const missing = unknown.get(secretHash);
+        if (missing && missing.generation === generation && at - missing.readAt < ttlMs) return null;
+      }
+      if (performance.now() < pausedUntil) return lastKnown(entry, lastFailure);
+      try {
+        const reading = read(secretHash);
+        if (!trusted(entry)) return await reading;
+        // A store that hangs (a partition, a stopped server) instead of refusing must not hold a known key.
+        const answer = await within(reading);
+        if (answer !== LATE) return answer;
+        options.onStaleServed?.();
+        return entry.record;
+      } catch (error) {
+        return lastKnown(entry, error);
+      }
+    },
+    invalidateAll() {
+      generation += 1;
+      pending.clear(); // reads begun before the write must not answer lookups made after it
+    },
+  };
+}
