@@ -3,9 +3,9 @@
 // (which refuses them), and sent under an older version pinned in the
 // provider's extra headers — in the converter, on the wire, and against a
 // fixture upstream that refuses them as the API does.
-import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatRequestSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ChatRequestSchema, Role, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
 import {
   ANTHROPIC_API_VERSION,
@@ -18,17 +18,18 @@ import { startAnthropicFixture } from '../../fixtures/anthropic-upstream.js';
 import type { FixtureUpstream } from '../../fixtures/fixture-upstream.js';
 import { adapterFor, collect, target } from './adapter-helpers.js';
 
-type RequestInit = MessageInitShape<typeof ChatRequestSchema>;
-const sampled = (extra: Partial<RequestInit> = {}) =>
-  create(ChatRequestSchema, {
+type Sampling = Partial<Pick<ChatRequest, 'temperature' | 'topP' | 'topK' | 'providerOptions'>>;
+const sampled = (extra: Sampling = {}): ChatRequest => {
+  const request = create(ChatRequestSchema, {
     model: 'plain-text',
     messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Say hello' } } }] }],
     temperature: 0,
     topP: 0.9,
     topK: 40,
     maxOutputTokens: 100,
-    ...extra,
   });
+  return Object.assign(request, extra);
+};
 
 describe('the API version', () => {
   it('is the gateway default unless the provider pins anthropic-version (any case, trimmed)', () => {
