@@ -54,7 +54,12 @@ describe('renderCompletion', () => {
             refusal: null,
             reasoning_content: 'Let me look.',
             tool_calls: [
-              { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+              // The signed reasoning before the first call rides in its id.
+              {
+                id: encodeToolCallId('toolu_1', '', [{ text: 'Let me look.', signature: 's', redactedData: '', providerType: '' }]),
+                type: 'function',
+                function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+              },
               { id: encodeToolCallId('fc_2', 'gsig'), type: 'function', function: { name: 'now', arguments: '{}' } },
             ],
           },

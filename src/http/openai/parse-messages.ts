@@ -10,7 +10,7 @@ import {
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parseImageUrl } from './parse-image.js';
 import { invalidType, invalidValue, missingParameter, optionalString, readArray, readRecord, requiredString, type JsonRecord } from './request-error.js';
-import { decodeToolCallId } from '../tool-call-id.js';
+import { decodeCarriedReasoning, decodeToolCallId } from '../tool-call-id.js';
 
 /** The provider type a client-sent `reasoning_content` is attributed to (DeepSeek-style hosts). */
 export const CLIENT_REASONING_PROVIDER_TYPE = 'openai-compatible';
@@ -97,25 +97,41 @@ function missing(param: string): never {
   throw missingParameter(param);
 }
 
-/** reasoning_content (first), then text / refusal, then tool calls: the order the model produced them. */
+/**
+ * reasoning_content (first), then text / refusal, then tool calls: the order
+ * the model produced them. Signed reasoning carried in the tool-call ids
+ * (reasoning-carrier.ts) goes back where it stood — the first call's ahead of
+ * everything, a later call's just before that call — and then
+ * `reasoning_content`, which only shows the same reasoning as text, is not
+ * taken as well.
+ */
 function assistantContent(message: JsonRecord, param: string): ContentPart[] {
-  const parts: ContentPart[] = [];
   const reasoning = optionalString(message['reasoning_content'], `${param}.reasoning_content`);
-  if (reasoning) {
+  const content = assistantText(message['content'], `${param}.content`);
+  const refusal = optionalString(message['refusal'], `${param}.refusal`);
+  const toolCalls = message['tool_calls'];
+  const calls =
+    toolCalls === undefined || toolCalls === null
+      ? []
+      : readArray(toolCalls, `${param}.tool_calls`).map((call, index) => toolCall(call, `${param}.tool_calls[${index}]`));
+  const carried = calls.some((call) => call.reasoning.length > 0);
+
+  const parts: ContentPart[] = [];
+  if (carried) {
+    parts.push(...(calls[0]?.reasoning ?? []));
+  } else if (reasoning) {
     parts.push(
       create(ContentPartSchema, {
         kind: { case: 'reasoning', value: { text: reasoning, providerType: CLIENT_REASONING_PROVIDER_TYPE } },
       }),
     );
   }
-  parts.push(...assistantText(message['content'], `${param}.content`));
-  const refusal = optionalString(message['refusal'], `${param}.refusal`);
+  parts.push(...content);
   if (refusal && !parts.some((part) => part.kind.case === 'text')) parts.push(text(refusal));
-
-  const toolCalls = message['tool_calls'];
-  if (toolCalls !== undefined && toolCalls !== null) {
-    readArray(toolCalls, `${param}.tool_calls`).forEach((call, index) => parts.push(toolCall(call, `${param}.tool_calls[${index}]`)));
-  }
+  calls.forEach((call, index) => {
+    if (index > 0) parts.push(...call.reasoning);
+    parts.push(call.part);
+  });
   return parts;
 }
 
@@ -133,7 +149,7 @@ function assistantText(value: unknown, param: string): ContentPart[] {
   });
 }
 
-function toolCall(value: unknown, param: string): ContentPart {
+function toolCall(value: unknown, param: string): { part: ContentPart; reasoning: ContentPart[] } {
   const call = readRecord(value, param);
   const wireId = requiredString(call['id'], `${param}.id`);
   const type = optionalString(call['type'], `${param}.type`) ?? 'function';
@@ -143,7 +159,14 @@ function toolCall(value: unknown, param: string): ContentPart {
   const argumentsJson = optionalString(fn['arguments'], `${param}.function.arguments`) ?? '';
   const { id, signature } = decodeToolCallId(wireId);
   if (id === '') throw invalidValue(`${param}.id`, 'must not be empty.');
-  return create(ContentPartSchema, { kind: { case: 'toolCall', value: { id, name, argumentsJson, signature } } });
+  const carried = decodeCarriedReasoning(wireId);
+  if (carried === null) {
+    throw invalidValue(`${param}.id`, 'carries reasoning the gateway cannot read; send the id back exactly as the gateway returned it.');
+  }
+  return {
+    part: create(ContentPartSchema, { kind: { case: 'toolCall', value: { id, name, argumentsJson, signature } } }),
+    reasoning: carried.map((part) => create(ContentPartSchema, { kind: { case: 'reasoning', value: part } })),
+  };
 }
 
 function toolResult(message: JsonRecord, param: string): ContentPart {

@@ -4,6 +4,7 @@ import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { FinishReason, type ChatResponse, type Choice, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletion, OpenAIAssistantMessage, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage } from './openai-wire.js';
 import { encodeToolCallId } from '../tool-call-id.js';
+import { ReasoningCarrier } from './reasoning-carrier.js';
 
 export function renderCompletion(response: ChatResponse): OpenAIChatCompletion {
   const completion: OpenAIChatCompletion = {
@@ -26,6 +27,7 @@ function renderMessage(choice: Choice): OpenAIAssistantMessage {
   const texts: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: OpenAIToolCall[] = [];
+  const carrier = new ReasoningCarrier();
   for (const part of choice.message?.content ?? []) {
     switch (part.kind.case) {
       case 'text':
@@ -33,10 +35,12 @@ function renderMessage(choice: Choice): OpenAIAssistantMessage {
         break;
       case 'reasoning':
         reasoning.push(part.kind.value.text);
+        carrier.addPart(part.kind.value);
         break;
       case 'toolCall':
         toolCalls.push({
-          id: encodeToolCallId(part.kind.value.id, part.kind.value.signature),
+          // Signed reasoning before the call rides in its id (reasoning-carrier.ts).
+          id: encodeToolCallId(part.kind.value.id, part.kind.value.signature, carrier.take()),
           type: 'function',
           function: { name: part.kind.value.name, arguments: part.kind.value.argumentsJson || '{}' },
         });

@@ -2,13 +2,15 @@
 // canonical chunk in, zero or more OpenAI chunks out at once (nothing is held
 // back). Each choice opens with `delta: {role: "assistant", content: ""}`;
 // a tool call's id, type and name come only in its first delta, keyed by
-// index; usage is kept for the final `choices: []` chunk, sent only when the
-// client asked for it (stream_options.include_usage).
+// index (the id carries the signed reasoning before it, reasoning-carrier.ts);
+// usage is kept for the final `choices: []` chunk, sent only when the client
+// asked for it (stream_options.include_usage).
 import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletionChunk, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
 import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
+import { ReasoningCarrier } from './reasoning-carrier.js';
 
 export interface StreamRendererOptions {
   includeUsage: boolean;
@@ -21,6 +23,7 @@ export class StreamRenderer extends StreamFacts {
   private readonly openedChoices = new Set<number>();
   /** Per choice: tool-call index → whether any arguments were sent. */
   private readonly calls = new Map<number, Map<number, boolean>>();
+  private readonly carriers = new Map<number, ReasoningCarrier>();
   private usage: Usage | undefined;
 
   constructor(private readonly options: StreamRendererOptions) {
@@ -38,14 +41,17 @@ export class StreamRenderer extends StreamFacts {
         this.model = event.value.model;
         return this.open(index);
       case 'textDelta':
+        this.carrierOf(index).interrupt();
         return event.value.text ? [...this.open(index), this.delta(index, { content: event.value.text })] : [];
       case 'reasoningDelta':
+        this.carrierOf(index).addDelta(event.value);
         return event.value.text ? [...this.open(index), this.delta(index, { reasoning_content: event.value.text })] : [];
       case 'toolCallStart': {
         this.callsOf(index).set(event.value.index, false);
         const call = {
           index: event.value.index,
-          id: encodeToolCallId(event.value.id, event.value.signature),
+          // Signed reasoning before the call rides in its id (reasoning-carrier.ts).
+          id: encodeToolCallId(event.value.id, event.value.signature, this.carrierOf(index).take()),
           type: 'function' as const,
           function: { name: event.value.name, arguments: '' },
         };
@@ -93,6 +99,15 @@ export class StreamRenderer extends StreamFacts {
       this.calls.set(index, calls);
     }
     return calls;
+  }
+
+  private carrierOf(index: number): ReasoningCarrier {
+    let carrier = this.carriers.get(index);
+    if (!carrier) {
+      carrier = new ReasoningCarrier();
+      this.carriers.set(index, carrier);
+    }
+    return carrier;
   }
 
   private delta(index: number, delta: OpenAIChunkDelta): OpenAIChatCompletionChunk {

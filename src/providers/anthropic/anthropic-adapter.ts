@@ -8,6 +8,7 @@ import type { CallContext, ProviderAdapter, ProviderConnection } from '../../dom
 import { connectionSecrets } from '../shared/redact-credentials.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { createAnthropicClient, type AnthropicClient, type AnthropicCountTokensParams } from './anthropic-client.js';
+import { anthropicApiVersion } from './api-version.js';
 import { convertRequest } from './convert-request.js';
 import { mapError } from './map-error.js';
 import { mapResponse } from './map-response.js';
@@ -21,12 +22,14 @@ export function createAnthropicAdapter(
   client: AnthropicClient = createAnthropicClient(connection),
 ): ProviderAdapter {
   const secrets = connectionSecrets(connection);
+  // What the upstream accepts depends on the version the client sends (convert-sampling.ts).
+  const apiVersion = anthropicApiVersion(connection.extraHeaders);
   const toGatewayError = (error: unknown, context: CallContext): GatewayError =>
     mapError(error, { providerId: connection.id, secrets, signal: context.signal });
 
   return {
     async complete(request, target, context) {
-      const { params, warnings } = convertRequest(request, target.upstreamModel);
+      const { params, warnings } = convertRequest(request, target.upstreamModel, apiVersion);
       try {
         const message = await client.createMessage(params, context.signal);
         const mapped = mapResponse(message);
@@ -37,7 +40,7 @@ export function createAnthropicAdapter(
     },
 
     async *stream(request, target, context): AsyncIterable<StreamChunk> {
-      const { params, warnings } = convertRequest(request, target.upstreamModel);
+      const { params, warnings } = convertRequest(request, target.upstreamModel, apiVersion);
       // Warnings go out before the first delta.
       for (const warning of warnings) yield warningChunk(warning);
       const mapper = new StreamMapper();
@@ -68,7 +71,7 @@ export function createAnthropicAdapter(
     },
 
     async countTokens(request, target, context) {
-      const { params } = convertRequest(request, target.upstreamModel);
+      const { params } = convertRequest(request, target.upstreamModel, apiVersion);
       const body = Object.fromEntries(Object.entries(params).filter(([name]) => COUNT_TOKENS_FIELDS.includes(name)));
       try {
         return await client.countTokens(body as unknown as AnthropicCountTokensParams, context.signal);

@@ -5,6 +5,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
+import { headersWithApiVersion } from './api-version.js';
 
 export type AnthropicMessage = Anthropic.Message;
 export type AnthropicContentBlock = Anthropic.ContentBlock;
@@ -24,9 +25,9 @@ export type AnthropicCountTokensParams = Anthropic.MessageCountTokensParams;
 
 /**
  * The body of POST /v1/messages without `stream`. The SDK 1.x types no longer
- * name `temperature`/`top_p`/`top_k` (API version 2026-10-21 rejects them),
- * but the gateway still sends them when a client sets them and lets the
- * upstream decide; provider_options add any other vendor field.
+ * name `temperature`/`top_p`/`top_k` (API version 2026-10-21 refuses them);
+ * the gateway sends them only to a provider pinned to an older version
+ * (convert-sampling.ts). provider_options add any other vendor field.
  */
 export type AnthropicMessageParams = Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> & {
   temperature?: number;
@@ -71,7 +72,8 @@ export function createAnthropicClient(connection: ProviderConnection): Anthropic
       // Retrying is the router's job.
       maxRetries: 0,
       timeout: REQUEST_TIMEOUT_MS,
-      defaultHeaders: connection.extraHeaders,
+      // The version the converter assumed, always explicit (api-version.ts).
+      defaultHeaders: headersWithApiVersion(connection.extraHeaders),
       fetch: upstreamFetch,
     });
   });

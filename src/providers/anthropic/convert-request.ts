@@ -7,18 +7,19 @@
 // (structured outputs need a closed schema), so the gateway appends an
 // instruction to the system prompt and warns that it is not enforced.
 //
-// Sampling: temperature/top_p/top_k are sent when the client set them. The
-// SDK's API version (2026-10-21) makes the upstream reject them; the gateway
-// lets the upstream decide instead of dropping them silently. A provider can
-// pin an older `anthropic-version` through its extra headers.
+// Sampling: temperature/top_p/top_k depend on the provider's API version
+// (convert-sampling.ts): left out with a warning under 2026-10-21, which
+// refuses them, sent under an older pinned `anthropic-version`.
 import type { JsonValue } from '@bufbuild/protobuf';
 import { ResponseFormatType, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import type { AnthropicMessageParams, AnthropicOutputConfig } from './anthropic-client.js';
 import { convertMessages } from './convert-messages.js';
+import { ANTHROPIC_API_VERSION } from './api-version.js';
 import { ANTHROPIC_LABEL } from './family.js';
 import { convertReasoning } from './convert-reasoning.js';
+import { convertSampling } from './convert-sampling.js';
 import { convertTools } from './convert-tools.js';
 
 export const JSON_OBJECT_INSTRUCTION =
@@ -29,11 +30,13 @@ export interface ConvertedRequest {
   warnings: Warning[];
 }
 
-export function convertRequest(request: ChatRequest, upstreamModel: string): ConvertedRequest {
+/** `apiVersion`: the `anthropic-version` the call will carry (api-version.ts). */
+export function convertRequest(request: ChatRequest, upstreamModel: string, apiVersion = ANTHROPIC_API_VERSION): ConvertedRequest {
   const converted = convertMessages(request.messages);
   const reasoning = convertReasoning(request);
   const tools = convertTools(request, reasoning.thinking?.type === 'enabled');
-  const warnings: Warning[] = [...converted.warnings, ...reasoning.warnings, ...tools.warnings];
+  const sampling = convertSampling(request, apiVersion);
+  const warnings: Warning[] = [...converted.warnings, ...reasoning.warnings, ...tools.warnings, ...sampling.warnings];
 
   const params: AnthropicMessageParams = { model: upstreamModel, max_tokens: reasoning.maxTokens, messages: converted.messages };
   const system = [...converted.system];
@@ -56,9 +59,7 @@ export function convertRequest(request: ChatRequest, upstreamModel: string): Con
   if (tools.tools !== undefined) params.tools = tools.tools;
   if (tools.toolChoice !== undefined) params.tool_choice = tools.toolChoice;
   if (request.stop.length > 0) params.stop_sequences = [...request.stop];
-  if (request.temperature !== undefined) params.temperature = request.temperature;
-  if (request.topP !== undefined) params.top_p = request.topP;
-  if (request.topK !== undefined) params.top_k = request.topK;
+  Object.assign(params, sampling.fields);
   if (request.user !== '') params.metadata = { user_id: request.user };
 
   if (request.seed !== undefined) warnings.push(unsupportedParameter('seed', ANTHROPIC_LABEL));

@@ -237,7 +237,7 @@ describe('convertRequest: tools, reasoning, limits', () => {
     expect(codes(warnings)).toEqual(['parameter_adjusted:response_format']);
   });
 
-  it('passes sampling, stop sequences and user; warns about what Anthropic lacks', () => {
+  it('passes stop sequences and user; warns about what Anthropic lacks (sampling included, see api-version.test.ts)', () => {
     const { params, warnings } = convert({
       messages: [user('x')],
       maxOutputTokens: 100,
@@ -252,8 +252,11 @@ describe('convertRequest: tools, reasoning, limits', () => {
       candidateCount: 2,
       metadata: { team: 'a' },
     });
-    expect(params).toMatchObject({ temperature: 0.2, top_p: 0.9, top_k: 40, stop_sequences: ['END'], metadata: { user_id: 'user-42' } });
+    expect(params).toMatchObject({ stop_sequences: ['END'], metadata: { user_id: 'user-42' } });
     expect(codes(warnings)).toEqual([
+      'unsupported_parameter:temperature',
+      'unsupported_parameter:top_p',
+      'unsupported_parameter:top_k',
       'unsupported_parameter:seed',
       'unsupported_parameter:presence_penalty',
       'unsupported_parameter:frequency_penalty',
