@@ -25,6 +25,7 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       tls: undefined,
       workers: 1,
+      http2MaxConcurrentStreams: 100,
     });
   });
 
@@ -43,8 +44,10 @@ describe('configuration from the environment', () => {
       GATEWAY_TLS_KEY_FILE: '/etc/tls/key.pem',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, ::1',
       GATEWAY_WORKERS: '3',
+      GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS: '250',
     });
     expect(config.workers).toBe(3);
+    expect(config.http2MaxConcurrentStreams).toBe(250);
     expect(config.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
     expect(config.port).toBe(9090);
     expect(config.retiredMasterKeys).toHaveLength(2);
@@ -63,6 +66,7 @@ describe('configuration from the environment', () => {
       GATEWAY_HEADERS_TIMEOUT_MS: 'soon',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.0/33',
       GATEWAY_WORKERS: '0',
+      GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS: '0',
     });
     const text = problems.join('\n');
     for (const name of [
@@ -75,6 +79,7 @@ describe('configuration from the environment', () => {
       'GATEWAY_HEADERS_TIMEOUT_MS',
       'GATEWAY_TRUSTED_PROXIES',
       'GATEWAY_WORKERS',
+      'GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS',
     ]) {
       expect(text).toContain(name);
     }
