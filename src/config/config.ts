@@ -31,6 +31,11 @@ export interface GatewayConfig {
    * client cannot hold more requests than this on a connection, however many it opens.
    */
   http2MaxConcurrentStreams: number;
+  /**
+   * Data-plane requests (REST shims, CompletionService) in flight in this process at once; more are
+   * refused with 503 / UNAVAILABLE and retry-after until some finish. 0 = no limit.
+   */
+  maxInFlightRequests: number;
   /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address; none by default. */
   trustedProxies: string[];
   /** Request-log rows older than this many days are deleted in the background; 0 keeps them forever. */
@@ -152,6 +157,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     bodyLimitBytes: read.integer('GATEWAY_BODY_LIMIT_BYTES', 1024, 1024 * 1024 * 1024, 20 * 1024 * 1024),
     // RFC 9113 §6.5.2 advises at least 100 so as not to limit parallelism needlessly; Node's own default is unlimited.
     http2MaxConcurrentStreams: read.integer('GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS', 1, 100_000, 100),
+    maxInFlightRequests: read.integer('GATEWAY_MAX_IN_FLIGHT_REQUESTS', 0, 1_000_000, 1024),
     trustedProxies: read.list(
       'GATEWAY_TRUSTED_PROXIES',
       isAddressOrRange,
