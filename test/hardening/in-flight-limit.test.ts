@@ -4,8 +4,8 @@
 // retryable "unavailable" in its own shape — OpenAI and Anthropic error bodies
 // with 503 and retry-after, Connect unavailable (HTTP 503), gRPC UNAVAILABLE
 // (14) — while health probes and the admin services still answer; the refusal
-// is logged once, not per request; and once the held requests leave, requests
-// are served again.
+// is logged once, not per request; and once the held requests leave (over
+// HTTP/1.1 and HTTP/2), every slot is back and requests are served again.
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
@@ -18,6 +18,7 @@ import { createGrpcJsClients, type GrpcJsClients } from '../server/grpc-js-clien
 import { waitFor } from '../server/helpers.js';
 import { chatBody, startLimitsHarness, type LimitsHarness } from './limits-harness.js';
 
+/** holdTheCap holds it with one request of each kind. */
 const LIMIT = 2;
 const REACHED = 'in-flight request limit reached';
 const RECOVERED = 'in-flight requests below the limit again';
@@ -34,19 +35,39 @@ const chat = (model: string) =>
   create(ChatRequestSchema, { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Hello' } } }] }] });
 const linesWith = (text: string) => harness.gateway.logLines.filter((line) => line.includes(text));
 
-/** Requests whose upstream never answers, holding the cap until they are aborted. */
+/**
+ * Requests whose upstream never answers, holding the cap until they are aborted: one on the OpenAI
+ * shim over HTTP/1.1, one on CompletionService over HTTP/2 (gRPC) — both ways a request is counted.
+ */
 async function holdTheCap(): Promise<void> {
-  for (let index = 0; index < LIMIT; index += 1) {
-    const controller = new AbortController();
-    held.push(controller);
-    fetch(url('/v1/chat/completions'), {
-      method: 'POST',
-      headers: { ...bearer(), 'content-type': 'application/json' },
-      body: chatBody('up/hang-x'),
-      signal: controller.signal,
-    }).catch(() => undefined); // aborted at the end, on purpose
-  }
-  await waitFor(() => upstream.calls('hang-x') === LIMIT, 10_000, 'the held requests at the upstream');
+  const before = upstream.calls('hang-x');
+  const rest = new AbortController();
+  held.push(rest);
+  fetch(url('/v1/chat/completions'), {
+    method: 'POST',
+    headers: { ...bearer(), 'content-type': 'application/json' },
+    body: chatBody('up/hang-x'),
+    signal: rest.signal,
+  }).catch(() => undefined); // aborted later, on purpose
+  const rpc = new AbortController();
+  held.push(rpc);
+  const session = new Http2SessionManager(harness.gateway.url);
+  sessions.push(session);
+  const client = createClient(CompletionService, createGrpcTransport({ baseUrl: harness.gateway.url, sessionManager: session }));
+  void (async () => {
+    for await (const _event of client.streamComplete({ chat: chat('up/hang-x') }, { headers: bearer(), signal: rpc.signal }));
+  })().catch(() => undefined);
+  await waitFor(() => upstream.calls('hang-x') === before + LIMIT, 10_000, 'the held requests at the upstream');
+}
+
+async function openaiStatus(model: string): Promise<number> {
+  const response = await fetch(url('/v1/chat/completions'), {
+    method: 'POST',
+    headers: { ...bearer(), 'content-type': 'application/json' },
+    body: chatBody(model),
+  });
+  await response.arrayBuffer();
+  return response.status;
 }
 
 beforeAll(async () => {
@@ -139,14 +160,15 @@ describe('at the in-flight cap', () => {
 });
 
 describe('after the held requests leave', () => {
-  it('serves again, and logs that it does', async () => {
+  it('logs that it serves again, and has every slot back (HTTP/1.1 and HTTP/2 alike)', async () => {
     for (const controller of held.splice(0)) controller.abort();
     await waitFor(() => linesWith(RECOVERED).length === 1, 10_000, 'the recovery log line');
-    const response = await fetch(url('/v1/chat/completions'), {
-      method: 'POST',
-      headers: { ...bearer(), 'content-type': 'application/json' },
-      body: chatBody('up/ok-x'),
-    });
-    expect(response.status).toBe(200);
+    // Both slots are free again: the cap can be held anew, and one more is refused.
+    await holdTheCap();
+    expect(await openaiStatus('up/ok-x')).toBe(503);
+    for (const controller of held.splice(0)) controller.abort();
+    await waitFor(() => linesWith(RECOVERED).length === 2, 10_000, 'the second recovery log line');
+    expect(await openaiStatus('up/ok-x')).toBe(200);
+    expect(linesWith(REACHED)).toHaveLength(2);
   });
 });
