@@ -15,11 +15,13 @@ import { rpcContextValues } from './rpc/request-context-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
+import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
 import { createRequestIdGenerator } from './server/request-ids.js';
 import type { GatewayStorage as Storage } from './storage/index.js';
 import { prepareStorage, printAdminToken } from './prepare-storage.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
 import { composeGateway, type ComposedGateway } from './compose.js';
+import { CompletionService } from '../gen/llmgateway/v1/completion_service_pb.js';
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout). */
@@ -112,14 +114,21 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       reply.header('x-request-id', request.id);
       done();
     });
+    // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
     registerHealthRoutes(fastify, parts.isReady);
+    const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
-    await fastify.register(openaiSurface, { authenticator, completion });
-    await fastify.register(anthropicSurface, { authenticator, completion });
-    await fastify.register(fastifyConnectPlugin, {
-      routes: (router) => parts.registerRpc(router),
-      shutdownTimeoutMs: config.shutdownGraceMs,
-      contextValues: rpcContextValues,
+    await fastify.register(openaiSurface, { authenticator, completion, inFlight });
+    await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
+    // In a scope of its own, so the counting hook sees the RPCs only; of those, the data plane counts.
+    await fastify.register(async (rpc) => {
+      const dataPlane = `/${CompletionService.typeName}/`;
+      const refused = countRequests(rpc, inFlight, (path) => path.startsWith(dataPlane));
+      await rpc.register(fastifyConnectPlugin, {
+        routes: (router) => parts.registerRpc(router),
+        shutdownTimeoutMs: config.shutdownGraceMs,
+        contextValues: (request) => rpcContextValues(request, refused(request)),
+      });
     });
 
     let graceTimer: NodeJS.Timeout | undefined;

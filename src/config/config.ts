@@ -27,6 +27,16 @@ export interface GatewayConfig {
   /** On shutdown, in-flight requests get this long before connections are cut. */
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /**
+   * HTTP/2 streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS): one
+   * client cannot hold more requests than this on a connection, however many it opens.
+   */
+  http2MaxConcurrentStreams: number;
+  /**
+   * Data-plane requests (REST shims, CompletionService) in flight in this process at once; more are
+   * refused with 503 / UNAVAILABLE and retry-after until some finish. 0 = no limit.
+   */
+  maxInFlightRequests: number;
   /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address; none by default. */
   trustedProxies: string[];
   /** Request-log rows older than this many days are deleted in the background; 0 keeps them forever. */
@@ -154,6 +164,9 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     idleTimeoutMs: read.integer('GATEWAY_IDLE_TIMEOUT_MS', 100, 3_600_000, 65_000),
     shutdownGraceMs: read.integer('GATEWAY_SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),
     bodyLimitBytes: read.integer('GATEWAY_BODY_LIMIT_BYTES', 1024, 1024 * 1024 * 1024, 20 * 1024 * 1024),
+    // RFC 9113 §6.5.2 advises at least 100 so as not to limit parallelism needlessly; Node's own default is unlimited.
+    http2MaxConcurrentStreams: read.integer('GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS', 1, 100_000, 100),
+    maxInFlightRequests: read.integer('GATEWAY_MAX_IN_FLIGHT_REQUESTS', 0, 1_000_000, 1024),
     trustedProxies: read.list(
       'GATEWAY_TRUSTED_PROXIES',
       isAddressOrRange,

@@ -1,11 +1,14 @@
 // The virtual-key check both REST shims run first on every request, before
 // the body is read: the key from `Authorization: Bearer`, `x-api-key` or
 // `api-key` (core/auth credentialFromHeaders), authenticated once and kept
-// for the request's handlers. A failure reaches the shim's error handler,
-// which answers in the shim's own error shape.
+// for the request's handlers. Before it, the in-flight cap
+// (server/in-flight-limit.ts) refuses a request over it, so no work is spent
+// on one. A failure reaches the shim's error handler, which answers in the
+// shim's own error shape.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { credentialFromHeaders, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { VirtualKeyRecord } from '../domain/virtual-key.js';
+import type { InFlightLimit } from '../server/in-flight-limit.js';
 
 export interface ShimAuthOptions {
   authenticator: KeyAuthenticator;
@@ -13,6 +16,8 @@ export interface ShimAuthOptions {
   surface: string;
   /** Runs before the key is checked, so what it sets is on the error answer too. */
   beforeAuth?: (request: FastifyRequest, reply: FastifyReply) => void;
+  /** The process's cap on requests in flight; a request over it is refused (thrown) before its key is checked. */
+  inFlight?: InFlightLimit;
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
@@ -22,6 +27,7 @@ export function authenticateShimRequests(fastify: FastifyInstance, options: Shim
   const keys = new WeakMap<FastifyRequest, VirtualKeyRecord>();
   fastify.addHook('onRequest', async (request, reply) => {
     options.beforeAuth?.(request, reply);
+    options.inFlight?.admit(reply.raw);
     const secret = credentialFromHeaders((name) => headerValue(request.headers[name]));
     keys.set(request, await options.authenticator.authenticate(secret));
   });

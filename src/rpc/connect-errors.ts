@@ -21,6 +21,16 @@ const CODE_BY_KIND: Record<GatewayErrorKind, Code> = {
   internal: Code.Internal,
 };
 
+/**
+ * What Node reports for a write to a response whose client already left (its HTTP/2 stream was
+ * reset, or the response destroyed) — connect-node hands it to the handler mid-stream. Write-side
+ * codes only: a network error of an upstream call reaches here as a GatewayError.
+ */
+const CLIENT_GONE_CODES = new Set(['ECANCELED', 'ERR_STREAM_DESTROYED', 'ERR_HTTP2_INVALID_STREAM', 'ERR_HTTP2_STREAM_CANCEL', 'ERR_STREAM_WRITE_AFTER_END']);
+
+const clientGone = (error: unknown): boolean =>
+  error instanceof Error && CLIENT_GONE_CODES.has(String((error as { code?: unknown }).code));
+
 export interface ErrorReporter {
   error(details: object, message: string): void;
 }
@@ -36,6 +46,8 @@ export function toConnectError(error: unknown, reporter: ErrorReporter): Connect
   if (error instanceof InvalidCursorError) {
     return new ConnectError('page_token: invalid; start again without one', Code.InvalidArgument);
   }
+  // Not the gateway's fault and nobody to tell: no error line per stream when a client drops many at once.
+  if (clientGone(error)) return new ConnectError('the client left', Code.Canceled);
   reporter.error({ err: error }, 'unexpected error in an RPC handler');
   return new ConnectError('internal error', Code.Internal);
 }

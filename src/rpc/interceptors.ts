@@ -1,6 +1,8 @@
 import type { Interceptor, StreamResponse } from '@connectrpc/connect';
 import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
+import { overCapacity } from '../server/in-flight-limit.js';
 import { toConnectError, type ErrorReporter } from './connect-errors.js';
+import { overCapacityKey } from './request-context-key.js';
 
 /** Converts whatever a handler throws (also mid-stream) into a ConnectError. */
 export function errorInterceptor(reporter: ErrorReporter): Interceptor {
@@ -28,6 +30,17 @@ export function adminAuthInterceptor(verifier: AdminTokenVerifier): Interceptor 
   return (next) => async (request) => {
     const match = /^Bearer\s+(.+)$/i.exec(request.header.get('authorization')?.trim() ?? '');
     verifier.verify(match?.[1]);
+    return next(request);
+  };
+}
+
+/**
+ * Data-plane services: a call the in-flight cap refused (marked by the server's hook) fails here,
+ * before authentication, as UNAVAILABLE with retry-after — Connect words it for each protocol.
+ */
+export function capacityInterceptor(): Interceptor {
+  return (next) => async (request) => {
+    if (request.contextValues.get(overCapacityKey)) throw overCapacity();
     return next(request);
   };
 }

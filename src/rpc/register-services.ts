@@ -24,7 +24,7 @@ import type { ErrorReporter } from './connect-errors.js';
 import { healthService } from './health-service.js';
 import { invalidArgumentOnParseFailure } from './parse-failure-code.js';
 import { completionService } from './completion-service.js';
-import { adminAuthInterceptor, errorInterceptor } from './interceptors.js';
+import { adminAuthInterceptor, capacityInterceptor, errorInterceptor } from './interceptors.js';
 import { keysService } from './keys-service.js';
 import { promptRulesService } from './prompt-rules-service.js';
 import { providersService } from './providers-service.js';
@@ -74,7 +74,8 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
   router.service(UsageService, usageService(dependencies.usageAdmin), admin);
   router.service(PromptRulesService, promptRulesService(dependencies.promptRuleAdmin), admin);
   router.service(CompletionService, completionService(dependencies.completion), {
-    interceptors: [errors, virtualKeyAuthInterceptor(dependencies.authenticator)],
+    // Only the data plane is refused by the in-flight cap (server/in-flight-limit.ts), not admin or health calls.
+    interceptors: [errors, capacityInterceptor(), virtualKeyAuthInterceptor(dependencies.authenticator)],
   });
   router.service(
     Health,

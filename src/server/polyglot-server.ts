@@ -12,6 +12,8 @@ import * as httpolyglot from '@httptoolkit/httpolyglot';
 export interface PolyglotServerOptions {
   headersTimeoutMs: number;
   idleTimeoutMs: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS advertised on every HTTP/2 connection. */
+  http2MaxConcurrentStreams: number;
   tls: { certFile: string; keyFile: string } | undefined;
 }
 
@@ -51,7 +53,12 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
         // often enough that a slow client is cut close to the limit.
         connectionsCheckingInterval: Math.min(1_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
       },
-      http2: {},
+      http2: {
+        // Node's default is unlimited: one connection could open thousands of streams, each holding
+        // an upstream call and its buffers (a client that never reads pins them all). nghttp2
+        // refuses a stream over this limit (REFUSED_STREAM, safe to retry) before it reaches us.
+        settings: { maxConcurrentStreams: options.http2MaxConcurrentStreams },
+      },
     },
     handler as unknown as http.RequestListener,
   );

@@ -28,6 +28,8 @@ describe('configuration from the environment', () => {
       keyCacheTtlMs: 30_000,
       keyStaleMaxMs: 3_600_000,
       requestLogBufferMax: 50_000,
+      http2MaxConcurrentStreams: 100,
+      maxInFlightRequests: 1024,
     });
   });
 
@@ -53,8 +55,12 @@ describe('configuration from the environment', () => {
       GATEWAY_TLS_KEY_FILE: '/etc/tls/key.pem',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, ::1',
       GATEWAY_WORKERS: '3',
+      GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS: '250',
+      GATEWAY_MAX_IN_FLIGHT_REQUESTS: '0',
     });
     expect(config.workers).toBe(3);
+    expect(config.http2MaxConcurrentStreams).toBe(250);
+    expect(config.maxInFlightRequests).toBe(0);
     expect(config.trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
     expect(config.port).toBe(9090);
     expect(config.retiredMasterKeys).toHaveLength(2);
@@ -73,6 +79,8 @@ describe('configuration from the environment', () => {
       GATEWAY_HEADERS_TIMEOUT_MS: 'soon',
       GATEWAY_TRUSTED_PROXIES: '10.0.0.0/33',
       GATEWAY_WORKERS: '0',
+      GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS: '0',
+      GATEWAY_MAX_IN_FLIGHT_REQUESTS: '-1',
     });
     const text = problems.join('\n');
     for (const name of [
@@ -85,6 +93,8 @@ describe('configuration from the environment', () => {
       'GATEWAY_HEADERS_TIMEOUT_MS',
       'GATEWAY_TRUSTED_PROXIES',
       'GATEWAY_WORKERS',
+      'GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS',
+      'GATEWAY_MAX_IN_FLIGHT_REQUESTS',
     ]) {
       expect(text).toContain(name);
     }

@@ -19,14 +19,17 @@ import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
+import type { InFlightLimit } from '../../server/in-flight-limit.js';
 
 export interface AnthropicSurfaceOptions {
   authenticator: KeyAuthenticator;
   completion: GovernedCompletion;
+  /** The process's cap on requests in flight (server/in-flight-limit.ts); none when absent. */
+  inFlight?: InFlightLimit;
 }
 
 export async function anthropicSurface(fastify: FastifyInstance, options: AnthropicSurfaceOptions): Promise<void> {
-  const { authenticator, completion } = options;
+  const { authenticator, completion, inFlight } = options;
   /** Per request: how canonical message indices map back to the client's (param-names.ts). */
   const systemOffsets = new WeakMap<FastifyRequest, number>();
   // Answered in Anthropic's error shape (map-error.ts).
@@ -40,6 +43,7 @@ export async function anthropicSurface(fastify: FastifyInstance, options: Anthro
   const keyOf = authenticateShimRequests(fastify, {
     authenticator,
     surface: 'Anthropic',
+    ...(inFlight ? { inFlight } : {}),
     // Anthropic's SDKs read the request id from `request-id` (x-request-id is set app-wide).
     beforeAuth: (request, reply) => reply.header('request-id', request.id),
   });

@@ -20,17 +20,20 @@ import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
+import type { InFlightLimit } from '../../server/in-flight-limit.js';
 
 export interface OpenAISurfaceOptions {
   authenticator: KeyAuthenticator;
   completion: GovernedCompletion;
+  /** The process's cap on requests in flight (server/in-flight-limit.ts); none when absent. */
+  inFlight?: InFlightLimit;
 }
 
 export async function openaiSurface(fastify: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
-  const { authenticator, completion } = options;
+  const { authenticator, completion, inFlight } = options;
   // Answered in OpenAI's error shape (map-error.ts).
   setShimErrorHandler(fastify, 'OpenAI', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
-  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'OpenAI' });
+  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'OpenAI', ...(inFlight ? { inFlight } : {}) });
 
   fastify.post('/v1/chat/completions', async (request, reply) => {
     const key = keyOf(request);
