@@ -1,0 +1,150 @@
+// The scheduler of the health checks: one per deployment. Every tick (1 s) it
+// takes or renews the job lease; only the lease's holder runs checks. It runs
+// each enabled check whose interval has passed since its last run (a check
+// never overlaps itself; a few run at once), and records each run. The checks
+// are re-read after an admin write in this process (announced to the other
+// --workers workers too) and every 30 s for writes made elsewhere. The last
+// run of each check is read from the database when the lease is taken, so a
+// successor keeps the cadence instead of running everything at once.
+import type { HealthCheckRecord, HealthCheckRunsRepository, HealthChecksRepository } from '../../domain/health-check.js';
+import type { CheckExecutor } from './check-executor.js';
+import type { LeaseHolder } from './lease-holder.js';
+
+export interface HealthCheckRunnerOptions {
+  checks: Pick<HealthChecksRepository, 'listAll'>;
+  runs: Pick<HealthCheckRunsRepository, 'insert' | 'latest'>;
+  lease: LeaseHolder;
+  execute: CheckExecutor;
+  now?: () => number;
+  tickMs?: number;
+  reloadEveryMs?: number;
+  /** Runs in flight at once (default 4); the rest wait for the next tick. */
+  maxConcurrent?: number;
+  onError(error: unknown, what: 'reading the checks failed' | 'recording a run failed' | 'a run failed unexpectedly'): void;
+}
+
+export interface HealthCheckRunner {
+  /** Ticks every tickMs until stop(). */
+  start(): void;
+  /** Stops ticking, cuts the runs in flight (not recorded), gives the lease up. */
+  stop(): Promise<void>;
+  /** One pass: the lease, then every check that is due (tests drive the runner with it and a fake clock). */
+  tick(): Promise<void>;
+  /** Resolves once the runs started so far are recorded. */
+  idle(): Promise<void>;
+  /** The checks changed: re-read them at the next tick. */
+  invalidate(): void;
+}
+
+interface InFlight {
+  done: Promise<void>;
+  controller: AbortController;
+}
+
+export function createHealthCheckRunner(options: HealthCheckRunnerOptions): HealthCheckRunner {
+  const now = options.now ?? Date.now;
+  const tickMs = options.tickMs ?? 1_000;
+  const reloadEveryMs = options.reloadEveryMs ?? 30_000;
+  const maxConcurrent = options.maxConcurrent ?? 4;
+  const { lease } = options;
+  let checks: HealthCheckRecord[] | null = null;
+  let loadedAt = 0;
+  /** The start of each check's last run, as far as the holder knows. */
+  const lastRunAt = new Map<string, number>();
+  const inFlight = new Map<string, InFlight>();
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | null = null;
+  let stopped = false;
+
+  const load = async () => {
+    const all = (await options.checks.listAll()).filter((check) => check.enabled);
+    const latest = await options.runs.latest(all.map((check) => check.id));
+    for (const check of all) {
+      const recorded = latest.get(check.id)?.time;
+      // A run in flight is not recorded yet: the later of the two starts.
+      if (recorded !== undefined) lastRunAt.set(check.id, Math.max(recorded, lastRunAt.get(check.id) ?? recorded));
+    }
+    checks = all;
+    loadedAt = now();
+  };
+
+  const launch = (check: HealthCheckRecord) => {
+    lastRunAt.set(check.id, now());
+    const controller = new AbortController();
+    const done = options
+      .execute(check, controller.signal)
+      .then(
+        async (run) => {
+          if (run === null) return;
+          try {
+            await options.runs.insert(run);
+          } catch (error) {
+            options.onError(error, 'recording a run failed');
+          }
+        },
+        (error: unknown) => options.onError(error, 'a run failed unexpectedly'),
+      )
+      .finally(() => inFlight.delete(check.id));
+    inFlight.set(check.id, { done, controller });
+  };
+
+  const pass = async () => {
+    if (!(await lease.refresh())) {
+      // Another process runs the checks: forget the schedule; it is read afresh when the lease comes back.
+      checks = null;
+      lastRunAt.clear();
+      return;
+    }
+    if (checks === null || now() >= loadedAt + reloadEveryMs) {
+      try {
+        await load();
+      } catch (error) {
+        options.onError(error, 'reading the checks failed');
+        if (checks === null) return;
+      }
+    }
+    for (const check of checks ?? []) {
+      if (stopped || inFlight.size >= maxConcurrent) break;
+      if (inFlight.has(check.id)) continue;
+      const last = lastRunAt.get(check.id);
+      if (last === undefined || now() >= last + check.intervalMs) launch(check);
+    }
+  };
+
+  const tick = () => {
+    if (stopped) return Promise.resolve();
+    ticking ??= pass().finally(() => {
+      ticking = null;
+    });
+    return ticking;
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => void tick().finally(schedule), tickMs);
+    timer.unref();
+  };
+
+  return {
+    start() {
+      if (timer !== undefined || stopped) return;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await ticking;
+      for (const run of inFlight.values()) run.controller.abort(new Error('the gateway is shutting down'));
+      await Promise.all([...inFlight.values()].map((run) => run.done));
+      await lease.release();
+    },
+    tick,
+    async idle() {
+      await ticking;
+      await Promise.all([...inFlight.values()].map((run) => run.done));
+    },
+    invalidate() {
+      loadedAt = Number.NEGATIVE_INFINITY;
+    },
+  };
+}
