@@ -13,7 +13,7 @@ import { createHealthCheckRunner, type HealthCheckRunner } from './core/health-c
 import { createLatestResults, type LatestResults } from './core/health-checks/latest-results.js';
 import { createLeaseHolder } from './core/health-checks/lease-holder.js';
 import { createReportThrottle } from './core/request-log/report-throttle.js';
-import { createRetentionJob } from './core/request-log/retention.js';
+import { createRetentionJob, type RetentionJob } from './core/request-log/retention.js';
 import type { RouteTable } from './core/routing/route-table.js';
 import type { GatewayStorage } from './storage/index.js';
 import type { GatewayLog } from './compose.js';
@@ -35,6 +35,8 @@ export interface HealthCheckParts {
   history: HealthCheckHistory;
   runner: HealthCheckRunner;
   results: LatestResults;
+  /** Deletes runs older than the retention period (hourly, in batches of 5 000, like the request log's). */
+  retention: RetentionJob;
   /** Starts the runner and the retention of runs. */
   start(): void;
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export function composeHealthChecks(options: {
     history: createHealthCheckHistory({ checks, runs, now }),
     runner,
     results: createLatestResults(checks, runs),
+    retention,
     start() {
       runner.start();
       retention.start();
