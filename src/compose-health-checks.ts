@@ -16,7 +16,6 @@ import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob, type RetentionJob } from './core/request-log/retention.js';
 import type { RouteTable } from './core/routing/route-table.js';
 import type { GatewayStorage } from './storage/index.js';
-import type { GatewayLog } from './compose.js';
 
 /** The lease's name in job_leases. */
 export const HEALTH_CHECK_LEASE = 'health-checks';
@@ -28,6 +27,12 @@ export interface HealthCheckTiming {
   leaseTtlMs?: number;
   /** This process in job_leases (default host:pid:random). */
   holderId?: string;
+}
+
+/** Where the parts report (compose.ts's GatewayLog fits; not imported, compose.ts imports this file). */
+export interface HealthCheckLog {
+  error(details: object, message: string): void;
+  info(details: object, message: string): void;
 }
 
 export interface HealthCheckParts {
@@ -47,7 +52,7 @@ export function composeHealthChecks(options: {
   catalog: ProviderCatalog;
   routeTable: RouteTable;
   retentionDays: number;
-  log: GatewayLog;
+  log: HealthCheckLog;
   onChange: () => void;
   now: (() => number) | undefined;
   timing?: HealthCheckTiming;

@@ -172,7 +172,7 @@ describe('health-check status, runs and results', () => {
       catalog: createProviderCatalog({ providers: storage.providers, keyRing, createAdapter: createProviderAdapter }),
       routeTable: createRouteTable({ routes: storage.routes }),
       retentionDays: 7,
-      log: { error: () => undefined, warn: () => undefined, info: () => undefined },
+      log: { error: () => undefined, info: () => undefined },
       onChange: () => undefined,
       now: () => NOW,
     });
