@@ -152,6 +152,21 @@ describe('the health-check runner', () => {
     expect((await harness.runs('hc_ok')).length).toBe(3);
   });
 
+  it('without enabled checks no runner takes the lease (nothing is written); disabling the last one gives it up', async () => {
+    const runner = await harness.runner('A');
+    await runner.pass();
+    expect((await harness.storage.jobLeases.get('health-checks'))?.holder).toBe('A');
+    for (const check of await harness.storage.healthChecks.listAll()) await harness.storage.healthChecks.replace({ ...check, enabled: false });
+    runner.runner.invalidate();
+    harness.clock.advance(MINUTE);
+    await runner.pass();
+    expect(await harness.storage.jobLeases.get('health-checks')).toEqual({ holder: 'A', expiresAt: 0 });
+    const other = await harness.runner('B');
+    await other.pass();
+    expect(await harness.storage.jobLeases.get('health-checks')).toEqual({ holder: 'A', expiresAt: 0 });
+    expect(harness.upstream.calls('ok-x')).toBe(1);
+  });
+
   it('an admin change is picked up at the next tick (invalidate), others within the reload period', async () => {
     const runner = await harness.runner('A');
     await runner.pass();

@@ -60,6 +60,8 @@ export function createLeaseHolder(options: LeaseHolderOptions): LeaseHolder {
     async release() {
       if (heldUntil === 0) return;
       heldUntil = 0;
+      // Taking it again (checks came back) need not wait for the next renewal slot.
+      lastTry = Number.NEGATIVE_INFINITY;
       report();
       try {
         await leases.release(name, holder);
