@@ -39,6 +39,8 @@ export interface Gateway {
   requestLog: RequestLogWriter;
   /** Enabled prompt rules per key and route, as the pipeline applies them. */
   promptRuleTable: PromptRuleTable;
+  /** Each scheduled health check with its newest run (for a gauge: every process can answer, not only the runner). */
+  healthChecks: ComposedGateway['healthChecks'];
   /** Listens on the configured host and port; returns the bound address, e.g. http://127.0.0.1:8080. */
   listen(): Promise<string>;
   /** Graceful: stops accepting, lets in-flight requests finish within the grace period, flushes, closes storage. */
@@ -155,7 +157,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       await storage.close();
     });
     await fastify.ready();
-    // With --workers one worker deletes expired rows; the others would only repeat its deletes.
+    // With --workers one worker deletes expired rows (the others would only repeat its deletes) and runs
+    // the scheduled health checks — while it holds their lease, which one replica of a deployment does.
     if (options.cluster?.runsRetention ?? true) parts.startBackgroundJobs();
 
     return {
@@ -163,6 +166,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       storage,
       requestLog,
       promptRuleTable,
+      healthChecks: parts.healthChecks,
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
         // Fastify cannot tell that the polyglot server speaks TLS.

@@ -42,6 +42,8 @@ import { readinessOf } from './server/readiness.js';
 import type { GatewayStorage } from './storage/index.js';
 import type { AdminScope } from './cluster/messages.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
+import { composeHealthChecks, type HealthCheckTiming } from './compose-health-checks.js';
+import type { LatestResults } from './core/health-checks/latest-results.js';
 
 /** Where the parts report (the server passes its pino logger). */
 export interface GatewayLog {
@@ -58,7 +60,7 @@ export interface ComposeOptions {
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
   config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax'>>;
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -75,6 +77,8 @@ export interface ComposeOptions {
   onAdminChange?: (scope: AdminScope) => void;
   /** grpc.health.v1.Health.Watch's re-check interval (default 5 s; tests shorten it). */
   healthWatchIntervalMs?: number;
+  /** The health-check runner's tick and lease (tests shorten them). */
+  healthCheckTiming?: HealthCheckTiming;
 }
 
 export interface ComposedGateway {
@@ -91,7 +95,9 @@ export interface ComposedGateway {
   inFlight: InFlightCalls;
   /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
   registerRpc(router: ConnectRouter): void;
-  /** Starts the request-log retention job (with --workers, in one worker only). */
+  /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
+  healthChecks: Pick<LatestResults, 'latest'>;
+  /** Starts the request-log retention job and the health-check runner (with --workers, in one worker only). */
   startBackgroundJobs(): void;
   /** Stops the jobs and writes what is buffered (budget spend, log rows); storage stays open. */
   close(): Promise<void>;
@@ -141,6 +147,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     },
     routes: () => routeTable.invalidate(),
     'prompt-rules': () => promptRuleTable.invalidate(),
+    'health-checks': () => healthChecks.runner.invalidate(),
   };
   const peers = options.cluster;
   peers?.onAnnounced((scope) => invalidate[scope]());
@@ -221,6 +228,16 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     now,
   });
   const providerProbe = createProviderProbe(catalog, now);
+  const healthChecks = composeHealthChecks({
+    storage,
+    catalog,
+    routeTable,
+    retentionDays: config.healthCheckRetentionDays ?? 30,
+    log,
+    onChange: adminChanged('health-checks'),
+    now,
+    ...(options.healthCheckTiming === undefined ? {} : { timing: options.healthCheckTiming }),
+  });
   const targetHealth = options.targetHealth ?? dispatcher;
 
   return {
@@ -230,6 +247,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     requestLog,
     isReady,
     inFlight,
+    healthChecks: healthChecks.results,
     registerRpc: (router) =>
       registerRpcServices(router, {
         adminToken: options.adminToken,
@@ -241,15 +259,22 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
         promptRuleAdmin,
         targetHealth,
         usageAdmin,
+        healthCheckAdmin: healthChecks.admin,
+        healthCheckHistory: healthChecks.history,
+        scheduledChecks: healthChecks.results,
         completion,
         reporter: log,
         isReady,
         ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
       }),
-    startBackgroundJobs: () => retention.start(),
+    startBackgroundJobs: () => {
+      retention.start();
+      healthChecks.start();
+    },
     async close() {
       // In-flight requests are done: stop deleting, then write every buffered spend and log row.
       await retention.stop();
+      await healthChecks.stop();
       await spendFlusher.stop();
       await budgets.flush();
       await requestLog.close();

@@ -1,6 +1,6 @@
 // The messages between the primary and its workers (node:cluster IPC, JSON).
 // Two concerns cross processes: admin writes (every worker drops its cached
-// keys / providers / routes / prompt rules at once, instead of after the 30 s
+// keys / providers / routes / prompt rules at once (and the health-check runner re-reads its checks), instead of after the 30 s
 // TTL meant for separate replicas) and per-key rate limits (held by the
 // primary, so a key's limit is one limit however many workers serve it).
 import type { RateLimitName } from '../core/limits/limit-errors.js';
@@ -8,7 +8,7 @@ import type { RateLimitState } from '../core/limits/rate-limiter.js';
 import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 
 /** What an admin write changed; each worker reloads only that table. */
-export type AdminScope = 'keys' | 'providers' | 'routes' | 'prompt-rules';
+export type AdminScope = 'keys' | 'providers' | 'routes' | 'prompt-rules' | 'health-checks';
 
 /** The part of a key the rate limiter reads. */
 export type LimitedKey = Pick<VirtualKeyRecord, 'id' | 'rateLimits'>;

@@ -10,7 +10,7 @@ export interface ClusterPeers {
   announce(scope: AdminScope): void;
   /** Called when another worker's admin write changed `scope`. */
   onAnnounced(listener: (scope: AdminScope) => void): void;
-  /** Only the first worker runs the request-log retention job. */
+  /** Only the first worker runs the background jobs: request-log retention and the health-check runner. */
   runsRetention: boolean;
 }
 

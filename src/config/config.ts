@@ -54,6 +54,8 @@ export interface GatewayConfig {
   keyStaleMaxMs: number;
   /** Request-log rows held in memory while the database is slow or away; beyond it the oldest are dropped and counted. */
   requestLogBufferMax: number;
+  /** Scheduled health-check runs older than this many days are deleted in the background; 0 keeps them forever. */
+  healthCheckRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -180,6 +182,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     keyCacheTtlMs: read.integer('GATEWAY_KEY_CACHE_TTL_MS', 100, 3_600_000, 30_000),
     keyStaleMaxMs: read.integer('GATEWAY_KEY_STALE_MAX_MS', 0, 7 * 86_400_000, 3_600_000),
     requestLogBufferMax: read.integer('GATEWAY_REQUEST_LOG_BUFFER_MAX', 1_000, 10_000_000, 50_000),
+    healthCheckRetentionDays: read.integer('GATEWAY_HEALTH_CHECK_RETENTION_DAYS', 0, 36_500, 30),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

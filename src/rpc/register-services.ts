@@ -1,6 +1,7 @@
 // Every Connect service the gateway serves, with its interceptors.
 import type { ConnectRouter } from '@connectrpc/connect';
 import { CompletionService, file_llmgateway_v1_completion_service } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { file_llmgateway_v1_health_checks_service, HealthChecksService } from '../../gen/llmgateway/v1/health_checks_service_pb.js';
 import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import {
   file_llmgateway_v1_prompt_rules_service,
@@ -12,6 +13,9 @@ import { file_llmgateway_v1_usage_service, UsageService } from '../../gen/llmgat
 import type { AdminTokenVerifier } from '../core/auth/admin-token.js';
 import type { KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { GovernedCompletion } from '../core/governance/governed-completion.js';
+import type { HealthCheckAdmin } from '../core/admin/health-checks/health-check-admin.js';
+import type { HealthCheckHistory } from '../core/admin/health-checks/health-check-history.js';
+import type { LatestResults } from '../core/health-checks/latest-results.js';
 import type { KeyAdmin } from '../core/admin/keys/key-admin.js';
 import type { PromptRuleAdmin } from '../core/admin/prompt-rules/prompt-rule-admin.js';
 import type { ProviderAdmin } from '../core/admin/providers/provider-admin.js';
@@ -22,6 +26,7 @@ import type { UsageAdmin } from '../core/admin/usage/usage-admin.js';
 import { file_grpc_health_v1_health, Health } from '../../gen/grpc/health/v1/health_pb.js';
 import type { ErrorReporter } from './connect-errors.js';
 import { healthService } from './health-service.js';
+import { healthChecksService } from './health-checks-service.js';
 import { invalidArgumentOnParseFailure } from './parse-failure-code.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, capacityInterceptor, errorInterceptor } from './interceptors.js';
@@ -44,6 +49,11 @@ export interface RpcDependencies {
   promptRuleAdmin: PromptRuleAdmin;
   /** Live breaker/latency state per target, for RoutesService.GetRouteHealth. */
   targetHealth: TargetHealthSource;
+  /** HealthChecksService: the checks, their runs and status. */
+  healthCheckAdmin: HealthCheckAdmin;
+  healthCheckHistory: HealthCheckHistory;
+  /** The newest scheduled check runs, shown by RoutesService.GetRouteHealth. */
+  scheduledChecks: Pick<LatestResults, 'byTarget'>;
   /** UsageService: request log, aggregates, key spend. */
   usageAdmin: UsageAdmin;
   completion: GovernedCompletion;
@@ -61,6 +71,7 @@ export const SERVED_FILES = [
   file_llmgateway_v1_providers_service,
   file_llmgateway_v1_routes_service,
   file_llmgateway_v1_usage_service,
+  file_llmgateway_v1_health_checks_service,
   file_grpc_health_v1_health,
 ];
 
@@ -70,9 +81,10 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
   const admin = { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] };
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
   router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe), admin);
-  router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth), admin);
+  router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth, dependencies.scheduledChecks), admin);
   router.service(UsageService, usageService(dependencies.usageAdmin), admin);
   router.service(PromptRulesService, promptRulesService(dependencies.promptRuleAdmin), admin);
+  router.service(HealthChecksService, healthChecksService(dependencies.healthCheckAdmin, dependencies.healthCheckHistory), admin);
   router.service(CompletionService, completionService(dependencies.completion), {
     // Only the data plane is refused by the in-flight cap (server/in-flight-limit.ts), not admin or health calls.
     interceptors: [errors, capacityInterceptor(), virtualKeyAuthInterceptor(dependencies.authenticator)],

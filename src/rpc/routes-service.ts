@@ -4,7 +4,6 @@ import { create } from '@bufbuild/protobuf';
 import {
   CreateRouteResponseSchema,
   DeleteRouteResponseSchema,
-  GetRouteHealthResponseSchema,
   GetRouteResponseSchema,
   ListExpertDecisionsResponseSchema,
   ListRoutesResponseSchema,
@@ -12,10 +11,15 @@ import {
   UpdateRouteResponseSchema,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
 import type { RouteAdmin } from '../core/admin/routes/route-admin.js';
-import { targetHealthToProto } from '../core/admin/routes/route-conversion.js';
+import { routeHealthResponse } from '../core/admin/health-checks/route-health.js';
+import type { LatestResults } from '../core/health-checks/latest-results.js';
 import type { TargetHealthSource } from '../core/routing/target-health.js';
 
-export function routesService(admin: RouteAdmin, targetHealth: TargetHealthSource): ServiceImpl<typeof RoutesService> {
+export function routesService(
+  admin: RouteAdmin,
+  targetHealth: TargetHealthSource,
+  scheduledChecks: Pick<LatestResults, 'byTarget'>,
+): ServiceImpl<typeof RoutesService> {
   return {
     createRoute: async (request) => create(CreateRouteResponseSchema, { route: await admin.create(request) }),
     getRoute: async (request) => create(GetRouteResponseSchema, { route: await admin.get(request.name) }),
@@ -26,13 +30,7 @@ export function routesService(admin: RouteAdmin, targetHealth: TargetHealthSourc
       return create(DeleteRouteResponseSchema);
     },
     listExpertDecisions: async (request) => create(ListExpertDecisionsResponseSchema, await admin.listExpertDecisions(request)),
-    getRouteHealth: async (request) => {
-      const targets = await admin.providerTargets(request.name);
-      return create(GetRouteHealthResponseSchema, {
-        targets: targets.map((target) =>
-          targetHealthToProto(target, targetHealth.healthOf(`${target.providerId}/${target.upstreamModel}`)),
-        ),
-      });
-    },
+    getRouteHealth: async (request) =>
+      routeHealthResponse(request.name.trim(), await admin.providerTargets(request.name), targetHealth, await scheduledChecks.byTarget()),
   };
 }

@@ -1,12 +1,17 @@
 // The storage entry point: open the database, migrate it, hand out repositories.
 import { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './database.js';
 import { createExpertDecisionsRepository } from './expert-decisions-repository.js';
+import { createHealthCheckRunsRepository } from './health-check-runs-repository.js';
+import { createHealthChecksRepository } from './health-checks-repository.js';
+import { createJobLeasesRepository } from './job-leases-repository.js';
 import { createKeySpendRepository } from './key-spend-repository.js';
 import { createKeysRepository } from './keys-repository.js';
 import { migrateToLatest } from './migrate.js';
 import { createPromptRulesRepository } from './prompt-rules-repository.js';
 import { createProvidersRepository } from './providers-repository.js';
 import type { ExpertDecisionsRepository } from '../domain/expert-routing.js';
+import type { HealthCheckRunsRepository, HealthChecksRepository } from '../domain/health-check.js';
+import type { JobLeasesRepository } from '../domain/job-lease.js';
 import type { KeySpendRepository } from '../domain/key-spend.js';
 import type { PromptRulesRepository } from '../domain/prompt-rule.js';
 import type { ProvidersRepository } from '../domain/provider.js';
@@ -28,6 +33,10 @@ export interface GatewayStorage {
   keySpend: KeySpendRepository;
   promptRules: PromptRulesRepository;
   expertDecisions: ExpertDecisionsRepository;
+  healthChecks: HealthChecksRepository;
+  healthCheckRuns: HealthCheckRunsRepository;
+  /** Leases on background jobs, so that one process of a deployment runs each. */
+  jobLeases: JobLeasesRepository;
   close(): Promise<void>;
 }
 
@@ -52,6 +61,9 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
     keySpend: createKeySpendRepository(database.db, database.dialect),
     promptRules: createPromptRulesRepository(database.db),
     expertDecisions: createExpertDecisionsRepository(database.db),
+    healthChecks: createHealthChecksRepository(database.db),
+    healthCheckRuns: createHealthCheckRunsRepository(database.db, database.dialect),
+    jobLeases: createJobLeasesRepository(database.db, database.dialect),
     close: () => database.close(),
   };
 }
@@ -70,3 +82,6 @@ export { createRequestLogsRepository } from './request-logs-repository.js';
 export { createKeySpendRepository } from './key-spend-repository.js';
 export { createPromptRulesRepository } from './prompt-rules-repository.js';
 export { createExpertDecisionsRepository } from './expert-decisions-repository.js';
+export { createHealthChecksRepository } from './health-checks-repository.js';
+export { createHealthCheckRunsRepository } from './health-check-runs-repository.js';
+export { createJobLeasesRepository } from './job-leases-repository.js';

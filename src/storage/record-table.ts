@@ -9,7 +9,7 @@ import { listPage } from './paged-list.js';
 import type { DatabaseSchema } from './schema.js';
 import { isUniqueViolation } from './storage-errors.js';
 
-export type RecordTableName = 'providers' | 'routes' | 'virtual_keys' | 'prompt_rules';
+export type RecordTableName = 'providers' | 'routes' | 'virtual_keys' | 'prompt_rules' | 'health_checks';
 
 export interface RecordTableOptions<Name extends RecordTableName, Item> {
   table: Name;

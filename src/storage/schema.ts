@@ -144,6 +144,41 @@ export interface KeySpendTable {
   updated_at: TimestampColumn;
 }
 
+export interface HealthChecksTable {
+  id: string;
+  name: string;
+  enabled: BooleanColumn;
+  provider_id: string;
+  upstream_model: string;
+  route: string;
+  interval_ms: IntegerColumn;
+  timeout_ms: IntegerColumn;
+  prompt: string;
+  max_output_tokens: IntegerColumn;
+  created_at: TimestampColumn;
+  updated_at: TimestampColumn;
+}
+
+export interface HealthCheckRunsTable {
+  id: string;
+  check_id: string;
+  time: TimestampColumn;
+  ok: BooleanColumn;
+  latency_ms: IntegerColumn;
+  error_kind: string;
+  error_message: string;
+  upstream_status: IntegerColumn;
+  provider_id: string;
+  upstream_model: string;
+  attempts: IntegerColumn;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: TimestampColumn;
+}
+
 export interface DatabaseSchema {
   providers: ProvidersTable;
   virtual_keys: VirtualKeysTable;
@@ -153,6 +188,9 @@ export interface DatabaseSchema {
   key_spend: KeySpendTable;
   prompt_rules: PromptRulesTable;
   expert_decisions: ExpertDecisionsTable;
+  health_checks: HealthChecksTable;
+  health_check_runs: HealthCheckRunsTable;
+  job_leases: JobLeasesTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

@@ -40,6 +40,13 @@ describe('configuration from the environment', () => {
     for (const name of ['GATEWAY_KEY_CACHE_TTL_MS', 'GATEWAY_KEY_STALE_MAX_MS', 'GATEWAY_REQUEST_LOG_BUFFER_MAX']) expect(problems).toContain(name);
   });
 
+  it('reads how long health-check runs are kept (default 30 days, 0 keeps them)', () => {
+    expect(loadConfig({}).healthCheckRetentionDays).toBe(30);
+    expect(loadConfig({ GATEWAY_HEALTH_CHECK_RETENTION_DAYS: '7' }).healthCheckRetentionDays).toBe(7);
+    expect(loadConfig({ GATEWAY_HEALTH_CHECK_RETENTION_DAYS: '0' }).healthCheckRetentionDays).toBe(0);
+    expect(problemsOf({ GATEWAY_HEALTH_CHECK_RETENTION_DAYS: 'a week' })).toEqual(['GATEWAY_HEALTH_CHECK_RETENTION_DAYS: must be a whole number']);
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       GATEWAY_HOST: '0.0.0.0',

@@ -37,6 +37,10 @@ export interface InMemoryServices {
   promptRuleTable: PromptRuleTable;
   /** How often the prompt-rule admin reported a write. */
   promptRuleChanges(): number;
+  /** How often the health-check admin reported a write. */
+  healthCheckChanges(): number;
+  /** The composed gateway's newest health-check results (the metrics' accessor). */
+  healthChecks: ReturnType<typeof composeGateway>['healthChecks'];
   /** The request log the pipeline writes behind each call (flush() to read its rows from storage). */
   requestLog: RequestLogWriter;
   close(): Promise<void>;
@@ -57,7 +61,7 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
   let now = Date.now();
   const reportedErrors: unknown[] = [];
   const targetHealthByKey = new Map<string, TargetHealthView>();
-  const changes: Record<AdminScope, number> = { keys: 0, providers: 0, routes: 0, 'prompt-rules': 0 };
+  const changes: Record<AdminScope, number> = { keys: 0, providers: 0, routes: 0, 'prompt-rules': 0, 'health-checks': 0 };
   const gateway = composeGateway({
     storage,
     keyRing,
@@ -81,6 +85,8 @@ export async function createInMemoryServices(): Promise<InMemoryServices> {
     routeChanges: () => changes.routes,
     promptRuleTable: gateway.promptRuleTable,
     promptRuleChanges: () => changes['prompt-rules'],
+    healthCheckChanges: () => changes['health-checks'],
+    healthChecks: gateway.healthChecks,
     requestLog: gateway.requestLog,
     async close() {
       await gateway.close();

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateToLatest, openStorage, type GatewayStorage, type OpenDatabaseOptions } from '../../src/storage/index.js';
 import { describeExpertRoutingConformance } from './conformance-expert-routing.js';
+import { describeHealthChecksConformance } from './conformance-health-checks.js';
 import { describeKeySpendConformance } from './conformance-key-spend.js';
 import { describeKeysConformance } from './conformance-keys.js';
 import { describePromptRulesConformance } from './conformance-prompt-rules.js';
@@ -52,6 +53,7 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
   describe('key spend', () => describeKeySpendConformance(context));
   describe('prompt rules', () => describePromptRulesConformance(context));
   describe('expert routing', () => describeExpertRoutingConformance(context));
+  describe('health checks', () => describeHealthChecksConformance(context));
   describe('settings', () => describeSettingsConformance(context));
   describe('database', () => describeDatabaseConformance(context));
 }
@@ -66,6 +68,9 @@ async function emptyTables(storage: GatewayStorage): Promise<void> {
   await db.deleteFrom('key_spend').execute();
   await db.deleteFrom('expert_decisions').execute();
   await db.deleteFrom('prompt_rules').execute();
+  await db.deleteFrom('health_checks').execute();
+  await db.deleteFrom('health_check_runs').execute();
+  await db.deleteFrom('job_leases').execute();
 }
 
 function describeSettingsConformance(context: ConformanceContext): void {

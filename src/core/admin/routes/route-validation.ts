@@ -122,7 +122,7 @@ function validateFailoverStatuses(statuses: number[], defaults: number[]): numbe
 }
 
 /** Whole milliseconds within [minMs, maxMs]; `fallback` when unset. */
-function durationField(field: string, value: Duration | undefined, fallback: number, minMs: number, maxMs: number): number {
+export function durationField(field: string, value: Duration | undefined, fallback: number, minMs: number, maxMs: number): number {
   if (value === undefined) return fallback;
   const { seconds, nanos } = value;
   if (nanos <= -1e9 || nanos >= 1e9 || (seconds > 0n && nanos < 0) || (seconds < 0n && nanos > 0)) {
