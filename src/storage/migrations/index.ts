@@ -6,6 +6,7 @@ import { createRoutesMigration } from './0002-routes.js';
 import { createRequestLogsMigration } from './0003-request-logs.js';
 import { createPromptRulesMigration } from './0004-prompt-rules.js';
 import { createExpertRoutingMigration } from './0005-expert-routing.js';
+import { createRequestLogTraceIdMigration } from './0006-request-log-trace-id.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -14,5 +15,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     '0003-request-logs': createRequestLogsMigration(dialect),
     '0004-prompt-rules': createPromptRulesMigration(dialect),
     '0005-expert-routing': createExpertRoutingMigration(dialect),
+    '0006-request-log-trace-id': createRequestLogTraceIdMigration(),
   };
 }
