@@ -96,16 +96,32 @@ class OtelSpan implements TraceSpan {
   }
 }
 
+/** Messages and error messages only: an argument could be an object carrying the exporter's headers. */
+const detail = (arg: unknown): string => (arg instanceof Error ? arg.message : typeof arg === 'string' ? arg : typeof arg);
+
+/** The SDK's error handler logs an export failure as the error serialised to JSON (stack included): its message. */
+function messageOf(text: string): string {
+  if (!text.startsWith('{')) return text;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : text;
+  } catch {
+    return text;
+  }
+}
+
 function samplerOf(config: SamplerConfig): Sampler {
   const root = config.ratio >= 1 ? new AlwaysOnSampler() : config.ratio <= 0 ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(config.ratio);
   // Parent-based: a client's sampled flag decides for its requests; the ratio decides for new traces.
   return config.parentBased ? new ParentBasedSampler({ root }) : root;
 }
 
-export function startOtelTracer(config: TracingConfig, log: TracerLog): RequestTracer {
-  // Messages and error messages only: an argument could be an object carrying the exporter's headers.
-  const detail = (arg: unknown) => (arg instanceof Error ? arg.message : typeof arg === 'string' ? arg : typeof arg);
-  const report = (level: string) => (message: string, ...args: unknown[]) => log.warn({ otel: level, details: args.map(detail) }, `tracing: ${message}`);
+/** How long shutdown waits for the last spans to leave (a receiver that is down retries for longer). */
+const SHUTDOWN_EXPORT_MS = 5_000;
+
+export function startOtelTracer(config: TracingConfig, log: TracerLog, options: { shutdownExportMs?: number } = {}): RequestTracer {
+  const report = (level: string) => (message: string, ...args: unknown[]) =>
+    log.warn({ otel: level, details: args.map(detail) }, `tracing: ${messageOf(message)}`);
   diag.setLogger({ error: report('error'), warn: report('warn'), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   const provider = new TracerProvider({
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the gateway's default name.
@@ -129,7 +145,17 @@ export function startOtelTracer(config: TracingConfig, log: TracerLog): RequestT
       return new OtelSpan(tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: attributesOf(attributes) }, parent), tracer, config.content);
     },
     async shutdown() {
-      await provider.shutdown();
+      // Never throws and never holds the exit for long: losing the last spans must not fail a shutdown.
+      const waitMs = options.shutdownExportMs ?? SHUTDOWN_EXPORT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const exported = provider.shutdown().then(
+        () => 'exported' as const,
+        (error: unknown) => error,
+      );
+      const outcome = await Promise.race([exported, new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)))]);
+      clearTimeout(timer);
+      if (outcome === 'late') log.warn({ waitMs }, 'tracing: the last spans were not exported in time at shutdown');
+      else if (outcome !== 'exported') log.warn({ details: [detail(outcome)] }, 'tracing: the last spans could not be exported at shutdown');
       diag.disable();
     },
   };
