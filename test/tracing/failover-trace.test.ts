@@ -7,6 +7,9 @@
 // own, the upstream received the attempt's traceparent, and the trace id is
 // in the response header and in the request-log row.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
 import { waitFor } from '../helpers/gateway-process.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
@@ -229,6 +232,28 @@ describe('traces of the other paths', () => {
       ['chat down-a', 2],
       ['chat ok-y', 0],
     ]);
+  });
+
+  it('a gRPC stream over HTTP/2: the trace id in the response headers, the span ended when the stream is', async () => {
+    const traceId = '9a9b9c9d9e9f90919293949596979899';
+    const session = new Http2SessionManager(harness.gateway.url);
+    try {
+      const rpc = createClient(CompletionService, createGrpcTransport({ baseUrl: harness.gateway.url, sessionManager: session }));
+      let header: string | null = null;
+      const chunks = rpc.streamComplete(harness.chat('failover-stream', 'Stream over gRPC'), {
+        headers: { authorization: `Bearer ${harness.secret}`, traceparent: traceparent(traceId, '6666666666666666') },
+        onHeader: (headers) => (header = headers.get('x-trace-id')),
+      });
+      for await (const _chunk of chunks) void _chunk;
+      expect(header).toBe(traceId);
+    } finally {
+      session.abort();
+    }
+    const spans = await traceOf(traceId, (found) => found.some((span) => span.kind === 'server') && found.filter((span) => span.kind === 'client').length === 2);
+    const server = spans.find((span) => span.kind === 'server')!;
+    expect(server).toMatchObject({ name: 'POST /llmgateway.v1.CompletionService/StreamComplete', parentSpanId: '6666666666666666' });
+    expect(server.attributes).toMatchObject({ 'network.protocol.version': '2.0', 'llm_gateway.stream': true, 'llm_gateway.upstream_model': 'ok-z' });
+    expect(childrenOf(spans, server).map((span) => span.name)).toEqual(['chat down-r', 'chat ok-z']);
   });
 
   it('a failure the client caused is marked with error.type, without the error status of a server fault', async () => {
