@@ -19,7 +19,10 @@ export interface TraceSpan {
   /** A child of this span, started now. */
   startChild(name: string, kind: ChildSpanKind, attributes?: TraceAttributes): TraceSpan;
   setAttributes(attributes: TraceAttributes): void;
-  /** Marks the operation failed: `error.type` (low cardinality, e.g. a GatewayError kind) and the error status. */
+  /**
+   * Marks the operation failed: `error.type` (low cardinality, e.g. a GatewayError kind) and the error
+   * status. The first failure recorded stays: the pipeline's specific kind comes before the edge's HTTP status.
+   */
   fail(errorType: string, message?: string): void;
   /** The W3C trace context headers (traceparent, tracestate) that make a downstream call this span's child. */
   propagationHeaders(): Record<string, string>;
