@@ -17,6 +17,8 @@ import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
 import { createRequestIdGenerator } from './server/request-ids.js';
+import { registerRequestTracing } from './server/request-tracing.js';
+import type { RequestTracer } from './domain/trace-span.js';
 import type { GatewayStorage as Storage } from './storage/index.js';
 import { prepareStorage, printAdminToken } from './prepare-storage.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
@@ -69,6 +71,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   const { masterKey, storage, adminToken, resealed } = await prepareStorage(config);
   let polyglot: PolyglotServer | undefined;
   let composed: ComposedGateway | undefined;
+  let tracer: RequestTracer | undefined;
   try {
     const fastify = Fastify({
       logger: {
@@ -95,6 +98,12 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     }
     if (resealed > 0) fastify.log.info({ resealed }, 're-encrypted provider keys under the current master key');
     if (adminToken.generatedToken) (options.onAdminTokenGenerated ?? printAdminToken)(adminToken.generatedToken);
+    // Tracing: the OpenTelemetry SDK is imported only when an OTLP endpoint is configured (free when off).
+    if (config.tracing) {
+      const { startOtelTracer } = await import('./tracing/otel-tracer.js');
+      tracer = startOtelTracer(config.tracing, fastify.log);
+      registerRequestTracing(fastify, tracer);
+    }
 
     const parts = composeGateway({
       storage,
@@ -155,6 +164,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       // Stop deleting, write every buffered spend and log row, then close the database.
       await parts.close();
       await storage.close();
+      // Last: the spans of the requests that just finished are exported before the process exits.
+      await tracer?.shutdown();
     });
     await fastify.ready();
     // With --workers one worker deletes expired rows (the others would only repeat its deletes) and runs
@@ -177,6 +188,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   } catch (error) {
     await composed?.close();
     await storage.close();
+    await tracer?.shutdown();
     throw error;
   }
 }

@@ -56,6 +56,26 @@ export interface GatewayConfig {
   requestLogBufferMax: number;
   /** Scheduled health-check runs older than this many days are deleted in the background; 0 keeps them forever. */
   healthCheckRetentionDays: number;
+  /** Spans exported over OTLP/HTTP; undefined (the default) = no tracing, and no OpenTelemetry code loaded. */
+  tracing: TracingConfig | undefined;
+}
+
+export interface TracingConfig {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  tracesUrl: string;
+  /** Record prompt and completion content on the spans (GATEWAY_TRACE_CONTENT=true); off by default. */
+  content: boolean;
+  /** OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: parentbased_always_on). */
+  sampler: SamplerConfig;
+  /** OTEL_BSP_SCHEDULE_DELAY (ms between exports, default 5000) and OTEL_BSP_MAX_QUEUE_SIZE (spans held, default 2048). */
+  batch: { scheduledDelayMs: number; maxQueueSize: number };
+}
+
+export interface SamplerConfig {
+  /** Follow the client's sampled flag when it sent a traceparent. */
+  parentBased: boolean;
+  /** Share of new traces sampled: 1 = always_on, 0 = always_off, between = traceidratio. */
+  ratio: number;
 }
 
 export class ConfigError extends Error {
@@ -132,6 +152,48 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d+$/.test(bits) && prefix >= 0 && prefix <= (family === 4 ? 32 : 128);
 }
 
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
+
+/**
+ * Tracing, from the standard OpenTelemetry variables: on when an OTLP endpoint is set (and neither
+ * OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none says otherwise). Spans go as OTLP/HTTP with JSON
+ * bodies; a gRPC-only protocol is refused rather than silently sent to the wrong port. The exporter
+ * itself reads OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION and the certificate variables, and
+ * the resource OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES.
+ */
+function readTracing(read: Reader): TracingConfig | undefined {
+  const content = read.check('GATEWAY_TRACE_CONTENT', read.text('GATEWAY_TRACE_CONTENT', 'false'), (value) => value === 'true' || value === 'false', 'must be true or false');
+  const tracesEndpoint = read.optional('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const endpoint = read.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (tracesEndpoint === undefined && endpoint === undefined) return undefined;
+  if (read.optional('OTEL_SDK_DISABLED')?.toLowerCase() === 'true') return undefined;
+  const exporter = read.optional('OTEL_TRACES_EXPORTER')?.toLowerCase();
+  if (exporter === 'none') return undefined;
+  read.check('OTEL_TRACES_EXPORTER', exporter, (value) => value === undefined || value === 'otlp', 'only otlp (or none) is supported');
+  const protocol = read.optional('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? read.optional('OTEL_EXPORTER_OTLP_PROTOCOL');
+  read.check('OTEL_EXPORTER_OTLP_PROTOCOL', protocol, (value) => value !== 'grpc', 'grpc is not supported: the gateway exports OTLP/HTTP (JSON); point the endpoint at the collector\'s HTTP port (4318)');
+  // A per-signal endpoint is used as given; the general one gets the signal's path (the OTLP exporter spec).
+  const tracesUrl = tracesEndpoint ?? `${endpoint!.replace(/\/+$/, '')}/v1/traces`;
+  const variable = tracesEndpoint !== undefined ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  read.check(variable, tracesUrl, (url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an http:// or https:// URL');
+  const batch = {
+    scheduledDelayMs: read.integer('OTEL_BSP_SCHEDULE_DELAY', 1, 3_600_000, 5_000),
+    maxQueueSize: read.integer('OTEL_BSP_MAX_QUEUE_SIZE', 1, 10_000_000, 2_048),
+  };
+  return { tracesUrl, content: content === 'true', sampler: readSampler(read), batch };
+}
+
+function readSampler(read: Reader): SamplerConfig {
+  const name = read.check('OTEL_TRACES_SAMPLER', read.optional('OTEL_TRACES_SAMPLER')?.toLowerCase() ?? 'parentbased_always_on', (value) => SAMPLERS.includes(value), `must be one of ${SAMPLERS.join(', ')}`);
+  const argument = read.optional('OTEL_TRACES_SAMPLER_ARG');
+  let ratio = name.endsWith('always_off') ? 0 : 1;
+  if (name.endsWith('traceidratio')) {
+    ratio = argument === undefined ? 1 : Number(argument);
+    read.check('OTEL_TRACES_SAMPLER_ARG', ratio, (value) => Number.isFinite(value) && value >= 0 && value <= 1, 'must be a number from 0 to 1');
+  }
+  return { parentBased: name.startsWith('parentbased_'), ratio: Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1 };
+}
+
 /** Reads the gateway's variables from `environment` (process.env by default). */
 export function loadConfig(environment: Environment = process.env): GatewayConfig {
   // Never echo a received value in a problem: it may be a secret.
@@ -183,6 +245,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     keyStaleMaxMs: read.integer('GATEWAY_KEY_STALE_MAX_MS', 0, 7 * 86_400_000, 3_600_000),
     requestLogBufferMax: read.integer('GATEWAY_REQUEST_LOG_BUFFER_MAX', 1_000, 10_000_000, 50_000),
     healthCheckRetentionDays: read.integer('GATEWAY_HEALTH_CHECK_RETENTION_DAYS', 0, 36_500, 30),
+    tracing: undefined,
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
@@ -190,6 +253,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     read.problems.push(`${certFile ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'}: GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together`);
   }
   if (certFile !== undefined && keyFile !== undefined) config.tls = { certFile, keyFile };
+  config.tracing = readTracing(read);
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

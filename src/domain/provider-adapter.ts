@@ -30,6 +30,8 @@ export interface UpstreamTarget {
 export interface CallContext {
   /** Aborts the upstream call (client cancelled, deadline, shutdown). */
   signal: AbortSignal;
+  /** Tracing on: the W3C trace context headers (traceparent, tracestate) sent with the upstream request. */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface AdapterCompletion {

@@ -4,6 +4,7 @@
 // hit or miss) comes back in the result (core/completion/completion-call.ts).
 import { randomUUID } from 'node:crypto';
 import type { RequestSurface } from './request-log.js';
+import type { TraceSpan } from './trace-span.js';
 
 export interface RequestContext {
   readonly requestId: string;
@@ -17,6 +18,8 @@ export interface RequestContext {
   readonly cacheBypass: boolean;
   /** Epoch ms when the request arrived. */
   readonly receivedAt: number;
+  /** The span the gateway's own spans are children of; undefined when tracing is off. */
+  readonly trace: TraceSpan | undefined;
 }
 
 export function requestContext(fields: Partial<RequestContext> & { surface: RequestSurface }): RequestContext {
@@ -28,5 +31,6 @@ export function requestContext(fields: Partial<RequestContext> & { surface: Requ
     sessionId: (fields.sessionId ?? '').slice(0, 200),
     cacheBypass: fields.cacheBypass ?? false,
     receivedAt: fields.receivedAt ?? Date.now(),
+    trace: fields.trace,
   };
 }

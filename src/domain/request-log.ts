@@ -46,6 +46,8 @@ export interface RequestLogRecord {
   userAgent: string;
   /** The x-request-id the client saw (its own when it sent one); `id` is always the gateway's. */
   requestId: string;
+  /** The request's trace (32 hex digits) when tracing is on, else ''. */
+  traceId: string;
   /** Only when the key logs bodies: redacted of credentials and capped in size. */
   requestBody: string | null;
   responseBody: string | null;

@@ -1,6 +1,7 @@
 // The request context of a REST shim request: request id, surface, the client's
 // address (Fastify's trustProxy decides whether X-Forwarded-For is believed),
-// user agent, session id and cache bypass from the headers.
+// user agent, session id and cache bypass from the headers, and the request's
+// server span when tracing is on.
 import type { FastifyRequest } from 'fastify';
 import { requestContext, type RequestContext } from '../domain/request-context.js';
 import type { RequestSurface } from '../domain/request-log.js';
@@ -18,6 +19,8 @@ export function contextFromRequest(request: FastifyRequest, surface: RequestSurf
     userAgent: header(request, 'user-agent'),
     sessionId: header(request, 'x-session-id'),
     cacheBypass: bypassesCache(header(request, 'cache-control')),
+    // Set by request-tracing.ts when tracing is on; undefined otherwise.
+    trace: request.traceSpan,
   });
 }
 

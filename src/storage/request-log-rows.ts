@@ -54,6 +54,7 @@ export function requestLogToRow(record: RequestLogRecord): NewRequestLogRow {
     client_ip: fit(record.clientIp, 64),
     user_agent: fit(record.userAgent, 300),
     request_id: fit(record.requestId, 200),
+    trace_id: fit(record.traceId, 32),
     request_body: record.requestBody === null || record.requestBody === undefined ? null : wellFormed(record.requestBody),
     response_body: record.responseBody === null || record.responseBody === undefined ? null : wellFormed(record.responseBody),
   };
@@ -90,6 +91,7 @@ export function rowToRequestLog(row: RequestLogRow): RequestLogRecord {
     clientIp: row.client_ip,
     userAgent: row.user_agent,
     requestId: row.request_id,
+    traceId: row.trace_id ?? '',
     requestBody: row.request_body ?? null,
     responseBody: row.response_body ?? null,
   };

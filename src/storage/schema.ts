@@ -132,6 +132,8 @@ export interface RequestLogsTable {
   client_ip: string;
   user_agent: string;
   request_id: string;
+  /** '' when the request was not traced (and on rows older than the column). */
+  trace_id: string;
   request_body: string | null;
   response_body: string | null;
 }

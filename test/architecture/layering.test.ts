@@ -19,8 +19,10 @@ const ALLOWED: Record<string, string[]> = {
   http: ['server', 'core', 'domain'],
   rpc: ['server', 'core', 'domain'],
   cluster: ['core', 'domain', 'config'],
+  /** The OpenTelemetry SDK behind domain/trace-span.ts; loaded by the root, lazily (see below). */
+  tracing: ['domain', 'config'],
   /** The composition root: src/*.ts files compose everything. */
-  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'root'],
+  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'tracing', 'root'],
 };
 
 /** Packages that only one layer (and the composition root) may import. */
@@ -36,6 +38,11 @@ const PACKAGE_HOMES: Array<{ pattern: RegExp; where: (file: string) => boolean; 
     rule: 'database drivers and the query builder stay in storage/',
   },
   {
+    pattern: /^@opentelemetry\//,
+    where: (file) => file === 'tracing/otel-tracer.ts',
+    rule: 'OpenTelemetry is imported only by tracing/otel-tracer.ts (the core and the edges see domain/trace-span.ts)',
+  },
+  {
     pattern: /^(fastify|@connectrpc\/connect-fastify|@fastify\/)/,
     where: (file) => /^(server|http|rpc)\//.test(file) || !file.includes('/'),
     rule: 'the web framework stays at the edges (server/, http/, rpc/) and the composition root',
@@ -47,6 +54,8 @@ interface ImportEdge {
   specifier: string;
   /** The imported file relative to src/, or undefined for a package or gen/. */
   target: string | undefined;
+  /** import(…): loaded when the code runs, not when the importing module loads. */
+  dynamic: boolean;
 }
 
 function sourceFiles(directory: string): string[] {
@@ -65,13 +74,14 @@ function importsOf(file: string): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const match of text.matchAll(IMPORT)) {
     const specifier = (match[1] ?? match[2])!;
+    const dynamic = match[2] !== undefined;
     if (!specifier.startsWith('.')) {
-      edges.push({ from, specifier, target: undefined });
+      edges.push({ from, specifier, target: undefined, dynamic });
       continue;
     }
     const resolved = path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts'));
     const target = resolved.startsWith(SRC + path.sep) ? path.relative(SRC, resolved) : undefined;
-    edges.push({ from, specifier, target });
+    edges.push({ from, specifier, target, dynamic });
   }
   return edges;
 }
@@ -105,6 +115,12 @@ describe('the layering of src/', () => {
       ),
     );
     expect(strays).toEqual([]);
+  });
+
+  it('loads tracing/ only through a dynamic import (no OpenTelemetry code is loaded while tracing is off)', () => {
+    const intoTracing = edges.filter((edge) => edge.target?.startsWith(`tracing${path.sep}`) && layerOf(edge.from) !== 'tracing');
+    expect(intoTracing.filter((edge) => !edge.dynamic).map((edge) => `${edge.from} imports ${edge.specifier} statically`)).toEqual([]);
+    expect(intoTracing.some((edge) => edge.from === 'app.ts')).toBe(true);
   });
 
   it('has no import circle', () => {

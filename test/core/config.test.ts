@@ -30,7 +30,47 @@ describe('configuration from the environment', () => {
       requestLogBufferMax: 50_000,
       http2MaxConcurrentStreams: 100,
       maxInFlightRequests: 1024,
+      tracing: undefined,
     });
+  });
+
+  it('turns tracing on with an OTLP endpoint (the standard OTEL_* variables), content off unless asked', () => {
+    expect(loadConfig({ GATEWAY_TRACE_CONTENT: 'true' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      content: false,
+      sampler: { parentBased: true, ratio: 1 },
+      batch: { scheduledDelayMs: 5_000, maxQueueSize: 2_048 },
+    });
+    // A per-signal endpoint is used as given and wins.
+    const traced = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/otlp/v1/traces',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      GATEWAY_TRACE_CONTENT: 'true',
+    }).tracing;
+    expect(traced).toMatchObject({ tracesUrl: 'https://traces.example.com/otlp/v1/traces', content: true, sampler: { parentBased: true, ratio: 0.25 } });
+    expect(traced?.batch.scheduledDelayMs).toBe(200);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_SAMPLER: 'always_off' }).tracing?.sampler).toEqual({ parentBased: false, ratio: 0 });
+    // Switched off the standard ways.
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined();
+  });
+
+  it('refuses tracing settings it cannot honour, naming each variable', () => {
+    const problems = problemsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_TRACES_SAMPLER: 'sometimes',
+      GATEWAY_TRACE_CONTENT: 'yes',
+    }).join('\n');
+    for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_TRACES_EXPORTER', 'OTEL_TRACES_SAMPLER', 'GATEWAY_TRACE_CONTENT']) {
+      expect(problems).toContain(name);
+    }
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }).join('\n')).toContain('OTEL_TRACES_SAMPLER_ARG');
   });
 
   it('reads the outage settings: key cache TTL, how stale a key may be served, the request-log buffer', () => {

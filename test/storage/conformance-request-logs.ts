@@ -70,6 +70,7 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
       costUsd: 1234.5678,
       ttftMs: 123,
       clientIp: '2001:db8::1',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       requestBody: `{"messages":[{"content":"${'😀'.repeat(20_000)}"}]}`,
       responseBody: '',
     });
@@ -89,6 +90,9 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
     expect(stored?.userAgent.startsWith('ua 😀😀')).toBe(true);
     expect(stored?.errorMessage).toBe('e'.repeat(1000));
     expect(stored?.costUsd).toBe(0);
+    // A trace id is 32 hex digits; anything longer is cut to the column rather than failing the batch.
+    await requestLogs.insertBatch([makeRequestLog({ id: 'long-trace', time: 20, traceId: 'f'.repeat(40) })]);
+    expect((await requestLogs.list({ from: 20, to: 21 }, { limit: 1 })).items[0]?.traceId).toBe('f'.repeat(32));
     // The same long id maps to the same stored id: a retry is still skipped.
     await requestLogs.insertBatch([makeRequestLog({ id: longId, time: 5 })]);
     expect((await requestLogs.list({ to: 6 }, { limit: 10 })).items).toHaveLength(1);
@@ -97,7 +101,7 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
     const malformed = { id: 'odd', time: 7, status: 'weird', stream: 'yes', userAgent: '\ud800 lone' } as unknown as RequestLogRecord;
     await requestLogs.insertBatch([malformed]);
     const [odd] = (await requestLogs.list({ from: 7, to: 8 }, { limit: 1 })).items;
-    expect(odd).toMatchObject({ id: 'odd', status: 'error', stream: false, keyId: '', latencyMs: 0, ttftMs: null, userAgent: '\ufffd lone' });
+    expect(odd).toMatchObject({ id: 'odd', status: 'error', stream: false, keyId: '', latencyMs: 0, ttftMs: null, userAgent: '\ufffd lone', traceId: '' });
   });
 
   test('insertBatch is idempotent on id: retried and overlapping batches keep the first version', async () => {

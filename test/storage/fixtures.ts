@@ -142,6 +142,7 @@ export function makeRequestLog(overrides: Partial<RequestLogRecord> = {}): Reque
     clientIp: '127.0.0.1',
     userAgent: 'OpenAI/JS 6.49.0',
     requestId: 'client-request-1',
+    traceId: '',
     requestBody: null,
     responseBody: null,
     ...overrides,

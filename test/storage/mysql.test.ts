@@ -52,6 +52,7 @@ if (serverUrl === null) {
         expect(byName.get('request_logs.time')?.type).toBe('bigint');
         expect(byName.get('request_logs.cost_usd')?.type).toBe('double');
         expect(byName.get('request_logs.id')?.collation).toBe('utf8mb4_bin');
+        expect(byName.get('request_logs.trace_id')?.type).toBe('varchar');
         expect(byName.get('key_spend.tokens')?.type).toBe('bigint');
         expect(byName.get('key_spend.cost_usd')?.type).toBe('double');
         expect(byName.get('prompt_rules.id')?.collation).toBe('utf8mb4_bin');

@@ -11,7 +11,8 @@ import type { DatabaseSchema } from '../../src/storage/schema.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../../src/storage/migrate.js';
 import { migrationsFor } from '../../src/storage/migrations/index.js';
 import { runStorageConformance } from './conformance.js';
-import { makeKey, makeProvider, makeRoute } from './fixtures.js';
+import { requestLogToRow } from '../../src/storage/request-log-rows.js';
+import { makeKey, makeProvider, makeRequestLog, makeRoute } from './fixtures.js';
 
 let temporaryDirectory = '';
 
@@ -106,6 +107,39 @@ describe('opening SQLite', () => {
       await storage.providers.insert(makeProvider());
       await storage.routes.insert(makeRoute());
       expect(await storage.routes.get('smart')).toEqual(makeRoute());
+    } finally {
+      await storage.close();
+    }
+  });
+
+  test('0007 adds request_logs.trace_id: rows written before it read with no trace, new rows keep theirs', async () => {
+    const dataDir = path.join(temporaryDirectory, 'trace-id-upgrade');
+    const database = await openDatabase({ dataDir });
+    try {
+      const all = migrationsFor('sqlite');
+      const before0007 = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0007'));
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => before0007 },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+      });
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      // A row as the gateway wrote it before the column existed.
+      const { trace_id: _absent, ...oldRow } = requestLogToRow(makeRequestLog({ id: 'old-row', time: 1 }));
+      await database.db.insertInto('request_logs').values(oldRow as never).execute();
+      expect(await migrateToLatest(database)).toEqual({ applied: ['0007-request-log-trace-id'] });
+    } finally {
+      await database.close();
+    }
+    const storage = await openStorage({ dataDir });
+    try {
+      await storage.requestLogs.insertBatch([makeRequestLog({ id: 'new-row', time: 2, traceId: '0af7651916cd43dd8448eb211c80319c' })]);
+      const rows = (await storage.requestLogs.list({}, { limit: 10 })).items.map((row) => [row.id, row.traceId]);
+      expect(rows).toEqual([
+        ['new-row', '0af7651916cd43dd8448eb211c80319c'],
+        ['old-row', ''],
+      ]);
     } finally {
       await storage.close();
     }

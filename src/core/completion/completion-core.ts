@@ -43,6 +43,7 @@ import { callerOf, planRoute, type CallerContext } from '../routing/plan-route.j
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
+import { attemptSpansUnder, callContextOf, recordedAnswer, recordedStream } from '../tracing/attempt-spans.js';
 
 export interface CompletionCore {
   /** Dispatched to `call.plan` when given, else planned here. */
@@ -83,10 +84,13 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       const routePlan = await planOf(call);
       const startedAt = now();
       try {
+        const trace = call.context?.trace;
         const { value, served, attempts } = await dispatcher.unary(
           routePlan,
-          (planned, attemptSignal) => planned.provider.adapter().complete(request, planned.target, { signal: attemptSignal }),
+          (planned, attemptSignal, span) =>
+            recordedAnswer(span, planned, planned.provider.adapter().complete(request, planned.target, callContextOf(attemptSignal, span))),
           signal,
+          trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'chat', request, stream: false }) },
         );
         // Every completion ends with usage: the upstream's, else the tokenizer's (marked estimated).
         const usage = usageAt(value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices)), served.model);
@@ -112,10 +116,13 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         case: 'start',
         value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
       });
+      const trace = call.context?.trace;
       const dispatch = dispatcher.stream(
         routePlan,
-        (planned, attemptSignal) => planned.provider.adapter().stream(request, planned.target, { signal: attemptSignal }),
+        (planned, attemptSignal, span) =>
+          recordedStream(span, planned, planned.provider.adapter().stream(request, planned.target, callContextOf(attemptSignal, span))),
         signal,
+        trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'chat', request, stream: true }) },
       );
       let announced = false;
       let sawUsage = false;
@@ -174,10 +181,13 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       });
       const input = { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions };
       try {
+        const trace = call.context?.trace;
         const { value, served, attempts } = await dispatcher.unary(
           routePlan,
-          (planned, attemptSignal) => planned.provider.adapter().embed(input, planned.target, { signal: attemptSignal }),
+          (planned, attemptSignal, span) =>
+            recordedAnswer(span, planned, planned.provider.adapter().embed(input, planned.target, callContextOf(attemptSignal, span))),
           signal,
+          trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'embeddings', inputs: request.inputs }) },
         );
         const usage = usageAt(value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel), served.model);
         return create(EmbedResponseSchema, {

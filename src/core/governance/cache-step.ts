@@ -5,6 +5,7 @@
 import { GatewayError } from '../../domain/gateway-error.js';
 import { cacheKeyFor, resolvedModelOf } from '../cache/cache-key.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import { startCacheLookupSpan } from '../tracing/cache-lookup-span.js';
 import type { GovernanceStep } from './governance-step.js';
 
 /** `cache` absent: no response cache configured. */
@@ -17,16 +18,28 @@ export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
       if (!call.plan) throw new GatewayError('internal', 'the cache step needs the plan of the routing step before it');
       const mode = call.stream ? 'stream' : 'unary';
       const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(call.plan), mode });
+      const trace = call.context.trace;
       return {
         async complete(next) {
-          const cached = await cache.getOrCompute(cacheKey, next, { signal });
-          outcome.cacheHit = cached.hit;
-          outcome.report.cache = cached.hit ? 'hit' : 'miss';
-          return cached.response;
+          const lookup = trace && startCacheLookupSpan(trace, mode);
+          // Traced: the lookup's span ends as a miss when this request's own upstream call starts.
+          const compute: typeof next = lookup ? (shared) => (lookup.settle(false), next(shared)) : next;
+          try {
+            const cached = await cache.getOrCompute(cacheKey, compute, { signal });
+            lookup?.settle(cached.hit);
+            outcome.cacheHit = cached.hit;
+            outcome.report.cache = cached.hit ? 'hit' : 'miss';
+            return cached.response;
+          } finally {
+            // Failed while waiting on an identical request's call (or left): no answer, a miss.
+            lookup?.settle(false);
+          }
         },
         stream(next) {
+          const lookup = trace && startCacheLookupSpan(trace, mode);
           // A streamed hit is marked in its route events (route.cache_hit), which the outcome reads.
           const cached = cache.stream(cacheKey, next, { signal });
+          lookup?.settle(cached.hit);
           outcome.report.cache = cached.hit ? 'hit' : 'miss';
           return cached.chunks;
         },

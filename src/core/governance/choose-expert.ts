@@ -8,8 +8,10 @@ import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import { requestContext, type RequestContext } from '../../domain/request-context.js';
 import { assertModelAllowed } from '../completion/model-access.js';
-import { classifierDepsVia, expertTarget, withExpertSystemPrompt, type ExpertRouter } from '../experts/index.js';
+import { classifierDepsVia, expertTarget, withExpertSystemPrompt, type ExpertChoice, type ExpertRouter } from '../experts/index.js';
 import type { RouteTable } from '../routing/route-table.js';
+import { GatewayError } from '../../domain/gateway-error.js';
+import { GATEWAY } from '../tracing/gen-ai-attributes.js';
 
 export interface ExpertSelection {
   routes: RouteTable;
@@ -40,18 +42,36 @@ export async function chooseExpert(
   if (!route?.enabled || route.strategy !== 'expert' || !route.expert) return undefined;
   // The key is checked against the expert route it named; the expert's target is the gateway's choice.
   assertModelAllowed(key.allowedModels, [route.name], request.model);
+  // Traced: the classifier's own upstream calls (an LLM judge, embeddings) are children of its span.
+  const classifying = context.trace?.startChild('classify expert', 'internal', { [GATEWAY.route]: route.name });
   const judgeContext = requestContext({
     surface: context.surface,
     requestId: `${context.requestId}/classifier`,
     clientIp: context.clientIp,
     userAgent: context.userAgent,
+    trace: classifying,
   });
-  const choice = await selection.router.choose(
-    { name: route.name, expert: route.expert },
-    request,
-    classifierDepsVia(selection.pipeline, key, judgeContext),
-    signal,
-  );
+  let choice: ExpertChoice;
+  try {
+    choice = await selection.router.choose(
+      { name: route.name, expert: route.expert },
+      request,
+      classifierDepsVia(selection.pipeline, key, judgeContext),
+      signal,
+    );
+    classifying?.setAttributes({
+      [GATEWAY.classifier]: choice.classifier,
+      [GATEWAY.expert]: choice.expert.name,
+      [GATEWAY.decisionSource]: choice.source,
+      [GATEWAY.classifierTokens]: choice.tokens,
+      [GATEWAY.fallbackReason]: choice.fallbackReason || undefined,
+    });
+  } catch (error) {
+    classifying?.fail(error instanceof GatewayError ? error.kind : 'internal');
+    throw error;
+  } finally {
+    classifying?.end();
+  }
   selection.decisions
     .insert({
       requestId: context.requestId,

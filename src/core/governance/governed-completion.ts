@@ -2,6 +2,7 @@
 // governance steps, composed once here and run the same way for unary chat,
 // streamed chat and embeddings. Each step is its own file:
 //   request-log-step  one request-log row behind every call (outermost: refused calls are logged too)
+//   trace-step        (tracing on) what the pipeline learned, on the request's server span
 //   limits-step       the key's rate limits (and an exhausted budget), admitted up front, settled after
 //   routing-step      expert choice, the plan, prompt rules
 //   budget-step       the key's budget: the request's worst case reserved, its consumption charged after
@@ -25,6 +26,7 @@ import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
 import { requestLogStep } from './request-log-step.js';
 import { routingStep } from './routing-step.js';
+import { traceStep } from './trace-step.js';
 
 export interface GovernedCompletion {
   complete(call: CompletionCall<ChatRequest>): Promise<Completed<ChatResponse>>;
@@ -58,6 +60,7 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
     core,
     [
       requestLogStep({ log: options.log, now }),
+      traceStep(),
       // Limits before routing: a refused key must not even cost a classifier call.
       limitsStep(options),
       routingStep({ core, rules: options.rules, experts: options.experts, now }),

@@ -55,6 +55,7 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     clientIp: meta.clientIp,
     userAgent: meta.userAgent,
     requestId: meta.requestId,
+    traceId: meta.trace?.traceId ?? '',
     requestBody: facts.requestBody,
     responseBody: facts.responseBody,
   };

@@ -5,6 +5,8 @@ import { create } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { AttemptSchema, type Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
+import type { TraceSpan } from '../../domain/trace-span.js';
+import { endAttemptSpan, type StartAttemptSpan } from '../tracing/attempt-spans.js';
 import { AbortLatch } from './abort-latch.js';
 import { startTimer, type Sleep } from './abort-utils.js';
 import type { BreakerRegistry } from './breaker-registry.js';
@@ -78,6 +80,8 @@ export function canceledError(cause?: unknown): GatewayError {
 
 export interface AttemptRun {
   readonly target: PlannedTarget;
+  /** The attempt's span (tracing on), ended by finish(). */
+  readonly span: TraceSpan | undefined;
   /** Aborts on the caller's abort, the total deadline, the attempt timeout, or abort(); goes to the SDK call. */
   readonly signal: AbortSignal;
   /** Aborted exactly when `signal` is, with the same reason (for the dispatcher's own races). */
@@ -99,6 +103,8 @@ export interface AttemptRunOptions {
   timeoutMs: number;
   timeoutMessage: string;
   record: (attempt: Attempt, target: PlannedTarget) => void;
+  /** Tracing on: starts the attempt's span. */
+  startSpan?: StartAttemptSpan | undefined;
 }
 
 export function startAttempt(options: AttemptRunOptions, deps: RunDeps): AttemptRun {
@@ -113,6 +119,7 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
   };
   const unlinkScope = options.scope.latch.subscribe(abortWith);
   const provider = target.provider.record.id;
+  const span = options.startSpan?.(target);
   // Built only when the timer fires: most attempts never time out.
   let timeoutError: GatewayError | undefined;
   const stopTimer =
@@ -133,6 +140,7 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
 
   return {
     target,
+    span,
     signal: controller.signal,
     latch,
     markFirstChunk() {
@@ -170,6 +178,7 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
         upstreamStatus: gatewayError?.upstreamStatus ?? 0,
       });
       options.record(attempt, target);
+      if (span) endAttemptSpan(span, attempt, error);
     },
   };
 }

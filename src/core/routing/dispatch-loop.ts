@@ -9,6 +9,7 @@ import { raceAbort } from './abort-utils.js';
 import { canceledError, startAttempt, type AttemptRun, type RequestScope, type RunDeps } from './attempt-run.js';
 import { retryDecision } from './backoff.js';
 import { classifyFailure } from './classify-failure.js';
+import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 import type { TargetSelector } from './target-selector.js';
 
@@ -26,6 +27,8 @@ export interface LoopRequest<T> {
   run: (attempt: AttemptRun) => Promise<T>;
   /** Unary: record the attempt as 'ok' when `run` resolves. Streams record it when the stream ends. */
   finishOnSuccess: boolean;
+  /** Tracing on: starts each attempt's span. */
+  startSpan?: StartAttemptSpan | undefined;
 }
 
 export interface LoopSuccess<T> {
@@ -68,6 +71,7 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
           timeoutMs: settings.attemptTimeoutMs,
           timeoutMessage: request.timeoutMessage(target, settings.attemptTimeoutMs),
           record: request.record,
+          startSpan: request.startSpan,
         },
         deps,
       );

@@ -8,6 +8,8 @@
 // dispatch throws), and returned in the result (unary) / result() (streams).
 import type { Attempt, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
+import type { TraceSpan } from '../../domain/trace-span.js';
+import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
 import { raceAbort, realSleep, type Sleep } from './abort-utils.js';
 import { canceledError, openRequestScope, type AttemptRun } from './attempt-run.js';
 import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionListener } from './breaker-registry.js';
@@ -38,7 +40,12 @@ export interface DispatcherOptions {
 export interface DispatchObserver {
   /** Each attempt as it ends, in order. */
   onAttempt?(attempt: Attempt, target: PlannedTarget): void;
+  /** Tracing on: the span of each attempt as it starts (the dispatcher ends it with the attempt's record). */
+  startAttemptSpan?: StartAttemptSpan;
 }
+
+/** One attempt's upstream call: the target, the attempt's signal, and its span when tracing is on. */
+export type AttemptCall<T> = (target: PlannedTarget, signal: AbortSignal, span: TraceSpan | undefined) => T;
 
 export interface UnaryDispatchResult<T> {
   value: T;
@@ -56,13 +63,13 @@ export interface StreamDispatch {
 export interface Dispatcher extends TargetHealthSource {
   unary<T>(
     plan: RoutePlan,
-    call: (target: PlannedTarget, signal: AbortSignal) => Promise<T>,
+    call: AttemptCall<Promise<T>>,
     callerSignal: AbortSignal,
     observer?: DispatchObserver,
   ): Promise<UnaryDispatchResult<T>>;
   stream(
     plan: RoutePlan,
-    open: (target: PlannedTarget, signal: AbortSignal) => AsyncIterable<StreamChunk>,
+    open: AttemptCall<AsyncIterable<StreamChunk>>,
     callerSignal: AbortSignal,
     observer?: DispatchObserver,
   ): StreamDispatch;
@@ -115,8 +122,9 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
             scope,
             record,
             finishOnSuccess: true,
+            startSpan: observer?.startAttemptSpan,
             timeoutMessage: (target, ms) => `provider ${target.provider.record.id} did not answer within ${ms} ms`,
-            run: (attempt) => call(attempt.target, attempt.signal),
+            run: (attempt) => call(attempt.target, attempt.signal, attempt.span),
           },
           deps,
         );
@@ -141,6 +149,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
               scope,
               record,
               finishOnSuccess: false,
+              startSpan: observer?.startAttemptSpan,
               timeoutMessage: (target, ms) => `provider ${target.provider.record.id} sent nothing within ${ms} ms`,
               run: (attempt) => openUntilFirstChunk(attempt, open),
             },
@@ -210,13 +219,10 @@ interface OpenedStream {
 }
 
 /** Opens the stream and reads until the first chunk that is not a warning; closes it on failure. */
-async function openUntilFirstChunk(
-  attempt: AttemptRun,
-  open: (target: PlannedTarget, signal: AbortSignal) => AsyncIterable<StreamChunk>,
-): Promise<OpenedStream> {
+async function openUntilFirstChunk(attempt: AttemptRun, open: AttemptCall<AsyncIterable<StreamChunk>>): Promise<OpenedStream> {
   let iterator: AsyncIterator<StreamChunk> | undefined;
   try {
-    iterator = open(attempt.target, attempt.signal)[Symbol.asyncIterator]();
+    iterator = open(attempt.target, attempt.signal, attempt.span)[Symbol.asyncIterator]();
     const head: StreamChunk[] = [];
     for (;;) {
       const next = await raceAbort(iterator.next(), attempt.latch);

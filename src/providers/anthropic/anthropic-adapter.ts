@@ -31,7 +31,7 @@ export function createAnthropicAdapter(
     async complete(request, target, context) {
       const { params, warnings } = convertRequest(request, target.upstreamModel, apiVersion);
       try {
-        const message = await client.createMessage(params, context.signal);
+        const message = await client.createMessage(params, context.signal, context.traceHeaders);
         const mapped = mapResponse(message);
         return { choices: [mapped.choice], usage: mapped.usage, warnings: [...warnings, ...mapped.warnings] };
       } catch (error) {
@@ -45,7 +45,7 @@ export function createAnthropicAdapter(
       for (const warning of warnings) yield warningChunk(warning);
       const mapper = new StreamMapper();
       try {
-        const events = await client.streamMessage(params, context.signal);
+        const events = await client.streamMessage(params, context.signal, context.traceHeaders);
         for await (const event of events) {
           for (const chunk of mapper.map(event)) yield chunk;
         }

@@ -36,9 +36,12 @@ export type AnthropicMessageParams = Omit<Anthropic.MessageCreateParamsNonStream
   [field: string]: unknown;
 };
 
+/** Headers added to one request (the W3C trace context when tracing is on). */
+export type RequestHeaders = Readonly<Record<string, string>> | undefined;
+
 export interface AnthropicClient {
-  createMessage(params: AnthropicMessageParams, signal: AbortSignal): Promise<AnthropicMessage>;
-  streamMessage(params: AnthropicMessageParams, signal: AbortSignal): Promise<AsyncIterable<AnthropicStreamEvent>>;
+  createMessage(params: AnthropicMessageParams, signal: AbortSignal, headers?: RequestHeaders): Promise<AnthropicMessage>;
+  streamMessage(params: AnthropicMessageParams, signal: AbortSignal, headers?: RequestHeaders): Promise<AsyncIterable<AnthropicStreamEvent>>;
   countTokens(params: AnthropicCountTokensParams, signal: AbortSignal): Promise<number>;
   listModels(signal: AbortSignal): Promise<string[]>;
 }
@@ -79,13 +82,13 @@ export function createAnthropicClient(connection: ProviderConnection): Anthropic
   });
 
   return {
-    async createMessage(params, signal) {
+    async createMessage(params, signal, headers) {
       const body = { ...params, stream: false } as Anthropic.MessageCreateParamsNonStreaming;
-      return (await client()).messages.create(body, { signal });
+      return (await client()).messages.create(body, { signal, headers });
     },
-    async streamMessage(params, signal) {
+    async streamMessage(params, signal, headers) {
       const body = { ...params, stream: true } as Anthropic.MessageCreateParamsStreaming;
-      return (await client()).messages.create(body, { signal });
+      return (await client()).messages.create(body, { signal, headers });
     },
     async countTokens(params, signal) {
       const counted = await (await client()).messages.countTokens(params, { signal });

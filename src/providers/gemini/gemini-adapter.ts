@@ -24,7 +24,7 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
     async complete(request, target, context): Promise<AdapterCompletion> {
       try {
         const converted = convertRequest(request, target.upstreamModel);
-        const response = await client.generate(converted.request, context.signal);
+        const response = await client.generate(converted.request, context.signal, context.traceHeaders);
         const mapped = mapResponse(response);
         return { choices: mapped.choices, usage: mapped.usage, warnings: [...converted.warnings, ...mapped.warnings] };
       } catch (error) {
@@ -44,7 +44,7 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
         const converted = convertRequest(request, target.upstreamModel);
         // Open first: an HTTP error then surfaces before anything was yielded,
         // so the router can still fail over.
-        const events = await client.generateStream(converted.request, upstream.signal);
+        const events = await client.generateStream(converted.request, upstream.signal, context.traceHeaders);
         opened = true;
         for (const warning of converted.warnings) yield warningChunk(warning);
         const mapper = new StreamMapper();
@@ -83,6 +83,7 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
             extraBody,
           },
           context.signal,
+          context.traceHeaders,
         );
         if (vectors.length !== input.inputs.length) {
           throw new GatewayError('unavailable', `Gemini returned ${vectors.length} embeddings for ${input.inputs.length} inputs`, {

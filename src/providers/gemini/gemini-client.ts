@@ -29,11 +29,14 @@ export interface GeminiCountCall {
   toolConfig: GeminiToolConfig | undefined;
 }
 
+/** Headers added to one request (the W3C trace context when tracing is on). */
+export type RequestHeaders = Readonly<Record<string, string>> | undefined;
+
 export interface GeminiClient {
-  generate(request: GeminiGenerateRequest, signal: AbortSignal): Promise<GeminiResponse>;
+  generate(request: GeminiGenerateRequest, signal: AbortSignal, headers?: RequestHeaders): Promise<GeminiResponse>;
   /** Resolves once the upstream answered 200 (HTTP errors reject here, before any event). */
-  generateStream(request: GeminiGenerateRequest, signal: AbortSignal): Promise<AsyncIterable<GeminiResponse>>;
-  embed(call: GeminiEmbedCall, signal: AbortSignal): Promise<number[][]>;
+  generateStream(request: GeminiGenerateRequest, signal: AbortSignal, headers?: RequestHeaders): Promise<AsyncIterable<GeminiResponse>>;
+  embed(call: GeminiEmbedCall, signal: AbortSignal, headers?: RequestHeaders): Promise<number[][]>;
   countTokens(call: GeminiCountCall, signal: AbortSignal): Promise<number>;
   listModels(signal: AbortSignal): Promise<string[]>;
 }
@@ -64,7 +67,7 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
     });
   });
 
-  const paramsOf = (request: GeminiGenerateRequest, signal: AbortSignal): GenerateContentParameters => ({
+  const paramsOf = (request: GeminiGenerateRequest, signal: AbortSignal, headers: RequestHeaders): GenerateContentParameters => ({
     model: request.model,
     // Our wire types mirror the SDK's; its enums are string enums with the same values.
     contents: request.contents as GenerateContentParameters['contents'],
@@ -72,18 +75,18 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
       ...(request.config as GenerateContentConfig),
       abortSignal: signal,
       automaticContinuation: false,
-      ...(Object.keys(request.extraBody).length > 0 ? { httpOptions: { extraBody: request.extraBody } } : {}),
+      ...perCallHttpOptions(request.extraBody, headers),
     },
   });
 
   return {
-    async generate(request, signal) {
-      return (await (await sdk()).models.generateContent(paramsOf(request, signal))) as GeminiResponse;
+    async generate(request, signal, headers) {
+      return (await (await sdk()).models.generateContent(paramsOf(request, signal, headers))) as GeminiResponse;
     },
-    async generateStream(request, signal) {
-      return (await (await sdk()).models.generateContentStream(paramsOf(request, signal))) as AsyncIterable<GeminiResponse>;
+    async generateStream(request, signal, headers) {
+      return (await (await sdk()).models.generateContentStream(paramsOf(request, signal, headers))) as AsyncIterable<GeminiResponse>;
     },
-    async embed(call, signal) {
+    async embed(call, signal, headers) {
       const response = await (await sdk()).models.embedContent({
         model: call.model,
         contents: call.inputs,
@@ -92,7 +95,7 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
           ...(call.dimensions !== undefined ? { outputDimensionality: call.dimensions } : {}),
           ...(call.taskType !== undefined ? { taskType: call.taskType } : {}),
           ...(call.title !== undefined ? { title: call.title } : {}),
-          ...(Object.keys(call.extraBody).length > 0 ? { httpOptions: { extraBody: call.extraBody } } : {}),
+          ...perCallHttpOptions(call.extraBody, headers),
         },
       });
       return (response.embeddings ?? []).map((embedding) => embedding.values ?? []);
@@ -126,4 +129,11 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
       return names;
     },
   };
+}
+
+/** A call's own httpOptions, only when it has any: the SDK merges their headers into the client's. */
+function perCallHttpOptions(extraBody: Record<string, unknown>, headers: RequestHeaders): { httpOptions?: { extraBody?: Record<string, unknown>; headers?: Record<string, string> } } {
+  const hasBody = Object.keys(extraBody).length > 0;
+  if (!hasBody && !headers) return {};
+  return { httpOptions: { ...(hasBody ? { extraBody } : {}), ...(headers ? { headers: { ...headers } } : {}) } };
 }

@@ -36,7 +36,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
     async complete(request, target, context) {
       const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: false });
       try {
-        const completion = await client.createChatCompletion(params, context.signal);
+        const completion = await client.createChatCompletion(params, context.signal, context.traceHeaders);
         const { choices, usage } = mapResponse(completion, traits.family);
         return { choices, usage, warnings };
       } catch (error) {
@@ -51,7 +51,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
 
       let events: AsyncIterable<WireChatChunk>;
       try {
-        events = await client.streamChatCompletion(params, signal);
+        events = await client.streamChatCompletion(params, signal, context.traceHeaders);
       } catch (error) {
         throw toGatewayError(error, signal, 'request');
       }
@@ -77,7 +77,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       if (input.dimensions !== undefined) params.dimensions = input.dimensions;
       if (input.user) params.user = input.user;
       try {
-        const response = await client.createEmbeddings({ ...params, ...fields }, context.signal);
+        const response = await client.createEmbeddings({ ...params, ...fields }, context.signal, context.traceHeaders);
         return { ...mapEmbeddings(response), warnings };
       } catch (error) {
         throw toGatewayError(error, context.signal, 'request');

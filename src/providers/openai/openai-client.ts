@@ -21,10 +21,13 @@ export interface EmbeddingParams {
   [providerOption: string]: unknown;
 }
 
+/** Headers added to one request (the W3C trace context when tracing is on). */
+export type RequestHeaders = Readonly<Record<string, string>> | undefined;
+
 export interface OpenAIClient {
-  createChatCompletion(params: WireChatParams, signal: AbortSignal): Promise<WireChatCompletion>;
-  streamChatCompletion(params: WireChatParams, signal: AbortSignal): Promise<AsyncIterable<WireChatChunk>>;
-  createEmbeddings(params: EmbeddingParams, signal: AbortSignal): Promise<WireEmbeddingResponse>;
+  createChatCompletion(params: WireChatParams, signal: AbortSignal, headers?: RequestHeaders): Promise<WireChatCompletion>;
+  streamChatCompletion(params: WireChatParams, signal: AbortSignal, headers?: RequestHeaders): Promise<AsyncIterable<WireChatChunk>>;
+  createEmbeddings(params: EmbeddingParams, signal: AbortSignal, headers?: RequestHeaders): Promise<WireEmbeddingResponse>;
   listModelIds(signal: AbortSignal): Promise<string[]>;
 }
 
@@ -43,18 +46,18 @@ export function createOpenAIClient(connection: ProviderConnection): OpenAIClient
   if (connection.type === 'azure-openai' && !connection.baseUrl) return failingClient(missingEndpoint(connection));
   const client = deferredClient(async () => createSdkClient(connection, await sdkModule.load()));
   return {
-    async createChatCompletion(params, signal) {
+    async createChatCompletion(params, signal, headers) {
       const body = { ...params, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
-      return (await (await client()).chat.completions.create(body, { signal })) as unknown as WireChatCompletion;
+      return (await (await client()).chat.completions.create(body, { signal, headers })) as unknown as WireChatCompletion;
     },
-    async streamChatCompletion(params, signal) {
+    async streamChatCompletion(params, signal, headers) {
       const body = { ...params, stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
-      return (await (await client()).chat.completions.create(body, { signal })) as unknown as AsyncIterable<WireChatChunk>;
+      return (await (await client()).chat.completions.create(body, { signal, headers })) as unknown as AsyncIterable<WireChatChunk>;
     },
-    async createEmbeddings(params, signal) {
+    async createEmbeddings(params, signal, headers) {
       // Ask for floats: the SDK's base64 default would otherwise be decoded behind our back.
       const body = { encoding_format: 'float', ...params } as unknown as OpenAI.EmbeddingCreateParams;
-      return (await (await client()).embeddings.create(body, { signal })) as unknown as WireEmbeddingResponse;
+      return (await (await client()).embeddings.create(body, { signal, headers })) as unknown as WireEmbeddingResponse;
     },
     async listModelIds(signal) {
       const ids: string[] = [];

@@ -7,6 +7,7 @@ import { createRequestLogsMigration } from './0003-request-logs.js';
 import { createPromptRulesMigration } from './0004-prompt-rules.js';
 import { createExpertRoutingMigration } from './0005-expert-routing.js';
 import { createHealthChecksMigration } from './0006-health-checks.js';
+import { createRequestLogTraceIdMigration } from './0007-request-log-trace-id.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -16,5 +17,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     '0004-prompt-rules': createPromptRulesMigration(dialect),
     '0005-expert-routing': createExpertRoutingMigration(dialect),
     '0006-health-checks': createHealthChecksMigration(dialect),
+    '0007-request-log-trace-id': createRequestLogTraceIdMigration(),
   };
 }

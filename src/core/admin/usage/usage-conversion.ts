@@ -85,6 +85,7 @@ export function requestLogToProto(record: RequestLogRecord): RequestLogEntry {
     clientIp: record.clientIp,
     userAgent: record.userAgent,
     requestId: record.requestId,
+    traceId: record.traceId,
     requestBody: record.requestBody ?? '',
     responseBody: record.responseBody ?? '',
   });

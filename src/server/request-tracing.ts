@@ -1,0 +1,69 @@
+// A server span per request (tracing on): started when Fastify has routed the
+// request, continuing the client's W3C traceparent/tracestate, answered with
+// the trace id in `x-trace-id` (also what the request-log row records), and
+// ended when the response closes (finished or cut). The REST shims and the
+// Connect/gRPC services all run behind Fastify's routing, so one hook covers
+// every surface; the span reaches the pipeline in the request context
+// (request-context-from.ts). Health probes are not traced: they would bury
+// real traffic. Registered only when tracing is on: off, no hook runs at all.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RequestTracer, TraceSpan } from '../domain/trace-span.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's server span; absent when tracing is off or the route is not traced. */
+    traceSpan?: TraceSpan | undefined;
+  }
+}
+
+/** The response header carrying the trace id (32 lowercase hex digits). */
+export const TRACE_ID_HEADER = 'x-trace-id';
+
+const UNTRACED_ROUTES: ReadonlySet<string> = new Set([
+  '/healthz',
+  '/readyz',
+  '/grpc.health.v1.Health/Check',
+  '/grpc.health.v1.Health/Watch',
+]);
+
+const headerOf = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+export function registerRequestTracing(fastify: FastifyInstance, tracer: RequestTracer): void {
+  fastify.decorateRequest('traceSpan', undefined);
+  // Callback style, as the other hooks: no promise per request.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && UNTRACED_ROUTES.has(route)) {
+      done();
+      return;
+    }
+    const queryAt = request.url.indexOf('?');
+    // HTTP semantic conventions; no query string and no request headers beyond the user agent (no credentials).
+    const span = tracer.startServerSpan(
+      route === undefined ? request.method : `${request.method} ${route}`,
+      { traceparent: headerOf(request, 'traceparent'), tracestate: headerOf(request, 'tracestate') },
+      {
+        'http.request.method': request.method,
+        'http.route': route,
+        'url.path': queryAt < 0 ? request.url : request.url.slice(0, queryAt),
+        'url.scheme': request.protocol,
+        'network.protocol.version': request.raw.httpVersion,
+        'client.address': request.ip,
+        'user_agent.original': headerOf(request, 'user-agent'),
+      },
+    );
+    request.traceSpan = span;
+    reply.header(TRACE_ID_HEADER, span.traceId);
+    reply.raw.once('close', () => {
+      const status = reply.raw.statusCode;
+      span.setAttributes({ 'http.response.status_code': status });
+      // 5xx is the server's failure; 4xx the client's (left unset on a server span, as the conventions say).
+      if (status >= 500) span.fail(String(status));
+      span.end();
+    });
+    done();
+  });
+}
