@@ -2,6 +2,7 @@
 // bad value is reported at once, each with the variable's name.
 import { isIP } from 'node:net';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
+import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -44,6 +45,8 @@ export interface GatewayConfig {
   keyStaleMaxMs: number;
   /** Request-log rows held in memory while the database is slow or away; beyond it the oldest are dropped and counted. */
   requestLogBufferMax: number;
+  /** GET /metrics: its credential, an optional port of its own, label and sampling choices (metrics-config.ts). */
+  metrics: MetricsConfig;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +170,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     keyCacheTtlMs: read.integer('GATEWAY_KEY_CACHE_TTL_MS', 100, 3_600_000, 30_000),
     keyStaleMaxMs: read.integer('GATEWAY_KEY_STALE_MAX_MS', 0, 7 * 86_400_000, 3_600_000),
     requestLogBufferMax: read.integer('GATEWAY_REQUEST_LOG_BUFFER_MAX', 1_000, 10_000_000, 50_000),
+    metrics: readMetricsConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
@@ -174,6 +178,9 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     read.problems.push(`${certFile ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'}: GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together`);
   }
   if (certFile !== undefined && keyFile !== undefined) config.tls = { certFile, keyFile };
+  if (config.metrics.port !== undefined && config.metrics.port !== 0 && config.metrics.port === config.port) {
+    read.problems.push('GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT');
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }
