@@ -16,7 +16,7 @@ import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
-import { logFailure } from './core/request-log/failure-log-line.js';
+import { logRequestLine } from './core/request-log/request-log-line.js';
 import { createInFlightCalls, type InFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
@@ -48,6 +48,8 @@ export interface GatewayLog {
   error(details: object, message: string): void;
   warn(details: object, message: string): void;
   info(details: object, message: string): void;
+  /** pino's: lines below the level are not even built. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface ComposeOptions {
@@ -211,9 +213,9 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgets,
     cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
     log: {
-      write(record) {
+      write(record, facts) {
         requestLog.write(record);
-        logFailure(log, record);
+        logRequestLine(log, record, facts);
       },
     },
     inFlight,

@@ -18,6 +18,8 @@ export interface ExpertSelection {
   pipeline: CompletionCore;
   decisions: ExpertDecisionsRepository;
   onDecisionError?: (error: unknown) => void;
+  /** Each decision as it is made (the metrics). */
+  onDecision?: (decision: { route: string; expert: string; source: string }) => void;
   now?: () => number;
 }
 
@@ -52,6 +54,7 @@ export async function chooseExpert(
     classifierDepsVia(selection.pipeline, key, judgeContext),
     signal,
   );
+  selection.onDecision?.({ route: route.name, expert: choice.expert.name, source: choice.source });
   selection.decisions
     .insert({
       requestId: context.requestId,
