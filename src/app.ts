@@ -20,6 +20,7 @@ import type { GatewayStorage as Storage } from './storage/index.js';
 import { prepareStorage, printAdminToken } from './prepare-storage.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
 import { composeGateway, type ComposedGateway } from './compose.js';
+import { serveMetrics } from './serve-metrics.js';
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout). */
@@ -113,6 +114,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       done();
     });
     registerHealthRoutes(fastify, parts.isReady);
+    const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion });
     await fastify.register(anthropicSurface, { authenticator, completion });
@@ -135,6 +137,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     });
     fastify.addHook('onClose', async () => {
       clearTimeout(graceTimer);
+      await metricsServing.close();
       // The connections are closed, but a cut request's steps (its row, its spend) may still be
       // running: wait for them, so the final flush below carries what they record.
       const settled = await parts.inFlight.settled(CUT_SETTLE_MS);
@@ -156,6 +159,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       promptRuleTable,
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
+        const metricsAddress = await metricsServing.listen();
+        if (metricsAddress) fastify.log.info({ address: metricsAddress }, 'metrics listening');
         // Fastify cannot tell that the polyglot server speaks TLS.
         return config.tls ? address.replace(/^http:/, 'https:') : address;
       },

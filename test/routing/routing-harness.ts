@@ -28,8 +28,9 @@ export interface RoutingHarness {
   close(): Promise<void>;
 }
 
-export async function startRoutingHarness(): Promise<RoutingHarness> {
-  const gateway = await startGateway();
+/** `environment`: more GATEWAY_* variables for the gateway (e.g. the metrics options). */
+export async function startRoutingHarness(environment: Record<string, string> = {}): Promise<RoutingHarness> {
+  const gateway = await startGateway(environment);
   const upstream = await startFaultUpstream();
   const admin = async (method: string, body: object) => {
     const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {

@@ -5,6 +5,7 @@
 // the input count a budget reservation already paid for.
 import type { ChatRequest, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { RequestLogRecord } from '../../domain/request-log.js';
+import type { RoutePlan } from '../routing/route-plan.js';
 
 /** Input tokens the gateway counted before the call, and the upstream model whose encoding counted them. */
 export interface InputEstimate {
@@ -23,6 +24,8 @@ export interface RequestFacts {
   chatRequest: ChatRequest | undefined;
   /** Counted by the budget reservation (keys with a budget), else undefined. */
   inputEstimate: InputEstimate | undefined;
+  /** The routing step's plan (chat; undefined when refused before it): names the target of a failed direct call. */
+  plan: RoutePlan | undefined;
 }
 
 /** Where the request-log step hands each finished request: the row, and the facts beside it. */

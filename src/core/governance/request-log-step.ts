@@ -55,6 +55,7 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
                 cache: outcome.report.cache,
                 chatRequest: call.operation === 'chat' ? call.request : undefined,
                 inputEstimate: call.inputEstimate,
+                plan: call.plan,
               },
             );
           } catch {
