@@ -24,6 +24,7 @@ import { prepareStorage, printAdminToken } from './prepare-storage.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
 import { composeGateway, type ComposedGateway } from './compose.js';
 import { CompletionService } from '../gen/llmgateway/v1/completion_service_pb.js';
+import { serveMetrics } from './serve-metrics.js';
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout). */
@@ -128,6 +129,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
     registerHealthRoutes(fastify, parts.isReady);
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
+    const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
@@ -155,6 +157,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     });
     fastify.addHook('onClose', async () => {
       clearTimeout(graceTimer);
+      await metricsServing.close();
       // The connections are closed, but a cut request's steps (its row, its spend) may still be
       // running: wait for them, so the final flush below carries what they record.
       const settled = await parts.inFlight.settled(CUT_SETTLE_MS);
@@ -180,6 +183,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       healthChecks: parts.healthChecks,
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
+        const metricsAddress = await metricsServing.listen();
+        if (metricsAddress) fastify.log.info({ address: metricsAddress }, 'metrics listening');
         // Fastify cannot tell that the polyglot server speaks TLS.
         return config.tls ? address.replace(/^http:/, 'https:') : address;
       },

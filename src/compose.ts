@@ -16,7 +16,8 @@ import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
-import { logFailure } from './core/request-log/failure-log-line.js';
+import { logRequestLine } from './core/request-log/request-log-line.js';
+import { createGatewayMetrics, type GatewayMetrics } from './core/metrics/gateway-metrics.js';
 import { createInFlightCalls, type InFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
@@ -50,6 +51,8 @@ export interface GatewayLog {
   error(details: object, message: string): void;
   warn(details: object, message: string): void;
   info(details: object, message: string): void;
+  /** pino's: lines below the level are not even built. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface ComposeOptions {
@@ -60,7 +63,7 @@ export interface ComposeOptions {
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
   config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays'>>;
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -93,6 +96,8 @@ export interface ComposedGateway {
   isReady: () => Promise<boolean>;
   /** The governed calls running: shutdown cuts them, then waits for them to record what they consumed. */
   inFlight: InFlightCalls;
+  /** What GET /metrics reads (core/metrics); its own registry, fed by the parts below. */
+  metrics: GatewayMetrics;
   /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
   registerRpc(router: ConnectRouter): void;
   /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
@@ -105,6 +110,12 @@ export interface ComposedGateway {
 
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
+  // Metrics observe the parts below (requests, attempts, breakers, experts, database errors); see core/metrics.
+  const metrics = createGatewayMetrics({
+    keyLabels: config.metrics?.keyLabels ?? false,
+    estimate: { sampleRate: config.metrics?.estimateSampleRate ?? 0 },
+  });
+  storage.database.onError((kind) => metrics.databaseFailed(kind));
   // While the database is away the same failure repeats on every request: one line per kind every 10 s, with the count.
   const outageReports = createReportThrottle<'key-read-failed' | 'key-served-stale' | 'spend-failed'>(10_000, (report) =>
     log[report.kind === 'key-served-stale' ? 'warn' : 'error']({ err: report.error, count: report.count, kind: report.kind }, report.message),
@@ -173,7 +184,11 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   });
   // Breakers, latency and affinity live in this process (per replica, not shared).
   const dispatcher = createDispatcher({
-    onBreakerTransition: (target, from, to, reason) => log.warn({ target, from, to, reason }, 'circuit breaker changed state'),
+    onBreakerTransition: (target, from, to, reason) => {
+      log.warn({ target, from, to, reason }, 'circuit breaker changed state');
+      metrics.breakerChanged(target, to);
+    },
+    onAttempt: (attempt, kind) => metrics.attemptEnded(attempt, kind),
   });
   // Request-log rows are written behind the request, in batches (see core/request-log).
   const requestLog = createRequestLogWriter({
@@ -211,6 +226,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       pipeline,
       decisions: storage.expertDecisions,
       onDecisionError: (error) => log.error({ err: error }, 'recording an expert decision failed'),
+      onDecision: (decision) => metrics.expertDecided(decision),
       now,
     },
     // With --workers the primary holds the limits, so a key's limit is one limit across workers.
@@ -218,15 +234,17 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgets,
     cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
     log: {
-      write(record) {
+      write(record, facts) {
         requestLog.write(record);
-        logFailure(log, record);
+        logRequestLine(log, record, facts);
+        metrics.requestFinished(record, facts);
       },
     },
     inFlight,
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
+  metrics.watch({ inFlight: () => inFlight.size, breakers: dispatcher.breakers, requestLog: () => requestLog.stats() });
   const providerProbe = createProviderProbe(catalog, now);
   const healthChecks = composeHealthChecks({
     storage,
@@ -248,6 +266,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     isReady,
     inFlight,
     healthChecks: healthChecks.results,
+    metrics,
     registerRpc: (router) =>
       registerRpcServices(router, {
         adminToken: options.adminToken,

@@ -10,6 +10,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
 import type { GatewayConfig } from '../config/config.js';
 import { isWorkerMessage } from './messages.js';
+import { createMetricsRelay, type RelayPeer } from './metrics-relay.js';
 import { createRateLimitHost } from './rate-limit-host.js';
 import { WORKER_INDEX_VARIABLE } from './worker-peers.js';
 
@@ -30,6 +31,15 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
   const log = pino({ level: config.logLevel });
   const limits = createRateLimitHost();
   const workers = new Set<Worker>();
+  const listeningWorkers = new Set<Worker>();
+  const peerOf = (worker: Worker): RelayPeer => ({
+    id: worker.id,
+    send: (message) => {
+      if (worker.isConnected()) worker.send(message);
+    },
+  });
+  // A scrape asks the workers that listen (one still starting has served nothing yet).
+  const metrics = createMetricsRelay({ peers: () => [...listeningWorkers].filter((worker) => worker.isConnected()).map(peerOf) });
   const crashes: number[] = [];
   let listening = 0;
   let othersForked = false;
@@ -52,7 +62,10 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
     workers.add(worker);
     let started = false;
     worker.on('listening', (address) => {
+      // The main port listens first; a second listener (GATEWAY_METRICS_PORT) is not a second start.
+      if (started) return;
       started = true;
+      listeningWorkers.add(worker);
       listening += 1;
       if (index === 0 && !othersForked && !stopping) {
         othersForked = true;
@@ -66,6 +79,10 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
         for (const other of workers) if (other !== worker && other.isConnected()) other.send(message);
         return;
       }
+      if (message.type === 'gateway:metrics-gather' || message.type === 'gateway:metrics-part') {
+        metrics.handle(peerOf(worker), message);
+        return;
+      }
       limits.handle(worker.id, message, (answer) => {
         if (worker.isConnected()) worker.send(answer);
       });
@@ -74,7 +91,9 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
     worker.on('error', (error) => log.warn({ err: error, worker: index }, 'IPC with a worker failed'));
     worker.on('exit', (code, signal) => {
       workers.delete(worker);
+      listeningWorkers.delete(worker);
       limits.workerGone(worker.id);
+      metrics.workerGone(worker.id);
       if (started) listening -= 1;
       if (stopping) {
         if (code !== 0) exitCode = 1;

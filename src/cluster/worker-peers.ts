@@ -12,6 +12,8 @@ export interface ClusterPeers {
   onAnnounced(listener: (scope: AdminScope) => void): void;
   /** Only the first worker runs the background jobs: request-log retention and the health-check runner. */
   runsRetention: boolean;
+  /** The IPC channel to the primary (a scrape gathers every worker's metrics over it: metrics-gather.ts). */
+  channel: PrimaryChannel;
 }
 
 /** The environment variable the primary sets on each worker: its slot, 0 … workers − 1 (kept across restarts). */
@@ -46,6 +48,7 @@ export function createClusterPeers(channel: PrimaryChannel, workerIndex: number)
       });
     },
     runsRetention: workerIndex === 0,
+    channel,
     primaryGone: () => limiter.failPending(),
   };
 }

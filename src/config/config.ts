@@ -2,6 +2,7 @@
 // bad value is reported at once, each with the variable's name.
 import { isIP } from 'node:net';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
+import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -58,6 +59,8 @@ export interface GatewayConfig {
   healthCheckRetentionDays: number;
   /** Spans exported over OTLP/HTTP; undefined (the default) = no tracing, and no OpenTelemetry code loaded. */
   tracing: TracingConfig | undefined;
+  /** GET /metrics: its credential, an optional port of its own, label and sampling choices (metrics-config.ts). */
+  metrics: MetricsConfig;
 }
 
 export interface TracingConfig {
@@ -246,6 +249,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     requestLogBufferMax: read.integer('GATEWAY_REQUEST_LOG_BUFFER_MAX', 1_000, 10_000_000, 50_000),
     healthCheckRetentionDays: read.integer('GATEWAY_HEALTH_CHECK_RETENTION_DAYS', 0, 36_500, 30),
     tracing: undefined,
+    metrics: readMetricsConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
@@ -254,6 +258,9 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
   }
   if (certFile !== undefined && keyFile !== undefined) config.tls = { certFile, keyFile };
   config.tracing = readTracing(read);
+  if (config.metrics.port !== undefined && config.metrics.port !== 0 && config.metrics.port === config.port) {
+    read.problems.push('GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT');
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -14,7 +14,7 @@ import {
 } from './database-url.js';
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';
-import { classifyUnavailable } from './unavailable-dialect.js';
+import { classifyUnavailable, type DatabaseErrorListener } from './unavailable-dialect.js';
 
 export interface GatewayDatabase {
   db: Kysely<DatabaseSchema>;
@@ -27,6 +27,8 @@ export interface GatewayDatabase {
   description: string;
   /** SQLite only: the connection under Kysely, for prepared statements on hot paths (the request log). */
   sqlite?: BetterSqlite3.Database;
+  /** Hears every failed database operation from now on, by kind (the metrics count them). */
+  onError(listener: DatabaseErrorListener): void;
 }
 
 export interface OpenDatabaseOptions {
@@ -44,20 +46,31 @@ const STRICT_SQL_MODE_STATEMENT =
 export async function openDatabase(options: OpenDatabaseOptions): Promise<GatewayDatabase> {
   const target = resolveDatabaseTarget(options.databaseUrl, options.dataDir);
   const description = describeDatabaseTarget(target);
+  const listeners = new Set<DatabaseErrorListener>();
+  const onError: DatabaseErrorListener = (kind) => {
+    for (const listener of listeners) listener(kind);
+  };
   if (target.dialect === 'sqlite') {
-    const { db, sqlite } = await openSqlite(target);
-    return wrapDatabase(db, target.dialect, description, sqlite);
+    const { db, sqlite } = await openSqlite(target, onError);
+    return wrapDatabase(db, target.dialect, description, listeners, sqlite);
   }
-  return wrapDatabase(await openMysql(target), target.dialect, description);
+  return wrapDatabase(await openMysql(target, onError), target.dialect, description, listeners);
 }
 
-function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, description: string, sqlite?: BetterSqlite3.Database): GatewayDatabase {
+function wrapDatabase(
+  db: Kysely<DatabaseSchema>,
+  dialect: SqlDialectName,
+  description: string,
+  listeners: Set<DatabaseErrorListener>,
+  sqlite?: BetterSqlite3.Database,
+): GatewayDatabase {
   let closing: Promise<void> | null = null;
   return {
     db,
     dialect,
     description,
     ...(sqlite ? { sqlite } : {}),
+    onError: (listener) => void listeners.add(listener),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -68,7 +81,7 @@ function wrapDatabase(db: Kysely<DatabaseSchema>, dialect: SqlDialectName, descr
   };
 }
 
-async function openSqlite(target: SqliteTarget): Promise<{ db: Kysely<DatabaseSchema>; sqlite: BetterSqlite3.Database }> {
+async function openSqlite(target: SqliteTarget, onError: DatabaseErrorListener): Promise<{ db: Kysely<DatabaseSchema>; sqlite: BetterSqlite3.Database }> {
   const { default: SqliteDatabase } = await import('better-sqlite3');
   if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true });
   const database = new SqliteDatabase(target.filename);
@@ -84,10 +97,10 @@ async function openSqlite(target: SqliteTarget): Promise<{ db: Kysely<DatabaseSc
     database.close();
     throw error;
   }
-  return { db: new Kysely<DatabaseSchema>({ dialect: classifyUnavailable(new SqliteDialect({ database })) }), sqlite: database };
+  return { db: new Kysely<DatabaseSchema>({ dialect: classifyUnavailable(new SqliteDialect({ database }), onError) }), sqlite: database };
 }
 
-async function openMysql(target: MysqlTarget): Promise<Kysely<DatabaseSchema>> {
+async function openMysql(target: MysqlTarget, onError: DatabaseErrorListener): Promise<Kysely<DatabaseSchema>> {
   const { createPool } = await import('mysql2');
   const pool = createPool({
     host: target.host,
@@ -112,6 +125,7 @@ async function openMysql(target: MysqlTarget): Promise<Kysely<DatabaseSchema>> {
           await connection.executeQuery(CompiledQuery.raw(STRICT_SQL_MODE_STATEMENT));
         },
       }),
+      onError,
     ),
   });
 }

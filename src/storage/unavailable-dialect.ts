@@ -5,30 +5,41 @@
 // whichever repository, query or transaction step met it. Without this, a
 // driver error on the request path (reading a virtual key, the first load of a
 // table) reached the edges as an unknown error and was answered as a 500.
-// Every other error (a constraint, a bug) passes through unchanged.
+// Every other error (a constraint, a bug) passes through unchanged. Each error
+// is also reported, by kind, to the listener (the metrics count them).
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { DatabaseUnavailableError } from '../domain/database-unavailable-error.js';
-import { unavailableCode } from './storage-errors.js';
+import { isUniqueViolation, unavailableCode } from './storage-errors.js';
 
-function classified(error: unknown): unknown {
-  if (error instanceof DatabaseUnavailableError) return error;
-  const code = unavailableCode(error);
-  return code === null ? error : new DatabaseUnavailableError(code, error);
+export type DatabaseErrorKind = 'unavailable' | 'constraint' | 'other';
+export type DatabaseErrorListener = (kind: DatabaseErrorKind) => void;
+
+/** Classifies driver errors; one per dialect, reporting to its listener. */
+function classifierFor(onError: DatabaseErrorListener) {
+  const classified = (error: unknown): unknown => {
+    if (error instanceof DatabaseUnavailableError) return error;
+    const code = unavailableCode(error);
+    const result = code === null ? error : new DatabaseUnavailableError(code, error);
+    onError(code !== null ? 'unavailable' : isUniqueViolation(error) ? 'constraint' : 'other');
+    return result;
+  };
+  const guarded = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      return await operation();
+    } catch (error) {
+      throw classified(error);
+    }
+  };
+  return { classified, guarded };
 }
 
-async function guarded<T>(operation: () => Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    throw classified(error);
-  }
-}
+type Classifier = ReturnType<typeof classifierFor>;
 
 /** The driver's connection behind a wrapper; Kysely hands wrappers back to the driver, which needs its own. */
 const innerOf = new WeakMap<DatabaseConnection, DatabaseConnection>();
 const inner = (connection: DatabaseConnection) => innerOf.get(connection) ?? connection;
 
-function wrapConnection(connection: DatabaseConnection): DatabaseConnection {
+function wrapConnection(connection: DatabaseConnection, { classified, guarded }: Classifier): DatabaseConnection {
   const wrapper: DatabaseConnection = {
     executeQuery: <R>(query: CompiledQuery, options?: Parameters<DatabaseConnection['executeQuery']>[1]): Promise<QueryResult<R>> =>
       guarded(() => connection.executeQuery<R>(query, options)),
@@ -48,10 +59,11 @@ function wrapConnection(connection: DatabaseConnection): DatabaseConnection {
   return wrapper;
 }
 
-function wrapDriver(driver: Driver): Driver {
+function wrapDriver(driver: Driver, classifier: Classifier): Driver {
+  const { guarded } = classifier;
   const wrapped: Driver = {
     init: (options) => guarded(() => driver.init(options)),
-    acquireConnection: async (options) => wrapConnection(await guarded(() => driver.acquireConnection(options))),
+    acquireConnection: async (options) => wrapConnection(await guarded(() => driver.acquireConnection(options)), classifier),
     beginTransaction: (connection, settings: TransactionSettings) => guarded(() => driver.beginTransaction(inner(connection), settings)),
     commitTransaction: (connection) => guarded(() => driver.commitTransaction(inner(connection))),
     rollbackTransaction: (connection) => guarded(() => driver.rollbackTransaction(inner(connection))),
@@ -75,9 +87,10 @@ function wrapDriver(driver: Driver): Driver {
 }
 
 /** The same dialect, its driver's "database unavailable" errors turned into DatabaseUnavailableError. */
-export function classifyUnavailable(dialect: Dialect): Dialect {
+export function classifyUnavailable(dialect: Dialect, onError: DatabaseErrorListener = () => {}): Dialect {
+  const classifier = classifierFor(onError);
   return {
-    createDriver: () => wrapDriver(dialect.createDriver()),
+    createDriver: () => wrapDriver(dialect.createDriver(), classifier),
     createQueryCompiler: () => dialect.createQueryCompiler(),
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),

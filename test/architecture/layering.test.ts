@@ -47,6 +47,11 @@ const PACKAGE_HOMES: Array<{ pattern: RegExp; where: (file: string) => boolean; 
     where: (file) => /^(server|http|rpc)\//.test(file) || !file.includes('/'),
     rule: 'the web framework stays at the edges (server/, http/, rpc/) and the composition root',
   },
+  {
+    pattern: /^prom-client(\/|$)/,
+    where: (file) => file.startsWith('core/metrics/') || file === 'cluster/metrics-gather.ts',
+    rule: 'the metrics library stays in core/metrics/ (and the --workers aggregation, cluster/metrics-gather.ts)',
+  },
 ];
 
 interface ImportEdge {
@@ -148,5 +153,6 @@ describe('the layering of src/', () => {
   it('sees the imports it checks (the rules cannot pass by reading nothing)', () => {
     expect(edges.filter((edge) => edge.from.startsWith('core/') && edge.target?.startsWith('domain/')).length).toBeGreaterThan(50);
     expect(edges.some((edge) => edge.from === 'providers/openai/openai-client.ts' && edge.specifier.startsWith('openai'))).toBe(true);
+    expect(edges.some((edge) => edge.from === 'core/metrics/metric-definitions.ts' && edge.specifier === 'prom-client')).toBe(true);
   });
 });

@@ -87,6 +87,28 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ GATEWAY_HEALTH_CHECK_RETENTION_DAYS: 'a week' })).toEqual(['GATEWAY_HEALTH_CHECK_RETENTION_DAYS: must be a whole number']);
   });
 
+  it('reads the metrics settings: scrape token, port, key labels, estimate sample rate', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, port: undefined, keyLabels: false, estimateSampleRate: 0 });
+    const config = loadConfig({
+      GATEWAY_METRICS_TOKEN: 'scrape-token-0123456789abcdefgh',
+      GATEWAY_METRICS_PORT: '9464',
+      GATEWAY_METRICS_KEY_LABELS: 'true',
+      GATEWAY_METRICS_ESTIMATE_SAMPLE_RATE: '0.05',
+    });
+    expect(config.metrics).toEqual({ token: 'scrape-token-0123456789abcdefgh', port: 9464, keyLabels: true, estimateSampleRate: 0.05 });
+    const problems = problemsOf({
+      GATEWAY_METRICS_TOKEN: 'short-secret-value',
+      GATEWAY_METRICS_PORT: '8080',
+      GATEWAY_METRICS_KEY_LABELS: 'yes',
+      GATEWAY_METRICS_ESTIMATE_SAMPLE_RATE: '1.5',
+    }).join('\n');
+    for (const name of ['GATEWAY_METRICS_TOKEN', 'GATEWAY_METRICS_PORT: must differ', 'GATEWAY_METRICS_KEY_LABELS', 'GATEWAY_METRICS_ESTIMATE_SAMPLE_RATE']) {
+      expect(problems).toContain(name);
+    }
+    // Never the secret itself.
+    expect(problems).not.toContain('short-secret-value');
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       GATEWAY_HOST: '0.0.0.0',

@@ -28,7 +28,7 @@ export interface RoutingHarness {
   close(): Promise<void>;
 }
 
-/** `environment`: extra gateway variables (e.g. tracing's OTEL_EXPORTER_OTLP_ENDPOINT). */
+/** `environment`: extra gateway variables (e.g. tracing's OTEL_EXPORTER_OTLP_ENDPOINT, the metrics options). */
 export async function startRoutingHarness(environment: Record<string, string> = {}): Promise<RoutingHarness> {
   const gateway = await startGateway(environment);
   const upstream = await startFaultUpstream();

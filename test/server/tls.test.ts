@@ -1,7 +1,8 @@
 // With GATEWAY_TLS_CERT_FILE/KEY_FILE the one port speaks TLS only, with ALPN
 // choosing HTTP/2 or HTTP/1.1; cleartext on that port is refused. The
 // certificate is a fresh self-signed one for 127.0.0.1, trusted by each client
-// through `ca` (never by disabling verification).
+// through `ca` (never by disabling verification). GATEWAY_METRICS_PORT speaks
+// TLS with the same certificate.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/gateway-process.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 import { createGrpcJsClients, type GrpcJsClients } from './grpc-js-client.js';
 import { h2Request, request } from './helpers.js';
@@ -17,6 +19,7 @@ import { h2Request, request } from './helpers.js';
 let certDir: string;
 let ca: Buffer;
 let gateway: StartedGateway;
+let metricsPort = 0;
 let grpcJs: GrpcJsClients | undefined;
 const sessions: http2.ClientHttp2Session[] = [];
 
@@ -30,7 +33,8 @@ beforeAll(async () => {
     { stdio: 'ignore' },
   );
   ca = readFileSync(certFile);
-  gateway = await startGateway({ GATEWAY_TLS_CERT_FILE: certFile, GATEWAY_TLS_KEY_FILE: keyFile });
+  metricsPort = await freePort();
+  gateway = await startGateway({ GATEWAY_TLS_CERT_FILE: certFile, GATEWAY_TLS_KEY_FILE: keyFile, GATEWAY_METRICS_PORT: String(metricsPort) });
 });
 
 afterAll(async () => {
@@ -51,6 +55,15 @@ function connectH2(): Promise<http2.ClientHttp2Session> {
     session.once('error', reject);
   });
 }
+
+describe('TLS on the metrics port', () => {
+  it('serves GET /metrics over TLS with the same certificate, and refuses cleartext', async () => {
+    const answer = await request(`https://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${gateway.adminToken}` }, ca });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('llm_gateway_requests_total');
+    await expect(request(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${gateway.adminToken}` } })).rejects.toThrow();
+  });
+});
 
 describe('TLS with ALPN', () => {
   it('listen() reports an https address', () => {

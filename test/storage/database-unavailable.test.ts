@@ -1,6 +1,7 @@
 // Storage reports an unreachable or busy database as DatabaseUnavailableError
 // (a GatewayError `unavailable`, so every edge answers 503), whatever query or
-// transaction met it; every other driver error passes through unchanged.
+// transaction met it; every other driver error passes through unchanged. Each
+// failure is reported to the database's error listeners by kind (the metrics).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,8 @@ describe('storage turns them into DatabaseUnavailableError', () => {
   it('MySQL that refuses connections: a query rejects with DatabaseUnavailableError (ECONNREFUSED), a GatewayError `unavailable`', async () => {
     const database = await openDatabase({ databaseUrl: 'mysql://gateway:secret@127.0.0.1:1/gateway', dataDir: os.tmpdir() });
     cleanups.push(() => database.close());
+    const kinds: string[] = [];
+    database.onError((kind) => kinds.push(kind));
     const error = await database.ping().then(
       () => null,
       (caught: unknown) => caught,
@@ -62,6 +65,7 @@ describe('storage turns them into DatabaseUnavailableError', () => {
     expect(error).toMatchObject({ kind: 'unavailable', code: 'ECONNREFUSED', retryable: true });
     // What a client may see names neither the host nor the credentials.
     expect((error as Error).message).not.toMatch(/127\.0\.0\.1|secret|gateway@/);
+    expect(kinds).toEqual(['unavailable']);
   });
 
   it('SQLite locked by another process: a write rejects with DatabaseUnavailableError (SQLITE_BUSY)', async () => {
@@ -87,8 +91,12 @@ describe('storage turns them into DatabaseUnavailableError', () => {
   it('other driver errors pass through unchanged (a duplicate is still a conflict)', async () => {
     const storage = await openStorage({ databaseUrl: 'sqlite::memory:', dataDir: os.tmpdir() });
     cleanups.push(() => storage.close());
+    const kinds: string[] = [];
+    storage.database.onError((kind) => kinds.push(kind));
     const key = makeKey();
     await storage.keys.insert(key);
     await expect(storage.keys.insert(key)).rejects.toBeInstanceOf(StorageConflictError);
+    await expect(storage.database.db.selectFrom('no_such_table' as never).selectAll().execute()).rejects.toThrow();
+    expect(kinds).toEqual(['constraint', 'other']);
   });
 });

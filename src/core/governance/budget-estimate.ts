@@ -8,11 +8,14 @@ import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { BudgetAmounts } from '../limits/budget-types.js';
 import { countChatTokens } from '../completion/count-tokens.js';
 import type { RoutePlan } from '../routing/route-plan.js';
+import type { InputEstimate } from './request-facts.js';
 import { pricesFor } from '../usage/price-table.js';
 
-export function worstCaseOfChat(request: ChatRequest, plan: RoutePlan, defaultOutputTokens: number): BudgetAmounts {
+/** The worst case, and its input count (which the metrics reuse: see request-facts.ts). */
+export function worstCaseOfChat(request: ChatRequest, plan: RoutePlan, defaultOutputTokens: number): BudgetAmounts & { input: InputEstimate } {
   const first = plan.targets[0];
-  const inputTokens = countChatTokens(request, first ? first.target.upstreamModel : request.model).tokens;
+  const countedFor = first ? first.target.upstreamModel : request.model;
+  const inputTokens = countChatTokens(request, countedFor).tokens;
   const outputTokens = request.maxOutputTokens ?? defaultOutputTokens;
   let costUsd = 0;
   for (const planned of plan.targets) {
@@ -21,5 +24,5 @@ export function worstCaseOfChat(request: ChatRequest, plan: RoutePlan, defaultOu
     const inputRate = Math.max(prices.inputPerMillion, prices.cacheWritePerMillion);
     costUsd = Math.max(costUsd, (inputTokens * inputRate + outputTokens * prices.outputPerMillion) / 1_000_000);
   }
-  return { tokens: inputTokens + outputTokens, costUsd };
+  return { tokens: inputTokens + outputTokens, costUsd, input: { tokens: inputTokens, upstreamModel: countedFor } };
 }

@@ -17,7 +17,11 @@ export interface BudgetStepOptions {
 
 function worstCaseOf(call: GovernedCall, defaultOutputTokens: number): BudgetAmounts {
   if (call.operation === 'chat') {
-    if (call.plan) return worstCaseOfChat(call.request, call.plan, defaultOutputTokens);
+    if (call.plan) {
+      const worst = worstCaseOfChat(call.request, call.plan, defaultOutputTokens);
+      call.inputEstimate = worst.input;
+      return { tokens: worst.tokens, costUsd: worst.costUsd };
+    }
     return { tokens: defaultOutputTokens, costUsd: 0 };
   }
   // Embeddings are not planned before dispatch: their input tokens are reserved, their (small) cost is charged after.

@@ -20,6 +20,8 @@ export interface ExpertSelection {
   pipeline: CompletionCore;
   decisions: ExpertDecisionsRepository;
   onDecisionError?: (error: unknown) => void;
+  /** Each decision as it is made (the metrics). */
+  onDecision?: (decision: { route: string; expert: string; source: string }) => void;
   now?: () => number;
 }
 
@@ -72,6 +74,7 @@ export async function chooseExpert(
   } finally {
     classifying?.end();
   }
+  selection.onDecision?.({ route: route.name, expert: choice.expert.name, source: choice.source });
   selection.decisions
     .insert({
       requestId: context.requestId,

@@ -9,6 +9,7 @@ import type { RequestContext } from '../../domain/request-context.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { RequestReport } from '../completion/completion-call.js';
 import type { RoutePlan } from '../routing/route-plan.js';
+import type { InputEstimate } from './request-facts.js';
 
 interface CallBase {
   readonly key: VirtualKeyRecord;
@@ -16,6 +17,8 @@ interface CallBase {
   readonly context: RequestContext;
   /** Set by the routing step; the dispatch uses it instead of planning again. */
   plan: RoutePlan | undefined;
+  /** Set by the budget step when it counted the input (observers reuse the count instead of tokenizing again). */
+  inputEstimate?: InputEstimate;
 }
 
 export interface ChatCall extends CallBase {

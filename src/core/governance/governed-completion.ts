@@ -9,7 +9,6 @@
 //   cache-step        the response cache around the upstream call
 import type { ChatRequest, ChatResponse, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { EmbedRequest, EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import type { RequestLogRecord } from '../../domain/request-log.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../../domain/virtual-key.js';
 import { requestContext } from '../../domain/request-context.js';
@@ -24,6 +23,7 @@ import type { ExpertSelection } from './choose-expert.js';
 import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type StepRun } from './governance-step.js';
 import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
+import type { RequestRecorder } from './request-facts.js';
 import { requestLogStep } from './request-log-step.js';
 import { routingStep } from './routing-step.js';
 import { traceStep } from './trace-step.js';
@@ -45,7 +45,8 @@ export interface GovernanceOptions extends AdmissionControl {
   experts: ExpertSelection;
   /** Absent: no response cache. */
   cache: ResponseCache | undefined;
-  log: { write(record: RequestLogRecord): void };
+  /** Told each finished call: its request-log row and the facts beside it. */
+  log: RequestRecorder;
   /** The calls in flight, for shutdown (default: a tracker of its own). */
   inFlight?: InFlightCalls;
   /** Output tokens a budget reserves for a request that sets no maximum (default 4096). */

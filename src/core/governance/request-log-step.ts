@@ -1,17 +1,18 @@
 // The governance step that writes one request-log row behind every governed
 // call: answered, failed, refused by the limits, or left by the client.
-// Bodies are kept (redacted) only for keys that log them.
+// Bodies are kept (redacted) only for keys that log them. Beside the row go the
+// facts it does not keep (request-facts.ts), for the console line and the metrics.
 import { isMessage, toJson } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ChatResponseSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import type { RequestLogRecord } from '../../domain/request-log.js';
 import { StreamAssembler } from '../completion/assemble-stream.js';
 import { redactBody } from '../request-log/redact-body.js';
 import type { GovernanceStep } from './governance-step.js';
 import { buildLogRecord } from './log-record.js';
+import type { RequestRecorder } from './request-facts.js';
 
 export interface RequestLogStepOptions {
-  log: { write(record: RequestLogRecord): void };
+  log: RequestRecorder;
   now: () => number;
 }
 
@@ -48,6 +49,14 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
                 requestBody,
                 responseBody,
               }),
+              {
+                error: ok ? undefined : outcome.error,
+                usage: outcome.usage,
+                cache: outcome.report.cache,
+                chatRequest: call.operation === 'chat' ? call.request : undefined,
+                inputEstimate: call.inputEstimate,
+                plan: call.plan,
+              },
             );
           } catch {
             // The writer never throws by contract; a log row is never worth failing a request.

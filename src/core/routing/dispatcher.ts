@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   breaker?: Partial<CircuitBreakerOptions>;
   /** Breaker transitions, for the log. */
   onBreakerTransition?: BreakerTransitionListener;
+  /** Every attempt of every dispatch as it ends (the metrics), with its place in its request. */
+  onAttempt?: (attempt: Attempt, kind: AttemptKind) => void;
   /** Least-latency exploration share (default 0.1). */
   explorationRate?: number;
   /** Share state with another dispatcher or inspect it in tests; built from the options above when absent. */
@@ -36,6 +38,9 @@ export interface DispatcherOptions {
   latency?: LatencyTracker;
   selector?: TargetSelector;
 }
+
+/** An attempt's place in its request: the first, a retry of the same target, or a failover to another. */
+export type AttemptKind = 'first' | 'retry' | 'failover';
 
 export interface DispatchObserver {
   /** Each attempt as it ends, in order. */
@@ -99,11 +104,17 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     });
   const deps: LoopDeps = { now, sleep: options.sleep ?? realSleep, random, breakers, latency, selector };
 
+  const onAttempt = options.onAttempt;
   const recorder = (observer: DispatchObserver | undefined) => {
     const attempts: Attempt[] = [];
+    let previousKey: string | undefined;
     const record = (attempt: Attempt, target: PlannedTarget) => {
       attempts.push(attempt);
       observer?.onAttempt?.(attempt, target);
+      if (onAttempt) {
+        onAttempt(attempt, previousKey === undefined ? 'first' : previousKey === target.key ? 'retry' : 'failover');
+        previousKey = target.key;
+      }
     };
     return { attempts, record };
   };
