@@ -16,6 +16,8 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-
 
 const CLIENT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN_ID = '00f067aa0ba902b7';
+/** `earlier` is not after `later`, within the 1 ms by which two spans' clocks may disagree. */
+const before = (earlier: string | number | bigint, later: string | number | bigint) => BigInt(earlier) <= BigInt(later) + 1_000_000n;
 const traceparent = (traceId: string, spanId: string) => `00-${traceId}-${spanId}-01`;
 
 let receiver: OtlpReceiver;
@@ -130,9 +132,10 @@ describe('traces of a failover request', () => {
       'llm_gateway.attempt.outcome': 'ok',
     });
     expect(second!.attributes['error.type']).toBeUndefined();
-    // Failover order: the lookup ends before the first attempt, which ends before the second starts.
-    expect(lookup!.endTimeUnixNano <= first!.startTimeUnixNano).toBe(true);
-    expect(first!.endTimeUnixNano <= second!.startTimeUnixNano).toBe(true);
+    // Failover order: the lookup ends before the first attempt, which ends before the second starts. The SDK
+    // anchors each span's clock to Date.now() (1 ms resolution), so two spans' times may disagree by < 1 ms.
+    expect(before(lookup!.endTimeUnixNano, first!.startTimeUnixNano)).toBe(true);
+    expect(before(first!.endTimeUnixNano, second!.startTimeUnixNano)).toBe(true);
 
     // Each upstream call carried its own attempt's span as the parent.
     expect(harness.upstream.lastHeaders('down-a')?.['traceparent']).toBe(traceparent(CLIENT_TRACE_ID, first!.spanId));
@@ -145,6 +148,9 @@ describe('traces of a failover request', () => {
     await harness.gateway.gateway.requestLog.flush();
     const listed = (await harness.admin('UsageService/ListRequests', { filter: { model: 'failover' } })) as { requests: Array<{ traceId?: string; attempts?: number }> };
     expect(listed.requests.map((row) => row.traceId)).toEqual([CLIENT_TRACE_ID]);
+    // So does the request's console line.
+    const lines = harness.gateway.logLines.filter((line) => line.includes('"msg":"request completed"') && line.includes('"model":"failover"'));
+    expect(lines.map((line) => (JSON.parse(line) as { traceId?: string }).traceId)).toContain(CLIENT_TRACE_ID);
   });
 
   it('answers the same request from the cache: a lookup span that hit, and no attempt', async () => {
@@ -195,7 +201,7 @@ describe('traces of the other paths', () => {
       'llm_gateway.attempt.outcome': 'ok',
     });
     // The stream's attempt span ends with the stream, not when its first chunk arrived.
-    expect(second!.endTimeUnixNano <= server.endTimeUnixNano).toBe(true);
+    expect(before(second!.endTimeUnixNano, server.endTimeUnixNano)).toBe(true);
     expect(harness.upstream.lastHeaders('ok-z')?.['traceparent']).toBe(traceparent(traceId, second!.spanId));
   });
 

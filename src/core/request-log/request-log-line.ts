@@ -21,7 +21,7 @@ export interface RequestLineLogger {
 export interface RequestLineFacts {
   error: unknown;
   usage: Usage | undefined;
-  /** The request's trace, once tracing is wired (absent until then: the field is left out). */
+  /** Overrides the row's trace id (tests); normally the row's own `traceId` ('' when tracing is off: left out). */
   traceId?: string | undefined;
 }
 
@@ -41,7 +41,7 @@ export function logRequestLine(logger: RequestLineLogger, record: RequestLogReco
   logger[level](
     {
       requestId: record.requestId,
-      traceId: facts.traceId || undefined,
+      traceId: facts.traceId || record.traceId || undefined,
       keyId: record.keyId,
       surface: record.surface,
       operation: record.operation,
