@@ -18,9 +18,10 @@ interface Row {
 
 /**
  * GatewayError kind → status, type, code: the OpenAI column of the taxonomy
- * (docs/errors.md). The status is the one Connect gives the same code, so a
- * condition gets one answer whoever the provider was; upstream-caused failures
- * are refined only by origin (the gateway's own key refused → 502), in `rowFor`.
+ * (docs/errors.md), one row per kind whoever the provider was; for the
+ * upstream kinds the status is the one Connect's HTTP mapping gives the same
+ * code (503, 504, 429, 404, 400). Upstream-caused failures are refined only by
+ * origin (the gateway's own key refused → 502), in `rowFor`.
  */
 const BY_KIND: Record<GatewayErrorKind, Row> = {
   invalid_argument: { status: 400, type: 'invalid_request_error', code: 'invalid_value' },
