@@ -40,11 +40,16 @@ export function setShimErrorHandler<Body>(
 /** The failure came from a provider (it names one, or the upstream's status), not from the gateway or the client. */
 export const fromUpstream = (error: GatewayError): boolean => error.provider !== undefined || error.upstreamStatus !== undefined;
 
-/** retry-after (whole seconds), x-should-retry: false when retrying cannot help, and a rate-limit refusal's x-ratelimit-*. */
+/**
+ * retry-after (whole seconds); x-should-retry (read by the openai and Anthropic SDKs): false when retrying
+ * cannot help, and for an upstream failure the taxonomy's retryable flag (docs/errors.md); and a
+ * rate-limit refusal's x-ratelimit-*.
+ */
 export function gatewayErrorHeaders(error: GatewayError, retryCannotHelp: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
   if (retryCannotHelp) headers['x-should-retry'] = 'false';
+  else if (fromUpstream(error)) headers['x-should-retry'] = String(error.retryable);
   if (isRateLimitRefusal(error)) Object.assign(headers, rateLimitHeaders(error.state));
   return headers;
 }

@@ -1,5 +1,6 @@
-// Maps the core's errors to Connect codes. Unknown errors become Internal
-// with a generic message: their text may hold details we must not leak.
+// Maps the core's errors to Connect codes: the Connect column of the error
+// taxonomy (docs/errors.md). Unknown errors become Internal with a generic
+// message: their text may hold details we must not leak.
 import { Code, ConnectError } from '@connectrpc/connect';
 import { GatewayError, type GatewayErrorKind } from '../domain/gateway-error.js';
 import { InvalidCursorError } from '../domain/invalid-cursor-error.js';
@@ -40,6 +41,10 @@ export function toConnectError(error: unknown, reporter: ErrorReporter): Connect
   if (error instanceof GatewayError) {
     const metadata = new Headers();
     if (error.retryAfterSeconds !== undefined) metadata.set('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+    // The taxonomy's retryable flag for an upstream failure (docs/errors.md), as the REST shims send it.
+    if (error.provider !== undefined || error.upstreamStatus !== undefined) metadata.set('x-should-retry', String(error.retryable));
+    // Its message is safe to send, but the cause behind an unexpected failure belongs in the log.
+    if (error.kind === 'internal' && error.cause !== undefined) reporter.error({ err: error }, 'unexpected error behind an RPC');
     return new ConnectError(error.message, CODE_BY_KIND[error.kind], metadata);
   }
   if (error instanceof StorageConflictError) return new ConnectError(error.message, Code.AlreadyExists);

@@ -85,13 +85,16 @@ describe('the official client’s error classes', () => {
     expect((streamed as BadRequestError).param).toBe('n');
   });
 
-  it('the upstream rejecting the gateway’s credentials is a 502, never a 401; upstream 500 → 502', async () => {
+  it('the upstream rejecting the gateway’s credentials is a 502, never a 401; upstream 500 → 503 (docs/errors.md)', async () => {
     const credentials = await rejection(harness.client.chat.completions.create(hello('openai/error-401')));
     expect(credentials).toBeInstanceOf(InternalServerError);
     expect((credentials as InternalServerError).status).toBe(502);
     expect(JSON.stringify(credentials)).not.toContain('sk-fixture');
     const server = await rejection(harness.client.chat.completions.create(hello('openai/error-500')));
-    expect((server as InternalServerError).status).toBe(502);
+    expect((server as InternalServerError).status).toBe(503);
+    expect((server as InternalServerError).code).toBe('service_unavailable');
+    expect((server as InternalServerError).headers?.get('x-should-retry')).toBe('true');
+    expect((credentials as InternalServerError).headers?.get('x-should-retry')).toBe('false');
   });
 });
 

@@ -126,7 +126,7 @@ describe('SSE framing on the raw bytes', () => {
     expect(all.at(-1)).not.toBe('data: [DONE]');
     const last = JSON.parse(all.at(-1)!.slice('data: '.length)) as { error: { type: string; code: string; message: string; param: null } };
     expect(Object.keys(last)).toEqual(['error']);
-    expect(last.error).toMatchObject({ type: 'server_error', code: 'upstream_error', param: null });
+    expect(last.error).toMatchObject({ type: 'server_error', code: 'service_unavailable', param: null });
   });
 
   it('the official client surfaces that error event as an APIError', async () => {
@@ -136,7 +136,7 @@ describe('SSE framing on the raw bytes', () => {
       (async () => {
         for await (const chunk of stream) texts.push(chunk.choices[0]?.delta.content ?? '');
       })(),
-    ).rejects.toThrow(/ended the stream early|could not be reached|failed/);
+    ).rejects.toThrow(/ended the stream before the answer was complete/);
     expect(texts.join('')).toContain('partial');
   });
 });

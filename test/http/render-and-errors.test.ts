@@ -129,7 +129,8 @@ describe('mapError: the status table', () => {
     ['internal', new GatewayError('internal', 'bug'), 500, 'server_error', 'internal_error'],
     ['unexpected exception', new Error('secret detail'), 500, 'server_error', 'internal_error'],
     ['upstream rejected our credentials', new GatewayError('failed_precondition', 'provider rejected', { provider: 'openai', upstreamStatus: 401 }), 502, 'server_error', 'upstream_credentials_rejected'],
-    ['upstream 5xx', new GatewayError('unavailable', 'upstream 500', { ...upstream, retryable: true }), 502, 'server_error', 'upstream_error'],
+    // Every transient failure gets one answer, whether the upstream answered 5xx or could not be reached (docs/errors.md).
+    ['upstream 5xx', new GatewayError('unavailable', 'upstream 500', { ...upstream, retryable: true }), 503, 'server_error', 'service_unavailable'],
     ['upstream unreachable', new GatewayError('unavailable', 'could not connect', { provider: 'openai', upstreamStatus: 0 }), 503, 'server_error', 'service_unavailable'],
     ['timeout', new GatewayError('deadline_exceeded', 'too slow'), 504, 'timeout_error', 'timeout'],
     ['malformed JSON', Object.assign(new Error('bad'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }), 400, 'invalid_request_error', 'invalid_json'],

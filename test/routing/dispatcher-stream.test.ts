@@ -71,7 +71,8 @@ describe('dispatcher: streams', () => {
     const { clock, upstreams, dispatcher } = setup({ 'a/m': ['empty'] });
     const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 0, attemptTimeoutMs: 2_000 } }), upstreams.open, new AbortController().signal);
     expect(textOf(await drive(clock, collect(dispatch.chunks)))).toBe('hello from b/m and more');
-    expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:0', 'b:ok:0']);
+    // A timeout is a timeout whoever notices it (docs/errors.md): deadline_exceeded, retryable.
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:deadline_exceeded:0', 'b:ok:0']);
     expect(upstreams.aborted.get('a/m')).toBe(1);
     expect(dispatcher.healthOf('a/m')).toMatchObject({ consecutiveFailures: 1, latencyMs: 2_000 });
   });

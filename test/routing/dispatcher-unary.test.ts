@@ -112,7 +112,7 @@ describe('dispatcher: unary', () => {
     const route = plan([a, b], { settings: { maxRetries: 0, attemptTimeoutMs: 1_000 } });
     const result = await drive(clock, dispatcher.unary(route, upstreams.call, new AbortController().signal));
     expect(result.served).toBe(b);
-    expect(outcomes(result.attempts)).toEqual(['a:unavailable:0', 'b:ok:0']);
+    expect(outcomes(result.attempts)).toEqual(['a:deadline_exceeded:0', 'b:ok:0']);
     expect(upstreams.aborted.get('a/m')).toBe(1);
     expect(dispatcher.healthOf('a/m')).toMatchObject({ consecutiveFailures: 1, latencyMs: 1_000 });
   });

@@ -6,6 +6,7 @@ import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { AttemptSchema, type Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
+import { classifyCondition, type UpstreamCondition } from '../../domain/upstream-condition.js';
 import { endAttemptSpan, type StartAttemptSpan } from '../tracing/attempt-spans.js';
 import { AbortLatch } from './abort-latch.js';
 import { startTimer, type Sleep } from './abort-utils.js';
@@ -125,7 +126,7 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
   const stopTimer =
     options.timeoutMs > 0
       ? startTimer(deps.sleep, options.timeoutMs, () => {
-          timeoutError = new GatewayError('unavailable', options.timeoutMessage, { provider, retryable: true, upstreamStatus: 0 });
+          timeoutError = upstreamConditionError({ type: 'timeout' }, options.timeoutMessage, provider);
           abortWith(timeoutError);
         })
       : () => {};
@@ -181,4 +182,10 @@ export function startAttempt(options: AttemptRunOptions, deps: RunDeps): Attempt
       if (span) endAttemptSpan(span, attempt, error);
     },
   };
+}
+
+/** A condition the dispatcher itself observes (a timeout, a stream that ended empty), classified by the one taxonomy. */
+export function upstreamConditionError(condition: UpstreamCondition, message: string, provider: string): GatewayError {
+  const { kind, retryable, upstreamStatus } = classifyCondition(condition);
+  return new GatewayError(kind, message, { provider, retryable, upstreamStatus });
 }

@@ -11,7 +11,7 @@ import { GatewayError } from '../../domain/gateway-error.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
 import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
 import { raceAbort, realSleep, type Sleep } from './abort-utils.js';
-import { canceledError, openRequestScope, type AttemptRun } from './attempt-run.js';
+import { canceledError, openRequestScope, upstreamConditionError, type AttemptRun } from './attempt-run.js';
 import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionListener } from './breaker-registry.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { classifyFailure } from './classify-failure.js';
@@ -238,11 +238,8 @@ async function openUntilFirstChunk(attempt: AttemptRun, open: AttemptCall<AsyncI
     for (;;) {
       const next = await raceAbort(iterator.next(), attempt.latch);
       if (next.done) {
-        throw new GatewayError('unavailable', `provider ${attempt.target.provider.record.id} ended the stream without sending anything`, {
-          provider: attempt.target.provider.record.id,
-          retryable: true,
-          upstreamStatus: 200,
-        });
+        const provider = attempt.target.provider.record.id;
+        throw upstreamConditionError({ type: 'truncated_stream' }, `provider ${provider} ended the stream without sending anything`, provider);
       }
       head.push(next.value);
       if (next.value.event.case !== 'warning') {

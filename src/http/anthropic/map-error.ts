@@ -17,7 +17,12 @@ interface Row {
 
 const INVALID: Row = { status: 400, type: 'invalid_request_error' };
 
-/** GatewayError kind → status and Anthropic error type. Upstream-caused failures are refined in `rowFor`. */
+/**
+ * GatewayError kind → status and Anthropic error type: the Anthropic column of
+ * the taxonomy (docs/errors.md), one row per kind whoever the provider was;
+ * refined only by origin, in `rowFor` (an upstream refusing the gateway's own
+ * key → 502; an upstream's transient failure → 529 overloaded_error).
+ */
 const BY_KIND: Record<GatewayErrorKind, Row> = {
   invalid_argument: INVALID,
   unauthenticated: { status: 401, type: 'authentication_error' },
@@ -30,24 +35,23 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
   // The client left; nobody reads this, but it must not look like a server fault.
   canceled: { status: 499, type: 'invalid_request_error' },
   deadline_exceeded: { status: 504, type: 'timeout_error' },
+  // The gateway's own (its database, its in-flight cap); an upstream's is refined in rowFor.
   unavailable: { status: 503, type: 'api_error' },
   unimplemented: INVALID,
   internal: { status: 500, type: 'api_error' },
 };
 
 function rowFor(error: GatewayError): Row {
-  const upstreamStatus = error.upstreamStatus ?? 0;
   switch (error.kind) {
     // The provider refused the gateway's own credentials (or billing): the
     // gateway's problem, never the client's key → 502, not 401/403.
     case 'failed_precondition':
       return fromUpstream(error) ? { status: 502, type: 'api_error' } : INVALID;
+    // Every transient upstream failure, whichever provider (a 5xx or 529, a refused connection, a
+    // bad body, a cut stream): Anthropic's own "try again" signal, which its SDK and Claude Code
+    // retry, as an HTTP answer and as an in-stream event alike.
     case 'unavailable':
-      // Overloaded upstreams (Anthropic 529, anyone's 503) → Anthropic's own overloaded signal.
-      if (upstreamStatus === 529 || upstreamStatus === 503) return { status: 529, type: 'overloaded_error' };
-      if (upstreamStatus === 504 || upstreamStatus === 408) return { status: 504, type: 'timeout_error' };
-      // An upstream that answered badly (5xx, cut stream) → 502; one that could not be reached → 503.
-      return upstreamStatus > 0 ? { status: 502, type: 'api_error' } : BY_KIND.unavailable;
+      return fromUpstream(error) ? { status: 529, type: 'overloaded_error' } : BY_KIND.unavailable;
     default:
       return BY_KIND[error.kind];
   }

@@ -16,7 +16,13 @@ interface Row {
   code: string | null;
 }
 
-/** GatewayError kind → status, type, code. Upstream-caused failures are refined in `rowFor`. */
+/**
+ * GatewayError kind → status, type, code: the OpenAI column of the taxonomy
+ * (docs/errors.md), one row per kind whoever the provider was; for the
+ * upstream kinds the status is the one Connect's HTTP mapping gives the same
+ * code (503, 504, 429, 404, 400). Upstream-caused failures are refined only by
+ * origin (the gateway's own key refused → 502), in `rowFor`.
+ */
 const BY_KIND: Record<GatewayErrorKind, Row> = {
   invalid_argument: { status: 400, type: 'invalid_request_error', code: 'invalid_value' },
   unauthenticated: { status: 401, type: 'invalid_request_error', code: 'invalid_api_key' },
@@ -40,9 +46,6 @@ function rowFor(error: GatewayError): Row {
     // gateway's problem, never the client's key → 502.
     case 'failed_precondition':
       return upstream ? { status: 502, type: 'server_error', code: 'upstream_credentials_rejected' } : BY_KIND.failed_precondition;
-    // An upstream that answered badly (5xx, cut stream) → 502; one that could not be reached → 503.
-    case 'unavailable':
-      return (error.upstreamStatus ?? 0) > 0 ? { status: 502, type: 'server_error', code: 'upstream_error' } : BY_KIND.unavailable;
     case 'not_found':
       return upstream ? { status: 404, type: 'invalid_request_error', code: 'upstream_not_found' } : BY_KIND.not_found;
     case 'resource_exhausted':

@@ -5,9 +5,11 @@
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { CallContext, ProviderAdapter, ProviderConnection } from '../../domain/provider-adapter.js';
+import type { CallPhase } from '../shared/observe-thrown.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
 import { warningChunk } from '../shared/stream-chunks.js';
-import { createAnthropicClient, type AnthropicClient, type AnthropicCountTokensParams } from './anthropic-client.js';
+import { upstreamError } from '../shared/upstream-error.js';
+import { createAnthropicClient, type AnthropicClient, type AnthropicCountTokensParams, type AnthropicStreamEvent } from './anthropic-client.js';
 import { anthropicApiVersion } from './api-version.js';
 import { convertRequest } from './convert-request.js';
 import { mapError } from './map-error.js';
@@ -24,8 +26,9 @@ export function createAnthropicAdapter(
   const secrets = connectionSecrets(connection);
   // What the upstream accepts depends on the version the client sends (convert-sampling.ts).
   const apiVersion = anthropicApiVersion(connection.extraHeaders);
-  const toGatewayError = (error: unknown, context: CallContext): GatewayError =>
-    mapError(error, { providerId: connection.id, secrets, signal: context.signal });
+  const errorContext = { providerId: connection.id, secrets };
+  const toGatewayError = (error: unknown, context: CallContext, phase: CallPhase = 'request'): GatewayError =>
+    mapError(error, { ...errorContext, signal: context.signal, phase });
 
   return {
     async complete(request, target, context) {
@@ -43,24 +46,24 @@ export function createAnthropicAdapter(
       const { params, warnings } = convertRequest(request, target.upstreamModel, apiVersion);
       // Warnings go out before the first delta.
       for (const warning of warnings) yield warningChunk(warning);
+      let events: AsyncIterable<AnthropicStreamEvent>;
+      try {
+        events = await client.streamMessage(params, context.signal, context.traceHeaders);
+      } catch (error) {
+        throw toGatewayError(error, context);
+      }
       const mapper = new StreamMapper();
       try {
-        const events = await client.streamMessage(params, context.signal, context.traceHeaders);
         for await (const event of events) {
           for (const chunk of mapper.map(event)) yield chunk;
         }
       } catch (error) {
-        throw toGatewayError(error, context);
+        throw toGatewayError(error, context, 'stream');
       }
       // The SDK ends iteration quietly when the request is aborted; say so.
       if (context.signal.aborted) throw toGatewayError(new Error('aborted'), context);
       const end = mapper.end();
-      if (!end.complete) {
-        throw new GatewayError('unavailable', `provider ${connection.id} ended the stream without message_stop`, {
-          provider: connection.id,
-          retryable: true,
-        });
-      }
+      if (!end.complete) throw upstreamError({ condition: { type: 'truncated_stream' }, detail: 'no message_stop' }, errorContext);
       yield* end.chunks;
     },
 

@@ -5,6 +5,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
+import { UpstreamFault } from '../shared/upstream-fault.js';
 import { headersWithApiVersion } from './api-version.js';
 
 export type AnthropicMessage = Anthropic.Message;
@@ -74,6 +75,9 @@ export function createAnthropicClient(connection: ProviderConnection): Anthropic
       baseURL: connection.baseUrl || ANTHROPIC_DEFAULT_BASE_URL,
       // Retrying is the router's job.
       maxRetries: 0,
+      // Off: on a malformed stream event the SDK would print the raw event (model output) to the console;
+      // the failure reaches the gateway's own log through map-error instead.
+      logLevel: 'off',
       timeout: REQUEST_TIMEOUT_MS,
       // The version the converter assumed, always explicit (api-version.ts).
       defaultHeaders: headersWithApiVersion(connection.extraHeaders),
@@ -91,7 +95,9 @@ export function createAnthropicClient(connection: ProviderConnection): Anthropic
       return (await client()).messages.create(body, { signal, headers });
     },
     async countTokens(params, signal) {
-      const counted = await (await client()).messages.countTokens(params, { signal });
+      // An empty body comes back as undefined (see map-response.ts): say what it is rather than fail reading it.
+      const counted = (await (await client()).messages.countTokens(params, { signal })) as Anthropic.MessageTokensCount | undefined;
+      if (typeof counted?.input_tokens !== 'number') throw new UpstreamFault(counted === undefined ? 'empty_body' : 'malformed_body', 'no input_tokens');
       return counted.input_tokens;
     },
     async listModels(signal) {

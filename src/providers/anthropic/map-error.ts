@@ -1,11 +1,13 @@
-// Anything the SDK (or the network under it) throws → GatewayError. Reads the
-// SDK's errors by shape (status, headers, error body, name) so that this file
-// needs no SDK import. Messages keep the upstream's wording so users can act
-// on it, minus anything that looks like a credential.
-import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
-import { classifyHttpStatus, isCredentialStatus } from '../shared/http-status.js';
-import { redactCredentials } from '../shared/redact-credentials.js';
+// Anything the SDK (or the network under it) throws → the taxonomy's
+// condition (domain/upstream-condition.ts) → GatewayError. Reads the SDK's
+// errors by shape (status, headers, error body, name) so that this file needs
+// no SDK import. An `event: error` inside a stream has no status: its error
+// type stands for the status Anthropic gives that type (overloaded_error =
+// 529), so it gets the same answer as that status would.
+import { GatewayError } from '../../domain/gateway-error.js';
+import { observeThrown, type CallPhase } from '../shared/observe-thrown.js';
 import { fromHeadersLike, retryAfterSeconds } from '../shared/retry-after.js';
+import { unexpectedFailure, upstreamError, type ObservedFailure } from '../shared/upstream-error.js';
 
 interface ErrorShape {
   name?: unknown;
@@ -13,22 +15,20 @@ interface ErrorShape {
   status?: unknown;
   headers?: unknown;
   error?: unknown;
-  cause?: unknown;
-  code?: unknown;
 }
 
-/** Anthropic's error `type` → kind, for errors that arrive without a status (post-200 `event: error`). */
-const KIND_BY_ERROR_TYPE: Record<string, [GatewayErrorKind, boolean]> = {
-  invalid_request_error: ['invalid_argument', false],
-  authentication_error: ['failed_precondition', false],
-  permission_error: ['failed_precondition', false],
-  billing_error: ['failed_precondition', false],
-  not_found_error: ['not_found', false],
-  request_too_large: ['payload_too_large', false],
-  rate_limit_error: ['resource_exhausted', true],
-  api_error: ['unavailable', true],
-  timeout_error: ['unavailable', true],
-  overloaded_error: ['unavailable', true],
+/** Anthropic's error types and their HTTP statuses (docs/provider-wire-formats.md, "Anthropic Messages, Errors"). */
+const STATUS_BY_ERROR_TYPE: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
 };
 
 export interface ErrorContext {
@@ -36,75 +36,48 @@ export interface ErrorContext {
   /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
   signal?: AbortSignal;
+  /** Where the call was: a broken connection or bad JSON after a stream's 200 is the stream's fault. */
+  phase?: CallPhase;
   /** For HTTP-date retry-after values; injectable for tests. */
   now?: () => number;
 }
 
-export function mapError(error: unknown, options: ErrorContext): GatewayError {
+export function mapError(error: unknown, context: ErrorContext): GatewayError {
   if (error instanceof GatewayError) return error;
-  const provider = options.providerId;
-  const shape = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorShape;
-  const name = typeof shape.name === 'string' ? shape.name : '';
+  const observed = observe(error, context);
+  return observed === undefined ? unexpectedFailure(error, context) : upstreamError(observed, context);
+}
 
-  if (options.signal?.aborted === true || name === 'APIUserAbortError' || name === 'AbortError') {
-    return new GatewayError('canceled', `the call to provider ${provider} was cancelled`, { provider });
-  }
-  if (name === 'APIConnectionTimeoutError') {
-    return new GatewayError('unavailable', `provider ${provider} timed out`, { provider, retryable: true });
-  }
+function observe(error: unknown, context: ErrorContext): ObservedFailure | undefined {
+  if (context.signal?.aborted === true) return { condition: { type: 'canceled' }, cause: error };
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
   const body = upstreamBody(shape);
-  const rawMessage = body.message ?? (typeof shape.message === 'string' ? shape.message : '');
-  const message = redactCredentials(rawMessage, options.secrets).text;
-
   if (typeof shape.status === 'number') {
-    return fromStatus(shape.status, { raw: rawMessage, redacted: message }, shape.headers, options);
+    const status = shape.status;
+    const retryAfter = status === 429 ? retryAfterSeconds(fromHeadersLike(shape.headers), (context.now ?? Date.now)()) : undefined;
+    return {
+      condition: { type: 'http_status', status },
+      ...(body.message === undefined ? {} : { upstreamMessage: body.message }),
+      ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+      cause: error,
+    };
   }
   if (body.type !== undefined) {
-    // A post-200 `event: error` in a stream: no status, but the error type says it all.
-    const [kind, retryable] = KIND_BY_ERROR_TYPE[body.type] ?? ['unavailable', true];
-    return new GatewayError(kind, `provider ${provider} failed mid-stream (${body.type}): ${message}`, { provider, retryable });
+    // A post-200 `event: error`; an unknown type is a server-side failure.
+    return {
+      condition: { type: 'error_event', status: STATUS_BY_ERROR_TYPE[body.type] ?? 500 },
+      label: body.type,
+      ...(body.message === undefined ? {} : { upstreamMessage: body.message }),
+      cause: error,
+    };
   }
-  if (name === 'APIConnectionError' || isNetworkFailure(shape)) {
-    return new GatewayError('unavailable', `provider ${provider} could not be reached or the connection broke: ${message}`, {
-      provider,
-      retryable: true,
-    });
-  }
-  return new GatewayError('internal', `calling provider ${provider} failed: ${message}`, { provider });
+  const phase = context.phase ?? 'request';
+  const observed = observeThrown(error, phase);
+  if (observed !== undefined) return observed;
+  // The SDK's APIConnectionError wraps whatever fetch threw; its cause was not recognisable, but no answer came.
+  if (shape.name === 'APIConnectionError') return { condition: { type: phase === 'stream' ? 'truncated_stream' : 'connection' }, cause: error };
+  return undefined;
 }
-
-function fromStatus(
-  status: number,
-  message: { raw: string; redacted: string },
-  headers: unknown,
-  options: ErrorContext,
-): GatewayError {
-  const provider = options.providerId;
-  const common = { provider, upstreamStatus: status };
-  const detail = message.redacted === '' ? '' : `: ${message.redacted}`;
-  const { kind, retryable } = classifyHttpStatus(status);
-  if (isCredentialStatus(status)) {
-    // The upstream's text is kept only when it carries nothing that looks like a credential.
-    const safe = message.raw !== '' && !redactCredentials(message.raw, options.secrets).hadSecret ? `: ${message.raw}` : '';
-    return new GatewayError(kind, `provider ${provider} rejected the gateway's credentials (HTTP ${status})${safe}`, common);
-  }
-  const retryAfter = status === 429 ? retryAfterSeconds(fromHeadersLike(headers), (options.now ?? Date.now)()) : undefined;
-  return new GatewayError(kind, `provider ${provider} ${WHAT_HAPPENED[kind] ?? 'rejected the request'} (HTTP ${status})${detail}`, {
-    ...common,
-    retryable,
-    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-  });
-}
-
-/** How the message words each kind of HTTP failure. */
-const WHAT_HAPPENED: Partial<Record<GatewayErrorKind, string>> = {
-  invalid_argument: 'rejected the request',
-  failed_precondition: 'refused for billing reasons',
-  not_found: 'does not know the model or path',
-  payload_too_large: 'says the request is too large',
-  resource_exhausted: 'is rate limiting',
-  unavailable: 'is unavailable',
-};
 
 function upstreamBody(shape: ErrorShape): { type?: string; message?: string } {
   const envelope = shape.error as { error?: { type?: unknown; message?: unknown } } | undefined;
@@ -113,14 +86,4 @@ function upstreamBody(shape: ErrorShape): { type?: string; message?: string } {
     ...(typeof inner?.type === 'string' ? { type: inner.type } : {}),
     ...(typeof inner?.message === 'string' ? { message: inner.message } : {}),
   };
-}
-
-function isNetworkFailure(shape: ErrorShape): boolean {
-  // fetch: "terminated" (socket closed mid-body), "fetch failed"; Node socket codes on the error or its cause.
-  const message = typeof shape.message === 'string' ? shape.message : '';
-  if (/terminated|fetch failed|socket|ECONN|EPIPE|other side closed/i.test(message)) return true;
-  if (shape.name === 'SyntaxError') return true; // a truncated JSON event
-  const cause = shape.cause as ErrorShape | undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : typeof shape.code === 'string' ? shape.code : '';
-  return /^(ECONN|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR)/.test(code) || (cause !== undefined && cause !== shape && isNetworkFailure(cause));
 }

@@ -6,6 +6,7 @@
 import { create } from '@bufbuild/protobuf';
 import { ContentPartSchema, WarningSchema, type Choice, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
+import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-client.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -17,7 +18,8 @@ export interface MappedResponse {
   warnings: Warning[];
 }
 
-export function mapResponse(message: AnthropicMessage): MappedResponse {
+export function mapResponse(answer: AnthropicMessage | undefined): MappedResponse {
+  const message = checkedMessage(answer);
   const warnings: Warning[] = [];
   const content: ContentPart[] = [];
   for (const block of message.content) {
@@ -27,7 +29,15 @@ export function mapResponse(message: AnthropicMessage): MappedResponse {
   }
   const finish = mapFinishReason(message.stop_reason);
   const choice = assistantChoice({ index: 0, content, finishReason: finish.reason, rawFinishReason: finish.raw });
-  return { choice, usage: mapUsage(message.usage), warnings };
+  return { choice, usage: mapUsage(message.usage ?? {}), warnings };
+}
+
+/** The SDK hands over whatever the body was (nothing for an empty one): a message has a content array. */
+function checkedMessage(answer: unknown): AnthropicMessage {
+  const message = requireAnswerObject(answer);
+  const content = message['content'];
+  if (!Array.isArray(content) || !content.every(isJsonObject)) throw new UpstreamFault('malformed_body', 'no content array of blocks');
+  return message as unknown as AnthropicMessage;
 }
 
 function mapBlock(block: AnthropicContentBlock): ContentPart | undefined {

@@ -6,10 +6,13 @@
 // is the order of tool_use blocks, not the content block index), whether a
 // tool block got any argument fragment, the stop reason and the cumulative
 // usage (last value wins). `finish` and `usage` go out at message_stop; a
-// stream without message_stop is the caller's to report as broken.
+// stream without message_stop is the caller's to report as broken, and one
+// whose events come without a message_start (a lone message_stop) is broken
+// at once: it holds no message, not an empty one.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { warningChunk, type StreamEnd } from '../shared/stream-chunks.js';
+import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
 import type { AnthropicStreamEvent } from './anthropic-client.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -19,6 +22,17 @@ import { mapUsage, mergeCumulativeUsage, type AnthropicUsageFields } from './map
 type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
 type StartedBlock = Extract<AnthropicStreamEvent, { type: 'content_block_start' }>['content_block'];
 type BlockDelta = Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>['delta'];
+
+/** The object each event type carries, read without further checks below. */
+const OBJECT_FIELD: Record<string, string> = {
+  message_start: 'message',
+  content_block_start: 'content_block',
+  content_block_delta: 'delta',
+  message_delta: 'delta',
+};
+
+/** What may come before message_start (an error event is thrown below as it is). */
+const BEFORE_START = new Set(['message_start', 'ping', 'error']);
 
 interface ToolBlockState {
   index: number;
@@ -31,6 +45,7 @@ export class StreamMapper {
   private stopReason: string | null = null;
   private usage: AnthropicUsageFields = {};
   private sawUsage = false;
+  private started = false;
   private ended = false;
 
   /** After the last event: complete once message_stop arrived (finish and usage went out with it). */
@@ -39,9 +54,16 @@ export class StreamMapper {
   }
 
   map(event: AnthropicStreamEvent | { type: string }): StreamChunk[] {
+    if (!isJsonObject(event) || typeof event.type !== 'string') throw new UpstreamFault('malformed_event', 'an event without a type');
+    const field = OBJECT_FIELD[event.type];
+    if (field !== undefined && !isJsonObject((event as Record<string, unknown>)[field])) throw new UpstreamFault('malformed_event', `an event without its ${field}`);
     const typed = event as AnthropicStreamEvent;
+    if (!this.started && !BEFORE_START.has(event.type)) {
+      throw new UpstreamFault('truncated_stream', 'no message_start');
+    }
     switch (typed.type) {
       case 'message_start':
+        this.started = true;
         this.recordUsage(typed.message.usage);
         return [];
       case 'content_block_start':

@@ -3,11 +3,11 @@
 // connection, returning the ProviderAdapter object. Errors of every step leave
 // as GatewayError (map-error).
 import type { ChatRequest, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { GatewayError } from '../../domain/gateway-error.js';
 import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { passThroughOptions } from '../shared/provider-options.js';
+import { UpstreamFault } from '../shared/upstream-fault.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertRequest } from './convert-request.js';
 import { GEMINI_LABEL } from './family.js';
@@ -50,16 +50,10 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
         const mapper = new StreamMapper();
         for await (const event of events) yield* mapper.map(event);
         const end = mapper.end();
-        if (!end.complete) {
-          throw new GatewayError('unavailable', 'the Gemini stream ended without a finish reason (connection cut?)', {
-            retryable: true,
-            provider: connection.id,
-            upstreamStatus: 200,
-          });
-        }
+        if (!end.complete) throw new UpstreamFault('truncated_stream', 'no finishReason');
         yield* end.chunks;
       } catch (error) {
-        throw mapError(error, { ...errorContext(context.signal), ...(opened ? { statusWhenNone: 200 } : {}) });
+        throw mapError(error, { ...errorContext(context.signal), phase: opened ? 'stream' : 'request' });
       } finally {
         context.signal.removeEventListener('abort', forwardAbort);
         upstream.abort();
@@ -86,11 +80,7 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
           context.traceHeaders,
         );
         if (vectors.length !== input.inputs.length) {
-          throw new GatewayError('unavailable', `Gemini returned ${vectors.length} embeddings for ${input.inputs.length} inputs`, {
-            provider: connection.id,
-            retryable: true,
-            upstreamStatus: 200,
-          });
+          throw new UpstreamFault('malformed_body', `${vectors.length} embeddings for ${input.inputs.length} inputs`);
         }
         // Gemini's embedding endpoints report no token usage.
         return { vectors, usage: undefined, warnings };

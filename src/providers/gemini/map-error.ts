@@ -1,21 +1,24 @@
-// Whatever the SDK throws → GatewayError. The SDK's ApiError has `status` and
-// a message that is the JSON error body ({error:{code,message,status,details}})
-// — or "got status: X. {json}" for an error event inside a stream. It exposes
-// no headers, so the retry delay comes from the body's RetryInfo.retryDelay,
+// Whatever the SDK throws → the taxonomy's condition
+// (domain/upstream-condition.ts) → GatewayError. The SDK's ApiError has
+// `status` and a message that is the JSON error body
+// ({error:{code,message,status,details}}) — or "got status: X. {json}" for an
+// error event inside a stream, which stands for its code. It exposes no
+// headers, so the retry delay comes from the body's RetryInfo.retryDelay,
 // which is where Google puts it. Gemini answers a bad API key with 400
 // INVALID_ARGUMENT + reason API_KEY_INVALID: that is the gateway's credential
-// problem (failed_precondition), not the client's request.
+// problem, not the client's request.
 import { GatewayError } from '../../domain/gateway-error.js';
-import { classifyHttpStatus, isCredentialStatus } from '../shared/http-status.js';
-import { redactCredentials } from '../shared/redact-credentials.js';
+import type { StatusReason } from '../../domain/upstream-condition.js';
+import { observeThrown, type CallPhase } from '../shared/observe-thrown.js';
+import { unexpectedFailure, upstreamError, type ObservedFailure } from '../shared/upstream-error.js';
 
 export interface ErrorContext {
   providerId: string;
   /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
   signal?: AbortSignal;
-  /** The HTTP status already received when the failure carries none (200 once a stream is open). */
-  statusWhenNone?: number;
+  /** `stream` once a stream answered 200: an ApiError is then an error event, a broken connection a cut stream. */
+  phase?: CallPhase;
 }
 
 interface GoogleError {
@@ -26,43 +29,36 @@ interface GoogleError {
 }
 
 const CREDENTIAL_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_SERVICE_BLOCKED', 'API_KEY_HTTP_REFERRER_BLOCKED']);
-const TRANSPORT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const TRANSPORT_MESSAGES = /fetch failed|terminated|other side closed|socket|Incomplete JSON segment|exception parsing stream chunk|Response body is empty/i;
 
 export function mapError(error: unknown, context: ErrorContext): GatewayError {
   if (error instanceof GatewayError) return error;
-  const provider = context.providerId;
-  if (context.signal?.aborted || isAbort(error)) {
-    return new GatewayError('canceled', 'the request to Gemini was canceled', { provider, upstreamStatus: context.statusWhenNone ?? 0, cause: error });
-  }
-  const status = httpStatusOf(error);
-  if (status !== undefined) return fromHttpStatus(status, parseGoogleError((error as Error).message), context, error);
-  const raw = error instanceof Error ? error.message : String(error);
-  const { text } = redactCredentials(raw, context.secrets);
-  const upstreamStatus = context.statusWhenNone ?? 0;
-  if (isTransport(error)) {
-    const what = upstreamStatus === 0 ? 'could not reach Gemini' : 'the Gemini stream broke off';
-    return new GatewayError('unavailable', `${what}: ${text}`, { provider, retryable: true, upstreamStatus, cause: error });
-  }
-  return new GatewayError('internal', `the Gemini call failed: ${text}`, { provider, upstreamStatus, cause: error });
+  const observed = observe(error, context);
+  return observed === undefined ? unexpectedFailure(error, context) : upstreamError(observed, context);
 }
 
-function fromHttpStatus(status: number, body: GoogleError | undefined, context: ErrorContext, cause: unknown): GatewayError {
-  const provider = context.providerId;
-  const { text, hadSecret } = redactCredentials(body?.message ?? '', context.secrets);
-  const googleStatus = body?.status ?? '';
+function observe(error: unknown, context: ErrorContext): ObservedFailure | undefined {
+  if (context.signal?.aborted === true) return { condition: { type: 'canceled' }, cause: error };
+  const phase = context.phase ?? 'request';
+  const status = httpStatusOf(error);
+  if (status === undefined) return observeThrown(error, phase);
+  const body = parseGoogleError((error as Error).message);
+  const reason = reasonOf(status, body);
+  const retryAfter = status === 429 ? retryDelayOf(body) : undefined;
+  return {
+    condition: phase === 'stream' ? { type: 'error_event', status, ...reason } : { type: 'http_status', status, ...reason },
+    ...(typeof body?.status === 'string' && body.status !== '' ? { label: body.status } : {}),
+    ...(typeof body?.message === 'string' && body.message !== '' ? { upstreamMessage: body.message } : {}),
+    ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+    cause: error,
+  };
+}
+
+/** What Google's body adds to the status: a refused key (any status), or an account precondition on a 400 (e.g. "User location is not supported"). */
+function reasonOf(status: number, body: GoogleError | undefined): { reason?: StatusReason } {
   const reason = errorInfoReason(body);
-  const options = { provider, upstreamStatus: status, cause };
-  if (isCredentialStatus(status) || (reason !== undefined && CREDENTIAL_REASONS.has(reason))) {
-    const suffix = text && !hadSecret ? `: ${text}` : '';
-    return new GatewayError('failed_precondition', `provider ${provider} rejected the gateway's credentials (HTTP ${status})${suffix}`, options);
-  }
-  const message = `Gemini answered HTTP ${status}${googleStatus ? ` ${googleStatus}` : ''}${text ? `: ${text}` : ''}`;
-  const { kind, retryable } = classifyHttpStatus(status);
-  // 400 FAILED_PRECONDITION: e.g. "User location is not supported" — not the client's request.
-  if (kind === 'invalid_argument' && googleStatus === 'FAILED_PRECONDITION') return new GatewayError('failed_precondition', message, options);
-  const retryAfterSeconds = status === 429 ? retryDelayOf(body) : undefined;
-  return new GatewayError(kind, message, { ...options, retryable, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+  if (reason !== undefined && CREDENTIAL_REASONS.has(reason)) return { reason: 'credentials_rejected' };
+  if (status === 400 && body?.status === 'FAILED_PRECONDITION') return { reason: 'account_precondition' };
+  return {};
 }
 
 function httpStatusOf(error: unknown): number | undefined {
@@ -82,25 +78,18 @@ export function parseGoogleError(message: string): GoogleError | undefined {
   }
 }
 
+function detailsOf(body: GoogleError | undefined): Array<Record<string, unknown>> {
+  return Array.isArray(body?.details) ? body.details.filter((detail) => typeof detail === 'object' && detail !== null) : [];
+}
+
 function errorInfoReason(body: GoogleError | undefined): string | undefined {
-  const info = body?.details?.find((detail) => String(detail['@type'] ?? '').endsWith('google.rpc.ErrorInfo'));
+  const info = detailsOf(body).find((detail) => String(detail['@type'] ?? '').endsWith('google.rpc.ErrorInfo'));
   return typeof info?.reason === 'string' ? info.reason : undefined;
 }
 
 /** RetryInfo.retryDelay is a protobuf Duration in JSON: "7s", "1.5s". */
 function retryDelayOf(body: GoogleError | undefined): number | undefined {
-  const info = body?.details?.find((detail) => String(detail['@type'] ?? '').endsWith('google.rpc.RetryInfo'));
+  const info = detailsOf(body).find((detail) => String(detail['@type'] ?? '').endsWith('google.rpc.RetryInfo'));
   const delay = typeof info?.retryDelay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(info.retryDelay) : null;
   return delay?.[1] === undefined ? undefined : Math.max(1, Math.ceil(Number(delay[1])));
-}
-
-function isAbort(error: unknown): boolean {
-  const named = (value: unknown) => value instanceof Error && (value.name === 'AbortError' || value.name === 'TimeoutError');
-  return named(error) || (error instanceof Error && named(error.cause));
-}
-
-function isTransport(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
-  return (typeof code === 'string' && TRANSPORT_CODES.has(code)) || TRANSPORT_MESSAGES.test(error.message);
 }

@@ -5,6 +5,7 @@
 import { create } from '@bufbuild/protobuf';
 import { ContentPartSchema, FinishReason, type Choice, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
+import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { WarningCollector } from '../shared/warning-collector.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
@@ -19,7 +20,8 @@ export interface MappedResponse {
   warnings: Warning[];
 }
 
-export function mapResponse(response: GeminiResponse, ids: ToolCallIds = createToolCallIds()): MappedResponse {
+export function mapResponse(answer: GeminiResponse | undefined, ids: ToolCallIds = createToolCallIds()): MappedResponse {
+  const response = checkedResponse(answer);
   const warnings = new WarningCollector();
   const candidates = response.candidates ?? [];
   const choices = candidates.map((candidate, position) => mapCandidate(candidate, position, ids, warnings));
@@ -29,6 +31,15 @@ export function mapResponse(response: GeminiResponse, ids: ToolCallIds = createT
     choices.push(assistantChoice({ index: 0, content: [], finishReason: mapBlockReason(blockReason), rawFinishReason: blockReason }));
   }
   return { choices, usage: mapUsage(response.usageMetadata), warnings: warnings.warnings };
+}
+
+/** An answer holds candidates, or says why there are none (a blocked prompt); anything else is not an answer. */
+function checkedResponse(answer: unknown): GeminiResponse {
+  const response = requireAnswerObject(answer) as GeminiResponse;
+  const candidates: unknown = response.candidates;
+  if (Array.isArray(candidates) && candidates.length > 0 && candidates.every(isJsonObject)) return response;
+  if ((candidates === undefined || (Array.isArray(candidates) && candidates.length === 0)) && response.promptFeedback?.blockReason) return response;
+  throw new UpstreamFault('malformed_body', 'no candidates');
 }
 
 function mapCandidate(candidate: GeminiCandidate, position: number, ids: ToolCallIds, warnings: WarningCollector): Choice {

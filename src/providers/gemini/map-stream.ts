@@ -10,6 +10,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
+import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiResponse } from './wire-types.js';
@@ -35,6 +36,7 @@ export class StreamMapper {
   constructor(private readonly ids: ToolCallIds = createToolCallIds()) {}
 
   map(response: GeminiResponse): StreamChunk[] {
+    checkEvent(response);
     const out: StreamChunk[] = [];
     if (response.usageMetadata) this.usage = mapUsage(response.usageMetadata);
     const candidates = response.candidates ?? [];
@@ -100,4 +102,11 @@ export class StreamMapper {
     }
     return state;
   }
+}
+
+/** An event is a response object whose `candidates`, when present, are objects. */
+function checkEvent(response: unknown): void {
+  const candidates = isJsonObject(response) ? response['candidates'] : null;
+  if (candidates === undefined || (Array.isArray(candidates) && candidates.every(isJsonObject))) return;
+  throw new UpstreamFault('malformed_event', 'not a GenerateContentResponse');
 }

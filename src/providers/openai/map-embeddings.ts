@@ -3,6 +3,7 @@
 // provider_options override) may still answer base64 float32: decode that.
 import { create } from '@bufbuild/protobuf';
 import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import type { WireEmbeddingResponse } from './wire-types.js';
 
 export interface MappedEmbeddings {
@@ -10,8 +11,10 @@ export interface MappedEmbeddings {
   usage: Usage | undefined;
 }
 
-export function mapEmbeddings(response: WireEmbeddingResponse): MappedEmbeddings {
-  const rows = [...(response.data ?? [])].map((row, position) => ({ index: row.index ?? position, embedding: row.embedding }));
+export function mapEmbeddings(answer: WireEmbeddingResponse | undefined): MappedEmbeddings {
+  const response = requireAnswerObject(answer) as WireEmbeddingResponse;
+  if (!Array.isArray(response.data) || !response.data.every(isJsonObject)) throw new UpstreamFault('malformed_body', 'no data array');
+  const rows = [...response.data].map((row, position) => ({ index: row.index ?? position, embedding: row.embedding }));
   rows.sort((left, right) => left.index - right.index);
   const vectors = rows.map((row) => decodeEmbedding(row.embedding));
   const input = response.usage?.prompt_tokens ?? undefined;

@@ -1,20 +1,26 @@
-// An upstream failure → the one GatewayError. The SDK's error classes are
-// translated into UpstreamFailure by openai-client.ts (the only file that
-// knows the SDK); this mapping is pure. Messages never carry a credential.
-import { GatewayError } from '../../domain/gateway-error.js';
-import { classifyHttpStatus, isCredentialStatus } from '../shared/http-status.js';
-import { redactCredentials } from '../shared/redact-credentials.js';
+// An upstream failure → the taxonomy's condition (domain/upstream-condition.ts)
+// → the one GatewayError. The SDK's error classes are translated into
+// UpstreamFailure by openai-client.ts (the only file that knows the SDK); this
+// mapping is pure. What OpenAI's bodies add to a status: 429
+// `insufficient_quota` is a billing state (no retry); a `data: {"error": …}`
+// event after the 200 stands for the status its code names.
+import type { GatewayError } from '../../domain/gateway-error.js';
+import type { StatusReason } from '../../domain/upstream-condition.js';
+import { observeThrown, type CallPhase } from '../shared/observe-thrown.js';
 import { fromRecord, retryAfterSeconds } from '../shared/retry-after.js';
+import { unexpectedFailure, upstreamError, type ObservedFailure } from '../shared/upstream-error.js';
 
 export type UpstreamFailure =
   | { cause: 'aborted' }
-  | { cause: 'timeout' | 'connection' | 'unknown'; message: string }
-  /** The stream was cut, or ended without a finish_reason. */
-  | { cause: 'stream_incomplete'; message: string }
+  | { cause: 'timeout' }
+  /** No answer; `error` is what the SDK wrapped (a timeout hides in its cause chain). */
+  | { cause: 'connection'; error: unknown }
   /** An HTTP error answer; `body` is the parsed `error` object when there was one. */
-  | { cause: 'http'; status: number; headers: Record<string, string>; body: UpstreamErrorBody | undefined; message: string }
+  | { cause: 'http'; status: number; headers: Record<string, string>; body: UpstreamErrorBody | undefined }
   /** `data: {"error": …}` after the 200 (docs/provider-wire-formats.md, "OpenAI Chat Completions, Streaming"). */
-  | { cause: 'stream_error'; body: UpstreamErrorBody | undefined; message: string };
+  | { cause: 'stream_error'; body: UpstreamErrorBody | undefined }
+  /** Anything else the call threw (the network, a parser, our own mappers' UpstreamFault). */
+  | { cause: 'thrown'; error: unknown; phase: CallPhase };
 
 export interface UpstreamErrorBody {
   message?: unknown;
@@ -30,71 +36,55 @@ export interface ErrorContext {
 }
 
 export function mapError(failure: UpstreamFailure, context: ErrorContext): GatewayError {
-  const provider = context.providerId;
-  const clean = (message: string) => redactCredentials(message, context.secrets).text;
+  const observed = observe(failure);
+  return observed === undefined ? unexpectedFailure(failure.cause === 'thrown' ? failure.error : failure, context) : upstreamError(observed, context);
+}
+
+function observe(failure: UpstreamFailure): ObservedFailure | undefined {
   switch (failure.cause) {
     case 'aborted':
-      return new GatewayError('canceled', `the call to provider ${provider} was canceled`, { provider, upstreamStatus: 0 });
+      return { condition: { type: 'canceled' } };
     case 'timeout':
+      return { condition: { type: 'timeout' } };
     case 'connection':
-    case 'unknown':
-      return new GatewayError('unavailable', `provider ${provider} could not be reached: ${clean(failure.message)}`, {
-        provider,
-        upstreamStatus: 0,
-        retryable: true,
-      });
-    case 'stream_incomplete':
-      return new GatewayError('unavailable', `provider ${provider} ended the stream early: ${clean(failure.message)}`, {
-        provider,
-        upstreamStatus: 200,
-        retryable: true,
-      });
-    case 'stream_error': {
-      const rateLimited = errorCode(failure.body) === 'rate_limit_exceeded';
-      return new GatewayError(
-        rateLimited ? 'resource_exhausted' : 'unavailable',
-        `provider ${provider} failed mid-stream: ${clean(upstreamText(failure.body, failure.message))}`,
-        { provider, upstreamStatus: 200, retryable: true },
-      );
+      return observeThrown(failure.error, 'request') ?? { condition: { type: 'connection' }, cause: failure.error };
+    case 'http': {
+      const retryAfter = failure.status === 429 ? retryAfterSeconds(fromRecord(failure.headers)) : undefined;
+      return {
+        condition: { type: 'http_status', status: failure.status, ...reasonOf(failure.body) },
+        ...upstreamText(failure.body),
+        ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+      };
     }
-    case 'http':
-      return mapHttpError(failure, provider, clean);
+    case 'stream_error':
+      return {
+        condition: { type: 'error_event', status: eventStatus(failure.body), ...reasonOf(failure.body) },
+        label: errorCode(failure.body) || 'error',
+        ...upstreamText(failure.body),
+      };
+    case 'thrown':
+      return observeThrown(failure.error, failure.phase);
   }
 }
 
-function mapHttpError(
-  failure: Extract<UpstreamFailure, { cause: 'http' }>,
-  provider: string,
-  clean: (message: string) => string,
-): GatewayError {
-  const { status } = failure;
-  const upstream = clean(upstreamText(failure.body, failure.message));
-  const base = { provider, upstreamStatus: status };
-  const { kind, retryable } = classifyHttpStatus(status);
-  if (isCredentialStatus(status)) {
-    return new GatewayError(
-      kind,
-      `provider ${provider} rejected the gateway's credentials (HTTP ${status})${upstream ? `: ${upstream}` : ''}`,
-      base,
-    );
-  }
-  const message = `provider ${provider} answered HTTP ${status}${upstream ? `: ${upstream}` : ''}`;
-  if (status === 429) {
-    // insufficient_quota is a billing state, not a passing limit: retrying cannot help.
-    const retryAfter = retryAfterSeconds(fromRecord(failure.headers));
-    return new GatewayError(kind, message, {
-      ...base,
-      retryable: retryable && errorCode(failure.body) !== 'insufficient_quota',
-      ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-    });
-  }
-  return new GatewayError(kind, message, { ...base, retryable });
+/** insufficient_quota is a billing state, not a passing limit: retrying cannot help. */
+function reasonOf(body: UpstreamErrorBody | undefined): { reason?: StatusReason } {
+  return errorCode(body) === 'insufficient_quota' ? { reason: 'quota_exhausted' } : {};
+}
+
+/** The status an in-stream error stands for: a numeric code (OpenRouter sends one), a rate limit, a bad request, else a server failure. */
+function eventStatus(body: UpstreamErrorBody | undefined): number {
+  if (typeof body?.code === 'number' && body.code >= 400 && body.code <= 599) return body.code;
+  const code = errorCode(body);
+  if (code === 'rate_limit_exceeded' || code === 'insufficient_quota' || code === 'rate_limit_error') return 429;
+  if (code === 'invalid_request_error') return 400;
+  return 500;
 }
 
 function errorCode(body: UpstreamErrorBody | undefined): string {
   return typeof body?.code === 'string' ? body.code : typeof body?.type === 'string' ? body.type : '';
 }
 
-function upstreamText(body: UpstreamErrorBody | undefined, fallback: string): string {
-  return typeof body?.message === 'string' && body.message ? body.message : fallback;
+function upstreamText(body: UpstreamErrorBody | undefined): { upstreamMessage?: string } {
+  return typeof body?.message === 'string' && body.message !== '' ? { upstreamMessage: body.message } : {};
 }

@@ -4,6 +4,7 @@ import { create } from '@bufbuild/protobuf';
 import type { Choice, ContentPart, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ContentPartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
+import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import type { OpenAIFamily, WireChatCompletion, WireResponseMessage } from './wire-types.js';
@@ -13,7 +14,8 @@ export interface MappedResponse {
   usage: Usage | undefined;
 }
 
-export function mapResponse(completion: WireChatCompletion, family: OpenAIFamily): MappedResponse {
+export function mapResponse(answer: WireChatCompletion | undefined, family: OpenAIFamily): MappedResponse {
+  const completion = checkedCompletion(answer);
   const choices = (completion.choices ?? []).map((choice, position) => {
     const message = choice.message ?? {};
     const parts = mapMessageParts(message, family);
@@ -23,6 +25,14 @@ export function mapResponse(completion: WireChatCompletion, family: OpenAIFamily
     return assistantChoice({ index: choice.index ?? position, content: parts, finishReason: finish.reason, rawFinishReason: finish.raw });
   });
   return { choices, usage: mapUsage(completion.usage) };
+}
+
+/** The SDK hands over whatever the body was (nothing for an empty one): an answer has at least one choice object. */
+function checkedCompletion(answer: unknown): WireChatCompletion {
+  const completion = requireAnswerObject(answer);
+  const choices = completion['choices'];
+  if (!Array.isArray(choices) || choices.length === 0 || !choices.every(isJsonObject)) throw new UpstreamFault('malformed_body', 'no choices');
+  return completion as WireChatCompletion;
 }
 
 /** DeepSeek names it `reasoning_content`, vLLM (since late 2025) `reasoning`. */

@@ -8,6 +8,7 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
+import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { reasoningText } from './map-response.js';
 import { mapUsage } from './map-usage.js';
@@ -31,6 +32,7 @@ export class StreamMapper {
   constructor(private readonly family: OpenAIFamily) {}
 
   map(chunk: WireChatChunk): StreamChunk[] {
+    checkChunk(chunk);
     const out: StreamChunk[] = [];
     // Azure opens with `choices: []` (prompt_filter_results) and repeats such
     // chunks mid-stream; the usage chunk has `choices: []` too (Pitfall 9).
@@ -105,4 +107,11 @@ export class StreamMapper {
     const fragment = call.function?.arguments;
     if (target && fragment) emit({ case: 'toolCallDelta', value: { index: target.index, argumentsDelta: fragment } });
   }
+}
+
+/** An event is a chunk object whose `choices`, when present, are objects (whatever else a host adds). */
+function checkChunk(chunk: unknown): void {
+  const choices = isJsonObject(chunk) ? chunk['choices'] : null;
+  if (choices === undefined || (Array.isArray(choices) && choices.every(isJsonObject))) return;
+  throw new UpstreamFault('malformed_event', 'not a chat.completion.chunk');
 }

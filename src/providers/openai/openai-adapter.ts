@@ -5,9 +5,11 @@
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
+import type { CallPhase } from '../shared/observe-thrown.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
 import { warningChunk } from '../shared/stream-chunks.js';
+import { upstreamError } from '../shared/upstream-error.js';
 import { convertRequest } from './convert-request.js';
 import { familyTraits } from './family.js';
 import { mapEmbeddings } from './map-embeddings.js';
@@ -25,8 +27,9 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   }
   const traits = familyTraits(connection.type as OpenAIFamily);
   const secrets = connectionSecrets(connection);
-  const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, { providerId: connection.id, secrets });
-  const toGatewayError = (error: unknown, signal: AbortSignal, phase: 'request' | 'stream'): GatewayError =>
+  const errorContext = { providerId: connection.id, secrets };
+  const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, errorContext);
+  const toGatewayError = (error: unknown, signal: AbortSignal, phase: CallPhase): GatewayError =>
     error instanceof GatewayError ? error : fail(toUpstreamFailure(error, signal, phase));
   /** Azure addresses a deployment (classic: in the path; v1: as the model). */
   const modelFor = (target: UpstreamTarget): string =>
@@ -65,9 +68,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       // The SDK ends the iteration quietly when the request is aborted.
       if (signal.aborted) throw fail({ cause: 'aborted' });
       const end = mapper.end();
-      if (!end.complete) {
-        throw fail({ cause: 'stream_incomplete', message: 'the stream ended before every choice had a finish_reason' });
-      }
+      if (!end.complete) throw upstreamError({ condition: { type: 'truncated_stream' }, detail: 'no finish_reason' }, errorContext);
       yield* end.chunks;
     },
 

@@ -10,6 +10,7 @@ import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdkWithFetch, type SdkWithFetch } from '../shared/lazy-sdk.js';
+import type { CallPhase } from '../shared/observe-thrown.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
 import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';
 
@@ -133,27 +134,19 @@ function missingEndpoint(connection: ProviderConnection): GatewayError {
   });
 }
 
-/** Translates what the SDK (or fetch under it) threw into the SDK-free shape map-error takes. */
-export function toUpstreamFailure(error: unknown, signal: AbortSignal, phase: 'request' | 'stream'): UpstreamFailure {
+/** Translates what the SDK threw into the SDK-free shape map-error takes; anything else it passes on with the phase. */
+export function toUpstreamFailure(error: unknown, signal: AbortSignal, phase: CallPhase): UpstreamFailure {
   // Before the SDK loaded, no error can be one of its classes.
   const Sdk = sdkModule.current()?.sdk.default;
   if (signal.aborted || (Sdk && error instanceof Sdk.APIUserAbortError)) return { cause: 'aborted' };
-  if (Sdk && error instanceof Sdk.APIConnectionTimeoutError) return { cause: 'timeout', message: error.message };
-  if (Sdk && error instanceof Sdk.APIConnectionError) return { cause: 'connection', message: describe(error) };
+  if (Sdk && error instanceof Sdk.APIConnectionTimeoutError) return { cause: 'timeout' };
+  if (Sdk && error instanceof Sdk.APIConnectionError) return { cause: 'connection', error };
   if (Sdk && error instanceof Sdk.APIError) {
     const body = (typeof error.error === 'object' && error.error !== null ? error.error : undefined) as UpstreamErrorBody | undefined;
-    if (error.status === undefined) return { cause: 'stream_error', body, message: error.message };
-    return { cause: 'http', status: error.status, headers: headerRecord(error.headers), body, message: error.message };
+    if (error.status === undefined) return { cause: 'stream_error', body };
+    return { cause: 'http', status: error.status, headers: headerRecord(error.headers), body };
   }
-  // fetch's "terminated" (socket cut mid-body), a truncated JSON chunk …
-  if (phase === 'stream') return { cause: 'stream_incomplete', message: describe(error) };
-  return { cause: 'unknown', message: describe(error) };
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.message}${cause}`;
+  return { cause: 'thrown', error, phase };
 }
 
 function headerRecord(source: Headers | undefined): Record<string, string> {

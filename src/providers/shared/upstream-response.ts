@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { UpstreamResponseHeaders } from './upstream-response-headers.js';
+import { UpstreamFault } from './upstream-fault.js';
 
 /** `node`: `body` is the Node Readable; `web`: a WHATWG ReadableStream made on first access. */
 export type UpstreamBodyKind = 'node' | 'web';
@@ -46,8 +47,16 @@ export class UpstreamResponse {
     return (await this.#bytes()).toString('utf8');
   }
 
+  /** A 2xx body that is empty or not JSON is the upstream's fault, said so (an error status's body stays the SDK's to read). */
   async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
+    const text = await this.text();
+    if (!this.ok) return JSON.parse(text) as unknown;
+    if (text.trim() === '') throw new UpstreamFault('empty_body');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new UpstreamFault('malformed_body', 'not valid JSON');
+    }
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {

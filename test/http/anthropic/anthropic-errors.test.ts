@@ -62,15 +62,20 @@ describe('the official client’s error classes', () => {
     expect(viaHelper).toBeInstanceOf(RateLimitError);
   });
 
-  it('upstream failures: its 400 → BadRequestError; its 5xx and its refusal of the gateway’s own key → 502 api_error', async () => {
+  it('upstream failures: its 400 → BadRequestError; its 5xx → 529 overloaded_error; its refusal of the gateway’s own key → 502 api_error', async () => {
     const rejected = await rejection(client.messages.create(hello('anthropic/error-400')));
     expect(rejected).toBeInstanceOf(BadRequestError);
     expect(rejected.message).toContain('Invalid value for temperature');
-    for (const model of ['anthropic/error-500', 'openai/error-401']) {
+    for (const [model, status, type, shouldRetry] of [
+      ['anthropic/error-500', 529, 'overloaded_error', 'true'],
+      ['openai/error-500', 529, 'overloaded_error', 'true'],
+      ['openai/error-401', 502, 'api_error', 'false'],
+    ] as const) {
       const error = await rejection(client.messages.create(hello(model)));
       expect(error).toBeInstanceOf(InternalServerError);
-      expect(error.status).toBe(502);
-      expect(error.type).toBe('api_error');
+      expect(error.status).toBe(status);
+      expect(error.type).toBe(type);
+      expect(error.headers?.get('x-should-retry')).toBe(shouldRetry);
       expect(error.message).not.toContain(harness.fixture('anthropic').apiKey);
     }
   });
@@ -149,14 +154,14 @@ describe('streams that fail or lose their client', () => {
     expect(text).not.toContain('event: message_stop');
     const last = text.trim().split('\n\n').at(-1)!;
     expect(last.split('\n')[0]).toBe('event: error');
-    expect(JSON.parse(last.split('\n')[1]!.slice('data: '.length))).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    expect(JSON.parse(last.split('\n')[1]!.slice('data: '.length))).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
 
     const stream = client.messages.stream(hello('anthropic/broken-stream'));
     const texts: string[] = [];
     stream.on('text', (delta) => texts.push(delta));
     const error = await rejection(stream.finalMessage());
     expect(error).toBeInstanceOf(APIError);
-    expect(error.type).toBe('api_error');
+    expect(error.type).toBe('overloaded_error');
     expect(texts.join('')).toContain('partial');
   });
 

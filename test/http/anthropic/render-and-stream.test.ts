@@ -184,9 +184,12 @@ describe('mapError', () => {
     [new GatewayError('payload_too_large', 'big'), 413, 'request_too_large', 'big'],
     [new GatewayError('resource_exhausted', 'slow down', { retryable: true, upstreamStatus: 429 }), 429, 'rate_limit_error', 'slow down'],
     [new GatewayError('failed_precondition', 'upstream refused our key', { provider: 'p', upstreamStatus: 401 }), 502, 'api_error', 'upstream refused our key'],
-    [new GatewayError('unavailable', 'upstream 500', { provider: 'p', upstreamStatus: 500 }), 502, 'api_error', 'upstream 500'],
+    // Every transient failure is Anthropic's overloaded_error, whatever the upstream's status (docs/errors.md).
+    [new GatewayError('unavailable', 'upstream 500', { provider: 'p', upstreamStatus: 500 }), 529, 'overloaded_error', 'upstream 500'],
     [new GatewayError('unavailable', 'overloaded', { provider: 'p', upstreamStatus: 529 }), 529, 'overloaded_error', 'overloaded'],
-    [new GatewayError('unavailable', 'unreachable', { provider: 'p' }), 503, 'api_error', 'unreachable'],
+    [new GatewayError('unavailable', 'unreachable', { provider: 'p' }), 529, 'overloaded_error', 'unreachable'],
+    // The gateway's own unavailability (its database, its in-flight cap) is not an upstream's.
+    [new GatewayError('unavailable', 'key store unreachable', { retryable: true }), 503, 'api_error', 'key store unreachable'],
     [new GatewayError('deadline_exceeded', 'too slow'), 504, 'timeout_error', 'too slow'],
     [new GatewayError('internal', 'bug'), 500, 'api_error', 'bug'],
     [new Error('secret detail'), 500, 'api_error', 'Internal server error'],

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { mapError } from '../../../src/providers/anthropic/map-error.js';
 import { AnthropicStreamError } from '../../../src/providers/anthropic/map-stream.js';
+import { UpstreamFault } from '../../../src/providers/shared/upstream-fault.js';
 
 const KEY = 'sk-fixture-anthropic-0123456789abcdef';
 const options = { providerId: 'claude-main', secrets: [KEY], now: () => Date.parse('2026-11-26T10:00:00Z') };
@@ -28,6 +29,7 @@ describe('mapError', () => {
     [413, 'request_too_large', 'payload_too_large', false],
     [429, 'rate_limit_error', 'resource_exhausted', true],
     [500, 'api_error', 'unavailable', true],
+    [504, 'timeout_error', 'deadline_exceeded', true],
     [529, 'overloaded_error', 'unavailable', true],
   ])('HTTP %i (%s) → %s', (status, type, kind, retryable) => {
     const mapped = mapError(apiError(status, type, 'upstream says no'), options);
@@ -61,26 +63,40 @@ describe('mapError', () => {
     expect(mapError(apiError(429, 'rate_limit_error', 'slow down'), options).retryAfterSeconds).toBeUndefined();
   });
 
-  it('maps a mid-stream error event by its type', () => {
+  it('maps a mid-stream error event as the status its type stands for', () => {
     const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
-    expect(mapError(new AnthropicStreamError(overloaded), options)).toMatchObject({ kind: 'unavailable', retryable: true });
+    const event = mapError(new AnthropicStreamError(overloaded), options);
+    // The same answer as an HTTP 529 overloaded_error.
+    expect(event).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 529 });
+    expect(event.message).toBe('provider claude-main failed mid-stream (overloaded_error): Overloaded');
     // As the SDK throws it: an APIError without status whose `error` is the event body.
     const sdkShaped = Object.assign(new Error('Overloaded'), { name: 'APIError', status: undefined, error: { type: 'error', error: { type: 'rate_limit_error', message: 'x' } } });
     expect(mapError(sdkShaped, options)).toMatchObject({ kind: 'resource_exhausted', retryable: true });
   });
 
-  it('maps aborts to canceled, timeouts and broken connections to unavailable', () => {
+  it('maps aborts to canceled, timeouts to deadline_exceeded and broken connections to unavailable', () => {
     const controller = new AbortController();
     controller.abort();
     expect(mapError(new Error('whatever'), { ...options, signal: controller.signal }).kind).toBe('canceled');
     expect(mapError(Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' }), options).kind).toBe('canceled');
     expect(mapError(Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' }), options)).toMatchObject({
-      kind: 'unavailable',
+      kind: 'deadline_exceeded',
       retryable: true,
     });
     const terminated = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
-    expect(mapError(terminated, options)).toMatchObject({ kind: 'unavailable', retryable: true });
-    expect(mapError(new RangeError('bug'), options).kind).toBe('internal');
+    expect(mapError(terminated, options)).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 0 });
+    expect(mapError(terminated, { ...options, phase: 'stream' })).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 200 });
+    const bug = mapError(new RangeError('Invalid array length'), options);
+    expect(bug.kind).toBe('internal');
+    expect(bug.message).not.toContain('Invalid array length');
+  });
+
+  it('names an empty or malformed answer by condition, not by the TypeError or SyntaxError behind it', () => {
+    const empty = mapError(new UpstreamFault('empty_body'), options);
+    expect(empty).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 200, message: 'provider claude-main answered with an empty body' });
+    const event = mapError(new SyntaxError('Unexpected token < in JSON at position 0'), { ...options, phase: 'stream' });
+    expect(event).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 200 });
+    expect(event.message).toBe('provider claude-main sent a stream event that could not be read (not valid JSON)');
   });
 
   it('passes GatewayErrors through unchanged', () => {

@@ -108,4 +108,12 @@ describe('mapFinishReason', () => {
   it('maps a missing stop reason to other with an empty raw value', () => {
     expect(mapFinishReason(null)).toEqual({ reason: FinishReason.OTHER, raw: '' });
   });
+
+  it('calls an empty or shapeless answer what it is, never failing on it', () => {
+    // The SDK hands over `undefined` for an empty JSON body, a string for a non-JSON one.
+    expect(() => mapResponse(undefined)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'empty_body' }));
+    for (const answer of ['<html>', { type: 'message' }, { content: 'text' }, { content: [null] }]) {
+      expect(() => mapResponse(answer as unknown as AnthropicMessage)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'malformed_body' }));
+    }
+  });
 });

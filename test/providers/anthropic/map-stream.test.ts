@@ -114,6 +114,7 @@ describe('StreamMapper', () => {
   it('emits redacted thinking as one closing delta and warns about unknown blocks', () => {
     const { chunks } = run(
       events([
+        RECORDED_TOOL_STREAM[0],
         { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'EmwKAhgBEgy' } },
         { type: 'content_block_stop', index: 0 },
         { type: 'content_block_start', index: 1, content_block: { type: 'server_tool_use', id: 'srv_1', name: 'web_search', input: {} } },
@@ -131,5 +132,25 @@ describe('StreamMapper', () => {
     expect(mapper.end().complete).toBe(false);
     const errorEvent = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
     expect(() => new StreamMapper().map(errorEvent)).toThrow(AnthropicStreamError);
+  });
+
+  it('refuses a stream without message_start (a lone message_stop is no message, not an empty one)', () => {
+    expect(() => new StreamMapper().map({ type: 'message_stop' })).toThrow(expect.objectContaining({ condition: 'truncated_stream', detail: 'no message_start' }));
+    const mapper = new StreamMapper();
+    mapper.map({ type: 'ping' });
+    expect(() => mapper.map(events([{ type: 'content_block_start', index: 0, content_block: { type: 'text', text: 'x' } }])[0]!)).toThrow(
+      expect.objectContaining({ condition: 'truncated_stream' }),
+    );
+  });
+
+  it('calls events of the wrong shape malformed instead of failing on them', () => {
+    const started = () => {
+      const mapper = new StreamMapper();
+      mapper.map(RECORDED_TOOL_STREAM[0]!);
+      return mapper;
+    };
+    for (const event of [null, 'text', { index: 0 }, { type: 'content_block_delta', index: 0 }, { type: 'message_delta', usage: {} }]) {
+      expect(() => started().map(event as AnthropicStreamEvent)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'malformed_event' }));
+    }
   });
 });

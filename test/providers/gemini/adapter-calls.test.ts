@@ -190,6 +190,6 @@ describe('a stream that ends without a finish reason', () => {
     expect(texts).toEqual(['partial']);
     expect(failure).toBeInstanceOf(GatewayError);
     expect(failure).toMatchObject({ kind: 'unavailable', retryable: true, provider: PROVIDER_ID, upstreamStatus: 200 });
-    expect((failure as Error).message).toMatch(/without a finish reason/);
+    expect((failure as Error).message).toBe(`provider ${PROVIDER_ID} ended the stream before the answer was complete (no finishReason)`);
   });
 });

@@ -21,7 +21,7 @@ describe('mapError', () => {
       [413, 'INVALID_ARGUMENT', 'payload_too_large', false],
       [500, 'INTERNAL', 'unavailable', true],
       [503, 'UNAVAILABLE', 'unavailable', true],
-      [504, 'DEADLINE_EXCEEDED', 'unavailable', true],
+      [504, 'DEADLINE_EXCEEDED', 'deadline_exceeded', true],
     ];
     for (const [status, googleStatus, kind, retryable] of cases) {
       const error = mapError(apiError(status, { code: status, message: 'upstream says why', status: googleStatus }), context);
@@ -65,11 +65,23 @@ describe('mapError', () => {
     expect(error).toMatchObject({ kind: 'resource_exhausted', retryable: true, retryAfterSeconds: 13, upstreamStatus: 429 });
   });
 
-  it('reads an error event inside a stream ("got status: …")', () => {
+  it('reads an error event inside a stream ("got status: …") as the status it stands for', () => {
     const body = { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } };
-    const error = mapError(new ApiError({ message: `got status: UNAVAILABLE. ${JSON.stringify(body)}`, status: 503 }), context);
+    const error = mapError(new ApiError({ message: `got status: UNAVAILABLE. ${JSON.stringify(body)}`, status: 503 }), { ...context, phase: 'stream' });
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 503 });
-    expect(error.message).toContain('The model is overloaded.');
+    expect(error.message).toBe('provider gem failed mid-stream (UNAVAILABLE): The model is overloaded.');
+  });
+
+  it('names bad bodies and streams by condition, never by the parser that found them', () => {
+    const unary = mapError(new SyntaxError('Unexpected end of JSON input'), context);
+    expect(unary).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 200 });
+    expect(unary.message).toBe('provider gem answered with a body that is not a valid response (not valid JSON)');
+    // The SDK parses each event itself: a broken one is a SyntaxError out of its iterator.
+    const chunk = mapError(new SyntaxError('Unterminated string in JSON at position 40'), { ...context, phase: 'stream' });
+    expect(chunk).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 200 });
+    expect(chunk.message).toBe('provider gem sent a stream event that could not be read (not valid JSON)');
+    const cut = mapError(new Error('Incomplete JSON segment at the end'), { ...context, phase: 'stream' });
+    expect(cut.message).toBe('provider gem ended the stream before the answer was complete');
   });
 
   it('abort → canceled; transport failures → unavailable; GatewayError passes through', () => {
@@ -79,9 +91,9 @@ describe('mapError', () => {
     expect(mapError(Object.assign(new Error('aborted'), { name: 'AbortError' }), context).kind).toBe('canceled');
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
     expect(mapError(refused, context)).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 0 });
-    expect(mapError(new TypeError('terminated'), { ...context, statusWhenNone: 200 })).toMatchObject({ kind: 'unavailable', upstreamStatus: 200 });
+    expect(mapError(new TypeError('terminated'), { ...context, phase: 'stream' })).toMatchObject({ kind: 'unavailable', upstreamStatus: 200 });
     const own = new GatewayError('invalid_argument', 'x');
     expect(mapError(own, context)).toBe(own);
-    expect(mapError(new Error('bug'), context).kind).toBe('internal');
+    expect(mapError(new Error('bug'), context)).toMatchObject({ kind: 'internal', message: "the call to provider gem failed unexpectedly (the gateway's log has the details)" });
   });
 });

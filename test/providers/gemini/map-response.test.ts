@@ -77,4 +77,11 @@ describe('mapResponse', () => {
     expect(result.choices[0]).toMatchObject({ finishReason: FinishReason.CONTENT_FILTER, rawFinishReason: 'SAFETY' });
     expect(result.usage).toBeUndefined();
   });
+
+  it('calls an empty or shapeless answer what it is: no candidates and no block reason is no answer', () => {
+    expect(() => mapResponse(undefined)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'empty_body' }));
+    for (const answer of [{}, { candidates: [] }, { candidates: 'x' }, { usageMetadata: { promptTokenCount: 3 } }]) {
+      expect(() => mapResponse(answer as never)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'malformed_body' }));
+    }
+  });
 });

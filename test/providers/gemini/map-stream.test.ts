@@ -73,4 +73,10 @@ describe('StreamMapper', () => {
     expect(view(first)).toEqual([[0, 'warning', expect.objectContaining({ code: 'unsupported_output', param: 'candidates.content.parts.inlineData' })]]);
     expect(second).toEqual([]);
   });
+
+  it('calls an event of the wrong shape malformed instead of failing on it', () => {
+    for (const event of [null, { candidates: 'x' }, { candidates: [null] }]) {
+      expect(() => new StreamMapper().map(event as never)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'malformed_event' }));
+    }
+  });
 });

@@ -38,9 +38,10 @@ describe.each(DEPLOYMENTS)('OpenAI adapter behaviour: $name', (deployment) => {
   });
 
   it.each([
-    ['mid-stream-error', 'The server had an error'],
-    ['stream-without-finish', 'before every choice had a finish_reason'],
-  ])('turns %s into a retryable unavailable error after the deltas', async (model, message) => {
+    // An error event stands for the status it names (a server_error: 500); a clean end without finish_reason is a truncated stream (200).
+    ['mid-stream-error', 'failed mid-stream (server_error): The server had an error', 500],
+    ['stream-without-finish', 'ended the stream before the answer was complete (no finish_reason)', 200],
+  ])('turns %s into a retryable unavailable error after the deltas', async (model, message, upstreamStatus) => {
     const request = create(ChatRequestSchema, { model, messages: slowRequest().messages });
     let text = '';
     const error = await rejection(
@@ -51,7 +52,7 @@ describe.each(DEPLOYMENTS)('OpenAI adapter behaviour: $name', (deployment) => {
       })(),
     );
     expect(text).toBe('Par');
-    expect(error).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus: 200 });
+    expect(error).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus });
     expect((error as GatewayError).message).toContain(message);
   });
 

@@ -45,4 +45,11 @@ describe('mapResponse', () => {
     ]);
     expect(result.usage).toBeUndefined();
   });
+
+  it('calls an empty or shapeless answer what it is, never failing on it', () => {
+    expect(() => mapResponse(undefined, 'openai')).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'empty_body' }));
+    for (const answer of ['<html>', {}, { choices: [] }, { choices: [null] }]) {
+      expect(() => mapResponse(answer as never, 'openai')).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'malformed_body' }));
+    }
+  });
 });

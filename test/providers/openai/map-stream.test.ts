@@ -113,4 +113,10 @@ describe('StreamMapper', () => {
     const events = mapper.map({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'f', arguments: '{}' } }] } }] });
     expect(events[0]?.event).toEqual({ case: 'toolCallStart', value: expect.objectContaining({ index: 0, id: 'call_0_0', name: 'f' }) });
   });
+
+  it('calls an event of the wrong shape malformed instead of failing on it', () => {
+    for (const event of [null, 'data', { choices: 'x' }, { choices: [null] }]) {
+      expect(() => new StreamMapper('openai').map(event as never)).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'malformed_event' }));
+    }
+  });
 });

@@ -39,6 +39,12 @@ describe('the upstream fetch (node:http)', () => {
         case '/empty':
           response.writeHead(204).end();
           return;
+        case '/empty-200':
+          response.writeHead(200, { 'content-type': 'application/json' }).end();
+          return;
+        case '/not-json':
+          response.writeHead(200, { 'content-type': 'application/json' }).end('<html>proxy error</html>');
+          return;
         case '/chunks':
           // Three writes, then the connection is cut before the body ends.
           response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -123,6 +129,11 @@ describe('the upstream fetch (node:http)', () => {
     expect(response.status).toBe(404);
     expect(response.ok).toBe(false);
     expect(await response.json()).toEqual({ error: 'no such path' });
+  });
+
+  it('reads an empty or non-JSON 200 body as the upstream fault it is, not as a SyntaxError', async () => {
+    await expect((await upstreamFetch(`${base}/empty-200`)).json()).rejects.toMatchObject({ name: 'UpstreamFault', condition: 'empty_body' });
+    await expect((await upstreamFetch(`${base}/not-json`)).json()).rejects.toMatchObject({ name: 'UpstreamFault', condition: 'malformed_body' });
   });
 
   it('has no body for 204', async () => {

@@ -1,0 +1,31 @@
+// What the families' pure mappers (and the upstream fetch) throw when an
+// answer is unusable: a body or stream event that is empty, not JSON, or not
+// the vendor's shape. Carries the taxonomy condition and the gateway's own
+// words for it; map-error turns it into the GatewayError. Never an exception
+// of the JavaScript runtime (a TypeError reading a field of `undefined`).
+import type { UpstreamConditionType } from '../../domain/upstream-condition.js';
+
+export type FaultCondition = Extract<UpstreamConditionType, 'empty_body' | 'malformed_body' | 'truncated_stream' | 'malformed_event'>;
+
+export class UpstreamFault extends Error {
+  constructor(
+    readonly condition: FaultCondition,
+    /** Which check failed, in the gateway's words (e.g. "no content array"). */
+    readonly detail = '',
+  ) {
+    super(detail === '' ? condition : `${condition}: ${detail}`);
+    this.name = 'UpstreamFault';
+  }
+}
+
+/** `value` is a JSON object (not null, not an array, not a string the SDK handed over for a non-JSON body). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A unary answer: nothing at all is an empty body, anything but an object a malformed one. */
+export function requireAnswerObject(value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null || value === '') throw new UpstreamFault('empty_body');
+  if (!isJsonObject(value)) throw new UpstreamFault('malformed_body', 'not a JSON object');
+  return value;
+}
