@@ -189,7 +189,8 @@ describe('a provider fixed by its administrator', () => {
     const logged = harness.gateway.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['msg'] === 'request failed' && line['provider'] === 'misconfigured');
     expect(logged.length).toBeGreaterThanOrEqual(5);
     expect(logged[0]).toMatchObject({ level: 40, model: 'misconfigured/ok-fixed', provider: 'misconfigured', errorKind: 'unavailable', surface: 'rpc' });
-    expect(String(logged[0]!['error'])).toContain('misconfigured');
+    // It names where the gateway tried and why that failed.
+    expect(logged[0]!['error']).toBe('provider misconfigured at 127.0.0.1:9 could not be reached, or the connection broke (ECONNREFUSED)');
 
     await harness.admin('ProvidersService/UpdateProvider', { id: 'misconfigured', baseUrl: harness.upstream.baseUrl });
     const answer = await harness.rpc.complete(harness.chat('misconfigured/ok-fixed'));

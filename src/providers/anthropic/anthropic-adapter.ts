@@ -7,6 +7,7 @@ import { GatewayError } from '../../domain/gateway-error.js';
 import type { CallContext, ProviderAdapter, ProviderConnection } from '../../domain/provider-adapter.js';
 import type { CallPhase } from '../shared/observe-thrown.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
+import { endpointHost } from '../shared/endpoint-host.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { upstreamError } from '../shared/upstream-error.js';
 import { createAnthropicClient, type AnthropicClient, type AnthropicCountTokensParams, type AnthropicStreamEvent } from './anthropic-client.js';
@@ -26,7 +27,7 @@ export function createAnthropicAdapter(
   const secrets = connectionSecrets(connection);
   // What the upstream accepts depends on the version the client sends (convert-sampling.ts).
   const apiVersion = anthropicApiVersion(connection.extraHeaders);
-  const errorContext = { providerId: connection.id, secrets };
+  const errorContext = { providerId: connection.id, endpoint: endpointHost(connection), secrets };
   const toGatewayError = (error: unknown, context: CallContext, phase: CallPhase = 'request'): GatewayError =>
     mapError(error, { ...errorContext, signal: context.signal, phase });
 

@@ -33,6 +33,8 @@ const STATUS_BY_ERROR_TYPE: Record<string, number> = {
 
 export interface ErrorContext {
   providerId: string;
+  /** host[:port] the call went to, named when it could not be reached or timed out. */
+  endpoint?: string;
   /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
   signal?: AbortSignal;

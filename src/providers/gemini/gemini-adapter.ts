@@ -5,6 +5,7 @@
 import type { ChatRequest, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { AdapterCompletion, AdapterEmbeddings, CallContext, EmbeddingInput, ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
+import { endpointHost } from '../shared/endpoint-host.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { UpstreamFault } from '../shared/upstream-fault.js';
@@ -18,7 +19,8 @@ import { StreamMapper } from './map-stream.js';
 
 export function createGeminiAdapter(connection: ProviderConnection, client: GeminiClient = createGeminiClient(connection)): ProviderAdapter {
   const secrets = connectionSecrets(connection);
-  const errorContext = (signal: AbortSignal): ErrorContext => ({ providerId: connection.id, secrets, signal });
+  const endpoint = endpointHost(connection);
+  const errorContext = (signal: AbortSignal): ErrorContext => ({ providerId: connection.id, endpoint, secrets, signal });
 
   return {
     async complete(request, target, context): Promise<AdapterCompletion> {

@@ -14,6 +14,8 @@ import { unexpectedFailure, upstreamError, type ObservedFailure } from '../share
 
 export interface ErrorContext {
   providerId: string;
+  /** host[:port] the call went to, named when it could not be reached or timed out. */
+  endpoint?: string;
   /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
   signal?: AbortSignal;

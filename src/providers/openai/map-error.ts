@@ -31,6 +31,8 @@ export interface UpstreamErrorBody {
 
 export interface ErrorContext {
   providerId: string;
+  /** host[:port] the call went to, named when it could not be reached or timed out. */
+  endpoint?: string;
   /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
 }

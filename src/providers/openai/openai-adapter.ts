@@ -8,6 +8,7 @@ import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../
 import type { CallPhase } from '../shared/observe-thrown.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
+import { endpointHost } from '../shared/endpoint-host.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { upstreamError } from '../shared/upstream-error.js';
 import { convertRequest } from './convert-request.js';
@@ -27,7 +28,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   }
   const traits = familyTraits(connection.type as OpenAIFamily);
   const secrets = connectionSecrets(connection);
-  const errorContext = { providerId: connection.id, secrets };
+  const errorContext = { providerId: connection.id, endpoint: endpointHost(connection), secrets };
   const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, errorContext);
   const toGatewayError = (error: unknown, signal: AbortSignal, phase: CallPhase): GatewayError =>
     error instanceof GatewayError ? error : fail(toUpstreamFailure(error, signal, phase));

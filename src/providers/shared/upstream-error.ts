@@ -23,6 +23,8 @@ export interface ObservedFailure {
 
 export interface FailureContext {
   providerId: string;
+  /** host[:port] the call went to (shared/endpoint-host.ts); named when it could not be reached or timed out. */
+  endpoint?: string;
   /** Values that must never appear in a message (see connectionSecrets). */
   secrets: string[];
 }
@@ -78,9 +80,9 @@ function messageFor(failure: ObservedFailure, kind: GatewayErrorKind, context: F
     case 'error_event':
       return `${provider} failed mid-stream (${label ?? `HTTP ${condition.status}`})${upstreamText(failure.upstreamMessage, context)}`;
     case 'connection':
-      return `${provider} could not be reached, or the connection broke${detail}`;
+      return `${provider}${at(context)} could not be reached, or the connection broke${detail}`;
     case 'timeout':
-      return `${provider} did not answer in time${detail}`;
+      return `${provider}${at(context)} did not answer in time${detail}`;
     case 'empty_body':
       return `${provider} answered with an empty body${detail}`;
     case 'malformed_body':
@@ -92,6 +94,10 @@ function messageFor(failure: ObservedFailure, kind: GatewayErrorKind, context: F
     case 'canceled':
       return `the call to ${provider} was canceled`;
   }
+}
+
+function at(context: FailureContext): string {
+  return context.endpoint ? ` at ${context.endpoint}` : '';
 }
 
 function upstreamText(message: string | undefined, context: FailureContext): string {
