@@ -18,6 +18,7 @@ import type { ProviderFamily } from '../fixtures/scenarios.js';
 import { faultModel, WIRE_FAULTS } from '../fixtures/wire-faults.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 import { AZURE_API_VERSION, startFixture } from './matrix-setup.js';
+import { adminCaller } from '../helpers/admin-call.js';
 
 export type Surface = 'openai' | 'anthropic' | 'connect';
 export type Mode = 'unary' | 'stream';
@@ -59,16 +60,7 @@ export const refusedProvider = (family: ProviderFamily): string => `${family}-re
 export async function startTaxonomyWorld(families: readonly ProviderFamily[]): Promise<TaxonomyWorld> {
   const gateway = await startGateway();
   const fixtures: FixtureUpstream[] = [];
-  const admin = async (method: string, body: object): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
+  const admin = adminCaller(gateway.url, gateway.adminToken);
   const closedPort = await freePort();
   const models = [HEALTHY_MODEL, ...WIRE_FAULTS.flatMap((fault) => TAGS.map((tag) => faultModel(fault, tag)))];
   try {

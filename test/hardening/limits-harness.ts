@@ -2,6 +2,7 @@
 // OpenAI-wire upstream registered as provider `up` with the given models, and a
 // virtual key — what the hardening tests of the connection and in-flight limits share.
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller } from '../helpers/admin-call.js';
 
 export interface UpstreamProvider {
   baseUrl: string;
@@ -18,16 +19,7 @@ export interface LimitsHarness {
 
 export async function startLimitsHarness(environment: Record<string, string>, upstream: UpstreamProvider): Promise<LimitsHarness> {
   const gateway = await startGateway(environment);
-  const admin = async (method: string, body: object) => {
-    const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
+  const admin = adminCaller(gateway.url, gateway.adminToken);
   await admin('ProvidersService/CreateProvider', {
     id: 'up',
     name: 'Upstream fixture',

@@ -15,6 +15,7 @@ import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb
 import { SHUTDOWN_MESSAGE } from '../../src/core/governance/in-flight-calls.js';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
+import { adminCaller } from '../helpers/admin-call.js';
 
 const ADMIN = 'gw-admin-shutdown-test-0123456789abcdef';
 const PRICES = { inputPerMillion: 1_000, outputPerMillion: 2_000 };
@@ -46,15 +47,7 @@ async function startGateway(dataDir: string, port: number, graceMs: number, args
   children.push(started.child);
   await waitFor(() => started.output().includes('gateway listening'), 'the gateway to listen');
   const base = `http://127.0.0.1:${port}`;
-  const admin = async (method: string, body: object) => {
-    const response = await fetch(`${base}/llmgateway.v1.${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify(body),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as Record<string, unknown>;
-  };
+  const admin = adminCaller(base, ADMIN);
   return { process: started, base, admin };
 }
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller } from '../helpers/admin-call.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,14 +14,7 @@ let gateway: StartedGateway;
 let upstream: FaultUpstream;
 
 async function admin(method: string, body: object): Promise<Json> {
-  const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);
-  return JSON.parse(text) as Json;
+  return (await adminCaller(gateway.url, gateway.adminToken)(method, body)) as Json;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {

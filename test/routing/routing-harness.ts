@@ -9,6 +9,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { Role, type ChatRequestSchema } from '../../gen/llmgateway/v1/chat_pb.js';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller } from '../helpers/admin-call.js';
 
 export const FAULT_MODELS = [
   'down-a', 'limited-b', 'ok-c', 'flaky-d', 'bad-e', 'hang-f', 'empty-g', 'reset-h',
@@ -32,16 +33,7 @@ export interface RoutingHarness {
 export async function startRoutingHarness(environment: Record<string, string> = {}): Promise<RoutingHarness> {
   const gateway = await startGateway(environment);
   const upstream = await startFaultUpstream();
-  const admin = async (method: string, body: object) => {
-    const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
+  const admin = adminCaller(gateway.url, gateway.adminToken);
   await admin('ProvidersService/CreateProvider', {
     id: 'fault',
     name: 'Fault fixture',

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { checkStartScript, ENTRY, freePort, START_FLAGS, startGatewayProcess, waitFor } from '../helpers/gateway-process.js';
 import { startOtlpReceiver, type OtlpReceiver } from './otlp-receiver.js';
+import { adminCaller } from '../helpers/admin-call.js';
 
 const BUNDLE = path.dirname(ENTRY);
 const RECORDER = path.resolve('test/fixtures/record-loaded-modules.mjs');
@@ -60,15 +61,7 @@ async function serveOneRequest(environment: Record<string, string>, headers: Rec
   children.push(started.child);
   await waitFor(() => started.output().includes('gateway listening'), 'the gateway to listen');
   const base = `http://127.0.0.1:${port}`;
-  const admin = async (method: string, body: object) => {
-    const response = await fetch(`${base}/llmgateway.v1.${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify(body),
-    });
-    expect(response.status).toBe(200);
-    return (await response.json()) as Record<string, unknown>;
-  };
+  const admin = adminCaller(base, ADMIN_TOKEN);
   await admin('ProvidersService/CreateProvider', {
     id: 'fault', name: 'Fault', type: 'PROVIDER_TYPE_OPENAI', baseUrl: upstream.baseUrl, apiKey: upstream.apiKey, models: [{ upstreamModel: 'ok-p' }],
   });
