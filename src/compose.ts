@@ -244,7 +244,6 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
-  metrics.watch({ inFlight: () => inFlight.size, breakers: dispatcher.breakers, requestLog: () => requestLog.stats() });
   const providerProbe = createProviderProbe(catalog, now);
   const healthChecks = composeHealthChecks({
     storage,
@@ -255,6 +254,12 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onChange: adminChanged('health-checks'),
     now,
     ...(options.healthCheckTiming === undefined ? {} : { timing: options.healthCheckTiming }),
+  });
+  metrics.watch({
+    inFlight: () => inFlight.size,
+    breakers: dispatcher.breakers,
+    requestLog: () => requestLog.stats(),
+    healthChecks: () => healthChecks.results.latest(),
   });
   const targetHealth = options.targetHealth ?? dispatcher;
 

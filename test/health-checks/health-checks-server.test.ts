@@ -75,6 +75,13 @@ describe('scheduled health checks on a started gateway', () => {
     expect(down.status.summaries[0]!.successRate).toBeUndefined(); // 0: the JSON default is left out
 
     expect(gateway.logLines.some((line) => line.includes('running the scheduled health checks (lease taken)'))).toBe(true);
+
+    // A gauge per check from its newest run, for dashboards and alerts.
+    const scrape = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${gateway.adminToken}` } });
+    const text = await scrape.text();
+    expect(text).toContain('llm_gateway_health_check_up{check="ok model",target="fault/ok-x"} 1');
+    expect(text).toContain('llm_gateway_health_check_up{check="down model",target="fault/down-x"} 0');
+    expect(text).toMatch(/llm_gateway_health_check_latency_seconds\{check="ok model",target="fault\/ok-x"\} \d/);
   });
 
   it('shows the last check beside the live breaker, which the probes left alone', async () => {

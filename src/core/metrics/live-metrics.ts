@@ -3,6 +3,7 @@
 // breaker, the request-log writer's queue and totals. The sources are handed
 // over once composed (watch()); before that these series are absent.
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { HealthCheckRecord, HealthCheckRunRecord } from '../../domain/health-check.js';
 import type { RequestLogWriterStats } from '../request-log/request-log-writer.js';
 import type { BreakerRegistry } from '../routing/breaker-registry.js';
 import type { BreakerState } from '../routing/circuit-breaker.js';
@@ -14,6 +15,8 @@ export interface LiveSources {
   /** The dispatcher's breakers, one per target used (`provider/upstream model`). */
   breakers: Pick<BreakerRegistry, 'keys' | 'peek'>;
   requestLog(): RequestLogWriterStats;
+  /** Each scheduled health check with its newest run (read from the database, so any process can report it). */
+  healthChecks?(): Promise<ReadonlyArray<{ check: HealthCheckRecord; run: HealthCheckRunRecord | null }>>;
 }
 
 const BREAKER_STATES: ReadonlyArray<[BreakerState, string]> = [
@@ -81,9 +84,49 @@ export function defineLiveMetrics(registry: Registry): { watch(sources: LiveSour
     'Request-log batches that failed to be written (each is retried; see the database errors).',
     (stats) => stats.failedFlushes,
   );
+  defineHealthCheckGauges(registers, () => sources);
   return {
     watch(live) {
       sources = live;
     },
   };
+}
+
+/**
+ * The newest run of each enabled scheduled health check: up (1 ok, 0 failed) and its latency. The same
+ * database answers every worker, so with --workers the first worker's value stands (not a sum).
+ */
+function defineHealthCheckGauges(registers: Registry[], current: () => LiveSources | undefined): void {
+  const labelNames = ['check', 'target'];
+  const newestRuns = async () => {
+    const read = current()?.healthChecks;
+    if (!read) return [];
+    // The database away: no series this scrape rather than a failed scrape (the database errors are counted).
+    const latest = await read().catch(() => []);
+    return latest.flatMap(({ check, run }) =>
+      check.enabled && run ? [{ labels: { check: check.name, target: check.route || `${check.providerId}/${check.upstreamModel}` }, run }] : [],
+    );
+  };
+  new Gauge({
+    name: 'llm_gateway_health_check_up',
+    help: 'The newest run of each enabled scheduled health check: 1 when it succeeded, 0 when it failed.',
+    labelNames,
+    registers,
+    aggregator: 'first',
+    async collect() {
+      this.reset();
+      for (const { labels, run } of await newestRuns()) this.set(labels, run.ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'llm_gateway_health_check_latency_seconds',
+    help: 'The latency of the newest run of each enabled scheduled health check.',
+    labelNames,
+    registers,
+    aggregator: 'first',
+    async collect() {
+      this.reset();
+      for (const { labels, run } of await newestRuns()) this.set(labels, run.latencyMs / 1000);
+    },
+  });
 }
