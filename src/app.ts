@@ -112,7 +112,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     // With GATEWAY_REDIS_URL replicas share limits and invalidation; ioredis is loaded only then.
     if (config.redis) {
       const { connectSharedState } = await import('./redis/shared-state.js');
-      shared = connectSharedState(config.redis, ADMIN_SCOPES, fastify.log);
+      shared = await connectSharedState(config.redis, ADMIN_SCOPES, fastify.log);
     }
     const parts = composeGateway({
       storage,

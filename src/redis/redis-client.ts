@@ -19,6 +19,8 @@ export interface RedisConnection {
   publish(channel: string, message: string): Promise<void>;
   /** `onResubscribed`: the subscription came back after a disconnection (messages may have been missed). */
   subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
+  /** Resolves true once connected, false after `timeoutMs` (start-up waits for it, briefly). */
+  ready(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,20 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
       subscriber.on('ready', () => {
         if (connectedOnce) onResubscribed();
         connectedOnce = true;
+      });
+    },
+    ready(timeoutMs) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          client.off('ready', onReady);
+          resolve(false);
+        }, timeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        client.once('ready', onReady);
       });
     },
     async close() {

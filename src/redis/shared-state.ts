@@ -20,7 +20,10 @@ export interface SharedState<Scope extends string> {
   close(): Promise<void>;
 }
 
-export function connectSharedState<Scope extends string>(config: RedisConfig, scopes: readonly Scope[], log: SharedStateLog): SharedState<Scope> {
+/** Start-up waits this long for Redis; past it the gateway starts in its failure mode and joins when Redis answers. */
+const CONNECT_WAIT_MS = 3_000;
+
+export async function connectSharedState<Scope extends string>(config: RedisConfig, scopes: readonly Scope[], log: SharedStateLog): Promise<SharedState<Scope>> {
   // ioredis reports every failed reconnect; the limiter's transitions are what is logged (once each).
   const connection = connectRedis(config.url, () => {});
   const redisLimiter = createRedisRateLimiter({
@@ -43,6 +46,7 @@ export function connectSharedState<Scope extends string>(config: RedisConfig, sc
               : 'redis unreachable: requests of keys with rate limits are refused until it returns',
           ),
   });
+  if (!(await connection.ready(CONNECT_WAIT_MS))) limiter.reportFailure(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
   const admin = createAdminChannel(connection, config.keyPrefix, scopes, () => {});
   return {
     limiter,
