@@ -100,7 +100,7 @@ afterAll(async () => {
   if (redis) await stopRedis();
 });
 
-describe('redis outage (fail-open)', () => {
+describe('redis outage', () => {
   it('serves with local limits while Redis is down, logs it once, and shares again when Redis returns', async () => {
     expect(await chat()).toBe(200);
     expect(await sharedRequests()).toBe(1);
@@ -109,6 +109,30 @@ describe('redis outage (fail-open)', () => {
     for (let index = 0; index < 5; index += 1) expect(await chat()).toBe(200);
     expect(await readyBody()).toEqual({ status: 'ready', redis: 'local-fallback' });
     expect(outageLines()).toHaveLength(1);
+
+    // The same outage under GATEWAY_REDIS_FAILURE_MODE=closed: limited keys refused (503), others served.
+    const closed = await startGateway({
+      GATEWAY_LOG_LEVEL: 'info',
+      GATEWAY_DATA_DIR: gateway.dataDir,
+      GATEWAY_ADMIN_TOKEN: gateway.adminToken,
+      GATEWAY_REDIS_URL: `redis://127.0.0.1:${port}`,
+      GATEWAY_REDIS_KEY_PREFIX: prefix,
+      GATEWAY_REDIS_FAILURE_MODE: 'closed',
+    });
+    try {
+      const unlimited = String((await adminCaller(closed.url, closed.adminToken)('KeysService/CreateKey', { name: 'unlimited' }))['secret']);
+      const viaClosed = (key: string) =>
+        fetch(`${closed.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'up/ok-o', messages: [{ role: 'user', content: 'Hello' }] }),
+        }).then((response) => response.status);
+      expect(await viaClosed(secret)).toBe(503);
+      expect(await viaClosed(unlimited)).toBe(200);
+      expect((await (await fetch(`${closed.url}/readyz`)).json()) as object).toEqual({ status: 'ready', redis: 'refusing' });
+    } finally {
+      await closed.close();
+    }
 
     await startRedis(); // empty: no persistence
     await until(async () => (await chat()) === 200 && (await readyBody())['redis'] === 'shared', 15_000);
