@@ -23,7 +23,6 @@ import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
 import { startSpendFlusher } from './core/limits/spend-flusher.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
-import type { RateLimiter } from './core/limits/rate-limiter.js';
 import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
 import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
@@ -69,7 +68,7 @@ export interface ComposeOptions {
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
   /** Set with GATEWAY_REDIS_URL: what every replica shares through Redis (src/redis); its limiter wins over the cluster's. */
-  shared?: SharedPeers;
+  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'>;
   /**
    * The clock of keys, admin records, the tables' TTL and governance (tests move it).
    * The dispatcher keeps real time: its timeouts, breakers and latencies measure real calls.
@@ -85,12 +84,6 @@ export interface ComposeOptions {
   healthWatchIntervalMs?: number;
   /** The health-check runner's tick and lease (tests shorten them). */
   healthCheckTiming?: HealthCheckTiming;
-}
-
-export interface SharedPeers {
-  limiter: RateLimiter;
-  announce(scope: AdminScope): void;
-  onAnnounced(listener: (scope: AdminScope) => void): void;
 }
 
 export interface ComposedGateway {
