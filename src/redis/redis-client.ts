@@ -35,8 +35,8 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
     retryStrategy: (times: number) => Math.min(times * 100, 2_000),
   };
   const client = new Redis(url, { ...options, enableOfflineQueue: false });
-  // The subscriber queues its SUBSCRIBE until connected (it may start before Redis is up).
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
+  // The subscriber queues its SUBSCRIBE until connected, however long (it may start before Redis is up).
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
   client.on('error', onError);
   subscriber.on('error', onError);
   const listeners = new Map<string, (message: string) => void>();

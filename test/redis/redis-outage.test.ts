@@ -119,8 +119,9 @@ describe('redis outage', () => {
       GATEWAY_REDIS_KEY_PREFIX: prefix,
       GATEWAY_REDIS_FAILURE_MODE: 'closed',
     });
+    let unlimited = '';
     try {
-      const unlimited = String((await adminCaller(closed.url, closed.adminToken)('KeysService/CreateKey', { name: 'unlimited' }))['secret']);
+      unlimited = String((await adminCaller(closed.url, closed.adminToken)('KeysService/CreateKey', { name: 'unlimited' }))['secret']);
       const viaClosed = (key: string) =>
         fetch(`${closed.url}/v1/chat/completions`, {
           method: 'POST',
@@ -130,11 +131,23 @@ describe('redis outage', () => {
       expect(await viaClosed(secret)).toBe(503);
       expect(await viaClosed(unlimited)).toBe(200);
       expect((await (await fetch(`${closed.url}/readyz`)).json()) as object).toEqual({ status: 'ready', redis: 'refusing' });
+
+      await startRedis(); // empty: no persistence
+      // The closed gateway started while Redis was down: it subscribes once Redis is up, so a revocation reaches it.
+      const unlimitedId = String(((await adminCaller(gateway.url, gateway.adminToken)('KeysService/ListKeys', {}))['keys'] as Array<{ id: string; name: string }>).find((key) => key.name === 'unlimited')!.id);
+      const mainAdmin = adminCaller(gateway.url, gateway.adminToken);
+      await mainAdmin('KeysService/RevokeKey', { id: unlimitedId });
+      // That announcement may come before either side reconnected (lost, as the README says): each
+      // further key write announces 'keys' again, until the closed gateway hears one.
+      let round = 0;
+      await until(async () => {
+        await mainAdmin('KeysService/UpdateKey', { id: keyId, name: `outage ${(round += 1)}` });
+        return (await viaClosed(unlimited)) === 403;
+      }, 10_000);
     } finally {
       await closed.close();
     }
 
-    await startRedis(); // empty: no persistence
     await until(async () => (await chat()) === 200 && (await readyBody())['redis'] === 'shared', 15_000);
     await until(async () => (await sharedRequests()) > 0, 5_000);
     expect(outageLines()).toHaveLength(1);
