@@ -22,6 +22,8 @@ import type { RequestTracer } from './domain/trace-span.js';
 import type { GatewayStorage as Storage } from './storage/index.js';
 import { prepareStorage, printAdminToken } from './prepare-storage.js';
 import type { ClusterPeers } from './cluster/worker-peers.js';
+import { ADMIN_SCOPES, type AdminScope } from './cluster/messages.js';
+import type { SharedState } from './redis/shared-state.js';
 import { composeGateway, type ComposedGateway } from './compose.js';
 import { CompletionService } from '../gen/llmgateway/v1/completion_service_pb.js';
 import { serveMetrics } from './serve-metrics.js';
@@ -73,6 +75,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   let polyglot: PolyglotServer | undefined;
   let composed: ComposedGateway | undefined;
   let tracer: RequestTracer | undefined;
+  let shared: SharedState<AdminScope> | undefined;
   try {
     const fastify = Fastify({
       logger: {
@@ -106,6 +109,11 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       registerRequestTracing(fastify, tracer);
     }
 
+    // With GATEWAY_REDIS_URL replicas share limits and invalidation; ioredis is loaded only then.
+    if (config.redis) {
+      const { connectSharedState } = await import('./redis/shared-state.js');
+      shared = await connectSharedState(config.redis, ADMIN_SCOPES, fastify.log);
+    }
     const parts = composeGateway({
       storage,
       keyRing: masterKey.ring,
@@ -113,6 +121,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       config,
       log: fastify.log,
       cluster: options.cluster,
+      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced } } : {}),
     });
     composed = parts; // closed by the catch below when the server cannot start
     const { authenticator, completion, requestLog, promptRuleTable } = parts;
@@ -127,7 +136,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       done();
     });
     // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
-    registerHealthRoutes(fastify, parts.isReady);
+    const redisLimits = shared?.limiter;
+    registerHealthRoutes(fastify, parts.isReady, redisLimits ? () => ({ redis: redisLimits.status() }) : undefined);
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
@@ -166,6 +176,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       fastify.log.info({ cut }, cut > 0 ? `shutdown: ${cut} requests cut (logged as canceled)` : 'shutdown: every request finished');
       // Stop deleting, write every buffered spend and log row, then close the database.
       await parts.close();
+      await shared?.close();
       await storage.close();
       // Last: the spans of the requests that just finished are exported before the process exits.
       await tracer?.shutdown();
@@ -192,6 +203,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     };
   } catch (error) {
     await composed?.close();
+    await shared?.close();
     await storage.close();
     await tracer?.shutdown();
     throw error;

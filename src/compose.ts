@@ -67,6 +67,8 @@ export interface ComposeOptions {
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
+  /** Set with GATEWAY_REDIS_URL: what every replica shares through Redis (src/redis); its limiter wins over the cluster's. */
+  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'>;
   /**
    * The clock of keys, admin records, the tables' TTL and governance (tests move it).
    * The dispatcher keeps real time: its timeouts, breakers and latencies measure real calls.
@@ -161,10 +163,13 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     'health-checks': () => healthChecks.runner.invalidate(),
   };
   const peers = options.cluster;
+  const shared = options.shared;
   peers?.onAnnounced((scope) => invalidate[scope]());
+  shared?.onAnnounced((scope) => invalidate[scope]());
   const adminChanged = (scope: AdminScope) => () => {
     invalidate[scope]();
     peers?.announce(scope);
+    shared?.announce(scope);
     options.onAdminChange?.(scope);
   };
   const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: adminChanged('keys'), now });
@@ -229,8 +234,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       onDecision: (decision) => metrics.expertDecided(decision),
       now,
     },
-    // With --workers the primary holds the limits, so a key's limit is one limit across workers.
-    limiter: peers?.limiter ?? createInMemoryRateLimiter({ now }),
+    // One limit per key across processes: Redis across replicas (and their workers), else the --workers primary.
+    limiter: shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now }),
     budgets,
     cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
     log: {

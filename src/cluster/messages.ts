@@ -12,6 +12,7 @@ import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 
 /** What an admin write changed; each worker reloads only that table. */
 export type AdminScope = 'keys' | 'providers' | 'routes' | 'prompt-rules' | 'health-checks';
+export const ADMIN_SCOPES: readonly AdminScope[] = ['keys', 'providers', 'routes', 'prompt-rules', 'health-checks'];
 
 /** The part of a key the rate limiter reads. */
 export type LimitedKey = Pick<VirtualKeyRecord, 'id' | 'rateLimits'>;

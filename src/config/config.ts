@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
 import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
+import { readRedisConfig, type RedisConfig } from './redis-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -61,6 +62,8 @@ export interface GatewayConfig {
   tracing: TracingConfig | undefined;
   /** GET /metrics: its credential, an optional port of its own, label and sampling choices (metrics-config.ts). */
   metrics: MetricsConfig;
+  /** Shared rate limits and admin invalidation across replicas (redis-config.ts); undefined = each replica alone. */
+  redis: RedisConfig | undefined;
 }
 
 export interface TracingConfig {
@@ -250,6 +253,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     healthCheckRetentionDays: read.integer('GATEWAY_HEALTH_CHECK_RETENTION_DAYS', 0, 36_500, 30),
     tracing: undefined,
     metrics: readMetricsConfig(read),
+    redis: readRedisConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

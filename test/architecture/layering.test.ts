@@ -21,8 +21,10 @@ const ALLOWED: Record<string, string[]> = {
   cluster: ['core', 'domain', 'config'],
   /** The OpenTelemetry SDK behind domain/trace-span.ts; loaded by the root, lazily (see below). */
   tracing: ['domain', 'config'],
+  /** What replicas share through Redis (GATEWAY_REDIS_URL): implements core's contracts; loaded by the root, lazily. */
+  redis: ['core', 'domain', 'config'],
   /** The composition root: src/*.ts files compose everything. */
-  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'tracing', 'root'],
+  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'tracing', 'redis', 'root'],
 };
 
 /** Packages that only one layer (and the composition root) may import. */
@@ -46,6 +48,11 @@ const PACKAGE_HOMES: Array<{ pattern: RegExp; where: (file: string) => boolean; 
     pattern: /^(fastify|@connectrpc\/connect-fastify|@fastify\/)/,
     where: (file) => /^(server|http|rpc)\//.test(file) || !file.includes('/'),
     rule: 'the web framework stays at the edges (server/, http/, rpc/) and the composition root',
+  },
+  {
+    pattern: /^ioredis(\/|$)/,
+    where: (file) => file === 'redis/redis-client.ts',
+    rule: 'ioredis is imported only by redis/redis-client.ts (the rest sees its RedisConnection)',
   },
   {
     pattern: /^prom-client(\/|$)/,

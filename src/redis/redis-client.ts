@@ -1,0 +1,85 @@
+// The one file that imports ioredis (test/architecture/layering.test.ts): the
+// rest of the gateway sees a narrow RedisConnection. ioredis rather than
+// node-redis: it reconnects on its own forever, re-subscribes after a
+// reconnect, and its offline queue can be turned off so a command fails at
+// once while Redis is away (the limiter then falls back instead of waiting).
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export interface LuaScript {
+  source: string;
+  sha: string;
+}
+
+export const luaScript = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+
+export interface RedisConnection {
+  /** One atomic script (EVALSHA, loaded by EVAL when Redis does not know it yet). Rejects while Redis is away. */
+  run(script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown>;
+  publish(channel: string, message: string): Promise<void>;
+  /** `onResubscribed`: the subscription came back after a disconnection (messages may have been missed). */
+  subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
+  /** Resolves true once connected, false after `timeoutMs` (start-up waits for it, briefly). */
+  ready(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Commands wait this long for an answer before the caller falls back. */
+const COMMAND_TIMEOUT_MS = 1_000;
+
+export function connectRedis(url: string, onError: (error: unknown) => void): RedisConnection {
+  const options = {
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    // Reconnect forever, at most every 2 s: Redis coming back resumes sharing without a restart.
+    retryStrategy: (times: number) => Math.min(times * 100, 2_000),
+  };
+  const client = new Redis(url, { ...options, enableOfflineQueue: false });
+  // The subscriber queues its SUBSCRIBE until connected, however long (it may start before Redis is up).
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+  client.on('error', onError);
+  subscriber.on('error', onError);
+  const listeners = new Map<string, (message: string) => void>();
+  subscriber.on('message', (channel: string, message: string) => listeners.get(channel)?.(message));
+
+  return {
+    async run(script, keys, args) {
+      try {
+        return await client.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return client.eval(script.source, keys.length, ...keys, ...args);
+      }
+    },
+    async publish(channel, message) {
+      await client.publish(channel, message);
+    },
+    subscribe(channel, listener, onResubscribed) {
+      listeners.set(channel, listener);
+      subscriber.subscribe(channel).catch(onError);
+      let connectedOnce = false;
+      subscriber.on('ready', () => {
+        if (connectedOnce) onResubscribed();
+        connectedOnce = true;
+      });
+    },
+    ready(timeoutMs) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          client.off('ready', onReady);
+          resolve(false);
+        }, timeoutMs);
+        const onReady = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        client.once('ready', onReady);
+      });
+    },
+    async close() {
+      client.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// What replicas share through Redis when GATEWAY_REDIS_URL is set: per-key
+// rate limits (with the failure policy) and admin-write invalidation. Loaded by
+// the composition root only when configured, so a gateway without Redis never
+// loads ioredis.
+import type { RedisConfig } from '../config/redis-config.js';
+import { createFailoverRateLimiter, type FailoverRateLimiter } from '../core/limits/failover-rate-limiter.js';
+import { createInMemoryRateLimiter } from '../core/limits/in-memory-rate-limiter.js';
+import { createAdminChannel, type AdminChannel } from './admin-channel.js';
+import { connectRedis } from './redis-client.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
+
+export interface SharedStateLog {
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
+export interface SharedState<Scope extends string> {
+  limiter: FailoverRateLimiter;
+  admin: AdminChannel<Scope>;
+  close(): Promise<void>;
+}
+
+/** Start-up waits this long for Redis; past it the gateway starts in its failure mode and joins when Redis answers. */
+const CONNECT_WAIT_MS = 3_000;
+
+export async function connectSharedState<Scope extends string>(config: RedisConfig, scopes: readonly Scope[], log: SharedStateLog): Promise<SharedState<Scope>> {
+  // ioredis reports every failed reconnect; the limiter's transitions are what is logged (once each).
+  const connection = connectRedis(config.url, () => {});
+  const redisLimiter = createRedisRateLimiter({
+    connection,
+    keyPrefix: config.keyPrefix,
+    leaseMs: config.leaseMs,
+    onError: (error) => limiter.reportFailure(error),
+  });
+  const limiter: FailoverRateLimiter = createFailoverRateLimiter({
+    mode: config.failureMode,
+    shared: redisLimiter,
+    local: createInMemoryRateLimiter(),
+    onTransition: (available, error) =>
+      available
+        ? log.info({}, 'redis reachable again: rate limits are shared across replicas again')
+        : log.warn(
+            { err: error, failureMode: config.failureMode },
+            config.failureMode === 'open'
+              ? 'redis unreachable: rate limits are enforced per replica (in memory) until it returns'
+              : 'redis unreachable: requests of keys with rate limits are refused until it returns',
+          ),
+  });
+  if (!(await connection.ready(CONNECT_WAIT_MS))) limiter.reportFailure(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
+  const admin = createAdminChannel(connection, config.keyPrefix, scopes, () => {});
+  return {
+    limiter,
+    admin,
+    close: async () => {
+      redisLimiter.close();
+      await connection.close();
+    },
+  };
+}

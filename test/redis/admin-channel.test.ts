@@ -1,0 +1,57 @@
+// The admin-changed channel over the real Redis: another replica hears a scope,
+// the announcing one does not hear itself, foreign messages are ignored, and a
+// subscription that comes back after an outage invalidates every scope.
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAdminChannel } from '../../src/redis/admin-channel.js';
+import { connectRedis, type RedisConnection } from '../../src/redis/redis-client.js';
+
+const SCOPES = ['keys', 'routes'] as const;
+const opened: RedisConnection[] = [];
+
+async function until(check: () => boolean, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${boundMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+afterEach(async () => {
+  for (const connection of opened.splice(0)) await connection.close();
+});
+
+describe('admin channel', () => {
+  it('tells the other replicas the scope of an admin write, not the writer itself', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [one, other] = [connectRedis('redis://127.0.0.1:6379', () => {}), connectRedis('redis://127.0.0.1:6379', () => {})];
+    opened.push(one, other);
+    await Promise.all([one.ready(5_000), other.ready(5_000)]);
+    const heard = { one: [] as string[], other: [] as string[] };
+    const writer = createAdminChannel(one, prefix, SCOPES, () => {});
+    writer.onAnnounced((scope) => heard.one.push(scope));
+    createAdminChannel(other, prefix, SCOPES, () => {}).onAnnounced((scope) => heard.other.push(scope));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // both subscriptions in place
+    await one.publish(`${prefix}admin-changed`, 'not json');
+    await one.publish(`${prefix}admin-changed`, JSON.stringify({ scope: 'unknown', origin: 'x' }));
+    writer.announce('routes');
+    await until(() => heard.other.length > 0, 2_000);
+    expect(heard.other).toEqual(['routes']);
+    expect(heard.one).toEqual([]);
+  });
+
+  it('invalidates every scope when the subscription comes back after a disconnection', () => {
+    let resubscribed = () => {};
+    const fake: RedisConnection = {
+      run: async () => null,
+      publish: async () => {},
+      subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed),
+      ready: async () => true,
+      close: async () => {},
+    };
+    const heard: string[] = [];
+    createAdminChannel(fake, 'p:', SCOPES, () => {}).onAnnounced((scope) => heard.push(scope));
+    resubscribed();
+    expect(heard).toEqual(['keys', 'routes']);
+  });
+});
