@@ -13,6 +13,7 @@ import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
 import { request } from '../server/helpers.js';
 import { connectRedis, luaScript } from '../../src/redis/redis-client.js';
+import { TEST_REDIS_URL } from '../setup/redis-url.js';
 
 const ADMIN_TOKEN = 'gw-admin-workers-redis-test-0123456789';
 const PREFIX = `test:${randomUUID()}:`;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   gateway = startGatewayProcess(
-    { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, GATEWAY_REDIS_URL: 'redis://127.0.0.1:6379', GATEWAY_REDIS_KEY_PREFIX: PREFIX },
+    { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, GATEWAY_REDIS_URL: TEST_REDIS_URL, GATEWAY_REDIS_KEY_PREFIX: PREFIX },
     { nodeFlags: START_FLAGS, args: ['--workers', '2'] },
   );
   children.push(gateway.child);
@@ -71,7 +72,7 @@ describe('--workers 2 with Redis', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
     expect(processes.size).toBe(2);
-    const connection = connectRedis('redis://127.0.0.1:6379', () => {});
+    const connection = connectRedis(TEST_REDIS_URL, () => {});
     expect(await connection.ready(2_000)).toBe(true);
     const keyId = (created['key'] as { id: string }).id;
     const counted = await connection.run(luaScript("return redis.call('ZCARD', KEYS[1])"), [`${PREFIX}rl:{${keyId}}:req`], []);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminChannel } from '../../src/redis/admin-channel.js';
 import { connectRedis, type RedisConnection } from '../../src/redis/redis-client.js';
+import { TEST_REDIS_URL } from '../setup/redis-url.js';
 
 const SCOPES = ['keys', 'routes'] as const;
 const opened: RedisConnection[] = [];
@@ -24,7 +25,7 @@ afterEach(async () => {
 describe('admin channel', () => {
   it('tells the other replicas the scope of an admin write, not the writer itself', async () => {
     const prefix = `test:${randomUUID()}:`;
-    const [one, other] = [connectRedis('redis://127.0.0.1:6379', () => {}), connectRedis('redis://127.0.0.1:6379', () => {})];
+    const [one, other] = [connectRedis(TEST_REDIS_URL, () => {}), connectRedis(TEST_REDIS_URL, () => {})];
     opened.push(one, other);
     await Promise.all([one.ready(5_000), other.ready(5_000)]);
     const heard = { one: [] as string[], other: [] as string[] };

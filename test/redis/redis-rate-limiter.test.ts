@@ -9,8 +9,9 @@ import type { LimitTicket } from '../../src/core/limits/rate-limiter.js';
 import { connectRedis, type RedisConnection } from '../../src/redis/redis-client.js';
 import { createRedisRateLimiter, type RedisRateLimiter } from '../../src/redis/redis-rate-limiter.js';
 import { keyWith } from '../limits/limits-fakes.js';
+import { TEST_REDIS_URL } from '../setup/redis-url.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const opened: Array<{ close(): unknown }> = [];
 const errors: unknown[] = [];
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { TEST_REDIS_URL } from '../setup/redis-url.js';
 
 let upstream: FaultUpstream;
 let dataDir: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
     GATEWAY_LOG_LEVEL: 'info',
     // Far beyond the test's bound: only the Redis announcement can make replica B see a revocation in time.
     GATEWAY_KEY_CACHE_TTL_MS: '600000',
-    GATEWAY_REDIS_URL: 'redis://127.0.0.1:6379',
+    GATEWAY_REDIS_URL: TEST_REDIS_URL,
     GATEWAY_REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
   };
   a = await startGateway(environment);
