@@ -301,13 +301,34 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       healthChecks.start();
     },
     async close() {
-      // In-flight requests are done: stop deleting, then write every buffered spend and log row.
-      await retention.stop();
-      await healthChecks.stop();
-      await spendFlusher.stop();
-      await budgets.flush();
-      await requestLog.close();
+      // In-flight requests are done: stop deleting, then write every buffered spend and log row. Each step
+      // runs even when one before it failed (a spend write refused by a busy database must not cost the
+      // request log its final flush); the first failure is reported once all have run.
+      const failures: unknown[] = [];
+      const run = async (what: string, step: () => Promise<void>) =>
+        step().catch((error: unknown) => {
+          failures.push(error);
+          log.error({ err: error }, `shutdown: ${what} failed`);
+        });
+      await run('stopping the retention job', () => retention.stop());
+      await run('stopping the health checks', () => healthChecks.stop());
+      await run('stopping the spend flusher', () => spendFlusher.stop());
+      await run('writing the budget spend', () => flushRetrying(() => budgets.flush()));
+      await run('writing the request log', () => requestLog.close());
       outageReports.flushPending();
+      if (failures.length > 0) throw failures[0];
     },
   };
+}
+
+/** A final write at shutdown, tried 3 times 200 ms apart: a database busy with another process's write is transient. */
+async function flushRetrying(flush: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await flush();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }

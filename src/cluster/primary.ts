@@ -96,7 +96,9 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
       metrics.workerGone(worker.id);
       if (started) listening -= 1;
       if (stopping) {
-        if (code !== 0) exitCode = 1;
+        // Our own SIGTERM ends a worker still starting (its handler not yet installed) by the signal: a clean stop.
+        const stoppedByUs = code === null && signal === 'SIGTERM';
+        if (code !== 0 && !stoppedByUs) exitCode = 1;
         if (workers.size === 0) process.exit(exitCode);
         return;
       }

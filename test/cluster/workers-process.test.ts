@@ -193,6 +193,23 @@ describe('a first start with --workers 2', () => {
   });
 });
 
+describe('a SIGTERM while workers are still starting', () => {
+  it('stops cleanly and exits 0: a worker ended by our own SIGTERM before its handler was installed is not a failure', async () => {
+    const freshDir = mkdtempSync(path.join(os.tmpdir(), 'gw-workers-early-'));
+    const port = await freePort();
+    const started = startGatewayProcess({ GATEWAY_DATA_DIR: freshDir, GATEWAY_PORT: String(port) }, { args: ['--workers=3'] });
+    children.push(started.child);
+    try {
+      // The others are forked once the first listens: signalled now, they are still loading.
+      await waitFor(() => started.output().includes('gateway listening'), 'the first worker to listen');
+      started.child.kill('SIGTERM');
+      expect(await started.exited, started.output()).toBe(0);
+    } finally {
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a --workers start that cannot serve', () => {
   it('exits 1, saying so, when the first worker cannot listen (the port is taken), without starting the others', async () => {
     const taken = net.createServer();

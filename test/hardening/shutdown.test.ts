@@ -154,7 +154,7 @@ describe('shutdown under load', () => {
       const unary = setup.openai.chat.completions.create({ model: 'up/slow600-unary', messages: [{ role: 'user', content: 'Hi' }] });
       await waitFor(() => load.begun() === 6, 'every stream to be under way');
       setup.gateway.process.child.kill('SIGTERM');
-      expect(await setup.gateway.process.exited).toBe(0);
+      expect(await setup.gateway.process.exited, setup.gateway.process.output()).toBe(0);
       expect(await load.all).toEqual(Array(6).fill('completed'));
       expect((await unary).choices[0]?.message.content).toBe('served by unary');
       expect(setup.gateway.process.output()).toContain('shutdown: every request finished');
