@@ -7,108 +7,40 @@
 // a provider adapter factory) and the RPC services on Connect's in-memory
 // router transport, so a test cannot run a different pipeline than the
 // server does.
-import type { ConnectRouter } from '@connectrpc/connect';
-import type { GatewayConfig } from './config/config.js';
-import type { AdminTokenVerifier } from './core/auth/admin-token.js';
-import { createKeyAuthenticator, type KeyAuthenticator } from './core/auth/authenticate-key.js';
+import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
 import { createResponseCache } from './core/cache/response-cache.js';
 import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
-import { createGovernedCompletion, type GovernedCompletion } from './core/governance/governed-completion.js';
+import { createGovernedCompletion } from './core/governance/governed-completion.js';
 import { logRequestLine } from './core/request-log/request-log-line.js';
-import { createGatewayMetrics, type GatewayMetrics } from './core/metrics/gateway-metrics.js';
-import { createInFlightCalls, type InFlightCalls } from './core/governance/in-flight-calls.js';
+import { retried, runShutdownSteps } from './shutdown-steps.js';
+import { createGatewayMetrics } from './core/metrics/gateway-metrics.js';
+import { createInFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
 import { startSpendFlusher } from './core/limits/spend-flusher.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
 import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
-import { createPromptRuleTable, type PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
+import { createPromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
 import { createProviderProbe } from './core/admin/providers/provider-probe.js';
 import { createRouteAdmin } from './core/admin/routes/route-admin.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
 import { createRouteTable } from './core/routing/route-table.js';
-import type { TargetHealthSource } from './core/routing/target-health.js';
-import type { MasterKeyRing } from './core/secrets/master-key-ring.js';
-import { createRequestLogWriter, type RequestLogWriter } from './core/request-log/request-log-writer.js';
+import { createRequestLogWriter } from './core/request-log/request-log-writer.js';
 import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
-import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { registerRpcServices } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
-import type { GatewayStorage } from './storage/index.js';
 import type { AdminScope } from './cluster/messages.js';
-import type { ClusterPeers } from './cluster/worker-peers.js';
-import { composeHealthChecks, type HealthCheckTiming } from './compose-health-checks.js';
-import type { LatestResults } from './core/health-checks/latest-results.js';
+import { composeHealthChecks } from './compose-health-checks.js';
 
-/** Where the parts report (the server passes its pino logger). */
-export interface GatewayLog {
-  error(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  info(details: object, message: string): void;
-  /** pino's: lines below the level are not even built. */
-  isLevelEnabled?(level: string): boolean;
-}
+import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
-export interface ComposeOptions {
-  /** Open and migrated; its owner closes it (after close() below). */
-  storage: GatewayStorage;
-  /** Decrypts provider keys. */
-  keyRing: MasterKeyRing;
-  /** Guards the admin services. */
-  adminToken: AdminTokenVerifier;
-  config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics'>>;
-  log: GatewayLog;
-  /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
-  cluster?: ClusterPeers;
-  /** Set with GATEWAY_REDIS_URL: what every replica shares through Redis (src/redis); its limiter wins over the cluster's. */
-  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'>;
-  /**
-   * The clock of keys, admin records, the tables' TTL and governance (tests move it).
-   * The dispatcher keeps real time: its timeouts, breakers and latencies measure real calls.
-   */
-  now?: () => number;
-  /** Builds a provider's adapter (default: the provider families in src/providers). */
-  createAdapter?: ProviderAdapterFactory;
-  /** What RoutesService.GetRouteHealth reports (default: the dispatcher's live breakers and latencies). */
-  targetHealth?: TargetHealthSource;
-  /** Told after each admin write in this process, once its tables were invalidated. */
-  onAdminChange?: (scope: AdminScope) => void;
-  /** grpc.health.v1.Health.Watch's re-check interval (default 5 s; tests shorten it). */
-  healthWatchIntervalMs?: number;
-  /** The health-check runner's tick and lease (tests shorten them). */
-  healthCheckTiming?: HealthCheckTiming;
-}
-
-export interface ComposedGateway {
-  authenticator: KeyAuthenticator;
-  /** The governed pipeline: what the REST shims and CompletionService serve. */
-  completion: GovernedCompletion;
-  /** Enabled prompt rules per key and route, as the pipeline applies them. */
-  promptRuleTable: PromptRuleTable;
-  /** The batching request-log writer: `write(record)` never throws nor waits; flushed on close. */
-  requestLog: RequestLogWriter;
-  /** Ready to serve: the database answers (GET /readyz and grpc.health.v1.Health). */
-  isReady: () => Promise<boolean>;
-  /** The governed calls running: shutdown cuts them, then waits for them to record what they consumed. */
-  inFlight: InFlightCalls;
-  /** What GET /metrics reads (core/metrics); its own registry, fed by the parts below. */
-  metrics: GatewayMetrics;
-  /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
-  registerRpc(router: ConnectRouter): void;
-  /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
-  healthChecks: Pick<LatestResults, 'latest'>;
-  /** Starts the request-log retention job and the health-check runner (with --workers, in one worker only). */
-  startBackgroundJobs(): void;
-  /** Stops the jobs and writes what is buffered (budget spend, log rows); storage stays open. */
-  close(): Promise<void>;
-}
+export type { ComposedGateway, ComposeOptions, GatewayLog } from './compose-contract.js';
 
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
@@ -301,34 +233,15 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       healthChecks.start();
     },
     async close() {
-      // In-flight requests are done: stop deleting, then write every buffered spend and log row. Each step
-      // runs even when one before it failed (a spend write refused by a busy database must not cost the
-      // request log its final flush); the first failure is reported once all have run.
-      const failures: unknown[] = [];
-      const run = async (what: string, step: () => Promise<void>) =>
-        step().catch((error: unknown) => {
-          failures.push(error);
-          log.error({ err: error }, `shutdown: ${what} failed`);
-        });
-      await run('stopping the retention job', () => retention.stop());
-      await run('stopping the health checks', () => healthChecks.stop());
-      await run('stopping the spend flusher', () => spendFlusher.stop());
-      await run('writing the budget spend', () => flushRetrying(() => budgets.flush()));
-      await run('writing the request log', () => requestLog.close());
-      outageReports.flushPending();
-      if (failures.length > 0) throw failures[0];
+      // In-flight requests are done: stop deleting, then write every buffered spend and log row.
+      await runShutdownSteps(log, [
+        ['stopping the retention job', () => retention.stop()],
+        ['stopping the health checks', () => healthChecks.stop()],
+        ['stopping the spend flusher', () => spendFlusher.stop()],
+        ['writing the budget spend', () => retried(() => budgets.flush())],
+        ['writing the request log', () => requestLog.close()],
+      ]).finally(() => outageReports.flushPending());
     },
   };
 }
 
-/** A final write at shutdown, tried 3 times 200 ms apart: a database busy with another process's write is transient. */
-async function flushRetrying(flush: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await flush();
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
