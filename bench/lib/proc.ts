@@ -29,10 +29,14 @@ export interface SpawnOptions {
   logFile: string;
   /** The node binary (default: the one running the harness). */
   nodePath?: string;
+  /** A command node runs under (e.g. valgrind and its options); the process is that command's. */
+  commandPrefix?: string[];
 }
 
 export function spawnNode(options: SpawnOptions): Child {
-  const child = spawn(options.nodePath ?? process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const node = options.nodePath ?? process.execPath;
+  const [command, ...prefixArgs] = options.commandPrefix?.length ? [...options.commandPrefix, node] : [node];
+  const child = spawn(command!, [...prefixArgs, ...options.args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
   const log = createWriteStream(options.logFile);
   child.stderr?.pipe(log, { end: false });

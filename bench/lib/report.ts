@@ -1,6 +1,7 @@
 // The one table (console and markdown) and the verdict on each bar of the
 // performance issue, from the per-run measurements (medians across runs; a
 // ratio or a difference is taken within each run, then its median).
+import { RPC_KINDS, type RpcKind } from './rpc-load.js';
 import { median } from './stats.js';
 
 export type TargetName = 'direct' | 'bare' | 'floor' | 'baseline' | 'gateway';
@@ -31,7 +32,7 @@ export interface StreamPhase {
 
 export interface RpcPhase {
   target: 'gateway' | 'baseline';
-  kind: 'grpc-stream' | 'connect-unary';
+  kind: RpcKind;
   concurrency: number;
   rps: number;
   firstP50Ms: number;
@@ -166,7 +167,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
     const pick = (field: keyof RpcPhase) => medianOf((run) => of(run)?.[field] as number | undefined);
     const failures = runs.reduce((sum, run) => sum + (of(run)?.failures ?? 0), 0);
     rows.push([
-      kind === 'grpc-stream' ? 'gRPC StreamComplete, first chunk (h2c)' : 'Connect Complete unary (binary, HTTP/1.1)',
+      RPC_KINDS[kind]?.label ?? kind,
       TARGET_LABEL[target],
       conns,
       f(pick('rps'), 0),
@@ -176,7 +177,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
       '',
       '',
       [
-        kind === 'grpc-stream' ? `whole stream p50 ${f(pick('totalP50Ms'), 3)} ms` : '',
+        RPC_KINDS[kind]?.stream ? `whole stream p50 ${f(pick('totalP50Ms'), 3)} ms` : '',
         target === 'gateway' ? versusBaseline((run, name) => find(run, name)) : '',
         failures > 0 ? `${failures} failed` : '',
       ].filter(Boolean).join('; '),
@@ -202,6 +203,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
   const minConns = Math.min(...connections);
   const gatewayPaced = sumPaced(runs.map((run) => streamOf(run, 'gateway')?.paced));
   const streamAdded = medianOf((run) => difference(streamOf(run, 'gateway')?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
+  const cpuVersusFloor = medianOf((run) => ratio(chatOf(run, 'gateway', maxConns)?.cpuUsPerRequest, chatOf(run, 'floor', maxConns)?.cpuUsPerRequest));
   const bars: Bar[] = [
     {
       name: `non-streaming throughput at ${maxConns} connections vs bare proxy`,
@@ -226,6 +228,13 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
         gatewayPaced.readsWithContent === gatewayPaced.contentEvents &&
         gatewayPaced.maxContentEventsPerRead === 1,
     },
+    {
+      name: `gateway CPU per request at ${maxConns} connections vs the SDK floor's`,
+      target: '≤ 2×',
+      measured: `×${f(cpuVersusFloor, 2)}`,
+      holds: Number.isNaN(cpuVersusFloor) ? null : cpuVersusFloor <= 2,
+    },
+    ...rpcBars(runs, streamOf, chatOf, minConns),
     { name: `peak RSS (run at up to ${maxConns} connections)`, target: '≤ 120 MB', measured: `${f(peakRss, 1)} MB`, holds: peakRss <= 120 },
     {
       name: 'no RSS growth trend over the soak',
@@ -242,6 +251,26 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
     },
   ];
   return { meta, runs, soak, rows, bars };
+}
+
+/** The typed surfaces against the shim, one call at a time, within each run: CPU per call and time to first chunk. */
+function rpcBars(
+  runs: RunResult[],
+  streamOf: (run: RunResult, target: TargetName) => StreamPhase | undefined,
+  chatOf: (run: RunResult, target: TargetName, conns: number) => ChatPhase | undefined,
+  minConns: number,
+): Bar[] {
+  const rpcOf = (run: RunResult, kind: RpcKind) => run.rpc.find((phase) => phase.target === 'gateway' && phase.kind === kind && phase.concurrency === 1);
+  const medianOf = (pick: (run: RunResult) => number) => median(runs.map(pick));
+  const bars: Bar[] = [];
+  const bar = (name: string, target: string, value: number, unit: 'ratio' | 'ms', holds: (value: number) => boolean) =>
+    bars.push({ name, target, measured: unit === 'ratio' ? `×${f(value, 2)}` : signed(value, 3), holds: Number.isNaN(value) ? null : holds(value) });
+  bar('gRPC StreamComplete CPU per call vs the shim\'s per SSE stream (1 at a time)', '≤ ×1', medianOf((run) => ratio(rpcOf(run, 'grpc-stream')?.cpuUsPerRequest, streamOf(run, 'gateway')?.cpuUsPerRequest)), 'ratio', (value) => value <= 1);
+  bar('gRPC time to first chunk minus the shim\'s SSE time to first chunk', '≤ 0 ms', medianOf((run) => difference(rpcOf(run, 'grpc-stream')?.firstP50Ms, streamOf(run, 'gateway')?.ttfcP50Ms)), 'ms', (value) => value <= 0);
+  if (minConns === 1) {
+    bar('Connect Complete (binary) CPU per call vs the shim\'s chat JSON (1 connection)', '≤ ×1', medianOf((run) => ratio(rpcOf(run, 'connect-unary')?.cpuUsPerRequest, chatOf(run, 'gateway', 1)?.cpuUsPerRequest)), 'ratio', (value) => value <= 1);
+  }
+  return bars;
 }
 
 function ratio(numerator: number | undefined, denominator: number | undefined): number {
