@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { configureGateway, startGateway, type GatewayProcess } from './lib/gateway.js';
 import { postJson, runLoad, type LoadResult } from './lib/http-load.js';
 import { cpuSeconds, loadAverage, memoryStatus, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
+import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './lib/portkey.js';
 import { renderProfile, summarizeProfile } from './lib/profile.js';
 import { buildReport, renderMarkdown, renderText, type ChatPhase, type RpcPhase, type RunResult, type SoakResult, type StreamPhase, type TargetName } from './lib/report.js';
 import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, rpcLoad, type RpcClients, type RpcKind } from './lib/rpc-load.js';
@@ -33,6 +34,7 @@ const { values: options } = parseArgs({
     'stream-gap-ms': { type: 'string', default: '5' },
     'log-level': { type: 'string', default: 'warn' },
     baseline: { type: 'string' },
+    'with-portkey': { type: 'boolean', default: false },
     'baseline-node': { type: 'string' },
     'gateway-node-options': { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -57,6 +59,8 @@ if (options.help) {
   --gateway-node-options=FLAGS  NODE_OPTIONS for the gateway(s), e.g. --gateway-node-options=--max-old-space-size=64
   --baseline DIR        also run the gateway built in DIR (a checkout with dist/ built, e.g. main)
                         as "baseline gateway" in the same run: before/after ratios
+  --with-portkey        also run Portkey's gateway (@portkey-ai/gateway ${PORTKEY_VERSION}, installed on demand into
+                        bench/.portkey) on the same upstream: side-by-side rows
   --baseline-node PATH  the node binary that runs the baseline gateway (default: this one), e.g. to
                         compare Node majors: a checkout built and installed on that Node
   --profile             instead of the table: profile the gateway (node --cpu-prof) under 64 connections
@@ -91,6 +95,7 @@ const config = {
   logLevel: String(options['log-level']),
   gatewayNodeOptions: options['gateway-node-options'],
   baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
+  withPortkey: options['with-portkey'] === true,
   baselineNode: options['baseline-node'] === undefined ? undefined : path.resolve(options['baseline-node']),
   profile: options.profile === true,
   profileSeconds: number('profile-seconds', 1),
@@ -196,6 +201,12 @@ async function main(): Promise<void> {
       { name: 'bare', pid: bare.pid, base: bareUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
       { name: 'floor', pid: floor.pid, base: floorUrl, headers: {}, model: 'bench-model', pacedModel: 'bench-paced' },
     ];
+    if (config.withPortkey && !config.profile) {
+      const entry = ensurePortkey(root, progress);
+      const portkey = await startPortkey({ entry, guardPath, upstreamUrl, logFile: path.join(logDir, 'portkey.log'), maxLifetimeSeconds: Math.ceil(budgetSeconds) });
+      progress(`Portkey ${PORTKEY_VERSION} at ${portkey.url}`);
+      targets.push({ name: 'portkey', pid: portkey.child.pid, base: portkey.url, headers: portkey.headers, model: 'bench-model', pacedModel: 'bench-paced' });
+    }
     const gateways: RpcGateway[] = [];
     if (config.baseline && !config.profile) {
       const baselineDir = mkdtempSync(path.join(os.tmpdir(), 'gw-bench-baseline-'));

@@ -4,7 +4,7 @@
 import { RPC_KINDS, type RpcKind } from './rpc-load.js';
 import { median } from './stats.js';
 
-export type TargetName = 'direct' | 'bare' | 'floor' | 'baseline' | 'gateway';
+export type TargetName = 'direct' | 'bare' | 'floor' | 'portkey' | 'baseline' | 'gateway';
 
 export interface ChatPhase {
   target: TargetName;
@@ -92,6 +92,7 @@ const TARGET_LABEL: Record<TargetName, string> = {
   direct: 'direct upstream',
   bare: 'bare proxy',
   floor: 'floor: Fastify + openai SDK',
+  portkey: 'Portkey (@portkey-ai/gateway)',
   baseline: 'baseline gateway',
   gateway: 'gateway',
 };
@@ -107,7 +108,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
   const addedAt = (target: TargetName, conns: number) =>
     medianOf((run) => difference(chatOf(run, target, conns)?.p50Ms, chatOf(run, 'direct', conns)?.p50Ms));
 
-  const targets = (['direct', 'bare', 'floor', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
+  const targets = (['direct', 'bare', 'floor', 'portkey', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
   const hasBaseline = targets.includes('baseline');
   /** Gateway against the baseline gateway, per run: throughput ratio and CPU ratio. */
   const versusBaseline = (of: (run: RunResult, target: TargetName) => { rps: number; cpuUsPerRequest: number } | undefined) => {
@@ -115,6 +116,13 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
     const speed = medianOf((run) => ratio(of(run, 'gateway')?.rps, of(run, 'baseline')?.rps));
     const cpu = medianOf((run) => ratio(of(run, 'gateway')?.cpuUsPerRequest, of(run, 'baseline')?.cpuUsPerRequest));
     return `vs baseline: ×${f(speed, 2)} req/s, ×${f(cpu, 2)} CPU/req`;
+  };
+  /** Gateway against Portkey on the same upstream, per run. */
+  const versusPortkey = (of: (run: RunResult, target: TargetName) => { rps: number; cpuUsPerRequest: number } | undefined) => {
+    if (!targets.includes('portkey')) return '';
+    const speed = medianOf((run) => ratio(of(run, 'gateway')?.rps, of(run, 'portkey')?.rps));
+    const cpu = medianOf((run) => ratio(of(run, 'gateway')?.cpuUsPerRequest, of(run, 'portkey')?.cpuUsPerRequest));
+    return `vs Portkey: ×${f(speed, 2)} req/s, ×${f(cpu, 2)} CPU/req`;
   };
   for (const conns of connections) {
     for (const target of targets) {
@@ -128,14 +136,18 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
         f(pick('p50Ms'), 3),
         f(pick('p99Ms'), 3),
         f(pick('cpuUsPerRequest'), 0),
-        target === 'gateway' || target === 'baseline' || target === 'floor' ? `${f(ratioOf(target, conns) * 100, 1)} %` : '',
+        target === 'direct' || target === 'bare' ? '' : `${f(ratioOf(target, conns) * 100, 1)} %`,
         target === 'direct' ? '' : signed(addedAt(target, conns), 3),
-        [target === 'gateway' ? versusBaseline((run, name) => chatOf(run, name, conns)) : '', failures > 0 ? `${failures} failed` : ''].filter(Boolean).join('; '),
+        [target === 'gateway' ? versusBaseline((run, name) => chatOf(run, name, conns)) : '', target === 'gateway' ? versusPortkey((run, name) => chatOf(run, name, conns)) : '', failures > 0 ? `${failures} failed` : ''].filter(Boolean).join('; '),
       ]);
     }
   }
 
   const streamOf = (run: RunResult, target: TargetName) => run.stream.find((phase) => phase.target === target);
+  const streamFigures = (run: RunResult, target: TargetName) => {
+    const phase = streamOf(run, target);
+    return phase ? { rps: phase.streamsPerSecond, cpuUsPerRequest: phase.cpuUsPerRequest } : undefined;
+  };
   for (const target of targets.filter((name) => runs.some((run) => streamOf(run, name)))) {
     const pick = (field: keyof StreamPhase) => medianOf((run) => streamOf(run, target)?.[field] as number | undefined);
     const added = medianOf((run) => difference(streamOf(run, target)?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
@@ -153,7 +165,8 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
       target === 'direct' ? '' : signed(added, 3),
       [
         `paced: ${paced.contentEvents}/${paced.streams * pacedChunks} chunks in ${paced.readsWithContent} reads, max ${paced.maxContentEventsPerRead}/read`,
-        target === 'gateway' ? versusBaseline((run, name) => { const phase = streamOf(run, name); return phase ? { rps: phase.streamsPerSecond, cpuUsPerRequest: phase.cpuUsPerRequest } : undefined; }) : '',
+        target === 'gateway' ? versusBaseline(streamFigures) : '',
+        target === 'gateway' ? versusPortkey(streamFigures) : '',
         failures > 0 ? `${failures} failed` : '',
       ].filter(Boolean).join('; '),
     ]);
