@@ -4,9 +4,10 @@
 // change. CPU µs per call from /proc; with --callgrind the gateway runs under
 // valgrind and each scenario also reports instructions per call (callgrind's
 // counters zeroed before and dumped after it): repeatable on a shared,
-// noisy machine where CPU time is not. The table of record is `npm run bench`.
+// noisy machine where CPU time is not. BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS for the
+// gateway (e.g. --trace-deopt). The table of record is `npm run bench`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configureGateway, startGateway } from './lib/gateway.js';
-import { cpuSeconds, readyPort, spawnNode, stopAll } from './lib/proc.js';
+import { cpuSplit, readyPort, spawnNode, stopAll, syscallCounts } from './lib/proc.js';
 import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, type CallTiming } from './lib/rpc-load.js';
 import { percentile } from './lib/stats.js';
 
@@ -27,6 +28,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '1' },
     callgrind: { type: 'boolean', default: false },
+    'keep-dumps': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -37,6 +39,7 @@ if (options.help) {
   --warmup N         calls per scenario before measuring (default 300)
   --concurrency C    calls in flight (default 1)
   --callgrind        run the gateway under valgrind --tool=callgrind: instructions per call
+  --keep-dumps DIR   with --callgrind: keep callgrind's dump of each scenario there (for callgrind_annotate)
 `);
   process.exit(0);
 }
@@ -48,6 +51,7 @@ const calls = Number(options.calls);
 const warmupCalls = Number(options.warmup);
 const concurrency = Number(options.concurrency);
 const callgrind = options.callgrind === true;
+const keepDumps = options['keep-dumps'] === undefined ? undefined : path.resolve(options['keep-dumps']);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-quick-rpc-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -82,15 +86,33 @@ async function drive(call: () => Promise<CallTiming>, count: number): Promise<Ca
   return timings;
 }
 
-/** Callgrind's total instructions since the last zeroing, dumped now (the newest dump file's summary). */
-function dumpInstructions(pid: number, outDir: string): number {
+/**
+ * Callgrind's instructions since the last zeroing, dumped now: the main thread's (JavaScript, the
+ * event loop) and all threads' (adding V8's background compilation and concurrent marking, which
+ * vary with timing). With --separate-threads each dump is one file per thread: callgrind.out.PID.PART-THREAD.
+ */
+function dumpInstructions(pid: number, outDir: string, scenario: string): { main: number; total: number } {
   execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' });
-  const dumps = readdirSync(outDir).filter((name) => name.startsWith(`callgrind.out.${pid}.`));
-  const newest = dumps.sort((left, right) => Number(left.split('.').pop()) - Number(right.split('.').pop())).at(-1);
-  if (!newest) throw new Error('callgrind wrote no dump');
-  const summary = /^summary:\s+(\d+)/m.exec(readFileSync(path.join(outDir, newest), 'utf8'));
-  if (!summary) throw new Error(`no summary line in ${newest}`);
-  return Number(summary[1]);
+  const pattern = new RegExp(`^callgrind\\.out\\.${pid}\\.(\\d+)-(\\d+)$`);
+  const files = readdirSync(outDir).flatMap((name) => {
+    const match = pattern.exec(name);
+    return match ? [{ name, part: Number(match[1]), thread: Number(match[2]) }] : [];
+  });
+  const part = Math.max(...files.map((file) => file.part));
+  let main = 0;
+  let total = 0;
+  for (const file of files.filter((candidate) => candidate.part === part)) {
+    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(path.join(outDir, file.name), 'utf8'));
+    if (!summary) throw new Error(`no summary line in ${file.name}`);
+    total += Number(summary[1]);
+    if (file.thread === 1) main = Number(summary[1]);
+    if (keepDumps) {
+      mkdirSync(keepDumps, { recursive: true });
+      copyFileSync(path.join(outDir, file.name), path.join(keepDumps, `callgrind.${scenario}.thread-${file.thread}.out`));
+    }
+  }
+  if (total === 0) throw new Error('callgrind wrote no dump');
+  return { main, total };
 }
 
 try {
@@ -103,7 +125,8 @@ try {
     logFile: path.join(dataDir, 'gateway.log'),
     logLevel: 'warn',
     maxLifetimeSeconds: 3600,
-    ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 300_000 } : {}),
+    ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { nodeOptions: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}),
+    ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 300_000 } : {}),
   });
   const setup = await configureGateway(gateway, upstreamUrl);
   const clients = createRpcClients(gateway.url, setup.secret, concurrency);
@@ -113,21 +136,29 @@ try {
     const body = chatBody(scenario === 'shim-sse');
     return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
   };
-  process.stdout.write(`scenario              calls  CPU µs/call  first p50 ms${callgrind ? '  instructions/call' : ''}\n`);
+  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}\n`);
   for (const scenario of scenarios) {
     const call = callOf(scenario);
     await drive(call, warmupCalls);
     if (callgrind) execFileSync('callgrind_control', ['--zero', String(gateway.child.pid)], { stdio: 'ignore' });
-    const cpuBefore = cpuSeconds(gateway.child.pid);
+    const cpuBefore = cpuSplit(gateway.child.pid);
+    const syscallsBefore = syscallCounts(gateway.child.pid);
     const timings = await drive(call, calls);
-    const cpuUs = ((cpuSeconds(gateway.child.pid) - cpuBefore) / calls) * 1e6;
-    const instructions = callgrind ? dumpInstructions(gateway.child.pid, dataDir) / calls : Number.NaN;
+    const cpuAfter = cpuSplit(gateway.child.pid);
+    const syscallsAfter = syscallCounts(gateway.child.pid);
+    const perCallUs = (seconds: number) => ((seconds / calls) * 1e6).toFixed(0);
+    const cpu = `${perCallUs(cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system)} (${perCallUs(cpuAfter.user - cpuBefore.user)}+${perCallUs(cpuAfter.system - cpuBefore.system)})`;
+    const syscalls = `${((syscallsAfter.reads - syscallsBefore.reads) / calls).toFixed(1)}+${((syscallsAfter.writes - syscallsBefore.writes) / calls).toFixed(1)}`;
+    const instructions = callgrind ? dumpInstructions(gateway.child.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
+    const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
     const first = percentile(timings.map((timing) => timing.firstMs), 50);
-    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpuUs.toFixed(0).padStart(11)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${Math.round(instructions).toLocaleString('en').padStart(17)}` : ''}\n`);
+    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}\n`);
   }
   clients.close();
 } finally {
   agent.destroy();
   await stopAll();
-  rmSync(dataDir, { recursive: true, force: true });
+  // BENCH_KEEP_DIR=1 keeps the gateway's log (e.g. a --trace-deopt) and the data folder.
+  if (process.env['BENCH_KEEP_DIR'] === '1') process.stdout.write(`kept: ${dataDir}\n`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }

@@ -129,6 +129,20 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
+/** CPU seconds in user and in system (kernel) mode, every thread, used so far. */
+export function cpuSplit(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / ticksPerSecond(), system: Number(fields[12]) / ticksPerSecond() };
+}
+
+/** Read and write system calls (read, recv, write, send, writev …) the process has made so far. */
+export function syscallCounts(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { reads: field('syscr'), writes: field('syscw') };
+}
+
 /** CPU seconds (user + system, every thread) the process has used so far. */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
