@@ -14,7 +14,7 @@ export class StoredResponseNotFoundError extends GatewayError {
   constructor(readonly responseId: string, readonly asPrevious: boolean) {
     super(
       asPrevious ? 'invalid_argument' : 'not_found',
-      asPrevious ? `Previous response with id '${responseId}' not found.` : `No response found with id '${responseId}'.`,
+      asPrevious ? `Previous response with id '${responseId}' not found.` : `Response with id '${responseId}' not found.`,
       asPrevious ? { field: 'previous_response_id' } : {},
     );
     this.name = 'StoredResponseNotFoundError';

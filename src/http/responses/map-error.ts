@@ -1,7 +1,7 @@
 // Failures on the Responses API surface: OpenAI's error body and status (the
 // Chat Completions shim's table, ../openai/map-error.ts), except a stored
 // response that is not the caller's: 404 for GET/DELETE as OpenAI answers
-// ("No response found with id …", code null), 400 `previous_response_not_found`
+// ("Response with id … not found.", code null), 400 `previous_response_not_found`
 // for previous_response_id.
 import { StoredResponseNotFoundError } from '../../core/responses/response-store.js';
 import { mapError as mapOpenAIError, type MapErrorContext, type MappedError } from '../openai/map-error.js';
