@@ -42,7 +42,7 @@ describe.each(FAMILIES)('tools and structured output → %s upstream', (family) 
 
     const second = await harness.client.responses.create({
       model: `${family}/tool-result-round-trip`,
-      input: [{ role: 'user', content: 'Weather in Paris?' }, ...first.output, { type: 'function_call_output', call_id: call!.call_id, output: '18C sunny' }],
+      input: [{ role: 'user', content: 'Weather in Paris?' }, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { type: 'function_call_output', call_id: call!.call_id, output: '18C sunny' }],
       tools: [weather],
       store: false,
     });
@@ -99,7 +99,7 @@ describe.each(FAMILIES)('tools and structured output → %s upstream', (family) 
       store: false,
     });
     expect(JSON.parse(answer.output_text)).toEqual({ name: 'Ada', age: 36, address: { city: 'London' } });
-    expect(answer.text.format).toMatchObject({ type: 'json_schema', name: 'person' });
+    expect(answer.text?.format).toMatchObject({ type: 'json_schema', name: 'person' });
     expect(lastUpstream(family).responseFormat).toMatchObject({ type: 'json_schema', schema: expect.objectContaining({ required: ['name', 'age', 'address'] }) });
   });
 });
@@ -122,7 +122,7 @@ describe.each(['anthropic', 'gemini', 'openai-compatible'] as const)('reasoning 
 
     await harness.client.responses.create({
       model: `${family}/plain-text`,
-      input: [{ role: 'user', content: 'And 3+3?' }, ...first.output, { role: 'user', content: 'Thanks' }],
+      input: [{ role: 'user', content: 'And 3+3?' }, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { role: 'user', content: 'Thanks' }],
       reasoning: { effort: 'medium' },
       store: false,
     });
