@@ -18,11 +18,13 @@ export function encodeReasoning(part: CarriedReasoning): string {
   return PREFIX + Buffer.from(JSON.stringify(wire), 'utf8').toString('base64url');
 }
 
-/** The part packed by encodeReasoning; null when the content was not made by this gateway (or was altered). */
+/** The part packed by encodeReasoning; null when the content was not made by this gateway or is malformed. */
 export function decodeReasoning(encrypted: string): CarriedReasoning | null {
-  if (!encrypted.startsWith(PREFIX)) return null;
+  const payload = encrypted.slice(PREFIX.length);
+  // Buffer's decoder skips characters outside the alphabet: check them, so a mangled value is refused, not half-read.
+  if (!encrypted.startsWith(PREFIX) || !/^[A-Za-z0-9_-]*$/.test(payload)) return null;
   try {
-    const wire: unknown = JSON.parse(Buffer.from(encrypted.slice(PREFIX.length), 'base64url').toString('utf8'));
+    const wire: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) return null;
     const fields = wire as Record<string, unknown>;
     if (!Object.entries(fields).every(([key, value]) => ['t', 's', 'r', 'p'].includes(key) && typeof value === 'string')) return null;

@@ -119,7 +119,7 @@ function reasoning(item: JsonRecord, param: string): ContentPart | undefined {
   if (encrypted) {
     const decoded = decodeReasoning(encrypted);
     if (!decoded) {
-      throw invalidValue(`${param}.encrypted_content`, 'was not produced by this gateway (or was altered); send reasoning items back exactly as the gateway returned them.');
+      throw invalidValue(`${param}.encrypted_content`, 'was not produced by this gateway or is malformed; send reasoning items back exactly as the gateway returned them.');
     }
     return create(ContentPartSchema, { kind: { case: 'reasoning', value: decoded } });
   }
