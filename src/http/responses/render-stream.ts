@@ -36,8 +36,9 @@ export class ResponsesStreamRenderer extends StreamFacts {
   private readonly calls = new Map<number, { item: FunctionCallItem; index: number }>();
   private finish: FinishReason = FinishReason.STOP;
   private usage: ResponseUsage | null = null;
-  /** The whole response as it ended (the stored form), once end() ran. */
+  /** The whole response as it ended (the stored form), once conclude() or end() ran. */
   final: ResponseObject | undefined;
+  private ending: StreamEvent[] = [];
 
   constructor(
     private readonly identity: ResponseIdentity,
@@ -105,13 +106,27 @@ export class ResponsesStreamRenderer extends StreamFacts {
     return out.map((entry) => this.numbered(entry));
   }
 
+  /**
+   * After the last chunk: closes what is open and builds the final response (the stored form), keeping the
+   * closing events for end() — so the response can be stored before the client hears it is complete.
+   */
+  conclude(): ResponseObject {
+    if (!this.final) {
+      const out: Event[] = [];
+      this.closeAll(out);
+      const status = statusOf(this.finish);
+      this.final = responseObject(this.identity, { status, finish: this.finish, output: this.output.filter(Boolean), usage: this.usage });
+      out.push({ type: status === 'completed' ? 'response.completed' : 'response.incomplete', response: this.clientView(this.final) });
+      this.ending = out.map((entry) => this.numbered(entry));
+    }
+    return this.final;
+  }
+
   end(): StreamEvent[] {
-    const out: Event[] = [];
-    this.closeAll(out);
-    const status = statusOf(this.finish);
-    this.final = responseObject(this.identity, { status, finish: this.finish, output: this.output.filter(Boolean), usage: this.usage });
-    out.push({ type: status === 'completed' ? 'response.completed' : 'response.incomplete', response: this.clientView(this.final) });
-    return out.map((entry) => this.numbered(entry));
+    this.conclude();
+    const out = this.ending;
+    this.ending = [];
+    return out;
   }
 
   /** The final events of a stream that failed after it began: response.failed, then error. */

@@ -5,9 +5,9 @@
 // the request log, with surface 'responses'). Stored responses belong to the
 // key that created them (core/responses/response-store.ts); see
 // docs/responses-api.md for what maps and what is refused.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { create } from '@bufbuild/protobuf';
-import { MessageSchema, Role, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { MessageSchema, Role, WarningSchema, type Message, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import type { ResponseStore } from '../../core/responses/response-store.js';
@@ -72,6 +72,26 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
       inputItems: parsed.inputItems,
     });
 
+  /**
+   * The answer is delivered even when it cannot be stored (the upstream call is done and paid for): the
+   * failure is logged and named in x-gateway-warnings; continuing from it then gets previous_response_not_found.
+   */
+  const saveOrWarn = async (
+    identity: ResponseIdentity,
+    key: VirtualKeyRecord,
+    parsed: ParsedResponsesRequest,
+    response: ResponseObject,
+    log: FastifyBaseLogger,
+  ): Promise<Warning | undefined> => {
+    try {
+      await save(identity, key, parsed, response);
+      return undefined;
+    } catch (error) {
+      log.error({ err: error, responseId: identity.id }, 'storing a response failed; it was answered but cannot be continued or retrieved');
+      return create(WarningSchema, { code: 'not_stored', param: 'store', message: 'the response could not be stored; it cannot be retrieved or continued with previous_response_id' });
+    }
+  };
+
   fastify.post('/v1/responses', async (request, reply) => {
     const key = keyOf(request);
     const parsed = parseResponsesRequest(request.body);
@@ -88,23 +108,25 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
     if (parsed.stream) {
       const renderer = new ResponsesStreamRenderer(identity, parsed.includeEncryptedReasoning);
       const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
-      await sendResponsesStream(reply, streamed.chunks, renderer, {
+      // Stored before response.completed is written: a client that continues at once finds its previous response.
+      const chunks = parsed.settings.store
+        ? storedAfterLastChunk(streamed.chunks, () => saveOrWarn(identity, key, parsed, renderer.conclude(), request.log))
+        : streamed.chunks;
+      await sendResponsesStream(reply, chunks, renderer, {
         extraHeaders: () => governanceHeaders(streamed.report),
         signal: controller.signal,
         log: request.log,
       });
-      if (parsed.settings.store && renderer.final) {
-        // The client already has its answer: a failed write can only be logged (a later previous_response_id then gets a 400).
-        await save(identity, key, parsed, renderer.final).catch((error: unknown) =>
-          request.log.error({ err: error, responseId: identity.id }, 'storing a streamed response failed'),
-        );
-      }
       return reply;
     }
     const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
     const rendered = renderResponse(identity, response);
-    if (parsed.settings.store) await save(identity, key, parsed, rendered);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
+    const warnings = [...response.warnings];
+    if (parsed.settings.store) {
+      const failure = await saveOrWarn(identity, key, parsed, rendered, request.log);
+      if (failure) warnings.push(failure);
+    }
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(warnings), ...governanceHeaders(report) });
     return forClient(rendered, parsed.includeEncryptedReasoning);
   });
 
@@ -124,6 +146,12 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
     const stored = await store.get(request.params.id, keyOf(request));
     return pageInputItems(stored.inputItems, request.query as Record<string, string | string[] | undefined>);
   });
+}
+
+/** Passes the chunks on; once the last one is through, runs `after` before the stream is ended. */
+async function* storedAfterLastChunk(chunks: AsyncIterable<StreamChunk>, after: () => Promise<unknown>): AsyncGenerator<StreamChunk> {
+  for await (const chunk of chunks) yield chunk;
+  await after();
 }
 
 /** `include=reasoning.encrypted_content` (or `include[]=…`) on a GET. */
