@@ -77,6 +77,31 @@ describe('upstream failures', () => {
 });
 
 describe('governance', () => {
+  it('a route name serves it, the route’s prompt rules rewrite it, and a repeat is answered from the cache', async () => {
+    await harness.admin('RoutesService/CreateRoute', {
+      name: 'responses-route',
+      strategy: 'ROUTE_STRATEGY_PRIORITY',
+      targets: [{ providerId: 'anthropic', upstreamModel: 'plain-text' }],
+    });
+    await harness.admin('PromptRulesService/CreatePromptRule', {
+      name: 'house-style', scope: 'PROMPT_RULE_SCOPE_ROUTE', scopeId: 'responses-route',
+      operation: 'PROMPT_RULE_OPERATION_PREPEND_SYSTEM', text: 'House style: be brief.',
+    });
+    const cached = (await harness.admin('KeysService/CreateKey', { name: 'cached-responses', cacheEnabled: true })) as { secret: string };
+    const client = harness.clientWith({ apiKey: cached.secret });
+    const ask = () => client.responses.create({ model: 'responses-route', input: 'Cache me', store: false }).withResponse();
+    const first = await ask();
+    expect(first.data.output_text).toBe('Hello, world!');
+    expect(first.response.headers.get('x-gateway-route')).toBe('responses-route');
+    expect(first.response.headers.get('x-gateway-cache')).toBe('miss');
+    const upstream = harness.fixture('anthropic').received.filter((request) => request.normalized).at(-1)!.normalized!;
+    expect(upstream.system).toBe('House style: be brief.');
+    const second = await ask();
+    expect(second.response.headers.get('x-gateway-cache')).toBe('hit');
+    expect(second.data.output_text).toBe('Hello, world!');
+    expect(second.data.id).not.toBe(first.data.id);
+  });
+
   it('a key’s requests-per-minute limit refuses the third request with rate_limit_exceeded', async () => {
     const created = (await harness.admin('KeysService/CreateKey', { name: 'rpm-responses', rateLimits: { requestsPerMinute: 2 } })) as { secret: string };
     const client = harness.clientWith({ apiKey: created.secret });
