@@ -117,7 +117,7 @@ describe('governance', () => {
     expect(outcomes).toEqual(['ok', 'ok', '429 rate_limit_exceeded']);
   });
 
-  it('logs each request with surface responses, its tokens and whether it streamed', async () => {
+  it('logs each request with surface responses, its tokens and whether it streamed, and counts it in the metrics', async () => {
     await harness.client.responses.create({ model: 'anthropic/usage-cached-reasoning', input: 'Long cached prompt', store: false });
     await harness.client.responses.stream({ model: 'openai/usage-cached-reasoning', input: 'Long cached prompt', store: false }).finalResponse();
     await harness.gateway.gateway.requestLog.flush();
@@ -130,5 +130,7 @@ describe('governance', () => {
         ['responses', true, 2000, 300],
       ]),
     );
+    const metrics = await (await fetch(`${harness.gateway.url}/metrics`, { headers: { authorization: `Bearer ${harness.gateway.adminToken}` } })).text();
+    expect(metrics).toMatch(/llm_gateway_requests_total\{[^}]*surface="responses"[^}]*model="usage-cached-reasoning"[^}]*\} [1-9]/);
   });
 });
