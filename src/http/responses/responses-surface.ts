@@ -1,5 +1,5 @@
 // The OpenAI Responses API (POST /v1/responses, GET / DELETE
-// /v1/responses/{id}, GET /v1/responses/{id}/input_items) onto any provider: a
+// /v1/responses/{id}, GET /v1/responses/{id}/input_items, POST /v1/responses/input_tokens) onto any provider: a
 // Fastify plugin beside the Chat Completions shim, thin over the same governed
 // pipeline (limits, budgets, cache, prompt rules, routes, experts, usage and
 // the request log, with surface 'responses'). Stored responses belong to the
@@ -128,6 +128,17 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
     }
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(warnings), ...governanceHeaders(report) });
     return forClient(rendered, parsed.includeEncryptedReasoning);
+  });
+
+  // responses.inputTokens.count: the input as the upstream would get it (stored turns included), counted
+  // by the provider where it can, by the gateway's tokenizer otherwise.
+  fastify.post('/v1/responses/input_tokens', async (request, reply) => {
+    const key = keyOf(request);
+    const parsed = parseResponsesRequest(request.body);
+    parsed.chat.messages = await conversation(parsed, key);
+    const counted = await completion.countTokens(parsed.chat, key, abortOnClientLeave(reply).signal);
+    reply.header('x-gateway-token-count-method', counted.method);
+    return { object: 'response.input_tokens', input_tokens: counted.inputTokens };
   });
 
   fastify.get<{ Params: IdParams }>('/v1/responses/:id', async (request) => {

@@ -85,6 +85,17 @@ describe('previous_response_id', () => {
   });
 });
 
+describe('input token counts', () => {
+  it('responses.inputTokens.count counts the input with the stored conversation before it', async () => {
+    const alone = await harness.client.responses.inputTokens.count({ model: 'openai-compatible/plain-text', input: 'What is my name?' });
+    expect(alone.object).toBe('response.input_tokens');
+    expect(alone.input_tokens).toBeGreaterThan(0);
+    const first = await harness.client.responses.create({ model: 'gemini/plain-text', input: 'My name is Ada and I like long conversations about engines.' });
+    const continued = await harness.client.responses.inputTokens.count({ model: 'openai-compatible/plain-text', input: 'What is my name?', previous_response_id: first.id });
+    expect(continued.input_tokens).toBeGreaterThan(alone.input_tokens);
+  });
+});
+
 describe('retrieve, input items, delete', () => {
   it('returns the stored response and its input items (paged), then deletes it', async () => {
     const created = await harness.client.responses.create({
