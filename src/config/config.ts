@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
 import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
 import { readRedisConfig, type RedisConfig } from './redis-config.js';
+import { readUpstreamQueueConfig } from './upstream-queue-config.js';
+import type { RequestQueueRecord } from '../domain/provider.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -64,6 +66,8 @@ export interface GatewayConfig {
   metrics: MetricsConfig;
   /** Shared rate limits and admin invalidation across replicas (redis-config.ts); undefined = each replica alone. */
   redis: RedisConfig | undefined;
+  /** The queue of requests over an upstream quota, for providers without their own (upstream-queue-config.ts). */
+  upstreamQueue: RequestQueueRecord;
 }
 
 export interface TracingConfig {
@@ -254,6 +258,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     tracing: undefined,
     metrics: readMetricsConfig(read),
     redis: readRedisConfig(read),
+    upstreamQueue: readUpstreamQueueConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
