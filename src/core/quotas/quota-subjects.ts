@@ -15,6 +15,10 @@ const subjectOf = (id: string, label: string, quota: UpstreamQuotaRecord): Quota
   rateLimits: { requestsPerMinute: quota.requestsPerMinute, tokensPerMinute: quota.tokensPerMinute, concurrentRequests: quota.maxConcurrent },
 });
 
+/** Whether anything limits calls to this target (a cheap check before any quota work). */
+export const hasQuota = (target: { provider: { record: ProviderRecord }; model: ProviderModelRecord }): boolean =>
+  target.provider.record.quota !== undefined || target.model.quota !== undefined;
+
 export const providerSubjectId = (providerId: string) => `upstream:p:${providerId}`;
 export const modelSubjectId = (providerId: string, upstreamModel: string) => `upstream:m:${providerId}/${upstreamModel}`;
 

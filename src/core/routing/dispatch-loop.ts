@@ -16,6 +16,7 @@ import { classifyFailure } from './classify-failure.js';
 import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
 import type { QuotaPass } from '../quotas/quota-take.js';
 import type { UpstreamQuotas } from '../quotas/upstream-quotas.js';
+import { hasQuota } from '../quotas/quota-subjects.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 import type { TargetSelector } from './target-selector.js';
 
@@ -71,7 +72,8 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
   let lastError: unknown;
 
   while (pending.length > 0) {
-    const chosen = await nextTarget(pending, request, deps, lastError);
+    // Without quotas (none composed, or none on these targets) the choice is synchronous: no extra await on the hot path.
+    const chosen = deps.quotas && pending.some(hasQuota) ? await nextTarget(pending, request, deps, lastError) : { target: pending.shift()!, pass: NO_QUOTA };
     const target = chosen.target;
     let pass: QuotaPass | undefined = chosen.pass;
     const breaker = deps.breakers.get(target.key);
@@ -81,7 +83,7 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
         throw endOfRequest(scope, lastError);
       }
       // A retry is another upstream call: it takes the quotas again (waiting if need be).
-      pass ??= await admitWaiting(target, request, deps, lastError);
+      pass ??= hasQuota(target) ? await admitWaiting(target, request, deps, lastError) : NO_QUOTA;
       const permit = breaker.tryAcquire();
       if (!permit) {
         pass.release(0);
