@@ -115,6 +115,17 @@ describe('max_concurrent with a queue', () => {
   });
 });
 
+describe('the issue’s case: 10 concurrent allowed, 50 sent at once', () => {
+  it('has 10 in flight at the upstream, queues the rest, refuses none and serves all 50', async () => {
+    await provider('wide', ['conc-wide'], { quota: { maxConcurrent: 10 }, queue: { maxLength: 100, maxWait: '60s' } });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => ask('wide/conc-wide').then((answer) => answer.choices[0]?.message.content)));
+    expect(answers.filter((answer) => answer === 'answered by conc-wide')).toHaveLength(50);
+    expect(upstream.calls('conc-wide')).toBe(50);
+    expect(upstream.peak('conc-wide')).toBe(10);
+    expect(sample(await metrics(), 'llm_gateway_upstream_quota_rejections_total', 'provider="wide",model="conc-wide",reason="max_wait"')).toBeUndefined();
+  });
+});
+
 describe('requests per minute without a queue', () => {
   it('answers 5, then refuses with 429 / RESOURCE_EXHAUSTED and retry-after on the OpenAI, Anthropic and Connect surfaces', async () => {
     await provider('metered', ['rpm-a'], { quota: { requestsPerMinute: 5 }, queue: { maxLength: 0 } });
