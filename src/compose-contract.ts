@@ -37,7 +37,7 @@ export interface ComposeOptions {
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
   config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'responses'>>;
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'responses' | 'upstreamQueue'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
