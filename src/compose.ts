@@ -37,6 +37,7 @@ import { registerRpcServices } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
+import { shareBudgets, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
@@ -145,11 +146,9 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
   const spendFailed = (error: unknown) =>
     outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);
-  const budgets = createBudgetGuard({
-    spend: storage.keySpend,
-    now,
-    onError: spendFailed,
-  });
+  const localBudgets = createBudgetGuard({ spend: storage.keySpend, now, onError: spendFailed });
+  // With Redis, reservations in flight are shared by every replica (core/shared-store).
+  const budgets = shareBudgets(localBudgets, shared?.store);
   // Spend a failed add left queued is retried on its own, not only with the key's next request.
   const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
@@ -198,6 +197,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     requestLog: () => requestLog.stats(),
     healthChecks: () => healthChecks.results.latest(),
   });
+  watchSharedStore(metrics, shared?.store);
   const targetHealth = options.targetHealth ?? dispatcher;
 
   return {

@@ -21,15 +21,15 @@ export interface RedisConnection {
   subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
   /** Resolves true once connected, false after `timeoutMs` (start-up waits for it, briefly). */
   ready(timeoutMs: number): Promise<boolean>;
+  /** Connected now (a hung server still counts until its commands time out). */
+  isUp(): boolean;
   close(): Promise<void>;
 }
 
-/** Commands wait this long for an answer before the caller falls back. */
-const COMMAND_TIMEOUT_MS = 1_000;
-
-export function connectRedis(url: string, onError: (error: unknown) => void): RedisConnection {
+/** `commandTimeoutMs`: a command waits this long for an answer before the caller falls back (GATEWAY_REDIS_COMMAND_TIMEOUT_MS). */
+export function connectRedis(url: string, onError: (error: unknown) => void, commandTimeoutMs = 1_000): RedisConnection {
   const options = {
-    commandTimeout: COMMAND_TIMEOUT_MS,
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
     // Reconnect forever, at most every 2 s: Redis coming back resumes sharing without a restart.
     retryStrategy: (times: number) => Math.min(times * 100, 2_000),
@@ -77,6 +77,7 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
         client.once('ready', onReady);
       });
     },
+    isUp: () => client.status === 'ready',
     async close() {
       client.disconnect();
       subscriber.disconnect();

@@ -48,6 +48,7 @@ describe('admin channel', () => {
       publish: async () => {},
       subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed),
       ready: async () => true,
+      isUp: () => true,
       close: async () => {},
     };
     const heard: string[] = [];

@@ -145,6 +145,7 @@ describe('redis rate limiter', () => {
       publish: () => Promise.reject(new Error('must not be called')),
       subscribe: () => {},
       ready: async () => true,
+      isUp: () => true,
       close: async () => {},
     };
     const limiter = createRedisRateLimiter({ connection: broken, keyPrefix: 'x:', leaseMs: 1_000, onError: (error) => errors.push(error) });

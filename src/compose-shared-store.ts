@@ -1,0 +1,16 @@
+// The features shared through a store (Redis, GATEWAY_REDIS_URL) wrapped around
+// their per-process parts, and the store's metrics. Without a store every part
+// stays as it is (each replica on its own).
+import type { BudgetGuard } from './core/limits/budget-types.js';
+import type { GatewayMetrics } from './core/metrics/gateway-metrics.js';
+import { defineRedisMetrics } from './core/metrics/redis-metrics.js';
+import { createSharedBudgetGuard } from './core/shared-store/shared-budget-guard.js';
+import type { SharedStoreParts } from './core/shared-store/shared-store-parts.js';
+
+export function shareBudgets(local: BudgetGuard, store: SharedStoreParts | undefined): BudgetGuard {
+  return store ? createSharedBudgetGuard({ local, ledger: store.budgetLedger, health: store.health, mode: store.mode }) : local;
+}
+
+export function watchSharedStore(metrics: GatewayMetrics, store: SharedStoreParts | undefined): void {
+  if (store) defineRedisMetrics(metrics.registry, { isUp: store.isUp, onFallback: store.health.onFallback });
+}

@@ -1,0 +1,13 @@
+// What the composition root gets from a shared store (Redis) beyond rate limits
+// and invalidation: the features that use it are wrapped in compose-shared-store.ts.
+import type { SharedBudgetLedger } from './shared-budget-ledger.js';
+import type { SharedStoreHealth } from './shared-store-health.js';
+
+export interface SharedStoreParts {
+  health: SharedStoreHealth;
+  /** GATEWAY_REDIS_FAILURE_MODE: what budgets do while the store is away. */
+  mode: 'open' | 'closed';
+  /** The connection answers commands now (gauge llm_gateway_redis_up). */
+  isUp(): boolean;
+  budgetLedger: SharedBudgetLedger;
+}
