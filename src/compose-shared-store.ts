@@ -4,7 +4,9 @@
 import type { BudgetGuard } from './core/limits/budget-types.js';
 import type { GatewayMetrics } from './core/metrics/gateway-metrics.js';
 import { defineRedisMetrics } from './core/metrics/redis-metrics.js';
+import type { ResponseCache } from './core/cache/response-cache.js';
 import { createSharedBudgetGuard } from './core/shared-store/shared-budget-guard.js';
+import { createSharedResponseCache } from './core/shared-store/shared-response-cache.js';
 import type { SharedStoreParts } from './core/shared-store/shared-store-parts.js';
 
 export function shareBudgets(local: BudgetGuard, store: SharedStoreParts | undefined): BudgetGuard {
@@ -13,4 +15,10 @@ export function shareBudgets(local: BudgetGuard, store: SharedStoreParts | undef
 
 export function watchSharedStore(metrics: GatewayMetrics, store: SharedStoreParts | undefined): void {
   if (store) defineRedisMetrics(metrics.registry, { isUp: store.isUp, onFallback: store.health.onFallback });
+}
+
+/** The process's cache in front of the shared one (absent: no cache configured, shared or not). */
+export function shareCache(local: ResponseCache | undefined, store: SharedStoreParts | undefined, ttlMs: number): ResponseCache | undefined {
+  if (!local || !store) return local;
+  return createSharedResponseCache({ local, store: store.cacheStore, health: store.health, ttlMs, maxEntryBytes: store.cacheMaxEntryBytes });
 }

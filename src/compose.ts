@@ -37,7 +37,7 @@ import { registerRpcServices } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
-import { shareBudgets, watchSharedStore } from './compose-shared-store.js';
+import { shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
@@ -143,7 +143,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onError: (error) => log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
   });
   const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
-  // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+  // Limits, budgets and the cache wrap the pipeline; spend is in the database; with Redis all three are shared.
   const spendFailed = (error: unknown) =>
     outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);
   const localBudgets = createBudgetGuard({ spend: storage.keySpend, now, onError: spendFailed });
@@ -168,7 +168,11 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     // One limit per key across processes: Redis across replicas (and their workers), else the --workers primary.
     limiter: shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now }),
     budgets,
-    cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+    cache: shareCache(
+      config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+      shared?.store,
+      config.cacheTtlMs,
+    ),
     log: {
       write(record, facts) {
         requestLog.write(record);

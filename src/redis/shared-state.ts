@@ -1,6 +1,6 @@
 // What replicas share through Redis when GATEWAY_REDIS_URL is set: per-key
-// rate limits (with the failure policy), budget reservations, and admin-write
-// invalidation. Loaded by
+// rate limits (with the failure policy), budget reservations, the response
+// cache with its single-flight, and admin-write invalidation. Loaded by
 // the composition root only when configured, so a gateway without Redis never
 // loads ioredis.
 import type { RedisConfig } from '../config/redis-config.js';
@@ -12,6 +12,7 @@ import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createSharedStoreHealth } from '../core/shared-store/shared-store-health.js';
 import type { SharedStoreParts } from '../core/shared-store/shared-store-parts.js';
 import { createRedisBudgetLedger } from './redis-budget-ledger.js';
+import { createRedisCacheStore } from './redis-cache-store.js';
 
 export interface SharedStateLog {
   warn(details: object, message: string): void;
@@ -72,12 +73,19 @@ export async function connectSharedState<Scope extends string>(config: RedisConf
     leaseMs: config.leaseMs,
     onError: (error) => health.fellBack('budgets', error),
   });
+  const cacheStore = createRedisCacheStore({
+    connection,
+    keyPrefix: config.keyPrefix,
+    // A dead filler's waiters take over after this (capped: they wait meanwhile).
+    lockMs: Math.min(config.leaseMs, 10_000),
+    onError: (error) => health.fellBack('cache', error),
+  });
   if (!(await connection.ready(CONNECT_WAIT_MS))) limiter.reportFailure(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
   const admin = createAdminChannel(connection, config.keyPrefix, scopes, () => {});
   return {
     limiter,
     admin,
-    store: { health, mode: config.failureMode, isUp: () => connection.isUp(), budgetLedger },
+    store: { health, mode: config.failureMode, isUp: () => connection.isUp(), budgetLedger, cacheStore, cacheMaxEntryBytes: config.cacheMaxEntryBytes },
     readiness: () => ({
       redis: connection.isUp() && health.available() && limiter.status() === 'shared' ? 'shared' : config.failureMode === 'open' ? 'local-fallback' : 'refusing',
     }),

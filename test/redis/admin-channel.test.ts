@@ -49,6 +49,10 @@ describe('admin channel', () => {
       subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed),
       ready: async () => true,
       isUp: () => true,
+      getBytes: async () => null,
+      setBytes: async () => {},
+      setIfAbsent: async () => false,
+      exists: async () => false,
       close: async () => {},
     };
     const heard: string[] = [];
