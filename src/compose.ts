@@ -37,7 +37,7 @@ import { registerRpcServices } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
-import { shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
+import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
@@ -120,11 +120,13 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     scopeExists: async (scope, scopeId) => (scope === 'route' ? storage.routes.get(scopeId) : storage.keys.get(scopeId)).then((found) => found !== null),
     now,
   });
-  // Breakers, latency and affinity live in this process (per replica, not shared).
+  // Latency and affinity live in this process; with Redis, breakers open and close on every replica together.
+  const announceBreaker = shareBreakers(() => dispatcher.breakers, shared?.store);
   const dispatcher = createDispatcher({
-    onBreakerTransition: (target, from, to, reason) => {
+    onBreakerTransition: (target, from, to, reason, remote) => {
       log.warn({ target, from, to, reason }, 'circuit breaker changed state');
       metrics.breakerChanged(target, to);
+      announceBreaker(target, to, reason, remote);
     },
     onAttempt: (attempt, kind) => metrics.attemptEnded(attempt, kind),
   });

@@ -1,6 +1,6 @@
 // What replicas share through Redis when GATEWAY_REDIS_URL is set: per-key
 // rate limits (with the failure policy), budget reservations, the response
-// cache with its single-flight, and admin-write invalidation. Loaded by
+// cache with its single-flight, breaker transitions, and admin-write invalidation. Loaded by
 // the composition root only when configured, so a gateway without Redis never
 // loads ioredis.
 import type { RedisConfig } from '../config/redis-config.js';
@@ -13,6 +13,7 @@ import { createSharedStoreHealth } from '../core/shared-store/shared-store-healt
 import type { SharedStoreParts } from '../core/shared-store/shared-store-parts.js';
 import { createRedisBudgetLedger } from './redis-budget-ledger.js';
 import { createRedisCacheStore } from './redis-cache-store.js';
+import { createBreakerChannel } from './breaker-channel.js';
 
 export interface SharedStateLog {
   warn(details: object, message: string): void;
@@ -85,7 +86,14 @@ export async function connectSharedState<Scope extends string>(config: RedisConf
   return {
     limiter,
     admin,
-    store: { health, mode: config.failureMode, isUp: () => connection.isUp(), budgetLedger, cacheStore, cacheMaxEntryBytes: config.cacheMaxEntryBytes },
+    store: {
+      health,
+      mode: config.failureMode,
+      isUp: () => connection.isUp(),
+      budgetLedger, cacheStore,
+      cacheMaxEntryBytes: config.cacheMaxEntryBytes,
+      breakers: createBreakerChannel(connection, config.keyPrefix, (error) => health.fellBack('breakers', error)),
+    },
     readiness: () => ({
       redis: connection.isUp() && health.available() && limiter.status() === 'shared' ? 'shared' : config.failureMode === 'open' ? 'local-fallback' : 'refusing',
     }),

@@ -2,6 +2,7 @@
 // and invalidation: the features that use it are wrapped in compose-shared-store.ts.
 import type { SharedBudgetLedger } from './shared-budget-ledger.js';
 import type { SharedCacheStore } from './shared-cache-store.js';
+import type { BreakerBus } from './shared-breaker-bus.js';
 import type { SharedStoreHealth } from './shared-store-health.js';
 
 export interface SharedStoreParts {
@@ -14,4 +15,5 @@ export interface SharedStoreParts {
   cacheStore: SharedCacheStore;
   /** Larger answers are served but not shared (GATEWAY_REDIS_CACHE_MAX_ENTRY_BYTES). */
   cacheMaxEntryBytes: number;
+  breakers: BreakerBus;
 }
