@@ -13,6 +13,8 @@ export function defineRedisMetrics(registry: Registry, sources: RedisMetricSourc
     name: 'llm_gateway_redis_up',
     help: 'Whether the shared store (Redis, GATEWAY_REDIS_URL) is connected: 1 yes, 0 no (the features fall back).',
     registers: [registry],
+    // --workers: one scrape answers every worker's; 0 when any worker has lost Redis.
+    aggregator: 'min',
     collect() {
       this.set(sources.isUp() ? 1 : 0);
     },
