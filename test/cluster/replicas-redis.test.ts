@@ -180,7 +180,7 @@ if (!serverUrl) {
 
     it('keeps serving when Redis stops, counts and reports it, and shares again once it is back', async () => {
       const [a, b] = [replicas[0]!, replicas[1]!];
-      const { secret } = await createKey({
+      const { secret, id: keyId } = await createKey({
         cacheEnabled: true,
         rateLimits: { requestsPerMinute: 1_000 },
         budget: { amount: 100, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' },
@@ -207,6 +207,12 @@ if (!serverUrl) {
       }
       expect(ready).toEqual({ status: 'ready', redis: 'shared' });
       expect(await metrics(a)).toMatch(/^llm_gateway_redis_up 1$/m);
+      // Nothing lost: every request of the outage has its row in the request log (written in batches, so poll).
+      const logged = async () => {
+        const answer = await admin('UsageService/ListRequests', { filter: { keyId }, pageSize: 500 });
+        return ((answer['requests'] as unknown[] | undefined) ?? []).length;
+      };
+      await expect.poll(logged, { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(during.length);
     });
   });
 }
