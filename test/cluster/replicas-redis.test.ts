@@ -106,7 +106,7 @@ if (!serverUrl) {
       baseUrl: upstream.baseUrl,
       apiKey: upstream.apiKey,
       // $1 000 per million tokens: the fixture's 5 + 3 tokens cost $0.008.
-      models: ['ok-c', 'slow500-k', 'slow400-b', 'ok-s', 'hang-x', 'ok-o'].map((upstreamModel) => ({
+      models: ['ok-c', 'ok-t', 'slow500-k', 'slow400-b', 'ok-s', 'hang-x', 'ok-o'].map((upstreamModel) => ({
         upstreamModel,
         prices: { inputPerMillion: 1_000, outputPerMillion: 1_000 },
       })),
@@ -150,6 +150,23 @@ if (!serverUrl) {
       expect([served.status, served.cache]).toEqual([200, 'hit']);
       expect(upstream.calls('ok-c')).toBe(1);
       expect(JSON.parse(served.body).choices).toEqual(JSON.parse(filled.body).choices);
+    });
+
+    it('replays on replica B, as a hit, a stream filled on replica A', async () => {
+      const { secret } = await createKey({ cacheEnabled: true });
+      const filled = await chat(replicas[0]!, secret, 'ok-t', { stream: true });
+      expect([filled.status, filled.cache]).toEqual([200, 'miss']);
+      const served = await chat(replicas[1]!, secret, 'ok-t', { stream: true });
+      expect([served.status, served.cache]).toEqual([200, 'hit']);
+      expect(upstream.calls('ok-t')).toBe(1);
+      const text = (body: string) =>
+        body
+          .split('\n')
+          .filter((line) => line.startsWith('data: {'))
+          .map((line) => (JSON.parse(line.slice(6)) as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content ?? '')
+          .join('');
+      expect(text(served.body)).toBe(text(filled.body));
+      expect(text(served.body)).toContain('served by t');
     });
 
     it('makes one upstream call for 9 identical concurrent misses spread over the three replicas', async () => {
