@@ -106,7 +106,7 @@ if (!serverUrl) {
       baseUrl: upstream.baseUrl,
       apiKey: upstream.apiKey,
       // $1 000 per million tokens: the fixture's 5 + 3 tokens cost $0.008.
-      models: ['ok-c', 'ok-t', 'slow500-k', 'slow400-b', 'ok-s', 'hang-x', 'ok-o'].map((upstreamModel) => ({
+      models: ['ok-c', 'ok-t', 'down-z', 'slow500-k', 'slow400-b', 'ok-s', 'hang-x', 'ok-o'].map((upstreamModel) => ({
         upstreamModel,
         prices: { inputPerMillion: 1_000, outputPerMillion: 1_000 },
       })),
@@ -175,6 +175,21 @@ if (!serverUrl) {
       expect(answers.map((answer) => answer.status)).toEqual(Array(9).fill(200));
       expect(upstream.calls('slow500-k')).toBe(1);
       expect(answers.filter((answer) => answer.cache === 'miss')).toHaveLength(1);
+    });
+
+    it('opens a breaker on every replica when it opens on one: the others stop calling the dead upstream', async () => {
+      const { secret } = await createKey({});
+      let opened = false;
+      for (let attempt = 0; attempt < 20 && !opened; attempt += 1) {
+        await chat(replicas[0]!, secret, 'down-z');
+        opened = replicas[0]!.process.output().includes('"to":"open"');
+      }
+      expect(opened).toBe(true);
+      await waitFor(() => replicas[1]!.process.output().includes('(on another replica)'), 'replica B to hear of the opening', 5_000);
+      const before = upstream.calls('down-z');
+      const refused = await chat(replicas[1]!, secret, 'down-z');
+      expect(refused.status).toBe(503);
+      expect(upstream.calls('down-z')).toBe(before);
     });
 
     it('frees the concurrency slots of a SIGKILLed replica once their lease runs out', async () => {
