@@ -33,7 +33,7 @@ import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import { createProviderAdapter } from './providers/registry.js';
-import { registerRpcServices } from './rpc/register-services.js';
+import { registerInProcessAdminServices, registerRpcServices, type RpcDependencies } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
@@ -200,6 +200,24 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   });
   const targetHealth = options.targetHealth ?? dispatcher;
 
+  const rpcDependencies: RpcDependencies = {
+    adminToken: options.adminToken,
+    authenticator,
+    keyAdmin,
+    providerAdmin,
+    providerProbe,
+    routeAdmin,
+    promptRuleAdmin,
+    targetHealth,
+    usageAdmin,
+    healthCheckAdmin: healthChecks.admin,
+    healthCheckHistory: healthChecks.history,
+    scheduledChecks: healthChecks.results,
+    completion,
+    reporter: log,
+    isReady,
+    ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
+  };
   return {
     authenticator,
     completion,
@@ -209,25 +227,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     inFlight,
     healthChecks: healthChecks.results,
     metrics,
-    registerRpc: (router) =>
-      registerRpcServices(router, {
-        adminToken: options.adminToken,
-        authenticator,
-        keyAdmin,
-        providerAdmin,
-        providerProbe,
-        routeAdmin,
-        promptRuleAdmin,
-        targetHealth,
-        usageAdmin,
-        healthCheckAdmin: healthChecks.admin,
-        healthCheckHistory: healthChecks.history,
-        scheduledChecks: healthChecks.results,
-        completion,
-        reporter: log,
-        isReady,
-        ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
-      }),
+    registerRpc: (router) => registerRpcServices(router, rpcDependencies),
+    registerInProcessAdmin: (router) => registerInProcessAdminServices(router, rpcDependencies),
     startBackgroundJobs: () => {
       retention.start();
       healthChecks.start();

@@ -127,5 +127,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // GATEWAY_CONFIG_FILE: the worker that applied it at start applies it again; the others ignore the signal.
+  if (config.configFile) process.on('SIGHUP', () => workers.forEach((worker) => worker.process.kill('SIGHUP')));
   fork(0);
 }
