@@ -106,6 +106,8 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
       const index = (config[sectionField(kind.section)] as unknown[]).indexOf(object);
       const path = `${kind.section}[${index}]`;
       const source = sources.get(path) ?? document.file;
+      // The plan names the object's line (the column is for problems inside it).
+      const line = source.replace(/(:\d+):\d+$/, '$1');
       const matches = currentByIdentity.get(identity) ?? [];
       if (matches.length > 1) {
         problems.push({ source, path, message: `the gateway has ${matches.length} ${kind.kind}s named "${identity}": rename or delete all but one first` });
@@ -113,7 +115,7 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
       }
       const existing = matches[0];
       if (existing === undefined) {
-        upserts.push({ change: change(kind.kind, identity, ConfigChangeAction.CREATE, source), run: (applyContext) => kind.create(object, applyContext) });
+        upserts.push({ change: change(kind.kind, identity, ConfigChangeAction.CREATE, line), run: (applyContext) => kind.create(object, applyContext) });
         continue;
       }
       const impossible = kind.impossibleChange?.(object, existing);
@@ -130,7 +132,7 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
         continue;
       }
       upserts.push({
-        change: change(kind.kind, identity, ConfigChangeAction.UPDATE, source, fields),
+        change: change(kind.kind, identity, ConfigChangeAction.UPDATE, line, fields),
         run: (applyContext) => kind.update(object, existing, fields, applyContext),
       });
     }

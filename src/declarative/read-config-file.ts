@@ -12,7 +12,7 @@ import { walkMessage, type WalkContext } from './yaml-to-proto-json.js';
 
 export interface ConfigDocument {
   config: GatewayConfigFile;
-  /** Field path ("routes[1]") → "file:line". */
+  /** Field path ("routes[1]") → "file:line:column". */
   sources: Map<string, string>;
   file: string;
 }
@@ -37,13 +37,14 @@ export function parseConfigText(text: string, file: string): ConfigDocument {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = document.errors.map((error) => {
-    const position = error.linePos?.[0];
+    const position = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
     return { source: position ? `${file}:${position.line}:${position.col}` : file, path: '', message: error.message.split('\n')[0]! };
   });
   if (problems.length > 0) throw new ConfigFileError(problems);
   const context: WalkContext = { file, lines, problems, sources: new Map() };
   const json = walkMessage(context, GatewayConfigFileSchema, document.contents, '');
-  if (problems.length > 0 || json === undefined) throw new ConfigFileError(problems);
+  if (json === undefined) throw new ConfigFileError(problems);
+  // The walk left out what it refused, so the rest still decodes and is checked too: every problem at once.
   const config = fromJson(GatewayConfigFileSchema, json as JsonValue);
   checkIdentities(config, context);
   if (problems.length > 0) throw new ConfigFileError(problems);

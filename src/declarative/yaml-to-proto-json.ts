@@ -15,7 +15,7 @@ export interface WalkContext {
   file: string;
   lines: LineCounter;
   problems: ConfigProblem[];
-  /** Field path → "file:line" of the node, for plan output and apply errors. */
+  /** Field path → "file:line:column" of the node, for problems, plan output and apply errors. */
   sources: Map<string, string>;
 }
 
@@ -32,7 +32,7 @@ function problem(context: WalkContext, node: Node | null | undefined, path: stri
 }
 
 export function walkMessage(context: WalkContext, descriptor: DescMessage, node: ParsedNode | null, path: string): Json | undefined {
-  context.sources.set(path, sourceOf(context, node).replace(/:\d+$/, ''));
+  context.sources.set(path, sourceOf(context, node));
   if (node === null || (isScalar(node) && node.value === null)) return {};
   if (!isMap(node)) return problem(context, node, path, `expected a mapping of ${descriptor.name} fields`);
   const result: Record<string, Json> = {};
@@ -54,7 +54,7 @@ export function walkMessage(context: WalkContext, descriptor: DescMessage, node:
       problem(context, keyNode, fieldPath, 'set twice');
       continue;
     }
-    context.sources.set(fieldPath, sourceOf(context, keyNode).replace(/:\d+$/, ''));
+    context.sources.set(fieldPath, sourceOf(context, keyNode));
     const valueNode = pair.value as ParsedNode | null;
     if (valueNode === null || (isScalar(valueNode) && valueNode.value === null)) continue; // `field:` alone = unset
     const value = walkField(context, field, valueNode, fieldPath);
