@@ -71,6 +71,11 @@ function change(kind: string, name: string, action: ConfigChangeAction, source: 
 export interface PlanOptions {
   /** Where ${VAR} references are read (the CLI's environment, or the gateway's). */
   environment: NodeJS.ProcessEnv;
+  /**
+   * Provider id → API key given directly, for a configuration that did not come from a file (an importer
+   * that decrypted the keys of another system); wins over the provider's api_key reference.
+   */
+  providerKeys?: ReadonlyMap<string, string>;
 }
 
 export async function planConfig(document: ConfigDocument, clients: AdminClients, options: PlanOptions): Promise<Plan> {
@@ -87,6 +92,7 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
   }
   const existingProviders = new Set((currentByKind.get(providerKind as AnyKind) as Array<{ id: string }>).map((provider) => provider.id));
   resolveProviderKeys(document, existingProviders, options.environment, { problems, warnings, keys: context.providerKeys });
+  for (const [id, key] of options.providerKeys ?? []) context.providerKeys.set(id, key);
 
   const upserts: PlanStep[] = [];
   const deletes: PlanStep[] = [];
