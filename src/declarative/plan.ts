@@ -152,6 +152,11 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
       }
     }
   }
+  config.promptRules.forEach((rule, index) => {
+    if (rule.key === '' || context.keyIds.has(rule.key) || config.keys.some((key) => key.name === rule.key)) return;
+    const path = `prompt_rules[${index}].key`;
+    problems.push({ source: sources.get(path) ?? document.file, path, message: `no key named "${rule.key}" (the gateway has none that is not revoked, and the file declares none)` });
+  });
   if (problems.length > 0) throw new ConfigFileError(problems);
   return { steps: [...upserts, ...deletes], unchanged, warnings, context };
 }

@@ -180,4 +180,9 @@ describe('gateway.yaml round trip', () => {
     const settled = await plan(edited, 'gateway.yaml', { ...ENVIRONMENT, CLAUDE_API_KEY: 'sk-ant-round-trip-rotated-9999' });
     expect(settled.steps).toEqual([]);
   });
+
+  it('refuses a prompt rule scoped to a key that neither the gateway nor the file has', async () => {
+    const text = 'prompt_rules:\n  - { name: orphan, key: nobody, operation: append_user, text: x }\n';
+    await expect(plan(text, 'orphan.yaml')).rejects.toThrow('orphan.yaml:2:21: prompt_rules[0].key: no key named "nobody"');
+  });
 });
