@@ -40,7 +40,8 @@ function shortEnum(value: string): string {
   return prefix ? value.slice(prefix.length).toLowerCase() : value;
 }
 
-export async function exportConfig(clients: AdminClients): Promise<string> {
+/** The running configuration as the file's document (snake_case proto JSON; enums and durations as proto JSON writes them). */
+export async function exportConfigObject(clients: AdminClients): Promise<Record<string, unknown>> {
   const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map() };
   const keys = await keyKind.list(context);
   for (const key of keys) context.keyNames.set(key.id, key.name);
@@ -49,7 +50,11 @@ export async function exportConfig(clients: AdminClients): Promise<string> {
     const objects = kind === (keyKind as AnyKind) ? keys : await kind.list(context);
     file[kind.section] = objects.map((object) => kind.toFile(object, context));
   }
-  const document = new Document({ ...file, prune: false });
+  return { ...file, prune: false };
+}
+
+export async function exportConfig(clients: AdminClients): Promise<string> {
+  const document = new Document(await exportConfigObject(clients));
   visit(document, {
     Scalar(key, node) {
       if (key !== 'key' && typeof node.value === 'string') node.value = shortEnum(node.value);

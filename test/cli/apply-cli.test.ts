@@ -163,6 +163,13 @@ describe('llm-gateway apply and export', () => {
     expect(without.stderr).toMatch(/exported\.yaml:\d+:\d+: providers\[0\]\.api_key: \$\{LOCAL_API_KEY\} is not set here; the key the gateway holds for "local" is kept/);
     const withKey = await cli('apply', '-f', file);
     expect(withKey.stdout.trim()).toBe('No changes: the gateway matches the file (7 objects unchanged).');
+
+    // --json: the same document as JSON, which apply reads too (JSON is YAML).
+    const asJson = await runCli(['export', '--json'], gateway.cliEnvironment);
+    const document = JSON.parse(asJson.stdout) as { providers: Array<{ id: string; api_key: string }> };
+    expect(document.providers).toEqual([expect.objectContaining({ id: 'local', api_key: '${LOCAL_API_KEY}' })]);
+    const jsonFile = writeConfig('exported.json', asJson.stdout);
+    expect((await cli('apply', '-f', jsonFile)).stdout.trim()).toBe('No changes: the gateway matches the file (7 objects unchanged).');
   });
 
   it('updates what changed, deletes nothing without prune, and prunes only the sections the file has', async () => {

@@ -1,8 +1,9 @@
 // `llm-gateway export [-o FILE]`: the running configuration as a gateway.yaml
-// (provider keys as ${…_API_KEY} references, never values).
+// (provider keys as ${…_API_KEY} references, never values); with --json, the
+// same document as JSON.
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { exportConfig } from '../../declarative/export-config.js';
+import { exportConfig, exportConfigObject } from '../../declarative/export-config.js';
 import { contextOf } from '../context.js';
 
 export function exportCommand(): Command {
@@ -11,6 +12,13 @@ export function exportCommand(): Command {
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .action(async (options: { output?: string }, command: Command) => {
       const context = contextOf(command);
+      if (context.output.json) {
+        // The same document as JSON (which apply -f also reads: JSON is YAML).
+        const json = `${JSON.stringify(await exportConfigObject(context.connection()), null, 2)}\n`;
+        if (options.output) writeFileSync(options.output, json, { mode: 0o644 });
+        else process.stdout.write(json);
+        return;
+      }
       const yaml = await exportConfig(context.connection());
       if (options.output) {
         writeFileSync(options.output, yaml, { mode: 0o644 });
