@@ -47,6 +47,8 @@ export interface Gateway {
   promptRuleTable: PromptRuleTable;
   /** Each scheduled health check with its newest run (for a gauge: every process can answer, not only the runner). */
   healthChecks: ComposedGateway['healthChecks'];
+  /** GATEWAY_CONFIG_FILE applied again (SIGHUP); set only in the process that applies it. Throws when it cannot. */
+  reloadConfigFile?: () => Promise<void>;
   /** Listens on the configured host and port; returns the bound address, e.g. http://127.0.0.1:8080. */
   listen(): Promise<string>;
   /** Graceful: stops accepting, lets in-flight requests finish within the grace period, flushes, closes storage. */
@@ -185,7 +187,15 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     await fastify.ready();
     // With --workers one worker deletes expired rows (the others would only repeat its deletes) and runs
     // the scheduled health checks — while it holds their lease, which one replica of a deployment does.
-    if (options.cluster?.runsRetention ?? true) parts.startBackgroundJobs();
+    // The same worker applies GATEWAY_CONFIG_FILE, before it listens: a file that cannot be applied stops the start.
+    const leads = options.cluster?.runsRetention ?? true;
+    // Loaded only when a file is configured (the YAML library and the planner stay out of other processes).
+    const configFile =
+      config.configFile && leads
+        ? (await import('./apply-config-file.js')).createConfigFileApplier(config.configFile, parts.registerInProcessAdmin, fastify.log)
+        : undefined;
+    await configFile?.apply('start');
+    if (leads) parts.startBackgroundJobs();
 
     return {
       fastify,
@@ -193,6 +203,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       requestLog,
       promptRuleTable,
       healthChecks: parts.healthChecks,
+      ...(configFile ? { reloadConfigFile: () => configFile.apply('SIGHUP') } : {}),
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
         const metricsAddress = await metricsServing.listen();
