@@ -23,8 +23,12 @@ const ALLOWED: Record<string, string[]> = {
   tracing: ['domain', 'config'],
   /** What replicas share through Redis (GATEWAY_REDIS_URL): implements core's contracts; loaded by the root, lazily. */
   redis: ['core', 'domain', 'config'],
-  /** The composition root: src/*.ts files compose everything. */
-  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'tracing', 'redis', 'root'],
+  /** The declarative configuration (gateway.yaml): parsed, planned and applied through the admin API's clients. */
+  declarative: ['domain'],
+  /** The admin CLI (`llm-gateway`): a client of a running gateway's admin API, never of its internals. */
+  cli: ['declarative'],
+  /** The composition root: src/*.ts files compose everything (but the CLI, a program of its own). */
+  root: ['domain', 'config', 'storage', 'providers', 'core', 'server', 'http', 'rpc', 'cluster', 'tracing', 'redis', 'declarative', 'root'],
 };
 
 /** Packages that only one layer (and the composition root) may import. */
@@ -53,6 +57,16 @@ const PACKAGE_HOMES: Array<{ pattern: RegExp; where: (file: string) => boolean; 
     pattern: /^ioredis(\/|$)/,
     where: (file) => file === 'redis/redis-client.ts',
     rule: 'ioredis is imported only by redis/redis-client.ts (the rest sees its RedisConnection)',
+  },
+  {
+    pattern: /^(commander|cli-table3)(\/|$)/,
+    where: (file) => file.startsWith('cli/'),
+    rule: 'the command-line libraries stay in cli/',
+  },
+  {
+    pattern: /^yaml(\/|$)/,
+    where: (file) => file.startsWith('declarative/'),
+    rule: 'the YAML library stays in declarative/ (the configuration file)',
   },
   {
     pattern: /^prom-client(\/|$)/,
