@@ -92,6 +92,8 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
       continue;
     }
     const { name: _name, ...desired } = jsonObject(toJson(CreateRouteRequestSchema, request, EMIT));
+    // An expert route's targets are derived from its experts by the gateway.
+    if (request.expert) delete desired.targets;
     const fields = changedFields(desired, jsonObject(toJson(RouteSchema, current, EMIT)));
     if (fields.length === 0) {
       plan.unchanged.push({ kind: 'route', name: request.name });

@@ -12,6 +12,8 @@ export function isSubsetOf(desired: JsonValue | undefined, existing: JsonValue |
     if (existing === null || typeof existing !== 'object' || Array.isArray(existing)) return false;
     return Object.entries(desired).every(([name, value]) => isSubsetOf(value, existing[name]));
   }
+  // An unspecified enum asks for the gateway's default, whatever that is.
+  if (typeof desired === 'string' && desired.endsWith('_UNSPECIFIED')) return true;
   if (existing === undefined) return isEmptyScalar(desired);
   return desired === existing;
 }

@@ -25,7 +25,7 @@ export interface ModelRef {
 
 export interface LegacyCatalog {
   providers: CreateProviderRequest[];
-  /** Old real model id → where it lives now, and the names clients used for it (name and identifier). */
+  /** Old real model id → where it lives now, and the allowed-model entries that let a key use it. */
   realModels: Map<string, { ref: ModelRef; names: string[] }>;
   /** Old names that could not become an alias (another model of the provider already has the identifier): route name → target. */
   extraNames: Map<string, ModelRef>;
@@ -139,7 +139,9 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
     }
     const ref = { providerId: draft.id, upstreamModel };
     if (!addModel(draft, upstreamModel, name)) extraNames.set(name, ref);
-    realModels.set(id, { ref, names: [...new Set([name, upstreamModel].filter(Boolean))] });
+    // Qualified, so a key bound to this model does not also reach another provider's model of the same id;
+    // the gateway matches it for requests by alias or bare identifier too. A second name became a route.
+    realModels.set(id, { ref, names: [`${draft.id}/${upstreamModel}`, ...(extraNames.has(name) ? [name] : [])] });
     modelAttributes(row, source, draft, upstreamModel, unmapped);
     if (!flag(row, 'enabled', true)) {
       unmapped.push({ source: `${source}.enabled`, reason: 'was off, which only hid it from /v1/models in the old gateway; imported enabled' });
