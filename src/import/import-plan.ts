@@ -94,6 +94,9 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
     const { name: _name, ...desired } = jsonObject(toJson(CreateRouteRequestSchema, request, EMIT));
     // An expert route's targets are derived from its experts by the gateway.
     if (request.expert) delete desired.targets;
+    // No failover statuses asks for the gateway's default list, which it then stores.
+    const desiredSettings = desired.settings as Record<string, JsonValue> | undefined;
+    if (Array.isArray(desiredSettings?.failoverStatuses) && desiredSettings.failoverStatuses.length === 0) delete desiredSettings.failoverStatuses;
     const fields = changedFields(desired, jsonObject(toJson(RouteSchema, current, EMIT)));
     if (fields.length === 0) {
       plan.unchanged.push({ kind: 'route', name: request.name });

@@ -50,5 +50,37 @@ export function importCommand(): Command {
         return draftFromLegacy(await readLegacyMysql(options.mysqlUrl), jwtSecret);
       }, options.dryRun === true);
     });
+  command
+    .command('portkey <config-file>')
+    .description('a Portkey config (JSON): providers and routes; the config becomes one route, nested strategies routes of their own')
+    .option('--route <name>', 'the route (model name clients send) for the config\'s top level', 'portkey')
+    .option('--dry-run', 'print the plan, change nothing')
+    .action(async (file: string, options: { route: string; dryRun?: boolean }, sub: Command) => {
+      const configText = readSource(file);
+      await importDraft(sub, async () => {
+        const { draftFromPortkey } = await import('../../import/portkey/import-portkey.js');
+        return parsed(() => draftFromPortkey(configText, options.route));
+      }, options.dryRun === true);
+    });
+  command
+    .command('litellm <config-file>')
+    .description('a LiteLLM proxy config.yaml: providers, models and a route per model_name (keys from os.environ/NAME read here)')
+    .option('--dry-run', 'print the plan, change nothing')
+    .action(async (file: string, options: { dryRun?: boolean }, sub: Command) => {
+      const configText = readSource(file);
+      await importDraft(sub, async () => {
+        const { draftFromLitellm } = await import('../../import/litellm/import-litellm.js');
+        return parsed(() => draftFromLitellm(configText, process.env));
+      }, options.dryRun === true);
+    });
   return command;
+}
+
+/** A source file that cannot be read as its format is invalid input (exit 3), not a gateway failure. */
+function parsed(read: () => ImportDraft): ImportDraft {
+  try {
+    return read();
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error), EXIT.validation);
+  }
 }
