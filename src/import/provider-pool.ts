@@ -1,6 +1,6 @@
 // Providers named by another gateway's config (a vendor name, a base URL, a
 // key): the same vendor + URL + key is one provider here, a second key or URL
-// for the same vendor is another (`openai-2`). Vendors speaking the OpenAI API
+// for the same vendor is another (`litellm-openai-2`). Vendors speaking the OpenAI API
 // at a known address become openai-compatible providers with that address.
 import { create } from '@bufbuild/protobuf';
 import {
@@ -56,7 +56,8 @@ export interface ProviderPool {
   providers(): CreateProviderRequest[];
 }
 
-export function createProviderPool(): ProviderPool {
+/** `source` prefixes every id (`litellm-openai`), so an import never takes over a provider made by hand. */
+export function createProviderPool(source: string): ProviderPool {
   const byIdentity = new Map<string, CreateProviderRequest>();
   const ids = new Set<string>();
   return {
@@ -73,7 +74,7 @@ export function createProviderPool(): ProviderPool {
       const identity = JSON.stringify([type, baseUrl, wish.apiKey, wish.azureApiVersion ?? '']);
       const known = byIdentity.get(identity);
       if (known) return known;
-      const slug = wish.vendor.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'provider';
+      const slug = `${source}-${wish.vendor.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'provider'}`;
       let id = slug;
       for (let counter = 2; ids.has(id); counter += 1) id = `${slug}-${counter}`;
       ids.add(id);

@@ -63,9 +63,9 @@ describe('LiteLLM config → plan', () => {
   it('maps deployments to providers and models, model names to routes, and lists the rest', () => {
     const draft = draftFromLitellm(sampleConfig('http://127.0.0.1:1/v1', 'http://127.0.0.1:2/v1'), environment);
     expect(draft.providers.map((provider) => [provider.id, provider.type, provider.apiKey === '' ? 'no key' : 'key', provider.models.map((model) => model.upstreamModel)])).toEqual([
-      ['openai', ProviderType.OPENAI_COMPATIBLE, 'key', ['error-500']],
-      ['openai-2', ProviderType.OPENAI_COMPATIBLE, 'key', ['error-429', 'plain-text']],
-      ['anthropic', ProviderType.ANTHROPIC, 'key', ['claude-3-5-sonnet-20240620']],
+      ['litellm-openai', ProviderType.OPENAI_COMPATIBLE, 'key', ['error-500']],
+      ['litellm-openai-2', ProviderType.OPENAI_COMPATIBLE, 'key', ['error-429', 'plain-text']],
+      ['litellm-anthropic', ProviderType.ANTHROPIC, 'key', ['claude-3-5-sonnet-20240620']],
     ]);
     const routes = new Map(draft.routes.map((route) => [route.name, route]));
     expect([...routes.keys()]).toEqual(['chat-deployments', 'backup', 'chat', 'claude']);

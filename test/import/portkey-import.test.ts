@@ -36,15 +36,15 @@ describe('Portkey config → plan', () => {
   it('maps strategies, nested targets, weights, retries, timeouts and hosts, and lists the rest', () => {
     const draft = draftFromPortkey(sampleConfig('http://127.0.0.1:1/v1', 'http://127.0.0.1:2/v1'), 'main');
     expect(draft.providers.map((provider) => [provider.id, provider.type, provider.baseUrl, provider.models.map((model) => model.upstreamModel)])).toEqual([
-      ['openai', ProviderType.OPENAI_COMPATIBLE, 'http://127.0.0.1:1/v1', ['error-500', 'plain-text']],
-      ['openai-2', ProviderType.OPENAI_COMPATIBLE, 'http://127.0.0.1:2/v1', ['plain-text']],
+      ['portkey-openai', ProviderType.OPENAI_COMPATIBLE, 'http://127.0.0.1:1/v1', ['error-500', 'plain-text']],
+      ['portkey-openai-2', ProviderType.OPENAI_COMPATIBLE, 'http://127.0.0.1:2/v1', ['plain-text']],
     ]);
     const [nested, main] = draft.routes;
     expect(nested!.name).toBe('main-2');
     expect(nested!.strategy).toBe(RouteStrategy.WEIGHTED);
-    expect(nested!.targets.map((target) => [target.providerId, target.weight])).toEqual([['openai-2', 75], ['openai', 25]]);
+    expect(nested!.targets.map((target) => [target.providerId, target.weight])).toEqual([['portkey-openai-2', 75], ['portkey-openai', 25]]);
     expect(main!.strategy).toBe(RouteStrategy.PRIORITY);
-    expect(main!.targets.map((target) => target.route || `${target.providerId}/${target.upstreamModel}`)).toEqual(['openai/error-500', 'main-2']);
+    expect(main!.targets.map((target) => target.route || `${target.providerId}/${target.upstreamModel}`)).toEqual(['portkey-openai/error-500', 'main-2']);
     expect(main!.settings?.maxRetries).toBe(2);
     expect(main!.settings?.failoverStatuses).toEqual([500, 503]);
     expect(Number(main!.settings?.attemptTimeout?.seconds)).toBe(20);
@@ -108,6 +108,6 @@ describe('Portkey config → applied', () => {
 
     const again = await runImport(draftFromPortkey(sampleConfig(primary.baseUrl, backup.baseUrl), 'main'), harness.clients, false);
     expect(again.plan.calls.map((call) => [call.name, call.action === 'update' ? call.fields : []])).toEqual([]);
-    expect(again.plan.unchanged.map((object) => `${object.kind} ${object.name}`).sort()).toEqual(['provider openai', 'provider openai-2', 'route main', 'route main-2']);
+    expect(again.plan.unchanged.map((object) => `${object.kind} ${object.name}`).sort()).toEqual(['provider portkey-openai', 'provider portkey-openai-2', 'route main', 'route main-2']);
   });
 });

@@ -36,7 +36,7 @@ export function draftFromLitellm(yamlText: string, environment: NodeJS.ProcessEn
   const config: unknown = parse(yamlText);
   if (!isObject(config) || !Array.isArray(config.model_list)) throw new Error('the LiteLLM config has no model_list');
   const draft = emptyDraft();
-  const pool = createProviderPool();
+  const pool = createProviderPool('litellm');
   const router = isObject(config.router_settings) ? config.router_settings : {};
   const library = isObject(config.litellm_settings) ? config.litellm_settings : {};
   const strategyName = text(router.routing_strategy) || 'simple-shuffle';

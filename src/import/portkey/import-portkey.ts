@@ -33,7 +33,7 @@ export function draftFromPortkey(configText: string, routeName: string): ImportD
     throw new Error(`the Portkey config is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(config)) throw new Error('the Portkey config must be a JSON object');
-  const pool = createProviderPool();
+  const pool = createProviderPool('portkey');
   const routes: CreateRouteRequest[] = [];
   buildRoute(config, routeName, 'config', { pool, routes, draft });
   draft.providers = pool.providers();
