@@ -15,6 +15,8 @@ import { rpcContextValues } from './rpc/request-context-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
+import { serializeRequest } from './server/log-serializers.js';
+import { createUnprefixedPaths } from './server/unprefixed-paths.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
 import { createRequestIdGenerator } from './server/request-ids.js';
 import { registerRequestTracing } from './server/request-tracing.js';
@@ -77,10 +79,19 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   let tracer: RequestTracer | undefined;
   let shared: SharedState<AdminScope> | undefined;
   try {
+    const unprefixed = createUnprefixedPaths();
     const fastify = Fastify({
       logger: {
         level: config.logLevel,
-        redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
+        redact: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'req.headers["api-key"]',
+          'req.headers["x-goog-api-key"]',
+          'req.headers["x-google-api-key"]',
+        ],
+        // The Gemini API's `?key=` is a credential: request lines log the URL without it.
+        serializers: { req: serializeRequest },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,
@@ -92,11 +103,14 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       genReqId: createRequestIdGenerator(),
       forceCloseConnections: false,
       schemaController: { compilersFactory: noSchemaCompilers },
+      // OpenAI paths answer without `/v1` too (server/unprefixed-paths.ts).
+      rewriteUrl: (request) => unprefixed.rewriteUrl(request),
       serverFactory: (handler) => {
         polyglot = createPolyglotServer(config, handler as never);
         return polyglot.server as never;
       },
     });
+    fastify.addHook('onRoute', (route) => unprefixed.onRoute(route));
     if (masterKey.generatedFile) {
       fastify.log.warn({ file: masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
     }
