@@ -1,5 +1,6 @@
 // The official @google/genai client against the gateway's Gemini surface,
-// served by fixture upstreams of three families (OpenAI, Anthropic, Gemini):
+// served by fixture upstreams of four families (OpenAI, OpenAI-compatible,
+// Anthropic, Gemini):
 // generateContent, generateContentStream, tool calls and their results,
 // thought signatures round-tripped, countTokens, embedContent, models.list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { encodeThoughtSignature } from '../../../src/http/gemini/thought-signatu
 import { startShimHarness, type ShimHarness } from '../shim-harness.js';
 import { geminiClient, lastUpstreamRequest, weatherDeclaration } from './gemini-harness.js';
 
-const FAMILIES = ['openai', 'anthropic', 'gemini'] as const;
+const FAMILIES = ['openai', 'openai-compatible', 'anthropic', 'gemini'] as const;
 let harness: ShimHarness;
 
 beforeAll(async () => {

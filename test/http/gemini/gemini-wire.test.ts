@@ -140,6 +140,18 @@ describe('the wire', () => {
     expect(names).toEqual(['models/openai/plain-text']);
   });
 
+  it('each call leaves a request-log row naming the Gemini surface, with its usage and the serving provider', async () => {
+    const created = (await harness.admin('KeysService/CreateKey', { name: 'logged' })) as { secret: string; key: { id: string } };
+    await geminiClient(harness, created.secret).models.generateContent({ model: 'gemini/plain-text', contents: 'Say hello' });
+    let rows: Array<Record<string, unknown>> = [];
+    for (let tries = 0; tries < 100 && rows.length === 0; tries += 1) {
+      rows = ((await harness.admin('UsageService/ListRequests', { filter: { keyId: created.key.id } })) as { requests?: Array<Record<string, unknown>> }).requests ?? [];
+      if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ surface: 'gemini', operation: 'chat', providerId: 'gemini', upstreamModel: 'plain-text', requestedModel: 'gemini/plain-text' });
+  });
+
   it('generationConfig fields with no canonical form come back as warnings', async () => {
     const response = await postGemini(harness, '/v1beta/models/openai/plain-text:generateContent', { ...hello, generationConfig: { responseLogprobs: true, temperature: 0.5 } });
     expect(response.status).toBe(200);
