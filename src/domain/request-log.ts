@@ -2,7 +2,9 @@
 import type { Page } from './page.js';
 
 export type RequestSurface = 'rpc' | 'openai' | 'anthropic' | 'gemini';
-export type RequestOperation = 'chat' | 'embeddings';
+export type RequestOperation = 'chat' | 'embeddings' | MediaLogOperation;
+/** OpenAI's media endpoints, as the request log names them (domain/media.ts). */
+export type MediaLogOperation = 'images' | 'image_edits' | 'transcriptions' | 'translations' | 'speech' | 'moderations';
 export type RequestStatus = 'ok' | 'error' | 'canceled';
 
 /** One row of the request log: one request, whatever happened to it. */

@@ -118,7 +118,7 @@ export type RequestLogEntry = Message<"llmgateway.v1.RequestLogEntry"> & {
   surface: string;
 
   /**
-   * "chat" or "embeddings".
+   * "chat", "embeddings", or a media operation: "images", "image_edits", "transcriptions", "translations", "speech", "moderations".
    *
    * @generated from field: string operation = 10;
    */

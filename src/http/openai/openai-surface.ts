@@ -14,6 +14,7 @@ import { sendCompletionStream } from './completions-stream.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from './embeddings.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
+import { registerMediaRoutes } from './media-routes.js';
 import { renderModel, renderModelList } from './models.js';
 import { parseChatRequest } from './parse-request.js';
 import { renderCompletion } from './render-response.js';
@@ -92,6 +93,9 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });
+
+  // Images, audio and moderations, for OpenAI-family providers (media-routes.ts).
+  await registerMediaRoutes(fastify, { completion, keyOf });
 
   fastify.get('/v1/models', async (request) => renderModelList(await completion.listModels(keyOf(request))));
 
