@@ -111,7 +111,7 @@ export type RequestLogEntry = Message<"llmgateway.v1.RequestLogEntry"> & {
   upstreamModel: string;
 
   /**
-   * "rpc", "openai", "anthropic" or "gemini".
+   * "rpc", "openai", "anthropic", "gemini" or "responses" (the OpenAI Responses API).
    *
    * @generated from field: string surface = 9;
    */
