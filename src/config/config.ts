@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
 import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
 import { readRedisConfig, type RedisConfig } from './redis-config.js';
+import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -64,6 +65,8 @@ export interface GatewayConfig {
   metrics: MetricsConfig;
   /** Shared rate limits and admin invalidation across replicas (redis-config.ts); undefined = each replica alone. */
   redis: RedisConfig | undefined;
+  /** The admin console at /console/ (console-config.ts). */
+  console: ConsoleConfig;
 }
 
 export interface TracingConfig {
@@ -254,6 +257,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     tracing: undefined,
     metrics: readMetricsConfig(read),
     redis: readRedisConfig(read),
+    console: readConsoleConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
