@@ -5,6 +5,9 @@
 // (tokens, cost) and on the overview, a priority route and its health, Chinese, sign-out.
 // Screenshots of each page go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
@@ -19,12 +22,34 @@ if (!availability.available && !requiredHere) warnLoudly(`CONSOLE BROWSER TEST N
 const consoleBuilt = existsSync(path.resolve(import.meta.dirname, '../../dist/console/index.html'));
 const outputDir = process.env['GATEWAY_TEST_OUTPUT_DIR'] ?? path.resolve(import.meta.dirname, '../../test-output/console');
 const ADMIN_TOKEN = 'console-e2e-admin-token-0123456789';
+const CONSOLE_DIR = path.resolve(import.meta.dirname, '../../dist/console');
+
+/** The built console on a static server of its own origin (as a team hosting it elsewhere would). */
+async function serveConsoleElsewhere(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // An asset by its file name only (nothing outside assets/); every other path is the app's index.html.
+    const relative = pathname.startsWith('/console/assets/') ? path.join('assets', path.basename(pathname)) : 'index.html';
+    const type = relative.endsWith('.js') ? 'text/javascript' : relative.endsWith('.css') ? 'text/css' : 'text/html';
+    readFile(path.join(CONSOLE_DIR, relative)).then(
+      (body) => response.writeHead(200, { 'content-type': type }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
 
 describe.runIf(availability.available || requiredHere)('the admin console in Chromium', () => {
   let upstream: OpenAIFixture;
   let started: StartedGateway;
   let browser: Browser;
   let page: Page;
+  let staticSite: { origin: string; close(): Promise<void> };
   const cspViolations: string[] = [];
   const pageErrors: string[] = [];
 
@@ -32,7 +57,8 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     if (!consoleBuilt) throw new Error('dist/console/index.html is missing: run `npm run build` (it builds the console) before this test');
     mkdirSync(outputDir, { recursive: true });
     upstream = await startOpenAIFixture({ family: 'openai' });
-    started = await startGateway({ GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN });
+    staticSite = await serveConsoleElsewhere();
+    started = await startGateway({ GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN, GATEWAY_CORS_ORIGINS: staticSite.origin });
     browser = await launchBrowser();
     page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -46,6 +72,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await browser?.close();
     await started?.close();
     await upstream?.close();
+    await staticSite?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`), fullPage: true });
@@ -70,8 +97,12 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.click('[data-test=new-provider]');
     await page.fill('[data-test=provider-name]', 'Fixture OpenAI');
     await page.fill('[data-test=provider-id]', 'fixture');
-    await page.fill('[data-test=provider-base-url]', upstream.baseUrl);
     await page.fill('[data-test=provider-api-key]', upstream.apiKey);
+    // The gateway refuses credentials in the URL (invalid_argument naming base_url): shown on that field.
+    await page.fill('[data-test=provider-base-url]', upstream.baseUrl.replace('http://', 'http://user:pass@'));
+    await page.click('[data-test=provider-save]');
+    await expect.poll(() => text('[data-error-for=base_url]')).toBe('must not contain credentials (use api_key)');
+    await page.fill('[data-test=provider-base-url]', upstream.baseUrl);
     await page.click('[data-test=add-model]');
     await page.fill('[data-test=model-upstream]', 'plain-text');
     await page.fill('[data-test=model-input-price]', '10');
@@ -84,6 +115,16 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await row.locator('[data-test=test-provider]').click();
     await expect.poll(() => row.locator('[data-test=test-result]').innerText(), { timeout: 15_000 }).toMatch(/^Reachable: plain-text answered in \d/);
     await shot('03-providers');
+    // Discover models: the upstream's list, the configured one marked, the others one click away.
+    await row.locator('[data-test=edit-provider]').click();
+    await page.click('[data-test=discover]');
+    const discovered = page.locator('[data-test=discovered]');
+    await expect.poll(() => discovered.innerText()).toContain('tool-result-round-trip');
+    expect(await discovered.locator('li', { hasText: 'plain-text' }).first().innerText()).toContain('configured');
+    await page.click('[data-test=add-discovered]');
+    expect(await page.locator('[data-test=model-upstream]').count()).toBeGreaterThan(5);
+    await shot('03b-provider-discover');
+    await page.keyboard.press('Escape');
   });
 
   let secret = '';
@@ -166,6 +207,21 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     expect(await page.evaluate(() => window.sessionStorage.getItem('llmgw.console.token'))).toBeNull();
     await page.goto(`${started.url}/console/keys`);
     await page.waitForURL(/\/console\/sign-in\?next=(%2F|\/)keys/);
+  });
+
+  it('works from another origin, through GATEWAY_CORS_ORIGINS', async () => {
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(`${staticSite.origin}/console/`);
+      await other.fill('[data-test=token]', ADMIN_TOKEN);
+      await other.fill('[data-test=gateway]', started.url);
+      await other.click('[data-test=sign-in]');
+      await other.waitForURL(/\/console\/overview$/);
+      await other.click('[data-test=nav-keys]');
+      await expect.poll(() => other.locator('[data-key=console-e2e]').innerText()).toContain('console-e2e');
+    } finally {
+      await other.close();
+    }
   });
 
   it('ran without CSP violations or page errors', () => {
