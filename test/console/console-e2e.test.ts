@@ -201,6 +201,23 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.selectOption('[data-test=locale]', 'en');
   });
 
+  it('folds the navigation into a menu on a narrow window, reachable by keyboard', async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      expect(await page.locator('#nav').isVisible()).toBe(false);
+      await page.focus('.menu-button');
+      await page.keyboard.press('Enter');
+      expect(await page.locator('#nav').isVisible()).toBe(true);
+      await shot('10-narrow-menu');
+      await page.focus('[data-test=nav-requests]');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => text('main h1')).toBe('Request log');
+      expect(await page.locator('#nav').isVisible()).toBe(false);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('signs out, forgetting the token, and sends a signed-out visitor to sign-in', async () => {
     await page.click('[data-test=sign-out]');
     await page.waitForURL(/\/console\/sign-in/);

@@ -34,7 +34,7 @@ describe('formatting', () => {
 });
 
 describe('chart series', () => {
-  const row = (group: string, requests: number, costUsd: number) => create(UsageAggregateSchema, { group, requests, errors: 1, inputTokens: 10n, outputTokens: 5n, costUsd });
+  const row = (group: string, requests: number, costUsd: number) => create(UsageAggregateSchema, { group, requests, errors: 1, inputTokens: 10n, outputTokens: 5n, costUsd, p95Latency: { seconds: 1n, nanos: 500_000_000 } });
 
   it('reads day and hour groups as UTC', () => {
     expect(bucketStartMs('2026-12-04')).toBe(Date.UTC(2026, 11, 4));
@@ -50,6 +50,7 @@ describe('chart series', () => {
     expect(series.requests).toEqual([0, 3, 0, 1]);
     expect(series.tokens).toEqual([0, 15, 0, 15]);
     expect(series.costUsd).toEqual([0, 0.5, 0, 0.25]);
+    expect(series.p95Ms).toEqual([null, 1500, null, 1500]);
   });
 
   it('totals rows and ranks them by cost', () => {

@@ -1,6 +1,7 @@
 // AggregateUsage rows grouped by hour or day → the columns a time chart draws (x in Unix seconds),
 // with the empty hours/days in between filled with zeros so a gap reads as "no traffic".
 import type { UsageAggregate } from '../../../gen/llmgateway/v1/usage_service_pb.js';
+import { durationMs } from './format.js';
 
 export type Bucket = 'hour' | 'day';
 
@@ -11,6 +12,9 @@ export interface TimeSeries {
   errors: number[];
   tokens: number[];
   costUsd: number[];
+  /** Latency percentiles in ms; null where the bucket had no requests (a gap, not a zero). */
+  p50Ms: Array<number | null>;
+  p95Ms: Array<number | null>;
 }
 
 const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
@@ -26,7 +30,7 @@ export function bucketStartMs(group: string): number {
 export function toTimeSeries(rows: readonly UsageAggregate[], bucket: Bucket, fromMs: number, toMs: number): TimeSeries {
   const size = BUCKET_MS[bucket];
   const first = Math.floor(fromMs / size) * size;
-  const series: TimeSeries = { times: [], requests: [], errors: [], tokens: [], costUsd: [] };
+  const series: TimeSeries = { times: [], requests: [], errors: [], tokens: [], costUsd: [], p50Ms: [], p95Ms: [] };
   const index = new Map<number, number>();
   for (let start = first; start < toMs; start += size) {
     index.set(start, series.times.length);
@@ -35,6 +39,8 @@ export function toTimeSeries(rows: readonly UsageAggregate[], bucket: Bucket, fr
     series.errors.push(0);
     series.tokens.push(0);
     series.costUsd.push(0);
+    series.p50Ms.push(null);
+    series.p95Ms.push(null);
   }
   for (const row of rows) {
     const at = index.get(bucketStartMs(row.group));
@@ -43,6 +49,8 @@ export function toTimeSeries(rows: readonly UsageAggregate[], bucket: Bucket, fr
     series.errors[at] = row.errors;
     series.tokens[at] = Number(row.inputTokens) + Number(row.outputTokens);
     series.costUsd[at] = row.costUsd;
+    series.p50Ms[at] = row.requests > 0 ? durationMs(row.p50Latency) : null;
+    series.p95Ms[at] = row.requests > 0 ? durationMs(row.p95Latency) : null;
   }
   return series;
 }

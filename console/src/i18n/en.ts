@@ -16,7 +16,7 @@ export const en = {
   overview: {
     title: 'Overview', range: 'Period', last24h: 'Last 24 hours', last7d: 'Last 7 days', last30d: 'Last 30 days',
     requests: 'Requests', errors: 'Errors', tokens: 'Tokens', cost: 'Cost', p50: 'p50 latency', p95: 'p95 latency',
-    overTime: 'Requests and errors over time', tokensOverTime: 'Tokens over time', costOverTime: 'Cost over time',
+    overTime: 'Requests and errors over time', tokensOverTime: 'Tokens over time', latencyOverTime: 'Latency over time (p50 and p95)', costOverTime: 'Cost over time',
     topKeys: 'Top keys by cost', topModels: 'Top models by cost', topProviders: 'Providers', group: 'Name',
     empty: 'No requests in this period yet. Create a provider and a key, then send a request through the gateway.',
     healthChecks: 'Scheduled health checks', noHealthChecks: 'No scheduled health checks.', up: 'up', down: 'down', notRun: 'not run yet',

@@ -18,7 +18,7 @@ export const zhCN: Messages = {
   overview: {
     title: '概览', range: '时间段', last24h: '最近 24 小时', last7d: '最近 7 天', last30d: '最近 30 天',
     requests: '请求数', errors: '错误数', tokens: '令牌数', cost: '费用', p50: 'p50 延迟', p95: 'p95 延迟',
-    overTime: '请求与错误趋势', tokensOverTime: '令牌用量趋势', costOverTime: '费用趋势',
+    overTime: '请求与错误趋势', tokensOverTime: '令牌用量趋势', latencyOverTime: '延迟趋势（p50 与 p95）', costOverTime: '费用趋势',
     topKeys: '费用最高的密钥', topModels: '费用最高的模型', topProviders: '供应商', group: '名称',
     empty: '此时间段内还没有请求。先创建供应商和密钥，再通过网关发送请求。',
     healthChecks: '定时健康检查', noHealthChecks: '没有定时健康检查。', up: '正常', down: '异常', notRun: '尚未运行',
