@@ -22,6 +22,8 @@ if (!availability.available && !requiredHere) warnLoudly(`CONSOLE BROWSER TEST N
 const consoleBuilt = existsSync(path.resolve(import.meta.dirname, '../../dist/console/index.html'));
 const outputDir = process.env['GATEWAY_TEST_OUTPUT_DIR'] ?? path.resolve(import.meta.dirname, '../../test-output/console');
 const ADMIN_TOKEN = 'console-e2e-admin-token-0123456789';
+/** Waits for what the page shows (the machine may be busy: vitest's 1 s default is too short for a browser). */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
 const CONSOLE_DIR = path.resolve(import.meta.dirname, '../../dist/console');
 
 /** The built console on a static server of its own origin (as a team hosting it elsewhere would). */
@@ -83,13 +85,13 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.fill('[data-test=token]', 'not-the-admin-token-at-all-000000');
     await page.click('[data-test=sign-in]');
-    await expect.poll(() => text('[data-test=sign-in-error]')).toBe('The gateway refused this token.');
+    await eventually(() => text('[data-test=sign-in-error]')).toBe('The gateway refused this token.');
     await shot('01-sign-in-refused');
     await page.fill('[data-test=token]', ADMIN_TOKEN);
     await page.click('[data-test=sign-in]');
     await page.waitForURL(/\/console\/overview$/);
     expect(await page.evaluate(() => window.localStorage.getItem('llmgw.console.token'))).toBeNull();
-    await expect.poll(() => text('main h1')).toBe('Overview');
+    await eventually(() => text('main h1')).toBe('Overview');
   });
 
   it('creates a provider pointed at the fixture upstream, with prices, and tests it', async () => {
@@ -101,7 +103,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     // The gateway refuses credentials in the URL (invalid_argument naming base_url): shown on that field.
     await page.fill('[data-test=provider-base-url]', upstream.baseUrl.replace('http://', 'http://user:pass@'));
     await page.click('[data-test=provider-save]');
-    await expect.poll(() => text('[data-error-for=base_url]')).toBe('must not contain credentials (use api_key)');
+    await eventually(() => text('[data-error-for=base_url]')).toBe('must not contain credentials (use api_key)');
     await page.fill('[data-test=provider-base-url]', upstream.baseUrl);
     await page.click('[data-test=add-model]');
     await page.fill('[data-test=model-upstream]', 'plain-text');
@@ -110,16 +112,16 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await shot('02-provider-form');
     await page.click('[data-test=provider-save]');
     const row = page.locator('[data-provider=fixture]');
-    await expect.poll(() => row.innerText()).toContain(`…${upstream.apiKey.slice(-4)}`);
+    await eventually(() => row.innerText()).toContain(`…${upstream.apiKey.slice(-4)}`);
     expect(await page.content()).not.toContain(upstream.apiKey);
     await row.locator('[data-test=test-provider]').click();
-    await expect.poll(() => row.locator('[data-test=test-result]').innerText(), { timeout: 15_000 }).toMatch(/^Reachable: plain-text answered in \d/);
+    await eventually(() => row.locator('[data-test=test-result]').innerText()).toMatch(/^Reachable: plain-text answered in \d/);
     await shot('03-providers');
     // Discover models: the upstream's list, the configured one marked, the others one click away.
     await row.locator('[data-test=edit-provider]').click();
     await page.click('[data-test=discover]');
     const discovered = page.locator('[data-test=discovered]');
-    await expect.poll(() => discovered.innerText()).toContain('tool-result-round-trip');
+    await eventually(() => discovered.innerText()).toContain('tool-result-round-trip');
     expect(await discovered.locator('li', { hasText: 'plain-text' }).first().innerText()).toContain('configured');
     await page.click('[data-test=add-discovered]');
     expect(await page.locator('[data-test=model-upstream]').count()).toBeGreaterThan(5);
@@ -135,7 +137,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.fill('[data-test=key-budget]', '0');
     await page.click('[data-test=key-save]');
     // The form's own check lands on the budget field; the API is not called.
-    await expect.poll(() => text('[data-error-for=budget]')).toContain('must be greater than 0');
+    await eventually(() => text('[data-error-for=budget]')).toContain('must be greater than 0');
     await page.fill('[data-test=key-budget]', '5');
     await page.click('[data-test=key-save]');
     secret = (await page.locator('[data-test=secret]').innerText()).trim();
@@ -143,7 +145,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await shot('04-key-secret');
     await page.click('[data-test=secret-done]');
     const row = page.locator('[data-key=console-e2e]');
-    await expect.poll(() => row.innerText()).toContain('$5.00');
+    await eventually(() => row.innerText()).toContain('$5.00');
     expect(await page.content()).not.toContain(secret);
     await shot('05-keys');
   });
@@ -160,13 +162,13 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.selectOption('[data-test=filter-status]', { label: 'ok' });
     await page.click('[data-test=request-filter] button[type=submit]');
     const row = page.locator('[data-test=requests-table] tbody tr').first();
-    await expect.poll(() => page.locator('[data-test=requests-table] tbody tr').count()).toBe(1);
-    await expect.poll(() => row.innerText()).toContain('fixture/plain-text');
+    await eventually(() => page.locator('[data-test=requests-table] tbody tr').count()).toBe(1);
+    await eventually(() => row.innerText()).toContain('fixture/plain-text');
     // 9 input and 4 output tokens at $10 and $20 per million: $0.00017.
     expect(await row.locator('[data-test=row-tokens]').innerText()).toBe('9 / 4');
     expect(await row.locator('[data-test=row-cost]').innerText()).toBe('$0.00017');
     await row.click();
-    await expect.poll(() => text('[data-test=detail-cost]')).toBe('$0.00017');
+    await eventually(() => text('[data-test=detail-cost]')).toBe('$0.00017');
     expect(await text('[data-test=detail-input-tokens]')).toBe('9');
     await shot('06-request-detail');
     await page.keyboard.press('Escape');
@@ -174,7 +176,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
 
   it('shows the request on the overview chart and totals', async () => {
     await page.click('[data-test=nav-overview]');
-    await expect.poll(() => text('[data-test=total-tokens]')).toBe('13');
+    await eventually(() => text('[data-test=total-tokens]')).toBe('13');
     expect(Number(await text('[data-test=total-requests]'))).toBeGreaterThanOrEqual(1);
     expect(await text('[data-test=total-cost]')).toBe('$0.00017');
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
@@ -189,9 +191,9 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.fill('[data-test=route-target]', 'fixture/plain-text');
     await page.click('[data-test=route-save]');
     const row = page.locator('[data-route=smart]');
-    await expect.poll(() => row.innerText()).toContain('fixture/plain-text');
+    await eventually(() => row.innerText()).toContain('fixture/plain-text');
     await row.locator('[data-test=route-health]').click();
-    await expect.poll(() => text('[data-test=route-health-table]')).toContain('fixture/plain-text');
+    await eventually(() => text('[data-test=route-health-table]')).toContain('fixture/plain-text');
     expect(await text('[data-test=breaker]')).toBe('closed');
     await shot('08-route-health');
     await page.keyboard.press('Escape');
@@ -205,23 +207,54 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.selectOption('[data-test=rule-operation]', { label: 'Regex replace' });
     await page.fill('[data-test=rule-pattern]', '(unclosed');
     await page.click('[data-test=rule-save]');
-    await expect.poll(() => text('[data-error-for=pattern]')).toMatch(/^does not compile: /);
+    await eventually(() => text('[data-error-for=pattern]')).toMatch(/^does not compile: /);
     await shot('09a-prompt-rule-error');
     await page.fill('[data-test=rule-pattern]', 'code-\\d+');
     await page.click('[data-test=rule-save]');
-    await expect.poll(() => text('[data-test=rules-table]')).toContain('redact-codes');
+    await eventually(() => text('[data-test=rules-table]')).toContain('redact-codes');
     expect(await text('[data-test=rules-table]')).toContain('Regex replace');
+  });
+
+  it('searches, rotates and revokes keys', async () => {
+    await page.click('[data-test=nav-keys]');
+    await page.click('[data-test=new-key]');
+    await page.fill('[data-test=key-name]', 'short-lived');
+    await page.click('[data-test=key-save]');
+    const firstSecret = (await page.locator('[data-test=secret]').innerText()).trim();
+    await page.click('[data-test=secret-done]');
+    await page.fill('[data-test=key-search]', 'short');
+    await page.keyboard.press('Enter');
+    await eventually(() => page.locator('[data-test=keys-table] tbody tr').count()).toBe(1);
+    const row = page.locator('[data-key=short-lived]');
+    await row.getByRole('button', { name: 'Rotate' }).click();
+    await page.fill('#grace', '0');
+    await page.click('[data-test=rotate]');
+    const rotated = (await page.locator('[data-test=secret]').innerText()).trim();
+    expect(rotated).not.toBe(firstSecret);
+    await page.click('[data-test=secret-done]');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await eventually(() => row.innerText()).toContain('Revoked');
+    await page.fill('[data-test=key-search]', 'no-such-key');
+    await page.keyboard.press('Enter');
+    await eventually(() => text('main .empty')).toContain('No keys yet');
   });
 
   it('switches to Chinese', async () => {
     await page.selectOption('[data-test=locale]', 'zh-CN');
-    await expect.poll(() => text('main h1')).toBe('提示词规则');
-    expect(await text('[data-test=nav-keys]')).toBe('密钥');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    await page.click('[data-test=nav-overview]');
-    await expect.poll(() => text('main h1')).toBe('概览');
-    await shot('09-overview-zh');
-    await page.selectOption('[data-test=locale]', 'en');
+    try {
+      await page.click('[data-test=nav-routes]');
+      await eventually(() => text('main h1')).toBe('路由');
+      expect(await text('[data-test=nav-keys]')).toBe('密钥');
+      expect(await text('[data-test=routes-table] thead')).toContain('策略');
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+      await page.click('[data-test=nav-overview]');
+      await eventually(() => text('main h1')).toBe('概览');
+      expect(await text('[data-test=totals]')).toContain('请求数');
+      await shot('09-overview-zh');
+    } finally {
+      await page.selectOption('[data-test=locale]', 'en');
+    }
   });
 
   it('folds the navigation into a menu on a narrow window, reachable by keyboard', async () => {
@@ -234,7 +267,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
       await shot('10-narrow-menu');
       await page.focus('[data-test=nav-requests]');
       await page.keyboard.press('Enter');
-      await expect.poll(() => text('main h1')).toBe('Request log');
+      await eventually(() => text('main h1')).toBe('Request log');
       expect(await page.locator('#nav').isVisible()).toBe(false);
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
@@ -270,8 +303,9 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
       await other.click('[data-test=sign-in]');
       await other.waitForURL(/\/console\/overview$/);
       await other.click('[data-test=nav-keys]');
-      await expect.poll(() => other.locator('[data-key=console-e2e]').innerText()).toContain('console-e2e');
+      await eventually(() => other.locator('[data-key=console-e2e]').innerText()).toContain('console-e2e');
     } finally {
+      await other.screenshot({ path: path.join(outputDir, '13-other-origin.png'), fullPage: true });
       await other.close();
     }
   });
