@@ -5,7 +5,7 @@
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { createKeyLookup, type KeyLookupOptions } from './key-lookup.js';
-import { hashesEqual, hashSecret, VIRTUAL_KEY_PREFIX } from './virtual-key-secret.js';
+import { hashesEqual, hashSecret } from './virtual-key-secret.js';
 
 export interface KeyAuthenticator {
   /** Resolves the key record for a presented secret, or throws a GatewayError. */
@@ -26,7 +26,8 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
       if (!secret) {
         throw new GatewayError('unauthenticated', 'missing virtual key: send it as `Authorization: Bearer sk-gw-…`');
       }
-      if (!secret.startsWith(VIRTUAL_KEY_PREFIX) || secret.length > 200) {
+      // Any prefix: keys imported from another gateway keep their old strings (existing_secret).
+      if (secret.length > 200) {
         throw new GatewayError('unauthenticated', 'invalid virtual key');
       }
       const presentedHash = hashSecret(secret);
