@@ -27,6 +27,9 @@ import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
 import { createProviderProbe } from './core/admin/providers/provider-probe.js';
 import { createRouteAdmin } from './core/admin/routes/route-admin.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
+import { createUpstreamQuotas } from './core/quotas/upstream-quotas.js';
+import { createUpstreamUsageReport } from './core/admin/providers/upstream-usage.js';
+import { DEFAULT_UPSTREAM_QUEUE } from './config/upstream-queue-config.js';
 import { createRouteTable } from './core/routing/route-table.js';
 import { createRequestLogWriter } from './core/request-log/request-log-writer.js';
 import { createReportThrottle } from './core/request-log/report-throttle.js';
@@ -37,6 +40,7 @@ import { registerRpcServices } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
+import { composeResponses } from './compose-responses.js';
 import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
@@ -120,9 +124,15 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     scopeExists: async (scope, scopeId) => (scope === 'route' ? storage.routes.get(scopeId) : storage.keys.get(scopeId)).then((found) => found !== null),
     now,
   });
+  // One limit per key across processes: Redis across replicas (and their workers), else the --workers primary.
+  // The upstream quotas count through the same limiter (core/quotas).
+  const limiter = shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now });
+  const quotas = createUpstreamQuotas({ limiter, defaultQueue: config.upstreamQueue ?? DEFAULT_UPSTREAM_QUEUE, observer: metrics.quotas.observer });
+  metrics.quotas.watch(quotas.stats);
   // Latency and affinity live in this process; with Redis, breakers open and close on every replica together.
   const announceBreaker = shareBreakers(() => dispatcher.breakers, shared?.store);
   const dispatcher = createDispatcher({
+    quotas,
     onBreakerTransition: (target, from, to, reason, remote) => {
       log.warn({ target, from, to, reason }, 'circuit breaker changed state');
       metrics.breakerChanged(target, to);
@@ -167,8 +177,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       onDecision: (decision) => metrics.expertDecided(decision),
       now,
     },
-    // One limit per key across processes: Redis across replicas (and their workers), else the --workers primary.
-    limiter: shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now }),
+    limiter,
     budgets,
     cache: shareCache(
       config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
@@ -186,6 +195,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
+  const responses = composeResponses({ storage, retentionDays: config.responses?.retentionDays ?? 30, log, now });
   const providerProbe = createProviderProbe(catalog, now);
   const healthChecks = composeHealthChecks({
     storage,
@@ -214,6 +224,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     isReady,
     inFlight,
     healthChecks: healthChecks.results,
+    responses: responses.store,
     metrics,
     registerRpc: (router) =>
       registerRpcServices(router, {
@@ -222,6 +233,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
         keyAdmin,
         providerAdmin,
         providerProbe,
+        upstreamUsage: createUpstreamUsageReport(storage.providers, quotas),
         routeAdmin,
         promptRuleAdmin,
         targetHealth,
@@ -237,12 +249,14 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     startBackgroundJobs: () => {
       retention.start();
       healthChecks.start();
+      responses.retention.start();
     },
     async close() {
       // In-flight requests are done: stop deleting, then write every buffered spend and log row.
       await runShutdownSteps(log, [
         ['stopping the retention job', () => retention.stop()],
         ['stopping the health checks', () => healthChecks.stop()],
+        ['stopping the stored-responses retention job', () => responses.retention.stop()],
         ['stopping the spend flusher', () => spendFlusher.stop()],
         ['writing the budget spend', () => retried(() => budgets.flush())],
         ['writing the request log', () => requestLog.close()],
