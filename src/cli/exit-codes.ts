@@ -3,6 +3,7 @@
 // read the message. A message never carries a secret (the gateway's errors do
 // not hold any, and the admin token is never echoed).
 import { Code, ConnectError } from '@connectrpc/connect';
+import { ConfigFileError } from '../declarative/config-file-error.js';
 
 export const EXIT = {
   ok: 0,
@@ -36,6 +37,7 @@ export function usageError(message: string): CliError {
 /** Any thrown value → a message and an exit code. */
 export function classifyFailure(error: unknown, gatewayUrl: string): CliError {
   if (error instanceof CliError) return error;
+  if (error instanceof ConfigFileError) return new CliError(`the configuration file is not valid:\n${error.message}`, EXIT.validation);
   if (error instanceof ConnectError) {
     switch (error.code) {
       case Code.Unauthenticated:

@@ -53,12 +53,23 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
   };
 }
 
-/** Reads a bearer credential from `Authorization: Bearer …`, `api-key` or `x-api-key` header values. */
+/**
+ * The headers a virtual key may arrive in, after `Authorization: Bearer`, in order: Anthropic's and
+ * Azure's SDKs send the first two, Google's (`@google/genai`, the Gemini REST API) `x-goog-api-key`;
+ * `x-google-api-key` is what the replaced gateway also accepted.
+ */
+export const KEY_HEADERS = ['x-api-key', 'api-key', 'x-goog-api-key', 'x-google-api-key'] as const;
+
+/** Reads a bearer credential from `Authorization: Bearer …` or else the first of KEY_HEADERS present. */
 export function credentialFromHeaders(get: (name: string) => string | null | undefined): string | undefined {
   const authorization = get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     return match?.[1]?.trim();
   }
-  return get('x-api-key')?.trim() || get('api-key')?.trim() || undefined;
+  for (const name of KEY_HEADERS) {
+    const value = get(name)?.trim();
+    if (value) return value;
+  }
+  return undefined;
 }
