@@ -45,6 +45,14 @@ describe('parseResponsesRequest', () => {
     expect(parsed.inputItems).toEqual([{ id: expect.stringMatching(/^msg_/), type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }]);
   });
 
+  it('safety_identifier is the end user and prompt_cache_key the session (affinity), not provider options', () => {
+    const parsed = parseResponsesRequest({ model: 'm', input: 'x', safety_identifier: 'end-user-7', prompt_cache_key: 'conversation-42' });
+    expect(parsed.chat.user).toBe('end-user-7');
+    expect(parsed.chat.gateway?.sessionId).toBe('conversation-42');
+    expect(parsed.chat.providerOptions).toBeUndefined();
+    expect(parseResponsesRequest({ model: 'm', input: 'x', user: 'u', safety_identifier: 's' }).chat.user).toBe('u');
+  });
+
   it('store defaults to true; tools and reasoning absent leave the canonical fields unset', () => {
     const parsed = parseResponsesRequest({ model: 'm', input: [{ role: 'user', content: 'x' }] });
     expect(parsed.settings).toMatchObject({ store: true, tool_choice: 'auto', tools: [], temperature: 1, top_p: 1, text: { format: { type: 'text' } } });
