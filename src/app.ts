@@ -122,7 +122,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       config,
       log: fastify.log,
       cluster: options.cluster,
-      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced } } : {}),
+      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced, store: shared.store } } : {}),
     });
     composed = parts; // closed by the catch below when the server cannot start
     const { authenticator, completion, requestLog, promptRuleTable } = parts;
@@ -137,8 +137,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       done();
     });
     // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
-    const redisLimits = shared?.limiter;
-    registerHealthRoutes(fastify, parts.isReady, redisLimits ? () => ({ redis: redisLimits.status() }) : undefined);
+    registerHealthRoutes(fastify, parts.isReady, shared?.readiness);
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.

@@ -5,6 +5,8 @@ import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
 import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
 import { readResponsesConfig, type ResponsesConfig } from './responses-config.js';
 import { readRedisConfig, type RedisConfig } from './redis-config.js';
+import { readUpstreamQueueConfig } from './upstream-queue-config.js';
+import type { RequestQueueRecord } from '../domain/provider.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -67,6 +69,8 @@ export interface GatewayConfig {
   redis: RedisConfig | undefined;
   /** Stored Responses API answers: their retention (responses-config.ts). */
   responses: ResponsesConfig;
+  /** The queue of requests over an upstream quota, for providers without their own (upstream-queue-config.ts). */
+  upstreamQueue: RequestQueueRecord;
 }
 
 export interface TracingConfig {
@@ -258,6 +262,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     metrics: readMetricsConfig(read),
     redis: readRedisConfig(read),
     responses: readResponsesConfig(read),
+    upstreamQueue: readUpstreamQueueConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

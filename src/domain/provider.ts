@@ -11,12 +11,28 @@ export interface ModelPricesRecord {
   cacheWritePerMillion: number;
 }
 
+/** What an upstream account allows (0 = no limit); see core/quotas. */
+export interface UpstreamQuotaRecord {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  maxConcurrent: number;
+}
+
+/** A provider's own queue settings; absent = the gateway's defaults (GATEWAY_UPSTREAM_QUEUE_*). */
+export interface RequestQueueRecord {
+  /** 0 = no queue: a request over quota is refused at once. */
+  maxLength: number;
+  maxWaitMs: number;
+}
+
 export interface ProviderModelRecord {
   upstreamModel: string;
   alias: string;
   enabled: boolean;
   deployment: string;
   prices: ModelPricesRecord | null;
+  /** This model's own quota, on top of the provider's; absent = none. */
+  quota?: UpstreamQuotaRecord | undefined;
 }
 
 export interface ProviderRecord {
@@ -31,6 +47,10 @@ export interface ProviderRecord {
   enabled: boolean;
   models: ProviderModelRecord[];
   azureApiVersion: string;
+  /** The provider-wide quota; absent = none (migration 0009). */
+  quota?: UpstreamQuotaRecord | undefined;
+  /** Absent = the gateway's default queue. */
+  queue?: RequestQueueRecord | undefined;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;

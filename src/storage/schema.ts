@@ -26,6 +26,8 @@ export interface ProvidersTable {
   enabled: BooleanColumn;
   models: JsonColumn;
   azure_api_version: string;
+  /** {quota?, queue?} (migration 0009); NULL = no quota, default queue. */
+  upstream_limits: NullableJsonColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
 }

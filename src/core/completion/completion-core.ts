@@ -44,6 +44,7 @@ import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
 import { attemptSpansUnder, callContextOf, recordedAnswer, recordedStream } from '../tracing/attempt-spans.js';
+import { chatQuotaTokens, usedTokensOf } from '../quotas/quota-tokens.js';
 
 export interface CompletionCore {
   /** Dispatched to `call.plan` when given, else planned here. */
@@ -90,7 +91,11 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal, span) =>
             recordedAnswer(span, planned, planned.provider.adapter().complete(request, planned.target, callContextOf(attemptSignal, span))),
           signal,
-          trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'chat', request, stream: false }) },
+          {
+            startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'chat', request, stream: false }),
+            quotaTokens: chatQuotaTokens(request),
+            usedTokens: usedTokensOf,
+          },
         );
         // Every completion ends with usage: the upstream's, else the tokenizer's (marked estimated).
         const usage = usageAt(value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices)), served.model);
@@ -122,7 +127,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         (planned, attemptSignal, span) =>
           recordedStream(span, planned, planned.provider.adapter().stream(request, planned.target, callContextOf(attemptSignal, span))),
         signal,
-        trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'chat', request, stream: true }) },
+        { startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'chat', request, stream: true }), quotaTokens: chatQuotaTokens(request) },
       );
       let announced = false;
       let sawUsage = false;
@@ -187,7 +192,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal, span) =>
             recordedAnswer(span, planned, planned.provider.adapter().embed(input, planned.target, callContextOf(attemptSignal, span))),
           signal,
-          trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'embeddings', inputs: request.inputs }) },
+          { startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'embeddings', inputs: request.inputs }), usedTokens: usedTokensOf },
         );
         const usage = usageAt(value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel), served.model);
         return create(EmbedResponseSchema, {
