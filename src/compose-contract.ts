@@ -77,6 +77,8 @@ export interface ComposedGateway {
   metrics: GatewayMetrics;
   /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
   registerRpc(router: ConnectRouter): void;
+  /** The admin services without the admin credential: for an in-process transport only (GATEWAY_CONFIG_FILE). */
+  registerInProcessAdmin(router: ConnectRouter): void;
   /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
   healthChecks: Pick<LatestResults, 'latest'>;
   /** Stored Responses API answers, scoped to their key (POST /v1/responses with store). */

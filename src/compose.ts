@@ -36,7 +36,7 @@ import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import { createProviderAdapter } from './providers/registry.js';
-import { registerRpcServices } from './rpc/register-services.js';
+import { registerInProcessAdminServices, registerRpcServices, type RpcDependencies } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
@@ -216,6 +216,25 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   watchSharedStore(metrics, shared?.store);
   const targetHealth = options.targetHealth ?? dispatcher;
 
+  const rpcDependencies: RpcDependencies = {
+    adminToken: options.adminToken,
+    authenticator,
+    keyAdmin,
+    providerAdmin,
+    providerProbe,
+    upstreamUsage: createUpstreamUsageReport(storage.providers, quotas),
+    routeAdmin,
+    promptRuleAdmin,
+    targetHealth,
+    usageAdmin,
+    healthCheckAdmin: healthChecks.admin,
+    healthCheckHistory: healthChecks.history,
+    scheduledChecks: healthChecks.results,
+    completion,
+    reporter: log,
+    isReady,
+    ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
+  };
   return {
     authenticator,
     completion,
@@ -226,26 +245,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     healthChecks: healthChecks.results,
     responses: responses.store,
     metrics,
-    registerRpc: (router) =>
-      registerRpcServices(router, {
-        adminToken: options.adminToken,
-        authenticator,
-        keyAdmin,
-        providerAdmin,
-        providerProbe,
-        upstreamUsage: createUpstreamUsageReport(storage.providers, quotas),
-        routeAdmin,
-        promptRuleAdmin,
-        targetHealth,
-        usageAdmin,
-        healthCheckAdmin: healthChecks.admin,
-        healthCheckHistory: healthChecks.history,
-        scheduledChecks: healthChecks.results,
-        completion,
-        reporter: log,
-        isReady,
-        ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
-      }),
+    registerRpc: (router) => registerRpcServices(router, rpcDependencies),
+    registerInProcessAdmin: (router) => registerInProcessAdminServices(router, rpcDependencies),
     startBackgroundJobs: () => {
       retention.start();
       healthChecks.start();
