@@ -74,6 +74,15 @@ describe.each([
     expect(gateway.process.output()).toMatch(/routes\[0\]\.strategy: expected one of/);
     expect(gateway.process.child.exitCode).toBeNull();
     expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
+
+    // What happened is counted too (summed over the workers under --workers).
+    const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${gateway.adminToken}` } })).text();
+    const applies = metrics.split('\n').filter((line) => line.startsWith('llm_gateway_config_file_applies_total{')).sort();
+    expect(applies).toEqual([
+      'llm_gateway_config_file_applies_total{reason="sighup",result="failed"} 1',
+      'llm_gateway_config_file_applies_total{reason="sighup",result="ok"} 1',
+      'llm_gateway_config_file_applies_total{reason="start",result="ok"} 1',
+    ]);
   }, 60_000);
 });
 

@@ -34,6 +34,8 @@ export interface GatewayMetrics {
   breakerChanged(targetKey: string, to: BreakerState): void;
   expertDecided(decision: { route: string; expert: string; source: string }): void;
   databaseFailed(kind: DatabaseErrorKind): void;
+  /** GATEWAY_CONFIG_FILE applied (or not) at start or on SIGHUP. */
+  configFileApplied(reason: 'start' | 'sighup', ok: boolean): void;
   /** The live state read at each scrape (requests in flight, breakers, the request-log writer). */
   watch(sources: LiveSources): void;
 }
@@ -60,6 +62,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     databaseFailed(kind) {
       metrics.databaseErrors.inc({ kind });
+    },
+    configFileApplied(reason, ok) {
+      metrics.configFileApplies.inc({ reason, result: ok ? 'ok' : 'failed' });
     },
     watch: (sources) => live.watch(sources),
   };
