@@ -97,6 +97,9 @@ describe('llm-gateway keys', () => {
     expect(unreachable.code).toBe(4);
     expect(unreachable.stderr).toContain('could not be reached');
     expect((await runCli(['keys', 'list'], { GATEWAY_URL: gateway.url })).code).toBe(2); // no admin token
+    const notGateway = await runCli(['keys', 'list'], { GATEWAY_URL: `${gateway.url}/somewhere-else`, GATEWAY_ADMIN_TOKEN: gateway.adminToken });
+    expect(notGateway.code).toBe(4);
+    expect(notGateway.stderr).toContain("does not serve the gateway's admin API");
     const missing = await cli('keys', 'revoke', 'no-such-key');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no key with the id or name "no-such-key"');
