@@ -40,6 +40,8 @@ await build({
   outdir: cliDir,
   bundle: true,
   format: 'esm',
+  // `import legacy` reads the old gateway's MySQL database; mysql2 loads optional parts at run time.
+  external: ['mysql2'],
   platform: 'node',
   target: 'node22',
   minifyWhitespace: true,

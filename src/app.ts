@@ -11,10 +11,14 @@ import type { RequestLogWriter } from './core/request-log/request-log-writer.js'
 import type { PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { openaiSurface } from './http/openai/openai-surface.js';
 import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
+import { geminiSurface } from './http/gemini/gemini-surface.js';
+import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
+import { serializeRequest } from './server/log-serializers.js';
+import { createUnprefixedPaths } from './server/unprefixed-paths.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
 import { createRequestIdGenerator } from './server/request-ids.js';
 import { registerRequestTracing } from './server/request-tracing.js';
@@ -79,10 +83,19 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   let tracer: RequestTracer | undefined;
   let shared: SharedState<AdminScope> | undefined;
   try {
+    const unprefixed = createUnprefixedPaths();
     const fastify = Fastify({
       logger: {
         level: config.logLevel,
-        redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
+        redact: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'req.headers["api-key"]',
+          'req.headers["x-goog-api-key"]',
+          'req.headers["x-google-api-key"]',
+        ],
+        // The Gemini API's `?key=` is a credential: request lines log the URL without it.
+        serializers: { req: serializeRequest },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,
@@ -94,11 +107,14 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       genReqId: createRequestIdGenerator(),
       forceCloseConnections: false,
       schemaController: { compilersFactory: noSchemaCompilers },
+      // OpenAI paths answer without `/v1` too (server/unprefixed-paths.ts).
+      rewriteUrl: (request) => unprefixed.rewriteUrl(request),
       serverFactory: (handler) => {
         polyglot = createPolyglotServer(config, handler as never);
         return polyglot.server as never;
       },
     });
+    fastify.addHook('onRoute', (route) => unprefixed.onRoute(route));
     if (masterKey.generatedFile) {
       fastify.log.warn({ file: masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
     }
@@ -123,7 +139,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       config,
       log: fastify.log,
       cluster: options.cluster,
-      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced } } : {}),
+      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced, store: shared.store } } : {}),
     });
     composed = parts; // closed by the catch below when the server cannot start
     const { authenticator, completion, requestLog, promptRuleTable } = parts;
@@ -138,13 +154,14 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       done();
     });
     // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
-    const redisLimits = shared?.limiter;
-    registerHealthRoutes(fastify, parts.isReady, redisLimits ? () => ({ redis: redisLimits.status() }) : undefined);
+    registerHealthRoutes(fastify, parts.isReady, shared?.readiness);
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
+    await fastify.register(geminiSurface, { authenticator, completion, inFlight });
+    await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
     // In a scope of its own, so the counting hook sees the RPCs only; of those, the data plane counts.
     await fastify.register(async (rpc) => {
       const dataPlane = `/${CompletionService.typeName}/`;

@@ -17,8 +17,11 @@ import type { ClusterPeers } from './cluster/worker-peers.js';
 import type { HealthCheckTiming } from './compose-health-checks.js';
 import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
 import type { GatewayStorage } from './storage/index.js';
+import type { SharedStoreParts } from './core/shared-store/shared-store-parts.js';
 
 /** Where the parts report (the server passes its pino logger). */
+import type { ResponseStore } from './core/responses/response-store.js';
+
 export interface GatewayLog {
   error(details: object, message: string): void;
   warn(details: object, message: string): void;
@@ -35,12 +38,12 @@ export interface ComposeOptions {
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
   config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics'>>;
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'responses' | 'upstreamQueue'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
   /** Set with GATEWAY_REDIS_URL: what every replica shares through Redis (src/redis); its limiter wins over the cluster's. */
-  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'>;
+  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'> & { store?: SharedStoreParts };
   /**
    * The clock of keys, admin records, the tables' TTL and governance (tests move it).
    * The dispatcher keeps real time: its timeouts, breakers and latencies measure real calls.
@@ -78,6 +81,8 @@ export interface ComposedGateway {
   registerInProcessAdmin(router: ConnectRouter): void;
   /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
   healthChecks: Pick<LatestResults, 'latest'>;
+  /** Stored Responses API answers, scoped to their key (POST /v1/responses with store). */
+  responses: ResponseStore;
   /** Starts the request-log retention job and the health-check runner (with --workers, in one worker only). */
   startBackgroundJobs(): void;
   /** Stops the jobs and writes what is buffered (budget spend, log rows); storage stays open. */

@@ -27,6 +27,9 @@ import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
 import { createProviderProbe } from './core/admin/providers/provider-probe.js';
 import { createRouteAdmin } from './core/admin/routes/route-admin.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
+import { createUpstreamQuotas } from './core/quotas/upstream-quotas.js';
+import { createUpstreamUsageReport } from './core/admin/providers/upstream-usage.js';
+import { DEFAULT_UPSTREAM_QUEUE } from './config/upstream-queue-config.js';
 import { createRouteTable } from './core/routing/route-table.js';
 import { createRequestLogWriter } from './core/request-log/request-log-writer.js';
 import { createReportThrottle } from './core/request-log/report-throttle.js';
@@ -37,6 +40,8 @@ import { registerInProcessAdminServices, registerRpcServices, type RpcDependenci
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
+import { composeResponses } from './compose-responses.js';
+import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
@@ -119,11 +124,19 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     scopeExists: async (scope, scopeId) => (scope === 'route' ? storage.routes.get(scopeId) : storage.keys.get(scopeId)).then((found) => found !== null),
     now,
   });
-  // Breakers, latency and affinity live in this process (per replica, not shared).
+  // One limit per key across processes: Redis across replicas (and their workers), else the --workers primary.
+  // The upstream quotas count through the same limiter (core/quotas).
+  const limiter = shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now });
+  const quotas = createUpstreamQuotas({ limiter, defaultQueue: config.upstreamQueue ?? DEFAULT_UPSTREAM_QUEUE, observer: metrics.quotas.observer });
+  metrics.quotas.watch(quotas.stats);
+  // Latency and affinity live in this process; with Redis, breakers open and close on every replica together.
+  const announceBreaker = shareBreakers(() => dispatcher.breakers, shared?.store);
   const dispatcher = createDispatcher({
-    onBreakerTransition: (target, from, to, reason) => {
+    quotas,
+    onBreakerTransition: (target, from, to, reason, remote) => {
       log.warn({ target, from, to, reason }, 'circuit breaker changed state');
       metrics.breakerChanged(target, to);
+      announceBreaker(target, to, reason, remote);
     },
     onAttempt: (attempt, kind) => metrics.attemptEnded(attempt, kind),
   });
@@ -142,14 +155,12 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onError: (error) => log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
   });
   const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
-  // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+  // Limits, budgets and the cache wrap the pipeline; spend is in the database; with Redis all three are shared.
   const spendFailed = (error: unknown) =>
     outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);
-  const budgets = createBudgetGuard({
-    spend: storage.keySpend,
-    now,
-    onError: spendFailed,
-  });
+  const localBudgets = createBudgetGuard({ spend: storage.keySpend, now, onError: spendFailed });
+  // With Redis, reservations in flight are shared by every replica (core/shared-store).
+  const budgets = shareBudgets(localBudgets, shared?.store);
   // Spend a failed add left queued is retried on its own, not only with the key's next request.
   const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
@@ -166,10 +177,13 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       onDecision: (decision) => metrics.expertDecided(decision),
       now,
     },
-    // One limit per key across processes: Redis across replicas (and their workers), else the --workers primary.
-    limiter: shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now }),
+    limiter,
     budgets,
-    cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+    cache: shareCache(
+      config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+      shared?.store,
+      config.cacheTtlMs,
+    ),
     log: {
       write(record, facts) {
         requestLog.write(record);
@@ -181,6 +195,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
+  const responses = composeResponses({ storage, retentionDays: config.responses?.retentionDays ?? 30, log, now });
   const providerProbe = createProviderProbe(catalog, now);
   const healthChecks = composeHealthChecks({
     storage,
@@ -198,6 +213,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     requestLog: () => requestLog.stats(),
     healthChecks: () => healthChecks.results.latest(),
   });
+  watchSharedStore(metrics, shared?.store);
   const targetHealth = options.targetHealth ?? dispatcher;
 
   const rpcDependencies: RpcDependencies = {
@@ -206,6 +222,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     keyAdmin,
     providerAdmin,
     providerProbe,
+    upstreamUsage: createUpstreamUsageReport(storage.providers, quotas),
     routeAdmin,
     promptRuleAdmin,
     targetHealth,
@@ -226,18 +243,21 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     isReady,
     inFlight,
     healthChecks: healthChecks.results,
+    responses: responses.store,
     metrics,
     registerRpc: (router) => registerRpcServices(router, rpcDependencies),
     registerInProcessAdmin: (router) => registerInProcessAdminServices(router, rpcDependencies),
     startBackgroundJobs: () => {
       retention.start();
       healthChecks.start();
+      responses.retention.start();
     },
     async close() {
       // In-flight requests are done: stop deleting, then write every buffered spend and log row.
       await runShutdownSteps(log, [
         ['stopping the retention job', () => retention.stop()],
         ['stopping the health checks', () => healthChecks.stop()],
+        ['stopping the stored-responses retention job', () => responses.retention.stop()],
         ['stopping the spend flusher', () => spendFlusher.stop()],
         ['writing the budget spend', () => retried(() => budgets.flush())],
         ['writing the request log', () => requestLog.close()],

@@ -37,6 +37,8 @@ export interface GatewayStartOptions {
   nodePath?: string;
   /** Node flags instead of the start script's (measuring what each flag pays); unset = the start script's. */
   flags?: string[];
+  /** Further environment variables (e.g. GATEWAY_REDIS_URL). */
+  env?: Record<string, string>;
 }
 
 export interface StartScript {
@@ -80,6 +82,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Gatewa
       BENCH_MAX_LIFETIME_S: String(options.maxLifetimeSeconds),
       ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
       ...(options.workers ? { GATEWAY_WORKERS: String(options.workers) } : {}),
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { applyCommand } from './commands/apply.js';
 import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
 import { providersCommand } from './commands/providers.js';
 import { usageCommand } from './commands/usage.js';
@@ -18,7 +19,7 @@ export function createProgram(): Command {
     .option('--json', 'print JSON for scripts instead of tables')
     .showHelpAfterError()
     .addHelpText('after', '\nExit codes: 0 ok, 1 error, 2 usage, 3 invalid configuration or value, 4 gateway unreachable or admin token refused.');
-  for (const command of [applyCommand(), exportCommand(), keysCommand(), providersCommand(), usageCommand()]) program.addCommand(command);
+  for (const command of [applyCommand(), exportCommand(), keysCommand(), providersCommand(), usageCommand(), importCommand()]) program.addCommand(command);
   // Usage errors (unknown option, missing argument) exit 2 everywhere, like --help's siblings.
   const exitOverride = (command: Command): void => {
     command.exitOverride();

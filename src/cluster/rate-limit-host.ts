@@ -5,7 +5,6 @@
 import { RateLimitError } from '../core/limits/limit-errors.js';
 import { createInMemoryRateLimiter, type InMemoryRateLimiter } from '../core/limits/in-memory-rate-limiter.js';
 import type { LimitTicket } from '../core/limits/rate-limiter.js';
-import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { PrimaryMessage, WorkerMessage } from './messages.js';
 
 export interface RateLimitHost {
@@ -26,7 +25,7 @@ export function createRateLimitHost(limiter: InMemoryRateLimiter = createInMemor
       switch (message.type) {
         case 'gateway:limit-acquire': {
           // The limiter reads only id and rateLimits.
-          const key = message.key as VirtualKeyRecord;
+          const key = message.key;
           try {
             const ticket = limiter.acquireSync(key, message.estimatedTokens);
             const id = nextTicket++;
@@ -43,7 +42,7 @@ export function createRateLimitHost(limiter: InMemoryRateLimiter = createInMemor
           return;
         }
         case 'gateway:limit-peek':
-          reply({ type: 'gateway:limit-answer', call: message.call, ticket: 0, state: limiter.peekSync(message.key as VirtualKeyRecord) });
+          reply({ type: 'gateway:limit-answer', call: message.call, ticket: 0, state: limiter.peekSync(message.key) });
           return;
         case 'gateway:limit-finish': {
           const open = tickets.get(message.ticket);

@@ -5,8 +5,7 @@
 // the one the acquire returned.
 import { GatewayError } from '../domain/gateway-error.js';
 import { RateLimitError } from '../core/limits/limit-errors.js';
-import { UNLIMITED_STATE, UNLIMITED_TICKET, hasRateLimits, type LimitTicket, type RateLimitState, type RateLimiter } from '../core/limits/rate-limiter.js';
-import type { VirtualKeyRecord } from '../domain/virtual-key.js';
+import { UNLIMITED_STATE, UNLIMITED_TICKET, hasRateLimits, type LimitSubject, type LimitTicket, type RateLimitState, type RateLimiter } from '../core/limits/rate-limiter.js';
 import type { LimitRefusal, PrimaryMessage, WorkerMessage } from './messages.js';
 
 export interface PrimaryChannel {
@@ -73,6 +72,6 @@ export function createWorkerRateLimiter(channel: PrimaryChannel): RateLimiter & 
   };
 }
 
-const limitedKey = (key: VirtualKeyRecord) => ({ id: key.id, rateLimits: key.rateLimits });
+const limitedKey = (key: LimitSubject) => ({ id: key.id, rateLimits: key.rateLimits });
 
 const refusalError = (refusal: LimitRefusal) => new RateLimitError(refusal.limit, refusal.message, refusal.state, refusal.retryAfterSeconds);

@@ -9,6 +9,24 @@ export interface ModelPricesRecord {
   outputPerMillion: number;
   cachedInputPerMillion: number;
   cacheWritePerMillion: number;
+  /** OpenAI's media endpoints: USD per image, per second of audio, per million input characters (absent or 0 = not priced). */
+  perImage?: number;
+  perAudioSecond?: number;
+  perMillionCharacters?: number;
+}
+
+/** What an upstream account allows (0 = no limit); see core/quotas. */
+export interface UpstreamQuotaRecord {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  maxConcurrent: number;
+}
+
+/** A provider's own queue settings; absent = the gateway's defaults (GATEWAY_UPSTREAM_QUEUE_*). */
+export interface RequestQueueRecord {
+  /** 0 = no queue: a request over quota is refused at once. */
+  maxLength: number;
+  maxWaitMs: number;
 }
 
 export interface ProviderModelRecord {
@@ -17,6 +35,8 @@ export interface ProviderModelRecord {
   enabled: boolean;
   deployment: string;
   prices: ModelPricesRecord | null;
+  /** This model's own quota, on top of the provider's; absent = none. */
+  quota?: UpstreamQuotaRecord | undefined;
 }
 
 export interface ProviderRecord {
@@ -31,6 +51,10 @@ export interface ProviderRecord {
   enabled: boolean;
   models: ProviderModelRecord[];
   azureApiVersion: string;
+  /** The provider-wide quota; absent = none (migration 0009). */
+  quota?: UpstreamQuotaRecord | undefined;
+  /** Absent = the gateway's default queue. */
+  queue?: RequestQueueRecord | undefined;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;

@@ -11,11 +11,11 @@ import {
   UNLIMITED_TICKET,
   WINDOW_MS,
   hasRateLimits,
+  type LimitSubject,
   type LimitTicket,
   type RateLimitState,
   type RateLimiter,
 } from '../core/limits/rate-limiter.js';
-import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { RedisConnection } from './redis-client.js';
 import { ACQUIRE, FINISH, PEEK, RENEW } from './rate-limit-scripts.js';
 
@@ -60,7 +60,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
     }
   };
 
-  const stateOf = (key: VirtualKeyRecord, numbers: number[]): RateLimitState => {
+  const stateOf = (key: LimitSubject, numbers: number[]): RateLimitState => {
     const [reqUsed = 0, reqReset = 0, tokUsed = 0, tokReset = 0] = numbers;
     const { requestsPerMinute: rpm, tokensPerMinute: tpm } = key.rateLimits;
     return {
@@ -69,7 +69,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
     };
   };
 
-  const peek = async (key: VirtualKeyRecord): Promise<RateLimitState> =>
+  const peek = async (key: LimitSubject): Promise<RateLimitState> =>
     stateOf(key, (await connection.run(PEEK, keysOf(key.id), [WINDOW_MS])) as number[]);
 
   return {

@@ -33,6 +33,7 @@ import { adminAuthInterceptor, capacityInterceptor, errorInterceptor } from './i
 import { keysService } from './keys-service.js';
 import { promptRulesService } from './prompt-rules-service.js';
 import { providersService } from './providers-service.js';
+import type { UpstreamUsageReport } from '../core/admin/providers/upstream-usage.js';
 import { routesService } from './routes-service.js';
 import { usageService } from './usage-service.js';
 import { registerReflection } from './reflection/index.js';
@@ -44,6 +45,8 @@ export interface RpcDependencies {
   keyAdmin: KeyAdmin;
   providerAdmin: ProviderAdmin;
   providerProbe: ProviderProbe;
+  /** ProvidersService.GetUpstreamUsage (core/admin/providers/upstream-usage.ts). */
+  upstreamUsage: UpstreamUsageReport;
   routeAdmin: RouteAdmin;
   /** PromptRulesService. */
   promptRuleAdmin: PromptRuleAdmin;
@@ -79,7 +82,7 @@ type Interceptors = { interceptors: Interceptor[] };
 
 function registerAdminServices(router: ConnectRouter, dependencies: RpcDependencies, admin: Interceptors): void {
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
-  router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe), admin);
+  router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe, dependencies.upstreamUsage), admin);
   router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth, dependencies.scheduledChecks), admin);
   router.service(UsageService, usageService(dependencies.usageAdmin), admin);
   router.service(PromptRulesService, promptRulesService(dependencies.promptRuleAdmin), admin);

@@ -26,6 +26,8 @@ export interface ProvidersTable {
   enabled: BooleanColumn;
   models: JsonColumn;
   azure_api_version: string;
+  /** {quota?, queue?} (migration 0009); NULL = no quota, default queue. */
+  upstream_limits: NullableJsonColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
 }
@@ -181,6 +183,16 @@ export interface JobLeasesTable {
   expires_at: TimestampColumn;
 }
 
+export interface StoredResponsesTable {
+  id: string;
+  key_id: string;
+  previous_response_id: string;
+  model: string;
+  created_at: TimestampColumn;
+  response: JsonColumn;
+  input_items: JsonColumn;
+}
+
 export interface DatabaseSchema {
   providers: ProvidersTable;
   virtual_keys: VirtualKeysTable;
@@ -193,6 +205,7 @@ export interface DatabaseSchema {
   health_checks: HealthChecksTable;
   health_check_runs: HealthCheckRunsTable;
   job_leases: JobLeasesTable;
+  stored_responses: StoredResponsesTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

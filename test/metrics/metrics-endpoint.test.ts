@@ -149,8 +149,8 @@ describe('GET /metrics after known traffic', () => {
       (name) => name.startsWith('llm_gateway_') && !/_(bucket|sum|count)$/.test(name),
     );
     expect(own.length).toBeGreaterThanOrEqual(15);
-    // `_up`: a 0/1 gauge, named like Prometheus' own `up`.
-    for (const name of own) expect(name).toMatch(/_(total|seconds|ratio|rows|in_flight|state|up)$/);
+    // `_up`: a 0/1 gauge, named like Prometheus' own `up`; `_depth`: requests waiting in a queue.
+    for (const name of own) expect(name).toMatch(/_(total|seconds|ratio|rows|in_flight|state|up|depth)$/);
   });
 });
 

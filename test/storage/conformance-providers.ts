@@ -33,6 +33,29 @@ export function describeProvidersConformance(context: ConformanceContext): void 
     expect(await providers.get(provider.id)).toBeNull();
   });
 
+  test('upstream quotas and queue settings round-trip, and clearing them reads back as none', async () => {
+    const { providers } = context.storage();
+    const quota = { requestsPerMinute: 500, tokensPerMinute: 90_000, maxConcurrent: 10 };
+    const provider = makeProvider({
+      quota,
+      queue: { maxLength: 0, maxWaitMs: 2_500 },
+      models: [
+        { upstreamModel: 'gpt-4o', alias: '', enabled: true, deployment: '', prices: null, quota: { requestsPerMinute: 0, tokensPerMinute: 0, maxConcurrent: 2 } },
+        { upstreamModel: 'gpt-4o-mini', alias: '', enabled: true, deployment: '', prices: null },
+      ],
+    });
+    await providers.insert(provider);
+    expect(await providers.get(provider.id)).toEqual(provider);
+
+    const cleared = makeProvider({ models: [{ upstreamModel: 'gpt-4o', alias: '', enabled: true, deployment: '', prices: null }] });
+    expect(await providers.replace(cleared)).toBe(true);
+    const read = await providers.get(provider.id);
+    expect(read).toEqual(cleared);
+    expect(read).not.toHaveProperty('quota');
+    expect(read).not.toHaveProperty('queue');
+    expect(read?.models[0]).not.toHaveProperty('quota');
+  });
+
   test('a duplicate id is a StorageConflictError', async () => {
     const { providers } = context.storage();
     await providers.insert(makeProvider());
@@ -53,6 +76,13 @@ export function describeProvidersConformance(context: ConformanceContext): void 
           enabled: true,
           deployment: 'dep',
           prices: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0, cacheWritePerMillion: 3.75 },
+        },
+        {
+          upstreamModel: 'whisper-1',
+          alias: '',
+          enabled: true,
+          deployment: '',
+          prices: { inputPerMillion: 0, outputPerMillion: 0, cachedInputPerMillion: 0, cacheWritePerMillion: 0, perImage: 0.04, perAudioSecond: 0.0001, perMillionCharacters: 15 },
         },
       ],
       createdAt: BEYOND_2038_MS,

@@ -12,6 +12,7 @@ import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../../src/storage/migrate
 import { migrationsFor } from '../../src/storage/migrations/index.js';
 import { runStorageConformance } from './conformance.js';
 import { requestLogToRow } from '../../src/storage/request-log-rows.js';
+import { providerToRow } from '../../src/storage/provider-rows.js';
 import { makeKey, makeProvider, makeRequestLog, makeRoute } from './fixtures.js';
 
 let temporaryDirectory = '';
@@ -112,6 +113,36 @@ describe('opening SQLite', () => {
     }
   });
 
+  test('0009 adds providers.upstream_limits: providers written before it read with no quota and the default queue', async () => {
+    const dataDir = path.join(temporaryDirectory, 'quota-upgrade');
+    const database = await openDatabase({ dataDir });
+    const provider = makeProvider({ id: 'old-provider' });
+    try {
+      const before0009 = Object.fromEntries(Object.entries(migrationsFor('sqlite')).filter(([name]) => name < '0009'));
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => before0009 },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: MIGRATION_LOCK_TABLE,
+      });
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const { upstream_limits: _absent, ...oldRow } = providerToRow(provider);
+      await database.db.insertInto('providers').values(oldRow as never).execute();
+      expect((await migrateToLatest(database)).applied).toContain('0009-upstream-quotas');
+    } finally {
+      await database.close();
+    }
+    const storage = await openStorage({ dataDir });
+    try {
+      const read = await storage.providers.get('old-provider');
+      expect(read).toEqual(provider);
+      expect(read).not.toHaveProperty('quota');
+      expect(read).not.toHaveProperty('queue');
+    } finally {
+      await storage.close();
+    }
+  });
+
   test('0007 adds request_logs.trace_id: rows written before it read with no trace, new rows keep theirs', async () => {
     const dataDir = path.join(temporaryDirectory, 'trace-id-upgrade');
     const database = await openDatabase({ dataDir });
@@ -128,7 +159,8 @@ describe('opening SQLite', () => {
       // A row as the gateway wrote it before the column existed.
       const { trace_id: _absent, ...oldRow } = requestLogToRow(makeRequestLog({ id: 'old-row', time: 1 }));
       await database.db.insertInto('request_logs').values(oldRow as never).execute();
-      expect(await migrateToLatest(database)).toEqual({ applied: ['0007-request-log-trace-id'] });
+      // 0007 first, then whatever later migrations exist.
+      expect((await migrateToLatest(database)).applied[0]).toBe('0007-request-log-trace-id');
     } finally {
       await database.close();
     }

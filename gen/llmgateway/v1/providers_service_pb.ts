@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/providers_service.proto.
  */
 export const file_llmgateway_v1_providers_service: GenFile = /*@__PURE__*/
-  fileDesc("CiVsbG1nYXRld2F5L3YxL3Byb3ZpZGVyc19zZXJ2aWNlLnByb3RvEg1sbG1nYXRld2F5LnYxIocBCgtNb2RlbFByaWNlcxIZChFpbnB1dF9wZXJfbWlsbGlvbhgBIAEoARIaChJvdXRwdXRfcGVyX21pbGxpb24YAiABKAESIAoYY2FjaGVkX2lucHV0X3Blcl9taWxsaW9uGAMgASgBEh8KF2NhY2hlX3dyaXRlX3Blcl9taWxsaW9uGAQgASgBIpgBCg1Qcm92aWRlck1vZGVsEhYKDnVwc3RyZWFtX21vZGVsGAEgASgJEg0KBWFsaWFzGAIgASgJEioKBnByaWNlcxgDIAEoCzIaLmxsbWdhdGV3YXkudjEuTW9kZWxQcmljZXMSFAoHZW5hYmxlZBgEIAEoCEgAiAEBEhIKCmRlcGxveW1lbnQYBSABKAlCCgoIX2VuYWJsZWQiJAoNQXp1cmVTZXR0aW5ncxITCgthcGlfdmVyc2lvbhgBIAEoCSK7AwoIUHJvdmlkZXISCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSFQoNYXBpX2tleV9sYXN0NBgFIAEoCRJACg1leHRyYV9oZWFkZXJzGAYgAygLMikubGxtZ2F0ZXdheS52MS5Qcm92aWRlci5FeHRyYUhlYWRlcnNFbnRyeRIPCgdlbmFibGVkGAcgASgIEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxIuCgpjcmVhdGVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIoADChVDcmVhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSDwoHYXBpX2tleRgFIAEoCRJNCg1leHRyYV9oZWFkZXJzGAYgAygLMjYubGxtZ2F0ZXdheS52MS5DcmVhdGVQcm92aWRlclJlcXVlc3QuRXh0cmFIZWFkZXJzRW50cnkSFAoHZW5hYmxlZBgHIAEoCEgAiAEBEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgoKCF9lbmFibGVkIkMKFkNyZWF0ZVByb3ZpZGVyUmVzcG9uc2USKQoIcHJvdmlkZXIYASABKAsyFy5sbG1nYXRld2F5LnYxLlByb3ZpZGVyIiAKEkdldFByb3ZpZGVyUmVxdWVzdBIKCgJpZBgBIAEoCSJAChNHZXRQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciJoChRMaXN0UHJvdmlkZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUiXAoVTGlzdFByb3ZpZGVyc1Jlc3BvbnNlEioKCXByb3ZpZGVycxgBIAMoCzIXLmxsbWdhdGV3YXkudjEuUHJvdmlkZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIrcDChVVcGRhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEhUKCGJhc2VfdXJsGAMgASgJSAGIAQESFAoHYXBpX2tleRgEIAEoCUgCiAEBEk0KDWV4dHJhX2hlYWRlcnMYBSADKAsyNi5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVxdWVzdC5FeHRyYUhlYWRlcnNFbnRyeRIUCgdlbmFibGVkGAYgASgISAOIAQESLAoGbW9kZWxzGAcgAygLMhwubGxtZ2F0ZXdheS52MS5Qcm92aWRlck1vZGVsEisKBWF6dXJlGAggASgLMhwubGxtZ2F0ZXdheS52MS5BenVyZVNldHRpbmdzEi8KC3VwZGF0ZV9tYXNrGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQgcKBV9uYW1lQgsKCV9iYXNlX3VybEIKCghfYXBpX2tleUIKCghfZW5hYmxlZCJDChZVcGRhdGVQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciIjChVEZWxldGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkiGAoWRGVsZXRlUHJvdmlkZXJSZXNwb25zZSI5ChNUZXN0UHJvdmlkZXJSZXF1ZXN0EgoKAmlkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJIqoBChRUZXN0UHJvdmlkZXJSZXNwb25zZRIKCgJvaxgBIAEoCBIWCg51cHN0cmVhbV9tb2RlbBgCIAEoCRIqCgdsYXRlbmN5GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhIKCmVycm9yX2tpbmQYBCABKAkSFQoNZXJyb3JfbWVzc2FnZRgFIAEoCRIXCg91cHN0cmVhbV9zdGF0dXMYBiABKAUiIwoVRGlzY292ZXJNb2RlbHNSZXF1ZXN0EgoKAmlkGAEgASgJIj0KD0Rpc2NvdmVyZWRNb2RlbBIWCg51cHN0cmVhbV9tb2RlbBgBIAEoCRISCgpjb25maWd1cmVkGAIgASgIIkgKFkRpc2NvdmVyTW9kZWxzUmVzcG9uc2USLgoGbW9kZWxzGAEgAygLMh4ubGxtZ2F0ZXdheS52MS5EaXNjb3ZlcmVkTW9kZWwqwwEKDFByb3ZpZGVyVHlwZRIdChlQUk9WSURFUl9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUUFJPVklERVJfVFlQRV9PUEVOQUkQARIeChpQUk9WSURFUl9UWVBFX0FaVVJFX09QRU5BSRACEhsKF1BST1ZJREVSX1RZUEVfQU5USFJPUElDEAMSGAoUUFJPVklERVJfVFlQRV9HRU1JTkkQBBIjCh9QUk9WSURFUl9UWVBFX09QRU5BSV9DT01QQVRJQkxFEAUyowUKEFByb3ZpZGVyc1NlcnZpY2USXQoOQ3JlYXRlUHJvdmlkZXISJC5sbG1nYXRld2F5LnYxLkNyZWF0ZVByb3ZpZGVyUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuQ3JlYXRlUHJvdmlkZXJSZXNwb25zZRJZCgtHZXRQcm92aWRlchIhLmxsbWdhdGV3YXkudjEuR2V0UHJvdmlkZXJSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5HZXRQcm92aWRlclJlc3BvbnNlIgOQAgESXwoNTGlzdFByb3ZpZGVycxIjLmxsbWdhdGV3YXkudjEuTGlzdFByb3ZpZGVyc1JlcXVlc3QaJC5sbG1nYXRld2F5LnYxLkxpc3RQcm92aWRlcnNSZXNwb25zZSIDkAIBEl0KDlVwZGF0ZVByb3ZpZGVyEiQubGxtZ2F0ZXdheS52MS5VcGRhdGVQcm92aWRlclJlcXVlc3QaJS5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVzcG9uc2USXQoORGVsZXRlUHJvdmlkZXISJC5sbG1nYXRld2F5LnYxLkRlbGV0ZVByb3ZpZGVyUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuRGVsZXRlUHJvdmlkZXJSZXNwb25zZRJXCgxUZXN0UHJvdmlkZXISIi5sbG1nYXRld2F5LnYxLlRlc3RQcm92aWRlclJlcXVlc3QaIy5sbG1nYXRld2F5LnYxLlRlc3RQcm92aWRlclJlc3BvbnNlEl0KDkRpc2NvdmVyTW9kZWxzEiQubGxtZ2F0ZXdheS52MS5EaXNjb3Zlck1vZGVsc1JlcXVlc3QaJS5sbG1nYXRld2F5LnYxLkRpc2NvdmVyTW9kZWxzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("CiVsbG1nYXRld2F5L3YxL3Byb3ZpZGVyc19zZXJ2aWNlLnByb3RvEg1sbG1nYXRld2F5LnYxItQBCgtNb2RlbFByaWNlcxIZChFpbnB1dF9wZXJfbWlsbGlvbhgBIAEoARIaChJvdXRwdXRfcGVyX21pbGxpb24YAiABKAESIAoYY2FjaGVkX2lucHV0X3Blcl9taWxsaW9uGAMgASgBEh8KF2NhY2hlX3dyaXRlX3Blcl9taWxsaW9uGAQgASgBEhEKCXBlcl9pbWFnZRgFIAEoARIYChBwZXJfYXVkaW9fc2Vjb25kGAYgASgBEh4KFnBlcl9taWxsaW9uX2NoYXJhY3RlcnMYByABKAEixQEKDVByb3ZpZGVyTW9kZWwSFgoOdXBzdHJlYW1fbW9kZWwYASABKAkSDQoFYWxpYXMYAiABKAkSKgoGcHJpY2VzGAMgASgLMhoubGxtZ2F0ZXdheS52MS5Nb2RlbFByaWNlcxIUCgdlbmFibGVkGAQgASgISACIAQESEgoKZGVwbG95bWVudBgFIAEoCRIrCgVxdW90YRgGIAEoCzIcLmxsbWdhdGV3YXkudjEuVXBzdHJlYW1RdW90YUIKCghfZW5hYmxlZCJfCg1VcHN0cmVhbVF1b3RhEhsKE3JlcXVlc3RzX3Blcl9taW51dGUYASABKAUSGQoRdG9rZW5zX3Blcl9taW51dGUYAiABKAUSFgoObWF4X2NvbmN1cnJlbnQYAyABKAUiVwoUUmVxdWVzdFF1ZXVlU2V0dGluZ3MSEgoKbWF4X2xlbmd0aBgBIAEoBRIrCghtYXhfd2FpdBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiIkCg1BenVyZVNldHRpbmdzEhMKC2FwaV92ZXJzaW9uGAEgASgJIpwECghQcm92aWRlchIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEikKBHR5cGUYAyABKA4yGy5sbG1nYXRld2F5LnYxLlByb3ZpZGVyVHlwZRIQCghiYXNlX3VybBgEIAEoCRIVCg1hcGlfa2V5X2xhc3Q0GAUgASgJEkAKDWV4dHJhX2hlYWRlcnMYBiADKAsyKS5sbG1nYXRld2F5LnYxLlByb3ZpZGVyLkV4dHJhSGVhZGVyc0VudHJ5Eg8KB2VuYWJsZWQYByABKAgSLAoGbW9kZWxzGAggAygLMhwubGxtZ2F0ZXdheS52MS5Qcm92aWRlck1vZGVsEisKBWF6dXJlGAkgASgLMhwubGxtZ2F0ZXdheS52MS5BenVyZVNldHRpbmdzEi4KCmNyZWF0ZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKBXF1b3RhGAwgASgLMhwubGxtZ2F0ZXdheS52MS5VcHN0cmVhbVF1b3RhEjIKBXF1ZXVlGA0gASgLMiMubGxtZ2F0ZXdheS52MS5SZXF1ZXN0UXVldWVTZXR0aW5ncxozChFFeHRyYUhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIuEDChVDcmVhdGVQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIpCgR0eXBlGAMgASgOMhsubGxtZ2F0ZXdheS52MS5Qcm92aWRlclR5cGUSEAoIYmFzZV91cmwYBCABKAkSDwoHYXBpX2tleRgFIAEoCRJNCg1leHRyYV9oZWFkZXJzGAYgAygLMjYubGxtZ2F0ZXdheS52MS5DcmVhdGVQcm92aWRlclJlcXVlc3QuRXh0cmFIZWFkZXJzRW50cnkSFAoHZW5hYmxlZBgHIAEoCEgAiAEBEiwKBm1vZGVscxgIIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgJIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxIrCgVxdW90YRgKIAEoCzIcLmxsbWdhdGV3YXkudjEuVXBzdHJlYW1RdW90YRIyCgVxdWV1ZRgLIAEoCzIjLmxsbWdhdGV3YXkudjEuUmVxdWVzdFF1ZXVlU2V0dGluZ3MaMwoRRXh0cmFIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIKCghfZW5hYmxlZCJDChZDcmVhdGVQcm92aWRlclJlc3BvbnNlEikKCHByb3ZpZGVyGAEgASgLMhcubGxtZ2F0ZXdheS52MS5Qcm92aWRlciIgChJHZXRQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkiQAoTR2V0UHJvdmlkZXJSZXNwb25zZRIpCghwcm92aWRlchgBIAEoCzIXLmxsbWdhdGV3YXkudjEuUHJvdmlkZXIiaAoUTGlzdFByb3ZpZGVyc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKQoEdHlwZRgDIAEoDjIbLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJUeXBlIlwKFUxpc3RQcm92aWRlcnNSZXNwb25zZRIqCglwcm92aWRlcnMYASADKAsyFy5sbG1nYXRld2F5LnYxLlByb3ZpZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKYBAoVVXBkYXRlUHJvdmlkZXJSZXF1ZXN0EgoKAmlkGAEgASgJEhEKBG5hbWUYAiABKAlIAIgBARIVCghiYXNlX3VybBgDIAEoCUgBiAEBEhQKB2FwaV9rZXkYBCABKAlIAogBARJNCg1leHRyYV9oZWFkZXJzGAUgAygLMjYubGxtZ2F0ZXdheS52MS5VcGRhdGVQcm92aWRlclJlcXVlc3QuRXh0cmFIZWFkZXJzRW50cnkSFAoHZW5hYmxlZBgGIAEoCEgDiAEBEiwKBm1vZGVscxgHIAMoCzIcLmxsbWdhdGV3YXkudjEuUHJvdmlkZXJNb2RlbBIrCgVhenVyZRgIIAEoCzIcLmxsbWdhdGV3YXkudjEuQXp1cmVTZXR0aW5ncxIvCgt1cGRhdGVfbWFzaxgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSKwoFcXVvdGEYCiABKAsyHC5sbG1nYXRld2F5LnYxLlVwc3RyZWFtUXVvdGESMgoFcXVldWUYCyABKAsyIy5sbG1nYXRld2F5LnYxLlJlcXVlc3RRdWV1ZVNldHRpbmdzGjMKEUV4dHJhSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX25hbWVCCwoJX2Jhc2VfdXJsQgoKCF9hcGlfa2V5QgoKCF9lbmFibGVkIkMKFlVwZGF0ZVByb3ZpZGVyUmVzcG9uc2USKQoIcHJvdmlkZXIYASABKAsyFy5sbG1nYXRld2F5LnYxLlByb3ZpZGVyIiMKFURlbGV0ZVByb3ZpZGVyUmVxdWVzdBIKCgJpZBgBIAEoCSIYChZEZWxldGVQcm92aWRlclJlc3BvbnNlIjkKE1Rlc3RQcm92aWRlclJlcXVlc3QSCgoCaWQYASABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAiABKAkiqgEKFFRlc3RQcm92aWRlclJlc3BvbnNlEgoKAm9rGAEgASgIEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJEioKB2xhdGVuY3kYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEgoKZXJyb3Jfa2luZBgEIAEoCRIVCg1lcnJvcl9tZXNzYWdlGAUgASgJEhcKD3Vwc3RyZWFtX3N0YXR1cxgGIAEoBSIjChVEaXNjb3Zlck1vZGVsc1JlcXVlc3QSCgoCaWQYASABKAkiPQoPRGlzY292ZXJlZE1vZGVsEhYKDnVwc3RyZWFtX21vZGVsGAEgASgJEhIKCmNvbmZpZ3VyZWQYAiABKAgiSAoWRGlzY292ZXJNb2RlbHNSZXNwb25zZRIuCgZtb2RlbHMYASADKAsyHi5sbG1nYXRld2F5LnYxLkRpc2NvdmVyZWRNb2RlbCIuChdHZXRVcHN0cmVhbVVzYWdlUmVxdWVzdBITCgtwcm92aWRlcl9pZBgBIAEoCSLHAQoNVXBzdHJlYW1Vc2FnZRITCgtwcm92aWRlcl9pZBgBIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgCIAEoCRIrCgVxdW90YRgDIAEoCzIcLmxsbWdhdGV3YXkudjEuVXBzdHJlYW1RdW90YRIRCglpbl9mbGlnaHQYBCABKAUSEwoLcXVldWVfZGVwdGgYBSABKAUSGgoScmVxdWVzdHNfaW5fd2luZG93GAYgASgFEhgKEHRva2Vuc19pbl93aW5kb3cYByABKAUiSAoYR2V0VXBzdHJlYW1Vc2FnZVJlc3BvbnNlEiwKBnVzYWdlcxgBIAMoCzIcLmxsbWdhdGV3YXkudjEuVXBzdHJlYW1Vc2FnZSrDAQoMUHJvdmlkZXJUeXBlEh0KGVBST1ZJREVSX1RZUEVfVU5TUEVDSUZJRUQQABIYChRQUk9WSURFUl9UWVBFX09QRU5BSRABEh4KGlBST1ZJREVSX1RZUEVfQVpVUkVfT1BFTkFJEAISGwoXUFJPVklERVJfVFlQRV9BTlRIUk9QSUMQAxIYChRQUk9WSURFUl9UWVBFX0dFTUlOSRAEEiMKH1BST1ZJREVSX1RZUEVfT1BFTkFJX0NPTVBBVElCTEUQBTKNBgoQUHJvdmlkZXJzU2VydmljZRJdCg5DcmVhdGVQcm92aWRlchIkLmxsbWdhdGV3YXkudjEuQ3JlYXRlUHJvdmlkZXJSZXF1ZXN0GiUubGxtZ2F0ZXdheS52MS5DcmVhdGVQcm92aWRlclJlc3BvbnNlElkKC0dldFByb3ZpZGVyEiEubGxtZ2F0ZXdheS52MS5HZXRQcm92aWRlclJlcXVlc3QaIi5sbG1nYXRld2F5LnYxLkdldFByb3ZpZGVyUmVzcG9uc2UiA5ACARJfCg1MaXN0UHJvdmlkZXJzEiMubGxtZ2F0ZXdheS52MS5MaXN0UHJvdmlkZXJzUmVxdWVzdBokLmxsbWdhdGV3YXkudjEuTGlzdFByb3ZpZGVyc1Jlc3BvbnNlIgOQAgESXQoOVXBkYXRlUHJvdmlkZXISJC5sbG1nYXRld2F5LnYxLlVwZGF0ZVByb3ZpZGVyUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuVXBkYXRlUHJvdmlkZXJSZXNwb25zZRJdCg5EZWxldGVQcm92aWRlchIkLmxsbWdhdGV3YXkudjEuRGVsZXRlUHJvdmlkZXJSZXF1ZXN0GiUubGxtZ2F0ZXdheS52MS5EZWxldGVQcm92aWRlclJlc3BvbnNlElcKDFRlc3RQcm92aWRlchIiLmxsbWdhdGV3YXkudjEuVGVzdFByb3ZpZGVyUmVxdWVzdBojLmxsbWdhdGV3YXkudjEuVGVzdFByb3ZpZGVyUmVzcG9uc2USXQoORGlzY292ZXJNb2RlbHMSJC5sbG1nYXRld2F5LnYxLkRpc2NvdmVyTW9kZWxzUmVxdWVzdBolLmxsbWdhdGV3YXkudjEuRGlzY292ZXJNb2RlbHNSZXNwb25zZRJoChBHZXRVcHN0cmVhbVVzYWdlEiYubGxtZ2F0ZXdheS52MS5HZXRVcHN0cmVhbVVzYWdlUmVxdWVzdBonLmxsbWdhdGV3YXkudjEuR2V0VXBzdHJlYW1Vc2FnZVJlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * US dollars per million tokens.
@@ -39,6 +39,27 @@ export type ModelPrices = Message<"llmgateway.v1.ModelPrices"> & {
    * @generated from field: double cache_write_per_million = 4;
    */
   cacheWritePerMillion: number;
+
+  /**
+   * USD per generated image (/v1/images/generations and /v1/images/edits).
+   *
+   * @generated from field: double per_image = 5;
+   */
+  perImage: number;
+
+  /**
+   * USD per second of audio transcribed or translated (/v1/audio/transcriptions, /v1/audio/translations).
+   *
+   * @generated from field: double per_audio_second = 6;
+   */
+  perAudioSecond: number;
+
+  /**
+   * USD per million characters of input (/v1/audio/speech text, /v1/moderations input).
+   *
+   * @generated from field: double per_million_characters = 7;
+   */
+  perMillionCharacters: number;
 };
 
 /**
@@ -86,6 +107,13 @@ export type ProviderModel = Message<"llmgateway.v1.ProviderModel"> & {
    * @generated from field: string deployment = 5;
    */
   deployment: string;
+
+  /**
+   * This model's own share of the upstream account, on top of the provider's quota.
+   *
+   * @generated from field: llmgateway.v1.UpstreamQuota quota = 6;
+   */
+  quota?: UpstreamQuota | undefined;
 };
 
 /**
@@ -94,6 +122,72 @@ export type ProviderModel = Message<"llmgateway.v1.ProviderModel"> & {
  */
 export const ProviderModelSchema: GenMessage<ProviderModel> = /*@__PURE__*/
   messageDesc(file_llmgateway_v1_providers_service, 1);
+
+/**
+ * What the upstream account allows; 0 = no limit. Enforced by the gateway
+ * before it calls the upstream, shared across replicas through Redis when
+ * GATEWAY_REDIS_URL is set. A request over a quota waits in the provider's
+ * queue (RequestQueueSettings) or, in a route, goes to another target first.
+ *
+ * @generated from message llmgateway.v1.UpstreamQuota
+ */
+export type UpstreamQuota = Message<"llmgateway.v1.UpstreamQuota"> & {
+  /**
+   * @generated from field: int32 requests_per_minute = 1;
+   */
+  requestsPerMinute: number;
+
+  /**
+   * Estimated input plus max output tokens are reserved up front and
+   * corrected by the usage the upstream reports.
+   *
+   * @generated from field: int32 tokens_per_minute = 2;
+   */
+  tokensPerMinute: number;
+
+  /**
+   * @generated from field: int32 max_concurrent = 3;
+   */
+  maxConcurrent: number;
+};
+
+/**
+ * Describes the message llmgateway.v1.UpstreamQuota.
+ * Use `create(UpstreamQuotaSchema)` to create a new message.
+ */
+export const UpstreamQuotaSchema: GenMessage<UpstreamQuota> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 2);
+
+/**
+ * The bounded FIFO queue of requests waiting for a provider's quota.
+ *
+ * @generated from message llmgateway.v1.RequestQueueSettings
+ */
+export type RequestQueueSettings = Message<"llmgateway.v1.RequestQueueSettings"> & {
+  /**
+   * Requests that may wait at once per quota (per provider, per provider model);
+   * beyond it a request is refused at once (429 / RESOURCE_EXHAUSTED).
+   * Unset message: GATEWAY_UPSTREAM_QUEUE_MAX_LENGTH. 0 = no queue (refuse at once).
+   *
+   * @generated from field: int32 max_length = 1;
+   */
+  maxLength: number;
+
+  /**
+   * The longest a request waits before it is refused with retry-after.
+   * Unset: GATEWAY_UPSTREAM_QUEUE_MAX_WAIT_MS.
+   *
+   * @generated from field: google.protobuf.Duration max_wait = 2;
+   */
+  maxWait?: Duration | undefined;
+};
+
+/**
+ * Describes the message llmgateway.v1.RequestQueueSettings.
+ * Use `create(RequestQueueSettingsSchema)` to create a new message.
+ */
+export const RequestQueueSettingsSchema: GenMessage<RequestQueueSettings> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 3);
 
 /**
  * @generated from message llmgateway.v1.AzureSettings
@@ -112,7 +206,7 @@ export type AzureSettings = Message<"llmgateway.v1.AzureSettings"> & {
  * Use `create(AzureSettingsSchema)` to create a new message.
  */
 export const AzureSettingsSchema: GenMessage<AzureSettings> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 2);
+  messageDesc(file_llmgateway_v1_providers_service, 4);
 
 /**
  * @generated from message llmgateway.v1.Provider
@@ -181,6 +275,20 @@ export type Provider = Message<"llmgateway.v1.Provider"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 11;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * Unset: no provider-wide quota (its models may still have their own).
+   *
+   * @generated from field: llmgateway.v1.UpstreamQuota quota = 12;
+   */
+  quota?: UpstreamQuota | undefined;
+
+  /**
+   * Unset: the gateway's defaults (GATEWAY_UPSTREAM_QUEUE_*).
+   *
+   * @generated from field: llmgateway.v1.RequestQueueSettings queue = 13;
+   */
+  queue?: RequestQueueSettings | undefined;
 };
 
 /**
@@ -188,7 +296,7 @@ export type Provider = Message<"llmgateway.v1.Provider"> & {
  * Use `create(ProviderSchema)` to create a new message.
  */
 export const ProviderSchema: GenMessage<Provider> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 3);
+  messageDesc(file_llmgateway_v1_providers_service, 5);
 
 /**
  * @generated from message llmgateway.v1.CreateProviderRequest
@@ -242,6 +350,16 @@ export type CreateProviderRequest = Message<"llmgateway.v1.CreateProviderRequest
    * @generated from field: llmgateway.v1.AzureSettings azure = 9;
    */
   azure?: AzureSettings | undefined;
+
+  /**
+   * @generated from field: llmgateway.v1.UpstreamQuota quota = 10;
+   */
+  quota?: UpstreamQuota | undefined;
+
+  /**
+   * @generated from field: llmgateway.v1.RequestQueueSettings queue = 11;
+   */
+  queue?: RequestQueueSettings | undefined;
 };
 
 /**
@@ -249,7 +367,7 @@ export type CreateProviderRequest = Message<"llmgateway.v1.CreateProviderRequest
  * Use `create(CreateProviderRequestSchema)` to create a new message.
  */
 export const CreateProviderRequestSchema: GenMessage<CreateProviderRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 4);
+  messageDesc(file_llmgateway_v1_providers_service, 6);
 
 /**
  * @generated from message llmgateway.v1.CreateProviderResponse
@@ -266,7 +384,7 @@ export type CreateProviderResponse = Message<"llmgateway.v1.CreateProviderRespon
  * Use `create(CreateProviderResponseSchema)` to create a new message.
  */
 export const CreateProviderResponseSchema: GenMessage<CreateProviderResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 5);
+  messageDesc(file_llmgateway_v1_providers_service, 7);
 
 /**
  * @generated from message llmgateway.v1.GetProviderRequest
@@ -283,7 +401,7 @@ export type GetProviderRequest = Message<"llmgateway.v1.GetProviderRequest"> & {
  * Use `create(GetProviderRequestSchema)` to create a new message.
  */
 export const GetProviderRequestSchema: GenMessage<GetProviderRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 6);
+  messageDesc(file_llmgateway_v1_providers_service, 8);
 
 /**
  * @generated from message llmgateway.v1.GetProviderResponse
@@ -300,7 +418,7 @@ export type GetProviderResponse = Message<"llmgateway.v1.GetProviderResponse"> &
  * Use `create(GetProviderResponseSchema)` to create a new message.
  */
 export const GetProviderResponseSchema: GenMessage<GetProviderResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 7);
+  messageDesc(file_llmgateway_v1_providers_service, 9);
 
 /**
  * @generated from message llmgateway.v1.ListProvidersRequest
@@ -331,7 +449,7 @@ export type ListProvidersRequest = Message<"llmgateway.v1.ListProvidersRequest">
  * Use `create(ListProvidersRequestSchema)` to create a new message.
  */
 export const ListProvidersRequestSchema: GenMessage<ListProvidersRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 8);
+  messageDesc(file_llmgateway_v1_providers_service, 10);
 
 /**
  * @generated from message llmgateway.v1.ListProvidersResponse
@@ -353,7 +471,7 @@ export type ListProvidersResponse = Message<"llmgateway.v1.ListProvidersResponse
  * Use `create(ListProvidersResponseSchema)` to create a new message.
  */
 export const ListProvidersResponseSchema: GenMessage<ListProvidersResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 9);
+  messageDesc(file_llmgateway_v1_providers_service, 11);
 
 /**
  * Partial update; the same rules as UpdateKeyRequest. The type and id cannot change.
@@ -405,6 +523,19 @@ export type UpdateProviderRequest = Message<"llmgateway.v1.UpdateProviderRequest
    * @generated from field: google.protobuf.FieldMask update_mask = 9;
    */
   updateMask?: FieldMask | undefined;
+
+  /**
+   * Replaced as a whole when named in update_mask ("quota", "queue"); cleared
+   * when named and unset.
+   *
+   * @generated from field: llmgateway.v1.UpstreamQuota quota = 10;
+   */
+  quota?: UpstreamQuota | undefined;
+
+  /**
+   * @generated from field: llmgateway.v1.RequestQueueSettings queue = 11;
+   */
+  queue?: RequestQueueSettings | undefined;
 };
 
 /**
@@ -412,7 +543,7 @@ export type UpdateProviderRequest = Message<"llmgateway.v1.UpdateProviderRequest
  * Use `create(UpdateProviderRequestSchema)` to create a new message.
  */
 export const UpdateProviderRequestSchema: GenMessage<UpdateProviderRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 10);
+  messageDesc(file_llmgateway_v1_providers_service, 12);
 
 /**
  * @generated from message llmgateway.v1.UpdateProviderResponse
@@ -429,7 +560,7 @@ export type UpdateProviderResponse = Message<"llmgateway.v1.UpdateProviderRespon
  * Use `create(UpdateProviderResponseSchema)` to create a new message.
  */
 export const UpdateProviderResponseSchema: GenMessage<UpdateProviderResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 11);
+  messageDesc(file_llmgateway_v1_providers_service, 13);
 
 /**
  * @generated from message llmgateway.v1.DeleteProviderRequest
@@ -446,7 +577,7 @@ export type DeleteProviderRequest = Message<"llmgateway.v1.DeleteProviderRequest
  * Use `create(DeleteProviderRequestSchema)` to create a new message.
  */
 export const DeleteProviderRequestSchema: GenMessage<DeleteProviderRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 12);
+  messageDesc(file_llmgateway_v1_providers_service, 14);
 
 /**
  * @generated from message llmgateway.v1.DeleteProviderResponse
@@ -459,7 +590,7 @@ export type DeleteProviderResponse = Message<"llmgateway.v1.DeleteProviderRespon
  * Use `create(DeleteProviderResponseSchema)` to create a new message.
  */
 export const DeleteProviderResponseSchema: GenMessage<DeleteProviderResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 13);
+  messageDesc(file_llmgateway_v1_providers_service, 15);
 
 /**
  * @generated from message llmgateway.v1.TestProviderRequest
@@ -483,7 +614,7 @@ export type TestProviderRequest = Message<"llmgateway.v1.TestProviderRequest"> &
  * Use `create(TestProviderRequestSchema)` to create a new message.
  */
 export const TestProviderRequestSchema: GenMessage<TestProviderRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 14);
+  messageDesc(file_llmgateway_v1_providers_service, 16);
 
 /**
  * @generated from message llmgateway.v1.TestProviderResponse
@@ -529,7 +660,7 @@ export type TestProviderResponse = Message<"llmgateway.v1.TestProviderResponse">
  * Use `create(TestProviderResponseSchema)` to create a new message.
  */
 export const TestProviderResponseSchema: GenMessage<TestProviderResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 15);
+  messageDesc(file_llmgateway_v1_providers_service, 17);
 
 /**
  * @generated from message llmgateway.v1.DiscoverModelsRequest
@@ -546,7 +677,7 @@ export type DiscoverModelsRequest = Message<"llmgateway.v1.DiscoverModelsRequest
  * Use `create(DiscoverModelsRequestSchema)` to create a new message.
  */
 export const DiscoverModelsRequestSchema: GenMessage<DiscoverModelsRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 16);
+  messageDesc(file_llmgateway_v1_providers_service, 18);
 
 /**
  * @generated from message llmgateway.v1.DiscoveredModel
@@ -570,7 +701,7 @@ export type DiscoveredModel = Message<"llmgateway.v1.DiscoveredModel"> & {
  * Use `create(DiscoveredModelSchema)` to create a new message.
  */
 export const DiscoveredModelSchema: GenMessage<DiscoveredModel> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 17);
+  messageDesc(file_llmgateway_v1_providers_service, 19);
 
 /**
  * @generated from message llmgateway.v1.DiscoverModelsResponse
@@ -587,7 +718,101 @@ export type DiscoverModelsResponse = Message<"llmgateway.v1.DiscoverModelsRespon
  * Use `create(DiscoverModelsResponseSchema)` to create a new message.
  */
 export const DiscoverModelsResponseSchema: GenMessage<DiscoverModelsResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_providers_service, 18);
+  messageDesc(file_llmgateway_v1_providers_service, 20);
+
+/**
+ * @generated from message llmgateway.v1.GetUpstreamUsageRequest
+ */
+export type GetUpstreamUsageRequest = Message<"llmgateway.v1.GetUpstreamUsageRequest"> & {
+  /**
+   * Empty: every provider with a quota or with requests queued or in flight.
+   *
+   * @generated from field: string provider_id = 1;
+   */
+  providerId: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.GetUpstreamUsageRequest.
+ * Use `create(GetUpstreamUsageRequestSchema)` to create a new message.
+ */
+export const GetUpstreamUsageRequestSchema: GenMessage<GetUpstreamUsageRequest> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 21);
+
+/**
+ * One quota's numbers on this replica; the window numbers are the shared ones
+ * when GATEWAY_REDIS_URL is set.
+ *
+ * @generated from message llmgateway.v1.UpstreamUsage
+ */
+export type UpstreamUsage = Message<"llmgateway.v1.UpstreamUsage"> & {
+  /**
+   * @generated from field: string provider_id = 1;
+   */
+  providerId: string;
+
+  /**
+   * Empty for the provider-wide quota.
+   *
+   * @generated from field: string upstream_model = 2;
+   */
+  upstreamModel: string;
+
+  /**
+   * @generated from field: llmgateway.v1.UpstreamQuota quota = 3;
+   */
+  quota?: UpstreamQuota | undefined;
+
+  /**
+   * Requests of this replica holding a slot of this quota right now.
+   *
+   * @generated from field: int32 in_flight = 4;
+   */
+  inFlight: number;
+
+  /**
+   * Requests of this replica waiting in this quota's queue right now.
+   *
+   * @generated from field: int32 queue_depth = 5;
+   */
+  queueDepth: number;
+
+  /**
+   * Counted in the last minute (0 when the quota has no such limit).
+   *
+   * @generated from field: int32 requests_in_window = 6;
+   */
+  requestsInWindow: number;
+
+  /**
+   * @generated from field: int32 tokens_in_window = 7;
+   */
+  tokensInWindow: number;
+};
+
+/**
+ * Describes the message llmgateway.v1.UpstreamUsage.
+ * Use `create(UpstreamUsageSchema)` to create a new message.
+ */
+export const UpstreamUsageSchema: GenMessage<UpstreamUsage> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 22);
+
+/**
+ * @generated from message llmgateway.v1.GetUpstreamUsageResponse
+ */
+export type GetUpstreamUsageResponse = Message<"llmgateway.v1.GetUpstreamUsageResponse"> & {
+  /**
+   * @generated from field: repeated llmgateway.v1.UpstreamUsage usages = 1;
+   */
+  usages: UpstreamUsage[];
+};
+
+/**
+ * Describes the message llmgateway.v1.GetUpstreamUsageResponse.
+ * Use `create(GetUpstreamUsageResponseSchema)` to create a new message.
+ */
+export const GetUpstreamUsageResponseSchema: GenMessage<GetUpstreamUsageResponse> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_providers_service, 23);
 
 /**
  * @generated from enum llmgateway.v1.ProviderType
@@ -698,6 +923,18 @@ export const ProvidersService: GenService<{
     methodKind: "unary";
     input: typeof DiscoverModelsRequestSchema;
     output: typeof DiscoverModelsResponseSchema;
+  },
+  /**
+   * What this replica sees of the upstream quotas right now: requests in flight,
+   * requests waiting in the queue, and the minute's window against the quota —
+   * per provider and per provider model that has a quota.
+   *
+   * @generated from rpc llmgateway.v1.ProvidersService.GetUpstreamUsage
+   */
+  getUpstreamUsage: {
+    methodKind: "unary";
+    input: typeof GetUpstreamUsageRequestSchema;
+    output: typeof GetUpstreamUsageResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_llmgateway_v1_providers_service, 0);

@@ -111,14 +111,14 @@ export type RequestLogEntry = Message<"llmgateway.v1.RequestLogEntry"> & {
   upstreamModel: string;
 
   /**
-   * "rpc", "openai" or "anthropic".
+   * "rpc", "openai", "anthropic", "gemini" or "responses" (the OpenAI Responses API).
    *
    * @generated from field: string surface = 9;
    */
   surface: string;
 
   /**
-   * "chat" or "embeddings".
+   * "chat", "embeddings", or a media operation: "images", "image_edits", "transcriptions", "translations", "speech", "moderations".
    *
    * @generated from field: string operation = 10;
    */

@@ -25,6 +25,7 @@ import {
   type EmbedResponse,
   type ModelInfo,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import type { MediaRequest, MediaResponse } from '../../domain/media.js';
 import type { ProviderModelRecord } from '../../domain/provider.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
@@ -43,13 +44,17 @@ import { callerOf, planRoute, type CallerContext } from '../routing/plan-route.j
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
+import { dispatchMedia } from './media-dispatch.js';
 import { attemptSpansUnder, callContextOf, recordedAnswer, recordedStream } from '../tracing/attempt-spans.js';
+import { chatQuotaTokens, usedTokensOf } from '../quotas/quota-tokens.js';
 
 export interface CompletionCore {
   /** Dispatched to `call.plan` when given, else planned here. */
   complete(call: CoreCall<ChatRequest>): Promise<ChatResponse>;
   stream(call: CoreCall<ChatRequest>): AsyncIterable<StreamChunk>;
   embed(call: CoreCall<EmbedRequest>): Promise<EmbedResponse>;
+  /** OpenAI's media endpoints, served by the OpenAI family only (media-dispatch.ts). */
+  media(call: CoreCall<MediaRequest>): Promise<MediaResponse>;
   countTokens(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<CountTokensResponse>;
   listModels(key: VirtualKeyRecord): Promise<ModelInfo[]>;
   /** The targets a chat request would be dispatched to (validates the request and the key's access). */
@@ -90,7 +95,11 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal, span) =>
             recordedAnswer(span, planned, planned.provider.adapter().complete(request, planned.target, callContextOf(attemptSignal, span))),
           signal,
-          trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'chat', request, stream: false }) },
+          {
+            startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'chat', request, stream: false }),
+            quotaTokens: chatQuotaTokens(request),
+            usedTokens: usedTokensOf,
+          },
         );
         // Every completion ends with usage: the upstream's, else the tokenizer's (marked estimated).
         const usage = usageAt(value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices)), served.model);
@@ -122,7 +131,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         (planned, attemptSignal, span) =>
           recordedStream(span, planned, planned.provider.adapter().stream(request, planned.target, callContextOf(attemptSignal, span))),
         signal,
-        trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'chat', request, stream: true }) },
+        { startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'chat', request, stream: true }), quotaTokens: chatQuotaTokens(request) },
       );
       let announced = false;
       let sawUsage = false;
@@ -187,7 +196,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           (planned, attemptSignal, span) =>
             recordedAnswer(span, planned, planned.provider.adapter().embed(input, planned.target, callContextOf(attemptSignal, span))),
           signal,
-          trace && { startAttemptSpan: attemptSpansUnder(trace, { operation: 'embeddings', inputs: request.inputs }) },
+          { startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'embeddings', inputs: request.inputs }), usedTokens: usedTokensOf },
         );
         const usage = usageAt(value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel), served.model);
         return create(EmbedResponseSchema, {
@@ -199,6 +208,14 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         });
       } catch (error) {
         throw asCanceled(error, signal);
+      }
+    },
+
+    async media(call) {
+      try {
+        return await dispatchMedia({ plan, dispatcher }, call);
+      } catch (error) {
+        throw asCanceled(error, call.signal);
       }
     },
 

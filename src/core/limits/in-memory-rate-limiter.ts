@@ -19,13 +19,13 @@
 //
 // acquireSync does the checks and the takes without any await in between, so
 // in one process every acquire is atomic per key (acquire() wraps it).
-import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { RateLimitError, type RateLimitName } from './limit-errors.js';
 import {
   UNLIMITED_STATE,
   UNLIMITED_TICKET,
   WINDOW_MS,
   hasRateLimits,
+  type LimitSubject,
   type LimitTicket,
   type LimitWindowState,
   type RateLimitState,
@@ -53,8 +53,8 @@ interface KeyState {
 
 export interface InMemoryRateLimiter extends RateLimiter {
   /** The same as acquire, synchronously: throws RateLimitError instead of rejecting. */
-  acquireSync(key: VirtualKeyRecord, estimatedTokens: number): LimitTicket;
-  peekSync(key: VirtualKeyRecord): RateLimitState;
+  acquireSync(key: LimitSubject, estimatedTokens: number): LimitTicket;
+  peekSync(key: LimitSubject): RateLimitState;
   /** How many keys hold state (memory bound). */
   trackedKeys(): number;
 }
@@ -97,7 +97,7 @@ export function createInMemoryRateLimiter(options: InMemoryRateLimiterOptions = 
   const windowState = (log: SlidingLog, limit: number, at: number): LimitWindowState =>
     limit > 0 ? { limit, remaining: Math.max(0, limit - log.used(at)), resetMs: log.resetMs(at) } : { limit: 0, remaining: 0, resetMs: 0 };
 
-  const stateFor = (key: VirtualKeyRecord, state: KeyState | undefined, at: number): RateLimitState => {
+  const stateFor = (key: LimitSubject, state: KeyState | undefined, at: number): RateLimitState => {
     if (!state) {
       const { requestsPerMinute: rpm, tokensPerMinute: tpm } = key.rateLimits;
       return {
@@ -111,7 +111,7 @@ export function createInMemoryRateLimiter(options: InMemoryRateLimiterOptions = 
     };
   };
 
-  const acquireSync = (key: VirtualKeyRecord, estimatedTokens: number): LimitTicket => {
+  const acquireSync = (key: LimitSubject, estimatedTokens: number): LimitTicket => {
     if (!hasRateLimits(key)) return UNLIMITED_TICKET; // fast path: no map, no clock
     const { requestsPerMinute: rpm, tokensPerMinute: tpm, concurrentRequests: concurrency } = key.rateLimits;
     const estimate = Number.isFinite(estimatedTokens) && estimatedTokens > 0 ? Math.ceil(estimatedTokens) : 0;
@@ -159,7 +159,7 @@ export function createInMemoryRateLimiter(options: InMemoryRateLimiterOptions = 
     return ticketFor(key, state, estimate, entry);
   };
 
-  const ticketFor = (key: VirtualKeyRecord, state: KeyState, estimate: number, entry: LogEntry | null): LimitTicket => {
+  const ticketFor = (key: LimitSubject, state: KeyState, estimate: number, entry: LogEntry | null): LimitTicket => {
     let done = false;
     const finish = (tokens: number) => {
       if (done) return;
@@ -177,7 +177,7 @@ export function createInMemoryRateLimiter(options: InMemoryRateLimiterOptions = 
     };
   };
 
-  const peekSync = (key: VirtualKeyRecord): RateLimitState =>
+  const peekSync = (key: LimitSubject): RateLimitState =>
     hasRateLimits(key) ? stateFor(key, states.get(key.id), now()) : UNLIMITED_STATE;
 
   return {

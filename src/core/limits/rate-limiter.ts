@@ -10,6 +10,12 @@
 //   headers: rateLimitHeaders(ticket.state()), or rateLimitHeaders(error.state) on a refusal.
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 
+/**
+ * What a limiter counts for: a virtual key, or an upstream quota (core/quotas,
+ * ids prefixed `upstream:`), one mechanism for both.
+ */
+export type LimitSubject = Pick<VirtualKeyRecord, 'id' | 'rateLimits'>;
+
 /** One limit's numbers for the x-ratelimit-* headers. limit 0 = unlimited (no header). */
 export interface LimitWindowState {
   limit: number;
@@ -43,9 +49,9 @@ export interface RateLimiter {
    * tokens and one concurrency slot; rejects with RateLimitError (nothing taken) when
    * any limit refuses. `estimatedTokens` = estimated input + the requested max output.
    */
-  acquire(key: VirtualKeyRecord, estimatedTokens: number): Promise<LimitTicket>;
+  acquire(key: LimitSubject, estimatedTokens: number): Promise<LimitTicket>;
   /** The key's numbers without taking anything (headers on responses that never acquired). */
-  peek(key: VirtualKeyRecord): Promise<RateLimitState>;
+  peek(key: LimitSubject): Promise<RateLimitState>;
 }
 
 export const WINDOW_MS = 60_000;
@@ -61,7 +67,7 @@ export const UNLIMITED_TICKET: LimitTicket = Object.freeze({
   state: () => UNLIMITED_STATE,
 });
 
-export function hasRateLimits(key: VirtualKeyRecord): boolean {
+export function hasRateLimits(key: LimitSubject): boolean {
   const limits = key.rateLimits;
   return limits.requestsPerMinute > 0 || limits.tokensPerMinute > 0 || limits.concurrentRequests > 0;
 }

@@ -16,6 +16,7 @@ import { defineLiveMetrics, type LiveSources } from './live-metrics.js';
 import { defineMetrics } from './metric-definitions.js';
 import { modelFamilyOf } from './model-family.js';
 import { observeRequest } from './request-metrics.js';
+import { defineQuotaMetrics, type QuotaMetrics } from './quota-metrics.js';
 import { splitTargetKey } from './target-labels.js';
 
 export type DatabaseErrorKind = 'unavailable' | 'constraint' | 'other';
@@ -38,6 +39,8 @@ export interface GatewayMetrics {
   configFileApplied(reason: 'start' | 'sighup', ok: boolean): void;
   /** The live state read at each scrape (requests in flight, breakers, the request-log writer). */
   watch(sources: LiveSources): void;
+  /** The upstream quotas' queue and slots (core/quotas). */
+  readonly quotas: QuotaMetrics;
 }
 
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
@@ -47,6 +50,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   const sampleEstimate = createEstimateSampler(options.estimate);
   return {
     registry,
+    quotas: defineQuotaMetrics(registry),
     requestFinished(record, facts) {
       observeRequest(metrics, record, facts, options.keyLabels);
       sampleEstimate(record, facts, (ratio) => metrics.estimateRatio.observe({ family: modelFamilyOf(record.upstreamModel) }, ratio));

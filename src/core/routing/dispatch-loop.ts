@@ -3,6 +3,10 @@
 // failure (backoff or retry-after) up to maxRetries, then move to the next
 // (a failed target is not tried again in this request); 'stop' and 'canceled'
 // end the request at once. The deadline and the attempt count bound the work.
+// Upstream quotas (core/quotas), when composed: each attempt holds its target's
+// quotas; a saturated target is passed over while another target of the plan
+// has room, and only when every one is saturated does the request wait, in the
+// queue of the first.
 import type { Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { raceAbort } from './abort-utils.js';
@@ -10,12 +14,16 @@ import { canceledError, startAttempt, type AttemptRun, type RequestScope, type R
 import { retryDecision } from './backoff.js';
 import { classifyFailure } from './classify-failure.js';
 import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
+import type { QuotaPass } from '../quotas/quota-take.js';
+import type { UpstreamQuotas } from '../quotas/upstream-quotas.js';
+import { hasQuota } from '../quotas/quota-subjects.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 import type { TargetSelector } from './target-selector.js';
 
 export interface LoopDeps extends RunDeps {
   random: () => number;
   selector: TargetSelector;
+  quotas?: UpstreamQuotas | undefined;
 }
 
 export interface LoopRequest<T> {
@@ -29,13 +37,19 @@ export interface LoopRequest<T> {
   finishOnSuccess: boolean;
   /** Tracing on: starts each attempt's span. */
   startSpan?: StartAttemptSpan | undefined;
+  /** The tokens an attempt on `target` reserves of its tokens-per-minute quota (estimated input + max output). */
+  quotaTokens?: ((target: PlannedTarget) => number) | undefined;
 }
 
 export interface LoopSuccess<T> {
   value: T;
   served: PlannedTarget;
   attempt: AttemptRun;
+  /** The serving attempt's quotas: the caller settles them when the call (or its stream) ends. */
+  pass: QuotaPass;
 }
+
+const NO_QUOTA: QuotaPass = Object.freeze({ settle() {}, release() {} });
 
 /** Healthy targets in the strategy's order; throws 'unavailable' when every breaker is open. */
 export function orderTargets(plan: RoutePlan, deps: LoopDeps): PlannedTarget[] {
@@ -54,15 +68,27 @@ export function allUnavailable(plan: RoutePlan): GatewayError {
 export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps): Promise<LoopSuccess<T>> {
   const { plan, scope } = request;
   const { settings } = plan;
-  const order = orderTargets(plan, deps);
+  const pending = orderTargets(plan, deps);
   let lastError: unknown;
 
-  for (const target of order) {
+  while (pending.length > 0) {
+    // Without quotas (none composed, or none on these targets) the choice is synchronous: no extra await on the hot path.
+    const chosen = deps.quotas && pending.some(hasQuota) ? await nextTarget(pending, request, deps, lastError) : { target: pending.shift()!, pass: NO_QUOTA };
+    const target = chosen.target;
+    let pass: QuotaPass | undefined = chosen.pass;
     const breaker = deps.breakers.get(target.key);
     for (let retry = 0; ; retry += 1) {
-      if (scope.latch.aborted) throw endOfRequest(scope, lastError);
+      if (scope.latch.aborted) {
+        pass?.release(0);
+        throw endOfRequest(scope, lastError);
+      }
+      // A retry is another upstream call: it takes the quotas again (waiting if need be).
+      pass ??= hasQuota(target) ? await admitWaiting(target, request, deps, lastError) : NO_QUOTA;
       const permit = breaker.tryAcquire();
-      if (!permit) break; // Opened (or its probe slots filled) since the order was made.
+      if (!permit) {
+        pass.release(0);
+        break; // Opened (or its probe slots filled) since the order was made.
+      }
       const attempt = startAttempt(
         {
           target,
@@ -79,8 +105,10 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
         const value = await raceAbort(request.run(attempt), attempt.latch);
         if (request.finishOnSuccess) attempt.finish();
         deps.selector.served(plan, target);
-        return { value, served: target, attempt };
+        return { value, served: target, attempt, pass };
       } catch (caught) {
+        pass.release(0);
+        pass = undefined;
         const error = attempt.explain(caught);
         const failure = classifyFailure(error, settings, scope.callerSignal);
         attempt.finish(error, failure);
@@ -102,6 +130,40 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
     }
   }
   throw lastError ?? allUnavailable(plan);
+}
+
+/**
+ * Takes the next target out of `pending`: the first (in the strategy's order) whose
+ * quotas have room now; when every one is saturated, the first, after waiting in its queue.
+ */
+async function nextTarget<T>(
+  pending: PlannedTarget[],
+  request: LoopRequest<T>,
+  deps: LoopDeps,
+  lastError: unknown,
+): Promise<{ target: PlannedTarget; pass: QuotaPass }> {
+  const quotas = deps.quotas;
+  if (!quotas) return { target: pending.shift()!, pass: NO_QUOTA };
+  if (pending.length > 1) {
+    for (let index = 0; index < pending.length; index += 1) {
+      const candidate = pending[index]!;
+      const pass = await quotas.tryAdmit(candidate, request.quotaTokens?.(candidate) ?? 0);
+      if (pass) return { target: pending.splice(index, 1)[0]!, pass };
+    }
+  }
+  const target = pending.shift()!;
+  return { target, pass: await admitWaiting(target, request, deps, lastError) };
+}
+
+async function admitWaiting<T>(target: PlannedTarget, request: LoopRequest<T>, deps: LoopDeps, lastError: unknown): Promise<QuotaPass> {
+  if (!deps.quotas) return NO_QUOTA;
+  const { scope } = request;
+  try {
+    return await deps.quotas.admit(target, request.quotaTokens?.(target) ?? 0, scope.signal);
+  } catch (error) {
+    // Left while queued: the caller's cancel, or the route's deadline (then the last upstream error, if any).
+    throw scope.latch.aborted ? endOfRequest(scope, lastError) : error;
+  }
 }
 
 /** The request's own signal fired: the caller left ('canceled') or the deadline passed (the last error, if any). */

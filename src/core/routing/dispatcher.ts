@@ -10,6 +10,7 @@ import type { Attempt, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
 import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
+import type { UpstreamQuotas } from '../quotas/upstream-quotas.js';
 import { raceAbort, realSleep, type Sleep } from './abort-utils.js';
 import { canceledError, openRequestScope, upstreamConditionError, type AttemptRun } from './attempt-run.js';
 import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionListener } from './breaker-registry.js';
@@ -18,6 +19,7 @@ import { classifyFailure } from './classify-failure.js';
 import { runWithFailover, type LoopDeps } from './dispatch-loop.js';
 import { createLatencyTracker, type LatencyTracker } from './latency-tracker.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import type { QuotaPass } from '../quotas/quota-take.js';
 import { createTargetSelector, type TargetSelector } from './target-selector.js';
 import type { TargetHealthSource, TargetHealthView } from './target-health.js';
 
@@ -37,6 +39,8 @@ export interface DispatcherOptions {
   breakers?: BreakerRegistry;
   latency?: LatencyTracker;
   selector?: TargetSelector;
+  /** Upstream quotas and their queues (core/quotas); absent = none enforced. */
+  quotas?: UpstreamQuotas;
 }
 
 /** An attempt's place in its request: the first, a retry of the same target, or a failover to another. */
@@ -46,7 +50,14 @@ export interface DispatchObserver {
   /** Each attempt as it ends, in order. */
   onAttempt?(attempt: Attempt, target: PlannedTarget): void;
   /** Tracing on: the span of each attempt as it starts (the dispatcher ends it with the attempt's record). */
-  startAttemptSpan?: StartAttemptSpan;
+  startAttemptSpan?: StartAttemptSpan | undefined;
+  /** Upstream quotas: the tokens an attempt on `target` reserves (estimated input + max output; default 0). */
+  quotaTokens?: ((target: PlannedTarget) => number) | undefined;
+}
+
+/** Unary calls: also how many tokens an answer used (the quota's window is corrected to it). */
+export interface UnaryDispatchObserver<T> extends DispatchObserver {
+  usedTokens?: ((value: T) => number | undefined) | undefined;
 }
 
 /** One attempt's upstream call: the target, the attempt's signal, and its span when tracing is on. */
@@ -70,7 +81,7 @@ export interface Dispatcher extends TargetHealthSource {
     plan: RoutePlan,
     call: AttemptCall<Promise<T>>,
     callerSignal: AbortSignal,
-    observer?: DispatchObserver,
+    observer?: UnaryDispatchObserver<T>,
   ): Promise<UnaryDispatchResult<T>>;
   stream(
     plan: RoutePlan,
@@ -102,7 +113,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       now,
       ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
     });
-  const deps: LoopDeps = { now, sleep: options.sleep ?? realSleep, random, breakers, latency, selector };
+  const deps: LoopDeps = { now, sleep: options.sleep ?? realSleep, random, breakers, latency, selector, quotas: options.quotas };
 
   const onAttempt = options.onAttempt;
   const recorder = (observer: DispatchObserver | undefined) => {
@@ -134,11 +145,15 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
             record,
             finishOnSuccess: true,
             startSpan: observer?.startAttemptSpan,
+            quotaTokens: observer?.quotaTokens,
             timeoutMessage: (target, ms) => `provider ${target.provider.record.id} did not answer within ${ms} ms`,
             run: (attempt) => call(attempt.target, attempt.signal, attempt.span),
           },
           deps,
         );
+        const used = observer?.usedTokens?.(success.value);
+        if (used === undefined) success.pass.release();
+        else success.pass.settle(used);
         return { value: success.value, served: success.served, attempts: [...attempts] };
       } finally {
         scope.dispose();
@@ -151,8 +166,9 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
 
       async function* chunks(): AsyncGenerator<StreamChunk, void, undefined> {
         const scope = openRequestScope(callerSignal, plan.settings.totalDeadlineMs, deps);
-        let current: { attempt: AttemptRun; iterator: AsyncIterator<StreamChunk> } | undefined;
+        let current: { attempt: AttemptRun; iterator: AsyncIterator<StreamChunk>; pass: QuotaPass } | undefined;
         let ended = false;
+        let usedTokens: number | undefined;
         try {
           const success = await runWithFailover(
             {
@@ -161,6 +177,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
               record,
               finishOnSuccess: false,
               startSpan: observer?.startAttemptSpan,
+              quotaTokens: observer?.quotaTokens,
               timeoutMessage: (target, ms) => `provider ${target.provider.record.id} sent nothing within ${ms} ms`,
               run: (attempt) => openUntilFirstChunk(attempt, open),
             },
@@ -171,12 +188,14 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
           // long generation (reasoning models) may take as long as it needs.
           scope.stopDeadline();
           const { attempt } = success;
-          current = { attempt, iterator: success.value.iterator };
+          current = { attempt, iterator: success.value.iterator, pass: success.pass };
           yield* success.value.head;
           try {
             for (;;) {
               const next = await raceAbort(current.iterator.next(), attempt.latch);
               if (next.done) break;
+              const event = next.value.event;
+              if (event.case === 'usage') usedTokens = event.value.inputTokens + event.value.outputTokens;
               yield next.value;
             }
           } catch (caught) {
@@ -187,16 +206,19 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
             const cutByDeadline = error === scope.latch.reason && !callerSignal.aborted;
             attempt.finish(error, cutByDeadline ? 'stop' : failure);
             ended = true;
+            endPass(current.pass, usedTokens);
             throw failure === 'canceled' && callerSignal.aborted ? canceledError(callerSignal.reason) : error;
           }
           attempt.finish();
           ended = true;
+          endPass(current.pass, usedTokens);
         } finally {
           if (current && !ended) {
             // The consumer stopped reading: abort the upstream, count nothing.
             const reason = new GatewayError('canceled', 'the consumer stopped reading the stream');
             current.attempt.abort(reason);
             current.attempt.finish(reason, 'canceled');
+            endPass(current.pass, usedTokens);
             closeQuietly(current.iterator);
           }
           scope.dispose();
@@ -221,6 +243,12 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       };
     },
   };
+}
+
+/** A stream's quotas end with its usage when it reported one, else with the estimate counted. */
+function endPass(pass: QuotaPass, usedTokens: number | undefined): void {
+  if (usedTokens === undefined) pass.release();
+  else pass.settle(usedTokens);
 }
 
 interface OpenedStream {

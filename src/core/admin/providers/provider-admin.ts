@@ -15,6 +15,7 @@ import { providerKeyContext } from '../../secrets/provider-key-context.js';
 import { fieldsToUpdate } from '../partial-update.js';
 import { requireText, validateBaseUrl } from '../validate.js';
 import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
+import { validateQueue, validateQuota } from './quota-validation.js';
 import {
   apiKeyLast4,
   providerIdFromName,
@@ -79,6 +80,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
         enabled: request.enabled ?? true,
         models: validateModels(type, request.models),
         azureApiVersion: validateAzureApiVersion(type, request.azure?.apiVersion ?? ''),
+        ...withLimits(validateQuota('quota', request.quota), validateQueue('queue', request.queue)),
         createdAt: instant,
         updatedAt: instant,
       };
@@ -108,6 +110,8 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
         enabled: request.enabled !== undefined,
         models: request.models.length > 0,
         azure: request.azure !== undefined,
+        quota: request.quota !== undefined,
+        queue: request.queue !== undefined,
       });
       const next: ProviderRecord = { ...record, updatedAt: now() };
       if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
@@ -117,9 +121,14 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
       if (fields.has('enabled')) next.enabled = request.enabled ?? false;
       if (fields.has('models')) next.models = validateModels(record.type, request.models);
       if (fields.has('azure')) next.azureApiVersion = validateAzureApiVersion(record.type, request.azure?.apiVersion ?? '');
-      await records.replace(next);
+      const { quota, queue, ...unlimited } = next;
+      const stored: ProviderRecord = {
+        ...unlimited,
+        ...withLimits(fields.has('quota') ? validateQuota('quota', request.quota) : quota, fields.has('queue') ? validateQueue('queue', request.queue) : queue),
+      };
+      await records.replace(stored);
       options.onChange();
-      return providerRecordToProto(next);
+      return providerRecordToProto(stored);
     },
 
     async delete(id) {
@@ -128,3 +137,6 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
     },
   };
 }
+
+/** Only the settings that are set: an absent quota or queue is no property at all (as storage reads it back). */
+const withLimits = (quota: ProviderRecord['quota'], queue: ProviderRecord['queue']) => ({ ...(quota ? { quota } : {}), ...(queue ? { queue } : {}) });

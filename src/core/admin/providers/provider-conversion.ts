@@ -12,6 +12,7 @@ import {
 } from '../../../../gen/llmgateway/v1/providers_service_pb.js';
 import type { ProviderRecord, ProviderTypeName } from '../../../domain/provider.js';
 import { enumNames } from '../enum-names.js';
+import { queueToProto, quotaToProto } from './quota-validation.js';
 
 const TYPES = enumNames<ProviderType, ProviderTypeName>(ProviderType.UNSPECIFIED, {
   [ProviderType.OPENAI]: 'openai',
@@ -41,10 +42,13 @@ export function providerRecordToProto(record: ProviderRecord): Provider {
         enabled: model.enabled,
         deployment: model.deployment,
         prices: model.prices ? create(ModelPricesSchema, model.prices) : undefined,
+        quota: quotaToProto(model.quota),
       }),
     ),
     azure: record.type === 'azure-openai' ? create(AzureSettingsSchema, { apiVersion: record.azureApiVersion }) : undefined,
     createdAt: timestampFromMs(record.createdAt),
     updatedAt: timestampFromMs(record.updatedAt),
+    quota: quotaToProto(record.quota),
+    queue: queueToProto(record.queue),
   });
 }

@@ -1,8 +1,9 @@
 // Validation of provider fields, shared by create and update.
 import type { ProviderModel } from '../../../../gen/llmgateway/v1/providers_service_pb.js';
-import type { ProviderModelRecord, ProviderTypeName } from '../../../domain/provider.js';
+import type { ProviderModelRecord, ProviderTypeName, UpstreamQuotaRecord } from '../../../domain/provider.js';
 import { invalidArgument } from '../../../domain/gateway-error.js';
 import { requireNonNegativeNumber, validateStringMap } from '../validate.js';
+import { validateQuota } from './quota-validation.js';
 
 export const PROVIDER_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const MODEL_ID_PATTERN = /^[^\s/][^\s]{0,199}$/;
@@ -125,6 +126,9 @@ export function validateModels(type: ProviderTypeName, models: ProviderModel[]):
             `${field}.prices.cache_write_per_million`,
             model.prices.cacheWritePerMillion,
           ),
+          perImage: requireNonNegativeNumber(`${field}.prices.per_image`, model.prices.perImage),
+          perAudioSecond: requireNonNegativeNumber(`${field}.prices.per_audio_second`, model.prices.perAudioSecond),
+          perMillionCharacters: requireNonNegativeNumber(`${field}.prices.per_million_characters`, model.prices.perMillionCharacters),
         }
       : null;
     return {
@@ -133,6 +137,9 @@ export function validateModels(type: ProviderTypeName, models: ProviderModel[]):
       enabled: model.enabled ?? true,
       deployment: type === 'azure-openai' ? deployment || upstreamModel : '',
       prices,
+      ...optionalQuota(validateQuota(`${field}.quota`, model.quota)),
     };
   });
 }
+
+const optionalQuota = (quota: UpstreamQuotaRecord | undefined) => (quota ? { quota } : {});
