@@ -83,10 +83,10 @@ describe.each([
       'llm_gateway_config_file_applies_total{reason="sighup",result="ok"} 1',
       'llm_gateway_config_file_applies_total{reason="start",result="ok"} 1',
     ]);
-  }, 60_000);
+  }, 120_000);
 });
 
-describe('GATEWAY_CONFIG_FILE at start', () => {
+describe('GATEWAY_CONFIG_FILE at start', { timeout: 120_000 }, () => {
   it('stops the start with exit 2 and every problem when the file is invalid', async () => {
     const file = path.join(folder, 'invalid.yaml');
     writeFileSync(file, 'providers:\n  - type: openai\n    base_url: 12\nroutez: []\n');
