@@ -57,7 +57,7 @@ describe.each([
     writeFileSync(file, config(['fast']));
     const gateway = await startGatewayForCli({ GATEWAY_CONFIG_FILE: file, LOCAL_API_KEY: upstream.apiKey }, args);
     running.push(gateway);
-    if (args.length > 0) await waitFor(() => gateway.process.output().includes('all workers listening'), 'every worker');
+    if (args.length > 0) await waitFor(() => gateway.process.output().includes('all workers listening'), 'every worker', 90_000);
     expect(await routeNames(gateway)).toEqual(['fast']);
     expect(appliedLines(gateway, 'start')).toBe(1); // one process applies it, also with --workers
     expect(gateway.process.output()).toContain('created a key; its secret is not shown');
@@ -65,12 +65,12 @@ describe.each([
 
     writeFileSync(file, config(['fast', 'smart']));
     gateway.process.child.kill('SIGHUP');
-    await waitFor(() => appliedLines(gateway, 'SIGHUP') === 1, 'the SIGHUP re-apply');
+    await waitFor(() => appliedLines(gateway, 'SIGHUP') === 1, 'the SIGHUP re-apply', 60_000);
     expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
 
     writeFileSync(file, 'routes:\n  - name: broken\n    strategy: sideways\n');
     gateway.process.child.kill('SIGHUP');
-    await waitFor(() => gateway.process.output().includes('configuration file not applied on SIGHUP'), 'the SIGHUP failure line');
+    await waitFor(() => gateway.process.output().includes('configuration file not applied on SIGHUP'), 'the SIGHUP failure line', 60_000);
     expect(gateway.process.output()).toMatch(/routes\[0\]\.strategy: expected one of/);
     expect(gateway.process.child.exitCode).toBeNull();
     expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
