@@ -19,6 +19,8 @@ import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { serializeRequest } from './server/log-serializers.js';
 import { createUnprefixedPaths } from './server/unprefixed-paths.js';
+import { registerConsoleRoutes } from './server/console-routes.js';
+import { findConsoleDir, loadConsoleFiles } from './server/console-files.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
 import { createRequestIdGenerator } from './server/request-ids.js';
 import { registerRequestTracing } from './server/request-tracing.js';
@@ -155,6 +157,11 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     });
     // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
     registerHealthRoutes(fastify, parts.isReady, shared?.readiness);
+    if (config.console.enabled) {
+      const consoleDir = findConsoleDir(config.console.dir);
+      if (!consoleDir) fastify.log.warn({ dir: config.console.dir }, 'the admin console is not built (npm run build): /console/ answers 404');
+      registerConsoleRoutes(fastify, consoleDir ? loadConsoleFiles(consoleDir) : undefined);
+    }
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.

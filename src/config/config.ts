@@ -8,6 +8,7 @@ import { readRedisConfig, type RedisConfig } from './redis-config.js';
 import { readUpstreamQueueConfig } from './upstream-queue-config.js';
 import type { RequestQueueRecord } from '../domain/provider.js';
 import { readConfigFileSetting } from './config-file-config.js';
+import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -74,6 +75,8 @@ export interface GatewayConfig {
   upstreamQueue: RequestQueueRecord;
   /** GATEWAY_CONFIG_FILE: a gateway.yaml applied at start and on SIGHUP (config-file-config.ts); unset = none. */
   configFile?: string | undefined;
+  /** The admin console at /console/ (console-config.ts). */
+  console: ConsoleConfig;
 }
 
 export interface TracingConfig {
@@ -267,6 +270,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     responses: readResponsesConfig(read),
     upstreamQueue: readUpstreamQueueConfig(read),
     configFile: readConfigFileSetting(read),
+    console: readConsoleConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

@@ -67,7 +67,7 @@ export interface RequestLogFilter {
   to?: number | null;
 }
 
-export type UsageGrouping = 'key' | 'model' | 'provider' | 'day';
+export type UsageGrouping = 'key' | 'model' | 'provider' | 'day' | 'hour';
 
 export interface UsageAggregateRow {
   /** The key id, upstream model, provider id or day (YYYY-MM-DD, UTC). */
