@@ -11,6 +11,7 @@ import type { RequestLogWriter } from './core/request-log/request-log-writer.js'
 import type { PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { openaiSurface } from './http/openai/openai-surface.js';
 import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
+import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
@@ -143,6 +144,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
+    await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
     // In a scope of its own, so the counting hook sees the RPCs only; of those, the data plane counts.
     await fastify.register(async (rpc) => {
       const dataPlane = `/${CompletionService.typeName}/`;

@@ -19,6 +19,8 @@ import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
 import type { GatewayStorage } from './storage/index.js';
 
 /** Where the parts report (the server passes its pino logger). */
+import type { ResponseStore } from './core/responses/response-store.js';
+
 export interface GatewayLog {
   error(details: object, message: string): void;
   warn(details: object, message: string): void;
@@ -35,7 +37,7 @@ export interface ComposeOptions {
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
   config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'upstreamQueue'>>;
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'responses' | 'upstreamQueue'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
@@ -76,6 +78,8 @@ export interface ComposedGateway {
   registerRpc(router: ConnectRouter): void;
   /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
   healthChecks: Pick<LatestResults, 'latest'>;
+  /** Stored Responses API answers, scoped to their key (POST /v1/responses with store). */
+  responses: ResponseStore;
   /** Starts the request-log retention job and the health-check runner (with --workers, in one worker only). */
   startBackgroundJobs(): void;
   /** Stops the jobs and writes what is buffered (budget spend, log rows); storage stays open. */

@@ -40,6 +40,7 @@ import { registerRpcServices } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
+import { composeResponses } from './compose-responses.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
@@ -189,6 +190,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
+  const responses = composeResponses({ storage, retentionDays: config.responses?.retentionDays ?? 30, log, now });
   const providerProbe = createProviderProbe(catalog, now);
   const healthChecks = composeHealthChecks({
     storage,
@@ -216,6 +218,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     isReady,
     inFlight,
     healthChecks: healthChecks.results,
+    responses: responses.store,
     metrics,
     registerRpc: (router) =>
       registerRpcServices(router, {
@@ -240,12 +243,14 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     startBackgroundJobs: () => {
       retention.start();
       healthChecks.start();
+      responses.retention.start();
     },
     async close() {
       // In-flight requests are done: stop deleting, then write every buffered spend and log row.
       await runShutdownSteps(log, [
         ['stopping the retention job', () => retention.stop()],
         ['stopping the health checks', () => healthChecks.stop()],
+        ['stopping the stored-responses retention job', () => responses.retention.stop()],
         ['stopping the spend flusher', () => spendFlusher.stop()],
         ['writing the budget spend', () => retried(() => budgets.flush())],
         ['writing the request log', () => requestLog.close()],

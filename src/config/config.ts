@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS } from '../domain/virtual-key.js';
 import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
+import { readResponsesConfig, type ResponsesConfig } from './responses-config.js';
 import { readRedisConfig, type RedisConfig } from './redis-config.js';
 import { readUpstreamQueueConfig } from './upstream-queue-config.js';
 import type { RequestQueueRecord } from '../domain/provider.js';
@@ -66,6 +67,8 @@ export interface GatewayConfig {
   metrics: MetricsConfig;
   /** Shared rate limits and admin invalidation across replicas (redis-config.ts); undefined = each replica alone. */
   redis: RedisConfig | undefined;
+  /** Stored Responses API answers: their retention (responses-config.ts). */
+  responses: ResponsesConfig;
   /** The queue of requests over an upstream quota, for providers without their own (upstream-queue-config.ts). */
   upstreamQueue: RequestQueueRecord;
 }
@@ -258,6 +261,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     tracing: undefined,
     metrics: readMetricsConfig(read),
     redis: readRedisConfig(read),
+    responses: readResponsesConfig(read),
     upstreamQueue: readUpstreamQueueConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');

@@ -1,7 +1,7 @@
 // The request log: one row per request, its filters and usage aggregates, and its repository.
 import type { Page } from './page.js';
 
-export type RequestSurface = 'rpc' | 'openai' | 'anthropic';
+export type RequestSurface = 'rpc' | 'openai' | 'anthropic' | 'responses';
 export type RequestOperation = 'chat' | 'embeddings';
 export type RequestStatus = 'ok' | 'error' | 'canceled';
 

@@ -22,6 +22,8 @@ import type { KeysRepository } from '../domain/virtual-key.js';
 import { createRequestLogsRepository } from './request-logs-repository.js';
 import { createRoutesRepository } from './routes-repository.js';
 import { createSettingsRepository } from './settings-repository.js';
+import { createStoredResponsesRepository } from './stored-responses-repository.js';
+import type { StoredResponsesRepository } from '../domain/stored-response.js';
 
 export interface GatewayStorage {
   database: GatewayDatabase;
@@ -37,6 +39,8 @@ export interface GatewayStorage {
   healthCheckRuns: HealthCheckRunsRepository;
   /** Leases on background jobs, so that one process of a deployment runs each. */
   jobLeases: JobLeasesRepository;
+  /** Responses API answers kept for their key (POST /v1/responses with store). */
+  storedResponses: StoredResponsesRepository;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,7 @@ export async function openStorage(options: OpenDatabaseOptions): Promise<Gateway
     healthChecks: createHealthChecksRepository(database.db),
     healthCheckRuns: createHealthCheckRunsRepository(database.db, database.dialect),
     jobLeases: createJobLeasesRepository(database.db, database.dialect),
+    storedResponses: createStoredResponsesRepository(database.db, database.dialect),
     close: () => database.close(),
   };
 }
@@ -85,3 +90,4 @@ export { createExpertDecisionsRepository } from './expert-decisions-repository.j
 export { createHealthChecksRepository } from './health-checks-repository.js';
 export { createHealthCheckRunsRepository } from './health-check-runs-repository.js';
 export { createJobLeasesRepository } from './job-leases-repository.js';
+export { createStoredResponsesRepository } from './stored-responses-repository.js';

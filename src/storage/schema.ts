@@ -183,6 +183,16 @@ export interface JobLeasesTable {
   expires_at: TimestampColumn;
 }
 
+export interface StoredResponsesTable {
+  id: string;
+  key_id: string;
+  previous_response_id: string;
+  model: string;
+  created_at: TimestampColumn;
+  response: JsonColumn;
+  input_items: JsonColumn;
+}
+
 export interface DatabaseSchema {
   providers: ProvidersTable;
   virtual_keys: VirtualKeysTable;
@@ -195,6 +205,7 @@ export interface DatabaseSchema {
   health_checks: HealthChecksTable;
   health_check_runs: HealthCheckRunsTable;
   job_leases: JobLeasesTable;
+  stored_responses: StoredResponsesTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

@@ -10,6 +10,7 @@ import { describePromptRulesConformance } from './conformance-prompt-rules.js';
 import { describeProvidersConformance } from './conformance-providers.js';
 import { describeRequestLogsConformance } from './conformance-request-logs.js';
 import { describeRoutesConformance } from './conformance-routes.js';
+import { describeStoredResponsesConformance } from './conformance-stored-responses.js';
 import { makeKey, makeProvider, makeRoute } from './fixtures.js';
 
 export interface ConformanceContext {
@@ -54,6 +55,7 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
   describe('prompt rules', () => describePromptRulesConformance(context));
   describe('expert routing', () => describeExpertRoutingConformance(context));
   describe('health checks', () => describeHealthChecksConformance(context));
+  describe('stored responses', () => describeStoredResponsesConformance(context));
   describe('settings', () => describeSettingsConformance(context));
   describe('database', () => describeDatabaseConformance(context));
 }
@@ -71,6 +73,7 @@ async function emptyTables(storage: GatewayStorage): Promise<void> {
   await db.deleteFrom('health_checks').execute();
   await db.deleteFrom('health_check_runs').execute();
   await db.deleteFrom('job_leases').execute();
+  await db.deleteFrom('stored_responses').execute();
 }
 
 function describeSettingsConformance(context: ConformanceContext): void {

@@ -159,6 +159,7 @@ describe('opening SQLite', () => {
       // A row as the gateway wrote it before the column existed.
       const { trace_id: _absent, ...oldRow } = requestLogToRow(makeRequestLog({ id: 'old-row', time: 1 }));
       await database.db.insertInto('request_logs').values(oldRow as never).execute();
+      // 0007 first, then whatever later migrations exist.
       expect((await migrateToLatest(database)).applied[0]).toBe('0007-request-log-trace-id');
     } finally {
       await database.close();

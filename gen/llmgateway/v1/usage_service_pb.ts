@@ -111,7 +111,7 @@ export type RequestLogEntry = Message<"llmgateway.v1.RequestLogEntry"> & {
   upstreamModel: string;
 
   /**
-   * "rpc", "openai" or "anthropic".
+   * "rpc", "openai", "anthropic" or "responses" (the OpenAI Responses API).
    *
    * @generated from field: string surface = 9;
    */

@@ -8,6 +8,7 @@ import { createPromptRulesMigration } from './0004-prompt-rules.js';
 import { createExpertRoutingMigration } from './0005-expert-routing.js';
 import { createHealthChecksMigration } from './0006-health-checks.js';
 import { createRequestLogTraceIdMigration } from './0007-request-log-trace-id.js';
+import { createStoredResponsesMigration } from './0008-stored-responses.js';
 import { createUpstreamQuotasMigration } from './0009-upstream-quotas.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
@@ -19,6 +20,7 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     '0005-expert-routing': createExpertRoutingMigration(dialect),
     '0006-health-checks': createHealthChecksMigration(dialect),
     '0007-request-log-trace-id': createRequestLogTraceIdMigration(),
+    '0008-stored-responses': createStoredResponsesMigration(dialect),
     '0009-upstream-quotas': createUpstreamQuotasMigration(),
   };
 }

@@ -1,0 +1,239 @@
+// Canonical StreamChunks → the Responses API's streamed events, in the
+// documented order: response.created, response.in_progress; per output item
+// response.output_item.added … response.output_item.done (a message's
+// content_part.added, output_text.delta…, output_text.done, content_part.done;
+// a function call's function_call_arguments.delta…, .done; reasoning's
+// reasoning_summary_part.added, reasoning_summary_text.delta…, .done,
+// reasoning_summary_part.done when a summary was asked for); then
+// response.completed (or response.incomplete) with the whole response and its
+// usage. Every event carries the next sequence_number. One item is open at a
+// time except function calls, which stay open until the answer finishes (calls
+// may interleave their argument deltas).
+import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamFacts } from '../stream-facts.js';
+import { encodeToolCallId } from '../tool-call-id.js';
+import { newItemId } from './item-ids.js';
+import { itemForClient, outputText, reasoningItem, renderUsage, responseObject, statusOf, type ResponseIdentity } from './render-response.js';
+import type { FunctionCallItem, MessageItem, OutputItem, ResponseObject, ResponseUsage, StreamEvent } from './responses-wire.js';
+
+type Event = Omit<StreamEvent, 'sequence_number'>;
+
+interface OpenReasoning {
+  id: string;
+  index: number;
+  text: string;
+  signature: string;
+  redactedData: string;
+  providerType: string;
+}
+
+export class ResponsesStreamRenderer extends StreamFacts {
+  private sequence = 0;
+  /** Finished items by output index (the stored form). */
+  private readonly output: OutputItem[] = [];
+  private message: { item: MessageItem; index: number } | undefined;
+  private reasoning: OpenReasoning | undefined;
+  private readonly calls = new Map<number, { item: FunctionCallItem; index: number }>();
+  private finish: FinishReason = FinishReason.STOP;
+  private usage: ResponseUsage | null = null;
+  /** The whole response as it ended (the stored form), once conclude() or end() ran. */
+  final: ResponseObject | undefined;
+  private ending: StreamEvent[] = [];
+
+  constructor(
+    private readonly identity: ResponseIdentity,
+    private readonly includeEncryptedReasoning: boolean,
+  ) {
+    super();
+  }
+
+  push(chunk: StreamChunk): StreamEvent[] {
+    if (this.note(chunk) || chunk.choiceIndex !== 0) return [];
+    const event = chunk.event;
+    const out: Event[] = [];
+    switch (event.case) {
+      case 'start': {
+        const response = this.snapshot('in_progress');
+        out.push({ type: 'response.created', response }, { type: 'response.in_progress', response });
+        break;
+      }
+      case 'textDelta':
+        if (!event.value.text) break;
+        this.closeReasoning(out);
+        this.closeCalls(out);
+        this.openMessage(out);
+        this.message!.item.content[0]!.text += event.value.text;
+        out.push({ type: 'response.output_text.delta', ...this.messageAt(), delta: event.value.text, logprobs: [] });
+        break;
+      case 'reasoningDelta':
+        this.closeMessage(out);
+        this.closeCalls(out);
+        this.addReasoning(event.value, out);
+        break;
+      case 'toolCallStart': {
+        this.closeMessage(out);
+        this.closeReasoning(out);
+        const item: FunctionCallItem = {
+          type: 'function_call',
+          id: newItemId('fc'),
+          call_id: encodeToolCallId(event.value.id, event.value.signature),
+          name: event.value.name,
+          arguments: '',
+          status: 'in_progress',
+        };
+        const index = this.reserveIndex();
+        this.calls.set(event.value.index, { item, index });
+        out.push({ type: 'response.output_item.added', output_index: index, item: { ...item } });
+        break;
+      }
+      case 'toolCallDelta': {
+        const call = this.calls.get(event.value.index);
+        if (!call || !event.value.argumentsDelta) break;
+        call.item.arguments += event.value.argumentsDelta;
+        out.push({ type: 'response.function_call_arguments.delta', item_id: call.item.id, output_index: call.index, delta: event.value.argumentsDelta });
+        break;
+      }
+      case 'finish':
+        this.finish = event.value.reason;
+        this.closeAll(out);
+        break;
+      case 'usage':
+        this.usage = renderUsage(event.value);
+        break;
+      default:
+        break;
+    }
+    return out.map((entry) => this.numbered(entry));
+  }
+
+  /**
+   * After the last chunk: closes what is open and builds the final response (the stored form), keeping the
+   * closing events for end() — so the response can be stored before the client hears it is complete.
+   */
+  conclude(): ResponseObject {
+    if (!this.final) {
+      const out: Event[] = [];
+      this.closeAll(out);
+      const status = statusOf(this.finish);
+      this.final = responseObject(this.identity, { status, finish: this.finish, output: this.output.filter(Boolean), usage: this.usage });
+      out.push({ type: status === 'completed' ? 'response.completed' : 'response.incomplete', response: this.clientView(this.final) });
+      this.ending = out.map((entry) => this.numbered(entry));
+    }
+    return this.final;
+  }
+
+  end(): StreamEvent[] {
+    this.conclude();
+    const out = this.ending;
+    this.ending = [];
+    return out;
+  }
+
+  /** The final events of a stream that failed after it began: response.failed, then error. */
+  failed(error: { code: string | null; message: string; param: string | null }): StreamEvent[] {
+    const response = responseObject(this.identity, {
+      status: 'failed',
+      output: this.output.filter(Boolean).map((item) => itemForClient(item, this.includeEncryptedReasoning)),
+      usage: this.usage,
+      error: { code: error.code ?? 'server_error', message: error.message },
+    });
+    return [this.numbered({ type: 'response.failed', response }), this.numbered({ type: 'error', code: error.code, message: error.message, param: error.param })];
+  }
+
+  private numbered(event: Event): StreamEvent {
+    return { ...event, sequence_number: this.sequence++ } as StreamEvent;
+  }
+
+  private snapshot(status: ResponseObject['status']): ResponseObject {
+    return this.clientView(responseObject(this.identity, { status, output: [], usage: null }));
+  }
+
+  private clientView(response: ResponseObject): ResponseObject {
+    return { ...response, output: response.output.map((item) => itemForClient(item, this.includeEncryptedReasoning)) };
+  }
+
+  private reserveIndex(): number {
+    this.output.push(undefined as unknown as OutputItem);
+    return this.output.length - 1;
+  }
+
+  private messageAt() {
+    return { item_id: this.message!.item.id, output_index: this.message!.index, content_index: 0 };
+  }
+
+  private openMessage(out: Event[]): void {
+    if (this.message) return;
+    const item: MessageItem = { type: 'message', id: newItemId('msg'), status: 'in_progress', role: 'assistant', content: [] };
+    this.message = { item, index: this.reserveIndex() };
+    out.push({ type: 'response.output_item.added', output_index: this.message.index, item: { ...item, content: [] } });
+    item.content.push(outputText(''));
+    out.push({ type: 'response.content_part.added', ...this.messageAt(), part: outputText('') });
+  }
+
+  private closeMessage(out: Event[]): void {
+    if (!this.message) return;
+    const { item, index } = this.message;
+    const part = item.content[0]!;
+    out.push({ type: 'response.output_text.done', ...this.messageAt(), text: part.text, logprobs: [] });
+    out.push({ type: 'response.content_part.done', ...this.messageAt(), part: { ...part } });
+    item.status = this.finish === FinishReason.LENGTH ? 'incomplete' : 'completed';
+    this.output[index] = item;
+    out.push({ type: 'response.output_item.done', output_index: index, item });
+    this.message = undefined;
+  }
+
+  private addReasoning(delta: { text: string; signature: string; redactedData: string; providerType: string }, out: Event[]): void {
+    const summarize = this.identity.summarizeReasoning;
+    if (!this.reasoning) {
+      this.reasoning = { id: newItemId('rs'), index: this.reserveIndex(), text: '', signature: '', redactedData: '', providerType: delta.providerType };
+      out.push({ type: 'response.output_item.added', output_index: this.reasoning.index, item: { type: 'reasoning', id: this.reasoning.id, summary: [] } });
+    }
+    const open = this.reasoning;
+    const at = { item_id: open.id, output_index: open.index, summary_index: 0 };
+    if (delta.text) {
+      if (summarize && open.text === '') out.push({ type: 'response.reasoning_summary_part.added', ...at, part: { type: 'summary_text', text: '' } });
+      open.text += delta.text;
+      if (summarize) out.push({ type: 'response.reasoning_summary_text.delta', ...at, delta: delta.text });
+    }
+    if (delta.providerType) open.providerType = delta.providerType;
+    // A signature (or redacted data) closes the reasoning part.
+    if (delta.signature || delta.redactedData) {
+      open.signature += delta.signature;
+      open.redactedData += delta.redactedData;
+      this.closeReasoning(out);
+    }
+  }
+
+  private closeReasoning(out: Event[]): void {
+    const open = this.reasoning;
+    if (!open) return;
+    const summarize = this.identity.summarizeReasoning;
+    if (summarize && open.text) {
+      const at = { item_id: open.id, output_index: open.index, summary_index: 0 };
+      out.push({ type: 'response.reasoning_summary_text.done', ...at, text: open.text });
+      out.push({ type: 'response.reasoning_summary_part.done', ...at, part: { type: 'summary_text', text: open.text } });
+    }
+    const item = reasoningItem(open.id, open, summarize);
+    this.output[open.index] = item;
+    out.push({ type: 'response.output_item.done', output_index: open.index, item: itemForClient(item, this.includeEncryptedReasoning) });
+    this.reasoning = undefined;
+  }
+
+  private closeCalls(out: Event[]): void {
+    for (const { item, index } of this.calls.values()) {
+      // A call that never got arguments still needs valid JSON for the client to parse.
+      if (item.arguments === '') item.arguments = '{}';
+      out.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index: index, name: item.name, arguments: item.arguments });
+      item.status = 'completed';
+      this.output[index] = item;
+      out.push({ type: 'response.output_item.done', output_index: index, item });
+    }
+    this.calls.clear();
+  }
+
+  private closeAll(out: Event[]): void {
+    this.closeReasoning(out);
+    this.closeMessage(out);
+    this.closeCalls(out);
+  }
+}
