@@ -10,9 +10,10 @@ import { parseArgs } from 'node:util';
 import { configureGateway, startGateway, type GatewayProcess } from './lib/gateway.js';
 import { postJson, runLoad, type LoadResult } from './lib/http-load.js';
 import { cpuSeconds, loadAverage, memoryStatus, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
+import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './lib/portkey.js';
 import { renderProfile, summarizeProfile } from './lib/profile.js';
 import { buildReport, renderMarkdown, renderText, type ChatPhase, type RpcPhase, type RunResult, type SoakResult, type StreamPhase, type TargetName } from './lib/report.js';
-import { connectUnaryOnce, createRpcClients, grpcStreamOnce, rpcLoad, type RpcClients } from './lib/rpc-load.js';
+import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, rpcLoad, type RpcClients, type RpcKind } from './lib/rpc-load.js';
 import { percentile, slope } from './lib/stats.js';
 import { measurePaced, measureTtfc, type StreamTarget } from './lib/stream-client.js';
 
@@ -27,11 +28,13 @@ const { values: options } = parseArgs({
     soak: { type: 'string', default: '20' },
     connections: { type: 'string', default: '1,16,64' },
     'rpc-concurrency': { type: 'string', default: '16' },
+    'rpc-kinds': { type: 'string', default: Object.keys(RPC_KINDS).join(',') },
     'paced-streams': { type: 'string', default: '5' },
     'stream-chunks': { type: 'string', default: '8' },
     'stream-gap-ms': { type: 'string', default: '5' },
     'log-level': { type: 'string', default: 'warn' },
     baseline: { type: 'string' },
+    'with-portkey': { type: 'boolean', default: false },
     'baseline-node': { type: 'string' },
     'gateway-node-options': { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -51,16 +54,19 @@ if (options.help) {
   --soak S              seconds of 64-connection load at the end, RSS sampled (default 20; 600 = 10 minutes)
   --connections LIST    non-streaming connection counts (default 1,16,64)
   --rpc-concurrency N   concurrent calls for the RPC throughput phases (default 16)
+  --rpc-kinds LIST      the RPC rows, each at 1 and --rpc-concurrency calls (default all: ${Object.keys(RPC_KINDS).join(',')})
   --log-level LEVEL     the gateway's GATEWAY_LOG_LEVEL (default warn)
   --gateway-node-options=FLAGS  NODE_OPTIONS for the gateway(s), e.g. --gateway-node-options=--max-old-space-size=64
   --baseline DIR        also run the gateway built in DIR (a checkout with dist/ built, e.g. main)
                         as "baseline gateway" in the same run: before/after ratios
+  --with-portkey        also run Portkey's gateway (@portkey-ai/gateway ${PORTKEY_VERSION}, installed on demand into
+                        bench/.portkey) on the same upstream: side-by-side rows
   --baseline-node PATH  the node binary that runs the baseline gateway (default: this one), e.g. to
                         compare Node majors: a checkout built and installed on that Node
   --profile             instead of the table: profile the gateway (node --cpu-prof) under 64 connections
   --profile-seconds S   load duration while profiling (default 15)
   --profile-scenario S  what runs under the profiler: chat (JSON, 64 connections; default), sse (one stream at a
-                        time through the shim) or grpc (StreamComplete, --rpc-concurrency calls)
+                        time through the shim), grpc (gRPC StreamComplete) or any RPC kind, at --rpc-concurrency calls
   --out DIR             results folder (default bench/results)
 `);
   process.exit(0);
@@ -82,12 +88,14 @@ const config = {
     .map((entry) => Number(entry.trim()))
     .filter((entry) => Number.isInteger(entry) && entry > 0),
   rpcConcurrency: number('rpc-concurrency', 1),
+  rpcKinds: rpcKindsOf(String(options['rpc-kinds'])),
   pacedStreams: number('paced-streams', 1),
   streamChunks: number('stream-chunks', 2),
   streamGapMs: number('stream-gap-ms', 1),
   logLevel: String(options['log-level']),
   gatewayNodeOptions: options['gateway-node-options'],
   baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
+  withPortkey: options['with-portkey'] === true,
   baselineNode: options['baseline-node'] === undefined ? undefined : path.resolve(options['baseline-node']),
   profile: options.profile === true,
   profileSeconds: number('profile-seconds', 1),
@@ -95,9 +103,16 @@ const config = {
   out: path.resolve(String(options.out)),
 };
 
-function profileScenarioOf(value: string): 'chat' | 'sse' | 'grpc' {
-  if (value === 'chat' || value === 'sse' || value === 'grpc') return value;
-  throw new Error('--profile-scenario must be chat, sse or grpc');
+function profileScenarioOf(value: string): 'chat' | 'sse' | RpcKind {
+  if (value === 'grpc') return 'grpc-stream';
+  if (value === 'chat' || value === 'sse' || isRpcKind(value)) return value;
+  throw new Error(`--profile-scenario must be chat, sse or an RPC kind (${Object.keys(RPC_KINDS).join(', ')})`);
+}
+
+function rpcKindsOf(value: string): RpcKind[] {
+  const kinds = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const kind of kinds) if (!isRpcKind(kind)) throw new Error(`--rpc-kinds: unknown kind ${kind} (known: ${Object.keys(RPC_KINDS).join(', ')})`);
+  return kinds as RpcKind[];
 }
 
 const progress = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -186,6 +201,12 @@ async function main(): Promise<void> {
       { name: 'bare', pid: bare.pid, base: bareUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
       { name: 'floor', pid: floor.pid, base: floorUrl, headers: {}, model: 'bench-model', pacedModel: 'bench-paced' },
     ];
+    if (config.withPortkey && !config.profile) {
+      const entry = ensurePortkey(root, progress);
+      const portkey = await startPortkey({ entry, guardPath, upstreamUrl, logFile: path.join(logDir, 'portkey.log'), maxLifetimeSeconds: Math.ceil(budgetSeconds) });
+      progress(`Portkey ${PORTKEY_VERSION} at ${portkey.url}`);
+      targets.push({ name: 'portkey', pid: portkey.child.pid, base: portkey.url, headers: portkey.headers, model: 'bench-model', pacedModel: 'bench-paced' });
+    }
     const gateways: RpcGateway[] = [];
     if (config.baseline && !config.profile) {
       const baselineDir = mkdtempSync(path.join(os.tmpdir(), 'gw-bench-baseline-'));
@@ -311,8 +332,7 @@ async function warmUp(targets: Target[], gateways: RpcGateway[]): Promise<void> 
   for (const target of targets) await chatPhase(target, 16, config.warmupSeconds, false);
   for (const target of targets) if (target.name === 'gateway' || target.name === 'baseline') await measureTtfc(streamTarget(target, false), config.warmupSeconds / 2);
   for (const gateway of gateways) {
-    await rpcLoad(() => grpcStreamOnce(gateway.clients.grpc, gateway.model), config.rpcConcurrency, config.warmupSeconds / 2);
-    await rpcLoad(() => connectUnaryOnce(gateway.clients.connect, gateway.model), config.rpcConcurrency, config.warmupSeconds / 2);
+    for (const kind of config.rpcKinds) await rpcLoad(rpcCall(kind, gateway.clients, gateway.model), config.rpcConcurrency, config.warmupSeconds / 4);
   }
 }
 
@@ -344,17 +364,15 @@ async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]):
     };
     run.stream.push(phase);
   }
-  const rpcPhases: Array<[RpcPhase['kind'], number]> = [
-    ['grpc-stream', 1],
-    ['grpc-stream', config.rpcConcurrency],
-    ['connect-unary', 1],
-    ['connect-unary', config.rpcConcurrency],
-  ];
+  const rpcPhases: Array<[RpcKind, number]> = config.rpcKinds.flatMap((kind): Array<[RpcKind, number]> => [
+    [kind, 1],
+    [kind, config.rpcConcurrency],
+  ]);
   for (const [kind, concurrency] of rpcPhases) {
     for (const gateway of gateways) {
       progress(`run ${index}/${config.runs}: ${kind}, ${gateway.name}, ${concurrency} concurrent`);
       const { clients, model } = gateway;
-      const call = kind === 'grpc-stream' ? () => grpcStreamOnce(clients.grpc, model) : () => connectUnaryOnce(clients.connect, model);
+      const call = rpcCall(kind, clients, model);
       const cpuBefore = cpuSeconds(gateway.pid);
       const result = await rpcLoad(call, concurrency, config.streamSeconds);
       const cpu = cpuSeconds(gateway.pid) - cpuBefore;
@@ -424,7 +442,7 @@ async function profileGateway(target: Target, gateway: GatewayProcess, profileDi
       ? `non-streaming chat at ${connections} connections`
       : scenario === 'sse'
         ? 'streaming chat through the shim, one stream at a time'
-        : `gRPC StreamComplete at ${config.rpcConcurrency} concurrent calls`;
+        : `${RPC_KINDS[scenario].label} at ${config.rpcConcurrency} concurrent calls`;
   progress(`profile: warm-up, then ${config.profileSeconds} s of ${what} under node --cpu-prof`);
   await chatPhase(target, 16, Math.max(config.warmupSeconds, 1), false);
   const cpuBefore = cpuSeconds(target.pid);
@@ -439,7 +457,7 @@ async function profileGateway(target: Target, gateway: GatewayProcess, profileDi
     requests = ttfc.ttfcMs.length;
     load = { streams: requests, ttfcP50Ms: percentile(ttfc.ttfcMs, 50) };
   } else {
-    const result = await rpcLoad(() => grpcStreamOnce(clients.grpc, model), config.rpcConcurrency, config.profileSeconds);
+    const result = await rpcLoad(rpcCall(scenario, clients, model), config.rpcConcurrency, config.profileSeconds);
     requests = result.calls;
     load = { calls: requests, firstP50Ms: percentile(result.firstMs, 50) };
   }

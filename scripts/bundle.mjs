@@ -1,11 +1,11 @@
 // `npm run build`, second step: bundles the compiled gateway (dist/src) into
-// dist/gateway/ — what `npm start` runs. One file of whitespace-free code
+// dist/gateway/ (and the admin CLI into dist/cli/) — what `npm start` runs. One file of whitespace-free code
 // instead of ~800 modules keeps about 4 MB less resident (module records and
 // their source text stay in memory for the life of the process); the SDKs a
 // deployment may never call stay lazily loaded chunks. Function names are
 // kept, so stack traces still name the functions. Packages with native code
 // or files read at run time stay in node_modules.
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,3 +31,24 @@ await build({
   banner: { js: "import { createRequire as __gatewayRequire } from 'node:module'; const require = __gatewayRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The admin CLI (package.json `bin`): one file, run by `npx llm-gateway`.
+const cliDir = path.join(root, 'dist/cli');
+rmSync(cliDir, { recursive: true, force: true });
+await build({
+  entryPoints: { 'llm-gateway': path.join(root, 'dist/src/cli/main.js') },
+  outdir: cliDir,
+  bundle: true,
+  format: 'esm',
+  // `import legacy` reads the old gateway's MySQL database; mysql2 loads optional parts at run time.
+  external: ['mysql2'],
+  platform: 'node',
+  target: 'node22',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  legalComments: 'none',
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __gatewayRequire } from 'node:module'; const require = __gatewayRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+chmodSync(path.join(cliDir, 'llm-gateway.js'), 0o755);

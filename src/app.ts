@@ -11,11 +11,16 @@ import type { RequestLogWriter } from './core/request-log/request-log-writer.js'
 import type { PromptRuleTable } from './core/prompt-rules/prompt-rule-table.js';
 import { openaiSurface } from './http/openai/openai-surface.js';
 import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
+import { geminiSurface } from './http/gemini/gemini-surface.js';
 import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
+import { serializeRequest } from './server/log-serializers.js';
+import { createUnprefixedPaths } from './server/unprefixed-paths.js';
+import { registerConsoleRoutes } from './server/console-routes.js';
+import { findConsoleDir, loadConsoleFiles } from './server/console-files.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
 import { createRequestIdGenerator } from './server/request-ids.js';
 import { registerRequestTracing } from './server/request-tracing.js';
@@ -47,6 +52,8 @@ export interface Gateway {
   promptRuleTable: PromptRuleTable;
   /** Each scheduled health check with its newest run (for a gauge: every process can answer, not only the runner). */
   healthChecks: ComposedGateway['healthChecks'];
+  /** GATEWAY_CONFIG_FILE applied again (SIGHUP); set only in the process that applies it. Throws when it cannot. */
+  reloadConfigFile?: () => Promise<void>;
   /** Listens on the configured host and port; returns the bound address, e.g. http://127.0.0.1:8080. */
   listen(): Promise<string>;
   /** Graceful: stops accepting, lets in-flight requests finish within the grace period, flushes, closes storage. */
@@ -78,10 +85,19 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   let tracer: RequestTracer | undefined;
   let shared: SharedState<AdminScope> | undefined;
   try {
+    const unprefixed = createUnprefixedPaths();
     const fastify = Fastify({
       logger: {
         level: config.logLevel,
-        redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["api-key"]'],
+        redact: [
+          'req.headers.authorization',
+          'req.headers["x-api-key"]',
+          'req.headers["api-key"]',
+          'req.headers["x-goog-api-key"]',
+          'req.headers["x-google-api-key"]',
+        ],
+        // The Gemini API's `?key=` is a credential: request lines log the URL without it.
+        serializers: { req: serializeRequest },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,
@@ -93,11 +109,14 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       genReqId: createRequestIdGenerator(),
       forceCloseConnections: false,
       schemaController: { compilersFactory: noSchemaCompilers },
+      // OpenAI paths answer without `/v1` too (server/unprefixed-paths.ts).
+      rewriteUrl: (request) => unprefixed.rewriteUrl(request),
       serverFactory: (handler) => {
         polyglot = createPolyglotServer(config, handler as never);
         return polyglot.server as never;
       },
     });
+    fastify.addHook('onRoute', (route) => unprefixed.onRoute(route));
     if (masterKey.generatedFile) {
       fastify.log.warn({ file: masterKey.generatedFile }, 'no GATEWAY_MASTER_KEY set: generated one in the data folder (mode 0600); back it up');
     }
@@ -122,7 +141,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       config,
       log: fastify.log,
       cluster: options.cluster,
-      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced } } : {}),
+      ...(shared ? { shared: { limiter: shared.limiter, announce: shared.admin.announce, onAnnounced: shared.admin.onAnnounced, store: shared.store } } : {}),
     });
     composed = parts; // closed by the catch below when the server cannot start
     const { authenticator, completion, requestLog, promptRuleTable } = parts;
@@ -137,13 +156,18 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       done();
     });
     // Health routes sit outside the in-flight cap: a probe must see a saturated process as alive.
-    const redisLimits = shared?.limiter;
-    registerHealthRoutes(fastify, parts.isReady, redisLimits ? () => ({ redis: redisLimits.status() }) : undefined);
+    registerHealthRoutes(fastify, parts.isReady, shared?.readiness);
+    if (config.console.enabled) {
+      const consoleDir = findConsoleDir(config.console.dir);
+      if (!consoleDir) fastify.log.warn({ dir: config.console.dir }, 'the admin console is not built (npm run build): /console/ answers 404');
+      registerConsoleRoutes(fastify, consoleDir ? loadConsoleFiles(consoleDir) : undefined);
+    }
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
+    await fastify.register(geminiSurface, { authenticator, completion, inFlight });
     await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
     // In a scope of its own, so the counting hook sees the RPCs only; of those, the data plane counts.
     await fastify.register(async (rpc) => {
@@ -186,7 +210,15 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     await fastify.ready();
     // With --workers one worker deletes expired rows (the others would only repeat its deletes) and runs
     // the scheduled health checks — while it holds their lease, which one replica of a deployment does.
-    if (options.cluster?.runsRetention ?? true) parts.startBackgroundJobs();
+    // The same worker applies GATEWAY_CONFIG_FILE, before it listens: a file that cannot be applied stops the start.
+    const leads = options.cluster?.runsRetention ?? true;
+    // Loaded only when a file is configured (the YAML library and the planner stay out of other processes).
+    const configFile =
+      config.configFile && leads
+        ? (await import('./apply-config-file.js')).createConfigFileApplier(config.configFile, parts.registerInProcessAdmin, fastify.log)
+        : undefined;
+    await configFile?.apply('start');
+    if (leads) parts.startBackgroundJobs();
 
     return {
       fastify,
@@ -194,6 +226,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       requestLog,
       promptRuleTable,
       healthChecks: parts.healthChecks,
+      ...(configFile ? { reloadConfigFile: () => configFile.apply('SIGHUP') } : {}),
       listen: async () => {
         const address = await fastify.listen({ host: config.host, port: config.port });
         const metricsAddress = await metricsServing.listen();

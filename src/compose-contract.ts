@@ -17,6 +17,7 @@ import type { ClusterPeers } from './cluster/worker-peers.js';
 import type { HealthCheckTiming } from './compose-health-checks.js';
 import type { ProviderAdapterFactory } from './domain/provider-adapter.js';
 import type { GatewayStorage } from './storage/index.js';
+import type { SharedStoreParts } from './core/shared-store/shared-store-parts.js';
 
 /** Where the parts report (the server passes its pino logger). */
 import type { ResponseStore } from './core/responses/response-store.js';
@@ -42,7 +43,7 @@ export interface ComposeOptions {
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;
   /** Set with GATEWAY_REDIS_URL: what every replica shares through Redis (src/redis); its limiter wins over the cluster's. */
-  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'>;
+  shared?: Pick<ClusterPeers, 'limiter' | 'announce' | 'onAnnounced'> & { store?: SharedStoreParts };
   /**
    * The clock of keys, admin records, the tables' TTL and governance (tests move it).
    * The dispatcher keeps real time: its timeouts, breakers and latencies measure real calls.
@@ -76,6 +77,8 @@ export interface ComposedGateway {
   metrics: GatewayMetrics;
   /** Registers every Connect service (fastifyConnectPlugin's `routes`, or createRouterTransport's). */
   registerRpc(router: ConnectRouter): void;
+  /** The admin services without the admin credential: for an in-process transport only (GATEWAY_CONFIG_FILE). */
+  registerInProcessAdmin(router: ConnectRouter): void;
   /** Each scheduled health check with its newest run, read from the database (for a gauge; any process can answer). */
   healthChecks: Pick<LatestResults, 'latest'>;
   /** Stored Responses API answers, scoped to their key (POST /v1/responses with store). */

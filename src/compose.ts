@@ -36,11 +36,12 @@ import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob } from './core/request-log/retention.js';
 import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import { createProviderAdapter } from './providers/registry.js';
-import { registerRpcServices } from './rpc/register-services.js';
+import { registerInProcessAdminServices, registerRpcServices, type RpcDependencies } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
 import { composeResponses } from './compose-responses.js';
+import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
@@ -128,12 +129,14 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const limiter = shared?.limiter ?? peers?.limiter ?? createInMemoryRateLimiter({ now });
   const quotas = createUpstreamQuotas({ limiter, defaultQueue: config.upstreamQueue ?? DEFAULT_UPSTREAM_QUEUE, observer: metrics.quotas.observer });
   metrics.quotas.watch(quotas.stats);
-  // Breakers, latency and affinity live in this process (per replica, not shared).
+  // Latency and affinity live in this process; with Redis, breakers open and close on every replica together.
+  const announceBreaker = shareBreakers(() => dispatcher.breakers, shared?.store);
   const dispatcher = createDispatcher({
     quotas,
-    onBreakerTransition: (target, from, to, reason) => {
+    onBreakerTransition: (target, from, to, reason, remote) => {
       log.warn({ target, from, to, reason }, 'circuit breaker changed state');
       metrics.breakerChanged(target, to);
+      announceBreaker(target, to, reason, remote);
     },
     onAttempt: (attempt, kind) => metrics.attemptEnded(attempt, kind),
   });
@@ -152,14 +155,12 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onError: (error) => log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
   });
   const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
-  // Limits, budgets and the cache wrap the pipeline; limits and cache are per process, spend is in the database.
+  // Limits, budgets and the cache wrap the pipeline; spend is in the database; with Redis all three are shared.
   const spendFailed = (error: unknown) =>
     outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);
-  const budgets = createBudgetGuard({
-    spend: storage.keySpend,
-    now,
-    onError: spendFailed,
-  });
+  const localBudgets = createBudgetGuard({ spend: storage.keySpend, now, onError: spendFailed });
+  // With Redis, reservations in flight are shared by every replica (core/shared-store).
+  const budgets = shareBudgets(localBudgets, shared?.store);
   // Spend a failed add left queued is retried on its own, not only with the key's next request.
   const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
@@ -178,7 +179,11 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     },
     limiter,
     budgets,
-    cache: config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+    cache: shareCache(
+      config.cacheMaxBytes > 0 ? createResponseCache({ maxBytes: config.cacheMaxBytes, ttlMs: config.cacheTtlMs, now }) : undefined,
+      shared?.store,
+      config.cacheTtlMs,
+    ),
     log: {
       write(record, facts) {
         requestLog.write(record);
@@ -208,8 +213,28 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     requestLog: () => requestLog.stats(),
     healthChecks: () => healthChecks.results.latest(),
   });
+  watchSharedStore(metrics, shared?.store);
   const targetHealth = options.targetHealth ?? dispatcher;
 
+  const rpcDependencies: RpcDependencies = {
+    adminToken: options.adminToken,
+    authenticator,
+    keyAdmin,
+    providerAdmin,
+    providerProbe,
+    upstreamUsage: createUpstreamUsageReport(storage.providers, quotas),
+    routeAdmin,
+    promptRuleAdmin,
+    targetHealth,
+    usageAdmin,
+    healthCheckAdmin: healthChecks.admin,
+    healthCheckHistory: healthChecks.history,
+    scheduledChecks: healthChecks.results,
+    completion,
+    reporter: log,
+    isReady,
+    ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
+  };
   return {
     authenticator,
     completion,
@@ -220,26 +245,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     healthChecks: healthChecks.results,
     responses: responses.store,
     metrics,
-    registerRpc: (router) =>
-      registerRpcServices(router, {
-        adminToken: options.adminToken,
-        authenticator,
-        keyAdmin,
-        providerAdmin,
-        providerProbe,
-        upstreamUsage: createUpstreamUsageReport(storage.providers, quotas),
-        routeAdmin,
-        promptRuleAdmin,
-        targetHealth,
-        usageAdmin,
-        healthCheckAdmin: healthChecks.admin,
-        healthCheckHistory: healthChecks.history,
-        scheduledChecks: healthChecks.results,
-        completion,
-        reporter: log,
-        isReady,
-        ...(options.healthWatchIntervalMs === undefined ? {} : { healthWatchIntervalMs: options.healthWatchIntervalMs }),
-      }),
+    registerRpc: (router) => registerRpcServices(router, rpcDependencies),
+    registerInProcessAdmin: (router) => registerInProcessAdminServices(router, rpcDependencies),
     startBackgroundJobs: () => {
       retention.start();
       healthChecks.start();

@@ -5,6 +5,7 @@ import cluster from 'node:cluster';
 import { setDefaultHighWaterMark } from 'node:stream';
 import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
+import { ConfigFileError } from './declarative/config-file-error.js';
 import { createClusterPeers, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
 
 // Node 22 raised the default stream buffer (highWaterMark) from 16 to 64 KiB. Every stream a request
@@ -58,6 +59,15 @@ async function serve(config: GatewayConfig): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // SIGHUP re-applies GATEWAY_CONFIG_FILE (the process that applied it at start; with --workers the primary
+  // passes the signal on and the others ignore it). A file that cannot be applied leaves the running configuration.
+  if (config.configFile) {
+    process.on('SIGHUP', () => {
+      gateway.reloadConfigFile?.().catch((error: unknown) => {
+        gateway.fastify.log.error({ file: config.configFile, problem: error instanceof Error ? error.message : String(error) }, 'configuration file not applied on SIGHUP; the running configuration stays');
+      });
+    });
+  }
   // The primary is gone (killed): nothing will answer limit checks or restart us; finish and exit.
   if (peers) {
     process.on('disconnect', () => {
@@ -67,8 +77,23 @@ async function serve(config: GatewayConfig): Promise<void> {
   }
 }
 
+/** GATEWAY_CONFIG_FILE is read first, in every process: a broken file stops the start before anything runs (exit 2). */
+async function checkConfigFileOf(config: GatewayConfig): Promise<void> {
+  if (!config.configFile) return;
+  // Loaded only when a file is configured.
+  const { checkConfigFile } = await import('./declarative/check-config-file.js');
+  try {
+    checkConfigFile(config.configFile);
+  } catch (error) {
+    if (!(error instanceof ConfigFileError)) throw error;
+    process.stderr.write(`GATEWAY_CONFIG_FILE is not valid:\n${error.message}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
+  await checkConfigFileOf(config);
   if (cluster.isPrimary && config.workers > 1) {
     const { runPrimary } = await import('./cluster/primary.js');
     runPrimary(config, config.workers);

@@ -37,6 +37,12 @@ export interface GatewayStartOptions {
   nodePath?: string;
   /** Node flags instead of the start script's (measuring what each flag pays); unset = the start script's. */
   flags?: string[];
+  /** Further environment variables (e.g. GATEWAY_REDIS_URL). */
+  env?: Record<string, string>;
+  /** A command the gateway runs under (valgrind for instruction counts); it is then slow to start. */
+  commandPrefix?: string[];
+  /** How long the start may take before it is a failure (default 30 s). */
+  startTimeoutMs?: number;
 }
 
 export interface StartScript {
@@ -65,6 +71,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Gatewa
     name: options.name ?? 'gateway',
     args,
     ...(options.nodePath ? { nodePath: options.nodePath } : {}),
+    ...(options.commandPrefix ? { commandPrefix: options.commandPrefix } : {}),
     cwd: options.root,
     logFile: options.logFile,
     env: {
@@ -80,15 +87,16 @@ export async function startGateway(options: GatewayStartOptions): Promise<Gatewa
       BENCH_MAX_LIFETIME_S: String(options.maxLifetimeSeconds),
       ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
       ...(options.workers ? { GATEWAY_WORKERS: String(options.workers) } : {}),
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitHealthy(url, child);
+  await waitHealthy(url, child, options.startTimeoutMs ?? 30_000);
   return { child, url, adminToken };
 }
 
-async function waitHealthy(url: string, child: Child): Promise<void> {
-  const deadline = Date.now() + 30_000;
+async function waitHealthy(url: string, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   let exited = false;
   void child.exited.then(() => (exited = true));
   while (Date.now() < deadline && !exited) {
@@ -101,7 +109,7 @@ async function waitHealthy(url: string, child: Child): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(exited ? 'the gateway exited during start; see its log' : 'the gateway did not become ready within 30 s');
+  throw new Error(exited ? 'the gateway exited during start; see its log' : `the gateway did not become ready within ${timeoutMs / 1000} s`);
 }
 
 export interface GatewaySetup {
@@ -120,7 +128,7 @@ export async function configureGateway(gateway: GatewayProcess, upstreamUrl: str
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(60_000),
     });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${method}: ${response.status} ${text}`);

@@ -29,10 +29,14 @@ export interface SpawnOptions {
   logFile: string;
   /** The node binary (default: the one running the harness). */
   nodePath?: string;
+  /** A command node runs under (e.g. valgrind and its options); the process is that command's. */
+  commandPrefix?: string[];
 }
 
 export function spawnNode(options: SpawnOptions): Child {
-  const child = spawn(options.nodePath ?? process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const node = options.nodePath ?? process.execPath;
+  const [command, ...prefixArgs] = options.commandPrefix?.length ? [...options.commandPrefix, node] : [node];
+  const child = spawn(command!, [...prefixArgs, ...options.args], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
   const log = createWriteStream(options.logFile);
   child.stderr?.pipe(log, { end: false });
@@ -123,6 +127,20 @@ function ticksPerSecond(): number {
     }
   }
   return clockTicks;
+}
+
+/** CPU seconds in user and in system (kernel) mode, every thread, used so far. */
+export function cpuSplit(pid: number): { user: number; system: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / ticksPerSecond(), system: Number(fields[12]) / ticksPerSecond() };
+}
+
+/** Read and write system calls (read, recv, write, send, writev …) the process has made so far. */
+export function syscallCounts(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { reads: field('syscr'), writes: field('syscw') };
 }
 
 /** CPU seconds (user + system, every thread) the process has used so far. */

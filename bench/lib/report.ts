@@ -1,9 +1,10 @@
 // The one table (console and markdown) and the verdict on each bar of the
 // performance issue, from the per-run measurements (medians across runs; a
 // ratio or a difference is taken within each run, then its median).
+import { RPC_KINDS, type RpcKind } from './rpc-load.js';
 import { median } from './stats.js';
 
-export type TargetName = 'direct' | 'bare' | 'floor' | 'baseline' | 'gateway';
+export type TargetName = 'direct' | 'bare' | 'floor' | 'portkey' | 'baseline' | 'gateway';
 
 export interface ChatPhase {
   target: TargetName;
@@ -31,7 +32,7 @@ export interface StreamPhase {
 
 export interface RpcPhase {
   target: 'gateway' | 'baseline';
-  kind: 'grpc-stream' | 'connect-unary';
+  kind: RpcKind;
   concurrency: number;
   rps: number;
   firstP50Ms: number;
@@ -91,6 +92,7 @@ const TARGET_LABEL: Record<TargetName, string> = {
   direct: 'direct upstream',
   bare: 'bare proxy',
   floor: 'floor: Fastify + openai SDK',
+  portkey: 'Portkey (@portkey-ai/gateway)',
   baseline: 'baseline gateway',
   gateway: 'gateway',
 };
@@ -106,7 +108,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
   const addedAt = (target: TargetName, conns: number) =>
     medianOf((run) => difference(chatOf(run, target, conns)?.p50Ms, chatOf(run, 'direct', conns)?.p50Ms));
 
-  const targets = (['direct', 'bare', 'floor', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
+  const targets = (['direct', 'bare', 'floor', 'portkey', 'baseline', 'gateway'] as const).filter((target) => runs.some((run) => run.chat.some((phase) => phase.target === target)));
   const hasBaseline = targets.includes('baseline');
   /** Gateway against the baseline gateway, per run: throughput ratio and CPU ratio. */
   const versusBaseline = (of: (run: RunResult, target: TargetName) => { rps: number; cpuUsPerRequest: number } | undefined) => {
@@ -114,6 +116,13 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
     const speed = medianOf((run) => ratio(of(run, 'gateway')?.rps, of(run, 'baseline')?.rps));
     const cpu = medianOf((run) => ratio(of(run, 'gateway')?.cpuUsPerRequest, of(run, 'baseline')?.cpuUsPerRequest));
     return `vs baseline: ×${f(speed, 2)} req/s, ×${f(cpu, 2)} CPU/req`;
+  };
+  /** Gateway against Portkey on the same upstream, per run. */
+  const versusPortkey = (of: (run: RunResult, target: TargetName) => { rps: number; cpuUsPerRequest: number } | undefined) => {
+    if (!targets.includes('portkey')) return '';
+    const speed = medianOf((run) => ratio(of(run, 'gateway')?.rps, of(run, 'portkey')?.rps));
+    const cpu = medianOf((run) => ratio(of(run, 'gateway')?.cpuUsPerRequest, of(run, 'portkey')?.cpuUsPerRequest));
+    return `vs Portkey: ×${f(speed, 2)} req/s, ×${f(cpu, 2)} CPU/req`;
   };
   for (const conns of connections) {
     for (const target of targets) {
@@ -127,14 +136,18 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
         f(pick('p50Ms'), 3),
         f(pick('p99Ms'), 3),
         f(pick('cpuUsPerRequest'), 0),
-        target === 'gateway' || target === 'baseline' || target === 'floor' ? `${f(ratioOf(target, conns) * 100, 1)} %` : '',
+        target === 'direct' || target === 'bare' ? '' : `${f(ratioOf(target, conns) * 100, 1)} %`,
         target === 'direct' ? '' : signed(addedAt(target, conns), 3),
-        [target === 'gateway' ? versusBaseline((run, name) => chatOf(run, name, conns)) : '', failures > 0 ? `${failures} failed` : ''].filter(Boolean).join('; '),
+        [target === 'gateway' ? versusBaseline((run, name) => chatOf(run, name, conns)) : '', target === 'gateway' ? versusPortkey((run, name) => chatOf(run, name, conns)) : '', failures > 0 ? `${failures} failed` : ''].filter(Boolean).join('; '),
       ]);
     }
   }
 
   const streamOf = (run: RunResult, target: TargetName) => run.stream.find((phase) => phase.target === target);
+  const streamFigures = (run: RunResult, target: TargetName) => {
+    const phase = streamOf(run, target);
+    return phase ? { rps: phase.streamsPerSecond, cpuUsPerRequest: phase.cpuUsPerRequest } : undefined;
+  };
   for (const target of targets.filter((name) => runs.some((run) => streamOf(run, name)))) {
     const pick = (field: keyof StreamPhase) => medianOf((run) => streamOf(run, target)?.[field] as number | undefined);
     const added = medianOf((run) => difference(streamOf(run, target)?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
@@ -152,7 +165,8 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
       target === 'direct' ? '' : signed(added, 3),
       [
         `paced: ${paced.contentEvents}/${paced.streams * pacedChunks} chunks in ${paced.readsWithContent} reads, max ${paced.maxContentEventsPerRead}/read`,
-        target === 'gateway' ? versusBaseline((run, name) => { const phase = streamOf(run, name); return phase ? { rps: phase.streamsPerSecond, cpuUsPerRequest: phase.cpuUsPerRequest } : undefined; }) : '',
+        target === 'gateway' ? versusBaseline(streamFigures) : '',
+        target === 'gateway' ? versusPortkey(streamFigures) : '',
         failures > 0 ? `${failures} failed` : '',
       ].filter(Boolean).join('; '),
     ]);
@@ -166,7 +180,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
     const pick = (field: keyof RpcPhase) => medianOf((run) => of(run)?.[field] as number | undefined);
     const failures = runs.reduce((sum, run) => sum + (of(run)?.failures ?? 0), 0);
     rows.push([
-      kind === 'grpc-stream' ? 'gRPC StreamComplete, first chunk (h2c)' : 'Connect Complete unary (binary, HTTP/1.1)',
+      RPC_KINDS[kind]?.label ?? kind,
       TARGET_LABEL[target],
       conns,
       f(pick('rps'), 0),
@@ -176,7 +190,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
       '',
       '',
       [
-        kind === 'grpc-stream' ? `whole stream p50 ${f(pick('totalP50Ms'), 3)} ms` : '',
+        RPC_KINDS[kind]?.stream ? `whole stream p50 ${f(pick('totalP50Ms'), 3)} ms` : '',
         target === 'gateway' ? versusBaseline((run, name) => find(run, name)) : '',
         failures > 0 ? `${failures} failed` : '',
       ].filter(Boolean).join('; '),
@@ -202,6 +216,7 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
   const minConns = Math.min(...connections);
   const gatewayPaced = sumPaced(runs.map((run) => streamOf(run, 'gateway')?.paced));
   const streamAdded = medianOf((run) => difference(streamOf(run, 'gateway')?.ttfcP50Ms, streamOf(run, 'direct')?.ttfcP50Ms));
+  const cpuVersusFloor = medianOf((run) => ratio(chatOf(run, 'gateway', maxConns)?.cpuUsPerRequest, chatOf(run, 'floor', maxConns)?.cpuUsPerRequest));
   const bars: Bar[] = [
     {
       name: `non-streaming throughput at ${maxConns} connections vs bare proxy`,
@@ -226,6 +241,13 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
         gatewayPaced.readsWithContent === gatewayPaced.contentEvents &&
         gatewayPaced.maxContentEventsPerRead === 1,
     },
+    {
+      name: `gateway CPU per request at ${maxConns} connections vs the SDK floor's`,
+      target: '≤ 2×',
+      measured: `×${f(cpuVersusFloor, 2)}`,
+      holds: Number.isNaN(cpuVersusFloor) ? null : cpuVersusFloor <= 2,
+    },
+    ...rpcBars(runs, streamOf, chatOf, minConns),
     { name: `peak RSS (run at up to ${maxConns} connections)`, target: '≤ 120 MB', measured: `${f(peakRss, 1)} MB`, holds: peakRss <= 120 },
     {
       name: 'no RSS growth trend over the soak',
@@ -242,6 +264,26 @@ export function buildReport(meta: Record<string, unknown>, runs: RunResult[], so
     },
   ];
   return { meta, runs, soak, rows, bars };
+}
+
+/** The typed surfaces against the shim, one call at a time, within each run: CPU per call and time to first chunk. */
+function rpcBars(
+  runs: RunResult[],
+  streamOf: (run: RunResult, target: TargetName) => StreamPhase | undefined,
+  chatOf: (run: RunResult, target: TargetName, conns: number) => ChatPhase | undefined,
+  minConns: number,
+): Bar[] {
+  const rpcOf = (run: RunResult, kind: RpcKind) => run.rpc.find((phase) => phase.target === 'gateway' && phase.kind === kind && phase.concurrency === 1);
+  const medianOf = (pick: (run: RunResult) => number) => median(runs.map(pick));
+  const bars: Bar[] = [];
+  const bar = (name: string, target: string, value: number, unit: 'ratio' | 'ms', holds: (value: number) => boolean) =>
+    bars.push({ name, target, measured: unit === 'ratio' ? `×${f(value, 2)}` : signed(value, 3), holds: Number.isNaN(value) ? null : holds(value) });
+  bar('gRPC StreamComplete CPU per call vs the shim\'s per SSE stream (1 at a time)', '≤ ×1', medianOf((run) => ratio(rpcOf(run, 'grpc-stream')?.cpuUsPerRequest, streamOf(run, 'gateway')?.cpuUsPerRequest)), 'ratio', (value) => value <= 1);
+  bar('gRPC time to first chunk minus the shim\'s SSE time to first chunk', '≤ 0 ms', medianOf((run) => difference(rpcOf(run, 'grpc-stream')?.firstP50Ms, streamOf(run, 'gateway')?.ttfcP50Ms)), 'ms', (value) => value <= 0);
+  if (minConns === 1) {
+    bar('Connect Complete (binary) CPU per call vs the shim\'s chat JSON (1 connection)', '≤ ×1', medianOf((run) => ratio(rpcOf(run, 'connect-unary')?.cpuUsPerRequest, chatOf(run, 'gateway', 1)?.cpuUsPerRequest)), 'ratio', (value) => value <= 1);
+  }
+  return bars;
 }
 
 function ratio(numerator: number | undefined, denominator: number | undefined): number {

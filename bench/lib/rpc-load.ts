@@ -1,17 +1,23 @@
-// The gateway's own protocol through connect-node: gRPC server-streaming
-// (StreamComplete over h2c, one HTTP/2 session) and Connect unary (Complete,
-// binary protobuf over HTTP/1.1 keep-alive). Closed-loop load: `concurrency`
-// callers, each starting its next call when the last one ended.
+// The gateway's own protocol through connect-node, one client per wire
+// protocol: gRPC (h2c, one HTTP/2 session), gRPC-Web and Connect (JSON and
+// binary) over HTTP/1.1 keep-alive. Each RPC kind is one protocol and one
+// method (StreamComplete or Complete). Closed-loop load: `concurrency` callers,
+// each starting its next call when the last one ended.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 
+type CompletionClient = Client<typeof CompletionService>;
+type Protocol = 'grpc' | 'grpcWeb' | 'connectJson' | 'connectBinary';
+
 export interface RpcClients {
-  grpc: Client<typeof CompletionService>;
-  connect: Client<typeof CompletionService>;
+  grpc: CompletionClient;
+  grpcWeb: CompletionClient;
+  connectJson: CompletionClient;
+  connectBinary: CompletionClient;
   close(): void;
 }
 
@@ -22,12 +28,12 @@ export function createRpcClients(baseUrl: string, secret: string, concurrency: n
   };
   const sessionManager = new Http2SessionManager(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const overHttp1 = { baseUrl, httpVersion: '1.1' as const, nodeOptions: { agent }, interceptors: [auth] };
   return {
     grpc: createClient(CompletionService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [auth] })),
-    connect: createClient(
-      CompletionService,
-      createConnectTransport({ baseUrl, httpVersion: '1.1', useBinaryFormat: true, nodeOptions: { agent }, interceptors: [auth] }),
-    ),
+    grpcWeb: createClient(CompletionService, createGrpcWebTransport({ ...overHttp1, useBinaryFormat: true })),
+    connectJson: createClient(CompletionService, createConnectTransport({ ...overHttp1, useBinaryFormat: false })),
+    connectBinary: createClient(CompletionService, createConnectTransport({ ...overHttp1, useBinaryFormat: true })),
     close() {
       sessionManager.abort();
       agent.destroy();
@@ -46,7 +52,7 @@ export interface CallTiming {
   totalMs: number;
 }
 
-export async function grpcStreamOnce(client: Client<typeof CompletionService>, model: string): Promise<CallTiming> {
+export async function streamOnce(client: CompletionClient, model: string): Promise<CallTiming> {
   const startedAt = performance.now();
   let firstMs = Number.NaN;
   for await (const message of client.streamComplete({ chat: chat(model) })) {
@@ -56,12 +62,35 @@ export async function grpcStreamOnce(client: Client<typeof CompletionService>, m
   return { firstMs, totalMs: performance.now() - startedAt };
 }
 
-export async function connectUnaryOnce(client: Client<typeof CompletionService>, model: string): Promise<CallTiming> {
+export async function unaryOnce(client: CompletionClient, model: string): Promise<CallTiming> {
   const startedAt = performance.now();
   const answer = await client.complete({ chat: chat(model) });
   if (!answer.response?.choices.length) throw new Error('the answer has no choice');
   const totalMs = performance.now() - startedAt;
   return { firstMs: totalMs, totalMs };
+}
+
+/** The RPC rows of the table: one protocol and one method each. */
+export const RPC_KINDS = {
+  'grpc-stream': { label: 'gRPC StreamComplete, first chunk (h2c)', protocol: 'grpc', stream: true },
+  'grpc-unary': { label: 'gRPC Complete unary (h2c)', protocol: 'grpc', stream: false },
+  'grpc-web-stream': { label: 'gRPC-Web StreamComplete, first chunk (binary, HTTP/1.1)', protocol: 'grpcWeb', stream: true },
+  'connect-stream': { label: 'Connect StreamComplete, first chunk (binary, HTTP/1.1)', protocol: 'connectBinary', stream: true },
+  'connect-unary': { label: 'Connect Complete unary (binary, HTTP/1.1)', protocol: 'connectBinary', stream: false },
+  'connect-json-unary': { label: 'Connect Complete unary (JSON, HTTP/1.1)', protocol: 'connectJson', stream: false },
+} as const satisfies Record<string, { label: string; protocol: Protocol; stream: boolean }>;
+
+export type RpcKind = keyof typeof RPC_KINDS;
+
+export function isRpcKind(value: string): value is RpcKind {
+  return Object.hasOwn(RPC_KINDS, value);
+}
+
+/** One call of this kind on these clients. */
+export function rpcCall(kind: RpcKind, clients: RpcClients, model: string): () => Promise<CallTiming> {
+  const { protocol, stream } = RPC_KINDS[kind];
+  const client = clients[protocol];
+  return stream ? () => streamOnce(client, model) : () => unaryOnce(client, model);
 }
 
 export interface RpcLoadResult {

@@ -41,6 +41,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
   // A scrape asks the workers that listen (one still starting has served nothing yet).
   const metrics = createMetricsRelay({ peers: () => [...listeningWorkers].filter((worker) => worker.isConnected()).map(peerOf) });
   const crashes: number[] = [];
+  const indexOf = new WeakMap<Worker, number>();
   let listening = 0;
   let othersForked = false;
   let stopping = false;
@@ -60,6 +61,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
   const fork = (index: number) => {
     const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
     workers.add(worker);
+    indexOf.set(worker, index);
     let started = false;
     worker.on('listening', (address) => {
       // The main port listens first; a second listener (GATEWAY_METRICS_PORT) is not a second start.
@@ -127,5 +129,14 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // GATEWAY_CONFIG_FILE: worker 0 applied it at start and applies it again — once it listens (a worker still
+  // starting has no handler yet, and the signal would end it).
+  if (config.configFile) {
+    process.on('SIGHUP', () => {
+      const applier = [...listeningWorkers].find((worker) => indexOf.get(worker) === 0);
+      if (applier?.isConnected()) applier.process.kill('SIGHUP');
+      else log.warn({}, 'SIGHUP ignored: the worker that applies GATEWAY_CONFIG_FILE is not listening yet');
+    });
+  }
   fork(0);
 }

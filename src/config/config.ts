@@ -7,6 +7,8 @@ import { readResponsesConfig, type ResponsesConfig } from './responses-config.js
 import { readRedisConfig, type RedisConfig } from './redis-config.js';
 import { readUpstreamQueueConfig } from './upstream-queue-config.js';
 import type { RequestQueueRecord } from '../domain/provider.js';
+import { readConfigFileSetting } from './config-file-config.js';
+import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -71,6 +73,10 @@ export interface GatewayConfig {
   responses: ResponsesConfig;
   /** The queue of requests over an upstream quota, for providers without their own (upstream-queue-config.ts). */
   upstreamQueue: RequestQueueRecord;
+  /** GATEWAY_CONFIG_FILE: a gateway.yaml applied at start and on SIGHUP (config-file-config.ts); unset = none. */
+  configFile?: string | undefined;
+  /** The admin console at /console/ (console-config.ts). */
+  console: ConsoleConfig;
 }
 
 export interface TracingConfig {
@@ -263,6 +269,8 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     redis: readRedisConfig(read),
     responses: readResponsesConfig(read),
     upstreamQueue: readUpstreamQueueConfig(read),
+    configFile: readConfigFileSetting(read),
+    console: readConsoleConfig(read),
   };
   const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
   const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');

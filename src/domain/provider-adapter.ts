@@ -4,6 +4,7 @@
 // (see map-error in each family), never with a credential in the message.
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { ChatRequest, Choice, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { AdapterMedia, MediaRequest } from './media.js';
 import type { ProviderTypeName } from './provider.js';
 
 /** A provider as adapters see it: decrypted credentials, ready to call. */
@@ -66,6 +67,8 @@ export interface ProviderAdapter {
   embed(input: EmbeddingInput, target: UpstreamTarget, context: CallContext): Promise<AdapterEmbeddings>;
   /** Provider-native token counting; undefined when the family has none (the core then uses a tokenizer). */
   countTokens?(request: ChatRequest, target: UpstreamTarget, context: CallContext): Promise<number>;
+  /** OpenAI's media endpoints; undefined when the family has none (the core then answers a 400). */
+  media?(request: MediaRequest, target: UpstreamTarget, context: CallContext): Promise<AdapterMedia>;
   /** The upstream's model ids, where it offers a listing. */
   listModels(context: CallContext): Promise<string[]>;
 }

@@ -9,6 +9,10 @@ export interface ModelPricesRecord {
   outputPerMillion: number;
   cachedInputPerMillion: number;
   cacheWritePerMillion: number;
+  /** OpenAI's media endpoints: USD per image, per second of audio, per million input characters (absent or 0 = not priced). */
+  perImage?: number;
+  perAudioSecond?: number;
+  perMillionCharacters?: number;
 }
 
 /** What an upstream account allows (0 = no limit); see core/quotas. */

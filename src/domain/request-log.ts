@@ -1,8 +1,10 @@
 // The request log: one row per request, its filters and usage aggregates, and its repository.
 import type { Page } from './page.js';
 
-export type RequestSurface = 'rpc' | 'openai' | 'anthropic' | 'responses';
-export type RequestOperation = 'chat' | 'embeddings';
+export type RequestSurface = 'rpc' | 'openai' | 'anthropic' | 'gemini' | 'responses';
+export type RequestOperation = 'chat' | 'embeddings' | MediaLogOperation;
+/** OpenAI's media endpoints, as the request log names them (domain/media.ts). */
+export type MediaLogOperation = 'images' | 'image_edits' | 'transcriptions' | 'translations' | 'speech' | 'moderations';
 export type RequestStatus = 'ok' | 'error' | 'canceled';
 
 /** One row of the request log: one request, whatever happened to it. */
@@ -65,7 +67,7 @@ export interface RequestLogFilter {
   to?: number | null;
 }
 
-export type UsageGrouping = 'key' | 'model' | 'provider' | 'day';
+export type UsageGrouping = 'key' | 'model' | 'provider' | 'day' | 'hour';
 
 export interface UsageAggregateRow {
   /** The key id, upstream model, provider id or day (YYYY-MM-DD, UTC). */

@@ -1,6 +1,8 @@
-// The virtual-key check both REST shims run first on every request, before
-// the body is read: the key from `Authorization: Bearer`, `x-api-key` or
-// `api-key` (core/auth credentialFromHeaders), authenticated once and kept
+// The virtual-key check the REST shims run first on every request, before
+// the body is read: the key from `Authorization: Bearer`, `x-api-key`,
+// `api-key`, `x-goog-api-key` or `x-google-api-key` (core/auth
+// credentialFromHeaders) — or, where the surface allows it (Gemini's), the
+// `?key=` query parameter — authenticated once and kept
 // for the request's handlers. Before it, the in-flight cap
 // (server/in-flight-limit.ts) refuses a request over it, so no work is spent
 // on one. A failure reaches the shim's error handler, which answers in the
@@ -18,9 +20,16 @@ export interface ShimAuthOptions {
   beforeAuth?: (request: FastifyRequest, reply: FastifyReply) => void;
   /** The process's cap on requests in flight; a request over it is refused (thrown) before its key is checked. */
   inFlight?: InFlightLimit;
+  /** Also take the key from the `?key=` query parameter when no header carries one (the Gemini API's convention). */
+  keyFromQuery?: boolean;
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+const queryKey = (request: FastifyRequest): string | undefined => {
+  const value = (request.query as Record<string, unknown> | undefined)?.['key'];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
 
 /** Adds the onRequest hook to this plugin; returns the request's authenticated key, for its handlers. */
 export function authenticateShimRequests(fastify: FastifyInstance, options: ShimAuthOptions): (request: FastifyRequest) => VirtualKeyRecord {
@@ -28,7 +37,7 @@ export function authenticateShimRequests(fastify: FastifyInstance, options: Shim
   fastify.addHook('onRequest', async (request, reply) => {
     options.beforeAuth?.(request, reply);
     options.inFlight?.admit(reply.raw);
-    const secret = credentialFromHeaders((name) => headerValue(request.headers[name]));
+    const secret = credentialFromHeaders((name) => headerValue(request.headers[name])) ?? (options.keyFromQuery ? queryKey(request) : undefined);
     keys.set(request, await options.authenticator.authenticate(secret));
   });
   return (request) => {

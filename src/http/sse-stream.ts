@@ -31,6 +31,10 @@ export interface SseStream<Event, ErrorBody> {
   headers(): Record<string, string>;
   /** Written last on success (e.g. `data: [DONE]\n\n`), or nothing. */
   terminator: string;
+  /** Written after the final error event (Gemini's JSON-array stream closes its array); nothing when absent. */
+  errorTerminator?: string;
+  /** The response's content-type; Server-Sent Events when absent. */
+  contentType?: string;
   /** A failure after the response opened → the body of the final error event (the shim's map-error.ts). */
   mapError(error: unknown): MappedError<ErrorBody>;
   /** What the log line of a stream that ended with an error event says about it. */
@@ -62,7 +66,7 @@ export async function pumpSse<Event, ErrorBody>(
   };
   const open = async (): Promise<SseWriter> => {
     pump.beforeOpen?.();
-    const opened = SseWriter.open(reply, pump.headers());
+    const opened = SseWriter.open(reply, pump.headers(), pump.contentType);
     writer = opened;
     await writeAll(opened, held.splice(0));
     return opened;
@@ -105,7 +109,7 @@ export async function pumpSse<Event, ErrorBody>(
     if (mapped.unexpected) context.log.error({ err: error }, 'stream failed after it began');
     else context.log.info(pump.logFields(mapped), 'stream ended with an error event');
     await writer.write(pump.encode(mapped.body));
-    writer.end();
+    writer.end(pump.errorTerminator);
   }
 }
 

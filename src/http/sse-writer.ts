@@ -8,8 +8,8 @@ import type { FastifyReply } from 'fastify';
 export class SseWriter {
   private constructor(private readonly raw: ServerResponse) {}
 
-  /** Hijacks the reply and sends the 200 with the SSE headers at once. */
-  static open(reply: FastifyReply, extraHeaders: Record<string, string> = {}): SseWriter {
+  /** Hijacks the reply and sends the 200 with the SSE headers at once (Gemini's JSON-array stream names its own content-type). */
+  static open(reply: FastifyReply, extraHeaders: Record<string, string> = {}, contentType = 'text/event-stream; charset=utf-8'): SseWriter {
     reply.hijack();
     const raw = reply.raw;
     const headers: Record<string, string | number | string[]> = {};
@@ -17,7 +17,7 @@ export class SseWriter {
       if (value !== undefined) headers[name] = value;
     }
     Object.assign(headers, extraHeaders, {
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': contentType,
       'cache-control': 'no-cache',
       // Tells nginx-style proxies not to buffer the stream.
       'x-accel-buffering': 'no',

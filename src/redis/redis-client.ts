@@ -17,19 +17,24 @@ export interface RedisConnection {
   /** One atomic script (EVALSHA, loaded by EVAL when Redis does not know it yet). Rejects while Redis is away. */
   run(script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown>;
   publish(channel: string, message: string): Promise<void>;
+  getBytes(key: string): Promise<Uint8Array | null>;
+  setBytes(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
+  /** SET NX PX: true when the key was absent and is now `value`. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  exists(key: string): Promise<boolean>;
   /** `onResubscribed`: the subscription came back after a disconnection (messages may have been missed). */
   subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
   /** Resolves true once connected, false after `timeoutMs` (start-up waits for it, briefly). */
   ready(timeoutMs: number): Promise<boolean>;
+  /** Connected now (a hung server still counts until its commands time out). */
+  isUp(): boolean;
   close(): Promise<void>;
 }
 
-/** Commands wait this long for an answer before the caller falls back. */
-const COMMAND_TIMEOUT_MS = 1_000;
-
-export function connectRedis(url: string, onError: (error: unknown) => void): RedisConnection {
+/** `commandTimeoutMs`: a command waits this long for an answer before the caller falls back (GATEWAY_REDIS_COMMAND_TIMEOUT_MS). */
+export function connectRedis(url: string, onError: (error: unknown) => void, commandTimeoutMs = 1_000): RedisConnection {
   const options = {
-    commandTimeout: COMMAND_TIMEOUT_MS,
+    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
     // Reconnect forever, at most every 2 s: Redis coming back resumes sharing without a restart.
     retryStrategy: (times: number) => Math.min(times * 100, 2_000),
@@ -54,6 +59,12 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
     async publish(channel, message) {
       await client.publish(channel, message);
     },
+    getBytes: (key) => client.getBuffer(key),
+    async setBytes(key, value, ttlMs) {
+      await client.set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'PX', ttlMs);
+    },
+    setIfAbsent: async (key, value, ttlMs) => (await client.set(key, value, 'PX', ttlMs, 'NX')) === 'OK',
+    exists: async (key) => (await client.exists(key)) === 1,
     subscribe(channel, listener, onResubscribed) {
       listeners.set(channel, listener);
       subscriber.subscribe(channel).catch(onError);
@@ -77,6 +88,7 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
         client.once('ready', onReady);
       });
     },
+    isUp: () => client.status === 'ready',
     async close() {
       client.disconnect();
       subscriber.disconnect();

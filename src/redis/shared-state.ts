@@ -1,5 +1,6 @@
 // What replicas share through Redis when GATEWAY_REDIS_URL is set: per-key
-// rate limits (with the failure policy) and admin-write invalidation. Loaded by
+// rate limits (with the failure policy), budget reservations, the response
+// cache with its single-flight, breaker transitions, and admin-write invalidation. Loaded by
 // the composition root only when configured, so a gateway without Redis never
 // loads ioredis.
 import type { RedisConfig } from '../config/redis-config.js';
@@ -8,6 +9,11 @@ import { createInMemoryRateLimiter } from '../core/limits/in-memory-rate-limiter
 import { createAdminChannel, type AdminChannel } from './admin-channel.js';
 import { connectRedis } from './redis-client.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
+import { createSharedStoreHealth } from '../core/shared-store/shared-store-health.js';
+import type { SharedStoreParts } from '../core/shared-store/shared-store-parts.js';
+import { createRedisBudgetLedger } from './redis-budget-ledger.js';
+import { createRedisCacheStore } from './redis-cache-store.js';
+import { createBreakerChannel } from './breaker-channel.js';
 
 export interface SharedStateLog {
   warn(details: object, message: string): void;
@@ -17,6 +23,10 @@ export interface SharedStateLog {
 export interface SharedState<Scope extends string> {
   limiter: FailoverRateLimiter;
   admin: AdminChannel<Scope>;
+  /** Budgets and the health the features share (core/shared-store). */
+  store: SharedStoreParts;
+  /** What /readyz adds: shared, or the fallback in force while Redis is away. */
+  readiness(): { redis: 'shared' | 'local-fallback' | 'refusing' };
   close(): Promise<void>;
 }
 
@@ -25,7 +35,7 @@ const CONNECT_WAIT_MS = 3_000;
 
 export async function connectSharedState<Scope extends string>(config: RedisConfig, scopes: readonly Scope[], log: SharedStateLog): Promise<SharedState<Scope>> {
   // ioredis reports every failed reconnect; the limiter's transitions are what is logged (once each).
-  const connection = connectRedis(config.url, () => {});
+  const connection = connectRedis(config.url, () => {}, config.commandTimeoutMs);
   const redisLimiter = createRedisRateLimiter({
     connection,
     keyPrefix: config.keyPrefix,
@@ -36,6 +46,7 @@ export async function connectSharedState<Scope extends string>(config: RedisConf
     mode: config.failureMode,
     shared: redisLimiter,
     local: createInMemoryRateLimiter(),
+    onFallback: () => health.skipped('rate_limits'),
     onTransition: (available, error) =>
       available
         ? log.info({}, 'redis reachable again: rate limits are shared across replicas again')
@@ -46,13 +57,49 @@ export async function connectSharedState<Scope extends string>(config: RedisConf
               : 'redis unreachable: requests of keys with rate limits are refused until it returns',
           ),
   });
+  const health = createSharedStoreHealth({
+    onTransition: (available, error) =>
+      available
+        ? log.info({}, 'redis reachable again: budgets and the response cache are shared across replicas again')
+        : log.warn(
+            { err: error, failureMode: config.failureMode },
+            `redis unreachable: the response cache misses, circuit breakers are per replica, budgets are ${
+              config.failureMode === 'open' ? 'checked per replica' : 'refused'
+            } until it returns`,
+          ),
+  });
+  const budgetLedger = createRedisBudgetLedger({
+    connection,
+    keyPrefix: config.keyPrefix,
+    leaseMs: config.leaseMs,
+    onError: (error) => health.fellBack('budgets', error),
+  });
+  const cacheStore = createRedisCacheStore({
+    connection,
+    keyPrefix: config.keyPrefix,
+    // A dead filler's waiters take over after this (capped: they wait meanwhile).
+    lockMs: Math.min(config.leaseMs, 10_000),
+    onError: (error) => health.fellBack('cache', error),
+  });
   if (!(await connection.ready(CONNECT_WAIT_MS))) limiter.reportFailure(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
   const admin = createAdminChannel(connection, config.keyPrefix, scopes, () => {});
   return {
     limiter,
     admin,
+    store: {
+      health,
+      mode: config.failureMode,
+      isUp: () => connection.isUp(),
+      budgetLedger, cacheStore,
+      cacheMaxEntryBytes: config.cacheMaxEntryBytes,
+      breakers: createBreakerChannel(connection, config.keyPrefix, (error) => health.fellBack('breakers', error)),
+    },
+    readiness: () => ({
+      redis: connection.isUp() && health.available() && limiter.status() === 'shared' ? 'shared' : config.failureMode === 'open' ? 'local-fallback' : 'refusing',
+    }),
     close: async () => {
       redisLimiter.close();
+      budgetLedger.close();
       await connection.close();
     },
   };

@@ -1,5 +1,5 @@
 // Every Connect service the gateway serves, with its interceptors.
-import type { ConnectRouter } from '@connectrpc/connect';
+import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
 import { CompletionService, file_llmgateway_v1_completion_service } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { file_llmgateway_v1_health_checks_service, HealthChecksService } from '../../gen/llmgateway/v1/health_checks_service_pb.js';
 import { file_llmgateway_v1_keys_service, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
@@ -78,16 +78,30 @@ export const SERVED_FILES = [
   file_grpc_health_v1_health,
 ];
 
-export function registerRpcServices(router: ConnectRouter, dependencies: RpcDependencies): void {
-  const errors = errorInterceptor(dependencies.reporter);
-  // Interceptors run outermost first: errors wrap authentication too.
-  const admin = { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] };
+type Interceptors = { interceptors: Interceptor[] };
+
+function registerAdminServices(router: ConnectRouter, dependencies: RpcDependencies, admin: Interceptors): void {
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
   router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe, dependencies.upstreamUsage), admin);
   router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth, dependencies.scheduledChecks), admin);
   router.service(UsageService, usageService(dependencies.usageAdmin), admin);
   router.service(PromptRulesService, promptRulesService(dependencies.promptRuleAdmin), admin);
   router.service(HealthChecksService, healthChecksService(dependencies.healthCheckAdmin, dependencies.healthCheckHistory), admin);
+}
+
+/**
+ * The admin services without the admin credential, for an in-process transport only (createRouterTransport:
+ * never mounted on a port) — how the gateway applies GATEWAY_CONFIG_FILE through the same service code
+ * the CLI calls over HTTP.
+ */
+export function registerInProcessAdminServices(router: ConnectRouter, dependencies: RpcDependencies): void {
+  registerAdminServices(router, dependencies, { interceptors: [errorInterceptor(dependencies.reporter)] });
+}
+
+export function registerRpcServices(router: ConnectRouter, dependencies: RpcDependencies): void {
+  const errors = errorInterceptor(dependencies.reporter);
+  // Interceptors run outermost first: errors wrap authentication too.
+  registerAdminServices(router, dependencies, { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] });
   router.service(CompletionService, completionService(dependencies.completion), {
     // Only the data plane is refused by the in-flight cap (server/in-flight-limit.ts), not admin or health calls.
     interceptors: [errors, capacityInterceptor(), virtualKeyAuthInterceptor(dependencies.authenticator)],

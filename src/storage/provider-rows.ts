@@ -86,5 +86,9 @@ function toPrices(value: unknown): ModelPricesRecord | null {
     outputPerMillion: readNumber(value, 'outputPerMillion'),
     cachedInputPerMillion: readNumber(value, 'cachedInputPerMillion'),
     cacheWritePerMillion: readNumber(value, 'cacheWritePerMillion'),
+    // The media prices exist only on models saved since they were added.
+    ...(value['perImage'] !== undefined ? { perImage: readNumber(value, 'perImage') } : {}),
+    ...(value['perAudioSecond'] !== undefined ? { perAudioSecond: readNumber(value, 'perAudioSecond') } : {}),
+    ...(value['perMillionCharacters'] !== undefined ? { perMillionCharacters: readNumber(value, 'perMillionCharacters') } : {}),
   };
 }

@@ -17,6 +17,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { createSqliteRowInsert } from './sqlite-request-log-insert.js';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** 29 parameters a row: 500 rows stay far below SQLite's 32 766 and MySQL's 65 535 placeholders. */
 const MAX_ROWS_PER_STATEMENT = 500;
 /** Keeps one INSERT well inside MySQL's max_allowed_packet (16 MiB by default on MariaDB) with bodies logged. */
@@ -105,7 +106,7 @@ export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect:
         .execute();
       return rows.map(
         (row): UsageAggregateRow => ({
-          group: grouping === 'day' ? utcDay(toNumber(row.grp)) : String(row.grp),
+          group: grouping === 'day' ? utcDay(toNumber(row.grp)) : grouping === 'hour' ? utcHour(toNumber(row.grp)) : String(row.grp),
           requests: toNumber(row.requests),
           errors: toNumber(row.errors),
           inputTokens: toNumber(row.input_tokens),
@@ -185,6 +186,8 @@ function groupExpression(grouping: UsageGrouping, dialect: SqlDialectName): RawB
     case 'day':
       // Integer division on both: SQLite's `/` of two integers truncates, MySQL needs DIV.
       return dialect === 'mysql' ? sql`(${sql.ref('time')} div ${sql.lit(DAY_MS)})` : sql`(${sql.ref('time')} / ${sql.lit(DAY_MS)})`;
+    case 'hour':
+      return dialect === 'mysql' ? sql`(${sql.ref('time')} div ${sql.lit(HOUR_MS)})` : sql`(${sql.ref('time')} / ${sql.lit(HOUR_MS)})`;
   }
 }
 
@@ -198,6 +201,11 @@ function nearestRank(percent: number): RawBuilder<boolean> {
 
 function utcDay(dayNumber: number): string {
   return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** e.g. 2026-12-04T09:00Z: the hour's start, UTC. */
+function utcHour(hourNumber: number): string {
+  return `${new Date(hourNumber * HOUR_MS).toISOString().slice(0, 13)}:00Z`;
 }
 
 /** Splits rows so that no statement exceeds the placeholder or packet budget. */

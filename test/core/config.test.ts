@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 
@@ -179,5 +180,12 @@ describe('configuration from the environment', () => {
       'GATEWAY_PORT: must be a whole number',
       'GATEWAY_IDLE_TIMEOUT_MS: must be at least 100',
     ]);
+  });
+
+  it('reads GATEWAY_CONFIG_FILE as an absolute path, unset when blank', () => {
+    expect(loadConfig({}).configFile).toBeUndefined();
+    expect(loadConfig({ GATEWAY_CONFIG_FILE: '  ' }).configFile).toBeUndefined();
+    expect(loadConfig({ GATEWAY_CONFIG_FILE: 'conf/gateway.yaml' }).configFile).toBe(path.resolve('conf/gateway.yaml'));
+    expect(loadConfig({ GATEWAY_CONFIG_FILE: '/etc/llm-gateway/gateway.yaml' }).configFile).toBe('/etc/llm-gateway/gateway.yaml');
   });
 });

@@ -22,6 +22,9 @@ function fakeCore(log: string[]): CompletionCore {
       }
     },
     embed: async () => create(EmbedResponseSchema, { model: 'e' }),
+    media: async () => {
+      throw new Error('unused');
+    },
     countTokens: async () => {
       throw new Error('unused');
     },

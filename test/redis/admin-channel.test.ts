@@ -48,6 +48,11 @@ describe('admin channel', () => {
       publish: async () => {},
       subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed),
       ready: async () => true,
+      isUp: () => true,
+      getBytes: async () => null,
+      setBytes: async () => {},
+      setIfAbsent: async () => false,
+      exists: async () => false,
       close: async () => {},
     };
     const heard: string[] = [];

@@ -145,6 +145,11 @@ describe('redis rate limiter', () => {
       publish: () => Promise.reject(new Error('must not be called')),
       subscribe: () => {},
       ready: async () => true,
+      isUp: () => true,
+      getBytes: async () => null,
+      setBytes: async () => {},
+      setIfAbsent: async () => false,
+      exists: async () => false,
       close: async () => {},
     };
     const limiter = createRedisRateLimiter({ connection: broken, keyPrefix: 'x:', leaseMs: 1_000, onError: (error) => errors.push(error) });

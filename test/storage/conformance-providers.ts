@@ -77,6 +77,13 @@ export function describeProvidersConformance(context: ConformanceContext): void 
           deployment: 'dep',
           prices: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0, cacheWritePerMillion: 3.75 },
         },
+        {
+          upstreamModel: 'whisper-1',
+          alias: '',
+          enabled: true,
+          deployment: '',
+          prices: { inputPerMillion: 0, outputPerMillion: 0, cachedInputPerMillion: 0, cacheWritePerMillion: 0, perImage: 0.04, perAudioSecond: 0.0001, perMillionCharacters: 15 },
+        },
       ],
       createdAt: BEYOND_2038_MS,
       updatedAt: YEAR_9999_MS,

@@ -245,6 +245,25 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
     expect(fromMidnight.map((row) => row.group)).toEqual(['2026-11-27']);
   });
 
+  test('hour groups are UTC hours, split exactly at the hour', async () => {
+    const { requestLogs } = context.storage();
+    const HOUR = 3_600_000;
+    await requestLogs.insertBatch([
+      makeRequestLog({ id: 'before', time: MIDNIGHT - 1, latencyMs: 1 }),
+      makeRequestLog({ id: 'at', time: MIDNIGHT, latencyMs: 5 }),
+      makeRequestLog({ id: 'late', time: MIDNIGHT + HOUR - 1, latencyMs: 9 }),
+      makeRequestLog({ id: 'next', time: MIDNIGHT + HOUR, latencyMs: 2 }),
+      makeRequestLog({ id: 'far', time: BEYOND_2038_MS }),
+    ]);
+    const byHour = await requestLogs.aggregate('hour', {});
+    expect(byHour.map((row) => [row.group, row.requests, row.p50LatencyMs, row.p95LatencyMs])).toEqual([
+      ['2026-11-26T23:00Z', 1, 1, 1],
+      ['2026-11-27T00:00Z', 2, 5, 9],
+      ['2026-11-27T01:00Z', 1, 2, 2],
+      ['2038-01-19T03:00Z', 1, 850, 850],
+    ]);
+  });
+
   test('deleteOlderThan removes at most `limit` of the oldest rows per call', async () => {
     const { requestLogs } = context.storage();
     const old = Array.from({ length: 23 }, (_, index) => makeRequestLog({ id: `old-${index}`, time: 1000 + index }));

@@ -5,7 +5,7 @@
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { createKeyLookup, type KeyLookupOptions } from './key-lookup.js';
-import { hashesEqual, hashSecret, VIRTUAL_KEY_PREFIX } from './virtual-key-secret.js';
+import { hashesEqual, hashSecret } from './virtual-key-secret.js';
 
 export interface KeyAuthenticator {
   /** Resolves the key record for a presented secret, or throws a GatewayError. */
@@ -26,7 +26,8 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
       if (!secret) {
         throw new GatewayError('unauthenticated', 'missing virtual key: send it as `Authorization: Bearer sk-gw-…`');
       }
-      if (!secret.startsWith(VIRTUAL_KEY_PREFIX) || secret.length > 200) {
+      // Any prefix: keys imported from another gateway keep their old strings (existing_secret).
+      if (secret.length > 200) {
         throw new GatewayError('unauthenticated', 'invalid virtual key');
       }
       const presentedHash = hashSecret(secret);
@@ -52,12 +53,23 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
   };
 }
 
-/** Reads a bearer credential from `Authorization: Bearer …`, `api-key` or `x-api-key` header values. */
+/**
+ * The headers a virtual key may arrive in, after `Authorization: Bearer`, in order: Anthropic's and
+ * Azure's SDKs send the first two, Google's (`@google/genai`, the Gemini REST API) `x-goog-api-key`;
+ * `x-google-api-key` is what the replaced gateway also accepted.
+ */
+export const KEY_HEADERS = ['x-api-key', 'api-key', 'x-goog-api-key', 'x-google-api-key'] as const;
+
+/** Reads a bearer credential from `Authorization: Bearer …` or else the first of KEY_HEADERS present. */
 export function credentialFromHeaders(get: (name: string) => string | null | undefined): string | undefined {
   const authorization = get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     return match?.[1]?.trim();
   }
-  return get('x-api-key')?.trim() || get('api-key')?.trim() || undefined;
+  for (const name of KEY_HEADERS) {
+    const value = get(name)?.trim();
+    if (value) return value;
+  }
+  return undefined;
 }

@@ -32,6 +32,26 @@ export function issueVirtualKeySecret(): IssuedSecret {
   };
 }
 
+/** Imported secrets (keys moved in from another gateway): visible ASCII, as HTTP headers carry it. */
+const IMPORTED_SECRET_PATTERN = /^[\x21-\x7E]{8,200}$/;
+
+export function isAcceptableImportedSecret(secret: string): boolean {
+  return IMPORTED_SECRET_PATTERN.test(secret);
+}
+
+/** Keeps a secret that already exists elsewhere; shows less of it when it is short. */
+export function adoptExistingSecret(secret: string): IssuedSecret {
+  const shownPrefixLength = secret.startsWith(VIRTUAL_KEY_PREFIX)
+    ? DISPLAY_PREFIX_LENGTH
+    : Math.max(0, Math.min(4, secret.length - 12));
+  return {
+    secret,
+    hash: hashSecret(secret),
+    displayPrefix: secret.slice(0, shownPrefixLength),
+    last4: secret.slice(-4),
+  };
+}
+
 export function displaySecret(displayPrefix: string, last4: string): string {
   return `${displayPrefix}…${last4}`;
 }

@@ -25,6 +25,7 @@ import {
   type EmbedResponse,
   type ModelInfo,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import type { MediaRequest, MediaResponse } from '../../domain/media.js';
 import type { ProviderModelRecord } from '../../domain/provider.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
@@ -43,6 +44,7 @@ import { callerOf, planRoute, type CallerContext } from '../routing/plan-route.j
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { validateChatRequest } from './validate-chat-request.js';
+import { dispatchMedia } from './media-dispatch.js';
 import { attemptSpansUnder, callContextOf, recordedAnswer, recordedStream } from '../tracing/attempt-spans.js';
 import { chatQuotaTokens, usedTokensOf } from '../quotas/quota-tokens.js';
 
@@ -51,6 +53,8 @@ export interface CompletionCore {
   complete(call: CoreCall<ChatRequest>): Promise<ChatResponse>;
   stream(call: CoreCall<ChatRequest>): AsyncIterable<StreamChunk>;
   embed(call: CoreCall<EmbedRequest>): Promise<EmbedResponse>;
+  /** OpenAI's media endpoints, served by the OpenAI family only (media-dispatch.ts). */
+  media(call: CoreCall<MediaRequest>): Promise<MediaResponse>;
   countTokens(request: ChatRequest, key: VirtualKeyRecord, signal: AbortSignal): Promise<CountTokensResponse>;
   listModels(key: VirtualKeyRecord): Promise<ModelInfo[]>;
   /** The targets a chat request would be dispatched to (validates the request and the key's access). */
@@ -204,6 +208,14 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         });
       } catch (error) {
         throw asCanceled(error, signal);
+      }
+    },
+
+    async media(call) {
+      try {
+        return await dispatchMedia({ plan, dispatcher }, call);
+      } catch (error) {
+        throw asCanceled(error, call.signal);
       }
     },
 

@@ -24,6 +24,9 @@ function worstCaseOf(call: GovernedCall, defaultOutputTokens: number): BudgetAmo
     }
     return { tokens: defaultOutputTokens, costUsd: 0 };
   }
+  // Media calls reserve nothing up front (their units are known only from the answer): a key over its budget is
+  // refused all the same, and the cost is charged after.
+  if (call.operation !== 'embeddings') return { tokens: 0, costUsd: 0 };
   // Embeddings are not planned before dispatch: their input tokens are reserved, their (small) cost is charged after.
   const encoding = encodingFor(call.request.model);
   return { tokens: call.request.inputs.reduce((sum, text) => sum + countTextTokens(text, encoding), 0), costUsd: 0 };

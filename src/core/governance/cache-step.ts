@@ -6,6 +6,7 @@ import { GatewayError } from '../../domain/gateway-error.js';
 import { cacheKeyFor, resolvedModelOf } from '../cache/cache-key.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { startCacheLookupSpan } from '../tracing/cache-lookup-span.js';
+import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GovernanceStep } from './governance-step.js';
 
 /** `cache` absent: no response cache configured. */
@@ -41,9 +42,17 @@ export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
           const cached = cache.stream(cacheKey, next, { signal });
           lookup?.settle(cached.hit);
           outcome.report.cache = cached.hit ? 'hit' : 'miss';
-          return cached.chunks;
+          return cached.hit ? cached.chunks : reportedHits(cached.chunks, outcome.report);
         },
       };
     },
   };
+}
+
+/** A stream opened as a miss may still be a replay (the shared cache's entry): its route chunk says so. */
+async function* reportedHits(chunks: AsyncIterable<StreamChunk>, report: { cache?: string }): AsyncGenerator<StreamChunk> {
+  for await (const chunk of chunks) {
+    if (chunk.event.case === 'route' && chunk.event.value.cacheHit) report.cache = 'hit';
+    yield chunk;
+  }
 }

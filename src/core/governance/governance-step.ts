@@ -5,7 +5,9 @@
 // ends after it (settles or gives back what it took, writes what it records).
 import type { ChatRequest, ChatResponse, RouteInfo, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { EmbedRequest, EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import type { MediaRequest, MediaResponse } from '../../domain/media.js';
 import type { RequestContext } from '../../domain/request-context.js';
+import type { MediaLogOperation } from '../../domain/request-log.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { RequestReport } from '../completion/completion-call.js';
 import type { RoutePlan } from '../routing/route-plan.js';
@@ -34,8 +36,15 @@ export interface EmbedCall extends CallBase {
   request: EmbedRequest;
 }
 
+/** OpenAI's media endpoints: limits, budget, the request log and tracing apply; no cache, no prompt rules. */
+export interface MediaCall extends CallBase {
+  readonly operation: MediaLogOperation;
+  readonly stream: false;
+  request: MediaRequest;
+}
+
 /** One governed call: the steps read it, and the routing step updates `request` and `plan`. */
-export type GovernedCall = ChatCall | EmbedCall;
+export type GovernedCall = ChatCall | EmbedCall | MediaCall;
 
 /** What a call produced: filled while it runs, read by the steps when it ends. */
 export interface CallOutcome {
@@ -45,7 +54,7 @@ export interface CallOutcome {
   status: 'running' | 'ok' | 'failed';
   error: unknown;
   /** The unary answer. */
-  response: ChatResponse | EmbedResponse | undefined;
+  response: ChatResponse | EmbedResponse | MediaResponse | undefined;
   /** The last route seen (a stream's last route event is authoritative: attempts, and whether the cache answered). */
   route: RouteInfo | undefined;
   usage: Usage | undefined;

@@ -20,7 +20,8 @@ import type { AdmissionControl } from './admission.js';
 import { budgetStep } from './budget-step.js';
 import { cacheStep } from './cache-step.js';
 import type { ExpertSelection } from './choose-expert.js';
-import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type StepRun } from './governance-step.js';
+import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type MediaCall, type StepRun } from './governance-step.js';
+import { MEDIA_LOG_OPERATION, type MediaRequest, type MediaResponse } from '../../domain/media.js';
 import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
 import type { RequestRecorder } from './request-facts.js';
@@ -32,6 +33,7 @@ export interface GovernedCompletion {
   complete(call: CompletionCall<ChatRequest>): Promise<Completed<ChatResponse>>;
   stream(call: CompletionCall<ChatRequest>): CompletedStream;
   embed(call: CompletionCall<EmbedRequest>): Promise<Completed<EmbedResponse>>;
+  media(call: CompletionCall<MediaRequest>): Promise<Completed<MediaResponse>>;
   countTokens: CompletionCore['countTokens'];
   listModels: CompletionCore['listModels'];
   plan: CompletionCore['plan'];
@@ -138,7 +140,7 @@ export function composeGovernance(
   });
 
   /** Unary chat and embeddings: enter, call (wrapped by the steps that wrap it), end. */
-  async function unary<Response extends ChatResponse | EmbedResponse>(
+  async function unary<Response extends ChatResponse | EmbedResponse | MediaResponse>(
     call: GovernedCall,
     upstream: (runs: readonly StepRun[]) => Promise<Response>,
   ): Promise<Completed<Response>> {
@@ -223,6 +225,19 @@ export function composeGovernance(
         plan: undefined,
       };
       return unary(governed, () => core.embed(coreCall(governed, governed.signal)));
+    },
+
+    media(call) {
+      const governed: MediaCall = {
+        operation: MEDIA_LOG_OPERATION[call.request.operation],
+        stream: false,
+        request: call.request,
+        key: call.key,
+        signal: call.signal,
+        context: call.context ?? requestContext({ surface: 'rpc' }),
+        plan: undefined,
+      };
+      return unary(governed, () => core.media(coreCall(governed, governed.signal)));
     },
 
     // Deliberately not governed (as before the steps were composed here): counting tokens and

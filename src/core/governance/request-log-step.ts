@@ -2,12 +2,12 @@
 // call: answered, failed, refused by the limits, or left by the client.
 // Bodies are kept (redacted) only for keys that log them. Beside the row go the
 // facts it does not keep (request-facts.ts), for the console line and the metrics.
-import { isMessage, toJson } from '@bufbuild/protobuf';
+import { isMessage, toJson, type JsonValue } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ChatResponseSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { StreamAssembler } from '../completion/assemble-stream.js';
 import { redactBody } from '../request-log/redact-body.js';
-import type { GovernanceStep } from './governance-step.js';
+import type { GovernanceStep, GovernedCall } from './governance-step.js';
 import { buildLogRecord } from './log-record.js';
 import type { RequestRecorder } from './request-facts.js';
 
@@ -27,7 +27,7 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
           const ok = outcome.status === 'ok';
           const { request } = call;
           const requestBody = keepBodies
-            ? redactBody(call.operation === 'chat' ? toJson(ChatRequestSchema, call.request) : toJson(EmbedRequestSchema, call.request))
+            ? redactBody(requestBodyOf(call))
             : null;
           let responseBody: string | null = null;
           if (keepBodies && assembler && ok) responseBody = redactBody(toJson(ChatResponseSchema, assembler.response));
@@ -65,4 +65,18 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
       };
     },
   };
+}
+
+/** The request as logged: the proto message as JSON; a media call's fields and its uploads' names and sizes (never their bytes). */
+function requestBodyOf(call: GovernedCall): JsonValue {
+  switch (call.operation) {
+    case 'chat':
+      return toJson(ChatRequestSchema, call.request);
+    case 'embeddings':
+      return toJson(EmbedRequestSchema, call.request);
+    default: {
+      const { operation, model, fields, uploads } = call.request;
+      return { operation, model, ...fields, uploads: uploads.map(({ field, filename, mediaType, bytes }) => ({ field, filename, mediaType, bytes })) };
+    }
+  }
 }

@@ -18,6 +18,8 @@ export interface FailoverRateLimiterOptions {
   onTransition(available: boolean, error?: unknown): void;
   now?: () => number;
   retryAfterMs?: number;
+  /** A call was served by the fallback (local limiter or refusal), e.g. to count it. */
+  onFallback?: () => void;
 }
 
 export interface FailoverRateLimiter extends RateLimiter {
@@ -62,6 +64,7 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
         failed(error);
       }
     }
+    options.onFallback?.();
     if (mode === 'closed') throw refuse();
     return call(local);
   };

@@ -3,7 +3,8 @@
 // log them.
 import { createCircuitBreaker, type BreakerState, type CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 
-export type BreakerTransitionListener = (targetKey: string, from: BreakerState, to: BreakerState, reason: string) => void;
+/** `remote`: the transition was applied from another replica's (applyRemote), not decided here. */
+export type BreakerTransitionListener = (targetKey: string, from: BreakerState, to: BreakerState, reason: string, remote?: boolean) => void;
 
 export interface BreakerRegistryOptions {
   breaker?: Partial<CircuitBreakerOptions>;
@@ -19,23 +20,37 @@ export interface BreakerRegistry {
   keys(): string[];
   /** Forgets every breaker (a provider's configuration changed: its targets are tried afresh). */
   reset(): void;
+  /** Another replica's breaker of this target opened or closed: this one follows (reported with remote = true). */
+  applyRemote(targetKey: string, to: 'open' | 'closed', reason: string): void;
 }
 
 export function createBreakerRegistry(options: BreakerRegistryOptions = {}): BreakerRegistry {
   const now = options.now ?? Date.now;
   const onTransition = options.onTransition ?? (() => {});
   const breakers = new Map<string, CircuitBreaker>();
+  let applyingRemote = false;
+  const get = (targetKey: string): CircuitBreaker => {
+    let breaker = breakers.get(targetKey);
+    if (!breaker) {
+      breaker = createCircuitBreaker(options.breaker, now, (from, to, reason) => onTransition(targetKey, from, to, reason, applyingRemote));
+      breakers.set(targetKey, breaker);
+    }
+    return breaker;
+  };
   return {
-    get(targetKey) {
-      let breaker = breakers.get(targetKey);
-      if (!breaker) {
-        breaker = createCircuitBreaker(options.breaker, now, (from, to, reason) => onTransition(targetKey, from, to, reason));
-        breakers.set(targetKey, breaker);
-      }
-      return breaker;
-    },
+    get,
     peek: (targetKey) => breakers.get(targetKey),
     keys: () => [...breakers.keys()],
     reset: () => breakers.clear(),
+    applyRemote(targetKey, to, reason) {
+      // A target never used here closes by itself: only an opening creates its breaker.
+      const breaker = to === 'open' ? get(targetKey) : breakers.get(targetKey);
+      applyingRemote = true;
+      try {
+        breaker?.force(to, reason);
+      } finally {
+        applyingRemote = false;
+      }
+    },
   };
 }

@@ -59,6 +59,8 @@ export interface CircuitBreaker {
   /** A 'stop' or 'canceled' outcome: frees a probe slot, counts nothing. */
   release(permit: BreakerPermit): void;
   snapshot(): BreakerSnapshot;
+  /** Moves to `to` now (a transition another replica made); nothing if already there. */
+  force(to: 'open' | 'closed', reason: string): void;
 }
 
 export function createCircuitBreaker(
@@ -148,6 +150,10 @@ export function createCircuitBreaker(
     },
     release(permit) {
       if (current(permit) && permit.probe && probesInFlight > 0) probesInFlight -= 1;
+    },
+    force(to, reason) {
+      refresh();
+      if (state !== to) moveTo(to, reason);
     },
     snapshot() {
       refresh();

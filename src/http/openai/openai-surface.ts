@@ -9,9 +9,12 @@ import type { GovernedCompletion } from '../../core/governance/governed-completi
 import { GatewayError } from '../../domain/gateway-error.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
+import { parseCompletionRequest, renderTextCompletion } from './completions.js';
+import { sendCompletionStream } from './completions-stream.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from './embeddings.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
+import { registerMediaRoutes } from './media-routes.js';
 import { renderModel, renderModelList } from './models.js';
 import { parseChatRequest } from './parse-request.js';
 import { renderCompletion } from './render-response.js';
@@ -57,6 +60,30 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
     return renderCompletion(response);
   });
 
+  // The legacy text completions, served through chat by any provider (completions.ts).
+  fastify.post('/v1/completions', async (request, reply) => {
+    const key = keyOf(request);
+    const parsed = parseCompletionRequest(request.body);
+    const context = contextFromRequest(request, 'openai');
+    const controller = abortOnClientLeave(reply);
+    if (parsed.stream) {
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
+      await sendCompletionStream(reply, streamed.chunks, {
+        includeUsage: parsed.includeUsage,
+        n: parsed.n,
+        echoed: parsed.echo ? parsed.prompt : '',
+        extraHeaders: () => governanceHeaders(streamed.report),
+        signal: controller.signal,
+        log: request.log,
+      });
+      return reply;
+    }
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
+    assertCandidatesHonoured(parsed.n, response.warnings);
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
+    return renderTextCompletion(response, parsed);
+  });
+
   fastify.post('/v1/embeddings', async (request, reply) => {
     const key = keyOf(request);
     const parsed = parseEmbeddingsRequest(request.body);
@@ -66,6 +93,9 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
     return renderEmbeddings(response, parsed.encodingFormat);
   });
+
+  // Images, audio and moderations, for OpenAI-family providers (media-routes.ts).
+  await registerMediaRoutes(fastify, { completion, keyOf });
 
   fastify.get('/v1/models', async (request) => renderModelList(await completion.listModels(keyOf(request))));
 

@@ -14,6 +14,7 @@ import { upstreamError } from '../shared/upstream-error.js';
 import { convertRequest } from './convert-request.js';
 import { familyTraits } from './family.js';
 import { mapEmbeddings } from './map-embeddings.js';
+import { mapMedia, mediaParams } from './map-media.js';
 import { mapError, type UpstreamFailure } from './map-error.js';
 import { mapResponse } from './map-response.js';
 import { StreamMapper } from './map-stream.js';
@@ -81,6 +82,15 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       try {
         const response = await client.createEmbeddings({ ...params, ...fields }, context.signal, context.traceHeaders);
         return { ...mapEmbeddings(response), warnings };
+      } catch (error) {
+        throw toGatewayError(error, context.signal, 'request');
+      }
+    },
+
+    async media(request, target, context) {
+      const { params, files } = mediaParams(request, modelFor(target));
+      try {
+        return mapMedia(request, await client.media(request.operation, params, files, context.signal, context.traceHeaders));
       } catch (error) {
         throw toGatewayError(error, context.signal, 'request');
       }

@@ -86,7 +86,15 @@ function targetOf(input: string | URL): RequestTarget {
 
 const BODILESS_METHODS = new Set(['GET', 'HEAD']);
 
-function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions): Promise<IncomingMessage> {
+/**
+ * A pooled socket the upstream closed while it sat idle fails the next request written on it
+ * (ECONNRESET, EPIPE) before any byte of an answer: that request never reached the upstream, so it
+ * is sent once more (on the pool's next socket, or a new one). Never after answer bytes arrived,
+ * never on a socket opened for this request, never twice.
+ */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions, retried = false): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const signal = init.signal ?? undefined;
     const method = (init.method ?? 'GET').toUpperCase();
@@ -111,7 +119,11 @@ function send(target: RequestTarget, init: RequestInit, body: string | Uint8Arra
         resolve(incoming);
       },
     );
-    outgoing.once('error', (error) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+    outgoing.once('error', (error: NodeJS.ErrnoException) => {
+      if (signal?.aborted) reject(signal.reason);
+      else if (!retried && answer === undefined && outgoing.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) resolve(send(target, init, body, options, true));
+      else reject(new TypeError('fetch failed', { cause: error }));
+    });
     if (signal) abortWith(signal, outgoing, () => answer);
     if (options.timeouts === 'default') {
       const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { UpstreamResponseHeaders } from './upstream-response-headers.js';
+import { keepAliveBody } from './upstream-body.js';
 import { UpstreamFault } from './upstream-fault.js';
 
 /** `node`: `body` is the Node Readable; `web`: a WHATWG ReadableStream made on first access. */
@@ -20,6 +21,7 @@ export class UpstreamResponse {
   readonly type = 'basic';
   #used = false;
   #webBody: ReadableStream<Uint8Array> | undefined;
+  #nodeBody: Readable | undefined;
 
   constructor(
     readonly url: string,
@@ -38,7 +40,7 @@ export class UpstreamResponse {
 
   get body(): Readable | ReadableStream<Uint8Array> | null {
     if (NULL_BODY.has(this.status)) return null;
-    if (this.bodyKind === 'node') return this.stream;
+    if (this.bodyKind === 'node') return (this.#nodeBody ??= keepAliveBody(this.stream));
     this.#webBody ??= Readable.toWeb(this.stream) as ReadableStream<Uint8Array>;
     return this.#webBody;
   }

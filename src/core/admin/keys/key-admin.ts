@@ -10,7 +10,7 @@ import type {
   VirtualKey,
 } from '../../../../gen/llmgateway/v1/keys_service_pb.js';
 import type { KeysRepository, VirtualKeyRecord } from '../../../domain/virtual-key.js';
-import { issueVirtualKeySecret } from '../../auth/virtual-key-secret.js';
+import { adoptExistingSecret, isAcceptableImportedSecret, issueVirtualKeySecret } from '../../auth/virtual-key-secret.js';
 import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
@@ -38,6 +38,15 @@ export interface KeyAdmin {
   delete(id: string): Promise<void>;
 }
 
+/** A new secret, or the one an imported key already has (CreateKeyRequest.existing_secret). */
+function secretForNewKey(existingSecret: string) {
+  if (existingSecret === '') return issueVirtualKeySecret();
+  if (!isAcceptableImportedSecret(existingSecret)) {
+    throw invalidArgument('existing_secret', 'must be 8–200 visible ASCII characters (no spaces)');
+  }
+  return adoptExistingSecret(existingSecret);
+}
+
 export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
   const now = options.now ?? Date.now;
   const { keys } = options;
@@ -54,7 +63,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
   return {
     async create(request) {
       const instant = now();
-      const issued = issueVirtualKeySecret();
+      const issued = secretForNewKey(request.existingSecret);
       const record: VirtualKeyRecord = {
         id: `key_${randomUUID().replace(/-/g, '')}`,
         name: requireText('name', request.name, { max: 200 }),

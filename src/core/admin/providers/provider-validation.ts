@@ -126,6 +126,9 @@ export function validateModels(type: ProviderTypeName, models: ProviderModel[]):
             `${field}.prices.cache_write_per_million`,
             model.prices.cacheWritePerMillion,
           ),
+          perImage: requireNonNegativeNumber(`${field}.prices.per_image`, model.prices.perImage),
+          perAudioSecond: requireNonNegativeNumber(`${field}.prices.per_audio_second`, model.prices.perAudioSecond),
+          perMillionCharacters: requireNonNegativeNumber(`${field}.prices.per_million_characters`, model.prices.perMillionCharacters),
         }
       : null;
     return {

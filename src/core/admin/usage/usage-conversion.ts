@@ -25,6 +25,7 @@ const GROUPINGS = enumNames<UsageGrouping, GroupingName>(UsageGrouping.UNSPECIFI
   [UsageGrouping.MODEL]: 'model',
   [UsageGrouping.PROVIDER]: 'provider',
   [UsageGrouping.DAY]: 'day',
+  [UsageGrouping.HOUR]: 'hour',
 });
 
 /** Unset/empty fields do not filter; an unknown status or an empty time range is InvalidArgument. */
@@ -52,7 +53,7 @@ export function filterFromProto(field: string, filter: RequestFilter | undefined
 
 export function groupingFromProto(field: string, grouping: UsageGrouping): GroupingName {
   const name = GROUPINGS.nameOf(grouping);
-  if (!name) throw invalidArgument(field, 'must be KEY, MODEL, PROVIDER or DAY');
+  if (!name) throw invalidArgument(field, 'must be KEY, MODEL, PROVIDER, DAY or HOUR');
   return name;
 }
 

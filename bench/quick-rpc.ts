@@ -1,0 +1,164 @@
+// `node dist/bench/quick-rpc.js [options]`: the gateway's cost per call on each
+// surface — the OpenAI shim (JSON and SSE) and every RPC kind — measured in
+// one gateway process, a fixed number of calls per scenario, for trying a
+// change. CPU µs per call from /proc; with --callgrind the gateway runs under
+// valgrind and each scenario also reports instructions per call (callgrind's
+// counters zeroed before and dumped after it): repeatable on a shared,
+// noisy machine where CPU time is not. BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS for the
+// gateway (e.g. --trace-deopt). The table of record is `npm run bench`.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { configureGateway, startGateway } from './lib/gateway.js';
+import { cpuSplit, readyPort, spawnNode, stopAll, syscallCounts } from './lib/proc.js';
+import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, type CallTiming } from './lib/rpc-load.js';
+import { percentile } from './lib/stats.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHIM_SCENARIOS = ['shim-json', 'shim-sse'] as const;
+const { values: options } = parseArgs({
+  options: {
+    scenarios: { type: 'string', default: [...SHIM_SCENARIOS, ...Object.keys(RPC_KINDS)].join(',') },
+    calls: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '1' },
+    callgrind: { type: 'boolean', default: false },
+    'keep-dumps': { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (options.help) {
+  process.stdout.write(`node dist/bench/quick-rpc.js [options]   (after npm run bench, or npm run build && tsc -p bench/tsconfig.json)
+  --scenarios LIST   shim-json, shim-sse and RPC kinds (${Object.keys(RPC_KINDS).join(', ')}); default all
+  --calls N          measured calls per scenario (default 2000; with --callgrind try 200)
+  --warmup N         calls per scenario before measuring (default 300)
+  --concurrency C    calls in flight (default 1)
+  --callgrind        run the gateway under valgrind --tool=callgrind: instructions per call
+  --keep-dumps DIR   with --callgrind: keep callgrind's dump of each scenario there (for callgrind_annotate)
+`);
+  process.exit(0);
+}
+const scenarios = String(options.scenarios).split(',').map((entry) => entry.trim()).filter(Boolean);
+for (const scenario of scenarios) {
+  if (!isRpcKind(scenario) && !(SHIM_SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`unknown scenario ${scenario}`);
+}
+const calls = Number(options.calls);
+const warmupCalls = Number(options.warmup);
+const concurrency = Number(options.concurrency);
+const callgrind = options.callgrind === true;
+const keepDumps = options['keep-dumps'] === undefined ? undefined : path.resolve(options['keep-dumps']);
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-quick-rpc-'));
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+
+/** One shim call, read whole; the first chunk's time for a stream. */
+function shimCall(url: string, secret: string, body: string): Promise<CallTiming> {
+  return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
+    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` } }, (response) => {
+      let firstMs = Number.NaN;
+      response.on('data', () => {
+        if (Number.isNaN(firstMs)) firstMs = performance.now() - startedAt;
+      });
+      response.on('end', () => (response.statusCode === 200 ? resolve({ firstMs, totalMs: performance.now() - startedAt }) : reject(new Error(`status ${response.statusCode}`))));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function drive(call: () => Promise<CallTiming>, count: number): Promise<CallTiming[]> {
+  const timings: CallTiming[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started += 1;
+      timings.push(await call());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return timings;
+}
+
+/**
+ * Callgrind's instructions since the last zeroing, dumped now: the main thread's (JavaScript, the
+ * event loop) and all threads' (adding V8's background compilation and concurrent marking, which
+ * vary with timing). With --separate-threads each dump is one file per thread: callgrind.out.PID.PART-THREAD.
+ */
+function dumpInstructions(pid: number, outDir: string, scenario: string): { main: number; total: number } {
+  execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' });
+  const pattern = new RegExp(`^callgrind\\.out\\.${pid}\\.(\\d+)-(\\d+)$`);
+  const files = readdirSync(outDir).flatMap((name) => {
+    const match = pattern.exec(name);
+    return match ? [{ name, part: Number(match[1]), thread: Number(match[2]) }] : [];
+  });
+  const part = Math.max(...files.map((file) => file.part));
+  let main = 0;
+  let total = 0;
+  for (const file of files.filter((candidate) => candidate.part === part)) {
+    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(path.join(outDir, file.name), 'utf8'));
+    if (!summary) throw new Error(`no summary line in ${file.name}`);
+    total += Number(summary[1]);
+    if (file.thread === 1) main = Number(summary[1]);
+    if (keepDumps) {
+      mkdirSync(keepDumps, { recursive: true });
+      copyFileSync(path.join(outDir, file.name), path.join(keepDumps, `callgrind.${scenario}.thread-${file.thread}.out`));
+    }
+  }
+  if (total === 0) throw new Error('callgrind wrote no dump');
+  return { main, total };
+}
+
+try {
+  const upstream = spawnNode({ name: 'upstream', args: [path.join(root, 'dist/bench/upstream.js')], env: { PATH: process.env['PATH'], BENCH_MAX_LIFETIME_S: '3600' }, cwd: root, logFile: path.join(dataDir, 'upstream.log') });
+  const upstreamUrl = `http://127.0.0.1:${await readyPort(upstream)}`;
+  const gateway = await startGateway({
+    root,
+    guardPath: path.join(root, 'dist/bench/child-guard.js'),
+    dataDir,
+    logFile: path.join(dataDir, 'gateway.log'),
+    logLevel: 'warn',
+    maxLifetimeSeconds: 3600,
+    ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { nodeOptions: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}),
+    ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 300_000 } : {}),
+  });
+  const setup = await configureGateway(gateway, upstreamUrl);
+  const clients = createRpcClients(gateway.url, setup.secret, concurrency);
+  const chatBody = (stream: boolean) => JSON.stringify({ model: setup.model, messages: [{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 64, temperature: 0.2, ...(stream ? { stream: true } : {}) });
+  const callOf = (scenario: string): (() => Promise<CallTiming>) => {
+    if (isRpcKind(scenario)) return rpcCall(scenario, clients, setup.model);
+    const body = chatBody(scenario === 'shim-sse');
+    return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
+  };
+  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}\n`);
+  for (const scenario of scenarios) {
+    const call = callOf(scenario);
+    await drive(call, warmupCalls);
+    if (callgrind) execFileSync('callgrind_control', ['--zero', String(gateway.child.pid)], { stdio: 'ignore' });
+    const cpuBefore = cpuSplit(gateway.child.pid);
+    const syscallsBefore = syscallCounts(gateway.child.pid);
+    const timings = await drive(call, calls);
+    const cpuAfter = cpuSplit(gateway.child.pid);
+    const syscallsAfter = syscallCounts(gateway.child.pid);
+    const perCallUs = (seconds: number) => ((seconds / calls) * 1e6).toFixed(0);
+    const cpu = `${perCallUs(cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system)} (${perCallUs(cpuAfter.user - cpuBefore.user)}+${perCallUs(cpuAfter.system - cpuBefore.system)})`;
+    const syscalls = `${((syscallsAfter.reads - syscallsBefore.reads) / calls).toFixed(1)}+${((syscallsAfter.writes - syscallsBefore.writes) / calls).toFixed(1)}`;
+    const instructions = callgrind ? dumpInstructions(gateway.child.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
+    const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
+    const first = percentile(timings.map((timing) => timing.firstMs), 50);
+    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}\n`);
+  }
+  clients.close();
+} finally {
+  agent.destroy();
+  await stopAll();
+  // BENCH_KEEP_DIR=1 keeps the gateway's log (e.g. a --trace-deopt) and the data folder.
+  if (process.env['BENCH_KEEP_DIR'] === '1') process.stdout.write(`kept: ${dataDir}\n`);
+  else rmSync(dataDir, { recursive: true, force: true });
+}

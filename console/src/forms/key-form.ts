@@ -1,0 +1,105 @@
+// The key editor's form ↔ the KeysService messages. The update names every field the form edits in
+// its update_mask, so clearing a field in the form clears it on the key.
+import { create } from '@bufbuild/protobuf';
+import { FieldMaskSchema } from '@bufbuild/protobuf/wkt';
+import {
+  BudgetPeriod,
+  BudgetSchema,
+  BudgetUnit,
+  CreateKeyRequestSchema,
+  RateLimitsSchema,
+  UpdateKeyRequestSchema,
+  type CreateKeyRequest,
+  type UpdateKeyRequest,
+  type VirtualKey,
+} from '../../../gen/llmgateway/v1/keys_service_pb.js';
+import { FieldProblem, formatPairs, localInputToTimestamp, optionalDecimal, parsePairs, splitList, timestampToLocalInput, wholeNumber } from './form-values.js';
+
+export interface KeyForm {
+  name: string;
+  enabled: boolean;
+  /** datetime-local value; '' never expires. */
+  expiresAt: string;
+  /** Model patterns, comma or newline separated; '' allows all. */
+  allowedModels: string;
+  requestsPerMinute: string;
+  tokensPerMinute: string;
+  concurrentRequests: string;
+  /** '' = no budget. */
+  budgetAmount: string;
+  budgetUnit: BudgetUnit;
+  budgetPeriod: BudgetPeriod;
+  cacheEnabled: boolean;
+  logRequestBodies: boolean;
+  /** `name=value` per line. */
+  metadata: string;
+}
+
+export function emptyKeyForm(): KeyForm {
+  return {
+    name: '',
+    enabled: true,
+    expiresAt: '',
+    allowedModels: '',
+    requestsPerMinute: '',
+    tokensPerMinute: '',
+    concurrentRequests: '',
+    budgetAmount: '',
+    budgetUnit: BudgetUnit.USD,
+    budgetPeriod: BudgetPeriod.MONTH,
+    cacheEnabled: false,
+    logRequestBodies: false,
+    metadata: '',
+  };
+}
+
+export function keyToForm(key: VirtualKey): KeyForm {
+  const limit = (value: number | undefined) => (value ? String(value) : '');
+  return {
+    name: key.name,
+    enabled: key.enabled,
+    expiresAt: timestampToLocalInput(key.expiresAt),
+    allowedModels: key.allowedModels.join(', '),
+    requestsPerMinute: limit(key.rateLimits?.requestsPerMinute),
+    tokensPerMinute: limit(key.rateLimits?.tokensPerMinute),
+    concurrentRequests: limit(key.rateLimits?.concurrentRequests),
+    budgetAmount: key.budget ? String(key.budget.amount) : '',
+    budgetUnit: key.budget?.unit || BudgetUnit.USD,
+    budgetPeriod: key.budget?.period || BudgetPeriod.MONTH,
+    cacheEnabled: key.cacheEnabled,
+    logRequestBodies: key.logRequestBodies,
+    metadata: formatPairs(key.metadata, '='),
+  };
+}
+
+/** The fields both requests share, validated; throws FieldProblem naming the proto field. */
+function keyFields(form: KeyForm) {
+  if (form.name.trim() === '') throw new FieldProblem('name', 'is required');
+  const amount = optionalDecimal('budget.amount', form.budgetAmount);
+  if (amount === 0) throw new FieldProblem('budget.amount', 'must be greater than 0 (leave empty for no budget)');
+  return {
+    name: form.name.trim(),
+    enabled: form.enabled,
+    expiresAt: localInputToTimestamp('expires_at', form.expiresAt),
+    allowedModels: splitList(form.allowedModels),
+    rateLimits: create(RateLimitsSchema, {
+      requestsPerMinute: wholeNumber('rate_limits.requests_per_minute', form.requestsPerMinute),
+      tokensPerMinute: wholeNumber('rate_limits.tokens_per_minute', form.tokensPerMinute),
+      concurrentRequests: wholeNumber('rate_limits.concurrent_requests', form.concurrentRequests),
+    }),
+    budget: amount === undefined ? undefined : create(BudgetSchema, { amount, unit: form.budgetUnit, period: form.budgetPeriod }),
+    cacheEnabled: form.cacheEnabled,
+    logRequestBodies: form.logRequestBodies,
+    metadata: parsePairs('metadata', form.metadata, '='),
+  };
+}
+
+export function toCreateKeyRequest(form: KeyForm): CreateKeyRequest {
+  return create(CreateKeyRequestSchema, keyFields(form));
+}
+
+const KEY_MASK = ['name', 'enabled', 'expires_at', 'allowed_models', 'rate_limits', 'budget', 'cache_enabled', 'log_request_bodies', 'metadata'];
+
+export function toUpdateKeyRequest(id: string, form: KeyForm): UpdateKeyRequest {
+  return create(UpdateKeyRequestSchema, { id, ...keyFields(form), updateMask: create(FieldMaskSchema, { paths: KEY_MASK }) });
+}

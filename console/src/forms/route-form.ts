@@ -1,0 +1,162 @@
+// The route editor's form ↔ the RoutesService messages: strategy, targets with weights, the
+// dispatch settings, and (for the expert strategy) the expert routing as a whole.
+import { clone, create } from '@bufbuild/protobuf';
+import { durationFromMs, FieldMaskSchema, type Duration } from '@bufbuild/protobuf/wkt';
+import {
+  CreateRouteRequestSchema,
+  ExpertClassifierSchema,
+  ExpertClassifierType,
+  ExpertRoutingSchema,
+  ExpertSchema,
+  RouteSettingsSchema,
+  RouteStrategy,
+  RouteTargetSchema,
+  UpdateRouteRequestSchema,
+  type CreateRouteRequest,
+  type ExpertRouting,
+  type Route,
+  type RouteSettings,
+  type UpdateRouteRequest,
+} from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import { durationMs } from '../format/format.js';
+import { FieldProblem, splitList, wholeNumber } from './form-values.js';
+
+export interface TargetRow {
+  /** `provider-id/upstream-model`, or a route name. */
+  target: string;
+  weight: string;
+}
+
+export interface ExpertRow {
+  name: string;
+  description: string;
+  /** `provider-id/upstream-model`, or a route name. */
+  target: string;
+}
+
+export interface RouteForm {
+  name: string;
+  description: string;
+  strategy: RouteStrategy;
+  enabled: boolean;
+  targets: TargetRow[];
+  /** '' = the gateway's defaults. */
+  maxRetries: string;
+  attemptTimeoutSeconds: string;
+  totalDeadlineSeconds: string;
+  failoverStatuses: string;
+  experts: ExpertRow[];
+  fallbackExpert: string;
+  judgeModel: string;
+  /**
+   * The stored route's settings and expert routing, kept so that what the form does not show (backoff,
+   * affinity, a rules or embedding classifier, preprocessing, experts' prompts and examples) survives an edit.
+   */
+  stored?: { settings: RouteSettings | undefined; expert: ExpertRouting | undefined };
+}
+
+export function emptyRouteForm(): RouteForm {
+  return {
+    name: '',
+    description: '',
+    strategy: RouteStrategy.PRIORITY,
+    enabled: true,
+    targets: [{ target: '', weight: '' }],
+    maxRetries: '',
+    attemptTimeoutSeconds: '',
+    totalDeadlineSeconds: '',
+    failoverStatuses: '',
+    experts: [],
+    fallbackExpert: '',
+    judgeModel: '',
+  };
+}
+
+/** `provider/model` → a provider target; a bare name → a nested route. */
+export function parseTarget(text: string): { providerId: string; upstreamModel: string; route: string } {
+  const value = text.trim();
+  const slash = value.indexOf('/');
+  if (slash > 0) return { providerId: value.slice(0, slash), upstreamModel: value.slice(slash + 1), route: '' };
+  return { providerId: '', upstreamModel: '', route: value };
+}
+
+function targetText(target: { providerId: string; upstreamModel: string; route: string }): string {
+  return target.route || `${target.providerId}/${target.upstreamModel}`;
+}
+
+const seconds = (duration: Duration | undefined) => (duration ? String(durationMs(duration) / 1000) : '');
+
+export function routeToForm(route: Route): RouteForm {
+  return {
+    name: route.name,
+    description: route.description,
+    strategy: route.strategy,
+    enabled: route.enabled,
+    targets: route.targets.map((target) => ({ target: targetText(target), weight: target.weight ? String(target.weight) : '' })),
+    maxRetries: route.settings?.maxRetries === undefined ? '' : String(route.settings.maxRetries),
+    attemptTimeoutSeconds: seconds(route.settings?.attemptTimeout),
+    totalDeadlineSeconds: seconds(route.settings?.totalDeadline),
+    failoverStatuses: route.settings?.failoverStatuses.join(', ') ?? '',
+    experts: route.expert?.experts.map((expert) => ({ name: expert.name, description: expert.description, target: targetText(expert) })) ?? [],
+    fallbackExpert: route.expert?.fallbackExpert ?? '',
+    judgeModel: route.expert?.classifier?.judgeModel ?? '',
+    stored: { settings: route.settings, expert: route.expert },
+  };
+}
+
+function optionalSeconds(field: string, text: string): Duration | undefined {
+  if (text.trim() === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new FieldProblem(field, 'must be a number of seconds above 0');
+  return durationFromMs(Math.round(value * 1000));
+}
+
+function routeFields(form: RouteForm) {
+  const expertStrategy = form.strategy === RouteStrategy.EXPERT;
+  const targets = form.targets
+    .filter((row) => row.target.trim() !== '')
+    .map((row, index) => create(RouteTargetSchema, { ...parseTarget(row.target), weight: wholeNumber(`targets[${index}].weight`, row.weight) }));
+  const statuses = splitList(form.failoverStatuses).map((status) => {
+    if (!/^\d{3}$/.test(status)) throw new FieldProblem('settings.failover_statuses', 'must be HTTP statuses such as 429, 503');
+    return Number(status);
+  });
+  const settings = form.stored?.settings ? clone(RouteSettingsSchema, form.stored.settings) : create(RouteSettingsSchema);
+  settings.maxRetries = form.maxRetries.trim() === '' ? undefined : wholeNumber('settings.max_retries', form.maxRetries);
+  settings.attemptTimeout = optionalSeconds('settings.attempt_timeout', form.attemptTimeoutSeconds);
+  settings.totalDeadline = optionalSeconds('settings.total_deadline', form.totalDeadlineSeconds);
+  settings.failoverStatuses = statuses;
+  return {
+    description: form.description.trim(),
+    strategy: form.strategy,
+    enabled: form.enabled,
+    targets,
+    settings,
+    expert: expertStrategy ? expertRouting(form) : undefined,
+  };
+}
+
+function expertRouting(form: RouteForm): ExpertRouting {
+  const stored = form.stored?.expert;
+  const routing = stored ? clone(ExpertRoutingSchema, stored) : create(ExpertRoutingSchema, { classifier: create(ExpertClassifierSchema, { type: ExpertClassifierType.LLM }) });
+  routing.experts = form.experts.map((row) => {
+    const before = stored?.experts.find((expert) => expert.name === row.name.trim());
+    const expert = before ? clone(ExpertSchema, before) : create(ExpertSchema);
+    Object.assign(expert, { name: row.name.trim(), description: row.description.trim(), ...parseTarget(row.target) });
+    return expert;
+  });
+  routing.fallbackExpert = form.fallbackExpert.trim();
+  const classifier = routing.classifier ?? create(ExpertClassifierSchema, { type: ExpertClassifierType.LLM });
+  if (classifier.type === ExpertClassifierType.LLM || classifier.type === ExpertClassifierType.UNSPECIFIED) classifier.judgeModel = form.judgeModel.trim();
+  routing.classifier = classifier;
+  return routing;
+}
+
+export function toCreateRouteRequest(form: RouteForm): CreateRouteRequest {
+  return create(CreateRouteRequestSchema, { name: form.name.trim(), ...routeFields(form) });
+}
+
+export function toUpdateRouteRequest(form: RouteForm): UpdateRouteRequest {
+  const fields = routeFields(form);
+  const paths = ['description', 'strategy', 'targets', 'settings', 'enabled', ...(fields.expert ? ['expert'] : [])];
+  return create(UpdateRouteRequestSchema, { name: form.name, ...fields, updateMask: create(FieldMaskSchema, { paths }) });
+}

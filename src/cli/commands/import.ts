@@ -1,0 +1,86 @@
+// `llm-gateway import legacy|portkey|litellm`: moves configuration in from the
+// old gateway's database, a Portkey config or a LiteLLM config.yaml, through
+// the admin API. `--dry-run` prints the plan and changes nothing; a re-run
+// plans nothing new; what could not be mapped is listed with the reason.
+// Exit 1 when an applied call failed; the unmapped list alone is not a failure.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { ImportDraft } from '../../import/import-draft.js';
+import { outcomeLines, planJson, planLines } from '../../import/render-plan.js';
+import { runImport } from '../../import/run-import.js';
+import { contextOf } from '../context.js';
+import { CliError, EXIT, usageError } from '../exit-codes.js';
+
+async function importDraft(command: Command, draft: () => Promise<ImportDraft>, dryRun: boolean): Promise<void> {
+  const context = contextOf(command);
+  const run = await runImport(await draft(), context.connection(), dryRun);
+  context.output.data(planJson(run.plan, run.outcomes));
+  for (const line of planLines(run.plan)) context.output.say(line);
+  if (!run.outcomes) {
+    context.output.say('Dry run: nothing was changed.');
+    return;
+  }
+  for (const line of outcomeLines(run.outcomes)) context.output.say(line);
+  const failed = run.outcomes.filter((outcome) => outcome.error !== '').length;
+  if (failed > 0) throw new CliError(`${failed} of ${run.outcomes.length} import calls failed (listed above)`, EXIT.error);
+}
+
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+export function importCommand(): Command {
+  const command = new Command('import').description('move configuration in from the old gateway, Portkey or LiteLLM');
+  command
+    .command('legacy')
+    .description('the old gateway\'s MySQL database: providers (keys decrypted with its JWT_SECRET), models, routes, expert routes, virtual keys')
+    .requiredOption('--mysql-url <url>', 'the old database, e.g. mysql://user:pass@host:3306/llm_gateway (env LEGACY_MYSQL_URL)', process.env.LEGACY_MYSQL_URL)
+    .option('--jwt-secret <secret>', 'the old gateway\'s JWT_SECRET, which encrypted its provider keys (env LEGACY_JWT_SECRET)')
+    .option('--dry-run', 'print the plan, change nothing')
+    .action(async (options: { mysqlUrl: string; jwtSecret?: string; dryRun?: boolean }, sub: Command) => {
+      const jwtSecret = options.jwtSecret ?? process.env.LEGACY_JWT_SECRET;
+      if (!jwtSecret) throw usageError('no JWT secret: pass --jwt-secret or set LEGACY_JWT_SECRET');
+      await importDraft(sub, async () => {
+        const { readLegacyMysql } = await import('../../import/legacy/legacy-database.js');
+        const { draftFromLegacy } = await import('../../import/legacy/import-legacy.js');
+        return draftFromLegacy(await readLegacyMysql(options.mysqlUrl), jwtSecret);
+      }, options.dryRun === true);
+    });
+  command
+    .command('portkey <config-file>')
+    .description('a Portkey config (JSON): providers and routes; the config becomes one route, nested strategies routes of their own')
+    .option('--route <name>', 'the route (model name clients send) for the config\'s top level', 'portkey')
+    .option('--dry-run', 'print the plan, change nothing')
+    .action(async (file: string, options: { route: string; dryRun?: boolean }, sub: Command) => {
+      const configText = readSource(file);
+      await importDraft(sub, async () => {
+        const { draftFromPortkey } = await import('../../import/portkey/import-portkey.js');
+        return parsed(() => draftFromPortkey(configText, options.route));
+      }, options.dryRun === true);
+    });
+  command
+    .command('litellm <config-file>')
+    .description('a LiteLLM proxy config.yaml: providers, models and a route per model_name (keys from os.environ/NAME read here)')
+    .option('--dry-run', 'print the plan, change nothing')
+    .action(async (file: string, options: { dryRun?: boolean }, sub: Command) => {
+      const configText = readSource(file);
+      await importDraft(sub, async () => {
+        const { draftFromLitellm } = await import('../../import/litellm/import-litellm.js');
+        return parsed(() => draftFromLitellm(configText, process.env));
+      }, options.dryRun === true);
+    });
+  return command;
+}
+
+/** A source file that cannot be read as its format is invalid input (exit 3), not a gateway failure. */
+function parsed(read: () => ImportDraft): ImportDraft {
+  try {
+    return read();
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error), EXIT.validation);
+  }
+}

@@ -1,0 +1,51 @@
+// The admin API of a running gateway, as Connect clients: --url / GATEWAY_URL
+// and --admin-token / GATEWAY_ADMIN_TOKEN. Connect JSON over HTTP/1.1 works
+// through any proxy in front of any replica.
+import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { HealthChecksService } from '../../gen/llmgateway/v1/health_checks_service_pb.js';
+import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
+import { PromptRulesService } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import { ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
+import { RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { UsageService } from '../../gen/llmgateway/v1/usage_service_pb.js';
+import type { AdminClients } from '../declarative/admin-clients.js';
+import { usageError } from './exit-codes.js';
+
+export interface ConnectionOptions {
+  url?: string;
+  adminToken?: string;
+}
+
+export interface GatewayConnection extends AdminClients {
+  url: string;
+  usage: Client<typeof UsageService>;
+}
+
+const DEFAULT_URL = 'http://127.0.0.1:8080';
+
+export function resolveUrl(options: ConnectionOptions, environment: NodeJS.ProcessEnv): string {
+  const url = options.url ?? environment.GATEWAY_URL ?? DEFAULT_URL;
+  if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`--url must be an http:// or https:// address, got "${url}"`);
+  return url.replace(/\/+$/, '');
+}
+
+export function connect(options: ConnectionOptions, environment: NodeJS.ProcessEnv = process.env): GatewayConnection {
+  const url = resolveUrl(options, environment);
+  const token = options.adminToken ?? environment.GATEWAY_ADMIN_TOKEN;
+  if (!token) throw usageError('no admin token: pass --admin-token or set GATEWAY_ADMIN_TOKEN');
+  const bearer: Interceptor = (next) => (request) => {
+    request.header.set('authorization', `Bearer ${token}`);
+    return next(request);
+  };
+  const transport = createConnectTransport({ baseUrl: url, httpVersion: '1.1', interceptors: [bearer] });
+  return {
+    url,
+    keys: createClient(KeysService, transport),
+    providers: createClient(ProvidersService, transport),
+    routes: createClient(RoutesService, transport),
+    promptRules: createClient(PromptRulesService, transport),
+    healthChecks: createClient(HealthChecksService, transport),
+    usage: createClient(UsageService, transport),
+  };
+}

@@ -1,0 +1,118 @@
+// Providers: identified by id; the API key is compared by its last four
+// characters (the only part the gateway ever shows) and sent only when it changed.
+import { create } from '@bufbuild/protobuf';
+import type { ProviderConfig } from '../../../gen/llmgateway/v1/gateway_config_pb.js';
+import {
+  CreateProviderRequestSchema,
+  ProviderModelSchema,
+  ProviderTypeSchema,
+  UpdateProviderRequestSchema,
+  type CreateProviderRequest,
+  type Provider,
+  type ProviderModel,
+} from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import { shortEnumName } from '../enum-text.js';
+import type { ObjectKind } from './kind.js';
+import { listEvery, pickFields, protoView, without } from './message-fields.js';
+
+/** The gateway's rule (provider-validation.ts): keys shorter than 12 characters show no last four. */
+export function apiKeyLast4(apiKey: string): string {
+  return apiKey.length >= 12 ? apiKey.slice(-4) : '';
+}
+
+/** The environment variable an exported file refers to for a provider's key. */
+export function apiKeyVariable(providerId: string): string {
+  return `${providerId.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_API_KEY`;
+}
+
+function models(list: ProviderModel[]): ProviderModel[] {
+  // The gateway treats an unset enabled as true and an empty deployment as the upstream model.
+  return list.map((model) =>
+    create(ProviderModelSchema, { ...model, enabled: model.enabled ?? true, deployment: model.deployment === model.upstreamModel ? '' : model.deployment }),
+  );
+}
+
+function createRequest(desired: ProviderConfig, apiKey: string | undefined): CreateProviderRequest {
+  return create(CreateProviderRequestSchema, {
+    id: desired.id,
+    name: desired.name || desired.id,
+    type: desired.type,
+    baseUrl: desired.baseUrl,
+    apiKey: apiKey ?? '',
+    extraHeaders: desired.extraHeaders,
+    enabled: desired.enabled ?? true,
+    models: models(desired.models),
+    ...(desired.azure ? { azure: desired.azure } : {}),
+  });
+}
+
+export const providerKind: ObjectKind<ProviderConfig, Provider> = {
+  kind: 'provider',
+  section: 'providers',
+  applyOrder: 1,
+  identityOfDesired: (desired) => desired.id,
+  identityOfCurrent: (current) => current.id,
+  list: ({ clients }) =>
+    listEvery(async (pageToken) => {
+      const page = await clients.providers.listProviders({ pageSize: 500, pageToken });
+      return { items: page.providers, nextPageToken: page.nextPageToken };
+    }),
+  desiredView: (desired) => without(protoView(CreateProviderRequestSchema, createRequest(desired, undefined)), 'api_key'),
+  currentView: (current) =>
+    protoView(
+      CreateProviderRequestSchema,
+      create(CreateProviderRequestSchema, {
+        id: current.id,
+        name: current.name,
+        type: current.type,
+        baseUrl: current.baseUrl,
+        extraHeaders: current.extraHeaders,
+        enabled: current.enabled,
+        models: models(current.models),
+        ...(current.azure ? { azure: current.azure } : {}),
+      }),
+    ),
+  rules: { absentMeans: { base_url: undefined, extra_headers: undefined, models: undefined, azure: undefined }, maps: ['extra_headers'] },
+  extraChanges: (desired, current, context) => {
+    const apiKey = context.providerKeys.get(desired.id);
+    return apiKey !== undefined && apiKeyLast4(apiKey) !== current.apiKeyLast4 ? ['api_key'] : [];
+  },
+  impossibleChange: (desired, current) =>
+    desired.type !== current.type
+      ? `the type cannot change (the gateway has ${shortEnumName(ProviderTypeSchema, ProviderTypeSchema.value[current.type]?.name ?? '')}): delete the provider first, or give it another id`
+      : undefined,
+  create: async (desired, context) => {
+    await context.clients.providers.createProvider(createRequest(desired, context.providerKeys.get(desired.id)));
+  },
+  update: async (desired, current, fields, context) => {
+    const request = createRequest(desired, context.providerKeys.get(desired.id));
+    await context.clients.providers.updateProvider(
+      create(UpdateProviderRequestSchema, {
+        ...pickFields(CreateProviderRequestSchema, request, fields),
+        id: current.id,
+        updateMask: { paths: fields },
+      }),
+    );
+  },
+  delete: async (current, context) => {
+    await context.clients.providers.deleteProvider({ id: current.id });
+  },
+  toFile: (current) => {
+    const view = protoView(
+      CreateProviderRequestSchema,
+      create(CreateProviderRequestSchema, {
+        id: current.id,
+        name: current.name === current.id ? '' : current.name,
+        type: current.type,
+        baseUrl: current.baseUrl,
+        extraHeaders: current.extraHeaders,
+        ...(current.enabled ? {} : { enabled: false }),
+        models: current.models.map((model) => create(ProviderModelSchema, { ...model, enabled: model.enabled === false ? false : undefined })),
+        ...(current.azure?.apiVersion ? { azure: current.azure } : {}),
+      }),
+    );
+    // A reference, never the key: the variable holds it where the file is applied again.
+    if (current.apiKeyLast4 !== '') view.api_key = `\${${apiKeyVariable(current.id)}}`;
+    return view;
+  },
+};

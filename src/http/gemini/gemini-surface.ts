@@ -1,0 +1,123 @@
+// The Gemini API surface (https://ai.google.dev/api): a Fastify plugin beside
+// the OpenAI and Anthropic shims, thin over the one governed completion
+// pipeline, so any provider serves a Gemini client. The model comes from the
+// path (`/v1beta/models/<gateway model, alias or route>:<method>`, also under
+// `/v1`, where @google/genai 3 sends it by default; model ids
+// hold a slash, sent encoded or not). The key comes from `x-goog-api-key`
+// (what @google/genai sends), any other key header, or `?key=`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
+import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
+import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../../domain/gateway-error.js';
+import { contextFromRequest } from '../../server/request-context-from.js';
+import type { InFlightLimit } from '../../server/in-flight-limit.js';
+import { abortOnClientLeave } from '../client-abort.js';
+import { governanceHeaders, routeHeaders, warningEntries, warningsHeaderFrom } from '../gateway-headers.js';
+import { authenticateShimRequests } from '../shim-auth.js';
+import { setShimErrorHandler } from '../shim-errors.js';
+import { parseBatchEmbedContents, parseEmbedContent, renderBatchEmbedContents, renderEmbedContent } from './embeddings.js';
+import { mapError } from './map-error.js';
+import { renderModel, renderModelPage } from './models.js';
+import { parseGenerateRequest } from './parse-request.js';
+import { GeminiRequestError, isRecord } from './request-error.js';
+import { renderGenerateResponse } from './render-response.js';
+import { sendGenerateStream } from './send-stream.js';
+
+export interface GeminiSurfaceOptions {
+  authenticator: KeyAuthenticator;
+  completion: GovernedCompletion;
+  /** The process's cap on requests in flight (server/in-flight-limit.ts); none when absent. */
+  inFlight?: InFlightLimit;
+}
+
+const METHODS = ['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents'] as const;
+type Method = (typeof METHODS)[number];
+
+/** `gemini/flash:generateContent` → the model and the method; the model may carry the `models/` prefix twice over. */
+function modelAndMethod(request: FastifyRequest): { model: string; method: Method } {
+  const path = (request.params as Record<string, string | undefined>)['*'] ?? '';
+  const colon = path.lastIndexOf(':');
+  const method = path.slice(colon + 1);
+  if (colon <= 0 || !(METHODS as readonly string[]).includes(method)) {
+    throw new GeminiRequestError('', `Method "${colon < 0 ? '' : method}" is not served here; use one of ${METHODS.map((name) => `:${name}`).join(', ')}.`);
+  }
+  return { model: path.slice(0, colon).replace(/^models\//, ''), method: method as Method };
+}
+
+const headersFor = (warnings: readonly Warning[]) => warningsHeaderFrom(warningEntries(warnings, (param) => param));
+
+export async function geminiSurface(fastify: FastifyInstance, options: GeminiSurfaceOptions): Promise<void> {
+  const { authenticator, completion, inFlight } = options;
+  // Answered in Google's error shape (map-error.ts).
+  setShimErrorHandler(fastify, 'Gemini', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
+  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'Gemini', keyFromQuery: true, ...(inFlight ? { inFlight } : {}) });
+
+  const generate = async (request: FastifyRequest, reply: FastifyReply, model: string, stream: boolean) => {
+    const key = keyOf(request);
+    const parsed = parseGenerateRequest(request.body, model);
+    const context = contextFromRequest(request, 'gemini');
+    const controller = abortOnClientLeave(reply);
+    if (stream) {
+      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
+      const alt = (request.query as Record<string, unknown>)['alt'];
+      await sendGenerateStream(reply, streamed.chunks, {
+        framing: alt === 'sse' ? 'sse' : 'json-array',
+        shimWarnings: parsed.warnings,
+        extraHeaders: () => governanceHeaders(streamed.report),
+        signal: controller.signal,
+        log: request.log,
+      });
+      return reply;
+    }
+    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
+    reply.headers({ ...routeHeaders(response.route), ...headersFor([...parsed.warnings, ...response.warnings]), ...governanceHeaders(report) });
+    return renderGenerateResponse(response);
+  };
+
+  const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, batch: boolean) => {
+    const key = keyOf(request);
+    const parsed = batch ? parseBatchEmbedContents(request.body, model) : parseEmbedContent(request.body, model);
+    const controller = abortOnClientLeave(reply);
+    const context = contextFromRequest(request, 'gemini');
+    const { response, report } = await completion.embed({ request: parsed.embed, key, signal: controller.signal, context });
+    reply.headers({ ...routeHeaders(response.route), ...headersFor([...parsed.warnings, ...response.warnings]), ...governanceHeaders(report) });
+    return batch ? renderBatchEmbedContents(response) : renderEmbedContent(response);
+  };
+
+  const methodRoute = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { model, method } = modelAndMethod(request);
+    switch (method) {
+      case 'generateContent':
+        return generate(request, reply, model, false);
+      case 'streamGenerateContent':
+        return generate(request, reply, model, true);
+      case 'embedContent':
+        return embed(request, reply, model, false);
+      case 'batchEmbedContents':
+        return embed(request, reply, model, true);
+      case 'countTokens': {
+        const key = keyOf(request);
+        // Either `contents` alone or a whole `generateContentRequest` (its tools and system instruction counted too).
+        const body = isRecord(request.body) && isRecord(request.body['generateContentRequest']) ? request.body['generateContentRequest'] : request.body;
+        const parsed = parseGenerateRequest(body, model);
+        const counted = await completion.countTokens(parsed.chat, key, abortOnClientLeave(reply).signal);
+        reply.header('x-gateway-token-count-method', counted.method);
+        return { totalTokens: counted.inputTokens };
+      }
+    }
+  };
+  // v1beta is the version Google's REST reference uses; @google/genai 3 calls v1 by default. `GET /v1/models`
+  // stays the OpenAI surface's list, so listing Gemini-style is on v1beta only (docs/edges.md).
+  fastify.post('/v1beta/models/*', methodRoute);
+  fastify.post('/v1/models/*', methodRoute);
+
+  fastify.get('/v1beta/models', async (request) => renderModelPage(await completion.listModels(keyOf(request)), request.query as Record<string, unknown>));
+
+  fastify.get('/v1beta/models/*', async (request) => {
+    const id = ((request.params as Record<string, string | undefined>)['*'] ?? '').replace(/^models\//, '');
+    const model = (await completion.listModels(keyOf(request))).find((candidate) => candidate.id === id);
+    if (!model) throw new GatewayError('not_found', `models/${id} is not found, or this key may not use it.`);
+    return renderModel(model);
+  });
+}

@@ -1,0 +1,47 @@
+// The Gemini API's JSON shapes the gateway answers with (camelCase, as the
+// REST API and @google/genai send them). Reference:
+// https://ai.google.dev/api/generate-content, https://ai.google.dev/api/tokens,
+// https://ai.google.dev/api/embeddings, https://ai.google.dev/api/models.
+
+export interface GeminiWirePart {
+  text?: string;
+  thought?: boolean;
+  thoughtSignature?: string;
+  inlineData?: { mimeType: string; data: string };
+  functionCall?: { id?: string; name: string; args: Record<string, unknown> };
+}
+
+export interface GeminiWireCandidate {
+  content: { role: 'model'; parts: GeminiWirePart[] };
+  finishReason?: string;
+  index: number;
+}
+
+export interface GeminiWireUsage {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  totalTokenCount: number;
+  thoughtsTokenCount?: number;
+  cachedContentTokenCount?: number;
+}
+
+export interface GeminiWireResponse {
+  candidates: GeminiWireCandidate[];
+  usageMetadata?: GeminiWireUsage;
+  modelVersion: string;
+  responseId: string;
+}
+
+/** Google's error body (https://ai.google.dev/gemini-api/docs/troubleshooting). */
+export interface GeminiErrorBody {
+  error: { code: number; message: string; status: string };
+}
+
+export interface GeminiWireModel {
+  name: string;
+  baseModelId: string;
+  version: string;
+  displayName: string;
+  description: string;
+  supportedGenerationMethods: string[];
+}

@@ -1,0 +1,124 @@
+// Gemini `systemInstruction` + `contents` → canonical Messages.
+// - systemInstruction (a Content, or a plain string) → one leading SYSTEM message;
+// - role `user` (or none, or the older `function`) → USER, `model` → ASSISTANT;
+// - text parts (a `thoughtSignature` kept on the part), `thought: true` parts →
+//   reasoning (its origin read from the signature, thought-signature.ts),
+//   inlineData / fileData images, functionCall → tool call (its signature on
+//   the call), functionResponse → tool result inside the user turn.
+// Gemini's function calls need not carry ids: one is minted per call without
+// one, and a functionResponse without an id answers the earliest unanswered
+// call of the same name (Gemini's own pairing rule).
+import { create, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
+import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { decodeThoughtSignature } from './thought-signature.js';
+import { at, invalidType, invalidValue, isUnset, optionalBoolean, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
+
+const part = (kind: MessageInitShape<typeof ContentPartSchema>['kind']): ContentPart => create(ContentPartSchema, { kind });
+
+/** Pairs function calls and responses across the conversation. */
+class CallIds {
+  #minted = 0;
+  readonly #open = new Map<string, string[]>();
+
+  call(id: string | undefined, name: string): string {
+    const callId = id || `call_${this.#minted++}_gemini`;
+    this.#open.set(name, [...(this.#open.get(name) ?? []), callId]);
+    return callId;
+  }
+
+  response(id: string | undefined, name: string): string {
+    const open = this.#open.get(name) ?? [];
+    if (id) {
+      this.#open.set(name, open.filter((candidate) => candidate !== id));
+      return id;
+    }
+    const earliest = open.shift();
+    return earliest ?? `call_${this.#minted++}_gemini`;
+  }
+}
+
+export function parseContents(systemInstruction: unknown, contents: unknown, field = 'contents'): Message[] {
+  const messages: Message[] = [];
+  const system = parseSystem(systemInstruction);
+  if (system.length > 0) messages.push(create(MessageSchema, { role: Role.SYSTEM, content: system }));
+  const list = readList(contents, field);
+  if (list.length === 0) throw invalidValue(field, 'contents must not be empty');
+  const ids = new CallIds();
+  list.forEach((entry, index) => {
+    const where = at(field, index);
+    const content = readRecord(entry, where);
+    const role = optionalString(content['role'], at(where, 'role')) ?? 'user';
+    if (role !== 'user' && role !== 'model' && role !== 'function') {
+      throw invalidValue(at(where, 'role'), `"${role}" is not a valid role; use "user" or "model"`);
+    }
+    const parts = readList(content['parts'], at(where, 'parts')).map((raw, position) =>
+      parsePart(readRecord(raw, at(at(where, 'parts'), position)), at(at(where, 'parts'), position), role === 'model', ids),
+    );
+    messages.push(create(MessageSchema, { role: role === 'model' ? Role.ASSISTANT : Role.USER, content: parts.filter((entry) => entry !== undefined) }));
+  });
+  return messages;
+}
+
+function parseSystem(value: unknown): ContentPart[] {
+  if (isUnset(value)) return [];
+  if (typeof value === 'string') return value === '' ? [] : [part({ case: 'text', value: { text: value } })];
+  const content = readRecord(value, 'systemInstruction');
+  return readList(content['parts'], 'systemInstruction.parts').map((raw, index) => {
+    const where = `systemInstruction.parts[${index}]`;
+    const entry = readRecord(raw, where);
+    return part({ case: 'text', value: { text: requiredString(entry['text'], at(where, 'text')) } });
+  });
+}
+
+function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: CallIds): ContentPart | undefined {
+  const signature = optionalString(entry['thoughtSignature'], at(where, 'thoughtSignature')) ?? '';
+  if (!isUnset(entry['functionCall'])) {
+    if (!fromModel) throw invalidValue(at(where, 'functionCall'), 'a functionCall belongs in a "model" turn');
+    const call = readRecord(entry['functionCall'], at(where, 'functionCall'));
+    const name = requiredString(call['name'], at(where, 'functionCall.name'));
+    const args = isUnset(call['args']) ? {} : readRecord(call['args'], at(where, 'functionCall.args'));
+    const id = ids.call(optionalString(call['id'], at(where, 'functionCall.id')), name);
+    return part({ case: 'toolCall', value: { id, name, argumentsJson: JSON.stringify(args), signature } });
+  }
+  if (!isUnset(entry['functionResponse'])) {
+    if (fromModel) throw invalidValue(at(where, 'functionResponse'), 'a functionResponse belongs in a "user" turn');
+    const response = readRecord(entry['functionResponse'], at(where, 'functionResponse'));
+    const name = requiredString(response['name'], at(where, 'functionResponse.name'));
+    const body = isUnset(response['response']) ? {} : readRecord(response['response'], at(where, 'functionResponse.response'));
+    const toolCallId = ids.response(optionalString(response['id'], at(where, 'functionResponse.id')), name);
+    const { text, isError } = resultText(body);
+    return part({ case: 'toolResult', value: { toolCallId, name, isError, content: [part({ case: 'text', value: { text } })] } });
+  }
+  if (!isUnset(entry['inlineData'])) return imagePart(readRecord(entry['inlineData'], at(where, 'inlineData')), at(where, 'inlineData'), 'data');
+  if (!isUnset(entry['fileData'])) return imagePart(readRecord(entry['fileData'], at(where, 'fileData')), at(where, 'fileData'), 'fileUri');
+  const text = entry['text'];
+  if (!isUnset(text) && typeof text !== 'string') throw invalidType(at(where, 'text'), 'a string', text);
+  if (optionalBoolean(entry['thought'], at(where, 'thought')) === true) {
+    const origin = decodeThoughtSignature(signature);
+    return part({ case: 'reasoning', value: { text: text ?? '', ...origin } });
+  }
+  if (typeof text === 'string' || signature !== '') return part({ case: 'text', value: { text: text ?? '', signature: fromModel ? signature : '' } });
+  const kinds = Object.keys(entry).filter((key) => !isUnset(entry[key]) && key !== 'thoughtSignature' && key !== 'thought');
+  if (kinds.length === 0) return undefined;
+  throw invalidValue(where, `${kinds.join(', ')} parts are not supported by this gateway; send text, inlineData or fileData images, functionCall or functionResponse`);
+}
+
+/** `{content: "…"}` and `{error: "…"}` (what the gateway's Gemini adapter sends) unwrap to their text; any other object is sent as JSON. */
+function resultText(body: JsonRecord): { text: string; isError: boolean } {
+  const keys = Object.keys(body);
+  if (keys.length === 1 && typeof body['content'] === 'string') return { text: body['content'], isError: false };
+  if (keys.length === 1 && typeof body['error'] === 'string') return { text: body['error'], isError: true };
+  return { text: JSON.stringify(body as JsonValue), isError: false };
+}
+
+function imagePart(source: JsonRecord, where: string, field: 'data' | 'fileUri'): ContentPart {
+  const mediaType = requiredString(source['mimeType'], at(where, 'mimeType'));
+  if (!mediaType.startsWith('image/')) {
+    throw invalidValue(at(where, 'mimeType'), `"${mediaType}" is not supported by this gateway; only images (image/*) can be sent as data or files`);
+  }
+  const value = requiredString(source[field], at(where, field));
+  if (field === 'fileUri') return part({ case: 'image', value: { source: { case: 'url', value }, mediaType } });
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw invalidValue(at(where, 'data'), 'not valid base64');
+  return part({ case: 'image', value: { source: { case: 'data', value: Buffer.from(value, 'base64') }, mediaType } });
+}
+

@@ -1,0 +1,125 @@
+// OpenAI's media endpoints on the OpenAI surface: images, audio and
+// moderations, forwarded through the governed pipeline to OpenAI-family
+// providers (core/completion/media-dispatch.ts). JSON bodies pass through
+// minus the model; multipart uploads (images/edits, audio transcriptions and
+// translations) are streamed part by part to temporary files — never held in
+// memory whole — and removed when the answer is sent. Answers go back as the
+// provider gave them: JSON, text (transcripts as text/srt/vtt) or audio bytes.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { JsonValue } from '@bufbuild/protobuf';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
+import type { MediaOperation, MediaRequest, MediaResponse, MediaUpload } from '../../domain/media.js';
+import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
+import { contextFromRequest } from '../../server/request-context-from.js';
+import { abortOnClientLeave } from '../client-abort.js';
+import { governanceHeaders } from '../gateway-headers.js';
+import { routeHeaders, warningsHeader } from './gateway-headers.js';
+import { invalidType, invalidValue, isRecord, missingParameter, requiredString } from './request-error.js';
+
+/** OpenAI's own upload limit (25 MB per file); up to 16 images to edit. */
+const UPLOAD_LIMITS = { fileSize: 25 * 1024 * 1024, files: 17, fields: 64, fieldSize: 1024 * 1024 };
+
+const JSON_ROUTES: Array<[string, MediaOperation]> = [
+  ['/v1/images/generations', 'images.generations'],
+  ['/v1/audio/speech', 'audio.speech'],
+  ['/v1/moderations', 'moderations'],
+];
+const MULTIPART_ROUTES: Array<[string, MediaOperation, string]> = [
+  ['/v1/images/edits', 'images.edits', 'image'],
+  ['/v1/audio/transcriptions', 'audio.transcriptions', 'file'],
+  ['/v1/audio/translations', 'audio.translations', 'file'],
+];
+
+export interface MediaRouteOptions {
+  completion: GovernedCompletion;
+  keyOf(request: FastifyRequest): VirtualKeyRecord;
+}
+
+export async function registerMediaRoutes(fastify: FastifyInstance, options: MediaRouteOptions): Promise<void> {
+  await fastify.register(multipart, { limits: UPLOAD_LIMITS, throwFileSizeLimit: true });
+
+  const answer = async (request: FastifyRequest, reply: FastifyReply, media: MediaRequest) => {
+    const controller = abortOnClientLeave(reply);
+    const call = { request: media, key: options.keyOf(request), signal: controller.signal, context: contextFromRequest(request, 'openai') };
+    const { response, report } = await options.completion.media(call);
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
+    return send(reply, response);
+  };
+
+  for (const [url, operation] of JSON_ROUTES) {
+    fastify.post(url, async (request, reply) => {
+      options.keyOf(request);
+      const body = request.body;
+      if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
+      const { model, ...fields } = body;
+      if (fields['stream'] === true) throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
+      return answer(request, reply, { operation, model: modelOf(model), fields: fields as Record<string, JsonValue>, uploads: [] });
+    });
+  }
+
+  for (const [url, operation, fileField] of MULTIPART_ROUTES) {
+    fastify.post(url, async (request, reply) => {
+      options.keyOf(request);
+      if (!request.isMultipart()) throw invalidValue('body', `send ${url} as multipart/form-data with the upload in '${fileField}'.`, 'invalid_content_type');
+      const folder = await mkdtemp(path.join(tmpdir(), 'gw-upload-'));
+      try {
+        const { fields, uploads } = await readParts(request, folder);
+        if (!uploads.some((upload) => upload.field.replace(/\[\]$/, '') === fileField)) throw missingParameter(fileField);
+        const { model, ...rest } = fields;
+        if (rest['stream'] === 'true') throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
+        return await answer(request, reply, { operation, model: modelOf(model), fields: rest, uploads });
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    });
+  }
+}
+
+function modelOf(value: unknown): string {
+  const model = requiredString(value, 'model');
+  if (model.trim() === '') throw invalidValue('model', 'must not be empty.');
+  return model;
+}
+
+/** Each file part is piped to disk as it arrives; text fields are kept as sent (form values are strings). */
+async function readParts(request: FastifyRequest, folder: string): Promise<{ fields: Record<string, JsonValue>; uploads: MediaUpload[] }> {
+  const fields: Record<string, JsonValue> = {};
+  const uploads: MediaUpload[] = [];
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const file = path.join(folder, randomUUID());
+      let bytes = 0;
+      part.file.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      await pipeline(part.file, createWriteStream(file));
+      uploads.push({ field: part.fieldname, filename: part.filename || 'upload', mediaType: part.mimetype || 'application/octet-stream', path: file, bytes });
+    } else {
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // Repeated fields (`timestamp_granularities[]`, `include[]`) become lists.
+      if (part.fieldname.endsWith('[]')) {
+        const name = part.fieldname.slice(0, -2);
+        const existing = fields[name];
+        fields[name] = [...(Array.isArray(existing) ? existing : []), value];
+      } else fields[part.fieldname] = value;
+    }
+  }
+  return { fields, uploads };
+}
+
+function send(reply: FastifyReply, response: MediaResponse) {
+  const { body } = response;
+  switch (body.kind) {
+    case 'json':
+      return body.value;
+    case 'text':
+      return reply.type(body.contentType).send(body.text);
+    case 'binary':
+      return reply.type(body.contentType).send(Buffer.from(body.bytes));
+  }
+}

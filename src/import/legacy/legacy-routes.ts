@@ -1,0 +1,135 @@
+// Old routing configs (with their companion virtual models, whose `name` is
+// what clients send) → routes: loadbalance → weighted, fallback → priority,
+// hash by key → affinity per key, affinity → affinity per session. Settings
+// keep the old retry behaviour: no second try on the same target, and the next
+// target on the statuses the old router moved on.
+import { create } from '@bufbuild/protobuf';
+import { durationFromMs } from '@bufbuild/protobuf/wkt';
+import {
+  AffinityScope,
+  CreateRouteRequestSchema,
+  RouteSettingsSchema,
+  RouteStrategy,
+  RouteTargetSchema,
+  type CreateRouteRequest,
+  type RouteTarget,
+} from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { Unmapped } from '../import-draft.js';
+import type { LegacyCatalog } from './legacy-catalog.js';
+import type { LegacyTables } from './legacy-database.js';
+import { asString, flag, isRecord, jsonColumn, text } from './legacy-rows.js';
+
+/** The statuses on which the old router moved to a provider not yet tried. */
+export const LEGACY_FAILOVER_STATUSES = [400, 401, 403, 404, 429, 472, 500, 502, 503, 504];
+
+export function legacySettings(extra: { affinityScope?: AffinityScope; affinityTtlMs?: number } = {}) {
+  return create(RouteSettingsSchema, {
+    maxRetries: 0,
+    failoverStatuses: LEGACY_FAILOVER_STATUSES,
+    ...(extra.affinityScope ? { affinityScope: extra.affinityScope, affinityTtl: durationFromMs(extra.affinityTtlMs ?? 300_000) } : {}),
+  });
+}
+
+/** Old virtual model id → the route name clients use for it. */
+export function virtualModelNames(tables: LegacyTables): Map<string, string> {
+  return new Map(tables.models.filter((row) => flag(row, 'is_virtual')).map((row) => [text(row, 'id'), text(row, 'name').trim()]));
+}
+
+export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, unmapped: Unmapped[]): CreateRouteRequest[] {
+  const routes: CreateRouteRequest[] = [];
+  for (const row of tables.routing_configs) {
+    const id = text(row, 'id');
+    const source = `routing_configs[${id}]`;
+    const companion = tables.models.find((model) => flag(model, 'is_virtual') && text(model, 'routing_config_id') === id);
+    const name = companion ? text(companion, 'name').trim() : text(row, 'name').trim();
+    if (!companion) unmapped.push({ source, reason: `has no virtual model; imported as a route named after the config ("${name}")` });
+    const config = jsonColumn(row, 'config', source, unmapped);
+    if (!isRecord(config)) {
+      unmapped.push({ source, reason: 'has no readable config; not imported' });
+      continue;
+    }
+    const strategyJson = isRecord(config.strategy) ? config.strategy : {};
+    const mode = text(row, 'type') || asString(strategyJson.mode);
+    const targets = routeTargets(config.targets, mode, source, catalog, unmapped);
+    if (targets.length === 0) {
+      unmapped.push({ source, reason: 'has no target that could be imported; route not created' });
+      continue;
+    }
+    const shape = strategyFor(mode, strategyJson, source, unmapped);
+    if (!shape) continue;
+    routes.push(
+      create(CreateRouteRequestSchema, {
+        name,
+        description: text(row, 'description') || `Imported from the old gateway's routing config "${text(row, 'name')}"`,
+        strategy: shape.strategy,
+        targets,
+        settings: legacySettings(shape),
+        enabled: true,
+      }),
+    );
+  }
+  // Old model names another model of the same provider already answered to (by identifier): a one-target route each.
+  for (const [name, ref] of catalog.extraNames) {
+    if (routes.some((route) => route.name === name)) continue;
+    routes.push(
+      create(CreateRouteRequestSchema, {
+        name,
+        description: 'Imported from the old gateway: a second name for a model',
+        strategy: RouteStrategy.PRIORITY,
+        targets: [create(RouteTargetSchema, { ...ref, weight: 1 })],
+        settings: legacySettings(),
+        enabled: true,
+      }),
+    );
+  }
+  return routes;
+}
+
+function strategyFor(mode: string, strategy: Record<string, unknown>, source: string, unmapped: Unmapped[]) {
+  switch (mode) {
+    case 'loadbalance':
+      return { strategy: RouteStrategy.WEIGHTED };
+    case 'fallback':
+      if (strategy.on_status_codes !== undefined) {
+        unmapped.push({ source: `${source}.strategy.on_status_codes`, reason: 'was stored but ignored by the old router; the statuses it really failed over on are used' });
+      }
+      return { strategy: RouteStrategy.PRIORITY };
+    case 'hash':
+      if (strategy.hashSource === 'request') {
+        unmapped.push({ source: `${source}.strategy.hashSource`, reason: 'hashing the request body has no counterpart; imported as priority (the old router picked the first target with fractional weights anyway)' });
+        return { strategy: RouteStrategy.PRIORITY };
+      }
+      return { strategy: RouteStrategy.AFFINITY, affinityScope: AffinityScope.KEY, affinityTtlMs: 24 * 3600 * 1000 };
+    case 'affinity': {
+      const ttl = Number(strategy.affinityTTL);
+      return { strategy: RouteStrategy.AFFINITY, affinityScope: AffinityScope.SESSION, affinityTtlMs: Number.isFinite(ttl) && ttl >= 1000 ? Math.min(ttl, 24 * 3600 * 1000) : 300_000 };
+    }
+    default:
+      unmapped.push({ source, reason: `has the unknown routing type "${mode}"; not imported` });
+      return undefined;
+  }
+}
+
+function routeTargets(value: unknown, mode: string, source: string, catalog: LegacyCatalog, unmapped: Unmapped[]): RouteTarget[] {
+  const listed = Array.isArray(value) ? value : [];
+  const weights = listed.map((target) => (isRecord(target) ? Number(target.weight ?? 1) : 0));
+  // The UI wrote fractions that sum to 1; weights here are whole numbers.
+  const scale = weights.some((weight) => Number.isFinite(weight) && weight > 0 && !Number.isInteger(weight)) ? 100 : 1;
+  const targets: RouteTarget[] = [];
+  listed.forEach((target, index) => {
+    const field = `${source}.targets[${index}]`;
+    if (!isRecord(target)) return unmapped.push({ source: field, reason: 'is not an object; skipped' });
+    const provider = asString(target.provider);
+    const model = isRecord(target.override_params) ? asString(target.override_params.model) : '';
+    if (model === '') return unmapped.push({ source: field, reason: 'has no override_params.model (the old router passed the client’s model through); skipped' });
+    const weight = weights[index]!;
+    if (mode === 'loadbalance' && !(weight > 0)) return unmapped.push({ source: field, reason: 'has weight 0, so the old router never chose it; skipped' });
+    const ref = catalog.modelFor(provider, model);
+    if (!ref) return unmapped.push({ source: field, reason: `targets provider "${provider}", which was not imported; skipped` });
+    if (targets.some((existing) => existing.providerId === ref.providerId && existing.upstreamModel === ref.upstreamModel)) {
+      return unmapped.push({ source: field, reason: 'repeats an earlier target; skipped' });
+    }
+    targets.push(create(RouteTargetSchema, { ...ref, weight: Math.min(1000, Math.max(1, Math.round(weight * scale))) }));
+  });
+  return targets;
+}

@@ -1,0 +1,99 @@
+// GATEWAY_CONFIG_FILE on the built gateway process: applied before it listens,
+// applied again on SIGHUP (also with --workers 2, by one worker), a bad file at
+// start stops it (exit 2: the file; exit 1: what the gateway refuses), a bad
+// file on SIGHUP is logged and the running configuration stays.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
+import { adminCaller } from '../helpers/admin-call.js';
+import { startGatewayForCli, type RunningGateway } from '../helpers/cli-process.js';
+import { checkStartScript, startGatewayProcess, waitFor } from '../helpers/gateway-process.js';
+
+let upstream: OpenAIFixture;
+let folder: string;
+const running: RunningGateway[] = [];
+
+const config = (routes: string[]) => `
+providers:
+  - id: local
+    type: openai_compatible
+    base_url: ${upstream.baseUrl}
+    api_key: \${LOCAL_API_KEY}
+    models: [{ upstream_model: plain-text }]
+routes:
+${routes.map((name) => `  - name: ${name}\n    strategy: priority\n    targets: [{ provider_id: local, upstream_model: plain-text }]`).join('\n')}
+keys:
+  - name: ops
+    rate_limits: { requests_per_minute: 10 }
+`;
+
+beforeAll(async () => {
+  checkStartScript();
+  folder = mkdtempSync(path.join(os.tmpdir(), 'gw-config-file-'));
+  upstream = await startOpenAIFixture({ family: 'openai-compatible' });
+});
+afterAll(async () => {
+  for (const gateway of running) await gateway.stop();
+  await upstream?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function routeNames(gateway: RunningGateway): Promise<string[]> {
+  const answer = await adminCaller(gateway.url, gateway.adminToken)('RoutesService/ListRoutes', {});
+  return ((answer.routes as Array<{ name: string }> | undefined) ?? []).map((route) => route.name).sort();
+}
+
+const appliedLines = (gateway: RunningGateway, reason: string) =>
+  gateway.process.output().split('\n').filter((line) => line.includes('configuration file applied') && line.includes(`"reason":"${reason}"`)).length;
+
+describe.each([
+  ['one process', []],
+  ['--workers 2', ['--workers', '2']],
+])('GATEWAY_CONFIG_FILE (%s)', (_label, args) => {
+  it('applies the file before listening and again on SIGHUP; a bad file on SIGHUP keeps the running configuration', async () => {
+    const file = path.join(folder, `gateway-${args.length}.yaml`);
+    writeFileSync(file, config(['fast']));
+    const gateway = await startGatewayForCli({ GATEWAY_CONFIG_FILE: file, LOCAL_API_KEY: upstream.apiKey }, args);
+    running.push(gateway);
+    if (args.length > 0) await waitFor(() => gateway.process.output().includes('all workers listening'), 'every worker');
+    expect(await routeNames(gateway)).toEqual(['fast']);
+    expect(appliedLines(gateway, 'start')).toBe(1); // one process applies it, also with --workers
+    expect(gateway.process.output()).toContain('created a key; its secret is not shown');
+    expect(gateway.process.output()).not.toContain(upstream.apiKey);
+
+    writeFileSync(file, config(['fast', 'smart']));
+    gateway.process.child.kill('SIGHUP');
+    await waitFor(() => appliedLines(gateway, 'SIGHUP') === 1, 'the SIGHUP re-apply');
+    expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
+
+    writeFileSync(file, 'routes:\n  - name: broken\n    strategy: sideways\n');
+    gateway.process.child.kill('SIGHUP');
+    await waitFor(() => gateway.process.output().includes('configuration file not applied on SIGHUP'), 'the SIGHUP failure line');
+    expect(gateway.process.output()).toMatch(/routes\[0\]\.strategy: expected one of/);
+    expect(gateway.process.child.exitCode).toBeNull();
+    expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
+  }, 60_000);
+});
+
+describe('GATEWAY_CONFIG_FILE at start', () => {
+  it('stops the start with exit 2 and every problem when the file is invalid', async () => {
+    const file = path.join(folder, 'invalid.yaml');
+    writeFileSync(file, 'providers:\n  - type: openai\n    base_url: 12\nroutez: []\n');
+    const started = startGatewayProcess({ GATEWAY_CONFIG_FILE: file, GATEWAY_DATA_DIR: path.join(folder, 'invalid-data'), GATEWAY_PORT: '0' });
+    expect(await started.exited).toBe(2);
+    expect(started.output()).toContain('GATEWAY_CONFIG_FILE is not valid');
+    expect(started.output()).toContain(`${file}:4:1: routez: unknown field`);
+    expect(started.output()).toContain(`${file}:2:5: providers[0]: id is required`);
+  });
+
+  it('stops the start with exit 1 when the gateway refuses the file', async () => {
+    const file = path.join(folder, 'refused.yaml');
+    writeFileSync(file, 'routes:\n  - name: orphan\n    strategy: priority\n    targets: [{ provider_id: nobody, upstream_model: x }]\n');
+    const started = startGatewayProcess({ GATEWAY_CONFIG_FILE: file, GATEWAY_DATA_DIR: path.join(folder, 'refused-data'), GATEWAY_PORT: '0' });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toContain(`gateway failed to start: ${file}:2: create route "orphan" failed`);
+    expect(started.output()).not.toContain('gateway listening');
+  });
+});

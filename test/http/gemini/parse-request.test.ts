@@ -1,0 +1,85 @@
+// Gemini request bodies → the canonical ChatRequest, field by field.
+import { describe, expect, it } from 'vitest';
+import { ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseGenerateRequest } from '../../../src/http/gemini/parse-request.js';
+import { decodeThoughtSignature, encodeThoughtSignature } from '../../../src/http/gemini/thought-signature.js';
+import { GatewayError } from '../../../src/domain/gateway-error.js';
+
+const user = { role: 'user', parts: [{ text: 'hi' }] };
+
+describe('parseGenerateRequest', () => {
+  it('maps generationConfig onto the canonical sampling, format and reasoning fields', () => {
+    const { chat, warnings } = parseGenerateRequest(
+      {
+        contents: [user],
+        generationConfig: {
+          temperature: 0.3, topP: 0.9, topK: 40, maxOutputTokens: 100, stopSequences: ['END'], candidateCount: 2, seed: 7,
+          responseMimeType: 'application/json', responseSchema: { type: 'OBJECT', properties: { a: { type: 'STRING' } } },
+          thinkingConfig: { thinkingBudget: 0, includeThoughts: true }, speechConfig: {},
+        },
+        safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
+      },
+      'gemini/flash',
+    );
+    expect(chat).toMatchObject({ model: 'gemini/flash', temperature: 0.3, topP: 0.9, topK: 40, maxOutputTokens: 100, stop: ['END'], candidateCount: 2, seed: 7n });
+    expect(chat.responseFormat).toMatchObject({ type: ResponseFormatType.JSON_SCHEMA, schema: { type: 'object', properties: { a: { type: 'string' } } } });
+    expect(chat.reasoning).toMatchObject({ effort: ReasoningEffort.NONE, includeReasoning: true });
+    expect(chat.providerOptions).toEqual({ safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] });
+    expect(warnings.map((warning) => warning.param)).toEqual(['generationConfig.speechConfig']);
+  });
+
+  it('maps toolConfig modes: ANY with one allowed name forces that tool', () => {
+    const choice = (functionCallingConfig: object) => parseGenerateRequest({ contents: [user], toolConfig: { functionCallingConfig } }, 'm').chat.toolChoice;
+    expect(choice({ mode: 'ANY', allowedFunctionNames: ['get_weather'] })).toMatchObject({ mode: ToolChoiceMode.TOOL, toolName: 'get_weather' });
+    expect(choice({ mode: 'ANY' })).toMatchObject({ mode: ToolChoiceMode.REQUIRED });
+    expect(choice({ mode: 'NONE' })).toMatchObject({ mode: ToolChoiceMode.NONE });
+    expect(() => choice({ mode: 'SOMETIMES' })).toThrow(GatewayError);
+  });
+
+  it('thinkingLevel becomes an effort, and cannot be combined with a budget', () => {
+    const reasoning = (thinkingConfig: object) => parseGenerateRequest({ contents: [user], generationConfig: { thinkingConfig } }, 'm').chat.reasoning;
+    expect(reasoning({ thinkingLevel: 'low' })).toMatchObject({ effort: ReasoningEffort.LOW });
+    expect(reasoning({ thinkingBudget: 2048 })).toMatchObject({ budgetTokens: 2048 });
+    expect(() => reasoning({ thinkingBudget: 10, thinkingLevel: 'HIGH' })).toThrow(/thinkingLevel/);
+  });
+
+  it('turns contents into canonical messages: system first, roles, tool calls paired with their responses', () => {
+    const { chat } = parseGenerateRequest(
+      {
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+        contents: [
+          user,
+          { role: 'model', parts: [{ functionCall: { name: 'f', args: { x: 1 } }, thoughtSignature: 'sig' }, { functionCall: { name: 'g', args: {} } }] },
+          { role: 'user', parts: [{ functionResponse: { name: 'g', response: { error: 'boom' } } }, { functionResponse: { name: 'f', response: { temperature: 18 } } }] },
+        ],
+      },
+      'm',
+    );
+    expect(chat.messages.map((message) => message.role)).toEqual([Role.SYSTEM, Role.USER, Role.ASSISTANT, Role.USER]);
+    const calls = chat.messages[2]!.content.map((part) => (part.kind.case === 'toolCall' ? part.kind.value : undefined));
+    expect(calls.map((call) => [call?.name, call?.argumentsJson, call?.signature])).toEqual([['f', '{"x":1}', 'sig'], ['g', '{}', '']]);
+    const results = chat.messages[3]!.content.map((part) => (part.kind.case === 'toolResult' ? part.kind.value : undefined));
+    expect(results.map((result) => result?.toolCallId)).toEqual([calls[1]?.id, calls[0]?.id]);
+    expect(results[0]).toMatchObject({ isError: true, content: [{ kind: { case: 'text', value: { text: 'boom' } } }] });
+    expect(results[1]?.content[0]).toMatchObject({ kind: { case: 'text', value: { text: '{"temperature":18}' } } });
+  });
+
+  it('refuses misplaced parts and unknown roles', () => {
+    expect(() => parseGenerateRequest({ contents: [{ role: 'user', parts: [{ functionCall: { name: 'f' } }] }] }, 'm')).toThrow(/model/);
+    expect(() => parseGenerateRequest({ contents: [{ role: 'system', parts: [{ text: 'x' }] }] }, 'm')).toThrow(/contents\[0\]\.role/);
+    expect(() => parseGenerateRequest({ contents: [{ parts: [{ executableCode: { code: '1' } }] }] }, 'm')).toThrow(/executableCode/);
+  });
+});
+
+describe('thought signatures', () => {
+  it('pass Gemini’s unchanged and mark every other family’s, redacted thinking included', () => {
+    expect(encodeThoughtSignature({ providerType: 'gemini', signature: 'abc', redactedData: '' })).toBe('abc');
+    expect(decodeThoughtSignature('abc')).toEqual({ providerType: 'gemini', signature: 'abc', redactedData: '' });
+    const redacted = { providerType: 'anthropic', signature: '', redactedData: 'opaque' };
+    const marked = encodeThoughtSignature(redacted);
+    expect(marked).toMatch(/^gw1\.[A-Za-z0-9_-]+$/);
+    expect(decodeThoughtSignature(marked)).toEqual(redacted);
+    expect(decodeThoughtSignature('')).toEqual({ providerType: '', signature: '', redactedData: '' });
+    expect(encodeThoughtSignature({ providerType: 'openai-compatible', signature: '', redactedData: '' })).toBe('');
+  });
+});
