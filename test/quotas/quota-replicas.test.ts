@@ -87,7 +87,7 @@ describe('two processes sharing Redis', () => {
       if (Date.now() > deadline) throw new Error(`the queues never held 9: ${await depth()} queued, ${upstream.inFlight('hold-shared')} at the upstream, ${upstream.calls('hold-shared')} received; ${processes.flatMap((started) => started.output().split('\n').filter((line) => line.includes('redis'))).join(' | ')}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    expect(upstream.inFlight('hold-shared')).toBe(3);
+    await waitFor(() => upstream.inFlight('hold-shared') === 3, 'the upstream to hold 3');
     upstream.release();
     expect(await answers).toEqual(Array.from({ length: 12 }, () => 'answered by hold-shared'));
     expect(upstream.calls('hold-shared')).toBe(12);

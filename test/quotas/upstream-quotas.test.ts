@@ -101,7 +101,8 @@ describe('max_concurrent with a queue', () => {
     });
     // The upstream holds what it got: 2 reach it, 8 wait in the queue (no timing involved).
     await waitForQueueDepth('narrow', 8);
-    expect(upstream.inFlight('hold-narrow')).toBe(2);
+    // The slots are taken before the upstream has read the bodies: wait for it to hold both.
+    await waitFor(() => upstream.inFlight('hold-narrow') === 2, 'the upstream to hold 2');
     const labels = 'provider="narrow",model="hold-narrow"';
     const during = await metrics();
     expect(sample(during, 'llm_gateway_upstream_queue_depth', labels)).toBe(8);
@@ -128,7 +129,7 @@ describe('the issue’s case: 10 concurrent allowed, 50 sent at once', () => {
     await provider('wide', ['hold-wide'], { quota: { maxConcurrent: 10 }, queue: { maxLength: 100, maxWait: '60s' } });
     const answers = Promise.all(Array.from({ length: 50 }, () => ask('wide/hold-wide').then((answer) => answer.choices[0]?.message.content)));
     await waitForQueueDepth('wide', 40);
-    expect(upstream.inFlight('hold-wide')).toBe(10);
+    await waitFor(() => upstream.inFlight('hold-wide') === 10, 'the upstream to hold 10');
     upstream.release();
     expect((await answers).filter((answer) => answer === 'answered by hold-wide')).toHaveLength(50);
     upstream.hold();
