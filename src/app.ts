@@ -215,7 +215,12 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     // Loaded only when a file is configured (the YAML library and the planner stay out of other processes).
     const configFile =
       config.configFile && leads
-        ? (await import('./apply-config-file.js')).createConfigFileApplier(config.configFile, parts.registerInProcessAdmin, fastify.log)
+        ? (await import('./apply-config-file.js')).createConfigFileApplier({
+            file: config.configFile,
+            registerAdmin: parts.registerInProcessAdmin,
+            log: fastify.log,
+            onApplied: (reason, ok) => parts.metrics.configFileApplied(reason, ok),
+          })
         : undefined;
     await configFile?.apply('start');
     if (leads) parts.startBackgroundJobs();

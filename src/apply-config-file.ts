@@ -22,7 +22,15 @@ export interface ConfigFileApplier {
   apply(reason: 'start' | 'SIGHUP'): Promise<void>;
 }
 
-export function createConfigFileApplier(file: string, registerAdmin: (router: ConnectRouter) => void, log: GatewayLog): ConfigFileApplier {
+export interface ConfigFileApplierOptions {
+  file: string;
+  registerAdmin: (router: ConnectRouter) => void;
+  log: GatewayLog;
+  /** llm_gateway_config_file_applies_total. */
+  onApplied: (reason: 'start' | 'sighup', ok: boolean) => void;
+}
+
+export function createConfigFileApplier({ file, registerAdmin, log, onApplied }: ConfigFileApplierOptions): ConfigFileApplier {
   const transport = createRouterTransport(registerAdmin);
   const clients: AdminClients = {
     keys: createClient(KeysService, transport),
@@ -33,17 +41,27 @@ export function createConfigFileApplier(file: string, registerAdmin: (router: Co
   };
   return {
     async apply(reason) {
-      const document = readConfigFile(file);
-      const plan = await planConfig(document, clients, { environment: process.env });
-      for (const warning of plan.warnings) log.warn({ file }, warning);
-      const result = await applyPlan(plan);
-      for (const change of result.applied) {
-        log.info({ kind: change.kind, name: change.name, action: actionWord(change.action), fields: change.fields, source: change.source }, 'configuration file: applied a change');
+      try {
+        await applyOnce(reason);
+        onApplied(reason === 'start' ? 'start' : 'sighup', true);
+      } catch (error) {
+        onApplied(reason === 'start' ? 'start' : 'sighup', false);
+        throw error;
       }
-      for (const created of result.createdSecrets) {
-        log.warn({ key: created.name, id: created.id }, 'configuration file: created a key; its secret is not shown — issue one with `llm-gateway keys rotate`');
-      }
-      log.info({ file, reason, changes: result.applied.length, unchanged: plan.unchanged }, `configuration file applied: ${planSummary(result.applied, plan.unchanged)}`);
     },
   };
+
+  async function applyOnce(reason: 'start' | 'SIGHUP'): Promise<void> {
+    const document = readConfigFile(file);
+    const plan = await planConfig(document, clients, { environment: process.env });
+    for (const warning of plan.warnings) log.warn({ file }, warning);
+    const result = await applyPlan(plan);
+    for (const change of result.applied) {
+      log.info({ kind: change.kind, name: change.name, action: actionWord(change.action), fields: change.fields, source: change.source }, 'configuration file: applied a change');
+    }
+    for (const created of result.createdSecrets) {
+      log.warn({ key: created.name, id: created.id }, 'configuration file: created a key; its secret is not shown — issue one with `llm-gateway keys rotate`');
+    }
+    log.info({ file, reason, changes: result.applied.length, unchanged: plan.unchanged }, `configuration file applied: ${planSummary(result.applied, plan.unchanged)}`);
+  }
 }

@@ -88,7 +88,7 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-describe('llm-gateway apply and export', () => {
+describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
   let secret: string;
 
   it('prints the plan with --dry-run and changes nothing', async () => {

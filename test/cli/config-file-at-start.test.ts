@@ -57,7 +57,7 @@ describe.each([
     writeFileSync(file, config(['fast']));
     const gateway = await startGatewayForCli({ GATEWAY_CONFIG_FILE: file, LOCAL_API_KEY: upstream.apiKey }, args);
     running.push(gateway);
-    if (args.length > 0) await waitFor(() => gateway.process.output().includes('all workers listening'), 'every worker');
+    if (args.length > 0) await waitFor(() => gateway.process.output().includes('all workers listening'), 'every worker', 90_000);
     expect(await routeNames(gateway)).toEqual(['fast']);
     expect(appliedLines(gateway, 'start')).toBe(1); // one process applies it, also with --workers
     expect(gateway.process.output()).toContain('created a key; its secret is not shown');
@@ -65,19 +65,28 @@ describe.each([
 
     writeFileSync(file, config(['fast', 'smart']));
     gateway.process.child.kill('SIGHUP');
-    await waitFor(() => appliedLines(gateway, 'SIGHUP') === 1, 'the SIGHUP re-apply');
+    await waitFor(() => appliedLines(gateway, 'SIGHUP') === 1, 'the SIGHUP re-apply', 60_000);
     expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
 
     writeFileSync(file, 'routes:\n  - name: broken\n    strategy: sideways\n');
     gateway.process.child.kill('SIGHUP');
-    await waitFor(() => gateway.process.output().includes('configuration file not applied on SIGHUP'), 'the SIGHUP failure line');
+    await waitFor(() => gateway.process.output().includes('configuration file not applied on SIGHUP'), 'the SIGHUP failure line', 60_000);
     expect(gateway.process.output()).toMatch(/routes\[0\]\.strategy: expected one of/);
     expect(gateway.process.child.exitCode).toBeNull();
     expect(await routeNames(gateway)).toEqual(['fast', 'smart']);
-  }, 60_000);
+
+    // What happened is counted too (summed over the workers under --workers).
+    const metrics = await (await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${gateway.adminToken}` } })).text();
+    const applies = metrics.split('\n').filter((line) => line.startsWith('llm_gateway_config_file_applies_total{')).sort();
+    expect(applies).toEqual([
+      'llm_gateway_config_file_applies_total{reason="sighup",result="failed"} 1',
+      'llm_gateway_config_file_applies_total{reason="sighup",result="ok"} 1',
+      'llm_gateway_config_file_applies_total{reason="start",result="ok"} 1',
+    ]);
+  }, 120_000);
 });
 
-describe('GATEWAY_CONFIG_FILE at start', () => {
+describe('GATEWAY_CONFIG_FILE at start', { timeout: 120_000 }, () => {
   it('stops the start with exit 2 and every problem when the file is invalid', async () => {
     const file = path.join(folder, 'invalid.yaml');
     writeFileSync(file, 'providers:\n  - type: openai\n    base_url: 12\nroutez: []\n');

@@ -1,5 +1,6 @@
 // The built `llm-gateway` binary against a built gateway process: keys
 // create / list / rotate / revoke, --json, --help and the exit codes.
+// (Generous timeouts: each step spawns a process, and a loaded shared machine makes that slow.)
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
@@ -38,7 +39,7 @@ async function chat(secret: string): Promise<string> {
   }
 }
 
-describe('llm-gateway keys', () => {
+describe('llm-gateway keys', { timeout: 120_000 }, () => {
   it('creates a key whose printed secret works, lists it, rotates it and revokes it', async () => {
     const created = await cli('keys', 'create', '--name', 'billing-app', '--allowed-model', 'local/*', '--rpm', '60', '--budget-usd', '25');
     expect(created.code).toBe(0);
@@ -97,6 +98,9 @@ describe('llm-gateway keys', () => {
     expect(unreachable.code).toBe(4);
     expect(unreachable.stderr).toContain('could not be reached');
     expect((await runCli(['keys', 'list'], { GATEWAY_URL: gateway.url })).code).toBe(2); // no admin token
+    const notGateway = await runCli(['keys', 'list'], { GATEWAY_URL: `${gateway.url}/somewhere-else`, GATEWAY_ADMIN_TOKEN: gateway.adminToken });
+    expect(notGateway.code).toBe(4);
+    expect(notGateway.stderr).toContain("does not serve the gateway's admin API");
     const missing = await cli('keys', 'revoke', 'no-such-key');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no key with the id or name "no-such-key"');

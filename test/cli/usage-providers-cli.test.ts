@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const columns = (line: string | undefined) => (line ?? '').trim().split(/\s{2,}/);
 
-describe('llm-gateway providers test', () => {
+describe('llm-gateway providers test', { timeout: 120_000 }, () => {
   it('reports each provider, and exits 1 when one fails', async () => {
     const result = await cli('providers', 'test');
     expect(result.code).toBe(1);
@@ -53,7 +53,7 @@ describe('llm-gateway providers test', () => {
   });
 });
 
-describe('llm-gateway usage', () => {
+describe('llm-gateway usage', { timeout: 120_000 }, () => {
   it('shows the spend of a key by key (with its name) and by model', async () => {
     const created = JSON.parse((await cli('--json', 'keys', 'create', '--name', 'usage-app')).stdout) as { key: { id: string }; secret: string };
     const client = new OpenAI({ apiKey: created.secret, baseURL: `${gateway.url}/v1`, maxRetries: 0 });

@@ -197,6 +197,12 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     expect(await text('[data-test=breaker]')).toBe('closed');
     await shot('08-route-health');
     await page.keyboard.press('Escape');
+    // Editing keeps the route working: a new description, the same target.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.fill('[data-test=route-description]', 'the smart one');
+    await page.click('[data-test=route-save]');
+    await eventually(() => row.innerText()).toContain('the smart one');
+    expect(await row.innerText()).toContain('fixture/plain-text');
   });
 
   it('creates a prompt rule, with the API\'s validation error on the pattern field', async () => {

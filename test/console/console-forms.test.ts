@@ -5,12 +5,12 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { BudgetPeriod, BudgetUnit, VirtualKeySchema } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { ProviderSchema, ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
-import { RouteSchema, RouteStrategy } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { ExpertClassifierType, RouteSchema, RouteStrategy } from '../../gen/llmgateway/v1/routes_service_pb.js';
 import { PromptRuleOperation } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { emptyKeyForm, keyToForm, toCreateKeyRequest, toUpdateKeyRequest } from '../../console/src/forms/key-form.js';
 import { addDiscoveredModels, emptyModelRow, emptyProviderForm, providerToForm, toCreateProviderRequest, toUpdateProviderRequest } from '../../console/src/forms/provider-form.js';
 import { emptyRouteForm, parseTarget, routeToForm, toCreateRouteRequest, toUpdateRouteRequest } from '../../console/src/forms/route-form.js';
-import { emptyPromptRuleForm, toCreatePromptRuleRequest } from '../../console/src/forms/prompt-rule-form.js';
+import { emptyPromptRuleForm, toCreatePromptRuleRequest, toUpdatePromptRuleRequest } from '../../console/src/forms/prompt-rule-form.js';
 import { FieldProblem, parsePairs, splitList } from '../../console/src/forms/form-values.js';
 
 function problemOf(action: () => unknown): { field: string; message: string } {
@@ -144,12 +144,54 @@ describe('route form', () => {
   });
 });
 
+describe('route form editing', () => {
+  it('keeps what the form does not show: backoff, affinity, a rules classifier, preprocessing, experts\' prompts', () => {
+    const route = create(RouteSchema, {
+      name: 'experts', strategy: RouteStrategy.EXPERT,
+      settings: { maxRetries: 3, backoffBase: { seconds: 1n }, affinityScope: 2, maxRetryAfter: { seconds: 4n } },
+      expert: {
+        experts: [{ name: 'code', description: 'code', providerId: 'p', upstreamModel: 'coder', systemPrompt: 'You write code.', examples: ['fix my loop'] }],
+        fallbackExpert: 'code',
+        classifier: { type: ExpertClassifierType.RULES, rules: [{ pattern: '```', expert: 'code' }] },
+        preprocessing: { keepLastTurns: 2 },
+      },
+    });
+    const form = routeToForm(route);
+    form.maxRetries = '';
+    form.experts[0]!.description = 'programming questions';
+    form.experts.push({ name: 'chat', description: 'small talk', target: 'p/chatty' });
+    const update = toUpdateRouteRequest(form);
+    expect(update.settings?.maxRetries).toBeUndefined();
+    expect(update.settings?.backoffBase?.seconds).toBe(1n);
+    expect(update.settings?.affinityScope).toBe(2);
+    expect(update.settings?.maxRetryAfter?.seconds).toBe(4n);
+    expect(update.expert?.classifier?.type).toBe(ExpertClassifierType.RULES);
+    expect(update.expert?.classifier?.rules.map((rule) => rule.pattern)).toEqual(['```']);
+    expect(update.expert?.classifier?.judgeModel).toBe('');
+    expect(update.expert?.preprocessing?.keepLastTurns).toBe(2);
+    expect(update.expert?.experts.map((expert) => [expert.name, expert.description, expert.systemPrompt, expert.examples])).toEqual([
+      ['code', 'programming questions', 'You write code.', ['fix my loop']],
+      ['chat', 'small talk', undefined, []],
+    ]);
+    // The stored route itself is untouched.
+    expect(route.expert?.experts[0]?.description).toBe('code');
+  });
+});
+
 describe('prompt rule form and shared values', () => {
   it('sends only the chosen operation’s fields', () => {
     const regex = toCreatePromptRuleRequest({ ...emptyPromptRuleForm(), name: 'r', operation: PromptRuleOperation.REGEX_REPLACE, text: 'left over', pattern: 'foo', replacement: 'bar' });
     expect(regex).toMatchObject({ text: '', pattern: 'foo', flags: 'g', replacement: 'bar' });
     const prepend = toCreatePromptRuleRequest({ ...emptyPromptRuleForm(), name: 'p', text: 'Be brief.', pattern: 'stale' });
     expect(prepend).toMatchObject({ text: 'Be brief.', pattern: '', flags: '' });
+  });
+
+  it('keeps a regex rule\'s roles on update and clears them when the operation no longer takes them', () => {
+    const regex = toUpdatePromptRuleRequest('r1', { ...emptyPromptRuleForm(), name: 'r', operation: PromptRuleOperation.REGEX_REPLACE, pattern: 'x' });
+    expect(regex.updateMask?.paths).not.toContain('roles');
+    const system = toUpdatePromptRuleRequest('r1', { ...emptyPromptRuleForm(), name: 'r', operation: PromptRuleOperation.SET_SYSTEM, text: 'Hi' });
+    expect(system.updateMask?.paths).toContain('roles');
+    expect(system.roles).toEqual([]);
   });
 
   it('splits lists and pairs', () => {

@@ -44,7 +44,7 @@ export async function startGatewayForCli(environment: Record<string, string> = {
     { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', GATEWAY_ADMIN_TOKEN: adminToken, ...environment },
     { args },
   );
-  await waitFor(() => started.output().includes('gateway listening') || started.child.exitCode !== null, 'the gateway to listen', 30_000);
+  await waitFor(() => started.output().includes('gateway listening') || started.child.exitCode !== null, 'the gateway to listen', 90_000);
   if (started.child.exitCode !== null) throw new Error(`the gateway exited (${started.child.exitCode}) before listening:\n${started.output()}`);
   const url = `http://127.0.0.1:${port}`;
   return {

@@ -60,6 +60,12 @@ describe('OpenAI paths without /v1', () => {
     expect(embedded.data[0]?.embedding.length).toBeGreaterThan(0);
   });
 
+  it('routes added by other surfaces under /v1 are mirrored too: the Responses API without /v1', async () => {
+    const client = harness.clientWith({ baseURL: harness.gateway.url });
+    const response = await client.responses.create({ model: 'openai/plain-text', input: 'Say hello', store: false });
+    expect(response.output_text).toBe('Hello, world!');
+  });
+
   it('answers errors in the same shape as with the prefix', async () => {
     const response = await harness.post('/chat/completions', { model: 'openai/no-such-model', messages: [{ role: 'user', content: 'x' }] });
     expect(response.status).toBe(404);

@@ -51,7 +51,7 @@ function wav(seconds: number): Buffer {
   return Buffer.concat([header, data]);
 }
 
-type Row = { operation: string; surface: string; costUsd?: number; providerId: string; upstreamModel: string; status: string };
+type Row = { operation: string; surface: string; costUsd?: number; providerId: string; upstreamModel: string; status: string; requestBody?: string };
 
 async function rowsOf(keyId: string, count: number): Promise<Row[]> {
   for (let tries = 0; tries < 100; tries += 1) {
@@ -123,6 +123,15 @@ describe('audio', () => {
     const [row] = await rowsOf(keyId, 1);
     expect(row?.operation).toBe('speech');
     expect(row?.costUsd).toBeCloseTo((11 / 1_000_000) * PRICES.perMillionCharacters, 9);
+  });
+
+  it('a key that logs bodies logs the fields and the upload’s name and size, never its bytes', async () => {
+    const { client, keyId } = await freshClient({ logRequestBodies: true });
+    await client.audio.transcriptions.create({ model: 'media-openai/whisper-1', file: await toFile(wav(1), 'note.wav', { type: 'audio/wav' }), prompt: 'a meeting' });
+    const [row] = await rowsOf(keyId, 1);
+    const logged = JSON.parse(row?.requestBody ?? '{}') as Record<string, unknown>;
+    expect(logged).toMatchObject({ operation: 'audio.transcriptions', model: 'media-openai/whisper-1', prompt: 'a meeting', uploads: [{ field: 'file', filename: 'note.wav', mediaType: 'audio/wav', bytes: 16_044 }] });
+    expect(row?.requestBody).not.toContain('RIFF');
   });
 
   it('a large upload is streamed through and its temporary file removed', async () => {

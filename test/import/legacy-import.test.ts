@@ -143,6 +143,14 @@ if (serverUrl === null) {
       expect(result.stdout).toContain('Plan: 0 to create, 0 to update, ');
       expect(result.stdout).toContain('= unchanged key chat app');
       expect(result.stdout).toContain('Applied: 0 of 0 calls succeeded.');
+      // The same plan for scripts: one JSON document, still without secrets.
+      const json = await cli('--json', ...importArgs(), '--dry-run');
+      expect(json.code).toBe(0);
+      const document = JSON.parse(json.stdout) as { calls: unknown[]; unchanged: unknown[]; unmapped: Array<{ source: string }> };
+      expect(document.calls).toEqual([]);
+      expect(document.unchanged).toContainEqual({ kind: 'key', name: 'chat app' });
+      expect(document.unmapped.map((item) => item.source)).toContain('providers[stale].api_key');
+      for (const secret of [ACME_KEY, AIFW_FAKE_KEY, ...Object.values(OLD_KEYS)]) expect(json.stdout).not.toContain(secret);
     });
   });
 }

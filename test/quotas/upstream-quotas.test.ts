@@ -57,7 +57,7 @@ async function usage(providerId: string): Promise<Array<Record<string, unknown>>
 const queueDepthOf = async (providerId: string) => Number((await usage(providerId))[0]?.['queueDepth'] ?? 0);
 
 async function waitForQueueDepth(providerId: string, depth: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   while ((await queueDepthOf(providerId)) !== depth) {
     if (Date.now() > deadline) throw new Error(`queue of ${providerId} never reached ${depth}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -91,38 +91,51 @@ afterAll(async () => {
 
 describe('max_concurrent with a queue', () => {
   it('holds the upstream to 2 in flight while 10 concurrent requests (unary and streamed) all succeed', async () => {
-    await provider('narrow', ['conc-a'], { quota: { maxConcurrent: 2 }, queue: { maxLength: 20, maxWait: '30s' } });
-    const unary = Array.from({ length: 5 }, () => ask('narrow/conc-a').then((answer) => answer.choices[0]?.message.content));
+    await provider('narrow', ['hold-narrow'], { quota: { maxConcurrent: 2 }, queue: { maxLength: 20, maxWait: '60s' } });
+    const unary = Array.from({ length: 5 }, () => ask('narrow/hold-narrow').then((answer) => answer.choices[0]?.message.content));
     const streamed = Array.from({ length: 5 }, async () => {
-      const stream = await openai.chat.completions.create({ model: 'narrow/conc-a', messages: [{ role: 'user', content: 'Hello' }], stream: true });
+      const stream = await openai.chat.completions.create({ model: 'narrow/hold-narrow', messages: [{ role: 'user', content: 'Hello' }], stream: true });
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
       return text;
     });
+    // The upstream holds what it got: 2 reach it, 8 wait in the queue (no timing involved).
+    await waitForQueueDepth('narrow', 8);
+    // The slots are taken before the upstream has read the bodies: wait for it to hold both.
+    await waitFor(() => upstream.inFlight('hold-narrow') === 2, 'the upstream to hold 2');
+    const labels = 'provider="narrow",model="hold-narrow"';
+    const during = await metrics();
+    expect(sample(during, 'llm_gateway_upstream_queue_depth', labels)).toBe(8);
+    expect(sample(during, 'llm_gateway_upstream_in_flight', labels)).toBe(2);
+    upstream.release();
     const answers = await Promise.all([...unary, ...streamed]);
-    expect(answers).toEqual(Array.from({ length: 10 }, () => 'answered by conc-a'));
-    expect(upstream.calls('conc-a')).toBe(10);
-    expect(upstream.peak('conc-a')).toBe(2);
+    upstream.hold();
+    expect(answers).toEqual(Array.from({ length: 10 }, () => 'answered by hold-narrow'));
+    expect(upstream.calls('hold-narrow')).toBe(10);
+    expect(upstream.peak('hold-narrow')).toBe(2);
 
     const text = await metrics();
-    const labels = 'provider="narrow",model="conc-a"';
     expect(sample(text, 'llm_gateway_upstream_queue_wait_seconds_count', labels)).toBe(10);
     // 8 of the 10 found both slots taken and waited.
     expect(sample(text, 'llm_gateway_upstream_queue_wait_seconds_sum', labels)).toBeGreaterThan(0);
     expect(sample(text, 'llm_gateway_upstream_in_flight', labels)).toBe(0);
     expect(sample(text, 'llm_gateway_upstream_queue_depth', labels)).toBe(0);
-    expect(await usage('narrow')).toEqual([expect.objectContaining({ providerId: 'narrow', quota: { maxConcurrent: 2 } })]);
+    expect(await usage('narrow')).toEqual([expect.objectContaining({ providerId: 'narrow', quota: { maxConcurrent: 2 }, inFlight: 0, queueDepth: 0 })]);
   });
 });
 
 describe('the issue’s case: 10 concurrent allowed, 50 sent at once', () => {
   it('has 10 in flight at the upstream, queues the rest, refuses none and serves all 50', async () => {
-    await provider('wide', ['conc-wide'], { quota: { maxConcurrent: 10 }, queue: { maxLength: 100, maxWait: '60s' } });
-    const answers = await Promise.all(Array.from({ length: 50 }, () => ask('wide/conc-wide').then((answer) => answer.choices[0]?.message.content)));
-    expect(answers.filter((answer) => answer === 'answered by conc-wide')).toHaveLength(50);
-    expect(upstream.calls('conc-wide')).toBe(50);
-    expect(upstream.peak('conc-wide')).toBe(10);
-    expect(sample(await metrics(), 'llm_gateway_upstream_quota_rejections_total', 'provider="wide",model="conc-wide",reason="max_wait"')).toBeUndefined();
+    await provider('wide', ['hold-wide'], { quota: { maxConcurrent: 10 }, queue: { maxLength: 100, maxWait: '60s' } });
+    const answers = Promise.all(Array.from({ length: 50 }, () => ask('wide/hold-wide').then((answer) => answer.choices[0]?.message.content)));
+    await waitForQueueDepth('wide', 40);
+    await waitFor(() => upstream.inFlight('hold-wide') === 10, 'the upstream to hold 10');
+    upstream.release();
+    expect((await answers).filter((answer) => answer === 'answered by hold-wide')).toHaveLength(50);
+    upstream.hold();
+    expect(upstream.calls('hold-wide')).toBe(50);
+    expect(upstream.peak('hold-wide')).toBe(10);
+    expect(sample(await metrics(), 'llm_gateway_upstream_quota_rejections_total', 'provider="wide",model="hold-wide",reason="max_wait"')).toBeUndefined();
   });
 });
 

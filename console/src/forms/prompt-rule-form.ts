@@ -72,6 +72,8 @@ export function toCreatePromptRuleRequest(form: PromptRuleForm): CreatePromptRul
 
 const RULE_MASK = ['name', 'enabled', 'scope', 'scope_id', 'order', 'operation', 'text', 'pattern', 'flags', 'replacement', 'first_user_turn_only'];
 
+/** Roles (not on the form) are kept for a regex rule and cleared for the others, which refuse them. */
 export function toUpdatePromptRuleRequest(id: string, form: PromptRuleForm): UpdatePromptRuleRequest {
-  return create(UpdatePromptRuleRequestSchema, { id, ...ruleFields(form), updateMask: create(FieldMaskSchema, { paths: RULE_MASK }) });
+  const paths = form.operation === PromptRuleOperation.REGEX_REPLACE ? RULE_MASK : [...RULE_MASK, 'roles'];
+  return create(UpdatePromptRuleRequestSchema, { id, ...ruleFields(form), roles: [], updateMask: create(FieldMaskSchema, { paths }) });
 }

@@ -1,6 +1,6 @@
 // The route editor's form ↔ the RoutesService messages: strategy, targets with weights, the
 // dispatch settings, and (for the expert strategy) the expert routing as a whole.
-import { create } from '@bufbuild/protobuf';
+import { clone, create } from '@bufbuild/protobuf';
 import { durationFromMs, FieldMaskSchema, type Duration } from '@bufbuild/protobuf/wkt';
 import {
   CreateRouteRequestSchema,
@@ -13,7 +13,9 @@ import {
   RouteTargetSchema,
   UpdateRouteRequestSchema,
   type CreateRouteRequest,
+  type ExpertRouting,
   type Route,
+  type RouteSettings,
   type UpdateRouteRequest,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import { durationMs } from '../format/format.js';
@@ -46,6 +48,11 @@ export interface RouteForm {
   experts: ExpertRow[];
   fallbackExpert: string;
   judgeModel: string;
+  /**
+   * The stored route's settings and expert routing, kept so that what the form does not show (backoff,
+   * affinity, a rules or embedding classifier, preprocessing, experts' prompts and examples) survives an edit.
+   */
+  stored?: { settings: RouteSettings | undefined; expert: ExpertRouting | undefined };
 }
 
 export function emptyRouteForm(): RouteForm {
@@ -93,6 +100,7 @@ export function routeToForm(route: Route): RouteForm {
     experts: route.expert?.experts.map((expert) => ({ name: expert.name, description: expert.description, target: targetText(expert) })) ?? [],
     fallbackExpert: route.expert?.fallbackExpert ?? '',
     judgeModel: route.expert?.classifier?.judgeModel ?? '',
+    stored: { settings: route.settings, expert: route.expert },
   };
 }
 
@@ -112,25 +120,35 @@ function routeFields(form: RouteForm) {
     if (!/^\d{3}$/.test(status)) throw new FieldProblem('settings.failover_statuses', 'must be HTTP statuses such as 429, 503');
     return Number(status);
   });
+  const settings = form.stored?.settings ? clone(RouteSettingsSchema, form.stored.settings) : create(RouteSettingsSchema);
+  settings.maxRetries = form.maxRetries.trim() === '' ? undefined : wholeNumber('settings.max_retries', form.maxRetries);
+  settings.attemptTimeout = optionalSeconds('settings.attempt_timeout', form.attemptTimeoutSeconds);
+  settings.totalDeadline = optionalSeconds('settings.total_deadline', form.totalDeadlineSeconds);
+  settings.failoverStatuses = statuses;
   return {
     description: form.description.trim(),
     strategy: form.strategy,
     enabled: form.enabled,
     targets,
-    settings: create(RouteSettingsSchema, {
-      maxRetries: form.maxRetries.trim() === '' ? undefined : wholeNumber('settings.max_retries', form.maxRetries),
-      attemptTimeout: optionalSeconds('settings.attempt_timeout', form.attemptTimeoutSeconds),
-      totalDeadline: optionalSeconds('settings.total_deadline', form.totalDeadlineSeconds),
-      failoverStatuses: statuses,
-    }),
-    expert: expertStrategy
-      ? create(ExpertRoutingSchema, {
-          experts: form.experts.map((expert) => create(ExpertSchema, { name: expert.name.trim(), description: expert.description.trim(), ...parseTarget(expert.target) })),
-          fallbackExpert: form.fallbackExpert.trim(),
-          classifier: create(ExpertClassifierSchema, { type: ExpertClassifierType.LLM, judgeModel: form.judgeModel.trim() }),
-        })
-      : undefined,
+    settings,
+    expert: expertStrategy ? expertRouting(form) : undefined,
   };
+}
+
+function expertRouting(form: RouteForm): ExpertRouting {
+  const stored = form.stored?.expert;
+  const routing = stored ? clone(ExpertRoutingSchema, stored) : create(ExpertRoutingSchema, { classifier: create(ExpertClassifierSchema, { type: ExpertClassifierType.LLM }) });
+  routing.experts = form.experts.map((row) => {
+    const before = stored?.experts.find((expert) => expert.name === row.name.trim());
+    const expert = before ? clone(ExpertSchema, before) : create(ExpertSchema);
+    Object.assign(expert, { name: row.name.trim(), description: row.description.trim(), ...parseTarget(row.target) });
+    return expert;
+  });
+  routing.fallbackExpert = form.fallbackExpert.trim();
+  const classifier = routing.classifier ?? create(ExpertClassifierSchema, { type: ExpertClassifierType.LLM });
+  if (classifier.type === ExpertClassifierType.LLM || classifier.type === ExpertClassifierType.UNSPECIFIED) classifier.judgeModel = form.judgeModel.trim();
+  routing.classifier = classifier;
+  return routing;
 }
 
 export function toCreateRouteRequest(form: RouteForm): CreateRouteRequest {

@@ -35,6 +35,8 @@ export interface GatewayMetrics {
   breakerChanged(targetKey: string, to: BreakerState): void;
   expertDecided(decision: { route: string; expert: string; source: string }): void;
   databaseFailed(kind: DatabaseErrorKind): void;
+  /** GATEWAY_CONFIG_FILE applied (or not) at start or on SIGHUP. */
+  configFileApplied(reason: 'start' | 'sighup', ok: boolean): void;
   /** The live state read at each scrape (requests in flight, breakers, the request-log writer). */
   watch(sources: LiveSources): void;
   /** The upstream quotas' queue and slots (core/quotas). */
@@ -64,6 +66,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     databaseFailed(kind) {
       metrics.databaseErrors.inc({ kind });
+    },
+    configFileApplied(reason, ok) {
+      metrics.configFileApplies.inc({ reason, result: ok ? 'ok' : 'failed' });
     },
     watch: (sources) => live.watch(sources),
   };

@@ -91,6 +91,12 @@ export function defineMetrics(registry: Registry, options: MetricDefinitionOptio
       labelNames: ['kind'],
       registers,
     }),
+    configFileApplies: new Counter({
+      name: 'llm_gateway_config_file_applies_total',
+      help: 'GATEWAY_CONFIG_FILE applied, by reason (start, sighup) and result (ok, failed: the running configuration stayed).',
+      labelNames: ['reason', 'result'],
+      registers,
+    }),
     expertDecisions: new Counter({
       name: 'llm_gateway_expert_decisions_total',
       help: 'Expert-route decisions, by route, expert and source (llm, rules, embedding, fallback, cache).',

@@ -5,7 +5,7 @@
 // Chat Completions shim; features that need OpenAI's own stateful Responses
 // API are refused by name.
 import { create, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
-import { ChatRequestSchema, ReasoningConfigSchema, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ChatRequestSchema, GatewayOptionsSchema, ReasoningConfigSchema, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ALL_EFFORT_NAMES, REASONING_EFFORTS } from '../reasoning-efforts.js';
 import {
   invalidType,
@@ -45,6 +45,7 @@ const INT32_MAX = 2_147_483_647;
 const CANONICAL_PARAMETERS = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'reasoning', 'max_output_tokens',
   'temperature', 'top_p', 'metadata', 'store', 'previous_response_id', 'stream', 'stream_options', 'include', 'user', 'truncation',
+  'safety_identifier', 'prompt_cache_key',
 ]);
 
 /** Features of OpenAI's stateful Responses API the gateway does not have. */
@@ -82,6 +83,12 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   });
   const truncation = optionalEnum(body['truncation'], 'truncation', ['auto', 'disabled'] as const) ?? 'disabled';
   const user = optionalString(body['user'], 'user');
+  // Both are hints about the caller, named in the canonical model's terms so that every family can serve
+  // them (sent upstream as is they would be refused by Anthropic and Gemini): safety_identifier is the
+  // end user (canonical `user`); prompt_cache_key keeps requests that share a prompt prefix together —
+  // the gateway's session, whose affinity routing sends them to the same target.
+  const safetyIdentifier = optionalString(body['safety_identifier'], 'safety_identifier');
+  const promptCacheKey = optionalString(body['prompt_cache_key'], 'prompt_cache_key');
   const metadata = parseMetadata(body['metadata']);
   const previousResponseId = optionalString(body['previous_response_id'], 'previous_response_id');
   const store = optionalBoolean(body['store'], 'store') ?? true;
@@ -94,10 +101,11 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
     temperature,
     topP,
     maxOutputTokens,
-    user: user ?? '',
+    user: user ?? safetyIdentifier ?? '',
     metadata,
     providerOptions: passThrough(body, text),
   });
+  if (promptCacheKey) chat.gateway = create(GatewayOptionsSchema, { sessionId: promptCacheKey.slice(0, 200) });
   if (responseFormat) chat.responseFormat = responseFormat;
   if (toolChoice) chat.toolChoice = toolChoice;
   if (effort !== undefined || summary !== undefined) {

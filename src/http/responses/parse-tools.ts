@@ -34,8 +34,9 @@ export function parseTools(value: unknown): Tool[] {
       name: requiredString(tool['name'], `${param}.name`),
       description: optionalString(tool['description'], `${param}.description`) ?? '',
       parameters: (parameters ?? undefined) as JsonObject | undefined,
-      // The Responses API's default is strict; the field may be null.
-      strict: optionalBoolean(tool['strict'], `${param}.strict`) ?? true,
+      // Strict only when asked: upstreams called through Chat Completions refuse a strict schema that is not
+      // closed (additionalProperties: false, every property required), which clients omitting `strict` rarely send.
+      strict: optionalBoolean(tool['strict'], `${param}.strict`) ?? false,
     });
   });
 }

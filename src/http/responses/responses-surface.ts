@@ -104,6 +104,8 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
       summarizeReasoning: parsed.summarizeReasoning,
     };
     const context = contextFromRequest(request, 'responses');
+    // An x-session-id header names the session as on the other shims, over prompt_cache_key.
+    if (context.sessionId && parsed.chat.gateway) parsed.chat.gateway.sessionId = context.sessionId;
     const controller = abortOnClientLeave(reply);
     if (parsed.stream) {
       const renderer = new ResponsesStreamRenderer(identity, parsed.includeEncryptedReasoning);

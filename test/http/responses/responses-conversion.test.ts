@@ -18,7 +18,7 @@ describe('parseResponsesRequest', () => {
       model: 'anthropic/claude',
       input: 'Hi',
       instructions: 'Be brief.',
-      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
+      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }, { type: 'function', name: 'g', strict: true, parameters: { type: 'object', additionalProperties: false } }],
       tool_choice: { type: 'function', name: 'f' },
       parallel_tool_calls: false,
       text: { format: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true }, verbosity: 'low' },
@@ -35,7 +35,7 @@ describe('parseResponsesRequest', () => {
     });
     const { chat } = parsed;
     expect(chat).toMatchObject({ model: 'anthropic/claude', parallelToolCalls: false, maxOutputTokens: 100, temperature: 0.5, topP: 0.9, user: 'u-1', metadata: { a: 'b' } });
-    expect(chat.tools.map((tool) => [tool.name, tool.strict])).toEqual([['f', true]]);
+    expect(chat.tools.map((tool) => [tool.name, tool.strict])).toEqual([['f', false], ['g', true]]);
     expect(chat.toolChoice).toMatchObject({ mode: ToolChoiceMode.TOOL, toolName: 'f' });
     expect(chat.responseFormat).toMatchObject({ type: ResponseFormatType.JSON_SCHEMA, schemaName: 'out', strict: true });
     expect(chat.reasoning).toMatchObject({ effort: ReasoningEffort.HIGH, includeReasoning: true });
@@ -43,6 +43,14 @@ describe('parseResponsesRequest', () => {
     expect(parsed).toMatchObject({ stream: false, includeEncryptedReasoning: true, summarizeReasoning: true });
     expect(parsed.settings).toMatchObject({ instructions: 'Be brief.', store: false, previous_response_id: 'resp_1', reasoning: { effort: 'high', summary: 'concise' } });
     expect(parsed.inputItems).toEqual([{ id: expect.stringMatching(/^msg_/), type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }]);
+  });
+
+  it('safety_identifier is the end user and prompt_cache_key the session (affinity), not provider options', () => {
+    const parsed = parseResponsesRequest({ model: 'm', input: 'x', safety_identifier: 'end-user-7', prompt_cache_key: 'conversation-42' });
+    expect(parsed.chat.user).toBe('end-user-7');
+    expect(parsed.chat.gateway?.sessionId).toBe('conversation-42');
+    expect(parsed.chat.providerOptions).toBeUndefined();
+    expect(parseResponsesRequest({ model: 'm', input: 'x', user: 'u', safety_identifier: 's' }).chat.user).toBe('u');
   });
 
   it('store defaults to true; tools and reasoning absent leave the canonical fields unset', () => {

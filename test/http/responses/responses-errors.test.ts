@@ -49,6 +49,16 @@ describe('request errors', () => {
   });
 });
 
+describe('paths', () => {
+  it('answers without the /v1 prefix too, and authenticates with x-api-key', async () => {
+    const created = await harness.post('/responses', { model: 'anthropic/plain-text', input: 'Say hello' }, { authorization: '', 'x-api-key': harness.secret });
+    expect(created.status).toBe(200);
+    const body = (await created.json()) as { id: string };
+    const retrieved = await fetch(`${harness.gateway.url}/responses/${body.id}`, { headers: { 'x-api-key': harness.secret } });
+    expect(((await retrieved.json()) as { id: string }).id).toBe(body.id);
+  });
+});
+
 describe('upstream failures', () => {
   it('an upstream 429 keeps its status, unary and streamed (before any output)', async () => {
     const unary = await harness.client.responses.create({ model: 'anthropic/error-429', input: 'x', store: false }).catch((caught: unknown) => caught);
