@@ -126,7 +126,7 @@ try {
     logLevel: 'warn',
     maxLifetimeSeconds: 3600,
     ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { nodeOptions: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}),
-    ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 300_000 } : {}),
+    ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 900_000 } : {}),
   });
   const setup = await configureGateway(gateway, upstreamUrl);
   const clients = createRpcClients(gateway.url, setup.secret, concurrency);

@@ -7,7 +7,9 @@ import {
   ListModelsResponseSchema,
   StreamCompleteResponseSchema,
   type CompletionService,
+  type StreamCompleteResponse,
 } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { GovernedCompletion } from '../core/governance/governed-completion.js';
 import { GatewayError, invalidArgument } from '../domain/gateway-error.js';
 import { contextOf } from './request-context-key.js';
@@ -25,17 +27,37 @@ function callOf<Request>(request: Request, context: HandlerContext) {
   return { request, key: callerKey(context), signal: context.signal, context: contextOf(context.values) };
 }
 
+function responsesOf(chunks: AsyncIterable<StreamChunk>): AsyncIterable<StreamCompleteResponse> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = chunks[Symbol.asyncIterator]();
+      const wrap = (result: IteratorResult<StreamChunk>): IteratorResult<StreamCompleteResponse> =>
+        result.done ? { done: true, value: undefined } : { done: false, value: create(StreamCompleteResponseSchema, { chunk: result.value }) };
+      return {
+        next: () => inner.next().then(wrap),
+        return: async () => {
+          await inner.return?.();
+          return { done: true, value: undefined };
+        },
+        throw: async (error?: unknown) => {
+          if (inner.throw) return wrap(await inner.throw(error));
+          throw error;
+        },
+      };
+    },
+  };
+}
+
 export function completionService(core: GovernedCompletion): ServiceImpl<typeof CompletionService> {
   return {
     async complete(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');
       return create(CompleteResponseSchema, { response: (await core.complete(callOf(request.chat, context))).response });
     },
-    async *streamComplete(request, context) {
+    // Each chunk wrapped as it is pulled: an iterator, not an async generator (one async step less per chunk).
+    streamComplete(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');
-      for await (const chunk of core.stream(callOf(request.chat, context)).chunks) {
-        yield create(StreamCompleteResponseSchema, { chunk });
-      }
+      return responsesOf(core.stream(callOf(request.chat, context)).chunks);
     },
     async embed(request, context) {
       return (await core.embed(callOf(request, context))).response;

@@ -17,12 +17,21 @@ export function errorInterceptor(reporter: ErrorReporter): Interceptor {
   };
 }
 
-async function* convertStreamErrors<T>(messages: AsyncIterable<T>, reporter: ErrorReporter): AsyncIterable<T> {
-  try {
-    yield* messages;
-  } catch (error) {
-    throw toConnectError(error, reporter);
-  }
+/** The messages as they are; a failure while pulling one becomes a ConnectError. An iterator, not a generator: no extra async step per message. */
+function convertStreamErrors<T>(messages: AsyncIterable<T>, reporter: ErrorReporter): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = messages[Symbol.asyncIterator]();
+      const convert = (error: unknown): never => {
+        throw toConnectError(error, reporter);
+      };
+      return {
+        next: () => inner.next().catch(convert),
+        return: (value?: unknown) => (inner.return ? inner.return(value).catch(convert) : Promise.resolve({ done: true as const, value: value as T })),
+        throw: (error?: unknown) => (inner.throw ? inner.throw(error).catch(convert) : Promise.reject(toConnectError(error, reporter))),
+      };
+    },
+  };
 }
 
 /** Admin services: the admin token as `Authorization: Bearer …`. */

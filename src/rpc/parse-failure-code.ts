@@ -36,20 +36,42 @@ async function relabelUnaryError(response: UniversalServerResponse): Promise<Uni
   return { ...response, status: 400, body: once(relabelled) };
 }
 
-/** Streams and gRPC: the error travels in the last frame or in the trailers, written after the body. */
+/**
+ * Streams and gRPC: the error travels in the last frame or in the trailers, written after the body.
+ * A request that could not be parsed never reached the implementation, so its response carries no
+ * message: once the first frame is a message, the rest of the body passes through untouched (no
+ * per-frame look, no extra async step per frame of every successful stream).
+ */
 function relabelStream(response: UniversalServerResponse): UniversalServerResponse {
   const body = response.body;
   if (!body) return response;
+  return { ...response, body: { [Symbol.asyncIterator]: () => relabelledFrames(body[Symbol.asyncIterator](), response.trailer) } };
+}
+
+function relabelledFrames(frames: AsyncIterator<Uint8Array>, trailer: Headers | undefined): AsyncIterator<Uint8Array> {
+  // Until the first frame is seen: undecided; then either passing through or relabelling every frame.
+  let mode: 'first' | 'pass' | 'relabel' = 'first';
   return {
-    ...response,
-    body: (async function* () {
-      for await (const chunk of body) yield relabelFrame(chunk);
-      const trailer = response.trailer;
-      if (trailer?.get('grpc-status') === INTERNAL_GRPC && isParseFailure(decodeURIComponent(trailer.get('grpc-message') ?? ''))) {
-        trailer.set('grpc-status', INVALID_ARGUMENT_GRPC);
+    async next() {
+      const result = await frames.next();
+      if (mode === 'pass') return result;
+      if (result.done) {
+        if (trailer?.get('grpc-status') === INTERNAL_GRPC && isParseFailure(decodeURIComponent(trailer.get('grpc-message') ?? ''))) {
+          trailer.set('grpc-status', INVALID_ARGUMENT_GRPC);
+        }
+        return result;
       }
-    })(),
+      if (mode === 'first') mode = isMessageFrame(result.value) ? 'pass' : 'relabel';
+      return mode === 'pass' ? result : { done: false, value: relabelFrame(result.value) };
+    },
+    return: (value?: unknown) => frames.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+    throw: (error?: unknown) => frames.throw?.(error) ?? Promise.reject(error),
   };
+}
+
+/** A data frame (flags 0: an uncompressed message; 1: a compressed one), not an end-of-stream or trailer frame. */
+function isMessageFrame(chunk: Uint8Array): boolean {
+  return chunk.byteLength >= 5 && (chunk[0]! === 0 || chunk[0]! === 1);
 }
 
 /** One enveloped frame: a Connect end-of-stream message or a gRPC-Web trailer frame. */
