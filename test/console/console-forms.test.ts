@@ -102,6 +102,27 @@ describe('provider form', () => {
     expect(changed.azure).toBeUndefined();
   });
 
+  it('keeps what the form does not show (media prices, a model quota) when a provider is edited', () => {
+    const provider = create(ProviderSchema, {
+      id: 'p',
+      name: 'P',
+      type: ProviderType.OPENAI,
+      models: [
+        { upstreamModel: 'dall-e-3', prices: { perImage: 0.04 }, quota: { requestsPerMinute: 5, maxConcurrent: 2 } },
+        { upstreamModel: 'gpt-4o', prices: { inputPerMillion: 2.5, outputPerMillion: 10, perMillionCharacters: 15 } },
+      ],
+    });
+    const form = providerToForm(provider);
+    form.models[1]!.outputPrice = '12';
+    const update = toUpdateProviderRequest(form);
+    expect(update.models[0]?.prices?.perImage).toBe(0.04);
+    expect(update.models[0]?.quota).toMatchObject({ requestsPerMinute: 5, maxConcurrent: 2 });
+    expect(update.models[1]?.prices).toMatchObject({ inputPerMillion: 2.5, outputPerMillion: 12, perMillionCharacters: 15 });
+    const added = emptyModelRow('new-model');
+    form.models.push(added);
+    expect(toUpdateProviderRequest(form).models[2]?.prices).toBeUndefined();
+  });
+
   it('adds only the discovered models not yet listed', () => {
     const form = emptyProviderForm();
     form.models.push(emptyModelRow('a'));

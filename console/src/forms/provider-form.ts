@@ -26,6 +26,8 @@ export interface ModelRow {
   outputPrice: string;
   cachedInputPrice: string;
   cacheWritePrice: string;
+  /** The model as read: what the form does not show (media prices, its upstream quota) survives an edit. */
+  stored?: ProviderModel | undefined;
 }
 
 export interface ProviderForm {
@@ -61,6 +63,7 @@ function modelToRow(model: ProviderModel): ModelRow {
     outputPrice: price(model.prices?.outputPerMillion),
     cachedInputPrice: price(model.prices?.cachedInputPerMillion),
     cacheWritePrice: price(model.prices?.cacheWritePerMillion),
+    stored: model,
   };
 }
 
@@ -82,7 +85,13 @@ function rowToModel(row: ModelRow, index: number): ProviderModel {
   const field = (name: string) => `models[${index}].${name}`;
   if (row.upstreamModel.trim() === '') throw new FieldProblem(field('upstream_model'), 'is required');
   const prices = [row.inputPrice, row.outputPrice, row.cachedInputPrice, row.cacheWritePrice];
-  const priced = prices.some((price) => price.trim() !== '');
+  const storedPrices = row.stored?.prices;
+  const mediaPrices = {
+    perImage: storedPrices?.perImage ?? 0,
+    perAudioSecond: storedPrices?.perAudioSecond ?? 0,
+    perMillionCharacters: storedPrices?.perMillionCharacters ?? 0,
+  };
+  const priced = prices.some((price) => price.trim() !== '') || Object.values(mediaPrices).some((price) => price !== 0);
   return create(ProviderModelSchema, {
     upstreamModel: row.upstreamModel.trim(),
     alias: row.alias.trim(),
@@ -94,8 +103,10 @@ function rowToModel(row: ModelRow, index: number): ProviderModel {
           outputPerMillion: optionalDecimal(field('prices.output_per_million'), row.outputPrice) ?? 0,
           cachedInputPerMillion: optionalDecimal(field('prices.cached_input_per_million'), row.cachedInputPrice) ?? 0,
           cacheWritePerMillion: optionalDecimal(field('prices.cache_write_per_million'), row.cacheWritePrice) ?? 0,
+          ...mediaPrices,
         })
       : undefined,
+    quota: row.stored?.quota,
   });
 }
 
