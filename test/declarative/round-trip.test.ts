@@ -37,7 +37,9 @@ providers:
   - id: claude
     type: anthropic
     api_key: \${CLAUDE_API_KEY}
-    models: [{ upstream_model: claude-sonnet-4-5 }]
+    quota: { requests_per_minute: 500, max_concurrent: 20 }
+    queue: { max_length: 50, max_wait: 10s }
+    models: [{ upstream_model: claude-sonnet-4-5, quota: { tokens_per_minute: 400000 } }]
   - id: gemini
     type: gemini
     enabled: false
@@ -156,6 +158,10 @@ describe('gateway.yaml round trip', () => {
     expect(first.steps).toHaveLength(4 + 7 + 2 + 7 + 3);
     const result = await applyPlan(first);
     expect(result.createdSecrets.map((created) => created.name).sort()).toEqual(['batch', 'billing-app']);
+    const claude = (await clients.providers.getProvider({ id: 'claude' })).provider;
+    expect(claude?.quota).toMatchObject({ requestsPerMinute: 500, maxConcurrent: 20 });
+    expect(Number(claude?.queue?.maxWait?.seconds)).toBe(10);
+    expect(claude?.models[0]?.quota?.tokensPerMinute).toBe(400000);
 
     const again = await plan(FILE, 'gateway.yaml');
     expect(formatPlan(again.steps.map((step) => step.change), again.unchanged)).toBe('No changes: the gateway matches the file (23 objects unchanged).');
@@ -163,6 +169,7 @@ describe('gateway.yaml round trip', () => {
     const exported = await exportConfig(clients);
     for (const secret of Object.values(ENVIRONMENT)) expect(exported).not.toContain(secret);
     expect(exported).toContain('api_key: ${OPENAI_MAIN_API_KEY}');
+    expect(exported).toContain('requests_per_minute: 500');
     const fromExport = await plan(exported, 'exported.yaml', {});
     expect(fromExport.warnings).toHaveLength(4); // the four key references are not set here: the gateway keeps its keys
     expect(formatPlan(fromExport.steps.map((step) => step.change), fromExport.unchanged)).toBe('No changes: the gateway matches the file (23 objects unchanged).');

@@ -43,6 +43,8 @@ function createRequest(desired: ProviderConfig, apiKey: string | undefined): Cre
     enabled: desired.enabled ?? true,
     models: models(desired.models),
     ...(desired.azure ? { azure: desired.azure } : {}),
+    ...(desired.quota ? { quota: desired.quota } : {}),
+    ...(desired.queue ? { queue: desired.queue } : {}),
   });
 }
 
@@ -70,9 +72,14 @@ export const providerKind: ObjectKind<ProviderConfig, Provider> = {
         enabled: current.enabled,
         models: models(current.models),
         ...(current.azure ? { azure: current.azure } : {}),
+        ...(current.quota ? { quota: current.quota } : {}),
+        ...(current.queue ? { queue: current.queue } : {}),
       }),
     ),
-  rules: { absentMeans: { base_url: undefined, extra_headers: undefined, models: undefined, azure: undefined }, maps: ['extra_headers'] },
+  rules: {
+    absentMeans: { base_url: undefined, extra_headers: undefined, models: undefined, azure: undefined, quota: undefined, queue: undefined },
+    maps: ['extra_headers'],
+  },
   extraChanges: (desired, current, context) => {
     const apiKey = context.providerKeys.get(desired.id);
     return apiKey !== undefined && apiKeyLast4(apiKey) !== current.apiKeyLast4 ? ['api_key'] : [];
@@ -109,6 +116,8 @@ export const providerKind: ObjectKind<ProviderConfig, Provider> = {
         ...(current.enabled ? {} : { enabled: false }),
         models: current.models.map((model) => create(ProviderModelSchema, { ...model, enabled: model.enabled === false ? false : undefined })),
         ...(current.azure?.apiVersion ? { azure: current.azure } : {}),
+        ...(current.quota ? { quota: current.quota } : {}),
+        ...(current.queue ? { queue: current.queue } : {}),
       }),
     );
     // A reference, never the key: the variable holds it where the file is applied again.
