@@ -2,7 +2,8 @@
 // the real gateway serving the built console at /console/ and a fixture upstream speaking OpenAI's
 // wire format: sign-in (a wrong token refused), a provider created and tested, a key created and its
 // secret read once, a call with that key through the official openai SDK, the request in the log
-// (tokens, cost) and on the overview, a priority route and its health, Chinese, sign-out.
+// (tokens, cost) and on the overview, a priority route and its health, a tripped breaker on the overview,
+// Chinese, sign-out.
 // Screenshots of each page go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller } from '../helpers/admin-call.js';
 import { browserAvailability, launchBrowser, warnLoudly, type Browser } from '../browser/browser-harness.js';
 
 const availability = browserAvailability();
@@ -181,6 +183,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     expect(await text('[data-test=total-cost]')).toBe('$0.00017');
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(3);
     expect(await text('[data-test=top-models]')).toContain('plain-text');
+    await eventually(() => text('[data-test=breakers-closed]')).toBe('All breakers closed.');
     await shot('07-overview');
   });
 
@@ -203,6 +206,29 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.click('[data-test=route-save]');
     await eventually(() => row.innerText()).toContain('the smart one');
     expect(await row.innerText()).toContain('fixture/plain-text');
+  });
+
+  it('lists a route target whose breaker opened on the overview', async () => {
+    // A route to an upstream model that always answers 500: the breaker opens after 5 consecutive failures.
+    const admin = adminCaller(started.url, ADMIN_TOKEN);
+    await admin('ProvidersService/CreateProvider', {
+      id: 'failing', name: 'Failing fixture', type: 'PROVIDER_TYPE_OPENAI', baseUrl: upstream.baseUrl, apiKey: upstream.apiKey, models: [{ upstreamModel: 'error-500' }],
+    });
+    await admin('RoutesService/CreateRoute', {
+      name: 'flaky', strategy: 'ROUTE_STRATEGY_PRIORITY', targets: [{ providerId: 'failing', upstreamModel: 'error-500' }], settings: { backoffBase: '0.01s', backoffCap: '0.02s' },
+    });
+    const client = new OpenAI({ apiKey: secret, baseURL: `${started.url}/v1`, maxRetries: 0 });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await expect(client.chat.completions.create({ model: 'flaky', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toThrow();
+    }
+    await page.click('[data-test=nav-overview]');
+    await page.click('[data-test=refresh]');
+    const row = page.locator('[data-breaker="flaky failing/error-500"]');
+    await eventually(() => row.innerText()).toContain('open');
+    expect(await page.locator('[data-test=breakers-table] tbody tr').count()).toBe(1);
+    expect(await text('[data-test=breakers-summary]')).toBe('1 open, 0 half-open, on 1 of 2 routes');
+    expect(await page.locator('[data-test=breakers-closed]').count()).toBe(0);
+    await shot('08b-overview-breakers');
   });
 
   it('creates a prompt rule, with the API\'s validation error on the pattern field', async () => {
@@ -257,6 +283,8 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
       await page.click('[data-test=nav-overview]');
       await eventually(() => text('main h1')).toBe('概览');
       expect(await text('[data-test=totals]')).toContain('请求数');
+      await eventually(() => text('[data-test=breakers]')).toContain('熔断器');
+      expect(await text('[data-test=breakers-table]')).toContain('打开');
       await shot('09-overview-zh');
     } finally {
       await page.selectOption('[data-test=locale]', 'en');

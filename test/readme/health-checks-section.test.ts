@@ -3,83 +3,26 @@
 // provider `local` with `plain-text` on the example upstream, the route
 // `smart`, the admin token in $ADMIN); every `# → text` line must appear in
 // what its block printed. The blocks poll for the first run themselves.
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
-import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { expectBlocksPrinted, runShellBlocks, sectionBlocks, shellEnv, startWalkthroughGateway, type WalkthroughGateway } from '../helpers/readme-sections.js';
 
 const SECTION = '### Scheduled health checks';
 const ADMIN = 'gw-admin-health-checks-section-0123456789';
 
-function sectionBlocks(readme: string): Array<{ text: string; expected: string[] }> {
-  const start = readme.indexOf(SECTION);
-  if (start < 0) throw new Error(`README has no "${SECTION}" section`);
-  const end = readme.slice(start + SECTION.length).search(/\n##+ /);
-  const section = readme.slice(start, end < 0 ? undefined : start + SECTION.length + end);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => ({
-    text: match[1]!,
-    expected: [...match[1]!.matchAll(/^# → (.+)$/gm)].map((line) => line[1]!.trim()),
-  }));
-}
-
-const blocks = sectionBlocks(readFileSync('README.md', 'utf8'));
-let gateway: StartedGateway;
-let upstream: OpenAIFixture;
-
-async function admin(method: string, body: object): Promise<void> {
-  const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 200) throw new Error(`${method}: ${response.status} ${await response.text()}`);
-}
+const blocks = sectionBlocks(SECTION);
+let walkthrough: WalkthroughGateway;
 
 beforeAll(async () => {
-  upstream = await startOpenAIFixture({ family: 'openai-compatible', apiKey: '', record: false });
-  gateway = await startGateway({ GATEWAY_ADMIN_TOKEN: ADMIN });
-  await admin('ProvidersService/CreateProvider', {
-    id: 'local',
-    name: 'Local example',
-    type: 'PROVIDER_TYPE_OPENAI_COMPATIBLE',
-    baseUrl: upstream.baseUrl,
-    models: [{ upstreamModel: 'plain-text' }],
-  });
-  await admin('RoutesService/CreateRoute', {
+  walkthrough = await startWalkthroughGateway(ADMIN);
+  await walkthrough.admin('RoutesService/CreateRoute', {
     name: 'smart',
     strategy: 'ROUTE_STRATEGY_PRIORITY',
     targets: [{ providerId: 'local', upstreamModel: 'plain-text' }],
   });
 });
 afterAll(async () => {
-  await gateway?.close();
-  await upstream?.close();
+  await walkthrough?.close();
 });
-
-function runShell(script: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-      env: {
-        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
-        HOME: process.env['HOME'] ?? '/tmp',
-        GW: gateway.url,
-        ADMIN,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    // The blocks poll until a run is recorded: bound that here rather than hang the suite.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
 
 describe('the README section "Scheduled health checks"', () => {
   it('has a block that says what it prints', () => {
@@ -88,15 +31,15 @@ describe('the README section "Scheduled health checks"', () => {
   });
 
   it('runs as written, each block printing what it says it prints', async () => {
-    const script = blocks.map((block, index) => `printf '\\n::block ${index}::\\n'\n${block.text}`).join('\n');
-    const { code, output } = await runShell(script);
-    expect(code, output).toBe(0);
-    const printed = output.split(/^::block \d+::$/m).slice(1);
-    blocks.forEach((block, index) => {
-      for (const expected of block.expected) expect(printed[index], `block ${index + 1} should print ${expected}`).toContain(expected);
+    const { code, output, printedPerBlock } = await runShellBlocks(blocks, {
+      env: shellEnv({ GW: walkthrough.gateway.url, ADMIN }),
+      // The blocks poll until a run is recorded: bound that here rather than hang the suite.
+      timeoutMs: 30_000,
     });
+    expect(code, output).toBe(0);
+    expectBlocksPrinted(blocks, printedPerBlock);
     // The route's check ran too, through the route.
-    const latest = await gateway.gateway.healthChecks.latest();
+    const latest = await walkthrough.gateway.gateway.healthChecks.latest();
     expect(latest.map(({ check }) => check.name).sort()).toEqual(['local plain-text', 'smart route']);
   }, 45_000);
 });

@@ -4,8 +4,7 @@
 // $LEGACY_MYSQL_URL a fresh MariaDB database seeded with the old gateway's
 // schema and rows (keys encrypted with $LEGACY_JWT_SECRET). Every `# → text`
 // line must appear in what its block printed.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, test } from 'vitest';
@@ -13,6 +12,7 @@ import { startAnthropicFixture } from '../fixtures/anthropic-upstream.js';
 import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
 import { CLI_ENTRY } from '../helpers/cli-process.js';
+import { expectBlocksPrinted, runShellBlocks, sectionBlocks, shellEnv } from '../helpers/readme-sections.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 import { LEGACY_JWT_SECRET, OLD_KEYS, seedLegacyDatabase } from '../import/legacy-database-fixture.js';
 import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../setup/mariadb.js';
@@ -20,24 +20,13 @@ import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../setup/mari
 const SECTION = '## Moving in from another gateway';
 const ADMIN = 'gw-admin-moving-in-section-0123456789';
 
-function sectionBlocks(readme: string): Array<{ text: string; expected: string[] }> {
-  const start = readme.indexOf(SECTION);
-  if (start < 0) throw new Error(`README has no "${SECTION}" section`);
-  const end = readme.slice(start + SECTION.length).search(/\n## /);
-  const section = readme.slice(start, end < 0 ? undefined : start + SECTION.length + end);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => ({
-    text: match[1]!,
-    expected: [...match[1]!.matchAll(/^# → (.+)$/gm)].map((line) => line[1]!.trim()),
-  }));
-}
-
 const serverUrl = inject('mysqlServerUrl');
 
 if (serverUrl === null) {
   test.skip(`README "Moving in" section NOT RUN (its legacy import needs MySQL): ${inject('mysqlUnavailableReason') ?? 'no server'}`, () => {});
 } else {
   describe('the README section "Moving in from another gateway"', () => {
-    const blocks = sectionBlocks(readFileSync('README.md', 'utf8'));
+    const blocks = sectionBlocks(SECTION);
     let gateway: StartedGateway;
     let upstream: OpenAIFixture;
     let anthropic: FixtureUpstream;
@@ -65,46 +54,28 @@ if (serverUrl === null) {
       if (folder) rmSync(folder, { recursive: true, force: true });
     });
 
-    function runShell(script: string): Promise<{ code: number | null; output: string }> {
-      return new Promise((resolve) => {
-        const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
-          cwd: folder,
-          env: {
-            PATH: [folder, path.dirname(process.execPath), process.env['PATH'] ?? ''].join(path.delimiter),
-            HOME: process.env['HOME'] ?? '/tmp',
-            GW: gateway.url,
-            ADMIN,
-            UPSTREAM: upstream.baseUrl,
-            LEGACY_MYSQL_URL: database.url,
-            LEGACY_JWT_SECRET,
-            OLD_APP_KEY: OLD_KEYS.chat,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, output });
-        });
-      });
-    }
-
     it('has blocks that say what they print', () => {
       expect(blocks.length).toBeGreaterThanOrEqual(2);
       expect(blocks.flatMap((block) => block.expected).length).toBeGreaterThanOrEqual(6);
     });
 
     it('runs as written, each block printing what it says it prints', async () => {
-      const script = blocks.map((block, index) => `printf '\\n::block ${index}::\\n'\n${block.text}`).join('\n');
-      const { code, output } = await runShell(script);
-      expect(code, output).toBe(0);
-      const printed = output.split(/^::block \d+::$/m).slice(1);
-      blocks.forEach((block, index) => {
-        for (const expected of block.expected) expect(printed[index], `block ${index + 1} should print ${expected}`).toContain(expected);
+      const { code, output, printedPerBlock } = await runShellBlocks(blocks, {
+        cwd: folder,
+        env: shellEnv({
+          // The built `llm-gateway` first.
+          PATH: [folder, path.dirname(process.execPath), process.env['PATH'] ?? ''].join(path.delimiter),
+          GW: gateway.url,
+          ADMIN,
+          UPSTREAM: upstream.baseUrl,
+          LEGACY_MYSQL_URL: database.url,
+          LEGACY_JWT_SECRET,
+          OLD_APP_KEY: OLD_KEYS.chat,
+        }),
+        timeoutMs: 60_000,
       });
+      expect(code, output).toBe(0);
+      expectBlocksPrinted(blocks, printedPerBlock);
       // The old application's call reached the upstream as the imported route's model.
       expect(upstream.received.some((request) => (request.body as { model?: string }).model === 'plain-text')).toBe(true);
     }, 90_000);

@@ -5,30 +5,19 @@
 // MySQL server, the test's Redis with a key prefix of this run's own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it, test } from 'vitest';
 import { checkStartScript, freePort, waitFor } from '../helpers/gateway-process.js';
+import { expectBlocksPrinted, runShell, sectionBlocks, shellEnv } from '../helpers/readme-sections.js';
 import { TEST_REDIS_URL } from '../setup/redis-url.js';
 
 const SECTION = '## Running several replicas';
 const serverUrl = inject('mysqlServerUrl');
 
-function sectionBlocks(readme: string): Array<{ server: boolean; text: string; expected: string[] }> {
-  const start = readme.indexOf(SECTION);
-  if (start < 0) throw new Error(`README has no "${SECTION}" section`);
-  const end = readme.indexOf('\n## ', start + SECTION.length);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```sh( server)?\n([\s\S]*?)```/g)].map((match) => ({
-    server: match[1] !== undefined,
-    text: match[2]!,
-    expected: [...match[2]!.matchAll(/^# → (.+)$/gm)].map((line) => line[1]!.trim()),
-  }));
-}
-
-const blocks = sectionBlocks(readFileSync('README.md', 'utf8'));
+const blocks = sectionBlocks(SECTION, { tags: ['server'] });
 let server: ChildProcess | undefined;
 let dataDir = '';
 let databaseName = '';
@@ -61,15 +50,14 @@ if (!serverUrl) {
         .replaceAll('127.0.0.1:8082', `127.0.0.1:${b}`)
         .replaceAll('GATEWAY_PORT=8082', `GATEWAY_PORT=${b}`)
         .replaceAll('127.0.0.1:9999', `127.0.0.1:${upstream}`);
-    environment = {
-      PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    environment = shellEnv({
       HOME: process.env['HOME'] ?? os.tmpdir(),
       GATEWAY_DATA_DIR: dataDir,
       GATEWAY_REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
       EXAMPLE_UPSTREAM_PORT: String(upstream),
       GATEWAY_LOG_LEVEL: 'warn',
-    };
-    const serverBlock = blocks.find((block) => block.server)!;
+    });
+    const serverBlock = blocks.find((block) => block.tag === 'server')!;
     server = spawn('bash', ['-c', substitute(serverBlock.text)], { env: environment, stdio: 'ignore', detached: true });
     let up = false;
     void (async () => {
@@ -98,8 +86,8 @@ if (!serverUrl) {
 
   describe('the README "Running several replicas" example', () => {
     it('has a server block and a step that says what it prints', () => {
-      expect(blocks.filter((block) => block.server)).toHaveLength(1);
-      expect(blocks.filter((block) => !block.server).flatMap((block) => block.expected)).toEqual([
+      expect(blocks.filter((block) => block.tag === 'server')).toHaveLength(1);
+      expect(blocks.filter((block) => block.tag !== 'server').flatMap((block) => block.expected)).toEqual([
         'x-gateway-cache: miss',
         'x-gateway-cache: hit',
         '{"status":"ready","redis":"shared"}',
@@ -107,17 +95,15 @@ if (!serverUrl) {
     });
 
     it('runs as written: the answer filled on replica A is a hit on replica B', async () => {
-      for (const block of blocks.filter((candidate) => !candidate.server)) {
-        const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-          const child = spawn('bash', ['-euo', 'pipefail', '-c', substitute(block.text)], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-          let printed = '';
-          child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-          child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-          child.once('exit', (exitCode) => resolve({ code: exitCode, output: printed }));
-        });
+      // Each block in a bash of its own.
+      const steps = blocks.filter((block) => block.tag !== 'server');
+      const printed: string[] = [];
+      for (const block of steps) {
+        const { code, output } = await runShell(substitute(block.text), { env: environment });
         expect(code, output).toBe(0);
-        for (const expected of block.expected) expect(output).toContain(expected);
+        printed.push(output);
       }
+      expectBlocksPrinted(steps, printed);
     }, 60_000);
   });
 }

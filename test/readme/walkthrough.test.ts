@@ -5,33 +5,16 @@
 // printed. Only the ports differ (free ones, through the environment), so two
 // runs never collide with each other or with a gateway already on 8080.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStartScript, freePort, waitFor } from '../helpers/gateway-process.js';
+import { expectBlocksPrinted, runShellBlocks, sectionBlocks, shellEnv } from '../helpers/readme-sections.js';
 
 const SECTION = '## Try it without a vendor key';
 
-interface Block {
-  server: boolean;
-  text: string;
-  expected: string[];
-}
-
-function walkthroughBlocks(readme: string): Block[] {
-  const start = readme.indexOf(SECTION);
-  if (start < 0) throw new Error(`README has no "${SECTION}" section`);
-  const end = readme.indexOf('\n## ', start + SECTION.length);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```sh( server)?\n([\s\S]*?)```/g)].map((match) => {
-    const text = match[2]!;
-    const expected = [...text.matchAll(/^# → (.+)$/gm)].map((line) => line[1]!.trim());
-    return { server: match[1] !== undefined, text, expected };
-  });
-}
-
-const blocks = walkthroughBlocks(readFileSync('README.md', 'utf8'));
+const blocks = sectionBlocks(SECTION, { tags: ['server'] });
 const servers: ChildProcess[] = [];
 const directories: string[] = [];
 let environment: NodeJS.ProcessEnv;
@@ -50,16 +33,14 @@ beforeAll(async () => {
   directories.push(dataDir);
   const [gatewayPort, upstreamPort] = [await freePort(), await freePort()];
   gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  environment = {
-    // The Node this suite runs on, first: `node` and `npm start` in the blocks use it.
-    PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
+  environment = shellEnv({
     HOME: process.env['HOME'] ?? os.tmpdir(),
     GATEWAY_DATA_DIR: dataDir,
     GATEWAY_PORT: String(gatewayPort),
     EXAMPLE_UPSTREAM_PORT: String(upstreamPort),
     GATEWAY_LOG_LEVEL: 'warn',
-  };
-  for (const block of blocks.filter((candidate) => candidate.server)) {
+  });
+  for (const block of blocks.filter((candidate) => candidate.tag === 'server')) {
     for (const line of block.text.split('\n').filter((command) => command.trim() !== '')) {
       // Each command in its own process group, so the whole tree (npm, sh, node) is stopped after.
       servers.push(spawn('bash', ['-c', line], { env: environment, stdio: 'ignore', detached: true }));
@@ -86,40 +67,26 @@ afterAll(() => {
   for (const directory of directories) rmSync(directory, { recursive: true, force: true });
 });
 
-/** Runs `script` in one bash (errexit, nounset, pipefail), in a scratch folder inside the repository (the SDKs resolve from its node_modules). */
-function runShell(script: string): Promise<{ code: number | null; output: string }> {
-  const scratch = mkdtempSync(path.join(process.cwd(), '.walkthrough-'));
-  directories.push(scratch);
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: scratch, env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
 describe('the README walkthrough', () => {
   it('has a server block and steps that say what they print', () => {
-    expect(blocks.filter((block) => block.server)).toHaveLength(1);
-    expect(blocks.filter((block) => !block.server).length).toBeGreaterThanOrEqual(5);
+    expect(blocks.filter((block) => block.tag === 'server')).toHaveLength(1);
+    expect(blocks.filter((block) => block.tag !== 'server').length).toBeGreaterThanOrEqual(5);
     expect(blocks.flatMap((block) => block.expected).length).toBeGreaterThanOrEqual(10);
   });
 
   it('runs as written, each block printing what it says it prints', async () => {
-    const steps = blocks.filter((block) => !block.server);
-    // The README's own addresses stand for the ports this run took.
-    const script = steps
-      .map((block, index) => `printf '\\n::block ${index}::\\n'\n${block.text}`)
-      .join('\n')
-      .replaceAll('127.0.0.1:8080', new URL(gatewayUrl).host)
-      .replaceAll('127.0.0.1:9999', `127.0.0.1:${environment['EXAMPLE_UPSTREAM_PORT']}`);
-    const { code, output } = await runShell(script);
-    expect(code, output).toBe(0);
-    const printed = output.split(/^::block \d+::$/m).slice(1);
-    expect(printed).toHaveLength(steps.length);
-    steps.forEach((block, index) => {
-      for (const expected of block.expected) expect(printed[index], `block ${index + 1} should print ${expected}`).toContain(expected);
+    const steps = blocks.filter((block) => block.tag !== 'server');
+    // A scratch folder inside the repository: the SDKs the blocks import resolve from its node_modules.
+    const scratch = mkdtempSync(path.join(process.cwd(), '.walkthrough-'));
+    directories.push(scratch);
+    const { code, output, printedPerBlock } = await runShellBlocks(steps, {
+      cwd: scratch,
+      env: environment,
+      // The README's own addresses stand for the ports this run took.
+      substitute: (script) =>
+        script.replaceAll('127.0.0.1:8080', new URL(gatewayUrl).host).replaceAll('127.0.0.1:9999', `127.0.0.1:${environment['EXAMPLE_UPSTREAM_PORT']}`),
     });
+    expect(code, output).toBe(0);
+    expectBlocksPrinted(steps, printedPerBlock);
   }, 60_000);
 });

@@ -20,6 +20,10 @@ export const en = {
     topKeys: 'Top keys by cost', topModels: 'Top models by cost', topProviders: 'Providers', group: 'Name',
     empty: 'No requests in this period yet. Create a provider and a key, then send a request through the gateway.',
     healthChecks: 'Scheduled health checks', noHealthChecks: 'No scheduled health checks.', up: 'up', down: 'down', notRun: 'not run yet',
+    breakers: 'Circuit breakers', breakersClosed: 'All breakers closed.',
+    breakersSummary: '{open} open, {halfOpen} half-open, on {routes} of {total} routes', breakerRoute: 'Route', breakerTarget: 'Target', breakerState: 'State',
+    breakerFailures: 'Consecutive failures', breakerErrorRate: 'Error rate', breakerAttempts: 'Attempts', breakerProbeAt: 'Probe from',
+    breakersUnreadable: 'Could not read the health of: {routes}', breakersFailed: 'Could not read the breakers: {message}',
   },
   keys: {
     title: 'Virtual keys', create: 'New key', searchPlaceholder: 'Name contains…', display: 'Key', expires: 'Expires', never: 'Never',

@@ -22,6 +22,10 @@ export const zhCN: Messages = {
     topKeys: '费用最高的密钥', topModels: '费用最高的模型', topProviders: '供应商', group: '名称',
     empty: '此时间段内还没有请求。先创建供应商和密钥，再通过网关发送请求。',
     healthChecks: '定时健康检查', noHealthChecks: '没有定时健康检查。', up: '正常', down: '异常', notRun: '尚未运行',
+    breakers: '熔断器', breakersClosed: '所有熔断器均已关闭。',
+    breakersSummary: '{open} 个打开，{halfOpen} 个半开，涉及 {total} 条路由中的 {routes} 条', breakerRoute: '路由', breakerTarget: '目标', breakerState: '状态',
+    breakerFailures: '连续失败次数', breakerErrorRate: '错误率', breakerAttempts: '尝试次数', breakerProbeAt: '探测开始于',
+    breakersUnreadable: '无法读取以下路由的健康状态：{routes}', breakersFailed: '无法读取熔断器：{message}',
   },
   keys: {
     title: '虚拟密钥', create: '新建密钥', searchPlaceholder: '名称包含…', display: '密钥', expires: '过期时间', never: '永不',

@@ -6,12 +6,9 @@
 // With `echo` the prompt is the first text of each choice.
 import type { FastifyReply } from 'fastify';
 import type { RouteInfo, StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { pumpSse, sseData, type SseRequestContext, type SseStream } from '../sse-stream.js';
-import { assertCandidatesHonoured } from './candidate-count.js';
+import { pumpSse, type SseRequestContext } from '../sse-stream.js';
 import type { OpenAITextCompletion } from './completions.js';
-import { routeHeaders, warningsHeader } from './gateway-headers.js';
-import { mapError } from './map-error.js';
-import type { OpenAIErrorBody } from './openai-wire.js';
+import { openAISseStream } from './send-stream.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
 
 export interface CompletionStreamOptions extends SseRequestContext {
@@ -79,14 +76,5 @@ class CompletionStreamRenderer {
 
 export async function sendCompletionStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: CompletionStreamOptions): Promise<void> {
   const renderer = new CompletionStreamRenderer(options.echoed, options.includeUsage);
-  const stream: SseStream<OpenAITextCompletion, OpenAIErrorBody> = {
-    renderer,
-    encode: sseData,
-    beforeOpen: () => assertCandidatesHonoured(options.n, renderer.warnings),
-    headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings), ...options.extraHeaders?.() }),
-    terminator: 'data: [DONE]\n\n',
-    mapError: (error) => mapError(error),
-    logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.code }),
-  };
-  await pumpSse(reply, chunks, stream, options);
+  await pumpSse(reply, chunks, openAISseStream<OpenAITextCompletion>(renderer, options), options);
 }

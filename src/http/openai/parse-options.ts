@@ -64,19 +64,23 @@ export function parseResponseFormat(value: unknown): ResponseFormat | undefined 
       return create(ResponseFormatSchema, { type: ResponseFormatType.JSON_OBJECT });
     case 'json_schema': {
       if (format['json_schema'] === undefined || format['json_schema'] === null) throw missingParameter('response_format.json_schema');
-      const spec = readRecord(format['json_schema'], 'response_format.json_schema');
-      const schema = spec['schema'];
-      if (schema === undefined || schema === null) throw missingParameter('response_format.json_schema.schema');
-      if (typeof schema !== 'object' || Array.isArray(schema)) throw invalidType('response_format.json_schema.schema', 'an object', schema);
-      return create(ResponseFormatSchema, {
-        type: ResponseFormatType.JSON_SCHEMA,
-        schemaName: requiredString(spec['name'], 'response_format.json_schema.name'),
-        description: optionalString(spec['description'], 'response_format.json_schema.description') ?? '',
-        schema: schema as JsonObject,
-        strict: optionalBoolean(spec['strict'], 'response_format.json_schema.strict') ?? false,
-      });
+      return parseJsonSchemaFormat(readRecord(format['json_schema'], 'response_format.json_schema'), 'response_format.json_schema');
     }
     default:
       throw invalidValue('response_format.type', `'${type}' is not one of 'text', 'json_object', 'json_schema'.`);
   }
+}
+
+/** A json_schema format's name, description, schema and strict, read from `spec` (at `path`, for errors). */
+export function parseJsonSchemaFormat(spec: Record<string, unknown>, path: string): ResponseFormat {
+  const schema = spec['schema'];
+  if (schema === undefined || schema === null) throw missingParameter(`${path}.schema`);
+  if (typeof schema !== 'object' || Array.isArray(schema)) throw invalidType(`${path}.schema`, 'an object', schema);
+  return create(ResponseFormatSchema, {
+    type: ResponseFormatType.JSON_SCHEMA,
+    schemaName: requiredString(spec['name'], `${path}.name`),
+    description: optionalString(spec['description'], `${path}.description`) ?? '',
+    schema: schema as JsonObject,
+    strict: optionalBoolean(spec['strict'], `${path}.strict`) ?? false,
+  });
 }

@@ -8,7 +8,7 @@
 // event (sent as output begins) gives x-gateway-provider / -upstream-model /
 // -route / -attempts, and warnings known by then go into `x-gateway-warnings`.
 import type { FastifyReply } from 'fastify';
-import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { RouteInfo, StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { pumpSse, sseData, type SseRequestContext, type SseStream } from '../sse-stream.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
 import { StreamRenderer } from './render-stream.js';
@@ -24,7 +24,18 @@ export interface ChatStreamOptions extends SseRequestContext {
 
 export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
   const renderer = new StreamRenderer({ includeUsage: options.includeUsage });
-  const stream: SseStream<OpenAIChatCompletionChunk, OpenAIErrorBody> = {
+  await pumpSse(reply, chunks, openAISseStream<OpenAIChatCompletionChunk>(renderer, options), options);
+}
+
+/** A renderer of OpenAI-shaped events that also collects the route and the warnings for the headers. */
+export type OpenAIEventRenderer<Event> = SseStream<Event, OpenAIErrorBody>['renderer'] & {
+  readonly route: RouteInfo | undefined;
+  readonly warnings: Warning[];
+};
+
+/** OpenAI's SSE framing, shared by chat and text completions: `data:` events, `[DONE]`, OpenAI error bodies. */
+export function openAISseStream<Event>(renderer: OpenAIEventRenderer<Event>, options: SseRequestContext & { n: number }): SseStream<Event, OpenAIErrorBody> {
+  return {
     renderer,
     encode: sseData,
     beforeOpen: () => assertCandidatesHonoured(options.n, renderer.warnings),
@@ -33,5 +44,4 @@ export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<
     mapError: (error) => mapError(error),
     logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.code }),
   };
-  await pumpSse(reply, chunks, stream, options);
 }

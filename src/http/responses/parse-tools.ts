@@ -16,7 +16,8 @@ import {
   type Tool,
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidType, invalidValue, missingParameter, optionalBoolean, optionalString, readArray, readRecord, requiredString } from '../openai/request-error.js';
+import { invalidValue, optionalBoolean, optionalString, readArray, readRecord, requiredString } from '../openai/request-error.js';
+import { parseJsonSchemaFormat } from '../openai/parse-options.js';
 
 const builtInRefusal = (type: string) =>
   `the built-in tool '${type}' runs only inside OpenAI's own Responses API, which this gateway does not call upstream; only 'function' tools are supported.`;
@@ -68,18 +69,8 @@ export function parseTextFormat(value: unknown): ResponseFormat | undefined {
       return undefined;
     case 'json_object':
       return create(ResponseFormatSchema, { type: ResponseFormatType.JSON_OBJECT });
-    case 'json_schema': {
-      const schema = format['schema'];
-      if (schema === undefined || schema === null) throw missingParameter('text.format.schema');
-      if (typeof schema !== 'object' || Array.isArray(schema)) throw invalidType('text.format.schema', 'an object', schema);
-      return create(ResponseFormatSchema, {
-        type: ResponseFormatType.JSON_SCHEMA,
-        schemaName: requiredString(format['name'], 'text.format.name'),
-        description: optionalString(format['description'], 'text.format.description') ?? '',
-        schema: schema as JsonObject,
-        strict: optionalBoolean(format['strict'], 'text.format.strict') ?? false,
-      });
-    }
+    case 'json_schema':
+      return parseJsonSchemaFormat(format, 'text.format');
     default:
       throw invalidValue('text.format.type', `'${type}' is not one of 'text', 'json_object', 'json_schema'.`);
   }
