@@ -40,8 +40,9 @@ await build({
   outdir: cliDir,
   bundle: true,
   format: 'esm',
-  // `import legacy` reads the old gateway's MySQL database; mysql2 loads optional parts at run time.
-  external: ['mysql2'],
+  // `import legacy` reads the old gateway's MySQL database or SQLite file; mysql2 loads optional parts at run
+  // time and better-sqlite3 its native binding by path.
+  external: ['mysql2', 'better-sqlite3'],
   platform: 'node',
   target: 'node22',
   minifyWhitespace: true,

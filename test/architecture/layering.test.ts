@@ -43,8 +43,14 @@ const PACKAGE_HOMES: Array<{ pattern: RegExp; where: (file: string) => boolean; 
   {
     pattern: /^(kysely|better-sqlite3|mysql2)(\/|$)/,
     // The legacy importer reads the old gateway's database (never the gateway's own).
-    where: (file) => file.startsWith('storage/') || (file === 'import/legacy/legacy-database.ts'),
-    rule: 'database drivers and the query builder stay in storage/ (and the old gateway\'s reader in import/legacy/legacy-database.ts)',
+    where: (file) => file.startsWith('storage/') || file === 'import/legacy/legacy-database.ts' || file === 'import/legacy/legacy-sqlite.ts',
+    rule: 'database drivers and the query builder stay in storage/ (and the old gateway\'s readers in import/legacy/legacy-database.ts and legacy-sqlite.ts)',
+  },
+  {
+    pattern: /^(tar-stream|tar)(\/|$)/,
+    // The old gateway's encrypted backups are tar.gz archives; nothing else reads tar.
+    where: (file) => file === 'import/legacy/legacy-backup.ts',
+    rule: 'the tar parser is imported only by import/legacy/legacy-backup.ts (the old gateway\'s backups)',
   },
   {
     pattern: /^@opentelemetry\//,

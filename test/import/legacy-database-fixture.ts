@@ -53,80 +53,98 @@ export const OLD_KEYS = {
 };
 export const AIFW_FAKE_KEY = 'FAKE-aifw-http-key-must-never-print';
 
-export async function seedLegacyDatabase(url: string, upstreams: LegacyUpstreams): Promise<void> {
-  const connection = await mysql.createConnection({ uri: url, multipleStatements: false });
+/** One row of the old gateway's data, in insertion order (parents before children). */
+export interface LegacyFixtureRow {
+  table: string;
+  /** Column values; objects are JSON columns (stored as JSON text). */
+  row: Record<string, unknown>;
+}
+
+/** The fixture's rows, shared by the MySQL database, the SQLite file and the encrypted backup. */
+export async function legacyFixtureRows(upstreams: LegacyUpstreams): Promise<LegacyFixtureRow[]> {
+  const rows: LegacyFixtureRow[] = [];
   const now = 1_760_000_000_000;
   const insert = async (table: string, row: Record<string, unknown>) => {
-    const columns = Object.keys(row);
-    const values = columns.map((column) => {
-      const value = row[column];
-      return value !== null && typeof value === 'object' ? JSON.stringify(value) : value;
-    });
-    await connection.query(`INSERT INTO \`${table}\` (${columns.map((column) => `\`${column}\``).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, values);
+    rows.push({ table, row });
   };
+  await insert('schema_migrations', { version: 25 });
+  await insert('providers', {
+    id: 'acme', name: 'Acme AI', base_url: `${upstreams.compatible.baseUrl}/`,
+    protocol_mappings: { openai: upstreams.compatible.baseUrl, anthropic: upstreams.anthropic.baseUrl },
+    api_key: encryptLegacySecret(upstreams.compatible.apiKey, LEGACY_JWT_SECRET),
+    model_mapping: { 'gpt-4': 'gpt-4o' }, enabled: 0, created_at: now, updated_at: now,
+  });
+  // Its key was sealed before JWT_SECRET was rotated: undecryptable now.
+  await insert('providers', {
+    id: 'stale', name: 'Stale', base_url: upstreams.compatible.baseUrl, protocol_mappings: null,
+    api_key: encryptLegacySecret('sk-FAKE-stale-provider-key', ROTATED_JWT_SECRET), enabled: 1, created_at: now, updated_at: now,
+  });
+  const model = (id: string, row: Record<string, unknown>) => insert('models', { id, enabled: 1, created_at: now, updated_at: now, ...row });
+  await model('m_fast', {
+    name: 'fast-chat', provider_id: 'acme', model_identifier: 'plain-text', protocol: null, enabled: 0,
+    model_attributes: { input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001, headers: { 'X-Org': 'acme' }, litellm_provider: 'openai', timeout: 60000 },
+  });
+  await model('m_claude', { name: 'claude-chat', provider_id: 'acme', model_identifier: 'plain-text', protocol: 'anthropic', model_attributes: null });
+  await model('m_stale', { name: 'stale-chat', provider_id: 'stale', model_identifier: 'plain-text' });
+  await model('vm_smart', { name: 'smart', provider_id: null, model_identifier: 'virtual-rc_smart', is_virtual: 1, routing_config_id: 'rc_smart' });
+  await model('vm_balanced', { name: 'balanced', provider_id: null, model_identifier: 'virtual-rc_lb', is_virtual: 1, routing_config_id: 'rc_lb' });
+  await model('vm_expert', { name: 'expert-chat', provider_id: null, model_identifier: 'expert-ex_1', is_virtual: 1, expert_routing_id: 'ex_1' });
+  await insert('routing_configs', {
+    id: 'rc_smart', name: 'smart config', type: 'fallback', created_at: now, updated_at: now,
+    config: { strategy: { mode: 'fallback', on_status_codes: [429, 500] }, targets: [
+      { provider: 'stale', override_params: { model: 'plain-text' } },
+      { provider: 'acme', override_params: { model: 'fast-chat' } },
+    ] },
+  });
+  await insert('routing_configs', {
+    id: 'rc_lb', name: 'lb config', type: 'loadbalance', created_at: now, updated_at: now,
+    config: { strategy: { mode: 'loadbalance' }, targets: [
+      { provider: 'acme', weight: 0.7, override_params: { model: 'plain-text' } },
+      { provider: 'acme', weight: 0.3, override_params: { model: 'claude-chat' } },
+      { provider: 'acme', weight: 0, override_params: { model: 'never-chosen' } },
+    ] },
+  });
+  await insert('expert_routing_configs', {
+    id: 'ex_1', name: 'expert config', enabled: 1, created_at: now, updated_at: now,
+    config: {
+      classifier: { type: 'real', provider_id: 'acme', model: 'plain-text', prompt_template: '{{USER_PROMPT}}', timeout: 10000, max_tokens: 200 },
+      preprocessing: { strip_tools: true, strip_files: false, strip_code_blocks: true, strip_system_prompt: false },
+      routing: { mode: 'llm', semantic: { enabled: false } },
+      experts: [
+        { id: 'expert_1738000000000_ab12cd3', category: 'debug code', type: 'real', provider_id: 'acme', model: 'plain-text', system_prompt: 'stack traces, errors' },
+        { id: 'expert_1738000000001_ef45gh6', category: 'explain', type: 'virtual', model_id: 'vm_smart', description: 'explanations' },
+      ],
+      fallback: { type: 'virtual', model_id: 'm_claude' },
+    },
+  });
+  const key = (id: string, secret: string, row: Record<string, unknown>) =>
+    insert('virtual_keys', { id, key_value: secret, key_hash: createHash('sha256').update(secret).digest('hex'), created_at: now, updated_at: now, ...row });
+  await key('k_chat', OLD_KEYS.chat, { name: 'chat app', model_ids: JSON.stringify(['m_fast', 'vm_smart', 'vm_expert', 'm_gone']), rate_limit: 60, cache_enabled: 1, disable_logging: 1 });
+  await key('k_claude', OLD_KEYS.claude, { name: 'claude app', model_id: 'm_claude', model_ids: JSON.stringify(['m_fast']), dynamic_compression_enabled: 1 });
+  await key('k_provider', OLD_KEYS.provider, { name: 'provider-bound', model_ids: null, provider_id: 'acme' });
+  await key('k_broken', OLD_KEYS.broken, { name: 'broken bindings', model_ids: 'not json at all' });
+  await insert('cost_mappings', { id: '6f1c2a44-0000-4000-8000-000000000001', pattern: 'gpt-4o*', target_model: 'gpt-4o', priority: 10, enabled: 1 });
+  await insert('system_config', { key: 'aifw_http_api_key', value: AIFW_FAKE_KEY, updated_at: now });
+  await insert('system_config', { key: 'cors_enabled', value: 'true', updated_at: now });
+  await insert('blocked_ips', { ip: '203.0.113.9', reason: 'abuse', created_at: now, created_by: 'admin' });
+  await insert('users', { id: 'u_1', username: 'admin', password_hash: `${'0'.repeat(32)}:${'f'.repeat(64)}` });
+  return rows;
+}
+
+/** A column value as a database stores it: JSON columns as text. */
+export const storedValue = (value: unknown): unknown => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
+
+export async function seedLegacyDatabase(url: string, upstreams: LegacyUpstreams): Promise<void> {
+  const connection = await mysql.createConnection({ uri: url, multipleStatements: false });
   try {
     for (const statement of SCHEMA) await connection.query(statement);
-    await insert('schema_migrations', { version: 25 });
-    await insert('providers', {
-      id: 'acme', name: 'Acme AI', base_url: `${upstreams.compatible.baseUrl}/`,
-      protocol_mappings: { openai: upstreams.compatible.baseUrl, anthropic: upstreams.anthropic.baseUrl },
-      api_key: encryptLegacySecret(upstreams.compatible.apiKey, LEGACY_JWT_SECRET),
-      model_mapping: { 'gpt-4': 'gpt-4o' }, enabled: 0, created_at: now, updated_at: now,
-    });
-    // Its key was sealed before JWT_SECRET was rotated: undecryptable now.
-    await insert('providers', {
-      id: 'stale', name: 'Stale', base_url: upstreams.compatible.baseUrl, protocol_mappings: null,
-      api_key: encryptLegacySecret('sk-FAKE-stale-provider-key', ROTATED_JWT_SECRET), enabled: 1, created_at: now, updated_at: now,
-    });
-    const model = (id: string, row: Record<string, unknown>) => insert('models', { id, enabled: 1, created_at: now, updated_at: now, ...row });
-    await model('m_fast', {
-      name: 'fast-chat', provider_id: 'acme', model_identifier: 'plain-text', protocol: null, enabled: 0,
-      model_attributes: { input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001, headers: { 'X-Org': 'acme' }, litellm_provider: 'openai', timeout: 60000 },
-    });
-    await model('m_claude', { name: 'claude-chat', provider_id: 'acme', model_identifier: 'plain-text', protocol: 'anthropic', model_attributes: null });
-    await model('m_stale', { name: 'stale-chat', provider_id: 'stale', model_identifier: 'plain-text' });
-    await model('vm_smart', { name: 'smart', provider_id: null, model_identifier: 'virtual-rc_smart', is_virtual: 1, routing_config_id: 'rc_smart' });
-    await model('vm_balanced', { name: 'balanced', provider_id: null, model_identifier: 'virtual-rc_lb', is_virtual: 1, routing_config_id: 'rc_lb' });
-    await model('vm_expert', { name: 'expert-chat', provider_id: null, model_identifier: 'expert-ex_1', is_virtual: 1, expert_routing_id: 'ex_1' });
-    await insert('routing_configs', {
-      id: 'rc_smart', name: 'smart config', type: 'fallback', created_at: now, updated_at: now,
-      config: { strategy: { mode: 'fallback', on_status_codes: [429, 500] }, targets: [
-        { provider: 'stale', override_params: { model: 'plain-text' } },
-        { provider: 'acme', override_params: { model: 'fast-chat' } },
-      ] },
-    });
-    await insert('routing_configs', {
-      id: 'rc_lb', name: 'lb config', type: 'loadbalance', created_at: now, updated_at: now,
-      config: { strategy: { mode: 'loadbalance' }, targets: [
-        { provider: 'acme', weight: 0.7, override_params: { model: 'plain-text' } },
-        { provider: 'acme', weight: 0.3, override_params: { model: 'claude-chat' } },
-        { provider: 'acme', weight: 0, override_params: { model: 'never-chosen' } },
-      ] },
-    });
-    await insert('expert_routing_configs', {
-      id: 'ex_1', name: 'expert config', enabled: 1, created_at: now, updated_at: now,
-      config: {
-        classifier: { type: 'real', provider_id: 'acme', model: 'plain-text', prompt_template: '{{USER_PROMPT}}', timeout: 10000, max_tokens: 200 },
-        preprocessing: { strip_tools: true, strip_files: false, strip_code_blocks: true, strip_system_prompt: false },
-        routing: { mode: 'llm', semantic: { enabled: false } },
-        experts: [
-          { id: 'expert_1738000000000_ab12cd3', category: 'debug code', type: 'real', provider_id: 'acme', model: 'plain-text', system_prompt: 'stack traces, errors' },
-          { id: 'expert_1738000000001_ef45gh6', category: 'explain', type: 'virtual', model_id: 'vm_smart', description: 'explanations' },
-        ],
-        fallback: { type: 'virtual', model_id: 'm_claude' },
-      },
-    });
-    const key = (id: string, secret: string, row: Record<string, unknown>) =>
-      insert('virtual_keys', { id, key_value: secret, key_hash: createHash('sha256').update(secret).digest('hex'), created_at: now, updated_at: now, ...row });
-    await key('k_chat', OLD_KEYS.chat, { name: 'chat app', model_ids: JSON.stringify(['m_fast', 'vm_smart', 'vm_expert', 'm_gone']), rate_limit: 60, cache_enabled: 1, disable_logging: 1 });
-    await key('k_claude', OLD_KEYS.claude, { name: 'claude app', model_id: 'm_claude', model_ids: JSON.stringify(['m_fast']), dynamic_compression_enabled: 1 });
-    await key('k_provider', OLD_KEYS.provider, { name: 'provider-bound', model_ids: null, provider_id: 'acme' });
-    await key('k_broken', OLD_KEYS.broken, { name: 'broken bindings', model_ids: 'not json at all' });
-    await insert('cost_mappings', { id: '6f1c2a44-0000-4000-8000-000000000001', pattern: 'gpt-4o*', target_model: 'gpt-4o', priority: 10, enabled: 1 });
-    await insert('system_config', { key: 'aifw_http_api_key', value: AIFW_FAKE_KEY, updated_at: now });
-    await insert('system_config', { key: 'cors_enabled', value: 'true', updated_at: now });
-    await insert('blocked_ips', { ip: '203.0.113.9', reason: 'abuse', created_at: now, created_by: 'admin' });
-    await insert('users', { id: 'u_1', username: 'admin', password_hash: `${'0'.repeat(32)}:${'f'.repeat(64)}` });
+    for (const { table, row } of await legacyFixtureRows(upstreams)) {
+      const columns = Object.keys(row);
+      await connection.query(
+        `INSERT INTO \`${table}\` (${columns.map((column) => `\`${column}\``).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        columns.map((column) => storedValue(row[column])),
+      );
+    }
   } finally {
     await connection.end();
   }

@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import type { ImportDraft } from '../../import/import-draft.js';
 import { outcomeLines, planJson, planLines } from '../../import/render-plan.js';
 import { runImport } from '../../import/run-import.js';
+import type { LegacyTables } from '../../import/legacy/legacy-database.js';
 import { contextOf } from '../context.js';
 import { CliError, EXIT, usageError } from '../exit-codes.js';
 
@@ -37,17 +38,19 @@ export function importCommand(): Command {
   const command = new Command('import').description('move configuration in from the old gateway, Portkey or LiteLLM');
   command
     .command('legacy')
-    .description('the old gateway\'s MySQL database: providers (keys decrypted with its JWT_SECRET), models, routes, expert routes, virtual keys')
-    .requiredOption('--mysql-url <url>', 'the old database, e.g. mysql://user:pass@host:3306/llm_gateway (env LEGACY_MYSQL_URL)', process.env.LEGACY_MYSQL_URL)
-    .option('--jwt-secret <secret>', 'the old gateway\'s JWT_SECRET, which encrypted its provider keys (env LEGACY_JWT_SECRET)')
+    .description('the old gateway\'s MySQL database, SQLite file or encrypted backup: providers (keys decrypted with its JWT_SECRET), models, routes, expert routes, virtual keys')
+    .option('--mysql-url <url>', 'the old database, e.g. mysql://user:pass@host:3306/llm_gateway (env LEGACY_MYSQL_URL)')
+    .option('--sqlite <file>', 'the old gateway\'s SQLite file (its DB_PATH, default ./data/gateway.db), opened read-only')
+    .option('--backup <file>', 'an encrypted backup of the old gateway (backup_<ISO>.tar.gz.enc), decrypted with --jwt-secret')
+    .option('--jwt-secret <secret>', 'the old gateway\'s JWT_SECRET, which encrypted its provider keys and backups (env LEGACY_JWT_SECRET)')
     .option('--dry-run', 'print the plan, change nothing')
-    .action(async (options: { mysqlUrl: string; jwtSecret?: string; dryRun?: boolean }, sub: Command) => {
+    .action(async (options: LegacyOptions, sub: Command) => {
       const jwtSecret = options.jwtSecret ?? process.env.LEGACY_JWT_SECRET;
       if (!jwtSecret) throw usageError('no JWT secret: pass --jwt-secret or set LEGACY_JWT_SECRET');
+      const read = legacyReader(options, jwtSecret);
       await importDraft(sub, async () => {
-        const { readLegacyMysql } = await import('../../import/legacy/legacy-database.js');
         const { draftFromLegacy } = await import('../../import/legacy/import-legacy.js');
-        return draftFromLegacy(await readLegacyMysql(options.mysqlUrl), jwtSecret);
+        return draftFromLegacy(await read(), jwtSecret);
       }, options.dryRun === true);
     });
   command
@@ -82,5 +85,53 @@ function parsed(read: () => ImportDraft): ImportDraft {
     return read();
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), EXIT.validation);
+  }
+}
+
+interface LegacyOptions { mysqlUrl?: string; sqlite?: string; backup?: string; jwtSecret?: string; dryRun?: boolean }
+
+/** Exactly one source: --mysql-url, --sqlite or --backup (LEGACY_MYSQL_URL when none is given). */
+function legacyReader(options: LegacyOptions, jwtSecret: string): () => Promise<LegacyTables> {
+  const given = [options.mysqlUrl, options.sqlite, options.backup].filter((value) => value !== undefined).length;
+  if (given > 1) throw usageError('give exactly one of --mysql-url, --sqlite and --backup');
+  if (options.sqlite !== undefined) {
+    const file = options.sqlite;
+    readSourceBytes(file);
+    return async () => {
+      const { readLegacySqlite } = await import('../../import/legacy/legacy-sqlite.js');
+      return legacyParsed(() => readLegacySqlite(file));
+    };
+  }
+  if (options.backup !== undefined) {
+    const bytes = readSourceBytes(options.backup);
+    return async () => {
+      const { readLegacyBackup } = await import('../../import/legacy/legacy-backup.js');
+      return legacyParsed(() => readLegacyBackup(bytes, jwtSecret));
+    };
+  }
+  const url = options.mysqlUrl ?? process.env.LEGACY_MYSQL_URL;
+  if (!url) throw usageError('no old gateway data: pass --mysql-url (or set LEGACY_MYSQL_URL), --sqlite FILE or --backup FILE');
+  return async () => {
+    const { readLegacyMysql } = await import('../../import/legacy/legacy-database.js');
+    return readLegacyMysql(url);
+  };
+}
+
+function readSourceBytes(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** A legacy file that is not what it claims (or a backup under the wrong secret) is invalid input (exit 3). */
+async function legacyParsed(read: () => LegacyTables | Promise<LegacyTables>): Promise<LegacyTables> {
+  const { LegacySourceError } = await import('../../import/legacy/legacy-source-error.js');
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof LegacySourceError) throw new CliError(error.message, EXIT.validation);
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
 // Reads the old gateway's MySQL database as plain rows. `SELECT *` with every
 // column optional (legacy-rows.ts): old databases lack newer columns, and a
-// missing table reads as empty. The only file of src/import that talks to a database.
+// missing table reads as empty. With legacy-sqlite.ts, the only files of src/import that open a database.
 import mysql from 'mysql2/promise';
 
 export const LEGACY_TABLES = [
