@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createGatewayMetrics } from '../../src/core/metrics/gateway-metrics.js';
 import { collectProcessMetrics } from '../../src/core/metrics/default-metrics.js';
+import { defineRedisMetrics } from '../../src/core/metrics/redis-metrics.js';
 
 const METRIC_NAME = /\b(?:llm_gateway|process|nodejs)_[a-z0-9_]+\b/g;
 
@@ -13,6 +14,8 @@ export const metricNamesIn = (expression: string): string[] => [...new Set(expre
 export async function exportedSeriesNames(): Promise<Set<string>> {
   const metrics = createGatewayMetrics({ keyLabels: false, estimate: { sampleRate: 0 } });
   collectProcessMetrics(metrics.registry);
+  // Exported when GATEWAY_REDIS_URL is set (the alerts read them).
+  defineRedisMetrics(metrics.registry, { isUp: () => true, onFallback: () => {} });
   const names = new Set<string>();
   for (const metric of await metrics.registry.getMetricsAsJSON()) {
     if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
