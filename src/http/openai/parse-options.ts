@@ -38,13 +38,16 @@ const MODES: Record<string, ToolChoiceMode> = {
   required: ToolChoiceMode.REQUIRED,
 };
 
+/** `tool_choice` as a string ('none', 'auto', 'required'), the same on Chat Completions and the Responses API. */
+export function parseToolChoiceMode(value: string): ToolChoice {
+  const mode = MODES[value];
+  if (mode === undefined) throw invalidValue('tool_choice', `'${value}' is not one of 'none', 'auto', 'required'.`);
+  return create(ToolChoiceSchema, { mode });
+}
+
 export function parseToolChoice(value: unknown): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') {
-    const mode = MODES[value];
-    if (mode === undefined) throw invalidValue('tool_choice', `'${value}' is not one of 'none', 'auto', 'required'.`);
-    return create(ToolChoiceSchema, { mode });
-  }
+  if (typeof value === 'string') return parseToolChoiceMode(value);
   const choice = readRecord(value, 'tool_choice');
   const type = requiredString(choice['type'], 'tool_choice.type');
   if (type !== 'function') throw invalidValue('tool_choice.type', `'${type}' is not supported; use 'function'.`, 'unsupported_value');

@@ -17,7 +17,7 @@ import {
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidValue, optionalBoolean, optionalString, readArray, readRecord, requiredString } from '../openai/request-error.js';
-import { parseJsonSchemaFormat } from '../openai/parse-options.js';
+import { parseJsonSchemaFormat, parseToolChoiceMode } from '../openai/parse-options.js';
 
 const builtInRefusal = (type: string) =>
   `the built-in tool '${type}' runs only inside OpenAI's own Responses API, which this gateway does not call upstream; only 'function' tools are supported.`;
@@ -42,15 +42,9 @@ export function parseTools(value: unknown): Tool[] {
   });
 }
 
-const MODES: Record<string, ToolChoiceMode> = { auto: ToolChoiceMode.AUTO, none: ToolChoiceMode.NONE, required: ToolChoiceMode.REQUIRED };
-
 export function parseToolChoice(value: unknown): ToolChoice | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') {
-    const mode = MODES[value];
-    if (mode === undefined) throw invalidValue('tool_choice', `'${value}' is not one of 'none', 'auto', 'required'.`);
-    return create(ToolChoiceSchema, { mode });
-  }
+  if (typeof value === 'string') return parseToolChoiceMode(value);
   const choice = readRecord(value, 'tool_choice');
   const type = requiredString(choice['type'], 'tool_choice.type');
   if (type !== 'function') {
