@@ -3,7 +3,7 @@
 // the REST shims, the Connect services and the health routes on one port. It
 // never listens itself (tests and main decide where).
 import type { Writable } from 'node:stream';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
@@ -14,6 +14,8 @@ import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
 import { geminiSurface } from './http/gemini/gemini-surface.js';
 import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
+import { fastRpcRoutes } from './rpc/fast-path/fast-rpc-routes.js';
+import { takeFastMethodHandlers } from './rpc/fast-path/fast-method-handlers.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
@@ -173,11 +175,22 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     await fastify.register(async (rpc) => {
       const dataPlane = `/${CompletionService.typeName}/`;
       const refused = countRequests(rpc, inFlight, (path) => path.startsWith(dataPlane));
+      const contextValues = (request: FastifyRequest) => rpcContextValues(request, refused(request));
+      let fastMethods: ReturnType<typeof takeFastMethodHandlers> | undefined;
       await rpc.register(fastifyConnectPlugin, {
-        routes: (router) => parts.registerRpc(router),
+        routes: (router) => {
+          parts.registerRpc(router);
+          // Complete and StreamComplete get routes of their own (rpc/fast-path), which hand to these what they do not serve.
+          if (config.rpcFastPath) fastMethods = takeFastMethodHandlers(router);
+        },
         shutdownTimeoutMs: config.shutdownGraceMs,
-        contextValues: (request) => rpcContextValues(request, refused(request)),
+        readMaxBytes: config.bodyLimitBytes,
+        contextValues,
       });
+      if (fastMethods) {
+        const dependencies = { completion, authenticator, reporter: fastify.log, readMaxBytes: config.bodyLimitBytes, refused };
+        await rpc.register(fastRpcRoutes, { dependencies, handlers: fastMethods, contextValues });
+      }
     });
 
     let graceTimer: NodeJS.Timeout | undefined;

@@ -44,6 +44,8 @@ export interface GatewayConfig {
    * refused with 503 / UNAVAILABLE and retry-after until some finish. 0 = no limit.
    */
   maxInFlightRequests: number;
+  /** CompletionService's gRPC and Connect unary calls served by rpc/fast-path (on) or all by connect-es (off). */
+  rpcFastPath: boolean;
   /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address; none by default. */
   trustedProxies: string[];
   /** Request-log rows older than this many days are deleted in the background; 0 keeps them forever. */
@@ -250,6 +252,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     // RFC 9113 §6.5.2 advises at least 100 so as not to limit parallelism needlessly; Node's own default is unlimited.
     http2MaxConcurrentStreams: read.integer('GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS', 1, 100_000, 100),
     maxInFlightRequests: read.integer('GATEWAY_MAX_IN_FLIGHT_REQUESTS', 0, 1_000_000, 1024),
+    rpcFastPath: read.check('GATEWAY_RPC_FAST_PATH', read.text('GATEWAY_RPC_FAST_PATH', 'on'), (value) => value === 'on' || value === 'off', 'must be on or off') === 'on',
     trustedProxies: read.list(
       'GATEWAY_TRUSTED_PROXIES',
       isAddressOrRange,

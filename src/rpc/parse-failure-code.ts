@@ -33,6 +33,8 @@ async function relabelUnaryError(response: UniversalServerResponse): Promise<Uni
   const body = Buffer.concat(parts);
   const relabelled = relabelJsonError(body, (error) => error);
   if (!relabelled) return { ...response, body: once(body) };
+  // The relabelled body is longer than the one connect-es measured: its content-length must follow.
+  response.header?.set('content-length', String(relabelled.byteLength));
   return { ...response, status: 400, body: once(relabelled) };
 }
 

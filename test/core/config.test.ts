@@ -127,7 +127,9 @@ describe('configuration from the environment', () => {
       GATEWAY_WORKERS: '3',
       GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS: '250',
       GATEWAY_MAX_IN_FLIGHT_REQUESTS: '0',
+      GATEWAY_RPC_FAST_PATH: 'off',
     });
+    expect(config.rpcFastPath).toBe(false);
     expect(config.workers).toBe(3);
     expect(config.http2MaxConcurrentStreams).toBe(250);
     expect(config.maxInFlightRequests).toBe(0);
@@ -151,6 +153,7 @@ describe('configuration from the environment', () => {
       GATEWAY_WORKERS: '0',
       GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS: '0',
       GATEWAY_MAX_IN_FLIGHT_REQUESTS: '-1',
+      GATEWAY_RPC_FAST_PATH: 'fast',
     });
     const text = problems.join('\n');
     for (const name of [
@@ -165,6 +168,7 @@ describe('configuration from the environment', () => {
       'GATEWAY_WORKERS',
       'GATEWAY_HTTP2_MAX_CONCURRENT_STREAMS',
       'GATEWAY_MAX_IN_FLIGHT_REQUESTS',
+      'GATEWAY_RPC_FAST_PATH',
     ]) {
       expect(text).toContain(name);
     }

@@ -1,0 +1,32 @@
+// The abort signal of a fast-path RPC: fired when the client leaves before the answer is complete
+// (its HTTP/2 stream reset, its connection closed) or when the deadline it sent passes — what
+// connect-es gives a handler as `context.signal`. Settled calls never abort, so a normal end costs
+// no abort event and no error object.
+import type { EventEmitter } from 'node:events';
+import { Code, ConnectError } from '@connectrpc/connect';
+
+export interface CallSignal {
+  signal: AbortSignal;
+  /** The answer is complete (or the call is over): stop watching. */
+  settle(): void;
+}
+
+export function callSignal(response: EventEmitter, timeoutMs: number | undefined): CallSignal {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onClose = () => {
+    if (timer) clearTimeout(timer);
+    if (!controller.signal.aborted) controller.abort(new ConnectError('the client left', Code.Canceled));
+  };
+  response.once('close', onClose);
+  if (timeoutMs !== undefined) {
+    timer = setTimeout(() => controller.abort(new ConnectError('the operation timed out', Code.DeadlineExceeded)), timeoutMs);
+  }
+  return {
+    signal: controller.signal,
+    settle() {
+      if (timer) clearTimeout(timer);
+      response.off('close', onClose);
+    },
+  };
+}

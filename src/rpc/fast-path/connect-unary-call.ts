@@ -1,0 +1,77 @@
+// CompletionService.Complete over the Connect protocol's unary POST (binary or JSON, HTTP/1.1 or
+// HTTP/2), served without connect-es's per-call pipeline: the body read whole (decompressed when
+// the client compressed it), decoded, answered in one write with its content-length; an error is
+// the Connect JSON error body with its HTTP status and its metadata as headers — encoded by
+// connect-es's own helpers, as it answers the calls it serves.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { create } from '@bufbuild/protobuf';
+import { compressionNegotiate, createMethodSerializationLookup, mergeNonProtocolHeaders, type Compression } from '@connectrpc/connect/protocol';
+import { codeToHttpStatus, errorToJsonBytes, parseContentType, parseTimeout } from '@connectrpc/connect/protocol-connect';
+import { CompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import { toConnectError } from '../connect-errors.js';
+import { callSignal } from './call-signal.js';
+import { decodeRequest, headerValue, replyHeaders } from './call-parts.js';
+import { completionCallOf, FAST_METHODS, type FastRpcDependencies } from './fast-call.js';
+import { readRequestBody } from './request-body.js';
+
+const CONTENT_TYPE_PROTO = 'application/proto';
+const CONTENT_TYPE_JSON = 'application/json';
+
+export interface ConnectUnaryServing {
+  serve(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+}
+
+export function connectUnaryServing(dependencies: FastRpcDependencies, compressions: Compression[], compressMinBytes: number): ConnectUnaryServing {
+  const limits = { readMaxBytes: dependencies.readMaxBytes, writeMaxBytes: 0xffffffff };
+  const serialization = createMethodSerializationLookup(FAST_METHODS.complete, undefined, undefined, limits);
+
+  return {
+    async serve(request, reply) {
+      const response = reply.raw as ServerResponse;
+      const header = headerValue(request);
+      // The route sends only unary POSTs with a Connect unary content type here.
+      const binary = parseContentType(header('content-type') ?? null)?.binary ?? true;
+      const compression = compressionNegotiate(compressions, header('content-encoding') ?? null, header('accept-encoding') ?? null, 'accept-encoding');
+      const timeout = parseTimeout(header('connect-timeout-ms') ?? null, Number.MAX_SAFE_INTEGER);
+      const headers = replyHeaders(reply, binary ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON);
+      const call = callSignal(response, timeout.error ? undefined : timeout.timeoutMs);
+      let status = 200;
+      let body: Uint8Array;
+      try {
+        if (compression.error) throw compression.error;
+        if (timeout.error) throw timeout.error;
+        let bytes: Uint8Array = await readRequestBody(request.raw, dependencies.readMaxBytes);
+        if (compression.request) bytes = await compression.request.decompress(bytes, dependencies.readMaxBytes);
+        const input = decodeRequest(serialization.getI(binary), bytes);
+        const { response: answer } = await dependencies.completion.complete(await completionCallOf(request, input.chat, call.signal, dependencies));
+        body = serialization.getO(binary).serialize(create(CompleteResponseSchema, { response: answer }));
+      } catch (caught) {
+        const error = toConnectError(caught, dependencies.reporter);
+        status = codeToHttpStatus(error.code);
+        headers['content-type'] = CONTENT_TYPE_JSON;
+        if (!error.isWireError && hasEntries(error.metadata)) {
+          const metadata = new Headers();
+          mergeNonProtocolHeaders(metadata, error.metadata);
+          for (const [name, value] of metadata) headers[name] = value;
+        }
+        body = errorToJsonBytes(error, {});
+      } finally {
+        call.settle();
+      }
+      if (compression.response && body.byteLength >= compressMinBytes) {
+        body = await compression.response.compress(body);
+        headers['content-encoding'] = compression.response.name;
+      }
+      if (response.destroyed || response.writableEnded) return;
+      headers['content-length'] = String(body.byteLength);
+      response.writeHead(status, headers);
+      response.end(body);
+    },
+  };
+}
+
+function hasEntries(headers: Headers): boolean {
+  for (const _entry of headers) return true;
+  return false;
+}
