@@ -5,16 +5,18 @@ import { Code, ConnectError } from '@connectrpc/connect';
 const HEADER_BYTES = 5;
 const COMPRESSED_FLAG = 0b1;
 
-/** The one message of a request body; an incomplete, compressed (no grpc-encoding was sent) or extra frame is refused. */
+/**
+ * The one message of a unary request body, refused with connect-es's codes and words: a missing or
+ * extra message is unimplemented, a cut frame invalid_argument. A compressed frame without a
+ * grpc-encoding is the client's fault too (invalid_argument; connect-es says internal).
+ */
 export function singleMessageOf(body: Buffer): Buffer {
-  if (body.byteLength < HEADER_BYTES) {
-    throw new ConnectError(body.byteLength === 0 ? 'protocol error: missing input message for unary method' : 'protocol error: incomplete envelope', Code.InvalidArgument);
-  }
+  if (body.byteLength === 0) throw new ConnectError('protocol error: missing input message for unary method', Code.Unimplemented);
+  const length = body.byteLength < HEADER_BYTES ? Number.POSITIVE_INFINITY : body.readUInt32BE(1);
+  if (body.byteLength < HEADER_BYTES + length) throw new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
   const flags = body[0]!;
-  const length = body.readUInt32BE(1);
-  if (body.byteLength < HEADER_BYTES + length) throw new ConnectError('protocol error: promised more bytes than were sent', Code.InvalidArgument);
-  if (body.byteLength > HEADER_BYTES + length) throw new ConnectError('protocol error: received extra input message for unary method', Code.InvalidArgument);
-  if (flags & COMPRESSED_FLAG) throw new ConnectError('protocol error: received compressed input message without grpc-encoding', Code.InvalidArgument);
+  if (body.byteLength > HEADER_BYTES + length) throw new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented);
+  if (flags & COMPRESSED_FLAG) throw new ConnectError('protocol error: received a compressed input message without grpc-encoding', Code.InvalidArgument);
   return body.subarray(HEADER_BYTES);
 }
 
@@ -26,3 +28,27 @@ export function envelope(message: Uint8Array, compressed: boolean): Buffer {
   frame.set(message, HEADER_BYTES);
   return frame;
 }
+
+/**
+ * A StreamCompleteResponse around an encoded StreamChunk: its only field (`chunk = 1`, a message:
+ * wire type 2) is the tag byte, the length as a varint, then the chunk — the bytes toBinary writes
+ * for the wrapper, without building a wrapper message per chunk.
+ */
+export function streamCompleteResponseBytes(chunk: Uint8Array): Uint8Array {
+  let length = chunk.byteLength;
+  let varintBytes = 1;
+  while (length >= 0x80) {
+    length >>>= 7;
+    varintBytes += 1;
+  }
+  const bytes = new Uint8Array(1 + varintBytes + chunk.byteLength);
+  bytes[0] = CHUNK_FIELD_TAG;
+  let position = 1;
+  for (length = chunk.byteLength; length >= 0x80; length >>>= 7) bytes[position++] = (length & 0x7f) | 0x80;
+  bytes[position++] = length;
+  bytes.set(chunk, position);
+  return bytes;
+}
+
+/** Field 1, wire type 2 (length-delimited): (1 << 3) | 2. */
+const CHUNK_FIELD_TAG = 0x0a;

@@ -5,13 +5,14 @@
 // for the same call (its own helpers encode them); test/rpc/fast-path.test.ts compares both.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Http2ServerResponse } from 'node:http2';
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { compressionNegotiate, createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
 import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
-import { CompleteResponseSchema, StreamCompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import { CompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { toConnectError } from '../connect-errors.js';
 import { callSignal } from './call-signal.js';
-import { singleMessageOf } from './envelope.js';
+import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { completionCallOf, FAST_METHODS, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { GrpcResponseWriter } from './grpc-response-writer.js';
 import { decodeRequest, headerValue, replyHeaders } from './call-parts.js';
@@ -30,7 +31,6 @@ export function grpcServing(dependencies: FastRpcDependencies, compressions: Com
   const completeInput = serializations.complete.getI(true);
   const streamInput = serializations.streamComplete.getI(true);
   const completeOutput = serializations.complete.getO(true);
-  const streamOutput = serializations.streamComplete.getO(true);
 
   return {
     async serve(request, reply, method) {
@@ -57,7 +57,7 @@ export function grpcServing(dependencies: FastRpcDependencies, compressions: Com
           let done = false;
           try {
             for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-              await writer.message(streamOutput.serialize(create(StreamCompleteResponseSchema, { chunk: next.value })));
+              await writer.message(streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)));
             }
             done = true;
           } finally {
