@@ -9,15 +9,18 @@ import { createClient, type Client, type Interceptor } from '@connectrpc/connect
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { createRawGrpcClient, type RawGrpcClient } from './raw-grpc-client.js';
 
 type CompletionClient = Client<typeof CompletionService>;
-type Protocol = 'grpc' | 'grpcWeb' | 'connectJson' | 'connectBinary';
+type Protocol = 'grpc' | 'grpcWeb' | 'connectJson' | 'connectBinary' | 'grpcRaw';
 
 export interface RpcClients {
   grpc: CompletionClient;
   grpcWeb: CompletionClient;
   connectJson: CompletionClient;
   connectBinary: CompletionClient;
+  /** No client library: node:http2 and hand framing (raw-grpc-client.ts). */
+  grpcRaw: RawGrpcClient;
   close(): void;
 }
 
@@ -28,13 +31,16 @@ export function createRpcClients(baseUrl: string, secret: string, concurrency: n
   };
   const sessionManager = new Http2SessionManager(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const grpcRaw = createRawGrpcClient(baseUrl, secret);
   const overHttp1 = { baseUrl, httpVersion: '1.1' as const, nodeOptions: { agent }, interceptors: [auth] };
   return {
     grpc: createClient(CompletionService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [auth] })),
     grpcWeb: createClient(CompletionService, createGrpcWebTransport({ ...overHttp1, useBinaryFormat: true })),
     connectJson: createClient(CompletionService, createConnectTransport({ ...overHttp1, useBinaryFormat: false })),
     connectBinary: createClient(CompletionService, createConnectTransport({ ...overHttp1, useBinaryFormat: true })),
+    grpcRaw,
     close() {
+      grpcRaw.close();
       sessionManager.abort();
       agent.destroy();
     },
@@ -73,6 +79,7 @@ export async function unaryOnce(client: CompletionClient, model: string): Promis
 /** The RPC rows of the table: one protocol and one method each. */
 export const RPC_KINDS = {
   'grpc-stream': { label: 'gRPC StreamComplete, first chunk (h2c)', protocol: 'grpc', stream: true },
+  'grpc-stream-raw': { label: 'gRPC StreamComplete, first chunk (h2c, node:http2 client)', protocol: 'grpcRaw', stream: true },
   'grpc-unary': { label: 'gRPC Complete unary (h2c)', protocol: 'grpc', stream: false },
   'grpc-web-stream': { label: 'gRPC-Web StreamComplete, first chunk (binary, HTTP/1.1)', protocol: 'grpcWeb', stream: true },
   'connect-stream': { label: 'Connect StreamComplete, first chunk (binary, HTTP/1.1)', protocol: 'connectBinary', stream: true },
@@ -89,6 +96,7 @@ export function isRpcKind(value: string): value is RpcKind {
 /** One call of this kind on these clients. */
 export function rpcCall(kind: RpcKind, clients: RpcClients, model: string): () => Promise<CallTiming> {
   const { protocol, stream } = RPC_KINDS[kind];
+  if (protocol === 'grpcRaw') return () => clients.grpcRaw.streamOnce(model);
   const client = clients[protocol];
   return stream ? () => streamOnce(client, model) : () => unaryOnce(client, model);
 }

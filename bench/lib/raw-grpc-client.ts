@@ -1,0 +1,65 @@
+// The thinnest gRPC client for StreamComplete: node:http2 on one session, the request framed by
+// hand, the answer's bytes searched for the upstream's first text ("FIRST") without decoding a
+// message — as the SSE client (stream-client.ts) searches the shim's text. Its time to first
+// chunk is the gateway's, not a client library's, so the two surfaces compare on equal terms.
+import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { StreamCompleteRequestSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { CallTiming } from './rpc-load.js';
+
+const FIRST = Buffer.from('FIRST');
+
+export interface RawGrpcClient {
+  streamOnce(model: string): Promise<CallTiming>;
+  close(): void;
+}
+
+export function createRawGrpcClient(baseUrl: string, secret: string): RawGrpcClient {
+  const session = http2.connect(baseUrl);
+  session.on('error', () => undefined);
+  const bodies = new Map<string, Buffer>();
+  const bodyFor = (model: string) => {
+    let body = bodies.get(model);
+    if (!body) {
+      const message = toBinary(
+        StreamCompleteRequestSchema,
+        create(StreamCompleteRequestSchema, { chat: { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Say hello in one short sentence.' } } }] }] } }),
+      );
+      body = Buffer.alloc(5 + message.byteLength);
+      body.writeUInt32BE(message.byteLength, 1);
+      body.set(message, 5);
+      bodies.set(model, body);
+    }
+    return body;
+  };
+  return {
+    streamOnce(model) {
+      return new Promise((resolve, reject) => {
+        const startedAt = performance.now();
+        let firstMs = Number.NaN;
+        let status: string | undefined;
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/llmgateway.v1.CompletionService/StreamComplete',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          authorization: `Bearer ${secret}`,
+        });
+        stream.on('data', (part: Buffer) => {
+          if (Number.isNaN(firstMs) && part.includes(FIRST)) firstMs = performance.now() - startedAt;
+        });
+        stream.on('trailers', (trailers) => (status = String(trailers['grpc-status'])));
+        stream.on('error', reject);
+        stream.on('close', () => {
+          if (status !== '0') reject(new Error(`grpc-status ${status}`));
+          else if (Number.isNaN(firstMs)) reject(new Error('the stream carried no text'));
+          else resolve({ firstMs, totalMs: performance.now() - startedAt });
+        });
+        stream.end(bodyFor(model));
+      });
+    },
+    close: () => session.destroy(),
+  };
+}
