@@ -266,6 +266,65 @@ describe('Connect unary on the fast path answers as connect-es does', () => {
   });
 });
 
+describe('gRPC-Web and Connect streaming on the fast path answer as connect-es does', () => {
+  interface EnvelopedAnswer {
+    status: number;
+    headers: Record<string, string>;
+    frames: Buffer[];
+  }
+  async function envelopedCall(served: Served, method: string, contentType: string, body: Uint8Array, headers: Record<string, string>, secret: string | null): Promise<EnvelopedAnswer> {
+    const response = await fetch(`${served.gateway.url}/llmgateway.v1.CompletionService/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...(secret ? { authorization: `Bearer ${secret}` } : {}), ...headers },
+      body: Buffer.from(body),
+    });
+    let rest = Buffer.from(await response.arrayBuffer());
+    const frames: Buffer[] = [];
+    while (rest.byteLength >= 5) {
+      const length = rest.readUInt32BE(1);
+      frames.push(rest.subarray(0, 5 + length));
+      rest = rest.subarray(5 + length);
+    }
+    const stableHeaders = Object.fromEntries([...response.headers].filter(([name]) => !VOLATILE.has(name) && name !== 'keep-alive'));
+    return { status: response.status, headers: stableHeaders, frames };
+  }
+  const jsonEnvelope = (value: object) => frame(Buffer.from(JSON.stringify(value)));
+  const jsonStreamRequest = (model: string) => jsonEnvelope({ chat: { model, messages: [{ role: 'ROLE_USER', content: [{ text: { text: 'Say hello' } }] }] } });
+  /** Message frames decoded and blanked (their ids and durations vary); the last (status) frame as it is. */
+  const comparable = (answer: EnvelopedAnswer, schema: DescMessage | 'json') => ({
+    status: answer.status,
+    headers: answer.headers,
+    messages: answer.frames.slice(0, -1).map((bytes) =>
+      schema === 'json' ? JSON.parse(Buffer.from(bytes.subarray(5)).toString().replace(/"(id|requestId|created|latency|duration)":\s*("[^"]*"|\d+)/g, '"$1":"(varies)"')) : decoded(schema, bytes),
+    ),
+    last: answer.frames.at(-1)?.toString('latin1'),
+  });
+
+  const cases: Array<[string, string, string, () => Uint8Array, DescMessage | 'json', Record<string, string>, (served: Served) => string | null]> = [
+    ['gRPC-Web StreamComplete', 'StreamComplete', 'application/grpc-web+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, (served) => served.secret],
+    ['gRPC-Web Complete', 'Complete', 'application/grpc-web+proto', () => completeBody('openai/plain-text'), CompleteResponseSchema, {}, (served) => served.secret],
+    ['gRPC-Web with gzip accepted', 'StreamComplete', 'application/grpc-web+proto', () => streamBody('openai/parallel-tool-calls'), StreamCompleteResponseSchema, { 'grpc-accept-encoding': 'gzip' }, (served) => served.secret],
+    ['gRPC-Web without a key', 'StreamComplete', 'application/grpc-web+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, () => null],
+    ['gRPC-Web with an upstream 429', 'Complete', 'application/grpc-web+proto', () => completeBody('openai/error-429'), CompleteResponseSchema, {}, (served) => served.secret],
+    ['gRPC-Web with an empty body', 'Complete', 'application/grpc-web+proto', () => new Uint8Array(), CompleteResponseSchema, {}, (served) => served.secret],
+    ['Connect streaming, binary', 'StreamComplete', 'application/connect+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, (served) => served.secret],
+    ['Connect streaming, JSON', 'StreamComplete', 'application/connect+json', () => jsonStreamRequest('openai/plain-text'), 'json', {}, (served) => served.secret],
+    ['Connect streaming with gzip accepted', 'StreamComplete', 'application/connect+proto', () => streamBody('openai/parallel-tool-calls'), StreamCompleteResponseSchema, { 'connect-accept-encoding': 'gzip' }, (served) => served.secret],
+    ['Connect streaming without a key', 'StreamComplete', 'application/connect+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, () => null],
+    ['Connect streaming with an upstream 429 (retry-after in the end frame)', 'StreamComplete', 'application/connect+json', () => jsonStreamRequest('openai/error-429'), 'json', {}, (served) => served.secret],
+    ['Connect streaming with undecodable JSON', 'StreamComplete', 'application/connect+json', () => frame(Buffer.from('{"chat":')), 'json', {}, (served) => served.secret],
+    ['Connect streaming with a bad timeout', 'StreamComplete', 'application/connect+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, { 'connect-timeout-ms': 'soon' }, (served) => served.secret],
+  ];
+  it.each(cases)('%s: the same status, headers, messages and end', async (_label, method, contentType, body, schema, headers, secretOf) => {
+    const [fastAnswer, slowAnswer] = await Promise.all([
+      envelopedCall(fast, method, contentType, body(), headers, secretOf(fast)),
+      envelopedCall(slow, method, contentType, body(), headers, secretOf(slow)),
+    ]);
+    expect(fastAnswer.frames.length).toBeGreaterThan(0);
+    expect(comparable(fastAnswer, schema)).toEqual(comparable(slowAnswer, schema));
+  });
+});
+
 describe('the fast path’s own duties', () => {
   async function lastRow(served: Served): Promise<Record<string, unknown>> {
     const deadline = Date.now() + 10_000;
@@ -299,14 +358,18 @@ describe('the fast path’s own duties', () => {
 
   it('routes only the common calls to the fast path; the rest stay with connect-es', () => {
     const request = (method: string, headers: Record<string, string>, httpVersionMajor = 2) => ({ method, headers, raw: { httpVersionMajor } }) as never;
-    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc' }), 'streamComplete')).toBe('grpc');
-    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc+proto', 'grpc-encoding': 'identity' }), 'complete')).toBe('grpc');
-    expect(fastProtocolOf(request('POST', { 'content-type': 'application/proto' }, 1), 'complete')).toBe('connect-unary');
-    expect(fastProtocolOf(request('POST', { 'content-type': 'application/json; charset=utf-8' }, 1), 'complete')).toBe('connect-unary');
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc' }), 'streamComplete')).toEqual({ kind: 'grpc', binary: true });
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc+proto', 'grpc-encoding': 'identity' }), 'complete')).toEqual({ kind: 'grpc', binary: true });
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/proto' }, 1), 'complete')).toEqual({ kind: 'connect-unary' });
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/json; charset=utf-8' }, 1), 'complete')).toEqual({ kind: 'connect-unary' });
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc-web+proto' }, 1), 'complete')).toEqual({ kind: 'grpc-web', binary: true });
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/connect+json' }, 1), 'streamComplete')).toEqual({ kind: 'connect-stream', binary: false });
     expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc', 'grpc-encoding': 'gzip' }), 'complete')).toBeUndefined();
     expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc' }, 1), 'complete')).toBeUndefined();
-    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc-web+proto' }), 'complete')).toBeUndefined();
-    expect(fastProtocolOf(request('POST', { 'content-type': 'application/connect+proto' }), 'streamComplete')).toBeUndefined();
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc-web+json' }), 'complete')).toBeUndefined();
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc-web-text' }), 'complete')).toBeUndefined();
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/connect+proto', 'connect-content-encoding': 'gzip' }), 'streamComplete')).toBeUndefined();
+    expect(fastProtocolOf(request('POST', { 'content-type': 'application/connect+proto' }), 'complete')).toBeUndefined();
     expect(fastProtocolOf(request('POST', { 'content-type': 'application/proto' }), 'streamComplete')).toBeUndefined();
     expect(fastProtocolOf(request('GET', { 'content-type': 'application/proto' }), 'complete')).toBeUndefined();
   });

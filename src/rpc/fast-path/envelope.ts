@@ -16,14 +16,15 @@ export function singleMessageOf(body: Buffer): Buffer {
   if (body.byteLength < HEADER_BYTES + length) throw new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
   const flags = body[0]!;
   if (body.byteLength > HEADER_BYTES + length) throw new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented);
-  if (flags & COMPRESSED_FLAG) throw new ConnectError('protocol error: received a compressed input message without grpc-encoding', Code.InvalidArgument);
+  if (flags & COMPRESSED_FLAG) throw new ConnectError('protocol error: received a compressed input message without an encoding', Code.InvalidArgument);
+  if (flags !== 0) throw new ConnectError(`protocol error: unexpected envelope flags ${flags}`, Code.InvalidArgument);
   return body.subarray(HEADER_BYTES);
 }
 
-/** One frame: the header and the message in one buffer (one write). */
-export function envelope(message: Uint8Array, compressed: boolean): Buffer {
+/** One frame: the header and the message in one buffer (one write); `flags` adds a protocol's end-frame bit. */
+export function envelope(message: Uint8Array, compressed: boolean, flags = 0): Buffer {
   const frame = Buffer.allocUnsafe(HEADER_BYTES + message.byteLength);
-  frame[0] = compressed ? COMPRESSED_FLAG : 0;
+  frame[0] = flags | (compressed ? COMPRESSED_FLAG : 0);
   frame.writeUInt32BE(message.byteLength, 1);
   frame.set(message, HEADER_BYTES);
   return frame;

@@ -1,10 +1,10 @@
-// The routes of CompletionService.Complete and StreamComplete. The calls typed clients make most —
-// gRPC over HTTP/2 with identity-encoded requests, and Connect unary POSTs of Complete — are
-// served by grpc-call.ts and connect-unary-call.ts, which skip connect-es's per-call pipeline
-// (its layers of async iterables, header objects and abort controllers cost more CPU than the
-// REST shim spends on the same call: docs/performance.md). Everything else on these paths —
-// gRPC-Web, Connect streaming, GET, compressed gRPC requests, HTTP/1.1 gRPC — goes to the
-// connect-es handler exactly as @connectrpc/connect-fastify would hand it over.
+// The routes of CompletionService.Complete and StreamComplete. The calls typed clients make —
+// gRPC over HTTP/2, binary gRPC-Web, Connect server-streaming and Connect unary POSTs, with
+// identity-encoded request frames — are served by stream-call.ts and connect-unary-call.ts, which
+// skip connect-es's per-call pipeline (its layers of async iterables, header objects and abort
+// controllers cost more CPU than the REST shim spends on the same call: docs/performance.md).
+// Everything else on these paths — JSON gRPC and gRPC-Web, Connect GET, compressed request frames,
+// gRPC over HTTP/1.1 — goes to the connect-es handler as @connectrpc/connect-fastify hands it over.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Code, ConnectError, type ContextValues } from '@connectrpc/connect';
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
@@ -12,7 +12,7 @@ import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { parseContentType as parseConnectContentType } from '@connectrpc/connect/protocol-connect';
 import { connectUnaryServing } from './connect-unary-call.js';
 import type { FastMethodName, FastRpcDependencies } from './fast-call.js';
-import { grpcServing } from './grpc-call.js';
+import { envelopedServing, type EnvelopedProtocol } from './stream-call.js';
 
 export interface FastRpcRoutesOptions {
   dependencies: FastRpcDependencies;
@@ -26,32 +26,39 @@ const COMPRESSIONS = [compressionGzip, compressionBrotli];
 /** connect-es's default: smaller messages are sent uncompressed. */
 const COMPRESS_MIN_BYTES = 1024;
 const GRPC_CONTENT_TYPES = new Set(['application/grpc', 'application/grpc+proto']);
+const GRPC_WEB_CONTENT_TYPES = new Set(['application/grpc-web', 'application/grpc-web+proto']);
 
-type FastProtocol = 'grpc' | 'connect-unary' | undefined;
+export type FastProtocol = { kind: EnvelopedProtocol; binary: boolean } | { kind: 'connect-unary' } | undefined;
 
+const identity = (encoding: string | string[] | undefined) => encoding === undefined || encoding === 'identity';
+
+/** Which fast protocol serves this call, from its method and headers only (the body is not read yet); undefined: connect-es. */
 export function fastProtocolOf(request: FastifyRequest, method: FastMethodName): FastProtocol {
   if (request.method !== 'POST') return undefined;
-  const contentType = request.headers['content-type']?.toLowerCase() ?? '';
+  const { headers } = request;
+  const contentType = headers['content-type']?.toLowerCase() ?? '';
   if (GRPC_CONTENT_TYPES.has(contentType)) {
-    const encoding = request.headers['grpc-encoding'];
-    return request.raw.httpVersionMajor === 2 && (encoding === undefined || encoding === 'identity') ? 'grpc' : undefined;
+    return request.raw.httpVersionMajor === 2 && identity(headers['grpc-encoding']) ? { kind: 'grpc', binary: true } : undefined;
   }
-  if (method === 'complete' && parseConnectContentType(contentType)?.stream === false) return 'connect-unary';
-  return undefined;
+  if (GRPC_WEB_CONTENT_TYPES.has(contentType)) return identity(headers['grpc-encoding']) ? { kind: 'grpc-web', binary: true } : undefined;
+  const connect = parseConnectContentType(contentType);
+  if (!connect) return undefined;
+  if (!connect.stream) return method === 'complete' ? { kind: 'connect-unary' } : undefined;
+  return method === 'streamComplete' && identity(headers['connect-content-encoding']) ? { kind: 'connect-stream', binary: connect.binary } : undefined;
 }
 
 export async function fastRpcRoutes(instance: FastifyInstance, options: FastRpcRoutesOptions): Promise<void> {
   // The bodies are read by the handlers (and by connect-es), not by Fastify.
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-  const grpc = grpcServing(options.dependencies, COMPRESSIONS, COMPRESS_MIN_BYTES);
+  const enveloped = envelopedServing(options.dependencies, COMPRESSIONS, COMPRESS_MIN_BYTES);
   const connectUnary = connectUnaryServing(options.dependencies, COMPRESSIONS, COMPRESS_MIN_BYTES);
   for (const [method, handler] of options.handlers) {
     instance.all(handler.requestPath, (request, reply) => {
       const protocol = fastProtocolOf(request, method);
-      if (protocol === 'grpc') return grpc.serve(request, reply, method);
-      if (protocol === 'connect-unary') return connectUnary.serve(request, reply);
-      return serveThroughConnect(handler, request, reply, options.contextValues);
+      if (protocol === undefined) return serveThroughConnect(handler, request, reply, options.contextValues);
+      if (protocol.kind === 'connect-unary') return connectUnary.serve(request, reply);
+      return enveloped.serve(request, reply, method, protocol.kind, protocol.binary);
     });
   }
 }

@@ -1,0 +1,62 @@
+// Writes an enveloped answer (gRPC, gRPC-Web, Connect streaming) on a Node response, HTTP/1.1 or
+// HTTP/2: the headers with the first frame, one write per frame — a message compressed when the
+// client accepts it and it is at least compressMinBytes, as connect-es does — waiting for 'drain'
+// when the client reads slowly, then the end (a last frame, or HTTP/2 trailers).
+import type { ServerResponse, OutgoingHttpHeaders } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+import { Code, ConnectError } from '@connectrpc/connect';
+import type { Compression } from '@connectrpc/connect/protocol';
+import { envelope } from './envelope.js';
+
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+export class EnvelopeWriter {
+  readonly #response: NodeResponse;
+  readonly #headers: OutgoingHttpHeaders;
+  readonly #compression: Compression | null;
+  readonly #compressMinBytes: number;
+
+  constructor(response: NodeResponse, headers: OutgoingHttpHeaders, compression: Compression | null, compressMinBytes: number) {
+    this.#response = response;
+    this.#headers = headers;
+    this.#compression = compression;
+    this.#compressMinBytes = compressMinBytes;
+  }
+
+  /** One frame; `flags` 0 for a message, or a protocol's end frame (compressed like a message when large). */
+  async frame(bytes: Uint8Array, flags = 0): Promise<void> {
+    const response = this.#response;
+    if (!this.writable()) throw new ConnectError('the client left', Code.Canceled);
+    if (!response.headersSent) (response as ServerResponse).writeHead(200, this.#headers);
+    const compress = this.#compression !== null && bytes.byteLength >= this.#compressMinBytes;
+    const framed = envelope(compress ? await this.#compression!.compress(bytes) : bytes, compress, flags);
+    if (!(response as ServerResponse).write(framed)) await drained(response);
+  }
+
+  /** The end of the answer, with HTTP/2 trailers when given (gRPC); nothing is written once the client has gone. */
+  end(trailers?: Record<string, string>): void {
+    const response = this.#response;
+    if (!this.writable()) return;
+    if (!response.headersSent) (response as ServerResponse).writeHead(200, this.#headers);
+    if (trailers) response.addTrailers(trailers);
+    response.end();
+  }
+
+  writable(): boolean {
+    const response = this.#response;
+    return !response.destroyed && !response.writableEnded && !('stream' in response && response.stream.closed);
+  }
+}
+
+/** Resolves when the client has read enough to write again, or has gone (the next write then refuses). */
+function drained(response: NodeResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}

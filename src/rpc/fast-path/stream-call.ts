@@ -1,0 +1,125 @@
+// A CompletionService call over an enveloped protocol — gRPC (HTTP/2), gRPC-Web and Connect
+// server-streaming (HTTP/1.1 or HTTP/2) — served without connect-es's per-call pipeline: the
+// request body read whole, its one message decoded, the answer's messages written one frame each
+// as the core yields them, then the protocol's end: gRPC's trailers, gRPC-Web's trailer frame or
+// Connect's end-of-stream frame. Headers, end frames and error statuses are the ones connect-es
+// sends for the same call (its own helpers encode them); test/rpc/fast-path.test.ts compares both.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { create, toBinary } from '@bufbuild/protobuf';
+import type { ConnectError } from '@connectrpc/connect';
+import { compressionNegotiate, createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
+import { createEndStreamSerialization, endStreamFlag, parseTimeout as parseConnectTimeout } from '@connectrpc/connect/protocol-connect';
+import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
+import { trailerFlag, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web';
+import { CompleteResponseSchema, StreamCompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
+import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { toConnectError } from '../connect-errors.js';
+import { callSignal } from './call-signal.js';
+import { decodeRequest, headerValue, replyHeaders } from './call-parts.js';
+import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
+import { EnvelopeWriter } from './envelope-writer.js';
+import { completionCallOf, FAST_METHODS, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
+import { readRequestBody } from './request-body.js';
+
+export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
+
+interface ProtocolParts {
+  contentType: (binary: boolean) => string;
+  encodingHeader: string;
+  acceptEncodingHeader: string;
+  timeoutHeader: string;
+  parseTimeout: (value: string | null, maxTimeoutMs: number) => { timeoutMs?: number; error?: ConnectError };
+  /** Writes what ends the answer: its status. */
+  finish: (writer: EnvelopeWriter, error: ConnectError | undefined) => Promise<void>;
+}
+
+const OK_TRAILER = { 'grpc-status': '0' };
+const endStream = createEndStreamSerialization({});
+const grpcTrailer = (error: ConnectError | undefined) => setTrailerStatus(new Headers(OK_TRAILER), error);
+
+const PROTOCOLS: Record<EnvelopedProtocol, ProtocolParts> = {
+  grpc: {
+    contentType: () => 'application/grpc+proto',
+    encodingHeader: 'grpc-encoding',
+    acceptEncodingHeader: 'grpc-accept-encoding',
+    timeoutHeader: 'grpc-timeout',
+    parseTimeout: parseGrpcTimeout,
+    finish: async (writer, error) => writer.end(error ? Object.fromEntries(grpcTrailer(error)) : OK_TRAILER),
+  },
+  'grpc-web': {
+    contentType: () => 'application/grpc-web+proto',
+    encodingHeader: 'grpc-encoding',
+    acceptEncodingHeader: 'grpc-accept-encoding',
+    timeoutHeader: 'grpc-timeout',
+    parseTimeout: parseGrpcTimeout,
+    finish: async (writer, error) => {
+      if (writer.writable()) await writer.frame(trailerSerialize(grpcTrailer(error)), trailerFlag);
+      writer.end();
+    },
+  },
+  'connect-stream': {
+    contentType: (binary) => (binary ? 'application/connect+proto' : 'application/connect+json'),
+    encodingHeader: 'connect-content-encoding',
+    acceptEncodingHeader: 'connect-accept-encoding',
+    timeoutHeader: 'connect-timeout-ms',
+    parseTimeout: parseConnectTimeout,
+    finish: async (writer, error) => {
+      if (writer.writable()) await writer.frame(endStream.serialize({ metadata: new Headers(), ...(error ? { error } : {}) }), endStreamFlag);
+      writer.end();
+    },
+  },
+};
+
+export interface EnvelopedServing {
+  serve(request: FastifyRequest, reply: FastifyReply, method: FastMethodName, protocol: EnvelopedProtocol, binary: boolean): Promise<void>;
+}
+
+export function envelopedServing(dependencies: FastRpcDependencies, compressions: Compression[], compressMinBytes: number): EnvelopedServing {
+  const limits = { readMaxBytes: dependencies.readMaxBytes, writeMaxBytes: 0xffffffff };
+  const complete = createMethodSerializationLookup(FAST_METHODS.complete, undefined, undefined, limits);
+  const stream = createMethodSerializationLookup(FAST_METHODS.streamComplete, undefined, undefined, limits);
+
+  return {
+    async serve(request, reply, method, protocolName, binary) {
+      const protocol = PROTOCOLS[protocolName];
+      const header = headerValue(request);
+      const compression = compressionNegotiate(compressions, header(protocol.encodingHeader) ?? null, header(protocol.acceptEncodingHeader) ?? null, protocol.acceptEncodingHeader);
+      const timeout = protocol.parseTimeout(header(protocol.timeoutHeader) ?? null, Number.MAX_SAFE_INTEGER);
+      const headers = replyHeaders(reply, protocol.contentType(binary));
+      if (compression.response) headers[protocol.encodingHeader] = compression.response.name;
+      const writer = new EnvelopeWriter(reply.raw, headers, compression.response, compressMinBytes);
+      const call = callSignal(reply.raw, timeout.error ? undefined : timeout.timeoutMs);
+      let failure: ConnectError | undefined;
+      try {
+        if (compression.error) throw compression.error;
+        if (timeout.error) throw timeout.error;
+        const message = singleMessageOf(await readRequestBody(request.raw, dependencies.readMaxBytes));
+        if (method === 'complete') {
+          const input = decodeRequest(complete.getI(binary), message);
+          const { response } = await dependencies.completion.complete(await completionCallOf(request, input.chat, call.signal, dependencies));
+          await writer.frame(complete.getO(binary).serialize(create(CompleteResponseSchema, { response })));
+        } else {
+          const input = decodeRequest(stream.getI(binary), message);
+          const chunks = dependencies.completion.stream(await completionCallOf(request, input.chat, call.signal, dependencies)).chunks[Symbol.asyncIterator]();
+          const output = stream.getO(binary);
+          let done = false;
+          try {
+            for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+              // Binary: the wrapper's bytes around the encoded chunk, without a wrapper message per chunk.
+              await writer.frame(binary ? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)) : output.serialize(create(StreamCompleteResponseSchema, { chunk: next.value })));
+            }
+            done = true;
+          } finally {
+            // A client gone or a write refused mid-stream: the core's stream is closed, as connect-es does.
+            if (!done) await chunks.return?.().catch(() => undefined);
+          }
+        }
+      } catch (error) {
+        failure = toConnectError(error, dependencies.reporter);
+      } finally {
+        call.settle();
+      }
+      await protocol.finish(writer, failure);
+    },
+  };
+}
