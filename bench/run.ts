@@ -2,7 +2,7 @@
 // proxy and the direct upstream in the same run, on 127.0.0.1 only.
 // See bench/README.md for the options and what each column means.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ const { values: options } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     baseline: { type: 'string' },
     'with-portkey': { type: 'boolean', default: false },
+    features: { type: 'boolean', default: false },
     'baseline-node': { type: 'string' },
     'gateway-node-options': { type: 'string' },
     profile: { type: 'boolean', default: false },
@@ -61,6 +62,8 @@ if (options.help) {
                         as "baseline gateway" in the same run: before/after ratios
   --with-portkey        also run Portkey's gateway (@portkey-ai/gateway ${PORTKEY_VERSION}, installed on demand into
                         bench/.portkey) on the same upstream: side-by-side rows
+  --features            after the table: what the features cost (a key with limits and a budget, the same on Redis,
+                        tracing on), each a gateway of its own in one run (bench/feature-cost.ts)
   --baseline-node PATH  the node binary that runs the baseline gateway (default: this one), e.g. to
                         compare Node majors: a checkout built and installed on that Node
   --profile             instead of the table: profile the gateway (node --cpu-prof) under 64 connections
@@ -275,6 +278,14 @@ async function main(): Promise<void> {
     await stopAll();
     rmSync(dataDir, { recursive: true, force: true });
     for (const cleanup of cleanups.splice(0)) cleanup();
+  }
+  if (options.features) {
+    progress('features: each a gateway of its own, non-streaming chat at 32 connections');
+    execFileSync(process.execPath, [path.join(root, 'dist/bench/feature-cost.js'), '32', String(config.phaseSeconds), String(config.runs)], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_OUT: config.out },
+    });
+    appendFileSync(path.join(config.out, 'latest.md'), `\n${readFileSync(path.join(config.out, 'features.md'), 'utf8')}`);
   }
 }
 

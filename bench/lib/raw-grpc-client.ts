@@ -17,8 +17,15 @@ export interface RawGrpcClient {
 }
 
 export function createRawGrpcClient(baseUrl: string, secret: string): RawGrpcClient {
-  const session = http2.connect(baseUrl);
-  session.on('error', () => undefined);
+  // One session, opened again when the gateway has closed it (its idle timeout passes while other scenarios run).
+  let session: http2.ClientHttp2Session | undefined;
+  const open = () => {
+    if (!session || session.closed || session.destroyed) {
+      session = http2.connect(baseUrl);
+      session.on('error', () => undefined);
+    }
+    return session;
+  };
   const bodies = new Map<string, Buffer>();
   const bodyFor = (model: string) => {
     let body = bodies.get(model);
@@ -40,7 +47,7 @@ export function createRawGrpcClient(baseUrl: string, secret: string): RawGrpcCli
         const startedAt = performance.now();
         let firstMs = Number.NaN;
         let status: string | undefined;
-        const stream = session.request({
+        const stream = open().request({
           ':method': 'POST',
           ':path': '/llmgateway.v1.CompletionService/StreamComplete',
           'content-type': 'application/grpc',
@@ -60,6 +67,6 @@ export function createRawGrpcClient(baseUrl: string, secret: string): RawGrpcCli
         stream.end(bodyFor(model));
       });
     },
-    close: () => session.destroy(),
+    close: () => session?.destroy(),
   };
 }

@@ -374,3 +374,26 @@ describe('the fast path’s own duties', () => {
     expect(fastProtocolOf(request('GET', { 'content-type': 'application/proto' }), 'complete')).toBeUndefined();
   });
 });
+
+describe('the request size limit (GATEWAY_BODY_LIMIT_BYTES) on RPCs', () => {
+  it('refuses a larger gRPC or Connect request as resource_exhausted, with or without the fast path', async () => {
+    const limited = await Promise.all([startGateway({ GATEWAY_LOG_LEVEL: 'warn', GATEWAY_BODY_LIMIT_BYTES: '4096' }), startGateway({ GATEWAY_LOG_LEVEL: 'warn', GATEWAY_BODY_LIMIT_BYTES: '4096', GATEWAY_RPC_FAST_PATH: 'off' })]);
+    try {
+      const large = toBinary(CompleteRequestSchema, create(CompleteRequestSchema, { chat: chat('openai/plain-text', 'x'.repeat(8_000)) }));
+      for (const gateway of limited) {
+        const session = http2.connect(gateway.url);
+        try {
+          const answer = await grpcCall({ gateway, secret: 'sk-gw-any-000000000000', limitedSecret: '', session }, 'Complete', frame(large));
+          expect(answer.trailers['grpc-status']).toBe('8');
+        } finally {
+          session.close();
+        }
+        const connect = await fetch(`${gateway.url}/llmgateway.v1.CompletionService/Complete`, { method: 'POST', headers: { 'content-type': 'application/proto' }, body: large });
+        expect(connect.status).toBe(429);
+        expect(((await connect.json()) as { code: string }).code).toBe('resource_exhausted');
+      }
+    } finally {
+      await Promise.all(limited.map((gateway) => gateway.close()));
+    }
+  });
+});
