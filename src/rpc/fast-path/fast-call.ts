@@ -12,6 +12,7 @@ import { invalidArgument } from '../../domain/gateway-error.js';
 import { overCapacity } from '../../server/in-flight-limit.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import type { ErrorReporter } from '../connect-errors.js';
+import { headerValue } from './call-parts.js';
 
 export interface FastRpcDependencies {
   completion: GovernedCompletion;
@@ -30,11 +31,6 @@ export const FAST_METHODS = {
 } as const;
 export type FastMethodName = keyof typeof FAST_METHODS;
 
-const headerOf = (request: FastifyRequest) => (name: string) => {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 /** The call for the completion core: the chat request, the caller's key, the signal and the request context. */
 export async function completionCallOf(
   request: FastifyRequest,
@@ -43,7 +39,7 @@ export async function completionCallOf(
   dependencies: FastRpcDependencies,
 ): Promise<CompletionCall<ChatRequest>> {
   if (dependencies.refused(request)) throw overCapacity();
-  const key = await dependencies.authenticator.authenticate(credentialFromHeaders(headerOf(request)));
+  const key = await dependencies.authenticator.authenticate(credentialFromHeaders(headerValue(request)));
   if (!chat) throw invalidArgument('chat', 'is required');
   return { request: chat, key, signal, context: contextFromRequest(request, 'rpc') };
 }
