@@ -15,6 +15,7 @@ import {
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { classifyUnavailable, type DatabaseErrorListener } from './unavailable-dialect.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export interface GatewayDatabase {
   db: Kysely<DatabaseSchema>;
@@ -97,7 +98,7 @@ async function openSqlite(target: SqliteTarget, onError: DatabaseErrorListener):
     database.close();
     throw error;
   }
-  return { db: new Kysely<DatabaseSchema>({ dialect: classifyUnavailable(new SqliteDialect({ database }), onError) }), sqlite: database };
+  return { db: new Kysely<DatabaseSchema>({ dialect: classifyUnavailable(new SqliteDialect({ database: withStatementCache(database) }), onError) }), sqlite: database };
 }
 
 async function openMysql(target: MysqlTarget, onError: DatabaseErrorListener): Promise<Kysely<DatabaseSchema>> {

@@ -31,4 +31,20 @@ describe('budget guard over SQLite', () => {
     const other = createBudgetGuard({ spend: storage.keySpend, now: clock.now });
     await expect(other.check(key, { tokens: 1, costUsd: 0.002 })).rejects.toThrow('$0.001 of $0.01 is left this month');
   });
+
+  it('the commits of requests ending in the same loop turn reach SQLite in one upsert, the totals exact', async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 26, 12));
+    const adds: number[] = [];
+    const counted = { ...storage.keySpend, add: (...args: Parameters<typeof storage.keySpend.add>) => (adds.push(args[2]), storage.keySpend.add(...args)) };
+    const guard = createBudgetGuard({ spend: counted, now: clock.now });
+    const key = keyWith({ id: 'batched-key', budget: { amount: 100, unit: 'usd', period: 'month' } });
+    const reservations = await Promise.all(Array.from({ length: 20 }, () => guard.check(key, { tokens: 10, costUsd: 0.01 })));
+    // Each commit from a callback of its own in one turn, as requests finishing on different sockets commit;
+    // SQLite answers at once, so without waiting a turn each commit would be an upsert of its own.
+    await Promise.all(reservations.map((reservation) => new Promise((resolve) => setImmediate(() => resolve(guard.commit(reservation, { tokens: 10, costUsd: 0.01 }))))));
+    expect(adds).toEqual([200]);
+    const row = await storage.keySpend.get('batched-key', 'month:2026-11');
+    expect(row?.tokens).toBe(200);
+    expect(row?.costUsd).toBeCloseTo(0.2, 9);
+  });
 });
