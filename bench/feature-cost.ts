@@ -6,6 +6,7 @@
 //   limits+Redis     the same key with GATEWAY_REDIS_URL (BENCH_REDIS_URL, default redis://127.0.0.1:6379, a
 //                    key prefix of the run's own): what reaches Redis on every request; skipped when no Redis answers
 //   tracing          OTLP/HTTP tracing on, every request sampled, spans sent to a sink in the harness
+//   tracing 10 %     the same, one request in ten sampled (OTEL_TRACES_SAMPLER=traceidratio)
 // Redis's own CPU and the sink's are not counted.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,6 +79,7 @@ try {
     { name: 'limits+budget', env: {}, limited: true },
     ...((await redisAnswers(redisUrl)) ? [{ name: 'limits+Redis', env: { GATEWAY_REDIS_URL: redisUrl, GATEWAY_REDIS_KEY_PREFIX: `bench:${randomUUID()}:` }, limited: true }] : []),
     { name: 'tracing', env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_BSP_SCHEDULE_DELAY: '1000' }, limited: false },
+    { name: 'tracing 10 %', env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1', OTEL_BSP_SCHEDULE_DELAY: '1000' }, limited: false },
   ];
   const started = [];
   for (const variant of variants) {
