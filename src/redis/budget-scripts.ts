@@ -40,6 +40,8 @@ local reserved = reservedSum()
 if spent + reserved >= budget - epsilon or spent + reserved + amount > budget + epsilon then
   return {0, tostring(spent), tostring(reserved)}
 end
+-- Nothing to hold (an exhausted-budget check): admitted without a reservation to settle.
+if amount == 0 then return {1, tostring(spent), tostring(reserved)} end
 redis.call('ZADD', KEYS[2], now + lease, id)
 redis.call('HSET', KEYS[3], id, ARGV[3])
 redis.call('HINCRBYFLOAT', KEYS[3], '_sum', amount)

@@ -56,6 +56,8 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Redi
       ])) as [number, string, string];
       const answer = { admitted: admitted === 1, spent: Number(spent), reserved: Number(reserved) };
       if (!answer.admitted) return answer;
+      // Nothing was held (the script records no reservation of 0): only spend, if any, has to be added.
+      if (request.amount === 0) return { ...answer, reservation: { settle: (amount) => void (amount > 0 && connection.run(SETTLE, keys, [id, amount, SPENT_TTL_MS]).catch(onError)) } };
       live.set(id, keys);
       renewTimer ??= setInterval(renewAll, Math.max(100, Math.floor(leaseMs / 3))).unref();
       let settled = false;

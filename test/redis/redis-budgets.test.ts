@@ -89,6 +89,26 @@ describe('budgets shared through Redis', () => {
     await expect.poll(async () => !((await outcome(b!.guard.check(usdKey, cost(0.5)))) instanceof BudgetExceededError)).toBe(true);
   });
 
+  it('checks an exhausted budget in one round trip: a reservation of nothing is admitted, held nowhere and never settled', async () => {
+    const [a, b] = await replicas(2, fakeSpendRepository());
+    const commands: string[] = [];
+    const { Redis } = await import('ioredis');
+    const watcher = new Redis(TEST_REDIS_URL);
+    opened.push({ close: () => watcher.disconnect() });
+    const feed = await watcher.monitor();
+    feed.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
+    const nothing = await a!.guard.check(usdKey, cost(0));
+    a!.guard.cancel(nothing);
+    const held = await a!.guard.check(usdKey, cost(0.9));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(commands.filter((command) => command === 'evalsha' || command === 'eval')).toHaveLength(2);
+    // The empty check held nothing: B sees only A's $0.90.
+    const refused = await outcome(b!.guard.check(usdKey, cost(0.2)));
+    expect((refused as BudgetExceededError).reserved).toBeCloseTo(0.9, 9);
+    feed.disconnect();
+    a!.guard.cancel(held);
+  });
+
   it('frees the reservations of a replica that died once their lease ran out', async () => {
     const [a, b] = await replicas(2, fakeSpendRepository(), { leaseMs: 1_000 });
     await a!.guard.check(usdKey, cost(0.9));
