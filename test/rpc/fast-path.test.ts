@@ -15,6 +15,7 @@ import {
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller } from '../helpers/admin-call.js';
 import { startFixture } from '../completion/matrix-setup.js';
 import { fastProtocolOf } from '../../src/rpc/fast-path/fast-rpc-routes.js';
 
@@ -29,15 +30,7 @@ let fixture: FixtureUpstream;
 let fast: Served;
 let slow: Served;
 
-async function admin(gateway: StartedGateway, method: string, body: object): Promise<Record<string, unknown>> {
-  const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 200) throw new Error(`${method}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
+const admin = (gateway: StartedGateway, method: string, body: object) => adminCaller(gateway.url, gateway.adminToken)(method, body);
 
 async function serve(environment: Record<string, string>): Promise<Served> {
   const gateway = await startGateway({ GATEWAY_LOG_LEVEL: 'warn', ...environment });
