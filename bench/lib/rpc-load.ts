@@ -9,18 +9,20 @@ import { createClient, type Client, type Interceptor } from '@connectrpc/connect
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
-import { createRawGrpcClient, type RawGrpcClient } from './raw-grpc-client.js';
+import { createRawConnectClient, createRawGrpcClient, type RawConnectClient, type RawGrpcClient } from './raw-rpc-clients.js';
 
 type CompletionClient = Client<typeof CompletionService>;
-type Protocol = 'grpc' | 'grpcWeb' | 'connectJson' | 'connectBinary' | 'grpcRaw';
+type Protocol = 'grpc' | 'grpcWeb' | 'connectJson' | 'connectBinary' | 'grpcRaw' | 'connectRaw';
 
 export interface RpcClients {
   grpc: CompletionClient;
   grpcWeb: CompletionClient;
   connectJson: CompletionClient;
   connectBinary: CompletionClient;
-  /** No client library: node:http2 and hand framing (raw-grpc-client.ts). */
+  /** No client library: node:http2 and hand framing (raw-rpc-clients.ts). */
   grpcRaw: RawGrpcClient;
+  /** No client library: node:http and a body encoded once (raw-rpc-clients.ts). */
+  connectRaw: RawConnectClient;
   close(): void;
 }
 
@@ -32,6 +34,7 @@ export function createRpcClients(baseUrl: string, secret: string, concurrency: n
   const sessionManager = new Http2SessionManager(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const grpcRaw = createRawGrpcClient(baseUrl, secret);
+  const connectRaw = createRawConnectClient(baseUrl, secret, concurrency);
   const overHttp1 = { baseUrl, httpVersion: '1.1' as const, nodeOptions: { agent }, interceptors: [auth] };
   return {
     grpc: createClient(CompletionService, createGrpcTransport({ baseUrl, sessionManager, interceptors: [auth] })),
@@ -39,8 +42,10 @@ export function createRpcClients(baseUrl: string, secret: string, concurrency: n
     connectJson: createClient(CompletionService, createConnectTransport({ ...overHttp1, useBinaryFormat: false })),
     connectBinary: createClient(CompletionService, createConnectTransport({ ...overHttp1, useBinaryFormat: true })),
     grpcRaw,
+    connectRaw,
     close() {
       grpcRaw.close();
+      connectRaw.close();
       sessionManager.abort();
       agent.destroy();
     },
@@ -84,6 +89,7 @@ export const RPC_KINDS = {
   'grpc-web-stream': { label: 'gRPC-Web StreamComplete, first chunk (binary, HTTP/1.1)', protocol: 'grpcWeb', stream: true },
   'connect-stream': { label: 'Connect StreamComplete, first chunk (binary, HTTP/1.1)', protocol: 'connectBinary', stream: true },
   'connect-unary': { label: 'Connect Complete unary (binary, HTTP/1.1)', protocol: 'connectBinary', stream: false },
+  'connect-unary-raw': { label: 'Connect Complete unary (binary, HTTP/1.1, node:http client)', protocol: 'connectRaw', stream: false },
   'connect-json-unary': { label: 'Connect Complete unary (JSON, HTTP/1.1)', protocol: 'connectJson', stream: false },
 } as const satisfies Record<string, { label: string; protocol: Protocol; stream: boolean }>;
 
@@ -97,6 +103,7 @@ export function isRpcKind(value: string): value is RpcKind {
 export function rpcCall(kind: RpcKind, clients: RpcClients, model: string): () => Promise<CallTiming> {
   const { protocol, stream } = RPC_KINDS[kind];
   if (protocol === 'grpcRaw') return () => clients.grpcRaw.streamOnce(model);
+  if (protocol === 'connectRaw') return () => clients.connectRaw.unaryOnce(model);
   const client = clients[protocol];
   return stream ? () => streamOnce(client, model) : () => unaryOnce(client, model);
 }

@@ -1,11 +1,15 @@
-// The thinnest gRPC client for StreamComplete: node:http2 on one session, the request framed by
-// hand, the answer's bytes searched for the upstream's first text ("FIRST") without decoding a
-// message — as the SSE client (stream-client.ts) searches the shim's text. Its time to first
-// chunk is the gateway's, not a client library's, so the two surfaces compare on equal terms.
+// The thinnest RPC clients, so that the typed surfaces and the shim (driven by autocannon and a
+// node:http stream client) compare on equal terms — a client library's own per-message work, and
+// the slower call rate it imposes on the gateway, are not the gateway's:
+// - gRPC StreamComplete: node:http2 on one session, the request framed by hand, the answer's bytes
+//   searched for the upstream's first text ("FIRST") without decoding a message, as the SSE client
+//   (stream-client.ts) searches the shim's text;
+// - Connect Complete (binary): node:http keep-alive, the request encoded once, the answer read whole.
+import http from 'node:http';
 import http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { StreamCompleteRequestSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
+import { CompleteRequestSchema, StreamCompleteRequestSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { CallTiming } from './rpc-load.js';
 
@@ -68,5 +72,47 @@ export function createRawGrpcClient(baseUrl: string, secret: string): RawGrpcCli
       });
     },
     close: () => session?.destroy(),
+  };
+}
+
+export interface RawConnectClient {
+  unaryOnce(model: string): Promise<CallTiming>;
+  close(): void;
+}
+
+export function createRawConnectClient(baseUrl: string, secret: string, concurrency: number): RawConnectClient {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = `${baseUrl}/llmgateway.v1.CompletionService/Complete`;
+  const bodies = new Map<string, Uint8Array>();
+  const bodyFor = (model: string) => {
+    let body = bodies.get(model);
+    if (!body) {
+      body = toBinary(
+        CompleteRequestSchema,
+        create(CompleteRequestSchema, { chat: { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Say hello in one short sentence.' } } }] }] } }),
+      );
+      bodies.set(model, body);
+    }
+    return body;
+  };
+  return {
+    unaryOnce(model) {
+      return new Promise((resolve, reject) => {
+        const startedAt = performance.now();
+        const body = bodyFor(model);
+        const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/proto', 'content-length': body.byteLength, authorization: `Bearer ${secret}` } }, (response) => {
+          response.resume();
+          response.on('end', () => {
+            const totalMs = performance.now() - startedAt;
+            if (response.statusCode === 200) resolve({ firstMs: totalMs, totalMs });
+            else reject(new Error(`status ${response.statusCode}`));
+          });
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    },
+    close: () => agent.destroy(),
   };
 }
