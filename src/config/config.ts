@@ -44,7 +44,7 @@ export interface GatewayConfig {
    * refused with 503 / UNAVAILABLE and retry-after until some finish. 0 = no limit.
    */
   maxInFlightRequests: number;
-  /** CompletionService's gRPC and Connect unary calls served by rpc/fast-path (on) or all by connect-es (off). */
+  /** CompletionService's Complete and StreamComplete over gRPC, gRPC-Web and Connect served by rpc/fast-path (on), or all by connect-es (off). */
   rpcFastPath: boolean;
   /** Proxies (IPs or CIDRs) whose X-Forwarded-For is believed for the client address; none by default. */
   trustedProxies: string[];
