@@ -119,7 +119,12 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       } finally {
         call.settle();
       }
-      await protocol.finish(writer, failure);
+      try {
+        await protocol.finish(writer, failure);
+      } catch (error) {
+        // The client left while the end was being written: nobody to tell. Anything else is a fault.
+        if (writer.writable()) throw error;
+      }
     },
   };
 }
