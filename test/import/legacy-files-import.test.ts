@@ -8,20 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it, test } from 'vitest';
-import { startAnthropicFixture } from '../fixtures/anthropic-upstream.js';
 import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
-import { startOpenAIFixture } from '../fixtures/openai-upstream.js';
-import { runCli, startGatewayForCli, type RunningGateway } from '../helpers/cli-process.js';
-import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../setup/mariadb.js';
+import { runCli, type RunningGateway } from '../helpers/cli-process.js';
+import type { FreshMysqlDatabase } from '../setup/mariadb.js';
 import { draftFromLegacy } from '../../src/import/legacy/import-legacy.js';
 import { readLegacyBackup } from '../../src/import/legacy/legacy-backup.js';
 import { readLegacyMysql } from '../../src/import/legacy/legacy-database.js';
 import { readLegacySqlite } from '../../src/import/legacy/legacy-sqlite.js';
-import { AIFW_FAKE_KEY, LEGACY_JWT_SECRET, OLD_KEYS, legacyFixtureRows, seedLegacyDatabase, type LegacyUpstreams } from './legacy-database-fixture.js';
+import { AIFW_FAKE_KEY, LEGACY_JWT_SECRET, OLD_KEYS, legacyFixtureRows } from './legacy-database-fixture.js';
+import { ACME_KEY, startLegacyScene, type LegacyScene } from './legacy-scene.js';
 import { buildLegacyBackup, writeLegacySqlite } from './legacy-files-fixture.js';
 
 const serverUrl = inject('mysqlServerUrl');
-const ACME_KEY = 'sk-FAKE-acme-upstream-key-0001';
 const WRONG_SECRET = 'FAKE-wrong-jwt-secret-0000000000000000';
 /** What an encrypted backup never holds (the old backup service skipped these tables). */
 const NOT_BACKED_UP = /^(cost_mappings|blocked_ips|health_targets)\b/;
@@ -48,28 +46,19 @@ if (serverUrl === null) {
       return JSON.parse(result.stdout) as PlanDocument;
     };
 
+    let scene: LegacyScene | undefined;
     beforeAll(async () => {
-      compatible = await startOpenAIFixture({ family: 'openai-compatible', apiKey: ACME_KEY });
-      anthropicUpstream = await startAnthropicFixture({ apiKey: ACME_KEY });
-      const upstreams: LegacyUpstreams = {
-        compatible: { baseUrl: compatible.baseUrl, apiKey: ACME_KEY },
-        anthropic: { baseUrl: anthropicUpstream.baseUrl, apiKey: ACME_KEY },
-      };
-      database = await createFreshMysqlDatabase(serverUrl);
-      await seedLegacyDatabase(database.url, upstreams);
+      scene = await startLegacyScene(serverUrl);
+      ({ database, gateway, compatible, anthropicUpstream } = scene);
       folder = mkdtempSync(path.join(os.tmpdir(), 'gw-legacy-files-'));
       sqliteFile = path.join(folder, 'gateway.db');
       backupFile = path.join(folder, 'backup_2026-02-10T00-00-00.000Z.tar.gz.enc');
-      const rows = await legacyFixtureRows(upstreams);
+      const rows = await legacyFixtureRows(scene.upstreams);
       writeLegacySqlite(sqliteFile, rows);
       writeFileSync(backupFile, await buildLegacyBackup(rows, LEGACY_JWT_SECRET));
-      gateway = await startGatewayForCli();
     }, 90_000);
     afterAll(async () => {
-      await gateway?.stop();
-      await database?.drop();
-      await compatible?.close();
-      await anthropicUpstream?.close();
+      await scene?.close();
       if (folder) rmSync(folder, { recursive: true, force: true });
     });
 

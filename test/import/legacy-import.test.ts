@@ -6,19 +6,16 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it, test } from 'vitest';
-import { startAnthropicFixture } from '../fixtures/anthropic-upstream.js';
 import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
-import { startOpenAIFixture } from '../fixtures/openai-upstream.js';
 import { adminCaller } from '../helpers/admin-call.js';
-import { runCli, startGatewayForCli, type RunningGateway } from '../helpers/cli-process.js';
-import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../setup/mariadb.js';
+import { runCli, type RunningGateway } from '../helpers/cli-process.js';
+import type { FreshMysqlDatabase } from '../setup/mariadb.js';
 import { draftFromLegacy } from '../../src/import/legacy/import-legacy.js';
 import { readLegacyMysql } from '../../src/import/legacy/legacy-database.js';
-import { AIFW_FAKE_KEY, LEGACY_JWT_SECRET, OLD_KEYS, ROTATED_JWT_SECRET, seedLegacyDatabase } from './legacy-database-fixture.js';
+import { AIFW_FAKE_KEY, LEGACY_JWT_SECRET, OLD_KEYS, ROTATED_JWT_SECRET } from './legacy-database-fixture.js';
+import { ACME_KEY, startLegacyScene, type LegacyScene } from './legacy-scene.js';
 
 const serverUrl = inject('mysqlServerUrl');
-// The old provider held one key for every protocol it spoke: both upstreams accept it.
-const ACME_KEY = 'sk-FAKE-acme-upstream-key-0001';
 
 if (serverUrl === null) {
   test.skip(`legacy import NOT RUN (needs MySQL): ${inject('mysqlUnavailableReason') ?? 'no server'}`, () => {});
@@ -40,21 +37,13 @@ if (serverUrl === null) {
       }
     };
 
+    let scene: LegacyScene | undefined;
     beforeAll(async () => {
-      compatible = await startOpenAIFixture({ family: 'openai-compatible', apiKey: ACME_KEY });
-      anthropicUpstream = await startAnthropicFixture({ apiKey: ACME_KEY });
-      database = await createFreshMysqlDatabase(serverUrl);
-      await seedLegacyDatabase(database.url, {
-        compatible: { baseUrl: compatible.baseUrl, apiKey: ACME_KEY },
-        anthropic: { baseUrl: anthropicUpstream.baseUrl, apiKey: ACME_KEY },
-      });
-      gateway = await startGatewayForCli();
+      scene = await startLegacyScene(serverUrl);
+      ({ database, gateway, compatible, anthropicUpstream } = scene);
     }, 90_000);
     afterAll(async () => {
-      await gateway?.stop();
-      await database?.drop();
-      await compatible?.close();
-      await anthropicUpstream?.close();
+      await scene?.close();
     });
 
     it('--dry-run prints the plan without secrets and changes nothing', async () => {
