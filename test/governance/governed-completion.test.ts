@@ -7,6 +7,7 @@ import { EmbedResponseSchema } from '../../gen/llmgateway/v1/completion_service_
 import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { CompletionCore } from '../../src/core/completion/completion-core.js';
 import { composeGovernance } from '../../src/core/governance/governed-completion.js';
+import { createInFlightCalls } from '../../src/core/governance/in-flight-calls.js';
 import type { CallOutcome, GovernanceStep } from '../../src/core/governance/governance-step.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { sampleResponse, sampleStream } from '../cache/helpers.js';
@@ -58,6 +59,21 @@ describe('governed completion: the steps composed', () => {
     expect(report.cache).toBe('miss');
     expect(log).toEqual(['a.enter', 'b.enter', 'core.complete']);
     expect(ends).toEqual([['b', 'ok', undefined], ['a', 'ok', undefined]]);
+  });
+
+  it('a step that only records ends behind the answer: after the caller handled it and the other steps ended', async () => {
+    const order: string[] = [];
+    const inFlight = createInFlightCalls();
+    const recorder: GovernanceStep = { enter: () => ({ endsBehindAnswer: true, end: (ended) => void order.push(`recorder.end:${ended.status}`) }) };
+    const settler: GovernanceStep = { enter: () => ({ end: () => void order.push('settler.end') }) };
+    const governed = composeGovernance(fakeCore([]), [recorder, settler], Date.now, inFlight);
+    await governed.complete(call()).then(() => order.push('caller handled the answer'));
+    expect(order).toEqual(['settler.end', 'caller handled the answer']);
+    // Still in flight until its row is recorded: shutdown waits for it before flushing the request log.
+    expect(inFlight.size).toBe(1);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(order).toEqual(['settler.end', 'caller handled the answer', 'recorder.end:ok']);
+    expect(inFlight.size).toBe(0);
   });
 
   it('a refusing step: the steps before it end as failed, the later ones never enter, no upstream call', async () => {

@@ -92,6 +92,11 @@ export interface StepRun {
   chunk?(chunk: StreamChunk): void;
   /** The call is over (outcome.status says how). Runs in reverse order of entering; must not throw. */
   end?(outcome: CallOutcome): void;
+  /**
+   * The end only records what happened (the request-log row): on a unary call it runs once the
+   * answer has been handed back and written, off the client's latency, after the other steps' ends.
+   */
+  endsBehindAnswer?: boolean;
 }
 
 export interface GovernanceStep {

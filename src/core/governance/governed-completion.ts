@@ -86,8 +86,20 @@ async function enterSteps(steps: readonly GovernanceStep[], call: GovernedCall, 
   }
 }
 
-function endSteps(runs: readonly StepRun[], outcome: CallOutcome): void {
-  for (let index = runs.length - 1; index >= 0; index -= 1) runs[index]!.end?.(outcome);
+/** Ends the runs in reverse order of entering: all of them, or (`behindAnswer`) only those that end behind the answer, or only the others. */
+function endSteps(runs: readonly StepRun[], outcome: CallOutcome, behindAnswer?: boolean): void {
+  for (let index = runs.length - 1; index >= 0; index -= 1) {
+    const run = runs[index]!;
+    if (behindAnswer === undefined || (run.endsBehindAnswer === true) === behindAnswer) run.end?.(outcome);
+  }
+}
+
+function endRecording(runs: readonly StepRun[], outcome: CallOutcome, ended: () => void): void {
+  try {
+    endSteps(runs, outcome, true);
+  } finally {
+    ended();
+  }
 }
 
 /** The upstream call wrapped by the steps that wrap it, the first step outermost. */
@@ -160,8 +172,11 @@ export function composeGovernance(
     } catch (error) {
       throw failed(outcome, error);
     } finally {
-      endSteps(runs, outcome);
-      ended();
+      // Settlements now (the answer's rate-limit headers carry their state); the recording steps behind
+      // the answer: a tick queued here runs once the microtasks drain, after the edge has rendered and
+      // written the response. The call counts as in flight until then, so shutdown still waits for its row.
+      endSteps(runs, outcome, false);
+      process.nextTick(endRecording, runs, outcome, ended);
     }
   }
 

@@ -23,16 +23,15 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
       const assembler = keepBodies && call.stream ? new StreamAssembler() : undefined;
       return {
         chunk: assembler && ((chunk) => assembler.add(chunk)),
+        endsBehindAnswer: true,
         end(outcome) {
           const ok = outcome.status === 'ok';
           const { request } = call;
-          const requestBody = keepBodies
-            ? redactBody(requestBodyOf(call))
-            : null;
-          let responseBody: string | null = null;
-          if (keepBodies && assembler && ok) responseBody = redactBody(toJson(ChatResponseSchema, assembler.response));
-          else if (keepBodies && isMessage(outcome.response, ChatResponseSchema)) responseBody = redactBody(toJson(ChatResponseSchema, outcome.response));
           try {
+            const requestBody = keepBodies ? redactBody(requestBodyOf(call)) : null;
+            let responseBody: string | null = null;
+            if (keepBodies && assembler && ok) responseBody = redactBody(toJson(ChatResponseSchema, assembler.response));
+            else if (keepBodies && isMessage(outcome.response, ChatResponseSchema)) responseBody = redactBody(toJson(ChatResponseSchema, outcome.response));
             options.log.write(
               buildLogRecord({
                 context: call.context,
@@ -59,7 +58,8 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
               },
             );
           } catch {
-            // The writer never throws by contract; a log row is never worth failing a request.
+            // The writer never throws by contract, and this end may run after the answer was written
+            // (endsBehindAnswer), where a throw would reach no request: a log row never fails one.
           }
         },
       };
