@@ -1,11 +1,15 @@
 // Server-Sent Events on a hijacked Fastify reply: SSE text (framed by
-// sse-stream.ts), each write sent at once (no buffering), with backpressure. After
+// sse-stream.ts), each write sent at once (no buffering), with backpressure. The
+// headers leave with the first event written in the same tick (one socket write,
+// not two), or alone at the tick's end when no event follows. After
 // `reply.hijack()` Fastify no longer sends headers for us, so the headers it
 // collected (CORS, x-request-id) are copied into writeHead.
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 
 export class SseWriter {
+  private wrote = false;
+
   private constructor(private readonly raw: ServerResponse) {}
 
   /** Hijacks the reply and sends the 200 with the SSE headers at once (Gemini's JSON-array stream names its own content-type). */
@@ -25,13 +29,16 @@ export class SseWriter {
     delete headers['content-length'];
     try {
       raw.writeHead(200, headers);
-      raw.flushHeaders();
     } catch (error) {
       // Hijacked: Fastify will not answer for us, so do not leave the client hanging.
       raw.destroy();
       throw error;
     }
-    return new SseWriter(raw);
+    const writer = new SseWriter(raw);
+    process.nextTick(() => {
+      if (!writer.wrote && !writer.closed) raw.flushHeaders();
+    });
+    return writer;
   }
 
   /** The client is gone (or the stream was ended): further writes are dropped. */
@@ -42,6 +49,7 @@ export class SseWriter {
   /** Writes SSE text at once; resolves once the socket can take more. */
   async write(text: string): Promise<void> {
     if (this.closed) return;
+    this.wrote = true;
     if (this.raw.write(text)) return;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -56,6 +64,7 @@ export class SseWriter {
 
   end(text?: string): void {
     if (this.closed) return;
+    this.wrote = true;
     if (text === undefined) this.raw.end();
     else this.raw.end(text);
   }
