@@ -177,4 +177,14 @@ describe('moderations and the rules every endpoint keeps', () => {
     const stream = await harness.post('/v1/images/generations', { model: 'media-openai/gpt-image-1', prompt: 'x', stream: true });
     expect(stream.status).toBe(400);
   });
+
+  it('multipart is read only on the upload routes: chat sent as a form is a 415 in OpenAI’s error shape', async () => {
+    const form = new FormData();
+    form.append('model', 'media-openai/whisper-1');
+    const chat = await fetch(`${harness.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${harness.secret}` }, body: form });
+    const body = (await chat.json()) as { error: { type: string; code: string; message: string } };
+    expect(chat.status).toBe(415);
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type' });
+    expect(body.error.message).toContain('application/json');
+  });
 });

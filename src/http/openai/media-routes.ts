@@ -43,8 +43,6 @@ export interface MediaRouteOptions {
 }
 
 export async function registerMediaRoutes(fastify: FastifyInstance, options: MediaRouteOptions): Promise<void> {
-  await fastify.register(multipart, { limits: UPLOAD_LIMITS, throwFileSizeLimit: true });
-
   const answer = async (request: FastifyRequest, reply: FastifyReply, media: MediaRequest) => {
     const controller = abortOnClientLeave(reply);
     const call = { request: media, key: options.keyOf(request), signal: controller.signal, context: contextFromRequest(request, 'openai') };
@@ -64,22 +62,27 @@ export async function registerMediaRoutes(fastify: FastifyInstance, options: Med
     });
   }
 
-  for (const [url, operation, fileField] of MULTIPART_ROUTES) {
-    fastify.post(url, async (request, reply) => {
-      options.keyOf(request);
-      if (!request.isMultipart()) throw invalidValue('body', `send ${url} as multipart/form-data with the upload in '${fileField}'.`, 'invalid_content_type');
-      const folder = await mkdtemp(path.join(tmpdir(), 'gw-upload-'));
-      try {
-        const { fields, uploads } = await readParts(request, folder);
-        if (!uploads.some((upload) => upload.field.replace(/\[\]$/, '') === fileField)) throw missingParameter(fileField);
-        const { model, ...rest } = fields;
-        if (rest['stream'] === 'true') throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
-        return await answer(request, reply, { operation, model: modelOf(model), fields: rest, uploads });
-      } finally {
-        await rm(folder, { recursive: true, force: true });
-      }
-    });
-  }
+  // In a scope of their own: @fastify/multipart hooks every request of the scope it is registered in
+  // (two async hooks and a close listener), which chat and every other OpenAI route would pay for nothing.
+  await fastify.register(async (uploadScope) => {
+    await uploadScope.register(multipart, { limits: UPLOAD_LIMITS, throwFileSizeLimit: true });
+    for (const [url, operation, fileField] of MULTIPART_ROUTES) {
+      uploadScope.post(url, async (request, reply) => {
+        options.keyOf(request);
+        if (!request.isMultipart()) throw invalidValue('body', `send ${url} as multipart/form-data with the upload in '${fileField}'.`, 'invalid_content_type');
+        const folder = await mkdtemp(path.join(tmpdir(), 'gw-upload-'));
+        try {
+          const { fields, uploads } = await readParts(request, folder);
+          if (!uploads.some((upload) => upload.field.replace(/\[\]$/, '') === fileField)) throw missingParameter(fileField);
+          const { model, ...rest } = fields;
+          if (rest['stream'] === 'true') throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
+          return await answer(request, reply, { operation, model: modelOf(model), fields: rest, uploads });
+        } finally {
+          await rm(folder, { recursive: true, force: true });
+        }
+      });
+    }
+  });
 }
 
 function modelOf(value: unknown): string {
