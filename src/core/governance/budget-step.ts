@@ -6,7 +6,7 @@
 import type { BudgetAmounts, BudgetGuard } from '../limits/budget-guard.js';
 import { countTextTokens, encodingFor } from '../completion/count-tokens.js';
 import { worstCaseOfChat } from './budget-estimate.js';
-import type { GovernanceStep, GovernedCall } from './governance-step.js';
+import type { GovernanceStep, GovernedCall, StepRun } from './governance-step.js';
 import { consumedBy } from './consumption.js';
 
 export interface BudgetStepOptions {
@@ -34,17 +34,23 @@ function worstCaseOf(call: GovernedCall, defaultOutputTokens: number): BudgetAmo
 
 export function budgetStep(options: BudgetStepOptions): GovernanceStep {
   const { budgets } = options;
+
+  async function reserved(call: GovernedCall): Promise<StepRun> {
+    const reservation = await budgets.check(call.key, worstCaseOf(call, options.defaultOutputTokens));
+    return {
+      end(outcome) {
+        const consumed = consumedBy(outcome);
+        if (consumed) void budgets.commit(reservation, consumed);
+        else budgets.cancel(reservation);
+      },
+    };
+  }
+
   return {
-    async enter(call) {
+    enter(call) {
+      // No budget: nothing to reserve, and no promise on the key's every request.
       if (!call.key.budget) return undefined;
-      const reservation = await budgets.check(call.key, worstCaseOf(call, options.defaultOutputTokens));
-      return {
-        end(outcome) {
-          const consumed = consumedBy(outcome);
-          if (consumed) void budgets.commit(reservation, consumed);
-          else budgets.cancel(reservation);
-        },
-      };
+      return reserved(call);
     },
   };
 }
