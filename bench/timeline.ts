@@ -5,8 +5,9 @@
 // splits every request into phases from Node's HTTP diagnostics channels:
 // before the upstream request is sent, the upstream's own answer, from its
 // answer to the first byte written back, and the rest until the response ends.
-// Medians of each phase; the floor and the gateway are loaded one after the
-// other, each on its own keep-alive connection.
+// Medians of each phase; requests alternate between the floor and the gateway,
+// each on its own keep-alive connection. BENCH_START_FLAGS replaces the
+// gateway's node flags (those of `npm start`), to see what each one costs.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -31,29 +32,39 @@ interface Target {
   logFile: string;
 }
 
-/** `total` requests one after the other on one keep-alive connection, each read to its end. */
-async function drive(target: Target, total: number): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const body = JSON.stringify({ model: target.model, messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 64, ...(mode === 'sse' ? { stream: true } : {}) });
+/** One request on the target's keep-alive connection, read to its end. */
+function requestOnce(target: Target, agent: http.Agent, body: string): Promise<void> {
   const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...target.headers };
-  for (let sent = 0; sent < total; sent += 1) {
-    await new Promise<void>((resolve, reject) => {
-      const request = http.request(target.url, { method: 'POST', agent, headers }, (response) => {
-        if (response.statusCode !== 200) reject(new Error(`${target.name}: HTTP ${response.statusCode}`));
-        response.resume();
-        response.on('end', resolve);
-        response.on('error', reject);
-      });
-      request.on('error', reject);
-      request.end(body);
+  return new Promise<void>((resolve, reject) => {
+    const request = http.request(target.url, { method: 'POST', agent, headers }, (response) => {
+      if (response.statusCode !== 200) reject(new Error(`${target.name}: HTTP ${response.statusCode}`));
+      response.resume();
+      response.on('end', resolve);
+      response.on('error', reject);
     });
-  }
-  agent.destroy();
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
-async function timelineOf(target: Target): Promise<Record<string, number>> {
-  await drive(target, warmup + requests);
-  // The probe prints once the last measured response has finished, which is before the client saw its end.
+/**
+ * `total` requests to each target, alternating (one to each in turn), so that both see the same
+ * machine: a load that comes and goes on this shared machine slows both alike.
+ */
+async function drive(targets: Target[], total: number): Promise<void> {
+  const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const bodies = targets.map((target) =>
+    JSON.stringify({ model: target.model, messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 64, ...(mode === 'sse' ? { stream: true } : {}) }),
+  );
+  for (let sent = 0; sent < total; sent += 1) {
+    for (let index = 0; index < targets.length; index += 1) await requestOnce(targets[index]!, agents[index]!, bodies[index]!);
+  }
+  for (const agent of agents) agent.destroy();
+}
+
+/** The medians the probe printed once its count of requests was measured. */
+async function phasesOf(target: Target): Promise<Record<string, number>> {
+  // The probe prints once the last measured response has finished, which may be after the client saw its end.
   for (let tries = 0; tries < 50; tries += 1) {
     const line = readFileSync(target.logFile, 'utf8').split('\n').find((text) => text.startsWith('timeline '));
     if (line) return JSON.parse(line.slice('timeline '.length)) as Record<string, number>;
@@ -85,10 +96,14 @@ try {
     maxLifetimeSeconds: 900,
     nodeOptions: `--import ${probe}`,
     env: probeEnv,
+    ...(process.env['BENCH_START_FLAGS'] !== undefined ? { flags: process.env['BENCH_START_FLAGS'].split(/\s+/).filter((flag) => flag !== '') } : {}),
   });
   const setup = await configureGateway(gateway, upstreamUrl);
-  const floorPhases = await timelineOf({ name: 'SDK floor', url: `${floorUrl}/v1/chat/completions`, headers: {}, model: 'bench', logFile: floorLog });
-  const gatewayPhases = await timelineOf({ name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${setup.secret}` }, model: setup.model, logFile: gatewayLog });
+  const floorTarget: Target = { name: 'SDK floor', url: `${floorUrl}/v1/chat/completions`, headers: {}, model: 'bench', logFile: floorLog };
+  const gatewayTarget: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${setup.secret}` }, model: setup.model, logFile: gatewayLog };
+  await drive([floorTarget, gatewayTarget], warmup + requests);
+  const floorPhases = await phasesOf(floorTarget);
+  const gatewayPhases = await phasesOf(gatewayTarget);
   const rows: Array<[string, string]> = [
     ['pre', 'request arrived → upstream request sent'],
     ['upstream', 'upstream request sent → its response received'],
