@@ -32,16 +32,20 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
   const now = options.now ?? Date.now;
   const explorationRate = options.explorationRate ?? DEFAULT_EXPLORATION_RATE;
   const counters = new Map<string, number>();
-  const bindings = new LRUCache<string, string>({
-    max: options.affinityMaxEntries ?? DEFAULT_AFFINITY_MAX_ENTRIES,
-    ttlResolution: 0,
-    perf: { now },
-  });
+  // Made on the first affinity request: lru-cache allocates its index arrays for `max` entries up front
+  // (about 2.6 MB of heap for 100 000), which a gateway without affinity routes would hold for nothing.
+  let bindingsMade: LRUCache<string, string> | undefined;
+  const bindings = () =>
+    (bindingsMade ??= new LRUCache<string, string>({
+      max: options.affinityMaxEntries ?? DEFAULT_AFFINITY_MAX_ENTRIES,
+      ttlResolution: 0,
+      perf: { now },
+    }));
   const bindingKey = (plan: RoutePlan) => (plan.affinityKey === '' ? undefined : `${plan.routeName}\u0000${plan.affinityKey}`);
 
   const boundTarget = (plan: RoutePlan) => {
     const key = bindingKey(plan);
-    return key === undefined ? undefined : bindings.get(key);
+    return key === undefined ? undefined : bindingsMade?.get(key);
   };
 
   return {
@@ -67,8 +71,8 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
     served(plan, target) {
       if (plan.strategy !== 'affinity') return;
       const key = bindingKey(plan);
-      if (key === undefined || bindings.get(key) === target.key) return;
-      bindings.set(key, target.key, { ttl: Math.max(1, plan.settings.affinityTtlMs) });
+      if (key === undefined || bindingsMade?.get(key) === target.key) return;
+      bindings().set(key, target.key, { ttl: Math.max(1, plan.settings.affinityTtlMs) });
     },
     boundTarget,
   };
