@@ -173,8 +173,9 @@ export function composeGovernance(
       throw failed(outcome, error);
     } finally {
       // Settlements now (the answer's rate-limit headers carry their state); the recording steps behind
-      // the answer: a tick queued here runs once the microtasks drain, after the edge has rendered and
-      // written the response. The call counts as in flight until then, so shutdown still waits for its row.
+      // the answer: a tick queued here runs once the microtasks drain — after an edge that writes the
+      // answer as soon as it has it (the REST shims, the RPC fast path) has rendered and written it. The
+      // call counts as in flight until then, so shutdown still waits for its row.
       endSteps(runs, outcome, false);
       process.nextTick(endRecording, runs, outcome, ended);
     }
