@@ -57,19 +57,24 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Redi
       const answer = { admitted: admitted === 1, spent: Number(spent), reserved: Number(reserved) };
       if (!answer.admitted) return answer;
       // Nothing was held (the script records no reservation of 0): only spend, if any, has to be added.
-      if (request.amount === 0) return { ...answer, reservation: { settle: (amount) => void (amount > 0 && connection.run(SETTLE, keys, [id, amount, SPENT_TTL_MS]).catch(onError)) } };
+      if (request.amount === 0) {
+        const settle = async (amount: number) => {
+          if (amount > 0) await connection.run(SETTLE, keys, [id, amount, SPENT_TTL_MS]).catch(onError);
+        };
+        return { ...answer, reservation: { settle } };
+      }
       live.set(id, keys);
       renewTimer ??= setInterval(renewAll, Math.max(100, Math.floor(leaseMs / 3))).unref();
       let settled = false;
       return {
         ...answer,
         reservation: {
-          settle(amount) {
+          async settle(amount) {
             if (settled) return;
             settled = true;
             forget(id);
             const spentNow = Number.isFinite(amount) && amount > 0 ? amount : 0;
-            connection.run(SETTLE, keys, [id, spentNow, SPENT_TTL_MS]).catch(onError);
+            await connection.run(SETTLE, keys, [id, spentNow, SPENT_TTL_MS]).catch(onError);
           },
         },
       };

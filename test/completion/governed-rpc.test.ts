@@ -46,6 +46,9 @@ describe('the in-memory CompletionService is governed', () => {
   it('writes one request-log row per call', async () => {
     const { key, secret } = await keys.createKey({ name: 'logged' }, { headers: adminHeaders });
     await completion.complete(hello, withKey(secret));
+    // The row is recorded behind the answer (a process.nextTick); over this in-memory transport the answer
+    // arrives before that tick has run, so the flush waits for the next turn of the loop.
+    await new Promise((resolve) => setImmediate(resolve));
     await services.requestLog.flush();
     const rows = await collectPages((cursor) => services.storage.requestLogs.list({ keyId: key!.id }, { limit: 50, cursor }));
     expect(rows.items).toHaveLength(1);

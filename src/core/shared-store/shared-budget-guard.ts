@@ -81,16 +81,16 @@ export function createSharedBudgetGuard(options: SharedBudgetGuardOptions): Budg
       }
       return wrap(answer.reservation);
     },
-    commit(handle, actual) {
+    async commit(handle, actual) {
       const reservation = handle as SharedReservation;
       if (!reservation.local) return local.commit(handle, actual);
-      reservation.shared?.settle(inUnit(reservation.unit, actual));
-      return local.commit(reservation.local, actual);
+      // Resolved once Redis has the spend too: every replica's next check sees it.
+      await Promise.all([reservation.shared?.settle(inUnit(reservation.unit, actual)), local.commit(reservation.local, actual)]);
     },
     cancel(handle) {
       const reservation = handle as SharedReservation;
       if (!reservation.local) return local.cancel(handle);
-      reservation.shared?.settle(0);
+      void reservation.shared?.settle(0);
       local.cancel(reservation.local);
     },
     spendOf: (key) => local.spendOf(key),

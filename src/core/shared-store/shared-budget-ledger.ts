@@ -23,8 +23,12 @@ export interface LedgerAnswer {
 }
 
 export interface LedgerReservation {
-  /** Swaps the reservation for what was spent (0: dropped). Never throws. */
-  settle(spent: number): void;
+  /**
+   * Swaps the reservation for what was spent (0: dropped). Resolves once the store has it (so that a
+   * commit that waits for it is seen by every replica's next check), or once a failure was reported.
+   * Never rejects.
+   */
+  settle(spent: number): Promise<void>;
 }
 
 export interface SharedBudgetLedger {
