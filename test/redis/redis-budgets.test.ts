@@ -91,19 +91,24 @@ describe('budgets shared through Redis', () => {
 
   it('checks an exhausted budget in one round trip: a reservation of nothing is admitted, held nowhere and never settled', async () => {
     const [a, b] = await replicas(2, fakeSpendRepository());
+    // A key of its own: MONITOR sees every client of the server (other test files, earlier tests' renewals),
+    // so only the commands on this key's structures are counted.
+    const key = keyWith({ id: `k-${randomUUID()}`, budget: { amount: 1, unit: 'usd', period: 'month' } });
     const commands: string[] = [];
     const { Redis } = await import('ioredis');
     const watcher = new Redis(TEST_REDIS_URL);
     opened.push({ close: () => watcher.disconnect() });
     const feed = await watcher.monitor();
-    feed.on('monitor', (_time: string, args: string[]) => commands.push(String(args[0]).toLowerCase()));
-    const nothing = await a!.guard.check(usdKey, cost(0));
+    feed.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => String(arg).includes(key.id))) commands.push(String(args[0]).toLowerCase());
+    });
+    const nothing = await a!.guard.check(key, cost(0));
     a!.guard.cancel(nothing);
-    const held = await a!.guard.check(usdKey, cost(0.9));
+    const held = await a!.guard.check(key, cost(0.9));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(commands.filter((command) => command === 'evalsha' || command === 'eval')).toHaveLength(2);
     // The empty check held nothing: B sees only A's $0.90.
-    const refused = await outcome(b!.guard.check(usdKey, cost(0.2)));
+    const refused = await outcome(b!.guard.check(key, cost(0.2)));
     expect((refused as BudgetExceededError).reserved).toBeCloseTo(0.9, 9);
     feed.disconnect();
     a!.guard.cancel(held);
