@@ -15,6 +15,12 @@ import type { CallTiming } from './rpc-load.js';
 
 const FIRST = Buffer.from('FIRST');
 
+/** The one chat every raw client sends, encoded once per model. */
+const helloChat = (model: string) => ({
+  model,
+  messages: [{ role: Role.USER, content: [{ kind: { case: 'text' as const, value: { text: 'Say hello in one short sentence.' } } }] }],
+});
+
 export interface RawGrpcClient {
   streamOnce(model: string): Promise<CallTiming>;
   close(): void;
@@ -36,7 +42,7 @@ export function createRawGrpcClient(baseUrl: string, secret: string): RawGrpcCli
     if (!body) {
       const message = toBinary(
         StreamCompleteRequestSchema,
-        create(StreamCompleteRequestSchema, { chat: { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Say hello in one short sentence.' } } }] }] } }),
+        create(StreamCompleteRequestSchema, { chat: helloChat(model) }),
       );
       body = Buffer.alloc(5 + message.byteLength);
       body.writeUInt32BE(message.byteLength, 1);
@@ -89,7 +95,7 @@ export function createRawConnectClient(baseUrl: string, secret: string, concurre
     if (!body) {
       body = toBinary(
         CompleteRequestSchema,
-        create(CompleteRequestSchema, { chat: { model, messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Say hello in one short sentence.' } } }] }] } }),
+        create(CompleteRequestSchema, { chat: helloChat(model) }),
       );
       bodies.set(model, body);
     }
