@@ -111,6 +111,11 @@ describe('the gateway process', () => {
         for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
         expect(streamed).toBe('Hello, world!');
       }
+      // The bundle keeps no names by helper (scripts/bundle.mjs): the SDK clients still name themselves
+      // in their user agent (the openai SDK reads it from its class's name).
+      const userAgent = (family: string) => fixtures.find((fixture) => fixture.family === family)?.received[0]?.headers['user-agent'];
+      expect(userAgent('openai-compatible')).toMatch(/^OpenAI\/JS \d/);
+      expect(userAgent('anthropic')).toMatch(/^Anthropic\/JS \d/);
       started.child.kill('SIGTERM');
       expect(await started.exited).toBe(0);
     } finally {
