@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configureGateway, startGateway, type GatewayProcess } from './lib/gateway.js';
+import { configureGateway, startGateway, startScript, type GatewayProcess } from './lib/gateway.js';
 import { postJson, runLoad, type LoadResult } from './lib/http-load.js';
 import { cpuSeconds, loadAverage, memoryStatus, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
 import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './lib/portkey.js';
@@ -182,6 +182,16 @@ async function main(): Promise<void> {
       logFile: path.join(logDir, 'sdk-floor.log'),
     });
     const floorUrl = `http://127.0.0.1:${await readyPort(floor)}`;
+    // The same floor under npm start's node flags (the gateway's memory flags): what those flags cost a
+    // process that is only Fastify and the SDK, in CPU and in peak RSS.
+    const flaggedFloor = spawnNode({
+      name: 'sdk-floor-flags',
+      args: [...startScript(root).flags, path.join(root, 'dist/bench/sdk-floor.js')],
+      env: { ...childEnv, BENCH_UPSTREAM: upstreamUrl },
+      cwd: root,
+      logFile: path.join(logDir, 'sdk-floor-flags.log'),
+    });
+    const flaggedFloorUrl = `http://127.0.0.1:${await readyPort(flaggedFloor)}`;
     const profileDir = config.profile ? path.join(config.out, `profile-${stamp}`) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     progress(`upstream ${upstreamUrl}, bare proxy ${bareUrl}; starting the gateway (as npm start runs it, log level ${config.logLevel})`);
@@ -203,6 +213,7 @@ async function main(): Promise<void> {
       { name: 'direct', pid: upstream.pid, base: upstreamUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
       { name: 'bare', pid: bare.pid, base: bareUrl, headers: upstreamHeaders, model: 'bench-model', pacedModel: 'bench-paced' },
       { name: 'floor', pid: floor.pid, base: floorUrl, headers: {}, model: 'bench-model', pacedModel: 'bench-paced' },
+      { name: 'floor-flags', pid: flaggedFloor.pid, base: flaggedFloorUrl, headers: {}, model: 'bench-model', pacedModel: 'bench-paced' },
     ];
     if (config.withPortkey && !config.profile) {
       const entry = ensurePortkey(root, progress);
@@ -400,6 +411,10 @@ async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]):
         cpuUsPerRequest: result.calls > 0 ? (cpu / result.calls) * 1e6 : Number.NaN,
       });
     }
+  }
+  for (const target of targets) {
+    if (target.name === 'floor') run.floorPeakRssMb = memoryStatus(target.pid).peakRssMb;
+    if (target.name === 'floor-flags') run.floorFlagsPeakRssMb = memoryStatus(target.pid).peakRssMb;
   }
   for (const gateway of gateways) {
     const memory = memoryStatus(gateway.pid);
