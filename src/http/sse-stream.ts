@@ -8,11 +8,9 @@
 // always closed so the upstream call ends.
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
+import { carriesOutput } from '../core/completion/output-chunks.js';
 import { SseWriter } from './sse-writer.js';
 import type { MappedError } from './shim-errors.js';
-
-/** Chunk kinds that carry model output: the first of them opens the HTTP response. */
-const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta', 'finish', 'usage']);
 
 /** An unnamed SSE event: `data: <json>\n\n` (OpenAI's stream). */
 export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
@@ -81,7 +79,7 @@ export async function pumpSse<Event, ErrorBody>(
         await writeAll(writer, out);
       } else {
         held.push(...out);
-        if (OUTPUT_EVENTS.has(next.value.event.case)) await open();
+        if (carriesOutput(next.value)) await open();
       }
     }
     finished = true;

@@ -343,6 +343,24 @@ describe('the fast path’s own duties', () => {
     await expect.poll(async () => (await lastRow(fast))['status'], { timeout: 10_000 }).toBe('REQUEST_STATUS_CANCELED');
   });
 
+  it("a stream's start leaves with its first output, in one write: the client's first data holds both", async () => {
+    const stream = fast.session.request({
+      ':method': 'POST',
+      ':path': '/llmgateway.v1.CompletionService/StreamComplete',
+      'content-type': 'application/grpc',
+      authorization: `Bearer ${fast.secret}`,
+    });
+    stream.end(streamBody('openai/slow-stream'));
+    // The fixture's slow stream sends one chunk ("Hello") and then holds the rest back.
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    const frames: Buffer[] = [];
+    for (let rest = first; rest.byteLength >= 5; rest = rest.subarray(5 + rest.readUInt32BE(1))) frames.push(rest.subarray(0, 5 + rest.readUInt32BE(1)));
+    const cases = frames.map((bytes) => fromBinary(StreamCompleteResponseSchema, bytes.subarray(5)).chunk?.event.case);
+    expect(cases[0]).toBe('start');
+    expect(cases).toContain('textDelta');
+  });
+
   it('a grpc-timeout shorter than the answer: the call ends, logged, and the client gets a status', async () => {
     const answer = await grpcCall(fast, 'StreamComplete', streamBody('openai/slow-stream'), { 'grpc-timeout': '300m' });
     expect(answer.trailers['grpc-status']).not.toBe('0');

@@ -2,7 +2,10 @@
 // server-streaming (HTTP/1.1 or HTTP/2) — served without connect-es's per-call pipeline: the
 // request body read whole, its one message decoded, the answer's messages written one frame each
 // as the core yields them, then the protocol's end: gRPC's trailers, gRPC-Web's trailer frame or
-// Connect's end-of-stream frame. Headers, end frames and error statuses are the ones connect-es
+// Connect's end-of-stream frame. A stream's chunks before the first one with model output (its start,
+// warnings) are held and leave, with the response headers, in the write of that first one — as the
+// shims' SSE responses open with their first output event — so nothing is written to the client
+// before the upstream call has been sent, and a short answer takes fewer writes. Headers, end frames and error statuses are the ones connect-es
 // sends for the same call (its own helpers encode them); test/rpc/fast-path.test.ts compares both.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { create, toBinary } from '@bufbuild/protobuf';
@@ -13,6 +16,7 @@ import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from '@connectrpc/
 import { trailerFlag, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web';
 import { CompleteResponseSchema, StreamCompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { carriesOutput } from '../../core/completion/output-chunks.js';
 import { toConnectError } from '../connect-errors.js';
 import { callSignal } from './call-signal.js';
 import { decodeRequest, headerValue, replyHeaders } from './call-parts.js';
@@ -103,10 +107,13 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
           const chunks = dependencies.completion.stream(await completionCallOf(request, input.chat, call.signal, dependencies)).chunks[Symbol.asyncIterator]();
           const output = stream.getO(binary);
           let done = false;
+          let outputSeen = false;
           try {
             for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
               // Binary: the wrapper's bytes around the encoded chunk, without a wrapper message per chunk.
-              await writer.frame(binary ? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)) : output.serialize(create(StreamCompleteResponseSchema, { chunk: next.value })));
+              const bytes = binary ? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)) : output.serialize(create(StreamCompleteResponseSchema, { chunk: next.value }));
+              outputSeen ||= carriesOutput(next.value);
+              await (outputSeen ? writer.frame(bytes) : writer.hold(bytes));
             }
             done = true;
           } finally {
