@@ -2,11 +2,12 @@
 // server-streaming (HTTP/1.1 or HTTP/2) — served without connect-es's per-call pipeline: the
 // request body read whole, its one message decoded, the answer's messages written one frame each
 // as the core yields them, then the protocol's end: gRPC's trailers, gRPC-Web's trailer frame or
-// Connect's end-of-stream frame. A stream's chunks before the first one with model output (its start,
-// warnings) are held and leave, with the response headers, in the write of that first one — as the
-// shims' SSE responses open with their first output event — so nothing is written to the client
-// before the upstream call has been sent, and a short answer takes fewer writes. Headers, end frames and error statuses are the ones connect-es
-// sends for the same call (its own helpers encode them); test/rpc/fast-path.test.ts compares both.
+// Connect's end-of-stream frame. A stream's chunks before the first one with model output (its
+// start, warnings) are held and leave, with the response headers, in the write of that first one —
+// as the shims' SSE responses open with their first output event — so nothing is written to the
+// client before the upstream call has been sent, and a short answer takes fewer writes. Headers,
+// end frames and error statuses are the ones connect-es sends for the same call (its own helpers
+// encode them); test/rpc/fast-path.test.ts compares both.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { ConnectError } from '@connectrpc/connect';
