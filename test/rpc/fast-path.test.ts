@@ -330,7 +330,8 @@ describe('the fast path’s own duties', () => {
     }
   }
 
-  it('a gRPC client that cancels mid-stream: the call is logged canceled', async () => {
+  /** A raw gRPC StreamComplete of the fixture's slow stream (one chunk, "Hello", then nothing): its first DATA, then cancelled. */
+  async function firstDataOfSlowStream(): Promise<Buffer> {
     const stream = fast.session.request({
       ':method': 'POST',
       ':path': '/llmgateway.v1.CompletionService/StreamComplete',
@@ -338,22 +339,18 @@ describe('the fast path’s own duties', () => {
       authorization: `Bearer ${fast.secret}`,
     });
     stream.end(streamBody('openai/slow-stream'));
-    await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
     stream.close(http2.constants.NGHTTP2_CANCEL);
+    return first;
+  }
+
+  it('a gRPC client that cancels mid-stream: the call is logged canceled', async () => {
+    await firstDataOfSlowStream();
     await expect.poll(async () => (await lastRow(fast))['status'], { timeout: 10_000 }).toBe('REQUEST_STATUS_CANCELED');
   });
 
   it("a stream's start leaves with its first output, in one write: the client's first data holds both", async () => {
-    const stream = fast.session.request({
-      ':method': 'POST',
-      ':path': '/llmgateway.v1.CompletionService/StreamComplete',
-      'content-type': 'application/grpc',
-      authorization: `Bearer ${fast.secret}`,
-    });
-    stream.end(streamBody('openai/slow-stream'));
-    // The fixture's slow stream sends one chunk ("Hello") and then holds the rest back.
-    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
-    stream.close(http2.constants.NGHTTP2_CANCEL);
+    const first = await firstDataOfSlowStream();
     const frames: Buffer[] = [];
     for (let rest = first; rest.byteLength >= 5; rest = rest.subarray(5 + rest.readUInt32BE(1))) frames.push(rest.subarray(0, 5 + rest.readUInt32BE(1)));
     const cases = frames.map((bytes) => fromBinary(StreamCompleteResponseSchema, bytes.subarray(5)).chunk?.event.case);
