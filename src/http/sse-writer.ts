@@ -12,7 +12,7 @@ export class SseWriter {
 
   private constructor(private readonly raw: ServerResponse) {}
 
-  /** Hijacks the reply and sends the 200 with the SSE headers at once (Gemini's JSON-array stream names its own content-type). */
+  /** Hijacks the reply and writes the 200 with the SSE headers (they leave with the first event, see above; Gemini's JSON-array stream names its own content-type). */
   static open(reply: FastifyReply, extraHeaders: Record<string, string> = {}, contentType = 'text/event-stream; charset=utf-8'): SseWriter {
     reply.hijack();
     const raw = reply.raw;
