@@ -28,18 +28,18 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
   if (route.upstreamModel) headers['x-gateway-upstream-model'] = headerSafe(route.upstreamModel);
   if (route.route) headers['x-gateway-route'] = headerSafe(route.route);
   if (route.rulesApplied.length > 0) headers['x-gateway-rules'] = headerSafe(route.rulesApplied.join(', '));
-  if (route.attempts.length > 0) {
-    headers['x-gateway-attempts'] = headerSafe(
-      route.attempts
-        .map((attempt) => {
-          const milliseconds = attempt.duration ? Math.round(durationMs(attempt.duration)) : 0;
-          const status = attempt.upstreamStatus || (attempt.outcome === 'ok' || attempt.outcome === 'streaming' ? 200 : 0);
-          return `${attempt.providerId}/${attempt.upstreamModel}=${attempt.outcome} ${status} ${milliseconds}ms`;
-        })
-        .join(', '),
-    );
-  }
+  if (route.attempts.length > 0) headers['x-gateway-attempts'] = headerSafe(attemptsText(route.attempts));
   return headers;
+}
+
+function attemptsText(attempts: RouteInfo['attempts']): string {
+  let text = '';
+  for (const attempt of attempts) {
+    const milliseconds = attempt.duration ? Math.round(durationMs(attempt.duration)) : 0;
+    const status = attempt.upstreamStatus || (attempt.outcome === 'ok' || attempt.outcome === 'streaming' ? 200 : 0);
+    text += `${text === '' ? '' : ', '}${attempt.providerId}/${attempt.upstreamModel}=${attempt.outcome} ${status} ${milliseconds}ms`;
+  }
+  return text;
 }
 
 /** x-ratelimit-* (keys with limits) and x-gateway-cache (keys with the cache on), from what the core reported. */

@@ -8,7 +8,7 @@
 // on one. A failure reaches the shim's error handler, which answers in the
 // shim's own error shape.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { credentialFromHeaders, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
+import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { InFlightLimit } from '../server/in-flight-limit.js';
 
@@ -24,8 +24,6 @@ export interface ShimAuthOptions {
   keyFromQuery?: boolean;
 }
 
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
-
 const queryKey = (request: FastifyRequest): string | undefined => {
   const value = (request.query as Record<string, unknown> | undefined)?.['key'];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -37,7 +35,7 @@ export function authenticateShimRequests(fastify: FastifyInstance, options: Shim
   fastify.addHook('onRequest', async (request, reply) => {
     options.beforeAuth?.(request, reply);
     options.inFlight?.admit(reply.raw);
-    const secret = credentialFromHeaders((name) => headerValue(request.headers[name])) ?? (options.keyFromQuery ? queryKey(request) : undefined);
+    const secret = credentialFromHeaders(request.headers, nodeHeader) ?? (options.keyFromQuery ? queryKey(request) : undefined);
     keys.set(request, await options.authenticator.authenticate(secret));
   });
   return (request) => {

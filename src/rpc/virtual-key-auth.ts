@@ -8,9 +8,11 @@ export const authenticatedKey = createContextKey<VirtualKeyRecord | undefined>(u
   description: 'the caller’s virtual key',
 });
 
+const headerOf = (headers: Headers, name: string) => headers.get(name);
+
 export function virtualKeyAuthInterceptor(authenticator: KeyAuthenticator): Interceptor {
   return (next) => async (request) => {
-    const record = await authenticator.authenticate(credentialFromHeaders((name) => request.header.get(name)));
+    const record = await authenticator.authenticate(credentialFromHeaders(request.header, headerOf));
     request.contextValues.set(authenticatedKey, record);
     return next(request);
   };

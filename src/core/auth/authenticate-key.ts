@@ -60,16 +60,26 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
  */
 export const KEY_HEADERS = ['x-api-key', 'api-key', 'x-goog-api-key', 'x-google-api-key'] as const;
 
-/** Reads a bearer credential from `Authorization: Bearer …` or else the first of KEY_HEADERS present. */
-export function credentialFromHeaders(get: (name: string) => string | null | undefined): string | undefined {
-  const authorization = get('authorization');
+/**
+ * Reads a bearer credential from `Authorization: Bearer …` or else the first of KEY_HEADERS present,
+ * `get` reading one header of `headers` (a module-level function, not a closure made per request:
+ * docs/performance.md, "Closures made per request").
+ */
+export function credentialFromHeaders<Headers>(headers: Headers, get: (headers: Headers, name: string) => string | null | undefined): string | undefined {
+  const authorization = get(headers, 'authorization');
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     return match?.[1]?.trim();
   }
   for (const name of KEY_HEADERS) {
-    const value = get(name)?.trim();
+    const value = get(headers, name)?.trim();
     if (value) return value;
   }
   return undefined;
+}
+
+/** A header of a Node request (the first value of a repeated one). */
+export function nodeHeader(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -1,5 +1,8 @@
 // Checks a canonical chat request before any provider sees it: the shape
 // rules every provider shares. Provider-specific limits are the adapters'.
+// Plain loops, and a field's path spelled out only for its error: this runs on
+// every request, and a callback made per call loses its optimized code at each
+// full garbage collection (docs/performance.md, "Closures made per request").
 import type { ChatRequest, ContentPart, Message } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
@@ -11,14 +14,16 @@ export function validateChatRequest(request: ChatRequest, field = 'chat'): void 
   if (request.model.trim() === '') throw invalidArgument(`${field}.model`, 'is required');
   if (request.messages.length === 0) throw invalidArgument(`${field}.messages`, 'must contain at least one message');
   if (request.messages.length > MAX_MESSAGES) throw invalidArgument(`${field}.messages`, `must have at most ${MAX_MESSAGES} messages`);
-  request.messages.forEach((message, index) => validateMessage(message, `${field}.messages[${index}]`));
+  const { messages, tools } = request;
+  for (let index = 0; index < messages.length; index += 1) validateMessage(messages[index]!, field, index);
 
   const toolNames = new Set<string>();
-  request.tools.forEach((tool, index) => {
-    if (!TOOL_NAME.test(tool.name)) throw invalidArgument(`${field}.tools[${index}].name`, 'must be 1–64 characters of a-z, A-Z, 0-9, _ or -');
-    if (toolNames.has(tool.name)) throw invalidArgument(`${field}.tools[${index}].name`, `"${tool.name}" is defined twice`);
-    toolNames.add(tool.name);
-  });
+  for (let index = 0; index < tools.length; index += 1) {
+    const { name } = tools[index]!;
+    if (!TOOL_NAME.test(name)) throw invalidArgument(`${field}.tools[${index}].name`, 'must be 1–64 characters of a-z, A-Z, 0-9, _ or -');
+    if (toolNames.has(name)) throw invalidArgument(`${field}.tools[${index}].name`, `"${name}" is defined twice`);
+    toolNames.add(name);
+  }
   const choice = request.toolChoice;
   if (choice?.mode === ToolChoiceMode.TOOL && !toolNames.has(choice.toolName)) {
     throw invalidArgument(`${field}.tool_choice.tool_name`, `must name one of the request's tools`);
@@ -42,7 +47,7 @@ export function validateChatRequest(request: ChatRequest, field = 'chat'): void 
     throw invalidArgument(`${field}.candidate_count`, 'must be between 1 and 16');
   }
   if (request.stop.length > 16) throw invalidArgument(`${field}.stop`, 'must have at most 16 sequences');
-  if (request.stop.some((sequence) => sequence.length === 0)) throw invalidArgument(`${field}.stop`, 'must not contain empty sequences');
+  if (request.stop.includes('')) throw invalidArgument(`${field}.stop`, 'must not contain empty sequences');
   const budget = request.reasoning?.budgetTokens;
   if (budget !== undefined && budget < 0) throw invalidArgument(`${field}.reasoning.budget_tokens`, 'must be ≥ 0');
 }
@@ -63,36 +68,44 @@ const ALLOWED_PARTS: Record<Role, ReadonlyArray<ContentPart['kind']['case']>> = 
   [Role.TOOL]: ['toolResult'],
 };
 
-function validateMessage(message: Message, field: string): void {
-  if (message.role === Role.UNSPECIFIED || ALLOWED_PARTS[message.role] === undefined) {
-    throw invalidArgument(`${field}.role`, 'must be SYSTEM, DEVELOPER, USER, ASSISTANT or TOOL');
+function validateMessage(message: Message, requestField: string, messageIndex: number): void {
+  const allowed = ALLOWED_PARTS[message.role];
+  if (message.role === Role.UNSPECIFIED || allowed === undefined) {
+    throw invalidArgument(`${messageField(requestField, messageIndex)}.role`, 'must be SYSTEM, DEVELOPER, USER, ASSISTANT or TOOL');
   }
-  if (message.content.length === 0 && message.role !== Role.ASSISTANT) {
-    throw invalidArgument(`${field}.content`, 'must not be empty');
-  }
-  message.content.forEach((part, index) => {
-    const partField = `${field}.content[${index}]`;
-    const kind = part.kind.case;
-    if (kind === undefined) throw invalidArgument(partField, 'is empty');
-    if (!ALLOWED_PARTS[message.role].includes(kind)) {
-      throw invalidArgument(partField, `a ${kind} part is not allowed in a ${Role[message.role]} message`);
+  const { content } = message;
+  if (content.length === 0 && message.role !== Role.ASSISTANT) throw invalidArgument(`${messageField(requestField, messageIndex)}.content`, 'must not be empty');
+  for (let index = 0; index < content.length; index += 1) {
+    const part = content[index]!.kind;
+    const kind = part.case;
+    if (kind === undefined) throw invalidArgument(partField(requestField, messageIndex, index), 'is empty');
+    if (!allowed.includes(kind)) {
+      throw invalidArgument(partField(requestField, messageIndex, index), `a ${kind} part is not allowed in a ${Role[message.role]} message`);
     }
     if (kind === 'image') {
-      const source = part.kind.value.source;
-      if (source.case === undefined) throw invalidArgument(`${partField}.image`, 'needs a url or data');
-      if (source.case === 'data' && !/^image\/[a-z0-9.+-]+$/i.test(part.kind.value.mediaType)) {
-        throw invalidArgument(`${partField}.image.media_type`, 'is required with data, e.g. image/png');
+      const source = part.value.source;
+      if (source.case === undefined) throw invalidArgument(`${partField(requestField, messageIndex, index)}.image`, 'needs a url or data');
+      if (source.case === 'data' && !/^image\/[a-z0-9.+-]+$/i.test(part.value.mediaType)) {
+        throw invalidArgument(`${partField(requestField, messageIndex, index)}.image.media_type`, 'is required with data, e.g. image/png');
       }
       if (source.case === 'url' && !/^(https?:|data:image\/)/i.test(source.value)) {
-        throw invalidArgument(`${partField}.image.url`, 'must be an http(s) URL or a data:image/… URL');
+        throw invalidArgument(`${partField(requestField, messageIndex, index)}.image.url`, 'must be an http(s) URL or a data:image/… URL');
       }
     }
     if (kind === 'toolCall') {
-      if (!part.kind.value.id) throw invalidArgument(`${partField}.tool_call.id`, 'is required');
-      if (!part.kind.value.name) throw invalidArgument(`${partField}.tool_call.name`, 'is required');
+      if (!part.value.id) throw invalidArgument(`${partField(requestField, messageIndex, index)}.tool_call.id`, 'is required');
+      if (!part.value.name) throw invalidArgument(`${partField(requestField, messageIndex, index)}.tool_call.name`, 'is required');
     }
-    if (kind === 'toolResult' && !part.kind.value.toolCallId) {
-      throw invalidArgument(`${partField}.tool_result.tool_call_id`, 'is required');
+    if (kind === 'toolResult' && !part.value.toolCallId) {
+      throw invalidArgument(`${partField(requestField, messageIndex, index)}.tool_result.tool_call_id`, 'is required');
     }
-  });
+  }
+}
+
+function messageField(requestField: string, messageIndex: number): string {
+  return `${requestField}.messages[${messageIndex}]`;
+}
+
+function partField(requestField: string, messageIndex: number, partIndex: number): string {
+  return `${messageField(requestField, messageIndex)}.content[${partIndex}]`;
 }

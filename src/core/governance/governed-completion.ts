@@ -94,6 +94,13 @@ function endSteps(runs: readonly StepRun[], outcome: CallOutcome, behindAnswer?:
   }
 }
 
+/** The steps' per-chunk observers, or undefined when no step asked (the common case). */
+function chunkObserversOf(runs: readonly StepRun[]): Array<(chunk: StreamChunk) => void> | undefined {
+  let observers: Array<(chunk: StreamChunk) => void> | undefined;
+  for (const run of runs) if (run.chunk) (observers ??= []).push(run.chunk);
+  return observers;
+}
+
 function endRecording(runs: readonly StepRun[], outcome: CallOutcome, ended: () => void): void {
   try {
     endSteps(runs, outcome, true);
@@ -102,22 +109,33 @@ function endRecording(runs: readonly StepRun[], outcome: CallOutcome, ended: () 
   }
 }
 
-/** The upstream call wrapped by the steps that wrap it, the first step outermost. */
-function wrapUpstream<Result>(
+type WrapOf<Result> = (run: StepRun) => ((next: (signal: AbortSignal) => Result) => Result) | undefined;
+const wrapComplete: WrapOf<Promise<ChatResponse>> = (run) => run.complete?.bind(run);
+const wrapStream: WrapOf<AsyncIterable<StreamChunk>> = (run) => run.stream?.bind(run);
+
+/**
+ * The upstream call, wrapped by the steps that wrap it, the first step outermost. `upstream` takes
+ * the call as an argument rather than closing over it, and the chain is made only when a step wraps:
+ * a function made per request loses its optimized code at every full garbage collection
+ * (docs/performance.md, "Closures made per request").
+ */
+function callUpstream<Call, Result>(
   runs: readonly StepRun[],
-  wrapOf: (run: StepRun) => ((next: (signal: AbortSignal) => Result) => Result) | undefined,
-  upstream: (signal: AbortSignal) => Result,
-): (signal: AbortSignal) => Result {
-  let invoke = upstream;
+  wrapOf: WrapOf<Result>,
+  upstream: (call: Call, signal: AbortSignal) => Result,
+  call: Call,
+  signal: AbortSignal,
+): Result {
+  let invoke: ((signal: AbortSignal) => Result) | undefined;
   for (let index = runs.length - 1; index >= 0; index -= 1) {
     const wrap = wrapOf(runs[index]!);
     if (wrap) {
-      const inner = invoke;
+      const inner = invoke ?? ((innerSignal: AbortSignal) => upstream(call, innerSignal));
       // A wrapping step calls `next` with its own signal (the cache: one shared by the callers of a flight).
       invoke = () => wrap(inner);
     }
   }
-  return invoke;
+  return invoke ? invoke(signal) : upstream(call, signal);
 }
 
 
@@ -151,17 +169,24 @@ export function composeGovernance(
     plan: call.plan,
   });
 
-  /** Unary chat and embeddings: enter, call (wrapped by the steps that wrap it), end. */
-  async function unary<Response extends ChatResponse | EmbedResponse | MediaResponse>(
-    call: GovernedCall,
-    upstream: (runs: readonly StepRun[]) => Promise<Response>,
+  const completeUpstream = (call: ChatCall, signal: AbortSignal) => core.complete(coreCall(call, signal));
+  const embedUpstream = (call: EmbedCall, signal: AbortSignal) => core.embed(coreCall(call, signal));
+  const mediaUpstream = (call: MediaCall, signal: AbortSignal) => core.media(coreCall(call, signal));
+  const streamUpstream = ({ call, onPartialUsage }: { call: ChatCall; onPartialUsage: (usage: Usage) => void }, signal: AbortSignal) =>
+    core.stream({ request: call.request, key: call.key, signal, context: call.context, plan: call.plan, onPartialUsage });
+
+  /** Unary chat and embeddings: enter, call (wrapped by the steps that wrap it, `wrapOf`), end. */
+  async function unary<Call extends GovernedCall, Response extends ChatResponse | EmbedResponse | MediaResponse>(
+    call: Call,
+    upstream: (call: Call, signal: AbortSignal) => Promise<Response>,
+    wrapOf?: WrapOf<Promise<Response>>,
   ): Promise<Completed<Response>> {
     const outcome = startOutcome();
     const runs: StepRun[] = [];
     const ended = inFlight.begin();
     try {
       await enterSteps(steps, call, outcome, runs);
-      const response = await upstream(runs);
+      const response = await (wrapOf ? callUpstream(runs, wrapOf, upstream, call, call.signal) : upstream(call, call.signal));
       const route = response.route;
       if (route) for (const run of runs) run.route?.(route);
       outcome.response = response;
@@ -191,10 +216,10 @@ export function composeGovernance(
       const onPartialUsage = (usage: Usage) => {
         if (outcome.status === 'running' && !outcome.usage) outcome.usage = usage;
       };
-      const open = wrapUpstream(runs, (run) => run.stream?.bind(run), (signal) => core.stream({ ...coreCall(call, signal), onPartialUsage }));
+      const chunks = callUpstream(runs, wrapStream, streamUpstream, { call, onPartialUsage }, call.signal);
       // Per-chunk work stays synchronous and allocation-free; observers exist only for steps that asked.
-      const observers = runs.some((run) => run.chunk) ? runs.filter((run) => run.chunk).map((run) => run.chunk!) : undefined;
-      for await (const chunk of open(call.signal)) {
+      const observers = chunkObserversOf(runs);
+      for await (const chunk of chunks) {
         const event = chunk.event;
         if (outcome.firstOutputAt === null && OUTPUT_EVENTS.has(event.case)) outcome.firstOutputAt = now();
         if (event.case === 'usage') outcome.usage = event.value;
@@ -219,10 +244,7 @@ export function composeGovernance(
 
   return {
     complete(call) {
-      const governed = chatCall(call, false);
-      return unary(governed, (runs) =>
-        wrapUpstream(runs, (run) => run.complete?.bind(run), (signal) => core.complete(coreCall(governed, signal)))(governed.signal),
-      );
+      return unary(chatCall(call, false), completeUpstream, wrapComplete);
     },
 
     stream(call) {
@@ -240,7 +262,7 @@ export function composeGovernance(
         context: call.context ?? requestContext({ surface: 'rpc' }),
         plan: undefined,
       };
-      return unary(governed, () => core.embed(coreCall(governed, governed.signal)));
+      return unary(governed, embedUpstream);
     },
 
     media(call) {
@@ -253,7 +275,7 @@ export function composeGovernance(
         context: call.context ?? requestContext({ surface: 'rpc' }),
         plan: undefined,
       };
-      return unary(governed, () => core.media(coreCall(governed, governed.signal)));
+      return unary(governed, mediaUpstream);
     },
 
     // Deliberately not governed (as before the steps were composed here): counting tokens and

@@ -17,6 +17,12 @@ function targetOf(record: RequestLogRecord, facts: RequestFacts): { provider: st
   return { provider: only.provider.record.id, model: only.target.upstreamModel };
 }
 
+// Not a closure made per request: V8 would compile it again after every full collection
+// (docs/performance.md, "Closures made per request").
+function addTokens(metrics: Instruments, direction: string, provider: string, model: string, count: number): void {
+  if (count > 0) metrics.tokens.inc({ direction, provider, model }, count);
+}
+
 export function observeRequest(metrics: Instruments, record: RequestLogRecord, facts: RequestFacts, keyLabels: boolean): void {
   const { surface, operation, route } = record;
   // The upstream model (bounded by configuration), never the client's requested string.
@@ -30,14 +36,11 @@ export function observeRequest(metrics: Instruments, record: RequestLogRecord, f
   if (refusal !== undefined) metrics.refusals.inc({ kind: refusal });
   // A cache hit consumed nothing upstream; a stream cut short did consume (its partial usage is in the row).
   if (record.cacheHit) return;
-  const addTokens = (direction: string, count: number) => {
-    if (count > 0) metrics.tokens.inc({ direction, provider, model }, count);
-  };
-  addTokens('input', record.inputTokens);
-  addTokens('output', record.outputTokens);
-  addTokens('cached_input', record.cachedInputTokens);
-  addTokens('cache_write', facts.usage?.cacheWriteTokens ?? 0);
-  addTokens('reasoning', record.reasoningTokens);
+  addTokens(metrics, 'input', provider, model, record.inputTokens);
+  addTokens(metrics, 'output', provider, model, record.outputTokens);
+  addTokens(metrics, 'cached_input', provider, model, record.cachedInputTokens);
+  addTokens(metrics, 'cache_write', provider, model, facts.usage?.cacheWriteTokens ?? 0);
+  addTokens(metrics, 'reasoning', provider, model, record.reasoningTokens);
   if (record.costUsd > 0) {
     metrics.cost.inc(keyLabels ? { provider, model, key_id: record.keyId } : { provider, model }, record.costUsd);
   }

@@ -103,7 +103,12 @@ function parseMetadata(value: unknown): Record<string, string> {
 
 /** Unknown parameters with a value (null means "not set"), as the provider_options struct. */
 function passThrough(body: Record<string, unknown>): JsonObject | undefined {
-  const entries = Object.entries(body).filter(([name, value]) => !CANONICAL_PARAMETERS.has(name) && value !== null && value !== undefined);
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(entries) as { [name: string]: JsonValue };
+  let options: { [name: string]: JsonValue } | undefined;
+  for (const name in body) {
+    const value = body[name];
+    // (`__proto__` is no parameter, and assigned it would set the object's prototype.)
+    if (value === null || value === undefined || CANONICAL_PARAMETERS.has(name) || name === '__proto__' || !Object.hasOwn(body, name)) continue;
+    (options ??= {})[name] = value as JsonValue;
+  }
+  return options;
 }

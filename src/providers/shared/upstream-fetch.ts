@@ -95,47 +95,64 @@ const BODILESS_METHODS = new Set(['GET', 'HEAD']);
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions, retried = false): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const signal = init.signal ?? undefined;
-    const method = (init.method ?? 'GET').toUpperCase();
-    const transport = target.protocol === 'https:' ? https : http;
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let answer: IncomingMessage | undefined;
-    const outgoing = transport.request(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname,
-        ...(target.port ? { port: target.port } : {}),
-        path: target.path,
-        method,
-        headers: requestHeaders(init.headers, target, method, body),
-        agent: agentFor(target.protocol),
-      },
-      (incoming) => {
-        answer = incoming;
-        resolve(incoming);
-      },
-    );
-    outgoing.once('error', (error: NodeJS.ErrnoException) => {
-      if (signal?.aborted) reject(signal.reason);
-      else if (!retried && answer === undefined && outgoing.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) resolve(send(target, init, body, options, true));
-      else reject(new TypeError('fetch failed', { cause: error }));
-    });
-    if (signal) abortWith(signal, outgoing, () => answer);
-    if (options.timeouts === 'default') {
-      const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-      // Socket inactivity, before and after the headers: fails the request, or the body being read.
-      outgoing.setTimeout(idleMs, () => {
-        const timedOut = Object.assign(new Error(`upstream timed out: nothing received for ${idleMs} ms`), { code: 'ETIMEDOUT' });
-        answer?.destroy(timedOut);
-        outgoing.destroy(timedOut);
-      });
-    }
-    outgoing.end(body ?? undefined);
+  // Not a promise executor: a function made per call loses its optimized code at every full
+  // garbage collection (docs/performance.md, "Closures made per request").
+  const exchange = Promise.withResolvers<IncomingMessage>();
+  try {
+    start(exchange, target, init, body, options, retried);
+  } catch (error) {
+    exchange.reject(error);
+  }
+  return exchange.promise;
+}
+
+function start(
+  exchange: PromiseWithResolvers<IncomingMessage>,
+  target: RequestTarget,
+  init: RequestInit,
+  body: string | Uint8Array | null,
+  options: UpstreamFetchOptions,
+  retried: boolean,
+): void {
+  const signal = init.signal ?? undefined;
+  const method = (init.method ?? 'GET').toUpperCase();
+  const transport = target.protocol === 'https:' ? https : http;
+  if (signal?.aborted) {
+    exchange.reject(signal.reason);
+    return;
+  }
+  let answer: IncomingMessage | undefined;
+  const outgoing = transport.request(
+    {
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port ? { port: target.port } : {}),
+      path: target.path,
+      method,
+      headers: requestHeaders(init.headers, target, method, body),
+      agent: agentFor(target.protocol),
+    },
+    (incoming) => {
+      answer = incoming;
+      exchange.resolve(incoming);
+    },
+  );
+  outgoing.once('error', (error: NodeJS.ErrnoException) => {
+    if (signal?.aborted) exchange.reject(signal.reason);
+    else if (!retried && answer === undefined && outgoing.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) exchange.resolve(send(target, init, body, options, true));
+    else exchange.reject(new TypeError('fetch failed', { cause: error }));
   });
+  if (signal) abortWith(signal, outgoing, () => answer);
+  if (options.timeouts === 'default') {
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    // Socket inactivity, before and after the headers: fails the request, or the body being read.
+    outgoing.setTimeout(idleMs, () => {
+      const timedOut = Object.assign(new Error(`upstream timed out: nothing received for ${idleMs} ms`), { code: 'ETIMEDOUT' });
+      answer?.destroy(timedOut);
+      outgoing.destroy(timedOut);
+    });
+  }
+  outgoing.end(body ?? undefined);
 }
 
 /**
@@ -168,18 +185,26 @@ function abortWith(signal: AbortSignal, outgoing: http.ClientRequest, answer: ()
  */
 function requestHeaders(source: HeadersInit | undefined, target: RequestTarget, method: string, body: string | Uint8Array | null): string[] | Record<string, string> {
   if (!(source instanceof Headers)) return headerRecord(source);
-  const raw: string[] = ['host', target.host];
-  let hasLength = false;
-  source.forEach((value, name) => {
-    if (name === 'host') return;
-    if (name === 'content-length') hasLength = true;
-    raw.push(name, value);
-  });
-  if (!hasLength) {
+  const collected: CollectedHeaders = { raw: ['host', target.host], hasLength: false };
+  source.forEach(collectHeader, collected);
+  const { raw } = collected;
+  if (!collected.hasLength) {
     const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     if (body !== null || !BODILESS_METHODS.has(method)) raw.push('content-length', String(length));
   }
   return raw;
+}
+
+interface CollectedHeaders {
+  raw: string[];
+  hasLength: boolean;
+}
+
+/** Headers.forEach's callback, `this` the list being built (one function for the process, not one per call). */
+function collectHeader(this: CollectedHeaders, value: string, name: string): void {
+  if (name === 'host') return;
+  if (name === 'content-length') this.hasLength = true;
+  this.raw.push(name, value);
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

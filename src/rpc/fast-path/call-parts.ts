@@ -1,18 +1,11 @@
-// Small pieces both fast-path protocols share: a request header's value, the reply's headers
+// Small pieces both fast-path protocols share: the reply's headers
 // (x-request-id and whatever else Fastify's hooks set) with the answer's content type, and the
 // request message decoded as connect-es decodes it — except that undecodable binary is the
 // client's fault (invalid_argument), as parse-failure-code.ts makes it for connect-es's calls.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { Serialization } from '@connectrpc/connect/protocol';
-
-export const headerValue =
-  (request: FastifyRequest) =>
-  (name: string): string | undefined => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
 
 export function replyHeaders(reply: FastifyReply, contentType: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};

@@ -11,7 +11,8 @@ import { codeToHttpStatus, errorToJsonBytes, parseContentType, parseTimeout } fr
 import { CompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { toConnectError } from '../connect-errors.js';
 import { callSignal } from './call-signal.js';
-import { decodeRequest, headerValue, replyHeaders } from './call-parts.js';
+import { decodeRequest, replyHeaders } from './call-parts.js';
+import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { completionCallOf, FAST_METHODS, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 
@@ -29,11 +30,10 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
   return {
     async serve(request, reply) {
       const response = reply.raw as ServerResponse;
-      const header = headerValue(request);
       // The route sends only unary POSTs with a Connect unary content type here.
-      const binary = parseContentType(header('content-type') ?? null)?.binary ?? true;
-      const compression = compressionNegotiate(compressions, header('content-encoding') ?? null, header('accept-encoding') ?? null, 'accept-encoding');
-      const timeout = parseTimeout(header('connect-timeout-ms') ?? null, Number.MAX_SAFE_INTEGER);
+      const binary = parseContentType(nodeHeader(request.headers, 'content-type') ?? null)?.binary ?? true;
+      const compression = compressionNegotiate(compressions, nodeHeader(request.headers, 'content-encoding') ?? null, nodeHeader(request.headers, 'accept-encoding') ?? null, 'accept-encoding');
+      const timeout = parseTimeout(nodeHeader(request.headers, 'connect-timeout-ms') ?? null, Number.MAX_SAFE_INTEGER);
       const headers = replyHeaders(reply, binary ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON);
       const call = callSignal(response, timeout.error ? undefined : timeout.timeoutMs);
       let status = 200;

@@ -5,14 +5,13 @@
 import type { FastifyRequest } from 'fastify';
 import { CompletionService } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { credentialFromHeaders, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
+import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCall } from '../../core/completion/completion-call.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
 import { overCapacity } from '../../server/in-flight-limit.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import type { ErrorReporter } from '../connect-errors.js';
-import { headerValue } from './call-parts.js';
 
 export interface FastRpcDependencies {
   completion: GovernedCompletion;
@@ -39,7 +38,7 @@ export async function completionCallOf(
   dependencies: FastRpcDependencies,
 ): Promise<CompletionCall<ChatRequest>> {
   if (dependencies.refused(request)) throw overCapacity();
-  const key = await dependencies.authenticator.authenticate(credentialFromHeaders(headerValue(request)));
+  const key = await dependencies.authenticator.authenticate(credentialFromHeaders(request.headers, nodeHeader));
   if (!chat) throw invalidArgument('chat', 'is required');
   return { request: chat, key, signal, context: contextFromRequest(request, 'rpc') };
 }

@@ -20,7 +20,8 @@ import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { carriesOutput } from '../../core/completion/output-chunks.js';
 import { toConnectError } from '../connect-errors.js';
 import { callSignal } from './call-signal.js';
-import { decodeRequest, headerValue, replyHeaders } from './call-parts.js';
+import { decodeRequest, replyHeaders } from './call-parts.js';
+import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { EnvelopeWriter } from './envelope-writer.js';
 import { completionCallOf, FAST_METHODS, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
@@ -87,9 +88,8 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
   return {
     async serve(request, reply, method, protocolName, binary) {
       const protocol = PROTOCOLS[protocolName];
-      const header = headerValue(request);
-      const compression = compressionNegotiate(compressions, header(protocol.encodingHeader) ?? null, header(protocol.acceptEncodingHeader) ?? null, protocol.acceptEncodingHeader);
-      const timeout = protocol.parseTimeout(header(protocol.timeoutHeader) ?? null, Number.MAX_SAFE_INTEGER);
+      const compression = compressionNegotiate(compressions, nodeHeader(request.headers, protocol.encodingHeader) ?? null, nodeHeader(request.headers, protocol.acceptEncodingHeader) ?? null, protocol.acceptEncodingHeader);
+      const timeout = protocol.parseTimeout(nodeHeader(request.headers, protocol.timeoutHeader) ?? null, Number.MAX_SAFE_INTEGER);
       const headers = replyHeaders(reply, protocol.contentType(binary));
       if (compression.response) headers[protocol.encodingHeader] = compression.response.name;
       const writer = new EnvelopeWriter(reply.raw, headers, compression.response, compressMinBytes);
