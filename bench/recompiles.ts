@@ -22,6 +22,7 @@ const { values: options } = parseArgs({
     warmup: { type: 'string', default: '6' },
     seconds: { type: 'string', default: '10' },
     stream: { type: 'boolean', default: false },
+    surface: { type: 'string', default: 'openai' },
     top: { type: 'string', default: '25' },
     help: { type: 'boolean', default: false },
   },
@@ -32,6 +33,8 @@ if (options.help) {
   --warmup S        seconds of load not counted (default 6)
   --seconds S       seconds of load counted (default 10)
   --stream          chat with stream: true (SSE) instead of JSON
+  --surface S       openai (POST /v1/chat/completions, default), anthropic (/v1/messages), responses
+                    (/v1/responses) or gemini (/v1beta/models/…:generateContent)
   --top N           source positions listed (default 25)
 `);
   process.exit(0);
@@ -85,6 +88,42 @@ function sourceAt(where: string): string {
   }
 }
 
+const SYSTEM = 'You are a concise assistant.';
+const USER = 'Say hello in one short sentence.';
+
+/** The same small chat on each client surface (the gateway's README has each one's shape). */
+function requestFor(surface: string, model: string, secret: string, stream: boolean): { path: string; body: string; headers: Record<string, string> } {
+  const streamField = stream ? { stream: true } : {};
+  switch (surface) {
+    case 'openai':
+      return {
+        path: '/v1/chat/completions',
+        body: JSON.stringify({ model, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: USER }], max_tokens: 64, ...streamField }),
+        headers: { authorization: `Bearer ${secret}` },
+      };
+    case 'anthropic':
+      return {
+        path: '/v1/messages',
+        body: JSON.stringify({ model, system: SYSTEM, messages: [{ role: 'user', content: USER }], max_tokens: 64, ...streamField }),
+        headers: { 'x-api-key': secret, 'anthropic-version': '2023-06-01' },
+      };
+    case 'responses':
+      return {
+        path: '/v1/responses',
+        body: JSON.stringify({ model, instructions: SYSTEM, input: USER, max_output_tokens: 64, ...streamField }),
+        headers: { authorization: `Bearer ${secret}` },
+      };
+    case 'gemini':
+      return {
+        path: `/v1beta/models/${encodeURIComponent(model)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+        body: JSON.stringify({ systemInstruction: { parts: [{ text: SYSTEM }] }, contents: [{ role: 'user', parts: [{ text: USER }] }], generationConfig: { maxOutputTokens: 64 } }),
+        headers: { 'x-goog-api-key': secret },
+      };
+    default:
+      throw new Error(`unknown surface ${surface}`);
+  }
+}
+
 const connections = Number(options.connections);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-recompiles-'));
 const v8Log = path.join(dataDir, 'v8.log');
@@ -102,13 +141,10 @@ try {
     flags: [...startScript(root).flags, '--log-code', `--logfile=${v8Log}`, '--no-logfile-per-isolate', '--trace-gc'],
   });
   const setup = await configureGateway(gateway, upstreamUrl);
-  const body = JSON.stringify({
-    model: setup.model,
-    messages: [{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: 'Say hello in one short sentence.' }],
-    max_tokens: 64,
-    ...(options.stream ? { stream: true } : {}),
-  });
-  const load = (seconds: number) => runLoad({ url: `${gateway.url}/v1/chat/completions`, body, headers: { authorization: `Bearer ${setup.secret}` }, connections, seconds });
+  const request = requestFor(String(options.surface), setup.model, setup.secret, options.stream === true);
+  const url = `${gateway.url}${request.path}`;
+  const { body, headers } = request;
+  const load = (seconds: number) => runLoad({ url, body, headers, connections, seconds });
   await load(Number(options.warmup));
   const fromMs = processAgeMs(gateway.child.pid);
   const result = await load(Number(options.seconds));
@@ -124,7 +160,7 @@ try {
     byWhere.set(entry.where, seen);
   }
   process.stdout.write(
-    `${options.stream ? 'SSE' : 'chat JSON'} at ${connections} connections, ${result.requests} requests in ${result.seconds.toFixed(1)} s after ${options.warmup} s of warm-up: ` +
+    `${options.surface}${options.stream ? ' SSE' : ' JSON'} at ${connections} connections, ${result.requests} requests in ${result.seconds.toFixed(1)} s after ${options.warmup} s of warm-up: ` +
       `${markCompacts} mark-compacts, ${counted.length} Turbofan compilations (${(counted.length / Math.max(1, markCompacts)).toFixed(1)} per mark-compact)\n\n`,
   );
   process.stdout.write('count  function (source position: the text there)\n');

@@ -3,12 +3,30 @@
 // request-error.ts as its API words them. Absent and null both mean "not set"
 // for an optional field.
 
+import type { JsonValue } from '@bufbuild/protobuf';
+
 export type JsonRecord = { [key: string]: unknown };
 
 export const isRecord = (value: unknown): value is JsonRecord =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const isUnset = (value: unknown): value is null | undefined => value === null || value === undefined;
+
+/**
+ * The body's fields that `isKnown` does not claim and that have a value, or undefined when there are
+ * none: what a shim passes on as provider options. A loop with a module-level `isKnown`, not a filter
+ * callback made per request (docs/performance.md, "Closures made per request").
+ */
+export function unknownFields(body: Readonly<JsonRecord>, isKnown: (name: string) => boolean): { [name: string]: JsonValue } | undefined {
+  let fields: { [name: string]: JsonValue } | undefined;
+  for (const name in body) {
+    const value = body[name];
+    // (`__proto__` is no field, and assigned it would set the object's prototype.)
+    if (isUnset(value) || name === '__proto__' || !Object.hasOwn(body, name) || isKnown(name)) continue;
+    (fields ??= {})[name] = value as JsonValue;
+  }
+  return fields;
+}
 
 /** "a string", "an array" (or "a list"), "null" … for error messages. */
 export function describeJson(value: unknown, arrayWord: string): string {

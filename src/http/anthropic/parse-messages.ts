@@ -26,13 +26,14 @@ export function parseMessages(system: unknown, messages: unknown, context: Parse
   if (isUnset(messages)) throw fieldRequired('messages');
   if (!Array.isArray(messages)) throw invalidType('messages', 'a valid list', messages);
   if (messages.length === 0) throw invalidValue('messages', 'List should have at least 1 item after validation, not 0');
-  messages.forEach((entry, index) => {
+  // A loop, not forEach: see docs/performance.md, "Closures made per request".
+  for (let index = 0; index < messages.length; index += 1) {
     const field = at('messages', index);
-    const message = readRecord(entry, field);
+    const message = readRecord(messages[index], field);
     const roleField = at(field, 'role');
     const role = oneOf(requiredString(message['role'], roleField), roleField, ['user', 'assistant', 'system'] as const);
     const content = parseContent(message['content'], at(field, 'content'), role, context);
     out.push(create(MessageSchema, { role: ROLES[role], content }));
-  });
+  }
   return { messages: out, systemOffset: hasSystem ? 1 : 0 };
 }

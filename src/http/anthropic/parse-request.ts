@@ -10,6 +10,7 @@ import type { ParseContext } from './parse-content.js';
 import { parseMessages } from './parse-messages.js';
 import { parseOutputConfig, parseThinking, parseToolChoice, parseTools } from './parse-options.js';
 import { fieldRequired, invalidType, invalidValue, isRecord, isUnset, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
+import { unknownFields } from '../json-readers.js';
 
 export interface ParsedMessagesRequest {
   chat: ChatRequest;
@@ -117,7 +118,8 @@ function parseMetadata(value: unknown): { userId: string; others: Record<string,
 
 /** Unknown top-level fields with a value (null means "not set"). count_tokens bodies may carry a stray max_tokens / stream. */
 function passThrough(body: Record<string, unknown>, kind: RequestKind): Record<string, JsonValue> {
-  const skip = (name: string) => CANONICAL_FIELDS.has(name) || (kind === 'count_tokens' && name === 'stream');
-  const entries = Object.entries(body).filter(([name, value]) => !skip(name) && !isUnset(value));
-  return Object.fromEntries(entries) as Record<string, JsonValue>;
+  return unknownFields(body, kind === 'count_tokens' ? isCountTokensField : isCanonicalField) ?? {};
 }
+
+const isCanonicalField = (name: string) => CANONICAL_FIELDS.has(name);
+const isCountTokensField = (name: string) => CANONICAL_FIELDS.has(name) || name === 'stream';

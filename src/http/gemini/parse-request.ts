@@ -20,6 +20,7 @@ import {
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parseContents } from './parse-contents.js';
 import { at, invalidType, invalidValue, isRecord, isUnset, oneOf, optionalBoolean, optionalInteger, optionalNumber, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
+import { unknownFields } from '../json-readers.js';
 
 export interface ParsedGenerateRequest {
   chat: ChatRequest;
@@ -45,10 +46,12 @@ export function parseGenerateRequest(body: unknown, model: string): ParsedGenera
   const toolChoice = parseToolConfig(body['toolConfig']);
   if (toolChoice) chat.toolChoice = toolChoice;
   applyGenerationConfig(chat, body['generationConfig'], warnings);
-  const extra = Object.entries(body).filter(([name, value]) => !CANONICAL_FIELDS.has(name) && !isUnset(value));
-  if (extra.length > 0) chat.providerOptions = Object.fromEntries(extra) as JsonObject;
+  const extra = unknownFields(body, isCanonicalField);
+  if (extra) chat.providerOptions = extra;
   return { chat, warnings };
 }
+
+const isCanonicalField = (name: string) => CANONICAL_FIELDS.has(name);
 
 function parseTools(value: unknown): Tool[] {
   if (isUnset(value)) return [];

@@ -5,10 +5,11 @@
 // cannot do is refused with a 400 (`suffix`, `logprobs`, `best_of` above `n`,
 // token-array or several prompts); unknown fields travel as provider_options.
 // https://platform.openai.com/docs/api-reference/completions
-import { create, type JsonObject } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { ChatRequestSchema, MessageSchema, Role, type ChatResponse, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
 import { invalidType, invalidValue, isRecord, missingParameter, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
+import { unknownFields } from '../json-readers.js';
 
 export interface ParsedCompletionRequest {
   chat: ChatRequest;
@@ -24,6 +25,7 @@ const KNOWN = new Set([
   'model', 'prompt', 'max_tokens', 'temperature', 'top_p', 'n', 'stream', 'stream_options', 'stop', 'presence_penalty',
   'frequency_penalty', 'seed', 'user', 'echo', 'suffix', 'logprobs', 'best_of',
 ]);
+const isKnown = (name: string) => KNOWN.has(name);
 
 export function parseCompletionRequest(body: unknown): ParsedCompletionRequest {
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
@@ -48,8 +50,8 @@ export function parseCompletionRequest(body: unknown): ParsedCompletionRequest {
     ...(n > 1 ? { candidateCount: n } : {}),
     ...(seed !== undefined ? { seed: BigInt(seed) } : {}),
   });
-  const extra = Object.entries(body).filter(([name, value]) => !KNOWN.has(name) && value !== null && value !== undefined);
-  if (extra.length > 0) chat.providerOptions = Object.fromEntries(extra) as JsonObject;
+  const extra = unknownFields(body, isKnown);
+  if (extra) chat.providerOptions = extra;
   return {
     chat,
     prompt,

@@ -1,13 +1,14 @@
 // OpenAI `/v1/embeddings` ⇄ canonical EmbedRequest / EmbedResponse.
 // `encoding_format: "base64"` (the openai SDK's default) is little-endian
 // float32, base64-encoded.
-import { create, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import {
   EmbedRequestSchema,
   type EmbedRequest,
   type EmbedResponse,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { invalidType, invalidValue, isRecord, missingParameter, optionalEnum, optionalInteger, optionalString, requiredString } from './request-error.js';
+import { unknownFields } from '../json-readers.js';
 
 export type EncodingFormat = 'float' | 'base64';
 
@@ -24,6 +25,7 @@ export interface OpenAIEmbeddingsResponse {
 }
 
 const KNOWN = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
+const isKnown = (name: string) => KNOWN.has(name);
 
 export function parseEmbeddingsRequest(body: unknown): ParsedEmbeddingsRequest {
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
@@ -35,8 +37,8 @@ export function parseEmbeddingsRequest(body: unknown): ParsedEmbeddingsRequest {
     dimensions: optionalInteger(body['dimensions'], 'dimensions', { min: 1, max: 65_536 }),
     user: optionalString(body['user'], 'user') ?? '',
   });
-  const extra = Object.entries(body).filter(([name, value]) => !KNOWN.has(name) && value !== null && value !== undefined);
-  if (extra.length > 0) embed.providerOptions = Object.fromEntries(extra) as JsonObject & { [name: string]: JsonValue };
+  const extra = unknownFields(body, isKnown);
+  if (extra) embed.providerOptions = extra;
   const encodingFormat = optionalEnum(body['encoding_format'], 'encoding_format', ['float', 'base64'] as const) ?? 'float';
   return { embed, encodingFormat };
 }

@@ -1,12 +1,13 @@
 // An OpenAI Chat Completions request body → the canonical ChatRequest, with
 // every wrong type or value reported against the OpenAI parameter name.
 // Parameters the canonical model does not name travel in provider_options.
-import { create, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
+import { create, type JsonObject } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ReasoningConfigSchema, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ALL_EFFORT_NAMES, REASONING_EFFORTS } from '../reasoning-efforts.js';
 import { parseMessages } from './parse-messages.js';
 import { parseResponseFormat, parseToolChoice, parseTools } from './parse-options.js';
 import { invalidType, invalidValue, isRecord, optionalBoolean, optionalEnum, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
+import { unknownFields } from '../json-readers.js';
 
 export interface ParsedChatRequest {
   chat: ChatRequest;
@@ -103,12 +104,7 @@ function parseMetadata(value: unknown): Record<string, string> {
 
 /** Unknown parameters with a value (null means "not set"), as the provider_options struct. */
 function passThrough(body: Record<string, unknown>): JsonObject | undefined {
-  let options: { [name: string]: JsonValue } | undefined;
-  for (const name in body) {
-    const value = body[name];
-    // (`__proto__` is no parameter, and assigned it would set the object's prototype.)
-    if (value === null || value === undefined || CANONICAL_PARAMETERS.has(name) || name === '__proto__' || !Object.hasOwn(body, name)) continue;
-    (options ??= {})[name] = value as JsonValue;
-  }
-  return options;
+  return unknownFields(body, isCanonicalParameter);
 }
+
+const isCanonicalParameter = (name: string) => CANONICAL_PARAMETERS.has(name);

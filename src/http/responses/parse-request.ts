@@ -24,6 +24,7 @@ import {
 import { normalizeInput } from './input-items.js';
 import { parseTextFormat, parseToolChoice, parseTools } from './parse-tools.js';
 import type { ResponseSettings } from './responses-wire.js';
+import { isUnset, unknownFields } from '../json-readers.js';
 
 export interface ParsedResponsesRequest {
   /** The canonical request: instructions and this request's input; the surface adds a stored conversation. */
@@ -153,8 +154,9 @@ function parseMetadata(value: unknown): Record<string, string> {
 
 /** Unknown parameters with a value (null means "not set"), and text.verbosity, as the provider_options struct. */
 function passThrough(body: JsonRecord, text: JsonRecord): JsonObject | undefined {
-  const entries = Object.entries(body).filter(([name, value]) => !CANONICAL_PARAMETERS.has(name) && !(name in REFUSED_PARAMETERS) && value !== null && value !== undefined);
-  if (text['verbosity'] !== undefined && text['verbosity'] !== null) entries.push(['verbosity', text['verbosity']]);
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(entries) as { [name: string]: JsonValue };
+  const fields = unknownFields(body, isKnownOrRefused);
+  if (isUnset(text['verbosity'])) return fields;
+  return { ...fields, verbosity: text['verbosity'] as JsonValue };
 }
+
+const isKnownOrRefused = (name: string) => CANONICAL_PARAMETERS.has(name) || name in REFUSED_PARAMETERS;
