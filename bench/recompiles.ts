@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configureGateway, startGateway, startScript } from './lib/gateway.js';
+import { configureGateway, startGateway, startScript, toolGatewayOptions } from './lib/gateway.js';
 import { runLoad } from './lib/http-load.js';
 import { readyPort, spawnNode, stopAll } from './lib/proc.js';
 
@@ -130,14 +130,10 @@ const v8Log = path.join(dataDir, 'v8.log');
 try {
   const upstream = spawnNode({ name: 'upstream', args: [path.join(root, 'dist/bench/upstream.js')], env: { PATH: process.env['PATH'], BENCH_MAX_LIFETIME_S: '600' }, cwd: root, logFile: path.join(dataDir, 'upstream.log') });
   const upstreamUrl = `http://127.0.0.1:${await readyPort(upstream)}`;
-  const gatewayLog = path.join(dataDir, 'gateway.log');
+  const base = toolGatewayOptions(root, dataDir, 600);
+  const gatewayLog = base.logFile;
   const gateway = await startGateway({
-    root,
-    guardPath: path.join(root, 'dist/bench/child-guard.js'),
-    dataDir,
-    logFile: gatewayLog,
-    logLevel: 'warn',
-    maxLifetimeSeconds: 600,
+    ...base,
     flags: [...startScript(root).flags, '--log-code', `--logfile=${v8Log}`, '--no-logfile-per-isolate', '--trace-gc'],
   });
   const setup = await configureGateway(gateway, upstreamUrl);

@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configureGateway, startGateway } from './lib/gateway.js';
+import { configureGateway, startGateway, toolGatewayOptions } from './lib/gateway.js';
 import { readyPort, spawnNode, stopAll } from './lib/proc.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -86,14 +86,10 @@ try {
     logFile: floorLog,
   });
   const floorUrl = `http://127.0.0.1:${await readyPort(floor)}`;
-  const gatewayLog = path.join(dataDir, 'gateway.log');
+  const base = toolGatewayOptions(root, dataDir, 900);
+  const gatewayLog = base.logFile;
   const gateway = await startGateway({
-    root,
-    guardPath: path.join(root, 'dist/bench/child-guard.js'),
-    dataDir,
-    logFile: gatewayLog,
-    logLevel: 'warn',
-    maxLifetimeSeconds: 900,
+    ...base,
     nodeOptions: `--import ${probe}`,
     env: probeEnv,
     ...(process.env['BENCH_START_FLAGS'] !== undefined ? { flags: process.env['BENCH_START_FLAGS'].split(/\s+/).filter((flag) => flag !== '') } : {}),

@@ -45,6 +45,18 @@ export interface GatewayStartOptions {
   startTimeoutMs?: number;
 }
 
+/** What the bench's tools (quick, timeline, recompiles …) start the gateway with, before their own options. */
+export function toolGatewayOptions(root: string, dataDir: string, maxLifetimeSeconds: number): GatewayStartOptions & { logFile: string } {
+  return {
+    root,
+    guardPath: path.join(root, 'dist/bench/child-guard.js'),
+    dataDir,
+    logFile: path.join(dataDir, 'gateway.log'),
+    logLevel: 'warn',
+    maxLifetimeSeconds,
+  };
+}
+
 export interface StartScript {
   flags: string[];
   /** Relative to the checkout: dist/gateway/main.js (the bundle), or dist/src/main.js in older checkouts. */
