@@ -6,8 +6,9 @@
 // every surface; the span reaches the pipeline in the request context
 // (request-context-from.ts). Health probes are not traced: they would bury
 // real traffic. Registered only when tracing is on: off, no hook runs at all.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RequestTracer, TraceSpan } from '../domain/trace-span.js';
+import { nodeHeader } from '../core/auth/authenticate-key.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,11 +27,6 @@ const UNTRACED_ROUTES: ReadonlySet<string> = new Set([
   '/grpc.health.v1.Health/Watch',
 ]);
 
-const headerOf = (request: FastifyRequest, name: string): string | undefined => {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 export function registerRequestTracing(fastify: FastifyInstance, tracer: RequestTracer): void {
   fastify.decorateRequest('traceSpan', undefined);
   // Callback style, as the other hooks: no promise per request.
@@ -44,7 +40,7 @@ export function registerRequestTracing(fastify: FastifyInstance, tracer: Request
     // HTTP semantic conventions; no query string and no request headers beyond the user agent (no credentials).
     const span = tracer.startServerSpan(
       route === undefined ? request.method : `${request.method} ${route}`,
-      { traceparent: headerOf(request, 'traceparent'), tracestate: headerOf(request, 'tracestate') },
+      { traceparent: nodeHeader(request.headers, 'traceparent'), tracestate: nodeHeader(request.headers, 'tracestate') },
       {
         'http.request.method': request.method,
         'http.route': route,
@@ -52,7 +48,7 @@ export function registerRequestTracing(fastify: FastifyInstance, tracer: Request
         'url.scheme': request.protocol,
         'network.protocol.version': request.raw.httpVersion,
         'client.address': request.ip,
-        'user_agent.original': headerOf(request, 'user-agent'),
+        'user_agent.original': nodeHeader(request.headers, 'user-agent'),
       },
     );
     request.traceSpan = span;
