@@ -1,7 +1,7 @@
 // ExpertDecisionsRepository over Kysely (SQLite or MySQL): newest-first keyset listing per route
 // through expert_decisions_route_time_index (route, time, id).
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { newRowId } from '../domain/row-id.js';
 import { decodeCreatedAtIdCursor } from './cursor.js';
 import type { ExpertDecisionsRepository } from '../domain/expert-routing.js';
 import { decisionToRow, rowToDecision } from './expert-rows.js';
@@ -11,7 +11,7 @@ import type { DatabaseSchema } from './schema.js';
 export function createExpertDecisionsRepository(db: Kysely<DatabaseSchema>): ExpertDecisionsRepository {
   return {
     async insert(decision) {
-      await db.insertInto('expert_decisions').values(decisionToRow(randomUUID(), decision)).execute();
+      await db.insertInto('expert_decisions').values(decisionToRow(newRowId(), decision)).execute();
     },
 
     async list({ route, limit, cursor }) {

@@ -135,7 +135,7 @@ describe('request log', () => {
     for await (const message of rpc.streamComplete(harness.chat('priced/ok-log'))) void message;
     await openai.chat.completions.create({ model: 'priced/ok-log', messages: [{ role: 'user', content: 'Hi' }] });
     await codeOf(rpc.complete(harness.chat('priced/no-such-model')));
-    type Row = { surface: string; stream?: boolean; status: string; inputTokens?: number; outputTokens?: number; costUsd?: number; upstreamModel?: string; errorKind?: string };
+    type Row = { id: string; surface: string; stream?: boolean; status: string; inputTokens?: number; outputTokens?: number; costUsd?: number; upstreamModel?: string; errorKind?: string };
     let rows: Row[] = [];
     await expect
       .poll(async () => {
@@ -147,6 +147,10 @@ describe('request log', () => {
     expect(ok.map((row) => `${row.surface}${row.stream ? '+stream' : ''}`).sort()).toEqual(['openai', 'rpc', 'rpc+stream']);
     for (const row of ok) expect(row).toMatchObject({ inputTokens: 5, outputTokens: 3, upstreamModel: 'ok-log', costUsd: 0.003 });
     expect(rows.find((row) => row.status === 'REQUEST_STATUS_ERROR')).toMatchObject({ errorKind: 'not_found' });
+    // Row ids are time-ordered (UUID version 7): listed newest first, they sort newest first too.
+    const ids = rows.map((row) => row.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort().reverse()).toEqual(ids);
   });
 });
 

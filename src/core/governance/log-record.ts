@@ -1,10 +1,10 @@
 // Builds the request-log row of one request from what the pipeline saw.
-import { randomUUID } from 'node:crypto';
 import type { RouteInfo, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { RequestLogRecord, RequestOperation } from '../../domain/request-log.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { RequestContext } from '../../domain/request-context.js';
 import { GatewayError } from '../../domain/gateway-error.js';
+import { newRowId } from '../../domain/row-id.js';
 
 export interface LogFacts {
   context: RequestContext;
@@ -26,8 +26,8 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
   const { context: meta, usage, route, error } = facts;
   const failure = error === undefined ? undefined : error instanceof GatewayError ? error : new GatewayError('internal', 'internal error');
   return {
-    // The gateway's own id: a client's x-request-id may repeat.
-    id: randomUUID(),
+    // The gateway's own id (time-ordered: see domain/row-id.ts): a client's x-request-id may repeat.
+    id: newRowId(),
     time: meta.receivedAt,
     keyId: facts.key.id,
     requestedModel: facts.requestedModel,
