@@ -11,6 +11,7 @@ import type { MediaOperation } from '../../domain/media.js';
 import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
+import { callerSignalInit } from '../shared/caller-signal.js';
 import { deferredClient, lazySdkWithFetch, type SdkWithFetch } from '../shared/lazy-sdk.js';
 import type { CallPhase } from '../shared/observe-thrown.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
@@ -52,6 +53,15 @@ type SdkModule = SdkWithFetch<typeof import('openai')>;
 /** The SDK refuses to start without a key; this stands in when none is configured (its header is removed). */
 const NO_KEY = 'no-key-configured';
 
+/**
+ * One call's request options: its headers, and the gateway's signal beside the SDK rather than as its
+ * `signal` (see shared/caller-signal.ts: the SDK would compose it with AbortSignal.any). The SDK's type
+ * admits only RequestInit's own fields in `fetchOptions`; the symbol key is ours, hence the cast.
+ */
+function callOptions(signal: AbortSignal, headers: RequestHeaders): { headers: RequestHeaders; fetchOptions: Record<string, never> } {
+  return { headers, fetchOptions: callerSignalInit(signal) as Record<string, never> };
+}
+
 /** Header values; null removes a header the SDK would send (its auth header when there is no key). */
 type HeaderMap = Record<string, string | null>;
 
@@ -62,16 +72,16 @@ export function createOpenAIClient(connection: ProviderConnection): OpenAIClient
   return {
     async createChatCompletion(params, signal, headers) {
       const body = { ...params, stream: false } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming;
-      return (await (await client()).chat.completions.create(body, { signal, headers })) as unknown as WireChatCompletion;
+      return (await (await client()).chat.completions.create(body, callOptions(signal, headers))) as unknown as WireChatCompletion;
     },
     async streamChatCompletion(params, signal, headers) {
       const body = { ...params, stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
-      return (await (await client()).chat.completions.create(body, { signal, headers })) as unknown as AsyncIterable<WireChatChunk>;
+      return (await (await client()).chat.completions.create(body, callOptions(signal, headers))) as unknown as AsyncIterable<WireChatChunk>;
     },
     async createEmbeddings(params, signal, headers) {
       // Ask for floats: the SDK's base64 default would otherwise be decoded behind our back.
       const body = { encoding_format: 'float', ...params } as unknown as OpenAI.EmbeddingCreateParams;
-      return (await (await client()).embeddings.create(body, { signal, headers })) as unknown as WireEmbeddingResponse;
+      return (await (await client()).embeddings.create(body, callOptions(signal, headers))) as unknown as WireEmbeddingResponse;
     },
     async listModelIds(signal) {
       const ids: string[] = [];
@@ -86,7 +96,7 @@ export function createOpenAIClient(connection: ProviderConnection): OpenAIClient
         // `image[]` (several images to edit) is sent as a list; a single file as itself.
         body[field.replace(/\[\]$/, '')] = field.endsWith('[]') || opened.length > 1 ? opened : opened[0];
       }
-      const options = { signal, headers };
+      const options = callOptions(signal, headers);
       const answer = (value: unknown): MediaAnswer => (typeof value === 'string' ? { kind: 'text', text: value } : { kind: 'json', value });
       switch (operation) {
         case 'images.generations':

@@ -14,7 +14,9 @@
 //   the global fetch (rare: the SDKs send string bodies, which can be re-sent);
 // - a compressed body (content-encoding gzip, deflate or br) is decoded (no
 //   accept-encoding is sent, so upstreams normally answer uncompressed);
-// - the caller's AbortSignal aborts the request and a body being read;
+// - the caller's AbortSignal aborts the request and a body being read — the
+//   SDK's (`init.signal`) and the gateway's own, passed beside it
+//   (caller-signal.ts);
 // - anything the fast path does not handle (a Request object, a stream or
 //   form body) goes to the global fetch unchanged.
 // Timeouts: `default` fails a call whose upstream sends nothing for 300 s (the
@@ -25,6 +27,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { callerSignalOf } from './caller-signal.js';
 import { UpstreamResponse, type UpstreamBodyKind } from './upstream-response.js';
 import { UpstreamResponseHeaders } from './upstream-response-headers.js';
 
@@ -115,10 +118,12 @@ function start(
   retried: boolean,
 ): void {
   const signal = init.signal ?? undefined;
+  const callerSignal = callerSignalOf(init);
   const method = (init.method ?? 'GET').toUpperCase();
   const transport = target.protocol === 'https:' ? https : http;
-  if (signal?.aborted) {
-    exchange.reject(signal.reason);
+  const aborted = signal?.aborted ? signal : callerSignal?.aborted ? callerSignal : undefined;
+  if (aborted) {
+    exchange.reject(aborted.reason);
     return;
   }
   let answer: IncomingMessage | undefined;
@@ -139,10 +144,13 @@ function start(
   );
   outgoing.once('error', (error: NodeJS.ErrnoException) => {
     if (signal?.aborted) exchange.reject(signal.reason);
+    else if (callerSignal?.aborted) exchange.reject(callerSignal.reason);
     else if (!retried && answer === undefined && outgoing.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) exchange.resolve(send(target, init, body, options, true));
     else exchange.reject(new TypeError('fetch failed', { cause: error }));
   });
-  if (signal) abortWith(signal, outgoing, () => answer);
+  const answered = () => answer;
+  if (signal) abortWith(signal, outgoing, answered);
+  if (callerSignal) abortWith(callerSignal, outgoing, answered);
   if (options.timeouts === 'default') {
     const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     // Socket inactivity, before and after the headers: fails the request, or the body being read.
@@ -213,17 +221,24 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
   return async (input, init = {}) => {
     const body = init.body;
     const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
-    if ((typeof input !== 'string' && !(input instanceof URL)) || !simpleBody) return fetch(input, init);
+    if ((typeof input !== 'string' && !(input instanceof URL)) || !simpleBody) return globalFetch(input, init);
     const target = targetOf(input);
     const answer = await send(target, init, body ?? null, options);
     if (REDIRECTS.has(answer.statusCode ?? 0) && answer.headers['location'] !== undefined) {
       answer.resume();
-      return fetch(input, init);
+      return globalFetch(input, init);
     }
     const headers = new UpstreamResponseHeaders(answer.headers);
     const stream = decoded(answer, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
     return new UpstreamResponse(target.href, answer.statusCode ?? 0, headers, stream, options.body) as unknown as Response;
   };
+}
+
+/** The global fetch, aborted by the caller's signal too (rare: redirects, streamed and form bodies). */
+function globalFetch(input: string | URL | Request, init: RequestInit): Promise<Response> {
+  const callerSignal = callerSignalOf(init);
+  if (!callerSignal) return fetch(input, init);
+  return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, callerSignal]) : callerSignal });
 }
 
 /** Header pairs or a plain object (a Headers goes the raw way, see requestHeaders). */

@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeUpstreamAgents, createUpstreamFetch } from '../../../src/providers/shared/upstream-fetch.js';
+import { callerSignalInit } from '../../../src/providers/shared/caller-signal.js';
 
 interface Seen {
   method: string;
@@ -35,6 +36,9 @@ describe('the upstream fetch (node:http)', () => {
           return;
         case '/moved':
           response.writeHead(307, { location: '/json' }).end();
+          return;
+        case '/moved-slow':
+          response.writeHead(307, { location: '/slow-headers' }).end();
           return;
         case '/empty':
           response.writeHead(204).end();
@@ -226,6 +230,34 @@ describe('the upstream fetch (node:http)', () => {
       process.off('uncaughtException', onUncaught);
     }
     expect(uncaught).toEqual([]);
+  });
+
+  describe('the gateway’s signal, passed beside the SDK’s (caller-signal.ts)', () => {
+    it('rejects with its reason when it aborts before the answer, with the SDK’s signal still live', async () => {
+      const gateway = new AbortController();
+      const pending = upstreamFetch(`${base}/slow-headers`, { signal: new AbortController().signal, ...callerSignalInit(gateway.signal) });
+      setTimeout(() => gateway.abort(new Error('client left')), 50);
+      await expect(pending).rejects.toThrow('client left');
+    });
+
+    it('rejects at once when it is already aborted', async () => {
+      await expect(upstreamFetch(`${base}/json`, callerSignalInit(AbortSignal.abort()))).rejects.toMatchObject({ name: 'AbortError' });
+    });
+
+    it('fails a body being read', async () => {
+      const gateway = new AbortController();
+      const response = await upstreamFetch(`${base}/stalls`, { signal: new AbortController().signal, ...callerSignalInit(gateway.signal) });
+      const reading = response.text();
+      setTimeout(() => gateway.abort(), 50);
+      await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
+    });
+
+    it('still aborts a call the global fetch takes over (a redirect)', async () => {
+      const gateway = new AbortController();
+      const pending = upstreamFetch(`${base}/moved-slow`, callerSignalInit(gateway.signal));
+      setTimeout(() => gateway.abort(new Error('deadline')), 200);
+      await expect(pending).rejects.toThrow('deadline');
+    });
   });
 
   it('fails a call whose upstream goes quiet (default timeouts)', async () => {
