@@ -4,6 +4,7 @@
 // call of an Anthropic provider (see shared/lazy-sdk.ts).
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
+import { callOptions } from '../shared/caller-signal.js';
 import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
 import { UpstreamFault } from '../shared/upstream-fault.js';
 import { headersWithApiVersion } from './api-version.js';
@@ -88,11 +89,11 @@ export function createAnthropicClient(connection: ProviderConnection): Anthropic
   return {
     async createMessage(params, signal, headers) {
       const body = { ...params, stream: false } as Anthropic.MessageCreateParamsNonStreaming;
-      return (await client()).messages.create(body, { signal, headers });
+      return (await client()).messages.create(body, callOptions(signal, headers));
     },
     async streamMessage(params, signal, headers) {
       const body = { ...params, stream: true } as Anthropic.MessageCreateParamsStreaming;
-      return (await client()).messages.create(body, { signal, headers });
+      return (await client()).messages.create(body, callOptions(signal, headers));
     },
     async countTokens(params, signal) {
       // An empty body comes back as undefined (see map-response.ts): say what it is rather than fail reading it.

@@ -11,7 +11,7 @@ import type { MediaOperation } from '../../domain/media.js';
 import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
-import { callerSignalInit } from '../shared/caller-signal.js';
+import { callOptions } from '../shared/caller-signal.js';
 import { deferredClient, lazySdkWithFetch, type SdkWithFetch } from '../shared/lazy-sdk.js';
 import type { CallPhase } from '../shared/observe-thrown.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
@@ -52,15 +52,6 @@ type SdkModule = SdkWithFetch<typeof import('openai')>;
 
 /** The SDK refuses to start without a key; this stands in when none is configured (its header is removed). */
 const NO_KEY = 'no-key-configured';
-
-/**
- * One call's request options: its headers, and the gateway's signal beside the SDK rather than as its
- * `signal` (see shared/caller-signal.ts: the SDK would compose it with AbortSignal.any). The SDK's type
- * admits only RequestInit's own fields in `fetchOptions`; the symbol key is ours, hence the cast.
- */
-function callOptions(signal: AbortSignal, headers: RequestHeaders): { headers: RequestHeaders; fetchOptions: Record<string, never> } {
-  return { headers, fetchOptions: callerSignalInit(signal) as Record<string, never> };
-}
 
 /** Header values; null removes a header the SDK would send (its auth header when there is no key). */
 type HeaderMap = Record<string, string | null>;

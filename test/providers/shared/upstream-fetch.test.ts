@@ -241,7 +241,7 @@ describe('the upstream fetch (node:http)', () => {
     });
 
     it('rejects at once when it is already aborted', async () => {
-      await expect(upstreamFetch(`${base}/json`, callerSignalInit(AbortSignal.abort()))).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(upstreamFetch(`${base}/json`, { method: 'GET', ...callerSignalInit(AbortSignal.abort()) })).rejects.toMatchObject({ name: 'AbortError' });
     });
 
     it('fails a body being read', async () => {
@@ -254,7 +254,7 @@ describe('the upstream fetch (node:http)', () => {
 
     it('still aborts a call the global fetch takes over (a redirect)', async () => {
       const gateway = new AbortController();
-      const pending = upstreamFetch(`${base}/moved-slow`, callerSignalInit(gateway.signal));
+      const pending = upstreamFetch(`${base}/moved-slow`, { method: 'GET', ...callerSignalInit(gateway.signal) });
       setTimeout(() => gateway.abort(new Error('deadline')), 200);
       await expect(pending).rejects.toThrow('deadline');
     });
