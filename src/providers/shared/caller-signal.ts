@@ -1,6 +1,6 @@
-// The gateway's own cancellation of one upstream call (the client went away, a deadline, a hedge
-// won), handed to the upstream fetch (upstream-fetch.ts) beside the SDK rather than through it.
-// Given as the SDK's `signal` option, the openai SDK composes it with its own controller through
+// The gateway's own cancellation of one upstream call (the client went away, an attempt's
+// timeout or the request's deadline), handed to the upstream fetch (upstream-fetch.ts) beside the
+// SDK rather than through it. Given as the SDK's `signal` option, the openai SDK composes it with its own controller through
 // AbortSignal.any, and an abort listener on that composite makes Node follow it: weak references to
 // each source, two FinalizationRegistry entries and a strong reference until the listener goes —
 // about 1.3 KB and several µs per call, and more work for every full garbage collection; the
