@@ -100,89 +100,112 @@ const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions, retried = false): Promise<IncomingMessage> {
   // Not a promise executor: a function made per call loses its optimized code at every full
   // garbage collection (docs/performance.md, "Closures made per request").
-  const exchange = Promise.withResolvers<IncomingMessage>();
+  const settle = Promise.withResolvers<IncomingMessage>();
   try {
-    start(exchange, target, init, body, options, retried);
+    new UpstreamExchange(settle, target, init, body, options, retried).start();
   } catch (error) {
-    exchange.reject(error);
+    settle.reject(error);
   }
-  return exchange.promise;
-}
-
-function start(
-  exchange: PromiseWithResolvers<IncomingMessage>,
-  target: RequestTarget,
-  init: RequestInit,
-  body: string | Uint8Array | null,
-  options: UpstreamFetchOptions,
-  retried: boolean,
-): void {
-  const signal = init.signal ?? undefined;
-  const callerSignal = callerSignalOf(init);
-  const method = (init.method ?? 'GET').toUpperCase();
-  const transport = target.protocol === 'https:' ? https : http;
-  const aborted = signal?.aborted ? signal : callerSignal?.aborted ? callerSignal : undefined;
-  if (aborted) {
-    exchange.reject(aborted.reason);
-    return;
-  }
-  let answer: IncomingMessage | undefined;
-  const outgoing = transport.request(
-    {
-      protocol: target.protocol,
-      hostname: target.hostname,
-      ...(target.port ? { port: target.port } : {}),
-      path: target.path,
-      method,
-      headers: requestHeaders(init.headers, target, method, body),
-      agent: agentFor(target.protocol),
-    },
-    (incoming) => {
-      answer = incoming;
-      exchange.resolve(incoming);
-    },
-  );
-  outgoing.once('error', (error: NodeJS.ErrnoException) => {
-    if (signal?.aborted) exchange.reject(signal.reason);
-    else if (callerSignal?.aborted) exchange.reject(callerSignal.reason);
-    else if (!retried && answer === undefined && outgoing.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) exchange.resolve(send(target, init, body, options, true));
-    else exchange.reject(new TypeError('fetch failed', { cause: error }));
-  });
-  const answered = () => answer;
-  if (signal) abortWith(signal, outgoing, answered);
-  if (callerSignal) abortWith(callerSignal, outgoing, answered);
-  if (options.timeouts === 'default') {
-    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    // Socket inactivity, before and after the headers: fails the request, or the body being read.
-    outgoing.setTimeout(idleMs, () => {
-      const timedOut = Object.assign(new Error(`upstream timed out: nothing received for ${idleMs} ms`), { code: 'ETIMEDOUT' });
-      answer?.destroy(timedOut);
-      outgoing.destroy(timedOut);
-    });
-  }
-  outgoing.end(body ?? undefined);
+  return settle.promise;
 }
 
 /**
- * The signal aborts the request and a body being read, until the exchange is over. Not node:http's
- * own `signal` option: that one stays armed after the response has ended, and the openai SDK
- * aborts its controller when it stops reading a stream early (an error event, no [DONE]); by then
+ * One upstream request and its answer. Either signal — the SDK's (`init.signal`) or the gateway's
+ * (caller-signal.ts) — aborts the request and a body being read, until the exchange is over. Not
+ * node:http's own `signal` option: that one stays armed after the response has ended, and the openai
+ * SDK aborts its controller when it stops reading a stream early (an error event, no [DONE]); by then
  * the socket may be back in the keep-alive pool, where node:http destroys it with an 'error' that
- * nothing listens to — an uncaught exception in the gateway.
+ * nothing listens to — an uncaught exception in the gateway. Methods of a class rather than closures
+ * made per call (docs/performance.md, "Closures made per request"); the signals call the exchange
+ * itself, an EventTarget listener object (handleEvent), so one listener serves both.
  */
-function abortWith(signal: AbortSignal, outgoing: http.ClientRequest, answer: () => IncomingMessage | undefined): void {
-  const onAbort = () => {
+class UpstreamExchange {
+  private readonly signal: AbortSignal | undefined;
+  private readonly callerSignal: AbortSignal | undefined;
+  private answer: IncomingMessage | undefined = undefined;
+  private outgoing: http.ClientRequest | undefined = undefined;
+
+  constructor(
+    private readonly settle: PromiseWithResolvers<IncomingMessage>,
+    private readonly target: RequestTarget,
+    private readonly init: RequestInit,
+    private readonly body: string | Uint8Array | null,
+    private readonly options: UpstreamFetchOptions,
+    private readonly retried: boolean,
+  ) {
+    this.signal = init.signal ?? undefined;
+    this.callerSignal = callerSignalOf(init);
+  }
+
+  start(): void {
+    const { target, init, body, options, signal, callerSignal } = this;
+    const aborted = signal?.aborted ? signal : callerSignal?.aborted ? callerSignal : undefined;
+    if (aborted) {
+      this.settle.reject(aborted.reason);
+      return;
+    }
+    const method = (init.method ?? 'GET').toUpperCase();
+    const transport = target.protocol === 'https:' ? https : http;
+    const outgoing = transport.request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        ...(target.port ? { port: target.port } : {}),
+        path: target.path,
+        method,
+        headers: requestHeaders(init.headers, target, method, body),
+        agent: agentFor(target.protocol),
+      },
+      this.onResponse.bind(this),
+    );
+    this.outgoing = outgoing;
+    outgoing.once('error', this.onError.bind(this));
+    if (signal || callerSignal) {
+      signal?.addEventListener('abort', this);
+      callerSignal?.addEventListener('abort', this);
+      // 'close' on the request comes once the response has ended or either side failed.
+      outgoing.once('close', this.disarm.bind(this));
+    }
+    // Socket inactivity, before and after the headers: fails the request, or the body being read.
+    if (options.timeouts === 'default') outgoing.setTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, this.onIdle.bind(this));
+    outgoing.end(body ?? undefined);
+  }
+
+  private onResponse(incoming: IncomingMessage): void {
+    this.answer = incoming;
+    this.settle.resolve(incoming);
+  }
+
+  private onError(error: NodeJS.ErrnoException): void {
+    const { signal, callerSignal, settle } = this;
+    if (signal?.aborted) settle.reject(signal.reason);
+    else if (callerSignal?.aborted) settle.reject(callerSignal.reason);
+    else if (!this.retried && this.answer === undefined && this.outgoing?.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) {
+      settle.resolve(send(this.target, this.init, this.body, this.options, true));
+    } else settle.reject(new TypeError('fetch failed', { cause: error }));
+  }
+
+  /** Either signal's `abort`. */
+  handleEvent(): void {
     const reason = new DOMException('This operation was aborted', 'AbortError');
-    const response = answer();
+    const response = this.answer;
     // (An IncomingMessage emits the error only to listeners: nobody reading is no crash.)
     response?.destroy(reason);
     // A response received whole leaves the socket to the pool: only a request still under way is cut.
-    if (!response?.complete) outgoing.destroy(reason);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  const disarm = () => signal.removeEventListener('abort', onAbort);
-  // 'close' on the request comes once the response has ended or either side failed.
-  outgoing.once('close', disarm);
+    if (!response?.complete) this.outgoing?.destroy(reason);
+  }
+
+  private disarm(): void {
+    this.signal?.removeEventListener('abort', this);
+    this.callerSignal?.removeEventListener('abort', this);
+  }
+
+  private onIdle(): void {
+    const idleMs = this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const timedOut = Object.assign(new Error(`upstream timed out: nothing received for ${idleMs} ms`), { code: 'ETIMEDOUT' });
+    this.answer?.destroy(timedOut);
+    this.outgoing?.destroy(timedOut);
+  }
 }
 
 /**
