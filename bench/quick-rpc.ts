@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configureGateway, startGateway } from './lib/gateway.js';
-import { cpuSplit, readyPort, spawnNode, stopAll, syscallCounts } from './lib/proc.js';
+import { cpuSplit, readyPort, spawnNode, stopAll, syscallCounts, threadCpuSeconds } from './lib/proc.js';
 import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, type CallTiming } from './lib/rpc-load.js';
 import { percentile } from './lib/stats.js';
 
@@ -138,23 +138,26 @@ try {
     const body = chatBody(scenario === 'shim-sse');
     return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
   };
-  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}\n`);
+  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  main+other threads  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}\n`);
   for (const scenario of scenarios) {
     const call = callOf(scenario);
     await drive(call, warmupCalls);
     if (callgrind) execFileSync('callgrind_control', ['--zero', String(gateway.child.pid)], { stdio: 'ignore' });
     const cpuBefore = cpuSplit(gateway.child.pid);
+    const threadsBefore = threadCpuSeconds(gateway.child.pid);
     const syscallsBefore = syscallCounts(gateway.child.pid);
     const timings = await drive(call, calls);
     const cpuAfter = cpuSplit(gateway.child.pid);
+    const threadsAfter = threadCpuSeconds(gateway.child.pid);
     const syscallsAfter = syscallCounts(gateway.child.pid);
     const perCallUs = (seconds: number) => ((seconds / calls) * 1e6).toFixed(0);
     const cpu = `${perCallUs(cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system)} (${perCallUs(cpuAfter.user - cpuBefore.user)}+${perCallUs(cpuAfter.system - cpuBefore.system)})`;
+    const threads = `${perCallUs(threadsAfter.main - threadsBefore.main)}+${perCallUs(threadsAfter.others - threadsBefore.others)}`;
     const syscalls = `${((syscallsAfter.reads - syscallsBefore.reads) / calls).toFixed(1)}+${((syscallsAfter.writes - syscallsBefore.writes) / calls).toFixed(1)}`;
     const instructions = callgrind ? dumpInstructions(gateway.child.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
     const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
     const first = percentile(timings.map((timing) => timing.firstMs), 50);
-    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}\n`);
+    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}\n`);
   }
   clients.close();
 } finally {

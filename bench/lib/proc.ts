@@ -2,7 +2,7 @@
 // child-guard ends them if the harness dies) and what /proc says about them:
 // CPU time (user + system, all threads) and resident memory.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -134,6 +134,29 @@ export function cpuSplit(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { user: Number(fields[11]) / ticksPerSecond(), system: Number(fields[12]) / ticksPerSecond() };
+}
+
+/**
+ * CPU seconds (user + system) of the process's main thread (JavaScript, the event loop) and of all its
+ * other threads together (V8's collector helpers and compilers, libuv's pool): a change that moves
+ * work between them shows here and not in the process total.
+ */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  let total = 0;
+  let main = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+    total += seconds;
+    if (Number(tid) === pid) main = seconds;
+  }
+  return { main, others: total - main };
 }
 
 /** Read and write system calls (read, recv, write, send, writev …) the process has made so far. */
