@@ -1,6 +1,7 @@
 // gRPC length-prefixed messages ("envelopes": 1 flag byte, 4 bytes big-endian length, the message),
 // as the gRPC over HTTP/2 specification frames them. A unary request body holds exactly one.
 import { Code, ConnectError } from '@connectrpc/connect';
+import { varintLength, writeVarint } from './varint.js';
 
 const HEADER_BYTES = 5;
 const COMPRESSED_FLAG = 0b1;
@@ -36,18 +37,9 @@ export function envelope(message: Uint8Array, compressed: boolean, flags = 0): B
  * for the wrapper, without building a wrapper message per chunk.
  */
 export function streamCompleteResponseBytes(chunk: Uint8Array): Uint8Array {
-  let length = chunk.byteLength;
-  let varintBytes = 1;
-  while (length >= 0x80) {
-    length >>>= 7;
-    varintBytes += 1;
-  }
-  const bytes = new Uint8Array(1 + varintBytes + chunk.byteLength);
+  const bytes = new Uint8Array(1 + varintLength(chunk.byteLength) + chunk.byteLength);
   bytes[0] = CHUNK_FIELD_TAG;
-  let position = 1;
-  for (length = chunk.byteLength; length >= 0x80; length >>>= 7) bytes[position++] = (length & 0x7f) | 0x80;
-  bytes[position++] = length;
-  bytes.set(chunk, position);
+  bytes.set(chunk, writeVarint(bytes, 1, chunk.byteLength));
   return bytes;
 }
 

@@ -24,6 +24,7 @@ import { decodeRequest, replyHeaders } from './call-parts.js';
 import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { EnvelopeWriter } from './envelope-writer.js';
+import { textDeltaResponseBytes } from './text-delta-bytes.js';
 import { completionCallOf, FAST_METHODS, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 
@@ -112,7 +113,9 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
           try {
             for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
               // Binary: the wrapper's bytes around the encoded chunk, without a wrapper message per chunk.
-              const bytes = binary ? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)) : output.serialize(create(StreamCompleteResponseSchema, { chunk: next.value }));
+              const bytes = binary
+                ? (textDeltaResponseBytes(next.value) ?? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)))
+                : output.serialize(create(StreamCompleteResponseSchema, { chunk: next.value }));
               outputSeen ||= carriesOutput(next.value);
               await (outputSeen ? writer.frame(bytes) : writer.hold(bytes));
             }
