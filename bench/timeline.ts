@@ -4,7 +4,9 @@
 // upstream. Each server runs with bench/lib/timeline-probe.js loaded, which
 // splits every request into phases from Node's HTTP diagnostics channels:
 // before the upstream request is sent, the upstream's own answer, from its
-// answer to the first byte written back, and the rest until the response ends.
+// answer to the first byte written back, and the rest until the response ends;
+// also how long the server stayed busy after sending the upstream request (its
+// answer, if it came back sooner, waited for that).
 // Medians of each phase; requests alternate between the floor and the gateway,
 // each on its own keep-alive connection. BENCH_START_FLAGS replaces the
 // gateway's node flags (those of `npm start`), to see what each one costs.
@@ -103,6 +105,7 @@ try {
   const rows: Array<[string, string]> = [
     ['pre', 'request arrived → upstream request sent'],
     ['upstream', 'upstream request sent → its response received'],
+    ['busyAfterSend', '… of which the server stayed busy after sending'],
     ['toFirstByte', 'upstream response → first byte written back'],
     ['rest', 'first byte → response finished'],
     ['total', 'request arrived → response finished'],

@@ -15,12 +15,14 @@ const count = Number(process.env['BENCH_TIMELINE_COUNT'] ?? '2000');
 interface Marks {
   arrived: number;
   upstreamSent?: number;
+  /** How long the server stayed busy after sending the upstream request (its answer waits meanwhile). */
+  busyAfterSend?: number;
   upstreamAnswered?: number;
   firstWrite?: number;
 }
 
-const PHASES = ['pre', 'upstream', 'toFirstByte', 'rest', 'total'] as const;
-const samples: Record<(typeof PHASES)[number], number[]> = { pre: [], upstream: [], toFirstByte: [], rest: [], total: [] };
+const PHASES = ['pre', 'upstream', 'busyAfterSend', 'toFirstByte', 'rest', 'total'] as const;
+const samples: Record<(typeof PHASES)[number], number[]> = { pre: [], upstream: [], busyAfterSend: [], toFirstByte: [], rest: [], total: [] };
 let current: Marks | undefined;
 let seen = 0;
 
@@ -31,7 +33,14 @@ diagnostics.subscribe('http.server.request.start', (message) => {
   current = request.method === 'POST' ? { arrived: microseconds() } : undefined;
 });
 diagnostics.subscribe('http.client.request.start', () => {
-  if (current && current.upstreamSent === undefined) current.upstreamSent = microseconds();
+  const marks = current;
+  if (!marks || marks.upstreamSent !== undefined) return;
+  const sent = microseconds();
+  marks.upstreamSent = sent;
+  // An immediate runs once the work queued behind the send (ticks, promise reactions) is done.
+  setImmediate(() => {
+    marks.busyAfterSend = microseconds() - sent;
+  });
 });
 diagnostics.subscribe('http.client.response.finish', () => {
   if (current && current.upstreamAnswered === undefined) current.upstreamAnswered = microseconds();
@@ -55,6 +64,7 @@ diagnostics.subscribe('http.server.response.finish', () => {
   const finished = microseconds();
   samples.pre.push(marks.upstreamSent - marks.arrived);
   samples.upstream.push(marks.upstreamAnswered - marks.upstreamSent);
+  samples.busyAfterSend.push(marks.busyAfterSend ?? Number.NaN);
   samples.toFirstByte.push(marks.firstWrite - marks.upstreamAnswered);
   samples.rest.push(finished - marks.firstWrite);
   samples.total.push(finished - marks.arrived);
