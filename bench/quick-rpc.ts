@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configureGateway, startGateway } from './lib/gateway.js';
-import { cpuSplit, readyPort, spawnNode, stopAll, syscallCounts, threadCpuSeconds } from './lib/proc.js';
+import { cpuSplit, memoryStatus, readyPort, spawnNode, stopAll, syscallCounts, threadCpuSeconds } from './lib/proc.js';
 import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, type CallTiming } from './lib/rpc-load.js';
 import { percentile } from './lib/stats.js';
 
@@ -138,7 +138,7 @@ try {
     const body = chatBody(scenario === 'shim-sse');
     return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
   };
-  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  main+other threads  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}\n`);
+  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  main+other threads  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}  RSS / peak MB\n`);
   for (const scenario of scenarios) {
     const call = callOf(scenario);
     await drive(call, warmupCalls);
@@ -157,7 +157,8 @@ try {
     const instructions = callgrind ? dumpInstructions(gateway.child.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
     const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
     const first = percentile(timings.map((timing) => timing.firstMs), 50);
-    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}\n`);
+    const memory = memoryStatus(gateway.child.pid);
+    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}  ${memory.rssMb.toFixed(0)} / ${memory.peakRssMb.toFixed(0)}\n`);
   }
   clients.close();
 } finally {
