@@ -65,6 +65,24 @@ describe('request-log writer', () => {
     await Promise.all([writer.close(), timed.close()]);
   });
 
+  it('writes a backlog one batch per turn of the event loop, so I/O is served between synchronous inserts', async () => {
+    const order: string[] = [];
+    const repository = fakeRepository();
+    const synchronousInsert = repository.insertBatch;
+    // Like better-sqlite3: the insert's work is done before its promise settles.
+    repository.insertBatch = (batch) => {
+      order.push(`batch of ${batch.length}`);
+      if (order.length === 1) setImmediate(() => order.push('an I/O turn'));
+      return synchronousInsert(batch);
+    };
+    const { writer } = writerWith(repository, { flushIntervalMs: 60_000, maxBatchSize: 10 });
+    for (const record of records(30)) writer.write(record);
+    await writer.flush();
+    expect(order).toEqual(['batch of 10', 'an I/O turn', 'batch of 10', 'batch of 10']);
+    expect(repository.rows.size).toBe(30);
+    await writer.close();
+  });
+
   it('keeps a failing batch and retries it with backoff until the database recovers: no row lost', async () => {
     const repository = fakeRepository();
     repository.failNext = 6;

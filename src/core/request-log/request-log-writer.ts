@@ -1,6 +1,6 @@
 // The request log is written behind the request: write() only appends to an
 // in-memory buffer; one pump writes batches (on an interval, or as soon as a
-// batch is full) and, when the database fails, keeps the batch and retries it
+// batch is full; one batch per turn of the event loop) and, when the database fails, keeps the batch and retries it
 // with exponential backoff and jitter — an outage loses no row. Memory is
 // bounded: past maxBuffered rows the OLDEST waiting rows are dropped, counted in
 // stats().dropped and reported (rate-limited). close() stops the interval and
@@ -101,6 +101,9 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
       inFlight = [];
       if (ok) {
         written += batch.length;
+        // A backlog is written a batch per turn of the event loop: better-sqlite3 holds the loop for the
+        // whole of each insert, and requests must get their turn in between.
+        if (queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       } else if (gaveUp) {
         discarded += batch.length; // close() already reported these as not written
       } else {
