@@ -15,6 +15,7 @@ import { createLeaseHolder } from './core/health-checks/lease-holder.js';
 import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob, type RetentionJob } from './core/request-log/retention.js';
 import type { RouteTable } from './core/routing/route-table.js';
+import { batchRowsFor } from './storage/batch-rows.js';
 import type { GatewayStorage } from './storage/index.js';
 
 /** The lease's name in job_leases. */
@@ -40,7 +41,7 @@ export interface HealthCheckParts {
   history: HealthCheckHistory;
   runner: HealthCheckRunner;
   results: LatestResults;
-  /** Deletes runs older than the retention period (hourly, in batches of 5 000, like the request log's). */
+  /** Deletes runs older than the retention period (hourly, in batches like the request log's: storage/batch-rows.ts). */
   retention: RetentionJob;
   /** Starts the runner and the retention of runs. */
   start(): void;
@@ -86,6 +87,7 @@ export function composeHealthChecks(options: {
   const retention = createRetentionJob({
     repository: runs,
     retentionDays: options.retentionDays,
+    batchSize: batchRowsFor(storage.database.dialect).retentionDelete,
     now,
     onDeleted: (count, cutoff) => log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired health-check runs'),
     onError: (error) => log.error({ err: error }, 'deleting expired health-check runs failed; retrying at the next interval'),

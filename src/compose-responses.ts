@@ -4,6 +4,7 @@
 import type { GatewayLog } from './compose-contract.js';
 import { createRetentionJob, type RetentionJob } from './core/request-log/retention.js';
 import { createResponseStore, type ResponseStore } from './core/responses/response-store.js';
+import { batchRowsFor } from './storage/batch-rows.js';
 import type { GatewayStorage } from './storage/index.js';
 
 export interface ComposedResponses {
@@ -16,6 +17,7 @@ export function composeResponses(options: { storage: GatewayStorage; retentionDa
   const retention = createRetentionJob({
     repository: { deleteOlderThan: (cutoff, limit) => storage.storedResponses.deleteCreatedBefore(cutoff, limit) },
     retentionDays: options.retentionDays,
+    batchSize: batchRowsFor(storage.database.dialect).retentionDelete,
     ...(options.now ? { now: options.now } : {}),
     onDeleted: (count, cutoff) => log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired stored responses'),
     onError: (error) => log.error({ err: error }, 'deleting expired stored responses failed; retrying at the next interval'),

@@ -38,15 +38,13 @@ import { createUsageAdmin } from './core/admin/usage/usage-admin.js';
 import { createProviderAdapter } from './providers/registry.js';
 import { registerInProcessAdminServices, registerRpcServices, type RpcDependencies } from './rpc/register-services.js';
 import { readinessOf } from './server/readiness.js';
+import { batchRowsFor } from './storage/batch-rows.js';
 import type { AdminScope } from './cluster/messages.js';
 import { composeHealthChecks } from './compose-health-checks.js';
 import { composeResponses } from './compose-responses.js';
 import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
 
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
-
-/** Request-log rows per SQLite insert (see the writer's options below). */
-const SQLITE_REQUEST_LOG_BATCH_ROWS = 64;
 
 export type { ComposedGateway, ComposeOptions, GatewayLog } from './compose-contract.js';
 
@@ -143,13 +141,12 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     },
     onAttempt: (attempt, kind) => metrics.attemptEnded(attempt, kind),
   });
+  const batchRows = batchRowsFor(storage.database.dialect);
   // Request-log rows are written behind the request, in batches (see core/request-log).
   const requestLog = createRequestLogWriter({
     repository: storage.requestLogs,
-    // SQLite inserts synchronously, ~13 µs per row (seven B-trees), holding the event loop meanwhile: 64 rows
-    // hold it under a millisecond, where 500 held every request in flight ~7 ms (docs/performance.md,
-    // "The request log's batches"). MySQL's inserts are I/O the loop does not wait on: the default 500.
-    ...(storage.database.dialect === 'sqlite' ? { maxBatchSize: SQLITE_REQUEST_LOG_BATCH_ROWS } : {}),
+    // On SQLite a batch holds the event loop while it is inserted: kept small (storage/batch-rows.ts).
+    maxBatchSize: batchRows.requestLogInsert,
     ...(config.requestLogBufferMax === undefined ? {} : { maxBuffered: config.requestLogBufferMax }),
     onError: (event) =>
       log[event.kind === 'flush-failed' ? 'error' : 'warn']({ err: event.error, count: event.count, kind: event.kind }, event.message),
@@ -157,6 +154,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const retention = createRetentionJob({
     repository: storage.requestLogs,
     retentionDays: config.logRetentionDays,
+    batchSize: batchRows.retentionDelete,
     now,
     onDeleted: (count, cutoff) => log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired request-log rows'),
     onError: (error) => log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
