@@ -35,7 +35,7 @@ describe('request log in the running gateway', () => {
     const byKey = await usage.aggregateUsage({ groupBy: UsageGrouping.KEY }, { headers });
     expect(byKey.rows.map((row) => [row.group, row.requests])).toEqual([['key-1', 1]]);
 
-    // Within the 1 s interval and below a batch (64 rows on SQLite): only close() can write these.
+    // Within the 1 s interval and below a batch (128 rows on SQLite): only close() can write these.
     for (let index = 0; index < 50; index += 1) {
       gateway.requestLog.write(makeRequestLog({ id: `late-${index}`, time: Date.now() + index }));
     }

@@ -1,5 +1,5 @@
 // How many rows the composed gateway's background work touches per statement: on SQLite, whose statements
-// hold the event loop (better-sqlite3 is synchronous), request-log inserts of at most 64 rows and retention
+// hold the event loop (better-sqlite3 is synchronous), request-log inserts of at most 128 rows and retention
 // deletes of 500; on MySQL, whose statements are I/O, up to 500 and 5,000 (src/storage/batch-rows.ts).
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -92,10 +92,10 @@ async function retentionLimitsFor(dialect: SqlDialectName): Promise<Observed['de
 }
 
 describe('background batches as composed', () => {
-  it('on SQLite: at most 64 rows per insert', async () => {
+  it('on SQLite: at most 128 rows per insert', async () => {
     const sizes = await batchSizesFor('sqlite', 300);
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(300);
-    expect(Math.max(...sizes)).toBe(64);
+    expect(Math.max(...sizes)).toBe(128);
   });
 
   it('on MySQL: up to 500 rows per insert', async () => {
