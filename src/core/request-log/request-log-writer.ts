@@ -1,7 +1,8 @@
 // The request log is written behind the request: write() only appends to an
 // in-memory buffer; one pump writes batches (on an interval, or as soon as a
-// batch is full; one batch per turn of the event loop) and, when the database fails, keeps the batch and retries it
-// with exponential backoff and jitter — an outage loses no row. Memory is
+// batch is full; one batch per turn of the event loop) and, when the database
+// fails, keeps the batch and retries it with exponential backoff and jitter —
+// an outage loses no row. Memory is
 // bounded: past maxBuffered rows the OLDEST waiting rows are dropped, counted in
 // stats().dropped and reported (rate-limited). close() stops the interval and
 // writes everything, retrying until done or closeTimeoutMs, then reports what
