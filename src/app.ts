@@ -14,7 +14,8 @@ import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
 import { geminiSurface } from './http/gemini/gemini-surface.js';
 import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
-import { fastRpcRoutes } from './rpc/fast-path/fast-rpc-routes.js';
+import { fastRpcRoutes, fastServing } from './rpc/fast-path/fast-rpc-routes.js';
+import { createFastRpcIntake, type FastRpcIntake } from './rpc/fast-path/fast-rpc-intake.js';
 import { takeFastMethodHandlers } from './rpc/fast-path/fast-method-handlers.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
@@ -88,6 +89,10 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   let shared: SharedState<AdminScope> | undefined;
   try {
     const unprefixed = createUnprefixedPaths();
+    const nextRequestId = createRequestIdGenerator();
+    const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
+    // Set once the RPC services are registered: fast-path calls it takes never reach Fastify.
+    let fastRpcIntake: FastRpcIntake | undefined;
     const fastify = Fastify({
       logger: {
         level: config.logLevel,
@@ -104,17 +109,20 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       },
       bodyLimit: config.bodyLimitBytes,
       // The request log records every request behind it; per-request log lines only when debugging.
-      logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+      logController: new LogController({ disableRequestLogging: !requestLogging }),
       // X-Forwarded-For is believed only from these proxies (none by default).
       trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
       requestIdHeader: 'x-request-id',
-      genReqId: createRequestIdGenerator(),
+      genReqId: nextRequestId,
       forceCloseConnections: false,
       schemaController: { compilersFactory: noSchemaCompilers },
       // OpenAI paths answer without `/v1` too (server/unprefixed-paths.ts).
       rewriteUrl: (request) => unprefixed.rewriteUrl(request),
       serverFactory: (handler) => {
-        polyglot = createPolyglotServer(config, handler as never);
+        polyglot = createPolyglotServer(config, (request, response) => {
+          if (fastRpcIntake?.take(request, response)) return;
+          (handler as (request: unknown, response: unknown) => void)(request, response);
+        });
         return polyglot.server as never;
       },
     });
@@ -188,13 +196,29 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
         contextValues,
       });
       if (fastMethods) {
-        const dependencies = { completion, authenticator, reporter: fastify.log, readMaxBytes: config.bodyLimitBytes, refused };
-        await rpc.register(fastRpcRoutes, { dependencies, handlers: fastMethods, contextValues });
+        const serving = fastServing({ completion, authenticator, reporter: fastify.log, readMaxBytes: config.bodyLimitBytes });
+        await rpc.register(fastRpcRoutes, { serving, handlers: fastMethods, contextValues, refused });
+        // Fastify's per-request log lines (debug) need Fastify to see the request.
+        if (!requestLogging) {
+          fastRpcIntake = createFastRpcIntake({
+            serving,
+            paths: new Map([...fastMethods].map(([method, handler]) => [handler.requestPath, method])),
+            nextRequestId,
+            inFlight,
+            trustedProxies: config.trustedProxies,
+            tracer,
+            tls: config.tls !== undefined,
+            cors: config.corsOrigins.length > 0,
+            log: fastify.log,
+          });
+        }
       }
     });
 
     let graceTimer: NodeJS.Timeout | undefined;
     fastify.addHook('preClose', async () => {
+      // Fastify answers what arrives from now on (503 while closing).
+      fastRpcIntake?.stop();
       polyglot?.beginDrain();
       graceTimer = setTimeout(() => {
         // Past the grace period: what still runs is cut, and ends as canceled by shutdown.

@@ -2,16 +2,25 @@
 // address (Fastify's trustProxy decides whether X-Forwarded-For is believed),
 // user agent, session id and cache bypass from the headers, and the request's
 // server span when tracing is on.
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { requestContext, type RequestContext } from '../domain/request-context.js';
 import type { RequestSurface } from '../domain/request-log.js';
+import type { TraceSpan } from '../domain/trace-span.js';
 
-const header = (request: FastifyRequest, name: string): string => {
+/** What the context is read from: a Fastify request, or a call the RPC fast path took before Fastify. */
+export interface ContextSource {
+  id: string;
+  ip: string;
+  headers: IncomingHttpHeaders;
+  traceSpan?: TraceSpan | undefined;
+}
+
+const header = (request: ContextSource, name: string): string => {
   const value = request.headers[name];
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 };
 
-export function contextFromRequest(request: FastifyRequest, surface: RequestSurface): RequestContext {
+export function contextFromRequest(request: ContextSource, surface: RequestSurface): RequestContext {
   return requestContext({
     requestId: request.id,
     surface,

@@ -7,6 +7,7 @@
 // (request-context-from.ts). Health probes are not traced: they would bury
 // real traffic. Registered only when tracing is on: off, no hook runs at all.
 import type { FastifyInstance } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestTracer, TraceSpan } from '../domain/trace-span.js';
 import { nodeHeader } from '../core/auth/authenticate-key.js';
 
@@ -36,30 +37,54 @@ export function registerRequestTracing(fastify: FastifyInstance, tracer: Request
       done();
       return;
     }
-    const queryAt = request.url.indexOf('?');
-    // HTTP semantic conventions; no query string and no request headers beyond the user agent (no credentials).
-    const span = tracer.startServerSpan(
-      route === undefined ? request.method : `${request.method} ${route}`,
-      { traceparent: nodeHeader(request.headers, 'traceparent'), tracestate: nodeHeader(request.headers, 'tracestate') },
-      {
-        'http.request.method': request.method,
-        'http.route': route,
-        'url.path': queryAt < 0 ? request.url : request.url.slice(0, queryAt),
-        'url.scheme': request.protocol,
-        'network.protocol.version': request.raw.httpVersion,
-        'client.address': request.ip,
-        'user_agent.original': nodeHeader(request.headers, 'user-agent'),
-      },
-    );
+    const span = startRequestSpan(tracer, { method: request.method, url: request.url, route, scheme: request.protocol, ip: request.ip, raw: request.raw }, reply.raw);
     request.traceSpan = span;
     reply.header(TRACE_ID_HEADER, span.traceId);
-    reply.raw.once('close', () => {
-      const status = reply.raw.statusCode;
-      span.setAttributes({ 'http.response.status_code': status });
-      // 5xx is the server's failure; 4xx the client's (left unset on a server span, as the conventions say).
-      if (status >= 500) span.fail(String(status));
-      span.end();
-    });
     done();
   });
+}
+
+/** What a request's server span is made from: Fastify's request, or a call the RPC fast path took before Fastify. */
+export interface TracedRequest {
+  method: string;
+  url: string;
+  /** The route that matched; undefined when none did. */
+  route: string | undefined;
+  scheme: 'http' | 'https';
+  ip: string | undefined;
+  raw: { httpVersion: string; headers: IncomingHttpHeaders };
+}
+
+/** Where the request's end is seen: the raw response, whose 'close' comes once in every case. */
+interface TracedResponse {
+  statusCode: number;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** Starts the request's server span and ends it when `response` closes, with its status. */
+export function startRequestSpan(tracer: RequestTracer, request: TracedRequest, response: TracedResponse): TraceSpan {
+  const { route, url, raw } = request;
+  const queryAt = url.indexOf('?');
+  // HTTP semantic conventions; no query string and no request headers beyond the user agent (no credentials).
+  const span = tracer.startServerSpan(
+    route === undefined ? request.method : `${request.method} ${route}`,
+    { traceparent: nodeHeader(raw.headers, 'traceparent'), tracestate: nodeHeader(raw.headers, 'tracestate') },
+    {
+      'http.request.method': request.method,
+      'http.route': route,
+      'url.path': queryAt < 0 ? url : url.slice(0, queryAt),
+      'url.scheme': request.scheme,
+      'network.protocol.version': raw.httpVersion,
+      'client.address': request.ip,
+      'user_agent.original': nodeHeader(raw.headers, 'user-agent'),
+    },
+  );
+  response.once('close', () => {
+    const status = response.statusCode;
+    span.setAttributes({ 'http.response.status_code': status });
+    // 5xx is the server's failure; 4xx the client's (left unset on a server span, as the conventions say).
+    if (status >= 500) span.fail(String(status));
+    span.end();
+  });
+  return span;
 }

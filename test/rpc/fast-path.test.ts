@@ -358,6 +358,31 @@ describe('the fast path’s own duties', () => {
     expect(cases).toContain('textDelta');
   });
 
+  it('answers x-request-id (the caller’s, or a new one) and logs the call under it, gRPC and Connect alike', async () => {
+    const given = await grpcCall(fast, 'Complete', completeBody('openai/plain-text'), { 'x-request-id': 'fast-grpc-given-1' });
+    expect(given.trailers['grpc-status']).toBe('0');
+    await expect.poll(async () => (await lastRow(fast))['requestId'], { timeout: 10_000 }).toBe('fast-grpc-given-1');
+    const streamHeaders = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+      const call = fast.session.request({ ':method': 'POST', ':path': '/llmgateway.v1.CompletionService/StreamComplete', 'content-type': 'application/grpc', te: 'trailers', authorization: `Bearer ${fast.secret}` });
+      call.on('response', resolve).on('error', reject).resume();
+      call.end(streamBody('openai/plain-text'));
+    });
+    const stream = streamHeaders['x-request-id'];
+    expect(stream).toMatch(/^req_[0-9a-f]{10}_/);
+    await expect.poll(async () => (await lastRow(fast))['requestId'], { timeout: 10_000 }).toBe(stream);
+    const unary = await fetch(`${fast.gateway.url}/llmgateway.v1.CompletionService/Complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${fast.secret}` },
+      body: JSON.stringify({ chat: { model: 'openai/plain-text', messages: [{ role: 'ROLE_USER', content: [{ text: { text: 'Say hello' } }] }] } }),
+    });
+    expect(unary.status).toBe(200);
+    const unaryId = unary.headers.get('x-request-id');
+    expect(unaryId).toMatch(/^req_[0-9a-f]{10}_/);
+    expect(unaryId).not.toBe(stream);
+    await expect.poll(async () => (await lastRow(fast))['requestId'], { timeout: 10_000 }).toBe(unaryId);
+    expect((await lastRow(fast))['clientIp']).toBe('127.0.0.1');
+  });
+
   it('a grpc-timeout shorter than the answer: the call ends, logged, and the client gets a status', async () => {
     const answer = await grpcCall(fast, 'StreamComplete', streamBody('openai/slow-stream'), { 'grpc-timeout': '300m' });
     expect(answer.trailers['grpc-status']).not.toBe('0');
@@ -365,7 +390,7 @@ describe('the fast path’s own duties', () => {
   });
 
   it('routes only the common calls to the fast path; the rest stay with connect-es', () => {
-    const request = (method: string, headers: Record<string, string>, httpVersionMajor = 2) => ({ method, headers, raw: { httpVersionMajor } }) as never;
+    const request = (method: string, headers: Record<string, string>, httpVersionMajor = 2) => ({ method, headers, httpVersionMajor });
     expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc' }), 'streamComplete')).toEqual({ kind: 'grpc', binary: true });
     expect(fastProtocolOf(request('POST', { 'content-type': 'application/grpc+proto', 'grpc-encoding': 'identity' }), 'complete')).toEqual({ kind: 'grpc', binary: true });
     expect(fastProtocolOf(request('POST', { 'content-type': 'application/proto' }, 1), 'complete')).toEqual({ kind: 'connect-unary' });

@@ -1,16 +1,14 @@
 // Small pieces both fast-path protocols share: the reply's headers
-// (x-request-id and whatever else Fastify's hooks set) with the answer's content type, and the
+// (x-request-id, and x-trace-id when tracing) with the answer's content type, and the
 // request message decoded as connect-es decodes it — except that undecodable binary is the
 // client's fault (invalid_argument), as parse-failure-code.ts makes it for connect-es's calls.
-import type { FastifyReply } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { Serialization } from '@connectrpc/connect/protocol';
 
-export function replyHeaders(reply: FastifyReply, contentType: string): OutgoingHttpHeaders {
+export function replyHeaders(set: OutgoingHttpHeaders, contentType: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
-  const set = reply.getHeaders();
-  for (const name in set) if (set[name] !== undefined) headers[name] = set[name] as OutgoingHttpHeaders[string];
+  for (const name in set) if (set[name] !== undefined) headers[name] = set[name];
   headers['content-type'] = contentType;
   return headers;
 }

@@ -3,7 +3,6 @@
 // the client compressed it), decoded, answered in one write with its content-length; an error is
 // the Connect JSON error body with its HTTP status and its metadata as headers — encoded by
 // connect-es's own helpers, as it answers the calls it serves.
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { create } from '@bufbuild/protobuf';
 import { compressionNegotiate, createMethodSerializationLookup, mergeNonProtocolHeaders, type Compression } from '@connectrpc/connect/protocol';
@@ -13,14 +12,14 @@ import { toConnectError } from '../connect-errors.js';
 import { callSignal } from './call-signal.js';
 import { decodeRequest, replyHeaders } from './call-parts.js';
 import { nodeHeader } from '../../core/auth/authenticate-key.js';
-import { completionCallOf, FAST_METHODS, type FastRpcDependencies } from './fast-call.js';
+import { completionCallOf, FAST_METHODS, type FastCall, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 
 const CONTENT_TYPE_PROTO = 'application/proto';
 const CONTENT_TYPE_JSON = 'application/json';
 
 export interface ConnectUnaryServing {
-  serve(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  serve(call: FastCall): Promise<void>;
 }
 
 export function connectUnaryServing(dependencies: FastRpcDependencies, compressions: Compression[], compressMinBytes: number): ConnectUnaryServing {
@@ -28,23 +27,24 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
   const serialization = createMethodSerializationLookup(FAST_METHODS.complete, undefined, undefined, limits);
 
   return {
-    async serve(request, reply) {
-      const response = reply.raw as ServerResponse;
-      // The route sends only unary POSTs with a Connect unary content type here.
-      const binary = parseContentType(nodeHeader(request.headers, 'content-type') ?? null)?.binary ?? true;
-      const compression = compressionNegotiate(compressions, nodeHeader(request.headers, 'content-encoding') ?? null, nodeHeader(request.headers, 'accept-encoding') ?? null, 'accept-encoding');
-      const timeout = parseTimeout(nodeHeader(request.headers, 'connect-timeout-ms') ?? null, Number.MAX_SAFE_INTEGER);
-      const headers = replyHeaders(reply, binary ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON);
-      const call = callSignal(response, timeout.error ? undefined : timeout.timeoutMs);
+    async serve(call) {
+      const response = call.response as ServerResponse;
+      const requestHeaders = call.headers;
+      // Only unary POSTs with a Connect unary content type are sent here.
+      const binary = parseContentType(nodeHeader(requestHeaders, 'content-type') ?? null)?.binary ?? true;
+      const compression = compressionNegotiate(compressions, nodeHeader(requestHeaders, 'content-encoding') ?? null, nodeHeader(requestHeaders, 'accept-encoding') ?? null, 'accept-encoding');
+      const timeout = parseTimeout(nodeHeader(requestHeaders, 'connect-timeout-ms') ?? null, Number.MAX_SAFE_INTEGER);
+      const headers = replyHeaders(call.replyHeaders, binary ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON);
+      const signal = callSignal(response, timeout.error ? undefined : timeout.timeoutMs);
       let status = 200;
       let body: Uint8Array;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
-        let bytes: Uint8Array = await readRequestBody(request.raw, dependencies.readMaxBytes);
+        let bytes: Uint8Array = await readRequestBody(call.raw, dependencies.readMaxBytes);
         if (compression.request) bytes = await compression.request.decompress(bytes, dependencies.readMaxBytes);
         const input = decodeRequest(serialization.getI(binary), bytes);
-        const { response: answer } = await dependencies.completion.complete(await completionCallOf(request, input.chat, call.signal, dependencies));
+        const { response: answer } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
         body = serialization.getO(binary).serialize(create(CompleteResponseSchema, { response: answer }));
       } catch (caught) {
         const error = toConnectError(caught, dependencies.reporter);
@@ -57,7 +57,7 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
         }
         body = errorToJsonBytes(error, {});
       } finally {
-        call.settle();
+        signal.settle();
       }
       if (compression.response && body.byteLength >= compressMinBytes) {
         body = await compression.response.compress(body);

@@ -2,16 +2,19 @@
 // in the order connect-es runs it for the calls it serves: the request message is decoded first,
 // then the in-flight cap (capacityInterceptor), then the virtual key (virtualKeyAuthInterceptor),
 // then the same completion core the Connect handlers call.
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { CompletionService } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCall } from '../../core/completion/completion-call.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
+import type { TraceSpan } from '../../domain/trace-span.js';
 import { overCapacity } from '../../server/in-flight-limit.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import type { ErrorReporter } from '../connect-errors.js';
+import type { NodeResponse } from './envelope-writer.js';
 
 export interface FastRpcDependencies {
   completion: GovernedCompletion;
@@ -19,8 +22,27 @@ export interface FastRpcDependencies {
   reporter: ErrorReporter;
   /** Largest request body taken, as connect-es's readMaxBytes. */
   readMaxBytes: number;
-  /** Whether the in-flight cap refused this request as it arrived (server/in-flight-limit.ts). */
-  refused: (request: FastifyRequest) => boolean;
+}
+
+/**
+ * One call as the fast path serves it, whoever routed it: Fastify's route (fast-rpc-routes.ts) or
+ * the intake in front of Fastify (fast-rpc-intake.ts), which fill in the same fields.
+ */
+export interface FastCall {
+  /** Fastify's request id (the client's x-request-id, or a new one). */
+  id: string;
+  /** The client's address, as Fastify's trustProxy settles it. */
+  ip: string;
+  headers: IncomingHttpHeaders;
+  /** The request's server span when tracing is on. */
+  traceSpan?: TraceSpan | undefined;
+  /** Where the body is read from. */
+  raw: IncomingMessage | Http2ServerRequest;
+  response: NodeResponse;
+  /** Set before the call (x-request-id, x-trace-id): they lead the answer's headers. */
+  replyHeaders: OutgoingHttpHeaders;
+  /** Whether the in-flight cap refused this call as it arrived (server/in-flight-limit.ts). */
+  refused: boolean;
 }
 
 /** The two hot methods; every other one is served by connect-es. */
@@ -32,13 +54,13 @@ export type FastMethodName = keyof typeof FAST_METHODS;
 
 /** The call for the completion core: the chat request, the caller's key, the signal and the request context. */
 export async function completionCallOf(
-  request: FastifyRequest,
+  call: FastCall,
   chat: ChatRequest | undefined,
   signal: AbortSignal,
   dependencies: FastRpcDependencies,
 ): Promise<CompletionCall<ChatRequest>> {
-  if (dependencies.refused(request)) throw overCapacity();
-  const key = await dependencies.authenticator.authenticate(credentialFromHeaders(request.headers, nodeHeader));
+  if (call.refused) throw overCapacity();
+  const key = await dependencies.authenticator.authenticate(credentialFromHeaders(call.headers, nodeHeader));
   if (!chat) throw invalidArgument('chat', 'is required');
-  return { request: chat, key, signal, context: contextFromRequest(request, 'rpc') };
+  return { request: chat, key, signal, context: contextFromRequest(call, 'rpc') };
 }

@@ -1,9 +1,10 @@
 // The whole request body of a fast-path RPC, read from the Node request with a byte limit — the
 // same limit and error connect-es applies to the calls it serves (readMaxBytes).
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
 
-export function readRequestBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export function readRequestBody(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let length = 0;

@@ -8,7 +8,6 @@
 // client before the upstream call has been sent, and a short answer takes fewer writes. Headers,
 // end frames and error statuses are the ones connect-es sends for the same call (its own helpers
 // encode them); test/rpc/fast-path.test.ts compares both.
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { ConnectError } from '@connectrpc/connect';
 import { compressionNegotiate, createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
@@ -25,7 +24,7 @@ import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { EnvelopeWriter } from './envelope-writer.js';
 import { textDeltaResponseBytes } from './text-delta-bytes.js';
-import { completionCallOf, FAST_METHODS, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
+import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 
 export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
@@ -78,7 +77,7 @@ const PROTOCOLS: Record<EnvelopedProtocol, ProtocolParts> = {
 };
 
 export interface EnvelopedServing {
-  serve(request: FastifyRequest, reply: FastifyReply, method: FastMethodName, protocol: EnvelopedProtocol, binary: boolean): Promise<void>;
+  serve(call: FastCall, method: FastMethodName, protocol: EnvelopedProtocol, binary: boolean): Promise<void>;
 }
 
 export function envelopedServing(dependencies: FastRpcDependencies, compressions: Compression[], compressMinBytes: number): EnvelopedServing {
@@ -87,26 +86,27 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
   const stream = createMethodSerializationLookup(FAST_METHODS.streamComplete, undefined, undefined, limits);
 
   return {
-    async serve(request, reply, method, protocolName, binary) {
+    async serve(call, method, protocolName, binary) {
       const protocol = PROTOCOLS[protocolName];
-      const compression = compressionNegotiate(compressions, nodeHeader(request.headers, protocol.encodingHeader) ?? null, nodeHeader(request.headers, protocol.acceptEncodingHeader) ?? null, protocol.acceptEncodingHeader);
-      const timeout = protocol.parseTimeout(nodeHeader(request.headers, protocol.timeoutHeader) ?? null, Number.MAX_SAFE_INTEGER);
-      const headers = replyHeaders(reply, protocol.contentType(binary));
+      const requestHeaders = call.headers;
+      const compression = compressionNegotiate(compressions, nodeHeader(requestHeaders, protocol.encodingHeader) ?? null, nodeHeader(requestHeaders, protocol.acceptEncodingHeader) ?? null, protocol.acceptEncodingHeader);
+      const timeout = protocol.parseTimeout(nodeHeader(requestHeaders, protocol.timeoutHeader) ?? null, Number.MAX_SAFE_INTEGER);
+      const headers = replyHeaders(call.replyHeaders, protocol.contentType(binary));
       if (compression.response) headers[protocol.encodingHeader] = compression.response.name;
-      const writer = new EnvelopeWriter(reply.raw, headers, compression.response, compressMinBytes);
-      const call = callSignal(reply.raw, timeout.error ? undefined : timeout.timeoutMs);
+      const writer = new EnvelopeWriter(call.response, headers, compression.response, compressMinBytes);
+      const signal = callSignal(call.response, timeout.error ? undefined : timeout.timeoutMs);
       let failure: ConnectError | undefined;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
-        const message = singleMessageOf(await readRequestBody(request.raw, dependencies.readMaxBytes));
+        const message = singleMessageOf(await readRequestBody(call.raw, dependencies.readMaxBytes));
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
-          const { response } = await dependencies.completion.complete(await completionCallOf(request, input.chat, call.signal, dependencies));
+          const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
           await writer.frame(complete.getO(binary).serialize(create(CompleteResponseSchema, { response })));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
-          const chunks = dependencies.completion.stream(await completionCallOf(request, input.chat, call.signal, dependencies)).chunks[Symbol.asyncIterator]();
+          const chunks = dependencies.completion.stream(await completionCallOf(call, input.chat, signal.signal, dependencies)).chunks[Symbol.asyncIterator]();
           const output = stream.getO(binary);
           let done = false;
           let outputSeen = false;
@@ -128,7 +128,7 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       } catch (error) {
         failure = toConnectError(error, dependencies.reporter);
       } finally {
-        call.settle();
+        signal.settle();
       }
       try {
         await protocol.finish(writer, failure);
