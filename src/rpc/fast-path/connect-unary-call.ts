@@ -14,6 +14,7 @@ import { decodeRequest, replyHeaders } from './call-parts.js';
 import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { completionCallOf, FAST_METHODS, type FastCall, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
+import { messageBytes } from './message-bytes.js';
 
 const CONTENT_TYPE_PROTO = 'application/proto';
 const CONTENT_TYPE_JSON = 'application/json';
@@ -45,7 +46,8 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
         if (compression.request) bytes = await compression.request.decompress(bytes, dependencies.readMaxBytes);
         const input = decodeRequest(serialization.getI(binary), bytes);
         const { response: answer } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
-        body = serialization.getO(binary).serialize(create(CompleteResponseSchema, { response: answer }));
+        const message = create(CompleteResponseSchema, { response: answer });
+        body = binary ? messageBytes(CompleteResponseSchema, message) : serialization.getO(false).serialize(message);
       } catch (caught) {
         const error = toConnectError(caught, dependencies.reporter);
         status = codeToHttpStatus(error.code);

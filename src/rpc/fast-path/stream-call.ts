@@ -24,6 +24,7 @@ import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { EnvelopeWriter } from './envelope-writer.js';
 import { textDeltaResponseBytes } from './text-delta-bytes.js';
+import { messageBytes, ownFieldBytes } from './message-bytes.js';
 import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 
@@ -103,7 +104,8 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
           const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
-          await writer.frame(complete.getO(binary).serialize(create(CompleteResponseSchema, { response })));
+          const answer = create(CompleteResponseSchema, { response });
+          await writer.frame(binary ? messageBytes(CompleteResponseSchema, answer) : complete.getO(false).serialize(answer));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
           const chunks = dependencies.completion.stream(await completionCallOf(call, input.chat, signal.signal, dependencies)).chunks[Symbol.asyncIterator]();
@@ -114,7 +116,7 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
             for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
               // Binary: the wrapper's bytes around the encoded chunk, without a wrapper message per chunk.
               const bytes = binary
-                ? (textDeltaResponseBytes(next.value) ?? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)))
+                ? (textDeltaResponseBytes(next.value) ?? ownFieldBytes(1, StreamChunkSchema, next.value) ?? streamCompleteResponseBytes(toBinary(StreamChunkSchema, next.value)))
                 : output.serialize(create(StreamCompleteResponseSchema, { chunk: next.value }));
               outputSeen ||= carriesOutput(next.value);
               await (outputSeen ? writer.frame(bytes) : writer.hold(bytes));
