@@ -2,10 +2,12 @@
 // request, continuing the client's W3C traceparent/tracestate, answered with
 // the trace id in `x-trace-id` (also what the request-log row records), and
 // ended when the response closes (finished or cut). The REST shims and the
-// Connect/gRPC services all run behind Fastify's routing, so one hook covers
-// every surface; the span reaches the pipeline in the request context
-// (request-context-from.ts). Health probes are not traced: they would bury
-// real traffic. Registered only when tracing is on: off, no hook runs at all.
+// Connect/gRPC services run behind Fastify's routing, where one hook covers
+// them; the RPC fast path's calls taken before Fastify (rpc/fast-path/
+// fast-rpc-intake.ts) start the same span with startRequestSpan. The span
+// reaches the pipeline in the request context (request-context-from.ts).
+// Health probes are not traced: they would bury real traffic. Registered only
+// when tracing is on: off, no hook runs at all.
 import type { FastifyInstance } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestTracer, TraceSpan } from '../domain/trace-span.js';
