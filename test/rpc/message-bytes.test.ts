@@ -17,6 +17,8 @@ import { file_llmgateway_v1_providers_service } from '../../gen/llmgateway/v1/pr
 import { file_llmgateway_v1_routes_service } from '../../gen/llmgateway/v1/routes_service_pb.js';
 import { file_llmgateway_v1_usage_service } from '../../gen/llmgateway/v1/usage_service_pb.js';
 import { encodesItself, messageBytes, ownBytes, ownFieldBytes } from '../../src/rpc/fast-path/message-bytes.js';
+// Seeded, so a failure repeats.
+import { seededRandom } from '../limits/limits-fakes.js';
 
 const FILES = [
   file_llmgateway_v1_chat,
@@ -32,18 +34,6 @@ const FILES = [
 ];
 const MESSAGES: DescMessage[] = [TimestampSchema, DurationSchema];
 for (const file of FILES) for (const type of nestedTypes(file)) if (type.kind === 'message') MESSAGES.push(type);
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
@@ -140,7 +130,7 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 describe('messageBytes writes the bytes toBinary writes', () => {
   it('for every message type of the contract, 60 random messages each', () => {
-    const random = generator(20_261_205);
+    const random = seededRandom(20_261_205);
     let compared = 0;
     let writtenHere = 0;
     for (const desc of MESSAGES) {
@@ -162,7 +152,7 @@ describe('messageBytes writes the bytes toBinary writes', () => {
   });
 
   it('for messages carrying unknown fields (read from newer peers)', () => {
-    const random = generator(7);
+    const random = seededRandom(7);
     for (const desc of [StreamChunkSchema, CompleteResponseSchema, TimestampSchema]) {
       for (let round = 0; round < 20; round += 1) {
         // Field 1000 as a varint and field 1001 as bytes, unknown to every type here.
@@ -175,7 +165,7 @@ describe('messageBytes writes the bytes toBinary writes', () => {
   });
 
   it('a StreamCompleteResponse around each chunk, written as one field without a wrapper message', () => {
-    const random = generator(11);
+    const random = seededRandom(11);
     for (let round = 0; round < 300; round += 1) {
       const chunk = randomMessage(StreamChunkSchema, random) as never;
       const expected = hex(toBinary(StreamCompleteResponseSchema, create(StreamCompleteResponseSchema, { chunk })));

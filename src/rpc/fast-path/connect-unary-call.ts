@@ -5,7 +5,7 @@
 // connect-es's own helpers, as it answers the calls it serves.
 import type { ServerResponse } from 'node:http';
 import { create } from '@bufbuild/protobuf';
-import { compressionNegotiate, createMethodSerializationLookup, mergeNonProtocolHeaders, type Compression } from '@connectrpc/connect/protocol';
+import { createMethodSerializationLookup, mergeNonProtocolHeaders, type Compression } from '@connectrpc/connect/protocol';
 import { codeToHttpStatus, errorToJsonBytes, parseContentType, parseTimeout } from '@connectrpc/connect/protocol-connect';
 import { CompleteResponseSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { toConnectError } from '../connect-errors.js';
@@ -15,6 +15,7 @@ import { nodeHeader } from '../../core/auth/authenticate-key.js';
 import { completionCallOf, FAST_METHODS, type FastCall, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 import { messageBytes } from './message-bytes.js';
+import { negotiatedCompression } from './negotiated-compression.js';
 
 const CONTENT_TYPE_PROTO = 'application/proto';
 const CONTENT_TYPE_JSON = 'application/json';
@@ -26,6 +27,7 @@ export interface ConnectUnaryServing {
 export function connectUnaryServing(dependencies: FastRpcDependencies, compressions: Compression[], compressMinBytes: number): ConnectUnaryServing {
   const limits = { readMaxBytes: dependencies.readMaxBytes, writeMaxBytes: 0xffffffff };
   const serialization = createMethodSerializationLookup(FAST_METHODS.complete, undefined, undefined, limits);
+  const negotiate = negotiatedCompression(compressions, 'accept-encoding');
 
   return {
     async serve(call) {
@@ -33,7 +35,7 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
       const requestHeaders = call.headers;
       // Only unary POSTs with a Connect unary content type are sent here.
       const binary = parseContentType(nodeHeader(requestHeaders, 'content-type') ?? null)?.binary ?? true;
-      const compression = compressionNegotiate(compressions, nodeHeader(requestHeaders, 'content-encoding') ?? null, nodeHeader(requestHeaders, 'accept-encoding') ?? null, 'accept-encoding');
+      const compression = negotiate(nodeHeader(requestHeaders, 'content-encoding') ?? null, nodeHeader(requestHeaders, 'accept-encoding') ?? null);
       const timeout = parseTimeout(nodeHeader(requestHeaders, 'connect-timeout-ms') ?? null, Number.MAX_SAFE_INTEGER);
       const headers = replyHeaders(call.replyHeaders, binary ? CONTENT_TYPE_PROTO : CONTENT_TYPE_JSON);
       const signal = callSignal(response, timeout.error ? undefined : timeout.timeoutMs);

@@ -6,7 +6,7 @@
 // Everything else on these paths — JSON gRPC and gRPC-Web, Connect GET, compressed request frames,
 // gRPC over HTTP/1.1 — goes to the connect-es handler as @connectrpc/connect-fastify hands it over.
 // Most fast calls never reach these routes: fast-rpc-intake.ts serves them before Fastify sees them;
-// these serve them when the intake steps aside (tracing, debug logging, CORS, shutdown).
+// these serve them when the intake steps aside (debug request logging, CORS with an Origin, shutdown).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { Code, ConnectError, type ContextValues } from '@connectrpc/connect';

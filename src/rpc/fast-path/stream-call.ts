@@ -10,7 +10,7 @@
 // encode them); test/rpc/fast-path.test.ts compares both.
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { ConnectError } from '@connectrpc/connect';
-import { compressionNegotiate, createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
+import { createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
 import { createEndStreamSerialization, endStreamFlag, parseTimeout as parseConnectTimeout } from '@connectrpc/connect/protocol-connect';
 import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { trailerFlag, trailerSerialize } from '@connectrpc/connect/protocol-grpc-web';
@@ -27,6 +27,7 @@ import { textDeltaResponseBytes } from './text-delta-bytes.js';
 import { messageBytes, ownFieldBytes } from './message-bytes.js';
 import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
+import { negotiatedCompression } from './negotiated-compression.js';
 
 export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
 
@@ -85,12 +86,17 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
   const limits = { readMaxBytes: dependencies.readMaxBytes, writeMaxBytes: 0xffffffff };
   const complete = createMethodSerializationLookup(FAST_METHODS.complete, undefined, undefined, limits);
   const stream = createMethodSerializationLookup(FAST_METHODS.streamComplete, undefined, undefined, limits);
+  const negotiate = {
+    grpc: negotiatedCompression(compressions, PROTOCOLS.grpc.acceptEncodingHeader),
+    'grpc-web': negotiatedCompression(compressions, PROTOCOLS['grpc-web'].acceptEncodingHeader),
+    'connect-stream': negotiatedCompression(compressions, PROTOCOLS['connect-stream'].acceptEncodingHeader),
+  };
 
   return {
     async serve(call, method, protocolName, binary) {
       const protocol = PROTOCOLS[protocolName];
       const requestHeaders = call.headers;
-      const compression = compressionNegotiate(compressions, nodeHeader(requestHeaders, protocol.encodingHeader) ?? null, nodeHeader(requestHeaders, protocol.acceptEncodingHeader) ?? null, protocol.acceptEncodingHeader);
+      const compression = negotiate[protocolName](nodeHeader(requestHeaders, protocol.encodingHeader) ?? null, nodeHeader(requestHeaders, protocol.acceptEncodingHeader) ?? null);
       const timeout = protocol.parseTimeout(nodeHeader(requestHeaders, protocol.timeoutHeader) ?? null, Number.MAX_SAFE_INTEGER);
       const headers = replyHeaders(call.replyHeaders, protocol.contentType(binary));
       if (compression.response) headers[protocol.encodingHeader] = compression.response.name;
