@@ -52,7 +52,8 @@ export interface TracedRequest {
   url: string;
   /** The route that matched; undefined when none did. */
   route: string | undefined;
-  scheme: 'http' | 'https';
+  /** http or https; behind a trusted proxy, what its X-Forwarded-Proto says. */
+  scheme: string;
   ip: string | undefined;
   raw: { httpVersion: string; headers: IncomingHttpHeaders };
 }

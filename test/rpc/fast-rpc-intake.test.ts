@@ -229,6 +229,26 @@ describe('what a call taken before Fastify carries', () => {
     });
   });
 
+  it('with tracing behind a trusted proxy: the span has the forwarded client address and scheme, as Fastify reads them', async () => {
+    const schemes: unknown[] = [];
+    const tracer: RequestTracer = {
+      startServerSpan(_name, _incoming, attributes) {
+        schemes.push([attributes['url.scheme'], attributes['client.address']]);
+        return { traceId: '0af7651916cd43dd8448eb211c80319c', setAttributes: () => undefined, fail: () => undefined, end: () => undefined } as Partial<TraceSpan> as TraceSpan;
+      },
+      shutdown: async () => undefined,
+    };
+    const forwarded = { 'content-type': 'application/proto', 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'http, https' };
+    const trusting = await harness(1, { tracer, trustedProxies: ['127.0.0.1'] });
+    await http1(trusting.url, COMPLETE, forwarded);
+    const untrusting = await harness(1, { tracer });
+    await http1(untrusting.url, COMPLETE, forwarded);
+    expect(schemes).toEqual([
+      ['https', '203.0.113.9'],
+      ['http', '127.0.0.1'],
+    ]);
+  });
+
   it('an answer that fails after it was taken is logged with its request id, and its response cut', async () => {
     const { url, errors } = await harness(1, {}, { failing: true });
     await expect(fetch(url + COMPLETE, { method: 'POST', headers: { 'content-type': 'application/proto', 'x-request-id': 'doomed-1' }, body: 'x' })).rejects.toThrow();

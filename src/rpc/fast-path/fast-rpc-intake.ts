@@ -49,6 +49,14 @@ export function createFastRpcIntake(options: FastRpcIntakeOptions): FastRpcIntak
   const trust = options.trustedProxies.length > 0 ? proxyAddr.compile([...options.trustedProxies]) : undefined;
   const scheme = options.tls ? 'https' : 'http';
   let stopped = false;
+  // As Fastify's request.protocol: X-Forwarded-Proto (its last entry) when the peer is a trusted proxy.
+  const schemeOf = (request: NodeRequest): string => {
+    const forwarded = request.headers['x-forwarded-proto'];
+    if (trust && typeof forwarded === 'string' && forwarded !== '' && trust(request.socket.remoteAddress ?? '', 0)) {
+      return forwarded.slice(forwarded.lastIndexOf(',') + 1).trim();
+    }
+    return scheme;
+  };
 
   return {
     take(request, response) {
@@ -66,7 +74,7 @@ export function createFastRpcIntake(options: FastRpcIntakeOptions): FastRpcIntak
       const id = typeof givenId === 'string' && givenId !== '' ? givenId : nextRequestId();
       const ip = (trust ? proxyAddr(request as IncomingMessage, trust) : request.socket.remoteAddress) ?? '';
       const replyHeaders: OutgoingHttpHeaders = { [REQUEST_ID_HEADER]: id };
-      const traceSpan = tracer ? startRequestSpan(tracer, { method: 'POST', url, route: url, scheme, ip, raw: request }, response) : undefined;
+      const traceSpan = tracer ? startRequestSpan(tracer, { method: 'POST', url, route: url, scheme: schemeOf(request), ip, raw: request }, response) : undefined;
       if (traceSpan) replyHeaders[TRACE_ID_HEADER] = traceSpan.traceId;
       const call: FastCall = { id, ip, headers, traceSpan, raw: request, response, replyHeaders, refused: !inFlight.tryAdmit(response) };
       serveFast(serving, call, method, protocol).catch((error: unknown) => {
