@@ -42,18 +42,7 @@ export function messageBytes<Desc extends DescMessage>(schema: Desc, message: Me
 
 /** The message's bytes written here, or undefined when they are left to toBinary. */
 export function ownBytes<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): Buffer | undefined {
-  const plan = planOf(schema);
-  if (!plan) return undefined;
-  try {
-    const lengths: number[] = [];
-    const size = sizeOf(plan, message as unknown as AnyMessage, lengths);
-    const sink: Sink = { buffer: Buffer.allocUnsafe(size), position: 0, lengths, cursor: 0 };
-    writeOf(plan, message as unknown as AnyMessage, sink);
-    return sink.buffer;
-  } catch (error) {
-    if (error !== UNSUPPORTED) throw error;
-    return undefined;
-  }
+  return encoded(schema, message as unknown as AnyMessage, undefined);
 }
 
 /**
@@ -61,15 +50,21 @@ export function ownBytes<Desc extends DescMessage>(schema: Desc, message: Messag
  * this one (StreamCompleteResponse around a StreamChunk) — or undefined when left to toBinary.
  */
 export function ownFieldBytes<Desc extends DescMessage>(fieldNumber: number, schema: Desc, message: MessageShape<Desc>): Buffer | undefined {
+  return encoded(schema, message as unknown as AnyMessage, fieldNumber);
+}
+
+/** The message's bytes, after its field's tag and length when `fieldNumber` is given. */
+function encoded(schema: DescMessage, message: AnyMessage, fieldNumber: number | undefined): Buffer | undefined {
   const plan = planOf(schema);
   if (!plan) return undefined;
   try {
     const lengths: number[] = [];
-    const size = sizeOf(plan, message as unknown as AnyMessage, lengths);
-    const tag = fieldNumber * 8 + WIRE_LENGTH_DELIMITED;
-    const sink: Sink = { buffer: Buffer.allocUnsafe(varintLength(tag) + varintLength(size) + size), position: 0, lengths, cursor: 0 };
-    sink.position = writeVarint(sink.buffer, writeVarint(sink.buffer, 0, tag), size);
-    writeOf(plan, message as unknown as AnyMessage, sink);
+    const size = sizeOf(plan, message, lengths);
+    const tag = fieldNumber === undefined ? 0 : fieldNumber * 8 + WIRE_LENGTH_DELIMITED;
+    const head = fieldNumber === undefined ? 0 : varintLength(tag) + varintLength(size);
+    const sink: Sink = { buffer: Buffer.allocUnsafe(head + size), position: 0, lengths, cursor: 0 };
+    if (head > 0) sink.position = writeVarint(sink.buffer, writeVarint(sink.buffer, 0, tag), size);
+    writeOf(plan, message, sink);
     return sink.buffer;
   } catch (error) {
     if (error !== UNSUPPORTED) throw error;

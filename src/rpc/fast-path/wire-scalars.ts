@@ -63,7 +63,7 @@ function writeVarint64(sink: Sink, low: number, high: number): void {
   sink.position = position;
 }
 
-/** A 64-bit integer's two halves, two's complement; UNSUPPORTED outside its range or when not a bigint. */
+/** A 64-bit integer as a number when it is a safe non-negative one, else its two's-complement halves; UNSUPPORTED outside its range or when not a bigint. */
 function halves(value: unknown, minimum: bigint, maximum: bigint): [number, number] | number {
   if (typeof value !== 'bigint' || value < minimum || value > maximum) throw UNSUPPORTED;
   if (value >= 0n && value <= SAFE_BIGINT) return Number(value);
