@@ -16,6 +16,8 @@ import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
 import { fastRpcRoutes, fastServing } from './rpc/fast-path/fast-rpc-routes.js';
 import { createFastRpcIntake, type FastRpcIntake } from './rpc/fast-path/fast-rpc-intake.js';
+import { createChatIntake, type ChatIntake } from './http/openai/chat-intake.js';
+import { createRequestIdentifier } from './server/request-identity.js';
 import { takeFastMethodHandlers } from './rpc/fast-path/fast-method-handlers.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
 import { corsOptions } from './server/cors-options.js';
@@ -91,8 +93,9 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     const unprefixed = createUnprefixedPaths();
     const nextRequestId = createRequestIdGenerator();
     const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
-    // Set once the RPC services are registered: fast-path calls it takes never reach Fastify.
+    // Set once the routes are registered: the requests these take never reach Fastify (see each file).
     let fastRpcIntake: FastRpcIntake | undefined;
+    let chatIntake: ChatIntake | undefined;
     const fastify = Fastify({
       logger: {
         level: config.logLevel,
@@ -120,7 +123,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       rewriteUrl: (request) => unprefixed.rewriteUrl(request),
       serverFactory: (handler) => {
         polyglot = createPolyglotServer(config, (request, response) => {
-          if (fastRpcIntake?.take(request, response)) return;
+          if (chatIntake?.take(request, response) || fastRpcIntake?.take(request, response)) return;
           (handler as (request: unknown, response: unknown) => void)(request, response);
         });
         return polyglot.server as never;
@@ -176,6 +179,12 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });
+    // What Fastify gives a request, given alike to the requests served before it.
+    const identify = createRequestIdentifier({ nextRequestId, trustedProxies: config.trustedProxies, tracer, tls: config.tls !== undefined });
+    // Fastify's per-request log lines (debug) need Fastify to see the request.
+    if (!requestLogging) {
+      chatIntake = createChatIntake({ identify, inFlight, authenticator, completion, bodyLimit: config.bodyLimitBytes, cors: config.corsOrigins.length > 0, log: fastify.log });
+    }
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
     await fastify.register(geminiSurface, { authenticator, completion, inFlight });
     await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
@@ -203,11 +212,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           fastRpcIntake = createFastRpcIntake({
             serving,
             paths: new Map([...fastMethods].map(([method, handler]) => [handler.requestPath, method])),
-            nextRequestId,
+            identify,
             inFlight,
-            trustedProxies: config.trustedProxies,
-            tracer,
-            tls: config.tls !== undefined,
             cors: config.corsOrigins.length > 0,
             log: fastify.log,
           });
@@ -219,6 +225,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     fastify.addHook('preClose', async () => {
       // Fastify answers what arrives from now on (503 while closing).
       fastRpcIntake?.stop();
+      chatIntake?.stop();
       polyglot?.beginDrain();
       graceTimer = setTimeout(() => {
         // Past the grace period: what still runs is cut, and ends as canceled by shutdown.

@@ -2,9 +2,9 @@
 // response was finished, so the core aborts the upstream call. Detected on
 // the response's 'close' with `!writableEnded` (not the request's 'close', and
 // not `writableFinished`, which Node 20 reported wrongly on HTTP/2 responses).
-import type { FastifyReply } from 'fastify';
+import type { ShimReply } from './shim-reply.js';
 
-export function abortOnClientLeave(reply: FastifyReply): AbortController {
+export function abortOnClientLeave(reply: Pick<ShimReply, 'raw'>): AbortController {
   const controller = new AbortController();
   const raw = reply.raw;
   const onClose = () => {

@@ -6,11 +6,11 @@
 // written as soon as the core yields it, and a failure becomes a final error
 // event. A client that left is not written to; the core's generator is
 // always closed so the upstream call ends.
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import { carriesOutput } from '../core/completion/output-chunks.js';
 import { SseWriter } from './sse-writer.js';
 import type { MappedError } from './shim-errors.js';
+import type { ShimLog, ShimReply } from './shim-reply.js';
 
 /** An unnamed SSE event: `data: <json>\n\n` (OpenAI's stream). */
 export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
@@ -45,11 +45,11 @@ export interface SseRequestContext {
   extraHeaders?: () => Record<string, string>;
   /** Aborted when the client leaves (see client-abort.ts). */
   signal: AbortSignal;
-  log: FastifyBaseLogger;
+  log: ShimLog;
 }
 
 export async function pumpSse<Event, ErrorBody>(
-  reply: FastifyReply,
+  reply: ShimReply,
   chunks: AsyncIterable<StreamChunk>,
   pump: SseStream<Event, ErrorBody>,
   context: Pick<SseRequestContext, 'signal' | 'log'>,
@@ -108,7 +108,7 @@ export async function pumpSse<Event, ErrorBody>(
 }
 
 /** Opens the response (its headers leave with its first write). */
-function openStream<Event, ErrorBody>(reply: FastifyReply, pump: SseStream<Event, ErrorBody>): SseWriter {
+function openStream<Event, ErrorBody>(reply: ShimReply, pump: SseStream<Event, ErrorBody>): SseWriter {
   pump.beforeOpen?.();
   return SseWriter.open(reply, pump.headers(), pump.contentType);
 }

@@ -5,7 +5,7 @@
 // `reply.hijack()` Fastify no longer sends headers for us, so the headers it
 // collected (CORS, x-request-id) are copied into writeHead.
 import type { ServerResponse } from 'node:http';
-import type { FastifyReply } from 'fastify';
+import type { ShimReply } from './shim-reply.js';
 
 export class SseWriter {
   private wrote = false;
@@ -13,7 +13,7 @@ export class SseWriter {
   private constructor(private readonly raw: ServerResponse) {}
 
   /** Hijacks the reply and writes the 200 with the SSE headers (they leave with the first event, see above; Gemini's JSON-array stream names its own content-type). */
-  static open(reply: FastifyReply, extraHeaders: Record<string, string> = {}, contentType = 'text/event-stream; charset=utf-8'): SseWriter {
+  static open(reply: ShimReply, extraHeaders: Record<string, string> = {}, contentType = 'text/event-stream; charset=utf-8'): SseWriter {
     reply.hijack();
     const raw = reply.raw;
     const headers: Record<string, string | number | string[]> = {};

@@ -6,7 +6,7 @@ import { startShimHarness, type ShimHarness } from './shim-harness.js';
 let harness: ShimHarness;
 
 beforeAll(async () => {
-  harness = await startShimHarness(['openai', 'anthropic']);
+  harness = await startShimHarness(['openai', 'anthropic'], { GATEWAY_LOG_LEVEL: 'debug' });
 });
 afterAll(async () => harness?.close());
 

@@ -47,7 +47,9 @@ export const weatherTool: OpenAI.Chat.Completions.ChatCompletionFunctionTool = {
 export const MODEL_NAMES = [...SCENARIOS.map((scenario) => scenario.name), 'slow-stream', 'embedding-model'];
 
 export async function startShimHarness(families: ProviderFamily[], environment: Record<string, string> = {}): Promise<ShimHarness> {
-  const gateway = await startGateway(environment);
+  // The production default (info): requests take the path they take in production, chat before
+  // Fastify (src/http/openai/chat-intake.ts). A test that reads Fastify's request lines asks for debug.
+  const gateway = await startGateway({ GATEWAY_LOG_LEVEL: 'info', ...environment });
   const fixtures = new Map<ProviderFamily, FixtureUpstream>();
   const admin = async (method: string, body: object): Promise<Record<string, unknown>> => {
     const response = await fetch(`${gateway.url}/llmgateway.v1.${method}`, {

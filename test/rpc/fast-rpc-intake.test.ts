@@ -12,6 +12,7 @@ import { createFastRpcIntake, type FastRpcIntake, type FastRpcIntakeOptions } fr
 import type { FastCall, FastMethodName } from '../../src/rpc/fast-path/fast-call.js';
 import type { FastServing } from '../../src/rpc/fast-path/fast-rpc-routes.js';
 import { InFlightLimit } from '../../src/server/in-flight-limit.js';
+import { createRequestIdentifier, type RequestIdentityOptions } from '../../src/server/request-identity.js';
 import type { RequestTracer, TraceSpan } from '../../src/domain/trace-span.js';
 
 const COMPLETE = '/llmgateway.v1.CompletionService/Complete';
@@ -39,7 +40,9 @@ afterEach(async () => {
 });
 
 /** The intake on a node:http (1) or node:http2 (2) server; `serve` fails for calls whose path ends in "?fail". */
-async function harness(version: 1 | 2, overrides: Partial<FastRpcIntakeOptions> = {}, options: { holdAnswers?: boolean; failing?: boolean } = {}): Promise<Harness> {
+type HarnessOverrides = Partial<Omit<FastRpcIntakeOptions, 'identify'>> & Partial<Omit<RequestIdentityOptions, 'nextRequestId'>>;
+
+async function harness(version: 1 | 2, overrides: HarnessOverrides = {}, options: { holdAnswers?: boolean; failing?: boolean } = {}): Promise<Harness> {
   const taken: Taken[] = [];
   const errors: object[] = [];
   let release = () => undefined as void;
@@ -63,14 +66,15 @@ async function harness(version: 1 | 2, overrides: Partial<FastRpcIntakeOptions> 
       [COMPLETE, 'complete'],
       [STREAM, 'streamComplete'],
     ]),
-    nextRequestId: () => `req_generated_${(counter += 1)}`,
-    inFlight: new InFlightLimit(0, quietLog),
-    trustedProxies: [],
-    tracer: undefined,
-    tls: false,
-    cors: false,
+    identify: createRequestIdentifier({
+      nextRequestId: () => `req_generated_${(counter += 1)}`,
+      trustedProxies: overrides.trustedProxies ?? [],
+      tracer: overrides.tracer,
+      tls: overrides.tls ?? false,
+    }),
+    inFlight: overrides.inFlight ?? new InFlightLimit(0, quietLog),
+    cors: overrides.cors ?? false,
     log: { error: (details) => errors.push(details) },
-    ...overrides,
   });
   const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     if (intake.take(request, response)) return;

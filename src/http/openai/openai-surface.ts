@@ -16,9 +16,7 @@ import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { registerMediaRoutes } from './media-routes.js';
 import { renderModel, renderModelList } from './models.js';
-import { parseChatRequest } from './parse-request.js';
-import { renderCompletion } from './render-response.js';
-import { sendChatStream } from './send-stream.js';
+import { answerChat } from './chat-answer.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
@@ -39,25 +37,10 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
   const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'OpenAI', ...(inFlight ? { inFlight } : {}) });
 
   fastify.post('/v1/chat/completions', async (request, reply) => {
-    const key = keyOf(request);
-    const parsed = parseChatRequest(request.body);
-    const context = contextFromRequest(request, 'openai');
-    const controller = abortOnClientLeave(reply);
-    if (parsed.stream) {
-      const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
-      await sendChatStream(reply, streamed.chunks, {
-        includeUsage: parsed.includeUsage,
-        extraHeaders: () => governanceHeaders(streamed.report),
-        n: parsed.n,
-        signal: controller.signal,
-        log: request.log,
-      });
-      return reply;
-    }
-    const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
-    assertCandidatesHonoured(parsed.n, response.warnings);
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
-    return renderCompletion(response);
+    const answer = await answerChat(completion, keyOf(request), request.body, { id: request.id, ip: request.ip, headers: request.headers, traceSpan: request.traceSpan, reply, log: request.log });
+    if (!answer) return reply;
+    reply.headers(answer.headers);
+    return answer.body;
   });
 
   // The legacy text completions, served through chat by any provider (completions.ts).

@@ -7,7 +7,6 @@
 // `{role: "assistant"}` chunk goes out with the first output; the core's route
 // event (sent as output begins) gives x-gateway-provider / -upstream-model /
 // -route / -attempts, and warnings known by then go into `x-gateway-warnings`.
-import type { FastifyReply } from 'fastify';
 import type { RouteInfo, StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { pumpSse, sseData, type SseRequestContext, type SseStream } from '../sse-stream.js';
 import { assertCandidatesHonoured } from './candidate-count.js';
@@ -15,6 +14,7 @@ import { StreamRenderer } from './render-stream.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import type { OpenAIChatCompletionChunk, OpenAIErrorBody } from './openai-wire.js';
+import type { ShimReply } from '../shim-reply.js';
 
 export interface ChatStreamOptions extends SseRequestContext {
   includeUsage: boolean;
@@ -22,7 +22,7 @@ export interface ChatStreamOptions extends SseRequestContext {
   n: number;
 }
 
-export async function sendChatStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
+export async function sendChatStream(reply: ShimReply, chunks: AsyncIterable<StreamChunk>, options: ChatStreamOptions): Promise<void> {
   const renderer = new StreamRenderer({ includeUsage: options.includeUsage });
   await pumpSse(reply, chunks, openAISseStream<OpenAIChatCompletionChunk>(renderer, options), options);
 }

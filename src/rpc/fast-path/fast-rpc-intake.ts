@@ -8,12 +8,8 @@
 // in-flight cap. Everything else, and every call once shutdown has begun (Fastify answers those
 // 503), goes to Fastify. The intake is not used when Fastify logs each request (debug) or when
 // CORS is configured for a call that carries an Origin: those need Fastify's own hooks.
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import proxyAddr from '@fastify/proxy-addr';
-import type { RequestTracer } from '../../domain/trace-span.js';
 import type { InFlightLimit } from '../../server/in-flight-limit.js';
-import { startRequestSpan, TRACE_ID_HEADER } from '../../server/request-tracing.js';
+import type { IdentifyRequest, NodeRequest, NodeServerResponse } from '../../server/request-identity.js';
 import type { FastCall, FastMethodName } from './fast-call.js';
 import { fastProtocolOf, serveFast, type FastServing } from './fast-rpc-routes.js';
 
@@ -21,43 +17,24 @@ export interface FastRpcIntakeOptions {
   serving: FastServing;
   /** The request path of each fast method (`/llmgateway.v1.CompletionService/Complete`, …). */
   paths: ReadonlyMap<string, FastMethodName>;
-  /** Fastify's genReqId: ids stay one sequence whichever side serves the request. */
-  nextRequestId: () => string;
+  /** What Fastify would give the request: id, client address, x-request-id, server span. */
+  identify: IdentifyRequest;
   inFlight: InFlightLimit;
-  /** Fastify's trustProxy list: X-Forwarded-For is believed only from these. */
-  trustedProxies: readonly string[];
-  tracer: RequestTracer | undefined;
-  tls: boolean;
   /** CORS is configured: a call with an Origin goes through Fastify, whose CORS plugin answers it. */
   cors: boolean;
   log: { error(details: object, message: string): void };
 }
 
-export type NodeRequest = IncomingMessage | Http2ServerRequest;
-
 export interface FastRpcIntake {
   /** Serves the request when it is a fast-path call; false: Fastify's to serve. */
-  take(request: NodeRequest, response: ServerResponse | Http2ServerResponse): boolean;
+  take(request: NodeRequest, response: NodeServerResponse): boolean;
   /** From now on every request goes to Fastify (shutdown has begun). */
   stop(): void;
 }
 
-const REQUEST_ID_HEADER = 'x-request-id';
-
 export function createFastRpcIntake(options: FastRpcIntakeOptions): FastRpcIntake {
-  const { serving, paths, nextRequestId, inFlight, tracer, log } = options;
-  const trust = options.trustedProxies.length > 0 ? proxyAddr.compile([...options.trustedProxies]) : undefined;
-  const scheme = options.tls ? 'https' : 'http';
+  const { serving, paths, identify, inFlight, log } = options;
   let stopped = false;
-  // As Fastify's request.protocol: X-Forwarded-Proto (its last entry) when the peer is a trusted proxy.
-  const schemeOf = (request: NodeRequest): string => {
-    const forwarded = request.headers['x-forwarded-proto'];
-    if (trust && typeof forwarded === 'string' && forwarded !== '' && trust(request.socket.remoteAddress ?? '', 0)) {
-      return forwarded.slice(forwarded.lastIndexOf(',') + 1).trim();
-    }
-    return scheme;
-  };
-
   return {
     take(request, response) {
       if (stopped || request.method !== 'POST') return false;
@@ -69,13 +46,7 @@ export function createFastRpcIntake(options: FastRpcIntakeOptions): FastRpcIntak
       const protocol = fastProtocolOf(request, method);
       if (protocol === undefined) return false;
 
-      // As Fastify's requestIdHeader: the client's id when it sent one.
-      const givenId = headers[REQUEST_ID_HEADER];
-      const id = typeof givenId === 'string' && givenId !== '' ? givenId : nextRequestId();
-      const ip = (trust ? proxyAddr(request as IncomingMessage, trust) : request.socket.remoteAddress) ?? '';
-      const replyHeaders: OutgoingHttpHeaders = { [REQUEST_ID_HEADER]: id };
-      const traceSpan = tracer ? startRequestSpan(tracer, { method: 'POST', url, route: url, scheme: schemeOf(request), ip, raw: request }, response) : undefined;
-      if (traceSpan) replyHeaders[TRACE_ID_HEADER] = traceSpan.traceId;
+      const { id, ip, replyHeaders, traceSpan } = identify(request, response, url);
       const call: FastCall = { id, ip, headers, traceSpan, raw: request, response, replyHeaders, refused: !inFlight.tryAdmit(response) };
       serveFast(serving, call, method, protocol).catch((error: unknown) => {
         // What Fastify does with a handler that throws after answering: log it; the response is cut.

@@ -10,7 +10,7 @@ import { geminiClient, postGemini } from './gemini-harness.js';
 let harness: ShimHarness;
 
 beforeAll(async () => {
-  harness = await startShimHarness(['openai', 'gemini'], { GATEWAY_BODY_LIMIT_BYTES: String(64 * 1024) });
+  harness = await startShimHarness(['openai', 'gemini'], { GATEWAY_BODY_LIMIT_BYTES: String(64 * 1024), GATEWAY_LOG_LEVEL: 'debug' });
 });
 afterAll(async () => harness?.close());
 
