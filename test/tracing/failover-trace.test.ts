@@ -27,7 +27,8 @@ let cachedSecret: string;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   // A short export delay, so spans arrive while the gateway runs (the test waits for them, never for a time).
-  harness = await startRoutingHarness({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '20' });
+  // At info, production's default log level, chat and the hot RPCs are served before Fastify (their intakes).
+  harness = await startRoutingHarness({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '20', GATEWAY_LOG_LEVEL: 'info' });
   await harness.createRoute('failover', 'priority', ['down-a', 'ok-y'], { maxRetries: 0 });
   await harness.createRoute('failover-stream', 'priority', ['down-r', 'ok-z'], { maxRetries: 0 });
   // An expert route whose LLM judge is a provider model of its own.
