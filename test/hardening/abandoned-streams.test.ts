@@ -23,7 +23,8 @@ interface Row {
 }
 
 beforeAll(async () => {
-  harness = await startRoutingHarness();
+  // Production's default log level: the OpenAI stream and the RPC are served before Fastify (their intakes).
+  harness = await startRoutingHarness({ GATEWAY_LOG_LEVEL: 'info' });
   await harness.admin('ProvidersService/CreateProvider', {
     id: 'cut',
     name: 'Cut',
