@@ -5,8 +5,9 @@
 // valgrind and each scenario also reports instructions per call (callgrind's
 // counters zeroed before and dumped after it): repeatable on a shared,
 // noisy machine where CPU time is not. BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS for the
-// gateway (e.g. --trace-deopt); BENCH_CPU_PROFILE_DIR: a CPU profile of the unbundled gateway
-// there. The table of record is `npm run bench`.
+// gateway; BENCH_START_FLAGS: node flags instead of npm start's (e.g. with --trace-opt, which
+// NODE_OPTIONS refuses); BENCH_CPU_PROFILE_DIR: a CPU profile of the unbundled gateway there. The
+// table of record is `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -129,6 +130,8 @@ try {
     logLevel: 'warn',
     maxLifetimeSeconds: 3600,
     ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { nodeOptions: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}),
+    // Other node flags than npm start's (empty: none), e.g. to add --trace-opt; as in quick.ts.
+    ...(process.env['BENCH_START_FLAGS'] !== undefined ? { flags: process.env['BENCH_START_FLAGS'].split(/\s+/).filter((flag) => flag !== '') } : {}),
     // A CPU profile of the unbundled gateway (so it names files and packages) into this directory.
     ...(process.env['BENCH_CPU_PROFILE_DIR'] ? { cpuProfileDir: process.env['BENCH_CPU_PROFILE_DIR'] } : {}),
     ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 900_000 } : {}),
