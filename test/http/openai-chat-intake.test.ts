@@ -169,6 +169,14 @@ describe('which requests the intake takes', () => {
     }
     expect(row).toMatchObject({ surface: 'openai', requestedModel: 'openai/plain-text', clientIp: '127.0.0.1' });
   });
+
+  it('logs with the request’s id, as Fastify’s request logger does (a stream the upstream broke)', async () => {
+    const answer = await send('/v1/chat/completions', JSON.stringify({ model: 'openai/broken-stream', messages: [{ role: 'user', content: 'Hello' }], stream: true }), { 'x-request-id': 'intake-broken-1' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('"error"');
+    const lines = harness.gateway.logLines.map((entry) => JSON.parse(entry) as Record<string, unknown>);
+    expect(lines.find((entry) => entry['msg'] === 'stream ended with an error event' && entry['reqId'] === 'intake-broken-1')).toBeDefined();
+  });
 });
 
 describe('answers as Fastify’s route answers', () => {

@@ -76,16 +76,29 @@ class IntakeReply implements ShimReply {
   }
 }
 
+/** Fastify's request logger: each line carries the request's id (an object, not closures made per request). */
+class RequestLog implements ShimLog {
+  constructor(
+    private readonly log: ShimLog,
+    private readonly id: string,
+  ) {}
+
+  error(details: object, message: string): void {
+    this.log.error({ reqId: this.id, ...details }, message);
+  }
+
+  info(details: object, message: string): void {
+    this.log.info({ reqId: this.id, ...details }, message);
+  }
+}
+
 export function createChatIntake(options: ChatIntakeOptions): ChatIntake {
   const { identify, inFlight, authenticator, completion, bodyLimit, log } = options;
   let stopped = false;
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { id, ip, replyHeaders, traceSpan } = identify(request, response, ROUTE);
-    const requestLog: ShimLog = {
-      error: (details, message) => log.error({ reqId: id, ...details }, message),
-      info: (details, message) => log.info({ reqId: id, ...details }, message),
-    };
+    const requestLog = new RequestLog(log, id);
     const reply = new IntakeReply(response, replyHeaders);
     try {
       // shim-auth.ts's order: the cap, then the key, both before the body is read.
