@@ -11,6 +11,7 @@ import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startShimHarness, type ShimHarness } from './shim-harness.js';
 
@@ -183,6 +184,8 @@ describe('answers as Fastify’s route answers', () => {
   const cases: Array<{ label: string; body: string | Buffer | undefined; headers?: Record<string, string>; status: number }> = [
     { label: 'a completion', body: hello(), status: 200 },
     { label: 'a stream', body: JSON.stringify({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'Hello' }], stream: true, stream_options: { include_usage: true } }), status: 200 },
+    { label: 'a chunked body (no Content-Length)', body: Buffer.from(hello()), headers: { 'transfer-encoding': 'chunked' }, status: 200 },
+    { label: 'a gzip-encoded body (not decoded, as Fastify does not)', body: gzipSync(hello()), headers: { 'content-encoding': 'gzip' }, status: 400 },
     { label: 'a tool call', body: JSON.stringify({ model: 'openai/one-tool-call', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }] }), status: 200 },
     { label: 'malformed JSON', body: '{"model": "openai/plain-text", "messages": [}', status: 400 },
     { label: 'an empty body', body: '', status: 400 },
