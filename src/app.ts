@@ -16,7 +16,9 @@ import { responsesSurface } from './http/responses/responses-surface.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
 import { fastRpcRoutes, fastServing } from './rpc/fast-path/fast-rpc-routes.js';
 import { createFastRpcIntake, type FastRpcIntake } from './rpc/fast-path/fast-rpc-intake.js';
-import { createChatIntake, type ChatIntake } from './http/openai/chat-intake.js';
+import { createShimIntake, type ShimIntake } from './http/shim-intake.js';
+import { openaiChatRoute } from './http/openai/chat-intake.js';
+import { anthropicMessagesRoute } from './http/anthropic/messages-intake.js';
 import { createRequestIdentifier } from './server/request-identity.js';
 import { takeFastMethodHandlers } from './rpc/fast-path/fast-method-handlers.js';
 import { createPolyglotServer, type PolyglotServer } from './server/polyglot-server.js';
@@ -95,7 +97,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
     // Set once the routes are registered: the requests these take never reach Fastify (see each file).
     let fastRpcIntake: FastRpcIntake | undefined;
-    let chatIntake: ChatIntake | undefined;
+    let shimIntake: ShimIntake | undefined;
     const fastify = Fastify({
       logger: {
         level: config.logLevel,
@@ -123,7 +125,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       rewriteUrl: (request) => unprefixed.rewriteUrl(request),
       serverFactory: (handler) => {
         polyglot = createPolyglotServer(config, (request, response) => {
-          if (chatIntake?.take(request, response) || fastRpcIntake?.take(request, response)) return;
+          if (shimIntake?.take(request, response) || fastRpcIntake?.take(request, response)) return;
           (handler as (request: unknown, response: unknown) => void)(request, response);
         });
         return polyglot.server as never;
@@ -179,15 +181,24 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });
-    // What Fastify gives a request, given alike to the requests served before it.
-    const identify = createRequestIdentifier({ nextRequestId, trustedProxies: config.trustedProxies, tracer, tls: config.tls !== undefined });
-    // Fastify's per-request log lines (debug) need Fastify to see the request.
-    if (!requestLogging) {
-      chatIntake = createChatIntake({ identify, inFlight, authenticator, completion, bodyLimit: config.bodyLimitBytes, cors: config.corsOrigins.length > 0, log: fastify.log });
-    }
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
     await fastify.register(geminiSurface, { authenticator, completion, inFlight });
     await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
+    // What Fastify gives a request, given alike to the requests served before it.
+    const identify = createRequestIdentifier({ nextRequestId, trustedProxies: config.trustedProxies, tracer, tls: config.tls !== undefined });
+    // OpenAI chat and Anthropic messages before Fastify (http/shim-intake.ts); Fastify's per-request
+    // log lines (debug) need Fastify to see the request.
+    if (!requestLogging) {
+      shimIntake = createShimIntake({
+        routes: [openaiChatRoute(completion, config.bodyLimitBytes), anthropicMessagesRoute(completion, config.bodyLimitBytes)],
+        identify,
+        inFlight,
+        authenticator,
+        bodyLimit: config.bodyLimitBytes,
+        cors: config.corsOrigins.length > 0,
+        log: fastify.log,
+      });
+    }
     // In a scope of its own, so the counting hook sees the RPCs only; of those, the data plane counts.
     await fastify.register(async (rpc) => {
       const dataPlane = `/${CompletionService.typeName}/`;
@@ -225,7 +236,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     fastify.addHook('preClose', async () => {
       // Fastify answers what arrives from now on (503 while closing).
       fastRpcIntake?.stop();
-      chatIntake?.stop();
+      shimIntake?.stop();
       polyglot?.beginDrain();
       graceTimer = setTimeout(() => {
         // Past the grace period: what still runs is cut, and ends as canceled by shutdown.

@@ -1,5 +1,5 @@
 // A JSON request body read as Fastify's default JSON parser reads it (content-type-parser.js in
-// Fastify 5), for the intake that serves OpenAI chat before Fastify (openai/chat-intake.ts): the
+// Fastify 5), for the intake that serves the shims' hot routes before Fastify (shim-intake.ts): the
 // declared Content-Length checked against the limit first, the bytes counted against it as they
 // come, the total checked against Content-Length, an empty body refused, and the text parsed by
 // secure-json-parse refusing `__proto__` and `constructor.prototype` keys (Fastify's

@@ -1,5 +1,5 @@
 // What the shims' answering code needs of a reply, so that the same code answers through Fastify's
-// reply and through the intake that serves OpenAI chat before Fastify (openai/chat-intake.ts):
+// reply and through the intake that serves the shims' hot routes before Fastify (shim-intake.ts):
 // the raw response, whether it has been sent, taking it over from the framework (hijack), and the
 // headers set before the answer (x-request-id, x-trace-id, CORS). A FastifyReply is one.
 import type { ServerResponse } from 'node:http';

@@ -1,6 +1,6 @@
 // What Fastify gives every request before a route sees it — its id, the client's address, the
 // x-request-id header, a server span when tracing is on — given the same way to the requests the
-// intakes serve before Fastify (rpc/fast-path/fast-rpc-intake.ts, http/openai/chat-intake.ts), so a
+// intakes serve before Fastify (rpc/fast-path/fast-rpc-intake.ts, http/shim-intake.ts), so a
 // request reads and logs alike whichever side served it.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';

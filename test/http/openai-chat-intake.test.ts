@@ -1,4 +1,4 @@
-// POST /v1/chat/completions served before Fastify (src/http/openai/chat-intake.ts), on a real gateway
+// POST /v1/chat/completions served before Fastify (src/http/shim-intake.ts, openai/chat-intake.ts), on a real gateway
 // at the production log level. Which requests the intake takes and which it leaves to Fastify is
 // seen through Fastify's own diagnostics channel (a request Fastify's route handles publishes on
 // `tracing:fastify.request.handler:start`). Whether it answers as Fastify does is checked side by
@@ -7,54 +7,28 @@
 // failure, byte for byte but for what differs per request (ids, timestamps). The take decision looks
 // at the method, path, HTTP version, content type and Origin only, so a failing request with a
 // served request's shape is the intake's too.
-import diagnostics from 'node:diagnostics_channel';
-import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparable, fastifyHandled, send as sendTo, sideBySide as sideBySideAt, unwatchFastifyHandlers, watchFastifyHandlers, type Answer } from './intake-side-by-side.js';
 import { startShimHarness, type ShimHarness } from './shim-harness.js';
 
 const BODY_LIMIT = 16 * 1024;
 let harness: ShimHarness;
-/** The URL of every request a Fastify route handler ran for. */
-const fastifyHandled: string[] = [];
-const handlerChannel = diagnostics.tracingChannel('fastify.request.handler');
-const onHandlerStart = (message: unknown) => fastifyHandled.push(String((message as { request: { url: string } }).request.url));
-const noop = () => undefined;
-const subscribers = { start: onHandlerStart, end: noop, asyncStart: noop, asyncEnd: noop, error: noop };
 
 beforeAll(async () => {
-  handlerChannel.subscribe(subscribers);
+  watchFastifyHandlers();
   harness = await startShimHarness(['openai'], { GATEWAY_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
 });
 afterAll(async () => {
-  handlerChannel.unsubscribe(subscribers);
+  unwatchFastifyHandlers();
   await harness?.close();
 });
 
 const hello = (model = 'openai/plain-text') => JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }] });
-
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** One request on a keep-alive connection of its own (the answer says whether the server keeps it or closes it). */
-function send(path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}, method = 'POST'): Promise<Answer> {
-  const agent = new http.Agent({ keepAlive: true });
-  return new Promise<Answer>((resolve, reject) => {
-    const request = http.request(`${harness.gateway.url}${path}`, { method, agent, headers: { authorization: `Bearer ${harness.secret}`, 'content-type': 'application/json', ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  }).finally(() => agent.destroy());
-}
+const withKey = (headers: Record<string, string>) => ({ authorization: `Bearer ${harness.secret}`, 'content-type': 'application/json', ...headers });
+const send = (path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<Answer> => sendTo(`${harness.gateway.url}${path}`, body, withKey(headers));
 
 /** A hand-written HTTP/1.1 request (for what no client sends: a body shorter than its Content-Length); the whole answer as text. */
 function sendRaw(text: string): Promise<string> {
@@ -67,21 +41,10 @@ function sendRaw(text: string): Promise<string> {
   });
 }
 
-/** What may differ between two answers to the same request: ids, timestamps, the Date header, latency figures. */
-function comparable(answer: Answer): object {
-  const headers = { ...answer.headers };
-  for (const name of ['date', 'x-request-id', 'keep-alive']) delete headers[name];
-  if (typeof headers['x-gateway-attempts'] === 'string') headers['x-gateway-attempts'] = headers['x-gateway-attempts'].replace(/\d+ms/g, 'Nms');
-  const body = answer.body.replace(/"(id|system_fingerprint)":"[^"]*"/g, '"$1":"…"').replace(/"created":\d+/g, '"created":0');
-  return { status: answer.status, headers, body };
-}
-
 async function sideBySide(body: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<{ intake: Answer; fastify: Answer }> {
-  const before = fastifyHandled.length;
-  const intake = await send('/v1/chat/completions', body, headers);
-  const fastify = await send('/v1/chat/completions?via=fastify', body, headers);
+  const { intake, fastify, fastifyHandlers } = await sideBySideAt(harness.gateway.url, '/v1/chat/completions', body, withKey(headers));
   // Only the second one may have reached a Fastify route handler (failures before the handler publish nothing).
-  expect(fastifyHandled.slice(before).every((url) => url.includes('via=fastify'))).toBe(true);
+  expect(fastifyHandlers.every((url) => url.includes('via=fastify'))).toBe(true);
   return { intake, fastify };
 }
 

@@ -5,13 +5,13 @@
 // output; the core's route event (sent as output begins) gives
 // x-gateway-provider / -upstream-model / -route / -attempts, and warnings known
 // by then go into `x-gateway-warnings`.
-import type { FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { pumpSse, sseTypedEvent, type SseRequestContext, type SseStream } from '../sse-stream.js';
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic-wire.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { StreamRenderer } from './render-stream.js';
+import type { ShimReply } from '../shim-reply.js';
 
 export interface MessagesStreamOptions extends SseRequestContext {
   stopSequences: readonly string[];
@@ -21,7 +21,7 @@ export interface MessagesStreamOptions extends SseRequestContext {
   requestId: string;
 }
 
-export async function sendMessagesStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: MessagesStreamOptions): Promise<void> {
+export async function sendMessagesStream(reply: ShimReply, chunks: AsyncIterable<StreamChunk>, options: MessagesStreamOptions): Promise<void> {
   const renderer = new StreamRenderer({ stopSequences: options.stopSequences });
   const stream: SseStream<AnthropicStreamEvent, AnthropicErrorBody> = {
     renderer,

@@ -3,7 +3,8 @@
 // error handler), thin over the one governed completion pipeline. Every route
 // authenticates the virtual key first (shim-auth.ts, before the body is read),
 // then decodes, calls the pipeline, encodes (docs/edges.md). A JSON chat request over HTTP/1.1 is
-// usually taken before Fastify (chat-intake.ts); its route here answers through the same chat-answer.ts.
+// usually taken before Fastify (../shim-intake.ts, chat-intake.ts); its route here answers through the same
+// chat-answer.ts.
 import type { FastifyInstance } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
