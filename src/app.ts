@@ -26,6 +26,7 @@ import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { serializeRequest } from './server/log-serializers.js';
 import { createUnprefixedPaths } from './server/unprefixed-paths.js';
+import { noSchemaCompilers } from './server/no-schema-compilers.js';
 import { registerConsoleRoutes } from './server/console-routes.js';
 import { findConsoleDir, loadConsoleFiles } from './server/console-files.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
@@ -67,23 +68,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/**
- * No route declares a Fastify schema (the shims and Connect parse bodies
- * themselves), so Fastify's default compilers — ajv and fast-json-stringify,
- * about 1.5 MB of heap for the process's life — are never loaded. A schema
- * added later fails loudly at start instead of silently going unchecked.
- */
 /** After the connections close, how long shutdown waits for cut requests to record themselves. */
 const CUT_SETTLE_MS = 5_000;
-
-const noSchemaCompilers = {
-  buildValidator: () => () => {
-    throw new Error('Fastify route schemas are not enabled (see noSchemaCompilers in src/app.ts)');
-  },
-  buildSerializer: () => () => {
-    throw new Error('Fastify response schemas are not enabled (see noSchemaCompilers in src/app.ts)');
-  },
-};
 
 export async function build(config: GatewayConfig, options: BuildOptions = {}): Promise<Gateway> {
   const { masterKey, storage, adminToken, resealed } = await prepareStorage(config);
