@@ -21,13 +21,24 @@ export function isPlainJsonContentType(contentType: string | undefined): boolean
   return /^\s*charset\s*=\s*"?utf-8"?\s*$/.test(lower.slice(semicolon + 1));
 }
 
-export function readJsonBody(request: IncomingMessage, limit: number): Promise<unknown> {
+/**
+ * The body, parsed; synchronously (no stream events, no promise) when the HTTP parser has already
+ * buffered all the bytes its Content-Length declares — the common case of a small body in the packet
+ * with its headers, read after an await (the key check) — else once it has arrived.
+ */
+export function readJsonBody(request: IncomingMessage, limit: number): unknown {
+  const contentLength = Number(request.headers['content-length']);
+  if (contentLength > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+  if (request.readableLength === contentLength && request.readableFlowing === null) {
+    // All of it is in the stream's buffer: read() takes it whole (and marks the request consumed).
+    const buffered = request.read() as Buffer | null;
+    return parseBody(buffered === null ? [] : [buffered], buffered?.length ?? 0, contentLength, limit);
+  }
+  return streamedJsonBody(request, contentLength, limit);
+}
+
+function streamedJsonBody(request: IncomingMessage, contentLength: number, limit: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const contentLength = Number(request.headers['content-length']);
-    if (contentLength > limit) {
-      reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-      return;
-    }
     let received = 0;
     const chunks: Buffer[] = [];
     const stopListening = () => {
@@ -52,24 +63,28 @@ export function readJsonBody(request: IncomingMessage, limit: number): Promise<u
         reject(error);
         return;
       }
-      if (!Number.isNaN(contentLength) && received !== contentLength) {
-        reject(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
-        return;
-      }
-      if (received === 0) {
-        reject(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY());
-        return;
-      }
-      // Decoded once, whole: a character split across chunks stays intact.
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
       try {
-        resolve(secureJson.parse(text, undefined, PARSE_OPTIONS));
-      } catch {
-        reject(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
+        resolve(parseBody(chunks, received, contentLength, limit));
+      } catch (failure) {
+        reject(failure);
       }
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onEnd);
   });
+}
+
+/** The received bytes checked (limit, declared length, not empty), decoded once whole and parsed. */
+function parseBody(chunks: Buffer[], received: number, contentLength: number, limit: number): unknown {
+  if (received > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+  if (!Number.isNaN(contentLength) && received !== contentLength) throw new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
+  if (received === 0) throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
+  // Decoded once, whole: a character split across chunks stays intact.
+  const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
+  try {
+    return secureJson.parse(text, undefined, PARSE_OPTIONS);
+  } catch {
+    throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+  }
 }

@@ -137,7 +137,8 @@ export function createShimIntake(options: ShimIntakeOptions): ShimIntake {
       const key = await authenticator.authenticate(credentialFromHeaders(request.headers, nodeHeader));
       let body: unknown;
       try {
-        body = await readJsonBody(request, bodyLimit);
+        const read = readJsonBody(request, bodyLimit);
+        body = read instanceof Promise ? await read : read;
       } catch (error) {
         reply.closeConnection = true;
         throw error;

@@ -16,5 +16,9 @@ describe('virtual key secrets', () => {
     expect(hashesEqual(hash, hashSecret('sk-gw-one'))).toBe(true);
     expect(hashesEqual(hash, hashSecret('sk-gw-two'))).toBe(false);
     expect(hashesEqual(hash, hash.slice(0, 32))).toBe(false);
+    // A difference in the last character only, and an empty digest against one.
+    const lastFlipped = hash.slice(0, -1) + (hash.endsWith('0') ? '1' : '0');
+    expect(hashesEqual(hash, lastFlipped)).toBe(false);
+    expect(hashesEqual('', hash)).toBe(false);
   });
 });

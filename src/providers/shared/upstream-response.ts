@@ -89,7 +89,15 @@ export class UpstreamResponse {
 }
 
 /** The whole body; rejects with the stream's error, or if it closes before its end. */
-function collect(stream: Readable): Promise<Buffer> {
+function collect(stream: Readable & { complete?: boolean }): Promise<Buffer> {
+  // Received whole already (an IncomingMessage's `complete`; a small answer comes in one packet with
+  // its headers): read() takes it from the buffer at once, without the flowing mode's events. read()
+  // queues the stream's 'end', which returns the socket to the keep-alive pool (a tick later still):
+  // the body is answered from a tick queued behind it, so a caller's next request finds the socket free.
+  if (stream.complete === true && stream.readableFlowing === null && !stream.destroyed) {
+    const whole = (stream.read() as Buffer | null) ?? Buffer.alloc(0);
+    return new Promise((resolve) => process.nextTick(resolve, whole));
+  }
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let ended = false;
