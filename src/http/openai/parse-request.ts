@@ -28,14 +28,14 @@ const CANONICAL_PARAMETERS = new Set([
   'user', 'metadata', 'stream', 'stream_options', 'n',
 ]);
 /** Legacy function calling: its answers would come back in a shape the gateway does not map. */
-const REJECTED_PARAMETERS: Record<string, string> = {
-  functions: "the legacy 'functions' parameter is not supported; use 'tools'.",
-  function_call: "the legacy 'function_call' parameter is not supported; use 'tool_choice'.",
-};
+const REJECTED_PARAMETERS: ReadonlyArray<readonly [string, string]> = [
+  ['functions', "the legacy 'functions' parameter is not supported; use 'tools'."],
+  ['function_call', "the legacy 'function_call' parameter is not supported; use 'tool_choice'."],
+];
 
 export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
-  for (const [name, message] of Object.entries(REJECTED_PARAMETERS)) {
+  for (const [name, message] of REJECTED_PARAMETERS) {
     if (body[name] !== undefined && body[name] !== null) throw invalidValue(name, message, 'unsupported_parameter');
   }
   const model = requiredString(body['model'], 'model');
