@@ -12,6 +12,11 @@
 export interface ReloadingTable<T> {
   /** The table: the one in memory, or (the first time and after invalidate) a fresh load. */
   get(): Promise<T>;
+  /**
+   * The table in memory without waiting (starting a reload behind it when due, as get() does), or
+   * undefined when get() would load it: the hot path's way to skip a promise when nothing is loading.
+   */
+  peek(): T | undefined;
   /** After an admin write: the next get() loads afresh. */
   invalidate(): void;
 }
@@ -53,15 +58,20 @@ export function createReloadingTable<T>(options: ReloadingTableOptions<T>): Relo
     return loading;
   };
 
+  const peek = (): T | undefined => {
+    if (!current) return undefined;
+    if (now() - current.loadedAt > ttlMs) {
+      // Serve the known table while a fresh one loads behind it.
+      load().catch((error: unknown) => options.onError?.(error));
+    }
+    return current.value;
+  };
+
   return {
     async get() {
-      if (!current) return load();
-      if (now() - current.loadedAt > ttlMs) {
-        // Serve the known table while a fresh one loads behind it.
-        load().catch((error: unknown) => options.onError?.(error));
-      }
-      return current.value;
+      return current ? peek()! : load();
     },
+    peek,
     invalidate() {
       generation += 1;
       current = undefined;

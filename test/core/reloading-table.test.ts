@@ -46,6 +46,26 @@ describe('createReloadingTable', () => {
     expect(state.loads).toBe(2); // the reload restarted the TTL
   });
 
+  it('peek: nothing before the first load and after invalidate; the table in memory otherwise, reloading behind it after the TTL', async () => {
+    let now = 0;
+    const { state, load } = fakeSource(['a']);
+    const table = createReloadingTable({ load, ttlMs: 1000, now: () => now });
+    expect(table.peek()).toBeUndefined();
+    expect(state.loads).toBe(0); // peek never loads a table nobody has asked for
+    await table.get();
+    expect(table.peek()).toEqual(['a']);
+    state.rows = ['b'];
+    now = 1001;
+    expect(table.peek()).toEqual(['a']); // stale while the reload runs
+    await tick();
+    expect(state.loads).toBe(2);
+    expect(table.peek()).toEqual(['b']);
+    table.invalidate();
+    expect(table.peek()).toBeUndefined();
+    expect(await table.get()).toEqual(['b']);
+    expect(state.loads).toBe(3);
+  });
+
   it('keeps serving the last known table when a reload fails, and tells onError', async () => {
     let now = 0;
     const errors: unknown[] = [];

@@ -33,6 +33,9 @@ function fakeCore(log: string[]): CompletionCore {
     plan: async () => {
       throw new Error('unused');
     },
+    planInMemory: () => {
+      throw new Error('unused');
+    },
   };
 }
 

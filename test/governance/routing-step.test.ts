@@ -20,22 +20,29 @@ const rule = (fields: Partial<PromptRuleRecord>): PromptRuleRecord => ({
   text: 'Be brief.', pattern: '', flags: '', replacement: '', roles: [], firstUserTurnOnly: false, createdAt: 0, updatedAt: 0, ...fields,
 });
 
-function setup(options: { rules?: PromptRuleRecord[]; routes?: RouteRecord[]; router?: ExpertRouter } = {}) {
+/** `inMemory`: the tables answer without waiting (peek, planInMemory, rulesInMemory), `'no plan'` except the plan. */
+function setup(options: { rules?: PromptRuleRecord[]; routes?: RouteRecord[]; router?: ExpertRouter; inMemory?: true | 'no plan' } = {}) {
   const planned: CoreCall<ChatRequest>[] = [];
   const rulesFor = vi.fn(async () => options.rules ?? []);
+  const rulesInMemory = vi.fn(() => options.rules ?? []);
   const decisions: unknown[] = [];
+  const routes = new Map((options.routes ?? []).map((route) => [route.name, route]));
+  const planFor = (call: CoreCall<ChatRequest>) => (planned.push(call), plan(call.request.model === 'smart' ? 'smart' : ''));
   const step = routingStep({
-    core: { plan: async (call) => (planned.push(call), plan(call.request.model === 'smart' ? 'smart' : '')) },
-    rules: { rulesFor, invalidate() {} },
+    core: {
+      plan: async (call) => planFor(call),
+      ...(options.inMemory ? { planInMemory: (call: CoreCall<ChatRequest>) => (options.inMemory === true ? planFor(call) : undefined) } : {}),
+    },
+    rules: { rulesFor, ...(options.inMemory ? { rulesInMemory } : {}), invalidate() {} },
     experts: {
-      routes: { snapshot: async () => new Map((options.routes ?? []).map((route) => [route.name, route])), invalidate() {} },
+      routes: { snapshot: async () => routes, ...(options.inMemory ? { peek: () => routes } : {}), invalidate() {} },
       router: options.router ?? { choose: () => Promise.reject(new Error('no expert routes here')) },
       pipeline: {} as never,
       decisions: { insert: async (decision: unknown) => void decisions.push(decision) } as never,
     },
     now: () => 0,
   });
-  return { step, planned, rulesFor, decisions };
+  return { step, planned, rulesFor, rulesInMemory, decisions };
 }
 
 describe('routing step', () => {
@@ -88,5 +95,45 @@ describe('routing step', () => {
     const route = routeInfo();
     run.route!(route);
     expect(route.expert).toBe('coder');
+  });
+  it('with the routes, providers and rules in memory it enters without waiting, to the same plan and rules', () => {
+    const { step, planned, rulesFor, rulesInMemory } = setup({ rules: [rule({})], inMemory: true });
+    const call = chatCall({ request: chatRequest('smart') });
+    const run = step.enter(call, startOutcome());
+    expect(run).not.toBeInstanceOf(Promise);
+    expect(planned).toHaveLength(1);
+    expect(call.plan?.routeName).toBe('smart');
+    expect(rulesInMemory).toHaveBeenCalledWith('key-1', 'smart');
+    expect(rulesFor).not.toHaveBeenCalled();
+    expect(call.request.messages[0]?.content[0]?.kind.value).toMatchObject({ text: 'Be brief.' });
+    const route = routeInfo();
+    (run as StepRun).route!(route);
+    expect(route).toMatchObject({ rulesApplied: ['brevity'], expert: '' });
+  });
+
+  it('waits when the plan cannot be made from memory, or when the client named an expert route', async () => {
+    const loading = setup({ rules: [rule({})], inMemory: 'no plan' });
+    const call = chatCall({ request: chatRequest('smart') });
+    const entered = loading.step.enter(call, startOutcome());
+    expect(entered).toBeInstanceOf(Promise);
+    await entered;
+    expect(loading.rulesFor).toHaveBeenCalledWith('key-1', 'smart');
+    expect(call.plan?.routeName).toBe('smart');
+
+    const expertRoute: RouteRecord = {
+      name: 'experts', description: '', strategy: 'expert', targets: [], settings: DEFAULT_ROUTE_SETTINGS, enabled: true,
+      createdAt: 0, updatedAt: 0, expert: makeExpertConfig() as RouteRecord['expert'],
+    };
+    const expert = { name: 'coder', description: '', route: '', providerId: 'openai', upstreamModel: 'gpt-code', systemPrompt: null, examples: [] };
+    const router: ExpertRouter = {
+      choose: async () => ({ expert, source: 'classifier', classifier: 'rules', latencyMs: 1, tokens: 0, fallbackReason: '' }) as never,
+    };
+    const experts = setup({ routes: [expertRoute], router, inMemory: true });
+    const expertCall = chatCall({ request: chatRequest('experts') });
+    const chosen = experts.step.enter(expertCall, startOutcome());
+    expect(chosen).toBeInstanceOf(Promise);
+    await chosen;
+    expect(expertCall.request.model).toBe('openai/gpt-code');
+    expect(experts.planned[0]).toMatchObject({ accessGrantedFor: 'openai/gpt-code' });
   });
 });

@@ -59,6 +59,8 @@ export interface CompletionCore {
   listModels(key: VirtualKeyRecord): Promise<ModelInfo[]>;
   /** The targets a chat request would be dispatched to (validates the request and the key's access). */
   plan(call: CoreCall<ChatRequest>): Promise<RoutePlan>;
+  /** plan() without waiting: undefined when the routes or the providers must be loaded first. */
+  planInMemory(call: CoreCall<ChatRequest>): RoutePlan | undefined;
 }
 
 export interface CompletionCoreOptions {
@@ -74,19 +76,21 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
   const now = options.now ?? Date.now;
   const { catalog, dispatcher } = options;
 
+  const callerFor = (call: CoreCall<ChatRequest>): CallerContext =>
+    callerOf(call.request, call.key, call.context?.sessionId ?? '', call.accessGrantedFor);
   const plan = async (model: string, caller: CallerContext): Promise<RoutePlan> =>
     planRoute(model, caller, await options.routes.snapshot(), await catalog.snapshot());
 
   // A request is planned once: the governance plans it (cache key, prompt
   // rules) before the dispatch and hands the plan down with the call.
   const planOf = (call: CoreCall<ChatRequest>): RoutePlan | Promise<RoutePlan> =>
-    call.plan ?? plan(call.request.model, callerOf(call.request, call.key, call.context?.sessionId ?? '', call.accessGrantedFor));
+    call.plan ?? plan(call.request.model, callerFor(call));
 
   return {
     async complete(call) {
       const { request, signal } = call;
       validateChatRequest(request);
-      const routePlan = await planOf(call);
+      const routePlan = call.plan ?? (await planOf(call));
       const startedAt = now();
       try {
         const trace = call.context?.trace;
@@ -120,7 +124,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
     async *stream(call) {
       const { request, signal } = call;
       validateChatRequest(request);
-      const routePlan = await planOf(call);
+      const routePlan = call.plan ?? (await planOf(call));
       yield chunk({
         case: 'start',
         value: create(StreamStartSchema, { id: newCompletionId(), created: timestampFromMs(now()), model: request.model }),
@@ -240,6 +244,15 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
     async plan(call) {
       validateChatRequest(call.request);
       return planOf(call);
+    },
+
+    planInMemory(call) {
+      validateChatRequest(call.request);
+      if (call.plan) return call.plan;
+      const routes = options.routes.peek?.();
+      const snapshot = catalog.peek?.();
+      if (!routes || !snapshot) return undefined;
+      return planRoute(call.request.model, callerFor(call), routes, snapshot);
     },
 
     async listModels(key) {

@@ -21,6 +21,8 @@ export interface CatalogSnapshot {
 
 export interface ProviderCatalog {
   snapshot(): Promise<CatalogSnapshot>;
+  /** The catalog in memory, or undefined when snapshot() must load it (reloading-table.ts, peek). */
+  peek?(): CatalogSnapshot | undefined;
   /** After an admin write: the next snapshot() reloads. */
   invalidate(): void;
 }
@@ -67,5 +69,5 @@ export function createProviderCatalog(options: ProviderCatalogOptions): Provider
     },
   });
 
-  return { snapshot: () => table.get(), invalidate: () => table.invalidate() };
+  return { snapshot: () => table.get(), peek: () => table.peek(), invalidate: () => table.invalidate() };
 }

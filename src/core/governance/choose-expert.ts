@@ -5,6 +5,7 @@
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { ExpertDecisionsRepository } from '../../domain/expert-routing.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
+import type { RouteRecord } from '../../domain/route.js';
 import type { CompletionCore } from '../completion/completion-core.js';
 import { requestContext, type RequestContext } from '../../domain/request-context.js';
 import { assertModelAllowed } from '../completion/model-access.js';
@@ -33,6 +34,12 @@ export interface ChosenExpert {
   accessGrantedFor: string;
 }
 
+/** The enabled expert route the client named, if it named one. */
+export function expertRouteFor(routes: ReadonlyMap<string, RouteRecord>, model: string): RouteRecord | undefined {
+  const route = routes.get(model.trim());
+  return route?.enabled && route.strategy === 'expert' && route.expert ? route : undefined;
+}
+
 export async function chooseExpert(
   selection: ExpertSelection,
   request: ChatRequest,
@@ -40,8 +47,8 @@ export async function chooseExpert(
   context: RequestContext,
   signal: AbortSignal,
 ): Promise<ChosenExpert | undefined> {
-  const route = (await selection.routes.snapshot()).get(request.model.trim());
-  if (!route?.enabled || route.strategy !== 'expert' || !route.expert) return undefined;
+  const route = expertRouteFor(await selection.routes.snapshot(), request.model);
+  if (!route?.expert) return undefined;
   // The key is checked against the expert route it named; the expert's target is the gateway's choice.
   assertModelAllowed(key.allowedModels, [route.name], request.model);
   // Traced: the classifier's own upstream calls (an LLM judge, embeddings) are children of its span.

@@ -8,6 +8,8 @@ import { comparePromptRules } from './apply-prompt-rules.js';
 export interface PromptRuleTable {
   /** The enabled rules for this key and route, in application order (the key's first). `routeName` '' = no route. */
   rulesFor(keyId: string, routeName: string): Promise<PromptRuleRecord[]>;
+  /** The same from the rules in memory, or undefined when rulesFor() must load them (reloading-table.ts, peek). */
+  rulesInMemory?(keyId: string, routeName: string): PromptRuleRecord[] | undefined;
   invalidate(): void;
 }
 
@@ -24,13 +26,20 @@ export function createPromptRuleTable(options: { repository: PromptRulesReposito
 
   return {
     async rulesFor(keyId, routeName) {
-      const { byKey, byRoute } = await table.get();
-      const forKey = keyId === '' ? [] : (byKey.get(keyId) ?? []);
-      const forRoute = routeName === '' ? [] : (byRoute.get(routeName) ?? []);
-      return [...forKey, ...forRoute];
+      return rulesOf(await table.get(), keyId, routeName);
+    },
+    rulesInMemory(keyId, routeName) {
+      const snapshot = table.peek();
+      return snapshot && rulesOf(snapshot, keyId, routeName);
     },
     invalidate: () => table.invalidate(),
   };
+}
+
+function rulesOf({ byKey, byRoute }: Snapshot, keyId: string, routeName: string): PromptRuleRecord[] {
+  const forKey = keyId === '' ? [] : (byKey.get(keyId) ?? []);
+  const forRoute = routeName === '' ? [] : (byRoute.get(routeName) ?? []);
+  return [...forKey, ...forRoute];
 }
 
 function index(records: PromptRuleRecord[]): Snapshot {

@@ -6,6 +6,8 @@ import { createReloadingTable, type ReloadTiming } from '../reloading-table.js';
 
 export interface RouteTable {
   snapshot(): Promise<ReadonlyMap<string, RouteRecord>>;
+  /** The routes in memory, or undefined when snapshot() must load them (reloading-table.ts, peek). */
+  peek?(): ReadonlyMap<string, RouteRecord> | undefined;
   invalidate(): void;
 }
 
@@ -14,5 +16,5 @@ export function createRouteTable(options: { routes: RoutesRepository } & ReloadT
     ...options,
     load: async () => new Map((await options.routes.listAll()).map((record) => [record.name, record])),
   });
-  return { snapshot: () => table.get(), invalidate: () => table.invalidate() };
+  return { snapshot: () => table.get(), peek: () => table.peek(), invalidate: () => table.invalidate() };
 }
