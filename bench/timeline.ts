@@ -1,4 +1,4 @@
-// `node dist/bench/timeline.js [requests] [chat|sse]` (after a build): where
+// `node dist/bench/timeline.js [requests] [chat|sse] [--baseline DIR]` (after a build): where
 // the wall time of one request goes at one connection — the added p50 the
 // bench reports, taken apart — for the SDK floor and the gateway on the same
 // upstream. Each server runs with bench/lib/timeline-probe.js loaded, which
@@ -8,7 +8,10 @@
 // also how long the server stayed busy after sending the upstream request (its
 // answer, if it came back sooner, waited for that).
 // Medians of each phase; requests alternate between the floor and the gateway,
-// each on its own keep-alive connection. BENCH_START_FLAGS replaces the
+// each on its own keep-alive connection. With --baseline, a gateway built in another checkout
+// (its own `npm start` entry) takes turns with them too: an A/B of two trees at one connection,
+// request by request, which a machine whose speed drifts between runs cannot skew.
+// BENCH_START_FLAGS replaces the
 // gateway's node flags (those of `npm start`), to see what each one costs.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -19,8 +22,11 @@ import { configureGateway, startGateway, toolGatewayOptions } from './lib/gatewa
 import { readyPort, spawnNode, stopAll } from './lib/proc.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const requests = Number(process.argv[2] ?? '3000');
-const mode = process.argv[3] === 'sse' ? 'sse' : 'chat';
+const positional = process.argv.slice(2).filter((argument, index, all) => argument !== '--baseline' && all[index - 1] !== '--baseline');
+const baselineAt = process.argv.indexOf('--baseline');
+const baselineRoot = baselineAt > 0 && process.argv[baselineAt + 1] ? path.resolve(process.argv[baselineAt + 1]!) : undefined;
+const requests = Number(positional[0] ?? '3000');
+const mode = positional[1] === 'sse' ? 'sse' : 'chat';
 const warmup = 500;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-timeline-'));
 const probe = path.join(root, 'dist/bench/lib/timeline-probe.js');
@@ -75,6 +81,14 @@ async function phasesOf(target: Target): Promise<Record<string, number>> {
   throw new Error(`${target.name}: no timeline in ${target.logFile}`);
 }
 
+/** The baseline checkout's gateway (its own build and start script), with the probe, on the same upstream. */
+async function startBaseline(baselineRoot: string, upstreamUrl: string): Promise<Target> {
+  const options = toolGatewayOptions(baselineRoot, mkdtempSync(path.join(dataDir, 'baseline-')), 900);
+  const baseline = await startGateway({ ...options, guardPath: path.join(root, 'dist/bench/child-guard.js'), name: 'baseline', nodeOptions: `--import ${probe}`, env: probeEnv });
+  const setup = await configureGateway(baseline, upstreamUrl);
+  return { name: 'baseline', url: `${baseline.url}/v1/chat/completions`, headers: { authorization: `Bearer ${setup.secret}` }, model: setup.model, logFile: options.logFile };
+}
+
 try {
   const childEnv = { PATH: process.env['PATH'], BENCH_MAX_LIFETIME_S: '900' };
   const upstream = spawnNode({ name: 'upstream', args: [path.join(root, 'dist/bench/upstream.js')], env: childEnv, cwd: root, logFile: path.join(dataDir, 'upstream.log') });
@@ -99,9 +113,11 @@ try {
   const setup = await configureGateway(gateway, upstreamUrl);
   const floorTarget: Target = { name: 'SDK floor', url: `${floorUrl}/v1/chat/completions`, headers: {}, model: 'bench', logFile: floorLog };
   const gatewayTarget: Target = { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${setup.secret}` }, model: setup.model, logFile: gatewayLog };
-  await drive([floorTarget, gatewayTarget], warmup + requests);
+  const baselineTarget = baselineRoot === undefined ? undefined : await startBaseline(baselineRoot, upstreamUrl);
+  await drive(baselineTarget ? [floorTarget, baselineTarget, gatewayTarget] : [floorTarget, gatewayTarget], warmup + requests);
   const floorPhases = await phasesOf(floorTarget);
   const gatewayPhases = await phasesOf(gatewayTarget);
+  const baselinePhases = baselineTarget && (await phasesOf(baselineTarget));
   const rows: Array<[string, string]> = [
     ['pre', 'request arrived → upstream request sent'],
     ['upstream', 'upstream request sent → its response received'],
@@ -111,11 +127,19 @@ try {
     ['total', 'request arrived → response finished'],
   ];
   process.stdout.write(`${mode === 'sse' ? 'SSE stream' : 'chat JSON'}, one connection, medians of ${requests} requests (µs)\n\n`);
-  process.stdout.write('| phase | SDK floor | gateway | gateway − floor |\n|---|---:|---:|---:|\n');
+  const signed = (value: number) => `${value >= 0 ? '+' : ''}${value}`;
+  if (baselinePhases) {
+    process.stdout.write(`baseline: ${baselineRoot}\n\n| phase | SDK floor | baseline | gateway | baseline − floor | gateway − floor | gateway − baseline |\n|---|---:|---:|---:|---:|---:|---:|\n`);
+  } else process.stdout.write('| phase | SDK floor | gateway | gateway − floor |\n|---|---:|---:|---:|\n');
   for (const [phase, label] of rows) {
     const floorValue = floorPhases[phase]!;
     const gatewayValue = gatewayPhases[phase]!;
-    process.stdout.write(`| ${label} | ${floorValue} | ${gatewayValue} | ${gatewayValue - floorValue >= 0 ? '+' : ''}${gatewayValue - floorValue} |\n`);
+    if (baselinePhases) {
+      const baselineValue = baselinePhases[phase]!;
+      process.stdout.write(
+        `| ${label} | ${floorValue} | ${baselineValue} | ${gatewayValue} | ${signed(baselineValue - floorValue)} | ${signed(gatewayValue - floorValue)} | ${signed(gatewayValue - baselineValue)} |\n`,
+      );
+    } else process.stdout.write(`| ${label} | ${floorValue} | ${gatewayValue} | ${signed(gatewayValue - floorValue)} |\n`);
   }
 } finally {
   await stopAll();
