@@ -45,6 +45,19 @@ function setup(options: { rules?: PromptRuleRecord[]; routes?: RouteRecord[]; ro
   return { step, planned, rulesFor, rulesInMemory, decisions };
 }
 
+/** An enabled expert route `experts` and a router that always chooses the expert `name` (openai/gpt-code). */
+function expertRouteChoosing(name: string): { expertRoute: RouteRecord; router: ExpertRouter } {
+  const expertRoute: RouteRecord = {
+    name: 'experts', description: '', strategy: 'expert', targets: [], settings: DEFAULT_ROUTE_SETTINGS, enabled: true,
+    createdAt: 0, updatedAt: 0, expert: makeExpertConfig() as RouteRecord['expert'],
+  };
+  const expert = { name, description: '', route: '', providerId: 'openai', upstreamModel: 'gpt-code', systemPrompt: null, examples: [] };
+  const router: ExpertRouter = {
+    choose: async () => ({ expert, source: 'classifier', classifier: 'rules', latencyMs: 1, tokens: 0, fallbackReason: '' }) as never,
+  };
+  return { expertRoute, router };
+}
+
 describe('routing step', () => {
   it('leaves embeddings alone', async () => {
     expect(await setup().step.enter(embedCall(), startOutcome())).toBeUndefined();
@@ -76,14 +89,7 @@ describe('routing step', () => {
   });
 
   it('an expert route re-aims the request at the expert’s model, with the key’s access granted for it', async () => {
-    const expertRoute: RouteRecord = {
-      name: 'experts', description: '', strategy: 'expert', targets: [], settings: DEFAULT_ROUTE_SETTINGS, enabled: true,
-      createdAt: 0, updatedAt: 0, expert: makeExpertConfig() as RouteRecord['expert'],
-    };
-    const expert = { name: 'coder', description: '', route: '', providerId: 'openai', upstreamModel: 'gpt-code', systemPrompt: null, examples: [] };
-    const router: ExpertRouter = {
-      choose: async () => ({ expert, source: 'classifier', classifier: 'rules', latencyMs: 1, tokens: 0, fallbackReason: '' }) as never,
-    };
+    const { expertRoute, router } = expertRouteChoosing('coder');
     const { step, planned, rulesFor, decisions } = setup({ routes: [expertRoute], router });
     const call = chatCall({ request: chatRequest('experts') });
     const run = (await step.enter(call, startOutcome())) as StepRun;
@@ -120,14 +126,7 @@ describe('routing step', () => {
     expect(loading.rulesFor).toHaveBeenCalledWith('key-1', 'smart');
     expect(call.plan?.routeName).toBe('smart');
 
-    const expertRoute: RouteRecord = {
-      name: 'experts', description: '', strategy: 'expert', targets: [], settings: DEFAULT_ROUTE_SETTINGS, enabled: true,
-      createdAt: 0, updatedAt: 0, expert: makeExpertConfig() as RouteRecord['expert'],
-    };
-    const expert = { name: 'coder', description: '', route: '', providerId: 'openai', upstreamModel: 'gpt-code', systemPrompt: null, examples: [] };
-    const router: ExpertRouter = {
-      choose: async () => ({ expert, source: 'classifier', classifier: 'rules', latencyMs: 1, tokens: 0, fallbackReason: '' }) as never,
-    };
+    const { expertRoute, router } = expertRouteChoosing('coder');
     const experts = setup({ routes: [expertRoute], router, inMemory: true });
     const expertCall = chatCall({ request: chatRequest('experts') });
     const chosen = experts.step.enter(expertCall, startOutcome());
