@@ -4,25 +4,15 @@
 // route's (the same request to /v1/messages and to /v1/messages?via=fastify), successes and every
 // kind of failure — with Anthropic's `request-id` header and `request_id` in error bodies, and a
 // failing message named as the client sent it after a system prompt.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparable, fastifyHandled, send as sendTo, sideBySide, unwatchFastifyHandlers, watchFastifyHandlers } from './intake-side-by-side.js';
-import { startShimHarness, type ShimHarness } from './shim-harness.js';
+import { describe, expect, it } from 'vitest';
+import { comparable, fastifyHandled, intakeHarness, send as sendTo, sideBySide } from './intake-side-by-side.js';
 
 const BODY_LIMIT = 16 * 1024;
-let harness: ShimHarness;
-
-beforeAll(async () => {
-  watchFastifyHandlers();
-  harness = await startShimHarness(['anthropic'], { GATEWAY_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-});
-afterAll(async () => {
-  unwatchFastifyHandlers();
-  await harness?.close();
-});
+const harness = intakeHarness('anthropic', BODY_LIMIT);
 
 const message = (fields: Record<string, unknown> = {}) =>
   JSON.stringify({ model: 'anthropic/plain-text', max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }], ...fields });
-const withKey = (headers: Record<string, string>) => ({ 'x-api-key': harness.secret, 'anthropic-version': '2023-06-01', 'content-type': 'application/json', ...headers });
+const withKey = (headers: Record<string, string>) => ({ 'x-api-key': harness().secret, 'anthropic-version': '2023-06-01', 'content-type': 'application/json', ...headers });
 
 describe('which requests the intake takes', () => {
   it('takes a JSON message on /v1/messages and leaves count_tokens and a query string to Fastify', async () => {
@@ -33,17 +23,17 @@ describe('which requests the intake takes', () => {
     ];
     for (const { path, body, fastify } of cases) {
       const before = fastifyHandled.length;
-      const answer = await sendTo(`${harness.gateway.url}${path}`, body, withKey({}));
+      const answer = await sendTo(`${harness().gateway.url}${path}`, body, withKey({}));
       expect(answer.status, path).toBe(200);
       expect(fastifyHandled.length - before, path).toBe(fastify ? 1 : 0);
     }
   });
 
   it('answers with request-id (the client’s x-request-id when sent), in error bodies too', async () => {
-    const served = await sendTo(`${harness.gateway.url}/v1/messages`, message(), withKey({ 'x-request-id': 'intake-anthropic-1' }));
+    const served = await sendTo(`${harness().gateway.url}/v1/messages`, message(), withKey({ 'x-request-id': 'intake-anthropic-1' }));
     expect(served.headers['request-id']).toBe('intake-anthropic-1');
     expect(served.headers['x-request-id']).toBe('intake-anthropic-1');
-    const refused = await sendTo(`${harness.gateway.url}/v1/messages`, message({ model: 'anthropic/unknown' }), withKey({ 'x-request-id': 'intake-anthropic-2' }));
+    const refused = await sendTo(`${harness().gateway.url}/v1/messages`, message({ model: 'anthropic/unknown' }), withKey({ 'x-request-id': 'intake-anthropic-2' }));
     expect(refused.status).toBe(404);
     expect(JSON.parse(refused.body)).toMatchObject({ type: 'error', request_id: 'intake-anthropic-2' });
   });
@@ -67,7 +57,7 @@ describe('answers as Fastify’s route answers', () => {
   ];
 
   it.each(cases)('$label', async ({ body, headers, status }) => {
-    const { intake, fastify, fastifyHandlers } = await sideBySide(harness.gateway.url, '/v1/messages', body, withKey(headers ?? {}));
+    const { intake, fastify, fastifyHandlers } = await sideBySide(harness().gateway.url, '/v1/messages', body, withKey(headers ?? {}));
     expect(fastifyHandlers.every((url) => url.includes('via=fastify'))).toBe(true);
     expect(comparable(intake)).toEqual(comparable(fastify));
     expect(intake.status).toBe(status);

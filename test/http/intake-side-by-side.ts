@@ -5,6 +5,9 @@
 // header, latency figures) blanked, so two answers to the same request compare equal.
 import diagnostics from 'node:diagnostics_channel';
 import http from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
+import type { ProviderFamily } from '../fixtures/scenarios.js';
+import { startShimHarness, type ShimHarness } from './shim-harness.js';
 
 /** The URL of every request a Fastify route handler ran for, while subscribed. */
 export const fastifyHandled: string[] = [];
@@ -53,4 +56,24 @@ export async function sideBySide(base: string, path: string, body: string | Buff
   const intake = await send(`${base}${path}`, body, headers);
   const fastify = await send(`${base}${path}?via=fastify`, body, headers);
   return { intake, fastify, fastifyHandlers: fastifyHandled.slice(before) };
+}
+
+/**
+ * The file's gateway (one surface, this body limit, the production log level) with Fastify's route
+ * handlers watched, started before its tests and stopped after them; read it through the function.
+ */
+export function intakeHarness(family: ProviderFamily, bodyLimit: number): () => ShimHarness {
+  let harness: ShimHarness | undefined;
+  beforeAll(async () => {
+    watchFastifyHandlers();
+    harness = await startShimHarness([family], { GATEWAY_BODY_LIMIT_BYTES: String(bodyLimit) });
+  });
+  afterAll(async () => {
+    unwatchFastifyHandlers();
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('the intake harness is started by beforeAll');
+    return harness;
+  };
 }

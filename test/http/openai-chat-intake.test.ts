@@ -10,30 +10,21 @@
 import http2 from 'node:http2';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparable, fastifyHandled, send as sendTo, sideBySide as sideBySideAt, unwatchFastifyHandlers, watchFastifyHandlers, type Answer } from './intake-side-by-side.js';
-import { startShimHarness, type ShimHarness } from './shim-harness.js';
+import { describe, expect, it } from 'vitest';
+import { comparable, fastifyHandled, intakeHarness, send as sendTo, sideBySide as sideBySideAt, type Answer } from './intake-side-by-side.js';
+import { startShimHarness } from './shim-harness.js';
 
 const BODY_LIMIT = 16 * 1024;
-let harness: ShimHarness;
-
-beforeAll(async () => {
-  watchFastifyHandlers();
-  harness = await startShimHarness(['openai'], { GATEWAY_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-});
-afterAll(async () => {
-  unwatchFastifyHandlers();
-  await harness?.close();
-});
+const harness = intakeHarness('openai', BODY_LIMIT);
 
 const hello = (model = 'openai/plain-text') => JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }] });
-const withKey = (headers: Record<string, string>) => ({ authorization: `Bearer ${harness.secret}`, 'content-type': 'application/json', ...headers });
-const send = (path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<Answer> => sendTo(`${harness.gateway.url}${path}`, body, withKey(headers));
+const withKey = (headers: Record<string, string>) => ({ authorization: `Bearer ${harness().secret}`, 'content-type': 'application/json', ...headers });
+const send = (path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<Answer> => sendTo(`${harness().gateway.url}${path}`, body, withKey(headers));
 
 /** A hand-written HTTP/1.1 request (for what no client sends: a body shorter than its Content-Length); the whole answer as text. */
 function sendRaw(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(harness.gateway.port, '127.0.0.1', () => socket.end(text));
+    const socket = net.connect(harness().gateway.port, '127.0.0.1', () => socket.end(text));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -42,7 +33,7 @@ function sendRaw(text: string): Promise<string> {
 }
 
 async function sideBySide(body: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<{ intake: Answer; fastify: Answer }> {
-  const { intake, fastify, fastifyHandlers } = await sideBySideAt(harness.gateway.url, '/v1/chat/completions', body, withKey(headers));
+  const { intake, fastify, fastifyHandlers } = await sideBySideAt(harness().gateway.url, '/v1/chat/completions', body, withKey(headers));
   // Only the second one may have reached a Fastify route handler (failures before the handler publish nothing).
   expect(fastifyHandlers.every((url) => url.includes('via=fastify'))).toBe(true);
   return { intake, fastify };
@@ -69,10 +60,10 @@ describe('which requests the intake takes', () => {
   });
 
   it('leaves HTTP/2 to Fastify', async () => {
-    const session = http2.connect(harness.gateway.url);
+    const session = http2.connect(harness().gateway.url);
     try {
       const before = fastifyHandled.length;
-      const stream = session.request({ ':method': 'POST', ':path': '/v1/chat/completions', 'content-type': 'application/json', authorization: `Bearer ${harness.secret}` });
+      const stream = session.request({ ':method': 'POST', ':path': '/v1/chat/completions', 'content-type': 'application/json', authorization: `Bearer ${harness().secret}` });
       stream.end(hello());
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -104,10 +95,10 @@ describe('which requests the intake takes', () => {
 
   it('serves streams too, and through the official client', async () => {
     const before = fastifyHandled.length;
-    const completion = await harness.client.chat.completions.create({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'Hello' }] });
+    const completion = await harness().client.chat.completions.create({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'Hello' }] });
     expect(completion.choices[0]?.message.content).toBeTruthy();
     let text = '';
-    for await (const chunk of await harness.client.chat.completions.create({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'Hello' }], stream: true })) {
+    for await (const chunk of await harness().client.chat.completions.create({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'Hello' }], stream: true })) {
       text += chunk.choices[0]?.delta.content ?? '';
     }
     expect(text).toBe(completion.choices[0]?.message.content);
@@ -121,7 +112,7 @@ describe('which requests the intake takes', () => {
     const generated = await send('/v1/chat/completions', hello());
     expect(generated.headers['x-request-id']).toMatch(/\S/);
     expect(generated.headers['x-request-id']).not.toBe('intake-id-1');
-    const { gateway } = harness.gateway;
+    const { gateway } = harness().gateway;
     const rowOf = async () => {
       await gateway.requestLog.flush();
       return (await gateway.storage.requestLogs.list({}, { limit: 20 })).items.find((row) => row.requestId === 'intake-id-1');
@@ -138,7 +129,7 @@ describe('which requests the intake takes', () => {
     const answer = await send('/v1/chat/completions', JSON.stringify({ model: 'openai/broken-stream', messages: [{ role: 'user', content: 'Hello' }], stream: true }), { 'x-request-id': 'intake-broken-1' });
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('"error"');
-    const lines = harness.gateway.logLines.map((entry) => JSON.parse(entry) as Record<string, unknown>);
+    const lines = harness().gateway.logLines.map((entry) => JSON.parse(entry) as Record<string, unknown>);
     expect(lines.find((entry) => entry['msg'] === 'stream ended with an error event' && entry['reqId'] === 'intake-broken-1')).toBeDefined();
   });
 });
@@ -175,7 +166,7 @@ describe('answers as Fastify’s route answers', () => {
 
   it('a body shorter than its Content-Length: the same 400, and the connection closed', async () => {
     const request = (path: string) =>
-      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${harness.secret}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n${hello()}`;
+      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${harness().secret}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n${hello()}`;
     const normalize = (text: string) => text.replace(/^(date|x-request-id|keep-alive): .*\r\n/gim, '');
     const intake = await sendRaw(request('/v1/chat/completions'));
     const fastify = await sendRaw(request('/v1/chat/completions?via=fastify'));
