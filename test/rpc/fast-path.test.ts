@@ -358,6 +358,59 @@ describe('the fast path’s own duties', () => {
     expect(cases).toContain('textDelta');
   });
 
+  const framesOf = (bytes: Buffer) => {
+    const frames = [];
+    for (let rest = bytes; rest.byteLength >= 5 && rest.byteLength >= 5 + rest.readUInt32BE(1); rest = rest.subarray(5 + rest.readUInt32BE(1))) {
+      frames.push(fromBinary(StreamCompleteResponseSchema, rest.subarray(5, 5 + rest.readUInt32BE(1))));
+    }
+    return frames;
+  };
+
+  /** A raw gRPC StreamComplete whose message is sent without ending the request: the client's end comes when the test says. */
+  function openStreamCall(model: string) {
+    const stream = fast.session.request({
+      ':method': 'POST',
+      ':path': '/llmgateway.v1.CompletionService/StreamComplete',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      authorization: `Bearer ${fast.secret}`,
+    });
+    stream.write(streamBody(model));
+    const received: Buffer[] = [];
+    const firstData = new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    stream.on('data', (part: Buffer) => received.push(part));
+    const trailers = new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+      stream.on('trailers', resolve);
+      stream.on('error', reject);
+    });
+    return { stream, firstData, trailers, received };
+  }
+
+  it('a gRPC call starts on its whole message, before the client ends its request, and ends after it', async () => {
+    const call = openStreamCall('openai/plain-text');
+    // Answered while the request is still open: the work did not wait for the client's END_STREAM.
+    await call.firstData;
+    expect(call.stream.writableEnded).toBe(false);
+    let trailersSeen = false;
+    void call.trailers.then(() => (trailersSeen = true));
+    // The answer, to its finish, is written before the request has ended.
+    await expect.poll(() => framesOf(Buffer.concat(call.received)).map((frame) => frame.chunk?.event.case), { timeout: 10_000 }).toContain('finish');
+    expect(trailersSeen).toBe(false);
+    call.stream.end();
+    expect((await call.trailers)['grpc-status']).toBe('0');
+  });
+
+  it('a second message after the call began: unimplemented, and the upstream call stops', async () => {
+    const abortedBefore = fixture.abortedStreams();
+    const call = openStreamCall('openai/slow-stream');
+    await call.firstData;
+    call.stream.end(streamBody('openai/slow-stream'));
+    const trailers = await call.trailers;
+    expect(trailers['grpc-status']).toBe('12');
+    expect(decodeURIComponent(String(trailers['grpc-message']))).toContain('extra input message');
+    await expect.poll(() => fixture.abortedStreams(), { timeout: 10_000 }).toBeGreaterThan(abortedBefore);
+  });
+
   it('answers x-request-id (the caller’s, or a new one) and logs the call under it, gRPC and Connect alike', async () => {
     const given = await grpcCall(fast, 'Complete', completeBody('openai/plain-text'), { 'x-request-id': 'fast-grpc-given-1' });
     expect(given.trailers['grpc-status']).toBe('0');

@@ -1,6 +1,7 @@
 // The abort signal of a fast-path RPC: fired when the client leaves before the answer is complete
-// (its HTTP/2 stream reset, its connection closed) or when the deadline it sent passes — what
-// connect-es gives a handler as `context.signal`. Settled calls never abort, so a normal end costs
+// (its HTTP/2 stream reset, its connection closed), when the deadline it sent passes — what
+// connect-es gives a handler as `context.signal` — or when its request body fails after the call
+// began (request-envelope.ts). Settled calls never abort, so a normal end costs
 // no abort event and no error object.
 import type { EventEmitter } from 'node:events';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -9,6 +10,8 @@ export interface CallSignal {
   signal: AbortSignal;
   /** The answer is complete (or the call is over): stop watching. */
   settle(): void;
+  /** Ends the call for another reason (its request body failed after the call began). */
+  abort(reason: ConnectError): void;
 }
 
 export function callSignal(response: EventEmitter, timeoutMs: number | undefined): CallSignal {
@@ -27,6 +30,9 @@ export function callSignal(response: EventEmitter, timeoutMs: number | undefined
     settle() {
       if (timer) clearTimeout(timer);
       response.off('close', onClose);
+    },
+    abort(reason) {
+      if (!controller.signal.aborted) controller.abort(reason);
     },
   };
 }

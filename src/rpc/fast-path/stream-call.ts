@@ -1,6 +1,7 @@
 // A CompletionService call over an enveloped protocol — gRPC (HTTP/2), gRPC-Web and Connect
 // server-streaming (HTTP/1.1 or HTTP/2) — served without connect-es's per-call pipeline: the
-// request body read whole, its one message decoded, the answer's messages written one frame each
+// request's one message decoded as soon as its envelope has arrived (its body's end checked
+// before the answer's end: request-envelope.ts), the answer's messages written one frame each
 // as the core yields them, then the protocol's end: gRPC's trailers, gRPC-Web's trailer frame or
 // Connect's end-of-stream frame. A stream's chunks before the first one with model output (its
 // start, warnings) are held and leave, with the response headers, in the write of that first one —
@@ -9,7 +10,7 @@
 // end frames and error statuses are the ones connect-es sends for the same call (its own helpers
 // encode them); test/rpc/fast-path.test.ts compares both.
 import { create, toBinary } from '@bufbuild/protobuf';
-import type { ConnectError } from '@connectrpc/connect';
+import { ConnectError } from '@connectrpc/connect';
 import { createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
 import { createEndStreamSerialization, endStreamFlag, parseTimeout as parseConnectTimeout } from '@connectrpc/connect/protocol-connect';
 import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
@@ -26,7 +27,7 @@ import { EnvelopeWriter } from './envelope-writer.js';
 import { textDeltaResponseBytes } from './text-delta-bytes.js';
 import { messageBytes, ownFieldBytes } from './message-bytes.js';
 import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
-import { readRequestBody } from './request-body.js';
+import { readRequestEnvelope } from './request-envelope.js';
 import { negotiatedCompression } from './negotiated-compression.js';
 
 export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
@@ -103,14 +104,20 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       const writer = new EnvelopeWriter(call.response, headers, compression.response, compressMinBytes);
       const signal = callSignal(call.response, timeout.error ? undefined : timeout.timeoutMs);
       let failure: ConnectError | undefined;
+      /** The request body's end, which may come after the call has begun (request-envelope.ts). */
+      let bodyEnd: Promise<void> | undefined;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
-        const message = singleMessageOf(await readRequestBody(call.raw, dependencies.readMaxBytes));
+        const arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes);
+        bodyEnd = arrived.end;
+        bodyEnd.catch((error: unknown) => signal.abort(ConnectError.from(error)));
+        const message = singleMessageOf(arrived.body);
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
           const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
           const answer = create(CompleteResponseSchema, { response });
+          await bodyEnd;
           await writer.frame(binary ? messageBytes(CompleteResponseSchema, answer) : complete.getO(false).serialize(answer));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
@@ -128,13 +135,16 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
               await (outputSeen ? writer.frame(bytes) : writer.hold(bytes));
             }
             done = true;
+            await bodyEnd;
           } finally {
             // A client gone or a write refused mid-stream: the core's stream is closed, as connect-es does.
             if (!done) await chunks.return?.().catch(() => undefined);
           }
         }
       } catch (error) {
-        failure = toConnectError(error, dependencies.reporter);
+        // A failed body is the answer, whatever the call met after it began: as when it was read whole first.
+        const bodyFailure = bodyEnd && (await bodyEnd.then(() => undefined, (bodyError: unknown) => bodyError));
+        failure = toConnectError(bodyFailure ?? error, dependencies.reporter);
       } finally {
         signal.settle();
       }
