@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { errorCodes } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { bufferedBody } from './buffered-body.js';
 
 const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 
@@ -29,11 +30,8 @@ export function isPlainJsonContentType(contentType: string | undefined): boolean
 export function readJsonBody(request: IncomingMessage, limit: number): unknown {
   const contentLength = Number(request.headers['content-length']);
   if (contentLength > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
-  if (request.readableLength === contentLength && request.readableFlowing === null) {
-    // All of it is in the stream's buffer: read() takes it whole (and marks the request consumed).
-    const buffered = request.read() as Buffer | null;
-    return parseBody(buffered === null ? [] : [buffered], buffered?.length ?? 0, contentLength, limit);
-  }
+  const buffered = bufferedBody(request, contentLength);
+  if (buffered !== undefined) return parseBody([buffered], buffered.length, contentLength, limit);
   return streamedJsonBody(request, contentLength, limit);
 }
 

@@ -49,7 +49,7 @@ describe('gRPC envelopes', () => {
 
 describe('readRequestEnvelope: one whole envelope is handed over before the body ends', () => {
   /** A request body as Node's server hands it over: a readable stream of Buffers. */
-  const body = () => new PassThrough();
+  const body = (headers: Record<string, string> = {}) => Object.assign(new PassThrough(), { headers });
   const read = (stream: PassThrough, limit = 1024) => readRequestEnvelope(stream as unknown as IncomingMessage, limit);
   const settled = async (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => ConnectError.from(error));
   const message = envelope(new Uint8Array([1, 2, 3, 4]), false);
@@ -106,7 +106,17 @@ describe('readRequestEnvelope: one whole envelope is handed over before the body
     }
   });
 
-  it('refuses a body over the limit as resource exhausted', async () => {
+  it('takes a body already buffered whole (its Content-Length all there) at once: nothing more to wait for', async () => {
+    const stream = body({ 'content-length': String(message.byteLength) });
+    stream.write(message);
+    const { body: bytes, end } = await read(stream);
+    expect(bytes).toEqual(message);
+    await expect(end).resolves.toBeUndefined();
+  });
+
+  it('refuses a body over the limit as resource exhausted, by its Content-Length or as it arrives', async () => {
+    const declared = body({ 'content-length': '16' });
+    expect(((await settled(read(declared, 8))) as ConnectError).code).toBe(Code.ResourceExhausted);
     const large = body();
     const refused = read(large, 8);
     large.write(envelope(new Uint8Array(16), false));

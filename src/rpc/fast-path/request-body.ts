@@ -1,10 +1,20 @@
 // The whole request body of a fast-path RPC, read from the Node request with a byte limit — the
-// same limit and error connect-es applies to the calls it serves (readMaxBytes).
+// same limit and error connect-es applies to the calls it serves (readMaxBytes) — taken at once
+// when it is already buffered (buffered-body.ts), else as it arrives.
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { bufferedBody } from '../../http/buffered-body.js';
 
-export function readRequestBody(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<Buffer> {
+export async function readRequestBody(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<Buffer> {
+  const contentLength = Number(request.headers['content-length']);
+  if (contentLength > limitBytes) throw tooLarge(limitBytes);
+  // One turn of the microtask queue lets Node's HTTP/1.1 parser push a body that came with the headers.
+  await undefined;
+  return bufferedBody(request, contentLength) ?? streamedBody(request, limitBytes);
+}
+
+function streamedBody(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -19,7 +29,7 @@ export function readRequestBody(request: IncomingMessage | Http2ServerRequest, l
       if (length > limitBytes) {
         cleanup();
         // The rest is not read: the stream is reset or the connection closed by Node after the answer.
-        reject(new ConnectError(`message size is larger than configured readMaxBytes ${limitBytes}`, Code.ResourceExhausted));
+        reject(tooLarge(limitBytes));
         return;
       }
       parts.push(part);
@@ -42,4 +52,8 @@ export function readRequestBody(request: IncomingMessage | Http2ServerRequest, l
     request.once('error', onError);
     request.once('close', onClose);
   });
+}
+
+export function tooLarge(limitBytes: number): ConnectError {
+  return new ConnectError(`message size is larger than configured readMaxBytes ${limitBytes}`, Code.ResourceExhausted);
 }

@@ -7,10 +7,13 @@
 // refuses a body that goes on after that envelope (connect-es's words for an extra message), grows
 // past the limit, or is cut off by the client leaving. stream-call.ts aborts the call when it
 // refuses and waits for it before answering the call's end. A body that does not come as one
-// envelope alone is read to its end, as before, for singleMessageOf to judge.
+// envelope alone is read to its end, as before, for singleMessageOf to judge; an HTTP/1.1 body
+// already buffered whole is taken at once (buffered-body.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { bufferedBody } from '../../http/buffered-body.js';
+import { tooLarge } from './request-body.js';
 
 export interface RequestEnvelope {
   /** What has arrived: one whole envelope (header included), or the whole body once it ended. */
@@ -22,7 +25,16 @@ export interface RequestEnvelope {
 const HEADER_BYTES = 5;
 const ENDED = Promise.resolve();
 
-export function readRequestEnvelope(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
+export async function readRequestEnvelope(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
+  const contentLength = Number(request.headers['content-length']);
+  if (contentLength > limitBytes) throw tooLarge(limitBytes);
+  // An HTTP/1.1 body that came with its headers is whole after one turn of the microtask queue.
+  await undefined;
+  const buffered = bufferedBody(request, contentLength);
+  return buffered ? { body: buffered, end: ENDED } : envelopeAsItArrives(request, limitBytes);
+}
+
+function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -50,7 +62,7 @@ export function readRequestEnvelope(request: IncomingMessage | Http2ServerReques
       length += part.byteLength;
       if (length > limitBytes) {
         // The rest is not read: the stream is reset or the connection closed by Node after the answer.
-        fail(new ConnectError(`message size is larger than configured readMaxBytes ${limitBytes}`, Code.ResourceExhausted));
+        fail(tooLarge(limitBytes));
         return;
       }
       parts.push(part);
