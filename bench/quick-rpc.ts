@@ -6,8 +6,10 @@
 // counters zeroed before and dumped after it): repeatable on a shared,
 // noisy machine where CPU time is not. BENCH_GATEWAY_NODE_OPTIONS: NODE_OPTIONS for the
 // gateway; BENCH_START_FLAGS: node flags instead of npm start's (e.g. with --trace-opt, which
-// NODE_OPTIONS refuses); BENCH_CPU_PROFILE_DIR: a CPU profile of the unbundled gateway there. The
-// table of record is `npm run bench`.
+// NODE_OPTIONS refuses); BENCH_CPU_PROFILE_DIR: a CPU profile of the unbundled gateway there.
+// With --baseline DIR another checkout's gateway serves too, the two taking turns call by call,
+// each one's CPU counted over the same stretch of time: an A/B that a machine whose speed drifts
+// between runs cannot skew (as timeline.ts does for the shim). The table of record is `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -31,6 +33,7 @@ const { values: options } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     callgrind: { type: 'boolean', default: false },
     'keep-dumps': { type: 'string' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -42,6 +45,7 @@ if (options.help) {
   --concurrency C    calls in flight (default 1)
   --callgrind        run the gateway under valgrind --tool=callgrind: instructions per call
   --keep-dumps DIR   with --callgrind: keep callgrind's dump of each scenario there (for callgrind_annotate)
+  --baseline DIR     also another checkout's gateway (built, with its own npm start), taking turns with this one call by call
 `);
   process.exit(0);
 }
@@ -54,6 +58,8 @@ const warmupCalls = Number(options.warmup);
 const concurrency = Number(options.concurrency);
 const callgrind = options.callgrind === true;
 const keepDumps = options['keep-dumps'] === undefined ? undefined : path.resolve(options['keep-dumps']);
+const baselineRoot = options.baseline === undefined ? undefined : path.resolve(options.baseline);
+if (baselineRoot && callgrind) throw new Error('--baseline and --callgrind: one gateway under valgrind at a time');
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-quick-rpc-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -77,13 +83,14 @@ function shimCall(url: string, secret: string, body: string): Promise<CallTiming
   });
 }
 
-async function drive(call: () => Promise<CallTiming>, count: number): Promise<CallTiming[]> {
-  const timings: CallTiming[] = [];
+/** Calls on every target in turn (one call of each, then again), `count` rounds; each target's timings apart. */
+async function drive(calls: Array<() => Promise<CallTiming>>, count: number): Promise<CallTiming[][]> {
+  const timings: CallTiming[][] = calls.map(() => []);
   let started = 0;
   const worker = async () => {
     while (started < count) {
       started += 1;
-      timings.push(await call());
+      for (let index = 0; index < calls.length; index++) timings[index]!.push(await calls[index]!());
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -119,54 +126,85 @@ function dumpInstructions(pid: number, outDir: string, scenario: string): { main
   return { main, total };
 }
 
-try {
-  const upstream = spawnNode({ name: 'upstream', args: [path.join(root, 'dist/bench/upstream.js')], env: { PATH: process.env['PATH'], BENCH_MAX_LIFETIME_S: '3600' }, cwd: root, logFile: path.join(dataDir, 'upstream.log') });
-  const upstreamUrl = `http://127.0.0.1:${await readyPort(upstream)}`;
+/** A gateway under measure: its process, and a call of each scenario on it. */
+interface Target {
+  name: string;
+  pid: number;
+  callOf: (scenario: string) => () => Promise<CallTiming>;
+  close: () => void;
+}
+
+async function startTarget(name: string, targetRoot: string, upstreamUrl: string): Promise<Target> {
   const gateway = await startGateway({
-    root,
+    root: targetRoot,
     guardPath: path.join(root, 'dist/bench/child-guard.js'),
-    dataDir,
-    logFile: path.join(dataDir, 'gateway.log'),
+    dataDir: mkdtempSync(path.join(dataDir, `${name}-`)),
+    logFile: path.join(dataDir, `${name}.log`),
     logLevel: 'warn',
     maxLifetimeSeconds: 3600,
+    name,
     ...(process.env['BENCH_GATEWAY_NODE_OPTIONS'] ? { nodeOptions: process.env['BENCH_GATEWAY_NODE_OPTIONS'] } : {}),
     // Other node flags than npm start's (empty: none), e.g. to add --trace-opt; as in quick.ts.
     ...(process.env['BENCH_START_FLAGS'] !== undefined ? { flags: process.env['BENCH_START_FLAGS'].split(/\s+/).filter((flag) => flag !== '') } : {}),
     // A CPU profile of the unbundled gateway (so it names files and packages) into this directory.
-    ...(process.env['BENCH_CPU_PROFILE_DIR'] ? { cpuProfileDir: process.env['BENCH_CPU_PROFILE_DIR'] } : {}),
+    ...(process.env['BENCH_CPU_PROFILE_DIR'] ? { cpuProfileDir: baselineRoot ? path.join(process.env['BENCH_CPU_PROFILE_DIR'], name) : process.env['BENCH_CPU_PROFILE_DIR'] } : {}),
     ...(callgrind ? { commandPrefix: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${dataDir}/callgrind.out.%p`], startTimeoutMs: 900_000 } : {}),
   });
   const setup = await configureGateway(gateway, upstreamUrl);
   const clients = createRpcClients(gateway.url, setup.secret, concurrency);
   const chatBody = (stream: boolean) => JSON.stringify({ model: setup.model, messages: [{ role: 'system', content: 'You are a concise assistant.' }, { role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 64, temperature: 0.2, ...(stream ? { stream: true } : {}) });
-  const callOf = (scenario: string): (() => Promise<CallTiming>) => {
-    if (isRpcKind(scenario)) return rpcCall(scenario, clients, setup.model);
-    const body = chatBody(scenario === 'shim-sse');
-    return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
+  return {
+    name,
+    pid: gateway.child.pid!,
+    callOf: (scenario) => {
+      if (isRpcKind(scenario)) return rpcCall(scenario, clients, setup.model);
+      const body = chatBody(scenario === 'shim-sse');
+      return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
+    },
+    close: () => clients.close(),
   };
-  process.stdout.write(`scenario              calls  CPU µs/call (user+sys)  main+other threads  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}  RSS / peak MB\n`);
+}
+
+/** What /proc says of a gateway at one moment, for the difference over a scenario. */
+function countersOf(pid: number) {
+  return { cpu: cpuSplit(pid), threads: threadCpuSeconds(pid), syscalls: syscallCounts(pid) };
+}
+
+function row(target: Target, scenario: string, before: ReturnType<typeof countersOf>, after: ReturnType<typeof countersOf>, timings: CallTiming[]): number {
+  const perCallUs = (seconds: number) => ((seconds / calls) * 1e6).toFixed(0);
+  const cpuSeconds = after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system;
+  const cpu = `${perCallUs(cpuSeconds)} (${perCallUs(after.cpu.user - before.cpu.user)}+${perCallUs(after.cpu.system - before.cpu.system)})`;
+  const threads = `${perCallUs(after.threads.main - before.threads.main)}+${perCallUs(after.threads.others - before.threads.others)}`;
+  const syscalls = `${((after.syscalls.reads - before.syscalls.reads) / calls).toFixed(1)}+${((after.syscalls.writes - before.syscalls.writes) / calls).toFixed(1)}`;
+  const instructions = callgrind ? dumpInstructions(target.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
+  const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
+  const first = percentile(timings.map((timing) => timing.firstMs), 50);
+  const memory = memoryStatus(target.pid);
+  const label = baselineRoot ? `${scenario} (${target.name})` : scenario;
+  process.stdout.write(`${label.padEnd(30)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}  ${memory.rssMb.toFixed(0)} / ${memory.peakRssMb.toFixed(0)}\n`);
+  return cpuSeconds;
+}
+
+try {
+  const upstream = spawnNode({ name: 'upstream', args: [path.join(root, 'dist/bench/upstream.js')], env: { PATH: process.env['PATH'], BENCH_MAX_LIFETIME_S: '3600' }, cwd: root, logFile: path.join(dataDir, 'upstream.log') });
+  const upstreamUrl = `http://127.0.0.1:${await readyPort(upstream)}`;
+  const targets = [await startTarget('gateway', root, upstreamUrl)];
+  if (baselineRoot) targets.push(await startTarget('baseline', baselineRoot, upstreamUrl));
+  process.stdout.write(`${'scenario'.padEnd(30)}  calls  CPU µs/call (user+sys)  main+other threads  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}  RSS / peak MB\n`);
   for (const scenario of scenarios) {
-    const call = callOf(scenario);
-    await drive(call, warmupCalls);
-    if (callgrind) execFileSync('callgrind_control', ['--zero', String(gateway.child.pid)], { stdio: 'ignore' });
-    const cpuBefore = cpuSplit(gateway.child.pid);
-    const threadsBefore = threadCpuSeconds(gateway.child.pid);
-    const syscallsBefore = syscallCounts(gateway.child.pid);
-    const timings = await drive(call, calls);
-    const cpuAfter = cpuSplit(gateway.child.pid);
-    const threadsAfter = threadCpuSeconds(gateway.child.pid);
-    const syscallsAfter = syscallCounts(gateway.child.pid);
-    const perCallUs = (seconds: number) => ((seconds / calls) * 1e6).toFixed(0);
-    const cpu = `${perCallUs(cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system)} (${perCallUs(cpuAfter.user - cpuBefore.user)}+${perCallUs(cpuAfter.system - cpuBefore.system)})`;
-    const threads = `${perCallUs(threadsAfter.main - threadsBefore.main)}+${perCallUs(threadsAfter.others - threadsBefore.others)}`;
-    const syscalls = `${((syscallsAfter.reads - syscallsBefore.reads) / calls).toFixed(1)}+${((syscallsAfter.writes - syscallsBefore.writes) / calls).toFixed(1)}`;
-    const instructions = callgrind ? dumpInstructions(gateway.child.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
-    const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
-    const first = percentile(timings.map((timing) => timing.firstMs), 50);
-    const memory = memoryStatus(gateway.child.pid);
-    process.stdout.write(`${scenario.padEnd(20)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}  ${memory.rssMb.toFixed(0)} / ${memory.peakRssMb.toFixed(0)}\n`);
+    const scenarioCalls = targets.map((target) => target.callOf(scenario));
+    await drive(scenarioCalls, warmupCalls);
+    if (callgrind) execFileSync('callgrind_control', ['--zero', String(targets[0]!.pid)], { stdio: 'ignore' });
+    const before = targets.map((target) => countersOf(target.pid));
+    const timings = await drive(scenarioCalls, calls);
+    const after = targets.map((target) => countersOf(target.pid));
+    const cpu = targets.map((target, index) => row(target, scenario, before[index]!, after[index]!, timings[index]!));
+    if (baselineRoot) {
+      const first = timings.map((each) => percentile(each.map((timing) => timing.firstMs), 50));
+      process.stdout.write(`${''.padEnd(30)}  gateway vs baseline: ×${(cpu[0]! / cpu[1]!).toFixed(3)} CPU per call, first p50 ${first[0]! - first[1]! >= 0 ? '+' : ''}${(first[0]! - first[1]!).toFixed(3)} ms\n`);
+    }
   }
-  clients.close();
+  for (const target of targets) target.close();
 } finally {
   agent.destroy();
   await stopAll();

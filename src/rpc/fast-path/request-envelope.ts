@@ -28,6 +28,8 @@ const ENDED = Promise.resolve();
 export async function readRequestEnvelope(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
   const contentLength = Number(request.headers['content-length']);
   if (contentLength > limitBytes) throw tooLarge(limitBytes);
+  // Without a Content-Length (gRPC, chunked) the envelope's own length tells when it is whole.
+  if (!(contentLength > 0)) return envelopeAsItArrives(request, limitBytes);
   // An HTTP/1.1 body that came with its headers is whole after one turn of the microtask queue.
   await undefined;
   const buffered = bufferedBody(request, contentLength);
