@@ -367,13 +367,14 @@ describe('the fast path’s own duties', () => {
   };
 
   /** A raw gRPC StreamComplete whose message is sent without ending the request: the client's end comes when the test says. */
-  function openStreamCall(model: string) {
+  function openStreamCall(model: string, headers: Record<string, string> = {}) {
     const stream = fast.session.request({
       ':method': 'POST',
       ':path': '/llmgateway.v1.CompletionService/StreamComplete',
       'content-type': 'application/grpc',
       te: 'trailers',
       authorization: `Bearer ${fast.secret}`,
+      ...headers,
     });
     stream.write(streamBody(model));
     const received: Buffer[] = [];
@@ -398,6 +399,13 @@ describe('the fast path’s own duties', () => {
     expect(trailersSeen).toBe(false);
     call.stream.end();
     expect((await call.trailers)['grpc-status']).toBe('0');
+  });
+
+  it('a client that never ends its request: the call still ends at its grpc-timeout', async () => {
+    const call = openStreamCall('openai/plain-text', { 'grpc-timeout': '500m' });
+    expect((await call.trailers)['grpc-status']).toBe('4');
+    expect(framesOf(Buffer.concat(call.received)).map((frame) => frame.chunk?.event.case)).toContain('finish');
+    call.stream.close();
   });
 
   it('a second message after the call began: unimplemented, and the upstream call stops', async () => {

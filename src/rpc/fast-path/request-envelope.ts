@@ -20,6 +20,8 @@ export interface RequestEnvelope {
   body: Buffer;
   /** Settles when the request's body has ended; refuses with the body's failure. */
   end: Promise<void>;
+  /** Whether `end` has settled. */
+  settled: boolean;
 }
 
 const HEADER_BYTES = 5;
@@ -33,7 +35,7 @@ export async function readRequestEnvelope(request: IncomingMessage | Http2Server
   // An HTTP/1.1 body that came with its headers is whole after one turn of the microtask queue.
   await undefined;
   const buffered = bufferedBody(request, contentLength);
-  return buffered ? { body: buffered, end: ENDED } : envelopeAsItArrives(request, limitBytes);
+  return buffered ? { body: buffered, end: ENDED, settled: true } : envelopeAsItArrives(request, limitBytes);
 }
 
 function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
@@ -44,10 +46,12 @@ function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limi
     let expected: number | undefined;
     /** Set once the envelope has been handed over: the body's end is then reported through it. */
     let ending: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+    let handedOver: RequestEnvelope | undefined;
     const fail = (error: unknown) => {
       cleanup();
-      if (ending) ending.reject(error);
-      else reject(error);
+      if (!ending) return reject(error);
+      handedOver!.settled = true;
+      ending.reject(error);
     };
     const cleanup = () => {
       request.off('data', onData);
@@ -79,12 +83,14 @@ function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limi
       const end = new Promise<void>((resolveEnd, rejectEnd) => (ending = { resolve: resolveEnd, reject: rejectEnd }));
       // Handled here too: the body may fail before the caller has taken the envelope.
       end.catch(() => undefined);
-      resolve({ body, end });
+      handedOver = { body, end, settled: false };
+      resolve(handedOver);
     };
     const onEnd = () => {
       cleanup();
-      if (ending) ending.resolve();
-      else resolve({ body: parts.length === 1 ? parts[0]! : Buffer.concat(parts, length), end: ENDED });
+      if (!ending) return resolve({ body: parts.length === 1 ? parts[0]! : Buffer.concat(parts, length), end: ENDED, settled: true });
+      handedOver!.settled = true;
+      ending.resolve();
     };
     // A client that leaves before its body is complete: 'close' without 'end'.
     const onClose = () => fail(new ConnectError('the client left before sending the whole request', Code.Canceled));
@@ -92,5 +98,20 @@ function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limi
     request.once('end', onEnd);
     request.once('error', fail);
     request.once('close', onClose);
+  });
+}
+
+/**
+ * The body's end, or the call's abort (its deadline, its client gone) when that comes first: a call
+ * whose client never ends its request still ends. No listener when the end has already come — the
+ * usual case by the time a call has its answer.
+ */
+export function endOrAbort(arrived: RequestEnvelope, signal: AbortSignal): Promise<void> {
+  if (arrived.settled) return arrived.end;
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    signal.addEventListener('abort', onAbort, { once: true });
+    arrived.end.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

@@ -27,7 +27,7 @@ import { EnvelopeWriter } from './envelope-writer.js';
 import { textDeltaResponseBytes } from './text-delta-bytes.js';
 import { messageBytes, ownFieldBytes } from './message-bytes.js';
 import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
-import { readRequestEnvelope } from './request-envelope.js';
+import { endOrAbort, readRequestEnvelope, type RequestEnvelope } from './request-envelope.js';
 import { negotiatedCompression } from './negotiated-compression.js';
 
 export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
@@ -104,20 +104,19 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       const writer = new EnvelopeWriter(call.response, headers, compression.response, compressMinBytes);
       const signal = callSignal(call.response, timeout.error ? undefined : timeout.timeoutMs);
       let failure: ConnectError | undefined;
-      /** The request body's end, which may come after the call has begun (request-envelope.ts). */
-      let bodyEnd: Promise<void> | undefined;
+      /** The request's body; its end may come after the call has begun (request-envelope.ts). */
+      let arrived: RequestEnvelope | undefined;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
-        const arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes);
-        bodyEnd = arrived.end;
-        bodyEnd.catch((error: unknown) => signal.abort(ConnectError.from(error)));
+        arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes);
+        arrived.end.catch((error: unknown) => signal.abort(ConnectError.from(error)));
         const message = singleMessageOf(arrived.body);
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
           const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
           const answer = create(CompleteResponseSchema, { response });
-          await bodyEnd;
+          await endOrAbort(arrived, signal.signal);
           await writer.frame(binary ? messageBytes(CompleteResponseSchema, answer) : complete.getO(false).serialize(answer));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
@@ -135,7 +134,7 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
               await (outputSeen ? writer.frame(bytes) : writer.hold(bytes));
             }
             done = true;
-            await bodyEnd;
+            await endOrAbort(arrived, signal.signal);
           } finally {
             // A client gone or a write refused mid-stream: the core's stream is closed, as connect-es does.
             if (!done) await chunks.return?.().catch(() => undefined);
@@ -143,7 +142,7 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
         }
       } catch (error) {
         // A failed body is the answer, whatever the call met after it began: as when it was read whole first.
-        const bodyFailure = bodyEnd && (await bodyEnd.then(() => undefined, (bodyError: unknown) => bodyError));
+        const bodyFailure = arrived && (await endOrAbort(arrived, signal.signal).then(() => undefined, (bodyError: unknown) => bodyError));
         failure = toConnectError(bodyFailure ?? error, dependencies.reporter);
       } finally {
         signal.settle();
