@@ -9,7 +9,9 @@
 // NODE_OPTIONS refuses); BENCH_CPU_PROFILE_DIR: a CPU profile of the unbundled gateway there.
 // With --baseline DIR another checkout's gateway serves too, the two taking turns call by call,
 // each one's CPU counted over the same stretch of time: an A/B that a machine whose speed drifts
-// between runs cannot skew (as timeline.ts does for the shim). The table of record is `npm run bench`.
+// between runs cannot skew (as timeline.ts does for the shim). With --rounds R the scenarios take
+// turns in R rounds, so the typed calls and the shim calls they are held against (the bench's bars)
+// share the same stretches of time too. The table of record is `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -34,6 +36,7 @@ const { values: options } = parseArgs({
     callgrind: { type: 'boolean', default: false },
     'keep-dumps': { type: 'string' },
     baseline: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -46,6 +49,8 @@ if (options.help) {
   --callgrind        run the gateway under valgrind --tool=callgrind: instructions per call
   --keep-dumps DIR   with --callgrind: keep callgrind's dump of each scenario there (for callgrind_annotate)
   --baseline DIR     also another checkout's gateway (built, with its own npm start), taking turns with this one call by call
+  --rounds R         the calls in R rounds, every scenario in each (after every warm-up): the scenarios share the
+                     same stretches of time, and each RPC kind is compared with the shim call doing its work
 `);
   process.exit(0);
 }
@@ -60,6 +65,9 @@ const callgrind = options.callgrind === true;
 const keepDumps = options['keep-dumps'] === undefined ? undefined : path.resolve(options['keep-dumps']);
 const baselineRoot = options.baseline === undefined ? undefined : path.resolve(options.baseline);
 if (baselineRoot && callgrind) throw new Error('--baseline and --callgrind: one gateway under valgrind at a time');
+const rounds = Number(options.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error('--rounds: a whole number, 1 or more');
+if (rounds > 1 && callgrind) throw new Error('--rounds and --callgrind: callgrind counts one scenario at a time');
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-quick-rpc-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -165,24 +173,61 @@ async function startTarget(name: string, targetRoot: string, upstreamUrl: string
   };
 }
 
-/** What /proc says of a gateway at one moment, for the difference over a scenario. */
-function countersOf(pid: number) {
-  return { cpu: cpuSplit(pid), threads: threadCpuSeconds(pid), syscalls: syscallCounts(pid) };
+/** What /proc counts of a gateway: CPU seconds (user, system; main thread, other threads) and read/write syscalls. */
+interface Counters {
+  user: number;
+  system: number;
+  main: number;
+  others: number;
+  reads: number;
+  writes: number;
 }
 
-function row(target: Target, scenario: string, before: ReturnType<typeof countersOf>, after: ReturnType<typeof countersOf>, timings: CallTiming[]): number {
-  const perCallUs = (seconds: number) => ((seconds / calls) * 1e6).toFixed(0);
-  const cpuSeconds = after.cpu.user - before.cpu.user + after.cpu.system - before.cpu.system;
-  const cpu = `${perCallUs(cpuSeconds)} (${perCallUs(after.cpu.user - before.cpu.user)}+${perCallUs(after.cpu.system - before.cpu.system)})`;
-  const threads = `${perCallUs(after.threads.main - before.threads.main)}+${perCallUs(after.threads.others - before.threads.others)}`;
-  const syscalls = `${((after.syscalls.reads - before.syscalls.reads) / calls).toFixed(1)}+${((after.syscalls.writes - before.syscalls.writes) / calls).toFixed(1)}`;
+function countersOf(pid: number): Counters {
+  const cpu = cpuSplit(pid);
+  const threads = threadCpuSeconds(pid);
+  const syscalls = syscallCounts(pid);
+  return { user: cpu.user, system: cpu.system, main: threads.main, others: threads.others, reads: syscalls.reads, writes: syscalls.writes };
+}
+
+/** One target's measure of one scenario: the counters' growth over its calls (summed over rounds) and each call's timing. */
+interface Measured {
+  counted: Counters;
+  timings: CallTiming[];
+}
+
+function grow(measured: Measured, before: Counters, after: Counters, timings: CallTiming[]): void {
+  for (const name of Object.keys(before) as Array<keyof Counters>) measured.counted[name] += after[name] - before[name];
+  measured.timings.push(...timings);
+}
+
+/** Prints one row; returns the CPU seconds per call. */
+function row(target: Target, scenario: string, measured: Measured): number {
+  const { counted, timings } = measured;
+  const count = timings.length;
+  const perCallUs = (seconds: number) => ((seconds / count) * 1e6).toFixed(0);
+  const cpu = `${perCallUs(counted.user + counted.system)} (${perCallUs(counted.user)}+${perCallUs(counted.system)})`;
+  const threads = `${perCallUs(counted.main)}+${perCallUs(counted.others)}`;
+  const syscalls = `${(counted.reads / count).toFixed(1)}+${(counted.writes / count).toFixed(1)}`;
   const instructions = callgrind ? dumpInstructions(target.pid, dataDir, scenario) : { main: Number.NaN, total: Number.NaN };
-  const perCall = (count: number) => Math.round(count / calls).toLocaleString('en');
+  const perCall = (total: number) => Math.round(total / count).toLocaleString('en');
   const first = percentile(timings.map((timing) => timing.firstMs), 50);
   const memory = memoryStatus(target.pid);
   const label = baselineRoot ? `${scenario} (${target.name})` : scenario;
-  process.stdout.write(`${label.padEnd(30)}  ${String(calls).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}  ${memory.rssMb.toFixed(0)} / ${memory.peakRssMb.toFixed(0)}\n`);
-  return cpuSeconds;
+  process.stdout.write(`${label.padEnd(30)}  ${String(count).padStart(5)}  ${cpu.padStart(22)}  ${threads.padStart(18)}  ${syscalls.padStart(17)}  ${first.toFixed(3).padStart(12)}${callgrind ? `  ${perCall(instructions.main).padStart(30)}  ${perCall(instructions.total).padStart(12)}` : ''}  ${memory.rssMb.toFixed(0)} / ${memory.peakRssMb.toFixed(0)}\n`);
+  return (counted.user + counted.system) / count;
+}
+
+const firstP50 = (measured: Measured) => percentile(measured.timings.map((timing) => timing.firstMs), 50);
+const signedMs = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`;
+
+/** Each scenario's rows, and the gateway against the baseline when there is one. */
+function report(targets: Target[], scenario: string, measured: Measured[]): number[] {
+  const cpu = targets.map((target, index) => row(target, scenario, measured[index]!));
+  if (baselineRoot) {
+    process.stdout.write(`${''.padEnd(30)}  gateway vs baseline: ×${(cpu[0]! / cpu[1]!).toFixed(3)} CPU per call, first p50 ${signedMs(firstP50(measured[0]!) - firstP50(measured[1]!))}\n`);
+  }
+  return cpu;
 }
 
 try {
@@ -191,17 +236,29 @@ try {
   const targets = [await startTarget('gateway', root, upstreamUrl)];
   if (baselineRoot) targets.push(await startTarget('baseline', baselineRoot, upstreamUrl));
   process.stdout.write(`${'scenario'.padEnd(30)}  calls  CPU µs/call (user+sys)  main+other threads  reads+writes/call  first p50 ms${callgrind ? '  instructions/call: main thread   all threads' : ''}  RSS / peak MB\n`);
-  for (const scenario of scenarios) {
-    const scenarioCalls = targets.map((target) => target.callOf(scenario));
-    await drive(scenarioCalls, warmupCalls);
-    if (callgrind) execFileSync('callgrind_control', ['--zero', String(targets[0]!.pid)], { stdio: 'ignore' });
-    const before = targets.map((target) => countersOf(target.pid));
-    const timings = await drive(scenarioCalls, calls);
-    const after = targets.map((target) => countersOf(target.pid));
-    const cpu = targets.map((target, index) => row(target, scenario, before[index]!, after[index]!, timings[index]!));
-    if (baselineRoot) {
-      const first = timings.map((each) => percentile(each.map((timing) => timing.firstMs), 50));
-      process.stdout.write(`${''.padEnd(30)}  gateway vs baseline: ×${(cpu[0]! / cpu[1]!).toFixed(3)} CPU per call, first p50 ${first[0]! - first[1]! >= 0 ? '+' : ''}${(first[0]! - first[1]!).toFixed(3)} ms\n`);
+  const callsOf = new Map(scenarios.map((scenario) => [scenario, targets.map((target) => target.callOf(scenario))]));
+  const measured = new Map(scenarios.map((scenario) => [scenario, targets.map((): Measured => ({ counted: { user: 0, system: 0, main: 0, others: 0, reads: 0, writes: 0 }, timings: [] }))]));
+  if (rounds > 1) for (const scenario of scenarios) await drive(callsOf.get(scenario)!, warmupCalls);
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of scenarios) {
+      const scenarioCalls = callsOf.get(scenario)!;
+      if (rounds === 1) await drive(scenarioCalls, warmupCalls);
+      if (callgrind) execFileSync('callgrind_control', ['--zero', String(targets[0]!.pid)], { stdio: 'ignore' });
+      const before = targets.map((target) => countersOf(target.pid));
+      const timings = await drive(scenarioCalls, Math.round(calls / rounds));
+      const after = targets.map((target) => countersOf(target.pid));
+      targets.forEach((_target, index) => grow(measured.get(scenario)![index]!, before[index]!, after[index]!, timings[index]!));
+      if (rounds === 1) report(targets, scenario, measured.get(scenario)!);
+    }
+  }
+  if (rounds > 1) {
+    const cpu = new Map(scenarios.map((scenario) => [scenario, report(targets, scenario, measured.get(scenario)!)]));
+    // The typed surfaces against the shim call that does the same work, measured over the same stretches of time.
+    for (const scenario of scenarios.filter(isRpcKind)) {
+      const shim = RPC_KINDS[scenario].stream ? 'shim-sse' : 'shim-json';
+      if (!cpu.has(shim)) continue;
+      const versus = targets.map((target, index) => `${target.name} ×${(cpu.get(scenario)![index]! / cpu.get(shim)![index]!).toFixed(3)} CPU, first p50 ${signedMs(firstP50(measured.get(scenario)![index]!) - firstP50(measured.get(shim)![index]!))}`);
+      process.stdout.write(`${scenario} vs ${shim}: ${versus.join('; ')}\n`);
     }
   }
   for (const target of targets) target.close();

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { errorCodes } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { bufferedBody } from './buffered-body.js';
+import { bufferedBody } from '../server/buffered-body.js';
 
 const PARSE_OPTIONS = { protoAction: 'error', constructorAction: 'error' } as const;
 

@@ -1,10 +1,10 @@
 // The whole request body of a fast-path RPC, read from the Node request with a byte limit — the
 // same limit and error connect-es applies to the calls it serves (readMaxBytes) — taken at once
-// when it is already buffered (buffered-body.ts), else as it arrives.
+// when it is already buffered (server/buffered-body.ts), else as it arrives.
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { bufferedBody } from '../../http/buffered-body.js';
+import { bufferedBody } from '../../server/buffered-body.js';
 
 export async function readRequestBody(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<Buffer> {
   const contentLength = Number(request.headers['content-length']);

@@ -8,11 +8,11 @@
 // past the limit, or is cut off by the client leaving. stream-call.ts aborts the call when it
 // refuses and waits for it before answering the call's end. A body that does not come as one
 // envelope alone is read to its end, as before, for singleMessageOf to judge; an HTTP/1.1 body
-// already buffered whole is taken at once (buffered-body.ts).
+// already buffered whole is taken at once (server/buffered-body.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { bufferedBody } from '../../http/buffered-body.js';
+import { bufferedBody } from '../../server/buffered-body.js';
 import { tooLarge } from './request-body.js';
 
 export interface RequestEnvelope {
