@@ -4,7 +4,8 @@
 // when the client reads slowly, then the end (a last frame, or HTTP/2 trailers). A held frame
 // waits, with the headers, for the next frame or the end and leaves in the same write: the same
 // bytes in fewer writes, and none before the upstream call (stream-call.ts holds a stream's
-// frames until the first one with model output).
+// frames until the first one with model output). On HTTP/2 the first frame is followed by the end
+// of the event loop's turn, when Node's session sends it (below).
 import type { ServerResponse, OutgoingHttpHeaders } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
@@ -33,8 +34,13 @@ export class EnvelopeWriter {
     const response = this.#response;
     if (!this.writable()) throw new ConnectError('the client left', Code.Canceled);
     const framed = await this.#framed(bytes, flags);
-    if (!response.headersSent) (response as ServerResponse).writeHead(200, this.#headers);
+    const first = !response.headersSent;
+    if (first) (response as ServerResponse).writeHead(200, this.#headers);
     if (!(response as ServerResponse).write(this.#withHeld(framed))) await drained(response);
+    // Node's HTTP/2 session sends what was written when this turn of the event loop ends
+    // (setImmediate), so the first frame would wait for the rest of an upstream burst to be
+    // processed; ending the turn here sends it first. HTTP/1.1 writes to the socket at once.
+    else if (first && 'stream' in response) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** One frame kept back: it is written with the next frame, or at the end. */
