@@ -17,12 +17,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configureGateway, startGateway } from './lib/gateway.js';
 import { cpuSplit, memoryStatus, readyPort, spawnNode, stopAll, syscallCounts, threadCpuSeconds } from './lib/proc.js';
 import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, type CallTiming } from './lib/rpc-load.js';
+import { shimCall } from './lib/shim-call.js';
 import { percentile } from './lib/stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,25 +71,6 @@ if (rounds > 1 && callgrind) throw new Error('--rounds and --callgrind: callgrin
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-quick-rpc-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-
-/** One shim call, read whole; the first chunk's time for a stream. */
-function shimCall(url: string, secret: string, body: string): Promise<CallTiming> {
-  return new Promise((resolve, reject) => {
-    const startedAt = performance.now();
-    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` } }, (response) => {
-      let firstMs = Number.NaN;
-      // A stream's first chunk is the upstream's first text (as the bench's stream client and the raw gRPC client take it).
-      const streamed = body.includes('"stream":true');
-      response.on('data', (part: Buffer) => {
-        if (Number.isNaN(firstMs) && (!streamed || part.includes('FIRST'))) firstMs = performance.now() - startedAt;
-      });
-      response.on('end', () => (response.statusCode === 200 ? resolve({ firstMs, totalMs: performance.now() - startedAt }) : reject(new Error(`status ${response.statusCode}`))));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 /** Calls on every target in turn (one call of each, then again), `count` rounds; each target's timings apart. */
 async function drive(calls: Array<() => Promise<CallTiming>>, count: number): Promise<CallTiming[][]> {
@@ -167,7 +148,7 @@ async function startTarget(name: string, targetRoot: string, upstreamUrl: string
     callOf: (scenario) => {
       if (isRpcKind(scenario)) return rpcCall(scenario, clients, setup.model);
       const body = chatBody(scenario === 'shim-sse');
-      return () => shimCall(`${gateway.url}/v1/chat/completions`, setup.secret, body);
+      return () => shimCall(agent, `${gateway.url}/v1/chat/completions`, { authorization: `Bearer ${setup.secret}` }, body);
     },
     close: () => clients.close(),
   };

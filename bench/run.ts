@@ -3,17 +3,20 @@
 // See bench/README.md for the options and what each column means.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configureGateway, startGateway, startScript, type GatewayProcess } from './lib/gateway.js';
 import { postJson, runLoad, type LoadResult } from './lib/http-load.js';
+import { measureInterleaved } from './lib/interleaved.js';
 import { cpuSeconds, loadAverage, memoryStatus, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
 import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './lib/portkey.js';
 import { renderProfile, summarizeProfile } from './lib/profile.js';
 import { buildReport, renderMarkdown, renderText, type ChatPhase, type RpcPhase, type RunResult, type SoakResult, type StreamPhase, type TargetName } from './lib/report.js';
 import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, rpcLoad, type RpcClients, type RpcKind } from './lib/rpc-load.js';
+import { shimCall } from './lib/shim-call.js';
 import { percentile, slope } from './lib/stats.js';
 import { measurePaced, measureTtfc, type StreamTarget } from './lib/stream-client.js';
 
@@ -30,6 +33,7 @@ const { values: options } = parseArgs({
     'rpc-concurrency': { type: 'string', default: '16' },
     'rpc-kinds': { type: 'string', default: Object.keys(RPC_KINDS).join(',') },
     'paced-streams': { type: 'string', default: '5' },
+    'interleaved-calls': { type: 'string', default: '1200' },
     'stream-chunks': { type: 'string', default: '8' },
     'stream-gap-ms': { type: 'string', default: '5' },
     'log-level': { type: 'string', default: 'warn' },
@@ -56,6 +60,8 @@ if (options.help) {
   --connections LIST    non-streaming connection counts (default 1,16,64)
   --rpc-concurrency N   concurrent calls for the RPC throughput phases (default 16)
   --rpc-kinds LIST      the RPC rows, each at 1 and --rpc-concurrency calls (default all: ${Object.keys(RPC_KINDS).join(',')})
+  --interleaved-calls N calls per scenario per run of the typed calls and the shim's taking turns on the gateway, in
+                        6 rounds (bench/lib/interleaved.ts), which the typed-surface bars are judged by (default 1200; 0: none)
   --log-level LEVEL     the gateway's GATEWAY_LOG_LEVEL (default warn)
   --gateway-node-options=FLAGS  NODE_OPTIONS for the gateway(s), e.g. --gateway-node-options=--max-old-space-size=64
   --baseline DIR        also run the gateway built in DIR (a checkout with dist/ built, e.g. main)
@@ -93,6 +99,7 @@ const config = {
   rpcConcurrency: number('rpc-concurrency', 1),
   rpcKinds: rpcKindsOf(String(options['rpc-kinds'])),
   pacedStreams: number('paced-streams', 1),
+  interleavedCalls: number('interleaved-calls'),
   streamChunks: number('stream-chunks', 2),
   streamGapMs: number('stream-gap-ms', 1),
   logLevel: String(options['log-level']),
@@ -412,6 +419,10 @@ async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]):
       });
     }
   }
+  if (config.interleavedCalls > 0) {
+    progress(`run ${index}/${config.runs}: typed calls and the shim's taking turns, gateway`);
+    run.interleaved = await interleavedPhase(targets.find((target) => target.name === 'gateway')!, gateways.find((gateway) => gateway.name === 'gateway')!);
+  }
   for (const target of targets) {
     if (target.name === 'floor') run.floorPeakRssMb = memoryStatus(target.pid).peakRssMb;
     if (target.name === 'floor-flags') run.floorFlagsPeakRssMb = memoryStatus(target.pid).peakRssMb;
@@ -425,6 +436,26 @@ async function oneRun(index: number, targets: Target[], gateways: RpcGateway[]):
     }
   }
   return run;
+}
+
+/** The typed-surface bars' measure: each typed call and the shim call doing its work, one at a time, in rounds. */
+async function interleavedPhase(target: Target, gateway: RpcGateway): Promise<RunResult['interleaved']> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = `${target.base}/v1/chat/completions`;
+  try {
+    return await measureInterleaved(
+      gateway.pid,
+      {
+        'shim-json': () => shimCall(agent, url, target.headers, chatBody(target.model, false)),
+        'shim-sse': () => shimCall(agent, url, target.headers, chatBody(target.model, true)),
+        'connect-unary-raw': rpcCall('connect-unary-raw', gateway.clients, gateway.model),
+        'grpc-stream-raw': rpcCall('grpc-stream-raw', gateway.clients, gateway.model),
+      },
+      { warmup: 200, calls: config.interleavedCalls, rounds: 6 },
+    );
+  } finally {
+    agent.destroy();
+  }
 }
 
 async function soakGateway(target: Target, gateway: Child): Promise<SoakResult> {
