@@ -72,14 +72,19 @@ if (rounds > 1 && callgrind) throw new Error('--rounds and --callgrind: callgrin
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-quick-rpc-'));
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 
-/** Calls on every target in turn (one call of each, then again), `count` rounds; each target's timings apart. */
+/**
+ * Calls on every target in turn (one call of each, then again), `count` rounds; each target's timings
+ * apart. The order turns round every other round, so that no target always follows the same one.
+ */
 async function drive(calls: Array<() => Promise<CallTiming>>, count: number): Promise<CallTiming[][]> {
   const timings: CallTiming[][] = calls.map(() => []);
+  const forward = calls.map((_call, index) => index);
+  const backward = [...forward].reverse();
   let started = 0;
   const worker = async () => {
     while (started < count) {
       started += 1;
-      for (let index = 0; index < calls.length; index++) timings[index]!.push(await calls[index]!());
+      for (const index of started % 2 === 0 ? forward : backward) timings[index]!.push(await calls[index]!());
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
