@@ -11,11 +11,12 @@ import { parseArgs } from 'node:util';
 import { configureGateway, startGateway, startScript, type GatewayProcess } from './lib/gateway.js';
 import { postJson, runLoad, type LoadResult } from './lib/http-load.js';
 import { measureInterleaved } from './lib/interleaved.js';
-import { cpuSeconds, loadAverage, memoryStatus, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
+import { cpuSeconds, loadAverage, memoryStatus, readyLine, readyPort, spawnNode, stopAll, type Child } from './lib/proc.js';
 import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './lib/portkey.js';
 import { renderProfile, summarizeProfile } from './lib/profile.js';
 import { buildReport, renderMarkdown, renderText, type ChatPhase, type RpcPhase, type RunResult, type SoakResult, type StreamPhase, type TargetName } from './lib/report.js';
-import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, rpcLoad, type RpcClients, type RpcKind } from './lib/rpc-load.js';
+import { createRawGrpcClient } from './lib/raw-rpc-clients.js';
+import { createRpcClients, isRpcKind, RPC_KINDS, rpcCall, rpcLoad, type CallTiming, type RpcClients, type RpcKind } from './lib/rpc-load.js';
 import { shimCall } from './lib/shim-call.js';
 import { percentile, slope } from './lib/stats.js';
 import { measurePaced, measureTtfc, type StreamTarget } from './lib/stream-client.js';
@@ -61,7 +62,8 @@ if (options.help) {
   --rpc-concurrency N   concurrent calls for the RPC throughput phases (default 16)
   --rpc-kinds LIST      the RPC rows, each at 1 and --rpc-concurrency calls (default all: ${Object.keys(RPC_KINDS).join(',')})
   --interleaved-calls N calls per scenario per run of the typed calls and the shim's taking turns on the gateway, in
-                        6 rounds (bench/lib/interleaved.ts), which the typed-surface bars are judged by (default 1200; 0: none)
+                        6 rounds (bench/lib/interleaved.ts), which the typed-surface bars are judged by, and the bare
+                        transports' SSE and gRPC streams the same way (bench/bare-transports.ts) (default 1200; 0: none)
   --log-level LEVEL     the gateway's GATEWAY_LOG_LEVEL (default warn)
   --gateway-node-options=FLAGS  NODE_OPTIONS for the gateway(s), e.g. --gateway-node-options=--max-old-space-size=64
   --baseline DIR        also run the gateway built in DIR (a checkout with dist/ built, e.g. main)
@@ -199,6 +201,21 @@ async function main(): Promise<void> {
       logFile: path.join(logDir, 'sdk-floor-flags.log'),
     });
     const flaggedFloorUrl = `http://127.0.0.1:${await readyPort(flaggedFloor)}`;
+    // The transports' floor for the stream bar, under the gateway's node flags as the gateway runs.
+    if (config.interleavedCalls > 0 && !config.profile) {
+      const child = spawnNode({
+        name: 'bare-transports',
+        args: [...startScript(root).flags, path.join(root, 'dist/bench/bare-transports.js')],
+        env: { ...childEnv, BENCH_UPSTREAM: upstreamUrl },
+        cwd: root,
+        logFile: path.join(logDir, 'bare-transports.log'),
+      });
+      const ready = await readyLine(child);
+      const grpc = createRawGrpcClient(`http://127.0.0.1:${String(ready['http2Port'])}`, 'not-checked');
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      cleanups.push(() => (grpc.close(), agent.destroy()));
+      transports = { pid: child.pid, sse: () => shimCall(agent, `http://127.0.0.1:${ready.port}/`, {}, chatBody('bench-model', true)), grpc: () => grpc.streamOnce('bench-model') };
+    }
     const profileDir = config.profile ? path.join(config.out, `profile-${stamp}`) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     progress(`upstream ${upstreamUrl}, bare proxy ${bareUrl}; starting the gateway (as npm start runs it, log level ${config.logLevel})`);
@@ -316,6 +333,8 @@ interface RpcGateway {
 }
 
 const cleanups: Array<() => void> = [];
+/** The bare transports' server (bare-transports.ts) and a call of each of its streams. */
+let transports: { pid: number; sse: () => Promise<CallTiming>; grpc: () => Promise<CallTiming> } | undefined;
 
 /** Every target answers a completion before any load. */
 async function checkTargets(targets: Target[]): Promise<void> {
@@ -438,6 +457,10 @@ async function oneRun(index: number, allTargets: Target[], allGateways: RpcGatew
   if (config.interleavedCalls > 0) {
     progress(`run ${index}/${config.runs}: typed calls and the shim's taking turns, gateway`);
     run.interleaved = await interleavedPhase(targets.find((target) => target.name === 'gateway')!, gateways.find((gateway) => gateway.name === 'gateway')!);
+    if (transports) {
+      progress(`run ${index}/${config.runs}: the bare transports' SSE and gRPC streams taking turns`);
+      run.transports = await measureInterleaved(transports.pid, { 'bare-sse': transports.sse, 'bare-grpc': transports.grpc }, { warmup: 200, calls: config.interleavedCalls, rounds: 6 });
+    }
   }
   for (const target of targets) {
     if (target.name === 'floor') run.floorPeakRssMb = memoryStatus(target.pid).peakRssMb;

@@ -13,6 +13,8 @@ export const INTERLEAVED_PAIRS = [
   { typed: 'grpc-stream-raw', shim: 'shim-sse' },
 ] as const;
 export type InterleavedScenario = (typeof INTERLEAVED_PAIRS)[number]['typed'] | (typeof INTERLEAVED_PAIRS)[number]['shim'];
+/** The transports' floor for the stream pair (bench/bare-transports.ts), measured the same way. */
+export type TransportScenario = 'bare-sse' | 'bare-grpc';
 
 export interface InterleavedMeasure {
   calls: number;
@@ -28,15 +30,15 @@ export interface InterleavedOptions {
   rounds: number;
 }
 
-/** One call at a time; each scenario's CPU (the gateway process's, user + system) counted over its own calls only. */
-export async function measureInterleaved(
+/** One call at a time; each scenario's CPU (the serving process's, user + system) counted over its own calls only. */
+export async function measureInterleaved<Scenario extends string>(
   pid: number,
-  callOf: Record<InterleavedScenario, () => Promise<CallTiming>>,
+  callOf: Record<Scenario, () => Promise<CallTiming>>,
   options: InterleavedOptions,
-): Promise<Record<InterleavedScenario, InterleavedMeasure>> {
-  const scenarios = Object.keys(callOf) as InterleavedScenario[];
+): Promise<Record<Scenario, InterleavedMeasure>> {
+  const scenarios = Object.keys(callOf) as Scenario[];
   const cpu = new Map(scenarios.map((scenario) => [scenario, 0]));
-  const timings = new Map(scenarios.map((scenario): [InterleavedScenario, CallTiming[]] => [scenario, []]));
+  const timings = new Map(scenarios.map((scenario): [Scenario, CallTiming[]] => [scenario, []]));
   for (const scenario of scenarios) for (let index = 0; index < options.warmup; index++) await callOf[scenario]();
   const perRound = Math.max(1, Math.round(options.calls / options.rounds));
   for (let round = 0; round < options.rounds; round++) {
@@ -46,7 +48,7 @@ export async function measureInterleaved(
       cpu.set(scenario, cpu.get(scenario)! + cpuSeconds(pid) - before);
     }
   }
-  const measured = {} as Record<InterleavedScenario, InterleavedMeasure>;
+  const measured = {} as Record<Scenario, InterleavedMeasure>;
   for (const scenario of scenarios) {
     const calls = timings.get(scenario)!;
     measured[scenario] = { calls: calls.length, cpuUsPerCall: (cpu.get(scenario)! / calls.length) * 1e6, firstP50Ms: percentile(calls.map((timing) => timing.firstMs), 50) };

@@ -73,13 +73,18 @@ export function spawnNode(options: SpawnOptions): Child {
 
 /** Waits for the child's `{"ready":true,"port":N}` line on stdout. */
 export function readyPort(child: Child, timeoutMs = 15_000): Promise<number> {
+  return readyLine(child, timeoutMs).then((line) => line.port);
+}
+
+/** The child's ready line, with whatever else it reports (bare-transports.ts: a second port). */
+export function readyLine(child: Child, timeoutMs = 15_000): Promise<{ port: number } & Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.lineListeners.delete(onLine);
       reject(new Error(`${child.name} did not report ready within ${timeoutMs} ms`));
     }, timeoutMs);
     const onLine = (line: string) => {
-      let parsed: { ready?: boolean; port?: number };
+      let parsed: { ready?: boolean; port?: number } & Record<string, unknown>;
       try {
         parsed = JSON.parse(line) as typeof parsed;
       } catch {
@@ -88,7 +93,7 @@ export function readyPort(child: Child, timeoutMs = 15_000): Promise<number> {
       if (parsed.ready && typeof parsed.port === 'number') {
         clearTimeout(timer);
         child.lineListeners.delete(onLine);
-        resolve(parsed.port);
+        resolve({ ...parsed, port: parsed.port });
       }
     };
     child.lineListeners.add(onLine);

@@ -1,7 +1,7 @@
 // The one table (console and markdown) and the verdict on each bar of the
 // performance issue, from the per-run measurements (medians across runs; a
 // ratio or a difference is taken within each run, then its median).
-import type { InterleavedMeasure, InterleavedScenario } from './interleaved.js';
+import type { InterleavedMeasure, InterleavedScenario, TransportScenario } from './interleaved.js';
 import { RPC_KINDS, type RpcKind } from './rpc-load.js';
 import { median } from './stats.js';
 
@@ -58,6 +58,8 @@ export interface RunResult {
   floorFlagsPeakRssMb?: number;
   /** The typed calls and the shim's taking turns on the gateway (interleaved.ts): what the typed-surface bars are judged by. */
   interleaved?: Record<InterleavedScenario, InterleavedMeasure>;
+  /** The bare transports' SSE and gRPC streams taking turns (bare-transports.ts): Node's HTTP/2 against its HTTP/1.1 for the same stream. */
+  transports?: Record<TransportScenario, InterleavedMeasure>;
 }
 
 export interface SoakResult {
@@ -93,6 +95,7 @@ export interface Report {
 const HEADER = ['scenario', 'target', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'gw/bare', 'added p50', 'notes'];
 
 const f = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const signedUs = (value: number) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(0)} µs` : '–');
 const signed = (value: number, digits = 2) => (Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${value.toFixed(digits)} ms` : '–');
 const TARGET_LABEL: Record<TargetName, string> = {
   direct: 'direct upstream',
@@ -310,7 +313,13 @@ function rpcBars(
   if (runs.every((run) => run.interleaved !== undefined)) {
     const turns = (pick: (measured: NonNullable<RunResult['interleaved']>) => number) => medianOf((run) => pick(run.interleaved!));
     bar('gRPC StreamComplete (grpc-stream-raw) CPU per call vs the shim\'s per SSE stream, taking turns (1 at a time)', '≤ ×1', turns((m) => ratio(m['grpc-stream-raw'].cpuUsPerCall, m['shim-sse'].cpuUsPerCall)), 'ratio', (value) => value <= 1);
-    withNote(`phases apart: ×${f(apart.grpcCpu, 2)}${connectNode}`);
+    // What Node's HTTP/2 costs over its HTTP/1.1 for the same stream, in µs per stream beside the gateway's own difference.
+    const transports = runs.every((run) => run.transports !== undefined)
+      ? `; the transports alone, bare: ×${f(medianOf((run) => ratio(run.transports!['bare-grpc'].cpuUsPerCall, run.transports!['bare-sse'].cpuUsPerCall)), 2)}, ` +
+        `${signedUs(medianOf((run) => run.transports!['bare-grpc'].cpuUsPerCall - run.transports!['bare-sse'].cpuUsPerCall))} against the gateway's ` +
+        `${signedUs(turns((m) => m['grpc-stream-raw'].cpuUsPerCall - m['shim-sse'].cpuUsPerCall))} per stream`
+      : '';
+    withNote(`phases apart: ×${f(apart.grpcCpu, 2)}${connectNode}${transports}`);
     bar('gRPC time to first chunk (grpc-stream-raw) minus the shim\'s SSE time to first chunk, taking turns', '≤ 0 ms', turns((m) => m['grpc-stream-raw'].firstP50Ms - m['shim-sse'].firstP50Ms), 'ms', (value) => value <= 0);
     withNote(`phases apart: ${signed(apart.grpcFirst, 3)}`);
     bar('Connect Complete (binary, connect-unary-raw) CPU per call vs the shim\'s chat JSON, taking turns (1 at a time)', '≤ ×1', turns((m) => ratio(m['connect-unary-raw'].cpuUsPerCall, m['shim-json'].cpuUsPerCall)), 'ratio', (value) => value <= 1);
