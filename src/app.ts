@@ -161,7 +161,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     if (config.console.enabled) {
       const consoleDir = findConsoleDir(config.console.dir);
       if (!consoleDir) fastify.log.warn({ dir: config.console.dir }, 'the admin console is not built (npm run build): /console/ answers 404');
-      registerConsoleRoutes(fastify, consoleDir ? loadConsoleFiles(consoleDir) : undefined);
+      registerConsoleRoutes(fastify, consoleDir ? () => loadConsoleFiles(consoleDir) : undefined);
     }
     const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });

@@ -1,8 +1,9 @@
-// The built admin console (console/, built by `npm run build` into dist/console/), read once at
-// start into memory — a few small files — with each file's headers decided here: Vite's hashed
+// The built admin console (console/, built by `npm run build` into dist/console/), read once into
+// memory — a few small files — on the first /console request (console-routes.ts: a gateway whose
+// console is never opened keeps none of it), with each file's headers decided here: Vite's hashed
 // files under assets/ never change (cached for a year, immutable); index.html is revalidated on
-// every load (no-cache + ETag), so a new release is picked up at once. Serving only files found at
-// start (never a path built from the URL) leaves no room for path traversal.
+// every load (no-cache + ETag), so a new release is picked up at once. Serving only files found then
+// (never a path built from the URL) leaves no room for path traversal.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -73,10 +74,10 @@ function* walk(dir: string, prefix = ''): Generator<string> {
 export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
   const files = new Map<string, ConsoleFile>();
   for (const relative of walk(dir)) {
-    const body = readFileSync(path.join(dir, relative));
+    const body = exact(readFileSync(path.join(dir, relative)));
     const contentType = CONTENT_TYPES[path.extname(relative)] ?? 'application/octet-stream';
     const compressible = /^(text\/|application\/json|image\/svg)/.test(contentType) && body.length > 1024;
-    const gzipped = compressible ? gzipSync(body, { level: 9 }) : undefined;
+    const gzipped = compressible ? exact(gzipSync(body, { level: 9 })) : undefined;
     files.set(relative, {
       body,
       gzipped: gzipped && gzipped.length < body.length ? gzipped : undefined,
@@ -86,4 +87,9 @@ export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
     });
   }
   return files;
+}
+
+/** readFileSync and gzipSync hand back small results as views of a 64 KiB buffer: kept, each would hold all of it. */
+function exact(buffer: Buffer): Buffer {
+  return buffer.byteLength === buffer.buffer.byteLength ? buffer : Buffer.copyBytesFrom(buffer);
 }

@@ -1,4 +1,4 @@
-// GET /console/…: the admin console's files from memory (console-files.ts). A path without a
+// GET /console/…: the admin console's files from memory (console-files.ts), read on the first request. A path without a
 // file extension is one of the single-page app's own routes (e.g. /console/keys) and gets
 // index.html; a missing asset is a 404. Every answer carries the console's strict CSP.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,16 +11,18 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-export function registerConsoleRoutes(fastify: FastifyInstance, files: ReadonlyMap<string, ConsoleFile> | undefined): void {
+export function registerConsoleRoutes(fastify: FastifyInstance, load: (() => ReadonlyMap<string, ConsoleFile>) | undefined): void {
+  let files: ReadonlyMap<string, ConsoleFile> | undefined;
   fastify.get('/console', (_request, reply) => {
     void reply.redirect('/console/', 301);
   });
   fastify.get('/console/*', (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
     void reply.headers(SECURITY_HEADERS);
-    if (!files) {
+    if (!load) {
       void reply.code(404).type('text/plain; charset=utf-8').send('The console is not built: run `npm run build` (or set GATEWAY_CONSOLE=off).\n');
       return;
     }
+    files ??= load();
     const wanted = request.params['*'];
     const file = files.get(wanted) ?? (/\.[a-z0-9]+$/i.test(wanted) ? undefined : files.get('index.html'));
     if (!file) {

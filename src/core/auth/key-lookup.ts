@@ -79,7 +79,9 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
   const readWaitMs = options.readWaitMs ?? 1000;
   const size = options.cacheSize ?? 10_000;
   const known = new LRUCache<string, Known>({ max: size });
-  const unknown = new LRUCache<string, Unknown>({ max: size });
+  // Made on the first unknown secret: lru-cache allocates its index arrays for `max` entries up front
+  // (about 220 KB of heap for 10 000), which a gateway sent only valid keys would hold for nothing.
+  let unknown: LRUCache<string, Unknown> | undefined;
   // Concurrent reads of one hash share one database read.
   const pending = new Map<string, Promise<VirtualKeyRecord | null>>();
   let generation = 0;
@@ -99,9 +101,9 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
           const entry = { readAt: now(), generation: startedGeneration };
           if (record) {
             known.set(secretHash, { record, ...entry });
-            unknown.delete(secretHash);
+            unknown?.delete(secretHash);
           } else {
-            unknown.set(secretHash, entry);
+            (unknown ??= new LRUCache<string, Unknown>({ max: size })).set(secretHash, entry);
             known.delete(secretHash);
           }
           return record;
@@ -150,7 +152,7 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
       const entry = known.get(secretHash);
       if (entry && entry.generation === generation && at - entry.readAt < ttlMs) return entry.record;
       if (!entry) {
-        const missing = unknown.get(secretHash);
+        const missing = unknown?.get(secretHash);
         if (missing && missing.generation === generation && at - missing.readAt < ttlMs) return null;
       }
       if (performance.now() < pausedUntil) return lastKnown(entry, lastFailure);

@@ -56,8 +56,11 @@ interface CachedDecision {
 
 export function createExpertRouter(options: ExpertRouterOptions = {}): ExpertRouter {
   const now = options.now ?? Date.now;
-  const cache = new LRUCache<string, CachedDecision>({ max: options.cacheSize ?? 5000 });
-  const embeddings: EmbeddingClassifier = createEmbeddingClassifier();
+  // Both made on the first expert request: lru-cache allocates its index arrays for `max` entries up front
+  // (about 330 KB of heap for the two), which a gateway without expert routes would hold for nothing.
+  let cacheMade: LRUCache<string, CachedDecision> | undefined;
+  const cache = () => (cacheMade ??= new LRUCache<string, CachedDecision>({ max: options.cacheSize ?? 5000 }));
+  let embeddings: EmbeddingClassifier | undefined;
   const fingerprints = new WeakMap<ExpertRoutingConfig, string>();
 
   const fingerprint = (config: ExpertRoutingConfig) => {
@@ -85,7 +88,7 @@ export function createExpertRouter(options: ExpertRouterOptions = {}): ExpertRou
       case 'llm':
         return llmClassifier(config, input, deps.complete, signal);
       case 'embedding':
-        return embeddings.classify(config, input, deps.embed, signal);
+        return (embeddings ??= createEmbeddingClassifier()).classify(config, input, deps.embed, signal);
     }
   };
 
@@ -105,11 +108,11 @@ export function createExpertRouter(options: ExpertRouterOptions = {}): ExpertRou
         return choice;
       };
 
-      const cached = ttlMs > 0 ? cache.get(cacheKey) : undefined;
+      const cached = ttlMs > 0 ? cache().get(cacheKey) : undefined;
       if (cached !== undefined) {
         const expert = byName.get(cached.expert);
         if (cached.expiresAt > started && expert !== undefined) return decide(expert, 'cache', 0, 0);
-        cache.delete(cacheKey);
+        cache().delete(cacheKey);
       }
 
       let result: Classification;
@@ -124,7 +127,7 @@ export function createExpertRouter(options: ExpertRouterOptions = {}): ExpertRou
       const latencyMs = Math.max(0, now() - started);
       const chosen = result.expert === null ? undefined : byName.get(result.expert);
       if (chosen === undefined) return decide(fallback, 'fallback', latencyMs, result.tokens, 'no answer');
-      if (ttlMs > 0) cache.set(cacheKey, { expert: chosen.name, expiresAt: now() + ttlMs });
+      if (ttlMs > 0) cache().set(cacheKey, { expert: chosen.name, expiresAt: now() + ttlMs });
       return decide(chosen, config.classifier.type, latencyMs, result.tokens);
     },
   };
