@@ -89,7 +89,14 @@ export function loadConsoleFiles(dir: string): Map<string, ConsoleFile> {
   return files;
 }
 
-/** readFileSync and gzipSync hand back small results as views of a 64 KiB buffer: kept, each would hold all of it. */
+/**
+ * The bytes in a buffer of their own. readFileSync and gzipSync hand back small results as views of a larger
+ * one (Buffer's shared pool, zlib's 64 KiB output chunk): kept for the process's life, each would hold all of
+ * it. Node's docs advise an unpooled allocation and a copy for such bytes (Buffer.allocUnsafeSlow).
+ */
 function exact(buffer: Buffer): Buffer {
-  return buffer.byteLength === buffer.buffer.byteLength ? buffer : Buffer.copyBytesFrom(buffer);
+  if (buffer.byteLength === buffer.buffer.byteLength) return buffer;
+  const own = Buffer.allocUnsafeSlow(buffer.byteLength);
+  buffer.copy(own);
+  return own;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { loadConsoleFiles } from '../../src/server/console-files.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 const INDEX = '<!doctype html><html><head><script type="module" src="/console/assets/app-3f2a1b.js"></script></head><body><div id="app"></div></body></html>\n';
@@ -125,5 +126,20 @@ describe('GATEWAY_CONSOLE', () => {
     expect(loadConfig({ GATEWAY_CONSOLE: 'OFF' }).console.enabled).toBe(false);
     expect(() => loadConfig({ GATEWAY_CONSOLE: 'maybe' })).toThrow(ConfigError);
     expect(() => loadConfig({ GATEWAY_CONSOLE: 'maybe' })).toThrow(/GATEWAY_CONSOLE: must be on or off/);
+  });
+});
+
+describe('the console files held in memory', () => {
+  it('keeps each file and its gzip in buffers of their own size, not views that pin a larger pooled buffer', () => {
+    const dir = fakeBuild();
+    try {
+      const files = loadConsoleFiles(dir);
+      expect([...files.keys()].sort()).toEqual(['assets/app-3f2a1b.js', 'index.html']);
+      const held = [...files.values()].flatMap((file) => (file.gzipped ? [file.body, file.gzipped] : [file.body]));
+      expect(held.length).toBe(3);
+      for (const bytes of held) expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
