@@ -1,6 +1,7 @@
-// GET /console/…: the admin console's files from memory (console-files.ts), read on the first request. A path without a
-// file extension is one of the single-page app's own routes (e.g. /console/keys) and gets
-// index.html; a missing asset is a 404. Every answer carries the console's strict CSP.
+// GET /console/…: the admin console's files from memory (console-files.ts), read on the first
+// request. A path without a file extension is one of the single-page app's own routes (e.g.
+// /console/keys) and gets index.html; a missing asset is a 404. Every answer carries the console's
+// strict CSP.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CONSOLE_CSP, type ConsoleFile } from './console-files.js';
 
