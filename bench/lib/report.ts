@@ -294,7 +294,8 @@ function rpcBars(
   const medianOf = (pick: (run: RunResult) => number) => median(runs.map(pick));
   const bars: Bar[] = [];
   const bar = (name: string, target: string, value: number, unit: 'ratio' | 'ms', holds: (value: number) => boolean) =>
-    bars.push({ name, target, measured: unit === 'ratio' ? `×${f(value, 2)}` : signed(value, 3), holds: Number.isNaN(value) ? null : holds(value) });
+    // Three digits: a ratio judged against ×1 reads ×1.00 either side of it at two.
+    bars.push({ name, target, measured: unit === 'ratio' ? `×${f(value, 3)}` : signed(value, 3), holds: Number.isNaN(value) ? null : holds(value) });
   // Both measured by a client without a library (node:http / node:http2, the text searched, nothing decoded) when the raw row ran,
   // as the SSE stream is: connect-node's client adds headers to negotiate (user-agent, grpc-accept-encoding) and ends
   // its request with a DATA frame of its own once the message's write completes — work the server does for that
