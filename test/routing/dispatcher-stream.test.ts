@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attempt, StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
+import { attemptsBehind } from '../../src/core/routing/failed-attempts.js';
 import type { PlannedTarget } from '../../src/core/routing/route-plan.js';
 import { collect, drive, FakeClock, FakeUpstreams, plan, target, text, textOf, warning } from './helpers.js';
 
@@ -64,6 +65,7 @@ describe('dispatcher: streams', () => {
     expect(upstreams.callsTo('a/m')).toBe(1);
     expect(dispatch.result().served).toBe(a);
     expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:200']);
+    expect(outcomes([...attemptsBehind(error)])).toEqual(['a:unavailable:200']);
     expect(dispatcher.healthOf('a/m').consecutiveFailures).toBe(1); // a broken stream counts
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attempt } from '../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createDispatcher, type DispatcherOptions } from '../../src/core/routing/dispatcher.js';
+import { attemptsBehind } from '../../src/core/routing/failed-attempts.js';
 import { drive, FakeClock, FakeUpstreams, plan, target } from './helpers.js';
 
 const a = target('a');
@@ -80,6 +81,8 @@ describe('dispatcher: unary', () => {
     );
     expect(error).toMatchObject({ kind: 'resource_exhausted', upstreamStatus: 429, retryAfterSeconds: 30 });
     expect(seen).toEqual(['a/m:unavailable', 'b/m:resource_exhausted']);
+    // …and stay with the error, for the request's row (failed-attempts.ts).
+    expect(outcomes([...attemptsBehind(error)])).toEqual(['a:unavailable:503', 'b:resource_exhausted:429']);
   });
 
   it('honours a short retry-after on the same target, and fails over at once on a long one', async () => {

@@ -40,6 +40,7 @@ import type { ProviderCatalog } from './provider-catalog.js';
 import { namesOf } from './resolve-model.js';
 import { routeInfoFor } from './route-info.js';
 import type { Dispatcher } from '../routing/dispatcher.js';
+import { attemptsBehind, withAttempts } from '../routing/failed-attempts.js';
 import { callerOf, planRoute, type CallerContext } from '../routing/plan-route.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
@@ -280,7 +281,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
 /** A failure caused by the caller leaving is a cancellation, whatever the SDK called it. */
 function asCanceled(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted && !(error instanceof GatewayError && error.kind === 'canceled')) {
-    return new GatewayError('canceled', 'the request was canceled by the caller', { cause: error });
+    return withAttempts(new GatewayError('canceled', 'the request was canceled by the caller', { cause: error }), attemptsBehind(error));
   }
   return error;
 }

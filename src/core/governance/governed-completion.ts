@@ -22,6 +22,7 @@ import { cacheStep } from './cache-step.js';
 import type { ExpertSelection } from './choose-expert.js';
 import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type MediaCall, type StepRun } from './governance-step.js';
 import { MEDIA_LOG_OPERATION, type MediaRequest, type MediaResponse } from '../../domain/media.js';
+import { failedRouteOf } from './failed-route.js';
 import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
 import type { RequestRecorder } from './request-facts.js';
@@ -146,9 +147,15 @@ export function composeGovernance(
   now: () => number = Date.now,
   inFlight: InFlightCalls = createInFlightCalls(),
 ): GovernedCompletion {
-  const failed = (outcome: CallOutcome, error: unknown): unknown => {
+  /** With `call`: a failure after upstream attempts gets the route they were made on (failed-route.ts). */
+  const failed = (outcome: CallOutcome, error: unknown, call?: GovernedCall, runs?: readonly StepRun[]): unknown => {
     outcome.status = 'failed';
     outcome.error = inFlight.failureOf(error);
+    const route = call && outcome.route === undefined ? failedRouteOf(error, call.plan) : undefined;
+    if (route) {
+      for (const run of runs ?? []) run.route?.(route);
+      outcome.route = route;
+    }
     return error;
   };
   const chatCall = (call: CompletionCall<ChatRequest>, stream: boolean): ChatCall => ({
@@ -195,7 +202,7 @@ export function composeGovernance(
       outcome.status = 'ok';
       return { response, report: outcome.report };
     } catch (error) {
-      throw failed(outcome, error);
+      throw failed(outcome, error, call, runs);
     } finally {
       // Settlements now (the answer's rate-limit headers carry their state); the recording steps behind
       // the answer: a tick queued here runs once the microtasks drain — after an edge that writes the
@@ -233,7 +240,7 @@ export function composeGovernance(
       }
       outcome.status = 'ok';
     } catch (error) {
-      throw failed(outcome, error);
+      throw failed(outcome, error, call, runs);
     } finally {
       // Still running: the consumer stopped early (the client left); nothing more will come.
       if (outcome.status === 'running') failed(outcome, new GatewayError('canceled', 'the client stopped reading the stream'));

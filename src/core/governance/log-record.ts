@@ -25,6 +25,8 @@ export interface LogFacts {
 export function buildLogRecord(facts: LogFacts): RequestLogRecord {
   const { context: meta, usage, route, error } = facts;
   const failure = error === undefined ? undefined : error instanceof GatewayError ? error : new GatewayError('internal', 'internal error');
+  // A request no target served: the target of its last attempt is the one that failed it.
+  const lastAttempt = route?.providerId ? undefined : route?.attempts.at(-1);
   return {
     // The gateway's own id (time-ordered: see domain/row-id.ts): a client's x-request-id may repeat.
     id: newRowId(),
@@ -33,9 +35,9 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     requestedModel: facts.requestedModel,
     route: route?.route ?? '',
     expert: route?.expert ?? '',
-    // A failure before any answer has no route; the error still names the provider that failed.
-    providerId: route?.providerId || (error instanceof GatewayError ? (error.provider ?? '') : ''),
-    upstreamModel: route?.upstreamModel ?? '',
+    // A failure before any answer names no serving target; its last attempt, or the error, names the one that failed.
+    providerId: route?.providerId || lastAttempt?.providerId || (error instanceof GatewayError ? (error.provider ?? '') : ''),
+    upstreamModel: route?.upstreamModel || (lastAttempt?.upstreamModel ?? ''),
     surface: meta.surface,
     operation: facts.operation,
     stream: facts.stream,

@@ -5,7 +5,8 @@
 //
 // Attempts: each finished attempt is reported to `observer.onAttempt` as it
 // ends (on success and on failure — the only way to see them when the
-// dispatch throws), and returned in the result (unary) / result() (streams).
+// dispatch throws), and returned in the result (unary) / result() (streams);
+// the error a failed dispatch throws carries them too (failed-attempts.ts).
 import type { Attempt, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
@@ -17,6 +18,7 @@ import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionList
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { classifyFailure } from './classify-failure.js';
 import { runWithFailover, type LoopDeps } from './dispatch-loop.js';
+import { withAttempts } from './failed-attempts.js';
 import { createLatencyTracker, type LatencyTracker } from './latency-tracker.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 import type { QuotaPass } from '../quotas/quota-take.js';
@@ -155,6 +157,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
         if (used === undefined) success.pass.release();
         else success.pass.settle(used);
         return { value: success.value, served: success.served, attempts: [...attempts] };
+      } catch (error) {
+        throw withAttempts(error, attempts);
       } finally {
         scope.dispose();
       }
@@ -212,6 +216,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
           attempt.finish();
           ended = true;
           endPass(current.pass, usedTokens);
+        } catch (error) {
+          throw withAttempts(error, attempts);
         } finally {
           if (current && !ended) {
             // The consumer stopped reading: abort the upstream, count nothing.
