@@ -3,7 +3,7 @@
 // (parameters a provider could not honour) as a compact JSON array, with
 // params named as the client's own API names them.
 import { durationMs } from '@bufbuild/protobuf/wkt';
-import type { RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { Attempt, RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { RequestReport } from '../core/completion/completion-call.js';
 import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
 
@@ -28,11 +28,16 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
   if (route.upstreamModel) headers['x-gateway-upstream-model'] = headerSafe(route.upstreamModel);
   if (route.route) headers['x-gateway-route'] = headerSafe(route.route);
   if (route.rulesApplied.length > 0) headers['x-gateway-rules'] = headerSafe(route.rulesApplied.join(', '));
-  if (route.attempts.length > 0) headers['x-gateway-attempts'] = headerSafe(attemptsText(route.attempts));
+  if (route.attempts.length > 0) headers['x-gateway-attempts'] = attemptsHeader(route.attempts);
   return headers;
 }
 
-function attemptsText(attempts: RouteInfo['attempts']): string {
+/** The x-gateway-attempts value: on an answer, and on a failure that followed upstream attempts. */
+export function attemptsHeader(attempts: readonly Attempt[]): string {
+  return headerSafe(attemptsText(attempts));
+}
+
+function attemptsText(attempts: readonly Attempt[]): string {
   let text = '';
   for (const attempt of attempts) {
     const milliseconds = attempt.duration ? Math.round(durationMs(attempt.duration)) : 0;

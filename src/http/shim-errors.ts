@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayError } from '../domain/gateway-error.js';
 import { isRateLimitRefusal } from '../core/limits/limit-errors.js';
 import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
+import { attemptsBehind } from '../core/routing/failed-attempts.js';
+import { attemptsHeader } from './gateway-headers.js';
 
 export interface MappedError<Body> {
   status: number;
@@ -42,11 +44,13 @@ export const fromUpstream = (error: GatewayError): boolean => error.provider !==
 
 /**
  * retry-after (whole seconds); x-should-retry (read by the openai and Anthropic SDKs): false when retrying
- * cannot help, and for an upstream failure the taxonomy's retryable flag (docs/errors.md); and a
- * rate-limit refusal's x-ratelimit-*.
+ * cannot help, and for an upstream failure the taxonomy's retryable flag (docs/errors.md); a
+ * rate-limit refusal's x-ratelimit-*; and x-gateway-attempts when upstream calls were made before it.
  */
 export function gatewayErrorHeaders(error: GatewayError, retryCannotHelp: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
+  const attempts = attemptsBehind(error);
+  if (attempts.length > 0) headers['x-gateway-attempts'] = attemptsHeader(attempts);
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
   if (retryCannotHelp) headers['x-should-retry'] = 'false';
   else if (fromUpstream(error)) headers['x-should-retry'] = String(error.retryable);

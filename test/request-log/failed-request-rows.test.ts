@@ -1,9 +1,11 @@
 // A request that failed after upstream calls keeps them in its row: how many
 // attempts were made, on which route, and the provider and model of the last
-// one — through the OpenAI shim (unary) and the RPC (a stream that fails
+// one — through the OpenAI and Anthropic shims (unary, where the error answer
+// lists them in x-gateway-attempts too) and the RPC (a stream that fails
 // before its first chunk). A request that never reached an upstream has none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError } from '@connectrpc/connect';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
 
@@ -46,6 +48,14 @@ describe('the request-log row of a failed request', () => {
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     expect(harness.upstream.calls('down-a')).toBe(2);
     expect(harness.upstream.calls('down-r')).toBe(2);
+    // The client is told too, as an answer lists its attempts.
+    const attemptsHeader = (failure as InstanceType<typeof OpenAI.APIError>).headers?.get('x-gateway-attempts') ?? '';
+    expect(attemptsHeader.split(', ').map((entry) => entry.replace(/ \d+ms$/, ''))).toEqual([
+      'fault/down-a=unavailable 503',
+      'fault/down-a=unavailable 503',
+      'fault/down-r=unavailable 503',
+      'fault/down-r=unavailable 503',
+    ]);
 
     const row = await rowFor('all-down', 'openai');
     expect(row).toMatchObject({ route: 'all-down', providerId: 'fault', upstreamModel: 'down-r', status: 'REQUEST_STATUS_ERROR', errorKind: 'unavailable', attempts: 4 });
@@ -74,9 +84,20 @@ describe('the request-log row of a failed request', () => {
     expect(row).toMatchObject({ providerId: 'fault', upstreamModel: 'hang-f', status: 'REQUEST_STATUS_CANCELED', attempts: 1 });
   });
 
+  it("through the Anthropic shim, the upstream's own 400: one attempt, in the row and in the error's headers", async () => {
+    const anthropic = new Anthropic({ baseURL: harness.gateway.url, apiKey: harness.secret, maxRetries: 0 });
+    const failure = await anthropic.messages.create({ model: 'fault/bad-e', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((failure as InstanceType<typeof Anthropic.APIError>).headers?.get('x-gateway-attempts')).toMatch(/^fault\/bad-e=invalid_argument 400 \d+ms$/);
+
+    const row = await rowFor('fault/bad-e', 'anthropic');
+    expect(row).toMatchObject({ providerId: 'fault', upstreamModel: 'bad-e', errorKind: 'invalid_argument', attempts: 1 });
+  });
+
   it('a request refused before any upstream call has no attempts and no upstream model', async () => {
     const failure = await harness.openai.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(404);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).headers?.get('x-gateway-attempts')).toBeNull();
 
     const row = await rowFor('no-such-model', 'openai');
     expect(row.upstreamModel ?? '').toBe('');
