@@ -2,10 +2,10 @@
 // provider and upstream model served the request, and the warnings
 // (parameters a provider could not honour) as a compact JSON array, with
 // params named as the client's own API names them.
-import { durationMs } from '@bufbuild/protobuf/wkt';
-import type { Attempt, RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { RouteInfo, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { RequestReport } from '../core/completion/completion-call.js';
 import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
+import { attemptsHeader, headerSafe } from '../server/attempts-header.js';
 
 /** Keeps a header well under common proxy limits (8 KiB per header line). */
 const MAX_WARNINGS_HEADER = 4096;
@@ -18,8 +18,7 @@ export interface WarningEntry {
 
 /**
  * x-gateway-provider / x-gateway-upstream-model (who served), x-gateway-route
- * (the route the client named) and x-gateway-attempts, e.g.
- * `p1/model-a=unavailable 503 12ms, p2/model-b=ok 200 340ms`.
+ * (the route the client named) and x-gateway-attempts (server/attempts-header.ts).
  */
 export function routeHeaders(route: RouteInfo | undefined): Record<string, string> {
   if (!route) return {};
@@ -30,21 +29,6 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
   if (route.rulesApplied.length > 0) headers['x-gateway-rules'] = headerSafe(route.rulesApplied.join(', '));
   if (route.attempts.length > 0) headers['x-gateway-attempts'] = attemptsHeader(route.attempts);
   return headers;
-}
-
-/** The x-gateway-attempts value: on an answer, and on a failure that followed upstream attempts. */
-export function attemptsHeader(attempts: readonly Attempt[]): string {
-  return headerSafe(attemptsText(attempts));
-}
-
-function attemptsText(attempts: readonly Attempt[]): string {
-  let text = '';
-  for (const attempt of attempts) {
-    const milliseconds = attempt.duration ? Math.round(durationMs(attempt.duration)) : 0;
-    const status = attempt.upstreamStatus || (attempt.outcome === 'ok' || attempt.outcome === 'streaming' ? 200 : 0);
-    text += `${text === '' ? '' : ', '}${attempt.providerId}/${attempt.upstreamModel}=${attempt.outcome} ${status} ${milliseconds}ms`;
-  }
-  return text;
 }
 
 /** x-ratelimit-* (keys with limits) and x-gateway-cache (keys with the cache on), from what the core reported. */
@@ -85,7 +69,3 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Header values must be visible ASCII; anything else is percent-encoded. */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
-}

@@ -8,7 +8,7 @@ import type { GatewayError } from '../domain/gateway-error.js';
 import { isRateLimitRefusal } from '../core/limits/limit-errors.js';
 import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
 import { attemptsBehind } from '../core/routing/failed-attempts.js';
-import { attemptsHeader } from './gateway-headers.js';
+import { attemptsHeader } from '../server/attempts-header.js';
 
 export interface MappedError<Body> {
   status: number;

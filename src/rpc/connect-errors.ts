@@ -2,7 +2,9 @@
 // taxonomy (docs/errors.md). Unknown errors become Internal with a generic
 // message: their text may hold details we must not leak.
 import { Code, ConnectError } from '@connectrpc/connect';
+import { attemptsBehind } from '../core/routing/failed-attempts.js';
 import { GatewayError, type GatewayErrorKind } from '../domain/gateway-error.js';
+import { attemptsHeader } from '../server/attempts-header.js';
 import { InvalidCursorError } from '../domain/invalid-cursor-error.js';
 import { StorageConflictError } from '../domain/storage-conflict-error.js';
 
@@ -43,6 +45,9 @@ export function toConnectError(error: unknown, reporter: ErrorReporter): Connect
     if (error.retryAfterSeconds !== undefined) metadata.set('retry-after', String(Math.ceil(error.retryAfterSeconds)));
     // The taxonomy's retryable flag for an upstream failure (docs/errors.md), as the REST shims send it.
     if (error.provider !== undefined || error.upstreamStatus !== undefined) metadata.set('x-should-retry', String(error.retryable));
+    // What was tried before it failed, as the REST shims' error answers list it.
+    const attempts = attemptsBehind(error);
+    if (attempts.length > 0) metadata.set('x-gateway-attempts', attemptsHeader(attempts));
     // Its message is safe to send, but the cause behind an unexpected failure belongs in the log.
     if (error.kind === 'internal' && error.cause !== undefined) reporter.error({ err: error }, 'unexpected error behind an RPC');
     return new ConnectError(error.message, CODE_BY_KIND[error.kind], metadata);

@@ -1,8 +1,8 @@
 // A request that failed after upstream calls keeps them in its row: how many
 // attempts were made, on which route, and the provider and model of the last
-// one — through the OpenAI and Anthropic shims (unary, where the error answer
-// lists them in x-gateway-attempts too) and the RPC (a stream that fails
-// before its first chunk). A request that never reached an upstream has none.
+// one — through the OpenAI and Anthropic shims (unary) and the RPC (a stream
+// that fails before its first chunk), whose error answers list them in
+// x-gateway-attempts too. A request that never reached an upstream has none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError } from '@connectrpc/connect';
 import Anthropic from '@anthropic-ai/sdk';
@@ -67,6 +67,7 @@ describe('the request-log row of a failed request', () => {
       for await (const message of harness.rpc.streamComplete(harness.chat('all-down'))) chunks.push(message);
     })().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConnectError);
+    expect((failure as ConnectError).metadata.get('x-gateway-attempts')?.split(', ')).toHaveLength(4);
 
     const row = await rowFor('all-down', 'rpc');
     expect(row).toMatchObject({ route: 'all-down', providerId: 'fault', upstreamModel: 'down-r', stream: true, attempts: 4 });
