@@ -95,6 +95,12 @@ describe('the request-log row of a failed request', () => {
     expect(row).toMatchObject({ providerId: 'fault', upstreamModel: 'bad-e', errorKind: 'invalid_argument', attempts: 1 });
   });
 
+  it('an SSE request the upstream refused before any event: a JSON error with its attempt', async () => {
+    const failure = await harness.openai.chat.completions.create({ model: 'fault/bad-e', stream: true, messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).headers?.get('x-gateway-attempts')).toMatch(/^fault\/bad-e=invalid_argument 400 \d+ms$/);
+  });
+
   it('a request refused before any upstream call has no attempts and no upstream model', async () => {
     const failure = await harness.openai.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(404);
