@@ -193,4 +193,20 @@ describe('dispatcher: unary', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect(outcomes(seen)).toEqual(['a:internal:0']);
   });
+
+  it('one error instance thrown by every call (a misconfigured provider): each failed dispatch keeps its own attempts', async () => {
+    const { clock, dispatcher } = setup({});
+    const shared = new GatewayError('failed_precondition', 'provider a has no endpoint', { provider: 'a', upstreamStatus: 0 });
+    const call = async () => {
+      throw shared;
+    };
+    const first = await rejection(drive(clock, dispatcher.unary(plan([a]), call, new AbortController().signal)));
+    const second = await rejection(drive(clock, dispatcher.unary(plan([b]), call, new AbortController().signal)));
+    expect(outcomes([...attemptsBehind(first)])).toEqual(['a:failed_precondition:0']);
+    expect(outcomes([...attemptsBehind(second)])).toEqual(['b:failed_precondition:0']);
+    // The second is a copy: the same kind of error, message and fields, its own attempts.
+    expect(second).not.toBe(first);
+    expect(second).toBeInstanceOf(GatewayError);
+    expect(second).toMatchObject({ kind: 'failed_precondition', message: 'provider a has no endpoint', provider: 'a' });
+  });
 });

@@ -7,15 +7,23 @@ import type { Attempt } from '../../../gen/llmgateway/v1/chat_pb.js';
 
 const attemptsByError = new WeakMap<object, readonly Attempt[]>();
 
-/** Returns `error` itself, remembering `attempts` with it (the first record wins: an error rethrown keeps its own). */
+/**
+ * `error` with `attempts` remembered — or, when a dispatch already threw this very object (a
+ * provider that fails every call with one error instance, such as a misconfigured one), a copy of it
+ * (same prototype, message and fields), so that each request's attempts stay its own.
+ */
 export function withAttempts<E>(error: E, attempts: readonly Attempt[]): E {
-  if (typeof error === 'object' && error !== null && attempts.length > 0 && !attemptsByError.has(error)) {
-    attemptsByError.set(error, [...attempts]);
-  }
-  return error;
+  if (typeof error !== 'object' || error === null || attempts.length === 0) return error;
+  const own = attemptsByError.has(error) ? copyOf(error) : error;
+  attemptsByError.set(own, [...attempts]);
+  return own;
 }
 
 /** The attempts made before `error` ended the dispatch: none when it failed before any upstream call. */
 export function attemptsBehind(error: unknown): readonly Attempt[] {
   return (typeof error === 'object' && error !== null && attemptsByError.get(error)) || [];
+}
+
+function copyOf<E extends object>(error: E): E {
+  return Object.create(Object.getPrototypeOf(error) as object | null, Object.getOwnPropertyDescriptors(error)) as E;
 }
