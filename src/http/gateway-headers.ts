@@ -68,4 +68,3 @@ export function warningsHeaderFrom(entries: readonly WarningEntry[]): Record<str
 function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-
