@@ -134,6 +134,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const announceBreaker = shareBreakers(() => dispatcher.breakers, shared?.store);
   const dispatcher = createDispatcher({
     quotas,
+    ...(config.breaker ? { breaker: config.breaker } : {}),
     onBreakerTransition: (target, from, to, reason, remote) => {
       log.warn({ target, from, to, reason }, 'circuit breaker changed state');
       metrics.breakerChanged(target, to);

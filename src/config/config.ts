@@ -6,6 +6,7 @@ import { readMetricsConfig, type MetricsConfig } from './metrics-config.js';
 import { readResponsesConfig, type ResponsesConfig } from './responses-config.js';
 import { readRedisConfig, type RedisConfig } from './redis-config.js';
 import { readUpstreamQueueConfig } from './upstream-queue-config.js';
+import { readBreakerConfig, type BreakerConfig } from './breaker-config.js';
 import type { RequestQueueRecord } from '../domain/provider.js';
 import { readConfigFileSetting } from './config-file-config.js';
 import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
@@ -75,6 +76,8 @@ export interface GatewayConfig {
   responses: ResponsesConfig;
   /** The queue of requests over an upstream quota, for providers without their own (upstream-queue-config.ts). */
   upstreamQueue: RequestQueueRecord;
+  /** When a target's circuit breaker opens, and its cool-down (breaker-config.ts). */
+  breaker: BreakerConfig;
   /** GATEWAY_CONFIG_FILE: a gateway.yaml applied at start and on SIGHUP (config-file-config.ts); unset = none. */
   configFile?: string | undefined;
   /** The admin console at /console/ (console-config.ts). */
@@ -272,6 +275,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     redis: readRedisConfig(read),
     responses: readResponsesConfig(read),
     upstreamQueue: readUpstreamQueueConfig(read),
+    breaker: readBreakerConfig(read),
     configFile: readConfigFileSetting(read),
     console: readConsoleConfig(read),
   };

@@ -81,6 +81,14 @@ describe('configuration from the environment', () => {
     for (const name of ['GATEWAY_KEY_CACHE_TTL_MS', 'GATEWAY_KEY_STALE_MAX_MS', 'GATEWAY_REQUEST_LOG_BUFFER_MAX']) expect(problems).toContain(name);
   });
 
+  it("reads the circuit breakers' settings: unset leaves the breaker's defaults; bad values are refused", () => {
+    expect(loadConfig({}).breaker).toEqual({});
+    expect(loadConfig({ GATEWAY_BREAKER_FAILURES: '3', GATEWAY_BREAKER_COOL_DOWN_MS: '5000' }).breaker).toEqual({ consecutiveFailures: 3, coolDownMs: 5000 });
+    expect(loadConfig({ GATEWAY_BREAKER_COOL_DOWN_MS: '0' }).breaker).toEqual({ coolDownMs: 0 });
+    const problems = problemsOf({ GATEWAY_BREAKER_FAILURES: '0', GATEWAY_BREAKER_COOL_DOWN_MS: 'soon' }).join('\n');
+    for (const name of ['GATEWAY_BREAKER_FAILURES', 'GATEWAY_BREAKER_COOL_DOWN_MS']) expect(problems).toContain(name);
+  });
+
   it('reads how long health-check runs are kept (default 30 days, 0 keeps them)', () => {
     expect(loadConfig({}).healthCheckRetentionDays).toBe(30);
     expect(loadConfig({ GATEWAY_HEALTH_CHECK_RETENTION_DAYS: '7' }).healthCheckRetentionDays).toBe(7);
