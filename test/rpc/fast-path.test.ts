@@ -293,9 +293,13 @@ describe('gRPC-Web and Connect streaming on the fast path answer as connect-es d
     messages: answer.frames.slice(0, -1).map((bytes) =>
       schema === 'json' ? JSON.parse(Buffer.from(bytes.subarray(5)).toString().replace(/"(id|requestId|created|latency|duration)":\s*("[^"]*"|\d+)/g, '"$1":"(varies)"')) : decoded(schema, bytes),
     ),
-    // The end frame's attempts (a gRPC-Web trailer line, a Connect end message's metadata) as `steady` has them.
-    last: answer.frames.at(-1)?.toString('latin1').replace(/(openai\/[\w-]+=\w+ \d+) \d+ms/g, '$1 (varies)ms'),
+    // The end frame: its flags and its text, the attempts' durations blanked as `steady` blanks them (a
+    // gRPC-Web trailer line, a Connect end message's metadata) — so not its length, which they change.
+    last: lastFrame(answer.frames.at(-1)),
   });
+
+  const lastFrame = (frame: Buffer | undefined) =>
+    frame && { flags: frame[0], text: frame.subarray(5).toString('latin1').replace(/(openai\/[\w-]+=\w+ \d+) \d+ms/g, '$1 (varies)ms') };
 
   const cases: Array<[string, string, string, () => Uint8Array, DescMessage | 'json', Record<string, string>, (served: Served) => string | null]> = [
     ['gRPC-Web StreamComplete', 'StreamComplete', 'application/grpc-web+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, (served) => served.secret],
