@@ -6,11 +6,13 @@
 // for the request's handlers. Before it, the in-flight cap
 // (server/in-flight-limit.ts) refuses a request over it, so no work is spent
 // on one. A failure reaches the shim's error handler, which answers in the
-// shim's own error shape.
+// shim's own error shape; a request whose key was known gets its request-log
+// row there too, when the pipeline did not write one (refused-requests.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../core/auth/authenticate-key.js';
 import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { InFlightLimit } from '../server/in-flight-limit.js';
+import type { ShapeOfRequest, ShimRefusals } from './refused-requests.js';
 
 export interface ShimAuthOptions {
   authenticator: KeyAuthenticator;
@@ -22,6 +24,8 @@ export interface ShimAuthOptions {
   inFlight?: InFlightLimit;
   /** Also take the key from the `?key=` query parameter when no header carries one (the Gemini API's convention). */
   keyFromQuery?: boolean;
+  /** Logs a request refused after its key was known; `shapeOf` says what the route's request would have been. */
+  refusals?: { refusals: ShimRefusals; shapeOf: ShapeOfRequest };
 }
 
 const queryKey = (request: FastifyRequest): string | undefined => {
@@ -38,6 +42,14 @@ export function authenticateShimRequests(fastify: FastifyInstance, options: Shim
     const secret = credentialFromHeaders(request.headers, nodeHeader) ?? (options.keyFromQuery ? queryKey(request) : undefined);
     keys.set(request, await options.authenticator.authenticate(secret));
   });
+  const { refusals } = options;
+  if (refusals) {
+    // Before the error handler answers: every failure of a route's handler, body parser or hooks after the key.
+    fastify.addHook('onError', async (request, _reply, error) => {
+      const key = keys.get(request);
+      if (key) refusals.refusals.record(request, key, refusals.shapeOf(request), error);
+    });
+  }
   return (request) => {
     const key = keys.get(request);
     if (!key) throw new Error(`${options.surface} route reached without an authenticated key`);

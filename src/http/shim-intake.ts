@@ -48,6 +48,8 @@ export interface ShimIntakeRoute<State> {
   /** Undefined once a stream has been written, else the JSON answer to send. */
   answer(key: VirtualKeyRecord, body: unknown, exchange: ShimExchange, state: State): Promise<JsonAnswer<unknown> | undefined>;
   mapError(error: unknown, id: string, state: State): MappedError<unknown>;
+  /** Logs a request refused after its key was known, unless the pipeline did (as its Fastify route's refusals). */
+  refused?(source: ContextSource, key: VirtualKeyRecord, body: unknown, error: unknown): void;
 }
 
 export interface ShimIntakeOptions {
@@ -131,11 +133,12 @@ export function createShimIntake(options: ShimIntakeOptions): ShimIntake {
     const requestLog = new RequestLog(log, id);
     const reply = new IntakeReply(response, replyHeaders);
     const state = route.newState();
+    let key: VirtualKeyRecord | undefined;
+    let body: unknown;
     try {
       // shim-auth.ts's order: the cap, then the key, both before the body is read.
       inFlight.admit(response);
-      const key = await authenticator.authenticate(credentialFromHeaders(request.headers, nodeHeader));
-      let body: unknown;
+      key = await authenticator.authenticate(credentialFromHeaders(request.headers, nodeHeader));
       try {
         const read = readJsonBody(request, bodyLimit);
         body = read instanceof Promise ? await read : read;
@@ -152,6 +155,7 @@ export function createShimIntake(options: ShimIntakeOptions): ShimIntake {
         if (!response.destroyed) response.destroy();
         return;
       }
+      if (key) route.refused?.({ id, ip, headers: request.headers, traceSpan }, key, body, error);
       // The surface's error handler (shim-errors.ts), worded by its map-error.ts.
       const mapped = route.mapError(error, id, state);
       if (mapped.unexpected) requestLog.error({ err: error }, `unexpected error on the ${route.surface} surface`);

@@ -13,6 +13,7 @@ import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { GovernedCompletion } from '../core/governance/governed-completion.js';
 import { GatewayError, invalidArgument } from '../domain/gateway-error.js';
 import { contextOf } from './request-context-key.js';
+import { refusedWithoutChat } from './refused-calls.js';
 import { authenticatedKey } from './virtual-key-auth.js';
 
 function callerKey(context: HandlerContext) {
@@ -51,12 +52,12 @@ function responsesOf(chunks: AsyncIterable<StreamChunk>): AsyncIterable<StreamCo
 export function completionService(core: GovernedCompletion): ServiceImpl<typeof CompletionService> {
   return {
     async complete(request, context) {
-      if (!request.chat) throw invalidArgument('chat', 'is required');
+      if (!request.chat) throw refusedWithoutChat(core, callerKey(context), contextOf(context.values), false);
       return create(CompleteResponseSchema, { response: (await core.complete(callOf(request.chat, context))).response });
     },
     // Each chunk wrapped as it is pulled: an iterator, not an async generator (one async step less per chunk).
     streamComplete(request, context) {
-      if (!request.chat) throw invalidArgument('chat', 'is required');
+      if (!request.chat) throw refusedWithoutChat(core, callerKey(context), contextOf(context.values), true);
       return responsesOf(core.stream(callOf(request.chat, context)).chunks);
     },
     async embed(request, context) {

@@ -26,6 +26,8 @@ import { failedRouteOf } from './failed-route.js';
 import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
 import type { RequestRecorder } from './request-facts.js';
+import { markLoggedFailure } from './logged-failures.js';
+import { recordRefusedRequest, type RefusedRequest } from './refused-request.js';
 import { requestLogStep } from './request-log-step.js';
 import { routingStep } from './routing-step.js';
 import { traceStep } from './trace-step.js';
@@ -38,6 +40,8 @@ export interface GovernedCompletion {
   countTokens: CompletionCore['countTokens'];
   listModels: CompletionCore['listModels'];
   plan: CompletionCore['plan'];
+  /** Writes the row of a request an edge refused before it became a call (refused-request.ts). */
+  refused(request: RefusedRequest): void;
 }
 
 export interface GovernanceOptions extends AdmissionControl {
@@ -60,7 +64,7 @@ export interface GovernanceOptions extends AdmissionControl {
 export function createGovernedCompletion(options: GovernanceOptions): GovernedCompletion {
   const now = options.now ?? Date.now;
   const { core } = options;
-  return composeGovernance(
+  const governed = composeGovernance(
     core,
     [
       requestLogStep({ log: options.log, now }),
@@ -74,6 +78,8 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
     now,
     options.inFlight,
   );
+  governed.refused = (request) => recordRefusedRequest(options.log, request, now());
+  return governed;
 }
 
 const OUTPUT_EVENTS = new Set<StreamChunk['event']['case']>(['textDelta', 'reasoningDelta', 'toolCallStart', 'toolCallDelta']);
@@ -151,6 +157,7 @@ export function composeGovernance(
   const failed = (outcome: CallOutcome, error: unknown, call?: GovernedCall, runs?: readonly StepRun[]): unknown => {
     outcome.status = 'failed';
     outcome.error = inFlight.failureOf(error);
+    markLoggedFailure(error);
     const route = call && outcome.route === undefined ? failedRouteOf(error, call.plan) : undefined;
     if (route) {
       for (const run of runs ?? []) run.route?.(route);
@@ -291,5 +298,7 @@ export function composeGovernance(
     countTokens: core.countTokens,
     listModels: core.listModels,
     plan: core.plan,
+    // Without the request-log step (createGovernedCompletion adds it) there is no row to write.
+    refused() {},
   };
 }

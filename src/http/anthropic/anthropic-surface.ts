@@ -16,6 +16,7 @@ import { parseMessagesRequest } from './parse-request.js';
 import { answerMessages, type MessagesState } from './messages-answer.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
+import { bodyShape, shimRefusals } from '../refused-requests.js';
 import type { InFlightLimit } from '../../server/in-flight-limit.js';
 
 export interface AnthropicSurfaceOptions {
@@ -43,6 +44,11 @@ export async function anthropicSurface(fastify: FastifyInstance, options: Anthro
     ...(inFlight ? { inFlight } : {}),
     // Anthropic's SDKs read the request id from `request-id` (x-request-id is set app-wide).
     beforeAuth: (request, reply) => reply.header('request-id', request.id),
+    // Token counts make no row, refused or not.
+    refusals: {
+      refusals: shimRefusals(completion, 'anthropic'),
+      shapeOf: (request) => (request.routeOptions.url === '/v1/messages' ? bodyShape('chat', request.body) : undefined),
+    },
   });
 
   // A JSON request over HTTP/1.1 is usually taken before Fastify (messages-intake.ts), answered by the same function.

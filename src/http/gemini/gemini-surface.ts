@@ -16,6 +16,7 @@ import { abortOnClientLeave } from '../client-abort.js';
 import { governanceHeaders, routeHeaders, warningEntries, warningsHeaderFrom } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
+import { shimRefusals, type RefusedShape } from '../refused-requests.js';
 import { parseBatchEmbedContents, parseEmbedContent, renderBatchEmbedContents, renderEmbedContent } from './embeddings.js';
 import { mapError } from './map-error.js';
 import { renderModel, renderModelPage } from './models.js';
@@ -45,13 +46,33 @@ function modelAndMethod(request: FastifyRequest): { model: string; method: Metho
   return { model: path.slice(0, colon).replace(/^models\//, ''), method: method as Method };
 }
 
+/** What a refused request would have been: a generation or an embedding of the path's model; no row for counts and lists. */
+function refusedShape(request: FastifyRequest): RefusedShape | undefined {
+  if (request.method !== 'POST') return undefined;
+  let called: { model: string; method: Method };
+  try {
+    called = modelAndMethod(request);
+  } catch {
+    return undefined;
+  }
+  if (called.method === 'countTokens') return undefined;
+  const generation = called.method === 'generateContent' || called.method === 'streamGenerateContent';
+  return { operation: generation ? 'chat' : 'embeddings', model: called.model, stream: called.method === 'streamGenerateContent' };
+}
+
 const headersFor = (warnings: readonly Warning[]) => warningsHeaderFrom(warningEntries(warnings, (param) => param));
 
 export async function geminiSurface(fastify: FastifyInstance, options: GeminiSurfaceOptions): Promise<void> {
   const { authenticator, completion, inFlight } = options;
   // Answered in Google's error shape (map-error.ts).
   setShimErrorHandler(fastify, 'Gemini', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
-  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'Gemini', keyFromQuery: true, ...(inFlight ? { inFlight } : {}) });
+  const keyOf = authenticateShimRequests(fastify, {
+    authenticator,
+    surface: 'Gemini',
+    keyFromQuery: true,
+    ...(inFlight ? { inFlight } : {}),
+    refusals: { refusals: shimRefusals(completion, 'gemini'), shapeOf: refusedShape },
+  });
 
   const generate = async (request: FastifyRequest, reply: FastifyReply, model: string, stream: boolean) => {
     const key = keyOf(request);

@@ -37,6 +37,11 @@ const MULTIPART_ROUTES: Array<[string, MediaOperation, string]> = [
   ['/v1/audio/translations', 'audio.translations', 'file'],
 ];
 
+/** The media operation a route's path serves, or undefined for another path. */
+export function mediaOperationOf(url: string): MediaOperation | undefined {
+  return [...JSON_ROUTES, ...MULTIPART_ROUTES].find(([path]) => path === url)?.[1];
+}
+
 export interface MediaRouteOptions {
   completion: GovernedCompletion;
   keyOf(request: FastifyRequest): VirtualKeyRecord;

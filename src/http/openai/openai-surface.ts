@@ -5,7 +5,7 @@
 // then decodes, calls the pipeline, encodes (docs/edges.md). A JSON chat request over HTTP/1.1 is
 // usually taken before Fastify (../shim-intake.ts, chat-intake.ts); its route here answers through the same
 // chat-answer.ts.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import { GatewayError } from '../../domain/gateway-error.js';
@@ -16,14 +16,16 @@ import { sendCompletionStream } from './completions-stream.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from './embeddings.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
-import { registerMediaRoutes } from './media-routes.js';
+import { mediaOperationOf, registerMediaRoutes } from './media-routes.js';
 import { renderModel, renderModelList } from './models.js';
 import { answerChat } from './chat-answer.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { setShimErrorHandler } from '../shim-errors.js';
+import { bodyShape, shimRefusals, type RefusedShape } from '../refused-requests.js';
 import type { InFlightLimit } from '../../server/in-flight-limit.js';
+import { MEDIA_LOG_OPERATION } from '../../domain/media.js';
 
 export interface OpenAISurfaceOptions {
   authenticator: KeyAuthenticator;
@@ -32,11 +34,25 @@ export interface OpenAISurfaceOptions {
   inFlight?: InFlightLimit;
 }
 
+/** What a refused request on this surface would have been; undefined for the model lists (no rows). */
+function refusedShape(request: FastifyRequest): RefusedShape | undefined {
+  const url = request.routeOptions.url ?? '';
+  if (url === '/v1/chat/completions' || url === '/v1/completions') return bodyShape('chat', request.body);
+  if (url === '/v1/embeddings') return bodyShape('embeddings', request.body);
+  const media = mediaOperationOf(url);
+  return media === undefined ? undefined : { ...bodyShape(MEDIA_LOG_OPERATION[media], request.body), stream: false };
+}
+
 export async function openaiSurface(fastify: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
   const { authenticator, completion, inFlight } = options;
   // Answered in OpenAI's error shape (map-error.ts).
   setShimErrorHandler(fastify, 'OpenAI', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
-  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'OpenAI', ...(inFlight ? { inFlight } : {}) });
+  const keyOf = authenticateShimRequests(fastify, {
+    authenticator,
+    surface: 'OpenAI',
+    ...(inFlight ? { inFlight } : {}),
+    refusals: { refusals: shimRefusals(completion, 'openai'), shapeOf: refusedShape },
+  });
 
   fastify.post('/v1/chat/completions', async (request, reply) => {
     const answer = await answerChat(completion, keyOf(request), request.body, { id: request.id, ip: request.ip, headers: request.headers, traceSpan: request.traceSpan, reply, log: request.log });

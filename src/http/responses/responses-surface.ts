@@ -19,6 +19,7 @@ import { governanceHeaders } from '../gateway-headers.js';
 import { routeHeaders, warningsHeader } from '../openai/gateway-headers.js';
 import { invalidValue, type JsonRecord } from '../openai/request-error.js';
 import { authenticateShimRequests } from '../shim-auth.js';
+import { bodyShape, shimRefusals } from '../refused-requests.js';
 import { setShimErrorHandler } from '../shim-errors.js';
 import { pageInputItems } from './input-items-page.js';
 import { newItemId } from './item-ids.js';
@@ -42,7 +43,16 @@ type IdParams = { id: string };
 export async function responsesSurface(fastify: FastifyInstance, options: ResponsesSurfaceOptions): Promise<void> {
   const { authenticator, completion, store, inFlight } = options;
   setShimErrorHandler(fastify, 'OpenAI Responses', (error) => mapResponsesError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
-  const keyOf = authenticateShimRequests(fastify, { authenticator, surface: 'OpenAI Responses', ...(inFlight ? { inFlight } : {}) });
+  const keyOf = authenticateShimRequests(fastify, {
+    authenticator,
+    surface: 'OpenAI Responses',
+    ...(inFlight ? { inFlight } : {}),
+    // A refused creation is logged (an unknown previous_response_id too); reading, deleting and counting make no row.
+    refusals: {
+      refusals: shimRefusals(completion, 'responses'),
+      shapeOf: (request) => (request.method === 'POST' && request.routeOptions.url === '/v1/responses' ? bodyShape('chat', request.body) : undefined),
+    },
+  });
 
   /** The stored turns before this one, then the instructions and this request's input. */
   const conversation = async (parsed: ParsedResponsesRequest, key: VirtualKeyRecord): Promise<Message[]> => {

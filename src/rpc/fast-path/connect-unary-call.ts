@@ -47,7 +47,7 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
         let bytes: Uint8Array = await readRequestBody(call.raw, dependencies.readMaxBytes);
         if (compression.request) bytes = await compression.request.decompress(bytes, dependencies.readMaxBytes);
         const input = decodeRequest(serialization.getI(binary), bytes);
-        const { response: answer } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
+        const { response: answer } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies, false));
         const message = create(CompleteResponseSchema, { response: answer });
         body = binary ? messageBytes(CompleteResponseSchema, message) : serialization.getO(false).serialize(message);
       } catch (caught) {

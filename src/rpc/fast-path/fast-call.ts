@@ -9,10 +9,10 @@ import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../../core/auth/authenticate-key.js';
 import type { CompletionCall } from '../../core/completion/completion-call.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
-import { invalidArgument } from '../../domain/gateway-error.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
 import { overCapacity } from '../../server/in-flight-limit.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
+import { refusedWithoutChat } from '../refused-calls.js';
 import type { ErrorReporter } from '../connect-errors.js';
 import type { NodeResponse } from './envelope-writer.js';
 
@@ -58,9 +58,11 @@ export async function completionCallOf(
   chat: ChatRequest | undefined,
   signal: AbortSignal,
   dependencies: FastRpcDependencies,
+  stream: boolean,
 ): Promise<CompletionCall<ChatRequest>> {
   if (call.refused) throw overCapacity();
   const key = await dependencies.authenticator.authenticate(credentialFromHeaders(call.headers, nodeHeader));
-  if (!chat) throw invalidArgument('chat', 'is required');
-  return { request: chat, key, signal, context: contextFromRequest(call, 'rpc') };
+  const context = contextFromRequest(call, 'rpc');
+  if (!chat) throw refusedWithoutChat(dependencies.completion, key, context, stream);
+  return { request: chat, key, signal, context };
 }

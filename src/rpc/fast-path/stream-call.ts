@@ -114,13 +114,13 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
         const message = singleMessageOf(arrived.body);
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
-          const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies));
+          const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies, false));
           const answer = create(CompleteResponseSchema, { response });
           await endOrAbort(arrived, signal.signal);
           await writer.frame(binary ? messageBytes(CompleteResponseSchema, answer) : complete.getO(false).serialize(answer));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
-          const chunks = dependencies.completion.stream(await completionCallOf(call, input.chat, signal.signal, dependencies)).chunks[Symbol.asyncIterator]();
+          const chunks = dependencies.completion.stream(await completionCallOf(call, input.chat, signal.signal, dependencies, true)).chunks[Symbol.asyncIterator]();
           const output = stream.getO(binary);
           let done = false;
           let outputSeen = false;
