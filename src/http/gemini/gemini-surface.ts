@@ -19,8 +19,8 @@ import { setShimErrorHandler } from '../shim-errors.js';
 import { parseBatchEmbedContents, parseEmbedContent, renderBatchEmbedContents, renderEmbedContent } from './embeddings.js';
 import { mapError } from './map-error.js';
 import { renderModel, renderModelPage } from './models.js';
-import { parseGenerateRequest } from './parse-request.js';
-import { GeminiRequestError, isRecord } from './request-error.js';
+import { parseCountTokensRequest, parseGenerateRequest } from './parse-request.js';
+import { GeminiRequestError } from './request-error.js';
 import { renderGenerateResponse } from './render-response.js';
 import { sendGenerateStream } from './send-stream.js';
 
@@ -98,9 +98,7 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
         return embed(request, reply, model, true);
       case 'countTokens': {
         const key = keyOf(request);
-        // Either `contents` alone or a whole `generateContentRequest` (its tools and system instruction counted too).
-        const body = isRecord(request.body) && isRecord(request.body['generateContentRequest']) ? request.body['generateContentRequest'] : request.body;
-        const parsed = parseGenerateRequest(body, model);
+        const parsed = parseCountTokensRequest(request.body, model);
         const counted = await completion.countTokens(parsed.chat, key, abortOnClientLeave(reply).signal);
         reply.header('x-gateway-token-count-method', counted.method);
         return { totalTokens: counted.inputTokens };

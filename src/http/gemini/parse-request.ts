@@ -3,7 +3,9 @@
 // ChatRequest; the model comes from the path. Fields of generationConfig the
 // canonical model does not name are reported as warnings (never dropped
 // silently); unknown top-level fields (safetySettings, cachedContent …) travel
-// as provider_options, as on the other surfaces.
+// as provider_options, as on the other surfaces. Fields may come in either
+// protobuf JSON spelling (`generation_config` or `generationConfig`): they are
+// read after field-spelling.ts made them camelCase.
 // https://ai.google.dev/api/generate-content#request-body
 import { create, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
 import {
@@ -18,6 +20,7 @@ import {
   type ToolChoice,
   type Warning,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { camelCaseCountTokensRequest, camelCaseGenerateRequest } from './field-spelling.js';
 import { parseContents } from './parse-contents.js';
 import { at, invalidType, invalidValue, isRecord, isUnset, oneOf, optionalBoolean, optionalInteger, optionalNumber, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
@@ -35,7 +38,8 @@ const GENERATION_FIELDS = new Set([
   'frequencyPenalty', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'thinkingConfig',
 ]);
 
-export function parseGenerateRequest(body: unknown, model: string): ParsedGenerateRequest {
+export function parseGenerateRequest(sent: unknown, model: string): ParsedGenerateRequest {
+  const body = camelCaseGenerateRequest(sent);
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const chat = create(ChatRequestSchema, {
@@ -49,6 +53,12 @@ export function parseGenerateRequest(body: unknown, model: string): ParsedGenera
   const extra = unknownFields(body, isCanonicalField);
   if (extra) chat.providerOptions = extra;
   return { chat, warnings };
+}
+
+/** countTokens: `contents` alone, or a whole `generateContentRequest` (its tools and system instruction counted too). */
+export function parseCountTokensRequest(sent: unknown, model: string): ParsedGenerateRequest {
+  const body = camelCaseCountTokensRequest(sent);
+  return parseGenerateRequest(isRecord(body) && isRecord(body['generateContentRequest']) ? body['generateContentRequest'] : body, model);
 }
 
 const isCanonicalField = (name: string) => CANONICAL_FIELDS.has(name);
