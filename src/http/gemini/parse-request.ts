@@ -12,6 +12,7 @@ import {
   ChatRequestSchema,
   ReasoningEffort,
   ResponseFormatType,
+  Role,
   ToolChoiceMode,
   WarningSchema,
   type ChatRequest,
@@ -21,6 +22,7 @@ import {
   type Warning,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { camelCaseCountTokensRequest, camelCaseGenerateRequest } from './field-spelling.js';
+import { GeminiFieldNames } from './field-names.js';
 import { parseContents } from './parse-contents.js';
 import { at, invalidType, invalidValue, isRecord, isUnset, oneOf, optionalBoolean, optionalInteger, optionalNumber, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
@@ -29,6 +31,8 @@ export interface ParsedGenerateRequest {
   chat: ChatRequest;
   /** Accepted fields the canonical model has no place for (Gemini names). */
   warnings: Warning[];
+  /** The Gemini fields the canonical ones stand for, in errors and warnings. */
+  fieldNames: GeminiFieldNames;
 }
 
 const INT32_MAX = 2_147_483_647;
@@ -52,7 +56,8 @@ export function parseGenerateRequest(sent: unknown, model: string): ParsedGenera
   applyGenerationConfig(chat, body['generationConfig'], warnings);
   const extra = unknownFields(body, isCanonicalField);
   if (extra) chat.providerOptions = extra;
-  return { chat, warnings };
+  const fieldNames = new GeminiFieldNames(chat.messages[0]?.role === Role.SYSTEM ? 1 : 0, body);
+  return { chat, warnings, fieldNames };
 }
 
 /** countTokens: `contents` alone, or a whole `generateContentRequest` (its tools and system instruction counted too). */
