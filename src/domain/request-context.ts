@@ -20,6 +20,14 @@ export interface RequestContext {
   readonly receivedAt: number;
   /** The span the gateway's own spans are children of; undefined when tracing is off. */
   readonly trace: TraceSpan | undefined;
+  /** How the client's API names a canonical field, so that the request log keeps the error the client read; none: canonical names. */
+  readonly fieldNames: ClientFieldNames | undefined;
+}
+
+/** A surface's names for the canonical fields an error names (`chat.messages[1].content` → `contents[0].parts`). */
+export interface ClientFieldNames {
+  /** A field error's message (`<canonical field>: <text>`) as the client's API words it. */
+  errorMessage(message: string, field: string): string;
 }
 
 export function requestContext(fields: Partial<RequestContext> & { surface: RequestSurface }): RequestContext {
@@ -32,5 +40,6 @@ export function requestContext(fields: Partial<RequestContext> & { surface: Requ
     cacheBypass: fields.cacheBypass ?? false,
     receivedAt: fields.receivedAt ?? Date.now(),
     trace: fields.trace,
+    fieldNames: fields.fieldNames,
   };
 }

@@ -3,7 +3,7 @@
 // user agent, session id and cache bypass from the headers, and the request's
 // server span when tracing is on.
 import type { IncomingHttpHeaders } from 'node:http';
-import { requestContext, type RequestContext } from '../domain/request-context.js';
+import { requestContext, type ClientFieldNames, type RequestContext } from '../domain/request-context.js';
 import type { RequestSurface } from '../domain/request-log.js';
 import type { TraceSpan } from '../domain/trace-span.js';
 
@@ -20,7 +20,8 @@ const header = (request: ContextSource, name: string): string => {
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 };
 
-export function contextFromRequest(request: ContextSource, surface: RequestSurface): RequestContext {
+/** `fieldNames`: how the surface names the fields of this request in errors (the request log keeps them so). */
+export function contextFromRequest(request: ContextSource, surface: RequestSurface, fieldNames?: ClientFieldNames): RequestContext {
   return requestContext({
     requestId: request.id,
     surface,
@@ -30,6 +31,7 @@ export function contextFromRequest(request: ContextSource, surface: RequestSurfa
     cacheBypass: bypassesCache(header(request, 'cache-control')),
     // Set by request-tracing.ts when tracing is on; undefined otherwise.
     trace: request.traceSpan,
+    fieldNames,
   });
 }
 

@@ -28,7 +28,7 @@ describe('the README section on Gemini clients', () => {
   it('runs each command as written, each printing what its comment says', async () => {
     expect(shBlocks).toHaveLength(1);
     const commands = shBlocks[0]!.split(/\n\n/).filter((chunk) => /^curl/m.test(chunk));
-    expect(commands).toHaveLength(4);
+    expect(commands).toHaveLength(5);
     for (const command of commands) {
       const expected = expectedLines(command);
       expect(expected).toHaveLength(1);

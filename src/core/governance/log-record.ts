@@ -43,7 +43,8 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     stream: facts.stream,
     status: failure === undefined ? 'ok' : failure.kind === 'canceled' ? 'canceled' : 'error',
     errorKind: failure?.kind ?? '',
-    errorMessage: failure?.message ?? '',
+    // As the client read it: its surface names the field (`contents[0].parts`, not `chat.messages[1].content`).
+    errorMessage: failure === undefined ? '' : failure.field !== undefined && meta.fieldNames ? meta.fieldNames.errorMessage(failure.message, failure.field) : failure.message,
     attempts: route?.attempts.length ?? 0,
     cacheHit: facts.cacheHit,
     inputTokens: usage?.inputTokens ?? 0,

@@ -1,10 +1,11 @@
 // Gemini `:embedContent` / `:batchEmbedContents` ⇄ canonical EmbedRequest /
 // EmbedResponse (https://ai.google.dev/api/embeddings). Only text parts can be
 // embedded by every provider; taskType and title have no canonical form and
-// come back as warnings.
+// come back as warnings. Fields may be spelled either way (field-spelling.ts).
 import { create } from '@bufbuild/protobuf';
 import { EmbedRequestSchema, type EmbedRequest, type EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { WarningSchema, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { camelCaseEmbedRequest } from './field-spelling.js';
 import { modelResourceName } from './gemini-names.js';
 import { at, invalidType, invalidValue, isRecord, isUnset, optionalInteger, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
@@ -18,14 +19,16 @@ interface OneEmbedding {
   dimensions: number | undefined;
 }
 
-export function parseEmbedContent(body: unknown, model: string): ParsedEmbedRequest {
+export function parseEmbedContent(sent: unknown, model: string): ParsedEmbedRequest {
+  const body = camelCaseEmbedRequest(sent);
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const one = readOne(body, '', warnings);
   return { embed: create(EmbedRequestSchema, { model, inputs: [one.text], dimensions: one.dimensions }), warnings };
 }
 
-export function parseBatchEmbedContents(body: unknown, model: string): ParsedEmbedRequest {
+export function parseBatchEmbedContents(sent: unknown, model: string): ParsedEmbedRequest {
+  const body = camelCaseEmbedRequest(sent);
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const requests = readList(body['requests'], 'requests');

@@ -20,8 +20,9 @@ import { shimRefusals, type RefusedShape } from '../refused-requests.js';
 import { parseBatchEmbedContents, parseEmbedContent, renderBatchEmbedContents, renderEmbedContent } from './embeddings.js';
 import { mapError } from './map-error.js';
 import { renderModel, renderModelPage } from './models.js';
-import { parseGenerateRequest } from './parse-request.js';
-import { GeminiRequestError, isRecord } from './request-error.js';
+import { NO_REQUEST_FIELD_NAMES, type GeminiFieldNames } from './field-names.js';
+import { parseCountTokensRequest, parseGenerateRequest } from './parse-request.js';
+import { GeminiRequestError } from './request-error.js';
 import { renderGenerateResponse } from './render-response.js';
 import { sendGenerateStream } from './send-stream.js';
 
@@ -60,12 +61,18 @@ function refusedShape(request: FastifyRequest): RefusedShape | undefined {
   return { operation: generation ? 'chat' : 'embeddings', model: called.model, stream: called.method === 'streamGenerateContent' };
 }
 
-const headersFor = (warnings: readonly Warning[]) => warningsHeaderFrom(warningEntries(warnings, (param) => param));
+/** The shim's warnings already name Gemini fields; the core's are renamed (field-names.ts). */
+const headersFor = (shimWarnings: readonly Warning[], coreWarnings: readonly Warning[], fieldNames: GeminiFieldNames) =>
+  warningsHeaderFrom([...warningEntries(shimWarnings, (param) => param), ...warningEntries(coreWarnings, (param) => fieldNames.field(param))]);
 
 export async function geminiSurface(fastify: FastifyInstance, options: GeminiSurfaceOptions): Promise<void> {
   const { authenticator, completion, inFlight } = options;
+  /** Per request: the Gemini fields the canonical ones stand for (field-names.ts), once its body was parsed. */
+  const fieldNamesOf = new WeakMap<FastifyRequest, GeminiFieldNames>();
   // Answered in Google's error shape (map-error.ts).
-  setShimErrorHandler(fastify, 'Gemini', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
+  setShimErrorHandler(fastify, 'Gemini', (error, request) =>
+    mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit, fieldNames: fieldNamesOf.get(request) }),
+  );
   const keyOf = authenticateShimRequests(fastify, {
     authenticator,
     surface: 'Gemini',
@@ -77,7 +84,8 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
   const generate = async (request: FastifyRequest, reply: FastifyReply, model: string, stream: boolean) => {
     const key = keyOf(request);
     const parsed = parseGenerateRequest(request.body, model);
-    const context = contextFromRequest(request, 'gemini');
+    fieldNamesOf.set(request, parsed.fieldNames);
+    const context = contextFromRequest(request, 'gemini', parsed.fieldNames);
     const controller = abortOnClientLeave(reply);
     if (stream) {
       const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
@@ -85,6 +93,7 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
       await sendGenerateStream(reply, streamed.chunks, {
         framing: alt === 'sse' ? 'sse' : 'json-array',
         shimWarnings: parsed.warnings,
+        fieldNames: parsed.fieldNames,
         extraHeaders: () => governanceHeaders(streamed.report),
         signal: controller.signal,
         log: request.log,
@@ -92,7 +101,7 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
       return reply;
     }
     const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
-    reply.headers({ ...routeHeaders(response.route), ...headersFor([...parsed.warnings, ...response.warnings]), ...governanceHeaders(report) });
+    reply.headers({ ...routeHeaders(response.route), ...headersFor(parsed.warnings, response.warnings, parsed.fieldNames), ...governanceHeaders(report) });
     return renderGenerateResponse(response);
   };
 
@@ -100,9 +109,9 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
     const key = keyOf(request);
     const parsed = batch ? parseBatchEmbedContents(request.body, model) : parseEmbedContent(request.body, model);
     const controller = abortOnClientLeave(reply);
-    const context = contextFromRequest(request, 'gemini');
+    const context = contextFromRequest(request, 'gemini', NO_REQUEST_FIELD_NAMES);
     const { response, report } = await completion.embed({ request: parsed.embed, key, signal: controller.signal, context });
-    reply.headers({ ...routeHeaders(response.route), ...headersFor([...parsed.warnings, ...response.warnings]), ...governanceHeaders(report) });
+    reply.headers({ ...routeHeaders(response.route), ...headersFor(parsed.warnings, response.warnings, NO_REQUEST_FIELD_NAMES), ...governanceHeaders(report) });
     return batch ? renderBatchEmbedContents(response) : renderEmbedContent(response);
   };
 
@@ -119,9 +128,8 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
         return embed(request, reply, model, true);
       case 'countTokens': {
         const key = keyOf(request);
-        // Either `contents` alone or a whole `generateContentRequest` (its tools and system instruction counted too).
-        const body = isRecord(request.body) && isRecord(request.body['generateContentRequest']) ? request.body['generateContentRequest'] : request.body;
-        const parsed = parseGenerateRequest(body, model);
+        const parsed = parseCountTokensRequest(request.body, model);
+        fieldNamesOf.set(request, parsed.fieldNames);
         const counted = await completion.countTokens(parsed.chat, key, abortOnClientLeave(reply).signal);
         reply.header('x-gateway-token-count-method', counted.method);
         return { totalTokens: counted.inputTokens };

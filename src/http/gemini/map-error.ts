@@ -3,10 +3,12 @@
 // the google.rpc.Code names). The Gemini column of the taxonomy (docs/errors.md):
 // one row per GatewayError kind, refined only by origin (an upstream refusing
 // the gateway's own key is a 502, never the client's 401/403). Unknown errors
-// become a generic 500 whose text reveals nothing.
+// become a generic 500 whose text reveals nothing. A field error from the core
+// names the client's Gemini field (field-names.ts).
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import { isBudgetRefusal } from '../../core/limits/limit-errors.js';
 import { frameworkFailure, fromUpstream, gatewayErrorHeaders, type FrameworkReason, type MappedError as ShimMappedError } from '../shim-errors.js';
+import { NO_REQUEST_FIELD_NAMES, type GeminiFieldNames } from './field-names.js';
 import type { GeminiErrorBody } from './gemini-wire.js';
 
 export type MappedError = ShimMappedError<GeminiErrorBody>;
@@ -37,11 +39,19 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
 const rowFor = (error: GatewayError): Row =>
   error.kind === 'failed_precondition' && fromUpstream(error) ? { code: 502, status: 'INTERNAL' } : BY_KIND[error.kind];
 
-export function mapError(error: unknown, options: { bodyLimit?: number } = {}): MappedError {
+export interface MapErrorOptions {
+  /** The body limit in bytes, named in a 413's message. */
+  bodyLimit?: number;
+  /** The request's Gemini names for canonical fields; none before it was parsed. */
+  fieldNames?: GeminiFieldNames | undefined;
+}
+
+export function mapError(error: unknown, options: MapErrorOptions = {}): MappedError {
   if (error instanceof GatewayError) {
     const row = rowFor(error);
     const retryCannotHelp = error.kind === 'resource_exhausted' && !error.retryable && (error.provider !== undefined || isBudgetRefusal(error));
-    return { ...build(row, error.message), headers: gatewayErrorHeaders(error, retryCannotHelp), unexpected: row.code === 500 };
+    const message = error.field === undefined ? error.message : (options.fieldNames ?? NO_REQUEST_FIELD_NAMES).errorMessage(error.message, error.field);
+    return { ...build(row, message), headers: gatewayErrorHeaders(error, retryCannotHelp), unexpected: row.code === 500 };
   }
   const framework = frameworkFailure(error);
   if (framework) {

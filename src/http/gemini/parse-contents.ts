@@ -75,7 +75,18 @@ function parseSystem(value: unknown): ContentPart[] {
   });
 }
 
+/** A part with nothing in it (`{}`, `{"text": null}`): skipped, so canonical part j may be the client's parts[j + k] (field-names.ts). */
+export function isEmptyPart(entry: JsonRecord): boolean {
+  for (const key in entry) {
+    const value = entry[key];
+    if (isUnset(value) || (key === 'thought' && value === false) || (key === 'thoughtSignature' && value === '')) continue;
+    return false;
+  }
+  return true;
+}
+
 function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: CallIds): ContentPart | undefined {
+  if (isEmptyPart(entry)) return undefined;
   const signature = optionalString(entry['thoughtSignature'], at(where, 'thoughtSignature')) ?? '';
   if (!isUnset(entry['functionCall'])) {
     if (!fromModel) throw invalidValue(at(where, 'functionCall'), 'a functionCall belongs in a "model" turn');
@@ -104,7 +115,6 @@ function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: Ca
   }
   if (typeof text === 'string' || signature !== '') return part({ case: 'text', value: { text: text ?? '', signature: fromModel ? signature : '' } });
   const kinds = Object.keys(entry).filter((key) => !isUnset(entry[key]) && key !== 'thoughtSignature' && key !== 'thought');
-  if (kinds.length === 0) return undefined;
   throw invalidValue(where, `${kinds.join(', ')} parts are not supported by this gateway; send text, inlineData or fileData images, functionCall or functionResponse`);
 }
 

@@ -3,13 +3,16 @@
 // ChatRequest; the model comes from the path. Fields of generationConfig the
 // canonical model does not name are reported as warnings (never dropped
 // silently); unknown top-level fields (safetySettings, cachedContent …) travel
-// as provider_options, as on the other surfaces.
+// as provider_options, as on the other surfaces. Fields may come in either
+// protobuf JSON spelling (`generation_config` or `generationConfig`): they are
+// read after field-spelling.ts made them camelCase.
 // https://ai.google.dev/api/generate-content#request-body
 import { create, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
 import {
   ChatRequestSchema,
   ReasoningEffort,
   ResponseFormatType,
+  Role,
   ToolChoiceMode,
   WarningSchema,
   type ChatRequest,
@@ -18,6 +21,8 @@ import {
   type ToolChoice,
   type Warning,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { camelCaseCountTokensRequest, camelCaseGenerateRequest } from './field-spelling.js';
+import { GeminiFieldNames } from './field-names.js';
 import { parseContents } from './parse-contents.js';
 import { at, invalidType, invalidValue, isRecord, isUnset, oneOf, optionalBoolean, optionalInteger, optionalNumber, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
@@ -26,6 +31,8 @@ export interface ParsedGenerateRequest {
   chat: ChatRequest;
   /** Accepted fields the canonical model has no place for (Gemini names). */
   warnings: Warning[];
+  /** The Gemini fields the canonical ones stand for, in errors and warnings. */
+  fieldNames: GeminiFieldNames;
 }
 
 const INT32_MAX = 2_147_483_647;
@@ -35,7 +42,8 @@ const GENERATION_FIELDS = new Set([
   'frequencyPenalty', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'thinkingConfig',
 ]);
 
-export function parseGenerateRequest(body: unknown, model: string): ParsedGenerateRequest {
+export function parseGenerateRequest(sent: unknown, model: string): ParsedGenerateRequest {
+  const body = camelCaseGenerateRequest(sent);
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const chat = create(ChatRequestSchema, {
@@ -48,7 +56,14 @@ export function parseGenerateRequest(body: unknown, model: string): ParsedGenera
   applyGenerationConfig(chat, body['generationConfig'], warnings);
   const extra = unknownFields(body, isCanonicalField);
   if (extra) chat.providerOptions = extra;
-  return { chat, warnings };
+  const fieldNames = new GeminiFieldNames(chat.messages[0]?.role === Role.SYSTEM ? 1 : 0, body);
+  return { chat, warnings, fieldNames };
+}
+
+/** countTokens: `contents` alone, or a whole `generateContentRequest` (its tools and system instruction counted too). */
+export function parseCountTokensRequest(sent: unknown, model: string): ParsedGenerateRequest {
+  const body = camelCaseCountTokensRequest(sent);
+  return parseGenerateRequest(isRecord(body) && isRecord(body['generateContentRequest']) ? body['generateContentRequest'] : body, model);
 }
 
 const isCanonicalField = (name: string) => CANONICAL_FIELDS.has(name);

@@ -10,6 +10,7 @@ import type { FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { routeHeaders, warningEntries, warningsHeaderFrom } from '../gateway-headers.js';
 import { pumpSse, type SseRequestContext, type SseStream } from '../sse-stream.js';
+import type { GeminiFieldNames } from './field-names.js';
 import type { GeminiErrorBody, GeminiWireResponse } from './gemini-wire.js';
 import { mapError } from './map-error.js';
 import { GeminiStreamRenderer } from './render-stream.js';
@@ -20,6 +21,8 @@ export interface GenerateStreamOptions extends SseRequestContext {
   framing: StreamFraming;
   /** Warnings the shim found while parsing the request (Gemini names). */
   shimWarnings: readonly Warning[];
+  /** Names the core's fields in errors and warnings as the request spelled them. */
+  fieldNames: GeminiFieldNames;
 }
 
 export async function sendGenerateStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: GenerateStreamOptions): Promise<void> {
@@ -33,7 +36,7 @@ export async function sendGenerateStream(reply: FastifyReply, chunks: AsyncItera
     contentType: sse ? 'text/event-stream; charset=utf-8' : 'application/json; charset=utf-8',
     headers: () => ({
       ...routeHeaders(renderer.route),
-      ...warningsHeaderFrom(warningEntries([...options.shimWarnings, ...renderer.warnings], (param) => param)),
+      ...warningsHeaderFrom([...warningEntries(options.shimWarnings, (param) => param), ...warningEntries(renderer.warnings, (param) => options.fieldNames.field(param))]),
       ...options.extraHeaders?.(),
     }),
     get terminator() {
@@ -42,7 +45,7 @@ export async function sendGenerateStream(reply: FastifyReply, chunks: AsyncItera
     get errorTerminator() {
       return sse ? undefined : ']';
     },
-    mapError: (error) => mapError(error),
+    mapError: (error) => mapError(error, { fieldNames: options.fieldNames }),
     logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.status }),
   };
   await pumpSse(reply, chunks, stream, options);
