@@ -4,6 +4,7 @@
 // (see map-error in each family), never with a credential in the message.
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { ChatRequest, Choice, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { GatewayError } from './gateway-error.js';
 import type { AdapterMedia, MediaRequest } from './media.js';
 import type { ProviderTypeName } from './provider.js';
 
@@ -56,6 +57,12 @@ export interface AdapterEmbeddings {
 }
 
 export interface ProviderAdapter {
+  /**
+   * Why this family cannot serve the request at all — the client asked for an answer it cannot give (several
+   * choices, log probabilities) — decided before any call; undefined when it can. The core passes over such a
+   * target and answers the refusal when no target of the route is left (core/routing/servable-targets.ts).
+   */
+  refusal?(request: ChatRequest): GatewayError | undefined;
   complete(request: ChatRequest, target: UpstreamTarget, context: CallContext): Promise<AdapterCompletion>;
   /**
    * Canonical chunks as the upstream produces them, one upstream event in, at

@@ -94,6 +94,7 @@ export class StreamAssembler {
         const choice = this.builder(chunk.choiceIndex).choice;
         choice.finishReason = event.value.reason;
         choice.rawFinishReason = event.value.rawReason;
+        choice.stopSequence = event.value.stopSequence;
         return;
       }
       case 'usage':

@@ -44,6 +44,7 @@ import { attemptsBehind, withAttempts } from '../routing/failed-attempts.js';
 import { callerOf, planRoute, type CallerContext } from '../routing/plan-route.js';
 import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
+import { servableTargets } from '../routing/servable-targets.js';
 import { validateChatRequest } from './validate-chat-request.js';
 import { dispatchMedia } from './media-dispatch.js';
 import { attemptSpansUnder, callContextOf, recordedAnswer, recordedStream } from '../tracing/attempt-spans.js';
@@ -83,9 +84,10 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
     planRoute(model, caller, await options.routes.snapshot(), await catalog.snapshot());
 
   // A request is planned once: the governance plans it (cache key, prompt
-  // rules) before the dispatch and hands the plan down with the call.
+  // rules) before the dispatch and hands the plan down with the call. Only the
+  // targets able to serve the request are kept (servable-targets.ts).
   const planOf = (call: CoreCall<ChatRequest>): RoutePlan | Promise<RoutePlan> =>
-    call.plan ?? plan(call.request.model, callerFor(call));
+    call.plan ?? plan(call.request.model, callerFor(call)).then((routePlan) => servableTargets(routePlan, call.request));
 
   return {
     async complete(call) {
@@ -253,7 +255,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       const routes = options.routes.peek?.();
       const snapshot = catalog.peek?.();
       if (!routes || !snapshot) return undefined;
-      return planRoute(call.request.model, callerFor(call), routes, snapshot);
+      return servableTargets(planRoute(call.request.model, callerFor(call), routes, snapshot), call.request);
     },
 
     async listModels(key) {

@@ -44,7 +44,7 @@ export function renderMessage(response: ChatResponse, options: RenderOptions): R
       model: response.model,
       content,
       stop_reason: stopReason,
-      stop_sequence: stopSequenceFor(stopReason, options.stopSequences),
+      stop_sequence: stopSequenceFor(stopReason, choice?.stopSequence ?? '', options.stopSequences),
       stop_details: null,
       container: null,
       usage: renderUsage(response.usage),
@@ -125,11 +125,13 @@ export function renderStopReason(reason: FinishReason, raw: string, hasToolUse: 
 }
 
 /**
- * The canonical model does not say which sequence matched: with exactly one
- * requested it can only be that one; with several, null (unknown).
+ * The sequence that matched, as the provider named it (Anthropic does). A
+ * provider that does not say (OpenAI, Gemini): with exactly one requested it
+ * can only be that one; with several, null (unknown).
  */
-export function stopSequenceFor(stopReason: AnthropicStopReason | null, stopSequences: readonly string[]): string | null {
+export function stopSequenceFor(stopReason: AnthropicStopReason | null, named: string, stopSequences: readonly string[]): string | null {
   if (stopReason !== 'stop_sequence') return null;
+  if (named !== '') return named;
   return stopSequences.length === 1 ? (stopSequences[0] ?? null) : null;
 }
 

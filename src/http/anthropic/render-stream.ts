@@ -34,7 +34,7 @@ export class StreamRenderer extends StreamFacts {
   private open: OpenBlock | null = null;
   /** Canonical tool-call index → content block index. */
   private readonly toolBlocks = new Map<number, number>();
-  private finish: { reason: FinishReason; raw: string } | undefined;
+  private finish: { reason: FinishReason; raw: string; stopSequence: string } | undefined;
   private usage: Usage | undefined;
 
   constructor(private readonly options: StreamRendererOptions) {
@@ -75,7 +75,7 @@ export class StreamRenderer extends StreamFacts {
         return [{ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: event.value.argumentsDelta } }];
       }
       case 'finish':
-        this.finish = { reason: event.value.reason, raw: event.value.rawReason };
+        this.finish = { reason: event.value.reason, raw: event.value.rawReason, stopSequence: event.value.stopSequence };
         return [...this.start(), ...this.closeBlock()];
       case 'usage':
         this.usage = event.value;
@@ -91,7 +91,7 @@ export class StreamRenderer extends StreamFacts {
     const stopReason = renderStopReason(this.finish?.reason ?? FinishReason.STOP, this.finish?.raw ?? '', this.toolBlocks.size > 0);
     out.push({
       type: 'message_delta',
-      delta: { stop_reason: stopReason, stop_sequence: stopSequenceFor(stopReason, this.options.stopSequences), stop_details: null, container: null },
+      delta: { stop_reason: stopReason, stop_sequence: stopSequenceFor(stopReason, this.finish?.stopSequence ?? '', this.options.stopSequences), stop_details: null, container: null },
       usage: renderDeltaUsage(this.usage),
     });
     out.push({ type: 'message_stop' });

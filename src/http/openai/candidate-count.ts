@@ -1,6 +1,8 @@
-// `n > 1`: passed to the core as candidate_count. Families that cannot return
-// several choices report it as a warning on `candidate_count`; for an OpenAI
-// client that is a clear 400 on `n`, not a silent single answer.
+// `n > 1`: passed to the core as candidate_count. A family that cannot return
+// several choices says so before any call (ProviderAdapter.refusal), and the
+// core refuses the request or passes over that target. This is the backstop
+// for a family that only warns on `candidate_count` after answering: for an
+// OpenAI client that is still a clear 400 on `n`, not a silent single answer.
 import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { toOpenAIParam } from './param-names.js';
 import { InvalidRequestError } from './request-error.js';

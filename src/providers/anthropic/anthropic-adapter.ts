@@ -13,6 +13,7 @@ import { upstreamError } from '../shared/upstream-error.js';
 import { createAnthropicClient, type AnthropicClient, type AnthropicCountTokensParams, type AnthropicStreamEvent } from './anthropic-client.js';
 import { anthropicApiVersion } from './api-version.js';
 import { convertRequest } from './convert-request.js';
+import { requestRefusal } from './request-refusal.js';
 import { mapError } from './map-error.js';
 import { mapResponse } from './map-response.js';
 import { StreamMapper } from './map-stream.js';
@@ -32,6 +33,8 @@ export function createAnthropicAdapter(
     mapError(error, { ...errorContext, signal: context.signal, phase });
 
   return {
+    refusal: (request) => requestRefusal(request, connection.id),
+
     async complete(request, target, context) {
       const { params, warnings } = convertRequest(request, target.upstreamModel, apiVersion);
       try {

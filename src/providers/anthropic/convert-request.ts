@@ -12,10 +12,10 @@
 // refuses them, sent under an older pinned `anthropic-version`.
 import type { JsonValue } from '@bufbuild/protobuf';
 import { ResponseFormatType, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { passThroughOptions } from '../shared/provider-options.js';
 import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import type { AnthropicMessageParams, AnthropicOutputConfig } from './anthropic-client.js';
 import { convertMessages } from './convert-messages.js';
+import { convertOptions } from './convert-options.js';
 import { ANTHROPIC_API_VERSION } from './api-version.js';
 import { ANTHROPIC_LABEL } from './family.js';
 import { convertReasoning } from './convert-reasoning.js';
@@ -60,7 +60,8 @@ export function convertRequest(request: ChatRequest, upstreamModel: string, apiV
   if (tools.toolChoice !== undefined) params.tool_choice = tools.toolChoice;
   if (request.stop.length > 0) params.stop_sequences = [...request.stop];
   Object.assign(params, sampling.fields);
-  if (request.user !== '') params.metadata = { user_id: request.user };
+  const options = convertOptions(request);
+  if (options.userId !== '') params.metadata = { user_id: options.userId };
 
   if (request.seed !== undefined) warnings.push(unsupportedParameter('seed', ANTHROPIC_LABEL));
   if (request.presencePenalty !== undefined) warnings.push(unsupportedParameter('presence_penalty', ANTHROPIC_LABEL));
@@ -72,9 +73,8 @@ export function convertRequest(request: ChatRequest, upstreamModel: string, apiV
     warnings.push(unsupportedParameter('metadata', ANTHROPIC_LABEL, 'its metadata takes only a user id'));
   }
 
-  const passThrough = passThroughOptions(request.providerOptions);
-  warnings.push(...passThrough.warnings);
-  mergeProviderOptions(params, passThrough.fields);
+  warnings.push(...options.warnings);
+  mergeProviderOptions(params, options.fields);
   return { params, warnings };
 }
 

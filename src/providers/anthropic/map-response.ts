@@ -28,7 +28,9 @@ export function mapResponse(answer: AnthropicMessage | undefined): MappedRespons
     else warnings.push(unsupportedBlock(block.type));
   }
   const finish = mapFinishReason(message.stop_reason);
-  const choice = assistantChoice({ index: 0, content, finishReason: finish.reason, rawFinishReason: finish.raw });
+  // Non-null whenever stop_reason is "stop_sequence": which of the request's sequences was generated.
+  const stopSequence = typeof message.stop_sequence === 'string' ? message.stop_sequence : '';
+  const choice = assistantChoice({ index: 0, content, finishReason: finish.reason, rawFinishReason: finish.raw, stopSequence });
   return { choice, usage: mapUsage(message.usage ?? {}), warnings };
 }
 

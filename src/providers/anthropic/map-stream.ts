@@ -4,11 +4,11 @@
 //   content_block_stop)* → message_delta → message_stop, with `ping` anywhere.
 // State kept: which content block is which tool call (the canonical tool index
 // is the order of tool_use blocks, not the content block index), whether a
-// tool block got any argument fragment, the stop reason and the cumulative
-// usage (last value wins). `finish` and `usage` go out at message_stop; a
-// stream without message_stop is the caller's to report as broken, and one
-// whose events come without a message_start (a lone message_stop) is broken
-// at once: it holds no message, not an empty one.
+// tool block got any argument fragment, the stop reason (and the stop sequence
+// it names) and the cumulative usage (last value wins). `finish` and `usage`
+// go out at message_stop; a stream without message_stop is the caller's to
+// report as broken, and one whose events come without a message_start (a lone
+// message_stop) is broken at once: it holds no message, not an empty one.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { warningChunk, type StreamEnd } from '../shared/stream-chunks.js';
@@ -43,6 +43,7 @@ export class StreamMapper {
   private readonly toolBlocks = new Map<number, ToolBlockState>();
   private nextToolIndex = 0;
   private stopReason: string | null = null;
+  private stopSequence = '';
   private usage: AnthropicUsageFields = {};
   private sawUsage = false;
   private started = false;
@@ -74,12 +75,13 @@ export class StreamMapper {
         return this.blockStop(typed.index);
       case 'message_delta':
         if (typed.delta.stop_reason !== null && typed.delta.stop_reason !== undefined) this.stopReason = typed.delta.stop_reason;
+        if (typeof typed.delta.stop_sequence === 'string') this.stopSequence = typed.delta.stop_sequence;
         this.recordUsage(typed.usage);
         return [];
       case 'message_stop': {
         this.ended = true;
         const finish = mapFinishReason(this.stopReason);
-        const chunks = [chunk({ case: 'finish', value: { reason: finish.reason, rawReason: finish.raw } })];
+        const chunks = [chunk({ case: 'finish', value: { reason: finish.reason, rawReason: finish.raw, stopSequence: this.stopSequence } })];
         if (this.sawUsage) chunks.push(chunk({ case: 'usage', value: mapUsage(this.usage) }));
         return chunks;
       }

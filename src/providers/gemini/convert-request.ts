@@ -1,6 +1,8 @@
 // ChatRequest → one Gemini generateContent call (SDK config shape) plus the
 // warnings for what Gemini cannot honour. Pure: no SDK, no I/O.
 import { ResponseFormatType, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { GatewayError } from '../../domain/gateway-error.js';
+import { foreignFields, foreignOptionRefusal } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
@@ -10,6 +12,14 @@ import { WarningCollector } from '../shared/warning-collector.js';
 import { GEMINI_LABEL } from './family.js';
 import type { GeminiGenerateConfig, GeminiGenerateRequest } from './wire-types.js';
 import { fillMissingCallSignatures } from './placeholder-signatures.js';
+
+/** OpenAI's own fields have no place in a Gemini request (../shared/foreign-options.ts). */
+const FOREIGN = foreignFields(GEMINI_LABEL, ['OpenAI']);
+
+/** What Gemini cannot give at all, known before any call (ProviderAdapter.refusal). */
+export function requestRefusal(request: ChatRequest): GatewayError | undefined {
+  return foreignOptionRefusal(request.providerOptions, FOREIGN);
+}
 
 export interface ConvertedRequest {
   request: GeminiGenerateRequest;
@@ -37,7 +47,7 @@ export function convertRequest(request: ChatRequest, upstreamModel: string): Con
   if (Object.keys(request.metadata).length > 0) {
     warnings.add(unsupportedParameter('metadata', GEMINI_LABEL, 'the Gemini API has no request metadata'));
   }
-  const passThrough = passThroughOptions(request.providerOptions);
+  const passThrough = passThroughOptions(request.providerOptions, FOREIGN);
   for (const warning of passThrough.warnings) warnings.add(warning);
   return {
     request: { model: upstreamModel, contents, config, extraBody: passThrough.fields },

@@ -10,7 +10,7 @@ import { warningChunk } from '../shared/stream-chunks.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { UpstreamFault } from '../shared/upstream-fault.js';
 import { unsupportedParameter } from '../shared/warnings.js';
-import { convertRequest } from './convert-request.js';
+import { convertRequest, requestRefusal } from './convert-request.js';
 import { GEMINI_LABEL } from './family.js';
 import { createGeminiClient, type GeminiClient } from './gemini-client.js';
 import { mapError, type ErrorContext } from './map-error.js';
@@ -23,6 +23,8 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
   const errorContext = (signal: AbortSignal): ErrorContext => ({ providerId: connection.id, endpoint, secrets, signal });
 
   return {
+    refusal: requestRefusal,
+
     async complete(request, target, context): Promise<AdapterCompletion> {
       try {
         const converted = convertRequest(request, target.upstreamModel);

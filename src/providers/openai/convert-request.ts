@@ -3,6 +3,8 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { ChatRequest, ResponseFormat, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ResponseFormatType } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { GatewayError } from '../../domain/gateway-error.js';
+import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
@@ -11,6 +13,19 @@ import { convertTools } from './convert-tools.js';
 import type { FamilyTraits } from './family.js';
 import { WarningCollector } from '../shared/warning-collector.js';
 import type { WireChatParams, WireResponseFormat } from './wire-types.js';
+
+/** Gemini's own fields have no place in a Chat Completions request (../shared/foreign-options.ts); per label. */
+const FOREIGN = new Map<string, ForeignFields>();
+function foreignTo(traits: FamilyTraits): ForeignFields {
+  let foreign = FOREIGN.get(traits.label);
+  if (foreign === undefined) FOREIGN.set(traits.label, (foreign = foreignFields(traits.label, ['Gemini'])));
+  return foreign;
+}
+
+/** What this family cannot give at all, known before any call (ProviderAdapter.refusal). */
+export function requestRefusal(request: ChatRequest, traits: FamilyTraits): GatewayError | undefined {
+  return foreignOptionRefusal(request.providerOptions, foreignTo(traits));
+}
 
 export interface ConvertedRequest {
   params: WireChatParams;
@@ -100,7 +115,7 @@ function applyProviderOptions(
   params: WireChatParams,
   collector: WarningCollector,
 ): void {
-  const { fields, warnings } = passThroughOptions(options);
+  const { fields, warnings } = passThroughOptions(options, foreignTo(traits));
   collector.addAll(warnings);
   const overridesLimit = 'max_tokens' in fields || 'max_completion_tokens' in fields;
   if (overridesLimit && params[traits.maxTokensField] !== undefined) {

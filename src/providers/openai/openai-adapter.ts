@@ -11,7 +11,7 @@ import { connectionSecrets } from '../shared/redact-credentials.js';
 import { endpointHost } from '../shared/endpoint-host.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { upstreamError } from '../shared/upstream-error.js';
-import { convertRequest } from './convert-request.js';
+import { convertRequest, requestRefusal } from './convert-request.js';
 import { familyTraits } from './family.js';
 import { mapEmbeddings } from './map-embeddings.js';
 import { mapMedia, mediaParams } from './map-media.js';
@@ -38,6 +38,8 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
     traits.family === 'azure-openai' && target.deployment ? target.deployment : target.upstreamModel;
 
   return {
+    refusal: (request) => requestRefusal(request, traits),
+
     async complete(request, target, context) {
       const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: false });
       try {

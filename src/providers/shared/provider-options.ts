@@ -1,10 +1,12 @@
 // provider_options pass through to the provider family as extra body fields,
 // except the ones the gateway itself controls (a deny-list, not an allow-list:
-// unknown-but-valid vendor parameters must reach the vendor).
+// unknown-but-valid vendor parameters must reach the vendor) and another
+// vendor's own fields, which the family names (foreign-options.ts).
 import type { JsonObject, JsonValue } from '@bufbuild/protobuf';
 import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { create } from '@bufbuild/protobuf';
 import { WarningSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { withoutForeignOptions, type ForeignFields } from './foreign-options.js';
 
 /** Never taken from provider_options: the gateway decides these. */
 const GATEWAY_CONTROLLED = new Set(['model', 'stream', 'stream_options', 'messages', 'contents', 'api_key', 'apiKey']);
@@ -14,9 +16,10 @@ export interface PassThrough {
   warnings: Warning[];
 }
 
-export function passThroughOptions(options: JsonObject | undefined): PassThrough {
+/** `foreign`: the other vendors' fields this family leaves out (or refuses: it throws the refusal). */
+export function passThroughOptions(requested: JsonObject | undefined, foreign?: ForeignFields): PassThrough {
   const fields: Record<string, JsonValue> = {};
-  const warnings: Warning[] = [];
+  const { options, warnings } = foreign ? withoutForeignOptions(requested, foreign) : { options: requested, warnings: [] as Warning[] };
   for (const [name, value] of Object.entries(options ?? {})) {
     if (GATEWAY_CONTROLLED.has(name)) {
       warnings.push(

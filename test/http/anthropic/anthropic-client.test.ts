@@ -83,6 +83,15 @@ describe('requests and headers', () => {
     expect(body).toMatchObject({ metadata: { user_id: 'user-42' }, stop_sequences: ['5'], inference_geo: 'eu', service_tier: 'standard_only' });
   });
 
+  it('names the stop sequence an Anthropic upstream matched among several, unary and streamed', async () => {
+    // The scenario stops at "5", which is not the first of the sequences asked for.
+    const request = { ...hello('anthropic/stop-sequence'), stop_sequences: ['END', '5'] };
+    const unary = await client.messages.create(request);
+    expect(unary).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: '5' });
+    const streamed = await client.messages.stream(request).finalMessage();
+    expect(streamed).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: '5' });
+  });
+
   it('reports what a provider could not honour in x-gateway-warnings, with Anthropic field names', async () => {
     const { response } = await client.messages
       .create({

@@ -1,0 +1,19 @@
+// What Anthropic cannot give at all, known before any call (ProviderAdapter.refusal): the core then passes
+// over an Anthropic target, or refuses the request when the route has no other (core/routing/servable-targets.ts).
+// - Several choices: the Messages API returns one message per request and has no `n`
+//   (https://platform.claude.com/docs/en/api/messages). Answering one of n would change the answer's shape
+//   (and, refused only after the call, cost a completion the client never sees).
+// - Another vendor's field whose answer Anthropic cannot produce (convert-options.ts).
+import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { invalidArgument, type GatewayError } from '../../domain/gateway-error.js';
+import { optionsRefusal } from './convert-options.js';
+
+export function requestRefusal(request: ChatRequest, providerId: string): GatewayError | undefined {
+  if (request.candidateCount !== undefined && request.candidateCount > 1) {
+    return invalidArgument(
+      'chat.candidate_count',
+      `provider ${providerId} (anthropic) returns one choice per request; ask for one, or use a model on an OpenAI-family or Gemini provider`,
+    );
+  }
+  return optionsRefusal(request);
+}
