@@ -69,6 +69,12 @@ if (serverUrl === null) {
       expect(fromSqlite).toEqual(fromMysql);
       const fromBackup = draftFromLegacy(await readLegacyBackup(readFileSync(backupFile), LEGACY_JWT_SECRET), LEGACY_JWT_SECRET);
       expect(fromBackup).toEqual({ ...fromMysql, unmapped: fromMysql.unmapped.filter((item) => !NOT_BACKED_UP.test(item.source)) });
+      // Two models named "dup" with ids "aq1" and "Zq1": every source gives the name to the same one, the
+      // first in the old MySQL database's case-blind order.
+      for (const draft of [fromMysql, fromSqlite, fromBackup]) {
+        const acme = draft.providers.find((provider) => provider.id === 'acme')!;
+        expect(acme.models.filter((model) => model.alias === 'dup').map((model) => model.upstreamModel)).toEqual(['model-a']);
+      }
     });
 
     it('--dry-run plans the same calls from --sqlite and --backup as from --mysql-url', async () => {
