@@ -4,6 +4,7 @@
 import type { CreateKeyRequest } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import type { CreateProviderRequest } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import type { CreateRouteRequest } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import type { HeldKey } from './held-objects.js';
 
 /** A part of the source that was not imported, or imported only in part. */
 export interface Unmapped {
@@ -18,6 +19,10 @@ export interface ImportDraft {
   routes: CreateRouteRequest[];
   /** Each carries metadata IMPORT_ID_METADATA, the source's own id, so a re-run finds it again. */
   keys: CreateKeyRequest[];
+  /** Names of `routes` this run could not fully resolve (held-objects.ts). */
+  heldRoutes?: string[];
+  /** Keys of `keys` this run could not fully resolve (held-objects.ts). */
+  heldKeys?: HeldKey[];
   unmapped: Unmapped[];
 }
 

@@ -28,6 +28,7 @@ import {
   type Route,
   type UpdateRouteRequest,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { heldKeyRequest, heldRouteStays, type DraftedNames } from './held-objects.js';
 import { IMPORT_ID_METADATA, type ImportDraft, type Unmapped } from './import-draft.js';
 import { changedFields } from './subset-equal.js';
 
@@ -85,12 +86,16 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
   }
 
   const routes = new Map(existing.routes.map((route) => [route.name, route]));
+  const heldRoutes = new Set(draft.heldRoutes);
+  const drafted: DraftedNames = { providerIds: new Set(draft.providers.map((provider) => provider.id)), routeNames: new Set(draft.routes.map((route) => route.name)) };
   for (const request of draft.routes) {
     const current = routes.get(request.name);
     if (!current) {
       plan.calls.push({ kind: 'route', action: 'create', name: request.name, request });
       continue;
     }
+    // Part of it could not be read this run (see ImportDraft.heldRoutes): what the gateway holds stays.
+    if (heldRoutes.has(request.name) && heldRouteStays(current, drafted)) continue;
     const { name: _name, ...desired } = jsonObject(toJson(CreateRouteRequestSchema, request, EMIT));
     // An expert route's targets are derived from its experts by the gateway.
     if (request.expert) delete desired.targets;
@@ -108,12 +113,16 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
   }
 
   const keysByImportId = new Map(existing.keys.map((key) => [key.metadata[IMPORT_ID_METADATA] ?? '', key]));
-  for (const request of draft.keys) {
-    const current = keysByImportId.get(request.metadata[IMPORT_ID_METADATA] ?? '');
+  const heldKeys = new Map((draft.heldKeys ?? []).map((held) => [held.importId, held]));
+  for (const draftedKey of draft.keys) {
+    const importId = draftedKey.metadata[IMPORT_ID_METADATA] ?? '';
+    const current = keysByImportId.get(importId);
     if (!current) {
-      plan.calls.push({ kind: 'key', action: 'create', name: request.name, request });
+      plan.calls.push({ kind: 'key', action: 'create', name: draftedKey.name, request: draftedKey });
       continue;
     }
+    const held = heldKeys.get(importId);
+    const request = held ? heldKeyRequest(draftedKey, current, held, drafted) : draftedKey;
     const { existingSecret: _secret, ...desired } = jsonObject(toJson(CreateKeyRequestSchema, request, EMIT));
     const fields = changedFields(desired, jsonObject(toJson(VirtualKeySchema, current, EMIT)));
     if (fields.length === 0) {

@@ -86,6 +86,10 @@ export async function legacyFixtureRows(upstreams: LegacyUpstreams): Promise<Leg
   });
   await model('m_claude', { name: 'claude-chat', provider_id: 'acme', model_identifier: 'plain-text', protocol: 'anthropic', model_attributes: null });
   await model('m_stale', { name: 'stale-chat', provider_id: 'stale', model_identifier: 'plain-text' });
+  // Two models sharing a name, their ids differing in case (nanoid ids are mixed case): MySQL returns "aq1"
+  // first (its collation ignores case), a byte order "Zq1"; whichever comes first keeps the name "dup".
+  await model('Zq1', { name: 'dup', provider_id: 'acme', model_identifier: 'model-z' });
+  await model('aq1', { name: 'dup', provider_id: 'acme', model_identifier: 'model-a' });
   await model('vm_smart', { name: 'smart', provider_id: null, model_identifier: 'virtual-rc_smart', is_virtual: 1, routing_config_id: 'rc_smart' });
   await model('vm_balanced', { name: 'balanced', provider_id: null, model_identifier: 'virtual-rc_lb', is_virtual: 1, routing_config_id: 'rc_lb' });
   await model('vm_expert', { name: 'expert-chat', provider_id: null, model_identifier: 'expert-ex_1', is_virtual: 1, expert_routing_id: 'ex_1' });
@@ -135,10 +139,16 @@ export async function legacyFixtureRows(upstreams: LegacyUpstreams): Promise<Leg
 export const storedValue = (value: unknown): unknown => (value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
 
 export async function seedLegacyDatabase(url: string, upstreams: LegacyUpstreams): Promise<void> {
+  await seedLegacyRows(url, await legacyFixtureRows(upstreams));
+}
+
+/** The old schema and these rows in a fresh database, utf8mb4 as the old gateway created it (so ids compare without case). */
+export async function seedLegacyRows(url: string, rows: LegacyFixtureRow[]): Promise<void> {
   const connection = await mysql.createConnection({ uri: url, multipleStatements: false });
   try {
+    await connection.query('ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci');
     for (const statement of SCHEMA) await connection.query(statement);
-    for (const { table, row } of await legacyFixtureRows(upstreams)) {
+    for (const { table, row } of rows) {
       const columns = Object.keys(row);
       await connection.query(
         `INSERT INTO \`${table}\` (${columns.map((column) => `\`${column}\``).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,

@@ -69,6 +69,13 @@ if (serverUrl === null) {
       expect(fromSqlite).toEqual(fromMysql);
       const fromBackup = draftFromLegacy(await readLegacyBackup(readFileSync(backupFile), LEGACY_JWT_SECRET), LEGACY_JWT_SECRET);
       expect(fromBackup).toEqual({ ...fromMysql, unmapped: fromMysql.unmapped.filter((item) => !NOT_BACKED_UP.test(item.source)) });
+      // Two models named "dup" with ids "aq1" and "Zq1": every source gives the name to the same one, the
+      // first in the old MySQL database's case-blind order, and reports the other.
+      for (const draft of [fromMysql, fromSqlite, fromBackup]) {
+        const acme = draft.providers.find((provider) => provider.id === 'acme')!;
+        expect(acme.models.filter((model) => model.alias === 'dup').map((model) => model.upstreamModel)).toEqual(['model-a']);
+        expect(draft.unmapped).toContainEqual(expect.objectContaining({ source: 'models[Zq1].name' }));
+      }
     });
 
     it('--dry-run plans the same calls from --sqlite and --backup as from --mysql-url', async () => {

@@ -50,7 +50,9 @@ export function importCommand(): Command {
       const read = legacyReader(options, jwtSecret);
       await importDraft(sub, async () => {
         const { draftFromLegacy } = await import('../../import/legacy/import-legacy.js');
-        return draftFromLegacy(await read(), jwtSecret);
+        const tables = await read();
+        // A secret that decrypts none of the provider keys is refused like a backup it does not open.
+        return legacyParsed(() => draftFromLegacy(tables, jwtSecret));
       }, options.dryRun === true);
     });
   command
@@ -125,8 +127,8 @@ function readSourceBytes(file: string): Buffer {
   }
 }
 
-/** A legacy file that is not what it claims (or a backup under the wrong secret) is invalid input (exit 3). */
-async function legacyParsed(read: () => LegacyTables | Promise<LegacyTables>): Promise<LegacyTables> {
+/** A legacy file that is not what it claims (or a backup or provider keys under the wrong secret) is invalid input (exit 3). */
+async function legacyParsed<Result>(read: () => Result | Promise<Result>): Promise<Result> {
   const { LegacySourceError } = await import('../../import/legacy/legacy-source-error.js');
   try {
     return await read();

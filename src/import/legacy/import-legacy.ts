@@ -1,23 +1,32 @@
 // The old gateway's database → an import draft. Providers first (their keys
 // decrypted with the old JWT_SECRET; one that fails is reported and the rest
-// go on), then routes (routing configs before the expert routes that may name
-// them), then keys.
+// go on, but a secret that opens none stops the import), then routes (routing
+// configs before the expert routes that may name them), then keys, then what
+// old clients must now send differently, per key.
 import type { ImportDraft } from '../import-draft.js';
 import { buildLegacyCatalog } from './legacy-catalog.js';
 import type { LegacyTables } from './legacy-database.js';
 import { legacyExpertRoutes } from './legacy-experts.js';
+import { legacyKeyBindings } from './legacy-key-bindings.js';
+import { reportKeyNotes } from './legacy-key-notes.js';
 import { legacyKeys } from './legacy-keys.js';
 import { legacyLeftovers } from './legacy-leftovers.js';
+import { legacyRouteNames } from './legacy-names.js';
 import { legacyRoutes } from './legacy-routes.js';
 
+/** Throws LegacySourceError when the JWT secret decrypts none of the stored provider keys. */
 export function draftFromLegacy(tables: LegacyTables, jwtSecret: string): ImportDraft {
   const unmapped: ImportDraft['unmapped'] = [];
   const catalog = buildLegacyCatalog(tables, jwtSecret, unmapped);
-  const routes = [...legacyRoutes(tables, catalog, unmapped), ...legacyExpertRoutes(tables, catalog, unmapped)];
-  const keys = legacyKeys(tables, catalog, unmapped);
+  const routeNames = legacyRouteNames(tables, unmapped);
+  const heldRoutes: string[] = [];
+  const routes = [...legacyRoutes(tables, catalog, routeNames, heldRoutes, unmapped), ...legacyExpertRoutes(tables, catalog, routeNames, heldRoutes, unmapped)];
+  const bindings = legacyKeyBindings(tables, unmapped);
+  const { keys, held } = legacyKeys(bindings, catalog, routeNames, unmapped);
+  reportKeyNotes({ catalog, bindings, routes, keys }, unmapped);
   legacyLeftovers(tables, unmapped);
   reportAmbiguousNames(catalog.providers, new Set(routes.map((route) => route.name)), unmapped);
-  return { providers: catalog.providers, routes, keys, unmapped };
+  return { providers: catalog.providers, routes, keys, heldKeys: held, heldRoutes, unmapped };
 }
 
 /** A bare name several providers serve needs `provider/name` here (the old gateway resolved it per key). */

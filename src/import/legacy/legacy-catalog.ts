@@ -2,18 +2,21 @@
 // The old system chose the upstream protocol per model (`models.protocol`, base
 // URL from `providers.protocol_mappings`); here a provider has one type, so one
 // old provider becomes one provider per protocol its models use: the protocol
-// its base URL implies keeps the old id, others get `<id>-<protocol>`.
+// its base URL implies keeps the old id, others get `<id>-<protocol>` — or, when
+// that is another old provider's id, the first free `<id>-<protocol>-<n>`.
 import { create } from '@bufbuild/protobuf';
 import {
   CreateProviderRequestSchema,
   ProviderModelSchema,
   ProviderType,
   type CreateProviderRequest,
+  type ProviderModel,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import type { Unmapped } from '../import-draft.js';
-import { decryptLegacySecret, LegacySecretError } from './legacy-crypto.js';
 import type { LegacyTables } from './legacy-database.js';
 import { modelAttributes } from './legacy-model-attributes.js';
+import { isModelName, isRouteName } from './legacy-names.js';
+import { decryptProviderKeys } from './legacy-provider-secrets.js';
 import { asString, flag, isRecord, jsonColumn, text } from './legacy-rows.js';
 
 export type LegacyProtocol = 'openai' | 'anthropic' | 'google';
@@ -23,12 +26,28 @@ export interface ModelRef {
   upstreamModel: string;
 }
 
+/** An old model's name that does not carry over as a name of that model here, and why. */
+export interface LostName {
+  modelId: string;
+  name: string;
+  ref: ModelRef;
+  reason: string;
+}
+
 export interface LegacyCatalog {
   providers: CreateProviderRequest[];
   /** Old real model id → where it lives now, and the allowed-model entries that let a key use it. */
   realModels: Map<string, { ref: ModelRef; names: string[] }>;
-  /** Old names that could not become an alias (another model of the provider already has the identifier): route name → target. */
+  /** Old names that could not become an alias (the model already has another): route name → target. */
   extraNames: Map<string, ModelRef>;
+  /** Old model names that are no name of their model here. */
+  lostNames: LostName[];
+  /** Old provider ids skipped because their key did not decrypt with the given secret. */
+  undecryptable: Set<string>;
+  /** Old real model id → its old provider id, for the models skipped with such a provider. */
+  undecryptableModels: Map<string, string>;
+  /** The providers this import made from an old provider (one per protocol); empty when it was not imported. */
+  providersFrom(legacyProviderId: string): string[];
   /** The provider model for an old provider id + upstream model in a protocol; added to that provider when missing. Undefined when the provider was not imported. */
   modelFor(legacyProviderId: string, upstreamModel: string, protocol?: LegacyProtocol): ModelRef | undefined;
   /** The protocol of the old real model with this identifier or name (under that provider first), default openai. */
@@ -53,25 +72,20 @@ function providerShape(protocol: LegacyProtocol, baseUrl: string): { type: Provi
 }
 
 export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unmapped: Unmapped[]): LegacyCatalog {
+  const { apiKeys, undecryptable } = decryptProviderKeys(tables, jwtSecret, unmapped);
   const drafts = new Map<string, CreateProviderRequest>();
   /** old provider id → protocol → our provider id */
   const groups = new Map<string, Map<LegacyProtocol, string>>();
   const legacyProviders = new Map<string, { baseUrl: string; mappings: Record<string, unknown>; name: string; apiKey: string }>();
+  // Every old provider's id is reserved first, imported or not, so a derived id never takes one over.
+  const legacyIds = new Set(tables.providers.map((row) => text(row, 'id')));
+  const usedIds = new Set(legacyIds);
 
   for (const row of tables.providers) {
     const id = text(row, 'id');
     const source = `providers[${id}]`;
-    let apiKey = '';
-    const stored = text(row, 'api_key');
-    if (stored !== '') {
-      try {
-        apiKey = decryptLegacySecret(stored, jwtSecret);
-      } catch (error) {
-        const why = error instanceof LegacySecretError ? error.message : 'it could not be read';
-        unmapped.push({ source: `${source}.api_key`, reason: `${why}; the provider (and route targets on it) were not imported — re-run with the right --jwt-secret` });
-        continue;
-      }
-    }
+    const apiKey = apiKeys.get(id);
+    if (apiKey === undefined) continue;
     const mappings = jsonColumn(row, 'protocol_mappings', source, unmapped);
     legacyProviders.set(id, { baseUrl: text(row, 'base_url'), mappings: isRecord(mappings) ? mappings : {}, name: text(row, 'name') || id, apiKey });
     groups.set(id, new Map());
@@ -83,13 +97,23 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
     }
   }
 
+  const derivedId = (legacyId: string, protocol: LegacyProtocol): string => {
+    const wanted = `${legacyId}-${protocol}`;
+    let id = wanted;
+    for (let suffix = 2; usedIds.has(id); suffix += 1) id = `${wanted}-${suffix}`;
+    usedIds.add(id);
+    if (id !== wanted) {
+      unmapped.push({ source: `providers[${legacyId}]`, reason: `its ${protocol} models need a provider of their own here; "${wanted}" is another old provider's id, so that provider is "${id}"` });
+    }
+    return id;
+  };
+
   const ensureProvider = (legacyId: string, protocol: LegacyProtocol): CreateProviderRequest | undefined => {
     const legacy = legacyProviders.get(legacyId);
     const byProtocol = groups.get(legacyId);
     if (!legacy || !byProtocol) return undefined;
     const existingId = byProtocol.get(protocol);
     if (existingId) return drafts.get(existingId);
-    const id = protocol === impliedProtocol(legacy.baseUrl) ? legacyId : `${legacyId}-${protocol}`;
     const baseUrl = asString(legacy.mappings[protocol]) || legacy.baseUrl;
     const shape = providerShape(protocol, baseUrl);
     if (legacy.apiKey === '' && shape.type !== ProviderType.OPENAI_COMPATIBLE) {
@@ -97,6 +121,7 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
       groups.delete(legacyId);
       return undefined;
     }
+    const id = protocol === impliedProtocol(legacy.baseUrl) ? legacyId : derivedId(legacyId, protocol);
     const name = id === legacyId ? legacy.name : `${legacy.name} (${protocol})`;
     const draft = create(CreateProviderRequestSchema, { id, name, ...shape, apiKey: legacy.apiKey, enabled: true, models: [] });
     drafts.set(id, draft);
@@ -104,16 +129,31 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
     return draft;
   };
 
-  const addModel = (draft: CreateProviderRequest, upstreamModel: string, alias = ''): boolean => {
-    const taken = new Set(draft.models.flatMap((model) => [model.upstreamModel, model.alias]).filter(Boolean));
+  /** provider id + name → the old model that answers to that name there (by identifier or alias). */
+  const holders = new Map<string, { modelId: string; kind: 'identifier' | 'name' }>();
+  const holderText = (holder: { modelId: string; kind: string }, providerId: string) =>
+    `${holder.kind === 'identifier' ? 'the identifier' : 'already the name'} of ${holder.modelId === '' ? 'another model' : `models[${holder.modelId}]`} on provider "${providerId}"`;
+  const lostNames: LostName[] = [];
+  const aliasOwners = new Map<ProviderModel, string>();
+
+  /** The provider's model with this identifier, added when missing. An alias equal to it goes: the identifier is the model's own name. */
+  const ensureModel = (draft: CreateProviderRequest, upstreamModel: string, modelId = ''): ProviderModel => {
     const existing = draft.models.find((model) => model.upstreamModel === upstreamModel);
-    if (existing) return alias === '' || alias === upstreamModel || existing.alias === alias;
-    if (alias !== '' && taken.has(alias)) alias = '';
-    draft.models.push(create(ProviderModelSchema, { upstreamModel, alias: alias === upstreamModel ? '' : alias, enabled: true }));
-    return true;
+    if (existing) return existing;
+    const aliased = draft.models.find((model) => model.alias === upstreamModel);
+    if (aliased) {
+      aliased.alias = '';
+      const owner = aliasOwners.get(aliased) ?? '';
+      lostNames.push({ modelId: owner, name: upstreamModel, ref: { providerId: draft.id, upstreamModel: aliased.upstreamModel }, reason: `is ${holderText({ modelId, kind: 'identifier' }, draft.id)}, which answers to it here` });
+    }
+    holders.set(`${draft.id}\n${upstreamModel}`, { modelId, kind: 'identifier' });
+    const model = create(ProviderModelSchema, { upstreamModel, enabled: true });
+    draft.models.push(model);
+    return model;
   };
 
   const realModels = new Map<string, { ref: ModelRef; names: string[] }>();
+  const undecryptableModels = new Map<string, string>();
   const extraNames = new Map<string, ModelRef>();
   const protocolByName = new Map<string, LegacyProtocol>();
   for (const row of tables.models) {
@@ -128,20 +168,41 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
     protocolByName.set(`\n${upstreamModel}`, protocol).set(`\n${name}`, protocol);
     const draft = ensureProvider(legacyProviderId, protocol);
     if (!draft) {
-      if (!legacyProviders.has(legacyProviderId) && !tables.providers.some((provider) => text(provider, 'id') === legacyProviderId)) {
+      if (undecryptable.has(legacyProviderId)) undecryptableModels.set(id, legacyProviderId);
+      if (!legacyIds.has(legacyProviderId)) {
         unmapped.push({ source, reason: `names provider "${legacyProviderId}", which does not exist; not imported` });
       }
       continue;
     }
-    if (upstreamModel === '' || /\s/.test(upstreamModel)) {
-      unmapped.push({ source, reason: 'has no usable model_identifier; not imported' });
+    if (!isModelName(upstreamModel)) {
+      unmapped.push({ source, reason: 'has no usable model_identifier (1–200 characters, no spaces, not starting with "/"); not imported' });
       continue;
     }
     const ref = { providerId: draft.id, upstreamModel };
-    if (!addModel(draft, upstreamModel, name)) extraNames.set(name, ref);
+    const model = ensureModel(draft, upstreamModel, id);
+    const holder = holders.get(`${draft.id}\n${name}`);
+    const extra = extraNames.get(name);
+    let extraName = extra?.providerId === draft.id && extra.upstreamModel === upstreamModel;
+    if (name === '' || name === upstreamModel || model.alias === name || extraName) {
+      // Its identifier, or a name this model already has.
+    } else if (!isModelName(name)) {
+      lostNames.push({ modelId: id, name, ref, reason: 'is not a valid model name here (1–200 characters, no spaces, not starting with "/")' });
+    } else if (holder) {
+      lostNames.push({ modelId: id, name, ref, reason: `is ${holderText(holder, draft.id)}` });
+    } else if (model.alias === '') {
+      model.alias = name;
+      aliasOwners.set(model, id);
+      holders.set(`${draft.id}\n${name}`, { modelId: id, kind: 'name' });
+    } else if (isRouteName(name) && !extraNames.has(name)) {
+      // A second name for one upstream model: a one-target route of that name.
+      extraNames.set(name, ref);
+      extraName = true;
+    } else {
+      lostNames.push({ modelId: id, name, ref, reason: `is a second name of "${draft.id}/${upstreamModel}", which has the name "${model.alias}" here, and cannot be a route of its own` });
+    }
     // Qualified, so a key bound to this model does not also reach another provider's model of the same id;
-    // the gateway matches it for requests by alias or bare identifier too. A second name became a route.
-    realModels.set(id, { ref, names: [`${draft.id}/${upstreamModel}`, ...(extraNames.has(name) ? [name] : [])] });
+    // the gateway matches it for requests by alias or bare identifier too.
+    realModels.set(id, { ref, names: [`${draft.id}/${upstreamModel}`, ...(extraName ? [name] : [])] });
     modelAttributes(row, source, draft, upstreamModel, unmapped);
     if (!flag(row, 'enabled', true)) {
       unmapped.push({ source: `${source}.enabled`, reason: 'was off, which only hid it from /v1/models in the old gateway; imported enabled' });
@@ -156,6 +217,10 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
     providers: [...drafts.values()],
     realModels,
     extraNames,
+    lostNames,
+    undecryptable,
+    undecryptableModels,
+    providersFrom: (legacyProviderId) => [...(groups.get(legacyProviderId)?.values() ?? [])],
     protocolOf: (legacyProviderId, model) =>
       protocolByName.get(`${legacyProviderId}\n${model}`) ?? protocolByName.get(`\n${model}`) ?? 'openai',
     modelFor(legacyProviderId, upstreamModel, protocol) {
@@ -164,7 +229,7 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
       // An old alias sent upstream as-is would fail there; its model is what was meant.
       const byAlias = draft.models.find((model) => model.alias === upstreamModel);
       if (byAlias) return { providerId: draft.id, upstreamModel: byAlias.upstreamModel };
-      addModel(draft, upstreamModel);
+      ensureModel(draft, upstreamModel);
       return { providerId: draft.id, upstreamModel };
     },
   };

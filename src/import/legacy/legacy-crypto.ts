@@ -6,9 +6,13 @@
 import { createDecipheriv } from 'node:crypto';
 
 export class LegacySecretError extends Error {
-  constructor(message: string) {
+  /** False when the stored value is not in the sealed form at all, so no secret would open it. */
+  readonly wrongSecret: boolean;
+
+  constructor(message: string, wrongSecret: boolean) {
     super(message);
     this.name = 'LegacySecretError';
+    this.wrongSecret = wrongSecret;
   }
 }
 
@@ -19,16 +23,16 @@ export function legacyCipherKey(jwtSecret: string): Buffer {
 /** The plaintext of a stored provider key; throws LegacySecretError (never with key material) when it cannot be read. */
 export function decryptLegacySecret(stored: string, jwtSecret: string): string {
   const match = /^([0-9a-f]{32}):((?:[0-9a-f]{32})+)$/i.exec(stored.trim());
-  if (!match) throw new LegacySecretError('the stored value is not in the `hex(iv):hex(ciphertext)` form');
+  if (!match) throw new LegacySecretError('the stored value is not in the `hex(iv):hex(ciphertext)` form', false);
   let plaintext: string;
   try {
     const decipher = createDecipheriv('aes-256-cbc', legacyCipherKey(jwtSecret), Buffer.from(match[1]!, 'hex'));
     plaintext = Buffer.concat([decipher.update(Buffer.from(match[2]!, 'hex')), decipher.final()]).toString('utf8');
   } catch {
-    throw new LegacySecretError('it could not be decrypted with the given JWT secret (wrong or rotated JWT_SECRET?)');
+    throw new LegacySecretError('it could not be decrypted with the given JWT secret (wrong or rotated JWT_SECRET?)', true);
   }
   if (!/^[\x21-\x7E]+$/.test(plaintext)) {
-    throw new LegacySecretError('it decrypted to unreadable text: the JWT secret is most likely wrong');
+    throw new LegacySecretError('it decrypted to unreadable text: the JWT secret is most likely wrong', true);
   }
   return plaintext;
 }

@@ -2,23 +2,10 @@
 // column optional (legacy-rows.ts): old databases lack newer columns, and a
 // missing table reads as empty. With legacy-sqlite.ts, the only files of src/import that open a database.
 import mysql from 'mysql2/promise';
+import { inPrimaryKeyOrder } from './legacy-row-order.js';
+import { LEGACY_TABLES, type LegacyRow, type LegacyTables } from './legacy-tables.js';
 
-export const LEGACY_TABLES = [
-  'providers',
-  'models',
-  'virtual_keys',
-  'routing_configs',
-  'expert_routing_configs',
-  'cost_mappings',
-  'system_config',
-  'health_targets',
-  'blocked_ips',
-  'users',
-] as const;
-
-export type LegacyTable = (typeof LEGACY_TABLES)[number];
-export type LegacyRow = Record<string, unknown>;
-export type LegacyTables = Record<LegacyTable, LegacyRow[]>;
+export { LEGACY_TABLES, type LegacyRow, type LegacyTable, type LegacyTables } from './legacy-tables.js';
 
 const NO_SUCH_TABLE = 1146;
 
@@ -30,7 +17,8 @@ export async function readLegacyMysql(url: string): Promise<LegacyTables> {
     for (const table of LEGACY_TABLES) {
       try {
         const [rows] = await connection.query(`SELECT * FROM \`${table}\``);
-        tables[table] = rows as LegacyRow[];
+        // Sorted here too, with the other sources' comparator: the server's order depends on its collation.
+        tables[table] = inPrimaryKeyOrder(table, rows as LegacyRow[]);
       } catch (error) {
         if ((error as { errno?: number }).errno !== NO_SUCH_TABLE) throw error;
         tables[table] = [];

@@ -17,26 +17,33 @@ import {
 import type { Unmapped } from '../import-draft.js';
 import type { LegacyCatalog, ModelRef } from './legacy-catalog.js';
 import type { LegacyTables } from './legacy-database.js';
-import { virtualModelNames } from './legacy-routes.js';
+import type { LegacyRouteNames } from './legacy-names.js';
+import { holdRoute } from './legacy-routes.js';
 import { asString, flag, isRecord, jsonColumn, text } from './legacy-rows.js';
 
 type Target = { route: string } | ModelRef;
 
 const CLASSIFIER_NOT_IMPORTED = ['prompt_template', 'system_prompt', 'max_tokens', 'temperature', 'enable_structured_output', 'ignored_tags', 'user_prompt_marker'];
 
-export function legacyExpertRoutes(tables: LegacyTables, catalog: LegacyCatalog, unmapped: Unmapped[]): CreateRouteRequest[] {
-  const virtualNames = virtualModelNames(tables);
+export function legacyExpertRoutes(
+  tables: LegacyTables,
+  catalog: LegacyCatalog,
+  routeNames: LegacyRouteNames,
+  held: string[],
+  unmapped: Unmapped[],
+): CreateRouteRequest[] {
+  const virtualNames = routeNames.byVirtualModel;
   const routes: CreateRouteRequest[] = [];
   for (const row of tables.expert_routing_configs) {
     const id = text(row, 'id');
     const source = `expert_routing_configs[${id}]`;
-    const companion = tables.models.find((model) => flag(model, 'is_virtual') && text(model, 'expert_routing_id') === id);
-    const name = companion ? text(companion, 'name').trim() : text(row, 'name').trim();
+    const name = routeNames.ofConfig('expert', id);
     const config = jsonColumn(row, 'config', source, unmapped);
     if (!isRecord(config)) {
       unmapped.push({ source, reason: 'has no readable config; not imported' });
       continue;
     }
+    const skipped = new Set<string>();
     const resolve = (reference: unknown, field: string): Target | undefined => {
       if (!isRecord(reference)) return undefined;
       if (reference.type === 'virtual') {
@@ -45,11 +52,17 @@ export function legacyExpertRoutes(tables: LegacyTables, catalog: LegacyCatalog,
         if (real) return real.ref;
         const route = virtualNames.get(modelId);
         if (route) return { route };
-        unmapped.push({ source: field, reason: `names model "${modelId}", which does not exist` });
+        const provider = catalog.undecryptableModels.get(modelId);
+        if (provider !== undefined) skipped.add(provider);
+        unmapped.push({ source: field, reason: provider === undefined ? `names model "${modelId}", which does not exist` : `names model "${modelId}" of provider "${provider}", which was not imported` });
         return undefined;
       }
-      const ref = catalog.modelFor(asString(reference.provider_id), asString(reference.model));
-      if (!ref) unmapped.push({ source: field, reason: `targets provider "${asString(reference.provider_id)}", which was not imported` });
+      const providerId = asString(reference.provider_id);
+      const ref = catalog.modelFor(providerId, asString(reference.model));
+      if (!ref) {
+        if (catalog.undecryptable.has(providerId)) skipped.add(providerId);
+        unmapped.push({ source: field, reason: `targets provider "${providerId}", which was not imported` });
+      }
       return ref;
     };
 
@@ -104,6 +117,7 @@ export function legacyExpertRoutes(tables: LegacyTables, catalog: LegacyCatalog,
       unmapped.push({ source: `${source}.routing.${ignored}`, reason: 'was stored but unused by the old router; not imported' });
     }
     const timeout = Number(classifier.timeout);
+    holdRoute(name, source, skipped, held, unmapped);
     routes.push(
       create(CreateRouteRequestSchema, {
         name,

@@ -17,6 +17,7 @@ import {
 import type { Unmapped } from '../import-draft.js';
 import type { LegacyCatalog } from './legacy-catalog.js';
 import type { LegacyTables } from './legacy-database.js';
+import type { LegacyRouteNames } from './legacy-names.js';
 import { asString, flag, isRecord, jsonColumn, text } from './legacy-rows.js';
 
 /** The statuses on which the old router moved to a provider not yet tried. */
@@ -30,18 +31,23 @@ export function legacySettings(extra: { affinityScope?: AffinityScope; affinityT
   });
 }
 
-/** Old virtual model id → the route name clients use for it. */
-export function virtualModelNames(tables: LegacyTables): Map<string, string> {
-  return new Map(tables.models.filter((row) => flag(row, 'is_virtual')).map((row) => [text(row, 'id'), text(row, 'name').trim()]));
+/** A route some of whose targets sit on providers skipped for an undecryptable key is "held" (held-objects.ts). */
+export function holdRoute(name: string, source: string, skipped: Set<string>, held: string[], unmapped: Unmapped[]): void {
+  if (skipped.size === 0) return;
+  held.push(name);
+  unmapped.push({
+    source,
+    reason: `leads to providers whose key did not decrypt (${[...skipped].join(', ')}): a route "${name}" the gateway holds with targets on providers not imported this run is left as it is; otherwise it comes without those targets`,
+  });
 }
 
-export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, unmapped: Unmapped[]): CreateRouteRequest[] {
+export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, routeNames: LegacyRouteNames, held: string[], unmapped: Unmapped[]): CreateRouteRequest[] {
   const routes: CreateRouteRequest[] = [];
   for (const row of tables.routing_configs) {
     const id = text(row, 'id');
     const source = `routing_configs[${id}]`;
     const companion = tables.models.find((model) => flag(model, 'is_virtual') && text(model, 'routing_config_id') === id);
-    const name = companion ? text(companion, 'name').trim() : text(row, 'name').trim();
+    const name = routeNames.ofConfig('routing', id);
     if (!companion) unmapped.push({ source, reason: `has no virtual model; imported as a route named after the config ("${name}")` });
     const config = jsonColumn(row, 'config', source, unmapped);
     if (!isRecord(config)) {
@@ -50,13 +56,15 @@ export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, unmap
     }
     const strategyJson = isRecord(config.strategy) ? config.strategy : {};
     const mode = text(row, 'type') || asString(strategyJson.mode);
-    const targets = routeTargets(config.targets, mode, source, catalog, unmapped);
+    const skipped = new Set<string>();
+    const targets = routeTargets(config.targets, mode, source, catalog, skipped, unmapped);
     if (targets.length === 0) {
       unmapped.push({ source, reason: 'has no target that could be imported; route not created' });
       continue;
     }
     const shape = strategyFor(mode, strategyJson, source, unmapped);
     if (!shape) continue;
+    holdRoute(name, source, skipped, held, unmapped);
     routes.push(
       create(CreateRouteRequestSchema, {
         name,
@@ -68,9 +76,19 @@ export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, unmap
       }),
     );
   }
-  // Old model names another model of the same provider already answered to (by identifier): a one-target route each.
+  // Second names of one upstream model: a one-target route each, unless a route (a virtual model) has the name.
+  const taken = new Set(routeNames.taken);
   for (const [name, ref] of catalog.extraNames) {
-    if (routes.some((route) => route.name === name)) continue;
+    if (taken.has(name.toLowerCase())) {
+      // Keys bound to that model must not reach the route instead.
+      for (const [modelId, real] of catalog.realModels) {
+        if (!real.names.includes(name)) continue;
+        real.names = real.names.filter((other) => other !== name);
+        catalog.lostNames.push({ modelId, name, ref, reason: 'is also the name of a virtual model or routing config, whose route has it here' });
+      }
+      continue;
+    }
+    taken.add(name.toLowerCase());
     routes.push(
       create(CreateRouteRequestSchema, {
         name,
@@ -110,7 +128,7 @@ function strategyFor(mode: string, strategy: Record<string, unknown>, source: st
   }
 }
 
-function routeTargets(value: unknown, mode: string, source: string, catalog: LegacyCatalog, unmapped: Unmapped[]): RouteTarget[] {
+function routeTargets(value: unknown, mode: string, source: string, catalog: LegacyCatalog, skipped: Set<string>, unmapped: Unmapped[]): RouteTarget[] {
   const listed = Array.isArray(value) ? value : [];
   const weights = listed.map((target) => (isRecord(target) ? Number(target.weight ?? 1) : 0));
   // The UI wrote fractions that sum to 1; weights here are whole numbers.
@@ -125,7 +143,10 @@ function routeTargets(value: unknown, mode: string, source: string, catalog: Leg
     const weight = weights[index]!;
     if (mode === 'loadbalance' && !(weight > 0)) return unmapped.push({ source: field, reason: 'has weight 0, so the old router never chose it; skipped' });
     const ref = catalog.modelFor(provider, model);
-    if (!ref) return unmapped.push({ source: field, reason: `targets provider "${provider}", which was not imported; skipped` });
+    if (!ref) {
+      if (catalog.undecryptable.has(provider)) skipped.add(provider);
+      return unmapped.push({ source: field, reason: `targets provider "${provider}", which was not imported; skipped` });
+    }
     if (targets.some((existing) => existing.providerId === ref.providerId && existing.upstreamModel === ref.upstreamModel)) {
       return unmapped.push({ source: field, reason: 'repeats an earlier target; skipped' });
     }

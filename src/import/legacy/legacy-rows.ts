@@ -3,7 +3,7 @@
 // columns may be NULL, `[]`, already parsed or invalid — the old code ignored
 // bad JSON silently; here it is reported.
 import type { Unmapped } from '../import-draft.js';
-import type { LegacyRow } from './legacy-database.js';
+import type { LegacyRow } from './legacy-tables.js';
 
 export function text(row: LegacyRow, column: string): string {
   const value = row[column];

@@ -1,0 +1,78 @@
+// The old gateway's names were free text (a model's `name` was a display name;
+// a virtual model's `name` what clients sent); the gateway's admin API accepts
+// only some shapes. The rules are mirrored from its validators
+// (src/core/admin/providers/provider-validation.ts, routes/route-validation.ts
+// and validate.ts), which src/import may not import (docs/architecture.md).
+// A name that breaks them must cost a name, never the whole provider, route or key.
+import type { Unmapped } from '../import-draft.js';
+import type { LegacyTables } from './legacy-database.js';
+import { flag, text } from './legacy-rows.js';
+
+const MODEL_NAME = /^[^\s/][^\s]{0,199}$/;
+const ROUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
+/** An allowed-model entry naming exactly one model: the key pattern's characters without its wildcards `*` and `?`. */
+const EXACT_ALLOWED_MODEL = /^[A-Za-z0-9._:@/+-]{1,200}$/;
+
+export const isModelName = (name: string): boolean => MODEL_NAME.test(name);
+export const isRouteName = (name: string): boolean => ROUTE_NAME.test(name);
+export const isExactAllowedModel = (name: string): boolean => EXACT_ALLOWED_MODEL.test(name);
+
+/** A valid route name close to `name`: every run of other characters becomes one '-'. */
+export function routeNameLike(name: string, fallback: string): string {
+  const normalised = name.replace(/[^A-Za-z0-9._:/-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200).replace(/-+$/, '');
+  return normalised === '' ? fallback : normalised;
+}
+
+export interface LegacyRouteNames {
+  /** Old virtual model id → the route name clients send here. */
+  byVirtualModel: Map<string, string>;
+  /** The route name of a routing or expert config: its virtual model's, else (none) its own. */
+  ofConfig(kind: 'routing' | 'expert', configId: string): string;
+  /** Every one of those names, lower-cased. */
+  taken: ReadonlySet<string>;
+}
+
+/**
+ * Every route name once, in row order: virtual models first, then configs
+ * without one. A name the gateway refuses, or one an earlier route already
+ * has (route names are compared without case, as a MySQL store does), gets a
+ * valid, free name, and a line telling the operator what clients must send now.
+ */
+export function legacyRouteNames(tables: LegacyTables, unmapped: Unmapped[]): LegacyRouteNames {
+  const taken = new Set<string>();
+  const claim = (wanted: string, fallback: string, source: string): string => {
+    const base = isRouteName(wanted) ? wanted : routeNameLike(wanted, fallback);
+    let name = base;
+    for (let suffix = 2; taken.has(name.toLowerCase()); suffix += 1) name = `${base.slice(0, 190)}-${suffix}`;
+    taken.add(name.toLowerCase());
+    if (name !== wanted) {
+      const why = base === wanted ? 'is also the name of an earlier virtual model or config' : 'is not a valid route name here (letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit)';
+      unmapped.push({ source, reason: `"${wanted}" ${why}; the route is "${name}" — clients must send "${name}" now (keys bound to it are allowed that name)` });
+    }
+    return name;
+  };
+
+  const byVirtualModel = new Map<string, string>();
+  const byConfig = new Map<string, string>();
+  for (const row of tables.models.filter((model) => flag(model, 'is_virtual'))) {
+    const id = text(row, 'id');
+    const name = claim(text(row, 'name').trim(), `virtual-${id}`, `models[${id}].name`);
+    byVirtualModel.set(id, name);
+    const routingConfig = text(row, 'routing_config_id');
+    const expertConfig = text(row, 'expert_routing_id');
+    if (expertConfig !== '' && !byConfig.has(`expert\n${expertConfig}`)) byConfig.set(`expert\n${expertConfig}`, name);
+    else if (routingConfig !== '' && !byConfig.has(`routing\n${routingConfig}`)) byConfig.set(`routing\n${routingConfig}`, name);
+  }
+  const configs: Array<['routing' | 'expert', LegacyTables['routing_configs']]> = [
+    ['routing', tables.routing_configs],
+    ['expert', tables.expert_routing_configs],
+  ];
+  for (const [kind, rows] of configs) {
+    for (const row of rows) {
+      const id = text(row, 'id');
+      const table = kind === 'routing' ? 'routing_configs' : 'expert_routing_configs';
+      if (!byConfig.has(`${kind}\n${id}`)) byConfig.set(`${kind}\n${id}`, claim(text(row, 'name').trim(), `${kind}-${id}`, `${table}[${id}].name`));
+    }
+  }
+  return { byVirtualModel, ofConfig: (kind, configId) => byConfig.get(`${kind}\n${configId}`) ?? '', taken };
+}
