@@ -86,6 +86,11 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     repository: storage.promptRules,
     now,
     onError: (error) => log.error({ err: error }, 'reloading prompt rules failed; serving the last known set'),
+    onRuleSkipped: (rule, reason) =>
+      log.warn(
+        { promptRule: rule.id, name: rule.name, reason },
+        'prompt rule skipped: its pattern does not compile on the linear-time regex engine (RE2 syntax); fix its pattern or delete it',
+      ),
   });
   // An admin write drops this process's cached table at once; with --workers, every other
   // worker's too (other replicas sharing the database see it within the tables' TTL).

@@ -80,7 +80,18 @@ export const SERVED_FILES = [
 
 type Interceptors = { interceptors: Interceptor[] };
 
-function registerAdminServices(router: ConnectRouter, dependencies: RpcDependencies, admin: Interceptors): void {
+/**
+ * The admin services refuse JSON fields they do not know (invalid_argument naming the field): a typo
+ * such as `allowedModel` would otherwise create a key without the restriction it was meant to have,
+ * while gateway.yaml refuses the same typo. The proto3 JSON mapping lets parsers reject unknown fields
+ * (https://protobuf.dev/programming-guides/json/#json-options); connect-es ignores them by default.
+ * CompletionService keeps ignoring them: clients built on a newer contract may send newer fields.
+ * Binary requests keep their unknown fields as protobuf does.
+ */
+const STRICT_JSON = { ignoreUnknownFields: false };
+
+function registerAdminServices(router: ConnectRouter, dependencies: RpcDependencies, interceptors: Interceptors): void {
+  const admin = { ...interceptors, jsonOptions: STRICT_JSON };
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
   router.service(ProvidersService, providersService(dependencies.providerAdmin, dependencies.providerProbe, dependencies.upstreamUsage), admin);
   router.service(RoutesService, routesService(dependencies.routeAdmin, dependencies.targetHealth, dependencies.scheduledChecks), admin);

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ResponseFormatType } from '../../gen/llmgateway/v1/chat_pb.js';
 import {
   createExpertRouter,
@@ -7,6 +7,7 @@ import {
   type ExpertRoutingConfig,
 } from '../../src/core/experts/index.js';
 import { answer, ask, fakeDeps, makeExpertConfig } from './fixtures.js';
+import { loadLinearRegexEngine } from '../../src/core/regex/linear-regex.js';
 
 const signal = () => new AbortController().signal;
 
@@ -21,6 +22,9 @@ function setup(config: ExpertRoutingConfig = makeExpertConfig()) {
     advance: (ms: number) => (clock += ms),
   };
 }
+
+// The engine is loaded on first need by the gateway's async paths; these call the synchronous parts directly.
+beforeAll(loadLinearRegexEngine);
 
 describe('LLM classifier', () => {
   test('the judge picks the expert; the request is temperature 0 with a JSON schema', async () => {

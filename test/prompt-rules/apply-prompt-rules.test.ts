@@ -1,9 +1,10 @@
 // applyPromptRules: each operation, ordering, first-turn-only, templates, no mutation, regex groups.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { clone, create, equals } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ContentPartSchema } from '../../gen/llmgateway/v1/chat_pb.js';
 import { applyPromptRules, MAX_REGEX_INPUT, type PromptRuleContext } from '../../src/core/prompt-rules/apply-prompt-rules.js';
 import { chat, makeRule, regexRule, Role, turnsOf } from './rule-fixtures.js';
+import { loadLinearRegexEngine } from '../../src/core/regex/linear-regex.js';
 
 const NOW = Date.UTC(2026, 10, 26, 9, 5, 7, 123);
 const context: PromptRuleContext = { keyName: 'team-a', keyMetadata: { team: 'platform', shared: 'from-key' }, now: NOW };
@@ -16,6 +17,9 @@ const conversation = () =>
     [Role.ASSISTANT, 'Hello!'],
     [Role.USER, ['What is 2+2?', 'Explain.']],
   ]);
+
+// The engine is loaded on first need by the gateway's async paths; these call the synchronous parts directly.
+beforeAll(loadLinearRegexEngine);
 
 describe('applyPromptRules operations', () => {
   it('SET_SYSTEM replaces every system and developer message with one system message first', () => {

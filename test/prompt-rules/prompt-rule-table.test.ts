@@ -44,4 +44,23 @@ describe('createPromptRuleTable', () => {
     table.invalidate();
     expect(await names()).toEqual(['c']);
   });
+
+  it('leaves out a stored regex rule the linear-time engine cannot compile, and reports it once per version', async () => {
+    // Saved before the gateway ran patterns on RE2: a backreference compiled then.
+    const legacy = makeRule({ name: 'legacy', operation: 'regex-replace', text: '', pattern: '(\\w)\\1', flags: 'g', replacement: '<$1>', roles: ['user'] });
+    const { state, repository } = fakeRepository([legacy, makeRule({ name: 'kept', operation: 'regex-replace', text: '', pattern: 'a+', flags: 'g', replacement: 'A' })]);
+    const skipped: Array<[string, string]> = [];
+    const table = createPromptRuleTable({ repository, onRuleSkipped: (rule, reason) => skipped.push([rule.name, reason]) });
+    const names = async () => (await table.rulesFor('', 'smart')).map((rule) => rule.name);
+
+    expect(await names()).toEqual(['kept']);
+    table.invalidate();
+    expect(await names()).toEqual(['kept']);
+    expect(skipped).toEqual([['legacy', 'backreferences are not supported: `\\1`']]);
+
+    state.rules = [{ ...legacy, pattern: '(?<=x)y', updatedAt: legacy.updatedAt + 1 }];
+    table.invalidate();
+    expect(await names()).toEqual([]);
+    expect(skipped.at(-1)).toEqual(['legacy', 'lookbehind is not supported: `(?<=`']);
+  });
 });

@@ -1,9 +1,10 @@
 // validatePromptRule: bad regex, unknown template variables, missing text, bad scope, field rules.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { PromptRuleOperation, PromptRuleScope } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { validatePromptRule, type PromptRuleInput } from '../../src/core/admin/prompt-rules/prompt-rule-validation.js';
+import { loadLinearRegexEngine } from '../../src/core/regex/linear-regex.js';
 
 const base: PromptRuleInput = {
   name: 'policy',
@@ -32,6 +33,9 @@ function refusal(input: Partial<PromptRuleInput>, from: PromptRuleInput = base):
   throw new Error('expected a refusal');
 }
 
+// The engine is loaded on first need by the gateway's async paths; these call the synchronous parts directly.
+beforeAll(loadLinearRegexEngine);
+
 describe('validatePromptRule', () => {
   it('accepts a template rule and a regex rule (default roles system + user)', () => {
     expect(validatePromptRule(base)).toMatchObject({ name: 'policy', scope: 'route', scopeId: 'smart', operation: 'append-system', roles: [] });
@@ -49,6 +53,24 @@ describe('validatePromptRule', () => {
     expect(refusal({ flags: 'gg' }, regex).message).toContain('"g" is repeated');
     expect(refusal({ pattern: '\\p{L', flags: 'u' }, regex).field).toBe('pattern');
     expect(refusal({ roles: [Role.UNSPECIFIED] }, regex).field).toBe('roles[0]');
+  });
+
+  it('refuses what the linear-time engine cannot run (backreferences, lookaround), saying why', () => {
+    const cases: Array<[pattern: string, reason: string]> = [
+      ['(\\w)\\1', 'backreferences are not supported: `\\1`'],
+      ['(?<w>a)\\k<w>', 'backreferences are not supported: `\\k`'],
+      ['secret(?=:)', 'lookahead is not supported: `(?=`'],
+      ['(?<=key=)\\w+', 'lookbehind is not supported: `(?<=`'],
+    ];
+    for (const [pattern, reason] of cases) {
+      const error = refusal({ pattern }, regex);
+      expect(error.field).toBe('pattern');
+      expect(error.message).toBe(
+        `pattern: does not compile on the gateway's linear-time regex engine (RE2 syntax: no backreferences, lookahead or lookbehind): ${reason}`,
+      );
+    }
+    // Nested quantifiers are fine: the engine's time is linear in the text whatever the pattern.
+    expect(validatePromptRule({ ...regex, pattern: '(a+)+$' }).pattern).toBe('(a+)+$');
   });
 
   it('refuses unknown template variables, naming the field and the variable', () => {

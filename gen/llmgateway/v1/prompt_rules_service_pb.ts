@@ -73,7 +73,8 @@ export type PromptRule = Message<"llmgateway.v1.PromptRule"> & {
   text: string;
 
   /**
-   * REGEX_REPLACE: a JavaScript regular expression (at most 500 characters).
+   * REGEX_REPLACE: a regular expression (at most 500 characters) run on a linear-time engine: RE2
+   * syntax, JavaScript's for common constructs; no backreferences, lookahead or lookbehind.
    *
    * @generated from field: string pattern = 9;
    */
@@ -87,7 +88,7 @@ export type PromptRule = Message<"llmgateway.v1.PromptRule"> & {
   flags: string;
 
   /**
-   * REGEX_REPLACE: JavaScript replacement syntax ($1, $<name>, $&, $$). Not a template.
+   * REGEX_REPLACE: JavaScript replacement syntax ($1, $<name>, $&, $`, $', $$). Not a template.
    *
    * @generated from field: string replacement = 11;
    */

@@ -707,7 +707,8 @@ export const ExpertClassifierSchema: GenMessage<ExpertClassifier> = /*@__PURE__*
  */
 export type ExpertRule = Message<"llmgateway.v1.ExpertRule"> & {
   /**
-   * A regular expression (JavaScript syntax, flags "iu": case-insensitive, Unicode) …
+   * A regular expression, case-insensitive, run on a linear-time engine: RE2 syntax (JavaScript's for
+   * common constructs; no backreferences, lookahead or lookbehind) …
    *
    * @generated from field: string pattern = 1;
    */

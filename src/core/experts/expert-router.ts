@@ -9,6 +9,7 @@ import type { ClassifierDeps, ClassifierName, Classification, DecisionSource, Ex
 import { llmClassifier } from './llm-classifier.js';
 import { preprocess } from './preprocess.js';
 import { rulesClassifier } from './rules-classifier.js';
+import { loadLinearRegexEngine } from '../regex/linear-regex.js';
 
 export interface ExpertRouteConfig {
   /** The route's name (decisions and cache entries are per route). */
@@ -84,6 +85,7 @@ export function createExpertRouter(options: ExpertRouterOptions = {}): ExpertRou
   const classify = async (config: ExpertRoutingConfig, input: string, deps: ClassifierDeps, signal: AbortSignal): Promise<Classification> => {
     switch (config.classifier.type) {
       case 'rules':
+        await loadLinearRegexEngine();
         return { expert: rulesClassifier(config.classifier.rules, input), tokens: 0 };
       case 'llm':
         return llmClassifier(config, input, deps.complete, signal);

@@ -7,10 +7,12 @@
 // has none; no user message: the rule does not apply). SET_SYSTEM removes every
 // system and developer message and puts one system message first.
 //
-// ReDoS: a REGEX_REPLACE rule runs over at most MAX_REGEX_INPUT characters of each
-// text part (the head); the rest of a longer part is kept unchanged. Patterns are
-// admin-supplied and validated at save time, but JavaScript regexes backtrack, so
-// this cap bounds the work one rule can cause per part.
+// REGEX_REPLACE patterns are admin-supplied and run on client text, so they run on
+// the linear-time engine (../regex/linear-regex.ts): no pattern can make a short
+// message take exponential time. A rule runs over at most MAX_REGEX_INPUT characters
+// of each text part (the head; the rest of a longer part is kept unchanged), which
+// bounds the linear work one rule does per part. A rule whose pattern does not
+// compile there (stored before the engine changed) is not applied.
 import { clone, create } from '@bufbuild/protobuf';
 import {
   ChatRequestSchema,
@@ -23,6 +25,7 @@ import {
   type Message,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
+import { cachedLinearRegex, LinearRegexError, linearReplace } from '../regex/linear-regex.js';
 import { expandTemplate, type TemplateValues } from './prompt-template.js';
 
 export const MAX_REGEX_INPUT = 100_000;
@@ -106,7 +109,9 @@ function applyRule(request: ChatRequest, rule: PromptRuleRecord, values: Templat
 }
 
 function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
-  const pattern = new RegExp(rule.pattern, rule.flags);
+  const pattern = cachedLinearRegex(rule.pattern, rule.flags);
+  if (pattern instanceof LinearRegexError) return false;
+  const global = rule.flags.includes('g');
   const roles = new Set<Role>(rule.roles.flatMap(rolesFor));
   let changed = false;
   for (const message of messages) {
@@ -115,7 +120,7 @@ function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
       if (part.kind.case !== 'text') continue;
       const original = part.kind.value.text;
       const head = original.slice(0, MAX_REGEX_INPUT);
-      const rewritten = head.replace(pattern, rule.replacement) + original.slice(MAX_REGEX_INPUT);
+      const rewritten = linearReplace(pattern, head, rule.replacement, global) + original.slice(MAX_REGEX_INPUT);
       if (rewritten !== original) {
         part.kind.value.text = rewritten;
         changed = true;

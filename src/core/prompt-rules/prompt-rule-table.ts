@@ -1,8 +1,12 @@
 // Enabled prompt rules in memory for the hot path, reloaded after admin writes
 // (and after a short TTL, for writes made by other replicas sharing the
 // database): a reloading table (../reloading-table.ts) indexed by key and route.
+// A REGEX_REPLACE rule whose pattern the linear-time engine cannot compile (saved
+// before the gateway used it: a backreference, a lookahead) is left out and
+// reported once per version through onRuleSkipped; it never stops the gateway.
 import type { PromptRuleRecord, PromptRulesRepository } from '../../domain/prompt-rule.js';
 import { createReloadingTable, type ReloadTiming } from '../reloading-table.js';
+import { cachedLinearRegex, LinearRegexError, loadLinearRegexEngine } from '../regex/linear-regex.js';
 import { comparePromptRules } from './apply-prompt-rules.js';
 
 export interface PromptRuleTable {
@@ -18,10 +22,33 @@ interface Snapshot {
   byRoute: ReadonlyMap<string, PromptRuleRecord[]>;
 }
 
-export function createPromptRuleTable(options: { repository: PromptRulesRepository } & ReloadTiming): PromptRuleTable {
+export interface PromptRuleTableOptions extends ReloadTiming {
+  repository: PromptRulesRepository;
+  /** An enabled rule left out because its pattern does not compile; `reason` says why. */
+  onRuleSkipped?: (rule: PromptRuleRecord, reason: string) => void;
+}
+
+export function createPromptRuleTable(options: PromptRuleTableOptions): PromptRuleTable {
+  const reported = new Set<string>();
+  const usable = (record: PromptRuleRecord): boolean => {
+    if (record.operation !== 'regex-replace') return true;
+    const pattern = cachedLinearRegex(record.pattern, record.flags);
+    if (!(pattern instanceof LinearRegexError)) return true;
+    const version = `${record.id}@${record.updatedAt}`;
+    if (!reported.has(version)) {
+      reported.add(version);
+      options.onRuleSkipped?.(record, pattern.message);
+    }
+    return false;
+  };
   const table = createReloadingTable<Snapshot>({
     ...options,
-    load: async () => index(await options.repository.listAll()),
+    load: async () => {
+      const records = await options.repository.listAll();
+      // applyPromptRules (synchronous) matches with the engine these rules need: loaded here, on first need.
+      if (records.some((record) => record.enabled && record.operation === 'regex-replace')) await loadLinearRegexEngine();
+      return index(records.filter((record) => !record.enabled || usable(record)));
+    },
   });
 
   return {

@@ -12,9 +12,9 @@ describe('fieldsToUpdate', () => {
     expect([...fields]).toEqual(['name']);
   });
 
-  it('refuses a masked field that cannot be updated, listing those that can', () => {
-    expect(() => fieldsToUpdate(mask('name', 'id'), { name: true, enabled: false })).toThrow(
-      new GatewayError('invalid_argument', 'update_mask: unknown or immutable field "id"; updatable: name, enabled', {
+  it('refuses a masked field that cannot be updated, listing those that can as proto and as JSON names', () => {
+    expect(() => fieldsToUpdate(mask('name', 'id'), { name: true, rate_limits: false, log_request_bodies: false })).toThrow(
+      new GatewayError('invalid_argument', 'update_mask: unknown or immutable field "id"; updatable: name, rate_limits (JSON: rateLimits), log_request_bodies (JSON: logRequestBodies)', {
         field: 'update_mask',
       }),
     );

@@ -14,6 +14,7 @@ import { reportingConflict, storedRecords } from '../stored-records.js';
 import { fieldsToUpdate } from '../partial-update.js';
 import { promptRuleRecordToProto, promptRuleScopeName } from './prompt-rule-conversion.js';
 import { validatePromptRule, type PromptRuleFields, type PromptRuleInput } from './prompt-rule-validation.js';
+import { loadLinearRegexEngine } from '../../regex/linear-regex.js';
 
 export interface PromptRuleAdminOptions {
   rules: PromptRulesRepository;
@@ -55,7 +56,9 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
 
   return {
     async create(request) {
-      const fields = validatePromptRule({ ...inputOf(request), enabled: request.enabled ?? true });
+      const input = { ...inputOf(request), enabled: request.enabled ?? true };
+      await loadEngineFor(input);
+      const fields = validatePromptRule(input);
       await requireScope(fields);
       const instant = now();
       const record: PromptRuleRecord = { id: `pr_${randomUUID().replace(/-/g, '')}`, ...fields, createdAt: instant, updatedAt: instant };
@@ -119,6 +122,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       if (fields.has('replacement')) merged.replacement = request.replacement ?? '';
       if (fields.has('roles')) merged.roles = [...request.roles];
       if (fields.has('first_user_turn_only')) merged.firstUserTurnOnly = request.firstUserTurnOnly ?? false;
+      await loadEngineFor(merged);
       const validated = validatePromptRule(merged);
       if (fields.has('scope') || fields.has('scope_id')) await requireScope(validated);
       const next: PromptRuleRecord = { ...current, ...validated, updatedAt: now() };
@@ -148,4 +152,9 @@ function inputOf(source: CreatePromptRuleRequest | PromptRule): Omit<PromptRuleI
     roles: [...source.roles],
     firstUserTurnOnly: source.firstUserTurnOnly,
   };
+}
+
+/** Validating a REGEX_REPLACE rule compiles its pattern on the linear-time engine, loaded on first need. */
+async function loadEngineFor(input: PromptRuleInput): Promise<void> {
+  if (input.operation === PromptRuleOperation.REGEX_REPLACE) await loadLinearRegexEngine();
 }

@@ -8,6 +8,7 @@ import { validateRouteName } from '../routes/route-validation.js';
 import { requireText } from '../validate.js';
 import { promptRuleOperationName, promptRuleRoleName, promptRuleScopeName } from './prompt-rule-conversion.js';
 import { validateTemplate } from '../../prompt-rules/prompt-template.js';
+import { compileLinearRegex, LINEAR_REGEX_LIMITS, LinearRegexError } from '../../regex/linear-regex.js';
 
 export const MAX_RULE_NAME = 100;
 export const MAX_RULE_TEXT = 10_000;
@@ -88,7 +89,7 @@ function validateRuleText(text: string): string {
   return text;
 }
 
-/** The pattern must compile with exactly these flags; syntax is JavaScript's. */
+/** The pattern must compile with exactly these flags on the linear-time engine (RE2 syntax). */
 export function validateRegex(pattern: string, flags: string): { pattern: string; flags: string } {
   if (pattern === '') throw invalidArgument('pattern', 'is required for PROMPT_RULE_OPERATION_REGEX_REPLACE');
   if (pattern.length > MAX_PATTERN) throw invalidArgument('pattern', `must be at most ${MAX_PATTERN} characters`);
@@ -97,9 +98,10 @@ export function validateRegex(pattern: string, flags: string): { pattern: string
     if (flags.indexOf(flag) !== index) throw invalidArgument('flags', `"${flag}" is repeated`);
   }
   try {
-    new RegExp(pattern, flags);
+    compileLinearRegex(pattern, flags);
   } catch (error) {
-    throw invalidArgument('pattern', `does not compile: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof LinearRegexError)) throw error;
+    throw invalidArgument('pattern', `does not compile on ${LINEAR_REGEX_LIMITS}: ${error.message}`);
   }
   return { pattern, flags };
 }

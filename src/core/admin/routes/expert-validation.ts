@@ -11,6 +11,7 @@ import { invalidArgument } from '../../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
 import { expertClassifierName } from './expert-conversion.js';
 import { validateRouteName } from './route-validation.js';
+import { compileLinearRegex, LINEAR_REGEX_LIMITS, LinearRegexError } from '../../regex/linear-regex.js';
 
 export const EXPERT_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MAX_EXPERTS = 50;
@@ -109,9 +110,10 @@ function validateClassifier(
     if (pattern.length > 1000) throw invalidArgument(`${field}.pattern`, 'must be at most 1000 characters');
     if (pattern !== '') {
       try {
-        new RegExp(pattern, 'iu');
+        compileLinearRegex(pattern, 'i');
       } catch (error) {
-        throw invalidArgument(`${field}.pattern`, `does not compile: ${(error as Error).message}`);
+        if (!(error instanceof LinearRegexError)) throw error;
+        throw invalidArgument(`${field}.pattern`, `does not compile on ${LINEAR_REGEX_LIMITS}: ${error.message}`);
       }
     }
     return { pattern, keywords, expert };

@@ -19,6 +19,7 @@ import { fieldsToUpdate } from '../partial-update.js';
 import { optionalText } from '../validate.js';
 import { expertDecisionToProto } from './expert-conversion.js';
 import { checkExpertTargetsExist, expertTargets, validateExpertRouting } from './expert-validation.js';
+import { loadLinearRegexEngine } from '../../regex/linear-regex.js';
 import { routeRecordToProto } from './route-conversion.js';
 import {
   checkRouteGraph,
@@ -95,6 +96,8 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       const name = validateRouteName('name', request.name);
       const description = optionalText('description', request.description, MAX_DESCRIPTION);
       const strategy = validateStrategy(request.strategy);
+      // Validating RULES compiles their patterns on the linear-time engine, loaded on first need.
+      if (request.expert !== undefined) await loadLinearRegexEngine();
       const { targets, expert } = strategyTargets(name, strategy, request);
       const settings = validateSettings(request.settings);
       const record = await exclusive(async () => {
@@ -157,6 +160,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
             throw invalidArgument('targets', 'must be empty on an expert route: each expert names its target');
           }
           // The expert config and the targets derived from it change together.
+          if (fields.has('expert')) await loadLinearRegexEngine();
           const expert = fields.has('expert') ? validateExpertRouting(name, request.expert) : current.expert;
           if (expert === undefined) throw invalidArgument('expert', 'is required with ROUTE_STRATEGY_EXPERT');
           if (fields.has('expert')) await checkExpertTargetsExist(expert, stored, providers);
