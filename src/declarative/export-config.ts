@@ -6,6 +6,7 @@
 // listed in the file's header (export-selection.ts).
 import { Document, isMap, isScalar, visit } from 'yaml';
 import type { AdminClients } from './admin-clients.js';
+import { apiKeyVariables } from './api-key-variables.js';
 import type { JsonObject } from './compare-views.js';
 import { humanDuration, parseDurationMs } from './durations.js';
 import { selectExportable } from './export-selection.js';
@@ -60,8 +61,14 @@ export async function exportConfigObject(clients: AdminClients, now = Date.now()
     now,
   );
   for (const key of selection.keys) context.keyNames.set(key.id, key.name);
+  const variables = apiKeyVariables(selection.providers.map((provider) => provider.id));
+  const providers = selection.providers.map((provider) => {
+    const view = providerKind.toFile(provider, context);
+    if (view.api_key !== undefined) view.api_key = `\${${variables.get(provider.id)}}`;
+    return view;
+  });
   const document: Record<string, JsonObject[] | boolean> = {
-    providers: selection.providers.map((provider) => providerKind.toFile(provider, context)),
+    providers,
     routes: selection.routes.map((route) => routeKind.toFile(route, context)),
     keys: selection.keys.map((key) => keyKind.toFile(key, context)),
     prompt_rules: selection.promptRules.map((rule) => promptRuleKind.toFile(rule, context)),

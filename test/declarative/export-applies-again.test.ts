@@ -3,8 +3,10 @@
 // expired, keys sharing a name) and with references left dangling by data from
 // before deletes were checked, the exported file must apply again — onto the
 // same gateway and onto a fresh one (a restore) — and say what it left out.
+// Two provider ids that read as the same variable get a variable each.
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { PromptRuleOperation, PromptRuleScope } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { RouteStrategy } from '../../gen/llmgateway/v1/routes_service_pb.js';
@@ -18,6 +20,7 @@ import { connectAdminClients } from '../helpers/admin-clients.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 const UPSTREAM = 'http://127.0.0.1:9/v1';
+const EU_KEYS = { 'eu.openai': 'sk-eu-dot-openai-0000000000000001', 'eu-openai': 'sk-eu-dash-openai-000000000000002' };
 
 let source: StartedGateway;
 let fresh: StartedGateway;
@@ -110,4 +113,25 @@ describe('export after the ordinary life of a gateway', () => {
     expect(summary(await plan(freshClients, exported))).toMatch(/^No changes/);
   });
 
+  it('gives two providers whose ids read as the same variable a variable each', async () => {
+    for (const [id, apiKey] of Object.entries(EU_KEYS)) {
+      await sourceClients.providers.createProvider({ id, name: id, type: ProviderType.OPENAI, apiKey, models: [{ upstreamModel: 'gpt-4o' }] });
+    }
+    const exported = await exportConfig(sourceClients);
+    // The id already in the variable's form keeps the plain name; the other gets the next free one.
+    const references = (parse(exported) as { providers: Array<{ id: string; api_key?: string }> }).providers.filter((provider) => provider.api_key);
+    expect(references).toEqual([
+      expect.objectContaining({ id: 'eu-openai', api_key: '${EU_OPENAI_API_KEY}' }),
+      expect.objectContaining({ id: 'eu.openai', api_key: '${EU_OPENAI_2_API_KEY}' }),
+    ]);
+    expect(await exportConfig(sourceClients)).toBe(exported);
+
+    // Restored with both variables set, each provider holds its own key (one variable would give both the same).
+    const environment = { EU_OPENAI_API_KEY: EU_KEYS['eu-openai'], EU_OPENAI_2_API_KEY: EU_KEYS['eu.openai'] };
+    await applyPlan(await plan(freshClients, exported, environment));
+    const lastFour = async (id: string) => (await freshClients.providers.getProvider({ id })).provider!.apiKeyLast4;
+    expect(await lastFour('eu.openai')).toBe(EU_KEYS['eu.openai'].slice(-4));
+    expect(await lastFour('eu-openai')).toBe(EU_KEYS['eu-openai'].slice(-4));
+    expect(summary(await plan(freshClients, exported, environment))).toMatch(/^No changes/);
+  });
 });
