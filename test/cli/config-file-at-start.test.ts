@@ -99,10 +99,10 @@ describe('GATEWAY_CONFIG_FILE at start', { timeout: 120_000 }, () => {
 
   it('stops the start with exit 1 when the gateway refuses the file', async () => {
     const file = path.join(folder, 'refused.yaml');
-    writeFileSync(file, 'routes:\n  - name: orphan\n    strategy: priority\n    targets: [{ provider_id: nobody, upstream_model: x }]\n');
+    writeFileSync(file, 'keys:\n  - name: long-gone\n    expires_at: 2001-01-01T00:00:00Z\n');
     const started = startGatewayProcess({ GATEWAY_CONFIG_FILE: file, GATEWAY_DATA_DIR: path.join(folder, 'refused-data'), GATEWAY_PORT: '0' });
     expect(await started.exited).toBe(1);
-    expect(started.output()).toContain(`gateway failed to start: ${file}:2: create route "orphan" failed`);
+    expect(started.output()).toContain(`gateway failed to start: ${file}:2: create key "long-gone" failed`);
     expect(started.output()).not.toContain('gateway listening');
   });
 });
