@@ -1,6 +1,6 @@
 // GATEWAY_CONFIG_FILE: the gateway applies a gateway.yaml to itself — at start
-// (a failure stops the start) and on SIGHUP (a failure is logged and the
-// running configuration stays). It goes through the admin services over an
+// (a failure stops the start) and on SIGHUP (a failure is logged: nothing
+// changed, or the changes before a refused one — main.ts). It goes through the admin services over an
 // in-process transport: the same validation and invalidation as
 // `llm-gateway apply`, no port, no admin token. Never logs a secret: created
 // keys are named, their secrets are not shown (`llm-gateway keys rotate`).

@@ -26,6 +26,7 @@ import { createPromptRuleTable } from './core/prompt-rules/prompt-rule-table.js'
 import { createProviderAdmin } from './core/admin/providers/provider-admin.js';
 import { createProviderProbe } from './core/admin/providers/provider-probe.js';
 import { createRouteAdmin } from './core/admin/routes/route-admin.js';
+import { createReferenceFinder } from './core/admin/references.js';
 import { createDispatcher } from './core/routing/dispatcher.js';
 import { createUpstreamQuotas } from './core/quotas/upstream-quotas.js';
 import { createUpstreamUsageReport } from './core/admin/providers/upstream-usage.js';
@@ -115,11 +116,13 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     shared?.announce(scope);
     options.onAdminChange?.(scope);
   };
-  const keyAdmin = createKeyAdmin({ keys: storage.keys, onChange: adminChanged('keys'), now });
-  const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing, onChange: adminChanged('providers'), now });
+  const references = createReferenceFinder({ routes: storage.routes, healthChecks: storage.healthChecks, promptRules: storage.promptRules });
+  const keyAdmin = createKeyAdmin({ keys: storage.keys, references, onChange: adminChanged('keys'), now });
+  const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing, references, onChange: adminChanged('providers'), now });
   const routeAdmin = createRouteAdmin({
     routes: storage.routes,
     providers: storage.providers,
+    references,
     expertDecisions: storage.expertDecisions,
     onChange: adminChanged('routes'),
     now,

@@ -60,11 +60,17 @@ async function serve(config: GatewayConfig): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   // SIGHUP re-applies GATEWAY_CONFIG_FILE (the process that applied it at start; with --workers the primary
-  // passes the signal on and the others ignore it). A file that cannot be applied leaves the running configuration.
+  // passes the signal on and the others ignore it). A file that cannot be read or planned changes nothing; one
+  // the gateway refuses partway keeps the changes made before the refusal (each is one admin call), and says so.
   if (config.configFile) {
     process.on('SIGHUP', () => {
-      gateway.reloadConfigFile?.().catch((error: unknown) => {
-        gateway.fastify.log.error({ file: config.configFile, problem: error instanceof Error ? error.message : String(error) }, 'configuration file not applied on SIGHUP; the running configuration stays');
+      gateway.reloadConfigFile?.().catch(async (error: unknown) => {
+        const { ApplyError } = await import('./declarative/apply-plan.js');
+        const problem = error instanceof Error ? error.message : String(error);
+        const message = error instanceof ApplyError && error.applied > 0
+          ? `configuration file partly applied on SIGHUP: ${error.applied} of ${error.total} changes were made before the gateway refused one; the rest were not`
+          : 'configuration file not applied on SIGHUP; the running configuration stays';
+        gateway.fastify.log.error({ file: config.configFile, problem }, message);
       });
     });
   }

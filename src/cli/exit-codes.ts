@@ -47,7 +47,7 @@ export function classifyFailure(error: unknown, gatewayUrl: string): CliError {
         return new CliError(`the gateway at ${gatewayUrl} could not be reached: ${error.rawMessage}`, EXIT.unreachable);
       case Code.Unimplemented:
         // Something answers there, but not the gateway's admin API (a wrong port or path).
-        return new CliError(`${gatewayUrl} does not serve the gateway's admin API (${error.rawMessage}): check --url`, EXIT.unreachable);
+        return new CliError(`${gatewayUrl} does not serve the gateway's admin API${error.rawMessage === '' ? '' : ` (${error.rawMessage})`}: check --url`, EXIT.unreachable);
       case Code.InvalidArgument:
       case Code.FailedPrecondition:
         return new CliError(`rejected by the gateway: ${error.rawMessage}`, EXIT.validation);

@@ -2,20 +2,20 @@
 // policy (keys that are not revoked), prompt rule and health check, in the
 // file's own field names, with short enum names and human durations. Secrets
 // are references (${PROVIDER_API_KEY}), never values: applying the export
-// again changes nothing.
+// again changes nothing. What could not be applied again is left out and
+// listed in the file's header (export-selection.ts).
 import { Document, isMap, isScalar, visit } from 'yaml';
 import type { AdminClients } from './admin-clients.js';
+import { apiKeyVariables } from './api-key-variables.js';
 import type { JsonObject } from './compare-views.js';
 import { humanDuration, parseDurationMs } from './durations.js';
+import { selectExportable } from './export-selection.js';
 import { healthCheckKind } from './kinds/health-check-kind.js';
 import { keyKind } from './kinds/key-kind.js';
-import type { ApplyContext, ObjectKind } from './kinds/kind.js';
+import type { ApplyContext } from './kinds/kind.js';
 import { promptRuleKind } from './kinds/prompt-rule-kind.js';
 import { providerKind } from './kinds/provider-kind.js';
 import { routeKind } from './kinds/route-kind.js';
-
-type AnyKind = ObjectKind<unknown, unknown>;
-const SECTIONS: AnyKind[] = [providerKind, routeKind, keyKind, promptRuleKind, healthCheckKind] as AnyKind[];
 
 /** Enum values in proto JSON are SCREAMING_SNAKE with their enum's prefix; the file writes the short form. */
 const ENUM_PREFIXES = [
@@ -40,21 +40,51 @@ function shortEnum(value: string): string {
   return prefix ? value.slice(prefix.length).toLowerCase() : value;
 }
 
-/** The running configuration as the file's document (snake_case proto JSON; enums and durations as proto JSON writes them). */
-export async function exportConfigObject(clients: AdminClients): Promise<Record<string, unknown>> {
-  const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map() };
-  const keys = await keyKind.list(context);
-  for (const key of keys) context.keyNames.set(key.id, key.name);
-  const file: Record<string, JsonObject[]> = {};
-  for (const kind of SECTIONS) {
-    const objects = kind === (keyKind as AnyKind) ? keys : await kind.list(context);
-    file[kind.section] = objects.map((object) => kind.toFile(object, context));
-  }
-  return { ...file, prune: false };
+export interface ExportedConfig {
+  /** The file's document (snake_case proto JSON; enums and durations as proto JSON writes them). */
+  document: Record<string, unknown>;
+  /** What the gateway holds that the document leaves out, and why. */
+  leftOut: string[];
 }
 
-export async function exportConfig(clients: AdminClients): Promise<string> {
-  const document = new Document(await exportConfigObject(clients));
+/** The running configuration as the file's document, and what it leaves out. */
+export async function exportConfigObject(clients: AdminClients, now = Date.now()): Promise<ExportedConfig> {
+  const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map() };
+  const selection = selectExportable(
+    {
+      providers: await providerKind.list(context),
+      routes: await routeKind.list(context),
+      keys: await keyKind.list(context),
+      promptRules: await promptRuleKind.list(context),
+      healthChecks: await healthCheckKind.list(context),
+    },
+    now,
+  );
+  for (const key of selection.keys) context.keyNames.set(key.id, key.name);
+  const variables = apiKeyVariables(selection.providers.map((provider) => provider.id));
+  const providers = selection.providers.map((provider) => {
+    const view = providerKind.toFile(provider, context);
+    if (view.api_key !== undefined) view.api_key = `\${${variables.get(provider.id)}}`;
+    return view;
+  });
+  const document: Record<string, JsonObject[] | boolean> = {
+    providers,
+    routes: selection.routes.map((route) => routeKind.toFile(route, context)),
+    keys: selection.keys.map((key) => keyKind.toFile(key, context)),
+    prompt_rules: selection.promptRules.map((rule) => promptRuleKind.toFile(rule, context)),
+    health_checks: selection.healthChecks.map((check) => healthCheckKind.toFile(check, context)),
+    prune: false,
+  };
+  return { document, leftOut: selection.leftOut };
+}
+
+export async function exportConfig(clients: AdminClients, now = Date.now()): Promise<string> {
+  return exportedText(await exportConfigObject(clients, now));
+}
+
+/** The document as YAML: short enum names, human durations, what was left out in the header. */
+export function exportedText(exported: ExportedConfig): string {
+  const document = new Document(exported.document);
   visit(document, {
     Scalar(key, node) {
       if (key !== 'key' && typeof node.value === 'string') node.value = shortEnum(node.value);
@@ -72,6 +102,10 @@ export async function exportConfig(clients: AdminClients): Promise<string> {
       if (isMap(pair.value) && pair.value.items.length === 0) pair.value.flow = true;
     },
   });
-  const header = '# gateway.yaml exported from the running gateway. Provider keys are references:\n# set each ${…_API_KEY} variable where this file is applied.\n';
-  return header + document.toString({ lineWidth: 0 });
+  const header = [
+    '# gateway.yaml exported from the running gateway. Provider keys are references:',
+    '# set each ${…_API_KEY} variable where this file is applied.',
+    ...(exported.leftOut.length === 0 ? [] : ['# Left out, as it could not be applied again:', ...exported.leftOut.map((line) => `#   - ${line.replace(/[\r\n]+/g, ' ')}`)]),
+  ];
+  return `${header.join('\n')}\n${document.toString({ lineWidth: 0 })}`;
 }

@@ -1,18 +1,24 @@
 // The plan: what must be created, updated and deleted for the gateway to match
 // a file, worked out from the gateway's current objects through the admin API —
-// nothing is written. Applying it (apply-plan.ts) runs its steps in order:
+// nothing is written. Every reference is checked before the first write
+// (check-references.ts). Applying it (apply-plan.ts) runs its steps in order:
 // creates and updates kind by kind (providers, routes in dependency order,
-// keys, prompt rules, health checks), then deletes in the reverse order.
+// keys, prompt rules, health checks), the removal of provider models that
+// routes used until then (held-models.ts), then deletes in the reverse order.
 import { create } from '@bufbuild/protobuf';
 import {
   ConfigChangeAction,
   ConfigChangeSchema,
   type ConfigChange,
   type GatewayConfigFile,
+  type ProviderConfig,
 } from '../../gen/llmgateway/v1/gateway_config_pb.js';
+import type { Provider } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import type { AdminClients } from './admin-clients.js';
+import { checkReferences } from './check-references.js';
 import { changedFields } from './compare-views.js';
 import { ConfigFileError, type ConfigProblem } from './config-file-error.js';
+import { heldModels, withHeldModels } from './held-models.js';
 import { healthCheckKind } from './kinds/health-check-kind.js';
 import { keyKind } from './kinds/key-kind.js';
 import type { ApplyContext, ObjectKind } from './kinds/kind.js';
@@ -95,7 +101,11 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
   for (const [id, key] of options.providerKeys ?? []) context.providerKeys.set(id, key);
 
   const upserts: PlanStep[] = [];
+  const modelRemovals: PlanStep[] = [];
   const deletes: PlanStep[] = [];
+  const planned = new Map<string, 'create' | string[]>();
+  const pruned = new Map<string, Set<string>>();
+  const currentOf = <Current>(kind: ObjectKind<unknown, Current>) => currentByKind.get(kind as AnyKind) as Current[];
   let unchanged = 0;
   for (const { kind, desired } of KINDS) {
     const current = currentByKind.get(kind)!;
@@ -121,6 +131,7 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
       }
       const existing = matches[0];
       if (existing === undefined) {
+        planned.set(path, 'create');
         upserts.push({ change: change(kind.kind, identity, ConfigChangeAction.CREATE, line), run: (applyContext) => kind.create(object, applyContext) });
         continue;
       }
@@ -137,6 +148,22 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
         unchanged += 1;
         continue;
       }
+      planned.set(path, fields);
+      const held = kind === (providerKind as AnyKind) && fields.includes('models')
+        ? heldModels(object as ProviderConfig, existing as Provider, currentOf(routeKind), currentOf(healthCheckKind))
+        : [];
+      if (held.length > 0) {
+        const interim = withHeldModels(object as ProviderConfig, existing as Provider, held);
+        const interimFields = [
+          ...changedFields(kind.desiredView(interim, context), kind.currentView(existing, context), kind.rules),
+          ...(kind.extraChanges?.(interim, existing, context) ?? []),
+        ];
+        if (interimFields.length > 0) {
+          upserts.push({ change: change(kind.kind, identity, ConfigChangeAction.UPDATE, line, interimFields), run: (applyContext) => kind.update(interim, existing, interimFields, applyContext) });
+        }
+        modelRemovals.push({ change: change(kind.kind, identity, ConfigChangeAction.UPDATE, line, ['models']), run: (applyContext) => kind.update(object, existing, ['models'], applyContext) });
+        continue;
+      }
       upserts.push({
         change: change(kind.kind, identity, ConfigChangeAction.UPDATE, line, fields),
         run: (applyContext) => kind.update(object, existing, fields, applyContext),
@@ -146,19 +173,30 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
     if (config.prune && sources.has(kind.section)) {
       for (const [identity, objects] of currentByIdentity) {
         if (named.has(identity)) continue;
+        pruned.set(kind.section, (pruned.get(kind.section) ?? new Set()).add(identity));
         for (const object of objects) {
           deletes.unshift({ change: change(kind.kind, identity, ConfigChangeAction.DELETE, ''), run: (applyContext) => kind.delete(object, applyContext) });
         }
       }
     }
   }
-  config.promptRules.forEach((rule, index) => {
-    if (rule.key === '' || context.keyIds.has(rule.key) || config.keys.some((key) => key.name === rule.key)) return;
-    const path = `prompt_rules[${index}].key`;
-    problems.push({ source: sources.get(path) ?? document.file, path, message: `no key named "${rule.key}" (the gateway has none that is not revoked, and the file declares none)` });
-  });
+  problems.push(
+    ...checkReferences({
+      config,
+      sourceOf: (path) => sources.get(path) ?? document.file,
+      current: {
+        providers: currentOf(providerKind),
+        routes: currentOf(routeKind),
+        keys: context.keyNames,
+        promptRules: currentOf(promptRuleKind),
+        healthChecks: currentOf(healthCheckKind),
+      },
+      planned,
+      pruned,
+    }),
+  );
   if (problems.length > 0) throw new ConfigFileError(problems);
-  return { steps: [...upserts, ...deletes], unchanged, warnings, context };
+  return { steps: [...upserts, ...modelRemovals, ...deletes], unchanged, warnings, context };
 }
 
 function sectionField(section: string): keyof GatewayConfigFile {

@@ -232,11 +232,11 @@ describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
   });
 
   it('names the object and its line when the gateway refuses a change (exit 3)', async () => {
-    const file = writeConfig('refused.yaml', 'routes:\n  - name: orphan\n    strategy: priority\n    targets:\n      - { provider_id: nobody, upstream_model: x }\n');
+    const file = writeConfig('refused.yaml', 'keys:\n  - name: long-gone\n    expires_at: 2001-01-01T00:00:00Z\n');
     const result = await cli('apply', '-f', file);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(`${file}:2: create route "orphan" failed:`);
+    expect(result.stderr).toContain(`${file}:2: create key "long-gone" failed: expires_at: must be in the future`);
     expect(result.stderr).toContain('(0 of 1 changes were applied before it)');
-    expect(await names('RoutesService/ListRoutes', 'routes', 'name')).toEqual(['fast', 'smart']);
+    expect(await names('KeysService/ListKeys', 'keys', 'name')).toEqual(['billing-app']);
   });
 });

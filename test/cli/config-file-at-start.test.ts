@@ -1,7 +1,8 @@
 // GATEWAY_CONFIG_FILE on the built gateway process: applied before it listens,
 // applied again on SIGHUP (also with --workers 2, by one worker), a bad file at
 // start stops it (exit 2: the file; exit 1: what the gateway refuses), a bad
-// file on SIGHUP is logged and the running configuration stays.
+// file on SIGHUP is logged and the running configuration stays; one the
+// gateway refuses partway is logged as partly applied, saying how much.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,10 +100,57 @@ describe('GATEWAY_CONFIG_FILE at start', { timeout: 120_000 }, () => {
 
   it('stops the start with exit 1 when the gateway refuses the file', async () => {
     const file = path.join(folder, 'refused.yaml');
-    writeFileSync(file, 'routes:\n  - name: orphan\n    strategy: priority\n    targets: [{ provider_id: nobody, upstream_model: x }]\n');
+    writeFileSync(file, 'keys:\n  - name: long-gone\n    expires_at: 2001-01-01T00:00:00Z\n');
     const started = startGatewayProcess({ GATEWAY_CONFIG_FILE: file, GATEWAY_DATA_DIR: path.join(folder, 'refused-data'), GATEWAY_PORT: '0' });
     expect(await started.exited).toBe(1);
-    expect(started.output()).toContain(`gateway failed to start: ${file}:2: create route "orphan" failed`);
+    expect(started.output()).toContain(`gateway failed to start: ${file}:2: create key "long-gone" failed`);
     expect(started.output()).not.toContain('gateway listening');
+  });
+});
+
+describe('GATEWAY_CONFIG_FILE on SIGHUP, refused by the gateway', { timeout: 120_000 }, () => {
+  const refusable = (options: { providerName: string; ruleText: string; extra?: string }) => `
+providers:
+  - id: local
+    name: ${options.providerName}
+    type: openai_compatible
+    base_url: ${upstream.baseUrl}
+    api_key: \${LOCAL_API_KEY}
+    models: [{ upstream_model: plain-text }]
+routes:
+  - name: chat
+    strategy: priority
+    targets: [{ provider_id: local, upstream_model: plain-text }]
+${options.extra ?? ''}prompt_rules:
+  - { name: style, route: chat, operation: prepend_system, text: "${options.ruleText}" }
+`;
+  const failureLines = (gateway: RunningGateway) => gateway.process.output().split('\n').filter((line) => line.includes('on SIGHUP'));
+
+  it('checks references before the first write, and says so when a later refusal leaves earlier changes applied', async () => {
+    const file = path.join(folder, 'refusable.yaml');
+    writeFileSync(file, refusable({ providerName: 'Local', ruleText: 'Answer briefly.' }));
+    const gateway = await startGatewayForCli({ GATEWAY_CONFIG_FILE: file, LOCAL_API_KEY: upstream.apiKey });
+    running.push(gateway);
+    const admin = adminCaller(gateway.url, gateway.adminToken);
+    const providerName = async () => ((await admin('ProvidersService/GetProvider', { id: 'local' })).provider as { name: string }).name;
+    const ruleTexts = async () => ((await admin('PromptRulesService/ListPromptRules', {})).rules as Array<{ text: string }>).map((rule) => rule.text);
+
+    // A renamed provider and a route to a provider nobody declares: found by the plan, nothing written.
+    const orphan = '  - name: orphan\n    strategy: priority\n    targets: [{ provider_id: nobody, upstream_model: x }]\n';
+    writeFileSync(file, refusable({ providerName: 'Renamed', ruleText: 'Answer briefly.', extra: orphan }));
+    gateway.process.child.kill('SIGHUP');
+    await waitFor(() => failureLines(gateway).length === 1, 'the first SIGHUP failure', 60_000);
+    expect(failureLines(gateway)[0]).toContain('configuration file not applied on SIGHUP; the running configuration stays');
+    expect(failureLines(gateway)[0]).toContain('routes[1].targets[0]: no provider \\"nobody\\"');
+    expect(await providerName()).toBe('Local');
+
+    // A new text for the rule, then a pattern only the gateway judges: the first change is made, and the log says so.
+    const broken = refusable({ providerName: 'Local', ruleText: 'Answer in French.' }) + '  - { name: bad, route: chat, operation: regex_replace, pattern: "(unclosed", replacement: x }\n';
+    writeFileSync(file, broken);
+    gateway.process.child.kill('SIGHUP');
+    await waitFor(() => failureLines(gateway).length === 2, 'the second SIGHUP failure', 60_000);
+    expect(failureLines(gateway)[1]).toContain('configuration file partly applied on SIGHUP: 1 of 2 changes were made before the gateway refused one; the rest were not');
+    expect(failureLines(gateway)[1]).not.toContain('the running configuration stays');
+    expect(await ruleTexts()).toEqual(['Answer in French.']);
   });
 });

@@ -11,6 +11,7 @@ import {
   UpdateRouteRequestSchema,
   type ExpertRouting,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { createReferenceFinder } from '../../src/core/admin/references.js';
 import { createRouteAdmin, type RouteAdmin } from '../../src/core/admin/routes/route-admin.js';
 import { openStorage, type GatewayStorage } from '../../src/storage/index.js';
 import { makeProvider, makeRoute } from '../storage/fixtures.js';
@@ -22,7 +23,7 @@ beforeEach(async () => {
   storage = await openStorage({ databaseUrl: 'sqlite::memory:', dataDir: '/unused' });
   await storage.providers.insert(makeProvider());
   await storage.routes.insert(makeRoute({ name: 'cheap' }));
-  admin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, expertDecisions: storage.expertDecisions, onChange: () => {}, now: () => 1000 });
+  admin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, references: createReferenceFinder(storage), expertDecisions: storage.expertDecisions, onChange: () => {}, now: () => 1000 });
 });
 
 afterEach(async () => {

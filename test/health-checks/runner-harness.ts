@@ -9,6 +9,7 @@ import path from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { CreateProviderRequestSchema, ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { HEALTH_CHECK_LEASE } from '../../src/compose-health-checks.js';
+import { createReferenceFinder } from '../../src/core/admin/references.js';
 import { createProviderAdmin } from '../../src/core/admin/providers/provider-admin.js';
 import { createProviderCatalog } from '../../src/core/completion/provider-catalog.js';
 import { createCheckExecutor } from '../../src/core/health-checks/check-executor.js';
@@ -55,7 +56,7 @@ export async function startRunnerHarness(models: string[]): Promise<RunnerHarnes
   const storage = await openStorage({ dataDir });
   let time = 1_800_000_000_000;
   const clock: FakeClock = { now: () => time, advance: (ms) => (time += ms) };
-  await createProviderAdmin({ providers: storage.providers, keyRing, onChange: () => undefined }).create(
+  await createProviderAdmin({ providers: storage.providers, keyRing, references: createReferenceFinder(storage), onChange: () => undefined }).create(
     create(CreateProviderRequestSchema, {
       id: 'fault',
       name: 'Fault fixture',

@@ -209,9 +209,13 @@ describe('RoutesService', () => {
     expect((await failure(harness.routes.getRouteHealth({ name: 'missing' }, adminOptions))).code).toBe(Code.NotFound);
   });
 
-  it('a provider that a route targets may still be deleted; its target stays listed', async () => {
+  it('a provider that a route targets is not deleted; one gone before that check stays listed', async () => {
     await harness.createRoute('smart', [model('p1', 'm1'), model('p2', 'm2')]);
-    await harness.providers.deleteProvider({ id: 'p1' }, adminOptions);
+    const refused = await failure(harness.providers.deleteProvider({ id: 'p1' }, adminOptions));
+    expect(refused.code).toBe(Code.FailedPrecondition);
+    expect(refused.rawMessage).toBe('provider "p1" is used by route "smart"; change or delete it first');
+    // Data written before deletes were checked may still hold such a target.
+    await harness.services.storage.providers.delete('p1');
     const { targets } = await harness.routes.getRouteHealth({ name: 'smart' }, adminOptions);
     expect(targets.map((target) => target.providerId)).toEqual(['p1', 'p2']);
     // Saving the route again now needs a target that exists.

@@ -1,9 +1,10 @@
 // `llm-gateway export [-o FILE]`: the running configuration as a gateway.yaml
 // (provider keys as ${…_API_KEY} references, never values); with --json, the
-// same document as JSON.
+// same document as JSON. What could not be applied again is left out: the
+// YAML file lists it in its header (JSON has no comments), and stderr too.
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { exportConfig, exportConfigObject } from '../../declarative/export-config.js';
+import { exportConfigObject, exportedText } from '../../declarative/export-config.js';
 import { contextOf } from '../context.js';
 
 export function exportCommand(): Command {
@@ -12,14 +13,16 @@ export function exportCommand(): Command {
     .option('-o, --output <file>', 'write to this file instead of standard output')
     .action(async (options: { output?: string }, command: Command) => {
       const context = contextOf(command);
+      const exported = await exportConfigObject(context.connection());
+      for (const line of exported.leftOut) context.output.warn(`left out: ${line}`);
       if (context.output.json) {
         // The same document as JSON (which apply -f also reads: JSON is YAML).
-        const json = `${JSON.stringify(await exportConfigObject(context.connection()), null, 2)}\n`;
+        const json = `${JSON.stringify(exported.document, null, 2)}\n`;
         if (options.output) writeFileSync(options.output, json, { mode: 0o644 });
         else process.stdout.write(json);
         return;
       }
-      const yaml = await exportConfig(context.connection());
+      const yaml = exportedText(exported);
       if (options.output) {
         writeFileSync(options.output, yaml, { mode: 0o644 });
         context.output.warn(`wrote ${options.output}`);

@@ -15,6 +15,7 @@ import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js'
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
 import { fieldsToUpdate } from '../partial-update.js';
+import { refuseWhileUsed, type ReferenceFinder } from '../references.js';
 import { requireText, validateModelPatterns, validateStringMap } from '../validate.js';
 import { budgetFromProto, expiryFromProto, keyRecordToProto, rateLimitsFromProto } from './key-conversion.js';
 
@@ -23,6 +24,8 @@ const METADATA_LIMITS = { maxEntries: 64, maxKey: 64, maxValue: 512 };
 
 export interface KeyAdminOptions {
   keys: KeysRepository;
+  /** A key that prompt rules are scoped to is not deleted from under them (revoking it is never refused). */
+  references: Pick<ReferenceFinder, 'usersOfKey'>;
   /** Called after every write so cached authentications see it at once. */
   onChange: () => void;
   now?: () => number;
@@ -163,6 +166,8 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
     },
 
     async delete(id) {
+      await load(id);
+      refuseWhileUsed(`key ${id} is`, await options.references.usersOfKey(id));
       await records.delete(id);
       options.onChange();
     },

@@ -13,6 +13,7 @@ import { storedRecords } from '../stored-records.js';
 import type { MasterKeyRing } from '../../secrets/master-key-ring.js';
 import { providerKeyContext } from '../../secrets/provider-key-context.js';
 import { fieldsToUpdate } from '../partial-update.js';
+import { refuseWhileUsed, type ReferenceFinder } from '../references.js';
 import { requireText, validateBaseUrl } from '../validate.js';
 import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
 import { validateQueue, validateQuota } from './quota-validation.js';
@@ -29,6 +30,8 @@ import {
 export interface ProviderAdminOptions {
   providers: ProvidersRepository;
   keyRing: MasterKeyRing;
+  /** A provider (or a model of it) that routes or health checks use is not deleted from under them. */
+  references: Pick<ReferenceFinder, 'usersOfProvider'>;
   /** Called after every write so in-memory provider caches refresh. */
   onChange: () => void;
   now?: () => number;
@@ -61,6 +64,15 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
     apiKeyCiphertext: apiKey === '' ? '' : keyRing.encrypt(apiKey, providerKeyContext(id)),
     apiKeyLast4: apiKeyLast4(apiKey),
   });
+
+  const refuseRemovingUsedModels = async (record: ProviderRecord, models: ProviderRecord['models']) => {
+    const kept = new Set(models.map((model) => model.upstreamModel));
+    const removed = record.models.map((model) => model.upstreamModel).filter((model) => !kept.has(model));
+    if (removed.length === 0) return;
+    const named = removed.map((model) => `"${model}"`).join(', ');
+    const subject = `${removed.length > 1 ? 'models' : 'model'} ${named} of provider "${record.id}" ${removed.length > 1 ? 'are' : 'is'}`;
+    refuseWhileUsed(subject, await options.references.usersOfProvider(record.id, new Set(removed)));
+  };
 
   return {
     async create(request) {
@@ -119,7 +131,10 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
       if (fields.has('api_key')) Object.assign(next, sealApiKey(record.id, validateApiKey(record.type, request.apiKey ?? '')));
       if (fields.has('extra_headers')) next.extraHeaders = validateExtraHeaders(request.extraHeaders);
       if (fields.has('enabled')) next.enabled = request.enabled ?? false;
-      if (fields.has('models')) next.models = validateModels(record.type, request.models);
+      if (fields.has('models')) {
+        next.models = validateModels(record.type, request.models);
+        await refuseRemovingUsedModels(record, next.models);
+      }
       if (fields.has('azure')) next.azureApiVersion = validateAzureApiVersion(record.type, request.azure?.apiVersion ?? '');
       const { quota, queue, ...unlimited } = next;
       const stored: ProviderRecord = {
@@ -132,6 +147,8 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
     },
 
     async delete(id) {
+      await load(id);
+      refuseWhileUsed(`provider "${id}" is`, await options.references.usersOfProvider(id));
       await records.delete(id);
       options.onChange();
     },

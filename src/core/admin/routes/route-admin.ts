@@ -16,6 +16,7 @@ import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../..
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
 import { fieldsToUpdate } from '../partial-update.js';
+import { refuseWhileUsed, type ReferenceFinder } from '../references.js';
 import { optionalText } from '../validate.js';
 import { expertDecisionToProto } from './expert-conversion.js';
 import { checkExpertTargetsExist, expertTargets, validateExpertRouting } from './expert-validation.js';
@@ -34,6 +35,8 @@ export interface RouteAdminOptions {
   routes: RoutesRepository;
   /** Provider targets are checked against the stored providers and their models. */
   providers: ProvidersRepository;
+  /** A route that health checks or prompt rules use is not deleted from under them. */
+  references: Pick<ReferenceFinder, 'usersOfRoute'>;
   /** Called after every write so the in-memory route table reloads. */
   onChange: () => void;
   now?: () => number;
@@ -196,6 +199,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
             `route "${trimmed}" is a target of route${users.length > 1 ? 's' : ''} ${named}; remove it there first`,
           );
         }
+        refuseWhileUsed(`route "${trimmed}" is`, await options.references.usersOfRoute(trimmed));
         await records.delete(trimmed);
       });
       options.onChange();

@@ -1,0 +1,28 @@
+// The admin services' Connect clients for a started gateway, as `llm-gateway`
+// builds them (src/declarative/admin-clients.ts): what plan, apply and export take.
+import { createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { HealthChecksService } from '../../gen/llmgateway/v1/health_checks_service_pb.js';
+import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
+import { PromptRulesService } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import { ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
+import { RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import type { AdminClients } from '../../src/declarative/admin-clients.js';
+
+export function connectAdminClients(baseUrl: string, adminToken: string): AdminClients {
+  const transport = createConnectTransport({
+    baseUrl,
+    httpVersion: '1.1',
+    interceptors: [(next) => (request) => {
+      request.header.set('authorization', `Bearer ${adminToken}`);
+      return next(request);
+    }],
+  });
+  return {
+    keys: createClient(KeysService, transport),
+    providers: createClient(ProvidersService, transport),
+    routes: createClient(RoutesService, transport),
+    promptRules: createClient(PromptRulesService, transport),
+    healthChecks: createClient(HealthChecksService, transport),
+  };
+}
