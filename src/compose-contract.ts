@@ -38,7 +38,7 @@ export interface ComposeOptions {
   /** Guards the admin services. */
   adminToken: AdminTokenVerifier;
   config: Pick<GatewayConfig, 'cacheMaxBytes' | 'cacheTtlMs' | 'logRetentionDays' | 'budgetOutputReserveTokens'> &
-    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'responses' | 'upstreamQueue' | 'breaker'>>;
+    Partial<Pick<GatewayConfig, 'keyCacheTtlMs' | 'keyStaleMaxMs' | 'requestLogBufferMax' | 'healthCheckRetentionDays' | 'metrics' | 'responses' | 'upstreamQueue' | 'breaker' | 'streamIdleTimeoutMs'>>;
   log: GatewayLog;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */
   cluster?: ClusterPeers;

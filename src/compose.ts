@@ -143,6 +143,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const dispatcher = createDispatcher({
     quotas,
     ...(config.breaker ? { breaker: config.breaker } : {}),
+    ...(config.streamIdleTimeoutMs !== undefined ? { streamIdleTimeoutMs: config.streamIdleTimeoutMs } : {}),
     onBreakerTransition: (target, from, to, reason, remote) => {
       log.warn({ target, from, to, reason }, 'circuit breaker changed state');
       metrics.breakerChanged(target, to);

@@ -32,6 +32,8 @@ export interface GatewayConfig {
   headersTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. */
   idleTimeoutMs: number;
+  /** A stream whose upstream sends nothing this long after its first chunk ends with deadline_exceeded. */
+  streamIdleTimeoutMs: number;
   /** On shutdown, in-flight requests get this long before connections are cut. */
   shutdownGraceMs: number;
   bodyLimitBytes: number;
@@ -250,6 +252,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     tls: undefined,
     headersTimeoutMs: read.integer('GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000),
     idleTimeoutMs: read.integer('GATEWAY_IDLE_TIMEOUT_MS', 100, 3_600_000, 65_000),
+    streamIdleTimeoutMs: read.integer('GATEWAY_STREAM_IDLE_TIMEOUT_MS', 100, 3_600_000, 300_000),
     shutdownGraceMs: read.integer('GATEWAY_SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),
     bodyLimitBytes: read.integer('GATEWAY_BODY_LIMIT_BYTES', 1024, 1024 * 1024 * 1024, 20 * 1024 * 1024),
     // RFC 9113 §6.5.2 advises at least 100 so as not to limit parallelism needlessly; Node's own default is unlimited.

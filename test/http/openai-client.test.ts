@@ -171,6 +171,17 @@ describe('chat completions through the official client', () => {
     await client.chat.completions.create({ model: 'openai/stop-sequence', messages: [{ role: 'user', content: 'Count to ten' }], stop: ['5', 'END'] });
     checkUpstreamRequest('stop-sequence', lastUpstreamRequest(), 'openai', false);
   });
+
+  it('logprobs the answer cannot carry back: a warning says so, unary and streamed', async () => {
+    const asked = { model: 'openai/plain-text', messages: [{ role: 'user' as const, content: 'Say hello' }], logprobs: true, top_logprobs: 2 };
+    const { data, response } = await client.chat.completions.create(asked).withResponse();
+    expect(data.choices[0]?.logprobs).toBeNull();
+    const expected = ['logprobs', 'top_logprobs'].map((param) => expect.objectContaining({ code: 'unsupported_parameter', param, message: expect.stringContaining('log probabilities') }));
+    expect(JSON.parse(response.headers.get('x-gateway-warnings') ?? '[]')).toEqual(expect.arrayContaining(expected));
+    const streamed = await client.chat.completions.create({ ...asked, stream: true }).withResponse();
+    for await (const _chunk of streamed.data) void _chunk;
+    expect(JSON.parse(streamed.response.headers.get('x-gateway-warnings') ?? '[]')).toEqual(expect.arrayContaining(expected));
+  });
 });
 
 describe('embeddings and models through the official client', () => {

@@ -69,6 +69,34 @@ describe('dispatcher: streams', () => {
     expect(dispatcher.healthOf('a/m').consecutiveFailures).toBe(1); // a broken stream counts
   });
 
+  it('after the first chunk, only the upstream\'s silence counts against the stream idle timeout, not a slow consumer', async () => {
+    const clock = new FakeClock();
+    const upstreams = new FakeUpstreams({ 'a/m': ['ok'], 'b/m': ['stall'] });
+    const dispatcher = createDispatcher({ now: clock.now, sleep: clock.sleep, random: () => 0.5, streamIdleTimeoutMs: 1_000 });
+    // A consumer that takes 5 s per chunk: every chunk is there, the stream ends normally.
+    const slowReader = async () => {
+      const received: StreamChunk[] = [];
+      for await (const chunk of dispatcher.stream(plan([a]), upstreams.open, new AbortController().signal).chunks) {
+        received.push(chunk);
+        await clock.sleep(5_000, new AbortController().signal);
+      }
+      return received;
+    };
+    expect(textOf(await drive(clock, slowReader()))).toBe('hello from a/m and more');
+    // An upstream silent after its first chunk: cut, deadline_exceeded, its call aborted; no failover after output.
+    const stalled = dispatcher.stream(plan([b, c], { settings: { maxRetries: 1 } }), upstreams.open, new AbortController().signal);
+    const received: StreamChunk[] = [];
+    const error = await drive(clock, (async () => {
+      for await (const chunk of stalled.chunks) received.push(chunk);
+    })()).catch((caught: unknown) => caught);
+    expect(textOf(received)).toBe('hello from b/m');
+    expect(error).toMatchObject({ kind: 'deadline_exceeded', message: 'provider b sent nothing for 1000 ms after its stream began' });
+    expect(upstreams.aborted.get('b/m')).toBe(1);
+    expect(upstreams.callsTo('c/m')).toBe(0);
+    expect(outcomes(stalled.result().attempts)).toEqual(['b:deadline_exceeded:0']);
+    expect(clock.pending).toBe(0);
+  });
+
   it('an upstream that opens and sends nothing within the attempt timeout counts as failed', async () => {
     const { clock, upstreams, dispatcher } = setup({ 'a/m': ['empty'] });
     const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 0, attemptTimeoutMs: 2_000 } }), upstreams.open, new AbortController().signal);

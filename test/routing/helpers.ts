@@ -210,6 +210,10 @@ export class FakeUpstreams {
       case 'mid-stream':
         yield text(`hello from ${key}`);
         throw new GatewayError('unavailable', `${key} broke mid-stream`, { retryable: true, upstreamStatus: 200 });
+      case 'stall':
+        yield text(`hello from ${key}`);
+        await this.hang(key, signal);
+        return;
       case 'empty':
       case 'hang':
         await this.hang(key, signal);

@@ -21,6 +21,7 @@ import { runWithFailover, type LoopDeps } from './dispatch-loop.js';
 import { withAttempts } from './failed-attempts.js';
 import { createLatencyTracker, type LatencyTracker } from './latency-tracker.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, StreamIdleWatch } from './stream-idle-watch.js';
 import type { QuotaPass } from '../quotas/quota-take.js';
 import { createTargetSelector, type TargetSelector } from './target-selector.js';
 import type { TargetHealthSource, TargetHealthView } from './target-health.js';
@@ -43,6 +44,8 @@ export interface DispatcherOptions {
   selector?: TargetSelector;
   /** Upstream quotas and their queues (core/quotas); absent = none enforced. */
   quotas?: UpstreamQuotas;
+  /** A stream whose upstream sends nothing this long after its first chunk ends with deadline_exceeded (stream-idle-watch.ts). */
+  streamIdleTimeoutMs?: number;
 }
 
 /** An attempt's place in its request: the first, a retry of the same target, or a failover to another. */
@@ -116,6 +119,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       ...(options.explorationRate === undefined ? {} : { explorationRate: options.explorationRate }),
     });
   const deps: LoopDeps = { now, sleep: options.sleep ?? realSleep, random, breakers, latency, selector, quotas: options.quotas };
+  const streamIdleTimeoutMs = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
 
   const onAttempt = options.onAttempt;
   const recorder = (observer: DispatchObserver | undefined) => {
@@ -171,6 +175,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       async function* chunks(): AsyncGenerator<StreamChunk, void, undefined> {
         const scope = openRequestScope(callerSignal, plan.settings.totalDeadlineMs, deps);
         let current: { attempt: AttemptRun; iterator: AsyncIterator<StreamChunk>; pass: QuotaPass } | undefined;
+        let idle: StreamIdleWatch | undefined;
         let ended = false;
         let usedTokens: number | undefined;
         try {
@@ -194,9 +199,12 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
           const { attempt } = success;
           current = { attempt, iterator: success.value.iterator, pass: success.pass };
           yield* success.value.head;
+          idle = new StreamIdleWatch(attempt, streamIdleTimeoutMs, deps);
           try {
             for (;;) {
+              idle.waiting();
               const next = await raceAbort(current.iterator.next(), attempt.latch);
+              idle.answered();
               if (next.done) break;
               const event = next.value.event;
               if (event.case === 'usage') usedTokens = event.value.inputTokens + event.value.outputTokens;
@@ -219,6 +227,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
         } catch (error) {
           throw withAttempts(error, attempts);
         } finally {
+          idle?.stop();
           if (current && !ended) {
             // The consumer stopped reading: abort the upstream, count nothing.
             const reason = new GatewayError('canceled', 'the consumer stopped reading the stream');

@@ -1,5 +1,5 @@
 // Canonical StreamChunks → Anthropic stream events, one canonical chunk in,
-// zero or more events out at once (nothing is held back):
+// zero or more events out at once:
 //   start → message_start (+ ping)
 //   text / reasoning / tool-call deltas → content_block_start,
 //     content_block_delta (text_delta, thinking_delta, signature_delta,
@@ -8,6 +8,14 @@
 //   finish / usage / route / warning → remembered;
 // and end() → (last block stop) message_delta (stop_reason, stop_sequence,
 // cumulative usage) → message_stop.
+// Only one thing is held back: a tool call that starts while the open call's
+// arguments are not yet a whole JSON value, which happens when an upstream
+// interleaves its calls' fragments (OpenAI names each fragment's call by
+// index). A block is final at its content_block_stop
+// (https://docs.anthropic.com/en/docs/build-with-claude/streaming), so the
+// later call waits, its fragments kept, and goes out whole once the open one
+// is complete (or at the finish). Calls that come one after another stream
+// fragment by fragment.
 // A thinking block ends with a signature_delta: the upstream's (Anthropic), or
 // a marked one naming the producing provider (reasoning-signature.ts) so the
 // block can go back to the right family on the next turn.
@@ -15,6 +23,7 @@ import { FinishReason, type StreamChunk, type Usage } from '../../../gen/llmgate
 import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicStreamEvent } from './anthropic-wire.js';
+import { JsonCompleteness } from './json-completeness.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
 import { messageId, renderDeltaUsage, renderStopReason, renderUsage, stopSequenceFor } from './render-response.js';
 
@@ -22,9 +31,22 @@ export interface StreamRendererOptions {
   stopSequences: readonly string[];
 }
 
+interface ToolCall {
+  /** Its content_block_start's block. */
+  block: AnthropicContentBlock;
+  /** Its content block index, once opened. */
+  index: number | undefined;
+  /** Argument fragments that came while it waited to open. */
+  held: string[];
+  arguments: JsonCompleteness;
+}
+
 type OpenBlock =
-  | { kind: 'text' | 'tool' | 'redacted'; index: number }
+  | { kind: 'text' | 'redacted'; index: number }
+  | { kind: 'tool'; index: number; call: ToolCall }
   | { kind: 'thinking'; index: number; providerType: string };
+
+const inputDelta = (fragment: string): AnthropicBlockDelta => ({ type: 'input_json_delta', partial_json: fragment });
 
 export class StreamRenderer extends StreamFacts {
   private started = false;
@@ -32,8 +54,10 @@ export class StreamRenderer extends StreamFacts {
   private model = '';
   private nextIndex = 0;
   private open: OpenBlock | null = null;
-  /** Canonical tool-call index → content block index. */
-  private readonly toolBlocks = new Map<number, number>();
+  /** By canonical tool-call index. */
+  private readonly toolCalls = new Map<number, ToolCall>();
+  /** Calls that started while the open call's arguments were incomplete, in order. */
+  private readonly waitingCalls: ToolCall[] = [];
   private finish: { reason: FinishReason; raw: string; stopSequence: string } | undefined;
   private usage: Usage | undefined;
 
@@ -64,19 +88,18 @@ export class StreamRenderer extends StreamFacts {
         const out = this.start();
         const id = encodeToolCallId(event.value.id, event.value.signature);
         const block: AnthropicContentBlock = { type: 'tool_use', id, name: event.value.name, input: {}, caller: { type: 'direct' } };
-        out.push(...this.openBlock('tool', block));
-        this.toolBlocks.set(event.value.index, this.open!.index);
+        const call: ToolCall = { block, index: undefined, held: [], arguments: new JsonCompleteness() };
+        this.toolCalls.set(event.value.index, call);
+        const openIncomplete = this.open?.kind === 'tool' && !this.open.call.arguments.complete;
+        if (openIncomplete || this.waitingCalls.length > 0) this.waitingCalls.push(call);
+        else out.push(...this.openTool(call));
         return out;
       }
-      case 'toolCallDelta': {
-        const index = this.toolBlocks.get(event.value.index);
-        if (index === undefined || event.value.argumentsDelta === '') return [];
-        // Normally the open block; a late fragment of an earlier call still names its own block.
-        return [{ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: event.value.argumentsDelta } }];
-      }
+      case 'toolCallDelta':
+        return this.toolFragment(this.toolCalls.get(event.value.index), event.value.argumentsDelta);
       case 'finish':
         this.finish = { reason: event.value.reason, raw: event.value.rawReason, stopSequence: event.value.stopSequence };
-        return [...this.start(), ...this.closeBlock()];
+        return [...this.start(), ...this.closeAll()];
       case 'usage':
         this.usage = event.value;
         return this.start();
@@ -87,8 +110,8 @@ export class StreamRenderer extends StreamFacts {
 
   /** After the last canonical chunk: close the open block, then message_delta and message_stop. */
   end(): AnthropicStreamEvent[] {
-    const out = [...this.start(), ...this.closeBlock()];
-    const stopReason = renderStopReason(this.finish?.reason ?? FinishReason.STOP, this.finish?.raw ?? '', this.toolBlocks.size > 0);
+    const out = [...this.start(), ...this.closeAll()];
+    const stopReason = renderStopReason(this.finish?.reason ?? FinishReason.STOP, this.finish?.raw ?? '', this.toolCalls.size > 0);
     out.push({
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: stopSequenceFor(stopReason, this.finish?.stopSequence ?? '', this.options.stopSequences), stop_details: null, container: null },
@@ -139,11 +162,58 @@ export class StreamRenderer extends StreamFacts {
     return out;
   }
 
-  private openBlock(kind: OpenBlock['kind'], contentBlock: AnthropicContentBlock): AnthropicStreamEvent[] {
+  private toolFragment(call: ToolCall | undefined, fragment: string): AnthropicStreamEvent[] {
+    if (!call || fragment === '') return [];
+    call.arguments.add(fragment);
+    if (call.index === undefined) {
+      call.held.push(fragment);
+      return [];
+    }
+    if (this.open?.kind === 'tool' && this.open.call === call) {
+      const out = [this.delta(inputDelta(fragment))];
+      if (call.arguments.complete && this.waitingCalls.length > 0) out.push(...this.releaseWaitingCalls());
+      return out;
+    }
+    // A fragment after its block stopped: its arguments were already whole (whitespace adds nothing), or another
+    // kind of block came between. Still sent under its own block, for clients that apply deltas by index.
+    if (fragment.trim() === '') return [];
+    return [{ type: 'content_block_delta', index: call.index, delta: inputDelta(fragment) }];
+  }
+
+  /** The calls that waited, in order, each with its fragments so far; the first still incomplete stays open and streams on. */
+  private releaseWaitingCalls(): AnthropicStreamEvent[] {
+    const out: AnthropicStreamEvent[] = [];
+    for (let call = this.waitingCalls.shift(); call; call = this.waitingCalls.shift()) {
+      out.push(...this.openTool(call));
+      if (!call.arguments.complete) break;
+    }
+    return out;
+  }
+
+  private openTool(call: ToolCall): AnthropicStreamEvent[] {
     const out = this.closeBlock();
+    const index = (call.index = this.nextIndex++);
+    this.open = { kind: 'tool', index, call };
+    out.push({ type: 'content_block_start', index, content_block: call.block });
+    for (const fragment of call.held) out.push(this.delta(inputDelta(fragment)));
+    call.held = [];
+    return out;
+  }
+
+  private openBlock(kind: Exclude<OpenBlock['kind'], 'tool'>, contentBlock: AnthropicContentBlock): AnthropicStreamEvent[] {
+    // Another kind of block ends the calls: those that waited go out first, each whole.
+    const out = this.closeAll();
     const index = this.nextIndex++;
     this.open = kind === 'thinking' ? { kind, index, providerType: '' } : { kind, index };
     out.push({ type: 'content_block_start', index, content_block: contentBlock });
+    return out;
+  }
+
+  /** The calls that waited (each whole), then the open block, closed. */
+  private closeAll(): AnthropicStreamEvent[] {
+    const out: AnthropicStreamEvent[] = [];
+    for (let call = this.waitingCalls.shift(); call; call = this.waitingCalls.shift()) out.push(...this.openTool(call));
+    out.push(...this.closeBlock());
     return out;
   }
 

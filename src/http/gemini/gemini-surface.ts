@@ -101,8 +101,14 @@ export async function geminiSurface(fastify: FastifyInstance, options: GeminiSur
       return reply;
     }
     const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
-    reply.headers({ ...routeHeaders(response.route), ...headersFor(parsed.warnings, response.warnings, parsed.fieldNames), ...governanceHeaders(report) });
-    return renderGenerateResponse(response);
+    const rendered = renderGenerateResponse(response);
+    for (const warning of rendered.warnings) request.log.warn({ code: warning.code }, warning.message);
+    reply.headers({
+      ...routeHeaders(response.route),
+      ...headersFor([...parsed.warnings, ...rendered.warnings], response.warnings, parsed.fieldNames),
+      ...governanceHeaders(report),
+    });
+    return rendered.body;
   };
 
   const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, batch: boolean) => {

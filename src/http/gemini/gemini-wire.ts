@@ -14,6 +14,8 @@ export interface GeminiWirePart {
 export interface GeminiWireCandidate {
   content: { role: 'model'; parts: GeminiWirePart[] };
   finishReason?: string;
+  /** Why the candidate stopped, in words (MALFORMED_FUNCTION_CALL: the calls that could not be read). */
+  finishMessage?: string;
   index: number;
 }
 

@@ -1,31 +1,40 @@
 // A canonical ChatResponse → Gemini's GenerateContentResponse.
-import type { ChatResponse, ContentPart } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
-import { finishReasonName, renderPart, renderUsage } from './render-parts.js';
+import type { ChatResponse, ContentPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { GeminiWireCandidate, GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
+import { finishReasonName, markMalformedCalls, renderPart, renderUsage, type MalformedCall } from './render-parts.js';
+
+export interface RenderedGenerateResponse {
+  body: GeminiWireResponse;
+  /** Problems found while rendering (function-call arguments that were not a JSON object). */
+  warnings: Warning[];
+}
 
 /** A loop, not a flatMap callback: see docs/performance.md, "Closures made per request". */
-function renderedParts(content: readonly ContentPart[]): GeminiWirePart[] {
+function renderedParts(content: readonly ContentPart[], malformed: MalformedCall[]): GeminiWirePart[] {
   const parts: GeminiWirePart[] = [];
   for (const part of content) {
-    const rendered = renderPart(part);
+    const rendered = renderPart(part, malformed);
     if (rendered !== undefined) parts.push(rendered);
   }
   return parts;
 }
 
-export function renderGenerateResponse(response: ChatResponse): GeminiWireResponse {
+export function renderGenerateResponse(response: ChatResponse): RenderedGenerateResponse {
+  const warnings: Warning[] = [];
   const usageMetadata = renderUsage(response.usage);
+  const candidates = response.choices.map((choice) => {
+    const malformed: MalformedCall[] = [];
+    const finishReason = finishReasonName(choice.finishReason, choice.rawFinishReason, response.route);
+    const candidate: GeminiWireCandidate = {
+      content: { role: 'model', parts: renderedParts(choice.message?.content ?? [], malformed) },
+      ...(finishReason ? { finishReason } : {}),
+      index: choice.index,
+    };
+    markMalformedCalls(candidate, malformed, warnings);
+    return candidate;
+  });
   return {
-    candidates: response.choices.map((choice) => {
-      const finishReason = finishReasonName(choice.finishReason, choice.rawFinishReason, response.route);
-      return {
-        content: { role: 'model', parts: renderedParts(choice.message?.content ?? []) },
-        ...(finishReason ? { finishReason } : {}),
-        index: choice.index,
-      };
-    }),
-    ...(usageMetadata ? { usageMetadata } : {}),
-    modelVersion: response.model,
-    responseId: response.id,
+    body: { candidates, ...(usageMetadata ? { usageMetadata } : {}), modelVersion: response.model, responseId: response.id },
+    warnings,
   };
 }

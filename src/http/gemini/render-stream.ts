@@ -3,18 +3,17 @@
 // streams them. A function call is whole in Gemini's stream (no argument
 // deltas), so calls are gathered and sent with the candidate's finishReason;
 // usage comes with that last response (Gemini's last chunk carries the
-// totals). Several candidates (candidateCount) keep their own index.
+// totals). Several candidates (candidateCount) keep their own index. Argument
+// fragments join the call their canonical index names: an upstream may
+// interleave several calls' fragments (OpenAI streams each `tool_calls[]`
+// delta with the index of its call). A call whose arguments are still not a
+// JSON object at the end is left out, the candidate finishing with
+// MALFORMED_FUNCTION_CALL (render-parts.ts); the headers have left by then,
+// so its warning is in `lateWarnings`, for the log.
 import { FinishReason, type RouteInfo, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
-import { argumentsObject, finishReasonName, renderUsage } from './render-parts.js';
+import { finishReasonName, functionCallPart, markMalformedCalls, renderUsage, type MalformedCall, type WholeCall } from './render-parts.js';
 import { encodeThoughtSignature } from './thought-signature.js';
-
-interface PendingCall {
-  id: string;
-  name: string;
-  signature: string;
-  args: string;
-}
 
 interface Ending {
   index: number;
@@ -25,9 +24,12 @@ interface Ending {
 export class GeminiStreamRenderer {
   route: RouteInfo | undefined;
   readonly warnings: Warning[] = [];
+  /** Found by end(), once the headers have left (calls whose arguments were not a JSON object). */
+  readonly lateWarnings: Warning[] = [];
   #id = '';
   #model = '';
-  readonly #calls = new Map<number, PendingCall[]>();
+  /** Per candidate: its calls by canonical tool-call index, in the order they started. */
+  readonly #calls = new Map<number, Map<number, WholeCall>>();
   readonly #endings: Ending[] = [];
   #usage: ReturnType<typeof renderUsage>;
 
@@ -54,11 +56,11 @@ export class GeminiStreamRenderer {
         return [this.#response(index, [{ text: event.value.text, thought: true, ...(signature ? { thoughtSignature: signature } : {}) }])];
       }
       case 'toolCallStart':
-        this.#callsOf(index).push({ id: event.value.id, name: event.value.name, signature: event.value.signature, args: '' });
+        this.#callsOf(index).set(event.value.index, { id: event.value.id, name: event.value.name, signature: event.value.signature, argumentsJson: '' });
         return [];
       case 'toolCallDelta': {
-        const call = this.#callsOf(index).at(-1);
-        if (call) call.args += event.value.argumentsDelta;
+        const call = this.#callsOf(index).get(event.value.index);
+        if (call) call.argumentsJson += event.value.argumentsDelta;
         return [];
       }
       case 'finish':
@@ -77,23 +79,27 @@ export class GeminiStreamRenderer {
     const indexes = new Set([...this.#calls.keys(), ...this.#endings.map((ending) => ending.index)]);
     if (indexes.size === 0) indexes.add(0);
     const out = [...indexes].sort((a, b) => a - b).map((index) => {
-      const parts: GeminiWirePart[] = (this.#calls.get(index) ?? []).map((call) => ({
-        functionCall: { ...(call.id ? { id: call.id } : {}), name: call.name, args: argumentsObject(call.args) },
-        ...(call.signature ? { thoughtSignature: call.signature } : {}),
-      }));
+      const malformed: MalformedCall[] = [];
+      const parts: GeminiWirePart[] = [];
+      for (const call of this.#calls.get(index)?.values() ?? []) {
+        const part = functionCallPart(call, malformed);
+        if (part) parts.push(part);
+      }
       const ending = this.#endings.find((entry) => entry.index === index);
       const response = this.#response(index, parts);
+      const candidate = response.candidates[0]!;
       const finishReason = ending ? finishReasonName(ending.reason, ending.raw, this.route) : undefined;
-      if (finishReason) response.candidates[0]!.finishReason = finishReason;
+      if (finishReason) candidate.finishReason = finishReason;
+      markMalformedCalls(candidate, malformed, this.lateWarnings);
       return response;
     });
     if (this.#usage) out.at(-1)!.usageMetadata = this.#usage;
     return out;
   }
 
-  #callsOf(index: number): PendingCall[] {
+  #callsOf(index: number): Map<number, WholeCall> {
     let calls = this.#calls.get(index);
-    if (!calls) this.#calls.set(index, (calls = []));
+    if (!calls) this.#calls.set(index, (calls = new Map()));
     return calls;
   }
 

@@ -5,7 +5,8 @@
 // Google frames them; what @google/genai asks for), otherwise as Google's
 // default: one JSON array written element by element (`[{…}\r\n,{…}]`). A
 // failure after the stream began is a last element (or event) holding
-// Google's error body.
+// Google's error body. What the renderer found only at the end (function
+// calls it had to leave out) is logged: the headers had already left.
 import type { FastifyReply } from 'fastify';
 import type { StreamChunk, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { routeHeaders, warningEntries, warningsHeaderFrom } from '../gateway-headers.js';
@@ -23,6 +24,7 @@ export interface GenerateStreamOptions extends SseRequestContext {
   shimWarnings: readonly Warning[];
   /** Names the core's fields in errors and warnings as the request spelled them. */
   fieldNames: GeminiFieldNames;
+  log: SseRequestContext['log'] & { warn(details: object, message: string): void };
 }
 
 export async function sendGenerateStream(reply: FastifyReply, chunks: AsyncIterable<StreamChunk>, options: GenerateStreamOptions): Promise<void> {
@@ -49,4 +51,5 @@ export async function sendGenerateStream(reply: FastifyReply, chunks: AsyncItera
     logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.status }),
   };
   await pumpSse(reply, chunks, stream, options);
+  for (const warning of renderer.lateWarnings) options.log.warn({ code: warning.code }, warning.message);
 }

@@ -44,7 +44,9 @@ export interface GeminiClient {
 // node:http instead of the global fetch (see upstream-fetch.ts). The SDK
 // reads stream bodies with getReader(), so the body is a web stream; and with
 // a fetch of its own it no longer removes the global dispatcher's timeouts
-// itself, so this fetch has none either (deadlines come from the gateway).
+// itself, so this fetch has none either (deadlines come from the gateway: the
+// route's attempt timeout, and for a stream that began, the dispatcher's
+// GATEWAY_STREAM_IDLE_TIMEOUT_MS, core/routing/stream-idle-watch.ts).
 const sdkModule = lazySdkWithFetch('@google/genai', () => import('@google/genai'), { body: 'web', timeouts: 'none' });
 
 export function createGeminiClient(connection: ProviderConnection): GeminiClient {

@@ -6,7 +6,7 @@ import { ResponseFormatType } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from '../../domain/gateway-error.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
-import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
+import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
 import { convertTools } from './convert-tools.js';
@@ -109,6 +109,11 @@ function convertMetadata(request: ChatRequest, traits: FamilyTraits, params: Wir
 // provider_options are spread over the body last (deny-list in the shared
 // helper). A token-limit field given there replaces the gateway's own so the
 // body never carries both max_tokens and max_completion_tokens.
+/**
+ * Log probabilities: the host honours `logprobs` / `top_logprobs` (they pass through), but the canonical answer has
+ * no place for them, so the client would get `logprobs: null` as if the host had none. A warning says so.
+ */
+const UNCARRIED_OPTIONS = ['logprobs', 'top_logprobs'];
 function applyProviderOptions(
   options: JsonObject | undefined,
   traits: FamilyTraits,
@@ -117,6 +122,12 @@ function applyProviderOptions(
 ): void {
   const { fields, warnings } = passThroughOptions(options, foreignTo(traits));
   collector.addAll(warnings);
+  for (const name of UNCARRIED_OPTIONS) {
+    const value = fields[name];
+    if (value !== undefined && value !== false && value !== null) {
+      collector.add(unsupportedParameterNotice(name, `${name} was sent, but the gateway's answers have no place for log probabilities: they come back without them`));
+    }
+  }
   const overridesLimit = 'max_tokens' in fields || 'max_completion_tokens' in fields;
   if (overridesLimit && params[traits.maxTokensField] !== undefined) {
     delete params[traits.maxTokensField];

@@ -167,6 +167,35 @@ describe('StreamRenderer', () => {
     expect(all.at(-2)).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' } });
   });
 
+  it('tool calls: one after another each streams as it comes; one started while the open call is incomplete waits, then goes out whole', () => {
+    const converter = new StreamRenderer({ stopSequences: [] });
+    const step = (event: ChunkEvent) =>
+      converter.push(chunk(event)).map((out) => (out.type === 'content_block_delta' && out.delta.type === 'input_json_delta' ? `${out.index}:${out.delta.partial_json}` : `${out.type}${'index' in out ? ` ${out.index}` : ''}`));
+    step({ case: 'start', value: { id: 'gen-4', model: 'm' } });
+    // One after another: the second call's block opens at its start (the first call's arguments are whole).
+    expect(step({ case: 'toolCallStart', value: { index: 0, id: 'a', name: 'f' } })).toEqual(['content_block_start 0']);
+    expect(step({ case: 'toolCallDelta', value: { index: 0, argumentsDelta: '{"x":' } })).toEqual(['0:{"x":']);
+    expect(step({ case: 'toolCallDelta', value: { index: 0, argumentsDelta: '"}"}' } })).toEqual(['0:"}"}']);
+    expect(step({ case: 'toolCallStart', value: { index: 1, id: 'b', name: 'g' } })).toEqual(['content_block_stop 0', 'content_block_start 1']);
+    expect(step({ case: 'toolCallDelta', value: { index: 1, argumentsDelta: '{"y":[1,' } })).toEqual(['1:{"y":[1,']);
+    // Interleaved: the third call starts while the second's arguments are incomplete; it waits with its fragments.
+    expect(step({ case: 'toolCallStart', value: { index: 2, id: 'c', name: 'h' } })).toEqual([]);
+    expect(step({ case: 'toolCallDelta', value: { index: 2, argumentsDelta: '{"z":' } })).toEqual([]);
+    expect(step({ case: 'toolCallDelta', value: { index: 1, argumentsDelta: '2]}' } })).toEqual(['1:2]}', 'content_block_stop 1', 'content_block_start 2', '2:{"z":']);
+    expect(step({ case: 'toolCallDelta', value: { index: 2, argumentsDelta: '3}' } })).toEqual(['2:3}']);
+    // A call still waiting at the finish goes out whole then.
+    expect(step({ case: 'toolCallStart', value: { index: 3, id: 'd', name: 'k' } })).toEqual(['content_block_stop 2', 'content_block_start 3']);
+    expect(step({ case: 'toolCallDelta', value: { index: 3, argumentsDelta: '{"w":' } })).toEqual(['3:{"w":']);
+    expect(step({ case: 'toolCallStart', value: { index: 4, id: 'e', name: 'l' } })).toEqual([]);
+    expect(step({ case: 'toolCallDelta', value: { index: 4, argumentsDelta: '{}' } })).toEqual([]);
+    expect(step({ case: 'finish', value: { reason: FinishReason.TOOL_CALLS, rawReason: 'tool_calls' } })).toEqual([
+      'content_block_stop 3',
+      'content_block_start 4',
+      '4:{}',
+      'content_block_stop 4',
+    ]);
+  });
+
   it('an empty stream still forms a whole message', () => {
     const converter = new StreamRenderer({ stopSequences: [] });
     const events = [...converter.push(chunk({ case: 'start', value: { id: 'gen-3', model: 'm' } })), ...converter.end()];

@@ -82,7 +82,8 @@ describe('convertRequest', () => {
     const result = convert({ providerOptions: { logprobs: true, top_logprobs: 2, service_tier: 'flex', model: 'other', stream: true } });
     expect(result.params).toMatchObject({ logprobs: true, top_logprobs: 2, service_tier: 'flex', model: 'm' });
     expect(result.params).not.toHaveProperty('stream');
-    expect(params(result)).toEqual(['provider_options.model', 'provider_options.stream']);
+    // Log probabilities go to the host, but the answer cannot carry them back: said so.
+    expect(params(result)).toEqual(['provider_options.model', 'provider_options.stream', 'logprobs', 'top_logprobs']);
   });
 
   it('lets a token limit in provider_options replace max_output_tokens, never sending both', () => {
