@@ -1,6 +1,5 @@
-// The completion pipeline as the edges call it: the plain pipeline wrapped in
-// governance steps, composed once here and run the same way for unary chat,
-// streamed chat and embeddings. Each step is its own file:
+// The completion pipeline as the edges call it: the plain pipeline wrapped in governance steps, composed
+// once here and run the same way for unary chat, streamed chat and embeddings. Each step is its own file:
 //   request-log-step  one request-log row behind every call (outermost: refused calls are logged too)
 //   trace-step        (tracing on) what the pipeline learned, on the request's server span
 //   limits-step       the key's rate limits (and an exhausted budget), admitted up front, settled after
@@ -64,20 +63,16 @@ export interface GovernanceOptions extends AdmissionControl {
 export function createGovernedCompletion(options: GovernanceOptions): GovernedCompletion {
   const now = options.now ?? Date.now;
   const { core } = options;
-  const governed = composeGovernance(
-    core,
-    [
-      requestLogStep({ log: options.log, now }),
-      traceStep(),
-      // Limits before routing: a refused key must not even cost a classifier call.
-      limitsStep(options),
-      routingStep({ core, rules: options.rules, experts: options.experts, now }),
-      budgetStep({ budgets: options.budgets, defaultOutputTokens: options.budgetOutputReserveTokens ?? DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS }),
-      cacheStep(options.cache),
-    ],
-    now,
-    options.inFlight,
-  );
+  const steps = [
+    requestLogStep({ log: options.log, now }),
+    traceStep(),
+    // Limits before routing: a refused key must not even cost a classifier call.
+    limitsStep(options),
+    routingStep({ core, rules: options.rules, experts: options.experts, now }),
+    budgetStep({ budgets: options.budgets, defaultOutputTokens: options.budgetOutputReserveTokens ?? DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS }),
+    cacheStep(options.cache),
+  ];
+  const governed = composeGovernance(core, steps, now, options.inFlight);
   governed.refused = (request) => recordRefusedRequest(options.log, request, now());
   return governed;
 }
@@ -144,7 +139,6 @@ function callUpstream<Call, Result>(
   }
   return invoke ? invoke(signal) : upstream(call, signal);
 }
-
 
 /** `steps` in order of entering (the first ends last). No steps: the plain pipeline with the governed call shapes. */
 export function composeGovernance(

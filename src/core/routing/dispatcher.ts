@@ -1,12 +1,9 @@
-// Dispatch: runs one request over a RoutePlan's targets with retries,
-// failover, per-attempt timeouts, a total deadline and circuit breakers.
-// Unary calls and streams share the loop in dispatch-loop.ts; a stream fails
-// over only until its first non-warning chunk has reached the consumer.
-//
-// Attempts: each finished attempt is reported to `observer.onAttempt` as it
-// ends (on success and on failure — the only way to see them when the
-// dispatch throws), and returned in the result (unary) / result() (streams);
-// the error a failed dispatch throws carries them too (failed-attempts.ts).
+// Dispatch: runs one request over a RoutePlan's targets with retries, failover, per-attempt timeouts, a
+// total deadline and circuit breakers. Unary calls and streams share the loop in dispatch-loop.ts; a stream
+// fails over only until its first non-warning chunk has reached the consumer, and is then bounded by its
+// idle timeout (stream-idle-watch.ts). Attempts: each finished attempt is reported to `observer.onAttempt`
+// as it ends (on success and on failure — the only way to see them when the dispatch throws), and returned
+// in the result (unary) / result() (streams); the error a failed dispatch throws carries them too.
 import type { Attempt, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
@@ -240,10 +237,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
         }
       }
 
-      return {
-        chunks: chunks(),
-        result: () => ({ served, attempts: [...attempts] }),
-      };
+      return { chunks: chunks(), result: () => ({ served, attempts: [...attempts] }) };
     },
 
     healthOf(targetKey) {
@@ -266,11 +260,8 @@ function endPass(pass: QuotaPass, usedTokens: number | undefined): void {
   else pass.settle(usedTokens);
 }
 
-interface OpenedStream {
-  iterator: AsyncIterator<StreamChunk>;
-  /** Leading warnings and the first other chunk, released together. */
-  head: StreamChunk[];
-}
+/** `head`: leading warnings and the first other chunk, released together. */
+type OpenedStream = { iterator: AsyncIterator<StreamChunk>; head: StreamChunk[] };
 
 /** Opens the stream and reads until the first chunk that is not a warning; closes it on failure. */
 async function openUntilFirstChunk(attempt: AttemptRun, open: AttemptCall<AsyncIterable<StreamChunk>>): Promise<OpenedStream> {
