@@ -27,8 +27,8 @@ export interface RedisConnection {
   publish(channel: string, message: string): Promise<void>;
   getBytes(key: string): Promise<Uint8Array | null>;
   setBytes(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
-  /** SET NX PX: true when the key was absent and is now `value`. */
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** SET NX PX: true when the key was absent and is now `value`; `onLateSet`: it was, after the command timeout. */
+  setIfAbsent(key: string, value: string, ttlMs: number, onLateSet?: () => void): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   /** `onResubscribed`: the subscription came back after a disconnection (messages may have been missed). */
   subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
@@ -96,7 +96,13 @@ export function connectRedis(url: string, onError: (error: unknown) => void, com
     async setBytes(key, value, ttlMs) {
       await bounded(() => client.set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'PX', ttlMs));
     },
-    setIfAbsent: async (key, value, ttlMs) => (await bounded(() => client.set(key, value, 'PX', ttlMs, 'NX'))) === 'OK',
+    setIfAbsent: async (key, value, ttlMs, onLateSet) =>
+      (await bounded(
+        () => client.set(key, value, 'PX', ttlMs, 'NX'),
+        (late) => {
+          if (late === 'OK') onLateSet?.();
+        },
+      )) === 'OK',
     exists: async (key) => (await bounded(() => client.exists(key))) === 1,
     subscribe(channel, listener, onResubscribed) {
       listeners.set(channel, listener);

@@ -1,7 +1,8 @@
 // A Redis stall longer than the command timeout (DEBUG SLEEP on a private
 // redis-server): the caller gives up and falls back, but Redis runs what it was
 // sent when it wakes. What those abandoned commands took — a key's concurrency
-// slot, its request and estimated tokens — must not stay
+// slot, its request and estimated tokens, a budget reservation, a cache fill
+// lock — must not stay
 // behind, or every replica would refuse that key for a lease (README "Running
 // several replicas"): a live replica gives it back, and a replica that died
 // meanwhile had it refused by Redis (the deadline it sent had passed).
@@ -9,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitError } from '../../src/core/limits/limit-errors.js';
 import type { LimitTicket } from '../../src/core/limits/rate-limiter.js';
+import { createRedisBudgetLedger } from '../../src/redis/redis-budget-ledger.js';
+import { createRedisCacheStore } from '../../src/redis/redis-cache-store.js';
 import { connectRedis, type RedisConnection } from '../../src/redis/redis-client.js';
 import { createRedisRateLimiter, type RedisRateLimiter } from '../../src/redis/redis-rate-limiter.js';
 import { keyWith } from '../limits/limits-fakes.js';
@@ -106,5 +109,37 @@ describe('commands Redis runs after their caller gave up', () => {
     expect(await redis.holdings(prefix)).toEqual(nothingHeld);
     const other = limiterOn(await connect(), prefix);
     for (const ticket of await takeEverySlot(other, key)) ticket.release(0);
+  });
+
+  it('a live replica gives back the budget reservation its abandoned check took', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const connection = await connect();
+    const ledger = createRedisBudgetLedger({ connection, keyPrefix: prefix, leaseMs: LEASE_MS, onError: () => {} });
+    opened.push(ledger);
+    const request = { keyId: `k-${randomUUID()}`, periodId: 'total', unit: 'usd' as const, budget: 1, knownSpent: 0, amount: 0.6 };
+    await (await ledger.reserve(request)).reservation?.settle(0); // loads the script into Redis
+    const { woke } = await redis.stall(STALL_SECONDS);
+    await expect(ledger.reserve(request)).rejects.toThrow();
+    await woke;
+
+    await until('the abandoned reservation given back', async () => (await redis.holdings(prefix)).reservations === 0);
+    const answer = await ledger.reserve(request);
+    expect(answer).toMatchObject({ admitted: true, spent: 0, reserved: 0 });
+    await answer.reservation?.settle(0);
+  });
+
+  it('a live replica deletes the cache fill lock its abandoned claim took, so no other replica waits on it', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const store = (connection: RedisConnection) => createRedisCacheStore({ connection, keyPrefix: prefix, lockMs: LEASE_MS, onError: () => {} });
+    const stalled = store(await connect());
+    const other = store(await connect());
+    const { woke } = await redis.stall(STALL_SECONDS);
+    await expect(stalled.claim('entry')).rejects.toThrow();
+    await woke;
+
+    await until('the abandoned fill lock deleted', async () => !(await other.isLocked('entry')));
+    const lock = await other.claim('entry');
+    expect(lock).not.toBeNull();
+    lock?.release();
   });
 });
