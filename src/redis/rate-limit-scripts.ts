@@ -44,10 +44,14 @@ end
 `;
 
 /**
- * ARGV: window, rpm, tpm, concurrency, estimate, ticket id, lease ms, token granularity, concurrency wait ms.
- * → {refused (0 none, 1 concurrency, 2 requests, 3 tokens), wait ms, reqUsed, reqReset, tokUsed, tokReset, bucket}
+ * ARGV: window, rpm, tpm, concurrency, estimate, ticket id, lease ms, token granularity, concurrency wait ms,
+ * deadline (Redis's clock, 0 = none: past it the caller has stopped waiting, so nothing is taken).
+ * → {refused (0 none, 1 concurrency, 2 requests, 3 tokens, 4 past the deadline), wait ms,
+ *    reqUsed, reqReset, tokUsed, tokReset, bucket, now}
  */
 export const ACQUIRE = luaScript(`${PRELUDE}
+local deadline = tonumber(ARGV[10])
+if deadline > 0 and now > deadline then return {4, 0, 0, 0, 0, 0, '', now} end
 local rpm, tpm, conc, est = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local id, lease, gran, concWait = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local refused, wait = 0, 0
@@ -86,7 +90,23 @@ if refused == 0 then
   end
 end
 local s = state()
-return {refused, wait, s[1], s[2], s[3], s[4], bucket}
+return {refused, wait, s[1], s[2], s[3], s[4], bucket, now}
+`);
+
+/**
+ * Undoes an ACQUIRE whose caller stopped waiting for it: its request, its estimated tokens (from the bucket
+ * it answered, while that is in the window) and its slot. ARGV: ticket id, bucket ('' = none taken), estimate.
+ */
+export const GIVE_BACK = luaScript(`
+local id, bucket, est = ARGV[1], ARGV[2], tonumber(ARGV[3])
+redis.call('ZREM', KEYS[1], id)
+redis.call('ZREM', KEYS[4], id)
+if bucket ~= '' and est > 0 and redis.call('ZSCORE', KEYS[2], bucket) then
+  local refund = math.min(est, tonumber(redis.call('HGET', KEYS[3], bucket) or '0'))
+  redis.call('HINCRBY', KEYS[3], bucket, -refund)
+  redis.call('HINCRBY', KEYS[3], '_sum', -refund)
+end
+return 1
 `);
 
 /**

@@ -1,6 +1,8 @@
 // The SharedBudgetLedger over Redis (scripts in budget-scripts.ts). A
 // reservation is a lease renewed while its request runs, like a concurrency
-// slot: a replica that dies frees its reservations `leaseMs` later.
+// slot: a replica that dies frees its reservations `leaseMs` later. A
+// reservation whose answer came after the command timeout (the check fell
+// back meanwhile) is settled at once with nothing spent, so it holds nothing.
 import { randomUUID } from 'node:crypto';
 import type { SharedBudgetLedger } from '../core/shared-store/shared-budget-ledger.js';
 import type { RedisConnection } from './redis-client.js';
@@ -45,15 +47,11 @@ export function createRedisBudgetLedger(options: RedisBudgetLedgerOptions): Redi
       const keys = [`${base}:spent`, `${base}:held`, `${base}:amounts`];
       const id = randomUUID();
       const epsilon = request.unit === 'usd' ? USD_EPSILON : 0;
-      const [admitted, spent, reserved] = (await connection.run(RESERVE, keys, [
-        request.budget,
-        request.knownSpent,
-        request.amount,
-        id,
-        leaseMs,
-        epsilon,
-        SPENT_TTL_MS,
-      ])) as [number, string, string];
+      const giveBack = (late: unknown) => {
+        if ((late as [number])[0] === 1 && request.amount > 0) connection.run(SETTLE, keys, [id, 0, SPENT_TTL_MS]).catch(onError);
+      };
+      const args = [request.budget, request.knownSpent, request.amount, id, leaseMs, epsilon, SPENT_TTL_MS];
+      const [admitted, spent, reserved] = (await connection.run(RESERVE, keys, args, giveBack)) as [number, string, string];
       const answer = { admitted: admitted === 1, spent: Number(spent), reserved: Number(reserved) };
       if (!answer.admitted) return answer;
       // Nothing was held (the script records no reservation of 0): only spend, if any, has to be added.

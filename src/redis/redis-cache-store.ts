@@ -2,7 +2,9 @@
 // PX time to live: Redis drops expired entries; its maxmemory policy bounds the
 // total), and a fill lock per key — SET NX PX with a random token, renewed
 // while its holder fills, deleted only by its holder (a Lua compare-and-delete),
-// and expiring on its own when the holder dies.
+// and expiring on its own when the holder dies. A lock taken by a claim that
+// was answered after the command timeout (the request went on without it) is
+// deleted at once, so no waiter waits on it.
 import { randomUUID } from 'node:crypto';
 import type { FillLock, SharedCacheStore } from '../core/shared-store/shared-cache-store.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
@@ -37,7 +39,8 @@ export function createRedisCacheStore(options: RedisCacheStoreOptions): SharedCa
     async claim(key): Promise<FillLock | null> {
       const token = randomUUID();
       const name = lockKey(key);
-      if (!(await connection.setIfAbsent(name, token, lockMs))) return null;
+      const releaseLate = () => void connection.run(RELEASE, [name], [token]).catch(onError);
+      if (!(await connection.setIfAbsent(name, token, lockMs, releaseLate))) return null;
       const renewal = setInterval(() => connection.run(RENEW, [name], [token, lockMs]).catch(onError), Math.max(50, Math.floor(lockMs / 3)));
       renewal.unref();
       let released = false;

@@ -3,6 +3,9 @@
 // node-redis: it reconnects on its own forever, re-subscribes after a
 // reconnect, and its offline queue can be turned off so a command fails at
 // once while Redis is away (the limiter then falls back instead of waiting).
+// The command timeout is ours, not ioredis's: a command given up on is still
+// on the socket and Redis runs it when it wakes, so its late answer goes to
+// the caller that asked for it (to give back what the command took).
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 
@@ -14,13 +17,18 @@ export interface LuaScript {
 export const luaScript = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
 
 export interface RedisConnection {
-  /** One atomic script (EVALSHA, loaded by EVAL when Redis does not know it yet). Rejects while Redis is away. */
-  run(script: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown>;
+  /**
+   * One atomic script (EVALSHA, loaded by EVAL when Redis does not know it yet). Rejects while Redis is away,
+   * and after `commandTimeoutMs` without an answer; an answer that comes after that goes to `onLateAnswer`.
+   */
+  run(script: LuaScript, keys: string[], args: Array<string | number>, onLateAnswer?: (answer: unknown) => void): Promise<unknown>;
+  /** How long a command is waited for (GATEWAY_REDIS_COMMAND_TIMEOUT_MS). */
+  readonly commandTimeoutMs: number;
   publish(channel: string, message: string): Promise<void>;
   getBytes(key: string): Promise<Uint8Array | null>;
   setBytes(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
-  /** SET NX PX: true when the key was absent and is now `value`. */
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** SET NX PX: true when the key was absent and is now `value`; `onLateSet`: it was, after the command timeout. */
+  setIfAbsent(key: string, value: string, ttlMs: number, onLateSet?: () => void): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   /** `onResubscribed`: the subscription came back after a disconnection (messages may have been missed). */
   subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
@@ -34,37 +42,68 @@ export interface RedisConnection {
 /** `commandTimeoutMs`: a command waits this long for an answer before the caller falls back (GATEWAY_REDIS_COMMAND_TIMEOUT_MS). */
 export function connectRedis(url: string, onError: (error: unknown) => void, commandTimeoutMs = 1_000): RedisConnection {
   const options = {
-    commandTimeout: commandTimeoutMs,
     maxRetriesPerRequest: 0,
     // Reconnect forever, at most every 2 s: Redis coming back resumes sharing without a restart.
     retryStrategy: (times: number) => Math.min(times * 100, 2_000),
   };
   const client = new Redis(url, { ...options, enableOfflineQueue: false });
   // The subscriber queues its SUBSCRIBE until connected, however long (it may start before Redis is up).
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null });
   client.on('error', onError);
   subscriber.on('error', onError);
   const listeners = new Map<string, (message: string) => void>();
   subscriber.on('message', (channel: string, message: string) => listeners.get(channel)?.(message));
 
+  /**
+   * `command`'s answer, or a rejection once `commandTimeoutMs` passed; a later answer goes to `onLateAnswer`.
+   * `command` is told whether its caller still waits (a script Redis did not know is not sent after that).
+   */
+  const bounded = <T>(command: (waited: () => boolean) => Promise<T>, onLateAnswer?: (answer: T) => void): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      let abandoned = false;
+      const timer = setTimeout(() => {
+        abandoned = true;
+        reject(new Error(`Redis did not answer within ${commandTimeoutMs} ms`));
+      }, commandTimeoutMs);
+      command(() => !abandoned).then(
+        (answer) => {
+          clearTimeout(timer);
+          if (abandoned) onLateAnswer?.(answer);
+          else resolve(answer);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (!abandoned) reject(error);
+        },
+      );
+    });
+  const evaluate = (script: LuaScript, keys: string[], args: Array<string | number>) => async (waited: () => boolean) => {
+    try {
+      return await client.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT') || !waited()) throw error;
+      return client.eval(script.source, keys.length, ...keys, ...args);
+    }
+  };
+
   return {
-    async run(script, keys, args) {
-      try {
-        return await client.evalsha(script.sha, keys.length, ...keys, ...args);
-      } catch (error) {
-        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return client.eval(script.source, keys.length, ...keys, ...args);
-      }
-    },
+    run: (script, keys, args, onLateAnswer) => bounded(evaluate(script, keys, args), onLateAnswer),
+    commandTimeoutMs,
     async publish(channel, message) {
-      await client.publish(channel, message);
+      await bounded(() => client.publish(channel, message));
     },
-    getBytes: (key) => client.getBuffer(key),
+    getBytes: (key) => bounded(() => client.getBuffer(key)),
     async setBytes(key, value, ttlMs) {
-      await client.set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'PX', ttlMs);
+      await bounded(() => client.set(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), 'PX', ttlMs));
     },
-    setIfAbsent: async (key, value, ttlMs) => (await client.set(key, value, 'PX', ttlMs, 'NX')) === 'OK',
-    exists: async (key) => (await client.exists(key)) === 1,
+    setIfAbsent: async (key, value, ttlMs, onLateSet) =>
+      (await bounded(
+        () => client.set(key, value, 'PX', ttlMs, 'NX'),
+        (late) => {
+          if (late === 'OK') onLateSet?.();
+        },
+      )) === 'OK',
+    exists: async (key) => (await bounded(() => client.exists(key))) === 1,
     subscribe(channel, listener, onResubscribed) {
       listeners.set(channel, listener);
       subscriber.subscribe(channel).catch(onError);

@@ -4,6 +4,11 @@
 // after the replica holding it died. Keys without limits never reach Redis.
 // Failures reject acquire/peek (the failover limiter decides what then) and are
 // reported by settle/release, which never throw (the RateLimiter contract).
+// An acquire given up on (Redis slower than the command timeout) must take
+// nothing, or its slot would refuse requests on every replica for `leaseMs`:
+// Redis runs it when it wakes, so its late answer is given back, and the
+// script takes nothing past the caller's deadline (when the replica cannot
+// give back: it died, or lost its connection, meanwhile).
 import { randomUUID } from 'node:crypto';
 import { RateLimitError, type RateLimitName } from '../core/limits/limit-errors.js';
 import {
@@ -17,7 +22,7 @@ import {
   type RateLimiter,
 } from '../core/limits/rate-limiter.js';
 import type { RedisConnection } from './redis-client.js';
-import { ACQUIRE, FINISH, PEEK, RENEW } from './rate-limit-scripts.js';
+import { ACQUIRE, FINISH, GIVE_BACK, PEEK, RENEW } from './rate-limit-scripts.js';
 
 export interface RedisRateLimiterOptions {
   connection: RedisConnection;
@@ -35,6 +40,9 @@ export interface RedisRateLimiter extends RateLimiter {
 }
 
 const REFUSALS: Array<RateLimitName | undefined> = [undefined, 'concurrency', 'requests', 'tokens'];
+const PAST_DEADLINE = 4;
+
+type AcquireAnswer = [refused: number, waitMs: number, reqUsed: number, reqReset: number, tokUsed: number, tokReset: number, bucket: string, redisNow: number];
 
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   const { connection, leaseMs, onError } = options;
@@ -43,6 +51,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   // A hash tag keeps a key's four structures on one Redis Cluster slot (one script may touch them all).
   const keysOf = (id: string) => ['req', 'tok', 'tokn', 'conc'].map((part) => `${options.keyPrefix}rl:{${id}}:${part}`);
   const leases = new Map<string, string[]>(); // ticket id → keys, while its request runs
+  // Redis's clock minus ours (performance.now), at most: a script reads TIME after it was sent. Unknown
+  // until the first answer (no deadline then); each answer in time updates it, so drift is followed.
+  let redisClockAhead: number | undefined;
+  const deadlineOf = (sentAt: number) => (redisClockAhead === undefined ? 0 : Math.ceil(sentAt + redisClockAhead + connection.commandTimeoutMs));
   let renewTimer: NodeJS.Timeout | undefined;
 
   const renewAll = () => {
@@ -89,10 +101,17 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       }
       const id = randomUUID();
       const keys = keysOf(key.id);
-      const answer = (await connection.run(ACQUIRE, keys, [WINDOW_MS, rpm, tpm, concurrency, estimate, id, leaseMs, granularity, concurrencyWaitMs])) as [
-        number, number, number, number, number, number, string,
-      ];
-      const [refusedCode, waitMs, , , tokUsed, , bucket] = answer;
+      const giveBack = (late: unknown) => {
+        const [lateCode, , , , , , lateBucket] = late as AcquireAnswer;
+        if (lateCode === 0) connection.run(GIVE_BACK, keys, [id, lateBucket, estimate]).catch(onError);
+      };
+      const sentAt = performance.now();
+      const args = [WINDOW_MS, rpm, tpm, concurrency, estimate, id, leaseMs, granularity, concurrencyWaitMs, deadlineOf(sentAt)];
+      const answer = (await connection.run(ACQUIRE, keys, args, giveBack)) as AcquireAnswer;
+      const [refusedCode, waitMs, , , tokUsed, , bucket, redisNow] = answer;
+      redisClockAhead = redisNow - sentAt;
+      // Run past the deadline though its answer beat our timer (a busy event loop): nothing taken, a timeout.
+      if (refusedCode === PAST_DEADLINE) throw new Error(`Redis answered after the command timeout of ${connection.commandTimeoutMs} ms`);
       let state = stateOf(key, answer.slice(2, 6) as number[]);
       const refused = REFUSALS[refusedCode];
       if (refused) {

@@ -45,6 +45,7 @@ describe('admin channel', () => {
     let resubscribed = () => {};
     const fake: RedisConnection = {
       run: async () => null,
+      commandTimeoutMs: 1_000,
       publish: async () => {},
       subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed),
       ready: async () => true,

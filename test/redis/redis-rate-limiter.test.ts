@@ -142,6 +142,7 @@ describe('redis rate limiter', () => {
   it('never reaches Redis for a key without limits', async () => {
     const broken: RedisConnection = {
       run: () => Promise.reject(new Error('must not be called')),
+      commandTimeoutMs: 1_000,
       publish: () => Promise.reject(new Error('must not be called')),
       subscribe: () => {},
       ready: async () => true,

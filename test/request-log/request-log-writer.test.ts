@@ -198,4 +198,22 @@ describe('request-log writer', () => {
     expect(incomplete?.count).toBe(25);
     expect(incomplete?.message).toMatch(/15 row\(s\) could not be written.*10 more were still being written/);
   });
+
+  it('retries a batch whose insert never finishes (a connection whose peer vanished), so the rows behind it are written', async () => {
+    const repository = fakeRepository();
+    const insert = repository.insertBatch;
+    // The first insert hangs for good, as on a connection nobody answers; the next ones go through.
+    let hung = false;
+    repository.insertBatch = (batch) => {
+      if (hung) return insert(batch);
+      hung = true;
+      return new Promise<void>(() => {});
+    };
+    const { writer, events } = writerWith(repository, { attemptTimeoutMs: 100, maxBatchSize: 10 });
+    for (const record of records(25)) writer.write(record);
+    await expect.poll(() => repository.rows.size, { timeout: 10_000, interval: 20 }).toBe(25);
+    expect(writer.stats()).toMatchObject({ buffered: 0, written: 25, failedFlushes: 1 });
+    expect(events.find((event) => event.kind === 'flush-failed')?.message).toContain('writing a batch failed 1 time(s)');
+    await writer.close();
+  });
 });

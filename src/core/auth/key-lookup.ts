@@ -66,6 +66,8 @@ interface Unknown {
 }
 
 const DEFAULT_TTL_MS = 30_000;
+/** How long a due re-read is waited for before the last known state answers (readiness waits on its ping as long). */
+export const DEFAULT_READ_WAIT_MS = 1_000;
 const DEFAULT_STALE_MAX_MS = 3_600_000;
 const LATE = Symbol('late');
 
@@ -76,7 +78,7 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const staleMaxMs = options.staleMaxMs ?? DEFAULT_STALE_MAX_MS;
   const retryPauseMs = options.retryPauseMs ?? 1000;
-  const readWaitMs = options.readWaitMs ?? 1000;
+  const readWaitMs = options.readWaitMs ?? DEFAULT_READ_WAIT_MS;
   const size = options.cacheSize ?? 10_000;
   const known = new LRUCache<string, Known>({ max: size });
   // Made on the first unknown secret: lru-cache allocates its index arrays for `max` entries up front

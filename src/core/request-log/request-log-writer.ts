@@ -7,7 +7,10 @@
 // stats().dropped and reported (rate-limited). close() stops the interval and
 // writes everything, retrying until done or closeTimeoutMs, then reports what
 // could not be written. Batches are idempotent on id (RequestLogsRepository),
-// so a batch whose commit acknowledgement was lost is simply written again.
+// so a batch whose commit acknowledgement was lost is simply written again —
+// and so is one whose insert has not finished within attemptTimeoutMs (a
+// connection whose peer vanished without closing it answers nothing, for as
+// long as TCP keeps it: the batch would otherwise hold every row behind it).
 import type { RequestLogRecord, RequestLogsRepository } from '../../domain/request-log.js';
 import { createInterruptibleSleep } from './interruptible-sleep.js';
 import { RecordQueue } from './record-queue.js';
@@ -24,6 +27,8 @@ export interface RequestLogWriterOptions {
   retry?: { baseMs?: number; capMs?: number };
   /** How long close() keeps retrying before it gives up on what remains. */
   closeTimeoutMs?: number;
+  /** An insert unfinished after this long counts as failed, and its batch is retried (default 30 s). */
+  attemptTimeoutMs?: number;
   /** Reports of one kind go out at most this often; the counts in between are summed. */
   reportIntervalMs?: number;
   /** Failed flushes (with the error), dropped rows, rows left at close. Must not throw. */
@@ -59,6 +64,7 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
   const baseMs = options.retry?.baseMs ?? 200;
   const capMs = options.retry?.capMs ?? 10_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
   const random = options.random ?? Math.random;
   const reports = createReportThrottle(options.reportIntervalMs ?? 10_000, options.onError);
 
@@ -114,11 +120,24 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
     }
   }
 
+  /** The insert, or a rejection once attemptTimeoutMs passed (the insert may still finish: harmless, idempotent). */
+  async function insertWithin(batch: RequestLogRecord[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const unfinished = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`inserting a batch did not finish within ${attemptTimeoutMs} ms`)), attemptTimeoutMs);
+    });
+    try {
+      await Promise.race([options.repository.insertBatch(batch), unfinished]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** true once written; false when close()'s deadline has passed. */
   async function writeWithRetry(batch: RequestLogRecord[]): Promise<boolean> {
     for (let failures = 0; Date.now() < deadline; ) {
       try {
-        await options.repository.insertBatch(batch);
+        await insertWithin(batch);
         return true;
       } catch (error) {
         failures += 1;
