@@ -8,20 +8,14 @@ import { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderFamily } from '../fixtures/scenarios.js';
 import { geminiClient } from './gemini/gemini-harness.js';
-import { startShimHarness, type ShimHarness } from './shim-harness.js';
+import { createClaudeThenOpenAIRoute, startShimHarness, type ShimHarness } from './shim-harness.js';
+import { rejection } from '../helpers/rejection.js';
 
 let harness: ShimHarness;
 
 beforeAll(async () => {
   harness = await startShimHarness(['openai', 'anthropic', 'gemini']);
-  await harness.admin('RoutesService/CreateRoute', {
-    name: 'claude-then-openai',
-    strategy: 'ROUTE_STRATEGY_PRIORITY',
-    targets: [
-      { providerId: 'anthropic', upstreamModel: 'plain-text' },
-      { providerId: 'openai', upstreamModel: 'plain-text' },
-    ],
-  });
+  await createClaudeThenOpenAIRoute(harness, 'claude-then-openai');
 });
 afterAll(async () => harness?.close());
 
@@ -41,15 +35,6 @@ const OPENAI_HABITS = {
   service_tier: 'default' as const,
 };
 const OPENAI_ONLY = ['store', 'logprobs', 'top_logprobs', 'safety_identifier', 'prompt_cache_key', 'verbosity'];
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('an OpenAI client’s own fields on Claude and Gemini', () => {
   it('Claude: left out with warnings; safety_identifier becomes metadata.user_id, service_tier "default" standard_only; OpenAI gets them as sent', async () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { startShimHarness, type ShimHarness } from './shim-harness.js';
+import { rejection } from '../helpers/rejection.js';
 
 const BODY_LIMIT = 64 * 1024;
 let harness: ShimHarness;
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => harness?.close());
 
 const hello = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'x' }] });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('the official client’s error classes', () => {
   it('AuthenticationError for an invalid virtual key (also sent as api-key / x-api-key)', async () => {

@@ -5,20 +5,14 @@ import { ApiError } from '@google/genai';
 import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { geminiClient } from './gemini/gemini-harness.js';
-import { startShimHarness, type ShimHarness } from './shim-harness.js';
+import { createClaudeThenOpenAIRoute, startShimHarness, type ShimHarness } from './shim-harness.js';
+import { rejection } from '../helpers/rejection.js';
 
 let harness: ShimHarness;
 
 beforeAll(async () => {
   harness = await startShimHarness(['openai', 'anthropic', 'gemini']);
-  await harness.admin('RoutesService/CreateRoute', {
-    name: 'claude-first',
-    strategy: 'ROUTE_STRATEGY_PRIORITY',
-    targets: [
-      { providerId: 'anthropic', upstreamModel: 'plain-text' },
-      { providerId: 'openai', upstreamModel: 'plain-text' },
-    ],
-  });
+  await createClaudeThenOpenAIRoute(harness, 'claude-first');
 });
 afterAll(async () => harness?.close());
 
@@ -40,15 +34,6 @@ async function freshKey(): Promise<{ client: OpenAI; keyId: string }> {
 
 const anthropicCalls = () => harness.fixture('anthropic').received.filter((request) => request.normalized).length;
 const hello = (model: string) => ({ model, messages: [{ role: 'user' as const, content: 'Say hello' }] });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('n > 1 on a model served by Anthropic', () => {
   it('is a 400 on n before any upstream call, unary and streamed: nothing charged, the log row says invalid_argument', async () => {

@@ -106,6 +106,18 @@ export async function startShimHarness(families: ProviderFamily[], environment: 
   };
 }
 
+/** A priority route trying the Anthropic fixture's model first, then the OpenAI one's (families that differ in what they can serve). */
+export async function createClaudeThenOpenAIRoute(harness: ShimHarness, name: string): Promise<void> {
+  await harness.admin('RoutesService/CreateRoute', {
+    name,
+    strategy: 'ROUTE_STRATEGY_PRIORITY',
+    targets: [
+      { providerId: 'anthropic', upstreamModel: 'plain-text' },
+      { providerId: 'openai', upstreamModel: 'plain-text' },
+    ],
+  });
+}
+
 export async function waitFor(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {

@@ -23,6 +23,8 @@ export interface RoutingHarness {
   rpc: Client<typeof CompletionService>;
   openai: OpenAI;
   admin(method: string, body: object): Promise<Record<string, unknown>>;
+  /** Another provider on the fault upstream, serving these of its models. */
+  addFaultProvider(id: string, upstreamModels: string[]): Promise<void>;
   /** A route over `fault/<model>` targets. */
   createRoute(name: string, strategy: string, targets: Array<string | { model: string; weight: number }>, settings?: object): Promise<void>;
   chat(model: string, text?: string): { chat: MessageInitShape<typeof ChatRequestSchema> };
@@ -56,6 +58,16 @@ export async function startRoutingHarness(environment: Record<string, string> = 
     rpc: createClient(CompletionService, transport),
     openai: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: secret, maxRetries: 0 }),
     admin,
+    async addFaultProvider(id, upstreamModels) {
+      await admin('ProvidersService/CreateProvider', {
+        id,
+        name: `Fault fixture (${id})`,
+        type: 'PROVIDER_TYPE_OPENAI',
+        baseUrl: upstream.baseUrl,
+        apiKey: upstream.apiKey,
+        models: upstreamModels.map((upstreamModel) => ({ upstreamModel })),
+      });
+    },
     async createRoute(name, strategy, targets, settings = {}) {
       await admin('RoutesService/CreateRoute', {
         name,

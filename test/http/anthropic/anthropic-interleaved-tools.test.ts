@@ -14,14 +14,7 @@ let client: Anthropic;
 
 beforeAll(async () => {
   harness = await startRoutingHarness();
-  await harness.admin('ProvidersService/CreateProvider', {
-    id: 'tools',
-    name: 'Tool-call fixture',
-    type: 'PROVIDER_TYPE_OPENAI',
-    baseUrl: harness.upstream.baseUrl,
-    apiKey: harness.upstream.apiKey,
-    models: [{ upstreamModel: 'interleaved-a' }],
-  });
+  await harness.addFaultProvider('tools', ['interleaved-a']);
   client = new Anthropic({ baseURL: harness.gateway.url, apiKey: harness.secret, maxRetries: 0 });
 });
 afterAll(() => harness?.close());

@@ -15,14 +15,7 @@ let ai: GoogleGenAI;
 
 beforeAll(async () => {
   harness = await startRoutingHarness();
-  await harness.admin('ProvidersService/CreateProvider', {
-    id: 'tools',
-    name: 'Tool-call fixture',
-    type: 'PROVIDER_TYPE_OPENAI',
-    baseUrl: harness.upstream.baseUrl,
-    apiKey: harness.upstream.apiKey,
-    models: [{ upstreamModel: 'interleaved-g' }, { upstreamModel: 'badargs-g' }],
-  });
+  await harness.addFaultProvider('tools', ['interleaved-g', 'badargs-g']);
   ai = new GoogleGenAI({ apiKey: harness.secret, apiVersion: 'v1beta', httpOptions: { baseUrl: harness.gateway.url, retryOptions: { attempts: 1 } } });
 });
 afterAll(() => harness?.close());

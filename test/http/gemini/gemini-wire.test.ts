@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '@google/genai';
 import { startShimHarness, type ShimHarness } from '../shim-harness.js';
 import { geminiClient, postGemini } from './gemini-harness.js';
+import { rejection } from '../../helpers/rejection.js';
 
 let harness: ShimHarness;
 
@@ -16,15 +17,6 @@ afterAll(async () => harness?.close());
 
 const hello = { contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }] };
 type GoogleError = { error: { code: number; message: string; status: string } };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Google-shaped errors', () => {
   it.each([
