@@ -13,6 +13,7 @@ import { openaiSurface } from './http/openai/openai-surface.js';
 import { anthropicSurface } from './http/anthropic/anthropic-surface.js';
 import { geminiSurface } from './http/gemini/gemini-surface.js';
 import { responsesSurface } from './http/responses/responses-surface.js';
+import { answerUnknownPath } from './http/unknown-paths.js';
 import { rpcContextValues } from './rpc/request-context-key.js';
 import { fastRpcRoutes, fastServing } from './rpc/fast-path/fast-rpc-routes.js';
 import { createFastRpcIntake, type FastRpcIntake } from './rpc/fast-path/fast-rpc-intake.js';
@@ -170,6 +171,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     await fastify.register(anthropicSurface, { authenticator, completion, inFlight });
     await fastify.register(geminiSurface, { authenticator, completion, inFlight });
     await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
+    fastify.setNotFoundHandler(answerUnknownPath);
     // What Fastify gives a request, given alike to the requests served before it.
     const identify = createRequestIdentifier({ nextRequestId, trustedProxies: config.trustedProxies, tracer, tls: config.tls !== undefined });
     // OpenAI chat and Anthropic messages before Fastify (http/shim-intake.ts); Fastify's per-request
