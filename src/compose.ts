@@ -114,7 +114,6 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing, onChange: adminChanged('providers'), now });
   const routeAdmin = createRouteAdmin({
     routes: storage.routes,
-    providers: storage.providers,
     expertDecisions: storage.expertDecisions,
     onChange: adminChanged('routes'),
     now,
