@@ -121,7 +121,6 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing, references, onChange: adminChanged('providers'), now });
   const routeAdmin = createRouteAdmin({
     routes: storage.routes,
-    providers: storage.providers,
     references,
     expertDecisions: storage.expertDecisions,
     onChange: adminChanged('routes'),

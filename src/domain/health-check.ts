@@ -1,6 +1,7 @@
 // Scheduled health checks: the check (a target, an interval, a prompt), its
 // recorded runs, the summaries over windows of runs, and their repositories.
 import type { Page } from './page.js';
+import type { VersionedRepository } from './versioned-record.js';
 
 /** A provider model (providerId + upstreamModel, route '') or a route (route, the others ''). */
 export interface HealthCheckTarget {
@@ -63,7 +64,7 @@ export interface HealthCheckRunFilter {
   failuresOnly?: boolean;
 }
 
-export interface HealthChecksRepository {
+export interface HealthChecksRepository extends VersionedRepository<HealthCheckRecord> {
   /** Throws StorageConflictError when the id or the name exists. */
   insert(check: HealthCheckRecord): Promise<void>;
   get(id: string): Promise<HealthCheckRecord | null>;

@@ -1,5 +1,6 @@
 // A prompt rule (a rewrite of chat requests for one route or one key) and its repository.
 import type { Page } from './page.js';
+import type { VersionedRepository } from './versioned-record.js';
 
 export type PromptRuleScopeName = 'route' | 'key';
 export type PromptRuleOperationName =
@@ -34,7 +35,7 @@ export interface PromptRuleRecord {
   updatedAt: number;
 }
 
-export interface PromptRulesRepository {
+export interface PromptRulesRepository extends VersionedRepository<PromptRuleRecord> {
   /** Throws StorageConflictError when the id, or the name within the scope, exists. */
   insert(rule: PromptRuleRecord): Promise<void>;
   get(id: string): Promise<PromptRuleRecord | null>;

@@ -1,6 +1,7 @@
 // A provider: its connection settings, its models and their prices, and its repository.
 // The API key is only ever held here as ciphertext (see core/secrets).
 import type { Page } from './page.js';
+import type { VersionedRepository } from './versioned-record.js';
 
 export type ProviderTypeName = 'openai' | 'azure-openai' | 'anthropic' | 'gemini' | 'openai-compatible';
 
@@ -60,14 +61,14 @@ export interface ProviderRecord {
   updatedAt: number;
 }
 
-export interface ProvidersRepository {
+export interface ProvidersRepository extends VersionedRepository<ProviderRecord> {
   /** Throws StorageConflictError when the id exists. */
   insert(provider: ProviderRecord): Promise<void>;
   get(id: string): Promise<ProviderRecord | null>;
   /** Ordered by id; `cursor` is the nextCursor of the previous page. */
   list(options: { limit: number; cursor?: string | null; type?: ProviderTypeName | null }): Promise<Page<ProviderRecord>>;
   listAll(): Promise<ProviderRecord[]>;
-  /** Replaces every column of the row with this id; false when no such row. */
+  /** Replaces every column of the row with this id, unconditionally (see replaceIfVersion); false when no such row. */
   replace(provider: ProviderRecord): Promise<boolean>;
   delete(id: string): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
 // A virtual key: what an application holds, its limits and budget, and its repository.
 import type { Page } from './page.js';
+import type { VersionedRepository } from './versioned-record.js';
 
 export interface RateLimitsRecord {
   requestsPerMinute: number;
@@ -40,7 +41,7 @@ export interface VirtualKeyRecord {
   updatedAt: number;
 }
 
-export interface KeysRepository {
+export interface KeysRepository extends VersionedRepository<VirtualKeyRecord> {
   /** Throws StorageConflictError when the id or secret hash exists. */
   insert(key: VirtualKeyRecord): Promise<void>;
   get(id: string): Promise<VirtualKeyRecord | null>;
@@ -53,6 +54,12 @@ export interface KeysRepository {
     nameContains?: string | null;
     enabled?: boolean | null;
   }): Promise<Page<VirtualKeyRecord>>;
+  /** Unconditional (see replaceIfVersion for writes computed from a read). */
   replace(key: VirtualKeyRecord): Promise<boolean>;
+  /**
+   * Revokes the key in one write, whatever else changes it at the same time: disabled, revoked at
+   * `at`, its previous secret dropped. False when there is no such key or it was already revoked.
+   */
+  revoke(id: string, at: number): Promise<boolean>;
   delete(id: string): Promise<boolean>;
 }

@@ -28,8 +28,29 @@ export function createKeysRepository(db: Kysely<DatabaseSchema>): KeysRepository
   return {
     insert: table.insert,
     get: table.get,
+    getVersioned: table.getVersioned,
     replace: table.replace,
+    replaceIfVersion: table.replaceIfVersion,
     delete: table.delete,
+
+    async revoke(id, at) {
+      // Its own statement rather than a read-modify-write: it cannot lose to a concurrent write, and the
+      // version it increments makes every write computed from an earlier read fail and re-read instead.
+      const result = await db
+        .updateTable('virtual_keys')
+        .set({
+          enabled: 0,
+          revoked_at: at,
+          previous_secret_hash: null,
+          previous_secret_expires_at: null,
+          updated_at: at,
+          version: sql<number>`${sql.ref('version')} + 1`,
+        })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
 
     async findBySecretHash(secretHash) {
       // The current hash wins over another key's previous hash; each lookup uses its own index.

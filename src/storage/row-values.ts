@@ -27,6 +27,13 @@ export function columnToTimestamp(value: unknown, field: string): number {
   return converted;
 }
 
+/** A row's version (0010): a non-negative integer, whichever type the driver hands back. */
+export function columnToVersion(value: unknown): number {
+  const converted = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(converted) || converted < 0) throw new StoredValueError('version holds no whole number');
+  return converted;
+}
+
 export function columnToNullableTimestamp(value: unknown, field: string): number | null {
   return value === null || value === undefined ? null : columnToTimestamp(value, field);
 }

@@ -15,6 +15,9 @@ export type BooleanColumn = ColumnType<number | string | bigint | boolean, numbe
 export type JsonColumn = ColumnType<unknown, string, string>;
 export type NullableJsonColumn = ColumnType<unknown, string | null, string | null>;
 
+/** The row's write count (0010): every write increments it; an insert leaves the default, 0. */
+export type VersionColumn = ColumnType<number | string | bigint, number | undefined, number>;
+
 export interface ProvidersTable {
   id: string;
   name: string;
@@ -30,6 +33,7 @@ export interface ProvidersTable {
   upstream_limits: NullableJsonColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
+  version: VersionColumn;
 }
 
 export interface VirtualKeysTable {
@@ -51,6 +55,7 @@ export interface VirtualKeysTable {
   metadata: JsonColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
+  version: VersionColumn;
 }
 
 export interface GatewaySettingsTable {
@@ -69,6 +74,7 @@ export interface RoutesTable {
   updated_at: TimestampColumn;
   /** The expert routing config (JSON) of 'expert' routes; null otherwise (0005). */
   expert: ColumnType<unknown, string | null | undefined, string | null>;
+  version: VersionColumn;
 }
 
 export interface ExpertDecisionsTable {
@@ -99,6 +105,7 @@ export interface PromptRulesTable {
   first_user_turn_only: BooleanColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
+  version: VersionColumn;
 }
 
 /** Integers that mysql2 may return as strings (BIGINT past 2^53, DECIMAL sums). */
@@ -161,6 +168,7 @@ export interface HealthChecksTable {
   max_output_tokens: IntegerColumn;
   created_at: TimestampColumn;
   updated_at: TimestampColumn;
+  version: VersionColumn;
 }
 
 export interface HealthCheckRunsTable {
@@ -181,6 +189,12 @@ export interface JobLeasesTable {
   name: string;
   holder: string;
   expires_at: TimestampColumn;
+}
+
+/** Rows a write updates first to take turns with other writers of the same kind (0010): 'routes'. */
+export interface WriteLocksTable {
+  name: string;
+  writes: IntegerColumn;
 }
 
 export interface StoredResponsesTable {
@@ -206,6 +220,7 @@ export interface DatabaseSchema {
   health_check_runs: HealthCheckRunsTable;
   job_leases: JobLeasesTable;
   stored_responses: StoredResponsesTable;
+  write_locks: WriteLocksTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'mysql';

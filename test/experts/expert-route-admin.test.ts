@@ -23,7 +23,7 @@ beforeEach(async () => {
   storage = await openStorage({ databaseUrl: 'sqlite::memory:', dataDir: '/unused' });
   await storage.providers.insert(makeProvider());
   await storage.routes.insert(makeRoute({ name: 'cheap' }));
-  admin = createRouteAdmin({ routes: storage.routes, providers: storage.providers, references: createReferenceFinder(storage), expertDecisions: storage.expertDecisions, onChange: () => {}, now: () => 1000 });
+  admin = createRouteAdmin({ routes: storage.routes, references: createReferenceFinder(storage), expertDecisions: storage.expertDecisions, onChange: () => {}, now: () => 1000 });
 });
 
 afterEach(async () => {

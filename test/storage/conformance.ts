@@ -11,6 +11,7 @@ import { describeProvidersConformance } from './conformance-providers.js';
 import { describeRequestLogsConformance } from './conformance-request-logs.js';
 import { describeRoutesConformance } from './conformance-routes.js';
 import { describeStoredResponsesConformance } from './conformance-stored-responses.js';
+import { describeVersionedWritesConformance } from './conformance-versioned-writes.js';
 import { makeKey, makeProvider, makeRoute } from './fixtures.js';
 
 export interface ConformanceContext {
@@ -56,6 +57,7 @@ export function runStorageConformance(openOptions: () => OpenDatabaseOptions): v
   describe('expert routing', () => describeExpertRoutingConformance(context));
   describe('health checks', () => describeHealthChecksConformance(context));
   describe('stored responses', () => describeStoredResponsesConformance(context));
+  describe('versioned writes', () => describeVersionedWritesConformance(context));
   describe('settings', () => describeSettingsConformance(context));
   describe('database', () => describeDatabaseConformance(context));
 }

@@ -1,13 +1,14 @@
 // Reading and writing one stored record on behalf of an admin RPC: the key is
-// required, a record that is not there is NotFound, and a write that collides
-// with a stored record can be reported in the admin's own words.
+// required, a record that is not there is NotFound, an update is a read-modify-
+// write that re-reads and re-applies itself when another writer (in this process
+// or another on the same database) changed the record since it was read, and a
+// write that collides with a stored record can be reported in the admin's own words.
 import { GatewayError, invalidArgument, notFound } from '../../domain/gateway-error.js';
 import { StorageConflictError } from '../../domain/storage-conflict-error.js';
+import type { VersionedRepository } from '../../domain/versioned-record.js';
 
-export interface RecordRepository<Item> {
+export interface RecordRepository<Item> extends VersionedRepository<Item> {
   get(key: string): Promise<Item | null>;
-  /** false when there is no record with the key. */
-  replace(record: Item): Promise<boolean>;
   /** false when there is no record with the key. */
   delete(key: string): Promise<boolean>;
 }
@@ -20,7 +21,6 @@ export interface StoredRecordsOptions<Item> {
   keyField: string;
   /** Whether surrounding whitespace is cut off a key first (routes and prompt rules; keys and providers take it as sent). */
   trimKey: boolean;
-  keyOf(record: Item): string;
 }
 
 export interface StoredRecords<Item> {
@@ -28,11 +28,22 @@ export interface StoredRecords<Item> {
   requireKey(key: string): string;
   /** The stored record; NotFound when there is none. */
   load(key: string): Promise<Item>;
-  /** Writes the record over the stored one; NotFound when it is gone. */
-  replace(record: Item): Promise<void>;
+  /**
+   * Writes `change(stored)` over the stored record and returns it, provided no other write came in
+   * between; otherwise reads the record again and applies `change` to that, so a concurrent update of
+   * other fields is kept and a check in `change` (e.g. "not revoked") sees what is stored. NotFound when
+   * the record is (or becomes) missing; Unavailable, retryable, when it keeps changing.
+   */
+  update(key: string, change: (stored: Item) => Item | Promise<Item>): Promise<Item>;
   /** NotFound when there is nothing to delete. */
   delete(key: string): Promise<void>;
 }
+
+/**
+ * Attempts of one update. Each failed attempt means another write succeeded, so k writers racing on
+ * one record all get through within k attempts; more than this many at once is not an admin's pace.
+ */
+const MAX_UPDATE_ATTEMPTS = 10;
 
 export function storedRecords<Item>(options: StoredRecordsOptions<Item>): StoredRecords<Item> {
   const { repository, kind } = options;
@@ -49,8 +60,17 @@ export function storedRecords<Item>(options: StoredRecordsOptions<Item>): Stored
       if (!record) throw notFound(kind, value);
       return record;
     },
-    async replace(record) {
-      if (!(await repository.replace(record))) throw notFound(kind, options.keyOf(record));
+    async update(key, change) {
+      const value = requireKey(key);
+      for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
+        const stored = await repository.getVersioned(value);
+        if (!stored) throw notFound(kind, value);
+        const next = await change(stored.record);
+        const outcome = await repository.replaceIfVersion(next, stored.version);
+        if (outcome === 'written') return next;
+        if (outcome === 'missing') throw notFound(kind, value);
+      }
+      throw new GatewayError('unavailable', `${kind} "${value}" kept changing while this update was applied; try again`, { retryable: true });
     },
     async delete(key) {
       const value = requireKey(key);

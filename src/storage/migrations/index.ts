@@ -10,6 +10,7 @@ import { createHealthChecksMigration } from './0006-health-checks.js';
 import { createRequestLogTraceIdMigration } from './0007-request-log-trace-id.js';
 import { createStoredResponsesMigration } from './0008-stored-responses.js';
 import { createUpstreamQuotasMigration } from './0009-upstream-quotas.js';
+import { createRecordVersionsMigration } from './0010-record-versions.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -22,5 +23,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     '0007-request-log-trace-id': createRequestLogTraceIdMigration(),
     '0008-stored-responses': createStoredResponsesMigration(dialect),
     '0009-upstream-quotas': createUpstreamQuotasMigration(),
+    '0010-record-versions': createRecordVersionsMigration(dialect),
   };
 }

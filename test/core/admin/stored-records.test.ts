@@ -6,22 +6,35 @@ import { reportingConflict, storedRecords, type RecordRepository } from '../../.
 interface Thing {
   id: string;
   label: string;
+  color?: string;
 }
 
-function memoryRepository(...things: Thing[]): RecordRepository<Thing> & { calls: string[] } {
-  const byId = new Map(things.map((thing) => [thing.id, thing]));
+/** Things in memory with a version each, as the SQL tables keep them (record-table.ts). */
+function memoryRepository(...things: Thing[]): RecordRepository<Thing> & { calls: string[]; write(thing: Thing): void } {
+  const byId = new Map(things.map((thing) => [thing.id, { record: thing, version: 0 }]));
   const calls: string[] = [];
+  const write = (thing: Thing) => {
+    const stored = byId.get(thing.id);
+    if (stored) byId.set(thing.id, { record: thing, version: stored.version + 1 });
+  };
   return {
     calls,
+    write,
     async get(id) {
       calls.push(`get ${JSON.stringify(id)}`);
+      return byId.get(id)?.record ?? null;
+    },
+    async getVersioned(id) {
+      calls.push(`getVersioned ${JSON.stringify(id)}`);
       return byId.get(id) ?? null;
     },
-    async replace(thing) {
-      calls.push(`replace ${thing.id}`);
-      if (!byId.has(thing.id)) return false;
-      byId.set(thing.id, thing);
-      return true;
+    async replaceIfVersion(thing, version) {
+      calls.push(`replaceIfVersion ${thing.id} ${version}`);
+      const stored = byId.get(thing.id);
+      if (!stored) return 'missing';
+      if (stored.version !== version) return 'changed';
+      write(thing);
+      return 'written';
     },
     async delete(id) {
       calls.push(`delete ${JSON.stringify(id)}`);
@@ -35,7 +48,6 @@ const options = (repository: RecordRepository<Thing>, trimKey: boolean) => ({
   kind: 'thing',
   keyField: 'id',
   trimKey,
-  keyOf: (thing: Thing) => thing.id,
 });
 
 describe('storedRecords', () => {
@@ -69,13 +81,52 @@ describe('storedRecords', () => {
     expect(asSent.calls).toEqual(['get " t1 "']);
   });
 
-  it('replaces and deletes, answering NotFound when the record is gone', async () => {
+  it('updates from the stored record, and answers NotFound when the record is gone', async () => {
     const records = storedRecords(options(memoryRepository({ id: 't1', label: 'one' }), true));
-    await records.replace({ id: 't1', label: 'uno' });
+    expect(await records.update(' t1 ', (stored) => ({ ...stored, label: 'uno' }))).toEqual({ id: 't1', label: 'uno' });
     expect((await records.load('t1')).label).toBe('uno');
-    await expect(records.replace({ id: 't9', label: 'x' })).rejects.toThrow('thing "t9" not found');
+    await expect(records.update('t9', (stored) => stored)).rejects.toThrow('thing "t9" not found');
     await records.delete(' t1 ');
     await expect(records.delete('t1')).rejects.toThrow('thing "t1" not found');
+  });
+
+  it('re-reads and applies the change again when another write came in between, so both changes hold', async () => {
+    const repository = memoryRepository({ id: 't1', label: 'one' });
+    const records = storedRecords(options(repository, false));
+    const seen: Thing[] = [];
+    const updated = await records.update('t1', (stored) => {
+      seen.push(stored);
+      // Another writer changes a different field after this update has read the record.
+      if (seen.length === 1) repository.write({ ...stored, color: 'blue' });
+      return { ...stored, label: 'uno' };
+    });
+    expect(seen).toEqual([{ id: 't1', label: 'one' }, { id: 't1', label: 'one', color: 'blue' }]);
+    expect(updated).toEqual({ id: 't1', label: 'uno', color: 'blue' });
+    expect(await records.load('t1')).toEqual({ id: 't1', label: 'uno', color: 'blue' });
+  });
+
+  it('answers NotFound when the record is deleted between the read and the write', async () => {
+    const repository = memoryRepository({ id: 't1', label: 'one' });
+    const records = storedRecords(options(repository, false));
+    const update = records.update('t1', async (stored) => {
+      await repository.delete('t1');
+      return { ...stored, label: 'uno' };
+    });
+    await expect(update).rejects.toThrow(new GatewayError('not_found', 'thing "t1" not found'));
+  });
+
+  it('gives up with a retryable Unavailable when every attempt finds the record changed again', async () => {
+    const repository = memoryRepository({ id: 't1', label: 'one' });
+    const records = storedRecords(options(repository, false));
+    let attempts = 0;
+    const update = records.update('t1', (stored) => {
+      attempts += 1;
+      repository.write({ ...stored, label: `other ${attempts}` });
+      return { ...stored, label: 'mine' };
+    });
+    await expect(update).rejects.toMatchObject({ kind: 'unavailable', retryable: true, message: 'thing "t1" kept changing while this update was applied; try again' });
+    expect(attempts).toBe(10);
+    expect((await records.load('t1')).label).toBe('other 10');
   });
 });
 

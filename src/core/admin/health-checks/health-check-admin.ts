@@ -37,7 +37,7 @@ export interface HealthCheckAdmin {
 export function createHealthCheckAdmin(options: HealthCheckAdminOptions): HealthCheckAdmin {
   const now = options.now ?? Date.now;
   const { checks } = options;
-  const records = storedRecords({ repository: checks, kind: 'health check', keyField: 'id', trimKey: true, keyOf: (check) => check.id });
+  const records = storedRecords({ repository: checks, kind: 'health check', keyField: 'id', trimKey: true });
 
   const requireTarget = async (fields: HealthCheckFields) => {
     if (fields.route !== '') {
@@ -86,27 +86,33 @@ export function createHealthCheckAdmin(options: HealthCheckAdminOptions): Health
         prompt: request.prompt !== undefined,
         max_output_tokens: request.maxOutputTokens !== undefined,
       });
-      const current = await records.load(id);
-      const stored = healthCheckToProto(current);
-      const merged: HealthCheckInput = { ...stored };
-      if (fields.has('name')) merged.name = request.name ?? '';
-      if (fields.has('enabled')) merged.enabled = request.enabled ?? false;
-      // A new kind of target replaces the old one, unless the request also sets the old kind's fields.
-      const setsModel = fields.has('provider_id') || fields.has('upstream_model');
-      if (setsModel && !fields.has('route')) merged.route = '';
-      if (fields.has('route') && !setsModel) Object.assign(merged, { providerId: '', upstreamModel: '' });
-      if (fields.has('provider_id')) merged.providerId = request.providerId ?? '';
-      if (fields.has('upstream_model')) merged.upstreamModel = request.upstreamModel ?? '';
-      if (fields.has('route')) merged.route = request.route ?? '';
-      // A cleared duration (named in the mask, unset) goes back to its default.
-      if (fields.has('interval')) merged.interval = request.interval;
-      if (fields.has('timeout')) merged.timeout = request.timeout;
-      if (fields.has('prompt')) merged.prompt = request.prompt ?? '';
-      if (fields.has('max_output_tokens')) merged.maxOutputTokens = request.maxOutputTokens ?? 0;
-      const validated = validateHealthCheck(merged);
-      if (setsModel || fields.has('route')) await requireTarget(validated);
-      const next: HealthCheckRecord = { ...current, ...validated, updatedAt: now() };
-      await reportingConflict(() => records.replace(next), () => conflict(validated));
+      // The check as stored when the write lands (re-read if another write came first) is what is merged into.
+      let validated: HealthCheckFields | undefined;
+      const next = await reportingConflict(
+        () =>
+          records.update(id, async (current) => {
+            const stored = healthCheckToProto(current);
+            const merged: HealthCheckInput = { ...stored };
+            if (fields.has('name')) merged.name = request.name ?? '';
+            if (fields.has('enabled')) merged.enabled = request.enabled ?? false;
+            // A new kind of target replaces the old one, unless the request also sets the old kind's fields.
+            const setsModel = fields.has('provider_id') || fields.has('upstream_model');
+            if (setsModel && !fields.has('route')) merged.route = '';
+            if (fields.has('route') && !setsModel) Object.assign(merged, { providerId: '', upstreamModel: '' });
+            if (fields.has('provider_id')) merged.providerId = request.providerId ?? '';
+            if (fields.has('upstream_model')) merged.upstreamModel = request.upstreamModel ?? '';
+            if (fields.has('route')) merged.route = request.route ?? '';
+            // A cleared duration (named in the mask, unset) goes back to its default.
+            if (fields.has('interval')) merged.interval = request.interval;
+            if (fields.has('timeout')) merged.timeout = request.timeout;
+            if (fields.has('prompt')) merged.prompt = request.prompt ?? '';
+            if (fields.has('max_output_tokens')) merged.maxOutputTokens = request.maxOutputTokens ?? 0;
+            validated = validateHealthCheck(merged);
+            if (setsModel || fields.has('route')) await requireTarget(validated);
+            return { ...current, ...validated, updatedAt: now() };
+          }),
+        () => conflict(validated!),
+      );
       options.onChange();
       return healthCheckToProto(next);
     },

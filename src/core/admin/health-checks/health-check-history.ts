@@ -41,7 +41,7 @@ export interface HealthCheckHistory {
 export function createHealthCheckHistory(options: HealthCheckHistoryOptions): HealthCheckHistory {
   const now = options.now ?? Date.now;
   const { checks, runs } = options;
-  const records = storedRecords({ repository: checks, kind: 'health check', keyField: 'id', trimKey: true, keyOf: (check) => check.id });
+  const records = storedRecords({ repository: checks, kind: 'health check', keyField: 'id', trimKey: true });
 
   /** The statuses of `page`, in its order: one read of the newest runs, one summary statement per window. */
   const statusesOf = async (page: HealthCheckRecord[], windowsMs: readonly number[]): Promise<HealthCheckStatus[]> => {

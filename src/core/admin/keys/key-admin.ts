@@ -54,11 +54,12 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
   const now = options.now ?? Date.now;
   const { keys } = options;
 
-  const records = storedRecords({ repository: keys, kind: 'key', keyField: 'id', trimKey: false, keyOf: (key) => key.id });
+  const records = storedRecords({ repository: keys, kind: 'key', keyField: 'id', trimKey: false });
   const { load } = records;
 
-  const save = async (record: VirtualKeyRecord): Promise<VirtualKey> => {
-    await records.replace(record);
+  /** Applies `change` to the stored key (again, should another write come first) and announces the write. */
+  const update = async (id: string, change: (stored: VirtualKeyRecord) => VirtualKeyRecord): Promise<VirtualKey> => {
+    const record = await records.update(id, change);
     options.onChange();
     return keyRecordToProto(record);
   };
@@ -105,64 +106,70 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
       return pageResponse('keys', page, keyRecordToProto);
     },
 
-    async update(request) {
-      const record = await load(request.id);
-      const fields = fieldsToUpdate(request.updateMask, {
-        name: request.name !== undefined,
-        enabled: request.enabled !== undefined,
-        expires_at: request.expiresAt !== undefined,
-        allowed_models: request.allowedModels.length > 0,
-        rate_limits: request.rateLimits !== undefined,
-        budget: request.budget !== undefined,
-        cache_enabled: request.cacheEnabled !== undefined,
-        log_request_bodies: request.logRequestBodies !== undefined,
-        metadata: Object.keys(request.metadata).length > 0,
-      });
-      const instant = now();
-      const next: VirtualKeyRecord = { ...record, updatedAt: instant };
-      if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
-      if (fields.has('enabled')) {
-        if (request.enabled && record.revokedAt !== null) {
-          throw new GatewayError('failed_precondition', 'a revoked key cannot be enabled again; create a new key');
+    update(request) {
+      return update(request.id, (record) => {
+        const fields = fieldsToUpdate(request.updateMask, {
+          name: request.name !== undefined,
+          enabled: request.enabled !== undefined,
+          expires_at: request.expiresAt !== undefined,
+          allowed_models: request.allowedModels.length > 0,
+          rate_limits: request.rateLimits !== undefined,
+          budget: request.budget !== undefined,
+          cache_enabled: request.cacheEnabled !== undefined,
+          log_request_bodies: request.logRequestBodies !== undefined,
+          metadata: Object.keys(request.metadata).length > 0,
+        });
+        const instant = now();
+        const next: VirtualKeyRecord = { ...record, updatedAt: instant };
+        if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
+        if (fields.has('enabled')) {
+          if (request.enabled && record.revokedAt !== null) {
+            throw new GatewayError('failed_precondition', 'a revoked key cannot be enabled again; create a new key');
+          }
+          next.enabled = request.enabled ?? false;
         }
-        next.enabled = request.enabled ?? false;
-      }
-      if (fields.has('expires_at')) next.expiresAt = expiryFromProto('expires_at', request.expiresAt, instant);
-      if (fields.has('allowed_models')) next.allowedModels = validateModelPatterns('allowed_models', request.allowedModels);
-      if (fields.has('rate_limits')) next.rateLimits = rateLimitsFromProto('rate_limits', request.rateLimits);
-      if (fields.has('budget')) next.budget = budgetFromProto('budget', request.budget);
-      if (fields.has('cache_enabled')) next.cacheEnabled = request.cacheEnabled ?? false;
-      if (fields.has('log_request_bodies')) next.logRequestBodies = request.logRequestBodies ?? false;
-      if (fields.has('metadata')) next.metadata = validateStringMap('metadata', request.metadata, METADATA_LIMITS);
-      return save(next);
+        if (fields.has('expires_at')) next.expiresAt = expiryFromProto('expires_at', request.expiresAt, instant);
+        if (fields.has('allowed_models')) next.allowedModels = validateModelPatterns('allowed_models', request.allowedModels);
+        if (fields.has('rate_limits')) next.rateLimits = rateLimitsFromProto('rate_limits', request.rateLimits);
+        if (fields.has('budget')) next.budget = budgetFromProto('budget', request.budget);
+        if (fields.has('cache_enabled')) next.cacheEnabled = request.cacheEnabled ?? false;
+        if (fields.has('log_request_bodies')) next.logRequestBodies = request.logRequestBodies ?? false;
+        if (fields.has('metadata')) next.metadata = validateStringMap('metadata', request.metadata, METADATA_LIMITS);
+        return next;
+      });
     },
 
     async rotate(request) {
-      const record = await load(request.id);
-      if (record.revokedAt !== null) throw new GatewayError('failed_precondition', 'a revoked key cannot be rotated');
-      const graceMs = request.gracePeriod ? durationMs(request.gracePeriod) : 0;
-      if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS) {
-        throw invalidArgument('grace_period', 'must be between 0 and 30 days');
-      }
-      const instant = now();
       const issued = issueVirtualKeySecret();
-      const next: VirtualKeyRecord = {
-        ...record,
-        secretHash: issued.hash,
-        secretPrefix: issued.displayPrefix,
-        secretLast4: issued.last4,
-        previousSecretHash: graceMs > 0 ? record.secretHash : null,
-        previousSecretExpiresAt: graceMs > 0 ? instant + graceMs : null,
-        updatedAt: instant,
-      };
-      return { key: await save(next), secret: issued.secret };
+      const key = await update(request.id, (record) => {
+        if (record.revokedAt !== null) throw new GatewayError('failed_precondition', 'a revoked key cannot be rotated');
+        const graceMs = request.gracePeriod ? durationMs(request.gracePeriod) : 0;
+        if (!Number.isFinite(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS) {
+          throw invalidArgument('grace_period', 'must be between 0 and 30 days');
+        }
+        const instant = now();
+        return {
+          ...record,
+          secretHash: issued.hash,
+          secretPrefix: issued.displayPrefix,
+          secretLast4: issued.last4,
+          // The secret replaced is the one stored when the write lands, so it is the one a client holds.
+          previousSecretHash: graceMs > 0 ? record.secretHash : null,
+          previousSecretExpiresAt: graceMs > 0 ? instant + graceMs : null,
+          updatedAt: instant,
+        };
+      });
+      return { key, secret: issued.secret };
     },
 
     async revoke(id) {
-      const record = await load(id);
-      if (record.revokedAt !== null) return keyRecordToProto(record);
-      const instant = now();
-      return save({ ...record, enabled: false, revokedAt: instant, previousSecretHash: null, previousSecretExpiresAt: null, updatedAt: instant });
+      const keyId = records.requireKey(id);
+      // One conditional write of its own (keys-repository.ts), never a read-modify-write: no concurrent
+      // update can undo it, and an update computed before it fails its version check and re-reads.
+      const revoked = await keys.revoke(keyId, now());
+      const record = await load(keyId);
+      if (revoked) options.onChange();
+      return keyRecordToProto(record);
     },
 
     async delete(id) {

@@ -39,7 +39,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
   const now = options.now ?? Date.now;
   const { rules } = options;
 
-  const records = storedRecords({ repository: rules, kind: 'prompt rule', keyField: 'id', trimKey: true, keyOf: (rule) => rule.id });
+  const records = storedRecords({ repository: rules, kind: 'prompt rule', keyField: 'id', trimKey: true });
 
   const requireScope = async (fields: PromptRuleFields) => {
     if (await options.scopeExists(fields.scope, fields.scopeId)) return;
@@ -96,37 +96,43 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
         roles: request.roles.length > 0,
         first_user_turn_only: request.firstUserTurnOnly !== undefined,
       });
-      const current = await records.load(id);
-      const merged: PromptRuleInput = { ...inputOf(promptRuleRecordToProto(current)), enabled: current.enabled };
-      if (fields.has('name')) merged.name = request.name ?? '';
-      if (fields.has('enabled')) merged.enabled = request.enabled ?? false;
-      if (fields.has('scope')) merged.scope = request.scope;
-      if (fields.has('scope_id')) merged.scopeId = request.scopeId ?? '';
-      if (fields.has('order')) merged.order = request.order ?? 0;
-      if (fields.has('operation')) {
-        merged.operation = request.operation;
-        // Switching operation drops the fields the old one used, unless the request sets them.
-        if (request.operation === PromptRuleOperation.REGEX_REPLACE) {
-          if (!fields.has('text')) merged.text = '';
-        } else {
-          for (const field of REGEX_FIELDS) {
-            if (fields.has(field)) continue;
-            if (field === 'roles') merged.roles = [];
-            else merged[field] = '';
-          }
-        }
-      }
-      if (fields.has('text')) merged.text = request.text ?? '';
-      if (fields.has('pattern')) merged.pattern = request.pattern ?? '';
-      if (fields.has('flags')) merged.flags = request.flags ?? '';
-      if (fields.has('replacement')) merged.replacement = request.replacement ?? '';
-      if (fields.has('roles')) merged.roles = [...request.roles];
-      if (fields.has('first_user_turn_only')) merged.firstUserTurnOnly = request.firstUserTurnOnly ?? false;
-      await loadEngineFor(merged);
-      const validated = validatePromptRule(merged);
-      if (fields.has('scope') || fields.has('scope_id')) await requireScope(validated);
-      const next: PromptRuleRecord = { ...current, ...validated, updatedAt: now() };
-      await reportingConflict(() => records.replace(next), () => conflict(validated));
+      // The rule as stored when the write lands (re-read if another write came first) is what is merged into.
+      let validated: PromptRuleFields | undefined;
+      const next = await reportingConflict(
+        () =>
+          records.update(id, async (current) => {
+            const merged: PromptRuleInput = { ...inputOf(promptRuleRecordToProto(current)), enabled: current.enabled };
+            if (fields.has('name')) merged.name = request.name ?? '';
+            if (fields.has('enabled')) merged.enabled = request.enabled ?? false;
+            if (fields.has('scope')) merged.scope = request.scope;
+            if (fields.has('scope_id')) merged.scopeId = request.scopeId ?? '';
+            if (fields.has('order')) merged.order = request.order ?? 0;
+            if (fields.has('operation')) {
+              merged.operation = request.operation;
+              // Switching operation drops the fields the old one used, unless the request sets them.
+              if (request.operation === PromptRuleOperation.REGEX_REPLACE) {
+                if (!fields.has('text')) merged.text = '';
+              } else {
+                for (const field of REGEX_FIELDS) {
+                  if (fields.has(field)) continue;
+                  if (field === 'roles') merged.roles = [];
+                  else merged[field] = '';
+                }
+              }
+            }
+            if (fields.has('text')) merged.text = request.text ?? '';
+            if (fields.has('pattern')) merged.pattern = request.pattern ?? '';
+            if (fields.has('flags')) merged.flags = request.flags ?? '';
+            if (fields.has('replacement')) merged.replacement = request.replacement ?? '';
+            if (fields.has('roles')) merged.roles = [...request.roles];
+            if (fields.has('first_user_turn_only')) merged.firstUserTurnOnly = request.firstUserTurnOnly ?? false;
+            await loadEngineFor(merged);
+            validated = validatePromptRule(merged);
+            if (fields.has('scope') || fields.has('scope_id')) await requireScope(validated);
+            return { ...current, ...validated, updatedAt: now() };
+          }),
+        () => conflict(validated!),
+      );
       options.onChange();
       return promptRuleRecordToProto(next);
     },

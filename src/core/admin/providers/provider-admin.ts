@@ -51,13 +51,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
   const now = options.now ?? Date.now;
   const { providers, keyRing } = options;
 
-  const records = storedRecords({
-    repository: providers,
-    kind: 'provider',
-    keyField: 'id',
-    trimKey: false,
-    keyOf: (provider) => provider.id,
-  });
+  const records = storedRecords({ repository: providers, kind: 'provider', keyField: 'id', trimKey: false });
   const { load } = records;
 
   const sealApiKey = (id: string, apiKey: string) => ({
@@ -113,35 +107,37 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
     },
 
     async update(request) {
-      const record = await load(request.id);
-      const fields = fieldsToUpdate(request.updateMask, {
-        name: request.name !== undefined,
-        base_url: request.baseUrl !== undefined,
-        api_key: request.apiKey !== undefined,
-        extra_headers: Object.keys(request.extraHeaders).length > 0,
-        enabled: request.enabled !== undefined,
-        models: request.models.length > 0,
-        azure: request.azure !== undefined,
-        quota: request.quota !== undefined,
-        queue: request.queue !== undefined,
+      // Computed from the provider as stored when the write lands (again if another write came first),
+      // so fields this request does not set keep what concurrent updates wrote.
+      const stored = await records.update(request.id, async (record) => {
+        const fields = fieldsToUpdate(request.updateMask, {
+          name: request.name !== undefined,
+          base_url: request.baseUrl !== undefined,
+          api_key: request.apiKey !== undefined,
+          extra_headers: Object.keys(request.extraHeaders).length > 0,
+          enabled: request.enabled !== undefined,
+          models: request.models.length > 0,
+          azure: request.azure !== undefined,
+          quota: request.quota !== undefined,
+          queue: request.queue !== undefined,
+        });
+        const next: ProviderRecord = { ...record, updatedAt: now() };
+        if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
+        if (fields.has('base_url')) next.baseUrl = validateBaseUrl('base_url', request.baseUrl ?? '', baseUrlRequired(record.type));
+        if (fields.has('api_key')) Object.assign(next, sealApiKey(record.id, validateApiKey(record.type, request.apiKey ?? '')));
+        if (fields.has('extra_headers')) next.extraHeaders = validateExtraHeaders(request.extraHeaders);
+        if (fields.has('enabled')) next.enabled = request.enabled ?? false;
+        if (fields.has('models')) {
+          next.models = validateModels(record.type, request.models);
+          await refuseRemovingUsedModels(record, next.models);
+        }
+        if (fields.has('azure')) next.azureApiVersion = validateAzureApiVersion(record.type, request.azure?.apiVersion ?? '');
+        const { quota, queue, ...unlimited } = next;
+        return {
+          ...unlimited,
+          ...withLimits(fields.has('quota') ? validateQuota('quota', request.quota) : quota, fields.has('queue') ? validateQueue('queue', request.queue) : queue),
+        };
       });
-      const next: ProviderRecord = { ...record, updatedAt: now() };
-      if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
-      if (fields.has('base_url')) next.baseUrl = validateBaseUrl('base_url', request.baseUrl ?? '', baseUrlRequired(record.type));
-      if (fields.has('api_key')) Object.assign(next, sealApiKey(record.id, validateApiKey(record.type, request.apiKey ?? '')));
-      if (fields.has('extra_headers')) next.extraHeaders = validateExtraHeaders(request.extraHeaders);
-      if (fields.has('enabled')) next.enabled = request.enabled ?? false;
-      if (fields.has('models')) {
-        next.models = validateModels(record.type, request.models);
-        await refuseRemovingUsedModels(record, next.models);
-      }
-      if (fields.has('azure')) next.azureApiVersion = validateAzureApiVersion(record.type, request.azure?.apiVersion ?? '');
-      const { quota, queue, ...unlimited } = next;
-      const stored: ProviderRecord = {
-        ...unlimited,
-        ...withLimits(fields.has('quota') ? validateQuota('quota', request.quota) : quota, fields.has('queue') ? validateQueue('queue', request.queue) : queue),
-      };
-      await records.replace(stored);
       options.onChange();
       return providerRecordToProto(stored);
     },

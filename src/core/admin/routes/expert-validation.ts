@@ -173,7 +173,7 @@ export function expertTargets(config: ExpertRoutingRecord): RouteTargetRecord[] 
 export async function checkExpertTargetsExist(
   config: ExpertRoutingRecord,
   routes: ReadonlyMap<string, RouteRecord>,
-  providers: ProvidersRepository,
+  providers: Pick<ProvidersRepository, 'get'>,
 ): Promise<void> {
   for (const [index, expert] of config.experts.entries()) {
     const field = `expert.experts[${index}]`;

@@ -10,8 +10,7 @@ import type {
 } from '../../../../gen/llmgateway/v1/routes_service_pb.js';
 import { RouteStrategy } from '../../../../gen/llmgateway/v1/routes_service_pb.js';
 import type { ExpertDecisionsRepository, ExpertRoutingRecord } from '../../../domain/expert-routing.js';
-import type { ProvidersRepository } from '../../../domain/provider.js';
-import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecord } from '../../../domain/route.js';
+import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecord, RouteWriteScope } from '../../../domain/route.js';
 import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
@@ -32,9 +31,8 @@ import {
 import { validateRouteName, validateSettings, validateStrategy, validateTargets } from './route-validation.js';
 
 export interface RouteAdminOptions {
+  /** Provider targets are checked against the stored providers and their models, under the routes' write lock. */
   routes: RoutesRepository;
-  /** Provider targets are checked against the stored providers and their models. */
-  providers: ProvidersRepository;
   /** A route that health checks or prompt rules use is not deleted from under them. */
   references: Pick<ReferenceFinder, 'usersOfRoute'>;
   /** Called after every write so the in-memory route table reloads. */
@@ -74,23 +72,19 @@ const MAX_DESCRIPTION = 1000;
 
 export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
   const now = options.now ?? Date.now;
-  const { routes, providers } = options;
-  // Graph checks read every route and then write one: writes from this process go one at a time,
-  // so two concurrent saves cannot each pass the cycle check and together close a cycle.
-  let tail: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  const { routes } = options;
+  // Graph checks read every route and then write one. Every route write runs under the routes' write
+  // lock (routes-repository.ts), which every process on the database takes, so two concurrent saves —
+  // here or on another replica or worker — cannot each pass the cycle check and together close a cycle.
+  const exclusive = <T>(work: (scope: RouteWriteScope) => Promise<T>): Promise<T> => routes.underWriteLock(work);
 
-  const records = storedRecords({ repository: routes, kind: 'route', keyField: 'name', trimKey: true, keyOf: (route) => route.name });
+  const records = storedRecords({ repository: routes, kind: 'route', keyField: 'name', trimKey: true });
   const { requireKey: requireName, load } = records;
 
-  const loadAll = async () => new Map((await routes.listAll()).map((route) => [route.name, route]));
+  const loadAll = async (from: Pick<RoutesRepository, 'listAll'> = routes) => new Map((await from.listAll()).map((route) => [route.name, route]));
 
-  const checkTargets = async (name: string, targets: RouteTargetRecord[], stored: ReadonlyMap<string, RouteRecord>) => {
-    await checkTargetsExist(targets, stored, providers);
+  const checkTargets = async (name: string, targets: RouteTargetRecord[], stored: ReadonlyMap<string, RouteRecord>, scope: RouteWriteScope) => {
+    await checkTargetsExist(targets, stored, scope.providers);
     checkRouteGraph(name, targets, stored);
   };
 
@@ -103,11 +97,11 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       if (request.expert !== undefined) await loadLinearRegexEngine();
       const { targets, expert } = strategyTargets(name, strategy, request);
       const settings = validateSettings(request.settings);
-      const record = await exclusive(async () => {
-        const stored = await loadAll();
+      const record = await exclusive(async (scope) => {
+        const stored = await loadAll(scope.routes);
         if (stored.has(name)) throw alreadyExists('route', name);
-        if (expert) await checkExpertTargetsExist(expert, stored, providers);
-        await checkTargets(name, targets, stored);
+        if (expert) await checkExpertTargetsExist(expert, stored, scope.providers);
+        await checkTargets(name, targets, stored, scope);
         const instant = now();
         const created: RouteRecord = {
           name,
@@ -120,7 +114,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
           updatedAt: instant,
           ...(expert ? { expert } : {}),
         };
-        await routes.insert(created);
+        await scope.routes.insert(created);
         return created;
       });
       options.onChange();
@@ -153,8 +147,8 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       // A message replaces the stored one as a whole; its unset fields take the defaults.
       if (fields.has('settings')) changes.settings = validateSettings(request.settings);
       if (fields.has('enabled')) changes.enabled = request.enabled ?? false;
-      const record = await exclusive(async () => {
-        const stored = await loadAll();
+      const record = await exclusive(async (scope) => {
+        const stored = await loadAll(scope.routes);
         const current = stored.get(name);
         if (!current) throw notFound('route', name);
         const strategy = changes.strategy ?? current.strategy;
@@ -166,7 +160,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
           if (fields.has('expert')) await loadLinearRegexEngine();
           const expert = fields.has('expert') ? validateExpertRouting(name, request.expert) : current.expert;
           if (expert === undefined) throw invalidArgument('expert', 'is required with ROUTE_STRATEGY_EXPERT');
-          if (fields.has('expert')) await checkExpertTargetsExist(expert, stored, providers);
+          if (fields.has('expert')) await checkExpertTargetsExist(expert, stored, scope.providers);
           changes.targets = expertTargets(expert);
           changes.expert = expert;
         } else {
@@ -176,10 +170,10 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
           if (fields.has('targets')) changes.targets = validateTargets(name, request.targets);
           else if (current.strategy === 'expert') throw invalidArgument('targets', 'are required when a route stops being an expert route');
         }
-        if (changes.targets) await checkTargets(name, changes.targets, stored);
+        if (changes.targets) await checkTargets(name, changes.targets, stored, scope);
         const { expert: _dropped, ...base } = { ...current, ...changes, updatedAt: now() };
         const next: RouteRecord = changes.expert === undefined ? base : { ...base, expert: changes.expert };
-        await records.replace(next);
+        if (!(await scope.routes.replace(next))) throw notFound('route', name);
         return next;
       });
       options.onChange();
@@ -188,8 +182,8 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
 
     async delete(name) {
       const trimmed = requireName(name);
-      await exclusive(async () => {
-        const stored = await loadAll();
+      await exclusive(async (scope) => {
+        const stored = await loadAll(scope.routes);
         if (!stored.has(trimmed)) throw notFound('route', trimmed);
         const users = routesTargeting(trimmed, stored);
         if (users.length > 0) {
@@ -200,7 +194,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
           );
         }
         refuseWhileUsed(`route "${trimmed}" is`, await options.references.usersOfRoute(trimmed));
-        await records.delete(trimmed);
+        if (!(await scope.routes.delete(trimmed))) throw notFound('route', trimmed);
       });
       options.onChange();
     },

@@ -17,7 +17,7 @@ export interface ProviderTargetRef {
 export async function checkTargetsExist(
   targets: RouteTargetRecord[],
   routes: ReadonlyMap<string, RouteRecord>,
-  providers: ProvidersRepository,
+  providers: Pick<ProvidersRepository, 'get'>,
 ): Promise<void> {
   const providerById = new Map<string, Promise<ProviderRecord | null>>();
   for (const [index, target] of targets.entries()) {
