@@ -182,6 +182,9 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
 
     async delete(name) {
       const trimmed = requireName(name);
+      // Before the write lock: health checks and prompt rules are read outside its transaction, which on
+      // SQLite holds the one connection (they check their route exists as they are saved, likewise outside).
+      refuseWhileUsed(`route "${trimmed}" is`, await options.references.usersOfRoute(trimmed));
       await exclusive(async (scope) => {
         const stored = await loadAll(scope.routes);
         if (!stored.has(trimmed)) throw notFound('route', trimmed);
@@ -193,7 +196,6 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
             `route "${trimmed}" is a target of route${users.length > 1 ? 's' : ''} ${named}; remove it there first`,
           );
         }
-        refuseWhileUsed(`route "${trimmed}" is`, await options.references.usersOfRoute(trimmed));
         if (!(await scope.routes.delete(trimmed))) throw notFound('route', trimmed);
       });
       options.onChange();
