@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { BadRequestError, toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../fixtures/scenarios.js';
-import { startShimHarness, type ShimHarness } from './shim-harness.js';
+import { keyRows, type ShimHarness, startShimHarness } from './shim-harness.js';
 
 let harness: ShimHarness;
 
@@ -53,14 +53,7 @@ function wav(seconds: number): Buffer {
 
 type Row = { operation: string; surface: string; costUsd?: number; providerId: string; upstreamModel: string; status: string; requestBody?: string };
 
-async function rowsOf(keyId: string, count: number): Promise<Row[]> {
-  for (let tries = 0; tries < 100; tries += 1) {
-    const rows = ((await harness.admin('UsageService/ListRequests', { filter: { keyId } })) as { requests?: Row[] }).requests ?? [];
-    if (rows.length >= count) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`fewer than ${count} request-log rows for ${keyId}`);
-}
+const rowsOf = (keyId: string, count: number) => keyRows<Row>(harness, keyId, count);
 
 async function freshClient(body: object = {}): Promise<{ client: OpenAI; keyId: string }> {
   const created = (await harness.admin('KeysService/CreateKey', { name: 'media', ...body })) as { secret: string; key: { id: string } };

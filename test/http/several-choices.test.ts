@@ -5,7 +5,7 @@ import { ApiError } from '@google/genai';
 import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { geminiClient } from './gemini/gemini-harness.js';
-import { createClaudeThenOpenAIRoute, startShimHarness, type ShimHarness } from './shim-harness.js';
+import { createClaudeThenOpenAIRoute, keyRows, type ShimHarness, startShimHarness } from './shim-harness.js';
 import { rejection } from '../helpers/rejection.js';
 
 let harness: ShimHarness;
@@ -18,14 +18,7 @@ afterAll(async () => harness?.close());
 
 type Row = { requestId: string; status: string; errorKind?: string; costUsd?: number; inputTokens?: number; attempts?: number };
 
-async function rowsOf(keyId: string, count: number): Promise<Row[]> {
-  for (let tries = 0; tries < 100; tries += 1) {
-    const rows = ((await harness.admin('UsageService/ListRequests', { filter: { keyId } })) as { requests?: Row[] }).requests ?? [];
-    if (rows.length >= count) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`fewer than ${count} request-log rows for ${keyId}`);
-}
+const rowsOf = (keyId: string, count: number) => keyRows<Row>(harness, keyId, count);
 
 async function freshKey(): Promise<{ client: OpenAI; keyId: string }> {
   const created = (await harness.admin('KeysService/CreateKey', { name: 'choices' })) as { secret: string; key: { id: string } };

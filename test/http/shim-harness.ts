@@ -118,6 +118,16 @@ export async function createClaudeThenOpenAIRoute(harness: ShimHarness, name: st
   });
 }
 
+/** The request-log rows of a key, once there are at least `count` (rows are written behind the answers). */
+export async function keyRows<Row>(harness: ShimHarness, keyId: string, count: number): Promise<Row[]> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const rows = ((await harness.admin('UsageService/ListRequests', { filter: { keyId } })) as { requests?: Row[] }).requests ?? [];
+    if (rows.length >= count) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`fewer than ${count} request-log rows for ${keyId}`);
+}
+
 export async function waitFor(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {
