@@ -41,6 +41,19 @@ describe('StreamAssembler', () => {
     expect(response.warnings.map((warning) => warning.param)).toEqual(['seed']);
   });
 
+  it('keeps a refusal apart from the text around it', () => {
+    const assembler = new StreamAssembler();
+    for (const [text, refusal] of [['Part ', false], ['one.', false], ["I can't ", true], ['do that.', true], [' Sorry.', false]] as const) {
+      assembler.add(chunk({ case: 'textDelta', value: { text, refusal } }));
+    }
+    const parts = assembler.response.choices[0]!.message!.content.map((part) => part.kind.value);
+    expect(parts).toEqual([
+      expect.objectContaining({ text: 'Part one.', refusal: false }),
+      expect.objectContaining({ text: "I can't do that.", refusal: true }),
+      expect.objectContaining({ text: ' Sorry.', refusal: false }),
+    ]);
+  });
+
   it('keeps choices apart by index', () => {
     const assembler = new StreamAssembler();
     assembler.add(chunk({ case: 'textDelta', value: { text: 'B' } }, 1));

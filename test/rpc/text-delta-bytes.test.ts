@@ -51,6 +51,8 @@ describe('textDeltaResponseBytes', () => {
     expect(textDeltaResponseBytes(create(StreamChunkSchema, { event: { case: 'usage', value: { inputTokens: 3 } } }))).toBeUndefined();
     expect(textDeltaResponseBytes(create(StreamChunkSchema, {}))).toBeUndefined();
     expect(textDeltaResponseBytes(textDelta('x', '', -1))).toBeUndefined();
+    // A refusal's delta (rare) carries a flag the fast encoding does not write.
+    expect(textDeltaResponseBytes(create(StreamChunkSchema, { event: { case: 'textDelta', value: { text: 'no', refusal: true } } }))).toBeUndefined();
   });
 
   it('leaves a chunk with unknown fields to toBinary, which keeps them', () => {

@@ -49,11 +49,13 @@ export class StreamAssembler {
         const builder = this.builder(chunk.choiceIndex);
         const parts = builder.choice.message!.content;
         const last = parts[parts.length - 1];
-        if (last?.kind.case === 'text') {
-          last.kind.value.text += event.value.text;
-          if (event.value.signature) last.kind.value.signature = event.value.signature;
+        // A refusal's text is a part of its own: it never joins the content's.
+        const { text, signature, refusal } = event.value;
+        if (last?.kind.case === 'text' && last.kind.value.refusal === refusal) {
+          last.kind.value.text += text;
+          if (signature) last.kind.value.signature = signature;
         } else {
-          parts.push(create(ContentPartSchema, { kind: { case: 'text', value: { text: event.value.text, signature: event.value.signature } } }));
+          parts.push(create(ContentPartSchema, { kind: { case: 'text', value: { text, signature, refusal } } }));
         }
         builder.openReasoning = null;
         return;

@@ -20,7 +20,8 @@ export interface OpenAIToolCall {
 export interface OpenAIAssistantMessage {
   role: 'assistant';
   content: string | null;
-  refusal: null;
+  /** The model declined (structured outputs): why, instead of the content. */
+  refusal: string | null;
   /** Reasoning text (DeepSeek / OpenAI-compatible convention); only when there is some. */
   reasoning_content?: string;
   tool_calls?: OpenAIToolCall[];
@@ -45,6 +46,7 @@ export interface OpenAIToolCallDelta {
 export interface OpenAIChunkDelta {
   role?: 'assistant';
   content?: string;
+  refusal?: string;
   reasoning_content?: string;
   tool_calls?: OpenAIToolCallDelta[];
 }

@@ -16,6 +16,8 @@ import { decodeCarriedReasoning, decodeToolCallId } from '../tool-call-id.js';
 export const CLIENT_REASONING_PROVIDER_TYPE = 'openai-compatible';
 
 const text = (value: string): ContentPart => create(ContentPartSchema, { kind: { case: 'text', value: { text: value } } });
+/** An earlier refusal sent back: kept apart from the text, so an OpenAI upstream gets it back as `refusal`. */
+const refusalText = (value: string): ContentPart => create(ContentPartSchema, { kind: { case: 'text', value: { text: value, refusal: true } } });
 
 export function parseMessages(value: unknown): Message[] {
   if (value === undefined || value === null) throw missingParameter('messages');
@@ -130,7 +132,10 @@ function assistantContent(message: JsonRecord, param: string): ContentPart[] {
     );
   }
   parts.push(...content);
-  if (refusal && !parts.some((part) => part.kind.case === 'text')) parts.push(text(refusal));
+  // The same refusal sent both ways (field and content part) is taken once.
+  if (refusal && !parts.some((part) => part.kind.case === 'text' && part.kind.value.refusal && part.kind.value.text === refusal)) {
+    parts.push(refusalText(refusal));
+  }
   calls.forEach((call, index) => {
     if (index > 0) parts.push(...call.reasoning);
     parts.push(call.part);
@@ -147,7 +152,7 @@ function assistantText(value: unknown, param: string): ContentPart[] {
     const record = readRecord(part, partParam);
     const type = requiredString(record['type'], `${partParam}.type`);
     if (type === 'text') return text(requiredString(record['text'], `${partParam}.text`));
-    if (type === 'refusal') return text(requiredString(record['refusal'], `${partParam}.refusal`));
+    if (type === 'refusal') return refusalText(requiredString(record['refusal'], `${partParam}.refusal`));
     throw invalidValue(`${partParam}.type`, `'${type}' is not one of 'text', 'refusal'.`);
   });
 }

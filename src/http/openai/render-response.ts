@@ -25,13 +25,14 @@ export function renderCompletion(response: ChatResponse): OpenAIChatCompletion {
 
 function renderMessage(choice: Choice): OpenAIAssistantMessage {
   const texts: string[] = [];
+  const refusals: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: OpenAIToolCall[] = [];
   const carrier = new ReasoningCarrier();
   for (const part of choice.message?.content ?? []) {
     switch (part.kind.case) {
       case 'text':
-        texts.push(part.kind.value.text);
+        (part.kind.value.refusal ? refusals : texts).push(part.kind.value.text);
         break;
       case 'reasoning':
         reasoning.push(part.kind.value.text);
@@ -51,8 +52,9 @@ function renderMessage(choice: Choice): OpenAIAssistantMessage {
   }
   const message: OpenAIAssistantMessage = {
     role: 'assistant',
-    content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
-    refusal: null,
+    // A refusal comes instead of content (https://platform.openai.com/docs/guides/structured-outputs#refusals).
+    content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 || refusals.length > 0 ? null : '',
+    refusal: refusals.length > 0 ? refusals.join('') : null,
   };
   const reasoningText = reasoning.join('');
   if (reasoningText) message.reasoning_content = reasoningText;
@@ -67,8 +69,12 @@ const FINISH: Partial<Record<FinishReason, OpenAIFinishReason>> = {
   [FinishReason.CONTENT_FILTER]: 'content_filter',
 };
 
-/** OpenAI has no "error" / "other": those become `stop` (a raw OpenAI value such as function_call is kept). */
+/**
+ * OpenAI has no "error" / "other": those become `stop` (a raw OpenAI value such as function_call is kept).
+ * An OpenAI refusal ends with `stop` (its `refusal` field says it declined), kept as OpenAI sent it.
+ */
 export function renderFinishReason(reason: FinishReason, raw: string): OpenAIFinishReason {
+  if (raw === 'stop' && reason === FinishReason.CONTENT_FILTER) return 'stop';
   const mapped = FINISH[reason];
   if (mapped) return mapped;
   return raw === 'function_call' ? 'function_call' : 'stop';

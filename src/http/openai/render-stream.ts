@@ -42,7 +42,8 @@ export class StreamRenderer extends StreamFacts {
         return this.open(index);
       case 'textDelta':
         this.carrierOf(index).interrupt();
-        return event.value.text ? [...this.open(index), this.delta(index, { content: event.value.text })] : [];
+        if (!event.value.text) return [];
+        return [...this.open(index), this.delta(index, event.value.refusal ? { refusal: event.value.text } : { content: event.value.text })];
       case 'reasoningDelta':
         this.carrierOf(index).addDelta(event.value);
         return event.value.text ? [...this.open(index), this.delta(index, { reasoning_content: event.value.text })] : [];

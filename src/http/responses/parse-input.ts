@@ -85,7 +85,7 @@ function contentPart(part: JsonRecord, param: string, role: Role): ContentPart {
     case 'output_text':
       return text(requiredString(part['text'], `${param}.text`));
     case 'refusal':
-      return text(requiredString(part['refusal'], `${param}.refusal`));
+      return create(ContentPartSchema, { kind: { case: 'text', value: { text: requiredString(part['refusal'], `${param}.refusal`), refusal: true } } });
     case 'input_image': {
       if (role !== Role.USER) throw invalidValue(`${param}.type`, "'input_image' parts are accepted in user messages only.");
       if (part['file_id'] !== undefined && part['file_id'] !== null) {

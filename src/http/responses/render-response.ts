@@ -7,7 +7,7 @@ import { FinishReason, type ChatResponse, type ContentPart, type Usage } from '.
 import { encodeToolCallId } from '../tool-call-id.js';
 import { encodeReasoning } from './encrypted-reasoning.js';
 import { newItemId } from './item-ids.js';
-import type { OutputItem, ReasoningItem, ResponseObject, ResponseSettings, ResponseUsage } from './responses-wire.js';
+import type { MessageItem, OutputItem, OutputRefusal, OutputText, ReasoningItem, ResponseObject, ResponseSettings, ResponseUsage } from './responses-wire.js';
 
 /** Who the response is and what it answers (fixed before the upstream call). */
 export interface ResponseIdentity {
@@ -23,7 +23,7 @@ export function renderResponse(identity: ResponseIdentity, response: ChatRespons
   const choice = response.choices[0];
   const finish = choice?.finishReason ?? FinishReason.STOP;
   const output = renderOutput(choice?.message?.content ?? [], identity.summarizeReasoning, finish === FinishReason.LENGTH);
-  return responseObject(identity, { status: statusOf(finish), finish, output, usage: response.usage ? renderUsage(response.usage) : null });
+  return responseObject(identity, { status: statusOf(finish, choice?.rawFinishReason ?? ''), finish, output, usage: response.usage ? renderUsage(response.usage) : null });
 }
 
 export function responseObject(
@@ -44,18 +44,17 @@ export function responseObject(
   };
 }
 
-export function statusOf(finish: FinishReason): ResponseObject['status'] {
-  return finish === FinishReason.LENGTH || finish === FinishReason.CONTENT_FILTER ? 'incomplete' : 'completed';
-}
-
 function renderOutput(parts: readonly ContentPart[], summarize: boolean, cut: boolean): OutputItem[] {
   const output: OutputItem[] = [];
   for (const part of parts) {
     switch (part.kind.case) {
       case 'text': {
-        const last = output.at(-1);
-        if (last?.type === 'message') last.content[0]!.text += part.kind.value.text;
-        else output.push({ type: 'message', id: newItemId('msg'), status: cut ? 'incomplete' : 'completed', role: 'assistant', content: [outputText(part.kind.value.text)] });
+        let message = output.at(-1);
+        if (message?.type !== 'message') {
+          message = { type: 'message', id: newItemId('msg'), status: cut ? 'incomplete' : 'completed', role: 'assistant', content: [] };
+          output.push(message);
+        }
+        appendText(message, part.kind.value.text, part.kind.value.refusal);
         break;
       }
       case 'reasoning':
@@ -79,7 +78,25 @@ function renderOutput(parts: readonly ContentPart[], summarize: boolean, cut: bo
   return output;
 }
 
-export const outputText = (text: string) => ({ type: 'output_text' as const, text, annotations: [], logprobs: [] });
+export const outputText = (text: string): OutputText => ({ type: 'output_text', text, annotations: [], logprobs: [] });
+export const outputRefusal = (refusal: string): OutputRefusal => ({ type: 'refusal', refusal });
+
+/** Text joins the message's last part when that part is of its kind (answer or refusal), else opens one. */
+export function appendText(message: MessageItem, text: string, refusal: boolean): void {
+  const last = message.content.at(-1);
+  if (last && (last.type === 'refusal') === refusal) {
+    if (last.type === 'refusal') last.refusal += text;
+    else last.text += text;
+  } else {
+    message.content.push(refusal ? outputRefusal(text) : outputText(text));
+  }
+}
+
+/** An OpenAI refusal ends with `stop`: the answer is complete, its refusal part says the model declined. */
+export function statusOf(finish: FinishReason, rawFinish: string): ResponseObject['status'] {
+  if (finish === FinishReason.CONTENT_FILTER && rawFinish === 'stop') return 'completed';
+  return finish === FinishReason.LENGTH || finish === FinishReason.CONTENT_FILTER ? 'incomplete' : 'completed';
+}
 
 export function reasoningItem(
   id: string,

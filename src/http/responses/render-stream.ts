@@ -1,7 +1,8 @@
 // Canonical StreamChunks → the Responses API's streamed events, in the
 // documented order: response.created, response.in_progress; per output item
 // response.output_item.added … response.output_item.done (a message's
-// content_part.added, output_text.delta…, output_text.done, content_part.done;
+// content_part.added, output_text.delta…, output_text.done, content_part.done — or for a refusal's
+// text refusal.delta…, refusal.done, in a content part of its own;
 // a function call's function_call_arguments.delta…, .done; reasoning's
 // reasoning_summary_part.added, reasoning_summary_text.delta…, .done,
 // reasoning_summary_part.done when a summary was asked for); then
@@ -13,7 +14,7 @@ import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_
 import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import { newItemId } from './item-ids.js';
-import { itemForClient, outputText, reasoningItem, renderUsage, responseObject, statusOf, type ResponseIdentity } from './render-response.js';
+import { itemForClient, outputRefusal, outputText, reasoningItem, renderUsage, responseObject, statusOf, type ResponseIdentity } from './render-response.js';
 import type { FunctionCallItem, MessageItem, OutputItem, ResponseObject, ResponseUsage, StreamEvent } from './responses-wire.js';
 
 type Event = Omit<StreamEvent, 'sequence_number'>;
@@ -35,6 +36,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
   private reasoning: OpenReasoning | undefined;
   private readonly calls = new Map<number, { item: FunctionCallItem; index: number }>();
   private finish: FinishReason = FinishReason.STOP;
+  private rawFinish = '';
   private usage: ResponseUsage | null = null;
   /** The whole response as it ended (the stored form), once conclude() or end() ran. */
   final: ResponseObject | undefined;
@@ -61,9 +63,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
         if (!event.value.text) break;
         this.closeReasoning(out);
         this.closeCalls(out);
-        this.openMessage(out);
-        this.message!.item.content[0]!.text += event.value.text;
-        out.push({ type: 'response.output_text.delta', ...this.messageAt(), delta: event.value.text, logprobs: [] });
+        this.addText(event.value.text, event.value.refusal, out);
         break;
       case 'reasoningDelta':
         this.closeMessage(out);
@@ -95,6 +95,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
       }
       case 'finish':
         this.finish = event.value.reason;
+        this.rawFinish = event.value.rawReason;
         this.closeAll(out);
         break;
       case 'usage':
@@ -114,7 +115,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
     if (!this.final) {
       const out: Event[] = [];
       this.closeAll(out);
-      const status = statusOf(this.finish);
+      const status = statusOf(this.finish, this.rawFinish);
       this.final = responseObject(this.identity, { status, finish: this.finish, output: this.output.filter(Boolean), usage: this.usage });
       out.push({ type: status === 'completed' ? 'response.completed' : 'response.incomplete', response: this.clientView(this.final) });
       this.ending = out.map((entry) => this.numbered(entry));
@@ -157,25 +158,47 @@ export class ResponsesStreamRenderer extends StreamFacts {
     return this.output.length - 1;
   }
 
+  /** Where the message's open (last) content part is. */
   private messageAt() {
-    return { item_id: this.message!.item.id, output_index: this.message!.index, content_index: 0 };
+    return { item_id: this.message!.item.id, output_index: this.message!.index, content_index: this.message!.item.content.length - 1 };
   }
 
-  private openMessage(out: Event[]): void {
-    if (this.message) return;
-    const item: MessageItem = { type: 'message', id: newItemId('msg'), status: 'in_progress', role: 'assistant', content: [] };
-    this.message = { item, index: this.reserveIndex() };
-    out.push({ type: 'response.output_item.added', output_index: this.message.index, item: { ...item, content: [] } });
-    item.content.push(outputText(''));
-    out.push({ type: 'response.content_part.added', ...this.messageAt(), part: outputText('') });
+  /** Text goes to the open part when it is of its kind (answer or refusal); otherwise that part closes and one opens. */
+  private addText(text: string, refusal: boolean, out: Event[]): void {
+    if (!this.message) {
+      const item: MessageItem = { type: 'message', id: newItemId('msg'), status: 'in_progress', role: 'assistant', content: [] };
+      this.message = { item, index: this.reserveIndex() };
+      out.push({ type: 'response.output_item.added', output_index: this.message.index, item: { ...item, content: [] } });
+    }
+    const content = this.message.item.content;
+    let part = content.at(-1);
+    if (!part || (part.type === 'refusal') !== refusal) {
+      this.closePart(out);
+      part = refusal ? outputRefusal('') : outputText('');
+      content.push(part);
+      out.push({ type: 'response.content_part.added', ...this.messageAt(), part: { ...part } });
+    }
+    if (part.type === 'refusal') {
+      part.refusal += text;
+      out.push({ type: 'response.refusal.delta', ...this.messageAt(), delta: text });
+    } else {
+      part.text += text;
+      out.push({ type: 'response.output_text.delta', ...this.messageAt(), delta: text, logprobs: [] });
+    }
+  }
+
+  private closePart(out: Event[]): void {
+    const part = this.message?.item.content.at(-1);
+    if (!part) return;
+    if (part.type === 'refusal') out.push({ type: 'response.refusal.done', ...this.messageAt(), refusal: part.refusal });
+    else out.push({ type: 'response.output_text.done', ...this.messageAt(), text: part.text, logprobs: [] });
+    out.push({ type: 'response.content_part.done', ...this.messageAt(), part: { ...part } });
   }
 
   private closeMessage(out: Event[]): void {
     if (!this.message) return;
     const { item, index } = this.message;
-    const part = item.content[0]!;
-    out.push({ type: 'response.output_text.done', ...this.messageAt(), text: part.text, logprobs: [] });
-    out.push({ type: 'response.content_part.done', ...this.messageAt(), part: { ...part } });
+    this.closePart(out);
     item.status = this.finish === FinishReason.LENGTH ? 'incomplete' : 'completed';
     this.output[index] = item;
     out.push({ type: 'response.output_item.done', output_index: index, item });

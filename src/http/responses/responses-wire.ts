@@ -27,12 +27,18 @@ export interface OutputText {
   logprobs: never[];
 }
 
+/** The model declined (structured outputs): why, in place of output_text. */
+export interface OutputRefusal {
+  type: 'refusal';
+  refusal: string;
+}
+
 export interface MessageItem {
   type: 'message';
   id: string;
   status: ItemStatus;
   role: 'assistant';
-  content: OutputText[];
+  content: Array<OutputText | OutputRefusal>;
 }
 
 export interface FunctionCallItem {

@@ -50,12 +50,13 @@ function convertInstructions(message: Message, traits: FamilyTraits, collector: 
 
 function convertAssistant(message: Message, traits: FamilyTraits, collector: WarningCollector): WireMessage {
   const texts: string[] = [];
+  const refusals: string[] = [];
   const toolCalls: WireToolCall[] = [];
   const reasoning: string[] = [];
   for (const part of message.content) {
     const { kind } = part;
     if (kind.case === 'text') {
-      texts.push(kind.value.text);
+      (kind.value.refusal && traits.sendsRefusal ? refusals : texts).push(kind.value.text);
       if (kind.value.signature) collector.add(signatureDropped('messages.content.text.signature', traits));
     } else if (kind.case === 'toolCall') {
       // Ids pass through unchanged: the tool results refer to them.
@@ -75,9 +76,10 @@ function convertAssistant(message: Message, traits: FamilyTraits, collector: War
   }
   const wire: WireMessage = {
     role: 'assistant',
-    content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 ? null : '',
+    content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 || refusals.length > 0 ? null : '',
     ...named(message.name),
   };
+  if (refusals.length > 0) wire.refusal = refusals.join('');
   if (toolCalls.length > 0) wire.tool_calls = toolCalls;
   // DeepSeek 400s a tool-call turn replayed without reasoning_content, even an
   // empty one (docs/provider-wire-formats.md, "OpenAI-compatible hosts", Pitfall 3).

@@ -20,6 +20,8 @@ export interface FamilyTraits {
   returnsReasoningText: boolean;
   /** DeepSeek knows reasoning_effort "max"; OpenAI's top value is "xhigh". */
   acceptsMaxEffort: boolean;
+  /** OpenAI and Azure take an earlier refusal back as the assistant's `refusal`; other hosts get it as text. */
+  sendsRefusal: boolean;
 }
 
 export function familyTraits(family: OpenAIFamily): FamilyTraits {
@@ -33,6 +35,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsReasoningContent: false,
         returnsReasoningText: false,
         acceptsMaxEffort: false,
+        sendsRefusal: true,
       };
     case 'azure-openai':
       return {
@@ -43,6 +46,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsReasoningContent: false,
         returnsReasoningText: false,
         acceptsMaxEffort: false,
+        sendsRefusal: true,
       };
     case 'openai-compatible':
       return {
@@ -53,6 +57,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsReasoningContent: true,
         returnsReasoningText: true,
         acceptsMaxEffort: true,
+        sendsRefusal: false,
       };
   }
 }

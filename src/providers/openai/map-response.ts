@@ -46,9 +46,9 @@ function mapMessageParts(message: WireResponseMessage, family: OpenAIFamily): Co
   if (reasoning) {
     parts.push(create(ContentPartSchema, { kind: { case: 'reasoning', value: { text: reasoning, providerType: family } } }));
   }
-  // A structured-outputs refusal is the model's answer: keep it as text.
-  const text = message.content || message.refusal || '';
-  if (text) parts.push(create(ContentPartSchema, { kind: { case: 'text', value: { text } } }));
+  if (message.content) parts.push(create(ContentPartSchema, { kind: { case: 'text', value: { text: message.content } } }));
+  // A structured-outputs refusal: the model's answer, marked so each surface can say it declined.
+  if (message.refusal) parts.push(create(ContentPartSchema, { kind: { case: 'text', value: { text: message.refusal, refusal: true } } }));
   for (const call of message.tool_calls ?? []) {
     parts.push(
       create(ContentPartSchema, {

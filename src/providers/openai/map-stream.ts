@@ -80,7 +80,7 @@ export class StreamMapper {
     }
     if (delta.refusal) {
       state.sawRefusal = true;
-      emit({ case: 'textDelta', value: { text: delta.refusal } });
+      emit({ case: 'textDelta', value: { text: delta.refusal, refusal: true } });
     }
     for (const [position, call] of (delta.tool_calls ?? []).entries()) {
       this.mapToolCallDelta(call, position, state, choiceIndex, emit);

@@ -33,6 +33,8 @@ export type WireMessage =
       content: string | null;
       name?: string;
       tool_calls?: WireToolCall[];
+      /** An earlier structured-outputs refusal (OpenAI, Azure). */
+      refusal?: string;
       /** DeepSeek thinking mode: the turn's reasoning sent back (compatible hosts only). */
       reasoning_content?: string;
     }

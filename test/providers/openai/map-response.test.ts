@@ -30,9 +30,9 @@ describe('mapResponse', () => {
     expect(kinds(result)[0]).toEqual({ case: 'reasoning', value: expect.objectContaining({ text: 'hm' }) });
   });
 
-  it('keeps a refusal as text and reports it as content_filter', () => {
+  it('keeps a refusal as text marked as the refusal, and reports it as content_filter', () => {
     const result = mapResponse(REFUSAL_COMPLETION, 'openai');
-    expect(kinds(result)).toEqual([{ case: 'text', value: expect.objectContaining({ text: "I'm sorry, I can't help with that." }) }]);
+    expect(kinds(result)).toEqual([{ case: 'text', value: expect.objectContaining({ text: "I'm sorry, I can't help with that.", refusal: true }) }]);
     expect(result.choices[0]).toMatchObject({ finishReason: FinishReason.CONTENT_FILTER, rawFinishReason: 'stop' });
   });
 
