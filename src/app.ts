@@ -71,6 +71,10 @@ export interface Gateway {
 
 /** After the connections close, how long shutdown waits for cut requests to record themselves. */
 const CUT_SETTLE_MS = 5_000;
+/** How long the cut requests have to answer their clients before their connections are destroyed. */
+const CUT_ANSWER_MS = 1_000;
+/** And then for the answers' last bytes (an HTTP/2 frame goes out on the next turn) to leave. */
+const CUT_WRITE_MS = 50;
 
 export async function build(config: GatewayConfig, options: BuildOptions = {}): Promise<Gateway> {
   const { masterKey, storage, adminToken, resealed } = await prepareStorage(config);
@@ -227,10 +231,12 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       shimIntake?.stop();
       polyglot?.beginDrain();
       graceTimer = setTimeout(() => {
-        // Past the grace period: what still runs is cut, and ends as canceled by shutdown.
+        // Past the grace period: what still runs is cut, and ends as canceled by shutdown. Its client is
+        // told so in its own protocol (error event, 503, gRPC status) before the connections that are
+        // still open are destroyed.
         fastify.log.warn({ inFlight: parts.inFlight.size, graceMs: config.shutdownGraceMs }, 'shutdown grace period over: cutting the requests still running');
         parts.inFlight.cut();
-        polyglot?.destroyAll();
+        void parts.inFlight.settled(CUT_ANSWER_MS).then(() => setTimeout(() => polyglot?.destroyAll(), CUT_WRITE_MS).unref());
       }, config.shutdownGraceMs);
       graceTimer.unref();
     });

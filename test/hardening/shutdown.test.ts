@@ -1,13 +1,15 @@
 // SIGTERM under load, on the built gateway as `npm start` runs it: requests
-// still running after the grace period are cut, and each cut one still gets
-// its request-log row (canceled, reason shutdown) and is charged for what it
+// still running after the grace period are cut — each client told so in its
+// own protocol (an error event in the stream, a 503, gRPC status unavailable),
+// not left with a dropped connection — and each cut one still gets its
+// request-log row (canceled, reason shutdown) and is charged for what it
 // consumed; connections busy at SIGTERM close as they go idle, and the process
 // exits as soon as its work is done — not at the end of the grace period.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +64,7 @@ async function setUp(graceMs: number, args: string[] = []) {
     type: 'PROVIDER_TYPE_OPENAI',
     baseUrl: upstream.baseUrl,
     apiKey: upstream.apiKey,
-    models: ['drip-long', 'drip60-short', 'slow600-unary'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
+    models: ['drip-long', 'drip60-short', 'slow600-unary', 'hang-unary'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
   });
   const key = await gateway.admin('KeysService/CreateKey', { name: 'load', budget: { amount: 100, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
   const secret = String(key['secret']);
@@ -81,6 +83,14 @@ async function setUp(graceMs: number, args: string[] = []) {
 
 type Setup = Awaited<ReturnType<typeof setUp>>;
 
+/** What a cut client saw: the gateway's own word that it shut down, or anything else (a dropped connection). */
+function cutAs(error: unknown): string {
+  if (error instanceof OpenAI.APIConnectionError) return `connection error: ${error.message}`;
+  if (error instanceof OpenAI.APIError && error.message.includes(SHUTDOWN_MESSAGE)) return 'cut';
+  if (error instanceof ConnectError && error.code === Code.Unavailable && error.rawMessage.includes(SHUTDOWN_MESSAGE)) return 'cut';
+  return `other: ${String(error)}`;
+}
+
 /** Streams on the OpenAI shim (HTTP/1.1 keep-alive) and the RPC (HTTP/2); `begun` counts those past their 3rd delta. */
 function loadOf(setup: Setup, model: string, counts: { shim: number; rpc: number }) {
   let begun = 0;
@@ -90,8 +100,8 @@ function loadOf(setup: Setup, model: string, counts: { shim: number; rpc: number
       const stream = await setup.openai.chat.completions.create({ model: `up/${model}`, stream: true, messages: [{ role: 'user', content: 'Go on' }] });
       for await (const part of stream) if (part.choices[0]?.delta.content && ++deltas === 3) begun += 1;
       return 'completed';
-    } catch {
-      return 'cut';
+    } catch (error) {
+      return cutAs(error);
     }
   });
   const rpc = Array.from({ length: counts.rpc }, async () => {
@@ -100,8 +110,8 @@ function loadOf(setup: Setup, model: string, counts: { shim: number; rpc: number
       const request = { chat: { model: `up/${model}`, messages: [{ role: 1, content: [{ kind: { case: 'text' as const, value: { text: 'Go on' } } }] }] } };
       for await (const message of setup.rpc.streamComplete(request)) if (message.chunk?.event.case === 'textDelta' && ++deltas === 3) begun += 1;
       return 'completed';
-    } catch {
-      return 'cut';
+    } catch (error) {
+      return cutAs(error);
     }
   });
   return { all: Promise.all([...shim, ...rpc]), begun: () => begun };
@@ -127,19 +137,26 @@ async function afterRestart(setup: Setup, keyId: string) {
 }
 
 describe('shutdown under load', () => {
-  it('cuts what outlives the grace period, and logs and charges every cut request', async () => {
+  it('cuts what outlives the grace period, tells each client so, and logs and charges every cut request', async () => {
     const setup = await setUp(1_500);
     const load = loadOf(setup, 'drip-long', { shim: 6, rpc: 2 }); // 1 000 deltas, 10 s each
+    const unary = setup.openai.chat.completions.create({ model: 'up/hang-unary', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
     await waitFor(() => load.begun() === 8, 'every stream to be under way');
     setup.gateway.process.child.kill('SIGTERM');
     expect(await setup.gateway.process.exited).toBe(0);
     expect(await load.all).toEqual(Array(8).fill('cut'));
-    expect(setup.gateway.process.output()).toContain('shutdown: 8 requests cut (logged as canceled)');
+    const unaryError = await unary;
+    expect(cutAs(unaryError)).toBe('cut');
+    expect((unaryError as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect(setup.gateway.process.output()).toContain('shutdown: 9 requests cut (logged as canceled)');
 
     const { rows, spentUsd } = await afterRestart(setup, setup.keyId);
-    expect(rows).toHaveLength(8);
-    for (const row of rows) {
-      expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorMessage: SHUTDOWN_MESSAGE, estimated: true });
+    expect(rows).toHaveLength(9);
+    for (const row of rows) expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorMessage: SHUTDOWN_MESSAGE });
+    const streamRows = rows.filter((row) => (row.outputTokens ?? 0) > 0);
+    expect(streamRows).toHaveLength(8);
+    for (const row of streamRows) {
+      expect(row).toMatchObject({ estimated: true });
       expect(row.outputTokens).toBeGreaterThanOrEqual(3);
       expect(row.costUsd).toBeGreaterThan(0);
     }

@@ -15,7 +15,8 @@ import type { InputEstimate } from './request-facts.js';
 
 interface CallBase {
   readonly key: VirtualKeyRecord;
-  readonly signal: AbortSignal;
+  /** The caller's signal; in the pipeline, one that shutdown's cut aborts too (in-flight-calls.ts). */
+  signal: AbortSignal;
   readonly context: RequestContext;
   /** Set by the routing step; the dispatch uses it instead of planning again. */
   plan: RoutePlan | undefined;

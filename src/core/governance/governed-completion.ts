@@ -22,7 +22,7 @@ import type { ExpertSelection } from './choose-expert.js';
 import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type MediaCall, type StepRun } from './governance-step.js';
 import { MEDIA_LOG_OPERATION, type MediaRequest, type MediaResponse } from '../../domain/media.js';
 import { failedRouteOf } from './failed-route.js';
-import { createInFlightCalls, type InFlightCalls } from './in-flight-calls.js';
+import { createInFlightCalls, type InFlightCall, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
 import type { RequestRecorder } from './request-facts.js';
 import { markLoggedFailure } from './logged-failures.js';
@@ -103,11 +103,11 @@ function chunkObserversOf(runs: readonly StepRun[]): Array<(chunk: StreamChunk) 
   return observers;
 }
 
-function endRecording(runs: readonly StepRun[], outcome: CallOutcome, ended: () => void): void {
+function endRecording(runs: readonly StepRun[], outcome: CallOutcome, flight: InFlightCall): void {
   try {
     endSteps(runs, outcome, true);
   } finally {
-    ended();
+    flight.end();
   }
 }
 
@@ -157,7 +157,9 @@ export function composeGovernance(
       for (const run of runs ?? []) run.route?.(route);
       outcome.route = route;
     }
-    return error;
+    const answer = inFlight.answerOf(error);
+    if (answer !== error) markLoggedFailure(answer);
+    return answer;
   };
   const chatCall = (call: CompletionCall<ChatRequest>, stream: boolean): ChatCall => ({
     operation: 'chat',
@@ -191,7 +193,8 @@ export function composeGovernance(
   ): Promise<Completed<Response>> {
     const outcome = startOutcome();
     const runs: StepRun[] = [];
-    const ended = inFlight.begin();
+    const flight = inFlight.begin(call.signal);
+    call.signal = flight.signal;
     try {
       await enterSteps(steps, call, outcome, runs);
       const response = await (wrapOf ? callUpstream(runs, wrapOf, upstream, call, call.signal) : upstream(call, call.signal));
@@ -210,14 +213,15 @@ export function composeGovernance(
       // answer as soon as it has it (the REST shims, the RPC fast path) has rendered and written it. The
       // call counts as in flight until then, so shutdown still waits for its row.
       endSteps(runs, outcome, false);
-      process.nextTick(endRecording, runs, outcome, ended);
+      process.nextTick(endRecording, runs, outcome, flight);
     }
   }
 
   /** Lazy like any generator: the steps enter when the first chunk is pulled. */
   async function* streamed(call: ChatCall, outcome: CallOutcome): AsyncGenerator<StreamChunk> {
     const runs: StepRun[] = [];
-    const ended = inFlight.begin();
+    const flight = inFlight.begin(call.signal);
+    call.signal = flight.signal;
     try {
       await enterSteps(steps, call, outcome, runs);
       // A stream cut short is charged for what it consumed: the core reports it before this generator ends.
@@ -246,7 +250,7 @@ export function composeGovernance(
       // Still running: the consumer stopped early (the client left); nothing more will come.
       if (outcome.status === 'running') failed(outcome, new GatewayError('canceled', 'the client stopped reading the stream'));
       endSteps(runs, outcome);
-      ended();
+      flight.end();
     }
   }
 
