@@ -13,6 +13,7 @@ import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../cor
 import type { VirtualKeyRecord } from '../domain/virtual-key.js';
 import type { InFlightLimit } from '../server/in-flight-limit.js';
 import type { ShapeOfRequest, ShimRefusals } from './refused-requests.js';
+import { lingerOnBodyFailures } from '../server/linger-unread-body.js';
 
 export interface ShimAuthOptions {
   authenticator: KeyAuthenticator;
@@ -42,6 +43,7 @@ export function authenticateShimRequests(fastify: FastifyInstance, options: Shim
     const secret = credentialFromHeaders(request.headers, nodeHeader) ?? (options.keyFromQuery ? queryKey(request) : undefined);
     keys.set(request, await options.authenticator.authenticate(secret));
   });
+  lingerOnBodyFailures(fastify);
   const { refusals } = options;
   if (refusals) {
     // Before the error handler answers: every failure of a route's handler, body parser or hooks after the key.

@@ -21,6 +21,7 @@ import type { IdentifyRequest, NodeRequest, NodeServerResponse } from '../server
 import { isPlainJsonContentType, readJsonBody } from './json-body.js';
 import type { MappedError } from './shim-errors.js';
 import type { ShimLog, ShimReply } from './shim-reply.js';
+import { lingerOnUnreadBody } from '../server/linger-unread-body.js';
 
 /** The request as a route's answer reads it: its id, address, headers and span (the request context), its reply and logger. */
 export interface ShimExchange extends ContextSource {
@@ -78,7 +79,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** The reply as the answering code sees it (shim-reply.ts): hijacked once a stream writes its own response. */
 class IntakeReply implements ShimReply {
   sent = false;
-  /** A body that could not be read whole leaves unread bytes on the connection: close it after the answer, as Fastify does. */
+  /** A body that could not be read whole leaves unread bytes on the connection: they are read and dropped (linger-unread-body.ts), or the connection closes after the answer, as Fastify does. */
   closeConnection = false;
 
   constructor(
@@ -99,7 +100,7 @@ class IntakeReply implements ShimReply {
     this.sent = true;
     const text = JSON.stringify(body);
     const all: OutgoingHttpHeaders = { ...this.headers, ...headers, 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) };
-    if (this.closeConnection) all['connection'] = 'close';
+    if (this.closeConnection && !lingerOnUnreadBody(this.raw.req, this.raw)) all['connection'] = 'close';
     this.raw.writeHead(status, all);
     this.raw.end(text);
   }
