@@ -5,7 +5,7 @@
 // the request log, with surface 'responses'). Stored responses belong to the
 // key that created them (core/responses/response-store.ts); see
 // docs/responses-api.md for what maps and what is refused.
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { create } from '@bufbuild/protobuf';
 import { MessageSchema, Role, WarningSchema, type Message, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { KeyAuthenticator } from '../../core/auth/authenticate-key.js';
@@ -160,7 +160,14 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
     return forClient(stored.response as unknown as ResponseObject, includesEncryptedReasoning(request));
   });
 
-  fastify.delete<{ Params: IdParams }>('/v1/responses/:id', async (request) => {
+  // OpenAI's API reference deletes with `Content-Type: application/json` and no body, as clients that send
+  // that header on every call do: with no body there is nothing to parse (Fastify's parser refuses it empty).
+  const noBodyToParse: onRequestHookHandler = (request, _reply, done) => {
+    const length = request.headers['content-length'];
+    if ((length === undefined || length === '0') && request.headers['transfer-encoding'] === undefined) delete request.headers['content-type'];
+    done();
+  };
+  fastify.delete<{ Params: IdParams }>('/v1/responses/:id', { onRequest: noBodyToParse }, async (request) => {
     await store.delete(request.params.id, keyOf(request));
     return { id: request.params.id, object: 'response.deleted', deleted: true };
   });

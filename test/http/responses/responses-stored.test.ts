@@ -129,6 +129,18 @@ describe('retrieve, input items, delete', () => {
     expect(gone).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it("deletes as OpenAI's API reference does: Content-Type: application/json and no body", async () => {
+    for (const extra of [{}, { 'content-length': '0' }]) {
+      const created = await harness.client.responses.create({ model: 'anthropic/plain-text', input: 'one' });
+      const response = await fetch(`${harness.gateway.url}/v1/responses/${created.id}`, {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${harness.secret}`, ...extra },
+      });
+      expect(await response.json()).toEqual({ id: created.id, object: 'response.deleted', deleted: true });
+      expect(response.status).toBe(200);
+    }
+  });
+
   it('another key gets 404 for retrieve, input items and delete, and the response stays', async () => {
     const created = await harness.client.responses.create({ model: 'gemini/plain-text', input: 'Say hello' });
     for (const attempt of [
