@@ -11,12 +11,12 @@ export const MAX_CONVERSATION_TURNS = 500;
 
 /** No response with this id for this key (never stored, deleted, expired, or another key's). */
 export class StoredResponseNotFoundError extends GatewayError {
-  constructor(readonly responseId: string, readonly asPrevious: boolean) {
-    super(
-      asPrevious ? 'invalid_argument' : 'not_found',
-      asPrevious ? `Previous response with id '${responseId}' not found.` : `Response with id '${responseId}' not found.`,
-      asPrevious ? { field: 'previous_response_id' } : {},
-    );
+  constructor(
+    readonly responseId: string,
+    readonly asPrevious: boolean,
+    message = asPrevious ? `Previous response with id '${responseId}' not found.` : `Response with id '${responseId}' not found.`,
+  ) {
+    super(asPrevious ? 'invalid_argument' : 'not_found', message, asPrevious ? { field: 'previous_response_id' } : {});
     this.name = 'StoredResponseNotFoundError';
   }
 }
@@ -50,7 +50,15 @@ export function createResponseStore(repository: StoredResponsesRepository): Resp
         if (turns.length >= MAX_CONVERSATION_TURNS) {
           throw new GatewayError('invalid_argument', `The conversation before '${id}' is longer than ${MAX_CONVERSATION_TURNS} responses; send its input instead.`, { field: 'previous_response_id' });
         }
-        const turn = await owned(next, key, true);
+        const turn = await owned(next, key, true).catch((error: unknown) => {
+          // An earlier turn is gone: the client sent `id`, which exists, so say what is missing and why.
+          if (!(error instanceof StoredResponseNotFoundError) || next === id) throw error;
+          throw new StoredResponseNotFoundError(
+            id,
+            true,
+            `Previous response with id '${id}' cannot be continued: an earlier response of its conversation ('${next}') was deleted or has expired; send the conversation's input instead.`,
+          );
+        });
         turns.push(turn);
         next = turn.previousResponseId;
       }

@@ -83,6 +83,19 @@ describe('previous_response_id', () => {
       });
     }
   });
+
+  it('continuing a turn whose earlier turn was deleted names the id sent and the one missing', async () => {
+    const first = await harness.client.responses.create({ model: 'anthropic/plain-text', input: 'one' });
+    const second = await harness.client.responses.create({ model: 'anthropic/plain-text', input: 'two', previous_response_id: first.id });
+    await harness.client.responses.delete(first.id);
+    const error = await harness.client.responses.create({ model: 'anthropic/plain-text', input: 'three', previous_response_id: second.id }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({
+      message: `Previous response with id '${second.id}' cannot be continued: an earlier response of its conversation ('${first.id}') was deleted or has expired; send the conversation's input instead.`,
+      param: 'previous_response_id',
+      code: 'previous_response_not_found',
+    });
+  });
 });
 
 describe('input token counts', () => {
@@ -130,7 +143,7 @@ describe('retrieve, input items, delete', () => {
   });
 
   it("deletes as OpenAI's API reference does: Content-Type: application/json and no body", async () => {
-    for (const extra of [{}, { 'content-length': '0' }]) {
+    for (const extra of [{}, { 'content-length': '0' }] as Array<Record<string, string>>) {
       const created = await harness.client.responses.create({ model: 'anthropic/plain-text', input: 'one' });
       const response = await fetch(`${harness.gateway.url}/v1/responses/${created.id}`, {
         method: 'DELETE',
