@@ -61,6 +61,8 @@ function rowFor(error: GatewayError): Row {
 export interface MapErrorContext {
   /** The body limit in bytes, named in a 413's message. */
   bodyLimit?: number;
+  /** How the client's API names a canonical field (default: Chat Completions' names). */
+  paramName?: (field: string) => string;
 }
 
 export function mapError(error: unknown, context: MapErrorContext = {}): MappedError {
@@ -69,8 +71,9 @@ export function mapError(error: unknown, context: MapErrorContext = {}): MappedE
   }
   if (error instanceof GatewayError) {
     const row = rowFor(error);
-    const param = error.field === undefined ? null : toOpenAIParam(error.field);
-    const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field);
+    const paramName = context.paramName ?? toOpenAIParam;
+    const param = error.field === undefined ? null : paramName(error.field);
+    const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field, paramName);
     // A billing state is not a passing limit: retrying cannot help.
     return { ...build(row, message, param), headers: gatewayErrorHeaders(error, row.code === 'insufficient_quota'), unexpected: row.status === 500 };
   }

@@ -32,8 +32,8 @@ export function toOpenAIParam(field: string): string {
  * A core message is `<canonical field>: <text>`; rewritten as
  * `Invalid '<openai param>': <text>` so that the message names what the client sent.
  */
-export function rewriteFieldMessage(message: string, field: string): string {
+export function rewriteFieldMessage(message: string, field: string, paramName: (field: string) => string = toOpenAIParam): string {
   const prefix = `${field}: `;
   if (!message.startsWith(prefix)) return message;
-  return `Invalid '${toOpenAIParam(field)}': ${message.slice(prefix.length)}`;
+  return `Invalid '${paramName(field)}': ${message.slice(prefix.length)}`;
 }

@@ -7,23 +7,26 @@ import { invalidValue, isRecord, optionalEnum, requiredString, invalidType } fro
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** `imageUrl` is the part's `image_url` value; `param` names it, e.g. `messages[0].content[1].image_url`. */
-export function parseImageUrl(imageUrl: unknown, param: string): ImagePart {
+/**
+ * `imageUrl` is the part's `image_url` value; `param` names it, e.g. `messages[0].content[1].image_url`;
+ * `urlParam` names the URL as the client's API does (Chat Completions `….image_url.url`, Responses `….image_url`).
+ */
+export function parseImageUrl(imageUrl: unknown, param: string, urlParam = `${param}.url`): ImagePart {
   // Some clients send the URL as a bare string; accept that too.
   const record = typeof imageUrl === 'string' ? { url: imageUrl } : imageUrl;
   if (!isRecord(record)) throw invalidType(param, 'an object', imageUrl);
-  const url = requiredString(record['url'], `${param}.url`).trim();
+  const url = requiredString(record['url'], urlParam).trim();
   const detail = optionalEnum(record['detail'], `${param}.detail`, ['auto', 'low', 'high'] as const) ?? '';
 
-  if (/^data:/i.test(url)) return create(ImagePartSchema, { ...decodeDataUrl(url, `${param}.url`), detail });
+  if (/^data:/i.test(url)) return create(ImagePartSchema, { ...decodeDataUrl(url, urlParam), detail });
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidValue(`${param}.url`, 'expected an https URL or a data:image/…;base64 URL.');
+    throw invalidValue(urlParam, 'expected an https URL or a data:image/…;base64 URL.');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw invalidValue(`${param}.url`, `the scheme '${parsed.protocol}' is not supported; use https or a data URL.`);
+    throw invalidValue(urlParam, `the scheme '${parsed.protocol}' is not supported; use https or a data URL.`);
   }
   return create(ImagePartSchema, { source: { case: 'url', value: url }, detail });
 }

@@ -5,6 +5,7 @@
 // for previous_response_id.
 import { StoredResponseNotFoundError } from '../../core/responses/response-store.js';
 import { mapError as mapOpenAIError, type MapErrorContext, type MappedError } from '../openai/map-error.js';
+import { toResponsesParam } from './param-names.js';
 
 export function mapResponsesError(error: unknown, context: MapErrorContext = {}): MappedError {
   if (error instanceof StoredResponseNotFoundError) {
@@ -22,5 +23,5 @@ export function mapResponsesError(error: unknown, context: MapErrorContext = {})
       unexpected: false,
     };
   }
-  return mapOpenAIError(error, context);
+  return mapOpenAIError(error, { paramName: toResponsesParam, ...context });
 }

@@ -91,7 +91,7 @@ function contentPart(part: JsonRecord, param: string, role: Role): ContentPart {
       if (part['file_id'] !== undefined && part['file_id'] !== null) {
         throw invalidValue(`${param}.file_id`, 'file ids are not supported by this gateway (it has no Files API); send image_url as an https or data URL.', 'unsupported_value');
       }
-      const image = parseImageUrl({ url: part['image_url'] ?? missing(`${param}.image_url`), detail: part['detail'] }, param);
+      const image = parseImageUrl({ url: part['image_url'] ?? missing(`${param}.image_url`), detail: part['detail'] }, param, `${param}.image_url`);
       return create(ContentPartSchema, { kind: { case: 'image', value: image } });
     }
     case 'input_file':
@@ -111,7 +111,7 @@ function fileAsImage(part: JsonRecord, param: string): ContentPart {
       'unsupported_value',
     );
   }
-  return create(ContentPartSchema, { kind: { case: 'image', value: parseImageUrl({ url: data }, `${param}.file_data`) } });
+  return create(ContentPartSchema, { kind: { case: 'image', value: parseImageUrl({ url: data }, param, `${param}.file_data`) } });
 }
 
 function reasoning(item: JsonRecord, param: string): ContentPart | undefined {

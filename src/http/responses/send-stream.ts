@@ -7,7 +7,8 @@
 import type { FastifyReply } from 'fastify';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { pumpSse, sseTypedEvent, type SseRequestContext, type SseStream } from '../sse-stream.js';
-import { routeHeaders, warningsHeader } from '../openai/gateway-headers.js';
+import { routeHeaders } from '../openai/gateway-headers.js';
+import { warningsHeader } from './param-names.js';
 import type { OpenAIErrorBody } from '../openai/openai-wire.js';
 import { mapResponsesError } from './map-error.js';
 import type { ResponsesStreamRenderer } from './render-stream.js';

@@ -30,11 +30,22 @@ describe('request errors', () => {
     [{ input: [] }, 'input', /at least one item/],
     [{ temperature: 3 }, 'temperature', /between 0 and 2/],
     [{ text: { format: { type: 'json_schema', name: 'x' } } }, 'text.format.schema', /Missing required parameter/],
+    // Responses' own names, not Chat Completions' (`….image_url.url`, `….file_data.url`).
+    [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:image/png;base64,@@@' }] }] }, 'input[0].content[0].image_url', /Invalid value for 'input\[0\]\.content\[0\]\.image_url'/],
+    [{ input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'file:///etc/passwd' }] }] }, 'input[0].content[0].image_url', /scheme 'file:' is not supported/],
+    [{ input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:image/png;base64' }] }] }, 'input[0].content[0].file_data', /malformed data URL/],
   ])('%j → 400 naming %s', async (body, param, message) => {
     const { status, body: answer } = await badRequest(body);
     expect(status).toBe(400);
     expect(answer.error).toMatchObject({ type: 'invalid_request_error', param });
     expect(String(answer.error['message'])).toMatch(message);
+  });
+
+  it('warns in Responses names: the default output limit Claude needs is max_output_tokens', async () => {
+    const response = await harness.post('/v1/responses', { model: 'anthropic/plain-text', input: 'Hi' });
+    expect(response.status).toBe(200);
+    const warnings = JSON.parse(response.headers.get('x-gateway-warnings') ?? '[]') as Array<{ code: string; param: string }>;
+    expect(warnings).toContainEqual(expect.objectContaining({ code: 'default_applied', param: 'max_output_tokens' }));
   });
 
   it('the official client raises BadRequestError for a missing input', async () => {
