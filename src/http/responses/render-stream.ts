@@ -41,6 +41,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
   /** The whole response as it ended (the stored form), once conclude() or end() ran. */
   final: ResponseObject | undefined;
   private ending: StreamEvent[] = [];
+  private ended = false;
 
   constructor(
     private readonly identity: ResponseIdentity,
@@ -109,23 +110,31 @@ export class ResponsesStreamRenderer extends StreamFacts {
 
   /**
    * After the last chunk: closes what is open and builds the final response (the stored form), keeping the
-   * closing events for end() — so the response can be stored before the client hears it is complete.
+   * closing events for end() — so the response can be stored before the client hears it is complete (and
+   * hears it was not, when storing failed: notStored()).
    */
   conclude(): ResponseObject {
     if (!this.final) {
       const out: Event[] = [];
       this.closeAll(out);
-      const status = statusOf(this.finish, this.rawFinish);
-      this.final = responseObject(this.identity, { status, finish: this.finish, output: this.output.filter(Boolean), usage: this.usage });
-      out.push({ type: status === 'completed' ? 'response.completed' : 'response.incomplete', response: this.clientView(this.final) });
+      this.final = responseObject(this.identity, { status: statusOf(this.finish, this.rawFinish), finish: this.finish, output: this.output.filter(Boolean), usage: this.usage });
       this.ending = out.map((entry) => this.numbered(entry));
     }
     return this.final;
   }
 
+  /** Storing the concluded response failed: the final event says it is not stored (`store: false`). */
+  notStored(): void {
+    this.conclude().store = false;
+  }
+
   end(): StreamEvent[] {
-    this.conclude();
+    const final = this.conclude();
     const out = this.ending;
+    if (!this.ended) {
+      this.ended = true;
+      out.push(this.numbered({ type: final.status === 'completed' ? 'response.completed' : 'response.incomplete', response: this.clientView(final) }));
+    }
     this.ending = [];
     return out;
   }

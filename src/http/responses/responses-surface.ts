@@ -85,7 +85,8 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
 
   /**
    * The answer is delivered even when it cannot be stored (the upstream call is done and paid for): the
-   * failure is logged and named in x-gateway-warnings; continuing from it then gets previous_response_not_found.
+   * failure is logged, named in x-gateway-warnings (unary) and the answer says `store: false` (unary and
+   * streamed); continuing from it then gets previous_response_not_found.
    */
   const saveOrWarn = async (
     identity: ResponseIdentity,
@@ -123,7 +124,9 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
       const streamed = completion.stream({ request: parsed.chat, key, signal: controller.signal, context });
       // Stored before response.completed is written: a client that continues at once finds its previous response.
       const chunks = parsed.settings.store
-        ? storedAfterLastChunk(streamed.chunks, () => saveOrWarn(identity, key, parsed, renderer.conclude(), request.log))
+        ? storedAfterLastChunk(streamed.chunks, async () => {
+            if (await saveOrWarn(identity, key, parsed, renderer.conclude(), request.log)) renderer.notStored();
+          })
         : streamed.chunks;
       await sendResponsesStream(reply, chunks, renderer, {
         extraHeaders: () => governanceHeaders(streamed.report),
@@ -137,7 +140,10 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
     const warnings = [...response.warnings];
     if (parsed.settings.store) {
       const failure = await saveOrWarn(identity, key, parsed, rendered, request.log);
-      if (failure) warnings.push(failure);
+      if (failure) {
+        warnings.push(failure);
+        rendered.store = false;
+      }
     }
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(warnings), ...governanceHeaders(report) });
     return forClient(rendered, parsed.includeEncryptedReasoning);
