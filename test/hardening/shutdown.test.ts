@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import * as grpc from '@grpc/grpc-js';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { SHUTDOWN_MESSAGE } from '../../src/core/governance/in-flight-calls.js';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
 import { adminCaller } from '../helpers/admin-call.js';
+import { loadGatewayPackage } from '../server/grpc-js-client.js';
 
 const ADMIN = 'gw-admin-shutdown-test-0123456789abcdef';
 const PRICES = { inputPerMillion: 1_000, outputPerMillion: 2_000 };
@@ -78,7 +80,7 @@ async function setUp(graceMs: number, args: string[] = []) {
       interceptors: [(next) => (request) => (request.header.set('authorization', `Bearer ${secret}`), next(request))],
     }),
   );
-  return { dataDir, port, gateway, keyId, openai, rpc };
+  return { dataDir, port, gateway, keyId, secret, openai, rpc };
 }
 
 type Setup = Awaited<ReturnType<typeof setUp>>;
@@ -89,6 +91,26 @@ function cutAs(error: unknown): string {
   if (error instanceof OpenAI.APIError && error.message.includes(SHUTDOWN_MESSAGE)) return 'cut';
   if (error instanceof ConnectError && error.code === Code.Unavailable && error.rawMessage.includes(SHUTDOWN_MESSAGE)) return 'cut';
   return `other: ${String(error)}`;
+}
+
+/** A StreamComplete from @grpc/grpc-js (the gRPC protocol itself): how it ended, once past its 3rd delta (`begun`). */
+function grpcStreamOf(setup: Setup, model: string, secret: string, begun: () => void): Promise<string> {
+  const v1 = (loadGatewayPackage()['llmgateway'] as grpc.GrpcObject)['v1'] as grpc.GrpcObject;
+  const Client = v1['CompletionService'] as grpc.ServiceClientConstructor;
+  const client = new Client(`127.0.0.1:${setup.port}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
+    streamComplete(request: object, metadata: grpc.Metadata): grpc.ClientReadableStream<{ chunk?: { event?: string } }>;
+  };
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${secret}`);
+  return new Promise<string>((resolve) => {
+    let deltas = 0;
+    const call = client.streamComplete({ chat: { model: `up/${model}`, messages: [{ role: 'ROLE_USER', content: [{ text: { text: 'Go on' } }] }] } }, metadata);
+    call.on('data', (message) => {
+      if (message.chunk?.event === 'textDelta' && ++deltas === 3) begun();
+    });
+    call.on('error', (error: grpc.ServiceError) => resolve(error.code === grpc.status.UNAVAILABLE && error.details.includes(SHUTDOWN_MESSAGE) ? 'cut' : `other: ${error.code} ${error.details}`));
+    call.on('end', () => resolve('completed'));
+  }).finally(() => client.close());
 }
 
 /** Streams on the OpenAI shim (HTTP/1.1 keep-alive) and the RPC (HTTP/2); `begun` counts those past their 3rd delta. */
@@ -141,20 +163,23 @@ describe('shutdown under load', () => {
     const setup = await setUp(1_500);
     const load = loadOf(setup, 'drip-long', { shim: 6, rpc: 2 }); // 1 000 deltas, 10 s each
     const unary = setup.openai.chat.completions.create({ model: 'up/hang-unary', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
-    await waitFor(() => load.begun() === 8, 'every stream to be under way');
+    let grpcBegun = false;
+    const grpcStream = grpcStreamOf(setup, 'drip-long', setup.secret, () => (grpcBegun = true));
+    await waitFor(() => load.begun() === 8 && grpcBegun, 'every stream to be under way');
     setup.gateway.process.child.kill('SIGTERM');
     expect(await setup.gateway.process.exited).toBe(0);
     expect(await load.all).toEqual(Array(8).fill('cut'));
     const unaryError = await unary;
     expect(cutAs(unaryError)).toBe('cut');
     expect((unaryError as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-    expect(setup.gateway.process.output()).toContain('shutdown: 9 requests cut (logged as canceled)');
+    expect(await grpcStream).toBe('cut');
+    expect(setup.gateway.process.output()).toContain('shutdown: 10 requests cut (logged as canceled)');
 
     const { rows, spentUsd } = await afterRestart(setup, setup.keyId);
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(10);
     for (const row of rows) expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorMessage: SHUTDOWN_MESSAGE });
     const streamRows = rows.filter((row) => (row.outputTokens ?? 0) > 0);
-    expect(streamRows).toHaveLength(8);
+    expect(streamRows).toHaveLength(9);
     for (const row of streamRows) {
       expect(row).toMatchObject({ estimated: true });
       expect(row.outputTokens).toBeGreaterThanOrEqual(3);

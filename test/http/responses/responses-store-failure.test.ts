@@ -33,7 +33,7 @@ describe('storing responses', () => {
     await sql`drop table stored_responses`.execute(harness.gateway.gateway.storage.database.db);
     const { data, response } = await harness.client.responses.create({ model: 'anthropic/plain-text', input: 'Say hello' }).withResponse();
     expect(data.output_text).toBe('Hello, world!');
-    expect(data.store).toBe(false);
+    expect((data as unknown as { store: boolean }).store).toBe(false);
     const warnings = JSON.parse(response.headers.get('x-gateway-warnings') ?? '[]') as Array<{ code: string }>;
     expect(warnings.map((warning) => warning.code)).toContain('not_stored');
     expect(harness.gateway.logLines.some((line) => line.includes('storing a response failed') && line.includes(data.id))).toBe(true);
