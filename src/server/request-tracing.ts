@@ -7,7 +7,7 @@
 // them; the RPC fast path's calls taken before Fastify (rpc/fast-path/
 // fast-rpc-intake.ts) start the same span with startRequestSpan. The span
 // reaches the pipeline in the request context (request-context-from.ts).
-// Health probes are not traced: they would bury real traffic. Registered only
+// Health probes and metrics scrapes are not traced: they would bury real traffic. Registered only
 // when tracing is on: off, no hook runs at all.
 import type { FastifyInstance } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -25,7 +25,9 @@ declare module 'fastify' {
 /** The response header carrying the trace id (32 lowercase hex digits). */
 export const TRACE_ID_HEADER = 'x-trace-id';
 
+/** Probes and scrapes: every few seconds from machines, not requests of the gateway's clients. */
 const UNTRACED_ROUTES: ReadonlySet<string> = new Set([
+  '/metrics',
   '/healthz',
   '/readyz',
   '/grpc.health.v1.Health/Check',

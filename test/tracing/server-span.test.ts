@@ -5,7 +5,8 @@
 // usage and cost counted so far — with error.type canceled, and a status code
 // that is not a 200 nobody received (499, client closed request, for the
 // client that left). The span waits for the pipeline's outcome, which comes
-// after the client has gone.
+// after the client has gone. And the requests that get no span: a metrics
+// scrape, like a health probe, is not a request of the gateway.
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
 import OpenAI from 'openai';
@@ -165,5 +166,21 @@ describe('the server span of a stream cut by shutdown', () => {
     expect(others).toEqual([]);
     expect(attempt?.attributes['error.type']).toBe('canceled');
     expect(attempt?.status.message).toBe(SHUTDOWN_MESSAGE);
+  });
+});
+
+describe('what is not traced', () => {
+  it('a /metrics scrape on the main port, like a health probe, exports no span', async () => {
+    const scrape = await fetch(`${harness.gateway.url}/metrics`, { headers: { authorization: `Bearer ${harness.gateway.adminToken}` } });
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers.get('x-trace-id')).toBeNull();
+    expect((await fetch(`${harness.gateway.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${harness.gateway.url}/healthz`)).status).toBe(200);
+    // Spans leave in the order they end: once a request's span sent after them has arrived, theirs would have too.
+    const traceId = '55e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5';
+    await harness.openai.chat.completions.create({ model: 'fault/ok-x', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { traceparent: traceparent(traceId) } });
+    await serverSpanOf(traceId);
+    const names = receiver.spans().map((span) => span.name);
+    expect(names.filter((name) => name.includes('/metrics') || name.includes('/healthz'))).toEqual([]);
   });
 });
