@@ -168,7 +168,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       if (!consoleDir) fastify.log.warn({ dir: config.console.dir }, 'the admin console is not built (npm run build): /console/ answers 404');
       registerConsoleRoutes(fastify, consoleDir ? () => loadConsoleFiles(consoleDir) : undefined);
     }
-    const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log);
+    const inFlight = new InFlightLimit(config.maxInFlightRequests, fastify.log, () => parts.metrics.inFlightLimitRefused());
     const metricsServing = serveMetrics(fastify, { config, metrics: parts.metrics, adminToken: adminToken.verifier, cluster: options.cluster });
     // The OpenAI REST shim: a sibling of the Connect plugin, so it keeps Fastify's JSON parsing.
     await fastify.register(openaiSurface, { authenticator, completion, inFlight });

@@ -20,10 +20,17 @@ export interface TraceSpan {
   startChild(name: string, kind: ChildSpanKind, attributes?: TraceAttributes): TraceSpan;
   setAttributes(attributes: TraceAttributes): void;
   /**
-   * Marks the operation failed: `error.type` (low cardinality, e.g. a GatewayError kind) and the error
-   * status. The first failure recorded stays: the pipeline's specific kind comes before the edge's HTTP status.
+   * Marks the operation failed: the error status, and `error.type` (low cardinality, e.g. a GatewayError
+   * kind) unless one was recorded before: the pipeline's specific kind comes before the edge's HTTP status.
    */
   fail(errorType: string, message?: string): void;
+  /** Records `error.type` of a failure that is the client's (the status stays unset); as with fail, the first type recorded stays. */
+  markError(errorType: string): void;
+  /**
+   * A request's server span only: keeps it from ending until the returned release is called, so what the
+   * pipeline records after the client left (its outcome comes once the abort has gone through) is on it.
+   */
+  hold?(): () => void;
   /** The W3C trace context headers (traceparent, tracestate) that make a downstream call this span's child. */
   propagationHeaders(): Record<string, string>;
   /** Ends the span (later calls and attributes are ignored). */

@@ -39,10 +39,11 @@ export class InFlightLimit {
   /** Refusing is logged as over once the count is this far below the cap, not at every flip around it. */
   readonly #resumeAt: number;
 
-  /** `max` 0: no cap (nothing is counted either). */
+  /** `max` 0: no cap (nothing is counted either). `refused`: told each refusal (the metrics' counter). */
   constructor(
     readonly max: number,
     private readonly log: InFlightLog,
+    private readonly refused: () => void = () => {},
   ) {
     this.#resumeAt = max - Math.max(1, Math.floor(max / 10));
   }
@@ -75,6 +76,7 @@ export class InFlightLimit {
 
   #refuse(): void {
     this.#refusedTotal += 1;
+    this.refused();
     this.#refusedSinceWarning += 1;
     if (this.#refusing) return;
     // One line when refusing starts and one when it ends, not one per refused request.

@@ -1,17 +1,19 @@
 // A server span per request (tracing on): started when Fastify has routed the
 // request, continuing the client's W3C traceparent/tracestate, answered with
 // the trace id in `x-trace-id` (also what the request-log row records), and
-// ended when the response closes (finished or cut). The REST shims and the
+// ended when the response closes (finished or cut) and the pipeline has recorded
+// its outcome (request-span.ts). The REST shims and the
 // Connect/gRPC services run behind Fastify's routing, where one hook covers
 // them; the RPC fast path's calls taken before Fastify (rpc/fast-path/
 // fast-rpc-intake.ts) start the same span with startRequestSpan. The span
 // reaches the pipeline in the request context (request-context-from.ts).
-// Health probes are not traced: they would bury real traffic. Registered only
+// Health probes and metrics scrapes are not traced: they would bury real traffic. Registered only
 // when tracing is on: off, no hook runs at all.
 import type { FastifyInstance } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestTracer, TraceSpan } from '../domain/trace-span.js';
 import { nodeHeader } from '../core/auth/authenticate-key.js';
+import { CLIENT_CLOSED_REQUEST, RequestSpan } from './request-span.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +25,9 @@ declare module 'fastify' {
 /** The response header carrying the trace id (32 lowercase hex digits). */
 export const TRACE_ID_HEADER = 'x-trace-id';
 
+/** Probes and scrapes: every few seconds from machines, not requests of the gateway's clients. */
 const UNTRACED_ROUTES: ReadonlySet<string> = new Set([
+  '/metrics',
   '/healthz',
   '/readyz',
   '/grpc.health.v1.Health/Check',
@@ -61,15 +65,20 @@ export interface TracedRequest {
 /** Where the request's end is seen: the raw response, whose 'close' comes once in every case. */
 interface TracedResponse {
   statusCode: number;
+  /** False at 'close' when the client left before the answer was written in full. */
+  readonly writableEnded: boolean;
   once(event: 'close', listener: () => void): unknown;
 }
 
-/** Starts the request's server span and ends it when `response` closes, with its status. */
+/**
+ * Starts the request's server span and ends it when `response` closes, with its status — 499 when the
+ * client left first — once the pipeline has recorded its outcome (request-span.ts).
+ */
 export function startRequestSpan(tracer: RequestTracer, request: TracedRequest, response: TracedResponse): TraceSpan {
   const { route, url, raw } = request;
   const queryAt = url.indexOf('?');
   // HTTP semantic conventions; no query string and no request headers beyond the user agent (no credentials).
-  const span = tracer.startServerSpan(
+  const started = tracer.startServerSpan(
     route === undefined ? request.method : `${request.method} ${route}`,
     { traceparent: nodeHeader(raw.headers, 'traceparent'), tracestate: nodeHeader(raw.headers, 'tracestate') },
     {
@@ -82,12 +91,10 @@ export function startRequestSpan(tracer: RequestTracer, request: TracedRequest, 
       'user_agent.original': nodeHeader(raw.headers, 'user-agent'),
     },
   );
+  const span = new RequestSpan(started);
   response.once('close', () => {
-    const status = response.statusCode;
-    span.setAttributes({ 'http.response.status_code': status });
-    // 5xx is the server's failure; 4xx the client's (left unset on a server span, as the conventions say).
-    if (status >= 500) span.fail(String(status));
-    span.end();
+    const answered = response.writableEnded;
+    span.responseClosed(answered ? response.statusCode : CLIENT_CLOSED_REQUEST, answered);
   });
   return span;
 }

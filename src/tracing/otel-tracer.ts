@@ -58,6 +58,7 @@ class OtelSpan implements TraceSpan {
   readonly traceId: string;
   readonly recordsContent: boolean;
   private failed = false;
+  private errorTyped = false;
 
   constructor(
     private readonly span: Span,
@@ -79,10 +80,16 @@ class OtelSpan implements TraceSpan {
   }
 
   fail(errorType: string, message?: string): void {
+    this.markError(errorType);
     if (this.failed) return;
     this.failed = true;
-    this.span.setAttribute('error.type', errorType);
     this.span.setStatus(message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message });
+  }
+
+  markError(errorType: string): void {
+    if (this.errorTyped) return;
+    this.errorTyped = true;
+    this.span.setAttribute('error.type', errorType);
   }
 
   propagationHeaders(): Record<string, string> {

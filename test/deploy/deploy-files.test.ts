@@ -57,13 +57,13 @@ warnNotRun('promtool checks of deploy/prometheus/alerts.yml', availability);
 describe('the Prometheus alerts', () => {
   it('read only metrics the gateway exports, and name the alerts an operator needs', () => {
     const expressions = [...ALERTS.matchAll(/expr: (?:\|\n((?: {10}.*\n)+)|(.+)\n)/g)].map((match) => match[1] ?? match[2]!);
-    expect(expressions.length).toBe(9);
+    expect(expressions.length).toBe(10);
     for (const expr of expressions) {
       const names = metricNamesIn(expr);
       expect(names.length, expr).toBeGreaterThan(0);
       expect(names.filter((name) => !exported.has(name)), expr).toEqual([]);
     }
-    for (const alert of ['LlmGatewayHighErrorRate', 'LlmGatewayHighLatencyP95', 'LlmGatewayCircuitBreakerOpen', 'LlmGatewayRequestLogDropping', 'LlmGatewayBudgetRefusalsSpike', 'LlmGatewayHealthCheckFailing', 'LlmGatewayRedisUnreachable', 'LlmGatewayUpstreamQuotaRejections']) {
+    for (const alert of ['LlmGatewayHighErrorRate', 'LlmGatewayHighLatencyP95', 'LlmGatewayCircuitBreakerOpen', 'LlmGatewayRequestLogDropping', 'LlmGatewayBudgetRefusalsSpike', 'LlmGatewayHealthCheckFailing', 'LlmGatewayRedisUnreachable', 'LlmGatewayUpstreamQuotaRejections', 'LlmGatewayInFlightLimitRefusals']) {
       expect(ALERTS).toContain(`alert: ${alert}`);
     }
   });
@@ -72,7 +72,7 @@ describe('the Prometheus alerts', () => {
     assertAvailable(availability);
     const checked = promtool(['check', 'rules', 'alerts.yml'], ALERTS_DIR);
     expect(checked.status, checked.output).toBe(0);
-    expect(checked.output).toContain('SUCCESS: 9 rules found');
+    expect(checked.output).toContain('SUCCESS: 10 rules found');
     const tested = promtool(['test', 'rules', 'alerts.test.yml'], ALERTS_DIR);
     expect(tested.status, tested.output).toBe(0);
   });

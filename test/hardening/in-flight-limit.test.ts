@@ -4,7 +4,7 @@
 // retryable "unavailable" in its own shape — OpenAI and Anthropic error bodies
 // with 503 and retry-after, Connect unavailable (HTTP 503), gRPC UNAVAILABLE
 // (14) — while health probes and the admin services still answer; the refusal
-// is logged once, not per request; and once the held requests leave (over
+// is logged once, not per request, and counted in a metric; and once the held requests leave (over
 // HTTP/1.1 and HTTP/2), every slot is back and requests are served again.
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
@@ -16,12 +16,14 @@ import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { createGrpcJsClients, type GrpcJsClients } from '../server/grpc-js-client.js';
 import { waitFor } from '../server/helpers.js';
+import { parseExposition, scrape } from '../metrics/exposition.js';
 import { chatBody, startLimitsHarness, type LimitsHarness } from './limits-harness.js';
 
 /** holdTheCap holds it with one request of each kind. */
 const LIMIT = 2;
 const REACHED = 'in-flight request limit reached';
 const RECOVERED = 'in-flight requests below the limit again';
+const REFUSALS = 'llm_gateway_in_flight_limit_refusals_total';
 
 let upstream: FaultUpstream;
 let harness: LimitsHarness;
@@ -160,6 +162,13 @@ describe.each([{ level: 'info' }, { level: 'debug' }])('log level $level', ({ le
       expect(linesWith(REACHED)).toHaveLength(1);
       expect(linesWith(RECOVERED)).toHaveLength(0);
     });
+
+    it('counts every refusal above in llm_gateway_in_flight_limit_refusals_total, as a scrape of /metrics reads it', async () => {
+      const scraped = await scrape(url('/metrics'), harness.gateway.adminToken);
+      expect(scraped.status).toBe(200);
+      // OpenAI, Anthropic, Connect, gRPC unary and gRPC stream; the probes and admin calls are not refused.
+      expect(parseExposition(scraped.text).sum(REFUSALS)).toBe(5);
+    });
   });
 
   describe('after the held requests leave', () => {
@@ -173,6 +182,7 @@ describe.each([{ level: 'info' }, { level: 'debug' }])('log level $level', ({ le
       await waitFor(() => linesWith(RECOVERED).length === 2, 10_000, 'the second recovery log line');
       expect(await openaiStatus('up/ok-x')).toBe(200);
       expect(linesWith(REACHED)).toHaveLength(2);
+      expect(parseExposition((await scrape(url('/metrics'), harness.gateway.adminToken)).text).sum(REFUSALS)).toBe(6);
     });
   });
 });

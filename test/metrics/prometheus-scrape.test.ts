@@ -230,7 +230,7 @@ describe.runIf(prometheusRequired(availability))('Prometheus scraping the gatewa
     };
     const loaded = rules.data.groups.flatMap((group) => group.rules);
     expect(loaded.map((rule) => rule.name)).toContain('LlmGatewayCircuitBreakerOpen');
-    expect(loaded).toHaveLength(9);
+    expect(loaded).toHaveLength(10);
     await eventually('every rule evaluated', async () => {
       const again = (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as typeof rules;
       return again.data.groups.flatMap((group) => group.rules).map((rule) => rule.health);

@@ -65,6 +65,20 @@ describe('the OpenTelemetry RequestTracer', () => {
     expect(received?.status).toEqual({ code: 2, message: 'all targets failed' });
   });
 
+  it('keeps a client failure’s type recorded first (markError) and still sets the error status of a later 5xx', async () => {
+    const tracer = startOtelTracer(configFor(`${receiver.url}/v1/traces`), silent);
+    // A request cut by shutdown: the pipeline says canceled, the edge answered 503.
+    const span = tracer.startServerSpan('POST /f', { traceparent: undefined, tracestate: undefined }, {});
+    span.markError('canceled');
+    span.markError('invalid_argument');
+    span.fail('503');
+    span.end();
+    await tracer.shutdown();
+    const [received] = receiver.spans().filter((candidate) => candidate.traceId === span.traceId);
+    expect(received?.attributes['error.type']).toBe('canceled');
+    expect(received?.status.code).toBe(2);
+  });
+
   it('shuts down without failing and without waiting long when the receiver is unreachable, and says so', async () => {
     const warnings: string[] = [];
     // A port nothing listens on: the receiver's, once closed.

@@ -6,8 +6,9 @@
 // upstream attempts, and usage on both would be counted twice by backends
 // that sum it. A request without a span (tracing off) skips the step.
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
-import { ERROR_TYPE, GATEWAY } from '../tracing/gen-ai-attributes.js';
-import type { GovernanceStep } from './governance-step.js';
+import type { TraceSpan } from '../../domain/trace-span.js';
+import { GATEWAY } from '../tracing/gen-ai-attributes.js';
+import type { CallOutcome, GovernanceStep } from './governance-step.js';
 
 /** Failures that are the gateway's or an upstream's, not the client's: the server span's status becomes error. */
 const SERVER_FAULTS: ReadonlySet<GatewayErrorKind> = new Set(['deadline_exceeded', 'unavailable', 'unimplemented', 'internal']);
@@ -24,28 +25,40 @@ export function traceStep(): GovernanceStep {
         [GATEWAY.operation]: call.operation,
         [GATEWAY.stream]: call.stream,
       });
+      // A client that leaves closes the response before the outcome below is known: the span waits for it.
+      const release = span.hold?.();
       return {
         end(outcome) {
-          const { route, usage } = outcome;
-          span.setAttributes({
-            [GATEWAY.route]: route?.route || undefined,
-            [GATEWAY.expert]: route?.expert || undefined,
-            [GATEWAY.providerId]: route?.providerId || undefined,
-            [GATEWAY.upstreamModel]: route?.upstreamModel || undefined,
-            // A hit's route info is the stored answer's: this request made no attempt.
-            [GATEWAY.attempts]: outcome.cacheHit ? 0 : (route?.attempts.length ?? 0),
-            [GATEWAY.cacheHit]: outcome.cacheHit,
-            [GATEWAY.inputTokens]: usage?.inputTokens,
-            [GATEWAY.outputTokens]: usage?.outputTokens,
-            [GATEWAY.usageEstimated]: usage?.estimated,
-            [GATEWAY.costUsd]: usage ? (outcome.cacheHit ? 0 : usage.costUsd) : undefined,
-          });
-          if (outcome.status !== 'failed') return;
-          const kind = outcome.error instanceof GatewayError ? outcome.error.kind : 'internal';
-          if (SERVER_FAULTS.has(kind)) span.fail(kind, outcome.error instanceof GatewayError ? outcome.error.message : undefined);
-          else span.setAttributes({ [ERROR_TYPE]: kind });
+          try {
+            record(span, outcome);
+          } finally {
+            release?.();
+          }
         },
       };
     },
   };
+}
+
+function record(span: TraceSpan, outcome: CallOutcome): void {
+  const { route, usage } = outcome;
+  // No target served (a failure, a cancellation): the last attempt's, as the request-log row names it.
+  const lastAttempt = route?.providerId ? undefined : route?.attempts.at(-1);
+  span.setAttributes({
+    [GATEWAY.route]: route?.route || undefined,
+    [GATEWAY.expert]: route?.expert || undefined,
+    [GATEWAY.providerId]: route?.providerId || lastAttempt?.providerId || undefined,
+    [GATEWAY.upstreamModel]: route?.upstreamModel || lastAttempt?.upstreamModel || undefined,
+    // A hit's route info is the stored answer's: this request made no attempt.
+    [GATEWAY.attempts]: outcome.cacheHit ? 0 : (route?.attempts.length ?? 0),
+    [GATEWAY.cacheHit]: outcome.cacheHit,
+    [GATEWAY.inputTokens]: usage?.inputTokens,
+    [GATEWAY.outputTokens]: usage?.outputTokens,
+    [GATEWAY.usageEstimated]: usage?.estimated,
+    [GATEWAY.costUsd]: usage ? (outcome.cacheHit ? 0 : usage.costUsd) : undefined,
+  });
+  if (outcome.status !== 'failed') return;
+  const kind = outcome.error instanceof GatewayError ? outcome.error.kind : 'internal';
+  if (SERVER_FAULTS.has(kind)) span.fail(kind, outcome.error instanceof GatewayError ? outcome.error.message : undefined);
+  else span.markError(kind);
 }

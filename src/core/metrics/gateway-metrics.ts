@@ -35,6 +35,8 @@ export interface GatewayMetrics {
   breakerChanged(targetKey: string, to: BreakerState): void;
   expertDecided(decision: { route: string; expert: string; source: string }): void;
   databaseFailed(kind: DatabaseErrorKind): void;
+  /** A request refused by the process's in-flight cap (server/in-flight-limit.ts). */
+  inFlightLimitRefused(): void;
   /** GATEWAY_CONFIG_FILE applied (or not) at start or on SIGHUP. */
   configFileApplied(reason: 'start' | 'sighup', ok: boolean): void;
   /** The live state read at each scrape (requests in flight, breakers, the request-log writer). */
@@ -66,6 +68,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     databaseFailed(kind) {
       metrics.databaseErrors.inc({ kind });
+    },
+    inFlightLimitRefused() {
+      metrics.inFlightLimitRefusals.inc();
     },
     configFileApplied(reason, ok) {
       metrics.configFileApplies.inc({ reason, result: ok ? 'ok' : 'failed' });

@@ -79,6 +79,11 @@ export function defineMetrics(registry: Registry, options: MetricDefinitionOptio
       labelNames: ['kind'],
       registers,
     }),
+    inFlightLimitRefusals: new Counter({
+      name: 'llm_gateway_in_flight_limit_refusals_total',
+      help: 'Data-plane requests refused at once (503 / UNAVAILABLE) because the process had GATEWAY_MAX_IN_FLIGHT_REQUESTS requests in flight.',
+      registers,
+    }),
     breakerTransitions: new Counter({
       name: 'llm_gateway_circuit_breaker_transitions_total',
       help: 'Circuit-breaker state changes per target, by the state entered.',

@@ -27,7 +27,6 @@ export const GEN_AI = {
   outputMessages: 'gen_ai.output.messages',
 } as const;
 
-export const ERROR_TYPE = 'error.type';
 export const SERVER_ADDRESS = 'server.address';
 export const SERVER_PORT = 'server.port';
 export const HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
