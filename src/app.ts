@@ -3,7 +3,7 @@
 // the REST shims, the Connect services and the health routes on one port. It
 // never listens itself (tests and main decide where).
 import type { Writable } from 'node:stream';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { fastifyConnectPlugin } from '@connectrpc/connect-fastify';
 import type { GatewayConfig } from './config/config.js';
@@ -26,6 +26,7 @@ import { createPolyglotServer, type PolyglotServer } from './server/polyglot-ser
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { serializeRequest } from './server/log-serializers.js';
+import { logsEachRequest, requestLogController } from './server/request-logging.js';
 import { createUnprefixedPaths } from './server/unprefixed-paths.js';
 import { noSchemaCompilers } from './server/no-schema-compilers.js';
 import { registerConsoleRoutes } from './server/console-routes.js';
@@ -85,7 +86,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   try {
     const unprefixed = createUnprefixedPaths();
     const nextRequestId = createRequestIdGenerator();
-    const requestLogging = config.logLevel === 'debug' || config.logLevel === 'trace';
+    const requestLogging = logsEachRequest(config.logLevel);
     // Set once the routes are registered: the requests these take never reach Fastify (see each file).
     let fastRpcIntake: FastRpcIntake | undefined;
     let shimIntake: ShimIntake | undefined;
@@ -99,13 +100,13 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           'req.headers["x-goog-api-key"]',
           'req.headers["x-google-api-key"]',
         ],
-        // The Gemini API's `?key=` is a credential: request lines log the URL without it.
+        // Query values may be credentials (the Gemini API's `?key=`): request lines mask them.
         serializers: { req: serializeRequest },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,
-      // The request log records every request behind it; per-request log lines only when debugging.
-      logController: new LogController({ disableRequestLogging: !requestLogging }),
+      // The request log records every request behind it; Fastify's per-request lines only at debug.
+      logController: requestLogController(config.logLevel),
       // X-Forwarded-For is believed only from these proxies (none by default).
       trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
       requestIdHeader: 'x-request-id',

@@ -11,7 +11,7 @@ import type { ProviderCatalog } from './core/completion/provider-catalog.js';
 import { createCheckExecutor } from './core/health-checks/check-executor.js';
 import { createHealthCheckRunner, type HealthCheckRunner } from './core/health-checks/health-check-runner.js';
 import { createLatestResults, type LatestResults } from './core/health-checks/latest-results.js';
-import { createLeaseHolder } from './core/health-checks/lease-holder.js';
+import { createLeaseHolder, type LeaseChange } from './core/health-checks/lease-holder.js';
 import { createReportThrottle } from './core/request-log/report-throttle.js';
 import { createRetentionJob, type RetentionJob } from './core/request-log/retention.js';
 import type { RouteTable } from './core/routing/route-table.js';
@@ -48,6 +48,14 @@ export interface HealthCheckParts {
   stop(): Promise<void>;
 }
 
+/** What the log says when this process starts or stops running the checks. */
+const LEASE_CHANGE_MESSAGES: Record<LeaseChange, string> = {
+  taken: 'running the scheduled health checks (lease taken)',
+  'held-elsewhere': 'not running the scheduled health checks (lease held elsewhere)',
+  expired: 'not running the scheduled health checks (the lease expired before it could be renewed)',
+  released: 'stopped running the scheduled health checks (lease released)',
+};
+
 export function composeHealthChecks(options: {
   storage: GatewayStorage;
   catalog: ProviderCatalog;
@@ -72,7 +80,7 @@ export function composeHealthChecks(options: {
     ttlMs: leaseTtlMs,
     renewEveryMs: Math.max(1, Math.floor(leaseTtlMs / 3)),
     now,
-    onChange: (held) => log.info({ holder }, held ? 'running the scheduled health checks (lease taken)' : 'not running the scheduled health checks (lease held elsewhere)'),
+    onChange: (change) => log.info({ holder }, LEASE_CHANGE_MESSAGES[change]),
     onError: (error) => reports.add('lease', 1, (total) => `health-check lease: reaching the database failed ${total} time(s)`, error),
   });
   const runner = createHealthCheckRunner({

@@ -90,7 +90,8 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
       });
     });
     // A send racing the worker's exit fails here; the exit handler does the cleanup.
-    worker.on('error', (error) => log.warn({ err: error, worker: index }, 'IPC with a worker failed'));
+    // A worker's pid is `workerPid`: pino's own `pid` on every line is the primary's.
+    worker.on('error', (error) => log.warn({ err: error, worker: index, workerPid: worker.process.pid }, 'IPC with a worker failed'));
     worker.on('exit', (code, signal) => {
       workers.delete(worker);
       listeningWorkers.delete(worker);
@@ -106,7 +107,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
       }
       if (!started) {
         exitCode = 1;
-        log.error({ worker: index, code, signal }, 'a worker exited before it listened; stopping');
+        log.error({ worker: index, workerPid: worker.process.pid, code, signal }, 'a worker exited before it listened; stopping');
         stop('a worker failed to start');
         return;
       }
@@ -120,7 +121,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
         return;
       }
       const delayMs = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.min(10, crashes.length - 1));
-      log.error({ worker: index, pid: worker.process.pid, code, signal, restartInMs: delayMs }, 'a worker exited; starting another');
+      log.error({ worker: index, workerPid: worker.process.pid, code, signal, restartInMs: delayMs }, 'a worker exited; starting another');
       setTimeout(() => {
         if (!stopping) fork(index);
       }, delayMs);

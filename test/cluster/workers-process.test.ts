@@ -147,6 +147,10 @@ describe('npm start -- --workers 2', () => {
     const [victim] = listeningPids(gateway.output());
     process.kill(victim!, 'SIGKILL');
     await waitFor(() => gateway.output().includes('a worker exited; starting another'), 'the primary to notice');
+    // One `pid` (pino's: the primary's), the dead worker's under a name of its own.
+    const exitLine = gateway.output().split('\n').find((line) => line.includes('a worker exited; starting another'))!;
+    expect(exitLine.match(/"pid":/g)).toHaveLength(1);
+    expect(JSON.parse(exitLine)).toMatchObject({ pid: gateway.child.pid, workerPid: victim, signal: 'SIGKILL' });
     await waitFor(() => listeningPids(gateway.output()).length === 3, 'a new worker to listen');
     const { secret } = await createKey('after-restart');
     const served = await completeMany(secret, 4);

@@ -110,8 +110,8 @@ describe('the health-check runner', () => {
     // Both keep ticking through three intervals: only A runs, renewing its lease.
     for (let round = 0; round < 3; round += 1) {
       harness.clock.advance(MINUTE);
-      await second.pass();
       await first.pass();
+      await second.pass();
     }
     expect(harness.upstream.calls('ok-x')).toBe(4);
 
@@ -126,6 +126,9 @@ describe('the health-check runner', () => {
     expect(harness.upstream.calls('ok-x')).toBe(5);
     expect(first.errors).toEqual([]);
     expect(second.errors).toEqual([]);
+    // A says it gave the lease up, not that another holds it; B, which waited, said nothing until it took it.
+    expect(first.leaseChanges).toEqual(['taken', 'released']);
+    expect(second.leaseChanges).toEqual(['taken']);
   });
 
   it('a runner that stops renewing (a crash) is taken over once its lease expired, and then runs nothing', async () => {
@@ -143,13 +146,27 @@ describe('the health-check runner', () => {
     harness.clock.advance(MINUTE);
     await second.pass();
     expect(harness.upstream.calls('ok-x')).toBe(2);
-    // A comes back: its lease is gone, so it runs nothing.
+    // A comes back: its lease is gone (held elsewhere, as it says), so it runs nothing.
     await first.pass();
+    expect(first.leaseChanges).toEqual(['taken', 'held-elsewhere']);
     harness.clock.advance(MINUTE);
     await first.pass();
     await second.pass();
     expect(harness.upstream.calls('ok-x')).toBe(3);
     expect((await harness.runs('hc_ok')).length).toBe(3);
+  });
+
+  it('a holder that cannot reach the database to renew loses the lease at its expiry, saying so', async () => {
+    const runner = await harness.runner('A');
+    await runner.pass();
+    await runner.storage.close();
+    harness.clock.advance(RENEW_EVERY_MS);
+    await runner.pass();
+    expect(runner.leaseChanges).toEqual(['taken']); // kept until the expiry it last wrote
+    harness.clock.advance(LEASE_TTL_MS);
+    await runner.pass();
+    expect(runner.leaseChanges).toEqual(['taken', 'expired']);
+    expect(runner.errors.length).toBeGreaterThan(0);
   });
 
   it('without enabled checks no runner takes the lease (nothing is written); disabling the last one gives it up', async () => {

@@ -112,4 +112,12 @@ describe('scheduled health checks on a started gateway', () => {
       ]),
     );
   });
+
+  it('on shutdown logs that it gave the lease up, not that it is held elsewhere', async () => {
+    const closing = gateway;
+    gateway = undefined as unknown as StartedGateway; // closed here, not again in afterAll
+    await closing.close();
+    const lease = closing.logLines.filter((line) => line.includes('scheduled health checks')).map((line) => (JSON.parse(line) as Json).msg);
+    expect(lease).toEqual(['running the scheduled health checks (lease taken)', 'stopped running the scheduled health checks (lease released)']);
+  });
 });

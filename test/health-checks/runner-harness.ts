@@ -14,7 +14,7 @@ import { createProviderAdmin } from '../../src/core/admin/providers/provider-adm
 import { createProviderCatalog } from '../../src/core/completion/provider-catalog.js';
 import { createCheckExecutor } from '../../src/core/health-checks/check-executor.js';
 import { createHealthCheckRunner, type HealthCheckRunner } from '../../src/core/health-checks/health-check-runner.js';
-import { createLeaseHolder } from '../../src/core/health-checks/lease-holder.js';
+import { createLeaseHolder, type LeaseChange } from '../../src/core/health-checks/lease-holder.js';
 import { createRouteTable } from '../../src/core/routing/route-table.js';
 import { createMasterKeyRing, type MasterKeyRing } from '../../src/core/secrets/master-key-ring.js';
 import type { HealthCheckRunRecord } from '../../src/domain/health-check.js';
@@ -34,6 +34,8 @@ export interface TestRunner {
   runner: HealthCheckRunner;
   storage: GatewayStorage;
   errors: unknown[];
+  /** Each time it started or stopped holding the lease, and why (what its log line says). */
+  leaseChanges: LeaseChange[];
   /** Ticks, then waits until the runs it started are recorded. */
   pass(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startRunnerHarness(models: string[]): Promise<RunnerHarnes
       const own = await openStorage({ dataDir });
       opened.push(own);
       const errors: unknown[] = [];
+      const leaseChanges: LeaseChange[] = [];
       const lease = createLeaseHolder({
         leases: own.jobLeases,
         name: HEALTH_CHECK_LEASE,
@@ -84,6 +87,7 @@ export async function startRunnerHarness(models: string[]): Promise<RunnerHarnes
         ttlMs: LEASE_TTL_MS,
         renewEveryMs: RENEW_EVERY_MS,
         now: clock.now,
+        onChange: (change) => leaseChanges.push(change),
         onError: (error) => errors.push(error),
       });
       const catalog = createProviderCatalog({ providers: own.providers, keyRing, createAdapter: createProviderAdapter });
@@ -100,6 +104,7 @@ export async function startRunnerHarness(models: string[]): Promise<RunnerHarnes
         runner,
         storage: own,
         errors,
+        leaseChanges,
         async pass() {
           await runner.tick();
           await runner.idle();

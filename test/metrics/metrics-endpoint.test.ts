@@ -35,7 +35,7 @@ function rpcFor(secret: string) {
 const settle = (promise: Promise<unknown>) => promise.then(() => 'ok', () => 'failed');
 
 /** The governed requests the traffic below sends, all kinds together. */
-const SENT = 16;
+const SENT = 17;
 
 beforeAll(async () => {
   metricsPort = await freePort();
@@ -50,9 +50,10 @@ beforeAll(async () => {
   // A route: the first target fails twice (first try, one retry), the second serves (a failover).
   await harness.createRoute('failover', 'priority', ['down-a', 'ok-c'], { maxRetries: 1 });
   await rpc.complete(harness.chat('failover'));
-  // A key limited to one request a minute: the second is refused.
+  // A key limited to one request a minute: the second is refused, and so is a model that is not configured.
   const limited = rpcFor(await createKey({ name: 'limited', rateLimits: { requestsPerMinute: 1 } }));
   expect([await settle(limited.complete(harness.chat('fault/ok-z'))), await settle(limited.complete(harness.chat('fault/ok-z')))]).toEqual(['ok', 'failed']);
+  expect(await settle(limited.complete(harness.chat('nowhere/made-up-model')))).toBe('failed');
   // A key with a budget: its reservation counts the input, which the accuracy histogram reuses.
   const budgeted = rpcFor(await createKey({ name: 'budgeted', budget: { amount: 1_000_000, unit: 'BUDGET_UNIT_TOKENS', period: 'BUDGET_PERIOD_MONTH' } }));
   await budgeted.complete(harness.chat('fault/ok-q'));
@@ -75,13 +76,16 @@ describe('GET /metrics after known traffic', () => {
   it('counts every governed request once, by outcome, surface, route, provider and upstream model', () => {
     expect(exposition.sum('llm_gateway_requests_total')).toBe(SENT);
     expect(exposition.sum('llm_gateway_requests_total', { outcome: 'ok' })).toBe(9);
-    expect(exposition.sum('llm_gateway_requests_total', { outcome: 'client_error' })).toBe(2);
+    expect(exposition.sum('llm_gateway_requests_total', { outcome: 'client_error' })).toBe(3);
     expect(exposition.sum('llm_gateway_requests_total', { outcome: 'server_error', error_kind: 'unavailable', model: 'down-r' })).toBe(5);
     expect(exposition.sum('llm_gateway_requests_total', { surface: 'rpc', operation: 'chat', route: '', provider: 'fault', model: 'ok-x', outcome: 'ok' })).toBe(2);
     expect(exposition.sum('llm_gateway_requests_total', { surface: 'openai', model: 'ok-x' })).toBe(1);
     expect(exposition.sum('llm_gateway_requests_total', { route: 'failover', provider: 'fault', model: 'ok-c', outcome: 'ok' })).toBe(1);
-    // A refusal before routing has no provider or model (never the client's free-form model string).
+    // A key's rate-limit refusal, before routing, names the target of the model asked for, as a refusal after
+    // routing does; a model that is not configured has no target (never the client's free-form model string).
+    expect(exposition.sum('llm_gateway_requests_total', { error_kind: 'resource_exhausted', provider: 'fault', model: 'ok-z', outcome: 'client_error' })).toBe(1);
     expect(exposition.sum('llm_gateway_requests_total', { error_kind: 'resource_exhausted', provider: '', model: '' })).toBe(1);
+    expect(exposition.sum('llm_gateway_requests_total', { model: 'made-up-model' }) + exposition.sum('llm_gateway_requests_total', { model: 'nowhere/made-up-model' })).toBe(0);
     expect(exposition.count('llm_gateway_request_duration_seconds')).toBe(SENT);
   });
 
@@ -113,8 +117,8 @@ describe('GET /metrics after known traffic', () => {
   it('counts cache lookups, limit refusals and expert-free routes', () => {
     expect(exposition.sum('llm_gateway_cache_lookups_total', { result: 'miss' })).toBe(1);
     expect(exposition.sum('llm_gateway_cache_lookups_total', { result: 'hit' })).toBe(1);
-    expect(exposition.sum('llm_gateway_limit_refusals_total', { kind: 'requests' })).toBe(1);
-    expect(exposition.sum('llm_gateway_limit_refusals_total')).toBe(1);
+    expect(exposition.sum('llm_gateway_limit_refusals_total', { kind: 'requests' })).toBe(2);
+    expect(exposition.sum('llm_gateway_limit_refusals_total')).toBe(2);
   });
 
   it('shows the breaker that opened, per target, and its transition', () => {

@@ -24,6 +24,7 @@ import { MEDIA_LOG_OPERATION, type MediaRequest, type MediaResponse } from '../.
 import { failedRouteOf } from './failed-route.js';
 import { createInFlightCalls, type InFlightCall, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
+import { refusedCallPlanner } from './refused-call-plan.js';
 import type { RequestRecorder } from './request-facts.js';
 import { markLoggedFailure } from './logged-failures.js';
 import { recordRefusedRequest, type RefusedRequest } from './refused-request.js';
@@ -67,7 +68,7 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
     requestLogStep({ log: options.log, now }),
     traceStep(),
     // Limits before routing: a refused key must not even cost a classifier call.
-    limitsStep(options),
+    limitsStep(options, refusedCallPlanner(core, options.experts.routes)),
     routingStep({ core, rules: options.rules, experts: options.experts, now }),
     budgetStep({ budgets: options.budgets, defaultOutputTokens: options.budgetOutputReserveTokens ?? DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS }),
     cacheStep(options.cache),

@@ -15,9 +15,16 @@ export interface LeaseHolderOptions {
   /** How often the holder renews and the others try to take over (well under ttlMs). */
   renewEveryMs: number;
   now: () => number;
-  onChange?(held: boolean): void;
+  /** Each time this process starts or stops holding the lease, and why. */
+  onChange?(change: LeaseChange): void;
   onError(error: unknown): void;
 }
+
+/**
+ * `taken`; or no longer held: `held-elsewhere` (another process holds it now), `expired` (not renewed in
+ * time: the database could not be reached) or `released` (this process gave it up: stopping, or nothing to run).
+ */
+export type LeaseChange = 'taken' | 'held-elsewhere' | 'expired' | 'released';
 
 export interface LeaseHolder {
   /** Takes or renews the lease when due; whether this process holds it now. */
@@ -34,11 +41,12 @@ export function createLeaseHolder(options: LeaseHolderOptions): LeaseHolder {
   let reported = false;
 
   const holds = () => now() < heldUntil;
-  const report = () => {
+  // A loss not otherwise explained is an expiry: the renewals did not land in time.
+  const report = (lossReason: LeaseChange = 'expired') => {
     const held = holds();
     if (held !== reported) {
       reported = held;
-      options.onChange?.(held);
+      options.onChange?.(held ? 'taken' : lossReason);
     }
     return held;
   };
@@ -50,7 +58,9 @@ export function createLeaseHolder(options: LeaseHolderOptions): LeaseHolder {
       if (instant < lastTry + options.renewEveryMs) return report();
       lastTry = instant;
       try {
-        heldUntil = (await leases.tryAcquire(name, holder, instant, instant + options.ttlMs)) ? instant + options.ttlMs : 0;
+        const taken = await leases.tryAcquire(name, holder, instant, instant + options.ttlMs);
+        heldUntil = taken ? instant + options.ttlMs : 0;
+        if (!taken) return report('held-elsewhere');
       } catch (error) {
         // Unknown whether the write landed: keep what was held, until its expiry.
         options.onError(error);
@@ -62,7 +72,7 @@ export function createLeaseHolder(options: LeaseHolderOptions): LeaseHolder {
       heldUntil = 0;
       // Taking it again (checks came back) need not wait for the next renewal slot.
       lastTry = Number.NEGATIVE_INFINITY;
-      report();
+      report('released');
       try {
         await leases.release(name, holder);
       } catch (error) {

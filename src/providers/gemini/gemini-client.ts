@@ -8,6 +8,7 @@
 import type { CountTokensParameters, GenerateContentConfig, GenerateContentParameters } from '@google/genai';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
 import { deferredClient, lazySdkWithFetch } from '../shared/lazy-sdk.js';
+import { UpstreamFault } from '../shared/upstream-fault.js';
 import { resolveEndpoint } from './gemini-endpoint.js';
 import type { GeminiContent, GeminiGenerateRequest, GeminiResponse, GeminiTool, GeminiToolConfig } from './wire-types.js';
 
@@ -100,7 +101,9 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
           ...perCallHttpOptions(call.extraBody, headers),
         },
       });
-      return (response.embeddings ?? []).map((embedding) => embedding.values ?? []);
+      // Valid JSON of another method's shape (a generateContent answer) has no embeddings at all.
+      if (!Array.isArray(response.embeddings)) throw new UpstreamFault('malformed_body', 'a JSON object without embeddings');
+      return response.embeddings.map((embedding) => embedding.values ?? []);
     },
     async countTokens(call, signal) {
       // The SDK's Developer-API countTokens accepts only `contents` and throws on

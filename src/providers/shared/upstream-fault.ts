@@ -23,9 +23,19 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A unary answer: nothing at all is an empty body, anything but an object a malformed one. */
+/** What a parsed JSON value is instead of an object, in the gateway's words ("a JSON array"). */
+export function jsonKindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a JSON array';
+  if (value === null) return 'JSON null';
+  return `a JSON ${typeof value}`;
+}
+
+/**
+ * A unary answer: nothing at all is an empty body, anything but an object a malformed one. A string is
+ * what an SDK hands over for a body not typed as JSON (read as text), so it is called text.
+ */
 export function requireAnswerObject(value: unknown): Record<string, unknown> {
   if (value === undefined || value === null || value === '') throw new UpstreamFault('empty_body');
-  if (!isJsonObject(value)) throw new UpstreamFault('malformed_body', 'not a JSON object');
+  if (!isJsonObject(value)) throw new UpstreamFault('malformed_body', typeof value === 'string' ? 'text rather than a JSON object' : `${jsonKindOf(value)} rather than an object`);
   return value;
 }

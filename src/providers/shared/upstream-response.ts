@@ -7,7 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { UpstreamResponseHeaders } from './upstream-response-headers.js';
 import { keepAliveBody } from './upstream-body.js';
-import { UpstreamFault } from './upstream-fault.js';
+import { isJsonObject, jsonKindOf, UpstreamFault } from './upstream-fault.js';
 
 /** `node`: `body` is the Node Readable; `web`: a WHATWG ReadableStream made on first access. */
 export type UpstreamBodyKind = 'node' | 'web';
@@ -49,16 +49,24 @@ export class UpstreamResponse {
     return (await this.#bytes()).toString('utf8');
   }
 
-  /** A 2xx body that is empty or not JSON is the upstream's fault, said so (an error status's body stays the SDK's to read). */
+  /**
+   * A 2xx body that is empty, not JSON (its Content-Type named: what it is instead) or JSON but not an
+   * object (every vendor answers an object) is the upstream's fault, said so; an error status's body stays
+   * the SDK's to read.
+   */
   async json(): Promise<unknown> {
     const text = await this.text();
     if (!this.ok) return JSON.parse(text) as unknown;
     if (text.trim() === '') throw new UpstreamFault('empty_body');
+    let value: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      value = JSON.parse(text) as unknown;
     } catch {
-      throw new UpstreamFault('malformed_body', 'not valid JSON');
+      const type = mediaTypeOf(this.headers.get('content-type'));
+      throw new UpstreamFault('malformed_body', type ? `not valid JSON; Content-Type ${type}` : 'not valid JSON');
     }
+    if (!isJsonObject(value)) throw new UpstreamFault('malformed_body', `${jsonKindOf(value)} rather than an object`);
+    return value;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -118,4 +126,10 @@ function copyOf(buffer: Buffer): Uint8Array<ArrayBuffer> {
   const copy = new Uint8Array(buffer.byteLength);
   copy.set(buffer);
   return copy;
+}
+
+/** The media type of a Content-Type (no parameters), when it looks like one; an upstream's header goes into an error message. */
+function mediaTypeOf(contentType: string | null): string | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type && type.length <= 100 && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : undefined;
 }
