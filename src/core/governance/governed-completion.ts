@@ -104,6 +104,11 @@ function chunkObserversOf(runs: readonly StepRun[]): Array<(chunk: StreamChunk) 
   return observers;
 }
 
+/** What a governed call takes from the edge's call; no plan until the routing step makes one. */
+function callFields<Request>(call: CompletionCall<Request>) {
+  return { request: call.request, key: call.key, signal: call.signal, context: call.context ?? requestContext({ surface: 'rpc' }), plan: undefined };
+}
+
 function endRecording(runs: readonly StepRun[], outcome: CallOutcome, flight: InFlightCall): void {
   try {
     endSteps(runs, outcome, true);
@@ -162,15 +167,7 @@ export function composeGovernance(
     if (answer !== error) markLoggedFailure(answer);
     return answer;
   };
-  const chatCall = (call: CompletionCall<ChatRequest>, stream: boolean): ChatCall => ({
-    operation: 'chat',
-    stream,
-    request: call.request,
-    key: call.key,
-    signal: call.signal,
-    context: call.context ?? requestContext({ surface: 'rpc' }),
-    plan: undefined,
-  });
+  const chatCall = (call: CompletionCall<ChatRequest>, stream: boolean): ChatCall => ({ operation: 'chat', stream, ...callFields(call) });
   /** What the plain pipeline is handed: the request as the steps left it, and the routing step's plan. */
   const coreCall = <Request>(call: GovernedCall & { request: Request }, signal: AbortSignal): CoreCall<Request> => ({
     request: call.request,
@@ -266,29 +263,11 @@ export function composeGovernance(
     },
 
     embed(call) {
-      const governed: EmbedCall = {
-        operation: 'embeddings',
-        stream: false,
-        request: call.request,
-        key: call.key,
-        signal: call.signal,
-        context: call.context ?? requestContext({ surface: 'rpc' }),
-        plan: undefined,
-      };
-      return unary(governed, embedUpstream);
+      return unary<EmbedCall, EmbedResponse>({ operation: 'embeddings', stream: false, ...callFields(call) }, embedUpstream);
     },
 
     media(call) {
-      const governed: MediaCall = {
-        operation: MEDIA_LOG_OPERATION[call.request.operation],
-        stream: false,
-        request: call.request,
-        key: call.key,
-        signal: call.signal,
-        context: call.context ?? requestContext({ surface: 'rpc' }),
-        plan: undefined,
-      };
-      return unary(governed, mediaUpstream);
+      return unary<MediaCall, MediaResponse>({ operation: MEDIA_LOG_OPERATION[call.request.operation], stream: false, ...callFields(call) }, mediaUpstream);
     },
 
     // Deliberately not governed (as before the steps were composed here): counting tokens and
