@@ -139,7 +139,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await page.fill('[data-test=key-budget]', '0');
     await page.click('[data-test=key-save]');
     // The form's own check lands on the budget field; the API is not called.
-    await eventually(() => text('[data-error-for=budget]')).toContain('must be greater than 0');
+    await eventually(() => text('[data-error-for=budget]')).toContain('must be a number greater than 0');
     await page.fill('[data-test=key-budget]', '5');
     await page.click('[data-test=key-save]');
     secret = (await page.locator('[data-test=secret]').innerText()).trim();
@@ -259,7 +259,7 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await eventually(() => page.locator('[data-test=keys-table] tbody tr').count()).toBe(1);
     const row = page.locator('[data-key=short-lived]');
     await row.getByRole('button', { name: 'Rotate' }).click();
-    await page.fill('#grace', '0');
+    await page.fill('#field-grace-period', '0');
     await page.click('[data-test=rotate]');
     const rotated = (await page.locator('[data-test=secret]').innerText()).trim();
     expect(rotated).not.toBe(firstSecret);

@@ -6,11 +6,12 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { BudgetPeriod, BudgetUnit, VirtualKeySchema } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { ProviderSchema, ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { ExpertClassifierType, RouteSchema, RouteStrategy } from '../../gen/llmgateway/v1/routes_service_pb.js';
-import { PromptRuleOperation } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
+import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
+import { PromptRuleOperation, PromptRuleSchema, PromptRuleScope } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
 import { emptyKeyForm, keyToForm, toCreateKeyRequest, toUpdateKeyRequest } from '../../console/src/forms/key-form.js';
 import { addDiscoveredModels, emptyModelRow, emptyProviderForm, providerToForm, toCreateProviderRequest, toUpdateProviderRequest } from '../../console/src/forms/provider-form.js';
 import { emptyRouteForm, parseTarget, routeToForm, toCreateRouteRequest, toUpdateRouteRequest } from '../../console/src/forms/route-form.js';
-import { emptyPromptRuleForm, toCreatePromptRuleRequest, toUpdatePromptRuleRequest } from '../../console/src/forms/prompt-rule-form.js';
+import { emptyPromptRuleForm, promptRuleToForm, toCreatePromptRuleRequest, toUpdatePromptRuleRequest } from '../../console/src/forms/prompt-rule-form.js';
 import { FieldProblem, parsePairs, splitList } from '../../console/src/forms/form-values.js';
 
 function problemOf(action: () => unknown): { field: string; message: string } {
@@ -48,7 +49,7 @@ describe('key form', () => {
     expect(problemOf(() => toCreateKeyRequest(emptyKeyForm())).field).toBe('name');
   });
 
-  it('round-trips a stored key and names every edited field in the update mask (so clearing clears)', () => {
+  it('round-trips a stored key and names the edited fields in the update mask (so clearing clears)', () => {
     const expires = new Date(2027, 0, 2, 3, 4);
     const key = create(VirtualKeySchema, {
       id: 'key_1', name: 'ops', enabled: false, allowedModels: ['a/*'], expiresAt: timestampFromDate(expires),
@@ -58,12 +59,12 @@ describe('key form', () => {
     expect(form).toMatchObject({ name: 'ops', enabled: false, allowedModels: 'a/*', concurrentRequests: '4', requestsPerMinute: '', budgetAmount: '1000', budgetUnit: BudgetUnit.TOKENS, metadata: 'a=b', expiresAt: '2027-01-02T03:04' });
     form.allowedModels = '';
     form.budgetAmount = '';
-    const update = toUpdateKeyRequest('key_1', form);
+    const update = toUpdateKeyRequest(key, form);
     expect(update.id).toBe('key_1');
     expect(update.allowedModels).toEqual([]);
     expect(update.budget).toBeUndefined();
     expect(update.expiresAt?.seconds).toBe(BigInt(expires.getTime() / 1000));
-    expect(update.updateMask?.paths).toEqual(['name', 'enabled', 'expires_at', 'allowed_models', 'rate_limits', 'budget', 'cache_enabled', 'log_request_bodies', 'metadata']);
+    expect(update.updateMask?.paths).toEqual(['allowed_models', 'budget']);
   });
 });
 
@@ -92,13 +93,13 @@ describe('provider form', () => {
     const form = providerToForm(provider);
     expect(form.apiKey).toBe('');
     expect(form.models[0]).toMatchObject({ inputPrice: '1', outputPrice: '0' });
-    const unchanged = toUpdateProviderRequest(form);
+    const unchanged = toUpdateProviderRequest(provider, form);
     expect(unchanged.apiKey).toBeUndefined();
-    expect(unchanged.updateMask?.paths).not.toContain('api_key');
+    expect(unchanged.updateMask?.paths).toEqual([]);
     form.apiKey = 'new-key-9999';
-    const changed = toUpdateProviderRequest(form);
+    const changed = toUpdateProviderRequest(provider, form);
     expect(changed.apiKey).toBe('new-key-9999');
-    expect(changed.updateMask?.paths).toContain('api_key');
+    expect(changed.updateMask?.paths).toEqual(['api_key']);
     expect(changed.azure).toBeUndefined();
   });
 
@@ -114,13 +115,14 @@ describe('provider form', () => {
     });
     const form = providerToForm(provider);
     form.models[1]!.outputPrice = '12';
-    const update = toUpdateProviderRequest(form);
+    const update = toUpdateProviderRequest(provider, form);
+    expect(update.updateMask?.paths).toEqual(['models']);
     expect(update.models[0]?.prices?.perImage).toBe(0.04);
     expect(update.models[0]?.quota).toMatchObject({ requestsPerMinute: 5, maxConcurrent: 2 });
     expect(update.models[1]?.prices).toMatchObject({ inputPerMillion: 2.5, outputPerMillion: 12, perMillionCharacters: 15 });
     const added = emptyModelRow('new-model');
     form.models.push(added);
-    expect(toUpdateProviderRequest(form).models[2]?.prices).toBeUndefined();
+    expect(toUpdateProviderRequest(provider, form).models[2]?.prices).toBeUndefined();
   });
 
   it('adds only the discovered models not yet listed', () => {
@@ -158,10 +160,11 @@ describe('route form', () => {
     });
     const form = routeToForm(route);
     expect(form.experts).toEqual([{ name: 'code', description: 'code questions', target: 'p/coder' }]);
-    const update = toUpdateRouteRequest(form);
+    form.fallbackExpert = '';
+    const update = toUpdateRouteRequest(route, form);
     expect(update.expert?.experts[0]).toMatchObject({ providerId: 'p', upstreamModel: 'coder' });
     expect(update.expert?.classifier?.judgeModel).toBe('p/judge');
-    expect(update.updateMask?.paths).toContain('expert');
+    expect(update.updateMask?.paths).toEqual(['expert']);
   });
 });
 
@@ -181,7 +184,8 @@ describe('route form editing', () => {
     form.maxRetries = '';
     form.experts[0]!.description = 'programming questions';
     form.experts.push({ name: 'chat', description: 'small talk', target: 'p/chatty' });
-    const update = toUpdateRouteRequest(form);
+    const update = toUpdateRouteRequest(route, form);
+    expect(update.updateMask?.paths).toEqual(['settings', 'expert']);
     expect(update.settings?.maxRetries).toBeUndefined();
     expect(update.settings?.backoffBase?.seconds).toBe(1n);
     expect(update.settings?.affinityScope).toBe(2);
@@ -208,11 +212,12 @@ describe('prompt rule form and shared values', () => {
   });
 
   it('keeps a regex rule\'s roles on update and clears them when the operation no longer takes them', () => {
-    const regex = toUpdatePromptRuleRequest('r1', { ...emptyPromptRuleForm(), name: 'r', operation: PromptRuleOperation.REGEX_REPLACE, pattern: 'x' });
-    expect(regex.updateMask?.paths).not.toContain('roles');
-    const system = toUpdatePromptRuleRequest('r1', { ...emptyPromptRuleForm(), name: 'r', operation: PromptRuleOperation.SET_SYSTEM, text: 'Hi' });
-    expect(system.updateMask?.paths).toContain('roles');
-    expect(system.roles).toEqual([]);
+    const rule = create(PromptRuleSchema, { id: 'r1', name: 'r', enabled: true, scope: PromptRuleScope.ROUTE, scopeId: 'smart', operation: PromptRuleOperation.REGEX_REPLACE, pattern: 'x', flags: 'g', roles: [Role.USER] });
+    const regex = toUpdatePromptRuleRequest(rule, { ...promptRuleToForm(rule), pattern: 'y' });
+    expect(regex.updateMask?.paths).toEqual(['pattern']);
+    const system = toUpdatePromptRuleRequest(rule, { ...promptRuleToForm(rule), operation: PromptRuleOperation.SET_SYSTEM, text: 'Hi' });
+    expect(system.updateMask?.paths.sort()).toEqual(['flags', 'operation', 'pattern', 'replacement', 'roles', 'text']);
+    expect(system).toMatchObject({ roles: [], text: 'Hi', pattern: '', flags: '' });
   });
 
   it('splits lists and pairs', () => {

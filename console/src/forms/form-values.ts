@@ -39,20 +39,36 @@ export function formatPairs(pairs: Record<string, string>, separator: '=' | ':')
     .join('\n');
 }
 
-/** A non-negative whole number from a text field; '' is 0. */
-export function wholeNumber(field: string, text: string | number): number {
+/** The largest uint32, the type of the API's counts and limits: a larger number cannot even be sent. */
+export const UINT32_MAX = 4_294_967_295;
+
+/** A non-negative whole number (decimal digits only) from a text field, at most `max`; '' is 0. */
+export function wholeNumber(field: string, text: string | number, max = UINT32_MAX): number {
   const value = String(text).trim();
   if (value === '') return 0;
   if (!/^\d+$/.test(value)) throw new FieldProblem(field, 'must be a whole number, 0 or more');
-  return Number(value);
+  const parsed = Number(value);
+  if (parsed > max) throw new FieldProblem(field, `must be at most ${max}`);
+  return parsed;
+}
+
+/** A whole number (decimal digits, optionally signed) that fits an int32; '' is 0. */
+export function signedWholeNumber(field: string, text: string): number {
+  const value = text.trim();
+  if (value === '') return 0;
+  const parsed = Number(value);
+  if (!/^[+-]?\d+$/.test(value) || parsed < -2_147_483_648 || parsed > 2_147_483_647) {
+    throw new FieldProblem(field, 'must be a whole number between -2147483648 and 2147483647');
+  }
+  return parsed;
 }
 
 /** A non-negative decimal number; '' is undefined. */
-export function optionalDecimal(field: string, text: string | number): number | undefined {
+export function optionalDecimal(field: string, text: string | number, message = 'must be a number, 0 or more'): number | undefined {
   const value = String(text).trim();
   if (value === '') return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new FieldProblem(field, 'must be a number, 0 or more');
+  if (!Number.isFinite(parsed) || parsed < 0) throw new FieldProblem(field, message);
   return parsed;
 }
 
@@ -64,9 +80,28 @@ export function localInputToTimestamp(field: string, text: string): Timestamp | 
   return timestampFromDate(date);
 }
 
+/** Timestamp → `<input type="datetime-local" step="any">` value; seconds and milliseconds only when set, so none are lost. */
 export function timestampToLocalInput(timestamp: Timestamp | undefined): string {
   if (!timestamp) return '';
   const date = timestampDate(timestamp);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  const minutes = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  if (date.getMilliseconds() !== 0) return `${minutes}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+  return date.getSeconds() === 0 ? minutes : `${minutes}:${pad(date.getSeconds())}`;
+}
+
+/**
+ * The update-mask paths whose form values differ from the form as loaded: an update sends only what the
+ * user changed, so another tab's (or tool's) update of a different field holds. Each path's values are
+ * read by its function and compared as JSON.
+ */
+export function changedPaths<Form>(loaded: Form, form: Form, valuesByPath: Record<string, (form: Form) => unknown>): string[] {
+  return Object.entries(valuesByPath)
+    .filter(([, values]) => JSON.stringify(values(loaded)) !== JSON.stringify(values(form)))
+    .map(([path]) => path);
+}
+
+/** An update whose mask names nothing: the form was saved unchanged (the API would refuse it as changing nothing). */
+export function changesNothing(request: { updateMask?: { paths: string[] } | undefined }): boolean {
+  return (request.updateMask?.paths.length ?? 0) === 0;
 }

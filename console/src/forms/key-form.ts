@@ -1,5 +1,6 @@
-// The key editor's form ↔ the KeysService messages. The update names every field the form edits in
-// its update_mask, so clearing a field in the form clears it on the key.
+// The key editor's form ↔ the KeysService messages. The update's update_mask names the fields the user
+// changed (against the key as loaded), so clearing a field clears it on the key, and a field changed
+// meanwhile elsewhere (another tab, the CLI) is not overwritten with the value this form loaded.
 import { create } from '@bufbuild/protobuf';
 import { FieldMaskSchema } from '@bufbuild/protobuf/wkt';
 import {
@@ -13,7 +14,7 @@ import {
   type UpdateKeyRequest,
   type VirtualKey,
 } from '../../../gen/llmgateway/v1/keys_service_pb.js';
-import { FieldProblem, formatPairs, localInputToTimestamp, optionalDecimal, parsePairs, splitList, timestampToLocalInput, wholeNumber } from './form-values.js';
+import { changedPaths, FieldProblem, formatPairs, localInputToTimestamp, optionalDecimal, parsePairs, splitList, timestampToLocalInput, wholeNumber } from './form-values.js';
 
 export interface KeyForm {
   name: string;
@@ -75,8 +76,9 @@ export function keyToForm(key: VirtualKey): KeyForm {
 /** The fields both requests share, validated; throws FieldProblem naming the proto field. */
 function keyFields(form: KeyForm) {
   if (form.name.trim() === '') throw new FieldProblem('name', 'is required');
-  const amount = optionalDecimal('budget.amount', form.budgetAmount);
-  if (amount === 0) throw new FieldProblem('budget.amount', 'must be greater than 0 (leave empty for no budget)');
+  const budgetMessage = 'must be a number greater than 0 (leave empty for no budget)';
+  const amount = optionalDecimal('budget.amount', form.budgetAmount, budgetMessage);
+  if (amount === 0) throw new FieldProblem('budget.amount', budgetMessage);
   return {
     name: form.name.trim(),
     enabled: form.enabled,
@@ -98,8 +100,21 @@ export function toCreateKeyRequest(form: KeyForm): CreateKeyRequest {
   return create(CreateKeyRequestSchema, keyFields(form));
 }
 
-const KEY_MASK = ['name', 'enabled', 'expires_at', 'allowed_models', 'rate_limits', 'budget', 'cache_enabled', 'log_request_bodies', 'metadata'];
+/** What each updatable field is made of on the form (a rate limit or budget is sent whole). */
+const KEY_VALUES: Record<string, (form: KeyForm) => unknown> = {
+  name: (form) => form.name.trim(),
+  enabled: (form) => form.enabled,
+  expires_at: (form) => form.expiresAt,
+  allowed_models: (form) => splitList(form.allowedModels),
+  rate_limits: (form) => [form.requestsPerMinute.trim(), form.tokensPerMinute.trim(), form.concurrentRequests.trim()],
+  budget: (form) => [form.budgetAmount.trim(), form.budgetUnit, form.budgetPeriod],
+  cache_enabled: (form) => form.cacheEnabled,
+  log_request_bodies: (form) => form.logRequestBodies,
+  metadata: (form) => form.metadata,
+};
 
-export function toUpdateKeyRequest(id: string, form: KeyForm): UpdateKeyRequest {
-  return create(UpdateKeyRequestSchema, { id, ...keyFields(form), updateMask: create(FieldMaskSchema, { paths: KEY_MASK }) });
+/** The update of `key` (as loaded into the form) with the fields the user changed; an empty mask changes nothing. */
+export function toUpdateKeyRequest(key: VirtualKey, form: KeyForm): UpdateKeyRequest {
+  const paths = changedPaths(keyToForm(key), form, KEY_VALUES);
+  return create(UpdateKeyRequestSchema, { id: key.id, ...keyFields(form), updateMask: create(FieldMaskSchema, { paths }) });
 }

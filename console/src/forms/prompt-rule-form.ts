@@ -10,7 +10,7 @@ import {
   type PromptRule,
   type UpdatePromptRuleRequest,
 } from '../../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import { FieldProblem } from './form-values.js';
+import { changedPaths, signedWholeNumber } from './form-values.js';
 
 export interface PromptRuleForm {
   name: string;
@@ -47,8 +47,7 @@ export function promptRuleToForm(rule: PromptRule): PromptRuleForm {
 }
 
 function ruleFields(form: PromptRuleForm) {
-  const order = form.order.trim() === '' ? 0 : Number(form.order);
-  if (!Number.isInteger(order)) throw new FieldProblem('order', 'must be a whole number');
+  const order = signedWholeNumber('order', form.order);
   const regex = form.operation === PromptRuleOperation.REGEX_REPLACE;
   return {
     name: form.name.trim(),
@@ -70,10 +69,32 @@ export function toCreatePromptRuleRequest(form: PromptRuleForm): CreatePromptRul
   return create(CreatePromptRuleRequestSchema, ruleFields(form));
 }
 
-const RULE_MASK = ['name', 'enabled', 'scope', 'scope_id', 'order', 'operation', 'text', 'pattern', 'flags', 'replacement', 'first_user_turn_only'];
+/** What each updatable field is made of on the form. */
+const RULE_VALUES: Record<string, (form: PromptRuleForm) => unknown> = {
+  name: (form) => form.name.trim(),
+  enabled: (form) => form.enabled,
+  scope: (form) => form.scope,
+  scope_id: (form) => form.scopeId.trim(),
+  order: (form) => form.order.trim(),
+  operation: (form) => form.operation,
+  text: (form) => form.text,
+  pattern: (form) => form.pattern,
+  flags: (form) => form.flags.trim(),
+  replacement: (form) => form.replacement,
+  first_user_turn_only: (form) => form.firstUserTurnOnly,
+};
+const OPERATION_FIELDS = ['text', 'pattern', 'flags', 'replacement'];
 
-/** Roles (not on the form) are kept for a regex rule and cleared for the others, which refuse them. */
-export function toUpdatePromptRuleRequest(id: string, form: PromptRuleForm): UpdatePromptRuleRequest {
-  const paths = form.operation === PromptRuleOperation.REGEX_REPLACE ? RULE_MASK : [...RULE_MASK, 'roles'];
-  return create(UpdatePromptRuleRequestSchema, { id, ...ruleFields(form), roles: [], updateMask: create(FieldMaskSchema, { paths }) });
+/**
+ * The update of `rule` (as loaded into the form): only the fields the user changed, so edits made meanwhile
+ * elsewhere hold. A new operation sends all the operation's fields (the others cleared); roles (not on the
+ * form) are then cleared unless it is a regex rule, the only kind that takes them.
+ */
+export function toUpdatePromptRuleRequest(rule: PromptRule, form: PromptRuleForm): UpdatePromptRuleRequest {
+  const paths = changedPaths(promptRuleToForm(rule), form, RULE_VALUES);
+  if (paths.includes('operation')) {
+    paths.push(...OPERATION_FIELDS.filter((path) => !paths.includes(path)));
+    if (form.operation !== PromptRuleOperation.REGEX_REPLACE) paths.push('roles');
+  }
+  return create(UpdatePromptRuleRequestSchema, { id: rule.id, ...ruleFields(form), roles: [], updateMask: create(FieldMaskSchema, { paths }) });
 }

@@ -14,7 +14,7 @@ import {
   type ProviderModel,
   type UpdateProviderRequest,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import { FieldProblem, formatPairs, optionalDecimal, parsePairs } from './form-values.js';
+import { changedPaths, FieldProblem, formatPairs, optionalDecimal, parsePairs } from './form-values.js';
 
 export interface ModelRow {
   upstreamModel: string;
@@ -125,8 +125,19 @@ export function toCreateProviderRequest(form: ProviderForm): CreateProviderReque
   return create(CreateProviderRequestSchema, { ...providerFields(form), id: form.id.trim(), type: form.type, apiKey: form.apiKey });
 }
 
-export function toUpdateProviderRequest(form: ProviderForm): UpdateProviderRequest {
-  const paths = ['name', 'base_url', 'extra_headers', 'enabled', 'models', 'azure'];
+/** What each updatable field is made of on the form (the models are sent as a whole list). */
+const PROVIDER_VALUES: Record<string, (form: ProviderForm) => unknown> = {
+  name: (form) => form.name.trim(),
+  base_url: (form) => form.baseUrl.trim(),
+  extra_headers: (form) => form.extraHeaders,
+  enabled: (form) => form.enabled,
+  models: (form) => form.models.map((row) => [row.upstreamModel, row.alias, row.deployment, row.enabled, row.inputPrice, row.outputPrice, row.cachedInputPrice, row.cacheWritePrice]),
+  azure: (form) => form.azureApiVersion.trim(),
+};
+
+/** The update of `provider` (as loaded into the form): only the fields the user changed, so edits made meanwhile elsewhere hold. */
+export function toUpdateProviderRequest(provider: Provider, form: ProviderForm): UpdateProviderRequest {
+  const paths = changedPaths(providerToForm(provider), form, PROVIDER_VALUES);
   const apiKey = form.apiKey.trim() === '' ? undefined : form.apiKey;
   if (apiKey !== undefined) paths.push('api_key');
   return create(UpdateProviderRequestSchema, { ...providerFields(form), id: form.id, apiKey, updateMask: create(FieldMaskSchema, { paths }) });

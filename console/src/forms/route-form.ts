@@ -19,7 +19,7 @@ import {
   type UpdateRouteRequest,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import { durationMs } from '../format/format.js';
-import { FieldProblem, splitList, wholeNumber } from './form-values.js';
+import { changedPaths, FieldProblem, splitList, wholeNumber } from './form-values.js';
 
 export interface TargetRow {
   /** `provider-id/upstream-model`, or a route name. */
@@ -111,11 +111,25 @@ function optionalSeconds(field: string, text: string): Duration | undefined {
   return durationFromMs(Math.round(value * 1000));
 }
 
+/** The form rows of the targets sent: blank rows are left out, so the API's `targets[i]` is the i-th of these. */
+function sentTargetRows(form: RouteForm): number[] {
+  return form.targets.flatMap((row, index) => (row.target.trim() === '' ? [] : [index]));
+}
+
+/** An API field path naming `targets[i]` (counted over the targets sent) → the same path on the form's row. */
+export function targetFieldOnForm(form: RouteForm, field: string): string {
+  const match = /^targets\[(\d+)\]/.exec(field);
+  const row = match ? sentTargetRows(form)[Number(match[1])] : undefined;
+  return match && row !== undefined ? `targets[${row}]${field.slice(match[0].length)}` : field;
+}
+
 function routeFields(form: RouteForm) {
   const expertStrategy = form.strategy === RouteStrategy.EXPERT;
-  const targets = form.targets
-    .filter((row) => row.target.trim() !== '')
-    .map((row, index) => create(RouteTargetSchema, { ...parseTarget(row.target), weight: wholeNumber(`targets[${index}].weight`, row.weight) }));
+  // The console's own checks name the form's row (blank rows included), as the editor labels them.
+  const targets = sentTargetRows(form).map((index) => {
+    const row = form.targets[index]!;
+    return create(RouteTargetSchema, { ...parseTarget(row.target), weight: wholeNumber(`targets[${index}].weight`, row.weight) });
+  });
   const statuses = splitList(form.failoverStatuses).map((status) => {
     if (!/^\d{3}$/.test(status)) throw new FieldProblem('settings.failover_statuses', 'must be HTTP statuses such as 429, 503');
     return Number(status);
@@ -155,8 +169,24 @@ export function toCreateRouteRequest(form: RouteForm): CreateRouteRequest {
   return create(CreateRouteRequestSchema, { name: form.name.trim(), ...routeFields(form) });
 }
 
-export function toUpdateRouteRequest(form: RouteForm): UpdateRouteRequest {
+/** What each updatable field is made of on the form (settings and the expert routing are sent whole). */
+const ROUTE_VALUES: Record<string, (form: RouteForm) => unknown> = {
+  description: (form) => form.description.trim(),
+  strategy: (form) => form.strategy,
+  targets: (form) => sentTargetRows(form).map((index) => [form.targets[index]!.target.trim(), form.targets[index]!.weight.trim()]),
+  settings: (form) => [form.maxRetries.trim(), form.attemptTimeoutSeconds.trim(), form.totalDeadlineSeconds.trim(), splitList(form.failoverStatuses)],
+  enabled: (form) => form.enabled,
+  expert: (form) => [form.experts, form.fallbackExpert.trim(), form.judgeModel.trim()],
+};
+
+/**
+ * The update of `route` (as loaded into the form): only the fields the user changed, so edits made meanwhile
+ * elsewhere hold. The expert routing travels only with the expert strategy, and always when switching to it.
+ */
+export function toUpdateRouteRequest(route: Route, form: RouteForm): UpdateRouteRequest {
   const fields = routeFields(form);
-  const paths = ['description', 'strategy', 'targets', 'settings', 'enabled', ...(fields.expert ? ['expert'] : [])];
-  return create(UpdateRouteRequestSchema, { name: form.name, ...fields, updateMask: create(FieldMaskSchema, { paths }) });
+  const changed = changedPaths(routeToForm(route), form, ROUTE_VALUES);
+  const paths = changed.filter((path) => path !== 'expert' || fields.expert);
+  if (fields.expert && changed.includes('strategy') && !paths.includes('expert')) paths.push('expert');
+  return create(UpdateRouteRequestSchema, { name: route.name, ...fields, updateMask: create(FieldMaskSchema, { paths }) });
 }

@@ -11,6 +11,7 @@ export const en = {
   signIn: {
     title: 'Sign in to the console', token: 'Admin token', tokenHelp: 'The gateway printed it on first start (or GATEWAY_ADMIN_TOKEN). It is kept only in this tab.',
     gateway: 'Gateway address', gatewayHelp: 'Leave empty for this server. Another gateway must list this page’s origin in GATEWAY_CORS_ORIGINS.',
+    gatewayFixed: 'This console manages this gateway: its security policy lets the page call no other origin. To manage another gateway, open that gateway’s own /console/.',
     submit: 'Sign in', refused: 'The gateway refused this token.', unreachable: 'The gateway could not be reached: {message}', expired: 'Your session ended: sign in again.',
   },
   overview: {
@@ -27,16 +28,16 @@ export const en = {
   },
   keys: {
     title: 'Virtual keys', create: 'New key', searchPlaceholder: 'Name contains…', display: 'Key', expires: 'Expires', never: 'Never',
-    budget: 'Budget', spend: 'Spend', revoked: 'Revoked', rotate: 'Rotate', revoke: 'Revoke',
+    budget: 'Budget', spend: 'Spend', revoked: 'Revoked', expired: 'Expired', rotate: 'Rotate', revoke: 'Revoke',
     empty: 'No keys yet. Create one and give its secret to an application.',
     secretTitle: 'Copy the secret now', secretWarning: 'This is the only time the secret is shown. Store it safely; the gateway keeps only a hash.',
     secretDone: 'I have stored it',
     revokeConfirm: 'Revoke key “{name}”? Applications using it are refused at once, for good.',
-    rotateTitle: 'Rotate key “{name}”', grace: 'Grace period (minutes) during which the old secret still works', rotateSubmit: 'Rotate',
+    rotateTitle: 'Rotate key “{name}”', grace: 'Grace period (minutes) during which the old secret still works', graceHelp: 'Minutes, or a duration such as 90s, 30m, 1h, 2d (at most 30 days); 0 stops the old secret at once.', rotateSubmit: 'Rotate',
     editTitle: 'Edit key “{name}”', createTitle: 'New key', spentOf: '{spent} of {budget}',
   },
   keyForm: {
-    name: 'Name', enabled: 'Enabled', expiresAt: 'Expires at', expiresHelp: 'Empty: never expires.',
+    name: 'Name', enabled: 'Enabled', expiresAt: 'Expires at', expiresHelp: 'Empty: never expires. In this browser’s local time.',
     allowedModels: 'Allowed models', allowedModelsHelp: 'Patterns such as gpt-4o* or openai/*, comma separated; empty allows all.',
     pickModel: 'Add a model from the catalog', rateLimits: 'Rate limits (0 or empty: none)', rpm: 'Requests per minute', tpm: 'Tokens per minute', concurrent: 'Concurrent requests',
     budget: 'Budget', budgetAmount: 'Amount (empty: no budget)', unit: 'Unit', period: 'Period', usd: 'US dollars', tokens: 'Tokens',

@@ -13,6 +13,7 @@ export const zhCN: Messages = {
   signIn: {
     title: '登录控制台', token: '管理员令牌', tokenHelp: '网关首次启动时打印（或 GATEWAY_ADMIN_TOKEN）。它只保存在当前标签页中。',
     gateway: '网关地址', gatewayHelp: '留空表示本服务器。其他网关须在 GATEWAY_CORS_ORIGINS 中列出本页面的来源。',
+    gatewayFixed: '此控制台管理本网关：其安全策略不允许页面调用其他来源。要管理其他网关，请打开该网关自己的 /console/。',
     submit: '登录', refused: '网关拒绝了此令牌。', unreachable: '无法连接网关：{message}', expired: '会话已结束，请重新登录。',
   },
   overview: {
@@ -29,16 +30,16 @@ export const zhCN: Messages = {
   },
   keys: {
     title: '虚拟密钥', create: '新建密钥', searchPlaceholder: '名称包含…', display: '密钥', expires: '过期时间', never: '永不',
-    budget: '预算', spend: '花费', revoked: '已吊销', rotate: '轮换', revoke: '吊销',
+    budget: '预算', spend: '花费', revoked: '已吊销', expired: '已过期', rotate: '轮换', revoke: '吊销',
     empty: '还没有密钥。创建一个并把密钥交给应用。',
     secretTitle: '请立即复制密钥', secretWarning: '密钥只显示这一次。请妥善保存；网关只保存其哈希值。',
     secretDone: '我已保存',
     revokeConfirm: '吊销密钥“{name}”？使用它的应用将立即且永久被拒绝。',
-    rotateTitle: '轮换密钥“{name}”', grace: '旧密钥继续有效的宽限期（分钟）', rotateSubmit: '轮换',
+    rotateTitle: '轮换密钥“{name}”', grace: '旧密钥继续有效的宽限期（分钟）', graceHelp: '分钟数，或如 90s、30m、1h、2d 的时长（最长 30 天）；0 表示旧密钥立即失效。', rotateSubmit: '轮换',
     editTitle: '编辑密钥“{name}”', createTitle: '新建密钥', spentOf: '{spent} / {budget}',
   },
   keyForm: {
-    name: '名称', enabled: '启用', expiresAt: '过期时间', expiresHelp: '留空表示永不过期。',
+    name: '名称', enabled: '启用', expiresAt: '过期时间', expiresHelp: '留空表示永不过期。按本浏览器的本地时间。',
     allowedModels: '允许的模型', allowedModelsHelp: '如 gpt-4o* 或 openai/* 的模式，以逗号分隔；留空表示全部允许。',
     pickModel: '从模型目录添加', rateLimits: '速率限制（0 或留空表示不限）', rpm: '每分钟请求数', tpm: '每分钟令牌数', concurrent: '并发请求数',
     budget: '预算', budgetAmount: '金额（留空表示无预算）', unit: '单位', period: '周期', usd: '美元', tokens: '令牌',

@@ -1,0 +1,201 @@
+// The console's editors in real Chromium against the real gateway: two tabs editing different fields
+// of one key both hold (and an untouched expiry keeps its seconds), a rotation grace period the console
+// cannot read is refused on its field (and "1h" keeps the old secret working), an expired key is shown
+// as expired, route errors land on the row that caused them, the built-in console hides the gateway
+// address it could never call, and a rejected request-log filter leaves no stale rows.
+// Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
+import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
+import { browserAvailability, launchBrowser, warnLoudly, type Browser } from '../browser/browser-harness.js';
+
+const availability = browserAvailability();
+const requiredHere = process.env['CI'] === 'true';
+if (!availability.available && !requiredHere) warnLoudly(`CONSOLE BROWSER TEST NOT RUN: ${availability.reason}`);
+const consoleBuilt = existsSync(path.resolve(import.meta.dirname, '../../dist/console/index.html'));
+const outputDir = process.env['GATEWAY_TEST_OUTPUT_DIR'] ?? path.resolve(import.meta.dirname, '../../test-output/console');
+const ADMIN_TOKEN = 'console-edits-admin-token-0123456789';
+/** Waits for what the page shows (the machine may be busy: vitest's 1 s default is too short for a browser). */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
+describe.runIf(availability.available || requiredHere)('the console editors in Chromium', () => {
+  let upstream: OpenAIFixture;
+  let started: StartedGateway;
+  let browser: Browser;
+  let admin: AdminCall;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!consoleBuilt) throw new Error('dist/console/index.html is missing: run `npm run build` (it builds the console) before this test');
+    mkdirSync(outputDir, { recursive: true });
+    upstream = await startOpenAIFixture({ family: 'openai' });
+    started = await startGateway({ GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN });
+    admin = adminCaller(started.url, ADMIN_TOKEN);
+    await admin('ProvidersService/CreateProvider', {
+      id: 'fixture', name: 'Fixture', type: 'PROVIDER_TYPE_OPENAI', baseUrl: upstream.baseUrl, apiKey: upstream.apiKey, models: [{ upstreamModel: 'plain-text' }],
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await started?.close();
+    await upstream?.close();
+  });
+
+  /** A new tab signed in (each tab keeps its own session), on `where`. */
+  async function signedInTab(where: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${started.url}/console/sign-in?next=${encodeURIComponent(where)}`);
+    await page.fill('[data-test=token]', ADMIN_TOKEN);
+    await page.click('[data-test=sign-in]');
+    await page.waitForURL((url) => url.pathname === `/console${where}`);
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`), fullPage: true });
+  const modelsStatus = async (secret: string) => (await fetch(`${started.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status;
+
+  it('keeps both tabs\' edits of different fields of one key, and an untouched expiry to the second', async () => {
+    const created = await admin('KeysService/CreateKey', { name: 'two-tabs', rateLimits: { requestsPerMinute: 10 }, expiresAt: '2031-01-01T10:20:30.500Z' });
+    const id = (created['key'] as { id: string }).id;
+    const tabA = await signedInTab('/keys');
+    const tabB = await signedInTab('/keys');
+    try {
+      for (const tab of [tabA, tabB]) await tab.locator('[data-key=two-tabs]').getByRole('button', { name: 'Edit' }).click();
+      await tabA.fill('#field-rate-limits-requests-per-minute', '77');
+      await tabA.click('[data-test=key-save]');
+      await eventually(() => tabA.locator('[data-test=key-save]').count()).toBe(0);
+      // The expiry as stored, to the millisecond (the input accepts it as it is: the form still submits).
+      expect(await tabB.inputValue('#field-expires-at')).toMatch(/^2031-01-01T\d\d:20:30\.50*$/);
+      await shot(tabB, 'edits-01-key-editor');
+      await tabB.fill('[data-test=key-name]', 'two-tabs-renamed');
+      await tabB.click('[data-test=key-save]');
+      await eventually(() => tabB.locator('[data-key=two-tabs-renamed]').count()).toBe(1);
+      await shot(tabB, 'edits-01-two-tabs');
+      const stored = (await admin('KeysService/GetKey', { id }))['key'] as Record<string, unknown>;
+      expect(stored).toMatchObject({ name: 'two-tabs-renamed', rateLimits: { requestsPerMinute: 77 }, expiresAt: '2031-01-01T10:20:30.500Z' });
+    } finally {
+      await tabA.close();
+      await tabB.close();
+    }
+  });
+
+  it('refuses a grace period it cannot read on its field, and keeps the old secret working for "1h"', async () => {
+    const created = await admin('KeysService/CreateKey', { name: 'rotate-me' });
+    const oldSecret = created['secret'] as string;
+    const page = await signedInTab('/keys');
+    try {
+      await page.locator('[data-key=rotate-me]').getByRole('button', { name: 'Rotate' }).click();
+      for (const unreadable of ['abc', '-5', '1y']) {
+        await page.fill('#field-grace-period', unreadable);
+        await page.click('[data-test=rotate]');
+        await eventually(() => page.locator('[data-error-for=grace_period]').innerText()).toContain('minutes');
+        expect(await page.locator('[data-test=secret]').count()).toBe(0);
+      }
+      await shot(page, 'edits-02-grace-refused');
+      expect(await modelsStatus(oldSecret)).toBe(200);
+      await page.fill('#field-grace-period', '1h');
+      await page.click('[data-test=rotate]');
+      const newSecret = (await page.locator('[data-test=secret]').innerText()).trim();
+      expect(newSecret).not.toBe(oldSecret);
+      await page.click('[data-test=secret-done]');
+      expect(await modelsStatus(newSecret)).toBe(200);
+      expect(await modelsStatus(oldSecret)).toBe(200);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows an expired key as expired, not enabled', async () => {
+    const created = await admin('KeysService/CreateKey', { name: 'expires-soon', expiresAt: new Date(Date.now() + 1500).toISOString() });
+    // Wait until the gateway itself refuses the key (its expiry has passed), then look.
+    await eventually(() => modelsStatus(created['secret'] as string)).toBe(403);
+    const page = await signedInTab('/keys');
+    try {
+      const row = page.locator('[data-key=expires-soon]');
+      await eventually(() => row.locator('.badge').innerText()).toBe('Expired');
+      await shot(page, 'edits-03-expired-key');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a route error on the row that caused it when an earlier row is blank', async () => {
+    const page = await signedInTab('/routes');
+    try {
+      await page.click('[data-test=new-route]');
+      await page.fill('[data-test=route-name]', 'rows');
+      await page.selectOption('[data-test=route-strategy]', { label: 'Weighted' });
+      await page.click('[data-test=add-target]');
+      await page.locator('[data-test=route-target]').nth(1).fill('nope/x');
+      await page.click('[data-test=route-save]');
+      // The API's error (it numbers only the targets sent) on the second row, none on the blank first.
+      await eventually(() => page.locator('[data-error-for="targets[1]"]').innerText()).toContain('nope');
+      expect(await page.locator('[data-error-for="targets[0]"]').count()).toBe(0);
+      await shot(page, 'edits-04-route-error-row');
+      // The console's own check, on the same row.
+      await page.locator('[data-test=route-target]').nth(1).fill('fixture/plain-text');
+      await page.locator('#field-targets-1-weight').fill('-3');
+      await page.click('[data-test=route-save]');
+      await eventually(() => page.locator('[data-error-for="targets[1].weight"]').innerText()).toContain('whole number');
+      expect(await page.locator('[data-error-for="targets[0].weight"]').count()).toBe(0);
+      await page.locator('#field-targets-1-weight').fill('3');
+      await page.click('[data-test=route-save]');
+      await eventually(() => page.locator('[data-route=rows]').count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('hides the gateway address on the console the gateway serves (its CSP allows no other origin)', async () => {
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(`${started.url}/console/sign-in`);
+      await page.waitForSelector('[data-test=token]');
+      await eventually(() => page.locator('[data-test=gateway-note]').innerText()).toContain('this gateway');
+      expect(await page.locator('[data-test=gateway]').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('clears the request log\'s rows when a filter is refused, and keeps the filter in the address', async () => {
+    const key = await admin('KeysService/CreateKey', { name: 'log-writer' });
+    const response = await fetch(`${started.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key['secret'] as string}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fixture/plain-text', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    await started.gateway.requestLog.flush();
+    const page = await signedInTab('/requests');
+    try {
+      await page.fill('[data-test=filter-model]', 'plain-text');
+      await page.click('[data-test=request-filter] button[type=submit]');
+      await eventually(() => page.locator('[data-test=requests-table] tbody tr').count()).toBe(1);
+      expect(new URL(page.url()).searchParams.get('model')).toBe('plain-text');
+      // A reload keeps the filter.
+      await page.reload();
+      await eventually(() => page.locator('[data-test=requests-table] tbody tr').count()).toBe(1);
+      expect(await page.inputValue('[data-test=filter-model]')).toBe('plain-text');
+      await page.fill('[data-test=filter-from]', '2030-01-01T00:00');
+      await page.fill('[data-test=filter-to]', '2020-01-01T00:00');
+      await page.click('[data-test=request-filter] button[type=submit]');
+      await eventually(() => page.locator('[data-test=requests-error]').innerText()).toContain('must be after');
+      expect(await page.locator('[data-test=requests-table]').count()).toBe(0);
+      await shot(page, 'edits-05-filter-refused');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ran without page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
