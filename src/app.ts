@@ -232,9 +232,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       shimIntake?.stop();
       polyglot?.beginDrain();
       graceTimer = setTimeout(() => {
-        // Past the grace period: what still runs is cut, and ends as canceled by shutdown. Its client is
-        // told so in its own protocol (error event, 503, gRPC status) before the connections that are
-        // still open are destroyed.
+        // Past the grace period: what still runs is cut (canceled by shutdown); its client is told so in its own
+        // protocol (error event, 503, gRPC status) before the connections still open are destroyed.
         fastify.log.warn({ inFlight: parts.inFlight.size, graceMs: config.shutdownGraceMs }, 'shutdown grace period over: cutting the requests still running');
         parts.inFlight.cut();
         void parts.inFlight.settled(CUT_ANSWER_MS).then(() => setTimeout(() => polyglot?.destroyAll(), CUT_WRITE_MS).unref());
