@@ -6,7 +6,7 @@ import { setDefaultHighWaterMark } from 'node:stream';
 import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
 import { ConfigFileError } from './declarative/config-file-error.js';
-import { createClusterPeers, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
+import { createClusterPeers, onPrimaryGone, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
 
 // Node 22 raised the default stream buffer (highWaterMark) from 16 to 64 KiB. Every stream a request
 // holds — the upstream socket and its response, the client's HTTP/2 stream — fills that much while
@@ -76,7 +76,7 @@ async function serve(config: GatewayConfig): Promise<void> {
   }
   // The primary is gone (killed): nothing will answer limit checks or restart us; finish and exit.
   if (peers) {
-    process.on('disconnect', () => {
+    onPrimaryGone(() => {
       peers.primaryGone();
       shutdown('primary gone');
     });

@@ -1,5 +1,6 @@
 // What a --workers worker shares with the others, through the primary's IPC
 // channel: the rate limits (held by the primary) and admin-write announcements.
+import cluster from 'node:cluster';
 import type { RateLimiter } from '../core/limits/rate-limiter.js';
 import { isPrimaryMessage, type AdminScope, type PrimaryMessage, type WorkerMessage } from './messages.js';
 import { createWorkerRateLimiter, type PrimaryChannel } from './worker-rate-limiter.js';
@@ -35,6 +36,20 @@ export function processChannel(): PrimaryChannel {
       });
     },
   };
+}
+
+/**
+ * Calls `listener` once the primary is gone (its IPC channel closed: killed, OOM). Node's own cluster
+ * worker code (lib/internal/cluster/child.js, checked on Node 24) listens for 'disconnect' first and calls
+ * process.exit(0) unless `cluster.worker.exitedAfterDisconnect` is true — in-flight requests would be cut
+ * and their rows lost. Listening ahead of it and marking the disconnect as expected lets `listener` (the
+ * graceful shutdown) run instead.
+ */
+export function onPrimaryGone(listener: () => void): void {
+  process.prependListener('disconnect', () => {
+    if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
+    listener();
+  });
 }
 
 export function createClusterPeers(channel: PrimaryChannel, workerIndex: number): ClusterPeers & { primaryGone(): void } {

@@ -188,6 +188,26 @@ describe('shutdown under load', () => {
     expect(spentUsd).toBeCloseTo(rows.reduce((sum, row) => sum + (row.costUsd ?? 0), 0), 9);
   });
 
+  it('--workers 2 whose primary is killed (SIGKILL, the OOM killer): each worker shuts down as on SIGTERM, and every cut request has its row', async () => {
+    const setup = await setUp(1_500, ['--workers', '2']);
+    const output = setup.gateway.process.output;
+    await waitFor(() => output().includes('all workers listening'), 'both workers to listen');
+    // Every process's output goes to the same pipe: closed once the primary and both workers are gone.
+    const allGone = new Promise((resolve) => setup.gateway.process.child.once('close', resolve));
+    const load = loadOf(setup, 'drip-long', { shim: 6, rpc: 2 }); // 1 000 deltas, 10 s each
+    await waitFor(() => load.begun() === 8, 'every stream to be under way');
+    setup.gateway.process.child.kill('SIGKILL');
+    await allGone;
+    expect(await load.all).toEqual(Array(8).fill('cut'));
+    expect(output().match(/"signal":"primary gone"[^\n]*"msg":"shutting down"/g), output()).toHaveLength(2);
+    const cut = [...output().matchAll(/shutdown: (\d+) requests cut/g)].map((match) => Number(match[1]));
+    expect(cut.reduce((sum, count) => sum + count, 0)).toBe(8);
+
+    const { rows } = await afterRestart(setup, setup.keyId);
+    expect(rows).toHaveLength(8);
+    for (const row of rows) expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorMessage: SHUTDOWN_MESSAGE });
+  }, 60_000);
+
   for (const workers of [1, 2]) {
     it(`closes busy connections as they go idle and exits once the work is done, long before the grace period ends (${workers} worker${workers > 1 ? 's' : ''})`, async () => {
       // A 10-minute grace period: the test's own timeout is far shorter, so an exit proves it was not waited out.
