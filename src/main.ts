@@ -5,6 +5,7 @@ import cluster from 'node:cluster';
 import { setDefaultHighWaterMark } from 'node:stream';
 import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
+import { NOTHING_TO_RELOAD } from './config/config-file-config.js';
 import { ConfigFileError } from './declarative/config-file-error.js';
 import { createClusterPeers, onPrimaryGone, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
 
@@ -62,18 +63,21 @@ async function serve(config: GatewayConfig): Promise<void> {
   // SIGHUP re-applies GATEWAY_CONFIG_FILE (the process that applied it at start; with --workers the primary
   // passes the signal on and the others ignore it). A file that cannot be read or planned changes nothing; one
   // the gateway refuses partway keeps the changes made before the refusal (each is one admin call), and says so.
-  if (config.configFile) {
-    process.on('SIGHUP', () => {
-      gateway.reloadConfigFile?.().catch(async (error: unknown) => {
-        const { ApplyError } = await import('./declarative/apply-plan.js');
-        const problem = error instanceof Error ? error.message : String(error);
-        const message = error instanceof ApplyError && error.applied > 0
-          ? `configuration file partly applied on SIGHUP: ${error.applied} of ${error.total} changes were made before the gateway refused one; the rest were not`
-          : 'configuration file not applied on SIGHUP; the running configuration stays';
-        gateway.fastify.log.error({ file: config.configFile, problem }, message);
-      });
+  // Without a file (NOTHING_TO_RELOAD) the one process says so; a worker leaves that to the primary.
+  process.on('SIGHUP', () => {
+    if (!config.configFile) {
+      if (!peers) gateway.fastify.log.info({}, NOTHING_TO_RELOAD);
+      return;
+    }
+    gateway.reloadConfigFile?.().catch(async (error: unknown) => {
+      const { ApplyError } = await import('./declarative/apply-plan.js');
+      const problem = error instanceof Error ? error.message : String(error);
+      const message = error instanceof ApplyError && error.applied > 0
+        ? `configuration file partly applied on SIGHUP: ${error.applied} of ${error.total} changes were made before the gateway refused one; the rest were not`
+        : 'configuration file not applied on SIGHUP; the running configuration stays';
+      gateway.fastify.log.error({ file: config.configFile, problem }, message);
     });
-  }
+  });
   // The primary is gone (killed): nothing will answer limit checks or restart us; finish and exit.
   if (peers) {
     onPrimaryGone(() => {

@@ -71,6 +71,19 @@ describe('the gateway process', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('keeps running on SIGHUP without GATEWAY_CONFIG_FILE (logrotate, systemctl reload): says there is nothing to re-apply', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
+    directories.push(dataDir);
+    const port = await freePort();
+    const started = run({ GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port) }, START_FLAGS);
+    await waitFor(() => started.output().includes('gateway listening'), 'the gateway to listen');
+    started.child.kill('SIGHUP');
+    await waitFor(() => started.output().includes('SIGHUP: no GATEWAY_CONFIG_FILE to re-apply; nothing changed'), 'the SIGHUP line');
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+  });
+
   it('runs as `npm start` does (its node flags; a flag a Node upgrade no longer knows would stop it) and completes through every SDK family', async () => {
     const fixtures: FixtureUpstream[] = [];
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));

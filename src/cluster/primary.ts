@@ -9,6 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
 import type { GatewayConfig } from '../config/config.js';
+import { NOTHING_TO_RELOAD } from '../config/config-file-config.js';
 import { isWorkerMessage } from './messages.js';
 import { createMetricsRelay, type RelayPeer } from './metrics-relay.js';
 import { createRateLimitHost } from './rate-limit-host.js';
@@ -131,13 +132,15 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   // GATEWAY_CONFIG_FILE: worker 0 applied it at start and applies it again — once it listens (a worker still
-  // starting has no handler yet, and the signal would end it).
-  if (config.configFile) {
-    process.on('SIGHUP', () => {
-      const applier = [...listeningWorkers].find((worker) => indexOf.get(worker) === 0);
-      if (applier?.isConnected()) applier.process.kill('SIGHUP');
-      else log.warn({}, 'SIGHUP ignored: the worker that applies GATEWAY_CONFIG_FILE is not listening yet');
-    });
-  }
+  // starting has no handler yet, and the signal would end it). Without a file: NOTHING_TO_RELOAD.
+  process.on('SIGHUP', () => {
+    if (!config.configFile) {
+      log.info({}, NOTHING_TO_RELOAD);
+      return;
+    }
+    const applier = [...listeningWorkers].find((worker) => indexOf.get(worker) === 0);
+    if (applier?.isConnected()) applier.process.kill('SIGHUP');
+    else log.warn({}, 'SIGHUP ignored: the worker that applies GATEWAY_CONFIG_FILE is not listening yet');
+  });
   fork(0);
 }

@@ -8,3 +8,9 @@ export function readConfigFileSetting(read: VariableReader): string | undefined 
   const file = read.optional('GATEWAY_CONFIG_FILE');
   return file === undefined ? undefined : path.resolve(file);
 }
+
+/**
+ * Logged on SIGHUP when no file is configured (by the one process, or the --workers primary): logrotate and
+ * `systemctl reload` send SIGHUP too, and Node's default for it ends the process at once.
+ */
+export const NOTHING_TO_RELOAD = 'SIGHUP: no GATEWAY_CONFIG_FILE to re-apply; nothing changed';

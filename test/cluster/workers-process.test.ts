@@ -143,6 +143,16 @@ describe('npm start -- --workers 2', () => {
     expect(new Set(results.slice(0, 4).map((result) => result.process)).size).toBe(2);
   });
 
+  it('keeps the primary and both workers running on SIGHUP without GATEWAY_CONFIG_FILE (logrotate, systemctl reload)', async () => {
+    gateway.child.kill('SIGHUP');
+    await waitFor(() => gateway.output().includes('SIGHUP: no GATEWAY_CONFIG_FILE to re-apply; nothing changed'), 'the SIGHUP line');
+    const { secret } = await createKey('after-sighup');
+    const served = await completeMany(secret, 4);
+    expect(served.map((result) => result.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(served.map((result) => result.process)).size).toBe(2);
+    expect(gateway.output()).not.toContain('a worker exited');
+  });
+
   it('starts a new worker when one dies, and keeps serving on both', async () => {
     const [victim] = listeningPids(gateway.output());
     process.kill(victim!, 'SIGKILL');
