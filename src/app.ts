@@ -259,7 +259,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     await fastify.ready();
     // With --workers one worker deletes expired rows (the others would only repeat its deletes) and runs
     // the scheduled health checks — while it holds their lease, which one replica of a deployment does.
-    // The same worker applies GATEWAY_CONFIG_FILE, before it listens: a file that cannot be applied stops the start.
+    // The same worker applies GATEWAY_CONFIG_FILE before it listens (a failure stops the start) — not a replacement: SIGHUP only.
     const leads = options.cluster?.runsRetention ?? true;
     // Loaded only when a file is configured (the YAML library and the planner stay out of other processes).
     const configFile =
@@ -271,7 +271,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
             onApplied: (reason, ok) => parts.metrics.configFileApplied(reason, ok),
           })
         : undefined;
-    await configFile?.apply('start');
+    if (!options.cluster?.replacement) await configFile?.apply('start');
     if (leads) parts.startBackgroundJobs();
 
     return {

@@ -7,7 +7,7 @@ import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
 import { NOTHING_TO_RELOAD } from './config/config-file-config.js';
 import { ConfigFileError } from './declarative/config-file-error.js';
-import { createClusterPeers, onPrimaryGone, processChannel, WORKER_INDEX_VARIABLE } from './cluster/worker-peers.js';
+import { createClusterPeers, onPrimaryGone, processChannel, workerSlotFromEnvironment } from './cluster/worker-peers.js';
 
 // Node 22 raised the default stream buffer (highWaterMark) from 16 to 64 KiB. Every stream a request
 // holds — the upstream socket and its response, the client's HTTP/2 stream — fills that much while
@@ -38,7 +38,7 @@ function readConfig(): GatewayConfig {
 }
 
 async function serve(config: GatewayConfig): Promise<void> {
-  const peers = cluster.isWorker ? createClusterPeers(processChannel(), Number(process.env[WORKER_INDEX_VARIABLE] ?? 0)) : undefined;
+  const peers = cluster.isWorker ? createClusterPeers(processChannel(), workerSlotFromEnvironment()) : undefined;
   // Imported here, not at the top: a primary never loads the server (it stays small).
   const { build } = await import('./app.js');
   const gateway = await build(config, peers ? { cluster: peers } : {});
@@ -87,7 +87,12 @@ async function serve(config: GatewayConfig): Promise<void> {
   }
 }
 
-/** GATEWAY_CONFIG_FILE is read first, in every process: a broken file stops the start before anything runs (exit 2). */
+/**
+ * GATEWAY_CONFIG_FILE is read first, by the one process or the --workers primary: a broken file stops the start
+ * before anything runs (exit 2). Workers do not check it again: worker 0 applies it at the first start, and a
+ * worker that replaces a dead one does not read it at all — a file left half-edited (no SIGHUP sent) must not
+ * keep it from starting.
+ */
 async function checkConfigFileOf(config: GatewayConfig): Promise<void> {
   if (!config.configFile) return;
   // Loaded only when a file is configured.
@@ -103,7 +108,7 @@ async function checkConfigFileOf(config: GatewayConfig): Promise<void> {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  await checkConfigFileOf(config);
+  if (!cluster.isWorker) await checkConfigFileOf(config);
   if (cluster.isPrimary && config.workers > 1) {
     const { runPrimary } = await import('./cluster/primary.js');
     runPrimary(config, config.workers);

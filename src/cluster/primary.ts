@@ -5,7 +5,10 @@
 // worker has closed cleanly. It serves no requests and never opens the
 // database (it stays small): the first worker starts alone and does the
 // first-start work (migrations, the generated master key and admin token),
-// the others start once it listens, so nothing is generated twice.
+// the others start once it listens, so nothing is generated twice. A worker that
+// cannot start stops the gateway only during that first start; later, a
+// replacement that cannot start (the database down) is tried again, later and
+// later, while the other workers keep serving.
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
 import type { GatewayConfig } from '../config/config.js';
@@ -13,7 +16,7 @@ import { NOTHING_TO_RELOAD } from '../config/config-file-config.js';
 import { isWorkerMessage } from './messages.js';
 import { createMetricsRelay, type RelayPeer } from './metrics-relay.js';
 import { createRateLimitHost } from './rate-limit-host.js';
-import { WORKER_INDEX_VARIABLE } from './worker-peers.js';
+import { WORKER_INDEX_VARIABLE, WORKER_REPLACEMENT_VARIABLE } from './worker-peers.js';
 
 /** More exits than this per worker within CRASH_WINDOW_MS and the primary gives up (a crash loop helps no one). */
 const CRASHES_PER_WORKER = 5;
@@ -25,6 +28,13 @@ const CRASH_WINDOW_MS = 60_000;
  */
 const RESTART_DELAY_MS = 100;
 const MAX_RESTART_DELAY_MS = 5_000;
+/**
+ * A replacement that exits before it listens (the database is down, its migrations fail) is tried again
+ * after 1 s, doubling with each failure in a row of its slot, at most every 30 s: the outage may last, and
+ * each try costs a process start. These do not count as crashes: the other workers are serving meanwhile.
+ */
+const START_RETRY_DELAY_MS = 1_000;
+const MAX_START_RETRY_DELAY_MS = 30_000;
 /** After the shutdown grace, workers still running get this long before SIGKILL. */
 const KILL_AFTER_GRACE_MS = 5_000;
 
@@ -43,8 +53,12 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
   const metrics = createMetricsRelay({ peers: () => [...listeningWorkers].filter((worker) => worker.isConnected()).map(peerOf) });
   const crashes: number[] = [];
   const indexOf = new WeakMap<Worker, number>();
+  /** Failed starts in a row of each slot's replacements (cleared once one listens). */
+  const failedStarts = new Map<number, number>();
   let listening = 0;
   let othersForked = false;
+  /** Every worker has listened once: from then on, a worker that cannot start is retried, not fatal. */
+  let firstStartOver = false;
   let stopping = false;
   let exitCode = 0;
 
@@ -59,8 +73,13 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
     }, config.shutdownGraceMs + KILL_AFTER_GRACE_MS).unref();
   };
 
-  const fork = (index: number) => {
-    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index) });
+  const forkLater = (index: number, delayMs: number) =>
+    setTimeout(() => {
+      if (!stopping) fork(index, true);
+    }, delayMs);
+
+  const fork = (index: number, replacement = false) => {
+    const worker = cluster.fork({ [WORKER_INDEX_VARIABLE]: String(index), ...(replacement ? { [WORKER_REPLACEMENT_VARIABLE]: '1' } : {}) });
     workers.add(worker);
     indexOf.set(worker, index);
     let started = false;
@@ -70,11 +89,15 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
       started = true;
       listeningWorkers.add(worker);
       listening += 1;
+      if (failedStarts.delete(index)) log.info({ worker: index }, 'a replacement worker started after failed tries');
       if (index === 0 && !othersForked && !stopping) {
         othersForked = true;
         for (let next = 1; next < workerCount; next += 1) fork(next);
       }
-      if (listening === workerCount) log.info({ workers: workerCount, port: address.port }, 'all workers listening');
+      if (listening === workerCount) {
+        firstStartOver = true;
+        log.info({ workers: workerCount, port: address.port }, 'all workers listening');
+      }
     });
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
@@ -106,10 +129,18 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
         if (workers.size === 0) process.exit(exitCode);
         return;
       }
-      if (!started) {
+      if (!started && !firstStartOver) {
         exitCode = 1;
         log.error({ worker: index, workerPid: worker.process.pid, code, signal }, 'a worker exited before it listened; stopping');
         stop('a worker failed to start');
+        return;
+      }
+      if (!started) {
+        const failures = (failedStarts.get(index) ?? 0) + 1;
+        failedStarts.set(index, failures);
+        const delayMs = Math.min(MAX_START_RETRY_DELAY_MS, START_RETRY_DELAY_MS * 2 ** Math.min(10, failures - 1));
+        log.error({ worker: index, workerPid: worker.process.pid, code, signal, failures, retryInMs: delayMs, workersServing: listening }, 'a replacement worker failed to start; trying again');
+        forkLater(index, delayMs);
         return;
       }
       const now = Date.now();
@@ -123,9 +154,7 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
       }
       const delayMs = Math.min(MAX_RESTART_DELAY_MS, RESTART_DELAY_MS * 2 ** Math.min(10, crashes.length - 1));
       log.error({ worker: index, workerPid: worker.process.pid, code, signal, restartInMs: delayMs }, 'a worker exited; starting another');
-      setTimeout(() => {
-        if (!stopping) fork(index);
-      }, delayMs);
+      forkLater(index, delayMs);
     });
   };
 

@@ -15,10 +15,27 @@ export interface ClusterPeers {
   runsRetention: boolean;
   /** The IPC channel to the primary (a scrape gathers every worker's metrics over it: metrics-gather.ts). */
   channel: PrimaryChannel;
+  /**
+   * This worker replaces one that died, after the gateway's first start: GATEWAY_CONFIG_FILE is not applied
+   * again (the running configuration is in the database; the file is applied at the first start and on SIGHUP).
+   */
+  replacement: boolean;
 }
 
 /** The environment variable the primary sets on each worker: its slot, 0 … workers − 1 (kept across restarts). */
 export const WORKER_INDEX_VARIABLE = 'GATEWAY_WORKER_INDEX';
+/** Set ('1') by the primary on a worker forked to replace one that died after the first start. */
+export const WORKER_REPLACEMENT_VARIABLE = 'GATEWAY_WORKER_REPLACEMENT';
+
+export interface WorkerSlot {
+  index: number;
+  replacement: boolean;
+}
+
+/** This worker's slot, as the primary set it in the environment. */
+export function workerSlotFromEnvironment(environment: NodeJS.ProcessEnv = process.env): WorkerSlot {
+  return { index: Number(environment[WORKER_INDEX_VARIABLE] ?? 0), replacement: environment[WORKER_REPLACEMENT_VARIABLE] === '1' };
+}
 
 /** This process's IPC channel to the primary (process.send / 'message'), as the cluster module sets it up. */
 export function processChannel(): PrimaryChannel {
@@ -52,7 +69,7 @@ export function onPrimaryGone(listener: () => void): void {
   });
 }
 
-export function createClusterPeers(channel: PrimaryChannel, workerIndex: number): ClusterPeers & { primaryGone(): void } {
+export function createClusterPeers(channel: PrimaryChannel, slot: WorkerSlot): ClusterPeers & { primaryGone(): void } {
   const limiter = createWorkerRateLimiter(channel);
   return {
     limiter,
@@ -62,8 +79,9 @@ export function createClusterPeers(channel: PrimaryChannel, workerIndex: number)
         if (message.type === 'gateway:admin-changed') listener(message.scope);
       });
     },
-    runsRetention: workerIndex === 0,
+    runsRetention: slot.index === 0,
     channel,
+    replacement: slot.replacement,
     primaryGone: () => limiter.failPending(),
   };
 }
