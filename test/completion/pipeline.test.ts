@@ -117,6 +117,26 @@ describe('model resolution', () => {
     expect(listed.models.every((model) => model.providerId === 'anthropic')).toBe(true);
   });
 
+  it("does not let a provider-scoped pattern match another provider's upstream name that has a slash (an aggregator's)", async () => {
+    // OpenRouter-style names: `anthropic/plain-text` at provider `aggregator` is not provider anthropic's model.
+    await providers.createProvider(
+      { id: 'aggregator', name: 'Aggregator', type: ProviderType.OPENAI_COMPATIBLE, baseUrl: openai.baseUrl, apiKey: openai.apiKey, models: [{ upstreamModel: 'anthropic/plain-text', alias: 'anthropic/alias' }] },
+      admin,
+    );
+    const { secret } = await keys.createKey({ name: 'anthropic only, with an aggregator about', allowedModels: ['anthropic/*'] }, admin);
+    for (const model of ['aggregator/anthropic/plain-text', 'aggregator/anthropic/alias']) {
+      const refused = await failure(completion.complete(hello(model), withKey(secret)));
+      expect([refused.code, refused.rawMessage]).toEqual([Code.NotFound, `The model "${model}" does not exist or you do not have access to it.`]);
+    }
+    const listed = await completion.listModels({}, withKey(secret));
+    expect(listed.models.map((model) => model.providerId)).not.toContain('aggregator');
+    // Allowed by its own provider's pattern, it is served.
+    // Globs: `*` stops at a slash, so all of a provider whose model ids have slashes is `aggregator/**`.
+    const { secret: aggregatorKey } = await keys.createKey({ name: 'aggregator', allowedModels: ['aggregator/**'] }, admin);
+    const served = await completion.listModels({}, withKey(aggregatorKey));
+    expect(new Set(served.models.map((model) => `${model.providerId}/${model.upstreamModel}`))).toEqual(new Set(['aggregator/anthropic/plain-text']));
+  });
+
   it('validates the request before calling anyone', async () => {
     const { secret } = await keys.createKey({ name: 'any' }, admin);
     const before = openai.received.length;

@@ -47,7 +47,11 @@ function resolveWithin(provider: CatalogProvider, modelName: string, requested: 
 /** The names a model answers to, for access checks and listings. */
 export function namesOf(resolved: ResolvedModel): string[] {
   const id = resolved.provider.record.id;
-  const names = [`${id}/${resolved.model.upstreamModel}`, resolved.model.upstreamModel];
-  if (resolved.model.alias) names.push(resolved.model.alias, `${id}/${resolved.model.alias}`);
+  const { upstreamModel, alias } = resolved.model;
+  const names = [`${id}/${upstreamModel}`];
+  if (alias) names.push(`${id}/${alias}`);
+  // A bare name counts only when it cannot pass for another provider's: an aggregator's `openai/gpt-4o`
+  // must not be allowed by a key's `openai/*`.
+  for (const bare of [upstreamModel, alias]) if (bare && !bare.includes('/')) names.push(bare);
   return names;
 }
