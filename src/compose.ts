@@ -41,6 +41,7 @@ import { registerInProcessAdminServices, registerRpcServices, type RpcDependenci
 import { readinessOf } from './server/readiness.js';
 import { batchRowsFor } from './storage/batch-rows.js';
 import type { AdminScope } from './cluster/messages.js';
+import type { AdminChangedIds } from './core/admin/changed-ids.js';
 import { composeHealthChecks } from './compose-health-checks.js';
 import { composeResponses } from './compose-responses.js';
 import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './compose-shared-store.js';
@@ -70,6 +71,9 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onStaleServed: () =>
       outageReports.add('key-served-stale', 1, (total) => `virtual keys unreadable: ${total} request(s) authenticated from the last known key state`),
   });
+  // After an admin write the database could not be read: the last loaded set answers (once per outage and table).
+  const servedLastLoaded = (table: string) => (error: unknown) =>
+    log.warn({ err: error, table }, `database unavailable: serving the last loaded ${table}, without the admin write(s) made since; reloaded once it answers`);
   const isReady = readinessOf(storage.database, (error) => log.warn({ err: error }, 'readiness check: database unreachable'));
   const catalog = createProviderCatalog({
     providers: storage.providers,
@@ -77,26 +81,31 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     createAdapter: options.createAdapter ?? createProviderAdapter,
     now,
     onError: (error) => log.error({ err: error }, 'reloading providers failed; serving the last known set'),
+    onStaleServed: servedLastLoaded('providers'),
   });
   const routeTable = createRouteTable({
     routes: storage.routes,
     now,
     onError: (error) => log.error({ err: error }, 'reloading routes failed; serving the last known set'),
+    onStaleServed: servedLastLoaded('routes'),
   });
   const promptRuleTable = createPromptRuleTable({
     repository: storage.promptRules,
     now,
     onError: (error) => log.error({ err: error }, 'reloading prompt rules failed; serving the last known set'),
+    onStaleServed: servedLastLoaded('prompt rules'),
     onRuleSkipped: (rule, reason) =>
       log.warn(
         { promptRule: rule.id, name: rule.name, reason },
         'prompt rule skipped: its pattern does not compile on the linear-time regex engine (RE2 syntax); fix its pattern or delete it',
       ),
   });
-  // An admin write drops this process's cached table at once; with --workers, every other
-  // worker's too (other replicas sharing the database see it within the tables' TTL).
-  const invalidate: Record<AdminScope, () => void> = {
-    keys: () => authenticator.invalidateAll(),
+  // An admin write marks this process's cached table stale at once (the next use reloads it; the database
+  // unavailable, the last loaded set answers); with --workers every other worker's too, with Redis every
+  // replica's (else other replicas see it within the tables' TTL). A key write drops only the keys it
+  // names: a revoked or rotated key never answers from its state before the write, the others keep theirs.
+  const invalidate: Record<AdminScope, (ids: AdminChangedIds) => void> = {
+    keys: (ids) => (ids ? authenticator.invalidateKeys(ids) : authenticator.invalidateAll()),
     providers: () => {
       catalog.invalidate();
       // A fixed provider (its key, its base URL) must not wait out a breaker opened by its old configuration.
@@ -108,12 +117,13 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   };
   const peers = options.cluster;
   const shared = options.shared;
-  peers?.onAnnounced((scope) => invalidate[scope]());
-  shared?.onAnnounced((scope) => invalidate[scope]());
-  const adminChanged = (scope: AdminScope) => () => {
-    invalidate[scope]();
-    peers?.announce(scope);
-    shared?.announce(scope);
+  peers?.onAnnounced((scope, ids) => invalidate[scope](ids));
+  shared?.onAnnounced((scope, ids) => invalidate[scope](ids));
+  const adminChanged = (scope: AdminScope) => (id?: string) => {
+    const ids = id === undefined ? undefined : [id];
+    invalidate[scope](ids);
+    peers?.announce(scope, ids);
+    shared?.announce(scope, ids);
     options.onAdminChange?.(scope);
   };
   const references = createReferenceFinder({ routes: storage.routes, healthChecks: storage.healthChecks, promptRules: storage.promptRules });

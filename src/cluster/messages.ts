@@ -18,7 +18,7 @@ export const ADMIN_SCOPES: readonly AdminScope[] = ['keys', 'providers', 'routes
 export type LimitedKey = Pick<VirtualKeyRecord, 'id' | 'rateLimits'>;
 
 export type WorkerMessage =
-  | { type: 'gateway:admin-changed'; scope: AdminScope }
+  | { type: 'gateway:admin-changed'; scope: AdminScope; ids?: readonly string[] }
   | { type: 'gateway:limit-acquire'; call: number; key: LimitedKey; estimatedTokens: number }
   | { type: 'gateway:limit-peek'; call: number; key: LimitedKey }
   | { type: 'gateway:limit-finish'; ticket: number; tokens: number | undefined; settled: boolean }
@@ -33,7 +33,7 @@ export interface LimitRefusal {
 }
 
 export type PrimaryMessage =
-  | { type: 'gateway:admin-changed'; scope: AdminScope }
+  | { type: 'gateway:admin-changed'; scope: AdminScope; ids?: readonly string[] }
   | { type: 'gateway:limit-answer'; call: number; ticket: number; state: RateLimitState }
   | { type: 'gateway:limit-refused'; call: number; refusal: LimitRefusal }
   | { type: 'gateway:metrics-collect'; gather: number }

@@ -2,15 +2,16 @@
 // channel: the rate limits (held by the primary) and admin-write announcements.
 import cluster from 'node:cluster';
 import type { RateLimiter } from '../core/limits/rate-limiter.js';
+import { changedIdsOf, type AdminChangedIds } from '../core/admin/changed-ids.js';
 import { isPrimaryMessage, type AdminScope, type PrimaryMessage, type WorkerMessage } from './messages.js';
 import { createWorkerRateLimiter, type PrimaryChannel } from './worker-rate-limiter.js';
 
 export interface ClusterPeers {
   limiter: RateLimiter;
-  /** Tells every other worker that an admin write changed `scope`. */
-  announce(scope: AdminScope): void;
-  /** Called when another worker's admin write changed `scope`. */
-  onAnnounced(listener: (scope: AdminScope) => void): void;
+  /** Tells every other worker that an admin write changed `scope` (the records `ids`, when it names them). */
+  announce(scope: AdminScope, ids?: AdminChangedIds): void;
+  /** Called when another worker's admin write changed `scope` (`ids` undefined: any record of it). */
+  onAnnounced(listener: (scope: AdminScope, ids: AdminChangedIds) => void): void;
   /** Only the first worker runs the background jobs: request-log retention and the health-check runner. */
   runsRetention: boolean;
   /** The IPC channel to the primary (a scrape gathers every worker's metrics over it: metrics-gather.ts). */
@@ -73,10 +74,10 @@ export function createClusterPeers(channel: PrimaryChannel, slot: WorkerSlot): C
   const limiter = createWorkerRateLimiter(channel);
   return {
     limiter,
-    announce: (scope) => void channel.send({ type: 'gateway:admin-changed', scope }),
+    announce: (scope, ids) => void channel.send({ type: 'gateway:admin-changed', scope, ...(ids ? { ids } : {}) }),
     onAnnounced(listener) {
       channel.onMessage((message) => {
-        if (message.type === 'gateway:admin-changed') listener(message.scope);
+        if (message.type === 'gateway:admin-changed') listener(message.scope, changedIdsOf(message.ids));
       });
     },
     runsRetention: slot.index === 0,

@@ -2,12 +2,18 @@
 // served from memory. After `ttlMs` the next read still answers at once with
 // the table it has and starts a reload behind it (this is how writes made by
 // other replicas sharing the database arrive); `invalidate()` (after an admin
-// write in this process) drops the table, so the next read waits for a fresh
-// load. A failed reload keeps the last known table and tells `onError`; a
+// write, here or announced by another worker or replica) marks the table
+// stale, so the next read waits for a fresh load. A failed reload keeps the
+// last known table: behind a read it tells `onError`; after an invalidation,
+// when the database is unavailable (or gives no answer within `readWaitMs`),
+// the last loaded table answers — an outage right after an admin write must
+// not fail every request — and `onStaleServed` is told once per outage. A
 // failed first load (nothing known yet) fails the read itself. Concurrent
-// reads share one load, and a load that began before an invalidation is
-// returned to its callers but not kept (it may be stale already).
+// reads share one load; a load that began before an invalidation is returned
+// to its callers but not kept (it may be stale already), and no read after the
+// invalidation joins it.
 // The provider catalog, the route table and the prompt-rule table are built on it.
+import { GatewayError } from '../domain/gateway-error.js';
 
 export interface ReloadingTable<T> {
   /** The table: the one in memory, or (the first time and after invalidate) a fresh load. */
@@ -17,7 +23,7 @@ export interface ReloadingTable<T> {
    * undefined when get() would load it: the hot path's way to skip a promise when nothing is loading.
    */
   peek(): T | undefined;
-  /** After an admin write: the next get() loads afresh. */
+  /** After an admin write: the next get() loads afresh (or, the database unavailable, answers the last loaded table). */
   invalidate(): void;
 }
 
@@ -28,6 +34,15 @@ export interface ReloadTiming {
   now?: () => number;
   /** A reload behind a read failed; the last known table keeps being served. */
   onError?: (error: unknown) => void;
+  /**
+   * After an invalidation the reload failed as unavailable (or hung), and the last loaded table answered,
+   * without the write(s) made since. Told once per outage: again only after a load succeeded.
+   */
+  onStaleServed?: (error: unknown) => void;
+  /** How long a read waits for the reload after an invalidation before the last loaded table answers (real time, default 1 s). */
+  readWaitMs?: number;
+  /** After a reload failed as unavailable, reads answer the last loaded table this long without asking again (real time, default 1 s). */
+  retryPauseMs?: number;
 }
 
 export interface ReloadingTableOptions<T> extends ReloadTiming {
@@ -35,46 +50,118 @@ export interface ReloadingTableOptions<T> extends ReloadTiming {
   load: () => Promise<T>;
 }
 
+interface Loading<T> {
+  promise: Promise<T>;
+  generation: number;
+  /** A read already waited readWaitMs for it in vain: later reads do not wait again. */
+  late: boolean;
+}
+
+const LATE = Symbol('late');
+
+const isUnavailable = (error: unknown) => error instanceof GatewayError && error.kind === 'unavailable';
+
 export function createReloadingTable<T>(options: ReloadingTableOptions<T>): ReloadingTable<T> {
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? 30_000;
+  const readWaitMs = options.readWaitMs ?? 1_000;
+  const retryPauseMs = options.retryPauseMs ?? 1_000;
   let current: { value: T; loadedAt: number } | undefined;
-  let loading: Promise<T> | undefined;
+  /** An invalidation came after `current` was loaded. */
+  let stale = false;
+  let loading: Loading<T> | undefined;
   let generation = 0;
+  /** Real time (performance.now) before which a stale table is answered without a reload; an unavailable failure sets it. */
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let lastFailure: unknown;
+  let staleReported = false;
 
-  const load = (): Promise<T> => {
-    if (loading) return loading;
+  const load = (): Loading<T> => {
+    if (loading && loading.generation === generation) return loading;
     const startedGeneration = generation;
-    loading = options
-      .load()
-      .then((value) => {
-        // An invalidation during the load means this result may be stale already.
-        if (startedGeneration === generation) current = { value, loadedAt: now() };
-        return value;
-      })
+    const started: Loading<T> = {
+      generation: startedGeneration,
+      late: false,
+      promise: options.load().then(
+        (value) => {
+          // An invalidation during the load means this result may be stale already.
+          if (startedGeneration === generation) {
+            current = { value, loadedAt: now() };
+            stale = false;
+            staleReported = false;
+          }
+          return value;
+        },
+        (error: unknown) => {
+          if (isUnavailable(error)) {
+            lastFailure = error;
+            pausedUntil = performance.now() + retryPauseMs;
+          }
+          throw error;
+        },
+      ),
+    };
+    started.promise
       .finally(() => {
-        loading = undefined;
-      });
-    return loading;
+        if (loading === started) loading = undefined;
+      })
+      .catch(() => undefined); // its callers handle the failure
+    loading = started;
+    return started;
   };
 
   const peek = (): T | undefined => {
-    if (!current) return undefined;
+    if (!current || stale) return undefined;
     if (now() - current.loadedAt > ttlMs) {
       // Serve the known table while a fresh one loads behind it.
-      load().catch((error: unknown) => options.onError?.(error));
+      load().promise.catch((error: unknown) => options.onError?.(error));
     }
     return current.value;
   };
 
+  /** The last loaded table, without the write(s) since: the database cannot answer. */
+  const lastLoaded = (known: T, error: unknown): T => {
+    if (!staleReported) {
+      staleReported = true;
+      options.onStaleServed?.(error);
+    }
+    return known;
+  };
+
+  /** The load's answer, or LATE once readWaitMs passed without one (the load goes on and is kept when it lands). */
+  const within = (pending: Loading<T>): Promise<T | typeof LATE> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, readWaitMs, LATE)));
+    return Promise.race([pending.promise, late]).finally(() => clearTimeout(timer));
+  };
+
+  const reloadAfterInvalidation = async (known: T): Promise<T> => {
+    if (performance.now() < pausedUntil) return lastLoaded(known, lastFailure);
+    const pending = load();
+    const noAnswer = () => new Error(`the database gave no answer within ${readWaitMs} ms`);
+    if (pending.late) return lastLoaded(known, noAnswer());
+    try {
+      const answer = await within(pending);
+      if (answer !== LATE) return answer;
+      pending.late = true;
+      return lastLoaded(known, noAnswer());
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      return lastLoaded(known, error);
+    }
+  };
+
   return {
     async get() {
-      return current ? peek()! : load();
+      if (!current) return load().promise;
+      return stale ? reloadAfterInvalidation(current.value) : peek()!;
     },
     peek,
     invalidate() {
       generation += 1;
-      current = undefined;
+      stale = true;
+      // The database may be back: a read after a write asks it again at once.
+      pausedUntil = Number.NEGATIVE_INFINITY;
     },
   };
 }

@@ -1,15 +1,19 @@
 // Admin-write invalidation across replicas: the replica that wrote publishes
-// the scope on one channel; every replica drops that cached table at once
-// (what --workers does over IPC, here across machines). A message lost while
-// Redis was away is covered twice: every scope is invalidated when the
-// subscription comes back, and the tables' periodic re-read stays the safety net.
+// the scope (and the ids of the records written, when the write names them) on
+// one channel; every replica marks that cached table stale at once (what
+// --workers does over IPC, here across machines). A message lost while Redis
+// was away is covered twice: every scope is invalidated, naming no ids (any
+// record may have changed), when the subscription comes back, and the tables'
+// periodic re-read stays the safety net.
 import { randomUUID } from 'node:crypto';
+import { changedIdsOf, type AdminChangedIds } from '../core/admin/changed-ids.js';
 import type { RedisConnection } from './redis-client.js';
 
 export interface AdminChannel<Scope extends string> {
   /** Tells the other replicas (never throws; a lost message waits for the re-read). */
-  announce(scope: Scope): void;
-  onAnnounced(listener: (scope: Scope) => void): void;
+  announce(scope: Scope, ids?: AdminChangedIds): void;
+  /** `ids` undefined: any record of the scope may have changed. */
+  onAnnounced(listener: (scope: Scope, ids: AdminChangedIds) => void): void;
 }
 
 export function createAdminChannel<Scope extends string>(
@@ -20,22 +24,22 @@ export function createAdminChannel<Scope extends string>(
 ): AdminChannel<Scope> {
   const channel = `${keyPrefix}admin-changed`;
   const origin = randomUUID(); // our own messages: the tables were already invalidated locally
-  const listeners: Array<(scope: Scope) => void> = [];
-  const tell = (scope: Scope) => listeners.forEach((listener) => listener(scope));
+  const listeners: Array<(scope: Scope, ids: AdminChangedIds) => void> = [];
+  const tell = (scope: Scope, ids?: AdminChangedIds) => listeners.forEach((listener) => listener(scope, ids));
   connection.subscribe(
     channel,
     (message) => {
       try {
-        const parsed = JSON.parse(message) as { scope?: unknown; origin?: unknown };
-        if (parsed.origin !== origin && scopes.includes(parsed.scope as Scope)) tell(parsed.scope as Scope);
+        const parsed = JSON.parse(message) as { scope?: unknown; origin?: unknown; ids?: unknown };
+        if (parsed.origin !== origin && scopes.includes(parsed.scope as Scope)) tell(parsed.scope as Scope, changedIdsOf(parsed.ids));
       } catch {
         // not one of ours
       }
     },
-    () => scopes.forEach(tell),
+    () => scopes.forEach((scope) => tell(scope)),
   );
   return {
-    announce: (scope) => void connection.publish(channel, JSON.stringify({ scope, origin })).catch(onError),
+    announce: (scope, ids) => void connection.publish(channel, JSON.stringify({ scope, origin, ...(ids ? { ids } : {}) })).catch(onError),
     onAnnounced: (listener) => void listeners.push(listener),
   };
 }

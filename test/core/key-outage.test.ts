@@ -13,6 +13,7 @@ import { makeKey } from '../storage/fixtures.js';
 
 const SECRET = `sk-gw-${'a'.repeat(32)}`;
 const OTHER = `sk-gw-${'b'.repeat(32)}`;
+const THIRD = `sk-gw-${'c'.repeat(32)}`;
 
 /** A key store by secret hash that refuses like an unreachable database while `down`. */
 function fakeKeyStore() {
@@ -26,6 +27,9 @@ function fakeKeyStore() {
       const record = makeKey({ id: `key-${byHash.size}`, secretHash: hashSecret(secret), ...overrides });
       byHash.set(record.secretHash, record);
       return record;
+    },
+    forget(secret: string) {
+      byHash.delete(hashSecret(secret));
     },
     async findBySecretHash(hash: string) {
       store.reads += 1;
@@ -139,6 +143,71 @@ describe('virtual keys while the key store cannot be read', () => {
     store.down = true;
     expect((await refusal(authenticator.authenticate(OTHER))).kind).toBe('unavailable');
     expect((await refusal(authenticator.authenticate(SECRET))).kind).toBe('permission_denied'); // read after the write
+  });
+
+  it('after an admin write to one key, an outage: that key cannot be checked, the keys it did not touch keep their last known state', async () => {
+    const { store, authenticator, advance, staleServed } = setup();
+    const written = store.put(SECRET);
+    const untouched = store.put(OTHER);
+    await authenticator.authenticate(SECRET);
+    await authenticator.authenticate(OTHER);
+
+    authenticator.invalidateKeys([written.id]); // e.g. UpdateKey of SECRET's key, here or announced by another process
+    store.down = true;
+    expect((await refusal(authenticator.authenticate(SECRET))).kind).toBe('unavailable');
+    expect((await authenticator.authenticate(OTHER)).id).toBe(untouched.id);
+    advance(5_000); // past the TTL too: read, failed, answered from its last known state
+    expect((await authenticator.authenticate(OTHER)).id).toBe(untouched.id);
+    expect(staleServed()).toBe(1);
+  });
+
+  it('a key revoked or rotated just before an outage never answers from its state before the write', async () => {
+    const { store, authenticator } = setup();
+    const revoked = store.put(SECRET);
+    const rotated = store.put(OTHER);
+    await authenticator.authenticate(SECRET);
+    await authenticator.authenticate(OTHER);
+
+    store.put(SECRET, { id: revoked.id, revokedAt: 1_000_000 });
+    authenticator.invalidateKeys([revoked.id]);
+    // Rotated with no grace period: the old secret is no longer the key's.
+    store.forget(OTHER);
+    store.put(THIRD, { id: rotated.id });
+    authenticator.invalidateKeys([rotated.id]);
+
+    store.down = true;
+    expect((await refusal(authenticator.authenticate(SECRET))).kind).toBe('unavailable');
+    expect((await refusal(authenticator.authenticate(OTHER))).kind).toBe('unavailable');
+    store.down = false;
+    expect((await refusal(authenticator.authenticate(SECRET))).kind).toBe('permission_denied');
+    expect((await refusal(authenticator.authenticate(OTHER))).kind).toBe('unauthenticated');
+    expect((await authenticator.authenticate(THIRD)).id).toBe(rotated.id);
+  });
+
+  it('a write to one key: a secret remembered as unknown is read again (the key may have just been created with it)', async () => {
+    const { store, authenticator } = setup();
+    expect((await refusal(authenticator.authenticate(OTHER))).kind).toBe('unauthenticated');
+    const created = store.put(OTHER); // CreateKey with existing_secret
+    authenticator.invalidateKeys([created.id]);
+    expect((await authenticator.authenticate(OTHER)).id).toBe(created.id);
+  });
+
+  it('a read begun before a write to its key answers its callers but is not remembered', async () => {
+    const { store, authenticator, advance } = setup();
+    const key = store.put(SECRET);
+    await authenticator.authenticate(SECRET);
+    advance(5_000);
+    let answer!: () => void;
+    store.gate = new Promise((resolve) => (answer = resolve));
+    const before = authenticator.authenticate(SECRET);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    store.put(SECRET, { id: key.id, revokedAt: 1_005_000 });
+    authenticator.invalidateKeys([key.id]);
+    store.gate = null;
+    answer();
+    await before.catch(() => undefined);
+    store.down = true; // nothing remembered for the key since the write: not its active state from before
+    expect((await refusal(authenticator.authenticate(SECRET))).kind).toBe('unavailable');
   });
 
   it('staleMaxMs 0 never answers from a stale state', async () => {

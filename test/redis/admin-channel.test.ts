@@ -41,6 +41,29 @@ describe('admin channel', () => {
     expect(heard.one).toEqual([]);
   });
 
+  it('carries the ids of the records written (a key write names its key); a message without them names none', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [one, other] = [connectRedis(TEST_REDIS_URL, () => {}), connectRedis(TEST_REDIS_URL, () => {})];
+    opened.push(one, other);
+    await Promise.all([one.ready(5_000), other.ready(5_000)]);
+    const heard: Array<[string, readonly string[] | undefined]> = [];
+    const writer = createAdminChannel(one, prefix, SCOPES, () => {});
+    createAdminChannel(other, prefix, SCOPES, () => {}).onAnnounced((scope, ids) => heard.push([scope, ids]));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // both subscriptions in place
+    writer.announce('keys', ['key_1']);
+    writer.announce('routes');
+    // From an older replica (no ids), or not a list of strings: any key may have changed.
+    await one.publish(`${prefix}admin-changed`, JSON.stringify({ scope: 'keys', origin: 'older' }));
+    await one.publish(`${prefix}admin-changed`, JSON.stringify({ scope: 'keys', origin: 'odd', ids: [1] }));
+    await until(() => heard.length === 4, 2_000);
+    expect(heard).toEqual([
+      ['keys', ['key_1']],
+      ['routes', undefined],
+      ['keys', undefined],
+      ['keys', undefined],
+    ]);
+  });
+
   it('invalidates every scope when the subscription comes back after a disconnection', () => {
     let resubscribed = () => {};
     const fake: RedisConnection = {

@@ -1,7 +1,7 @@
 // The one authenticate step shared by every completion surface (RPC and the
 // REST shims): the presented secret checked against the key's record, which
 // comes from memory (key-lookup.ts: read again after a short TTL, dropped by
-// admin writes, and served as last known while the key store is unreachable).
+// admin writes to it, and served as last known while the key store is unreachable).
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { createKeyLookup, type KeyLookupOptions } from './key-lookup.js';
@@ -10,8 +10,10 @@ import { hashesEqual, hashSecret } from './virtual-key-secret.js';
 export interface KeyAuthenticator {
   /** Resolves the key record for a presented secret, or throws a GatewayError. */
   authenticate(secret: string | undefined | null): Promise<VirtualKeyRecord>;
-  /** Drops cached entries (after any admin write to keys). */
+  /** Drops every cached entry (after an admin write that may have changed any key). */
   invalidateAll(): void;
+  /** Drops the cached entries of these keys (after an admin write to them); the others keep theirs. */
+  invalidateKeys(keyIds: readonly string[]): void;
 }
 
 /** Where keys are read, and how long they are trusted from memory (key-lookup.ts). */
@@ -47,9 +49,8 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
       }
       return record;
     },
-    invalidateAll() {
-      lookup.invalidateAll();
-    },
+    invalidateAll: () => lookup.invalidateAll(),
+    invalidateKeys: (keyIds) => lookup.invalidateKeys(keyIds),
   };
 }
 

@@ -11,9 +11,12 @@
 //   after it was last read (0: never). So a key revoked before the outage stays
 //   revoked, and a working key keeps working. A late read still updates it.
 // - A key this process has not read (or only knows as unknown), or one an
-//   admin write in this process may have changed since it was read
-//   (invalidateAll()), has no state to fall back to: the lookup fails as
-//   GatewayError `unavailable` (503), never 401 and never an internal error.
+//   admin write may have changed since it was read — the keys it names
+//   (invalidateKeys(), from this process, another worker or another replica),
+//   every key when it names none (invalidateAll()) — has no state to fall back
+//   to: the lookup fails as GatewayError `unavailable` (503), never 401 and
+//   never an internal error. A revoked or rotated key never falls back to its
+//   state from before the write; the keys the write did not touch keep theirs.
 // - After a read failed because the store is unavailable, it is not asked
 //   again for `retryPauseMs` (real time): keys answer from memory meanwhile,
 //   instead of every request opening a connection to a database that has
@@ -48,21 +51,20 @@ export interface KeyLookupOptions {
 export interface KeyLookup {
   /** The record for a secret hash, null for an unknown hash; rejects with GatewayError `unavailable` when neither can be told. */
   find(secretHash: string): Promise<VirtualKeyRecord | null>;
-  /** After an admin write: every key is read again before use, and none is answered from memory in an outage. */
+  /** After an admin write that may have changed any key: every key is read again before use, and none is answered from memory in an outage. */
   invalidateAll(): void;
+  /** After an admin write to these keys (by id): they are read again before use, and not answered from memory in an outage. */
+  invalidateKeys(keyIds: readonly string[]): void;
 }
 
 interface Known {
   record: VirtualKeyRecord;
   /** When the store last returned this state (the keys' clock). */
   readAt: number;
-  /** The invalidation generation it was read in; an older one is not to be trusted. */
-  generation: number;
 }
 
 interface Unknown {
   readAt: number;
-  generation: number;
 }
 
 const DEFAULT_TTL_MS = 30_000;
@@ -86,6 +88,7 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
   let unknown: LRUCache<string, Unknown> | undefined;
   // Concurrent reads of one hash share one database read.
   const pending = new Map<string, Promise<VirtualKeyRecord | null>>();
+  /** Counts invalidations: a read begun before one is answered to its callers but not remembered. */
   let generation = 0;
   /** Real time (performance.now) before which the store is not asked again; a failure sets it. */
   let pausedUntil = Number.NEGATIVE_INFINITY;
@@ -99,8 +102,9 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
       .findBySecretHash(secretHash)
       .then(
         (record) => {
-          // Read during an invalidation: answered to its callers, remembered as not to be trusted.
-          const entry = { readAt: now(), generation: startedGeneration };
+          // Read during an invalidation: it may hold the state from before the write.
+          if (startedGeneration !== generation) return record;
+          const entry = { readAt: now() };
           if (record) {
             known.set(secretHash, { record, ...entry });
             unknown?.delete(secretHash);
@@ -128,9 +132,8 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
     return inFlight;
   };
 
-  /** The entry's state may be answered in place of the store's: read since the last invalidation, and not too old. */
-  const trusted = (entry: Known | undefined): entry is Known =>
-    entry !== undefined && entry.generation === generation && now() - entry.readAt <= staleMaxMs;
+  /** The entry's state may be answered in place of the store's: not too old (an invalidation removed the keys it concerns). */
+  const trusted = (entry: Known | undefined): entry is Known => entry !== undefined && now() - entry.readAt <= staleMaxMs;
 
   /** The store could not be read: the last known state if there is one to trust, else `unavailable`. */
   const lastKnown = (entry: Known | undefined, error: unknown): VirtualKeyRecord => {
@@ -152,10 +155,10 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
     async find(secretHash) {
       const at = now();
       const entry = known.get(secretHash);
-      if (entry && entry.generation === generation && at - entry.readAt < ttlMs) return entry.record;
+      if (entry && at - entry.readAt < ttlMs) return entry.record;
       if (!entry) {
         const missing = unknown?.get(secretHash);
-        if (missing && missing.generation === generation && at - missing.readAt < ttlMs) return null;
+        if (missing && at - missing.readAt < ttlMs) return null;
       }
       if (performance.now() < pausedUntil) return lastKnown(entry, lastFailure);
       try {
@@ -173,6 +176,17 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
     invalidateAll() {
       generation += 1;
       pending.clear(); // reads begun before the write must not answer lookups made after it
+      known.clear();
+      unknown?.clear();
+    },
+    invalidateKeys(keyIds) {
+      generation += 1;
+      pending.clear();
+      const changed = new Set(keyIds);
+      // Under every secret it was found by (a rotated key's previous one too).
+      const hashes = [...known.entries()].filter(([, entry]) => changed.has(entry.record.id)).map(([hash]) => hash);
+      for (const hash of hashes) known.delete(hash);
+      unknown?.clear(); // a created key, or a rotated secret, may be found now
     },
   };
 }

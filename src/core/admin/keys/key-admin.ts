@@ -26,8 +26,8 @@ export interface KeyAdminOptions {
   keys: KeysRepository;
   /** A key that prompt rules are scoped to is not deleted from under them (revoking it is never refused). */
   references: Pick<ReferenceFinder, 'usersOfKey'>;
-  /** Called after every write so cached authentications see it at once. */
-  onChange: () => void;
+  /** Called after every write, with the key written, so cached authentications see it at once. */
+  onChange: (keyId: string) => void;
   now?: () => number;
 }
 
@@ -60,7 +60,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
   /** Applies `change` to the stored key (again, should another write come first) and announces the write. */
   const update = async (id: string, change: (stored: VirtualKeyRecord) => VirtualKeyRecord): Promise<VirtualKey> => {
     const record = await records.update(id, change);
-    options.onChange();
+    options.onChange(record.id);
     return keyRecordToProto(record);
   };
 
@@ -89,7 +89,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
         updatedAt: instant,
       };
       await keys.insert(record);
-      options.onChange();
+      options.onChange(record.id);
       return { key: keyRecordToProto(record), secret: issued.secret };
     },
 
@@ -168,7 +168,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
       // update can undo it, and an update computed before it fails its version check and re-reads.
       const revoked = await keys.revoke(keyId, now());
       const record = await load(keyId);
-      if (revoked) options.onChange();
+      if (revoked) options.onChange(keyId);
       return keyRecordToProto(record);
     },
 
@@ -176,7 +176,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
       await load(id);
       refuseWhileUsed(`key ${id} is`, await options.references.usersOfKey(id));
       await records.delete(id);
-      options.onChange();
+      options.onChange(id);
     },
   };
 }
