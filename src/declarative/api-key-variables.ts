@@ -6,7 +6,8 @@
 // ("eu-openai") keeps the plain name, the others get _2, _3… in id order:
 // the same providers always get the same names, and adding a provider never
 // renames the variable of one whose name was not shared.
-import { apiKeyVariable } from './kinds/provider-kind.js';
+import { isCredentialHeader } from '../domain/credential-headers.js';
+import { apiKeyVariable, headerVariable } from './kinds/provider-kind.js';
 
 const SUFFIX = '_API_KEY';
 
@@ -30,6 +31,29 @@ export function apiKeyVariables(ids: readonly string[]): Map<string, string> {
       taken.add(candidate);
       variables.set(id, candidate);
     }
+  }
+  return variables;
+}
+
+/**
+ * Provider id → credential-like header name → the variable its value is exported as: the plain name
+ * (PROVIDER_HEADER), with _2, _3… when another header or a key variable (`taken`) has it already.
+ */
+export function headerVariables(providers: ReadonlyArray<{ id: string; extraHeaders: Record<string, string> }>, taken: Iterable<string>): Map<string, Map<string, string>> {
+  const used = new Set(taken);
+  const variables = new Map<string, Map<string, string>>();
+  for (const provider of [...providers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const names = Object.keys(provider.extraHeaders).filter(isCredentialHeader).sort();
+    if (names.length === 0) continue;
+    const byHeader = new Map<string, string>();
+    for (const name of names) {
+      const plain = headerVariable(provider.id, name);
+      let candidate = plain;
+      for (let number = 2; used.has(candidate); number += 1) candidate = `${plain}_${number}`;
+      used.add(candidate);
+      byHeader.set(name, candidate);
+    }
+    variables.set(provider.id, byHeader);
   }
   return variables;
 }

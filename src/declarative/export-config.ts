@@ -6,7 +6,7 @@
 // listed in the file's header (export-selection.ts).
 import { Document, isMap, isScalar, visit } from 'yaml';
 import type { AdminClients } from './admin-clients.js';
-import { apiKeyVariables } from './api-key-variables.js';
+import { apiKeyVariables, headerVariables } from './api-key-variables.js';
 import type { JsonObject } from './compare-views.js';
 import { humanDuration, parseDurationMs } from './durations.js';
 import { selectExportable } from './export-selection.js';
@@ -49,7 +49,7 @@ export interface ExportedConfig {
 
 /** The running configuration as the file's document, and what it leaves out. */
 export async function exportConfigObject(clients: AdminClients, now = Date.now()): Promise<ExportedConfig> {
-  const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map() };
+  const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map(), providerHeaders: new Map() };
   const selection = selectExportable(
     {
       providers: await providerKind.list(context),
@@ -62,9 +62,11 @@ export async function exportConfigObject(clients: AdminClients, now = Date.now()
   );
   for (const key of selection.keys) context.keyNames.set(key.id, key.name);
   const variables = apiKeyVariables(selection.providers.map((provider) => provider.id));
+  const headers = headerVariables(selection.providers, variables.values());
   const providers = selection.providers.map((provider) => {
     const view = providerKind.toFile(provider, context);
     if (view.api_key !== undefined) view.api_key = `\${${variables.get(provider.id)}}`;
+    for (const [name, variable] of headers.get(provider.id) ?? []) (view.extra_headers as Record<string, string>)[name] = `\${${variable}}`;
     return view;
   });
   const document: Record<string, JsonObject[] | boolean> = {
@@ -103,8 +105,8 @@ export function exportedText(exported: ExportedConfig): string {
     },
   });
   const header = [
-    '# gateway.yaml exported from the running gateway. Provider keys are references:',
-    '# set each ${…_API_KEY} variable where this file is applied.',
+    '# gateway.yaml exported from the running gateway. Provider keys and credential-like extra headers are',
+    '# references: set each ${…_API_KEY} (and header) variable where this file is applied.',
     ...(exported.leftOut.length === 0 ? [] : ['# Left out, as it could not be applied again:', ...exported.leftOut.map((line) => `#   - ${line.replace(/[\r\n]+/g, ' ')}`)]),
   ];
   return `${header.join('\n')}\n${document.toString({ lineWidth: 0 })}`;

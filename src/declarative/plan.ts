@@ -26,6 +26,7 @@ import { promptRuleKind } from './kinds/prompt-rule-kind.js';
 import { providerKind } from './kinds/provider-kind.js';
 import { routeDependencies, routeKind } from './kinds/route-kind.js';
 import type { ConfigDocument } from './read-config-file.js';
+import { resolveHeaderReferences } from './resolve-header-references.js';
 import { resolveProviderKeys } from './resolve-provider-keys.js';
 
 export interface PlanStep {
@@ -86,7 +87,7 @@ export interface PlanOptions {
 
 export async function planConfig(document: ConfigDocument, clients: AdminClients, options: PlanOptions): Promise<Plan> {
   const { config, sources } = document;
-  const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map() };
+  const context: ApplyContext = { clients, keyIds: new Map(), keyNames: new Map(), createdSecrets: [], providerKeys: new Map(), providerHeaders: new Map() };
   const problems: ConfigProblem[] = [];
   const warnings: string[] = [];
   const currentByKind = new Map<AnyKind, unknown[]>();
@@ -99,6 +100,7 @@ export async function planConfig(document: ConfigDocument, clients: AdminClients
   const existingProviders = new Set((currentByKind.get(providerKind as AnyKind) as Array<{ id: string }>).map((provider) => provider.id));
   resolveProviderKeys(document, existingProviders, options.environment, { problems, warnings, keys: context.providerKeys });
   for (const [id, key] of options.providerKeys ?? []) context.providerKeys.set(id, key);
+  resolveHeaderReferences(document, currentByKind.get(providerKind as AnyKind) as Provider[], options.environment, { problems, warnings, headers: context.providerHeaders });
 
   const upserts: PlanStep[] = [];
   const modelRemovals: PlanStep[] = [];

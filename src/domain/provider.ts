@@ -1,5 +1,5 @@
 // A provider: its connection settings, its models and their prices, and its repository.
-// The API key is only ever held here as ciphertext (see core/secrets).
+// The API key and credential-like extra headers are only ever held here as ciphertext (see core/secrets).
 import type { Page } from './page.js';
 import type { VersionedRepository } from './versioned-record.js';
 
@@ -48,6 +48,7 @@ export interface ProviderRecord {
   /** AES-256-GCM ciphertext produced by core/secrets (never the plain key). */
   apiKeyCiphertext: string;
   apiKeyLast4: string;
+  /** Credential-like headers (credential-headers.ts) hold ciphertext produced by core/secrets. */
   extraHeaders: Record<string, string>;
   enabled: boolean;
   models: ProviderModelRecord[];

@@ -28,6 +28,7 @@ import {
   type Route,
   type UpdateRouteRequest,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { hideCredentialHeaders } from '../declarative/kinds/provider-kind.js';
 import { heldKeyRequest, heldRouteStays, type DraftedNames } from './held-objects.js';
 import { IMPORT_ID_METADATA, type ImportDraft, type Unmapped } from './import-draft.js';
 import { changedFields } from './subset-equal.js';
@@ -69,7 +70,9 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
       plan.calls.push({ kind: 'provider', action: 'create', name: request.id, request });
       continue;
     }
-    const { apiKey: _apiKey, id: _id, type: _type, ...desired } = jsonObject(toJson(CreateProviderRequestSchema, request, EMIT));
+    // Credential-like headers compare as the gateway shows them (their markers), like the key by its last four.
+    const compared = create(CreateProviderRequestSchema, { ...request, extraHeaders: hideCredentialHeaders(request.extraHeaders) });
+    const { apiKey: _apiKey, id: _id, type: _type, ...desired } = jsonObject(toJson(CreateProviderRequestSchema, compared, EMIT));
     const fields = changedFields(desired, jsonObject(toJson(ProviderSchema, current, EMIT)));
     if (request.type !== current.type) {
       plan.unmapped.push({ source: `provider ${request.id}`, reason: 'exists in the gateway with another type; a provider type cannot change, so it was left as it is' });

@@ -5,6 +5,7 @@
 import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
 import type { ProviderAdapter, ProviderAdapterFactory, ProviderConnection } from '../../domain/provider-adapter.js';
 import type { MasterKeyRing } from '../secrets/master-key-ring.js';
+import { openExtraHeaders } from '../secrets/provider-header-secrets.js';
 import { providerKeyContext } from '../secrets/provider-key-context.js';
 import { createReloadingTable, type ReloadTiming } from '../reloading-table.js';
 
@@ -43,7 +44,7 @@ export function createProviderCatalog(options: ProviderCatalogOptions): Provider
       type: record.type,
       baseUrl: record.baseUrl,
       apiKey: record.apiKeyCiphertext === '' ? '' : options.keyRing.decrypt(record.apiKeyCiphertext, providerKeyContext(record.id)),
-      extraHeaders: record.extraHeaders,
+      extraHeaders: openExtraHeaders(options.keyRing, record.id, record.extraHeaders),
       azureApiVersion: record.azureApiVersion,
     };
     return {

@@ -1,7 +1,9 @@
-// After a master key rotation, re-encrypts every provider key still sealed
-// under a retired master key, so the retired key can later be dropped.
-import type { ProvidersRepository } from '../../domain/provider.js';
+// After a master key rotation, re-encrypts every provider key and credential-like extra header
+// (provider-header-secrets.ts) still sealed under a retired master key, so the retired key can later be
+// dropped; header values stored in clear (rows written before headers were sealed) are sealed on the way.
+import type { ProviderRecord, ProvidersRepository } from '../../domain/provider.js';
 import type { MasterKeyRing } from './master-key-ring.js';
+import { resealExtraHeaders } from './provider-header-secrets.js';
 import { providerKeyContext } from './provider-key-context.js';
 
 export async function resealProviderKeys(providers: ProvidersRepository, keyRing: MasterKeyRing): Promise<number> {
@@ -24,11 +26,21 @@ async function resealOne(providers: ProvidersRepository, keyRing: MasterKeyRing,
     const stored = await providers.getVersioned(id);
     if (stored === null) return false;
     const { record, version } = stored;
-    if (record.apiKeyCiphertext === '' || keyRing.keyIdOf(record.apiKeyCiphertext) === keyRing.currentKeyId) return false;
-    const context = providerKeyContext(record.id);
-    const apiKey = keyRing.decrypt(record.apiKeyCiphertext, context);
-    const outcome = await providers.replaceIfVersion({ ...record, apiKeyCiphertext: keyRing.encrypt(apiKey, context) }, version);
+    const resealed = resealRecord(record, keyRing);
+    if (resealed === undefined) return false;
+    const outcome = await providers.replaceIfVersion(resealed, version);
     if (outcome !== 'changed') return outcome === 'written';
   }
   return false;
+}
+
+/** undefined when everything is already sealed under the current key. */
+function resealRecord(record: ProviderRecord, keyRing: MasterKeyRing): ProviderRecord | undefined {
+  const keyIsCurrent = record.apiKeyCiphertext === '' || keyRing.keyIdOf(record.apiKeyCiphertext) === keyRing.currentKeyId;
+  const extraHeaders = resealExtraHeaders(keyRing, record.id, record.extraHeaders);
+  const headersAreCurrent = Object.entries(extraHeaders).every(([name, value]) => record.extraHeaders[name] === value);
+  if (keyIsCurrent && headersAreCurrent) return undefined;
+  const context = providerKeyContext(record.id);
+  const apiKeyCiphertext = keyIsCurrent ? record.apiKeyCiphertext : keyRing.encrypt(keyRing.decrypt(record.apiKeyCiphertext, context), context);
+  return { ...record, apiKeyCiphertext, extraHeaders };
 }

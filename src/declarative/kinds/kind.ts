@@ -15,6 +15,8 @@ export interface ApplyContext {
   createdSecrets: Array<{ name: string; id: string; secret: string }>;
   /** Provider id → the API key the file refers to (resolved where the file is applied). */
   providerKeys: Map<string, string>;
+  /** Provider id → its extra headers with ${VAR} references resolved (resolve-header-references.ts). */
+  providerHeaders: Map<string, Record<string, string>>;
 }
 
 export interface ObjectKind<Desired, Current> {

@@ -1,5 +1,7 @@
 // Providers: identified by id; the API key is compared by its last four
-// characters (the only part the gateway ever shows) and sent only when it changed.
+// characters (the only part the gateway ever shows) and sent only when it changed;
+// a credential-like extra header likewise by its marker ("[redacted …1234]").
+// An export writes both as ${VAR} references, never their values.
 import { create } from '@bufbuild/protobuf';
 import type { ProviderConfig } from '../../../gen/llmgateway/v1/gateway_config_pb.js';
 import {
@@ -11,8 +13,9 @@ import {
   type Provider,
   type ProviderModel,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import { hideCredentialHeaders, isCredentialHeader } from '../../domain/credential-headers.js';
 import { shortEnumName } from '../enum-text.js';
-import type { ObjectKind } from './kind.js';
+import type { ApplyContext, ObjectKind } from './kind.js';
 import { listEvery, pickFields, protoView, without } from './message-fields.js';
 
 /** The gateway's rule (provider-validation.ts): keys shorter than 12 characters show no last four. */
@@ -32,14 +35,25 @@ function models(list: ProviderModel[]): ProviderModel[] {
   );
 }
 
-function createRequest(desired: ProviderConfig, apiKey: string | undefined): CreateProviderRequest {
+/** For importers, which compare what they draft with the API's answers the same way. */
+export { hideCredentialHeaders };
+
+/** The environment variable an exported file refers to for a credential-like header (export-config.ts makes the names unique). */
+export function headerVariable(providerId: string, headerName: string): string {
+  return `${providerId}_${headerName}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+/** The file's headers with their ${VAR} references resolved (context.providerHeaders), when it has any. */
+const headersOf = (desired: ProviderConfig, context: ApplyContext) => context.providerHeaders.get(desired.id) ?? desired.extraHeaders;
+
+function createRequest(desired: ProviderConfig, apiKey: string | undefined, extraHeaders: Record<string, string>): CreateProviderRequest {
   return create(CreateProviderRequestSchema, {
     id: desired.id,
     name: desired.name || desired.id,
     type: desired.type,
     baseUrl: desired.baseUrl,
     apiKey: apiKey ?? '',
-    extraHeaders: desired.extraHeaders,
+    extraHeaders,
     enabled: desired.enabled ?? true,
     models: models(desired.models),
     ...(desired.azure ? { azure: desired.azure } : {}),
@@ -59,7 +73,9 @@ export const providerKind: ObjectKind<ProviderConfig, Provider> = {
       const page = await clients.providers.listProviders({ pageSize: 500, pageToken });
       return { items: page.providers, nextPageToken: page.nextPageToken };
     }),
-  desiredView: (desired) => without(protoView(CreateProviderRequestSchema, createRequest(desired, undefined)), 'api_key'),
+  // Credential-like headers compare as the gateway shows them: by their markers.
+  desiredView: (desired, context) =>
+    without(protoView(CreateProviderRequestSchema, createRequest(desired, undefined, hideCredentialHeaders(headersOf(desired, context)))), 'api_key'),
   currentView: (current) =>
     protoView(
       CreateProviderRequestSchema,
@@ -89,10 +105,11 @@ export const providerKind: ObjectKind<ProviderConfig, Provider> = {
       ? `the type cannot change (the gateway has ${shortEnumName(ProviderTypeSchema, ProviderTypeSchema.value[current.type]?.name ?? '')}): delete the provider first, or give it another id`
       : undefined,
   create: async (desired, context) => {
-    await context.clients.providers.createProvider(createRequest(desired, context.providerKeys.get(desired.id)));
+    await context.clients.providers.createProvider(createRequest(desired, context.providerKeys.get(desired.id), headersOf(desired, context)));
   },
   update: async (desired, current, fields, context) => {
-    const request = createRequest(desired, context.providerKeys.get(desired.id));
+    // A header whose reference is not set is sent as its marker: the gateway keeps what it holds.
+    const request = createRequest(desired, context.providerKeys.get(desired.id), headersOf(desired, context));
     await context.clients.providers.updateProvider(
       create(UpdateProviderRequestSchema, {
         ...pickFields(CreateProviderRequestSchema, request, fields),
@@ -112,7 +129,10 @@ export const providerKind: ObjectKind<ProviderConfig, Provider> = {
         name: current.name === current.id ? '' : current.name,
         type: current.type,
         baseUrl: current.baseUrl,
-        extraHeaders: current.extraHeaders,
+        // A reference, never the value (only its marker is known here anyway).
+        extraHeaders: Object.fromEntries(
+          Object.entries(current.extraHeaders).map(([name, value]) => [name, isCredentialHeader(name) ? `\${${headerVariable(current.id, name)}}` : value]),
+        ),
         ...(current.enabled ? {} : { enabled: false }),
         models: current.models.map((model) => create(ProviderModelSchema, { ...model, enabled: model.enabled === false ? false : undefined })),
         ...(current.azure?.apiVersion ? { azure: current.azure } : {}),

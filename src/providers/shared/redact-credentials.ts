@@ -4,6 +4,7 @@
 // looks like a credential is replaced before a message leaves an adapter. One
 // pattern set for every family, so a key pasted into the wrong provider's
 // configuration is caught wherever it is echoed.
+import { isCredentialHeader } from '../../domain/credential-headers.js';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
 
 const REDACTED = '[redacted]';
@@ -76,7 +77,7 @@ function quotesPartOf(message: string, secrets: readonly string[]): boolean {
 /** The values no message may contain: the API key and the values of credential-like extra headers. */
 export function connectionSecrets(connection: ProviderConnection): string[] {
   const credentialHeaders = Object.entries(connection.extraHeaders)
-    .filter(([name]) => /auth|key|token|secret/i.test(name))
+    .filter(([name]) => isCredentialHeader(name))
     .map(([, value]) => value);
   return [connection.apiKey, ...credentialHeaders].filter((secret) => secret.length > 0);
 }

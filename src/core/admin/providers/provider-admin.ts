@@ -16,13 +16,13 @@ import { fieldsToUpdate } from '../partial-update.js';
 import { refuseWhileUsed, type ReferenceFinder } from '../references.js';
 import { requireText, validateBaseUrl } from '../validate.js';
 import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
+import { extraHeadersToStore, shownExtraHeaders } from './provider-headers.js';
 import { validateQueue, validateQuota } from './quota-validation.js';
 import {
   apiKeyLast4,
   providerIdFromName,
   validateApiKey,
   validateAzureApiVersion,
-  validateExtraHeaders,
   validateModels,
   validateProviderId,
 } from './provider-validation.js';
@@ -50,6 +50,8 @@ const baseUrlRequired = (type: ProviderRecord['type']) => type === 'azure-openai
 export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmin {
   const now = options.now ?? Date.now;
   const { providers, keyRing } = options;
+
+  const toProto = (record: ProviderRecord) => providerRecordToProto(record, shownExtraHeaders(keyRing, record));
 
   const records = storedRecords({ repository: providers, kind: 'provider', keyField: 'id', trimKey: false });
   const { load } = records;
@@ -82,7 +84,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
         type,
         baseUrl: validateBaseUrl('base_url', request.baseUrl, baseUrlRequired(type)),
         ...sealApiKey(id, apiKey),
-        extraHeaders: validateExtraHeaders(request.extraHeaders),
+        extraHeaders: extraHeadersToStore(keyRing, id, request.extraHeaders),
         enabled: request.enabled ?? true,
         models: validateModels(type, request.models),
         azureApiVersion: validateAzureApiVersion(type, request.azure?.apiVersion ?? ''),
@@ -92,18 +94,18 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
       };
       await providers.insert(record);
       options.onChange();
-      return providerRecordToProto(record);
+      return toProto(record);
     },
 
     async get(id) {
-      return providerRecordToProto(await load(id));
+      return toProto(await load(id));
     },
 
     async list(request) {
       const type = request.type === ProviderType.UNSPECIFIED ? null : providerTypeName(request.type);
       if (type === undefined) throw invalidArgument('type', 'is not a known provider type');
       const page = await providers.list({ ...pageRequest(request), type });
-      return pageResponse('providers', page, providerRecordToProto);
+      return pageResponse('providers', page, toProto);
     },
 
     async update(request) {
@@ -125,7 +127,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
         if (fields.has('name')) next.name = requireText('name', request.name ?? '', { max: 200 });
         if (fields.has('base_url')) next.baseUrl = validateBaseUrl('base_url', request.baseUrl ?? '', baseUrlRequired(record.type));
         if (fields.has('api_key')) Object.assign(next, sealApiKey(record.id, validateApiKey(record.type, request.apiKey ?? '')));
-        if (fields.has('extra_headers')) next.extraHeaders = validateExtraHeaders(request.extraHeaders);
+        if (fields.has('extra_headers')) next.extraHeaders = extraHeadersToStore(keyRing, record.id, request.extraHeaders, record);
         if (fields.has('enabled')) next.enabled = request.enabled ?? false;
         if (fields.has('models')) {
           next.models = validateModels(record.type, request.models);
@@ -139,7 +141,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
         };
       });
       options.onChange();
-      return providerRecordToProto(stored);
+      return toProto(stored);
     },
 
     async delete(id) {

@@ -1,5 +1,6 @@
 // Provider records ⇄ the proto's messages. The API key never leaves as
-// anything but its last 4 characters.
+// anything but its last 4 characters, a credential-like extra header only as
+// its marker (provider-headers.ts gives the headers as shown).
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
@@ -26,14 +27,14 @@ const TYPES = enumNames<ProviderType, ProviderTypeName>(ProviderType.UNSPECIFIED
 export const providerTypeName = TYPES.nameOf;
 export const providerTypeValue = TYPES.valueOf;
 
-export function providerRecordToProto(record: ProviderRecord): Provider {
+export function providerRecordToProto(record: ProviderRecord, shownHeaders: Record<string, string>): Provider {
   return create(ProviderSchema, {
     id: record.id,
     name: record.name,
     type: providerTypeValue(record.type),
     baseUrl: record.baseUrl,
     apiKeyLast4: record.apiKeyLast4,
-    extraHeaders: record.extraHeaders,
+    extraHeaders: shownHeaders,
     enabled: record.enabled,
     models: record.models.map((model) =>
       create(ProviderModelSchema, {
