@@ -1,6 +1,7 @@
 // The admin console end to end in real Chromium (playwright-core, Debian's /usr/bin/chromium), against
 // the real gateway serving the built console at /console/ and a fixture upstream speaking OpenAI's
-// wire format: sign-in (a wrong token refused), a provider created and tested, a key created and its
+// wire format: sign-in (a wrong token refused), a provider created and tested (a credential-like extra
+// header shown only as its marker and kept through an edit), a key created and its
 // secret read once, a call with that key through the official openai SDK, the request in the log
 // (tokens, cost) and on the overview, a priority route and its health, a tripped breaker on the overview,
 // Chinese, sign-out.
@@ -129,6 +130,28 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     expect(await page.locator('[data-test=model-upstream]').count()).toBeGreaterThan(5);
     await shot('03b-provider-discover');
     await page.keyboard.press('Escape');
+  });
+
+  it('shows a credential-like extra header only as its marker, and keeps it when the provider is saved without touching it', async () => {
+    const headerSecret = 'hdr-SECRET-value-0123WXYZ';
+    const row = page.locator('[data-provider=fixture]');
+    const headers = page.locator('#field-extra-headers');
+    await row.locator('[data-test=edit-provider]').click();
+    await headers.fill(`x-secret-header: ${headerSecret}`);
+    await page.click('[data-test=provider-save]');
+    await eventually(() => headers.count()).toBe(0);
+    await row.locator('[data-test=edit-provider]').click();
+    await eventually(() => headers.inputValue()).toBe('x-secret-header: [redacted \u2026WXYZ]');
+    expect(await page.content()).not.toContain(headerSecret);
+    await shot('03c-provider-hidden-header');
+    // Only the name changes: the textarea goes back as it was shown, and the gateway keeps the value.
+    await page.fill('[data-test=provider-name]', 'Fixture OpenAI (renamed)');
+    await page.click('[data-test=provider-save]');
+    await eventually(() => headers.count()).toBe(0);
+    upstream.received.length = 0;
+    await row.locator('[data-test=test-provider]').click();
+    await eventually(() => row.locator('[data-test=test-result]').innerText()).toMatch(/^Reachable/);
+    expect(upstream.received.at(-1)?.headers['x-secret-header']).toBe(headerSecret);
   });
 
   let secret = '';

@@ -1,5 +1,7 @@
 // The provider editor's form ↔ the ProvidersService messages. The API key is write-only: the form
-// starts empty, and an update sends it only when the user typed a new one.
+// starts empty, and an update sends it only when the user typed a new one. A credential-like extra
+// header comes as its marker ("[redacted …1234]") and goes back as it is, which the gateway reads as
+// "keep the stored value".
 import { create } from '@bufbuild/protobuf';
 import { FieldMaskSchema } from '@bufbuild/protobuf/wkt';
 import {
@@ -37,7 +39,7 @@ export interface ProviderForm {
   baseUrl: string;
   /** Write-only: '' keeps the stored key on update. */
   apiKey: string;
-  /** `Header-Name: value` per line. */
+  /** `Header-Name: value` per line; a credential-like header's value is the API's marker unless retyped. */
   extraHeaders: string;
   enabled: boolean;
   azureApiVersion: string;

@@ -55,7 +55,7 @@ export const en = {
     id: 'ID (slug)', idHelp: 'Used in provider/model names; derived from the name when empty.', name: 'Name', type: 'Type',
     baseUrl: 'Base URL', baseUrlHelp: 'Empty: the vendor’s default. Required for Azure and OpenAI-compatible hosts.',
     apiKey: 'API key', apiKeyHelp: 'Write-only. Stored encrypted; only its last 4 characters are shown.', apiKeyKeep: 'Stored key ends in …{last4}; leave empty to keep it.',
-    extraHeaders: 'Extra headers', extraHeadersHelp: 'One Header-Name: value per line (not for credentials).',
+    extraHeaders: 'Extra headers', extraHeadersHelp: 'One Header-Name: value per line. A header named like a credential (auth, key, token, secret) is stored encrypted and shown as [redacted …1234]: leave that line as it is to keep the value, or type a new one.',
     azureApiVersion: 'Azure API version', azureHelp: 'e.g. 2024-10-21; empty uses the v1 API.',
     models: 'Models', upstreamModel: 'Upstream model', alias: 'Alias', deployment: 'Deployment', inputPrice: 'Input $/M', outputPrice: 'Output $/M',
     cachedPrice: 'Cached input $/M', cacheWritePrice: 'Cache write $/M', addModel: 'Add model', enabled: 'Enabled',

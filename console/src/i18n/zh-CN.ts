@@ -57,7 +57,7 @@ export const zhCN: Messages = {
     id: 'ID（短名）', idHelp: '用于 供应商/模型 名称；留空时由名称生成。', name: '名称', type: '类型',
     baseUrl: '基础 URL', baseUrlHelp: '留空使用厂商默认地址。Azure 与 OpenAI 兼容服务必填。',
     apiKey: 'API 密钥', apiKeyHelp: '只写。加密保存；只显示最后 4 个字符。', apiKeyKeep: '已保存的密钥以 …{last4} 结尾；留空则保留。',
-    extraHeaders: '附加请求头', extraHeadersHelp: '每行一个 Header-Name: 值（不要放凭据）。',
+    extraHeaders: '附加请求头', extraHeadersHelp: '每行一个 Header-Name: 值。名称像凭据的请求头（含 auth、key、token、secret）加密保存，显示为 [redacted …1234]：保持该行不变即保留原值，或填写新值。',
     azureApiVersion: 'Azure API 版本', azureHelp: '如 2024-10-21；留空使用 v1 API。',
     models: '模型', upstreamModel: '上游模型', alias: '别名', deployment: '部署', inputPrice: '输入 $/百万', outputPrice: '输出 $/百万',
     cachedPrice: '缓存输入 $/百万', cacheWritePrice: '缓存写入 $/百万', addModel: '添加模型', enabled: '启用',
