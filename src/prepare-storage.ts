@@ -1,6 +1,7 @@
 // The steps every start runs before it serves: the master key (generated on
 // the embedded default's first start), the database (opened and migrated),
-// provider keys resealed under the current master key, and the admin token
+// provider keys and credential-like extra headers resealed under the current master key (and header values
+// stored in clear by an older version sealed), and the admin token
 // (generated once). With --workers the first worker runs them alone, before
 // the others fork, so workers never race to generate or migrate.
 import type { GatewayConfig } from './config/config.js';
@@ -13,7 +14,7 @@ export interface PreparedStorage {
   masterKey: ResolvedMasterKey;
   storage: GatewayStorage;
   adminToken: ResolvedAdminToken;
-  /** Provider keys re-encrypted under the current master key during this start. */
+  /** Providers whose key or credential-like headers were (re-)encrypted under the current master key during this start. */
   resealed: number;
 }
 

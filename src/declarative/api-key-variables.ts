@@ -5,7 +5,8 @@
 // one provider's key on the other. The id already in plain form
 // ("eu-openai") keeps the plain name, the others get _2, _3… in id order:
 // the same providers always get the same names, and adding a provider never
-// renames the variable of one whose name was not shared.
+// renames the variable of one whose name was not shared. Credential-like extra
+// headers get variables of their own the same way (headerVariables).
 import { isCredentialHeader } from '../domain/credential-headers.js';
 import { apiKeyVariable, headerVariable } from './kinds/provider-kind.js';
 

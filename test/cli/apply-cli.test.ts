@@ -23,6 +23,7 @@ providers:
     type: openai_compatible
     base_url: ${upstreamUrl}
     api_key: \${LOCAL_API_KEY}
+    extra_headers: { x-auth-token: "\${LOCAL_AUTH_TOKEN}", x-team: billing }
     models:
       - upstream_model: plain-text
         prices: { input_per_million: 1.5, output_per_million: 2 }
@@ -68,7 +69,8 @@ function writeConfig(name: string, text: string): string {
   return file;
 }
 
-const environment = () => ({ ...gateway.cliEnvironment, LOCAL_API_KEY: upstream.apiKey });
+const AUTH_TOKEN = 'proxy-auth-token-0123456789';
+const environment = () => ({ ...gateway.cliEnvironment, LOCAL_API_KEY: upstream.apiKey, LOCAL_AUTH_TOKEN: AUTH_TOKEN });
 const cli = (...args: string[]) => runCli(args, environment());
 
 async function names(method: string, field: string, key: string): Promise<string[]> {
@@ -139,6 +141,7 @@ describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
     // (The scheduled health check calls the same upstream: find this request.)
     const received = upstream.received.find((request) => JSON.stringify(request.body).includes('write to'))!;
     expect(received.headers.authorization).toBe(`Bearer ${upstream.apiKey}`);
+    expect(received.headers['x-auth-token']).toBe(AUTH_TOKEN);
     // Both rules ran: the route's system prompt, and the key's rewrite of the address.
     expect(JSON.stringify(received.body)).toContain('Answer briefly.');
     expect(JSON.stringify(received.body)).toContain('[email]');
@@ -155,12 +158,17 @@ describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
     expect(exported.code).toBe(0);
     expect(exported.stdout).toContain('api_key: ${LOCAL_API_KEY}');
     expect(exported.stdout).not.toContain(upstream.apiKey);
+    // A credential-like extra header: a reference too, never its value (nor its marker).
+    expect(exported.stdout).toContain('x-auth-token: ${LOCAL_X_AUTH_TOKEN}');
+    expect(exported.stdout).not.toContain(AUTH_TOKEN);
+    expect(exported.stdout).not.toContain('redacted');
     const file = writeConfig('exported.yaml', exported.stdout);
     // Without the variable set, the gateway's key is kept (and said so); with it, the key matches.
     const without = await runCli(['apply', '-f', file, '--dry-run'], gateway.cliEnvironment);
     expect(without.code).toBe(0);
     expect(without.stdout).toContain('No changes: the gateway matches the file (7 objects unchanged).');
     expect(without.stderr).toMatch(/exported\.yaml:\d+:\d+: providers\[0\]\.api_key: \$\{LOCAL_API_KEY\} is not set here; the key the gateway holds for "local" is kept/);
+    expect(without.stderr).toMatch(/providers\[0\]\.extra_headers\.x-auth-token: \$\{LOCAL_X_AUTH_TOKEN\} is not set here; the value the gateway holds/);
     const withKey = await cli('apply', '-f', file);
     expect(withKey.stdout.trim()).toBe('No changes: the gateway matches the file (7 objects unchanged).');
 
