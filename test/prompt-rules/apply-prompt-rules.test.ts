@@ -171,6 +171,19 @@ describe('applyPromptRules templates', () => {
     ]);
   });
 
+  it('does not bring back in {{user_prompt}} what an earlier regex rule redacted', () => {
+    const input = chat([[Role.USER, 'tell me secret-123 and secret-456']]);
+    const rules = [
+      regexRule('redact', 'secret-(\\d+)', 'g', '[redacted $1]', { order: 1 }),
+      makeRule({ name: 'echo', operation: 'append-system', text: 'The user asked: {{user_prompt}}', order: 2 }),
+    ];
+    const { request } = applyPromptRules(input, rules, context);
+    expect(turnsOf(request)).toEqual([
+      [Role.SYSTEM, ['The user asked: tell me [redacted 123] and [redacted 456]']],
+      [Role.USER, ['tell me [redacted 123] and [redacted 456]']],
+    ]);
+  });
+
   it('never mutates the input request', () => {
     const input = conversation();
     input.metadata = { team: 'x' };

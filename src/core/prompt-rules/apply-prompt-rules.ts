@@ -68,12 +68,14 @@ export function applyPromptRules(
     keyName: context.keyName,
     keyMetadata: context.keyMetadata,
     requestMetadata: request.metadata,
-    // The prompt as the client sent it, whatever earlier rules did to it.
+    // The client's prompt, without what other rules add to it — but with the regex rewrites that ran
+    // before (below): a later rule must not bring back text an earlier one redacted.
     userPrompt: lastUserText(request.messages),
   };
   for (const rule of ordered) {
     if (rule.firstUserTurnOnly && userTurns !== 1) continue;
     if (applyRule(result, rule, values)) applied.push(rule.name);
+    if (rule.operation === 'regex-replace' && rule.roles.includes('user')) values.userPrompt = rewritten(values.userPrompt, rule) ?? values.userPrompt;
   }
   return { request: result, applied };
 }
@@ -109,25 +111,29 @@ function applyRule(request: ChatRequest, rule: PromptRuleRecord, values: Templat
 }
 
 function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
-  const pattern = cachedLinearRegex(rule.pattern, rule.flags);
-  if (pattern instanceof LinearRegexError) return false;
-  const global = rule.flags.includes('g');
   const roles = new Set<Role>(rule.roles.flatMap(rolesFor));
   let changed = false;
   for (const message of messages) {
     if (!roles.has(message.role)) continue;
     for (const part of message.content) {
       if (part.kind.case !== 'text') continue;
-      const original = part.kind.value.text;
-      const head = original.slice(0, MAX_REGEX_INPUT);
-      const rewritten = linearReplace(pattern, head, rule.replacement, global) + original.slice(MAX_REGEX_INPUT);
-      if (rewritten !== original) {
-        part.kind.value.text = rewritten;
+      const text = rewritten(part.kind.value.text, rule);
+      if (text === undefined) return false;
+      if (text !== part.kind.value.text) {
+        part.kind.value.text = text;
         changed = true;
       }
     }
   }
   return changed;
+}
+
+/** The text with the rule's replacement made over its head; undefined when the pattern does not compile. */
+function rewritten(original: string, rule: PromptRuleRecord): string | undefined {
+  const pattern = cachedLinearRegex(rule.pattern, rule.flags);
+  if (pattern instanceof LinearRegexError) return undefined;
+  const head = original.slice(0, MAX_REGEX_INPUT);
+  return linearReplace(pattern, head, rule.replacement, rule.flags.includes('g')) + original.slice(MAX_REGEX_INPUT);
 }
 
 function rolesFor(name: PromptRuleRoleName): Role[] {
