@@ -132,6 +132,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // What only the gateway can check of GATEWAY_CONFIG_FILE (references, ${VARIABLE}s): as invalid as a
+  // syntax error, so the same exit code 2 (`llm-gateway apply` exits 3 for both).
+  if (error instanceof ConfigFileError) {
+    process.stderr.write(`GATEWAY_CONFIG_FILE is not valid:\n${error.message}\n`);
+    process.exit(2);
+  }
   // A DatabaseUnavailableError words the failure for clients; its cause says where (e.g. connect ECONNREFUSED host:port).
   const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
   process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
