@@ -7,6 +7,7 @@ import { parseArguments } from './config/arguments.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
 import { NOTHING_TO_RELOAD } from './config/config-file-config.js';
 import { ConfigFileError } from './declarative/config-file-error.js';
+import { startProblems } from './check-start-values.js';
 import { createClusterPeers, onPrimaryGone, processChannel, workerSlotFromEnvironment } from './cluster/worker-peers.js';
 
 // Node 22 raised the default stream buffer (highWaterMark) from 16 to 64 KiB. Every stream a request
@@ -16,20 +17,33 @@ import { createClusterPeers, onPrimaryGone, processChannel, workerSlotFromEnviro
 // and SSE events of a few hundred bytes; 16 KiB is what it ran with on Node 20.
 setDefaultHighWaterMark(false, 16 * 1024);
 
-/** The environment and the arguments, every problem of both reported at once (exit code 2). */
-function readConfig(): GatewayConfig {
+/**
+ * The environment and the arguments, every problem of both reported at once (exit code 2), with what
+ * the variables name (keys, files, the host: check-start-values.ts) checked before anything is generated.
+ */
+async function readConfig(): Promise<GatewayConfig> {
   const problems: string[] = [];
+  let partial: GatewayConfig | undefined;
   const attempt = <T>(read: () => T): T | undefined => {
     try {
       return read();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.push(...error.problems);
+      partial ??= error.partial;
       return undefined;
     }
   };
   const config = attempt(() => loadConfig());
   const workers = attempt(() => parseArguments(process.argv.slice(2)))?.workers;
+  const checked = config ?? partial;
+  if (checked) {
+    // A variable already reported is not reported twice (DATABASE_URL's scheme, say).
+    const variableOf = (problem: string) => /^[A-Z][A-Z0-9_]*/.exec(problem)?.[0];
+    const reported = new Set(problems.map(variableOf));
+    const more = await startProblems(checked, { listen: cluster.isPrimary });
+    problems.push(...more.filter((problem) => !reported.has(variableOf(problem))));
+  }
   if (!config || problems.length > 0) {
     process.stderr.write(`${new ConfigError(problems).message}\n`);
     process.exit(2);
@@ -107,7 +121,7 @@ async function checkConfigFileOf(config: GatewayConfig): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = await readConfig();
   if (!cluster.isWorker) await checkConfigFileOf(config);
   if (cluster.isPrimary && config.workers > 1) {
     const { runPrimary } = await import('./cluster/primary.js');
@@ -118,6 +132,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // What only the gateway can check of GATEWAY_CONFIG_FILE (references, ${VARIABLE}s): as invalid as a
+  // syntax error, so the same exit code 2 (`llm-gateway apply` exits 3 for both).
+  if (error instanceof ConfigFileError) {
+    process.stderr.write(`GATEWAY_CONFIG_FILE is not valid:\n${error.message}\n`);
+    process.exit(2);
+  }
   // A DatabaseUnavailableError words the failure for clients; its cause says where (e.g. connect ECONNREFUSED host:port).
   const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
   process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);

@@ -4,7 +4,7 @@
 // stored in clear by an older version sealed), and the admin token
 // (generated once). With --workers the first worker runs them alone, before
 // the others fork, so workers never race to generate or migrate.
-import type { GatewayConfig } from './config/config.js';
+import { usesEmbeddedDatabase, type GatewayConfig } from './config/config.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './core/auth/admin-token.js';
 import { resealProviderKeys } from './core/secrets/reseal-provider-keys.js';
 import { resolveMasterKey, type ResolvedMasterKey } from './core/secrets/resolve-master-key.js';
@@ -19,7 +19,7 @@ export interface PreparedStorage {
 }
 
 export async function prepareStorage(config: GatewayConfig): Promise<PreparedStorage> {
-  const embedded = config.databaseUrl === undefined || config.databaseUrl.startsWith('sqlite:');
+  const embedded = usesEmbeddedDatabase(config);
   // Resolve the master key before touching the database: a bad key must stop the start.
   const masterKey = resolveMasterKey({ ...config, embedded });
   const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });

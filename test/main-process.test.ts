@@ -2,7 +2,9 @@
 // a real process, its first-start output, completions through each provider
 // SDK family (each a lazily loaded part of the bundle), configuration errors,
 // and a graceful exit on SIGTERM.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -162,12 +164,54 @@ describe('the gateway process', () => {
     expect(old.output()).not.toContain('admin token');
   });
 
-  it('refuses to start on MySQL without a master key', async () => {
+  it('refuses to start on MySQL without a master key or an admin token, as bad configuration (exit 2)', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
     directories.push(dataDir);
     const bad = run({ DATABASE_URL: 'mysql://gateway:password@127.0.0.1:1/gateway', GATEWAY_DATA_DIR: dataDir });
-    expect(await bad.exited).toBe(1);
-    expect(bad.output()).toContain('GATEWAY_MASTER_KEY is required');
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('GATEWAY_MASTER_KEY: required with DATABASE_URL');
+    expect(bad.output()).toContain('GATEWAY_ADMIN_TOKEN: required with DATABASE_URL');
     expect(bad.output()).not.toContain('password@');
+  });
+
+  it('reports bad master keys, TLS files, DATABASE_URL and GATEWAY_HOST with the other bad values (exit 2), before generating anything', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gw-main-'));
+    directories.push(dataDir);
+    const certFile = path.join(dataDir, 'cert.pem');
+    const keyFile = path.join(dataDir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+    const environment = { GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: 'eighty' };
+    const keys = run({ ...environment, GATEWAY_MASTER_KEY: 'notakey-secret-value', GATEWAY_RETIRED_MASTER_KEYS: 'garbage-secret-value' });
+    expect(await keys.exited).toBe(2);
+    expect(keys.output()).toContain('GATEWAY_PORT: must be a whole number');
+    expect(keys.output()).toContain('GATEWAY_MASTER_KEY: must be 32 random bytes');
+    expect(keys.output()).toContain('GATEWAY_RETIRED_MASTER_KEYS (entry 1): must be 32 random bytes');
+    expect(keys.output()).not.toContain('secret-value');
+
+    // The key and the certificate swapped, and files that are not there.
+    const swapped = run({ ...environment, GATEWAY_TLS_CERT_FILE: keyFile, GATEWAY_TLS_KEY_FILE: certFile });
+    expect(await swapped.exited).toBe(2);
+    expect(swapped.output()).toContain(`GATEWAY_TLS_CERT_FILE: ${keyFile} does not hold a PEM certificate`);
+    expect(swapped.output()).toContain(`GATEWAY_TLS_KEY_FILE: ${certFile} does not hold an unencrypted PEM private key`);
+    const missing = run({ ...environment, GATEWAY_TLS_CERT_FILE: path.join(dataDir, 'nope.pem'), GATEWAY_TLS_KEY_FILE: keyFile });
+    expect(await missing.exited).toBe(2);
+    expect(missing.output()).toContain(`GATEWAY_TLS_CERT_FILE: cannot read ${path.join(dataDir, 'nope.pem')} (ENOENT)`);
+
+    // An address not of this machine (TEST-NET-1), and a MySQL URL whose port is not a number.
+    const elsewhere = run({
+      ...environment,
+      GATEWAY_HOST: '192.0.2.1',
+      DATABASE_URL: 'mysql://gateway:s3cr3t-pw@127.0.0.1:notaport/gateway',
+      GATEWAY_MASTER_KEY: randomBytes(32).toString('base64'),
+      GATEWAY_ADMIN_TOKEN: 'gw-admin-main-tests-0123456789abcdef',
+    });
+    expect(await elsewhere.exited).toBe(2);
+    expect(elsewhere.output()).toContain('GATEWAY_HOST: not an address of this machine (EADDRNOTAVAIL)');
+    expect(elsewhere.output()).toContain('DATABASE_URL is not a valid mysql:// URL');
+    expect(elsewhere.output()).not.toContain('s3cr3t-pw');
+
+    // Nothing was generated: no master key file, no admin token printed.
+    for (const started of [keys, swapped, missing, elsewhere]) expect(started.output()).not.toContain('Generated an admin token');
+    expect(existsSync(path.join(dataDir, 'master.key'))).toBe(false);
   });
 });

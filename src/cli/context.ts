@@ -1,5 +1,5 @@
 // What every subcommand receives: the global options (--url, --admin-token,
-// --json) resolved lazily, so `--help` and usage errors never need a gateway.
+// --timeout, --json) resolved lazily, so `--help` and usage errors never need a gateway.
 import type { Command } from 'commander';
 import { connect, type GatewayConnection } from './connection.js';
 import { createOutput, type Output } from './output.js';
@@ -7,6 +7,7 @@ import { createOutput, type Output } from './output.js';
 export interface GlobalOptions {
   url?: string;
   adminToken?: string;
+  timeout?: string;
   json?: boolean;
 }
 

@@ -130,7 +130,8 @@ export function runPrimary(config: GatewayConfig, workerCount: number): void {
         return;
       }
       if (!started && !firstStartOver) {
-        exitCode = 1;
+        // 2: the worker found the configuration (GATEWAY_CONFIG_FILE) invalid; the primary says the same.
+        exitCode = code === 2 ? 2 : 1;
         log.error({ worker: index, workerPid: worker.process.pid, code, signal }, 'a worker exited before it listened; stopping');
         stop('a worker failed to start');
         return;

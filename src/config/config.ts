@@ -10,6 +10,12 @@ import { readBreakerConfig, type BreakerConfig } from './breaker-config.js';
 import type { RequestQueueRecord } from '../domain/provider.js';
 import { readConfigFileSetting } from './config-file-config.js';
 import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
+import { readTlsFiles, type TlsFiles } from './tls-config.js';
+
+/** The embedded SQLite database (the default): the master key and the admin token may be generated. */
+export function usesEmbeddedDatabase(config: Pick<GatewayConfig, 'databaseUrl'>): boolean {
+  return config.databaseUrl === undefined || config.databaseUrl.startsWith('sqlite:');
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -27,7 +33,7 @@ export interface GatewayConfig {
   adminToken: string | undefined;
   corsOrigins: string[];
   logLevel: LogLevel;
-  tls: { certFile: string; keyFile: string } | undefined;
+  tls: TlsFiles | undefined;
   /** Time a client has to send the request headers (also the first bytes of a connection). */
   headersTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. */
@@ -105,7 +111,8 @@ export interface SamplerConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  /** `partial`: the configuration with each bad value's fallback, for the checks that report beside these. */
+  constructor(readonly problems: string[], readonly partial?: GatewayConfig) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -249,7 +256,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
       'must be a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path) or *',
     ),
     logLevel: read.check('GATEWAY_LOG_LEVEL', logLevel as LogLevel, (level) => LOG_LEVELS.includes(level), `must be one of ${LOG_LEVELS.join(', ')}`),
-    tls: undefined,
+    tls: readTlsFiles(read),
     headersTimeoutMs: read.integer('GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000),
     idleTimeoutMs: read.integer('GATEWAY_IDLE_TIMEOUT_MS', 100, 3_600_000, 65_000),
     streamIdleTimeoutMs: read.integer('GATEWAY_STREAM_IDLE_TIMEOUT_MS', 100, 3_600_000, 300_000),
@@ -282,16 +289,10 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     configFile: readConfigFileSetting(read),
     console: readConsoleConfig(read),
   };
-  const certFile = read.optional('GATEWAY_TLS_CERT_FILE');
-  const keyFile = read.optional('GATEWAY_TLS_KEY_FILE');
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    read.problems.push(`${certFile ? 'GATEWAY_TLS_KEY_FILE' : 'GATEWAY_TLS_CERT_FILE'}: GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE must be set together`);
-  }
-  if (certFile !== undefined && keyFile !== undefined) config.tls = { certFile, keyFile };
   config.tracing = readTracing(read);
   if (config.metrics.port !== undefined && config.metrics.port !== 0 && config.metrics.port === config.port) {
     read.problems.push('GATEWAY_METRICS_PORT: must differ from GATEWAY_PORT');
   }
-  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  if (read.problems.length > 0) throw new ConfigError(read.problems, config);
   return config;
 }

@@ -10,6 +10,7 @@ import { apiKeyVariables, headerVariables } from './api-key-variables.js';
 import type { JsonObject } from './compare-views.js';
 import { humanDuration, parseDurationMs } from './durations.js';
 import { selectExportable } from './export-selection.js';
+import { readsOtherwiseInYaml11 } from './yaml-1-1-scalars.js';
 import { healthCheckKind } from './kinds/health-check-kind.js';
 import { keyKind } from './kinds/key-kind.js';
 import type { ApplyContext } from './kinds/kind.js';
@@ -84,7 +85,10 @@ export async function exportConfig(clients: AdminClients, now = Date.now()): Pro
   return exportedText(await exportConfigObject(clients, now));
 }
 
-/** The document as YAML: short enum names, human durations, what was left out in the header. */
+/**
+ * The document as YAML: short enum names, human durations, what was left out in the header, and strings a
+ * YAML 1.1 reader would take for booleans, nulls, numbers or dates quoted (yaml-1-1-scalars.ts).
+ */
 export function exportedText(exported: ExportedConfig): string {
   const document = new Document(exported.document);
   visit(document, {
@@ -102,6 +106,12 @@ export function exportedText(exported: ExportedConfig): string {
       // Keep the api_key references readable ("${OPENAI_API_KEY}" needs no quoting in YAML).
       if (isScalar(pair.key) && pair.key.value === 'api_key' && isScalar(pair.value)) pair.value.type = 'PLAIN';
       if (isMap(pair.value) && pair.value.items.length === 0) pair.value.flow = true;
+    },
+  });
+  // Keys and values alike: metadata `yes: no` would otherwise reach a YAML 1.1 reader as `{true: false}`.
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && readsOtherwiseInYaml11(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
   const header = [

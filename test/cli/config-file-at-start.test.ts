@@ -1,6 +1,7 @@
 // GATEWAY_CONFIG_FILE on the built gateway process: applied before it listens,
 // applied again on SIGHUP (also with --workers 2, by one worker), a bad file at
-// start stops it (exit 2: the file; exit 1: what the gateway refuses), a bad
+// start stops it (exit 2: the file, its references and variables included;
+// exit 1: what the gateway refuses), a bad
 // file on SIGHUP is logged and the running configuration stays; one the
 // gateway refuses partway is logged as partly applied, saying how much.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,6 +97,21 @@ describe('GATEWAY_CONFIG_FILE at start', { timeout: 120_000 }, () => {
     expect(started.output()).toContain('GATEWAY_CONFIG_FILE is not valid');
     expect(started.output()).toContain(`${file}:4:1: routez: unknown field`);
     expect(started.output()).toContain(`${file}:2:5: providers[0]: id is required`);
+  });
+
+  it.each([
+    ['one process', []],
+    ['--workers 2', ['--workers', '2']],
+  ])('stops the start with exit 2, as `apply` calls it not valid (exit 3), when a reference or a variable does not hold (%s)', async (label, args) => {
+    const file = path.join(folder, `references-${args.length}.yaml`);
+    // LOCAL_API_KEY unset, and a route whose target names a provider that does not exist.
+    writeFileSync(file, config(['fast']).replace('targets: [{ provider_id: local', 'targets: [{ provider_id: nowhere'));
+    const started = startGatewayProcess({ GATEWAY_CONFIG_FILE: file, GATEWAY_DATA_DIR: path.join(folder, `references-data-${args.length}`), GATEWAY_PORT: '0' }, { args });
+    expect(await started.exited, label).toBe(2);
+    expect(started.output()).toContain('GATEWAY_CONFIG_FILE is not valid');
+    expect(started.output()).toContain('LOCAL_API_KEY');
+    expect(started.output()).toContain('nowhere');
+    expect(started.output()).not.toContain('gateway listening');
   });
 
   it('stops the start with exit 1 when the gateway refuses the file', async () => {

@@ -44,7 +44,7 @@ export function applyCommand(): Command {
       } catch (error) {
         if (!(error instanceof ApplyError)) throw error;
         // The gateway's own verdict decides the exit code (invalid value → 3, unreachable → 4 …).
-        const code = error.reason instanceof ConnectError ? classifyFailure(error.reason, connection.url).exitCode : EXIT.error;
+        const code = error.reason instanceof ConnectError ? classifyFailure(error.reason, connection).exitCode : EXIT.error;
         throw new CliError(error.message, code);
       }
     });

@@ -32,7 +32,7 @@ export function parseMasterKey(text: string, variableName: string): Buffer {
     : Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (bytes.length !== 32) {
     throw new MasterKeyError(
-      `${variableName} must be 32 random bytes, as 64 hex characters or base64 (e.g. \`openssl rand -base64 32\`)`,
+      `${variableName}: must be 32 random bytes, as 64 hex characters or base64 (e.g. \`openssl rand -base64 32\`)`,
     );
   }
   return bytes;
