@@ -66,7 +66,8 @@ export type PromptRule = Message<"llmgateway.v1.PromptRule"> & {
   /**
    * All operations but REGEX_REPLACE: the text, a template. Variables: {{date}} (UTC YYYY-MM-DD),
    * {{datetime}} (ISO-8601 UTC), {{key.name}}, {{metadata.NAME}} (the key's metadata, then the
-   * request's), {{user_prompt}} (the last user message's text). Values are inserted literally.
+   * request's), {{user_prompt}} (the last user message's text as the client sent it, with the
+   * REGEX_REPLACE rewrites of earlier rules). Values are inserted literally.
    *
    * @generated from field: string text = 8;
    */
