@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fromJson, type JsonValue } from '@bufbuild/protobuf';
 import { LineCounter, parseDocument } from 'yaml';
 import { GatewayConfigFileSchema, type GatewayConfigFile } from '../../gen/llmgateway/v1/gateway_config_pb.js';
+import { isCredentialHeader } from '../domain/credential-headers.js';
 import { ConfigFileError, type ConfigProblem } from './config-file-error.js';
 import { walkMessage, type WalkContext } from './yaml-to-proto-json.js';
 
@@ -73,6 +74,12 @@ function checkIdentities(config: GatewayConfigFile, context: WalkContext): void 
     if (provider.apiKey !== '' && envReferenceName(provider.apiKey) === undefined) {
       // Never echo the value: it may be a real key.
       report(`${path}.api_key`, 'must be an environment variable reference such as ${OPENAI_API_KEY} (a key is never written in the file; api_key_file reads one from a file)');
+    }
+    for (const [name, value] of Object.entries(provider.extraHeaders)) {
+      // A credential-like header (auth, key, token, secret in its name) is a secret as the API key is.
+      if (isCredentialHeader(name) && envReferenceName(value) === undefined) {
+        report(`${path}.extra_headers.${name}`, 'is a credential: it must be an environment variable reference such as ${HELICONE_AUTH} (a secret is never written in the file)');
+      }
     }
   });
   config.routes.forEach((route, index) => route.name === '' && report(`routes[${index}]`, 'name is required'));

@@ -214,6 +214,7 @@ describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
       '  - id: broken',
       '    type: openai',
       '    api_key: sk-live-0123456789abcdefghij',
+      '    extra_headers: { helicone-auth: Bearer sk-helicone-literal-0123456789 }',
       'routes:',
       '  - name: r',
       '    strategy: sideways',
@@ -225,11 +226,13 @@ describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
     const result = await cli('apply', '-f', file, '--dry-run');
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`${file}:4:5: providers[0].api_key: must be an environment variable reference such as \${OPENAI_API_KEY}`);
-    expect(result.stderr).toContain(`${file}:7:15: routes[0].strategy: expected one of: priority, weighted, round_robin, least_latency, affinity, expert`);
-    expect(result.stderr).toContain(`${file}:9:67: routes[0].targets[0].weight: expected a whole number from 0 to 4294967295`);
-    expect(result.stderr).toContain(`${file}:10:5: routes[0].retries: unknown field`);
-    // A literal key is refused without being repeated.
+    expect(result.stderr).toContain('providers[0].extra_headers.helicone-auth: is a credential: it must be an environment variable reference');
+    expect(result.stderr).toContain(`${file}:8:15: routes[0].strategy: expected one of: priority, weighted, round_robin, least_latency, affinity, expert`);
+    expect(result.stderr).toContain(`${file}:10:67: routes[0].targets[0].weight: expected a whole number from 0 to 4294967295`);
+    expect(result.stderr).toContain(`${file}:11:5: routes[0].retries: unknown field`);
+    // A literal key or credential header is refused without being repeated.
     expect(result.stderr).not.toContain('sk-live-0123456789abcdefghij');
+    expect(result.stderr).not.toContain('sk-helicone-literal-0123456789');
 
     const yamlError = await cli('apply', '-f', writeConfig('syntax.yaml', 'routes:\n  - name: a\n   strategy: x\n'));
     expect(yamlError.code).toBe(3);
