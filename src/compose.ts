@@ -13,6 +13,8 @@ import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
 import { createExpertRouter } from './core/experts/index.js';
 import { createGovernedCompletion } from './core/governance/governed-completion.js';
+import { classifierCalls } from './core/governance/classifier-calls.js';
+import type { RequestRecorder } from './core/governance/request-facts.js';
 import { logRequestLine } from './core/request-log/request-log-line.js';
 import { retried, runShutdownSteps } from './shutdown-steps.js';
 import { createGatewayMetrics } from './core/metrics/gateway-metrics.js';
@@ -189,16 +191,30 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
   const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
   const inFlight = createInFlightCalls();
+  // Every governed request's row goes to the request log, the console line and the metrics.
+  const requestRecorder: RequestRecorder = {
+    write(record, facts) {
+      requestLog.write(record);
+      logRequestLine(log, record, facts);
+      metrics.requestFinished(record, facts);
+    },
+  };
   const completion = createGovernedCompletion({
     core: pipeline,
     rules: promptRuleTable,
     experts: {
       routes: routeTable,
       router: createExpertRouter(),
-      pipeline,
+      // The judge's and the embedding classifier's calls: rows and budget charges of their own.
+      pipeline: classifierCalls({ core: pipeline, log: requestRecorder, budgets, budgetOutputReserveTokens: config.budgetOutputReserveTokens, now }),
       decisions: storage.expertDecisions,
       onDecisionError: (error) => log.error({ err: error }, 'recording an expert decision failed'),
-      onDecision: (decision) => metrics.expertDecided(decision),
+      onDecision: (decision) => {
+        metrics.expertDecided(decision);
+        // A classifier that failed falls back without the client noticing: said here (its call's row has the error).
+        const { route, expert, fallbackReason: reason } = decision;
+        if (reason !== '') log.warn({ route, expert, reason }, 'expert classifier gave no decision; the fallback expert was chosen');
+      },
       now,
     },
     limiter,
@@ -208,13 +224,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       shared?.store,
       config.cacheTtlMs,
     ),
-    log: {
-      write(record, facts) {
-        requestLog.write(record);
-        logRequestLine(log, record, facts);
-        metrics.requestFinished(record, facts);
-      },
-    },
+    log: requestRecorder,
     inFlight,
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,

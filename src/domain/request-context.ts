@@ -22,6 +22,11 @@ export interface RequestContext {
   readonly trace: TraceSpan | undefined;
   /** How the client's API names a canonical field, so that the request log keeps the error the client read; none: canonical names. */
   readonly fieldNames: ClientFieldNames | undefined;
+  /**
+   * Set on the calls an expert route's classifier makes for a request (the LLM judge, embeddings): that
+   * route's name. Their request-log rows are the classifier's (operation `classify`, that route).
+   */
+  readonly classifierOf?: string;
 }
 
 /** A surface's names for the canonical fields an error names (`chat.messages[1].content` → `contents[0].parts`). */
@@ -41,5 +46,6 @@ export function requestContext(fields: Partial<RequestContext> & { surface: Requ
     receivedAt: fields.receivedAt ?? Date.now(),
     trace: fields.trace,
     fieldNames: fields.fieldNames,
+    ...(fields.classifierOf === undefined ? {} : { classifierOf: fields.classifierOf }),
   };
 }

@@ -2,7 +2,8 @@
 import type { Page } from './page.js';
 
 export type RequestSurface = 'rpc' | 'openai' | 'anthropic' | 'gemini' | 'responses';
-export type RequestOperation = 'chat' | 'embeddings' | MediaLogOperation;
+/** `classify`: an expert route's classifier call (the LLM judge, embeddings), made for a client's request. */
+export type RequestOperation = 'chat' | 'embeddings' | 'classify' | MediaLogOperation;
 /** OpenAI's media endpoints, as the request log names them (domain/media.ts). */
 export type MediaLogOperation = 'images' | 'image_edits' | 'transcriptions' | 'translations' | 'speech' | 'moderations';
 export type RequestStatus = 'ok' | 'error' | 'canceled';

@@ -88,19 +88,21 @@ describe('routing step', () => {
     expect(response.route!.rulesApplied).toEqual(['brevity']);
   });
 
-  it('an expert route re-aims the request at the expert’s model, with the key’s access granted for it', async () => {
+  it('an expert route plans the request for the expert’s model, with the key’s access granted for it; the request keeps the route’s name', async () => {
     const { expertRoute, router } = expertRouteChoosing('coder');
     const { step, planned, rulesFor, decisions } = setup({ routes: [expertRoute], router });
     const call = chatCall({ request: chatRequest('experts') });
     const run = (await step.enter(call, startOutcome())) as StepRun;
     expect(planned[0]).toMatchObject({ accessGrantedFor: 'openai/gpt-code', request: { model: 'openai/gpt-code' } });
-    expect(call.request.model).toBe('openai/gpt-code');
+    // The answer, the request log and the metrics name what the client asked for, as for a plain route.
+    expect(call.request.model).toBe('experts');
     // The rules of the route the client named, not of the expert's target.
     expect(rulesFor).toHaveBeenCalledWith('key-1', 'experts');
     expect(decisions).toMatchObject([{ requestId: 'req-1', route: 'experts', expert: 'coder' }]);
+    // The plan names the expert's target ('' for a provider model); the route info names the expert route.
     const route = routeInfo();
     run.route!(route);
-    expect(route.expert).toBe('coder');
+    expect(route).toMatchObject({ route: 'experts', expert: 'coder' });
   });
   it('with the routes, providers and rules in memory it enters without waiting, to the same plan and rules', () => {
     const { step, planned, rulesFor, rulesInMemory } = setup({ rules: [rule({})], inMemory: true });
@@ -132,7 +134,7 @@ describe('routing step', () => {
     const chosen = experts.step.enter(expertCall, startOutcome());
     expect(chosen).toBeInstanceOf(Promise);
     await chosen;
-    expect(expertCall.request.model).toBe('openai/gpt-code');
-    expect(experts.planned[0]).toMatchObject({ accessGrantedFor: 'openai/gpt-code' });
+    expect(expertCall.request.model).toBe('experts');
+    expect(experts.planned[0]).toMatchObject({ accessGrantedFor: 'openai/gpt-code', request: { model: 'openai/gpt-code' } });
   });
 });

@@ -660,7 +660,8 @@ export type ExpertClassifier = Message<"llmgateway.v1.ExpertClassifier"> & {
 
   /**
    * LLM: the judge, any model or route name the gateway serves (not this route), called through the
-   * gateway's pipeline with the caller's key.
+   * gateway's pipeline for the caller's key: not checked against the key's allowed models (the gateway's
+   * choice), logged in a row of its own (operation "classify") and charged to the key's budget.
    *
    * @generated from field: string judge_model = 2;
    */

@@ -118,7 +118,8 @@ export type RequestLogEntry = Message<"llmgateway.v1.RequestLogEntry"> & {
   surface: string;
 
   /**
-   * "chat", "embeddings", or a media operation: "images", "image_edits", "transcriptions", "translations", "speech", "moderations".
+   * "chat", "embeddings", a media operation ("images", "image_edits", "transcriptions", "translations", "speech",
+   * "moderations"), or "classify": an expert route's classifier call (the LLM judge, embeddings) for a request.
    *
    * @generated from field: string operation = 10;
    */

@@ -280,12 +280,15 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
   };
 }
 
-/** A failure caused by the caller leaving is a cancellation, whatever the SDK called it. */
+/** A failure caused by the caller leaving is a cancellation, whatever the SDK called it (or its deadline: the expert classifier's timeout). */
 function asCanceled(error: unknown, signal: AbortSignal): unknown {
-  if (signal.aborted && !(error instanceof GatewayError && error.kind === 'canceled')) {
-    return withAttempts(new GatewayError('canceled', 'the request was canceled by the caller', { cause: error }), attemptsBehind(error));
+  if (!signal.aborted) return error;
+  const reason: unknown = signal.reason;
+  if (reason instanceof GatewayError && reason.kind === 'deadline_exceeded') {
+    return withAttempts(new GatewayError('deadline_exceeded', reason.message, { cause: error }), attemptsBehind(error));
   }
-  return error;
+  if (error instanceof GatewayError && error.kind === 'canceled') return error;
+  return withAttempts(new GatewayError('canceled', 'the request was canceled by the caller', { cause: error }), attemptsBehind(error));
 }
 
 /** The usage with its cost at the serving model's prices. */

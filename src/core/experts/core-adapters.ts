@@ -1,6 +1,6 @@
-// The classifier functions over the gateway's own pipeline (CompletionCore), so the judge and the
-// embedding model get routing, retries and usage like any request of the same key (not its limits,
-// cache or request log: the plain pipeline, see governance/choose-expert.ts).
+// The classifier functions over the gateway's own pipeline, so the judge and the embedding model get
+// routing, retries and usage like any request of the same key; the pipeline handed in logs and charges
+// them (governance/classifier-calls.ts), without the key's rate limits, cache or prompt rules.
 import { create } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';

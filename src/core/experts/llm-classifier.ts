@@ -12,6 +12,7 @@ import {
   type ChatRequest,
   type ChatResponse,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GatewayError } from '../../domain/gateway-error.js';
 import type { Classification, CompleteFn, ExpertRoutingConfig } from './expert-types.js';
 import { parseExpertAnswer } from './parse-expert-answer.js';
 
@@ -77,7 +78,8 @@ export async function llmClassifier(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const error = new ClassifierTimeoutError(timeoutMs);
-      controller.abort(error);
+      // The judge's call (its request-log row, its metrics) ends at a deadline, not as a caller that left.
+      controller.abort(new GatewayError('deadline_exceeded', `the expert classifier's timeout of ${timeoutMs} ms passed`));
       reject(error);
     }, timeoutMs);
   });

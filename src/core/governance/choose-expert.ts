@@ -1,7 +1,9 @@
-// Expert routes: the classifier picks an expert, and the request is re-aimed
-// at the expert's target (with the expert's system prompt). The classifier's
-// own calls (an LLM judge, embeddings) go through the plain pipeline — with
-// its routing and retries — not through limits, cache or the request log.
+// Expert routes: the classifier picks an expert, and the request is planned
+// for the expert's target (with the expert's system prompt); it keeps the name
+// the client asked for, as a plain route's request does. The classifier's own
+// calls (an LLM judge, embeddings) go through the classifier's pipeline
+// (classifier-calls.ts): a row and a budget charge of their own, marked with
+// the expert route's name (`classifierOf`).
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { ExpertDecisionsRepository } from '../../domain/expert-routing.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
@@ -17,21 +19,33 @@ import { GATEWAY } from '../tracing/gen-ai-attributes.js';
 export interface ExpertSelection {
   routes: RouteTable;
   router: ExpertRouter;
-  /** The pipeline without governance, for the classifier's calls. */
-  pipeline: CompletionCore;
+  /** The pipeline of the classifier's calls: the composition root hands in classifier-calls.ts's (a row and a budget charge each). */
+  pipeline: Pick<CompletionCore, 'complete' | 'embed'>;
   decisions: ExpertDecisionsRepository;
   onDecisionError?: (error: unknown) => void;
-  /** Each decision as it is made (the metrics). */
-  onDecision?: (decision: { route: string; expert: string; source: string }) => void;
+  /** Each decision as it is made (the metrics; a fallback's reason, to log a classifier that failed). */
+  onDecision?: (decision: ExpertDecisionNotice) => void;
   now?: () => number;
 }
 
+export interface ExpertDecisionNotice {
+  route: string;
+  expert: string;
+  source: string;
+  /** Why the fallback expert was chosen ('error: …', 'timeout', 'no answer'); '' otherwise. */
+  fallbackReason: string;
+}
+
 export interface ChosenExpert {
+  /** The client's request with the expert's system prompt; its model is still the expert route's name. */
   request: ChatRequest;
   routeName: string;
   expert: string;
-  /** The expert's model, which the key may use because it may use the expert route: the plan skips its allowed-model check. */
-  accessGrantedFor: string;
+  /**
+   * The expert's model (a route or a provider model) the request is planned for. The key may use it
+   * because it may use the expert route: the plan skips its allowed-model check.
+   */
+  targetModel: string;
 }
 
 /** The enabled expert route the client named, if it named one. */
@@ -59,6 +73,7 @@ export async function chooseExpert(
     clientIp: context.clientIp,
     userAgent: context.userAgent,
     trace: classifying,
+    classifierOf: route.name,
   });
   let choice: ExpertChoice;
   try {
@@ -81,7 +96,7 @@ export async function chooseExpert(
   } finally {
     classifying?.end();
   }
-  selection.onDecision?.({ route: route.name, expert: choice.expert.name, source: choice.source });
+  selection.onDecision?.({ route: route.name, expert: choice.expert.name, source: choice.source, fallbackReason: choice.fallbackReason });
   selection.decisions
     .insert({
       requestId: context.requestId,
@@ -95,11 +110,10 @@ export async function chooseExpert(
     })
     .catch((error: unknown) => selection.onDecisionError?.(error));
   const target = expertTarget(choice.expert);
-  const model = 'route' in target ? target.route : `${target.providerId}/${target.upstreamModel}`;
   return {
-    request: { ...withExpertSystemPrompt(request, choice.expert), model },
+    request: withExpertSystemPrompt(request, choice.expert),
     routeName: route.name,
     expert: choice.expert.name,
-    accessGrantedFor: model,
+    targetModel: 'route' in target ? target.route : `${target.providerId}/${target.upstreamModel}`,
   };
 }

@@ -20,6 +20,8 @@ export interface LogFacts {
   firstOutputAt: number | null;
   requestBody: string | null;
   responseBody: string | null;
+  /** The expert route whose classifier made this call (RequestContext.classifierOf): the row is the classifier's. */
+  classifierOf?: string | undefined;
 }
 
 export function buildLogRecord(facts: LogFacts): RequestLogRecord {
@@ -33,13 +35,13 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     time: meta.receivedAt,
     keyId: facts.key.id,
     requestedModel: facts.requestedModel,
-    route: route?.route ?? '',
+    route: facts.classifierOf ?? route?.route ?? '',
     expert: route?.expert ?? '',
     // A failure before any answer names no serving target; its last attempt, or the error, names the one that failed.
     providerId: route?.providerId || lastAttempt?.providerId || (error instanceof GatewayError ? (error.provider ?? '') : ''),
     upstreamModel: route?.upstreamModel || (lastAttempt?.upstreamModel ?? ''),
     surface: meta.surface,
-    operation: facts.operation,
+    operation: facts.classifierOf === undefined ? facts.operation : 'classify',
     stream: facts.stream,
     status: failure === undefined ? 'ok' : failure.kind === 'canceled' ? 'canceled' : 'error',
     errorKind: failure?.kind ?? '',

@@ -47,6 +47,7 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
                 firstOutputAt: outcome.firstOutputAt,
                 requestBody,
                 responseBody,
+                classifierOf: call.context.classifierOf,
               }),
               {
                 error: ok ? undefined : outcome.error,

@@ -1,9 +1,11 @@
 // The governance step that decides what is sent where, before the cache
-// lookup and the dispatch: an expert route picks its expert (the request then
-// targets the expert's model), the request is planned once (the plan travels
-// with the call to the cache key and the dispatch), and the prompt rules of
-// the key and of the route the client named are applied. The route info the
-// answer reports names the rules applied and the expert.
+// lookup and the dispatch: an expert route picks its expert (the request is
+// then planned for the expert's model, and keeps the name the client asked
+// for, which the answer, the request log and the metrics show, as for any
+// route), the request is planned once (the plan travels with the call to the
+// cache key and the dispatch), and the prompt rules of the key and of the
+// route the client named are applied. The route info the answer reports
+// names the rules applied, and for an expert route the route and the expert.
 // When the routes, providers and rules are in memory and the client named no
 // expert route (the common case), the step enters synchronously: no promise
 // per lookup on every request; otherwise it waits for what must be loaded.
@@ -52,7 +54,9 @@ async function enterLoading(options: RoutingStepOptions, call: ChatCall): Promis
   const { key, signal, context } = call;
   const chosen = await chooseExpert(options.experts, call.request, key, context, signal);
   const request = chosen?.request ?? call.request;
-  const plan = await options.core.plan({ request, key, signal, context, accessGrantedFor: chosen?.accessGrantedFor });
+  const plan = chosen
+    ? await options.core.plan({ request: { ...request, model: chosen.targetModel }, key, signal, context, accessGrantedFor: chosen.targetModel })
+    : await options.core.plan({ request, key, signal, context });
   const rules = await options.rules.rulesFor(key.id, chosen ? chosen.routeName : plan.routeName);
   return routed(options, call, request, plan, rules, chosen);
 }
@@ -61,6 +65,8 @@ async function enterLoading(options: RoutingStepOptions, call: ChatCall): Promis
 function routed(options: RoutingStepOptions, call: ChatCall, request: ChatRequest, plan: RoutePlan, rules: PromptRuleRecord[], chosen: ChosenExpert | undefined): StepRun {
   const { key } = call;
   const expert = chosen?.expert ?? '';
+  // The plan names the expert's target (a route of its own, or '' for a provider model): the answer names the route the client asked for.
+  const routeName = chosen?.routeName;
   let applied: string[] = [];
   call.plan = plan;
   call.request = request;
@@ -73,6 +79,7 @@ function routed(options: RoutingStepOptions, call: ChatCall, request: ChatReques
     route(route) {
       route.rulesApplied = applied;
       route.expert = expert;
+      if (routeName !== undefined) route.route = routeName;
     },
   };
 }

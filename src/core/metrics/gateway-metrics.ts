@@ -64,7 +64,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       metrics.breakerTransitions.inc({ ...splitTargetKey(targetKey), to: to === 'half-open' ? 'half_open' : to });
     },
     expertDecided(decision) {
-      metrics.expertDecisions.inc(decision);
+      metrics.expertDecisions.inc({ route: decision.route, expert: decision.expert, source: decision.source });
     },
     databaseFailed(kind) {
       metrics.databaseErrors.inc({ kind });
