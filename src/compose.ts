@@ -193,11 +193,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const inFlight = createInFlightCalls();
   // Every governed request's row goes to the request log, the console line and the metrics.
   const requestRecorder: RequestRecorder = {
-    write(record, facts) {
-      requestLog.write(record);
-      logRequestLine(log, record, facts);
-      metrics.requestFinished(record, facts);
-    },
+    write: (record, facts) => (requestLog.write(record), logRequestLine(log, record, facts), metrics.requestFinished(record, facts)),
   };
   const completion = createGovernedCompletion({
     core: pipeline,
