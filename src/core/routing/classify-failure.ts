@@ -6,6 +6,7 @@
 // not the request's: it moves on to the next target and counts.
 import type { RouteSettingsRecord } from '../../domain/route.js';
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
+import { classifyCondition } from '../../domain/upstream-condition.js';
 
 export type FailureClass = 'stop' | 'canceled' | 'retryable';
 
@@ -55,4 +56,15 @@ export function classifyFailure(
  */
 function refusedGatewayAccount(error: GatewayError): boolean {
   return error.kind === 'failed_precondition' && (error.upstreamStatus ?? 0) !== 0;
+}
+
+/**
+ * The kind an upstream answering `status` gets when that kind ends the request whatever the route's
+ * `failoverStatuses` list (the client's own 400, 404, 413, 422 …); undefined when listing it can fail over.
+ * Route validation refuses such a status rather than store a setting that is then ignored.
+ */
+export function kindThatNeverFailsOver(status: number): GatewayErrorKind | undefined {
+  const { kind, retryable, upstreamStatus } = classifyCondition({ type: 'http_status', status });
+  const answer = new GatewayError(kind, '', { retryable, upstreamStatus, provider: '' });
+  return classifyFailure(answer, { failoverStatuses: [status] }) === 'stop' ? kind : undefined;
 }

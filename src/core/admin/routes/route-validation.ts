@@ -9,6 +9,7 @@ import type { RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from '
 import { invalidArgument } from '../../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../routing/route-plan.js';
+import { kindThatNeverFailsOver } from '../../routing/classify-failure.js';
 import { affinityScopeName, routeStrategyName } from './route-conversion.js';
 
 /** Like a model id: letters and digits, then also `.`, `_`, `:`, `/` and `-`; 1–200 characters, no whitespace. */
@@ -116,6 +117,13 @@ function validateFailoverStatuses(statuses: number[], defaults: number[]): numbe
   statuses.forEach((status, index) => {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw invalidArgument(`settings.failover_statuses[${index}]`, 'must be an HTTP error status between 400 and 599');
+    }
+    const kind = kindThatNeverFailsOver(status);
+    if (kind !== undefined) {
+      throw invalidArgument(
+        `settings.failover_statuses[${index}]`,
+        `${status} never fails over: an upstream's ${status} is the client's own error (${kind}), which every target would refuse alike, so it is returned at once`,
+      );
     }
   });
   return [...new Set(statuses)];
