@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { backoffDelayMs, retryDecision } from '../../src/core/routing/backoff.js';
-import { classifyFailure } from '../../src/core/routing/classify-failure.js';
+import { classifyFailure, kindThatNeverFailsOver } from '../../src/core/routing/classify-failure.js';
+import { canFailOver } from '../../src/import/failover-statuses.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/core/routing/route-plan.js';
 import { failure } from './helpers.js';
 
@@ -38,6 +39,11 @@ describe('classifyFailure', () => {
       expect(classifyFailure(refused, settings)).toBe('retryable');
       expect(classifyFailure(refused, { failoverStatuses: [503] })).toBe('retryable');
     }
+  });
+
+  it('knows which listed statuses can never fail over; the importers’ mirror of the rule agrees', () => {
+    expect([400, 404, 413, 422, 418].map(kindThatNeverFailsOver)).toEqual(['invalid_argument', 'not_found', 'payload_too_large', 'invalid_argument', 'invalid_argument']);
+    for (let status = 400; status <= 599; status += 1) expect(canFailOver(status), String(status)).toBe(kindThatNeverFailsOver(status) === undefined);
   });
 
   it('follows the route’s failover statuses', () => {
