@@ -33,6 +33,24 @@ export function validateRouteName(field: string, name: string): string {
   return trimmed;
 }
 
+/**
+ * The provider id a route name would stand in for: "al/m1" is how clients address provider "al"'s model m1
+ * directly, and a route of that name would take those requests over. '' when the name has no '/'.
+ */
+export function providerPrefixOf(name: string): string {
+  const slash = name.indexOf('/');
+  return slash > 0 ? name.slice(0, slash) : '';
+}
+
+/** Refuses a new route name under an existing provider's address ("provider-id/…"). */
+export function refuseProviderAddress(field: string, name: string, providerId: string): never {
+  throw invalidArgument(
+    field,
+    `"${name}" is an address of provider "${providerId}" ("${providerId}/<model>" names that provider's model directly), ` +
+      `and a route of that name would take those requests over; choose a name that does not start with "${providerId}/"`,
+  );
+}
+
 export function validateStrategy(strategy: RouteStrategy): RouteStrategyName {
   if (strategy === RouteStrategy.UNSPECIFIED) throw invalidArgument('strategy', 'is required (e.g. ROUTE_STRATEGY_PRIORITY)');
   const name = routeStrategyName(strategy);
