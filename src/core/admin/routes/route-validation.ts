@@ -86,13 +86,13 @@ export function validateTargets(routeName: string, targets: RouteTarget[]): Rout
       }
     }
     if (!Number.isInteger(target.weight) || target.weight < 0 || target.weight > MAX_WEIGHT) {
-      throw invalidArgument(`${field}.weight`, `must be between 1 and ${MAX_WEIGHT} (0 means 1)`);
+      throw invalidArgument(`${field}.weight`, `must be between 1 and ${MAX_WEIGHT} (0 means 1; to take a target out of rotation, set drained)`);
     }
     const key = route !== '' ? `route:${route}` : `model:${providerId}/${upstreamModel}`;
     const earlier = firstIndexByKey.get(key);
     if (earlier !== undefined) throw invalidArgument(field, `repeats targets[${earlier}]`);
     firstIndexByKey.set(key, index);
-    return { providerId, upstreamModel, route, weight: target.weight === 0 ? 1 : target.weight };
+    return { providerId, upstreamModel, route, weight: target.weight === 0 ? 1 : target.weight, ...(target.drained ? { drained: true } : {}) };
   });
 }
 
