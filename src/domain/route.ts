@@ -12,6 +12,8 @@ export interface RouteTargetRecord {
   upstreamModel: string;
   route: string;
   weight: number;
+  /** Out of rotation: tried only after the targets that are not (absent = false). */
+  drained?: boolean;
 }
 
 export interface RouteSettingsRecord {

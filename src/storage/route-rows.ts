@@ -26,11 +26,12 @@ export function routeToRow(route: RouteRecord): NewRouteRow {
     strategy: route.strategy,
     // Explicit field lists: a record carrying extra properties must not leak them into the column.
     targets: jsonToColumn(
-      route.targets.map(({ providerId, upstreamModel, route: nested, weight }) => ({
+      route.targets.map(({ providerId, upstreamModel, route: nested, weight, drained }) => ({
         providerId,
         upstreamModel,
         route: nested,
         weight,
+        ...(drained === true ? { drained } : {}),
       })),
     ),
     settings: jsonToColumn(settingsToJson(route.settings)),
@@ -77,6 +78,8 @@ function toTargets(value: unknown, field: string): RouteTargetRecord[] {
     upstreamModel: readString(entry, 'upstreamModel'),
     route: readString(entry, 'route'),
     weight: readNumber(entry, 'weight'),
+    // Absent in rows written before targets could be drained.
+    ...(entry['drained'] === true ? { drained: true } : {}),
   }));
 }
 

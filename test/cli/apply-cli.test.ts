@@ -250,4 +250,17 @@ describe('llm-gateway apply and export', { timeout: 120_000 }, () => {
     expect(result.stderr).toContain('(0 of 1 changes were applied before it)');
     expect(await names('KeysService/ListKeys', 'keys', 'name')).toEqual(['billing-app']);
   });
+
+  it('refuses a route the admin API refuses: a failover status that never fails over, a name under a provider’s id', async () => {
+    const route = (name: string, settings: string) => `routes:\n  - name: ${name}\n    strategy: priority\n    targets:\n      - { provider_id: local, upstream_model: plain-text }\n${settings}`;
+    const statuses = writeConfig('statuses.yaml', route('strict', '    settings: { failover_statuses: [503, 400] }\n'));
+    const refusedStatus = await cli('apply', '-f', statuses);
+    expect(refusedStatus.code).toBe(3);
+    expect(refusedStatus.stderr).toContain("settings.failover_statuses[1]: 400 never fails over: an upstream's 400 is the client's own error (invalid_argument)");
+    const shadow = writeConfig('shadow.yaml', route('local/plain-text', ''));
+    const refusedName = await cli('apply', '-f', shadow);
+    expect(refusedName.code).toBe(3);
+    expect(refusedName.stderr).toContain('name: "local/plain-text" is an address of provider "local"');
+    expect(await names('RoutesService/ListRoutes', 'routes', 'name')).toEqual(['fast', 'smart']);
+  });
 });

@@ -9,7 +9,8 @@ import type { Mode } from './error-taxonomy-setup.js';
 export type Kind = 'invalid_argument' | 'failed_precondition' | 'not_found' | 'resource_exhausted' | 'unavailable' | 'deadline_exceeded';
 
 export type Outcome =
-  | { kind: Kind; retryable: boolean; retryAfterSeconds?: number; afterOutput?: boolean }
+  /** `failsOver`: not retryable, yet a route moves on to its next target (the upstream refused the gateway's credentials). */
+  | { kind: Kind; retryable: boolean; retryAfterSeconds?: number; afterOutput?: boolean; failsOver?: boolean }
   /** Not a failure: the answer, finished by the vendor's content filter. */
   | { finish: 'content_filter' };
 
@@ -28,8 +29,8 @@ const transient = { kind: 'unavailable', retryable: true } as const;
 
 export const CONDITIONS: Condition[] = [
   { name: 'HTTP 400', via: fault('http-400'), modes: both, outcome: { kind: 'invalid_argument', retryable: false } },
-  { name: 'HTTP 401', via: fault('http-401'), modes: both, outcome: { kind: 'failed_precondition', retryable: false } },
-  { name: 'HTTP 403', via: fault('http-403'), modes: both, outcome: { kind: 'failed_precondition', retryable: false } },
+  { name: 'HTTP 401', via: fault('http-401'), modes: both, outcome: { kind: 'failed_precondition', retryable: false, failsOver: true } },
+  { name: 'HTTP 403', via: fault('http-403'), modes: both, outcome: { kind: 'failed_precondition', retryable: false, failsOver: true } },
   { name: 'HTTP 404', via: fault('http-404'), modes: both, outcome: { kind: 'not_found', retryable: false } },
   { name: 'HTTP 429 + retry hint', via: fault('http-429'), modes: both, outcome: { kind: 'resource_exhausted', retryable: true, retryAfterSeconds: 7 } },
   { name: 'HTTP 500', via: fault('http-500'), modes: both, outcome: transient },

@@ -33,6 +33,19 @@ function sampleConfig(primary: string, backup: string): string {
 }
 
 describe('Portkey config → plan', () => {
+  it('leaves out failover statuses that never fail over here, and says so', () => {
+    const config = JSON.stringify({
+      strategy: { mode: 'fallback', on_status_codes: [400, 500, 404, 429] },
+      targets: [{ provider: 'openai', api_key: PRIMARY_KEY, custom_host: 'http://127.0.0.1:1/v1', override_params: { model: 'plain-text' } }],
+    });
+    const draft = draftFromPortkey(config, 'main');
+    expect(draft.routes[0]!.settings?.failoverStatuses).toEqual([500, 429]);
+    expect(draft.unmapped).toContainEqual({
+      source: 'config.strategy.on_status_codes',
+      reason: "400, 404: the client's own errors, which never fail over here (every target would refuse the request alike); left out",
+    });
+  });
+
   it('maps strategies, nested targets, weights, retries, timeouts and hosts, and lists the rest', () => {
     const draft = draftFromPortkey(sampleConfig('http://127.0.0.1:1/v1', 'http://127.0.0.1:2/v1'), 'main');
     expect(draft.providers.map((provider) => [provider.id, provider.type, provider.baseUrl, provider.models.map((model) => model.upstreamModel)])).toEqual([

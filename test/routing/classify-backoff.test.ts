@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { backoffDelayMs, retryDecision } from '../../src/core/routing/backoff.js';
-import { classifyFailure } from '../../src/core/routing/classify-failure.js';
+import { classifyFailure, kindThatNeverFailsOver } from '../../src/core/routing/classify-failure.js';
+import { canFailOver } from '../../src/import/failover-statuses.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../src/core/routing/route-plan.js';
 import { failure } from './helpers.js';
 
@@ -9,9 +10,12 @@ const settings = DEFAULT_ROUTE_SETTINGS;
 
 describe('classifyFailure', () => {
   it('stops at once on the client’s own errors and on anything that is not a GatewayError', () => {
-    for (const kind of ['invalid_argument', 'not_found', 'payload_too_large', 'permission_denied', 'unauthenticated', 'failed_precondition'] as const) {
+    for (const kind of ['invalid_argument', 'not_found', 'payload_too_large', 'permission_denied', 'unauthenticated'] as const) {
       expect(classifyFailure(new GatewayError(kind, 'x', { upstreamStatus: 400 }), settings)).toBe('stop');
     }
+    // The gateway's own precondition (e.g. a provider without an endpoint), no upstream answer.
+    expect(classifyFailure(new GatewayError('failed_precondition', 'x', { provider: 'a', upstreamStatus: 0 }), settings)).toBe('stop');
+    expect(classifyFailure(new GatewayError('failed_precondition', 'x'), settings)).toBe('stop');
     // A client-error kind stays 'stop' even when a route lists its status as a failover status.
     expect(classifyFailure(new GatewayError('not_found', 'x', { upstreamStatus: 404 }), { failoverStatuses: [404] })).toBe('stop');
     expect(classifyFailure(new Error('boom'), settings)).toBe('stop');
@@ -27,6 +31,19 @@ describe('classifyFailure', () => {
     expect(classifyFailure(new GatewayError('unavailable', 'no status'), settings)).toBe('retryable');
     expect(classifyFailure(new GatewayError('deadline_exceeded', 'late', { upstreamStatus: 0 }), settings)).toBe('retryable');
     expect(classifyFailure(new GatewayError('resource_exhausted', 'mid-stream limit', { retryable: true }), settings)).toBe('retryable');
+  });
+
+  it('moves on from an upstream that refused the gateway’s credentials or account, whatever the failover statuses', () => {
+    for (const status of [401, 402, 403, 400]) {
+      const refused = new GatewayError('failed_precondition', 'x', { provider: 'a', upstreamStatus: status });
+      expect(classifyFailure(refused, settings)).toBe('retryable');
+      expect(classifyFailure(refused, { failoverStatuses: [503] })).toBe('retryable');
+    }
+  });
+
+  it('knows which listed statuses can never fail over; the importers’ mirror of the rule agrees', () => {
+    expect([400, 404, 413, 422, 418].map(kindThatNeverFailsOver)).toEqual(['invalid_argument', 'not_found', 'payload_too_large', 'invalid_argument', 'invalid_argument']);
+    for (let status = 400; status <= 599; status += 1) expect(canFailOver(status), String(status)).toBe(kindThatNeverFailsOver(status) === undefined);
   });
 
   it('follows the route’s failover statuses', () => {

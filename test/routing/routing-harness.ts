@@ -13,7 +13,7 @@ import { adminCaller } from '../helpers/admin-call.js';
 
 export const FAULT_MODELS = [
   'down-a', 'limited-b', 'ok-c', 'flaky-d', 'bad-e', 'hang-f', 'empty-g', 'reset-h',
-  'ok-x', 'ok-y', 'ok-q', 'slow150-s', 'down-r', 'ok-z', 'nousage-e', 'ok-e',
+  'ok-x', 'ok-y', 'ok-q', 'slow150-s', 'down-r', 'ok-z', 'nousage-e', 'ok-e', 'forbidden-k', 'forbidden-m',
 ];
 
 export interface RoutingHarness {

@@ -149,6 +149,31 @@ describe('strategies through the real server', () => {
     expect(heavy).toBeLessThan(115);
   });
 
+  it('a drained target gets no traffic while another can serve, and is the last resort when none can', async () => {
+    const created = await harness.admin('RoutesService/CreateRoute', {
+      name: 'draining',
+      strategy: 'ROUTE_STRATEGY_WEIGHTED',
+      targets: [
+        { providerId: 'fault', upstreamModel: 'ok-x', weight: 1000, drained: true },
+        { providerId: 'fault', upstreamModel: 'ok-y', weight: 1 },
+      ],
+    });
+    expect((created['route'] as { targets: unknown[] }).targets).toEqual([
+      { providerId: 'fault', upstreamModel: 'ok-x', weight: 1000, drained: true },
+      { providerId: 'fault', upstreamModel: 'ok-y', weight: 1 },
+    ]);
+    for (let index = 0; index < 20; index += 1) expect((await harness.rpc.complete(harness.chat('draining'))).response!.route!.upstreamModel).toBe('ok-y');
+
+    await harness.createRoute('drained-last', 'priority', ['ok-z']);
+    await harness.admin('RoutesService/UpdateRoute', {
+      name: 'drained-last',
+      targets: [{ providerId: 'fault', upstreamModel: 'ok-z', drained: true }, { providerId: 'fault', upstreamModel: 'down-r' }],
+      updateMask: 'targets',
+    });
+    const { response } = await harness.rpc.complete(harness.chat('drained-last'));
+    expect(response!.route!.attempts.map((attempt) => `${attempt.upstreamModel}=${attempt.outcome}`)).toEqual(['down-r=unavailable', 'down-r=unavailable', 'ok-z=ok']);
+  });
+
   it('affinity keeps a session on one target; another session may land elsewhere', async () => {
     await harness.createRoute('sticky', 'affinity', ['ok-x', 'ok-y'], { affinityScope: 'AFFINITY_SCOPE_SESSION' });
     const servedFor = async (session: string) => {

@@ -19,6 +19,19 @@ function tally(picks: number, pick: () => string): Map<string, number> {
 }
 
 describe('strategies', () => {
+  it('drained targets come after the others, whatever the strategy and weight; all drained is the same as none', () => {
+    const heavyDrained = { ...target('a', 'm', 1000), drained: true };
+    const light = target('b', 'm', 1);
+    const other = target('c', 'm', 1);
+    const selector = createTargetSelector({ latencyOf: () => null, random: seededRandom(7) });
+    for (const strategy of ['weighted', 'priority', 'round-robin', 'least-latency', 'affinity'] as const) {
+      const route = plan([heavyDrained, light, other], { strategy });
+      for (let index = 0; index < 50; index += 1) expect(keys(selector.order(route, [heavyDrained, light, other])).at(-1), strategy).toBe('a/m');
+    }
+    const allDrained = [{ ...target('a', 'm', 1), drained: true }, { ...target('b', 'm', 1), drained: true }];
+    expect(keys(selector.order(plan(allDrained, { strategy: 'priority' }), allDrained))).toEqual(['a/m', 'b/m']);
+  });
+
   it('weighted: first picks follow the weights within tolerance over 2000 requests; the rest by weight', () => {
     const weighted = [target('a', 'm', 1), target('b', 'm', 3), target('c', 'm', 6)];
     const selector = createTargetSelector({ latencyOf: () => null, random: seededRandom(42) });

@@ -6,6 +6,7 @@ import { Code } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, durationFromMs } from '@bufbuild/protobuf/wkt';
 import { AffinityScope, RouteStrategy } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import {
   adminOptions,
   failure,
@@ -85,6 +86,34 @@ describe('RoutesService validation', () => {
     }
     await harness.createRoute('r', [model('p1', 'm1')]);
     await expectInvalid(harness.routes.updateRoute({ name: 'r', settings: { maxRetries: 11 } }, adminOptions), 'settings.max_retries');
+  });
+
+  it('refuses a failover status that could never fail over, saying why', async () => {
+    for (const [status, kind] of [[400, 'invalid_argument'], [404, 'not_found'], [413, 'payload_too_large'], [422, 'invalid_argument'], [418, 'invalid_argument']] as const) {
+      const error = await expectInvalid(harness.createRoute('r', [model('p1', 'm1')], { settings: { failoverStatuses: [503, status] } }), 'settings.failover_statuses[1]');
+      expect(error.rawMessage).toContain(`${status} never fails over`);
+      expect(error.rawMessage).toContain(`client's own error (${kind})`);
+    }
+    // These do fail over when listed (401–403 always do: the gateway's credentials at that provider).
+    const created = await harness.createRoute('r', [model('p1', 'm1')], { settings: { failoverStatuses: [401, 402, 403, 408, 409, 429, 501] } });
+    expect(created.route?.settings?.failoverStatuses).toEqual([401, 402, 403, 408, 409, 429, 501]);
+    await expectInvalid(harness.routes.updateRoute({ name: 'r', settings: { failoverStatuses: [400] } }, adminOptions), 'settings.failover_statuses[0]');
+  });
+
+  it('refuses a route named like a provider’s model address, and a provider whose addresses a route has taken', async () => {
+    // "p1/m1" is how clients address p1's model m1 directly: a route may not take it (or any "p1/…") over.
+    for (const name of ['p1/m1', 'p1/m9', 'p2/x/y']) {
+      const error = await expectInvalid(harness.createRoute(name, [model('p3', 'm3')]), 'name');
+      expect(error.rawMessage).toContain(`is an address of provider "${name.split('/')[0]}"`);
+    }
+    // A slash under no provider's id is still a route name (e.g. an OpenRouter-style "vendor/model").
+    await harness.createRoute('vendor/m1', [model('p1', 'm1')]);
+    const refused = await failure(
+      harness.providers.createProvider({ id: 'vendor', name: 'Vendor', type: ProviderType.OPENAI, apiKey: 'sk-test-vendor-0123456789abcdef', models: [{ upstreamModel: 'm1' }] }, adminOptions),
+    );
+    expect(refused.code).toBe(Code.FailedPrecondition);
+    expect(refused.rawMessage).toContain('route "vendor/m1" would take over the addresses of provider "vendor"');
+    expect((await harness.routes.listRoutes({}, adminOptions)).routes.map((route) => route.name)).toEqual(['vendor/m1']);
   });
 
   it('refuses a route that targets itself, on create and on update', async () => {

@@ -16,6 +16,8 @@ export interface ReferenceFinder {
   usersOfRoute(name: string): Promise<string[]>;
   /** Prompt rules scoped to the key. */
   usersOfKey(id: string): Promise<string[]>;
+  /** Routes named "<providerId>/…": a provider of that id would have them take over its models' addresses. */
+  routesNamedUnder(providerId: string): Promise<string[]>;
 }
 
 export interface ReferenceSources {
@@ -42,6 +44,12 @@ export function createReferenceFinder(sources: ReferenceSources): ReferenceFinde
     },
     async usersOfKey(id) {
       return (await rulesScopedTo('key', id)).sort();
+    },
+    async routesNamedUnder(providerId) {
+      return (await sources.routes.listAll())
+        .map((route) => route.name)
+        .filter((name) => name.startsWith(`${providerId}/`))
+        .sort();
     },
   };
 }

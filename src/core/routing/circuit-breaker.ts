@@ -59,6 +59,8 @@ export interface CircuitBreaker {
   /** A 'stop' or 'canceled' outcome: frees a probe slot, counts nothing. */
   release(permit: BreakerPermit): void;
   snapshot(): BreakerSnapshot;
+  /** While open: milliseconds until probes are let through; 0 when not open (closed, or half-open with its probes taken). */
+  msUntilProbe(): number;
   /** Moves to `to` now (a transition another replica made); nothing if already there. */
   force(to: 'open' | 'closed', reason: string): void;
 }
@@ -154,6 +156,10 @@ export function createCircuitBreaker(
     force(to, reason) {
       refresh();
       if (state !== to) moveTo(to, reason);
+    },
+    msUntilProbe() {
+      refresh();
+      return state === 'open' ? Math.max(0, openUntil - now()) : 0;
     },
     snapshot() {
       refresh();

@@ -17,6 +17,7 @@ import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
 import type { QuotaPass } from '../quotas/quota-take.js';
 import type { UpstreamQuotas } from '../quotas/upstream-quotas.js';
 import { hasQuota } from '../quotas/quota-subjects.js';
+import type { BreakerRegistry } from './breaker-registry.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
 import type { TargetSelector } from './target-selector.js';
 
@@ -54,15 +55,20 @@ const NO_QUOTA: QuotaPass = Object.freeze({ settle() {}, release() {} });
 /** Healthy targets in the strategy's order; throws 'unavailable' when every breaker is open. */
 export function orderTargets(plan: RoutePlan, deps: LoopDeps): PlannedTarget[] {
   const healthy = plan.targets.filter((target) => deps.breakers.get(target.key).isAvailable());
-  if (healthy.length === 0) throw allUnavailable(plan);
+  if (healthy.length === 0) throw allUnavailable(plan, deps.breakers);
   return deps.selector.order(plan, healthy);
 }
 
-export function allUnavailable(plan: RoutePlan): GatewayError {
+export function allUnavailable(plan: RoutePlan, breakers: BreakerRegistry): GatewayError {
   const what = plan.routeName === '' ? `model ${plan.targets[0]?.key ?? '(none)'}` : `route ${plan.routeName}`;
-  const message =
-    plan.targets.length === 0 ? `${what} has no targets` : `all targets of ${what} are unavailable (circuit open)`;
-  return new GatewayError('unavailable', message, { retryable: true, upstreamStatus: 0 });
+  if (plan.targets.length === 0) return new GatewayError('unavailable', `${what} has no targets`, { retryable: true, upstreamStatus: 0 });
+  // The client may come back when the first breaker lets a probe through (a full half-open one: soon).
+  const waitMs = Math.min(...plan.targets.map((target) => breakers.get(target.key).msUntilProbe()));
+  return new GatewayError('unavailable', `all targets of ${what} are unavailable (circuit open)`, {
+    retryable: true,
+    upstreamStatus: 0,
+    retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+  });
 }
 
 export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps): Promise<LoopSuccess<T>> {
@@ -129,7 +135,7 @@ export async function runWithFailover<T>(request: LoopRequest<T>, deps: LoopDeps
       }
     }
   }
-  throw lastError ?? allUnavailable(plan);
+  throw lastError ?? allUnavailable(plan, deps.breakers);
 }
 
 /**

@@ -43,7 +43,7 @@ export function planRoute(
   return {
     routeName: '',
     strategy: 'priority',
-    targets: [toPlannedTarget(resolved.provider, resolved.model, 1)],
+    targets: [toPlannedTarget(resolved.provider, resolved.model, 1, false)],
     settings: DIRECT_MODEL_SETTINGS,
     affinityKey: '',
   };
@@ -63,13 +63,14 @@ function resolveFor(caller: CallerContext, model: string, snapshot: CatalogSnaps
   }
 }
 
-function toPlannedTarget(provider: PlannedTarget['provider'], model: PlannedTarget['model'], weight: number): PlannedTarget {
+function toPlannedTarget(provider: PlannedTarget['provider'], model: PlannedTarget['model'], weight: number, drained: boolean): PlannedTarget {
   return {
     key: `${provider.record.id}/${model.upstreamModel}`,
     provider,
     model,
     target: { upstreamModel: model.upstreamModel, deployment: model.deployment },
     weight: Math.max(1, weight),
+    ...(drained ? { drained } : {}),
   };
 }
 
@@ -77,25 +78,27 @@ function toPlannedTarget(provider: PlannedTarget['provider'], model: PlannedTarg
 function flattenTargets(route: RouteRecord, routes: ReadonlyMap<string, RouteRecord>, snapshot: CatalogSnapshot): PlannedTarget[] {
   const planned: PlannedTarget[] = [];
   const seen = new Set<string>();
-  const visit = (current: RouteRecord, depth: number, trail: Set<string>) => {
+  // A drained route target drains every target it leads to.
+  const visit = (current: RouteRecord, depth: number, trail: Set<string>, drainedAbove: boolean) => {
     for (const target of current.targets) {
+      const drained = drainedAbove || target.drained === true;
       if (target.route) {
         const nested = routes.get(target.route);
         if (nested?.enabled && depth < MAX_ROUTE_DEPTH && !trail.has(nested.name)) {
-          visit(nested, depth + 1, new Set([...trail, nested.name]));
+          visit(nested, depth + 1, new Set([...trail, nested.name]), drained);
         }
         continue;
       }
       const provider = snapshot.providers.get(target.providerId);
       const model = provider?.record.models.find((candidate) => candidate.upstreamModel === target.upstreamModel);
       if (!provider?.record.enabled || !model?.enabled) continue;
-      const plannedTarget = toPlannedTarget(provider, model, target.weight);
+      const plannedTarget = toPlannedTarget(provider, model, target.weight, drained);
       if (seen.has(plannedTarget.key)) continue;
       seen.add(plannedTarget.key);
       planned.push(plannedTarget);
     }
   };
-  visit(route, 1, new Set([route.name]));
+  visit(route, 1, new Set([route.name]), false);
   return planned;
 }
 

@@ -14,6 +14,8 @@ export interface PlannedTarget {
   target: UpstreamTarget;
   /** Relative weight for the weighted strategy (≥ 1). */
   weight: number;
+  /** Out of rotation (the route target, or a route leading to it, is drained): tried after the others. */
+  drained?: boolean;
 }
 
 export interface RoutePlan {

@@ -48,25 +48,33 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
     return key === undefined ? undefined : bindingsMade?.get(key);
   };
 
+  const orderByStrategy = (plan: RoutePlan, healthy: readonly PlannedTarget[]): PlannedTarget[] => {
+    switch (plan.strategy) {
+      case 'priority':
+      // An expert route's targets are its experts' (see expert-validation.ts): without a choice, in order.
+      case 'expert':
+        return orderByPriority(healthy);
+      case 'weighted':
+        return orderWeighted(healthy, random);
+      case 'round-robin': {
+        const counter = counters.get(plan.routeName) ?? 0;
+        counters.set(plan.routeName, (counter + 1) % Number.MAX_SAFE_INTEGER);
+        return orderRoundRobin(healthy, counter);
+      }
+      case 'least-latency':
+        return orderByLatency(healthy, options.latencyOf, random, explorationRate);
+      case 'affinity':
+        return orderByAffinity(healthy, boundTarget(plan));
+    }
+  };
+
   return {
     order(plan, healthy) {
-      switch (plan.strategy) {
-        case 'priority':
-        // An expert route's targets are its experts' (see expert-validation.ts): without a choice, in order.
-        case 'expert':
-          return orderByPriority(healthy);
-        case 'weighted':
-          return orderWeighted(healthy, random);
-        case 'round-robin': {
-          const counter = counters.get(plan.routeName) ?? 0;
-          counters.set(plan.routeName, (counter + 1) % Number.MAX_SAFE_INTEGER);
-          return orderRoundRobin(healthy, counter);
-        }
-        case 'least-latency':
-          return orderByLatency(healthy, options.latencyOf, random, explorationRate);
-        case 'affinity':
-          return orderByAffinity(healthy, boundTarget(plan));
-      }
+      // Drained targets come after the others, in the route's order; all drained is the same as none.
+      if (!healthy.some((target) => target.drained === true)) return orderByStrategy(plan, healthy);
+      const inRotation = healthy.filter((target) => target.drained !== true);
+      if (inRotation.length === 0) return orderByStrategy(plan, healthy);
+      return [...orderByStrategy(plan, inRotation), ...healthy.filter((target) => target.drained === true)];
     },
     served(plan, target) {
       if (plan.strategy !== 'affinity') return;

@@ -18,7 +18,7 @@ import { legacyRoutes } from './legacy-routes.js';
 export function draftFromLegacy(tables: LegacyTables, jwtSecret: string): ImportDraft {
   const unmapped: ImportDraft['unmapped'] = [];
   const catalog = buildLegacyCatalog(tables, jwtSecret, unmapped);
-  const routeNames = legacyRouteNames(tables, unmapped);
+  const routeNames = legacyRouteNames(tables, unmapped, new Set(catalog.providers.map((provider) => provider.id)));
   const heldRoutes: string[] = [];
   const routes = [...legacyRoutes(tables, catalog, routeNames, heldRoutes, unmapped), ...legacyExpertRoutes(tables, catalog, routeNames, heldRoutes, unmapped)];
   const bindings = legacyKeyBindings(tables, unmapped);

@@ -23,6 +23,13 @@ export function routeNameLike(name: string, fallback: string): string {
   return normalised === '' ? fallback : normalised;
 }
 
+/** The provider among `providerIds` whose model addresses ("<id>/…") `name` has the shape of; '' for none. */
+export function providerUnder(name: string, providerIds: ReadonlySet<string>): string {
+  const slash = name.indexOf('/');
+  const prefix = slash > 0 ? name.slice(0, slash) : '';
+  return providerIds.has(prefix) ? prefix : '';
+}
+
 export interface LegacyRouteNames {
   /** Old virtual model id → the route name clients send here. */
   byVirtualModel: Map<string, string>;
@@ -38,15 +45,23 @@ export interface LegacyRouteNames {
  * has (route names are compared without case, as a MySQL store does), gets a
  * valid, free name, and a line telling the operator what clients must send now.
  */
-export function legacyRouteNames(tables: LegacyTables, unmapped: Unmapped[]): LegacyRouteNames {
+export function legacyRouteNames(tables: LegacyTables, unmapped: Unmapped[], providerIds: ReadonlySet<string>): LegacyRouteNames {
   const taken = new Set<string>();
   const claim = (wanted: string, fallback: string, source: string): string => {
-    const base = isRouteName(wanted) ? wanted : routeNameLike(wanted, fallback);
+    let base = isRouteName(wanted) ? wanted : routeNameLike(wanted, fallback);
+    const provider = providerUnder(base, providerIds);
+    // The gateway refuses a route named like a provider's model address ("<provider-id>/…").
+    while (providerUnder(base, providerIds) !== '') base = base.replace('/', '-');
     let name = base;
     for (let suffix = 2; taken.has(name.toLowerCase()); suffix += 1) name = `${base.slice(0, 190)}-${suffix}`;
     taken.add(name.toLowerCase());
     if (name !== wanted) {
-      const why = base === wanted ? 'is also the name of an earlier virtual model or config' : 'is not a valid route name here (letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit)';
+      const why =
+        provider !== ''
+          ? `is an address of provider "${provider}" here ("${provider}/<model>" names its model directly)`
+          : base === wanted
+            ? 'is also the name of an earlier virtual model or config'
+            : 'is not a valid route name here (letters, digits, ".", "_", ":", "/" or "-", starting with a letter or digit)';
       unmapped.push({ source, reason: `"${wanted}" ${why}; the route is "${name}" — clients must send "${name}" now (keys bound to it are allowed that name)` });
     }
     return name;

@@ -17,11 +17,15 @@ import {
 import type { Unmapped } from '../import-draft.js';
 import type { LegacyCatalog } from './legacy-catalog.js';
 import type { LegacyTables } from './legacy-database.js';
-import type { LegacyRouteNames } from './legacy-names.js';
+import { providerUnder, type LegacyRouteNames } from './legacy-names.js';
 import { asString, flag, isRecord, jsonColumn, text } from './legacy-rows.js';
 
-/** The statuses on which the old router moved to a provider not yet tried. */
-export const LEGACY_FAILOVER_STATUSES = [400, 401, 403, 404, 429, 472, 500, 502, 503, 504];
+/**
+ * The statuses on which the old router moved to a provider not yet tried (400, 401, 403, 404, 429, 472, 500,
+ * 502, 503, 504), but for the client's own 400, 404 and 472: those never fail over here (every target would
+ * refuse the request alike), and a route listing them is refused.
+ */
+export const LEGACY_FAILOVER_STATUSES = [401, 403, 429, 500, 502, 503, 504];
 
 export function legacySettings(extra: { affinityScope?: AffinityScope; affinityTtlMs?: number } = {}) {
   return create(RouteSettingsSchema, {
@@ -78,13 +82,19 @@ export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, route
   }
   // Second names of one upstream model: a one-target route each, unless a route (a virtual model) has the name.
   const taken = new Set(routeNames.taken);
+  const providerIds = new Set(catalog.providers.map((provider) => provider.id));
   for (const [name, ref] of catalog.extraNames) {
-    if (taken.has(name.toLowerCase())) {
+    const provider = providerUnder(name, providerIds);
+    if (taken.has(name.toLowerCase()) || provider !== '') {
+      const reason =
+        provider !== ''
+          ? `is an address of provider "${provider}" here ("${provider}/<model>" names its model directly), which a route may not take over`
+          : 'is also the name of a virtual model or routing config, whose route has it here';
       // Keys bound to that model must not reach the route instead.
       for (const [modelId, real] of catalog.realModels) {
         if (!real.names.includes(name)) continue;
         real.names = real.names.filter((other) => other !== name);
-        catalog.lostNames.push({ modelId, name, ref, reason: 'is also the name of a virtual model or routing config, whose route has it here' });
+        catalog.lostNames.push({ modelId, name, ref, reason });
       }
       continue;
     }

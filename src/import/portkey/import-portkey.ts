@@ -16,6 +16,7 @@ import {
 import { emptyDraft, type ImportDraft } from '../import-draft.js';
 import { orderRoutes } from '../order-routes.js';
 import { createProviderPool, type ProviderPool } from '../provider-pool.js';
+import { failoverStatusesHere } from '../failover-statuses.js';
 import { timeoutSettings } from '../timeout-settings.js';
 import { portkeyLeafNotes, type JsonObject } from './portkey-notes.js';
 
@@ -86,7 +87,7 @@ function buildRoute(node: JsonObject, name: string, source: string, context: Con
       description: `Imported from a Portkey config (${mode})`,
       strategy: mode === 'loadbalance' ? RouteStrategy.WEIGHTED : RouteStrategy.PRIORITY,
       targets,
-      settings: settingsOf(node, strategy, chosen.filter(isObject).filter((target) => target !== node)),
+      settings: settingsOf(node, strategy, chosen.filter(isObject).filter((target) => target !== node), source, context),
       enabled: true,
     }),
   );
@@ -94,17 +95,24 @@ function buildRoute(node: JsonObject, name: string, source: string, context: Con
 }
 
 /** A route has one retry count and one timeout: the strategy level's, else the largest of its direct targets'. */
-function settingsOf(node: JsonObject, strategy: JsonObject, leaves: JsonObject[]) {
+function settingsOf(node: JsonObject, strategy: JsonObject, leaves: JsonObject[], source: string, context: Context) {
   const attemptsOf = (object: JsonObject) => (isObject(object.retry) ? Number(object.retry.attempts) : Number.NaN);
   const timeoutOf = (object: JsonObject) => Number(field(object, 'request_timeout'));
   const largest = (values: number[]) => Math.max(...values.filter((value) => Number.isFinite(value)), Number.NEGATIVE_INFINITY);
   const attempts = Number.isFinite(attemptsOf(node)) ? attemptsOf(node) : largest(leaves.map(attemptsOf));
   const timeout = Number.isFinite(timeoutOf(node)) ? timeoutOf(node) : largest(leaves.map(timeoutOf));
-  const statuses = Array.isArray(field(strategy, 'on_status_codes')) ? (field(strategy, 'on_status_codes') as unknown[]).map(Number) : [];
+  const listed = Array.isArray(field(strategy, 'on_status_codes')) ? (field(strategy, 'on_status_codes') as unknown[]).map(Number) : [];
+  const statuses = failoverStatusesHere(listed.filter((status) => Number.isInteger(status) && status >= 400 && status <= 599));
+  if (statuses.dropped.length > 0) {
+    context.draft.unmapped.push({
+      source: `${source}.strategy.on_status_codes`,
+      reason: `${statuses.dropped.join(', ')}: the client's own errors, which never fail over here (every target would refuse the request alike); left out`,
+    });
+  }
   return create(RouteSettingsSchema, {
     ...(Number.isInteger(attempts) && attempts >= 0 ? { maxRetries: Math.min(10, attempts) } : {}),
     ...(Number.isFinite(timeout) && timeout > 0 ? timeoutSettings(timeout) : {}),
-    failoverStatuses: statuses.filter((status) => Number.isInteger(status) && status >= 400 && status <= 599),
+    failoverStatuses: statuses.kept,
   });
 }
 

@@ -7,7 +7,7 @@ import type {
 } from '../../../../gen/llmgateway/v1/providers_service_pb.js';
 import { ProviderType } from '../../../../gen/llmgateway/v1/providers_service_pb.js';
 import type { ProviderRecord, ProvidersRepository } from '../../../domain/provider.js';
-import { invalidArgument } from '../../../domain/gateway-error.js';
+import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
 import type { MasterKeyRing } from '../../secrets/master-key-ring.js';
@@ -31,7 +31,7 @@ export interface ProviderAdminOptions {
   providers: ProvidersRepository;
   keyRing: MasterKeyRing;
   /** A provider (or a model of it) that routes or health checks use is not deleted from under them. */
-  references: Pick<ReferenceFinder, 'usersOfProvider'>;
+  references: Pick<ReferenceFinder, 'usersOfProvider' | 'routesNamedUnder'>;
   /** Called after every write so in-memory provider caches refresh. */
   onChange: () => void;
   now?: () => number;
@@ -70,6 +70,17 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
     refuseWhileUsed(subject, await options.references.usersOfProvider(record.id, new Set(removed)));
   };
 
+  // Routes named "<id>/…" (allowed while no provider had that id) would take over the new provider's addresses.
+  const refuseRouteAddresses = async (id: string) => {
+    const routes = await options.references.routesNamedUnder(id);
+    if (routes.length === 0) return;
+    const named = routes.map((route) => `"${route}"`).join(', ');
+    throw new GatewayError(
+      'failed_precondition',
+      `route${routes.length > 1 ? 's' : ''} ${named} would take over the addresses of provider "${id}" ("${id}/<model>"); delete ${routes.length > 1 ? 'them' : 'it'} (or save under another name) first, or choose another id`,
+    );
+  };
+
   return {
     async create(request) {
       const type = providerTypeName(request.type);
@@ -92,6 +103,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
         createdAt: instant,
         updatedAt: instant,
       };
+      await refuseRouteAddresses(id);
       await providers.insert(record);
       options.onChange();
       return toProto(record);

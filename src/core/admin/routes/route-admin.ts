@@ -28,7 +28,14 @@ import {
   routesTargeting,
   type ProviderTargetRef,
 } from './route-graph.js';
-import { validateRouteName, validateSettings, validateStrategy, validateTargets } from './route-validation.js';
+import {
+  providerPrefixOf,
+  refuseProviderAddress,
+  validateRouteName,
+  validateSettings,
+  validateStrategy,
+  validateTargets,
+} from './route-validation.js';
 
 export interface RouteAdminOptions {
   /** Provider targets are checked against the stored providers and their models, under the routes' write lock. */
@@ -100,6 +107,8 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       const record = await exclusive(async (scope) => {
         const stored = await loadAll(scope.routes);
         if (stored.has(name)) throw alreadyExists('route', name);
+        const prefix = providerPrefixOf(name);
+        if (prefix !== '' && (await scope.providers.get(prefix)) !== null) refuseProviderAddress('name', name, prefix);
         if (expert) await checkExpertTargetsExist(expert, stored, scope.providers);
         await checkTargets(name, targets, stored, scope);
         const instant = now();

@@ -72,6 +72,7 @@ export function routeRecordToProto(record: RouteRecord): Route {
         upstreamModel: target.upstreamModel,
         route: target.route,
         weight: target.weight,
+        drained: target.drained === true,
       }),
     ),
     settings: routeSettingsToProto(record.settings),

@@ -9,6 +9,7 @@ import type { RouteSettingsRecord, RouteStrategyName, RouteTargetRecord } from '
 import { invalidArgument } from '../../../domain/gateway-error.js';
 import { PROVIDER_ID_PATTERN } from '../providers/provider-validation.js';
 import { DEFAULT_ROUTE_SETTINGS } from '../../routing/route-plan.js';
+import { kindThatNeverFailsOver } from '../../routing/classify-failure.js';
 import { affinityScopeName, routeStrategyName } from './route-conversion.js';
 
 /** Like a model id: letters and digits, then also `.`, `_`, `:`, `/` and `-`; 1–200 characters, no whitespace. */
@@ -30,6 +31,24 @@ export function validateRouteName(field: string, name: string): string {
     );
   }
   return trimmed;
+}
+
+/**
+ * The provider id a route name would stand in for: "al/m1" is how clients address provider "al"'s model m1
+ * directly, and a route of that name would take those requests over. '' when the name has no '/'.
+ */
+export function providerPrefixOf(name: string): string {
+  const slash = name.indexOf('/');
+  return slash > 0 ? name.slice(0, slash) : '';
+}
+
+/** Refuses a new route name under an existing provider's address ("provider-id/…"). */
+export function refuseProviderAddress(field: string, name: string, providerId: string): never {
+  throw invalidArgument(
+    field,
+    `"${name}" is an address of provider "${providerId}" ("${providerId}/<model>" names that provider's model directly), ` +
+      `and a route of that name would take those requests over; choose a name that does not start with "${providerId}/"`,
+  );
 }
 
 export function validateStrategy(strategy: RouteStrategy): RouteStrategyName {
@@ -67,13 +86,13 @@ export function validateTargets(routeName: string, targets: RouteTarget[]): Rout
       }
     }
     if (!Number.isInteger(target.weight) || target.weight < 0 || target.weight > MAX_WEIGHT) {
-      throw invalidArgument(`${field}.weight`, `must be between 1 and ${MAX_WEIGHT} (0 means 1)`);
+      throw invalidArgument(`${field}.weight`, `must be between 1 and ${MAX_WEIGHT} (0 means 1; to take a target out of rotation, set drained)`);
     }
     const key = route !== '' ? `route:${route}` : `model:${providerId}/${upstreamModel}`;
     const earlier = firstIndexByKey.get(key);
     if (earlier !== undefined) throw invalidArgument(field, `repeats targets[${earlier}]`);
     firstIndexByKey.set(key, index);
-    return { providerId, upstreamModel, route, weight: target.weight === 0 ? 1 : target.weight };
+    return { providerId, upstreamModel, route, weight: target.weight === 0 ? 1 : target.weight, ...(target.drained ? { drained: true } : {}) };
   });
 }
 
@@ -116,6 +135,13 @@ function validateFailoverStatuses(statuses: number[], defaults: number[]): numbe
   statuses.forEach((status, index) => {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw invalidArgument(`settings.failover_statuses[${index}]`, 'must be an HTTP error status between 400 and 599');
+    }
+    const kind = kindThatNeverFailsOver(status);
+    if (kind !== undefined) {
+      throw invalidArgument(
+        `settings.failover_statuses[${index}]`,
+        `${status} never fails over: an upstream's ${status} is the client's own error (${kind}), which every target would refuse alike, so it is returned at once`,
+      );
     }
   });
   return [...new Set(statuses)];
