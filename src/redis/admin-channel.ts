@@ -2,9 +2,10 @@
 // the scope (and the ids of the records written, when the write names them) on
 // one channel; every replica marks that cached table stale at once (what
 // --workers does over IPC, here across machines). A message lost while Redis
-// was away is covered twice: every scope is invalidated, naming no ids (any
-// record may have changed), when the subscription comes back, and the tables'
-// periodic re-read stays the safety net.
+// was away is covered three times: every scope is invalidated, naming no ids (any
+// record may have changed), when the subscription comes back; after an
+// announcement that could not be sent, the next one of its scope names no ids;
+// and the tables' periodic re-read stays the safety net.
 import { randomUUID } from 'node:crypto';
 import { changedIdsOf, type AdminChangedIds } from '../core/admin/changed-ids.js';
 import type { RedisConnection } from './redis-client.js';
@@ -38,8 +39,19 @@ export function createAdminChannel<Scope extends string>(
     },
     () => scopes.forEach((scope) => tell(scope)),
   );
+  // Scopes whose announcement could not be sent: the next one names no ids, so the records that lost one are re-read too.
+  const unsent = new Set<Scope>();
   return {
-    announce: (scope, ids) => void connection.publish(channel, JSON.stringify({ scope, origin, ...(ids ? { ids } : {}) })).catch(onError),
+    announce(scope, ids) {
+      const whole = unsent.has(scope) || ids === undefined;
+      connection.publish(channel, JSON.stringify({ scope, origin, ...(whole ? {} : { ids }) })).then(
+        () => whole && unsent.delete(scope),
+        (error: unknown) => {
+          unsent.add(scope);
+          onError(error);
+        },
+      );
+    },
     onAnnounced: (listener) => void listeners.push(listener),
   };
 }

@@ -1,6 +1,7 @@
 // The admin-changed channel over the real Redis: another replica hears a scope,
 // the announcing one does not hear itself, foreign messages are ignored, and a
-// subscription that comes back after an outage invalidates every scope.
+// subscription that comes back after an outage invalidates every scope, and an
+// announcement that could not be sent makes the next one of its scope name no ids.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminChannel } from '../../src/redis/admin-channel.js';
@@ -64,24 +65,53 @@ describe('admin channel', () => {
     ]);
   });
 
+  it('names no ids in the next announcement of a scope whose announcement could not be sent', async () => {
+    const published: object[] = [];
+    let down = true;
+    const connection = fakeConnection({
+      publish: async (_channel, message) => {
+        if (down) throw new Error('redis is down');
+        published.push(JSON.parse(message) as object);
+      },
+    });
+    const errors: unknown[] = [];
+    const writer = createAdminChannel(connection, 'p:', SCOPES, (error) => errors.push(error));
+    writer.announce('keys', ['key_revoked']); // lost: Redis is down
+    await until(() => errors.length === 1, 1_000);
+    down = false;
+    writer.announce('keys', ['key_other']);
+    writer.announce('routes', ['r']);
+    await until(() => published.length === 2, 1_000);
+    // The revoked key's announcement was lost: the next one makes every key be re-read.
+    expect(published).toEqual([expect.not.objectContaining({ ids: expect.anything() }), expect.objectContaining({ scope: 'routes', ids: ['r'] })]);
+    writer.announce('keys', ['key_third']);
+    await until(() => published.length === 3, 1_000);
+    expect(published[2]).toMatchObject({ scope: 'keys', ids: ['key_third'] });
+  });
+
   it('invalidates every scope when the subscription comes back after a disconnection', () => {
     let resubscribed = () => {};
-    const fake: RedisConnection = {
-      run: async () => null,
-      commandTimeoutMs: 1_000,
-      publish: async () => {},
-      subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed),
-      ready: async () => true,
-      isUp: () => true,
-      getBytes: async () => null,
-      setBytes: async () => {},
-      setIfAbsent: async () => false,
-      exists: async () => false,
-      close: async () => {},
-    };
+    const fake = fakeConnection({ subscribe: (_channel, _listener, onResubscribed) => void (resubscribed = onResubscribed) });
     const heard: string[] = [];
     createAdminChannel(fake, 'p:', SCOPES, () => {}).onAnnounced((scope) => heard.push(scope));
     resubscribed();
     expect(heard).toEqual(['keys', 'routes']);
   });
 });
+
+function fakeConnection(overrides: Partial<RedisConnection>): RedisConnection {
+  return {
+    run: async () => null,
+    commandTimeoutMs: 1_000,
+    publish: async () => {},
+    subscribe: () => {},
+    ready: async () => true,
+    isUp: () => true,
+    getBytes: async () => null,
+    setBytes: async () => {},
+    setIfAbsent: async () => false,
+    exists: async () => false,
+    close: async () => {},
+    ...overrides,
+  };
+}
