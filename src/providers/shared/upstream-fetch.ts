@@ -10,15 +10,16 @@
 // Same behaviour as the global fetch where a provider call can tell:
 // - a failure before the response rejects with TypeError("fetch failed") and
 //   the socket error as its cause; an abort rejects with the signal's reason;
-// - redirects (3xx with a location) are followed, by handing the request to
-//   the global fetch (rare: the SDKs send string bodies, which can be re-sent);
 // - a compressed body (content-encoding gzip, deflate or br) is decoded (no
 //   accept-encoding is sent, so upstreams normally answer uncompressed);
 // - the caller's AbortSignal aborts the request and a body being read — the
 //   SDK's (`init.signal`) and the gateway's own, passed beside it
 //   (caller-signal.ts);
 // - anything the fast path does not handle (a Request object, a stream or
-//   form body) goes to the global fetch unchanged.
+//   form body) goes to the global fetch.
+// Unlike the global fetch, a redirect (any 3xx) is never followed, here nor
+// through the global fetch: it rejects with an UpstreamRedirect naming the
+// location's origin (upstream-redirect.ts says why).
 // Timeouts: `default` fails a call whose upstream sends nothing for 300 s (the
 // global fetch's headers and body timeouts); `none` has none (what
 // @google/genai asks of the global dispatcher); the gateway's own deadlines
@@ -30,6 +31,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { callerSignalOf } from './caller-signal.js';
 import { UpstreamResponse, type UpstreamBodyKind } from './upstream-response.js';
 import { UpstreamResponseHeaders } from './upstream-response-headers.js';
+import { isRedirectStatus, upstreamRedirect } from './upstream-redirect.js';
 
 export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -238,8 +240,6 @@ function collectHeader(this: CollectedHeaders, value: string, name: string): voi
   this.raw.push(name, value);
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
 export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetch {
   return async (input, init = {}) => {
     const body = init.body;
@@ -247,21 +247,30 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
     if ((typeof input !== 'string' && !(input instanceof URL)) || !simpleBody) return globalFetch(input, init);
     const target = targetOf(input);
     const answer = await send(target, init, body ?? null, options);
-    if (REDIRECTS.has(answer.statusCode ?? 0) && answer.headers['location'] !== undefined) {
+    const status = answer.statusCode ?? 0;
+    if (isRedirectStatus(status)) {
       answer.resume();
-      return globalFetch(input, init);
+      throw upstreamRedirect(status, answer.headers['location'], target.href);
     }
     const headers = new UpstreamResponseHeaders(answer.headers);
     const stream = decoded(answer, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
-    return new UpstreamResponse(target.href, answer.statusCode ?? 0, headers, stream, options.body) as unknown as Response;
+    return new UpstreamResponse(target.href, status, headers, stream, options.body) as unknown as Response;
   };
 }
 
-/** The global fetch, aborted by the caller's signal too (rare: redirects, streamed and form bodies). */
-function globalFetch(input: string | URL | Request, init: RequestInit): Promise<Response> {
+/**
+ * The global fetch (rare: streamed and form bodies, a Request object), aborted by the caller's signal
+ * too, its redirects not followed either.
+ */
+async function globalFetch(input: string | URL | Request, init: RequestInit): Promise<Response> {
   const callerSignal = callerSignalOf(init);
-  if (!callerSignal) return fetch(input, init);
-  return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, callerSignal]) : callerSignal });
+  const signal = !callerSignal ? init.signal : init.signal ? AbortSignal.any([init.signal, callerSignal]) : callerSignal;
+  const response = await fetch(input, { ...init, redirect: 'manual', ...(signal ? { signal } : {}) });
+  if (isRedirectStatus(response.status)) {
+    await response.body?.cancel();
+    throw upstreamRedirect(response.status, response.headers.get('location'), typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  }
+  return response;
 }
 
 /** Header pairs or a plain object (a Headers goes the raw way, see requestHeaders). */
