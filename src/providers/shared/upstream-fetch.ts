@@ -28,10 +28,13 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { agentFor } from './upstream-agents.js';
 import { callerSignalOf } from './caller-signal.js';
 import { UpstreamResponse, type UpstreamBodyKind } from './upstream-response.js';
 import { UpstreamResponseHeaders } from './upstream-response-headers.js';
 import { isRedirectStatus, upstreamRedirect } from './upstream-redirect.js';
+
+export { closeUpstreamAgents } from './upstream-agents.js';
 
 export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -45,18 +48,6 @@ export interface UpstreamFetchOptions {
   timeouts: 'default' | 'none';
   /** With `default` timeouts: the idle time that fails a call (tests shorten it). */
   idleTimeoutMs?: number;
-}
-
-interface AgentPair {
-  http: http.Agent;
-  https: https.Agent;
-}
-let agents: AgentPair | undefined;
-
-/** One keep-alive agent per scheme for the whole process: its connection pools are per origin. */
-function agentFor(protocol: string): http.Agent {
-  agents ??= { http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }), https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }) };
-  return protocol === 'https:' ? agents.https : agents.http;
 }
 
 /** As the global fetch's default headers and body timeouts. */
@@ -93,11 +84,15 @@ const BODILESS_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * A pooled socket the upstream closed while it sat idle fails the next request written on it
- * (ECONNRESET, EPIPE) before any byte of an answer: that request never reached the upstream, so it
- * is sent once more (on the pool's next socket, or a new one). Never after answer bytes arrived,
- * never on a socket opened for this request, never twice.
+ * (ECONNRESET, EPIPE) before any byte of an answer. Whether the upstream read and acted on that
+ * request cannot be known (an upstream that takes a request and drops the connection looks the
+ * same), so only an idempotent request (RFC 9110 §9.2.2: the model listing's GET) is sent once more,
+ * on the pool's next socket or a new one — never after answer bytes arrived, never on a socket opened
+ * for this request, never twice. A completion's POST fails as a broken connection: the dispatcher
+ * then retries it or not by the route's settings, and counts it as an attempt (README: "Routes: one name, several targets, failover").
  */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+const IDEMPOTENT_METHODS = BODILESS_METHODS;
 
 function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions, retried = false): Promise<IncomingMessage> {
   // Not a promise executor: a function made per call loses its optimized code at every full
@@ -182,9 +177,15 @@ class UpstreamExchange {
     const { signal, callerSignal, settle } = this;
     if (signal?.aborted) settle.reject(signal.reason);
     else if (callerSignal?.aborted) settle.reject(callerSignal.reason);
-    else if (!this.retried && this.answer === undefined && this.outgoing?.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) {
+    else if (this.mayResend(error)) {
       settle.resolve(send(this.target, this.init, this.body, this.options, true));
     } else settle.reject(new TypeError('fetch failed', { cause: error }));
+  }
+
+  /** A stale pooled socket, an idempotent request, no answer byte yet, not re-sent before (STALE_SOCKET_CODES). */
+  private mayResend(error: NodeJS.ErrnoException): boolean {
+    if (this.retried || this.answer !== undefined || !this.outgoing?.reusedSocket || !STALE_SOCKET_CODES.has(error.code ?? '')) return false;
+    return IDEMPOTENT_METHODS.has(this.outgoing.method);
   }
 
   /** Either signal's `abort`. */
@@ -290,11 +291,4 @@ function decoded(body: Readable, encoding: string | null): Readable {
     encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
   if (!decoder) return body;
   return pipeline(body, decoder, () => {});
-}
-
-/** Closes the shared connection pools (tests; the process exit closes them anyway). */
-export async function closeUpstreamAgents(): Promise<void> {
-  agents?.http.destroy();
-  agents?.https.destroy();
-  agents = undefined;
 }
