@@ -1,6 +1,7 @@
 // Extra headers whose name looks like a credential ("x-auth-token", "api-secret"…) are secrets: their
-// values are stored sealed (core/secrets), never shown by the admin API, and kept out of error
-// messages (providers/shared/redact-credentials.ts). One definition for all of them.
+// values are stored sealed (core/secrets) and never shown by the admin API. One definition for all of
+// them. (Error messages are stricter: every extra header's value of 8 characters or more is kept out
+// of them, whatever its name — providers/shared/redact-credentials.ts.)
 
 const CREDENTIAL_HEADER_NAME = /auth|key|token|secret/i;
 

@@ -20,6 +20,8 @@ export type UpstreamCondition =
   | { type: 'http_status'; status: number; reason?: StatusReason }
   /** An error event inside a stream already answered 200; `status` is the HTTP status its type stands for (Anthropic overloaded_error = 529). */
   | { type: 'error_event'; status: number; reason?: StatusReason }
+  /** A redirect (3xx), never followed: the provider's base URL is wrong (providers/shared/upstream-redirect.ts). */
+  | { type: 'redirect'; status: number }
   /** No answer: refused, reset, DNS, TLS. */
   | { type: 'connection' }
   /** No answer in time (the route's attempt timeout, an idle socket). */
@@ -50,6 +52,9 @@ export function classifyCondition(condition: UpstreamCondition): ConditionClass 
     case 'http_status':
     case 'error_event':
       return { ...classifyStatus(condition.status, condition.reason), upstreamStatus: condition.status };
+    case 'redirect':
+      // The gateway's configuration, not the client's request; retrying cannot help.
+      return { kind: 'failed_precondition', retryable: false, upstreamStatus: condition.status };
     case 'connection':
       return { kind: 'unavailable', retryable: true, upstreamStatus: 0 };
     case 'timeout':
@@ -93,6 +98,8 @@ function classifyStatus(status: number, reason: StatusReason | undefined): Omit<
     default:
       // Every 5xx, Anthropic's 529 "overloaded" included.
       if (status >= 500) return { kind: 'unavailable', retryable: true };
+      // A 3xx the upstream fetch let through (it rejects them: upstream-redirect.ts) is still no client error.
+      if (status >= 300 && status < 400) return { kind: 'failed_precondition', retryable: false };
       return { kind: 'invalid_argument', retryable: false };
   }
 }

@@ -8,6 +8,7 @@
 // anything else here; what this cannot name is unexpected (`internal`).
 import type { ObservedFailure } from './upstream-error.js';
 import { UpstreamFault } from './upstream-fault.js';
+import { UpstreamRedirect } from './upstream-redirect.js';
 
 /** `request`: up to and including a unary body; `stream`: after a stream's 200. */
 export type CallPhase = 'request' | 'stream';
@@ -35,6 +36,9 @@ const JSON_MESSAGES = /Unexpected end of JSON|is not valid JSON|Unexpected token
 
 export function observeThrown(error: unknown, phase: CallPhase): ObservedFailure | undefined {
   if (error instanceof UpstreamFault) return { condition: { type: error.condition }, ...(error.detail ? { detail: error.detail } : {}), cause: error };
+  // The upstream fetch's refusal to follow, under whatever the SDK wrapped it in (APIConnectionError).
+  const redirect = redirectIn(error);
+  if (redirect) return { condition: { type: 'redirect', status: redirect.redirectStatus }, ...(redirect.origin ? { detail: redirect.origin } : {}), cause: error };
   const chain = causeChain(error);
   if (chain.some((link) => link.name === 'AbortError' || link.name === 'APIUserAbortError')) return { condition: { type: 'canceled' }, cause: error };
   const code = chain.map((link) => link.code).find((value) => value !== undefined);
@@ -49,6 +53,15 @@ export function observeThrown(error: unknown, phase: CallPhase): ObservedFailure
   if ((code && NETWORK_CODES.has(code)) || chain.some((link) => NETWORK_MESSAGES.test(link.message))) {
     if (phase === 'stream') return { condition: { type: 'truncated_stream' }, detail: 'the connection broke', cause: error };
     return { condition: { type: 'connection' }, ...(code ? { detail: code } : {}), cause: error };
+  }
+  return undefined;
+}
+
+function redirectIn(error: unknown): UpstreamRedirect | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    if (current instanceof UpstreamRedirect) return current;
+    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

@@ -74,10 +74,20 @@ function quotesPartOf(message: string, secrets: readonly string[]): boolean {
   });
 }
 
-/** The values no message may contain: the API key and the values of credential-like extra headers. */
+/**
+ * Extra-header values this long are kept out of messages whatever the header's name: an operator's
+ * header may carry a password under any name (x-custom-pass), and an upstream's 400 may quote the
+ * request's headers. Shorter values ("v2", "true") are words that messages use on their own.
+ */
+const EXTRA_HEADER_SECRET_LENGTH = 8;
+
+/**
+ * The values no message may contain: the API key, the values of credential-like extra headers, and
+ * every other extra header's value of EXTRA_HEADER_SECRET_LENGTH characters or more.
+ */
 export function connectionSecrets(connection: ProviderConnection): string[] {
-  const credentialHeaders = Object.entries(connection.extraHeaders)
-    .filter(([name]) => isCredentialHeader(name))
+  const headerValues = Object.entries(connection.extraHeaders)
+    .filter(([name, value]) => isCredentialHeader(name) || value.length >= EXTRA_HEADER_SECRET_LENGTH)
     .map(([, value]) => value);
-  return [connection.apiKey, ...credentialHeaders].filter((secret) => secret.length > 0);
+  return [connection.apiKey, ...headerValues].filter((secret) => secret.length > 0);
 }

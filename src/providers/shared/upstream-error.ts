@@ -69,7 +69,10 @@ function messageFor(failure: ObservedFailure, kind: GatewayErrorKind, context: F
   const label = failure.label !== undefined && LABEL.test(failure.label) ? failure.label : undefined;
   const { condition } = failure;
   switch (condition.type) {
+    case 'redirect':
+      return redirectMessage(provider, condition.status, failure.detail);
     case 'http_status': {
+      if (condition.status >= 300 && condition.status < 400) return redirectMessage(provider, condition.status, undefined);
       if (isCredentialStatus(condition.status) || condition.reason === 'credentials_rejected') {
         return `${provider} rejected the gateway's credentials (HTTP ${condition.status})${credentialSafeText(failure.upstreamMessage, context)}`;
       }
@@ -94,6 +97,11 @@ function messageFor(failure: ObservedFailure, kind: GatewayErrorKind, context: F
     case 'canceled':
       return `the call to ${provider} was canceled`;
   }
+}
+
+/** A redirect is the operator's to fix: it names where it pointed (the origin only) and what to change (the dash escaped: bundle-one-byte.test.ts). */
+function redirectMessage(provider: string, status: number, origin: string | undefined): string {
+  return `${provider} answered HTTP ${status}, redirected${origin ? ` to ${origin}` : ''} \u2014 not followed; fix the provider's base URL`;
 }
 
 function at(context: FailureContext): string {

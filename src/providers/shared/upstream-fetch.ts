@@ -10,15 +10,16 @@
 // Same behaviour as the global fetch where a provider call can tell:
 // - a failure before the response rejects with TypeError("fetch failed") and
 //   the socket error as its cause; an abort rejects with the signal's reason;
-// - redirects (3xx with a location) are followed, by handing the request to
-//   the global fetch (rare: the SDKs send string bodies, which can be re-sent);
 // - a compressed body (content-encoding gzip, deflate or br) is decoded (no
 //   accept-encoding is sent, so upstreams normally answer uncompressed);
 // - the caller's AbortSignal aborts the request and a body being read — the
 //   SDK's (`init.signal`) and the gateway's own, passed beside it
 //   (caller-signal.ts);
 // - anything the fast path does not handle (a Request object, a stream or
-//   form body) goes to the global fetch unchanged.
+//   form body) goes to the global fetch.
+// Unlike the global fetch, a redirect (any 3xx) is never followed, here nor
+// through the global fetch: it rejects with an UpstreamRedirect naming the
+// location's origin (upstream-redirect.ts says why).
 // Timeouts: `default` fails a call whose upstream sends nothing for 300 s (the
 // global fetch's headers and body timeouts); `none` has none (what
 // @google/genai asks of the global dispatcher); the gateway's own deadlines
@@ -27,9 +28,13 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { agentFor } from './upstream-agents.js';
 import { callerSignalOf } from './caller-signal.js';
 import { UpstreamResponse, type UpstreamBodyKind } from './upstream-response.js';
 import { UpstreamResponseHeaders } from './upstream-response-headers.js';
+import { isRedirectStatus, upstreamRedirect } from './upstream-redirect.js';
+
+export { closeUpstreamAgents } from './upstream-agents.js';
 
 export type UpstreamFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -43,18 +48,6 @@ export interface UpstreamFetchOptions {
   timeouts: 'default' | 'none';
   /** With `default` timeouts: the idle time that fails a call (tests shorten it). */
   idleTimeoutMs?: number;
-}
-
-interface AgentPair {
-  http: http.Agent;
-  https: https.Agent;
-}
-let agents: AgentPair | undefined;
-
-/** One keep-alive agent per scheme for the whole process: its connection pools are per origin. */
-function agentFor(protocol: string): http.Agent {
-  agents ??= { http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }), https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }) };
-  return protocol === 'https:' ? agents.https : agents.http;
 }
 
 /** As the global fetch's default headers and body timeouts. */
@@ -91,11 +84,15 @@ const BODILESS_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * A pooled socket the upstream closed while it sat idle fails the next request written on it
- * (ECONNRESET, EPIPE) before any byte of an answer: that request never reached the upstream, so it
- * is sent once more (on the pool's next socket, or a new one). Never after answer bytes arrived,
- * never on a socket opened for this request, never twice.
+ * (ECONNRESET, EPIPE) before any byte of an answer. Whether the upstream read and acted on that
+ * request cannot be known (an upstream that takes a request and drops the connection looks the
+ * same), so only an idempotent request (RFC 9110 §9.2.2: the model listing's GET) is sent once more,
+ * on the pool's next socket or a new one — never after answer bytes arrived, never on a socket opened
+ * for this request, never twice. A completion's POST fails as a broken connection: the dispatcher
+ * then retries it or not by the route's settings, and counts it as an attempt (README: "Routes: one name, several targets, failover").
  */
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+const IDEMPOTENT_METHODS = BODILESS_METHODS;
 
 function send(target: RequestTarget, init: RequestInit, body: string | Uint8Array | null, options: UpstreamFetchOptions, retried = false): Promise<IncomingMessage> {
   // Not a promise executor: a function made per call loses its optimized code at every full
@@ -180,9 +177,15 @@ class UpstreamExchange {
     const { signal, callerSignal, settle } = this;
     if (signal?.aborted) settle.reject(signal.reason);
     else if (callerSignal?.aborted) settle.reject(callerSignal.reason);
-    else if (!this.retried && this.answer === undefined && this.outgoing?.reusedSocket && STALE_SOCKET_CODES.has(error.code ?? '')) {
+    else if (this.mayResend(error)) {
       settle.resolve(send(this.target, this.init, this.body, this.options, true));
     } else settle.reject(new TypeError('fetch failed', { cause: error }));
+  }
+
+  /** A stale pooled socket, an idempotent request, no answer byte yet, not re-sent before (STALE_SOCKET_CODES). */
+  private mayResend(error: NodeJS.ErrnoException): boolean {
+    if (this.retried || this.answer !== undefined || !this.outgoing?.reusedSocket || !STALE_SOCKET_CODES.has(error.code ?? '')) return false;
+    return IDEMPOTENT_METHODS.has(this.outgoing.method);
   }
 
   /** Either signal's `abort`. */
@@ -238,8 +241,6 @@ function collectHeader(this: CollectedHeaders, value: string, name: string): voi
   this.raw.push(name, value);
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
 export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetch {
   return async (input, init = {}) => {
     const body = init.body;
@@ -247,21 +248,30 @@ export function createUpstreamFetch(options: UpstreamFetchOptions): UpstreamFetc
     if ((typeof input !== 'string' && !(input instanceof URL)) || !simpleBody) return globalFetch(input, init);
     const target = targetOf(input);
     const answer = await send(target, init, body ?? null, options);
-    if (REDIRECTS.has(answer.statusCode ?? 0) && answer.headers['location'] !== undefined) {
+    const status = answer.statusCode ?? 0;
+    if (isRedirectStatus(status)) {
       answer.resume();
-      return globalFetch(input, init);
+      throw upstreamRedirect(status, answer.headers['location'], target.href);
     }
     const headers = new UpstreamResponseHeaders(answer.headers);
     const stream = decoded(answer, headers.get('content-encoding')?.trim().toLowerCase() ?? null);
-    return new UpstreamResponse(target.href, answer.statusCode ?? 0, headers, stream, options.body) as unknown as Response;
+    return new UpstreamResponse(target.href, status, headers, stream, options.body) as unknown as Response;
   };
 }
 
-/** The global fetch, aborted by the caller's signal too (rare: redirects, streamed and form bodies). */
-function globalFetch(input: string | URL | Request, init: RequestInit): Promise<Response> {
+/**
+ * The global fetch (rare: streamed and form bodies, a Request object), aborted by the caller's signal
+ * too, its redirects not followed either.
+ */
+async function globalFetch(input: string | URL | Request, init: RequestInit): Promise<Response> {
   const callerSignal = callerSignalOf(init);
-  if (!callerSignal) return fetch(input, init);
-  return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, callerSignal]) : callerSignal });
+  const signal = !callerSignal ? init.signal : init.signal ? AbortSignal.any([init.signal, callerSignal]) : callerSignal;
+  const response = await fetch(input, { ...init, redirect: 'manual', ...(signal ? { signal } : {}) });
+  if (isRedirectStatus(response.status)) {
+    await response.body?.cancel();
+    throw upstreamRedirect(response.status, response.headers.get('location'), typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  }
+  return response;
 }
 
 /** Header pairs or a plain object (a Headers goes the raw way, see requestHeaders). */
@@ -281,11 +291,4 @@ function decoded(body: Readable, encoding: string | null): Readable {
     encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
   if (!decoder) return body;
   return pipeline(body, decoder, () => {});
-}
-
-/** Closes the shared connection pools (tests; the process exit closes them anyway). */
-export async function closeUpstreamAgents(): Promise<void> {
-  agents?.http.destroy();
-  agents?.https.destroy();
-  agents = undefined;
 }

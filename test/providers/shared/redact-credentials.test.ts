@@ -52,16 +52,23 @@ describe('redactCredentials', () => {
 });
 
 describe('connectionSecrets', () => {
-  it('is the key plus the values of credential-like extra headers', () => {
-    const connection = {
-      id: 'p',
-      type: 'openai' as const,
-      baseUrl: '',
-      apiKey: OPENAI_KEY,
-      extraHeaders: { Authorization: 'Bearer fake-token-value', 'x-api-key': 'fake-key-value', 'x-tenant': 'tenant-7' },
-      azureApiVersion: '',
-    };
-    expect(connectionSecrets(connection)).toEqual([OPENAI_KEY, 'Bearer fake-token-value', 'fake-key-value']);
+  const connection = {
+    id: 'p',
+    type: 'openai' as const,
+    baseUrl: '',
+    apiKey: OPENAI_KEY,
+    extraHeaders: { Authorization: 'Bearer fake-token-value', 'x-api-key': 'key', 'x-custom-pass': 'hunter2extraPASSWORDvalue', 'x-tenant': 'tenant-7', 'openai-beta': 'v2' },
+    azureApiVersion: '',
+  };
+
+  it('is the key, the values of credential-like extra headers, and every other extra header’s value of 8 characters or more', () => {
+    expect(connectionSecrets(connection)).toEqual([OPENAI_KEY, 'Bearer fake-token-value', 'key', 'hunter2extraPASSWORDvalue', 'tenant-7']);
     expect(connectionSecrets({ ...connection, apiKey: '', extraHeaders: {} })).toEqual([]);
+  });
+
+  it('keeps a header value out of an upstream message quoting the request’s headers, whatever the header’s name', () => {
+    const quoted = `bad request; headers {"x-custom-pass":"hunter2extraPASSWORDvalue","openai-beta":"v2"}`;
+    const { text } = redactCredentials(quoted, connectionSecrets(connection));
+    expect(text).toBe('bad request; headers {"x-custom-pass":"[redacted]","openai-beta":"v2"}');
   });
 });

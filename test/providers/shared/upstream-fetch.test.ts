@@ -1,12 +1,14 @@
 // The provider SDKs' fetch (node:http on keep-alive agents): what a provider
-// call can observe must match the global fetch — statuses, bodies, redirects,
-// compression, aborts, failures and timeouts — against a real local server.
+// call can observe must match the global fetch — statuses, bodies,
+// compression, aborts, failures and timeouts — against a real local server;
+// redirects are the exception: never followed (upstream-redirect.ts).
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeUpstreamAgents, createUpstreamFetch } from '../../../src/providers/shared/upstream-fetch.js';
 import { callerSignalInit } from '../../../src/providers/shared/caller-signal.js';
+import { UpstreamRedirect } from '../../../src/providers/shared/upstream-redirect.js';
 
 interface Seen {
   method: string;
@@ -37,8 +39,8 @@ describe('the upstream fetch (node:http)', () => {
         case '/moved':
           response.writeHead(307, { location: '/json' }).end();
           return;
-        case '/moved-slow':
-          response.writeHead(307, { location: '/slow-headers' }).end();
+        case '/moved-away':
+          response.writeHead(302, { location: 'https://elsewhere.invalid:8443/v1/chat?key=secret' }).end();
           return;
         case '/empty':
           response.writeHead(204).end();
@@ -150,10 +152,23 @@ describe('the upstream fetch (node:http)', () => {
     expect(await (await upstreamFetch(`${base}/gzip`)).json()).toEqual({ zipped: true });
   });
 
-  it('follows a redirect as fetch does', async () => {
-    const response = await upstreamFetch(`${base}/moved`, { method: 'POST', body: 'again' });
-    expect(response.status).toBe(201);
-    expect(await response.json()).toEqual({ echo: 'again' });
+  it('never follows a redirect: it rejects naming the location’s origin (not its path or query)', async () => {
+    const before = seen.length;
+    await expect(upstreamFetch(`${base}/moved`, { method: 'POST', body: 'again' })).rejects.toMatchObject({ name: 'UpstreamRedirect', redirectStatus: 307, origin: base });
+    const away = await upstreamFetch(`${base}/moved-away`, { method: 'POST', body: 'again' }).catch((error: unknown) => error);
+    expect(away).toBeInstanceOf(UpstreamRedirect);
+    expect(away).toMatchObject({ redirectStatus: 302, origin: 'https://elsewhere.invalid:8443' });
+    expect((away as Error).message).not.toContain('secret');
+    // The answers' bodies are read off and the connection is kept: nothing went to the location.
+    expect(seen.slice(before).map((request) => request.url)).toEqual(['/moved', '/moved-away']);
+  });
+
+  it('never follows a redirect for a body the global fetch sends either (a form upload)', async () => {
+    const before = seen.length;
+    const form = new FormData();
+    form.set('file', new Blob(['audio']), 'a.wav');
+    await expect(upstreamFetch(`${base}/moved`, { method: 'POST', body: form })).rejects.toMatchObject({ name: 'UpstreamRedirect', redirectStatus: 307, origin: base });
+    expect(seen.slice(before).map((request) => request.url)).toEqual(['/moved']);
   });
 
   it('streams the body chunk by chunk, and a cut connection fails the read', async () => {
@@ -252,9 +267,11 @@ describe('the upstream fetch (node:http)', () => {
       await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
     });
 
-    it('still aborts a call the global fetch takes over (a redirect)', async () => {
+    it('still aborts a call the global fetch takes over (a form body)', async () => {
       const gateway = new AbortController();
-      const pending = upstreamFetch(`${base}/moved-slow`, { method: 'GET', ...callerSignalInit(gateway.signal) });
+      const form = new FormData();
+      form.set('field', 'value');
+      const pending = upstreamFetch(`${base}/slow-headers`, { method: 'POST', body: form, ...callerSignalInit(gateway.signal) });
       setTimeout(() => gateway.abort(new Error('deadline')), 200);
       await expect(pending).rejects.toThrow('deadline');
     });

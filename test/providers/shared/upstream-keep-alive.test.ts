@@ -2,12 +2,15 @@
 // clients (the official SDKs on the gateway's node:http fetch) — streamed ones
 // included, which the SDKs stop reading at their end marker — go over one
 // socket, and a reused socket the upstream had already closed is retried once
-// on a fresh one, but only when no byte of an answer had arrived.
+// on a fresh one, but only for an idempotent request (a GET) and only when no
+// byte of an answer had arrived: a POST may have reached the upstream, so it
+// fails for the dispatcher to retry and count, or not (README: "Routes: one name, several targets, failover").
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnthropicClient } from '../../../src/providers/anthropic/anthropic-client.js';
 import { createOpenAIClient } from '../../../src/providers/openai/openai-client.js';
+import { agentFor } from '../../../src/providers/shared/upstream-agents.js';
 import { closeUpstreamAgents, createUpstreamFetch } from '../../../src/providers/shared/upstream-fetch.js';
 
 const OPENAI_CHUNKS = ['Hel', 'lo', '!'].map((text) => JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] }));
@@ -54,6 +57,9 @@ describe('upstream keep-alive', () => {
           setImmediate(() => response.end());
         } else if (request.url === '/json') {
           response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        } else if (request.url?.startsWith('/hint-')) {
+          // The upstream announces how long it keeps an idle connection.
+          response.writeHead(200, { 'content-type': 'application/json', 'keep-alive': `timeout=${request.url.slice(6)}` }).end('{"ok":true}');
         } else if (request.url === '/half') {
           // Headers and part of a body, then the connection is cut: not retried.
           response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
@@ -122,14 +128,23 @@ describe('upstream keep-alive', () => {
     expect(connections).toBe(2);
   });
 
-  it('retries once on a fresh socket when a reused one is reset before any answer byte', async () => {
+  it('retries a GET once on a fresh socket when a reused one is reset before any answer byte', async () => {
+    const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+    expect(await (await upstreamFetch(`${base}/json`)).json()).toEqual({ ok: true });
+    resetNext = 1;
+    // The pooled socket is closed by the upstream on this request: answered through a new one.
+    expect(await (await upstreamFetch(`${base}/json`)).json()).toEqual({ ok: true });
+    expect(requests).toBe(3);
+    expect(connections).toBe(2);
+  });
+
+  it('never sends a POST again on its own: the upstream may have read it before the reset', async () => {
     const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
     expect(await (await upstreamFetch(`${base}/json`, { method: 'POST', body: '{}' })).json()).toEqual({ ok: true });
     resetNext = 1;
-    // The pooled socket is closed by the upstream on this request: answered through a new one.
-    expect(await (await upstreamFetch(`${base}/json`, { method: 'POST', body: '{}' })).json()).toEqual({ ok: true });
-    expect(requests).toBe(3);
-    expect(connections).toBe(2);
+    await expect(upstreamFetch(`${base}/json`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNRESET' } });
+    // The upstream read the request once, and only once.
+    expect(requests).toBe(2);
   });
 
   it('does not retry a fresh socket that fails, nor twice', async () => {
@@ -139,7 +154,7 @@ describe('upstream keep-alive', () => {
     expect(requests).toBe(1);
     expect(await (await upstreamFetch(`${base}/json`)).json()).toEqual({ ok: true });
     resetNext = 2;
-    await expect(upstreamFetch(`${base}/json`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ message: 'fetch failed' });
+    await expect(upstreamFetch(`${base}/json`)).rejects.toMatchObject({ message: 'fetch failed' });
     // The reused socket and one retry on a fresh socket: two attempts, no third.
     expect(requests).toBe(4);
   });
@@ -150,5 +165,40 @@ describe('upstream keep-alive', () => {
     const response = await upstreamFetch(`${base}/half`, { method: 'POST', body: '{}' });
     await expect(response.text()).rejects.toBeDefined();
     expect(requests).toBe(2);
+  });
+
+  describe('a pooled socket is closed before the upstream would close it (as the global fetch does)', () => {
+    const pooledSocketTimeout = (): number | undefined => Object.values(agentFor('http:').freeSockets).flat()[0]?.timeout;
+
+    it('a second before the upstream’s Keep-Alive hint', async () => {
+      const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+      expect(await (await upstreamFetch(`${base}/hint-30`)).json()).toEqual({ ok: true });
+      await waitForPooledSocket();
+      expect(pooledSocketTimeout()).toBe(29_000);
+    });
+
+    it('after 4 s without a hint', async () => {
+      const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+      // Node's own server announces "timeout=5" unless told otherwise.
+      server.keepAliveTimeout = 0;
+      try {
+        expect(await (await upstreamFetch(`${base}/json`)).json()).toEqual({ ok: true });
+        await waitForPooledSocket();
+        expect(pooledSocketTimeout()).toBe(4_000);
+      } finally {
+        server.keepAliveTimeout = 5_000;
+      }
+    });
+
+    it('not pooled at all when the hint leaves no margin', async () => {
+      const upstreamFetch = createUpstreamFetch({ body: 'node', timeouts: 'default' });
+      expect(await (await upstreamFetch(`${base}/hint-1`, { method: 'POST', body: '{}' })).json()).toEqual({ ok: true });
+      expect(await (await upstreamFetch(`${base}/json`, { method: 'POST', body: '{}' })).json()).toEqual({ ok: true });
+      expect(connections).toBe(2);
+    });
+
+    async function waitForPooledSocket(): Promise<void> {
+      for (let tries = 0; tries < 100 && pooledSocketTimeout() === undefined; tries += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   });
 });
