@@ -1,20 +1,15 @@
 // A provider's credential-like extra header through export and apply on a real gateway: the export
 // writes a ${VARIABLE} reference, never the value; applying it with the variable set writes the value
 // when it differs (compared by the marker the API shows), and without it keeps the stored value and warns.
-import { createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthChecksService } from '../../gen/llmgateway/v1/health_checks_service_pb.js';
-import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
-import { PromptRulesService } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import { ProvidersService, ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
-import { RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
+import { ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import type { AdminClients } from '../../src/declarative/admin-clients.js';
 import { applyPlan } from '../../src/declarative/apply-plan.js';
 import { exportConfig } from '../../src/declarative/export-config.js';
 import { planConfig } from '../../src/declarative/plan.js';
 import { parseConfigText } from '../../src/declarative/read-config-file.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { connectAdminClients } from '../helpers/admin-clients.js';
 
 const SECRET = 'hdr-SECRET-value-0123WXYZ';
 
@@ -23,21 +18,7 @@ let clients: AdminClients;
 
 beforeAll(async () => {
   gateway = await startGateway({ GATEWAY_ADMIN_TOKEN: 'gw-admin-header-round-trip-0123456789' });
-  const transport = createConnectTransport({
-    baseUrl: gateway.url,
-    httpVersion: '1.1',
-    interceptors: [(next) => (request) => {
-      request.header.set('authorization', `Bearer ${gateway.adminToken}`);
-      return next(request);
-    }],
-  });
-  clients = {
-    keys: createClient(KeysService, transport),
-    providers: createClient(ProvidersService, transport),
-    routes: createClient(RoutesService, transport),
-    promptRules: createClient(PromptRulesService, transport),
-    healthChecks: createClient(HealthChecksService, transport),
-  };
+  clients = connectAdminClients(gateway.url, gateway.adminToken);
 });
 afterAll(async () => {
   await gateway?.close();

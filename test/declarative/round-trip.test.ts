@@ -1,14 +1,7 @@
 // Every construct of gateway.yaml through a real gateway's admin API: applied
 // once, then the same file and the gateway's own export both plan as no change
 // (the gateway's defaults and normalisations do not read as differences).
-import { createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthChecksService } from '../../gen/llmgateway/v1/health_checks_service_pb.js';
-import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
-import { PromptRulesService } from '../../gen/llmgateway/v1/prompt_rules_service_pb.js';
-import { ProvidersService } from '../../gen/llmgateway/v1/providers_service_pb.js';
-import { RoutesService } from '../../gen/llmgateway/v1/routes_service_pb.js';
 import type { AdminClients } from '../../src/declarative/admin-clients.js';
 import { applyPlan } from '../../src/declarative/apply-plan.js';
 import { exportConfig } from '../../src/declarative/export-config.js';
@@ -16,6 +9,7 @@ import { formatPlan } from '../../src/declarative/format-plan.js';
 import { planConfig } from '../../src/declarative/plan.js';
 import { parseConfigText } from '../../src/declarative/read-config-file.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { connectAdminClients } from '../helpers/admin-clients.js';
 
 const FILE = `
 providers:
@@ -129,21 +123,7 @@ let clients: AdminClients;
 
 beforeAll(async () => {
   gateway = await startGateway({ GATEWAY_ADMIN_TOKEN: 'gw-admin-round-trip-0123456789abcdef' });
-  const transport = createConnectTransport({
-    baseUrl: gateway.url,
-    httpVersion: '1.1',
-    interceptors: [(next) => (request) => {
-      request.header.set('authorization', `Bearer ${gateway.adminToken}`);
-      return next(request);
-    }],
-  });
-  clients = {
-    keys: createClient(KeysService, transport),
-    providers: createClient(ProvidersService, transport),
-    routes: createClient(RoutesService, transport),
-    promptRules: createClient(PromptRulesService, transport),
-    healthChecks: createClient(HealthChecksService, transport),
-  };
+  clients = connectAdminClients(gateway.url, gateway.adminToken);
 });
 afterAll(async () => {
   await gateway?.close();

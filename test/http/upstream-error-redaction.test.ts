@@ -5,8 +5,7 @@
 // of the upstream's words stay (docs/errors.md: messages keep the upstream's
 // words minus anything that looks like a credential).
 import Anthropic from '@anthropic-ai/sdk';
-import { ConnectError, createClient, type Client } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
+import { ConnectError, type Client } from '@connectrpc/connect';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { startRedirectingUpstreams, type RedirectingUpstreams } from '../fixtures/redirecting-upstream.js';
 import { adminCaller } from '../helpers/admin-call.js';
+import { keyClients } from '../helpers/key-clients.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 const PASSWORD = 'hunter2extraPASSWORDvalue';
@@ -46,20 +46,7 @@ beforeAll(async () => {
     });
   }
   const secret = String((await admin('KeysService/CreateKey', { name: 'redaction' }))['secret']);
-  openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: secret, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: gateway.url, apiKey: secret, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: secret, apiVersion: 'v1beta', httpOptions: { baseUrl: gateway.url, retryOptions: { attempts: 1 } } });
-  const transport = createConnectTransport({
-    baseUrl: gateway.url,
-    httpVersion: '1.1',
-    interceptors: [
-      (next) => (request) => {
-        request.header.set('authorization', `Bearer ${secret}`);
-        return next(request);
-      },
-    ],
-  });
-  rpc = createClient(CompletionService, transport);
+  ({ openai, anthropic, gemini, rpc } = keyClients(gateway.url, secret));
 });
 
 afterAll(async () => {

@@ -6,8 +6,7 @@
 // where it was redirected — never the other origin's answer, never a 400 that
 // blames the client (docs/errors.md, "HTTP 3xx").
 import Anthropic from '@anthropic-ai/sdk';
-import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
+import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { startRedirectingUpstreams, type RedirectingUpstreams } from '../fixtures/redirecting-upstream.js';
 import { adminCaller } from '../helpers/admin-call.js';
+import { keyClients } from '../helpers/key-clients.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 const EXTRA_HEADER_VALUE = 'hunter2-extra-PASSWORD-value';
@@ -50,20 +50,7 @@ beforeAll(async () => {
     });
   }
   const secret = String((await admin('KeysService/CreateKey', { name: 'redirects' }))['secret']);
-  openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: secret, maxRetries: 0 });
-  anthropic = new Anthropic({ baseURL: gateway.url, apiKey: secret, maxRetries: 0 });
-  gemini = new GoogleGenAI({ apiKey: secret, apiVersion: 'v1beta', httpOptions: { baseUrl: gateway.url, retryOptions: { attempts: 1 } } });
-  const transport = createConnectTransport({
-    baseUrl: gateway.url,
-    httpVersion: '1.1',
-    interceptors: [
-      (next) => (request) => {
-        request.header.set('authorization', `Bearer ${secret}`);
-        return next(request);
-      },
-    ],
-  });
-  rpc = createClient(CompletionService, transport);
+  ({ openai, anthropic, gemini, rpc } = keyClients(gateway.url, secret));
 });
 
 afterAll(async () => {
