@@ -30,7 +30,7 @@ export interface RedisConnection {
   /** SET NX PX: true when the key was absent and is now `value`; `onLateSet`: it was, after the command timeout. */
   setIfAbsent(key: string, value: string, ttlMs: number, onLateSet?: () => void): Promise<boolean>;
   exists(key: string): Promise<boolean>;
-  /** `onResubscribed`: the subscription came back after a disconnection (messages may have been missed). */
+  /** `onResubscribed`: the subscription is in place again after a disconnection, or after a first connection that failed (messages may have been missed). */
   subscribe(channel: string, listener: (message: string) => void, onResubscribed: () => void): void;
   /** Resolves true once connected, false after `timeoutMs` (start-up waits for it, briefly). */
   ready(timeoutMs: number): Promise<boolean>;
@@ -107,9 +107,13 @@ export function connectRedis(url: string, onError: (error: unknown) => void, com
     subscribe(channel, listener, onResubscribed) {
       listeners.set(channel, listener);
       subscriber.subscribe(channel).catch(onError);
+      // After a disconnection, and also the first time when the connection failed before it (a process that
+      // started while Redis was away missed what was said meanwhile).
       let connectedOnce = false;
+      let failedBefore = false;
+      subscriber.on('reconnecting', () => (failedBefore = true));
       subscriber.on('ready', () => {
-        if (connectedOnce) onResubscribed();
+        if (connectedOnce || failedBefore) onResubscribed();
         connectedOnce = true;
       });
     },

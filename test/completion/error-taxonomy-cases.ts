@@ -35,7 +35,7 @@ export const CONDITIONS: Condition[] = [
   { name: 'HTTP 429 + retry hint', via: fault('http-429'), modes: both, outcome: { kind: 'resource_exhausted', retryable: true, retryAfterSeconds: 7 } },
   { name: 'HTTP 500', via: fault('http-500'), modes: both, outcome: transient },
   { name: 'overloaded (503 / 529)', via: fault('overloaded'), modes: both, outcome: transient },
-  { name: 'HTTP 3xx redirect (not followed)', via: fault('redirect'), modes: both, outcome: { kind: 'failed_precondition', retryable: false } },
+  { name: 'HTTP 3xx redirect (not followed)', via: fault('redirect'), modes: both, outcome: { kind: 'failed_precondition', retryable: false, failsOver: true } },
   { name: 'connection refused', via: { refused: true }, modes: both, outcome: transient },
   { name: 'timeout', via: { timeout: true }, modes: both, outcome: { kind: 'deadline_exceeded', retryable: true } },
   { name: 'empty 200 body', via: fault('empty-body'), modes: both, outcome: transient },

@@ -51,8 +51,8 @@ export function classifyFailure(
 
 /**
  * The upstream answered, refusing the gateway's credentials or account (HTTP 401, 402, 403, Gemini's 400
- * API_KEY_INVALID …: docs/errors.md). A `failed_precondition` the gateway raised itself (no upstream
- * status) is not this.
+ * API_KEY_INVALID …), or with a redirect the gateway does not follow (3xx): that target's configuration
+ * (docs/errors.md). A `failed_precondition` the gateway raised itself (no upstream status) is not this.
  */
 function refusedGatewayAccount(error: GatewayError): boolean {
   return error.kind === 'failed_precondition' && (error.upstreamStatus ?? 0) !== 0;
