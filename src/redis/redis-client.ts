@@ -110,7 +110,7 @@ export function connectRedis(url: string, onError: (error: unknown) => void, com
       // After a disconnection, and also the first time when the connection failed before it (a process that
       // started while Redis was away missed what was said meanwhile).
       let connectedOnce = false;
-      let failedBefore = false;
+      let failedBefore = subscriber.status === 'reconnecting';
       subscriber.on('reconnecting', () => (failedBefore = true));
       subscriber.on('ready', () => {
         if (connectedOnce || failedBefore) onResubscribed();
