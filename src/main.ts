@@ -4,7 +4,7 @@ import './require-supported-runtime.js';
 import cluster from 'node:cluster';
 import { setDefaultHighWaterMark } from 'node:stream';
 import { parseArguments } from './config/arguments.js';
-import { ConfigError, loadConfig, type GatewayConfig } from './config/config.js';
+import { ConfigError, loadConfig, SHUTDOWN_FINAL_WRITES_MS, type GatewayConfig } from './config/config.js';
 import { NOTHING_TO_RELOAD } from './config/config-file-config.js';
 import { ConfigFileError } from './declarative/config-file-error.js';
 import { startProblems } from './check-start-values.js';
@@ -64,6 +64,12 @@ async function serve(config: GatewayConfig): Promise<void> {
     if (closing) return;
     closing = true;
     gateway.fastify.log.info({ signal }, 'shutting down');
+    // The close waits on the database for the last rows; one that is down (or hangs) would wait forever.
+    const deadlineMs = config.shutdownGraceMs + SHUTDOWN_FINAL_WRITES_MS;
+    setTimeout(() => {
+      gateway.fastify.log.error({ signal, deadlineMs }, 'shutdown did not finish within the grace period plus the final writes\' time: exiting; rows and spend not yet written are lost');
+      process.exit(1);
+    }, deadlineMs).unref();
     gateway.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -11,7 +11,7 @@
 // later, while the other workers keep serving.
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
-import type { GatewayConfig } from '../config/config.js';
+import { SHUTDOWN_FINAL_WRITES_MS, type GatewayConfig } from '../config/config.js';
 import { NOTHING_TO_RELOAD } from '../config/config-file-config.js';
 import { isWorkerMessage } from './messages.js';
 import { createMetricsRelay, type RelayPeer } from './metrics-relay.js';
@@ -35,8 +35,8 @@ const MAX_RESTART_DELAY_MS = 5_000;
  */
 const START_RETRY_DELAY_MS = 1_000;
 const MAX_START_RETRY_DELAY_MS = 30_000;
-/** After the shutdown grace, workers still running get this long before SIGKILL. */
-const KILL_AFTER_GRACE_MS = 5_000;
+/** A worker ends itself after the grace period plus its final writes' time; one that has not by a second later is killed. */
+const KILL_AFTER_GRACE_MS = SHUTDOWN_FINAL_WRITES_MS + 1_000;
 
 export function runPrimary(config: GatewayConfig, workerCount: number): void {
   const log = pino({ level: config.logLevel });

@@ -220,8 +220,23 @@ describe.skipIf(binaries === null)('an admin write on one --workers worker just 
   let server: RestartableMysqlServer;
   let upstream: OpenAIFixture;
   let child: ChildProcess | undefined;
+  let output = () => '';
   let dataDir = '';
   let base = '';
+  /** The workers' pids, from their own "gateway listening" lines (pino's `pid` is the process that wrote the line). */
+  const workerPids = () =>
+    output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"gateway listening"'))
+      .map((line) => (JSON.parse(line) as { pid: number }).pid);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   /** One chat completion on a fresh connection (the primary hands connections to the workers in turn). */
   const complete = async (secret: string) => {
@@ -248,16 +263,21 @@ describe.skipIf(binaries === null)('an admin write on one --workers worker just 
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const gateway = startGatewayProcess(
-      { ...environment(database.url), GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port) },
+      // A short grace: the last test times a shutdown that waits on the halted database.
+      { ...environment(database.url), GATEWAY_DATA_DIR: dataDir, GATEWAY_PORT: String(port), GATEWAY_SHUTDOWN_GRACE_MS: '1000' },
       { nodeFlags: START_FLAGS, args: ['--workers', '2'] },
     );
     child = gateway.child;
+    output = gateway.output;
     await waitFor(() => gateway.output().includes('all workers listening'), 'both workers to listen', 60_000);
     await seed(adminCaller(base, ADMIN_TOKEN), upstream);
   }, 120_000);
 
   afterAll(async () => {
+    const pids = workerPids();
     child?.kill('SIGKILL');
+    // Were the workers still up (the test below failed), they would outlive the suite.
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
     await server?.resume().catch(() => {});
     await upstream?.close();
     await server?.stop();
@@ -281,5 +301,15 @@ describe.skipIf(binaries === null)('an admin write on one --workers worker just 
     expect(await completeMany(untouched.secret, 6)).toEqual({ statuses: [200, 200, 200, 200, 200, 200], processes: 2 });
     // Read since the revocation: refused as it was then, never its active state from before.
     expect(await completeMany(revoked.secret, 4)).toEqual({ statuses: [403, 403, 403, 403], processes: 2 });
+  });
+
+  it('a primary killed while the database is still down: both workers stop anyway, saying what they could not write', { timeout: 60_000 }, async () => {
+    const pids = workerPids();
+    expect(pids).toHaveLength(2);
+    expect(pids.every(alive)).toBe(true);
+    child?.kill('SIGKILL');
+    // Their final writes wait on the halted database: without a bound on the shutdown they never exit.
+    await waitFor(() => !pids.some(alive), 'both workers to exit', 40_000);
+    expect(output()).toContain('shutdown did not finish within the grace period');
   });
 });
