@@ -51,7 +51,7 @@ async function readConfig(): Promise<GatewayConfig> {
   return workers === undefined ? config : { ...config, workers };
 }
 
-async function serve(config: GatewayConfig): Promise<void> {
+async function serve(config: GatewayConfig, hangups: HeldHangups): Promise<void> {
   const peers = cluster.isWorker ? createClusterPeers(processChannel(), workerSlotFromEnvironment()) : undefined;
   // Imported here, not at the top: a primary never loads the server (it stays small).
   const { build } = await import('./app.js');
@@ -98,6 +98,8 @@ async function serve(config: GatewayConfig): Promise<void> {
       gateway.fastify.log.error({ file: config.configFile, problem }, message);
     });
   });
+  // One that came while the gateway started is handled now (the file may have changed after it was read).
+  hangups.release();
   // The primary is gone (killed): nothing will answer limit checks or restart us; finish and exit.
   if (peers) {
     onPrimaryGone(() => {
@@ -126,14 +128,40 @@ async function checkConfigFileOf(config: GatewayConfig): Promise<void> {
   }
 }
 
+interface HeldHangups {
+  /** Stops holding; a SIGHUP held meanwhile is raised again, for the handler now in place. */
+  release: () => void;
+}
+
+/**
+ * SIGHUP's default action ends the process, and the gateway's handler is in place only once it listens (or,
+ * with --workers, once the primary runs): a logrotate or `systemctl reload` during a start (migrations, a slow
+ * database) would stop it. Until then a SIGHUP is held, and raised again on release.
+ */
+function holdHangups(): HeldHangups {
+  let held = false;
+  const hold = () => {
+    held = true;
+  };
+  process.on('SIGHUP', hold);
+  return {
+    release: () => {
+      process.off('SIGHUP', hold);
+      if (held) process.kill(process.pid, 'SIGHUP');
+    },
+  };
+}
+
 async function main(): Promise<void> {
+  const hangups = holdHangups();
   const config = await readConfig();
   if (!cluster.isWorker) await checkConfigFileOf(config);
   if (cluster.isPrimary && config.workers > 1) {
     const { runPrimary } = await import('./cluster/primary.js');
     runPrimary(config, config.workers);
+    hangups.release();
   } else {
-    await serve(config);
+    await serve(config, hangups);
   }
 }
 

@@ -55,10 +55,10 @@ export function startGatewayProcess(
 }
 
 /** Polls `condition` until it holds; rejects after `limitMs`. For sequencing, never for timing. */
-export async function waitFor(condition: () => boolean, what: string, limitMs = 20_000): Promise<void> {
+export async function waitFor(condition: () => boolean, what: string, limitMs = 20_000, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
