@@ -82,7 +82,14 @@ function checkIdentities(config: GatewayConfigFile, context: WalkContext): void 
       }
     }
   });
-  config.routes.forEach((route, index) => route.name === '' && report(`routes[${index}]`, 'name is required'));
+  config.routes.forEach((route, index) => {
+    if (route.name === '') report(`routes[${index}]`, 'name is required');
+    route.targets.forEach((target, position) => {
+      // Unset and 0 are one value in the message (the API reads both as 1): only the file can tell them apart.
+      const weight = `routes[${index}].targets[${position}].weight`;
+      if (target.weight === 0 && context.sources.has(weight)) report(weight, 'must be at least 1 (a weight of 0 does not take a target out of rotation: set drained: true)');
+    });
+  });
   config.healthChecks.forEach((check, index) => check.name === '' && report(`health_checks[${index}]`, 'name is required'));
   config.keys.forEach((key, index) => key.name === '' && report(`keys[${index}]`, 'name is required'));
   config.promptRules.forEach((rule, index) => {

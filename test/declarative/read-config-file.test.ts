@@ -82,6 +82,16 @@ describe('reading gateway.yaml', () => {
     expect(problemsOf('- just\n- a list\n')).toEqual(['g.yaml:1:1: expected a mapping of GatewayConfigFile fields']);
   });
 
+  it('refuses a weight of 0 written in the file (it would be stored as 1, not drain the target); an absent weight is 1', () => {
+    const route = (weights: string) =>
+      ['routes:', '  - name: r', '    strategy: weighted', `    targets: [{ provider_id: a, upstream_model: m${weights} }, { provider_id: a, upstream_model: n }]`].join('\n');
+    expect(problemsOf(route(', weight: 0'))).toEqual([
+      'g.yaml:4:52: routes[0].targets[0].weight: must be at least 1 (a weight of 0 does not take a target out of rotation: set drained: true)',
+    ]);
+    const { config } = parseConfigText(route(', drained: true'), 'g.yaml');
+    expect(config.routes[0]!.targets.map((target) => [target.weight, target.drained])).toEqual([[0, true], [0, false]]);
+  });
+
   it('reads a provider key from the environment or from a file next to the configuration, never echoing it', () => {
     writeFileSync(path.join(folder, 'secret.key'), '  sk-from-a-file-0123456789\n');
     const file = path.join(folder, 'gateway.yaml');
