@@ -146,8 +146,13 @@ describe.runIf(availability.available || requiredHere)('the console editors in C
       await eventually(() => page.locator('[data-error-for="targets[1].weight"]').innerText()).toContain('whole number');
       expect(await page.locator('[data-error-for="targets[0].weight"]').count()).toBe(0);
       await page.locator('#field-targets-1-weight').fill('3');
+      await page.locator('[data-test=route-target-drained]').nth(1).check();
       await page.click('[data-test=route-save]');
       await eventually(() => page.locator('[data-route=rows]').count()).toBe(1);
+      // The list says which target is out of rotation, and so does the API.
+      expect(await page.locator('[data-route=rows]').innerText()).toContain('fixture/plain-text ×3 (Drained)');
+      const stored = await admin('RoutesService/GetRoute', { name: 'rows' });
+      expect((stored['route'] as { targets: Array<{ drained?: boolean }> }).targets.map((target) => target.drained ?? false)).toEqual([true]);
     } finally {
       await page.close();
     }

@@ -80,9 +80,9 @@ describe('updates send only the changed fields', () => {
     });
     const form = routeToForm(route);
     form.description = 'the smart one';
-    form.targets.push({ target: ' ', weight: '' });
+    form.targets.push({ target: ' ', weight: '', drained: false });
     expect(toUpdateRouteRequest(route, form).updateMask?.paths).toEqual(['description']);
-    form.targets.push({ target: 'p/other', weight: '' });
+    form.targets.push({ target: 'p/other', weight: '', drained: false });
     expect(toUpdateRouteRequest(route, form).updateMask?.paths).toEqual(['description', 'targets']);
     const expert = routeToForm(route);
     expert.strategy = RouteStrategy.EXPERT;
@@ -102,7 +102,7 @@ describe('numbers the API cannot take are refused on their field', () => {
   it('limits above uint32, prompt-rule orders outside int32 or not in decimal, and a budget of 0 or less', () => {
     expect(problemOf(() => toCreateKeyRequest({ ...emptyKeyForm(), name: 'k', requestsPerMinute: '99999999999' }))).toEqual({ field: 'rate_limits.requests_per_minute', message: 'must be at most 4294967295' });
     expect(wholeNumber('x', '4294967295')).toBe(4_294_967_295);
-    expect(problemOf(() => toCreateRouteRequest({ ...emptyRouteForm(), targets: [{ target: 'p/m', weight: '5000000000' }] })).field).toBe('targets[0].weight');
+    expect(problemOf(() => toCreateRouteRequest({ ...emptyRouteForm(), targets: [{ target: 'p/m', weight: '5000000000', drained: false }] })).field).toBe('targets[0].weight');
     for (const order of ['1e12', '0x10', '1.5', '2147483648']) {
       expect(problemOf(() => toCreatePromptRuleRequest({ ...emptyPromptRuleForm(), name: 'r', order })).field).toBe('order');
     }
@@ -127,9 +127,28 @@ describe('rotation grace period', () => {
   });
 });
 
+describe('drained route targets', () => {
+  it('an edit of another target keeps a drained target drained, and the box drains or restores one', () => {
+    const route = create(RouteSchema, {
+      name: 'pool', strategy: RouteStrategy.WEIGHTED, enabled: true,
+      targets: [{ providerId: 'p', upstreamModel: 'a', weight: 3 }, { providerId: 'p', upstreamModel: 'b', weight: 1, drained: true }],
+    });
+    const form = routeToForm(route);
+    expect(form.targets.map((row) => row.drained)).toEqual([false, true]);
+    expect(toUpdateRouteRequest(route, form).updateMask?.paths).toEqual([]);
+    form.targets[0]!.weight = '5';
+    expect(toUpdateRouteRequest(route, form).targets.map((target) => [target.weight, target.drained])).toEqual([[5, false], [1, true]]);
+    const restored = routeToForm(route);
+    restored.targets[1]!.drained = false;
+    const update = toUpdateRouteRequest(route, restored);
+    expect(update.updateMask?.paths).toEqual(['targets']);
+    expect(update.targets.map((target) => target.drained)).toEqual([false, false]);
+  });
+});
+
 describe('route target rows', () => {
   it('names the form row in its own checks and maps the API\'s target index past blank rows', () => {
-    const form = { ...emptyRouteForm(), strategy: RouteStrategy.WEIGHTED, targets: [{ target: '', weight: '' }, { target: 'p/m', weight: '-3' }] };
+    const form = { ...emptyRouteForm(), strategy: RouteStrategy.WEIGHTED, targets: [{ target: '', weight: '', drained: false }, { target: 'p/m', weight: '-3', drained: false }] };
     expect(problemOf(() => toCreateRouteRequest(form)).field).toBe('targets[1].weight');
     expect(targetFieldOnForm(form, 'targets[0]')).toBe('targets[1]');
     expect(targetFieldOnForm(form, 'targets[0].provider_id')).toBe('targets[1].provider_id');

@@ -141,7 +141,7 @@ describe('route form', () => {
   });
 
   it('turns a weighted route with settings into a CreateRouteRequest', () => {
-    const form = { ...emptyRouteForm(), name: 'smart', strategy: RouteStrategy.WEIGHTED, targets: [{ target: 'a/m1', weight: '3' }, { target: 'fallback', weight: '' }, { target: ' ', weight: '' }], maxRetries: '2', attemptTimeoutSeconds: '1.5', failoverStatuses: '429, 503' };
+    const form = { ...emptyRouteForm(), name: 'smart', strategy: RouteStrategy.WEIGHTED, targets: [{ target: 'a/m1', weight: '3', drained: false }, { target: 'fallback', weight: '', drained: false }, { target: ' ', weight: '', drained: false }], maxRetries: '2', attemptTimeoutSeconds: '1.5', failoverStatuses: '429, 503' };
     const request = toCreateRouteRequest(form);
     expect(request.targets.map((target) => [target.providerId, target.upstreamModel, target.route, target.weight])).toEqual([['a', 'm1', '', 3], ['', '', 'fallback', 0]]);
     expect(request.settings?.maxRetries).toBe(2);

@@ -25,6 +25,8 @@ export interface TargetRow {
   /** `provider-id/upstream-model`, or a route name. */
   target: string;
   weight: string;
+  /** Out of rotation: tried only when the targets in rotation cannot serve. */
+  drained: boolean;
 }
 
 export interface ExpertRow {
@@ -61,7 +63,7 @@ export function emptyRouteForm(): RouteForm {
     description: '',
     strategy: RouteStrategy.PRIORITY,
     enabled: true,
-    targets: [{ target: '', weight: '' }],
+    targets: [{ target: '', weight: '', drained: false }],
     maxRetries: '',
     attemptTimeoutSeconds: '',
     totalDeadlineSeconds: '',
@@ -92,7 +94,7 @@ export function routeToForm(route: Route): RouteForm {
     description: route.description,
     strategy: route.strategy,
     enabled: route.enabled,
-    targets: route.targets.map((target) => ({ target: targetText(target), weight: target.weight ? String(target.weight) : '' })),
+    targets: route.targets.map((target) => ({ target: targetText(target), weight: target.weight ? String(target.weight) : '', drained: target.drained })),
     maxRetries: route.settings?.maxRetries === undefined ? '' : String(route.settings.maxRetries),
     attemptTimeoutSeconds: seconds(route.settings?.attemptTimeout),
     totalDeadlineSeconds: seconds(route.settings?.totalDeadline),
@@ -128,7 +130,7 @@ function routeFields(form: RouteForm) {
   // The console's own checks name the form's row (blank rows included), as the editor labels them.
   const targets = sentTargetRows(form).map((index) => {
     const row = form.targets[index]!;
-    return create(RouteTargetSchema, { ...parseTarget(row.target), weight: wholeNumber(`targets[${index}].weight`, row.weight) });
+    return create(RouteTargetSchema, { ...parseTarget(row.target), weight: wholeNumber(`targets[${index}].weight`, row.weight), drained: row.drained });
   });
   const statuses = splitList(form.failoverStatuses).map((status) => {
     if (!/^\d{3}$/.test(status)) throw new FieldProblem('settings.failover_statuses', 'must be HTTP statuses such as 429, 503');
@@ -173,7 +175,7 @@ export function toCreateRouteRequest(form: RouteForm): CreateRouteRequest {
 const ROUTE_VALUES: Record<string, (form: RouteForm) => unknown> = {
   description: (form) => form.description.trim(),
   strategy: (form) => form.strategy,
-  targets: (form) => sentTargetRows(form).map((index) => [form.targets[index]!.target.trim(), form.targets[index]!.weight.trim()]),
+  targets: (form) => sentTargetRows(form).map((index) => [form.targets[index]!.target.trim(), form.targets[index]!.weight.trim(), form.targets[index]!.drained]),
   settings: (form) => [form.maxRetries.trim(), form.attemptTimeoutSeconds.trim(), form.totalDeadlineSeconds.trim(), splitList(form.failoverStatuses)],
   enabled: (form) => form.enabled,
   expert: (form) => [form.experts, form.fallbackExpert.trim(), form.judgeModel.trim()],

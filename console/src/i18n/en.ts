@@ -71,7 +71,7 @@ export const en = {
   },
   routeForm: {
     name: 'Name (the model name clients send)', description: 'Description', strategy: 'Strategy', enabled: 'Enabled', targets: 'Targets',
-    target: 'provider/model or route', weight: 'Weight', addTarget: 'Add target', settings: 'Settings (empty: defaults)',
+    target: 'provider/model or route', weight: 'Weight', addTarget: 'Add target', drained: 'Drained', drainedHint: 'Out of rotation: tried only when the targets in rotation cannot serve', settings: 'Settings (empty: defaults)',
     maxRetries: 'Retries per target', attemptTimeout: 'Attempt timeout (s)', totalDeadline: 'Total deadline (s)', failoverStatuses: 'Failover statuses',
     experts: 'Experts', expertName: 'Name', expertDescription: 'Description', addExpert: 'Add expert', fallbackExpert: 'Fallback expert', judgeModel: 'Judge model',
   },

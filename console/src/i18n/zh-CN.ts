@@ -73,7 +73,7 @@ export const zhCN: Messages = {
   },
   routeForm: {
     name: '名称（客户端发送的模型名）', description: '描述', strategy: '策略', enabled: '启用', targets: '目标',
-    target: '供应商/模型 或 路由', weight: '权重', addTarget: '添加目标', settings: '设置（留空使用默认值）',
+    target: '供应商/模型 或 路由', weight: '权重', addTarget: '添加目标', drained: '已排空', drainedHint: '不参与轮换：仅当其他目标都无法服务时才尝试', settings: '设置（留空使用默认值）',
     maxRetries: '每个目标的重试次数', attemptTimeout: '单次尝试超时（秒）', totalDeadline: '总时限（秒）', failoverStatuses: '故障转移状态码',
     experts: '专家', expertName: '名称', expertDescription: '描述', addExpert: '添加专家', fallbackExpert: '兜底专家', judgeModel: '裁判模型',
   },
