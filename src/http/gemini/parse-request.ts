@@ -93,15 +93,34 @@ function parseTools(value: unknown): Tool[] {
   });
 }
 
-/** Gemini's OpenAPI-style schemas spell types in capitals (`OBJECT`); JSON Schema, which every provider reads, in lower case. */
+/**
+ * Gemini's OpenAPI-style schemas (https://ai.google.dev/api/caching#Schema) → JSON Schema, which every provider
+ * reads (Gemini too: the gateway sends parametersJsonSchema / responseJsonSchema): types in lower case (`OBJECT`
+ * → `object`), and OpenAPI's `nullable: true`, which JSON Schema does not know, as a `null` type (and a `null`
+ * in the enum, which would refuse it otherwise). Left as it was, a constrained decoder could never answer null.
+ */
 function jsonSchemaOf(schema: JsonRecord): JsonValue {
   const convert = (value: unknown, key: string): JsonValue => {
     if (key === 'type' && typeof value === 'string') return value.toLowerCase();
     if (Array.isArray(value)) return value.map((entry) => convert(entry, '')) as JsonValue;
-    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, convert(entry, name)])) as JsonValue;
+    if (isRecord(value)) {
+      const converted = Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, convert(entry, name)])) as JsonRecord;
+      // A schema's `nullable` is a boolean; a property that happens to be named "nullable" is a schema (an object).
+      return typeof value['nullable'] === 'boolean' && key !== 'properties' ? withoutNullable(converted) : (converted as JsonValue);
+    }
     return value as JsonValue;
   };
   return convert(schema, '');
+}
+
+function withoutNullable(schema: JsonRecord): JsonValue {
+  const { nullable, ...rest } = schema;
+  if (nullable !== true) return rest as JsonValue;
+  const type = rest['type'];
+  if (typeof type === 'string') rest['type'] = [type, 'null'];
+  else if (Array.isArray(rest['anyOf'])) rest['anyOf'] = [...rest['anyOf'], { type: 'null' }];
+  if (Array.isArray(rest['enum']) && !rest['enum'].includes(null)) rest['enum'] = [...rest['enum'], null];
+  return rest as JsonValue;
 }
 
 function parseToolConfig(value: unknown): ToolChoice | undefined {

@@ -28,6 +28,41 @@ describe('parseGenerateRequest', () => {
     expect(warnings.map((warning) => warning.param)).toEqual(['generationConfig.speechConfig']);
   });
 
+  it('turns OpenAPI nullable into a JSON Schema null type, in response schemas and tool parameters alike', () => {
+    const schema = {
+      type: 'OBJECT',
+      properties: {
+        middle_name: { type: 'STRING', nullable: true },
+        size: { type: 'STRING', enum: ['S', 'M'], nullable: true },
+        either: { anyOf: [{ type: 'INTEGER' }, { type: 'STRING' }], nullable: true },
+        plain: { type: 'STRING', nullable: false },
+        nullable: { type: 'BOOLEAN' }, // a property named "nullable" is just a property
+      },
+      required: ['middle_name'],
+    };
+    const expected = {
+      type: 'object',
+      properties: {
+        middle_name: { type: ['string', 'null'] },
+        size: { type: ['string', 'null'], enum: ['S', 'M', null] },
+        either: { anyOf: [{ type: 'integer' }, { type: 'string' }, { type: 'null' }] },
+        plain: { type: 'string' },
+        nullable: { type: 'boolean' },
+      },
+      required: ['middle_name'],
+    };
+    const { chat } = parseGenerateRequest(
+      {
+        contents: [user],
+        generationConfig: { responseMimeType: 'application/json', responseSchema: schema },
+        tools: [{ functionDeclarations: [{ name: 'save', parameters: schema }] }],
+      },
+      'm',
+    );
+    expect(chat.responseFormat?.schema).toEqual(expected);
+    expect(chat.tools[0]?.parameters).toEqual(expected);
+  });
+
   it('maps toolConfig modes: ANY with one allowed name forces that tool', () => {
     const choice = (functionCallingConfig: object) => parseGenerateRequest({ contents: [user], toolConfig: { functionCallingConfig } }, 'm').chat.toolChoice;
     expect(choice({ mode: 'ANY', allowedFunctionNames: ['get_weather'] })).toMatchObject({ mode: ToolChoiceMode.TOOL, toolName: 'get_weather' });
