@@ -45,7 +45,7 @@ beforeAll(async () => {
     type: 'PROVIDER_TYPE_OPENAI',
     baseUrl: harness.upstream.baseUrl,
     apiKey: harness.upstream.apiKey,
-    models: ['ok-p', 'ok-s', 'ok-cache', 'ok-log', 'slow100-budget'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
+    models: ['ok-p', 'ok-s', 'ok-cache', 'ok-log', 'slow100-budget'].map((upstreamModel) => ({ upstreamModel, prices: PRICES, ...(upstreamModel === 'ok-cache' ? { alias: 'cheap-cached' } : {}) })),
   });
 });
 afterAll(() => harness?.close());
@@ -185,6 +185,23 @@ describe('response cache', () => {
     // A different request, or an explicit bypass, goes upstream.
     await openai.chat.completions.create({ model: 'priced/ok-cache', messages: [{ role: 'user', content: 'same' }] }, { headers: { 'cache-control': 'no-cache' } });
     expect(harness.upstream.calls('ok-cache')).toBe(before + 3);
+  });
+
+  it('a hit names the model its own request asked for, not the alias or id of the request that filled the entry', async () => {
+    const key = await createKey({ name: 'cached-alias', cacheEnabled: true });
+    const { openai } = clientsFor(key.secret);
+    const ask = (model: string) => openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'alias or id' }] }).withResponse();
+    const byAlias = await ask('cheap-cached');
+    const byId = await ask('priced/ok-cache');
+    expect([byAlias.response.headers.get('x-gateway-cache'), byId.response.headers.get('x-gateway-cache')]).toEqual(['miss', 'hit']);
+    expect([byAlias.data.model, byId.data.model]).toEqual(['cheap-cached', 'priced/ok-cache']);
+    const streamedModels = async (model: string) => {
+      const models = new Set<string>();
+      for await (const chunk of await openai.chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'alias or id, streamed' }] })) models.add(chunk.model);
+      return [...models];
+    };
+    expect(await streamedModels('priced/ok-cache')).toEqual(['priced/ok-cache']);
+    expect(await streamedModels('cheap-cached')).toEqual(['cheap-cached']); // the replay
   });
 });
 

@@ -30,6 +30,8 @@ export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
             lookup?.settle(cached.hit);
             outcome.cacheHit = cached.hit;
             outcome.report.cache = cached.hit ? 'hit' : 'miss';
+            // A stored answer names the model its first request asked for (an alias and the full id share entries).
+            if (cached.hit) cached.response.model = request.model;
             return cached.response;
           } finally {
             // Failed while waiting on an identical request's call (or left): no answer, a miss.
@@ -42,17 +44,26 @@ export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
           const cached = cache.stream(cacheKey, next, { signal });
           lookup?.settle(cached.hit);
           outcome.report.cache = cached.hit ? 'hit' : 'miss';
-          return cached.hit ? cached.chunks : reportedHits(cached.chunks, outcome.report);
+          return cached.hit ? askedModel(cached.chunks, request.model) : reportedHits(cached.chunks, outcome.report, request.model);
         },
       };
     },
   };
 }
 
-/** A stream opened as a miss may still be a replay (the shared cache's entry): its route chunk says so. */
-async function* reportedHits(chunks: AsyncIterable<StreamChunk>, report: { cache?: string }): AsyncGenerator<StreamChunk> {
+/** A replayed stream's start names the model this request asked for, not the one of the request that filled the entry. */
+async function* askedModel(chunks: AsyncIterable<StreamChunk>, model: string): AsyncGenerator<StreamChunk> {
+  for await (const chunk of chunks) {
+    if (chunk.event.case === 'start') chunk.event.value.model = model;
+    yield chunk;
+  }
+}
+
+/** A stream opened as a miss may still be a replay (the shared cache's entry, or an identical request's call): its route chunk says so. */
+async function* reportedHits(chunks: AsyncIterable<StreamChunk>, report: { cache?: string }, model: string): AsyncGenerator<StreamChunk> {
   for await (const chunk of chunks) {
     if (chunk.event.case === 'route' && chunk.event.value.cacheHit) report.cache = 'hit';
+    else if (chunk.event.case === 'start') chunk.event.value.model = model;
     yield chunk;
   }
 }
