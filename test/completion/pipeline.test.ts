@@ -80,6 +80,23 @@ describe('model resolution', () => {
     expect(explicit.response?.route?.providerId).toBe('openai-backup');
   });
 
+  it('a restricted key\'s bare name means the one candidate it may use; an ambiguity lists only models it may use', async () => {
+    const backupOnly = await keys.createKey({ name: 'backup only', allowedModels: ['openai-backup/*'] }, admin);
+    expect((await completion.complete(hello('plain-text'), withKey(backupOnly.secret))).response?.route?.providerId).toBe('openai-backup');
+    const bound = await keys.createKey({ name: 'bound to one model', allowedModels: ['anthropic/plain-text'] }, admin);
+    expect((await completion.complete(hello('plain-text'), withKey(bound.secret))).response?.route?.providerId).toBe('anthropic');
+    const two = await keys.createKey({ name: 'two of three', allowedModels: ['openai/*', 'openai-backup/*'] }, admin);
+    const ambiguous = await failure(completion.complete(hello('plain-text'), withKey(two.secret)));
+    expect(ambiguous.code).toBe(Code.InvalidArgument);
+    expect(ambiguous.rawMessage).toContain('openai-backup/plain-text');
+    expect(ambiguous.rawMessage).not.toContain('anthropic'); // not the key's to see
+    // None of the candidates: the answer of a model that does not exist, naming none of them.
+    const other = await keys.createKey({ name: 'elsewhere', allowedModels: ['friendly'] }, admin);
+    const refused = await failure(completion.complete(hello('plain-text'), withKey(other.secret)));
+    expect(refused.code).toBe(Code.NotFound);
+    expect(refused.rawMessage).not.toContain('openai');
+  });
+
   it('does not offer disabled models or providers, and says so', async () => {
     const { secret } = await keys.createKey({ name: 'any' }, admin);
     expect((await failure(completion.complete(hello('openai-backup/max-tokens'), withKey(secret)))).code).toBe(Code.NotFound);

@@ -12,7 +12,12 @@ export interface ResolvedModel {
 
 const matches = (model: ProviderModelRecord, name: string) => model.alias === name || model.upstreamModel === name;
 
-export function resolveModel(requested: string, snapshot: CatalogSnapshot): ResolvedModel {
+/**
+ * `admits`: for a key restricted to some models, which candidates of a bare name it may use. A name that two
+ * providers serve then means the one the key may use (a key bound to `openai/gpt-4o` sending `gpt-4o` while
+ * another provider's deployment has the alias `gpt-4o`), and an ambiguity lists only models the key may use.
+ */
+export function resolveModel(requested: string, snapshot: CatalogSnapshot, admits?: (candidate: ResolvedModel) => boolean): ResolvedModel {
   const name = requested.trim();
   if (name === '') throw invalidArgument('model', 'is required');
   const slash = name.indexOf('/');
@@ -29,7 +34,11 @@ export function resolveModel(requested: string, snapshot: CatalogSnapshot): Reso
   }
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length === 0) throw new GatewayError('not_found', `model "${name}" is not served by any enabled provider`);
-  const listed = candidates.map((candidate) => `${candidate.provider.record.id}/${candidate.model.upstreamModel}`).join(', ');
+  const usable = admits ? candidates.filter(admits) : candidates;
+  if (usable.length === 1) return usable[0]!;
+  // None the key may use: the answer of a model that does not exist (plan-route.ts), as for one candidate.
+  if (usable.length === 0) throw new GatewayError('not_found', `model "${name}" is not served by any enabled provider`);
+  const listed = usable.map((candidate) => `${candidate.provider.record.id}/${candidate.model.upstreamModel}`).join(', ');
   throw invalidArgument('model', `"${name}" is ambiguous; name one of: ${listed}`);
 }
 

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { RouteRecord } from '../../domain/route.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError } from '../../domain/gateway-error.js';
-import { assertModelAllowed, modelNotAvailable } from '../completion/model-access.js';
+import { assertModelAllowed, isModelAllowed, modelNotAvailable } from '../completion/model-access.js';
 import type { CatalogSnapshot } from '../completion/provider-catalog.js';
 import { namesOf, resolveModel } from '../completion/resolve-model.js';
 import { DIRECT_MODEL_SETTINGS, type PlannedTarget, type RoutePlan } from './route-plan.js';
@@ -54,10 +54,10 @@ export function planRoute(
  * key may not use (model-access.ts): which providers exist, or are disabled, is not the key's business.
  */
 function resolveFor(caller: CallerContext, model: string, snapshot: CatalogSnapshot): ReturnType<typeof resolveModel> {
+  const restricted = caller.key.allowedModels.length > 0 && !caller.accessGranted;
   try {
-    return resolveModel(model, snapshot);
+    return resolveModel(model, snapshot, restricted ? (candidate) => isModelAllowed(caller.key.allowedModels, namesOf(candidate)) : undefined);
   } catch (error) {
-    const restricted = caller.key.allowedModels.length > 0 && !caller.accessGranted;
     if (restricted && error instanceof GatewayError && error.kind === 'not_found') throw modelNotAvailable(model);
     throw error;
   }
