@@ -36,7 +36,8 @@ export interface GeminiWireResponse {
 
 /** Google's error body (https://ai.google.dev/gemini-api/docs/troubleshooting). */
 export interface GeminiErrorBody {
-  error: { code: number; message: string; status: string };
+  /** `details`: google.rpc detail messages; the gateway sends RetryInfo when it knows when to retry. */
+  error: { code: number; message: string; status: string; details?: Array<{ '@type': string; retryDelay: string }> };
 }
 
 export interface GeminiWireModel {

@@ -51,7 +51,12 @@ export function mapError(error: unknown, options: MapErrorOptions = {}): MappedE
     const row = rowFor(error);
     const retryCannotHelp = error.kind === 'resource_exhausted' && !error.retryable && (error.provider !== undefined || isBudgetRefusal(error));
     const message = error.field === undefined ? error.message : (options.fieldNames ?? NO_REQUEST_FIELD_NAMES).errorMessage(error.message, error.field);
-    return { ...build(row, message), headers: gatewayErrorHeaders(error, retryCannotHelp), unexpected: row.code === 500 };
+    const mapped = { ...build(row, message), headers: gatewayErrorHeaders(error, retryCannotHelp), unexpected: row.code === 500 };
+    // Google's clients read the wait from the body as well as retry-after: a RetryInfo detail whose retryDelay
+    // is a google.protobuf.Duration in JSON ("7s"), as the Gemini API's own 429s carry it.
+    const retryAfter = mapped.headers['retry-after'];
+    if (retryAfter !== undefined) mapped.body.error.details = [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfter}s` }];
+    return mapped;
   }
   const framework = frameworkFailure(error);
   if (framework) {

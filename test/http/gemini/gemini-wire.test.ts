@@ -43,6 +43,16 @@ describe('Google-shaped errors', () => {
     expect((thrown as ApiError).status).toBe(code);
   });
 
+  it('a 429 carries its wait as Google does, a RetryInfo detail beside retry-after; other errors carry no details', async () => {
+    const limited = await postGemini(harness, '/v1beta/models/openai/error-429:generateContent', hello);
+    const retryAfter = limited.headers.get('retry-after');
+    expect(retryAfter).toMatch(/^\d+$/);
+    const body = (await limited.json()) as { error: { details?: unknown[] } };
+    expect(body.error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfter}s` }]);
+    const missing = await postGemini(harness, '/v1beta/models/openai/no-such-model:generateContent', hello);
+    expect(((await missing.json()) as { error: { details?: unknown[] } }).error.details).toBeUndefined();
+  });
+
   it('names the field at fault', async () => {
     const response = await postGemini(harness, '/v1beta/models/openai/plain-text:generateContent', { ...hello, generationConfig: { temperature: 'hot' } });
     expect(((await response.json()) as GoogleError).error.message).toContain('generationConfig.temperature');
