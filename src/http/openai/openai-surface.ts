@@ -18,6 +18,10 @@ import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { mapError } from './map-error.js';
 import { mediaOperationOf, registerMediaRoutes } from './media-routes.js';
 import { renderModel, renderModelList } from './models.js';
+import { renderAnthropicModel, renderAnthropicModelPage, speaksAnthropic } from '../anthropic/models.js';
+import { mapError as mapAnthropicError } from '../anthropic/map-error.js';
+import type { AnthropicErrorBody } from '../anthropic/anthropic-wire.js';
+import type { OpenAIErrorBody } from './openai-wire.js';
 import { answerChat } from './chat-answer.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import { governanceHeaders } from '../gateway-headers.js';
@@ -46,7 +50,12 @@ function refusedShape(request: FastifyRequest): RefusedShape | undefined {
 export async function openaiSurface(fastify: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
   const { authenticator, completion, inFlight } = options;
   // Answered in OpenAI's error shape (map-error.ts).
-  setShimErrorHandler(fastify, 'OpenAI', (error) => mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
+  // A request carrying anthropic-version (the Anthropic SDKs' models.list / retrieve) in Anthropic's.
+  setShimErrorHandler<OpenAIErrorBody | AnthropicErrorBody>(fastify, 'OpenAI', (error, request) =>
+    speaksAnthropic(request.headers)
+      ? mapAnthropicError(error, { requestId: request.id, bodyLimit: fastify.initialConfig.bodyLimit })
+      : mapError(error, { bodyLimit: fastify.initialConfig.bodyLimit }),
+  );
   const keyOf = authenticateShimRequests(fastify, {
     authenticator,
     surface: 'OpenAI',
@@ -98,13 +107,16 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
   // Images, audio and moderations, for OpenAI-family providers (media-routes.ts).
   await registerMediaRoutes(fastify, { completion, keyOf });
 
-  fastify.get('/v1/models', async (request) => renderModelList(await completion.listModels(keyOf(request))));
+  fastify.get('/v1/models', async (request) => {
+    const models = await completion.listModels(keyOf(request));
+    return speaksAnthropic(request.headers) ? renderAnthropicModelPage(models, request.query as Record<string, unknown>) : renderModelList(models);
+  });
 
   // Model ids contain a slash (`provider/model`): clients may send it encoded or not.
   fastify.get('/v1/models/*', async (request) => {
     const id = (request.params as Record<string, string | undefined>)['*'] ?? '';
     const model = (await completion.listModels(keyOf(request))).find((candidate) => candidate.id === id);
     if (!model) throw new GatewayError('not_found', `The model '${id}' does not exist or you do not have access to it.`);
-    return renderModel(model);
+    return speaksAnthropic(request.headers) ? renderAnthropicModel(model) : renderModel(model);
   });
 }

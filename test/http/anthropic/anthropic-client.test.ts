@@ -221,6 +221,34 @@ describe('thinking', () => {
   });
 });
 
+describe('models', () => {
+  it('lists and retrieves in Anthropic\'s shape, page by page as the SDK pages; an unknown model is its not_found_error', async () => {
+    const everyModel: string[] = [];
+    for await (const model of client.models.list({ limit: 3 })) {
+      expect(model).toMatchObject({ type: 'model', display_name: model.id, created_at: '1970-01-01T00:00:00Z' });
+      everyModel.push(model.id);
+    }
+    expect(everyModel).toContain('anthropic/plain-text');
+    expect(new Set(everyModel).size).toBe(everyModel.length); // no page repeats one
+    const openaiList = (await (await fetch(`${harness.gateway.url}/v1/models`, { headers: { authorization: `Bearer ${harness.secret}` } })).json()) as { data: Array<{ id: string }> };
+    expect(everyModel).toEqual(openaiList.data.map((model) => model.id)); // the same models the OpenAI shape lists
+    const firstPage = await client.models.list({ limit: 2 });
+    expect(firstPage.data.map((model) => model.id)).toEqual(everyModel.slice(0, 2));
+    expect(firstPage.has_more).toBe(true);
+    expect(firstPage.last_id).toBe(everyModel[1]);
+    const before = await client.models.list({ limit: 5, before_id: everyModel[3]! });
+    expect(before.data.map((model) => model.id)).toEqual(everyModel.slice(0, 3));
+    expect(before.has_more).toBe(false);
+
+    expect(await client.models.retrieve('anthropic/plain-text')).toMatchObject({ type: 'model', id: 'anthropic/plain-text', display_name: 'anthropic/plain-text' });
+    const missing = await client.models.retrieve('anthropic/no-such-model').catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((missing as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const badLimit = await client.models.list({ limit: 0 }).catch((error: unknown) => error);
+    expect(badLimit).toBeInstanceOf(Anthropic.BadRequestError);
+  });
+});
+
 describe('count_tokens', () => {
   it('counts through the upstream when it can (exact), else with the gateway tokenizer (estimated)', async () => {
     const params = { messages: [{ role: 'user' as const, content: 'Say hello' }], system: 'Be brief.', tools: [weatherTool] };
