@@ -3,6 +3,7 @@
 // the upstream refuses fails the test (exit 1); the spend of a key's requests
 // shows in the usage table by key (with its name) and by model.
 import OpenAI from 'openai';
+import { money } from '../../src/cli/commands/usage.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
 import { adminCaller } from '../helpers/admin-call.js';
@@ -90,5 +91,15 @@ describe('llm-gateway usage', { timeout: 120_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--since: expected an ISO date');
     expect((await cli('usage', '--by', 'colour')).code).toBe(2);
+    // A start after now, with no --until: said as it is, not as an --until the user never gave.
+    const future = await cli('usage', '--since', '2999-01-01');
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--since 2999-01-01 is in the future');
+  });
+});
+
+describe('usage costs below a cent', () => {
+  it('keep three significant digits (never $0.000000 for a cost that is not 0)', () => {
+    expect([0, 3.2e-7, 0.00123456, 0.0099999, 0.5, 12.345].map(money)).toEqual(['$0.00', '$0.000000320', '$0.00123', '$0.01', '$0.50', '$12.35']);
   });
 });

@@ -24,8 +24,11 @@ function instant(name: string, text: string, now: number): number {
   return parsed;
 }
 
-function money(value: number): string {
-  return `$${value.toFixed(value !== 0 && Math.abs(value) < 0.01 ? 6 : 2)}`;
+/** Cents; below a cent, three significant digits (a call can cost $0.00000032, never shown as $0.000000). */
+export function money(value: number): string {
+  const small = Number(value.toPrecision(3));
+  if (small === 0 || Math.abs(small) >= 0.01) return `$${value.toFixed(2)}`;
+  return `$${small.toFixed(Math.min(20, 2 - Math.floor(Math.log10(Math.abs(small)))))}`;
 }
 
 export function usageCommand(): Command {
@@ -41,7 +44,7 @@ export function usageCommand(): Command {
       const now = Date.now();
       const from = instant('--since', options.since, now);
       const to = options.until === undefined ? now + 1 : instant('--until', options.until, now);
-      if (to <= from) throw usageError('--until must be after --since');
+      if (to <= from) throw usageError(options.until === undefined ? `--since ${options.since} is in the future: nothing was used after now` : '--until must be after --since');
       const connection = context.connection();
       const grouping = GROUPINGS[options.by]!;
       const answer = await connection.usage.aggregateUsage({
