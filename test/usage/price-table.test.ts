@@ -10,6 +10,11 @@ describe('built-in prices', () => {
     expect(builtInPrices('gpt-4o-2024-08-06')?.inputPerMillion).toBe(2.5);
     expect(builtInPrices('claude-sonnet-4-5-20250929')?.cacheWritePerMillion).toBe(3.75);
     expect(builtInPrices('models/gemini-2.5-flash-lite')?.outputPerMillion).toBe(0.4);
+    // Opus 4.5 and later are not Opus 4's price.
+    expect(builtInPrices('claude-opus-4-1-20250805')?.outputPerMillion).toBe(75);
+    expect(builtInPrices('claude-opus-4-5-20251101')?.outputPerMillion).toBe(25);
+    expect(builtInPrices('claude-opus-5-5')?.inputPerMillion).toBe(4);
+    expect(builtInPrices('claude-opus-5')?.cachedInputPerMillion).toBe(0.5);
     expect(builtInPrices('my-local-llama')).toBeNull();
     expect(builtInPrices('gpt-4oops')).toBeNull();
   });

@@ -28,6 +28,12 @@ const ROWS: PriceRow[] = [
   ['o1', 15, 7.5, 0, 60],
   ['text-embedding-3-small', 0.02, 0, 0, 0],
   ['text-embedding-3-large', 0.13, 0, 0, 0],
+  // Opus from 4.5 on are priced lower than Opus 4 / 4.1 (the platform.claude.com model pages: 4.5, 4.6 and 5 at
+  // $5 / $25, 5.5 at $4 / $20, with their published cache prices); a longer prefix wins, so they are listed.
+  ['claude-opus-4-5', 5, 0.5, 6.25, 25],
+  ['claude-opus-4-6', 5, 0.5, 6.25, 25],
+  ['claude-opus-5-5', 4, 0.2, 5, 20],
+  ['claude-opus-5', 5, 0.5, 6.25, 25],
   ['claude-opus-4', 15, 1.5, 18.75, 75],
   ['claude-sonnet-4', 3, 0.3, 3.75, 15],
   ['claude-3-7-sonnet', 3, 0.3, 3.75, 15],
