@@ -37,9 +37,22 @@ function convertStreamErrors<T>(messages: AsyncIterable<T>, reporter: ErrorRepor
 /** Admin services: the admin token as `Authorization: Bearer …`. */
 export function adminAuthInterceptor(verifier: AdminTokenVerifier): Interceptor {
   return (next) => async (request) => {
-    const match = /^Bearer\s+(.+)$/i.exec(request.header.get('authorization')?.trim() ?? '');
-    verifier.verify(match?.[1]);
+    verifier.verify(bearerTokenOf(request.header.get('authorization')));
     return next(request);
+  };
+}
+
+export const bearerTokenOf = (authorization: string | null): string | undefined => /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? '')?.[1];
+
+/** Whether an Authorization header carries the admin token (authenticate-before-decode.ts). */
+export function carriesAdminToken(verifier: AdminTokenVerifier): (authorization: string | null) => boolean {
+  return (authorization) => {
+    try {
+      verifier.verify(bearerTokenOf(authorization));
+      return true;
+    } catch {
+      return false;
+    }
   };
 }
 

@@ -29,7 +29,8 @@ import { healthService } from './health-service.js';
 import { healthChecksService } from './health-checks-service.js';
 import { invalidArgumentOnParseFailure } from './parse-failure-code.js';
 import { completionService } from './completion-service.js';
-import { adminAuthInterceptor, capacityInterceptor, errorInterceptor } from './interceptors.js';
+import { adminAuthInterceptor, capacityInterceptor, carriesAdminToken, errorInterceptor } from './interceptors.js';
+import { authenticateBeforeDecode } from './authenticate-before-decode.js';
 import { keysService } from './keys-service.js';
 import { promptRulesService } from './prompt-rules-service.js';
 import { providersService } from './providers-service.js';
@@ -90,6 +91,8 @@ type Interceptors = { interceptors: Interceptor[] };
  */
 const STRICT_JSON = { ignoreUnknownFields: false };
 
+const ADMIN_SERVICES = [KeysService, ProvidersService, RoutesService, UsageService, PromptRulesService, HealthChecksService];
+
 function registerAdminServices(router: ConnectRouter, dependencies: RpcDependencies, interceptors: Interceptors): void {
   const admin = { ...interceptors, jsonOptions: STRICT_JSON };
   router.service(KeysService, keysService(dependencies.keyAdmin), admin);
@@ -127,8 +130,12 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
     { interceptors: [errors] },
   );
   registerReflection(router, SERVED_FILES);
-  // Undecodable binary requests are the client's fault on every protocol (parse-failure-code.ts).
+  const adminServices = new Set(ADMIN_SERVICES.map((service) => service.typeName));
+  const admitted = carriesAdminToken(dependencies.adminToken);
   router.handlers.forEach((handler, index) => {
-    router.handlers[index] = invalidArgumentOnParseFailure(handler);
+    // Undecodable binary requests are the client's fault on every protocol (parse-failure-code.ts); an admin
+    // call without the token is refused as such before its body is decoded (authenticate-before-decode.ts).
+    const checked = adminServices.has(handler.service.typeName) ? authenticateBeforeDecode(handler, admitted) : handler;
+    router.handlers[index] = invalidArgumentOnParseFailure(checked);
   });
 }

@@ -149,6 +149,26 @@ describe('undecodable requests are client errors on every surface', () => {
     expect(listKeys).toBe('3');
   });
 
+  it('an admin call without the admin token is unauthenticated whatever its body, in every protocol; with it, a bad body is the client\'s error', async () => {
+    const garbage = Uint8Array.of(0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01);
+    const unknownField = new TextEncoder().encode('{"pageSize": 5, "colour": "red"}');
+    const path = '/llmgateway.v1.KeysService/ListKeys';
+    for (const token of ['', 'gw-admin-not-the-token']) {
+      expect(await post(path, 'application/proto', token, garbage)).toBe(401);
+      expect(await post(path, 'application/json', token, unknownField)).toBe(401);
+      expect(await post(path, 'application/json', token, new TextEncoder().encode('{"pageSize": "many"'))).toBe(401);
+      expect(await grpcStatus(path, token, envelope(garbage))).toBe('16'); // UNAUTHENTICATED
+      const web = await fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/grpc-web+proto', authorization: `Bearer ${token}` },
+        body: new Uint8Array(envelope(garbage)),
+      });
+      expect(Buffer.from(await web.arrayBuffer()).toString('latin1')).toMatch(/grpc-status: ?16/);
+    }
+    expect(await post(path, 'application/json', gateway.adminToken, unknownField)).toBe(400);
+    expect(await post(path, 'application/proto', gateway.adminToken, garbage)).toBe(400);
+  });
+
   it('the process is still up and serving afterwards', async () => {
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     const listed = await post('/llmgateway.v1.KeysService/ListKeys', 'application/proto', gateway.adminToken, validListKeys);
