@@ -98,5 +98,27 @@ if (serverUrl === null) {
       }
       expect(await check()).toEqual({ status: 'SERVING' });
     });
+
+    it('a key this process never read is unavailable (503) while the database hangs, not held for the whole hang', { timeout: 90_000 }, async () => {
+      const created = await fetch(`${started.url}/llmgateway.v1.KeysService/CreateKey`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer hang-admin-token-0123456789abcdef' },
+        body: JSON.stringify({ name: 'never-read' }),
+      });
+      const { secret } = (await created.json()) as { secret: string };
+      proxy.freeze();
+      try {
+        const response = await fetch(`${started.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+          body: JSON.stringify({ model: 'any/model', messages: [{ role: 'user', content: 'hi' }] }),
+          signal: AbortSignal.timeout(PROBE_BOUND_MS), // held by the hang, it would be aborted here
+        });
+        expect(response.status).toBe(503);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/key store/i);
+      } finally {
+        proxy.thaw();
+      }
+    });
   });
 }

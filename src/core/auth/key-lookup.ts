@@ -162,11 +162,11 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
       }
       if (performance.now() < pausedUntil) return lastKnown(entry, lastFailure);
       try {
-        const reading = read(secretHash);
-        if (!trusted(entry)) return await reading;
-        // A store that hangs (a partition, a stopped server) instead of refusing must not hold a known key.
-        const answer = await within(reading);
+        // A store that hangs (a partition, a stopped server) instead of refusing must not hold a request: a
+        // known key is answered from its last state, one never read (or just changed) is `unavailable`.
+        const answer = await within(read(secretHash));
         if (answer !== LATE) return answer;
+        if (!trusted(entry)) throw new GatewayError('unavailable', KEY_STORE_UNAVAILABLE_MESSAGE, { retryable: true });
         options.onStaleServed?.();
         return entry.record;
       } catch (error) {
