@@ -139,7 +139,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     // With GATEWAY_REDIS_URL replicas share limits and invalidation; ioredis is loaded only then.
     if (config.redis) {
       const { connectSharedState } = await import('./redis/shared-state.js');
-      shared = await connectSharedState(config.redis, ADMIN_SCOPES, fastify.log);
+      shared = await connectSharedState(config.redis, ADMIN_SCOPES, fastify.log, options.cluster?.limiter);
     }
     const parts = composeGateway({
       storage,

@@ -36,6 +36,8 @@ export interface RedisConnection {
   ready(timeoutMs: number): Promise<boolean>;
   /** Connected now (a hung server still counts until its commands time out). */
   isUp(): boolean;
+  /** Each time the connection for commands is (re)established. */
+  onReady(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export function connectRedis(url: string, onError: (error: unknown) => void, com
       });
     },
     isUp: () => client.status === 'ready',
+    onReady: (listener) => void client.on('ready', listener),
     async close() {
       client.disconnect();
       subscriber.disconnect();

@@ -6,6 +6,7 @@
 import type { RedisConfig } from '../config/redis-config.js';
 import { createFailoverRateLimiter, type FailoverRateLimiter } from '../core/limits/failover-rate-limiter.js';
 import { createInMemoryRateLimiter } from '../core/limits/in-memory-rate-limiter.js';
+import type { RateLimiter } from '../core/limits/rate-limiter.js';
 import { createAdminChannel, type AdminChannel } from './admin-channel.js';
 import { connectRedis } from './redis-client.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
@@ -33,7 +34,16 @@ export interface SharedState<Scope extends string> {
 /** Start-up waits this long for Redis; past it the gateway starts in its failure mode and joins when Redis answers. */
 const CONNECT_WAIT_MS = 3_000;
 
-export async function connectSharedState<Scope extends string>(config: RedisConfig, scopes: readonly Scope[], log: SharedStateLog): Promise<SharedState<Scope>> {
+/**
+ * `localLimiter`: what holds the limits while Redis is away (open mode). Under --workers it is the primary's
+ * (one limit for the replica's workers, as without Redis); a worker's own would give a key N times its limit.
+ */
+export async function connectSharedState<Scope extends string>(
+  config: RedisConfig,
+  scopes: readonly Scope[],
+  log: SharedStateLog,
+  localLimiter: RateLimiter = createInMemoryRateLimiter(),
+): Promise<SharedState<Scope>> {
   // ioredis reports every failed reconnect; the limiter's transitions are what is logged (once each).
   const connection = connectRedis(config.url, () => {}, config.commandTimeoutMs);
   const redisLimiter = createRedisRateLimiter({
@@ -45,7 +55,7 @@ export async function connectSharedState<Scope extends string>(config: RedisConf
   const limiter: FailoverRateLimiter = createFailoverRateLimiter({
     mode: config.failureMode,
     shared: redisLimiter,
-    local: createInMemoryRateLimiter(),
+    local: localLimiter,
     onFallback: () => health.skipped('rate_limits'),
     onTransition: (available, error) =>
       available
@@ -80,6 +90,12 @@ export async function connectSharedState<Scope extends string>(config: RedisConf
     // A dead filler's waiters take over after this (capped: they wait meanwhile).
     lockMs: Math.min(config.leaseMs, 10_000),
     onError: (error) => health.fellBack('cache', error),
+  });
+  // Back after an outage: shared again from the next call — /readyz and the log say so now, not once some
+  // request of a limited key and one with a budget or the cache happened to come by.
+  connection.onReady(() => {
+    limiter.reportSuccess();
+    health.succeeded();
   });
   if (!(await connection.ready(CONNECT_WAIT_MS))) limiter.reportFailure(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
   const admin = createAdminChannel(connection, config.keyPrefix, scopes, () => {});

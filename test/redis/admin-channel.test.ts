@@ -107,6 +107,7 @@ function fakeConnection(overrides: Partial<RedisConnection>): RedisConnection {
     subscribe: () => {},
     ready: async () => true,
     isUp: () => true,
+    onReady: () => {},
     getBytes: async () => null,
     setBytes: async () => {},
     setIfAbsent: async () => false,

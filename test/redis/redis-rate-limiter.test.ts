@@ -147,6 +147,7 @@ describe('redis rate limiter', () => {
       subscribe: () => {},
       ready: async () => true,
       isUp: () => true,
+      onReady: () => {},
       getBytes: async () => null,
       setBytes: async () => {},
       setIfAbsent: async () => false,

@@ -25,6 +25,8 @@ export interface FailoverRateLimiterOptions {
 export interface FailoverRateLimiter extends RateLimiter {
   /** A background operation of the shared store failed (counts as the store being away). */
   reportFailure(error: unknown): void;
+  /** The store answers again (its connection is back): shared from the next call on. */
+  reportSuccess(): void;
   status(): SharedLimitsStatus;
 }
 
@@ -73,6 +75,7 @@ export function createFailoverRateLimiter(options: FailoverRateLimiterOptions): 
     acquire: (key, estimatedTokens) => (hasRateLimits(key) ? guarded((limiter) => limiter.acquire(key, estimatedTokens)) : Promise.resolve(UNLIMITED_TICKET)),
     peek: (key) => (hasRateLimits(key) ? guarded((limiter) => limiter.peek(key)) : Promise.resolve(UNLIMITED_STATE)),
     reportFailure: failed,
+    reportSuccess: succeeded,
     status: () => (available ? 'shared' : mode === 'open' ? 'local-fallback' : 'refusing'),
   };
 }
