@@ -6,13 +6,15 @@
 // (https://ai.google.dev/gemini-api/docs/troubleshooting). Canonical message k
 // is contents[k − 1] when a systemInstruction became message 0; canonical tools
 // are the request's functionDeclarations in order; a canonical part is the
-// content's parts[j] counting only the parts that were not empty
-// (parse-contents.ts). Names are lowerCamelCase whichever spelling the client
-// used (field-spelling.ts). Worked out only when an error or a warning needs
-// one. Best effort: a name it does not know passes through without `chat.`.
+// content's parts[j] counting only the parts that were not empty nor joined
+// into a later thought part (parse-contents.ts, thought-runs.ts). Names are
+// lowerCamelCase whichever spelling the client used (field-spelling.ts).
+// Worked out only when an error or a warning needs one. Best effort: a name it
+// does not know passes through without `chat.`.
 import type { ClientFieldNames } from '../../domain/request-context.js';
-import { isEmptyPart } from './parse-contents.js';
+import { isEmptyPart } from './empty-part.js';
 import { isRecord, type JsonRecord } from './request-error.js';
+import { joinedThoughtParts } from './thought-runs.js';
 
 const TOP_LEVEL: Readonly<Record<string, string>> = {
   messages: 'contents',
@@ -95,15 +97,16 @@ export class GeminiFieldNames implements ClientFieldNames {
     return `${content}.parts[${rawPart.index}]${suffix}`;
   }
 
-  /** The client's index of the canonical part: empty parts were skipped (parse-contents.ts). */
+  /** The client's index of the canonical part: empty parts were skipped, a run of thought parts is its last part (parse-contents.ts). */
   #rawPart(contentIndex: number, partIndex: number): { index: number; entry: JsonRecord | undefined } {
     const contents = this.request?.['contents'];
     const content = Array.isArray(contents) ? (contents[contentIndex] as unknown) : undefined;
     const parts = isRecord(content) && Array.isArray(content['parts']) ? (content['parts'] as unknown[]) : [];
+    const joined = joinedThoughtParts(contents);
     let seen = -1;
     for (let index = 0; index < parts.length; index += 1) {
       const entry = parts[index];
-      if (isRecord(entry) && isEmptyPart(entry)) continue;
+      if ((isRecord(entry) && isEmptyPart(entry)) || joined.has(entry)) continue;
       seen += 1;
       if (seen === partIndex) return { index, entry: isRecord(entry) ? entry : undefined };
     }

@@ -4,13 +4,19 @@
 // - text parts (a `thoughtSignature` kept on the part), `thought: true` parts →
 //   reasoning (its origin read from the signature, thought-signature.ts),
 //   inlineData / fileData images, functionCall → tool call (its signature on
-//   the call), functionResponse → tool result inside the user turn.
+//   the call), functionResponse → tool result inside the user turn;
+// - a streamed block of another family's reasoning, sent back as the thought
+//   parts it was streamed in, is one reasoning part again (thought-runs.ts): it
+//   stands where its signed part stood, in that part's content (an earlier
+//   content may be left an assistant turn without parts).
 // Gemini's function calls need not carry ids: one is minted per call without
 // one, and a functionResponse without an id answers the earliest unanswered
 // call of the same name (Gemini's own pairing rule).
 import { create, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { isEmptyPart } from './empty-part.js';
 import { decodeThoughtSignature } from './thought-signature.js';
+import { joinedThoughtParts } from './thought-runs.js';
 import { at, invalidType, invalidValue, isUnset, optionalBoolean, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
 const part = (kind: MessageInitShape<typeof ContentPartSchema>['kind']): ContentPart => create(ContentPartSchema, { kind });
@@ -44,6 +50,8 @@ export function parseContents(systemInstruction: unknown, contents: unknown, fie
   const list = readList(contents, field);
   if (list.length === 0) throw invalidValue(field, 'contents must not be empty');
   const ids = new CallIds();
+  const joined = joinedThoughtParts(list);
+  let joinedText = '';
   // Loops, not forEach/map/filter callbacks: see docs/performance.md, "Closures made per request".
   for (let index = 0; index < list.length; index += 1) {
     const where = at(field, index);
@@ -57,7 +65,17 @@ export function parseContents(systemInstruction: unknown, contents: unknown, fie
     for (let position = 0; position < rawParts.length; position += 1) {
       const partField = at(at(where, 'parts'), position);
       const parsed = parsePart(readRecord(rawParts[position], partField), partField, role === 'model', ids);
-      if (parsed !== undefined) parts.push(parsed);
+      if (parsed === undefined) continue;
+      if (parsed.kind.case === 'reasoning') {
+        // A run's parts go into the part that closes it, the next reasoning part (thought-runs.ts).
+        if (joined.has(rawParts[position])) {
+          joinedText += parsed.kind.value.text;
+          continue;
+        }
+        parsed.kind.value.text = joinedText + parsed.kind.value.text;
+        joinedText = '';
+      }
+      parts.push(parsed);
     }
     messages.push(create(MessageSchema, { role: role === 'model' ? Role.ASSISTANT : Role.USER, content: parts }));
   }
@@ -73,16 +91,6 @@ function parseSystem(value: unknown): ContentPart[] {
     const entry = readRecord(raw, where);
     return part({ case: 'text', value: { text: requiredString(entry['text'], at(where, 'text')) } });
   });
-}
-
-/** A part with nothing in it (`{}`, `{"text": null}`): skipped, so canonical part j may be the client's parts[j + k] (field-names.ts). */
-export function isEmptyPart(entry: JsonRecord): boolean {
-  for (const key in entry) {
-    const value = entry[key];
-    if (isUnset(value) || (key === 'thought' && value === false) || (key === 'thoughtSignature' && value === '')) continue;
-    return false;
-  }
-  return true;
 }
 
 function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: CallIds): ContentPart | undefined {

@@ -1,6 +1,7 @@
 // Gemini request bodies → the canonical ChatRequest, field by field.
 import { describe, expect, it } from 'vitest';
 import { ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { GeminiFieldNames } from '../../../src/http/gemini/field-names.js';
 import { parseGenerateRequest } from '../../../src/http/gemini/parse-request.js';
 import { decodeThoughtSignature, encodeThoughtSignature } from '../../../src/http/gemini/thought-signature.js';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
@@ -116,5 +117,67 @@ describe('thought signatures', () => {
     expect(decodeThoughtSignature(marked)).toEqual(redacted);
     expect(decodeThoughtSignature('')).toEqual({ providerType: '', signature: '', redactedData: '' });
     expect(encodeThoughtSignature({ providerType: 'openai-compatible', signature: '', redactedData: '' })).toBe('');
+  });
+});
+
+describe('streamed thought parts', () => {
+  const anthropic = encodeThoughtSignature({ providerType: 'anthropic', signature: 'sig-claude', redactedData: '' });
+  const call = { functionCall: { name: 'get_weather', args: { city: 'Paris' } } };
+  const reasoningOf = (contents: object[]) =>
+    parseGenerateRequest({ contents: [user, ...contents] }, 'm').chat.messages.slice(1).map((message) =>
+      message.content.map((part) => (part.kind.case === 'reasoning' ? { text: part.kind.value.text, providerType: part.kind.value.providerType, signature: part.kind.value.signature } : part.kind.case)),
+    );
+
+  it('another family’s block, sent back as the parts it was streamed in (one content per chunk), is one part where its signature stood', () => {
+    const contents: Array<{ role: string; parts: object[] }> = [
+      { role: 'model', parts: [{ text: 'I should ', thought: true }] },
+      { role: 'model', parts: [{ text: 'call the tool.', thought: true }] },
+      { role: 'model', parts: [{ text: '', thought: true, thoughtSignature: anthropic }] },
+      { role: 'model', parts: [call] },
+    ];
+    expect(reasoningOf(contents)).toEqual([[], [], [{ text: 'I should call the tool.', providerType: 'anthropic', signature: 'sig-claude' }], ['toolCall']]);
+    const oneContent = [{ role: 'model', parts: contents.flatMap((content) => content.parts) }];
+    expect(reasoningOf(oneContent)).toEqual([[{ text: 'I should call the tool.', providerType: 'anthropic', signature: 'sig-claude' }, 'toolCall']]);
+  });
+
+  it('each block ends at its signature; Gemini’s own thoughts, redacted thinking and unsigned runs stay as they came', () => {
+    const redacted = encodeThoughtSignature({ providerType: 'anthropic', signature: '', redactedData: 'opaque' });
+    const contents = [
+      {
+        role: 'model',
+        parts: [
+          { text: 'one', thought: true }, { text: '', thought: true, thoughtSignature: anthropic },
+          { text: 'two', thought: true }, { text: '!', thought: true, thoughtSignature: anthropic },
+          { text: 'before redacted', thought: true }, { thought: true, thoughtSignature: redacted }, call,
+        ],
+      },
+      { role: 'user', parts: [{ text: 'again' }] },
+      { role: 'model', parts: [{ text: 'gemini ', thought: true }, { text: 'thinks', thought: true, thoughtSignature: 'sig-gemini' }, { text: 'unsigned', thought: true }, { text: 'answer' }] },
+    ];
+    const [claude, , gemini] = reasoningOf(contents);
+    expect(claude).toEqual([
+      { text: 'one', providerType: 'anthropic', signature: 'sig-claude' },
+      { text: 'two!', providerType: 'anthropic', signature: 'sig-claude' },
+      { text: 'before redacted', providerType: '', signature: '' },
+      { text: '', providerType: 'anthropic', signature: '' },
+      'toolCall',
+    ]);
+    expect(gemini).toEqual([
+      { text: 'gemini ', providerType: '', signature: '' },
+      { text: 'thinks', providerType: 'gemini', signature: 'sig-gemini' },
+      { text: 'unsigned', providerType: '', signature: '' },
+      'text',
+    ]);
+  });
+
+  it('a canonical part after a joined run is named by the client’s index of it', () => {
+    const request = {
+      contents: [user, { role: 'model', parts: [{ text: 'a', thought: true }, {}, { text: 'b', thought: true }, { text: '', thought: true, thoughtSignature: anthropic }, call] }],
+    };
+    const { chat } = parseGenerateRequest(request, 'm');
+    expect(chat.messages[1]!.content.map((part) => part.kind.case)).toEqual(['reasoning', 'toolCall']);
+    const names = new GeminiFieldNames(0, request);
+    expect(names.field('chat.messages[1].content[0]')).toBe('contents[1].parts[3]');
+    expect(names.field('chat.messages[1].content[1].tool_call.arguments_json')).toBe('contents[1].parts[4].functionCall.args');
   });
 });
