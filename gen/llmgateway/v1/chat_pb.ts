@@ -12,7 +12,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/chat.proto.
  */
 export const file_llmgateway_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkihAIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SABCBgoEa2luZCI8CghUZXh0UGFydBIMCgR0ZXh0GAEgASgJEhEKCXNpZ25hdHVyZRgCIAEoCRIPCgdyZWZ1c2FsGAMgASgIIlgKCUltYWdlUGFydBINCgN1cmwYASABKAlIABIOCgRkYXRhGAIgASgMSAASEgoKbWVkaWFfdHlwZRgDIAEoCRIOCgZkZXRhaWwYBCABKAlCCAoGc291cmNlIl4KDVJlYXNvbmluZ1BhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSFQoNcmVkYWN0ZWRfZGF0YRgDIAEoCRIVCg1wcm92aWRlcl90eXBlGAQgASgJIlMKDFRvb2xDYWxsUGFydBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhYKDmFyZ3VtZW50c19qc29uGAMgASgJEhEKCXNpZ25hdHVyZRgEIAEoCSJzCg5Ub29sUmVzdWx0UGFydBIUCgx0b29sX2NhbGxfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIrCgdjb250ZW50GAMgAygLMhoubGxtZ2F0ZXdheS52MS5Db250ZW50UGFydBIQCghpc19lcnJvchgEIAEoCCJmCgRUb29sEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIIkwKClRvb2xDaG9pY2USKwoEbW9kZRgBIAEoDjIdLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZU1vZGUSEQoJdG9vbF9uYW1lGAIgASgJIqQBCg5SZXNwb25zZUZvcm1hdBIvCgR0eXBlGAEgASgOMiEubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdFR5cGUSEwoLc2NoZW1hX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSJwoGc2NoZW1hGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIOCgZzdHJpY3QYBSABKAgiigEKD1JlYXNvbmluZ0NvbmZpZxIuCgZlZmZvcnQYASABKA4yHi5sbG1nYXRld2F5LnYxLlJlYXNvbmluZ0VmZm9ydBIaCg1idWRnZXRfdG9rZW5zGAIgASgFSACIAQESGQoRaW5jbHVkZV9yZWFzb25pbmcYAyABKAhCEAoOX2J1ZGdldF90b2tlbnMiOgoOR2F0ZXdheU9wdGlvbnMSFAoMY2FjaGVfYnlwYXNzGAEgASgIEhIKCnNlc3Npb25faWQYAiABKAki/wYKC0NoYXRSZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEigKCG1lc3NhZ2VzGAIgAygLMhYubGxtZ2F0ZXdheS52MS5NZXNzYWdlEiIKBXRvb2xzGAMgAygLMhMubGxtZ2F0ZXdheS52MS5Ub29sEi4KC3Rvb2xfY2hvaWNlGAQgASgLMhkubGxtZ2F0ZXdheS52MS5Ub29sQ2hvaWNlEiAKE3BhcmFsbGVsX3Rvb2xfY2FsbHMYBSABKAhIAIgBARI2Cg9yZXNwb25zZV9mb3JtYXQYBiABKAsyHS5sbG1nYXRld2F5LnYxLlJlc3BvbnNlRm9ybWF0EhgKC3RlbXBlcmF0dXJlGAcgASgBSAGIAQESEgoFdG9wX3AYCCABKAFIAogBARISCgV0b3BfaxgJIAEoBUgDiAEBEh4KEW1heF9vdXRwdXRfdG9rZW5zGAogASgFSASIAQESDAoEc3RvcBgLIAMoCRIRCgRzZWVkGAwgASgDSAWIAQESHQoQcHJlc2VuY2VfcGVuYWx0eRgNIAEoAUgGiAEBEh4KEWZyZXF1ZW5jeV9wZW5hbHR5GA4gASgBSAeIAQESMQoJcmVhc29uaW5nGA8gASgLMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdDb25maWcSDAoEdXNlchgQIAEoCRI6CghtZXRhZGF0YRgRIAMoCzIoLmxsbWdhdGV3YXkudjEuQ2hhdFJlcXVlc3QuTWV0YWRhdGFFbnRyeRIxChBwcm92aWRlcl9vcHRpb25zGBIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIcCg9jYW5kaWRhdGVfY291bnQYEyABKAVICIgBARIuCgdnYXRld2F5GBQgASgLMh0ubGxtZ2F0ZXdheS52MS5HYXRld2F5T3B0aW9ucxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCFgoUX3BhcmFsbGVsX3Rvb2xfY2FsbHNCDgoMX3RlbXBlcmF0dXJlQggKBl90b3BfcEIICgZfdG9wX2tCFAoSX21heF9vdXRwdXRfdG9rZW5zQgcKBV9zZWVkQhMKEV9wcmVzZW5jZV9wZW5hbHR5QhQKEl9mcmVxdWVuY3lfcGVuYWx0eUISChBfY2FuZGlkYXRlX2NvdW50IsIBCgVVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSFQoNb3V0cHV0X3Rva2VucxgCIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAMgASgFEhoKEmNhY2hlX3dyaXRlX3Rva2VucxgEIAEoBRIYChByZWFzb25pbmdfdG9rZW5zGAUgASgFEhQKDHRvdGFsX3Rva2VucxgGIAEoBRIQCghjb3N0X3VzZBgHIAEoARIRCgllc3RpbWF0ZWQYCCABKAgiNwoHV2FybmluZxIMCgRjb2RlGAEgASgJEg0KBXBhcmFtGAIgASgJEg8KB21lc3NhZ2UYAyABKAkijQEKB0F0dGVtcHQSEwoLcHJvdmlkZXJfaWQYASABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAiABKAkSDwoHb3V0Y29tZRgDIAEoCRIrCghkdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIXCg91cHN0cmVhbV9zdGF0dXMYBSABKAUiwgEKCVJvdXRlSW5mbxITCgtwcm92aWRlcl9pZBgBIAEoCRIVCg1wcm92aWRlcl90eXBlGAIgASgJEhYKDnVwc3RyZWFtX21vZGVsGAMgASgJEg0KBXJvdXRlGAQgASgJEg4KBmV4cGVydBgFIAEoCRIoCghhdHRlbXB0cxgGIAMoCzIWLmxsbWdhdGV3YXkudjEuQXR0ZW1wdBIVCg1ydWxlc19hcHBsaWVkGAcgAygJEhEKCWNhY2hlX2hpdBgIIAEoCCKmAQoGQ2hvaWNlEg0KBWluZGV4GAEgASgFEicKB21lc3NhZ2UYAiABKAsyFi5sbG1nYXRld2F5LnYxLk1lc3NhZ2USMgoNZmluaXNoX3JlYXNvbhgDIAEoDjIbLmxsbWdhdGV3YXkudjEuRmluaXNoUmVhc29uEhkKEXJhd19maW5pc2hfcmVhc29uGAQgASgJEhUKDXN0b3Bfc2VxdWVuY2UYBSABKAki9gEKDENoYXRSZXNwb25zZRIKCgJpZBgBIAEoCRIrCgdjcmVhdGVkGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVtb2RlbBgDIAEoCRImCgdjaG9pY2VzGAQgAygLMhUubGxtZ2F0ZXdheS52MS5DaG9pY2USIwoFdXNhZ2UYBSABKAsyFC5sbG1nYXRld2F5LnYxLlVzYWdlEicKBXJvdXRlGAYgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm8SKAoId2FybmluZ3MYByADKAsyFi5sbG1nYXRld2F5LnYxLldhcm5pbmciVQoLU3RyZWFtU3RhcnQSCgoCaWQYASABKAkSKwoHY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbW9kZWwYAyABKAkiPQoJVGV4dERlbHRhEgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEg8KB3JlZnVzYWwYAyABKAgiXwoOUmVhc29uaW5nRGVsdGESDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSFQoNcmVkYWN0ZWRfZGF0YRgDIAEoCRIVCg1wcm92aWRlcl90eXBlGAQgASgJIksKDVRvb2xDYWxsU3RhcnQSDQoFaW5kZXgYASABKAUSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkiNwoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoBRIXCg9hcmd1bWVudHNfZGVsdGEYAiABKAkiYAoGRmluaXNoEisKBnJlYXNvbhgBIAEoDjIbLmxsbWdhdGV3YXkudjEuRmluaXNoUmVhc29uEhIKCnJhd19yZWFzb24YAiABKAkSFQoNc3RvcF9zZXF1ZW5jZRgDIAEoCSLbAwoLU3RyZWFtQ2h1bmsSFAoMY2hvaWNlX2luZGV4GAEgASgFEisKBXN0YXJ0GAIgASgLMhoubGxtZ2F0ZXdheS52MS5TdHJlYW1TdGFydEgAEi4KCnRleHRfZGVsdGEYAyABKAsyGC5sbG1nYXRld2F5LnYxLlRleHREZWx0YUgAEjgKD3JlYXNvbmluZ19kZWx0YRgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nRGVsdGFIABI3Cg90b29sX2NhbGxfc3RhcnQYBSABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsU3RhcnRIABI3Cg90b29sX2NhbGxfZGVsdGEYBiABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsRGVsdGFIABInCgZmaW5pc2gYByABKAsyFS5sbG1nYXRld2F5LnYxLkZpbmlzaEgAEiUKBXVzYWdlGAggASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZUgAEikKBXJvdXRlGAkgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm9IABIpCgd3YXJuaW5nGAogASgLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nSABCBwoFZXZlbnQqcwoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDwoLUk9MRV9TWVNURU0QARISCg5ST0xFX0RFVkVMT1BFUhACEg0KCVJPTEVfVVNFUhADEhIKDlJPTEVfQVNTSVNUQU5UEAQSDQoJUk9MRV9UT09MEAUqogEKDlRvb2xDaG9pY2VNb2RlEiAKHFRPT0xfQ0hPSUNFX01PREVfVU5TUEVDSUZJRUQQABIZChVUT09MX0NIT0lDRV9NT0RFX0FVVE8QARIZChVUT09MX0NIT0lDRV9NT0RFX05PTkUQAhIdChlUT09MX0NIT0lDRV9NT0RFX1JFUVVJUkVEEAMSGQoVVE9PTF9DSE9JQ0VfTU9ERV9UT09MEAQqpQEKElJlc3BvbnNlRm9ybWF0VHlwZRIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX0ZPUk1BVF9UWVBFX1RFWFQQARIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9KU09OX09CSkVDVBACEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fU0NIRU1BEAMq9AEKD1JlYXNvbmluZ0VmZm9ydBIgChxSRUFTT05JTkdfRUZGT1JUX1VOU1BFQ0lGSUVEEAASGQoVUkVBU09OSU5HX0VGRk9SVF9OT05FEAESHAoYUkVBU09OSU5HX0VGRk9SVF9NSU5JTUFMEAISGAoUUkVBU09OSU5HX0VGRk9SVF9MT1cQAxIbChdSRUFTT05JTkdfRUZGT1JUX01FRElVTRAEEhkKFVJFQVNPTklOR19FRkZPUlRfSElHSBAFEhoKFlJFQVNPTklOR19FRkZPUlRfWEhJR0gQBhIYChRSRUFTT05JTkdfRUZGT1JUX01BWBAHKtEBCgxGaW5pc2hSZWFzb24SHQoZRklOSVNIX1JFQVNPTl9VTlNQRUNJRklFRBAAEhYKEkZJTklTSF9SRUFTT05fU1RPUBABEhgKFEZJTklTSF9SRUFTT05fTEVOR1RIEAISHAoYRklOSVNIX1JFQVNPTl9UT09MX0NBTExTEAMSIAocRklOSVNIX1JFQVNPTl9DT05URU5UX0ZJTFRFUhAEEhcKE0ZJTklTSF9SRUFTT05fRVJST1IQBRIXChNGSU5JU0hfUkVBU09OX09USEVSEAZiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkivgIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASOAoQY2FjaGVfYnJlYWtwb2ludBgGIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50QgYKBGtpbmQiNwoPQ2FjaGVCcmVha3BvaW50EiQKA3R0bBgBIAEoDjIXLmxsbWdhdGV3YXkudjEuQ2FjaGVUdGwiPAoIVGV4dFBhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCCJYCglJbWFnZVBhcnQSDQoDdXJsGAEgASgJSAASDgoEZGF0YRgCIAEoDEgAEhIKCm1lZGlhX3R5cGUYAyABKAkSDgoGZGV0YWlsGAQgASgJQggKBnNvdXJjZSJeCg1SZWFzb25pbmdQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJTCgxUb29sQ2FsbFBhcnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIWCg5hcmd1bWVudHNfanNvbhgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkicwoOVG9vbFJlc3VsdFBhcnQSFAoMdG9vbF9jYWxsX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSKwoHY29udGVudBgDIAMoCzIaLmxsbWdhdGV3YXkudjEuQ29udGVudFBhcnQSEAoIaXNfZXJyb3IYBCABKAgioAEKBFRvb2wSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIOCgZzdHJpY3QYBCABKAgSOAoQY2FjaGVfYnJlYWtwb2ludBgFIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50IkwKClRvb2xDaG9pY2USKwoEbW9kZRgBIAEoDjIdLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZU1vZGUSEQoJdG9vbF9uYW1lGAIgASgJIqQBCg5SZXNwb25zZUZvcm1hdBIvCgR0eXBlGAEgASgOMiEubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdFR5cGUSEwoLc2NoZW1hX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSJwoGc2NoZW1hGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIOCgZzdHJpY3QYBSABKAgiigEKD1JlYXNvbmluZ0NvbmZpZxIuCgZlZmZvcnQYASABKA4yHi5sbG1nYXRld2F5LnYxLlJlYXNvbmluZ0VmZm9ydBIaCg1idWRnZXRfdG9rZW5zGAIgASgFSACIAQESGQoRaW5jbHVkZV9yZWFzb25pbmcYAyABKAhCEAoOX2J1ZGdldF90b2tlbnMiOgoOR2F0ZXdheU9wdGlvbnMSFAoMY2FjaGVfYnlwYXNzGAEgASgIEhIKCnNlc3Npb25faWQYAiABKAki/wYKC0NoYXRSZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEigKCG1lc3NhZ2VzGAIgAygLMhYubGxtZ2F0ZXdheS52MS5NZXNzYWdlEiIKBXRvb2xzGAMgAygLMhMubGxtZ2F0ZXdheS52MS5Ub29sEi4KC3Rvb2xfY2hvaWNlGAQgASgLMhkubGxtZ2F0ZXdheS52MS5Ub29sQ2hvaWNlEiAKE3BhcmFsbGVsX3Rvb2xfY2FsbHMYBSABKAhIAIgBARI2Cg9yZXNwb25zZV9mb3JtYXQYBiABKAsyHS5sbG1nYXRld2F5LnYxLlJlc3BvbnNlRm9ybWF0EhgKC3RlbXBlcmF0dXJlGAcgASgBSAGIAQESEgoFdG9wX3AYCCABKAFIAogBARISCgV0b3BfaxgJIAEoBUgDiAEBEh4KEW1heF9vdXRwdXRfdG9rZW5zGAogASgFSASIAQESDAoEc3RvcBgLIAMoCRIRCgRzZWVkGAwgASgDSAWIAQESHQoQcHJlc2VuY2VfcGVuYWx0eRgNIAEoAUgGiAEBEh4KEWZyZXF1ZW5jeV9wZW5hbHR5GA4gASgBSAeIAQESMQoJcmVhc29uaW5nGA8gASgLMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdDb25maWcSDAoEdXNlchgQIAEoCRI6CghtZXRhZGF0YRgRIAMoCzIoLmxsbWdhdGV3YXkudjEuQ2hhdFJlcXVlc3QuTWV0YWRhdGFFbnRyeRIxChBwcm92aWRlcl9vcHRpb25zGBIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIcCg9jYW5kaWRhdGVfY291bnQYEyABKAVICIgBARIuCgdnYXRld2F5GBQgASgLMh0ubGxtZ2F0ZXdheS52MS5HYXRld2F5T3B0aW9ucxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCFgoUX3BhcmFsbGVsX3Rvb2xfY2FsbHNCDgoMX3RlbXBlcmF0dXJlQggKBl90b3BfcEIICgZfdG9wX2tCFAoSX21heF9vdXRwdXRfdG9rZW5zQgcKBV9zZWVkQhMKEV9wcmVzZW5jZV9wZW5hbHR5QhQKEl9mcmVxdWVuY3lfcGVuYWx0eUISChBfY2FuZGlkYXRlX2NvdW50IsIBCgVVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSFQoNb3V0cHV0X3Rva2VucxgCIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAMgASgFEhoKEmNhY2hlX3dyaXRlX3Rva2VucxgEIAEoBRIYChByZWFzb25pbmdfdG9rZW5zGAUgASgFEhQKDHRvdGFsX3Rva2VucxgGIAEoBRIQCghjb3N0X3VzZBgHIAEoARIRCgllc3RpbWF0ZWQYCCABKAgiNwoHV2FybmluZxIMCgRjb2RlGAEgASgJEg0KBXBhcmFtGAIgASgJEg8KB21lc3NhZ2UYAyABKAkijQEKB0F0dGVtcHQSEwoLcHJvdmlkZXJfaWQYASABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAiABKAkSDwoHb3V0Y29tZRgDIAEoCRIrCghkdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIXCg91cHN0cmVhbV9zdGF0dXMYBSABKAUiwgEKCVJvdXRlSW5mbxITCgtwcm92aWRlcl9pZBgBIAEoCRIVCg1wcm92aWRlcl90eXBlGAIgASgJEhYKDnVwc3RyZWFtX21vZGVsGAMgASgJEg0KBXJvdXRlGAQgASgJEg4KBmV4cGVydBgFIAEoCRIoCghhdHRlbXB0cxgGIAMoCzIWLmxsbWdhdGV3YXkudjEuQXR0ZW1wdBIVCg1ydWxlc19hcHBsaWVkGAcgAygJEhEKCWNhY2hlX2hpdBgIIAEoCCKmAQoGQ2hvaWNlEg0KBWluZGV4GAEgASgFEicKB21lc3NhZ2UYAiABKAsyFi5sbG1nYXRld2F5LnYxLk1lc3NhZ2USMgoNZmluaXNoX3JlYXNvbhgDIAEoDjIbLmxsbWdhdGV3YXkudjEuRmluaXNoUmVhc29uEhkKEXJhd19maW5pc2hfcmVhc29uGAQgASgJEhUKDXN0b3Bfc2VxdWVuY2UYBSABKAki9gEKDENoYXRSZXNwb25zZRIKCgJpZBgBIAEoCRIrCgdjcmVhdGVkGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVtb2RlbBgDIAEoCRImCgdjaG9pY2VzGAQgAygLMhUubGxtZ2F0ZXdheS52MS5DaG9pY2USIwoFdXNhZ2UYBSABKAsyFC5sbG1nYXRld2F5LnYxLlVzYWdlEicKBXJvdXRlGAYgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm8SKAoId2FybmluZ3MYByADKAsyFi5sbG1nYXRld2F5LnYxLldhcm5pbmciVQoLU3RyZWFtU3RhcnQSCgoCaWQYASABKAkSKwoHY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbW9kZWwYAyABKAkiPQoJVGV4dERlbHRhEgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEg8KB3JlZnVzYWwYAyABKAgiXwoOUmVhc29uaW5nRGVsdGESDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSFQoNcmVkYWN0ZWRfZGF0YRgDIAEoCRIVCg1wcm92aWRlcl90eXBlGAQgASgJIksKDVRvb2xDYWxsU3RhcnQSDQoFaW5kZXgYASABKAUSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkiNwoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoBRIXCg9hcmd1bWVudHNfZGVsdGEYAiABKAkiYAoGRmluaXNoEisKBnJlYXNvbhgBIAEoDjIbLmxsbWdhdGV3YXkudjEuRmluaXNoUmVhc29uEhIKCnJhd19yZWFzb24YAiABKAkSFQoNc3RvcF9zZXF1ZW5jZRgDIAEoCSLbAwoLU3RyZWFtQ2h1bmsSFAoMY2hvaWNlX2luZGV4GAEgASgFEisKBXN0YXJ0GAIgASgLMhoubGxtZ2F0ZXdheS52MS5TdHJlYW1TdGFydEgAEi4KCnRleHRfZGVsdGEYAyABKAsyGC5sbG1nYXRld2F5LnYxLlRleHREZWx0YUgAEjgKD3JlYXNvbmluZ19kZWx0YRgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nRGVsdGFIABI3Cg90b29sX2NhbGxfc3RhcnQYBSABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsU3RhcnRIABI3Cg90b29sX2NhbGxfZGVsdGEYBiABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsRGVsdGFIABInCgZmaW5pc2gYByABKAsyFS5sbG1nYXRld2F5LnYxLkZpbmlzaEgAEiUKBXVzYWdlGAggASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZUgAEikKBXJvdXRlGAkgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm9IABIpCgd3YXJuaW5nGAogASgLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nSABCBwoFZXZlbnQqcwoEUm9sZRIUChBST0xFX1VOU1BFQ0lGSUVEEAASDwoLUk9MRV9TWVNURU0QARISCg5ST0xFX0RFVkVMT1BFUhACEg0KCVJPTEVfVVNFUhADEhIKDlJPTEVfQVNTSVNUQU5UEAQSDQoJUk9MRV9UT09MEAUqWQoIQ2FjaGVUdGwSGQoVQ0FDSEVfVFRMX1VOU1BFQ0lGSUVEEAASGgoWQ0FDSEVfVFRMX0ZJVkVfTUlOVVRFUxABEhYKEkNBQ0hFX1RUTF9PTkVfSE9VUhACKqIBCg5Ub29sQ2hvaWNlTW9kZRIgChxUT09MX0NIT0lDRV9NT0RFX1VOU1BFQ0lGSUVEEAASGQoVVE9PTF9DSE9JQ0VfTU9ERV9BVVRPEAESGQoVVE9PTF9DSE9JQ0VfTU9ERV9OT05FEAISHQoZVE9PTF9DSE9JQ0VfTU9ERV9SRVFVSVJFRBADEhkKFVRPT0xfQ0hPSUNFX01PREVfVE9PTBAEKqUBChJSZXNwb25zZUZvcm1hdFR5cGUSJAogUkVTUE9OU0VfRk9STUFUX1RZUEVfVU5TUEVDSUZJRUQQABIdChlSRVNQT05TRV9GT1JNQVRfVFlQRV9URVhUEAESJAogUkVTUE9OU0VfRk9STUFUX1RZUEVfSlNPTl9PQkpFQ1QQAhIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9KU09OX1NDSEVNQRADKvQBCg9SZWFzb25pbmdFZmZvcnQSIAocUkVBU09OSU5HX0VGRk9SVF9VTlNQRUNJRklFRBAAEhkKFVJFQVNPTklOR19FRkZPUlRfTk9ORRABEhwKGFJFQVNPTklOR19FRkZPUlRfTUlOSU1BTBACEhgKFFJFQVNPTklOR19FRkZPUlRfTE9XEAMSGwoXUkVBU09OSU5HX0VGRk9SVF9NRURJVU0QBBIZChVSRUFTT05JTkdfRUZGT1JUX0hJR0gQBRIaChZSRUFTT05JTkdfRUZGT1JUX1hISUdIEAYSGAoUUkVBU09OSU5HX0VGRk9SVF9NQVgQByrRAQoMRmluaXNoUmVhc29uEh0KGUZJTklTSF9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJGSU5JU0hfUkVBU09OX1NUT1AQARIYChRGSU5JU0hfUkVBU09OX0xFTkdUSBACEhwKGEZJTklTSF9SRUFTT05fVE9PTF9DQUxMUxADEiAKHEZJTklTSF9SRUFTT05fQ09OVEVOVF9GSUxURVIQBBIXChNGSU5JU0hfUkVBU09OX0VSUk9SEAUSFwoTRklOSVNIX1JFQVNPTl9PVEhFUhAGYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One turn of the conversation. Content is an ordered list of parts so that
@@ -91,6 +91,15 @@ export type ContentPart = Message$1<"llmgateway.v1.ContentPart"> & {
     value: ToolResultPart;
     case: "toolResult";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * A prompt-cache breakpoint on this part: the provider caches the prompt up
+   * to and including it. Set on system, user, assistant and tool result parts
+   * (never on reasoning).
+   *
+   * @generated from field: llmgateway.v1.CacheBreakpoint cache_breakpoint = 6;
+   */
+  cacheBreakpoint?: CacheBreakpoint | undefined;
 };
 
 /**
@@ -99,6 +108,31 @@ export type ContentPart = Message$1<"llmgateway.v1.ContentPart"> & {
  */
 export const ContentPartSchema: GenMessage<ContentPart> = /*@__PURE__*/
   messageDesc(file_llmgateway_v1_chat, 1);
+
+/**
+ * A prompt-cache breakpoint (Anthropic `cache_control`). The prompt is
+ * cached in the order tools, system, messages; Anthropic takes at most four
+ * breakpoints per request. Providers that cache prompts on their own (OpenAI,
+ * DeepSeek) or take no breakpoints (Gemini) leave it out with a warning.
+ *
+ * @generated from message llmgateway.v1.CacheBreakpoint
+ */
+export type CacheBreakpoint = Message$1<"llmgateway.v1.CacheBreakpoint"> & {
+  /**
+   * How long the cached prefix lives; UNSPECIFIED is the provider's default
+   * (Anthropic: 5 minutes).
+   *
+   * @generated from field: llmgateway.v1.CacheTtl ttl = 1;
+   */
+  ttl: CacheTtl;
+};
+
+/**
+ * Describes the message llmgateway.v1.CacheBreakpoint.
+ * Use `create(CacheBreakpointSchema)` to create a new message.
+ */
+export const CacheBreakpointSchema: GenMessage<CacheBreakpoint> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 2);
 
 /**
  * @generated from message llmgateway.v1.TextPart
@@ -132,7 +166,7 @@ export type TextPart = Message$1<"llmgateway.v1.TextPart"> & {
  * Use `create(TextPartSchema)` to create a new message.
  */
 export const TextPartSchema: GenMessage<TextPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 2);
+  messageDesc(file_llmgateway_v1_chat, 3);
 
 /**
  * @generated from message llmgateway.v1.ImagePart
@@ -179,7 +213,7 @@ export type ImagePart = Message$1<"llmgateway.v1.ImagePart"> & {
  * Use `create(ImagePartSchema)` to create a new message.
  */
 export const ImagePartSchema: GenMessage<ImagePart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 3);
+  messageDesc(file_llmgateway_v1_chat, 4);
 
 /**
  * Reasoning ("thinking") content produced by the model on an assistant turn.
@@ -223,7 +257,7 @@ export type ReasoningPart = Message$1<"llmgateway.v1.ReasoningPart"> & {
  * Use `create(ReasoningPartSchema)` to create a new message.
  */
 export const ReasoningPartSchema: GenMessage<ReasoningPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 4);
+  messageDesc(file_llmgateway_v1_chat, 5);
 
 /**
  * @generated from message llmgateway.v1.ToolCallPart
@@ -261,7 +295,7 @@ export type ToolCallPart = Message$1<"llmgateway.v1.ToolCallPart"> & {
  * Use `create(ToolCallPartSchema)` to create a new message.
  */
 export const ToolCallPartSchema: GenMessage<ToolCallPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 5);
+  messageDesc(file_llmgateway_v1_chat, 6);
 
 /**
  * @generated from message llmgateway.v1.ToolResultPart
@@ -299,7 +333,7 @@ export type ToolResultPart = Message$1<"llmgateway.v1.ToolResultPart"> & {
  * Use `create(ToolResultPartSchema)` to create a new message.
  */
 export const ToolResultPartSchema: GenMessage<ToolResultPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 6);
+  messageDesc(file_llmgateway_v1_chat, 7);
 
 /**
  * A function the model may call.
@@ -330,6 +364,14 @@ export type Tool = Message$1<"llmgateway.v1.Tool"> & {
    * @generated from field: bool strict = 4;
    */
   strict: boolean;
+
+  /**
+   * A prompt-cache breakpoint after this tool's definition (tools come first
+   * in the cached prompt).
+   *
+   * @generated from field: llmgateway.v1.CacheBreakpoint cache_breakpoint = 5;
+   */
+  cacheBreakpoint?: CacheBreakpoint | undefined;
 };
 
 /**
@@ -337,7 +379,7 @@ export type Tool = Message$1<"llmgateway.v1.Tool"> & {
  * Use `create(ToolSchema)` to create a new message.
  */
 export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 7);
+  messageDesc(file_llmgateway_v1_chat, 8);
 
 /**
  * @generated from message llmgateway.v1.ToolChoice
@@ -359,7 +401,7 @@ export type ToolChoice = Message$1<"llmgateway.v1.ToolChoice"> & {
  * Use `create(ToolChoiceSchema)` to create a new message.
  */
 export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 8);
+  messageDesc(file_llmgateway_v1_chat, 9);
 
 /**
  * @generated from message llmgateway.v1.ResponseFormat
@@ -398,7 +440,7 @@ export type ResponseFormat = Message$1<"llmgateway.v1.ResponseFormat"> & {
  * Use `create(ResponseFormatSchema)` to create a new message.
  */
 export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 9);
+  messageDesc(file_llmgateway_v1_chat, 10);
 
 /**
  * @generated from message llmgateway.v1.ReasoningConfig
@@ -430,7 +472,7 @@ export type ReasoningConfig = Message$1<"llmgateway.v1.ReasoningConfig"> & {
  * Use `create(ReasoningConfigSchema)` to create a new message.
  */
 export const ReasoningConfigSchema: GenMessage<ReasoningConfig> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 10);
+  messageDesc(file_llmgateway_v1_chat, 11);
 
 /**
  * Gateway-side options of one request (not sent upstream).
@@ -458,7 +500,7 @@ export type GatewayOptions = Message$1<"llmgateway.v1.GatewayOptions"> & {
  * Use `create(GatewayOptionsSchema)` to create a new message.
  */
 export const GatewayOptionsSchema: GenMessage<GatewayOptions> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 11);
+  messageDesc(file_llmgateway_v1_chat, 12);
 
 /**
  * A chat completion request in canonical form.
@@ -586,7 +628,7 @@ export type ChatRequest = Message$1<"llmgateway.v1.ChatRequest"> & {
  * Use `create(ChatRequestSchema)` to create a new message.
  */
 export const ChatRequestSchema: GenMessage<ChatRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 12);
+  messageDesc(file_llmgateway_v1_chat, 13);
 
 /**
  * Token usage, each token counted once.
@@ -654,7 +696,7 @@ export type Usage = Message$1<"llmgateway.v1.Usage"> & {
  * Use `create(UsageSchema)` to create a new message.
  */
 export const UsageSchema: GenMessage<Usage> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 13);
+  messageDesc(file_llmgateway_v1_chat, 14);
 
 /**
  * A parameter the serving provider could not honour, or another notice.
@@ -687,7 +729,7 @@ export type Warning = Message$1<"llmgateway.v1.Warning"> & {
  * Use `create(WarningSchema)` to create a new message.
  */
 export const WarningSchema: GenMessage<Warning> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 14);
+  messageDesc(file_llmgateway_v1_chat, 15);
 
 /**
  * One try at one target.
@@ -732,7 +774,7 @@ export type Attempt = Message$1<"llmgateway.v1.Attempt"> & {
  * Use `create(AttemptSchema)` to create a new message.
  */
 export const AttemptSchema: GenMessage<Attempt> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 15);
+  messageDesc(file_llmgateway_v1_chat, 16);
 
 /**
  * Which target served the request and how it was chosen.
@@ -792,7 +834,7 @@ export type RouteInfo = Message$1<"llmgateway.v1.RouteInfo"> & {
  * Use `create(RouteInfoSchema)` to create a new message.
  */
 export const RouteInfoSchema: GenMessage<RouteInfo> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 16);
+  messageDesc(file_llmgateway_v1_chat, 17);
 
 /**
  * @generated from message llmgateway.v1.Choice
@@ -836,7 +878,7 @@ export type Choice = Message$1<"llmgateway.v1.Choice"> & {
  * Use `create(ChoiceSchema)` to create a new message.
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 17);
+  messageDesc(file_llmgateway_v1_chat, 18);
 
 /**
  * A complete (non-streamed) answer.
@@ -887,7 +929,7 @@ export type ChatResponse = Message$1<"llmgateway.v1.ChatResponse"> & {
  * Use `create(ChatResponseSchema)` to create a new message.
  */
 export const ChatResponseSchema: GenMessage<ChatResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 18);
+  messageDesc(file_llmgateway_v1_chat, 19);
 
 /**
  * Opens a stream.
@@ -916,7 +958,7 @@ export type StreamStart = Message$1<"llmgateway.v1.StreamStart"> & {
  * Use `create(StreamStartSchema)` to create a new message.
  */
 export const StreamStartSchema: GenMessage<StreamStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 19);
+  messageDesc(file_llmgateway_v1_chat, 20);
 
 /**
  * @generated from message llmgateway.v1.TextDelta
@@ -947,7 +989,7 @@ export type TextDelta = Message$1<"llmgateway.v1.TextDelta"> & {
  * Use `create(TextDeltaSchema)` to create a new message.
  */
 export const TextDeltaSchema: GenMessage<TextDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 20);
+  messageDesc(file_llmgateway_v1_chat, 21);
 
 /**
  * Consecutive reasoning deltas belong to one ReasoningPart; a delta carrying
@@ -982,7 +1024,7 @@ export type ReasoningDelta = Message$1<"llmgateway.v1.ReasoningDelta"> & {
  * Use `create(ReasoningDeltaSchema)` to create a new message.
  */
 export const ReasoningDeltaSchema: GenMessage<ReasoningDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 21);
+  messageDesc(file_llmgateway_v1_chat, 22);
 
 /**
  * @generated from message llmgateway.v1.ToolCallStart
@@ -1016,7 +1058,7 @@ export type ToolCallStart = Message$1<"llmgateway.v1.ToolCallStart"> & {
  * Use `create(ToolCallStartSchema)` to create a new message.
  */
 export const ToolCallStartSchema: GenMessage<ToolCallStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 22);
+  messageDesc(file_llmgateway_v1_chat, 23);
 
 /**
  * @generated from message llmgateway.v1.ToolCallDelta
@@ -1040,7 +1082,7 @@ export type ToolCallDelta = Message$1<"llmgateway.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 23);
+  messageDesc(file_llmgateway_v1_chat, 24);
 
 /**
  * @generated from message llmgateway.v1.Finish
@@ -1070,7 +1112,7 @@ export type Finish = Message$1<"llmgateway.v1.Finish"> & {
  * Use `create(FinishSchema)` to create a new message.
  */
 export const FinishSchema: GenMessage<Finish> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 24);
+  messageDesc(file_llmgateway_v1_chat, 25);
 
 /**
  * One streamed event. A stream is: start; route (the serving target and the
@@ -1152,7 +1194,7 @@ export type StreamChunk = Message$1<"llmgateway.v1.StreamChunk"> & {
  * Use `create(StreamChunkSchema)` to create a new message.
  */
 export const StreamChunkSchema: GenMessage<StreamChunk> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 25);
+  messageDesc(file_llmgateway_v1_chat, 26);
 
 /**
  * Who wrote a message.
@@ -1202,6 +1244,32 @@ export const RoleSchema: GenEnum<Role> = /*@__PURE__*/
   enumDesc(file_llmgateway_v1_chat, 0);
 
 /**
+ * @generated from enum llmgateway.v1.CacheTtl
+ */
+export enum CacheTtl {
+  /**
+   * @generated from enum value: CACHE_TTL_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CACHE_TTL_FIVE_MINUTES = 1;
+   */
+  FIVE_MINUTES = 1,
+
+  /**
+   * @generated from enum value: CACHE_TTL_ONE_HOUR = 2;
+   */
+  ONE_HOUR = 2,
+}
+
+/**
+ * Describes the enum llmgateway.v1.CacheTtl.
+ */
+export const CacheTtlSchema: GenEnum<CacheTtl> = /*@__PURE__*/
+  enumDesc(file_llmgateway_v1_chat, 1);
+
+/**
  * @generated from enum llmgateway.v1.ToolChoiceMode
  */
 export enum ToolChoiceMode {
@@ -1239,7 +1307,7 @@ export enum ToolChoiceMode {
  * Describes the enum llmgateway.v1.ToolChoiceMode.
  */
 export const ToolChoiceModeSchema: GenEnum<ToolChoiceMode> = /*@__PURE__*/
-  enumDesc(file_llmgateway_v1_chat, 1);
+  enumDesc(file_llmgateway_v1_chat, 2);
 
 /**
  * @generated from enum llmgateway.v1.ResponseFormatType
@@ -1270,7 +1338,7 @@ export enum ResponseFormatType {
  * Describes the enum llmgateway.v1.ResponseFormatType.
  */
 export const ResponseFormatTypeSchema: GenEnum<ResponseFormatType> = /*@__PURE__*/
-  enumDesc(file_llmgateway_v1_chat, 2);
+  enumDesc(file_llmgateway_v1_chat, 3);
 
 /**
  * @generated from enum llmgateway.v1.ReasoningEffort
@@ -1323,7 +1391,7 @@ export enum ReasoningEffort {
  * Describes the enum llmgateway.v1.ReasoningEffort.
  */
 export const ReasoningEffortSchema: GenEnum<ReasoningEffort> = /*@__PURE__*/
-  enumDesc(file_llmgateway_v1_chat, 3);
+  enumDesc(file_llmgateway_v1_chat, 4);
 
 /**
  * Unified finish reason; the provider's own value travels beside it.
@@ -1371,5 +1439,5 @@ export enum FinishReason {
  * Describes the enum llmgateway.v1.FinishReason.
  */
 export const FinishReasonSchema: GenEnum<FinishReason> = /*@__PURE__*/
-  enumDesc(file_llmgateway_v1_chat, 4);
+  enumDesc(file_llmgateway_v1_chat, 5);
 

@@ -16,12 +16,16 @@ const TOP_LEVEL: Array<[RegExp, string]> = [
   [/^tool_choice\.mode$/, 'tool_choice.type'],
   [/^parallel_tool_calls$/, 'tool_choice.disable_parallel_tool_use'],
   [/^tools\[(\d+)\]\.parameters$/, 'tools.$1.input_schema'],
+  [/^tools\[(\d+)\]\.cache_breakpoint$/, 'tools.$1.cache_control'],
   [/^tools\[(\d+)\]/, 'tools.$1'],
   [/^user$/, 'metadata.user_id'],
+  // The request's prompt-cache breakpoints as a whole (a family that takes none).
+  [/^cache_breakpoint$/, 'cache_control'],
 ];
 
 /** Within one content part (after `.content[j]`). */
 const IN_PART: Array<[RegExp, string]> = [
+  [/\.cache_breakpoint(?=\.|$)/, '.cache_control'],
   [/\.tool_result\.tool_call_id(?=\.|$)/, '.tool_use_id'],
   [/\.tool_result(?=\.|$)/, ''],
   [/\.tool_call\.arguments_json(?=\.|$)/, '.input'],

@@ -6,11 +6,15 @@
 //   thinking → ReasoningPart(text, signature); redacted_thinking →
 //   ReasoningPart(redacted_data); provider type from the signature (see
 //   reasoning-signature.ts).
+// A block's `cache_control` becomes the part's cache breakpoint
+// (parse-cache-control.ts), except on thinking blocks, which Anthropic caches
+// only as part of the prompt before a breakpoint: there it is a warning.
 // Blocks the canonical model cannot carry (documents, server tools, files)
 // are refused with a 400 naming the block rather than dropped.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, ImagePartSchema, type ContentPart, type ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { decodeToolCallId } from '../tool-call-id.js';
+import { parseCacheControl } from './parse-cache-control.js';
 import { ANTHROPIC_PROVIDER_TYPE, decodeReasoningSignature } from './reasoning-signature.js';
 import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
@@ -42,7 +46,12 @@ export function parseContent(value: unknown, field: string, role: BlockRole, con
 function parseBlock(value: unknown, field: string, role: BlockRole, context: ParseContext): ContentPart {
   const block = readRecord(value, field);
   const type = requiredString(block['type'], at(field, 'type'));
-  noteCacheControl(block, context);
+  const converted = parseBlockOfType(type, block, field, role, context);
+  addCacheBreakpoint(converted, block, field, context);
+  return converted;
+}
+
+function parseBlockOfType(type: string, block: JsonRecord, field: string, role: BlockRole, context: ParseContext): ContentPart {
   if (role === 'system') {
     if (type !== 'text') throw invalidValue(at(field, 'type'), `Input should be 'text' in a system prompt (got '${type}')`);
     return parseText(block, field, context);
@@ -138,16 +147,23 @@ function parseToolResult(block: JsonRecord, field: string, context: ParseContext
       const entryField = at(contentField, index);
       const item = readRecord(entry, entryField);
       const type = requiredString(item['type'], at(entryField, 'type'));
-      noteCacheControl(item, context);
-      if (type === 'text') return parseText(item, entryField, context);
-      if (type === 'image') return part({ case: 'image', value: parseImage(item, entryField) });
-      throw invalidValue(at(entryField, 'type'), `'${type}' blocks are not supported in tool results by this gateway (supported: 'text', 'image')`);
+      let converted: ContentPart;
+      if (type === 'text') converted = parseText(item, entryField, context);
+      else if (type === 'image') converted = part({ case: 'image', value: parseImage(item, entryField) });
+      else throw invalidValue(at(entryField, 'type'), `'${type}' blocks are not supported in tool results by this gateway (supported: 'text', 'image')`);
+      addCacheBreakpoint(converted, item, entryField, context);
+      return converted;
     });
   }
   const name = context.toolNames.get(id) ?? '';
   return part({ case: 'toolResult', value: { toolCallId: id, name, content, isError } });
 }
 
-function noteCacheControl(block: JsonRecord, context: ParseContext): void {
-  if (!isUnset(block['cache_control'])) context.ignored.add('cache_control');
+function addCacheBreakpoint(part: ContentPart, block: JsonRecord, field: string, context: ParseContext): void {
+  if (part.kind.case === 'reasoning') {
+    // Anthropic takes no breakpoint on a thinking block itself (it is cached only inside the prompt before one).
+    if (!isUnset(block['cache_control'])) context.ignored.add('cache_control');
+    return;
+  }
+  part.cacheBreakpoint = parseCacheControl(block['cache_control'], at(field, 'cache_control'));
 }

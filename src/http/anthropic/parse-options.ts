@@ -1,6 +1,7 @@
 // Anthropic `tools`, `tool_choice`, `thinking` and `output_config` → canonical.
-//   tools[] {name, description, input_schema, strict} → Tool (input_schema →
-//     parameters); server tools (`type` other than custom) are refused.
+//   tools[] {name, description, input_schema, strict, cache_control} → Tool
+//     (input_schema → parameters, cache_control → cache_breakpoint); server
+//     tools (`type` other than custom) are refused.
 //   tool_choice auto|any|none|tool(+name) → AUTO|REQUIRED|NONE|TOOL;
 //     disable_parallel_tool_use → parallel_tool_calls false.
 //   thinking enabled(budget_tokens) → reasoning budget + include_reasoning;
@@ -25,6 +26,7 @@ import {
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { REASONING_EFFORTS, type EffortName } from '../reasoning-efforts.js';
+import { parseCacheControl } from './parse-cache-control.js';
 import type { ParseContext } from './parse-content.js';
 import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalInteger, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
@@ -41,7 +43,6 @@ export function parseTools(value: unknown, context: ParseContext): Tool[] {
     if (type !== undefined && type !== 'custom') {
       throw invalidValue(at(field, 'type'), `server tools ('${type}') are not supported by this gateway; define client tools with a name and an input_schema`);
     }
-    if (!isUnset(tool['cache_control'])) context.ignored.add('cache_control');
     for (const key of Object.keys(tool)) if (!TOOL_FIELDS.has(key) && !isUnset(tool[key])) context.ignored.add(`tools.${key}`);
     const schemaField = at(field, 'input_schema');
     const schema = readRecord(tool['input_schema'], schemaField);
@@ -50,6 +51,7 @@ export function parseTools(value: unknown, context: ParseContext): Tool[] {
       description: optionalString(tool['description'], at(field, 'description')) ?? '',
       parameters: schema as JsonObject,
       strict: optionalBoolean(tool['strict'], at(field, 'strict')) ?? false,
+      cacheBreakpoint: parseCacheControl(tool['cache_control'], at(field, 'cache_control')),
     });
   });
 }

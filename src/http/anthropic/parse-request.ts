@@ -35,7 +35,8 @@ const CANONICAL_FIELDS = new Set([
 
 const IGNORED_MESSAGES: Record<string, string> = {
   cache_control:
-    'prompt-cache breakpoints (cache_control on blocks, tools or the system prompt) have no canonical form and were not forwarded; the serving provider caches by its own rules',
+    'cache_control on a thinking block was not forwarded: Anthropic takes no breakpoint on thinking itself (it is cached as part of the prompt ' +
+    'before a breakpoint); put the breakpoint on a later block',
   citations: 'citations on text blocks have no canonical form and were not forwarded',
 };
 

@@ -20,6 +20,7 @@ export type AnthropicTextBlockParam = Anthropic.TextBlockParam;
 export type AnthropicImageBlockParam = Anthropic.ImageBlockParam;
 export type AnthropicToolResultBlockParam = Anthropic.ToolResultBlockParam;
 export type AnthropicTool = Anthropic.Tool;
+export type AnthropicCacheControl = Anthropic.CacheControlEphemeral;
 export type AnthropicToolChoice = Anthropic.ToolChoice;
 export type AnthropicThinkingConfig = Anthropic.ThinkingConfigParam;
 export type AnthropicOutputConfig = Anthropic.OutputConfig;

@@ -10,6 +10,8 @@
 // - Assistant reasoning produced by Anthropic goes back byte-identical, in its
 //   original position (same document, "Anthropic Messages, Thinking and
 //   signatures"); reasoning of another family is dropped with a warning.
+// - A part's cache breakpoint goes on its block as `cache_control`
+//   (convert-cache-control.ts), tool results' own blocks included.
 import { Role, type ContentPart, type ImagePart, type Message, type ReasoningPart, type ToolResultPart, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { convertParts } from '../shared/convert-parts.js';
@@ -22,6 +24,7 @@ import type {
   AnthropicTextBlockParam,
   AnthropicToolResultBlockParam,
 } from './anthropic-client.js';
+import { withCacheControl } from './convert-cache-control.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { toAnthropicToolCallId } from './tool-call-id.js';
 
@@ -42,7 +45,7 @@ export function convertMessages(messages: Message[]): ConvertedMessages {
     const where = `messages[${messageIndex}]`;
     if (message.role === Role.SYSTEM || message.role === Role.DEVELOPER) {
       const texts = convertParts(message.content, where, (part, at) => {
-        if (part.kind.case === 'text') return textBlock(part.kind.value.text);
+        if (part.kind.case === 'text') return withCacheControl(textBlock(part.kind.value.text), part.cacheBreakpoint, at, warnings);
         warnings.push(unsupportedContent(at, `a system message carries text only; a ${part.kind.case} part was not sent`));
         return undefined;
       });
@@ -71,45 +74,49 @@ export function convertMessages(messages: Message[]): ConvertedMessages {
 }
 
 function userBlocks(parts: ContentPart[], where: string, warnings: Warning[]): AnthropicContentBlockParam[] {
-  return convertParts<AnthropicContentBlockParam>(parts, where, (part, at) => {
-    switch (part.kind.case) {
-      case 'text':
-        return textBlock(part.kind.value.text);
-      case 'image':
-        return imageBlock(part.kind.value, at);
-      case 'toolResult':
-        return toolResultBlock(part.kind.value, at, warnings);
-      case 'reasoning':
-      case 'toolCall':
-        warnings.push(unsupportedContent(at, `a ${part.kind.case} part belongs to an assistant turn; it was not sent`));
-        return undefined;
-      default:
-        return undefined;
-    }
-  });
+  return convertParts(parts, where, (part, at) => withCacheControl(userBlock(part, at, warnings), part.cacheBreakpoint, at, warnings));
+}
+
+function userBlock(part: ContentPart, at: string, warnings: Warning[]): AnthropicContentBlockParam | undefined {
+  switch (part.kind.case) {
+    case 'text':
+      return textBlock(part.kind.value.text);
+    case 'image':
+      return imageBlock(part.kind.value, at);
+    case 'toolResult':
+      return toolResultBlock(part.kind.value, at, warnings);
+    case 'reasoning':
+    case 'toolCall':
+      warnings.push(unsupportedContent(at, `a ${part.kind.case} part belongs to an assistant turn; it was not sent`));
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 function assistantBlocks(parts: ContentPart[], where: string, warnings: Warning[]): AnthropicContentBlockParam[] {
-  return convertParts<AnthropicContentBlockParam>(parts, where, (part, at) => {
-    switch (part.kind.case) {
-      case 'text':
-        return textBlock(part.kind.value.text);
-      case 'reasoning':
-        return thinkingBlock(part.kind.value, at, warnings);
-      case 'toolCall': {
-        const call = part.kind.value;
-        return { type: 'tool_use', id: toAnthropicToolCallId(call.id), name: call.name, input: parseArguments(call.argumentsJson, at) };
-      }
-      case 'image':
-        warnings.push(unsupportedContent(at, 'anthropic accepts no images in assistant turns; the image was not sent'));
-        return undefined;
-      case 'toolResult':
-        warnings.push(unsupportedContent(at, 'a tool result cannot stand in an assistant turn; it was not sent'));
-        return undefined;
-      default:
-        return undefined;
+  return convertParts(parts, where, (part, at) => withCacheControl(assistantBlock(part, at, warnings), part.cacheBreakpoint, at, warnings));
+}
+
+function assistantBlock(part: ContentPart, at: string, warnings: Warning[]): AnthropicContentBlockParam | undefined {
+  switch (part.kind.case) {
+    case 'text':
+      return textBlock(part.kind.value.text);
+    case 'reasoning':
+      return thinkingBlock(part.kind.value, at, warnings);
+    case 'toolCall': {
+      const call = part.kind.value;
+      return { type: 'tool_use', id: toAnthropicToolCallId(call.id), name: call.name, input: parseArguments(call.argumentsJson, at) };
     }
-  });
+    case 'image':
+      warnings.push(unsupportedContent(at, 'anthropic accepts no images in assistant turns; the image was not sent'));
+      return undefined;
+    case 'toolResult':
+      warnings.push(unsupportedContent(at, 'a tool result cannot stand in an assistant turn; it was not sent'));
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Empty text blocks are rejected by the API. */
@@ -135,22 +142,23 @@ function thinkingBlock(reasoning: ReasoningPart, at: string, warnings: Warning[]
 }
 
 function toolResultBlock(result: ToolResultPart, at: string, warnings: Warning[]): AnthropicToolResultBlockParam {
-  const content: Array<AnthropicTextBlockParam | AnthropicImageBlockParam> = [];
-  result.content.forEach((part, partIndex) => {
-    if (part.kind.case === 'text') {
-      if (part.kind.value.text !== '') content.push({ type: 'text', text: part.kind.value.text });
-    } else if (part.kind.case === 'image') {
-      content.push(imageBlock(part.kind.value, `${at}.content[${partIndex}]`));
-    } else if (part.kind.case !== undefined) {
-      const detail = `a tool result carries text and images only; a ${part.kind.case} part was not sent`;
-      warnings.push(unsupportedContent(`${at}.content[${partIndex}]`, detail));
-    }
-  });
+  const content = convertParts(result.content, at, (part, partAt) =>
+    withCacheControl(toolResultContentBlock(part, partAt, warnings), part.cacheBreakpoint, partAt, warnings),
+  );
   const block: AnthropicToolResultBlockParam = { type: 'tool_result', tool_use_id: toAnthropicToolCallId(result.toolCallId) };
   // An empty result is still sent: `content` is optional, empty text blocks are not allowed.
   if (content.length > 0) block.content = content;
   if (result.isError) block.is_error = true;
   return block;
+}
+
+function toolResultContentBlock(part: ContentPart, at: string, warnings: Warning[]): AnthropicTextBlockParam | AnthropicImageBlockParam | undefined {
+  if (part.kind.case === 'text') return textBlock(part.kind.value.text);
+  if (part.kind.case === 'image') return imageBlock(part.kind.value, at);
+  if (part.kind.case !== undefined) {
+    warnings.push(unsupportedContent(at, `a tool result carries text and images only; a ${part.kind.case} part was not sent`));
+  }
+  return undefined;
 }
 
 function imageBlock(image: ImagePart, at: string): AnthropicImageBlockParam {

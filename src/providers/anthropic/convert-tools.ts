@@ -2,11 +2,13 @@
 // auto↔auto, required↔any, named↔{type:tool,name}, none↔none;
 // parallel_tool_calls:false ↔ disable_parallel_tool_use:true.
 // With thinking enabled the API accepts only auto/none: a forced choice is
-// relaxed to auto with a warning rather than failing upstream.
+// relaxed to auto with a warning rather than failing upstream. A tool's cache
+// breakpoint goes on its definition as `cache_control` (convert-cache-control.ts).
 import type { JsonObject } from '@bufbuild/protobuf';
 import { ToolChoiceMode, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-client.js';
+import { cacheControl } from './convert-cache-control.js';
 import { ANTHROPIC_LABEL } from './family.js';
 
 export interface ConvertedTools {
@@ -28,6 +30,7 @@ export function convertTools(request: ChatRequest, thinkingEnabled: boolean): Co
     const converted: AnthropicTool = { name: tool.name, input_schema: inputSchema(tool.parameters) };
     if (tool.description !== '') converted.description = tool.description;
     if (tool.strict) converted.strict = true;
+    if (tool.cacheBreakpoint !== undefined) converted.cache_control = cacheControl(tool.cacheBreakpoint);
     return converted;
   });
   return { tools, toolChoice: toolChoice(request, thinkingEnabled, warnings), warnings };

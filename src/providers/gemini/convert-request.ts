@@ -2,6 +2,7 @@
 // warnings for what Gemini cannot honour. Pure: no SDK, no I/O.
 import { ResponseFormatType, type ChatRequest, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from '../../domain/gateway-error.js';
+import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { foreignFields, foreignOptionRefusal } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
@@ -41,6 +42,8 @@ export function convertRequest(request: ChatRequest, upstreamModel: string): Con
   const thinkingConfig = convertReasoning(request.reasoning, upstreamModel, warnings);
   if (thinkingConfig) config.thinkingConfig = thinkingConfig;
 
+  const breakpoints = cacheBreakpointsNotSent(request, GEMINI_LABEL, 'Gemini caches prompts implicitly, or a prompt held at Google through cachedContent.');
+  if (breakpoints) warnings.add(breakpoints);
   if (request.user !== '') {
     warnings.add(unsupportedParameter('user', GEMINI_LABEL, 'the Gemini API has no end-user field'));
   }

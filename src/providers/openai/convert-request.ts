@@ -4,6 +4,7 @@ import type { JsonObject } from '@bufbuild/protobuf';
 import type { ChatRequest, ResponseFormat, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ResponseFormatType } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from '../../domain/gateway-error.js';
+import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
@@ -42,6 +43,8 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   const collector = new WarningCollector();
   const converted = convertMessages(request.messages, traits);
   collector.addAll(converted.warnings);
+  const breakpoints = cacheBreakpointsNotSent(request, traits.label, 'OpenAI-style APIs cache long prompt prefixes automatically.');
+  if (breakpoints) collector.add(breakpoints);
   const params: WireChatParams = { model: options.model, messages: converted.messages };
 
   Object.assign(params, convertTools(request, traits, collector));

@@ -1,7 +1,7 @@
 // Anthropic Messages request bodies → canonical ChatRequest (pure).
 import { toJson } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { ChatRequestSchema, ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { CacheTtl, ChatRequestSchema, ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { parseMessagesRequest } from '../../../src/http/anthropic/parse-request.js';
 import { encodeReasoningSignature } from '../../../src/http/anthropic/reasoning-signature.js';
 import { encodeToolCallId } from '../../../src/http/tool-call-id.js';
@@ -129,15 +129,30 @@ describe('parseMessagesRequest', () => {
     expect(parsed.chat.providerOptions).toEqual({ output_config: { task_budget: { total: 5 } } });
   });
 
-  it('unknown top-level fields travel as provider_options; cache_control and citations become warnings', () => {
+  it('unknown top-level fields travel as provider_options (a top-level cache_control too)', () => {
+    const parsed = parse({ service_tier: 'auto', context_management: { edits: [] }, nothing: null, cache_control: { type: 'ephemeral' } });
+    expect(parsed.chat.providerOptions).toEqual({ service_tier: 'auto', context_management: { edits: [] }, cache_control: { type: 'ephemeral' } });
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it('cache_control on blocks and tools becomes their cache breakpoint; on thinking blocks and citations, a warning', () => {
     const parsed = parse({
-      service_tier: 'auto',
-      context_management: { edits: [] },
-      nothing: null,
+      tools: [{ name: 't', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral', ttl: '1h' } }],
       system: [{ type: 'text', text: 'S', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'q', cache_control: { type: 'ephemeral', ttl: '5m' }, citations: [{ type: 'char_location' }] }] },
+        { role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature: 's', cache_control: { type: 'ephemeral' } }, { type: 'tool_use', id: 'a', name: 't', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a', content: [{ type: 'text', text: 'r', cache_control: { type: 'ephemeral' } }] }] },
+      ],
     });
-    expect(parsed.chat.providerOptions).toEqual({ service_tier: 'auto', context_management: { edits: [] } });
-    expect(parsed.warnings.map((warning) => warning.param)).toEqual(['cache_control']);
+    expect(parsed.chat.tools[0]?.cacheBreakpoint).toMatchObject({ ttl: CacheTtl.ONE_HOUR });
+    const [system, question, answer, result] = parsed.chat.messages;
+    expect(system?.content[0]?.cacheBreakpoint).toMatchObject({ ttl: CacheTtl.UNSPECIFIED });
+    expect(question?.content[0]?.cacheBreakpoint).toMatchObject({ ttl: CacheTtl.FIVE_MINUTES });
+    expect(answer?.content.map((part) => part.cacheBreakpoint)).toEqual([undefined, undefined]);
+    const resultPart = result?.content[0]?.kind;
+    expect(resultPart?.case === 'toolResult' && resultPart.value.content[0]?.cacheBreakpoint).toMatchObject({ ttl: CacheTtl.UNSPECIFIED });
+    expect(parsed.warnings.map((warning) => warning.param)).toEqual(['citations', 'cache_control']);
   });
 
   it('count_tokens bodies need no max_tokens', () => {
@@ -160,6 +175,9 @@ describe('parseMessagesRequest', () => {
     [{ thinking: { type: 'enabled' } }, /^thinking\.budget_tokens: Field required$/],
     [{ output_config: { format: { type: 'json_object' } } }, /^output_config\.format\.type: Input should be 'json_schema'/],
     [{ metadata: { user_id: 5 } }, /^metadata\.user_id: Input should be a valid string/],
+    [{ system: [{ type: 'text', text: 'S', cache_control: { type: 'persistent' } }] }, /^system\.0\.cache_control\.type: Input should be 'ephemeral'/],
+    [{ tools: [{ name: 't', input_schema: {}, cache_control: { type: 'ephemeral', ttl: '10m' } }] }, /^tools\.0\.cache_control\.ttl: Input should be '5m' or '1h'/],
+    [{ messages: [{ role: 'user', content: [{ type: 'text', text: 'q', cache_control: true }] }] }, /^messages\.0\.content\.0\.cache_control: Input should be a valid dictionary/],
   ])('rejects %j', (body, message) => {
     expect(() => parse(body)).toThrow(message);
   });

@@ -250,6 +250,10 @@ describe('field names and headers', () => {
     ['messages[2].content[0].image.url', 1, 'messages.1.content.0.source.url'],
     ['chat.messages[0].content[1]', 1, 'system.1'],
     ['provider_options.service_tier', 0, 'service_tier'],
+    ['cache_breakpoint', 0, 'cache_control'],
+    ['tools[1].cache_breakpoint', 0, 'tools.1.cache_control'],
+    ['messages[0].content[1].cache_breakpoint', 1, 'system.1.cache_control'],
+    ['messages[3].content[0].tool_result.content[1].cache_breakpoint', 1, 'messages.2.content.0.content.1.cache_control'],
   ])('%s (system offset %i) → %s', (field, offset, expected) => {
     expect(toAnthropicParam(field, offset)).toBe(expected);
   });

@@ -3,6 +3,7 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import {
+  CacheTtl,
   ChatRequestSchema,
   ReasoningEffort,
   ResponseFormatType,
@@ -145,6 +146,61 @@ describe('convertRequest: messages', () => {
       { type: 'tool_use', id: 'call_1', name: 'calc', input: { x: 1 } },
     ]);
     expect(codes(warnings)).toEqual(['reasoning_dropped:messages[1].content[3]', 'default_applied:max_output_tokens']);
+  });
+
+  it('puts cache breakpoints on their blocks and tools as cache_control, ttl included', () => {
+    const hour = { ttl: CacheTtl.ONE_HOUR };
+    const fiveMinutes = { ttl: CacheTtl.FIVE_MINUTES };
+    const { params, warnings } = convert({
+      tools: [{ ...weather, cacheBreakpoint: hour }, { name: 'other' }],
+      messages: [
+        { role: Role.SYSTEM, content: [{ ...text('Long system prompt.'), cacheBreakpoint: hour }, text('Short.')] },
+        {
+          role: Role.USER,
+          content: [{ kind: { case: 'image', value: { source: { case: 'url', value: 'https://images.example.test/cat.png' } } }, cacheBreakpoint: fiveMinutes }],
+        },
+        { role: Role.ASSISTANT, content: [{ kind: { case: 'toolCall', value: { id: 'call_1', name: 'get_weather', argumentsJson: '{}' } }, cacheBreakpoint: {} }] },
+        {
+          role: Role.TOOL,
+          content: [{ kind: { case: 'toolResult', value: { toolCallId: 'call_1', content: [{ ...text('18C'), cacheBreakpoint: {} }] } }, cacheBreakpoint: {} }],
+        },
+      ],
+      maxOutputTokens: 100,
+    });
+    expect(warnings).toEqual([]);
+    expect(params.tools).toEqual([
+      { name: 'get_weather', description: 'Weather', input_schema: weather.parameters, cache_control: { type: 'ephemeral', ttl: '1h' } },
+      { name: 'other', input_schema: { type: 'object', properties: {} } },
+    ]);
+    expect(params.system).toEqual([
+      { type: 'text', text: 'Long system prompt.', cache_control: { type: 'ephemeral', ttl: '1h' } },
+      { type: 'text', text: 'Short.' },
+    ]);
+    expect(params.messages.map((message) => message.content)).toEqual([
+      [{ type: 'image', source: { type: 'url', url: 'https://images.example.test/cat.png' }, cache_control: { type: 'ephemeral', ttl: '5m' } }],
+      [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: {}, cache_control: { type: 'ephemeral' } }],
+      [{ type: 'tool_result', tool_use_id: 'call_1', content: [{ type: 'text', text: '18C', cache_control: { type: 'ephemeral' } }], cache_control: { type: 'ephemeral' } }],
+    ]);
+  });
+
+  it('says so when a breakpoint cannot go: on thinking, or on a part that is not sent', () => {
+    const { params, warnings } = convert({
+      messages: [
+        user('q'),
+        {
+          role: Role.ASSISTANT,
+          content: [{ kind: { case: 'reasoning', value: { text: 't', signature: 's', providerType: 'anthropic' } }, cacheBreakpoint: {} }, text('a')],
+        },
+        { role: Role.USER, content: [{ ...text(''), cacheBreakpoint: {} }, text('next')] },
+      ],
+      maxOutputTokens: 100,
+    });
+    expect(params.messages[1]?.content).toEqual([{ type: 'thinking', thinking: 't', signature: 's' }, { type: 'text', text: 'a' }]);
+    expect(params.messages[2]?.content).toEqual([{ type: 'text', text: 'next' }]);
+    expect(codes(warnings)).toEqual([
+      'unsupported_parameter:messages[1].content[0].cache_breakpoint',
+      'unsupported_parameter:messages[2].content[0].cache_breakpoint',
+    ]);
   });
 
   it('rejects tool call arguments that are not JSON', () => {

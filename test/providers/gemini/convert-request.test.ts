@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { ChatRequestSchema, ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { CacheTtl, ChatRequestSchema, ReasoningEffort, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { convertRequest } from '../../../src/providers/gemini/convert-request.js';
 import { TINY_PNG_BASE64 } from '../../fixtures/scenarios.js';
@@ -184,6 +184,20 @@ describe('tools, sampling, formats', () => {
     const result = convert({ messages: [user('x')], responseFormat: { type: ResponseFormatType.JSON_SCHEMA, schemaName: 's', schema, description: 'why' } });
     expect(result.request.config).toEqual({ responseMimeType: 'application/json', responseJsonSchema: schema });
     expect(params(result)).toEqual(['response_format.description']);
+  });
+
+  it('leaves prompt-cache breakpoints out with one warning, a tool result’s own included', () => {
+    const result = convert({
+      tools: [{ name: 'f', cacheBreakpoint: { ttl: CacheTtl.ONE_HOUR } }],
+      messages: [
+        user('go'),
+        { role: Role.ASSISTANT, content: [{ kind: { case: 'toolCall', value: { id: 'c1', name: 'f', argumentsJson: '{}' } } }] },
+        { role: Role.TOOL, content: [{ kind: { case: 'toolResult', value: { toolCallId: 'c1', content: [{ ...text('ok'), cacheBreakpoint: {} }] } } }] },
+      ],
+    });
+    expect(JSON.stringify(result.request)).not.toContain('cache');
+    expect(params(result)).toEqual(['cache_breakpoint']);
+    expect(params(convert({ messages: [user('x')] }))).toEqual([]);
   });
 
   it('warns about user and metadata; passes provider_options through as extra body', () => {

@@ -1,6 +1,6 @@
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { ChatRequestSchema, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { CacheTtl, ChatRequestSchema, ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { convertRequest } from '../../../src/providers/openai/convert-request.js';
 import { familyTraits } from '../../../src/providers/openai/family.js';
 import type { OpenAIFamily } from '../../../src/providers/openai/wire-types.js';
@@ -69,6 +69,24 @@ describe('convertRequest', () => {
     const unnamed = convert({ responseFormat: { type: ResponseFormatType.JSON_SCHEMA, schema } });
     expect(unnamed.params.response_format).toMatchObject({ json_schema: { name: 'response' } });
     expect(unnamed.warnings[0]).toMatchObject({ code: 'default_applied' });
+  });
+
+  it('leaves prompt-cache breakpoints out (the family caches on its own) with one warning', () => {
+    for (const family of ['openai', 'azure-openai', 'openai-compatible'] as const) {
+      const result = convert(
+        {
+          tools: [{ name: 'f', cacheBreakpoint: { ttl: CacheTtl.ONE_HOUR } }],
+          messages: [
+            { role: Role.SYSTEM, content: [{ kind: { case: 'text', value: { text: 'S' } }, cacheBreakpoint: {} }] },
+            { role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Hi' } }, cacheBreakpoint: {} }] },
+          ],
+        },
+        family,
+      );
+      expect(JSON.stringify(result.params)).not.toContain('cache');
+      expect(result.warnings).toEqual([expect.objectContaining({ code: 'unsupported_parameter', param: 'cache_breakpoint' })]);
+    }
+    expect(convert({}).warnings).toEqual([]);
   });
 
   it('sends metadata only with store, as OpenAI requires', () => {
