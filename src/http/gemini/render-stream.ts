@@ -86,6 +86,9 @@ export class GeminiStreamRenderer {
         if (part) parts.push(part);
       }
       const ending = this.#endings.find((entry) => entry.index === index);
+      // As Gemini's own last chunk: never no parts. @google/genai's chat counts a chunk with none as an invalid
+      // answer and drops the whole turn, and the user's message with it, from the history it sends next.
+      if (parts.length === 0) parts.push({ text: '' });
       const response = this.#response(index, parts);
       const candidate = response.candidates[0]!;
       const finishReason = ending ? finishReasonName(ending.reason, ending.raw, this.route) : undefined;

@@ -40,6 +40,20 @@ describe.each(FAMILIES)('@google/genai → %s upstream', (family) => {
     checkUpstreamRequest('plain-text', lastUpstreamRequest(harness, family), family, true);
   });
 
+  it('a streamed chat keeps its history: the second turn reaches the upstream with the first (the SDK drops a turn with an empty chunk)', async () => {
+    const chat = ai().chats.create({ model: `${family}/plain-text` });
+    for await (const chunk of await chat.sendMessageStream({ message: 'First question' })) void chunk;
+    for await (const chunk of await chat.sendMessageStream({ message: 'Second question' })) void chunk;
+    // The SDK keeps one model content per chunk: the turns are the runs of one role.
+    const turns = chat.getHistory(true).map((content) => content.role).filter((role, index, roles) => role !== roles[index - 1]);
+    expect(turns).toEqual(['user', 'model', 'user', 'model']);
+    // The first answer travels as the SDK kept it, a model content per chunk (an upstream that takes consecutive
+    // assistant messages gets them as sent).
+    const sent = lastUpstreamRequest(harness, family).messages;
+    expect(sent.map((message) => message.role).filter((role, index, roles) => role !== roles[index - 1])).toEqual(['user', 'assistant', 'user']);
+    expect(sent.filter((message) => message.role === 'assistant').map((message) => message.text).join('').replaceAll('\n', '')).toBe('Hello, world!'); // blocks of one turn, as the fixture joins them
+  });
+
   it('system instruction and a multi-turn conversation reach the upstream in order', async () => {
     await ai().models.generateContent({
       model: `${family}/system-prompt`,
