@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
 import { adminCaller } from '../helpers/admin-call.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor } from '../helpers/gateway-process.js';
-import { request } from '../server/helpers.js';
+import { chatsOnFreshConnections } from '../helpers/fresh-connection-chats.js';
 
 const ADMIN_TOKEN = 'workers-redis-away-admin-token-0123456789';
 let upstream: OpenAIFixture;
@@ -46,20 +46,8 @@ describe('--workers while Redis is away', () => {
   it('holds a key to its requests-per-minute once across the workers', { timeout: 60_000 }, async () => {
     const created = await adminCaller(base, ADMIN_TOKEN)('KeysService/CreateKey', { name: 'four a minute', rateLimits: { requestsPerMinute: 4 } });
     const secret = String(created['secret']);
-    const statuses: number[] = [];
-    const processes = new Set<string>();
-    for (let index = 0; index < 8; index += 1) {
-      // A fresh connection each: the primary hands them to the workers in turn.
-      const response = await request(`${base}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-        body: JSON.stringify({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'hi' }] }),
-      });
-      statuses.push(response.status);
-      const requestId = String(response.headers['x-request-id']);
-      processes.add(requestId.slice(0, requestId.lastIndexOf('_')));
-    }
-    expect(processes.size).toBe(2);
+    const { statuses, processes } = await chatsOnFreshConnections(base, secret, 'openai/plain-text', 8);
+    expect(processes).toBe(2);
     expect(statuses.filter((status) => status === 200)).toHaveLength(4);
     expect(statuses.filter((status) => status === 429)).toHaveLength(4);
   });

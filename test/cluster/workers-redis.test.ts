@@ -11,7 +11,7 @@ import { startFixture } from '../completion/matrix-setup.js';
 import type { FixtureUpstream } from '../fixtures/fixture-upstream.js';
 import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
-import { request } from '../server/helpers.js';
+import { chatsOnFreshConnections } from '../helpers/fresh-connection-chats.js';
 import { connectRedis, luaScript } from '../../src/redis/redis-client.js';
 import { TEST_REDIS_URL } from '../setup/redis-url.js';
 
@@ -58,20 +58,9 @@ describe('--workers 2 with Redis', () => {
   it('holds a key’s limit in Redis across workers: 4 requests per minute means 4, counted in Redis', async () => {
     const created = await admin('KeysService/CreateKey', { name: 'limited', rateLimits: { requestsPerMinute: 4 } });
     const secret = String(created['secret']);
-    const statuses: number[] = [];
-    const processes = new Set<string>();
-    for (let index = 0; index < 8; index += 1) {
-      const response = await request(`${base}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-        body: JSON.stringify({ model: 'openai-compatible/plain-text', messages: [{ role: 'user', content: 'Say hello' }] }),
-      });
-      statuses.push(response.status);
-      const requestId = String(response.headers['x-request-id']);
-      processes.add(requestId.slice(0, requestId.lastIndexOf('_')));
-    }
+    const { statuses, processes } = await chatsOnFreshConnections(base, secret, 'openai-compatible/plain-text', 8);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
-    expect(processes.size).toBe(2);
+    expect(processes).toBe(2);
     const connection = connectRedis(TEST_REDIS_URL, () => {});
     expect(await connection.ready(2_000)).toBe(true);
     const keyId = (created['key'] as { id: string }).id;
