@@ -41,6 +41,17 @@ describe('dispatcher: streams', () => {
     expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:503', 'b:unavailable:200', 'c:ok:0']);
   });
 
+  it('an input usage before the first chunk is a leading note too: an attempt that sent only that still fails over', async () => {
+    const { clock, upstreams, dispatcher } = setup({ 'a/m': ['input-break'], 'b/m': ['input-ok'] });
+    const dispatch = dispatcher.stream(plan([a, b], { settings: { maxRetries: 0 } }), upstreams.open, new AbortController().signal);
+    const chunks = await drive(clock, collect(dispatch.chunks));
+    // The failed attempt's input usage is dropped; the serving one's is released with its first chunk.
+    expect(cases(chunks)).toEqual(['inputUsage', 'textDelta', 'textDelta', 'finish']);
+    expect(chunks[0]?.event.value).toMatchObject({ inputTokens: 7 });
+    expect(dispatch.result().served).toBe(b);
+    expect(outcomes(dispatch.result().attempts)).toEqual(['a:unavailable:200', 'b:ok:0']);
+  });
+
   it('first down, second rate limited: the third serves every stream', async () => {
     const { clock, upstreams, dispatcher } = setup({ 'a/m': ['reset'], 'b/m': ['429'] });
     for (let request = 0; request < 3; request += 1) {

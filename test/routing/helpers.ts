@@ -2,7 +2,7 @@
 // the test drives them, a seeded random, planned targets, and fake upstreams
 // that follow a script of outcomes per target.
 import { create } from '@bufbuild/protobuf';
-import { FinishSchema, StreamChunkSchema, TextDeltaSchema, WarningSchema, type StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
+import { FinishSchema, InputUsageSchema, StreamChunkSchema, TextDeltaSchema, WarningSchema, type StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { CatalogProvider } from '../../src/core/completion/provider-catalog.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import type { Sleep } from '../../src/core/routing/abort-utils.js';
@@ -153,7 +153,9 @@ export function plan(
  * retry-after); 'reset' (connection error, no HTTP answer); 'hang' (never answers until aborted).
  * Streams also: 'pre-stream' (a warning, then the stream breaks before any content), 'mid-stream' (one
  * text chunk, then it breaks), 'empty' (opens, sends nothing until aborted), 'ends-empty' (opens and
- * ends at once), 'warn-ok' (a warning, then content).
+ * ends at once), 'warn-ok' (a warning, then content), 'input-ok' (the input usage, then content),
+ * 'input-break' (the input usage, then it breaks before any content: an Anthropic upstream's message_start
+ * followed by an overloaded error).
  */
 export type Outcome = string;
 
@@ -199,7 +201,9 @@ export class FakeUpstreams {
     switch (outcome) {
       case 'ok':
       case 'warn-ok':
+      case 'input-ok':
         if (outcome === 'warn-ok') yield warning(`from ${key}`);
+        if (outcome === 'input-ok') yield inputUsage(7);
         yield text(`hello from ${key}`);
         yield text(' and more');
         yield finish();
@@ -207,6 +211,9 @@ export class FakeUpstreams {
       case 'pre-stream':
         yield warning(`from ${key}`);
         throw new GatewayError('unavailable', `${key} broke before any content`, { retryable: true, upstreamStatus: 200 });
+      case 'input-break':
+        yield inputUsage(5);
+        throw new GatewayError('unavailable', `${key} overloaded before any content`, { retryable: true, upstreamStatus: 200 });
       case 'mid-stream':
         yield text(`hello from ${key}`);
         throw new GatewayError('unavailable', `${key} broke mid-stream`, { retryable: true, upstreamStatus: 200 });
@@ -256,6 +263,7 @@ export function failure(outcome: Outcome, key: string): GatewayError {
 const chunk = (event: StreamChunk['event']) => create(StreamChunkSchema, { event });
 export const text = (value: string) => chunk({ case: 'textDelta', value: create(TextDeltaSchema, { text: value }) });
 export const warning = (message: string) => chunk({ case: 'warning', value: create(WarningSchema, { code: 'unsupported', message }) });
+export const inputUsage = (inputTokens: number) => chunk({ case: 'inputUsage', value: create(InputUsageSchema, { inputTokens }) });
 export const finish = () => chunk({ case: 'finish', value: create(FinishSchema, { rawReason: 'stop' }) });
 
 export const textOf = (chunks: StreamChunk[]): string =>

@@ -260,10 +260,16 @@ function endPass(pass: QuotaPass, usedTokens: number | undefined): void {
   else pass.settle(usedTokens);
 }
 
-/** `head`: leading warnings and the first other chunk, released together. */
+/** `head`: the leading notes (warnings, input usage) and the first other chunk, released together. */
 type OpenedStream = { iterator: AsyncIterator<StreamChunk>; head: StreamChunk[] };
 
-/** Opens the stream and reads until the first chunk that is not a warning; closes it on failure. */
+/**
+ * Say nothing of the answer: an attempt that sent only these can still fail over (an Anthropic
+ * upstream's message_start, whose input usage maps to one, may be followed by an overloaded error).
+ */
+const LEADING_NOTES: ReadonlySet<StreamChunk['event']['case']> = new Set(['warning', 'inputUsage']);
+
+/** Opens the stream and reads until the first chunk that is not a leading note; closes it on failure. */
 async function openUntilFirstChunk(attempt: AttemptRun, open: AttemptCall<AsyncIterable<StreamChunk>>): Promise<OpenedStream> {
   let iterator: AsyncIterator<StreamChunk> | undefined;
   try {
@@ -276,7 +282,7 @@ async function openUntilFirstChunk(attempt: AttemptRun, open: AttemptCall<AsyncI
         throw upstreamConditionError({ type: 'truncated_stream' }, `provider ${provider} ended the stream without sending anything`, provider);
       }
       head.push(next.value);
-      if (next.value.event.case !== 'warning') {
+      if (!LEADING_NOTES.has(next.value.event.case)) {
         attempt.markFirstChunk();
         return { iterator, head };
       }

@@ -7,7 +7,16 @@
 // https://platform.claude.com/docs/en/build-with-claude/prompt-caching), so
 // input_tokens = input − cache read − cache write.
 import { create } from '@bufbuild/protobuf';
-import { FinishReason, WarningSchema, type ChatResponse, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import {
+  FinishReason,
+  UsageSchema,
+  WarningSchema,
+  type ChatResponse,
+  type ContentPart,
+  type InputUsage,
+  type Usage,
+  type Warning,
+} from '../../../gen/llmgateway/v1/chat_pb.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicContentBlock, AnthropicDeltaUsage, AnthropicMessage, AnthropicStopReason, AnthropicUsage } from './anthropic-wire.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
@@ -147,6 +156,12 @@ export function renderUsage(usage: Usage | undefined): AnthropicUsage {
     server_tool_use: null,
     service_tier: null,
   };
+}
+
+/** message_start's usage: the input side when known (Anthropic's own output_tokens there is a placeholder too). */
+export function renderStartUsage(input: InputUsage | undefined): AnthropicUsage {
+  const { inputTokens, cachedInputTokens, cacheWriteTokens } = input ?? {};
+  return renderUsage(create(UsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens }));
 }
 
 export function renderDeltaUsage(usage: Usage | undefined): AnthropicDeltaUsage {

@@ -1,13 +1,18 @@
 // Canonical StreamChunks → Anthropic stream events, one canonical chunk in,
 // zero or more events out at once:
-//   start → message_start (+ ping)
+//   start, inputUsage → remembered; the first chunk after them that carries
+//     output → message_start (+ ping) first, its usage the input side when
+//     the upstream told it before the output (Anthropic, Gemini), else 0 (an
+//     OpenAI-family upstream counts the input only at the end);
 //   text / reasoning / tool-call deltas → content_block_start,
 //     content_block_delta (text_delta, thinking_delta, signature_delta,
 //     input_json_delta), content_block_stop — one block at a time, indexes
 //     from 0 in order, as Anthropic streams them;
 //   finish / usage / route / warning → remembered;
 // and end() → (last block stop) message_delta (stop_reason, stop_sequence,
-// cumulative usage) → message_stop.
+// cumulative usage, the input side included) → message_stop.
+// message_start waits for the upstream's first output at no cost: the
+// response opens with that output anyway (../sse-stream.ts).
 // Only one thing is held back: a tool call that starts while the open call's
 // arguments are not yet a whole JSON value, which happens when an upstream
 // interleaves its calls' fragments (OpenAI names each fragment's call by
@@ -19,13 +24,13 @@
 // A thinking block ends with a signature_delta: the upstream's (Anthropic), or
 // a marked one naming the producing provider (reasoning-signature.ts) so the
 // block can go back to the right family on the next turn.
-import { FinishReason, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { FinishReason, type InputUsage, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicStreamEvent } from './anthropic-wire.js';
 import { JsonCompleteness } from './json-completeness.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
-import { messageId, renderDeltaUsage, renderStopReason, renderUsage, stopSequenceFor } from './render-response.js';
+import { messageId, renderDeltaUsage, renderStartUsage, renderStopReason, stopSequenceFor } from './render-response.js';
 
 export interface StreamRendererOptions {
   stopSequences: readonly string[];
@@ -60,6 +65,7 @@ export class StreamRenderer extends StreamFacts {
   private readonly waitingCalls: ToolCall[] = [];
   private finish: { reason: FinishReason; raw: string; stopSequence: string } | undefined;
   private usage: Usage | undefined;
+  private inputUsage: InputUsage | undefined;
 
   constructor(private readonly options: StreamRendererOptions) {
     super();
@@ -74,7 +80,10 @@ export class StreamRenderer extends StreamFacts {
       case 'start':
         this.id = event.value.id;
         this.model = event.value.model;
-        return this.start();
+        return [];
+      case 'inputUsage':
+        this.inputUsage = event.value;
+        return [];
       case 'textDelta': {
         if (event.value.text === '') return [];
         const out = this.start();
@@ -134,8 +143,8 @@ export class StreamRenderer extends StreamFacts {
       stop_sequence: null,
       stop_details: null,
       container: null,
-      // The input side is known only at the end (message_delta carries it).
-      usage: renderUsage(undefined),
+      // Unknown until the end when no input usage came: message_delta carries the totals either way.
+      usage: renderStartUsage(this.inputUsage),
     };
     return [{ type: 'message_start', message }, { type: 'ping' }];
   }

@@ -5,8 +5,9 @@
 // State kept: which content block is which tool call (the canonical tool index
 // is the order of tool_use blocks, not the content block index), whether a
 // tool block got any argument fragment, the stop reason (and the stop sequence
-// it names) and the cumulative usage (last value wins). `finish` and `usage`
-// go out at message_stop; a stream without message_stop is the caller's to
+// it names) and the cumulative usage (last value wins). message_start's input
+// side goes out at once as `inputUsage`; `finish` and `usage` go out at
+// message_stop; a stream without message_stop is the caller's to
 // report as broken, and one whose events come without a message_start (a lone
 // message_stop) is broken at once: it holds no message, not an empty one.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
@@ -17,7 +18,7 @@ import type { AnthropicStreamEvent } from './anthropic-client.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { unsupportedBlock } from './map-response.js';
-import { mapUsage, mergeCumulativeUsage, type AnthropicUsageFields } from './map-usage.js';
+import { mapInputUsage, mapUsage, mergeCumulativeUsage, type AnthropicUsageFields } from './map-usage.js';
 
 type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
 type StartedBlock = Extract<AnthropicStreamEvent, { type: 'content_block_start' }>['content_block'];
@@ -63,10 +64,13 @@ export class StreamMapper {
       throw new UpstreamFault('truncated_stream', 'no message_start');
     }
     switch (typed.type) {
-      case 'message_start':
+      case 'message_start': {
         this.started = true;
-        this.recordUsage(typed.message.usage);
-        return [];
+        const usage = typed.message.usage;
+        this.recordUsage(usage);
+        // The input side is final here (https://docs.anthropic.com/en/docs/build-with-claude/streaming): known before any delta.
+        return usage ? [chunk({ case: 'inputUsage', value: mapInputUsage(usage) })] : [];
+      }
       case 'content_block_start':
         return this.blockStart(typed.index, typed.content_block);
       case 'content_block_delta':

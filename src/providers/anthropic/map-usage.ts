@@ -5,7 +5,7 @@
 // already includes thinking; output_tokens_details.thinking_tokens (sent by
 // current API versions, null or absent on older ones) is the reasoning share.
 import { create } from '@bufbuild/protobuf';
-import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { InputUsageSchema, UsageSchema, type InputUsage, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 
 /** The usage fields this mapper reads; both Usage and the cumulative MessageDeltaUsage fit. */
 export interface AnthropicUsageFields {
@@ -30,6 +30,12 @@ export function mapUsage(usage: AnthropicUsageFields): Usage {
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
     totalTokens: input + output,
   });
+}
+
+/** message_start's input side (its output_tokens only just begun), counted as mapUsage counts it. */
+export function mapInputUsage(usage: AnthropicUsageFields): InputUsage {
+  const { inputTokens, cachedInputTokens, cacheWriteTokens } = mapUsage(usage);
+  return create(InputUsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens });
 }
 
 /**

@@ -5,8 +5,10 @@
 // arguments JSON. STOP may come in a later event than the calls: "saw a call"
 // is remembered per choice (docs/provider-wire-formats.md, "Gemini API,
 // Streaming" and Pitfall 4). usageMetadata repeats in every event:
-// the last one wins (Pitfall 6) and goes out once, from end(); a stream
-// whose choices did not all finish was cut (the adapter reports it).
+// the last one wins (Pitfall 6) and goes out once, from end(); its input side
+// goes out as `inputUsage` too when it comes before any output (the first
+// event carries the prompt count). A stream whose choices did not all finish
+// was cut (the adapter reports it).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
@@ -15,7 +17,7 @@ import { classifyPart, unsupportedOutput } from './classify-part.js';
 import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
-import { mapUsage } from './map-usage.js';
+import { mapInputUsage, mapUsage } from './map-usage.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
 interface ChoiceState {
@@ -31,6 +33,8 @@ export class StreamMapper {
   private readonly choices = new Map<number, ChoiceState>();
   private readonly warned = new Set<string>();
   private usage: Usage | undefined;
+  /** No chunk has gone out yet: an input usage may still lead the stream. */
+  private leading = true;
   private blocked = false;
 
   constructor(private readonly ids: ToolCallIds = createToolCallIds()) {}
@@ -39,6 +43,8 @@ export class StreamMapper {
     checkEvent(response);
     const out: StreamChunk[] = [];
     if (response.usageMetadata) this.usage = mapUsage(response.usageMetadata);
+    const inputUsage = this.leading ? mapInputUsage(response.usageMetadata) : undefined;
+    if (inputUsage) out.push(chunk(0, { case: 'inputUsage', value: inputUsage }));
     const candidates = response.candidates ?? [];
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
@@ -55,6 +61,7 @@ export class StreamMapper {
       this.blocked = true;
       out.push(chunk(0, { case: 'finish', value: { reason: mapBlockReason(blockReason), rawReason: blockReason } }));
     }
+    if (out.length > 0) this.leading = false;
     return out;
   }
 

@@ -6,7 +6,7 @@
 //   reasoning = thoughts;
 // - Gemini reports no cache writes: 0.
 import { create } from '@bufbuild/protobuf';
-import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { InputUsageSchema, UsageSchema, type InputUsage, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GeminiUsageMetadata } from './wire-types.js';
 
 const count = (value: number | null | undefined): number => (typeof value === 'number' && value > 0 ? value : 0);
@@ -24,4 +24,11 @@ export function mapUsage(usage: GeminiUsageMetadata | null | undefined): Usage |
     reasoningTokens,
     totalTokens: inputTokens + outputTokens,
   });
+}
+
+/** The input side of a stream's first usageMetadata (the prompt is counted whole from the first event); undefined when it has no prompt count. */
+export function mapInputUsage(usage: GeminiUsageMetadata | null | undefined): InputUsage | undefined {
+  if (typeof usage?.promptTokenCount !== 'number') return undefined;
+  const { inputTokens, cachedInputTokens } = mapUsage(usage)!;
+  return create(InputUsageSchema, { inputTokens, cachedInputTokens });
 }

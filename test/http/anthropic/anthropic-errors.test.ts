@@ -1,6 +1,7 @@
 // Failures on the Anthropic surface: the official SDK's error classes for the
-// matching statuses, a bad-input table on raw HTTP (status, Anthropic error
-// body naming the field, request id), a mid-stream failure as `event: error`,
+// matching statuses (a `role: "system"` message where Anthropic refuses one
+// included), a bad-input table on raw HTTP (status, Anthropic error body
+// naming the field, request id), a mid-stream failure as `event: error`,
 // and a client leaving mid-stream aborting the upstream call. The gateway runs
 // with a 64 KiB body limit.
 import http from 'node:http';
@@ -62,6 +63,27 @@ describe('the official client’s error classes', () => {
     expect(viaHelper).toBeInstanceOf(RateLimitError);
   });
 
+  it('BadRequestError for a role "system" message where Anthropic refuses one; nothing goes upstream', async () => {
+    const before = harness.fixture('anthropic').received.length;
+    for (const stream of [false, true]) {
+      const error = await rejection(client.messages.create({ model: 'anthropic/plain-text', max_tokens: 20, stream, messages: [{ role: 'system', content: 'hi' }] }));
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.type).toBe('invalid_request_error');
+      expect(error.message).toMatch(/messages\.0\.role: a system message cannot be the first entry in messages/);
+    }
+    expect(harness.fixture('anthropic').received.length).toBe(before);
+  });
+
+  it('a role "system" message right after a user message is an instruction added mid-conversation: it reaches the upstream', async () => {
+    const message = await client.messages.create({
+      ...hello('anthropic/plain-text'),
+      messages: [{ role: 'user', content: 'Say hello' }, { role: 'system', content: 'Answer in French.' }],
+    });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello, world!' });
+    const sent = harness.fixture('anthropic').received.at(-1)!;
+    expect(sent.normalized?.system).toContain('Answer in French.');
+  });
+
   it('upstream failures: its 400 → BadRequestError; its 5xx → 529 overloaded_error; its refusal of the gateway’s own key → 502 api_error', async () => {
     const rejected = await rejection(client.messages.create(hello('anthropic/error-400')));
     expect(rejected).toBeInstanceOf(BadRequestError);
@@ -81,6 +103,14 @@ describe('the official client’s error classes', () => {
   });
 });
 
+/** Where Anthropic refuses a `role: "system"` message (its placement rules for mid-conversation system messages). */
+const systemPlacements: Array<[string, string[], RegExp]> = [
+  ['a system message first', ['system'], /^messages\.0\.role: a system message cannot be the first entry in messages/],
+  ['a system message after an assistant message', ['user', 'assistant', 'system'], /^messages\.2\.role: a system message must immediately follow a user message/],
+  ['a system message before a user message', ['user', 'system', 'user'], /^messages\.1\.role: a system message must be the last entry in messages or be followed by an assistant message/],
+  ['consecutive system messages', ['user', 'system', 'system'], /^messages\.1\.role: consecutive system messages are not allowed$/],
+];
+
 describe('bad input: Anthropic’s error shape, the field named, never a 500', () => {
   const post = (body: string | object, headers: Record<string, string> = {}, path = '/v1/messages') =>
     harness.post(path, body, { 'x-api-key': harness.secret, ...headers });
@@ -93,6 +123,13 @@ describe('bad input: Anthropic’s error shape, the field named, never a 500', (
     ['max_tokens as a string', { ...hello('openai/plain-text'), max_tokens: '10' }, 400, 'invalid_request_error', /^max_tokens: Input should be a valid integer/],
     ['temperature out of range', { ...hello('openai/plain-text'), temperature: 3 }, 400, 'invalid_request_error', /^temperature: /],
     ['a bad role', { ...hello('openai/plain-text'), messages: [{ role: 'tool', content: 'x' }] }, 400, 'invalid_request_error', /^messages\.0\.role: Input should be 'user', 'assistant' or 'system'/],
+    ...systemPlacements.map(([name, roles, message]): [string, object, number, string, RegExp] => [
+      name,
+      { ...hello('openai/plain-text'), messages: roles.map((role) => ({ role, content: 'x' })) },
+      400,
+      'invalid_request_error',
+      message,
+    ]),
     [
       'an unsupported block',
       { ...hello('openai/plain-text'), messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] },

@@ -27,14 +27,16 @@ describe('parseMessagesRequest', () => {
     });
   });
 
-  it('system (string or text blocks) → one leading SYSTEM message; role "system" messages stay in place', () => {
+  it('system (string or text blocks) → one leading SYSTEM message; a role "system" message after a user message stays in place', () => {
     const fromBlocks = parse({ system: [{ type: 'text', text: 'A' }, { type: 'text', text: 'B' }] });
     expect(fromBlocks.systemOffset).toBe(1);
     expect(fromBlocks.chat.messages[0]?.role).toBe(Role.SYSTEM);
     expect(fromBlocks.chat.messages[0]?.content.map((part) => part.kind.value)).toMatchObject([{ text: 'A' }, { text: 'B' }]);
-    const inline = parse({ system: '', messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Hi' }] });
+    const inline = parse({ system: '', messages: [{ role: 'user', content: 'Hi' }, { role: 'system', content: 'S' }, { role: 'assistant', content: 'A' }] });
     expect(inline.systemOffset).toBe(0);
-    expect(inline.chat.messages.map((message) => message.role)).toEqual([Role.SYSTEM, Role.USER]);
+    expect(inline.chat.messages.map((message) => message.role)).toEqual([Role.USER, Role.SYSTEM, Role.ASSISTANT]);
+    // Where Anthropic refuses one (first, here), a 400 naming the message's role.
+    expect(() => parse({ messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Hi' }] })).toThrow(/^messages\.0\.role: /);
   });
 
   it('converts every block type, one part per block, tool results kept in place in the user message', () => {

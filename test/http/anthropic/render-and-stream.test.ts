@@ -171,9 +171,9 @@ describe('StreamRenderer', () => {
     const converter = new StreamRenderer({ stopSequences: [] });
     const step = (event: ChunkEvent) =>
       converter.push(chunk(event)).map((out) => (out.type === 'content_block_delta' && out.delta.type === 'input_json_delta' ? `${out.index}:${out.delta.partial_json}` : `${out.type}${'index' in out ? ` ${out.index}` : ''}`));
-    step({ case: 'start', value: { id: 'gen-4', model: 'm' } });
+    expect(step({ case: 'start', value: { id: 'gen-4', model: 'm' } })).toEqual([]);
     // One after another: the second call's block opens at its start (the first call's arguments are whole).
-    expect(step({ case: 'toolCallStart', value: { index: 0, id: 'a', name: 'f' } })).toEqual(['content_block_start 0']);
+    expect(step({ case: 'toolCallStart', value: { index: 0, id: 'a', name: 'f' } })).toEqual(['message_start', 'ping', 'content_block_start 0']);
     expect(step({ case: 'toolCallDelta', value: { index: 0, argumentsDelta: '{"x":' } })).toEqual(['0:{"x":']);
     expect(step({ case: 'toolCallDelta', value: { index: 0, argumentsDelta: '"}"}' } })).toEqual(['0:"}"}']);
     expect(step({ case: 'toolCallStart', value: { index: 1, id: 'b', name: 'g' } })).toEqual(['content_block_stop 0', 'content_block_start 1']);
@@ -194,6 +194,31 @@ describe('StreamRenderer', () => {
       '4:{}',
       'content_block_stop 4',
     ]);
+  });
+
+  it('message_start waits for the first output and carries the input usage told before it; message_delta the totals', () => {
+    const converter = new StreamRenderer({ stopSequences: [] });
+    const push = (event: ChunkEvent) => converter.push(chunk(event));
+    expect(push({ case: 'start', value: { id: 'gen-5', model: 'anthropic/m' } })).toEqual([]);
+    expect(push({ case: 'route', value: { providerId: 'anthropic' } })).toEqual([]);
+    expect(push({ case: 'inputUsage', value: { inputTokens: 2000, cachedInputTokens: 1500, cacheWriteTokens: 200 } })).toEqual([]);
+    const first = push({ case: 'textDelta', value: { text: 'Hi' } });
+    expect(first.map((event) => event.type)).toEqual(['message_start', 'ping', 'content_block_start', 'content_block_delta']);
+    expect(first[0]).toMatchObject({
+      message: { id: 'msg_5', usage: { input_tokens: 300, cache_creation_input_tokens: 200, cache_read_input_tokens: 1500, output_tokens: 0 } },
+    });
+    push({ case: 'finish', value: { reason: FinishReason.STOP, rawReason: 'end_turn' } });
+    push({ case: 'usage', value: { inputTokens: 2000, outputTokens: 7, cachedInputTokens: 1500, cacheWriteTokens: 200 } });
+    expect(converter.end().find((event) => event.type === 'message_delta')).toMatchObject({
+      usage: { input_tokens: 300, cache_creation_input_tokens: 200, cache_read_input_tokens: 1500, output_tokens: 7 },
+    });
+
+    // No input usage before the output (an OpenAI-family upstream counts it at the end): 0 until message_delta.
+    const unknown = new StreamRenderer({ stopSequences: [] });
+    unknown.push(chunk({ case: 'start', value: { id: 'gen-6', model: 'm' } }));
+    expect(unknown.push(chunk({ case: 'textDelta', value: { text: 'Hi' } }))[0]).toMatchObject({
+      message: { usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 } },
+    });
   });
 
   it('an empty stream still forms a whole message', () => {

@@ -58,9 +58,10 @@ describe('StreamMapper', () => {
   it('turns every upstream delta into one canonical chunk at once', () => {
     const { chunks, mapper, perEvent } = run(RECORDED_TOOL_STREAM);
     expect(mapper.end().complete).toBe(true);
-    // message_start, ping, block starts of text/thinking and "" fragments yield nothing; message_stop yields finish + usage.
-    expect(perEvent).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 2]);
+    // message_start yields its input usage; ping, block starts of text/thinking and "" fragments yield nothing; message_stop yields finish + usage.
+    expect(perEvent).toEqual([1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 0, 2]);
     expect(chunks.map((chunk) => chunk.event.case)).toEqual([
+      'inputUsage',
       'reasoningDelta',
       'reasoningDelta',
       'reasoningDelta',
@@ -102,6 +103,11 @@ describe('StreamMapper', () => {
     expect(JSON.parse(argumentsByIndex.get(1) ?? '')).toEqual({});
   });
 
+  it('sends message_start’s input side at once (input incl. cache), before any delta', () => {
+    const { chunks } = run(RECORDED_TOOL_STREAM);
+    expect(chunks[0]?.event).toEqual({ case: 'inputUsage', value: expect.objectContaining({ inputTokens: 52, cachedInputTokens: 12, cacheWriteTokens: 0 }) });
+  });
+
   it('ends with one finish and one usage (cumulative, last value, input incl. cache)', () => {
     const { chunks } = run(RECORDED_TOOL_STREAM);
     expect(chunks.at(-2)?.event).toEqual({ case: 'finish', value: expect.objectContaining({ reason: FinishReason.TOOL_CALLS, rawReason: 'tool_use' }) });
@@ -122,6 +128,7 @@ describe('StreamMapper', () => {
       ]),
     );
     expect(chunks.map((chunk) => chunk.event)).toEqual([
+      { case: 'inputUsage', value: expect.objectContaining({ inputTokens: 52 }) },
       { case: 'reasoningDelta', value: expect.objectContaining({ redactedData: 'EmwKAhgBEgy', providerType: 'anthropic' }) },
       { case: 'warning', value: expect.objectContaining({ code: 'unsupported_content' }) },
     ]);

@@ -45,7 +45,8 @@ describe('cancellation', () => {
       }
     })();
     const error = await consume.then(() => undefined, (failure: unknown) => failure);
-    expect(chunks).toEqual(['textDelta']);
+    // The first event's prompt count leads (inputUsage), then its text.
+    expect(chunks).toEqual(['inputUsage', 'textDelta']);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ kind: 'canceled', provider: PROVIDER_ID });
     await waitFor(() => fixture.abortedStreams() > before, 'the fixture saw the disconnect');
@@ -106,7 +107,7 @@ describe('warnings and provider_options', () => {
     const { chunks } = await collect(adapter.stream(request, target('plain-text'), context()));
     const kinds = chunks.map((chunk) => chunk.event.case);
     expect(kinds.slice(0, 2)).toEqual(['warning', 'warning']);
-    expect(kinds.slice(2)).toEqual(['textDelta', 'textDelta', 'textDelta', 'finish', 'usage']);
+    expect(kinds.slice(2)).toEqual(['inputUsage', 'textDelta', 'textDelta', 'textDelta', 'finish', 'usage']);
   });
 
   it('provider_options reach the body (deep-merged) and gateway-controlled ones are refused', async () => {

@@ -10,7 +10,11 @@ describe('StreamMapper', () => {
   it('maps each event at once: thoughts, whole calls with stable indexes, STOP in a later event → tool_calls', () => {
     const mapper = new StreamMapper(createToolCallIds('f00d'));
     const perEvent = STREAM_WITH_CALLS.map((event) => mapper.map(event));
-    expect(view(perEvent[0]!)).toEqual([[0, 'reasoningDelta', expect.objectContaining({ text: 'Checking both cities.', signature: '', providerType: 'gemini' })]]);
+    // The first event's prompt count is the input side, told before any output (once).
+    expect(view(perEvent[0]!)).toEqual([
+      [0, 'inputUsage', expect.objectContaining({ inputTokens: 55, cachedInputTokens: 0, cacheWriteTokens: 0 })],
+      [0, 'reasoningDelta', expect.objectContaining({ text: 'Checking both cities.', signature: '', providerType: 'gemini' })],
+    ]);
     expect(view(perEvent[1]!)).toEqual([
       [0, 'toolCallStart', expect.objectContaining({ index: 0, id: 'call_0_f00d', name: 'get_weather', signature: 'sig-first' })],
       [0, 'toolCallDelta', expect.objectContaining({ index: 0, argumentsDelta: '{"city":"Paris"}' })],
@@ -47,8 +51,23 @@ describe('StreamMapper', () => {
   it('a blocked prompt finishes choice 0 with content_filter', () => {
     const mapper = new StreamMapper();
     const chunks = mapper.map({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 4, totalTokenCount: 4 } });
-    expect(view(chunks)).toEqual([[0, 'finish', expect.objectContaining({ reason: FinishReason.CONTENT_FILTER, rawReason: 'SAFETY' })]]);
+    expect(view(chunks)).toEqual([
+      [0, 'inputUsage', expect.objectContaining({ inputTokens: 4 })],
+      [0, 'finish', expect.objectContaining({ reason: FinishReason.CONTENT_FILTER, rawReason: 'SAFETY' })],
+    ]);
     expect(view(mapper.end().chunks)).toEqual([[0, 'usage', expect.objectContaining({ inputTokens: 4 })]]);
+  });
+
+  it('tells the input side only while no output went out: a prompt count first seen after a delta is left to the usage', () => {
+    const mapper = new StreamMapper();
+    expect(view(mapper.map({ candidates: [{ content: { parts: [{ text: 'a' }] }, index: 0 }] })).map(([, kind]) => kind)).toEqual(['textDelta']);
+    const later = mapper.map({ candidates: [{ content: { parts: [{ text: 'b' }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 7, cachedContentTokenCount: 5 } });
+    expect(view(later).map(([, kind]) => kind)).toEqual(['textDelta', 'finish']);
+    expect(view(mapper.end().chunks)).toEqual([[0, 'usage', expect.objectContaining({ inputTokens: 7, cachedInputTokens: 5 })]]);
+    // Cached prompt tokens are part of the input side.
+    expect(view(new StreamMapper().map({ usageMetadata: { promptTokenCount: 7, cachedContentTokenCount: 5 } }))).toEqual([
+      [0, 'inputUsage', expect.objectContaining({ inputTokens: 7, cachedInputTokens: 5 })],
+    ]);
   });
 
   it('keeps candidates apart by index and requires every one to finish', () => {
