@@ -165,6 +165,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           else if (event.case === 'reasoningDelta') generated.reasoning.push(event.value.text);
           else if (event.case === 'toolCallStart') generated.output.push(event.value.name);
           else if (event.case === 'toolCallDelta') generated.output.push(event.value.argumentsDelta);
+          else if (event.case === 'inputUsage') generated.input = event.value;
           yield upstreamChunk;
         }
         finished = true;

@@ -1,14 +1,17 @@
 // Usage when the upstream reported none: counted with the tokenizer (input:
-// the request; output: text, reasoning and tool-call arguments) and marked
-// estimated, so that no completion ends without usage.
+// the request, unless the provider told it before the output; output: text,
+// reasoning and tool-call arguments) and marked estimated, so that no
+// completion ends without usage.
 import { create } from '@bufbuild/protobuf';
-import { UsageSchema, type ChatRequest, type Choice, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { UsageSchema, type ChatRequest, type Choice, type InputUsage, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { countChatTokens, countTextTokens, encodingFor } from '../completion/count-tokens.js';
 
 export interface GeneratedTexts {
   /** Answer text, tool names and tool-call arguments. */
   output: string[];
   reasoning: string[];
+  /** What the provider said of the input before the output (a stream cut before its usage still knows it). */
+  input?: InputUsage;
 }
 
 export function generatedTextsOf(choices: readonly Choice[]): GeneratedTexts {
@@ -26,11 +29,14 @@ export function generatedTextsOf(choices: readonly Choice[]): GeneratedTexts {
 export function estimateUsage(request: ChatRequest, upstreamModel: string, generated: GeneratedTexts): Usage {
   const encoding = encodingFor(upstreamModel);
   const count = (texts: readonly string[]) => texts.reduce((sum, text) => sum + countTextTokens(text, encoding), 0);
-  const inputTokens = countChatTokens(request, upstreamModel).tokens;
+  const known = generated.input;
+  // The provider's own input count, cached and cache-written tokens included, over the tokenizer's guess.
+  const inputTokens = known ? known.inputTokens : countChatTokens(request, upstreamModel).tokens;
   const outputTokens = count(generated.output);
   const reasoningTokens = count(generated.reasoning);
   return create(UsageSchema, {
     inputTokens,
+    ...(known ? { cachedInputTokens: known.cachedInputTokens, cacheWriteTokens: known.cacheWriteTokens } : {}),
     outputTokens: outputTokens + reasoningTokens,
     reasoningTokens,
     totalTokens: inputTokens + outputTokens + reasoningTokens,

@@ -86,6 +86,36 @@ describe('message_start usage', () => {
   });
 });
 
+describe('a stream cut short', () => {
+  it('is charged for the input the upstream told at message_start (cache reads and writes at their prices), the output estimated', async () => {
+    const created = (await harness.admin('KeysService/CreateKey', { name: 'cut-stream' })) as { secret: string; key: { id: string } };
+    const keyed = new Anthropic({ baseURL: harness.gateway.url, apiKey: created.secret, maxRetries: 0 });
+    const controller = new AbortController();
+    const stream = await keyed.messages.create(
+      { model: 'anthropic/slow-stream', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Take your time' }] },
+      { signal: controller.signal },
+    );
+    const cut = (async () => {
+      for await (const event of stream) if (event.type === 'content_block_delta') controller.abort();
+    })();
+    await cut.catch(() => {});
+    const [row] = await waitForRow(created.key.id);
+    // The fixture's message_start: 5000 input tokens, 3000 read from the cache and 1000 written to it.
+    expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', inputTokens: 5000, cachedInputTokens: 3000, estimated: true });
+  });
+});
+
+/** The key's one row, once it is written (a canceled request's row follows the cut). */
+async function waitForRow(keyId: string) {
+  for (let tries = 0; tries < 100; tries += 1) {
+    await harness.gateway.gateway.requestLog.flush();
+    const rows = ((await harness.admin('UsageService/ListRequests', { filter: { keyId } })) as { requests?: Array<Record<string, unknown>> }).requests ?? [];
+    if (rows.length > 0) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the canceled request has no row');
+}
+
 async function inputTokensMetric(provider: string): Promise<number> {
   const answer = await fetch(`${harness.gateway.url}/metrics`, { headers: { authorization: `Bearer ${harness.gateway.adminToken}` } });
   return parseExposition(await answer.text()).sum('llm_gateway_tokens_total', { direction: 'input', provider, model: 'usage-cached-reasoning' });
