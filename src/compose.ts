@@ -21,6 +21,7 @@ import { createGatewayMetrics } from './core/metrics/gateway-metrics.js';
 import { createInFlightCalls } from './core/governance/in-flight-calls.js';
 import { createKeyAdmin } from './core/admin/keys/key-admin.js';
 import { createBudgetGuard } from './core/limits/budget-guard.js';
+import { createLoggedSpendReader } from './core/limits/logged-spend.js';
 import { startSpendFlusher } from './core/limits/spend-flusher.js';
 import { createInMemoryRateLimiter } from './core/limits/in-memory-rate-limiter.js';
 import { createPromptRuleAdmin } from './core/admin/prompt-rules/prompt-rule-admin.js';
@@ -51,6 +52,9 @@ import { shareBreakers, shareBudgets, shareCache, watchSharedStore } from './com
 import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
 export type { ComposedGateway, ComposeOptions, GatewayLog } from './compose-contract.js';
+
+/** How long reading a key's spend from the request log waits for this process's buffered rows (a slow database). */
+const REQUEST_LOG_FLUSH_WAIT_MS = 2_000;
 
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
@@ -107,7 +111,16 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   // replica's (else other replicas see it within the tables' TTL). A key write drops only the keys it
   // names: a revoked or rotated key never answers from its state before the write, the others keep theirs.
   const invalidate: Record<AdminScope, (ids: AdminChangedIds) => void> = {
-    keys: (ids) => (ids ? authenticator.invalidateKeys(ids) : authenticator.invalidateAll()),
+    keys: (ids) => {
+      // A budget set or changed may have had its period's spend seeded (core/limits/logged-spend.ts): read again.
+      if (ids) {
+        authenticator.invalidateKeys(ids);
+        for (const id of ids) localBudgets.invalidate(id);
+      } else {
+        authenticator.invalidateAll();
+        localBudgets.invalidate();
+      }
+    },
     providers: () => {
       catalog.invalidate();
       // A fixed provider (its key, its base URL) must not wait out a breaker opened by its old configuration.
@@ -129,7 +142,6 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     options.onAdminChange?.(scope);
   };
   const references = createReferenceFinder({ routes: storage.routes, healthChecks: storage.healthChecks, promptRules: storage.promptRules });
-  const keyAdmin = createKeyAdmin({ keys: storage.keys, references, onChange: adminChanged('keys'), now });
   const providerAdmin = createProviderAdmin({ providers: storage.providers, keyRing, references, onChange: adminChanged('providers'), now });
   const routeAdmin = createRouteAdmin({
     routes: storage.routes,
@@ -180,7 +192,16 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     onDeleted: (count, cutoff) => log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired request-log rows'),
     onError: (error) => log.error({ err: error }, 'deleting expired request-log rows failed; retrying at the next interval'),
   });
-  const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, keys: storage.keys, now });
+  // A key's spend the key_spend rows do not hold (no budget then), read from the request log: a key without a
+  // budget reports its month's, a budget set or changed starts from what its period already spent.
+  const loggedSpend = createLoggedSpendReader({
+    requestLogs: storage.requestLogs,
+    keySpend: storage.keySpend,
+    flushRequestLog: () => requestLog.flush(REQUEST_LOG_FLUSH_WAIT_MS),
+    now,
+  });
+  const keyAdmin = createKeyAdmin({ keys: storage.keys, references, onChange: adminChanged('keys'), seedBudget: loggedSpend.seedBudget, now });
+  const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, loggedSpend, keys: storage.keys, now });
   // Limits, budgets and the cache wrap the pipeline; spend is in the database; with Redis all three are shared.
   const spendFailed = (error: unknown) =>
     outageReports.add('spend-failed', 1, (total) => `recording budget spend failed ${total} time(s); it stays counted and is retried`, error);

@@ -82,12 +82,21 @@ export interface UsageAggregateRow {
   p95LatencyMs: number;
 }
 
+/** What a key's requests in a time range were charged, as a budget charges them: cache hits spend nothing. */
+export interface LoggedSpend {
+  /** Input + output tokens. */
+  tokens: number;
+  costUsd: number;
+}
+
 export interface RequestLogsRepository {
   /** Inserts all rows in one statement/transaction; ids already present are skipped (retries are idempotent). */
   insertBatch(rows: RequestLogRecord[]): Promise<void>;
   /** Newest first; `cursor` is the nextCursor of the previous page. */
   list(filter: RequestLogFilter, options: { limit: number; cursor?: string | null }): Promise<Page<RequestLogRecord>>;
   aggregate(grouping: UsageGrouping, filter: RequestLogFilter): Promise<UsageAggregateRow[]>;
+  /** The key's spend over its rows with `from` ≤ time (< `to` unless null), cache hits left out. */
+  spendOf(keyId: string, from: number, to: number | null): Promise<LoggedSpend>;
   /** Deletes up to `limit` rows older than `cutoff` (epoch ms); returns how many. */
   deleteOlderThan(cutoff: number, limit: number): Promise<number>;
 }

@@ -1,5 +1,6 @@
 // RequestLogsRepository over Kysely (SQLite or MySQL): batched idempotent inserts,
-// newest-first keyset listing, aggregates with percentiles, bounded retention deletes.
+// newest-first keyset listing, aggregates with percentiles, a key's spend in a range,
+// bounded retention deletes.
 //
 // Percentiles are computed in SQL on both dialects with window functions (SQLite ≥ 3.25,
 // MySQL 8, MariaDB 10.2, TiDB): each row gets its rank by latency within its group and
@@ -15,6 +16,7 @@ import { requestLogToRow, rowToRequestLog, toNumber, type NewRequestLogRow } fro
 import type { DatabaseSchema, SqlDialectName } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createSqliteRowInsert } from './sqlite-request-log-insert.js';
+import { booleanToColumn } from './row-values.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -116,6 +118,24 @@ export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect:
           p95LatencyMs: toNumber(row.p95),
         }),
       );
+    },
+
+    async spendOf(keyId, from, to) {
+      // Through the (key_id, time, id) index: the key's rows of the range only. A cache hit's row carries the
+      // stored answer's usage but cost 0, and a budget charges it nothing: left out, so its tokens are too.
+      let query = db
+        .selectFrom('request_logs')
+        .where('key_id', '=', keyId)
+        .where('time', '>=', from)
+        .where('cache_hit', '=', booleanToColumn(false));
+      if (to !== null) query = query.where('time', '<', to);
+      const row = await query
+        .select((eb) => [
+          sql<number | string | null>`sum(${sql.ref('input_tokens')} + ${sql.ref('output_tokens')})`.as('tokens'),
+          eb.fn.sum('cost_usd').as('cost_usd'),
+        ])
+        .executeTakeFirst();
+      return { tokens: toNumber(row?.tokens), costUsd: toNumber(row?.cost_usd) };
     },
 
     async deleteOlderThan(cutoff, limit) {

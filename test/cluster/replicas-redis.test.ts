@@ -106,7 +106,7 @@ if (!serverUrl) {
       baseUrl: upstream.baseUrl,
       apiKey: upstream.apiKey,
       // $1 000 per million tokens: the fixture's 5 + 3 tokens cost $0.008.
-      models: ['ok-c', 'ok-t', 'down-z', 'slow500-k', 'slow400-b', 'ok-s', 'hang-x', 'ok-o'].map((upstreamModel) => ({
+      models: ['ok-c', 'ok-t', 'down-z', 'slow500-k', 'slow400-b', 'ok-s', 'hang-x', 'ok-o', 'ok-g'].map((upstreamModel) => ({
         upstreamModel,
         prices: { inputPerMillion: 1_000, outputPerMillion: 1_000 },
       })),
@@ -144,6 +144,30 @@ if (!serverUrl) {
       expect(onThree).toBeGreaterThan(0);
       expect(onThree * 0.008).toBeLessThanOrEqual(0.05 + 1e-9);
       for (const replica of replicas) expect(replica.process.output()).not.toMatch(/redis unreachable/);
+    });
+
+    it('counts what a key spent on other replicas before its budget was set: a daily budget below it refuses the next request on each', async () => {
+      const { secret, id } = await createKey({});
+      for (const replica of [replicas[1]!, replicas[2]!]) expect((await chat(replica, secret, 'ok-g', { max_tokens: 3 })).status).toBe(200);
+      // No budget: GetKeySpend on replica A reads this month's spend from the request log, which each replica
+      // writes within a second.
+      const spend = () => admin('UsageService/GetKeySpend', { keyId: id });
+      await expect.poll(async () => Number((await spend())['spentUsd'] ?? 0), { timeout: 10_000, interval: 200 }).toBeCloseTo(0.016, 9);
+      await admin('KeysService/UpdateKey', { id, budget: { amount: 0.01, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_DAY' }, updateMask: 'budget' });
+      const daily = await spend();
+      expect(Number(daily['spentUsd'])).toBeCloseTo(0.016, 9);
+      expect(daily['remaining'] ?? 0).toBe(0);
+      for (const replica of replicas) {
+        // The key's change reaches the other replicas through Redis: allow it a second to land.
+        const deadline = Date.now() + 1_000;
+        let answer = await chat(replica, secret, 'ok-g', { max_tokens: 3 });
+        while (answer.status === 200 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          answer = await chat(replica, secret, 'ok-g', { max_tokens: 3 });
+        }
+        expect(answer.status).toBe(429);
+        expect(answer.body).toContain('budget exhausted');
+      }
     });
 
     it('serves on replica B, as a hit, an entry filled on replica A', async () => {

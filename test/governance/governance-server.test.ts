@@ -125,6 +125,37 @@ describe('budgets', () => {
     expect(refused).toMatch(/^insufficient_quota: 429 budget would be exceeded: this request may use up to \$2\.05 \(its input and maximum output at the model's prices\), and \$0\.01 of \$0\.01 is left this month$/);
     expect(await openaiOutcome(openai.chat.completions.create({ model: 'priced/ok-s', max_tokens: 3, messages: [{ role: 'user', content: 'Hi' }] }))).toBe('ok');
   });
+
+  it('counts what a key spent before it had a budget: GetKeySpend reports it, and a daily budget set below it refuses the next request', async () => {
+    const key = await createKey({ name: 'budget-set-later' });
+    const { openai } = clientsFor(key.secret);
+    const ask = () => openaiOutcome(openai.chat.completions.create({ model: 'priced/ok-s', max_tokens: 3, messages: [{ role: 'user', content: 'Hi' }] }));
+    for (let index = 0; index < 3; index += 1) expect(await ask()).toBe('ok');
+    type Spend = { spentUsd?: number; spentTokens?: string; remaining?: number; budget?: object; periodStart: string };
+    const spendOf = async () => (await harness.admin('UsageService/GetKeySpend', { keyId: key.id })) as Spend;
+
+    // No budget: this month's spend, $0.003 and 8 tokens an answer.
+    const unbudgeted = await spendOf();
+    expect(unbudgeted.spentUsd).toBeCloseTo(0.009, 10);
+    expect(unbudgeted.spentTokens).toBe('24');
+    expect(unbudgeted.budget).toBeUndefined();
+    const monthStart = new Date();
+    expect(unbudgeted.periodStart).toBe(new Date(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth(), 1)).toISOString().replace('.000', ''));
+
+    const setBudget = (amount: number, period: string) =>
+      harness.admin('KeysService/UpdateKey', { id: key.id, budget: { amount, unit: 'BUDGET_UNIT_USD', period }, updateMask: 'budget' });
+    await setBudget(0.005, 'BUDGET_PERIOD_DAY');
+    const daily = await spendOf();
+    expect(daily.spentUsd).toBeCloseTo(0.009, 10);
+    expect(daily.remaining ?? 0).toBe(0);
+    expect(await ask()).toBe('insufficient_quota: 429 budget exhausted: $0.009 of $0.005 today');
+
+    // A month with room: served, and charged on top of what was already spent.
+    await setBudget(0.02, 'BUDGET_PERIOD_MONTH');
+    expect((await spendOf()).remaining).toBeCloseTo(0.011, 10);
+    expect(await ask()).toBe('ok');
+    await expect.poll(async () => (await spendOf()).spentUsd, { timeout: 10_000 }).toBeCloseTo(0.012, 10);
+  });
 });
 
 describe('request log', () => {

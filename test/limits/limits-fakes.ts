@@ -58,7 +58,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export interface FakeSpendRepository extends KeySpendRepository {
+export interface FakeSpendRepository extends Pick<KeySpendRepository, 'get' | 'add'> {
   rows: Map<string, KeySpendRecord>;
   gets: number;
   adds: number;

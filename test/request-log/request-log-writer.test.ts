@@ -188,6 +188,20 @@ describe('request-log writer', () => {
     expect(incomplete?.message).toContain('120 row(s) could not be written');
   });
 
+  it('flush(maxWaitMs) stops waiting for a database that does not answer, and the rows are still written once it does', async () => {
+    const repository = fakeRepository();
+    let open = () => {};
+    repository.gate = new Promise((resolve) => (open = resolve));
+    const { writer } = writerWith(repository);
+    for (const record of records(3)) writer.write(record);
+    await writer.flush(50); // would wait for the gate without the bound
+    expect(repository.rows.size).toBe(0);
+    open();
+    await writer.flush();
+    expect(repository.rows.size).toBe(3);
+    await writer.close();
+  });
+
   it('close() does not hang on an insert that never returns', async () => {
     const repository = fakeRepository();
     repository.gate = new Promise(() => {});

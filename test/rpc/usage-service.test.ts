@@ -3,8 +3,8 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { durationMs, timestampFromMs, timestampMs } from '@bufbuild/protobuf/wkt';
-import { BudgetPeriod, BudgetUnit } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { RequestStatus, UsageGrouping, UsageService } from '../../gen/llmgateway/v1/usage_service_pb.js';
+import { BudgetPeriod, BudgetUnit, KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
 import { adminHeaders, createInMemoryServices, type InMemoryServices } from '../helpers/in-memory-services.js';
 import { makeKey, makeRequestLog } from '../storage/fixtures.js';
 
@@ -141,6 +141,48 @@ describe('UsageService', () => {
 
     expect((await failure(usage.getKeySpend({ keyId: 'missing' }, options))).code).toBe(Code.NotFound);
     expect((await failure(usage.getKeySpend({ keyId: ' ' }, options))).code).toBe(Code.InvalidArgument);
+  });
+
+  it('reports a key without a budget its month\'s spend from the request log, and a budget set later counts what its period already spent', async () => {
+    const keysClient = createClient(KeysService, services.transport);
+    const id = (await keysClient.createKey({ name: 'budget-set-later' }, options)).key!.id;
+    await services.storage.requestLogs.insertBatch([
+      makeRequestLog({ id: 'later-1', keyId: id, time: NOW - 3_600_000, inputTokens: 100, outputTokens: 20, costUsd: 0.3 }),
+      // Earlier this month, not today.
+      makeRequestLog({ id: 'later-2', keyId: id, time: Date.UTC(2026, 10, 2, 8), inputTokens: 50, outputTokens: 10, costUsd: 0.2 }),
+      // Last month: not counted.
+      makeRequestLog({ id: 'later-3', keyId: id, time: Date.UTC(2026, 9, 31, 23), inputTokens: 999, outputTokens: 1, costUsd: 5 }),
+      // A cache hit spends nothing, whatever usage its stored answer carries.
+      makeRequestLog({ id: 'later-4', keyId: id, time: NOW - 60_000, cacheHit: true, inputTokens: 100, outputTokens: 20, costUsd: 0 }),
+      // A stream cut short is charged for what it consumed.
+      makeRequestLog({ id: 'later-5', keyId: id, time: NOW - 1_000, status: 'canceled', inputTokens: 10, outputTokens: 2, costUsd: 0.05 }),
+    ]);
+    const spendOf = (keyId: string) => usage.getKeySpend({ keyId }, options);
+
+    const unbudgeted = await spendOf(id);
+    expect(unbudgeted.spentUsd).toBeCloseTo(0.55, 12);
+    expect(unbudgeted.spentTokens).toBe(192n);
+    expect(unbudgeted.budget).toBeUndefined();
+    expect(unbudgeted.remaining).toBeUndefined();
+    expect(timestampMs(unbudgeted.periodStart!)).toBe(Date.UTC(2026, 10, 1));
+    expect(timestampMs(unbudgeted.periodEnd!)).toBe(Date.UTC(2026, 11, 1));
+
+    const setBudget = (amount: number, period: BudgetPeriod) =>
+      keysClient.updateKey({ id, budget: { amount, unit: BudgetUnit.USD, period }, updateMask: { paths: ['budget'] } }, options);
+    await setBudget(0.5, BudgetPeriod.DAY);
+    const today = await spendOf(id);
+    expect(today.spentUsd).toBeCloseTo(0.35, 12);
+    expect(today.spentTokens).toBe(132n);
+    expect(today.remaining).toBeCloseTo(0.15, 12);
+    expect(timestampMs(today.periodStart!)).toBe(Date.UTC(2026, 10, 26));
+
+    await setBudget(0.5, BudgetPeriod.MONTH);
+    expect(await spendOf(id)).toMatchObject({ spentTokens: 192n, remaining: 0 });
+    // Another amount in the same period: what was spent is counted once, not again.
+    await setBudget(1, BudgetPeriod.MONTH);
+    const raised = await spendOf(id);
+    expect(raised.spentUsd).toBeCloseTo(0.55, 12);
+    expect(raised.remaining).toBeCloseTo(0.45, 12);
   });
 
   it('validates page size, page token, grouping, status and time range', async () => {

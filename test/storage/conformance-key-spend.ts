@@ -20,6 +20,19 @@ export function describeKeySpendConformance(context: ConformanceContext): void {
     expect(await keySpend.get('key-1', 'day:2026-11-26')).toBeNull();
   });
 
+  test('raiseTo creates the row, raises each counter to at least its amount, never lowers one, and keeps adds', async () => {
+    const { keySpend } = context.storage();
+    expect(await keySpend.raiseTo('seeded', 'day:2026-11-26', 120, 0.3)).toEqual({ keyId: 'seeded', period: 'day:2026-11-26', tokens: 120, costUsd: 0.3 });
+    // Column by column: the tokens are raised, the cost is already higher and stays.
+    expect(await keySpend.raiseTo('seeded', 'day:2026-11-26', 200, 0.25)).toMatchObject({ tokens: 200, costUsd: 0.3 });
+    expect(await keySpend.add('seeded', 'day:2026-11-26', 10, 0.5)).toMatchObject({ tokens: 210, costUsd: 0.8 });
+    // Seeding again with what the log held before that add changes nothing: nothing is counted twice.
+    expect(await keySpend.raiseTo('seeded', 'day:2026-11-26', 200, 0.3)).toMatchObject({ tokens: 210, costUsd: 0.8 });
+    expect(await keySpend.get('seeded', 'day:2026-11-26')).toMatchObject({ tokens: 210, costUsd: 0.8 });
+    expect(await keySpend.raiseTo('seeded', 'total', 2 ** 40, 0)).toMatchObject({ tokens: 2 ** 40, costUsd: 0 });
+    await expect(keySpend.raiseTo('seeded', 'total', 1.5, 0)).rejects.toBeInstanceOf(RangeError);
+  });
+
   test('token totals past 2^31 stay exact (BIGINT)', async () => {
     const { keySpend } = context.storage();
     await keySpend.add('big', 'total', 2 ** 31, 0);

@@ -264,6 +264,23 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
     ]);
   });
 
+  test('spendOf sums a key\'s tokens and cost over a time range, cache hits left out; 0 when nothing matches', async () => {
+    const { requestLogs } = context.storage();
+    await requestLogs.insertBatch([
+      makeRequestLog({ id: 'first', keyId: 'spender', time: MIDNIGHT, inputTokens: 2_000_000_000, outputTokens: 1_000_000_000, costUsd: 0.25 }),
+      makeRequestLog({ id: 'cut', keyId: 'spender', time: MIDNIGHT + 5, status: 'canceled', inputTokens: 7, outputTokens: 3, costUsd: 0.125 }),
+      makeRequestLog({ id: 'hit', keyId: 'spender', time: MIDNIGHT + 6, cacheHit: true, inputTokens: 100, outputTokens: 20, costUsd: 0 }),
+      makeRequestLog({ id: 'before', keyId: 'spender', time: MIDNIGHT - 1, inputTokens: 1, outputTokens: 1, costUsd: 1 }),
+      makeRequestLog({ id: 'at-end', keyId: 'spender', time: MIDNIGHT + 10, inputTokens: 1, outputTokens: 1, costUsd: 2 }),
+      makeRequestLog({ id: 'other', keyId: 'someone-else', time: MIDNIGHT + 1, costUsd: 4 }),
+    ]);
+    // Past 2^31 tokens: summed as whole numbers, exactly.
+    expect(await requestLogs.spendOf('spender', MIDNIGHT, MIDNIGHT + 10)).toEqual({ tokens: 3_000_000_010, costUsd: 0.375 });
+    expect(await requestLogs.spendOf('spender', MIDNIGHT, null)).toEqual({ tokens: 3_000_000_012, costUsd: 2.375 });
+    expect(await requestLogs.spendOf('spender', 0, MIDNIGHT)).toEqual({ tokens: 2, costUsd: 1 });
+    expect(await requestLogs.spendOf('nobody', 0, null)).toEqual({ tokens: 0, costUsd: 0 });
+  });
+
   test('deleteOlderThan removes at most `limit` of the oldest rows per call', async () => {
     const { requestLogs } = context.storage();
     const old = Array.from({ length: 23 }, (_, index) => makeRequestLog({ id: `old-${index}`, time: 1000 + index }));

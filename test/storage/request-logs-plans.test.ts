@@ -50,6 +50,7 @@ const scenarios: Scenario[] = [
   { name: 'aggregate by key, last 24 hours', access: 'seek', run: (r) => r.aggregate('key', { from: NOW - DAY_MS }) },
   { name: 'aggregate by key, last 7 days', access: 'any', run: (r) => r.aggregate('key', { from: NOW - 7 * DAY_MS }) },
   { name: 'aggregate by day, one key', access: 'seek', run: (r) => r.aggregate('day', { keyId: 'key-17' }) },
+  { name: "a key's spend this month (GetKeySpend, budget seeding)", access: 'seek', run: (r) => r.spendOf('key-17', NOW - 30 * DAY_MS, null) },
   { name: 'aggregate by model, everything', access: 'any', run: (r) => r.aggregate('model', {}) },
   { name: 'retention delete (batch of 5000)', access: 'seek', run: (r) => r.deleteOlderThan(NOW - 90 * DAY_MS, 5000) },
 ];

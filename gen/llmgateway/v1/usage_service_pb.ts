@@ -413,7 +413,8 @@ export type GetKeySpendResponse = Message<"llmgateway.v1.GetKeySpendResponse"> &
   keyId: string;
 
   /**
-   * Unset when the key has no budget (spend is then reported for the current month).
+   * Unset when the key has no budget (spend is then reported for the current month, summed from the request
+   * log). A budget set or changed counts what the key spent in its current period before it.
    *
    * @generated from field: llmgateway.v1.Budget budget = 2;
    */

@@ -63,7 +63,7 @@ export interface BudgetGuard {
 }
 
 export interface BudgetGuardOptions {
-  spend: KeySpendRepository;
+  spend: Pick<KeySpendRepository, 'get' | 'add'>;
   now?: () => number;
   /** Cached spend older than this is re-read in the background (other replicas' commits). */
   refreshTtlMs?: number;

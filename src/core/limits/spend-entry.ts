@@ -72,7 +72,7 @@ export const spentIn = (entry: SpendEntry, unit: BudgetRecord['unit']) => (unit 
 export const reservedIn = (entry: SpendEntry, unit: BudgetRecord['unit']) => (unit === 'usd' ? entry.reservedUsd : entry.reservedTokens);
 
 /** Sends everything queued in one add. Only ever called when no other add of the entry is in flight. */
-async function sendQueued(repository: KeySpendRepository, entry: SpendEntry): Promise<void> {
+async function sendQueued(repository: Pick<KeySpendRepository, 'add'>, entry: SpendEntry): Promise<void> {
   const tokens = entry.queuedTokens;
   const usd = entry.queuedUsd;
   if (tokens === 0 && usd === 0) return;
@@ -100,7 +100,7 @@ async function sendQueued(repository: KeySpendRepository, entry: SpendEntry): Pr
  * fails). Adds of one entry form a chain: a commit joins the batch waiting to start,
  * or schedules a new one after the add in flight.
  */
-export function schedule(repository: KeySpendRepository, entry: SpendEntry): Promise<void> {
+export function schedule(repository: Pick<KeySpendRepository, 'add'>, entry: SpendEntry): Promise<void> {
   if (entry.nextBatch) return entry.nextBatch;
   entry.writesOutstanding += 1;
   // A batch starts a loop turn later, so the commits of the requests finishing in this turn join it: a

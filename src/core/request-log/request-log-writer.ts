@@ -48,8 +48,11 @@ export interface RequestLogWriterStats {
 export interface RequestLogWriter {
   /** Never throws, never waits for the database. */
   write(record: RequestLogRecord): void;
-  /** Resolves once every row buffered at the call has been written (or dropped); retries meanwhile. */
-  flush(): Promise<void>;
+  /**
+   * Resolves once every row buffered at the call has been written (or dropped); retries meanwhile. With
+   * `maxWaitMs`, resolves after that long at the latest (the rows stay buffered and are still written).
+   */
+  flush(maxWaitMs?: number): Promise<void>;
   /** Stops the interval, writes everything (retrying until closeTimeoutMs), reports what remained. Idempotent. */
   close(): Promise<void>;
   stats(): RequestLogWriterStats;
@@ -201,9 +204,15 @@ export function createRequestLogWriter(options: RequestLogWriterOptions): Reques
       }
     },
 
-    async flush() {
+    async flush(maxWaitMs) {
       const target = enqueued;
-      while (written + discarded < target && Date.now() < deadline) await startPump();
+      const drained = (async () => {
+        while (written + discarded < target && Date.now() < deadline) await startPump();
+      })();
+      if (maxWaitMs === undefined) return drained;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)));
+      await Promise.race([drained, late]).finally(() => clearTimeout(timer));
     },
 
     close() {

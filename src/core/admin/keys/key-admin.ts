@@ -9,7 +9,7 @@ import type {
   UpdateKeyRequest,
   VirtualKey,
 } from '../../../../gen/llmgateway/v1/keys_service_pb.js';
-import type { KeysRepository, VirtualKeyRecord } from '../../../domain/virtual-key.js';
+import type { BudgetRecord, KeysRepository, VirtualKeyRecord } from '../../../domain/virtual-key.js';
 import { adoptExistingSecret, isAcceptableImportedSecret, issueVirtualKeySecret } from '../../auth/virtual-key-secret.js';
 import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
@@ -28,6 +28,11 @@ export interface KeyAdminOptions {
   references: Pick<ReferenceFinder, 'usersOfKey'>;
   /** Called after every write, with the key written, so cached authentications see it at once. */
   onChange: (keyId: string) => void;
+  /**
+   * Before a write that sets a key's budget: counts what the key already spent in the budget's current period
+   * (limits/logged-spend.ts), so a budget added or changed does not start from 0.
+   */
+  seedBudget: (keyId: string, budget: BudgetRecord) => Promise<void>;
   now?: () => number;
 }
 
@@ -58,7 +63,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
   const { load } = records;
 
   /** Applies `change` to the stored key (again, should another write come first) and announces the write. */
-  const update = async (id: string, change: (stored: VirtualKeyRecord) => VirtualKeyRecord): Promise<VirtualKey> => {
+  const update = async (id: string, change: (stored: VirtualKeyRecord) => VirtualKeyRecord | Promise<VirtualKeyRecord>): Promise<VirtualKey> => {
     const record = await records.update(id, change);
     options.onChange(record.id);
     return keyRecordToProto(record);
@@ -81,6 +86,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
         revokedAt: null,
         allowedModels: validateModelPatterns('allowed_models', request.allowedModels),
         rateLimits: rateLimitsFromProto('rate_limits', request.rateLimits),
+        // Its id is new, so no spend of it to count yet (limits/logged-spend.ts: a budget set by an update).
         budget: budgetFromProto('budget', request.budget),
         cacheEnabled: request.cacheEnabled,
         logRequestBodies: request.logRequestBodies,
@@ -107,7 +113,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
     },
 
     update(request) {
-      return update(request.id, (record) => {
+      return update(request.id, async (record) => {
         const fields = fieldsToUpdate(request.updateMask, {
           name: request.name !== undefined,
           enabled: request.enabled !== undefined,
@@ -135,6 +141,9 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
         if (fields.has('cache_enabled')) next.cacheEnabled = request.cacheEnabled ?? false;
         if (fields.has('log_request_bodies')) next.logRequestBodies = request.logRequestBodies ?? false;
         if (fields.has('metadata')) next.metadata = validateStringMap('metadata', request.metadata, METADATA_LIMITS);
+        // Seeded before the write: every process that sees the new budget finds its period's spend in place.
+        // Again for an unchanged period, or on a retry, it only confirms it (raiseTo never counts twice).
+        if (next.budget && fields.has('budget')) await options.seedBudget(record.id, next.budget);
         return next;
       });
     },

@@ -1,5 +1,5 @@
 // UsageService's logic, transport-agnostic: request-log listing, aggregates,
-// and a key's spend in its current budget period.
+// and a key's spend in its current budget period (without a budget, this month's).
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import {
@@ -16,12 +16,14 @@ import type { KeysRepository } from '../../../domain/virtual-key.js';
 import { invalidArgument, notFound } from '../../../domain/gateway-error.js';
 import { keyRecordToProto } from '../keys/key-conversion.js';
 import { pageRequest, pageResponse } from '../paging.js';
-import { budgetPeriodAt } from '../../limits/budget-period.js';
+import { budgetPeriodAt, type BudgetPeriod } from '../../limits/budget-period.js';
+import type { LoggedSpendReader } from '../../limits/logged-spend.js';
 import { aggregateToProto, filterFromProto, groupingFromProto, requestLogToProto } from './usage-conversion.js';
 
 export interface UsageAdminOptions {
   requestLogs: Pick<RequestLogsRepository, 'list' | 'aggregate'>;
   keySpend: Pick<KeySpendRepository, 'get'>;
+  loggedSpend: Pick<LoggedSpendReader, 'monthSpendOf'>;
   keys: Pick<KeysRepository, 'get'>;
   now?: () => number;
 }
@@ -51,12 +53,21 @@ export function createUsageAdmin(options: UsageAdminOptions): UsageAdmin {
       if (id === '') throw invalidArgument('key_id', 'is required');
       const key = await options.keys.get(id);
       if (!key) throw notFound('virtual key', id);
-      // Without a budget the spend of the current month is reported.
-      const period = budgetPeriodAt(key.budget?.period ?? 'month', now());
-      const spend = await options.keySpend.get(id, period.id);
+      const budget = key.budget;
+      // With a budget: what the budget guard counts. Without: the current month's, from the request log (a key
+      // without a budget has no spend row: limits/logged-spend.ts).
+      let period: BudgetPeriod;
+      let spend: { tokens: number; costUsd: number } | null;
+      if (budget === null) {
+        const month = await options.loggedSpend.monthSpendOf(id);
+        period = month.period;
+        spend = month;
+      } else {
+        period = budgetPeriodAt(budget.period, now());
+        spend = await options.keySpend.get(id, period.id);
+      }
       const spentUsd = spend?.costUsd ?? 0;
       const spentTokens = spend?.tokens ?? 0;
-      const budget = key.budget;
       const remaining =
         budget === null ? undefined : Math.max(0, budget.amount - (budget.unit === 'usd' ? spentUsd : spentTokens));
       return create(GetKeySpendResponseSchema, {
