@@ -7,7 +7,7 @@
 // a provider adapter factory) and the RPC services on Connect's in-memory
 // router transport, so a test cannot run a different pipeline than the
 // server does.
-import { createKeyAuthenticator } from './core/auth/authenticate-key.js';
+import { composeAuthenticator } from './compose-authenticator.js';
 import { createResponseCache } from './core/cache/response-cache.js';
 import { createCompletionCore } from './core/completion/completion-core.js';
 import { createProviderCatalog } from './core/completion/provider-catalog.js';
@@ -53,9 +53,6 @@ import type { ComposedGateway, ComposeOptions } from './compose-contract.js';
 
 export type { ComposedGateway, ComposeOptions, GatewayLog } from './compose-contract.js';
 
-/** How long reading a key's spend from the request log waits for this process's buffered rows (a slow database). */
-const REQUEST_LOG_FLUSH_WAIT_MS = 2_000;
-
 export function composeGateway(options: ComposeOptions): ComposedGateway {
   const { storage, keyRing, config, log, now } = options;
   // Metrics observe the parts below (requests, attempts, breakers, experts, database errors); see core/metrics.
@@ -68,15 +65,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const outageReports = createReportThrottle<'key-read-failed' | 'key-served-stale' | 'spend-failed'>(10_000, (report) =>
     log[report.kind === 'key-served-stale' ? 'warn' : 'error']({ err: report.error, count: report.count, kind: report.kind }, report.message),
   );
-  const authenticator = createKeyAuthenticator({
-    keys: storage.keys,
-    now,
-    ...(config.keyCacheTtlMs === undefined ? {} : { ttlMs: config.keyCacheTtlMs }),
-    ...(config.keyStaleMaxMs === undefined ? {} : { staleMaxMs: config.keyStaleMaxMs }),
-    onReadError: (error) => outageReports.add('key-read-failed', 1, (total) => `reading virtual keys failed ${total} time(s)`, error),
-    onStaleServed: () =>
-      outageReports.add('key-served-stale', 1, (total) => `virtual keys unreadable: ${total} request(s) authenticated from the last known key state`),
-  });
+  const authenticator = composeAuthenticator(options, outageReports);
   // After an admin write the database could not be read: the last loaded set answers (once per outage and table).
   const servedLastLoaded = (table: string) => (error: unknown) =>
     log.warn({ err: error, table }, `database unavailable: serving the last loaded ${table}, without the admin write(s) made since; reloaded once it answers`);
@@ -111,15 +100,11 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   // replica's (else other replicas see it within the tables' TTL). A key write drops only the keys it
   // names: a revoked or rotated key never answers from its state before the write, the others keep theirs.
   const invalidate: Record<AdminScope, (ids: AdminChangedIds) => void> = {
+    // A budget set or changed may have had its period's spend seeded (core/limits/logged-spend.ts): read again.
     keys: (ids) => {
-      // A budget set or changed may have had its period's spend seeded (core/limits/logged-spend.ts): read again.
-      if (ids) {
-        authenticator.invalidateKeys(ids);
-        for (const id of ids) localBudgets.invalidate(id);
-      } else {
-        authenticator.invalidateAll();
-        localBudgets.invalidate();
-      }
+      if (ids) authenticator.invalidateKeys(ids);
+      else authenticator.invalidateAll();
+      for (const id of ids ?? [undefined]) localBudgets.invalidate(id);
     },
     providers: () => {
       catalog.invalidate();
@@ -197,7 +182,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const loggedSpend = createLoggedSpendReader({
     requestLogs: storage.requestLogs,
     keySpend: storage.keySpend,
-    flushRequestLog: () => requestLog.flush(REQUEST_LOG_FLUSH_WAIT_MS),
+    flushRequestLog: (maxWaitMs) => requestLog.flush(maxWaitMs),
     now,
   });
   const keyAdmin = createKeyAdmin({ keys: storage.keys, references, onChange: adminChanged('keys'), seedBudget: loggedSpend.seedBudget, now });

@@ -16,11 +16,14 @@ import type { LoggedSpend, RequestLogsRepository } from '../../domain/request-lo
 import type { BudgetRecord } from '../../domain/virtual-key.js';
 import { budgetPeriodAt, type BudgetPeriod } from './budget-period.js';
 
+/** How long a read waits for this process's buffered rows to be written (a slow database). */
+const REQUEST_LOG_FLUSH_WAIT_MS = 2_000;
+
 export interface LoggedSpendOptions {
   requestLogs: Pick<RequestLogsRepository, 'spendOf'>;
   keySpend: Pick<KeySpendRepository, 'get' | 'raiseTo'>;
-  /** Writes this process's buffered request-log rows (waiting a bounded time), so the requests it just answered count. */
-  flushRequestLog: () => Promise<void>;
+  /** Writes this process's buffered request-log rows (waiting at most `maxWaitMs`), so the requests it just answered count. */
+  flushRequestLog: (maxWaitMs: number) => Promise<void>;
   now?: () => number;
 }
 
@@ -44,7 +47,7 @@ export function createLoggedSpendReader(options: LoggedSpendOptions): LoggedSpen
   const now = options.now ?? Date.now;
 
   const loggedIn = async (keyId: string, period: BudgetPeriod): Promise<LoggedSpend> => {
-    await options.flushRequestLog();
+    await options.flushRequestLog(REQUEST_LOG_FLUSH_WAIT_MS);
     return requestLogs.spendOf(keyId, period.start, period.end);
   };
 
