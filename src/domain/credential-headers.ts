@@ -2,6 +2,7 @@
 // values are stored sealed (core/secrets) and never shown by the admin API. One definition for all of
 // them. (Error messages are stricter: every extra header's value of 8 characters or more is kept out
 // of them, whatever its name — providers/shared/redact-credentials.ts.)
+import { API_KEY_SHOWN_FROM_LENGTH } from './api-key-last4.js';
 
 const CREDENTIAL_HEADER_NAME = /auth|key|token|secret/i;
 
@@ -9,16 +10,14 @@ export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER_NAME.test(name);
 }
 
-/** As for the API key (its last 4): shorter values show nothing of themselves. */
-const SHOWN_FROM_LENGTH = 12;
-
 /**
  * What the admin API shows instead of a credential header's value: "[redacted …1234]", or "[redacted]" for a
  * short value. "…" (written \u2026, see redact-credentials.ts) is not visible ASCII, so no real header value
  * can be mistaken for a marker: a marker sent back means "keep the value stored".
  */
 export function hiddenHeaderValue(value: string | undefined): string {
-  return value !== undefined && value.length >= SHOWN_FROM_LENGTH ? `[redacted \u2026${value.slice(-4)}]` : '[redacted]';
+  // As for the API key (its last 4): shorter values show nothing of themselves.
+  return value !== undefined && value.length >= API_KEY_SHOWN_FROM_LENGTH ? `[redacted \u2026${value.slice(-4)}]` : '[redacted]';
 }
 
 const HIDDEN_HEADER_VALUE = /^\[redacted(?: \u2026[^\]]{4})?\]$/;

@@ -1,7 +1,8 @@
 // The plan of an import: the draft compared with what the gateway holds, as
 // admin API calls — create what is missing, update what differs (exactly the
-// differing fields, by update mask), leave alone what already matches. Running
-// an import twice therefore plans no calls the second time.
+// differing fields, by update mask), leave alone what already matches (and a
+// key an admin revoked, which is reported). Running an import twice therefore
+// plans no calls the second time.
 import { create, toJson, type JsonValue } from '@bufbuild/protobuf';
 import { FieldMaskSchema } from '@bufbuild/protobuf/wkt';
 import {
@@ -28,7 +29,7 @@ import {
   type Route,
   type UpdateRouteRequest,
 } from '../../gen/llmgateway/v1/routes_service_pb.js';
-import { hideCredentialHeaders } from '../declarative/kinds/provider-kind.js';
+import { apiKeyLast4, hideCredentialHeaders } from '../declarative/kinds/provider-kind.js';
 import { heldKeyRequest, heldRouteStays, type DraftedNames } from './held-objects.js';
 import { IMPORT_ID_METADATA, type ImportDraft, type Unmapped } from './import-draft.js';
 import { changedFields } from './subset-equal.js';
@@ -77,8 +78,8 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
     if (request.type !== current.type) {
       plan.unmapped.push({ source: `provider ${request.id}`, reason: 'exists in the gateway with another type; a provider type cannot change, so it was left as it is' });
     }
-    // Only the last four characters of a stored key are known: a different ending means a different key.
-    if (request.apiKey !== '' && request.apiKey.slice(-4) !== current.apiKeyLast4) fields.push('apiKey');
+    // Only what the gateway shows of a stored key is known (its last four, nothing of a short key), by its own rule.
+    if (request.apiKey !== '' && apiKeyLast4(request.apiKey.trim()) !== current.apiKeyLast4) fields.push('apiKey');
     if (fields.length === 0) {
       plan.unchanged.push({ kind: 'provider', name: request.id });
       continue;
@@ -122,6 +123,14 @@ export function planImport(draft: ImportDraft, existing: ExistingObjects): Impor
     const current = keysByImportId.get(importId);
     if (!current) {
       plan.calls.push({ kind: 'key', action: 'create', name: draftedKey.name, request: draftedKey });
+      continue;
+    }
+    if (current.revokedAt) {
+      // Revoking is final here (the API refuses to enable such a key again): an import must not undo it, nor fail on it every run.
+      plan.unmapped.push({
+        source: `key ${current.name}`,
+        reason: 'was revoked in the gateway; left as it is and not enabled again — its old clients stay refused (give them a new key if they still need one)',
+      });
       continue;
     }
     const held = heldKeys.get(importId);

@@ -5,6 +5,8 @@ import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { UsageAggregateSchema } from '../../gen/llmgateway/v1/usage_service_pb.js';
 import { formatDuration, formatTokens, formatUsd } from '../../console/src/format/format.js';
+import { shownApiKey } from '../../console/src/format/provider-key.js';
+import { ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { bucketStartMs, toTimeSeries, topByCost, totalsOf } from '../../console/src/format/chart-series.js';
 import { errorFor, toFormError } from '../../console/src/api/errors.js';
 import { en } from '../../console/src/i18n/en.js';
@@ -30,6 +32,17 @@ describe('formatting', () => {
     expect(formatDuration({ seconds: 0n, nanos: 245_600_000 } as never, 'en')).toBe('246 ms');
     expect(formatDuration({ seconds: 2n, nanos: 270_000_000 } as never, 'en')).toBe('2.27 s');
     expect(formatDuration(undefined, 'en')).toBe('—');
+  });
+});
+
+describe('a provider\'s API key in the list', () => {
+  it('shows its last 4, and for a key too short to show any, that one is set (or may be, where a key is optional)', () => {
+    expect(shownApiKey({ type: ProviderType.OPENAI, apiKeyLast4: 'WXYZ' })).toEqual({ ending: '…WXYZ' });
+    // az-DDDD4444: 11 characters, of which the API shows nothing; an Azure provider cannot be without a key.
+    expect(shownApiKey({ type: ProviderType.AZURE_OPENAI, apiKeyLast4: '' })).toEqual({ message: 'providers.keyShort' });
+    expect(en.providers.keyShort).toBe('Set (under 12 characters: not shown)');
+    // An openai-compatible provider (a local server) may have no key at all, or "EMPTY".
+    expect(shownApiKey({ type: ProviderType.OPENAI_COMPATIBLE, apiKeyLast4: '' })).toEqual({ message: 'providers.keyNoneOrShort' });
   });
 });
 

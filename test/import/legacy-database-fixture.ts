@@ -36,6 +36,8 @@ const SCHEMA = [
   'CREATE TABLE system_config (`key` VARCHAR(255) PRIMARY KEY, value TEXT, description TEXT, updated_at BIGINT)',
   `CREATE TABLE blocked_ips (ip VARCHAR(45) PRIMARY KEY, reason TEXT, created_at BIGINT, created_by VARCHAR(255))`,
   `CREATE TABLE schema_migrations (version INT PRIMARY KEY)`,
+  // Request history: counted and reported, never imported.
+  `CREATE TABLE api_requests (id VARCHAR(255) PRIMARY KEY, virtual_key_id VARCHAR(255), model VARCHAR(255), prompt_tokens INT, completion_tokens INT, created_at BIGINT)`,
 ];
 
 export interface LegacyUpstreams {
@@ -132,6 +134,7 @@ export async function legacyFixtureRows(upstreams: LegacyUpstreams): Promise<Leg
   await insert('system_config', { key: 'cors_enabled', value: 'true', updated_at: now });
   await insert('blocked_ips', { ip: '203.0.113.9', reason: 'abuse', created_at: now, created_by: 'admin' });
   await insert('users', { id: 'u_1', username: 'admin', password_hash: `${'0'.repeat(32)}:${'f'.repeat(64)}` });
+  for (const id of ['req_1', 'req_2']) await insert('api_requests', { id, virtual_key_id: 'k_chat', model: 'fast-chat', prompt_tokens: 12, completion_tokens: 3, created_at: now });
   return rows;
 }
 
@@ -142,12 +145,21 @@ export async function seedLegacyDatabase(url: string, upstreams: LegacyUpstreams
   await seedLegacyRows(url, await legacyFixtureRows(upstreams));
 }
 
+/** Changes to the old schema, for databases that drifted from it. */
+export interface LegacySchemaChanges {
+  /** Tables this database lacks. */
+  without?: string[];
+  /** CREATE TABLE statements of further tables (history, the Portkey era's). */
+  extraTables?: string[];
+}
+
 /** The old schema and these rows in a fresh database, utf8mb4 as the old gateway created it (so ids compare without case). */
-export async function seedLegacyRows(url: string, rows: LegacyFixtureRow[]): Promise<void> {
+export async function seedLegacyRows(url: string, rows: LegacyFixtureRow[], changes: LegacySchemaChanges = {}): Promise<void> {
   const connection = await mysql.createConnection({ uri: url, multipleStatements: false });
   try {
     await connection.query('ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci');
-    for (const statement of SCHEMA) await connection.query(statement);
+    const omitted = (statement: string) => (changes.without ?? []).some((table) => statement.startsWith(`CREATE TABLE ${table} `));
+    for (const statement of [...SCHEMA.filter((statement) => !omitted(statement)), ...(changes.extraTables ?? [])]) await connection.query(statement);
     for (const { table, row } of rows) {
       const columns = Object.keys(row);
       await connection.query(

@@ -26,6 +26,7 @@ const SQLITE_SCHEMA = `
   CREATE TABLE system_config (key TEXT PRIMARY KEY, value TEXT, description TEXT, updated_at INTEGER);
   CREATE TABLE blocked_ips (ip TEXT PRIMARY KEY, reason TEXT, created_at INTEGER, created_by TEXT);
   CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);
+  CREATE TABLE api_requests (id TEXT PRIMARY KEY, virtual_key_id TEXT, model TEXT, prompt_tokens INTEGER, completion_tokens INTEGER, created_at INTEGER);
 `;
 
 /** The tables the old gateway's backup service wrote (cost_mappings, blocked_ips, health_targets are not backed up). */

@@ -21,8 +21,8 @@ import { buildLegacyBackup, writeLegacySqlite } from './legacy-files-fixture.js'
 
 const serverUrl = inject('mysqlServerUrl');
 const WRONG_SECRET = 'FAKE-wrong-jwt-secret-0000000000000000';
-/** What an encrypted backup never holds (the old backup service skipped these tables). */
-const NOT_BACKED_UP = /^(cost_mappings|blocked_ips|health_targets)\b/;
+/** What an encrypted backup never holds (the old backup service skipped these tables, and the request history). */
+const NOT_BACKED_UP = /^(cost_mappings|blocked_ips|health_targets|api_requests)\b/;
 
 interface PlanDocument { calls: unknown[]; unchanged: unknown[]; unmapped: Array<{ source: string; reason: string }> }
 

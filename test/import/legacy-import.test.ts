@@ -74,6 +74,7 @@ if (serverUrl === null) {
       expect(result.stdout).toContain('! virtual_keys[k_chat].model_ids[3]: names model "m_gone"');
       expect(result.stdout).toContain('! system_config[aifw_http_api_key]');
       expect(result.stdout).toContain('! cost_mappings[6f1c2a44-0000-4000-8000-000000000001]');
+      expect(result.stdout).toContain('! api_requests (2 rows): the old gateway\'s request history');
       expect(result.stdout).not.toContain(AIFW_FAKE_KEY);
 
       // OpenAI SDK, old key, old alias → the OpenAI-compatible upstream with its own key and the real model id.

@@ -7,15 +7,15 @@ import { legacyRouteNames } from '../../src/import/legacy/legacy-names.js';
 import type { Unmapped } from '../../src/import/import-draft.js';
 
 const tables = (models: Array<Record<string, unknown>>) =>
-  ({ models, routing_configs: [], expert_routing_configs: [] }) as unknown as LegacyTables;
+  ({ models, routing_configs: models.map((model) => ({ id: model.routing_config_id })), expert_routing_configs: [] }) as unknown as LegacyTables;
 
 describe('legacy route names under a provider’s address', () => {
   it('renames "<provider-id>/…" and reports it; a slash under no provider stays', () => {
     const unmapped: Unmapped[] = [];
     const names = legacyRouteNames(
       tables([
-        { id: 'v1', is_virtual: 1, name: 'openai/smart' },
-        { id: 'v2', is_virtual: 1, name: 'vendor/fast' },
+        { id: 'v1', is_virtual: 1, name: 'openai/smart', routing_config_id: 'rc1' },
+        { id: 'v2', is_virtual: 1, name: 'vendor/fast', routing_config_id: 'rc2' },
       ]),
       unmapped,
       new Set(['openai']),

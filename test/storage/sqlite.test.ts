@@ -8,7 +8,7 @@ import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrateToLatest, openDatabase, openStorage } from '../../src/storage/index.js';
 import type { DatabaseSchema } from '../../src/storage/schema.js';
-import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../../src/storage/migrate.js';
+import { GATEWAY_TABLES, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../../src/storage/migrate.js';
 import { migrationsFor } from '../../src/storage/migrations/index.js';
 import { runStorageConformance } from './conformance.js';
 import { requestLogToRow } from '../../src/storage/request-log-rows.js';
@@ -174,6 +174,35 @@ describe('opening SQLite', () => {
       ]);
     } finally {
       await storage.close();
+    }
+  });
+
+  test('GATEWAY_TABLES names every table the migrations create', async () => {
+    const database = await openDatabase({ databaseUrl: 'sqlite::memory:', dataDir: '/unused' });
+    try {
+      await migrateToLatest(database);
+      const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(database.db);
+      expect(tables.rows.map((row) => row.name).sort()).toEqual([...GATEWAY_TABLES, MIGRATION_TABLE, MIGRATION_LOCK_TABLE].sort());
+    } finally {
+      await database.close();
+    }
+  });
+
+  test('another program\'s database (tables named like the gateway\'s, no migration recorded) is refused before anything is written', async () => {
+    const file = path.join(temporaryDirectory, 'old-gateway.db');
+    const foreign = await openDatabase({ databaseUrl: `sqlite://${file}`, dataDir: '/unused' });
+    await sql`create table providers (id text primary key, base_url text not null)`.execute(foreign.db);
+    await sql`create table virtual_keys (id text primary key, key_value text)`.execute(foreign.db);
+    await foreign.close();
+    const refused = openStorage({ databaseUrl: `sqlite://${file}`, dataDir: '/unused' });
+    await expect(refused).rejects.toThrow(/already holds tables named like the gateway's \(providers, virtual_keys\) but no record of its migrations/);
+    await expect(refused).rejects.toThrow(/Give the gateway a separate, empty database in DATABASE_URL/);
+    const after = await openDatabase({ databaseUrl: `sqlite://${file}`, dataDir: '/unused' });
+    try {
+      const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(after.db);
+      expect(tables.rows.map((row) => row.name).sort()).toEqual(['providers', 'virtual_keys']);
+    } finally {
+      await after.close();
     }
   });
 

@@ -50,6 +50,7 @@ export const en = {
     discover: 'Discover models', discovering: 'Asking the provider…', discovered: 'Models the provider offers', addAll: 'Add all new ({count})', addOne: 'Add',
     configured: 'configured', empty: 'No providers yet. Add one with its API key; it is stored encrypted and never shown again.',
     createTitle: 'New provider', editTitle: 'Edit provider “{name}”', deleteConfirm: 'Delete provider “{name}”?',
+    keyShort: 'Set (under 12 characters: not shown)', keyNoneOrShort: 'None, or under 12 characters',
   },
   providerForm: {
     id: 'ID (slug)', idHelp: 'Used in provider/model names; derived from the name when empty.', name: 'Name', type: 'Type',

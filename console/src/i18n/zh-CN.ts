@@ -52,6 +52,7 @@ export const zhCN: Messages = {
     discover: '发现模型', discovering: '正在询问供应商…', discovered: '供应商提供的模型', addAll: '添加全部新模型（{count}）', addOne: '添加',
     configured: '已配置', empty: '还没有供应商。添加一个并填写其 API 密钥；密钥加密保存，不会再次显示。',
     createTitle: '新建供应商', editTitle: '编辑供应商“{name}”', deleteConfirm: '删除供应商“{name}”？',
+    keyShort: '已设置（不足 12 个字符，不显示）', keyNoneOrShort: '无，或不足 12 个字符',
   },
   providerForm: {
     id: 'ID（短名）', idHelp: '用于 供应商/模型 名称；留空时由名称生成。', name: '名称', type: '类型',

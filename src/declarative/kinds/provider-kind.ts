@@ -13,15 +13,14 @@ import {
   type Provider,
   type ProviderModel,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import { apiKeyLast4 } from '../../domain/api-key-last4.js';
 import { hideCredentialHeaders, isCredentialHeader } from '../../domain/credential-headers.js';
 import { shortEnumName } from '../enum-text.js';
 import type { ApplyContext, ObjectKind } from './kind.js';
 import { listEvery, pickFields, protoView, without } from './message-fields.js';
 
-/** The gateway's rule (provider-validation.ts): keys shorter than 12 characters show no last four. */
-export function apiKeyLast4(apiKey: string): string {
-  return apiKey.length >= 12 ? apiKey.slice(-4) : '';
-}
+/** For importers, which compare a provider key they hold with the API's answers by the gateway's own rule. */
+export { apiKeyLast4 };
 
 /** The environment variable an exported file refers to for a provider's key. */
 export function apiKeyVariable(providerId: string): string {

@@ -12,21 +12,21 @@ import { reportKeyNotes } from './legacy-key-notes.js';
 import { legacyKeys } from './legacy-keys.js';
 import { legacyLeftovers } from './legacy-leftovers.js';
 import { legacyRouteNames } from './legacy-names.js';
-import { legacyRoutes } from './legacy-routes.js';
+import { legacyRoutes, type HeldRoutes } from './legacy-routes.js';
 
 /** Throws LegacySourceError when the JWT secret decrypts none of the stored provider keys. */
 export function draftFromLegacy(tables: LegacyTables, jwtSecret: string): ImportDraft {
   const unmapped: ImportDraft['unmapped'] = [];
   const catalog = buildLegacyCatalog(tables, jwtSecret, unmapped);
   const routeNames = legacyRouteNames(tables, unmapped, new Set(catalog.providers.map((provider) => provider.id)));
-  const heldRoutes: string[] = [];
+  const heldRoutes: HeldRoutes = new Map();
   const routes = [...legacyRoutes(tables, catalog, routeNames, heldRoutes, unmapped), ...legacyExpertRoutes(tables, catalog, routeNames, heldRoutes, unmapped)];
   const bindings = legacyKeyBindings(tables, unmapped);
-  const { keys, held } = legacyKeys(bindings, catalog, routeNames, unmapped);
+  const { keys, held } = legacyKeys(bindings, catalog, routeNames, { names: new Set(routes.map((route) => route.name)), held: heldRoutes }, unmapped);
   reportKeyNotes({ catalog, bindings, routes, keys }, unmapped);
   legacyLeftovers(tables, unmapped);
   reportAmbiguousNames(catalog.providers, new Set(routes.map((route) => route.name)), unmapped);
-  return { providers: catalog.providers, routes, keys, heldKeys: held, heldRoutes, unmapped };
+  return { providers: catalog.providers, routes, keys, heldKeys: held, heldRoutes: [...heldRoutes.keys()], unmapped };
 }
 
 /** A bare name several providers serve needs `provider/name` here (the old gateway resolved it per key). */

@@ -19,7 +19,7 @@ const AES_BLOCK = 16;
 
 export async function readLegacyBackup(encrypted: Buffer, jwtSecret: string): Promise<LegacyTables> {
   const archive = unpackGzip(decryptBackup(encrypted, jwtSecret));
-  const tables = Object.fromEntries(LEGACY_TABLES.map((table) => [table, [] as LegacyRow[]])) as LegacyTables;
+  const tables: LegacyTables = Object.fromEntries(LEGACY_TABLES.map((table) => [table, [] as LegacyRow[]])) as Record<LegacyTable, LegacyRow[]>;
   const known = new Set<string>(LEGACY_TABLES);
   const tar = extract();
   Readable.from([archive]).pipe(tar);

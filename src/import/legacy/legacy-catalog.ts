@@ -12,6 +12,7 @@ import {
   type CreateProviderRequest,
   type ProviderModel,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
+import { cutToLength, singleLine } from '../gateway-text.js';
 import type { Unmapped } from '../import-draft.js';
 import type { LegacyTables } from './legacy-database.js';
 import { modelAttributes } from './legacy-model-attributes.js';
@@ -122,7 +123,8 @@ export function buildLegacyCatalog(tables: LegacyTables, jwtSecret: string, unma
       return undefined;
     }
     const id = protocol === impliedProtocol(legacy.baseUrl) ? legacyId : derivedId(legacyId, protocol);
-    const name = id === legacyId ? legacy.name : `${legacy.name} (${protocol})`;
+    const suffix = id === legacyId ? '' : ` (${protocol})`;
+    const name = `${cutToLength(singleLine(legacy.name), 200 - suffix.length) || legacyId}${suffix}`;
     const draft = create(CreateProviderRequestSchema, { id, name, ...shape, apiKey: legacy.apiKey, enabled: true, models: [] });
     drafts.set(id, draft);
     byProtocol.set(protocol, id);

@@ -3,7 +3,7 @@
 // missing table reads as empty. With legacy-sqlite.ts, the only files of src/import that open a database.
 import mysql from 'mysql2/promise';
 import { inPrimaryKeyOrder } from './legacy-row-order.js';
-import { LEGACY_TABLES, type LegacyRow, type LegacyTables } from './legacy-tables.js';
+import { isOtherLegacyTable, LEGACY_TABLES, type LegacyRow, type LegacyTables, type OtherLegacyTable } from './legacy-tables.js';
 
 export { LEGACY_TABLES, type LegacyRow, type LegacyTable, type LegacyTables } from './legacy-tables.js';
 
@@ -24,8 +24,23 @@ export async function readLegacyMysql(url: string): Promise<LegacyTables> {
         tables[table] = [];
       }
     }
+    tables.otherTables = await otherTables(connection);
     return tables;
   } finally {
     await connection.end();
   }
+}
+
+/** The other tables and their row counts (request history can be large: it is counted, never read). */
+async function otherTables(connection: mysql.Connection): Promise<OtherLegacyTable[]> {
+  const [listed] = await connection.query(
+    `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
+  );
+  const others: OtherLegacyTable[] = [];
+  for (const { name } of listed as Array<{ name: string }>) {
+    if (!isOtherLegacyTable(name)) continue;
+    const [counted] = await connection.query(`SELECT COUNT(*) AS \`rows\` FROM \`${name.replaceAll('`', '``')}\``);
+    others.push({ name, rows: Number((counted as Array<{ rows: number | string }>)[0]?.rows ?? 0) });
+  }
+  return others;
 }

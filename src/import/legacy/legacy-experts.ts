@@ -14,11 +14,12 @@ import {
   type CreateRouteRequest,
   type Expert,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import { cutToLength, singleLine } from '../gateway-text.js';
 import type { Unmapped } from '../import-draft.js';
 import type { LegacyCatalog, ModelRef } from './legacy-catalog.js';
 import type { LegacyTables } from './legacy-database.js';
 import type { LegacyRouteNames } from './legacy-names.js';
-import { holdRoute } from './legacy-routes.js';
+import { holdRoute, type HeldRoutes } from './legacy-routes.js';
 import { asString, flag, isRecord, jsonColumn, text } from './legacy-rows.js';
 
 type Target = { route: string } | ModelRef;
@@ -29,7 +30,7 @@ export function legacyExpertRoutes(
   tables: LegacyTables,
   catalog: LegacyCatalog,
   routeNames: LegacyRouteNames,
-  held: string[],
+  held: HeldRoutes,
   unmapped: Unmapped[],
 ): CreateRouteRequest[] {
   const virtualNames = routeNames.byVirtualModel;
@@ -52,6 +53,11 @@ export function legacyExpertRoutes(
         if (real) return real.ref;
         const route = virtualNames.get(modelId);
         if (route) return { route };
+        const unrouted = routeNames.unrouted.get(modelId);
+        if (unrouted !== undefined) {
+          unmapped.push({ source: field, reason: `names the virtual model "${unrouted}", which has no route here (models[${modelId}])` });
+          return undefined;
+        }
         const provider = catalog.undecryptableModels.get(modelId);
         if (provider !== undefined) skipped.add(provider);
         unmapped.push({ source: field, reason: provider === undefined ? `names model "${modelId}", which does not exist` : `names model "${modelId}" of provider "${provider}", which was not imported` });
@@ -81,8 +87,8 @@ export function legacyExpertRoutes(
       const target = resolve(expert, field);
       if (!target) return unmapped.push({ source: field, reason: 'its model could not be imported; expert skipped' });
       const category = asString(expert.category) || `expert-${index + 1}`;
-      const description = [asString(expert.description), asString(expert.system_prompt)].filter(Boolean).join('\n').slice(0, 1000) || category;
-      experts.push(create(ExpertSchema, { name: uniqueName(category), description, ...target }));
+      const description = [asString(expert.description), asString(expert.system_prompt)].filter(Boolean).join('\n');
+      experts.push(create(ExpertSchema, { name: uniqueName(category), description: cutToLength(description, 1000) || category, ...target }));
     });
 
     let fallbackExpert = '';
@@ -98,6 +104,7 @@ export function legacyExpertRoutes(
     }
     if (experts.length === 0) {
       unmapped.push({ source, reason: 'has no expert that could be imported; route not created' });
+      if (skipped.size > 0) held.set(name, skipped);
       continue;
     }
     if (fallbackExpert === '') {
@@ -108,6 +115,7 @@ export function legacyExpertRoutes(
     const judge = resolve(classifier, `${source}.classifier`);
     if (!judge) {
       unmapped.push({ source: `${source}.classifier`, reason: 'its model could not be imported; route not created' });
+      if (skipped.size > 0) held.set(name, skipped);
       continue;
     }
     for (const setting of CLASSIFIER_NOT_IMPORTED.filter((key) => classifier[key] !== undefined)) {
@@ -121,7 +129,7 @@ export function legacyExpertRoutes(
     routes.push(
       create(CreateRouteRequestSchema, {
         name,
-        description: text(row, 'description') || `Imported from the old gateway's expert routing config "${text(row, 'name')}"`,
+        description: cutToLength(singleLine(text(row, 'description')), 1000) || `Imported from the old gateway's expert routing config "${text(row, 'name')}"`,
         strategy: RouteStrategy.EXPERT,
         enabled: flag(row, 'enabled', true),
         expert: create(ExpertRoutingSchema, {

@@ -6,14 +6,23 @@
 // disabled, never enabled with an empty list (which here means unrestricted).
 // A key whose bindings lead to a provider skipped for an undecryptable key is
 // "held": the plan keeps what the gateway already allows it there (held-objects.ts).
+// A key string the gateway cannot take as it is (existing_secret: 8–200 visible
+// ASCII characters) cannot keep working: that key is reported, never created
+// with a new secret nobody would see. The old gateway never enforced its rate
+// limit; each key that gets one enforced now is named.
 import { create } from '@bufbuild/protobuf';
 import { CreateKeyRequestSchema, type CreateKeyRequest } from '../../../gen/llmgateway/v1/keys_service_pb.js';
+import { cutToLength, singleLine } from '../gateway-text.js';
 import type { HeldKey } from '../held-objects.js';
 import { IMPORT_ID_METADATA, type Unmapped } from '../import-draft.js';
 import type { LegacyCatalog } from './legacy-catalog.js';
 import type { LegacyKeyBinding } from './legacy-key-bindings.js';
 import { isExactAllowedModel, type LegacyRouteNames } from './legacy-names.js';
+import type { HeldRoutes } from './legacy-routes.js';
 import { flag, numberOrNull, text } from './legacy-rows.js';
+
+/** The gateway's rule for an imported key string (core/auth/virtual-key-secret.ts), which src/import may not import. */
+const ACCEPTED_SECRET = /^[\x21-\x7E]{8,200}$/;
 
 const IGNORED_SWITCHES: Array<[string, string]> = [
   ['dynamic_compression_enabled', 'chat history compression has no counterpart here'],
@@ -26,10 +35,17 @@ export interface LegacyKeys {
   held: HeldKey[];
 }
 
+/** The routes this import drafts, and those held for providers whose key did not decrypt (legacy-routes.ts). */
+export interface DraftedRoutes {
+  names: ReadonlySet<string>;
+  held: HeldRoutes;
+}
+
 export function legacyKeys(
   bindings: LegacyKeyBinding[],
   catalog: LegacyCatalog,
   routeNames: LegacyRouteNames,
+  routes: DraftedRoutes,
   unmapped: Unmapped[],
 ): LegacyKeys {
   const result: LegacyKeys = { keys: [], held: [] };
@@ -46,7 +62,19 @@ export function legacyKeys(
       const real = catalog.realModels.get(modelId);
       if (real) return real.names;
       const route = routeNames.byVirtualModel.get(modelId);
-      if (route) return [route];
+      if (route !== undefined && routes.names.has(route)) return [route];
+      const heldFor = route === undefined ? undefined : routes.held.get(route);
+      if (heldFor !== undefined) {
+        for (const provider of heldFor) skipped.add(provider);
+        return [];
+      }
+      const unrouted = routeNames.unrouted.get(modelId);
+      if (route !== undefined || unrouted !== undefined) {
+        // Allowing a name no route has would leave the key on with nothing it can call.
+        const why = route !== undefined ? `whose route "${route}" was not created (its config's line says why)` : `which has no route here (models[${modelId}])`;
+        unmapped.push({ source: field, reason: `names the virtual model "${unrouted ?? route}", ${why}; left out` });
+        return [];
+      }
       const provider = catalog.undecryptableModels.get(modelId);
       if (provider !== undefined) {
         skipped.add(provider);
@@ -73,6 +101,22 @@ export function legacyKeys(
     allowedModels = [...new Set(allowedModels)];
 
     let enabled = flag(row, 'enabled', true);
+    const name = cutToLength(singleLine(text(row, 'name')), 200) || cutToLength(`legacy key ${id}`, 200);
+    if (!ACCEPTED_SECRET.test(secret)) {
+      // The string itself is never printed: it is what the old clients still send.
+      const allowed = allowedModels.map((entry) => ` --allowed-model ${JSON.stringify(entry)}`).join('');
+      unmapped.push({
+        source: `${source}.key_value`,
+        reason:
+          `is ${describeSecret(secret)}, and the gateway keeps an imported key string only when it is 8–200 visible ASCII characters, so its clients cannot go on using it; not imported — ` +
+          (!enabled
+            ? 'it was off in the old gateway'
+            : allowed !== ''
+              ? `create a key for them (llm-gateway keys create --name ${JSON.stringify(name)}${allowed}) and give them its new secret`
+              : 'create a key for them (with --allowed-model for what they call) and give them its new secret'),
+      });
+      continue;
+    }
     const importId = `legacy:${id}`;
     if (skipped.size > 0) {
       result.held.push({ importId, enabledInSource: enabled });
@@ -91,13 +135,20 @@ export function legacyKeys(
       if (flag(row, column)) unmapped.push({ source: `${source}.${column}`, reason: `was on; ${reason}` });
     }
     const rateLimit = numberOrNull(row, 'rate_limit');
+    const requestsPerMinute = rateLimit !== null && rateLimit > 0 ? Math.round(rateLimit) : 0;
+    if (requestsPerMinute > 0) {
+      unmapped.push({
+        source: `${source}.rate_limit`,
+        reason: `was ${rateLimit} requests per minute, which the old gateway never enforced; here it is enforced (a 429 above ${requestsPerMinute} requests a minute) — raise or clear it on the key if its clients send more`,
+      });
+    }
     result.keys.push(
       create(CreateKeyRequestSchema, {
-        name: (text(row, 'name').trim() || `legacy key ${id}`).slice(0, 200),
+        name,
         existingSecret: secret,
         enabled,
         allowedModels,
-        rateLimits: { requestsPerMinute: rateLimit !== null && rateLimit > 0 ? Math.round(rateLimit) : 0 },
+        rateLimits: { requestsPerMinute },
         cacheEnabled: flag(row, 'cache_enabled'),
         logRequestBodies: !flag(row, 'disable_logging'),
         metadata: { [IMPORT_ID_METADATA]: importId },
@@ -105,4 +156,10 @@ export function legacyKeys(
     );
   }
   return result;
+}
+
+/** What is wrong with a key string, without a character of it. */
+function describeSecret(secret: string): string {
+  if (secret.length < 8 || secret.length > 200) return `${secret.length} characters long`;
+  return 'not only visible ASCII characters (it has a space or a non-ASCII character)';
 }

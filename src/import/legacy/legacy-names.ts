@@ -33,6 +33,8 @@ export function providerUnder(name: string, providerIds: ReadonlySet<string>): s
 export interface LegacyRouteNames {
   /** Old virtual model id → the route name clients send here. */
   byVirtualModel: Map<string, string>;
+  /** Old virtual models whose routing or expert config does not exist (reported): id → their name. No route has it. */
+  unrouted: Map<string, string>;
   /** The route name of a routing or expert config: its virtual model's, else (none) its own. */
   ofConfig(kind: 'routing' | 'expert', configId: string): string;
   /** Every one of those names, lower-cased. */
@@ -69,14 +71,42 @@ export function legacyRouteNames(tables: LegacyTables, unmapped: Unmapped[], pro
 
   const byVirtualModel = new Map<string, string>();
   const byConfig = new Map<string, string>();
+  const unrouted = new Map<string, string>();
+  const configIds = {
+    routing: new Set(tables.routing_configs.map((row) => text(row, 'id'))),
+    expert: new Set(tables.expert_routing_configs.map((row) => text(row, 'id'))),
+  };
   for (const row of tables.models.filter((model) => flag(model, 'is_virtual'))) {
     const id = text(row, 'id');
-    const name = claim(text(row, 'name').trim(), `virtual-${id}`, `models[${id}].name`);
-    byVirtualModel.set(id, name);
     const routingConfig = text(row, 'routing_config_id');
     const expertConfig = text(row, 'expert_routing_id');
-    if (expertConfig !== '' && !byConfig.has(`expert\n${expertConfig}`)) byConfig.set(`expert\n${expertConfig}`, name);
-    else if (routingConfig !== '' && !byConfig.has(`routing\n${routingConfig}`)) byConfig.set(`routing\n${routingConfig}`, name);
+    // As the old resolver: the expert config first, else the routing config.
+    const kind = configIds.expert.has(expertConfig) ? 'expert' : configIds.routing.has(routingConfig) ? 'routing' : undefined;
+    const wanted = text(row, 'name').trim();
+    if (kind === undefined) {
+      // Its config was deleted (ids in other rows dangle, there are no foreign keys): nothing to route to.
+      unrouted.set(id, wanted);
+      const missing = [
+        ...(expertConfig !== '' ? [`expert routing config "${expertConfig}"`] : []),
+        ...(routingConfig !== '' ? [`routing config "${routingConfig}"`] : []),
+      ];
+      unmapped.push({
+        source: `models[${id}]`,
+        reason: `the virtual model "${wanted}" ${missing.length > 0 ? `names ${missing.join(' and ')}, which does not exist` : 'names no routing or expert config'}, so it has no route here; not imported`,
+      });
+      continue;
+    }
+    const config = `${kind}\n${kind === 'expert' ? expertConfig : routingConfig}`;
+    const routeOfConfig = byConfig.get(config);
+    if (routeOfConfig !== undefined) {
+      // One route per config: a second virtual model of it answers to the first one's name.
+      byVirtualModel.set(id, routeOfConfig);
+      unmapped.push({ source: `models[${id}].name`, reason: `"${wanted}" is another virtual model of the config the route "${routeOfConfig}" is made from; clients must send "${routeOfConfig}" now (keys bound to it are allowed that name)` });
+      continue;
+    }
+    const name = claim(wanted, `virtual-${id}`, `models[${id}].name`);
+    byVirtualModel.set(id, name);
+    byConfig.set(config, name);
   }
   const configs: Array<['routing' | 'expert', LegacyTables['routing_configs']]> = [
     ['routing', tables.routing_configs],
@@ -89,5 +119,5 @@ export function legacyRouteNames(tables: LegacyTables, unmapped: Unmapped[], pro
       if (!byConfig.has(`${kind}\n${id}`)) byConfig.set(`${kind}\n${id}`, claim(text(row, 'name').trim(), `${kind}-${id}`, `${table}[${id}].name`));
     }
   }
-  return { byVirtualModel, ofConfig: (kind, configId) => byConfig.get(`${kind}\n${configId}`) ?? '', taken };
+  return { byVirtualModel, unrouted, ofConfig: (kind, configId) => byConfig.get(`${kind}\n${configId}`) ?? '', taken };
 }

@@ -14,6 +14,7 @@ import {
   type CreateRouteRequest,
   type RouteTarget,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import { cutToLength, singleLine } from '../gateway-text.js';
 import type { Unmapped } from '../import-draft.js';
 import type { LegacyCatalog } from './legacy-catalog.js';
 import type { LegacyTables } from './legacy-database.js';
@@ -35,17 +36,23 @@ export function legacySettings(extra: { affinityScope?: AffinityScope; affinityT
   });
 }
 
+/**
+ * Route name → the providers skipped for an undecryptable key that it leads to. Such a route is "held"
+ * (held-objects.ts); one not created at all for them stays what the gateway holds, and keys bound to it are held too.
+ */
+export type HeldRoutes = Map<string, ReadonlySet<string>>;
+
 /** A route some of whose targets sit on providers skipped for an undecryptable key is "held" (held-objects.ts). */
-export function holdRoute(name: string, source: string, skipped: Set<string>, held: string[], unmapped: Unmapped[]): void {
+export function holdRoute(name: string, source: string, skipped: Set<string>, held: HeldRoutes, unmapped: Unmapped[]): void {
   if (skipped.size === 0) return;
-  held.push(name);
+  held.set(name, skipped);
   unmapped.push({
     source,
     reason: `leads to providers whose key did not decrypt (${[...skipped].join(', ')}): a route "${name}" the gateway holds with targets on providers not imported this run is left as it is; otherwise it comes without those targets`,
   });
 }
 
-export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, routeNames: LegacyRouteNames, held: string[], unmapped: Unmapped[]): CreateRouteRequest[] {
+export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, routeNames: LegacyRouteNames, held: HeldRoutes, unmapped: Unmapped[]): CreateRouteRequest[] {
   const routes: CreateRouteRequest[] = [];
   for (const row of tables.routing_configs) {
     const id = text(row, 'id');
@@ -64,6 +71,7 @@ export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, route
     const targets = routeTargets(config.targets, mode, source, catalog, skipped, unmapped);
     if (targets.length === 0) {
       unmapped.push({ source, reason: 'has no target that could be imported; route not created' });
+      if (skipped.size > 0) held.set(name, skipped);
       continue;
     }
     const shape = strategyFor(mode, strategyJson, source, unmapped);
@@ -72,7 +80,7 @@ export function legacyRoutes(tables: LegacyTables, catalog: LegacyCatalog, route
     routes.push(
       create(CreateRouteRequestSchema, {
         name,
-        description: text(row, 'description') || `Imported from the old gateway's routing config "${text(row, 'name')}"`,
+        description: cutToLength(singleLine(text(row, 'description')), 1000) || `Imported from the old gateway's routing config "${text(row, 'name')}"`,
         strategy: shape.strategy,
         targets,
         settings: legacySettings(shape),

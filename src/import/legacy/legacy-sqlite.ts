@@ -5,6 +5,7 @@
 // (legacy-rows.ts): flags as 0/1, epoch milliseconds as numbers, JSON as text.
 import Database from 'better-sqlite3';
 import { LEGACY_TABLES, type LegacyRow, type LegacyTables } from './legacy-database.js';
+import { isOtherLegacyTable } from './legacy-tables.js';
 import { inPrimaryKeyOrder } from './legacy-row-order.js';
 import { LegacySourceError } from './legacy-source-error.js';
 
@@ -29,6 +30,11 @@ export function readLegacySqlite(file: string): LegacyTables {
       // Older files lack newer tables: a missing one reads as empty, as on MySQL.
       tables[table] = present.has(table) ? inPrimaryKeyOrder(table, database.prepare(`SELECT * FROM "${table}"`).all() as LegacyRow[]) : [];
     }
+    // The rest is counted, never read (request history can be large).
+    tables.otherTables = [...present].filter(isOtherLegacyTable).sort().map((name) => ({
+      name,
+      rows: (database.prepare(`SELECT COUNT(*) AS "rows" FROM "${name.replaceAll('"', '""')}"`).get() as { rows: number }).rows,
+    }));
     return tables;
   } finally {
     database.close();

@@ -18,8 +18,8 @@ import { requireText, validateBaseUrl } from '../validate.js';
 import { providerRecordToProto, providerTypeName } from './provider-conversion.js';
 import { extraHeadersToStore, shownExtraHeaders } from './provider-headers.js';
 import { validateQueue, validateQuota } from './quota-validation.js';
+import { apiKeyLast4 } from '../../../domain/api-key-last4.js';
 import {
-  apiKeyLast4,
   providerIdFromName,
   validateApiKey,
   validateAzureApiVersion,

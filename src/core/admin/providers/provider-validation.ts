@@ -56,11 +56,6 @@ function codePointOf(character: string): string {
   return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** The last 4 characters, only when the key is long enough that they reveal little. */
-export function apiKeyLast4(apiKey: string): string {
-  return apiKey.length >= 12 ? apiKey.slice(-4) : '';
-}
-
 export function validateExtraHeaders(headers: Record<string, string>): Record<string, string> {
   const valid = validateStringMap('extra_headers', headers, {
     maxEntries: 32,
