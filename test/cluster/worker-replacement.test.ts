@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
 import { adminCaller } from '../helpers/admin-call.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
-import { request } from '../server/helpers.js';
+import { chatsOnFreshConnections } from '../helpers/fresh-connection-chats.js';
 import {
   binarySearchDirectories,
   createFreshMysqlDatabase,
@@ -60,21 +60,7 @@ async function startWorkers(environment: Record<string, string>): Promise<Starte
 const listeningPids = (output: string) =>
   [...output.matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g)].map((match) => Number(match[1]));
 
-/** Chat completions, each on a fresh connection (handed to the workers in turn): statuses, and the processes that served them. */
-async function completeMany(base: string, secret: string, count: number): Promise<{ statuses: number[]; processes: Set<string> }> {
-  const statuses: number[] = [];
-  const processes = new Set<string>();
-  for (let index = 0; index < count; index += 1) {
-    const response = await request(`${base}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-      body: JSON.stringify({ model: 'local/plain-text', messages: [{ role: 'user', content: 'Say hello' }] }),
-    });
-    statuses.push(response.status);
-    processes.add(String(response.headers['x-request-id']).replace(/_[^_]+$/, ''));
-  }
-  return { statuses, processes };
-}
+const completeMany = (base: string, secret: string, count: number) => chatsOnFreshConnections(base, secret, 'local/plain-text', count);
 
 async function stopCleanly(gateway: GatewayProcess): Promise<void> {
   gateway.child.kill('SIGTERM');
@@ -110,7 +96,7 @@ describe.skipIf(binaries === null)('a worker that dies while the database is dow
     // Both workers know the key before the outage (a key seen before keeps working through one).
     const warm = await completeMany(base, secret, 4);
     expect(warm.statuses).toEqual([200, 200, 200, 200]);
-    expect(warm.processes.size).toBe(2);
+    expect(warm.processes).toBe(2);
 
     await server.halt();
     const [, victim] = listeningPids(gateway.output());
@@ -121,13 +107,13 @@ describe.skipIf(binaries === null)('a worker that dies while the database is dow
     expect(gateway.output()).not.toContain('a worker exited before it listened');
     const during = await completeMany(base, secret, 4);
     expect(during.statuses).toEqual([200, 200, 200, 200]);
-    expect(during.processes.size).toBe(1);
+    expect(during.processes).toBe(1);
 
     await server.resume();
     await waitFor(() => listeningPids(gateway.output()).length === 3, 'the replacement to listen', 60_000);
     const after = await completeMany(base, secret, 4);
     expect(after.statuses).toEqual([200, 200, 200, 200]);
-    expect(after.processes.size).toBe(2);
+    expect(after.processes).toBe(2);
     await stopCleanly(gateway);
   }, 180_000);
 });

@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFreezableTcpProxy, type FreezableTcpProxy } from '../fixtures/freezable-tcp-proxy.js';
 import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
 import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
+import { chatsOnFreshConnections } from '../helpers/fresh-connection-chats.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor } from '../helpers/gateway-process.js';
-import { request } from '../server/helpers.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 import {
   binarySearchDirectories,
@@ -238,21 +238,7 @@ describe.skipIf(binaries === null)('an admin write on one --workers worker just 
     }
   };
 
-  /** One chat completion on a fresh connection (the primary hands connections to the workers in turn). */
-  const complete = async (secret: string) => {
-    const response = await request(`${base}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-      body: JSON.stringify({ model: 'openai/plain-text', messages: [{ role: 'user', content: 'Say hello' }] }),
-    });
-    const requestId = String(response.headers['x-request-id']);
-    return { status: response.status, process: requestId.slice(0, requestId.lastIndexOf('_')) };
-  };
-  const completeMany = async (secret: string, count: number) => {
-    const results = [];
-    for (let index = 0; index < count; index += 1) results.push(await complete(secret));
-    return { statuses: results.map((result) => result.status), processes: new Set(results.map((result) => result.process)).size };
-  };
+  const completeMany = (secret: string, count: number) => chatsOnFreshConnections(base, secret, 'openai/plain-text', count);
 
   beforeAll(async () => {
     checkStartScript();
