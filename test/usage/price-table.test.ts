@@ -31,4 +31,10 @@ describe('built-in prices', () => {
     expect(computeCostUsd(usage, builtInPrices('claude-sonnet-4-5'))).toBeCloseTo(0.9 + 0.18 + 0.375 + 1.5, 10);
     expect(computeCostUsd(usage, null)).toBe(0);
   });
+
+  it('bills one-hour cache writes at twice the input price, the rest of the writes at the cache-write rate', () => {
+    const usage = create(UsageSchema, { inputTokens: 1_000_000, cacheWriteTokens: 1_000_000, cacheWrite1hTokens: 600_000 });
+    // Sonnet: 400k five-minute writes × $3.75 + 600k one-hour writes × $6 (2 × $3).
+    expect(computeCostUsd(usage, builtInPrices('claude-sonnet-4-5'))).toBeCloseTo(1.5 + 3.6, 10);
+  });
 });

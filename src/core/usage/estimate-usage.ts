@@ -36,7 +36,7 @@ export function estimateUsage(request: ChatRequest, upstreamModel: string, gener
   const reasoningTokens = count(generated.reasoning);
   return create(UsageSchema, {
     inputTokens,
-    ...(known ? { cachedInputTokens: known.cachedInputTokens, cacheWriteTokens: known.cacheWriteTokens } : {}),
+    ...(known ? { cachedInputTokens: known.cachedInputTokens, cacheWriteTokens: known.cacheWriteTokens, cacheWrite1hTokens: known.cacheWrite1hTokens } : {}),
     outputTokens: outputTokens + reasoningTokens,
     reasoningTokens,
     totalTokens: inputTokens + outputTokens + reasoningTokens,

@@ -13,6 +13,8 @@ export interface AnthropicUsageFields {
   output_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
+  /** How the cache writes split by lifetime (its parts sum to cache_creation_input_tokens). */
+  cache_creation?: { ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
 }
 
@@ -27,6 +29,7 @@ export function mapUsage(usage: AnthropicUsageFields): Usage {
     outputTokens: output,
     cachedInputTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
+    cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
     totalTokens: input + output,
   });
@@ -34,8 +37,8 @@ export function mapUsage(usage: AnthropicUsageFields): Usage {
 
 /** message_start's input side (its output_tokens only just begun), counted as mapUsage counts it. */
 export function mapInputUsage(usage: AnthropicUsageFields): InputUsage {
-  const { inputTokens, cachedInputTokens, cacheWriteTokens } = mapUsage(usage);
-  return create(InputUsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens });
+  const { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens } = mapUsage(usage);
+  return create(InputUsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens });
 }
 
 /**
@@ -49,6 +52,7 @@ export function mergeCumulativeUsage(current: AnthropicUsageFields, update: Anth
     const value = update[field];
     if (value !== null && value !== undefined) merged[field] = value;
   }
+  if (update.cache_creation !== null && update.cache_creation !== undefined) merged.cache_creation = update.cache_creation;
   if (update.output_tokens_details !== null && update.output_tokens_details !== undefined) {
     merged.output_tokens_details = update.output_tokens_details;
   }

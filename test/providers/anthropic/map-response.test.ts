@@ -89,6 +89,14 @@ describe('mapUsage', () => {
     const last = mergeCumulativeUsage(first, { output_tokens: 35, output_tokens_details: { thinking_tokens: 5 } });
     expect(mapUsage(last)).toMatchObject({ inputTokens: 60, outputTokens: 35, cachedInputTokens: 10, reasoningTokens: 5, totalTokens: 95 });
   });
+
+  it('keeps the one-hour share of the cache writes (billed at twice the input price), also through a stream', () => {
+    const start = { input_tokens: 5, cache_creation_input_tokens: 1000, cache_creation: { ephemeral_5m_input_tokens: 400, ephemeral_1h_input_tokens: 600 }, output_tokens: 1 };
+    expect(mapUsage(start)).toMatchObject({ inputTokens: 1005, cacheWriteTokens: 1000, cacheWrite1hTokens: 600 });
+    const last = mergeCumulativeUsage(start, { output_tokens: 30 });
+    expect(mapUsage(last)).toMatchObject({ cacheWriteTokens: 1000, cacheWrite1hTokens: 600, outputTokens: 30 });
+    expect(mapUsage({ input_tokens: 9, output_tokens: 4, cache_creation: null }).cacheWrite1hTokens).toBe(0);
+  });
 });
 
 describe('mapFinishReason', () => {
