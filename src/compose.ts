@@ -179,12 +179,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   });
   // A key's spend the key_spend rows do not hold (no budget then), read from the request log: a key without a
   // budget reports its month's, a budget set or changed starts from what its period already spent.
-  const loggedSpend = createLoggedSpendReader({
-    requestLogs: storage.requestLogs,
-    keySpend: storage.keySpend,
-    flushRequestLog: (maxWaitMs) => requestLog.flush(maxWaitMs),
-    now,
-  });
+  const loggedSpend = createLoggedSpendReader({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, flushRequestLog: (wait) => requestLog.flush(wait), now });
   const keyAdmin = createKeyAdmin({ keys: storage.keys, references, onChange: adminChanged('keys'), seedBudget: loggedSpend.seedBudget, now });
   const usageAdmin = createUsageAdmin({ requestLogs: storage.requestLogs, keySpend: storage.keySpend, loggedSpend, keys: storage.keys, now });
   // Limits, budgets and the cache wrap the pipeline; spend is in the database; with Redis all three are shared.

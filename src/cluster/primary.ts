@@ -11,7 +11,8 @@
 // later, while the other workers keep serving.
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
-import { SHUTDOWN_FINAL_WRITES_MS, type GatewayConfig } from '../config/config.js';
+import type { GatewayConfig } from '../config/config.js';
+import { SHUTDOWN_FINAL_WRITES_MS } from '../config/shutdown-bound.js';
 import { NOTHING_TO_RELOAD } from '../config/config-file-config.js';
 import { isWorkerMessage } from './messages.js';
 import { createMetricsRelay, type RelayPeer } from './metrics-relay.js';

@@ -13,12 +13,6 @@ import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
 import { readTlsFiles, type TlsFiles } from './tls-config.js';
 
 /** The embedded SQLite database (the default): the master key and the admin token may be generated. */
-/**
- * After the shutdown grace period, how long a process gets for its final writes (buffered rows and spend,
- * spans) before it gives up and exits 1: a database that is down must not keep a stopping process alive.
- */
-export const SHUTDOWN_FINAL_WRITES_MS = 5_000;
-
 export function usesEmbeddedDatabase(config: Pick<GatewayConfig, 'databaseUrl'>): boolean {
   return config.databaseUrl === undefined || config.databaseUrl.startsWith('sqlite:');
 }

@@ -11,10 +11,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
-import { startRedirectingUpstreams, type RedirectingUpstreams } from '../fixtures/redirecting-upstream.js';
-import { adminCaller } from '../helpers/admin-call.js';
-import { keyClients } from '../helpers/key-clients.js';
-import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import type { RedirectingUpstreams } from '../fixtures/redirecting-upstream.js';
+import type { StartedGateway } from '../helpers/start-gateway.js';
+import { startRedirectingGateway, type RedirectingGateway } from './redirecting-gateway.js';
 
 const PASSWORD = 'hunter2extraPASSWORDvalue';
 
@@ -24,6 +23,7 @@ const PROVIDERS = [
   { id: 'gem', type: 'PROVIDER_TYPE_GEMINI', path: '', apiKey: 'AIzaRedactionTestNotARealKey000000' },
 ] as const;
 
+let started: RedirectingGateway;
 let gateway: StartedGateway;
 let upstreams: RedirectingUpstreams;
 let openai: OpenAI;
@@ -32,27 +32,16 @@ let gemini: GoogleGenAI;
 let rpc: Client<typeof CompletionService>;
 
 beforeAll(async () => {
-  upstreams = await startRedirectingUpstreams();
-  gateway = await startGateway({ GATEWAY_LOG_LEVEL: 'info' });
-  const admin = adminCaller(gateway.url, gateway.adminToken);
-  for (const { path, ...provider } of PROVIDERS) {
-    await admin('ProvidersService/CreateProvider', {
-      ...provider,
-      name: provider.id,
-      baseUrl: `${upstreams.origin}${path}`,
-      // A name that does not look like a credential; a short value that is a word, not a secret.
-      extraHeaders: { 'x-custom-pass': PASSWORD, 'x-feature': 'on' },
-      models: [{ upstreamModel: 'quote-headers' }],
-    });
-  }
-  const secret = String((await admin('KeysService/CreateKey', { name: 'redaction' }))['secret']);
-  ({ openai, anthropic, gemini, rpc } = keyClients(gateway.url, secret));
+  started = await startRedirectingGateway(PROVIDERS, {
+    // A name that does not look like a credential; a short value that is a word, not a secret.
+    extraHeaders: { 'x-custom-pass': PASSWORD, 'x-feature': 'on' },
+    models: [{ upstreamModel: 'quote-headers' }],
+  }, 'redaction');
+  ({ gateway, upstreams } = started);
+  ({ openai, anthropic, gemini, rpc } = started.clients);
 });
 
-afterAll(async () => {
-  await gateway?.close();
-  await upstreams?.close();
-});
+afterAll(async () => started?.close());
 
 /** The upstream's own words stayed (the header names, the short value), the long value did not (quotes may come escaped: the Anthropic SDK shows the JSON body). */
 function expectRedacted(message: string): void {

@@ -12,10 +12,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
-import { startRedirectingUpstreams, type RedirectingUpstreams } from '../fixtures/redirecting-upstream.js';
-import { adminCaller } from '../helpers/admin-call.js';
-import { keyClients } from '../helpers/key-clients.js';
-import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import type { RedirectingUpstreams } from '../fixtures/redirecting-upstream.js';
+import type { StartedGateway } from '../helpers/start-gateway.js';
+import { startRedirectingGateway, type RedirectingGateway } from './redirecting-gateway.js';
 
 const EXTRA_HEADER_VALUE = 'hunter2-extra-PASSWORD-value';
 const REDIRECTS = [301, 302, 303, 307, 308];
@@ -29,6 +28,7 @@ const PROVIDERS = [
   { id: 'gem', type: 'PROVIDER_TYPE_GEMINI', path: '', apiKey: 'AIzaRedirectTestNotARealKey00000000' },
 ] as const;
 
+let started: RedirectingGateway;
 let gateway: StartedGateway;
 let upstreams: RedirectingUpstreams;
 let openai: OpenAI;
@@ -37,26 +37,15 @@ let gemini: GoogleGenAI;
 let rpc: Client<typeof CompletionService>;
 
 beforeAll(async () => {
-  upstreams = await startRedirectingUpstreams();
-  gateway = await startGateway({ GATEWAY_LOG_LEVEL: 'info' });
-  const admin = adminCaller(gateway.url, gateway.adminToken);
-  for (const { path, ...provider } of PROVIDERS) {
-    await admin('ProvidersService/CreateProvider', {
-      ...provider,
-      name: provider.id,
-      baseUrl: `${upstreams.origin}${path}`,
-      extraHeaders: { 'x-custom-pass': EXTRA_HEADER_VALUE },
-      models: REDIRECTS.map((status) => ({ upstreamModel: `redirect-${status}` })),
-    });
-  }
-  const secret = String((await admin('KeysService/CreateKey', { name: 'redirects' }))['secret']);
-  ({ openai, anthropic, gemini, rpc } = keyClients(gateway.url, secret));
+  started = await startRedirectingGateway(PROVIDERS, {
+    extraHeaders: { 'x-custom-pass': EXTRA_HEADER_VALUE },
+    models: REDIRECTS.map((status) => ({ upstreamModel: `redirect-${status}` })),
+  }, 'redirects');
+  ({ gateway, upstreams } = started);
+  ({ openai, anthropic, gemini, rpc } = started.clients);
 });
 
-afterAll(async () => {
-  await gateway?.close();
-  await upstreams?.close();
-});
+afterAll(async () => started?.close());
 
 const expectedMessage = (provider: string, status: number) =>
   `provider ${provider} answered HTTP ${status}, redirected to ${upstreams.otherOrigin} — not followed; fix the provider's base URL`;

@@ -263,10 +263,7 @@ function endPass(pass: QuotaPass, usedTokens: number | undefined): void {
 /** `head`: the leading notes (warnings, input usage) and the first other chunk, released together. */
 type OpenedStream = { iterator: AsyncIterator<StreamChunk>; head: StreamChunk[] };
 
-/**
- * Say nothing of the answer: an attempt that sent only these can still fail over (an Anthropic
- * upstream's message_start, whose input usage maps to one, may be followed by an overloaded error).
- */
+/** Say nothing of the answer: an attempt that sent only these can still fail over (an Anthropic message_start, then overloaded). */
 const LEADING_NOTES: ReadonlySet<StreamChunk['event']['case']> = new Set(['warning', 'inputUsage']);
 
 /** Opens the stream and reads until the first chunk that is not a leading note; closes it on failure. */
