@@ -44,25 +44,23 @@ export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
           const cached = cache.stream(cacheKey, next, { signal });
           lookup?.settle(cached.hit);
           outcome.report.cache = cached.hit ? 'hit' : 'miss';
-          return cached.hit ? askedModel(cached.chunks, request.model) : reportedHits(cached.chunks, outcome.report, request.model);
+          return servedAs(cached.chunks, outcome.report, request.model);
         },
       };
     },
   };
 }
 
-/** A replayed stream's start names the model this request asked for, not the one of the request that filled the entry. */
-async function* askedModel(chunks: AsyncIterable<StreamChunk>, model: string): AsyncGenerator<StreamChunk> {
+/**
+ * The stream as this request is served it: its start names the model this request asked for (not the one of
+ * the request that filled the entry), and its route events say whether it is a hit — a stream opened as a
+ * miss may be a replay (the shared cache's entry, an identical request's call), and one that joined an
+ * identical request's call becomes the payer when that request leaves before the usage (the flight's final
+ * route event then comes unmarked). The last route event decides what the row and the metrics count.
+ */
+async function* servedAs(chunks: AsyncIterable<StreamChunk>, report: { cache?: string }, model: string): AsyncGenerator<StreamChunk> {
   for await (const chunk of chunks) {
-    if (chunk.event.case === 'start') chunk.event.value.model = model;
-    yield chunk;
-  }
-}
-
-/** A stream opened as a miss may still be a replay (the shared cache's entry, or an identical request's call): its route chunk says so. */
-async function* reportedHits(chunks: AsyncIterable<StreamChunk>, report: { cache?: string }, model: string): AsyncGenerator<StreamChunk> {
-  for await (const chunk of chunks) {
-    if (chunk.event.case === 'route' && chunk.event.value.cacheHit) report.cache = 'hit';
+    if (chunk.event.case === 'route') report.cache = chunk.event.value.cacheHit ? 'hit' : 'miss';
     else if (chunk.event.case === 'start') chunk.event.value.model = model;
     yield chunk;
   }
