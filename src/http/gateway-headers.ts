@@ -38,6 +38,19 @@ export function governanceHeaders(report: RequestReport): Record<string, string>
   return headers;
 }
 
+/**
+ * The warnings a client of a surface that implies `reasoning.include_reasoning` (OpenAI's `reasoning_effort`,
+ * the Responses API's `reasoning.effort` without a summary) should see: the shim asks for the reasoning text so
+ * that families which return it (Claude, Gemini, DeepSeek) do, and a family that cannot return it has nothing to
+ * say to a client that never asked — its effort was sent.
+ */
+export function withoutImpliedReasoningNotice(warnings: readonly Warning[]): readonly Warning[] {
+  return warnings.some((warning) => warning.param === IMPLIED_REASONING_PARAM)
+    ? warnings.filter((warning) => warning.param !== IMPLIED_REASONING_PARAM)
+    : warnings;
+}
+const IMPLIED_REASONING_PARAM = 'reasoning.include_reasoning';
+
 /** Canonical warnings with their params renamed for the client's API. */
 export function warningEntries(warnings: readonly Warning[], renameParam: (param: string) => string): WarningEntry[] {
   return warnings.map((warning) => ({

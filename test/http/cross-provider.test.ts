@@ -13,7 +13,7 @@ type FunctionCall = OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCal
 let harness: ShimHarness;
 
 beforeAll(async () => {
-  harness = await startShimHarness(['anthropic', 'gemini', 'openai-compatible']);
+  harness = await startShimHarness(['anthropic', 'gemini', 'openai-compatible', 'openai']);
 });
 afterAll(async () => harness?.close());
 
@@ -142,6 +142,22 @@ describe('warnings and OpenAI-compatible reasoning', () => {
       .withResponse();
     for await (const _chunk of stream.data) void _chunk;
     expect(stream.response.headers.get('x-gateway-warnings')).toContain('"param":"seed"');
+  });
+
+  it('reasoning_effort to an OpenAI model is sent without a notice the client never asked for', async () => {
+    const request = { model: 'openai/plain-text', messages: [{ role: 'user' as const, content: 'Say hello' }], reasoning_effort: 'medium' as const };
+    const unary = await harness.client.chat.completions.create(request).withResponse();
+    expect(unary.response.headers.get('x-gateway-warnings')).toBeNull();
+    expect(harness.fixture('openai').received.at(-1)?.body).toMatchObject({ reasoning_effort: 'medium' });
+    const stream = await harness.client.chat.completions.create({ ...request, stream: true }).withResponse();
+    for await (const _chunk of stream.data) void _chunk;
+    expect(stream.response.headers.get('x-gateway-warnings')).toBeNull();
+
+    // The Responses API asks for reasoning text with reasoning.summary only: then the notice is due.
+    const plain = await harness.client.responses.create({ model: 'openai/plain-text', input: 'Say hello', reasoning: { effort: 'medium' } }).withResponse();
+    expect(plain.response.headers.get('x-gateway-warnings')).toBeNull();
+    const summarized = await harness.client.responses.create({ model: 'openai/plain-text', input: 'Say hello', reasoning: { effort: 'medium', summary: 'auto' } }).withResponse();
+    expect(JSON.parse(summarized.response.headers.get('x-gateway-warnings') ?? '[]')).toContainEqual(expect.objectContaining({ param: 'reasoning.effort' }));
   });
 
   it('assistant reasoning_content in the history reaches an OpenAI-compatible upstream', async () => {

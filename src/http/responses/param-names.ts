@@ -3,7 +3,7 @@
 // Completions' (`max_output_tokens`, `text.format`, flat function tools, `input` for the messages).
 // Best effort: a name it does not know passes through unchanged.
 import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { warningEntries, warningsHeaderFrom } from '../gateway-headers.js';
+import { warningEntries, warningsHeaderFrom, withoutImpliedReasoningNotice } from '../gateway-headers.js';
 
 const RENAMES: Array<[RegExp, string]> = [
   [/^chat\./, ''],
@@ -24,7 +24,10 @@ export function toResponsesParam(field: string): string {
   return name;
 }
 
-/** `x-gateway-warnings` on the Responses surface, params named as the Responses API names them. */
-export function warningsHeader(warnings: readonly Warning[]): Record<string, string> {
-  return warningsHeaderFrom(warningEntries(warnings, toResponsesParam));
+/**
+ * `x-gateway-warnings` on the Responses surface, params named as the Responses API names them. The reasoning
+ * text is asked for explicitly by `reasoning.summary` only; without it, the gateway implied it.
+ */
+export function warningsHeader(warnings: readonly Warning[], summaryAsked: boolean): Record<string, string> {
+  return warningsHeaderFrom(warningEntries(summaryAsked ? warnings : withoutImpliedReasoningNotice(warnings), toResponsesParam));
 }

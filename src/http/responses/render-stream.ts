@@ -44,7 +44,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
   private ended = false;
 
   constructor(
-    private readonly identity: ResponseIdentity,
+    readonly identity: ResponseIdentity,
     private readonly includeEncryptedReasoning: boolean,
   ) {
     super();

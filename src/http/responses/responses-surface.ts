@@ -145,7 +145,7 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
         rendered.store = false;
       }
     }
-    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(warnings), ...governanceHeaders(report) });
+    reply.headers({ ...routeHeaders(response.route), ...warningsHeader(warnings, parsed.summarizeReasoning), ...governanceHeaders(report) });
     return forClient(rendered, parsed.includeEncryptedReasoning);
   });
 

@@ -24,7 +24,7 @@ export async function sendResponsesStream(
     renderer,
     encode: (payload) =>
       'type' in payload ? sseTypedEvent(payload) : renderer.failed(payload.error).map((event) => sseTypedEvent(event)).join(''),
-    headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings), ...context.extraHeaders?.() }),
+    headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings, renderer.identity.summarizeReasoning), ...context.extraHeaders?.() }),
     terminator: '',
     mapError: (error) => mapResponsesError(error),
     logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.code }),
