@@ -342,7 +342,9 @@ export const CompletionService: GenService<{
     output: typeof CountTokensResponseSchema;
   },
   /**
-   * Models the calling key may use.
+   * Models the calling key may use, each id once and usable as it is: enabled routes, every model as
+   * `provider/model`, and each alias that means that model for this key (an alias shared by models the key
+   * may use, or shadowed by a route of the same name, is left out).
    *
    * @generated from rpc llmgateway.v1.CompletionService.ListModels
    */

@@ -19,7 +19,6 @@ import {
   CountTokensResponseSchema,
   EmbedResponseSchema,
   EmbeddingSchema,
-  ModelInfoSchema,
   type CountTokensResponse,
   type EmbedRequest,
   type EmbedResponse,
@@ -35,9 +34,8 @@ import { computeCostUsd } from './compute-cost.js';
 import { estimateEmbeddingUsage, estimateUsage, generatedTextsOf, type GeneratedTexts } from '../usage/estimate-usage.js';
 import { pricesFor } from '../usage/price-table.js';
 import { countChatTokens } from './count-tokens.js';
-import { isModelAllowed } from './model-access.js';
 import type { ProviderCatalog } from './provider-catalog.js';
-import { namesOf } from './resolve-model.js';
+import { listedModels } from './listed-models.js';
 import { routeInfoFor } from './route-info.js';
 import type { Dispatcher } from '../routing/dispatcher.js';
 import { attemptsBehind, withAttempts } from '../routing/failed-attempts.js';
@@ -260,23 +258,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
     },
 
     async listModels(key) {
-      const snapshot = await catalog.snapshot();
-      const models: ModelInfo[] = [];
-      for (const route of (await options.routes.snapshot()).values()) {
-        if (route.enabled && isModelAllowed(key.allowedModels, [route.name])) {
-          models.push(create(ModelInfoSchema, { id: route.name, kind: 'route' }));
-        }
-      }
-      for (const provider of snapshot.providers.values()) {
-        if (!provider.record.enabled) continue;
-        for (const model of provider.record.models) {
-          if (!model.enabled || !isModelAllowed(key.allowedModels, namesOf({ provider, model }))) continue;
-          const base = { providerId: provider.record.id, upstreamModel: model.upstreamModel, kind: 'model' };
-          models.push(create(ModelInfoSchema, { ...base, id: `${provider.record.id}/${model.upstreamModel}` }));
-          if (model.alias) models.push(create(ModelInfoSchema, { ...base, id: model.alias }));
-        }
-      }
-      return models.sort((left, right) => left.id.localeCompare(right.id));
+      return listedModels(key, await options.routes.snapshot(), await catalog.snapshot());
     },
   };
 }
