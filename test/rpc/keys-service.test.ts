@@ -189,6 +189,13 @@ describe('KeysService', () => {
     expect(await authenticateWith(rotated.secret)).toBe(Code.Unauthenticated);
     expect(await authenticateWith(again.secret)).toBe('ok');
     expect(await codeOf(keys.rotateKey({ id: key!.id, gracePeriod: durationFromMs(-5) }, options))).toBe(Code.InvalidArgument);
+
+    // At most two secrets: a rotation ends the grace of the secret an earlier rotation left working.
+    const first = await keys.rotateKey({ id: key!.id, gracePeriod: durationFromMs(3_600_000) }, options);
+    const second = await keys.rotateKey({ id: key!.id, gracePeriod: durationFromMs(3_600_000) }, options);
+    expect(await authenticateWith(again.secret)).toBe(Code.Unauthenticated);
+    expect(await authenticateWith(first.secret)).toBe('ok');
+    expect(await authenticateWith(second.secret)).toBe('ok');
   });
 
   it('lists with pagination and filters', async () => {

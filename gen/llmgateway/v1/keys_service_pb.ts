@@ -664,7 +664,8 @@ export const KeysService: GenService<{
     output: typeof UpdateKeyResponseSchema;
   },
   /**
-   * Issues a new secret; the old one keeps working for `grace_period`.
+   * Issues a new secret; the old one keeps working for `grace_period`. A key has at most two secrets: a
+   * secret still in an earlier rotation's grace period stops at once.
    *
    * @generated from rpc llmgateway.v1.KeysService.RotateKey
    */
