@@ -28,7 +28,9 @@ export function generatedTextsOf(choices: readonly Choice[]): GeneratedTexts {
 
 export function estimateUsage(request: ChatRequest, upstreamModel: string, generated: GeneratedTexts): Usage {
   const encoding = encodingFor(upstreamModel);
-  const count = (texts: readonly string[]) => texts.reduce((sum, text) => sum + countTextTokens(text, encoding), 0);
+  // Counted as one text: a streamed answer's pieces split words (a piece ending in a space counts that space as a
+  // token of its own), which would overcount against the provider's tokenizer.
+  const count = (texts: readonly string[]) => (texts.length === 0 ? 0 : countTextTokens(texts.join(''), encoding));
   const known = generated.input;
   // The provider's own input count, cached and cache-written tokens included, over the tokenizer's guess.
   const inputTokens = known ? known.inputTokens : countChatTokens(request, upstreamModel).tokens;
