@@ -1,7 +1,7 @@
 // applyPromptRules: each operation, ordering, first-turn-only, templates, no mutation, regex groups.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clone, create, equals } from '@bufbuild/protobuf';
-import { ChatRequestSchema, ContentPartSchema } from '../../gen/llmgateway/v1/chat_pb.js';
+import { ChatRequestSchema, ContentPartSchema, type ContentPart } from '../../gen/llmgateway/v1/chat_pb.js';
 import { applyPromptRules, MAX_REGEX_INPUT, type PromptRuleContext } from '../../src/core/prompt-rules/apply-prompt-rules.js';
 import { chat, makeRule, regexRule, Role, turnsOf } from './rule-fixtures.js';
 import { loadLinearRegexEngine } from '../../src/core/regex/linear-regex.js';
@@ -109,6 +109,45 @@ describe('applyPromptRules operations', () => {
     expect(miss.applied).toEqual([]);
     const literal = applyPromptRules(chat([[Role.USER, 'abc']]), [regexRule('lit', 'b', '', '{{date}}')], context);
     expect(turnsOf(literal.request)).toEqual([[Role.USER, ['a{{date}}c']]]);
+  });
+
+  it('REGEX_REPLACE with ROLE_TOOL rewrites tool-result text in any turn; user rules, tool calls and tool definitions are left alone', () => {
+    const text = (value: string) => create(ContentPartSchema, { kind: { case: 'text', value: { text: value } } });
+    const image = create(ContentPartSchema, { kind: { case: 'image', value: { source: { case: 'url', value: 'https://x/zork.png' } } } });
+    const result = (id: string, ...content: ContentPart[]) => create(ContentPartSchema, { kind: { case: 'toolResult', value: { toolCallId: id, content } } });
+    const input = create(ChatRequestSchema, {
+      model: 'smart',
+      tools: [{ name: 'lookup', description: 'finds zork' }],
+      messages: [
+        { role: Role.USER, content: [text('user zork')] },
+        { role: Role.ASSISTANT, content: [{ kind: { case: 'toolCall', value: { id: 'c1', name: 'lookup', argumentsJson: '{"q":"zork"}' } } }] },
+        // An OpenAI / Responses tool turn, then an Anthropic / Gemini user turn carrying a result beside its own text.
+        { role: Role.TOOL, content: [result('c1', text('tool zork'))] },
+        { role: Role.USER, content: [result('c1', text('a zork'), image, text('b zork')), text('more zork')] },
+      ],
+    });
+    const before = clone(ChatRequestSchema, input);
+    const texts = (request: typeof input) =>
+      request.messages.map((message) =>
+        message.content.map((part) => {
+          if (part.kind.case === 'text') return part.kind.value.text;
+          if (part.kind.case === 'toolCall') return part.kind.value.argumentsJson;
+          if (part.kind.case === 'toolResult') return part.kind.value.content.map((inner) => (inner.kind.case === 'text' ? inner.kind.value.text : '<image>'));
+          return '?';
+        }),
+      );
+
+    const user = applyPromptRules(input, [regexRule('user', 'zork', 'g', 'U')], context);
+    expect(texts(user.request)).toEqual([['user U'], ['{"q":"zork"}'], [['tool zork']], [['a zork', '<image>', 'b zork'], 'more U']]);
+
+    const tool = applyPromptRules(input, [regexRule('tool', 'zork', 'g', 'T', { roles: ['tool'] })], context);
+    expect(texts(tool.request)).toEqual([['user zork'], ['{"q":"zork"}'], [['tool T']], [['a T', '<image>', 'b T'], 'more zork']]);
+    expect(tool.applied).toEqual(['tool']);
+    expect(tool.request.tools[0]?.description).toBe('finds zork');
+    expect(equals(ChatRequestSchema, input, before)).toBe(true);
+
+    const miss = applyPromptRules(chat([[Role.USER, 'zork']]), [regexRule('tool', 'zork', 'g', 'T', { roles: ['tool'] })], context);
+    expect(miss.applied).toEqual([]);
   });
 
   it('REGEX_REPLACE runs over the first MAX_REGEX_INPUT characters of a part only', () => {

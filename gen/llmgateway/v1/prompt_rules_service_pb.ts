@@ -97,7 +97,11 @@ export type PromptRule = Message<"llmgateway.v1.PromptRule"> & {
 
   /**
    * REGEX_REPLACE: the roles whose messages are rewritten; default ROLE_SYSTEM and ROLE_USER.
-   * ROLE_SYSTEM also covers developer messages.
+   * ROLE_SYSTEM also covers developer messages. ROLE_TOOL covers tool results (the text in a
+   * tool_result part) whichever message carries them: an OpenAI "tool" message, a Responses
+   * function_call_output, an Anthropic tool_result block or a Gemini functionResponse (its JSON text
+   * unless it is {content} or {error}) in a user turn. ROLE_USER rewrites a user turn's own text,
+   * not the tool results in it. Tool-call arguments and tool definitions are never rewritten.
    *
    * @generated from field: repeated llmgateway.v1.Role roles = 12;
    */
@@ -519,7 +523,8 @@ export enum PromptRuleOperation {
   APPEND_USER = 5,
 
   /**
-   * Replaces `pattern` with `replacement` in the text parts of messages of `roles`.
+   * Replaces `pattern` with `replacement` in the text parts of messages of `roles`
+   * (with ROLE_TOOL: in tool results too, see `PromptRule.roles`).
    *
    * @generated from enum value: PROMPT_RULE_OPERATION_REGEX_REPLACE = 6;
    */

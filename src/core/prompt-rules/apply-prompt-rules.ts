@@ -7,6 +7,10 @@
 // has none; no user message: the rule does not apply). SET_SYSTEM removes every
 // system and developer message and puts one system message first.
 //
+// REGEX_REPLACE rewrites the text parts of the messages of its roles and, with the
+// tool role, the text parts inside tool results, whichever message carries them
+// (never tool-call arguments or tool definitions).
+//
 // REGEX_REPLACE patterns are admin-supplied and run on client text, so they run on
 // the linear-time engine (../regex/linear-regex.ts): no pattern can make a short
 // message take exponential time. A rule runs over at most MAX_REGEX_INPUT characters
@@ -23,6 +27,7 @@ import {
   type ChatRequest,
   type ContentPart,
   type Message,
+  type TextPart,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
 import { cachedLinearRegex, LinearRegexError, linearReplace } from '../regex/linear-regex.js';
@@ -111,21 +116,32 @@ function applyRule(request: ChatRequest, rule: PromptRuleRecord, values: Templat
 }
 
 function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
+  if (cachedLinearRegex(rule.pattern, rule.flags) instanceof LinearRegexError) return false;
   const roles = new Set<Role>(rule.roles.flatMap(rolesFor));
+  // A tool result is the tool's text whatever turn carries it (an OpenAI tool message, an Anthropic
+  // tool_result or Gemini functionResponse in a user turn): ROLE_TOOL rules rewrite it, user rules do not.
+  const tool = roles.has(Role.TOOL);
   let changed = false;
   for (const message of messages) {
-    if (!roles.has(message.role)) continue;
+    const ownText = roles.has(message.role);
     for (const part of message.content) {
-      if (part.kind.case !== 'text') continue;
-      const text = rewritten(part.kind.value.text, rule);
-      if (text === undefined) return false;
-      if (text !== part.kind.value.text) {
-        part.kind.value.text = text;
-        changed = true;
+      if (part.kind.case === 'text' && ownText) changed = rewriteText(part.kind.value, rule) || changed;
+      else if (part.kind.case === 'toolResult' && tool) {
+        for (const inner of part.kind.value.content) {
+          if (inner.kind.case === 'text') changed = rewriteText(inner.kind.value, rule) || changed;
+        }
       }
     }
   }
   return changed;
+}
+
+/** Rewrites the part's text in place; true when it changed. The pattern compiles (checked by the caller). */
+function rewriteText(part: TextPart, rule: PromptRuleRecord): boolean {
+  const text = rewritten(part.text, rule) ?? part.text;
+  if (text === part.text) return false;
+  part.text = text;
+  return true;
 }
 
 /** The text with the rule's replacement made over its head; undefined when the pattern does not compile. */
