@@ -28,7 +28,7 @@ import { FinishReason, type InputUsage, type StreamChunk, type Usage } from '../
 import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicStreamEvent } from './anthropic-wire.js';
-import { JsonCompleteness } from './json-completeness.js';
+import { JsonCompleteness } from '../json-completeness.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
 import { messageId, renderDeltaUsage, renderStartUsage, renderStopReason, stopSequenceFor } from './render-response.js';
 

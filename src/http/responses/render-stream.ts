@@ -8,16 +8,14 @@
 // reasoning_summary_part.done when a summary was asked for); then
 // response.completed (or response.incomplete) with the whole response and its
 // usage. Every event carries the next sequence_number. One item is open at a
-// time except function calls, which stay open until the answer finishes (calls
-// may interleave their argument deltas).
+// time, function calls included (./stream-calls.ts: a call that starts while
+// the open one's arguments are incomplete waits for it).
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamFacts } from '../stream-facts.js';
-import { encodeToolCallId } from '../tool-call-id.js';
 import { newItemId } from './item-ids.js';
 import { itemForClient, outputRefusal, outputText, reasoningItem, renderUsage, responseObject, statusOf, type ResponseIdentity } from './render-response.js';
-import type { FunctionCallItem, MessageItem, OutputItem, ResponseObject, ResponseUsage, StreamEvent } from './responses-wire.js';
-
-type Event = Omit<StreamEvent, 'sequence_number'>;
+import type { MessageItem, OutputItem, ResponseObject, ResponseUsage, StreamEvent } from './responses-wire.js';
+import { StreamedCalls, type Event } from './stream-calls.js';
 
 interface OpenReasoning {
   id: string;
@@ -34,7 +32,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
   private readonly output: OutputItem[] = [];
   private message: { item: MessageItem; index: number } | undefined;
   private reasoning: OpenReasoning | undefined;
-  private readonly calls = new Map<number, { item: FunctionCallItem; index: number }>();
+  private readonly calls = new StreamedCalls({ reserve: () => this.reserveIndex(), finished: (index, item) => (this.output[index] = item) });
   private finish: FinishReason = FinishReason.STOP;
   private rawFinish = '';
   private usage: ResponseUsage | null = null;
@@ -63,37 +61,22 @@ export class ResponsesStreamRenderer extends StreamFacts {
       case 'textDelta':
         if (!event.value.text) break;
         this.closeReasoning(out);
-        this.closeCalls(out);
+        this.calls.closeAll(out);
         this.addText(event.value.text, event.value.refusal, out);
         break;
       case 'reasoningDelta':
         this.closeMessage(out);
-        this.closeCalls(out);
+        this.calls.closeAll(out);
         this.addReasoning(event.value, out);
         break;
-      case 'toolCallStart': {
+      case 'toolCallStart':
         this.closeMessage(out);
         this.closeReasoning(out);
-        const item: FunctionCallItem = {
-          type: 'function_call',
-          id: newItemId('fc'),
-          call_id: encodeToolCallId(event.value.id, event.value.signature),
-          name: event.value.name,
-          arguments: '',
-          status: 'in_progress',
-        };
-        const index = this.reserveIndex();
-        this.calls.set(event.value.index, { item, index });
-        out.push({ type: 'response.output_item.added', output_index: index, item: { ...item } });
+        this.calls.start(event.value, out);
         break;
-      }
-      case 'toolCallDelta': {
-        const call = this.calls.get(event.value.index);
-        if (!call || !event.value.argumentsDelta) break;
-        call.item.arguments += event.value.argumentsDelta;
-        out.push({ type: 'response.function_call_arguments.delta', item_id: call.item.id, output_index: call.index, delta: event.value.argumentsDelta });
+      case 'toolCallDelta':
+        this.calls.fragment(event.value.index, event.value.argumentsDelta, out);
         break;
-      }
       case 'finish':
         this.finish = event.value.reason;
         this.rawFinish = event.value.rawReason;
@@ -251,21 +234,9 @@ export class ResponsesStreamRenderer extends StreamFacts {
     this.reasoning = undefined;
   }
 
-  private closeCalls(out: Event[]): void {
-    for (const { item, index } of this.calls.values()) {
-      // A call that never got arguments still needs valid JSON for the client to parse.
-      if (item.arguments === '') item.arguments = '{}';
-      out.push({ type: 'response.function_call_arguments.done', item_id: item.id, output_index: index, name: item.name, arguments: item.arguments });
-      item.status = 'completed';
-      this.output[index] = item;
-      out.push({ type: 'response.output_item.done', output_index: index, item });
-    }
-    this.calls.clear();
-  }
-
   private closeAll(out: Event[]): void {
     this.closeReasoning(out);
     this.closeMessage(out);
-    this.closeCalls(out);
+    this.calls.closeAll(out);
   }
 }

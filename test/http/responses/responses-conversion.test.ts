@@ -124,6 +124,43 @@ describe('ResponsesStreamRenderer', () => {
     expect(renderer.final?.output.map((item) => item.type)).toEqual(['reasoning', 'message', 'function_call', 'function_call']);
   });
 
+  it('holds a call that starts while the open one is incomplete, then streams it on; a fragment after its done is not sent', () => {
+    const renderer = new ResponsesStreamRenderer(identity, false);
+    const events = [
+      chunk({ case: 'start', value: { id: 'x', model: 'm' } }),
+      chunk({ case: 'toolCallStart', value: { index: 0, id: 'a', name: 'f' } }),
+      chunk({ case: 'toolCallDelta', value: { index: 0, argumentsDelta: '{"x"' } }),
+      chunk({ case: 'toolCallStart', value: { index: 1, id: 'b', name: 'g' } }),
+      chunk({ case: 'toolCallDelta', value: { index: 1, argumentsDelta: '{"y"' } }),
+      chunk({ case: 'toolCallDelta', value: { index: 0, argumentsDelta: ':1}' } }),
+      chunk({ case: 'toolCallDelta', value: { index: 1, argumentsDelta: ':2' } }),
+      chunk({ case: 'textDelta', value: { text: 'Hi' } }),
+      chunk({ case: 'toolCallDelta', value: { index: 1, argumentsDelta: '}' } }),
+      chunk({ case: 'finish', value: { reason: FinishReason.TOOL_CALLS } }),
+    ].flatMap((entry) => renderer.push(entry));
+    events.push(...renderer.end());
+    const shape = events.slice(2, -1).map((event) => [event.type.replace('response.', ''), event.output_index, event['delta'] ?? event['arguments'] ?? '']);
+    expect(shape).toEqual([
+      ['output_item.added', 0, ''],
+      ['function_call_arguments.delta', 0, '{"x"'],
+      ['function_call_arguments.delta', 0, ':1}'],
+      ['function_call_arguments.done', 0, '{"x":1}'],
+      ['output_item.done', 0, ''],
+      ['output_item.added', 1, ''],
+      ['function_call_arguments.delta', 1, '{"y"'],
+      ['function_call_arguments.delta', 1, ':2'],
+      ['function_call_arguments.done', 1, '{"y":2'],
+      ['output_item.done', 1, ''],
+      ['output_item.added', 2, ''],
+      ['content_part.added', 2, ''],
+      ['output_text.delta', 2, 'Hi'],
+      ['output_text.done', 2, ''],
+      ['content_part.done', 2, ''],
+      ['output_item.done', 2, ''],
+    ]);
+    expect(renderer.final?.output.map((item) => (item.type === 'function_call' ? item.arguments : item.type))).toEqual(['{"x":1}', '{"y":2', 'message']);
+  });
+
   it('a length finish ends with response.incomplete and an incomplete message', () => {
     const renderer = new ResponsesStreamRenderer(identity, false);
     const events = [
