@@ -413,6 +413,9 @@ describe('formatUsd', () => {
     expect(formatUsd(0.01)).toBe('$0.01');
     expect(formatUsd(0.012)).toBe('$0.012');
     expect(formatUsd(0.0123456)).toBe('$0.0123');
+    expect(formatUsd(0.00012)).toBe('$0.00012');
+    expect(formatUsd(0.0001)).toBe('$0.0001');
+    expect(formatUsd(0.000000123456)).toBe('$0.00000012');
     expect(formatUsd(0.5)).toBe('$0.50');
     expect(formatUsd(12.345)).toBe('$12.35');
   });

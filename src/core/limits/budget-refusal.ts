@@ -31,9 +31,15 @@ export function refusalMessage(budget: BudgetRecord, amounts: RefusalAmounts): s
   );
 }
 
-/** $12.35, $0.01, $0.0123 — cents, or four decimals below a dollar. */
+/** $12.35, $0.01, $0.0123 — cents, or four decimals below a dollar; two significant digits below a cent ($0.00012). */
 export function formatUsd(value: number): string {
-  if (Math.abs(value) >= 1) return `$${value.toFixed(2)}`;
+  const size = Math.abs(value);
+  if (size >= 1) return `$${value.toFixed(2)}`;
+  if (size > 0 && size < 0.01) {
+    // Four decimals would make a budget of $0.0001 and a request of $0.00012 read the same.
+    const decimals = Math.min(12, 1 - Math.floor(Math.log10(size)));
+    return `$${value.toFixed(decimals).replace(/0+$/, '')}`;
+  }
   const fixed = value.toFixed(4).replace(/0+$/, '');
   const [whole = '0', fraction = ''] = fixed.split('.');
   return `$${whole}.${fraction.padEnd(2, '0')}`;
