@@ -36,6 +36,8 @@ export interface GatewayConfig {
   tls: TlsFiles | undefined;
   /** Time a client has to send the request headers (also the first bytes of a connection). */
   headersTimeoutMs: number;
+  /** Time a client has to send its whole request, body included (HTTP/1.1 and HTTP/2); 408 after it. */
+  requestTimeoutMs: number;
   /** Idle keep-alive connections are closed after this. */
   idleTimeoutMs: number;
   /** A stream whose upstream sends nothing this long after its first chunk ends with deadline_exceeded. */
@@ -43,10 +45,7 @@ export interface GatewayConfig {
   /** On shutdown, in-flight requests get this long before connections are cut. */
   shutdownGraceMs: number;
   bodyLimitBytes: number;
-  /**
-   * HTTP/2 streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS): one
-   * client cannot hold more requests than this on a connection, however many it opens.
-   */
+  /** HTTP/2 streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS), however many a client opens. */
   http2MaxConcurrentStreams: number;
   /**
    * Data-plane requests (REST shims, CompletionService) in flight in this process at once; more are
@@ -258,6 +257,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     logLevel: read.check('GATEWAY_LOG_LEVEL', logLevel as LogLevel, (level) => LOG_LEVELS.includes(level), `must be one of ${LOG_LEVELS.join(', ')}`),
     tls: readTlsFiles(read),
     headersTimeoutMs: read.integer('GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000),
+    requestTimeoutMs: read.integer('GATEWAY_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
     idleTimeoutMs: read.integer('GATEWAY_IDLE_TIMEOUT_MS', 100, 3_600_000, 65_000),
     streamIdleTimeoutMs: read.integer('GATEWAY_STREAM_IDLE_TIMEOUT_MS', 100, 3_600_000, 300_000),
     shutdownGraceMs: read.integer('GATEWAY_SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),

@@ -8,9 +8,12 @@ import type net from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import * as httpolyglot from '@httptoolkit/httpolyglot';
+import { boundRequestReceipt } from './http2-request-deadline.js';
 
 export interface PolyglotServerOptions {
   headersTimeoutMs: number;
+  /** Time a request (its headers and its whole body) has to arrive, on HTTP/1.1 and HTTP/2 alike. */
+  requestTimeoutMs: number;
   idleTimeoutMs: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS advertised on every HTTP/2 connection. */
   http2MaxConcurrentStreams: number;
@@ -41,14 +44,16 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
         ALPNProtocols: ['h2', 'http/1.1'],
       }
     : undefined;
+  // Node refuses a headers timeout longer than the request timeout.
+  const requestTimeoutMs = Math.max(options.headersTimeoutMs, options.requestTimeoutMs);
   const server = httpolyglot.createServer(
     {
       ...(tls ? { tls } : {}),
       http: {
         headersTimeout: options.headersTimeoutMs,
         keepAliveTimeout: options.idleTimeoutMs,
-        // Bodies are small JSON; the request timeout covers receiving them only.
-        requestTimeout: Math.max(options.headersTimeoutMs, 60_000),
+        // Covers receiving the request only: a long streamed answer is not bounded by it.
+        requestTimeout: requestTimeoutMs,
         // Node checks those timeouts on this interval (default 30 s): check
         // often enough that a slow client is cut close to the limit.
         connectionsCheckingInterval: Math.min(1_000, Math.max(100, Math.floor(options.headersTimeoutMs / 4))),
@@ -65,6 +70,8 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
   const { _httpServer: http1Server, _http2Server: http2Server } = server as unknown as PolyglotInternals;
   // Idle HTTP/2 sessions are closed after the idle timeout (Node: GOAWAY then destroy).
   http2Server.setTimeout(options.idleTimeoutMs);
+  // That timeout never fires while a client trickles bytes: each request's body is bounded as on HTTP/1.1.
+  http2Server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => boundRequestReceipt(stream, headers, requestTimeoutMs));
 
   // The inner HTTP/1 server never listens itself, so Node never starts its
   // connection tracking (which enforces headersTimeout/requestTimeout and makes

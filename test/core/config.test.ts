@@ -89,6 +89,12 @@ describe('configuration from the environment', () => {
     for (const name of ['GATEWAY_BREAKER_FAILURES', 'GATEWAY_BREAKER_COOL_DOWN_MS']) expect(problems).toContain(name);
   });
 
+  it('reads how long a client has to send its whole request (default 60 s); bad values are refused', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(60_000);
+    expect(loadConfig({ GATEWAY_REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs).toBe(5_000);
+    expect(problemsOf({ GATEWAY_REQUEST_TIMEOUT_MS: '50' })).toEqual(['GATEWAY_REQUEST_TIMEOUT_MS: must be at least 100']);
+  });
+
   it('reads how long a stream may wait on a silent upstream after its first chunk (default 300 s); bad values are refused', () => {
     expect(loadConfig({}).streamIdleTimeoutMs).toBe(300_000);
     expect(loadConfig({ GATEWAY_STREAM_IDLE_TIMEOUT_MS: '30000' }).streamIdleTimeoutMs).toBe(30_000);

@@ -158,7 +158,7 @@ describe('close()', () => {
 });
 
 describe('timeouts', () => {
-  const timeouts = { GATEWAY_HEADERS_TIMEOUT_MS: '300', GATEWAY_IDLE_TIMEOUT_MS: '500' };
+  const timeouts = { GATEWAY_HEADERS_TIMEOUT_MS: '300', GATEWAY_REQUEST_TIMEOUT_MS: '500', GATEWAY_IDLE_TIMEOUT_MS: '500' };
 
   it('closes a connection that sends nothing after GATEWAY_HEADERS_TIMEOUT_MS', async () => {
     const gateway = await start(timeouts);
@@ -173,6 +173,18 @@ describe('timeouts', () => {
     partial.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
     await closedWithin(partial.socket, CLOSE_BOUND_MS);
     expect(partial.received()).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('answers 408 and closes an HTTP/1.1 connection whose body is not all sent within GATEWAY_REQUEST_TIMEOUT_MS', async () => {
+    const gateway = await start(timeouts);
+    const slow = await raw(gateway.port);
+    // An admin call, so the gateway reads the body (the headers are complete, the body never is).
+    slow.write(
+      'POST /llmgateway.v1.KeysService/ListKeys HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        `Authorization: Bearer ${gateway.adminToken}\r\nContent-Length: 10\r\n\r\n{`,
+    );
+    await closedWithin(slow.socket, CLOSE_BOUND_MS);
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('closes an idle HTTP/1.1 keep-alive connection after GATEWAY_IDLE_TIMEOUT_MS', async () => {
