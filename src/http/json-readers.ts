@@ -4,6 +4,7 @@
 // for an optional field.
 
 import type { JsonValue } from '@bufbuild/protobuf';
+import { MAX_BODY_DEPTH, MAX_VALUE_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export type JsonRecord = { [key: string]: unknown };
 
@@ -14,15 +15,21 @@ export const isUnset = (value: unknown): value is null | undefined => value === 
 
 /**
  * The body's fields that `isKnown` does not claim and that have a value, or undefined when there are
- * none: what a shim passes on as provider options. A loop with a module-level `isKnown`, not a filter
- * callback made per request (docs/performance.md, "Closures made per request").
+ * none: what a shim passes on as provider options (a Struct, so each nests at most MAX_VALUE_DEPTH levels:
+ * `tooDeep` words the refusal). A loop with a module-level `isKnown`, not a filter callback made per
+ * request (docs/performance.md, "Closures made per request").
  */
-export function unknownFields(body: Readonly<JsonRecord>, isKnown: (name: string) => boolean): { [name: string]: JsonValue } | undefined {
+export function unknownFields(
+  body: Readonly<JsonRecord>,
+  isKnown: (name: string) => boolean,
+  tooDeep: (field: string, limit: number) => Error,
+): { [name: string]: JsonValue } | undefined {
   let fields: { [name: string]: JsonValue } | undefined;
   for (const name in body) {
     const value = body[name];
     // (`__proto__` is no field, and assigned it would set the object's prototype.)
     if (isUnset(value) || name === '__proto__' || !Object.hasOwn(body, name) || isKnown(name)) continue;
+    if (nestsDeeperThan(value, MAX_VALUE_DEPTH)) throw tooDeep(name, MAX_VALUE_DEPTH);
     (fields ??= {})[name] = value as JsonValue;
   }
   return fields;
@@ -51,6 +58,8 @@ export interface ReaderWording {
   missing(field: string): Error;
   invalidType(field: string, expected: string, value: unknown): Error;
   outOfRange(field: string, value: number, range: Range, kind: 'number' | 'integer'): Error;
+  /** A value nested deeper than `limit` levels (json-depth.ts). */
+  tooDeep(field: string, limit: number): Error;
 }
 
 export interface JsonReaders {
@@ -59,6 +68,13 @@ export interface JsonReaders {
   optionalBoolean(value: unknown, field: string): boolean | undefined;
   optionalNumber(value: unknown, field: string, range?: Range): number | undefined;
   optionalInteger(value: unknown, field: string, range: Range): number | undefined;
+  /** A value that becomes a google.protobuf.Struct (a schema), refused when nested deeper than MAX_VALUE_DEPTH. */
+  structValue<T>(value: T, field: string): T;
+  /**
+   * The body, refused when one of its top-level fields nests deeper than MAX_BODY_DEPTH: first, before any
+   * recursive walk of it. (Not an object: left to the shim's own check.)
+   */
+  shallowBody<T>(body: T): T;
 }
 
 export function createJsonReaders(wording: ReaderWording): JsonReaders {
@@ -92,6 +108,17 @@ export function createJsonReaders(wording: ReaderWording): JsonReaders {
       if (isUnset(value)) return undefined;
       if (typeof value !== 'number' || !Number.isInteger(value)) throw wording.invalidType(field, expected.integer, value);
       return inRange(value, field, range, 'integer');
+    },
+    structValue(value, field) {
+      if (nestsDeeperThan(value, MAX_VALUE_DEPTH)) throw wording.tooDeep(field, MAX_VALUE_DEPTH);
+      return value;
+    },
+    shallowBody(body) {
+      if (!isRecord(body)) return body;
+      for (const name in body) {
+        if (Object.hasOwn(body, name) && nestsDeeperThan(body[name], MAX_BODY_DEPTH)) throw wording.tooDeep(name, MAX_BODY_DEPTH);
+      }
+      return body;
     },
   };
 }

@@ -28,7 +28,7 @@ import {
 import { REASONING_EFFORTS, type EffortName } from '../reasoning-efforts.js';
 import { parseCacheControl } from './parse-cache-control.js';
 import type { ParseContext } from './parse-content.js';
-import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalInteger, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
+import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalInteger, optionalString, readRecord, requiredString, structValue, type JsonRecord } from './request-error.js';
 
 const INT32_MAX = 2_147_483_647;
 const TOOL_FIELDS = new Set(['name', 'description', 'input_schema', 'strict', 'type', 'cache_control']);
@@ -45,7 +45,7 @@ export function parseTools(value: unknown, context: ParseContext): Tool[] {
     }
     for (const key of Object.keys(tool)) if (!TOOL_FIELDS.has(key) && !isUnset(tool[key])) context.ignored.add(`tools.${key}`);
     const schemaField = at(field, 'input_schema');
-    const schema = readRecord(tool['input_schema'], schemaField);
+    const schema = structValue(readRecord(tool['input_schema'], schemaField), schemaField);
     return create(ToolSchema, {
       name: requiredString(tool['name'], at(field, 'name')),
       description: optionalString(tool['description'], at(field, 'description')) ?? '',
@@ -94,7 +94,7 @@ export function parseOutputConfig(value: unknown): ParsedOutputConfig {
   if (!isUnset(format)) {
     const spec = readRecord(format, 'output_config.format');
     oneOf(requiredString(spec['type'], 'output_config.format.type'), 'output_config.format.type', ['json_schema'] as const);
-    const schema = readRecord(spec['schema'], 'output_config.format.schema');
+    const schema = structValue(readRecord(spec['schema'], 'output_config.format.schema'), 'output_config.format.schema');
     responseFormat = create(ResponseFormatSchema, {
       type: ResponseFormatType.JSON_SCHEMA,
       schemaName: 'response',

@@ -9,7 +9,7 @@ import { ChatRequestSchema, WarningSchema, type ChatRequest, type Warning } from
 import type { ParseContext } from './parse-content.js';
 import { parseMessages } from './parse-messages.js';
 import { parseOutputConfig, parseThinking, parseToolChoice, parseTools } from './parse-options.js';
-import { fieldRequired, invalidType, invalidValue, isRecord, isUnset, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
+import { fieldRequired, invalidType, invalidValue, isRecord, isUnset, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString, shallowBody, structValue, tooDeep } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
 
 export interface ParsedMessagesRequest {
@@ -41,6 +41,7 @@ const IGNORED_MESSAGES: Record<string, string> = {
 };
 
 export function parseMessagesRequest(body: unknown, kind: RequestKind = 'messages'): ParsedMessagesRequest {
+  shallowBody(body);
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const model = requiredString(body['model'], 'model');
   if (model.trim() === '') throw invalidValue('model', 'String should have at least 1 character');
@@ -63,7 +64,7 @@ export function parseMessagesRequest(body: unknown, kind: RequestKind = 'message
   const metadata = parseMetadata(body['metadata']);
 
   const providerOptions = passThrough(body, kind);
-  if (output.rest) providerOptions['output_config'] = output.rest as JsonValue;
+  if (output.rest) providerOptions['output_config'] = structValue(output.rest, 'output_config') as JsonValue;
 
   const chat = create(ChatRequestSchema, {
     model,
@@ -119,7 +120,7 @@ function parseMetadata(value: unknown): { userId: string; others: Record<string,
 
 /** Unknown top-level fields with a value (null means "not set"). count_tokens bodies may carry a stray max_tokens / stream. */
 function passThrough(body: Record<string, unknown>, kind: RequestKind): Record<string, JsonValue> {
-  return unknownFields(body, kind === 'count_tokens' ? isCountTokensField : isCanonicalField) ?? {};
+  return unknownFields(body, kind === 'count_tokens' ? isCountTokensField : isCanonicalField, tooDeep) ?? {};
 }
 
 const isCanonicalField = (name: string) => CANONICAL_FIELDS.has(name);

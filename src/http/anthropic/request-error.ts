@@ -39,8 +39,10 @@ export function readList(value: unknown, field: string): unknown[] {
   return value;
 }
 
+export const tooDeep = (field: string, limit: number) => invalidValue(field, `Input should be nested at most ${limit} levels deep`);
+
 /** Absent and null both mean "not set" for optional fields. */
-export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger } = createJsonReaders({
+export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger, structValue, shallowBody } = createJsonReaders({
   expected: { string: 'a valid string', boolean: 'a valid boolean', number: 'a valid number', integer: 'a valid integer' },
   missing: fieldRequired,
   invalidType,
@@ -50,6 +52,7 @@ export const { requiredString, optionalString, optionalBoolean, optionalNumber, 
       ? invalidValue(field, `Input should be greater than or equal to ${range.min} (got ${value})`)
       : invalidValue(field, `Input should be less than or equal to ${range.max} (got ${value})`);
   },
+  tooDeep,
 });
 
 export function oneOf<T extends string>(value: string, field: string, allowed: readonly T[]): T {

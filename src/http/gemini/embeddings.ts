@@ -7,7 +7,7 @@ import { EmbedRequestSchema, type EmbedRequest, type EmbedResponse } from '../..
 import { WarningSchema, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { camelCaseEmbedRequest } from './field-spelling.js';
 import { modelResourceName } from './gemini-names.js';
-import { at, invalidType, invalidValue, isRecord, isUnset, optionalInteger, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
+import { at, invalidType, invalidValue, isRecord, isUnset, optionalInteger, optionalString, readList, readRecord, requiredString, shallowBody, type JsonRecord } from './request-error.js';
 
 export interface ParsedEmbedRequest {
   embed: EmbedRequest;
@@ -20,7 +20,7 @@ interface OneEmbedding {
 }
 
 export function parseEmbedContent(sent: unknown, model: string): ParsedEmbedRequest {
-  const body = camelCaseEmbedRequest(sent);
+  const body = camelCaseEmbedRequest(shallowBody(sent));
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const one = readOne(body, '', warnings);
@@ -28,7 +28,7 @@ export function parseEmbedContent(sent: unknown, model: string): ParsedEmbedRequ
 }
 
 export function parseBatchEmbedContents(sent: unknown, model: string): ParsedEmbedRequest {
-  const body = camelCaseEmbedRequest(sent);
+  const body = camelCaseEmbedRequest(shallowBody(sent));
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const requests = readList(body['requests'], 'requests');

@@ -24,7 +24,7 @@ import {
 import { camelCaseCountTokensRequest, camelCaseGenerateRequest } from './field-spelling.js';
 import { GeminiFieldNames } from './field-names.js';
 import { parseContents } from './parse-contents.js';
-import { at, invalidType, invalidValue, isRecord, isUnset, oneOf, optionalBoolean, optionalInteger, optionalNumber, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
+import { at, invalidType, invalidValue, isRecord, isUnset, oneOf, optionalBoolean, optionalInteger, optionalNumber, optionalString, readList, readRecord, requiredString, shallowBody, structValue, tooDeep, type JsonRecord } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
 
 export interface ParsedGenerateRequest {
@@ -43,7 +43,8 @@ const GENERATION_FIELDS = new Set([
 ]);
 
 export function parseGenerateRequest(sent: unknown, model: string): ParsedGenerateRequest {
-  const body = camelCaseGenerateRequest(sent);
+  // Refused before camelCaseGenerateRequest walks it.
+  const body = camelCaseGenerateRequest(shallowBody(sent));
   if (!isRecord(body)) throw invalidType('', 'a JSON object as the request body', body);
   const warnings: Warning[] = [];
   const chat = create(ChatRequestSchema, {
@@ -54,7 +55,7 @@ export function parseGenerateRequest(sent: unknown, model: string): ParsedGenera
   const toolChoice = parseToolConfig(body['toolConfig']);
   if (toolChoice) chat.toolChoice = toolChoice;
   applyGenerationConfig(chat, body['generationConfig'], warnings);
-  const extra = unknownFields(body, isCanonicalField);
+  const extra = unknownFields(body, isCanonicalField, tooDeep);
   if (extra) chat.providerOptions = extra;
   const fieldNames = new GeminiFieldNames(chat.messages[0]?.role === Role.SYSTEM ? 1 : 0, body);
   return { chat, warnings, fieldNames };
@@ -62,7 +63,7 @@ export function parseGenerateRequest(sent: unknown, model: string): ParsedGenera
 
 /** countTokens: `contents` alone, or a whole `generateContentRequest` (its tools and system instruction counted too). */
 export function parseCountTokensRequest(sent: unknown, model: string): ParsedGenerateRequest {
-  const body = camelCaseCountTokensRequest(sent);
+  const body = camelCaseCountTokensRequest(shallowBody(sent));
   return parseGenerateRequest(isRecord(body) && isRecord(body['generateContentRequest']) ? body['generateContentRequest'] : body, model);
 }
 
@@ -80,8 +81,10 @@ function parseTools(value: unknown): Tool[] {
     return readList(tool['functionDeclarations'], at(where, 'functionDeclarations')).map((entry, position) => {
       const declaration = readRecord(entry, at(at(where, 'functionDeclarations'), position));
       const place = at(at(where, 'functionDeclarations'), position);
+      const schemaField = at(place, isUnset(declaration['parametersJsonSchema']) ? 'parameters' : 'parametersJsonSchema');
       const schema = isUnset(declaration['parametersJsonSchema']) ? declaration['parameters'] : declaration['parametersJsonSchema'];
-      const parameters = isUnset(schema) ? undefined : (jsonSchemaOf(readRecord(schema, at(place, 'parameters'))) as JsonObject);
+      // Checked as converted (a nullable type becomes a list, one level more): what becomes the Struct.
+      const parameters = isUnset(schema) ? undefined : structValue(jsonSchemaOf(readRecord(schema, at(place, 'parameters'))) as JsonObject, schemaField);
       return {
         $typeName: 'llmgateway.v1.Tool',
         name: requiredString(declaration['name'], at(place, 'name')),
@@ -178,7 +181,7 @@ function applyResponseFormat(chat: ChatRequest, config: JsonRecord): void {
   const schemaValue = isUnset(config['responseJsonSchema']) ? config['responseSchema'] : config['responseJsonSchema'];
   const schemaField = isUnset(config['responseJsonSchema']) ? 'generationConfig.responseSchema' : 'generationConfig.responseJsonSchema';
   if (!isUnset(schemaValue)) {
-    const schema = jsonSchemaOf(readRecord(schemaValue, schemaField)) as JsonObject;
+    const schema = structValue(jsonSchemaOf(readRecord(schemaValue, schemaField)) as JsonObject, schemaField);
     chat.responseFormat = { $typeName: 'llmgateway.v1.ResponseFormat', type: ResponseFormatType.JSON_SCHEMA, schemaName: 'response', description: '', schema, strict: false };
   } else if (mimeType === 'application/json') {
     chat.responseFormat = { $typeName: 'llmgateway.v1.ResponseFormat', type: ResponseFormatType.JSON_OBJECT, schemaName: '', description: '' , strict: false };

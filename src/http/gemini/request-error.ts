@@ -37,12 +37,15 @@ export function readList(value: unknown, field: string): unknown[] {
   return value;
 }
 
+export const tooDeep = (field: string, limit: number) => invalidValue(field, `nested deeper than ${limit} levels`);
+
 /** Absent and null both mean "not set" for optional fields. */
-export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger } = createJsonReaders({
+export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger, structValue, shallowBody } = createJsonReaders({
   expected: { string: 'a string', boolean: 'a boolean', number: 'a number', integer: 'an integer' },
   missing: fieldRequired,
   invalidType,
   outOfRange: (field, value, range) => invalidValue(field, `${value} is out of range [${range.min}, ${range.max}]`),
+  tooDeep,
 });
 
 export function oneOf<T extends string>(value: string, field: string, allowed: readonly T[]): T {

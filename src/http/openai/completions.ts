@@ -8,7 +8,7 @@
 import { create } from '@bufbuild/protobuf';
 import { ChatRequestSchema, MessageSchema, Role, type ChatResponse, type ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
-import { invalidType, invalidValue, isRecord, missingParameter, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
+import { invalidType, invalidValue, isRecord, missingParameter, optionalBoolean, optionalInteger, optionalNumber, optionalString, readRecord, requiredString, shallowBody, tooDeep } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
 
 export interface ParsedCompletionRequest {
@@ -28,6 +28,7 @@ const KNOWN = new Set([
 const isKnown = (name: string) => KNOWN.has(name);
 
 export function parseCompletionRequest(body: unknown): ParsedCompletionRequest {
+  shallowBody(body);
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
   const model = requiredString(body['model'], 'model');
   if (model.trim() === '') throw invalidValue('model', 'must not be empty.');
@@ -50,7 +51,7 @@ export function parseCompletionRequest(body: unknown): ParsedCompletionRequest {
     ...(n > 1 ? { candidateCount: n } : {}),
     ...(seed !== undefined ? { seed: BigInt(seed) } : {}),
   });
-  const extra = unknownFields(body, isKnown);
+  const extra = unknownFields(body, isKnown, tooDeep);
   if (extra) chat.providerOptions = extra;
   return {
     chat,

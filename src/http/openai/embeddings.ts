@@ -7,7 +7,7 @@ import {
   type EmbedRequest,
   type EmbedResponse,
 } from '../../../gen/llmgateway/v1/completion_service_pb.js';
-import { invalidType, invalidValue, isRecord, missingParameter, optionalEnum, optionalInteger, optionalString, requiredString } from './request-error.js';
+import { invalidType, invalidValue, isRecord, missingParameter, optionalEnum, optionalInteger, optionalString, requiredString, shallowBody, tooDeep } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
 
 export type EncodingFormat = 'float' | 'base64';
@@ -28,6 +28,7 @@ const KNOWN = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user'
 const isKnown = (name: string) => KNOWN.has(name);
 
 export function parseEmbeddingsRequest(body: unknown): ParsedEmbeddingsRequest {
+  shallowBody(body);
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
   const model = requiredString(body['model'], 'model');
   if (model.trim() === '') throw invalidValue('model', 'must not be empty.');
@@ -37,7 +38,7 @@ export function parseEmbeddingsRequest(body: unknown): ParsedEmbeddingsRequest {
     dimensions: optionalInteger(body['dimensions'], 'dimensions', { min: 1, max: 65_536 }),
     user: optionalString(body['user'], 'user') ?? '',
   });
-  const extra = unknownFields(body, isKnown);
+  const extra = unknownFields(body, isKnown, tooDeep);
   if (extra) embed.providerOptions = extra;
   const encodingFormat = optionalEnum(body['encoding_format'], 'encoding_format', ['float', 'base64'] as const) ?? 'float';
   return { embed, encodingFormat };

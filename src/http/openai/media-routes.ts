@@ -21,7 +21,7 @@ import { contextFromRequest } from '../../server/request-context-from.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
-import { invalidType, invalidValue, isRecord, missingParameter, requiredString } from './request-error.js';
+import { invalidType, invalidValue, isRecord, missingParameter, requiredString, shallowBody } from './request-error.js';
 
 /** OpenAI's own upload limit (25 MB per file); up to 16 images to edit. */
 const UPLOAD_LIMITS = { fileSize: 25 * 1024 * 1024, files: 17, fields: 64, fieldSize: 1024 * 1024 };
@@ -59,7 +59,7 @@ export async function registerMediaRoutes(fastify: FastifyInstance, options: Med
   for (const [url, operation] of JSON_ROUTES) {
     fastify.post(url, async (request, reply) => {
       options.keyOf(request);
-      const body = request.body;
+      const body = shallowBody(request.body);
       if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
       const { model, ...fields } = body;
       if (fields['stream'] === true) throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');

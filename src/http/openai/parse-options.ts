@@ -10,7 +10,7 @@ import {
   type Tool,
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidType, invalidValue, missingParameter, optionalBoolean, optionalString, readArray, readRecord, requiredString } from './request-error.js';
+import { invalidType, invalidValue, missingParameter, optionalBoolean, optionalString, readArray, readRecord, requiredString, structValue } from './request-error.js';
 
 export function parseTools(value: unknown): Tool[] {
   if (value === undefined || value === null) return [];
@@ -22,7 +22,7 @@ export function parseTools(value: unknown): Tool[] {
     if (tool['function'] === undefined || tool['function'] === null) throw missingParameter(`${param}.function`);
     const fn = readRecord(tool['function'], `${param}.function`);
     const parameters = fn['parameters'];
-    if (parameters !== undefined && parameters !== null) readRecord(parameters, `${param}.function.parameters`);
+    if (parameters !== undefined && parameters !== null) structValue(readRecord(parameters, `${param}.function.parameters`), `${param}.function.parameters`);
     return create(ToolSchema, {
       name: requiredString(fn['name'], `${param}.function.name`),
       description: optionalString(fn['description'], `${param}.function.description`) ?? '',
@@ -79,6 +79,7 @@ export function parseJsonSchemaFormat(spec: Record<string, unknown>, path: strin
   const schema = spec['schema'];
   if (schema === undefined || schema === null) throw missingParameter(`${path}.schema`);
   if (typeof schema !== 'object' || Array.isArray(schema)) throw invalidType(`${path}.schema`, 'an object', schema);
+  structValue(schema, `${path}.schema`);
   return create(ResponseFormatSchema, {
     type: ResponseFormatType.JSON_SCHEMA,
     schemaName: requiredString(spec['name'], `${path}.name`),

@@ -6,7 +6,7 @@ import { ChatRequestSchema, ReasoningConfigSchema, type ChatRequest } from '../.
 import { ALL_EFFORT_NAMES, REASONING_EFFORTS } from '../reasoning-efforts.js';
 import { parseMessages } from './parse-messages.js';
 import { parseResponseFormat, parseToolChoice, parseTools } from './parse-options.js';
-import { invalidType, invalidValue, isRecord, optionalBoolean, optionalEnum, optionalInteger, optionalNumber, optionalString, readRecord, requiredString } from './request-error.js';
+import { invalidType, invalidValue, isRecord, optionalBoolean, optionalEnum, optionalInteger, optionalNumber, optionalString, readRecord, requiredString, shallowBody, tooDeep } from './request-error.js';
 import { unknownFields } from '../json-readers.js';
 
 export interface ParsedChatRequest {
@@ -34,6 +34,7 @@ const REJECTED_PARAMETERS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export function parseChatRequest(body: unknown): ParsedChatRequest {
+  shallowBody(body);
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
   for (const [name, message] of REJECTED_PARAMETERS) {
     if (body[name] !== undefined && body[name] !== null) throw invalidValue(name, message, 'unsupported_parameter');
@@ -104,7 +105,7 @@ function parseMetadata(value: unknown): Record<string, string> {
 
 /** Unknown parameters with a value (null means "not set"), as the provider_options struct. */
 function passThrough(body: Record<string, unknown>): JsonObject | undefined {
-  return unknownFields(body, isCanonicalParameter);
+  return unknownFields(body, isCanonicalParameter, tooDeep);
 }
 
 const isCanonicalParameter = (name: string) => CANONICAL_PARAMETERS.has(name);

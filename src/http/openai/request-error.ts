@@ -40,12 +40,15 @@ export function readArray(value: unknown, param: string): unknown[] {
   return value;
 }
 
+export const tooDeep = (param: string, limit: number) => invalidValue(param, `nested deeper than ${limit} levels.`);
+
 /** `null` and absent mean "not set" for every optional OpenAI parameter. */
-export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger } = createJsonReaders({
+export const { requiredString, optionalString, optionalBoolean, optionalNumber, optionalInteger, structValue, shallowBody } = createJsonReaders({
   expected: { string: 'a string', boolean: 'a boolean', number: 'a number', integer: 'an integer' },
   missing: missingParameter,
   invalidType,
   outOfRange: (param, value, range) => invalidValue(param, `expected a value between ${range.min} and ${range.max}, but got ${value} instead.`),
+  tooDeep,
 });
 
 export function optionalEnum<T extends string>(value: unknown, param: string, allowed: readonly T[]): T | undefined {

@@ -19,6 +19,9 @@ import {
   readArray,
   readRecord,
   requiredString,
+  shallowBody,
+  structValue,
+  tooDeep,
   type JsonRecord,
 } from '../openai/request-error.js';
 import { normalizeInput } from './input-items.js';
@@ -60,6 +63,7 @@ const REFUSED_PARAMETERS: Record<string, string> = {
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
 
 export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
+  shallowBody(body);
   if (!isRecord(body)) throw invalidType('body', 'a JSON object', body);
   for (const [name, message] of Object.entries(REFUSED_PARAMETERS)) {
     if (body[name] !== undefined && body[name] !== null && body[name] !== false) throw invalidValue(name, message, 'unsupported_parameter');
@@ -154,9 +158,9 @@ function parseMetadata(value: unknown): Record<string, string> {
 
 /** Unknown parameters with a value (null means "not set"), and text.verbosity, as the provider_options struct. */
 function passThrough(body: JsonRecord, text: JsonRecord): JsonObject | undefined {
-  const fields = unknownFields(body, isKnownOrRefused);
+  const fields = unknownFields(body, isKnownOrRefused, tooDeep);
   if (isUnset(text['verbosity'])) return fields;
-  return { ...fields, verbosity: text['verbosity'] as JsonValue };
+  return { ...fields, verbosity: structValue(text['verbosity'], 'text.verbosity') as JsonValue };
 }
 
 const isKnownOrRefused = (name: string) => CANONICAL_PARAMETERS.has(name) || name in REFUSED_PARAMETERS;

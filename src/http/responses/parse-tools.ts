@@ -16,7 +16,7 @@ import {
   type Tool,
   type ToolChoice,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { invalidValue, optionalBoolean, optionalString, readArray, readRecord, requiredString } from '../openai/request-error.js';
+import { invalidValue, optionalBoolean, optionalString, readArray, readRecord, requiredString, structValue } from '../openai/request-error.js';
 import { parseJsonSchemaFormat, parseToolChoiceMode } from '../openai/parse-options.js';
 
 const builtInRefusal = (type: string) =>
@@ -30,7 +30,7 @@ export function parseTools(value: unknown): Tool[] {
     const type = requiredString(tool['type'], `${param}.type`);
     if (type !== 'function') throw invalidValue(`${param}.type`, builtInRefusal(type), 'unsupported_value');
     const parameters = tool['parameters'];
-    if (parameters !== undefined && parameters !== null) readRecord(parameters, `${param}.parameters`);
+    if (parameters !== undefined && parameters !== null) structValue(readRecord(parameters, `${param}.parameters`), `${param}.parameters`);
     return create(ToolSchema, {
       name: requiredString(tool['name'], `${param}.name`),
       description: optionalString(tool['description'], `${param}.description`) ?? '',
