@@ -37,7 +37,12 @@ export interface RequestLogRecord {
   cacheHit: boolean;
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens: read from the provider's prompt cache. */
   cachedInputTokens: number;
+  /** Of inputTokens: written to the provider's prompt cache (its cost is recomputable from the row). */
+  cacheWriteTokens: number;
+  /** Of cacheWriteTokens: written with a one-hour lifetime (Anthropic bills them at twice the input price). */
+  cacheWrite1hTokens: number;
   reasoningTokens: number;
   /** Usage counted by the gateway's tokenizer, not reported upstream. */
   estimated: boolean;

@@ -20,7 +20,7 @@ import { booleanToColumn } from './row-values.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-/** 29 parameters a row: 500 rows stay far below SQLite's 32 766 and MySQL's 65 535 placeholders. */
+/** 32 parameters a row: 500 rows stay far below SQLite's 32 766 and MySQL's 65 535 placeholders. */
 const MAX_ROWS_PER_STATEMENT = 500;
 /** Keeps one INSERT well inside MySQL's max_allowed_packet (16 MiB by default on MariaDB) with bodies logged. */
 const MAX_BYTES_PER_STATEMENT = 4 * 1024 * 1024;

@@ -65,6 +65,8 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
       cacheHit: true,
       inputTokens: 2_000_000_000,
       cachedInputTokens: 7,
+      cacheWriteTokens: 1_500_000_000,
+      cacheWrite1hTokens: 600_000_000,
       reasoningTokens: 11,
       estimated: true,
       costUsd: 1234.5678,

@@ -78,6 +78,8 @@ export function requestLogToProto(record: RequestLogRecord): RequestLogEntry {
     inputTokens: int32(record.inputTokens),
     outputTokens: int32(record.outputTokens),
     cachedInputTokens: int32(record.cachedInputTokens),
+    cacheWriteTokens: int32(record.cacheWriteTokens),
+    cacheWrite1hTokens: int32(record.cacheWrite1hTokens),
     reasoningTokens: int32(record.reasoningTokens),
     estimated: record.estimated,
     costUsd: record.costUsd,
