@@ -37,7 +37,12 @@ export interface RequestLogRecord {
   cacheHit: boolean;
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens: read from the provider's prompt cache. */
   cachedInputTokens: number;
+  /** Of inputTokens: written to the provider's prompt cache (its cost is recomputable from the row). */
+  cacheWriteTokens: number;
+  /** Of cacheWriteTokens: written with a one-hour lifetime (Anthropic bills them at twice the input price). */
+  cacheWrite1hTokens: number;
   reasoningTokens: number;
   /** Usage counted by the gateway's tokenizer, not reported upstream. */
   estimated: boolean;
@@ -73,10 +78,19 @@ export type UsageGrouping = 'key' | 'model' | 'provider' | 'day' | 'hour';
 export interface UsageAggregateRow {
   /** The key id, upstream model, provider id or day (YYYY-MM-DD, UTC). */
   group: string;
+  /** Every request, cache hits included. */
   requests: number;
   errors: number;
+  /** Tokens providers processed: cache hits' rows left out (as spend and the token metrics leave them out). */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens: prompt-cache reads and writes at the provider. */
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  /** Requests answered from the gateway's response cache, and the tokens of the answers they served. */
+  cacheHits: number;
+  cacheHitInputTokens: number;
+  cacheHitOutputTokens: number;
   costUsd: number;
   p50LatencyMs: number;
   p95LatencyMs: number;

@@ -20,7 +20,7 @@ import { booleanToColumn } from './row-values.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-/** 29 parameters a row: 500 rows stay far below SQLite's 32 766 and MySQL's 65 535 placeholders. */
+/** 32 parameters a row: 500 rows stay far below SQLite's 32 766 and MySQL's 65 535 placeholders. */
 const MAX_ROWS_PER_STATEMENT = 500;
 /** Keeps one INSERT well inside MySQL's max_allowed_packet (16 MiB by default on MariaDB) with bodies logged. */
 const MAX_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
@@ -84,8 +84,11 @@ export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect:
         .select([
           group.as('grp'),
           'status',
+          'cache_hit',
           'input_tokens',
           'output_tokens',
+          'cached_input_tokens',
+          'cache_write_tokens',
           'cost_usd',
           'latency_ms',
           sql<number>`row_number() over (partition by ${group} order by ${latency})`.as('rn'),
@@ -97,8 +100,15 @@ export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect:
           'grp',
           eb.fn.countAll().as('requests'),
           sql<number>`sum(case when ${sql.ref('status')} <> 'ok' then 1 else 0 end)`.as('errors'),
-          eb.fn.sum('input_tokens').as('input_tokens'),
-          eb.fn.sum('output_tokens').as('output_tokens'),
+          // A cache hit's row keeps the tokens it served, but no provider processed them: counted apart, so the
+          // token sums agree with the key's spend and the token metrics, which leave hits out too.
+          tokenSum('provider', 'input_tokens').as('input_tokens'),
+          tokenSum('provider', 'output_tokens').as('output_tokens'),
+          tokenSum('provider', 'cached_input_tokens').as('cached_input_tokens'),
+          tokenSum('provider', 'cache_write_tokens').as('cache_write_tokens'),
+          tokenSum('hits', 'input_tokens').as('cache_hit_input_tokens'),
+          tokenSum('hits', 'output_tokens').as('cache_hit_output_tokens'),
+          sql<number>`sum(case when ${hit} then 1 else 0 end)`.as('cache_hits'),
           eb.fn.sum('cost_usd').as('cost_usd'),
           sql<number>`max(case when ${nearestRank(50)} then ${latency} end)`.as('p50'),
           sql<number>`max(case when ${nearestRank(95)} then ${latency} end)`.as('p95'),
@@ -113,6 +123,11 @@ export function createRequestLogsRepository(db: Kysely<DatabaseSchema>, dialect:
           errors: toNumber(row.errors),
           inputTokens: toNumber(row.input_tokens),
           outputTokens: toNumber(row.output_tokens),
+          cachedInputTokens: toNumber(row.cached_input_tokens),
+          cacheWriteTokens: toNumber(row.cache_write_tokens),
+          cacheHits: toNumber(row.cache_hits),
+          cacheHitInputTokens: toNumber(row.cache_hit_input_tokens),
+          cacheHitOutputTokens: toNumber(row.cache_hit_output_tokens),
           costUsd: toNumber(row.cost_usd),
           p50LatencyMs: toNumber(row.p50),
           p95LatencyMs: toNumber(row.p95),
@@ -209,6 +224,14 @@ function groupExpression(grouping: UsageGrouping, dialect: SqlDialectName): RawB
     case 'hour':
       return dialect === 'mysql' ? sql`(${sql.ref('time')} div ${sql.lit(HOUR_MS)})` : sql`(${sql.ref('time')} / ${sql.lit(HOUR_MS)})`;
   }
+}
+
+const hit = sql<boolean>`${sql.ref('cache_hit')} = ${sql.lit(booleanToColumn(true))}`;
+
+/** A token column summed over the rows a provider served (`provider`: cache hits left out) or over the cache hits only. */
+function tokenSum(rows: 'provider' | 'hits', column: 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'cache_write_tokens') {
+  const [onHit, otherwise] = rows === 'hits' ? [sql.ref(column), sql.lit(0)] : [sql.lit(0), sql.ref(column)];
+  return sql<number | string | null>`sum(case when ${hit} then ${onHit} else ${otherwise} end)`;
 }
 
 /** The row whose rank r is ⌈p·n/100⌉, i.e. (r−1)·100 < p·n ≤ r·100, in integers on both dialects. */

@@ -133,6 +133,9 @@ export interface RequestLogsTable {
   input_tokens: IntegerColumn;
   output_tokens: IntegerColumn;
   cached_input_tokens: IntegerColumn;
+  /** 0 on rows older than the column (migration 0011). */
+  cache_write_tokens: IntegerColumn;
+  cache_write_1h_tokens: IntegerColumn;
   reasoning_tokens: IntegerColumn;
   estimated: BooleanColumn;
   cost_usd: DoubleColumn;

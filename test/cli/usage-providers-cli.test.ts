@@ -78,7 +78,7 @@ describe('llm-gateway usage', { timeout: 120_000 }, () => {
     const table = await cli('usage', '--by', 'key', '--since', '1h');
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(columns(lines[0])).toEqual(['KEY', 'NAME', 'REQUESTS', 'ERRORS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST']);
+    expect(columns(lines[0])).toEqual(['KEY', 'NAME', 'REQUESTS', 'ERRORS', 'CACHE HITS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST']);
     expect(columns(lines.find((line) => line.startsWith(created.key.id))).slice(0, 4)).toEqual([created.key.id, 'usage-app', '2', '0']);
     expect(lines.at(-1)).toMatch(/: 2 requests, \$\d+\.\d+$/);
 

@@ -52,7 +52,7 @@ describe('the README section "Declarative config and the CLI"', () => {
     expect(code, output).toBe(0);
     expectBlocksPrinted(blocks, printed, spaced);
     // The request went through the file's route to the upstream, and the export never holds the key.
-    expect(spaced(printed[1]!)).toMatch(/key_\w+ files-app 1 0 \d+ \d+ \$/);
+    expect(spaced(printed[1]!)).toMatch(/key_\w+ files-app 1 0 0 \d+ \d+ \$/);
     expect(readFileSync(path.join(folder, 'running.yaml'), 'utf8')).not.toContain('sk-example-local-0123456789');
   }, 120_000);
 });

@@ -8,6 +8,8 @@ import type { ConformanceContext } from './conformance.js';
 import { BEYOND_2038_MS, collectPages, makeRequestLog } from './fixtures.js';
 
 const MIDNIGHT = Date.UTC(2026, 10, 27); // 2026-11-27T00:00:00Z
+/** An aggregate's cache fields when no row read or wrote a prompt cache and none was a cache hit. */
+const NO_CACHE = { cachedInputTokens: 0, cacheWriteTokens: 0, cacheHits: 0, cacheHitInputTokens: 0, cacheHitOutputTokens: 0 };
 
 function newestFirst(left: RequestLogRecord, right: RequestLogRecord): number {
   if (left.time !== right.time) return right.time - left.time;
@@ -65,6 +67,8 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
       cacheHit: true,
       inputTokens: 2_000_000_000,
       cachedInputTokens: 7,
+      cacheWriteTokens: 1_500_000_000,
+      cacheWrite1hTokens: 600_000_000,
       reasoningTokens: 11,
       estimated: true,
       costUsd: 1234.5678,
@@ -188,9 +192,9 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
 
     const byKey = await requestLogs.aggregate('key', {});
     expect(byKey.map(({ costUsd, ...rest }) => rest)).toEqual([
-      { group: 'k1', requests: 20, errors: 0, inputTokens: 200, outputTokens: 20, p50LatencyMs: 100, p95LatencyMs: 190 },
-      { group: 'k2', requests: 1, errors: 1, inputTokens: 100, outputTokens: 20, p50LatencyMs: 7, p95LatencyMs: 7 },
-      { group: 'k3', requests: 4, errors: 1, inputTokens: 400, outputTokens: 80, p50LatencyMs: 2, p95LatencyMs: 5 },
+      { group: 'k1', requests: 20, errors: 0, inputTokens: 200, outputTokens: 20, p50LatencyMs: 100, p95LatencyMs: 190, ...NO_CACHE },
+      { group: 'k2', requests: 1, errors: 1, inputTokens: 100, outputTokens: 20, p50LatencyMs: 7, p95LatencyMs: 7, ...NO_CACHE },
+      { group: 'k3', requests: 4, errors: 1, inputTokens: 400, outputTokens: 80, p50LatencyMs: 2, p95LatencyMs: 5, ...NO_CACHE },
     ]);
     expect(byKey[0]?.costUsd).toBeCloseTo(5, 10);
     expect(byKey[2]?.costUsd).toBeCloseTo(4 * 0.00045, 12);
@@ -221,9 +225,38 @@ export function describeRequestLogsConformance(context: ConformanceContext): voi
       outputTokens: rows.length * 20,
       p50LatencyMs: nearestRank(rows.map((row) => row.latencyMs), 50),
       p95LatencyMs: nearestRank(rows.map((row) => row.latencyMs), 95),
+      ...NO_CACHE,
     }));
     const actual = await requestLogs.aggregate('key', filter);
     expect(actual.map(({ costUsd, ...rest }) => rest)).toEqual(expected);
+  });
+
+  test('aggregates count cache hits apart: the token sums are what providers processed, the hits and what they served beside them', async () => {
+    const { requestLogs } = context.storage();
+    const served = { inputTokens: 4000, outputTokens: 50, cachedInputTokens: 1000, cacheWriteTokens: 1500, cacheWrite1hTokens: 600 };
+    await requestLogs.insertBatch([
+      makeRequestLog({ id: 'miss', keyId: 'cached', ...served, costUsd: 0.012525 }),
+      // The gateway's response cache answered these with the stored answer: its tokens kept, cost 0.
+      makeRequestLog({ id: 'hit-1', keyId: 'cached', ...served, cacheHit: true, costUsd: 0 }),
+      makeRequestLog({ id: 'hit-2', keyId: 'cached', ...served, cacheHit: true, costUsd: 0 }),
+      makeRequestLog({ id: 'plain', keyId: 'plain', inputTokens: 30, outputTokens: 5, cachedInputTokens: 10, cacheWriteTokens: 20 }),
+    ]);
+    const byKey = await requestLogs.aggregate('key', {});
+    expect(byKey.map(({ p50LatencyMs, p95LatencyMs, ...rest }) => rest)).toEqual([
+      {
+        group: 'cached', requests: 3, errors: 0, costUsd: 0.012525,
+        inputTokens: 4000, outputTokens: 50, cachedInputTokens: 1000, cacheWriteTokens: 1500,
+        cacheHits: 2, cacheHitInputTokens: 8000, cacheHitOutputTokens: 100,
+      },
+      {
+        group: 'plain', requests: 1, errors: 0, costUsd: 0.00045,
+        inputTokens: 30, outputTokens: 5, cachedInputTokens: 10, cacheWriteTokens: 20,
+        cacheHits: 0, cacheHitInputTokens: 0, cacheHitOutputTokens: 0,
+      },
+    ]);
+    // The same tokens as the key's spend counts (spendOf: input + output, hits left out).
+    const spend = await requestLogs.spendOf('cached', 0, null);
+    expect(spend.tokens).toBe(byKey[0]!.inputTokens + byKey[0]!.outputTokens);
   });
 
   test('day groups are UTC days, split exactly at midnight', async () => {

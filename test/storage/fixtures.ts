@@ -134,6 +134,8 @@ export function makeRequestLog(overrides: Partial<RequestLogRecord> = {}): Reque
     inputTokens: 100,
     outputTokens: 20,
     cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     reasoningTokens: 0,
     estimated: false,
     costUsd: 0.00045,

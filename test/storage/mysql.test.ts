@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { openDatabase, openStorage } from '../../src/storage/index.js';
 import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../setup/mariadb.js';
 import { runStorageConformance } from './conformance.js';
+import { checkCacheWritesUpgrade } from './cache-writes-upgrade.js';
 
 const serverUrl = inject('mysqlServerUrl');
 
@@ -53,6 +54,8 @@ if (serverUrl === null) {
         expect(byName.get('request_logs.cost_usd')?.type).toBe('double');
         expect(byName.get('request_logs.id')?.collation).toBe('utf8mb4_bin');
         expect(byName.get('request_logs.trace_id')?.type).toBe('varchar');
+        expect(byName.get('request_logs.cache_write_tokens')?.type).toBe('int');
+        expect(byName.get('request_logs.cache_write_1h_tokens')?.type).toBe('int');
         expect(byName.get('key_spend.tokens')?.type).toBe('bigint');
         expect(byName.get('key_spend.cost_usd')?.type).toBe('double');
         expect(byName.get('prompt_rules.id')?.collation).toBe('utf8mb4_bin');
@@ -66,6 +69,15 @@ if (serverUrl === null) {
         expect(rows.some((row) => row.type === 'json')).toBe(false);
       } finally {
         await storage.close();
+      }
+    });
+
+    test('0011 adds request_logs.cache_write_tokens and cache_write_1h_tokens: rows written before it read 0', async () => {
+      const upgraded = await createFreshMysqlDatabase(serverUrl);
+      try {
+        await checkCacheWritesUpgrade({ databaseUrl: upgraded.url, dataDir: '/unused' });
+      } finally {
+        await upgraded.drop();
       }
     });
 

@@ -88,6 +88,7 @@ export const en = {
     from: 'From', to: 'To', ok: 'ok', error: 'error', canceled: 'canceled', filter: 'Filter', clear: 'Clear',
     empty: 'No requests match. Requests appear here a second or two after they finish.',
     detail: 'Request {id}', attempts: 'Attempts', ttft: 'Time to first token', input: 'Input tokens', output: 'Output tokens', cached: 'Cached input tokens',
+    cacheWrite: 'Cache write tokens', cacheWrite1h: '{count} with a one-hour lifetime',
     reasoning: 'Reasoning tokens', estimated: 'estimated', surface: 'Surface', operation: 'Operation', route: 'Route', expert: 'Expert', upstreamModel: 'Upstream model',
     requestedModel: 'Requested model', errorKind: 'Error', cacheHit: 'Cache hit', client: 'Client', requestId: 'Request id', traceId: 'Trace id',
     requestBody: 'Request body', responseBody: 'Response body', noBodies: 'Bodies are logged only for keys with body logging on.',

@@ -90,6 +90,7 @@ export const zhCN: Messages = {
     from: '起始', to: '截止', ok: '成功', error: '错误', canceled: '已取消', filter: '筛选', clear: '清除',
     empty: '没有匹配的请求。请求完成一两秒后会出现在这里。',
     detail: '请求 {id}', attempts: '尝试次数', ttft: '首个令牌时间', input: '输入令牌', output: '输出令牌', cached: '缓存输入令牌',
+    cacheWrite: '缓存写入令牌', cacheWrite1h: '其中 {count} 个有效期一小时',
     reasoning: '推理令牌', estimated: '估算', surface: '接口', operation: '操作', route: '路由', expert: '专家', upstreamModel: '上游模型',
     requestedModel: '请求的模型', errorKind: '错误', cacheHit: '缓存命中', client: '客户端', requestId: '请求 ID', traceId: '追踪 ID',
     requestBody: '请求正文', responseBody: '响应正文', noBodies: '只有开启正文记录的密钥才会记录正文。',

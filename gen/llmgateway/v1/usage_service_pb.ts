@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/usage_service.proto.
  */
 export const file_llmgateway_v1_usage_service: GenFile = /*@__PURE__*/
-  fileDesc("CiFsbG1nYXRld2F5L3YxL3VzYWdlX3NlcnZpY2UucHJvdG8SDWxsbWdhdGV3YXkudjEiwwEKDVJlcXVlc3RGaWx0ZXISDgoGa2V5X2lkGAEgASgJEg0KBW1vZGVsGAIgASgJEhMKC3Byb3ZpZGVyX2lkGAMgASgJEiwKBnN0YXR1cxgEIAEoDjIcLmxsbWdhdGV3YXkudjEuUmVxdWVzdFN0YXR1cxIoCgRmcm9tGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJ0bxgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi1QUKD1JlcXVlc3RMb2dFbnRyeRIKCgJpZBgBIAEoCRIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZrZXlfaWQYAyABKAkSFwoPcmVxdWVzdGVkX21vZGVsGAQgASgJEg0KBXJvdXRlGAUgASgJEg4KBmV4cGVydBgGIAEoCRITCgtwcm92aWRlcl9pZBgHIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgIIAEoCRIPCgdzdXJmYWNlGAkgASgJEhEKCW9wZXJhdGlvbhgKIAEoCRIOCgZzdHJlYW0YCyABKAgSLAoGc3RhdHVzGAwgASgOMhwubGxtZ2F0ZXdheS52MS5SZXF1ZXN0U3RhdHVzEhIKCmVycm9yX2tpbmQYDSABKAkSFQoNZXJyb3JfbWVzc2FnZRgOIAEoCRIQCghhdHRlbXB0cxgPIAEoBRIRCgljYWNoZV9oaXQYECABKAgSFAoMaW5wdXRfdG9rZW5zGBEgASgFEhUKDW91dHB1dF90b2tlbnMYEiABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgTIAEoBRIYChByZWFzb25pbmdfdG9rZW5zGBQgASgFEhEKCWVzdGltYXRlZBgVIAEoCBIQCghjb3N0X3VzZBgWIAEoARIqCgdsYXRlbmN5GBcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjYKE3RpbWVfdG9fZmlyc3RfdG9rZW4YGCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEQoJY2xpZW50X2lwGBkgASgJEhIKCnVzZXJfYWdlbnQYGiABKAkSFAoMcmVxdWVzdF9ib2R5GBsgASgJEhUKDXJlc3BvbnNlX2JvZHkYHCABKAkSEgoKcmVxdWVzdF9pZBgdIAEoCRIQCgh0cmFjZV9pZBgeIAEoCSJqChNMaXN0UmVxdWVzdHNSZXF1ZXN0EiwKBmZpbHRlchgBIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVxdWVzdEZpbHRlchIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCSJhChRMaXN0UmVxdWVzdHNSZXNwb25zZRIwCghyZXF1ZXN0cxgBIAMoCzIeLmxsbWdhdGV3YXkudjEuUmVxdWVzdExvZ0VudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSLgAQoOVXNhZ2VBZ2dyZWdhdGUSDQoFZ3JvdXAYASABKAkSEAoIcmVxdWVzdHMYAiABKAUSDgoGZXJyb3JzGAMgASgFEhQKDGlucHV0X3Rva2VucxgEIAEoAxIVCg1vdXRwdXRfdG9rZW5zGAUgASgDEhAKCGNvc3RfdXNkGAYgASgBEi4KC3A1MF9sYXRlbmN5GAcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi4KC3A5NV9sYXRlbmN5GAggASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uInUKFUFnZ3JlZ2F0ZVVzYWdlUmVxdWVzdBIuCghncm91cF9ieRgBIAEoDjIcLmxsbWdhdGV3YXkudjEuVXNhZ2VHcm91cGluZxIsCgZmaWx0ZXIYAiABKAsyHC5sbG1nYXRld2F5LnYxLlJlcXVlc3RGaWx0ZXIiRQoWQWdncmVnYXRlVXNhZ2VSZXNwb25zZRIrCgRyb3dzGAEgAygLMh0ubGxtZ2F0ZXdheS52MS5Vc2FnZUFnZ3JlZ2F0ZSIkChJHZXRLZXlTcGVuZFJlcXVlc3QSDgoGa2V5X2lkGAEgASgJIv0BChNHZXRLZXlTcGVuZFJlc3BvbnNlEg4KBmtleV9pZBgBIAEoCRIlCgZidWRnZXQYAiABKAsyFS5sbG1nYXRld2F5LnYxLkJ1ZGdldBIwCgxwZXJpb2Rfc3RhcnQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnBlcmlvZF9lbmQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXNwZW50X3VzZBgFIAEoARIUCgxzcGVudF90b2tlbnMYBiABKAMSFgoJcmVtYWluaW5nGAcgASgBSACIAQFCDAoKX3JlbWFpbmluZyp9Cg1SZXF1ZXN0U3RhdHVzEh4KGlJFUVVFU1RfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFQoRUkVRVUVTVF9TVEFUVVNfT0sQARIYChRSRVFVRVNUX1NUQVRVU19FUlJPUhACEhsKF1JFUVVFU1RfU1RBVFVTX0NBTkNFTEVEEAMqrwEKDVVzYWdlR3JvdXBpbmcSHgoaVVNBR0VfR1JPVVBJTkdfVU5TUEVDSUZJRUQQABIWChJVU0FHRV9HUk9VUElOR19LRVkQARIYChRVU0FHRV9HUk9VUElOR19NT0RFTBACEhsKF1VTQUdFX0dST1VQSU5HX1BST1ZJREVSEAMSFgoSVVNBR0VfR1JPVVBJTkdfREFZEAQSFwoTVVNBR0VfR1JPVVBJTkdfSE9VUhAFMqsCCgxVc2FnZVNlcnZpY2USXAoMTGlzdFJlcXVlc3RzEiIubGxtZ2F0ZXdheS52MS5MaXN0UmVxdWVzdHNSZXF1ZXN0GiMubGxtZ2F0ZXdheS52MS5MaXN0UmVxdWVzdHNSZXNwb25zZSIDkAIBEmIKDkFnZ3JlZ2F0ZVVzYWdlEiQubGxtZ2F0ZXdheS52MS5BZ2dyZWdhdGVVc2FnZVJlcXVlc3QaJS5sbG1nYXRld2F5LnYxLkFnZ3JlZ2F0ZVVzYWdlUmVzcG9uc2UiA5ACARJZCgtHZXRLZXlTcGVuZBIhLmxsbWdhdGV3YXkudjEuR2V0S2V5U3BlbmRSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5HZXRLZXlTcGVuZFJlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_llmgateway_v1_keys_service]);
+  fileDesc("CiFsbG1nYXRld2F5L3YxL3VzYWdlX3NlcnZpY2UucHJvdG8SDWxsbWdhdGV3YXkudjEiwwEKDVJlcXVlc3RGaWx0ZXISDgoGa2V5X2lkGAEgASgJEg0KBW1vZGVsGAIgASgJEhMKC3Byb3ZpZGVyX2lkGAMgASgJEiwKBnN0YXR1cxgEIAEoDjIcLmxsbWdhdGV3YXkudjEuUmVxdWVzdFN0YXR1cxIoCgRmcm9tGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBImCgJ0bxgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAikAYKD1JlcXVlc3RMb2dFbnRyeRIKCgJpZBgBIAEoCRIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZrZXlfaWQYAyABKAkSFwoPcmVxdWVzdGVkX21vZGVsGAQgASgJEg0KBXJvdXRlGAUgASgJEg4KBmV4cGVydBgGIAEoCRITCgtwcm92aWRlcl9pZBgHIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgIIAEoCRIPCgdzdXJmYWNlGAkgASgJEhEKCW9wZXJhdGlvbhgKIAEoCRIOCgZzdHJlYW0YCyABKAgSLAoGc3RhdHVzGAwgASgOMhwubGxtZ2F0ZXdheS52MS5SZXF1ZXN0U3RhdHVzEhIKCmVycm9yX2tpbmQYDSABKAkSFQoNZXJyb3JfbWVzc2FnZRgOIAEoCRIQCghhdHRlbXB0cxgPIAEoBRIRCgljYWNoZV9oaXQYECABKAgSFAoMaW5wdXRfdG9rZW5zGBEgASgFEhUKDW91dHB1dF90b2tlbnMYEiABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgTIAEoBRIYChByZWFzb25pbmdfdG9rZW5zGBQgASgFEhEKCWVzdGltYXRlZBgVIAEoCBIQCghjb3N0X3VzZBgWIAEoARIqCgdsYXRlbmN5GBcgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjYKE3RpbWVfdG9fZmlyc3RfdG9rZW4YGCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEQoJY2xpZW50X2lwGBkgASgJEhIKCnVzZXJfYWdlbnQYGiABKAkSFAoMcmVxdWVzdF9ib2R5GBsgASgJEhUKDXJlc3BvbnNlX2JvZHkYHCABKAkSEgoKcmVxdWVzdF9pZBgdIAEoCRIQCgh0cmFjZV9pZBgeIAEoCRIaChJjYWNoZV93cml0ZV90b2tlbnMYHyABKAUSHQoVY2FjaGVfd3JpdGVfMWhfdG9rZW5zGCAgASgFImoKE0xpc3RSZXF1ZXN0c1JlcXVlc3QSLAoGZmlsdGVyGAEgASgLMhwubGxtZ2F0ZXdheS52MS5SZXF1ZXN0RmlsdGVyEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImEKFExpc3RSZXF1ZXN0c1Jlc3BvbnNlEjAKCHJlcXVlc3RzGAEgAygLMh4ubGxtZ2F0ZXdheS52MS5SZXF1ZXN0TG9nRW50cnkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIu4CCg5Vc2FnZUFnZ3JlZ2F0ZRINCgVncm91cBgBIAEoCRIQCghyZXF1ZXN0cxgCIAEoBRIOCgZlcnJvcnMYAyABKAUSFAoMaW5wdXRfdG9rZW5zGAQgASgDEhUKDW91dHB1dF90b2tlbnMYBSABKAMSEAoIY29zdF91c2QYBiABKAESLgoLcDUwX2xhdGVuY3kYByABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLgoLcDk1X2xhdGVuY3kYCCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEgoKY2FjaGVfaGl0cxgJIAEoBRIeChZjYWNoZV9oaXRfaW5wdXRfdG9rZW5zGAogASgDEh8KF2NhY2hlX2hpdF9vdXRwdXRfdG9rZW5zGAsgASgDEhsKE2NhY2hlZF9pbnB1dF90b2tlbnMYDCABKAMSGgoSY2FjaGVfd3JpdGVfdG9rZW5zGA0gASgDInUKFUFnZ3JlZ2F0ZVVzYWdlUmVxdWVzdBIuCghncm91cF9ieRgBIAEoDjIcLmxsbWdhdGV3YXkudjEuVXNhZ2VHcm91cGluZxIsCgZmaWx0ZXIYAiABKAsyHC5sbG1nYXRld2F5LnYxLlJlcXVlc3RGaWx0ZXIiRQoWQWdncmVnYXRlVXNhZ2VSZXNwb25zZRIrCgRyb3dzGAEgAygLMh0ubGxtZ2F0ZXdheS52MS5Vc2FnZUFnZ3JlZ2F0ZSIkChJHZXRLZXlTcGVuZFJlcXVlc3QSDgoGa2V5X2lkGAEgASgJIv0BChNHZXRLZXlTcGVuZFJlc3BvbnNlEg4KBmtleV9pZBgBIAEoCRIlCgZidWRnZXQYAiABKAsyFS5sbG1nYXRld2F5LnYxLkJ1ZGdldBIwCgxwZXJpb2Rfc3RhcnQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnBlcmlvZF9lbmQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXNwZW50X3VzZBgFIAEoARIUCgxzcGVudF90b2tlbnMYBiABKAMSFgoJcmVtYWluaW5nGAcgASgBSACIAQFCDAoKX3JlbWFpbmluZyp9Cg1SZXF1ZXN0U3RhdHVzEh4KGlJFUVVFU1RfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFQoRUkVRVUVTVF9TVEFUVVNfT0sQARIYChRSRVFVRVNUX1NUQVRVU19FUlJPUhACEhsKF1JFUVVFU1RfU1RBVFVTX0NBTkNFTEVEEAMqrwEKDVVzYWdlR3JvdXBpbmcSHgoaVVNBR0VfR1JPVVBJTkdfVU5TUEVDSUZJRUQQABIWChJVU0FHRV9HUk9VUElOR19LRVkQARIYChRVU0FHRV9HUk9VUElOR19NT0RFTBACEhsKF1VTQUdFX0dST1VQSU5HX1BST1ZJREVSEAMSFgoSVVNBR0VfR1JPVVBJTkdfREFZEAQSFwoTVVNBR0VfR1JPVVBJTkdfSE9VUhAFMqsCCgxVc2FnZVNlcnZpY2USXAoMTGlzdFJlcXVlc3RzEiIubGxtZ2F0ZXdheS52MS5MaXN0UmVxdWVzdHNSZXF1ZXN0GiMubGxtZ2F0ZXdheS52MS5MaXN0UmVxdWVzdHNSZXNwb25zZSIDkAIBEmIKDkFnZ3JlZ2F0ZVVzYWdlEiQubGxtZ2F0ZXdheS52MS5BZ2dyZWdhdGVVc2FnZVJlcXVlc3QaJS5sbG1nYXRld2F5LnYxLkFnZ3JlZ2F0ZVVzYWdlUmVzcG9uc2UiA5ACARJZCgtHZXRLZXlTcGVuZBIhLmxsbWdhdGV3YXkudjEuR2V0S2V5U3BlbmRSZXF1ZXN0GiIubGxtZ2F0ZXdheS52MS5HZXRLZXlTcGVuZFJlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_llmgateway_v1_keys_service]);
 
 /**
  * Filters combine with AND; unset fields do not filter.
@@ -233,6 +233,23 @@ export type RequestLogEntry = Message<"llmgateway.v1.RequestLogEntry"> & {
    * @generated from field: string trace_id = 30;
    */
   traceId: string;
+
+  /**
+   * Of input_tokens: written to the provider's prompt cache (Usage.cache_write_tokens), so that cost_usd can
+   * be recomputed from the row: uncached input, cached_input_tokens, cache writes and output, each at its
+   * rate. 0 on rows written before the column existed.
+   *
+   * @generated from field: int32 cache_write_tokens = 31;
+   */
+  cacheWriteTokens: number;
+
+  /**
+   * Of cache_write_tokens: written with a one-hour lifetime (Usage.cache_write_1h_tokens), which Anthropic
+   * bills at twice the input price (the five-minute ones at the cache-write price, 1.25 times by default).
+   *
+   * @generated from field: int32 cache_write_1h_tokens = 32;
+   */
+  cacheWrite1hTokens: number;
 };
 
 /**
@@ -294,6 +311,11 @@ export const ListRequestsResponseSchema: GenMessage<ListRequestsResponse> = /*@_
   messageDesc(file_llmgateway_v1_usage_service, 3);
 
 /**
+ * One group's usage. The token counts are what providers processed: requests answered from the gateway's
+ * response cache (cache hits, cost 0) are counted in requests and cache_hits, their tokens only in the
+ * cache_hit_* fields, so input_tokens and output_tokens agree with GetKeySpend and the
+ * llm_gateway_tokens_total metric.
+ *
  * @generated from message llmgateway.v1.UsageAggregate
  */
 export type UsageAggregate = Message<"llmgateway.v1.UsageAggregate"> & {
@@ -305,6 +327,8 @@ export type UsageAggregate = Message<"llmgateway.v1.UsageAggregate"> & {
   group: string;
 
   /**
+   * Every request, cache hits included.
+   *
    * @generated from field: int32 requests = 2;
    */
   requests: number;
@@ -315,11 +339,15 @@ export type UsageAggregate = Message<"llmgateway.v1.UsageAggregate"> & {
   errors: number;
 
   /**
+   * Input tokens providers processed (cached and cache-written ones included), cache hits excluded.
+   *
    * @generated from field: int64 input_tokens = 4;
    */
   inputTokens: bigint;
 
   /**
+   * Output tokens providers produced, cache hits excluded.
+   *
    * @generated from field: int64 output_tokens = 5;
    */
   outputTokens: bigint;
@@ -338,6 +366,39 @@ export type UsageAggregate = Message<"llmgateway.v1.UsageAggregate"> & {
    * @generated from field: google.protobuf.Duration p95_latency = 8;
    */
   p95Latency?: Duration | undefined;
+
+  /**
+   * Requests answered from the gateway's response cache.
+   *
+   * @generated from field: int32 cache_hits = 9;
+   */
+  cacheHits: number;
+
+  /**
+   * The input and output tokens of the answers those cache hits served (the stored answers' usage).
+   *
+   * @generated from field: int64 cache_hit_input_tokens = 10;
+   */
+  cacheHitInputTokens: bigint;
+
+  /**
+   * @generated from field: int64 cache_hit_output_tokens = 11;
+   */
+  cacheHitOutputTokens: bigint;
+
+  /**
+   * Of input_tokens: read from providers' prompt caches (cache hits excluded).
+   *
+   * @generated from field: int64 cached_input_tokens = 12;
+   */
+  cachedInputTokens: bigint;
+
+  /**
+   * Of input_tokens: written to providers' prompt caches (cache hits excluded).
+   *
+   * @generated from field: int64 cache_write_tokens = 13;
+   */
+  cacheWriteTokens: bigint;
 };
 
 /**

@@ -64,18 +64,25 @@ export function usageCommand(): Command {
         ...(grouping === UsageGrouping.KEY ? { name: names.get(row.group) ?? '' } : {}),
         requests: row.requests,
         errors: row.errors,
+        // What providers processed; what cache hits served is apart (UsageAggregate's comment).
         inputTokens: Number(row.inputTokens),
         outputTokens: Number(row.outputTokens),
+        cachedInputTokens: Number(row.cachedInputTokens),
+        cacheWriteTokens: Number(row.cacheWriteTokens),
+        cacheHits: row.cacheHits,
+        cacheHitInputTokens: Number(row.cacheHitInputTokens),
+        cacheHitOutputTokens: Number(row.cacheHitOutputTokens),
         costUsd: row.costUsd,
       }));
       context.output.data({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), groupBy: options.by, rows });
-      const head = [options.by.toUpperCase(), ...(grouping === UsageGrouping.KEY ? ['NAME'] : []), 'REQUESTS', 'ERRORS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST'];
+      const head = [options.by.toUpperCase(), ...(grouping === UsageGrouping.KEY ? ['NAME'] : []), 'REQUESTS', 'ERRORS', 'CACHE HITS', 'INPUT TOKENS', 'OUTPUT TOKENS', 'COST'];
       const total = rows.reduce((sum, row) => sum + row.costUsd, 0);
       context.output.table(head, rows.map((row) => [
         row.group,
         ...(grouping === UsageGrouping.KEY ? [row.name ?? ''] : []),
         row.requests,
         row.errors,
+        row.cacheHits,
         row.inputTokens,
         row.outputTokens,
         money(row.costUsd),

@@ -52,6 +52,8 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     cachedInputTokens: usage?.cachedInputTokens ?? 0,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+    cacheWrite1hTokens: usage?.cacheWrite1hTokens ?? 0,
     reasoningTokens: usage?.reasoningTokens ?? 0,
     estimated: usage?.estimated ?? false,
     costUsd: facts.cacheHit ? 0 : (usage?.costUsd ?? 0),

@@ -11,6 +11,12 @@ export type AnthropicStopReason =
   | 'refusal'
   | 'model_context_window_exceeded';
 
+/** How cache_creation_input_tokens split by the cache entries' lifetime (the parts sum to it). */
+export interface AnthropicCacheCreation {
+  ephemeral_5m_input_tokens: number;
+  ephemeral_1h_input_tokens: number;
+}
+
 export interface AnthropicUsage {
   /** Input tokens NOT read from or written to the cache. */
   input_tokens: number;
@@ -19,7 +25,7 @@ export interface AnthropicUsage {
   /** All output tokens, thinking included. */
   output_tokens: number;
   output_tokens_details: { thinking_tokens: number } | null;
-  cache_creation: null;
+  cache_creation: AnthropicCacheCreation;
   server_tool_use: null;
   service_tier: null;
 }
@@ -54,6 +60,11 @@ export interface AnthropicDeltaUsage {
   input_tokens: number | null;
   cache_creation_input_tokens: number | null;
   cache_read_input_tokens: number | null;
+  /**
+   * Beyond the SDK's MessageDeltaUsage type (clients ignore it; the gateway's own Anthropic adapter reads it):
+   * the split of the final count, for a stream whose message_start did not know the input side yet.
+   */
+  cache_creation: AnthropicCacheCreation;
   output_tokens: number;
   output_tokens_details: { thinking_tokens: number } | null;
   server_tool_use: null;

@@ -5,7 +5,8 @@
 // `input_tokens` EXCLUDES both (cache_read_input_tokens and
 // cache_creation_input_tokens are reported beside it:
 // https://platform.claude.com/docs/en/build-with-claude/prompt-caching), so
-// input_tokens = input − cache read − cache write.
+// input_tokens = input − cache read − cache write; cache_creation splits the
+// writes by lifetime (ephemeral_1h_input_tokens: Usage.cache_write_1h_tokens).
 import { create } from '@bufbuild/protobuf';
 import {
   FinishReason,
@@ -152,7 +153,7 @@ export function renderUsage(usage: Usage | undefined): AnthropicUsage {
     cache_read_input_tokens: delta.cache_read_input_tokens ?? 0,
     output_tokens: delta.output_tokens,
     output_tokens_details: delta.output_tokens_details,
-    cache_creation: null,
+    cache_creation: delta.cache_creation,
     server_tool_use: null,
     service_tier: null,
   };
@@ -160,17 +161,21 @@ export function renderUsage(usage: Usage | undefined): AnthropicUsage {
 
 /** message_start's usage: the input side when known (Anthropic's own output_tokens there is a placeholder too). */
 export function renderStartUsage(input: InputUsage | undefined): AnthropicUsage {
-  const { inputTokens, cachedInputTokens, cacheWriteTokens } = input ?? {};
-  return renderUsage(create(UsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens }));
+  const { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens } = input ?? {};
+  return renderUsage(create(UsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens }));
 }
 
 export function renderDeltaUsage(usage: Usage | undefined): AnthropicDeltaUsage {
   const cacheRead = usage?.cachedInputTokens ?? 0;
   const cacheWrite = usage?.cacheWriteTokens ?? 0;
+  // The one-hour writes are a share of the writes (priced apart: core/completion/compute-cost.ts); the rest
+  // are the five-minute ones, Anthropic's default lifetime.
+  const hourWrites = Math.min(usage?.cacheWrite1hTokens ?? 0, cacheWrite);
   return {
     input_tokens: Math.max(0, (usage?.inputTokens ?? 0) - cacheRead - cacheWrite),
     cache_creation_input_tokens: cacheWrite,
     cache_read_input_tokens: cacheRead,
+    cache_creation: { ephemeral_5m_input_tokens: cacheWrite - hourWrites, ephemeral_1h_input_tokens: hourWrites },
     output_tokens: usage?.outputTokens ?? 0,
     output_tokens_details: usage && usage.reasoningTokens > 0 ? { thinking_tokens: usage.reasoningTokens } : null,
     server_tool_use: null,

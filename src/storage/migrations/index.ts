@@ -11,6 +11,7 @@ import { createRequestLogTraceIdMigration } from './0007-request-log-trace-id.js
 import { createStoredResponsesMigration } from './0008-stored-responses.js';
 import { createUpstreamQuotasMigration } from './0009-upstream-quotas.js';
 import { createRecordVersionsMigration } from './0010-record-versions.js';
+import { createRequestLogCacheWritesMigration } from './0011-request-log-cache-writes.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -24,5 +25,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     '0008-stored-responses': createStoredResponsesMigration(dialect),
     '0009-upstream-quotas': createUpstreamQuotasMigration(),
     '0010-record-versions': createRecordVersionsMigration(dialect),
+    '0011-request-log-cache-writes': createRequestLogCacheWritesMigration(),
   };
 }

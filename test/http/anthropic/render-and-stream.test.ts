@@ -63,7 +63,8 @@ describe('renderMessage', () => {
         cache_read_input_tokens: 1500,
         output_tokens: 300,
         output_tokens_details: { thinking_tokens: 250 },
-        cache_creation: null,
+        // No one-hour share in this usage: every write has the five-minute lifetime.
+        cache_creation: { ephemeral_5m_input_tokens: 200, ephemeral_1h_input_tokens: 0 },
         server_tool_use: null,
         service_tier: null,
       },

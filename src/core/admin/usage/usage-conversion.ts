@@ -78,6 +78,8 @@ export function requestLogToProto(record: RequestLogRecord): RequestLogEntry {
     inputTokens: int32(record.inputTokens),
     outputTokens: int32(record.outputTokens),
     cachedInputTokens: int32(record.cachedInputTokens),
+    cacheWriteTokens: int32(record.cacheWriteTokens),
+    cacheWrite1hTokens: int32(record.cacheWrite1hTokens),
     reasoningTokens: int32(record.reasoningTokens),
     estimated: record.estimated,
     costUsd: record.costUsd,
@@ -97,17 +99,26 @@ export function aggregateToProto(row: UsageAggregateRow): UsageAggregate {
     group: row.group,
     requests: int32(row.requests),
     errors: int32(row.errors),
-    inputTokens: BigInt(Math.trunc(row.inputTokens)),
-    outputTokens: BigInt(Math.trunc(row.outputTokens)),
+    inputTokens: int64(row.inputTokens),
+    outputTokens: int64(row.outputTokens),
     costUsd: row.costUsd,
     p50Latency: durationFromMs(row.p50LatencyMs),
     p95Latency: durationFromMs(row.p95LatencyMs),
+    cacheHits: int32(row.cacheHits),
+    cacheHitInputTokens: int64(row.cacheHitInputTokens),
+    cacheHitOutputTokens: int64(row.cacheHitOutputTokens),
+    cachedInputTokens: int64(row.cachedInputTokens),
+    cacheWriteTokens: int64(row.cacheWriteTokens),
   });
 }
 
 function instant(field: string, ms: number): number {
   if (!Number.isSafeInteger(ms)) throw invalidArgument(field, 'is out of range');
   return ms;
+}
+
+function int64(value: number): bigint {
+  return BigInt(Math.trunc(value));
 }
 
 /** The proto's int32 fields: saturate instead of wrapping. */
