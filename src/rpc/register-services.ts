@@ -31,6 +31,7 @@ import { invalidArgumentOnParseFailure } from './parse-failure-code.js';
 import { completionService } from './completion-service.js';
 import { adminAuthInterceptor, capacityInterceptor, carriesAdminToken, errorInterceptor } from './interceptors.js';
 import { authenticateBeforeDecode } from './authenticate-before-decode.js';
+import { callerDeadlineInterceptor, withTimerSizedDeadline } from './client-deadline.js';
 import { keysService } from './keys-service.js';
 import { promptRulesService } from './prompt-rules-service.js';
 import { providersService } from './providers-service.js';
@@ -118,7 +119,7 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
   registerAdminServices(router, dependencies, { interceptors: [errors, adminAuthInterceptor(dependencies.adminToken)] });
   router.service(CompletionService, completionService(dependencies.completion), {
     // Only the data plane is refused by the in-flight cap (server/in-flight-limit.ts), not admin or health calls.
-    interceptors: [errors, capacityInterceptor(), virtualKeyAuthInterceptor(dependencies.authenticator)],
+    interceptors: [errors, capacityInterceptor(), virtualKeyAuthInterceptor(dependencies.authenticator), callerDeadlineInterceptor()],
   });
   router.service(
     Health,
@@ -134,8 +135,9 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
   const admitted = carriesAdminToken(dependencies.adminToken);
   router.handlers.forEach((handler, index) => {
     // Undecodable binary requests are the client's fault on every protocol (parse-failure-code.ts); an admin
-    // call without the token is refused as such before its body is decoded (authenticate-before-decode.ts).
+    // call without the token is refused as such before its body is decoded (authenticate-before-decode.ts);
+    // a deadline longer than a timer holds is none (client-deadline.ts).
     const checked = adminServices.has(handler.service.typeName) ? authenticateBeforeDecode(handler, admitted) : handler;
-    router.handlers[index] = invalidArgumentOnParseFailure(checked);
+    router.handlers[index] = withTimerSizedDeadline(invalidArgumentOnParseFailure(checked));
   });
 }

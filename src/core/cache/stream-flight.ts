@@ -171,8 +171,9 @@ export class StreamFlight {
   }
 }
 
+/** Why a waiter left: its caller canceled, or its caller's deadline passed (kept as deadline_exceeded). */
 export function canceled(signal: AbortSignal | undefined): GatewayError {
   const reason: unknown = signal?.reason;
-  if (reason instanceof GatewayError && reason.kind === 'canceled') return reason;
+  if (reason instanceof GatewayError && (reason.kind === 'canceled' || reason.kind === 'deadline_exceeded')) return reason;
   return new GatewayError('canceled', 'the request was canceled by the caller', reason === undefined ? {} : { cause: reason });
 }

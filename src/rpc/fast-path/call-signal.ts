@@ -2,9 +2,12 @@
 // (its HTTP/2 stream reset, its connection closed), when the deadline it sent passes — what
 // connect-es gives a handler as `context.signal` — or when its request body fails after the call
 // began (request-envelope.ts). Settled calls never abort, so a normal end costs
-// no abort event and no error object.
+// no abort event and no error object. The deadline aborts with the gateway's own error, so that the
+// core, the request log and the client all call it deadline_exceeded; one beyond what a timer
+// holds is none (client-deadline.ts).
 import type { EventEmitter } from 'node:events';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { callerDeadlineExceeded, timerSized } from '../client-deadline.js';
 
 export interface CallSignal {
   signal: AbortSignal;
@@ -22,9 +25,8 @@ export function callSignal(response: EventEmitter, timeoutMs: number | undefined
     if (!controller.signal.aborted) controller.abort(new ConnectError('the client left', Code.Canceled));
   };
   response.once('close', onClose);
-  if (timeoutMs !== undefined) {
-    timer = setTimeout(() => controller.abort(new ConnectError('the operation timed out', Code.DeadlineExceeded)), timeoutMs);
-  }
+  const deadlineMs = timerSized(timeoutMs);
+  if (deadlineMs !== undefined) timer = setTimeout(() => controller.abort(callerDeadlineExceeded()), deadlineMs);
   return {
     signal: controller.signal,
     settle() {
