@@ -26,7 +26,7 @@ import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { EnvelopeWriter } from './envelope-writer.js';
 import { textDeltaResponseBytes } from './text-delta-bytes.js';
 import { messageBytes, ownFieldBytes } from './message-bytes.js';
-import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
+import { completionCallOf, FAST_METHODS, recordRefusedCall, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { endOrAbort, readRequestEnvelope, type RequestEnvelope } from './request-envelope.js';
 import { negotiatedCompression } from './negotiated-compression.js';
 
@@ -106,6 +106,8 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       let failure: ConnectError | undefined;
       /** The request's body; its end may come after the call has begun (request-envelope.ts). */
       let arrived: RequestEnvelope | undefined;
+      /** Whether the request message was decoded: from then on the pipeline logs the call. */
+      let decoded = false;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
@@ -114,12 +116,14 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
         const message = singleMessageOf(arrived.body);
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
+          decoded = true;
           const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies, false));
           const answer = create(CompleteResponseSchema, { response });
           await endOrAbort(arrived, signal.signal);
           await writer.frame(binary ? messageBytes(CompleteResponseSchema, answer) : complete.getO(false).serialize(answer));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
+          decoded = true;
           const chunks = dependencies.completion.stream(await completionCallOf(call, input.chat, signal.signal, dependencies, true)).chunks[Symbol.asyncIterator]();
           const output = stream.getO(binary);
           let done = false;
@@ -144,6 +148,7 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
         // A failed body is the answer, whatever the call met after it began: as when it was read whole first.
         const bodyFailure = arrived && (await endOrAbort(arrived, signal.signal).then(() => undefined, (bodyError: unknown) => bodyError));
         failure = toConnectError(bodyFailure ?? error, dependencies.reporter);
+        if (!decoded) recordRefusedCall(call, dependencies, method === 'streamComplete', failure);
       } finally {
         signal.settle();
       }
