@@ -176,6 +176,9 @@ describe('gRPC on the fast path answers as connect-es does', () => {
     ['no chat', 'StreamComplete', () => frame(new Uint8Array()), {}, (served) => served.secret, '3'],
     ['an empty body', 'Complete', () => new Uint8Array(), {}, (served) => served.secret, '12'],
     ['two messages for a unary method', 'Complete', () => Buffer.concat([completeBody('openai/plain-text'), completeBody('openai/plain-text')]), {}, (served) => served.secret, '12'],
+    // The message names the method's kind, as connect-es words it (not "unary" for a stream).
+    ['an empty body to a stream', 'StreamComplete', () => new Uint8Array(), {}, (served) => served.secret, '12'],
+    ['two messages for a server-streaming method', 'StreamComplete', () => Buffer.concat([streamBody('openai/plain-text'), streamBody('openai/plain-text')]), {}, (served) => served.secret, '12'],
     ['a frame shorter than it promised', 'Complete', () => completeBody('openai/plain-text').subarray(0, 12), {}, (served) => served.secret, '3'],
     ['an unknown model', 'Complete', () => completeBody('nowhere/none'), {}, (served) => served.secret, '5'],
     ['an upstream 429 (retry-after and x-should-retry in the trailers)', 'Complete', () => completeBody('openai/error-429'), {}, (served) => served.secret, '8'],
@@ -424,7 +427,7 @@ describe('the fast path’s own duties', () => {
     call.stream.end(streamBody('openai/slow-stream'));
     const trailers = await call.trailers;
     expect(trailers['grpc-status']).toBe('12');
-    expect(decodeURIComponent(String(trailers['grpc-message']))).toContain('extra input message');
+    expect(decodeURIComponent(String(trailers['grpc-message']))).toContain('extra input message for server-streaming method');
     await expect.poll(() => fixture.abortedStreams(), { timeout: 10_000 }).toBeGreaterThan(abortedBefore);
   });
 

@@ -111,9 +111,10 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
-        arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes);
+        const kind = method === 'complete' ? 'unary' : 'server-streaming';
+        arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes, kind);
         arrived.end.catch((error: unknown) => signal.abort(ConnectError.from(error)));
-        const message = singleMessageOf(arrived.body);
+        const message = singleMessageOf(arrived.body, kind);
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
           decoded = true;
