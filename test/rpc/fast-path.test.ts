@@ -78,8 +78,12 @@ interface GrpcAnswer {
 /** Headers that differ between any two answers (time, request id, HTTP/2 pseudo-headers' order aside). */
 const VOLATILE = new Set(['date', 'x-request-id']);
 
-/** An attempt's duration differs between any two answers too; the rest of x-gateway-attempts must not. */
-const steady = (name: string, value: string) => (name === 'x-gateway-attempts' ? value.replace(/ \d+ms\b/g, ' (varies)ms') : value);
+/**
+ * An attempt's duration differs between any two answers too; the rest of x-gateway-attempts must not.
+ * grpc-message is compared as a client decodes it: the fast path escapes only what the gRPC spec
+ * escapes (grpc-message.ts), connect-es everything encodeURIComponent does.
+ */
+const steady = (name: string, value: string) => (name === 'x-gateway-attempts' ? value.replace(/ \d+ms\b/g, ' (varies)ms') : name === 'grpc-message' ? decodeURIComponent(value) : value);
 
 function stable(headers: http2.IncomingHttpHeaders): Record<string, string> {
   return Object.fromEntries(
@@ -303,7 +307,14 @@ describe('gRPC-Web and Connect streaming on the fast path answer as connect-es d
   });
 
   const lastFrame = (frame: Buffer | undefined) =>
-    frame && { flags: frame[0], text: frame.subarray(5).toString('latin1').replace(/(openai\/[\w-]+=\w+ \d+) \d+ms/g, '$1 (varies)ms') };
+    frame && {
+      flags: frame[0],
+      text: frame
+        .subarray(5)
+        .toString('latin1')
+        .replace(/(openai\/[\w-]+=\w+ \d+) \d+ms/g, '$1 (varies)ms')
+        .replace(/^grpc-message: (.*)$/m, (_line, value: string) => `grpc-message: ${decodeURIComponent(value.trim())}`),
+    };
 
   const cases: Array<[string, string, string, () => Uint8Array, DescMessage | 'json', Record<string, string>, (served: Served) => string | null]> = [
     ['gRPC-Web StreamComplete', 'StreamComplete', 'application/grpc-web+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, (served) => served.secret],

@@ -8,7 +8,8 @@
 // as the shims' SSE responses open with their first output event — so nothing is written to the
 // client before the upstream call has been sent, and a short answer takes fewer writes. Headers,
 // end frames and error statuses are the ones connect-es sends for the same call (its own helpers
-// encode them); test/rpc/fast-path.test.ts compares both.
+// encode them; grpc-message as the gRPC spec escapes it: grpc-message.ts); test/rpc/fast-path.test.ts
+// compares both.
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ConnectError } from '@connectrpc/connect';
 import { createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
@@ -29,6 +30,7 @@ import { messageBytes, ownFieldBytes } from './message-bytes.js';
 import { completionCallOf, FAST_METHODS, recordRefusedCall, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { endOrAbort, readRequestEnvelope, type RequestEnvelope } from './request-envelope.js';
 import { negotiatedCompression } from './negotiated-compression.js';
+import { grpcMessageValue } from './grpc-message.js';
 
 export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
 
@@ -44,7 +46,12 @@ interface ProtocolParts {
 
 const OK_TRAILER = { 'grpc-status': '0' };
 const endStream = createEndStreamSerialization({});
-const grpcTrailer = (error: ConnectError | undefined) => setTrailerStatus(new Headers(OK_TRAILER), error);
+/** connect-es's trailers for the status, with grpc-message encoded as the spec has it (grpc-message.ts). */
+function grpcTrailer(error: ConnectError | undefined): Headers {
+  const trailer = setTrailerStatus(new Headers(OK_TRAILER), error);
+  if (error) trailer.set('grpc-message', grpcMessageValue(error.rawMessage));
+  return trailer;
+}
 
 const PROTOCOLS: Record<EnvelopedProtocol, ProtocolParts> = {
   grpc: {
