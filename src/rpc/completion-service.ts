@@ -14,6 +14,7 @@ import type { GovernedCompletion } from '../core/governance/governed-completion.
 import { GatewayError, invalidArgument } from '../domain/gateway-error.js';
 import { contextOf } from './request-context-key.js';
 import { refusedWithoutChat } from './refused-calls.js';
+import { messageDecodedKey } from './refused-bodies.js';
 import { authenticatedKey } from './virtual-key-auth.js';
 
 function callerKey(context: HandlerContext) {
@@ -21,6 +22,12 @@ function callerKey(context: HandlerContext) {
   // The interceptor always sets it; this guards a wiring mistake.
   if (!key) throw new GatewayError('internal', 'request reached a completion handler unauthenticated');
   return key;
+}
+
+/** From here the pipeline (or refused-calls.ts) logs the call; before, refused-bodies.ts does. */
+function decoded(context: HandlerContext): HandlerContext {
+  context.values.set(messageDecodedKey, true);
+  return context;
 }
 
 /** The RPC has no response headers: the report of a call is not sent. */
@@ -52,16 +59,18 @@ function responsesOf(chunks: AsyncIterable<StreamChunk>): AsyncIterable<StreamCo
 export function completionService(core: GovernedCompletion): ServiceImpl<typeof CompletionService> {
   return {
     async complete(request, context) {
+      decoded(context);
       if (!request.chat) throw refusedWithoutChat(core, callerKey(context), contextOf(context.values), false);
       return create(CompleteResponseSchema, { response: (await core.complete(callOf(request.chat, context))).response });
     },
     // Each chunk wrapped as it is pulled: an iterator, not an async generator (one async step less per chunk).
     streamComplete(request, context) {
+      decoded(context);
       if (!request.chat) throw refusedWithoutChat(core, callerKey(context), contextOf(context.values), true);
       return responsesOf(core.stream(callOf(request.chat, context)).chunks);
     },
     async embed(request, context) {
-      return (await core.embed(callOf(request, context))).response;
+      return (await core.embed(callOf(request, decoded(context)))).response;
     },
     async countTokens(request, context) {
       if (!request.chat) throw invalidArgument('chat', 'is required');

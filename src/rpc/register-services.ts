@@ -40,6 +40,7 @@ import { routesService } from './routes-service.js';
 import { usageService } from './usage-service.js';
 import { registerReflection } from './reflection/index.js';
 import { virtualKeyAuthInterceptor } from './virtual-key-auth.js';
+import { refusedBodyGate } from './refused-bodies.js';
 
 export interface RpcDependencies {
   adminToken: AdminTokenVerifier;
@@ -120,6 +121,8 @@ export function registerRpcServices(router: ConnectRouter, dependencies: RpcDepe
   router.service(CompletionService, completionService(dependencies.completion), {
     // Only the data plane is refused by the in-flight cap (server/in-flight-limit.ts), not admin or health calls.
     interceptors: [errors, capacityInterceptor(), virtualKeyAuthInterceptor(dependencies.authenticator), callerDeadlineInterceptor()],
+    // A call refused before its message was decoded is logged once its key is known (refused-bodies.ts).
+    requestGate: refusedBodyGate(dependencies),
   });
   router.service(
     Health,

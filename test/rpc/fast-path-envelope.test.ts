@@ -23,7 +23,7 @@ describe('gRPC envelopes', () => {
   it('frames a message and reads it back', () => {
     const framed = envelope(new Uint8Array([1, 2, 3]), false);
     expect([...framed]).toEqual([0, 0, 0, 0, 3, 1, 2, 3]);
-    expect([...singleMessageOf(framed)]).toEqual([1, 2, 3]);
+    expect([...singleMessageOf(framed, 'unary')]).toEqual([1, 2, 3]);
   });
 
   it.each([
@@ -35,7 +35,7 @@ describe('gRPC envelopes', () => {
   ])('refuses %s (as connect-es does)', (_label, body, text, code) => {
     const error = (() => {
       try {
-        singleMessageOf(body);
+        singleMessageOf(body, 'unary');
       } catch (caught) {
         return caught;
       }
@@ -50,7 +50,7 @@ describe('gRPC envelopes', () => {
 describe('readRequestEnvelope: one whole envelope is handed over before the body ends', () => {
   /** A request body as Node's server hands it over: a readable stream of Buffers. */
   const body = (headers: Record<string, string> = {}) => Object.assign(new PassThrough(), { headers });
-  const read = (stream: PassThrough, limit = 1024) => readRequestEnvelope(stream as unknown as IncomingMessage, limit);
+  const read = (stream: PassThrough, limit = 1024) => readRequestEnvelope(stream as unknown as IncomingMessage, limit, 'unary');
   const settled = async (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => ConnectError.from(error));
   const message = envelope(new Uint8Array([1, 2, 3, 4]), false);
 
@@ -59,7 +59,7 @@ describe('readRequestEnvelope: one whole envelope is handed over before the body
     const arrived = read(stream);
     stream.write(message);
     const { body: bytes, end } = await arrived;
-    expect([...singleMessageOf(bytes)]).toEqual([1, 2, 3, 4]);
+    expect([...singleMessageOf(bytes, 'unary')]).toEqual([1, 2, 3, 4]);
     let ended = false;
     void end.then(() => (ended = true));
     await new Promise((resolve) => setImmediate(resolve));
@@ -72,7 +72,7 @@ describe('readRequestEnvelope: one whole envelope is handed over before the body
     const stream = body();
     const arrived = read(stream);
     for (const piece of [message.subarray(0, 2), message.subarray(2, 6), message.subarray(6)]) stream.write(piece);
-    expect([...singleMessageOf((await arrived).body)]).toEqual([1, 2, 3, 4]);
+    expect([...singleMessageOf((await arrived).body, 'unary')]).toEqual([1, 2, 3, 4]);
   });
 
   it('refuses more bytes after the envelope, through `end`, as an extra message', async () => {
@@ -94,7 +94,7 @@ describe('readRequestEnvelope: one whole envelope is handed over before the body
     const { body: bytes, end } = await arrived;
     expect(bytes.byteLength).toBe(2 * message.byteLength);
     await expect(end).resolves.toBeUndefined();
-    expect(() => singleMessageOf(bytes)).toThrow(/extra input message/);
+    expect(() => singleMessageOf(bytes, 'unary')).toThrow(/extra input message/);
   });
 
   it('hands over an empty or cut body at its end, as before', async () => {

@@ -78,8 +78,12 @@ interface GrpcAnswer {
 /** Headers that differ between any two answers (time, request id, HTTP/2 pseudo-headers' order aside). */
 const VOLATILE = new Set(['date', 'x-request-id']);
 
-/** An attempt's duration differs between any two answers too; the rest of x-gateway-attempts must not. */
-const steady = (name: string, value: string) => (name === 'x-gateway-attempts' ? value.replace(/ \d+ms\b/g, ' (varies)ms') : value);
+/**
+ * An attempt's duration differs between any two answers too; the rest of x-gateway-attempts must not.
+ * grpc-message is compared as a client decodes it: the fast path escapes only what the gRPC spec
+ * escapes (grpc-message.ts), connect-es everything encodeURIComponent does.
+ */
+const steady = (name: string, value: string) => (name === 'x-gateway-attempts' ? value.replace(/ \d+ms\b/g, ' (varies)ms') : name === 'grpc-message' ? decodeURIComponent(value) : value);
 
 function stable(headers: http2.IncomingHttpHeaders): Record<string, string> {
   return Object.fromEntries(
@@ -176,6 +180,9 @@ describe('gRPC on the fast path answers as connect-es does', () => {
     ['no chat', 'StreamComplete', () => frame(new Uint8Array()), {}, (served) => served.secret, '3'],
     ['an empty body', 'Complete', () => new Uint8Array(), {}, (served) => served.secret, '12'],
     ['two messages for a unary method', 'Complete', () => Buffer.concat([completeBody('openai/plain-text'), completeBody('openai/plain-text')]), {}, (served) => served.secret, '12'],
+    // The message names the method's kind, as connect-es words it (not "unary" for a stream).
+    ['an empty body to a stream', 'StreamComplete', () => new Uint8Array(), {}, (served) => served.secret, '12'],
+    ['two messages for a server-streaming method', 'StreamComplete', () => Buffer.concat([streamBody('openai/plain-text'), streamBody('openai/plain-text')]), {}, (served) => served.secret, '12'],
     ['a frame shorter than it promised', 'Complete', () => completeBody('openai/plain-text').subarray(0, 12), {}, (served) => served.secret, '3'],
     ['an unknown model', 'Complete', () => completeBody('nowhere/none'), {}, (served) => served.secret, '5'],
     ['an upstream 429 (retry-after and x-should-retry in the trailers)', 'Complete', () => completeBody('openai/error-429'), {}, (served) => served.secret, '8'],
@@ -300,7 +307,14 @@ describe('gRPC-Web and Connect streaming on the fast path answer as connect-es d
   });
 
   const lastFrame = (frame: Buffer | undefined) =>
-    frame && { flags: frame[0], text: frame.subarray(5).toString('latin1').replace(/(openai\/[\w-]+=\w+ \d+) \d+ms/g, '$1 (varies)ms') };
+    frame && {
+      flags: frame[0],
+      text: frame
+        .subarray(5)
+        .toString('latin1')
+        .replace(/(openai\/[\w-]+=\w+ \d+) \d+ms/g, '$1 (varies)ms')
+        .replace(/^grpc-message: (.*)$/m, (_line, value: string) => `grpc-message: ${decodeURIComponent(value.trim())}`),
+    };
 
   const cases: Array<[string, string, string, () => Uint8Array, DescMessage | 'json', Record<string, string>, (served: Served) => string | null]> = [
     ['gRPC-Web StreamComplete', 'StreamComplete', 'application/grpc-web+proto', () => streamBody('openai/plain-text'), StreamCompleteResponseSchema, {}, (served) => served.secret],
@@ -424,7 +438,7 @@ describe('the fast path’s own duties', () => {
     call.stream.end(streamBody('openai/slow-stream'));
     const trailers = await call.trailers;
     expect(trailers['grpc-status']).toBe('12');
-    expect(decodeURIComponent(String(trailers['grpc-message']))).toContain('extra input message');
+    expect(decodeURIComponent(String(trailers['grpc-message']))).toContain('extra input message for server-streaming method');
     await expect.poll(() => fixture.abortedStreams(), { timeout: 10_000 }).toBeGreaterThan(abortedBefore);
   });
 

@@ -12,7 +12,7 @@ import { toConnectError } from '../connect-errors.js';
 import { callSignal } from './call-signal.js';
 import { decodeRequest, replyHeaders } from './call-parts.js';
 import { nodeHeader } from '../../core/auth/authenticate-key.js';
-import { completionCallOf, FAST_METHODS, type FastCall, type FastRpcDependencies } from './fast-call.js';
+import { completionCallOf, FAST_METHODS, recordRefusedCall, type FastCall, type FastRpcDependencies } from './fast-call.js';
 import { readRequestBody } from './request-body.js';
 import { messageBytes } from './message-bytes.js';
 import { negotiatedCompression } from './negotiated-compression.js';
@@ -41,17 +41,21 @@ export function connectUnaryServing(dependencies: FastRpcDependencies, compressi
       const signal = callSignal(response, timeout.error ? undefined : timeout.timeoutMs);
       let status = 200;
       let body: Uint8Array;
+      /** Whether the request message was decoded: from then on the pipeline logs the call. */
+      let decoded = false;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
         let bytes: Uint8Array = await readRequestBody(call.raw, dependencies.readMaxBytes);
         if (compression.request) bytes = await compression.request.decompress(bytes, dependencies.readMaxBytes);
         const input = decodeRequest(serialization.getI(binary), bytes);
+        decoded = true;
         const { response: answer } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies, false));
         const message = create(CompleteResponseSchema, { response: answer });
         body = binary ? messageBytes(CompleteResponseSchema, message) : serialization.getO(false).serialize(message);
       } catch (caught) {
         const error = toConnectError(caught, dependencies.reporter);
+        if (!decoded) recordRefusedCall(call, dependencies, false, error);
         status = codeToHttpStatus(error.code);
         headers['content-type'] = CONTENT_TYPE_JSON;
         if (!error.isWireError && hasEntries(error.metadata)) {

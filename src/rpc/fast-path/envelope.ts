@@ -6,17 +6,25 @@ import { varintLength, writeVarint } from './varint.js';
 const HEADER_BYTES = 5;
 const COMPRESSED_FLAG = 0b1;
 
+/** How connect-es names a method's kind in its errors about the request's one message. */
+export type SingleInputMethod = 'unary' | 'server-streaming';
+
+/** connect-es's words for a second message in a request that takes one. */
+export function extraInputMessage(kind: SingleInputMethod): ConnectError {
+  return new ConnectError(`protocol error: received extra input message for ${kind} method`, Code.Unimplemented);
+}
+
 /**
- * The one message of a unary request body, refused with connect-es's codes and words: a missing or
- * extra message is unimplemented, a cut frame invalid_argument. A compressed frame without a
- * grpc-encoding is the client's fault too (invalid_argument; connect-es says internal).
+ * The one message of a request body (unary or server-streaming), refused with connect-es's codes and
+ * words: a missing or extra message is unimplemented, a cut frame invalid_argument. A compressed frame
+ * without a grpc-encoding is the client's fault too (invalid_argument; connect-es says internal).
  */
-export function singleMessageOf(body: Buffer): Buffer {
-  if (body.byteLength === 0) throw new ConnectError('protocol error: missing input message for unary method', Code.Unimplemented);
+export function singleMessageOf(body: Buffer, kind: SingleInputMethod): Buffer {
+  if (body.byteLength === 0) throw new ConnectError(`protocol error: missing input message for ${kind} method`, Code.Unimplemented);
   const length = body.byteLength < HEADER_BYTES ? Number.POSITIVE_INFINITY : body.readUInt32BE(1);
   if (body.byteLength < HEADER_BYTES + length) throw new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
   const flags = body[0]!;
-  if (body.byteLength > HEADER_BYTES + length) throw new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented);
+  if (body.byteLength > HEADER_BYTES + length) throw extraInputMessage(kind);
   if (flags & COMPRESSED_FLAG) throw new ConnectError('protocol error: received a compressed input message without an encoding', Code.InvalidArgument);
   if (flags !== 0) throw new ConnectError(`protocol error: unexpected envelope flags ${flags}`, Code.InvalidArgument);
   return body.subarray(HEADER_BYTES);

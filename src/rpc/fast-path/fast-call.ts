@@ -10,9 +10,11 @@ import { credentialFromHeaders, nodeHeader, type KeyAuthenticator } from '../../
 import type { CompletionCall } from '../../core/completion/completion-call.js';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
 import type { TraceSpan } from '../../domain/trace-span.js';
+import type { ConnectError } from '@connectrpc/connect';
 import { overCapacity } from '../../server/in-flight-limit.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import { refusedWithoutChat } from '../refused-calls.js';
+import { recordRefusedBody } from '../refused-bodies.js';
 import type { ErrorReporter } from '../connect-errors.js';
 import type { NodeResponse } from './envelope-writer.js';
 
@@ -65,4 +67,14 @@ export async function completionCallOf(
   const context = contextFromRequest(call, 'rpc');
   if (!chat) throw refusedWithoutChat(dependencies.completion, key, context, stream);
   return { request: chat, key, signal, context };
+}
+
+/**
+ * The row of a call refused before its message was decoded (refused-bodies.ts), written behind the
+ * answer once the key authenticates; none for a call the in-flight cap refused.
+ */
+export function recordRefusedCall(call: FastCall, dependencies: FastRpcDependencies, stream: boolean, error: ConnectError): void {
+  if (call.refused) return;
+  const credential = credentialFromHeaders(call.headers, nodeHeader);
+  void recordRefusedBody(dependencies, { operation: 'chat', credential, context: contextFromRequest(call, 'rpc'), stream, error });
 }

@@ -14,6 +14,7 @@ import type { Http2ServerRequest } from 'node:http2';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { bufferedBody } from '../../server/buffered-body.js';
 import { tooLarge } from './request-body.js';
+import { extraInputMessage, type SingleInputMethod } from './envelope.js';
 
 export interface RequestEnvelope {
   /** What has arrived: one whole envelope (header included), or the whole body once it ended. */
@@ -27,18 +28,19 @@ export interface RequestEnvelope {
 const HEADER_BYTES = 5;
 const ENDED = Promise.resolve();
 
-export async function readRequestEnvelope(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
+/** `kind`: the method's, as the error about an extra message names it. */
+export async function readRequestEnvelope(request: IncomingMessage | Http2ServerRequest, limitBytes: number, kind: SingleInputMethod): Promise<RequestEnvelope> {
   const contentLength = Number(request.headers['content-length']);
   if (contentLength > limitBytes) throw tooLarge(limitBytes);
   // Without a Content-Length (gRPC, chunked) the envelope's own length tells when it is whole.
-  if (!(contentLength > 0)) return envelopeAsItArrives(request, limitBytes);
+  if (!(contentLength > 0)) return envelopeAsItArrives(request, limitBytes, kind);
   // An HTTP/1.1 body that came with its headers is whole after one turn of the microtask queue.
   await undefined;
   const buffered = bufferedBody(request, contentLength);
-  return buffered ? { body: buffered, end: ENDED, settled: true } : envelopeAsItArrives(request, limitBytes);
+  return buffered ? { body: buffered, end: ENDED, settled: true } : envelopeAsItArrives(request, limitBytes, kind);
 }
 
-function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limitBytes: number): Promise<RequestEnvelope> {
+function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limitBytes: number, kind: SingleInputMethod): Promise<RequestEnvelope> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let length = 0;
@@ -62,7 +64,7 @@ function envelopeAsItArrives(request: IncomingMessage | Http2ServerRequest, limi
     const onData = (part: Buffer) => {
       if (part.byteLength === 0) return;
       if (ending) {
-        fail(new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented));
+        fail(extraInputMessage(kind));
         return;
       }
       length += part.byteLength;

@@ -8,7 +8,8 @@
 // as the shims' SSE responses open with their first output event — so nothing is written to the
 // client before the upstream call has been sent, and a short answer takes fewer writes. Headers,
 // end frames and error statuses are the ones connect-es sends for the same call (its own helpers
-// encode them); test/rpc/fast-path.test.ts compares both.
+// encode them; grpc-message as the gRPC spec escapes it: grpc-message.ts); test/rpc/fast-path.test.ts
+// compares both.
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ConnectError } from '@connectrpc/connect';
 import { createMethodSerializationLookup, type Compression } from '@connectrpc/connect/protocol';
@@ -26,9 +27,10 @@ import { singleMessageOf, streamCompleteResponseBytes } from './envelope.js';
 import { EnvelopeWriter } from './envelope-writer.js';
 import { textDeltaResponseBytes } from './text-delta-bytes.js';
 import { messageBytes, ownFieldBytes } from './message-bytes.js';
-import { completionCallOf, FAST_METHODS, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
+import { completionCallOf, FAST_METHODS, recordRefusedCall, type FastCall, type FastMethodName, type FastRpcDependencies } from './fast-call.js';
 import { endOrAbort, readRequestEnvelope, type RequestEnvelope } from './request-envelope.js';
 import { negotiatedCompression } from './negotiated-compression.js';
+import { grpcMessageValue } from './grpc-message.js';
 
 export type EnvelopedProtocol = 'grpc' | 'grpc-web' | 'connect-stream';
 
@@ -44,7 +46,12 @@ interface ProtocolParts {
 
 const OK_TRAILER = { 'grpc-status': '0' };
 const endStream = createEndStreamSerialization({});
-const grpcTrailer = (error: ConnectError | undefined) => setTrailerStatus(new Headers(OK_TRAILER), error);
+/** connect-es's trailers for the status, with grpc-message encoded as the spec has it (grpc-message.ts). */
+function grpcTrailer(error: ConnectError | undefined): Headers {
+  const trailer = setTrailerStatus(new Headers(OK_TRAILER), error);
+  if (error) trailer.set('grpc-message', grpcMessageValue(error.rawMessage));
+  return trailer;
+}
 
 const PROTOCOLS: Record<EnvelopedProtocol, ProtocolParts> = {
   grpc: {
@@ -106,20 +113,25 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
       let failure: ConnectError | undefined;
       /** The request's body; its end may come after the call has begun (request-envelope.ts). */
       let arrived: RequestEnvelope | undefined;
+      /** Whether the request message was decoded: from then on the pipeline logs the call. */
+      let decoded = false;
       try {
         if (compression.error) throw compression.error;
         if (timeout.error) throw timeout.error;
-        arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes);
+        const kind = method === 'complete' ? 'unary' : 'server-streaming';
+        arrived = await readRequestEnvelope(call.raw, dependencies.readMaxBytes, kind);
         arrived.end.catch((error: unknown) => signal.abort(ConnectError.from(error)));
-        const message = singleMessageOf(arrived.body);
+        const message = singleMessageOf(arrived.body, kind);
         if (method === 'complete') {
           const input = decodeRequest(complete.getI(binary), message);
+          decoded = true;
           const { response } = await dependencies.completion.complete(await completionCallOf(call, input.chat, signal.signal, dependencies, false));
           const answer = create(CompleteResponseSchema, { response });
           await endOrAbort(arrived, signal.signal);
           await writer.frame(binary ? messageBytes(CompleteResponseSchema, answer) : complete.getO(false).serialize(answer));
         } else {
           const input = decodeRequest(stream.getI(binary), message);
+          decoded = true;
           const chunks = dependencies.completion.stream(await completionCallOf(call, input.chat, signal.signal, dependencies, true)).chunks[Symbol.asyncIterator]();
           const output = stream.getO(binary);
           let done = false;
@@ -144,6 +156,7 @@ export function envelopedServing(dependencies: FastRpcDependencies, compressions
         // A failed body is the answer, whatever the call met after it began: as when it was read whole first.
         const bodyFailure = arrived && (await endOrAbort(arrived, signal.signal).then(() => undefined, (bodyError: unknown) => bodyError));
         failure = toConnectError(bodyFailure ?? error, dependencies.reporter);
+        if (!decoded) recordRefusedCall(call, dependencies, method === 'streamComplete', failure);
       } finally {
         signal.settle();
       }
