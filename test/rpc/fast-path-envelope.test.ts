@@ -31,7 +31,7 @@ describe('gRPC envelopes', () => {
     ['a cut header', Buffer.from([0, 0, 0]), 'incomplete envelope', Code.InvalidArgument],
     ['a message shorter than promised', Buffer.from([0, 0, 0, 0, 9, 1]), 'incomplete envelope', Code.InvalidArgument],
     ['a second message', Buffer.concat([envelope(new Uint8Array([1]), false), envelope(new Uint8Array([2]), false)]), 'extra input message', Code.Unimplemented],
-    ['a compressed flag without grpc-encoding', envelope(new Uint8Array([1]), true), 'compressed input message', Code.InvalidArgument],
+    ['a compressed flag without grpc-encoding', envelope(new Uint8Array([1]), true), 'received compressed envelope', Code.Internal],
   ])('refuses %s (as connect-es does)', (_label, body, text, code) => {
     const error = (() => {
       try {

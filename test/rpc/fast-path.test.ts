@@ -5,6 +5,7 @@
 // path's own duties (cancel, deadline, a client that stops reading) must hold.
 import http2 from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Code } from '@connectrpc/connect';
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import {
   CompleteRequestSchema,
@@ -156,6 +157,17 @@ describe('gRPC on the fast path answers as connect-es does', () => {
     expect(fastAnswer.frames).toHaveLength(1);
     expect(decoded(CompleteResponseSchema, fastAnswer.frames[0]!)).toEqual(decoded(CompleteResponseSchema, slowAnswer.frames[0]!));
     expect(JSON.stringify(decoded(CompleteResponseSchema, fastAnswer.frames[0]!))).toContain('Hello, world!');
+  });
+
+  it('a frame flagged compressed without a grpc-encoding: the same status on both', async () => {
+    for (const [method, body] of [['Complete', completeBody('openai/plain-text')], ['StreamComplete', streamBody('openai/plain-text')]] as const) {
+      const flagged = Buffer.from(body);
+      flagged[0] = 1;
+      const { fastAnswer, slowAnswer } = await bothGrpc(method, flagged);
+      expect(fastAnswer.trailers['grpc-status'] ?? fastAnswer.headers['grpc-status']).toBe(String(Code.Internal));
+      expect(fastAnswer.trailers).toEqual(slowAnswer.trailers);
+      expect(fastAnswer.headers).toEqual(slowAnswer.headers);
+    }
   });
 
   it('StreamComplete: one frame per chunk, the same chunks, then the status', async () => {

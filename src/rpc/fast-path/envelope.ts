@@ -16,8 +16,8 @@ export function extraInputMessage(kind: SingleInputMethod): ConnectError {
 
 /**
  * The one message of a request body (unary or server-streaming), refused with connect-es's codes and
- * words: a missing or extra message is unimplemented, a cut frame invalid_argument. A compressed frame
- * without a grpc-encoding is the client's fault too (invalid_argument; connect-es says internal).
+ * words: a missing or extra message is unimplemented, a cut frame invalid_argument, and a compressed frame
+ * without a grpc-encoding internal (as connect-es, grpc-go and connect-go answer it).
  */
 export function singleMessageOf(body: Buffer, kind: SingleInputMethod): Buffer {
   if (body.byteLength === 0) throw new ConnectError(`protocol error: missing input message for ${kind} method`, Code.Unimplemented);
@@ -25,7 +25,7 @@ export function singleMessageOf(body: Buffer, kind: SingleInputMethod): Buffer {
   if (body.byteLength < HEADER_BYTES + length) throw new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
   const flags = body[0]!;
   if (body.byteLength > HEADER_BYTES + length) throw extraInputMessage(kind);
-  if (flags & COMPRESSED_FLAG) throw new ConnectError('protocol error: received a compressed input message without an encoding', Code.InvalidArgument);
+  if (flags & COMPRESSED_FLAG) throw new ConnectError('received compressed envelope, but do not know how to decompress', Code.Internal);
   if (flags !== 0) throw new ConnectError(`protocol error: unexpected envelope flags ${flags}`, Code.InvalidArgument);
   return body.subarray(HEADER_BYTES);
 }
