@@ -8,6 +8,8 @@ export type GatewayErrorKind =
   | 'not_found'
   | 'already_exists'
   | 'failed_precondition'
+  /** An admin update computed from a version of the record that is no longer the stored one. */
+  | 'aborted'
   | 'resource_exhausted'
   | 'payload_too_large'
   | 'canceled'

@@ -1,7 +1,7 @@
 // Scheduled health checks: the check (a target, an interval, a prompt), its
 // recorded runs, the summaries over windows of runs, and their repositories.
 import type { Page } from './page.js';
-import type { VersionedRepository } from './versioned-record.js';
+import type { Versioned, VersionedRepository } from './versioned-record.js';
 
 /** A provider model (providerId + upstreamModel, route '') or a route (route, the others ''). */
 export interface HealthCheckTarget {
@@ -70,6 +70,8 @@ export interface HealthChecksRepository extends VersionedRepository<HealthCheckR
   get(id: string): Promise<HealthCheckRecord | null>;
   /** Ordered by id. */
   list(options: { limit: number; cursor?: string | null }): Promise<Page<HealthCheckRecord>>;
+  /** The same page, each check with its version. */
+  listVersioned(options: { limit: number; cursor?: string | null }): Promise<Page<Versioned<HealthCheckRecord>>>;
   /** Every check, enabled or not, ordered by id. */
   listAll(): Promise<HealthCheckRecord[]>;
   /** Throws StorageConflictError when the new name is taken. */

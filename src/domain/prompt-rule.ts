@@ -1,6 +1,6 @@
 // A prompt rule (a rewrite of chat requests for one route or one key) and its repository.
 import type { Page } from './page.js';
-import type { VersionedRepository } from './versioned-record.js';
+import type { Versioned, VersionedRepository } from './versioned-record.js';
 
 export type PromptRuleScopeName = 'route' | 'key';
 export type PromptRuleOperationName =
@@ -35,17 +35,21 @@ export interface PromptRuleRecord {
   updatedAt: number;
 }
 
+export interface PromptRuleListOptions {
+  limit: number;
+  cursor?: string | null;
+  scope?: PromptRuleScopeName | null;
+  scopeId?: string | null;
+}
+
 export interface PromptRulesRepository extends VersionedRepository<PromptRuleRecord> {
   /** Throws StorageConflictError when the id, or the name within the scope, exists. */
   insert(rule: PromptRuleRecord): Promise<void>;
   get(id: string): Promise<PromptRuleRecord | null>;
   /** Ordered by id; filters combine with AND. */
-  list(options: {
-    limit: number;
-    cursor?: string | null;
-    scope?: PromptRuleScopeName | null;
-    scopeId?: string | null;
-  }): Promise<Page<PromptRuleRecord>>;
+  list(options: PromptRuleListOptions): Promise<Page<PromptRuleRecord>>;
+  /** The same page, each rule with its version. */
+  listVersioned(options: PromptRuleListOptions): Promise<Page<Versioned<PromptRuleRecord>>>;
   /** Every rule, enabled or not, ordered by id. */
   listAll(): Promise<PromptRuleRecord[]>;
   /** Throws StorageConflictError when the new name is taken within the scope. */

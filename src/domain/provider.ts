@@ -1,7 +1,7 @@
 // A provider: its connection settings, its models and their prices, and its repository.
 // The API key and credential-like extra headers are only ever held here as ciphertext (see core/secrets).
 import type { Page } from './page.js';
-import type { VersionedRepository } from './versioned-record.js';
+import type { Versioned, VersionedRepository } from './versioned-record.js';
 
 export type ProviderTypeName = 'openai' | 'azure-openai' | 'anthropic' | 'gemini' | 'openai-compatible';
 
@@ -68,6 +68,8 @@ export interface ProvidersRepository extends VersionedRepository<ProviderRecord>
   get(id: string): Promise<ProviderRecord | null>;
   /** Ordered by id; `cursor` is the nextCursor of the previous page. */
   list(options: { limit: number; cursor?: string | null; type?: ProviderTypeName | null }): Promise<Page<ProviderRecord>>;
+  /** The same page, each provider with its version. */
+  listVersioned(options: { limit: number; cursor?: string | null; type?: ProviderTypeName | null }): Promise<Page<Versioned<ProviderRecord>>>;
   listAll(): Promise<ProviderRecord[]>;
   /** Replaces every column of the row with this id, unconditionally (see replaceIfVersion); false when no such row. */
   replace(provider: ProviderRecord): Promise<boolean>;

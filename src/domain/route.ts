@@ -2,7 +2,7 @@
 import type { ExpertRoutingRecord } from './expert-routing.js';
 import type { Page } from './page.js';
 import type { ProvidersRepository } from './provider.js';
-import type { VersionedRepository } from './versioned-record.js';
+import type { Versioned, VersionedRepository } from './versioned-record.js';
 
 export type RouteStrategyName = 'priority' | 'weighted' | 'round-robin' | 'least-latency' | 'affinity' | 'expert';
 
@@ -48,6 +48,8 @@ export interface RoutesRepository extends VersionedRepository<RouteRecord> {
   get(name: string): Promise<RouteRecord | null>;
   /** Ordered by name. */
   list(options: { limit: number; cursor?: string | null }): Promise<Page<RouteRecord>>;
+  /** The same page, each route with its version. */
+  listVersioned(options: { limit: number; cursor?: string | null }): Promise<Page<Versioned<RouteRecord>>>;
   listAll(): Promise<RouteRecord[]>;
   /** Unconditional: route writes go through underWriteLock, which makes them take turns. */
   replace(route: RouteRecord): Promise<boolean>;
@@ -63,6 +65,6 @@ export interface RoutesRepository extends VersionedRepository<RouteRecord> {
 
 /** The repositories a route write uses while it holds the lock (the same transaction). */
 export interface RouteWriteScope {
-  routes: Pick<RoutesRepository, 'get' | 'listAll' | 'insert' | 'replace' | 'delete'>;
+  routes: Pick<RoutesRepository, 'get' | 'getVersioned' | 'listAll' | 'insert' | 'replace' | 'replaceIfVersion' | 'delete'>;
   providers: Pick<ProvidersRepository, 'get'>;
 }

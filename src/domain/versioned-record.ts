@@ -3,6 +3,9 @@
 // only while the record is still at the version read. A writer that loses re-reads
 // and applies its change again, so two concurrent partial updates both hold.
 
+/** The version of a record just inserted (migration 0010's column default). */
+export const INITIAL_VERSION = 0;
+
 export interface Versioned<Item> {
   record: Item;
   version: number;

@@ -1,6 +1,6 @@
 // A virtual key: what an application holds, its limits and budget, and its repository.
 import type { Page } from './page.js';
-import type { VersionedRepository } from './versioned-record.js';
+import type { Versioned, VersionedRepository } from './versioned-record.js';
 
 export interface RateLimitsRecord {
   requestsPerMinute: number;
@@ -41,6 +41,13 @@ export interface VirtualKeyRecord {
   updatedAt: number;
 }
 
+export interface KeyListOptions {
+  limit: number;
+  cursor?: string | null;
+  nameContains?: string | null;
+  enabled?: boolean | null;
+}
+
 export interface KeysRepository extends VersionedRepository<VirtualKeyRecord> {
   /** Throws StorageConflictError when the id or secret hash exists. */
   insert(key: VirtualKeyRecord): Promise<void>;
@@ -48,12 +55,9 @@ export interface KeysRepository extends VersionedRepository<VirtualKeyRecord> {
   /** Matches the current secret hash or the previous one (the caller checks the grace expiry). */
   findBySecretHash(secretHash: string): Promise<VirtualKeyRecord | null>;
   /** Ordered by createdAt then id (newest last); filters combine with AND. */
-  list(options: {
-    limit: number;
-    cursor?: string | null;
-    nameContains?: string | null;
-    enabled?: boolean | null;
-  }): Promise<Page<VirtualKeyRecord>>;
+  list(options: KeyListOptions): Promise<Page<VirtualKeyRecord>>;
+  /** The same page, each key with its version. */
+  listVersioned(options: KeyListOptions): Promise<Page<Versioned<VirtualKeyRecord>>>;
   /** Unconditional (see replaceIfVersion for writes computed from a read). */
   replace(key: VirtualKeyRecord): Promise<boolean>;
   /**

@@ -15,6 +15,7 @@ const CODE_BY_KIND: Record<GatewayErrorKind, Code> = {
   not_found: Code.NotFound,
   already_exists: Code.AlreadyExists,
   failed_precondition: Code.FailedPrecondition,
+  aborted: Code.Aborted,
   resource_exhausted: Code.ResourceExhausted,
   payload_too_large: Code.ResourceExhausted,
   canceled: Code.Canceled,

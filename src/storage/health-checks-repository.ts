@@ -14,5 +14,5 @@ export function createHealthChecksRepository(db: Kysely<DatabaseSchema>): Health
     fromRow: rowToHealthCheck,
     conflictMessage: (check) => `A health check with the id "${check.id}" or the name "${check.name}" already exists`,
   });
-  return { ...table, list: (request) => table.list(request) };
+  return { ...table, list: (request) => table.list(request), listVersioned: (request) => table.listVersioned(request) };
 }

@@ -1,11 +1,13 @@
 // KeysRepository over Kysely (SQLite or MySQL).
-import { sql, type Kysely } from 'kysely';
-import type { KeysRepository } from '../domain/virtual-key.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Page } from '../domain/page.js';
+import type { KeyListOptions, KeysRepository, VirtualKeyRecord } from '../domain/virtual-key.js';
 import { decodeCreatedAtIdCursor } from './cursor.js';
 import { keyToRow, rowToKey } from './key-rows.js';
 import { listPage } from './paged-list.js';
 import { createRecordTable } from './record-table.js';
-import type { DatabaseSchema } from './schema.js';
+import { columnToVersion } from './row-values.js';
+import type { DatabaseSchema, VirtualKeysTable } from './schema.js';
 import { violatedUniqueTarget } from './storage-errors.js';
 
 /** Not a backslash: MySQL treats it as a string-literal escape, SQLite does not. */
@@ -70,9 +72,17 @@ export function createKeysRepository(db: Kysely<DatabaseSchema>): KeysRepository
       return previous === undefined ? null : rowToKey(previous);
     },
 
-    list({ limit, cursor, nameContains, enabled }) {
-      // Oldest first: (created_at, id), the order of virtual_keys_created_at_id_index.
-      return listPage({ limit, cursor }, {
+    list: (options) => listKeys(options, rowToKey, (key) => key),
+    listVersioned: (options) => listKeys(options, (row) => ({ record: rowToKey(row), version: columnToVersion(row.version) }), (item) => item.record),
+  };
+
+  function listKeys<Listed>(
+    { limit, cursor, nameContains, enabled }: KeyListOptions,
+    toItem: (row: Selectable<VirtualKeysTable>) => Listed,
+    keyOf: (item: Listed) => VirtualKeyRecord,
+  ): Promise<Page<Listed>> {
+    // Oldest first: (created_at, id), the order of virtual_keys_created_at_id_index.
+    return listPage({ limit, cursor }, {
         decodeCursor: decodeCreatedAtIdCursor,
         fetch: (rowCount, after) => {
           let query = db.selectFrom('virtual_keys').selectAll().orderBy('created_at').orderBy('id').limit(rowCount);
@@ -92,11 +102,10 @@ export function createKeysRepository(db: Kysely<DatabaseSchema>): KeysRepository
           if (enabled !== null && enabled !== undefined) query = query.where('enabled', '=', enabled ? 1 : 0);
           return query.execute();
         },
-        toItem: rowToKey,
-        sortKeyOf: (key) => [key.createdAt, key.id],
+        toItem,
+        sortKeyOf: (item) => [keyOf(item).createdAt, keyOf(item).id],
       });
-    },
-  };
+  }
 }
 
 /** Makes %, _ and the escape character itself match literally. */

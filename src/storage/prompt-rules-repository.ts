@@ -18,5 +18,6 @@ export function createPromptRulesRepository(db: Kysely<DatabaseSchema>): PromptR
   return {
     ...table,
     list: ({ limit, cursor, scope, scopeId }) => table.list({ limit, cursor }, { scope, scope_id: scopeId }),
+    listVersioned: ({ limit, cursor, scope, scopeId }) => table.listVersioned({ limit, cursor }, { scope, scope_id: scopeId }),
   };
 }

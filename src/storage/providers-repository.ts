@@ -17,5 +17,6 @@ export function createProvidersRepository(db: Kysely<DatabaseSchema>): Providers
   return {
     ...table,
     list: ({ limit, cursor, type }) => table.list({ limit, cursor }, { type }),
+    listVersioned: ({ limit, cursor, type }) => table.listVersioned({ limit, cursor }, { type }),
   };
 }

@@ -6,7 +6,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Page } from '../domain/page.js';
 import { StorageConflictError } from '../domain/storage-conflict-error.js';
-import type { ConditionalWriteOutcome, VersionedRepository } from '../domain/versioned-record.js';
+import type { ConditionalWriteOutcome, Versioned, VersionedRepository } from '../domain/versioned-record.js';
 import { decodeIdCursor } from './cursor.js';
 import { listPage } from './paged-list.js';
 import type { DatabaseSchema } from './schema.js';
@@ -36,6 +36,8 @@ export interface RecordTable<Item> extends VersionedRepository<Item> {
   get(key: string): Promise<Item | null>;
   /** Keyset pages in key order; the cursor holds the last key (decodeIdCursor's shape). */
   list(request: { limit: number; cursor?: string | null | undefined }, filters?: ColumnFilters): Promise<Page<Item>>;
+  /** The same page, each record with its version (read in the same statement, so they match). */
+  listVersioned(request: { limit: number; cursor?: string | null | undefined }, filters?: ColumnFilters): Promise<Page<Versioned<Item>>>;
   listAll(): Promise<Item[]>;
   /**
    * Replaces every other column of the row with the record's key, whatever its version; false when
@@ -66,8 +68,30 @@ export function createRecordTable<Name extends RecordTableName, Item>(
   const key: string = options.key;
   const fromRow = (row: Record<string, unknown>) => options.fromRow(row as Selectable<DatabaseSchema[Name]>);
   const toRow = (record: Item) => options.toRow(record) as Record<string, unknown>;
+  const versionedFromRow = (row: Record<string, unknown>): Versioned<Item> => ({ record: fromRow(row), version: columnToVersion(row['version']) });
   const conflictOr = (error: unknown, record: Item): unknown =>
     isUniqueViolation(error) ? new StorageConflictError(options.conflictMessage(record, error)) : error;
+
+  function listRows<Listed>(
+    request: { limit: number; cursor?: string | null | undefined },
+    filters: ColumnFilters,
+    toItem: (row: Record<string, unknown>) => Listed,
+    keyOf: (item: Listed) => string,
+  ): Promise<Page<Listed>> {
+    return listPage(request, {
+      decodeCursor: (cursor) => decodeIdCursor(cursor).id,
+      fetch: (rowCount, after) => {
+        let query = db.selectFrom(table).selectAll().orderBy(key).limit(rowCount);
+        if (after !== null) query = query.where(key, '>', after);
+        for (const [column, value] of Object.entries(filters)) {
+          if (value) query = query.where(column, '=', value);
+        }
+        return query.execute();
+      },
+      toItem,
+      sortKeyOf: (item) => [keyOf(item)],
+    });
+  }
 
   return {
     async insert(record) {
@@ -85,24 +109,11 @@ export function createRecordTable<Name extends RecordTableName, Item>(
 
     async getVersioned(value) {
       const row = await db.selectFrom(table).selectAll().where(key, '=', value).executeTakeFirst();
-      return row === undefined ? null : { record: fromRow(row), version: columnToVersion(row['version']) };
+      return row === undefined ? null : versionedFromRow(row);
     },
 
-    list(request, filters = {}) {
-      return listPage(request, {
-        decodeCursor: (cursor) => decodeIdCursor(cursor).id,
-        fetch: (rowCount, after) => {
-          let query = db.selectFrom(table).selectAll().orderBy(key).limit(rowCount);
-          if (after !== null) query = query.where(key, '>', after);
-          for (const [column, value] of Object.entries(filters)) {
-            if (value) query = query.where(column, '=', value);
-          }
-          return query.execute();
-        },
-        toItem: fromRow,
-        sortKeyOf: (item) => [options.keyOf(item)],
-      });
-    },
+    list: (request, filters = {}) => listRows(request, filters, fromRow, options.keyOf),
+    listVersioned: (request, filters = {}) => listRows(request, filters, versionedFromRow, (item) => options.keyOf(item.record)),
 
     async listAll() {
       const rows = await db.selectFrom(table).selectAll().orderBy(key).execute();

@@ -19,6 +19,7 @@ export function createRoutesRepository(db: Kysely<DatabaseSchema>): RoutesReposi
     ...table,
     // The cursor holds the last name of the previous page (same shape as an id cursor).
     list: ({ limit, cursor }) => table.list({ limit, cursor }),
+    listVersioned: ({ limit, cursor }) => table.listVersioned({ limit, cursor }),
 
     underWriteLock(work) {
       // A save checks the whole route graph (no cycle, references exist) and then writes one route, so

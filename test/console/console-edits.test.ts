@@ -1,5 +1,7 @@
-// The console's editors in real Chromium against the real gateway: two tabs editing different fields
-// of one key both hold (and an untouched expiry keeps its seconds), a rotation grace period the console
+// The console's editors in real Chromium against the real gateway: of two tabs editing one key, the
+// second to save is told the key changed since it opened it (its input kept; after a reload its edit
+// holds beside the first's, and an untouched expiry keeps its seconds), a route changed through the API
+// while its editor is open is not overwritten by the console's save, a rotation grace period the console
 // cannot read is refused on its field (and "1h" keeps the old secret working), an expired key is shown
 // as expired, route errors land on the row that caused them, the built-in console hides the gateway
 // address it could never call, and a rejected request-log filter leaves no stale rows.
@@ -61,7 +63,7 @@ describe.runIf(availability.available || requiredHere)('the console editors in C
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`), fullPage: true });
   const modelsStatus = async (secret: string) => (await fetch(`${started.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status;
 
-  it('keeps both tabs\' edits of different fields of one key, and an untouched expiry to the second', async () => {
+  it('refuses the second tab\'s save of a key the first changed meanwhile, keeps its input, and saves it once reloaded', async () => {
     const created = await admin('KeysService/CreateKey', { name: 'two-tabs', rateLimits: { requestsPerMinute: 10 }, expiresAt: '2031-01-01T10:20:30.500Z' });
     const id = (created['key'] as { id: string }).id;
     const tabA = await signedInTab('/keys');
@@ -76,6 +78,16 @@ describe.runIf(availability.available || requiredHere)('the console editors in C
       await shot(tabB, 'edits-01-key-editor');
       await tabB.fill('[data-test=key-name]', 'two-tabs-renamed');
       await tabB.click('[data-test=key-save]');
+      // Tab B's form was loaded before tab A's save: refused, said so, and what was typed is still there.
+      await eventually(() => tabB.locator('[data-test=form-error][data-conflict]').innerText()).toContain('changed by someone else since you opened it');
+      expect(await tabB.inputValue('[data-test=key-name]')).toBe('two-tabs-renamed');
+      await shot(tabB, 'edits-01-two-tabs-conflict');
+      expect((await admin('KeysService/GetKey', { id }))['key']).toMatchObject({ name: 'two-tabs', rateLimits: { requestsPerMinute: 77 } });
+      await tabB.reload();
+      await tabB.locator('[data-key=two-tabs]').getByRole('button', { name: 'Edit' }).click();
+      expect(await tabB.inputValue('#field-rate-limits-requests-per-minute')).toBe('77');
+      await tabB.fill('[data-test=key-name]', 'two-tabs-renamed');
+      await tabB.click('[data-test=key-save]');
       await eventually(() => tabB.locator('[data-key=two-tabs-renamed]').count()).toBe(1);
       await shot(tabB, 'edits-01-two-tabs');
       const stored = (await admin('KeysService/GetKey', { id }))['key'] as Record<string, unknown>;
@@ -83,6 +95,29 @@ describe.runIf(availability.available || requiredHere)('the console editors in C
     } finally {
       await tabA.close();
       await tabB.close();
+    }
+  });
+
+  it('does not overwrite a route changed through the API while its editor was open', async () => {
+    await admin('RoutesService/CreateRoute', {
+      name: 'contested', description: 'as created', strategy: 'ROUTE_STRATEGY_PRIORITY', targets: [{ providerId: 'fixture', upstreamModel: 'plain-text' }],
+    });
+    const page = await signedInTab('/routes');
+    try {
+      await page.locator('[data-route=contested]').getByRole('button', { name: 'Edit' }).click();
+      await page.fill('[data-test=route-description]', 'edited in the console');
+      // Another admin saves the same route meanwhile, as any client did before versions (no expected version).
+      await admin('RoutesService/UpdateRoute', { name: 'contested', description: 'edited through the API' });
+      await page.click('[data-test=route-save]');
+      await eventually(() => page.locator('[data-test=form-error][data-conflict]').innerText()).toBe(
+        'Not saved: this was changed by someone else since you opened it — reload to see the current version. Your edits stay in this form until you close it.',
+      );
+      // The editor stays open with what was typed; the stored route is the API's.
+      expect(await page.inputValue('[data-test=route-description]')).toBe('edited in the console');
+      await shot(page, 'edits-06-route-conflict');
+      expect((await admin('RoutesService/GetRoute', { name: 'contested' }))['route']).toMatchObject({ description: 'edited through the API', version: '1' });
+    } finally {
+      await page.close();
     }
   });
 

@@ -155,7 +155,7 @@ describe('route form', () => {
     expect(problemOf(() => toCreateRouteRequest({ ...emptyRouteForm(), failoverStatuses: '42' })).field).toBe('settings.failover_statuses');
     expect(problemOf(() => toCreateRouteRequest({ ...emptyRouteForm(), totalDeadlineSeconds: '0' })).field).toBe('settings.total_deadline');
     const route = create(RouteSchema, {
-      name: 'experts', strategy: RouteStrategy.EXPERT, enabled: true,
+      name: 'experts', strategy: RouteStrategy.EXPERT, enabled: true, version: 7n,
       expert: { experts: [{ name: 'code', description: 'code questions', providerId: 'p', upstreamModel: 'coder' }], fallbackExpert: 'code', classifier: { judgeModel: 'p/judge' } },
     });
     const form = routeToForm(route);
@@ -165,6 +165,8 @@ describe('route form', () => {
     expect(update.expert?.experts[0]).toMatchObject({ providerId: 'p', upstreamModel: 'coder' });
     expect(update.expert?.classifier?.judgeModel).toBe('p/judge');
     expect(update.updateMask?.paths).toEqual(['expert']);
+    // Saved only over the route as loaded: a change made meanwhile gets the update refused.
+    expect(update.expectedVersion).toBe(7n);
   });
 });
 

@@ -113,8 +113,11 @@ const KEY_VALUES: Record<string, (form: KeyForm) => unknown> = {
   metadata: (form) => form.metadata,
 };
 
-/** The update of `key` (as loaded into the form) with the fields the user changed; an empty mask changes nothing. */
+/**
+ * The update of `key` (as loaded into the form) with the fields the user changed; an empty mask changes nothing.
+ * It names the version loaded, so a save over someone else's change since is refused (ABORTED), not silent.
+ */
 export function toUpdateKeyRequest(key: VirtualKey, form: KeyForm): UpdateKeyRequest {
   const paths = changedPaths(keyToForm(key), form, KEY_VALUES);
-  return create(UpdateKeyRequestSchema, { id: key.id, ...keyFields(form), updateMask: create(FieldMaskSchema, { paths }) });
+  return create(UpdateKeyRequestSchema, { id: key.id, ...keyFields(form), expectedVersion: key.version, updateMask: create(FieldMaskSchema, { paths }) });
 }

@@ -86,8 +86,8 @@ const RULE_VALUES: Record<string, (form: PromptRuleForm) => unknown> = {
 const OPERATION_FIELDS = ['text', 'pattern', 'flags', 'replacement'];
 
 /**
- * The update of `rule` (as loaded into the form): only the fields the user changed, so edits made meanwhile
- * elsewhere hold. A new operation sends all the operation's fields (the others cleared); roles (not on the
+ * The update of `rule` (as loaded into the form): only the fields the user changed, at the version loaded (an
+ * edit made meanwhile elsewhere gets the save refused, ABORTED, rather than overwritten). A new operation sends all the operation's fields (the others cleared); roles (not on the
  * form) are then cleared unless it is a regex rule, the only kind that takes them.
  */
 export function toUpdatePromptRuleRequest(rule: PromptRule, form: PromptRuleForm): UpdatePromptRuleRequest {
@@ -96,5 +96,5 @@ export function toUpdatePromptRuleRequest(rule: PromptRule, form: PromptRuleForm
     paths.push(...OPERATION_FIELDS.filter((path) => !paths.includes(path)));
     if (form.operation !== PromptRuleOperation.REGEX_REPLACE) paths.push('roles');
   }
-  return create(UpdatePromptRuleRequestSchema, { id: rule.id, ...ruleFields(form), roles: [], updateMask: create(FieldMaskSchema, { paths }) });
+  return create(UpdatePromptRuleRequestSchema, { id: rule.id, ...ruleFields(form), roles: [], expectedVersion: rule.version, updateMask: create(FieldMaskSchema, { paths }) });
 }

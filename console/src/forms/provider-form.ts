@@ -137,12 +137,15 @@ const PROVIDER_VALUES: Record<string, (form: ProviderForm) => unknown> = {
   azure: (form) => form.azureApiVersion.trim(),
 };
 
-/** The update of `provider` (as loaded into the form): only the fields the user changed, so edits made meanwhile elsewhere hold. */
+/**
+ * The update of `provider` (as loaded into the form): only the fields the user changed, at the version loaded
+ * (an edit made meanwhile elsewhere gets the save refused, ABORTED, rather than overwritten).
+ */
 export function toUpdateProviderRequest(provider: Provider, form: ProviderForm): UpdateProviderRequest {
   const paths = changedPaths(providerToForm(provider), form, PROVIDER_VALUES);
   const apiKey = form.apiKey.trim() === '' ? undefined : form.apiKey;
   if (apiKey !== undefined) paths.push('api_key');
-  return create(UpdateProviderRequestSchema, { ...providerFields(form), id: form.id, apiKey, updateMask: create(FieldMaskSchema, { paths }) });
+  return create(UpdateProviderRequestSchema, { ...providerFields(form), id: form.id, apiKey, expectedVersion: provider.version, updateMask: create(FieldMaskSchema, { paths }) });
 }
 
 /** Adds discovered models not yet in the form (one click in the editor). */

@@ -182,13 +182,13 @@ const ROUTE_VALUES: Record<string, (form: RouteForm) => unknown> = {
 };
 
 /**
- * The update of `route` (as loaded into the form): only the fields the user changed, so edits made meanwhile
- * elsewhere hold. The expert routing travels only with the expert strategy, and always when switching to it.
+ * The update of `route` (as loaded into the form): only the fields the user changed, at the version loaded (an
+ * edit made meanwhile elsewhere gets the save refused, ABORTED, rather than overwritten). The expert routing travels only with the expert strategy, and always when switching to it.
  */
 export function toUpdateRouteRequest(route: Route, form: RouteForm): UpdateRouteRequest {
   const fields = routeFields(form);
   const changed = changedPaths(routeToForm(route), form, ROUTE_VALUES);
   const paths = changed.filter((path) => path !== 'expert' || fields.expert);
   if (fields.expert && changed.includes('strategy') && !paths.includes('expert')) paths.push('expert');
-  return create(UpdateRouteRequestSchema, { name: route.name, ...fields, updateMask: create(FieldMaskSchema, { paths }) });
+  return create(UpdateRouteRequestSchema, { name: route.name, ...fields, expectedVersion: route.version, updateMask: create(FieldMaskSchema, { paths }) });
 }

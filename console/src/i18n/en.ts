@@ -7,6 +7,7 @@ export const en = {
     next: 'Next page', first: 'First page', loading: 'Loading…', enabled: 'Enabled', disabled: 'Disabled', yes: 'Yes', no: 'No',
     name: 'Name', actions: 'Actions', status: 'Status', created: 'Created', add: 'Add', remove: 'Remove', all: 'All',
     confirm: 'Are you sure?', saved: 'Saved', copy: 'Copy', copied: 'Copied', refresh: 'Refresh', none: 'None', apply: 'Apply',
+    changedElsewhere: 'Not saved: this was changed by someone else since you opened it — reload to see the current version. Your edits stay in this form until you close it.',
   },
   signIn: {
     title: 'Sign in to the console', token: 'Admin token', tokenHelp: 'The gateway printed it on first start (or GATEWAY_ADMIN_TOKEN). It is kept only in this tab.',

@@ -9,6 +9,7 @@ export const zhCN: Messages = {
     next: '下一页', first: '第一页', loading: '加载中…', enabled: '已启用', disabled: '已停用', yes: '是', no: '否',
     name: '名称', actions: '操作', status: '状态', created: '创建时间', add: '添加', remove: '移除', all: '全部',
     confirm: '确定吗？', saved: '已保存', copy: '复制', copied: '已复制', refresh: '刷新', none: '无', apply: '应用',
+    changedElsewhere: '未保存：自你打开后，此项已被他人修改 — 请重新加载以查看当前版本。关闭此表单前，你的修改会保留在表单中。',
   },
   signIn: {
     title: '登录控制台', token: '管理员令牌', tokenHelp: '网关首次启动时打印（或 GATEWAY_ADMIN_TOKEN）。它只保存在当前标签页中。',

@@ -29,6 +29,8 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
   permission_denied: { status: 403, type: 'permission_error' },
   not_found: { status: 404, type: 'not_found_error' },
   already_exists: { status: 409, type: 'invalid_request_error' },
+  // An admin update's version check; no completion surface answers it, but every kind has its row.
+  aborted: { status: 409, type: 'invalid_request_error' },
   failed_precondition: INVALID,
   resource_exhausted: { status: 429, type: 'rate_limit_error' },
   payload_too_large: { status: 413, type: 'request_too_large' },

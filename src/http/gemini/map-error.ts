@@ -24,6 +24,7 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
   permission_denied: { code: 403, status: 'PERMISSION_DENIED' },
   not_found: { code: 404, status: 'NOT_FOUND' },
   already_exists: { code: 409, status: 'ALREADY_EXISTS' },
+  aborted: { code: 409, status: 'ABORTED' },
   failed_precondition: { code: 400, status: 'FAILED_PRECONDITION' },
   resource_exhausted: { code: 429, status: 'RESOURCE_EXHAUSTED' },
   payload_too_large: { code: 413, status: 'INVALID_ARGUMENT' },

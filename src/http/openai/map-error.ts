@@ -29,6 +29,7 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
   permission_denied: { status: 403, type: 'permission_error', code: 'permission_denied' },
   not_found: { status: 404, type: 'invalid_request_error', code: 'model_not_found' },
   already_exists: { status: 409, type: 'invalid_request_error', code: 'conflict' },
+  aborted: { status: 409, type: 'invalid_request_error', code: 'conflict' },
   failed_precondition: { status: 400, type: 'invalid_request_error', code: 'failed_precondition' },
   resource_exhausted: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
   payload_too_large: { status: 413, type: 'invalid_request_error', code: 'request_too_large' },

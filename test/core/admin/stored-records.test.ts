@@ -83,7 +83,7 @@ describe('storedRecords', () => {
 
   it('updates from the stored record, and answers NotFound when the record is gone', async () => {
     const records = storedRecords(options(memoryRepository({ id: 't1', label: 'one' }), true));
-    expect(await records.update(' t1 ', (stored) => ({ ...stored, label: 'uno' }))).toEqual({ id: 't1', label: 'uno' });
+    expect(await records.update(' t1 ', (stored) => ({ ...stored, label: 'uno' }))).toEqual({ record: { id: 't1', label: 'uno' }, version: 1 });
     expect((await records.load('t1')).label).toBe('uno');
     await expect(records.update('t9', (stored) => stored)).rejects.toThrow('thing "t9" not found');
     await records.delete(' t1 ');
@@ -101,8 +101,25 @@ describe('storedRecords', () => {
       return { ...stored, label: 'uno' };
     });
     expect(seen).toEqual([{ id: 't1', label: 'one' }, { id: 't1', label: 'one', color: 'blue' }]);
-    expect(updated).toEqual({ id: 't1', label: 'uno', color: 'blue' });
+    expect(updated).toEqual({ record: { id: 't1', label: 'uno', color: 'blue' }, version: 2 });
     expect(await records.load('t1')).toEqual({ id: 't1', label: 'uno', color: 'blue' });
+  });
+
+  it('with an expected version, writes only over that version and never re-reads into another', async () => {
+    const repository = memoryRepository({ id: 't1', label: 'one' });
+    const records = storedRecords(options(repository, false));
+    expect(await records.update('t1', (stored) => ({ ...stored, label: 'uno' }), 0)).toEqual({ record: { id: 't1', label: 'uno' }, version: 1 });
+    await expect(records.update('t1', (stored) => ({ ...stored, label: 'stale' }), 0)).rejects.toMatchObject({
+      kind: 'aborted',
+      message: 'thing "t1" changed since it was read (expected version 0, stored version 1); read it again and reapply the change',
+    });
+    // Another writer lands between this update's read and its write: the re-read finds version 2, not 1.
+    const raced = records.update('t1', (stored) => {
+      repository.write({ ...stored, color: 'blue' });
+      return { ...stored, label: 'mine' };
+    }, 1);
+    await expect(raced).rejects.toMatchObject({ kind: 'aborted' });
+    expect(await records.loadVersioned('t1')).toEqual({ record: { id: 't1', label: 'uno', color: 'blue' }, version: 2 });
   });
 
   it('answers NotFound when the record is deleted between the read and the write', async () => {

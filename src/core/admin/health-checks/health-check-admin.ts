@@ -13,6 +13,8 @@ import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js'
 import { pageRequest, pageResponse } from '../paging.js';
 import { fieldsToUpdate } from '../partial-update.js';
 import { reportingConflict, storedRecords } from '../stored-records.js';
+import { expectedVersionOf, versionedToProto, withVersion } from '../record-version.js';
+import { INITIAL_VERSION } from '../../../domain/versioned-record.js';
 import { healthCheckToProto } from './health-check-conversion.js';
 import { validateHealthCheck, type HealthCheckFields, type HealthCheckInput } from './health-check-validation.js';
 
@@ -38,6 +40,7 @@ export function createHealthCheckAdmin(options: HealthCheckAdminOptions): Health
   const now = options.now ?? Date.now;
   const { checks } = options;
   const records = storedRecords({ repository: checks, kind: 'health check', keyField: 'id', trimKey: true });
+  const toProto = versionedToProto(healthCheckToProto);
 
   const requireTarget = async (fields: HealthCheckFields) => {
     if (fields.route !== '') {
@@ -62,19 +65,20 @@ export function createHealthCheckAdmin(options: HealthCheckAdminOptions): Health
       const record: HealthCheckRecord = { id: `hc_${randomUUID().replace(/-/g, '')}`, ...fields, createdAt: instant, updatedAt: instant };
       await reportingConflict(() => checks.insert(record), () => conflict(fields));
       options.onChange();
-      return healthCheckToProto(record);
+      return withVersion(healthCheckToProto(record), INITIAL_VERSION);
     },
 
     async get(id) {
-      return healthCheckToProto(await records.load(id));
+      return toProto(await records.loadVersioned(id));
     },
 
     async list(request) {
-      return pageResponse('checks', await checks.list(pageRequest(request)), healthCheckToProto);
+      return pageResponse('checks', await checks.listVersioned(pageRequest(request)), toProto);
     },
 
     async update(request) {
       const id = records.requireKey(request.id);
+      const expectedVersion = expectedVersionOf(request);
       const fields = fieldsToUpdate(request.updateMask, {
         name: request.name !== undefined,
         enabled: request.enabled !== undefined,
@@ -110,11 +114,11 @@ export function createHealthCheckAdmin(options: HealthCheckAdminOptions): Health
             validated = validateHealthCheck(merged);
             if (setsModel || fields.has('route')) await requireTarget(validated);
             return { ...current, ...validated, updatedAt: now() };
-          }),
+          }, expectedVersion),
         () => conflict(validated!),
       );
       options.onChange();
-      return healthCheckToProto(next);
+      return toProto(next);
     },
 
     async delete(id) {

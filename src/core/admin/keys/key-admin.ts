@@ -14,6 +14,8 @@ import { adoptExistingSecret, isAcceptableImportedSecret, issueVirtualKeySecret 
 import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
+import { expectedVersionOf, versionedToProto, withVersion } from '../record-version.js';
+import { INITIAL_VERSION } from '../../../domain/versioned-record.js';
 import { fieldsToUpdate } from '../partial-update.js';
 import { refuseWhileUsed, type ReferenceFinder } from '../references.js';
 import { requireText, validateModelPatterns, validateStringMap } from '../validate.js';
@@ -61,12 +63,20 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
 
   const records = storedRecords({ repository: keys, kind: 'key', keyField: 'id', trimKey: false });
   const { load } = records;
+  const toProto = versionedToProto(keyRecordToProto);
 
-  /** Applies `change` to the stored key (again, should another write come first) and announces the write. */
-  const update = async (id: string, change: (stored: VirtualKeyRecord) => VirtualKeyRecord | Promise<VirtualKeyRecord>): Promise<VirtualKey> => {
-    const record = await records.update(id, change);
-    options.onChange(record.id);
-    return keyRecordToProto(record);
+  /**
+   * Applies `change` to the stored key (again, should another write come first; with `expectedVersion`,
+   * only to that version) and announces the write.
+   */
+  const update = async (
+    id: string,
+    change: (stored: VirtualKeyRecord) => VirtualKeyRecord | Promise<VirtualKeyRecord>,
+    expectedVersion?: number,
+  ): Promise<VirtualKey> => {
+    const written = await records.update(id, change, expectedVersion);
+    options.onChange(written.record.id);
+    return toProto(written);
   };
 
   return {
@@ -96,23 +106,24 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
       };
       await keys.insert(record);
       options.onChange(record.id);
-      return { key: keyRecordToProto(record), secret: issued.secret };
+      return { key: withVersion(keyRecordToProto(record), INITIAL_VERSION), secret: issued.secret };
     },
 
     async get(id) {
-      return keyRecordToProto(await load(id));
+      return toProto(await records.loadVersioned(id));
     },
 
     async list(request) {
-      const page = await keys.list({
+      const page = await keys.listVersioned({
         ...pageRequest(request),
         nameContains: request.nameContains.trim() || null,
         enabled: request.enabled ?? null,
       });
-      return pageResponse('keys', page, keyRecordToProto);
+      return pageResponse('keys', page, toProto);
     },
 
     update(request) {
+      const expectedVersion = expectedVersionOf(request);
       return update(request.id, async (record) => {
         const fields = fieldsToUpdate(request.updateMask, {
           name: request.name !== undefined,
@@ -145,7 +156,7 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
         // Again for an unchanged period, or on a retry, it only confirms it (raiseTo never counts twice).
         if (next.budget && fields.has('budget')) await options.seedBudget(record.id, next.budget);
         return next;
-      });
+      }, expectedVersion);
     },
 
     async rotate(request) {
@@ -176,9 +187,9 @@ export function createKeyAdmin(options: KeyAdminOptions): KeyAdmin {
       // One conditional write of its own (keys-repository.ts), never a read-modify-write: no concurrent
       // update can undo it, and an update computed before it fails its version check and re-reads.
       const revoked = await keys.revoke(keyId, now());
-      const record = await load(keyId);
+      const stored = await records.loadVersioned(keyId);
       if (revoked) options.onChange(keyId);
-      return keyRecordToProto(record);
+      return toProto(stored);
     },
 
     async delete(id) {

@@ -11,6 +11,8 @@ import type { PromptRuleRecord, PromptRulesRepository } from '../../../domain/pr
 import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { reportingConflict, storedRecords } from '../stored-records.js';
+import { expectedVersionOf, versionedToProto, withVersion } from '../record-version.js';
+import { INITIAL_VERSION } from '../../../domain/versioned-record.js';
 import { fieldsToUpdate } from '../partial-update.js';
 import { promptRuleRecordToProto, promptRuleScopeName } from './prompt-rule-conversion.js';
 import { validatePromptRule, type PromptRuleFields, type PromptRuleInput } from './prompt-rule-validation.js';
@@ -40,6 +42,7 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
   const { rules } = options;
 
   const records = storedRecords({ repository: rules, kind: 'prompt rule', keyField: 'id', trimKey: true });
+  const toProto = versionedToProto(promptRuleRecordToProto);
 
   const requireScope = async (fields: PromptRuleFields) => {
     if (await options.scopeExists(fields.scope, fields.scopeId)) return;
@@ -64,11 +67,11 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       const record: PromptRuleRecord = { id: `pr_${randomUUID().replace(/-/g, '')}`, ...fields, createdAt: instant, updatedAt: instant };
       await reportingConflict(() => rules.insert(record), () => conflict(fields));
       options.onChange();
-      return promptRuleRecordToProto(record);
+      return withVersion(promptRuleRecordToProto(record), INITIAL_VERSION);
     },
 
     async get(id) {
-      return promptRuleRecordToProto(await records.load(id));
+      return toProto(await records.loadVersioned(id));
     },
 
     async list(request) {
@@ -76,12 +79,13 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
       if (scope === undefined) throw invalidArgument('scope', 'is not a known scope');
       const scopeId = request.scopeId.trim();
       if (scopeId !== '' && scope === null) throw invalidArgument('scope_id', 'needs scope');
-      const page = await rules.list({ ...pageRequest(request), scope, scopeId: scopeId || null });
-      return pageResponse('rules', page, promptRuleRecordToProto);
+      const page = await rules.listVersioned({ ...pageRequest(request), scope, scopeId: scopeId || null });
+      return pageResponse('rules', page, toProto);
     },
 
     async update(request) {
       const id = records.requireKey(request.id);
+      const expectedVersion = expectedVersionOf(request);
       const fields = fieldsToUpdate(request.updateMask, {
         name: request.name !== undefined,
         enabled: request.enabled !== undefined,
@@ -130,11 +134,11 @@ export function createPromptRuleAdmin(options: PromptRuleAdminOptions): PromptRu
             validated = validatePromptRule(merged);
             if (fields.has('scope') || fields.has('scope_id')) await requireScope(validated);
             return { ...current, ...validated, updatedAt: now() };
-          }),
+          }, expectedVersion),
         () => conflict(validated!),
       );
       options.onChange();
-      return promptRuleRecordToProto(next);
+      return toProto(next);
     },
 
     async delete(id) {

@@ -10,6 +10,8 @@ import type { ProviderRecord, ProvidersRepository } from '../../../domain/provid
 import { GatewayError, invalidArgument } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
+import { expectedVersionOf, withVersion } from '../record-version.js';
+import { INITIAL_VERSION, type Versioned } from '../../../domain/versioned-record.js';
 import type { MasterKeyRing } from '../../secrets/master-key-ring.js';
 import { providerKeyContext } from '../../secrets/provider-key-context.js';
 import { fieldsToUpdate } from '../partial-update.js';
@@ -51,7 +53,8 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
   const now = options.now ?? Date.now;
   const { providers, keyRing } = options;
 
-  const toProto = (record: ProviderRecord) => providerRecordToProto(record, shownExtraHeaders(keyRing, record));
+  const toProto = ({ record, version }: Versioned<ProviderRecord>) =>
+    withVersion(providerRecordToProto(record, shownExtraHeaders(keyRing, record)), version);
 
   const records = storedRecords({ repository: providers, kind: 'provider', keyField: 'id', trimKey: false });
   const { load } = records;
@@ -106,23 +109,24 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
       await refuseRouteAddresses(id);
       await providers.insert(record);
       options.onChange();
-      return toProto(record);
+      return toProto({ record, version: INITIAL_VERSION });
     },
 
     async get(id) {
-      return toProto(await load(id));
+      return toProto(await records.loadVersioned(id));
     },
 
     async list(request) {
       const type = request.type === ProviderType.UNSPECIFIED ? null : providerTypeName(request.type);
       if (type === undefined) throw invalidArgument('type', 'is not a known provider type');
-      const page = await providers.list({ ...pageRequest(request), type });
+      const page = await providers.listVersioned({ ...pageRequest(request), type });
       return pageResponse('providers', page, toProto);
     },
 
     async update(request) {
       // Computed from the provider as stored when the write lands (again if another write came first),
       // so fields this request does not set keep what concurrent updates wrote.
+      const expectedVersion = expectedVersionOf(request);
       const stored = await records.update(request.id, async (record) => {
         const fields = fieldsToUpdate(request.updateMask, {
           name: request.name !== undefined,
@@ -151,7 +155,7 @@ export function createProviderAdmin(options: ProviderAdminOptions): ProviderAdmi
           ...unlimited,
           ...withLimits(fields.has('quota') ? validateQuota('quota', request.quota) : quota, fields.has('queue') ? validateQueue('queue', request.queue) : queue),
         };
-      });
+      }, expectedVersion);
       options.onChange();
       return toProto(stored);
     },

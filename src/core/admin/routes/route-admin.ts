@@ -14,6 +14,8 @@ import type { RouteRecord, RoutesRepository, RouteStrategyName, RouteTargetRecor
 import { alreadyExists, GatewayError, invalidArgument, notFound } from '../../../domain/gateway-error.js';
 import { pageRequest, pageResponse } from '../paging.js';
 import { storedRecords } from '../stored-records.js';
+import { changedSinceRead, expectedVersionOf, versionedToProto, withVersion } from '../record-version.js';
+import { INITIAL_VERSION, type Versioned } from '../../../domain/versioned-record.js';
 import { fieldsToUpdate } from '../partial-update.js';
 import { refuseWhileUsed, type ReferenceFinder } from '../references.js';
 import { optionalText } from '../validate.js';
@@ -87,6 +89,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
 
   const records = storedRecords({ repository: routes, kind: 'route', keyField: 'name', trimKey: true });
   const { requireKey: requireName, load } = records;
+  const toProto = versionedToProto(routeRecordToProto);
 
   const loadAll = async (from: Pick<RoutesRepository, 'listAll'> = routes) => new Map((await from.listAll()).map((route) => [route.name, route]));
 
@@ -127,19 +130,20 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
         return created;
       });
       options.onChange();
-      return routeRecordToProto(record);
+      return withVersion(routeRecordToProto(record), INITIAL_VERSION);
     },
 
     async get(name) {
-      return routeRecordToProto(await load(name));
+      return toProto(await records.loadVersioned(name));
     },
 
     async list(request) {
-      return pageResponse('routes', await routes.list(pageRequest(request)), routeRecordToProto);
+      return pageResponse('routes', await routes.listVersioned(pageRequest(request)), toProto);
     },
 
     async update(request) {
       const name = requireName(request.name);
+      const expectedVersion = expectedVersionOf(request);
       const fields = fieldsToUpdate(request.updateMask, {
         description: request.description !== undefined,
         strategy: request.strategy !== RouteStrategy.UNSPECIFIED,
@@ -156,10 +160,13 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
       // A message replaces the stored one as a whole; its unset fields take the defaults.
       if (fields.has('settings')) changes.settings = validateSettings(request.settings);
       if (fields.has('enabled')) changes.enabled = request.enabled ?? false;
-      const record = await exclusive(async (scope) => {
+      const written = await exclusive(async (scope): Promise<Versioned<RouteRecord>> => {
+        // Under the write lock the route cannot change between this read and the write below.
+        const read = await scope.routes.getVersioned(name);
+        if (!read) throw notFound('route', name);
+        if (expectedVersion !== undefined && read.version !== expectedVersion) throw changedSinceRead('route', name, expectedVersion, read.version);
+        const current = read.record;
         const stored = await loadAll(scope.routes);
-        const current = stored.get(name);
-        if (!current) throw notFound('route', name);
         const strategy = changes.strategy ?? current.strategy;
         if (strategy === 'expert') {
           if (fields.has('targets') && request.targets.length > 0) {
@@ -182,11 +189,14 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
         if (changes.targets) await checkTargets(name, changes.targets, stored, scope);
         const { expert: _dropped, ...base } = { ...current, ...changes, updatedAt: now() };
         const next: RouteRecord = changes.expert === undefined ? base : { ...base, expert: changes.expert };
-        if (!(await scope.routes.replace(next))) throw notFound('route', name);
-        return next;
+        const outcome = await scope.routes.replaceIfVersion(next, read.version);
+        if (outcome === 'missing') throw notFound('route', name);
+        // Only a write that skipped the lock could do this; the route's state is then unknown here.
+        if (outcome === 'changed') throw new GatewayError('unavailable', `route "${name}" changed while this update was applied; try again`, { retryable: true });
+        return { record: next, version: read.version + 1 };
       });
       options.onChange();
-      return routeRecordToProto(record);
+      return toProto(written);
     },
 
     async delete(name) {
