@@ -9,6 +9,7 @@ import { readUpstreamQueueConfig } from './upstream-queue-config.js';
 import { readBreakerConfig, type BreakerConfig } from './breaker-config.js';
 import type { RequestQueueRecord } from '../domain/provider.js';
 import { readConfigFileSetting } from './config-file-config.js';
+import { readReceiveTimeouts } from './receive-timeouts.js';
 import { readConsoleConfig, type ConsoleConfig } from './console-config.js';
 import { readTlsFiles, type TlsFiles } from './tls-config.js';
 
@@ -122,7 +123,7 @@ export class ConfigError extends Error {
 type Environment = NodeJS.ProcessEnv;
 
 /** Collects one problem per variable; every reader returns a usable fallback so all problems are found at once. */
-class Reader {
+export class Reader {
   readonly problems: string[] = [];
   constructor(private readonly environment: Environment) {}
 
@@ -256,8 +257,7 @@ export function loadConfig(environment: Environment = process.env): GatewayConfi
     ),
     logLevel: read.check('GATEWAY_LOG_LEVEL', logLevel as LogLevel, (level) => LOG_LEVELS.includes(level), `must be one of ${LOG_LEVELS.join(', ')}`),
     tls: readTlsFiles(read),
-    headersTimeoutMs: read.integer('GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000),
-    requestTimeoutMs: read.integer('GATEWAY_REQUEST_TIMEOUT_MS', 100, 3_600_000, 60_000),
+    ...readReceiveTimeouts(read),
     idleTimeoutMs: read.integer('GATEWAY_IDLE_TIMEOUT_MS', 100, 3_600_000, 65_000),
     streamIdleTimeoutMs: read.integer('GATEWAY_STREAM_IDLE_TIMEOUT_MS', 100, 3_600_000, 300_000),
     shutdownGraceMs: read.integer('GATEWAY_SHUTDOWN_GRACE_MS', 0, 600_000, 10_000),

@@ -91,8 +91,13 @@ describe('configuration from the environment', () => {
 
   it('reads how long a client has to send its whole request (default 60 s); bad values are refused', () => {
     expect(loadConfig({}).requestTimeoutMs).toBe(60_000);
-    expect(loadConfig({ GATEWAY_REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs).toBe(5_000);
+    expect(loadConfig({ GATEWAY_REQUEST_TIMEOUT_MS: '15000' }).requestTimeoutMs).toBe(15_000);
     expect(problemsOf({ GATEWAY_REQUEST_TIMEOUT_MS: '50' })).toEqual(['GATEWAY_REQUEST_TIMEOUT_MS: must be at least 100']);
+    // The whole request cannot take less than its headers: refused, not raised behind the operator's back.
+    expect(problemsOf({ GATEWAY_REQUEST_TIMEOUT_MS: '5000' })).toEqual(['GATEWAY_REQUEST_TIMEOUT_MS: must be at least GATEWAY_HEADERS_TIMEOUT_MS (10000)']);
+    expect(loadConfig({ GATEWAY_HEADERS_TIMEOUT_MS: '300', GATEWAY_REQUEST_TIMEOUT_MS: '500' }).requestTimeoutMs).toBe(500);
+    // Unset, it follows a headers timeout longer than its default.
+    expect(loadConfig({ GATEWAY_HEADERS_TIMEOUT_MS: '120000' }).requestTimeoutMs).toBe(120_000);
   });
 
   it('reads how long a stream may wait on a silent upstream after its first chunk (default 300 s); bad values are refused', () => {

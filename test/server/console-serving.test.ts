@@ -8,7 +8,9 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
+import Fastify from 'fastify';
 import { loadConsoleFiles } from '../../src/server/console-files.js';
+import { registerConsoleRoutes } from '../../src/server/console-routes.js';
 import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
 
 const INDEX = '<!doctype html><html><head><script type="module" src="/console/assets/app-3f2a1b.js"></script></head><body><div id="app"></div></body></html>\n';
@@ -107,18 +109,25 @@ describe('GATEWAY_CONSOLE', () => {
     }
   });
 
-  it('on without a build: a 404 that says how to build it, and a warning at start', async () => {
+  it('a GATEWAY_CONSOLE_DIR without a build is refused at start, naming the variable', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'gw-console-empty-'));
-    const started = await startGateway({ GATEWAY_CONSOLE_DIR: empty });
     try {
-      const answer = await get(`${started.url}/console/`);
-      expect(answer.status).toBe(404);
-      expect(answer.body.toString()).toContain('npm run build');
-      expect(started.logLines.some((line) => line.includes('the admin console is not built'))).toBe(true);
+      expect(() => loadConfig({ GATEWAY_CONSOLE_DIR: empty })).toThrow(/GATEWAY_CONSOLE_DIR: .* holds no built console/);
+      expect(() => loadConfig({ GATEWAY_CONSOLE_DIR: path.join(empty, 'missing') })).toThrow(ConfigError);
+      // Off, the directory is not looked at.
+      expect(loadConfig({ GATEWAY_CONSOLE: 'off', GATEWAY_CONSOLE_DIR: empty }).console.enabled).toBe(false);
     } finally {
-      await started.close();
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+
+  it('on without a build of its own: a 404 that says how to build it', async () => {
+    const fastify = Fastify();
+    registerConsoleRoutes(fastify, undefined);
+    const answer = await fastify.inject({ method: 'GET', url: '/console/' });
+    expect(answer.statusCode).toBe(404);
+    expect(answer.body).toContain('npm run build');
+    await fastify.close();
   });
 
   it('accepts on and off only', () => {

@@ -1,0 +1,16 @@
+// How long a client may take to send a request: its headers, then all of it. The whole request cannot
+// take less than its headers, so a request timeout set below the headers timeout is refused; unset, it is
+// 60 s or the headers timeout when that is longer (as before the variable existed).
+import type { Reader } from './config.js';
+
+export function readReceiveTimeouts(read: Reader): { headersTimeoutMs: number; requestTimeoutMs: number } {
+  const headersTimeoutMs = read.integer('GATEWAY_HEADERS_TIMEOUT_MS', 100, 600_000, 10_000);
+  const fallback = Math.max(60_000, headersTimeoutMs);
+  const requestTimeoutMs = read.check(
+    'GATEWAY_REQUEST_TIMEOUT_MS',
+    read.integer('GATEWAY_REQUEST_TIMEOUT_MS', 100, 3_600_000, fallback),
+    (value) => value >= headersTimeoutMs,
+    `must be at least GATEWAY_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`,
+  );
+  return { headersTimeoutMs, requestTimeoutMs };
+}
