@@ -25,7 +25,18 @@ function emptyMessageBody(contentType: string): Uint8Array {
   return contentType.includes('grpc-web-text') ? new TextEncoder().encode(Buffer.from(frame).toString('base64')) : frame;
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+/**
+ * The empty message, once the client's own body has ended (read and dropped). Answered before the client
+ * finished sending, an HTTP/2 stream is reset right after its answer (RST_STREAM NO_ERROR, which RFC 9113
+ * §8.1 allows), and some clients (curl) then drop the answer they had not read yet: no 401 at all. Reading
+ * is bounded in time by GATEWAY_REQUEST_TIMEOUT_MS on both protocols, and nothing read is kept.
+ */
+async function* afterClientBody(original: AsyncIterable<Uint8Array>, bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  try {
+    for await (const _chunk of original) void _chunk;
+  } catch {
+    // A client that left: nobody reads the answer either.
+  }
   yield bytes;
 }
 
@@ -37,7 +48,7 @@ export function authenticateBeforeDecode(handler: UniversalHandler, admitted: (a
     // The swapped body is neither compressed nor the length the client said of its own.
     header.delete('content-encoding');
     header.delete('content-length');
-    const body = request.body !== null && typeof request.body === 'object' && Symbol.asyncIterator in request.body ? once(emptyMessageBody(contentType)) : {};
+    const body = request.body !== null && typeof request.body === 'object' && Symbol.asyncIterator in request.body ? afterClientBody(request.body, emptyMessageBody(contentType)) : {};
     return handler({ ...request, header, body });
   };
   return Object.assign(wrapped, handler);
