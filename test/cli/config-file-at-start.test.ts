@@ -83,6 +83,8 @@ describe.each([
     expect(applies).toEqual([
       'llm_gateway_config_file_applies_total{reason="sighup",result="failed"} 1',
       'llm_gateway_config_file_applies_total{reason="sighup",result="ok"} 1',
+      // Exported at 0 from the start (core/metrics/known-series.ts).
+      'llm_gateway_config_file_applies_total{reason="start",result="failed"} 0',
       'llm_gateway_config_file_applies_total{reason="start",result="ok"} 1',
     ]);
   }, 120_000);

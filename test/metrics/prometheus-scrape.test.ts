@@ -2,14 +2,16 @@
 // `--workers 2`, configured with the README's own scrape job (so that example
 // cannot drift) and the alert rules of deploy/: after known traffic, spread
 // over both workers, the query API shows the whole gateway — the sums equal
-// what was sent, not one worker's share — the rules load, and every query of
-// the Grafana dashboard evaluates to data.
+// what was sent, not one worker's share — the rules load, the error-rate alert
+// counts a first burst on a series new to it, and every query of the Grafana
+// dashboard evaluates to data.
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { startFaultUpstream, type FaultUpstream } from '../fixtures/fault-upstream.js';
 import { checkStartScript, freePort, START_FLAGS, startGatewayProcess, waitFor, type GatewayProcess } from '../helpers/gateway-process.js';
 import { assertAvailable, prometheusAvailability, prometheusRequired, startPrometheus, warnNotRun, type RunningPrometheus } from '../helpers/prometheus.js';
@@ -146,7 +148,7 @@ describe.runIf(prometheusRequired(availability))('Prometheus scraping the gatewa
       type: 'PROVIDER_TYPE_OPENAI',
       baseUrl: upstream.baseUrl,
       apiKey: upstream.apiKey,
-      models: ['ok-a', 'ok-s', 'ok-c', 'ok-x', 'bad-e', 'down-r'].map((upstreamModel) => ({ upstreamModel, prices })),
+      models: ['ok-a', 'ok-s', 'ok-c', 'ok-x', 'bad-e', 'down-r', 'down-q'].map((upstreamModel) => ({ upstreamModel, prices })),
     };
     expect((await admin('ProvidersService/CreateProvider', provider)).status).toBe(200);
     // The same id again: refused as a conflict, and counted as a database constraint error.
@@ -235,6 +237,18 @@ describe.runIf(prometheusRequired(availability))('Prometheus scraping the gatewa
       const again = (await (await fetch(`${prometheus!.url}/api/v1/rules`)).json()) as typeof rules;
       return again.data.groups.flatMap((group) => group.rules).map((rule) => rule.health);
     }, (health) => health.every((state) => state === 'ok'));
+  });
+
+  it('sees a first burst on a series Prometheus has not seen before in the error-rate alert', async () => {
+    // Alone on its label set (a model not used yet), the series is first scraped already holding the burst.
+    const main = await createKey({ name: 'burst' });
+    const statuses = await Promise.all([0, 1, 2].map(() => chat(main, 'fault/down-q')));
+    expect(statuses.every((status) => status >= 500)).toBe(true);
+    await eventually('the burst in Prometheus', () => scalar('sum(llm_gateway_requests_total{model="down-q"})'), (value) => value === 3);
+    const alerts = parseYaml(readFileSync('deploy/prometheus/alerts.yml', 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    const rule = alerts.groups.flatMap((group) => group.rules).find((candidate) => candidate.alert === 'LlmGatewayHighErrorRate')!;
+    // 1 (down-r) + 3 server errors of 17 + 3 requests, every series new within the window: rate() alone sees none of it.
+    expect(await scalar(rule.expr)).toBeCloseTo(4 / 20, 6);
   });
 
   it('evaluates every query of the Grafana dashboard to data', async () => {

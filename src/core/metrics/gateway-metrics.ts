@@ -13,13 +13,14 @@ import type { BreakerState } from '../routing/circuit-breaker.js';
 import type { AttemptKind } from '../routing/dispatcher.js';
 import { createEstimateSampler, type EstimateSamplerOptions } from './estimate-accuracy.js';
 import { defineLiveMetrics, type LiveSources } from './live-metrics.js';
+import { DATABASE_ERROR_KINDS, exportKnownSeriesAtZero } from './known-series.js';
 import { defineMetrics } from './metric-definitions.js';
 import { modelFamilyOf } from './model-family.js';
 import { observeRequest } from './request-metrics.js';
 import { defineQuotaMetrics, type QuotaMetrics } from './quota-metrics.js';
 import { splitTargetKey } from './target-labels.js';
 
-export type DatabaseErrorKind = 'unavailable' | 'constraint' | 'other';
+export type DatabaseErrorKind = (typeof DATABASE_ERROR_KINDS)[number];
 
 export interface GatewayMetricsOptions {
   /** Cost by virtual key (GATEWAY_METRICS_KEY_LABELS). */
@@ -48,6 +49,7 @@ export interface GatewayMetrics {
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const registry = new Registry();
   const metrics = defineMetrics(registry, { keyLabels: options.keyLabels });
+  exportKnownSeriesAtZero(metrics);
   const live = defineLiveMetrics(registry);
   const sampleEstimate = createEstimateSampler(options.estimate);
   return {
