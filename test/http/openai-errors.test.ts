@@ -2,7 +2,7 @@
 // matching statuses, and a bad-input table checked on raw HTTP (status, error
 // body, headers). The gateway runs with a 64 KiB body limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI, { AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
+import OpenAI, { AuthenticationError, BadRequestError, InternalServerError, NotFoundError, PermissionDeniedError, RateLimitError } from 'openai';
 import { startShimHarness, type ShimHarness } from './shim-harness.js';
 import { rejection } from '../helpers/rejection.js';
 
@@ -123,7 +123,7 @@ describe('bad input table (raw HTTP)', () => {
       label: 'missing key (checked before the body is read)',
       send: () => fetch(`${harness.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }),
       status: 401,
-      code: 'invalid_api_key',
+      code: 'missing_authorization',
       param: null,
     },
     { label: 'wrong content type', send: () => chat('model=x', { 'content-type': 'application/x-www-form-urlencoded' }), status: 415, code: 'unsupported_media_type', param: null },
@@ -165,5 +165,69 @@ describe('bad input table (raw HTTP)', () => {
     const before = harness.fixture('openai').received.length;
     await rejection(client.chat.completions.create(hello('openai/error-500')));
     expect(harness.fixture('openai').received.length - before).toBe(1);
+  });
+});
+
+// The codes of the gateway apps moved from (README, "Moving in"), where OpenAI has none of its own; statuses
+// and types stay the gateway's (docs/errors.md, "The OpenAI surface's own refusals").
+describe('the refusals apps moved from the old gateway read by their code', () => {
+  const body = JSON.stringify(hello('openai/plain-text'));
+  const send = (path: string, headers: Record<string, string>) =>
+    fetch(`${harness.gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('no key, or an Authorization without Bearer: 401 missing_authorization, on every OpenAI path', async () => {
+    const variants: Array<Record<string, string>> = [
+      {},
+      { authorization: harness.secret }, // the key without its scheme
+      { authorization: 'Basic Zm9vOmJhcg==', 'x-api-key': harness.secret }, // Authorization wins over x-api-key
+    ];
+    for (const headers of variants) {
+      for (const path of ['/v1/chat/completions', '/v1/embeddings', '/v1/responses', '/chat/completions']) {
+        const response = await send(path, headers);
+        const answer = (await response.json()) as { error: { type: string; code: string; param: string | null } };
+        expect([path, response.status, answer.error]).toMatchObject([path, 401, { type: 'invalid_request_error', code: 'missing_authorization', param: null }]);
+      }
+    }
+    const listing = await fetch(`${harness.gateway.url}/v1/models`);
+    expect([listing.status, ((await listing.json()) as { error: { code: string } }).error.code]).toEqual([401, 'missing_authorization']);
+    // An unknown key is still OpenAI's invalid_api_key.
+    const unknown = await rejection(harness.clientWith({ apiKey: 'vk_doesNotExist00000001' }).chat.completions.create(hello('openai/plain-text')));
+    expect([(unknown as AuthenticationError).status, (unknown as AuthenticationError).code]).toEqual([401, 'invalid_api_key']);
+  });
+
+  it('a disabled key: 403 api_key_disabled (PermissionDeniedError); a revoked one keeps permission_denied', async () => {
+    const disabled = String((await harness.admin('KeysService/CreateKey', { name: 'legacy disabled', enabled: false }))['secret']);
+    const client = harness.clientWith({ apiKey: disabled });
+    for (const call of [
+      () => client.chat.completions.create(hello('openai/plain-text')),
+      () => client.chat.completions.create({ ...hello('openai/plain-text'), stream: true }),
+      () => client.models.list(),
+    ]) {
+      const error = await rejection(call());
+      expect(error).toBeInstanceOf(PermissionDeniedError);
+      const { status, code, type } = error as PermissionDeniedError;
+      expect({ status, code, type }).toEqual({ status: 403, code: 'api_key_disabled', type: 'permission_error' });
+    }
+    const created = (await harness.admin('KeysService/CreateKey', { name: 'legacy revoked' })) as { secret: string; key: { id: string } };
+    await harness.admin('KeysService/RevokeKey', { id: created.key.id });
+    const revoked = await rejection(harness.clientWith({ apiKey: created.secret }).chat.completions.create(hello('openai/plain-text')));
+    expect([(revoked as PermissionDeniedError).status, (revoked as PermissionDeniedError).code]).toEqual([403, 'permission_denied']);
+  });
+
+  it('a bare name several models answer to: 400 ambiguous_model_configuration on param model', async () => {
+    // `plain-text` is served by the openai and the anthropic fixture providers alike.
+    for (const stream of [false, true]) {
+      const error = await rejection(harness.client.chat.completions.create({ ...hello('plain-text'), stream }));
+      expect(error).toBeInstanceOf(BadRequestError);
+      const { status, code, param, type } = error as BadRequestError;
+      expect({ status, code, param, type }).toEqual({ status: 400, code: 'ambiguous_model_configuration', param: 'model', type: 'invalid_request_error' });
+      expect((error as BadRequestError).message).toContain('openai/plain-text');
+    }
+    const embeddings = await rejection(harness.client.embeddings.create({ model: 'embedding-model', input: 'x' }));
+    expect([(embeddings as BadRequestError).code, (embeddings as BadRequestError).param]).toEqual(['ambiguous_model_configuration', 'model']);
+    const responses = await rejection(harness.client.responses.create({ model: 'plain-text', input: 'x' }));
+    expect([(responses as BadRequestError).code, (responses as BadRequestError).param]).toEqual(['ambiguous_model_configuration', 'model']);
+    // A name nothing answers to stays model_not_found.
+    expect(((await rejection(harness.client.chat.completions.create(hello('no-such-model')))) as NotFoundError).code).toBe('model_not_found');
   });
 });

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ChatResponseSchema, FinishReason, Role, RouteInfoSchema, WarningSchema } from '../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedResponseSchema, ModelInfoSchema } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { GatewayError, invalidArgument } from '../../src/domain/gateway-error.js';
+import { KeyRefusedError } from '../../src/core/auth/key-refusal.js';
+import { AmbiguousModelError } from '../../src/core/completion/ambiguous-model.js';
 import { parseEmbeddingsRequest, renderEmbeddings } from '../../src/http/openai/embeddings.js';
 import { routeHeaders, warningsHeader } from '../../src/http/openai/gateway-headers.js';
 import { mapError } from '../../src/http/openai/map-error.js';
@@ -134,7 +136,13 @@ describe('mapError: the status table', () => {
     ['upstream unreachable', new GatewayError('unavailable', 'could not connect', { provider: 'openai', upstreamStatus: 0 }), 503, 'server_error', 'service_unavailable'],
     ['timeout', new GatewayError('deadline_exceeded', 'too slow'), 504, 'timeout_error', 'timeout'],
     ['malformed JSON', Object.assign(new Error('bad'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }), 400, 'invalid_request_error', 'invalid_json'],
-    ['body too large', Object.assign(new Error('big'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 413, 'invalid_request_error', 'request_too_large'],
+    ['body too large', Object.assign(new Error('big'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 413, 'invalid_request_error', 'request_too_large'],    // The codes of the gateway apps moved from, by the refusal's reason (docs/errors.md).
+    ['no key', new KeyRefusedError('missing', 'missing virtual key'), 401, 'invalid_request_error', 'missing_authorization'],
+    ['unknown key', new KeyRefusedError('invalid', 'invalid virtual key'), 401, 'invalid_request_error', 'invalid_api_key'],
+    ['disabled key', new KeyRefusedError('disabled', 'virtual key is disabled'), 403, 'permission_error', 'api_key_disabled'],
+    ['revoked key', new KeyRefusedError('revoked', 'virtual key has been revoked'), 403, 'permission_error', 'permission_denied'],
+    ['expired key', new KeyRefusedError('expired', 'virtual key has expired'), 403, 'permission_error', 'permission_denied'],
+    ['ambiguous model', new AmbiguousModelError('gpt-4o', ['a/gpt-4o', 'b/gpt-4o']), 400, 'invalid_request_error', 'ambiguous_model_configuration'],
   ];
   it.each(rows)('%s → %i %s', (_label, error, status, type, code) => {
     const mapped = mapError(error);

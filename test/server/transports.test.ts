@@ -92,9 +92,9 @@ describe('connect-node transports', () => {
     expect(fetched.key?.allowedModels).toEqual([`upstream-${label}/*`]);
     expect(fetched.key?.display).toBe(`${created.secret.slice(0, 10)}…${created.secret.slice(-4)}`);
 
-    // The key sees only the models its patterns allow.
+    // The key sees only the models its patterns allow (by full id, and by the bare id that means it for this key).
     const models = await completion.listModels({}, { headers: adminHeaders(created.secret) });
-    expect(models.models.map((model) => model.id)).toEqual([`upstream-${label}/gpt-4o`]);
+    expect(models.models.map((model) => model.id)).toEqual(['gpt-4o', `upstream-${label}/gpt-4o`]);
   });
 
   it.each(transports)('%s: a wrong admin token or virtual key is Unauthenticated', async (_label, makeTransport) => {
@@ -135,7 +135,7 @@ describe('@grpc/grpc-js client from the .proto files (h2c, insecure)', () => {
     expect(fetched.key).toMatchObject({ id: key.key.id, name: 'key grpc-js', enabled: true });
 
     const models = await clients.call('completion', 'listModels', {}, key.secret);
-    expect(models.models.map((model: { id: string }) => model.id)).toEqual(['upstream-grpc-js/gpt-4o']);
+    expect(models.models.map((model: { id: string }) => model.id)).toEqual(['gpt-4o', 'upstream-grpc-js/gpt-4o']);
   });
 
   it('answers status 16 (UNAUTHENTICATED) to a wrong admin token', async () => {

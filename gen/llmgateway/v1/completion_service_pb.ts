@@ -247,7 +247,7 @@ export const ListModelsRequestSchema: GenMessage<ListModelsRequest> = /*@__PURE_
  */
 export type ModelInfo = Message<"llmgateway.v1.ModelInfo"> & {
   /**
-   * The name a client sends: `provider-id/model`, an alias, or a route.
+   * The name a client sends: `provider-id/model`, an alias, a bare upstream model id, or a route.
    *
    * @generated from field: string id = 1;
    */
@@ -343,8 +343,8 @@ export const CompletionService: GenService<{
   },
   /**
    * Models the calling key may use, each id once and usable as it is: enabled routes, every model as
-   * `provider/model`, and each alias that means that model for this key (an alias shared by models the key
-   * may use, or shadowed by a route of the same name, is left out).
+   * `provider/model`, and each alias or bare upstream model id (`gpt-4o`) that means that model for this key
+   * (a name shared by models the key may use, or shadowed by a route of the same name, is left out).
    *
    * @generated from rpc llmgateway.v1.CompletionService.ListModels
    */

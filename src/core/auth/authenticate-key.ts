@@ -3,7 +3,7 @@
 // comes from memory (key-lookup.ts: read again after a short TTL, dropped by
 // admin writes to it, and served as last known while the key store is unreachable).
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
-import { GatewayError } from '../../domain/gateway-error.js';
+import { KeyRefusedError } from './key-refusal.js';
 import { createKeyLookup, type KeyLookupOptions } from './key-lookup.js';
 import { hashesEqual, hashSecret } from './virtual-key-secret.js';
 
@@ -26,26 +26,26 @@ export function createKeyAuthenticator(options: KeyAuthenticatorOptions): KeyAut
   return {
     async authenticate(secret) {
       if (!secret) {
-        throw new GatewayError('unauthenticated', 'missing virtual key: send it as `Authorization: Bearer sk-gw-…`');
+        throw new KeyRefusedError('missing', 'missing virtual key: send it as `Authorization: Bearer sk-gw-…`');
       }
       // Any prefix: keys imported from another gateway keep their old strings (existing_secret).
       if (secret.length > 200) {
-        throw new GatewayError('unauthenticated', 'invalid virtual key');
+        throw new KeyRefusedError('invalid', 'invalid virtual key');
       }
       const presentedHash = hashSecret(secret);
       const record = await lookup.find(presentedHash);
-      if (!record) throw new GatewayError('unauthenticated', 'invalid virtual key');
+      if (!record) throw new KeyRefusedError('invalid', 'invalid virtual key');
       const instant = now();
       const isCurrent = hashesEqual(presentedHash, record.secretHash);
       const isPrevious = !isCurrent && record.previousSecretHash !== null && hashesEqual(presentedHash, record.previousSecretHash);
-      if (!isCurrent && !isPrevious) throw new GatewayError('unauthenticated', 'invalid virtual key');
+      if (!isCurrent && !isPrevious) throw new KeyRefusedError('invalid', 'invalid virtual key');
       if (isPrevious && (record.previousSecretExpiresAt === null || record.previousSecretExpiresAt <= instant)) {
-        throw new GatewayError('unauthenticated', 'virtual key secret was rotated and its grace period has ended');
+        throw new KeyRefusedError('rotated', 'virtual key secret was rotated and its grace period has ended');
       }
-      if (record.revokedAt !== null) throw new GatewayError('permission_denied', 'virtual key has been revoked');
-      if (!record.enabled) throw new GatewayError('permission_denied', 'virtual key is disabled');
+      if (record.revokedAt !== null) throw new KeyRefusedError('revoked', 'virtual key has been revoked');
+      if (!record.enabled) throw new KeyRefusedError('disabled', 'virtual key is disabled');
       if (record.expiresAt !== null && record.expiresAt <= instant) {
-        throw new GatewayError('permission_denied', 'virtual key has expired');
+        throw new KeyRefusedError('expired', 'virtual key has expired');
       }
       return record;
     },

@@ -1,7 +1,9 @@
 // The models a key is shown (ListModels, GET /v1/models): each id listed once, and only ids that a request
-// of this key can use as they are — an enabled route, a provider's `provider/model`, and an alias that
-// resolves to its model for this key. An alias shadowed by a route of the same name, or shared by several
-// models the key may use (a request would get "ambiguous"), is left out: its models stay listed by full id.
+// of this key can use as they are — an enabled route, a provider's `provider/model`, and an alias or bare
+// upstream id (`gpt-4o`) that resolves to its model for this key: apps moved from the old gateway, which
+// listed upstream ids, pick their model from the list. A name shadowed by a route of the same name, or shared
+// by several models the key may use (a request would get "ambiguous"), is left out: its models stay listed
+// by full id.
 import { create } from '@bufbuild/protobuf';
 import { ModelInfoSchema, type ModelInfo } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { RouteRecord } from '../../domain/route.js';
@@ -25,9 +27,10 @@ export function listedModels(key: VirtualKeyRecord, routes: ReadonlyMap<string, 
       const base = { providerId: provider.record.id, upstreamModel: model.upstreamModel, kind: 'model' };
       const id = `${provider.record.id}/${model.upstreamModel}`;
       if (!shadowed(id) && !listed.has(id)) listed.set(id, create(ModelInfoSchema, { ...base, id }));
-      const alias = model.alias;
-      if (!alias || shadowed(alias) || listed.has(alias) || !resolvesTo(alias, snapshot, admits, provider.record.id, model.upstreamModel)) continue;
-      listed.set(alias, create(ModelInfoSchema, { ...base, id: alias }));
+      for (const name of [model.alias, model.upstreamModel]) {
+        if (!name || shadowed(name) || listed.has(name) || !resolvesTo(name, snapshot, admits, provider.record.id, model.upstreamModel)) continue;
+        listed.set(name, create(ModelInfoSchema, { ...base, id: name }));
+      }
     }
   }
   return [...listed.values()].sort((left, right) => left.id.localeCompare(right.id));

@@ -4,6 +4,7 @@
 import type { ProviderModelRecord } from '../../domain/provider.js';
 import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
 import type { CatalogProvider, CatalogSnapshot } from './provider-catalog.js';
+import { AmbiguousModelError } from './ambiguous-model.js';
 
 export interface ResolvedModel {
   provider: CatalogProvider;
@@ -38,8 +39,7 @@ export function resolveModel(requested: string, snapshot: CatalogSnapshot, admit
   if (usable.length === 1) return usable[0]!;
   // None the key may use: the answer of a model that does not exist (plan-route.ts), as for one candidate.
   if (usable.length === 0) throw new GatewayError('not_found', `model "${name}" is not served by any enabled provider`);
-  const listed = usable.map((candidate) => `${candidate.provider.record.id}/${candidate.model.upstreamModel}`).join(', ');
-  throw invalidArgument('model', `"${name}" is ambiguous; name one of: ${listed}`);
+  throw new AmbiguousModelError(name, usable.map((candidate) => `${candidate.provider.record.id}/${candidate.model.upstreamModel}`));
 }
 
 function resolveWithin(provider: CatalogProvider, modelName: string, requested: string): ResolvedModel {

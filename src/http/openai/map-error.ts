@@ -6,6 +6,8 @@ import type { OpenAIErrorBody } from './openai-wire.js';
 import { rewriteFieldMessage, toOpenAIParam } from './param-names.js';
 import { InvalidRequestError } from './request-error.js';
 import { isBudgetRefusal } from '../../core/limits/limit-errors.js';
+import { isKeyRefusal } from '../../core/auth/key-refusal.js';
+import { isAmbiguousModel } from '../../core/completion/ambiguous-model.js';
 import { frameworkFailure, fromUpstream, gatewayErrorHeaders, type FrameworkReason, type MappedError as ShimMappedError } from '../shim-errors.js';
 
 export type MappedError = ShimMappedError<OpenAIErrorBody>;
@@ -21,7 +23,9 @@ interface Row {
  * (docs/errors.md), one row per kind whoever the provider was; for the
  * upstream kinds the status is the one Connect's HTTP mapping gives the same
  * code (503, 504, 429, 404, 400). Upstream-caused failures are refined only by
- * origin (the gateway's own key refused → 502), in `rowFor`.
+ * origin (the gateway's own key refused → 502), in `rowFor`; the gateway's own
+ * refusals keep, by their reason, the codes of the gateway apps moved from
+ * (docs/errors.md, "The OpenAI surface's own refusals"): the status and type stay the kind's.
  */
 const BY_KIND: Record<GatewayErrorKind, Row> = {
   invalid_argument: { status: 400, type: 'invalid_request_error', code: 'invalid_value' },
@@ -43,6 +47,12 @@ const BY_KIND: Record<GatewayErrorKind, Row> = {
 function rowFor(error: GatewayError): Row {
   const upstream = fromUpstream(error);
   switch (error.kind) {
+    case 'unauthenticated':
+      return isKeyRefusal(error, 'missing') ? { ...BY_KIND.unauthenticated, code: 'missing_authorization' } : BY_KIND.unauthenticated;
+    case 'permission_denied':
+      return isKeyRefusal(error, 'disabled') ? { ...BY_KIND.permission_denied, code: 'api_key_disabled' } : BY_KIND.permission_denied;
+    case 'invalid_argument':
+      return isAmbiguousModel(error) ? { ...BY_KIND.invalid_argument, code: 'ambiguous_model_configuration' } : BY_KIND.invalid_argument;
     // The provider refused the gateway's own credentials (or billing): the
     // gateway's problem, never the client's key → 502.
     case 'failed_precondition':
