@@ -123,7 +123,7 @@ export class ConfigError extends Error {
 type Environment = NodeJS.ProcessEnv;
 
 /** Collects one problem per variable; every reader returns a usable fallback so all problems are found at once. */
-export class Reader {
+class Reader {
   readonly problems: string[] = [];
   constructor(private readonly environment: Environment) {}
 
