@@ -1,0 +1,102 @@
+// The console's editors in real Chromium against the real gateway, where an admin probing them found
+// errors lost or doubled: an API error naming a whole model row (a model name twice) shown on that row,
+// a weight error shown once (on the weight).
+// Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
+import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
+import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
+import { browserAvailability, launchBrowser, warnLoudly, type Browser } from '../browser/browser-harness.js';
+
+const availability = browserAvailability();
+const requiredHere = process.env['CI'] === 'true';
+if (!availability.available && !requiredHere) warnLoudly(`CONSOLE BROWSER TEST NOT RUN: ${availability.reason}`);
+const consoleBuilt = existsSync(path.resolve(import.meta.dirname, '../../dist/console/index.html'));
+const outputDir = process.env['GATEWAY_TEST_OUTPUT_DIR'] ?? path.resolve(import.meta.dirname, '../../test-output/console');
+const ADMIN_TOKEN = 'console-editor-errors-admin-token-0123';
+/** Waits for what the page shows (the machine may be busy: vitest's 1 s default is too short for a browser). */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
+
+describe.runIf(availability.available || requiredHere)('the console editors place every error, in Chromium', () => {
+  let upstream: OpenAIFixture;
+  let started: StartedGateway;
+  let browser: Browser;
+  let admin: AdminCall;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!consoleBuilt) throw new Error('dist/console/index.html is missing: run `npm run build` (it builds the console) before this test');
+    mkdirSync(outputDir, { recursive: true });
+    upstream = await startOpenAIFixture({ family: 'openai' });
+    started = await startGateway({ GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN });
+    admin = adminCaller(started.url, ADMIN_TOKEN);
+    await admin('ProvidersService/CreateProvider', {
+      id: 'fixture', name: 'Fixture', type: 'PROVIDER_TYPE_OPENAI', baseUrl: upstream.baseUrl, apiKey: upstream.apiKey, models: [{ upstreamModel: 'plain-text' }],
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await started?.close();
+    await upstream?.close();
+  });
+
+  async function signedInTab(where: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${started.url}/console/sign-in?next=${encodeURIComponent(where)}`);
+    await page.fill('[data-test=token]', ADMIN_TOKEN);
+    await page.click('[data-test=sign-in]');
+    await page.waitForURL((url) => url.pathname === `/console${where}`);
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`), fullPage: true });
+  const alerts = (page: Page, form: string) => page.locator(`${form} [role=alert]`).allInnerTexts();
+
+  it('shows the API\'s error naming a whole model row on that row', async () => {
+    const page = await signedInTab('/providers');
+    try {
+      await page.click('[data-test=new-provider]');
+      await page.fill('[data-test=provider-name]', 'Dup alias');
+      await page.fill('[data-test=provider-api-key]', 'key-1234567890abc');
+      await page.click('[data-test=add-model]');
+      await page.click('[data-test=add-model]');
+      await page.locator('[data-test=model-upstream]').nth(0).fill('a');
+      await page.locator('[data-test=model-upstream]').nth(1).fill('b');
+      await page.fill('#field-models-0-alias', 'same');
+      await page.fill('#field-models-1-alias', 'same');
+      await page.click('[data-test=provider-save]');
+      // The API names `models[1]` (no field of that name): the second row says it, once, and the dialog stays.
+      await eventually(() => page.locator('[data-model-row="1"] [data-error-for="models[1]"]').innerText()).toContain('appears twice');
+      expect((await alerts(page, '#provider-form')).length).toBe(1);
+      await shot(page, 'editor-errors-01-model-row');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a weight error once, on the weight', async () => {
+    const page = await signedInTab('/routes');
+    try {
+      await page.click('[data-test=new-route]');
+      await page.fill('[data-test=route-name]', 'weights');
+      await page.selectOption('[data-test=route-strategy]', { label: 'Weighted' });
+      await page.locator('[data-test=route-target]').nth(0).fill('fixture/plain-text');
+      await page.locator('#field-targets-0-weight').fill('-3');
+      await page.click('[data-test=route-save]');
+      await eventually(() => page.locator('[data-error-for="targets[0].weight"]').innerText()).toContain('whole number');
+      expect(await alerts(page, '#route-form')).toHaveLength(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('ran without page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
