@@ -1,6 +1,7 @@
 // The console's editors in real Chromium against the real gateway, where an admin probing them found
 // errors lost or doubled: an API error naming a whole model row (a model name twice) shown on that row,
-// a weight error shown once (on the weight).
+// a weight error shown once (on the weight); and a save that went wrong: a route targeting a route whose
+// name has a "/" kept as a route target through an edit.
 // Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -56,6 +57,12 @@ describe.runIf(availability.available || requiredHere)('the console editors plac
     return page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`), fullPage: true });
+  /** A route's stored targets as [route, provider/model]. */
+  const storedTargets = async (name: string) =>
+    ((await admin('RoutesService/GetRoute', { name }))['route'] as { targets: Array<{ route?: string; providerId?: string; upstreamModel?: string }> }).targets.map((target) => [
+      target.route ?? '',
+      target.providerId ? `${target.providerId}/${target.upstreamModel}` : '',
+    ]);
   const alerts = (page: Page, form: string) => page.locator(`${form} [role=alert]`).allInnerTexts();
 
   it('shows the API\'s error naming a whole model row on that row', async () => {
@@ -91,6 +98,30 @@ describe.runIf(availability.available || requiredHere)('the console editors plac
       await page.click('[data-test=route-save]');
       await eventually(() => page.locator('[data-error-for="targets[0].weight"]').innerText()).toContain('whole number');
       expect(await alerts(page, '#route-form')).toHaveLength(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('keeps a target naming a route with a "/" in its name a route target through an edit', async () => {
+    await admin('RoutesService/CreateRoute', { name: 'team/smart', strategy: 'ROUTE_STRATEGY_PRIORITY', targets: [{ providerId: 'fixture', upstreamModel: 'plain-text' }] });
+    await admin('RoutesService/CreateRoute', { name: 'outer', strategy: 'ROUTE_STRATEGY_PRIORITY', targets: [{ route: 'team/smart' }] });
+    const page = await signedInTab('/routes');
+    try {
+      await page.locator('[data-route=outer]').getByRole('button', { name: 'Edit' }).click();
+      expect(await page.locator('[data-test=route-target]').nth(0).inputValue()).toBe('team/smart');
+      await page.click('[data-test=add-target]');
+      await page.locator('[data-test=route-target]').nth(1).fill('fixture/plain-text');
+      await page.click('[data-test=route-save]');
+      await eventually(() => page.locator('#route-form').count()).toBe(0);
+      expect(await storedTargets('outer')).toEqual([['team/smart', ''], ['', 'fixture/plain-text']]);
+      // Typed anew, a route's name is a route target too.
+      await page.locator('[data-route=outer]').getByRole('button', { name: 'Edit' }).click();
+      await page.locator('[data-test=route-target]').nth(1).fill('team/smart');
+      await page.locator('[data-test=route-target]').nth(0).fill('fixture/plain-text');
+      await page.click('[data-test=route-save]');
+      await eventually(() => page.locator('#route-form').count()).toBe(0);
+      expect(await storedTargets('outer')).toEqual([['', 'fixture/plain-text'], ['team/smart', '']]);
     } finally {
       await page.close();
     }

@@ -140,6 +140,34 @@ describe('route form', () => {
     expect(parseTarget('smart')).toEqual({ providerId: '', upstreamModel: '', route: 'smart' });
   });
 
+  it('keeps a target naming a route with a "/" in its name a route target, as loaded and as typed', () => {
+    const route = create(RouteSchema, {
+      name: 'outer', strategy: RouteStrategy.PRIORITY, version: 4n,
+      targets: [{ route: 'team/smart' }],
+      expert: { experts: [{ name: 'code', route: 'team/coder' }] },
+    });
+    const form = routeToForm(route);
+    expect(form.targets.map((row) => row.target)).toEqual(['team/smart']);
+    form.targets.push({ target: 'fixture/plain-text', weight: '', drained: false });
+    const update = toUpdateRouteRequest(route, form);
+    expect(update.targets.map(({ providerId, upstreamModel, route: name }) => ({ providerId, upstreamModel, route: name }))).toEqual([
+      { providerId: '', upstreamModel: '', route: 'team/smart' },
+      { providerId: 'fixture', upstreamModel: 'plain-text', route: '' },
+    ]);
+    expect(update.expectedVersion).toBe(4n);
+    // Typed anew: a name the route list has is a route; the rest still reads as provider/model.
+    expect(parseTarget('team/smart', ['team/smart'])).toEqual({ providerId: '', upstreamModel: '', route: 'team/smart' });
+    const typed = { ...emptyRouteForm(), name: 'r', targets: [{ target: 'team/smart', weight: '', drained: false }, { target: 'team/other', weight: '', drained: false }] };
+    expect(toCreateRouteRequest(typed, ['team/smart']).targets.map((target) => [target.providerId, target.upstreamModel, target.route])).toEqual([
+      ['', '', 'team/smart'],
+      ['team', 'other', ''],
+    ]);
+    // An expert's route target survives the switch of another field.
+    const expert = routeToForm(create(RouteSchema, { ...route, strategy: RouteStrategy.EXPERT }));
+    expert.fallbackExpert = 'code';
+    expect(toUpdateRouteRequest(create(RouteSchema, { ...route, strategy: RouteStrategy.EXPERT }), expert).expert?.experts[0]).toMatchObject({ name: 'code', route: 'team/coder', providerId: '' });
+  });
+
   it('turns a weighted route with settings into a CreateRouteRequest', () => {
     const form = { ...emptyRouteForm(), name: 'smart', strategy: RouteStrategy.WEIGHTED, targets: [{ target: 'a/m1', weight: '3', drained: false }, { target: 'fallback', weight: '', drained: false }, { target: ' ', weight: '', drained: false }], maxRetries: '2', attemptTimeoutSeconds: '1.5', failoverStatuses: '429, 503' };
     const request = toCreateRouteRequest(form);
