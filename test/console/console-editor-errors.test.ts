@@ -1,7 +1,7 @@
 // The console's editors in real Chromium against the real gateway, where an admin probing them found
 // errors lost or doubled: an API error naming a whole model row (a model name twice) shown on that row,
 // a weight error shown once (on the weight); and a save that went wrong: a route targeting a route whose
-// name has a "/" kept as a route target through an edit.
+// name has a "/" kept as a route target through an edit; a repeated metadata name refused on its field.
 // Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -122,6 +122,21 @@ describe.runIf(availability.available || requiredHere)('the console editors plac
       await page.click('[data-test=route-save]');
       await eventually(() => page.locator('#route-form').count()).toBe(0);
       expect(await storedTargets('outer')).toEqual([['', 'fixture/plain-text'], ['team/smart', '']]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('refuses a metadata name given twice, on the metadata field', async () => {
+    const page = await signedInTab('/keys');
+    try {
+      await page.click('[data-test=new-key]');
+      await page.fill('[data-test=key-name]', 'meta-twice');
+      await page.fill('#field-metadata', 'team=payments\nowner=ana\nteam=billing');
+      await page.click('[data-test=key-save]');
+      await eventually(() => page.locator('[data-error-for=metadata]').innerText()).toContain('"team"');
+      expect(await page.locator('[data-test=secret]').count()).toBe(0);
+      expect(((await admin('KeysService/ListKeys', { nameContains: 'meta-twice' }))['keys'] as unknown[] | undefined) ?? []).toEqual([]);
     } finally {
       await page.close();
     }

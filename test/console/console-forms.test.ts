@@ -254,4 +254,13 @@ describe('prompt rule form and shared values', () => {
     expect(splitList(' a, b\n\n c ,')).toEqual(['a', 'b', 'c']);
     expect(parsePairs('extra_headers', 'X-A: 1\n\nX-B:two: three', ':')).toEqual({ 'X-A': '1', 'X-B': 'two: three' });
   });
+
+  it('refuses a name given twice on its field, rather than keeping one value silently', () => {
+    expect(problemOf(() => parsePairs('metadata', 'team=payments\nowner=ana\nteam=billing', '='))).toEqual({ field: 'metadata', message: 'line 3: "team" is given twice' });
+    // Header names are case-insensitive: X-Team and x-team are one header.
+    expect(problemOf(() => parsePairs('extra_headers', 'X-Team: a\nx-team: b', ':'))).toEqual({ field: 'extra_headers', message: 'line 2: "x-team" is given twice' });
+    // Metadata names are not: Team and team are two.
+    expect(parsePairs('metadata', 'Team=a\nteam=b', '=')).toEqual({ Team: 'a', team: 'b' });
+    expect(problemOf(() => toCreateKeyRequest({ ...emptyKeyForm(), name: 'k', metadata: 'a=1\na=2' })).field).toBe('metadata');
+  });
 });

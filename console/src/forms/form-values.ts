@@ -20,15 +20,23 @@ export function splitList(text: string): string[] {
     .filter((entry) => entry.length > 0);
 }
 
-/** `name=value` (or `name: value`) per line. */
+/**
+ * `name=value` (or `name: value`, a header: its name in any case) per line. A name given twice is refused:
+ * only one value could be kept, and dropping the other silently loses what was typed.
+ */
 export function parsePairs(field: string, text: string, separator: '=' | ':'): Record<string, string> {
   const pairs: Record<string, string> = {};
+  const seen = new Set<string>();
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '') continue;
     const at = line.indexOf(separator);
     if (at <= 0) throw new FieldProblem(field, `line ${index + 1}: expected name${separator}value`);
-    pairs[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    const name = line.slice(0, at).trim();
+    const key = separator === ':' ? name.toLowerCase() : name;
+    if (seen.has(key)) throw new FieldProblem(field, `line ${index + 1}: "${name}" is given twice`);
+    seen.add(key);
+    pairs[name] = line.slice(at + 1).trim();
   }
   return pairs;
 }
