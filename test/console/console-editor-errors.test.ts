@@ -1,7 +1,8 @@
 // The console's editors in real Chromium against the real gateway, where an admin probing them found
-// errors lost or doubled: an API error naming a whole model row (a model name twice) shown on that row,
-// a weight error shown once (on the weight); and a save that went wrong: a route targeting a route whose
-// name has a "/" kept as a route target through an edit; a repeated metadata name refused on its field.
+// errors lost or doubled and saves that went wrong: an API error naming a whole model row (a model name
+// twice) is shown on that row, a weight error once (on the weight); a route targeting a route whose name
+// has a "/" stays a route target through an edit; a repeated metadata name is refused on its field; the
+// key editor shows the key as it is now, not as the (older) list row had it.
 // Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -137,6 +138,26 @@ describe.runIf(availability.available || requiredHere)('the console editors plac
       await eventually(() => page.locator('[data-error-for=metadata]').innerText()).toContain('"team"');
       expect(await page.locator('[data-test=secret]').count()).toBe(0);
       expect(((await admin('KeysService/ListKeys', { nameContains: 'meta-twice' }))['keys'] as unknown[] | undefined) ?? []).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('opens the key editor on the key as it is now, not as the list row had it', async () => {
+    const created = await admin('KeysService/CreateKey', { name: 'fresh-read', budget: { amount: 10, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
+    const id = (created['key'] as { id: string }).id;
+    const page = await signedInTab('/keys');
+    try {
+      await eventually(() => page.locator('[data-key=fresh-read]').count()).toBe(1);
+      // Changed elsewhere after the list was read.
+      await admin('KeysService/UpdateKey', { id, budget: { amount: 25, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' }, updateMask: 'budget' });
+      await page.locator('[data-key=fresh-read]').getByRole('button', { name: 'Edit' }).click();
+      await eventually(() => page.inputValue('[data-test=key-budget]')).toBe('25');
+      // Saved at the version now stored: no conflict.
+      await page.fill('[data-test=key-name]', 'fresh-read-renamed');
+      await page.click('[data-test=key-save]');
+      await eventually(() => page.locator('[data-key=fresh-read-renamed]').count()).toBe(1);
+      expect((await admin('KeysService/GetKey', { id }))['key']).toMatchObject({ name: 'fresh-read-renamed', budget: { amount: 25 } });
     } finally {
       await page.close();
     }
