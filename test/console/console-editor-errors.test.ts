@@ -1,7 +1,8 @@
 // The console's editors in real Chromium against the real gateway, where an admin probing them found
 // errors lost or doubled and saves that went wrong: an API error naming a whole model row (a model name
 // twice) is shown on that row, a weight error once (on the weight); a route targeting a route whose name
-// has a "/" stays a route target through an edit; a repeated metadata name is refused on its field; the
+// has a "/" stays a route target through an edit, and aliases (which a target cannot name) are not
+// suggested as targets; a repeated metadata name is refused on its field; the
 // key editor shows the key as it is now, not as the (older) list row had it.
 // Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -123,6 +124,21 @@ describe.runIf(availability.available || requiredHere)('the console editors plac
       await page.click('[data-test=route-save]');
       await eventually(() => page.locator('#route-form').count()).toBe(0);
       expect(await storedTargets('outer')).toEqual([['', 'fixture/plain-text'], ['team/smart', '']]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('suggests as route targets only what a target can name: provider/model and routes, not aliases', async () => {
+    await admin('ProvidersService/CreateProvider', {
+      id: 'aliased', name: 'Aliased', type: 'PROVIDER_TYPE_OPENAI', baseUrl: upstream.baseUrl, apiKey: upstream.apiKey, models: [{ upstreamModel: 'plain-text', alias: 'fast' }],
+    });
+    const page = await signedInTab('/routes');
+    try {
+      await page.click('[data-test=new-route]');
+      const targets = await page.locator('#route-catalog option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value));
+      expect(targets).toContain('aliased/plain-text');
+      expect(targets).not.toContain('fast');
     } finally {
       await page.close();
     }

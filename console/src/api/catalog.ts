@@ -26,7 +26,12 @@ export async function loadModelCatalog(): Promise<ModelCatalog> {
   return { models: [...models].sort(), aliases: [...aliases].sort(), routes: routeList.routes.map((route) => route.name).sort() };
 }
 
-/** Every name a client can ask for. */
+/** What a route target (or an expert's) can name: a provider's model or a route; an alias it cannot (it would be read as a route). */
+export function targetNames(catalog: ModelCatalog): string[] {
+  return [...new Set([...catalog.models, ...catalog.routes])].sort();
+}
+
+/** Every name a client can ask for (a judge model, a key's allowed models). */
 export function allNames(catalog: ModelCatalog): string[] {
   return [...new Set([...catalog.models, ...catalog.aliases, ...catalog.routes])].sort();
 }
