@@ -3,7 +3,8 @@
 // twice) is shown on that row, a weight error once (on the weight); a route targeting a route whose name
 // has a "/" stays a route target through an edit, and aliases (which a target cannot name) are not
 // suggested as targets; a repeated metadata name is refused on its field; the
-// key editor shows the key as it is now, not as the (older) list row had it.
+// key editor shows the key as it is now, not as the (older) list row had it; the console's own field
+// checks speak Chinese in the Chinese console.
 // Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -175,6 +176,22 @@ describe.runIf(availability.available || requiredHere)('the console editors plac
       await eventually(() => page.locator('[data-key=fresh-read-renamed]').count()).toBe(1);
       expect((await admin('KeysService/GetKey', { id }))['key']).toMatchObject({ name: 'fresh-read-renamed', budget: { amount: 25 } });
     } finally {
+      await page.close();
+    }
+  });
+
+  it('says the console\'s own field checks in Chinese when Chinese is chosen', async () => {
+    const page = await signedInTab('/keys');
+    try {
+      await page.selectOption('[data-test=locale]', 'zh-CN');
+      await page.click('[data-test=new-key]');
+      await page.fill('[data-test=key-name]', 'zh-check');
+      await page.fill('#field-rate-limits-requests-per-minute', '-1');
+      await page.click('[data-test=key-save]');
+      await eventually(() => page.locator('[data-error-for="rate_limits.requests_per_minute"]').innerText()).toBe('须为 0 或更大的整数');
+    } finally {
+      // The choice is remembered for the browser: back to English for the tabs after this one.
+      await page.evaluate(() => localStorage.removeItem('llmgw.console.locale'));
       await page.close();
     }
   });

@@ -255,6 +255,21 @@ describe('prompt rule form and shared values', () => {
     expect(parsePairs('extra_headers', 'X-A: 1\n\nX-B:two: three', ':')).toEqual({ 'X-A': '1', 'X-B': 'two: three' });
   });
 
+  it('names each of its own checks by an i18n key both languages have, with the English words as the message', async () => {
+    const { zhCN } = await import('../../console/src/i18n/zh-CN.js');
+    const problem = (() => {
+      try {
+        parsePairs('metadata', 'a=1\na=2', '=');
+      } catch (error) {
+        return error as FieldProblem;
+      }
+      throw new Error('expected a FieldProblem');
+    })();
+    expect(problem.translatable).toEqual({ key: 'formErrors.pairTwice', params: { line: 2, name: 'a' } });
+    expect(zhCN.formErrors.pairTwice).toBe('第 {line} 行：“{name}”出现了两次');
+    expect(problem.message).toBe('line 2: "a" is given twice');
+  });
+
   it('refuses a name given twice on its field, rather than keeping one value silently', () => {
     expect(problemOf(() => parsePairs('metadata', 'team=payments\nowner=ana\nteam=billing', '='))).toEqual({ field: 'metadata', message: 'line 3: "team" is given twice' });
     // Header names are case-insensitive: X-Team and x-team are one header.

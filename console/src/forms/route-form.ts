@@ -19,7 +19,7 @@ import {
   type UpdateRouteRequest,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import { durationMs } from '../format/format.js';
-import { changedPaths, FieldProblem, splitList, wholeNumber } from './form-values.js';
+import { changedPaths, fieldProblem, splitList, wholeNumber } from './form-values.js';
 
 /** Where a target or an expert sends a request: a provider's model, or a route. */
 export interface Target {
@@ -123,7 +123,7 @@ export function routeToForm(route: Route): RouteForm {
 function optionalSeconds(field: string, text: string): Duration | undefined {
   if (text.trim() === '') return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new FieldProblem(field, 'must be a number of seconds above 0');
+  if (!Number.isFinite(value) || value <= 0) throw fieldProblem(field, 'seconds');
   return durationFromMs(Math.round(value * 1000));
 }
 
@@ -148,7 +148,7 @@ function routeFields(form: RouteForm, routeNames: readonly string[]) {
     return create(RouteTargetSchema, { ...parseTarget(row.target, routeNames, row.stored), weight: wholeNumber(`targets[${index}].weight`, row.weight), drained: row.drained });
   });
   const statuses = splitList(form.failoverStatuses).map((status) => {
-    if (!/^\d{3}$/.test(status)) throw new FieldProblem('settings.failover_statuses', 'must be HTTP statuses such as 429, 503');
+    if (!/^\d{3}$/.test(status)) throw fieldProblem('settings.failover_statuses', 'statuses');
     return Number(status);
   });
   const settings = form.stored?.settings ? clone(RouteSettingsSchema, form.stored.settings) : create(RouteSettingsSchema);
