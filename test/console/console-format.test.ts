@@ -8,7 +8,7 @@ import { formatDuration, formatTokens, formatUsd } from '../../console/src/forma
 import { shownApiKey } from '../../console/src/format/provider-key.js';
 import { ProviderType } from '../../gen/llmgateway/v1/providers_service_pb.js';
 import { bucketStartMs, toTimeSeries, topByCost, totalsOf } from '../../console/src/format/chart-series.js';
-import { errorFor, toFormError } from '../../console/src/api/errors.js';
+import { placeOf, toFormError } from '../../console/src/api/errors.js';
 import { en } from '../../console/src/i18n/en.js';
 import { zhCN } from '../../console/src/i18n/zh-CN.js';
 
@@ -77,10 +77,21 @@ describe('API errors on form fields', () => {
   it('puts an invalid_argument on the field it names', () => {
     const error = toFormError(new ConnectError('models[0].prices.input_per_million: must be at least 0', Code.InvalidArgument));
     expect(error).toMatchObject({ field: 'models[0].prices.input_per_million', message: 'must be at least 0' });
-    expect(errorFor(error, 'models[0].prices.input_per_million')).toBe('must be at least 0');
-    expect(errorFor(error, 'models[0]')).toBe('must be at least 0');
-    expect(errorFor(error, 'models[1]')).toBe('');
-    expect(errorFor(toFormError(new ConnectError('budget.amount: must be greater than 0', Code.InvalidArgument)), 'budget')).toBe('must be greater than 0');
+    const places = ['models[0]', 'models[0].alias', 'models[0].prices.input_per_million', 'models[1]', 'budget'];
+    expect(placeOf(error.field, places)).toBe('models[0].prices.input_per_million');
+    expect(placeOf('budget.amount', places)).toBe('budget');
+    expect(placeOf('models[10]', places)).toBeUndefined();
+  });
+
+  it('shows an error on the most specific place at or above its field, else nowhere on the form (the banner shows it)', () => {
+    // A whole-row error (the API names `models[1]`: a model name given twice) on its row.
+    expect(placeOf('models[1]', ['models', 'models[1]', 'models[1].alias', 'models[1].upstream_model'])).toBe('models[1]');
+    // A field the row does not show: on its row.
+    expect(placeOf('models[1].quota.requests_per_minute', ['models', 'models[1]', 'models[1].alias'])).toBe('models[1]');
+    // A weight's error on the weight only, not also on the row's target field `targets[0]`.
+    expect(placeOf('targets[0].weight', ['targets', 'targets[0]', 'targets[0].weight'])).toBe('targets[0].weight');
+    expect(placeOf('targets[0]', ['targets', 'targets[0]', 'targets[0].weight'])).toBe('targets[0]');
+    expect(placeOf('settings.backoff', ['settings.max_retries', 'name'])).toBeUndefined();
   });
 
   it('keeps other failures whole, with no field', () => {

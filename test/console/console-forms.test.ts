@@ -140,6 +140,34 @@ describe('route form', () => {
     expect(parseTarget('smart')).toEqual({ providerId: '', upstreamModel: '', route: 'smart' });
   });
 
+  it('keeps a target naming a route with a "/" in its name a route target, as loaded and as typed', () => {
+    const route = create(RouteSchema, {
+      name: 'outer', strategy: RouteStrategy.PRIORITY, version: 4n,
+      targets: [{ route: 'team/smart' }],
+      expert: { experts: [{ name: 'code', route: 'team/coder' }] },
+    });
+    const form = routeToForm(route);
+    expect(form.targets.map((row) => row.target)).toEqual(['team/smart']);
+    form.targets.push({ target: 'fixture/plain-text', weight: '', drained: false });
+    const update = toUpdateRouteRequest(route, form);
+    expect(update.targets.map(({ providerId, upstreamModel, route: name }) => ({ providerId, upstreamModel, route: name }))).toEqual([
+      { providerId: '', upstreamModel: '', route: 'team/smart' },
+      { providerId: 'fixture', upstreamModel: 'plain-text', route: '' },
+    ]);
+    expect(update.expectedVersion).toBe(4n);
+    // Typed anew: a name the route list has is a route; the rest still reads as provider/model.
+    expect(parseTarget('team/smart', ['team/smart'])).toEqual({ providerId: '', upstreamModel: '', route: 'team/smart' });
+    const typed = { ...emptyRouteForm(), name: 'r', targets: [{ target: 'team/smart', weight: '', drained: false }, { target: 'team/other', weight: '', drained: false }] };
+    expect(toCreateRouteRequest(typed, ['team/smart']).targets.map((target) => [target.providerId, target.upstreamModel, target.route])).toEqual([
+      ['', '', 'team/smart'],
+      ['team', 'other', ''],
+    ]);
+    // An expert's route target survives the switch of another field.
+    const expert = routeToForm(create(RouteSchema, { ...route, strategy: RouteStrategy.EXPERT }));
+    expert.fallbackExpert = 'code';
+    expect(toUpdateRouteRequest(create(RouteSchema, { ...route, strategy: RouteStrategy.EXPERT }), expert).expert?.experts[0]).toMatchObject({ name: 'code', route: 'team/coder', providerId: '' });
+  });
+
   it('turns a weighted route with settings into a CreateRouteRequest', () => {
     const form = { ...emptyRouteForm(), name: 'smart', strategy: RouteStrategy.WEIGHTED, targets: [{ target: 'a/m1', weight: '3', drained: false }, { target: 'fallback', weight: '', drained: false }, { target: ' ', weight: '', drained: false }], maxRetries: '2', attemptTimeoutSeconds: '1.5', failoverStatuses: '429, 503' };
     const request = toCreateRouteRequest(form);
@@ -225,5 +253,29 @@ describe('prompt rule form and shared values', () => {
   it('splits lists and pairs', () => {
     expect(splitList(' a, b\n\n c ,')).toEqual(['a', 'b', 'c']);
     expect(parsePairs('extra_headers', 'X-A: 1\n\nX-B:two: three', ':')).toEqual({ 'X-A': '1', 'X-B': 'two: three' });
+  });
+
+  it('names each of its own checks by an i18n key both languages have, with the English words as the message', async () => {
+    const { zhCN } = await import('../../console/src/i18n/zh-CN.js');
+    const problem = (() => {
+      try {
+        parsePairs('metadata', 'a=1\na=2', '=');
+      } catch (error) {
+        return error as FieldProblem;
+      }
+      throw new Error('expected a FieldProblem');
+    })();
+    expect(problem.translatable).toEqual({ key: 'formErrors.pairTwice', params: { line: 2, name: 'a' } });
+    expect(zhCN.formErrors.pairTwice).toBe('第 {line} 行：“{name}”出现了两次');
+    expect(problem.message).toBe('line 2: "a" is given twice');
+  });
+
+  it('refuses a name given twice on its field, rather than keeping one value silently', () => {
+    expect(problemOf(() => parsePairs('metadata', 'team=payments\nowner=ana\nteam=billing', '='))).toEqual({ field: 'metadata', message: 'line 3: "team" is given twice' });
+    // Header names are case-insensitive: X-Team and x-team are one header.
+    expect(problemOf(() => parsePairs('extra_headers', 'X-Team: a\nx-team: b', ':'))).toEqual({ field: 'extra_headers', message: 'line 2: "x-team" is given twice' });
+    // Metadata names are not: Team and team are two.
+    expect(parsePairs('metadata', 'Team=a\nteam=b', '=')).toEqual({ Team: 'a', team: 'b' });
+    expect(problemOf(() => toCreateKeyRequest({ ...emptyKeyForm(), name: 'k', metadata: 'a=1\na=2' })).field).toBe('metadata');
   });
 });

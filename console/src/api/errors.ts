@@ -18,8 +18,17 @@ export function toFormError(error: unknown): FormError {
   return { field: '', message: connectError.rawMessage, code: connectError.code };
 }
 
-/** The error for `field` (exact, or a path below it such as `budget` for `budget.amount`). */
-export function errorFor(error: FormError | undefined, field: string): string {
-  if (!error || error.field === '') return '';
-  return error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`) ? error.message : '';
+/** Whether `field` is `path` itself or a field it lies under (`budget` for `budget.amount`, `models[1]` for `models[1].alias`). */
+export function isAtOrAbove(field: string, path: string): boolean {
+  return path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`);
+}
+
+/**
+ * Where the form shows an error naming `path`: among the places it has (fields, rows), the most specific one
+ * at or above it; undefined when none is (the form's banner then shows it, so no error is lost).
+ */
+export function placeOf(path: string, places: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  for (const place of places) if (place !== '' && isAtOrAbove(place, path) && (best === undefined || place.length > best.length)) best = place;
+  return best;
 }

@@ -2,7 +2,12 @@
 // (with its field) when it fails.
 import { ref } from 'vue';
 import { FieldProblem } from '../forms/form-values.js';
+import { i18n } from '../i18n/index.js';
 import { toFormError, type FormError } from './errors.js';
+
+function translated(problem: FieldProblem): string {
+  return problem.translatable ? i18n.global.t(problem.translatable.key, problem.translatable.params) : problem.message;
+}
 
 export function useCall() {
   const busy = ref(false);
@@ -13,7 +18,8 @@ export function useCall() {
     try {
       return await call();
     } catch (caught) {
-      error.value = caught instanceof FieldProblem ? { field: caught.field, message: caught.message, code: 3 } : toFormError(caught);
+      // The console's own checks speak the user's language; the gateway's words come as they are.
+      error.value = caught instanceof FieldProblem ? { field: caught.field, message: translated(caught), code: 3 } : toFormError(caught);
       return undefined;
     } finally {
       busy.value = false;

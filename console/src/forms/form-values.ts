@@ -1,15 +1,31 @@
 // Small conversions shared by the forms: text fields ↔ lists, maps, numbers, times.
 import { timestampDate, timestampFromDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { en } from '../i18n/en.js';
 
-/** A problem with one field, named by its proto path (the same paths the API names). */
+/** A console message key under `formErrors` with its parameters, for the user's language. */
+export interface Translatable {
+  key: string;
+  params: Record<string, string | number>;
+}
+
+/** A problem with one field, named by its proto path (the same paths the API names); `message` is in English. */
 export class FieldProblem extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly translatable?: Translatable,
   ) {
     super(message);
     this.name = 'FieldProblem';
   }
+}
+
+export type FormErrorKey = keyof typeof en.formErrors;
+
+/** The console's own check failing on `field`: its message in English, and its key for the user's language. */
+export function fieldProblem(field: string, key: FormErrorKey, params: Record<string, string | number> = {}): FieldProblem {
+  const english = en.formErrors[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
+  return new FieldProblem(field, english, { key: `formErrors.${key}`, params });
 }
 
 /** Comma- or newline-separated entries, trimmed, blanks dropped. */
@@ -20,15 +36,23 @@ export function splitList(text: string): string[] {
     .filter((entry) => entry.length > 0);
 }
 
-/** `name=value` (or `name: value`) per line. */
+/**
+ * `name=value` (or `name: value`, a header: its name in any case) per line. A name given twice is refused:
+ * only one value could be kept, and dropping the other silently loses what was typed.
+ */
 export function parsePairs(field: string, text: string, separator: '=' | ':'): Record<string, string> {
   const pairs: Record<string, string> = {};
+  const seen = new Set<string>();
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '') continue;
     const at = line.indexOf(separator);
-    if (at <= 0) throw new FieldProblem(field, `line ${index + 1}: expected name${separator}value`);
-    pairs[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    if (at <= 0) throw fieldProblem(field, 'pairLine', { line: index + 1, separator });
+    const name = line.slice(0, at).trim();
+    const key = separator === ':' ? name.toLowerCase() : name;
+    if (seen.has(key)) throw fieldProblem(field, 'pairTwice', { line: index + 1, name });
+    seen.add(key);
+    pairs[name] = line.slice(at + 1).trim();
   }
   return pairs;
 }
@@ -46,9 +70,9 @@ export const UINT32_MAX = 4_294_967_295;
 export function wholeNumber(field: string, text: string | number, max = UINT32_MAX): number {
   const value = String(text).trim();
   if (value === '') return 0;
-  if (!/^\d+$/.test(value)) throw new FieldProblem(field, 'must be a whole number, 0 or more');
+  if (!/^\d+$/.test(value)) throw fieldProblem(field, 'wholeNumber');
   const parsed = Number(value);
-  if (parsed > max) throw new FieldProblem(field, `must be at most ${max}`);
+  if (parsed > max) throw fieldProblem(field, 'atMost', { max });
   return parsed;
 }
 
@@ -58,17 +82,17 @@ export function signedWholeNumber(field: string, text: string): number {
   if (value === '') return 0;
   const parsed = Number(value);
   if (!/^[+-]?\d+$/.test(value) || parsed < -2_147_483_648 || parsed > 2_147_483_647) {
-    throw new FieldProblem(field, 'must be a whole number between -2147483648 and 2147483647');
+    throw fieldProblem(field, 'signedWholeNumber');
   }
   return parsed;
 }
 
 /** A non-negative decimal number; '' is undefined. */
-export function optionalDecimal(field: string, text: string | number, message = 'must be a number, 0 or more'): number | undefined {
+export function optionalDecimal(field: string, text: string | number, message: FormErrorKey = 'decimal'): number | undefined {
   const value = String(text).trim();
   if (value === '') return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new FieldProblem(field, message);
+  if (!Number.isFinite(parsed) || parsed < 0) throw fieldProblem(field, message);
   return parsed;
 }
 
@@ -76,7 +100,7 @@ export function optionalDecimal(field: string, text: string | number, message = 
 export function localInputToTimestamp(field: string, text: string): Timestamp | undefined {
   if (text.trim() === '') return undefined;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new FieldProblem(field, 'is not a valid date and time');
+  if (Number.isNaN(date.getTime())) throw fieldProblem(field, 'dateTime');
   return timestampFromDate(date);
 }
 

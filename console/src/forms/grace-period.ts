@@ -2,7 +2,7 @@
 // field's unit); `90s`, `30m`, `1h`, `2d` and sums such as `1h30m` are read too. Anything else is refused
 // on the field: read as 0, it would cut off the old secret at once.
 import { durationFromMs, type Duration } from '@bufbuild/protobuf/wkt';
-import { FieldProblem } from './form-values.js';
+import { fieldProblem } from './form-values.js';
 
 /** The gateway's own limit (RotateKey refuses more). */
 const MAX_GRACE_MS = 30 * 24 * 60 * 60_000;
@@ -10,7 +10,7 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 60 * 60_000, d:
 
 export function gracePeriod(text: string): Duration {
   const value = text.trim().toLowerCase();
-  const problem = () => new FieldProblem('grace_period', 'must be minutes (a whole number, 0 or more) or a duration such as 90s, 30m, 1h, 2d; at most 30 days');
+  const problem = () => fieldProblem('grace_period', 'gracePeriod');
   let ms: number;
   if (/^\d+$/.test(value)) {
     ms = Number(value) * UNIT_MS['m']!;

@@ -14,7 +14,7 @@ import {
   type UpdateKeyRequest,
   type VirtualKey,
 } from '../../../gen/llmgateway/v1/keys_service_pb.js';
-import { changedPaths, FieldProblem, formatPairs, localInputToTimestamp, optionalDecimal, parsePairs, splitList, timestampToLocalInput, wholeNumber } from './form-values.js';
+import { changedPaths, fieldProblem, formatPairs, localInputToTimestamp, optionalDecimal, parsePairs, splitList, timestampToLocalInput, wholeNumber } from './form-values.js';
 
 export interface KeyForm {
   name: string;
@@ -75,10 +75,9 @@ export function keyToForm(key: VirtualKey): KeyForm {
 
 /** The fields both requests share, validated; throws FieldProblem naming the proto field. */
 function keyFields(form: KeyForm) {
-  if (form.name.trim() === '') throw new FieldProblem('name', 'is required');
-  const budgetMessage = 'must be a number greater than 0 (leave empty for no budget)';
-  const amount = optionalDecimal('budget.amount', form.budgetAmount, budgetMessage);
-  if (amount === 0) throw new FieldProblem('budget.amount', budgetMessage);
+  if (form.name.trim() === '') throw fieldProblem('name', 'required');
+  const amount = optionalDecimal('budget.amount', form.budgetAmount, 'budget');
+  if (amount === 0) throw fieldProblem('budget.amount', 'budget');
   return {
     name: form.name.trim(),
     enabled: form.enabled,

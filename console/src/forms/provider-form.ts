@@ -16,7 +16,7 @@ import {
   type ProviderModel,
   type UpdateProviderRequest,
 } from '../../../gen/llmgateway/v1/providers_service_pb.js';
-import { changedPaths, FieldProblem, formatPairs, optionalDecimal, parsePairs } from './form-values.js';
+import { changedPaths, fieldProblem, formatPairs, optionalDecimal, parsePairs } from './form-values.js';
 
 export interface ModelRow {
   upstreamModel: string;
@@ -85,7 +85,7 @@ export function providerToForm(provider: Provider): ProviderForm {
 
 function rowToModel(row: ModelRow, index: number): ProviderModel {
   const field = (name: string) => `models[${index}].${name}`;
-  if (row.upstreamModel.trim() === '') throw new FieldProblem(field('upstream_model'), 'is required');
+  if (row.upstreamModel.trim() === '') throw fieldProblem(field('upstream_model'), 'required');
   const prices = [row.inputPrice, row.outputPrice, row.cachedInputPrice, row.cacheWritePrice];
   const storedPrices = row.stored?.prices;
   const mediaPrices = {

@@ -19,7 +19,14 @@ import {
   type UpdateRouteRequest,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
 import { durationMs } from '../format/format.js';
-import { changedPaths, FieldProblem, splitList, wholeNumber } from './form-values.js';
+import { changedPaths, fieldProblem, splitList, wholeNumber } from './form-values.js';
+
+/** Where a target or an expert sends a request: a provider's model, or a route. */
+export interface Target {
+  providerId: string;
+  upstreamModel: string;
+  route: string;
+}
 
 export interface TargetRow {
   /** `provider-id/upstream-model`, or a route name. */
@@ -27,6 +34,8 @@ export interface TargetRow {
   weight: string;
   /** Out of rotation: tried only when the targets in rotation cannot serve. */
   drained: boolean;
+  /** The target as loaded: while the text is unchanged it is sent as it was (a route named `team/smart` stays a route). */
+  stored?: Target | undefined;
 }
 
 export interface ExpertRow {
@@ -74,15 +83,20 @@ export function emptyRouteForm(): RouteForm {
   };
 }
 
-/** `provider/model` → a provider target; a bare name → a nested route. */
-export function parseTarget(text: string): { providerId: string; upstreamModel: string; route: string } {
+/**
+ * The target the text names: the target as loaded while its text is unchanged; an existing route's name (route
+ * names may hold "/") → that route; else `provider/model` → a provider target, and a bare name → a route.
+ */
+export function parseTarget(text: string, routeNames: readonly string[] = [], stored?: Target): Target {
   const value = text.trim();
+  if (stored && value === targetText(stored)) return { providerId: stored.providerId, upstreamModel: stored.upstreamModel, route: stored.route };
+  if (routeNames.includes(value)) return { providerId: '', upstreamModel: '', route: value };
   const slash = value.indexOf('/');
   if (slash > 0) return { providerId: value.slice(0, slash), upstreamModel: value.slice(slash + 1), route: '' };
   return { providerId: '', upstreamModel: '', route: value };
 }
 
-function targetText(target: { providerId: string; upstreamModel: string; route: string }): string {
+function targetText(target: Target): string {
   return target.route || `${target.providerId}/${target.upstreamModel}`;
 }
 
@@ -94,7 +108,7 @@ export function routeToForm(route: Route): RouteForm {
     description: route.description,
     strategy: route.strategy,
     enabled: route.enabled,
-    targets: route.targets.map((target) => ({ target: targetText(target), weight: target.weight ? String(target.weight) : '', drained: target.drained })),
+    targets: route.targets.map((target) => ({ target: targetText(target), weight: target.weight ? String(target.weight) : '', drained: target.drained, stored: target })),
     maxRetries: route.settings?.maxRetries === undefined ? '' : String(route.settings.maxRetries),
     attemptTimeoutSeconds: seconds(route.settings?.attemptTimeout),
     totalDeadlineSeconds: seconds(route.settings?.totalDeadline),
@@ -109,7 +123,7 @@ export function routeToForm(route: Route): RouteForm {
 function optionalSeconds(field: string, text: string): Duration | undefined {
   if (text.trim() === '') return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new FieldProblem(field, 'must be a number of seconds above 0');
+  if (!Number.isFinite(value) || value <= 0) throw fieldProblem(field, 'seconds');
   return durationFromMs(Math.round(value * 1000));
 }
 
@@ -125,15 +139,16 @@ export function targetFieldOnForm(form: RouteForm, field: string): string {
   return match && row !== undefined ? `targets[${row}]${field.slice(match[0].length)}` : field;
 }
 
-function routeFields(form: RouteForm) {
+/** `routeNames`: the routes that exist, so that a target naming one is sent as that route. */
+function routeFields(form: RouteForm, routeNames: readonly string[]) {
   const expertStrategy = form.strategy === RouteStrategy.EXPERT;
   // The console's own checks name the form's row (blank rows included), as the editor labels them.
   const targets = sentTargetRows(form).map((index) => {
     const row = form.targets[index]!;
-    return create(RouteTargetSchema, { ...parseTarget(row.target), weight: wholeNumber(`targets[${index}].weight`, row.weight), drained: row.drained });
+    return create(RouteTargetSchema, { ...parseTarget(row.target, routeNames, row.stored), weight: wholeNumber(`targets[${index}].weight`, row.weight), drained: row.drained });
   });
   const statuses = splitList(form.failoverStatuses).map((status) => {
-    if (!/^\d{3}$/.test(status)) throw new FieldProblem('settings.failover_statuses', 'must be HTTP statuses such as 429, 503');
+    if (!/^\d{3}$/.test(status)) throw fieldProblem('settings.failover_statuses', 'statuses');
     return Number(status);
   });
   const settings = form.stored?.settings ? clone(RouteSettingsSchema, form.stored.settings) : create(RouteSettingsSchema);
@@ -147,17 +162,17 @@ function routeFields(form: RouteForm) {
     enabled: form.enabled,
     targets,
     settings,
-    expert: expertStrategy ? expertRouting(form) : undefined,
+    expert: expertStrategy ? expertRouting(form, routeNames) : undefined,
   };
 }
 
-function expertRouting(form: RouteForm): ExpertRouting {
+function expertRouting(form: RouteForm, routeNames: readonly string[]): ExpertRouting {
   const stored = form.stored?.expert;
   const routing = stored ? clone(ExpertRoutingSchema, stored) : create(ExpertRoutingSchema, { classifier: create(ExpertClassifierSchema, { type: ExpertClassifierType.LLM }) });
   routing.experts = form.experts.map((row) => {
     const before = stored?.experts.find((expert) => expert.name === row.name.trim());
     const expert = before ? clone(ExpertSchema, before) : create(ExpertSchema);
-    Object.assign(expert, { name: row.name.trim(), description: row.description.trim(), ...parseTarget(row.target) });
+    Object.assign(expert, { name: row.name.trim(), description: row.description.trim(), ...parseTarget(row.target, routeNames, before) });
     return expert;
   });
   routing.fallbackExpert = form.fallbackExpert.trim();
@@ -167,8 +182,8 @@ function expertRouting(form: RouteForm): ExpertRouting {
   return routing;
 }
 
-export function toCreateRouteRequest(form: RouteForm): CreateRouteRequest {
-  return create(CreateRouteRequestSchema, { name: form.name.trim(), ...routeFields(form) });
+export function toCreateRouteRequest(form: RouteForm, routeNames: readonly string[] = []): CreateRouteRequest {
+  return create(CreateRouteRequestSchema, { name: form.name.trim(), ...routeFields(form, routeNames) });
 }
 
 /** What each updatable field is made of on the form (settings and the expert routing are sent whole). */
@@ -185,8 +200,8 @@ const ROUTE_VALUES: Record<string, (form: RouteForm) => unknown> = {
  * The update of `route` (as loaded into the form): only the fields the user changed, at the version loaded (an
  * edit made meanwhile elsewhere gets the save refused, ABORTED, rather than overwritten). The expert routing travels only with the expert strategy, and always when switching to it.
  */
-export function toUpdateRouteRequest(route: Route, form: RouteForm): UpdateRouteRequest {
-  const fields = routeFields(form);
+export function toUpdateRouteRequest(route: Route, form: RouteForm, routeNames: readonly string[] = []): UpdateRouteRequest {
+  const fields = routeFields(form, routeNames);
   const changed = changedPaths(routeToForm(route), form, ROUTE_VALUES);
   const paths = changed.filter((path) => path !== 'expert' || fields.expert);
   if (fields.expert && changed.includes('strategy') && !paths.includes('expert')) paths.push('expert');

@@ -95,6 +95,16 @@ export const en = {
     requestBody: 'Request body', responseBody: 'Response body', noBodies: 'Bodies are logged only for keys with body logging on.',
   },
   errors: { generic: 'Something went wrong: {message}', required: 'Required' },
+  chart: { time: 'Time' },
+  // The console's own checks of a field (forms/*.ts), before anything is sent.
+  formErrors: {
+    required: 'is required', wholeNumber: 'must be a whole number, 0 or more', atMost: 'must be at most {max}',
+    signedWholeNumber: 'must be a whole number between -2147483648 and 2147483647', decimal: 'must be a number, 0 or more',
+    budget: 'must be a number greater than 0 (leave empty for no budget)', dateTime: 'is not a valid date and time',
+    seconds: 'must be a number of seconds above 0', statuses: 'must be HTTP statuses such as 429, 503',
+    pairLine: 'line {line}: expected name{separator}value', pairTwice: 'line {line}: "{name}" is given twice',
+    gracePeriod: 'must be minutes (a whole number, 0 or more) or a duration such as 90s, 30m, 1h, 2d; at most 30 days',
+  },
 };
 
 export type Messages = typeof en;

@@ -97,4 +97,13 @@ export const zhCN: Messages = {
     requestBody: '请求正文', responseBody: '响应正文', noBodies: '只有开启正文记录的密钥才会记录正文。',
   },
   errors: { generic: '出错了：{message}', required: '必填' },
+  chart: { time: '时间' },
+  formErrors: {
+    required: '为必填项', wholeNumber: '须为 0 或更大的整数', atMost: '不能大于 {max}',
+    signedWholeNumber: '须为 -2147483648 到 2147483647 之间的整数', decimal: '须为 0 或更大的数字',
+    budget: '须为大于 0 的数字（留空表示不设预算）', dateTime: '不是有效的日期和时间',
+    seconds: '须为大于 0 的秒数', statuses: '须为 HTTP 状态码，例如 429, 503',
+    pairLine: '第 {line} 行：应为 名称{separator}值', pairTwice: '第 {line} 行：“{name}”出现了两次',
+    gracePeriod: '须为分钟数（0 或更大的整数）或时长，例如 90s、30m、1h、2d；最长 30 天',
+  },
 };
