@@ -147,7 +147,7 @@ export function createShimIntake(options: ShimIntakeOptions): ShimIntake {
         reply.closeConnection = true;
         throw error;
       }
-      const answer = await route.answer(key, body, { id, ip, headers: request.headers, traceSpan, reply, log: requestLog }, state);
+      const answer = await route.answer(key, body, { id, ip, headers: request.headers, traceSpan, raw: request, reply, log: requestLog }, state);
       if (answer && !response.destroyed) reply.sendJson(200, answer.headers, answer.body);
     } catch (error) {
       if (reply.sent) {
@@ -156,7 +156,7 @@ export function createShimIntake(options: ShimIntakeOptions): ShimIntake {
         if (!response.destroyed) response.destroy();
         return;
       }
-      if (key) route.refused?.({ id, ip, headers: request.headers, traceSpan }, key, body, error);
+      if (key) route.refused?.({ id, ip, headers: request.headers, traceSpan, raw: request }, key, body, error);
       // The surface's error handler (shim-errors.ts), worded by its map-error.ts.
       const mapped = route.mapError(error, id, state);
       if (mapped.unexpected) requestLog.error({ err: error }, `unexpected error on the ${route.surface} surface`);

@@ -9,6 +9,7 @@ import { TLSSocket } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import * as httpolyglot from '@httptoolkit/httpolyglot';
 import { boundRequestReceipt } from './http2-request-deadline.js';
+import { markArrival } from './request-arrival.js';
 
 export interface PolyglotServerOptions {
   headersTimeoutMs: number;
@@ -65,7 +66,11 @@ export function createPolyglotServer(options: PolyglotServerOptions, handler: Re
         settings: { maxConcurrentStreams: options.http2MaxConcurrentStreams },
       },
     },
-    handler as unknown as http.RequestListener,
+    // Every request's arrival is taken here, first: its latency counts the key check and the body read too.
+    ((request: http.IncomingMessage, response: http.ServerResponse) => {
+      markArrival(request);
+      handler(request, response);
+    }) as unknown as http.RequestListener,
   );
   const { _httpServer: http1Server, _http2Server: http2Server } = server as unknown as PolyglotInternals;
   // Idle HTTP/2 sessions are closed after the idle timeout (Node: GOAWAY then destroy).

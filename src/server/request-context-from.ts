@@ -1,11 +1,12 @@
 // The request context of a REST shim request: request id, surface, the client's
 // address (Fastify's trustProxy decides whether X-Forwarded-For is believed),
-// user agent, session id and cache bypass from the headers, and the request's
-// server span when tracing is on.
+// user agent, session id and cache bypass from the headers, the request's
+// server span when tracing is on, and its arrival (request-arrival.ts).
 import type { IncomingHttpHeaders } from 'node:http';
 import { requestContext, type ClientFieldNames, type RequestContext } from '../domain/request-context.js';
 import type { RequestSurface } from '../domain/request-log.js';
 import type { TraceSpan } from '../domain/trace-span.js';
+import { arrivalOf } from './request-arrival.js';
 
 /** What the context is read from: a Fastify request, or a call the RPC fast path took before Fastify. */
 export interface ContextSource {
@@ -13,6 +14,8 @@ export interface ContextSource {
   ip: string;
   headers: IncomingHttpHeaders;
   traceSpan?: TraceSpan | undefined;
+  /** The Node request, stamped with its arrival by the server. */
+  raw: object;
 }
 
 const header = (request: ContextSource, name: string): string => {
@@ -31,6 +34,8 @@ export function contextFromRequest(request: ContextSource, surface: RequestSurfa
     cacheBypass: bypassesCache(header(request, 'cache-control')),
     // Set by request-tracing.ts when tracing is on; undefined otherwise.
     trace: request.traceSpan,
+    // The arrival, not now: the key check and the body read come before the context is made.
+    receivedAt: arrivalOf(request.raw),
     fieldNames,
   });
 }

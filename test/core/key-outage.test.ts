@@ -3,7 +3,7 @@
 // a key revoked before stays revoked, and what cannot be told is `unavailable`
 // (503), never 401 and never an internal error. With the store up, nothing of
 // this changes what a revocation does: refused on the next request.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createKeyAuthenticator, type KeyAuthenticatorOptions } from '../../src/core/auth/authenticate-key.js';
 import { hashSecret } from '../../src/core/auth/virtual-key-secret.js';
 import { DatabaseUnavailableError } from '../../src/domain/database-unavailable-error.js';
@@ -248,6 +248,50 @@ describe('virtual keys while the key store cannot be read', () => {
     store.gate = null;
     answer();
     await expect.poll(async () => (await refusal(authenticator.authenticate(SECRET))).kind).toBe('permission_denied');
+  });
+
+  it('once a read is late, known keys are answered at once from their last state until it settles; their re-reads go on behind', async () => {
+    // Only the read wait's timer is faked: a lookup that waits for it cannot be answered until the test moves it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, authenticator, advance, staleServed } = setup({ readWaitMs: 1_000 });
+      const first = store.put(SECRET);
+      const second = store.put(OTHER);
+      await authenticator.authenticate(SECRET);
+      await authenticator.authenticate(OTHER);
+      let answer!: () => void;
+      store.gate = new Promise((resolve) => (answer = resolve));
+      advance(5_000);
+      const waited = authenticator.authenticate(SECRET);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect((await waited).id).toBe(first.id); // the first lookup waited the read out
+      const readsBefore = store.reads;
+
+      // From now on no timer moves: each lookup must be answered without waiting.
+      const unwaited = async (secret: string) => {
+        let settled: { id: string } | undefined;
+        void authenticator.authenticate(secret).then((key) => (settled = key));
+        await new Promise((resolve) => setImmediate(resolve));
+        return settled?.id;
+      };
+      for (let index = 0; index < 5; index += 1) expect(await unwaited(SECRET)).toBe(first.id);
+      expect(await unwaited(OTHER)).toBe(second.id);
+      expect(store.reads - readsBefore).toBe(1); // OTHER's re-read, behind its answer; none more for SECRET
+      expect(staleServed()).toBe(7);
+
+      // A key this process never read still waits for its own read, then is unavailable.
+      const never = refusal(authenticator.authenticate(THIRD));
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect((await never).kind).toBe('unavailable');
+
+      // The store answers: the key's state is read again, as before the hang.
+      store.put(SECRET, { id: first.id, revokedAt: 1_004_000 });
+      store.gate = null;
+      answer();
+      await expect.poll(async () => (await refusal(authenticator.authenticate(SECRET))).kind).toBe('permission_denied');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a flood of made-up keys does not push the known keys out of memory', async () => {

@@ -10,6 +10,13 @@
 //   disabled or expired alike — is answered instead, for at most `staleMaxMs`
 //   after it was last read (0: never). So a key revoked before the outage stays
 //   revoked, and a working key keeps working. A late read still updates it.
+// - Once a read has been waited for `readWaitMs` in vain, the store is late: until
+//   that read settles, a due key with a state to fall back to is answered from it
+//   at once, its re-read going on behind the answer (one per key: a key whose
+//   read is already going starts none), so a hang holds one request, not every
+//   request of every key for as long as it lasts. A key with no such state still
+//   waits `readWaitMs` for its own read (a late read may be one connection's
+//   trouble, not the store's), then is `unavailable`.
 // - A key this process has not read (or only knows as unknown), or one an
 //   admin write may have changed since it was read — the keys it names
 //   (invalidateKeys(), from this process, another worker or another replica),
@@ -67,6 +74,14 @@ interface Unknown {
   readAt: number;
 }
 
+/** One database read of a hash, shared by the lookups made while it runs. */
+interface Reading {
+  promise: Promise<VirtualKeyRecord | null>;
+  /** A lookup waited readWaitMs for it in vain (counted in lateReads until it settles). */
+  late: boolean;
+  settled: boolean;
+}
+
 const DEFAULT_TTL_MS = 30_000;
 /** How long a due re-read is waited for before the last known state answers (readiness waits on its ping as long). */
 export const DEFAULT_READ_WAIT_MS = 1_000;
@@ -87,18 +102,20 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
   // (about 220 KB of heap for 10 000), which a gateway sent only valid keys would hold for nothing.
   let unknown: LRUCache<string, Unknown> | undefined;
   // Concurrent reads of one hash share one database read.
-  const pending = new Map<string, Promise<VirtualKeyRecord | null>>();
+  const pending = new Map<string, Reading>();
+  /** Reads waited for readWaitMs in vain and not settled yet: while there is one, the store is late. */
+  let lateReads = 0;
   /** Counts invalidations: a read begun before one is answered to its callers but not remembered. */
   let generation = 0;
   /** Real time (performance.now) before which the store is not asked again; a failure sets it. */
   let pausedUntil = Number.NEGATIVE_INFINITY;
   let lastFailure: unknown;
 
-  const read = (secretHash: string): Promise<VirtualKeyRecord | null> => {
-    let inFlight = pending.get(secretHash);
-    if (inFlight) return inFlight;
+  const read = (secretHash: string): Reading => {
+    const going = pending.get(secretHash);
+    if (going) return going;
     const startedGeneration = generation;
-    inFlight = options.keys
+    const inFlight = options.keys
       .findBySecretHash(secretHash)
       .then(
         (record) => {
@@ -124,12 +141,22 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
         },
       )
       .finally(() => {
-        if (pending.get(secretHash) === inFlight) pending.delete(secretHash);
+        reading.settled = true;
+        if (reading.late) lateReads -= 1;
+        if (pending.get(secretHash) === reading) pending.delete(secretHash);
       });
     // Its callers may have stopped waiting (readWaitMs): a late failure is then nobody's to handle.
     inFlight.catch(() => undefined);
-    pending.set(secretHash, inFlight);
-    return inFlight;
+    const reading: Reading = { promise: inFlight, late: false, settled: false };
+    pending.set(secretHash, reading);
+    return reading;
+  };
+
+  /** A read waited for in vain: the store is late until it settles. */
+  const markLate = (reading: Reading): void => {
+    if (reading.late || reading.settled) return;
+    reading.late = true;
+    lateReads += 1;
   };
 
   /** The entry's state may be answered in place of the store's: not too old (an invalidation removed the keys it concerns). */
@@ -161,11 +188,19 @@ export function createKeyLookup(options: KeyLookupOptions): KeyLookup {
         if (missing && at - missing.readAt < ttlMs) return null;
       }
       if (performance.now() < pausedUntil) return lastKnown(entry, lastFailure);
+      if (lateReads > 0 && trusted(entry)) {
+        // The store is late: the re-read goes on behind this answer (and updates the key when it lands).
+        read(secretHash);
+        options.onStaleServed?.();
+        return entry.record;
+      }
       try {
         // A store that hangs (a partition, a stopped server) instead of refusing must not hold a request: a
         // known key is answered from its last state, one never read (or just changed) is `unavailable`.
-        const answer = await within(read(secretHash));
+        const reading = read(secretHash);
+        const answer = await within(reading.promise);
         if (answer !== LATE) return answer;
+        markLate(reading);
         if (!trusted(entry)) throw new GatewayError('unavailable', KEY_STORE_UNAVAILABLE_MESSAGE, { retryable: true });
         options.onStaleServed?.();
         return entry.record;

@@ -55,7 +55,7 @@ export async function anthropicSurface(fastify: FastifyInstance, options: Anthro
   fastify.post('/v1/messages', async (request, reply) => {
     const state: MessagesState = { systemOffset: 0 };
     states.set(request, state);
-    const exchange = { id: request.id, ip: request.ip, headers: request.headers, traceSpan: request.traceSpan, reply, log: request.log };
+    const exchange = { id: request.id, ip: request.ip, headers: request.headers, traceSpan: request.traceSpan, raw: request.raw, reply, log: request.log };
     const answer = await answerMessages(completion, keyOf(request), request.body, exchange, state);
     if (!answer) return reply;
     reply.headers(answer.headers);

@@ -64,7 +64,7 @@ export async function openaiSurface(fastify: FastifyInstance, options: OpenAISur
   });
 
   fastify.post('/v1/chat/completions', async (request, reply) => {
-    const answer = await answerChat(completion, keyOf(request), request.body, { id: request.id, ip: request.ip, headers: request.headers, traceSpan: request.traceSpan, reply, log: request.log });
+    const answer = await answerChat(completion, keyOf(request), request.body, { id: request.id, ip: request.ip, headers: request.headers, traceSpan: request.traceSpan, raw: request.raw, reply, log: request.log });
     if (!answer) return reply;
     reply.headers(answer.headers);
     return answer.body;
