@@ -1,0 +1,102 @@
+// An upload (multipart/form-data) read part by part: each file piped to a temporary file as it
+// arrives — never held in memory whole — and each text field kept as sent. @fastify/multipart (busboy)
+// bounds only each part and the number of parts; the whole body, files and fields together, is held
+// here to GATEWAY_BODY_LIMIT_BYTES as a JSON body is by Fastify, and refused the same way (413
+// `request_too_large`, logged `payload_too_large`).
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { JsonValue } from '@bufbuild/protobuf';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { MediaUpload } from '../../domain/media.js';
+import { lingerOnUnreadBody } from '../../server/linger-unread-body.js';
+
+/** OpenAI's own upload limit (25 MB per file); up to 16 images to edit. */
+export const UPLOAD_LIMITS = { fileSize: 25 * 1024 * 1024, files: 17, fields: 64, fieldSize: 1024 * 1024 };
+
+export interface Parts {
+  fields: Record<string, JsonValue>;
+  uploads: MediaUpload[];
+}
+
+/** The form's fields and uploads (in `folder`), or a refusal in the taxonomy's kinds. */
+export async function readParts(request: FastifyRequest, reply: FastifyReply, folder: string, bodyLimit: number): Promise<Parts> {
+  // Declared over the limit: refused before a byte is read (Node drops the unread body after the answer).
+  if (Number(request.headers['content-length']) > bodyLimit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+  const cap = capBody(request.raw, bodyLimit);
+  try {
+    return await Promise.race([collect(request, folder, cap), cap.exceeded]);
+  } catch (error) {
+    if (!request.raw.complete) {
+      // Answered before the body ended: busboy reads no further, and the rest is read and dropped so
+      // that the client reads the answer (not a reset) and the connection serves its next request.
+      request.raw.unpipe();
+      lingerOnUnreadBody(request.raw, reply.raw);
+    }
+    throw error;
+  } finally {
+    cap.release();
+  }
+}
+
+async function collect(request: FastifyRequest, folder: string, cap: BodyCap): Promise<Parts> {
+  const fields: Record<string, JsonValue> = {};
+  const uploads: MediaUpload[] = [];
+  for await (const part of request.parts()) {
+    if (cap.over) break;
+    if (part.type === 'file') {
+      const file = path.join(folder, randomUUID());
+      let bytes = 0;
+      part.file.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      cap.current = part.file;
+      await pipeline(part.file, createWriteStream(file));
+      uploads.push({ field: part.fieldname, filename: part.filename || 'upload', mediaType: part.mimetype || 'application/octet-stream', path: file, bytes });
+    } else {
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      // Repeated fields (`timestamp_granularities[]`, `include[]`) become lists.
+      if (part.fieldname.endsWith('[]')) {
+        const name = part.fieldname.slice(0, -2);
+        const existing = fields[name];
+        fields[name] = [...(Array.isArray(existing) ? existing : []), value];
+      } else fields[part.fieldname] = value;
+    }
+  }
+  return { fields, uploads };
+}
+
+interface BodyCap {
+  /** Rejects with Fastify's body-too-large error once the body passes the limit. */
+  exceeded: Promise<never>;
+  over: boolean;
+  /** The file part being written, destroyed (its pipeline failed) when the limit is passed. */
+  current: Readable | undefined;
+  release(): void;
+}
+
+/** Counts the body's bytes as they reach busboy (the count includes the multipart framing: it is the body). */
+function capBody(raw: IncomingMessage, limit: number): BodyCap {
+  let fail: (error: Error) => void = () => {};
+  const exceeded = new Promise<never>((_resolve, reject) => (fail = reject));
+  exceeded.catch(() => {}); // Rejected only while awaited; a cap released unused must not be unhandled.
+  let received = 0;
+  const cap: BodyCap = {
+    exceeded,
+    over: false,
+    current: undefined,
+    release: () => raw.off('data', onData),
+  };
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received <= limit || cap.over) return;
+    cap.over = true;
+    raw.unpipe();
+    const error = new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    cap.current?.destroy(error);
+    fail(error);
+  };
+  raw.on('data', onData);
+  return cap;
+}
