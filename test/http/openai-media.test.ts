@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI, { BadRequestError, toFile } from 'openai';
+import OpenAI, { APIError, BadRequestError, toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../fixtures/scenarios.js';
 import { keyRows, type ShimHarness, startShimHarness } from './shim-harness.js';
 
@@ -179,5 +179,23 @@ describe('moderations and the rules every endpoint keeps', () => {
     expect(chat.status).toBe(415);
     expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type' });
     expect(body.error.message).toContain('application/json');
+  });
+});
+
+describe('uploads the gateway refuses before any upstream call', () => {
+  const calls = () => harness.fixture('openai').received.length;
+
+  it('a text field longer than the gateway reads (1 MiB) is a 413 naming it, never sent upstream cut short', async () => {
+    const { client, keyId } = await freshClient();
+    const before = calls();
+    const error = await client.audio.transcriptions
+      .create({ model: 'media-openai/whisper-1', file: await toFile(wav(1), 'a.wav', { type: 'audio/wav' }), prompt: `${'p'.repeat(1024 * 1024)}END` })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(413);
+    expect((error as APIError).error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large', param: 'prompt' });
+    expect(calls()).toBe(before);
+    const [row] = await keyRows<Row & { errorKind: string }>(harness, keyId, 1);
+    expect(row?.errorKind).toBe('payload_too_large');
   });
 });

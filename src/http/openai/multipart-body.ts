@@ -2,7 +2,7 @@
 // arrives — never held in memory whole — and each text field kept as sent. @fastify/multipart (busboy)
 // bounds only each part and the number of parts; the whole body, files and fields together, is held
 // here to GATEWAY_BODY_LIMIT_BYTES as a JSON body is by Fastify, and refused the same way (413
-// `request_too_large`, logged `payload_too_large`).
+// `request_too_large`, logged `payload_too_large`), as is a text field longer than busboy reads.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { JsonValue } from '@bufbuild/protobuf';
 import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
+import { GatewayError } from '../../domain/gateway-error.js';
 import type { MediaUpload } from '../../domain/media.js';
 import { lingerOnUnreadBody } from '../../server/linger-unread-body.js';
 
@@ -55,6 +56,8 @@ async function collect(request: FastifyRequest, folder: string, cap: BodyCap): P
       await pipeline(part.file, createWriteStream(file));
       uploads.push({ field: part.fieldname, filename: part.filename || 'upload', mediaType: part.mimetype || 'application/octet-stream', path: file, bytes });
     } else {
+      // busboy cuts a field at fieldSize and says so only here: a prompt cut short must not be sent on.
+      if (part.valueTruncated) throw fieldTooLong(part.fieldname.replace(/\[\]$/, ''));
       const value = typeof part.value === 'string' ? part.value : String(part.value);
       // Repeated fields (`timestamp_granularities[]`, `include[]`) become lists.
       if (part.fieldname.endsWith('[]')) {
@@ -66,6 +69,9 @@ async function collect(request: FastifyRequest, folder: string, cap: BodyCap): P
   }
   return { fields, uploads };
 }
+
+const fieldTooLong = (field: string) =>
+  new GatewayError('payload_too_large', `The form field '${field}' is longer than this gateway accepts (${UPLOAD_LIMITS.fieldSize} bytes).`, { field });
 
 interface BodyCap {
   /** Rejects with Fastify's body-too-large error once the body passes the limit. */
