@@ -55,9 +55,9 @@ type Row = { operation: string; surface: string; costUsd?: number; providerId: s
 
 const rowsOf = (keyId: string, count: number) => keyRows<Row>(harness, keyId, count);
 
-async function freshClient(body: object = {}): Promise<{ client: OpenAI; keyId: string }> {
+async function freshClient(body: object = {}): Promise<{ client: OpenAI; keyId: string; secret: string }> {
   const created = (await harness.admin('KeysService/CreateKey', { name: 'media', ...body })) as { secret: string; key: { id: string } };
-  return { client: harness.clientWith({ apiKey: created.secret }), keyId: created.key.id };
+  return { client: harness.clientWith({ apiKey: created.secret }), keyId: created.key.id, secret: created.secret };
 }
 
 const lastMedia = (family: 'openai' | 'openai-compatible') =>
@@ -197,5 +197,28 @@ describe('uploads the gateway refuses before any upstream call', () => {
     expect(calls()).toBe(before);
     const [row] = await keyRows<Row & { errorKind: string }>(harness, keyId, 1);
     expect(row?.errorKind).toBe('payload_too_large');
+  });
+
+  it('more files or fields than the gateway reads are a 413 in OpenAI’s shape, logged payload_too_large', async () => {
+    const { client, keyId, secret } = await freshClient();
+    const before = calls();
+    const png = Buffer.from(TINY_PNG_BASE64, 'base64');
+    const images = await Promise.all(Array.from({ length: 18 }, (_, index) => toFile(png, `${index}.png`, { type: 'image/png' })));
+    const error = await client.images.edit({ model: 'media-openai/gpt-image-1', prompt: 'x', image: images }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(413);
+    expect((error as APIError).error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
+    expect((error as APIError).message).toContain('files');
+    // 70 fields: the client has no such request; a form sent by hand.
+    const form = new FormData();
+    form.append('model', 'media-openai/whisper-1');
+    for (let index = 0; index < 70; index += 1) form.append(`f${index}`, 'v');
+    form.append('file', new Blob([new Uint8Array(wav(1))], { type: 'audio/wav' }), 'a.wav');
+    const fields = await fetch(`${harness.gateway.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${secret}` }, body: form });
+    expect(fields.status).toBe(413);
+    expect(((await fields.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
+    expect(calls()).toBe(before);
+    const rows = await keyRows<Row & { errorKind: string }>(harness, keyId, 2);
+    expect(rows.map((row) => row.errorKind)).toEqual(['payload_too_large', 'payload_too_large']);
   });
 });

@@ -2,7 +2,8 @@
 // arrives — never held in memory whole — and each text field kept as sent. @fastify/multipart (busboy)
 // bounds only each part and the number of parts; the whole body, files and fields together, is held
 // here to GATEWAY_BODY_LIMIT_BYTES as a JSON body is by Fastify, and refused the same way (413
-// `request_too_large`, logged `payload_too_large`), as is a text field longer than busboy reads.
+// `request_too_large`, logged `payload_too_large`), as are busboy's own limits (a file, the number of
+// files or fields) and a text field longer than busboy reads.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -37,7 +38,7 @@ export async function readParts(request: FastifyRequest, reply: FastifyReply, fo
       request.raw.unpipe();
       lingerOnUnreadBody(request.raw, reply.raw);
     }
-    throw error;
+    throw partLimitRefusal(error) ?? error;
   } finally {
     cap.release();
   }
@@ -72,6 +73,22 @@ async function collect(request: FastifyRequest, folder: string, cap: BodyCap): P
 
 const fieldTooLong = (field: string) =>
   new GatewayError('payload_too_large', `The form field '${field}' is longer than this gateway accepts (${UPLOAD_LIMITS.fieldSize} bytes).`, { field });
+
+/** @fastify/multipart's limit errors (413 with its own words and no code) as the taxonomy's kind. */
+const PART_LIMITS: Record<string, (error: { part?: { fieldname?: string } }) => GatewayError> = {
+  FST_REQ_FILE_TOO_LARGE: ({ part }) => {
+    const field = (part?.fieldname ?? 'file').replace(/\[\]$/, '');
+    return new GatewayError('payload_too_large', `The uploaded file '${field}' is larger than this gateway accepts (${UPLOAD_LIMITS.fileSize} bytes).`, { field });
+  },
+  FST_FILES_LIMIT: () => new GatewayError('payload_too_large', `The request uploads more files than this gateway accepts (${UPLOAD_LIMITS.files}).`),
+  FST_FIELDS_LIMIT: () => new GatewayError('payload_too_large', `The request has more form fields than this gateway accepts (${UPLOAD_LIMITS.fields}).`),
+  FST_PARTS_LIMIT: () => new GatewayError('payload_too_large', 'The request has more form parts than this gateway accepts.'),
+};
+
+function partLimitRefusal(error: unknown): GatewayError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && Object.hasOwn(PART_LIMITS, code) ? PART_LIMITS[code]!(error as { part?: { fieldname?: string } }) : undefined;
+}
 
 interface BodyCap {
   /** Rejects with Fastify's body-too-large error once the body passes the limit. */
