@@ -5,11 +5,12 @@
 // held to the key's allowed models; a model whose provider cannot serve the
 // endpoint is a clear 400.
 import { readdirSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { APIError, BadRequestError, toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../fixtures/scenarios.js';
-import { keyRows, type ShimHarness, startShimHarness } from './shim-harness.js';
+import { keyRows, type ShimHarness, startShimHarness, waitFor } from './shim-harness.js';
 
 let harness: ShimHarness;
 
@@ -182,7 +183,7 @@ describe('moderations and the rules every endpoint keeps', () => {
   });
 });
 
-describe('uploads the gateway refuses before any upstream call', () => {
+describe('uploads that end before any upstream call', () => {
   const calls = () => harness.fixture('openai').received.length;
 
   it('a text field longer than the gateway reads (1 MiB) is a 413 naming it, never sent upstream cut short', async () => {
@@ -220,5 +221,27 @@ describe('uploads the gateway refuses before any upstream call', () => {
     expect(calls()).toBe(before);
     const rows = await keyRows<Row & { errorKind: string }>(harness, keyId, 2);
     expect(rows.map((row) => row.errorKind)).toEqual(['payload_too_large', 'payload_too_large']);
+  });
+
+  it('a client that leaves mid-upload is logged canceled, not as the gateway’s own error', async () => {
+    const { keyId, secret } = await freshClient();
+    const uploads = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('gw-upload-')));
+    const before = uploads();
+    const boundary = 'gw-abort-boundary';
+    const request = http.request(`${harness.gateway.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 10 * 1024 * 1024 },
+    });
+    request.on('error', () => {}); // the client's own side of the abort
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nmedia-openai/whisper-1\r\n`);
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
+    request.write(Buffer.alloc(1024 * 1024, 1));
+    // The gateway is reading the upload once its temporary folder exists.
+    await waitFor(() => [...uploads()].some((name) => !before.has(name)), 'the upload to be read');
+    await new Promise<void>((resolve) => request.write(Buffer.alloc(64 * 1024, 1), () => resolve()));
+    request.destroy();
+    const [row] = await keyRows<Row & { errorKind: string }>(harness, keyId, 1);
+    expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorKind: 'canceled' });
+    expect(harness.gateway.logLines.filter((line) => line.includes('unexpected error on the OpenAI surface'))).toEqual([]);
   });
 });

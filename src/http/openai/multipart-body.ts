@@ -3,7 +3,8 @@
 // bounds only each part and the number of parts; the whole body, files and fields together, is held
 // here to GATEWAY_BODY_LIMIT_BYTES as a JSON body is by Fastify, and refused the same way (413
 // `request_too_large`, logged `payload_too_large`), as are busboy's own limits (a file, the number of
-// files or fields) and a text field longer than busboy reads.
+// files or fields) and a text field longer than busboy reads. A client that leaves mid-upload is
+// `canceled`, as any client that leaves.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -26,12 +27,17 @@ export interface Parts {
 
 /** The form's fields and uploads (in `folder`), or a refusal in the taxonomy's kinds. */
 export async function readParts(request: FastifyRequest, reply: FastifyReply, folder: string, bodyLimit: number): Promise<Parts> {
+  // Gone before the first byte was read: the plugin would wait for a body that never comes.
+  if (clientLeft(request.raw)) throw uploadCanceled();
   // Declared over the limit: refused before a byte is read (Node drops the unread body after the answer).
   if (Number(request.headers['content-length']) > bodyLimit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
   const cap = capBody(request.raw, bodyLimit);
   try {
     return await Promise.race([collect(request, folder, cap), cap.exceeded]);
   } catch (error) {
+    // The client left mid-upload (the request's 'aborted' error, or the plugin's premature close): a
+    // cancellation as any other client's, not the gateway's own failure.
+    if (clientLeft(request.raw)) throw uploadCanceled(error);
     if (!request.raw.complete) {
       // Answered before the body ended: busboy reads no further, and the rest is read and dropped so
       // that the client reads the answer (not a reset) and the connection serves its next request.
@@ -73,6 +79,11 @@ async function collect(request: FastifyRequest, folder: string, cap: BodyCap): P
 
 const fieldTooLong = (field: string) =>
   new GatewayError('payload_too_large', `The form field '${field}' is longer than this gateway accepts (${UPLOAD_LIMITS.fieldSize} bytes).`, { field });
+
+const clientLeft = (raw: IncomingMessage): boolean => raw.destroyed && !raw.complete;
+
+const uploadCanceled = (cause?: unknown) =>
+  new GatewayError('canceled', 'the client closed the connection before its upload was complete', cause === undefined ? {} : { cause });
 
 /** @fastify/multipart's limit errors (413 with its own words and no code) as the taxonomy's kind. */
 const PART_LIMITS: Record<string, (error: { part?: { fieldname?: string } }) => GatewayError> = {
