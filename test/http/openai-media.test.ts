@@ -152,6 +152,25 @@ describe('moderations and the rules every endpoint keeps', () => {
     expect((error as BadRequestError).message).toContain('anthropic');
   });
 
+  it('moderations on an Azure OpenAI model (Azure has no moderations API) is the same 400, before any upstream call', async () => {
+    const fixture = harness.fixture('openai');
+    await harness.admin('ProvidersService/CreateProvider', {
+      id: 'media-azure',
+      name: 'Media on Azure',
+      type: 'PROVIDER_TYPE_AZURE_OPENAI',
+      baseUrl: fixture.baseUrl,
+      apiKey: fixture.apiKey,
+      azure: { apiVersion: '2024-10-21' },
+      models: [{ upstreamModel: 'omni-moderation-latest' }],
+    });
+    const calls = fixture.received.length;
+    const error = await harness.client.moderations.create({ model: 'media-azure/omni-moderation-latest', input: 'hi' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).message).toContain('cannot serve /v1/moderations');
+    expect((error as BadRequestError).message).toContain('azure-openai');
+    expect(fixture.received.length).toBe(calls);
+  });
+
   it('the key’s allowed models hold: another model is refused, and the upstream is never called', async () => {
     const { client } = await freshClient({ allowedModels: ['media-openai/whisper-1'] });
     const calls = harness.fixture('openai').received.length;
