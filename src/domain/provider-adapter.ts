@@ -5,7 +5,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import type { ChatRequest, Choice, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from './gateway-error.js';
-import type { AdapterMedia, MediaRequest } from './media.js';
+import type { AdapterMedia, MediaOperation, MediaRequest } from './media.js';
 import type { ProviderTypeName } from './provider.js';
 
 /** A provider as adapters see it: decrypted credentials, ready to call. */
@@ -76,6 +76,8 @@ export interface ProviderAdapter {
   countTokens?(request: ChatRequest, target: UpstreamTarget, context: CallContext): Promise<number>;
   /** OpenAI's media endpoints; undefined when the family has none (the core then answers a 400). */
   media?(request: MediaRequest, target: UpstreamTarget, context: CallContext): Promise<AdapterMedia>;
+  /** Whether `media` can serve this endpoint (the host may lack some); every one when absent. */
+  servesMedia?(operation: MediaOperation): boolean;
   /** The upstream's model ids, where it offers a listing. */
   listModels(context: CallContext): Promise<string[]>;
 }

@@ -7,6 +7,7 @@ import type OpenAI from 'openai';
 import type { NormalizedUpstreamRequest, ProviderFamily } from '../fixtures/scenarios.js';
 import { checkUpstreamRequest } from '../completion/upstream-checks.js';
 import { decodeToolCallId, encodeToolCallId } from '../../src/http/tool-call-id.js';
+import { geminiEmbedding } from '../fixtures/gemini-upstream.js';
 import { startShimHarness, weatherTool, type ShimHarness } from './shim-harness.js';
 
 type FunctionCall = OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
@@ -173,5 +174,17 @@ describe('warnings and OpenAI-compatible reasoning', () => {
     });
     expect((answer.choices[0]?.message as { reasoning_content?: string }).reasoning_content).toBe('Three plus three is six.');
     checkUpstreamRequest('reasoning-round-trip', lastUpstreamRequest('openai-compatible'), 'openai-compatible', false);
+  });
+});
+
+describe('embeddings on a Gemini model', () => {
+  it('more inputs than one batchEmbedContents takes (100): every embedding back, in order', async () => {
+    const inputs = Array.from({ length: 250 }, (_, index) => `item ${index} ${'x'.repeat(index)}`);
+    const batches = () => harness.fixture('gemini').received.filter((request) => request.path.includes(':batchEmbedContents'));
+    const before = batches().length;
+    const answer = await harness.client.embeddings.create({ model: 'gemini/embedding-model', input: inputs, encoding_format: 'float' });
+    expect(answer.data.map((item) => item.index)).toEqual(inputs.map((_, index) => index));
+    expect(answer.data.map((item) => item.embedding)).toEqual(inputs.map((text) => geminiEmbedding(text)));
+    expect(batches().slice(before).map((request) => ((request.body as { requests: unknown[] }).requests).length)).toEqual([100, 100, 50]);
   });
 });

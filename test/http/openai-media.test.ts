@@ -5,11 +5,12 @@
 // held to the key's allowed models; a model whose provider cannot serve the
 // endpoint is a clear 400.
 import { readdirSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI, { BadRequestError, toFile } from 'openai';
+import OpenAI, { APIError, BadRequestError, toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../fixtures/scenarios.js';
-import { keyRows, type ShimHarness, startShimHarness } from './shim-harness.js';
+import { keyRows, type ShimHarness, startShimHarness, waitFor } from './shim-harness.js';
 
 let harness: ShimHarness;
 
@@ -55,9 +56,9 @@ type Row = { operation: string; surface: string; costUsd?: number; providerId: s
 
 const rowsOf = (keyId: string, count: number) => keyRows<Row>(harness, keyId, count);
 
-async function freshClient(body: object = {}): Promise<{ client: OpenAI; keyId: string }> {
+async function freshClient(body: object = {}): Promise<{ client: OpenAI; keyId: string; secret: string }> {
   const created = (await harness.admin('KeysService/CreateKey', { name: 'media', ...body })) as { secret: string; key: { id: string } };
-  return { client: harness.clientWith({ apiKey: created.secret }), keyId: created.key.id };
+  return { client: harness.clientWith({ apiKey: created.secret }), keyId: created.key.id, secret: created.secret };
 }
 
 const lastMedia = (family: 'openai' | 'openai-compatible') =>
@@ -151,6 +152,25 @@ describe('moderations and the rules every endpoint keeps', () => {
     expect((error as BadRequestError).message).toContain('anthropic');
   });
 
+  it('moderations on an Azure OpenAI model (Azure has no moderations API) is the same 400, before any upstream call', async () => {
+    const fixture = harness.fixture('openai');
+    await harness.admin('ProvidersService/CreateProvider', {
+      id: 'media-azure',
+      name: 'Media on Azure',
+      type: 'PROVIDER_TYPE_AZURE_OPENAI',
+      baseUrl: fixture.baseUrl,
+      apiKey: fixture.apiKey,
+      azure: { apiVersion: '2024-10-21' },
+      models: [{ upstreamModel: 'omni-moderation-latest' }],
+    });
+    const calls = fixture.received.length;
+    const error = await harness.client.moderations.create({ model: 'media-azure/omni-moderation-latest', input: 'hi' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).message).toContain('cannot serve /v1/moderations');
+    expect((error as BadRequestError).message).toContain('azure-openai');
+    expect(fixture.received.length).toBe(calls);
+  });
+
   it('the key’s allowed models hold: another model is refused, and the upstream is never called', async () => {
     const { client } = await freshClient({ allowedModels: ['media-openai/whisper-1'] });
     const calls = harness.fixture('openai').received.length;
@@ -179,5 +199,68 @@ describe('moderations and the rules every endpoint keeps', () => {
     expect(chat.status).toBe(415);
     expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'unsupported_media_type' });
     expect(body.error.message).toContain('application/json');
+  });
+});
+
+describe('uploads that end before any upstream call', () => {
+  const calls = () => harness.fixture('openai').received.length;
+
+  it('a text field longer than the gateway reads (1 MiB) is a 413 naming it, never sent upstream cut short', async () => {
+    const { client, keyId } = await freshClient();
+    const before = calls();
+    const error = await client.audio.transcriptions
+      .create({ model: 'media-openai/whisper-1', file: await toFile(wav(1), 'a.wav', { type: 'audio/wav' }), prompt: `${'p'.repeat(1024 * 1024)}END` })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(413);
+    expect((error as APIError).error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large', param: 'prompt' });
+    expect(calls()).toBe(before);
+    const [row] = await keyRows<Row & { errorKind: string }>(harness, keyId, 1);
+    expect(row?.errorKind).toBe('payload_too_large');
+  });
+
+  it('more files or fields than the gateway reads are a 413 in OpenAI’s shape, logged payload_too_large', async () => {
+    const { client, keyId, secret } = await freshClient();
+    const before = calls();
+    const png = Buffer.from(TINY_PNG_BASE64, 'base64');
+    const images = await Promise.all(Array.from({ length: 18 }, (_, index) => toFile(png, `${index}.png`, { type: 'image/png' })));
+    const error = await client.images.edit({ model: 'media-openai/gpt-image-1', prompt: 'x', image: images }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(413);
+    expect((error as APIError).error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
+    expect((error as APIError).message).toContain('files');
+    // 70 fields: the client has no such request; a form sent by hand.
+    const form = new FormData();
+    form.append('model', 'media-openai/whisper-1');
+    for (let index = 0; index < 70; index += 1) form.append(`f${index}`, 'v');
+    form.append('file', new Blob([new Uint8Array(wav(1))], { type: 'audio/wav' }), 'a.wav');
+    const fields = await fetch(`${harness.gateway.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${secret}` }, body: form });
+    expect(fields.status).toBe(413);
+    expect(((await fields.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
+    expect(calls()).toBe(before);
+    const rows = await keyRows<Row & { errorKind: string }>(harness, keyId, 2);
+    expect(rows.map((row) => row.errorKind)).toEqual(['payload_too_large', 'payload_too_large']);
+  });
+
+  it('a client that leaves mid-upload is logged canceled, not as the gateway’s own error', async () => {
+    const { keyId, secret } = await freshClient();
+    const uploads = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('gw-upload-')));
+    const before = uploads();
+    const boundary = 'gw-abort-boundary';
+    const request = http.request(`${harness.gateway.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 10 * 1024 * 1024 },
+    });
+    request.on('error', () => {}); // the client's own side of the abort
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nmedia-openai/whisper-1\r\n`);
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
+    request.write(Buffer.alloc(1024 * 1024, 1));
+    // The gateway is reading the upload once its temporary folder exists.
+    await waitFor(() => [...uploads()].some((name) => !before.has(name)), 'the upload to be read');
+    await new Promise<void>((resolve) => request.write(Buffer.alloc(64 * 1024, 1), () => resolve()));
+    request.destroy();
+    const [row] = await keyRows<Row & { errorKind: string }>(harness, keyId, 1);
+    expect(row).toMatchObject({ status: 'REQUEST_STATUS_CANCELED', errorKind: 'canceled' });
+    expect(harness.gateway.logLines.filter((line) => line.includes('unexpected error on the OpenAI surface'))).toEqual([]);
   });
 });

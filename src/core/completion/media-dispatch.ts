@@ -1,7 +1,7 @@
 // OpenAI's media endpoints (images, audio, moderations) through the plain
 // pipeline: the model is planned like any other (routes, aliases, the key's
 // allowed models), only targets whose family has the endpoint are kept (the
-// OpenAI family's adapters), and the dispatcher retries and fails over among
+// OpenAI family's adapters, but Azure's for moderations), and the dispatcher retries and fails over among
 // them. No target able to serve it: a 400 that says why. Cost: the token
 // usage where the provider reports it, plus the per-unit prices (per image,
 // per audio second, per million input characters) of the serving model.
@@ -27,6 +27,10 @@ export const MEDIA_PATHS: Record<MediaOperation, string> = {
   moderations: '/v1/moderations',
 };
 
+/** Who can serve an endpoint, for the refusal's message (Azure OpenAI has no moderations API). */
+const SERVED_BY = (operation: MediaOperation): string =>
+  operation === 'moderations' ? 'OpenAI and OpenAI-compatible' : 'OpenAI, Azure OpenAI and OpenAI-compatible';
+
 export interface MediaDispatchDeps {
   plan(model: string, caller: CallerContext): Promise<RoutePlan>;
   dispatcher: Dispatcher;
@@ -36,12 +40,15 @@ export async function dispatchMedia(deps: MediaDispatchDeps, call: CoreCall<Medi
   const { request, key, signal } = call;
   const user = typeof request.fields['user'] === 'string' ? request.fields['user'] : '';
   const routePlan = await deps.plan(request.model, { key, accessGranted: false, sessionId: call.context?.sessionId ?? '', user });
-  const able = routePlan.targets.filter((planned) => planned.provider.adapter().media !== undefined);
+  const able = routePlan.targets.filter((planned) => {
+    const adapter = planned.provider.adapter();
+    return adapter.media !== undefined && (adapter.servesMedia?.(request.operation) ?? true);
+  });
   if (able.length === 0) {
     const types = [...new Set(routePlan.targets.map((planned) => planned.provider.record.type))].join(', ');
     throw invalidArgument(
       'model',
-      `'${request.model}' is served by ${types} providers, which cannot serve ${MEDIA_PATHS[request.operation]}; only OpenAI, Azure OpenAI and OpenAI-compatible providers can`,
+      `'${request.model}' is served by ${types} providers, which cannot serve ${MEDIA_PATHS[request.operation]}; only ${SERVED_BY(request.operation)} providers can`,
     );
   }
   const { value, served, attempts } = await deps.dispatcher.unary(

@@ -2,29 +2,24 @@
 // moderations, forwarded through the governed pipeline to OpenAI-family
 // providers (core/completion/media-dispatch.ts). JSON bodies pass through
 // minus the model; multipart uploads (images/edits, audio transcriptions and
-// translations) are streamed part by part to temporary files — never held in
-// memory whole — and removed when the answer is sent. Answers go back as the
+// translations) are streamed part by part to temporary files within the body
+// limit (multipart-body.ts) and removed when the answer is sent. Answers go back as the
 // provider gave them: JSON, text (transcripts as text/srt/vtt) or audio bytes.
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { JsonValue } from '@bufbuild/protobuf';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
-import type { MediaOperation, MediaRequest, MediaResponse, MediaUpload } from '../../domain/media.js';
+import type { MediaOperation, MediaRequest, MediaResponse } from '../../domain/media.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
+import { readParts, UPLOAD_LIMITS } from './multipart-body.js';
 import { invalidType, invalidValue, isRecord, missingParameter, requiredString, shallowBody } from './request-error.js';
-
-/** OpenAI's own upload limit (25 MB per file); up to 16 images to edit. */
-const UPLOAD_LIMITS = { fileSize: 25 * 1024 * 1024, files: 17, fields: 64, fieldSize: 1024 * 1024 };
 
 const JSON_ROUTES: Array<[string, MediaOperation]> = [
   ['/v1/images/generations', 'images.generations'],
@@ -77,7 +72,7 @@ export async function registerMediaRoutes(fastify: FastifyInstance, options: Med
         if (!request.isMultipart()) throw invalidValue('body', `send ${url} as multipart/form-data with the upload in '${fileField}'.`, 'invalid_content_type');
         const folder = await mkdtemp(path.join(tmpdir(), 'gw-upload-'));
         try {
-          const { fields, uploads } = await readParts(request, folder);
+          const { fields, uploads } = await readParts(request, reply, folder, fastify.initialConfig.bodyLimit ?? Infinity);
           if (!uploads.some((upload) => upload.field.replace(/\[\]$/, '') === fileField)) throw missingParameter(fileField);
           const { model, ...rest } = fields;
           if (rest['stream'] === 'true') throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
@@ -94,30 +89,6 @@ function modelOf(value: unknown): string {
   const model = requiredString(value, 'model');
   if (model.trim() === '') throw invalidValue('model', 'must not be empty.');
   return model;
-}
-
-/** Each file part is piped to disk as it arrives; text fields are kept as sent (form values are strings). */
-async function readParts(request: FastifyRequest, folder: string): Promise<{ fields: Record<string, JsonValue>; uploads: MediaUpload[] }> {
-  const fields: Record<string, JsonValue> = {};
-  const uploads: MediaUpload[] = [];
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const file = path.join(folder, randomUUID());
-      let bytes = 0;
-      part.file.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      await pipeline(part.file, createWriteStream(file));
-      uploads.push({ field: part.fieldname, filename: part.filename || 'upload', mediaType: part.mimetype || 'application/octet-stream', path: file, bytes });
-    } else {
-      const value = typeof part.value === 'string' ? part.value : String(part.value);
-      // Repeated fields (`timestamp_granularities[]`, `include[]`) become lists.
-      if (part.fieldname.endsWith('[]')) {
-        const name = part.fieldname.slice(0, -2);
-        const existing = fields[name];
-        fields[name] = [...(Array.isArray(existing) ? existing : []), value];
-      } else fields[part.fieldname] = value;
-    }
-  }
-  return { fields, uploads };
 }
 
 function send(reply: FastifyReply, response: MediaResponse) {

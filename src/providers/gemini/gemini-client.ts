@@ -50,6 +50,9 @@ export interface GeminiClient {
 // GATEWAY_STREAM_IDLE_TIMEOUT_MS, core/routing/stream-idle-watch.ts).
 const sdkModule = lazySdkWithFetch('@google/genai', () => import('@google/genai'), { body: 'web', timeouts: 'none' });
 
+/** batchEmbedContents' own limit ("at most 100 requests can be in one batch", 400 INVALID_ARGUMENT beyond). */
+const EMBED_BATCH_LIMIT = 100;
+
 export function createGeminiClient(connection: ProviderConnection): GeminiClient {
   const endpoint = resolveEndpoint(connection.baseUrl);
   const sdk = deferredClient(async () => {
@@ -90,20 +93,25 @@ export function createGeminiClient(connection: ProviderConnection): GeminiClient
       return (await (await sdk()).models.generateContentStream(paramsOf(request, signal, headers))) as AsyncIterable<GeminiResponse>;
     },
     async embed(call, signal, headers) {
-      const response = await (await sdk()).models.embedContent({
-        model: call.model,
-        contents: call.inputs,
-        config: {
-          abortSignal: signal,
-          ...(call.dimensions !== undefined ? { outputDimensionality: call.dimensions } : {}),
-          ...(call.taskType !== undefined ? { taskType: call.taskType } : {}),
-          ...(call.title !== undefined ? { title: call.title } : {}),
-          ...perCallHttpOptions(call.extraBody, headers),
-        },
-      });
-      // Valid JSON of another method's shape (a generateContent answer) has no embeddings at all.
-      if (!Array.isArray(response.embeddings)) throw new UpstreamFault('malformed_body', 'a JSON object without embeddings');
-      return response.embeddings.map((embedding) => embedding.values ?? []);
+      const config = {
+        abortSignal: signal,
+        ...(call.dimensions !== undefined ? { outputDimensionality: call.dimensions } : {}),
+        ...(call.taskType !== undefined ? { taskType: call.taskType } : {}),
+        ...(call.title !== undefined ? { title: call.title } : {}),
+        ...perCallHttpOptions(call.extraBody, headers),
+      };
+      // batchEmbedContents takes at most 100 requests (OpenAI's API takes 2048 inputs): one call per
+      // hundred, one after the other, the vectors kept in the inputs' order.
+      const vectors: number[][] = [];
+      for (let start = 0; start < call.inputs.length; start += EMBED_BATCH_LIMIT) {
+        const batch = call.inputs.slice(start, start + EMBED_BATCH_LIMIT);
+        const response = await (await sdk()).models.embedContent({ model: call.model, contents: batch, config });
+        // Valid JSON of another method's shape (a generateContent answer) has no embeddings at all.
+        if (!Array.isArray(response.embeddings)) throw new UpstreamFault('malformed_body', 'a JSON object without embeddings');
+        if (response.embeddings.length !== batch.length) throw new UpstreamFault('malformed_body', `${response.embeddings.length} embeddings for ${batch.length} inputs`);
+        vectors.push(...response.embeddings.map((embedding) => embedding.values ?? []));
+      }
+      return vectors;
     },
     async countTokens(call, signal) {
       // The SDK's Developer-API countTokens accepts only `contents` and throws on

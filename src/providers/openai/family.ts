@@ -1,5 +1,6 @@
 // What differs between the three members of the family. Everything else —
 // the wire format, the mappers — is shared.
+import type { MediaOperation } from '../../domain/media.js';
 import type { OpenAIFamily } from './wire-types.js';
 
 export interface FamilyTraits {
@@ -22,6 +23,8 @@ export interface FamilyTraits {
   acceptsMaxEffort: boolean;
   /** OpenAI and Azure take an earlier refusal back as the assistant's `refusal`; other hosts get it as text. */
   sendsRefusal: boolean;
+  /** OpenAI's media endpoints the host does not have: Azure OpenAI has no moderations API (its content filters do that job). */
+  lacksMedia: readonly MediaOperation[];
 }
 
 export function familyTraits(family: OpenAIFamily): FamilyTraits {
@@ -36,6 +39,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
+        lacksMedia: [],
       };
     case 'azure-openai':
       return {
@@ -47,6 +51,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
+        lacksMedia: ['moderations'],
       };
     case 'openai-compatible':
       return {
@@ -58,6 +63,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         returnsReasoningText: true,
         acceptsMaxEffort: true,
         sendsRefusal: false,
+        lacksMedia: [],
       };
   }
 }

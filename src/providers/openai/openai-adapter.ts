@@ -89,6 +89,8 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       }
     },
 
+    servesMedia: (operation) => !traits.lacksMedia.includes(operation),
+
     async media(request, target, context) {
       const { params, files } = mediaParams(request, modelFor(target));
       try {
