@@ -1,0 +1,42 @@
+// What a Gemini client sends and gets back keeps Gemini's own shape when a
+// Gemini model serves it (@google/genai against the gateway, fixture upstreams
+// on 127.0.0.1): function responses as objects, and what other families get
+// instead.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Content } from '@google/genai';
+import { startShimHarness, type ShimHarness } from '../shim-harness.js';
+import { geminiClient, lastUpstreamRequest } from './gemini-harness.js';
+
+let harness: ShimHarness;
+
+beforeAll(async () => {
+  harness = await startShimHarness(['openai', 'gemini']);
+});
+afterAll(async () => harness?.close());
+
+type Json = Record<string, unknown>;
+const lastGeminiBody = (method: string): Json => {
+  const recorded = harness.fixture('gemini').received.filter((request) => request.path.includes(`:${method}`)).at(-1);
+  if (!recorded) throw new Error(`the gemini upstream received no ${method}`);
+  return recorded.body as Json;
+};
+
+describe('functionResponse.response', () => {
+  const contents: Content[] = [
+    { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
+    { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }] },
+    { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temperature: 15, unit: 'C', details: { wind: [3, 4] } } } }] },
+  ];
+
+  it('reaches a Gemini model as the object sent, not as JSON text', async () => {
+    await geminiClient(harness).models.generateContent({ model: 'gemini/plain-text', contents });
+    const sent = (lastGeminiBody('generateContent')['contents'] as Array<{ parts: Json[] }>)[2]!.parts[0]!;
+    expect(sent['functionResponse']).toMatchObject({ name: 'get_weather', response: { temperature: 15, unit: 'C', details: { wind: [3, 4] } } });
+  });
+
+  it('reaches another family as its JSON text, as before', async () => {
+    await geminiClient(harness).models.generateContent({ model: 'openai/plain-text', contents });
+    const tool = lastUpstreamRequest(harness, 'openai').messages.find((message) => message.role === 'tool');
+    expect(JSON.parse(tool?.toolResults[0]?.text ?? '')).toEqual({ temperature: 15, unit: 'C', details: { wind: [3, 4] } });
+  });
+});
