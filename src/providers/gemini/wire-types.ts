@@ -89,6 +89,8 @@ export interface GeminiGenerateConfig {
   frequencyPenalty?: number;
   responseMimeType?: string;
   responseJsonSchema?: unknown;
+  /** Gemini's OpenAPI-subset schema: sent only with text/x.enum (enum-schema.ts). */
+  responseSchema?: unknown;
   thinkingConfig?: GeminiThinkingConfig;
 }
 

@@ -1,9 +1,10 @@
 // What a Gemini client sends and gets back keeps Gemini's own shape when a
 // Gemini model serves it (@google/genai against the gateway, fixture upstreams
-// on 127.0.0.1): function responses as objects, and what other families get
-// instead.
+// on 127.0.0.1): function responses as objects, enum mode, and what other
+// families get instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Content } from '@google/genai';
+import { ApiError, type Content } from '@google/genai';
+import { rejection } from '../../helpers/rejection.js';
 import { startShimHarness, type ShimHarness } from '../shim-harness.js';
 import { geminiClient, lastUpstreamRequest } from './gemini-harness.js';
 
@@ -38,5 +39,27 @@ describe('functionResponse.response', () => {
     await geminiClient(harness).models.generateContent({ model: 'openai/plain-text', contents });
     const tool = lastUpstreamRequest(harness, 'openai').messages.find((message) => message.role === 'tool');
     expect(JSON.parse(tool?.toolResults[0]?.text ?? '')).toEqual({ temperature: 15, unit: 'C', details: { wind: [3, 4] } });
+  });
+});
+
+describe('responseMimeType text/x.enum (enum mode)', () => {
+  const config = { responseMimeType: 'text/x.enum', responseSchema: { type: 'STRING', enum: ['red', 'blue'] } } as const;
+
+  it('reaches a Gemini model as enum mode, with its schema', async () => {
+    await geminiClient(harness).models.generateContent({ model: 'gemini/plain-text', contents: 'Which color?', config: config as never });
+    const generation = lastGeminiBody('generateContent')['generationConfig'] as Json;
+    expect(generation['responseMimeType']).toBe('text/x.enum');
+    expect(generation['responseSchema']).toEqual({ type: 'STRING', enum: ['red', 'blue'] });
+    expect(generation['responseJsonSchema']).toBeUndefined();
+  });
+
+  it('is refused for another family, before any call, naming the field', async () => {
+    const before = harness.fixture('openai').received.length;
+    const thrown = await rejection(geminiClient(harness).models.generateContent({ model: 'openai/plain-text', contents: 'Which color?', config: config as never }));
+    expect(thrown).toBeInstanceOf(ApiError);
+    expect((thrown as ApiError).status).toBe(400);
+    expect((thrown as ApiError).message).toContain('text/x.enum');
+    expect((thrown as ApiError).message).toContain('generationConfig.responseMimeType');
+    expect(harness.fixture('openai').received.length).toBe(before);
   });
 });
