@@ -97,6 +97,7 @@ export class StreamAssembler {
         choice.finishReason = event.value.reason;
         choice.rawFinishReason = event.value.rawReason;
         choice.stopSequence = event.value.stopSequence;
+        if (event.value.promptFeedback) this.response.promptFeedback = event.value.promptFeedback;
         return;
       }
       case 'usage':

@@ -27,8 +27,21 @@ export interface GeminiWireUsage {
   cachedContentTokenCount?: number;
 }
 
+export interface GeminiWireSafetyRating {
+  category: string;
+  probability: string;
+  blocked?: boolean;
+}
+
+export interface GeminiWirePromptFeedback {
+  blockReason: string;
+  safetyRatings?: GeminiWireSafetyRating[];
+}
+
 export interface GeminiWireResponse {
-  candidates: GeminiWireCandidate[];
+  /** Absent when the prompt was blocked (`promptFeedback` says why). */
+  candidates?: GeminiWireCandidate[];
+  promptFeedback?: GeminiWirePromptFeedback;
   usageMetadata?: GeminiWireUsage;
   modelVersion: string;
   responseId: string;

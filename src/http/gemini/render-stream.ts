@@ -11,9 +11,10 @@
 // MALFORMED_FUNCTION_CALL (render-parts.ts); the headers have left by then,
 // so its warning is in `lateWarnings`, for the log.
 import { FinishReason, type RouteInfo, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
+import type { GeminiWireCandidate, GeminiWirePart, GeminiWirePromptFeedback, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, functionCallPart, markMalformedCalls, renderUsage, type MalformedCall, type WholeCall } from './render-parts.js';
 import { encodeThoughtSignature } from './thought-signature.js';
+import { renderPromptFeedback } from './render-safety.js';
 
 interface Ending {
   index: number;
@@ -32,6 +33,8 @@ export class GeminiStreamRenderer {
   readonly #calls = new Map<number, Map<number, WholeCall>>();
   readonly #endings: Ending[] = [];
   #usage: ReturnType<typeof renderUsage>;
+  /** A blocked prompt: answered as Gemini does, one response without candidates. */
+  #promptFeedback: GeminiWirePromptFeedback | undefined;
 
   push(chunk: StreamChunk): GeminiWireResponse[] {
     const index = chunk.choiceIndex;
@@ -64,6 +67,7 @@ export class GeminiStreamRenderer {
         return [];
       }
       case 'finish':
+        if (event.value.promptFeedback) this.#promptFeedback = renderPromptFeedback(event.value.promptFeedback);
         this.#endings.push({ index, reason: event.value.reason, raw: event.value.rawReason });
         return [];
       case 'usage':
@@ -76,6 +80,9 @@ export class GeminiStreamRenderer {
 
   /** The held calls and finish reasons, usage on the last response. */
   end(): GeminiWireResponse[] {
+    if (this.#promptFeedback) {
+      return [{ promptFeedback: this.#promptFeedback, ...(this.#usage ? { usageMetadata: this.#usage } : {}), modelVersion: this.#model, responseId: this.#id }];
+    }
     const indexes = new Set([...this.#calls.keys(), ...this.#endings.map((ending) => ending.index)]);
     if (indexes.size === 0) indexes.add(0);
     const out = [...indexes].sort((a, b) => a - b).map((index) => {
@@ -106,7 +113,7 @@ export class GeminiStreamRenderer {
     return calls;
   }
 
-  #response(index: number, parts: GeminiWirePart[]): GeminiWireResponse {
+  #response(index: number, parts: GeminiWirePart[]): GeminiWireResponse & { candidates: GeminiWireCandidate[] } {
     return { candidates: [{ content: { role: 'model', parts }, index }], modelVersion: this.#model, responseId: this.#id };
   }
 }

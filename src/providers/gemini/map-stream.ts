@@ -18,6 +18,7 @@ import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapInputUsage, mapUsage } from './map-usage.js';
+import { mapPromptFeedback } from './map-safety.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
 interface ChoiceState {
@@ -59,7 +60,8 @@ export class StreamMapper {
     const blockReason = response.promptFeedback?.blockReason;
     if (candidates.length === 0 && blockReason && !this.blocked && this.choices.size === 0) {
       this.blocked = true;
-      out.push(chunk(0, { case: 'finish', value: { reason: mapBlockReason(blockReason), rawReason: blockReason } }));
+      const promptFeedback = mapPromptFeedback(response.promptFeedback);
+      out.push(chunk(0, { case: 'finish', value: { reason: mapBlockReason(blockReason), rawReason: blockReason, promptFeedback } }));
     }
     if (out.length > 0) this.leading = false;
     return out;

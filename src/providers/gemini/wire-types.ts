@@ -112,16 +112,23 @@ export interface GeminiUsageMetadata {
   totalTokenCount?: number;
 }
 
+export interface GeminiSafetyRating {
+  category?: string;
+  probability?: string;
+  blocked?: boolean;
+}
+
 export interface GeminiCandidate {
   content?: GeminiContent;
   finishReason?: string;
   finishMessage?: string;
   index?: number;
+  safetyRatings?: GeminiSafetyRating[];
 }
 
 export interface GeminiResponse {
   candidates?: GeminiCandidate[];
-  promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
+  promptFeedback?: { blockReason?: string; blockReasonMessage?: string; safetyRatings?: GeminiSafetyRating[] };
   usageMetadata?: GeminiUsageMetadata;
   modelVersion?: string;
   responseId?: string;

@@ -1,17 +1,27 @@
 // What a Gemini client sends and gets back keeps Gemini's own shape when a
 // Gemini model serves it (@google/genai against the gateway, fixture upstreams
-// on 127.0.0.1): function responses as objects, enum mode, and what other
-// families get instead.
+// on 127.0.0.1): function responses as objects, enum mode, a blocked prompt's
+// promptFeedback, and what other families and surfaces get instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type Content } from '@google/genai';
 import { rejection } from '../../helpers/rejection.js';
 import { startShimHarness, type ShimHarness } from '../shim-harness.js';
 import { geminiClient, lastUpstreamRequest } from './gemini-harness.js';
+import { BLOCKED_PROMPT } from '../../fixtures/gemini-upstream.js';
 
 let harness: ShimHarness;
 
 beforeAll(async () => {
   harness = await startShimHarness(['openai', 'gemini']);
+  // The Gemini fixture's safety answers, as a provider of their own.
+  await harness.admin('ProvidersService/CreateProvider', {
+    id: 'gemini-safety',
+    name: 'Fixture gemini, safety answers',
+    type: 'PROVIDER_TYPE_GEMINI',
+    baseUrl: harness.fixture('gemini').baseUrl,
+    apiKey: harness.fixture('gemini').apiKey,
+    models: [{ upstreamModel: 'prompt-blocked' }, { upstreamModel: 'fault-content-filter' }],
+  });
 });
 afterAll(async () => harness?.close());
 
@@ -61,5 +71,31 @@ describe('responseMimeType text/x.enum (enum mode)', () => {
     expect((thrown as ApiError).message).toContain('text/x.enum');
     expect((thrown as ApiError).message).toContain('generationConfig.responseMimeType');
     expect(harness.fixture('openai').received.length).toBe(before);
+  });
+});
+
+describe('a blocked prompt', () => {
+  const model = 'gemini-safety/prompt-blocked';
+
+  it('comes back as Gemini answers it: no candidates, promptFeedback with the reason and ratings', async () => {
+    const response = await geminiClient(harness).models.generateContent({ model, contents: 'x' });
+    expect(response.candidates).toBeUndefined();
+    expect(response.promptFeedback).toEqual(BLOCKED_PROMPT.promptFeedback);
+    expect(response.usageMetadata?.promptTokenCount).toBe(7);
+  });
+
+  it('streamed, the same: one response, no candidates, promptFeedback', async () => {
+    const chunks = [];
+    for await (const chunk of await geminiClient(harness).models.generateContentStream({ model, contents: 'x' })) chunks.push(chunk);
+    expect(chunks.every((chunk) => chunk.candidates === undefined)).toBe(true);
+    expect(chunks.at(-1)?.promptFeedback).toEqual(BLOCKED_PROMPT.promptFeedback);
+  });
+
+  it('is still a content-filter finish on the OpenAI and Anthropic surfaces', async () => {
+    const completion = await harness.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] });
+    expect(completion.choices.map((choice) => choice.finish_reason)).toEqual(['content_filter']);
+    const messages = await harness.post('/v1/messages', { model, max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+    expect(messages.status).toBe(200);
+    expect(await messages.json()).toMatchObject({ content: [], stop_reason: 'refusal' });
   });
 });
