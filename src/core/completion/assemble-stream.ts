@@ -98,6 +98,7 @@ export class StreamAssembler {
         choice.rawFinishReason = event.value.rawReason;
         choice.stopSequence = event.value.stopSequence;
         if (event.value.promptFeedback) this.response.promptFeedback = event.value.promptFeedback;
+        if (event.value.safetyRatings.length > 0) choice.safetyRatings = event.value.safetyRatings;
         return;
       }
       case 'usage':

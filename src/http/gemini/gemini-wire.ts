@@ -17,6 +17,7 @@ export interface GeminiWireCandidate {
   /** Why the candidate stopped, in words (MALFORMED_FUNCTION_CALL: the calls that could not be read). */
   finishMessage?: string;
   index: number;
+  safetyRatings?: GeminiWireSafetyRating[];
 }
 
 export interface GeminiWireUsage {

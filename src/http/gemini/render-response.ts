@@ -2,7 +2,7 @@
 import type { ChatResponse, ContentPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GeminiWireCandidate, GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, markMalformedCalls, renderPart, renderUsage, type MalformedCall } from './render-parts.js';
-import { renderPromptFeedback } from './render-safety.js';
+import { renderPromptFeedback, renderSafetyRatings } from './render-safety.js';
 
 export interface RenderedGenerateResponse {
   body: GeminiWireResponse;
@@ -35,6 +35,7 @@ export function renderGenerateResponse(response: ChatResponse): RenderedGenerate
       content: { role: 'model', parts: renderedParts(choice.message?.content ?? [], malformed) },
       ...(finishReason ? { finishReason } : {}),
       index: choice.index,
+      ...(choice.safetyRatings.length > 0 ? { safetyRatings: renderSafetyRatings(choice.safetyRatings) } : {}),
     };
     markMalformedCalls(candidate, malformed, warnings);
     return candidate;

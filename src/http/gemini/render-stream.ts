@@ -10,16 +10,17 @@
 // JSON object at the end is left out, the candidate finishing with
 // MALFORMED_FUNCTION_CALL (render-parts.ts); the headers have left by then,
 // so its warning is in `lateWarnings`, for the log.
-import { FinishReason, type RouteInfo, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { FinishReason, type RouteInfo, type SafetyRating, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GeminiWireCandidate, GeminiWirePart, GeminiWirePromptFeedback, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, functionCallPart, markMalformedCalls, renderUsage, type MalformedCall, type WholeCall } from './render-parts.js';
 import { encodeThoughtSignature } from './thought-signature.js';
-import { renderPromptFeedback } from './render-safety.js';
+import { renderPromptFeedback, renderSafetyRatings } from './render-safety.js';
 
 interface Ending {
   index: number;
   reason: FinishReason;
   raw: string;
+  safetyRatings: SafetyRating[];
 }
 
 export class GeminiStreamRenderer {
@@ -68,7 +69,7 @@ export class GeminiStreamRenderer {
       }
       case 'finish':
         if (event.value.promptFeedback) this.#promptFeedback = renderPromptFeedback(event.value.promptFeedback);
-        this.#endings.push({ index, reason: event.value.reason, raw: event.value.rawReason });
+        this.#endings.push({ index, reason: event.value.reason, raw: event.value.rawReason, safetyRatings: event.value.safetyRatings });
         return [];
       case 'usage':
         this.#usage = renderUsage(event.value);
@@ -100,6 +101,7 @@ export class GeminiStreamRenderer {
       const candidate = response.candidates[0]!;
       const finishReason = ending ? finishReasonName(ending.reason, ending.raw, this.route) : undefined;
       if (finishReason) candidate.finishReason = finishReason;
+      if (ending && ending.safetyRatings.length > 0) candidate.safetyRatings = renderSafetyRatings(ending.safetyRatings);
       markMalformedCalls(candidate, malformed, this.lateWarnings);
       return response;
     });

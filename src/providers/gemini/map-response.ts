@@ -12,7 +12,7 @@ import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiCandidate, GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
-import { mapPromptFeedback } from './map-safety.js';
+import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
 export interface MappedResponse {
@@ -97,10 +97,12 @@ function mapCandidate(candidate: GeminiCandidate, position: number, ids: ToolCal
     }
   }
   const raw = candidate.finishReason ?? '';
-  return assistantChoice({
+  const choice = assistantChoice({
     index: candidate.index ?? position,
     content,
     finishReason: raw === '' ? FinishReason.UNSPECIFIED : mapFinishReason(raw, sawToolCall),
     rawFinishReason: raw,
   });
+  choice.safetyRatings = mapSafetyRatings(candidate.safetyRatings);
+  return choice;
 }

@@ -1,7 +1,8 @@
 // What a Gemini client sends and gets back keeps Gemini's own shape when a
 // Gemini model serves it (@google/genai against the gateway, fixture upstreams
 // on 127.0.0.1): function responses as objects, enum mode, a blocked prompt's
-// promptFeedback, and what other families and surfaces get instead.
+// promptFeedback, candidates' safetyRatings, and what other families and
+// surfaces get instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type Content } from '@google/genai';
 import { rejection } from '../../helpers/rejection.js';
@@ -97,5 +98,24 @@ describe('a blocked prompt', () => {
     const messages = await harness.post('/v1/messages', { model, max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
     expect(messages.status).toBe(200);
     expect(await messages.json()).toMatchObject({ content: [], stop_reason: 'refusal' });
+  });
+});
+
+describe('a candidate’s safetyRatings', () => {
+  // The fixture's filtered answer: finishReason SAFETY with the rating that blocked it.
+  const model = 'gemini-safety/fault-content-filter';
+  const ratings = [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }];
+
+  it('come back on the candidate', async () => {
+    const response = await geminiClient(harness).models.generateContent({ model, contents: 'x' });
+    expect(response.candidates?.[0]?.finishReason).toBe('SAFETY');
+    expect(response.candidates?.[0]?.safetyRatings).toEqual(ratings);
+  });
+
+  it('streamed, on the candidate’s last response', async () => {
+    const chunks = [];
+    for await (const chunk of await geminiClient(harness).models.generateContentStream({ model, contents: 'x' })) chunks.push(chunk);
+    expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('SAFETY');
+    expect(chunks.at(-1)?.candidates?.[0]?.safetyRatings).toEqual(ratings);
   });
 });
