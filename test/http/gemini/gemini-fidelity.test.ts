@@ -1,8 +1,8 @@
 // What a Gemini client sends and gets back keeps Gemini's own shape when a
 // Gemini model serves it (@google/genai against the gateway, fixture upstreams
 // on 127.0.0.1): function responses as objects, enum mode, a blocked prompt's
-// promptFeedback, candidates' safetyRatings, and what other families and
-// surfaces get instead.
+// promptFeedback, candidates' safetyRatings, embedContent's taskType and title,
+// and what other families and surfaces get instead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type Content } from '@google/genai';
 import { rejection } from '../../helpers/rejection.js';
@@ -117,5 +117,27 @@ describe('a candidate’s safetyRatings', () => {
     for await (const chunk of await geminiClient(harness).models.generateContentStream({ model, contents: 'x' })) chunks.push(chunk);
     expect(chunks.at(-1)?.candidates?.[0]?.finishReason).toBe('SAFETY');
     expect(chunks.at(-1)?.candidates?.[0]?.safetyRatings).toEqual(ratings);
+  });
+});
+
+describe('embedContent taskType and title', () => {
+  const config = { taskType: 'RETRIEVAL_DOCUMENT', title: 'Weather report' };
+
+  it('reach a Gemini provider', async () => {
+    const response = await geminiClient(harness).models.embedContent({ model: 'gemini/embedding-model', contents: 'Sunny in Paris', config });
+    expect(response.embeddings?.[0]?.values?.length).toBeGreaterThan(0);
+    const sent = lastGeminiBody('batchEmbedContents')['requests'] as Json[];
+    expect(sent[0]).toMatchObject(config);
+    expect(response.sdkHttpResponse?.headers?.['x-gateway-warnings']).toBeUndefined();
+  });
+
+  it('are left out, with a warning, for another family', async () => {
+    const response = await geminiClient(harness).models.embedContent({ model: 'openai/embedding-model', contents: 'Sunny in Paris', config });
+    expect(response.embeddings?.[0]?.values?.length).toBeGreaterThan(0);
+    const warnings = JSON.parse(response.sdkHttpResponse?.headers?.['x-gateway-warnings'] ?? '[]') as Array<{ param: string }>;
+    expect(warnings.map((warning) => warning.param).sort()).toEqual(['taskType', 'title']);
+    const sent = harness.fixture('openai').received.at(-1)?.body as Json;
+    expect(sent['taskType']).toBeUndefined();
+    expect(sent['title']).toBeUndefined();
   });
 });
