@@ -3,7 +3,7 @@
 // Connect or the gateway's HTTP statuses. Failures are thrown as GatewayError
 // (see map-error in each family), never with a credential in the message.
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { ChatRequest, Choice, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, Choice, PromptFeedback, StreamChunk, Usage, Warning } from '../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from './gateway-error.js';
 import type { AdapterMedia, MediaOperation, MediaRequest } from './media.js';
 import type { ProviderTypeName } from './provider.js';
@@ -41,6 +41,8 @@ export interface AdapterCompletion {
   /** Canonical usage (each token counted once); undefined when the upstream sent none. */
   usage: Usage | undefined;
   warnings: Warning[];
+  /** Why the upstream blocked the prompt itself (Gemini), when it did. */
+  promptFeedback?: PromptFeedback;
 }
 
 export interface EmbeddingInput {

@@ -12,7 +12,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/chat.proto.
  */
 export const file_llmgateway_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkivgIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASOAoQY2FjaGVfYnJlYWtwb2ludBgGIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50QgYKBGtpbmQiNwoPQ2FjaGVCcmVha3BvaW50EiQKA3R0bBgBIAEoDjIXLmxsbWdhdGV3YXkudjEuQ2FjaGVUdGwiPAoIVGV4dFBhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCCJYCglJbWFnZVBhcnQSDQoDdXJsGAEgASgJSAASDgoEZGF0YRgCIAEoDEgAEhIKCm1lZGlhX3R5cGUYAyABKAkSDgoGZGV0YWlsGAQgASgJQggKBnNvdXJjZSJeCg1SZWFzb25pbmdQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJTCgxUb29sQ2FsbFBhcnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIWCg5hcmd1bWVudHNfanNvbhgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkicwoOVG9vbFJlc3VsdFBhcnQSFAoMdG9vbF9jYWxsX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSKwoHY29udGVudBgDIAMoCzIaLmxsbWdhdGV3YXkudjEuQ29udGVudFBhcnQSEAoIaXNfZXJyb3IYBCABKAgioAEKBFRvb2wSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIrCgpwYXJhbWV0ZXJzGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIOCgZzdHJpY3QYBCABKAgSOAoQY2FjaGVfYnJlYWtwb2ludBgFIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50IkwKClRvb2xDaG9pY2USKwoEbW9kZRgBIAEoDjIdLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZU1vZGUSEQoJdG9vbF9uYW1lGAIgASgJIqQBCg5SZXNwb25zZUZvcm1hdBIvCgR0eXBlGAEgASgOMiEubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdFR5cGUSEwoLc2NoZW1hX25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSJwoGc2NoZW1hGAQgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIOCgZzdHJpY3QYBSABKAgiigEKD1JlYXNvbmluZ0NvbmZpZxIuCgZlZmZvcnQYASABKA4yHi5sbG1nYXRld2F5LnYxLlJlYXNvbmluZ0VmZm9ydBIaCg1idWRnZXRfdG9rZW5zGAIgASgFSACIAQESGQoRaW5jbHVkZV9yZWFzb25pbmcYAyABKAhCEAoOX2J1ZGdldF90b2tlbnMiOgoOR2F0ZXdheU9wdGlvbnMSFAoMY2FjaGVfYnlwYXNzGAEgASgIEhIKCnNlc3Npb25faWQYAiABKAki/wYKC0NoYXRSZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEigKCG1lc3NhZ2VzGAIgAygLMhYubGxtZ2F0ZXdheS52MS5NZXNzYWdlEiIKBXRvb2xzGAMgAygLMhMubGxtZ2F0ZXdheS52MS5Ub29sEi4KC3Rvb2xfY2hvaWNlGAQgASgLMhkubGxtZ2F0ZXdheS52MS5Ub29sQ2hvaWNlEiAKE3BhcmFsbGVsX3Rvb2xfY2FsbHMYBSABKAhIAIgBARI2Cg9yZXNwb25zZV9mb3JtYXQYBiABKAsyHS5sbG1nYXRld2F5LnYxLlJlc3BvbnNlRm9ybWF0EhgKC3RlbXBlcmF0dXJlGAcgASgBSAGIAQESEgoFdG9wX3AYCCABKAFIAogBARISCgV0b3BfaxgJIAEoBUgDiAEBEh4KEW1heF9vdXRwdXRfdG9rZW5zGAogASgFSASIAQESDAoEc3RvcBgLIAMoCRIRCgRzZWVkGAwgASgDSAWIAQESHQoQcHJlc2VuY2VfcGVuYWx0eRgNIAEoAUgGiAEBEh4KEWZyZXF1ZW5jeV9wZW5hbHR5GA4gASgBSAeIAQESMQoJcmVhc29uaW5nGA8gASgLMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdDb25maWcSDAoEdXNlchgQIAEoCRI6CghtZXRhZGF0YRgRIAMoCzIoLmxsbWdhdGV3YXkudjEuQ2hhdFJlcXVlc3QuTWV0YWRhdGFFbnRyeRIxChBwcm92aWRlcl9vcHRpb25zGBIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIcCg9jYW5kaWRhdGVfY291bnQYEyABKAVICIgBARIuCgdnYXRld2F5GBQgASgLMh0ubGxtZ2F0ZXdheS52MS5HYXRld2F5T3B0aW9ucxovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCFgoUX3BhcmFsbGVsX3Rvb2xfY2FsbHNCDgoMX3RlbXBlcmF0dXJlQggKBl90b3BfcEIICgZfdG9wX2tCFAoSX21heF9vdXRwdXRfdG9rZW5zQgcKBV9zZWVkQhMKEV9wcmVzZW5jZV9wZW5hbHR5QhQKEl9mcmVxdWVuY3lfcGVuYWx0eUISChBfY2FuZGlkYXRlX2NvdW50IuEBCgVVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSFQoNb3V0cHV0X3Rva2VucxgCIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAMgASgFEhoKEmNhY2hlX3dyaXRlX3Rva2VucxgEIAEoBRIYChByZWFzb25pbmdfdG9rZW5zGAUgASgFEhQKDHRvdGFsX3Rva2VucxgGIAEoBRIQCghjb3N0X3VzZBgHIAEoARIRCgllc3RpbWF0ZWQYCCABKAgSHQoVY2FjaGVfd3JpdGVfMWhfdG9rZW5zGAkgASgFIjcKB1dhcm5pbmcSDAoEY29kZRgBIAEoCRINCgVwYXJhbRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJIo0BCgdBdHRlbXB0EhMKC3Byb3ZpZGVyX2lkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJEg8KB291dGNvbWUYAyABKAkSKwoIZHVyYXRpb24YBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFwoPdXBzdHJlYW1fc3RhdHVzGAUgASgFIsIBCglSb3V0ZUluZm8SEwoLcHJvdmlkZXJfaWQYASABKAkSFQoNcHJvdmlkZXJfdHlwZRgCIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgDIAEoCRINCgVyb3V0ZRgEIAEoCRIOCgZleHBlcnQYBSABKAkSKAoIYXR0ZW1wdHMYBiADKAsyFi5sbG1nYXRld2F5LnYxLkF0dGVtcHQSFQoNcnVsZXNfYXBwbGllZBgHIAMoCRIRCgljYWNoZV9oaXQYCCABKAgipgEKBkNob2ljZRINCgVpbmRleBgBIAEoBRInCgdtZXNzYWdlGAIgASgLMhYubGxtZ2F0ZXdheS52MS5NZXNzYWdlEjIKDWZpbmlzaF9yZWFzb24YAyABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhIZChFyYXdfZmluaXNoX3JlYXNvbhgEIAEoCRIVCg1zdG9wX3NlcXVlbmNlGAUgASgJIvYBCgxDaGF0UmVzcG9uc2USCgoCaWQYASABKAkSKwoHY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbW9kZWwYAyABKAkSJgoHY2hvaWNlcxgEIAMoCzIVLmxsbWdhdGV3YXkudjEuQ2hvaWNlEiMKBXVzYWdlGAUgASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZRInCgVyb3V0ZRgGIAEoCzIYLmxsbWdhdGV3YXkudjEuUm91dGVJbmZvEigKCHdhcm5pbmdzGAcgAygLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nIlUKC1N0cmVhbVN0YXJ0EgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJIj0KCVRleHREZWx0YRIMCgR0ZXh0GAEgASgJEhEKCXNpZ25hdHVyZRgCIAEoCRIPCgdyZWZ1c2FsGAMgASgIIl8KDlJlYXNvbmluZ0RlbHRhEgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJLCg1Ub29sQ2FsbFN0YXJ0Eg0KBWluZGV4GAEgASgFEgoKAmlkGAIgASgJEgwKBG5hbWUYAyABKAkSEQoJc2lnbmF0dXJlGAQgASgJIjcKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKAUSFwoPYXJndW1lbnRzX2RlbHRhGAIgASgJImAKBkZpbmlzaBIrCgZyZWFzb24YASABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhISCgpyYXdfcmVhc29uGAIgASgJEhUKDXN0b3Bfc2VxdWVuY2UYAyABKAkiegoKSW5wdXRVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgCIAEoBRIaChJjYWNoZV93cml0ZV90b2tlbnMYAyABKAUSHQoVY2FjaGVfd3JpdGVfMWhfdG9rZW5zGAQgASgFIo0ECgtTdHJlYW1DaHVuaxIUCgxjaG9pY2VfaW5kZXgYASABKAUSKwoFc3RhcnQYAiABKAsyGi5sbG1nYXRld2F5LnYxLlN0cmVhbVN0YXJ0SAASLgoKdGV4dF9kZWx0YRgDIAEoCzIYLmxsbWdhdGV3YXkudjEuVGV4dERlbHRhSAASOAoPcmVhc29uaW5nX2RlbHRhGAQgASgLMh0ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdEZWx0YUgAEjcKD3Rvb2xfY2FsbF9zdGFydBgFIAEoCzIcLmxsbWdhdGV3YXkudjEuVG9vbENhbGxTdGFydEgAEjcKD3Rvb2xfY2FsbF9kZWx0YRgGIAEoCzIcLmxsbWdhdGV3YXkudjEuVG9vbENhbGxEZWx0YUgAEicKBmZpbmlzaBgHIAEoCzIVLmxsbWdhdGV3YXkudjEuRmluaXNoSAASJQoFdXNhZ2UYCCABKAsyFC5sbG1nYXRld2F5LnYxLlVzYWdlSAASKQoFcm91dGUYCSABKAsyGC5sbG1nYXRld2F5LnYxLlJvdXRlSW5mb0gAEikKB3dhcm5pbmcYCiABKAsyFi5sbG1nYXRld2F5LnYxLldhcm5pbmdIABIwCgtpbnB1dF91c2FnZRgLIAEoCzIZLmxsbWdhdGV3YXkudjEuSW5wdXRVc2FnZUgAQgcKBWV2ZW50KnMKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg8KC1JPTEVfU1lTVEVNEAESEgoOUk9MRV9ERVZFTE9QRVIQAhINCglST0xFX1VTRVIQAxISCg5ST0xFX0FTU0lTVEFOVBAEEg0KCVJPTEVfVE9PTBAFKlkKCENhY2hlVHRsEhkKFUNBQ0hFX1RUTF9VTlNQRUNJRklFRBAAEhoKFkNBQ0hFX1RUTF9GSVZFX01JTlVURVMQARIWChJDQUNIRV9UVExfT05FX0hPVVIQAiqiAQoOVG9vbENob2ljZU1vZGUSIAocVE9PTF9DSE9JQ0VfTU9ERV9VTlNQRUNJRklFRBAAEhkKFVRPT0xfQ0hPSUNFX01PREVfQVVUTxABEhkKFVRPT0xfQ0hPSUNFX01PREVfTk9ORRACEh0KGVRPT0xfQ0hPSUNFX01PREVfUkVRVUlSRUQQAxIZChVUT09MX0NIT0lDRV9NT0RFX1RPT0wQBCqlAQoSUmVzcG9uc2VGb3JtYXRUeXBlEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX1VOU1BFQ0lGSUVEEAASHQoZUkVTUE9OU0VfRk9STUFUX1RZUEVfVEVYVBABEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fT0JKRUNUEAISJAogUkVTUE9OU0VfRk9STUFUX1RZUEVfSlNPTl9TQ0hFTUEQAyr0AQoPUmVhc29uaW5nRWZmb3J0EiAKHFJFQVNPTklOR19FRkZPUlRfVU5TUEVDSUZJRUQQABIZChVSRUFTT05JTkdfRUZGT1JUX05PTkUQARIcChhSRUFTT05JTkdfRUZGT1JUX01JTklNQUwQAhIYChRSRUFTT05JTkdfRUZGT1JUX0xPVxADEhsKF1JFQVNPTklOR19FRkZPUlRfTUVESVVNEAQSGQoVUkVBU09OSU5HX0VGRk9SVF9ISUdIEAUSGgoWUkVBU09OSU5HX0VGRk9SVF9YSElHSBAGEhgKFFJFQVNPTklOR19FRkZPUlRfTUFYEAcq0QEKDEZpbmlzaFJlYXNvbhIdChlGSU5JU0hfUkVBU09OX1VOU1BFQ0lGSUVEEAASFgoSRklOSVNIX1JFQVNPTl9TVE9QEAESGAoURklOSVNIX1JFQVNPTl9MRU5HVEgQAhIcChhGSU5JU0hfUkVBU09OX1RPT0xfQ0FMTFMQAxIgChxGSU5JU0hfUkVBU09OX0NPTlRFTlRfRklMVEVSEAQSFwoTRklOSVNIX1JFQVNPTl9FUlJPUhAFEhcKE0ZJTklTSF9SRUFTT05fT1RIRVIQBmIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkivgIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASOAoQY2FjaGVfYnJlYWtwb2ludBgGIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50QgYKBGtpbmQiNwoPQ2FjaGVCcmVha3BvaW50EiQKA3R0bBgBIAEoDjIXLmxsbWdhdGV3YXkudjEuQ2FjaGVUdGwiPAoIVGV4dFBhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCCJYCglJbWFnZVBhcnQSDQoDdXJsGAEgASgJSAASDgoEZGF0YRgCIAEoDEgAEhIKCm1lZGlhX3R5cGUYAyABKAkSDgoGZGV0YWlsGAQgASgJQggKBnNvdXJjZSJeCg1SZWFzb25pbmdQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJTCgxUb29sQ2FsbFBhcnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIWCg5hcmd1bWVudHNfanNvbhgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkioAEKDlRvb2xSZXN1bHRQYXJ0EhQKDHRvb2xfY2FsbF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEisKB2NvbnRlbnQYAyADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EhAKCGlzX2Vycm9yGAQgASgIEisKCnN0cnVjdHVyZWQYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IqABCgRUb29sEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIEjgKEGNhY2hlX2JyZWFrcG9pbnQYBSABKAsyHi5sbG1nYXRld2F5LnYxLkNhY2hlQnJlYWtwb2ludCJMCgpUb29sQ2hvaWNlEisKBG1vZGUYASABKA4yHS5sbG1nYXRld2F5LnYxLlRvb2xDaG9pY2VNb2RlEhEKCXRvb2xfbmFtZRgCIAEoCSKkAQoOUmVzcG9uc2VGb3JtYXQSLwoEdHlwZRgBIAEoDjIhLmxsbWdhdGV3YXkudjEuUmVzcG9uc2VGb3JtYXRUeXBlEhMKC3NjaGVtYV9uYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEicKBnNjaGVtYRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAUgASgIIooBCg9SZWFzb25pbmdDb25maWcSLgoGZWZmb3J0GAEgASgOMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdFZmZvcnQSGgoNYnVkZ2V0X3Rva2VucxgCIAEoBUgAiAEBEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIQhAKDl9idWRnZXRfdG9rZW5zIjoKDkdhdGV3YXlPcHRpb25zEhQKDGNhY2hlX2J5cGFzcxgBIAEoCBISCgpzZXNzaW9uX2lkGAIgASgJIv8GCgtDaGF0UmVxdWVzdBINCgVtb2RlbBgBIAEoCRIoCghtZXNzYWdlcxgCIAMoCzIWLmxsbWdhdGV3YXkudjEuTWVzc2FnZRIiCgV0b29scxgDIAMoCzITLmxsbWdhdGV3YXkudjEuVG9vbBIuCgt0b29sX2Nob2ljZRgEIAEoCzIZLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZRIgChNwYXJhbGxlbF90b29sX2NhbGxzGAUgASgISACIAQESNgoPcmVzcG9uc2VfZm9ybWF0GAYgASgLMh0ubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdBIYCgt0ZW1wZXJhdHVyZRgHIAEoAUgBiAEBEhIKBXRvcF9wGAggASgBSAKIAQESEgoFdG9wX2sYCSABKAVIA4gBARIeChFtYXhfb3V0cHV0X3Rva2VucxgKIAEoBUgEiAEBEgwKBHN0b3AYCyADKAkSEQoEc2VlZBgMIAEoA0gFiAEBEh0KEHByZXNlbmNlX3BlbmFsdHkYDSABKAFIBogBARIeChFmcmVxdWVuY3lfcGVuYWx0eRgOIAEoAUgHiAEBEjEKCXJlYXNvbmluZxgPIAEoCzIeLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nQ29uZmlnEgwKBHVzZXIYECABKAkSOgoIbWV0YWRhdGEYESADKAsyKC5sbG1nYXRld2F5LnYxLkNoYXRSZXF1ZXN0Lk1ldGFkYXRhRW50cnkSMQoQcHJvdmlkZXJfb3B0aW9ucxgSIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSHAoPY2FuZGlkYXRlX2NvdW50GBMgASgFSAiIAQESLgoHZ2F0ZXdheRgUIAEoCzIdLmxsbWdhdGV3YXkudjEuR2F0ZXdheU9wdGlvbnMaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg4KDF90ZW1wZXJhdHVyZUIICgZfdG9wX3BCCAoGX3RvcF9rQhQKEl9tYXhfb3V0cHV0X3Rva2Vuc0IHCgVfc2VlZEITChFfcHJlc2VuY2VfcGVuYWx0eUIUChJfZnJlcXVlbmN5X3BlbmFsdHlCEgoQX2NhbmRpZGF0ZV9jb3VudCLhAQoFVXNhZ2USFAoMaW5wdXRfdG9rZW5zGAEgASgFEhUKDW91dHB1dF90b2tlbnMYAiABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgDIAEoBRIaChJjYWNoZV93cml0ZV90b2tlbnMYBCABKAUSGAoQcmVhc29uaW5nX3Rva2VucxgFIAEoBRIUCgx0b3RhbF90b2tlbnMYBiABKAUSEAoIY29zdF91c2QYByABKAESEQoJZXN0aW1hdGVkGAggASgIEh0KFWNhY2hlX3dyaXRlXzFoX3Rva2VucxgJIAEoBSI3CgdXYXJuaW5nEgwKBGNvZGUYASABKAkSDQoFcGFyYW0YAiABKAkSDwoHbWVzc2FnZRgDIAEoCSKNAQoHQXR0ZW1wdBITCgtwcm92aWRlcl9pZBgBIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgCIAEoCRIPCgdvdXRjb21lGAMgASgJEisKCGR1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhcKD3Vwc3RyZWFtX3N0YXR1cxgFIAEoBSLCAQoJUm91dGVJbmZvEhMKC3Byb3ZpZGVyX2lkGAEgASgJEhUKDXByb3ZpZGVyX3R5cGUYAiABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAyABKAkSDQoFcm91dGUYBCABKAkSDgoGZXhwZXJ0GAUgASgJEigKCGF0dGVtcHRzGAYgAygLMhYubGxtZ2F0ZXdheS52MS5BdHRlbXB0EhUKDXJ1bGVzX2FwcGxpZWQYByADKAkSEQoJY2FjaGVfaGl0GAggASgIItsBCgZDaG9pY2USDQoFaW5kZXgYASABKAUSJwoHbWVzc2FnZRgCIAEoCzIWLmxsbWdhdGV3YXkudjEuTWVzc2FnZRIyCg1maW5pc2hfcmVhc29uGAMgASgOMhsubGxtZ2F0ZXdheS52MS5GaW5pc2hSZWFzb24SGQoRcmF3X2ZpbmlzaF9yZWFzb24YBCABKAkSFQoNc3RvcF9zZXF1ZW5jZRgFIAEoCRIzCg5zYWZldHlfcmF0aW5ncxgGIAMoCzIbLmxsbWdhdGV3YXkudjEuU2FmZXR5UmF0aW5nIkYKDFNhZmV0eVJhdGluZxIQCghjYXRlZ29yeRgBIAEoCRITCgtwcm9iYWJpbGl0eRgCIAEoCRIPCgdibG9ja2VkGAMgASgIIlsKDlByb21wdEZlZWRiYWNrEhQKDGJsb2NrX3JlYXNvbhgBIAEoCRIzCg5zYWZldHlfcmF0aW5ncxgCIAMoCzIbLmxsbWdhdGV3YXkudjEuU2FmZXR5UmF0aW5nIq4CCgxDaGF0UmVzcG9uc2USCgoCaWQYASABKAkSKwoHY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbW9kZWwYAyABKAkSJgoHY2hvaWNlcxgEIAMoCzIVLmxsbWdhdGV3YXkudjEuQ2hvaWNlEiMKBXVzYWdlGAUgASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZRInCgVyb3V0ZRgGIAEoCzIYLmxsbWdhdGV3YXkudjEuUm91dGVJbmZvEigKCHdhcm5pbmdzGAcgAygLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nEjYKD3Byb21wdF9mZWVkYmFjaxgIIAEoCzIdLmxsbWdhdGV3YXkudjEuUHJvbXB0RmVlZGJhY2siVQoLU3RyZWFtU3RhcnQSCgoCaWQYASABKAkSKwoHY3JlYXRlZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFbW9kZWwYAyABKAkiPQoJVGV4dERlbHRhEgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEg8KB3JlZnVzYWwYAyABKAgiXwoOUmVhc29uaW5nRGVsdGESDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSFQoNcmVkYWN0ZWRfZGF0YRgDIAEoCRIVCg1wcm92aWRlcl90eXBlGAQgASgJIksKDVRvb2xDYWxsU3RhcnQSDQoFaW5kZXgYASABKAUSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkiNwoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoBRIXCg9hcmd1bWVudHNfZGVsdGEYAiABKAkizQEKBkZpbmlzaBIrCgZyZWFzb24YASABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhISCgpyYXdfcmVhc29uGAIgASgJEhUKDXN0b3Bfc2VxdWVuY2UYAyABKAkSNgoPcHJvbXB0X2ZlZWRiYWNrGAQgASgLMh0ubGxtZ2F0ZXdheS52MS5Qcm9tcHRGZWVkYmFjaxIzCg5zYWZldHlfcmF0aW5ncxgFIAMoCzIbLmxsbWdhdGV3YXkudjEuU2FmZXR5UmF0aW5nInoKCklucHV0VXNhZ2USFAoMaW5wdXRfdG9rZW5zGAEgASgFEhsKE2NhY2hlZF9pbnB1dF90b2tlbnMYAiABKAUSGgoSY2FjaGVfd3JpdGVfdG9rZW5zGAMgASgFEh0KFWNhY2hlX3dyaXRlXzFoX3Rva2VucxgEIAEoBSKNBAoLU3RyZWFtQ2h1bmsSFAoMY2hvaWNlX2luZGV4GAEgASgFEisKBXN0YXJ0GAIgASgLMhoubGxtZ2F0ZXdheS52MS5TdHJlYW1TdGFydEgAEi4KCnRleHRfZGVsdGEYAyABKAsyGC5sbG1nYXRld2F5LnYxLlRleHREZWx0YUgAEjgKD3JlYXNvbmluZ19kZWx0YRgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nRGVsdGFIABI3Cg90b29sX2NhbGxfc3RhcnQYBSABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsU3RhcnRIABI3Cg90b29sX2NhbGxfZGVsdGEYBiABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsRGVsdGFIABInCgZmaW5pc2gYByABKAsyFS5sbG1nYXRld2F5LnYxLkZpbmlzaEgAEiUKBXVzYWdlGAggASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZUgAEikKBXJvdXRlGAkgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm9IABIpCgd3YXJuaW5nGAogASgLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nSAASMAoLaW5wdXRfdXNhZ2UYCyABKAsyGS5sbG1nYXRld2F5LnYxLklucHV0VXNhZ2VIAEIHCgVldmVudCpzCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1NZU1RFTRABEhIKDlJPTEVfREVWRUxPUEVSEAISDQoJUk9MRV9VU0VSEAMSEgoOUk9MRV9BU1NJU1RBTlQQBBINCglST0xFX1RPT0wQBSpZCghDYWNoZVR0bBIZChVDQUNIRV9UVExfVU5TUEVDSUZJRUQQABIaChZDQUNIRV9UVExfRklWRV9NSU5VVEVTEAESFgoSQ0FDSEVfVFRMX09ORV9IT1VSEAIqogEKDlRvb2xDaG9pY2VNb2RlEiAKHFRPT0xfQ0hPSUNFX01PREVfVU5TUEVDSUZJRUQQABIZChVUT09MX0NIT0lDRV9NT0RFX0FVVE8QARIZChVUT09MX0NIT0lDRV9NT0RFX05PTkUQAhIdChlUT09MX0NIT0lDRV9NT0RFX1JFUVVJUkVEEAMSGQoVVE9PTF9DSE9JQ0VfTU9ERV9UT09MEAQqxAEKElJlc3BvbnNlRm9ybWF0VHlwZRIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX0ZPUk1BVF9UWVBFX1RFWFQQARIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9KU09OX09CSkVDVBACEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fU0NIRU1BEAMSHQoZUkVTUE9OU0VfRk9STUFUX1RZUEVfRU5VTRAEKvQBCg9SZWFzb25pbmdFZmZvcnQSIAocUkVBU09OSU5HX0VGRk9SVF9VTlNQRUNJRklFRBAAEhkKFVJFQVNPTklOR19FRkZPUlRfTk9ORRABEhwKGFJFQVNPTklOR19FRkZPUlRfTUlOSU1BTBACEhgKFFJFQVNPTklOR19FRkZPUlRfTE9XEAMSGwoXUkVBU09OSU5HX0VGRk9SVF9NRURJVU0QBBIZChVSRUFTT05JTkdfRUZGT1JUX0hJR0gQBRIaChZSRUFTT05JTkdfRUZGT1JUX1hISUdIEAYSGAoUUkVBU09OSU5HX0VGRk9SVF9NQVgQByrRAQoMRmluaXNoUmVhc29uEh0KGUZJTklTSF9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJGSU5JU0hfUkVBU09OX1NUT1AQARIYChRGSU5JU0hfUkVBU09OX0xFTkdUSBACEhwKGEZJTklTSF9SRUFTT05fVE9PTF9DQUxMUxADEiAKHEZJTklTSF9SRUFTT05fQ09OVEVOVF9GSUxURVIQBBIXChNGSU5JU0hfUkVBU09OX0VSUk9SEAUSFwoTRklOSVNIX1JFQVNPTl9PVEhFUhAGYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One turn of the conversation. Content is an ordered list of parts so that
@@ -326,6 +326,16 @@ export type ToolResultPart = Message$1<"llmgateway.v1.ToolResultPart"> & {
    * @generated from field: bool is_error = 4;
    */
   isError: boolean;
+
+  /**
+   * The result as the JSON object the client sent (Gemini's
+   * `functionResponse.response`), beside `content`, which holds it as JSON
+   * text for families that take text. A Gemini upstream gets this object
+   * unchanged; others read `content`.
+   *
+   * @generated from field: google.protobuf.Struct structured = 5;
+   */
+  structured?: JsonObject | undefined;
 };
 
 /**
@@ -425,6 +435,8 @@ export type ResponseFormat = Message$1<"llmgateway.v1.ResponseFormat"> & {
   description: string;
 
   /**
+   * JSON_SCHEMA and ENUM.
+   *
    * @generated from field: google.protobuf.Struct schema = 4;
    */
   schema?: JsonObject | undefined;
@@ -879,6 +891,13 @@ export type Choice = Message$1<"llmgateway.v1.Choice"> & {
    * @generated from field: string stop_sequence = 5;
    */
   stopSequence: string;
+
+  /**
+   * The provider's safety verdicts on this answer (Gemini `safetyRatings`).
+   *
+   * @generated from field: repeated llmgateway.v1.SafetyRating safety_ratings = 6;
+   */
+  safetyRatings: SafetyRating[];
 };
 
 /**
@@ -887,6 +906,69 @@ export type Choice = Message$1<"llmgateway.v1.Choice"> & {
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
   messageDesc(file_llmgateway_v1_chat, 18);
+
+/**
+ * A provider's safety verdict on one harm category (Gemini `SafetyRating`).
+ *
+ * @generated from message llmgateway.v1.SafetyRating
+ */
+export type SafetyRating = Message$1<"llmgateway.v1.SafetyRating"> & {
+  /**
+   * e.g. "HARM_CATEGORY_HARASSMENT".
+   *
+   * @generated from field: string category = 1;
+   */
+  category: string;
+
+  /**
+   * e.g. "NEGLIGIBLE", "HIGH".
+   *
+   * @generated from field: string probability = 2;
+   */
+  probability: string;
+
+  /**
+   * The content was blocked for this rating.
+   *
+   * @generated from field: bool blocked = 3;
+   */
+  blocked: boolean;
+};
+
+/**
+ * Describes the message llmgateway.v1.SafetyRating.
+ * Use `create(SafetyRatingSchema)` to create a new message.
+ */
+export const SafetyRatingSchema: GenMessage<SafetyRating> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 19);
+
+/**
+ * Why the provider refused the prompt itself, answering no choices (Gemini
+ * `promptFeedback`). The answer then has one empty choice finished with
+ * CONTENT_FILTER, for clients of surfaces that have no such field.
+ *
+ * @generated from message llmgateway.v1.PromptFeedback
+ */
+export type PromptFeedback = Message$1<"llmgateway.v1.PromptFeedback"> & {
+  /**
+   * The provider's reason, e.g. "SAFETY", "BLOCKLIST", "PROHIBITED_CONTENT".
+   *
+   * @generated from field: string block_reason = 1;
+   */
+  blockReason: string;
+
+  /**
+   * @generated from field: repeated llmgateway.v1.SafetyRating safety_ratings = 2;
+   */
+  safetyRatings: SafetyRating[];
+};
+
+/**
+ * Describes the message llmgateway.v1.PromptFeedback.
+ * Use `create(PromptFeedbackSchema)` to create a new message.
+ */
+export const PromptFeedbackSchema: GenMessage<PromptFeedback> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 20);
 
 /**
  * A complete (non-streamed) answer.
@@ -930,6 +1012,13 @@ export type ChatResponse = Message$1<"llmgateway.v1.ChatResponse"> & {
    * @generated from field: repeated llmgateway.v1.Warning warnings = 7;
    */
   warnings: Warning[];
+
+  /**
+   * Set when the provider blocked the prompt (see PromptFeedback).
+   *
+   * @generated from field: llmgateway.v1.PromptFeedback prompt_feedback = 8;
+   */
+  promptFeedback?: PromptFeedback | undefined;
 };
 
 /**
@@ -937,7 +1026,7 @@ export type ChatResponse = Message$1<"llmgateway.v1.ChatResponse"> & {
  * Use `create(ChatResponseSchema)` to create a new message.
  */
 export const ChatResponseSchema: GenMessage<ChatResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 19);
+  messageDesc(file_llmgateway_v1_chat, 21);
 
 /**
  * Opens a stream.
@@ -966,7 +1055,7 @@ export type StreamStart = Message$1<"llmgateway.v1.StreamStart"> & {
  * Use `create(StreamStartSchema)` to create a new message.
  */
 export const StreamStartSchema: GenMessage<StreamStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 20);
+  messageDesc(file_llmgateway_v1_chat, 22);
 
 /**
  * @generated from message llmgateway.v1.TextDelta
@@ -997,7 +1086,7 @@ export type TextDelta = Message$1<"llmgateway.v1.TextDelta"> & {
  * Use `create(TextDeltaSchema)` to create a new message.
  */
 export const TextDeltaSchema: GenMessage<TextDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 21);
+  messageDesc(file_llmgateway_v1_chat, 23);
 
 /**
  * Consecutive reasoning deltas belong to one ReasoningPart; a delta carrying
@@ -1032,7 +1121,7 @@ export type ReasoningDelta = Message$1<"llmgateway.v1.ReasoningDelta"> & {
  * Use `create(ReasoningDeltaSchema)` to create a new message.
  */
 export const ReasoningDeltaSchema: GenMessage<ReasoningDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 22);
+  messageDesc(file_llmgateway_v1_chat, 24);
 
 /**
  * @generated from message llmgateway.v1.ToolCallStart
@@ -1066,7 +1155,7 @@ export type ToolCallStart = Message$1<"llmgateway.v1.ToolCallStart"> & {
  * Use `create(ToolCallStartSchema)` to create a new message.
  */
 export const ToolCallStartSchema: GenMessage<ToolCallStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 23);
+  messageDesc(file_llmgateway_v1_chat, 25);
 
 /**
  * @generated from message llmgateway.v1.ToolCallDelta
@@ -1090,7 +1179,7 @@ export type ToolCallDelta = Message$1<"llmgateway.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 24);
+  messageDesc(file_llmgateway_v1_chat, 26);
 
 /**
  * @generated from message llmgateway.v1.Finish
@@ -1113,6 +1202,20 @@ export type Finish = Message$1<"llmgateway.v1.Finish"> & {
    * @generated from field: string stop_sequence = 3;
    */
   stopSequence: string;
+
+  /**
+   * Set when the provider blocked the prompt (ChatResponse.prompt_feedback).
+   *
+   * @generated from field: llmgateway.v1.PromptFeedback prompt_feedback = 4;
+   */
+  promptFeedback?: PromptFeedback | undefined;
+
+  /**
+   * The provider's last safety verdicts on this choice (Choice.safety_ratings).
+   *
+   * @generated from field: repeated llmgateway.v1.SafetyRating safety_ratings = 5;
+   */
+  safetyRatings: SafetyRating[];
 };
 
 /**
@@ -1120,7 +1223,7 @@ export type Finish = Message$1<"llmgateway.v1.Finish"> & {
  * Use `create(FinishSchema)` to create a new message.
  */
 export const FinishSchema: GenMessage<Finish> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 25);
+  messageDesc(file_llmgateway_v1_chat, 27);
 
 /**
  * The input side of the usage, as the provider reports it before the output
@@ -1164,7 +1267,7 @@ export type InputUsage = Message$1<"llmgateway.v1.InputUsage"> & {
  * Use `create(InputUsageSchema)` to create a new message.
  */
 export const InputUsageSchema: GenMessage<InputUsage> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 26);
+  messageDesc(file_llmgateway_v1_chat, 28);
 
 /**
  * One streamed event. A stream is: start; route (the serving target and the
@@ -1253,7 +1356,7 @@ export type StreamChunk = Message$1<"llmgateway.v1.StreamChunk"> & {
  * Use `create(StreamChunkSchema)` to create a new message.
  */
 export const StreamChunkSchema: GenMessage<StreamChunk> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 27);
+  messageDesc(file_llmgateway_v1_chat, 29);
 
 /**
  * Who wrote a message.
@@ -1391,6 +1494,15 @@ export enum ResponseFormatType {
    * @generated from enum value: RESPONSE_FORMAT_TYPE_JSON_SCHEMA = 3;
    */
   JSON_SCHEMA = 3,
+
+  /**
+   * Gemini's enum mode (`responseMimeType: text/x.enum`): the answer is one of
+   * the `schema`'s enum values, as plain text (not JSON). Only Gemini serves it;
+   * other families refuse it before any call.
+   *
+   * @generated from enum value: RESPONSE_FORMAT_TYPE_ENUM = 4;
+   */
+  ENUM = 4,
 }
 
 /**

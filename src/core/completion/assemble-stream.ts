@@ -97,6 +97,8 @@ export class StreamAssembler {
         choice.finishReason = event.value.reason;
         choice.rawFinishReason = event.value.rawReason;
         choice.stopSequence = event.value.stopSequence;
+        if (event.value.promptFeedback) this.response.promptFeedback = event.value.promptFeedback;
+        if (event.value.safetyRatings.length > 0) choice.safetyRatings = event.value.safetyRatings;
         return;
       }
       case 'usage':

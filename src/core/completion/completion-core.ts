@@ -116,6 +116,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           usage,
           route: routeInfoFor(routePlan, served, attempts),
           warnings: value.warnings,
+          promptFeedback: value.promptFeedback,
         });
       } catch (error) {
         throw asCanceled(error, signal);

@@ -35,6 +35,9 @@ export function validateChatRequest(request: ChatRequest, field = 'chat'): void 
   if (format?.type === ResponseFormatType.JSON_SCHEMA && !format.schema) {
     throw invalidArgument(`${field}.response_format.schema`, 'is required for JSON_SCHEMA');
   }
+  if (format?.type === ResponseFormatType.ENUM && !Array.isArray(format.schema?.['enum'])) {
+    throw invalidArgument(`${field}.response_format.schema`, 'ENUM needs a schema with an enum list');
+  }
   checkRange(`${field}.temperature`, request.temperature, 0, 2);
   checkRange(`${field}.top_p`, request.topP, 0, 1);
   checkRange(`${field}.presence_penalty`, request.presencePenalty, -2, 2);

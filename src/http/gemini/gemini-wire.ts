@@ -17,6 +17,7 @@ export interface GeminiWireCandidate {
   /** Why the candidate stopped, in words (MALFORMED_FUNCTION_CALL: the calls that could not be read). */
   finishMessage?: string;
   index: number;
+  safetyRatings?: GeminiWireSafetyRating[];
 }
 
 export interface GeminiWireUsage {
@@ -27,8 +28,21 @@ export interface GeminiWireUsage {
   cachedContentTokenCount?: number;
 }
 
+export interface GeminiWireSafetyRating {
+  category: string;
+  probability: string;
+  blocked?: boolean;
+}
+
+export interface GeminiWirePromptFeedback {
+  blockReason: string;
+  safetyRatings?: GeminiWireSafetyRating[];
+}
+
 export interface GeminiWireResponse {
-  candidates: GeminiWireCandidate[];
+  /** Absent when the prompt was blocked (`promptFeedback` says why). */
+  candidates?: GeminiWireCandidate[];
+  promptFeedback?: GeminiWirePromptFeedback;
   usageMetadata?: GeminiWireUsage;
   modelVersion: string;
   responseId: string;

@@ -4,7 +4,8 @@
 // - text parts (a `thoughtSignature` kept on the part), `thought: true` parts →
 //   reasoning (its origin read from the signature, thought-signature.ts),
 //   inlineData / fileData images, functionCall → tool call (its signature on
-//   the call), functionResponse → tool result inside the user turn;
+//   the call), functionResponse → tool result inside the user turn (its
+//   response object as JSON text, and as the object itself: `structured`);
 // - a streamed block of another family's reasoning, sent back as the thought
 //   parts it was streamed in, is one reasoning part again (thought-runs.ts): it
 //   stands where its signed part stood, in that part's content (an earlier
@@ -12,12 +13,12 @@
 // Gemini's function calls need not carry ids: one is minted per call without
 // one, and a functionResponse without an id answers the earliest unanswered
 // call of the same name (Gemini's own pairing rule).
-import { create, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
+import { create, type JsonObject, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { isEmptyPart } from './empty-part.js';
 import { decodeThoughtSignature } from './thought-signature.js';
 import { joinedThoughtParts } from './thought-runs.js';
-import { at, invalidType, invalidValue, isUnset, optionalBoolean, optionalString, readList, readRecord, requiredString, type JsonRecord } from './request-error.js';
+import { at, invalidType, invalidValue, isUnset, optionalBoolean, optionalString, readList, readRecord, requiredString, structValue, type JsonRecord } from './request-error.js';
 
 const part = (kind: MessageInitShape<typeof ContentPartSchema>['kind']): ContentPart => create(ContentPartSchema, { kind });
 
@@ -110,8 +111,10 @@ function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: Ca
     const name = requiredString(response['name'], at(where, 'functionResponse.name'));
     const body = isUnset(response['response']) ? {} : readRecord(response['response'], at(where, 'functionResponse.response'));
     const toolCallId = ids.response(optionalString(response['id'], at(where, 'functionResponse.id')), name);
-    const { text, isError } = resultText(body);
-    return part({ case: 'toolResult', value: { toolCallId, name, isError, content: [part({ case: 'text', value: { text } })] } });
+    const { text, isError, unwrapped } = resultText(body);
+    // The object itself too, for a Gemini upstream (it takes objects, others text): it reaches Gemini as sent.
+    const structured = unwrapped ? undefined : (structValue(body, at(where, 'functionResponse.response')) as JsonObject);
+    return part({ case: 'toolResult', value: { toolCallId, name, isError, content: [part({ case: 'text', value: { text } })], structured } });
   }
   if (!isUnset(entry['inlineData'])) return imagePart(readRecord(entry['inlineData'], at(where, 'inlineData')), at(where, 'inlineData'), 'data');
   if (!isUnset(entry['fileData'])) return imagePart(readRecord(entry['fileData'], at(where, 'fileData')), at(where, 'fileData'), 'fileUri');
@@ -127,11 +130,11 @@ function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: Ca
 }
 
 /** `{content: "…"}` and `{error: "…"}` (what the gateway's Gemini adapter sends) unwrap to their text; any other object is sent as JSON. */
-function resultText(body: JsonRecord): { text: string; isError: boolean } {
+function resultText(body: JsonRecord): { text: string; isError: boolean; unwrapped: boolean } {
   const keys = Object.keys(body);
-  if (keys.length === 1 && typeof body['content'] === 'string') return { text: body['content'], isError: false };
-  if (keys.length === 1 && typeof body['error'] === 'string') return { text: body['error'], isError: true };
-  return { text: JSON.stringify(body as JsonValue), isError: false };
+  if (keys.length === 1 && typeof body['content'] === 'string') return { text: body['content'], isError: false, unwrapped: true };
+  if (keys.length === 1 && typeof body['error'] === 'string') return { text: body['error'], isError: true, unwrapped: true };
+  return { text: JSON.stringify(body as JsonValue), isError: false, unwrapped: false };
 }
 
 function imagePart(source: JsonRecord, where: string, field: 'data' | 'fileUri'): ContentPart {

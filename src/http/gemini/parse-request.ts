@@ -180,13 +180,19 @@ function applyResponseFormat(chat: ChatRequest, config: JsonRecord): void {
   const mimeType = optionalString(config['responseMimeType'], 'generationConfig.responseMimeType');
   const schemaValue = isUnset(config['responseJsonSchema']) ? config['responseSchema'] : config['responseJsonSchema'];
   const schemaField = isUnset(config['responseJsonSchema']) ? 'generationConfig.responseSchema' : 'generationConfig.responseJsonSchema';
-  if (!isUnset(schemaValue)) {
+  if (mimeType === 'text/x.enum') {
+    // Enum mode answers a bare enum value, not JSON: its own format, which only Gemini serves (README).
+    if (isUnset(schemaValue)) throw invalidValue('generationConfig.responseSchema', 'text/x.enum needs a responseSchema with an enum');
+    const schema = structValue(jsonSchemaOf(readRecord(schemaValue, schemaField)) as JsonObject, schemaField);
+    if (!Array.isArray(schema['enum'])) throw invalidValue(schemaField, 'text/x.enum needs a schema with an enum');
+    chat.responseFormat = { $typeName: 'llmgateway.v1.ResponseFormat', type: ResponseFormatType.ENUM, schemaName: '', description: '', schema, strict: false };
+  } else if (!isUnset(schemaValue)) {
     const schema = structValue(jsonSchemaOf(readRecord(schemaValue, schemaField)) as JsonObject, schemaField);
     chat.responseFormat = { $typeName: 'llmgateway.v1.ResponseFormat', type: ResponseFormatType.JSON_SCHEMA, schemaName: 'response', description: '', schema, strict: false };
   } else if (mimeType === 'application/json') {
     chat.responseFormat = { $typeName: 'llmgateway.v1.ResponseFormat', type: ResponseFormatType.JSON_OBJECT, schemaName: '', description: '' , strict: false };
   } else if (mimeType !== undefined && mimeType !== 'text/plain') {
-    throw invalidValue('generationConfig.responseMimeType', `"${mimeType}" is not supported by this gateway; use text/plain or application/json`);
+    throw invalidValue('generationConfig.responseMimeType', `"${mimeType}" is not supported by this gateway; use text/plain, application/json or text/x.enum`);
   }
 }
 

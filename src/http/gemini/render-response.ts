@@ -2,6 +2,7 @@
 import type { ChatResponse, ContentPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GeminiWireCandidate, GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, markMalformedCalls, renderPart, renderUsage, type MalformedCall } from './render-parts.js';
+import { renderPromptFeedback, renderSafetyRatings } from './render-safety.js';
 
 export interface RenderedGenerateResponse {
   body: GeminiWireResponse;
@@ -22,6 +23,11 @@ function renderedParts(content: readonly ContentPart[], malformed: MalformedCall
 export function renderGenerateResponse(response: ChatResponse): RenderedGenerateResponse {
   const warnings: Warning[] = [];
   const usageMetadata = renderUsage(response.usage);
+  if (response.promptFeedback) {
+    // A blocked prompt: Gemini's own shape, no candidates (the canonical empty choice is for other surfaces).
+    const promptFeedback = renderPromptFeedback(response.promptFeedback);
+    return { body: { promptFeedback, ...(usageMetadata ? { usageMetadata } : {}), modelVersion: response.model, responseId: response.id }, warnings };
+  }
   const candidates = response.choices.map((choice) => {
     const malformed: MalformedCall[] = [];
     const finishReason = finishReasonName(choice.finishReason, choice.rawFinishReason, response.route);
@@ -29,6 +35,7 @@ export function renderGenerateResponse(response: ChatResponse): RenderedGenerate
       content: { role: 'model', parts: renderedParts(choice.message?.content ?? [], malformed) },
       ...(finishReason ? { finishReason } : {}),
       index: choice.index,
+      ...(choice.safetyRatings.length > 0 ? { safetyRatings: renderSafetyRatings(choice.safetyRatings) } : {}),
     };
     markMalformedCalls(candidate, malformed, warnings);
     return candidate;

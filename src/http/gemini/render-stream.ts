@@ -10,15 +10,17 @@
 // JSON object at the end is left out, the candidate finishing with
 // MALFORMED_FUNCTION_CALL (render-parts.ts); the headers have left by then,
 // so its warning is in `lateWarnings`, for the log.
-import { FinishReason, type RouteInfo, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
+import { FinishReason, type RouteInfo, type SafetyRating, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { GeminiWireCandidate, GeminiWirePart, GeminiWirePromptFeedback, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, functionCallPart, markMalformedCalls, renderUsage, type MalformedCall, type WholeCall } from './render-parts.js';
 import { encodeThoughtSignature } from './thought-signature.js';
+import { renderPromptFeedback, renderSafetyRatings } from './render-safety.js';
 
 interface Ending {
   index: number;
   reason: FinishReason;
   raw: string;
+  safetyRatings: SafetyRating[];
 }
 
 export class GeminiStreamRenderer {
@@ -32,6 +34,8 @@ export class GeminiStreamRenderer {
   readonly #calls = new Map<number, Map<number, WholeCall>>();
   readonly #endings: Ending[] = [];
   #usage: ReturnType<typeof renderUsage>;
+  /** A blocked prompt: answered as Gemini does, one response without candidates. */
+  #promptFeedback: GeminiWirePromptFeedback | undefined;
 
   push(chunk: StreamChunk): GeminiWireResponse[] {
     const index = chunk.choiceIndex;
@@ -64,7 +68,8 @@ export class GeminiStreamRenderer {
         return [];
       }
       case 'finish':
-        this.#endings.push({ index, reason: event.value.reason, raw: event.value.rawReason });
+        if (event.value.promptFeedback) this.#promptFeedback = renderPromptFeedback(event.value.promptFeedback);
+        this.#endings.push({ index, reason: event.value.reason, raw: event.value.rawReason, safetyRatings: event.value.safetyRatings });
         return [];
       case 'usage':
         this.#usage = renderUsage(event.value);
@@ -76,6 +81,9 @@ export class GeminiStreamRenderer {
 
   /** The held calls and finish reasons, usage on the last response. */
   end(): GeminiWireResponse[] {
+    if (this.#promptFeedback) {
+      return [{ promptFeedback: this.#promptFeedback, ...(this.#usage ? { usageMetadata: this.#usage } : {}), modelVersion: this.#model, responseId: this.#id }];
+    }
     const indexes = new Set([...this.#calls.keys(), ...this.#endings.map((ending) => ending.index)]);
     if (indexes.size === 0) indexes.add(0);
     const out = [...indexes].sort((a, b) => a - b).map((index) => {
@@ -93,6 +101,7 @@ export class GeminiStreamRenderer {
       const candidate = response.candidates[0]!;
       const finishReason = ending ? finishReasonName(ending.reason, ending.raw, this.route) : undefined;
       if (finishReason) candidate.finishReason = finishReason;
+      if (ending && ending.safetyRatings.length > 0) candidate.safetyRatings = renderSafetyRatings(ending.safetyRatings);
       markMalformedCalls(candidate, malformed, this.lateWarnings);
       return response;
     });
@@ -106,7 +115,7 @@ export class GeminiStreamRenderer {
     return calls;
   }
 
-  #response(index: number, parts: GeminiWirePart[]): GeminiWireResponse {
+  #response(index: number, parts: GeminiWirePart[]): GeminiWireResponse & { candidates: GeminiWireCandidate[] } {
     return { candidates: [{ content: { role: 'model', parts }, index }], modelVersion: this.#model, responseId: this.#id };
   }
 }

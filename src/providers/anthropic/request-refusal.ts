@@ -4,9 +4,11 @@
 //   (https://platform.claude.com/docs/en/api/messages). Answering one of n would change the answer's shape
 //   (and, refused only after the call, cost a completion the client never sees).
 // - Another vendor's field whose answer Anthropic cannot produce (convert-options.ts).
+// - Gemini's enum mode (../shared/enum-format.ts).
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument, type GatewayError } from '../../domain/gateway-error.js';
 import { optionsRefusal } from './convert-options.js';
+import { enumFormatRefusal } from '../shared/enum-format.js';
 
 export function requestRefusal(request: ChatRequest, providerId: string): GatewayError | undefined {
   if (request.candidateCount !== undefined && request.candidateCount > 1) {
@@ -15,5 +17,5 @@ export function requestRefusal(request: ChatRequest, providerId: string): Gatewa
       `provider ${providerId} (anthropic) returns one choice per request; ask for one, or use a model on an OpenAI-family or Gemini provider`,
     );
   }
-  return optionsRefusal(request);
+  return enumFormatRefusal(request, `provider ${providerId} (anthropic)`) ?? optionsRefusal(request);
 }

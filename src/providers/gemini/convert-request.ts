@@ -13,6 +13,7 @@ import { WarningCollector } from '../shared/warning-collector.js';
 import { GEMINI_LABEL } from './family.js';
 import type { GeminiGenerateConfig, GeminiGenerateRequest } from './wire-types.js';
 import { fillMissingCallSignatures } from './placeholder-signatures.js';
+import { enumResponseSchema } from './enum-schema.js';
 
 /** OpenAI's own fields have no place in a Gemini request (../shared/foreign-options.ts). */
 const FOREIGN = foreignFields(GEMINI_LABEL, ['OpenAI']);
@@ -82,6 +83,8 @@ function responseFormatOf(request: ChatRequest, warnings: WarningCollector): Gem
       return { responseMimeType: 'text/plain' };
     case ResponseFormatType.JSON_OBJECT:
       return { responseMimeType: 'application/json' };
+    case ResponseFormatType.ENUM:
+      return { responseMimeType: 'text/x.enum', ...(format.schema !== undefined ? { responseSchema: enumResponseSchema(format.schema) } : {}) };
     case ResponseFormatType.JSON_SCHEMA:
       if (format.description !== '') {
         warnings.add(unsupportedParameter('response_format.description', GEMINI_LABEL, 'a response schema has no description'));

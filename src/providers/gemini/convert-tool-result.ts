@@ -1,5 +1,6 @@
 // ToolResultPart → functionResponse. Gemini wants `response` to be an object
-// and `name` set: text is wrapped as {content: "…"} (an empty result as
+// and `name` set: a result that came as an object (`structured`) is sent as
+// it came; text is wrapped as {content: "…"} (an empty result as
 // {content: ""}), an error result as {error: "…"} (the key the API documents
 // for failures), images travel as functionResponse.parts.
 import type { ToolResultPart } from '../../../gen/llmgateway/v1/chat_pb.js';
@@ -31,7 +32,8 @@ export function convertToolResult(
     }
   });
   const text = texts.join('\n');
-  const response: Record<string, unknown> = result.isError ? { error: text } : { content: text };
+  // An object the client sent as such (a Gemini client's functionResponse.response) goes back unchanged.
+  const response: Record<string, unknown> = result.structured ?? (result.isError ? { error: text } : { content: text });
   return {
     ...(result.toolCallId !== '' ? { id: result.toolCallId } : {}),
     name,

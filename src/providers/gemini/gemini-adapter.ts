@@ -30,7 +30,7 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
         const converted = convertRequest(request, target.upstreamModel);
         const response = await client.generate(converted.request, context.signal, context.traceHeaders);
         const mapped = mapResponse(response);
-        return { choices: mapped.choices, usage: mapped.usage, warnings: [...converted.warnings, ...mapped.warnings] };
+        return { choices: mapped.choices, usage: mapped.usage, warnings: [...converted.warnings, ...mapped.warnings], promptFeedback: mapped.promptFeedback };
       } catch (error) {
         throw mapError(error, errorContext(context.signal));
       }

@@ -3,7 +3,7 @@
 // one TextPart, except that a signature closes its part (like a signed
 // ReasoningDelta in streams), so every signature stays on its own part.
 import { create } from '@bufbuild/protobuf';
-import { ContentPartSchema, FinishReason, type Choice, type ContentPart, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ContentPartSchema, FinishReason, type Choice, type ContentPart, type PromptFeedback, type Usage, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
 import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
@@ -12,12 +12,15 @@ import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiCandidate, GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
+import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
 export interface MappedResponse {
   choices: Choice[];
   usage: Usage | undefined;
   warnings: Warning[];
+  /** The prompt's block, when the upstream blocked it. */
+  promptFeedback: PromptFeedback | undefined;
 }
 
 export function mapResponse(answer: GeminiResponse | undefined, ids: ToolCallIds = createToolCallIds()): MappedResponse {
@@ -26,11 +29,13 @@ export function mapResponse(answer: GeminiResponse | undefined, ids: ToolCallIds
   const candidates = response.candidates ?? [];
   const choices = candidates.map((candidate, position) => mapCandidate(candidate, position, ids, warnings));
   const blockReason = response.promptFeedback?.blockReason;
+  const promptFeedback = choices.length === 0 ? mapPromptFeedback(response.promptFeedback) : undefined;
   if (choices.length === 0 && blockReason) {
-    // Blocked prompt: HTTP 200, no candidates, the reason in promptFeedback.
+    // Blocked prompt: HTTP 200, no candidates, the reason in promptFeedback (kept, for the Gemini surface); the
+    // empty content-filter choice is for surfaces that have no such field.
     choices.push(assistantChoice({ index: 0, content: [], finishReason: mapBlockReason(blockReason), rawFinishReason: blockReason }));
   }
-  return { choices, usage: mapUsage(response.usageMetadata), warnings: warnings.warnings };
+  return { choices, usage: mapUsage(response.usageMetadata), warnings: warnings.warnings, promptFeedback };
 }
 
 /** An answer holds candidates, or says why there are none (a blocked prompt); anything else is not an answer. */
@@ -92,10 +97,12 @@ function mapCandidate(candidate: GeminiCandidate, position: number, ids: ToolCal
     }
   }
   const raw = candidate.finishReason ?? '';
-  return assistantChoice({
+  const choice = assistantChoice({
     index: candidate.index ?? position,
     content,
     finishReason: raw === '' ? FinishReason.UNSPECIFIED : mapFinishReason(raw, sawToolCall),
     rawFinishReason: raw,
   });
+  choice.safetyRatings = mapSafetyRatings(candidate.safetyRatings);
+  return choice;
 }

@@ -10,7 +10,7 @@
 // event carries the prompt count). A stream whose choices did not all finish
 // was cut (the adapter reports it).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import { StreamChunkSchema, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { StreamChunkSchema, type SafetyRating, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
 import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { classifyPart, unsupportedOutput } from './classify-part.js';
@@ -18,12 +18,15 @@ import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapInputUsage, mapUsage } from './map-usage.js';
+import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
 interface ChoiceState {
   sawToolCall: boolean;
   nextToolIndex: number;
   finished: boolean;
+  /** The latest safetyRatings the candidate carried (Gemini repeats them as the answer grows): sent with its finish. */
+  safetyRatings: SafetyRating[];
 }
 
 const chunk = (choiceIndex: number, event: MessageInitShape<typeof StreamChunkSchema>['event']): StreamChunk =>
@@ -50,16 +53,18 @@ export class StreamMapper {
       const index = candidate.index ?? position;
       const state = this.stateOf(index);
       for (const part of candidate.content?.parts ?? []) out.push(...this.mapPart(part, index, state));
+      if (candidate.safetyRatings) state.safetyRatings = mapSafetyRatings(candidate.safetyRatings);
       if (candidate.finishReason && !state.finished) {
         state.finished = true;
         const reason = mapFinishReason(candidate.finishReason, state.sawToolCall);
-        out.push(chunk(index, { case: 'finish', value: { reason, rawReason: candidate.finishReason } }));
+        out.push(chunk(index, { case: 'finish', value: { reason, rawReason: candidate.finishReason, safetyRatings: state.safetyRatings } }));
       }
     });
     const blockReason = response.promptFeedback?.blockReason;
     if (candidates.length === 0 && blockReason && !this.blocked && this.choices.size === 0) {
       this.blocked = true;
-      out.push(chunk(0, { case: 'finish', value: { reason: mapBlockReason(blockReason), rawReason: blockReason } }));
+      const promptFeedback = mapPromptFeedback(response.promptFeedback);
+      out.push(chunk(0, { case: 'finish', value: { reason: mapBlockReason(blockReason), rawReason: blockReason, promptFeedback } }));
     }
     if (out.length > 0) this.leading = false;
     return out;
@@ -104,7 +109,7 @@ export class StreamMapper {
   private stateOf(index: number): ChoiceState {
     let state = this.choices.get(index);
     if (!state) {
-      state = { sawToolCall: false, nextToolIndex: 0, finished: false };
+      state = { sawToolCall: false, nextToolIndex: 0, finished: false, safetyRatings: [] };
       this.choices.set(index, state);
     }
     return state;

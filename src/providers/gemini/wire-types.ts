@@ -89,6 +89,8 @@ export interface GeminiGenerateConfig {
   frequencyPenalty?: number;
   responseMimeType?: string;
   responseJsonSchema?: unknown;
+  /** Gemini's OpenAPI-subset schema: sent only with text/x.enum (enum-schema.ts). */
+  responseSchema?: unknown;
   thinkingConfig?: GeminiThinkingConfig;
 }
 
@@ -110,16 +112,23 @@ export interface GeminiUsageMetadata {
   totalTokenCount?: number;
 }
 
+export interface GeminiSafetyRating {
+  category?: string;
+  probability?: string;
+  blocked?: boolean;
+}
+
 export interface GeminiCandidate {
   content?: GeminiContent;
   finishReason?: string;
   finishMessage?: string;
   index?: number;
+  safetyRatings?: GeminiSafetyRating[];
 }
 
 export interface GeminiResponse {
   candidates?: GeminiCandidate[];
-  promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
+  promptFeedback?: { blockReason?: string; blockReasonMessage?: string; safetyRatings?: GeminiSafetyRating[] };
   usageMetadata?: GeminiUsageMetadata;
   modelVersion?: string;
   responseId?: string;

@@ -5,6 +5,7 @@ import type { ChatRequest, ResponseFormat, Warning } from '../../../gen/llmgatew
 import { ResponseFormatType } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from '../../domain/gateway-error.js';
 import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
+import { enumFormatRefusal } from '../shared/enum-format.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
@@ -25,7 +26,7 @@ function foreignTo(traits: FamilyTraits): ForeignFields {
 
 /** What this family cannot give at all, known before any call (ProviderAdapter.refusal). */
 export function requestRefusal(request: ChatRequest, traits: FamilyTraits): GatewayError | undefined {
-  return foreignOptionRefusal(request.providerOptions, foreignTo(traits));
+  return enumFormatRefusal(request, traits.label) ?? foreignOptionRefusal(request.providerOptions, foreignTo(traits));
 }
 
 export interface ConvertedRequest {

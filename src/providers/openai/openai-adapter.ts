@@ -6,6 +6,7 @@ import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import type { CallPhase } from '../shared/observe-thrown.js';
+import { withoutGeminiEmbedOptions } from '../shared/gemini-embed-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { connectionSecrets } from '../shared/redact-credentials.js';
 import { endpointHost } from '../shared/endpoint-host.js';
@@ -77,7 +78,9 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
     },
 
     async embed(input, target, context) {
-      const { fields, warnings } = passThroughOptions(input.providerOptions);
+      const gemini = withoutGeminiEmbedOptions(input.providerOptions, traits.label);
+      const { fields, warnings } = passThroughOptions(gemini.options);
+      warnings.unshift(...gemini.warnings);
       const params: EmbeddingParams = { model: modelFor(target), input: input.inputs };
       if (input.dimensions !== undefined) params.dimensions = input.dimensions;
       if (input.user) params.user = input.user;
