@@ -18,6 +18,7 @@
 // bounds the linear work one rule does per part. A rule whose pattern does not
 // compile there (stored before the engine changed) is not applied.
 import { clone, create } from '@bufbuild/protobuf';
+import type { JsonObject } from '@bufbuild/protobuf';
 import {
   ChatRequestSchema,
   ContentPartSchema,
@@ -28,6 +29,7 @@ import {
   type ContentPart,
   type Message,
   type TextPart,
+  type ToolResultPart,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
 import { cachedLinearRegex, LinearRegexError, linearReplace } from '../regex/linear-regex.js';
@@ -127,13 +129,33 @@ function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
     for (const part of message.content) {
       if (part.kind.case === 'text' && ownText) changed = rewriteText(part.kind.value, rule) || changed;
       else if (part.kind.case === 'toolResult' && tool) {
+        let rewrote = false;
         for (const inner of part.kind.value.content) {
-          if (inner.kind.case === 'text') changed = rewriteText(inner.kind.value, rule) || changed;
+          if (inner.kind.case === 'text') rewrote = rewriteText(inner.kind.value, rule) || rewrote;
         }
+        if (rewrote) resyncStructured(part.kind.value);
+        changed = rewrote || changed;
       }
     }
   }
   return changed;
+}
+
+/**
+ * A result that came as an object (Gemini's functionResponse.response) also travels as that object, which a
+ * Gemini upstream gets instead of the text: after a rewrite it is the rewritten text read back, or gone (the
+ * text goes instead) when the rewrite left no JSON object — never the object as the client sent it.
+ */
+function resyncStructured(result: ToolResultPart): void {
+  if (result.structured === undefined) return;
+  const texts = result.content.flatMap((inner) => (inner.kind.case === 'text' ? [inner.kind.value.text] : []));
+  let parsed: unknown;
+  try {
+    parsed = texts.length === 1 ? JSON.parse(texts[0]!) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  result.structured = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as JsonObject) : undefined;
 }
 
 /** Rewrites the part's text in place; true when it changed. The pattern compiles (checked by the caller). */
