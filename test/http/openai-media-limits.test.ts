@@ -97,3 +97,23 @@ describe('the whole multipart body within GATEWAY_BODY_LIMIT_BYTES', () => {
     expect(small.text).toBe('Bonjour tout le monde.');
   });
 });
+
+describe('a multipart body that is not a well-formed form', () => {
+  it('is a 400 invalid_request_error naming the body (not a 500), logged invalid_argument, never sent upstream', async () => {
+    const { keyId, secret } = await freshClient();
+    const calls = upstreamCalls();
+    const boundary = 'gateway-test-boundary';
+    // A part header with no end, then the body stops: busboy's "Unexpected end of form".
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nmedia/whisper-1\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\nRIFF`;
+    const answer = await fetch(`${harness.gateway.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: unknown }).error).toMatchObject({ type: 'invalid_request_error' });
+    expect(upstreamCalls()).toBe(calls);
+    const [row] = await keyRows<Row>(harness, keyId, 1);
+    expect(row).toMatchObject({ errorKind: 'invalid_argument' });
+  });
+});

@@ -44,7 +44,7 @@ export async function readParts(request: FastifyRequest, reply: FastifyReply, fo
       request.raw.unpipe();
       lingerOnUnreadBody(request.raw, reply.raw);
     }
-    throw partLimitRefusal(error) ?? error;
+    throw partLimitRefusal(error) ?? malformedForm(error) ?? error;
   } finally {
     cap.release();
   }
@@ -99,6 +99,16 @@ const PART_LIMITS: Record<string, (error: { part?: { fieldname?: string } }) => 
 function partLimitRefusal(error: unknown): GatewayError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && Object.hasOwn(PART_LIMITS, code) ? PART_LIMITS[code]!(error as { part?: { fieldname?: string } }) : undefined;
+}
+
+/**
+ * busboy's own parse failures ("Unexpected end of form", "Malformed part header", a missing boundary) are
+ * plain Errors without a code: the client's body, a 400. Errors with a code (the plugin's, the file
+ * system's: ENOSPC writing a temp file) stay what they are.
+ */
+function malformedForm(error: unknown): GatewayError | undefined {
+  if (!(error instanceof Error) || error instanceof GatewayError || (error as { code?: unknown }).code !== undefined) return undefined;
+  return new GatewayError('invalid_argument', `the multipart/form-data body could not be read: ${error.message}`, { field: 'body', cause: error });
 }
 
 interface BodyCap {
