@@ -6,61 +6,32 @@
 // as expired, route errors land on the row that caused them, the built-in console hides the gateway
 // address it could never call, and a rejected request-log filter leaves no stale rows.
 // Screenshots go to test-output/console/ (GATEWAY_TEST_OUTPUT_DIR overrides).
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAIFixture, type OpenAIFixture } from '../fixtures/openai-upstream.js';
-import { startGateway, type StartedGateway } from '../helpers/start-gateway.js';
-import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
-import { browserAvailability, launchBrowser, warnLoudly, type Browser } from '../browser/browser-harness.js';
+import type { AdminCall } from '../helpers/admin-call.js';
+import type { StartedGateway } from '../helpers/start-gateway.js';
+import type { OpenAIFixture } from '../fixtures/openai-upstream.js';
+import { consoleTestsRun, eventually, openConsoleSession, type ConsoleSession } from './console-session.js';
 
-const availability = browserAvailability();
-const requiredHere = process.env['CI'] === 'true';
-if (!availability.available && !requiredHere) warnLoudly(`CONSOLE BROWSER TEST NOT RUN: ${availability.reason}`);
-const consoleBuilt = existsSync(path.resolve(import.meta.dirname, '../../dist/console/index.html'));
-const outputDir = process.env['GATEWAY_TEST_OUTPUT_DIR'] ?? path.resolve(import.meta.dirname, '../../test-output/console');
 const ADMIN_TOKEN = 'console-edits-admin-token-0123456789';
-/** Waits for what the page shows (the machine may be busy: vitest's 1 s default is too short for a browser). */
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
-describe.runIf(availability.available || requiredHere)('the console editors in Chromium', () => {
-  let upstream: OpenAIFixture;
+describe.runIf(consoleTestsRun)('the console editors in Chromium', () => {
+  let session: ConsoleSession;
   let started: StartedGateway;
-  let browser: Browser;
   let admin: AdminCall;
-  const pageErrors: string[] = [];
+  let upstream: OpenAIFixture;
 
   beforeAll(async () => {
-    if (!consoleBuilt) throw new Error('dist/console/index.html is missing: run `npm run build` (it builds the console) before this test');
-    mkdirSync(outputDir, { recursive: true });
-    upstream = await startOpenAIFixture({ family: 'openai' });
-    started = await startGateway({ GATEWAY_ADMIN_TOKEN: ADMIN_TOKEN });
-    admin = adminCaller(started.url, ADMIN_TOKEN);
-    await admin('ProvidersService/CreateProvider', {
-      id: 'fixture', name: 'Fixture', type: 'PROVIDER_TYPE_OPENAI', baseUrl: upstream.baseUrl, apiKey: upstream.apiKey, models: [{ upstreamModel: 'plain-text' }],
-    });
-    browser = await launchBrowser();
+    session = await openConsoleSession(ADMIN_TOKEN);
+    ({ started, admin, upstream } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await started?.close();
-    await upstream?.close();
+    await session?.close();
   });
 
-  /** A new tab signed in (each tab keeps its own session), on `where`. */
-  async function signedInTab(where: string): Promise<Page> {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${started.url}/console/sign-in?next=${encodeURIComponent(where)}`);
-    await page.fill('[data-test=token]', ADMIN_TOKEN);
-    await page.click('[data-test=sign-in]');
-    await page.waitForURL((url) => url.pathname === `/console${where}`);
-    return page;
-  }
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`), fullPage: true });
+  const signedInTab = (where: string) => session.signedInTab(where);
+  const shot = (page: Page, name: string) => session.shot(page, name);
   const modelsStatus = async (secret: string) => (await fetch(`${started.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } })).status;
 
   it('refuses the second tab\'s save of a key the first changed meanwhile, keeps its input, and saves it once reloaded', async () => {
@@ -194,7 +165,7 @@ describe.runIf(availability.available || requiredHere)('the console editors in C
   });
 
   it('hides the gateway address on the console the gateway serves (its CSP allows no other origin)', async () => {
-    const page = await browser.context.newPage();
+    const page = await session.newPage();
     try {
       await page.goto(`${started.url}/console/sign-in`);
       await page.waitForSelector('[data-test=token]');
@@ -237,6 +208,6 @@ describe.runIf(availability.available || requiredHere)('the console editors in C
   });
 
   it('ran without page errors', () => {
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });
