@@ -45,8 +45,7 @@ import { CompletionService } from '../gen/llmgateway/v1/completion_service_pb.js
 import { serveMetrics } from './serve-metrics.js';
 
 export interface BuildOptions {
-  /** Where log lines go (default: stdout). */
-  logStream?: Writable;
+  logStream?: Writable; // where log lines go (default: stdout)
   /** Receives a generated admin token once; default prints it to stdout. */
   onAdminTokenGenerated?: (token: string) => void;
   /** Set in a --workers worker: what it shares with the others through the primary (see src/cluster). */

@@ -42,7 +42,8 @@ export function resolveUrl(options: ConnectionOptions, environment: NodeJS.Proce
 export function resolveTimeout(options: ConnectionOptions, environment: NodeJS.ProcessEnv): { text: string; milliseconds: number } {
   const text = options.timeout ?? environment.GATEWAY_CLI_TIMEOUT ?? DEFAULT_TIMEOUT;
   const milliseconds = parseDurationMs(text);
-  if (milliseconds === undefined || milliseconds < 1) throw usageError(`--timeout: expected ${DURATION_FORMS} (more than 0), got "${text}"`);
+  const source = options.timeout !== undefined ? '--timeout' : environment.GATEWAY_CLI_TIMEOUT !== undefined ? 'GATEWAY_CLI_TIMEOUT' : 'the default timeout';
+  if (milliseconds === undefined || milliseconds < 1) throw usageError(`${source}: expected ${DURATION_FORMS} (more than 0), got "${text}"`);
   return { text, milliseconds };
 }
 

@@ -114,11 +114,11 @@ class RequestLog implements ShimLog {
   ) {}
 
   error(details: object, message: string): void {
-    this.log.error({ reqId: this.id, ...details }, message);
+    this.log.error({ requestId: this.id, ...details }, message);
   }
 
   info(details: object, message: string): void {
-    this.log.info({ reqId: this.id, ...details }, message);
+    this.log.info({ requestId: this.id, ...details }, message);
   }
 }
 

@@ -37,6 +37,9 @@ class DebugRequestLines extends LogController {
   }
 }
 
+/** The request's id under the name the finished-request line gives it, on every line (not pino's `reqId`). */
+const requestIdLogLabel = 'requestId';
+
 /** Fastify's per-request lines: at debug level when the level logs each request, none otherwise. */
 export const requestLogController = (level: LogLevel): LogController =>
-  logsEachRequest(level) ? new DebugRequestLines() : new LogController({ disableRequestLogging: true });
+  logsEachRequest(level) ? new DebugRequestLines({ requestIdLogLabel }) : new LogController({ disableRequestLogging: true, requestIdLogLabel });

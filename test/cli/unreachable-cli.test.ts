@@ -84,6 +84,10 @@ describe('llm-gateway against no working gateway', { timeout: 60_000 }, () => {
     const bad = await runCli(['--timeout', 'soon', 'keys', 'list'], { ...token, GATEWAY_URL: silentUrl });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--timeout: expected a duration');
+    // A bad value from the environment is named as the variable it came from.
+    const badVariable = await runCli(['keys', 'list'], { ...token, GATEWAY_URL: silentUrl, GATEWAY_CLI_TIMEOUT: 'abc' });
+    expect(badVariable.code).toBe(2);
+    expect(badVariable.stderr).toContain('GATEWAY_CLI_TIMEOUT: expected a duration');
   });
 
   it('reports TLS and connection failures as not reached (exit 4), with the cause', async () => {

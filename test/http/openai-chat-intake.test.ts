@@ -130,7 +130,7 @@ describe('which requests the intake takes', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('"error"');
     const lines = harness().gateway.logLines.map((entry) => JSON.parse(entry) as Record<string, unknown>);
-    expect(lines.find((entry) => entry['msg'] === 'stream ended with an error event' && entry['reqId'] === 'intake-broken-1')).toBeDefined();
+    expect(lines.find((entry) => entry['msg'] === 'stream ended with an error event' && entry['requestId'] === 'intake-broken-1')).toBeDefined();
   });
 });
 
