@@ -180,7 +180,7 @@ describe('messageBytes writes the bytes toBinary writes', () => {
     expect(() => toBinary(StreamChunkSchema, chunk)).toThrow(/invalid int32: 1.5/);
   });
 
-  it('encodes the answers of the hot paths itself; a type with a map or a Struct field is left to toBinary', () => {
+  it('encodes the answers of the hot paths itself (a tool result\'s Struct included); a type with a map field is left to toBinary', () => {
     expect(encodesItself(StreamChunkSchema)).toBe(true);
     expect(encodesItself(StreamCompleteResponseSchema)).toBe(true);
     expect(encodesItself(CompleteResponseSchema)).toBe(true);

@@ -1,19 +1,17 @@
 // A message's protobuf binary encoding — the same bytes as protobuf-es's toBinary — written in two
 // passes into one buffer: the first sums the sizes (recording each nested message's and string's
 // length, in order), the second writes. toBinary's writer builds each nested message and string as
-// arrays and buffers of its own and copies them into their parent (a stream's start, route,
-// finish and usage chunks cost 3–12 µs each in the gateway, most of it collector work on that
-// garbage: docs/performance.md); this allocates the one buffer.
+// arrays and buffers of its own and copies them into their parent (a stream's start, route, finish
+// and usage chunks cost 3–12 µs each, most of it collector work on that garbage: docs/performance.md).
 //
-// The encoding follows toBinary's (fields in number order; proto3 implicit presence leaves zero
-// values out; explicit presence writes a set field; packed repeated scalars; unknown fields
-// written back). What it does not cover — map fields, google.protobuf.Struct fields (held as
-// JSON), unwrapped wrapper types, delimited (group) encoding, proto2 required fields, and any value
-// toBinary would convert or refuse — leaves the message to toBinary itself.
-// test/rpc/message-bytes.test.ts compares the bytes with toBinary's for every message type of the
-// contract.
-import { ScalarType, toBinary, type DescField, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { isWrapperDesc } from '@bufbuild/protobuf/wkt';
+// The encoding follows toBinary's (fields in number order; proto3 implicit presence leaves zero values
+// out; explicit presence writes a set field; packed repeated scalars; unknown fields written back; a
+// singular google.protobuf.Struct, held as JSON, through toBinary). Map fields, other Struct fields,
+// unwrapped wrapper types, delimited encoding, proto2 required fields and any value toBinary would
+// convert or refuse leave the message to toBinary itself. test/rpc/message-bytes.test.ts compares the
+// bytes with toBinary's for every message type of the contract.
+import { fromJson, ScalarType, toBinary, type DescField, type DescMessage, type JsonObject, type MessageShape } from '@bufbuild/protobuf';
+import { isWrapperDesc, StructSchema } from '@bufbuild/protobuf/wkt';
 import { varintLength, writeVarint } from './varint.js';
 import { scalarCodec, tagBytes, UNSUPPORTED, WIRE_LENGTH_DELIMITED, writeTag, type ScalarCodec, type Sink } from './wire-scalars.js';
 
@@ -126,7 +124,12 @@ function encodable(desc: DescMessage, visiting: Set<DescMessage>): boolean {
     if (field.fieldKind === 'map' || field.presence === LEGACY_REQUIRED) return false;
     if (field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message')) {
       const child = field.message;
-      if (field.delimitedEncoding || child.typeName === 'google.protobuf.Struct') return false;
+      if (field.delimitedEncoding) return false;
+      // A Struct is held as a JSON object on a singular field (structCodec), as messages elsewhere.
+      if (child.typeName === STRUCT) {
+        if (field.fieldKind !== 'message' || field.oneof) return false;
+        continue;
+      }
       if (field.fieldKind === 'message' && !field.oneof && isWrapperDesc(child)) return false;
       if (!encodable(child, visiting)) return false;
     }
@@ -156,7 +159,28 @@ function valueCodec(field: DescField): ScalarCodec {
   return scalarCodec((field as { scalar: ScalarType }).scalar);
 }
 
+const STRUCT = 'google.protobuf.Struct';
+/** A Struct's bytes, made in the sizing pass and copied in the writing pass. */
+const structBytes = new WeakMap<object, Uint8Array>();
+/** A singular Struct field, held as a JSON object: toBinary's bytes of it (rare in answers, kept simple). */
+const structCodec: ScalarCodec = {
+  wireType: WIRE_LENGTH_DELIMITED,
+  size(value, lengths) {
+    const bytes = toBinary(StructSchema, fromJson(StructSchema, value as JsonObject));
+    structBytes.set(value as object, bytes);
+    lengths.push(bytes.byteLength);
+    return varintLength(bytes.byteLength) + bytes.byteLength;
+  },
+  write(value, sink) {
+    const bytes = structBytes.get(value as object)!;
+    sink.position = writeVarint(sink.buffer, sink.position, sink.lengths[sink.cursor++]!);
+    sink.buffer.set(bytes, sink.position);
+    sink.position += bytes.byteLength;
+  },
+};
+
 function messageCodec(desc: DescMessage): ScalarCodec {
+  if (desc.typeName === STRUCT) return structCodec;
   let plan: MessagePlan | undefined;
   // Compiled on first use: a type reached only through a field it is never set in costs nothing.
   const child = () => (plan ??= planOf(desc)!);
