@@ -109,6 +109,15 @@ describe('requests and headers', () => {
     expect(warningsOf(response.headers)).toEqual([expect.objectContaining({ code: 'unsupported_parameter', param: 'service_tier' })]);
   });
 
+  it('usage.service_tier is the tier the Anthropic upstream reported, unary and streamed; null when none was', async () => {
+    const unary = await client.messages.create(hello('anthropic/plain-text'));
+    expect(unary.usage.service_tier).toBe('standard');
+    const streamed = await client.messages.stream(hello('anthropic/plain-text')).finalMessage();
+    expect(streamed.usage.service_tier).toBe('standard');
+    const openai = await client.messages.create(hello('openai/plain-text'));
+    expect(openai.usage.service_tier).toBeNull();
+  });
+
   it('names the stop sequence an Anthropic upstream matched among several, unary and streamed', async () => {
     // The scenario stops at "5", which is not the first of the sequences asked for.
     const request = { ...hello('anthropic/stop-sequence'), stop_sequences: ['END', '5'] };
