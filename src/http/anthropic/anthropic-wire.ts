@@ -27,7 +27,8 @@ export interface AnthropicUsage {
   output_tokens_details: { thinking_tokens: number } | null;
   cache_creation: AnthropicCacheCreation;
   server_tool_use: null;
-  service_tier: null;
+  /** "standard", "priority" or "batch", as the upstream reported it. */
+  service_tier: string | null;
 }
 
 export type AnthropicContentBlock =

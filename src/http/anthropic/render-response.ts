@@ -155,14 +155,15 @@ export function renderUsage(usage: Usage | undefined): AnthropicUsage {
     output_tokens_details: delta.output_tokens_details,
     cache_creation: delta.cache_creation,
     server_tool_use: null,
-    service_tier: null,
+    // The tier the upstream reported serving the request; null when it did not say.
+    service_tier: usage?.serviceTier || null,
   };
 }
 
 /** message_start's usage: the input side when known (Anthropic's own output_tokens there is a placeholder too). */
 export function renderStartUsage(input: InputUsage | undefined): AnthropicUsage {
-  const { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens } = input ?? {};
-  return renderUsage(create(UsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens }));
+  const { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, serviceTier } = input ?? {};
+  return renderUsage(create(UsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, serviceTier }));
 }
 
 export function renderDeltaUsage(usage: Usage | undefined): AnthropicDeltaUsage {

@@ -21,6 +21,7 @@ import { ANTHROPIC_LABEL } from './family.js';
 import { convertReasoning } from './convert-reasoning.js';
 import { convertSampling } from './convert-sampling.js';
 import { convertTools } from './convert-tools.js';
+import { continuableThinking } from './thinking-continuation.js';
 
 export const JSON_OBJECT_INSTRUCTION =
   'Respond with a single valid JSON object and nothing else: no prose, no code fences.';
@@ -34,7 +35,8 @@ export interface ConvertedRequest {
 export function convertRequest(request: ChatRequest, upstreamModel: string, apiVersion = ANTHROPIC_API_VERSION): ConvertedRequest {
   const converted = convertMessages(request.messages);
   const reasoning = convertReasoning(request);
-  const tools = convertTools(request, reasoning.thinking?.type === 'enabled');
+  const thinking = continuableThinking(reasoning.thinking, converted.messages, reasoning.warnings);
+  const tools = convertTools(request, thinking?.type === 'enabled');
   const sampling = convertSampling(request, apiVersion);
   const warnings: Warning[] = [...converted.warnings, ...reasoning.warnings, ...tools.warnings, ...sampling.warnings];
 
@@ -55,7 +57,7 @@ export function convertRequest(request: ChatRequest, upstreamModel: string, apiV
     );
   }
   if (system.length > 0) params.system = system;
-  if (reasoning.thinking !== undefined) params.thinking = reasoning.thinking;
+  if (thinking !== undefined) params.thinking = thinking;
   if (tools.tools !== undefined) params.tools = tools.tools;
   if (tools.toolChoice !== undefined) params.tool_choice = tools.toolChoice;
   if (request.stop.length > 0) params.stop_sequences = [...request.stop];

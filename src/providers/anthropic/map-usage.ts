@@ -16,6 +16,8 @@ export interface AnthropicUsageFields {
   /** How the cache writes split by lifetime (its parts sum to cache_creation_input_tokens). */
   cache_creation?: { ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** The tier that served the request ("standard", "priority", "batch"); message_start's only, in a stream. */
+  service_tier?: string | null;
 }
 
 export function mapUsage(usage: AnthropicUsageFields): Usage {
@@ -32,13 +34,14 @@ export function mapUsage(usage: AnthropicUsageFields): Usage {
     cacheWrite1hTokens: usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
     reasoningTokens: usage.output_tokens_details?.thinking_tokens ?? 0,
     totalTokens: input + output,
+    serviceTier: usage.service_tier ?? '',
   });
 }
 
 /** message_start's input side (its output_tokens only just begun), counted as mapUsage counts it. */
 export function mapInputUsage(usage: AnthropicUsageFields): InputUsage {
-  const { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens } = mapUsage(usage);
-  return create(InputUsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens });
+  const { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, serviceTier } = mapUsage(usage);
+  return create(InputUsageSchema, { inputTokens, cachedInputTokens, cacheWriteTokens, cacheWrite1hTokens, serviceTier });
 }
 
 /**
@@ -52,6 +55,7 @@ export function mergeCumulativeUsage(current: AnthropicUsageFields, update: Anth
     const value = update[field];
     if (value !== null && value !== undefined) merged[field] = value;
   }
+  if (update.service_tier !== null && update.service_tier !== undefined) merged.service_tier = update.service_tier;
   if (update.cache_creation !== null && update.cache_creation !== undefined) merged.cache_creation = update.cache_creation;
   if (update.output_tokens_details !== null && update.output_tokens_details !== undefined) {
     merged.output_tokens_details = update.output_tokens_details;

@@ -11,6 +11,7 @@ import { passThroughOptions } from '../shared/provider-options.js';
 import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
+import { convertServiceTier } from './convert-service-tier.js';
 import { convertTools } from './convert-tools.js';
 import type { FamilyTraits } from './family.js';
 import { WarningCollector } from '../shared/warning-collector.js';
@@ -125,6 +126,7 @@ function applyProviderOptions(
   collector: WarningCollector,
 ): void {
   const { fields, warnings } = passThroughOptions(options, foreignTo(traits));
+  convertServiceTier(fields, traits.label, warnings);
   collector.addAll(warnings);
   for (const name of UNCARRIED_OPTIONS) {
     const value = fields[name];

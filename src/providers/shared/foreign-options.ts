@@ -23,6 +23,8 @@ interface ForeignField {
   isDefault?(value: JsonValue, options: JsonObject): boolean;
   /** What the client asked for that no other family can give, or undefined when the field can be left out. */
   refusal?(value: JsonValue): string | undefined;
+  /** Several vendors have the field (service_tier: OpenAI and Anthropic), so warnings name none of them. */
+  shared?: true;
 }
 
 const isEmpty = (value: JsonValue) => (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && value !== null && Object.keys(value).length === 0);
@@ -39,7 +41,7 @@ const OPENAI_FIELDS: Record<string, Omit<ForeignField, 'vendor'>> = {
   prompt_cache_key: {},
   prompt_cache_retention: {},
   verbosity: { isDefault: (value) => value === 'medium' },
-  service_tier: { isDefault: (value) => value === 'auto' || value === 'default' },
+  service_tier: { isDefault: (value) => value === 'auto' || value === 'default', shared: true },
   prediction: {},
   modalities: { isDefault: (value) => Array.isArray(value) && value.every((entry) => entry === 'text'), refusal: asksForAudio },
   audio: { refusal: () => 'cannot answer with audio' },
@@ -106,8 +108,8 @@ function leftOut(name: string, value: JsonValue, field: ForeignField, options: J
     return create(WarningSchema, {
       code: 'ignored_provider_option',
       param,
-      message: `${name}: ${JSON.stringify(value)} is ${field.vendor}'s default and means nothing to ${label}; it was not sent`,
+      message: `${name}: ${JSON.stringify(value)} is ${field.shared ? 'the' : `${field.vendor}'s`} default and means nothing to ${label}; it was not sent`,
     });
   }
-  return unsupportedParameterNotice(param, `${label} does not support ${field.vendor}'s ${name}; it was not sent`);
+  return unsupportedParameterNotice(param, `${label} does not support ${field.shared ? '' : `${field.vendor}'s `}${name}; it was not sent`);
 }

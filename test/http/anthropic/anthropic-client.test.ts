@@ -83,6 +83,41 @@ describe('requests and headers', () => {
     expect(body).toMatchObject({ metadata: { user_id: 'user-42' }, stop_sequences: ['5'], inference_geo: 'eu', service_tier: 'standard_only' });
   });
 
+  it('service_tier, Anthropic’s values: "standard_only" is OpenAI’s "default", "auto" stays; Gemini leaves it out in neutral words', async () => {
+    const sent = async (model: string, tier: Anthropic.MessageCreateParams['service_tier']) =>
+      client.messages.create({ ...hello(model), service_tier: tier }).withResponse();
+    // The OpenAI fixture, like OpenAI, answers 400 to a tier it does not know.
+    const standard = await sent('openai/plain-text', 'standard_only');
+    expect(standard.data.content).toEqual([expect.objectContaining({ type: 'text', text: 'Hello, world!' })]);
+    expect(lastUpstream('openai').body['service_tier']).toBe('default');
+    expect(warningsOf(standard.response.headers)).toEqual([expect.objectContaining({ code: 'parameter_adjusted', param: 'service_tier' })]);
+    const auto = await sent('openai/plain-text', 'auto');
+    expect(lastUpstream('openai').body['service_tier']).toBe('auto');
+    expect(warningsOf(auto.response.headers)).toEqual([]);
+
+    const gemini = await sent('gemini/plain-text', 'standard_only');
+    expect(lastUpstream('gemini').body).not.toHaveProperty('service_tier');
+    const [warning] = JSON.parse(gemini.response.headers.get('x-gateway-warnings') ?? '[]') as Array<{ param: string; message: string }>;
+    expect(warning).toMatchObject({ param: 'service_tier' });
+    expect(warning?.message).not.toContain('OpenAI');
+  });
+
+  it('an OpenAI provider gets no service tier it cannot take: a value of neither vendor is left out with a warning', async () => {
+    const response = await harness.post('/v1/messages', { ...hello('openai/plain-text'), service_tier: 'turbo' });
+    expect(response.status).toBe(200);
+    expect(lastUpstream('openai').body).not.toHaveProperty('service_tier');
+    expect(warningsOf(response.headers)).toEqual([expect.objectContaining({ code: 'unsupported_parameter', param: 'service_tier' })]);
+  });
+
+  it('usage.service_tier is the tier the Anthropic upstream reported, unary and streamed; null when none was', async () => {
+    const unary = await client.messages.create(hello('anthropic/plain-text'));
+    expect(unary.usage.service_tier).toBe('standard');
+    const streamed = await client.messages.stream(hello('anthropic/plain-text')).finalMessage();
+    expect(streamed.usage.service_tier).toBe('standard');
+    const openai = await client.messages.create(hello('openai/plain-text'));
+    expect(openai.usage.service_tier).toBeNull();
+  });
+
   it('names the stop sequence an Anthropic upstream matched among several, unary and streamed', async () => {
     // The scenario stops at "5", which is not the first of the sequences asked for.
     const request = { ...hello('anthropic/stop-sequence'), stop_sequences: ['END', '5'] };
