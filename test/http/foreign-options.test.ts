@@ -1,5 +1,5 @@
 // One vendor's own request fields on another vendor's model (README: "OpenAI and Anthropic clients,
-// unchanged"): an OpenAI client's store / logprobs / safety_identifier / verbosity … on Claude or Gemini, a
+// unchanged"): an OpenAI client's store / safety_identifier / verbosity … on Claude or Gemini, a
 // Gemini client's safetySettings / cachedContent on an OpenAI model. Never sent to a vendor that refuses
 // unknown fields: mapped where there is a counterpart, left out with a warning where they change nothing,
 // refused before any call where the answer asked for cannot be given.
@@ -34,7 +34,9 @@ const OPENAI_HABITS = {
   verbosity: 'low' as const,
   service_tier: 'default' as const,
 };
-const OPENAI_ONLY = ['store', 'logprobs', 'top_logprobs', 'safety_identifier', 'prompt_cache_key', 'verbosity'];
+const OPENAI_ONLY = ['store', 'safety_identifier', 'prompt_cache_key', 'verbosity'];
+/** logprobs / top_logprobs are the canonical request's own (test/http/logprobs.test.ts): their defaults ask for nothing, anywhere. */
+const { logprobs: _logprobs, top_logprobs: _topLogprobs, ...OPENAI_SENT_AS_IS } = OPENAI_HABITS;
 
 describe('an OpenAI client’s own fields on Claude and Gemini', () => {
   it('Claude: left out with warnings; safety_identifier becomes metadata.user_id, service_tier "default" standard_only; OpenAI gets them as sent', async () => {
@@ -42,20 +44,21 @@ describe('an OpenAI client’s own fields on Claude and Gemini', () => {
       const { response } = await harness.client.chat.completions.create({ ...hello('anthropic/plain-text'), ...OPENAI_HABITS, user: 'legacy-user', stream }).withResponse();
       expect(response.status).toBe(200);
       const body = lastBody('anthropic');
-      for (const name of OPENAI_ONLY) expect(body).not.toHaveProperty(name);
+      for (const name of [...OPENAI_ONLY, 'logprobs', 'top_logprobs']) expect(body).not.toHaveProperty(name);
       expect(body).toMatchObject({ metadata: { user_id: 'user-hash-1' }, service_tier: 'standard_only' });
       const warnings = warningsOf(response.headers);
       expect(warnings).toEqual(
         expect.arrayContaining([
           { code: 'ignored_provider_option', param: 'store', message: expect.stringContaining('default') },
-          { code: 'ignored_provider_option', param: 'logprobs', message: expect.any(String) },
           { code: 'unsupported_parameter', param: 'verbosity', message: expect.any(String) },
           { code: 'unsupported_parameter', param: 'prompt_cache_key', message: expect.any(String) },
         ]),
       );
+      expect(warnings.map((warning) => warning.param)).not.toContain('logprobs');
     }
     await harness.client.chat.completions.create({ ...hello('openai/plain-text'), ...OPENAI_HABITS });
-    expect(lastBody('openai')).toMatchObject(OPENAI_HABITS);
+    expect(lastBody('openai')).toMatchObject(OPENAI_SENT_AS_IS);
+    expect(lastBody('openai')).not.toHaveProperty('logprobs');
   });
 
   it('Gemini: left out with warnings (no end-user field, no service tier)', async () => {
@@ -66,15 +69,13 @@ describe('an OpenAI client’s own fields on Claude and Gemini', () => {
     expect(warningsOf(response.headers).map((warning) => warning.param)).toEqual(expect.arrayContaining([...OPENAI_ONLY, 'service_tier']));
   });
 
-  it('logprobs: true on Claude or Gemini is a 400 on logprobs before any call; a route passes over Claude to its OpenAI model', async () => {
-    for (const family of ['anthropic', 'gemini'] as const) {
-      const before = chatRequests(family).length;
-      const error = await rejection(harness.client.chat.completions.create({ ...hello(`${family}/plain-text`), logprobs: true, top_logprobs: 2 }));
-      expect(error).toBeInstanceOf(BadRequestError);
-      expect((error as BadRequestError).param).toBe('logprobs');
-      expect((error as BadRequestError).message).toContain('cannot return log probabilities');
-      expect(chatRequests(family).length).toBe(before);
-    }
+  it('logprobs: true on Claude is a 400 on logprobs before any call (Gemini serves them); a route passes over Claude to its OpenAI model', async () => {
+    const before = chatRequests('anthropic').length;
+    const error = await rejection(harness.client.chat.completions.create({ ...hello('anthropic/plain-text'), logprobs: true, top_logprobs: 2 }));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).param).toBe('logprobs');
+    expect((error as BadRequestError).message).toContain('cannot return log probabilities');
+    expect(chatRequests('anthropic').length).toBe(before);
     const { response } = await harness.client.chat.completions.create({ ...hello('claude-then-openai'), logprobs: true }).withResponse();
     expect(response.headers.get('x-gateway-provider')).toBe('openai');
     expect(lastBody('openai')).toMatchObject({ logprobs: true });

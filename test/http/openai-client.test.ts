@@ -163,25 +163,16 @@ describe('chat completions through the official client', () => {
       messages: [{ role: 'user', content: 'Write an essay' }],
       max_tokens: 99,
       max_completion_tokens: 5,
-      logprobs: true,
+      logit_bias: { '50256': -100 },
     });
     checkUpstreamRequest('max-tokens', lastUpstreamRequest(), 'openai', false);
     const body = harness.fixture('openai').received.at(-1)?.body as Record<string, unknown>;
-    expect(body['logprobs']).toBe(true);
+    expect(body['logit_bias']).toEqual({ '50256': -100 });
     await client.chat.completions.create({ model: 'openai/stop-sequence', messages: [{ role: 'user', content: 'Count to ten' }], stop: ['5', 'END'] });
     checkUpstreamRequest('stop-sequence', lastUpstreamRequest(), 'openai', false);
   });
 
-  it('logprobs the answer cannot carry back: a warning says so, unary and streamed', async () => {
-    const asked = { model: 'openai/plain-text', messages: [{ role: 'user' as const, content: 'Say hello' }], logprobs: true, top_logprobs: 2 };
-    const { data, response } = await client.chat.completions.create(asked).withResponse();
-    expect(data.choices[0]?.logprobs).toBeNull();
-    const expected = ['logprobs', 'top_logprobs'].map((param) => expect.objectContaining({ code: 'unsupported_parameter', param, message: expect.stringContaining('log probabilities') }));
-    expect(JSON.parse(response.headers.get('x-gateway-warnings') ?? '[]')).toEqual(expect.arrayContaining(expected));
-    const streamed = await client.chat.completions.create({ ...asked, stream: true }).withResponse();
-    for await (const _chunk of streamed.data) void _chunk;
-    expect(JSON.parse(streamed.response.headers.get('x-gateway-warnings') ?? '[]')).toEqual(expect.arrayContaining(expected));
-  });
+  // Log probabilities (logprobs / top_logprobs) come back in the answer: test/http/logprobs.test.ts.
 });
 
 describe('embeddings and models through the official client', () => {

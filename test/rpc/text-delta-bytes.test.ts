@@ -53,6 +53,9 @@ describe('textDeltaResponseBytes', () => {
     expect(textDeltaResponseBytes(textDelta('x', '', -1))).toBeUndefined();
     // A refusal's delta (rare) carries a flag the fast encoding does not write.
     expect(textDeltaResponseBytes(create(StreamChunkSchema, { event: { case: 'textDelta', value: { text: 'no', refusal: true } } }))).toBeUndefined();
+    // Nor are the log probabilities of its tokens (asked for with ChatRequest.logprobs).
+    const withLogprobs = create(StreamChunkSchema, { event: { case: 'textDelta', value: { text: 'Hi', logprobs: [{ token: 'Hi', logprob: -0.5 }] } } });
+    expect(textDeltaResponseBytes(withLogprobs)).toBeUndefined();
   });
 
   it('leaves a chunk with unknown fields to toBinary, which keeps them', () => {

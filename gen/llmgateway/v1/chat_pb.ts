@@ -12,7 +12,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/chat.proto.
  */
 export const file_llmgateway_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkivgIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASOAoQY2FjaGVfYnJlYWtwb2ludBgGIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50QgYKBGtpbmQiNwoPQ2FjaGVCcmVha3BvaW50EiQKA3R0bBgBIAEoDjIXLmxsbWdhdGV3YXkudjEuQ2FjaGVUdGwiPAoIVGV4dFBhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCCJYCglJbWFnZVBhcnQSDQoDdXJsGAEgASgJSAASDgoEZGF0YRgCIAEoDEgAEhIKCm1lZGlhX3R5cGUYAyABKAkSDgoGZGV0YWlsGAQgASgJQggKBnNvdXJjZSJeCg1SZWFzb25pbmdQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJTCgxUb29sQ2FsbFBhcnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIWCg5hcmd1bWVudHNfanNvbhgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkioAEKDlRvb2xSZXN1bHRQYXJ0EhQKDHRvb2xfY2FsbF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEisKB2NvbnRlbnQYAyADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EhAKCGlzX2Vycm9yGAQgASgIEisKCnN0cnVjdHVyZWQYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IqABCgRUb29sEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIEjgKEGNhY2hlX2JyZWFrcG9pbnQYBSABKAsyHi5sbG1nYXRld2F5LnYxLkNhY2hlQnJlYWtwb2ludCJMCgpUb29sQ2hvaWNlEisKBG1vZGUYASABKA4yHS5sbG1nYXRld2F5LnYxLlRvb2xDaG9pY2VNb2RlEhEKCXRvb2xfbmFtZRgCIAEoCSKkAQoOUmVzcG9uc2VGb3JtYXQSLwoEdHlwZRgBIAEoDjIhLmxsbWdhdGV3YXkudjEuUmVzcG9uc2VGb3JtYXRUeXBlEhMKC3NjaGVtYV9uYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEicKBnNjaGVtYRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAUgASgIIooBCg9SZWFzb25pbmdDb25maWcSLgoGZWZmb3J0GAEgASgOMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdFZmZvcnQSGgoNYnVkZ2V0X3Rva2VucxgCIAEoBUgAiAEBEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIQhAKDl9idWRnZXRfdG9rZW5zIjoKDkdhdGV3YXlPcHRpb25zEhQKDGNhY2hlX2J5cGFzcxgBIAEoCBISCgpzZXNzaW9uX2lkGAIgASgJIv8GCgtDaGF0UmVxdWVzdBINCgVtb2RlbBgBIAEoCRIoCghtZXNzYWdlcxgCIAMoCzIWLmxsbWdhdGV3YXkudjEuTWVzc2FnZRIiCgV0b29scxgDIAMoCzITLmxsbWdhdGV3YXkudjEuVG9vbBIuCgt0b29sX2Nob2ljZRgEIAEoCzIZLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZRIgChNwYXJhbGxlbF90b29sX2NhbGxzGAUgASgISACIAQESNgoPcmVzcG9uc2VfZm9ybWF0GAYgASgLMh0ubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdBIYCgt0ZW1wZXJhdHVyZRgHIAEoAUgBiAEBEhIKBXRvcF9wGAggASgBSAKIAQESEgoFdG9wX2sYCSABKAVIA4gBARIeChFtYXhfb3V0cHV0X3Rva2VucxgKIAEoBUgEiAEBEgwKBHN0b3AYCyADKAkSEQoEc2VlZBgMIAEoA0gFiAEBEh0KEHByZXNlbmNlX3BlbmFsdHkYDSABKAFIBogBARIeChFmcmVxdWVuY3lfcGVuYWx0eRgOIAEoAUgHiAEBEjEKCXJlYXNvbmluZxgPIAEoCzIeLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nQ29uZmlnEgwKBHVzZXIYECABKAkSOgoIbWV0YWRhdGEYESADKAsyKC5sbG1nYXRld2F5LnYxLkNoYXRSZXF1ZXN0Lk1ldGFkYXRhRW50cnkSMQoQcHJvdmlkZXJfb3B0aW9ucxgSIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSHAoPY2FuZGlkYXRlX2NvdW50GBMgASgFSAiIAQESLgoHZ2F0ZXdheRgUIAEoCzIdLmxsbWdhdGV3YXkudjEuR2F0ZXdheU9wdGlvbnMaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQhYKFF9wYXJhbGxlbF90b29sX2NhbGxzQg4KDF90ZW1wZXJhdHVyZUIICgZfdG9wX3BCCAoGX3RvcF9rQhQKEl9tYXhfb3V0cHV0X3Rva2Vuc0IHCgVfc2VlZEITChFfcHJlc2VuY2VfcGVuYWx0eUIUChJfZnJlcXVlbmN5X3BlbmFsdHlCEgoQX2NhbmRpZGF0ZV9jb3VudCL3AQoFVXNhZ2USFAoMaW5wdXRfdG9rZW5zGAEgASgFEhUKDW91dHB1dF90b2tlbnMYAiABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgDIAEoBRIaChJjYWNoZV93cml0ZV90b2tlbnMYBCABKAUSGAoQcmVhc29uaW5nX3Rva2VucxgFIAEoBRIUCgx0b3RhbF90b2tlbnMYBiABKAUSEAoIY29zdF91c2QYByABKAESEQoJZXN0aW1hdGVkGAggASgIEh0KFWNhY2hlX3dyaXRlXzFoX3Rva2VucxgJIAEoBRIUCgxzZXJ2aWNlX3RpZXIYCiABKAkiNwoHV2FybmluZxIMCgRjb2RlGAEgASgJEg0KBXBhcmFtGAIgASgJEg8KB21lc3NhZ2UYAyABKAkijQEKB0F0dGVtcHQSEwoLcHJvdmlkZXJfaWQYASABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAiABKAkSDwoHb3V0Y29tZRgDIAEoCRIrCghkdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIXCg91cHN0cmVhbV9zdGF0dXMYBSABKAUiwgEKCVJvdXRlSW5mbxITCgtwcm92aWRlcl9pZBgBIAEoCRIVCg1wcm92aWRlcl90eXBlGAIgASgJEhYKDnVwc3RyZWFtX21vZGVsGAMgASgJEg0KBXJvdXRlGAQgASgJEg4KBmV4cGVydBgFIAEoCRIoCghhdHRlbXB0cxgGIAMoCzIWLmxsbWdhdGV3YXkudjEuQXR0ZW1wdBIVCg1ydWxlc19hcHBsaWVkGAcgAygJEhEKCWNhY2hlX2hpdBgIIAEoCCLbAQoGQ2hvaWNlEg0KBWluZGV4GAEgASgFEicKB21lc3NhZ2UYAiABKAsyFi5sbG1nYXRld2F5LnYxLk1lc3NhZ2USMgoNZmluaXNoX3JlYXNvbhgDIAEoDjIbLmxsbWdhdGV3YXkudjEuRmluaXNoUmVhc29uEhkKEXJhd19maW5pc2hfcmVhc29uGAQgASgJEhUKDXN0b3Bfc2VxdWVuY2UYBSABKAkSMwoOc2FmZXR5X3JhdGluZ3MYBiADKAsyGy5sbG1nYXRld2F5LnYxLlNhZmV0eVJhdGluZyJGCgxTYWZldHlSYXRpbmcSEAoIY2F0ZWdvcnkYASABKAkSEwoLcHJvYmFiaWxpdHkYAiABKAkSDwoHYmxvY2tlZBgDIAEoCCJbCg5Qcm9tcHRGZWVkYmFjaxIUCgxibG9ja19yZWFzb24YASABKAkSMwoOc2FmZXR5X3JhdGluZ3MYAiADKAsyGy5sbG1nYXRld2F5LnYxLlNhZmV0eVJhdGluZyKuAgoMQ2hhdFJlc3BvbnNlEgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJEiYKB2Nob2ljZXMYBCADKAsyFS5sbG1nYXRld2F5LnYxLkNob2ljZRIjCgV1c2FnZRgFIAEoCzIULmxsbWdhdGV3YXkudjEuVXNhZ2USJwoFcm91dGUYBiABKAsyGC5sbG1nYXRld2F5LnYxLlJvdXRlSW5mbxIoCgh3YXJuaW5ncxgHIAMoCzIWLmxsbWdhdGV3YXkudjEuV2FybmluZxI2Cg9wcm9tcHRfZmVlZGJhY2sYCCABKAsyHS5sbG1nYXRld2F5LnYxLlByb21wdEZlZWRiYWNrIlUKC1N0cmVhbVN0YXJ0EgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJIj0KCVRleHREZWx0YRIMCgR0ZXh0GAEgASgJEhEKCXNpZ25hdHVyZRgCIAEoCRIPCgdyZWZ1c2FsGAMgASgIIl8KDlJlYXNvbmluZ0RlbHRhEgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJLCg1Ub29sQ2FsbFN0YXJ0Eg0KBWluZGV4GAEgASgFEgoKAmlkGAIgASgJEgwKBG5hbWUYAyABKAkSEQoJc2lnbmF0dXJlGAQgASgJIjcKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKAUSFwoPYXJndW1lbnRzX2RlbHRhGAIgASgJIs0BCgZGaW5pc2gSKwoGcmVhc29uGAEgASgOMhsubGxtZ2F0ZXdheS52MS5GaW5pc2hSZWFzb24SEgoKcmF3X3JlYXNvbhgCIAEoCRIVCg1zdG9wX3NlcXVlbmNlGAMgASgJEjYKD3Byb21wdF9mZWVkYmFjaxgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUHJvbXB0RmVlZGJhY2sSMwoOc2FmZXR5X3JhdGluZ3MYBSADKAsyGy5sbG1nYXRld2F5LnYxLlNhZmV0eVJhdGluZyKQAQoKSW5wdXRVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgCIAEoBRIaChJjYWNoZV93cml0ZV90b2tlbnMYAyABKAUSHQoVY2FjaGVfd3JpdGVfMWhfdG9rZW5zGAQgASgFEhQKDHNlcnZpY2VfdGllchgFIAEoCSKNBAoLU3RyZWFtQ2h1bmsSFAoMY2hvaWNlX2luZGV4GAEgASgFEisKBXN0YXJ0GAIgASgLMhoubGxtZ2F0ZXdheS52MS5TdHJlYW1TdGFydEgAEi4KCnRleHRfZGVsdGEYAyABKAsyGC5sbG1nYXRld2F5LnYxLlRleHREZWx0YUgAEjgKD3JlYXNvbmluZ19kZWx0YRgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nRGVsdGFIABI3Cg90b29sX2NhbGxfc3RhcnQYBSABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsU3RhcnRIABI3Cg90b29sX2NhbGxfZGVsdGEYBiABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsRGVsdGFIABInCgZmaW5pc2gYByABKAsyFS5sbG1nYXRld2F5LnYxLkZpbmlzaEgAEiUKBXVzYWdlGAggASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZUgAEikKBXJvdXRlGAkgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm9IABIpCgd3YXJuaW5nGAogASgLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nSAASMAoLaW5wdXRfdXNhZ2UYCyABKAsyGS5sbG1nYXRld2F5LnYxLklucHV0VXNhZ2VIAEIHCgVldmVudCpzCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1NZU1RFTRABEhIKDlJPTEVfREVWRUxPUEVSEAISDQoJUk9MRV9VU0VSEAMSEgoOUk9MRV9BU1NJU1RBTlQQBBINCglST0xFX1RPT0wQBSpZCghDYWNoZVR0bBIZChVDQUNIRV9UVExfVU5TUEVDSUZJRUQQABIaChZDQUNIRV9UVExfRklWRV9NSU5VVEVTEAESFgoSQ0FDSEVfVFRMX09ORV9IT1VSEAIqogEKDlRvb2xDaG9pY2VNb2RlEiAKHFRPT0xfQ0hPSUNFX01PREVfVU5TUEVDSUZJRUQQABIZChVUT09MX0NIT0lDRV9NT0RFX0FVVE8QARIZChVUT09MX0NIT0lDRV9NT0RFX05PTkUQAhIdChlUT09MX0NIT0lDRV9NT0RFX1JFUVVJUkVEEAMSGQoVVE9PTF9DSE9JQ0VfTU9ERV9UT09MEAQqxAEKElJlc3BvbnNlRm9ybWF0VHlwZRIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX0ZPUk1BVF9UWVBFX1RFWFQQARIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9KU09OX09CSkVDVBACEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fU0NIRU1BEAMSHQoZUkVTUE9OU0VfRk9STUFUX1RZUEVfRU5VTRAEKvQBCg9SZWFzb25pbmdFZmZvcnQSIAocUkVBU09OSU5HX0VGRk9SVF9VTlNQRUNJRklFRBAAEhkKFVJFQVNPTklOR19FRkZPUlRfTk9ORRABEhwKGFJFQVNPTklOR19FRkZPUlRfTUlOSU1BTBACEhgKFFJFQVNPTklOR19FRkZPUlRfTE9XEAMSGwoXUkVBU09OSU5HX0VGRk9SVF9NRURJVU0QBBIZChVSRUFTT05JTkdfRUZGT1JUX0hJR0gQBRIaChZSRUFTT05JTkdfRUZGT1JUX1hISUdIEAYSGAoUUkVBU09OSU5HX0VGRk9SVF9NQVgQByrRAQoMRmluaXNoUmVhc29uEh0KGUZJTklTSF9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJGSU5JU0hfUkVBU09OX1NUT1AQARIYChRGSU5JU0hfUkVBU09OX0xFTkdUSBACEhwKGEZJTklTSF9SRUFTT05fVE9PTF9DQUxMUxADEiAKHEZJTklTSF9SRUFTT05fQ09OVEVOVF9GSUxURVIQBBIXChNGSU5JU0hfUkVBU09OX0VSUk9SEAUSFwoTRklOSVNIX1JFQVNPTl9PVEhFUhAGYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkivgIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASOAoQY2FjaGVfYnJlYWtwb2ludBgGIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50QgYKBGtpbmQiNwoPQ2FjaGVCcmVha3BvaW50EiQKA3R0bBgBIAEoDjIXLmxsbWdhdGV3YXkudjEuQ2FjaGVUdGwiPAoIVGV4dFBhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCCJYCglJbWFnZVBhcnQSDQoDdXJsGAEgASgJSAASDgoEZGF0YRgCIAEoDEgAEhIKCm1lZGlhX3R5cGUYAyABKAkSDgoGZGV0YWlsGAQgASgJQggKBnNvdXJjZSJeCg1SZWFzb25pbmdQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJTCgxUb29sQ2FsbFBhcnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIWCg5hcmd1bWVudHNfanNvbhgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkioAEKDlRvb2xSZXN1bHRQYXJ0EhQKDHRvb2xfY2FsbF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEisKB2NvbnRlbnQYAyADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EhAKCGlzX2Vycm9yGAQgASgIEisKCnN0cnVjdHVyZWQYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IqABCgRUb29sEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIEjgKEGNhY2hlX2JyZWFrcG9pbnQYBSABKAsyHi5sbG1nYXRld2F5LnYxLkNhY2hlQnJlYWtwb2ludCJMCgpUb29sQ2hvaWNlEisKBG1vZGUYASABKA4yHS5sbG1nYXRld2F5LnYxLlRvb2xDaG9pY2VNb2RlEhEKCXRvb2xfbmFtZRgCIAEoCSKkAQoOUmVzcG9uc2VGb3JtYXQSLwoEdHlwZRgBIAEoDjIhLmxsbWdhdGV3YXkudjEuUmVzcG9uc2VGb3JtYXRUeXBlEhMKC3NjaGVtYV9uYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEicKBnNjaGVtYRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAUgASgIIooBCg9SZWFzb25pbmdDb25maWcSLgoGZWZmb3J0GAEgASgOMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdFZmZvcnQSGgoNYnVkZ2V0X3Rva2VucxgCIAEoBUgAiAEBEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIQhAKDl9idWRnZXRfdG9rZW5zIjoKDkdhdGV3YXlPcHRpb25zEhQKDGNhY2hlX2J5cGFzcxgBIAEoCBISCgpzZXNzaW9uX2lkGAIgASgJIqcHCgtDaGF0UmVxdWVzdBINCgVtb2RlbBgBIAEoCRIoCghtZXNzYWdlcxgCIAMoCzIWLmxsbWdhdGV3YXkudjEuTWVzc2FnZRIiCgV0b29scxgDIAMoCzITLmxsbWdhdGV3YXkudjEuVG9vbBIuCgt0b29sX2Nob2ljZRgEIAEoCzIZLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZRIgChNwYXJhbGxlbF90b29sX2NhbGxzGAUgASgISACIAQESNgoPcmVzcG9uc2VfZm9ybWF0GAYgASgLMh0ubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdBIYCgt0ZW1wZXJhdHVyZRgHIAEoAUgBiAEBEhIKBXRvcF9wGAggASgBSAKIAQESEgoFdG9wX2sYCSABKAVIA4gBARIeChFtYXhfb3V0cHV0X3Rva2VucxgKIAEoBUgEiAEBEgwKBHN0b3AYCyADKAkSEQoEc2VlZBgMIAEoA0gFiAEBEh0KEHByZXNlbmNlX3BlbmFsdHkYDSABKAFIBogBARIeChFmcmVxdWVuY3lfcGVuYWx0eRgOIAEoAUgHiAEBEjEKCXJlYXNvbmluZxgPIAEoCzIeLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nQ29uZmlnEgwKBHVzZXIYECABKAkSOgoIbWV0YWRhdGEYESADKAsyKC5sbG1nYXRld2F5LnYxLkNoYXRSZXF1ZXN0Lk1ldGFkYXRhRW50cnkSMQoQcHJvdmlkZXJfb3B0aW9ucxgSIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSHAoPY2FuZGlkYXRlX2NvdW50GBMgASgFSAiIAQESLgoHZ2F0ZXdheRgUIAEoCzIdLmxsbWdhdGV3YXkudjEuR2F0ZXdheU9wdGlvbnMSEAoIbG9ncHJvYnMYFSABKAgSFAoMdG9wX2xvZ3Byb2JzGBYgASgFGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIWChRfcGFyYWxsZWxfdG9vbF9jYWxsc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQggKBl90b3Bfa0IUChJfbWF4X291dHB1dF90b2tlbnNCBwoFX3NlZWRCEwoRX3ByZXNlbmNlX3BlbmFsdHlCFAoSX2ZyZXF1ZW5jeV9wZW5hbHR5QhIKEF9jYW5kaWRhdGVfY291bnQi9wEKBVVzYWdlEhQKDGlucHV0X3Rva2VucxgBIAEoBRIVCg1vdXRwdXRfdG9rZW5zGAIgASgFEhsKE2NhY2hlZF9pbnB1dF90b2tlbnMYAyABKAUSGgoSY2FjaGVfd3JpdGVfdG9rZW5zGAQgASgFEhgKEHJlYXNvbmluZ190b2tlbnMYBSABKAUSFAoMdG90YWxfdG9rZW5zGAYgASgFEhAKCGNvc3RfdXNkGAcgASgBEhEKCWVzdGltYXRlZBgIIAEoCBIdChVjYWNoZV93cml0ZV8xaF90b2tlbnMYCSABKAUSFAoMc2VydmljZV90aWVyGAogASgJIjcKB1dhcm5pbmcSDAoEY29kZRgBIAEoCRINCgVwYXJhbRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJIo0BCgdBdHRlbXB0EhMKC3Byb3ZpZGVyX2lkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJEg8KB291dGNvbWUYAyABKAkSKwoIZHVyYXRpb24YBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFwoPdXBzdHJlYW1fc3RhdHVzGAUgASgFIsIBCglSb3V0ZUluZm8SEwoLcHJvdmlkZXJfaWQYASABKAkSFQoNcHJvdmlkZXJfdHlwZRgCIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgDIAEoCRINCgVyb3V0ZRgEIAEoCRIOCgZleHBlcnQYBSABKAkSKAoIYXR0ZW1wdHMYBiADKAsyFi5sbG1nYXRld2F5LnYxLkF0dGVtcHQSFQoNcnVsZXNfYXBwbGllZBgHIAMoCRIRCgljYWNoZV9oaXQYCCABKAgijAIKBkNob2ljZRINCgVpbmRleBgBIAEoBRInCgdtZXNzYWdlGAIgASgLMhYubGxtZ2F0ZXdheS52MS5NZXNzYWdlEjIKDWZpbmlzaF9yZWFzb24YAyABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhIZChFyYXdfZmluaXNoX3JlYXNvbhgEIAEoCRIVCg1zdG9wX3NlcXVlbmNlGAUgASgJEjMKDnNhZmV0eV9yYXRpbmdzGAYgAygLMhsubGxtZ2F0ZXdheS52MS5TYWZldHlSYXRpbmcSLwoIbG9ncHJvYnMYByABKAsyHS5sbG1nYXRld2F5LnYxLkNob2ljZUxvZ3Byb2JzImwKDkNob2ljZUxvZ3Byb2JzEiwKB2NvbnRlbnQYASADKAsyGy5sbG1nYXRld2F5LnYxLlRva2VuTG9ncHJvYhIsCgdyZWZ1c2FsGAIgAygLMhsubGxtZ2F0ZXdheS52MS5Ub2tlbkxvZ3Byb2IifQoMVG9rZW5Mb2dwcm9iEg0KBXRva2VuGAEgASgJEg8KB2xvZ3Byb2IYAiABKAESEgoFYnl0ZXMYAyABKAxIAIgBARIvCgx0b3BfbG9ncHJvYnMYBCADKAsyGS5sbG1nYXRld2F5LnYxLlRvcExvZ3Byb2JCCAoGX2J5dGVzIkoKClRvcExvZ3Byb2ISDQoFdG9rZW4YASABKAkSDwoHbG9ncHJvYhgCIAEoARISCgVieXRlcxgDIAEoDEgAiAEBQggKBl9ieXRlcyJGCgxTYWZldHlSYXRpbmcSEAoIY2F0ZWdvcnkYASABKAkSEwoLcHJvYmFiaWxpdHkYAiABKAkSDwoHYmxvY2tlZBgDIAEoCCJbCg5Qcm9tcHRGZWVkYmFjaxIUCgxibG9ja19yZWFzb24YASABKAkSMwoOc2FmZXR5X3JhdGluZ3MYAiADKAsyGy5sbG1nYXRld2F5LnYxLlNhZmV0eVJhdGluZyKuAgoMQ2hhdFJlc3BvbnNlEgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJEiYKB2Nob2ljZXMYBCADKAsyFS5sbG1nYXRld2F5LnYxLkNob2ljZRIjCgV1c2FnZRgFIAEoCzIULmxsbWdhdGV3YXkudjEuVXNhZ2USJwoFcm91dGUYBiABKAsyGC5sbG1nYXRld2F5LnYxLlJvdXRlSW5mbxIoCgh3YXJuaW5ncxgHIAMoCzIWLmxsbWdhdGV3YXkudjEuV2FybmluZxI2Cg9wcm9tcHRfZmVlZGJhY2sYCCABKAsyHS5sbG1nYXRld2F5LnYxLlByb21wdEZlZWRiYWNrIlUKC1N0cmVhbVN0YXJ0EgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJImwKCVRleHREZWx0YRIMCgR0ZXh0GAEgASgJEhEKCXNpZ25hdHVyZRgCIAEoCRIPCgdyZWZ1c2FsGAMgASgIEi0KCGxvZ3Byb2JzGAQgAygLMhsubGxtZ2F0ZXdheS52MS5Ub2tlbkxvZ3Byb2IiXwoOUmVhc29uaW5nRGVsdGESDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSFQoNcmVkYWN0ZWRfZGF0YRgDIAEoCRIVCg1wcm92aWRlcl90eXBlGAQgASgJIksKDVRvb2xDYWxsU3RhcnQSDQoFaW5kZXgYASABKAUSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkiNwoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoBRIXCg9hcmd1bWVudHNfZGVsdGEYAiABKAkizQEKBkZpbmlzaBIrCgZyZWFzb24YASABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhISCgpyYXdfcmVhc29uGAIgASgJEhUKDXN0b3Bfc2VxdWVuY2UYAyABKAkSNgoPcHJvbXB0X2ZlZWRiYWNrGAQgASgLMh0ubGxtZ2F0ZXdheS52MS5Qcm9tcHRGZWVkYmFjaxIzCg5zYWZldHlfcmF0aW5ncxgFIAMoCzIbLmxsbWdhdGV3YXkudjEuU2FmZXR5UmF0aW5nIpABCgpJbnB1dFVzYWdlEhQKDGlucHV0X3Rva2VucxgBIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAIgASgFEhoKEmNhY2hlX3dyaXRlX3Rva2VucxgDIAEoBRIdChVjYWNoZV93cml0ZV8xaF90b2tlbnMYBCABKAUSFAoMc2VydmljZV90aWVyGAUgASgJIo0ECgtTdHJlYW1DaHVuaxIUCgxjaG9pY2VfaW5kZXgYASABKAUSKwoFc3RhcnQYAiABKAsyGi5sbG1nYXRld2F5LnYxLlN0cmVhbVN0YXJ0SAASLgoKdGV4dF9kZWx0YRgDIAEoCzIYLmxsbWdhdGV3YXkudjEuVGV4dERlbHRhSAASOAoPcmVhc29uaW5nX2RlbHRhGAQgASgLMh0ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdEZWx0YUgAEjcKD3Rvb2xfY2FsbF9zdGFydBgFIAEoCzIcLmxsbWdhdGV3YXkudjEuVG9vbENhbGxTdGFydEgAEjcKD3Rvb2xfY2FsbF9kZWx0YRgGIAEoCzIcLmxsbWdhdGV3YXkudjEuVG9vbENhbGxEZWx0YUgAEicKBmZpbmlzaBgHIAEoCzIVLmxsbWdhdGV3YXkudjEuRmluaXNoSAASJQoFdXNhZ2UYCCABKAsyFC5sbG1nYXRld2F5LnYxLlVzYWdlSAASKQoFcm91dGUYCSABKAsyGC5sbG1nYXRld2F5LnYxLlJvdXRlSW5mb0gAEikKB3dhcm5pbmcYCiABKAsyFi5sbG1nYXRld2F5LnYxLldhcm5pbmdIABIwCgtpbnB1dF91c2FnZRgLIAEoCzIZLmxsbWdhdGV3YXkudjEuSW5wdXRVc2FnZUgAQgcKBWV2ZW50KnMKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg8KC1JPTEVfU1lTVEVNEAESEgoOUk9MRV9ERVZFTE9QRVIQAhINCglST0xFX1VTRVIQAxISCg5ST0xFX0FTU0lTVEFOVBAEEg0KCVJPTEVfVE9PTBAFKlkKCENhY2hlVHRsEhkKFUNBQ0hFX1RUTF9VTlNQRUNJRklFRBAAEhoKFkNBQ0hFX1RUTF9GSVZFX01JTlVURVMQARIWChJDQUNIRV9UVExfT05FX0hPVVIQAiqiAQoOVG9vbENob2ljZU1vZGUSIAocVE9PTF9DSE9JQ0VfTU9ERV9VTlNQRUNJRklFRBAAEhkKFVRPT0xfQ0hPSUNFX01PREVfQVVUTxABEhkKFVRPT0xfQ0hPSUNFX01PREVfTk9ORRACEh0KGVRPT0xfQ0hPSUNFX01PREVfUkVRVUlSRUQQAxIZChVUT09MX0NIT0lDRV9NT0RFX1RPT0wQBCrEAQoSUmVzcG9uc2VGb3JtYXRUeXBlEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX1VOU1BFQ0lGSUVEEAASHQoZUkVTUE9OU0VfRk9STUFUX1RZUEVfVEVYVBABEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fT0JKRUNUEAISJAogUkVTUE9OU0VfRk9STUFUX1RZUEVfSlNPTl9TQ0hFTUEQAxIdChlSRVNQT05TRV9GT1JNQVRfVFlQRV9FTlVNEAQq9AEKD1JlYXNvbmluZ0VmZm9ydBIgChxSRUFTT05JTkdfRUZGT1JUX1VOU1BFQ0lGSUVEEAASGQoVUkVBU09OSU5HX0VGRk9SVF9OT05FEAESHAoYUkVBU09OSU5HX0VGRk9SVF9NSU5JTUFMEAISGAoUUkVBU09OSU5HX0VGRk9SVF9MT1cQAxIbChdSRUFTT05JTkdfRUZGT1JUX01FRElVTRAEEhkKFVJFQVNPTklOR19FRkZPUlRfSElHSBAFEhoKFlJFQVNPTklOR19FRkZPUlRfWEhJR0gQBhIYChRSRUFTT05JTkdfRUZGT1JUX01BWBAHKtEBCgxGaW5pc2hSZWFzb24SHQoZRklOSVNIX1JFQVNPTl9VTlNQRUNJRklFRBAAEhYKEkZJTklTSF9SRUFTT05fU1RPUBABEhgKFEZJTklTSF9SRUFTT05fTEVOR1RIEAISHAoYRklOSVNIX1JFQVNPTl9UT09MX0NBTExTEAMSIAocRklOSVNIX1JFQVNPTl9DT05URU5UX0ZJTFRFUhAEEhcKE0ZJTklTSF9SRUFTT05fRVJST1IQBRIXChNGSU5JU0hfUkVBU09OX09USEVSEAZiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One turn of the conversation. Content is an ordered list of parts so that
@@ -633,6 +633,25 @@ export type ChatRequest = Message$1<"llmgateway.v1.ChatRequest"> & {
    * @generated from field: llmgateway.v1.GatewayOptions gateway = 20;
    */
   gateway?: GatewayOptions | undefined;
+
+  /**
+   * Return the log probability of each output token (OpenAI `logprobs`,
+   * Gemini `responseLogprobs`): on Choice.logprobs, and on each TextDelta of a
+   * stream. Families without them (Anthropic) are passed over; none left is
+   * INVALID_ARGUMENT, before any upstream call.
+   *
+   * @generated from field: bool logprobs = 21;
+   */
+  logprobs: boolean;
+
+  /**
+   * With logprobs: how many of the most likely tokens to return at each
+   * position (TokenLogprob.top_logprobs), 0–20 (OpenAI `top_logprobs`, Gemini
+   * `logprobs`). Above 0 it needs logprobs.
+   *
+   * @generated from field: int32 top_logprobs = 22;
+   */
+  topLogprobs: number;
 };
 
 /**
@@ -906,6 +925,14 @@ export type Choice = Message$1<"llmgateway.v1.Choice"> & {
    * @generated from field: repeated llmgateway.v1.SafetyRating safety_ratings = 6;
    */
   safetyRatings: SafetyRating[];
+
+  /**
+   * The log probabilities of the answer's tokens, when the request asked for
+   * them (ChatRequest.logprobs) and the provider returned them.
+   *
+   * @generated from field: llmgateway.v1.ChoiceLogprobs logprobs = 7;
+   */
+  logprobs?: ChoiceLogprobs | undefined;
 };
 
 /**
@@ -914,6 +941,107 @@ export type Choice = Message$1<"llmgateway.v1.Choice"> & {
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
   messageDesc(file_llmgateway_v1_chat, 18);
+
+/**
+ * A choice's token log probabilities (OpenAI `choices[].logprobs`, Gemini
+ * `candidate.logprobsResult`), in the order the tokens were produced.
+ *
+ * @generated from message llmgateway.v1.ChoiceLogprobs
+ */
+export type ChoiceLogprobs = Message$1<"llmgateway.v1.ChoiceLogprobs"> & {
+  /**
+   * The tokens of the answer's text.
+   *
+   * @generated from field: repeated llmgateway.v1.TokenLogprob content = 1;
+   */
+  content: TokenLogprob[];
+
+  /**
+   * The tokens of the model's refusal (TextPart.refusal; OpenAI only).
+   *
+   * @generated from field: repeated llmgateway.v1.TokenLogprob refusal = 2;
+   */
+  refusal: TokenLogprob[];
+};
+
+/**
+ * Describes the message llmgateway.v1.ChoiceLogprobs.
+ * Use `create(ChoiceLogprobsSchema)` to create a new message.
+ */
+export const ChoiceLogprobsSchema: GenMessage<ChoiceLogprobs> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 19);
+
+/**
+ * One output token and how likely the model found it.
+ *
+ * @generated from message llmgateway.v1.TokenLogprob
+ */
+export type TokenLogprob = Message$1<"llmgateway.v1.TokenLogprob"> & {
+  /**
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * The natural logarithm of the token's probability (0 is certain).
+   *
+   * @generated from field: double logprob = 2;
+   */
+  logprob: number;
+
+  /**
+   * The token's UTF-8 bytes as the provider gave them (OpenAI `bytes`: a
+   * token may hold part of a character); unset when it gave none (Gemini).
+   *
+   * @generated from field: optional bytes bytes = 3;
+   */
+  bytes?: Uint8Array | undefined;
+
+  /**
+   * The most likely tokens at this position, most likely first
+   * (ChatRequest.top_logprobs of them; OpenAI `top_logprobs`, Gemini
+   * `topCandidates`). The chosen token may or may not be among them.
+   *
+   * @generated from field: repeated llmgateway.v1.TopLogprob top_logprobs = 4;
+   */
+  topLogprobs: TopLogprob[];
+};
+
+/**
+ * Describes the message llmgateway.v1.TokenLogprob.
+ * Use `create(TokenLogprobSchema)` to create a new message.
+ */
+export const TokenLogprobSchema: GenMessage<TokenLogprob> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 20);
+
+/**
+ * A token the model considered at a position (TokenLogprob.top_logprobs).
+ *
+ * @generated from message llmgateway.v1.TopLogprob
+ */
+export type TopLogprob = Message$1<"llmgateway.v1.TopLogprob"> & {
+  /**
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * @generated from field: double logprob = 2;
+   */
+  logprob: number;
+
+  /**
+   * @generated from field: optional bytes bytes = 3;
+   */
+  bytes?: Uint8Array | undefined;
+};
+
+/**
+ * Describes the message llmgateway.v1.TopLogprob.
+ * Use `create(TopLogprobSchema)` to create a new message.
+ */
+export const TopLogprobSchema: GenMessage<TopLogprob> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 21);
 
 /**
  * A provider's safety verdict on one harm category (Gemini `SafetyRating`).
@@ -948,7 +1076,7 @@ export type SafetyRating = Message$1<"llmgateway.v1.SafetyRating"> & {
  * Use `create(SafetyRatingSchema)` to create a new message.
  */
 export const SafetyRatingSchema: GenMessage<SafetyRating> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 19);
+  messageDesc(file_llmgateway_v1_chat, 22);
 
 /**
  * Why the provider refused the prompt itself, answering no choices (Gemini
@@ -976,7 +1104,7 @@ export type PromptFeedback = Message$1<"llmgateway.v1.PromptFeedback"> & {
  * Use `create(PromptFeedbackSchema)` to create a new message.
  */
 export const PromptFeedbackSchema: GenMessage<PromptFeedback> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 20);
+  messageDesc(file_llmgateway_v1_chat, 23);
 
 /**
  * A complete (non-streamed) answer.
@@ -1034,7 +1162,7 @@ export type ChatResponse = Message$1<"llmgateway.v1.ChatResponse"> & {
  * Use `create(ChatResponseSchema)` to create a new message.
  */
 export const ChatResponseSchema: GenMessage<ChatResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 21);
+  messageDesc(file_llmgateway_v1_chat, 24);
 
 /**
  * Opens a stream.
@@ -1063,7 +1191,7 @@ export type StreamStart = Message$1<"llmgateway.v1.StreamStart"> & {
  * Use `create(StreamStartSchema)` to create a new message.
  */
 export const StreamStartSchema: GenMessage<StreamStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 22);
+  messageDesc(file_llmgateway_v1_chat, 25);
 
 /**
  * @generated from message llmgateway.v1.TextDelta
@@ -1087,6 +1215,15 @@ export type TextDelta = Message$1<"llmgateway.v1.TextDelta"> & {
    * @generated from field: bool refusal = 3;
    */
   refusal: boolean;
+
+  /**
+   * The log probabilities of this text's tokens (ChatRequest.logprobs): they
+   * join Choice.logprobs.content, or .refusal when `refusal`. The text may be
+   * empty when the provider sent tokens without text.
+   *
+   * @generated from field: repeated llmgateway.v1.TokenLogprob logprobs = 4;
+   */
+  logprobs: TokenLogprob[];
 };
 
 /**
@@ -1094,7 +1231,7 @@ export type TextDelta = Message$1<"llmgateway.v1.TextDelta"> & {
  * Use `create(TextDeltaSchema)` to create a new message.
  */
 export const TextDeltaSchema: GenMessage<TextDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 23);
+  messageDesc(file_llmgateway_v1_chat, 26);
 
 /**
  * Consecutive reasoning deltas belong to one ReasoningPart; a delta carrying
@@ -1129,7 +1266,7 @@ export type ReasoningDelta = Message$1<"llmgateway.v1.ReasoningDelta"> & {
  * Use `create(ReasoningDeltaSchema)` to create a new message.
  */
 export const ReasoningDeltaSchema: GenMessage<ReasoningDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 24);
+  messageDesc(file_llmgateway_v1_chat, 27);
 
 /**
  * @generated from message llmgateway.v1.ToolCallStart
@@ -1163,7 +1300,7 @@ export type ToolCallStart = Message$1<"llmgateway.v1.ToolCallStart"> & {
  * Use `create(ToolCallStartSchema)` to create a new message.
  */
 export const ToolCallStartSchema: GenMessage<ToolCallStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 25);
+  messageDesc(file_llmgateway_v1_chat, 28);
 
 /**
  * @generated from message llmgateway.v1.ToolCallDelta
@@ -1187,7 +1324,7 @@ export type ToolCallDelta = Message$1<"llmgateway.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 26);
+  messageDesc(file_llmgateway_v1_chat, 29);
 
 /**
  * @generated from message llmgateway.v1.Finish
@@ -1231,7 +1368,7 @@ export type Finish = Message$1<"llmgateway.v1.Finish"> & {
  * Use `create(FinishSchema)` to create a new message.
  */
 export const FinishSchema: GenMessage<Finish> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 27);
+  messageDesc(file_llmgateway_v1_chat, 30);
 
 /**
  * The input side of the usage, as the provider reports it before the output
@@ -1282,7 +1419,7 @@ export type InputUsage = Message$1<"llmgateway.v1.InputUsage"> & {
  * Use `create(InputUsageSchema)` to create a new message.
  */
 export const InputUsageSchema: GenMessage<InputUsage> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 28);
+  messageDesc(file_llmgateway_v1_chat, 31);
 
 /**
  * One streamed event. A stream is: start; route (the serving target and the
@@ -1371,7 +1508,7 @@ export type StreamChunk = Message$1<"llmgateway.v1.StreamChunk"> & {
  * Use `create(StreamChunkSchema)` to create a new message.
  */
 export const StreamChunkSchema: GenMessage<StreamChunk> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 29);
+  messageDesc(file_llmgateway_v1_chat, 32);
 
 /**
  * Who wrote a message.

@@ -73,8 +73,10 @@ const EXCLUDED_REQUEST_FIELDS: ReadonlySet<string> = new Set([
  * text and its signature, image URL or bytes, media type and detail, reasoning text, signatures and
  * redacted data, tool calls and results), tools, tool choice, parallel_tool_calls, response format,
  * temperature, top_p, top_k, max_output_tokens, stop, seed, presence/frequency penalties,
- * candidate_count, reasoning config, user (sent upstream; also keeps end users of one key apart) and
- * provider_options. Excluded: `model` (see scope), `gateway`, `metadata`.
+ * candidate_count, reasoning config, logprobs and top_logprobs (an answer stored with its tokens' log
+ * probabilities carries them on every hit, one stored without them never answers a request that asks), user
+ * (sent upstream; also keeps end users of one key apart) and provider_options. Excluded: `model` (see
+ * scope), `gateway`, `metadata`.
  */
 export function cacheKeyFor(request: ChatRequest, scope: CacheScope): string {
   if (!scope.resolvedModel) throw new Error('cacheKeyFor: scope.resolvedModel must not be empty');

@@ -3,6 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import {
   ChatResponseSchema,
+  ChoiceLogprobsSchema,
   ChoiceSchema,
   ContentPartSchema,
   MessageSchema,
@@ -50,7 +51,13 @@ export class StreamAssembler {
         const parts = builder.choice.message!.content;
         const last = parts[parts.length - 1];
         // A refusal's text is a part of its own: it never joins the content's.
-        const { text, signature, refusal } = event.value;
+        const { text, signature, refusal, logprobs } = event.value;
+        if (logprobs.length > 0) {
+          const carried = (builder.choice.logprobs ??= create(ChoiceLogprobsSchema));
+          (refusal ? carried.refusal : carried.content).push(...logprobs);
+          // Tokens without text (a provider that sent them apart) add no part.
+          if (text === '' && signature === '') return;
+        }
         if (last?.kind.case === 'text' && last.kind.value.refusal === refusal) {
           last.kind.value.text += text;
           if (signature) last.kind.value.signature = signature;

@@ -51,6 +51,9 @@ export function validateChatRequest(request: ChatRequest, field = 'chat'): void 
   }
   if (request.stop.length > 16) throw invalidArgument(`${field}.stop`, 'must have at most 16 sequences');
   if (request.stop.includes('')) throw invalidArgument(`${field}.stop`, 'must not contain empty sequences');
+  // OpenAI and Gemini both take 0–20 alternatives, and only with the log probabilities themselves.
+  if (request.topLogprobs < 0 || request.topLogprobs > 20) throw invalidArgument(`${field}.top_logprobs`, 'must be between 0 and 20');
+  if (request.topLogprobs > 0 && !request.logprobs) throw invalidArgument(`${field}.top_logprobs`, 'needs logprobs: true');
   const budget = request.reasoning?.budgetTokens;
   if (budget !== undefined && budget < 0) throw invalidArgument(`${field}.reasoning.budget_tokens`, 'must be ≥ 0');
 }

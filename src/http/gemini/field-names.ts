@@ -23,6 +23,8 @@ const TOP_LEVEL: Readonly<Record<string, string>> = {
   top_k: 'generationConfig.topK',
   max_output_tokens: 'generationConfig.maxOutputTokens',
   candidate_count: 'generationConfig.candidateCount',
+  logprobs: 'generationConfig.responseLogprobs',
+  top_logprobs: 'generationConfig.logprobs',
   seed: 'generationConfig.seed',
   presence_penalty: 'generationConfig.presencePenalty',
   frequency_penalty: 'generationConfig.frequencyPenalty',

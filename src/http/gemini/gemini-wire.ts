@@ -18,6 +18,22 @@ export interface GeminiWireCandidate {
   finishMessage?: string;
   index: number;
   safetyRatings?: GeminiWireSafetyRating[];
+  /** The tokens' log probabilities (generationConfig.responseLogprobs); in a stream, the event's own tokens. */
+  logprobsResult?: GeminiWireLogprobsResult;
+  /** The mean log probability of the candidate's tokens (a stream: on its last event). */
+  avgLogprobs?: number;
+}
+
+export interface GeminiWireLogprobsCandidate {
+  token: string;
+  logProbability: number;
+}
+
+export interface GeminiWireLogprobsResult {
+  /** Per decoding step: the most likely tokens (only when generationConfig.logprobs asked for them). */
+  topCandidates?: Array<{ candidates: GeminiWireLogprobsCandidate[] }>;
+  /** Per decoding step: the token chosen. */
+  chosenCandidates: GeminiWireLogprobsCandidate[];
 }
 
 export interface GeminiWireUsage {

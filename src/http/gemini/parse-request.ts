@@ -39,7 +39,7 @@ const INT32_MAX = 2_147_483_647;
 const CANONICAL_FIELDS = new Set(['model', 'contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig']);
 const GENERATION_FIELDS = new Set([
   'temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences', 'candidateCount', 'seed', 'presencePenalty',
-  'frequencyPenalty', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'thinkingConfig',
+  'frequencyPenalty', 'responseMimeType', 'responseSchema', 'responseJsonSchema', 'thinkingConfig', 'responseLogprobs', 'logprobs',
 ]);
 
 export function parseGenerateRequest(sent: unknown, model: string): ParsedGenerateRequest {
@@ -167,6 +167,7 @@ function applyGenerationConfig(chat: ChatRequest, value: unknown, warnings: Warn
   if (!isUnset(config['stopSequences'])) {
     chat.stop = readList(config['stopSequences'], field('stopSequences')).map((entry, index) => requiredString(entry, `${field('stopSequences')}[${index}]`));
   }
+  applyLogprobs(chat, config, warnings);
   applyResponseFormat(chat, config);
   const reasoning = parseThinking(config['thinkingConfig']);
   if (reasoning) chat.reasoning = reasoning;
@@ -174,6 +175,15 @@ function applyGenerationConfig(chat: ChatRequest, value: unknown, warnings: Warn
     if (GENERATION_FIELDS.has(name) || isUnset(entry)) continue;
     warnings.push(create(WarningSchema, { code: 'unsupported_parameter', param: field(name), message: `${field(name)} has no canonical form and was not forwarded` }));
   }
+}
+
+/** responseLogprobs, and `logprobs` (alternatives per step, 0–20), which Gemini reads only with it. */
+function applyLogprobs(chat: ChatRequest, config: JsonRecord, warnings: Warning[]): void {
+  chat.logprobs = optionalBoolean(config['responseLogprobs'], 'generationConfig.responseLogprobs') ?? false;
+  const top = optionalInteger(config['logprobs'], 'generationConfig.logprobs', { min: 0, max: 20 });
+  if (top === undefined) return;
+  if (chat.logprobs) chat.topLogprobs = top;
+  else warnings.push(create(WarningSchema, { code: 'unsupported_parameter', param: 'generationConfig.logprobs', message: 'generationConfig.logprobs is only read with responseLogprobs: true; it was not forwarded' }));
 }
 
 function applyResponseFormat(chat: ChatRequest, config: JsonRecord): void {

@@ -3,6 +3,7 @@ import type { ChatResponse, ContentPart, Warning } from '../../../gen/llmgateway
 import type { GeminiWireCandidate, GeminiWirePart, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, markMalformedCalls, renderPart, renderUsage, type MalformedCall } from './render-parts.js';
 import { renderPromptFeedback, renderSafetyRatings } from './render-safety.js';
+import { renderCandidateLogprobs } from './render-logprobs.js';
 
 export interface RenderedGenerateResponse {
   body: GeminiWireResponse;
@@ -36,6 +37,7 @@ export function renderGenerateResponse(response: ChatResponse): RenderedGenerate
       ...(finishReason ? { finishReason } : {}),
       index: choice.index,
       ...(choice.safetyRatings.length > 0 ? { safetyRatings: renderSafetyRatings(choice.safetyRatings) } : {}),
+      ...renderCandidateLogprobs(choice.logprobs),
     };
     markMalformedCalls(candidate, malformed, warnings);
     return candidate;

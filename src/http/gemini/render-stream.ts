@@ -9,12 +9,15 @@
 // delta with the index of its call). A call whose arguments are still not a
 // JSON object at the end is left out, the candidate finishing with
 // MALFORMED_FUNCTION_CALL (render-parts.ts); the headers have left by then,
-// so its warning is in `lateWarnings`, for the log.
+// so its warning is in `lateWarnings`, for the log. A text delta's log
+// probabilities are its response's logprobsResult; their mean is the
+// candidate's avgLogprobs on its last response.
 import { FinishReason, type RouteInfo, type SafetyRating, type StreamChunk, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GeminiWireCandidate, GeminiWirePart, GeminiWirePromptFeedback, GeminiWireResponse } from './gemini-wire.js';
 import { finishReasonName, functionCallPart, markMalformedCalls, renderUsage, type MalformedCall, type WholeCall } from './render-parts.js';
 import { encodeThoughtSignature } from './thought-signature.js';
 import { renderPromptFeedback, renderSafetyRatings } from './render-safety.js';
+import { LogprobAverage, renderLogprobsResult } from './render-logprobs.js';
 
 interface Ending {
   index: number;
@@ -33,6 +36,8 @@ export class GeminiStreamRenderer {
   /** Per candidate: its calls by canonical tool-call index, in the order they started. */
   readonly #calls = new Map<number, Map<number, WholeCall>>();
   readonly #endings: Ending[] = [];
+  /** Per candidate: its tokens' log probabilities so far, for avgLogprobs on its last response. */
+  readonly #averages = new Map<number, LogprobAverage>();
   #usage: ReturnType<typeof renderUsage>;
   /** A blocked prompt: answered as Gemini does, one response without candidates. */
   #promptFeedback: GeminiWirePromptFeedback | undefined;
@@ -51,9 +56,16 @@ export class GeminiStreamRenderer {
       case 'warning':
         this.warnings.push(event.value);
         return [];
-      case 'textDelta':
-        if (event.value.text === '' && event.value.signature === '') return [];
-        return [this.#response(index, [{ text: event.value.text, ...(event.value.signature ? { thoughtSignature: event.value.signature } : {}) }])];
+      case 'textDelta': {
+        const { text, signature, logprobs } = event.value;
+        if (text === '' && signature === '' && logprobs.length === 0) return [];
+        const response = this.#response(index, [{ text, ...(signature ? { thoughtSignature: signature } : {}) }]);
+        if (logprobs.length > 0) {
+          response.candidates[0]!.logprobsResult = renderLogprobsResult(logprobs);
+          this.#averageOf(index).add(logprobs);
+        }
+        return [response];
+      }
       case 'reasoningDelta': {
         const signature = encodeThoughtSignature(event.value);
         if (event.value.text === '' && signature === '') return [];
@@ -102,11 +114,19 @@ export class GeminiStreamRenderer {
       const finishReason = ending ? finishReasonName(ending.reason, ending.raw, this.route) : undefined;
       if (finishReason) candidate.finishReason = finishReason;
       if (ending && ending.safetyRatings.length > 0) candidate.safetyRatings = renderSafetyRatings(ending.safetyRatings);
+      const average = this.#averages.get(index)?.value;
+      if (average !== undefined) candidate.avgLogprobs = average;
       markMalformedCalls(candidate, malformed, this.lateWarnings);
       return response;
     });
     if (this.#usage) out.at(-1)!.usageMetadata = this.#usage;
     return out;
+  }
+
+  #averageOf(index: number): LogprobAverage {
+    let average = this.#averages.get(index);
+    if (!average) this.#averages.set(index, (average = new LogprobAverage()));
+    return average;
   }
 
   #callsOf(index: number): Map<number, WholeCall> {

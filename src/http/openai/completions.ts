@@ -83,7 +83,11 @@ function parseStop(value: unknown): string[] {
 function refuseUnsupported(body: Record<string, unknown>, n: number): void {
   const unsupported = (param: string, why: string) => invalidValue(param, `${param} is not supported by this gateway: ${why}`, 'unsupported_parameter');
   if (typeof body['suffix'] === 'string' && body['suffix'] !== '') throw unsupported('suffix', 'insertion has no chat equivalent.');
-  if (body['logprobs'] !== undefined && body['logprobs'] !== null && body['logprobs'] !== 0) throw unsupported('logprobs', 'completions are served through chat.');
+  // The legacy answer's tokens / token_logprobs / top_logprobs / text_offset (and, with echo, the prompt's own
+  // log probabilities, which no chat API returns) are not built from chat's; chat completions carry them.
+  if (body['logprobs'] !== undefined && body['logprobs'] !== null && body['logprobs'] !== 0) {
+    throw unsupported('logprobs', "completions are served through chat; ask /v1/chat/completions with logprobs: true and top_logprobs.");
+  }
   const bestOf = optionalInteger(body['best_of'], 'best_of', { min: 1, max: 20 });
   if (bestOf !== undefined && bestOf !== n) throw unsupported('best_of', 'only best_of equal to n (the default) can be served.');
 }

@@ -27,12 +27,29 @@ export interface OpenAIAssistantMessage {
   tool_calls?: OpenAIToolCall[];
 }
 
+export interface OpenAITopLogprob {
+  token: string;
+  logprob: number;
+  /** The token's UTF-8 bytes. */
+  bytes: number[];
+}
+
+export interface OpenAITokenLogprob extends OpenAITopLogprob {
+  top_logprobs: OpenAITopLogprob[];
+}
+
+/** A choice's (or a chunk's) log probabilities: content tokens, refusal tokens. */
+export interface OpenAIChoiceLogprobs {
+  content: OpenAITokenLogprob[] | null;
+  refusal: OpenAITokenLogprob[] | null;
+}
+
 export interface OpenAIChatCompletion {
   id: string;
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: Array<{ index: number; message: OpenAIAssistantMessage; logprobs: null; finish_reason: OpenAIFinishReason }>;
+  choices: Array<{ index: number; message: OpenAIAssistantMessage; logprobs: OpenAIChoiceLogprobs | null; finish_reason: OpenAIFinishReason }>;
   usage?: OpenAIUsage;
 }
 
@@ -54,7 +71,7 @@ export interface OpenAIChunkDelta {
 export interface OpenAIChunkChoice {
   index: number;
   delta: OpenAIChunkDelta;
-  logprobs: null;
+  logprobs: OpenAIChoiceLogprobs | null;
   finish_reason: OpenAIFinishReason | null;
 }
 

@@ -25,7 +25,7 @@ const INT32_MAX = 2_147_483_647;
 const CANONICAL_PARAMETERS = new Set([
   'model', 'messages', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'temperature', 'top_p',
   'max_tokens', 'max_completion_tokens', 'stop', 'seed', 'presence_penalty', 'frequency_penalty', 'reasoning_effort',
-  'user', 'metadata', 'stream', 'stream_options', 'n',
+  'user', 'metadata', 'stream', 'stream_options', 'n', 'logprobs', 'top_logprobs',
 ]);
 /** Legacy function calling: its answers would come back in a shape the gateway does not map. */
 const REJECTED_PARAMETERS: ReadonlyArray<readonly [string, string]> = [
@@ -72,6 +72,8 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
     user: optionalString(body['user'], 'user') ?? '',
     metadata: parseMetadata(body['metadata']),
     candidateCount: n > 1 ? n : undefined,
+    logprobs: optionalBoolean(body['logprobs'], 'logprobs') ?? false,
+    topLogprobs: optionalInteger(body['top_logprobs'], 'top_logprobs', { min: 0, max: 20 }) ?? 0,
     providerOptions: passThrough(body),
   });
   if (responseFormat) chat.responseFormat = responseFormat;

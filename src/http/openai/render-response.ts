@@ -5,6 +5,7 @@ import { FinishReason, type ChatResponse, type Choice, type Usage } from '../../
 import type { OpenAIChatCompletion, OpenAIAssistantMessage, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage } from './openai-wire.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import { ReasoningCarrier } from './reasoning-carrier.js';
+import { renderChoiceLogprobs } from './render-logprobs.js';
 
 export function renderCompletion(response: ChatResponse): OpenAIChatCompletion {
   const completion: OpenAIChatCompletion = {
@@ -15,7 +16,7 @@ export function renderCompletion(response: ChatResponse): OpenAIChatCompletion {
     choices: response.choices.map((choice) => ({
       index: choice.index,
       message: renderMessage(choice),
-      logprobs: null,
+      logprobs: renderChoiceLogprobs(choice.logprobs),
       finish_reason: renderFinishReason(choice.finishReason, choice.rawFinishReason),
     })),
   };

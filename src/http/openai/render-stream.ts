@@ -4,9 +4,11 @@
 // a tool call's id, type and name come only in its first delta, keyed by
 // index (the id carries the signed reasoning before it, reasoning-carrier.ts);
 // usage is kept for the final `choices: []` chunk, sent only when the client
-// asked for it (stream_options.include_usage).
+// asked for it (stream_options.include_usage). A text delta's log
+// probabilities go on its chunk (render-logprobs.ts).
 import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { OpenAIChatCompletionChunk, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
+import type { OpenAIChatCompletionChunk, OpenAIChoiceLogprobs, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
+import { renderDeltaLogprobs } from './render-logprobs.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
 import { StreamFacts } from '../stream-facts.js';
 import { encodeToolCallId } from '../tool-call-id.js';
@@ -40,10 +42,14 @@ export class StreamRenderer extends StreamFacts {
         this.created = unixSeconds(event.value.created);
         this.model = event.value.model;
         return this.open(index);
-      case 'textDelta':
+      case 'textDelta': {
         this.carrierOf(index).interrupt();
-        if (!event.value.text) return [];
-        return [...this.open(index), this.delta(index, event.value.refusal ? { refusal: event.value.text } : { content: event.value.text })];
+        const { text, refusal, logprobs } = event.value;
+        if (!text && logprobs.length === 0) return [];
+        const delta = !text ? {} : refusal ? { refusal: text } : { content: text };
+        // The delta's tokens ride on the same chunk, as OpenAI streams them.
+        return [...this.open(index), this.delta(index, delta, renderDeltaLogprobs(logprobs, refusal))];
+      }
       case 'reasoningDelta':
         this.carrierOf(index).addDelta(event.value);
         return event.value.text ? [...this.open(index), this.delta(index, { reasoning_content: event.value.text })] : [];
@@ -111,8 +117,8 @@ export class StreamRenderer extends StreamFacts {
     return carrier;
   }
 
-  private delta(index: number, delta: OpenAIChunkDelta): OpenAIChatCompletionChunk {
-    return this.chunk([{ index, delta, logprobs: null, finish_reason: null }]);
+  private delta(index: number, delta: OpenAIChunkDelta, logprobs: OpenAIChoiceLogprobs | null = null): OpenAIChatCompletionChunk {
+    return this.chunk([{ index, delta, logprobs, finish_reason: null }]);
   }
 
   private chunk(choices: OpenAIChunkChoice[]): OpenAIChatCompletionChunk {

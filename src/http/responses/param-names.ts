@@ -13,6 +13,8 @@ const RENAMES: Array<[RegExp, string]> = [
   [/^response_format\.schema_name$/, 'text.format.name'],
   [/^response_format\.(schema|strict|description)$/, 'text.format.$1'],
   [/^response_format(\.type)?$/, 'text.format'],
+  // Log probabilities are asked with include: ["message.output_text.logprobs"].
+  [/^logprobs$/, 'include'],
   // The canonical messages are the stored turns, the instructions and the input together: no index maps back.
   [/^messages(\[\d+\].*)?$/, 'input'],
   [/^inputs(\[\d+\])?$/, 'input'],

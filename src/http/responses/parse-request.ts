@@ -49,7 +49,7 @@ const INT32_MAX = 2_147_483_647;
 const CANONICAL_PARAMETERS = new Set([
   'model', 'input', 'instructions', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'reasoning', 'max_output_tokens',
   'temperature', 'top_p', 'metadata', 'store', 'previous_response_id', 'stream', 'stream_options', 'include', 'user', 'truncation',
-  'safety_identifier', 'prompt_cache_key',
+  'safety_identifier', 'prompt_cache_key', 'top_logprobs',
 ]);
 
 /** Features of OpenAI's stateful Responses API the gateway does not have. */
@@ -97,6 +97,9 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
   const metadata = parseMetadata(body['metadata']);
   const previousResponseId = optionalString(body['previous_response_id'], 'previous_response_id');
   const store = optionalBoolean(body['store'], 'store') ?? true;
+  // Log probabilities come with include "message.output_text.logprobs"; top_logprobs (0–20) asks for them too.
+  const topLogprobs = optionalInteger(body['top_logprobs'], 'top_logprobs', { min: 0, max: 20 }) ?? 0;
+  const logprobs = include.includes('message.output_text.logprobs') || topLogprobs > 0;
 
   const chat = create(ChatRequestSchema, {
     model,
@@ -108,6 +111,8 @@ export function parseResponsesRequest(body: unknown): ParsedResponsesRequest {
     maxOutputTokens,
     user: user ?? safetyIdentifier ?? '',
     metadata,
+    logprobs,
+    topLogprobs,
     providerOptions: passThrough(body, text),
   });
   if (promptCacheKey) chat.gateway = create(GatewayOptionsSchema, { sessionId: promptCacheKey.slice(0, 200) });

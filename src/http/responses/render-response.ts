@@ -7,6 +7,7 @@ import { FinishReason, type ChatResponse, type ContentPart, type Usage } from '.
 import { encodeToolCallId } from '../tool-call-id.js';
 import { encodeReasoning } from './encrypted-reasoning.js';
 import { newItemId } from './item-ids.js';
+import { spreadLogprobs } from './text-logprobs.js';
 import type { MessageItem, OutputItem, OutputRefusal, OutputText, ReasoningItem, ResponseObject, ResponseSettings, ResponseUsage } from './responses-wire.js';
 
 /** Who the response is and what it answers (fixed before the upstream call). */
@@ -23,6 +24,7 @@ export function renderResponse(identity: ResponseIdentity, response: ChatRespons
   const choice = response.choices[0];
   const finish = choice?.finishReason ?? FinishReason.STOP;
   const output = renderOutput(choice?.message?.content ?? [], identity.summarizeReasoning, finish === FinishReason.LENGTH);
+  spreadLogprobs(output, choice?.logprobs);
   return responseObject(identity, { status: statusOf(finish, choice?.rawFinishReason ?? ''), finish, output, usage: response.usage ? renderUsage(response.usage) : null });
 }
 

@@ -9,12 +9,14 @@
 // response.completed (or response.incomplete) with the whole response and its
 // usage. Every event carries the next sequence_number. One item is open at a
 // time, function calls included (./stream-calls.ts: a call that starts while
-// the open one's arguments are incomplete waits for it).
+// the open one's arguments are incomplete waits for it). A text delta's log
+// probabilities go on its output_text.delta and join its part's (output_text.done).
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamFacts } from '../stream-facts.js';
 import { newItemId } from './item-ids.js';
 import { itemForClient, outputRefusal, outputText, reasoningItem, renderUsage, responseObject, statusOf, type ResponseIdentity } from './render-response.js';
-import type { MessageItem, OutputItem, ResponseObject, ResponseUsage, StreamEvent } from './responses-wire.js';
+import type { MessageItem, OutputItem, OutputLogprob, ResponseObject, ResponseUsage, StreamEvent } from './responses-wire.js';
+import { renderTokens } from '../openai/render-logprobs.js';
 import { StreamedCalls, type Event } from './stream-calls.js';
 
 interface OpenReasoning {
@@ -59,10 +61,10 @@ export class ResponsesStreamRenderer extends StreamFacts {
         break;
       }
       case 'textDelta':
-        if (!event.value.text) break;
+        if (!event.value.text && event.value.logprobs.length === 0) break;
         this.closeReasoning(out);
         this.calls.closeAll(out);
-        this.addText(event.value.text, event.value.refusal, out);
+        this.addText(event.value.text, event.value.refusal, renderTokens(event.value.logprobs), out);
         break;
       case 'reasoningDelta':
         this.closeMessage(out);
@@ -156,7 +158,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
   }
 
   /** Text goes to the open part when it is of its kind (answer or refusal); otherwise that part closes and one opens. */
-  private addText(text: string, refusal: boolean, out: Event[]): void {
+  private addText(text: string, refusal: boolean, logprobs: OutputLogprob[], out: Event[]): void {
     if (!this.message) {
       const item: MessageItem = { type: 'message', id: newItemId('msg'), status: 'in_progress', role: 'assistant', content: [] };
       this.message = { item, index: this.reserveIndex() };
@@ -168,14 +170,16 @@ export class ResponsesStreamRenderer extends StreamFacts {
       this.closePart(out);
       part = refusal ? outputRefusal('') : outputText('');
       content.push(part);
-      out.push({ type: 'response.content_part.added', ...this.messageAt(), part: { ...part } });
+      // A copy that does not share the part's growing logprobs list.
+      out.push({ type: 'response.content_part.added', ...this.messageAt(), part: part.type === 'refusal' ? { ...part } : outputText('') });
     }
     if (part.type === 'refusal') {
       part.refusal += text;
       out.push({ type: 'response.refusal.delta', ...this.messageAt(), delta: text });
     } else {
       part.text += text;
-      out.push({ type: 'response.output_text.delta', ...this.messageAt(), delta: text, logprobs: [] });
+      part.logprobs.push(...logprobs);
+      out.push({ type: 'response.output_text.delta', ...this.messageAt(), delta: text, logprobs });
     }
   }
 
@@ -183,7 +187,7 @@ export class ResponsesStreamRenderer extends StreamFacts {
     const part = this.message?.item.content.at(-1);
     if (!part) return;
     if (part.type === 'refusal') out.push({ type: 'response.refusal.done', ...this.messageAt(), refusal: part.refusal });
-    else out.push({ type: 'response.output_text.done', ...this.messageAt(), text: part.text, logprobs: [] });
+    else out.push({ type: 'response.output_text.done', ...this.messageAt(), text: part.text, logprobs: part.logprobs });
     out.push({ type: 'response.content_part.done', ...this.messageAt(), part: { ...part } });
   }
 

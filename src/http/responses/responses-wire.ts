@@ -1,6 +1,7 @@
 // The Responses API shapes the gateway writes, as in OpenAI's API reference
 // (https://platform.openai.com/docs/api-reference/responses/object).
 import type { JsonValue } from '@bufbuild/protobuf';
+import type { OpenAITokenLogprob } from '../openai/openai-wire.js';
 
 /** The request's settings, echoed in every response object. */
 export interface ResponseSettings {
@@ -20,11 +21,15 @@ export interface ResponseSettings {
   user: string | null;
 }
 
+/** A token of an output_text, as the Chat Completions shim renders it (../openai/render-logprobs.ts). */
+export type OutputLogprob = OpenAITokenLogprob;
+
 export interface OutputText {
   type: 'output_text';
   text: string;
   annotations: never[];
-  logprobs: never[];
+  /** The text's tokens, when the request included message.output_text.logprobs; else empty. */
+  logprobs: OutputLogprob[];
 }
 
 /** The model declined (structured outputs): why, in place of output_text. */

@@ -3,6 +3,10 @@
 // - Several choices: the Messages API returns one message per request and has no `n`
 //   (https://platform.claude.com/docs/en/api/messages). Answering one of n would change the answer's shape
 //   (and, refused only after the call, cost a completion the client never sees).
+// - Log probabilities: the Messages API has no such parameter nor answer field
+//   (https://platform.claude.com/docs/en/api/messages), and its OpenAI-compatible endpoint ignores
+//   `logprobs` (https://platform.claude.com/docs/en/api/openai-sdk): answering without them would pass for
+//   a model that has none to give.
 // - Another vendor's field whose answer Anthropic cannot produce (convert-options.ts).
 // - Gemini's enum mode (../shared/enum-format.ts).
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
@@ -15,6 +19,12 @@ export function requestRefusal(request: ChatRequest, providerId: string): Gatewa
     return invalidArgument(
       'chat.candidate_count',
       `provider ${providerId} (anthropic) returns one choice per request; ask for one, or use a model on an OpenAI-family or Gemini provider`,
+    );
+  }
+  if (request.logprobs) {
+    return invalidArgument(
+      'chat.logprobs',
+      `provider ${providerId} (anthropic) cannot return log probabilities; leave them out, or use a model on an OpenAI-family or Gemini provider`,
     );
   }
   return enumFormatRefusal(request, `provider ${providerId} (anthropic)`) ?? optionsRefusal(request);

@@ -70,6 +70,11 @@ function samplingOf(request: ChatRequest): GeminiGenerateConfig {
   if (request.candidateCount !== undefined) config.candidateCount = request.candidateCount;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  // https://ai.google.dev/api/generate-content#generationconfig (responseLogprobs; logprobs: alternatives per step).
+  if (request.logprobs) {
+    config.responseLogprobs = true;
+    if (request.topLogprobs > 0) config.logprobs = request.topLogprobs;
+  }
   return config;
 }
 

@@ -12,6 +12,7 @@ import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiCandidate, GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
+import { mapLogprobs } from './map-logprobs.js';
 import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
@@ -104,5 +105,7 @@ function mapCandidate(candidate: GeminiCandidate, position: number, ids: ToolCal
     rawFinishReason: raw,
   });
   choice.safetyRatings = mapSafetyRatings(candidate.safetyRatings);
+  const logprobs = mapLogprobs(candidate.logprobsResult);
+  if (logprobs) choice.logprobs = logprobs;
   return choice;
 }

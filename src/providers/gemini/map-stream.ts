@@ -7,8 +7,9 @@
 // Streaming" and Pitfall 4). usageMetadata repeats in every event:
 // the last one wins (Pitfall 6) and goes out once, from end(); its input side
 // goes out as `inputUsage` too when it comes before any output (the first
-// event carries the prompt count). A stream whose choices did not all finish
-// was cut (the adapter reports it).
+// event carries the prompt count). A candidate's log probabilities ride on
+// its event's text delta (map-logprobs.ts). A stream whose choices did not
+// all finish was cut (the adapter reports it).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { StreamChunkSchema, type SafetyRating, type StreamChunk, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
@@ -18,6 +19,7 @@ import { GEMINI_PROVIDER_TYPE } from './family.js';
 import type { GeminiResponse } from './wire-types.js';
 import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapInputUsage, mapUsage } from './map-usage.js';
+import { attachTokens, mapLogprobTokens } from './map-logprobs.js';
 import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
 import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
 
@@ -52,7 +54,10 @@ export class StreamMapper {
     candidates.forEach((candidate, position) => {
       const index = candidate.index ?? position;
       const state = this.stateOf(index);
-      for (const part of candidate.content?.parts ?? []) out.push(...this.mapPart(part, index, state));
+      const produced: StreamChunk[] = [];
+      for (const part of candidate.content?.parts ?? []) produced.push(...this.mapPart(part, index, state));
+      attachTokens(produced, index, mapLogprobTokens(candidate.logprobsResult));
+      out.push(...produced);
       if (candidate.safetyRatings) state.safetyRatings = mapSafetyRatings(candidate.safetyRatings);
       if (candidate.finishReason && !state.finished) {
         state.finished = true;

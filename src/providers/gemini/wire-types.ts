@@ -92,6 +92,9 @@ export interface GeminiGenerateConfig {
   /** Gemini's OpenAPI-subset schema: sent only with text/x.enum (enum-schema.ts). */
   responseSchema?: unknown;
   thinkingConfig?: GeminiThinkingConfig;
+  /** Log probabilities of the chosen tokens, and `logprobs` alternatives at each step (0–20). */
+  responseLogprobs?: boolean;
+  logprobs?: number;
 }
 
 /** One generateContent call, ready for the client. */
@@ -118,12 +121,26 @@ export interface GeminiSafetyRating {
   blocked?: boolean;
 }
 
+/** One token and its log probability (zero values are left out of Google's JSON: a missing one is 0). */
+export interface GeminiLogprobsCandidate {
+  token?: string;
+  tokenId?: number;
+  logProbability?: number;
+}
+
+/** Per decoding step: the chosen token, and the most likely ones (only when `logprobs` asked for them). */
+export interface GeminiLogprobsResult {
+  chosenCandidates?: GeminiLogprobsCandidate[];
+  topCandidates?: Array<{ candidates?: GeminiLogprobsCandidate[] }>;
+}
+
 export interface GeminiCandidate {
   content?: GeminiContent;
   finishReason?: string;
   finishMessage?: string;
   index?: number;
   safetyRatings?: GeminiSafetyRating[];
+  logprobsResult?: GeminiLogprobsResult;
 }
 
 export interface GeminiResponse {

@@ -8,7 +8,7 @@ import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { enumFormatRefusal } from '../shared/enum-format.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
-import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
+import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
 import { convertServiceTier } from './convert-service-tier.js';
@@ -63,6 +63,11 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   if (request.frequencyPenalty !== undefined) params.frequency_penalty = request.frequencyPenalty;
   if (request.user) params.user = request.user;
   if (request.candidateCount !== undefined && request.candidateCount !== 1) params.n = request.candidateCount;
+  // https://platform.openai.com/docs/api-reference/chat/create#chat-create-logprobs (top_logprobs: 0–20, with logprobs).
+  if (request.logprobs) {
+    params.logprobs = true;
+    if (request.topLogprobs > 0) params.top_logprobs = request.topLogprobs;
+  }
 
   const reasoning = convertReasoning(request.reasoning, traits);
   collector.addAll(reasoning.warnings);
@@ -114,11 +119,6 @@ function convertMetadata(request: ChatRequest, traits: FamilyTraits, params: Wir
 // provider_options are spread over the body last (deny-list in the shared
 // helper). A token-limit field given there replaces the gateway's own so the
 // body never carries both max_tokens and max_completion_tokens.
-/**
- * Log probabilities: the host honours `logprobs` / `top_logprobs` (they pass through), but the canonical answer has
- * no place for them, so the client would get `logprobs: null` as if the host had none. A warning says so.
- */
-const UNCARRIED_OPTIONS = ['logprobs', 'top_logprobs'];
 function applyProviderOptions(
   options: JsonObject | undefined,
   traits: FamilyTraits,
@@ -128,12 +128,6 @@ function applyProviderOptions(
   const { fields, warnings } = passThroughOptions(options, foreignTo(traits));
   convertServiceTier(fields, traits.label, warnings);
   collector.addAll(warnings);
-  for (const name of UNCARRIED_OPTIONS) {
-    const value = fields[name];
-    if (value !== undefined && value !== false && value !== null) {
-      collector.add(unsupportedParameterNotice(name, `${name} was sent, but the gateway's answers have no place for log probabilities: they come back without them`));
-    }
-  }
   const overridesLimit = 'max_tokens' in fields || 'max_completion_tokens' in fields;
   if (overridesLimit && params[traits.maxTokensField] !== undefined) {
     delete params[traits.maxTokensField];

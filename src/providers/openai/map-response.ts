@@ -6,6 +6,7 @@ import { ContentPartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
 import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { mapFinishReason } from './map-finish-reason.js';
+import { mapLogprobs } from './map-logprobs.js';
 import { mapUsage } from './map-usage.js';
 import type { OpenAIFamily, WireChatCompletion, WireResponseMessage } from './wire-types.js';
 
@@ -22,7 +23,10 @@ export function mapResponse(answer: WireChatCompletion | undefined, family: Open
     const sawToolCalls = parts.some((part) => part.kind.case === 'toolCall');
     const refusedOnly = !message.content && Boolean(message.refusal);
     const finish = mapFinishReason(choice.finish_reason, { sawToolCalls, refusedOnly });
-    return assistantChoice({ index: choice.index ?? position, content: parts, finishReason: finish.reason, rawFinishReason: finish.raw });
+    const mapped = assistantChoice({ index: choice.index ?? position, content: parts, finishReason: finish.reason, rawFinishReason: finish.raw });
+    const logprobs = mapLogprobs(choice.logprobs);
+    if (logprobs) mapped.logprobs = logprobs;
+    return mapped;
   });
   return { choices, usage: mapUsage(completion.usage) };
 }

@@ -3,13 +3,15 @@
 // format forces it: tool calls are keyed by index (and, for Ollama, which
 // sends every call whole at index 0, by id), finish needs to know whether a
 // call was seen, and usage is kept until the end (last value wins:
-// docs/provider-wire-formats.md, Pitfall 6).
+// docs/provider-wire-formats.md, Pitfall 6). A chunk's log probabilities
+// ride on its text deltas (map-logprobs.ts).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChoiceLogprobs, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
 import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { mapFinishReason } from './map-finish-reason.js';
+import { mapLogprobs } from './map-logprobs.js';
 import { reasoningText } from './map-response.js';
 import { mapUsage } from './map-usage.js';
 import type { OpenAIFamily, WireChatChunk, WireChunkDelta, WireToolCallDelta } from './wire-types.js';
@@ -41,7 +43,8 @@ export class StreamMapper {
       const state = this.stateFor(choiceIndex);
       const emit = (event: ChunkEvent) => out.push(create(StreamChunkSchema, { choiceIndex, event }));
       // Azure annotation chunks carry content_filter_results and no delta.
-      if (choice.delta) this.mapDelta(choice.delta, state, choiceIndex, emit);
+      const tokens = mapLogprobs(choice.logprobs);
+      if (choice.delta || tokens) this.mapDelta(choice.delta ?? {}, tokens, state, choiceIndex, emit);
       if (choice.finish_reason && !state.finished) {
         state.finished = true;
         const finish = mapFinishReason(choice.finish_reason, {
@@ -71,16 +74,23 @@ export class StreamMapper {
     return state;
   }
 
-  private mapDelta(delta: WireChunkDelta, state: ChoiceState, choiceIndex: number, emit: (event: ChunkEvent) => void): void {
+  /** The chunk's tokens (logprobs) ride on its text: content tokens with the content, refusal tokens with the refusal. */
+  private mapDelta(
+    delta: WireChunkDelta,
+    tokens: ChoiceLogprobs | undefined,
+    state: ChoiceState,
+    choiceIndex: number,
+    emit: (event: ChunkEvent) => void,
+  ): void {
     const reasoning = reasoningText(delta);
     if (reasoning) emit({ case: 'reasoningDelta', value: { text: reasoning, providerType: this.family } });
-    if (delta.content) {
-      state.sawContent = true;
-      emit({ case: 'textDelta', value: { text: delta.content } });
+    if (delta.content || tokens?.content.length) {
+      if (delta.content) state.sawContent = true;
+      emit({ case: 'textDelta', value: { text: delta.content ?? '', logprobs: tokens?.content ?? [] } });
     }
-    if (delta.refusal) {
-      state.sawRefusal = true;
-      emit({ case: 'textDelta', value: { text: delta.refusal, refusal: true } });
+    if (delta.refusal || tokens?.refusal.length) {
+      if (delta.refusal) state.sawRefusal = true;
+      emit({ case: 'textDelta', value: { text: delta.refusal ?? '', refusal: true, logprobs: tokens?.refusal ?? [] } });
     }
     for (const [position, call] of (delta.tool_calls ?? []).entries()) {
       this.mapToolCallDelta(call, position, state, choiceIndex, emit);

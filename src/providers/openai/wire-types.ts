@@ -75,6 +75,8 @@ export interface WireChatParams {
   user?: string;
   metadata?: Record<string, string>;
   n?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
   stream?: boolean;
   stream_options?: { include_usage: boolean };
   [providerOption: string]: JsonValue | undefined | object;
@@ -106,9 +108,23 @@ export interface WireResponseMessage {
   reasoning?: string | null;
 }
 
+/** A token's log probability (compatible hosts may leave out `bytes` or `top_logprobs`). */
+export interface WireTokenLogprob {
+  token?: string;
+  logprob?: number;
+  bytes?: number[] | null;
+  top_logprobs?: Array<{ token?: string; logprob?: number; bytes?: number[] | null }> | null;
+}
+
+/** choices[].logprobs, in an answer and in a stream chunk (the chunk's own tokens). */
+export interface WireChoiceLogprobs {
+  content?: WireTokenLogprob[] | null;
+  refusal?: WireTokenLogprob[] | null;
+}
+
 export interface WireChatCompletion {
   id?: string;
-  choices?: Array<{ index?: number; message?: WireResponseMessage; finish_reason?: string | null }>;
+  choices?: Array<{ index?: number; message?: WireResponseMessage; finish_reason?: string | null; logprobs?: WireChoiceLogprobs | null }>;
   usage?: WireUsage | null;
 }
 
@@ -131,7 +147,7 @@ export interface WireChunkDelta {
 export interface WireChatChunk {
   id?: string;
   /** Azure: empty on the opening prompt-filter chunk and on annotation chunks. */
-  choices?: Array<{ index?: number; delta?: WireChunkDelta | null; finish_reason?: string | null }>;
+  choices?: Array<{ index?: number; delta?: WireChunkDelta | null; finish_reason?: string | null; logprobs?: WireChoiceLogprobs | null }>;
   usage?: WireUsage | null;
 }
 

@@ -1,12 +1,13 @@
 // Another vendor's own request fields in provider_options. Unnamed parameters pass through to the serving
-// family (provider-options.ts), but these are known: an OpenAI client sends `store: false` or
-// `logprobs: false` out of habit, a Gemini client `safetySettings`, and Anthropic and Gemini refuse any
-// field they do not know (Anthropic: "Extra inputs are not permitted"; Gemini: "Unknown name"; OpenAI:
-// "Unrecognized request argument"). A family that is not the field's vendor therefore never sends it:
+// family (provider-options.ts), but these are known: an OpenAI client sends `store: false` out of habit, a
+// Gemini client `safetySettings`, and Anthropic and Gemini refuse any field they do not know (Anthropic:
+// "Extra inputs are not permitted"; Gemini: "Unknown name"; OpenAI: "Unrecognized request argument"). A
+// family that is not the field's vendor therefore never sends it:
 // - it is left out with a warning when it changes nothing in the answer: `ignored_provider_option` for the
 //   vendor's default value (a no-op), `unsupported_parameter` for anything else;
 // - the request is refused (invalid_argument, before any call: ProviderAdapter.refusal) when the answer the
-//   client asked for depends on it (log probabilities, audio output, a cached prompt that lives at Google).
+//   client asked for depends on it (audio output, a cached prompt that lives at Google).
+// Log probabilities are no such field: the canonical request names them (ChatRequest.logprobs).
 // A family with a counterpart maps the field itself before this (anthropic/convert-options.ts).
 // OpenAI: https://platform.openai.com/docs/api-reference/chat/create
 // Gemini: https://ai.google.dev/api/generate-content#request-body
@@ -30,12 +31,9 @@ interface ForeignField {
 const isEmpty = (value: JsonValue) => (Array.isArray(value) ? value.length === 0 : typeof value === 'object' && value !== null && Object.keys(value).length === 0);
 const asksForAudio = (value: JsonValue) => (Array.isArray(value) && value.includes('audio') ? 'cannot answer with audio' : undefined);
 
-/** OpenAI Chat Completions fields the canonical model does not name (it names n, user, metadata, seed, …). */
+/** OpenAI Chat Completions fields the canonical model does not name (it names n, user, metadata, seed, logprobs, …). */
 const OPENAI_FIELDS: Record<string, Omit<ForeignField, 'vendor'>> = {
   store: { isDefault: (value) => value === false },
-  logprobs: { isDefault: (value) => value === false, refusal: (value) => (value === true ? 'cannot return log probabilities' : undefined) },
-  // Only meaningful with logprobs: true, which is refused on its own.
-  top_logprobs: { isDefault: (_value, options) => options['logprobs'] !== true },
   logit_bias: { isDefault: isEmpty },
   safety_identifier: {},
   prompt_cache_key: {},

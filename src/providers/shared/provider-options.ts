@@ -10,6 +10,11 @@ import { withoutForeignOptions, type ForeignFields } from './foreign-options.js'
 
 /** Never taken from provider_options: the gateway decides these. */
 const GATEWAY_CONTROLLED = new Set(['model', 'stream', 'stream_options', 'messages', 'contents', 'api_key', 'apiKey']);
+/**
+ * Named by the canonical request, which each family sends in its own terms (OpenAI `logprobs`, Gemini
+ * `responseLogprobs`) and whose answer it maps back; given here, they would reach one family only, unmapped.
+ */
+const CANONICAL_FIELDS: Readonly<Record<string, string>> = { logprobs: 'logprobs', top_logprobs: 'top_logprobs' };
 
 export interface PassThrough {
   fields: Record<string, JsonValue>;
@@ -21,6 +26,17 @@ export function passThroughOptions(requested: JsonObject | undefined, foreign?: 
   const fields: Record<string, JsonValue> = {};
   const { options, warnings } = foreign ? withoutForeignOptions(requested, foreign) : { options: requested, warnings: [] as Warning[] };
   for (const [name, value] of Object.entries(options ?? {})) {
+    const canonical = CANONICAL_FIELDS[name];
+    if (canonical !== undefined) {
+      warnings.push(
+        create(WarningSchema, {
+          code: 'ignored_provider_option',
+          param: `provider_options.${name}`,
+          message: `provider_options.${name} was not sent: ask for log probabilities with the request's own ${canonical} field`,
+        }),
+      );
+      continue;
+    }
     if (GATEWAY_CONTROLLED.has(name)) {
       warnings.push(
         create(WarningSchema, {

@@ -2,14 +2,14 @@
 // written straight from the chunk's strings, in the order and form protobuf-es's toBinary writes them
 // (fields in number order, proto3 zero values left out): one buffer per chunk, without the
 // reflection over the schema that toBinary does for every message, nor an encoded chunk copied again
-// into its wrapper. Any other chunk, a refusal's delta (rare), or one carrying unknown fields, returns
-// undefined and is encoded by toBinary. test/rpc/text-delta-bytes.test.ts checks the bytes against toBinary's.
+// into its wrapper. Any other chunk, a refusal's delta (rare), one with its tokens' log probabilities
+// (asked for), or one carrying unknown fields, returns undefined and is encoded by toBinary. test/rpc/text-delta-bytes.test.ts checks the bytes against toBinary's.
 //
 // Wire format (https://protobuf.dev/programming-guides/encoding/): a tag is (field number << 3) |
 // wire type, lengths and int32 values are varints, strings UTF-8 with their length before them.
 //   StreamCompleteResponse { StreamChunk chunk = 1; }
 //   StreamChunk { int32 choice_index = 1; oneof event { … TextDelta text_delta = 3; … } }
-//   TextDelta { string text = 1; string signature = 2; bool refusal = 3; }
+//   TextDelta { string text = 1; string signature = 2; bool refusal = 3; repeated TokenLogprob logprobs = 4; }
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { varintLength, writeVarint } from './varint.js';
 
@@ -24,7 +24,9 @@ const FIELD_3_BYTES = 0x1a;
 
 export function textDeltaResponseBytes(chunk: StreamChunk): Buffer | undefined {
   const { event, choiceIndex } = chunk;
-  if (event.case !== 'textDelta' || event.value.refusal || chunk.$unknown !== undefined || event.value.$unknown !== undefined) return undefined;
+  if (event.case !== 'textDelta' || event.value.refusal || event.value.logprobs.length > 0 || chunk.$unknown !== undefined || event.value.$unknown !== undefined) {
+    return undefined;
+  }
   // A negative int32 is ten bytes of sign-extended varint: left to toBinary.
   if (!(choiceIndex >= 0)) return undefined;
   const { text, signature } = event.value;

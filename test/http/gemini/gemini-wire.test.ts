@@ -157,9 +157,9 @@ describe('the wire', () => {
   });
 
   it('generationConfig fields with no canonical form come back as warnings', async () => {
-    const response = await postGemini(harness, '/v1beta/models/openai/plain-text:generateContent', { ...hello, generationConfig: { responseLogprobs: true, temperature: 0.5 } });
+    const response = await postGemini(harness, '/v1beta/models/openai/plain-text:generateContent', { ...hello, generationConfig: { mediaResolution: 'MEDIA_RESOLUTION_LOW', temperature: 0.5 } });
     expect(response.status).toBe(200);
     const warnings = JSON.parse(response.headers.get('x-gateway-warnings') ?? '[]') as Array<{ param: string }>;
-    expect(warnings.map((warning) => warning.param)).toContain('generationConfig.responseLogprobs');
+    expect(warnings.map((warning) => warning.param)).toContain('generationConfig.mediaResolution');
   });
 });

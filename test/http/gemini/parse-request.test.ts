@@ -29,6 +29,16 @@ describe('parseGenerateRequest', () => {
     expect(warnings.map((warning) => warning.param)).toEqual(['generationConfig.speechConfig']);
   });
 
+  it('responseLogprobs and logprobs are the canonical log probabilities; logprobs alone is not read, as by Gemini', () => {
+    const asked = parseGenerateRequest({ contents: [user], generationConfig: { responseLogprobs: true, logprobs: 4 } }, 'gemini/flash');
+    expect(asked.chat).toMatchObject({ logprobs: true, topLogprobs: 4 });
+    expect(asked.warnings).toEqual([]);
+    const alone = parseGenerateRequest({ contents: [user], generationConfig: { logprobs: 4 } }, 'gemini/flash');
+    expect(alone.chat).toMatchObject({ logprobs: false, topLogprobs: 0 });
+    expect(alone.warnings.map((warning) => warning.param)).toEqual(['generationConfig.logprobs']);
+    expect(() => parseGenerateRequest({ contents: [user], generationConfig: { responseLogprobs: true, logprobs: 21 } }, 'gemini/flash')).toThrow(GatewayError);
+  });
+
   it('turns OpenAPI nullable into a JSON Schema null type, in response schemas and tool parameters alike', () => {
     const schema = {
       type: 'OBJECT',

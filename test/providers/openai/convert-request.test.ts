@@ -96,12 +96,22 @@ describe('convertRequest', () => {
     expect(params(unsent)).toContain('metadata');
   });
 
-  it('spreads provider_options into the body, except gateway-controlled fields', () => {
+  it('spreads provider_options into the body, except gateway-controlled fields and the canonical log probabilities', () => {
     const result = convert({ providerOptions: { logprobs: true, top_logprobs: 2, service_tier: 'flex', model: 'other', stream: true } });
-    expect(result.params).toMatchObject({ logprobs: true, top_logprobs: 2, service_tier: 'flex', model: 'm' });
+    expect(result.params).toMatchObject({ service_tier: 'flex', model: 'm' });
     expect(result.params).not.toHaveProperty('stream');
-    // Log probabilities go to the host, but the answer cannot carry them back: said so.
-    expect(params(result)).toEqual(['provider_options.model', 'provider_options.stream', 'logprobs', 'top_logprobs']);
+    // Asked in provider_options they would come back unmapped: the request's own fields ask for them.
+    expect(result.params).not.toHaveProperty('logprobs');
+    expect(result.params).not.toHaveProperty('top_logprobs');
+    expect(params(result)).toEqual(['provider_options.logprobs', 'provider_options.top_logprobs', 'provider_options.model', 'provider_options.stream']);
+  });
+
+  it('asks for log probabilities from the request’s own fields, top_logprobs only when alternatives are asked for', () => {
+    expect(convert({ logprobs: true, topLogprobs: 3 }).params).toMatchObject({ logprobs: true, top_logprobs: 3 });
+    const chosenOnly = convert({ logprobs: true }).params;
+    expect(chosenOnly.logprobs).toBe(true);
+    expect(chosenOnly).not.toHaveProperty('top_logprobs');
+    expect(convert({}).params).not.toHaveProperty('logprobs');
   });
 
   it('lets a token limit in provider_options replace max_output_tokens, never sending both', () => {
