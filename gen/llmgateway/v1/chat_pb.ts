@@ -12,7 +12,7 @@ import type { JsonObject, Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file llmgateway/v1/chat.proto.
  */
 export const file_llmgateway_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAkivgIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASOAoQY2FjaGVfYnJlYWtwb2ludBgGIAEoCzIeLmxsbWdhdGV3YXkudjEuQ2FjaGVCcmVha3BvaW50QgYKBGtpbmQiNwoPQ2FjaGVCcmVha3BvaW50EiQKA3R0bBgBIAEoDjIXLmxsbWdhdGV3YXkudjEuQ2FjaGVUdGwiPAoIVGV4dFBhcnQSDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCCJYCglJbWFnZVBhcnQSDQoDdXJsGAEgASgJSAASDgoEZGF0YRgCIAEoDEgAEhIKCm1lZGlhX3R5cGUYAyABKAkSDgoGZGV0YWlsGAQgASgJQggKBnNvdXJjZSJeCg1SZWFzb25pbmdQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJTCgxUb29sQ2FsbFBhcnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIWCg5hcmd1bWVudHNfanNvbhgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkioAEKDlRvb2xSZXN1bHRQYXJ0EhQKDHRvb2xfY2FsbF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEisKB2NvbnRlbnQYAyADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EhAKCGlzX2Vycm9yGAQgASgIEisKCnN0cnVjdHVyZWQYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IqABCgRUb29sEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAQgASgIEjgKEGNhY2hlX2JyZWFrcG9pbnQYBSABKAsyHi5sbG1nYXRld2F5LnYxLkNhY2hlQnJlYWtwb2ludCJMCgpUb29sQ2hvaWNlEisKBG1vZGUYASABKA4yHS5sbG1nYXRld2F5LnYxLlRvb2xDaG9pY2VNb2RlEhEKCXRvb2xfbmFtZRgCIAEoCSKkAQoOUmVzcG9uc2VGb3JtYXQSLwoEdHlwZRgBIAEoDjIhLmxsbWdhdGV3YXkudjEuUmVzcG9uc2VGb3JtYXRUeXBlEhMKC3NjaGVtYV9uYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEicKBnNjaGVtYRgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSDgoGc3RyaWN0GAUgASgIIooBCg9SZWFzb25pbmdDb25maWcSLgoGZWZmb3J0GAEgASgOMh4ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdFZmZvcnQSGgoNYnVkZ2V0X3Rva2VucxgCIAEoBUgAiAEBEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIQhAKDl9idWRnZXRfdG9rZW5zIjoKDkdhdGV3YXlPcHRpb25zEhQKDGNhY2hlX2J5cGFzcxgBIAEoCBISCgpzZXNzaW9uX2lkGAIgASgJIqcHCgtDaGF0UmVxdWVzdBINCgVtb2RlbBgBIAEoCRIoCghtZXNzYWdlcxgCIAMoCzIWLmxsbWdhdGV3YXkudjEuTWVzc2FnZRIiCgV0b29scxgDIAMoCzITLmxsbWdhdGV3YXkudjEuVG9vbBIuCgt0b29sX2Nob2ljZRgEIAEoCzIZLmxsbWdhdGV3YXkudjEuVG9vbENob2ljZRIgChNwYXJhbGxlbF90b29sX2NhbGxzGAUgASgISACIAQESNgoPcmVzcG9uc2VfZm9ybWF0GAYgASgLMh0ubGxtZ2F0ZXdheS52MS5SZXNwb25zZUZvcm1hdBIYCgt0ZW1wZXJhdHVyZRgHIAEoAUgBiAEBEhIKBXRvcF9wGAggASgBSAKIAQESEgoFdG9wX2sYCSABKAVIA4gBARIeChFtYXhfb3V0cHV0X3Rva2VucxgKIAEoBUgEiAEBEgwKBHN0b3AYCyADKAkSEQoEc2VlZBgMIAEoA0gFiAEBEh0KEHByZXNlbmNlX3BlbmFsdHkYDSABKAFIBogBARIeChFmcmVxdWVuY3lfcGVuYWx0eRgOIAEoAUgHiAEBEjEKCXJlYXNvbmluZxgPIAEoCzIeLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nQ29uZmlnEgwKBHVzZXIYECABKAkSOgoIbWV0YWRhdGEYESADKAsyKC5sbG1nYXRld2F5LnYxLkNoYXRSZXF1ZXN0Lk1ldGFkYXRhRW50cnkSMQoQcHJvdmlkZXJfb3B0aW9ucxgSIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSHAoPY2FuZGlkYXRlX2NvdW50GBMgASgFSAiIAQESLgoHZ2F0ZXdheRgUIAEoCzIdLmxsbWdhdGV3YXkudjEuR2F0ZXdheU9wdGlvbnMSEAoIbG9ncHJvYnMYFSABKAgSFAoMdG9wX2xvZ3Byb2JzGBYgASgFGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIWChRfcGFyYWxsZWxfdG9vbF9jYWxsc0IOCgxfdGVtcGVyYXR1cmVCCAoGX3RvcF9wQggKBl90b3Bfa0IUChJfbWF4X291dHB1dF90b2tlbnNCBwoFX3NlZWRCEwoRX3ByZXNlbmNlX3BlbmFsdHlCFAoSX2ZyZXF1ZW5jeV9wZW5hbHR5QhIKEF9jYW5kaWRhdGVfY291bnQi9wEKBVVzYWdlEhQKDGlucHV0X3Rva2VucxgBIAEoBRIVCg1vdXRwdXRfdG9rZW5zGAIgASgFEhsKE2NhY2hlZF9pbnB1dF90b2tlbnMYAyABKAUSGgoSY2FjaGVfd3JpdGVfdG9rZW5zGAQgASgFEhgKEHJlYXNvbmluZ190b2tlbnMYBSABKAUSFAoMdG90YWxfdG9rZW5zGAYgASgFEhAKCGNvc3RfdXNkGAcgASgBEhEKCWVzdGltYXRlZBgIIAEoCBIdChVjYWNoZV93cml0ZV8xaF90b2tlbnMYCSABKAUSFAoMc2VydmljZV90aWVyGAogASgJIjcKB1dhcm5pbmcSDAoEY29kZRgBIAEoCRINCgVwYXJhbRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJIo0BCgdBdHRlbXB0EhMKC3Byb3ZpZGVyX2lkGAEgASgJEhYKDnVwc3RyZWFtX21vZGVsGAIgASgJEg8KB291dGNvbWUYAyABKAkSKwoIZHVyYXRpb24YBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFwoPdXBzdHJlYW1fc3RhdHVzGAUgASgFIsIBCglSb3V0ZUluZm8SEwoLcHJvdmlkZXJfaWQYASABKAkSFQoNcHJvdmlkZXJfdHlwZRgCIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgDIAEoCRINCgVyb3V0ZRgEIAEoCRIOCgZleHBlcnQYBSABKAkSKAoIYXR0ZW1wdHMYBiADKAsyFi5sbG1nYXRld2F5LnYxLkF0dGVtcHQSFQoNcnVsZXNfYXBwbGllZBgHIAMoCRIRCgljYWNoZV9oaXQYCCABKAgijAIKBkNob2ljZRINCgVpbmRleBgBIAEoBRInCgdtZXNzYWdlGAIgASgLMhYubGxtZ2F0ZXdheS52MS5NZXNzYWdlEjIKDWZpbmlzaF9yZWFzb24YAyABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhIZChFyYXdfZmluaXNoX3JlYXNvbhgEIAEoCRIVCg1zdG9wX3NlcXVlbmNlGAUgASgJEjMKDnNhZmV0eV9yYXRpbmdzGAYgAygLMhsubGxtZ2F0ZXdheS52MS5TYWZldHlSYXRpbmcSLwoIbG9ncHJvYnMYByABKAsyHS5sbG1nYXRld2F5LnYxLkNob2ljZUxvZ3Byb2JzImwKDkNob2ljZUxvZ3Byb2JzEiwKB2NvbnRlbnQYASADKAsyGy5sbG1nYXRld2F5LnYxLlRva2VuTG9ncHJvYhIsCgdyZWZ1c2FsGAIgAygLMhsubGxtZ2F0ZXdheS52MS5Ub2tlbkxvZ3Byb2IifQoMVG9rZW5Mb2dwcm9iEg0KBXRva2VuGAEgASgJEg8KB2xvZ3Byb2IYAiABKAESEgoFYnl0ZXMYAyABKAxIAIgBARIvCgx0b3BfbG9ncHJvYnMYBCADKAsyGS5sbG1nYXRld2F5LnYxLlRvcExvZ3Byb2JCCAoGX2J5dGVzIkoKClRvcExvZ3Byb2ISDQoFdG9rZW4YASABKAkSDwoHbG9ncHJvYhgCIAEoARISCgVieXRlcxgDIAEoDEgAiAEBQggKBl9ieXRlcyJGCgxTYWZldHlSYXRpbmcSEAoIY2F0ZWdvcnkYASABKAkSEwoLcHJvYmFiaWxpdHkYAiABKAkSDwoHYmxvY2tlZBgDIAEoCCJbCg5Qcm9tcHRGZWVkYmFjaxIUCgxibG9ja19yZWFzb24YASABKAkSMwoOc2FmZXR5X3JhdGluZ3MYAiADKAsyGy5sbG1nYXRld2F5LnYxLlNhZmV0eVJhdGluZyKuAgoMQ2hhdFJlc3BvbnNlEgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJEiYKB2Nob2ljZXMYBCADKAsyFS5sbG1nYXRld2F5LnYxLkNob2ljZRIjCgV1c2FnZRgFIAEoCzIULmxsbWdhdGV3YXkudjEuVXNhZ2USJwoFcm91dGUYBiABKAsyGC5sbG1nYXRld2F5LnYxLlJvdXRlSW5mbxIoCgh3YXJuaW5ncxgHIAMoCzIWLmxsbWdhdGV3YXkudjEuV2FybmluZxI2Cg9wcm9tcHRfZmVlZGJhY2sYCCABKAsyHS5sbG1nYXRld2F5LnYxLlByb21wdEZlZWRiYWNrIlUKC1N0cmVhbVN0YXJ0EgoKAmlkGAEgASgJEisKB2NyZWF0ZWQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBW1vZGVsGAMgASgJImwKCVRleHREZWx0YRIMCgR0ZXh0GAEgASgJEhEKCXNpZ25hdHVyZRgCIAEoCRIPCgdyZWZ1c2FsGAMgASgIEi0KCGxvZ3Byb2JzGAQgAygLMhsubGxtZ2F0ZXdheS52MS5Ub2tlbkxvZ3Byb2IiXwoOUmVhc29uaW5nRGVsdGESDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSFQoNcmVkYWN0ZWRfZGF0YRgDIAEoCRIVCg1wcm92aWRlcl90eXBlGAQgASgJIksKDVRvb2xDYWxsU3RhcnQSDQoFaW5kZXgYASABKAUSCgoCaWQYAiABKAkSDAoEbmFtZRgDIAEoCRIRCglzaWduYXR1cmUYBCABKAkiNwoNVG9vbENhbGxEZWx0YRINCgVpbmRleBgBIAEoBRIXCg9hcmd1bWVudHNfZGVsdGEYAiABKAkizQEKBkZpbmlzaBIrCgZyZWFzb24YASABKA4yGy5sbG1nYXRld2F5LnYxLkZpbmlzaFJlYXNvbhISCgpyYXdfcmVhc29uGAIgASgJEhUKDXN0b3Bfc2VxdWVuY2UYAyABKAkSNgoPcHJvbXB0X2ZlZWRiYWNrGAQgASgLMh0ubGxtZ2F0ZXdheS52MS5Qcm9tcHRGZWVkYmFjaxIzCg5zYWZldHlfcmF0aW5ncxgFIAMoCzIbLmxsbWdhdGV3YXkudjEuU2FmZXR5UmF0aW5nIpABCgpJbnB1dFVzYWdlEhQKDGlucHV0X3Rva2VucxgBIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAIgASgFEhoKEmNhY2hlX3dyaXRlX3Rva2VucxgDIAEoBRIdChVjYWNoZV93cml0ZV8xaF90b2tlbnMYBCABKAUSFAoMc2VydmljZV90aWVyGAUgASgJIo0ECgtTdHJlYW1DaHVuaxIUCgxjaG9pY2VfaW5kZXgYASABKAUSKwoFc3RhcnQYAiABKAsyGi5sbG1nYXRld2F5LnYxLlN0cmVhbVN0YXJ0SAASLgoKdGV4dF9kZWx0YRgDIAEoCzIYLmxsbWdhdGV3YXkudjEuVGV4dERlbHRhSAASOAoPcmVhc29uaW5nX2RlbHRhGAQgASgLMh0ubGxtZ2F0ZXdheS52MS5SZWFzb25pbmdEZWx0YUgAEjcKD3Rvb2xfY2FsbF9zdGFydBgFIAEoCzIcLmxsbWdhdGV3YXkudjEuVG9vbENhbGxTdGFydEgAEjcKD3Rvb2xfY2FsbF9kZWx0YRgGIAEoCzIcLmxsbWdhdGV3YXkudjEuVG9vbENhbGxEZWx0YUgAEicKBmZpbmlzaBgHIAEoCzIVLmxsbWdhdGV3YXkudjEuRmluaXNoSAASJQoFdXNhZ2UYCCABKAsyFC5sbG1nYXRld2F5LnYxLlVzYWdlSAASKQoFcm91dGUYCSABKAsyGC5sbG1nYXRld2F5LnYxLlJvdXRlSW5mb0gAEikKB3dhcm5pbmcYCiABKAsyFi5sbG1nYXRld2F5LnYxLldhcm5pbmdIABIwCgtpbnB1dF91c2FnZRgLIAEoCzIZLmxsbWdhdGV3YXkudjEuSW5wdXRVc2FnZUgAQgcKBWV2ZW50KnMKBFJvbGUSFAoQUk9MRV9VTlNQRUNJRklFRBAAEg8KC1JPTEVfU1lTVEVNEAESEgoOUk9MRV9ERVZFTE9QRVIQAhINCglST0xFX1VTRVIQAxISCg5ST0xFX0FTU0lTVEFOVBAEEg0KCVJPTEVfVE9PTBAFKlkKCENhY2hlVHRsEhkKFUNBQ0hFX1RUTF9VTlNQRUNJRklFRBAAEhoKFkNBQ0hFX1RUTF9GSVZFX01JTlVURVMQARIWChJDQUNIRV9UVExfT05FX0hPVVIQAiqiAQoOVG9vbENob2ljZU1vZGUSIAocVE9PTF9DSE9JQ0VfTU9ERV9VTlNQRUNJRklFRBAAEhkKFVRPT0xfQ0hPSUNFX01PREVfQVVUTxABEhkKFVRPT0xfQ0hPSUNFX01PREVfTk9ORRACEh0KGVRPT0xfQ0hPSUNFX01PREVfUkVRVUlSRUQQAxIZChVUT09MX0NIT0lDRV9NT0RFX1RPT0wQBCrEAQoSUmVzcG9uc2VGb3JtYXRUeXBlEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX1VOU1BFQ0lGSUVEEAASHQoZUkVTUE9OU0VfRk9STUFUX1RZUEVfVEVYVBABEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fT0JKRUNUEAISJAogUkVTUE9OU0VfRk9STUFUX1RZUEVfSlNPTl9TQ0hFTUEQAxIdChlSRVNQT05TRV9GT1JNQVRfVFlQRV9FTlVNEAQq9AEKD1JlYXNvbmluZ0VmZm9ydBIgChxSRUFTT05JTkdfRUZGT1JUX1VOU1BFQ0lGSUVEEAASGQoVUkVBU09OSU5HX0VGRk9SVF9OT05FEAESHAoYUkVBU09OSU5HX0VGRk9SVF9NSU5JTUFMEAISGAoUUkVBU09OSU5HX0VGRk9SVF9MT1cQAxIbChdSRUFTT05JTkdfRUZGT1JUX01FRElVTRAEEhkKFVJFQVNPTklOR19FRkZPUlRfSElHSBAFEhoKFlJFQVNPTklOR19FRkZPUlRfWEhJR0gQBhIYChRSRUFTT05JTkdfRUZGT1JUX01BWBAHKtEBCgxGaW5pc2hSZWFzb24SHQoZRklOSVNIX1JFQVNPTl9VTlNQRUNJRklFRBAAEhYKEkZJTklTSF9SRUFTT05fU1RPUBABEhgKFEZJTklTSF9SRUFTT05fTEVOR1RIEAISHAoYRklOSVNIX1JFQVNPTl9UT09MX0NBTExTEAMSIAocRklOSVNIX1JFQVNPTl9DT05URU5UX0ZJTFRFUhAEEhcKE0ZJTklTSF9SRUFTT05fRVJST1IQBRIXChNGSU5JU0hfUkVBU09OX09USEVSEAZiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChhsbG1nYXRld2F5L3YxL2NoYXQucHJvdG8SDWxsbWdhdGV3YXkudjEiZwoHTWVzc2FnZRIhCgRyb2xlGAEgASgOMhMubGxtZ2F0ZXdheS52MS5Sb2xlEisKB2NvbnRlbnQYAiADKAsyGi5sbG1nYXRld2F5LnYxLkNvbnRlbnRQYXJ0EgwKBG5hbWUYAyABKAki7wIKC0NvbnRlbnRQYXJ0EicKBHRleHQYASABKAsyFy5sbG1nYXRld2F5LnYxLlRleHRQYXJ0SAASKQoFaW1hZ2UYAiABKAsyGC5sbG1nYXRld2F5LnYxLkltYWdlUGFydEgAEjEKCXJlYXNvbmluZxgDIAEoCzIcLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nUGFydEgAEjAKCXRvb2xfY2FsbBgEIAEoCzIbLmxsbWdhdGV3YXkudjEuVG9vbENhbGxQYXJ0SAASNAoLdG9vbF9yZXN1bHQYBSABKAsyHS5sbG1nYXRld2F5LnYxLlRvb2xSZXN1bHRQYXJ0SAASLwoIZG9jdW1lbnQYByABKAsyGy5sbG1nYXRld2F5LnYxLkRvY3VtZW50UGFydEgAEjgKEGNhY2hlX2JyZWFrcG9pbnQYBiABKAsyHi5sbG1nYXRld2F5LnYxLkNhY2hlQnJlYWtwb2ludEIGCgRraW5kIjcKD0NhY2hlQnJlYWtwb2ludBIkCgN0dGwYASABKA4yFy5sbG1nYXRld2F5LnYxLkNhY2hlVHRsIjwKCFRleHRQYXJ0EgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEg8KB3JlZnVzYWwYAyABKAgiWAoJSW1hZ2VQYXJ0Eg0KA3VybBgBIAEoCUgAEg4KBGRhdGEYAiABKAxIABISCgptZWRpYV90eXBlGAMgASgJEg4KBmRldGFpbBgEIAEoCUIICgZzb3VyY2UijQEKDERvY3VtZW50UGFydBIOCgRkYXRhGAEgASgMSAASDQoDdXJsGAIgASgJSAASDgoEdGV4dBgDIAEoCUgAEhIKCm1lZGlhX3R5cGUYBCABKAkSEAoIZmlsZW5hbWUYBSABKAkSDQoFdGl0bGUYBiABKAkSDwoHY29udGV4dBgHIAEoCUIICgZzb3VyY2UiXgoNUmVhc29uaW5nUGFydBIMCgR0ZXh0GAEgASgJEhEKCXNpZ25hdHVyZRgCIAEoCRIVCg1yZWRhY3RlZF9kYXRhGAMgASgJEhUKDXByb3ZpZGVyX3R5cGUYBCABKAkiUwoMVG9vbENhbGxQYXJ0EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFgoOYXJndW1lbnRzX2pzb24YAyABKAkSEQoJc2lnbmF0dXJlGAQgASgJIqABCg5Ub29sUmVzdWx0UGFydBIUCgx0b29sX2NhbGxfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIrCgdjb250ZW50GAMgAygLMhoubGxtZ2F0ZXdheS52MS5Db250ZW50UGFydBIQCghpc19lcnJvchgEIAEoCBIrCgpzdHJ1Y3R1cmVkGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCKgAQoEVG9vbBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg4KBnN0cmljdBgEIAEoCBI4ChBjYWNoZV9icmVha3BvaW50GAUgASgLMh4ubGxtZ2F0ZXdheS52MS5DYWNoZUJyZWFrcG9pbnQiTAoKVG9vbENob2ljZRIrCgRtb2RlGAEgASgOMh0ubGxtZ2F0ZXdheS52MS5Ub29sQ2hvaWNlTW9kZRIRCgl0b29sX25hbWUYAiABKAkipAEKDlJlc3BvbnNlRm9ybWF0Ei8KBHR5cGUYASABKA4yIS5sbG1nYXRld2F5LnYxLlJlc3BvbnNlRm9ybWF0VHlwZRITCgtzY2hlbWFfbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRInCgZzY2hlbWEYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg4KBnN0cmljdBgFIAEoCCKKAQoPUmVhc29uaW5nQ29uZmlnEi4KBmVmZm9ydBgBIAEoDjIeLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nRWZmb3J0EhoKDWJ1ZGdldF90b2tlbnMYAiABKAVIAIgBARIZChFpbmNsdWRlX3JlYXNvbmluZxgDIAEoCEIQCg5fYnVkZ2V0X3Rva2VucyI6Cg5HYXRld2F5T3B0aW9ucxIUCgxjYWNoZV9ieXBhc3MYASABKAgSEgoKc2Vzc2lvbl9pZBgCIAEoCSKnBwoLQ2hhdFJlcXVlc3QSDQoFbW9kZWwYASABKAkSKAoIbWVzc2FnZXMYAiADKAsyFi5sbG1nYXRld2F5LnYxLk1lc3NhZ2USIgoFdG9vbHMYAyADKAsyEy5sbG1nYXRld2F5LnYxLlRvb2wSLgoLdG9vbF9jaG9pY2UYBCABKAsyGS5sbG1nYXRld2F5LnYxLlRvb2xDaG9pY2USIAoTcGFyYWxsZWxfdG9vbF9jYWxscxgFIAEoCEgAiAEBEjYKD3Jlc3BvbnNlX2Zvcm1hdBgGIAEoCzIdLmxsbWdhdGV3YXkudjEuUmVzcG9uc2VGb3JtYXQSGAoLdGVtcGVyYXR1cmUYByABKAFIAYgBARISCgV0b3BfcBgIIAEoAUgCiAEBEhIKBXRvcF9rGAkgASgFSAOIAQESHgoRbWF4X291dHB1dF90b2tlbnMYCiABKAVIBIgBARIMCgRzdG9wGAsgAygJEhEKBHNlZWQYDCABKANIBYgBARIdChBwcmVzZW5jZV9wZW5hbHR5GA0gASgBSAaIAQESHgoRZnJlcXVlbmN5X3BlbmFsdHkYDiABKAFIB4gBARIxCglyZWFzb25pbmcYDyABKAsyHi5sbG1nYXRld2F5LnYxLlJlYXNvbmluZ0NvbmZpZxIMCgR1c2VyGBAgASgJEjoKCG1ldGFkYXRhGBEgAygLMigubGxtZ2F0ZXdheS52MS5DaGF0UmVxdWVzdC5NZXRhZGF0YUVudHJ5EjEKEHByb3ZpZGVyX29wdGlvbnMYEiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhwKD2NhbmRpZGF0ZV9jb3VudBgTIAEoBUgIiAEBEi4KB2dhdGV3YXkYFCABKAsyHS5sbG1nYXRld2F5LnYxLkdhdGV3YXlPcHRpb25zEhAKCGxvZ3Byb2JzGBUgASgIEhQKDHRvcF9sb2dwcm9icxgWIAEoBRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCFgoUX3BhcmFsbGVsX3Rvb2xfY2FsbHNCDgoMX3RlbXBlcmF0dXJlQggKBl90b3BfcEIICgZfdG9wX2tCFAoSX21heF9vdXRwdXRfdG9rZW5zQgcKBV9zZWVkQhMKEV9wcmVzZW5jZV9wZW5hbHR5QhQKEl9mcmVxdWVuY3lfcGVuYWx0eUISChBfY2FuZGlkYXRlX2NvdW50IvcBCgVVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSFQoNb3V0cHV0X3Rva2VucxgCIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAMgASgFEhoKEmNhY2hlX3dyaXRlX3Rva2VucxgEIAEoBRIYChByZWFzb25pbmdfdG9rZW5zGAUgASgFEhQKDHRvdGFsX3Rva2VucxgGIAEoBRIQCghjb3N0X3VzZBgHIAEoARIRCgllc3RpbWF0ZWQYCCABKAgSHQoVY2FjaGVfd3JpdGVfMWhfdG9rZW5zGAkgASgFEhQKDHNlcnZpY2VfdGllchgKIAEoCSI3CgdXYXJuaW5nEgwKBGNvZGUYASABKAkSDQoFcGFyYW0YAiABKAkSDwoHbWVzc2FnZRgDIAEoCSKNAQoHQXR0ZW1wdBITCgtwcm92aWRlcl9pZBgBIAEoCRIWCg51cHN0cmVhbV9tb2RlbBgCIAEoCRIPCgdvdXRjb21lGAMgASgJEisKCGR1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhcKD3Vwc3RyZWFtX3N0YXR1cxgFIAEoBSLCAQoJUm91dGVJbmZvEhMKC3Byb3ZpZGVyX2lkGAEgASgJEhUKDXByb3ZpZGVyX3R5cGUYAiABKAkSFgoOdXBzdHJlYW1fbW9kZWwYAyABKAkSDQoFcm91dGUYBCABKAkSDgoGZXhwZXJ0GAUgASgJEigKCGF0dGVtcHRzGAYgAygLMhYubGxtZ2F0ZXdheS52MS5BdHRlbXB0EhUKDXJ1bGVzX2FwcGxpZWQYByADKAkSEQoJY2FjaGVfaGl0GAggASgIIowCCgZDaG9pY2USDQoFaW5kZXgYASABKAUSJwoHbWVzc2FnZRgCIAEoCzIWLmxsbWdhdGV3YXkudjEuTWVzc2FnZRIyCg1maW5pc2hfcmVhc29uGAMgASgOMhsubGxtZ2F0ZXdheS52MS5GaW5pc2hSZWFzb24SGQoRcmF3X2ZpbmlzaF9yZWFzb24YBCABKAkSFQoNc3RvcF9zZXF1ZW5jZRgFIAEoCRIzCg5zYWZldHlfcmF0aW5ncxgGIAMoCzIbLmxsbWdhdGV3YXkudjEuU2FmZXR5UmF0aW5nEi8KCGxvZ3Byb2JzGAcgASgLMh0ubGxtZ2F0ZXdheS52MS5DaG9pY2VMb2dwcm9icyJsCg5DaG9pY2VMb2dwcm9icxIsCgdjb250ZW50GAEgAygLMhsubGxtZ2F0ZXdheS52MS5Ub2tlbkxvZ3Byb2ISLAoHcmVmdXNhbBgCIAMoCzIbLmxsbWdhdGV3YXkudjEuVG9rZW5Mb2dwcm9iIn0KDFRva2VuTG9ncHJvYhINCgV0b2tlbhgBIAEoCRIPCgdsb2dwcm9iGAIgASgBEhIKBWJ5dGVzGAMgASgMSACIAQESLwoMdG9wX2xvZ3Byb2JzGAQgAygLMhkubGxtZ2F0ZXdheS52MS5Ub3BMb2dwcm9iQggKBl9ieXRlcyJKCgpUb3BMb2dwcm9iEg0KBXRva2VuGAEgASgJEg8KB2xvZ3Byb2IYAiABKAESEgoFYnl0ZXMYAyABKAxIAIgBAUIICgZfYnl0ZXMiRgoMU2FmZXR5UmF0aW5nEhAKCGNhdGVnb3J5GAEgASgJEhMKC3Byb2JhYmlsaXR5GAIgASgJEg8KB2Jsb2NrZWQYAyABKAgiWwoOUHJvbXB0RmVlZGJhY2sSFAoMYmxvY2tfcmVhc29uGAEgASgJEjMKDnNhZmV0eV9yYXRpbmdzGAIgAygLMhsubGxtZ2F0ZXdheS52MS5TYWZldHlSYXRpbmcirgIKDENoYXRSZXNwb25zZRIKCgJpZBgBIAEoCRIrCgdjcmVhdGVkGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVtb2RlbBgDIAEoCRImCgdjaG9pY2VzGAQgAygLMhUubGxtZ2F0ZXdheS52MS5DaG9pY2USIwoFdXNhZ2UYBSABKAsyFC5sbG1nYXRld2F5LnYxLlVzYWdlEicKBXJvdXRlGAYgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm8SKAoId2FybmluZ3MYByADKAsyFi5sbG1nYXRld2F5LnYxLldhcm5pbmcSNgoPcHJvbXB0X2ZlZWRiYWNrGAggASgLMh0ubGxtZ2F0ZXdheS52MS5Qcm9tcHRGZWVkYmFjayJVCgtTdHJlYW1TdGFydBIKCgJpZBgBIAEoCRIrCgdjcmVhdGVkGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVtb2RlbBgDIAEoCSJsCglUZXh0RGVsdGESDAoEdGV4dBgBIAEoCRIRCglzaWduYXR1cmUYAiABKAkSDwoHcmVmdXNhbBgDIAEoCBItCghsb2dwcm9icxgEIAMoCzIbLmxsbWdhdGV3YXkudjEuVG9rZW5Mb2dwcm9iIl8KDlJlYXNvbmluZ0RlbHRhEgwKBHRleHQYASABKAkSEQoJc2lnbmF0dXJlGAIgASgJEhUKDXJlZGFjdGVkX2RhdGEYAyABKAkSFQoNcHJvdmlkZXJfdHlwZRgEIAEoCSJLCg1Ub29sQ2FsbFN0YXJ0Eg0KBWluZGV4GAEgASgFEgoKAmlkGAIgASgJEgwKBG5hbWUYAyABKAkSEQoJc2lnbmF0dXJlGAQgASgJIjcKDVRvb2xDYWxsRGVsdGESDQoFaW5kZXgYASABKAUSFwoPYXJndW1lbnRzX2RlbHRhGAIgASgJIs0BCgZGaW5pc2gSKwoGcmVhc29uGAEgASgOMhsubGxtZ2F0ZXdheS52MS5GaW5pc2hSZWFzb24SEgoKcmF3X3JlYXNvbhgCIAEoCRIVCg1zdG9wX3NlcXVlbmNlGAMgASgJEjYKD3Byb21wdF9mZWVkYmFjaxgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUHJvbXB0RmVlZGJhY2sSMwoOc2FmZXR5X3JhdGluZ3MYBSADKAsyGy5sbG1nYXRld2F5LnYxLlNhZmV0eVJhdGluZyKQAQoKSW5wdXRVc2FnZRIUCgxpbnB1dF90b2tlbnMYASABKAUSGwoTY2FjaGVkX2lucHV0X3Rva2VucxgCIAEoBRIaChJjYWNoZV93cml0ZV90b2tlbnMYAyABKAUSHQoVY2FjaGVfd3JpdGVfMWhfdG9rZW5zGAQgASgFEhQKDHNlcnZpY2VfdGllchgFIAEoCSKNBAoLU3RyZWFtQ2h1bmsSFAoMY2hvaWNlX2luZGV4GAEgASgFEisKBXN0YXJ0GAIgASgLMhoubGxtZ2F0ZXdheS52MS5TdHJlYW1TdGFydEgAEi4KCnRleHRfZGVsdGEYAyABKAsyGC5sbG1nYXRld2F5LnYxLlRleHREZWx0YUgAEjgKD3JlYXNvbmluZ19kZWx0YRgEIAEoCzIdLmxsbWdhdGV3YXkudjEuUmVhc29uaW5nRGVsdGFIABI3Cg90b29sX2NhbGxfc3RhcnQYBSABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsU3RhcnRIABI3Cg90b29sX2NhbGxfZGVsdGEYBiABKAsyHC5sbG1nYXRld2F5LnYxLlRvb2xDYWxsRGVsdGFIABInCgZmaW5pc2gYByABKAsyFS5sbG1nYXRld2F5LnYxLkZpbmlzaEgAEiUKBXVzYWdlGAggASgLMhQubGxtZ2F0ZXdheS52MS5Vc2FnZUgAEikKBXJvdXRlGAkgASgLMhgubGxtZ2F0ZXdheS52MS5Sb3V0ZUluZm9IABIpCgd3YXJuaW5nGAogASgLMhYubGxtZ2F0ZXdheS52MS5XYXJuaW5nSAASMAoLaW5wdXRfdXNhZ2UYCyABKAsyGS5sbG1nYXRld2F5LnYxLklucHV0VXNhZ2VIAEIHCgVldmVudCpzCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1NZU1RFTRABEhIKDlJPTEVfREVWRUxPUEVSEAISDQoJUk9MRV9VU0VSEAMSEgoOUk9MRV9BU1NJU1RBTlQQBBINCglST0xFX1RPT0wQBSpZCghDYWNoZVR0bBIZChVDQUNIRV9UVExfVU5TUEVDSUZJRUQQABIaChZDQUNIRV9UVExfRklWRV9NSU5VVEVTEAESFgoSQ0FDSEVfVFRMX09ORV9IT1VSEAIqogEKDlRvb2xDaG9pY2VNb2RlEiAKHFRPT0xfQ0hPSUNFX01PREVfVU5TUEVDSUZJRUQQABIZChVUT09MX0NIT0lDRV9NT0RFX0FVVE8QARIZChVUT09MX0NIT0lDRV9NT0RFX05PTkUQAhIdChlUT09MX0NIT0lDRV9NT0RFX1JFUVVJUkVEEAMSGQoVVE9PTF9DSE9JQ0VfTU9ERV9UT09MEAQqxAEKElJlc3BvbnNlRm9ybWF0VHlwZRIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9VTlNQRUNJRklFRBAAEh0KGVJFU1BPTlNFX0ZPUk1BVF9UWVBFX1RFWFQQARIkCiBSRVNQT05TRV9GT1JNQVRfVFlQRV9KU09OX09CSkVDVBACEiQKIFJFU1BPTlNFX0ZPUk1BVF9UWVBFX0pTT05fU0NIRU1BEAMSHQoZUkVTUE9OU0VfRk9STUFUX1RZUEVfRU5VTRAEKvQBCg9SZWFzb25pbmdFZmZvcnQSIAocUkVBU09OSU5HX0VGRk9SVF9VTlNQRUNJRklFRBAAEhkKFVJFQVNPTklOR19FRkZPUlRfTk9ORRABEhwKGFJFQVNPTklOR19FRkZPUlRfTUlOSU1BTBACEhgKFFJFQVNPTklOR19FRkZPUlRfTE9XEAMSGwoXUkVBU09OSU5HX0VGRk9SVF9NRURJVU0QBBIZChVSRUFTT05JTkdfRUZGT1JUX0hJR0gQBRIaChZSRUFTT05JTkdfRUZGT1JUX1hISUdIEAYSGAoUUkVBU09OSU5HX0VGRk9SVF9NQVgQByrRAQoMRmluaXNoUmVhc29uEh0KGUZJTklTSF9SRUFTT05fVU5TUEVDSUZJRUQQABIWChJGSU5JU0hfUkVBU09OX1NUT1AQARIYChRGSU5JU0hfUkVBU09OX0xFTkdUSBACEhwKGEZJTklTSF9SRUFTT05fVE9PTF9DQUxMUxADEiAKHEZJTklTSF9SRUFTT05fQ09OVEVOVF9GSUxURVIQBBIXChNGSU5JU0hfUkVBU09OX0VSUk9SEAUSFwoTRklOSVNIX1JFQVNPTl9PVEhFUhAGYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One turn of the conversation. Content is an ordered list of parts so that
@@ -90,6 +90,15 @@ export type ContentPart = Message$1<"llmgateway.v1.ContentPart"> & {
      */
     value: ToolResultPart;
     case: "toolResult";
+  } | {
+    /**
+     * A document (PDF, plain text) to read. User turns and tool results
+     * only.
+     *
+     * @generated from field: llmgateway.v1.DocumentPart document = 7;
+     */
+    value: DocumentPart;
+    case: "document";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -216,6 +225,85 @@ export const ImagePartSchema: GenMessage<ImagePart> = /*@__PURE__*/
   messageDesc(file_llmgateway_v1_chat, 4);
 
 /**
+ * A document the model reads: a PDF or a text file (Anthropic `document`
+ * blocks, OpenAI `file` parts and Responses `input_file`, Gemini
+ * `inlineData` / `fileData` with a non-image mime type). User turns and tool
+ * results only. A family that cannot take a document in the place or form it
+ * has (a URL on OpenAI's Chat Completions, any PDF on an OpenAI-compatible
+ * host, a non-PDF binary file outside Gemini) refuses the request before any
+ * call, so a route can fail over to a target that can.
+ *
+ * @generated from message llmgateway.v1.DocumentPart
+ */
+export type DocumentPart = Message$1<"llmgateway.v1.DocumentPart"> & {
+  /**
+   * @generated from oneof llmgateway.v1.DocumentPart.source
+   */
+  source: {
+    /**
+     * The file's bytes; `media_type` is then required.
+     *
+     * @generated from field: bytes data = 1;
+     */
+    value: Uint8Array;
+    case: "data";
+  } | {
+    /**
+     * An https URL the provider fetches (the gateway never does).
+     *
+     * @generated from field: string url = 2;
+     */
+    value: string;
+    case: "url";
+  } | {
+    /**
+     * The document as text (Anthropic's plain-text source); `media_type` is
+     * then "text/plain" when empty.
+     *
+     * @generated from field: string text = 3;
+     */
+    value: string;
+    case: "text";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * IANA media type, e.g. "application/pdf" or "text/plain".
+   *
+   * @generated from field: string media_type = 4;
+   */
+  mediaType: string;
+
+  /**
+   * The file's name (OpenAI `filename`); a title where the provider has no
+   * file name.
+   *
+   * @generated from field: string filename = 5;
+   */
+  filename: string;
+
+  /**
+   * A title the model sees with the document (Anthropic `title`).
+   *
+   * @generated from field: string title = 6;
+   */
+  title: string;
+
+  /**
+   * Context about the document the model sees (Anthropic `context`).
+   *
+   * @generated from field: string context = 7;
+   */
+  context: string;
+};
+
+/**
+ * Describes the message llmgateway.v1.DocumentPart.
+ * Use `create(DocumentPartSchema)` to create a new message.
+ */
+export const DocumentPartSchema: GenMessage<DocumentPart> = /*@__PURE__*/
+  messageDesc(file_llmgateway_v1_chat, 5);
+
+/**
  * Reasoning ("thinking") content produced by the model on an assistant turn.
  *
  * @generated from message llmgateway.v1.ReasoningPart
@@ -257,7 +345,7 @@ export type ReasoningPart = Message$1<"llmgateway.v1.ReasoningPart"> & {
  * Use `create(ReasoningPartSchema)` to create a new message.
  */
 export const ReasoningPartSchema: GenMessage<ReasoningPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 5);
+  messageDesc(file_llmgateway_v1_chat, 6);
 
 /**
  * @generated from message llmgateway.v1.ToolCallPart
@@ -295,7 +383,7 @@ export type ToolCallPart = Message$1<"llmgateway.v1.ToolCallPart"> & {
  * Use `create(ToolCallPartSchema)` to create a new message.
  */
 export const ToolCallPartSchema: GenMessage<ToolCallPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 6);
+  messageDesc(file_llmgateway_v1_chat, 7);
 
 /**
  * @generated from message llmgateway.v1.ToolResultPart
@@ -316,7 +404,7 @@ export type ToolResultPart = Message$1<"llmgateway.v1.ToolResultPart"> & {
   name: string;
 
   /**
-   * Text and image parts only. May be empty.
+   * Text, image and document parts only. May be empty.
    *
    * @generated from field: repeated llmgateway.v1.ContentPart content = 3;
    */
@@ -343,7 +431,7 @@ export type ToolResultPart = Message$1<"llmgateway.v1.ToolResultPart"> & {
  * Use `create(ToolResultPartSchema)` to create a new message.
  */
 export const ToolResultPartSchema: GenMessage<ToolResultPart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 7);
+  messageDesc(file_llmgateway_v1_chat, 8);
 
 /**
  * A function the model may call.
@@ -389,7 +477,7 @@ export type Tool = Message$1<"llmgateway.v1.Tool"> & {
  * Use `create(ToolSchema)` to create a new message.
  */
 export const ToolSchema: GenMessage<Tool> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 8);
+  messageDesc(file_llmgateway_v1_chat, 9);
 
 /**
  * @generated from message llmgateway.v1.ToolChoice
@@ -411,7 +499,7 @@ export type ToolChoice = Message$1<"llmgateway.v1.ToolChoice"> & {
  * Use `create(ToolChoiceSchema)` to create a new message.
  */
 export const ToolChoiceSchema: GenMessage<ToolChoice> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 9);
+  messageDesc(file_llmgateway_v1_chat, 10);
 
 /**
  * @generated from message llmgateway.v1.ResponseFormat
@@ -452,7 +540,7 @@ export type ResponseFormat = Message$1<"llmgateway.v1.ResponseFormat"> & {
  * Use `create(ResponseFormatSchema)` to create a new message.
  */
 export const ResponseFormatSchema: GenMessage<ResponseFormat> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 10);
+  messageDesc(file_llmgateway_v1_chat, 11);
 
 /**
  * @generated from message llmgateway.v1.ReasoningConfig
@@ -484,7 +572,7 @@ export type ReasoningConfig = Message$1<"llmgateway.v1.ReasoningConfig"> & {
  * Use `create(ReasoningConfigSchema)` to create a new message.
  */
 export const ReasoningConfigSchema: GenMessage<ReasoningConfig> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 11);
+  messageDesc(file_llmgateway_v1_chat, 12);
 
 /**
  * Gateway-side options of one request (not sent upstream).
@@ -512,7 +600,7 @@ export type GatewayOptions = Message$1<"llmgateway.v1.GatewayOptions"> & {
  * Use `create(GatewayOptionsSchema)` to create a new message.
  */
 export const GatewayOptionsSchema: GenMessage<GatewayOptions> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 12);
+  messageDesc(file_llmgateway_v1_chat, 13);
 
 /**
  * A chat completion request in canonical form.
@@ -659,7 +747,7 @@ export type ChatRequest = Message$1<"llmgateway.v1.ChatRequest"> & {
  * Use `create(ChatRequestSchema)` to create a new message.
  */
 export const ChatRequestSchema: GenMessage<ChatRequest> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 13);
+  messageDesc(file_llmgateway_v1_chat, 14);
 
 /**
  * Token usage, each token counted once.
@@ -743,7 +831,7 @@ export type Usage = Message$1<"llmgateway.v1.Usage"> & {
  * Use `create(UsageSchema)` to create a new message.
  */
 export const UsageSchema: GenMessage<Usage> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 14);
+  messageDesc(file_llmgateway_v1_chat, 15);
 
 /**
  * A parameter the serving provider could not honour, or another notice.
@@ -776,7 +864,7 @@ export type Warning = Message$1<"llmgateway.v1.Warning"> & {
  * Use `create(WarningSchema)` to create a new message.
  */
 export const WarningSchema: GenMessage<Warning> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 15);
+  messageDesc(file_llmgateway_v1_chat, 16);
 
 /**
  * One try at one target.
@@ -821,7 +909,7 @@ export type Attempt = Message$1<"llmgateway.v1.Attempt"> & {
  * Use `create(AttemptSchema)` to create a new message.
  */
 export const AttemptSchema: GenMessage<Attempt> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 16);
+  messageDesc(file_llmgateway_v1_chat, 17);
 
 /**
  * Which target served the request and how it was chosen.
@@ -881,7 +969,7 @@ export type RouteInfo = Message$1<"llmgateway.v1.RouteInfo"> & {
  * Use `create(RouteInfoSchema)` to create a new message.
  */
 export const RouteInfoSchema: GenMessage<RouteInfo> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 17);
+  messageDesc(file_llmgateway_v1_chat, 18);
 
 /**
  * @generated from message llmgateway.v1.Choice
@@ -940,7 +1028,7 @@ export type Choice = Message$1<"llmgateway.v1.Choice"> & {
  * Use `create(ChoiceSchema)` to create a new message.
  */
 export const ChoiceSchema: GenMessage<Choice> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 18);
+  messageDesc(file_llmgateway_v1_chat, 19);
 
 /**
  * A choice's token log probabilities (OpenAI `choices[].logprobs`, Gemini
@@ -969,7 +1057,7 @@ export type ChoiceLogprobs = Message$1<"llmgateway.v1.ChoiceLogprobs"> & {
  * Use `create(ChoiceLogprobsSchema)` to create a new message.
  */
 export const ChoiceLogprobsSchema: GenMessage<ChoiceLogprobs> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 19);
+  messageDesc(file_llmgateway_v1_chat, 20);
 
 /**
  * One output token and how likely the model found it.
@@ -1012,7 +1100,7 @@ export type TokenLogprob = Message$1<"llmgateway.v1.TokenLogprob"> & {
  * Use `create(TokenLogprobSchema)` to create a new message.
  */
 export const TokenLogprobSchema: GenMessage<TokenLogprob> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 20);
+  messageDesc(file_llmgateway_v1_chat, 21);
 
 /**
  * A token the model considered at a position (TokenLogprob.top_logprobs).
@@ -1041,7 +1129,7 @@ export type TopLogprob = Message$1<"llmgateway.v1.TopLogprob"> & {
  * Use `create(TopLogprobSchema)` to create a new message.
  */
 export const TopLogprobSchema: GenMessage<TopLogprob> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 21);
+  messageDesc(file_llmgateway_v1_chat, 22);
 
 /**
  * A provider's safety verdict on one harm category (Gemini `SafetyRating`).
@@ -1076,7 +1164,7 @@ export type SafetyRating = Message$1<"llmgateway.v1.SafetyRating"> & {
  * Use `create(SafetyRatingSchema)` to create a new message.
  */
 export const SafetyRatingSchema: GenMessage<SafetyRating> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 22);
+  messageDesc(file_llmgateway_v1_chat, 23);
 
 /**
  * Why the provider refused the prompt itself, answering no choices (Gemini
@@ -1104,7 +1192,7 @@ export type PromptFeedback = Message$1<"llmgateway.v1.PromptFeedback"> & {
  * Use `create(PromptFeedbackSchema)` to create a new message.
  */
 export const PromptFeedbackSchema: GenMessage<PromptFeedback> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 23);
+  messageDesc(file_llmgateway_v1_chat, 24);
 
 /**
  * A complete (non-streamed) answer.
@@ -1162,7 +1250,7 @@ export type ChatResponse = Message$1<"llmgateway.v1.ChatResponse"> & {
  * Use `create(ChatResponseSchema)` to create a new message.
  */
 export const ChatResponseSchema: GenMessage<ChatResponse> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 24);
+  messageDesc(file_llmgateway_v1_chat, 25);
 
 /**
  * Opens a stream.
@@ -1191,7 +1279,7 @@ export type StreamStart = Message$1<"llmgateway.v1.StreamStart"> & {
  * Use `create(StreamStartSchema)` to create a new message.
  */
 export const StreamStartSchema: GenMessage<StreamStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 25);
+  messageDesc(file_llmgateway_v1_chat, 26);
 
 /**
  * @generated from message llmgateway.v1.TextDelta
@@ -1231,7 +1319,7 @@ export type TextDelta = Message$1<"llmgateway.v1.TextDelta"> & {
  * Use `create(TextDeltaSchema)` to create a new message.
  */
 export const TextDeltaSchema: GenMessage<TextDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 26);
+  messageDesc(file_llmgateway_v1_chat, 27);
 
 /**
  * Consecutive reasoning deltas belong to one ReasoningPart; a delta carrying
@@ -1266,7 +1354,7 @@ export type ReasoningDelta = Message$1<"llmgateway.v1.ReasoningDelta"> & {
  * Use `create(ReasoningDeltaSchema)` to create a new message.
  */
 export const ReasoningDeltaSchema: GenMessage<ReasoningDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 27);
+  messageDesc(file_llmgateway_v1_chat, 28);
 
 /**
  * @generated from message llmgateway.v1.ToolCallStart
@@ -1300,7 +1388,7 @@ export type ToolCallStart = Message$1<"llmgateway.v1.ToolCallStart"> & {
  * Use `create(ToolCallStartSchema)` to create a new message.
  */
 export const ToolCallStartSchema: GenMessage<ToolCallStart> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 28);
+  messageDesc(file_llmgateway_v1_chat, 29);
 
 /**
  * @generated from message llmgateway.v1.ToolCallDelta
@@ -1324,7 +1412,7 @@ export type ToolCallDelta = Message$1<"llmgateway.v1.ToolCallDelta"> & {
  * Use `create(ToolCallDeltaSchema)` to create a new message.
  */
 export const ToolCallDeltaSchema: GenMessage<ToolCallDelta> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 29);
+  messageDesc(file_llmgateway_v1_chat, 30);
 
 /**
  * @generated from message llmgateway.v1.Finish
@@ -1368,7 +1456,7 @@ export type Finish = Message$1<"llmgateway.v1.Finish"> & {
  * Use `create(FinishSchema)` to create a new message.
  */
 export const FinishSchema: GenMessage<Finish> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 30);
+  messageDesc(file_llmgateway_v1_chat, 31);
 
 /**
  * The input side of the usage, as the provider reports it before the output
@@ -1419,7 +1507,7 @@ export type InputUsage = Message$1<"llmgateway.v1.InputUsage"> & {
  * Use `create(InputUsageSchema)` to create a new message.
  */
 export const InputUsageSchema: GenMessage<InputUsage> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 31);
+  messageDesc(file_llmgateway_v1_chat, 32);
 
 /**
  * One streamed event. A stream is: start; route (the serving target and the
@@ -1508,7 +1596,7 @@ export type StreamChunk = Message$1<"llmgateway.v1.StreamChunk"> & {
  * Use `create(StreamChunkSchema)` to create a new message.
  */
 export const StreamChunkSchema: GenMessage<StreamChunk> = /*@__PURE__*/
-  messageDesc(file_llmgateway_v1_chat, 32);
+  messageDesc(file_llmgateway_v1_chat, 33);
 
 /**
  * Who wrote a message.

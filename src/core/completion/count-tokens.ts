@@ -4,6 +4,7 @@
 // The encodings cost ~50 MB of memory each, so they load on first use only.
 import { createRequire } from 'node:module';
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { documentTokens } from './document-tokens.js';
 
 type CountTokens = (text: string) => number;
 const load = createRequire(import.meta.url);
@@ -52,6 +53,9 @@ export function countChatTokens(request: ChatRequest, upstreamModel: string): Lo
         case 'image':
           tokens += TOKENS_PER_IMAGE;
           break;
+        case 'document':
+          tokens += documentTokens(part.kind.value, count);
+          break;
         case 'reasoning':
           tokens += count(part.kind.value.text);
           break;
@@ -60,7 +64,9 @@ export function countChatTokens(request: ChatRequest, upstreamModel: string): Lo
           break;
         case 'toolResult':
           for (const inner of part.kind.value.content) {
-            tokens += inner.kind.case === 'text' ? count(inner.kind.value.text) : TOKENS_PER_IMAGE;
+            if (inner.kind.case === 'text') tokens += count(inner.kind.value.text);
+            else if (inner.kind.case === 'document') tokens += documentTokens(inner.kind.value, count);
+            else tokens += TOKENS_PER_IMAGE;
           }
           break;
         default:

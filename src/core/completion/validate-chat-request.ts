@@ -3,12 +3,13 @@
 // Plain loops, and a field's path spelled out only for its error: this runs on
 // every request, and a callback made per call loses its optimized code at each
 // full garbage collection (docs/performance.md, "Closures made per request").
-import type { ChatRequest, ContentPart, Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, ContentPart, DocumentPart, Message } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_MESSAGES = 10_000;
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
 export function validateChatRequest(request: ChatRequest, field = 'chat'): void {
   if (request.model.trim() === '') throw invalidArgument(`${field}.model`, 'is required');
@@ -69,7 +70,7 @@ const ALLOWED_PARTS: Record<Role, ReadonlyArray<ContentPart['kind']['case']>> = 
   [Role.UNSPECIFIED]: [],
   [Role.SYSTEM]: ['text'],
   [Role.DEVELOPER]: ['text'],
-  [Role.USER]: ['text', 'image', 'toolResult'],
+  [Role.USER]: ['text', 'image', 'document', 'toolResult'],
   [Role.ASSISTANT]: ['text', 'image', 'reasoning', 'toolCall'],
   [Role.TOOL]: ['toolResult'],
 };
@@ -98,6 +99,7 @@ function validateMessage(message: Message, requestField: string, messageIndex: n
         throw invalidArgument(`${partField(requestField, messageIndex, index)}.image.url`, 'must be an http(s) URL or a data:image/… URL');
       }
     }
+    if (kind === 'document') validateDocument(part.value, `${partField(requestField, messageIndex, index)}.document`);
     if (kind === 'toolCall') {
       if (!part.value.id) throw invalidArgument(`${partField(requestField, messageIndex, index)}.tool_call.id`, 'is required');
       if (!part.value.name) throw invalidArgument(`${partField(requestField, messageIndex, index)}.tool_call.name`, 'is required');
@@ -106,6 +108,14 @@ function validateMessage(message: Message, requestField: string, messageIndex: n
       throw invalidArgument(`${partField(requestField, messageIndex, index)}.tool_result.tool_call_id`, 'is required');
     }
   }
+}
+
+function validateDocument(document: DocumentPart, field: string): void {
+  const { source } = document;
+  if (source.case === undefined) throw invalidArgument(field, 'needs data, a url or text');
+  if (document.mediaType !== '' && !MEDIA_TYPE.test(document.mediaType)) throw invalidArgument(`${field}.media_type`, 'must be a media type such as application/pdf');
+  if (source.case === 'data' && document.mediaType === '') throw invalidArgument(`${field}.media_type`, 'is required with data, e.g. application/pdf');
+  if (source.case === 'url' && !/^https?:\/\/\S+$/i.test(source.value)) throw invalidArgument(`${field}.url`, 'must be an http(s) URL');
 }
 
 function messageField(requestField: string, messageIndex: number): string {

@@ -60,6 +60,9 @@ function partText(part: ContentPart, options: PreprocessOptions): string {
       return kind.value.text;
     case 'image':
       return options.stripAttachments ? '' : '[image]';
+    case 'document':
+      // The classifier reads the prompt, not attachments: a marker with the document's title at most.
+      return options.stripAttachments ? '' : `[document${kind.value.title || kind.value.filename ? ` ${kind.value.title || kind.value.filename}` : ''}]`;
     case 'toolCall':
       return options.stripToolResults ? '' : `[tool call ${kind.value.name}]`;
     case 'toolResult':

@@ -3,7 +3,7 @@
 // JSON arrays of {role, parts: [{type, …}]}). Recorded only when the operator
 // turned content on (GATEWAY_TRACE_CONTENT=true). Like the request log's
 // bodies, each value is redacted of credentials (sk-…, Bearer …, AIza… keys,
-// credential-named fields) and capped at 64 KiB; image bytes are never copied.
+// credential-named fields) and capped at 64 KiB; image and document bytes are never copied.
 import type { ChatRequest, Choice, ContentPart, Message } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { TraceAttributes } from '../../domain/trace-span.js';
@@ -34,6 +34,11 @@ function partOf(part: ContentPart): Part | undefined {
       return kind.value.source.case === 'url'
         ? { type: 'uri', modality: 'image', uri: kind.value.source.value.startsWith('data:') ? '[inline data]' : kind.value.source.value }
         : { type: 'blob', modality: 'image', mime_type: kind.value.mediaType };
+    case 'document':
+      // A reference as for images: a URL, else the media type (text documents' text included, as text parts are).
+      if (kind.value.source.case === 'url') return { type: 'uri', modality: 'document', uri: kind.value.source.value };
+      if (kind.value.source.case === 'text') return { type: 'text', content: kind.value.source.value };
+      return { type: 'blob', modality: 'document', mime_type: kind.value.mediaType };
     default:
       return undefined;
   }

@@ -1,6 +1,8 @@
 // Anthropic content blocks → canonical ContentParts, one part per block (so
 // `messages.i.content.j` names the same thing on both sides):
 //   text → TextPart; image (base64 | url source) → ImagePart;
+//   document (base64 | url | text source) → DocumentPart (parse-document.ts),
+//   in user messages and in tool results;
 //   tool_use (assistant) → ToolCallPart, input object → arguments JSON;
 //   tool_result (user) → ToolResultPart, kept in place in the user message;
 //   thinking → ReasoningPart(text, signature); redacted_thinking →
@@ -9,12 +11,14 @@
 // A block's `cache_control` becomes the part's cache breakpoint
 // (parse-cache-control.ts), except on thinking blocks, which Anthropic caches
 // only as part of the prompt before a breakpoint: there it is a warning.
-// Blocks the canonical model cannot carry (documents, server tools, files)
-// are refused with a 400 naming the block rather than dropped.
+// Blocks the canonical model cannot carry (server tools, search results,
+// container uploads) are refused with a 400 naming the block rather than
+// dropped.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, ImagePartSchema, type ContentPart, type ImagePart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { decodeToolCallId } from '../tool-call-id.js';
 import { parseCacheControl } from './parse-cache-control.js';
+import { parseDocument } from './parse-document.js';
 import { ANTHROPIC_PROVIDER_TYPE, decodeReasoningSignature } from './reasoning-signature.js';
 import { at, fieldRequired, invalidType, invalidValue, isUnset, oneOf, optionalBoolean, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
@@ -28,7 +32,7 @@ export interface ParseContext {
 
 export type BlockRole = 'user' | 'assistant' | 'system';
 
-const USER_BLOCKS = ['text', 'image', 'tool_result'] as const;
+const USER_BLOCKS = ['text', 'image', 'document', 'tool_result'] as const;
 const ASSISTANT_BLOCKS = ['text', 'thinking', 'redacted_thinking', 'tool_use'] as const;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -63,6 +67,8 @@ function parseBlockOfType(type: string, block: JsonRecord, field: string, role: 
       return parseText(block, field, context);
     case 'image':
       return part({ case: 'image', value: parseImage(block, field) });
+    case 'document':
+      return part({ case: 'document', value: parseDocument(block, field, context.ignored) });
     case 'tool_use':
       return parseToolUse(block, field, context);
     case 'tool_result':
@@ -150,7 +156,8 @@ function parseToolResult(block: JsonRecord, field: string, context: ParseContext
       let converted: ContentPart;
       if (type === 'text') converted = parseText(item, entryField, context);
       else if (type === 'image') converted = part({ case: 'image', value: parseImage(item, entryField) });
-      else throw invalidValue(at(entryField, 'type'), `'${type}' blocks are not supported in tool results by this gateway (supported: 'text', 'image')`);
+      else if (type === 'document') converted = part({ case: 'document', value: parseDocument(item, entryField, context.ignored) });
+      else throw invalidValue(at(entryField, 'type'), `'${type}' blocks are not supported in tool results by this gateway (supported: 'text', 'image', 'document')`);
       addCacheBreakpoint(converted, item, entryField, context);
       return converted;
     });

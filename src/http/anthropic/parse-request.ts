@@ -37,7 +37,8 @@ const IGNORED_MESSAGES: Record<string, string> = {
   cache_control:
     'cache_control on a thinking block was not forwarded: Anthropic takes no breakpoint on thinking itself (it is cached as part of the prompt ' +
     'before a breakpoint); put the breakpoint on a later block',
-  citations: 'citations on text blocks have no canonical form and were not forwarded',
+  citations:
+    'citations (on text blocks, or asked for on documents) have no canonical form and were not forwarded: the answer comes without citations',
 };
 
 export function parseMessagesRequest(body: unknown, kind: RequestKind = 'messages'): ParsedMessagesRequest {

@@ -49,8 +49,8 @@ const IN_PART: Array<[RegExp, string]> = [
   [/^\.tool_result\.tool_call_id/, '.functionResponse.id'],
   [/^\.tool_result\.content(\[\d+\])?/, '.functionResponse.response'],
   [/^\.tool_result/, '.functionResponse'],
-  [/^\.image\.url/, '.fileData.fileUri'],
-  [/^\.image\.data/, '.inlineData.data'],
+  [/^\.(image|document)\.url/, '.fileData.fileUri'],
+  [/^\.(image|document)\.data/, '.inlineData.data'],
   [/^\.reasoning(\.text)?/, ''],
 ];
 
@@ -95,7 +95,7 @@ export class GeminiFieldNames implements ClientFieldNames {
     let suffix = inPart;
     for (const [pattern, replacement] of IN_PART) suffix = suffix.replace(pattern, replacement);
     const image = this.#has(rawPart.entry, 'fileData') ? '.fileData' : '.inlineData';
-    suffix = suffix.replace(/^\.image\.media_type/, `${image}.mimeType`).replace(/^\.image/, image);
+    suffix = suffix.replace(/^\.(image|document)\.media_type/, `${image}.mimeType`).replace(/^\.(image|document)/, image);
     return `${content}.parts[${rawPart.index}]${suffix}`;
   }
 

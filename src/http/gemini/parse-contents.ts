@@ -3,7 +3,8 @@
 // - role `user` (or none, or the older `function`) → USER, `model` → ASSISTANT;
 // - text parts (a `thoughtSignature` kept on the part), `thought: true` parts →
 //   reasoning (its origin read from the signature, thought-signature.ts),
-//   inlineData / fileData images, functionCall → tool call (its signature on
+//   inlineData / fileData images (image/*) and documents (any other type: PDF,
+//   text …), functionCall → tool call (its signature on
 //   the call), functionResponse → tool result inside the user turn (its
 //   response object as JSON text, and as the object itself: `structured`);
 // - a streamed block of another family's reasoning, sent back as the thought
@@ -116,8 +117,8 @@ function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: Ca
     const structured = unwrapped ? undefined : (structValue(body, at(where, 'functionResponse.response')) as JsonObject);
     return part({ case: 'toolResult', value: { toolCallId, name, isError, content: [part({ case: 'text', value: { text } })], structured } });
   }
-  if (!isUnset(entry['inlineData'])) return imagePart(readRecord(entry['inlineData'], at(where, 'inlineData')), at(where, 'inlineData'), 'data');
-  if (!isUnset(entry['fileData'])) return imagePart(readRecord(entry['fileData'], at(where, 'fileData')), at(where, 'fileData'), 'fileUri');
+  if (!isUnset(entry['inlineData'])) return mediaPart(readRecord(entry['inlineData'], at(where, 'inlineData')), at(where, 'inlineData'), 'data');
+  if (!isUnset(entry['fileData'])) return mediaPart(readRecord(entry['fileData'], at(where, 'fileData')), at(where, 'fileData'), 'fileUri');
   const text = entry['text'];
   if (!isUnset(text) && typeof text !== 'string') throw invalidType(at(where, 'text'), 'a string', text);
   if (optionalBoolean(entry['thought'], at(where, 'thought')) === true) {
@@ -126,7 +127,7 @@ function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: Ca
   }
   if (typeof text === 'string' || signature !== '') return part({ case: 'text', value: { text: text ?? '', signature: fromModel ? signature : '' } });
   const kinds = Object.keys(entry).filter((key) => !isUnset(entry[key]) && key !== 'thoughtSignature' && key !== 'thought');
-  throw invalidValue(where, `${kinds.join(', ')} parts are not supported by this gateway; send text, inlineData or fileData images, functionCall or functionResponse`);
+  throw invalidValue(where, `${kinds.join(', ')} parts are not supported by this gateway; send text, inlineData or fileData (images, documents), functionCall or functionResponse`);
 }
 
 /** `{content: "…"}` and `{error: "…"}` (what the gateway's Gemini adapter sends) unwrap to their text; any other object is sent as JSON. */
@@ -137,14 +138,16 @@ function resultText(body: JsonRecord): { text: string; isError: boolean; unwrapp
   return { text: JSON.stringify(body as JsonValue), isError: false, unwrapped: false };
 }
 
-function imagePart(source: JsonRecord, where: string, field: 'data' | 'fileUri'): ContentPart {
-  const mediaType = requiredString(source['mimeType'], at(where, 'mimeType'));
-  if (!mediaType.startsWith('image/')) {
-    throw invalidValue(at(where, 'mimeType'), `"${mediaType}" is not supported by this gateway; only images (image/*) can be sent as data or files`);
+/** An image (image/*) → ImagePart; any other file (a PDF, a text file) → DocumentPart, which each family reads or refuses. */
+function mediaPart(source: JsonRecord, where: string, field: 'data' | 'fileUri'): ContentPart {
+  const mediaType = requiredString(source['mimeType'], at(where, 'mimeType')).toLowerCase();
+  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(mediaType)) {
+    throw invalidValue(at(where, 'mimeType'), `"${mediaType}" is not a media type such as "application/pdf"`);
   }
+  const kind = mediaType.startsWith('image/') ? 'image' : 'document';
   const value = requiredString(source[field], at(where, field));
-  if (field === 'fileUri') return part({ case: 'image', value: { source: { case: 'url', value }, mediaType } });
+  if (field === 'fileUri') return part({ case: kind, value: { source: { case: 'url', value }, mediaType } });
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw invalidValue(at(where, 'data'), 'not valid base64');
-  return part({ case: 'image', value: { source: { case: 'data', value: Buffer.from(value, 'base64') }, mediaType } });
+  return part({ case: kind, value: { source: { case: 'data', value: Buffer.from(value, 'base64') }, mediaType } });
 }
 

@@ -19,6 +19,8 @@ const RENAMES: Array<[RegExp, string]> = [
   [/^(messages\[\d+\])\.content\[\d+\]\.reasoning(\.\w+)?$/, '$1.reasoning_content'],
   [/^(messages\[\d+\]\.content\[\d+\])\.image\.(url|media_type)$/, '$1.image_url.url'],
   [/^(messages\[\d+\]\.content\[\d+\])\.image$/, '$1.image_url'],
+  [/^(messages\[\d+\]\.content\[\d+\])\.document\.(data|media_type)$/, '$1.file.file_data'],
+  [/^(messages\[\d+\]\.content\[\d+\])\.document(\.\w+)?$/, '$1.file'],
   [/^inputs(\[\d+\])?$/, 'input'],
 ];
 

@@ -18,7 +18,7 @@ export function parseImageUrl(imageUrl: unknown, param: string, urlParam = `${pa
   const url = requiredString(record['url'], urlParam).trim();
   const detail = optionalEnum(record['detail'], `${param}.detail`, ['auto', 'low', 'high'] as const) ?? '';
 
-  if (/^data:/i.test(url)) return create(ImagePartSchema, { ...decodeDataUrl(url, urlParam), detail });
+  if (/^data:/i.test(url)) return create(ImagePartSchema, { ...decodeDataUrl(url, urlParam, 'image'), detail });
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -31,13 +31,17 @@ export function parseImageUrl(imageUrl: unknown, param: string, urlParam = `${pa
   return create(ImagePartSchema, { source: { case: 'url', value: url }, detail });
 }
 
-function decodeDataUrl(url: string, param: string): { source: { case: 'data'; value: Uint8Array }; mediaType: string } {
+/** A base64 `data:` URL → its bytes and media type; `accepts` 'image' wants an image/* type, 'any' any type (files). */
+export function decodeDataUrl(url: string, param: string, accepts: 'image' | 'any'): { source: { case: 'data'; value: Uint8Array }; mediaType: string } {
   const match = DATA_URL.exec(url);
   if (!match) throw invalidValue(param, 'malformed data URL.');
   const mediaType = (match[1] ?? '').toLowerCase();
   const parameters = (match[2] ?? '').toLowerCase().split(';');
-  if (!/^image\/[a-z0-9.+-]+$/.test(mediaType)) {
+  if (accepts === 'image' && !/^image\/[a-z0-9.+-]+$/.test(mediaType)) {
     throw invalidValue(param, `a data URL must have an image media type (e.g. data:image/png;base64,…), got '${mediaType || 'none'}'.`);
+  }
+  if (accepts === 'any' && !/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(mediaType)) {
+    throw invalidValue(param, `a data URL must name the file's media type (e.g. data:application/pdf;base64,…), got '${mediaType || 'none'}'.`);
   }
   if (!parameters.includes('base64')) throw invalidValue(param, 'a data URL must be base64-encoded (;base64,).');
   const payload = (match[3] ?? '').replace(/\s+/g, '');

@@ -1,5 +1,6 @@
 // OpenAI `messages` → canonical Messages, one canonical message per OpenAI
-// message (so `messages[i]` names the same turn on both sides).
+// message (so `messages[i]` names the same turn on both sides). User content
+// parts: text, image_url (parse-image.ts), file (a document: parse-file.ts).
 import { create } from '@bufbuild/protobuf';
 import {
   ContentPartSchema,
@@ -8,6 +9,7 @@ import {
   type ContentPart,
   type Message,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseFileInput } from './parse-file.js';
 import { parseImageUrl } from './parse-image.js';
 import { invalidType, invalidValue, missingParameter, optionalString, readArray, readRecord, requiredString, type JsonRecord } from './request-error.js';
 import { decodeCarriedReasoning, decodeToolCallId } from '../tool-call-id.js';
@@ -89,11 +91,18 @@ function userContent(value: unknown, param: string): ContentPart[] {
         const image = parseImageUrl(record['image_url'] ?? missing(`${partParam}.image_url`), `${partParam}.image_url`);
         return create(ContentPartSchema, { kind: { case: 'image', value: image } });
       }
+      case 'file': {
+        const file = readRecord(record['file'] ?? missing(`${partParam}.file`), `${partParam}.file`);
+        const param = `${partParam}.file`;
+        return parseFileInput(
+          { fileData: file['file_data'], fileId: file['file_id'], filename: file['filename'] },
+          { param, field: (name) => `${param}.${name}` },
+        );
+      }
       case 'input_audio':
-      case 'file':
         throw invalidValue(`${partParam}.type`, `'${type}' content parts are not supported by this gateway.`, 'unsupported_value');
       default:
-        throw invalidValue(`${partParam}.type`, `'${type}' is not one of 'text', 'image_url'.`);
+        throw invalidValue(`${partParam}.type`, `'${type}' is not one of 'text', 'image_url', 'file'.`);
     }
   });
 }

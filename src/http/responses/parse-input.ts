@@ -6,6 +6,7 @@
 // input items.
 import { create } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { parseFileInput } from '../openai/parse-file.js';
 import { parseImageUrl } from '../openai/parse-image.js';
 import { invalidType, invalidValue, missingParameter, optionalString, readArray, readRecord, requiredString, type JsonRecord } from '../openai/request-error.js';
 import { CLIENT_REASONING_PROVIDER_TYPE } from '../openai/parse-messages.js';
@@ -95,23 +96,15 @@ function contentPart(part: JsonRecord, param: string, role: Role): ContentPart {
       return create(ContentPartSchema, { kind: { case: 'image', value: image } });
     }
     case 'input_file':
-      return fileAsImage(part, param);
+      if (role !== Role.USER) throw invalidValue(`${param}.type`, "'input_file' parts are accepted in user messages only.");
+      // `detail` (PDF page-image resolution) has no Chat Completions counterpart, through which every family is called.
+      return parseFileInput(
+        { fileData: part['file_data'], fileId: part['file_id'], fileUrl: part['file_url'], filename: part['filename'] },
+        { param, field: (name) => `${param}.${name}` },
+      );
     default:
-      throw invalidValue(`${param}.type`, `'${type}' content parts are not supported; use 'input_text', 'input_image' or 'input_file' (images).`, 'unsupported_value');
+      throw invalidValue(`${param}.type`, `'${type}' content parts are not supported; use 'input_text', 'input_image' or 'input_file'.`, 'unsupported_value');
   }
-}
-
-/** The canonical model carries images only: an `input_file` holding an image is one; other files are refused. */
-function fileAsImage(part: JsonRecord, param: string): ContentPart {
-  const data = optionalString(part['file_data'], `${param}.file_data`);
-  if (data === undefined || !/^data:image\//i.test(data)) {
-    throw invalidValue(
-      `${param}`,
-      "'input_file' is supported for images sent as file_data (a data:image/…;base64 URL) only; documents (PDF, text) and file ids cannot reach every provider through this gateway yet.",
-      'unsupported_value',
-    );
-  }
-  return create(ContentPartSchema, { kind: { case: 'image', value: parseImageUrl({ url: data }, param, `${param}.file_data`) } });
 }
 
 function reasoning(item: JsonRecord, param: string): ContentPart | undefined {

@@ -18,6 +18,7 @@ export type AnthropicMessageParam = Anthropic.MessageParam;
 export type AnthropicContentBlockParam = Anthropic.ContentBlockParam;
 export type AnthropicTextBlockParam = Anthropic.TextBlockParam;
 export type AnthropicImageBlockParam = Anthropic.ImageBlockParam;
+export type AnthropicDocumentBlockParam = Anthropic.DocumentBlockParam;
 export type AnthropicToolResultBlockParam = Anthropic.ToolResultBlockParam;
 export type AnthropicTool = Anthropic.Tool;
 export type AnthropicCacheControl = Anthropic.CacheControlEphemeral;

@@ -12,6 +12,8 @@
 //   signatures"); reasoning of another family is dropped with a warning.
 // - A part's cache breakpoint goes on its block as `cache_control`
 //   (convert-cache-control.ts), tool results' own blocks included.
+// - Documents become `document` blocks (convert-document.ts), in user turns and
+//   in tool results.
 import { Role, type ContentPart, type ImagePart, type Message, type ReasoningPart, type ToolResultPart, type Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { convertParts } from '../shared/convert-parts.js';
@@ -19,12 +21,14 @@ import { parseBase64DataUrl, sniffImageMediaType } from '../shared/image-data.js
 import { reasoningDropped, unsupportedContent } from '../shared/warnings.js';
 import type {
   AnthropicContentBlockParam,
+  AnthropicDocumentBlockParam,
   AnthropicImageBlockParam,
   AnthropicMessageParam,
   AnthropicTextBlockParam,
   AnthropicToolResultBlockParam,
 } from './anthropic-client.js';
 import { withCacheControl } from './convert-cache-control.js';
+import { convertDocument } from './convert-document.js';
 import { ANTHROPIC_PROVIDER_TYPE } from './family.js';
 import { toAnthropicToolCallId } from './tool-call-id.js';
 
@@ -83,6 +87,8 @@ function userBlock(part: ContentPart, at: string, warnings: Warning[]): Anthropi
       return textBlock(part.kind.value.text);
     case 'image':
       return imageBlock(part.kind.value, at);
+    case 'document':
+      return convertDocument(part.kind.value, at);
     case 'toolResult':
       return toolResultBlock(part.kind.value, at, warnings);
     case 'reasoning':
@@ -109,7 +115,8 @@ function assistantBlock(part: ContentPart, at: string, warnings: Warning[]): Ant
       return { type: 'tool_use', id: toAnthropicToolCallId(call.id), name: call.name, input: parseArguments(call.argumentsJson, at) };
     }
     case 'image':
-      warnings.push(unsupportedContent(at, 'anthropic accepts no images in assistant turns; the image was not sent'));
+    case 'document':
+      warnings.push(unsupportedContent(at, `anthropic accepts no ${part.kind.case}s in assistant turns; the ${part.kind.case} was not sent`));
       return undefined;
     case 'toolResult':
       warnings.push(unsupportedContent(at, 'a tool result cannot stand in an assistant turn; it was not sent'));
@@ -152,11 +159,14 @@ function toolResultBlock(result: ToolResultPart, at: string, warnings: Warning[]
   return block;
 }
 
-function toolResultContentBlock(part: ContentPart, at: string, warnings: Warning[]): AnthropicTextBlockParam | AnthropicImageBlockParam | undefined {
+type ToolResultContentBlock = AnthropicTextBlockParam | AnthropicImageBlockParam | AnthropicDocumentBlockParam;
+
+function toolResultContentBlock(part: ContentPart, at: string, warnings: Warning[]): ToolResultContentBlock | undefined {
   if (part.kind.case === 'text') return textBlock(part.kind.value.text);
   if (part.kind.case === 'image') return imageBlock(part.kind.value, at);
+  if (part.kind.case === 'document') return convertDocument(part.kind.value, at);
   if (part.kind.case !== undefined) {
-    warnings.push(unsupportedContent(at, `a tool result carries text and images only; a ${part.kind.case} part was not sent`));
+    warnings.push(unsupportedContent(at, `a tool result carries text, images and documents only; a ${part.kind.case} part was not sent`));
   }
   return undefined;
 }

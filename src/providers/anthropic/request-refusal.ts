@@ -9,10 +9,13 @@
 //   a model that has none to give.
 // - Another vendor's field whose answer Anthropic cannot produce (convert-options.ts).
 // - Gemini's enum mode (../shared/enum-format.ts).
+// - A document it cannot read: another file type than PDF or text, a URL that is not a PDF's (convert-document.ts).
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument, type GatewayError } from '../../domain/gateway-error.js';
 import { optionsRefusal } from './convert-options.js';
 import { enumFormatRefusal } from '../shared/enum-format.js';
+import { documentRefusal } from '../shared/documents.js';
+import { documentCheck } from './convert-document.js';
 
 export function requestRefusal(request: ChatRequest, providerId: string): GatewayError | undefined {
   if (request.candidateCount !== undefined && request.candidateCount > 1) {
@@ -27,5 +30,7 @@ export function requestRefusal(request: ChatRequest, providerId: string): Gatewa
       `provider ${providerId} (anthropic) cannot return log probabilities; leave them out, or use a model on an OpenAI-family or Gemini provider`,
     );
   }
-  return enumFormatRefusal(request, `provider ${providerId} (anthropic)`) ?? optionsRefusal(request);
+  return (
+    enumFormatRefusal(request, `provider ${providerId} (anthropic)`) ?? optionsRefusal(request) ?? documentRefusal(request, documentCheck)
+  );
 }

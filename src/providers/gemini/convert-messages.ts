@@ -12,6 +12,7 @@ import { Role, type ContentPart, type Message, type ReasoningPart, type ToolCall
 import { invalidArgument } from '../../domain/gateway-error.js';
 import { convertParts } from '../shared/convert-parts.js';
 import { reasoningDropped, unsupportedContent, unsupportedParameter } from '../shared/warnings.js';
+import { convertDocument } from './convert-document.js';
 import { convertImage } from './convert-image.js';
 import { convertToolResult } from './convert-tool-result.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
@@ -99,6 +100,8 @@ function userPartsOf(content: ContentPart[], where: string, warnings: WarningCol
         return { text: part.kind.value.text };
       case 'image':
         return convertImage(part.kind.value, at, warnings);
+      case 'document':
+        return convertDocument(part.kind.value, at, false, warnings);
       case 'toolResult':
         return { functionResponse: convertToolResult(part.kind.value, at, warnings, callNames) };
       default:

@@ -6,6 +6,8 @@ import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { foreignFields, foreignOptionRefusal } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
 import { unsupportedParameter } from '../shared/warnings.js';
+import { documentRefusal } from '../shared/documents.js';
+import { documentCheck } from './convert-document.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning, isGemini3 } from './convert-reasoning.js';
 import { convertTools } from './convert-tools.js';
@@ -20,7 +22,7 @@ const FOREIGN = foreignFields(GEMINI_LABEL, ['OpenAI']);
 
 /** What Gemini cannot give at all, known before any call (ProviderAdapter.refusal). */
 export function requestRefusal(request: ChatRequest): GatewayError | undefined {
-  return foreignOptionRefusal(request.providerOptions, FOREIGN);
+  return foreignOptionRefusal(request.providerOptions, FOREIGN) ?? documentRefusal(request, documentCheck);
 }
 
 export interface ConvertedRequest {

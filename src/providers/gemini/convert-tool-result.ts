@@ -2,9 +2,10 @@
 // and `name` set: a result that came as an object (`structured`) is sent as
 // it came; text is wrapped as {content: "…"} (an empty result as
 // {content: ""}), an error result as {error: "…"} (the key the API documents
-// for failures), images travel as functionResponse.parts.
+// for failures), images and documents travel as functionResponse.parts.
 import type { ToolResultPart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
+import { convertDocument } from './convert-document.js';
 import { convertImage } from './convert-image.js';
 import type { WarningCollector } from '../shared/warning-collector.js';
 import type { GeminiFunctionResponse } from './wire-types.js';
@@ -29,6 +30,8 @@ export function convertToolResult(
     else if (part.kind.case === 'image') {
       const image = convertImage(part.kind.value, `${at}.tool_result.content[${index}]`, warnings);
       if (image) parts.push(image);
+    } else if (part.kind.case === 'document') {
+      parts.push(convertDocument(part.kind.value, `${at}.tool_result.content[${index}]`, true, warnings));
     }
   });
   const text = texts.join('\n');

@@ -1,8 +1,10 @@
 // Canonical messages → Chat Completions messages. Order is preserved; every
-// part that has no place in this wire format is reported once.
+// part that has no place in this wire format is reported once. Documents:
+// convert-document.ts.
 import type { ContentPart, ImagePart, Message, ToolResultPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { defaultApplied, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
+import { convertDocument } from './convert-document.js';
 import type { FamilyTraits } from './family.js';
 import { WarningCollector } from '../shared/warning-collector.js';
 import type { WireContentPart, WireImagePart, WireMessage, WireTextPart, WireToolCall } from './wire-types.js';
@@ -102,6 +104,7 @@ function convertUserOrTool(message: Message, traits: FamilyTraits, collector: Wa
     else if (message.role === Role.TOOL) dropPart(part, 'tool', traits, collector);
     else if (kind.case === 'text') content.push({ type: 'text', text: kind.value.text });
     else if (kind.case === 'image') content.push(convertImage(kind.value, collector));
+    else if (kind.case === 'document') content.push(convertDocument(kind.value, false, traits, collector));
     else dropPart(part, 'user', traits, collector);
   }
   if (content.length > 0 || (message.content.length === 0 && message.role !== Role.TOOL)) {
@@ -119,6 +122,7 @@ function convertToolResult(result: ToolResultPart, traits: FamilyTraits, collect
   const texts: WireTextPart[] = [];
   for (const part of result.content) {
     if (part.kind.case === 'text') texts.push({ type: 'text', text: part.kind.value.text });
+    else if (part.kind.case === 'document') texts.push(convertDocument(part.kind.value, true, traits, collector) as WireTextPart);
     else dropPart(part, 'tool', traits, collector);
   }
   if (result.isError) {

@@ -8,7 +8,9 @@ import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { enumFormatRefusal } from '../shared/enum-format.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
-import { defaultApplied, parameterAdjusted, unsupportedParameter } from '../shared/warnings.js';
+import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
+import { documentRefusal } from '../shared/documents.js';
+import { documentCheckFor } from './convert-document.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
 import { convertServiceTier } from './convert-service-tier.js';
@@ -27,7 +29,11 @@ function foreignTo(traits: FamilyTraits): ForeignFields {
 
 /** What this family cannot give at all, known before any call (ProviderAdapter.refusal). */
 export function requestRefusal(request: ChatRequest, traits: FamilyTraits): GatewayError | undefined {
-  return enumFormatRefusal(request, traits.label) ?? foreignOptionRefusal(request.providerOptions, foreignTo(traits));
+  return (
+    enumFormatRefusal(request, traits.label) ??
+    foreignOptionRefusal(request.providerOptions, foreignTo(traits)) ??
+    documentRefusal(request, documentCheckFor(traits))
+  );
 }
 
 export interface ConvertedRequest {

@@ -23,6 +23,11 @@ export interface FamilyTraits {
   acceptsMaxEffort: boolean;
   /** OpenAI and Azure take an earlier refusal back as the assistant's `refusal`; other hosts get it as text. */
   sendsRefusal: boolean;
+  /**
+   * OpenAI and Azure read PDFs sent as `file` parts (file_data); compatible hosts (DeepSeek …) take no files
+   * in Chat Completions, so a PDF is refused before the call there (convert-document.ts).
+   */
+  readsPdfFiles: boolean;
   /** OpenAI's media endpoints the host does not have: Azure OpenAI has no moderations API (its content filters do that job). */
   lacksMedia: readonly MediaOperation[];
 }
@@ -39,6 +44,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
+        readsPdfFiles: true,
         lacksMedia: [],
       };
     case 'azure-openai':
@@ -51,6 +57,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
+        readsPdfFiles: true,
         lacksMedia: ['moderations'],
       };
     case 'openai-compatible':
@@ -63,6 +70,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         returnsReasoningText: true,
         acceptsMaxEffort: true,
         sendsRefusal: false,
+        readsPdfFiles: false,
         lacksMedia: [],
       };
   }

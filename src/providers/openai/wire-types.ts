@@ -17,7 +17,13 @@ export interface WireImagePart {
   image_url: { url: string; detail?: string };
 }
 
-export type WireContentPart = WireTextPart | WireImagePart;
+/** A PDF (https://developers.openai.com/api/docs/guides/file-inputs): file_data is a data URL, filename the name the model sees. */
+export interface WireFilePart {
+  type: 'file';
+  file: { file_data: string; filename: string };
+}
+
+export type WireContentPart = WireTextPart | WireImagePart | WireFilePart;
 
 export interface WireToolCall {
   id: string;

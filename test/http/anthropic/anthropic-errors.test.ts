@@ -132,10 +132,17 @@ describe('bad input: Anthropic’s error shape, the field named, never a 500', (
     ]),
     [
       'an unsupported block',
+      { ...hello('openai/plain-text'), messages: [{ role: 'user', content: [{ type: 'search_result', source: 'x', title: 'x', content: [] }] }] },
+      400,
+      'invalid_request_error',
+      /^messages\.0\.content\.0\.type: 'search_result' blocks are not supported/,
+    ],
+    [
+      'a document without a source type',
       { ...hello('openai/plain-text'), messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] },
       400,
       'invalid_request_error',
-      /^messages\.0\.content\.0\.type: 'document' blocks are not supported/,
+      /^messages\.0\.content\.0\.source\.type: Field required$/,
     ],
     [
       'an image without data',

@@ -23,7 +23,7 @@ describe('Google-shaped errors', () => {
     ['an unknown model', 'openai/no-such-model', hello, 404, 'NOT_FOUND'],
     ['a bad field', 'openai/plain-text', { contents: [{ role: 'robot', parts: [{ text: 'x' }] }] }, 400, 'INVALID_ARGUMENT'],
     ['empty contents', 'openai/plain-text', { contents: [] }, 400, 'INVALID_ARGUMENT'],
-    ['a non-image file', 'openai/plain-text', { contents: [{ parts: [{ inlineData: { mimeType: 'application/pdf', data: 'AAAA' } }] }] }, 400, 'INVALID_ARGUMENT'],
+    ['a file without a media type', 'openai/plain-text', { contents: [{ parts: [{ inlineData: { mimeType: 'pdf', data: 'AAAA' } }] }] }, 400, 'INVALID_ARGUMENT'],
     ['a built-in Google tool', 'openai/plain-text', { ...hello, tools: [{ googleSearch: {} }] }, 400, 'INVALID_ARGUMENT'],
     ['an upstream rate limit', 'openai/error-429', hello, 429, 'RESOURCE_EXHAUSTED'],
     ['an upstream that refuses the gateway’s key', 'gemini/error-401', hello, 502, 'INTERNAL'],

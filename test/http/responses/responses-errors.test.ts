@@ -25,7 +25,7 @@ describe('request errors', () => {
     [{ tools: [{ type: 'web_search' }] }, 'tools[0].type', /built-in tool 'web_search'/],
     [{ tools: [{ type: 'function', name: 'f' }], tool_choice: { type: 'file_search' } }, 'tool_choice.type', /built-in tool 'file_search'/],
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type', /'item_reference' items are not supported/],
-    [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, 'input[0].content[0]', /'input_file' is supported for images/],
+    [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id', /file ids cannot be resolved by this gateway/],
     [{ background: true }, 'background', /background responses are not supported/],
     [{ input: [] }, 'input', /at least one item/],
     [{ temperature: 3 }, 'temperature', /between 0 and 2/],
