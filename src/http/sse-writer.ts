@@ -12,7 +12,7 @@ export class SseWriter {
 
   private constructor(private readonly raw: ServerResponse) {}
 
-  /** Hijacks the reply and writes the 200 with the SSE headers (they leave with the first event, see above; Gemini's JSON-array stream names its own content-type). */
+  /** Hijacks the reply and writes the 200 with the SSE headers (they leave with the first event, see above; Gemini's JSON-array stream and piped audio name their own content-type). */
   static open(reply: ShimReply, extraHeaders: Record<string, string> = {}, contentType = 'text/event-stream; charset=utf-8'): SseWriter {
     reply.hijack();
     const raw = reply.raw;
@@ -46,11 +46,11 @@ export class SseWriter {
     return this.raw.writableEnded || this.raw.destroyed;
   }
 
-  /** Writes SSE text at once; resolves once the socket can take more. */
-  async write(text: string): Promise<void> {
+  /** Writes SSE text (or, for a piped audio stream, bytes) at once; resolves once the socket can take more. */
+  async write(chunk: string | Uint8Array): Promise<void> {
     if (this.closed) return;
     this.wrote = true;
-    if (this.raw.write(text)) return;
+    if (this.raw.write(chunk)) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         this.raw.off('drain', done);

@@ -4,19 +4,25 @@
 // providers, priced per image / audio second / million characters, logged,
 // held to the key's allowed models; a model whose provider cannot serve the
 // endpoint is a clear 400.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { APIError, BadRequestError, toFile } from 'openai';
 import { TINY_PNG_BASE64 } from '../fixtures/scenarios.js';
 import { keyRows, type ShimHarness, startShimHarness, waitFor } from './shim-harness.js';
 
 let harness: ShimHarness;
+let uploadRoot: string | undefined;
 
 const PRICES = { perImage: 0.04, perAudioSecond: 0.0001, perMillionCharacters: 15 };
 
 beforeAll(async () => {
+  // Uploads wait in folders of their own under the temporary directory; this file counts them, so it gets a
+  // temporary directory no other test file (another worker) uploads into. The gateway runs in this process.
+  uploadRoot = mkdtempSync(path.join(tmpdir(), 'media-test-'));
+  process.env['TMPDIR'] = uploadRoot;
   harness = await startShimHarness(['openai', 'openai-compatible', 'anthropic']);
   for (const family of ['openai', 'openai-compatible'] as const) {
     const fixture = harness.fixture(family);
@@ -30,7 +36,10 @@ beforeAll(async () => {
     });
   }
 });
-afterAll(async () => harness?.close());
+afterAll(async () => {
+  await harness?.close();
+  if (uploadRoot) rmSync(uploadRoot, { recursive: true, force: true });
+});
 
 /** A mono 16-bit PCM WAV of `seconds` of silence at 8 kHz. */
 function wav(seconds: number): Buffer {

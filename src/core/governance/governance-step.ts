@@ -40,7 +40,8 @@ export interface EmbedCall extends CallBase {
 /** OpenAI's media endpoints: limits, budget, the request log and tracing apply; no cache, no prompt rules. */
 export interface MediaCall extends CallBase {
   readonly operation: MediaLogOperation;
-  readonly stream: false;
+  /** The client asked for server-sent events (domain/media.ts, asksForEvents). */
+  readonly stream: boolean;
   request: MediaRequest;
 }
 

@@ -1,5 +1,5 @@
 // The completion pipeline as the edges call it: the plain pipeline wrapped in governance steps, composed
-// once here and run the same way for unary chat, streamed chat and embeddings. Each step is its own file:
+// once here and run the same way for unary chat, streamed chat, embeddings and media. Each step is its own file:
 //   request-log-step  one request-log row behind every call (outermost: refused calls are logged too)
 //   trace-step        (tracing on) what the pipeline learned, on the request's server span
 //   limits-step       the key's rate limits (and an exhausted budget), admitted up front, settled after
@@ -20,7 +20,7 @@ import { budgetStep } from './budget-step.js';
 import { cacheStep } from './cache-step.js';
 import type { ExpertSelection } from './choose-expert.js';
 import { startOutcome, type CallOutcome, type ChatCall, type EmbedCall, type GovernanceStep, type GovernedCall, type MediaCall, type StepRun } from './governance-step.js';
-import { MEDIA_LOG_OPERATION, type MediaRequest, type MediaResponse } from '../../domain/media.js';
+import { asksForEvents, MEDIA_LOG_OPERATION, type MediaRequest, type MediaResponse } from '../../domain/media.js';
 import { failedRouteOf } from './failed-route.js';
 import { createInFlightCalls, type InFlightCall, type InFlightCalls } from './in-flight-calls.js';
 import { limitsStep } from './limits-step.js';
@@ -30,6 +30,7 @@ import { markLoggedFailure } from './logged-failures.js';
 import { recordRefusedRequest, type RefusedRequest } from './refused-request.js';
 import { requestLogStep } from './request-log-step.js';
 import { routingStep } from './routing-step.js';
+import { handOverStream } from './streamed-media.js';
 import { traceStep } from './trace-step.js';
 
 export interface GovernedCompletion {
@@ -193,6 +194,7 @@ export function composeGovernance(
     const runs: StepRun[] = [];
     const flight = inFlight.begin(call.signal);
     call.signal = flight.signal;
+    let streaming = false;
     try {
       await enterSteps(steps, call, outcome, runs);
       const response = await (wrapOf ? callUpstream(runs, wrapOf, upstream, call, call.signal) : upstream(call, call.signal));
@@ -201,7 +203,15 @@ export function composeGovernance(
       outcome.response = response;
       outcome.route = route;
       outcome.usage = response.usage;
-      outcome.status = 'ok';
+      // A streamed media answer ends the call when its parts end (streamed-media.ts).
+      streaming = handOverStream(response, outcome, now, (error) => {
+        const answer = error === undefined ? undefined : failed(outcome, error, call, runs);
+        if (error === undefined) outcome.status = 'ok';
+        endSteps(runs, outcome);
+        flight.end();
+        return answer;
+      });
+      if (!streaming) outcome.status = 'ok';
       return { response, report: outcome.report };
     } catch (error) {
       throw failed(outcome, error, call, runs);
@@ -210,8 +220,10 @@ export function composeGovernance(
       // the answer: a tick queued here runs once the microtasks drain — after an edge that writes the
       // answer as soon as it has it (the REST shims, the RPC fast path) has rendered and written it. The
       // call counts as in flight until then, so shutdown still waits for its row.
-      endSteps(runs, outcome, false);
-      process.nextTick(endRecording, runs, outcome, flight);
+      if (!streaming) {
+        endSteps(runs, outcome, false);
+        process.nextTick(endRecording, runs, outcome, flight);
+      }
     }
   }
 
@@ -267,7 +279,8 @@ export function composeGovernance(
     },
 
     media(call) {
-      return unary<MediaCall, MediaResponse>({ operation: MEDIA_LOG_OPERATION[call.request.operation], stream: false, ...callFields(call) }, mediaUpstream);
+      const { operation } = call.request;
+      return unary<MediaCall, MediaResponse>({ operation: MEDIA_LOG_OPERATION[operation], stream: asksForEvents(call.request), ...callFields(call) }, mediaUpstream);
     },
 
     // Deliberately not governed (as before the steps were composed here): counting tokens and

@@ -20,7 +20,8 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
   return {
     enter(call) {
       const keepBodies = call.key.logRequestBodies;
-      const assembler = keepBodies && call.stream ? new StreamAssembler() : undefined;
+      // Chat streams only: a media answer's body is never logged.
+      const assembler = keepBodies && call.stream && call.operation === 'chat' ? new StreamAssembler() : undefined;
       return {
         chunk: assembler && ((chunk) => assembler.add(chunk)),
         endsBehindAnswer: true,

@@ -4,7 +4,9 @@
 // minus the model; multipart uploads (images/edits, audio transcriptions and
 // translations) are streamed part by part to temporary files within the body
 // limit (multipart-body.ts) and removed when the answer is sent. Answers go back as the
-// provider gave them: JSON, text (transcripts as text/srt/vtt) or audio bytes.
+// provider gave them: JSON, text (transcripts as text/srt/vtt), or as they arrive
+// (media-stream.ts) — speech audio, and the events of a transcription asked with
+// `stream: true` or of speech asked with `stream_format: "sse"`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,12 +14,13 @@ import type { JsonValue } from '@bufbuild/protobuf';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GovernedCompletion } from '../../core/governance/governed-completion.js';
-import type { MediaOperation, MediaRequest, MediaResponse } from '../../domain/media.js';
+import { isStreamedBody, type MediaBody, type MediaOperation, type MediaRequest, type StreamedMediaBody } from '../../domain/media.js';
 import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { contextFromRequest } from '../../server/request-context-from.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
+import { sendMediaStream } from './media-stream.js';
 import { readParts, UPLOAD_LIMITS } from './multipart-body.js';
 import { invalidType, invalidValue, isRecord, missingParameter, requiredString, shallowBody } from './request-error.js';
 
@@ -48,7 +51,10 @@ export async function registerMediaRoutes(fastify: FastifyInstance, options: Med
     const call = { request: media, key: options.keyOf(request), signal: controller.signal, context: contextFromRequest(request, 'openai') };
     const { response, report } = await options.completion.media(call);
     reply.headers({ ...routeHeaders(response.route), ...warningsHeader(response.warnings), ...governanceHeaders(report) });
-    return send(reply, response);
+    const { body } = response;
+    if (!isStreamedBody(body)) return send(reply, body);
+    await sendMediaStream(reply, body, { signal: controller.signal, log: request.log });
+    return reply;
   };
 
   for (const [url, operation] of JSON_ROUTES) {
@@ -75,7 +81,11 @@ export async function registerMediaRoutes(fastify: FastifyInstance, options: Med
           const { fields, uploads } = await readParts(request, reply, folder, fastify.initialConfig.bodyLimit ?? Infinity);
           if (!uploads.some((upload) => upload.field.replace(/\[\]$/, '') === fileField)) throw missingParameter(fileField);
           const { model, ...rest } = fields;
-          if (rest['stream'] === 'true') throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
+          if (rest['stream'] === 'true') {
+            // Transcriptions stream (server-sent events, media-stream.ts); translations have no stream, image edits' partial images are not passed on.
+            if (operation !== 'audio.transcriptions') throw invalidValue('stream', 'streaming is not supported on this endpoint by this gateway.', 'unsupported_parameter');
+            rest['stream'] = true;
+          }
           return await answer(request, reply, { operation, model: modelOf(model), fields: rest, uploads });
         } finally {
           await rm(folder, { recursive: true, force: true });
@@ -91,14 +101,6 @@ function modelOf(value: unknown): string {
   return model;
 }
 
-function send(reply: FastifyReply, response: MediaResponse) {
-  const { body } = response;
-  switch (body.kind) {
-    case 'json':
-      return body.value;
-    case 'text':
-      return reply.type(body.contentType).send(body.text);
-    case 'binary':
-      return reply.type(body.contentType).send(Buffer.from(body.bytes));
-  }
+function send(reply: FastifyReply, body: Exclude<MediaBody, StreamedMediaBody>) {
+  return body.kind === 'json' ? body.value : reply.type(body.contentType).send(body.text);
 }

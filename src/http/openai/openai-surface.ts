@@ -44,7 +44,10 @@ function refusedShape(request: FastifyRequest): RefusedShape | undefined {
   if (url === '/v1/chat/completions' || url === '/v1/completions') return bodyShape('chat', request.body);
   if (url === '/v1/embeddings') return bodyShape('embeddings', request.body);
   const media = mediaOperationOf(url);
-  return media === undefined ? undefined : { ...bodyShape(MEDIA_LOG_OPERATION[media], request.body), stream: false };
+  if (media === undefined) return undefined;
+  // Of the media routes, speech names a stream in its JSON body (`stream_format: "sse"`); a form's fields are not read yet.
+  const body = request.body as Record<string, unknown> | undefined;
+  return { ...bodyShape(MEDIA_LOG_OPERATION[media], body), stream: media === 'audio.speech' && body?.['stream_format'] === 'sse' };
 }
 
 export async function openaiSurface(fastify: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {

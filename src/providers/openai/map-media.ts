@@ -3,11 +3,13 @@
 // or Azure deployment), uploads by form field; the answer comes back as it
 // came, with the units it is priced by: images returned, audio seconds (the
 // transcription's `usage.seconds` or `duration`), input characters (speech
-// `input`, moderations `input` texts). Token usage where the answer has it.
+// `input`, moderations `input` texts). Token usage where the answer has it —
+// in a streamed answer, on its final event (`transcript.text.done`,
+// `speech.audio.done`).
 import { create, type JsonValue } from '@bufbuild/protobuf';
 import { UsageSchema, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { AdapterMedia, MediaBody, MediaRequest, MediaUnits } from '../../domain/media.js';
-import type { MediaAnswer, MediaFile } from './openai-client.js';
+import type { AdapterMedia, MediaBody, MediaRequest, MediaUnits, StreamedMediaBody } from '../../domain/media.js';
+import type { MediaAnswer, MediaFile } from './openai-media-client.js';
 
 export function mediaParams(request: MediaRequest, model: string): { params: Record<string, unknown>; files: Record<string, MediaFile[]> } {
   const files: Record<string, MediaFile[]> = {};
@@ -18,13 +20,12 @@ export function mediaParams(request: MediaRequest, model: string): { params: Rec
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
 
-export function mapMedia(request: MediaRequest, answer: MediaAnswer): AdapterMedia {
+/** A whole answer (JSON or text). */
+export function mapMedia(request: MediaRequest, answer: Extract<MediaAnswer, { kind: 'json' | 'text' }>): AdapterMedia {
   const body: MediaBody =
     answer.kind === 'json'
       ? { kind: 'json', value: answer.value as JsonValue }
-      : answer.kind === 'text'
-        ? { kind: 'text', text: answer.text, contentType: textType(request.fields['response_format']) }
-        : answer;
+      : { kind: 'text', text: answer.text, contentType: textType(request.fields['response_format']) };
   const value = answer.kind === 'json' ? record(answer.value) : {};
   const units: MediaUnits = { images: 0, audioSeconds: 0, characters: inputCharacters(request) };
   if (request.operation.startsWith('images.')) units.images = Array.isArray(value['data']) ? value['data'].length : 0;
@@ -35,6 +36,19 @@ export function mapMedia(request: MediaRequest, answer: MediaAnswer): AdapterMed
   return { body, units, usage: tokenUsage(record(value['usage'])), warnings: [] };
 }
 
+/** A streamed answer: the units known from the request (speech `input`); its token usage comes as a part. */
+export function mapStreamedMedia(request: MediaRequest, body: StreamedMediaBody): AdapterMedia {
+  return { body, units: { images: 0, audioSeconds: 0, characters: inputCharacters(request) }, usage: undefined, warnings: [] };
+}
+
+const FINAL_EVENTS: ReadonlySet<unknown> = new Set(['transcript.text.done', 'speech.audio.done']);
+
+/** A streamed answer's final event, with the token usage it reports; undefined for any other event. */
+export function finalEvent(event: unknown): { usage: Usage | undefined } | undefined {
+  const value = record(event);
+  return FINAL_EVENTS.has(value['type']) ? { usage: tokenUsage(record(value['usage'])) } : undefined;
+}
+
 /** Speech reads `input`; moderations `input` as text or a list of texts / text parts. */
 function inputCharacters(request: MediaRequest): number {
   if (request.operation !== 'audio.speech' && request.operation !== 'moderations') return 0;
@@ -43,7 +57,7 @@ function inputCharacters(request: MediaRequest): number {
   return texts.reduce((sum, text) => sum + [...text].length, 0);
 }
 
-/** gpt-image and gpt-4o-transcribe answer with token usage (`input_tokens`, `output_tokens`). */
+/** gpt-image, gpt-4o-transcribe and gpt-4o-mini-tts (streamed) report token usage (`input_tokens`, `output_tokens`). */
 function tokenUsage(usage: Record<string, unknown>): Usage | undefined {
   const input = count(usage['input_tokens']);
   const output = count(usage['output_tokens']);

@@ -2,7 +2,9 @@
 // canonical request → convert-request → SDK call (openai-client) → map-*.
 // Built like every family's adapter: a factory over one client per provider
 // connection, returning the ProviderAdapter object.
+import type { JsonValue } from '@bufbuild/protobuf';
 import type { StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { MediaStreamPart } from '../../domain/media.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../domain/provider-adapter.js';
 import type { CallPhase } from '../shared/observe-thrown.js';
@@ -15,11 +17,12 @@ import { upstreamError } from '../shared/upstream-error.js';
 import { convertRequest, requestRefusal } from './convert-request.js';
 import { familyTraits } from './family.js';
 import { mapEmbeddings } from './map-embeddings.js';
-import { mapMedia, mediaParams } from './map-media.js';
+import { finalEvent, mapMedia, mapStreamedMedia, mediaParams } from './map-media.js';
 import { mapError, type UpstreamFailure } from './map-error.js';
 import { mapResponse } from './map-response.js';
 import { StreamMapper } from './map-stream.js';
 import { createOpenAIClient, toUpstreamFailure, type EmbeddingParams, type OpenAIClient } from './openai-client.js';
+import type { MediaAnswer } from './openai-media-client.js';
 import type { OpenAIFamily, WireChatChunk } from './wire-types.js';
 
 const FAMILIES: ReadonlySet<string> = new Set<OpenAIFamily>(['openai', 'azure-openai', 'openai-compatible']);
@@ -37,6 +40,33 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   /** Azure addresses a deployment (classic: in the path; v1: as the model). */
   const modelFor = (target: UpstreamTarget): string =>
     traits.family === 'azure-openai' && target.deployment ? target.deployment : target.upstreamModel;
+
+  /** A streamed media answer's events as they come, its usage noted before its final event; cut short: an error. */
+  async function* eventParts(events: AsyncIterable<unknown>, signal: AbortSignal): AsyncGenerator<MediaStreamPart> {
+    let ended = false;
+    try {
+      for await (const event of events) {
+        const final = finalEvent(event);
+        if (final?.usage) yield { kind: 'usage', usage: final.usage };
+        ended ||= final !== undefined;
+        yield { kind: 'event', event: event as JsonValue };
+      }
+    } catch (error) {
+      throw toGatewayError(error, signal, 'stream');
+    }
+    // The SDK ends the iteration quietly when the request is aborted.
+    if (signal.aborted) throw fail({ cause: 'aborted' });
+    if (!ended) throw upstreamError({ condition: { type: 'truncated_stream' }, detail: 'no final event' }, errorContext);
+  }
+
+  async function* audioParts(chunks: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncGenerator<MediaStreamPart> {
+    try {
+      for await (const bytes of chunks) yield { kind: 'bytes', bytes };
+    } catch (error) {
+      throw toGatewayError(error, signal, 'stream');
+    }
+    if (signal.aborted) throw fail({ cause: 'aborted' });
+  }
 
   return {
     refusal: (request) => requestRefusal(request, traits),
@@ -95,11 +125,21 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
     servesMedia: (operation) => !traits.lacksMedia.includes(operation),
 
     async media(request, target, context) {
+      const { signal } = context;
       const { params, files } = mediaParams(request, modelFor(target));
+      let answer: MediaAnswer;
       try {
-        return mapMedia(request, await client.media(request.operation, params, files, context.signal, context.traceHeaders));
+        answer = await client.media(request.operation, params, files, signal, context.traceHeaders);
       } catch (error) {
-        throw toGatewayError(error, context.signal, 'request');
+        throw toGatewayError(error, signal, 'request');
+      }
+      switch (answer.kind) {
+        case 'events':
+          return mapStreamedMedia(request, { kind: 'events', parts: eventParts(answer.events, signal) });
+        case 'audio':
+          return mapStreamedMedia(request, { kind: 'audio', parts: audioParts(answer.chunks, signal), contentType: answer.contentType });
+        default:
+          return mapMedia(request, answer);
       }
     },
 

@@ -5,9 +5,7 @@
 // SDK retries are off (the router retries) and nothing is read from the
 // environment (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_LOG …): a gateway's
 // providers are configured, not inherited from the process.
-import { openAsBlob } from 'node:fs';
 import type OpenAI from 'openai';
-import type { MediaOperation } from '../../domain/media.js';
 import type { ClientOptions } from 'openai';
 import { GatewayError } from '../../domain/gateway-error.js';
 import type { ProviderConnection } from '../../domain/provider-adapter.js';
@@ -15,6 +13,7 @@ import { callOptions } from '../shared/caller-signal.js';
 import { deferredClient, lazySdkWithFetch, type SdkWithFetch } from '../shared/lazy-sdk.js';
 import type { CallPhase } from '../shared/observe-thrown.js';
 import type { UpstreamErrorBody, UpstreamFailure } from './map-error.js';
+import { mediaCall, type MediaCall } from './openai-media-client.js';
 import type { WireChatChunk, WireChatCompletion, WireChatParams, WireEmbeddingResponse } from './wire-types.js';
 
 export interface EmbeddingParams {
@@ -33,18 +32,9 @@ export interface OpenAIClient {
   streamChatCompletion(params: WireChatParams, signal: AbortSignal, headers?: RequestHeaders): Promise<AsyncIterable<WireChatChunk>>;
   createEmbeddings(params: EmbeddingParams, signal: AbortSignal, headers?: RequestHeaders): Promise<WireEmbeddingResponse>;
   listModelIds(signal: AbortSignal): Promise<string[]>;
-  /** OpenAI's media endpoints: `params` as the client sent them (model resolved), `files` by form field. */
-  media(operation: MediaOperation, params: Record<string, unknown>, files: Record<string, MediaFile[]>, signal: AbortSignal, headers?: RequestHeaders): Promise<MediaAnswer>;
+  /** OpenAI's media endpoints (openai-media-client.ts): `params` as the client sent them (model resolved), `files` by form field. */
+  media: MediaCall;
 }
-
-/** An upload waiting on disk: read lazily (fs.openAsBlob) as the SDK sends it, never whole in memory. */
-export interface MediaFile {
-  path: string;
-  filename: string;
-  mediaType: string;
-}
-
-export type MediaAnswer = { kind: 'json'; value: unknown } | { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array; contentType: string };
 
 // node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
 const sdkModule = lazySdkWithFetch('openai', () => import('openai'), { body: 'node', timeouts: 'default' });
@@ -79,33 +69,7 @@ export function createOpenAIClient(connection: ProviderConnection): OpenAIClient
       for await (const model of (await client()).models.list({ signal })) ids.push(model.id);
       return ids;
     },
-    async media(operation, params, files, signal, headers) {
-      const sdk = await client();
-      const body: Record<string, unknown> = { ...params };
-      for (const [field, list] of Object.entries(files)) {
-        const opened = await Promise.all(list.map(async (file) => new File([await openAsBlob(file.path)], file.filename, { type: file.mediaType })));
-        // `image[]` (several images to edit) is sent as a list; a single file as itself.
-        body[field.replace(/\[\]$/, '')] = field.endsWith('[]') || opened.length > 1 ? opened : opened[0];
-      }
-      const options = callOptions(signal, headers);
-      const answer = (value: unknown): MediaAnswer => (typeof value === 'string' ? { kind: 'text', text: value } : { kind: 'json', value });
-      switch (operation) {
-        case 'images.generations':
-          return answer(await sdk.images.generate(body as never, options));
-        case 'images.edits':
-          return answer(await sdk.images.edit(body as never, options));
-        case 'audio.transcriptions':
-          return answer(await sdk.audio.transcriptions.create(body as never, options));
-        case 'audio.translations':
-          return answer(await sdk.audio.translations.create(body as never, options));
-        case 'moderations':
-          return answer(await sdk.moderations.create(body as never, options));
-        case 'audio.speech': {
-          const response = await sdk.audio.speech.create(body as never, options);
-          return { kind: 'binary', bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
-        }
-      }
-    },
+    media: mediaCall(client),
   };
 }
 
