@@ -9,7 +9,7 @@ import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
 import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
-import { mapFinishReason } from './map-finish-reason.js';
+import { isCutShort, mapFinishReason } from './map-finish-reason.js';
 import { reasoningText } from './map-response.js';
 import { mapUsage } from './map-usage.js';
 import type { OpenAIFamily, WireChatChunk, WireChunkDelta, WireToolCallDelta } from './wire-types.js';
@@ -28,6 +28,7 @@ type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
 export class StreamMapper {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
+  private cutShort: string | undefined;
 
   constructor(private readonly family: OpenAIFamily) {}
 
@@ -44,6 +45,11 @@ export class StreamMapper {
       if (choice.delta) this.mapDelta(choice.delta, state, choiceIndex, emit);
       if (choice.finish_reason && !state.finished) {
         state.finished = true;
+        // An answer the host cut short gets no finish: the adapter fails the stream at its end (usage read).
+        if (isCutShort(choice.finish_reason)) {
+          this.cutShort ??= choice.finish_reason;
+          continue;
+        }
         const finish = mapFinishReason(choice.finish_reason, {
           sawToolCalls: state.nextToolIndex > 0,
           refusedOnly: state.sawRefusal && !state.sawContent,
@@ -59,7 +65,7 @@ export class StreamMapper {
     const states = [...this.choices.values()];
     const complete = states.length > 0 && states.every((state) => state.finished);
     const chunks = this.usage ? [create(StreamChunkSchema, { event: { case: 'usage', value: this.usage } })] : [];
-    return { complete, chunks };
+    return { complete, chunks, ...(this.cutShort === undefined ? {} : { cutShort: this.cutShort }) };
   }
 
   private stateFor(choiceIndex: number): ChoiceState {

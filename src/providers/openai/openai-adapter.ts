@@ -64,15 +64,27 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
         throw toGatewayError(error, signal, 'request');
       }
       const mapper = new StreamMapper(traits.family);
+      let output = false;
       try {
         // One upstream chunk in, its canonical chunks out at once.
-        for await (const event of events) for (const mapped of mapper.map(event)) yield mapped;
+        for await (const event of events) {
+          for (const mapped of mapper.map(event)) {
+            output = true;
+            yield mapped;
+          }
+        }
       } catch (error) {
         throw toGatewayError(error, signal, 'stream');
       }
       // The SDK ends the iteration quietly when the request is aborted.
       if (signal.aborted) throw fail({ cause: 'aborted' });
       const end = mapper.end();
+      if (end.cutShort !== undefined) {
+        // After output the host's usage goes first, so that the request is charged what it reported;
+        // before any, nothing is sent and the route can still fail over.
+        if (output) yield* end.chunks;
+        throw upstreamError({ condition: { type: 'cut_short' }, detail: `finish_reason ${end.cutShort}` }, errorContext);
+      }
       if (!end.complete) throw upstreamError({ condition: { type: 'truncated_stream' }, detail: 'no finish_reason' }, errorContext);
       yield* end.chunks;
     },

@@ -99,6 +99,17 @@ describe('StreamMapper', () => {
     expect(replay(OPENAI_TWO_CHOICE_STREAM.slice(0, 4)).complete).toBe(false);
   });
 
+  it('holds back the finish of an answer the host cut short (DeepSeek insufficient_system_resource) and says so at the end, usage kept', () => {
+    const mapper = new StreamMapper('openai-compatible');
+    const text = mapper.map({ choices: [{ index: 0, delta: { content: 'The first' }, finish_reason: null }] });
+    expect(text.map((chunk) => chunk.event.case)).toEqual(['textDelta']);
+    const last = mapper.map({ choices: [{ index: 0, delta: { content: '' }, finish_reason: 'insufficient_system_resource' }], usage: { prompt_tokens: 5, completion_tokens: 2 } });
+    expect(last).toEqual([]);
+    const end = mapper.end();
+    expect(end.cutShort).toBe('insufficient_system_resource');
+    expect(end.chunks.map((chunk) => chunk.event.case)).toEqual(['usage']);
+  });
+
   it('keeps the last usage, never a sum', () => {
     const mapper = new StreamMapper('openai-compatible');
     mapper.map({ choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1 } });
