@@ -20,6 +20,7 @@ import {
   CUT_SHORT_TEXT,
   DEEPSEEK_ANSWER,
   FIXTURE_USAGE,
+  LLAMACPP_ANSWER,
   startCompatibleDialects,
   type CompatibleDialectsFixture,
 } from '../fixtures/compatible-dialects-upstream.js';
@@ -213,5 +214,71 @@ describe('DeepSeek finish_reason "insufficient_system_resource": the answer was 
     const stream = await clients.openai.chat.completions.create({ model: 'resilient', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe(DEEPSEEK_ANSWER);
+  });
+});
+
+describe('a stream ended by [DONE] without any finish_reason (llama-cpp-python, LocalAI)', () => {
+  it('is complete: finish_reason stop and the host’s usage (openai SDK), a successful row', async () => {
+    const stream = await clients.openai.chat.completions.create({
+      model: 'llama/local-model',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    const finishes: string[] = [];
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0].finish_reason);
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(LLAMACPP_ANSWER);
+    expect(finishes).toEqual(['stop']);
+    expect(usage).toMatchObject({ prompt_tokens: FIXTURE_USAGE.prompt, completion_tokens: FIXTURE_USAGE.completion });
+
+    const row = await rowFor('llama/local-model', 'openai', true);
+    expect(row).toMatchObject({ status: 'REQUEST_STATUS_OK', inputTokens: FIXTURE_USAGE.prompt, outputTokens: FIXTURE_USAGE.completion });
+    expect(row.estimated ?? false).toBe(false);
+  });
+
+  it('after a streamed tool call it ends as tool_calls (openai SDK) and tool_use (Anthropic SDK)', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const stream = await clients.openai.chat.completions.create({ model: 'llama/with-tools', messages: [{ role: 'user', content: 'Weather?' }], tools, stream: true });
+    const finishes: string[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0].finish_reason);
+    expect(finishes).toEqual(['tool_calls']);
+
+    const message = await clients.anthropic.messages
+      .stream({
+        model: 'llama/with-tools',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Weather?' }],
+        tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+      })
+      .finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'get_weather', input: { city: 'Paris' } })]);
+  });
+
+  it('the Anthropic SDK reads end_turn and the host’s usage', async () => {
+    const message = await clients.anthropic.messages.stream({ model: 'llama/local-model', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage();
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: LLAMACPP_ANSWER })]);
+    expect(message.usage.input_tokens).toBe(FIXTURE_USAGE.prompt);
+    expect(message.usage.output_tokens).toBe(FIXTURE_USAGE.completion);
+  });
+
+  it('without the [DONE] line the stream is still a truncated one: the error event after the text', async () => {
+    let text = '';
+    const streamed = await settle(
+      (async () => {
+        const stream = await clients.openai.chat.completions.create({ model: 'llama/no-done', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      })(),
+    );
+    expect(text).toBe(LLAMACPP_ANSWER);
+    expect(streamed).toBeInstanceOf(OpenAI.APIError);
+    expect((streamed as InstanceType<typeof OpenAI.APIError>).message).toContain('no finish_reason');
   });
 });

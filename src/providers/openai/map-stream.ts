@@ -61,10 +61,24 @@ export class StreamMapper {
     return out;
   }
 
-  end(): StreamEnd {
+  /**
+   * `doneMarker`: the host ended the stream with `data: [DONE]`. Then a choice it never named a finish_reason
+   * for (llama-cpp-python, LocalAI) is finished all the same — stop, or tool_calls after a call — with an empty
+   * raw reason; a stream that only closed stays incomplete (truncated).
+   */
+  end({ doneMarker = false }: { doneMarker?: boolean } = {}): StreamEnd {
+    const chunks: StreamChunk[] = [];
+    if (doneMarker) {
+      for (const [choiceIndex, state] of this.choices) {
+        if (state.finished) continue;
+        state.finished = true;
+        const { reason } = mapFinishReason('stop', { sawToolCalls: state.nextToolIndex > 0, refusedOnly: state.sawRefusal && !state.sawContent });
+        chunks.push(create(StreamChunkSchema, { choiceIndex, event: { case: 'finish', value: { reason, rawReason: '' } } }));
+      }
+    }
     const states = [...this.choices.values()];
     const complete = states.length > 0 && states.every((state) => state.finished);
-    const chunks = this.usage ? [create(StreamChunkSchema, { event: { case: 'usage', value: this.usage } })] : [];
+    if (this.usage) chunks.push(create(StreamChunkSchema, { event: { case: 'usage', value: this.usage } }));
     return { complete, chunks, ...(this.cutShort === undefined ? {} : { cutShort: this.cutShort }) };
   }
 

@@ -19,8 +19,8 @@ import { mapMedia, mediaParams } from './map-media.js';
 import { mapError, type UpstreamFailure } from './map-error.js';
 import { mapResponse } from './map-response.js';
 import { StreamMapper } from './map-stream.js';
-import { createOpenAIClient, toUpstreamFailure, type EmbeddingParams, type OpenAIClient } from './openai-client.js';
-import type { OpenAIFamily, WireChatChunk } from './wire-types.js';
+import { createOpenAIClient, toUpstreamFailure, type ChatChunkStream, type EmbeddingParams, type OpenAIClient } from './openai-client.js';
+import type { OpenAIFamily } from './wire-types.js';
 
 const FAMILIES: ReadonlySet<string> = new Set<OpenAIFamily>(['openai', 'azure-openai', 'openai-compatible']);
 
@@ -57,7 +57,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: true });
       for (const warning of warnings) yield warningChunk(warning);
 
-      let events: AsyncIterable<WireChatChunk>;
+      let events: ChatChunkStream;
       try {
         events = await client.streamChatCompletion(params, signal, context.traceHeaders);
       } catch (error) {
@@ -78,11 +78,11 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       }
       // The SDK ends the iteration quietly when the request is aborted.
       if (signal.aborted) throw fail({ cause: 'aborted' });
-      const end = mapper.end();
+      const end = mapper.end({ doneMarker: events.endedWithDone() });
       if (end.cutShort !== undefined) {
         // After output the host's usage goes first, so that the request is charged what it reported;
         // before any, nothing is sent and the route can still fail over.
-        if (output) yield* end.chunks;
+        if (output) yield* end.chunks.filter((chunk) => chunk.event.case === 'usage');
         throw upstreamError({ condition: { type: 'cut_short' }, detail: `finish_reason ${end.cutShort}` }, errorContext);
       }
       if (!end.complete) throw upstreamError({ condition: { type: 'truncated_stream' }, detail: 'no finish_reason' }, errorContext);
