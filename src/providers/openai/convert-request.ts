@@ -67,6 +67,7 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   const reasoning = convertReasoning(request.reasoning, traits);
   collector.addAll(reasoning.warnings);
   if (reasoning.effort !== undefined) params.reasoning_effort = reasoning.effort;
+  if (reasoning.thinking !== undefined) params.thinking = { type: reasoning.thinking };
 
   convertMetadata(request, traits, params, collector);
   if (options.stream) {

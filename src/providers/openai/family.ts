@@ -25,9 +25,34 @@ export interface FamilyTraits {
   sendsRefusal: boolean;
   /** OpenAI's media endpoints the host does not have: Azure OpenAI has no moderations API (its content filters do that job). */
   lacksMedia: readonly MediaOperation[];
+  /**
+   * DeepSeek turns reasoning on and off with `thinking: {type: "enabled" | "disabled"}`; "none" is not one of
+   * its `reasoning_effort` values (https://api-docs.deepseek.com/guides/thinking_mode).
+   */
+  thinkingSwitch: boolean;
 }
 
-export function familyTraits(family: OpenAIFamily): FamilyTraits {
+/**
+ * The family's traits; `baseUrl` tells DeepSeek's own API (api.deepseek.com) apart from other compatible
+ * hosts, whose dialects differ where DeepSeek's documented one does (docs/provider-wire-formats.md,
+ * "OpenAI-compatible hosts").
+ */
+export function familyTraits(family: OpenAIFamily, baseUrl = ''): FamilyTraits {
+  const traits = baseTraits(family);
+  if (family !== 'openai-compatible' || !isDeepSeekHost(baseUrl)) return traits;
+  return { ...traits, label: 'DeepSeek', thinkingSwitch: true };
+}
+
+function isDeepSeekHost(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname.toLowerCase();
+    return host === 'deepseek.com' || host.endsWith('.deepseek.com');
+  } catch {
+    return false;
+  }
+}
+
+function baseTraits(family: OpenAIFamily): FamilyTraits {
   switch (family) {
     case 'openai':
       return {
@@ -40,6 +65,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         acceptsMaxEffort: false,
         sendsRefusal: true,
         lacksMedia: [],
+        thinkingSwitch: false,
       };
     case 'azure-openai':
       return {
@@ -52,6 +78,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         acceptsMaxEffort: false,
         sendsRefusal: true,
         lacksMedia: ['moderations'],
+        thinkingSwitch: false,
       };
     case 'openai-compatible':
       return {
@@ -64,6 +91,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         acceptsMaxEffort: true,
         sendsRefusal: false,
         lacksMedia: [],
+        thinkingSwitch: false,
       };
   }
 }

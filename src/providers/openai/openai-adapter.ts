@@ -28,7 +28,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   if (!FAMILIES.has(connection.type)) {
     throw new GatewayError('internal', `the OpenAI adapter cannot serve provider type ${connection.type}`);
   }
-  const traits = familyTraits(connection.type as OpenAIFamily);
+  const traits = familyTraits(connection.type as OpenAIFamily, connection.baseUrl);
   const secrets = connectionSecrets(connection);
   const errorContext = { providerId: connection.id, endpoint: endpointHost(connection), secrets };
   const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, errorContext);

@@ -72,6 +72,8 @@ export interface WireChatParams {
   presence_penalty?: number;
   frequency_penalty?: number;
   reasoning_effort?: string;
+  /** DeepSeek's thinking-mode switch. */
+  thinking?: { type: 'enabled' | 'disabled' };
   user?: string;
   metadata?: Record<string, string>;
   n?: number;
