@@ -4,8 +4,10 @@
 // - reasoning on/off reaches DeepSeek's documented switch, `thinking: {type: "enabled" | "disabled"}`
 //   (https://api-docs.deepseek.com/guides/thinking_mode), never `reasoning_effort: "none"`, which is not
 //   one of its values; an effort goes along as `reasoning_effort`.
+// - a request is charged at DeepSeek's published prices (the built-in table), cache hits at DeepSeek's
+//   cache-hit rate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEEPSEEK_ANSWER, startCompatibleDialects, type CompatibleDialectsFixture } from '../fixtures/compatible-dialects-upstream.js';
+import { DEEPSEEK_ANSWER, FIXTURE_USAGE, startCompatibleDialects, type CompatibleDialectsFixture } from '../fixtures/compatible-dialects-upstream.js';
 import { adminCaller, type AdminCall } from '../helpers/admin-call.js';
 import { keyClients, type KeyClients } from '../helpers/key-clients.js';
 import { resolveToLoopback } from '../helpers/loopback-host.js';
@@ -31,6 +33,14 @@ beforeAll(async () => {
     apiKey: 'sk-fixture-deepseek-0000',
     models: [{ upstreamModel: 'deepseek-v4-flash' }],
   });
+  // Its own provider, so that its request-log row is told apart.
+  await admin('ProvidersService/CreateProvider', {
+    id: 'priced',
+    name: 'DeepSeek (billing)',
+    type: 'PROVIDER_TYPE_OPENAI_COMPATIBLE',
+    baseUrl: deepseekUrl,
+    models: [{ upstreamModel: 'deepseek-v4-flash' }],
+  });
   // The same dialect on another host: a compatible host the gateway does not know to be DeepSeek.
   await admin('ProvidersService/CreateProvider', {
     id: 'elsewhere',
@@ -46,6 +56,38 @@ afterAll(async () => {
   await fixture?.close();
   await gateway?.close();
   restoreLookup?.();
+});
+
+interface LoggedRow {
+  requestedModel: string;
+  inputTokens?: number;
+  cachedInputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+/** The newest row for `model` once the writer has it (rows are written behind the answer). */
+async function rowFor(model: string): Promise<LoggedRow> {
+  for (let tries = 0; tries < 50; tries += 1) {
+    await gateway.gateway.requestLog.flush();
+    const listed = (await admin('UsageService/ListRequests', { pageSize: 200 })) as { requests?: LoggedRow[] };
+    const row = listed.requests?.find((entry) => entry.requestedModel === model);
+    if (row) return row;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no request-log row for ${model}`);
+}
+
+describe('DeepSeek prices', () => {
+  it('charges the built-in DeepSeek prices: misses at the input rate, hits at the cache-hit rate', async () => {
+    const answer = await clients.openai.chat.completions.create({ model: 'priced/deepseek-v4-flash', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(answer.usage).toMatchObject({ prompt_tokens: FIXTURE_USAGE.prompt, prompt_tokens_details: { cached_tokens: FIXTURE_USAGE.cacheHit } });
+    const row = await rowFor('priced/deepseek-v4-flash');
+    expect(row).toMatchObject({ inputTokens: FIXTURE_USAGE.prompt, cachedInputTokens: FIXTURE_USAGE.cacheHit, outputTokens: FIXTURE_USAGE.completion });
+    // deepseek-v4-flash, billed as deepseek-flash at its peak rates: $0.30 miss, $0.006 hit, $1.20 output per million.
+    const misses = FIXTURE_USAGE.prompt - FIXTURE_USAGE.cacheHit;
+    expect(row.costUsd).toBeCloseTo((misses * 0.3 + FIXTURE_USAGE.cacheHit * 0.006 + FIXTURE_USAGE.completion * 1.2) / 1_000_000, 12);
+  });
 });
 
 describe('DeepSeek thinking mode', () => {
