@@ -4,6 +4,10 @@
 // - reasoning on/off reaches DeepSeek's documented switch, `thinking: {type: "enabled" | "disabled"}`
 //   (https://api-docs.deepseek.com/guides/thinking_mode), never `reasoning_effort: "none"`, which is not
 //   one of its values; an effort goes along as `reasoning_effort`.
+// - a JSON schema (OpenAI `response_format: json_schema`, Gemini `responseJsonSchema`) is sent as DeepSeek's
+//   JSON output, `json_object` (the only JSON format DeepSeek takes:
+//   https://api-docs.deepseek.com/guides/json_mode; json_schema is a 400), with the schema in the system
+//   prompt, and a warning says it is not enforced.
 // - a request is charged at DeepSeek's published prices (the built-in table), cache hits at DeepSeek's
 //   cache-hit rate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +91,63 @@ describe('DeepSeek prices', () => {
     // deepseek-v4-flash, billed as deepseek-flash at its peak rates: $0.30 miss, $0.006 hit, $1.20 output per million.
     const misses = FIXTURE_USAGE.prompt - FIXTURE_USAGE.cacheHit;
     expect(row.costUsd).toBeCloseTo((misses * 0.3 + FIXTURE_USAGE.cacheHit * 0.006 + FIXTURE_USAGE.completion * 1.2) / 1_000_000, 12);
+  });
+});
+
+const GREETING_SCHEMA = { type: 'object', properties: { greeting: { type: 'string' } }, required: ['greeting'], additionalProperties: false };
+
+describe('DeepSeek JSON output', () => {
+  it('the openai SDK: json_schema goes as json_object with the schema in the system prompt, and a warning says so', async () => {
+    const { data, response } = await clients.openai.chat.completions
+      .create({
+        model: 'deepseek/deepseek-v4-flash',
+        messages: [{ role: 'user', content: 'Greet me.' }],
+        response_format: { type: 'json_schema', json_schema: { name: 'greeting', schema: GREETING_SCHEMA, strict: true } },
+      })
+      .withResponse();
+    expect(JSON.parse(data.choices[0]?.message.content ?? '')).toEqual({ greeting: 'hello' });
+    const body = fixture.lastBody('deepseek');
+    expect(body['response_format']).toEqual({ type: 'json_object' });
+    const messages = body['messages'] as Array<{ role: string; content: string }>;
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
+    expect(messages[0]?.content).toContain(JSON.stringify(GREETING_SCHEMA));
+    expect(messages[0]?.content).toContain('JSON');
+    expect(response.headers.get('x-gateway-warnings')).toContain('response_format');
+  });
+
+  it('a system prompt of the client’s keeps its place: the schema follows it in the same message', async () => {
+    await clients.openai.chat.completions.create({
+      model: 'deepseek/deepseek-v4-flash',
+      messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'Greet me.' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'greeting', schema: GREETING_SCHEMA } },
+    });
+    const messages = fixture.lastBody('deepseek')['messages'] as Array<{ role: string; content: string }>;
+    expect(messages.map((message) => message.role)).toEqual(['system', 'user']);
+    expect(messages[0]?.content.startsWith('Be terse.')).toBe(true);
+    expect(messages[0]?.content).toContain(JSON.stringify(GREETING_SCHEMA));
+  });
+
+  it('the Gemini surface: responseJsonSchema goes the same way', async () => {
+    const answer = await clients.gemini.models.generateContent({
+      model: 'deepseek/deepseek-v4-flash',
+      contents: 'Greet me.',
+      config: { responseMimeType: 'application/json', responseJsonSchema: GREETING_SCHEMA },
+    });
+    expect(JSON.parse(answer.text ?? '')).toEqual({ greeting: 'hello' });
+    expect(fixture.lastBody('deepseek')['response_format']).toEqual({ type: 'json_object' });
+  });
+
+  it('another compatible host gets json_schema as the client sent it', async () => {
+    const failure = await clients.openai.chat.completions
+      .create({
+        model: 'elsewhere/deepseek-v4-flash',
+        messages: [{ role: 'user', content: 'Greet me.' }],
+        response_format: { type: 'json_schema', json_schema: { name: 'greeting', schema: GREETING_SCHEMA } },
+      })
+      .catch((error: unknown) => error);
+    // The fixture answers as DeepSeek would: such a host must be DeepSeek's own to be spoken to in its dialect.
+    expect((failure as { status?: number }).status).toBe(400);
+    expect(fixture.lastBody('deepseek')['response_format']).toMatchObject({ type: 'json_schema' });
   });
 });
 

@@ -30,6 +30,8 @@ export interface FamilyTraits {
    * its `reasoning_effort` values (https://api-docs.deepseek.com/guides/thinking_mode).
    */
   thinkingSwitch: boolean;
+  /** `response_format: json_schema` is taken; DeepSeek takes only json_object (convert-response-format.ts). */
+  jsonSchemaFormat: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface FamilyTraits {
 export function familyTraits(family: OpenAIFamily, baseUrl = ''): FamilyTraits {
   const traits = baseTraits(family);
   if (family !== 'openai-compatible' || !isDeepSeekHost(baseUrl)) return traits;
-  return { ...traits, label: 'DeepSeek', thinkingSwitch: true };
+  return { ...traits, label: 'DeepSeek', thinkingSwitch: true, jsonSchemaFormat: false };
 }
 
 function isDeepSeekHost(baseUrl: string): boolean {
@@ -66,6 +68,7 @@ function baseTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: true,
         lacksMedia: [],
         thinkingSwitch: false,
+        jsonSchemaFormat: true,
       };
     case 'azure-openai':
       return {
@@ -79,6 +82,7 @@ function baseTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: true,
         lacksMedia: ['moderations'],
         thinkingSwitch: false,
+        jsonSchemaFormat: true,
       };
     case 'openai-compatible':
       return {
@@ -92,6 +96,7 @@ function baseTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: false,
         lacksMedia: [],
         thinkingSwitch: false,
+        jsonSchemaFormat: true,
       };
   }
 }
