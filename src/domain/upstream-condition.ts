@@ -32,6 +32,8 @@ export type UpstreamCondition =
   | { type: 'malformed_body' }
   /** A stream that ended — cleanly or cut — before a complete message (no start, no finish). */
   | { type: 'truncated_stream' }
+  /** An answer the upstream itself says it stopped early, for its own reasons (DeepSeek's finish_reason insufficient_system_resource). */
+  | { type: 'cut_short' }
   /** A stream event that is not JSON, or not the vendor's event shape. */
   | { type: 'malformed_event' }
   /** The caller (or the gateway's deadline) aborted the call. */
@@ -62,6 +64,7 @@ export function classifyCondition(condition: UpstreamCondition): ConditionClass 
     case 'empty_body':
     case 'malformed_body':
     case 'truncated_stream':
+    case 'cut_short':
     case 'malformed_event':
       // The upstream answered 200 but not with a usable answer: as transient as a 5xx.
       return { kind: 'unavailable', retryable: true, upstreamStatus: 200 };

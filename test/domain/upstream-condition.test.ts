@@ -44,6 +44,7 @@ describe('classifyCondition', () => {
     [{ type: 'empty_body' }, 'unavailable', true, 200],
     [{ type: 'malformed_body' }, 'unavailable', true, 200],
     [{ type: 'truncated_stream' }, 'unavailable', true, 200],
+    [{ type: 'cut_short' }, 'unavailable', true, 200],
     [{ type: 'malformed_event' }, 'unavailable', true, 200],
     [{ type: 'canceled' }, 'canceled', false, 0],
   ] as Array<[UpstreamCondition, string, boolean, number]>)('%o → %s', (condition, kind, retryable, upstreamStatus) => {

@@ -19,6 +19,23 @@ describe('built-in prices', () => {
     expect(builtInPrices('gpt-4oops')).toBeNull();
   });
 
+  it("knows DeepSeek's current models at their peak rate, and not the names DeepSeek retired", () => {
+    const flash = { inputPerMillion: 0.3, cachedInputPerMillion: 0.006, cacheWritePerMillion: 0, outputPerMillion: 1.2 };
+    expect(builtInPrices('deepseek-flash')).toEqual(flash);
+    // The legacy V4 Flash name is served and billed as Flash.
+    expect(builtInPrices('deepseek-v4-flash')).toEqual(flash);
+    expect(builtInPrices('deepseek-v4-pro')).toEqual({ inputPerMillion: 1.32, cachedInputPerMillion: 0.044, cacheWritePerMillion: 0, outputPerMillion: 3.96 });
+    // deepseek-chat and deepseek-reasoner stopped answering on 2026-07-24: no price rather than a stale one.
+    expect(builtInPrices('deepseek-chat')).toBeNull();
+    expect(builtInPrices('deepseek-reasoner')).toBeNull();
+  });
+
+  it('bills cache hits at the input price when the prices name no cache rate (a configured price without cachedInputPerMillion)', () => {
+    const usage = create(UsageSchema, { inputTokens: 1_000_000, cachedInputTokens: 800_000, outputTokens: 0 });
+    expect(computeCostUsd(usage, { inputPerMillion: 0.3, outputPerMillion: 1.2, cachedInputPerMillion: 0, cacheWritePerMillion: 0 })).toBeCloseTo(0.3, 10);
+    expect(computeCostUsd(usage, builtInPrices('deepseek-flash'))).toBeCloseTo(0.2 * 0.3 + 0.8 * 0.006, 10);
+  });
+
   it("lets the provider model's own prices win", () => {
     const own = { inputPerMillion: 1, outputPerMillion: 2, cachedInputPerMillion: 0.5, cacheWritePerMillion: 0 };
     expect(pricesFor({ upstreamModel: 'gpt-4o', prices: own })).toBe(own);

@@ -796,7 +796,8 @@ export type Usage = Message$1<"llmgateway.v1.Usage"> & {
   totalTokens: number;
 
   /**
-   * Cost in US dollars at the provider model's prices.
+   * Cost in US dollars: at the provider model's prices; else what the upstream
+   * reported it charged (OpenRouter's usage.cost); else at the built-in list prices.
    *
    * @generated from field: double cost_usd = 7;
    */

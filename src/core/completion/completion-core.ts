@@ -30,9 +30,8 @@ import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import { GatewayError, invalidArgument } from '../../domain/gateway-error.js';
 import { newCompletionId } from './completion-ids.js';
 import type { CoreCall } from './completion-call.js';
-import { computeCostUsd } from './compute-cost.js';
+import { requestCostUsd } from './compute-cost.js';
 import { estimateEmbeddingUsage, estimateUsage, generatedTextsOf, type GeneratedTexts } from '../usage/estimate-usage.js';
-import { pricesFor } from '../usage/price-table.js';
 import { countChatTokens } from './count-tokens.js';
 import type { ProviderCatalog } from './provider-catalog.js';
 import { listedModels } from './listed-models.js';
@@ -159,7 +158,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           const event = upstreamChunk.event;
           if (event.case === 'usage') {
             sawUsage = true;
-            event.value.costUsd = computeCostUsd(event.value, served ? pricesFor(served.model) : null);
+            event.value.costUsd = served ? requestCostUsd(event.value, served.model) : 0;
           } else if (event.case === 'textDelta') generated.output.push(event.value.text);
           else if (event.case === 'reasoningDelta') generated.reasoning.push(event.value.text);
           else if (event.case === 'toolCallStart') generated.output.push(event.value.name);
@@ -277,6 +276,6 @@ function asCanceled(error: unknown, signal: AbortSignal): unknown {
 
 /** The usage with its cost at the serving model's prices. */
 function usageAt(usage: Usage, model: ProviderModelRecord): Usage {
-  usage.costUsd = computeCostUsd(usage, pricesFor(model));
+  usage.costUsd = requestCostUsd(usage, model);
   return usage;
 }

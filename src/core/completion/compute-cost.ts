@@ -6,6 +6,7 @@
 // the configured cache-write rate is the five-minute one.
 import type { Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { ModelPricesRecord } from '../../domain/provider.js';
+import { builtInPrices } from '../usage/price-table.js';
 
 const ONE_HOUR_WRITE_MULTIPLIER = 2;
 
@@ -22,4 +23,15 @@ export function computeCostUsd(usage: Usage, prices: ModelPricesRecord | null): 
     hourWrites * prices.inputPerMillion * ONE_HOUR_WRITE_MULTIPLIER +
     usage.outputTokens * prices.outputPerMillion;
   return cost / 1_000_000;
+}
+
+/**
+ * What a request cost, from the first source that knows (README, "Usage and cost"): the provider model's own
+ * prices; else what the upstream reported it charged (the adapter's `usage.costUsd`: OpenRouter's
+ * `usage.cost`), which is the bill itself; else the built-in list prices; else 0.
+ */
+export function requestCostUsd(usage: Usage, model: { upstreamModel: string; prices: ModelPricesRecord | null }): number {
+  if (model.prices) return computeCostUsd(usage, model.prices);
+  if (usage.costUsd > 0 && !usage.estimated) return usage.costUsd;
+  return computeCostUsd(usage, builtInPrices(model.upstreamModel));
 }

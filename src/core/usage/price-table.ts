@@ -11,7 +11,12 @@ type PriceRow = [prefix: string, input: number, cachedInput: number, cacheWrite:
 // OpenAI (platform pricing page): cached input as published; no cache-write charge.
 // Anthropic: cache read 0.1× input, cache write (5-minute TTL) 1.25× input.
 // Gemini (Developer API, prompts ≤ 200k tokens): cached as context-cache price.
-// DeepSeek (api-docs.deepseek.com pricing-details-usd): cache hit / miss / output.
+// DeepSeek (https://api-docs.deepseek.com/quick_start/pricing, as published in November 2026): cache miss /
+// cache hit / output. DeepSeek bills peak hours (weekdays 01:00–04:00 and 06:00–10:00 UTC, Chinese public
+// holidays excepted) at twice its off-peak rates; a price here has no time of day, so these are the peak
+// rates — an upper bound, so that a budget stops early rather than late (README, "Usage and cost").
+// deepseek-v4-flash is an old name DeepSeek still serves and bills as deepseek-flash; deepseek-chat and
+// deepseek-reasoner were retired on 2026-07-24 and have no row.
 const ROWS: PriceRow[] = [
   ['gpt-5-nano', 0.05, 0.005, 0, 0.4],
   ['gpt-5-mini', 0.25, 0.025, 0, 2],
@@ -44,8 +49,9 @@ const ROWS: PriceRow[] = [
   ['gemini-2.5-flash-lite', 0.1, 0.025, 0, 0.4],
   ['gemini-2.5-flash', 0.3, 0.075, 0, 2.5],
   ['gemini-2.0-flash', 0.1, 0.025, 0, 0.4],
-  ['deepseek-chat', 0.27, 0.07, 0, 1.1],
-  ['deepseek-reasoner', 0.55, 0.14, 0, 2.19],
+  ['deepseek-flash', 0.3, 0.006, 0, 1.2],
+  ['deepseek-v4-flash', 0.3, 0.006, 0, 1.2],
+  ['deepseek-v4-pro', 1.32, 0.044, 0, 3.96],
 ];
 
 // Longest prefix first, so `gpt-4o-mini` is not read as `gpt-4o`.

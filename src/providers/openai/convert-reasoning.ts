@@ -1,4 +1,5 @@
-// ReasoningConfig → `reasoning_effort`. Chat Completions takes an effort
+// ReasoningConfig → `reasoning_effort` (and, on DeepSeek, its `thinking`
+// switch). Chat Completions takes an effort
 // level only: a token budget is mapped to the nearest level
 // (docs/provider-wire-formats.md, "Reasoning effort and thinking budgets") and
 // reported, never dropped silently.
@@ -10,6 +11,8 @@ import { EFFORT_NAMES } from '../shared/reasoning-effort.js';
 
 export interface ConvertedReasoning {
   effort: string | undefined;
+  /** DeepSeek's switch (FamilyTraits.thinkingSwitch): set whenever reasoning was asked on or off. */
+  thinking?: 'enabled' | 'disabled';
   warnings: Warning[];
 }
 
@@ -62,6 +65,10 @@ export function convertReasoning(reasoning: ReasoningConfig | undefined, traits:
         'Chat Completions returns no reasoning text (only the reasoning token count)',
       ),
     );
+  }
+  if (traits.thinkingSwitch && effort !== undefined) {
+    // Off is the switch alone; on is the switch and the effort (DeepSeek maps the levels it lacks itself).
+    return effort === 'none' ? { effort: undefined, thinking: 'disabled', warnings } : { effort, thinking: 'enabled', warnings };
   }
   return { effort, warnings };
 }

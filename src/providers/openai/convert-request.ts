@@ -1,23 +1,23 @@
 // ChatRequest → the Chat Completions request body (`{ params, warnings }`).
 // Each canonical field either reaches the body or produces a warning.
 import type { JsonObject } from '@bufbuild/protobuf';
-import type { ChatRequest, ResponseFormat, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
-import { ResponseFormatType } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from '../../domain/gateway-error.js';
 import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { enumFormatRefusal } from '../shared/enum-format.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
-import { defaultApplied, parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
+import { parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import { documentRefusal } from '../shared/documents.js';
 import { documentCheckFor } from './convert-document.js';
 import { convertMessages } from './convert-messages.js';
 import { convertReasoning } from './convert-reasoning.js';
+import { convertResponseFormat, withInstructions } from './convert-response-format.js';
 import { convertServiceTier } from './convert-service-tier.js';
 import { convertTools } from './convert-tools.js';
 import type { FamilyTraits } from './family.js';
 import { WarningCollector } from '../shared/warning-collector.js';
-import type { WireChatParams, WireResponseFormat } from './wire-types.js';
+import type { WireChatParams } from './wire-types.js';
 
 /** Gemini's own fields have no place in a Chat Completions request (../shared/foreign-options.ts); per label. */
 const FOREIGN = new Map<string, ForeignFields>();
@@ -56,8 +56,9 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   const params: WireChatParams = { model: options.model, messages: converted.messages };
 
   Object.assign(params, convertTools(request, traits, collector));
-  const responseFormat = convertResponseFormat(request.responseFormat, collector);
-  if (responseFormat) params.response_format = responseFormat;
+  const responseFormat = convertResponseFormat(request.responseFormat, traits, collector);
+  if (responseFormat.format) params.response_format = responseFormat.format;
+  if (responseFormat.instructions) params.messages = withInstructions(params.messages, responseFormat.instructions);
 
   if (request.temperature !== undefined) params.temperature = request.temperature;
   if (request.topP !== undefined) params.top_p = request.topP;
@@ -78,6 +79,7 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   const reasoning = convertReasoning(request.reasoning, traits);
   collector.addAll(reasoning.warnings);
   if (reasoning.effort !== undefined) params.reasoning_effort = reasoning.effort;
+  if (reasoning.thinking !== undefined) params.thinking = { type: reasoning.thinking };
 
   convertMetadata(request, traits, params, collector);
   if (options.stream) {
@@ -87,30 +89,6 @@ export function convertRequest(request: ChatRequest, traits: FamilyTraits, optio
   }
   applyProviderOptions(request.providerOptions, traits, params, collector);
   return { params, warnings: collector.warnings };
-}
-
-function convertResponseFormat(format: ResponseFormat | undefined, collector: WarningCollector): WireResponseFormat | undefined {
-  switch (format?.type) {
-    case ResponseFormatType.TEXT:
-      return { type: 'text' };
-    case ResponseFormatType.JSON_OBJECT:
-      return { type: 'json_object' };
-    case ResponseFormatType.JSON_SCHEMA: {
-      let name = format.schemaName;
-      if (!name) {
-        name = 'response';
-        collector.add(defaultApplied('response_format.schema_name', 'json_schema needs a name; "response" was sent'));
-      }
-      // The schema travels unchanged ($defs/$ref included): OpenAI's strict mode validates it as written.
-      const jsonSchema: Extract<WireResponseFormat, { type: 'json_schema' }>['json_schema'] = { name };
-      if (format.description) jsonSchema.description = format.description;
-      if (format.schema) jsonSchema.schema = format.schema;
-      if (format.strict) jsonSchema.strict = true;
-      return { type: 'json_schema', json_schema: jsonSchema };
-    }
-    default:
-      return undefined;
-  }
 }
 
 // OpenAI accepts `metadata` only on stored completions (400 otherwise), so it

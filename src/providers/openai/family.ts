@@ -30,9 +30,36 @@ export interface FamilyTraits {
   readsPdfFiles: boolean;
   /** OpenAI's media endpoints the host does not have: Azure OpenAI has no moderations API (its content filters do that job). */
   lacksMedia: readonly MediaOperation[];
+  /**
+   * DeepSeek turns reasoning on and off with `thinking: {type: "enabled" | "disabled"}`; "none" is not one of
+   * its `reasoning_effort` values (https://api-docs.deepseek.com/guides/thinking_mode).
+   */
+  thinkingSwitch: boolean;
+  /** `response_format: json_schema` is taken; DeepSeek takes only json_object (convert-response-format.ts). */
+  jsonSchemaFormat: boolean;
 }
 
-export function familyTraits(family: OpenAIFamily): FamilyTraits {
+/**
+ * The family's traits; `baseUrl` tells DeepSeek's own API (api.deepseek.com) apart from other compatible
+ * hosts, whose dialects differ where DeepSeek's documented one does (docs/provider-wire-formats.md,
+ * "OpenAI-compatible hosts").
+ */
+export function familyTraits(family: OpenAIFamily, baseUrl = ''): FamilyTraits {
+  const traits = baseTraits(family);
+  if (family !== 'openai-compatible' || !isDeepSeekHost(baseUrl)) return traits;
+  return { ...traits, label: 'DeepSeek', thinkingSwitch: true, jsonSchemaFormat: false };
+}
+
+function isDeepSeekHost(baseUrl: string): boolean {
+  try {
+    const host = new URL(baseUrl).hostname.toLowerCase();
+    return host === 'deepseek.com' || host.endsWith('.deepseek.com');
+  } catch {
+    return false;
+  }
+}
+
+function baseTraits(family: OpenAIFamily): FamilyTraits {
   switch (family) {
     case 'openai':
       return {
@@ -46,6 +73,8 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: true,
         readsPdfFiles: true,
         lacksMedia: [],
+        thinkingSwitch: false,
+        jsonSchemaFormat: true,
       };
     case 'azure-openai':
       return {
@@ -59,6 +88,8 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: true,
         readsPdfFiles: true,
         lacksMedia: ['moderations'],
+        thinkingSwitch: false,
+        jsonSchemaFormat: true,
       };
     case 'openai-compatible':
       return {
@@ -72,6 +103,8 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: false,
         readsPdfFiles: false,
         lacksMedia: [],
+        thinkingSwitch: false,
+        jsonSchemaFormat: true,
       };
   }
 }

@@ -15,6 +15,16 @@ export interface FinishContext {
   refusedOnly: boolean;
 }
 
+/**
+ * Finish reasons that say the host stopped the answer itself before its end — DeepSeek's
+ * "insufficient_system_resource" (https://api-docs.deepseek.com/api/create-chat-completion), vLLM's "abort"
+ * (an engine-side abort) and "error" — so the answer is incomplete however it reads: the upstream's
+ * transient fault (docs/errors.md), never a finished answer.
+ */
+const CUT_SHORT = new Set(['insufficient_system_resource', 'abort', 'error']);
+
+export const isCutShort = (raw: string | null | undefined): boolean => raw != null && CUT_SHORT.has(raw);
+
 export function mapFinishReason(raw: string | null | undefined, context: FinishContext): MappedFinish {
   const value = raw ?? '';
   return { reason: unify(value, context), raw: value };

@@ -5,7 +5,7 @@ import type { Choice, ContentPart, Usage } from '../../../gen/llmgateway/v1/chat
 import { ContentPartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
 import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
-import { mapFinishReason } from './map-finish-reason.js';
+import { isCutShort, mapFinishReason } from './map-finish-reason.js';
 import { mapLogprobs } from './map-logprobs.js';
 import { mapUsage } from './map-usage.js';
 import type { OpenAIFamily, WireChatCompletion, WireResponseMessage } from './wire-types.js';
@@ -17,6 +17,8 @@ export interface MappedResponse {
 
 export function mapResponse(answer: WireChatCompletion | undefined, family: OpenAIFamily): MappedResponse {
   const completion = checkedCompletion(answer);
+  const cut = completion.choices?.find((choice) => isCutShort(choice.finish_reason));
+  if (cut) throw new UpstreamFault('cut_short', `finish_reason ${cut.finish_reason}`);
   const choices = (completion.choices ?? []).map((choice, position) => {
     const message = choice.message ?? {};
     const parts = mapMessageParts(message, family);

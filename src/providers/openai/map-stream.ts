@@ -10,7 +10,7 @@ import type { ChoiceLogprobs, StreamChunk, Usage } from '../../../gen/llmgateway
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
 import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
-import { mapFinishReason } from './map-finish-reason.js';
+import { isCutShort, mapFinishReason } from './map-finish-reason.js';
 import { mapLogprobs } from './map-logprobs.js';
 import { reasoningText } from './map-response.js';
 import { mapUsage } from './map-usage.js';
@@ -30,6 +30,7 @@ type ChunkEvent = MessageInitShape<typeof StreamChunkSchema>['event'];
 export class StreamMapper {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
+  private cutShort: string | undefined;
 
   constructor(private readonly family: OpenAIFamily) {}
 
@@ -47,6 +48,11 @@ export class StreamMapper {
       if (choice.delta || tokens) this.mapDelta(choice.delta ?? {}, tokens, state, choiceIndex, emit);
       if (choice.finish_reason && !state.finished) {
         state.finished = true;
+        // An answer the host cut short gets no finish: the adapter fails the stream at its end (usage read).
+        if (isCutShort(choice.finish_reason)) {
+          this.cutShort ??= choice.finish_reason;
+          continue;
+        }
         const finish = mapFinishReason(choice.finish_reason, {
           sawToolCalls: state.nextToolIndex > 0,
           refusedOnly: state.sawRefusal && !state.sawContent,
@@ -58,11 +64,25 @@ export class StreamMapper {
     return out;
   }
 
-  end(): StreamEnd {
+  /**
+   * `doneMarker`: the host ended the stream with `data: [DONE]`. Then a choice it never named a finish_reason
+   * for (llama-cpp-python, LocalAI) is finished all the same — stop, or tool_calls after a call — with an empty
+   * raw reason; a stream that only closed stays incomplete (truncated).
+   */
+  end({ doneMarker = false }: { doneMarker?: boolean } = {}): StreamEnd {
+    const chunks: StreamChunk[] = [];
+    if (doneMarker) {
+      for (const [choiceIndex, state] of this.choices) {
+        if (state.finished) continue;
+        state.finished = true;
+        const { reason } = mapFinishReason('stop', { sawToolCalls: state.nextToolIndex > 0, refusedOnly: state.sawRefusal && !state.sawContent });
+        chunks.push(create(StreamChunkSchema, { choiceIndex, event: { case: 'finish', value: { reason, rawReason: '' } } }));
+      }
+    }
     const states = [...this.choices.values()];
     const complete = states.length > 0 && states.every((state) => state.finished);
-    const chunks = this.usage ? [create(StreamChunkSchema, { event: { case: 'usage', value: this.usage } })] : [];
-    return { complete, chunks };
+    if (this.usage) chunks.push(create(StreamChunkSchema, { event: { case: 'usage', value: this.usage } }));
+    return { complete, chunks, ...(this.cutShort === undefined ? {} : { cutShort: this.cutShort }) };
   }
 
   private stateFor(choiceIndex: number): ChoiceState {

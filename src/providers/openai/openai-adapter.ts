@@ -21,9 +21,9 @@ import { finalEvent, mapMedia, mapStreamedMedia, mediaParams } from './map-media
 import { mapError, type UpstreamFailure } from './map-error.js';
 import { mapResponse } from './map-response.js';
 import { StreamMapper } from './map-stream.js';
-import { createOpenAIClient, toUpstreamFailure, type EmbeddingParams, type OpenAIClient } from './openai-client.js';
+import { createOpenAIClient, toUpstreamFailure, type ChatChunkStream, type EmbeddingParams, type OpenAIClient } from './openai-client.js';
 import type { MediaAnswer } from './openai-media-client.js';
-import type { OpenAIFamily, WireChatChunk } from './wire-types.js';
+import type { OpenAIFamily } from './wire-types.js';
 
 const FAMILIES: ReadonlySet<string> = new Set<OpenAIFamily>(['openai', 'azure-openai', 'openai-compatible']);
 
@@ -31,7 +31,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   if (!FAMILIES.has(connection.type)) {
     throw new GatewayError('internal', `the OpenAI adapter cannot serve provider type ${connection.type}`);
   }
-  const traits = familyTraits(connection.type as OpenAIFamily);
+  const traits = familyTraits(connection.type as OpenAIFamily, connection.baseUrl);
   const secrets = connectionSecrets(connection);
   const errorContext = { providerId: connection.id, endpoint: endpointHost(connection), secrets };
   const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, errorContext);
@@ -87,22 +87,34 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
       const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: true });
       for (const warning of warnings) yield warningChunk(warning);
 
-      let events: AsyncIterable<WireChatChunk>;
+      let events: ChatChunkStream;
       try {
         events = await client.streamChatCompletion(params, signal, context.traceHeaders);
       } catch (error) {
         throw toGatewayError(error, signal, 'request');
       }
       const mapper = new StreamMapper(traits.family);
+      let output = false;
       try {
         // One upstream chunk in, its canonical chunks out at once.
-        for await (const event of events) for (const mapped of mapper.map(event)) yield mapped;
+        for await (const event of events) {
+          for (const mapped of mapper.map(event)) {
+            output = true;
+            yield mapped;
+          }
+        }
       } catch (error) {
         throw toGatewayError(error, signal, 'stream');
       }
       // The SDK ends the iteration quietly when the request is aborted.
       if (signal.aborted) throw fail({ cause: 'aborted' });
-      const end = mapper.end();
+      const end = mapper.end({ doneMarker: events.endedWithDone() });
+      if (end.cutShort !== undefined) {
+        // After output the host's usage goes first, so that the request is charged what it reported;
+        // before any, nothing is sent and the route can still fail over.
+        if (output) yield* end.chunks.filter((chunk) => chunk.event.case === 'usage');
+        throw upstreamError({ condition: { type: 'cut_short' }, detail: `finish_reason ${end.cutShort}` }, errorContext);
+      }
       if (!end.complete) throw upstreamError({ condition: { type: 'truncated_stream' }, detail: 'no finish_reason' }, errorContext);
       yield* end.chunks;
     },

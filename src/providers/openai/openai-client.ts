@@ -29,11 +29,21 @@ export type RequestHeaders = Readonly<Record<string, string>> | undefined;
 
 export interface OpenAIClient {
   createChatCompletion(params: WireChatParams, signal: AbortSignal, headers?: RequestHeaders): Promise<WireChatCompletion>;
-  streamChatCompletion(params: WireChatParams, signal: AbortSignal, headers?: RequestHeaders): Promise<AsyncIterable<WireChatChunk>>;
+  streamChatCompletion(params: WireChatParams, signal: AbortSignal, headers?: RequestHeaders): Promise<ChatChunkStream>;
   createEmbeddings(params: EmbeddingParams, signal: AbortSignal, headers?: RequestHeaders): Promise<WireEmbeddingResponse>;
   listModelIds(signal: AbortSignal): Promise<string[]>;
   /** OpenAI's media endpoints (openai-media-client.ts): `params` as the client sent them (model resolved), `files` by form field. */
   media: MediaCall;
+}
+
+/** A streamed chat completion's chunks, and how the host ended the stream. */
+export interface ChatChunkStream extends AsyncIterable<WireChatChunk> {
+  /**
+   * Once iterated: whether the stream ended with its `data: [DONE]` line, i.e. the host ended it rather than
+   * merely closed it. The SDK stops quietly at either; hosts that never name a finish_reason (llama-cpp-python,
+   * LocalAI) still send [DONE] (docs/provider-wire-formats.md, "OpenAI-compatible hosts").
+   */
+  endedWithDone(): boolean;
 }
 
 // node:http instead of the global fetch: far less CPU per call (see upstream-fetch.ts).
@@ -57,7 +67,8 @@ export function createOpenAIClient(connection: ProviderConnection): OpenAIClient
     },
     async streamChatCompletion(params, signal, headers) {
       const body = { ...params, stream: true } as unknown as OpenAI.ChatCompletionCreateParamsStreaming;
-      return (await (await client()).chat.completions.create(body, callOptions(signal, headers))) as unknown as AsyncIterable<WireChatChunk>;
+      const { data, response } = await (await client()).chat.completions.create(body, callOptions(signal, headers)).withResponse();
+      return chunkStream(data as unknown as AsyncIterable<WireChatChunk>, response);
     },
     async createEmbeddings(params, signal, headers) {
       // Ask for floats: the SDK's base64 default would otherwise be decoded behind our back.
@@ -70,6 +81,18 @@ export function createOpenAIClient(connection: ProviderConnection): OpenAIClient
       return ids;
     },
     media: mediaCall(client),
+  };
+}
+
+/** `data: [DONE]` (or `data:[DONE]`) as the stream's last line. */
+const DONE_LINE = /(?:^|\n)data: ?\[DONE\][\r\n]*$/;
+
+/** The upstream fetch's answer keeps the last bytes read (shared/upstream-response.ts); any other cannot tell, so it never counts as ended. */
+function chunkStream(events: AsyncIterable<WireChatChunk>, response: Response): ChatChunkStream {
+  const tail = response as Response & { readTail?: () => string };
+  return {
+    [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+    endedWithDone: () => typeof tail.readTail === 'function' && DONE_LINE.test(tail.readTail()),
   };
 }
 

@@ -78,6 +78,8 @@ export interface WireChatParams {
   presence_penalty?: number;
   frequency_penalty?: number;
   reasoning_effort?: string;
+  /** DeepSeek's thinking-mode switch. */
+  thinking?: { type: 'enabled' | 'disabled' };
   user?: string;
   metadata?: Record<string, string>;
   n?: number;
@@ -97,6 +99,10 @@ export interface WireUsage {
   /** DeepSeek: cache hits and misses (hit + miss = prompt_tokens). */
   prompt_cache_hit_tokens?: number | null;
   prompt_cache_miss_tokens?: number | null;
+  /** OpenRouter: what the request cost the account (USD), and on the caller's own key what the upstream provider charged it. */
+  cost?: number | null;
+  is_byok?: boolean | null;
+  cost_details?: { upstream_inference_cost?: number | null } | null;
 }
 
 export interface WireResponseToolCall {

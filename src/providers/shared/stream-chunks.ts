@@ -13,4 +13,6 @@ export interface StreamEnd {
   complete: boolean;
   /** Chunks held back until the end (the usage chunk, where the family reports usage last). */
   chunks: StreamChunk[];
+  /** The finish reason with which the upstream said it stopped the answer early (OpenAI family: map-finish-reason.ts). */
+  cutShort?: string;
 }

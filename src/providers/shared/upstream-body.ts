@@ -21,10 +21,33 @@ export function keepAliveBody(stream: Readable): Readable {
   return stream;
 }
 
+/**
+ * The last bytes the reader took from a body, kept so that a family can tell how a stream ended: a
+ * Chat Completions stream ended by its `data: [DONE]` line is complete, one merely closed is not
+ * (openai-client.ts). A few bytes per stream, copied so that no chunk is held.
+ */
+const TAIL_BYTES = 32;
+const tails = new WeakMap<Readable, Buffer>();
+
+/** The last bytes read from `stream` through its iterator, as latin1 text ('' before any). */
+export function bodyTail(stream: Readable): string {
+  return tails.get(stream)?.toString('latin1') ?? '';
+}
+
+function noteTail(stream: Readable, chunk: Buffer): void {
+  const previous = tails.get(stream);
+  const joined = chunk.length >= TAIL_BYTES || previous === undefined ? chunk : Buffer.concat([previous, chunk]);
+  tails.set(stream, Buffer.from(joined.subarray(Math.max(0, joined.length - TAIL_BYTES))));
+}
+
 function iterate(stream: Readable): AsyncIterator<Buffer> {
   const inner = stream.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+  const noted = (result: IteratorResult<Buffer>): IteratorResult<Buffer> => {
+    if (result.done !== true) noteTail(stream, result.value);
+    return result;
+  };
   return {
-    next: () => inner.next(),
+    next: () => inner.next().then(noted),
     async return(value?: unknown) {
       await inner.return?.();
       await drain(stream);

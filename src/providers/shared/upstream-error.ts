@@ -92,6 +92,8 @@ function messageFor(failure: ObservedFailure, kind: GatewayErrorKind, context: F
       return `${provider} answered with a body that is not a valid response${detail}`;
     case 'truncated_stream':
       return `${provider} ended the stream before the answer was complete${detail}`;
+    case 'cut_short':
+      return `${provider} stopped the answer before it was complete${detail}`;
     case 'malformed_event':
       return `${provider} sent a stream event that could not be read${detail}`;
     case 'canceled':

@@ -5,7 +5,7 @@
 // of the JavaScript runtime (a TypeError reading a field of `undefined`).
 import type { UpstreamConditionType } from '../../domain/upstream-condition.js';
 
-export type FaultCondition = Extract<UpstreamConditionType, 'empty_body' | 'malformed_body' | 'truncated_stream' | 'malformed_event'>;
+export type FaultCondition = Extract<UpstreamConditionType, 'empty_body' | 'malformed_body' | 'truncated_stream' | 'cut_short' | 'malformed_event'>;
 
 export class UpstreamFault extends Error {
   constructor(

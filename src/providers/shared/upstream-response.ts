@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import type { UpstreamResponseHeaders } from './upstream-response-headers.js';
-import { keepAliveBody } from './upstream-body.js';
+import { bodyTail, keepAliveBody } from './upstream-body.js';
 import { isJsonObject, jsonKindOf, UpstreamFault } from './upstream-fault.js';
 
 /** `node`: `body` is the Node Readable; `web`: a WHATWG ReadableStream made on first access. */
@@ -43,6 +43,11 @@ export class UpstreamResponse {
     if (this.bodyKind === 'node') return (this.#nodeBody ??= keepAliveBody(this.stream));
     this.#webBody ??= Readable.toWeb(this.stream) as ReadableStream<Uint8Array>;
     return this.#webBody;
+  }
+
+  /** The last bytes (up to 32, latin1) a reader took from the streamed body: how the stream ended (upstream-body.ts). */
+  readTail(): string {
+    return this.#nodeBody === undefined ? '' : bodyTail(this.#nodeBody);
   }
 
   async text(): Promise<string> {

@@ -2,7 +2,7 @@
 // model listing, candidates, headers and configuration errors.
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChatRequestSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ChatRequestSchema, FinishReason, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { GatewayError } from '../../../src/domain/gateway-error.js';
 import { createOpenAIAdapter } from '../../../src/providers/openai/index.js';
 import { embedding } from '../../fixtures/openai-upstream.js';
@@ -38,7 +38,7 @@ describe.each(DEPLOYMENTS)('OpenAI adapter behaviour: $name', (deployment) => {
   });
 
   it.each([
-    // An error event stands for the status it names (a server_error: 500); a clean end without finish_reason is a truncated stream (200).
+    // An error event stands for the status it names (a server_error: 500); a clean end without finish_reason nor [DONE] is a truncated stream (200).
     ['mid-stream-error', 'failed mid-stream (server_error): The server had an error', 500],
     ['stream-without-finish', 'ended the stream before the answer was complete (no finish_reason)', 200],
   ])('turns %s into a retryable unavailable error after the deltas', async (model, message, upstreamStatus) => {
@@ -54,6 +54,12 @@ describe.each(DEPLOYMENTS)('OpenAI adapter behaviour: $name', (deployment) => {
     expect(text).toBe('Par');
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, upstreamStatus });
     expect((error as GatewayError).message).toContain(message);
+  });
+
+  it('finishes a stream ended by [DONE] without any finish_reason as stop', async () => {
+    const request = create(ChatRequestSchema, { model: 'done-without-finish', messages: slowRequest().messages });
+    const folded = await foldStream(harness.adapter.stream(request, targetFor(deployment, 'done-without-finish'), context()));
+    expect(folded.choices.get(0)).toMatchObject({ text: 'Par', finish: { reason: FinishReason.STOP, raw: '' } });
   });
 
   it('answers canceled for a signal aborted before the call', async () => {

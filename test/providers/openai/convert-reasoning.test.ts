@@ -6,6 +6,7 @@ import { familyTraits } from '../../../src/providers/openai/family.js';
 
 const openai = familyTraits('openai');
 const compatible = familyTraits('openai-compatible');
+const deepseek = familyTraits('openai-compatible', 'https://api.deepseek.com/v1');
 const config = (init: Parameters<typeof create<typeof ReasoningConfigSchema>>[1]) => create(ReasoningConfigSchema, init);
 
 describe('convertReasoning', () => {
@@ -25,6 +26,20 @@ describe('convertReasoning', () => {
     expect(adjusted.effort).toBe('xhigh');
     expect(adjusted.warnings[0]).toMatchObject({ code: 'parameter_adjusted', param: 'reasoning.effort' });
     expect(convertReasoning(config({ effort: ReasoningEffort.MAX }), compatible)).toEqual({ effort: 'max', warnings: [] });
+  });
+
+  it("turns DeepSeek's thinking switch (api.deepseek.com only): off alone, on with the effort", () => {
+    expect(deepseek.label).toBe('DeepSeek');
+    expect(convertReasoning(config({ effort: ReasoningEffort.NONE }), deepseek)).toEqual({ effort: undefined, thinking: 'disabled', warnings: [] });
+    expect(convertReasoning(config({ budgetTokens: 0 }), deepseek)).toMatchObject({ effort: undefined, thinking: 'disabled' });
+    expect(convertReasoning(config({ effort: ReasoningEffort.MAX }), deepseek)).toEqual({ effort: 'max', thinking: 'enabled', warnings: [] });
+    expect(convertReasoning(config({ budgetTokens: 2048 }), deepseek)).toMatchObject({ effort: 'medium', thinking: 'enabled' });
+    // Asked for nothing: DeepSeek's default.
+    expect(convertReasoning(config({ includeReasoning: true }), deepseek)).toEqual({ effort: undefined, warnings: [] });
+    // Another host, or one that only looks like DeepSeek's, gets no switch.
+    expect(convertReasoning(config({ effort: ReasoningEffort.NONE }), compatible)).toEqual({ effort: 'none', warnings: [] });
+    expect(familyTraits('openai-compatible', 'https://api.deepseek.com.example.net/v1').thinkingSwitch).toBe(false);
+    expect(familyTraits('openai', 'https://api.deepseek.com').thinkingSwitch).toBe(false);
   });
 
   it.each([

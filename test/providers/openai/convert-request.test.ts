@@ -71,6 +71,18 @@ describe('convertRequest', () => {
     expect(unnamed.warnings[0]).toMatchObject({ code: 'default_applied' });
   });
 
+  it('sends DeepSeek a JSON schema as json_object, the schema in the system prompt, with a warning', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const request = create(ChatRequestSchema, { messages: hi, responseFormat: { type: ResponseFormatType.JSON_SCHEMA, schemaName: 's', strict: true, schema } });
+    const result = convertRequest(request, familyTraits('openai-compatible', 'https://api.deepseek.com'), { model: 'deepseek-flash', stream: false });
+    expect(result.params.response_format).toEqual({ type: 'json_object' });
+    expect(result.params.messages[0]).toEqual({ role: 'system', content: `Respond only with a JSON object. It must conform to this JSON schema "s": ${JSON.stringify(schema)}` });
+    expect(result.params.messages[1]).toMatchObject({ role: 'user' });
+    expect(result.warnings).toEqual([expect.objectContaining({ code: 'parameter_adjusted', param: 'response_format', message: expect.stringContaining('strict could not be honoured') })]);
+    // Another compatible host takes json_schema.
+    expect(convert({ responseFormat: { type: ResponseFormatType.JSON_SCHEMA, schemaName: 's', schema } }, 'openai-compatible').params.response_format).toMatchObject({ type: 'json_schema' });
+  });
+
   it('leaves prompt-cache breakpoints out (the family caches on its own) with one warning', () => {
     for (const family of ['openai', 'azure-openai', 'openai-compatible'] as const) {
       const result = convert(

@@ -25,6 +25,11 @@ describe('mapResponse', () => {
     expect(result.usage).toMatchObject({ inputTokens: 60, cachedInputTokens: 40 });
   });
 
+  it.each(['insufficient_system_resource', 'abort', 'error'])('calls an answer the host ended with "%s" cut short, never a finished one', (raw) => {
+    const answer = { choices: [{ message: { content: 'The first half' }, finish_reason: raw }], usage: { prompt_tokens: 5, completion_tokens: 3 } };
+    expect(() => mapResponse(answer, 'openai-compatible')).toThrow(expect.objectContaining({ name: 'UpstreamFault', condition: 'cut_short', detail: `finish_reason ${raw}` }));
+  });
+
   it("maps vLLM's `reasoning` field", () => {
     const result = mapResponse({ choices: [{ message: { content: 'ok', reasoning: 'hm' }, finish_reason: 'stop' }] }, 'openai-compatible');
     expect(kinds(result)[0]).toEqual({ case: 'reasoning', value: expect.objectContaining({ text: 'hm' }) });

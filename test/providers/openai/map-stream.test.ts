@@ -99,6 +99,37 @@ describe('StreamMapper', () => {
     expect(replay(OPENAI_TWO_CHOICE_STREAM.slice(0, 4)).complete).toBe(false);
   });
 
+  it('holds back the finish of an answer the host cut short (DeepSeek insufficient_system_resource) and says so at the end, usage kept', () => {
+    const mapper = new StreamMapper('openai-compatible');
+    const text = mapper.map({ choices: [{ index: 0, delta: { content: 'The first' }, finish_reason: null }] });
+    expect(text.map((chunk) => chunk.event.case)).toEqual(['textDelta']);
+    const last = mapper.map({ choices: [{ index: 0, delta: { content: '' }, finish_reason: 'insufficient_system_resource' }], usage: { prompt_tokens: 5, completion_tokens: 2 } });
+    expect(last).toEqual([]);
+    const end = mapper.end();
+    expect(end.cutShort).toBe('insufficient_system_resource');
+    expect(end.chunks.map((chunk) => chunk.event.case)).toEqual(['usage']);
+  });
+
+  it('finishes a stream the host ended with [DONE] but never named a finish_reason for (llama-cpp-python, LocalAI)', () => {
+    const text = new StreamMapper('openai-compatible');
+    text.map({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }] });
+    text.map({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 1 } });
+    expect(text.end().complete).toBe(false);
+    const ended = text.end({ doneMarker: true });
+    expect(ended.complete).toBe(true);
+    expect(ended.chunks.map((chunk) => chunk.event)).toEqual([
+      { case: 'finish', value: expect.objectContaining({ reason: FinishReason.STOP, rawReason: '' }) },
+      { case: 'usage', value: expect.objectContaining({ inputTokens: 5, outputTokens: 1 }) },
+    ]);
+
+    const calls = new StreamMapper('openai-compatible');
+    calls.map({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c1', function: { name: 'f', arguments: '{}' } }] }, finish_reason: null }] });
+    expect(calls.end({ doneMarker: true }).chunks[0]?.event).toEqual({ case: 'finish', value: expect.objectContaining({ reason: FinishReason.TOOL_CALLS }) });
+
+    // [DONE] alone is still no answer.
+    expect(new StreamMapper('openai').end({ doneMarker: true }).complete).toBe(false);
+  });
+
   it('keeps the last usage, never a sum', () => {
     const mapper = new StreamMapper('openai-compatible');
     mapper.map({ choices: [{ index: 0, delta: { content: 'x' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1 } });

@@ -26,6 +26,15 @@ describe('mapUsage', () => {
     expect(mapUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 2, cache_write_tokens: 5 } })).toMatchObject({ cacheWriteTokens: 5 });
   });
 
+  it("carries the cost a host reports (OpenRouter's usage.cost; on the caller's own key, the upstream's charge too)", () => {
+    expect(mapUsage({ prompt_tokens: 10, completion_tokens: 1, cost: 0.002 })?.costUsd).toBe(0.002);
+    expect(mapUsage({ prompt_tokens: 10, completion_tokens: 1, cost: 0.001, is_byok: true, cost_details: { upstream_inference_cost: 0.02 } })?.costUsd).toBeCloseTo(0.021, 12);
+    // Not on one's own key, the upstream's charge is OpenRouter's to pay: only cost counts.
+    expect(mapUsage({ prompt_tokens: 10, completion_tokens: 1, cost: 0.001, is_byok: false, cost_details: { upstream_inference_cost: 0.02 } })?.costUsd).toBe(0.001);
+    expect(mapUsage({ prompt_tokens: 10, completion_tokens: 1 })?.costUsd).toBe(0);
+    expect(mapUsage({ prompt_tokens: 10, completion_tokens: 1, cost: null })?.costUsd).toBe(0);
+  });
+
   it('keeps null details and absent usage apart', () => {
     expect(mapUsage({ prompt_tokens: 3, completion_tokens: 2, prompt_tokens_details: null, completion_tokens_details: null })).toMatchObject({ inputTokens: 3, outputTokens: 2, totalTokens: 5 });
     expect(mapUsage(null)).toBeUndefined();

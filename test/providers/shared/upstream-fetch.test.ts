@@ -181,6 +181,15 @@ describe('the upstream fetch (node:http)', () => {
     expect(chunks).toEqual(['data: 1\n\n', 'data: 2\n\n']);
   });
 
+  it('keeps the last bytes the reader took, to tell how a stream ended', async () => {
+    const response = await upstreamFetch(`${base}/two-events`);
+    const tail = () => (response as unknown as { readTail(): string }).readTail();
+    expect(tail()).toBe('');
+    for await (const chunk of response.body as unknown as AsyncIterable<Buffer>) void chunk;
+    // The last 32 bytes of the body, across its two writes.
+    expect(tail()).toBe('data: 1\n\ndata: {"error":"stop here"}\n\n'.slice(-32));
+  });
+
   it('gives @google/genai a web stream it can read', async () => {
     const webFetch = createUpstreamFetch({ body: 'web', timeouts: 'none' });
     const response = await webFetch(`${base}/json`, { method: 'POST', body: 'web' });
