@@ -1,7 +1,8 @@
 // What differs between the three members of the family. Everything else —
 // the wire format, the mappers — is shared.
 import type { MediaOperation } from '../../domain/media.js';
-import type { OpenAIFamily } from './wire-types.js';
+import type { CompatibleHost } from './compatible-host.js';
+import type { OpenAIFamily, ReasoningField } from './wire-types.js';
 
 export interface FamilyTraits {
   family: OpenAIFamily;
@@ -15,8 +16,17 @@ export interface FamilyTraits {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** OpenAI and Azure know the developer role; compatible hosts often reject it. */
   developerRole: boolean;
-  /** Compatible hosts (DeepSeek) take earlier reasoning back as `reasoning_content`. */
-  sendsReasoningContent: boolean;
+  /** Which compatible host (compatible-host.ts); undefined for OpenAI and Azure. */
+  compatibleHost: CompatibleHost | undefined;
+  /**
+   * Where earlier reasoning goes back: nowhere on OpenAI and Azure (Chat Completions cannot take it),
+   * `reasoning_content` on DeepSeek, `reasoning` on Groq (it refuses any other field), and both elsewhere:
+   * vLLM, Ollama and OpenRouter read `reasoning`, llama.cpp and LM Studio `reasoning_content`, and each
+   * ignores the one it does not know (docs/provider-wire-formats.md, "OpenAI-compatible hosts").
+   */
+  reasoningFields: readonly ReasoningField[];
+  /** Compatible hosts get content that is only text as one string: DeepSeek refuses an array of parts. */
+  textAsString: boolean;
   /** The official API never returns reasoning text in Chat Completions. */
   returnsReasoningText: boolean;
   /** DeepSeek knows reasoning_effort "max"; OpenAI's top value is "xhigh". */
@@ -32,7 +42,14 @@ export interface FamilyTraits {
   lacksMedia: readonly MediaOperation[];
 }
 
-export function familyTraits(family: OpenAIFamily): FamilyTraits {
+const REASONING_FIELDS: Record<CompatibleHost, readonly ReasoningField[]> = {
+  deepseek: ['reasoning_content'],
+  groq: ['reasoning'],
+  other: ['reasoning_content', 'reasoning'],
+};
+
+/** `host`: the compatible host (compatible-host.ts), for the family `openai-compatible`. */
+export function familyTraits(family: OpenAIFamily, host: CompatibleHost = 'other'): FamilyTraits {
   switch (family) {
     case 'openai':
       return {
@@ -40,7 +57,9 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         label: 'OpenAI',
         maxTokensField: 'max_completion_tokens',
         developerRole: true,
-        sendsReasoningContent: false,
+        compatibleHost: undefined,
+        reasoningFields: [],
+        textAsString: false,
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
@@ -53,7 +72,9 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         label: 'Azure OpenAI',
         maxTokensField: 'max_completion_tokens',
         developerRole: true,
-        sendsReasoningContent: false,
+        compatibleHost: undefined,
+        reasoningFields: [],
+        textAsString: false,
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
@@ -66,7 +87,9 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         label: 'The OpenAI-compatible host',
         maxTokensField: 'max_tokens',
         developerRole: false,
-        sendsReasoningContent: true,
+        compatibleHost: host,
+        reasoningFields: REASONING_FIELDS[host],
+        textAsString: true,
         returnsReasoningText: true,
         acceptsMaxEffort: true,
         sendsRefusal: false,
