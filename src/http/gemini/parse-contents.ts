@@ -9,13 +9,18 @@
 //   response object as JSON text, and as the object itself: `structured`);
 // - a streamed block of another family's reasoning, sent back as the thought
 //   parts it was streamed in, is one reasoning part again (thought-runs.ts): it
-//   stands where its signed part stood, in that part's content (an earlier
-//   content may be left an assistant turn without parts).
+//   stands where its signed part stood;
+// - consecutive contents of one role are one turn, one canonical message:
+//   @google/genai's chat keeps a model content per streamed chunk, and hosts
+//   refuse two assistant messages in a row (deepseek-reasoner) or lose the
+//   reasoning that belongs with a call. Parts keep their order and signatures;
+//   a model text piece that ends one chunk and one that starts the next are one
+//   text again (Gemini's own `text` joins the pieces without a separator).
 // Gemini's function calls need not carry ids: one is minted per call without
 // one, and a functionResponse without an id answers the earliest unanswered
 // call of the same name (Gemini's own pairing rule).
 import { create, type JsonObject, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
-import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message, type TextPart } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { isEmptyPart } from './empty-part.js';
 import { decodeThoughtSignature } from './thought-signature.js';
 import { joinedThoughtParts } from './thought-runs.js';
@@ -79,9 +84,28 @@ export function parseContents(systemInstruction: unknown, contents: unknown, fie
       }
       parts.push(parsed);
     }
-    messages.push(create(MessageSchema, { role: role === 'model' ? Role.ASSISTANT : Role.USER, content: parts }));
+    const turnRole = role === 'model' ? Role.ASSISTANT : Role.USER;
+    const previous = messages.at(-1);
+    if (previous?.role === turnRole) continueTurn(previous.content, parts, turnRole === Role.ASSISTANT);
+    else messages.push(create(MessageSchema, { role: turnRole, content: parts }));
   }
   return messages;
+}
+
+/** A content of the same role as the turn before it: its parts continue that turn. */
+function continueTurn(turn: ContentPart[], parts: ContentPart[], streamedPieces: boolean): void {
+  const last = streamedPieces ? unsignedText(turn.at(-1)) : undefined;
+  const first = last ? unsignedText(parts[0]) : undefined;
+  if (last && first) {
+    last.text += first.text;
+    parts = parts.slice(1);
+  }
+  turn.push(...parts);
+}
+
+function unsignedText(part: ContentPart | undefined): TextPart | undefined {
+  const kind = part?.kind;
+  return kind?.case === 'text' && kind.value.signature === '' && !kind.value.refusal ? kind.value : undefined;
 }
 
 function parseSystem(value: unknown): ContentPart[] {

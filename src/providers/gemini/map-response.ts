@@ -14,7 +14,7 @@ import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapUsage } from './map-usage.js';
 import { mapLogprobs } from './map-logprobs.js';
 import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
-import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
+import { createToolCallIds, type ToolCallIds } from '../shared/tool-call-ids.js';
 
 export interface MappedResponse {
   choices: Choice[];

@@ -21,7 +21,7 @@ import { mapBlockReason, mapFinishReason } from './map-finish-reason.js';
 import { mapInputUsage, mapUsage } from './map-usage.js';
 import { attachTokens, mapLogprobTokens } from './map-logprobs.js';
 import { mapPromptFeedback, mapSafetyRatings } from './map-safety.js';
-import { createToolCallIds, type ToolCallIds } from './tool-call-ids.js';
+import { createToolCallIds, type ToolCallIds } from '../shared/tool-call-ids.js';
 
 interface ChoiceState {
   sawToolCall: boolean;

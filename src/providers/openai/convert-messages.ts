@@ -1,13 +1,30 @@
 // Canonical messages → Chat Completions messages. Order is preserved; every
 // part that has no place in this wire format is reported once. Documents:
 // convert-document.ts.
+//
+// Text parts that become one string are joined with "\n" (TEXT_SEPARATOR), the
+// way hosts that take an array of text parts join it themselves before the chat
+// template (vLLM, TensorRT-LLM): the model reads what it would have read from
+// the parts. No separator would glue two blocks into one ("Let me check.One
+// sec."), "\n\n" adds a blank line no host adds. System and developer parts
+// stay separate instructions, a paragraph apart ("\n\n").
 import type { ContentPart, ImagePart, Message, ToolResultPart, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { Role } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { defaultApplied, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import { convertDocument } from './convert-document.js';
 import type { FamilyTraits } from './family.js';
 import { WarningCollector } from '../shared/warning-collector.js';
+import { applyDeepSeekReasoningRule } from './deepseek-reasoning.js';
 import type { WireContentPart, WireImagePart, WireMessage, WireTextPart, WireToolCall } from './wire-types.js';
+
+const TEXT_SEPARATOR = '\n';
+
+/** Empty parts (a signature-only part, say) add no separator. */
+function joinTexts(texts: string[]): string {
+  let joined = '';
+  for (const text of texts) if (text !== '') joined = joined === '' ? text : `${joined}${TEXT_SEPARATOR}${text}`;
+  return joined;
+}
 
 export interface ConvertedMessages {
   messages: WireMessage[];
@@ -33,6 +50,7 @@ export function convertMessages(messages: Message[], traits: FamilyTraits): Conv
         break;
     }
   }
+  if (traits.compatibleHost === 'deepseek') applyDeepSeekReasoningRule(out);
   return { messages: out, warnings: collector.warnings };
 }
 
@@ -65,7 +83,7 @@ function convertAssistant(message: Message, traits: FamilyTraits, collector: War
       toolCalls.push({ id: kind.value.id, type: 'function', function: { name: kind.value.name, arguments: kind.value.argumentsJson } });
       if (kind.value.signature) collector.add(signatureDropped('messages.content.tool_call.signature', traits));
     } else if (kind.case === 'reasoning') {
-      const sendable = traits.sendsReasoningContent && reasoningBelongsHere(kind.value, traits);
+      const sendable = traits.reasoningFields.length > 0 && reasoningBelongsHere(kind.value, traits);
       if (!sendable) collector.add(reasoningDropped(traits));
       else {
         reasoning.push(kind.value.text);
@@ -78,15 +96,19 @@ function convertAssistant(message: Message, traits: FamilyTraits, collector: War
   }
   const wire: WireMessage = {
     role: 'assistant',
-    content: texts.length > 0 ? texts.join('') : toolCalls.length > 0 || refusals.length > 0 ? null : '',
+    content: texts.length > 0 ? joinTexts(texts) : toolCalls.length > 0 || refusals.length > 0 ? null : '',
     ...named(message.name),
   };
-  if (refusals.length > 0) wire.refusal = refusals.join('');
+  if (refusals.length > 0) wire.refusal = joinTexts(refusals);
   if (toolCalls.length > 0) wire.tool_calls = toolCalls;
-  // DeepSeek 400s a tool-call turn replayed without reasoning_content, even an
-  // empty one (docs/provider-wire-formats.md, "OpenAI-compatible hosts", Pitfall 3).
-  if (reasoning.length > 0) wire.reasoning_content = reasoning.join('');
-  else if (traits.sendsReasoningContent && toolCalls.length > 0) wire.reasoning_content = '';
+  // Only reasoning there is, in the field(s) the host reads: Groq refuses a
+  // field it does not know, even an empty one (hermes-agent#11089). DeepSeek's
+  // rule for tool-call turns is applied over the whole conversation
+  // (deepseek-reasoning.ts). Several reasoning parts of one turn are pieces of
+  // one streamed block (a Gemini client keeps a thought part per chunk), so
+  // they are joined as they are.
+  const reasoningText = reasoning.join('');
+  if (reasoningText !== '') for (const field of traits.reasoningFields) wire[field] = reasoningText;
   return wire;
 }
 
@@ -108,12 +130,24 @@ function convertUserOrTool(message: Message, traits: FamilyTraits, collector: Wa
     else dropPart(part, 'user', traits, collector);
   }
   if (content.length > 0 || (message.content.length === 0 && message.role !== Role.TOOL)) {
-    // One plain text part travels as a string: every host understands that form.
-    const only = content.length === 1 ? content[0] : undefined;
-    const text = content.length === 0 ? '' : only?.type === 'text' ? only.text : undefined;
-    out.push({ role: 'user', content: text ?? content, ...named(message.name) });
+    out.push({ role: 'user', content: textOrParts(content, traits), ...named(message.name) });
   }
   return out;
+}
+
+/**
+ * One plain text part travels as a string: every host understands that form.
+ * Several go as one string to compatible hosts (DeepSeek 400s an array:
+ * "invalid type: sequence, expected a string"); an image keeps the parts.
+ */
+function textOrParts<Part extends WireContentPart>(parts: Part[], traits: FamilyTraits): string | Part[] {
+  const texts: string[] = [];
+  for (const part of parts) {
+    if (part.type !== 'text') return parts;
+    texts.push(part.text);
+  }
+  if (texts.length <= 1) return texts[0] ?? '';
+  return traits.textAsString ? joinTexts(texts) : parts;
 }
 
 // One `tool` message per result. An empty result is sent as "" — the official
@@ -130,9 +164,7 @@ function convertToolResult(result: ToolResultPart, traits: FamilyTraits, collect
       unsupportedParameterNotice('messages.content.tool_result.is_error', `${traits.label} has no error flag on tool results; the result was sent as plain content`),
     );
   }
-  const only = texts.length === 1 ? texts[0] : undefined;
-  const content = texts.length === 0 ? '' : only ? only.text : texts;
-  return { role: 'tool', tool_call_id: result.toolCallId, content };
+  return { role: 'tool', tool_call_id: result.toolCallId, content: textOrParts(texts, traits) };
 }
 
 function convertImage(image: ImagePart, collector: WarningCollector): WireImagePart {
@@ -160,7 +192,7 @@ function dropPart(part: ContentPart, role: string, traits: FamilyTraits, collect
 }
 
 function reasoningDropped(traits: FamilyTraits): Warning {
-  const detail = traits.sendsReasoningContent
+  const detail = traits.reasoningFields.length > 0
     ? 'reasoning produced by another provider type (signatures are model-bound)'
     : 'earlier reasoning (Chat Completions cannot take it back)';
   return unsupportedParameter('messages.content.reasoning', traits.label, detail);

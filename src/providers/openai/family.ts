@@ -1,7 +1,8 @@
 // What differs between the three members of the family. Everything else —
 // the wire format, the mappers — is shared.
 import type { MediaOperation } from '../../domain/media.js';
-import type { OpenAIFamily } from './wire-types.js';
+import type { CompatibleHost } from './compatible-host.js';
+import type { OpenAIFamily, ReasoningField } from './wire-types.js';
 
 export interface FamilyTraits {
   family: OpenAIFamily;
@@ -15,8 +16,17 @@ export interface FamilyTraits {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** OpenAI and Azure know the developer role; compatible hosts often reject it. */
   developerRole: boolean;
-  /** Compatible hosts (DeepSeek) take earlier reasoning back as `reasoning_content`. */
-  sendsReasoningContent: boolean;
+  /** Which compatible host (compatible-host.ts); undefined for OpenAI and Azure. */
+  compatibleHost: CompatibleHost | undefined;
+  /**
+   * Where earlier reasoning goes back: nowhere on OpenAI and Azure (Chat Completions cannot take it),
+   * `reasoning_content` on DeepSeek, `reasoning` on Groq (it refuses any other field), and both elsewhere:
+   * vLLM, Ollama and OpenRouter read `reasoning`, llama.cpp and LM Studio `reasoning_content`, and each
+   * ignores the one it does not know (docs/provider-wire-formats.md, "OpenAI-compatible hosts").
+   */
+  reasoningFields: readonly ReasoningField[];
+  /** Compatible hosts get content that is only text as one string: DeepSeek refuses an array of parts. */
+  textAsString: boolean;
   /** The official API never returns reasoning text in Chat Completions. */
   returnsReasoningText: boolean;
   /** DeepSeek knows reasoning_effort "max"; OpenAI's top value is "xhigh". */
@@ -39,27 +49,24 @@ export interface FamilyTraits {
   jsonSchemaFormat: boolean;
 }
 
+const REASONING_FIELDS: Record<CompatibleHost, readonly ReasoningField[]> = {
+  deepseek: ['reasoning_content'],
+  groq: ['reasoning'],
+  other: ['reasoning_content', 'reasoning'],
+};
+
 /**
- * The family's traits; `baseUrl` tells DeepSeek's own API (api.deepseek.com) apart from other compatible
- * hosts, whose dialects differ where DeepSeek's documented one does (docs/provider-wire-formats.md,
- * "OpenAI-compatible hosts").
+ * The family's traits; `host`: the compatible host (compatible-host.ts), for the family `openai-compatible`.
+ * DeepSeek's own dialect differs where its documentation does (docs/provider-wire-formats.md,
+ * "OpenAI-compatible hosts"): its thinking switch, and JSON output without schemas.
  */
-export function familyTraits(family: OpenAIFamily, baseUrl = ''): FamilyTraits {
-  const traits = baseTraits(family);
-  if (family !== 'openai-compatible' || !isDeepSeekHost(baseUrl)) return traits;
+export function familyTraits(family: OpenAIFamily, host: CompatibleHost = 'other'): FamilyTraits {
+  const traits = baseTraits(family, host);
+  if (family !== 'openai-compatible' || host !== 'deepseek') return traits;
   return { ...traits, label: 'DeepSeek', thinkingSwitch: true, jsonSchemaFormat: false };
 }
 
-function isDeepSeekHost(baseUrl: string): boolean {
-  try {
-    const host = new URL(baseUrl).hostname.toLowerCase();
-    return host === 'deepseek.com' || host.endsWith('.deepseek.com');
-  } catch {
-    return false;
-  }
-}
-
-function baseTraits(family: OpenAIFamily): FamilyTraits {
+function baseTraits(family: OpenAIFamily, host: CompatibleHost): FamilyTraits {
   switch (family) {
     case 'openai':
       return {
@@ -67,7 +74,9 @@ function baseTraits(family: OpenAIFamily): FamilyTraits {
         label: 'OpenAI',
         maxTokensField: 'max_completion_tokens',
         developerRole: true,
-        sendsReasoningContent: false,
+        compatibleHost: undefined,
+        reasoningFields: [],
+        textAsString: false,
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
@@ -82,7 +91,9 @@ function baseTraits(family: OpenAIFamily): FamilyTraits {
         label: 'Azure OpenAI',
         maxTokensField: 'max_completion_tokens',
         developerRole: true,
-        sendsReasoningContent: false,
+        compatibleHost: undefined,
+        reasoningFields: [],
+        textAsString: false,
         returnsReasoningText: false,
         acceptsMaxEffort: false,
         sendsRefusal: true,
@@ -97,7 +108,9 @@ function baseTraits(family: OpenAIFamily): FamilyTraits {
         label: 'The OpenAI-compatible host',
         maxTokensField: 'max_tokens',
         developerRole: false,
-        sendsReasoningContent: true,
+        compatibleHost: host,
+        reasoningFields: REASONING_FIELDS[host],
+        textAsString: true,
         returnsReasoningText: true,
         acceptsMaxEffort: true,
         sendsRefusal: false,

@@ -4,6 +4,7 @@ import { create } from '@bufbuild/protobuf';
 import type { Choice, ContentPart, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ContentPartSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { assistantChoice } from '../shared/assistant-choice.js';
+import { createToolCallIds, type ToolCallIds } from '../shared/tool-call-ids.js';
 import { isJsonObject, requireAnswerObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { isCutShort, mapFinishReason } from './map-finish-reason.js';
 import { mapLogprobs } from './map-logprobs.js';
@@ -15,13 +16,14 @@ export interface MappedResponse {
   usage: Usage | undefined;
 }
 
-export function mapResponse(answer: WireChatCompletion | undefined, family: OpenAIFamily): MappedResponse {
+/** `ids`: for calls a host sends without an id (unique in the conversation: ../shared/tool-call-ids.ts). */
+export function mapResponse(answer: WireChatCompletion | undefined, family: OpenAIFamily, ids: ToolCallIds = createToolCallIds()): MappedResponse {
   const completion = checkedCompletion(answer);
   const cut = completion.choices?.find((choice) => isCutShort(choice.finish_reason));
   if (cut) throw new UpstreamFault('cut_short', `finish_reason ${cut.finish_reason}`);
   const choices = (completion.choices ?? []).map((choice, position) => {
     const message = choice.message ?? {};
-    const parts = mapMessageParts(message, family);
+    const parts = mapMessageParts(message, family, ids);
     const sawToolCalls = parts.some((part) => part.kind.case === 'toolCall');
     const refusedOnly = !message.content && Boolean(message.refusal);
     const finish = mapFinishReason(choice.finish_reason, { sawToolCalls, refusedOnly });
@@ -46,7 +48,7 @@ export function reasoningText(message: { reasoning_content?: string | null; reas
   return message.reasoning_content || message.reasoning || '';
 }
 
-function mapMessageParts(message: WireResponseMessage, family: OpenAIFamily): ContentPart[] {
+function mapMessageParts(message: WireResponseMessage, family: OpenAIFamily, ids: ToolCallIds): ContentPart[] {
   const parts: ContentPart[] = [];
   const reasoning = reasoningText(message);
   if (reasoning) {
@@ -60,7 +62,7 @@ function mapMessageParts(message: WireResponseMessage, family: OpenAIFamily): Co
       create(ContentPartSchema, {
         kind: {
           case: 'toolCall',
-          value: { id: call.id ?? '', name: call.function?.name ?? '', argumentsJson: call.function?.arguments ?? '' },
+          value: { id: ids(call.id), name: call.function?.name ?? '', argumentsJson: call.function?.arguments ?? '' },
         },
       }),
     );

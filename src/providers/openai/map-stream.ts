@@ -9,6 +9,7 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { ChoiceLogprobs, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { StreamEnd } from '../shared/stream-chunks.js';
+import { createToolCallIds, type ToolCallIds } from '../shared/tool-call-ids.js';
 import { isJsonObject, UpstreamFault } from '../shared/upstream-fault.js';
 import { isCutShort, mapFinishReason } from './map-finish-reason.js';
 import { mapLogprobs } from './map-logprobs.js';
@@ -32,7 +33,11 @@ export class StreamMapper {
   private usage: Usage | undefined;
   private cutShort: string | undefined;
 
-  constructor(private readonly family: OpenAIFamily) {}
+  constructor(
+    private readonly family: OpenAIFamily,
+    /** Some hosts stream calls without ids: those get ids unique in the conversation. */
+    private readonly ids: ToolCallIds = createToolCallIds(),
+  ) {}
 
   map(chunk: WireChatChunk): StreamChunk[] {
     checkChunk(chunk);
@@ -45,7 +50,7 @@ export class StreamMapper {
       const emit = (event: ChunkEvent) => out.push(create(StreamChunkSchema, { choiceIndex, event }));
       // Azure annotation chunks carry content_filter_results and no delta.
       const tokens = mapLogprobs(choice.logprobs);
-      if (choice.delta || tokens) this.mapDelta(choice.delta ?? {}, tokens, state, choiceIndex, emit);
+      if (choice.delta || tokens) this.mapDelta(choice.delta ?? {}, tokens, state, emit);
       if (choice.finish_reason && !state.finished) {
         state.finished = true;
         // An answer the host cut short gets no finish: the adapter fails the stream at its end (usage read).
@@ -95,13 +100,7 @@ export class StreamMapper {
   }
 
   /** The chunk's tokens (logprobs) ride on its text: content tokens with the content, refusal tokens with the refusal. */
-  private mapDelta(
-    delta: WireChunkDelta,
-    tokens: ChoiceLogprobs | undefined,
-    state: ChoiceState,
-    choiceIndex: number,
-    emit: (event: ChunkEvent) => void,
-  ): void {
+  private mapDelta(delta: WireChunkDelta, tokens: ChoiceLogprobs | undefined, state: ChoiceState, emit: (event: ChunkEvent) => void): void {
     const reasoning = reasoningText(delta);
     if (reasoning) emit({ case: 'reasoningDelta', value: { text: reasoning, providerType: this.family } });
     if (delta.content || tokens?.content.length) {
@@ -113,7 +112,7 @@ export class StreamMapper {
       emit({ case: 'textDelta', value: { text: delta.refusal ?? '', refusal: true, logprobs: tokens?.refusal ?? [] } });
     }
     for (const [position, call] of (delta.tool_calls ?? []).entries()) {
-      this.mapToolCallDelta(call, position, state, choiceIndex, emit);
+      this.mapToolCallDelta(call, position, state, emit);
     }
   }
 
@@ -121,7 +120,6 @@ export class StreamMapper {
     call: WireToolCallDelta,
     position: number,
     state: ChoiceState,
-    choiceIndex: number,
     emit: (event: ChunkEvent) => void,
   ): void {
     const upstreamIndex = call.index ?? position;
@@ -130,7 +128,7 @@ export class StreamMapper {
     // A new id at a known index is a new call (Ollama); the same id repeated is a continuation.
     if (!open || (call.id && call.id !== open.id)) {
       const index = state.nextToolIndex++;
-      target = { index, id: call.id || `call_${choiceIndex}_${index}` };
+      target = { index, id: this.ids(call.id) };
       state.openCalls.set(upstreamIndex, target);
       emit({ case: 'toolCallStart', value: { index, id: target.id, name: call.function?.name ?? '' } });
     }

@@ -15,7 +15,8 @@ import { endpointHost } from '../shared/endpoint-host.js';
 import { warningChunk } from '../shared/stream-chunks.js';
 import { upstreamError } from '../shared/upstream-error.js';
 import { convertRequest, requestRefusal } from './convert-request.js';
-import { familyTraits } from './family.js';
+import { compatibleHostAt, type CompatibleHost } from './compatible-host.js';
+import { familyTraits, type FamilyTraits } from './family.js';
 import { mapEmbeddings } from './map-embeddings.js';
 import { finalEvent, mapMedia, mapStreamedMedia, mediaParams } from './map-media.js';
 import { mapError, type UpstreamFailure } from './map-error.js';
@@ -31,7 +32,9 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   if (!FAMILIES.has(connection.type)) {
     throw new GatewayError('internal', `the OpenAI adapter cannot serve provider type ${connection.type}`);
   }
-  const traits = familyTraits(connection.type as OpenAIFamily, connection.baseUrl);
+  /** Compatible hosts differ in what they take back; the base URL and model tell which one this is. */
+  const hostOf = compatibleHostAt(connection.baseUrl);
+  const traits = familyTraits(connection.type as OpenAIFamily, hostOf(''));
   const secrets = connectionSecrets(connection);
   const errorContext = { providerId: connection.id, endpoint: endpointHost(connection), secrets };
   const fail = (failure: UpstreamFailure): GatewayError => mapError(failure, errorContext);
@@ -40,6 +43,14 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
   /** Azure addresses a deployment (classic: in the path; v1: as the model). */
   const modelFor = (target: UpstreamTarget): string =>
     traits.family === 'azure-openai' && target.deployment ? target.deployment : target.upstreamModel;
+  const hostTraits = new Map<CompatibleHost, FamilyTraits>();
+  const traitsFor = (target: UpstreamTarget): FamilyTraits => {
+    if (traits.family !== 'openai-compatible') return traits;
+    const host = hostOf(target.upstreamModel);
+    let found = hostTraits.get(host);
+    if (found === undefined) hostTraits.set(host, (found = familyTraits(traits.family, host)));
+    return found;
+  };
 
   /** A streamed media answer's events as they come, its usage noted before its final event; cut short: an error. */
   async function* eventParts(events: AsyncIterable<unknown>, signal: AbortSignal): AsyncGenerator<MediaStreamPart> {
@@ -72,7 +83,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
     refusal: (request) => requestRefusal(request, traits),
 
     async complete(request, target, context) {
-      const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: false });
+      const { params, warnings } = convertRequest(request, traitsFor(target), { model: modelFor(target), stream: false });
       try {
         const completion = await client.createChatCompletion(params, context.signal, context.traceHeaders);
         const { choices, usage } = mapResponse(completion, traits.family);
@@ -84,7 +95,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
 
     async *stream(request, target, context): AsyncIterable<StreamChunk> {
       const { signal } = context;
-      const { params, warnings } = convertRequest(request, traits, { model: modelFor(target), stream: true });
+      const { params, warnings } = convertRequest(request, traitsFor(target), { model: modelFor(target), stream: true });
       for (const warning of warnings) yield warningChunk(warning);
 
       let events: ChatChunkStream;

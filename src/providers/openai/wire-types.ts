@@ -7,6 +7,9 @@ import type { JsonValue } from '@bufbuild/protobuf';
 
 export type OpenAIFamily = 'openai' | 'azure-openai' | 'openai-compatible';
 
+/** The assistant-message field a compatible host reads earlier reasoning from (DeepSeek's, vLLM's). */
+export type ReasoningField = 'reasoning_content' | 'reasoning';
+
 export interface WireTextPart {
   type: 'text';
   text: string;
@@ -41,8 +44,10 @@ export type WireMessage =
       tool_calls?: WireToolCall[];
       /** An earlier structured-outputs refusal (OpenAI, Azure). */
       refusal?: string;
-      /** DeepSeek thinking mode: the turn's reasoning sent back (compatible hosts only). */
+      /** The turn's reasoning sent back (compatible hosts only): DeepSeek's field … */
       reasoning_content?: string;
+      /** … and vLLM's, Ollama's, Groq's. */
+      reasoning?: string;
     }
   | { role: 'tool'; tool_call_id: string; content: string | WireTextPart[] };
 

@@ -145,9 +145,39 @@ describe('streamed thought parts', () => {
       { role: 'model', parts: [{ text: '', thought: true, thoughtSignature: anthropic }] },
       { role: 'model', parts: [call] },
     ];
-    expect(reasoningOf(contents)).toEqual([[], [], [{ text: 'I should call the tool.', providerType: 'anthropic', signature: 'sig-claude' }], ['toolCall']]);
+    // The run of model contents is one assistant turn (parse-contents.ts), as the one content it was streamed as.
+    expect(reasoningOf(contents)).toEqual([[{ text: 'I should call the tool.', providerType: 'anthropic', signature: 'sig-claude' }, 'toolCall']]);
     const oneContent = [{ role: 'model', parts: contents.flatMap((content) => content.parts) }];
-    expect(reasoningOf(oneContent)).toEqual([[{ text: 'I should call the tool.', providerType: 'anthropic', signature: 'sig-claude' }, 'toolCall']]);
+    expect(reasoningOf(oneContent)).toEqual(reasoningOf(contents));
+  });
+
+  it('consecutive contents of one role are one turn: parts in order, streamed text pieces whole again, signatures on their parts', () => {
+    const { chat } = parseGenerateRequest(
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'Weather' }] },
+          { role: 'user', parts: [{ text: 'in Paris?' }] },
+          { role: 'model', parts: [{ text: 'Let me ' }] },
+          { role: 'model', parts: [{ text: 'check.' }] },
+          { role: 'model', parts: [{ text: '', thoughtSignature: 'sig-text' }] },
+          { role: 'model', parts: [{ ...call, thoughtSignature: 'sig-call' }] },
+          { role: 'model', parts: [{ text: 'One ' }, { text: 'sec.' }] },
+          { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { content: 'sunny' } } }] },
+        ],
+      },
+      'm',
+    );
+    const view = chat.messages.map((message) => ({
+      role: message.role,
+      parts: message.content.map((part) =>
+        part.kind.case === 'text' ? [part.kind.value.text, part.kind.value.signature] : part.kind.case === 'toolCall' ? ['call', part.kind.value.signature] : [part.kind.case],
+      ),
+    }));
+    expect(view).toEqual([
+      { role: Role.USER, parts: [['Weather', ''], ['in Paris?', '']] },
+      { role: Role.ASSISTANT, parts: [['Let me check.', ''], ['', 'sig-text'], ['call', 'sig-call'], ['One ', ''], ['sec.', '']] },
+      { role: Role.USER, parts: [['toolResult']] },
+    ]);
   });
 
   it('each block ends at its signature; Gemini’s own thoughts, redacted thinking and unsigned runs stay as they came', () => {

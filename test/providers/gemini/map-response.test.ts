@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { mapResponse } from '../../../src/providers/gemini/map-response.js';
-import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
+import { createToolCallIds } from '../../../src/providers/shared/tool-call-ids.js';
 import { BLOCKED_PROMPT, PARALLEL_CALLS, THOUGHTS_AND_SIGNED_TEXT } from './recorded.js';
 
 const kinds = (result: ReturnType<typeof mapResponse>) => result.choices[0]!.message!.content.map((part) => part.kind);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamMapper } from '../../../src/providers/gemini/map-stream.js';
-import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
+import { createToolCallIds } from '../../../src/providers/shared/tool-call-ids.js';
 import { STREAM_WITH_CALLS } from './recorded.js';
 
 const view = (chunks: StreamChunk[]) => chunks.map((chunk) => [chunk.choiceIndex, chunk.event.case, chunk.event.value]);

@@ -6,7 +6,7 @@ import { WarningCollector } from '../../../src/providers/shared/warning-collecto
 import { resolveEndpoint } from '../../../src/providers/gemini/gemini-endpoint.js';
 import { mapFinishReason } from '../../../src/providers/gemini/map-finish-reason.js';
 import { mapUsage } from '../../../src/providers/gemini/map-usage.js';
-import { createToolCallIds } from '../../../src/providers/gemini/tool-call-ids.js';
+import { createToolCallIds } from '../../../src/providers/shared/tool-call-ids.js';
 
 describe('mapFinishReason', () => {
   it.each([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageSchema, Role } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { convertMessages } from '../../../src/providers/openai/convert-messages.js';
 import { familyTraits } from '../../../src/providers/openai/family.js';
+import type { CompatibleHost } from '../../../src/providers/openai/compatible-host.js';
 import type { OpenAIFamily } from '../../../src/providers/openai/wire-types.js';
 
 type Init = MessageInitShape<typeof MessageSchema>;
@@ -12,7 +13,9 @@ const result = (toolCallId: string, parts: string[] = [], isError = false) => ({
   kind: { case: 'toolResult' as const, value: { toolCallId, content: parts.map((part) => text(part)), isError } },
 });
 const reasoning = (value: string, providerType: string, signature = '') => ({ kind: { case: 'reasoning' as const, value: { text: value, providerType, signature } } });
-const convert = (messages: Init[], family: OpenAIFamily = 'openai') => convertMessages(messages.map((message) => create(MessageSchema, message)), familyTraits(family));
+const convert = (messages: Init[], family: OpenAIFamily = 'openai', host?: CompatibleHost) =>
+  convertMessages(messages.map((message) => create(MessageSchema, message)), familyTraits(family, host));
+const image = { kind: { case: 'image' as const, value: { source: { case: 'url' as const, value: 'https://x.test/a.png' } } } };
 
 describe('convertMessages', () => {
   it('keeps developer for OpenAI and sends it as system to compatible hosts', () => {
@@ -88,26 +91,74 @@ describe('convertMessages', () => {
     expect(warnings.map((warning) => warning.param)).toEqual(['messages.content.reasoning']);
   });
 
-  it('sends compatible-host reasoning back as reasoning_content, and drops other families with a warning', () => {
+  it('sends compatible-host reasoning back in both fields a host may read, and drops other families with a warning', () => {
     const own = convert([{ role: Role.ASSISTANT, content: [reasoning('mine', 'openai-compatible'), text('4')] }], 'openai-compatible');
-    expect(own).toEqual({ messages: [{ role: 'assistant', content: '4', reasoning_content: 'mine' }], warnings: [] });
+    expect(own).toEqual({ messages: [{ role: 'assistant', content: '4', reasoning_content: 'mine', reasoning: 'mine' }], warnings: [] });
     const unsigned = convert([{ role: Role.ASSISTANT, content: [reasoning('plain', ''), text('4')] }], 'openai-compatible');
-    expect(unsigned.messages[0]).toMatchObject({ reasoning_content: 'plain' });
+    expect(unsigned.messages[0]).toMatchObject({ reasoning_content: 'plain', reasoning: 'plain' });
     const foreign = convert([{ role: Role.ASSISTANT, content: [reasoning('theirs', 'anthropic', 'sig'), text('4')] }], 'openai-compatible');
     expect(foreign.messages).toEqual([{ role: 'assistant', content: '4' }]);
     expect(foreign.warnings.map((warning) => warning.param)).toEqual(['messages.content.reasoning']);
   });
 
-  it('always sends reasoning_content on compatible tool-call turns (DeepSeek 400s without it)', () => {
-    const { messages } = convert([{ role: Role.ASSISTANT, content: [reasoning('x', 'gemini', 'sig'), call('c1')] }], 'openai-compatible');
-    expect(messages[0]).toMatchObject({ content: null, reasoning_content: '' });
-    expect(convert([{ role: Role.ASSISTANT, content: [call('c1')] }]).messages[0]).not.toHaveProperty('reasoning_content');
+  it('sends Groq reasoning as `reasoning` only, and a turn without reasoning with no reasoning field at all', () => {
+    const own = convert([{ role: Role.ASSISTANT, content: [reasoning('mine', 'openai-compatible'), call('c1')] }], 'openai-compatible', 'groq');
+    expect(own.messages[0]).toEqual({ role: 'assistant', content: null, reasoning: 'mine', tool_calls: [expect.objectContaining({ id: 'c1' })] });
+    for (const host of ['groq', 'other'] as const) {
+      expect(Object.keys(convert([{ role: Role.ASSISTANT, content: [call('c1')] }], 'openai-compatible', host).messages[0] ?? {}).sort()).toEqual(['content', 'role', 'tool_calls']);
+    }
+  });
+
+  it('DeepSeek: reasoning_content on every assistant message of an exchange with a tool call (empty when none), none elsewhere', () => {
+    const { messages, warnings } = convert(
+      [
+        { role: Role.USER, content: [text('hi')] },
+        { role: Role.ASSISTANT, content: [reasoning('greet', 'openai-compatible'), text('hello')] },
+        { role: Role.USER, content: [text('weather?')] },
+        { role: Role.ASSISTANT, content: [reasoning('x', 'gemini', 'sig'), call('c1')] },
+        { role: Role.TOOL, content: [result('c1', ['sunny'])] },
+        { role: Role.ASSISTANT, content: [reasoning('report', 'openai-compatible'), text('Sunny.')] },
+        { role: Role.ASSISTANT, content: [text('Anything else?')] },
+        { role: Role.USER, content: [text('thanks')] },
+      ],
+      'openai-compatible',
+      'deepseek',
+    );
+    const assistants = messages.filter((message) => message.role === 'assistant');
+    expect(assistants.map((message) => ('reasoning_content' in message ? message.reasoning_content : undefined))).toEqual([undefined, '', 'report', '']);
+    expect(assistants.some((message) => 'reasoning' in message)).toBe(false);
+    expect(warnings.map((warning) => warning.param)).toEqual(['messages.content.reasoning']);
+  });
+
+  it('compatible hosts get text-only content as one string, parts joined with "\\n"; images keep the parts', () => {
+    const { messages } = convert(
+      [
+        { role: Role.USER, content: [text('<system-reminder>ctx</system-reminder>'), text('question')] },
+        { role: Role.ASSISTANT, content: [text('Let me check.'), text(''), text('One sec.'), call('c1')] },
+        { role: Role.TOOL, content: [result('c1', ['sunny', '22C'])] },
+        { role: Role.USER, content: [text('look'), image] },
+      ],
+      'openai-compatible',
+    );
+    expect(messages.map((message) => message.content)).toEqual([
+      '<system-reminder>ctx</system-reminder>\nquestion',
+      'Let me check.\nOne sec.',
+      'sunny\n22C',
+      [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'https://x.test/a.png' } }],
+    ]);
+  });
+
+  it('OpenAI keeps several text parts of a user turn as parts (it takes them)', () => {
+    expect(convert([{ role: Role.USER, content: [text('a'), text('b')] }]).messages[0]?.content).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+    ]);
   });
 
   it('keeps an empty user turn and joins assistant text parts', () => {
     expect(convert([{ role: Role.USER, content: [] }, { role: Role.ASSISTANT, content: [text('a'), text('b')] }]).messages).toEqual([
       { role: 'user', content: '' },
-      { role: 'assistant', content: 'ab' },
+      { role: 'assistant', content: 'a\nb' },
     ]);
   });
 });

@@ -2,11 +2,12 @@ import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { ReasoningConfigSchema, ReasoningEffort } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { convertReasoning } from '../../../src/providers/openai/convert-reasoning.js';
+import { compatibleHost } from '../../../src/providers/openai/compatible-host.js';
 import { familyTraits } from '../../../src/providers/openai/family.js';
 
 const openai = familyTraits('openai');
 const compatible = familyTraits('openai-compatible');
-const deepseek = familyTraits('openai-compatible', 'https://api.deepseek.com/v1');
+const deepseek = familyTraits('openai-compatible', compatibleHost('https://api.deepseek.com/v1', 'deepseek-flash'));
 const config = (init: Parameters<typeof create<typeof ReasoningConfigSchema>>[1]) => create(ReasoningConfigSchema, init);
 
 describe('convertReasoning', () => {
@@ -38,8 +39,8 @@ describe('convertReasoning', () => {
     expect(convertReasoning(config({ includeReasoning: true }), deepseek)).toEqual({ effort: undefined, warnings: [] });
     // Another host, or one that only looks like DeepSeek's, gets no switch.
     expect(convertReasoning(config({ effort: ReasoningEffort.NONE }), compatible)).toEqual({ effort: 'none', warnings: [] });
-    expect(familyTraits('openai-compatible', 'https://api.deepseek.com.example.net/v1').thinkingSwitch).toBe(false);
-    expect(familyTraits('openai', 'https://api.deepseek.com').thinkingSwitch).toBe(false);
+    expect(familyTraits('openai-compatible', compatibleHost('https://api.deepseek.com.example.net/v1', 'qwen3')).thinkingSwitch).toBe(false);
+    expect(familyTraits('openai', compatibleHost('https://api.deepseek.com', 'deepseek-flash')).thinkingSwitch).toBe(false);
   });
 
   it.each([

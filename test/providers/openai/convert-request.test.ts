@@ -74,7 +74,7 @@ describe('convertRequest', () => {
   it('sends DeepSeek a JSON schema as json_object, the schema in the system prompt, with a warning', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
     const request = create(ChatRequestSchema, { messages: hi, responseFormat: { type: ResponseFormatType.JSON_SCHEMA, schemaName: 's', strict: true, schema } });
-    const result = convertRequest(request, familyTraits('openai-compatible', 'https://api.deepseek.com'), { model: 'deepseek-flash', stream: false });
+    const result = convertRequest(request, familyTraits('openai-compatible', 'deepseek'), { model: 'deepseek-flash', stream: false });
     expect(result.params.response_format).toEqual({ type: 'json_object' });
     expect(result.params.messages[0]).toEqual({ role: 'system', content: `Respond only with a JSON object. It must conform to this JSON schema "s": ${JSON.stringify(schema)}` });
     expect(result.params.messages[1]).toMatchObject({ role: 'user' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { mapResponse } from '../../../src/providers/openai/map-response.js';
+import { createToolCallIds } from '../../../src/providers/shared/tool-call-ids.js';
 import { DEEPSEEK_REASONING_COMPLETION, OPENAI_TOOL_CALL_COMPLETION, REFUSAL_COMPLETION } from './recorded-shapes.js';
 
 const kinds = (result: ReturnType<typeof mapResponse>) => result.choices[0]?.message?.content.map((part) => part.kind) ?? [];
@@ -14,6 +15,13 @@ describe('mapResponse', () => {
     expect(result.choices[0]).toMatchObject({ index: 0, finishReason: FinishReason.TOOL_CALLS, rawFinishReason: 'tool_calls' });
     // prompt_tokens already includes cached_tokens; completion_tokens already includes reasoning.
     expect(result.usage).toMatchObject({ inputTokens: 2000, cachedInputTokens: 1500, outputTokens: 300, reasoningTokens: 250, cacheWriteTokens: 0, totalTokens: 2300 });
+  });
+
+  it('gives calls without id generated ones, unique in the conversation (a random suffix per response)', () => {
+    const idless = { choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }, { id: '', type: 'function', function: { name: 'g', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] };
+    const ids = (result: ReturnType<typeof mapResponse>) => kinds(result).map((kind) => (kind.case === 'toolCall' ? kind.value.id : ''));
+    expect(ids(mapResponse(idless as never, 'openai-compatible', createToolCallIds('f00d')))).toEqual(['call_0_f00d', 'call_1_f00d']);
+    expect(ids(mapResponse(idless as never, 'openai-compatible'))[0]).not.toBe(ids(mapResponse(idless as never, 'openai-compatible'))[0]);
   });
 
   it('maps DeepSeek reasoning_content to a reasoning part before the text', () => {

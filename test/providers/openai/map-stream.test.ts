@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FinishReason, type StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamMapper } from '../../../src/providers/openai/map-stream.js';
+import { createToolCallIds } from '../../../src/providers/shared/tool-call-ids.js';
 import type { OpenAIFamily, WireChatChunk } from '../../../src/providers/openai/wire-types.js';
 import { foldStream } from './adapter-harness.js';
 import {
@@ -139,10 +140,17 @@ describe('StreamMapper', () => {
     expect(end.chunks[0]?.event.value).toMatchObject({ inputTokens: 5, outputTokens: 3, totalTokens: 8 });
   });
 
-  it('gives a call without id a stable generated one', () => {
-    const mapper = new StreamMapper('openai-compatible');
-    const events = mapper.map({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'f', arguments: '{}' } }] } }] });
-    expect(events[0]?.event).toEqual({ case: 'toolCallStart', value: expect.objectContaining({ index: 0, id: 'call_0_0', name: 'f' }) });
+  it('gives a call without id a generated one, stable within the stream and unique across streams', () => {
+    const idsOf = (mapper: StreamMapper) =>
+      [0, 1].flatMap((index) => mapper.map({ choices: [{ index: 0, delta: { tool_calls: [{ index, function: { name: 'f', arguments: '{}' } }] } }] }))
+        .concat(mapper.map({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: ' ' } }] } }] }))
+        .filter((chunk) => chunk.event.case === 'toolCallStart')
+        .map((chunk) => (chunk.event.case === 'toolCallStart' ? chunk.event.value.id : ''));
+    const first = idsOf(new StreamMapper('openai-compatible', createToolCallIds('abc123')));
+    expect(first).toEqual(['call_0_abc123', 'call_1_abc123']);
+    const [one, other] = [idsOf(new StreamMapper('openai-compatible')), idsOf(new StreamMapper('openai-compatible'))];
+    expect(one[0]).toMatch(/^call_0_[0-9a-f]{12}$/);
+    expect(one[0]).not.toBe(other[0]);
   });
 
   it('calls an event of the wrong shape malformed instead of failing on it', () => {
