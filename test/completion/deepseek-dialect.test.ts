@@ -45,13 +45,14 @@ beforeAll(async () => {
     baseUrl: deepseekUrl,
     models: [{ upstreamModel: 'deepseek-v4-flash' }],
   });
-  // The same dialect on another host: a compatible host the gateway does not know to be DeepSeek.
+  // Another host serving a model that is not DeepSeek's by name: a compatible host the gateway does not know
+  // to be DeepSeek (by base URL or model id, compatible-host.ts), though the fixture answers in its dialect.
   await admin('ProvidersService/CreateProvider', {
     id: 'elsewhere',
     name: 'Elsewhere',
     type: 'PROVIDER_TYPE_OPENAI_COMPATIBLE',
     baseUrl: fixture.baseUrl('deepseek'),
-    models: [{ upstreamModel: 'deepseek-v4-flash' }],
+    models: [{ upstreamModel: 'qwen3-32b' }],
   });
   const secret = String((await admin('KeysService/CreateKey', { name: 'deepseek' }))['secret']);
   clients = keyClients(gateway.url, secret);
@@ -140,7 +141,7 @@ describe('DeepSeek JSON output', () => {
   it('another compatible host gets json_schema as the client sent it', async () => {
     const failure = await clients.openai.chat.completions
       .create({
-        model: 'elsewhere/deepseek-v4-flash',
+        model: 'elsewhere/qwen3-32b',
         messages: [{ role: 'user', content: 'Greet me.' }],
         response_format: { type: 'json_schema', json_schema: { name: 'greeting', schema: GREETING_SCHEMA } },
       })
@@ -199,7 +200,7 @@ describe('DeepSeek thinking mode', () => {
   });
 
   it('another compatible host gets reasoning_effort as before, no DeepSeek switch', async () => {
-    await clients.openai.chat.completions.create({ model: 'elsewhere/deepseek-v4-flash', reasoning_effort: 'low', messages: [{ role: 'user', content: 'Hi' }] });
+    await clients.openai.chat.completions.create({ model: 'elsewhere/qwen3-32b', reasoning_effort: 'low', messages: [{ role: 'user', content: 'Hi' }] });
     const body = fixture.lastBody('deepseek');
     expect(body['reasoning_effort']).toBe('low');
     expect(body).not.toHaveProperty('thinking');
