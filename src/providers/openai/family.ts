@@ -30,6 +30,8 @@ export interface FamilyTraits {
   readsPdfFiles: boolean;
   /** OpenAI's media endpoints the host does not have: Azure OpenAI has no moderations API (its content filters do that job). */
   lacksMedia: readonly MediaOperation[];
+  /** OpenAI and Azure take up to 4 stop sequences (../shared/stop-sequence-limit.ts); hosts differ (vLLM: no limit). */
+  maxStopSequences: number | undefined;
 }
 
 export function familyTraits(family: OpenAIFamily): FamilyTraits {
@@ -46,6 +48,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: true,
         readsPdfFiles: true,
         lacksMedia: [],
+        maxStopSequences: 4,
       };
     case 'azure-openai':
       return {
@@ -59,6 +62,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: true,
         readsPdfFiles: true,
         lacksMedia: ['moderations'],
+        maxStopSequences: 4,
       };
     case 'openai-compatible':
       return {
@@ -72,6 +76,7 @@ export function familyTraits(family: OpenAIFamily): FamilyTraits {
         sendsRefusal: false,
         readsPdfFiles: false,
         lacksMedia: [],
+        maxStopSequences: undefined,
       };
   }
 }
