@@ -32,7 +32,7 @@ import { noSchemaCompilers } from './server/no-schema-compilers.js';
 import { registerConsoleRoutes } from './server/console-routes.js';
 import { findConsoleDir, loadConsoleFiles } from './server/console-files.js';
 import { countRequests, InFlightLimit } from './server/in-flight-limit.js';
-import { createRequestIdGenerator } from './server/request-ids.js';
+import { createRequestIdReader } from './server/client-request-id.js';
 import { registerRequestTracing } from './server/request-tracing.js';
 import type { RequestTracer } from './domain/trace-span.js';
 import type { GatewayStorage as Storage } from './storage/index.js';
@@ -84,7 +84,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
   let shared: SharedState<AdminScope> | undefined;
   try {
     const unprefixed = createUnprefixedPaths();
-    const nextRequestId = createRequestIdGenerator();
+    const requestIdOf = createRequestIdReader(() => fastify.log);
     const requestLogging = logsEachRequest(config.logLevel);
     // Set once the routes are registered: the requests these take never reach Fastify (see each file).
     let fastRpcIntake: FastRpcIntake | undefined;
@@ -108,8 +108,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
       logController: requestLogController(config.logLevel),
       // X-Forwarded-For is believed only from these proxies (none by default).
       trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
-      requestIdHeader: 'x-request-id',
-      genReqId: nextRequestId,
+      // The client's x-request-id when it looks like an id, else a new one (server/client-request-id.ts).
+      genReqId: requestIdOf,
       forceCloseConnections: false,
       schemaController: { compilersFactory: noSchemaCompilers },
       // OpenAI paths answer without `/v1` too (server/unprefixed-paths.ts).
@@ -177,7 +177,7 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
     await fastify.register(responsesSurface, { authenticator, completion, store: parts.responses, inFlight });
     fastify.setNotFoundHandler(answerUnknownPath);
     // What Fastify gives a request, given alike to the requests served before it.
-    const identify = createRequestIdentifier({ nextRequestId, trustedProxies: config.trustedProxies, tracer, tls: config.tls !== undefined });
+    const identify = createRequestIdentifier({ requestIdOf, trustedProxies: config.trustedProxies, tracer, tls: config.tls !== undefined });
     // OpenAI chat and Anthropic messages before Fastify (http/shim-intake.ts); Fastify's per-request
     // log lines (debug) need Fastify to see the request.
     if (!requestLogging) {

@@ -50,6 +50,8 @@ export interface EmbeddingInput {
   dimensions: number | undefined;
   user: string;
   providerOptions: JsonObject | undefined;
+  /** One per input, in the inputs' order, or none (EmbedRequest.input_options). */
+  inputOptions: readonly JsonObject[];
 }
 
 export interface AdapterEmbeddings {

@@ -6,14 +6,15 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import proxyAddr from '@fastify/proxy-addr';
 import type { RequestTracer, TraceSpan } from '../domain/trace-span.js';
+import { REQUEST_ID_HEADER } from './client-request-id.js';
 import { startRequestSpan, TRACE_ID_HEADER } from './request-tracing.js';
 
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 export type NodeServerResponse = ServerResponse | Http2ServerResponse;
 
 export interface RequestIdentityOptions {
-  /** Fastify's genReqId: ids stay one sequence whichever side serves the request. */
-  nextRequestId: () => string;
+  /** Fastify's genReqId (client-request-id.ts): ids follow one rule whichever side serves the request. */
+  requestIdOf: (request: NodeRequest) => string;
   /** Fastify's trustProxy list: X-Forwarded-For and X-Forwarded-Proto are believed only from these. */
   trustedProxies: readonly string[];
   tracer: RequestTracer | undefined;
@@ -21,7 +22,7 @@ export interface RequestIdentityOptions {
 }
 
 export interface RequestIdentity {
-  /** The client's x-request-id, or a new one (Fastify's requestIdHeader). */
+  /** The client's x-request-id when it looks like an id, or a new one (client-request-id.ts). */
   id: string;
   /** The client's address, as trustProxy settles it. */
   ip: string;
@@ -32,10 +33,8 @@ export interface RequestIdentity {
 
 export type IdentifyRequest = (request: NodeRequest, response: NodeServerResponse, route: string) => RequestIdentity;
 
-export const REQUEST_ID_HEADER = 'x-request-id';
-
 export function createRequestIdentifier(options: RequestIdentityOptions): IdentifyRequest {
-  const { nextRequestId, tracer } = options;
+  const { requestIdOf, tracer } = options;
   const trust = options.trustedProxies.length > 0 ? proxyAddr.compile([...options.trustedProxies]) : undefined;
   const scheme = options.tls ? 'https' : 'http';
   // As Fastify's request.protocol: X-Forwarded-Proto (its last entry) when the peer is a trusted proxy.
@@ -47,8 +46,7 @@ export function createRequestIdentifier(options: RequestIdentityOptions): Identi
     return scheme;
   };
   return (request, response, route) => {
-    const givenId = request.headers[REQUEST_ID_HEADER];
-    const id = typeof givenId === 'string' && givenId !== '' ? givenId : nextRequestId();
+    const id = requestIdOf(request);
     const ip = (trust ? proxyAddr(request as IncomingMessage, trust) : request.socket.remoteAddress) ?? '';
     const replyHeaders: OutgoingHttpHeaders = { [REQUEST_ID_HEADER]: id };
     const traceSpan = tracer ? startRequestSpan(tracer, { method: request.method ?? 'POST', url: route, route, scheme: schemeOf(request), ip, raw: request }, response) : undefined;

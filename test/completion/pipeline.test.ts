@@ -1,6 +1,7 @@
 // The completion pipeline around the adapters: model resolution, a key's
 // allowed models, listing, token counting, embeddings and the provider probes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonObject } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { KeysService } from '../../gen/llmgateway/v1/keys_service_pb.js';
@@ -188,6 +189,21 @@ describe('tokens, embeddings, models', () => {
     expect((await failure(completion.embed({ model: 'anthropic/embedding-model', inputs: ['x'] }, withKey(secret)))).code).toBe(
       Code.InvalidArgument,
     );
+  });
+
+  it('takes per-input options for Gemini (one upstream call per taskType), and refuses a count that does not match the inputs', async () => {
+    const { secret } = await keys.createKey({ name: 'per-input' }, admin);
+    const from = gemini.received.length;
+    const inputOptions: JsonObject[] = [{ taskType: 'RETRIEVAL_QUERY' }, { taskType: 'RETRIEVAL_DOCUMENT', title: 'Doc' }, { taskType: 'RETRIEVAL_QUERY' }];
+    const answer = await completion.embed({ model: 'gemini/embedding-model', inputs: ['q one', 'a doc', 'q two'], inputOptions }, withKey(secret));
+    const direct = await completion.embed({ model: 'gemini/embedding-model', inputs: ['q one', 'a doc', 'q two'] }, withKey(secret));
+    expect(answer.embeddings.map((embedding) => embedding.values)).toEqual(direct.embeddings.map((embedding) => embedding.values));
+    const calls = gemini.received.slice(from, from + 2).map((call) => (call.body as { requests: Array<{ taskType?: string }> }).requests.map((request) => request.taskType));
+    expect(calls).toEqual([['RETRIEVAL_QUERY', 'RETRIEVAL_QUERY'], ['RETRIEVAL_DOCUMENT']]);
+
+    const refused = await failure(completion.embed({ model: 'gemini/embedding-model', inputs: ['a', 'b'], inputOptions: [{ taskType: 'RETRIEVAL_QUERY' }] }, withKey(secret)));
+    expect(refused.code).toBe(Code.InvalidArgument);
+    expect(refused.rawMessage).toContain('input_options');
   });
 });
 

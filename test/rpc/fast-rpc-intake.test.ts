@@ -13,6 +13,7 @@ import type { FastCall, FastMethodName } from '../../src/rpc/fast-path/fast-call
 import type { FastServing } from '../../src/rpc/fast-path/fast-rpc-routes.js';
 import { InFlightLimit } from '../../src/server/in-flight-limit.js';
 import { createRequestIdentifier, type RequestIdentityOptions } from '../../src/server/request-identity.js';
+import { createRequestIdReader } from '../../src/server/client-request-id.js';
 import type { RequestTracer, TraceSpan } from '../../src/domain/trace-span.js';
 
 const COMPLETE = '/llmgateway.v1.CompletionService/Complete';
@@ -40,7 +41,7 @@ afterEach(async () => {
 });
 
 /** The intake on a node:http (1) or node:http2 (2) server; `serve` fails for calls whose path ends in "?fail". */
-type HarnessOverrides = Partial<Omit<FastRpcIntakeOptions, 'identify'>> & Partial<Omit<RequestIdentityOptions, 'nextRequestId'>>;
+type HarnessOverrides = Partial<Omit<FastRpcIntakeOptions, 'identify'>> & Partial<Omit<RequestIdentityOptions, 'requestIdOf'>>;
 
 async function harness(version: 1 | 2, overrides: HarnessOverrides = {}, options: { holdAnswers?: boolean; failing?: boolean } = {}): Promise<Harness> {
   const taken: Taken[] = [];
@@ -67,7 +68,7 @@ async function harness(version: 1 | 2, overrides: HarnessOverrides = {}, options
       [STREAM, 'streamComplete'],
     ]),
     identify: createRequestIdentifier({
-      nextRequestId: () => `req_generated_${(counter += 1)}`,
+      requestIdOf: createRequestIdReader(() => quietLog, () => `req_generated_${(counter += 1)}`),
       trustedProxies: overrides.trustedProxies ?? [],
       tracer: overrides.tracer,
       tls: overrides.tls ?? false,

@@ -1,7 +1,10 @@
 // An upstream that reports no usage still yields usage, counted with the
 // tokenizer and marked estimated, unary and streamed, on the RPC and the shim.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { ChatRequestSchema, InputUsageSchema, Role } from '../../gen/llmgateway/v1/chat_pb.js';
 import { StreamAssembler } from '../../src/core/completion/assemble-stream.js';
+import { estimateUsage } from '../../src/core/usage/estimate-usage.js';
 import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
 
 let harness: RoutingHarness;
@@ -36,5 +39,20 @@ describe('usage when the upstream reports none', () => {
     });
     expect(answer.usage?.prompt_tokens).toBeGreaterThan(5);
     expect(answer.usage?.completion_tokens).toBeGreaterThan(0);
+  });
+});
+
+describe('a stream cut before its usage', () => {
+  const request = create(ChatRequestSchema, { model: 'm', messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Count the tokens in this sentence please' } } }] }] });
+
+  it('counts the input with the tokenizer when the upstream told only the service tier before the output (OpenAI), and keeps the tier', () => {
+    const usage = estimateUsage(request, 'gpt-4o', { output: ['Hello'], reasoning: [], input: create(InputUsageSchema, { serviceTier: 'flex' }) });
+    expect(usage.inputTokens).toBeGreaterThan(5);
+    expect(usage).toMatchObject({ estimated: true, serviceTier: 'flex' });
+  });
+
+  it('takes the input count the upstream told before the output (Anthropic, Gemini)', () => {
+    const usage = estimateUsage(request, 'gpt-4o', { output: ['Hello'], reasoning: [], input: create(InputUsageSchema, { inputTokens: 1234, cachedInputTokens: 1000 }) });
+    expect(usage).toMatchObject({ inputTokens: 1234, cachedInputTokens: 1000, estimated: true });
   });
 });

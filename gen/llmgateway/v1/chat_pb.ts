@@ -820,7 +820,8 @@ export type Usage = Message$1<"llmgateway.v1.Usage"> & {
 
   /**
    * The service tier that served the request, as the provider names it
-   * (Anthropic: "standard", "priority", "batch"); "" when not reported.
+   * (Anthropic: "standard", "priority", "batch"; OpenAI: "default", "flex",
+   * "scale", "priority"); "" when not reported.
    *
    * @generated from field: string service_tier = 10;
    */
@@ -1462,7 +1463,8 @@ export const FinishSchema: GenMessage<Finish> = /*@__PURE__*/
 /**
  * The input side of the usage, as the provider reports it before the output
  * (Anthropic's message_start, Gemini's first event). Only the stream's usage
- * event is counted (it carries these tokens again, with the output).
+ * event is counted (it carries these tokens again, with the output). The OpenAI
+ * family tells only the service tier this early: its token counts are then 0.
  *
  * @generated from message llmgateway.v1.InputUsage
  */

@@ -188,13 +188,17 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
       if (request.inputs.length === 0) throw invalidArgument('inputs', 'must contain at least one text');
       if (request.inputs.length > 2048) throw invalidArgument('inputs', 'must have at most 2048 texts');
       if (request.dimensions !== undefined && request.dimensions < 1) throw invalidArgument('dimensions', 'must be ≥ 1');
+      if (request.inputOptions.length > 0 && request.inputOptions.length !== request.inputs.length) {
+        throw invalidArgument('input_options', `must have one entry per input (${request.inputs.length}), or none`);
+      }
       const routePlan = await plan(request.model, {
         key,
         accessGranted: !!call.accessGrantedFor && call.accessGrantedFor === request.model,
         sessionId: call.context?.sessionId ?? '',
         user: request.user,
       });
-      const input = { inputs: request.inputs, dimensions: request.dimensions, user: request.user, providerOptions: request.providerOptions };
+      const { inputs, dimensions, user, providerOptions, inputOptions } = request;
+      const input = { inputs, dimensions, user, providerOptions, inputOptions };
       try {
         const trace = call.context?.trace;
         const { value, served, attempts } = await dispatcher.unary(

@@ -31,8 +31,9 @@ export function estimateUsage(request: ChatRequest, upstreamModel: string, gener
   // Counted as one text: a streamed answer's pieces split words (a piece ending in a space counts that space as a
   // token of its own), which would overcount against the provider's tokenizer.
   const count = (texts: readonly string[]) => (texts.length === 0 ? 0 : countTextTokens(texts.join(''), encoding));
-  const known = generated.input;
-  // The provider's own input count, cached and cache-written tokens included, over the tokenizer's guess.
+  // The provider's own input count, cached and cache-written tokens included, over the tokenizer's guess; an
+  // input usage that names only the service tier (the OpenAI family's) counts nothing.
+  const known = generated.input && generated.input.inputTokens > 0 ? generated.input : undefined;
   const inputTokens = known ? known.inputTokens : countChatTokens(request, upstreamModel).tokens;
   const outputTokens = count(generated.output);
   const reasoningTokens = count(generated.reasoning);
@@ -43,6 +44,7 @@ export function estimateUsage(request: ChatRequest, upstreamModel: string, gener
     reasoningTokens,
     totalTokens: inputTokens + outputTokens + reasoningTokens,
     estimated: true,
+    serviceTier: generated.input?.serviceTier ?? '',
   });
 }
 

@@ -18,6 +18,7 @@ import {
   type Usage,
   type Warning,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { anthropicServiceTier } from '../service-tier-names.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import type { AnthropicContentBlock, AnthropicDeltaUsage, AnthropicMessage, AnthropicStopReason, AnthropicUsage } from './anthropic-wire.js';
 import { encodeReasoningSignature } from './reasoning-signature.js';
@@ -156,7 +157,7 @@ export function renderUsage(usage: Usage | undefined): AnthropicUsage {
     cache_creation: delta.cache_creation,
     server_tool_use: null,
     // The tier the upstream reported serving the request; null when it did not say.
-    service_tier: usage?.serviceTier || null,
+    service_tier: anthropicServiceTier(usage?.serviceTier),
   };
 }
 

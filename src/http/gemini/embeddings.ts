@@ -2,9 +2,11 @@
 // EmbedResponse (https://ai.google.dev/api/embeddings). Only text parts can be
 // embedded by every provider. taskType and title travel as provider_options,
 // which a Gemini provider sends on (another family leaves them out with a
-// warning: ../../providers/shared/gemini-embed-options.ts); a batch shares one
-// of each, as it shares outputDimensionality. Fields may be spelled either way
-// (field-spelling.ts).
+// warning: ../../providers/shared/gemini-embed-options.ts). A batch whose
+// requests all send the same ones sends them once; one whose requests differ
+// sends each request's own as its input_options, and a Gemini provider makes
+// one upstream call per (taskType, title). A batch shares outputDimensionality.
+// Fields may be spelled either way (field-spelling.ts).
 import { create } from '@bufbuild/protobuf';
 import { EmbedRequestSchema, type EmbedRequest, type EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import type { Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
@@ -49,13 +51,11 @@ export function parseBatchEmbedContents(sent: unknown, model: string): ParsedEmb
   });
   const dimensions = new Set(entries.map((entry) => entry.dimensions));
   if (dimensions.size > 1) throw invalidValue('requests', 'every request must ask for the same outputDimensionality');
-  for (const name of EMBED_OPTIONS) {
-    if (new Set(entries.map((entry) => entry.options[name])).size > 1) throw invalidValue('requests', `every request must send the same ${name}`);
-  }
-  return {
-    embed: create(EmbedRequestSchema, { model, inputs: entries.map((entry) => entry.text), dimensions: entries[0]!.dimensions, providerOptions: optionsOf(entries[0]!) }),
-    warnings,
-  };
+  const shared = EMBED_OPTIONS.every((name) => new Set(entries.map((entry) => entry.options[name])).size === 1);
+  const embed = create(EmbedRequestSchema, { model, inputs: entries.map((entry) => entry.text), dimensions: entries[0]!.dimensions });
+  if (shared) embed.providerOptions = optionsOf(entries[0]!);
+  else embed.inputOptions = entries.map((entry) => entry.options);
+  return { embed, warnings };
 }
 
 const EMBED_OPTIONS = ['taskType', 'title'] as const;

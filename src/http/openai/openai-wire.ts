@@ -51,6 +51,8 @@ export interface OpenAIChatCompletion {
   model: string;
   choices: Array<{ index: number; message: OpenAIAssistantMessage; logprobs: OpenAIChoiceLogprobs | null; finish_reason: OpenAIFinishReason }>;
   usage?: OpenAIUsage;
+  /** The tier that served the request ("default", "flex" …), when the upstream named it. */
+  service_tier?: string;
 }
 
 export interface OpenAIToolCallDelta {
@@ -83,6 +85,8 @@ export interface OpenAIChatCompletionChunk {
   choices: OpenAIChunkChoice[];
   /** Present (null, then the totals in the last `choices: []` chunk) only when include_usage was asked. */
   usage?: OpenAIUsage | null;
+  /** On every chunk once the upstream named it (before the first output: OpenAI names it on its first chunk). */
+  service_tier?: string;
 }
 
 export interface OpenAIErrorBody {

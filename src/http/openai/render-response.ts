@@ -3,6 +3,7 @@
 import type { Timestamp } from '@bufbuild/protobuf/wkt';
 import { FinishReason, type ChatResponse, type Choice, type Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletion, OpenAIAssistantMessage, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage } from './openai-wire.js';
+import { openAIServiceTier } from '../service-tier-names.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import { ReasoningCarrier } from './reasoning-carrier.js';
 import { renderChoiceLogprobs } from './render-logprobs.js';
@@ -21,6 +22,8 @@ export function renderCompletion(response: ChatResponse): OpenAIChatCompletion {
     })),
   };
   if (response.usage) completion.usage = renderUsage(response.usage);
+  const tier = openAIServiceTier(response.usage?.serviceTier ?? '');
+  if (tier) completion.service_tier = tier;
   return completion;
 }
 

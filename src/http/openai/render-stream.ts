@@ -5,12 +5,15 @@
 // index (the id carries the signed reasoning before it, reasoning-carrier.ts);
 // usage is kept for the final `choices: []` chunk, sent only when the client
 // asked for it (stream_options.include_usage). A text delta's log
-// probabilities go on its chunk (render-logprobs.ts).
+// probabilities go on its chunk (render-logprobs.ts). The service tier, once
+// the upstream named it (input usage, before the output), goes on every chunk;
+// so the first choice opens with its first output, not at the start.
 import type { StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { OpenAIChatCompletionChunk, OpenAIChoiceLogprobs, OpenAIChunkChoice, OpenAIChunkDelta } from './openai-wire.js';
 import { renderDeltaLogprobs } from './render-logprobs.js';
 import { renderFinishReason, renderUsage, unixSeconds } from './render-response.js';
 import { StreamFacts } from '../stream-facts.js';
+import { openAIServiceTier } from '../service-tier-names.js';
 import { encodeToolCallId } from '../tool-call-id.js';
 import { ReasoningCarrier } from './reasoning-carrier.js';
 
@@ -27,6 +30,7 @@ export class StreamRenderer extends StreamFacts {
   private readonly calls = new Map<number, Map<number, boolean>>();
   private readonly carriers = new Map<number, ReasoningCarrier>();
   private usage: Usage | undefined;
+  private serviceTier: string | undefined;
 
   constructor(private readonly options: StreamRendererOptions) {
     super();
@@ -41,7 +45,10 @@ export class StreamRenderer extends StreamFacts {
         this.id = event.value.id;
         this.created = unixSeconds(event.value.created);
         this.model = event.value.model;
-        return this.open(index);
+        return [];
+      case 'inputUsage':
+        this.serviceTier = openAIServiceTier(event.value.serviceTier) ?? this.serviceTier;
+        return [];
       case 'textDelta': {
         this.carrierOf(index).interrupt();
         const { text, refusal, logprobs } = event.value;
@@ -81,6 +88,7 @@ export class StreamRenderer extends StreamFacts {
       }
       case 'usage':
         this.usage = event.value;
+        this.serviceTier = openAIServiceTier(event.value.serviceTier) ?? this.serviceTier;
         return [];
       default:
         return [];
@@ -124,6 +132,7 @@ export class StreamRenderer extends StreamFacts {
   private chunk(choices: OpenAIChunkChoice[]): OpenAIChatCompletionChunk {
     const chunk: OpenAIChatCompletionChunk = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
     if (this.options.includeUsage) chunk.usage = null;
+    if (this.serviceTier) chunk.service_tier = this.serviceTier;
     return chunk;
   }
 }

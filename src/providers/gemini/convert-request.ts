@@ -5,6 +5,7 @@ import type { GatewayError } from '../../domain/gateway-error.js';
 import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { foreignFields, foreignOptionRefusal } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
+import { stopSequencesRefusal } from '../shared/stop-sequence-limit.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { documentRefusal } from '../shared/documents.js';
 import { documentCheck } from './convert-document.js';
@@ -22,8 +23,15 @@ const FOREIGN = foreignFields(GEMINI_LABEL, ['OpenAI']);
 
 /** What Gemini cannot give at all, known before any call (ProviderAdapter.refusal). */
 export function requestRefusal(request: ChatRequest): GatewayError | undefined {
-  return foreignOptionRefusal(request.providerOptions, FOREIGN) ?? documentRefusal(request, documentCheck);
+  return (
+    stopSequencesRefusal(request, GEMINI_MAX_STOP_SEQUENCES, GEMINI_LABEL) ??
+    foreignOptionRefusal(request.providerOptions, FOREIGN) ??
+    documentRefusal(request, documentCheck)
+  );
 }
+
+/** "The set of character sequences (up to 5)" (https://ai.google.dev/api/generate-content#generationconfig). */
+const GEMINI_MAX_STOP_SEQUENCES = 5;
 
 export interface ConvertedRequest {
   request: GeminiGenerateRequest;

@@ -11,6 +11,7 @@ import { passThroughOptions } from '../shared/provider-options.js';
 import { UpstreamFault } from '../shared/upstream-fault.js';
 import { unsupportedParameter } from '../shared/warnings.js';
 import { convertRequest, requestRefusal } from './convert-request.js';
+import { embedGroups } from './embed-groups.js';
 import { GEMINI_LABEL } from './family.js';
 import { createGeminiClient, type GeminiClient } from './gemini-client.js';
 import { mapError, type ErrorContext } from './map-error.js';
@@ -68,23 +69,16 @@ export function createGeminiAdapter(connection: ProviderConnection, client: Gemi
       try {
         const { fields, warnings } = passThroughOptions(input.providerOptions);
         // Per-input options live inside each `requests[]` entry, which a body
-        // merge cannot reach: the SDK's own config fields carry them.
+        // merge cannot reach: the SDK's own config fields carry them, one call per group.
         const { taskType, title, ...extraBody } = fields;
         if (input.user !== '') warnings.push(unsupportedParameter('user', GEMINI_LABEL, 'the Gemini API has no end-user field'));
-        const vectors = await client.embed(
-          {
-            model: target.upstreamModel,
-            inputs: input.inputs,
-            dimensions: input.dimensions,
-            taskType: typeof taskType === 'string' ? taskType : undefined,
-            title: typeof title === 'string' ? title : undefined,
-            extraBody,
-          },
-          context.signal,
-          context.traceHeaders,
-        );
-        if (vectors.length !== input.inputs.length) {
-          throw new UpstreamFault('malformed_body', `${vectors.length} embeddings for ${input.inputs.length} inputs`);
+        const vectors: number[][] = [];
+        for (const group of embedGroups(input.inputs.length, { taskType, title }, input.inputOptions, warnings)) {
+          const inputs = group.positions.map((position) => input.inputs[position]!);
+          const call = { model: target.upstreamModel, inputs, dimensions: input.dimensions, taskType: group.taskType, title: group.title, extraBody };
+          const answered = await client.embed(call, context.signal, context.traceHeaders);
+          if (answered.length !== inputs.length) throw new UpstreamFault('malformed_body', `${answered.length} embeddings for ${inputs.length} inputs`);
+          group.positions.forEach((position, index) => (vectors[position] = answered[index]!));
         }
         // Gemini's embedding endpoints report no token usage.
         return { vectors, usage: undefined, warnings };

@@ -7,6 +7,7 @@ import { cacheBreakpointsNotSent } from '../shared/cache-breakpoints.js';
 import { enumFormatRefusal } from '../shared/enum-format.js';
 import { foreignFields, foreignOptionRefusal, type ForeignFields } from '../shared/foreign-options.js';
 import { passThroughOptions } from '../shared/provider-options.js';
+import { stopSequencesRefusal } from '../shared/stop-sequence-limit.js';
 import { parameterAdjusted, unsupportedParameter, unsupportedParameterNotice } from '../shared/warnings.js';
 import { documentRefusal } from '../shared/documents.js';
 import { documentCheckFor } from './convert-document.js';
@@ -31,6 +32,7 @@ function foreignTo(traits: FamilyTraits): ForeignFields {
 export function requestRefusal(request: ChatRequest, traits: FamilyTraits): GatewayError | undefined {
   return (
     enumFormatRefusal(request, traits.label) ??
+    stopSequencesRefusal(request, traits.maxStopSequences, traits.label) ??
     foreignOptionRefusal(request.providerOptions, foreignTo(traits)) ??
     documentRefusal(request, documentCheckFor(traits))
   );

@@ -47,6 +47,8 @@ export interface FamilyTraits {
   thinkingSwitch: boolean;
   /** `response_format: json_schema` is taken; DeepSeek takes only json_object (convert-response-format.ts). */
   jsonSchemaFormat: boolean;
+  /** OpenAI and Azure take up to 4 stop sequences (../shared/stop-sequence-limit.ts); hosts differ (vLLM: no limit). */
+  maxStopSequences: number | undefined;
 }
 
 const REASONING_FIELDS: Record<CompatibleHost, readonly ReasoningField[]> = {
@@ -84,6 +86,7 @@ function baseTraits(family: OpenAIFamily, host: CompatibleHost): FamilyTraits {
         lacksMedia: [],
         thinkingSwitch: false,
         jsonSchemaFormat: true,
+        maxStopSequences: 4,
       };
     case 'azure-openai':
       return {
@@ -101,6 +104,7 @@ function baseTraits(family: OpenAIFamily, host: CompatibleHost): FamilyTraits {
         lacksMedia: ['moderations'],
         thinkingSwitch: false,
         jsonSchemaFormat: true,
+        maxStopSequences: 4,
       };
     case 'openai-compatible':
       return {
@@ -118,6 +122,7 @@ function baseTraits(family: OpenAIFamily, host: CompatibleHost): FamilyTraits {
         lacksMedia: [],
         thinkingSwitch: false,
         jsonSchemaFormat: true,
+        maxStopSequences: undefined,
       };
   }
 }

@@ -32,7 +32,7 @@ export function mapResponse(answer: WireChatCompletion | undefined, family: Open
     if (logprobs) mapped.logprobs = logprobs;
     return mapped;
   });
-  return { choices, usage: mapUsage(completion.usage) };
+  return { choices, usage: mapUsage(completion.usage, completion.service_tier) };
 }
 
 /** The SDK hands over whatever the body was (nothing for an empty one): an answer has at least one choice object. */

@@ -4,7 +4,9 @@
 // sends every call whole at index 0, by id), finish needs to know whether a
 // call was seen, and usage is kept until the end (last value wins:
 // docs/provider-wire-formats.md, Pitfall 6). A chunk's log probabilities
-// ride on its text deltas (map-logprobs.ts).
+// ride on its text deltas (map-logprobs.ts). The service tier OpenAI names on
+// every chunk goes out at once as input usage (no tokens: OpenAI counts them
+// only at the end), so that a surface can name it from its first chunk on.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { ChoiceLogprobs, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { StreamChunkSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
@@ -32,6 +34,9 @@ export class StreamMapper {
   private readonly choices = new Map<number, ChoiceState>();
   private usage: Usage | undefined;
   private cutShort: string | undefined;
+  private serviceTier = '';
+  /** Until an event with output went out: the tier is told as input usage only before it. */
+  private leading = true;
 
   constructor(
     private readonly family: OpenAIFamily,
@@ -42,6 +47,10 @@ export class StreamMapper {
   map(chunk: WireChatChunk): StreamChunk[] {
     checkChunk(chunk);
     const out: StreamChunk[] = [];
+    if (typeof chunk.service_tier === 'string' && chunk.service_tier !== '') {
+      if (this.leading && this.serviceTier === '') out.push(create(StreamChunkSchema, { event: { case: 'inputUsage', value: { serviceTier: chunk.service_tier } } }));
+      this.serviceTier = chunk.service_tier;
+    }
     // Azure opens with `choices: []` (prompt_filter_results) and repeats such
     // chunks mid-stream; the usage chunk has `choices: []` too (Pitfall 9).
     for (const [position, choice] of (chunk.choices ?? []).entries()) {
@@ -65,7 +74,8 @@ export class StreamMapper {
         emit({ case: 'finish', value: { reason: finish.reason, rawReason: finish.raw } });
       }
     }
-    if (chunk.usage) this.usage = mapUsage(chunk.usage);
+    if (chunk.usage) this.usage = mapUsage(chunk.usage, this.serviceTier);
+    if (this.leading && out.some((event) => event.event.case !== 'inputUsage')) this.leading = false;
     return out;
   }
 

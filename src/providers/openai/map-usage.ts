@@ -9,7 +9,8 @@ import type { WireUsage } from './wire-types.js';
 
 const count = (value: number | null | undefined): number => (typeof value === 'number' && value > 0 ? value : 0);
 
-export function mapUsage(usage: WireUsage | null | undefined): Usage | undefined {
+/** `serviceTier`: the answer's `service_tier`, which OpenAI sends beside the usage, not in it. */
+export function mapUsage(usage: WireUsage | null | undefined, serviceTier?: string | null): Usage | undefined {
   if (!usage) return undefined;
   const cacheHits = count(usage.prompt_cache_hit_tokens);
   const cacheMisses = count(usage.prompt_cache_miss_tokens);
@@ -25,6 +26,7 @@ export function mapUsage(usage: WireUsage | null | undefined): Usage | undefined
     reasoningTokens: count(usage.completion_tokens_details?.reasoning_tokens),
     totalTokens: inputTokens + outputTokens,
     costUsd: reportedCost(usage),
+    serviceTier: serviceTier ?? '',
   });
 }
 

@@ -131,7 +131,7 @@ export function createOpenAIAdapter(connection: ProviderConnection, client: Open
     },
 
     async embed(input, target, context) {
-      const gemini = withoutGeminiEmbedOptions(input.providerOptions, traits.label);
+      const gemini = withoutGeminiEmbedOptions(input.providerOptions, input.inputOptions, traits.label);
       const { fields, warnings } = passThroughOptions(gemini.options);
       warnings.unshift(...gemini.warnings);
       const params: EmbeddingParams = { model: modelFor(target), input: input.inputs };

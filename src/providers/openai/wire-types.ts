@@ -143,6 +143,8 @@ export interface WireChatCompletion {
   id?: string;
   choices?: Array<{ index?: number; message?: WireResponseMessage; finish_reason?: string | null; logprobs?: WireChoiceLogprobs | null }>;
   usage?: WireUsage | null;
+  /** The tier that served the request ("default", "flex", "priority" …); OpenAI sends it, most hosts do not. */
+  service_tier?: string | null;
 }
 
 export interface WireToolCallDelta {
@@ -166,6 +168,8 @@ export interface WireChatChunk {
   /** Azure: empty on the opening prompt-filter chunk and on annotation chunks. */
   choices?: Array<{ index?: number; delta?: WireChunkDelta | null; finish_reason?: string | null; logprobs?: WireChoiceLogprobs | null }>;
   usage?: WireUsage | null;
+  /** On every chunk, as on the completion. */
+  service_tier?: string | null;
 }
 
 export interface WireEmbeddingResponse {

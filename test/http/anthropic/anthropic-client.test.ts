@@ -109,13 +109,14 @@ describe('requests and headers', () => {
     expect(warningsOf(response.headers)).toEqual([expect.objectContaining({ code: 'unsupported_parameter', param: 'service_tier' })]);
   });
 
-  it('usage.service_tier is the tier the Anthropic upstream reported, unary and streamed; null when none was', async () => {
+  it('usage.service_tier is the tier the upstream reported, unary and streamed; null when none was', async () => {
     const unary = await client.messages.create(hello('anthropic/plain-text'));
     expect(unary.usage.service_tier).toBe('standard');
     const streamed = await client.messages.stream(hello('anthropic/plain-text')).finalMessage();
     expect(streamed.usage.service_tier).toBe('standard');
-    const openai = await client.messages.create(hello('openai/plain-text'));
-    expect(openai.usage.service_tier).toBeNull();
+    // OpenAI's "default" is Anthropic's "standard"; Gemini names no tier.
+    expect((await client.messages.create(hello('openai/plain-text'))).usage.service_tier).toBe('standard');
+    expect((await client.messages.create(hello('gemini/plain-text'))).usage.service_tier).toBeNull();
   });
 
   it('names the stop sequence an Anthropic upstream matched among several, unary and streamed', async () => {

@@ -187,7 +187,7 @@ describe('cancellation, credentials and the other endpoints', () => {
   });
 
   it('embed is refused: Anthropic has no embeddings API', async () => {
-    const error = await adapter.embed({ inputs: ['x'], dimensions: undefined, user: '', providerOptions: undefined }, target('x'), context()).catch(
+    const error = await adapter.embed({ inputs: ['x'], dimensions: undefined, user: '', providerOptions: undefined, inputOptions: [] }, target('x'), context()).catch(
       (caught: unknown) => caught,
     );
     expect(error).toMatchObject({ kind: 'invalid_argument' });

@@ -137,7 +137,7 @@ describe('warnings and provider_options', () => {
 describe('embeddings, token counting, model listing', () => {
   it('embeds a batch with outputDimensionality from dimensions', async () => {
     const result = await adapter.embed(
-      { inputs: ['alpha', 'beta'], dimensions: 4, user: 'someone', providerOptions: { taskType: 'RETRIEVAL_QUERY' } },
+      { inputs: ['alpha', 'beta'], dimensions: 4, user: 'someone', providerOptions: { taskType: 'RETRIEVAL_QUERY' }, inputOptions: [] },
       target('embedding-model'),
       context(),
     );

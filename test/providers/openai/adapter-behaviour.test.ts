@@ -89,7 +89,7 @@ describe.each(DEPLOYMENTS)('OpenAI adapter behaviour: $name', (deployment) => {
 
   it('embeds (floats requested, dimensions passed through, input order kept)', async () => {
     const result = await harness.adapter.embed(
-      { inputs: ['alpha', 'beta gamma'], dimensions: 5, user: 'u-1', providerOptions: undefined },
+      { inputs: ['alpha', 'beta gamma'], dimensions: 5, user: 'u-1', providerOptions: undefined, inputOptions: [] },
       targetFor(deployment, 'text-embedding-3-small'),
       context(),
     );
@@ -101,7 +101,7 @@ describe.each(DEPLOYMENTS)('OpenAI adapter behaviour: $name', (deployment) => {
 
   it('decodes base64 embeddings when provider_options ask for them', async () => {
     const result = await harness.adapter.embed(
-      { inputs: ['alpha'], dimensions: undefined, user: '', providerOptions: { encoding_format: 'base64' } },
+      { inputs: ['alpha'], dimensions: undefined, user: '', providerOptions: { encoding_format: 'base64' }, inputOptions: [] },
       targetFor(deployment, 'text-embedding-3-small'),
       context(),
     );

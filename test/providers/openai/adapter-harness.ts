@@ -2,7 +2,7 @@
 // (OpenAI, Azure classic, Azure v1, an OpenAI-compatible host), each against
 // its fixture upstream, plus helpers to build requests and fold streams.
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
-import type { ChatRequest, FinishReason, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
+import type { ChatRequest, FinishReason, InputUsage, StreamChunk, Usage, Warning } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ChatRequestSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { ProviderAdapter, ProviderConnection, UpstreamTarget } from '../../../src/domain/provider-adapter.js';
 import { createOpenAIAdapter } from '../../../src/providers/openai/index.js';
@@ -75,6 +75,8 @@ export interface FoldedChoice {
 export interface FoldedStream {
   choices: Map<number, FoldedChoice>;
   usage: Usage | undefined;
+  /** What the stream told of the input before the output (OpenAI: the service tier alone). */
+  inputUsage: InputUsage | undefined;
   usageChunks: number;
   warnings: Warning[];
   /** Event kinds in arrival order, for ordering checks. */
@@ -82,7 +84,7 @@ export interface FoldedStream {
 }
 
 export async function foldStream(stream: AsyncIterable<StreamChunk>): Promise<FoldedStream> {
-  const folded: FoldedStream = { choices: new Map(), usage: undefined, usageChunks: 0, warnings: [], kinds: [] };
+  const folded: FoldedStream = { choices: new Map(), usage: undefined, inputUsage: undefined, usageChunks: 0, warnings: [], kinds: [] };
   const choice = (index: number): FoldedChoice => {
     let value = folded.choices.get(index);
     if (!value) {
@@ -126,6 +128,9 @@ export async function foldStream(stream: AsyncIterable<StreamChunk>): Promise<Fo
         break;
       case 'warning':
         folded.warnings.push(event.value);
+        break;
+      case 'inputUsage':
+        folded.inputUsage = event.value;
         break;
       default:
         throw new Error(`unexpected chunk ${event.case}`);

@@ -98,6 +98,7 @@ describe.each(DEPLOYMENTS)('OpenAI adapter scenarios: $name', (deployment) => {
   describe.each(SCENARIOS)('$name', (scenario) => {
     const request = () => scenarioRequest(scenario, deployment.family);
     const target = targetFor(deployment, scenario.name);
+    const servedTier = deployment.family === 'openai' ? 'default' : '';
 
     it('unary', async () => {
       const call = harness.adapter.complete(request(), target, context());
@@ -106,6 +107,8 @@ describe.each(DEPLOYMENTS)('OpenAI adapter scenarios: $name', (deployment) => {
       expect(result.choices).toHaveLength(1);
       expectChoice(deployment, scenario, result.choices[0] && unaryView(result.choices[0]));
       expect(result.usage).toMatchObject(expectedUsage(scenario.output as ScenarioOutput));
+      // Only the OpenAI fixture names the tier that served the request, as OpenAI does.
+      expect(result.usage?.serviceTier).toBe(servedTier);
     });
 
     it('stream', async () => {
@@ -121,6 +124,10 @@ describe.each(DEPLOYMENTS)('OpenAI adapter scenarios: $name', (deployment) => {
       const firstDelta = result.kinds.findIndex((kind) => kind !== 'warning');
       expect(result.kinds.slice(firstDelta)).not.toContain('warning');
       expect(result.kinds.at(-1)).toBe('usage');
+      // The tier is told before the first output (as input usage without tokens), and again with the usage.
+      expect(result.inputUsage?.serviceTier).toBe(servedTier || undefined);
+      expect(result.inputUsage?.inputTokens ?? 0).toBe(0);
+      expect(result.usage?.serviceTier).toBe(servedTier);
     });
   });
 });
