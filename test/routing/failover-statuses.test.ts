@@ -2,7 +2,8 @@
 // target (a model that provider retired) says nothing about the next, which
 // asks another provider for another model: a route lists 404 in
 // failoverStatuses to fail over on it; without it, the client gets the 404 in
-// its API's shape.
+// its API's shape. A 409 is what the vendors' SDKs retry (a lock timeout): it
+// is retried and failed over by default, as its `x-should-retry: true` says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIError } from 'openai';
 import { startRoutingHarness, type RoutingHarness } from './routing-harness.js';
@@ -10,7 +11,7 @@ import { startRoutingHarness, type RoutingHarness } from './routing-harness.js';
 let harness: RoutingHarness;
 beforeAll(async () => {
   harness = await startRoutingHarness();
-  await harness.addFaultProvider('legacy', ['retired-r', 'retired-s', 'retired-t']);
+  await harness.addFaultProvider('legacy', ['retired-r', 'retired-s', 'retired-t', 'conflict-n', 'conflict-o']);
 });
 afterAll(() => harness?.close());
 
@@ -59,5 +60,25 @@ describe('an upstream 404 on a route', () => {
     for (const status of [400, 413, 422]) {
       await expect(createRoute(`listed-${status}`, 'retired-t', { failoverStatuses: [status] })).rejects.toThrow(`${status} never fails over`);
     }
+  });
+});
+
+describe('an upstream 409 on a route', () => {
+  it('is retried and then failed over by default, as x-should-retry says', async () => {
+    await createRoute('conflicted', 'conflict-n');
+    const { data, response } = await harness.openai.chat.completions.create({ model: 'conflicted', messages: hi }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('served by y');
+    expect(response.headers.get('x-gateway-attempts')).toMatch(
+      /^legacy\/conflict-n=unavailable 409 \d+ms, legacy\/conflict-n=unavailable 409 \d+ms, fault\/ok-y=ok 200 \d+ms$/,
+    );
+  });
+
+  it('reaches the client as retryable when it is the last answer', async () => {
+    const refused = await harness.openai.chat.completions.create({ model: 'legacy/conflict-o', messages: hi }).then(
+      () => undefined,
+      (error: unknown) => error as APIError,
+    );
+    expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(refused?.headers?.get('x-should-retry')).toBe('true');
   });
 });
