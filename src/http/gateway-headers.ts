@@ -18,7 +18,8 @@ export interface WarningEntry {
 
 /**
  * x-gateway-provider / x-gateway-upstream-model (who served), x-gateway-route
- * (the route the client named) and x-gateway-attempts (server/attempts-header.ts).
+ * (the route the client named), x-gateway-expert (the expert an expert route
+ * chose) and x-gateway-attempts (server/attempts-header.ts).
  */
 export function routeHeaders(route: RouteInfo | undefined): Record<string, string> {
   if (!route) return {};
@@ -26,6 +27,7 @@ export function routeHeaders(route: RouteInfo | undefined): Record<string, strin
   if (route.providerId) headers['x-gateway-provider'] = headerSafe(route.providerId);
   if (route.upstreamModel) headers['x-gateway-upstream-model'] = headerSafe(route.upstreamModel);
   if (route.route) headers['x-gateway-route'] = headerSafe(route.route);
+  if (route.expert) headers['x-gateway-expert'] = headerSafe(route.expert);
   if (route.rulesApplied.length > 0) headers['x-gateway-rules'] = headerSafe(route.rulesApplied.join(', '));
   if (route.attempts.length > 0) headers['x-gateway-attempts'] = attemptsHeader(route.attempts);
   return headers;

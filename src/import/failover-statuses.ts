@@ -3,8 +3,8 @@
 // `kindThatNeverFailsOver`), which src/import may not import
 // (docs/architecture.md): the client's own 4xx never fail over here, so a route
 // listing one is refused; every 5xx, 401–403 (the gateway's credentials at that
-// provider), 408, 409 and 429 may be listed.
-const LISTABLE_4XX: ReadonlySet<number> = new Set([401, 402, 403, 408, 409, 429]);
+// provider), 404 (a model one provider retired), 408, 409 and 429 may be listed.
+const LISTABLE_4XX: ReadonlySet<number> = new Set([401, 402, 403, 404, 408, 409, 429]);
 
 export const canFailOver = (status: number): boolean =>
   Number.isInteger(status) && ((status >= 500 && status <= 599) || LISTABLE_4XX.has(status));

@@ -1,14 +1,19 @@
 // Providers named by another gateway's config (a vendor name, a base URL, a
 // key): the same vendor + URL + key is one provider here, a second key or URL
-// for the same vendor is another (`litellm-openai-2`). Vendors speaking the OpenAI API
-// at a known address become openai-compatible providers with that address.
+// for the same vendor is another (`litellm-openai-2`), and so is one the
+// gateway already holds under that id for another upstream (provider-ids.ts).
+// Vendors speaking the OpenAI API at a known address become openai-compatible
+// providers with that address.
 import { create } from '@bufbuild/protobuf';
 import {
   CreateProviderRequestSchema,
   ProviderModelSchema,
   ProviderType,
   type CreateProviderRequest,
+  type Provider,
 } from '../../gen/llmgateway/v1/providers_service_pb.js';
+import type { Unmapped } from './import-draft.js';
+import { chooseProviderId } from './provider-ids.js';
 
 interface Vendor {
   type: ProviderType;
@@ -54,12 +59,19 @@ export interface ProviderPool {
   /** Adds the model to the provider when it is not there yet. */
   addModel(provider: CreateProviderRequest, upstreamModel: string, deployment?: string): void;
   providers(): CreateProviderRequest[];
+  /** What the pool decided that the plan should say (a new provider beside one with another key). */
+  notes(): Unmapped[];
 }
 
-/** `source` prefixes every id (`litellm-openai`), so an import never takes over a provider made by hand. */
-export function createProviderPool(source: string): ProviderPool {
+/**
+ * `source` prefixes every id (`litellm-openai`), so an import never takes over a provider made by hand;
+ * `existing` (what the gateway holds) keeps an id for the upstream it was made for.
+ */
+export function createProviderPool(source: string, existing: readonly Provider[] = []): ProviderPool {
   const byIdentity = new Map<string, CreateProviderRequest>();
   const ids = new Set<string>();
+  const held = new Map(existing.map((provider) => [provider.id, provider]));
+  const notes: Unmapped[] = [];
   return {
     provider(wish) {
       const vendor = VENDORS[wish.vendor.toLowerCase()];
@@ -75,9 +87,16 @@ export function createProviderPool(source: string): ProviderPool {
       const known = byIdentity.get(identity);
       if (known) return known;
       const slug = `${source}-${wish.vendor.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'provider'}`;
-      let id = slug;
-      for (let counter = 2; ids.has(id); counter += 1) id = `${slug}-${counter}`;
+      const azureApiVersion = type === ProviderType.AZURE_OPENAI ? wish.azureApiVersion ?? '' : '';
+      const chosen = chooseProviderId(slug, { type, baseUrl, apiKey: wish.apiKey, azureApiVersion }, held, ids);
+      const id = chosen.id;
       ids.add(id);
+      if (chosen.otherKeyAt !== undefined) {
+        notes.push({
+          source: `provider ${id}`,
+          reason: `${chosen.otherKeyAt} has the same address with another API key, so this key got a provider of its own (if it replaces that key, set it on ${chosen.otherKeyAt} instead)`,
+        });
+      }
       const draft = create(CreateProviderRequestSchema, {
         id,
         name: id,
@@ -85,8 +104,9 @@ export function createProviderPool(source: string): ProviderPool {
         baseUrl: type === ProviderType.OPENAI ? '' : baseUrl,
         apiKey: wish.apiKey,
         enabled: true,
-        models: [],
-        ...(type === ProviderType.AZURE_OPENAI ? { azure: { apiVersion: wish.azureApiVersion ?? '' } } : {}),
+        // The same upstream's provider keeps the models it has (routes of earlier imports may use them); this import adds its own.
+        models: chosen.existing?.models.map((model) => create(ProviderModelSchema, model)) ?? [],
+        ...(type === ProviderType.AZURE_OPENAI ? { azure: { apiVersion: azureApiVersion } } : {}),
       });
       byIdentity.set(identity, draft);
       return draft;
@@ -97,5 +117,6 @@ export function createProviderPool(source: string): ProviderPool {
       provider.models.push(create(ProviderModelSchema, { upstreamModel, enabled: true, deployment: azureDeployment }));
     },
     providers: () => [...byIdentity.values()],
+    notes: () => [...notes],
   };
 }

@@ -37,6 +37,7 @@ export function corsOptions(origins: readonly string[]): FastifyCorsOptions {
       'X-Gateway-Provider',
       'X-Gateway-Upstream-Model',
       'X-Gateway-Route',
+      'X-Gateway-Expert',
       'X-Gateway-Rules',
       'X-Gateway-Attempts',
       'X-Gateway-Warnings',

@@ -97,6 +97,31 @@ describe('expert routing', () => {
     }
   });
 
+  it('names the chosen expert in x-gateway-expert on the REST shims, unary and streamed', async () => {
+    for (const [expert, question] of Object.entries(QUESTIONS)) {
+      const unary = await harness.openai.chat.completions
+        .create({ model: 'experts-rules', messages: [{ role: 'user', content: question }] })
+        .withResponse();
+      expect(unary.response.headers.get('x-gateway-expert'), question).toBe(expert);
+      expect(unary.response.headers.get('x-gateway-route')).toBe('experts-rules');
+
+      const stream = await harness.openai.chat.completions
+        .create({ model: 'experts-rules', messages: [{ role: 'user', content: question }], stream: true })
+        .withResponse();
+      for await (const part of stream.data) void part;
+      expect(stream.response.headers.get('x-gateway-expert'), question).toBe(expert);
+    }
+    const anthropic = await fetch(`${harness.gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': harness.secret, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'experts-rules', max_tokens: 16, messages: [{ role: 'user', content: QUESTIONS.planning }] }),
+    });
+    expect(anthropic.headers.get('x-gateway-expert')).toBe('planning');
+    // A request no expert route chose has none.
+    const plain = await harness.openai.chat.completions.create({ model: 'fault/ok-c', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    expect(plain.response.headers.get('x-gateway-expert')).toBeNull();
+  });
+
   it('picks by similarity to the experts\' examples (embedding classifier), below the threshold falls back', async () => {
     for (const [expert, question] of Object.entries(QUESTIONS)) {
       const answer = await harness.openai.chat.completions

@@ -39,10 +39,10 @@ describe('Portkey config → plan', () => {
       targets: [{ provider: 'openai', api_key: PRIMARY_KEY, custom_host: 'http://127.0.0.1:1/v1', override_params: { model: 'plain-text' } }],
     });
     const draft = draftFromPortkey(config, 'main');
-    expect(draft.routes[0]!.settings?.failoverStatuses).toEqual([500, 429]);
+    expect(draft.routes[0]!.settings?.failoverStatuses).toEqual([500, 404, 429]);
     expect(draft.unmapped).toContainEqual({
       source: 'config.strategy.on_status_codes',
-      reason: "400, 404: the client's own errors, which never fail over here (every target would refuse the request alike); left out",
+      reason: "400: the client's own errors, which never fail over here (every target would refuse the request alike); left out",
     });
   });
 

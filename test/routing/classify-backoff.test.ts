@@ -16,8 +16,12 @@ describe('classifyFailure', () => {
     // The gateway's own precondition (e.g. a provider without an endpoint), no upstream answer.
     expect(classifyFailure(new GatewayError('failed_precondition', 'x', { provider: 'a', upstreamStatus: 0 }), settings)).toBe('stop');
     expect(classifyFailure(new GatewayError('failed_precondition', 'x'), settings)).toBe('stop');
-    // A client-error kind stays 'stop' even when a route lists its status as a failover status.
-    expect(classifyFailure(new GatewayError('not_found', 'x', { upstreamStatus: 404 }), { failoverStatuses: [404] })).toBe('stop');
+    // A client-error kind stays 'stop' even when a route lists its status as a failover status …
+    expect(classifyFailure(new GatewayError('invalid_argument', 'x', { upstreamStatus: 400 }), { failoverStatuses: [400] })).toBe('stop');
+    // … except an upstream's 404 (a model one provider retired), which a route may list; the gateway's own not_found never moves on.
+    expect(classifyFailure(new GatewayError('not_found', 'x', { upstreamStatus: 404 }), settings)).toBe('stop');
+    expect(classifyFailure(new GatewayError('not_found', 'x', { upstreamStatus: 404 }), { failoverStatuses: [404] })).toBe('retryable');
+    expect(classifyFailure(new GatewayError('not_found', 'x'), { failoverStatuses: [404] })).toBe('stop');
     expect(classifyFailure(new Error('boom'), settings)).toBe('stop');
     expect(classifyFailure('boom', settings)).toBe('stop');
   });
@@ -42,7 +46,7 @@ describe('classifyFailure', () => {
   });
 
   it('knows which listed statuses can never fail over; the importers’ mirror of the rule agrees', () => {
-    expect([400, 404, 413, 422, 418].map(kindThatNeverFailsOver)).toEqual(['invalid_argument', 'not_found', 'payload_too_large', 'invalid_argument', 'invalid_argument']);
+    expect([400, 404, 413, 422, 418].map(kindThatNeverFailsOver)).toEqual(['invalid_argument', undefined, 'payload_too_large', 'invalid_argument', 'invalid_argument']);
     for (let status = 400; status <= 599; status += 1) expect(canFailOver(status), String(status)).toBe(kindThatNeverFailsOver(status) === undefined);
   });
 

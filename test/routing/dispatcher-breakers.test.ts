@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BreakerState } from '../../src/core/routing/circuit-breaker.js';
 import { createDispatcher } from '../../src/core/routing/dispatcher.js';
 import type { PlannedTarget } from '../../src/core/routing/route-plan.js';
+import { orderByAffinity } from '../../src/core/routing/strategies.js';
 import { drive, failure, FakeClock, FakeUpstreams, plan, seededRandom, target } from './helpers.js';
 
 const a = target('a');
@@ -98,27 +99,31 @@ describe('dispatcher: circuit breakers', () => {
     };
     const forKey = (affinityKey: string) => plan([a, b, c], { strategy: 'affinity', affinityKey, settings: { maxRetries: 0 } });
     const servedFor = async (key: string) => (await drive(clock, dispatcher.unary(forKey(key), call, signal()))).served.key;
+    // New callers are placed by a hash of their key: these three are placed on a first, then b.
+    const placedOnAThenB = Array.from({ length: 200 }, (_, index) => `session:${index}`)
+      .filter((key) => orderByAffinity([a, b, c], undefined, key).slice(0, 2).map((planned) => planned.key).join() === 'a/m,b/m');
+    const [alice, carol, bob] = placedOnAThenB as [string, string, string];
 
     // Bound by the first answer: alice to a; carol, who arrives while a is failing, fails over to b and stays there.
-    for (let request = 0; request < 10; request += 1) expect(await servedFor('alice')).toBe('a/m');
+    for (let request = 0; request < 10; request += 1) expect(await servedFor(alice)).toBe('a/m');
     failing.add('a/m');
-    expect(await servedFor('carol')).toBe('b/m');
+    expect(await servedFor(carol)).toBe('b/m');
     failing.delete('a/m');
-    for (let request = 0; request < 10; request += 1) expect(await servedFor('carol')).toBe('b/m');
+    for (let request = 0; request < 10; request += 1) expect(await servedFor(carol)).toBe('b/m');
 
     // Other traffic opens a's breaker: alice is rebound to b and stays there.
     failing.add('a/m');
     const direct = plan([a], { routeName: '', settings: { maxRetries: 0 } });
     for (let request = 0; request < 3; request += 1) await drive(clock, dispatcher.unary(direct, call, signal())).catch(() => {});
     expect(dispatcher.healthOf('a/m').breaker).toBe('open');
-    for (let request = 0; request < 10; request += 1) expect(await servedFor('alice')).toBe('b/m');
+    for (let request = 0; request < 10; request += 1) expect(await servedFor(alice)).toBe('b/m');
 
     // a recovers: alice stays on b while b is healthy; a new caller starts on a.
     failing.delete('a/m');
     clock.advance(30_000);
-    expect(await servedFor('bob')).toBe('a/m');
+    expect(await servedFor(bob)).toBe('a/m');
     expect(dispatcher.healthOf('a/m').breaker).toBe('closed');
-    expect(await servedFor('alice')).toBe('b/m');
+    expect(await servedFor(alice)).toBe('b/m');
   });
 
   it('least-latency: prefers the faster target and still explores the slower one', async () => {

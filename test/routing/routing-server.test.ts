@@ -174,16 +174,20 @@ describe('strategies through the real server', () => {
     expect(response!.route!.attempts.map((attempt) => `${attempt.upstreamModel}=${attempt.outcome}`)).toEqual(['down-r=unavailable', 'down-r=unavailable', 'ok-z=ok']);
   });
 
-  it('affinity keeps a session on one target; another session may land elsewhere', async () => {
-    await harness.createRoute('sticky', 'affinity', ['ok-x', 'ok-y'], { affinityScope: 'AFFINITY_SCOPE_SESSION' });
+  it('affinity spreads new sessions over the targets and keeps each session on its own', async () => {
+    await harness.createRoute('sticky', 'affinity', ['ok-x', 'ok-y', 'ok-z'], { affinityScope: 'AFFINITY_SCOPE_SESSION' });
     const servedFor = async (session: string) => {
       const answer = await harness.openai.chat.completions
         .create({ model: 'sticky', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-session-id': session } })
         .withResponse();
       return answer.response.headers.get('x-gateway-upstream-model');
     };
-    const first = await servedFor('session-1');
-    for (let index = 0; index < 5; index += 1) expect(await servedFor('session-1')).toBe(first);
+    const sessions = Array.from({ length: 30 }, (_, index) => `session-${index}`);
+    const placed = new Map<string, string | null>();
+    for (const session of sessions) placed.set(session, await servedFor(session));
+    // Placed by a hash of the session over the targets (the same on every replica): all three get sessions.
+    expect(new Set(placed.values())).toEqual(new Set(['ok-x', 'ok-y', 'ok-z']));
+    for (const session of sessions.slice(0, 10)) expect(await servedFor(session), session).toBe(placed.get(session));
   });
 
   it('least-latency prefers the faster target', async () => {

@@ -90,28 +90,52 @@ describe('strategies', () => {
     expect(latency.attemptsOf('a/m')).toBe(1);
   });
 
-  it('affinity: sticky per key, priority for an unbound key, rebinding on served, expiring after its TTL', () => {
+  it('affinity: sticky per key, a hashed place for an unbound key, rebinding on served, expiring after its TTL', () => {
     const clock = new FakeClock();
     const selector = createTargetSelector({ latencyOf: () => null, now: clock.now });
     const forKey = (affinityKey: string) => plan([a, b, c], { strategy: 'affinity', affinityKey, settings: { affinityTtlMs: 60_000 } });
-    expect(keys(selector.order(forKey('alice'), [a, b, c]))).toEqual(['a/m', 'b/m', 'c/m']);
+    // Unbound: the key's own hashed order (the same every time, in every process), not the route's.
+    const aliceFirst = keys(selector.order(forKey('session:alice'), [a, b, c]));
+    expect(aliceFirst.slice().sort()).toEqual(['a/m', 'b/m', 'c/m']);
+    expect(keys(createTargetSelector({ latencyOf: () => null }).order(forKey('session:alice'), [a, b, c]))).toEqual(aliceFirst);
     selector.served(forKey('alice'), b);
     selector.served(forKey('bob'), c);
     for (let index = 0; index < 50; index += 1) {
       expect(selector.order(forKey('alice'), [a, b, c])[0]).toBe(b);
       expect(selector.order(forKey('bob'), [a, b, c])[0]).toBe(c);
     }
-    // Bound target unhealthy: priority order among the others; serving elsewhere rebinds.
-    expect(keys(selector.order(forKey('alice'), [a, c]))).toEqual(['a/m', 'c/m']);
+    // Bound target unhealthy: the key's hashed order among the others; serving elsewhere rebinds.
+    expect(keys(selector.order(forKey('alice'), [a, c]))).toEqual(keys(orderByAffinity([a, c], undefined, 'alice')));
     selector.served(forKey('alice'), a);
     expect(selector.order(forKey('alice'), [a, b, c])[0]).toBe(a);
-    // TTL.
+    // TTL: bob is placed again, by his hash.
     clock.advance(60_001);
     expect(selector.boundTarget(forKey('bob'))).toBeUndefined();
-    expect(selector.order(forKey('bob'), [a, b, c])[0]).toBe(a);
+    expect(selector.order(forKey('bob'), [a, b, c])[0]).toBe(orderByAffinity([a, b, c], undefined, 'bob')[0]);
     // No affinity key: plain priority, nothing bound.
     selector.served(forKey(''), c);
     expect(selector.order(forKey(''), [a, b, c])[0]).toBe(a);
     expect(keys(orderByAffinity([a, b], 'c/m'))).toEqual(['a/m', 'b/m']);
+  });
+
+  it('affinity: new callers spread over the healthy targets by weight, and a target leaving moves only its own', () => {
+    const callers = Array.from({ length: 600 }, (_, index) => `session:${index}`);
+    const firstOf = (targets: typeof a[], caller: string) => orderByAffinity(targets, undefined, caller)[0]!.key;
+    let next = 0;
+    const even = tally(callers.length, () => firstOf([a, b, c], callers[next++]!));
+    for (const key of ['a/m', 'b/m', 'c/m']) expect(even.get(key), key).toBeGreaterThan(150);
+
+    const light = target('a', 'm', 1);
+    const heavy = target('b', 'm', 3);
+    const onHeavy = callers.filter((caller) => firstOf([light, heavy], caller) === 'b/m').length;
+    expect(onHeavy / callers.length).toBeGreaterThan(0.65);
+    expect(onHeavy / callers.length).toBeLessThan(0.85);
+
+    // b's breaker opens: its callers go elsewhere, everyone else stays where they were.
+    for (const caller of callers) {
+      const before = firstOf([a, b, c], caller);
+      const after = firstOf([a, c], caller);
+      if (before !== 'b/m') expect(after, caller).toBe(before);
+    }
   });
 });

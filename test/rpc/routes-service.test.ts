@@ -30,7 +30,7 @@ describe('RoutesService', () => {
     expect(durationMs(settings.totalDeadline!)).toBe(180_000);
     expect(durationMs(settings.affinityTtl!)).toBe(600_000);
     expect(durationMs(settings.maxRetryAfter!)).toBe(10_000);
-    expect(settings.failoverStatuses).toEqual([408, 429, 500, 502, 503, 504, 529]);
+    expect(settings.failoverStatuses).toEqual([408, 409, 429, 500, 502, 503, 504, 529]);
     expect(settings.affinityScope).toBe(AffinityScope.KEY);
     expect(timestampMs(route!.createdAt!)).toBe(1_750_000_000_000);
     expect(services.routeChanges()).toBe(1);

@@ -89,14 +89,14 @@ describe('RoutesService validation', () => {
   });
 
   it('refuses a failover status that could never fail over, saying why', async () => {
-    for (const [status, kind] of [[400, 'invalid_argument'], [404, 'not_found'], [413, 'payload_too_large'], [422, 'invalid_argument'], [418, 'invalid_argument']] as const) {
+    for (const [status, kind] of [[400, 'invalid_argument'], [413, 'payload_too_large'], [422, 'invalid_argument'], [418, 'invalid_argument']] as const) {
       const error = await expectInvalid(harness.createRoute('r', [model('p1', 'm1')], { settings: { failoverStatuses: [503, status] } }), 'settings.failover_statuses[1]');
       expect(error.rawMessage).toContain(`${status} never fails over`);
       expect(error.rawMessage).toContain(`client's own error (${kind})`);
     }
-    // These do fail over when listed (401–403 always do: the gateway's credentials at that provider).
-    const created = await harness.createRoute('r', [model('p1', 'm1')], { settings: { failoverStatuses: [401, 402, 403, 408, 409, 429, 501] } });
-    expect(created.route?.settings?.failoverStatuses).toEqual([401, 402, 403, 408, 409, 429, 501]);
+    // These do fail over when listed (401–403 always do: the gateway's credentials at that provider; 404: a model one provider retired).
+    const created = await harness.createRoute('r', [model('p1', 'm1')], { settings: { failoverStatuses: [401, 402, 403, 404, 408, 409, 429, 501] } });
+    expect(created.route?.settings?.failoverStatuses).toEqual([401, 402, 403, 404, 408, 409, 429, 501]);
     await expectInvalid(harness.routes.updateRoute({ name: 'r', settings: { failoverStatuses: [400] } }, adminOptions), 'settings.failover_statuses[0]');
   });
 

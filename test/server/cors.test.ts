@@ -67,6 +67,10 @@ describe('with GATEWAY_CORS_ORIGINS set', () => {
     expect(headerList(response.headers['access-control-expose-headers'])).toEqual(
       expect.arrayContaining(['grpc-status', 'grpc-message']),
     );
+    // A browser app reads the gateway's own headers too (README, "OpenAI and Anthropic clients, unchanged").
+    expect(headerList(response.headers['access-control-expose-headers'])).toEqual(
+      expect.arrayContaining(['x-gateway-route', 'x-gateway-expert', 'x-gateway-attempts']),
+    );
   });
 
   it('an origin that is not listed gets no grant', async () => {

@@ -6,15 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { ImportDraft } from '../../import/import-draft.js';
+import type { Provider } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import { outcomeLines, planJson, planLines } from '../../import/render-plan.js';
 import { runImport } from '../../import/run-import.js';
 import type { LegacyTables } from '../../import/legacy/legacy-database.js';
 import { contextOf } from '../context.js';
 import { CliError, EXIT, usageError } from '../exit-codes.js';
 
-async function importDraft(command: Command, draft: () => Promise<ImportDraft>, dryRun: boolean): Promise<void> {
+/**
+ * `draft` is read from the source before the gateway is asked (a source that does not parse is refused first);
+ * `redraft`, when given, makes it again with the providers the gateway holds, which Portkey's and LiteLLM's
+ * provider ids depend on (src/import/provider-ids.ts).
+ */
+async function importDraft(command: Command, draft: ImportDraft, dryRun: boolean, redraft?: (providers: readonly Provider[]) => ImportDraft): Promise<void> {
   const context = contextOf(command);
-  const run = await runImport(await draft(), context.connection(), dryRun);
+  const run = await runImport((existing) => (redraft ? redraft(existing.providers) : draft), context.connection(), dryRun);
   context.output.data(planJson(run.plan, run.outcomes));
   for (const line of planLines(run.plan)) context.output.say(line);
   if (!run.outcomes) {
@@ -48,12 +54,10 @@ export function importCommand(): Command {
       const jwtSecret = options.jwtSecret ?? process.env.LEGACY_JWT_SECRET;
       if (!jwtSecret) throw usageError('no JWT secret: pass --jwt-secret or set LEGACY_JWT_SECRET');
       const read = legacyReader(options, jwtSecret);
-      await importDraft(sub, async () => {
-        const { draftFromLegacy } = await import('../../import/legacy/import-legacy.js');
-        const tables = await read();
-        // A secret that decrypts none of the provider keys is refused like a backup it does not open.
-        return legacyParsed(() => draftFromLegacy(tables, jwtSecret));
-      }, options.dryRun === true);
+      const { draftFromLegacy } = await import('../../import/legacy/import-legacy.js');
+      const tables = await read();
+      // A secret that decrypts none of the provider keys is refused like a backup it does not open.
+      await importDraft(sub, await legacyParsed(() => draftFromLegacy(tables, jwtSecret)), options.dryRun === true);
     });
   command
     .command('portkey <config-file>')
@@ -62,10 +66,9 @@ export function importCommand(): Command {
     .option('--dry-run', 'print the plan, change nothing')
     .action(async (file: string, options: { route: string; dryRun?: boolean }, sub: Command) => {
       const configText = readSource(file);
-      await importDraft(sub, async () => {
-        const { draftFromPortkey } = await import('../../import/portkey/import-portkey.js');
-        return parsed(() => draftFromPortkey(configText, options.route));
-      }, options.dryRun === true);
+      const { draftFromPortkey } = await import('../../import/portkey/import-portkey.js');
+      const draft = parsed(() => draftFromPortkey(configText, options.route));
+      await importDraft(sub, draft, options.dryRun === true, (providers) => draftFromPortkey(configText, options.route, providers));
     });
   command
     .command('litellm <config-file>')
@@ -73,10 +76,9 @@ export function importCommand(): Command {
     .option('--dry-run', 'print the plan, change nothing')
     .action(async (file: string, options: { dryRun?: boolean }, sub: Command) => {
       const configText = readSource(file);
-      await importDraft(sub, async () => {
-        const { draftFromLitellm } = await import('../../import/litellm/import-litellm.js');
-        return parsed(() => draftFromLitellm(configText, process.env));
-      }, options.dryRun === true);
+      const { draftFromLitellm } = await import('../../import/litellm/import-litellm.js');
+      const draft = parsed(() => draftFromLitellm(configText, process.env));
+      await importDraft(sub, draft, options.dryRun === true, (providers) => draftFromLitellm(configText, process.env, providers));
     });
   return command;
 }

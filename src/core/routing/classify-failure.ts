@@ -3,7 +3,10 @@
 // elsewhere ('retryable'). Only 'retryable' failures count for breakers —
 // the client's own 4xx and cancellations never do. An upstream refusing the
 // gateway's own credentials or account (401/402/403) is that target's fault,
-// not the request's: it moves on to the next target and counts.
+// not the request's: it moves on to the next target and counts. An upstream's
+// 404 is a client error only until a route lists it: the targets ask other
+// providers for other models, so one that retired its model says nothing of
+// the next.
 import type { RouteSettingsRecord } from '../../domain/route.js';
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import { classifyCondition } from '../../domain/upstream-condition.js';
@@ -28,7 +31,8 @@ const TRANSPORT_KINDS: ReadonlySet<GatewayErrorKind> = new Set(['unavailable', '
  * GatewayError → 'stop'; the upstream refusing the gateway's credentials or account → 'retryable'
  * (whatever `failoverStatuses` says: the target is unusable until its key is fixed, while another
  * target may answer; its error is not retryable, so the same target is not tried again); a
- * client-error kind → 'stop' (even if its status were listed as a failover status); an HTTP error status (not 0, not 200) → 'retryable' when listed in `failoverStatuses`,
+ * client-error kind → 'stop' (even if its status were listed as a failover status; but an upstream's 404 when
+ * `failoverStatuses` lists it: its error is not retryable, so the route moves on without retrying); an HTTP error status (not 0, not 200) → 'retryable' when listed in `failoverStatuses`,
  * else 'stop'; no HTTP answer (status 0/absent) or a stream broken after its 200 → 'retryable' for
  * 'unavailable' / 'deadline_exceeded' (and a mid-stream rate limit the adapter marked retryable).
  */
@@ -41,7 +45,7 @@ export function classifyFailure(
   if (!(error instanceof GatewayError)) return 'stop';
   if (error.kind === 'canceled') return 'canceled';
   if (refusedGatewayAccount(error)) return 'retryable';
-  if (STOP_KINDS.has(error.kind)) return 'stop';
+  if (STOP_KINDS.has(error.kind) && !listedUpstreamNotFound(error, settings)) return 'stop';
   const status = error.upstreamStatus ?? 0;
   if (status !== 0 && status !== 200) return settings.failoverStatuses.includes(status) ? 'retryable' : 'stop';
   if (TRANSPORT_KINDS.has(error.kind)) return 'retryable';
@@ -58,9 +62,14 @@ function refusedGatewayAccount(error: GatewayError): boolean {
   return error.kind === 'failed_precondition' && (error.upstreamStatus ?? 0) !== 0;
 }
 
+/** An upstream's 404 (not the gateway's own `not_found`, which has no upstream status) that the route lists. */
+function listedUpstreamNotFound(error: GatewayError, settings: Pick<RouteSettingsRecord, 'failoverStatuses'>): boolean {
+  return error.kind === 'not_found' && error.upstreamStatus === 404 && settings.failoverStatuses.includes(404);
+}
+
 /**
  * The kind an upstream answering `status` gets when that kind ends the request whatever the route's
- * `failoverStatuses` list (the client's own 400, 404, 413, 422 …); undefined when listing it can fail over.
+ * `failoverStatuses` list (the client's own 400, 413, 422 …); undefined when listing it can fail over.
  * Route validation refuses such a status rather than store a setting that is then ignored.
  */
 export function kindThatNeverFailsOver(status: number): GatewayErrorKind | undefined {

@@ -36,7 +36,8 @@ export const DEFAULT_ROUTE_SETTINGS: RouteSettingsRecord = {
   backoffCapMs: 5_000,
   attemptTimeoutMs: 60_000,
   totalDeadlineMs: 180_000,
-  failoverStatuses: [408, 429, 500, 502, 503, 504, 529],
+  // 409 too: the vendors' SDKs retry it (a lock timeout), and the gateway answers it with x-should-retry: true.
+  failoverStatuses: [408, 409, 429, 500, 502, 503, 504, 529],
   affinityScope: 'key',
   affinityTtlMs: 10 * 60_000,
   maxRetryAfterMs: 10_000,

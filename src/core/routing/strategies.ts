@@ -3,6 +3,7 @@
 // the same targets, reordered. State (round-robin counters, affinity bindings,
 // latencies) is passed in by the caller (see target-selector.ts).
 import type { PlannedTarget } from './route-plan.js';
+import { orderByRendezvous } from './rendezvous.js';
 
 /** Priority: the route's order. */
 export function orderByPriority(healthy: readonly PlannedTarget[]): PlannedTarget[] {
@@ -58,8 +59,14 @@ export function orderByLatency(
   return sorted;
 }
 
-/** Affinity: the bound target first while it is healthy; otherwise the route's order. */
-export function orderByAffinity(healthy: readonly PlannedTarget[], boundKey: string | undefined): PlannedTarget[] {
+/**
+ * Affinity: the bound target first while it is healthy; the others (all of them for a caller not bound yet)
+ * in the caller's rendezvous order (rendezvous.ts), so new callers spread over the targets by weight and each
+ * sticks where it was first served. Without a caller key, the route's order.
+ */
+export function orderByAffinity(healthy: readonly PlannedTarget[], boundKey: string | undefined, callerKey = ''): PlannedTarget[] {
   const bound = boundKey === undefined ? undefined : healthy.find((target) => target.key === boundKey);
-  return bound ? [bound, ...healthy.filter((target) => target !== bound)] : [...healthy];
+  const others = bound ? healthy.filter((target) => target !== bound) : [...healthy];
+  const placed = callerKey === '' ? others : orderByRendezvous(others, callerKey);
+  return bound ? [bound, ...placed] : placed;
 }

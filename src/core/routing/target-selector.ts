@@ -64,7 +64,7 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
       case 'least-latency':
         return orderByLatency(healthy, options.latencyOf, random, explorationRate);
       case 'affinity':
-        return orderByAffinity(healthy, boundTarget(plan));
+        return orderByAffinity(healthy, boundTarget(plan), plan.affinityKey);
     }
   };
 

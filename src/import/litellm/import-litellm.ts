@@ -14,6 +14,7 @@ import {
   type CreateRouteRequest,
   type RouteTarget,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { Provider } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import { emptyDraft, type ImportDraft, type Unmapped } from '../import-draft.js';
 import { orderRoutes } from '../order-routes.js';
 import { createProviderPool, type ProviderPool } from '../provider-pool.js';
@@ -32,11 +33,12 @@ const STRATEGIES: Record<string, { strategy: RouteStrategy; note?: string }> = {
   'cost-based-routing': { strategy: RouteStrategy.PRIORITY, note: 'cost-based routing has no counterpart; imported as priority in list order' },
 };
 
-export function draftFromLitellm(yamlText: string, environment: NodeJS.ProcessEnv): ImportDraft {
+/** `existing`: the providers the gateway holds, so that an id stays with the upstream it was made for. */
+export function draftFromLitellm(yamlText: string, environment: NodeJS.ProcessEnv, existing: readonly Provider[] = []): ImportDraft {
   const config: unknown = parse(yamlText);
   if (!isObject(config) || !Array.isArray(config.model_list)) throw new Error('the LiteLLM config has no model_list');
   const draft = emptyDraft();
-  const pool = createProviderPool('litellm');
+  const pool = createProviderPool('litellm', existing);
   const router = isObject(config.router_settings) ? config.router_settings : {};
   const library = isObject(config.litellm_settings) ? config.litellm_settings : {};
   const strategyName = text(router.routing_strategy) || 'simple-shuffle';
@@ -82,6 +84,7 @@ export function draftFromLitellm(yamlText: string, environment: NodeJS.ProcessEn
     if (isObject(config[key])) draft.unmapped.push({ source: key, reason: `${why}; not imported (${Object.keys(config[key]).join(', ')})` });
   }
   draft.providers = pool.providers();
+  draft.unmapped.push(...pool.notes());
   const { ordered, cyclic } = orderRoutes(routes);
   draft.routes = ordered;
   for (const route of cyclic) draft.unmapped.push({ source: `fallbacks.${route.name}`, reason: 'falls back to itself through other groups; not created' });

@@ -13,6 +13,7 @@ import {
   type CreateRouteRequest,
   type RouteTarget,
 } from '../../../gen/llmgateway/v1/routes_service_pb.js';
+import type { Provider } from '../../../gen/llmgateway/v1/providers_service_pb.js';
 import { emptyDraft, type ImportDraft } from '../import-draft.js';
 import { orderRoutes } from '../order-routes.js';
 import { createProviderPool, type ProviderPool } from '../provider-pool.js';
@@ -25,7 +26,8 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 /** Portkey accepts snake_case and camelCase keys. */
 const field = (object: JsonObject, snake: string): unknown => object[snake] ?? object[snake.replace(/_(\w)/g, (_match, letter: string) => letter.toUpperCase())];
 
-export function draftFromPortkey(configText: string, routeName: string): ImportDraft {
+/** `existing`: the providers the gateway holds, so that an id stays with the upstream it was made for. */
+export function draftFromPortkey(configText: string, routeName: string, existing: readonly Provider[] = []): ImportDraft {
   const draft = emptyDraft();
   let config: unknown;
   try {
@@ -34,10 +36,11 @@ export function draftFromPortkey(configText: string, routeName: string): ImportD
     throw new Error(`the Portkey config is not valid JSON: ${(error as Error).message}`);
   }
   if (!isObject(config)) throw new Error('the Portkey config must be a JSON object');
-  const pool = createProviderPool('portkey');
+  const pool = createProviderPool('portkey', existing);
   const routes: CreateRouteRequest[] = [];
   buildRoute(config, routeName, 'config', { pool, routes, draft });
   draft.providers = pool.providers();
+  draft.unmapped.push(...pool.notes());
   const { ordered, cyclic } = orderRoutes(routes);
   draft.routes = ordered;
   for (const route of cyclic) draft.unmapped.push({ source: `route ${route.name}`, reason: 'targets itself through other routes; not created' });
