@@ -33,7 +33,11 @@ export type RouteTarget = Message<"llmgateway.v1.RouteTarget"> & {
   upstreamModel: string;
 
   /**
-   * … or another route (by name).
+   * … or another route (by name), up to 4 levels. It is one target of this route: this route's strategy
+   * picks among its own targets (a route target with its `weight`, as one target); once it is picked,
+   * its own strategy picks inside it and its own settings govern the attempts there. Exhausted (every
+   * target inside failed, or its own total_deadline passed), this route moves to its next target; the
+   * total_deadline of the route the client named bounds it all.
    *
    * @generated from field: string route = 3;
    */
