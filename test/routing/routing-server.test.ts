@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { StreamAssembler } from '../../src/core/completion/assemble-stream.js';
 import { startRoutingHarness, type RoutingHarness } from './routing-harness.js';
+import { parseExposition, scrape } from '../metrics/exposition.js';
 
 let harness: RoutingHarness;
 beforeAll(async () => {
@@ -220,5 +221,40 @@ describe('a provider fixed by its administrator', () => {
     await harness.admin('ProvidersService/UpdateProvider', { id: 'misconfigured', baseUrl: harness.upstream.baseUrl });
     const answer = await harness.rpc.complete(harness.chat('misconfigured/ok-fixed'));
     expect(textOf(answer.response!)).toBe('served by fixed');
+  });
+
+  it("keeps the breakers of targets whose provider did not change; a changed one is closed, logged and counted", async () => {
+    await harness.admin('ProvidersService/CreateProvider', {
+      id: 'unreachable',
+      name: 'Unreachable',
+      type: 'PROVIDER_TYPE_OPENAI',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: harness.upstream.apiKey,
+      models: [{ upstreamModel: 'ok-kept' }],
+    });
+    const outcome = () => harness.rpc.complete(harness.chat('unreachable/ok-kept')).then(() => 'ok', (error: unknown) => ConnectError.from(error).rawMessage);
+    for (let index = 0; index < 5; index += 1) await outcome();
+    expect(await outcome()).toContain('circuit open');
+    const closedCount = async () => {
+      const answer = await scrape(`${harness.gateway.url}/metrics`, harness.gateway.adminToken);
+      return parseExposition(answer.text).sum('llm_gateway_circuit_breaker_transitions_total', { provider: 'unreachable', to: 'closed' });
+    };
+
+    // Another provider's write (a rename) changes nothing about this target: its breaker stays open.
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'fault', name: 'Fault fixture (renamed)' });
+    expect(await outcome()).toContain('circuit open');
+    // So does a write to its own provider that leaves its address, credentials and models alone.
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'unreachable', name: 'Unreachable (renamed)' });
+    expect(await outcome()).toContain('circuit open');
+    expect(await closedCount()).toBe(0);
+
+    // Its base URL fixed: the breaker closes, and an operator sees it in the log and the metrics.
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'unreachable', baseUrl: harness.upstream.baseUrl });
+    expect(await outcome()).toBe('ok');
+    const transitions = harness.gateway.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['msg'] === 'circuit breaker changed state' && line['target'] === 'unreachable/ok-kept');
+    expect(transitions.at(-1)).toMatchObject({ from: 'open', to: 'closed', reason: "its provider's base URL changed" });
+    expect(await closedCount()).toBe(1);
   });
 });
