@@ -195,6 +195,14 @@ describe('strategies through the real server', () => {
   });
 });
 
+describe('route settings over Connect JSON', () => {
+  it('updates one setting by its JSON mask path, the others kept', async () => {
+    await harness.createRoute('tuned', 'priority', ['ok-c'], { maxRetries: 3, attemptTimeout: '7s' });
+    const updated = await harness.admin('RoutesService/UpdateRoute', { name: 'tuned', settings: { maxRetries: 0 }, updateMask: 'settings.maxRetries' });
+    expect((updated['route'] as { settings: Record<string, unknown> }).settings).toMatchObject({ maxRetries: 0, attemptTimeout: '7s' });
+  });
+});
+
 describe('a provider fixed by its administrator', () => {
   it('is tried again at once: updating a provider resets the breakers its old configuration opened', async () => {
     // Nothing listens on port 9 (discard) here: every attempt is refused.
