@@ -1,6 +1,7 @@
 // Routing and resilience through the real server, on the RPC and the OpenAI
 // shim, against an upstream with faults (see test/fixtures/fault-upstream.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { StreamAssembler } from '../../src/core/completion/assemble-stream.js';
 import { startRoutingHarness, type RoutingHarness } from './routing-harness.js';
@@ -126,6 +127,23 @@ describe('dispatch rules', () => {
     await expect(call).rejects.toThrow();
     await expect.poll(() => harness.upstream.abandoned(), { timeout: 10_000 }).toBeGreaterThan(before);
     expect(harness.upstream.calls('hang-f')).toBe(1);
+  });
+});
+
+describe("the route's total deadline", () => {
+  it('answers 504 timeout_error (OpenAI and Anthropic shims), logged as deadline_exceeded, not as a cancellation', async () => {
+    // The second attempt would time out at about 0.6 s; the total deadline cuts it at 0.5 s.
+    await harness.createRoute('out-of-time', 'priority', ['hang-f'], { maxRetries: 3, attemptTimeout: '0.3s', totalDeadline: '0.5s' });
+    const failure = await harness.openai.chat.completions.create({ model: 'out-of-time', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 504, type: 'timeout_error', error: { message: 'the total deadline of 500 ms passed' } });
+    const anthropic = new Anthropic({ baseURL: harness.gateway.url, apiKey: harness.secret, maxRetries: 0 });
+    const anthropicFailure = await anthropic.messages.create({ model: 'out-of-time', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(anthropicFailure).toMatchObject({ status: 504 });
+    expect((anthropicFailure as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'timeout_error' } });
+    const logged = harness.gateway.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['msg'] === 'request failed' && line['model'] === 'out-of-time');
+    expect(logged.map((line) => line['errorKind'])).toEqual(['deadline_exceeded', 'deadline_exceeded']);
   });
 });
 
