@@ -77,6 +77,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     now,
     onError: (error) => log.error({ err: error }, 'reloading providers failed; serving the last known set'),
     onStaleServed: servedLastLoaded('providers'),
+    // A fixed provider (its key, its base URL) must not wait out a breaker opened by its old configuration.
+    onTargetsChanged: (changed) => dispatcher.breakers.resetTargets(changed),
   });
   const routeTable = createRouteTable({
     routes: storage.routes,
@@ -106,11 +108,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
       else authenticator.invalidateAll();
       for (const id of ids ?? [undefined]) localBudgets.invalidate(id);
     },
-    providers: () => {
-      catalog.invalidate();
-      // A fixed provider (its key, its base URL) must not wait out a breaker opened by its old configuration.
-      dispatcher.breakers.reset();
-    },
+    // Its reload starts afresh the breakers of the targets whose configuration changed (onTargetsChanged).
+    providers: () => catalog.invalidate(),
     routes: () => routeTable.invalidate(),
     'prompt-rules': () => promptRuleTable.invalidate(),
     'health-checks': () => healthChecks.runner.invalidate(),

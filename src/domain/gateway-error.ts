@@ -34,6 +34,7 @@ export class GatewayError extends Error {
   readonly retryable: boolean;
   readonly upstreamStatus: number | undefined;
   readonly provider: string | undefined;
+  /** May be fractional (an upstream's retry-after-ms); a `retry-after` the gateway answers is rounded up to whole seconds. */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(kind: GatewayErrorKind, message: string, options: GatewayErrorOptions = {}) {

@@ -124,3 +124,49 @@ describe('Portkey config → applied', () => {
     expect(again.plan.unchanged.map((object) => `${object.kind} ${object.name}`).sort()).toEqual(['provider portkey-openai', 'provider portkey-openai-2', 'route main', 'route main-2']);
   });
 });
+
+describe('Portkey config → applied: a load balancer over a fallback group', () => {
+  const GROUP_PRIMARY_KEY = 'sk-FAKE-portkey-group-a-0003';
+  const GROUP_BACKUP_KEY = 'sk-FAKE-portkey-group-b-0004';
+  const SOLO_KEY = 'sk-FAKE-portkey-solo-c-0005';
+  let harness: ImportHarness;
+  const fixtures: OpenAIFixture[] = [];
+  beforeAll(async () => {
+    for (const apiKey of [GROUP_PRIMARY_KEY, GROUP_BACKUP_KEY, SOLO_KEY]) fixtures.push(await startOpenAIFixture({ family: 'openai-compatible', apiKey }));
+    harness = await startImportHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    for (const fixture of fixtures) await fixture.close();
+  });
+
+  it("balances 50 : 50 between the group and the solo target, and the group's backup gets nothing while its primary answers", async () => {
+    const [groupPrimary, groupBackup, solo] = fixtures as [OpenAIFixture, OpenAIFixture, OpenAIFixture];
+    const config = JSON.stringify({
+      strategy: { mode: 'loadbalance' },
+      targets: [
+        {
+          weight: 0.5,
+          strategy: { mode: 'fallback' },
+          targets: [
+            { provider: 'openai', api_key: GROUP_PRIMARY_KEY, custom_host: groupPrimary.baseUrl, override_params: { model: 'plain-text' } },
+            { provider: 'openai', api_key: GROUP_BACKUP_KEY, custom_host: groupBackup.baseUrl, override_params: { model: 'plain-text' } },
+          ],
+        },
+        { weight: 0.5, provider: 'openai', api_key: SOLO_KEY, custom_host: solo.baseUrl, override_params: { model: 'plain-text' } },
+      ],
+    });
+    const applied = await runImport(draftFromPortkey(config, 'balanced'), harness.clients, false);
+    expect(applied.outcomes!.filter((outcome) => outcome.error !== '')).toEqual([]);
+    const client = await harness.openai();
+    for (let index = 0; index < 60; index += 1) {
+      const answer = await client.chat.completions.create({ model: 'balanced', messages: [{ role: 'user', content: 'hi' }] });
+      expect(answer.choices[0]?.message.content).toBe('Hello, world!');
+    }
+    expect(groupBackup.received).toEqual([]);
+    // Expected 30 each; a binomial 99.99 % band is about ±15.
+    expect(groupPrimary.received.length).toBeGreaterThan(12);
+    expect(solo.received.length).toBeGreaterThan(12);
+    expect(groupPrimary.received.length + solo.received.length).toBe(60);
+  });
+});

@@ -96,4 +96,26 @@ describe('circuit breaker', () => {
     expect(seen).toEqual(['a/m closed→open']);
     expect(registry.keys()).toEqual(['a/m', 'b/m']);
   });
+
+  it('the registry starts afresh only the targets named: an open one closes (reported with why), a closed one forgets its count', () => {
+    const seen: string[] = [];
+    const registry = createBreakerRegistry({ breaker: { consecutiveFailures: 2 }, now: () => 0, onTransition: (key, from, to, reason) => seen.push(`${key} ${from}→${to}: ${reason}`) });
+    const failOnce = (key: string) => registry.get(key).fail(registry.get(key).tryAcquire()!);
+    failOnce('a/m');
+    failOnce('a/m');
+    failOnce('b/m');
+    failOnce('c/m');
+    failOnce('c/m');
+    const late = registry.get('b/m').tryAcquire()!;
+    registry.resetTargets(new Map([['a/m', "its provider's base URL changed"], ['b/m', "its provider's credentials changed"], ['never-used/m', 'its provider was deleted']]));
+    expect(seen).toEqual(['a/m closed→open: 2 consecutive failures', 'c/m closed→open: 2 consecutive failures', "a/m open→closed: its provider's base URL changed"]);
+    expect(registry.get('a/m').state()).toBe('closed');
+    expect(registry.get('c/m').state()).toBe('open');
+    // b's one failure is forgotten, and so is an attempt begun under the old configuration.
+    registry.get('b/m').fail(late);
+    failOnce('b/m');
+    expect(registry.get('b/m').snapshot()).toMatchObject({ state: 'closed', consecutiveFailures: 1 });
+    expect(registry.peek('never-used/m')).toBeUndefined();
+  });
 });
+

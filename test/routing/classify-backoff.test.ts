@@ -80,6 +80,8 @@ describe('backoff', () => {
   it('honours a retry-after up to the cap, and gives up on the target beyond it', () => {
     expect(retryDecision(failure('429:3', 'a/m'), 0, backoff, () => 0.5)).toEqual({ action: 'wait', ms: 3_000, source: 'retry-after' });
     expect(retryDecision(failure('429:10', 'a/m'), 0, backoff, () => 0.5)).toEqual({ action: 'wait', ms: 10_000, source: 'retry-after' });
+    // An upstream's retry-after-ms (300) is waited as it is, not rounded up to a second.
+    expect(retryDecision(failure('429:0.3', 'a/m'), 0, backoff, () => 0.5)).toEqual({ action: 'wait', ms: 300, source: 'retry-after' });
     expect(retryDecision(failure('429:11', 'a/m'), 0, backoff, () => 0.5)).toEqual({ action: 'exhausted' });
     expect(retryDecision(failure('429', 'a/m'), 1, backoff, () => 0.5)).toEqual({ action: 'wait', ms: 200, source: 'backoff' });
   });

@@ -1,9 +1,11 @@
 // Routing and resilience through the real server, on the RPC and the OpenAI
 // shim, against an upstream with faults (see test/fixtures/fault-upstream.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { StreamAssembler } from '../../src/core/completion/assemble-stream.js';
 import { startRoutingHarness, type RoutingHarness } from './routing-harness.js';
+import { parseExposition, scrape } from '../metrics/exposition.js';
 
 let harness: RoutingHarness;
 beforeAll(async () => {
@@ -128,6 +130,23 @@ describe('dispatch rules', () => {
   });
 });
 
+describe("the route's total deadline", () => {
+  it('answers 504 timeout_error (OpenAI and Anthropic shims), logged as deadline_exceeded, not as a cancellation', async () => {
+    // The second attempt would time out at about 0.6 s; the total deadline cuts it at 0.5 s.
+    await harness.createRoute('out-of-time', 'priority', ['hang-f'], { maxRetries: 3, attemptTimeout: '0.3s', totalDeadline: '0.5s' });
+    const failure = await harness.openai.chat.completions.create({ model: 'out-of-time', messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ status: 504, type: 'timeout_error', error: { message: 'the total deadline of 500 ms passed' } });
+    const anthropic = new Anthropic({ baseURL: harness.gateway.url, apiKey: harness.secret, maxRetries: 0 });
+    const anthropicFailure = await anthropic.messages.create({ model: 'out-of-time', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    expect(anthropicFailure).toMatchObject({ status: 504 });
+    expect((anthropicFailure as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'timeout_error' } });
+    const logged = harness.gateway.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['msg'] === 'request failed' && line['model'] === 'out-of-time');
+    expect(logged.map((line) => line['errorKind'])).toEqual(['deadline_exceeded', 'deadline_exceeded']);
+  });
+});
+
 describe('strategies through the real server', () => {
   it('round-robin alternates exactly', async () => {
     await harness.createRoute('rr', 'round-robin', ['ok-x', 'ok-y']);
@@ -198,6 +217,14 @@ describe('strategies through the real server', () => {
   });
 });
 
+describe('route settings over Connect JSON', () => {
+  it('updates one setting by its JSON mask path, the others kept', async () => {
+    await harness.createRoute('tuned', 'priority', ['ok-c'], { maxRetries: 3, attemptTimeout: '7s' });
+    const updated = await harness.admin('RoutesService/UpdateRoute', { name: 'tuned', settings: { maxRetries: 0 }, updateMask: 'settings.maxRetries' });
+    expect((updated['route'] as { settings: Record<string, unknown> }).settings).toMatchObject({ maxRetries: 0, attemptTimeout: '7s' });
+  });
+});
+
 describe('a provider fixed by its administrator', () => {
   it('is tried again at once: updating a provider resets the breakers its old configuration opened', async () => {
     // Nothing listens on port 9 (discard) here: every attempt is refused.
@@ -224,5 +251,40 @@ describe('a provider fixed by its administrator', () => {
     await harness.admin('ProvidersService/UpdateProvider', { id: 'misconfigured', baseUrl: harness.upstream.baseUrl });
     const answer = await harness.rpc.complete(harness.chat('misconfigured/ok-fixed'));
     expect(textOf(answer.response!)).toBe('served by fixed');
+  });
+
+  it("keeps the breakers of targets whose provider did not change; a changed one is closed, logged and counted", async () => {
+    await harness.admin('ProvidersService/CreateProvider', {
+      id: 'unreachable',
+      name: 'Unreachable',
+      type: 'PROVIDER_TYPE_OPENAI',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: harness.upstream.apiKey,
+      models: [{ upstreamModel: 'ok-kept' }],
+    });
+    const outcome = () => harness.rpc.complete(harness.chat('unreachable/ok-kept')).then(() => 'ok', (error: unknown) => ConnectError.from(error).rawMessage);
+    for (let index = 0; index < 5; index += 1) await outcome();
+    expect(await outcome()).toContain('circuit open');
+    const closedCount = async () => {
+      const answer = await scrape(`${harness.gateway.url}/metrics`, harness.gateway.adminToken);
+      return parseExposition(answer.text).sum('llm_gateway_circuit_breaker_transitions_total', { provider: 'unreachable', to: 'closed' });
+    };
+
+    // Another provider's write (a rename) changes nothing about this target: its breaker stays open.
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'fault', name: 'Fault fixture (renamed)' });
+    expect(await outcome()).toContain('circuit open');
+    // So does a write to its own provider that leaves its address, credentials and models alone.
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'unreachable', name: 'Unreachable (renamed)' });
+    expect(await outcome()).toContain('circuit open');
+    expect(await closedCount()).toBe(0);
+
+    // Its base URL fixed: the breaker closes, and an operator sees it in the log and the metrics.
+    await harness.admin('ProvidersService/UpdateProvider', { id: 'unreachable', baseUrl: harness.upstream.baseUrl });
+    expect(await outcome()).toBe('ok');
+    const transitions = harness.gateway.logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['msg'] === 'circuit breaker changed state' && line['target'] === 'unreachable/ok-kept');
+    expect(transitions.at(-1)).toMatchObject({ from: 'open', to: 'closed', reason: "its provider's base URL changed" });
+    expect(await closedCount()).toBe(1);
   });
 });

@@ -160,6 +160,46 @@ describe('RoutesService', () => {
     }
   });
 
+  it('updates single settings by mask path (settings.max_retries), keeping the others; refuses unknown or overlapping paths', async () => {
+    const { routes } = harness;
+    await harness.createRoute('smart', [model('p1', 'm1')], {
+      settings: { maxRetries: 4, attemptTimeout: durationFromMs(5_000), totalDeadline: durationFromMs(20_000), failoverStatuses: [500, 503] },
+    });
+    const retried = await routes.updateRoute(
+      { name: 'smart', settings: { maxRetries: 2, attemptTimeout: durationFromMs(9_000) }, updateMask: { paths: ['settings.max_retries'] } },
+      adminOptions,
+    );
+    // Only the named setting: attempt_timeout is in the request but not in the mask.
+    expect(retried.route?.settings?.maxRetries).toBe(2);
+    expect(durationMs(retried.route!.settings!.attemptTimeout!)).toBe(5_000);
+    expect(durationMs(retried.route!.settings!.totalDeadline!)).toBe(20_000);
+    expect(retried.route?.settings?.failoverStatuses).toEqual([500, 503]);
+
+    // A named setting the request leaves unset goes back to its default; another field may go with it.
+    const cleared = await routes.updateRoute(
+      { name: 'smart', description: 'tuned', updateMask: { paths: ['settings.failover_statuses', 'settings.attempt_timeout', 'settings.total_deadline', 'description'] } },
+      adminOptions,
+    );
+    expect(cleared.route?.description).toBe('tuned');
+    expect(cleared.route?.settings?.failoverStatuses).toEqual(DEFAULT_ROUTE_SETTINGS.failoverStatuses);
+    expect(durationMs(cleared.route!.settings!.attemptTimeout!)).toBe(DEFAULT_ROUTE_SETTINGS.attemptTimeoutMs);
+    expect(durationMs(cleared.route!.settings!.totalDeadline!)).toBe(DEFAULT_ROUTE_SETTINGS.totalDeadlineMs);
+    expect(cleared.route?.settings?.maxRetries).toBe(2);
+
+    // The merged settings are validated as a whole.
+    const tooShort = await failure(
+      routes.updateRoute({ name: 'smart', settings: { totalDeadline: durationFromMs(1_000) }, updateMask: { paths: ['settings.total_deadline'] } }, adminOptions),
+    );
+    expect(tooShort.rawMessage).toContain('settings.total_deadline');
+    for (const paths of [['settings.nope'], ['settings', 'settings.max_retries'], ['settings.']]) {
+      const error = await failure(routes.updateRoute({ name: 'smart', updateMask: { paths } }, adminOptions));
+      expect(error.code, paths.join()).toBe(Code.InvalidArgument);
+      expect(error.rawMessage, paths.join()).toContain('update_mask');
+    }
+    const unknown = await failure(routes.updateRoute({ name: 'smart', updateMask: { paths: ['settings.nope'] } }, adminOptions));
+    expect(unknown.rawMessage).toContain('settings.max_retries (JSON: settings.maxRetries)');
+  });
+
   it('paginates by name without gaps or repeats', async () => {
     const names = ['e', 'B', 'a/x', 'c:1', 'd.2', 'a-x'];
     for (const name of names) await harness.createRoute(name, [model('p1', 'm1')]);

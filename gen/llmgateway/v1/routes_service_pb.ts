@@ -33,7 +33,11 @@ export type RouteTarget = Message<"llmgateway.v1.RouteTarget"> & {
   upstreamModel: string;
 
   /**
-   * … or another route (by name).
+   * … or another route (by name), up to 4 levels. It is one target of this route: this route's strategy
+   * picks among its own targets (a route target with its `weight`, as one target); once it is picked,
+   * its own strategy picks inside it and its own settings govern the attempts there. Exhausted (every
+   * target inside failed, or its own total_deadline passed), this route moves to its next target; the
+   * total_deadline of the route the client named bounds it all.
    *
    * @generated from field: string route = 3;
    */
@@ -351,7 +355,8 @@ export const ListRoutesResponseSchema: GenMessage<ListRoutesResponse> = /*@__PUR
   messageDesc(file_llmgateway_v1_routes_service, 8);
 
 /**
- * Partial update; the same rules as UpdateKeyRequest.
+ * Partial update; the same rules as UpdateKeyRequest: with `update_mask`, exactly the named fields are
+ * set (an empty value clears); without it, every field present in the request is set.
  *
  * @generated from message llmgateway.v1.UpdateRouteRequest
  */
@@ -377,6 +382,12 @@ export type UpdateRouteRequest = Message<"llmgateway.v1.UpdateRouteRequest"> & {
   targets: RouteTarget[];
 
   /**
+   * Without a mask, or with the mask path "settings", this message replaces all the route's settings:
+   * a setting it leaves unset goes back to its default (an unset attempt_timeout is 60 s again). To
+   * change some settings and keep the others, name each in the mask: "settings.max_retries",
+   * "settings.attempt_timeout" … (Connect JSON: "settings.maxRetries"); a named setting left unset here
+   * goes back to its default. "settings" and "settings.<field>" in one mask are refused.
+   *
    * @generated from field: llmgateway.v1.RouteSettings settings = 5;
    */
   settings?: RouteSettings | undefined;

@@ -14,7 +14,7 @@ import { asksForEvents, isStreamedBody, type MediaOperation, type MediaRequest, 
 import type { ModelPricesRecord } from '../../domain/provider.js';
 import type { Dispatcher } from '../routing/dispatcher.js';
 import type { CallerContext } from '../routing/plan-route.js';
-import type { RoutePlan } from '../routing/route-plan.js';
+import { keepTargets, type RoutePlan } from '../routing/route-plan.js';
 import { canceledError } from '../routing/attempt-run.js';
 import { pricesFor } from '../usage/price-table.js';
 import type { CoreCall } from './completion-call.js';
@@ -43,11 +43,11 @@ export async function dispatchMedia(deps: MediaDispatchDeps, call: CoreCall<Medi
   const { request, key, signal } = call;
   const user = typeof request.fields['user'] === 'string' ? request.fields['user'] : '';
   const routePlan = await deps.plan(request.model, { key, accessGranted: false, sessionId: call.context?.sessionId ?? '', user });
-  const able = routePlan.targets.filter((planned) => {
+  const able = keepTargets(routePlan, (planned) => {
     const adapter = planned.provider.adapter();
     return adapter.media !== undefined && (adapter.servesMedia?.(request.operation) ?? true);
   });
-  if (able.length === 0) {
+  if (able.targets.length === 0) {
     const types = [...new Set(routePlan.targets.map((planned) => planned.provider.record.type))].join(', ');
     throw invalidArgument(
       'model',
@@ -58,7 +58,7 @@ export async function dispatchMedia(deps: MediaDispatchDeps, call: CoreCall<Medi
   // (its headers, for a streamed answer): the caller's own keeps a streamed body abortable after that.
   const streams = request.operation === 'audio.speech' || asksForEvents(request);
   const { value, served, attempts } = await deps.dispatcher.unary(
-    { ...routePlan, targets: able },
+    able,
     (planned, attemptSignal) => planned.provider.adapter().media!(request, planned.target, { signal: streams ? AbortSignal.any([attemptSignal, signal]) : attemptSignal }),
     signal,
   );

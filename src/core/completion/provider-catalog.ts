@@ -8,6 +8,7 @@ import type { MasterKeyRing } from '../secrets/master-key-ring.js';
 import { openExtraHeaders } from '../secrets/provider-header-secrets.js';
 import { providerKeyContext } from '../secrets/provider-key-context.js';
 import { createReloadingTable, type ReloadTiming } from '../reloading-table.js';
+import { changedTargets } from './changed-targets.js';
 
 export interface CatalogProvider {
   record: ProviderRecord;
@@ -32,6 +33,8 @@ export interface ProviderCatalogOptions extends ReloadTiming {
   providers: ProvidersRepository;
   keyRing: MasterKeyRing;
   createAdapter: ProviderAdapterFactory;
+  /** After a reload: the targets whose configuration changed since the last load, each with why (changed-targets.ts). */
+  onTargetsChanged?: (changed: ReadonlyMap<string, string>) => void;
 }
 
 export function createProviderCatalog(options: ProviderCatalogOptions): ProviderCatalog {
@@ -60,12 +63,18 @@ export function createProviderCatalog(options: ProviderCatalogOptions): Provider
     };
   };
 
+  let lastLoaded: CatalogSnapshot | undefined;
   const table = createReloadingTable<CatalogSnapshot>({
     ...options,
     load: async () => {
       const records = await options.providers.listAll();
       const snapshot = { providers: new Map(records.map((record) => [record.id, toEntry(record)])) };
       for (const id of adapters.keys()) if (!snapshot.providers.has(id)) adapters.delete(id);
+      if (lastLoaded && options.onTargetsChanged) {
+        const changed = changedTargets(lastLoaded, snapshot);
+        if (changed.size > 0) options.onTargetsChanged(changed);
+      }
+      lastLoaded = snapshot;
       return snapshot;
     },
   });

@@ -37,15 +37,34 @@ export interface RequestScope {
 
 export function openRequestScope(callerSignal: AbortSignal, totalDeadlineMs: number, deps: RunDeps): RequestScope {
   const latch = new AbortLatch();
-  const deadlineAt = deps.now() + totalDeadlineMs;
   const onCallerAbort = () => latch.abort(canceledError(callerSignal.reason));
   if (callerSignal.aborted) onCallerAbort();
   else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
-  const stopTimer = startTimer(deps.sleep, totalDeadlineMs, () =>
-    latch.abort(
-      new GatewayError('deadline_exceeded', `the total deadline of ${totalDeadlineMs} ms passed`, { retryable: true, upstreamStatus: 0 }),
-    ),
-  );
+  const stopTimer = startTimer(deps.sleep, totalDeadlineMs, () => latch.abort(deadlineError(`the total deadline of ${totalDeadlineMs} ms passed`)));
+  return scopeOf(latch, callerSignal, deps.now() + totalDeadlineMs, stopTimer, () => callerSignal.removeEventListener('abort', onCallerAbort));
+}
+
+/**
+ * The search inside a route target (another route): it ends with the request (the caller's abort, the
+ * request's deadline), or at the nested route's own total deadline — which ends only that route's search.
+ */
+export function openNestedScope(parent: RequestScope, totalDeadlineMs: number, routeName: string, deps: RunDeps): RequestScope {
+  const latch = new AbortLatch();
+  const unlinkParent = parent.latch.subscribe((reason) => latch.abort(reason));
+  const ownDeadlineAt = deps.now() + totalDeadlineMs;
+  // The parent's deadline comes first: its own timer says so.
+  const stopTimer =
+    ownDeadlineAt < parent.deadlineAt
+      ? startTimer(deps.sleep, totalDeadlineMs, () => latch.abort(deadlineError(`the total deadline of ${totalDeadlineMs} ms of route ${routeName} passed`)))
+      : () => {};
+  return scopeOf(latch, parent.callerSignal, Math.min(ownDeadlineAt, parent.deadlineAt), stopTimer, unlinkParent);
+}
+
+function deadlineError(message: string): GatewayError {
+  return new GatewayError('deadline_exceeded', message, { retryable: true, upstreamStatus: 0 });
+}
+
+function scopeOf(latch: AbortLatch, callerSignal: AbortSignal, deadlineAt: number, stopTimer: () => void, unlink: () => void): RequestScope {
   let signalController: AbortController | undefined;
   let unlinkSignal = () => {};
   let timerStopped = false;
@@ -69,7 +88,7 @@ export function openRequestScope(callerSignal: AbortSignal, totalDeadlineMs: num
     dispose() {
       stopDeadline();
       unlinkSignal();
-      callerSignal.removeEventListener('abort', onCallerAbort);
+      unlink();
     },
   };
 }

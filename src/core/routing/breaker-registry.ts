@@ -18,8 +18,8 @@ export interface BreakerRegistry {
   /** The breaker if the target was ever used (read-only views use this). */
   peek(targetKey: string): CircuitBreaker | undefined;
   keys(): string[];
-  /** Forgets every breaker (a provider's configuration changed: its targets are tried afresh). */
-  reset(): void;
+  /** These targets' configuration changed (target key → why): their breakers start afresh, closed; the others keep theirs. */
+  resetTargets(reasons: ReadonlyMap<string, string>): void;
   /** Another replica's breaker of this target opened or closed: this one follows (reported with remote = true). */
   applyRemote(targetKey: string, to: 'open' | 'closed', reason: string): void;
 }
@@ -41,7 +41,9 @@ export function createBreakerRegistry(options: BreakerRegistryOptions = {}): Bre
     get,
     peek: (targetKey) => breakers.get(targetKey),
     keys: () => [...breakers.keys()],
-    reset: () => breakers.clear(),
+    resetTargets(reasons) {
+      for (const [targetKey, reason] of reasons) breakers.get(targetKey)?.reset(reason);
+    },
     applyRemote(targetKey, to, reason) {
       // A target never used here closes by itself: only an opening creates its breaker.
       const breaker = to === 'open' ? get(targetKey) : breakers.get(targetKey);

@@ -63,6 +63,8 @@ export interface CircuitBreaker {
   msUntilProbe(): number;
   /** Moves to `to` now (a transition another replica made); nothing if already there. */
   force(to: 'open' | 'closed', reason: string): void;
+  /** Starts afresh (its target's configuration changed): closed (a transition, when it was not), counts and in-flight permits forgotten. */
+  reset(reason: string): void;
 }
 
 export function createCircuitBreaker(
@@ -156,6 +158,15 @@ export function createCircuitBreaker(
     force(to, reason) {
       refresh();
       if (state !== to) moveTo(to, reason);
+    },
+    reset(reason) {
+      if (state !== 'closed') {
+        moveTo('closed', reason);
+        return;
+      }
+      generation += 1;
+      consecutive = 0;
+      window = [];
     },
     msUntilProbe() {
       refresh();

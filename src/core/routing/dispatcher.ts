@@ -10,7 +10,7 @@ import type { TraceSpan } from '../../domain/trace-span.js';
 import type { StartAttemptSpan } from '../tracing/attempt-spans.js';
 import type { UpstreamQuotas } from '../quotas/upstream-quotas.js';
 import { raceAbort, realSleep, type Sleep } from './abort-utils.js';
-import { canceledError, openRequestScope, upstreamConditionError, type AttemptRun } from './attempt-run.js';
+import { canceledError, openRequestScope, type AttemptRun, type RequestScope } from './attempt-run.js';
 import { createBreakerRegistry, type BreakerRegistry, type BreakerTransitionListener } from './breaker-registry.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { classifyFailure } from './classify-failure.js';
@@ -18,6 +18,7 @@ import { runWithFailover, type LoopDeps } from './dispatch-loop.js';
 import { withAttempts } from './failed-attempts.js';
 import { createLatencyTracker, type LatencyTracker } from './latency-tracker.js';
 import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import { closeQuietly, openUntilFirstChunk } from './open-stream.js';
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, StreamIdleWatch } from './stream-idle-watch.js';
 import type { QuotaPass } from '../quotas/quota-take.js';
 import { createTargetSelector, type TargetSelector } from './target-selector.js';
@@ -140,6 +141,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     async unary(plan, call, callerSignal, observer) {
       const { attempts, record } = recorder(observer);
       const scope = openRequestScope(callerSignal, plan.settings.totalDeadlineMs, deps);
+      let nestedScopes: RequestScope[] = [];
       try {
         const success = await runWithFailover(
           {
@@ -154,6 +156,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
           },
           deps,
         );
+        nestedScopes = success.nestedScopes;
         const used = observer?.usedTokens?.(success.value);
         if (used === undefined) success.pass.release();
         else success.pass.settle(used);
@@ -161,6 +164,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
       } catch (error) {
         throw withAttempts(error, attempts);
       } finally {
+        for (const nested of nestedScopes) nested.dispose();
         scope.dispose();
       }
     },
@@ -171,6 +175,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
 
       async function* chunks(): AsyncGenerator<StreamChunk, void, undefined> {
         const scope = openRequestScope(callerSignal, plan.settings.totalDeadlineMs, deps);
+        let nestedScopes: RequestScope[] = [];
         let current: { attempt: AttemptRun; iterator: AsyncIterator<StreamChunk>; pass: QuotaPass } | undefined;
         let idle: StreamIdleWatch | undefined;
         let ended = false;
@@ -190,9 +195,11 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
             deps,
           );
           served = success.served;
-          // The total deadline bounds the search for a target; once output flows, a
-          // long generation (reasoning models) may take as long as it needs.
+          nestedScopes = success.nestedScopes;
+          // The total deadline bounds the search for a target (and a route target's its search inside
+          // it); once output flows, a long generation (reasoning models) may take as long as it needs.
           scope.stopDeadline();
+          for (const nested of nestedScopes) nested.stopDeadline();
           const { attempt } = success;
           current = { attempt, iterator: success.value.iterator, pass: success.pass };
           yield* success.value.head;
@@ -233,6 +240,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
             endPass(current.pass, usedTokens);
             closeQuietly(current.iterator);
           }
+          for (const nested of nestedScopes) nested.dispose();
           scope.dispose();
         }
       }
@@ -258,43 +266,4 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
 function endPass(pass: QuotaPass, usedTokens: number | undefined): void {
   if (usedTokens === undefined) pass.release();
   else pass.settle(usedTokens);
-}
-
-/** `head`: the leading notes (warnings, input usage) and the first other chunk, released together. */
-type OpenedStream = { iterator: AsyncIterator<StreamChunk>; head: StreamChunk[] };
-
-/** Say nothing of the answer: an attempt that sent only these can still fail over (an Anthropic message_start, then overloaded). */
-const LEADING_NOTES: ReadonlySet<StreamChunk['event']['case']> = new Set(['warning', 'inputUsage']);
-
-/** Opens the stream and reads until the first chunk that is not a leading note; closes it on failure. */
-async function openUntilFirstChunk(attempt: AttemptRun, open: AttemptCall<AsyncIterable<StreamChunk>>): Promise<OpenedStream> {
-  let iterator: AsyncIterator<StreamChunk> | undefined;
-  try {
-    iterator = open(attempt.target, attempt.signal, attempt.span)[Symbol.asyncIterator]();
-    const head: StreamChunk[] = [];
-    for (;;) {
-      const next = await raceAbort(iterator.next(), attempt.latch);
-      if (next.done) {
-        const provider = attempt.target.provider.record.id;
-        throw upstreamConditionError({ type: 'truncated_stream' }, `provider ${provider} ended the stream without sending anything`, provider);
-      }
-      head.push(next.value);
-      if (!LEADING_NOTES.has(next.value.event.case)) {
-        attempt.markFirstChunk();
-        return { iterator, head };
-      }
-    }
-  } catch (error) {
-    if (iterator) closeQuietly(iterator);
-    throw error;
-  }
-}
-
-/** Ends an upstream iterator without waiting on it (a hung upstream must not hold us). */
-function closeQuietly(iterator: AsyncIterator<StreamChunk>): void {
-  try {
-    void Promise.resolve(iterator.return?.()).catch(() => {});
-  } catch {
-    // A throwing return() changes nothing: the attempt's signal is already aborted.
-  }
 }

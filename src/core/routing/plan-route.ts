@@ -9,9 +9,9 @@ import { GatewayError } from '../../domain/gateway-error.js';
 import { assertModelAllowed, isModelAllowed, modelNotAvailable } from '../completion/model-access.js';
 import type { CatalogSnapshot } from '../completion/provider-catalog.js';
 import { namesOf, resolveModel } from '../completion/resolve-model.js';
-import { DIRECT_MODEL_SETTINGS, type PlannedTarget, type RoutePlan } from './route-plan.js';
+import { DIRECT_MODEL_SETTINGS, isNestedRoute, type PlanNode, type PlannedTarget, type RoutePlan } from './route-plan.js';
 
-/** Nested routes deeper than this are ignored (the admin refuses to save them). */
+/** Route targets deeper than this are ignored (the admin refuses to save them). */
 const MAX_ROUTE_DEPTH = 4;
 
 export interface CallerContext {
@@ -32,11 +32,11 @@ export function planRoute(
   const route = routes.get(model.trim());
   if (route?.enabled) {
     if (!caller.accessGranted) assertModelAllowed(caller.key.allowedModels, [route.name], model);
-    const targets = flattenTargets(route, routes, snapshot);
-    if (targets.length === 0) {
+    const routePlan = planOfRoute(route, caller, routes, snapshot, 1, new Set([route.name]));
+    if (routePlan.targets.length === 0) {
       throw new GatewayError('unavailable', `route "${route.name}" has no available targets (providers or models disabled or deleted)`);
     }
-    return { routeName: route.name, strategy: route.strategy, targets, settings: route.settings, affinityKey: affinityKeyOf(route, caller) };
+    return routePlan;
   }
   const resolved = resolveFor(caller, model, snapshot);
   if (!caller.accessGranted) assertModelAllowed(caller.key.allowedModels, namesOf(resolved), model);
@@ -74,32 +74,60 @@ function toPlannedTarget(provider: PlannedTarget['provider'], model: PlannedTarg
   };
 }
 
-/** The route's provider targets in order, nested routes expanded in place, each target once. */
-function flattenTargets(route: RouteRecord, routes: ReadonlyMap<string, RouteRecord>, snapshot: CatalogSnapshot): PlannedTarget[] {
-  const planned: PlannedTarget[] = [];
-  const seen = new Set<string>();
-  // A drained route target drains every target it leads to.
-  const visit = (current: RouteRecord, depth: number, trail: Set<string>, drainedAbove: boolean) => {
-    for (const target of current.targets) {
-      const drained = drainedAbove || target.drained === true;
-      if (target.route) {
-        const nested = routes.get(target.route);
-        if (nested?.enabled && depth < MAX_ROUTE_DEPTH && !trail.has(nested.name)) {
-          visit(nested, depth + 1, new Set([...trail, nested.name]), drained);
-        }
-        continue;
-      }
-      const provider = snapshot.providers.get(target.providerId);
-      const model = provider?.record.models.find((candidate) => candidate.upstreamModel === target.upstreamModel);
-      if (!provider?.record.enabled || !model?.enabled) continue;
-      const plannedTarget = toPlannedTarget(provider, model, target.weight, drained);
-      if (seen.has(plannedTarget.key)) continue;
-      seen.add(plannedTarget.key);
-      planned.push(plannedTarget);
+/**
+ * The route's own targets in order, each provider target once; a route target becomes a nested plan of its
+ * own (its strategy and settings pick inside it: dispatch-loop.ts). `targets` lists every provider target
+ * reached, nested ones in place.
+ */
+function planOfRoute(
+  route: RouteRecord,
+  caller: CallerContext,
+  routes: ReadonlyMap<string, RouteRecord>,
+  snapshot: CatalogSnapshot,
+  depth: number,
+  trail: ReadonlySet<string>,
+): RoutePlan {
+  const nodes: PlanNode[] = [];
+  const ownKeys = new Set<string>();
+  for (const target of route.targets) {
+    if (target.route) {
+      const nested = routes.get(target.route);
+      if (!nested?.enabled || depth >= MAX_ROUTE_DEPTH || trail.has(nested.name)) continue;
+      const plan = planOfRoute(nested, caller, routes, snapshot, depth + 1, new Set([...trail, nested.name]));
+      if (plan.targets.length === 0) continue;
+      nodes.push({ key: `route:${nested.name}`, weight: Math.max(1, target.weight), ...(target.drained ? { drained: true } : {}), plan });
+      continue;
     }
+    const provider = snapshot.providers.get(target.providerId);
+    const model = provider?.record.models.find((candidate) => candidate.upstreamModel === target.upstreamModel);
+    if (!provider?.record.enabled || !model?.enabled) continue;
+    const plannedTarget = toPlannedTarget(provider, model, target.weight, target.drained === true);
+    if (ownKeys.has(plannedTarget.key)) continue;
+    ownKeys.add(plannedTarget.key);
+    nodes.push(plannedTarget);
+  }
+  const hasNested = nodes.some(isNestedRoute);
+  return {
+    routeName: route.name,
+    strategy: route.strategy,
+    targets: hasNested ? reachedTargets(nodes) : (nodes as PlannedTarget[]),
+    ...(hasNested ? { nodes } : {}),
+    settings: route.settings,
+    affinityKey: affinityKeyOf(route, caller),
   };
-  visit(route, 1, new Set([route.name]), false);
-  return planned;
+}
+
+/** Every provider target the nodes lead to, in order, each once; a drained route target drains every target it leads to. */
+function reachedTargets(nodes: readonly PlanNode[]): PlannedTarget[] {
+  const reached = new Map<string, PlannedTarget>();
+  for (const node of nodes) {
+    const leaves = isNestedRoute(node) ? node.plan.targets : [node];
+    for (const leaf of leaves) {
+      if (reached.has(leaf.key)) continue;
+      reached.set(leaf.key, node.drained === true && leaf.drained !== true ? { ...leaf, drained: true } : leaf);
+    }
+  }
+  return [...reached.values()];
 }
 
 function affinityKeyOf(route: RouteRecord, caller: CallerContext): string {

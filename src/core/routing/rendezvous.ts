@@ -6,7 +6,11 @@
 // their weights, and a target that leaves (its breaker opens) or joins moves
 // only the callers it had or takes. Thaler & Ravishankar, "Using name-based
 // mappings to increase hit rates" (1998); weighted by -weight / ln(u).
-import type { PlannedTarget } from './route-plan.js';
+/** What rendezvous reads of a target (a provider target, or a route target taken as one). */
+interface WeightedTarget {
+  key: string;
+  weight: number;
+}
 
 const TWO_TO_THE_32 = 2 ** 32;
 
@@ -25,10 +29,10 @@ function hash32(text: string): number {
   return hash >>> 0;
 }
 
-const weightOf = (target: PlannedTarget): number => (Number.isFinite(target.weight) && target.weight > 0 ? target.weight : 1);
+const weightOf = (target: WeightedTarget): number => (Number.isFinite(target.weight) && target.weight > 0 ? target.weight : 1);
 
 /** The targets in `callerKey`'s order: highest weighted score first (ties in the route's order). */
-export function orderByRendezvous(targets: readonly PlannedTarget[], callerKey: string): PlannedTarget[] {
+export function orderByRendezvous<T extends WeightedTarget>(targets: readonly T[], callerKey: string): T[] {
   if (targets.length <= 1) return [...targets];
   const scored = targets.map((target, index) => {
     // In (0, 1), never 0 or 1, so the logarithm is finite and negative.

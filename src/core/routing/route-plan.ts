@@ -18,12 +18,35 @@ export interface PlannedTarget {
   drained?: boolean;
 }
 
+/**
+ * A route target that is another route: the parent's strategy picks it as one target (with its weight and
+ * drained flag); once picked, its own plan — its strategy, its settings — picks and tries inside it.
+ */
+export interface NestedRoute {
+  /** `route:<name>`: its identity among the parent's targets (round-robin, affinity). */
+  key: string;
+  weight: number;
+  /** Drained in the parent: tried after the parent's other targets. */
+  drained?: boolean;
+  plan: RoutePlan;
+}
+
+/** One of a route's own targets: a provider model, or another route. */
+export type PlanNode = PlannedTarget | NestedRoute;
+
+export const isNestedRoute = (node: PlanNode): node is NestedRoute => 'plan' in node;
+
 export interface RoutePlan {
-  /** The route the client named; '' for a direct provider model. */
+  /** The route the client named (or, in a nested plan, the nested route); '' for a direct provider model. */
   routeName: string;
   strategy: RouteStrategyName;
-  /** In the route's order (nested routes flattened in place, duplicates removed). */
+  /**
+   * Every provider target the plan may reach, in the route's order (nested routes flattened in place,
+   * duplicates removed): what budgets, the cache and the metrics read.
+   */
   targets: PlannedTarget[];
+  /** The route's own targets, in its order, when one of them is another route; absent: `targets` are. */
+  nodes?: PlanNode[];
   settings: RouteSettingsRecord;
   /** Affinity: who the caller is (session id, user or key id), '' when not applicable. */
   affinityKey: string;
@@ -45,3 +68,19 @@ export const DEFAULT_ROUTE_SETTINGS: RouteSettingsRecord = {
 
 /** A model addressed directly (no route): one target, no retries — resilience is what routes are for. */
 export const DIRECT_MODEL_SETTINGS: RouteSettingsRecord = { ...DEFAULT_ROUTE_SETTINGS, maxRetries: 0 };
+
+/** The plan with only the provider targets `keep` accepts, at every level; a route target left with none is dropped. */
+export function keepTargets(plan: RoutePlan, keep: (target: PlannedTarget) => boolean): RoutePlan {
+  const targets = plan.targets.filter(keep);
+  if (!plan.nodes) return { ...plan, targets };
+  const nodes: PlanNode[] = [];
+  for (const node of plan.nodes) {
+    if (!isNestedRoute(node)) {
+      if (keep(node)) nodes.push(node);
+      continue;
+    }
+    const nested = keepTargets(node.plan, keep);
+    if (nested.targets.length > 0) nodes.push({ ...node, plan: nested });
+  }
+  return { ...plan, targets, nodes };
+}

@@ -6,7 +6,7 @@
 // request log records the invalid_argument the client sees.
 import type { ChatRequest } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { GatewayError } from '../../domain/gateway-error.js';
-import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import { keepTargets, type PlannedTarget, type RoutePlan } from './route-plan.js';
 
 export function servableTargets(plan: RoutePlan, request: ChatRequest): RoutePlan {
   let refusal: GatewayError | undefined;
@@ -24,5 +24,7 @@ export function servableTargets(plan: RoutePlan, request: ChatRequest): RoutePla
   }
   if (kept === undefined) return plan;
   if (kept.length === 0) throw refusal!;
-  return { ...plan, targets: kept };
+  // Inside route targets too, where the same target may be another object: by key.
+  const servable = new Set(kept.map((target) => target.key));
+  return keepTargets(plan, (target) => servable.has(target.key));
 }

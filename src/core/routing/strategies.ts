@@ -1,19 +1,25 @@
 // The order in which to try a request's healthy targets, one pure function per
-// strategy. Inputs are the healthy targets in the route's order; outputs are
-// the same targets, reordered. State (round-robin counters, affinity bindings,
+// strategy. Inputs are the healthy targets in the route's order (provider
+// targets, or route targets taken as one: route-plan.ts); outputs are the same
+// targets, reordered. State (round-robin counters, affinity bindings,
 // latencies) is passed in by the caller (see target-selector.ts).
-import type { PlannedTarget } from './route-plan.js';
 import { orderByRendezvous } from './rendezvous.js';
 
+/** What a strategy reads of a target. */
+export interface RankedTarget {
+  key: string;
+  weight: number;
+}
+
 /** Priority: the route's order. */
-export function orderByPriority(healthy: readonly PlannedTarget[]): PlannedTarget[] {
+export function orderByPriority<T extends RankedTarget>(healthy: readonly T[]): T[] {
   return [...healthy];
 }
 
 /** Weighted: one weighted-random pick first, then the rest by weight (heaviest first, ties in route order). */
-export function orderWeighted(healthy: readonly PlannedTarget[], random: () => number): PlannedTarget[] {
+export function orderWeighted<T extends RankedTarget>(healthy: readonly T[], random: () => number): T[] {
   if (healthy.length <= 1) return [...healthy];
-  const weightOf = (target: PlannedTarget) => (Number.isFinite(target.weight) && target.weight > 0 ? target.weight : 1);
+  const weightOf = (target: T) => (Number.isFinite(target.weight) && target.weight > 0 ? target.weight : 1);
   const total = healthy.reduce((sum, target) => sum + weightOf(target), 0);
   let point = random() * total;
   let chosen = healthy.length - 1;
@@ -29,7 +35,7 @@ export function orderWeighted(healthy: readonly PlannedTarget[], random: () => n
 }
 
 /** Round-robin: the healthy list rotated by the route's request counter. */
-export function orderRoundRobin(healthy: readonly PlannedTarget[], counter: number): PlannedTarget[] {
+export function orderRoundRobin<T extends RankedTarget>(healthy: readonly T[], counter: number): T[] {
   if (healthy.length === 0) return [];
   const start = ((counter % healthy.length) + healthy.length) % healthy.length;
   return [...healthy.slice(start), ...healthy.slice(0, start)];
@@ -39,13 +45,13 @@ export function orderRoundRobin(healthy: readonly PlannedTarget[], counter: numb
  * Least-latency: targets without samples first (route order), then by EWMA ascending; with probability
  * `explorationRate` a uniformly random healthy target goes first so a recovered target is tried again.
  */
-export function orderByLatency(
-  healthy: readonly PlannedTarget[],
+export function orderByLatency<T extends RankedTarget>(
+  healthy: readonly T[],
   latencyOf: (targetKey: string) => number | null,
   random: () => number,
   explorationRate: number,
-): PlannedTarget[] {
-  const compare = (left: PlannedTarget, right: PlannedTarget) => {
+): T[] {
+  const compare = (left: T, right: T) => {
     const [a, b] = [latencyOf(left.key), latencyOf(right.key)];
     if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
     return a - b;
@@ -64,7 +70,7 @@ export function orderByLatency(
  * in the caller's rendezvous order (rendezvous.ts), so new callers spread over the targets by weight and each
  * sticks where it was first served. Without a caller key, the route's order.
  */
-export function orderByAffinity(healthy: readonly PlannedTarget[], boundKey: string | undefined, callerKey = ''): PlannedTarget[] {
+export function orderByAffinity<T extends RankedTarget>(healthy: readonly T[], boundKey: string | undefined, callerKey = ''): T[] {
   const bound = boundKey === undefined ? undefined : healthy.find((target) => target.key === boundKey);
   const others = bound ? healthy.filter((target) => target !== bound) : [...healthy];
   const placed = callerKey === '' ? others : orderByRendezvous(others, callerKey);

@@ -1,8 +1,10 @@
 // Applies the plan's strategy, keeping the state strategies need across
 // requests: a round-robin counter per route, and affinity bindings (an LRU
-// whose entries expire after the route's affinityTtlMs).
+// whose entries expire after the route's affinityTtlMs). It orders a route's
+// own targets; a route target is one of them (its latency: its fastest
+// target's), and its own plan orders what is inside it.
 import { LRUCache } from 'lru-cache';
-import type { PlannedTarget, RoutePlan } from './route-plan.js';
+import { isNestedRoute, type PlanNode, type RoutePlan } from './route-plan.js';
 import { orderByAffinity, orderByLatency, orderByPriority, orderRoundRobin, orderWeighted } from './strategies.js';
 
 export const DEFAULT_EXPLORATION_RATE = 0.1;
@@ -20,9 +22,9 @@ export interface TargetSelectorOptions {
 
 export interface TargetSelector {
   /** The healthy targets (route order) in the order to try them. */
-  order(plan: RoutePlan, healthy: readonly PlannedTarget[]): PlannedTarget[];
-  /** The request was served by `target`: affinity binds the caller to it (kept if already bound there). */
-  served(plan: RoutePlan, target: PlannedTarget): void;
+  order<T extends PlanNode>(plan: RoutePlan, healthy: readonly T[]): T[];
+  /** The request was served through `target` (a route target: by one inside it): affinity binds the caller to it (kept if already bound there). */
+  served(plan: RoutePlan, target: PlanNode): void;
   /** The target the caller is bound to, if any (affinity only). */
   boundTarget(plan: RoutePlan): string | undefined;
 }
@@ -48,7 +50,18 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
     return key === undefined ? undefined : bindingsMade?.get(key);
   };
 
-  const orderByStrategy = (plan: RoutePlan, healthy: readonly PlannedTarget[]): PlannedTarget[] => {
+  // A route target is as fast as its fastest provider target (null while none has a sample).
+  const latencyAmong = (healthy: readonly PlanNode[]) => {
+    if (!healthy.some(isNestedRoute)) return options.latencyOf;
+    return (key: string): number | null => {
+      const node = healthy.find((candidate) => candidate.key === key);
+      if (node === undefined || !isNestedRoute(node)) return options.latencyOf(key);
+      const sampled = node.plan.targets.map((target) => options.latencyOf(target.key)).filter((latency): latency is number => latency !== null);
+      return sampled.length === 0 ? null : Math.min(...sampled);
+    };
+  };
+
+  const orderByStrategy = <T extends PlanNode>(plan: RoutePlan, healthy: readonly T[]): T[] => {
     switch (plan.strategy) {
       case 'priority':
       // An expert route's targets are its experts' (see expert-validation.ts): without a choice, in order.
@@ -62,7 +75,7 @@ export function createTargetSelector(options: TargetSelectorOptions): TargetSele
         return orderRoundRobin(healthy, counter);
       }
       case 'least-latency':
-        return orderByLatency(healthy, options.latencyOf, random, explorationRate);
+        return orderByLatency(healthy, latencyAmong(healthy), random, explorationRate);
       case 'affinity':
         return orderByAffinity(healthy, boundTarget(plan), plan.affinityKey);
     }

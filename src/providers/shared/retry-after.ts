@@ -1,15 +1,17 @@
 // How long an upstream asks the gateway to wait before retrying, from the
 // response headers: `retry-after-ms` (OpenAI and Anthropic send it, in
-// milliseconds) wins over the standard `retry-after` (seconds, or an HTTP date;
-// RFC 9110 §10.2.3). Whole seconds, rounded up; undefined when absent or
-// unreadable.
+// milliseconds, and their SDKs wait exactly that) wins over the standard
+// `retry-after` (seconds, or an HTTP date; RFC 9110 §10.2.3). In seconds:
+// `retry-after-ms` as it is (300 → 0.3: the gateway's own retry waits 300 ms),
+// the standard header rounded up to whole seconds; undefined when absent or
+// unreadable. The edges round up when they answer a `retry-after` themselves.
 
 /** Reads one header by its lower-case name (a Headers' `get`, or a record lookup). */
 export type HeaderLookup = (name: string) => string | null | undefined;
 
 export function retryAfterSeconds(header: HeaderLookup, now: number = Date.now()): number | undefined {
   const milliseconds = Number.parseFloat(header('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return Math.ceil(milliseconds / 1000);
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds / 1000;
   const value = header('retry-after')?.trim();
   if (!value) return undefined;
   const seconds = Number.parseFloat(value);

@@ -59,7 +59,7 @@ describe('mapError', () => {
     const dated = apiError(429, 'rate_limit_error', 'slow down', { 'retry-after': 'Thu, 26 Nov 2026 10:00:30 GMT' });
     expect(mapError(dated, options).retryAfterSeconds).toBe(30);
     const both = apiError(429, 'rate_limit_error', 'slow down', { 'retry-after-ms': '1500', 'retry-after': '9' });
-    expect(mapError(both, options).retryAfterSeconds).toBe(2);
+    expect(mapError(both, options).retryAfterSeconds).toBe(1.5);
     expect(mapError(apiError(429, 'rate_limit_error', 'slow down'), options).retryAfterSeconds).toBeUndefined();
   });
 

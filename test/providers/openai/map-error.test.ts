@@ -40,7 +40,7 @@ describe('mapError', () => {
 
   it('takes retry-after on 429 and does not retry insufficient_quota', () => {
     expect(mapError(http(429, { code: 'rate_limit_exceeded' }, { 'retry-after': '7' }), context)).toMatchObject({ retryAfterSeconds: 7, retryable: true });
-    expect(mapError(http(429, { code: 'rate_limit_exceeded' }, { 'retry-after-ms': '1500', 'retry-after': '9' }), context).retryAfterSeconds).toBe(2);
+    expect(mapError(http(429, { code: 'rate_limit_exceeded' }, { 'retry-after-ms': '1500', 'retry-after': '9' }), context).retryAfterSeconds).toBe(1.5);
     expect(mapError(http(429, { code: 'insufficient_quota', message: 'quota' }), context)).toMatchObject({ kind: 'resource_exhausted', retryable: false });
   });
 

@@ -23,6 +23,7 @@ import { expertDecisionToProto } from './expert-conversion.js';
 import { checkExpertTargetsExist, expertTargets, validateExpertRouting } from './expert-validation.js';
 import { loadLinearRegexEngine } from '../../regex/linear-regex.js';
 import { routeRecordToProto } from './route-conversion.js';
+import { mergedSettings, splitSettingsMask } from './settings-mask.js';
 import {
   checkRouteGraph,
   checkTargetsExist,
@@ -144,14 +145,18 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
     async update(request) {
       const name = requireName(request.name);
       const expectedVersion = expectedVersionOf(request);
-      const fields = fieldsToUpdate(request.updateMask, {
+      const settingsMask = splitSettingsMask(request.updateMask);
+      // Only settings.* paths: nothing else is updated (an empty mask would mean "what the request carries").
+      const onlySettings = settingsMask.settings.length > 0 && settingsMask.rest!.paths.length === 0;
+      const present = {
         description: request.description !== undefined,
         strategy: request.strategy !== RouteStrategy.UNSPECIFIED,
         targets: request.targets.length > 0,
         settings: request.settings !== undefined,
         enabled: request.enabled !== undefined,
         expert: request.expert !== undefined,
-      });
+      };
+      const fields: ReadonlySet<keyof typeof present> = onlySettings ? new Set() : fieldsToUpdate(settingsMask.rest, present);
       const changes: Partial<RouteRecord> = {};
       if (fields.has('description')) {
         changes.description = optionalText('description', request.description ?? '', MAX_DESCRIPTION);
@@ -166,6 +171,7 @@ export function createRouteAdmin(options: RouteAdminOptions): RouteAdmin {
         if (!read) throw notFound('route', name);
         if (expectedVersion !== undefined && read.version !== expectedVersion) throw changedSinceRead('route', name, expectedVersion, read.version);
         const current = read.record;
+        if (settingsMask.settings.length > 0) changes.settings = validateSettings(mergedSettings(current.settings, request.settings, settingsMask.settings));
         const stored = await loadAll(scope.routes);
         const strategy = changes.strategy ?? current.strategy;
         if (strategy === 'expert') {
