@@ -39,7 +39,7 @@ async function replicas(count: number, options: { lockMs?: number; maxEntryBytes
       if (!options.url) expect(await connection.ready(5_000)).toBe(true);
       const store = createRedisCacheStore({ connection, keyPrefix: prefix, lockMs: options.lockMs ?? 5_000, onError: (error) => errors.push(error) });
       const fallbacks: SharedFeature[] = [];
-      const health = createSharedStoreHealth({ onTransition: () => {} });
+      const health = createSharedStoreHealth({ onTransition: () => {}, probe: () => connection.ping() });
       health.onFallback((feature) => fallbacks.push(feature));
       const local = createResponseCache({ maxBytes: 1_000_000, ttlMs: 60_000 });
       const cache = createSharedResponseCache({ local, store, health, ttlMs: 60_000, maxEntryBytes: options.maxEntryBytes ?? 1_000_000, pollMs: 20 });
