@@ -89,6 +89,24 @@ describe('response cache shared through Redis', () => {
     expect(textOf(served.response)).toBe(textOf(filled.response));
   });
 
+  it('serves a caller that may only be served what is stored (its budget cannot pay a call) another replica’s entry, and does not wait for a fill', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [a, b] = await replicas(2, { prefix, lockMs: 600_000 });
+    const key = `k-${randomUUID()}`;
+    const refusal = new Error('over budget');
+    const refused = () => Promise.reject(refusal);
+    // Another replica is filling (it holds the lock, for longer than the test): refused at once, not after the fill.
+    const filling = await a!.store.claim(key);
+    expect(filling).not.toBeNull();
+    await expect(b!.cache.getOrCompute(key, refused, { storedOnly: true })).rejects.toBe(refusal);
+    filling!.release();
+    const source = upstream(0);
+    await a!.cache.getOrCompute(key, source.compute);
+    const served = await b!.cache.getOrCompute(key, refused, { storedOnly: true });
+    expect(served.hit).toBe(true);
+    expect(source.counter.calls).toBe(1);
+  });
+
   it('makes one upstream call for 9 identical concurrent misses on 3 replicas; exactly one request pays', async () => {
     const group = await replicas(3);
     const source = upstream(300);

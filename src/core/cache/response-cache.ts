@@ -40,6 +40,11 @@ export interface ResponseCacheOptions {
 export interface CallOptions {
   /** The caller's signal: when it aborts, this caller leaves (and gets a `canceled` GatewayError). */
   signal?: AbortSignal;
+  /**
+   * A stored answer only: without one the compute (or opener) runs for this caller alone, unshared and not
+   * stored — it refuses the request (a budget too low for a call upstream, which a hit does not need).
+   */
+  storedOnly?: boolean;
 }
 
 export interface CachedStream {
@@ -76,6 +81,8 @@ export interface ResponseCache {
   /** Drops every entry (not in-flight calls). */
   clear(): void;
 }
+
+const NEVER = new AbortController().signal;
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   // lru-cache takes positive integers only.
@@ -115,6 +122,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         counters.hits += 1;
         return Promise.resolve({ response: markResponseAsHit(decodeResponse(stored.bytes)), hit: true });
       }
+      if (callOptions.storedOnly) return compute(signal ?? NEVER).then((response) => ({ response, hit: false }));
       let flight = unaryFlights.get(key);
       if (flight?.joinable) {
         counters.coalesced += 1;
@@ -139,6 +147,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         counters.hits += 1;
         return { chunks: replay(stored.bytes, signal), hit: true };
       }
+      if (callOptions.storedOnly) return { chunks: open(signal ?? NEVER), hit: false };
       let flight = streamFlights.get(key);
       let hit = true;
       if (flight?.joinable) {

@@ -75,15 +75,22 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
     return store.set(key, frame(kind, bytes), ttlMs).catch((error: unknown) => health.fellBack('cache', error));
   };
 
+  /** The shared entry of `kind`, if any (a caller served only what is stored: no lock, no waiting for a fill). */
+  const storedEntry = async (key: string, kind: number): Promise<Uint8Array | undefined> => {
+    const found = await store.get(key);
+    return found && found[0] === kind ? found.subarray(1) : undefined;
+  };
+
   /** The shared tier's answer, or null: fill it yourself (with `lock`), or the store is away (no lock). */
-  const lookUp = async (key: string, kind: number, signal: AbortSignal): Promise<{ bytes?: Uint8Array; lock?: FillLock }> => {
+  const lookUp = async (key: string, kind: number, signal: AbortSignal, storedOnly = false): Promise<{ bytes?: Uint8Array; lock?: FillLock }> => {
     if (!health.worthTrying()) {
       health.skipped('cache');
       return {};
     }
     try {
-      const answer = await entryOrLock(key, kind, signal);
+      const answer = await (storedOnly ? storedEntry(key, kind) : entryOrLock(key, kind, signal));
       health.succeeded();
+      if (answer === undefined) return {};
       return answer instanceof Uint8Array ? { bytes: answer } : { lock: answer };
     } catch (error) {
       if (signal.aborted) throw error;
@@ -93,9 +100,9 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
   };
 
   const sharedCompute =
-    (key: string, compute: UnaryCompute): UnaryCompute =>
+    (key: string, compute: UnaryCompute, storedOnly?: boolean): UnaryCompute =>
     async (signal) => {
-      const { bytes, lock } = await lookUp(key, UNARY, signal);
+      const { bytes, lock } = await lookUp(key, UNARY, signal, storedOnly);
       if (bytes) return markResponseAsHit(decodeResponse(bytes));
       try {
         const response: ChatResponse = await compute(signal);
@@ -106,9 +113,9 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
       }
     };
 
-  const sharedOpen = (key: string, open: StreamOpener): StreamOpener =>
+  const sharedOpen = (key: string, open: StreamOpener, storedOnly?: boolean): StreamOpener =>
     async function* (signal) {
-      const { bytes, lock } = await lookUp(key, STREAM, signal);
+      const { bytes, lock } = await lookUp(key, STREAM, signal, storedOnly);
       if (bytes) {
         for (const chunk of decodeStream(bytes)) yield markChunkAsHit(chunk);
         return;
@@ -128,10 +135,10 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
   return {
     // A response served from the shared tier comes back marked (route.cache_hit): a hit here too.
     getOrCompute: async (key, compute, callOptions) => {
-      const cached = await local.getOrCompute(key, sharedCompute(key, compute), callOptions);
+      const cached = await local.getOrCompute(key, sharedCompute(key, compute, callOptions?.storedOnly), callOptions);
       return cached.response.route?.cacheHit ? { response: cached.response, hit: true } : cached;
     },
-    stream: (key, open, callOptions) => local.stream(key, sharedOpen(key, open), callOptions),
+    stream: (key, open, callOptions) => local.stream(key, sharedOpen(key, open, callOptions?.storedOnly), callOptions),
     stats: () => local.stats(),
     delete: (key) => local.delete(key),
     clear: () => local.clear(),
