@@ -13,9 +13,9 @@
 // - Wrap the stream that already carries cost-priced usage and both route
 //   chunks; do accounting outside the wrapper.
 // - What is stored is the first caller's answer as produced: a hit keeps its
-//   `id`, `created` and `model` (stream: in the start chunk); restamp them per
-//   request if wanted. Hits are marked here: `route.cache_hit = true`, usage
-//   cost 0 (token counts kept).
+//   `created` and `model` (stream: in the start chunk); restamp them per
+//   request if wanted. Hits are marked here (cache-marks.ts): an `id` of their
+//   own, `route.cache_hit = true` with no attempts, usage cost 0 (token counts kept).
 import { LRUCache } from 'lru-cache';
 import type { ChatResponse, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { markChunkAsHit, markResponseAsHit } from './cache-marks.js';
