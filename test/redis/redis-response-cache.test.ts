@@ -107,6 +107,21 @@ describe('response cache shared through Redis', () => {
     expect(source.counter.calls).toBe(1);
   });
 
+  it('a refresh (no-cache) calls upstream though an entry is shared, and shares its fresh answer with every replica', async () => {
+    const [a, b, c] = await replicas(3);
+    const key = `k-${randomUUID()}`;
+    let calls = 0;
+    const answering = (text: string) => async () => ((calls += 1), sampleResponse(text));
+    await a!.cache.getOrCompute(key, answering('first answer'));
+    const refreshed = await b!.cache.getOrCompute(key, answering('fresh answer'), { refresh: true });
+    expect(refreshed.hit).toBe(false);
+    expect(calls).toBe(2);
+    const served = await c!.cache.getOrCompute(key, answering('never asked'));
+    expect(served.hit).toBe(true);
+    expect(textOf(served.response)).toBe(JSON.stringify(sampleResponse('fresh answer').choices[0]?.message?.content));
+    expect(calls).toBe(2);
+  });
+
   it('makes one upstream call for 9 identical concurrent misses on 3 replicas; exactly one request pays', async () => {
     const group = await replicas(3);
     const source = upstream(300);

@@ -45,6 +45,11 @@ export interface CallOptions {
    * stored — it refuses the request (a budget too low for a call upstream, which a hit does not need).
    */
   storedOnly?: boolean;
+  /**
+   * HTTP's no-cache: no stored answer served and no identical call joined; the compute (or opener) runs for
+   * this caller alone and its complete answer is stored, replacing the entry.
+   */
+  refresh?: boolean;
 }
 
 export interface CachedStream {
@@ -117,6 +122,10 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     getOrCompute(key, compute, callOptions = {}) {
       const { signal } = callOptions;
       if (signal?.aborted) return Promise.reject(canceled(signal));
+      if (callOptions.refresh) {
+        counters.misses += 1;
+        return new UnaryFlight(compute, { completed: (response) => put(key, () => encodeResponse(response)), closed: () => {} }).join(signal);
+      }
       const stored = store.get(key);
       if (stored?.kind === 'unary') {
         counters.hits += 1;
@@ -142,6 +151,11 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
     stream(key, open, callOptions = {}) {
       const { signal } = callOptions;
+      if (callOptions.refresh) {
+        counters.misses += 1;
+        const own = new StreamFlight(open, { completed: (chunks) => put(key, () => encodeStream(chunks)), closed: () => {} });
+        return { chunks: own.join(signal), hit: false };
+      }
       const stored = store.get(key);
       if (stored?.kind === 'stream') {
         counters.hits += 1;

@@ -1,6 +1,8 @@
 // The governance step of the response cache: a chat call of a key with the
-// cache on (and no bypass asked for) is answered from the cache, or shares
-// one upstream call with identical requests in flight. Runs after the routing
+// cache on is answered from the cache, or shares one upstream call with
+// identical requests in flight — unless the client said otherwise, as HTTP's
+// cache-control does: no-store (the cache neither read nor written), no-cache
+// (not read, the fresh answer stored), both answered `x-gateway-cache: bypass`. Runs after the routing
 // step (the cache key names the resolved model and the rewritten request) and
 // before the budget step, which leaves a refusal to it when a stored answer —
 // free — may still serve the call: then only a stored answer is served.
@@ -17,10 +19,23 @@ export function cacheStep(cache: ResponseCache | undefined): GovernanceStep {
     enter(call, outcome) {
       if (cache === undefined || call.operation !== 'chat') return undefined;
       const { request, key, signal } = call;
-      if (!key.cacheEnabled || call.context.cacheBypass || request.gateway?.cacheBypass) return undefined;
+      if (!key.cacheEnabled) return undefined;
+      // no-store: the cache neither read nor written (x-gateway-cache says so).
+      if (call.context.cacheBypass || request.gateway?.cacheBypass) {
+        outcome.report.cache = 'bypass';
+        return undefined;
+      }
       if (!call.plan) throw new GatewayError('internal', 'the cache step needs the plan of the routing step before it');
       const mode = call.stream ? 'stream' : 'unary';
       const cacheKey = cacheKeyFor(request, { keyId: key.id, resolvedModel: resolvedModelOf(call.plan), mode });
+      // no-cache: not served from the cache, the fresh answer stored for the requests after it.
+      if (call.context.cacheRefresh || request.gateway?.cacheRefresh) {
+        outcome.report.cache = 'bypass';
+        return {
+          complete: async (next) => (await cache.getOrCompute(cacheKey, next, { signal, refresh: true })).response,
+          stream: (next) => cache.stream(cacheKey, next, { signal, refresh: true }).chunks,
+        };
+      }
       call.cacheKey = cacheKey;
       const trace = call.context.trace;
       return {
