@@ -189,7 +189,8 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
   const budgets = shareBudgets(localBudgets, shared?.store);
   // Spend a failed add left queued is retried on its own, not only with the key's next request.
   const spendFlusher = startSpendFlusher({ budgets, onError: spendFailed });
-  const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now });
+  const unpriced = { warn: (fields: object, message: string) => log.warn(fields, message), count: (provider: string, model: string) => metrics.unpricedServed(provider, model) };
+  const pipeline = createCompletionCore({ catalog, routes: routeTable, dispatcher, now, unpriced });
   const inFlight = createInFlightCalls();
   // Every governed request's row goes to the request log, the console line and the metrics.
   const requestRecorder: RequestRecorder = {

@@ -14,8 +14,10 @@ export interface RequestContext {
   readonly userAgent: string;
   /** `x-session-id` on the shims; GatewayOptions.session_id wins on the RPC. */
   readonly sessionId: string;
-  /** `cache-control: no-cache | no-store` on the shims; GatewayOptions.cache_bypass on the RPC. */
+  /** Neither read nor write the response cache: `cache-control: no-store` on the shims; GatewayOptions.cache_bypass on the RPC. */
   readonly cacheBypass: boolean;
+  /** Do not serve from the response cache, but store the fresh answer: `cache-control: no-cache` on the shims; GatewayOptions.cache_refresh on the RPC. */
+  readonly cacheRefresh: boolean;
   /** Epoch ms when the request arrived. */
   readonly receivedAt: number;
   /** The span the gateway's own spans are children of; undefined when tracing is off. */
@@ -43,6 +45,7 @@ export function requestContext(fields: Partial<RequestContext> & { surface: Requ
     userAgent: (fields.userAgent ?? '').slice(0, 300),
     sessionId: (fields.sessionId ?? '').slice(0, 200),
     cacheBypass: fields.cacheBypass ?? false,
+    cacheRefresh: fields.cacheRefresh ?? false,
     receivedAt: fields.receivedAt ?? Date.now(),
     trace: fields.trace,
     fieldNames: fields.fieldNames,

@@ -5,7 +5,7 @@
 // type). Each shim's map-error.ts words the answer in its API's error body.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayError } from '../domain/gateway-error.js';
-import { isRateLimitRefusal } from '../core/limits/limit-errors.js';
+import { isBudgetRefusal, isRateLimitRefusal } from '../core/limits/limit-errors.js';
 import { rateLimitHeaders } from '../core/limits/rate-limit-headers.js';
 import { attemptsBehind } from '../core/routing/failed-attempts.js';
 import { attemptsHeader } from '../server/attempts-header.js';
@@ -43,8 +43,9 @@ export function setShimErrorHandler<Body>(
 export const fromUpstream = (error: GatewayError): boolean => error.provider !== undefined || error.upstreamStatus !== undefined;
 
 /**
- * retry-after (whole seconds); x-should-retry (read by the openai and Anthropic SDKs): false when retrying
- * cannot help, and for an upstream failure the taxonomy's retryable flag (docs/errors.md); a
+ * retry-after (whole seconds); x-should-retry (read by the openai and Anthropic SDKs): for the key's budget
+ * refusal its own retryable flag (true only when requests in flight hold what is missing), else false when
+ * retrying cannot help, and for an upstream failure the taxonomy's retryable flag (docs/errors.md); a
  * rate-limit refusal's x-ratelimit-*; and x-gateway-attempts when upstream calls were made before it.
  */
 export function gatewayErrorHeaders(error: GatewayError, retryCannotHelp: boolean): Record<string, string> {
@@ -52,7 +53,8 @@ export function gatewayErrorHeaders(error: GatewayError, retryCannotHelp: boolea
   const attempts = attemptsBehind(error);
   if (attempts.length > 0) headers['x-gateway-attempts'] = attemptsHeader(attempts);
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
-  if (retryCannotHelp) headers['x-should-retry'] = 'false';
+  if (isBudgetRefusal(error)) headers['x-should-retry'] = String(error.retryable);
+  else if (retryCannotHelp) headers['x-should-retry'] = 'false';
   else if (fromUpstream(error)) headers['x-should-retry'] = String(error.retryable);
   if (isRateLimitRefusal(error)) Object.assign(headers, rateLimitHeaders(error.state));
   return headers;

@@ -5,7 +5,10 @@
 // once while Redis is away (the limiter then falls back instead of waiting).
 // The command timeout is ours, not ioredis's: a command given up on is still
 // on the socket and Redis runs it when it wakes, so its late answer goes to
-// the caller that asked for it (to give back what the command took).
+// the caller that asked for it (to give back what the command took). Redis
+// answers one connection in order, so when one command times out every
+// command sent after it is given up on at the same moment (one wait, not one
+// per caller).
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 
@@ -24,6 +27,8 @@ export interface RedisConnection {
   run(script: LuaScript, keys: string[], args: Array<string | number>, onLateAnswer?: (answer: unknown) => void): Promise<unknown>;
   /** How long a command is waited for (GATEWAY_REDIS_COMMAND_TIMEOUT_MS). */
   readonly commandTimeoutMs: number;
+  /** PING: resolves once Redis answers, rejects like any command (the probe while Redis is away). */
+  ping(): Promise<void>;
   publish(channel: string, message: string): Promise<void>;
   getBytes(key: string): Promise<Uint8Array | null>;
   setBytes(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
@@ -60,22 +65,35 @@ export function connectRedis(url: string, onError: (error: unknown) => void, com
    * `command`'s answer, or a rejection once `commandTimeoutMs` passed; a later answer goes to `onLateAnswer`.
    * `command` is told whether its caller still waits (a script Redis did not know is not sent after that).
    */
+  // Each command still waited for: what gives up on it.
+  const waiting = new Set<(error: Error) => void>();
   const bounded = <T>(command: (waited: () => boolean) => Promise<T>, onLateAnswer?: (answer: T) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       let abandoned = false;
-      const timer = setTimeout(() => {
+      const giveUp = (error: Error) => {
         abandoned = true;
-        reject(new Error(`Redis did not answer within ${commandTimeoutMs} ms`));
+        clearTimeout(timer);
+        waiting.delete(giveUp);
+        reject(error);
+      };
+      const timer = setTimeout(() => {
+        const error = new Error(`Redis did not answer within ${commandTimeoutMs} ms`);
+        // The older commands have timed out already; the others are queued behind this one.
+        for (const other of [...waiting]) other(error);
       }, commandTimeoutMs);
+      waiting.add(giveUp);
       command(() => !abandoned).then(
         (answer) => {
+          if (abandoned) return onLateAnswer?.(answer);
           clearTimeout(timer);
-          if (abandoned) onLateAnswer?.(answer);
-          else resolve(answer);
+          waiting.delete(giveUp);
+          resolve(answer);
         },
         (error: unknown) => {
+          if (abandoned) return;
           clearTimeout(timer);
-          if (!abandoned) reject(error);
+          waiting.delete(giveUp);
+          reject(error);
         },
       );
     });
@@ -91,6 +109,9 @@ export function connectRedis(url: string, onError: (error: unknown) => void, com
   return {
     run: (script, keys, args, onLateAnswer) => bounded(evaluate(script, keys, args), onLateAnswer),
     commandTimeoutMs,
+    async ping() {
+      await bounded(() => client.ping());
+    },
     async publish(channel, message) {
       await bounded(() => client.publish(channel, message));
     },

@@ -44,40 +44,28 @@ export async function connectSharedState<Scope extends string>(
   log: SharedStateLog,
   localLimiter: RateLimiter = createInMemoryRateLimiter(),
 ): Promise<SharedState<Scope>> {
-  // ioredis reports every failed reconnect; the limiter's transitions are what is logged (once each).
+  // ioredis reports every failed reconnect; the health's transitions are what is logged (once each).
   const connection = connectRedis(config.url, () => {}, config.commandTimeoutMs);
+  // One state for every feature: a request that found Redis away in one check does not wait for it in the next.
+  const health = createSharedStoreHealth({
+    probe: () => connection.ping(),
+    onTransition: (available, error) =>
+      available
+        ? log.info({}, 'redis reachable again: rate limits, budgets, the response cache and circuit breakers are shared across replicas again')
+        : log.warn(
+            { err: error, failureMode: config.failureMode },
+            config.failureMode === 'open'
+              ? 'redis unreachable: rate limits and budgets are enforced per replica, the response cache misses, circuit breakers are per replica until it returns'
+              : 'redis unreachable: requests of keys with rate limits or a budget are refused, the response cache misses, circuit breakers are per replica until it returns',
+          ),
+  });
   const redisLimiter = createRedisRateLimiter({
     connection,
     keyPrefix: config.keyPrefix,
     leaseMs: config.leaseMs,
-    onError: (error) => limiter.reportFailure(error),
+    onError: (error) => health.failed(error),
   });
-  const limiter: FailoverRateLimiter = createFailoverRateLimiter({
-    mode: config.failureMode,
-    shared: redisLimiter,
-    local: localLimiter,
-    onFallback: () => health.skipped('rate_limits'),
-    onTransition: (available, error) =>
-      available
-        ? log.info({}, 'redis reachable again: rate limits are shared across replicas again')
-        : log.warn(
-            { err: error, failureMode: config.failureMode },
-            config.failureMode === 'open'
-              ? 'redis unreachable: rate limits are enforced per replica (in memory) until it returns'
-              : 'redis unreachable: requests of keys with rate limits are refused until it returns',
-          ),
-  });
-  const health = createSharedStoreHealth({
-    onTransition: (available, error) =>
-      available
-        ? log.info({}, 'redis reachable again: budgets and the response cache are shared across replicas again')
-        : log.warn(
-            { err: error, failureMode: config.failureMode },
-            `redis unreachable: the response cache misses, circuit breakers are per replica, budgets are ${
-              config.failureMode === 'open' ? 'checked per replica' : 'refused'
-            } until it returns`,
-          ),
-  });
+  const limiter: FailoverRateLimiter = createFailoverRateLimiter({ mode: config.failureMode, shared: redisLimiter, local: localLimiter, health });
   const budgetLedger = createRedisBudgetLedger({
     connection,
     keyPrefix: config.keyPrefix,
@@ -93,11 +81,8 @@ export async function connectSharedState<Scope extends string>(
   });
   // Back after an outage: shared again from the next call — /readyz and the log say so now, not once some
   // request of a limited key and one with a budget or the cache happened to come by.
-  connection.onReady(() => {
-    limiter.reportSuccess();
-    health.succeeded();
-  });
-  if (!(await connection.ready(CONNECT_WAIT_MS))) limiter.reportFailure(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
+  connection.onReady(() => health.succeeded());
+  if (!(await connection.ready(CONNECT_WAIT_MS))) health.failed(new Error(`no connection to Redis within ${CONNECT_WAIT_MS} ms`));
   const admin = createAdminChannel(connection, config.keyPrefix, scopes, () => {});
   return {
     limiter,
@@ -111,9 +96,10 @@ export async function connectSharedState<Scope extends string>(
       breakers: createBreakerChannel(connection, config.keyPrefix, (error) => health.fellBack('breakers', error)),
     },
     readiness: () => ({
-      redis: connection.isUp() && health.available() && limiter.status() === 'shared' ? 'shared' : config.failureMode === 'open' ? 'local-fallback' : 'refusing',
+      redis: connection.isUp() && health.available() ? 'shared' : config.failureMode === 'open' ? 'local-fallback' : 'refusing',
     }),
     close: async () => {
+      health.close();
       redisLimiter.close();
       budgetLedger.close();
       await connection.close();

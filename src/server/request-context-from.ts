@@ -31,7 +31,8 @@ export function contextFromRequest(request: ContextSource, surface: RequestSurfa
     clientIp: request.ip,
     userAgent: header(request, 'user-agent'),
     sessionId: header(request, 'x-session-id'),
-    cacheBypass: bypassesCache(header(request, 'cache-control')),
+    cacheBypass: hasDirective(header(request, 'cache-control'), 'no-store'),
+    cacheRefresh: hasDirective(header(request, 'cache-control'), 'no-cache'),
     // Set by request-tracing.ts when tracing is on; undefined otherwise.
     trace: request.traceSpan,
     // The arrival, not now: the key check and the body read come before the context is made.
@@ -40,7 +41,10 @@ export function contextFromRequest(request: ContextSource, surface: RequestSurfa
   });
 }
 
-/** `cache-control: no-cache` or `no-store` from the client skips the response cache. */
-export function bypassesCache(cacheControl: string | undefined): boolean {
-  return /(^|,)\s*no-(cache|store)\s*(,|$)/i.test(cacheControl ?? '');
+/**
+ * Whether the client's `cache-control` names `directive` (RFC 9111 §5.2.1: `no-store`, the response cache
+ * neither read nor written; `no-cache`, not served from it, the fresh answer stored).
+ */
+export function hasDirective(cacheControl: string | undefined, directive: 'no-cache' | 'no-store'): boolean {
+  return new RegExp(`(^|,)\\s*${directive}\\s*(,|$)`, 'i').test(cacheControl ?? '');
 }

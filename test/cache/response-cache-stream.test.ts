@@ -7,7 +7,13 @@ import { GatewayError } from '../../src/domain/gateway-error.js';
 import { collect, FakeUpstream, fakeClock, reader, sampleStream, settle } from './helpers.js';
 
 const options = { maxBytes: 1_000_000, ttlMs: 60_000 };
-const asHit = (chunks: StreamChunk[]) => chunks.map((chunk) => markChunkAsHit(clone(StreamChunkSchema, chunk)));
+/** What a hit receives: the chunks marked, its start with an id of its own (any). */
+const asHit = (chunks: StreamChunk[]) =>
+  chunks.map((chunk) => {
+    const marked = markChunkAsHit(clone(StreamChunkSchema, chunk));
+    if (marked.event.case !== 'start') return marked;
+    return { ...marked, event: { case: 'start', value: { ...marked.event.value, id: expect.stringMatching(/^gen-/) } } };
+  });
 const complete = () => new FakeUpstream().push(...sampleStream()).end();
 
 describe('response cache (stream)', () => {
@@ -25,13 +31,17 @@ describe('response cache (stream)', () => {
     const replayed = await collect(hit.chunks);
     expect(again.opened).toBe(0);
     expect(replayed).toEqual(asHit(original));
-    // Only the marks differ: route chunks say cache_hit, usage costs nothing, everything else is identical.
+    // Only the marks differ: route chunks say cache_hit (and list no attempts), usage costs nothing, the start
+    // has an id of its own; everything else is identical.
     const routes = replayed.filter((chunk) => chunk.event.case === 'route');
     expect(routes).toHaveLength(2);
     for (const chunk of routes) expect(chunk.event.case === 'route' && chunk.event.value.cacheHit).toBe(true);
     const usage = replayed.find((chunk) => chunk.event.case === 'usage');
     expect(usage?.event.value).toMatchObject({ costUsd: 0, totalTokens: 19 });
-    const unmarked = (chunks: StreamChunk[]) => chunks.filter((chunk) => chunk.event.case !== 'route' && chunk.event.case !== 'usage');
+    for (const chunk of routes) expect(chunk.event.case === 'route' && chunk.event.value.attempts).toEqual([]);
+    const start = (chunks: StreamChunk[]) => chunks.find((chunk) => chunk.event.case === 'start')?.event.value as { id: string };
+    expect(start(replayed).id).not.toBe(start(original).id);
+    const unmarked = (chunks: StreamChunk[]) => chunks.filter((chunk) => !['route', 'usage', 'start'].includes(chunk.event.case ?? ''));
     expect(unmarked(replayed)).toEqual(unmarked(sampleStream()));
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, entries: 1 });
   });

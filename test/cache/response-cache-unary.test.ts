@@ -8,7 +8,8 @@ import { GatewayError } from '../../src/domain/gateway-error.js';
 import { deferred, fakeClock, sampleResponse, settle } from './helpers.js';
 
 const big = { maxBytes: 1_000_000, ttlMs: 60_000 };
-const asHit = (response: ChatResponse) => markResponseAsHit(clone(ChatResponseSchema, response));
+/** What a hit receives: the answer marked, with an id of its own (any). */
+const asHit = (response: ChatResponse) => ({ ...markResponseAsHit(clone(ChatResponseSchema, response)), id: expect.stringMatching(/^gen-/) });
 
 describe('response cache (unary)', () => {
   it('misses, then hits with a marked copy of the stored answer', async () => {

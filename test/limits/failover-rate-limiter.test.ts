@@ -1,7 +1,9 @@
 // The failure policy around the shared limiter, with a shared store that can be
 // switched off: open falls back to local limits, closed refuses limited keys,
-// each transition is reported once, and the store is tried again by itself.
+// each transition is reported once, and while the store is away requests do
+// not try it: the store's health (its probe) says when it is back.
 import { describe, expect, it } from 'vitest';
+import { createSharedStoreHealth } from '../../src/core/shared-store/shared-store-health.js';
 import { GatewayError } from '../../src/domain/gateway-error.js';
 import { createFailoverRateLimiter } from '../../src/core/limits/failover-rate-limiter.js';
 import { createInMemoryRateLimiter } from '../../src/core/limits/in-memory-rate-limiter.js';
@@ -31,7 +33,8 @@ describe('failover rate limiter', () => {
     const clock = fakeClock();
     const { store, limiter: shared } = switchable(createInMemoryRateLimiter({ now: clock.now }));
     const transitions: boolean[] = [];
-    const limiter = createFailoverRateLimiter({ shared, local: createInMemoryRateLimiter({ now: clock.now }), mode: 'open', now: clock.now, onTransition: (up) => transitions.push(up) });
+    const health = createSharedStoreHealth({ onTransition: (up) => transitions.push(up), probe: async () => {}, probeEveryMs: 60_000 });
+    const limiter = createFailoverRateLimiter({ shared, local: createInMemoryRateLimiter({ now: clock.now }), mode: 'open', health });
     const key = keyWith({ limits: { requestsPerMinute: 3 } });
     await limiter.acquire(key, 0);
     store.up = false;
@@ -41,9 +44,9 @@ describe('failover rate limiter', () => {
     expect(limiter.status()).toBe('local-fallback');
     const callsWhileDown = store.calls;
     await expect(limiter.acquire(key, 0)).rejects.toBeInstanceOf(RateLimitError);
-    expect(store.calls).toBe(callsWhileDown); // not retried within the second
+    expect(store.calls).toBe(callsWhileDown); // requests never try the store while it is away
     store.up = true;
-    clock.advance(1_000);
+    health.succeeded(); // what the probe does when the store answers
     await limiter.acquire(key, 0); // the shared window had 1 of 3
     expect(transitions).toEqual([false, true]);
     expect(limiter.status()).toBe('shared');
@@ -52,7 +55,8 @@ describe('failover rate limiter', () => {
 
   it('closed: refuses keys with limits as unavailable while the store is away; keys without limits pass', async () => {
     const { store, limiter: shared } = switchable(createInMemoryRateLimiter());
-    const limiter = createFailoverRateLimiter({ shared, local: createInMemoryRateLimiter(), mode: 'closed', onTransition: () => {} });
+    const health = createSharedStoreHealth({ onTransition: () => {}, probe: async () => {}, probeEveryMs: 60_000 });
+    const limiter = createFailoverRateLimiter({ shared, local: createInMemoryRateLimiter(), mode: 'closed', health });
     store.up = false;
     const error = await limiter.acquire(keyWith({ limits: { requestsPerMinute: 3 } }), 0).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GatewayError);

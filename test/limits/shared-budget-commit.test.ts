@@ -27,7 +27,7 @@ describe('a budget shared through the store', () => {
   it('commit() resolves once the store has the spend, not before', async () => {
     const { ledger, settles } = heldLedger();
     const local = createBudgetGuard({ spend: fakeSpendRepository() });
-    const guard = createSharedBudgetGuard({ local, ledger, health: createSharedStoreHealth({ onTransition: () => {} }), mode: 'open' });
+    const guard = createSharedBudgetGuard({ local, ledger, health: createSharedStoreHealth({ onTransition: () => {}, probe: async () => {} }), mode: 'open' });
     const key = keyWith({ budget: { amount: 1, unit: 'usd', period: 'month' } });
     const reservation = await guard.check(key, { tokens: 10, costUsd: 0.5 });
     let committed = false;

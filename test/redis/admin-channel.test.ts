@@ -103,6 +103,7 @@ function fakeConnection(overrides: Partial<RedisConnection>): RedisConnection {
   return {
     run: async () => null,
     commandTimeoutMs: 1_000,
+    ping: async () => {},
     publish: async () => {},
     subscribe: () => {},
     ready: async () => true,

@@ -38,7 +38,7 @@ async function replicas(count: number, spend: FakeSpendRepository, options: { le
       opened.push(ledger, connection);
       if (!options.url) expect(await connection.ready(5_000)).toBe(true);
       const fallbacks: SharedFeature[] = [];
-      const health = createSharedStoreHealth({ onTransition: () => {} });
+      const health = createSharedStoreHealth({ onTransition: () => {}, probe: () => connection.ping() });
       health.onFallback((feature) => fallbacks.push(feature));
       const local = createBudgetGuard({ spend });
       return { guard: createSharedBudgetGuard({ local, ledger, health, mode: options.mode ?? 'open' }), ledger, fallbacks };

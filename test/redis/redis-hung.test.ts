@@ -13,7 +13,7 @@ import { createSharedResponseCache } from '../../src/core/shared-store/shared-re
 import { createSharedStoreHealth, type SharedFeature } from '../../src/core/shared-store/shared-store-health.js';
 import { createRedisBudgetLedger } from '../../src/redis/redis-budget-ledger.js';
 import { createRedisCacheStore } from '../../src/redis/redis-cache-store.js';
-import { connectRedis, type RedisConnection } from '../../src/redis/redis-client.js';
+import { connectRedis, luaScript, type RedisConnection } from '../../src/redis/redis-client.js';
 import { freePort } from '../helpers/gateway-process.js';
 import { fakeSpendRepository, keyWith } from '../limits/limits-fakes.js';
 import { sampleResponse } from '../cache/helpers.js';
@@ -40,9 +40,31 @@ afterAll(async () => {
 });
 
 describe('a hung Redis', () => {
+  it('fails every command waiting behind one that timed out together with it, not each after its own wait', async () => {
+    // One connection answers in order: a command sent after one still unanswered cannot be answered before it.
+    const one = luaScript('return 1');
+    redis.kill('SIGSTOP');
+    try {
+      const first = connection.run(one, [], []);
+      first.catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      let second: 'waiting' | 'answered' | 'failed' = 'waiting';
+      connection.run(one, [], []).then(
+        () => (second = 'answered'),
+        () => (second = 'failed'),
+      );
+      await expect(first).rejects.toThrow(/did not answer/);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(second).toBe('failed');
+    } finally {
+      redis.kill('SIGCONT');
+    }
+    await expect(connection.run(one, [], [])).resolves.toBe(1);
+  });
+
   it('delays a budget check and a cache lookup by the command timeout, then falls back (counted)', async () => {
     const fallbacks: SharedFeature[] = [];
-    const health = createSharedStoreHealth({ onTransition: () => {} });
+    const health = createSharedStoreHealth({ onTransition: () => {}, probe: () => connection.ping() });
     health.onFallback((feature) => fallbacks.push(feature));
     const prefix = `test:${randomUUID()}:`;
     const budgets = createSharedBudgetGuard({
@@ -56,7 +78,7 @@ describe('a hung Redis', () => {
       store: createRedisCacheStore({ connection, keyPrefix: prefix, lockMs: 5_000, onError: () => {} }),
       // Its own health: the budget's failure above must not make the cache skip Redis without trying.
       health: (() => {
-        const own = createSharedStoreHealth({ onTransition: () => {} });
+        const own = createSharedStoreHealth({ onTransition: () => {}, probe: () => connection.ping() });
         own.onFallback((feature) => fallbacks.push(feature));
         return own;
       })(),

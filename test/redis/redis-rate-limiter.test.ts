@@ -143,6 +143,7 @@ describe('redis rate limiter', () => {
     const broken: RedisConnection = {
       run: () => Promise.reject(new Error('must not be called')),
       commandTimeoutMs: 1_000,
+      ping: () => Promise.reject(new Error('must not be called')),
       publish: () => Promise.reject(new Error('must not be called')),
       subscribe: () => {},
       ready: async () => true,

@@ -39,7 +39,7 @@ async function replicas(count: number, options: { lockMs?: number; maxEntryBytes
       if (!options.url) expect(await connection.ready(5_000)).toBe(true);
       const store = createRedisCacheStore({ connection, keyPrefix: prefix, lockMs: options.lockMs ?? 5_000, onError: (error) => errors.push(error) });
       const fallbacks: SharedFeature[] = [];
-      const health = createSharedStoreHealth({ onTransition: () => {} });
+      const health = createSharedStoreHealth({ onTransition: () => {}, probe: () => connection.ping() });
       health.onFallback((feature) => fallbacks.push(feature));
       const local = createResponseCache({ maxBytes: 1_000_000, ttlMs: 60_000 });
       const cache = createSharedResponseCache({ local, store, health, ttlMs: 60_000, maxEntryBytes: options.maxEntryBytes ?? 1_000_000, pollMs: 20 });
@@ -87,6 +87,39 @@ describe('response cache shared through Redis', () => {
     expect(served.response.route?.cacheHit).toBe(true);
     expect(served.response.usage?.costUsd).toBe(0);
     expect(textOf(served.response)).toBe(textOf(filled.response));
+  });
+
+  it('serves a caller that may only be served what is stored (its budget cannot pay a call) another replica’s entry, and does not wait for a fill', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const [a, b] = await replicas(2, { prefix, lockMs: 600_000 });
+    const key = `k-${randomUUID()}`;
+    const refusal = new Error('over budget');
+    const refused = () => Promise.reject(refusal);
+    // Another replica is filling (it holds the lock, for longer than the test): refused at once, not after the fill.
+    const filling = await a!.store.claim(key);
+    expect(filling).not.toBeNull();
+    await expect(b!.cache.getOrCompute(key, refused, { storedOnly: true })).rejects.toBe(refusal);
+    filling!.release();
+    const source = upstream(0);
+    await a!.cache.getOrCompute(key, source.compute);
+    const served = await b!.cache.getOrCompute(key, refused, { storedOnly: true });
+    expect(served.hit).toBe(true);
+    expect(source.counter.calls).toBe(1);
+  });
+
+  it('a refresh (no-cache) calls upstream though an entry is shared, and shares its fresh answer with every replica', async () => {
+    const [a, b, c] = await replicas(3);
+    const key = `k-${randomUUID()}`;
+    let calls = 0;
+    const answering = (text: string) => async () => ((calls += 1), sampleResponse(text));
+    await a!.cache.getOrCompute(key, answering('first answer'));
+    const refreshed = await b!.cache.getOrCompute(key, answering('fresh answer'), { refresh: true });
+    expect(refreshed.hit).toBe(false);
+    expect(calls).toBe(2);
+    const served = await c!.cache.getOrCompute(key, answering('never asked'));
+    expect(served.hit).toBe(true);
+    expect(textOf(served.response)).toBe(JSON.stringify(sampleResponse('fresh answer').choices[0]?.message?.content));
+    expect(calls).toBe(2);
   });
 
   it('makes one upstream call for 9 identical concurrent misses on 3 replicas; exactly one request pays', async () => {

@@ -88,6 +88,16 @@ describe('the cost of a request', () => {
     expect(answer.response?.usage?.costUsd).toBeCloseTo(OPENROUTER_COST, 12);
   });
 
+  it('a model priced by what the upstream reports is not called unpriced to a key with a USD budget', async () => {
+    const budgeted = String(
+      (await admin('KeysService/CreateKey', { name: 'budgeted', budget: { amount: 5, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } }))['secret'],
+    );
+    const { response } = await keyClients(gateway.url, budgeted)
+      .openai.chat.completions.create({ model: 'openrouter/meta-llama/llama-3.3-70b-instruct', messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
+    expect(response.headers.get('x-gateway-warnings') ?? '').not.toContain('unpriced_model');
+  });
+
   it('the provider model’s own prices win over what the upstream reports', async () => {
     await ask('openrouter/mistralai/mistral-small');
     const row = await rowFor('openrouter/mistralai/mistral-small', false);

@@ -13,9 +13,9 @@
 // - Wrap the stream that already carries cost-priced usage and both route
 //   chunks; do accounting outside the wrapper.
 // - What is stored is the first caller's answer as produced: a hit keeps its
-//   `id`, `created` and `model` (stream: in the start chunk); restamp them per
-//   request if wanted. Hits are marked here: `route.cache_hit = true`, usage
-//   cost 0 (token counts kept).
+//   `created` and `model` (stream: in the start chunk); restamp them per
+//   request if wanted. Hits are marked here (cache-marks.ts): an `id` of their
+//   own, `route.cache_hit = true` with no attempts, usage cost 0 (token counts kept).
 import { LRUCache } from 'lru-cache';
 import type { ChatResponse, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { markChunkAsHit, markResponseAsHit } from './cache-marks.js';
@@ -40,6 +40,16 @@ export interface ResponseCacheOptions {
 export interface CallOptions {
   /** The caller's signal: when it aborts, this caller leaves (and gets a `canceled` GatewayError). */
   signal?: AbortSignal;
+  /**
+   * A stored answer only: without one the compute (or opener) runs for this caller alone, unshared and not
+   * stored — it refuses the request (a budget too low for a call upstream, which a hit does not need).
+   */
+  storedOnly?: boolean;
+  /**
+   * HTTP's no-cache: no stored answer served and no identical call joined; the compute (or opener) runs for
+   * this caller alone and its complete answer is stored, replacing the entry.
+   */
+  refresh?: boolean;
 }
 
 export interface CachedStream {
@@ -77,6 +87,8 @@ export interface ResponseCache {
   clear(): void;
 }
 
+const NEVER = new AbortController().signal;
+
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   // lru-cache takes positive integers only.
   const maxBytes = Math.floor(options.maxBytes);
@@ -110,11 +122,16 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     getOrCompute(key, compute, callOptions = {}) {
       const { signal } = callOptions;
       if (signal?.aborted) return Promise.reject(canceled(signal));
+      if (callOptions.refresh) {
+        counters.misses += 1;
+        return new UnaryFlight(compute, { completed: (response) => put(key, () => encodeResponse(response)), closed: () => {} }).join(signal);
+      }
       const stored = store.get(key);
       if (stored?.kind === 'unary') {
         counters.hits += 1;
         return Promise.resolve({ response: markResponseAsHit(decodeResponse(stored.bytes)), hit: true });
       }
+      if (callOptions.storedOnly) return compute(signal ?? NEVER).then((response) => ({ response, hit: false }));
       let flight = unaryFlights.get(key);
       if (flight?.joinable) {
         counters.coalesced += 1;
@@ -134,11 +151,17 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
     stream(key, open, callOptions = {}) {
       const { signal } = callOptions;
+      if (callOptions.refresh) {
+        counters.misses += 1;
+        const own = new StreamFlight(open, { completed: (chunks) => put(key, () => encodeStream(chunks)), closed: () => {} });
+        return { chunks: own.join(signal), hit: false };
+      }
       const stored = store.get(key);
       if (stored?.kind === 'stream') {
         counters.hits += 1;
         return { chunks: replay(stored.bytes, signal), hit: true };
       }
+      if (callOptions.storedOnly) return { chunks: open(signal ?? NEVER), hit: false };
       let flight = streamFlights.get(key);
       let hit = true;
       if (flight?.joinable) {

@@ -34,8 +34,8 @@ export interface CoreCall<Request> extends CompletionCall<Request> {
 export interface RequestReport {
   /** The key's rate-limit numbers after this request (x-ratelimit-* headers); undefined for a key without limits. */
   limits: RateLimitState | undefined;
-  /** Whether the response cache was consulted, and whether it answered. */
-  cache: 'hit' | 'miss' | undefined;
+  /** Whether the response cache was consulted, and whether it answered; `bypass`: the client asked it not to answer (no-cache, no-store). */
+  cache: 'hit' | 'miss' | 'bypass' | undefined;
 }
 
 export interface Completed<Response> {

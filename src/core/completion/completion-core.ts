@@ -43,6 +43,7 @@ import type { RoutePlan } from '../routing/route-plan.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { servableTargets } from '../routing/servable-targets.js';
 import { validateChatRequest } from './validate-chat-request.js';
+import { noticeUnpriced, unpricedReporter, type UnpricedReporterOptions } from './unpriced-model.js';
 import { dispatchMedia } from './media-dispatch.js';
 import { attemptSpansUnder, callContextOf, recordedAnswer, recordedStream } from '../tracing/attempt-spans.js';
 import { chatQuotaTokens, usedTokensOf } from '../quotas/quota-tokens.js';
@@ -67,6 +68,8 @@ export interface CompletionCoreOptions {
   routes: RouteTable;
   dispatcher: Dispatcher;
   now?: () => number;
+  /** Told of each answer served by a model without a price (unpriced-model.ts). */
+  unpriced?: UnpricedReporterOptions;
 }
 
 const chunk = (event: StreamChunk['event'], choiceIndex = 0) => create(StreamChunkSchema, { choiceIndex, event });
@@ -74,6 +77,7 @@ const chunk = (event: StreamChunk['event'], choiceIndex = 0) => create(StreamChu
 export function createCompletionCore(options: CompletionCoreOptions): CompletionCore {
   const now = options.now ?? Date.now;
   const { catalog, dispatcher } = options;
+  const onUnpriced = options.unpriced && unpricedReporter(options.unpriced);
 
   const callerFor = (call: CoreCall<ChatRequest>): CallerContext =>
     callerOf(call.request, call.key, call.context?.sessionId ?? '', call.accessGrantedFor);
@@ -107,6 +111,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
         );
         // Every completion ends with usage: the upstream's, else the tokenizer's (marked estimated).
         const usage = usageAt(value.usage ?? estimateUsage(request, served.target.upstreamModel, generatedTextsOf(value.choices)), served.model);
+        const unpriced = noticeUnpriced(served, call.key, onUnpriced, usage.costUsd);
         return create(ChatResponseSchema, {
           id: newCompletionId(),
           created: timestampFromMs(startedAt),
@@ -114,7 +119,7 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           choices: value.choices,
           usage,
           route: routeInfoFor(routePlan, served, attempts),
-          warnings: value.warnings,
+          warnings: unpriced ? [...value.warnings, unpriced] : value.warnings,
           promptFeedback: value.promptFeedback,
         });
       } catch (error) {
@@ -148,6 +153,9 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           if (!announced && upstreamChunk.event.case !== 'warning') {
             // The serving target is settled once output flows: say so before the first delta.
             announced = true;
+            // Before the route event: the shims' headers go out with it, x-gateway-warnings among them.
+            const unpriced = served && noticeUnpriced(served, call.key, onUnpriced);
+            if (unpriced) yield chunk({ case: 'warning', value: unpriced });
             const current = create(AttemptSchema, {
               providerId: served?.provider.record.id ?? '',
               upstreamModel: served?.target.upstreamModel ?? '',
@@ -209,12 +217,13 @@ export function createCompletionCore(options: CompletionCoreOptions): Completion
           { startAttemptSpan: trace && attemptSpansUnder(trace, { operation: 'embeddings', inputs: request.inputs }), usedTokens: usedTokensOf },
         );
         const usage = usageAt(value.usage ?? estimateEmbeddingUsage(request.inputs, served.target.upstreamModel), served.model);
+        const unpriced = noticeUnpriced(served, key, onUnpriced, usage.costUsd);
         return create(EmbedResponseSchema, {
           model: request.model,
           embeddings: value.vectors.map((values, index) => create(EmbeddingSchema, { index, values })),
           usage,
           route: routeInfoFor(routePlan, served, attempts),
-          warnings: value.warnings,
+          warnings: unpriced ? [...value.warnings, unpriced] : value.warnings,
         });
       } catch (error) {
         throw asCanceled(error, signal);

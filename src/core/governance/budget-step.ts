@@ -1,13 +1,16 @@
 // The governance step of the key's budget: after routing (the plan names the
 // prices), the request reserves its worst case (governance/budget-estimate.ts)
-// and is refused when that does not fit in what is left; when it ends, the
+// and is refused when that does not fit in what is left — unless the response
+// cache answers it first (a hit costs nothing): then the refusal is left to the
+// cache step, which serves a stored answer or refuses. When it ends, the
 // reservation is swapped for what it consumed — the answer's usage, or the
 // partial usage of a stream cut short — or dropped when it consumed nothing.
-import type { BudgetAmounts, BudgetGuard } from '../limits/budget-guard.js';
+import type { BudgetAmounts, BudgetGuard, BudgetReservation } from '../limits/budget-guard.js';
 import { countTextTokens, encodingFor } from '../completion/count-tokens.js';
 import { worstCaseOfChat } from './budget-estimate.js';
 import type { GovernanceStep, GovernedCall, StepRun } from './governance-step.js';
 import { consumedBy } from './consumption.js';
+import { BudgetExceededError } from '../limits/limit-errors.js';
 
 export interface BudgetStepOptions {
   budgets: BudgetGuard;
@@ -35,8 +38,16 @@ function worstCaseOf(call: GovernedCall, defaultOutputTokens: number): BudgetAmo
 export function budgetStep(options: BudgetStepOptions): GovernanceStep {
   const { budgets } = options;
 
-  async function reserved(call: GovernedCall): Promise<StepRun> {
-    const reservation = await budgets.check(call.key, worstCaseOf(call, options.defaultOutputTokens));
+  async function reserved(call: GovernedCall): Promise<StepRun | undefined> {
+    let reservation: BudgetReservation;
+    try {
+      reservation = await budgets.check(call.key, worstCaseOf(call, options.defaultOutputTokens));
+    } catch (error) {
+      // Too little left for this request's worst case, but a hit costs nothing: the cache step decides.
+      if (!(error instanceof BudgetExceededError) || call.operation !== 'chat' || call.cacheKey === undefined) throw error;
+      call.refusedUnlessCached = error;
+      return undefined;
+    }
     return {
       end(outcome) {
         const consumed = consumedBy(outcome);

@@ -29,6 +29,13 @@ export interface ChatCall extends CallBase {
   readonly stream: boolean;
   /** As the client sent it until the routing step re-aims it (expert) and rewrites it (prompt rules). */
   request: ChatRequest;
+  /** Set by the cache step when the response cache answers this call first (its cache key). */
+  cacheKey?: string;
+  /**
+   * A refusal a stored answer still avoids (the budget step's: a hit costs nothing): the cache step then
+   * serves a stored answer, or throws this instead of calling upstream.
+   */
+  refusedUnlessCached?: unknown;
 }
 
 export interface EmbedCall extends CallBase {

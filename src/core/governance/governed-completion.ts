@@ -4,8 +4,9 @@
 //   trace-step        (tracing on) what the pipeline learned, on the request's server span
 //   limits-step       the key's rate limits (and an exhausted budget), admitted up front, settled after
 //   routing-step      expert choice, the plan, prompt rules
-//   budget-step       the key's budget: the request's worst case reserved, its consumption charged after
 //   cache-step        the response cache around the upstream call
+//   budget-step       the key's budget: the request's worst case reserved, its consumption charged after
+//                     (a request it cannot fit is still served a stored answer: the cache step decides)
 import type { ChatRequest, ChatResponse, StreamChunk, Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { EmbedRequest, EmbedResponse } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { GatewayError } from '../../domain/gateway-error.js';
@@ -71,8 +72,9 @@ export function createGovernedCompletion(options: GovernanceOptions): GovernedCo
     // Limits before routing: a refused key must not even cost a classifier call.
     limitsStep(options, refusedCallPlanner(core, options.experts.routes)),
     routingStep({ core, rules: options.rules, experts: options.experts, now }),
-    budgetStep({ budgets: options.budgets, defaultOutputTokens: options.budgetOutputReserveTokens ?? DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS }),
+    // The cache before the budget: a request its budget cannot fit is still served a stored (free) answer.
     cacheStep(options.cache),
+    budgetStep({ budgets: options.budgets, defaultOutputTokens: options.budgetOutputReserveTokens ?? DEFAULT_BUDGET_OUTPUT_RESERVE_TOKENS }),
   ];
   const governed = composeGovernance(core, steps, now, options.inFlight);
   governed.refused = (request) => recordRefusedRequest(options.log, request, now());

@@ -53,7 +53,8 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
               {
                 error: ok ? undefined : outcome.error,
                 usage: outcome.usage,
-                cache: outcome.report.cache,
+                // A bypass looked nothing up (llm_gateway_cache_lookups_total counts lookups).
+                cache: outcome.report.cache === 'bypass' ? undefined : outcome.report.cache,
                 chatRequest: call.operation === 'chat' ? call.request : undefined,
                 inputEstimate: call.inputEstimate,
                 plan: call.plan,

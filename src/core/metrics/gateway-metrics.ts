@@ -36,6 +36,8 @@ export interface GatewayMetrics {
   breakerChanged(targetKey: string, to: BreakerState): void;
   expertDecided(decision: { route: string; expert: string; source: string }): void;
   databaseFailed(kind: DatabaseErrorKind): void;
+  /** An answer served by a model without a price (core/completion/unpriced-model.ts). */
+  unpricedServed(providerId: string, upstreamModel: string): void;
   /** A request refused by the process's in-flight cap (server/in-flight-limit.ts). */
   inFlightLimitRefused(): void;
   /** GATEWAY_CONFIG_FILE applied (or not) at start or on SIGHUP. */
@@ -70,6 +72,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     databaseFailed(kind) {
       metrics.databaseErrors.inc({ kind });
+    },
+    unpricedServed(providerId, upstreamModel) {
+      metrics.unpriced.inc({ provider: providerId, model: upstreamModel });
     },
     inFlightLimitRefused() {
       metrics.inFlightLimitRefusals.inc();

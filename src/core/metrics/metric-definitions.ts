@@ -60,6 +60,12 @@ export function defineMetrics(registry: Registry, options: MetricDefinitionOptio
       labelNames: options.keyLabels ? ['provider', 'model', 'key_id'] : ['provider', 'model'],
       registers,
     }),
+    unpriced: new Counter({
+      name: 'llm_gateway_unpriced_requests_total',
+      help: 'Answers served by a model without a price (none on the provider model, none built in): they cost $0, so USD budgets do not count them.',
+      labelNames: ['provider', 'model'],
+      registers,
+    }),
     estimateRatio: new Histogram({
       name: 'llm_gateway_token_estimate_ratio',
       help: 'The gateway’s own input-token count before the call divided by the input tokens the upstream reported, by model family.',

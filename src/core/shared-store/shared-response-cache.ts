@@ -12,7 +12,7 @@
 // store is away every request is a miss of the shared tier (counted).
 import type { ChatResponse, StreamChunk } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { markChunkAsHit, markResponseAsHit } from '../cache/cache-marks.js';
-import type { ResponseCache, StreamOpener, UnaryCompute } from '../cache/response-cache.js';
+import type { CallOptions, ResponseCache, StreamOpener, UnaryCompute } from '../cache/response-cache.js';
 import { decodeResponse, decodeStream, encodeResponse, encodeStream } from '../cache/stored-entry.js';
 import { canceled } from '../cache/stream-flight.js';
 import type { FillLock, SharedCacheStore } from './shared-cache-store.js';
@@ -75,15 +75,22 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
     return store.set(key, frame(kind, bytes), ttlMs).catch((error: unknown) => health.fellBack('cache', error));
   };
 
+  /** The shared entry of `kind`, if any (a caller served only what is stored: no lock, no waiting for a fill). */
+  const storedEntry = async (key: string, kind: number): Promise<Uint8Array | undefined> => {
+    const found = await store.get(key);
+    return found && found[0] === kind ? found.subarray(1) : undefined;
+  };
+
   /** The shared tier's answer, or null: fill it yourself (with `lock`), or the store is away (no lock). */
-  const lookUp = async (key: string, kind: number, signal: AbortSignal): Promise<{ bytes?: Uint8Array; lock?: FillLock }> => {
+  const lookUp = async (key: string, kind: number, signal: AbortSignal, storedOnly = false): Promise<{ bytes?: Uint8Array; lock?: FillLock }> => {
     if (!health.worthTrying()) {
       health.skipped('cache');
       return {};
     }
     try {
-      const answer = await entryOrLock(key, kind, signal);
+      const answer = await (storedOnly ? storedEntry(key, kind) : entryOrLock(key, kind, signal));
       health.succeeded();
+      if (answer === undefined) return {};
       return answer instanceof Uint8Array ? { bytes: answer } : { lock: answer };
     } catch (error) {
       if (signal.aborted) throw error;
@@ -92,10 +99,18 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
     }
   };
 
+  /** no-cache: the answer shared for every replica, whatever the store holds (no lookup, no lock). */
+  const shareWhenUp = (key: string, kind: number, bytes: () => Uint8Array) => (health.worthTrying() ? share(key, kind, bytes()) : undefined);
+
   const sharedCompute =
-    (key: string, compute: UnaryCompute): UnaryCompute =>
+    (key: string, compute: UnaryCompute, options: CallOptions = {}): UnaryCompute =>
     async (signal) => {
-      const { bytes, lock } = await lookUp(key, UNARY, signal);
+      if (options.refresh) {
+        const response = await compute(signal);
+        await shareWhenUp(key, UNARY, () => encodeResponse(response).bytes);
+        return response;
+      }
+      const { bytes, lock } = await lookUp(key, UNARY, signal, options.storedOnly);
       if (bytes) return markResponseAsHit(decodeResponse(bytes));
       try {
         const response: ChatResponse = await compute(signal);
@@ -106,9 +121,18 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
       }
     };
 
-  const sharedOpen = (key: string, open: StreamOpener): StreamOpener =>
+  const sharedOpen = (key: string, open: StreamOpener, options: CallOptions = {}): StreamOpener =>
     async function* (signal) {
-      const { bytes, lock } = await lookUp(key, STREAM, signal);
+      if (options.refresh) {
+        const chunks: StreamChunk[] = [];
+        for await (const chunk of open(signal)) {
+          chunks.push(chunk);
+          yield chunk;
+        }
+        await shareWhenUp(key, STREAM, () => encodeStream(chunks).bytes);
+        return;
+      }
+      const { bytes, lock } = await lookUp(key, STREAM, signal, options.storedOnly);
       if (bytes) {
         for (const chunk of decodeStream(bytes)) yield markChunkAsHit(chunk);
         return;
@@ -128,10 +152,10 @@ export function createSharedResponseCache(options: SharedResponseCacheOptions): 
   return {
     // A response served from the shared tier comes back marked (route.cache_hit): a hit here too.
     getOrCompute: async (key, compute, callOptions) => {
-      const cached = await local.getOrCompute(key, sharedCompute(key, compute), callOptions);
+      const cached = await local.getOrCompute(key, sharedCompute(key, compute, callOptions), callOptions);
       return cached.response.route?.cacheHit ? { response: cached.response, hit: true } : cached;
     },
-    stream: (key, open, callOptions) => local.stream(key, sharedOpen(key, open), callOptions),
+    stream: (key, open, callOptions) => local.stream(key, sharedOpen(key, open, callOptions), callOptions),
     stats: () => local.stats(),
     delete: (key) => local.delete(key),
     clear: () => local.clear(),

@@ -5,7 +5,8 @@
 import { GatewayError, type GatewayErrorKind } from '../../domain/gateway-error.js';
 import type { AnthropicErrorBody } from './anthropic-wire.js';
 import { rewriteFieldMessage } from './param-names.js';
-import { isBudgetRefusal } from '../../core/limits/limit-errors.js';
+import { isBudgetRefusal, isRateLimitRefusal } from '../../core/limits/limit-errors.js';
+import { anthropicRateLimitHeaders } from './rate-limit-headers.js';
 import { frameworkFailure, fromUpstream, gatewayErrorHeaders, type FrameworkReason, type MappedError as ShimMappedError } from '../shim-errors.js';
 
 export type MappedError = ShimMappedError<AnthropicErrorBody>;
@@ -73,7 +74,9 @@ export function mapError(error: unknown, options: MapErrorOptions): MappedError 
     const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field, options.systemOffset ?? 0);
     // A billing state (upstream, or the key's budget) is not a passing limit: retrying cannot help.
     const retryCannotHelp = error.kind === 'resource_exhausted' && !error.retryable && (error.provider !== undefined || isBudgetRefusal(error));
-    return { ...build(row, message, options.requestId), headers: gatewayErrorHeaders(error, retryCannotHelp), unexpected: row.status === 500 };
+    const headers = gatewayErrorHeaders(error, retryCannotHelp);
+    if (isRateLimitRefusal(error)) Object.assign(headers, anthropicRateLimitHeaders(error.state));
+    return { ...build(row, message, options.requestId), headers, unexpected: row.status === 500 };
   }
   const framework = frameworkError(error, options);
   if (framework) return framework;

@@ -13,6 +13,7 @@ import type { JsonAnswer, ShimExchange } from '../shim-intake.js';
 import type { AnthropicMessage } from './anthropic-wire.js';
 import { routeHeaders, warningsHeader } from './gateway-headers.js';
 import { parseMessagesRequest } from './parse-request.js';
+import { anthropicRateLimitHeaders } from './rate-limit-headers.js';
 import { renderMessage } from './render-response.js';
 import { sendMessagesStream } from './send-stream.js';
 
@@ -37,7 +38,7 @@ export async function answerMessages(
     await sendMessagesStream(exchange.reply, streamed.chunks, {
       stopSequences: parsed.stopSequences,
       systemOffset: parsed.systemOffset,
-      extraHeaders: () => governanceHeaders(streamed.report),
+      extraHeaders: () => ({ ...governanceHeaders(streamed.report), ...anthropicRateLimitHeaders(streamed.report.limits) }),
       shimWarnings: parsed.warnings,
       signal: controller.signal,
       requestId: exchange.id,
@@ -52,6 +53,7 @@ export async function answerMessages(
       ...routeHeaders(response.route),
       ...warningsHeader(response.warnings, [...parsed.warnings, ...rendered.warnings], parsed.systemOffset),
       ...governanceHeaders(report),
+      ...anthropicRateLimitHeaders(report.limits),
     },
     body: rendered.message,
   };

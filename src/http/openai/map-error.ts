@@ -60,8 +60,8 @@ function rowFor(error: GatewayError): Row {
     case 'not_found':
       return upstream ? { status: 404, type: 'invalid_request_error', code: 'upstream_not_found' } : BY_KIND.not_found;
     case 'resource_exhausted':
-      // A billing state (the key's budget, or the provider's) is not a passing limit:
-      // OpenAI says insufficient_quota, and retrying cannot help.
+      // A billing state (the key's budget, or the provider's) is not a passing limit: OpenAI says
+      // insufficient_quota (x-should-retry: the budget refusal's own flag, shim-errors.ts).
       if (isBudgetRefusal(error)) return { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
       return error.retryable || !upstream ? BY_KIND.resource_exhausted : { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' };
     default:
@@ -85,7 +85,7 @@ export function mapError(error: unknown, context: MapErrorContext = {}): MappedE
     const paramName = context.paramName ?? toOpenAIParam;
     const param = error.field === undefined ? null : paramName(error.field);
     const message = error.field === undefined ? error.message : rewriteFieldMessage(error.message, error.field, paramName);
-    // A billing state is not a passing limit: retrying cannot help.
+    // A billing state is not a passing limit: retrying cannot help (the key's budget says itself, shim-errors.ts).
     return { ...build(row, message, param), headers: gatewayErrorHeaders(error, row.code === 'insufficient_quota'), unexpected: row.status === 500 };
   }
   const framework = frameworkError(error, context);
