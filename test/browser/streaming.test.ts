@@ -154,10 +154,13 @@ describe.skipIf(!availability.available && !requiredHere)('StreamComplete from C
 
         expect(result.error).toBeNull();
         expect(result.abortedByPage).toBe(false);
-        // The route comes once output flows (the serving target) and again at the end (all attempts).
-        expect(result.events).toEqual(['start', 'route', 'textDelta', 'textDelta', 'textDelta', 'finish', 'usage', 'route']);
-        const chunks = result.messages.map(chunkOf);
-        expect(chunks).toHaveLength(8);
+        // The route comes once output flows (the serving target) and again at the end (all attempts); the
+        // OpenAI-style upstream names its service tier on its first chunk, told as the early input usage.
+        expect(result.events).toEqual(['start', 'route', 'inputUsage', 'textDelta', 'textDelta', 'textDelta', 'finish', 'usage', 'route']);
+        const all = result.messages.map(chunkOf);
+        expect(all).toHaveLength(9);
+        expect(all[2]!['inputUsage']).toEqual({ serviceTier: 'default' });
+        const chunks = all.filter((chunk) => chunk['inputUsage'] === undefined);
 
         expect(chunks[0]!['start']).toMatchObject({ model: `${PROVIDER_ID}/plain-text` });
         expect(String(objectIn(chunks[0]!, 'start')['id'])).not.toBe('');
