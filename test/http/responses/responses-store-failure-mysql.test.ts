@@ -1,13 +1,16 @@
 // On MySQL/MariaDB a failed INSERT's error carries the whole statement (`sql`, with every value inlined) —
 // for a Responses turn with a document, megabytes of base64 on one log line. The log line of a response
-// that could not be stored names the failure and never the statement or its values (README "Logs").
+// that could not be stored names the failure and never the statement or its values (README "Logs"), and
+// llm_gateway_responses_not_stored_total counts it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it, test } from 'vitest';
 import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../../setup/mariadb.js';
 import { startShimHarness, type ShimHarness } from '../shim-harness.js';
 import { PDF_DATA_URL } from '../documents/document-fixtures.js';
+import { parseExposition, scrape } from '../../metrics/exposition.js';
 
 const serverUrl = inject('mysqlServerUrl');
+const METRICS_TOKEN = 'metrics-token-for-the-mysql-store-test';
 
 if (serverUrl === null) {
   test.skip(`MySQL tier NOT RUN: ${inject('mysqlUnavailableReason') ?? 'no server'}`, () => {});
@@ -17,7 +20,7 @@ if (serverUrl === null) {
 
   beforeAll(async () => {
     database = await createFreshMysqlDatabase(serverUrl);
-    harness = await startShimHarness(['anthropic'], { DATABASE_URL: database.url, GATEWAY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), GATEWAY_ADMIN_TOKEN: 'admin-token-for-the-mysql-store-test' });
+    harness = await startShimHarness(['anthropic'], { DATABASE_URL: database.url, GATEWAY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), GATEWAY_ADMIN_TOKEN: 'admin-token-for-the-mysql-store-test', GATEWAY_METRICS_TOKEN: METRICS_TOKEN });
   });
   afterAll(async () => {
     await harness?.close();
@@ -61,6 +64,9 @@ if (serverUrl === null) {
       expect(line).not.toContain(Buffer.from(marker).toString('base64').slice(0, 40));
       expect(line).not.toContain('MARKER-DOCUMENT-TEXT');
       expect(line!.length).toBeLessThan(4096);
+      // An operator counts them too.
+      const metrics = parseExposition((await scrape(`${gateway.url}/metrics`, METRICS_TOKEN)).text);
+      expect(metrics.sum('llm_gateway_responses_not_stored_total')).toBe(1);
     });
   });
 }
