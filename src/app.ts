@@ -26,6 +26,7 @@ import { createPolyglotServer, type PolyglotServer } from './server/polyglot-ser
 import { corsOptions } from './server/cors-options.js';
 import { registerHealthRoutes } from './server/health-routes.js';
 import { serializeRequest } from './server/log-serializers.js';
+import { serializeError } from './server/error-serializer.js';
 import { logsEachRequest, requestLogController } from './server/request-logging.js';
 import { createUnprefixedPaths } from './server/unprefixed-paths.js';
 import { noSchemaCompilers } from './server/no-schema-compilers.js';
@@ -99,8 +100,8 @@ export async function build(config: GatewayConfig, options: BuildOptions = {}): 
           'req.headers["x-goog-api-key"]',
           'req.headers["x-google-api-key"]',
         ],
-        // Query values may be credentials (the Gemini API's `?key=`): request lines mask them.
-        serializers: { req: serializeRequest },
+        // Query values may be credentials (the Gemini API's `?key=`); errors drop a driver's statement and values.
+        serializers: { req: serializeRequest, err: serializeError },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
       bodyLimit: config.bodyLimitBytes,

@@ -12,7 +12,16 @@ export interface ComposedResponses {
   retention: RetentionJob;
 }
 
-export function composeResponses(options: { storage: GatewayStorage; retentionDays: number; log: GatewayLog; now?: () => number }): ComposedResponses {
+export interface ComposeResponsesOptions {
+  storage: GatewayStorage;
+  retentionDays: number;
+  log: GatewayLog;
+  now?: () => number;
+  /** A response the database could not keep (counted: llm_gateway_responses_not_stored_total). */
+  onNotStored?: () => void;
+}
+
+export function composeResponses(options: ComposeResponsesOptions): ComposedResponses {
   const { storage, log } = options;
   const retention = createRetentionJob({
     repository: { deleteOlderThan: (cutoff, limit) => storage.storedResponses.deleteCreatedBefore(cutoff, limit) },
@@ -22,5 +31,11 @@ export function composeResponses(options: { storage: GatewayStorage; retentionDa
     onDeleted: (count, cutoff) => log.info({ count, cutoff: new Date(cutoff).toISOString() }, 'deleted expired stored responses'),
     onError: (error) => log.error({ err: error }, 'deleting expired stored responses failed; retrying at the next interval'),
   });
-  return { store: createResponseStore(storage.storedResponses), retention };
+  const store = createResponseStore(storage.storedResponses);
+  const save: ResponseStore['save'] = (response) =>
+    store.save(response).catch((error: unknown) => {
+      options.onNotStored?.();
+      throw error;
+    });
+  return { store: { ...store, save }, retention };
 }

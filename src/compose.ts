@@ -226,7 +226,7 @@ export function composeGateway(options: ComposeOptions): ComposedGateway {
     budgetOutputReserveTokens: config.budgetOutputReserveTokens,
     now,
   });
-  const responses = composeResponses({ storage, retentionDays: config.responses?.retentionDays ?? 30, log, now });
+  const responses = composeResponses({ storage, retentionDays: config.responses?.retentionDays ?? 30, log, now, onNotStored: () => metrics.responseNotStored() });
   const providerProbe = createProviderProbe(catalog, now);
   const healthChecks = composeHealthChecks({
     storage,

@@ -2,10 +2,11 @@
 // call: answered, failed, refused by the limits, or left by the client.
 // Bodies are kept (redacted) only for keys that log them. Beside the row go the
 // facts it does not keep (request-facts.ts), for the console line and the metrics.
-import { isMessage, toJson, type JsonValue } from '@bufbuild/protobuf';
+import { isMessage, type JsonValue } from '@bufbuild/protobuf';
 import { ChatRequestSchema, ChatResponseSchema } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { EmbedRequestSchema } from '../../../gen/llmgateway/v1/completion_service_pb.js';
 import { StreamAssembler } from '../completion/assemble-stream.js';
+import { loggableJson } from '../request-log/loggable-message.js';
 import { redactBody } from '../request-log/redact-body.js';
 import type { GovernanceStep, GovernedCall } from './governance-step.js';
 import { buildLogRecord } from './log-record.js';
@@ -31,8 +32,8 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
           try {
             const requestBody = keepBodies ? redactBody(requestBodyOf(call)) : null;
             let responseBody: string | null = null;
-            if (keepBodies && assembler && ok) responseBody = redactBody(toJson(ChatResponseSchema, assembler.response));
-            else if (keepBodies && isMessage(outcome.response, ChatResponseSchema)) responseBody = redactBody(toJson(ChatResponseSchema, outcome.response));
+            if (keepBodies && assembler && ok) responseBody = redactBody(loggableJson(ChatResponseSchema, assembler.response));
+            else if (keepBodies && isMessage(outcome.response, ChatResponseSchema)) responseBody = redactBody(loggableJson(ChatResponseSchema, outcome.response));
             options.log.write(
               buildLogRecord({
                 context: call.context,
@@ -70,13 +71,13 @@ export function requestLogStep(options: RequestLogStepOptions): GovernanceStep {
   };
 }
 
-/** The request as logged: the proto message as JSON; a media call's fields and its uploads' names and sizes (never their bytes). */
+/** The request as logged: the proto message as JSON (documents and images as placeholders: loggable-message.ts); a media call's fields and its uploads' names and sizes (never their bytes). */
 function requestBodyOf(call: GovernedCall): JsonValue {
   switch (call.operation) {
     case 'chat':
-      return toJson(ChatRequestSchema, call.request);
+      return loggableJson(ChatRequestSchema, call.request);
     case 'embeddings':
-      return toJson(EmbedRequestSchema, call.request);
+      return loggableJson(EmbedRequestSchema, call.request);
     default: {
       const { operation, model, fields, uploads } = call.request;
       return { operation, model, ...fields, uploads: uploads.map(({ field, filename, mediaType, bytes }) => ({ field, filename, mediaType, bytes })) };

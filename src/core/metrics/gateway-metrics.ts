@@ -36,6 +36,8 @@ export interface GatewayMetrics {
   breakerChanged(targetKey: string, to: BreakerState): void;
   expertDecided(decision: { route: string; expert: string; source: string }): void;
   databaseFailed(kind: DatabaseErrorKind): void;
+  /** A Responses API answer the database could not keep (compose-responses.ts). */
+  responseNotStored(): void;
   /** An answer served by a model without a price (core/completion/unpriced-model.ts). */
   unpricedServed(providerId: string, upstreamModel: string): void;
   /** A request refused by the process's in-flight cap (server/in-flight-limit.ts). */
@@ -72,6 +74,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     databaseFailed(kind) {
       metrics.databaseErrors.inc({ kind });
+    },
+    responseNotStored() {
+      metrics.responsesNotStored.inc();
     },
     unpricedServed(providerId, upstreamModel) {
       metrics.unpriced.inc({ provider: providerId, model: upstreamModel });

@@ -19,6 +19,7 @@ const CONFIG_APPLY_RESULTS = ['ok', 'failed'] as const;
 export function exportKnownSeriesAtZero(metrics: Instruments): void {
   for (const kind of REFUSAL_KINDS) metrics.refusals.inc({ kind }, 0);
   for (const kind of DATABASE_ERROR_KINDS) metrics.databaseErrors.inc({ kind }, 0);
+  metrics.responsesNotStored.inc(0);
   for (const result of CACHE_RESULTS) metrics.cacheLookups.inc({ result }, 0);
   for (const reason of CONFIG_APPLY_REASONS) for (const result of CONFIG_APPLY_RESULTS) metrics.configFileApplies.inc({ reason, result }, 0);
 }

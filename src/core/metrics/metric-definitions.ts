@@ -102,6 +102,11 @@ export function defineMetrics(registry: Registry, options: MetricDefinitionOptio
       labelNames: ['kind'],
       registers,
     }),
+    responsesNotStored: new Counter({
+      name: 'llm_gateway_responses_not_stored_total',
+      help: 'Responses API answers (store: true) the database could not keep: answered with store: false, not retrievable or continuable.',
+      registers,
+    }),
     configFileApplies: new Counter({
       name: 'llm_gateway_config_file_applies_total',
       help: 'GATEWAY_CONFIG_FILE applied, by reason (start, sighup) and result (ok, failed: the running configuration stayed).',
