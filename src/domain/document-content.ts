@@ -8,6 +8,9 @@ import type { DocumentPart } from '../../gen/llmgateway/v1/chat_pb.js';
 export const PDF_MEDIA_TYPE = 'application/pdf';
 export const TEXT_MEDIA_TYPE = 'text/plain';
 
+/** A media type, with parameters or without: `application/pdf`, `text/plain; charset=iso-8859-1`. */
+export const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9!#$&^_.+-]+=(?:[a-z0-9!#$&^_.+-]+|"[^"]*"))*\s*$/i;
+
 /** `pdf`: application/pdf; `text`: a text source or text/* bytes; `other`: any other file (docx, csv as bytes of another type …). */
 export type DocumentForm = 'pdf' | 'text' | 'other';
 

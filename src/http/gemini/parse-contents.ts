@@ -23,6 +23,7 @@
 // call of the same name (Gemini's own pairing rule).
 import { create, type JsonObject, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message, type TextPart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { MEDIA_TYPE, mediaTypeEssence } from '../../domain/document-content.js';
 import { isEmptyPart } from './empty-part.js';
 import { decodeThoughtSignature } from './thought-signature.js';
 import { joinedThoughtParts } from './thought-runs.js';
@@ -182,14 +183,15 @@ function responseFiles(value: unknown, where: string): ContentPart[] {
 
 /** An image (image/*) → ImagePart; any other file (a PDF, a text file) → DocumentPart, which each family reads or refuses. */
 function mediaPart(source: JsonRecord, where: string, field: 'data' | 'fileUri'): ContentPart {
-  const mediaType = requiredString(source['mimeType'], at(where, 'mimeType')).toLowerCase();
-  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(mediaType)) {
-    throw invalidValue(at(where, 'mimeType'), `"${mediaType}" is not a media type such as "application/pdf"`);
-  }
+  const given = requiredString(source['mimeType'], at(where, 'mimeType')).trim();
+  // Parameters (`text/plain; charset=utf-8`) are kept on a document: its charset is how its text is read.
+  if (!MEDIA_TYPE.test(given)) throw invalidValue(at(where, 'mimeType'), `"${given}" is not a media type such as "application/pdf"`);
+  const essence = mediaTypeEssence(given);
   const value = requiredString(source[field], at(where, field));
   if (field === 'data' && !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw invalidValue(at(where, 'data'), 'not valid base64');
   const from = field === 'fileUri' ? ({ case: 'url', value } as const) : ({ case: 'data', value: Buffer.from(value, 'base64') } as const);
-  if (mediaType.startsWith('image/')) return part({ case: 'image', value: { source: from, mediaType } });
+  if (essence.startsWith('image/')) return part({ case: 'image', value: { source: from, mediaType: essence } });
+  const mediaType = given === essence ? essence : `${essence}${given.slice(given.indexOf(';'))}`;
   // displayName (a file's name; Vertex AI) is the document's file name, a title where the family has no file name.
   const filename = optionalString(source['displayName'], at(where, 'displayName')) ?? '';
   return part({ case: 'document', value: { source: from, mediaType, filename } });
