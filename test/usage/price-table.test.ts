@@ -54,4 +54,16 @@ describe('built-in prices', () => {
     // Sonnet: 400k five-minute writes × $3.75 + 600k one-hour writes × $6 (2 × $3).
     expect(computeCostUsd(usage, builtInPrices('claude-sonnet-4-5'))).toBeCloseTo(1.5 + 3.6, 10);
   });
+
+  it('prices audio models as themselves, never at the chat model their name starts with', () => {
+    expect(builtInPrices('gpt-4o-mini-tts')).toEqual({ inputPerMillion: 0.6, cachedInputPerMillion: 0, cacheWritePerMillion: 0, outputPerMillion: 12 });
+    expect(builtInPrices('gpt-4o-mini-tts-2025-12-15')?.outputPerMillion).toBe(12);
+    expect(builtInPrices('gpt-4o-transcribe')).toEqual({ inputPerMillion: 2.5, cachedInputPerMillion: 0, cacheWritePerMillion: 0, outputPerMillion: 10 });
+    expect(builtInPrices('gpt-4o-mini-transcribe')).toEqual({ inputPerMillion: 1.25, cachedInputPerMillion: 0, cacheWritePerMillion: 0, outputPerMillion: 5 });
+    // Another kind of model without a row of its own is unpriced (and warned about), not billed as gpt-4o.
+    expect(builtInPrices('gpt-4o-audio-preview')).toBeNull();
+    expect(builtInPrices('gpt-4o-realtime-preview-2024-12-17')).toBeNull();
+    expect(builtInPrices('gpt-4o-mini-search-preview')).toBeNull();
+    expect(builtInPrices('gpt-5-mini-2025-08-07')?.inputPerMillion).toBe(0.25);
+  });
 });

@@ -230,7 +230,8 @@ export const ImagePartSchema: GenMessage<ImagePart> = /*@__PURE__*/
  * `inlineData` / `fileData` with a non-image mime type). User turns and tool
  * results only. A family that cannot take a document in the place or form it
  * has (a URL on OpenAI's Chat Completions, any PDF on an OpenAI-compatible
- * host, a non-PDF binary file outside Gemini) refuses the request before any
+ * host, a file type Gemini does not list on Gemini, a non-PDF binary file
+ * elsewhere) refuses the request before any
  * call, so a route can fail over to a target that can.
  *
  * @generated from message llmgateway.v1.DocumentPart

@@ -6,10 +6,10 @@
 import type { ChatRequest, ContentPart, DocumentPart, Message } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { ResponseFormatType, Role, ToolChoiceMode } from '../../../gen/llmgateway/v1/chat_pb.js';
 import { invalidArgument } from '../../domain/gateway-error.js';
+import { MEDIA_TYPE } from '../../domain/document-content.js';
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_MESSAGES = 10_000;
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;
 
 export function validateChatRequest(request: ChatRequest, field = 'chat'): void {
   if (request.model.trim() === '') throw invalidArgument(`${field}.model`, 'is required');

@@ -9,7 +9,11 @@
 //
 // REGEX_REPLACE rewrites the text parts of the messages of its roles and, with the
 // tool role, the text parts inside tool results, whichever message carries them
-// (never tool-call arguments or tool definitions).
+// (never tool-call arguments or tool definitions). A text document (a text source,
+// or text/* bytes) is the client's text too: its text, title, context and file
+// name are rewritten like a text part of the same place; rewritten bytes travel on
+// as a text source. A PDF's or other binary file's bytes are never rewritten
+// (docs/edges.md, "Documents").
 //
 // REGEX_REPLACE patterns are admin-supplied and run on client text, so they run on
 // the linear-time engine (../regex/linear-regex.ts): no pattern can make a short
@@ -27,12 +31,14 @@ import {
   TextPartSchema,
   type ChatRequest,
   type ContentPart,
+  type DocumentPart,
   type Message,
   type TextPart,
   type ToolResultPart,
 } from '../../../gen/llmgateway/v1/chat_pb.js';
 import type { PromptRuleRecord, PromptRuleRoleName } from '../../domain/prompt-rule.js';
 import { cachedLinearRegex, LinearRegexError, linearReplace } from '../regex/linear-regex.js';
+import { documentText, mediaTypeEssence } from '../../domain/document-content.js';
 import { expandTemplate, type TemplateValues } from './prompt-template.js';
 
 export const MAX_REGEX_INPUT = 100_000;
@@ -128,10 +134,12 @@ function regexReplace(messages: Message[], rule: PromptRuleRecord): boolean {
     const ownText = roles.has(message.role);
     for (const part of message.content) {
       if (part.kind.case === 'text' && ownText) changed = rewriteText(part.kind.value, rule) || changed;
+      else if (part.kind.case === 'document' && ownText) changed = rewriteDocument(part.kind.value, rule) || changed;
       else if (part.kind.case === 'toolResult' && tool) {
         let rewrote = false;
         for (const inner of part.kind.value.content) {
           if (inner.kind.case === 'text') rewrote = rewriteText(inner.kind.value, rule) || rewrote;
+          else if (inner.kind.case === 'document') rewrote = rewriteDocument(inner.kind.value, rule) || rewrote;
         }
         if (rewrote) resyncStructured(part.kind.value);
         changed = rewrote || changed;
@@ -163,6 +171,23 @@ function rewriteText(part: TextPart, rule: PromptRuleRecord): boolean {
   const text = rewritten(part.text, rule) ?? part.text;
   if (text === part.text) return false;
   part.text = text;
+  return true;
+}
+
+/** Rewrites a document's title, context, file name and, for a text document, its text; true when any changed. */
+function rewriteDocument(document: DocumentPart, rule: PromptRuleRecord): boolean {
+  let changed = false;
+  for (const field of ['title', 'context', 'filename'] as const) {
+    const text = rewritten(document[field], rule) ?? document[field];
+    if (text !== document[field]) [document[field], changed] = [text, true];
+  }
+  const original = documentText(document);
+  if (original === undefined) return changed;
+  const text = rewritten(original, rule) ?? original;
+  if (text === original) return changed;
+  // Bytes in another charset become a text source (UTF-8 wherever a family encodes it): the charset goes.
+  document.source = { case: 'text', value: text };
+  document.mediaType = mediaTypeEssence(document.mediaType);
   return true;
 }
 

@@ -3,7 +3,10 @@
 // Vendors change prices: these are defaults, not a source of truth — set
 // `prices` on the provider's models to bill exactly. Matched by the longest
 // prefix of the upstream model id, so dated variants (gpt-4o-2024-08-06)
-// inherit their family's price.
+// inherit their family's price — but never across kinds: a name that goes on
+// with another kind of model (gpt-4o-audio-preview, gpt-4o-realtime-…) is not
+// billed as the chat model it starts with; without a row of its own it is
+// unpriced, which the answer warns about.
 import type { ModelPricesRecord } from '../../domain/provider.js';
 
 type PriceRow = [prefix: string, input: number, cachedInput: number, cacheWrite: number, output: number];
@@ -31,6 +34,12 @@ const ROWS: PriceRow[] = [
   ['o3', 2, 0.5, 0, 8],
   ['o1-mini', 1.1, 0.55, 0, 4.4],
   ['o1', 15, 7.5, 0, 60],
+  // Audio models (https://developers.openai.com/api/docs/models/gpt-4o-mini-tts, …/gpt-4o-transcribe,
+  // …/gpt-4o-mini-transcribe, December 2026): their usage has input_tokens (text for speech; audio and prompt
+  // text for a transcription, at the one input rate the model pages list) and output_tokens (audio for speech).
+  ['gpt-4o-mini-tts', 0.6, 0, 0, 12],
+  ['gpt-4o-mini-transcribe', 1.25, 0, 0, 5],
+  ['gpt-4o-transcribe', 2.5, 0, 0, 10],
   ['text-embedding-3-small', 0.02, 0, 0, 0],
   ['text-embedding-3-large', 0.13, 0, 0, 0],
   // Opus from 4.5 on are priced lower than Opus 4 / 4.1 (the platform.claude.com model pages: 4.5, 4.6 and 5 at
@@ -55,6 +64,8 @@ const ROWS: PriceRow[] = [
 ];
 
 // Longest prefix first, so `gpt-4o-mini` is not read as `gpt-4o`.
+// What follows a matched prefix and names another kind of model than the row's.
+const OTHER_KIND = /(?:^|[-.@])(?:tts|transcribe|audio|realtime|search|image)(?:[-.@]|$)/;
 const BY_PREFIX = [...ROWS].sort((left, right) => right[0].length - left[0].length);
 
 // Looked up on every completion: remembered per upstream model id (a few
@@ -76,7 +87,7 @@ export function builtInPrices(upstreamModel: string): ModelPricesRecord | null {
 function lookUp(upstreamModel: string): ModelPricesRecord | null {
   const model = upstreamModel.toLowerCase().replace(/^models\//, '');
   const row = BY_PREFIX.find(([prefix]) => model === prefix || model.startsWith(`${prefix}-`) || model.startsWith(`${prefix}.`) || model.startsWith(`${prefix}@`));
-  if (!row) return null;
+  if (!row || OTHER_KIND.test(model.slice(row[0].length))) return null;
   const [, inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion] = row;
   // Shared by every caller: frozen.
   return Object.freeze({ inputPerMillion, cachedInputPerMillion, cacheWritePerMillion, outputPerMillion });

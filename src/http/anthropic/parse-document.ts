@@ -10,10 +10,10 @@
 // `content` source and the Files API's `file` source are refused with a 400.
 import { create } from '@bufbuild/protobuf';
 import { DocumentPartSchema, type DocumentPart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { MEDIA_TYPE } from '../../domain/document-content.js';
 import { at, invalidValue, isUnset, oneOf, optionalBoolean, optionalString, readRecord, requiredString, type JsonRecord } from './request-error.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 
 /** `ignored` collects the request's fields that were accepted without a canonical form (reported as warnings). */
 export function parseDocument(block: JsonRecord, field: string, ignored: Set<string>): DocumentPart {
@@ -49,7 +49,7 @@ export function parseDocument(block: JsonRecord, field: string, ignored: Set<str
       return document;
     }
     default: {
-      const mediaType = requiredString(source['media_type'], at(sourceField, 'media_type')).toLowerCase();
+      const mediaType = requiredString(source['media_type'], at(sourceField, 'media_type')).trim().toLowerCase();
       if (!MEDIA_TYPE.test(mediaType)) throw invalidValue(at(sourceField, 'media_type'), `Input should be a media type such as 'application/pdf' (got '${mediaType}')`);
       const data = requiredString(source['data'], at(sourceField, 'data')).replace(/\s+/g, '');
       if (data === '' || !BASE64.test(data)) throw invalidValue(at(sourceField, 'data'), 'Input should be valid base64 data');

@@ -43,10 +43,12 @@ const TOP_LEVEL: Readonly<Record<string, string>> = {
 };
 
 /** Within one part (after `.content[j]`). */
-const IN_PART: Array<[RegExp, string]> = [
+const IN_PART: Array<[RegExp, string | ((match: string, index: string) => string)]> = [
   [/^\.tool_call\.arguments_json/, '.functionCall.args'],
   [/^\.tool_call/, '.functionCall'],
   [/^\.tool_result\.tool_call_id/, '.functionResponse.id'],
+  // A tool result's content[0] is the response's text, its files functionResponse.parts after it (parse-contents.ts).
+  [/^\.tool_result\.content\[(\d+)\]\.(?:image|document).*$/, (_match, index) => `.functionResponse.parts[${Number(index) - 1}]`],
   [/^\.tool_result\.content(\[\d+\])?/, '.functionResponse.response'],
   [/^\.tool_result/, '.functionResponse'],
   [/^\.(image|document)\.url/, '.fileData.fileUri'],
@@ -93,7 +95,7 @@ export class GeminiFieldNames implements ClientFieldNames {
     if (partIndex === undefined) return `${content}${rest.replace(/^\.content/, '.parts')}`;
     const rawPart = this.#rawPart(contentIndex, Number(partIndex));
     let suffix = inPart;
-    for (const [pattern, replacement] of IN_PART) suffix = suffix.replace(pattern, replacement);
+    for (const [pattern, replacement] of IN_PART) suffix = typeof replacement === 'string' ? suffix.replace(pattern, replacement) : suffix.replace(pattern, replacement);
     const image = this.#has(rawPart.entry, 'fileData') ? '.fileData' : '.inlineData';
     suffix = suffix.replace(/^\.(image|document)\.media_type/, `${image}.mimeType`).replace(/^\.(image|document)/, image);
     return `${content}.parts[${rawPart.index}]${suffix}`;

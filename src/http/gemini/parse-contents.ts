@@ -6,7 +6,9 @@
 //   inlineData / fileData images (image/*) and documents (any other type: PDF,
 //   text …), functionCall → tool call (its signature on
 //   the call), functionResponse → tool result inside the user turn (its
-//   response object as JSON text, and as the object itself: `structured`);
+//   response object as JSON text, and as the object itself: `structured`;
+//   its `parts`, inlineData / fileData files, as images and documents after
+//   that text);
 // - a streamed block of another family's reasoning, sent back as the thought
 //   parts it was streamed in, is one reasoning part again (thought-runs.ts): it
 //   stands where its signed part stood;
@@ -21,6 +23,7 @@
 // call of the same name (Gemini's own pairing rule).
 import { create, type JsonObject, type JsonValue, type MessageInitShape } from '@bufbuild/protobuf';
 import { ContentPartSchema, MessageSchema, Role, type ContentPart, type Message, type TextPart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { MEDIA_TYPE, mediaTypeEssence } from '../../domain/document-content.js';
 import { isEmptyPart } from './empty-part.js';
 import { decodeThoughtSignature } from './thought-signature.js';
 import { joinedThoughtParts } from './thought-runs.js';
@@ -139,7 +142,8 @@ function parsePart(entry: JsonRecord, where: string, fromModel: boolean, ids: Ca
     const { text, isError, unwrapped } = resultText(body);
     // The object itself too, for a Gemini upstream (it takes objects, others text): it reaches Gemini as sent.
     const structured = unwrapped ? undefined : (structValue(body, at(where, 'functionResponse.response')) as JsonObject);
-    return part({ case: 'toolResult', value: { toolCallId, name, isError, content: [part({ case: 'text', value: { text } })], structured } });
+    const content = [part({ case: 'text', value: { text } }), ...responseFiles(response['parts'], at(where, 'functionResponse.parts'))];
+    return part({ case: 'toolResult', value: { toolCallId, name, isError, content, structured } });
   }
   if (!isUnset(entry['inlineData'])) return mediaPart(readRecord(entry['inlineData'], at(where, 'inlineData')), at(where, 'inlineData'), 'data');
   if (!isUnset(entry['fileData'])) return mediaPart(readRecord(entry['fileData'], at(where, 'fileData')), at(where, 'fileData'), 'fileUri');
@@ -162,16 +166,34 @@ function resultText(body: JsonRecord): { text: string; isError: boolean; unwrapp
   return { text: JSON.stringify(body as JsonValue), isError: false, unwrapped: false };
 }
 
+/** functionResponse.parts (FunctionResponsePart: inlineData or fileData only) → image and document parts. */
+function responseFiles(value: unknown, where: string): ContentPart[] {
+  if (isUnset(value)) return [];
+  const list = readList(value, where);
+  const files: ContentPart[] = [];
+  for (let index = 0; index < list.length; index += 1) {
+    const partField = at(where, index);
+    const entry = readRecord(list[index], partField);
+    if (!isUnset(entry['inlineData'])) files.push(mediaPart(readRecord(entry['inlineData'], at(partField, 'inlineData')), at(partField, 'inlineData'), 'data'));
+    else if (!isUnset(entry['fileData'])) files.push(mediaPart(readRecord(entry['fileData'], at(partField, 'fileData')), at(partField, 'fileData'), 'fileUri'));
+    else throw invalidValue(partField, 'a function response part carries inlineData or fileData (a file the tool returned)');
+  }
+  return files;
+}
+
 /** An image (image/*) → ImagePart; any other file (a PDF, a text file) → DocumentPart, which each family reads or refuses. */
 function mediaPart(source: JsonRecord, where: string, field: 'data' | 'fileUri'): ContentPart {
-  const mediaType = requiredString(source['mimeType'], at(where, 'mimeType')).toLowerCase();
-  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(mediaType)) {
-    throw invalidValue(at(where, 'mimeType'), `"${mediaType}" is not a media type such as "application/pdf"`);
-  }
-  const kind = mediaType.startsWith('image/') ? 'image' : 'document';
+  const given = requiredString(source['mimeType'], at(where, 'mimeType')).trim();
+  // Parameters (`text/plain; charset=utf-8`) are kept on a document: its charset is how its text is read.
+  if (!MEDIA_TYPE.test(given)) throw invalidValue(at(where, 'mimeType'), `"${given}" is not a media type such as "application/pdf"`);
+  const essence = mediaTypeEssence(given);
   const value = requiredString(source[field], at(where, field));
-  if (field === 'fileUri') return part({ case: kind, value: { source: { case: 'url', value }, mediaType } });
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw invalidValue(at(where, 'data'), 'not valid base64');
-  return part({ case: kind, value: { source: { case: 'data', value: Buffer.from(value, 'base64') }, mediaType } });
+  if (field === 'data' && !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw invalidValue(at(where, 'data'), 'not valid base64');
+  const from = field === 'fileUri' ? ({ case: 'url', value } as const) : ({ case: 'data', value: Buffer.from(value, 'base64') } as const);
+  if (essence.startsWith('image/')) return part({ case: 'image', value: { source: from, mediaType: essence } });
+  const mediaType = given === essence ? essence : `${essence}${given.slice(given.indexOf(';'))}`;
+  // displayName (a file's name; Vertex AI) is the document's file name, a title where the family has no file name.
+  const filename = optionalString(source['displayName'], at(where, 'displayName')) ?? '';
+  return part({ case: 'document', value: { source: from, mediaType, filename } });
 }
 

@@ -46,5 +46,7 @@ export function decodeDataUrl(url: string, param: string, accepts: 'image' | 'an
   if (!parameters.includes('base64')) throw invalidValue(param, 'a data URL must be base64-encoded (;base64,).');
   const payload = (match[3] ?? '').replace(/\s+/g, '');
   if (payload.length === 0 || !BASE64.test(payload)) throw invalidValue(param, 'the data URL does not hold valid base64 data.');
-  return { source: { case: 'data', value: new Uint8Array(Buffer.from(payload, 'base64')) }, mediaType };
+  // A file's charset (data:text/plain;charset=iso-8859-1;base64,…) says how its text is read: it stays on the type.
+  const charset = accepts === 'any' && !mediaType.startsWith('image/') ? parameters.find((parameter) => /^charset=[a-z0-9!#$&^_.+-]+$/.test(parameter.trim())) : undefined;
+  return { source: { case: 'data', value: new Uint8Array(Buffer.from(payload, 'base64')) }, mediaType: charset ? `${mediaType}; ${charset.trim()}` : mediaType };
 }

@@ -4,43 +4,16 @@
 // call (ProviderAdapter.refusal), so a route can fail over to a target that can
 // (docs/provider-wire-formats.md, "Documents").
 import type { ChatRequest, DocumentPart } from '../../../gen/llmgateway/v1/chat_pb.js';
+import { documentForm, documentMediaType, documentText } from '../../domain/document-content.js';
 import { invalidArgument, type GatewayError } from '../../domain/gateway-error.js';
 
-export const PDF_MEDIA_TYPE = 'application/pdf';
-export const TEXT_MEDIA_TYPE = 'text/plain';
+export { documentForm, documentMediaType, documentText, PDF_MEDIA_TYPE, TEXT_MEDIA_TYPE, type DocumentForm } from '../../domain/document-content.js';
 
-/** `pdf`: application/pdf; `text`: a text source or text/* bytes; `other`: any other file (docx, csv as bytes of another type …). */
-export type DocumentForm = 'pdf' | 'text' | 'other';
-
-export function documentForm(document: DocumentPart): DocumentForm {
-  if (document.source.case === 'text') return 'text';
-  const mediaType = documentMediaType(document);
-  if (mediaType === PDF_MEDIA_TYPE) return 'pdf';
-  if (mediaType.startsWith('text/') && document.source.case === 'data') return 'text';
-  return 'other';
-}
-
-/** The media type, lower-cased: a text source is text/plain when none was given, a URL ending in .pdf a PDF. */
-export function documentMediaType(document: DocumentPart): string {
-  const given = document.mediaType.trim().toLowerCase();
-  if (given !== '') return given;
-  if (document.source.case === 'text') return TEXT_MEDIA_TYPE;
-  if (document.source.case === 'url' && /\.pdf$/i.test(urlPath(document.source.value))) return PDF_MEDIA_TYPE;
-  if (document.source.case === 'data' && startsWithPdfMagic(document.source.value)) return PDF_MEDIA_TYPE;
-  return '';
-}
-
-/** The document's text, for a text document (a text source, or text/* bytes read as UTF-8); undefined otherwise. */
-export function documentText(document: DocumentPart): string | undefined {
-  if (document.source.case === 'text') return document.source.value;
-  if (document.source.case === 'data' && documentForm(document) === 'text') return Buffer.from(document.source.value).toString('utf8');
-  return undefined;
-}
-
-/** The document's bytes as base64: its data, or a text source's UTF-8; undefined for a URL. */
+/** The document's bytes as base64: a text document's text as UTF-8 (whatever charset it came in), other data as is; undefined for a URL. */
 export function documentBase64(document: DocumentPart): string | undefined {
+  const text = documentText(document);
+  if (text !== undefined) return Buffer.from(text, 'utf8').toString('base64');
   if (document.source.case === 'data') return Buffer.from(document.source.value).toString('base64');
-  if (document.source.case === 'text') return Buffer.from(document.source.value, 'utf8').toString('base64');
   return undefined;
 }
 
@@ -82,17 +55,4 @@ export function describeDocument(document: DocumentPart): string {
   const mediaType = documentMediaType(document);
   const what = mediaType === '' ? 'a document' : `a ${mediaType} document`;
   return document.source.case === 'url' ? `${what} URL` : what;
-}
-
-function urlPath(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-}
-
-function startsWithPdfMagic(bytes: Uint8Array): boolean {
-  // "%PDF-"
-  return bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 && bytes[4] === 0x2d;
 }

@@ -46,6 +46,8 @@ describe('refused before the call', () => {
     ['azure-openai', inToolResult(pdf), /^chat\.messages\[2\]\.content\[0\]\.tool_result\.content\[0\]\.document: Azure OpenAI takes text only in tool results/],
     ['openai-compatible', inUser(pdf), /The OpenAI-compatible host reads no files through Chat Completions/],
     ['gemini', inToolResult(pdfUrl), /a document URL cannot be sent there/],
+    ['gemini', inUser(docx), /Gemini reads PDF, text, audio and video files only; a application\/vnd\.openxmlformats/],
+    ['anthropic', inUser({ source: { case: 'url', value: 'https://generativelanguage.googleapis.com/v1beta/files/abc' }, mediaType: 'application/pdf' }), /Gemini Files API URI/],
   ] as const)('%s: %#', (type, request, message) => {
     expect(refusal(type, request)).toMatch(message);
   });
@@ -57,7 +59,6 @@ describe('refused before the call', () => {
     ['openai', inUser(pdf)],
     ['openai', inToolResult(markdown)],
     ['openai-compatible', inUser(markdown)],
-    ['gemini', inUser(docx)],
     ['gemini', inToolResult(pdf)],
   ] as const)('%s takes %#', (type, request) => {
     expect(refusal(type, request)).toBeUndefined();
