@@ -44,7 +44,8 @@ export const fromUpstream = (error: GatewayError): boolean => error.provider !==
 
 /**
  * retry-after (whole seconds); x-should-retry (read by the openai and Anthropic SDKs): for the key's budget
- * refusal its own retryable flag (true only when requests in flight hold what is missing), else false when
+ * refusal its own retryable flag (true only when requests in flight hold what is missing), for its rate-limit
+ * refusal too (true after retry-after, false for a request larger than the whole limit), else false when
  * retrying cannot help, and for an upstream failure the taxonomy's retryable flag (docs/errors.md); a
  * rate-limit refusal's x-ratelimit-*; and x-gateway-attempts when upstream calls were made before it.
  */
@@ -53,7 +54,7 @@ export function gatewayErrorHeaders(error: GatewayError, retryCannotHelp: boolea
   const attempts = attemptsBehind(error);
   if (attempts.length > 0) headers['x-gateway-attempts'] = attemptsHeader(attempts);
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(error.retryAfterSeconds)));
-  if (isBudgetRefusal(error)) headers['x-should-retry'] = String(error.retryable);
+  if (isBudgetRefusal(error) || isRateLimitRefusal(error)) headers['x-should-retry'] = String(error.retryable);
   else if (retryCannotHelp) headers['x-should-retry'] = 'false';
   else if (fromUpstream(error)) headers['x-should-retry'] = String(error.retryable);
   if (isRateLimitRefusal(error)) Object.assign(headers, rateLimitHeaders(error.state));

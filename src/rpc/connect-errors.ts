@@ -2,7 +2,7 @@
 // taxonomy (docs/errors.md). Unknown errors become Internal with a generic
 // message: their text may hold details we must not leak.
 import { Code, ConnectError } from '@connectrpc/connect';
-import { isBudgetRefusal } from '../core/limits/limit-errors.js';
+import { isBudgetRefusal, isRateLimitRefusal } from '../core/limits/limit-errors.js';
 import { attemptsBehind } from '../core/routing/failed-attempts.js';
 import { GatewayError, type GatewayErrorKind } from '../domain/gateway-error.js';
 import { attemptsHeader } from '../server/attempts-header.js';
@@ -45,8 +45,8 @@ export function toConnectError(error: unknown, reporter: ErrorReporter): Connect
   if (error instanceof GatewayError) {
     const metadata = new Headers();
     if (error.retryAfterSeconds !== undefined) metadata.set('retry-after', String(Math.ceil(error.retryAfterSeconds)));
-    // The taxonomy's retryable flag for an upstream failure and a budget refusal (docs/errors.md), as the REST shims send it.
-    if (error.provider !== undefined || error.upstreamStatus !== undefined || isBudgetRefusal(error)) metadata.set('x-should-retry', String(error.retryable));
+    // The taxonomy's retryable flag for an upstream failure and the key's budget or rate-limit refusal (docs/errors.md), as the REST shims send it.
+    if (error.provider !== undefined || error.upstreamStatus !== undefined || isBudgetRefusal(error) || isRateLimitRefusal(error)) metadata.set('x-should-retry', String(error.retryable));
     // What was tried before it failed, as the REST shims' error answers list it.
     const attempts = attemptsBehind(error);
     if (attempts.length > 0) metadata.set('x-gateway-attempts', attemptsHeader(attempts));

@@ -4,14 +4,10 @@
 // `x-should-retry: true`; when it cannot fit the budget's remainder at all,
 // `x-should-retry: false` — on the OpenAI shim (openai SDK), the Anthropic
 // shim (@anthropic-ai/sdk), the Gemini shim and Connect (connect-node).
-import Anthropic from '@anthropic-ai/sdk';
-import { ConnectError, createClient } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-node';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Role } from '../../gen/llmgateway/v1/chat_pb.js';
-import { CompletionService } from '../../gen/llmgateway/v1/completion_service_pb.js';
 import { startRoutingHarness, type RoutingHarness } from '../routing/routing-harness.js';
+import { refusalsOnEverySurface } from './refusal-surfaces.js';
 
 let harness: RoutingHarness;
 let secret: string;
@@ -35,42 +31,8 @@ beforeAll(async () => {
 afterAll(() => harness?.close());
 
 /** The refusal's status and x-should-retry on each surface, for a request with this max_tokens. */
-async function refusals(maxTokens: number): Promise<Record<string, string>> {
-  const model = 'priced/ok-refused';
-  const text = 'Hello';
-  const openai = await new OpenAI({ baseURL: `${harness.gateway.url}/v1`, apiKey: secret, maxRetries: 0 }).chat.completions
-    .create({ model, max_tokens: maxTokens, messages: [{ role: 'user', content: text }] })
-    .then(
-      () => 'answered',
-      (error: unknown) => (error instanceof OpenAI.APIError ? `${error.status} ${error.headers?.get('x-should-retry')}` : String(error)),
-    );
-  const anthropic = await new Anthropic({ baseURL: harness.gateway.url, apiKey: secret, maxRetries: 0 }).messages
-    .create({ model, max_tokens: maxTokens, messages: [{ role: 'user', content: text }] })
-    .then(
-      () => 'answered',
-      (error: unknown) => (error instanceof Anthropic.APIError ? `${error.status} ${error.headers?.get('x-should-retry')}` : String(error)),
-    );
-  const gemini = await fetch(`${harness.gateway.url}/v1beta/models/${model}:generateContent`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-goog-api-key': secret },
-    body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text }] }], generationConfig: { maxOutputTokens: maxTokens } }),
-  }).then((response) => `${response.status} ${response.headers.get('x-should-retry')}`);
-  const transport = createConnectTransport({
-    baseUrl: harness.gateway.url,
-    httpVersion: '1.1',
-    interceptors: [(next) => (request) => (request.header.set('authorization', `Bearer ${secret}`), next(request))],
-  });
-  const connect = await createClient(CompletionService, transport)
-    .complete({ chat: { model, maxOutputTokens: maxTokens, messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text } } }] }] } })
-    .then(
-      () => 'answered',
-      (error: unknown) => {
-        const connectError = ConnectError.from(error);
-        return `${connectError.code} ${connectError.metadata.get('x-should-retry')}`;
-      },
-    );
-  return { openai, anthropic, gemini, connect };
-}
+const refusals = (maxTokens: number) =>
+  refusalsOnEverySurface({ gatewayUrl: harness.gateway.url, secret, model: 'priced/ok-refused', maxTokens });
 
 describe('a budget refusal', () => {
   it('says retrying can help when the requests in flight hold what is missing, and cannot when the request never fits', async () => {

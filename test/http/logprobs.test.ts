@@ -149,6 +149,28 @@ describe('Connect (connect-node CompletionService)', () => {
   });
 });
 
+describe('log probabilities through provider_options', () => {
+  it('Gemini generationConfig.responseLogprobs / logprobs are left out with a warning naming the request’s own fields', async () => {
+    const { response } = await clients.rpc.complete({
+      chat: create(ChatRequestSchema, {
+        model: 'gemini/plain-text',
+        messages: [{ role: Role.USER, content: [{ kind: { case: 'text', value: { text: 'Say hello' } } }] }],
+        providerOptions: { generationConfig: { responseLogprobs: true, logprobs: 3 }, response_logprobs: true },
+      }),
+    });
+    expect(response?.choices[0]?.logprobs).toBeUndefined();
+    expect(JSON.stringify(lastBody('gemini'))).not.toMatch(/logprobs/i);
+    const warnings = response?.warnings.filter((warning) => warning.code === 'ignored_provider_option') ?? [];
+    expect(warnings.map((warning) => warning.param)).toEqual([
+      'provider_options.generationConfig.responseLogprobs',
+      'provider_options.generationConfig.logprobs',
+      'provider_options.response_logprobs',
+    ]);
+    expect(warnings[0]?.message).toMatch(/request's own logprobs field/);
+    expect(warnings[1]?.message).toMatch(/request's own top_logprobs field/);
+  });
+});
+
 describe('the response cache', () => {
   it('keeps the log probabilities of the answer it stores; a request without them is another entry', async () => {
     const created = (await harness.admin('KeysService/CreateKey', { name: 'logprobs-cached', cacheEnabled: true })) as { secret: string };

@@ -12,21 +12,34 @@ import { invalidType, invalidValue, missingParameter, optionalString, readArray,
 import { CLIENT_REASONING_PROVIDER_TYPE } from '../openai/parse-messages.js';
 import { decodeToolCallId } from '../tool-call-id.js';
 import { decodeReasoning } from './encrypted-reasoning.js';
+import type { MessageOrigin } from './param-names.js';
 
 const text = (value: string): ContentPart => create(ContentPartSchema, { kind: { case: 'text', value: { text: value } } });
 
 const ROLES: Record<string, Role> = { user: Role.USER, system: Role.SYSTEM, developer: Role.DEVELOPER, assistant: Role.ASSISTANT };
 
-/** `items` were checked to be objects by normalizeInput (input-items.ts); `param` names the array (`input`). */
-export function parseInputItems(items: readonly JsonRecord[], param: string): Message[] {
+/**
+ * `items` were checked to be objects by normalizeInput (input-items.ts); `param` names the array (`input`).
+ * `origins`, when given, gets one entry per message: where the client sent each of its parts (param-names.ts).
+ */
+export function parseInputItems(items: readonly JsonRecord[], param: string, origins: MessageOrigin[] = []): Message[] {
   const messages: Message[] = [];
   let assistant: Message | undefined;
-  const assistantTurn = (): Message => {
-    if (!assistant) {
+  let assistantOrigin: MessageOrigin | undefined;
+  const assistantTurn = (itemParam: string, partParams: string[]): Message => {
+    if (!assistant || !assistantOrigin) {
       assistant = create(MessageSchema, { role: Role.ASSISTANT, content: [] });
+      assistantOrigin = { message: itemParam, parts: [] };
       messages.push(assistant);
+      origins.push(assistantOrigin);
     }
+    assistantOrigin.parts.push(...partParams);
     return assistant;
+  };
+  const push = (message: Message, origin: MessageOrigin): void => {
+    assistant = undefined;
+    messages.push(message);
+    origins.push(origin);
   };
   items.forEach((item, index) => {
     const itemParam = `${param}[${index}]`;
@@ -37,17 +50,17 @@ export function parseInputItems(items: readonly JsonRecord[], param: string): Me
         const canonical = ROLES[role];
         if (canonical === undefined) throw invalidValue(`${itemParam}.role`, `'${role}' is not one of 'user', 'system', 'developer', 'assistant'.`);
         const content = messageContent(item['content'], `${itemParam}.content`, canonical);
+        const partParams = content.map((_, part) => `${itemParam}.content[${part}]`);
         if (canonical === Role.ASSISTANT) {
-          assistantTurn().content.push(...content);
+          assistantTurn(itemParam, partParams).content.push(...content);
           return;
         }
-        assistant = undefined;
-        messages.push(create(MessageSchema, { role: canonical, content }));
+        push(create(MessageSchema, { role: canonical, content }), { message: itemParam, parts: partParams });
         return;
       }
       case 'reasoning': {
         const part = reasoning(item, itemParam);
-        if (part) assistantTurn().content.push(part);
+        if (part) assistantTurn(itemParam, [itemParam]).content.push(part);
         return;
       }
       case 'function_call': {
@@ -55,12 +68,11 @@ export function parseInputItems(items: readonly JsonRecord[], param: string): Me
         if (id === '') throw invalidValue(`${itemParam}.call_id`, 'must not be empty.');
         const name = requiredString(item['name'], `${itemParam}.name`);
         const argumentsJson = optionalString(item['arguments'], `${itemParam}.arguments`) ?? '';
-        assistantTurn().content.push(create(ContentPartSchema, { kind: { case: 'toolCall', value: { id, name, argumentsJson, signature } } }));
+        assistantTurn(itemParam, [itemParam]).content.push(create(ContentPartSchema, { kind: { case: 'toolCall', value: { id, name, argumentsJson, signature } } }));
         return;
       }
       case 'function_call_output':
-        assistant = undefined;
-        messages.push(create(MessageSchema, { role: Role.TOOL, content: [toolResult(item, itemParam)] }));
+        push(create(MessageSchema, { role: Role.TOOL, content: [toolResult(item, itemParam)] }), { message: itemParam, parts: [itemParam] });
         return;
       default:
         throw invalidValue(

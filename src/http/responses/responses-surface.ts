@@ -17,7 +17,7 @@ import { contextFromRequest } from '../../server/request-context-from.js';
 import { abortOnClientLeave } from '../client-abort.js';
 import { governanceHeaders } from '../gateway-headers.js';
 import { routeHeaders } from '../openai/gateway-headers.js';
-import { warningsHeader } from './param-names.js';
+import { warningsHeader, withOrigins, type MessageOrigin } from './param-names.js';
 import { invalidValue, type JsonRecord } from '../openai/request-error.js';
 import { authenticateShimRequests } from '../shim-auth.js';
 import { bodyShape, shimRefusals } from '../refused-requests.js';
@@ -43,7 +43,12 @@ type IdParams = { id: string };
 
 export async function responsesSurface(fastify: FastifyInstance, options: ResponsesSurfaceOptions): Promise<void> {
   const { authenticator, completion, store, inFlight } = options;
-  setShimErrorHandler(fastify, 'OpenAI Responses', (error) => mapResponsesError(error, { bodyLimit: fastify.initialConfig.bodyLimit }));
+  // Where the client sent each canonical message, per request, so that an error names `input[1].content[0]`.
+  const paramNames = new WeakMap<FastifyRequest, (field: string) => string>();
+  setShimErrorHandler(fastify, 'OpenAI Responses', (error, request) => {
+    const paramName = paramNames.get(request);
+    return mapResponsesError(error, { bodyLimit: fastify.initialConfig.bodyLimit, ...(paramName ? { paramName } : {}) });
+  });
   const keyOf = authenticateShimRequests(fastify, {
     authenticator,
     surface: 'OpenAI Responses',
@@ -56,19 +61,24 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
   });
 
   /** The stored turns before this one, then the instructions and this request's input. */
-  const conversation = async (parsed: ParsedResponsesRequest, key: VirtualKeyRecord): Promise<Message[]> => {
+  const conversation = async (parsed: ParsedResponsesRequest, key: VirtualKeyRecord, request: FastifyRequest): Promise<Message[]> => {
     const messages: Message[] = [];
+    const origins: MessageOrigin[] = [];
     if (parsed.settings.instructions) {
       messages.push(create(MessageSchema, { role: Role.SYSTEM, content: [{ kind: { case: 'text', value: { text: parsed.settings.instructions } } }] }));
+      origins.push({ message: 'instructions', parts: ['instructions'] });
     }
     const previous = parsed.settings.previous_response_id;
     if (previous) {
       // Instructions are not carried over from earlier turns (as on OpenAI); their input and output are.
       const turns = await store.conversation(previous, key);
       const items = turns.flatMap((turn) => [...turn.inputItems, ...((turn.response['output'] as JsonRecord[] | undefined) ?? [])]);
-      messages.push(...parseInputItems(items, 'previous_response_id'));
+      const stored = parseInputItems(items, 'previous_response_id');
+      messages.push(...stored);
+      origins.push(...stored.map((message) => ({ message: 'previous_response_id', parts: message.content.map(() => 'previous_response_id') })));
     }
-    messages.push(...parseInputItems(parsed.inputItems, 'input'));
+    messages.push(...parseInputItems(parsed.inputItems, 'input', origins));
+    paramNames.set(request, withOrigins(origins));
     return messages;
   };
 
@@ -107,7 +117,7 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
   fastify.post('/v1/responses', async (request, reply) => {
     const key = keyOf(request);
     const parsed = parseResponsesRequest(request.body);
-    parsed.chat.messages = await conversation(parsed, key);
+    parsed.chat.messages = await conversation(parsed, key, request);
     const identity: ResponseIdentity = {
       id: newItemId('resp'),
       createdAt: Date.now(),
@@ -132,7 +142,7 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
         extraHeaders: () => governanceHeaders(streamed.report),
         signal: controller.signal,
         log: request.log,
-      });
+      }, paramNames.get(request));
       return reply;
     }
     const { response, report } = await completion.complete({ request: parsed.chat, key, signal: controller.signal, context });
@@ -154,7 +164,7 @@ export async function responsesSurface(fastify: FastifyInstance, options: Respon
   fastify.post('/v1/responses/input_tokens', async (request, reply) => {
     const key = keyOf(request);
     const parsed = parseResponsesRequest(request.body);
-    parsed.chat.messages = await conversation(parsed, key);
+    parsed.chat.messages = await conversation(parsed, key, request);
     const counted = await completion.countTokens(parsed.chat, key, abortOnClientLeave(reply).signal);
     reply.header('x-gateway-token-count-method', counted.method);
     return { object: 'response.input_tokens', input_tokens: counted.inputTokens };

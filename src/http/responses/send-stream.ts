@@ -19,6 +19,8 @@ export async function sendResponsesStream(
   chunks: AsyncIterable<StreamChunk>,
   renderer: ResponsesStreamRenderer,
   context: SseRequestContext,
+  /** How this request's canonical fields are named (param-names.ts withOrigins). */
+  paramName?: (field: string) => string,
 ): Promise<void> {
   const stream: SseStream<StreamEvent, OpenAIErrorBody> = {
     renderer,
@@ -26,7 +28,7 @@ export async function sendResponsesStream(
       'type' in payload ? sseTypedEvent(payload) : renderer.failed(payload.error).map((event) => sseTypedEvent(event)).join(''),
     headers: () => ({ ...routeHeaders(renderer.route), ...warningsHeader(renderer.warnings, renderer.identity.summarizeReasoning), ...context.extraHeaders?.() }),
     terminator: '',
-    mapError: (error) => mapResponsesError(error),
+    mapError: (error) => mapResponsesError(error, paramName ? { paramName } : {}),
     logFields: (mapped) => ({ status: mapped.status, code: mapped.body.error.code }),
   };
   await pumpSse(reply, chunks, stream, context);

@@ -12,9 +12,40 @@ import { withoutForeignOptions, type ForeignFields } from './foreign-options.js'
 const GATEWAY_CONTROLLED = new Set(['model', 'stream', 'stream_options', 'messages', 'contents', 'api_key', 'apiKey']);
 /**
  * Named by the canonical request, which each family sends in its own terms (OpenAI `logprobs`, Gemini
- * `responseLogprobs`) and whose answer it maps back; given here, they would reach one family only, unmapped.
+ * `generationConfig.responseLogprobs`) and whose answer it maps back; given here, they would reach one family
+ * only, unmapped: left out with a warning, in either vendor's spelling.
  */
-const CANONICAL_FIELDS: Readonly<Record<string, string>> = { logprobs: 'logprobs', top_logprobs: 'top_logprobs' };
+const CANONICAL_FIELDS: Readonly<Record<string, string>> = {
+  logprobs: 'logprobs',
+  top_logprobs: 'top_logprobs',
+  responseLogprobs: 'logprobs',
+  response_logprobs: 'logprobs',
+};
+/** Gemini's own spelling, inside generationConfig (https://ai.google.dev/api/generate-content#generationconfig). */
+const NESTED_CANONICAL_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  generationConfig: { responseLogprobs: 'logprobs', response_logprobs: 'logprobs', logprobs: 'top_logprobs' },
+  generation_config: { responseLogprobs: 'logprobs', response_logprobs: 'logprobs', logprobs: 'top_logprobs' },
+};
+
+const canonicalFieldWarning = (param: string, canonical: string): Warning =>
+  create(WarningSchema, {
+    code: 'ignored_provider_option',
+    param: `provider_options.${param}`,
+    message: `provider_options.${param} was not sent: ask for log probabilities with the request's own ${canonical} field`,
+  });
+
+/** A generationConfig without Gemini's log probability fields (undefined when nothing else is left), and their warnings. */
+function withoutNestedCanonical(name: string, value: JsonValue, warnings: Warning[]): JsonValue | undefined {
+  const nested = NESTED_CANONICAL_FIELDS[name];
+  if (nested === undefined || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  let kept: JsonObject | undefined;
+  for (const [field, fieldValue] of Object.entries(value)) {
+    const canonical = nested[field];
+    if (canonical === undefined) (kept ??= {})[field] = fieldValue;
+    else warnings.push(canonicalFieldWarning(`${name}.${field}`, canonical));
+  }
+  return kept === undefined && Object.keys(value).length > 0 ? undefined : (kept ?? value);
+}
 
 export interface PassThrough {
   fields: Record<string, JsonValue>;
@@ -28,13 +59,7 @@ export function passThroughOptions(requested: JsonObject | undefined, foreign?: 
   for (const [name, value] of Object.entries(options ?? {})) {
     const canonical = CANONICAL_FIELDS[name];
     if (canonical !== undefined) {
-      warnings.push(
-        create(WarningSchema, {
-          code: 'ignored_provider_option',
-          param: `provider_options.${name}`,
-          message: `provider_options.${name} was not sent: ask for log probabilities with the request's own ${canonical} field`,
-        }),
-      );
+      warnings.push(canonicalFieldWarning(name, canonical));
       continue;
     }
     if (GATEWAY_CONTROLLED.has(name)) {
@@ -47,7 +72,8 @@ export function passThroughOptions(requested: JsonObject | undefined, foreign?: 
       );
       continue;
     }
-    fields[name] = value;
+    const kept = withoutNestedCanonical(name, value, warnings);
+    if (kept !== undefined) fields[name] = kept;
   }
   return { fields, warnings };
 }

@@ -24,6 +24,14 @@ beforeAll(async () => {
     ],
   });
   await harness.admin('RoutesService/CreateRoute', {
+    name: 'deepseek-then-openai',
+    strategy: 'ROUTE_STRATEGY_PRIORITY',
+    targets: [
+      { providerId: 'openai-compatible', upstreamModel: 'plain-text' },
+      { providerId: 'openai', upstreamModel: 'plain-text' },
+    ],
+  });
+  await harness.admin('RoutesService/CreateRoute', {
     name: 'ruled-docs',
     strategy: 'ROUTE_STRATEGY_PRIORITY',
     targets: [{ providerId: 'anthropic', upstreamModel: 'plain-text' }],
@@ -80,6 +88,40 @@ describe('targets that cannot read a document are refused before the call', () =
     expect(error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
     expect(String((error['error'] as Record<string, unknown>)['message'])).toMatch(/^messages\.0\.content\.0: .*URL/);
     expect(chatCount(harness, 'openai')).toBe(before);
+  });
+
+  it('when every target of a route refuses, the answer gives each target’s reason, with the first one’s param', async () => {
+    const before = [chatCount(harness, 'openai-compatible'), chatCount(harness, 'openai')];
+    const { status, error } = await failure(() =>
+      clients.openai.responses.create({
+        model: 'deepseek-then-openai',
+        input: [{ role: 'user', content: [{ type: 'input_text', text: 'Summarise.' }, { type: 'input_file', file_url: 'https://example.com/q3.pdf' }] }],
+      }),
+    );
+    expect(status).toBe(400);
+    expect(error).toMatchObject({ type: 'invalid_request_error', param: 'input[0].content[1]' });
+    const message = String(error['message']);
+    expect(message).toContain('no target of route "deepseek-then-openai" can serve this request');
+    expect(message).toMatch(/openai-compatible\/plain-text: .*OpenAI-compatible host.*; openai\/plain-text: .*URL/);
+    expect([chatCount(harness, 'openai-compatible'), chatCount(harness, 'openai')]).toEqual(before);
+  });
+
+  it('Responses names the refused part as the client sent it: input[i].content[j], streamed or not', async () => {
+    for (const stream of [false, true]) {
+      const { status, error } = await failure(() =>
+        clients.openai.responses.create({
+          model: 'openai-compatible/plain-text',
+          stream,
+          input: [
+            { role: 'user', content: 'First.' },
+            { role: 'user', content: [{ type: 'input_text', text: 'Summarise.' }, { type: 'input_file', file_data: PDF_DATA_URL, filename: 'q3.pdf' }] },
+          ],
+        }),
+      );
+      expect(status).toBe(400);
+      expect(error).toMatchObject({ type: 'invalid_request_error', param: 'input[1].content[1]' });
+      expect(String(error['message'])).toMatch(/^Invalid 'input\[1\]\.content\[1\]': .*OpenAI-compatible host/);
+    }
   });
 
   it('the Gemini surface answers the refusal as INVALID_ARGUMENT', async () => {

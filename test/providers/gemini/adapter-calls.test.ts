@@ -115,15 +115,19 @@ describe('warnings and provider_options', () => {
     request.temperature = 0.5;
     request.providerOptions = {
       safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }],
-      generationConfig: { responseLogprobs: true },
+      generationConfig: { mediaResolution: 'MEDIA_RESOLUTION_LOW', responseLogprobs: true },
       contents: [],
     };
     const result = await adapter.complete(request, target('plain-text'), context());
     const body = lastBody();
     expect(body.safetySettings).toEqual([{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }]);
-    expect(body.generationConfig).toMatchObject({ responseLogprobs: true, temperature: 0.5 });
+    expect(body.generationConfig).toMatchObject({ mediaResolution: 'MEDIA_RESOLUTION_LOW', temperature: 0.5 });
+    // Log probabilities are the request's own fields (logprobs, top_logprobs), never a provider option.
+    expect(body.generationConfig).not.toHaveProperty('responseLogprobs');
     expect(body.contents).toHaveLength(1);
-    expect(result.warnings.map((warning) => warning.param)).toContain('provider_options.contents');
+    expect(result.warnings.map((warning) => warning.param)).toEqual(
+      expect.arrayContaining(['provider_options.contents', 'provider_options.generationConfig.responseLogprobs']),
+    );
   });
 
   it('accepts a base URL that already ends in /v1beta', async () => {
