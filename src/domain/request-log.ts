@@ -34,6 +34,8 @@ export interface RequestLogRecord {
   errorMessage: string;
   /** Number of upstream attempts. */
   attempts: number;
+  /** The attempts themselves, in order (capped: see core/request-log/attempt-trail.ts); [] when none. */
+  attemptTrail: LoggedAttempt[];
   cacheHit: boolean;
   inputTokens: number;
   outputTokens: number;
@@ -59,6 +61,26 @@ export interface RequestLogRecord {
   /** Only when the key logs bodies: redacted of credentials and capped in size. */
   requestBody: string | null;
   responseBody: string | null;
+}
+
+/** A row keeps at most this many attempts; `attempts` counts them all. */
+export const MAX_LOGGED_ATTEMPTS = 16;
+
+/** The attempts a row keeps of a long chain: the first ones show how it began, the last how it ended. */
+export function keptAttempts<T>(attempts: readonly T[]): T[] {
+  if (attempts.length <= MAX_LOGGED_ATTEMPTS) return [...attempts];
+  return [...attempts.slice(0, MAX_LOGGED_ATTEMPTS - 1), attempts[attempts.length - 1]!];
+}
+
+/** One upstream attempt as the request log keeps it: the facts of x-gateway-attempts, never a body or secret. */
+export interface LoggedAttempt {
+  providerId: string;
+  upstreamModel: string;
+  /** 'ok' or the error kind ('unavailable', 'deadline_exceeded', …). */
+  outcome: string;
+  /** The upstream's HTTP status: 200 for an answer, 0 when none came (a timeout, a refused connection). */
+  upstreamStatus: number;
+  durationMs: number;
 }
 
 export interface RequestLogFilter {

@@ -3,12 +3,13 @@
 // entry per attempt, e.g. `p1/model-a=unavailable 503 12ms, p2/model-b=ok 200 340ms`.
 import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { Attempt } from '../../gen/llmgateway/v1/chat_pb.js';
+import { shownStatus } from '../core/request-log/attempt-trail.js';
 
 export function attemptsHeader(attempts: readonly Attempt[]): string {
   let text = '';
   for (const attempt of attempts) {
     const milliseconds = attempt.duration ? Math.round(durationMs(attempt.duration)) : 0;
-    const status = attempt.upstreamStatus || (attempt.outcome === 'ok' || attempt.outcome === 'streaming' ? 200 : 0);
+    const status = shownStatus(attempt);
     text += `${text === '' ? '' : ', '}${attempt.providerId}/${attempt.upstreamModel}=${attempt.outcome} ${status} ${milliseconds}ms`;
   }
   return headerSafe(text);

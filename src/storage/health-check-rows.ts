@@ -2,7 +2,8 @@
 // A run's texts are cut to their columns: a long upstream error message must not fail the write.
 import type { Insertable, Selectable } from 'kysely';
 import type { HealthCheckRecord, HealthCheckRunRecord } from '../domain/health-check.js';
-import { fit, toNumber } from './request-log-rows.js';
+import { fit } from './fit-text.js';
+import { toNumber } from './request-log-rows.js';
 import { booleanToColumn, columnsToRecordTimes, columnToBoolean, columnToTimestamp, recordTimesToColumns, StoredValueError, timestampToColumn } from './row-values.js';
 import type { HealthCheckRunsTable, HealthChecksTable } from './schema.js';
 

@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import type { RequestLogRecord, RequestOperation, RequestStatus, RequestSurface } from '../domain/request-log.js';
+import { attemptTrailToColumn, columnToAttemptTrail } from './attempt-trail-column.js';
+import { fit, wellFormed } from './fit-text.js';
 import { booleanToColumn, columnToBoolean, columnToTimestamp } from './row-values.js';
 import type { RequestLogsTable } from './schema.js';
 
@@ -42,6 +44,7 @@ export function requestLogToRow(record: RequestLogRecord): NewRequestLogRow {
     error_kind: fit(record.errorKind, 32),
     error_message: fit(record.errorMessage, 1000),
     attempts: wholeNumber(record.attempts, INT_MAX),
+    attempt_trail: attemptTrailToColumn(record.attemptTrail),
     cache_hit: booleanToColumn(record.cacheHit === true),
     input_tokens: wholeNumber(record.inputTokens, INT_MAX),
     output_tokens: wholeNumber(record.outputTokens, INT_MAX),
@@ -81,6 +84,7 @@ export function rowToRequestLog(row: RequestLogRow): RequestLogRecord {
     errorKind: row.error_kind,
     errorMessage: row.error_message,
     attempts: toNumber(row.attempts),
+    attemptTrail: columnToAttemptTrail(row.attempt_trail),
     cacheHit: columnToBoolean(row.cache_hit),
     inputTokens: toNumber(row.input_tokens),
     outputTokens: toNumber(row.output_tokens),
@@ -117,23 +121,4 @@ function knownStatus(value: unknown): RequestStatus {
 function wholeNumber(value: unknown, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return 0;
   return Math.min(Math.round(value), max);
-}
-
-/**
- * At most `max` UTF-16 code units, never ending in half a surrogate pair; MySQL counts characters,
- * which are never more than code units, so this always fits varchar(max).
- */
-export function fit(text: unknown, max: number): string {
-  const clean = wellFormed(text);
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-
-/** A string (whatever arrived); lone surrogates replaced, as they cannot be encoded as UTF-8 for MySQL. */
-function wellFormed(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-  // Native (V8 ≥ 11.x): a scan instead of a regex replace on every field of every row.
-  return text.isWellFormed() ? text : text.toWellFormed();
 }

@@ -148,6 +148,8 @@ export interface RequestLogsTable {
   trace_id: string;
   request_body: string | null;
   response_body: string | null;
+  /** JSON array of the request's attempts (request-log-rows.ts); null when none (and on rows older than migration 0012). */
+  attempt_trail: string | null;
 }
 
 export interface KeySpendTable {

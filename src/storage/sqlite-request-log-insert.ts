@@ -13,7 +13,7 @@ const COLUMNS = [
   'operation', 'stream', 'status', 'error_kind', 'error_message', 'attempts', 'cache_hit', 'input_tokens',
   'output_tokens', 'cached_input_tokens', 'reasoning_tokens', 'estimated', 'cost_usd', 'latency_ms', 'ttft_ms',
   'client_ip', 'user_agent', 'request_id', 'trace_id', 'request_body', 'response_body', 'cache_write_tokens',
-  'cache_write_1h_tokens',
+  'cache_write_1h_tokens', 'attempt_trail',
 ] as const satisfies ReadonlyArray<keyof NewRequestLogRow>;
 
 // A compile-time check that COLUMNS names every column a row has.

@@ -195,6 +195,8 @@ describe.runIf(availability.available || requiredHere)('the admin console in Chr
     await row.click();
     await eventually(() => text('[data-test=detail-cost]')).toBe('$0.00017');
     expect(await text('[data-test=detail-input-tokens]')).toBe('9');
+    // The one attempt, as x-gateway-attempts told the client: provider/model, outcome, upstream status, duration.
+    expect(await text('[data-test=detail-attempts]')).toMatch(/^1 — fixture\/plain-text ok 200 \S/);
     await shot('06-request-detail');
     await page.keyboard.press('Escape');
   });

@@ -55,6 +55,21 @@ describe('the request log line', () => {
     expect(lines[0]!.fields['errorKind']).toBeUndefined();
   });
 
+  it('lists the attempts of a failed-over request, and leaves the field out when no upstream was called', () => {
+    const { lines, logger } = capture();
+    const attemptTrail = [
+      { providerId: 'pa', upstreamModel: 'hang-a', outcome: 'deadline_exceeded', upstreamStatus: 0, durationMs: 4001 },
+      { providerId: 'pb', upstreamModel: 'ok-b', outcome: 'ok', upstreamStatus: 200, durationMs: 12 },
+    ];
+    logRequestLine(logger, makeRequestLog({ attempts: 2, attemptTrail }), NO_FACTS);
+    logRequestLine(logger, makeRequestLog({ attempts: 0, attemptTrail: [] }), NO_FACTS);
+    expect(lines[0]!.fields['attemptTrail']).toEqual([
+      { provider: 'pa', upstreamModel: 'hang-a', outcome: 'deadline_exceeded', status: 0, durationMs: 4001 },
+      { provider: 'pb', upstreamModel: 'ok-b', outcome: 'ok', status: 200, durationMs: 12 },
+    ]);
+    expect(lines[1]!.fields).not.toHaveProperty('attemptTrail', expect.anything());
+  });
+
   it('carries the trace id when one is given', () => {
     const { lines, logger } = capture();
     logRequestLine(logger, makeRequestLog(), { ...NO_FACTS, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });

@@ -21,7 +21,7 @@ export async function checkCacheWritesUpgrade(options: OpenDatabaseOptions): Pro
     });
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     // A row as the gateway wrote it before the columns existed.
-    const { cache_write_tokens: _writes, cache_write_1h_tokens: _hour, ...oldRow } = requestLogToRow(
+    const { cache_write_tokens: _writes, cache_write_1h_tokens: _hour, attempt_trail: _trail, ...oldRow } = requestLogToRow(
       makeRequestLog({ id: 'old-row', time: 1, inputTokens: 900, cachedInputTokens: 100 }),
     );
     await database.db.insertInto('request_logs').values(oldRow as never).execute();

@@ -130,6 +130,7 @@ export function makeRequestLog(overrides: Partial<RequestLogRecord> = {}): Reque
     errorKind: '',
     errorMessage: '',
     attempts: 1,
+    attemptTrail: [],
     cacheHit: false,
     inputTokens: 100,
     outputTokens: 20,

@@ -6,6 +6,7 @@ import { openDatabase, openStorage } from '../../src/storage/index.js';
 import { createFreshMysqlDatabase, type FreshMysqlDatabase } from '../setup/mariadb.js';
 import { runStorageConformance } from './conformance.js';
 import { checkCacheWritesUpgrade } from './cache-writes-upgrade.js';
+import { checkAttemptTrailUpgrade } from './attempt-trail-upgrade.js';
 
 const serverUrl = inject('mysqlServerUrl');
 
@@ -76,6 +77,15 @@ if (serverUrl === null) {
       const upgraded = await createFreshMysqlDatabase(serverUrl);
       try {
         await checkCacheWritesUpgrade({ databaseUrl: upgraded.url, dataDir: '/unused' });
+      } finally {
+        await upgraded.drop();
+      }
+    });
+
+    test('0012 adds request_logs.attempt_trail: rows written before it read with no attempts, a long chain is capped', async () => {
+      const upgraded = await createFreshMysqlDatabase(serverUrl);
+      try {
+        await checkAttemptTrailUpgrade({ databaseUrl: upgraded.url, dataDir: '/unused' });
       } finally {
         await upgraded.drop();
       }

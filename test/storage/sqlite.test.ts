@@ -12,6 +12,7 @@ import { GATEWAY_TABLES, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../../src
 import { migrationsFor } from '../../src/storage/migrations/index.js';
 import { runStorageConformance } from './conformance.js';
 import { checkCacheWritesUpgrade } from './cache-writes-upgrade.js';
+import { checkAttemptTrailUpgrade } from './attempt-trail-upgrade.js';
 import { requestLogToRow } from '../../src/storage/request-log-rows.js';
 import { providerToRow } from '../../src/storage/provider-rows.js';
 import { makeKey, makeProvider, makeRequestLog, makeRoute } from './fixtures.js';
@@ -159,7 +160,7 @@ describe('opening SQLite', () => {
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       // A row as the gateway wrote it before the column existed.
       // (Without the later migrations' columns too: they do not exist yet either.)
-      const { trace_id: _absent, cache_write_tokens: _writes, cache_write_1h_tokens: _hour, ...oldRow } = requestLogToRow(makeRequestLog({ id: 'old-row', time: 1 }));
+      const { trace_id: _absent, cache_write_tokens: _writes, cache_write_1h_tokens: _hour, attempt_trail: _trail, ...oldRow } = requestLogToRow(makeRequestLog({ id: 'old-row', time: 1 }));
       await database.db.insertInto('request_logs').values(oldRow as never).execute();
       // 0007 first, then whatever later migrations exist.
       expect((await migrateToLatest(database)).applied[0]).toBe('0007-request-log-trace-id');
@@ -181,6 +182,10 @@ describe('opening SQLite', () => {
 
   test('0011 adds request_logs.cache_write_tokens and cache_write_1h_tokens: rows written before it read 0', async () => {
     await checkCacheWritesUpgrade({ dataDir: path.join(temporaryDirectory, 'cache-writes-upgrade') });
+  });
+
+  test('0012 adds request_logs.attempt_trail: rows written before it read with no attempts, a long chain is capped', async () => {
+    await checkAttemptTrailUpgrade({ dataDir: path.join(temporaryDirectory, 'attempt-trail-upgrade') });
   });
 
   test('GATEWAY_TABLES names every table the migrations create', async () => {

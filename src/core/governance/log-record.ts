@@ -5,6 +5,7 @@ import type { VirtualKeyRecord } from '../../domain/virtual-key.js';
 import type { RequestContext } from '../../domain/request-context.js';
 import { GatewayError } from '../../domain/gateway-error.js';
 import { newRowId } from '../../domain/row-id.js';
+import { attemptTrailOf } from '../request-log/attempt-trail.js';
 
 export interface LogFacts {
   context: RequestContext;
@@ -48,6 +49,7 @@ export function buildLogRecord(facts: LogFacts): RequestLogRecord {
     // As the client read it: its surface names the field (`contents[0].parts`, not `chat.messages[1].content`).
     errorMessage: failure === undefined ? '' : failure.field !== undefined && meta.fieldNames ? meta.fieldNames.errorMessage(failure.message, failure.field) : failure.message,
     attempts: route?.attempts.length ?? 0,
+    attemptTrail: attemptTrailOf(route?.attempts),
     cacheHit: facts.cacheHit,
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,

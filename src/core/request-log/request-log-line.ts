@@ -7,7 +7,7 @@
 // ids, model names and sanitised error messages only (no bodies, no client
 // address). Below info the line is not even built (the hot path pays nothing).
 import type { Usage } from '../../../gen/llmgateway/v1/chat_pb.js';
-import type { RequestLogRecord } from '../../domain/request-log.js';
+import type { LoggedAttempt, RequestLogRecord } from '../../domain/request-log.js';
 import { outcomeOf } from './request-outcome.js';
 
 export interface RequestLineLogger {
@@ -55,6 +55,8 @@ export function logRequestLine(logger: RequestLineLogger, record: RequestLogReco
       errorKind: failed ? record.errorKind : undefined,
       error: failed ? record.errorMessage : undefined,
       attempts: record.attempts,
+      // Left out when no upstream was called; short names, as the line's own fields.
+      attemptTrail: record.attemptTrail?.length ? record.attemptTrail.map(lineAttempt) : undefined,
       cacheHit: record.cacheHit,
       latencyMs: record.latencyMs,
       ttftMs: record.ttftMs ?? undefined,
@@ -68,4 +70,8 @@ export function logRequestLine(logger: RequestLineLogger, record: RequestLogReco
     },
     MESSAGES[outcome],
   );
+}
+
+function lineAttempt(attempt: LoggedAttempt): object {
+  return { provider: attempt.providerId, upstreamModel: attempt.upstreamModel, outcome: attempt.outcome, status: attempt.upstreamStatus, durationMs: attempt.durationMs };
 }

@@ -12,6 +12,7 @@ import { createStoredResponsesMigration } from './0008-stored-responses.js';
 import { createUpstreamQuotasMigration } from './0009-upstream-quotas.js';
 import { createRecordVersionsMigration } from './0010-record-versions.js';
 import { createRequestLogCacheWritesMigration } from './0011-request-log-cache-writes.js';
+import { createRequestLogAttemptTrailMigration } from './0012-request-log-attempt-trail.js';
 
 export function migrationsFor(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -26,5 +27,6 @@ export function migrationsFor(dialect: SqlDialectName): Record<string, Migration
     '0009-upstream-quotas': createUpstreamQuotasMigration(),
     '0010-record-versions': createRecordVersionsMigration(dialect),
     '0011-request-log-cache-writes': createRequestLogCacheWritesMigration(),
+    '0012-request-log-attempt-trail': createRequestLogAttemptTrailMigration(),
   };
 }

@@ -91,6 +91,13 @@ export function requestLogToProto(record: RequestLogRecord): RequestLogEntry {
     traceId: record.traceId,
     requestBody: record.requestBody ?? '',
     responseBody: record.responseBody ?? '',
+    attemptTrail: record.attemptTrail.map((attempt) => ({
+      providerId: attempt.providerId,
+      upstreamModel: attempt.upstreamModel,
+      outcome: attempt.outcome,
+      upstreamStatus: int32(attempt.upstreamStatus),
+      duration: durationFromMs(attempt.durationMs),
+    })),
   });
 }
 
