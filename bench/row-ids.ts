@@ -34,7 +34,7 @@ function row(id: string, time: number, index: number): RequestLogRecord {
   return {
     id, time, keyId: `key_${index % 50}`, requestedModel: 'bench', route: 'bench', expert: '', providerId: 'bench-upstream',
     upstreamModel: 'gpt-bench', surface: 'openai', operation: 'chat', stream: false, status: 'ok', errorKind: '', errorMessage: '',
-    attempts: 1, cacheHit: false, inputTokens: 17, outputTokens: 9, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0, estimated: false,
+    attempts: 1, attemptTrail: [], cacheHit: false, inputTokens: 17, outputTokens: 9, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0, estimated: false,
     costUsd: 0.00004, latencyMs: 2, ttftMs: null, clientIp: '127.0.0.1', userAgent: 'OpenAI/JS 7.60.0', requestId: `req_${index}`,
     traceId: '', requestBody: null, responseBody: null,
   };
