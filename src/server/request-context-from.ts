@@ -46,5 +46,8 @@ export function contextFromRequest(request: ContextSource, surface: RequestSurfa
  * neither read nor written; `no-cache`, not served from it, the fresh answer stored).
  */
 export function hasDirective(cacheControl: string | undefined, directive: 'no-cache' | 'no-store'): boolean {
-  return new RegExp(`(^|,)\\s*${directive}\\s*(,|$)`, 'i').test(cacheControl ?? '');
+  // Most requests send none: no pattern run then.
+  return cacheControl !== undefined && cacheControl !== '' && DIRECTIVES[directive].test(cacheControl);
 }
+
+const DIRECTIVES = { 'no-cache': /(^|,)\s*no-cache\s*(,|$)/i, 'no-store': /(^|,)\s*no-store\s*(,|$)/i } as const;

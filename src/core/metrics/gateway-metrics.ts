@@ -53,6 +53,7 @@ export interface GatewayMetrics {
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const registry = new Registry();
   const metrics = defineMetrics(registry, { keyLabels: options.keyLabels });
+  const unpricedChildren = new Map<string, ReturnType<typeof metrics.unpriced.labels>>();
   exportKnownSeriesAtZero(metrics);
   const live = defineLiveMetrics(registry);
   const sampleEstimate = createEstimateSampler(options.estimate);
@@ -79,7 +80,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       metrics.responsesNotStored.inc();
     },
     unpricedServed(providerId, upstreamModel) {
-      metrics.unpriced.inc({ provider: providerId, model: upstreamModel });
+      // Per answer of such a model: the labelled child kept, so prom-client hashes its labels once per model.
+      const name = `${providerId}\u0000${upstreamModel}`;
+      let child = unpricedChildren.get(name);
+      if (child === undefined) {
+        if (unpricedChildren.size >= 1_000) unpricedChildren.clear();
+        unpricedChildren.set(name, (child = metrics.unpriced.labels({ provider: providerId, model: upstreamModel })));
+      }
+      child.inc();
     },
     inFlightLimitRefused() {
       metrics.inFlightLimitRefusals.inc();

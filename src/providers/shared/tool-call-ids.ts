@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 
 export type ToolCallIds = (upstreamId: string | null | undefined) => string;
 
-export function createToolCallIds(suffix: string = randomBytes(6).toString('hex')): ToolCallIds {
+export function createToolCallIds(suffix?: string): ToolCallIds {
   let minted = 0;
-  return (upstreamId) => (upstreamId ? upstreamId : `call_${minted++}_${suffix}`);
+  // Drawn on the first id minted, not per response: most answers carry their own ids or no calls, and
+  // randomBytes costs microseconds on every request's path.
+  let drawn = suffix;
+  return (upstreamId) => (upstreamId ? upstreamId : `call_${minted++}_${(drawn ??= randomBytes(6).toString('hex'))}`);
 }
