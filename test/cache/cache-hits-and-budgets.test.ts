@@ -16,14 +16,7 @@ const BUDGET = { amount: 1.001, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_
 
 beforeAll(async () => {
   harness = await startRoutingHarness();
-  await harness.admin('ProvidersService/CreateProvider', {
-    id: 'priced',
-    name: 'Priced',
-    type: 'PROVIDER_TYPE_OPENAI',
-    baseUrl: harness.upstream.baseUrl,
-    apiKey: harness.upstream.apiKey,
-    models: [{ upstreamModel: 'ok-budget', prices: PRICES }],
-  });
+  await harness.addFaultProvider('priced', [{ upstreamModel: 'ok-budget', prices: PRICES }]);
 });
 afterAll(() => harness?.close());
 

@@ -17,14 +17,7 @@ const PRICES = { inputPerMillion: 0.001, outputPerMillion: 1_000 };
 
 beforeAll(async () => {
   harness = await startRoutingHarness();
-  await harness.admin('ProvidersService/CreateProvider', {
-    id: 'priced',
-    name: 'Priced',
-    type: 'PROVIDER_TYPE_OPENAI',
-    baseUrl: harness.upstream.baseUrl,
-    apiKey: harness.upstream.apiKey,
-    models: ['hang-held', 'ok-refused'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })),
-  });
+  await harness.addFaultProvider('priced', ['hang-held', 'ok-refused'].map((upstreamModel) => ({ upstreamModel, prices: PRICES })));
   const created = await harness.admin('KeysService/CreateKey', { name: 'budget', budget: { amount: 0.5, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' } });
   secret = String(created['secret']);
 });

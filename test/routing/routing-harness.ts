@@ -23,8 +23,8 @@ export interface RoutingHarness {
   rpc: Client<typeof CompletionService>;
   openai: OpenAI;
   admin(method: string, body: object): Promise<Record<string, unknown>>;
-  /** Another provider on the fault upstream, serving these of its models. */
-  addFaultProvider(id: string, upstreamModels: string[]): Promise<void>;
+  /** Another provider on the fault upstream, serving these of its models (a name, or the model with its prices, alias …). */
+  addFaultProvider(id: string, upstreamModels: Array<string | ({ upstreamModel: string } & Record<string, unknown>)>): Promise<void>;
   /** A route over `fault/<model>` targets. */
   createRoute(name: string, strategy: string, targets: Array<string | { model: string; weight: number }>, settings?: object): Promise<void>;
   chat(model: string, text?: string): { chat: MessageInitShape<typeof ChatRequestSchema> };
@@ -65,7 +65,7 @@ export async function startRoutingHarness(environment: Record<string, string> = 
         type: 'PROVIDER_TYPE_OPENAI',
         baseUrl: upstream.baseUrl,
         apiKey: upstream.apiKey,
-        models: upstreamModels.map((upstreamModel) => ({ upstreamModel })),
+        models: upstreamModels.map((model) => (typeof model === 'string' ? { upstreamModel: model } : model)),
       });
     },
     async createRoute(name, strategy, targets, settings = {}) {

@@ -30,14 +30,7 @@ const askStreamed = async (client: OpenAI, model: string) => {
 
 beforeAll(async () => {
   harness = await startRoutingHarness({ GATEWAY_LOG_LEVEL: 'info' });
-  await harness.admin('ProvidersService/CreateProvider', {
-    id: 'free',
-    name: 'Free local model',
-    type: 'PROVIDER_TYPE_OPENAI',
-    baseUrl: harness.upstream.baseUrl,
-    apiKey: harness.upstream.apiKey,
-    models: [{ upstreamModel: 'ok-free', prices: { inputPerMillion: 0, outputPerMillion: 0 } }],
-  });
+  await harness.addFaultProvider('free', [{ upstreamModel: 'ok-free', prices: { inputPerMillion: 0, outputPerMillion: 0 } }]);
   const client = async (budget: object) =>
     new OpenAI({ baseURL: `${harness.gateway.url}/v1`, apiKey: String((await harness.admin('KeysService/CreateKey', { name: 'b', budget }))['secret']), maxRetries: 0 });
   budgeted = await client({ amount: 5, unit: 'BUDGET_UNIT_USD', period: 'BUDGET_PERIOD_MONTH' });
