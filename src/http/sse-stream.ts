@@ -8,6 +8,7 @@
 // always closed so the upstream call ends.
 import type { StreamChunk } from '../../gen/llmgateway/v1/chat_pb.js';
 import { carriesOutput } from '../core/completion/output-chunks.js';
+import { closedUnopenedStream } from './client-abort.js';
 import { SseWriter } from './sse-writer.js';
 import type { MappedError } from './shim-errors.js';
 import type { ShimLog, ShimReply } from './shim-reply.js';
@@ -85,14 +86,7 @@ export async function pumpSse<Event, ErrorBody>(
   } catch (error) {
     if (!finished) await closeQuietly(iterator);
     if (!writer) {
-      // The client left before anything was sent (nobody to answer), or opening the
-      // response itself failed after the hijack (Fastify can no longer answer).
-      if (context.signal.aborted || reply.sent) {
-        if (!context.signal.aborted) context.log.error({ err: error }, 'could not open the event stream');
-        if (!reply.sent) reply.hijack();
-        reply.raw.destroy();
-        return;
-      }
+      if (closedUnopenedStream(reply, context, error, 'event stream')) return;
       throw error; // → the shim's error handler: a real status and error body
     }
     if (context.signal.aborted || writer.closed) {

@@ -11,6 +11,7 @@
 // end. A client that left is not written to, and the parts are always closed,
 // which ends the upstream call.
 import type { StreamedMediaBody, MediaStreamPart } from '../../domain/media.js';
+import { closedUnopenedStream } from '../client-abort.js';
 import { sseData } from '../sse-stream.js';
 import { SseWriter } from '../sse-writer.js';
 import type { ShimLog, ShimReply } from '../shim-reply.js';
@@ -40,13 +41,7 @@ export async function sendMediaStream(reply: ShimReply, body: StreamedMediaBody,
   } catch (error) {
     await closeQuietly(parts);
     if (!writer) {
-      // The client left before anything was sent (nobody to answer), or opening the response failed after the hijack.
-      if (context.signal.aborted || reply.sent) {
-        if (!context.signal.aborted) context.log.error({ err: error }, 'could not open the media stream');
-        if (!reply.sent) reply.hijack();
-        reply.raw.destroy();
-        return;
-      }
+      if (closedUnopenedStream(reply, context, error, 'media stream')) return;
       throw error; // → the shim's error handler: a real status and error body
     }
     const mapped = mapError(error);
